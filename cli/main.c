@@ -1,0 +1,49 @@
+/* main.c - newsdesk's command dispatcher. */
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} commands[] = {
+#define ND__CMDROW(name, summary) {#name, cmd_##name, summary},
+    ND_COMMANDS(ND__CMDROW)
+#undef ND__CMDROW
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: newsdesk COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'newsdesk COMMAND --help' describes a command.  newsdesk %s\n",
+            nd_version());
+}
+
+int main(int argc, char **argv)
+{
+    /* A closed pipe (newsdesk ... | head) ends output quietly. */
+    signal(SIGPIPE, SIG_IGN);
+    if (argc < 2) {
+        usage(stderr);
+        return ND_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("newsdesk %s\n", nd_version());
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(cmd, commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "newsdesk: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return ND_EXIT_USAGE;
+}

@@ -1,0 +1,21 @@
+/*
+ * newsdesk/newsdesk.h - the umbrella header: everything public.
+ */
+#ifndef NEWSDESK_H
+#define NEWSDESK_H
+
+#include "newsdesk/base.h"
+#include "newsdesk/decode.h"
+#include "newsdesk/extract.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The library version, "MAJOR.MINOR.PATCH". */
+ND_EXPORT const char *nd_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,190 @@
+/* json.c - a small streaming JSON writer into an nd_buf. */
+#include "newsdesk/base.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void nd_json_init(nd_json *j, nd_buf *out, int pretty)
+{
+    memset(j, 0, sizeof *j);
+    j->out = out;
+    j->pretty = pretty;
+}
+
+static void newline(nd_json *j)
+{
+    if (!j->pretty) return;
+    nd_buf_putc(j->out, '\n');
+    for (int i = 0; i < j->depth; i++) nd_buf_putc(j->out, ' ');
+}
+
+/* Separator before a value: nothing after a key, else a comma when a
+ * sibling came before, and the indentation in pretty mode. */
+static void before_value(nd_json *j)
+{
+    if (j->after_key) {
+        j->after_key = 0;
+        return;
+    }
+    if (j->need_comma) nd_buf_putc(j->out, ',');
+    if (j->depth > 0) newline(j);
+}
+
+static void open(nd_json *j, char c)
+{
+    before_value(j);
+    nd_buf_putc(j->out, c);
+    j->depth++;
+    j->need_comma = 0;
+}
+
+static void close(nd_json *j, char c)
+{
+    int had = j->need_comma;
+    j->depth--;
+    if (had) newline(j);
+    nd_buf_putc(j->out, c);
+    j->need_comma = 1;
+}
+
+void nd_json_obj_begin(nd_json *j) { open(j, '{'); }
+void nd_json_obj_end(nd_json *j) { close(j, '}'); }
+void nd_json_arr_begin(nd_json *j) { open(j, '['); }
+void nd_json_arr_end(nd_json *j) { close(j, ']'); }
+
+void nd_json_key(nd_json *j, const char *key)
+{
+    before_value(j);
+    nd_buf_putc(j->out, '"');
+    nd_json_escape(j->out, key, strlen(key));
+    nd_buf_append(j->out, j->pretty ? "\": " : "\":", j->pretty ? 3 : 2);
+    j->after_key = 1;
+    j->need_comma = 1;
+}
+
+/* Length of the valid UTF-8 sequence at p, or 0 when it is not valid
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+static size_t utf8_valid(const unsigned char *p, size_t n)
+{
+    unsigned c = p[0];
+    if (c < 0x80) return 1;
+    if (c < 0xC2) return 0;
+    if (c < 0xE0) return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c < 0xF0) {
+        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && p[1] < 0xA0) return 0;
+        if (c == 0xED && p[1] >= 0xA0) return 0;
+        return 3;
+    }
+    if (c < 0xF5) {
+        if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && p[1] < 0x90) return 0;
+        if (c == 0xF4 && p[1] >= 0x90) return 0;
+        return 4;
+    }
+    return 0;
+}
+
+void nd_json_escape(nd_buf *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *) s;
+    size_t i = 0, run = 0;
+    if (nd_buf_reserve(out, n + 8)) return;
+    while (i < n) {
+        unsigned c = p[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            run++;
+            i++;
+            continue;
+        }
+        if (run) nd_buf_append(out, s + i - run, run), run = 0;
+        if (c >= 0x80) {
+            size_t k = utf8_valid(p + i, n - i);
+            if (k) {
+                /* U+2028/2029 are valid JSON but break JavaScript embedding. */
+                if (k == 3 && c == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9))
+                    nd_buf_append(out, p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+                else
+                    nd_buf_append(out, s + i, k);
+                i += k;
+            } else {
+                nd_buf_append(out, "\xEF\xBF\xBD", 3);
+                i++;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': nd_buf_append(out, "\\\"", 2); break;
+        case '\\': nd_buf_append(out, "\\\\", 2); break;
+        case '\n': nd_buf_append(out, "\\n", 2); break;
+        case '\t': nd_buf_append(out, "\\t", 2); break;
+        case '\r': nd_buf_append(out, "\\r", 2); break;
+        case '\b': nd_buf_append(out, "\\b", 2); break;
+        case '\f': nd_buf_append(out, "\\f", 2); break;
+        default: {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            nd_buf_append(out, e, 6);
+        }
+        }
+        i++;
+    }
+    if (run) nd_buf_append(out, s + i - run, run);
+}
+
+void nd_json_str_n(nd_json *j, const char *s, size_t n)
+{
+    before_value(j);
+    nd_buf_putc(j->out, '"');
+    nd_json_escape(j->out, s, n);
+    nd_buf_putc(j->out, '"');
+    j->need_comma = 1;
+}
+
+void nd_json_str(nd_json *j, const char *s)
+{
+    if (!s)
+        nd_json_null(j);
+    else
+        nd_json_str_n(j, s, strlen(s));
+}
+
+void nd_json_int(nd_json *j, long long v)
+{
+    before_value(j);
+    nd_buf_printf(j->out, "%lld", v);
+    j->need_comma = 1;
+}
+
+void nd_json_double(nd_json *j, double v, int decimals)
+{
+    before_value(j);
+    if (!isfinite(v))
+        nd_buf_puts(j->out, "null");
+    else
+        nd_buf_printf(j->out, "%.*f", decimals, v);
+    j->need_comma = 1;
+}
+
+void nd_json_bool(nd_json *j, int v)
+{
+    before_value(j);
+    nd_buf_puts(j->out, v ? "true" : "false");
+    j->need_comma = 1;
+}
+
+void nd_json_null(nd_json *j)
+{
+    before_value(j);
+    nd_buf_append(j->out, "null", 4);
+    j->need_comma = 1;
+}
+
+void nd_json_raw(nd_json *j, const char *s, size_t n)
+{
+    before_value(j);
+    nd_buf_append(j->out, s, n);
+    j->need_comma = 1;
+}

@@ -1,0 +1,7 @@
+/* version.c */
+#include "newsdesk/newsdesk.h"
+
+const char *nd_version(void)
+{
+    return "0.1.0";
+}

@@ -1,0 +1,191 @@
+/* utf8.c - UTF-8 repair and fast NFC normalisation.
+ *
+ * utf8proc normalises whole strings and is slow compared with the rest of
+ * the pipeline, while almost all news text is already in NFC.  So we scan
+ * for code points that NFC could change (combining marks, composition
+ * seconds, singletons and exclusions), and hand only the short segments
+ * around them to utf8proc.  The per-code-point answer for the BMP is cached
+ * in a table filled lazily (relaxed atomics: racing threads write the same
+ * value).
+ */
+#include "newsdesk/decode.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* 0 unknown, 1 safe (NFC leaves it alone whatever surrounds it), 2 not. */
+static _Atomic unsigned char bmp_state[0x10000];
+
+static int compute_unsafe(int32_t cp)
+{
+    const utf8proc_property_t *pr = utf8proc_get_property(cp);
+    if (pr->combining_class != 0) return 1;
+    if (pr->category == UTF8PROC_CATEGORY_MN || pr->category == UTF8PROC_CATEGORY_MC ||
+        pr->category == UTF8PROC_CATEGORY_ME)
+        return 1;
+    if (cp >= 0x1100 && cp <= 0x11FF) return 1; /* Hangul jamo compose */
+    if (cp >= 0xAC00 && cp <= 0xD7A3) return 1; /* syllables take trailing jamo */
+    /* Singletons and composition exclusions: NFC of the lone character
+     * differs from it. */
+    utf8proc_uint8_t buf[8];
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
+    utf8proc_uint8_t *nfc = utf8proc_NFC(buf);
+    int diff = !nfc || strlen((char *) nfc) != (size_t) n || memcmp(nfc, buf, (size_t) n) != 0;
+    free(nfc);
+    return diff;
+}
+
+static int unsafe(int32_t cp)
+{
+    if (cp < 0x300) return 0;
+    if (cp < 0x10000) {
+        unsigned char s = atomic_load_explicit(&bmp_state[cp], memory_order_relaxed);
+        if (!s) {
+            s = compute_unsafe(cp) ? 2 : 1;
+            atomic_store_explicit(&bmp_state[cp], s, memory_order_relaxed);
+        }
+        return s == 2;
+    }
+    return compute_unsafe(cp);
+}
+
+/* Decode one code point at p (n bytes left); returns its length, or 0 for
+ * an invalid sequence. */
+static size_t utf8_next(const unsigned char *p, size_t n, int32_t *cp)
+{
+    unsigned c = p[0];
+    if (c < 0x80) {
+        *cp = (int32_t) c;
+        return 1;
+    }
+    if (c >= 0xC2 && c < 0xE0) {
+        if (n < 2 || (p[1] & 0xC0) != 0x80) return 0;
+        *cp = (int32_t) (((c & 0x1F) << 6) | (p[1] & 0x3F));
+        return 2;
+    }
+    if (c >= 0xE0 && c < 0xF0) {
+        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+        if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0)) return 0;
+        *cp = (int32_t) (((c & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F));
+        return 3;
+    }
+    if (c >= 0xF0 && c < 0xF5) {
+        if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)) return 0;
+        *cp = (int32_t) (((c & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) |
+                         (p[3] & 0x3F));
+        return 4;
+    }
+    return 0;
+}
+
+/* Pass 1: valid UTF-8 without control bytes.  Returns a new buffer. */
+static char *repair(const char *s, size_t len, size_t *out_len, unsigned *flags, int *maybe_nfc)
+{
+    nd_buf b = ND_BUF_INIT;
+    if (nd_buf_reserve(&b, len + 16)) return NULL;
+    const unsigned char *p = (const unsigned char *) s;
+    size_t i = 0, run = 0;
+    *maybe_nfc = 0;
+    while (i < len) {
+        unsigned c = p[i];
+        if (c >= 0x20 && c < 0x80) {
+            run++;
+            i++;
+            continue;
+        }
+        if (c < 0x20) {
+            if (c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+                run++;
+                i++;
+                continue;
+            }
+            if (run) nd_buf_append(&b, s + i - run, run), run = 0;
+            *flags |= ND_DEC_CONTROL;
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t k = utf8_next(p + i, len - i, &cp);
+        if (k == 0) {
+            if (run) nd_buf_append(&b, s + i - run, run), run = 0;
+            nd_buf_append(&b, "\xEF\xBF\xBD", 3);
+            *flags |= ND_DEC_REPLACED;
+            i++;
+            continue;
+        }
+        if (cp >= 0x300) *maybe_nfc = 1;
+        /* C1 controls (U+0080..U+009F) are mis-decoded bytes, never text. */
+        if (cp >= 0x80 && cp < 0xA0) {
+            if (run) nd_buf_append(&b, s + i - run, run), run = 0;
+            *flags |= ND_DEC_CONTROL;
+            i += k;
+            continue;
+        }
+        run += k;
+        i += k;
+    }
+    if (run) nd_buf_append(&b, s + i - run, run);
+    return nd_buf_detach(&b, out_len);
+}
+
+char *nd_utf8_clean(const char *s, size_t len, size_t *out_len, unsigned *flags)
+{
+    int maybe;
+    size_t n;
+    char *r = repair(s, len, &n, flags, &maybe);
+    if (!r || !maybe) {
+        *out_len = r ? n : 0;
+        return r;
+    }
+    /* Pass 2: NFC on segments around unsafe code points.  A segment runs
+     * from the last starter before the unsafe code point to the next safe
+     * code point after it. */
+    const unsigned char *p = (const unsigned char *) r;
+    nd_buf b = ND_BUF_INIT;
+    size_t copied = 0, i = 0, last_starter = 0;
+    int changed = 0;
+    while (i < n) {
+        int32_t cp;
+        size_t k = p[i] < 0x80 ? (cp = p[i], 1) : utf8_next(p + i, n - i, &cp);
+        if (!k) k = 1, cp = 0xFFFD; /* cannot happen after repair() */
+        if (!unsafe(cp)) {
+            last_starter = i;
+            i += k;
+            continue;
+        }
+        size_t start = last_starter, end = i + k;
+        while (end < n) {
+            int32_t c2;
+            size_t k2 = p[end] < 0x80 ? (c2 = p[end], 1) : utf8_next(p + end, n - end, &c2);
+            if (!k2 || !unsafe(c2)) break;
+            end += k2;
+        }
+        if (start < copied) start = copied;
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *) r + start,
+                                          (utf8proc_ssize_t) (end - start), &nfc,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (m >= 0 && ((size_t) m != end - start || memcmp(nfc, r + start, (size_t) m) != 0)) {
+            nd_buf_append(&b, r + copied, start - copied);
+            nd_buf_append(&b, nfc, (size_t) m);
+            copied = end;
+            changed = 1;
+        }
+        free(nfc);
+        i = end;
+        last_starter = end;
+    }
+    if (!changed) {
+        nd_buf_free(&b);
+        *out_len = n;
+        return r;
+    }
+    nd_buf_append(&b, r + copied, n - copied);
+    nd_free(r);
+    *flags |= ND_DEC_NORMALIZED;
+    return nd_buf_detach(&b, out_len);
+}

@@ -1,0 +1,8 @@
+/* classify_text.c - PLACEHOLDER */
+#include "extract/extract_int.h"
+
+int nd__classify_text(nd_extract_ctx *x)
+{
+    for (size_t i = 0; i < x->pg->n_blocks; i++) x->pg->blocks[i].label = ND_LBL_BODY;
+    return 0;
+}

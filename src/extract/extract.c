@@ -1,0 +1,102 @@
+/* extract.c - nd_extract(): decode -> front -> classify -> article. */
+#include <string.h>
+
+#include "extract/extract_int.h"
+
+void nd_extract_opts_init(nd_extract_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->fetched = ND_TIME_NONE;
+}
+
+static int build_paragraphs(nd_extract_ctx *x)
+{
+    nd_page *pg = x->pg;
+    nd_article *a = x->a;
+    nd_buf text = ND_BUF_INIT;
+    for (size_t i = 0; i < pg->n_blocks; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label != ND_LBL_BODY) continue;
+        nd_slice s = nd__block_text(pg, b);
+        if (nd__article_add_str(a, &a->paragraphs, &a->n_paragraphs, &x->cap_par, s.ptr, s.len))
+            return ND_ENOMEM;
+        if (text.len) nd_buf_append(&text, "\n\n", 2);
+        nd_buf_append(&text, s.ptr, s.len);
+    }
+    if (text.failed) return ND_ENOMEM;
+    a->text = nd_arena_strndup(a->arena, text.ptr ? text.ptr : "", text.len);
+    a->text_len = text.len;
+    nd_buf_free(&text);
+    return a->text ? 0 : ND_ENOMEM;
+}
+
+int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_article **out,
+               nd_error *err)
+{
+    nd_extract_opts o;
+    if (opts)
+        o = *opts;
+    else
+        nd_extract_opts_init(&o);
+    *out = NULL;
+    nd_decode_opts dopt = {o.max_bytes, o.charset_hint, o.kind};
+    nd_decoded dec;
+    int rc = nd_decode(data, len, &dopt, &dec, err);
+    if (rc) return rc;
+
+    nd_page pg;
+    rc = nd__page_init(&pg, dec.len / 2);
+    if (rc) {
+        nd_decoded_free(&dec);
+        return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
+    }
+    if (dec.kind == ND_KIND_HTML)
+        rc = nd__html_to_page(dec.text, dec.len, &pg);
+    else
+        rc = nd__text_to_page(dec.text, dec.len, &pg);
+    nd_article *a = NULL;
+    if (!rc) rc = nd__article_new(&a);
+    if (rc) {
+        nd__page_free(&pg);
+        nd_decoded_free(&dec);
+        return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
+    }
+    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0};
+    a->is_html = pg.is_html;
+    a->source = nd__astr(a, o.source ? o.source : "-", strlen(o.source ? o.source : "-"));
+    if (o.url) a->url = nd__astr(a, o.url, strlen(o.url));
+    a->charset = nd__astr(a, dec.charset, strlen(dec.charset));
+
+    if (dec.flags & ND_DEC_TRUNCATED) nd__article_warn(a, &x.cap_warn, "gzip data truncated");
+    if (dec.flags & ND_DEC_LIMIT)
+        nd__article_warn(a, &x.cap_warn, "input cut at the size limit of %zu bytes",
+                         o.max_bytes ? o.max_bytes : ND_DECODE_MAX_BYTES);
+    if (dec.flags & ND_DEC_REPLACED)
+        nd__article_warn(a, &x.cap_warn, "invalid %s bytes replaced", dec.charset);
+    if (dec.flags & ND_DEC_CONTROL) nd__article_warn(a, &x.cap_warn, "control bytes removed");
+    if (dec.flags & ND_DEC_DETECTED)
+        nd__article_warn(a, &x.cap_warn, "encoding detected as %s", dec.charset);
+    if (pg.truncated_depth)
+        nd__article_warn(a, &x.cap_warn, "elements nested deeper than %d flattened",
+                         ND_PAGE_MAX_DEPTH);
+    if (pg.truncated_blocks)
+        nd__article_warn(a, &x.cap_warn, "more than %d blocks: the rest ignored",
+                         ND_PAGE_MAX_BLOCKS);
+    if (pg.split_lines)
+        nd__article_warn(a, &x.cap_warn, "lines longer than %u bytes split", ND_TEXT_MAX_LINE);
+
+    rc = pg.is_html ? nd__classify_html(&x) : nd__classify_text(&x);
+    if (!rc) rc = build_paragraphs(&x);
+    nd__page_free(&pg);
+    nd_decoded_free(&dec);
+    if (rc) {
+        nd_article_free(a);
+        return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
+    }
+    if (a->n_paragraphs == 0) {
+        nd_article_free(a);
+        return nd_error_set(err, ND_ENOTEXT, 0, "no article text found");
+    }
+    *out = a;
+    return 0;
+}

@@ -1,0 +1,30 @@
+/* extract_int.h - internals shared by the extractor's files (private). */
+#ifndef ND_EXTRACT_INT_H
+#define ND_EXTRACT_INT_H
+
+#include <stdio.h>
+
+#include "extract/page.h"
+#include "newsdesk/extract.h"
+
+/* article.c */
+int nd__article_new(nd_article **out);
+const char *nd__astr(nd_article *a, const char *s, size_t n);
+void *nd__grow(nd_arena *ar, void *arr, size_t n, size_t *cap, size_t item);
+int nd__article_add_str(nd_article *a, const char ***arr, size_t *n, size_t *cap, const char *s,
+                        size_t len);
+void nd__article_warn(nd_article *a, size_t *cap, const char *fmt, ...) ND_PRINTF(3, 4);
+
+/* What the classifier decided, handed to the article builder. */
+typedef struct nd_extract_ctx {
+    nd_page *pg;
+    nd_article *a;
+    const nd_extract_opts *opts;
+    size_t cap_par, cap_auth, cap_rel, cap_warn;
+} nd_extract_ctx;
+
+/* classify_html.c / classify_text.c: label the page's blocks. */
+int nd__classify_html(nd_extract_ctx *x);
+int nd__classify_text(nd_extract_ctx *x);
+
+#endif

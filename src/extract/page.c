@@ -1,0 +1,105 @@
+/* page.c - construction helpers for nd_page (the parse -> blocks boundary). */
+#include "extract/page.h"
+
+#include <string.h>
+
+int nd__page_init(nd_page *pg, size_t text_hint)
+{
+    memset(pg, 0, sizeof *pg);
+    pg->arena = nd_arena_new(16384);
+    if (!pg->arena) return ND_ENOMEM;
+    if (nd_buf_reserve(&pg->text, text_hint ? text_hint : 4096)) goto fail;
+    pg->cap_nodes = 256;
+    pg->nodes = nd_malloc(pg->cap_nodes * sizeof *pg->nodes);
+    pg->cap_blocks = 128;
+    pg->blocks = nd_malloc(pg->cap_blocks * sizeof *pg->blocks);
+    if (!pg->nodes || !pg->blocks) goto fail;
+    /* Node 0: the root, parent of everything. */
+    memset(&pg->nodes[0], 0, sizeof pg->nodes[0]);
+    pg->nodes[0].tag = ND_TAG_ROOT;
+    pg->nodes[0].flags = ND_NODE_BLOCK;
+    pg->n_nodes = 1;
+    return 0;
+fail:
+    nd__page_free(pg);
+    return ND_ENOMEM;
+}
+
+void nd__page_free(nd_page *pg)
+{
+    nd_arena_free(pg->arena);
+    nd_buf_free(&pg->text);
+    nd_free(pg->nodes);
+    nd_free(pg->blocks);
+    memset(pg, 0, sizeof *pg);
+}
+
+uint32_t nd__page_add_node(nd_page *pg, uint32_t parent, int tag, uint32_t flags)
+{
+    if (pg->n_nodes == pg->cap_nodes) {
+        if (pg->cap_nodes >= UINT32_MAX / 4) return 0;
+        nd_node *n = nd_realloc(pg->nodes, pg->cap_nodes * 2 * sizeof *n);
+        if (!n) return 0;
+        pg->nodes = n;
+        pg->cap_nodes *= 2;
+    }
+    uint32_t id = (uint32_t) pg->n_nodes++;
+    nd_node *n = &pg->nodes[id];
+    memset(n, 0, sizeof *n);
+    n->parent = parent;
+    n->tag = (uint16_t) tag;
+    n->flags = flags;
+    n->depth = (uint16_t) (pg->nodes[parent].depth + 1);
+    if (pg->nodes[parent].n_children < UINT16_MAX) pg->nodes[parent].n_children++;
+    return id;
+}
+
+nd_block *nd__page_add_block(nd_page *pg, uint32_t node, uint32_t off, uint32_t len)
+{
+    if (pg->n_blocks >= ND_PAGE_MAX_BLOCKS) {
+        pg->truncated_blocks = 1;
+        return NULL;
+    }
+    if (pg->n_blocks == pg->cap_blocks) {
+        nd_block *b = nd_realloc(pg->blocks, pg->cap_blocks * 2 * sizeof *b);
+        if (!b) return NULL;
+        pg->blocks = b;
+        pg->cap_blocks *= 2;
+    }
+    nd_block *b = &pg->blocks[pg->n_blocks++];
+    memset(b, 0, sizeof *b);
+    b->node = node;
+    b->off = off;
+    b->len = len;
+    b->tag = pg->nodes[node].tag;
+    return b;
+}
+
+void nd__page_add_meta(nd_page *pg, const char *key, size_t klen, const char *val, size_t vlen)
+{
+    if (pg->n_meta == pg->cap_meta) {
+        size_t cap = pg->cap_meta ? pg->cap_meta * 2 : 32;
+        if (cap > 4096) return; /* a page with more meta tags is hostile */
+        nd_meta_kv *m = nd_arena_alloc(pg->arena, cap * sizeof *m);
+        if (!m) return;
+        if (pg->n_meta) memcpy(m, pg->meta, pg->n_meta * sizeof *m);
+        pg->meta = m;
+        pg->cap_meta = cap;
+    }
+    char *k = nd_arena_strndup(pg->arena, key, klen);
+    nd_slice v = nd_slice_trim((nd_slice){val, vlen});
+    char *vv = nd_arena_strndup(pg->arena, v.ptr, v.len > 4096 ? 4096 : v.len);
+    if (!k || !vv) return;
+    for (char *p = k; *p; p++)
+        if (*p >= 'A' && *p <= 'Z') *p = (char) (*p + 32);
+    pg->meta[pg->n_meta].key = k;
+    pg->meta[pg->n_meta].value = vv;
+    pg->n_meta++;
+}
+
+const char *nd__page_meta(const nd_page *pg, const char *key)
+{
+    for (size_t i = 0; i < pg->n_meta; i++)
+        if (strcmp(pg->meta[i].key, key) == 0 && pg->meta[i].value[0]) return pg->meta[i].value;
+    return NULL;
+}

@@ -1,0 +1,539 @@
+/* html.c - the HTML front: libxml2's HTML parser in SAX mode -> nd_page.
+ *
+ * No DOM is built: start/end/characters events go straight into blocks of
+ * normalised text and a light tree of the elements that matter (block-level
+ * elements, links, spans with classes).  This halves the cost of the parse
+ * compared with building libxml2's tree and keeps the parse -> blocks
+ * boundary in one file.
+ */
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "html/tags.h"
+
+/* libxml2's HTML parser checks each attribute against all earlier ones of
+ * the same tag, which is quadratic; a tag with 10^6 attributes would take
+ * minutes.  Start tags longer than this are cut before parsing. */
+#define ND_HTML_MAX_TAG (64u << 10)
+
+typedef struct elem {
+    uint32_t node;  /* node created for it, or 0 */
+    uint16_t tag;
+    uint8_t drop;   /* its content is dropped */
+    uint8_t ldjson; /* <script type="application/ld+json"> */
+} elem;
+
+typedef struct sax_state {
+    nd_page *pg;
+    elem stack[ND_PAGE_MAX_DEPTH];
+    int sp;           /* elements on the stack */
+    int overflow;     /* elements beyond ND_PAGE_MAX_DEPTH */
+    int drop;         /* > 0: inside an element whose content is dropped */
+    int pre;          /* > 0: inside <pre> */
+    int link;         /* > 0: inside <a> */
+    uint32_t link_node;
+    uint32_t cur;     /* node of the innermost element that has one */
+    int in_title, in_ldjson, seen_title, in_body;
+    nd_buf title, ld;
+    /* The block being collected: text from blk_off to the end of pg->text. */
+    uint32_t blk_off;
+    uint32_t blk_link;
+    uint32_t blk_link_node; /* the single link covering it so far */
+    int blk_multi_link;     /* more than one link, or text outside links */
+    int space;              /* a space is pending */
+} sax_state;
+
+static uint32_t block_node(sax_state *st)
+{
+    nd_page *pg = st->pg;
+    uint32_t n = st->cur;
+    while (n && !(pg->nodes[n].flags & ND_NODE_BLOCK)) n = pg->nodes[n].parent;
+    return n;
+}
+
+/* End the current block: trim and record it if it has text. */
+static void flush(sax_state *st, uint16_t extra_flags)
+{
+    nd_page *pg = st->pg;
+    st->space = 0;
+    size_t end = pg->text.len;
+    while (end > st->blk_off && pg->text.ptr[end - 1] == ' ') end--;
+    if (end > st->blk_off) {
+        uint32_t node = block_node(st);
+        nd_block *b = nd__page_add_block(pg, node, st->blk_off, (uint32_t) (end - st->blk_off));
+        if (b) {
+            b->link_len = st->blk_link > b->len ? b->len : st->blk_link;
+            b->flags |= extra_flags;
+            if (!st->blk_multi_link && st->blk_link_node && b->link_len == b->len) {
+                b->link = st->blk_link_node;
+                b->flags |= ND_BLK_ALLLINK;
+            }
+            if (st->pre) b->flags |= ND_BLK_PRE;
+            /* Separate blocks in the text buffer so that a block's text
+             * can be printed as a C string. */
+            nd_buf_putc(&pg->text, 0);
+            end = pg->text.len;
+        } else {
+            end = st->blk_off;
+        }
+    }
+    nd_buf_truncate(&pg->text, end);
+    st->blk_off = (uint32_t) pg->text.len;
+    st->blk_link = 0;
+    st->blk_link_node = 0;
+    st->blk_multi_link = 0;
+}
+
+/* Append text, collapsing white space (outside <pre>) and dropping
+ * invisible characters (soft hyphen, zero-width spaces, BOM). */
+static void add_text(sax_state *st, const unsigned char *s, size_t n)
+{
+    nd_page *pg = st->pg;
+    if (pg->text.len >= UINT32_MAX - n - 16) return; /* blocks address 4 GiB */
+    size_t i = 0;
+    size_t before = pg->text.len;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
+            if (st->pre && c == '\n') {
+                nd_buf_putc(&pg->text, '\n');
+                st->space = 0;
+            } else {
+                st->space = 1;
+            }
+            i++;
+            continue;
+        }
+        if (c == 0xC2 && i + 1 < n && s[i + 1] == 0xA0) { /* NBSP */
+            st->space = 1;
+            i += 2;
+            continue;
+        }
+        if (c == 0xC2 && i + 1 < n && s[i + 1] == 0xAD) { /* soft hyphen */
+            i += 2;
+            continue;
+        }
+        if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 &&
+            (s[i + 2] == 0x8B || s[i + 2] == 0x8C || s[i + 2] == 0x8D)) {
+            i += 3;
+            continue;
+        }
+        if (c == 0xEF && i + 2 < n && s[i + 1] == 0xBB && s[i + 2] == 0xBF) {
+            i += 3;
+            continue;
+        }
+        if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] >= 0x80 && s[i + 2] <= 0x8A) {
+            st->space = 1; /* the Unicode spaces U+2000..U+200A */
+            i += 3;
+            continue;
+        }
+        if (st->space) {
+            if (pg->text.len > st->blk_off) nd_buf_putc(&pg->text, ' ');
+            st->space = 0;
+        }
+        /* Copy the run up to the next byte that needs a look. */
+        size_t j = i + 1;
+        while (j < n) {
+            unsigned d = s[j];
+            if (d == ' ' || d == '\n' || d == '\t' || d == '\r' || d == '\f' || d == 0xC2 ||
+                d == 0xE2 || d == 0xEF)
+                break;
+            j++;
+        }
+        nd_buf_append(&pg->text, s + i, j - i);
+        i = j;
+    }
+    size_t added = pg->text.len - before;
+    if (!added) return;
+    if (st->link) {
+        st->blk_link += (uint32_t) added;
+        if (!st->blk_link_node)
+            st->blk_link_node = st->link_node;
+        else if (st->blk_link_node != st->link_node)
+            st->blk_multi_link = 1;
+    } else {
+        st->blk_multi_link = 1;
+    }
+}
+
+static const char *attr(const xmlChar **atts, const char *name)
+{
+    if (!atts) return NULL;
+    for (size_t i = 0; atts[i]; i += 2)
+        if (strcmp((const char *) atts[i], name) == 0) return atts[i + 1] ? (const char *) atts[i + 1] : "";
+    return NULL;
+}
+
+static int ieq(const char *a, const char *b)
+{
+    return a && strcasecmp(a, b) == 0;
+}
+
+/* Flags and weight from the element's own attributes. */
+static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
+{
+    int weight = 0;
+    uint32_t flags = 0;
+    const char *cls = attr(atts, "class"), *id = attr(atts, "id");
+    if (cls) nd__class_words(cls, strlen(cls), &weight, &flags);
+    if (id) nd__class_words(id, strlen(id), &weight, &flags);
+    const char *role = attr(atts, "role");
+    if (role) {
+        if (ieq(role, "navigation") || ieq(role, "menu") || ieq(role, "menubar"))
+            flags |= ND_NODE_NAV, weight -= 3;
+        else if (ieq(role, "contentinfo"))
+            flags |= ND_NODE_FOOTER, weight -= 3;
+        else if (ieq(role, "banner"))
+            flags |= ND_NODE_HEADERISH, weight -= 2;
+        else if (ieq(role, "complementary") || ieq(role, "dialog") || ieq(role, "alertdialog"))
+            weight -= 3;
+        else if (ieq(role, "main") || ieq(role, "article"))
+            weight += 2;
+    }
+    const char *ip = attr(atts, "itemprop");
+    if (ip) {
+        if (strstr(ip, "articleBody") || strstr(ip, "reviewBody") || strstr(ip, "text"))
+            flags |= ND_NODE_BODYPROP, weight += 4;
+        if (strstr(ip, "author") || strstr(ip, "creator")) flags |= ND_NODE_BYLINE;
+        if (strstr(ip, "headline")) flags |= ND_NODE_TITLE;
+        if (strstr(ip, "datePublished") || strstr(ip, "dateModified")) flags |= ND_NODE_DATE;
+        if (strstr(ip, "comment")) flags |= ND_NODE_COMMENT, weight -= 3;
+    }
+    const char *rel = attr(atts, "rel");
+    if (rel && strstr(rel, "author")) flags |= ND_NODE_BYLINE;
+    if (attr(atts, "hidden") || ieq(attr(atts, "aria-hidden"), "true")) flags |= ND_NODE_HIDDEN;
+    const char *style = attr(atts, "style");
+    if (style) {
+        /* display:none / visibility:hidden, with any spacing. */
+        char buf[256];
+        size_t k = 0;
+        for (const char *p = style; *p && k < sizeof buf - 1; p++)
+            if (*p != ' ' && *p != '\t') buf[k++] = (char) (*p | (*p >= 'A' && *p <= 'Z' ? 32 : 0));
+        buf[k] = 0;
+        if (strstr(buf, "display:none") || strstr(buf, "visibility:hidden"))
+            flags |= ND_NODE_HIDDEN;
+    }
+    if (weight < -30) weight = -30;
+    if (weight > 30) weight = 30;
+    n->weight = (int16_t) (n->weight + weight);
+    n->flags |= flags;
+    if ((cls || id) && (weight || flags)) {
+        size_t cl = cls ? strlen(cls) : 0, il = id ? strlen(id) : 0;
+        if (cl > 200) cl = 200;
+        if (il > 100) il = 100;
+        char *a = nd_arena_alloc(st->pg->arena, cl + il + 2);
+        if (a) {
+            memcpy(a, cls ? cls : "", cl);
+            a[cl] = ' ';
+            memcpy(a + cl + 1, id ? id : "", il);
+            a[cl + il + 1] = 0;
+            n->attr = a;
+        }
+    }
+}
+
+static void on_meta(sax_state *st, const xmlChar **atts)
+{
+    const char *content = attr(atts, "content");
+    if (!content) return;
+    const char *keys[] = {"property", "name", "itemprop", "http-equiv"};
+    for (size_t i = 0; i < 4; i++) {
+        const char *k = attr(atts, keys[i]);
+        if (k && *k) nd__page_add_meta(st->pg, k, strlen(k), content, strlen(content));
+    }
+}
+
+static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
+{
+    sax_state *st = ctx;
+    nd_page *pg = st->pg;
+    const char *name = (const char *) xname;
+    unsigned props;
+    int tag = nd__tag_lookup(name, &props);
+
+    /* Metadata that lives in attributes, wherever it is. */
+    if (tag == ND_TAG_META) {
+        on_meta(st, atts);
+        return;
+    }
+    if (tag == ND_TAG_LINK) {
+        const char *rel = attr(atts, "rel"), *href = attr(atts, "href");
+        if (rel && href && ieq(rel, "canonical") && !pg->canonical)
+            pg->canonical = nd_arena_strndup(pg->arena, href, strlen(href));
+        return;
+    }
+    if (tag == ND_TAG_HTML && !pg->lang) {
+        const char *lang = attr(atts, "lang");
+        if (!lang) lang = attr(atts, "xml:lang");
+        if (lang && *lang) pg->lang = nd_arena_strndup(pg->arena, lang, strlen(lang) > 16 ? 16 : strlen(lang));
+    }
+    if (tag == ND_TAG_TIME && !st->drop) {
+        const char *dt = attr(atts, "datetime");
+        if (dt && *dt) nd__page_add_meta(pg, "time", 4, dt, strlen(dt));
+    }
+    if (tag == ND_TAG_BODY) st->in_body = 1;
+    if (tag == ND_TAG_BR) {
+        if (!st->drop) flush(st, ND_BLK_BR);
+        return;
+    }
+    if (props & ND_TP_VOID) {
+        if (props & ND_TP_BLOCK && !st->drop) flush(st, 0);
+        return;
+    }
+    if (st->sp >= ND_PAGE_MAX_DEPTH) {
+        st->overflow++;
+        pg->truncated_depth = 1;
+        return;
+    }
+    elem *e = &st->stack[st->sp++];
+    e->node = 0;
+    e->tag = (uint16_t) tag;
+    e->drop = 0;
+    e->ldjson = 0;
+    if (tag == ND_TAG_TITLE && !st->in_body && !st->seen_title && !st->drop) {
+        st->in_title = 1;
+        return;
+    }
+    if (tag == ND_TAG_SCRIPT) {
+        const char *type = attr(atts, "type");
+        if (type && strstr(type, "ld+json")) {
+            e->ldjson = 1;
+            st->in_ldjson = 1;
+            nd_buf_clear(&st->ld);
+        }
+    }
+    if (props & ND_TP_DROP) {
+        e->drop = 1;
+        st->drop++;
+        return;
+    }
+    if (st->drop) return;
+    if (props & ND_TP_BLOCK) flush(st, 0);
+    if (props & ND_TP_FORMAT) return;
+
+    uint32_t flags = (props & ND_TP_BLOCK) ? ND_NODE_BLOCK : 0;
+    switch (tag) {
+    case ND_TAG_NAV: flags |= ND_NODE_NAV; break;
+    case ND_TAG_FOOTER: flags |= ND_NODE_FOOTER; break;
+    case ND_TAG_HEADER: flags |= ND_NODE_HEADERISH; break;
+    case ND_TAG_FIGCAPTION: flags |= ND_NODE_CAPTION; break;
+    default: break;
+    }
+    uint32_t id = nd__page_add_node(pg, st->cur, tag, flags);
+    if (!id) return;
+    e->node = id;
+    st->cur = id;
+    nd_node *n = &pg->nodes[id];
+    switch (tag) {
+    case ND_TAG_ASIDE: n->weight = -3; break;
+    case ND_TAG_NAV: n->weight = -5; break;
+    case ND_TAG_FOOTER: n->weight = -4; break;
+    case ND_TAG_FORM: n->weight = -1; break;
+    case ND_TAG_ARTICLE: n->weight = 3; break;
+    case ND_TAG_MAIN: n->weight = 2; break;
+    default: break;
+    }
+    if (atts) classify_attrs(st, n, atts);
+    if (tag == ND_TAG_A) {
+        const char *href = attr(atts, "href");
+        if (href) {
+            size_t hl = strlen(href);
+            n->href = nd_arena_strndup(pg->arena, href, hl > 2048 ? 2048 : hl);
+        }
+        st->link++;
+        st->link_node = id;
+    }
+    if (tag == ND_TAG_PRE) st->pre++;
+}
+
+static void on_end(void *ctx, const xmlChar *xname)
+{
+    sax_state *st = ctx;
+    nd_page *pg = st->pg;
+    unsigned props;
+    int tag = nd__tag_lookup((const char *) xname, &props);
+    if (props & ND_TP_VOID) return;
+    if (st->overflow) {
+        st->overflow--;
+        return;
+    }
+    /* Find the element; libxml2 reports implied ends itself, so it is
+     * almost always on top. */
+    int i = st->sp - 1;
+    while (i >= 0 && st->stack[i].tag != tag) i--;
+    if (i < 0) return;
+    while (st->sp > i) {
+        elem *e = &st->stack[--st->sp];
+        if (e->drop) {
+            st->drop--;
+            if (e->ldjson) {
+                st->in_ldjson = 0;
+                if (st->ld.len && pg->n_jsonld < 16) {
+                    if (pg->n_jsonld == pg->cap_jsonld) {
+                        size_t cap = pg->cap_jsonld ? pg->cap_jsonld * 2 : 4;
+                        const char **a = nd_arena_alloc(pg->arena, cap * sizeof *a);
+                        if (a && pg->n_jsonld) memcpy(a, pg->jsonld, pg->n_jsonld * sizeof *a);
+                        if (a) pg->jsonld = a, pg->cap_jsonld = cap;
+                    }
+                    if (pg->n_jsonld < pg->cap_jsonld) {
+                        const char *s = nd_arena_strndup(pg->arena, st->ld.ptr, st->ld.len);
+                        if (s) pg->jsonld[pg->n_jsonld++] = s;
+                    }
+                }
+            }
+            continue;
+        }
+        if (e->tag == ND_TAG_TITLE && st->in_title) {
+            st->in_title = 0;
+            st->seen_title = 1;
+            nd_slice t = nd_slice_trim((nd_slice){st->title.ptr, st->title.len});
+            if (t.len) pg->title = nd_arena_strndup(pg->arena, t.ptr, t.len);
+            continue;
+        }
+        if (st->drop) continue;
+        if (e->node) {
+            if (pg->nodes[e->node].flags & ND_NODE_BLOCK) flush(st, 0);
+            if (e->tag == ND_TAG_A && st->link > 0) {
+                st->link--;
+                /* Back to the enclosing link, if links nest. */
+                uint32_t up = pg->nodes[e->node].parent;
+                while (up && pg->nodes[up].tag != ND_TAG_A) up = pg->nodes[up].parent;
+                st->link_node = up;
+            }
+            if (e->tag == ND_TAG_PRE && st->pre > 0) st->pre--;
+            st->cur = pg->nodes[e->node].parent;
+        }
+    }
+}
+
+static void on_chars(void *ctx, const xmlChar *ch, int len)
+{
+    sax_state *st = ctx;
+    if (len <= 0) return;
+    if (st->in_title) {
+        if (st->title.len < 4096) nd_buf_append(&st->title, ch, (size_t) len);
+        return;
+    }
+    if (st->in_ldjson) {
+        if (st->ld.len < (1u << 20)) nd_buf_append(&st->ld, ch, (size_t) len);
+        return;
+    }
+    if (st->drop) return;
+    add_text(st, ch, (size_t) len);
+}
+
+static void on_silent(void *ctx, const char *msg, ...)
+{
+    (void) ctx, (void) msg;
+}
+
+static void on_serror(void *ctx, xmlErrorPtr e)
+{
+    (void) ctx, (void) e;
+}
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_libxml(void)
+{
+    xmlInitParser();
+}
+
+/* Cut start tags longer than ND_HTML_MAX_TAG (see above).  Returns NULL
+ * when the page needs no change, else a new buffer (nd_free()). */
+static char *cut_long_tags(const char *s, size_t n, size_t *out_n)
+{
+    /* Fast path: no '<' ... '>' span reaches the limit. */
+    size_t last_lt = 0;
+    int open = 0, need = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '<') {
+            open = 1;
+            last_lt = i;
+        } else if (s[i] == '>') {
+            open = 0;
+        } else if (open && i - last_lt > ND_HTML_MAX_TAG) {
+            need = 1;
+            break;
+        }
+    }
+    if (!need) return NULL;
+    nd_buf b = ND_BUF_INIT;
+    size_t i = 0;
+    while (i < n) {
+        const char *lt = memchr(s + i, '<', n - i);
+        if (!lt) {
+            nd_buf_append(&b, s + i, n - i);
+            break;
+        }
+        size_t p = (size_t) (lt - s);
+        nd_buf_append(&b, s + i, p - i);
+        const char *gt = memchr(s + p, '>', n - p);
+        size_t end = gt ? (size_t) (gt - s) + 1 : n;
+        if (end - p > ND_HTML_MAX_TAG) {
+            /* Keep the head of the tag up to the last space before the
+             * limit, then close it. */
+            size_t keep = ND_HTML_MAX_TAG;
+            while (keep > 1 && s[p + keep] != ' ') keep--;
+            nd_buf_append(&b, s + p, keep);
+            nd_buf_putc(&b, '>');
+        } else {
+            nd_buf_append(&b, s + p, end - p);
+        }
+        i = end;
+    }
+    return nd_buf_detach(&b, out_n);
+}
+
+int nd__html_to_page(const char *html, size_t len, nd_page *pg)
+{
+    pthread_once(&init_once, init_libxml);
+    if (len > INT32_MAX) return ND_ETOOBIG;
+    size_t cut_n = 0;
+    char *cut = cut_long_tags(html, len, &cut_n);
+    if (cut) {
+        html = cut;
+        len = cut_n;
+    }
+    sax_state *st = nd_calloc(1, sizeof *st);
+    if (!st) {
+        nd_free(cut);
+        return ND_ENOMEM;
+    }
+    st->pg = pg;
+    pg->is_html = 1;
+
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(html, (int) len);
+    if (!ctxt) {
+        nd_free(st);
+        nd_free(cut);
+        return ND_ENOMEM;
+    }
+    xmlSAXHandler *sax = ctxt->sax;
+    memset(sax, 0, sizeof *sax);
+    sax->startElement = on_start;
+    sax->endElement = on_end;
+    sax->characters = on_chars;
+    sax->ignorableWhitespace = on_chars;
+    sax->cdataBlock = on_chars;
+    sax->warning = on_silent;
+    sax->error = on_silent;
+    sax->fatalError = on_silent;
+    sax->serror = on_serror;
+    sax->initialized = 1;
+    ctxt->userData = st;
+    htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                 HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+    xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+    htmlParseDocument(ctxt);
+    flush(st, 0);
+    htmlFreeParserCtxt(ctxt);
+    int rc = st->title.failed || st->ld.failed || pg->text.failed ? ND_ENOMEM : 0;
+    nd_buf_free(&st->title);
+    nd_buf_free(&st->ld);
+    nd_free(st);
+    nd_free(cut);
+    return rc;
+}

@@ -1,0 +1,151 @@
+/* test_base.c - errors, buffers, slices, arena, JSON writer, hash. */
+#include "newsdesk/newsdesk.h"
+#include "tap.h"
+
+static void test_errors(void)
+{
+    CHECK_STR(nd_strerror(ND_ENOMEM), "out of memory");
+    CHECK_STR(nd_errname(ND_EGZIP), "ND_EGZIP");
+    CHECK_STR(nd_strerror(0), "success");
+    CHECK_STR(nd_strerror(12345), "unknown error");
+    nd_error e;
+    CHECK_INT(nd_error_set(&e, ND_EIO, 7, "line\none %d", 2), ND_EIO);
+    CHECK_STR(e.msg, "line one 2");
+    CHECK_INT(e.pos, 7);
+}
+
+static void test_buf(void)
+{
+    nd_buf b = ND_BUF_INIT;
+    for (int i = 0; i < 1000; i++) nd_buf_printf(&b, "%d,", i);
+    CHECK(!nd_buf_failed(&b));
+    CHECK(b.len > 3000);
+    CHECK(strncmp(b.ptr, "0,1,2,", 6) == 0);
+    nd_buf_truncate(&b, 2);
+    CHECK_STR(b.ptr, "0,");
+    size_t n;
+    char *p = nd_buf_detach(&b, &n);
+    CHECK_STR(p, "0,");
+    CHECK_INT(n, 2);
+    CHECK(b.ptr == NULL);
+    nd_free(p);
+    nd_buf_free(&b);
+}
+
+static int fail_after = -1;
+static void *fail_malloc(size_t n, void *c)
+{
+    (void) c;
+    if (fail_after == 0) return NULL;
+    if (fail_after > 0) fail_after--;
+    return malloc(n);
+}
+static void *fail_realloc(void *p, size_t n, void *c)
+{
+    (void) c;
+    if (fail_after == 0) return NULL;
+    if (fail_after > 0) fail_after--;
+    return realloc(p, n);
+}
+static void fail_free(void *p, void *c)
+{
+    (void) c;
+    free(p);
+}
+
+static void test_oom(void)
+{
+    nd_allocator a = {fail_malloc, fail_realloc, fail_free, NULL};
+    nd_set_allocator(&a);
+    fail_after = 0;
+    nd_buf b = ND_BUF_INIT;
+    nd_buf_puts(&b, "hello");
+    CHECK(nd_buf_failed(&b));
+    nd_buf_puts(&b, "more"); /* sticky: no crash, nothing written */
+    CHECK(nd_buf_detach(&b, NULL) == NULL);
+    CHECK(nd_arena_new(100) == NULL);
+    fail_after = -1;
+    nd_set_allocator(NULL);
+}
+
+static void test_slice(void)
+{
+    nd_slice s = nd_slice_trim(nd_slice_c(" \xC2\xA0 hi there\t\n"));
+    CHECK(nd_slice_eq_c(s, "hi there"));
+    CHECK(nd_slice_ieq_c(nd_slice_c("HeLLo"), "hello"));
+    CHECK(nd_slice_ifind(nd_slice_c("Read More here"), "more") == 5);
+    CHECK(nd_slice_ifind(nd_slice_c("abc"), "abcd") == -1);
+    CHECK(nd_slice_starts_c(nd_slice_c("prefix"), "pre"));
+    CHECK(nd_slice_ends_c(nd_slice_c("suffix"), "fix"));
+    CHECK(nd_slice_trim(nd_slice_c("   ")).len == 0);
+}
+
+static void test_arena(void)
+{
+    nd_arena *a = nd_arena_new(64);
+    CHECK(a != NULL);
+    char *big = nd_arena_alloc(a, 1 << 20);
+    CHECK(big != NULL);
+    memset(big, 1, 1 << 20);
+    for (int i = 0; i < 10000; i++) {
+        char *s = nd_arena_printf(a, "item %d", i);
+        CHECK(s != NULL);
+        if (i == 9999) CHECK_STR(s, "item 9999");
+    }
+    CHECK(((uintptr_t) nd_arena_alloc(a, 3) % _Alignof(max_align_t)) == 0);
+    CHECK(nd_arena_used(a) > (1 << 20));
+    nd_arena_free(a);
+    nd_arena_free(NULL);
+}
+
+static void test_json(void)
+{
+    nd_buf b = ND_BUF_INIT;
+    nd_json j;
+    nd_json_init(&j, &b, 0);
+    nd_json_obj_begin(&j);
+    nd_json_key(&j, "a");
+    nd_json_str(&j, "q\"\\\n\x01 \xE2\x80\xA8 \xFF");
+    nd_json_key(&j, "b");
+    nd_json_arr_begin(&j);
+    nd_json_int(&j, -3);
+    nd_json_null(&j);
+    nd_json_bool(&j, 1);
+    nd_json_double(&j, 0.5, 2);
+    nd_json_arr_end(&j);
+    nd_json_key(&j, "c");
+    nd_json_arr_begin(&j);
+    nd_json_arr_end(&j);
+    nd_json_obj_end(&j);
+    CHECK_STR(b.ptr, "{\"a\":\"q\\\"\\\\\\n\\u0001 \\u2028 \xEF\xBF\xBD\",\"b\":[-3,null,true,0.50],\"c\":[]}");
+    nd_buf_clear(&b);
+    nd_json_init(&j, &b, 1);
+    nd_json_obj_begin(&j);
+    nd_json_key(&j, "x");
+    nd_json_arr_begin(&j);
+    nd_json_str(&j, "y");
+    nd_json_arr_end(&j);
+    nd_json_obj_end(&j);
+    CHECK_STR(b.ptr, "{\n \"x\": [\n  \"y\"\n ]\n}");
+    nd_buf_free(&b);
+}
+
+static void test_hash(void)
+{
+    CHECK(nd_hash64("abc", 3) == nd_hash64("abc", 3));
+    CHECK(nd_hash64("abc", 3) != nd_hash64("abd", 3));
+    CHECK(nd_hash64("", 0) != nd_hash64("a", 1));
+    CHECK(nd_hash64("0123456789abcdef", 16) != nd_hash64("0123456789abcdeg", 16));
+}
+
+int main(void)
+{
+    RUN(test_errors);
+    RUN(test_buf);
+    RUN(test_oom);
+    RUN(test_slice);
+    RUN(test_arena);
+    RUN(test_json);
+    RUN(test_hash);
+    return tap_done();
+}
