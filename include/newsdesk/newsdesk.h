@@ -7,6 +7,8 @@
 #include "newsdesk/base.h"
 #include "newsdesk/decode.h"
 #include "newsdesk/extract.h"
+#include "newsdesk/lang.h"
+#include "newsdesk/read.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,87 @@
+/*
+ * newsdesk/read.h - inputs of any shape -> a stream of raw documents.
+ *
+ * A reader walks what the user gave (files, folders recursively, "-" for
+ * stdin), sniffs each file's format (WARC / WARC.gz, JSON lines, a single
+ * HTML or text page, maybe gzip-compressed) and yields one nd_doc per page
+ * with its origin.  It streams: a crawl is never loaded whole; one record
+ * at a time is, up to a limit.  A damaged record or line is reported as an
+ * error naming the file and its byte offset or line number, and reading
+ * goes on with the next one.
+ */
+#ifndef NEWSDESK_READ_H
+#define NEWSDESK_READ_H
+
+#include "newsdesk/base.h"
+#include "newsdesk/decode.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum nd_format {
+    ND_FMT_UNKNOWN = 0,
+    ND_FMT_PAGE,  /* one HTML or text page per file (maybe .gz) */
+    ND_FMT_WARC,  /* WARC 1.0/1.1, plain or gzip (per record or whole file) */
+    ND_FMT_JSONL  /* one JSON object per line */
+} nd_format;
+
+/* One raw document.  All pointers are borrowed: valid until the next
+ * nd_reader_next() or nd_reader_free().  Absent fields are NULL (or
+ * ND_TIME_NONE for times). */
+typedef struct nd_doc {
+    const char *source;   /* the file it came from ("-" for stdin) */
+    nd_format format;
+    uint64_t offset;      /* WARC: byte offset of the record in the (compressed) file;
+                             JSONL: line number (1-based); page: 0 */
+    const char *ext_id;   /* JSONL "id" (as a string), else NULL */
+    const char *url;      /* WARC-Target-URI, JSONL "url" */
+    int64_t fetched;      /* WARC-Date, JSONL "fetched", else ND_TIME_NONE */
+    const char *charset;  /* from the HTTP Content-Type header, if any */
+    nd_kind kind;         /* ND_KIND_HTML / ND_KIND_TEXT when known, else UNKNOWN */
+    const char *title;    /* JSONL hints, may be NULL */
+    const char *published;/* JSONL "published" as given */
+    const char *data;     /* the page bytes (transfer/content encodings undone) */
+    size_t len;
+} nd_doc;
+
+typedef struct nd_reader_opts {
+    size_t max_record;    /* largest page accepted; 0: ND_DECODE_MAX_BYTES */
+    int follow_symlinks;  /* when walking folders */
+} nd_reader_opts;
+
+/* Counts kept while reading (for the ingest summary). */
+typedef struct nd_reader_stats {
+    uint64_t files;          /* files opened */
+    uint64_t docs;           /* documents yielded */
+    uint64_t skipped;        /* records not pages (request, warcinfo, metadata, revisit,
+                                non-HTML responses), counted, not errors */
+    uint64_t errors;         /* errors reported */
+    uint64_t bytes;          /* bytes read from the files (compressed size) */
+    uint64_t total_bytes;    /* sum of the sizes of all files found, when known */
+} nd_reader_stats;
+
+typedef struct nd_reader nd_reader;
+
+/* A reader over paths (files, folders, "-").  Caller owns; free with
+ * nd_reader_free().  Folders are walked recursively in sorted order, hidden
+ * entries skipped.  Returns NULL only when out of memory. */
+ND_EXPORT nd_reader *nd_reader_new(const char *const *paths, size_t n_paths,
+                                   const nd_reader_opts *opts);
+
+/* The next document.  Returns 1 with *doc filled, 0 at the end, or a
+ * negative code with err describing one failed input ("PATH: reason" or
+ * "PATH@OFFSET: reason", "PATH:LINE: reason"); after an error, call again
+ * to go on with the rest. */
+ND_EXPORT int nd_reader_next(nd_reader *r, nd_doc *doc, nd_error *err);
+
+ND_EXPORT const nd_reader_stats *nd_reader_get_stats(const nd_reader *r);
+ND_EXPORT void nd_reader_free(nd_reader *r);
+
+/* Sniff a file's format from its first bytes (after gunzip when gzip). */
+ND_EXPORT nd_format nd_sniff_format(const char *head, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
