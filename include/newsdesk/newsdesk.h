@@ -9,6 +9,7 @@
 #include "newsdesk/extract.h"
 #include "newsdesk/lang.h"
 #include "newsdesk/read.h"
+#include "newsdesk/token.h"
 
 #ifdef __cplusplus
 extern "C" {
