@@ -21,6 +21,8 @@ static const char usage_text[] =
     "      --no-furniture with several inputs, do not use lines that recur\n"
     "                     across them as a boilerplate signal\n"
     "      --max-bytes N  largest page accepted (default 64 MiB)\n"
+    "      --explain      print the page's blocks with their features and\n"
+    "                     labels instead of the article (for tuning)\n"
     "  -h, --help         this text\n"
     "\n"
     "Exit status: 0 every input gave an article, 1 some did not (one line\n"
@@ -47,11 +49,12 @@ int cmd_extract(int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"url", required_argument, NULL, 'u'},
         {"fetched", required_argument, NULL, 'F'}, {"no-furniture", no_argument, NULL, 'N'},
         {"max-bytes", required_argument, NULL, 'M'}, {"help", no_argument, NULL, 'h'},
+        {"explain", no_argument, NULL, 'E'},
         {NULL, 0, NULL, 0}};
     enum fmt fmt = FMT_JSON;
     const char *url = NULL;
     long long fetched = ND_TIME_NONE;
-    int furniture = 1;
+    int furniture = 1, explain = 0;
     size_t max_bytes = ND_DECODE_MAX_BYTES;
     int c;
     optind = 1;
@@ -70,6 +73,7 @@ int cmd_extract(int argc, char **argv)
                 return cli_usage_error("extract: --fetched: cannot read time '%s'", optarg);
             break;
         case 'N': furniture = 0; break;
+        case 'E': explain = 1; break;
         case 'M': {
             char *end;
             unsigned long long v = strtoull(optarg, &end, 10);
@@ -127,6 +131,15 @@ int cmd_extract(int argc, char **argv)
         o.fetched = fetched;
         o.max_bytes = max_bytes;
         o.furniture = furn;
+        if (explain) {
+            nd_buf_clear(&out);
+            nd_buf_printf(&out, "==> %s <==\n", path);
+            rc = nd_extract_explain(data, len, &o, &out);
+            free(data);
+            if (rc) cli_error(path, "%s", nd_strerror(rc)), failed++;
+            cli_write(out.ptr, out.len);
+            continue;
+        }
         nd_article *a = NULL;
         nd_error err = {0};
         rc = nd_extract(data, len, &o, &a, &err);

@@ -97,6 +97,12 @@ ND_EXPORT void nd_article_to_json(const nd_article *a, nd_buf *out, int pretty);
 ND_EXPORT void nd_article_to_markdown(const nd_article *a, nd_buf *out);
 ND_EXPORT void nd_article_to_text(const nd_article *a, nd_buf *out);
 
+/* A table of the page's blocks with their features and labels, for
+ * people tuning or debugging extraction (`newsdesk extract --explain`).
+ * Appends to out; returns 0 or a negative code. */
+ND_EXPORT int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts,
+                                 nd_buf *out);
+
 /* Cross-page furniture.  Caller owns; free with nd_furniture_free(). */
 ND_EXPORT nd_furniture *nd_furniture_new(void);
 ND_EXPORT void nd_furniture_free(nd_furniture *f);
@@ -110,6 +116,12 @@ ND_EXPORT int nd_furniture_add(nd_furniture *f, const void *data, size_t len,
  * Returns 0 and epoch seconds in *ts (UTC), with *has_time set when a time
  * of day was given; ND_EPARSE otherwise. */
 ND_EXPORT int nd_time_parse(const char *s, size_t n, int64_t *ts, int *has_time);
+/* Find the first date expression inside a longer line ("By Jane Doe |
+ * November 20, 2019 | 5:34 AM").  Returns 0 with *ts and *has_time as for
+ * nd_time_parse() and the expression's byte span [*start, *end) in s;
+ * ND_EPARSE when the line holds no complete date. */
+ND_EXPORT int nd_time_find(const char *s, size_t n, int64_t *ts, int *has_time, size_t *start,
+                           size_t *end);
 /* Parse a relative age ("2 hours ago", "yesterday", "3 days ago") against
  * now; returns 0 and *ts, or ND_EPARSE. */
 ND_EXPORT int nd_time_parse_age(const char *s, size_t n, int64_t now, int64_t *ts);

@@ -25,8 +25,10 @@ static int compute_unsafe(int32_t cp)
     if (pr->category == UTF8PROC_CATEGORY_MN || pr->category == UTF8PROC_CATEGORY_MC ||
         pr->category == UTF8PROC_CATEGORY_ME)
         return 1;
-    if (cp >= 0x1100 && cp <= 0x11FF) return 1; /* Hangul jamo compose */
-    if (cp >= 0xAC00 && cp <= 0xD7A3) return 1; /* syllables take trailing jamo */
+    /* Hangul jamo compose with the syllable or jamo before them; the
+     * syllables themselves are stable (the segment starts one code point
+     * before an unsafe one, which covers syllable + trailing jamo). */
+    if (cp >= 0x1100 && cp <= 0x11FF) return 1;
     /* Singletons and composition exclusions: NFC of the lone character
      * differs from it. */
     utf8proc_uint8_t buf[8];
@@ -82,6 +84,17 @@ static size_t utf8_next(const unsigned char *p, size_t n, int32_t *cp)
     return 0;
 }
 
+/* Bytes copied as they are by repair(): printable ASCII, tab, LF, CR, FF. */
+static const unsigned char plain[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1,
+#define R4(x) [x] = 1, [x + 1] = 1, [x + 2] = 1, [x + 3] = 1
+#define R16(x) R4(x), R4(x + 4), R4(x + 8), R4(x + 12)
+    R16(0x20), R16(0x30), R16(0x40), R16(0x50), R16(0x60), R4(0x70), R4(0x74), R4(0x78),
+    [0x7C] = 1, [0x7D] = 1, [0x7E] = 1
+#undef R4
+#undef R16
+};
+
 /* Pass 1: valid UTF-8 without control bytes.  Returns a new buffer. */
 static char *repair(const char *s, size_t len, size_t *out_len, unsigned *flags, int *maybe_nfc)
 {
@@ -91,18 +104,29 @@ static char *repair(const char *s, size_t len, size_t *out_len, unsigned *flags,
     size_t i = 0, run = 0;
     *maybe_nfc = 0;
     while (i < len) {
-        unsigned c = p[i];
-        if (c >= 0x20 && c < 0x80) {
-            run++;
-            i++;
-            continue;
-        }
-        if (c < 0x20) {
-            if (c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-                run++;
-                i++;
+        size_t j = i;
+        for (;;) {
+            /* Eight bytes at a time while they are all printable ASCII. */
+            while (j + 8 <= len) {
+                uint64_t w;
+                memcpy(&w, p + j, 8);
+                if ((((w - 0x2020202020202020ULL) & ~w) | ((w + 0x0101010101010101ULL) | w)) &
+                    0x8080808080808080ULL)
+                    break;
+                j += 8;
+            }
+            if (j < len && plain[p[j]]) {
+                j++;
                 continue;
             }
+            break;
+        }
+        run += j - i;
+        i = j;
+        if (i >= len) break;
+        unsigned c = p[i];
+        if (c == 0x7F) c = 0; /* DEL is a control byte too */
+        if (c < 0x20) {
             if (run) nd_buf_append(&b, s + i - run, run), run = 0;
             *flags |= ND_DEC_CONTROL;
             i++;
@@ -117,7 +141,7 @@ static char *repair(const char *s, size_t len, size_t *out_len, unsigned *flags,
             i++;
             continue;
         }
-        if (cp >= 0x300) *maybe_nfc = 1;
+        if (cp >= 0x300 && !*maybe_nfc && unsafe(cp)) *maybe_nfc = 1;
         /* C1 controls (U+0080..U+009F) are mis-decoded bytes, never text. */
         if (cp >= 0x80 && cp < 0xA0) {
             if (run) nd_buf_append(&b, s + i - run, run), run = 0;
@@ -142,29 +166,35 @@ char *nd_utf8_clean(const char *s, size_t len, size_t *out_len, unsigned *flags)
         return r;
     }
     /* Pass 2: NFC on segments around unsafe code points.  A segment runs
-     * from the last starter before the unsafe code point to the next safe
-     * code point after it. */
+     * from the code point before the unsafe one (the starter it may compose
+     * with) to the next safe code point after it.  Code points below U+0300
+     * (lead bytes below 0xCC) are always safe, so the scan skips them. */
     const unsigned char *p = (const unsigned char *) r;
     nd_buf b = ND_BUF_INIT;
-    size_t copied = 0, i = 0, last_starter = 0;
+    size_t copied = 0, i = 0;
     int changed = 0;
     while (i < n) {
+        while (i < n && p[i] < 0xCC) i++;
+        if (i >= n) break;
         int32_t cp;
-        size_t k = p[i] < 0x80 ? (cp = p[i], 1) : utf8_next(p + i, n - i, &cp);
-        if (!k) k = 1, cp = 0xFFFD; /* cannot happen after repair() */
+        size_t k = utf8_next(p + i, n - i, &cp);
+        if (!k) k = 1, cp = 0xFFFD; /* a stray continuation byte: cannot happen after repair() */
         if (!unsafe(cp)) {
-            last_starter = i;
             i += k;
             continue;
         }
-        size_t start = last_starter, end = i + k;
+        size_t start = i;
+        if (start > copied) {
+            start--;
+            while (start > copied && (p[start] & 0xC0) == 0x80) start--;
+        }
+        size_t end = i + k;
         while (end < n) {
             int32_t c2;
             size_t k2 = p[end] < 0x80 ? (c2 = p[end], 1) : utf8_next(p + end, n - end, &c2);
             if (!k2 || !unsafe(c2)) break;
             end += k2;
         }
-        if (start < copied) start = copied;
         utf8proc_uint8_t *nfc = NULL;
         utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *) r + start,
                                           (utf8proc_ssize_t) (end - start), &nfc,
@@ -177,7 +207,6 @@ char *nd_utf8_clean(const char *s, size_t len, size_t *out_len, unsigned *flags)
         }
         free(nfc);
         i = end;
-        last_starter = end;
     }
     if (!changed) {
         nd_buf_free(&b);

@@ -1,8 +1,260 @@
-/* classify_html.c - PLACEHOLDER */
+/* classify_html.c - which blocks of an HTML page are the article.
+ *
+ * 1. Every block gets a prose quality q in [-1, 1] from its own text (stop
+ *    words, sentence punctuation, link density, furniture phrases).
+ * 2. Elements whose class/id/role/tag say boilerplate (comments, related,
+ *    share, nav, footer, ads, newsletter ...) make the blocks below them
+ *    count against any container that holds them - unless the element
+ *    wraps most of the page's prose (a <body class="has-sidebar">).
+ * 3. The article container is the element whose subtree maximises
+ *    good prose minus furniture: a maximum-subtree sum over the element
+ *    tree, computed bottom-up in one pass (nodes are numbered in document
+ *    order, so children come after parents).
+ * 4. Inside it, blocks are kept or dropped by their own evidence and their
+ *    neighbours' (short blocks between prose paragraphs are kept: subheads,
+ *    one-line paragraphs; furniture at the edges is trimmed).
+ */
+#include <math.h>
+#include <string.h>
+
 #include "extract/extract_int.h"
+#include "extract/features.h"
+#include "newsdesk/lang.h"
+
+/* Node flags that make content below a node furniture. */
+#define BAD_FLAGS                                                                                  \
+    (ND_NODE_COMMENT | ND_NODE_RELATED | ND_NODE_SHARE | ND_NODE_AD | ND_NODE_NAV |                \
+     ND_NODE_FOOTER | ND_NODE_NEWSLETTER | ND_NODE_AUTHORBIO | ND_NODE_TAGS | ND_NODE_TEASER)
+
+typedef struct hctx {
+    nd_page *pg;
+    float *good, *bad;   /* per node: subtree sums */
+    uint32_t *inh;       /* per node: inherited flags (own | ancestors') */
+    uint8_t *neg;        /* per node: its own class says furniture (after the wrapper test) */
+    const char *lang;
+} hctx;
+
+static const char *page_lang(nd_page *pg)
+{
+    if (pg->lang && pg->lang[0]) {
+        static const char *const known[] = {"en", "de", "fr", "es", "it", "pt", "nl", "sv", "da",
+                                            "no", "nb", "fi", "pl", "cs", "ro", "hu", "tr", "id",
+                                            "ru", "uk", "zh", "ja", "ko", "ar", "he", "el"};
+        char l[3] = {(char) (pg->lang[0] | 32), (char) (pg->lang[1] | 32), 0};
+        for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+            if (!strcmp(l, known[i])) return known[i];
+    }
+    /* Detect from the longest blocks. */
+    nd_buf sample = ND_BUF_INIT;
+    for (size_t i = 0; i < pg->n_blocks && sample.len < 8192; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->len >= 80) {
+            nd_buf_append(&sample, pg->text.ptr + b->off, b->len);
+            nd_buf_putc(&sample, ' ');
+        }
+    }
+    const char *l = sample.len ? nd_lang_detect(sample.ptr, sample.len) : NULL;
+    nd_buf_free(&sample);
+    return l;
+}
+
+/* Step 1: q per block. */
+static void block_quality(hctx *h)
+{
+    nd_page *pg = h->pg;
+    for (size_t i = 0; i < pg->n_blocks; i++) {
+        nd_block *b = &pg->blocks[i];
+        nd_slice s = nd__block_text(pg, b);
+        nd_text_features f;
+        nd__text_features(s.ptr, s.len, h->lang, &f);
+        b->words = (uint16_t) (f.words > 65535 ? 65535 : f.words);
+        float q = nd__prose_quality(&f, s.len, b->link_len);
+        int ph = nd__has_phrase(s.ptr, s.len, f.words > 25);
+        if (ph == 2 || (ph == 1 && f.words <= 25)) q = q > 0 ? -0.5f : -1.f;
+        if (b->tag >= ND_TAG_H1 && b->tag <= ND_TAG_H6) {
+            b->flags |= ND_BLK_HEADING;
+            if (q < 0 && b->link_len * 2 < b->len) q = 0; /* headings are neutral */
+        }
+        if (b->tag == ND_TAG_LI) b->flags |= ND_BLK_LI;
+        b->q = q;
+    }
+}
+
+static float block_len(const nd_block *b)
+{
+    /* Characters, roughly: bytes with multi-byte scripts discounted. */
+    return (float) b->len;
+}
+
+/* Steps 2-3: inherited flags, subtree sums, the wrapper test, the
+ * container. */
+static uint32_t find_container(hctx *h)
+{
+    nd_page *pg = h->pg;
+    size_t nn = pg->n_nodes;
+    /* Inherited flags: one forward pass. */
+    for (size_t i = 0; i < nn; i++) {
+        nd_node *n = &pg->nodes[i];
+        h->inh[i] = n->flags | (i ? h->inh[n->parent] : 0);
+        n->first_block = UINT32_MAX;
+        n->end_block = 0;
+    }
+    /* Raw prose per subtree (class ignored) to tell wrappers from boxes. */
+    float total_good = 0;
+    for (size_t i = 0; i < pg->n_blocks; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (h->inh[b->node] & ND_NODE_HIDDEN) continue;
+        float v = b->q > 0 ? b->q * block_len(b) : 0;
+        h->good[b->node] += v;
+        total_good += v;
+        nd_node *n = &pg->nodes[b->node];
+        if (n->first_block == UINT32_MAX) n->first_block = (uint32_t) i;
+        n->end_block = (uint32_t) i + 1;
+    }
+    for (size_t i = nn; i-- > 1;) {
+        nd_node *n = &pg->nodes[i];
+        h->good[n->parent] += h->good[i];
+        nd_node *p = &pg->nodes[n->parent];
+        if (n->first_block < p->first_block) p->first_block = n->first_block;
+        if (n->end_block > p->end_block) p->end_block = n->end_block;
+    }
+    for (size_t i = 0; i < nn; i++) {
+        nd_node *n = &pg->nodes[i];
+        int neg = (n->flags & BAD_FLAGS) || n->weight <= -3;
+        if (n->flags & ND_NODE_BODYPROP) neg = 0;
+        /* A furniture class on an element holding most of the prose is a
+         * layout wrapper, not furniture. */
+        if (neg && h->good[i] > 0.4f * total_good) neg = 0;
+        if (n->tag == ND_TAG_BODY || n->tag == ND_TAG_HTML || n->tag == ND_TAG_ROOT) neg = 0;
+        h->neg[i] = (uint8_t) neg;
+    }
+    /* Now the real sums: blocks under a furniture element count against. */
+    memset(h->good, 0, nn * sizeof *h->good);
+    for (size_t i = 0; i < pg->n_blocks; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (h->inh[b->node] & ND_NODE_HIDDEN) continue;
+        int under_neg = 0;
+        for (uint32_t n = b->node; n; n = pg->nodes[n].parent)
+            if (h->neg[n]) {
+                under_neg = 1;
+                break;
+            }
+        float len = block_len(b);
+        if (under_neg)
+            h->bad[b->node] += len * (b->q > 0 ? 0.7f : 1.f);
+        else if (b->q > 0)
+            h->good[b->node] += len * b->q;
+        else
+            h->bad[b->node] += len * -b->q;
+    }
+    for (size_t i = nn; i-- > 1;) {
+        nd_node *n = &pg->nodes[i];
+        h->good[n->parent] += h->good[i];
+        h->bad[n->parent] += h->bad[i];
+    }
+    uint32_t best = 0;
+    float best_score = -INFINITY;
+    for (size_t i = 0; i < nn; i++) {
+        nd_node *n = &pg->nodes[i];
+        if (!(n->flags & ND_NODE_BLOCK) && n->tag != ND_TAG_ROOT) continue;
+        float s = h->good[i] - 0.5f * h->bad[i];
+        if (n->flags & ND_NODE_BODYPROP) s *= 1.15f;
+        /* Prefer the deeper of equal containers (children come later). */
+        if (s > best_score * 1.0001f || (s >= best_score && i > best && s > 0 &&
+                                         h->good[i] >= h->good[best] * 0.999f)) {
+            best_score = s;
+            best = (uint32_t) i;
+        }
+    }
+    return best;
+}
+
+/* Is block b (inside the container) under a furniture element that lies
+ * inside the container? */
+static int under_bad(hctx *h, const nd_block *b, uint32_t container)
+{
+    nd_page *pg = h->pg;
+    for (uint32_t n = b->node; n && n != container; n = pg->nodes[n].parent) {
+        if (h->neg[n]) return 1;
+        if (pg->nodes[n].flags & (ND_NODE_CAPTION | ND_NODE_HIDDEN)) return 1;
+        if (pg->nodes[n].tag == ND_TAG_FIGURE || pg->nodes[n].tag == ND_TAG_FIGCAPTION) return 1;
+    }
+    return 0;
+}
+
+static int is_inside(const nd_page *pg, uint32_t n, uint32_t container)
+{
+    while (n && n != container) n = pg->nodes[n].parent;
+    return n == container;
+}
+
+static int same_text(const char *a, size_t an, const char *b, size_t bn)
+{
+    nd_slice x = nd_slice_trim((nd_slice){a, an}), y = nd_slice_trim((nd_slice){b, bn});
+    return x.len == y.len && x.len && memcmp(x.ptr, y.ptr, x.len) == 0;
+}
 
 int nd__classify_html(nd_extract_ctx *x)
 {
-    for (size_t i = 0; i < x->pg->n_blocks; i++) x->pg->blocks[i].label = ND_LBL_BODY;
+    nd_page *pg = x->pg;
+    if (!pg->n_blocks) return 0;
+    hctx h = {pg, NULL, NULL, NULL, NULL, NULL};
+    size_t nn = pg->n_nodes;
+    h.good = nd_calloc(nn, sizeof *h.good);
+    h.bad = nd_calloc(nn, sizeof *h.bad);
+    h.inh = nd_calloc(nn, sizeof *h.inh);
+    h.neg = nd_calloc(nn, 1);
+    if (!h.good || !h.bad || !h.inh || !h.neg) {
+        nd_free(h.good), nd_free(h.bad), nd_free(h.inh), nd_free(h.neg);
+        return ND_ENOMEM;
+    }
+    h.lang = page_lang(pg);
+    x->lang = h.lang;
+    block_quality(&h);
+    uint32_t c = find_container(&h);
+    x->container = c;
+
+    /* Step 4: decide inside the container. */
+    size_t nb = pg->n_blocks;
+    for (size_t i = 0; i < nb; i++) {
+        nd_block *b = &pg->blocks[i];
+        b->label = ND_LBL_BOILER;
+        if (!is_inside(pg, b->node, c)) continue;
+        if (h.inh[b->node] & ND_NODE_HIDDEN) continue;
+        if (under_bad(&h, b, c)) continue;
+        if (b->q <= -0.5f) continue;
+        if ((h.inh[b->node] & (ND_NODE_BYLINE | ND_NODE_DATE)) && b->words < 25 && b->q < 1.f)
+            continue;
+        if (pg->title && (b->flags & ND_BLK_HEADING)) {
+            nd_slice t = nd__block_text(pg, b);
+            if (same_text(t.ptr, t.len, pg->title, strlen(pg->title)) ||
+                (strlen(pg->title) > t.len && t.len > 20 &&
+                 strncmp(pg->title, t.ptr, t.len) == 0))
+                continue;
+        }
+        b->label = b->q > 0 ? ND_LBL_BODY : ND_LBL_NONE;
+    }
+    /* Neutral blocks stay when prose follows them before the container
+     * ends (subheads, short paragraphs, list items); trailing ones go.
+     * Leading ones go too (kickers, standfirst labels). */
+    int seen_body = 0;
+    for (size_t i = 0; i < nb; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label == ND_LBL_BODY) seen_body = 1;
+        if (b->label != ND_LBL_NONE) continue;
+        if (!seen_body) {
+            b->label = ND_LBL_BOILER;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < nb && pg->blocks[j].label == ND_LBL_NONE) j++;
+        int body_after = j < nb && pg->blocks[j].label == ND_LBL_BODY;
+        /* A run of many short blocks is a list of links, not subheads. */
+        b->label = body_after && j - i <= 8 ? ND_LBL_BODY : ND_LBL_BOILER;
+    }
+    nd_free(h.good);
+    nd_free(h.bad);
+    nd_free(h.inh);
+    nd_free(h.neg);
     return 0;
 }

@@ -61,7 +61,7 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
         nd_decoded_free(&dec);
         return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
     }
-    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0};
+    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0};
     a->is_html = pg.is_html;
     a->source = nd__astr(a, o.source ? o.source : "-", strlen(o.source ? o.source : "-"));
     if (o.url) a->url = nd__astr(a, o.url, strlen(o.url));
@@ -99,4 +99,74 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
     }
     *out = a;
     return 0;
+}
+
+static const char *label_name(int l)
+{
+    static const char *const names[] = {"-",    "boiler", "title",   "byline",  "dateline", "BODY",
+                                        "teaser", "related", "comment", "caption", "bio",      "credit"};
+    return l >= 0 && l < (int) (sizeof names / sizeof *names) ? names[l] : "?";
+}
+
+static void node_path(const nd_page *pg, uint32_t n, nd_buf *out)
+{
+    static const char *const tag_names[] = {
+#define ND__TAGNAME(t) #t,
+        ND_TAG_MAP(ND__TAGNAME)
+#undef ND__TAGNAME
+    };
+    uint32_t chain[8];
+    int k = 0;
+    while (n && k < 8) chain[k++] = n, n = pg->nodes[n].parent;
+    while (k-- > 0) {
+        const nd_node *d = &pg->nodes[chain[k]];
+        nd_buf_printf(out, "/%s", tag_names[d->tag]);
+        if (d->weight) nd_buf_printf(out, "%+d", d->weight);
+        if (d->attr) {
+            nd_buf_putc(out, '[');
+            size_t al = strlen(d->attr);
+            nd_buf_append(out, d->attr, al > 30 ? 30 : al);
+            nd_buf_putc(out, ']');
+        }
+    }
+}
+
+int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts, nd_buf *out)
+{
+    nd_extract_opts o;
+    if (opts)
+        o = *opts;
+    else
+        nd_extract_opts_init(&o);
+    nd_decode_opts dopt = {o.max_bytes, o.charset_hint, o.kind};
+    nd_decoded dec;
+    int rc = nd_decode(data, len, &dopt, &dec, NULL);
+    if (rc) return rc;
+    nd_page pg;
+    rc = nd__page_init(&pg, dec.len / 2);
+    if (!rc) rc = dec.kind == ND_KIND_HTML ? nd__html_to_page(dec.text, dec.len, &pg)
+                                           : nd__text_to_page(dec.text, dec.len, &pg);
+    nd_article *a = NULL;
+    if (!rc) rc = nd__article_new(&a);
+    if (!rc) {
+        nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0};
+        rc = pg.is_html ? nd__classify_html(&x) : nd__classify_text(&x);
+        nd_buf_printf(out, "# lang=%s container=%u blocks=%zu nodes=%zu\n",
+                      x.lang ? x.lang : "?", x.container, pg.n_blocks, pg.n_nodes);
+        for (size_t i = 0; i < pg.n_blocks; i++) {
+            const nd_block *b = &pg.blocks[i];
+            nd_buf_printf(out, "%4zu %-7s q=%+.2f w=%-4u ld=%.2f ", i, label_name(b->label),
+                          (double) b->q, b->words,
+                          b->len ? (double) b->link_len / (double) b->len : 0.0);
+            if (pg.is_html) node_path(&pg, b->node, out);
+            else nd_buf_printf(out, "L%u", b->line);
+            nd_buf_puts(out, "  | ");
+            nd_buf_append(out, pg.text.ptr + b->off, b->len > 140 ? 140 : b->len);
+            nd_buf_putc(out, '\n');
+        }
+    }
+    nd_article_free(a);
+    nd__page_free(&pg);
+    nd_decoded_free(&dec);
+    return rc;
 }

@@ -11,12 +11,7 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "html/tags.h"
-
-/* libxml2's HTML parser checks each attribute against all earlier ones of
- * the same tag, which is quadratic; a tag with 10^6 attributes would take
- * minutes.  Start tags longer than this are cut before parsing. */
-#define ND_HTML_MAX_TAG (64u << 10)
+#include "html/html_int.h"
 
 typedef struct elem {
     uint32_t node;  /* node created for it, or 0 */
@@ -441,62 +436,15 @@ static void init_libxml(void)
     xmlInitParser();
 }
 
-/* Cut start tags longer than ND_HTML_MAX_TAG (see above).  Returns NULL
- * when the page needs no change, else a new buffer (nd_free()). */
-static char *cut_long_tags(const char *s, size_t n, size_t *out_n)
-{
-    /* Fast path: no '<' ... '>' span reaches the limit. */
-    size_t last_lt = 0;
-    int open = 0, need = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '<') {
-            open = 1;
-            last_lt = i;
-        } else if (s[i] == '>') {
-            open = 0;
-        } else if (open && i - last_lt > ND_HTML_MAX_TAG) {
-            need = 1;
-            break;
-        }
-    }
-    if (!need) return NULL;
-    nd_buf b = ND_BUF_INIT;
-    size_t i = 0;
-    while (i < n) {
-        const char *lt = memchr(s + i, '<', n - i);
-        if (!lt) {
-            nd_buf_append(&b, s + i, n - i);
-            break;
-        }
-        size_t p = (size_t) (lt - s);
-        nd_buf_append(&b, s + i, p - i);
-        const char *gt = memchr(s + p, '>', n - p);
-        size_t end = gt ? (size_t) (gt - s) + 1 : n;
-        if (end - p > ND_HTML_MAX_TAG) {
-            /* Keep the head of the tag up to the last space before the
-             * limit, then close it. */
-            size_t keep = ND_HTML_MAX_TAG;
-            while (keep > 1 && s[p + keep] != ' ') keep--;
-            nd_buf_append(&b, s + p, keep);
-            nd_buf_putc(&b, '>');
-        } else {
-            nd_buf_append(&b, s + p, end - p);
-        }
-        i = end;
-    }
-    return nd_buf_detach(&b, out_n);
-}
-
 int nd__html_to_page(const char *html, size_t len, nd_page *pg)
 {
     pthread_once(&init_once, init_libxml);
     if (len > INT32_MAX) return ND_ETOOBIG;
     size_t cut_n = 0;
-    char *cut = cut_long_tags(html, len, &cut_n);
-    if (cut) {
-        html = cut;
-        len = cut_n;
-    }
+    char *cut = nd__html_prefilter(html, len, &cut_n);
+    if (!cut) return ND_ENOMEM;
+    html = cut;
+    len = cut_n;
     sax_state *st = nd_calloc(1, sizeof *st);
     if (!st) {
         nd_free(cut);

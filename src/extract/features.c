@@ -1,0 +1,188 @@
+/* features.c - what a block's text says about itself: words, stop-word
+ * density, sentence punctuation, link density, boilerplate phrases.  Used
+ * by both the HTML and the text classifiers. */
+#include <string.h>
+
+#include "extract/features.h"
+#include "newsdesk/lang.h"
+#include "newsdesk/token.h"
+
+/* Phrases that mark a block as page furniture when the block is short
+ * (lowercase; matched as substrings of the lowercased block). */
+static const char *const boiler_phrases[] = {
+    "read more", "read next", "read also", "see also", "more from", "more on this",
+    "most read", "most popular", "sign up", "signup", "subscribe", "newsletter",
+    "log in", "login", "sign in", "create an account", "register for", "cookie",
+    "privacy policy", "terms of use", "terms of service", "terms and conditions",
+    "all rights reserved", "copyright", "©", "follow us", "share this", "share on",
+    "share via", "tweet this", "email this", "print this", "click here", "tap here",
+    "advertisement", "sponsored", "skip to", "back to top", "download the app",
+    "get the app", "related articles", "related stories", "related coverage",
+    "recommended for you", "you may also like", "you might also like", "trending now",
+    "comments", "leave a comment", "post a comment", "no comments", "join the conversation",
+    "hashtags", "try our ai", "what ai can do", "loading", "please enable javascript",
+    "this video", "watch:", "listen to", "open in app", "notifications", "whatsapp",
+    "facebook", "twitter", "linkedin", "pinterest", "instagram", "reddit", "permalink",
+    "load more", "show more", "view all", "see all", "previous article", "next article",
+    "next story", "previous story", "reprints", "report an error", "contact us",
+    "about us", "our journalism", "support our", "donate", "become a member", "paywall",
+    "already a subscriber", "free trial", "daily email", "free daily", "in your inbox",
+    "to your inbox", "delivered directly", "image source", "image caption", "photo credit",
+    "getty images", "afp via getty", "file photo", "(photo", "photo:", "image:", "credit:",
+    "story continues below", "continue reading", "article continues", "topics:", "tags:",
+    "filed under", "posted in", "updated:", "published:", "last updated", "min read",
+    "minute read", "reading time", "listen to this article", "audio version",
+    "editor's note", "editors' note", "correction:", "this article was", "originally appeared",
+    "originally published", "first appeared", "this story was", "explore what",
+};
+
+/* Phrases that mark furniture whatever the length of the block. */
+static const char *const strong_phrases[] = {
+    "all rights reserved", "please enable javascript", "cookies to", "use of cookies",
+    "we use cookies", "this site uses cookies", "by continuing to use", "terms of use",
+    "privacy policy", "sign up for", "subscribe to our", "subscribe now", "to your inbox",
+    "delivered directly to your inbox", "free daily email", "support independent journalism",
+    "has worked as a", "is a staff writer", "is a reporter", "is a senior", "is a correspondent",
+    "is an editor", "is a contributing", "is a freelance", "previously worked as",
+};
+
+static int lowercase_copy(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t k = n < cap - 1 ? n : cap - 1;
+    for (size_t i = 0; i < k; i++) {
+        char c = s[i];
+        out[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    out[k] = 0;
+    return (int) k;
+}
+
+int nd__lang_has_stoplist(const char *lang)
+{
+    static const char *const with[] = {"en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no",
+                                       "fi", "pl", "cs", "ro", "hu", "tr", "id", "ru", "uk"};
+    if (!lang) return 1; /* unknown: English rules */
+    for (size_t i = 0; i < sizeof with / sizeof *with; i++)
+        if (!strcmp(lang, with[i])) return 1;
+    return 0;
+}
+
+int nd__has_phrase(const char *s, size_t n, int strong_only)
+{
+    char low[512];
+    lowercase_copy(s, n, low, sizeof low);
+    if (!strong_only)
+        for (size_t i = 0; i < sizeof boiler_phrases / sizeof *boiler_phrases; i++)
+            if (strstr(low, boiler_phrases[i])) return 1;
+    for (size_t i = 0; i < sizeof strong_phrases / sizeof *strong_phrases; i++)
+        if (strstr(low, strong_phrases[i])) return 2;
+    return 0;
+}
+
+/* Does the text end like a sentence (., !, ?, …, maybe followed by a
+ * closing quote or bracket)? */
+int nd__ends_sentence(const char *s, size_t n)
+{
+    while (n > 0) {
+        unsigned char c = (unsigned char) s[n - 1];
+        if (c == '"' || c == '\'' || c == ')' || c == ' ') {
+            n--;
+            continue;
+        }
+        /* ” ’ » and the CJK full stop family */
+        if (n >= 3 && (unsigned char) s[n - 3] == 0xE2 && (unsigned char) s[n - 2] == 0x80 &&
+            (c == 0x9D || c == 0x99)) {
+            n -= 3;
+            continue;
+        }
+        if (n >= 2 && (unsigned char) s[n - 2] == 0xC2 && c == 0xBB) {
+            n -= 2;
+            continue;
+        }
+        break;
+    }
+    if (!n) return 0;
+    unsigned char c = (unsigned char) s[n - 1];
+    if (c == '.' || c == '!' || c == '?' || c == ':') return 1;
+    if (n >= 3 && (unsigned char) s[n - 3] == 0xE2 && (unsigned char) s[n - 2] == 0x80 && c == 0xA6)
+        return 1; /* … */
+    if (n >= 3 && (unsigned char) s[n - 3] == 0xE3 && (unsigned char) s[n - 2] == 0x80 && c == 0x82)
+        return 1; /* 。 */
+    if (n >= 3 && (unsigned char) s[n - 3] == 0xEF && (unsigned char) s[n - 2] == 0xBC &&
+        (c == 0x81 || c == 0x9F))
+        return 1; /* ！？ */
+    return 0;
+}
+
+void nd__text_features(const char *s, size_t n, const char *lang, nd_text_features *f)
+{
+    memset(f, 0, sizeof *f);
+    nd_token tok[256];
+    size_t pos = 0;
+    int has_stops = nd__lang_has_stoplist(lang);
+    while (pos < n) {
+        size_t used = 0;
+        size_t k = nd_tokenize(s + pos, n - pos, tok, 256, &used);
+        if (!k) break;
+        for (size_t i = 0; i < k; i++) {
+            nd_token *t = &tok[i];
+            if (t->type == ND_TOK_WORD || t->type == ND_TOK_NUM) {
+                f->words++;
+                if (t->flags & ND_TOKF_CAP) f->caps++;
+                if (t->type == ND_TOK_NUM) f->nums++;
+                const unsigned char *w = (const unsigned char *) s + pos + t->off;
+                /* CJK and other scripts without spaces: count characters. */
+                if (w[0] >= 0xE3 && w[0] <= 0xED && t->len > 3) f->words += t->len / 6;
+                if (t->len <= 24 && t->type == ND_TOK_WORD) {
+                    char low[100];
+                    size_t ln = nd_token_lower(s + pos, t, 1, low, sizeof low);
+                    if (nd_stopword(lang, low, ln)) f->stops++;
+                }
+            } else if (t->type == ND_TOK_PUNCT) {
+                unsigned char c = (unsigned char) s[pos + t->off];
+                if (c == ',') f->commas++;
+                if (t->flags & ND_TOKF_SENT_END) f->sent_ends++;
+                if (c == '|' || (c == 0xC2 && t->len == 2)) f->pipes++;
+            }
+        }
+        if (used == 0) break;
+        pos += used;
+        if (f->words > 4000) break; /* enough to judge */
+    }
+    f->has_stoplist = has_stops;
+    f->ends_sentence = nd__ends_sentence(s, n);
+}
+
+float nd__prose_quality(const nd_text_features *f, size_t len, size_t link_len)
+{
+    float ld = len ? (float) link_len / (float) len : 0.f;
+    if (f->words == 0) return -1.f;
+    if (ld > 0.6f) return -1.f;
+    float sd = f->words ? (float) f->stops / (float) f->words : 0.f;
+    float q;
+    if (f->has_stoplist) {
+        /* jusText's thresholds, made continuous: prose has at least a
+         * quarter stop words and runs to sentences. */
+        if (f->words >= 20 && sd >= 0.25f)
+            q = 1.f;
+        else if (f->words >= 8 && sd >= 0.20f && f->ends_sentence)
+            q = 0.7f;
+        else if (f->words >= 12 && sd >= 0.15f)
+            q = 0.3f;
+        else if (f->words < 5)
+            q = -0.3f;
+        else
+            q = sd >= 0.2f ? 0.1f : -0.4f;
+    } else {
+        if (len >= 120 && (f->sent_ends || f->commas))
+            q = 1.f;
+        else if (len >= 60 && f->ends_sentence)
+            q = 0.5f;
+        else
+            q = -0.3f;
+    }
+    if (ld > 0.3f) q -= 2.f * (ld - 0.3f) + 0.3f;
+    if (f->pipes >= 2) q -= 0.5f;
+    if (q < -1.f) q = -1.f;
+    return q;
+}

@@ -1,0 +1,186 @@
+/* prefilter.c - a fast pass over the HTML before libxml2 sees it.
+ *
+ * About half the bytes of a news page are script and style bodies, which
+ * carry no page text; comments add more.  This pass drops them (keeping
+ * JSON-LD scripts, which carry metadata) so that the parser works on the
+ * markup that matters.  It also cuts start tags longer than
+ * ND_HTML_MAX_TAG: libxml2 checks each attribute of a tag against all
+ * earlier ones, which is quadratic, and a hostile tag with 10^6 attributes
+ * would take minutes.  Everything else is copied unchanged; the tokenizing
+ * here is deliberately small (tags, quoted attribute values, comments,
+ * raw-text elements) and libxml2 remains the parser.
+ */
+#include <string.h>
+
+#include "html/html_int.h"
+
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static int is_alpha(int c)
+{
+    return (c | 32) >= 'a' && (c | 32) <= 'z';
+}
+
+/* Case-insensitive: does s (n bytes left) start with the lowercase word w? */
+static int starts_word(const char *s, size_t n, const char *w)
+{
+    size_t k = strlen(w);
+    if (n < k) return 0;
+    for (size_t i = 0; i < k; i++)
+        if (lower((unsigned char) s[i]) != w[i]) return 0;
+    return 1;
+}
+
+/* End of the tag starting at p (the byte after its '>'), honouring quoted
+ * attribute values; n when it never closes. */
+static size_t tag_end(const char *s, size_t p, size_t n)
+{
+    size_t i = p + 1;
+    while (i < n) {
+        char c = s[i];
+        if (c == '>') return i + 1;
+        if (c == '=') {
+            i++;
+            while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+            if (i < n && (s[i] == '"' || s[i] == '\'')) {
+                const char *q = memchr(s + i + 1, s[i], n - i - 1);
+                if (!q) return n;
+                i = (size_t) (q - s) + 1;
+                continue;
+            }
+            continue;
+        }
+        i++;
+    }
+    return n;
+}
+
+/* Find "</name" (case-insensitive) from i; returns its offset or n. */
+static size_t find_close(const char *s, size_t i, size_t n, const char *name)
+{
+    size_t k = strlen(name);
+    while (i < n) {
+        const char *lt = memchr(s + i, '<', n - i);
+        if (!lt) return n;
+        size_t p = (size_t) (lt - s);
+        if (p + 2 + k <= n && s[p + 1] == '/' && starts_word(s + p + 2, n - p - 2, name) &&
+            (p + 2 + k == n || !is_alpha((unsigned char) s[p + 2 + k])))
+            return p;
+        i = p + 1;
+    }
+    return n;
+}
+
+static int is_space(int c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+}
+
+/* Copy text between tags, collapsing runs of white space to their first
+ * character (the parser would skip them one call per byte; outside <pre>
+ * they mean one space anyway). */
+static void copy_text(nd_buf *b, const char *s, size_t n, int pre)
+{
+    if (pre) {
+        nd_buf_append(b, s, n);
+        return;
+    }
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && !is_space((unsigned char) s[j])) j++;
+        if (j < n) j++; /* keep one white-space byte */
+        nd_buf_append(b, s + i, j - i);
+        while (j < n && is_space((unsigned char) s[j])) j++;
+        i = j;
+    }
+}
+
+char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
+{
+    nd_buf b = ND_BUF_INIT;
+    if (nd_buf_reserve(&b, n / 2 + 64)) return NULL;
+    size_t i = 0;
+    int pre = 0; /* inside <pre>, <textarea> or <listing> */
+    while (i < n) {
+        const char *lt = memchr(s + i, '<', n - i);
+        if (!lt) {
+            copy_text(&b, s + i, n - i, pre);
+            break;
+        }
+        size_t p = (size_t) (lt - s);
+        copy_text(&b, s + i, p - i, pre);
+        if (p + 1 >= n) {
+            nd_buf_putc(&b, '<');
+            break;
+        }
+        char c = s[p + 1];
+        if (c == '!' && p + 3 < n && s[p + 2] == '-' && s[p + 3] == '-') {
+            /* A comment: dropped (an unterminated one runs to the end,
+             * as in the parser). */
+            size_t j = p + 4;
+            i = n;
+            while (j < n) {
+                const char *d = memchr(s + j, '-', n - j);
+                if (!d) break;
+                size_t q = (size_t) (d - s);
+                if (q + 2 < n && s[q + 1] == '-' && s[q + 2] == '>') {
+                    i = q + 3;
+                    break;
+                }
+                j = q + 1;
+            }
+            nd_buf_putc(&b, ' ');
+            continue;
+        }
+        if (!is_alpha((unsigned char) c) && c != '/' && c != '!' && c != '?') {
+            nd_buf_putc(&b, '<'); /* a lone '<' in text */
+            i = p + 1;
+            continue;
+        }
+        size_t end = tag_end(s, p, n);
+        if (end - p > ND_HTML_MAX_TAG) {
+            /* Keep the head of the tag up to the last space before the
+             * limit, then close it. */
+            size_t keep = ND_HTML_MAX_TAG;
+            while (keep > 1 && s[p + keep] != ' ') keep--;
+            nd_buf_append(&b, s + p, keep);
+            nd_buf_putc(&b, '>');
+        } else {
+            nd_buf_append(&b, s + p, end - p);
+        }
+        i = end;
+        if (starts_word(s + p + 1, n - p - 1, "pre") || starts_word(s + p + 1, n - p - 1, "textarea") ||
+            starts_word(s + p + 1, n - p - 1, "listing"))
+            pre = 1;
+        else if (starts_word(s + p + 1, n - p - 1, "/pre") ||
+                 starts_word(s + p + 1, n - p - 1, "/textarea") ||
+                 starts_word(s + p + 1, n - p - 1, "/listing"))
+            pre = 0;
+        /* Raw-text elements: skip the body of script (except JSON-LD)
+         * and style up to their end tag. */
+        int script = starts_word(s + p + 1, n - p - 1, "script") &&
+                     (p + 7 >= n || !is_alpha((unsigned char) s[p + 7]));
+        int style = starts_word(s + p + 1, n - p - 1, "style") &&
+                    (p + 6 >= n || !is_alpha((unsigned char) s[p + 6]));
+        if ((script || style) && s[end - 1] == '>' && s[end - 2] != '/') {
+            const char *name = script ? "script" : "style";
+            size_t close = find_close(s, end, n, name);
+            int keep = 0;
+            if (script) {
+                /* JSON-LD and other data scripts keep their body. */
+                for (size_t k = p; k + 7 <= end; k++)
+                    if (starts_word(s + k, end - k, "ld+json")) {
+                        keep = 1;
+                        break;
+                    }
+            }
+            if (keep) nd_buf_append(&b, s + end, close - end);
+            i = close;
+        }
+    }
+    return nd_buf_detach(&b, out_n);
+}
