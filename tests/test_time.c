@@ -41,8 +41,8 @@ static void parse_bad(const char *s, int line)
 }
 
 #define OK(s, want, ht) parse_ok((s), (want), (ht), __LINE__)
-#define BAD(s) parse_bad((s), __LINE__)
-#define HMS(h, m, s) ((h) * 3600LL + (m) * 60LL + (s))
+#define BAD(s)          parse_bad((s), __LINE__)
+#define HMS(h, m, s)    ((h) *3600LL + (m) *60LL + (s))
 
 static void test_iso(void)
 {
@@ -100,7 +100,10 @@ static void test_month_names(void)
     OK("November 19, 2019 12:30 PM", T_2019_11_19 + HMS(12, 30, 0), 1);
     OK("November 19, 2019 - 10:30", T_2019_11_19 + HMS(10, 30, 0), 1);
     OK("November 19, 2019 | 10:30 AM", T_2019_11_19 + HMS(10, 30, 0), 1);
-    OK("November\xc2\xa0" "19,\xc2\xa0" "2019", T_2019_11_19, 0);
+    OK("November\xc2\xa0"
+       "19,\xc2\xa0"
+       "2019",
+       T_2019_11_19, 0);
     /* Other languages. */
     OK("19. November 2019", T_2019_11_19, 0);
     OK("Dienstag, den 19. November 2019 um 14:03 Uhr", T_2019_11_19 + HMS(14, 3, 0), 1);
@@ -114,16 +117,22 @@ static void test_month_names(void)
     OK("13 giugno 2013", T_2013_06_13, 0);
     OK("13 de junho de 2013", T_2013_06_13, 0);
     OK("13 juni 2013", T_2013_06_13, 0);
-    OK("2019\xe5\xb9\xb4" "11\xe6\x9c\x88" "19\xe6\x97\xa5", T_2019_11_19, 0);
-    OK("2019\xe5\xb9\xb4" "11\xe6\x9c\x88" "19\xe6\x97\xa5 14:03", T_2019_11_19 + HMS(14, 3, 0), 1);
+    OK("2019\xe5\xb9\xb4"
+       "11\xe6\x9c\x88"
+       "19\xe6\x97\xa5",
+       T_2019_11_19, 0);
+    OK("2019\xe5\xb9\xb4"
+       "11\xe6\x9c\x88"
+       "19\xe6\x97\xa5 14:03",
+       T_2019_11_19 + HMS(14, 3, 0), 1);
     OK("2019\xeb\x85\x84 11\xec\x9b\x94 19\xec\x9d\xbc", T_2019_11_19, 0);
 }
 
 static void test_numeric(void)
 {
-    OK("13/06/2013", T_2013_06_13, 0);   /* day first: 13 cannot be a month */
-    OK("06/13/2013", T_2013_06_13, 0);   /* 13 cannot be a month either: month first */
-    OK("05/06/2013", T_2013_06_13 - 8 * 86400, 0);  /* ambiguous: day first, 5 June */
+    OK("13/06/2013", T_2013_06_13, 0);             /* day first: 13 cannot be a month */
+    OK("06/13/2013", T_2013_06_13, 0);             /* 13 cannot be a month either: month first */
+    OK("05/06/2013", T_2013_06_13 - 8 * 86400, 0); /* ambiguous: day first, 5 June */
     OK("13.06.2013", T_2013_06_13, 0);
     OK("13.06.2013, 16:59 Uhr", T_2013_06_13 + HMS(16, 59, 0), 1);
     OK("13-06-2013", T_2013_06_13, 0);
@@ -145,8 +154,8 @@ static void test_labels_and_zones(void)
     /* ET follows daylight saving: EDT in June, EST in November. */
     OK("June 13, 2013 4:59 PM ET", T_2013_06_13 + HMS(20, 59, 0), 1);
     OK("Nov 19, 2019 4:59 PM ET", T_2019_11_19 + HMS(21, 59, 0), 1);
-    OK("March 10, 2019 1:30 AM ET", 1552199400LL, 1);  /* before the switch: EST */
-    OK("March 10, 2019 3:30 AM ET", 1552203000LL, 1);  /* after it: EDT */
+    OK("March 10, 2019 1:30 AM ET", 1552199400LL, 1); /* before the switch: EST */
+    OK("March 10, 2019 3:30 AM ET", 1552203000LL, 1); /* after it: EDT */
     OK("June 13, 2013 8:59 PT", T_2013_06_13 + HMS(15, 59, 0), 1);
     OK("June 13, 2013 22:59 CEST", T_2013_06_13 + HMS(20, 59, 0), 1);
     OK("June 13, 2013 22:59 BST", T_2013_06_13 + HMS(21, 59, 0), 1);
@@ -254,6 +263,7 @@ static void test_find(void)
 static void test_age(void)
 {
     const int64_t now = 1746700200; /* 2025-05-08T10:30:00Z */
+    /* clang-format off */
     static const struct {
         const char *s;
         long long ago;
@@ -273,6 +283,7 @@ static void test_age(void)
         {"h\xc3\xa1 2 dias", 172800}, {"3 dagen geleden", 259200}, {"2 Std.", 7200},
         {"today", 0},
     };
+    /* clang-format on */
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int64_t ts = 0;
         int rc = nd_time_parse_age(cases[i].s, strlen(cases[i].s), now, &ts);
@@ -288,9 +299,17 @@ static void test_age(void)
     CHECK_INT(nd_time_parse_age(s, strlen(s), now, &ts), 0);
     CHECK_INT(ts, 1746700200LL - HMS(10, 30, 0) + HMS(12, 0, 0));
 
-    static const char *const bad[] = {"", "ago", "hours ago", "2 apples ago", "June 13, 2013",
-                                      "2019", "2 hours ago in Paris", "nowhere", "5",
-                                      "99999999 days ago", "yesterday's news"};
+    static const char *const bad[] = {"",
+                                      "ago",
+                                      "hours ago",
+                                      "2 apples ago",
+                                      "June 13, 2013",
+                                      "2019",
+                                      "2 hours ago in Paris",
+                                      "nowhere",
+                                      "5",
+                                      "99999999 days ago",
+                                      "yesterday's news"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         int rc = nd_time_parse_age(bad[i], strlen(bad[i]), now, &ts);
         CHECK_INT(rc, ND_EPARSE);

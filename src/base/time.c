@@ -232,6 +232,7 @@ static int match_list(cur *c, const char *const *list)
 
 /* ---- words --------------------------------------------------------------- */
 
+/* clang-format off */
 static const struct {
     const char *w;
     int m;
@@ -265,6 +266,7 @@ static const struct {
     /* Dutch */
     {"januari", 1}, {"februari", 2}, {"maart", 3}, {"mrt", 3}, {"mei", 5}, {"augustus", 8},
     {NULL, 0}};
+/* clang-format on */
 
 /* A month name or abbreviation (with its optional dot): 1..12, or 0. */
 static int month_word(cur *c)
@@ -281,6 +283,7 @@ static int month_word(cur *c)
     return 0;
 }
 
+/* clang-format off */
 static const char *const weekday_names[] = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
@@ -291,6 +294,7 @@ static const char *const weekday_names[] = {
     "mercoled\xc3\xac", "mercoledi", "gioved\xc3\xac", "giovedi", "venerd\xc3\xac", "venerdi",
     "sabato", "domenica", "segunda", "ter\xc3\xa7\x61", "terca", "quarta", "quinta", "sexta",
     "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", NULL};
+/* clang-format on */
 
 /* Skip a day-of-week name with its dot, comma and a following article
  * ("Dienstag, den 19.", "le mardi", "martes, 19 de"). */
@@ -323,6 +327,7 @@ static void skip_ordinal(cur *c)
     if (get(c, 0) == '.') c->i++;
 }
 
+/* clang-format off */
 static const struct {
     const char *name;
     int minutes;
@@ -343,6 +348,7 @@ static const struct {
     {"AEST", 600, 0},  {"AEDT", 660, 0},  {"NZST", 720, 0},  {"NZDT", 780, 0},
     {"SAST", 120, 0},  {"WAT", 60, 0},    {"CAT", 120, 0},   {"EAT", 180, 0},
     {"BRT", -180, 0},  {"ART", -180, 0},  {NULL, 0, 0}};
+/* clang-format on */
 
 /* ---- times and zones ----------------------------------------------------- */
 
@@ -404,8 +410,8 @@ static int parse_time(cur *c, dt *t)
         h = h % 12 + (mark == 2 ? 12 : 0);
     }
     if (h > 23 || mi > 59 || s > 60) goto fail;
-    if (get(c, 0) == ':' || (sep != 'h' && sep != 'H' && is_alpha(get(c, 0)) &&
-                             lower(get(c, 0)) != 'z'))
+    if (get(c, 0) == ':' ||
+        (sep != 'h' && sep != 'H' && is_alpha(get(c, 0)) && lower(get(c, 0)) != 'z'))
         goto fail;
     t->h = h;
     t->mi = mi;
@@ -593,8 +599,7 @@ static int parse_date(cur *c, dt *t, int compact)
         skip_ws(c);
         int nd = read_num(c, &d);
         if (nd < 1 || nd > 2) goto fail;
-        if (!lit(c, korean ? "\xec\x9d\xbc" : "\xe6\x97\xa5") && !lit(c, "\xe5\x8f\xb7"))
-            goto fail;
+        if (!lit(c, korean ? "\xec\x9d\xbc" : "\xe6\x97\xa5") && !lit(c, "\xe5\x8f\xb7")) goto fail;
         if (!set_date(t, a, mo, d)) goto fail;
         return 1;
     }
@@ -672,10 +677,10 @@ static void date_time_sep(cur *c)
         c->i++;
         return;
     }
-    static const char *const words[] = {"at", "um", "a", "las", "la", "alle", "ore", "om",
-                                        "kl", "\xc3\xa0", "\xc3\xa0s", "o", NULL};
-    static const char *const puncts[] = {",", "@", "-", "|", "/", "\xe2\x80\x93",
-                                         "\xe2\x80\x94", "\xc2\xb7", "\xe2\x80\xa2", NULL};
+    static const char *const words[] = {"at", "um", "a",        "las",       "la", "alle", "ore",
+                                        "om", "kl", "\xc3\xa0", "\xc3\xa0s", "o",  NULL};
+    static const char *const puncts[] = {
+        ",", "@", "-", "|", "/", "\xe2\x80\x93", "\xe2\x80\x94", "\xc2\xb7", "\xe2\x80\xa2", NULL};
     for (int round = 0; round < 3; round++) {
         skip_ws(c);
         int got = match_list(c, words) >= 0;
@@ -690,8 +695,8 @@ static void date_time_sep(cur *c)
 static void time_date_sep(cur *c)
 {
     static const char *const words[] = {"on", "am", "le", "el", "del", "il", "op", NULL};
-    static const char *const puncts[] = {",", "|", "-", "/", "\xe2\x80\x93", "\xe2\x80\x94",
-                                         "\xc2\xb7", "\xe2\x80\xa2", NULL};
+    static const char *const puncts[] = {
+        ",", "|", "-", "/", "\xe2\x80\x93", "\xe2\x80\x94", "\xc2\xb7", "\xe2\x80\xa2", NULL};
     for (int round = 0; round < 3; round++) {
         skip_ws(c);
         int got = match_list(c, words) >= 0;
@@ -751,8 +756,8 @@ static int64_t to_epoch(const dt *t)
  * "Veröffentlicht am", "Publié le", "Publicado el". */
 static void skip_labels(cur *c, const char *const *words)
 {
-    static const char *const puncts[] = {":", "|", "-", "\xc2\xb7", "\xe2\x80\xa2",
-                                         "\xe2\x80\x93", "\xe2\x80\x94", NULL};
+    static const char *const puncts[] = {
+        ":", "|", "-", "\xc2\xb7", "\xe2\x80\xa2", "\xe2\x80\x93", "\xe2\x80\x94", NULL};
     for (;;) {
         size_t i0 = c->i;
         skip_ws(c);
@@ -783,12 +788,14 @@ static void skip_labels(cur *c, const char *const *words)
     c->i = k;
 }
 
+/* clang-format off */
 static const char *const date_labels[] = {
     "published", "updated", "posted", "modified", "created", "last", "first", "originally",
     "date", "dated", "on", "at", "publication", "released", "ver\xc3\xb6\x66\x66\x65ntlicht",
     "aktualisiert", "zuletzt", "stand", "am", "publi\xc3\xa9", "publie", "mis", "\xc3\xa0",
     "jour", "le", "publicado", "actualizado", "el", "pubblicato", "aggiornato", "il",
     "atualizado", "em", "gepubliceerd", "bijgewerkt", "op", "laatst", NULL};
+/* clang-format on */
 
 /* What may follow a complete date: nothing but punctuation, or another
  * segment of a dateline ("| Updated ...", "· 5 min read"). */
@@ -803,8 +810,8 @@ static int rest_ok(cur *c)
     static const char *const puncts[] = {"|", "\xc2\xb7", "\xe2\x80\xa2", "(", NULL};
     for (int k = 0; puncts[k]; k++)
         if (lit(c, puncts[k])) return 1;
-    static const char *const words[] = {"updated", "modified", "last", "aktualisiert",
-                                        "mis", "actualizado", "aggiornato", "atualizado",
+    static const char *const words[] = {"updated",    "modified",    "last",       "aktualisiert",
+                                        "mis",        "actualizado", "aggiornato", "atualizado",
                                         "bijgewerkt", NULL};
     return match_list(c, words) >= 0;
 }
@@ -821,8 +828,7 @@ int nd_time_parse(const char *s, size_t n, int64_t *ts, int *has_time)
     return 0;
 }
 
-int nd_time_find(const char *s, size_t n, int64_t *ts, int *has_time, size_t *start,
-                 size_t *end)
+int nd_time_find(const char *s, size_t n, int64_t *ts, int *has_time, size_t *start, size_t *end)
 {
     if (!s || !ts) return ND_EPARSE;
     const unsigned char *p = (const unsigned char *) s;
@@ -865,6 +871,7 @@ fail:
     return 0;
 }
 
+/* clang-format off */
 static const struct {
     const char *phrase;
     int64_t secs;
@@ -880,7 +887,9 @@ static const struct {
     {"anteayer", 2 * 86400, 1}, {"adesso", 0, 0}, {"oggi", 0, 1}, {"ieri", 86400, 1},
     {"agora", 0, 0}, {"hoje", 0, 1}, {"ontem", 86400, 1}, {"zojuist", 0, 0},
     {"vandaag", 0, 1}, {"gisteren", 86400, 1}, {NULL, 0, 0}};
+/* clang-format on */
 
+/* clang-format off */
 static const struct {
     const char *w;
     int secs;
@@ -912,7 +921,9 @@ static const struct {
     {"ann\xc3\xa9\x65s", 31536000}, {"a\xc3\xb1o", 31536000}, {"a\xc3\xb1os", 31536000},
     {"anno", 31536000}, {"anni", 31536000}, {"ano", 31536000}, {"anos", 31536000},
     {"jaar", 31536000}, {"jaren", 31536000}, {NULL, 0}};
+/* clang-format on */
 
+/* clang-format off */
 static const struct {
     const char *w;
     int n;
@@ -923,14 +934,30 @@ static const struct {
     {"ein", 1}, {"eine", 1}, {"einem", 1}, {"einer", 1}, {"einen", 1}, {"zwei", 2},
     {"drei", 3}, {"un", 1}, {"une", 1}, {"una", 1}, {"uno", 1}, {"um", 1}, {"uma", 1},
     {"een", 1}, {NULL, 0}};
+/* clang-format on */
 
 int nd_time_parse_age(const char *s, size_t n, int64_t now, int64_t *ts)
 {
-    static const char *const labels[] = {
-        "updated", "published", "posted", "modified", "created", "aktualisiert",
-        "ver\xc3\xb6\x66\x66\x65ntlicht", "publi\xc3\xa9", "publie", "mis", "\xc3\xa0", "jour",
-        "publicado", "actualizado", "pubblicato", "aggiornato", "atualizado", "gepubliceerd",
-        "bijgewerkt", NULL};
+    static const char *const labels[] = {"updated",
+                                         "published",
+                                         "posted",
+                                         "modified",
+                                         "created",
+                                         "aktualisiert",
+                                         "ver\xc3\xb6\x66\x66\x65ntlicht",
+                                         "publi\xc3\xa9",
+                                         "publie",
+                                         "mis",
+                                         "\xc3\xa0",
+                                         "jour",
+                                         "publicado",
+                                         "actualizado",
+                                         "pubblicato",
+                                         "aggiornato",
+                                         "atualizado",
+                                         "gepubliceerd",
+                                         "bijgewerkt",
+                                         NULL};
     if (!s || !ts) return ND_EPARSE;
     cur c = {(const unsigned char *) s, n, 0};
     skip_labels(&c, labels);
@@ -1011,8 +1038,8 @@ int nd_time_parse_age(const char *s, size_t n, int64_t now, int64_t *ts)
     }
     if (!parts) return ND_EPARSE;
     skip_ws(&c);
-    static const char *const after[] = {"ago", "fa", "geleden", "atr\xc3\xa1s", "atras",
-                                        "back", NULL};
+    static const char *const after[] = {"ago",   "fa",   "geleden", "atr\xc3\xa1s",
+                                        "atras", "back", NULL};
     match_list(&c, after);
     if (is_alnum(get(&c, 0)) || !rest_ok(&c)) return ND_EPARSE;
     *ts = now - total;
