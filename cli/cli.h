@@ -13,7 +13,13 @@
  * `int cmd_<name>(int argc, char **argv)` in cli/cmd_<name>.c and returns
  * the exit status (0 ok, 1 some inputs failed, 2 usage error). */
 #define ND_COMMANDS(X)                                                        \
-    X(extract, "read pages (HTML or flattened text) and print the articles")
+    X(extract, "read pages (HTML or flattened text) and print the articles")  \
+    X(ingest, "read pages, WARC and JSON lines into the store")               \
+    X(search, "full-text search of the store, ranked, with snippets")         \
+    X(show, "one stored document")                                            \
+    X(stats, "what the store holds")                                          \
+    X(errors, "the inputs an ingest could not read")                          \
+    X(export, "every stored document as JSON lines")
 
 #define ND__CMDDECL(name, summary) int cmd_##name(int argc, char **argv);
 ND_COMMANDS(ND__CMDDECL)
@@ -41,5 +47,36 @@ int cli_parse_time(const char *s, long long *ts);
 
 /* Terminal width of stdout, or 0 when it is not a terminal. */
 int cli_term_width(void);
+
+/* ---- store commands (cli/store_util.c) ---- */
+/* The database: --db PATH, else $NEWSDESK_DB, else ./newsdesk.db. */
+const char *cli_db_path(const char *opt);
+/* Open the store (ND_STORE_* flags); prints the error and returns NULL on
+ * failure.  Caller closes with nd_store_close(). */
+nd_store *cli_open_store(const char *path, unsigned flags);
+/* A document as one JSON object (export, show --json): "id" is the
+ * external id when there is one, else the numeric id ("doc_id"). */
+void cli_doc_json(nd_json *j, const nd_store_doc *d);
+void cli_doc_id_json(nd_json *j, const char *ext_id, int64_t id);
+/* "SOURCE", "SOURCE@OFFSET" or "SOURCE:LINE" into out. */
+void cli_where(char *out, size_t n, const char *source, int64_t offset, int64_t line);
+/* A whole decimal number in [min, max]; 0 or -1. */
+int cli_parse_count(const char *s, long long min, long long max, long long *out);
+
+/* ---- tables for people (cli/table.c) ---- */
+typedef struct cli_table cli_table;
+/* Caller owns; free with cli_table_free().  Headers are copied. */
+cli_table *cli_table_new(int ncols, const char *const *headers);
+void cli_table_flex(cli_table *t, int col);  /* this column shrinks first */
+void cli_table_right(cli_table *t, int col); /* right-aligned (numbers) */
+/* A row of ncols cells (copied) and an optional detail line under it. */
+void cli_table_add(cli_table *t, const char *const *cells, const char *detail);
+/* Print aligned; width > 0 cuts lines to that many columns. */
+void cli_table_print(cli_table *t, FILE *f, int width);
+void cli_table_free(cli_table *t);
+/* Display width of UTF-8 text (escape sequences take none). */
+int cli_text_width(const char *s);
+/* Print s cut to width columns (0: all), padded to pad columns. */
+void cli_print_cut(FILE *f, const char *s, int width, int pad);
 
 #endif

@@ -9,6 +9,8 @@
 #include "newsdesk/extract.h"
 #include "newsdesk/lang.h"
 #include "newsdesk/read.h"
+#include "newsdesk/store.h"
+#include "newsdesk/ingest.h"
 #include "newsdesk/token.h"
 
 #ifdef __cplusplus

@@ -1,0 +1,204 @@
+/* table.c - aligned tables for people, truncated to the terminal width
+ * (like git and sqlite3's column mode), with an optional detail line
+ * under each row (search snippets). */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "cli.h"
+
+struct cli_table {
+    int ncols;
+    char **headers;
+    int flex;         /* the column that shrinks to fit, or -1 */
+    unsigned right;   /* bit i: column i right-aligned */
+    char ***rows;     /* rows[i][ncols] cells, rows[i][ncols] the detail or NULL */
+    size_t n, cap;
+};
+
+/* A copy with tabs and newlines as spaces (cells are one line). */
+static char *cell_dup(const char *s)
+{
+    if (!s) s = "";
+    size_t n = strlen(s);
+    char *c = malloc(n + 1);
+    if (!c) return NULL;
+    for (size_t i = 0; i < n; i++) c[i] = (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') ? ' ' : s[i];
+    c[n] = 0;
+    return c;
+}
+
+cli_table *cli_table_new(int ncols, const char *const *headers)
+{
+    cli_table *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->ncols = ncols;
+    t->flex = -1;
+    t->headers = calloc((size_t) ncols, sizeof(char *));
+    if (!t->headers) {
+        free(t);
+        return NULL;
+    }
+    for (int i = 0; headers && i < ncols; i++) t->headers[i] = cell_dup(headers[i]);
+    return t;
+}
+
+void cli_table_flex(cli_table *t, int col)
+{
+    t->flex = col;
+}
+
+void cli_table_right(cli_table *t, int col)
+{
+    if (col >= 0 && col < 32) t->right |= 1u << col;
+}
+
+void cli_table_add(cli_table *t, const char *const *cells, const char *detail)
+{
+    if (t->n == t->cap) {
+        size_t nc = t->cap ? t->cap * 2 : 32;
+        char ***r = realloc(t->rows, nc * sizeof *r);
+        if (!r) return;
+        t->rows = r;
+        t->cap = nc;
+    }
+    char **row = calloc((size_t) t->ncols + 1, sizeof(char *));
+    if (!row) return;
+    for (int i = 0; i < t->ncols; i++) row[i] = cell_dup(cells[i]);
+    row[t->ncols] = detail ? cell_dup(detail) : NULL;
+    t->rows[t->n++] = row;
+}
+
+/* Display width of UTF-8 text; ANSI escape sequences take no room. */
+int cli_text_width(const char *s)
+{
+    int w = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) s;
+    while (*p) {
+        if (*p == 0x1b && p[1] == '[') {
+            p += 2;
+            while (*p && !(*p >= 0x40 && *p <= 0x7e)) p++;
+            if (*p) p++;
+            continue;
+        }
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &c);
+        if (k <= 0) {
+            p++;
+            w++;
+            continue;
+        }
+        int cw = utf8proc_charwidth(c);
+        w += cw > 0 ? cw : 0;
+        p += k;
+    }
+    return w;
+}
+
+/* Print s cut to width columns ("…" marks a cut), padded to pad columns
+ * (0: no padding).  An escape sequence open at the cut is reset. */
+void cli_print_cut(FILE *f, const char *s, int width, int pad)
+{
+    int total = cli_text_width(s);
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) s;
+    int w = 0, cut = width > 0 && total > width, in_esc = 0;
+    int limit = cut ? width - 1 : total;
+    while (*p) {
+        if (*p == 0x1b && p[1] == '[') {
+            const utf8proc_uint8_t *q = p + 2;
+            while (*q && !(*q >= 0x40 && *q <= 0x7e)) q++;
+            if (*q) q++;
+            fwrite(p, 1, (size_t) (q - p), f);
+            /* "\033[0m" and "\033[m" reset; anything else opens a style. */
+            in_esc = !((q - p == 4 && p[2] == '0') || q - p == 3);
+            p = q;
+            continue;
+        }
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &c);
+        int cw = 1;
+        if (k <= 0)
+            k = 1;
+        else
+            cw = utf8proc_charwidth(c) > 0 ? utf8proc_charwidth(c) : 0;
+        if (w + cw > limit) break;
+        fwrite(p, 1, (size_t) k, f);
+        w += cw;
+        p += k;
+    }
+    if (cut) {
+        fputs("…", f);
+        w++;
+    }
+    if (in_esc) fputs("\033[0m", f);
+    for (; w < pad; w++) fputc(' ', f);
+}
+
+void cli_table_print(cli_table *t, FILE *f, int width)
+{
+    int *w = calloc((size_t) t->ncols, sizeof(int));
+    if (!w) return;
+    for (int i = 0; i < t->ncols; i++) w[i] = cli_text_width(t->headers[i]);
+    for (size_t r = 0; r < t->n; r++)
+        for (int i = 0; i < t->ncols; i++) {
+            int cw = cli_text_width(t->rows[r][i]);
+            if (cw > w[i]) w[i] = cw;
+        }
+    /* Columns are separated by two spaces; when the total is wider than
+     * the terminal, the flexible column gives up room first, then the
+     * last column is cut at the edge. */
+    if (width > 0) {
+        int total = 0;
+        for (int i = 0; i < t->ncols; i++) total += w[i] + (i ? 2 : 0);
+        if (total > width && t->flex >= 0) {
+            int shrink = total - width;
+            int minw = 8;
+            int room = w[t->flex] > minw ? w[t->flex] - minw : 0;
+            w[t->flex] -= shrink < room ? shrink : room;
+        }
+    }
+    for (size_t r = 0; r <= t->n; r++) {
+        char **cells = r == 0 ? t->headers : t->rows[r - 1];
+        int used = 0;
+        for (int i = 0; i < t->ncols; i++) {
+            int last = i == t->ncols - 1;
+            if (i) {
+                fputs("  ", f);
+                used += 2;
+            }
+            int colw = w[i];
+            if (width > 0 && used + colw > width) colw = width - used > 1 ? width - used : 1;
+            int cw = cli_text_width(cells[i]);
+            if ((t->right >> i) & 1) {
+                for (int k = cw; k < colw; k++) fputc(' ', f);
+                cli_print_cut(f, cells[i], colw, 0);
+            } else {
+                cli_print_cut(f, cells[i], colw, last ? 0 : colw);
+            }
+            used += colw;
+            if (width > 0 && used >= width) break;
+        }
+        fputc('\n', f);
+        if (r > 0 && cells[t->ncols]) {
+            /* The detail line sits under the second column. */
+            int indent = t->ncols > 1 ? w[0] + 2 : 2;
+            for (int k = 0; k < indent; k++) fputc(' ', f);
+            cli_print_cut(f, cells[t->ncols], width > 0 ? width - indent : 0, 0);
+            fputc('\n', f);
+        }
+    }
+    free(w);
+}
+
+void cli_table_free(cli_table *t)
+{
+    if (!t) return;
+    for (size_t r = 0; r < t->n; r++) {
+        for (int i = 0; i <= t->ncols; i++) free(t->rows[r][i]);
+        free(t->rows[r]);
+    }
+    for (int i = 0; i < t->ncols; i++) free(t->headers[i]);
+    free(t->headers);
+    free(t->rows);
+    free(t);
+}

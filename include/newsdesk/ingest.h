@@ -1,0 +1,85 @@
+/*
+ * newsdesk/ingest.h - inputs of any shape into the store, in parallel.
+ *
+ * The pipeline: the calling thread reads (newsdesk/read.h) and queues raw
+ * pages; N worker threads hash each page, skip those the store has seen,
+ * and extract the rest (newsdesk/extract.h); one writer thread stores the
+ * articles (newsdesk/store.h) in batched transactions.  Queues are bounded
+ * (by pages and by bytes), so memory does not grow with the corpus.  A
+ * page that fails is an error of that input, reported and recorded, and
+ * the ingest goes on.
+ */
+#ifndef NEWSDESK_INGEST_H
+#define NEWSDESK_INGEST_H
+
+#include <signal.h>
+
+#include "newsdesk/base.h"
+#include "newsdesk/read.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Counts so far (in progress callbacks) or at the end. */
+typedef struct nd_ingest_stats {
+    int64_t run_id;         /* the run in the store's ingest_runs */
+    uint64_t inputs;        /* files opened */
+    uint64_t pages;         /* pages read */
+    uint64_t added;         /* documents added: new pages */
+    uint64_t versions;      /* documents added: new versions of stored pages */
+    uint64_t related;       /* documents added from embedded related articles */
+    uint64_t duplicates;    /* pages that added nothing (stored before) */
+    uint64_t skipped;       /* records that are not pages (counted, not errors) */
+    uint64_t errors;        /* inputs that failed */
+    uint64_t bytes;         /* input bytes read so far */
+    uint64_t total_bytes;   /* size of all inputs when known, else 0 */
+    double seconds;         /* since the start */
+} nd_ingest_stats;
+
+/* One failed input. Borrowed for the callback. */
+typedef struct nd_ingest_error {
+    const char *source;     /* file, or NULL when the reader did not say */
+    int64_t offset;         /* WARC record offset or -1 */
+    int64_t line;           /* JSONL line or -1 */
+    int code;               /* ND_E* */
+    const char *message;    /* the whole line: "SOURCE[@OFFSET|:LINE]: reason" */
+} nd_ingest_error;
+
+typedef struct nd_ingest_opts {
+    int threads;            /* extraction workers; 0: the number of cores */
+    int64_t fetched;        /* fetch time for pages that do not carry one, or ND_TIME_NONE */
+    size_t batch_docs;      /* documents per transaction; 0: 200 */
+    int batch_ms;           /* longest a transaction stays open; 0: 250 */
+    size_t queue_bytes;     /* raw bytes waiting for extraction at most; 0: 64 MiB */
+    nd_reader_opts reader;
+    /* Called for each failed input, from any thread but never two at once. */
+    void (*on_error)(void *ctx, const nd_ingest_error *e);
+    /* Called from the calling thread about every progress_ms (0: 250). */
+    void (*on_progress)(void *ctx, const nd_ingest_stats *st);
+    int progress_ms;
+    void *ctx;
+    /* When not NULL and set nonzero (e.g. by a signal handler), reading
+     * stops; what was read is stored and the run finishes normally. */
+    volatile sig_atomic_t *stop;
+} nd_ingest_opts;
+
+ND_EXPORT void nd_ingest_opts_init(nd_ingest_opts *o);
+
+/* Ingest the inputs (files, folders, "-") into the store at db_path
+ * (created when missing).  Returns 0 when the run completed, whatever
+ * the inputs' errors (see st->errors), or a negative code when it could
+ * not go on (the store could not be opened or written), with err filled.
+ * st (may be NULL) gets the final counts. */
+ND_EXPORT int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
+                        const nd_ingest_opts *opts, nd_ingest_stats *st, nd_error *err);
+
+/* The raw hash the store keys seen pages by: the page bytes with its URL,
+ * external id and hints, so that the same page under another id is not
+ * taken for a copy. */
+ND_EXPORT uint64_t nd_ingest_raw_hash(const nd_doc *doc);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

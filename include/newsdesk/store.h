@@ -1,0 +1,291 @@
+/*
+ * newsdesk/store.h - the document store: documents, their paragraphs and
+ * related items, ingest runs and their errors, and full-text search.
+ *
+ * The store is one SQLite file by default (WAL journal, FTS5 index); this
+ * header says nothing about SQL so that another backend (PostgreSQL for a
+ * server deployment) can implement the same functions.  Nothing outside
+ * src/store/ writes SQL.
+ *
+ * Threads: an nd_store handle is one connection and must be used by one
+ * thread at a time.  Open one handle per thread; many readers and one
+ * writer may work on the same file at once (readers see the last committed
+ * transaction, writers wait for each other up to the busy timeout).
+ *
+ * Times are ISO 8601 UTC strings in the store: "2025-05-08" when only the
+ * day is known, else "2025-05-08T10:30:00Z"; both sort chronologically as
+ * text.  Absent values are NULL (strings) or 0 (ids).
+ */
+#ifndef NEWSDESK_STORE_H
+#define NEWSDESK_STORE_H
+
+#include "newsdesk/base.h"
+#include "newsdesk/extract.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The schema version this program writes (PRAGMA user_version).  Older
+ * files are migrated forward on open; newer ones are refused (ND_ESCHEMA). */
+#define ND_STORE_SCHEMA 2
+
+/* A related item becomes a document of its own when its text has at
+ * least this many bytes or several paragraphs: an embedded article, not
+ * a teaser's one-line summary. */
+#define ND_STORE_RELATED_MIN_TEXT 200
+
+/* The default file name when neither --db nor $NEWSDESK_DB is given. */
+#define ND_STORE_DEFAULT_PATH "newsdesk.db"
+
+typedef struct nd_store nd_store;
+
+enum {
+    ND_STORE_CREATE = 1u << 0,   /* create the file when it does not exist */
+    ND_STORE_READONLY = 1u << 1, /* never write (a file that needs migrating is refused) */
+    ND_STORE_FAST = 1u << 2      /* bulk writer: larger cache, fewer syncs (still crash-safe) */
+};
+
+/* Open (and create, with ND_STORE_CREATE) the store at path, migrating an
+ * older schema forward, one transaction per step.  Returns 0 and *out
+ * (caller owns; close with nd_store_close()), or ND_ENOTFOUND (no such
+ * file and no ND_STORE_CREATE), ND_ESCHEMA (the file is newer than this
+ * program), ND_EBUSY (locked longer than the busy timeout), ND_EDB (not a
+ * database, I/O error), with err naming the path and the reason. */
+ND_EXPORT int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *err);
+
+/* Closes the connection; NULL is fine.  An open transaction is rolled back. */
+ND_EXPORT void nd_store_close(nd_store *s);
+
+/* The file's schema version (after migrations: ND_STORE_SCHEMA). */
+ND_EXPORT int nd_store_schema_version(const nd_store *s);
+
+/* How long a statement waits for another connection's lock, in
+ * milliseconds (default 10000). */
+ND_EXPORT void nd_store_set_busy_timeout(nd_store *s, int ms);
+
+/* ---- writing -------------------------------------------------------------- */
+
+/* Transactions group writes; without one, each write commits by itself.
+ * Return 0 or ND_EDB / ND_EBUSY with err filled. */
+ND_EXPORT int nd_store_begin(nd_store *s, nd_error *err);
+ND_EXPORT int nd_store_commit(nd_store *s, nd_error *err);
+ND_EXPORT void nd_store_rollback(nd_store *s);
+
+/* An ingest run: started by nd_store_run_begin() (committed at once, so a
+ * run killed half-way stays visible as "running"), finished with its
+ * counts by nd_store_run_finish(). */
+typedef struct nd_store_run {
+    int64_t id;
+    const char *started;   /* ISO 8601 */
+    const char *finished;  /* NULL while running or when the run was killed */
+    const char *status;    /* "running" (or killed), "done" (no errors), "errors",
+                              "interrupted" (stopped early), "failed" (store failure) */
+    const char *inputs;    /* JSON array of the inputs as given */
+    uint64_t pages;        /* pages read */
+    uint64_t added;        /* documents added from pages (new pages and new versions) */
+    uint64_t related;      /* documents added from related items embedded in pages */
+    uint64_t duplicates;   /* pages that added nothing (seen before) */
+    uint64_t skipped;      /* records that are not pages (WARC requests, images, ...) */
+    uint64_t errors;       /* inputs that failed */
+} nd_store_run;
+
+/* Starts a run; inputs_json is a JSON array (copied).  Returns 0 and *id. */
+ND_EXPORT int nd_store_run_begin(nd_store *s, const char *inputs_json, int64_t *id,
+                                 nd_error *err);
+/* Records the counts and status of run r->id (r->started and r->inputs
+ * are ignored); finished is set to now. */
+ND_EXPORT int nd_store_run_finish(nd_store *s, const nd_store_run *r, nd_error *err);
+
+/* What a page was read from: enough to find it again. */
+typedef struct nd_store_origin {
+    const char *source;    /* the file ("-" for stdin) */
+    int64_t offset;        /* WARC record byte offset, or -1 */
+    int64_t line;          /* JSONL line number, or -1 */
+    const char *ident;     /* what makes two pages "the same page" when it has
+                              no URL or external id, e.g. the file's real path
+                              (+ "@offset" / ":line"); NULL: none */
+} nd_store_origin;
+
+/* One extracted page to store.  Borrowed for the call. */
+typedef struct nd_store_page {
+    const nd_article *article; /* the extraction result */
+    uint64_t raw_hash;    /* nd hash of the raw page (+ url, id, hints): see nd_store_has_raw() */
+    const char *ext_id;   /* external id (JSONL "id"), or NULL */
+    const char *url;      /* overrides article->url when not NULL */
+    const char *title;    /* overrides article->title when not NULL (JSONL hint) */
+    const char *published; /* overrides article->published when it parses (JSONL hint) */
+    int64_t fetched;      /* fetch time or ND_TIME_NONE; resolves related ages */
+    const char *language; /* overrides article->language when not NULL */
+    nd_store_origin origin;
+    int64_t run_id;       /* 0: none */
+} nd_store_page;
+
+/* What nd_store_add_page() did. */
+typedef enum nd_store_outcome {
+    ND_STORE_ADDED = 1,     /* a new document */
+    ND_STORE_VERSION,       /* a new version of a page already stored (same URL/id, other text) */
+    ND_STORE_SEEN,          /* these raw bytes were stored before: nothing added */
+    ND_STORE_SAME           /* same page and same title and text as a stored version: nothing added */
+} nd_store_outcome;
+
+typedef struct nd_store_added {
+    nd_store_outcome outcome;
+    int64_t doc_id;         /* the document the page is (new or existing) */
+    int version;            /* its version number (1 for a first version) */
+    size_t related_added;   /* documents added from the page's embedded related articles */
+} nd_store_added;
+
+/* 1 when a page with this raw hash was stored before (so it need not be
+ * extracted again), 0 when not, or a negative code. */
+ND_EXPORT int nd_store_has_raw(nd_store *s, uint64_t raw_hash, nd_error *err);
+
+/* Store one page: unless its raw hash was seen, or a document with the
+ * same identity (URL, else external id, else origin ident) has the same
+ * title and text, it becomes a document (version n+1 when the identity is
+ * known with other content) with its paragraphs and related items; related
+ * items carrying text become documents of their own (parent_id = the
+ * page; see ND_STORE_RELATED_MIN_TEXT), their publication time resolved
+ * from their age against the fetch time.  Returns 0 and fills *res (may be NULL), or a negative code. */
+ND_EXPORT int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res,
+                                nd_error *err);
+
+/* One failed input of a run. */
+typedef struct nd_store_error {
+    int64_t id;
+    int64_t run_id;
+    const char *at;        /* ISO 8601 time recorded */
+    const char *source;    /* the file, or NULL when unknown */
+    int64_t offset;        /* WARC byte offset or -1 */
+    int64_t line;          /* JSONL line or -1 */
+    const char *code;      /* "ND_ENOTEXT", ... */
+    const char *message;   /* one line */
+} nd_store_error;
+
+/* Record an error (e->id and e->at are ignored).  Copied. */
+ND_EXPORT int nd_store_add_error(nd_store *s, const nd_store_error *e, nd_error *err);
+
+/* ---- reading -------------------------------------------------------------- */
+
+/* A related item shown on a page. */
+typedef struct nd_store_related {
+    const char *title, *site, *url, *age;
+    const char *published; /* ISO 8601 or NULL */
+    int64_t doc_id;        /* the document made from its text, or 0 */
+} nd_store_related;
+
+/* A stored document.  Every pointer is borrowed: valid until
+ * nd_store_doc_free() (for nd_store_get()) or until the callback returns
+ * (for nd_store_each()). */
+typedef struct nd_store_doc {
+    int64_t id;
+    const char *ext_id;
+    const char *url;
+    const char *host;      /* the URL's host without "www." */
+    const char *site;
+    const char *title;
+    const char **authors;
+    size_t n_authors;
+    const char *published; /* ISO 8601 or NULL */
+    const char *fetched;
+    const char *added;     /* when it was stored */
+    const char *language;
+    const char *credit;
+    const char *text;      /* paragraphs joined by "\n\n" */
+    size_t text_len;
+    nd_slice *paragraphs;  /* slices of text */
+    size_t n_paragraphs;
+    uint64_t content_hash; /* hash of the text */
+    uint64_t raw_hash;     /* hash of the raw page it came from; 0 for related items */
+    const char *ident;     /* identity shared by the versions of one page */
+    int version;           /* 1, 2, ... */
+    int n_versions;        /* versions stored for this identity */
+    nd_store_origin origin;
+    int64_t parent_id;     /* the page this related article was embedded in, or 0 */
+    int64_t run_id;
+    nd_store_related *related;
+    size_t n_related;
+    nd_arena *arena;       /* owns everything above */
+} nd_store_doc;
+
+/* The document with this numeric id, or with this external id: "123"
+ * tries the numeric id first, then the external id; anything else is an
+ * external id.  Returns 0 and *out (caller owns; free with
+ * nd_store_doc_free()) or ND_ENOTFOUND. */
+ND_EXPORT int nd_store_get(nd_store *s, const char *id, nd_store_doc **out, nd_error *err);
+ND_EXPORT int nd_store_get_id(nd_store *s, int64_t id, nd_store_doc **out, nd_error *err);
+ND_EXPORT void nd_store_doc_free(nd_store_doc *d);
+
+/* Calls fn for every document in id order; the doc is borrowed for the
+ * call.  fn returns 0 to go on, anything else to stop (that value is
+ * returned).  Memory stays flat however many documents there are. */
+ND_EXPORT int nd_store_each(nd_store *s, int (*fn)(void *ctx, const nd_store_doc *d), void *ctx,
+                            nd_error *err);
+
+/* Full-text search. */
+typedef struct nd_store_query {
+    const char *match;     /* FTS5 query: words, "phrases", AND/OR/NOT, prefix*, (...) */
+    int limit;             /* 0: 20 */
+    int offset;
+    const char *since;     /* ISO 8601 lower bound on published (else fetched), or NULL */
+    const char *site;      /* site name (case-insensitive) or host (suffix match), or NULL */
+    const char *hl_open;   /* snippet highlight markers; NULL: "[" and "]" */
+    const char *hl_close;
+    int snippet_tokens;    /* 0: 16 */
+    int all_versions;      /* 0: only the latest version of each page */
+} nd_store_query;
+
+/* One search hit.  Borrowed for the callback. */
+typedef struct nd_store_hit {
+    int64_t id;
+    const char *ext_id, *title, *url, *site, *source, *published, *language;
+    double score;          /* BM25 (title weighted 4x), larger is better */
+    const char *snippet;   /* text around the best match, matches marked */
+} nd_store_hit;
+
+/* Ranked hits, best first, each given to fn (return nonzero to stop).
+ * A query the full-text engine rejects returns ND_EPARSE with err saying
+ * why in one line. */
+ND_EXPORT int nd_store_search(nd_store *s, const nd_store_query *q,
+                              int (*fn)(void *ctx, const nd_store_hit *h), void *ctx,
+                              nd_error *err);
+
+/* Counts for `newsdesk stats`. */
+typedef struct nd_store_stats {
+    int schema;
+    uint64_t documents;     /* all rows, every version */
+    uint64_t pages;         /* distinct pages (latest versions, not related) */
+    uint64_t versions;      /* documents that are version 2 or later */
+    uint64_t related_docs;  /* documents made from embedded related articles */
+    uint64_t related_links; /* related items recorded */
+    uint64_t paragraphs;
+    uint64_t raw_pages;     /* raw pages seen */
+    uint64_t runs;
+    uint64_t errors;
+    uint64_t text_bytes;
+    uint64_t file_bytes;    /* database file (+ WAL) size */
+    char first_published[32], last_published[32]; /* "" when none */
+} nd_store_stats;
+
+ND_EXPORT int nd_store_get_stats(nd_store *s, nd_store_stats *st, nd_error *err);
+
+/* The most frequent values of a document field ("site", "host" or
+ * "language"), most frequent first, at most limit; NULL values counted as
+ * "" .  fn gets each value (borrowed) and its count. */
+ND_EXPORT int nd_store_top(nd_store *s, const char *field, int limit,
+                           int (*fn)(void *ctx, const char *value, uint64_t n), void *ctx,
+                           nd_error *err);
+
+/* Runs, newest first (at most limit; 0: all).  Borrowed for the callback. */
+ND_EXPORT int nd_store_runs(nd_store *s, int limit, int (*fn)(void *ctx, const nd_store_run *r),
+                            void *ctx, nd_error *err);
+
+/* Errors of run run_id (0: the latest run; -1: every run), oldest first. */
+ND_EXPORT int nd_store_errors(nd_store *s, int64_t run_id,
+                              int (*fn)(void *ctx, const nd_store_error *e), void *ctx,
+                              nd_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

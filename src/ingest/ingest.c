@@ -1,0 +1,750 @@
+/* ingest.c - the ingest pipeline: one reader (the calling thread), N
+ * extraction workers, one writer, bounded queues between them.
+ *
+ *   reader --work queue--> workers --write queue--> writer --> store
+ *
+ * The work queue is bounded by jobs and by raw bytes, the write queue by
+ * jobs, so at most (queue_bytes + a few pages per thread) are in memory
+ * whatever the corpus size.  Workers skip pages whose raw hash the store
+ * already holds (each has its own read-only connection), so a re-ingest
+ * costs reading and hashing only.  The writer owns the only write
+ * connection and commits every batch_docs documents or batch_ms
+ * milliseconds; a kill loses at most the open batch, which the next run
+ * stores again (the raw-hash check runs again inside the transaction, so
+ * nothing is stored twice).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "newsdesk/extract.h"
+#include "newsdesk/ingest.h"
+#include "newsdesk/store.h"
+
+/* ---- a bounded FIFO of pointers ------------------------------------------------ */
+
+typedef struct queue {
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    void **items;
+    size_t *sizes;
+    size_t cap, head, n;
+    size_t bytes, max_bytes; /* max_bytes 0: no byte bound */
+    int closed;
+} queue;
+
+static int q_init(queue *q, size_t cap, size_t max_bytes)
+{
+    memset(q, 0, sizeof *q);
+    q->items = nd_calloc(cap, sizeof *q->items);
+    q->sizes = nd_calloc(cap, sizeof *q->sizes);
+    if (!q->items || !q->sizes) {
+        nd_free(q->items);
+        nd_free(q->sizes);
+        return ND_ENOMEM;
+    }
+    q->cap = cap;
+    q->max_bytes = max_bytes;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->not_empty, &ca);
+    pthread_cond_init(&q->not_full, &ca);
+    pthread_condattr_destroy(&ca);
+    return 0;
+}
+
+static void q_destroy(queue *q)
+{
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->not_empty);
+    pthread_cond_destroy(&q->not_full);
+    nd_free(q->items);
+    nd_free(q->sizes);
+}
+
+static int full(const queue *q, size_t bytes)
+{
+    /* One item bigger than the byte bound still goes in alone. */
+    return q->n == q->cap || (q->max_bytes && q->n > 0 && q->bytes + bytes > q->max_bytes);
+}
+
+/* Push; waits while full, until deadline (CLOCK_MONOTONIC) when given.
+ * Returns 0, or ETIMEDOUT. */
+static int q_push(queue *q, void *item, size_t bytes, const struct timespec *deadline)
+{
+    pthread_mutex_lock(&q->mu);
+    while (full(q, bytes)) {
+        if (deadline) {
+            if (pthread_cond_timedwait(&q->not_full, &q->mu, deadline) == ETIMEDOUT &&
+                full(q, bytes)) {
+                pthread_mutex_unlock(&q->mu);
+                return ETIMEDOUT;
+            }
+        } else {
+            pthread_cond_wait(&q->not_full, &q->mu);
+        }
+    }
+    size_t i = (q->head + q->n) % q->cap;
+    q->items[i] = item;
+    q->sizes[i] = bytes;
+    q->n++;
+    q->bytes += bytes;
+    pthread_cond_signal(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+    return 0;
+}
+
+/* Pop; waits while empty and open, until deadline when given.  Returns
+ * the item, or NULL with *timed_out set (deadline) or clear (closed and
+ * empty). */
+static void *q_pop(queue *q, const struct timespec *deadline, int *timed_out)
+{
+    *timed_out = 0;
+    pthread_mutex_lock(&q->mu);
+    while (q->n == 0 && !q->closed) {
+        if (deadline) {
+            if (pthread_cond_timedwait(&q->not_empty, &q->mu, deadline) == ETIMEDOUT &&
+                q->n == 0 && !q->closed) {
+                *timed_out = 1;
+                pthread_mutex_unlock(&q->mu);
+                return NULL;
+            }
+        } else {
+            pthread_cond_wait(&q->not_empty, &q->mu);
+        }
+    }
+    void *item = NULL;
+    if (q->n) {
+        item = q->items[q->head];
+        q->bytes -= q->sizes[q->head];
+        q->head = (q->head + 1) % q->cap;
+        q->n--;
+        pthread_cond_signal(&q->not_full);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return item;
+}
+
+static void q_close(queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->closed = 1;
+    pthread_cond_broadcast(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* ---- time ---------------------------------------------------------------------- */
+
+static struct timespec mono_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t;
+}
+
+static struct timespec after_ms(struct timespec t, int ms)
+{
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long) (ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static double secs_between(struct timespec a, struct timespec b)
+{
+    return (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+static int before(struct timespec a, struct timespec b)
+{
+    return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+/* ---- jobs ------------------------------------------------------------------------ */
+
+/* One page on its way through the pipeline.  The struct and its strings
+ * are one allocation; the page bytes are another, freed after extraction. */
+typedef struct job {
+    const char *source, *ext_id, *url, *charset, *title, *published, *ident;
+    nd_format format;
+    uint64_t offset;
+    int64_t fetched;
+    nd_kind kind;
+    char *data;
+    size_t len;
+    uint64_t raw_hash;
+    nd_article *article; /* after extraction */
+    int code;            /* error: ND_E* (article NULL) */
+    char *message;       /* error line, in the job's block */
+} job;
+
+static void job_free(job *j)
+{
+    if (!j) return;
+    nd_free(j->data);
+    nd_article_free(j->article);
+    nd_free(j);
+}
+
+static size_t slen(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+static const char *put(char **p, const char *s)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*p, s, n);
+    const char *r = *p;
+    *p += n;
+    return r;
+}
+
+/* A job with copies of the doc's fields (and of its bytes when with_data). */
+static job *job_new(const nd_doc *d, const char *ident, const char *message, int with_data)
+{
+    size_t n = sizeof(job) + slen(d ? d->source : NULL) + slen(d ? d->ext_id : NULL) +
+               slen(d ? d->url : NULL) + slen(d ? d->charset : NULL) +
+               slen(d ? d->title : NULL) + slen(d ? d->published : NULL) + slen(ident) +
+               slen(message);
+    job *j = nd_calloc(1, n);
+    if (!j) return NULL;
+    char *p = (char *) (j + 1);
+    if (d) {
+        j->source = put(&p, d->source);
+        j->ext_id = put(&p, d->ext_id);
+        j->url = put(&p, d->url);
+        j->charset = put(&p, d->charset);
+        j->title = put(&p, d->title);
+        j->published = put(&p, d->published);
+        j->format = d->format;
+        j->offset = d->offset;
+        j->fetched = d->fetched;
+        j->kind = d->kind;
+    } else {
+        j->fetched = ND_TIME_NONE;
+    }
+    j->ident = put(&p, ident);
+    j->message = (char *) put(&p, message);
+    if (with_data && d) {
+        j->data = nd_malloc(d->len ? d->len : 1);
+        if (!j->data) {
+            nd_free(j);
+            return NULL;
+        }
+        if (d->len) memcpy(j->data, d->data, d->len);
+        j->len = d->len;
+    }
+    return j;
+}
+
+static void hash_field(uint64_t *h, const char *s)
+{
+    uint64_t v[2] = {*h, s ? nd_hash64(s, strlen(s)) : 0x5bd1e995u};
+    *h = nd_hash64(v, sizeof v);
+}
+
+static uint64_t raw_hash(const char *data, size_t len, const char *url, const char *ext_id,
+                         const char *title, const char *published)
+{
+    uint64_t h = nd_hash64(data, len);
+    hash_field(&h, url);
+    hash_field(&h, ext_id);
+    hash_field(&h, title);
+    hash_field(&h, published);
+    /* 0 means "no hash" in the store. */
+    return h ? h : 1;
+}
+
+uint64_t nd_ingest_raw_hash(const nd_doc *d)
+{
+    return raw_hash(d->data, d->len, d->url, d->ext_id, d->title, d->published);
+}
+
+/* ---- the run -------------------------------------------------------------------- */
+
+typedef struct run {
+    const char *db_path;
+    nd_ingest_opts o;
+    queue work, write;
+    struct timespec t0;
+    int64_t run_id;
+    pthread_mutex_t report_mu;
+    _Atomic uint64_t pages, added, versions, related, duplicates, errors;
+    _Atomic int fatal;     /* the writer cannot go on */
+    nd_error fatal_err;
+    nd_store *wstore;
+} run;
+
+static void fill_stats(run *r, const nd_reader_stats *rs, nd_ingest_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    st->run_id = r->run_id;
+    st->pages = atomic_load(&r->pages);
+    st->added = atomic_load(&r->added);
+    st->versions = atomic_load(&r->versions);
+    st->related = atomic_load(&r->related);
+    st->duplicates = atomic_load(&r->duplicates);
+    st->errors = atomic_load(&r->errors);
+    if (rs) {
+        st->inputs = rs->files;
+        st->skipped = rs->skipped;
+        st->bytes = rs->bytes;
+        st->total_bytes = rs->total_bytes;
+    }
+    st->seconds = secs_between(r->t0, mono_now());
+}
+
+/* "SOURCE: reason" / "SOURCE@OFFSET: reason" / "SOURCE:LINE: reason" as
+ * the reader words its errors: take the source and position back out. */
+static void parse_where(const char *msg, char *source, size_t cap, int64_t *offset,
+                        int64_t *line)
+{
+    *offset = *line = -1;
+    source[0] = 0;
+    const char *colon = strstr(msg, ": ");
+    if (!colon) return;
+    size_t n = (size_t) (colon - msg);
+    const char *end = colon;
+    const char *q = end;
+    while (q > msg && q[-1] >= '0' && q[-1] <= '9') q--;
+    if (q < end && q > msg && (q[-1] == '@' || q[-1] == ':')) {
+        long long v = strtoll(q, NULL, 10);
+        if (q[-1] == '@')
+            *offset = v;
+        else
+            *line = v;
+        n = (size_t) (q - 1 - msg);
+    }
+    if (n >= cap) n = cap - 1;
+    memcpy(source, msg, n);
+    source[n] = 0;
+}
+
+/* Report a failed input (callback, counters) and queue it for the store.
+ * Takes ownership of j (NULL when out of memory: counted only). */
+static void report(run *r, job *j, const char *source, int64_t offset, int64_t line, int code)
+{
+    atomic_fetch_add(&r->errors, 1);
+    if (!j) return;
+    if (r->o.on_error) {
+        nd_ingest_error e = {source, offset, line, code, j->message};
+        pthread_mutex_lock(&r->report_mu);
+        r->o.on_error(r->o.ctx, &e);
+        pthread_mutex_unlock(&r->report_mu);
+    }
+    j->code = code ? code : ND_EPARSE;
+    q_push(&r->write, j, 0, NULL);
+}
+
+static void where(const job *j, char *out, size_t cap)
+{
+    if (j->format == ND_FMT_WARC)
+        snprintf(out, cap, "%s@%llu", j->source, (unsigned long long) j->offset);
+    else if (j->format == ND_FMT_JSONL)
+        snprintf(out, cap, "%s:%llu", j->source, (unsigned long long) j->offset);
+    else
+        snprintf(out, cap, "%s", j->source);
+}
+
+/* A JSON line's "text" is the article by the feed's word: when the
+ * extractor finds no article in it (a few short lines), the text as given
+ * becomes the document rather than being lost.  Returns 0 and *out, or
+ * ND_ENOTEXT when there is no text at all. */
+static int given_text(const job *j, nd_article **out)
+{
+    nd_slice t = nd_slice_trim((nd_slice){j->data, j->len});
+    if (t.len == 0) return ND_ENOTEXT;
+    nd_article *a = nd_calloc(1, sizeof *a);
+    if (!a) return ND_ENOMEM;
+    a->arena = nd_arena_new(t.len * 2 + 1024);
+    a->published_ts = ND_TIME_NONE;
+    char *text = a->arena ? nd_arena_alloc(a->arena, t.len + 1) : NULL;
+    const char **paras = a->arena ? nd_arena_calloc(a->arena, t.len / 2 + 2, sizeof(char *)) : NULL;
+    if (!text || !paras) {
+        nd_article_free(a);
+        return ND_ENOMEM;
+    }
+    /* Paragraphs are the non-empty lines, joined by blank lines as the
+     * extractor joins them. */
+    size_t n = 0, np = 0;
+    const char *p = t.ptr, *end = t.ptr + t.len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t) (end - p));
+        nd_slice line = nd_slice_trim((nd_slice){p, (size_t) ((nl ? nl : end) - p)});
+        if (line.len) {
+            if (n) {
+                memcpy(text + n, "\n\n", 2);
+                n += 2;
+            }
+            paras[np++] = nd_arena_strndup(a->arena, line.ptr, line.len);
+            memcpy(text + n, line.ptr, line.len);
+            n += line.len;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    text[n] = 0;
+    a->text = text;
+    a->text_len = n;
+    a->paragraphs = paras;
+    a->n_paragraphs = np;
+    a->source = j->source;
+    a->url = j->url;
+    a->title = j->title;
+    *out = a;
+    return 0;
+}
+
+static void *worker_main(void *arg)
+{
+    run *r = arg;
+    nd_store *rd = NULL;
+    /* A read connection for the seen-before check; without one the
+     * writer's own check still keeps pages from being stored twice. */
+    if (nd_store_open(r->db_path, ND_STORE_READONLY, &rd, NULL) != 0) rd = NULL;
+    for (;;) {
+        int to;
+        job *j = q_pop(&r->work, NULL, &to);
+        if (!j) break;
+        j->raw_hash = raw_hash(j->data, j->len, j->url, j->ext_id, j->title, j->published);
+        if (rd && nd_store_has_raw(rd, j->raw_hash, NULL) == 1) {
+            atomic_fetch_add(&r->duplicates, 1);
+            job_free(j);
+            continue;
+        }
+        nd_extract_opts eo;
+        nd_extract_opts_init(&eo);
+        eo.source = j->source;
+        eo.url = j->url;
+        eo.fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
+        eo.charset_hint = j->charset;
+        eo.kind = j->kind;
+        eo.max_bytes = r->o.reader.max_record;
+        nd_error e = {0};
+        nd_article *a = NULL;
+        int rc = nd_extract(j->data, j->len, &eo, &a, &e);
+        if (rc == ND_ENOTEXT && j->format == ND_FMT_JSONL && j->kind == ND_KIND_TEXT)
+            rc = given_text(j, &a);
+        nd_free(j->data);
+        j->data = NULL;
+        j->len = 0;
+        if (rc) {
+            char w[1024];
+            where(j, w, sizeof w);
+            nd_buf line = ND_BUF_INIT;
+            nd_buf_printf(&line, "%s: %s", w, e.msg[0] ? e.msg : nd_strerror(rc));
+            /* The error job carries the origin for the ingest_errors row. */
+            nd_doc od;
+            memset(&od, 0, sizeof od);
+            od.source = j->source;
+            od.format = j->format;
+            od.offset = j->offset;
+            od.fetched = ND_TIME_NONE;
+            job *ej = job_new(&od, NULL, line.ptr ? line.ptr : "error", 0);
+            nd_buf_free(&line);
+            report(r, ej, j->source, j->format == ND_FMT_WARC ? (int64_t) j->offset : -1,
+                   j->format == ND_FMT_JSONL ? (int64_t) j->offset : -1, rc);
+            job_free(j);
+            continue;
+        }
+        j->article = a;
+        q_push(&r->write, j, 0, NULL);
+    }
+    nd_store_close(rd);
+    return NULL;
+}
+
+static void writer_fail(run *r, const nd_error *e)
+{
+    if (atomic_exchange(&r->fatal, 1) == 0) r->fatal_err = *e;
+}
+
+static void *writer_main(void *arg)
+{
+    run *r = arg;
+    nd_store *s = r->wstore;
+    size_t batch = r->o.batch_docs ? r->o.batch_docs : 200;
+    int batch_ms = r->o.batch_ms > 0 ? r->o.batch_ms : 250;
+    int open = 0, failures = 0;
+    size_t in_tx = 0;
+    struct timespec deadline = {0, 0};
+    for (;;) {
+        int timed_out;
+        job *j = q_pop(&r->write, open ? &deadline : NULL, &timed_out);
+        if (!j && !timed_out) break;
+        if (!atomic_load(&r->fatal) && open && (!j || in_tx >= batch || !before(mono_now(), deadline))) {
+            nd_error e = {0};
+            if (nd_store_commit(s, &e)) writer_fail(r, &e);
+            open = 0;
+            in_tx = 0;
+        }
+        if (!j) continue;
+        if (atomic_load(&r->fatal)) {
+            /* Keep draining so that the workers never block. */
+            job_free(j);
+            continue;
+        }
+        if (!open) {
+            nd_error e = {0};
+            if (nd_store_begin(s, &e)) {
+                writer_fail(r, &e);
+                job_free(j);
+                continue;
+            }
+            open = 1;
+            deadline = after_ms(mono_now(), batch_ms);
+        }
+        nd_error e = {0};
+        if (j->code) {
+            char source[1024];
+            nd_store_error se = {0};
+            se.run_id = r->run_id;
+            se.code = nd_errname(j->code);
+            se.message = j->message;
+            if (j->source) {
+                se.source = j->source;
+                se.offset = j->format == ND_FMT_WARC ? (int64_t) j->offset : -1;
+                se.line = j->format == ND_FMT_JSONL ? (int64_t) j->offset : -1;
+            } else {
+                parse_where(j->message, source, sizeof source, &se.offset, &se.line);
+                se.source = source[0] ? source : NULL;
+            }
+            /* The row keeps where and why apart: drop "SOURCE...: ". */
+            if (se.source && !strncmp(se.message, se.source, strlen(se.source))) {
+                const char *why = strstr(se.message + strlen(se.source), ": ");
+                if (why) se.message = why + 2;
+            }
+            if (nd_store_add_error(s, &se, &e)) writer_fail(r, &e);
+        } else {
+            nd_store_page p = {0};
+            p.article = j->article;
+            p.raw_hash = j->raw_hash;
+            p.ext_id = j->ext_id;
+            p.url = j->url;
+            p.title = j->title && *j->title ? j->title : NULL;
+            p.published = j->published;
+            p.fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
+            p.origin.source = j->source;
+            p.origin.offset = j->format == ND_FMT_WARC ? (int64_t) j->offset : -1;
+            p.origin.line = j->format == ND_FMT_JSONL ? (int64_t) j->offset : -1;
+            p.origin.ident = j->ident;
+            p.run_id = r->run_id;
+            nd_store_added res;
+            if (nd_store_add_page(s, &p, &res, &e)) {
+                /* One page the store refuses is that page's error; many
+                 * in a row mean the store itself is failing. */
+                if (++failures >= 20) writer_fail(r, &e);
+            } else {
+                failures = 0;
+                switch (res.outcome) {
+                case ND_STORE_ADDED: atomic_fetch_add(&r->added, 1); break;
+                case ND_STORE_VERSION: atomic_fetch_add(&r->versions, 1); break;
+                default: atomic_fetch_add(&r->duplicates, 1); break;
+                }
+                atomic_fetch_add(&r->related, res.related_added);
+            }
+        }
+        job_free(j);
+        in_tx++;
+        if (in_tx >= batch) {
+            if (nd_store_commit(s, &e)) writer_fail(r, &e);
+            open = 0;
+            in_tx = 0;
+        }
+    }
+    if (open && !atomic_load(&r->fatal)) {
+        nd_error e = {0};
+        if (nd_store_commit(s, &e)) writer_fail(r, &e);
+    }
+    if (open && atomic_load(&r->fatal)) nd_store_rollback(s);
+    return NULL;
+}
+
+void nd_ingest_opts_init(nd_ingest_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->fetched = ND_TIME_NONE;
+}
+
+/* A JSON array of the inputs, for the run's record. */
+static char *inputs_json(const char *const *inputs, size_t n)
+{
+    nd_buf b = ND_BUF_INIT;
+    nd_json j;
+    nd_json_init(&j, &b, 0);
+    nd_json_arr_begin(&j);
+    for (size_t i = 0; i < n; i++) nd_json_str(&j, inputs[i]);
+    nd_json_arr_end(&j);
+    return nd_buf_detach(&b, NULL);
+}
+
+/* The real path of a file, cached for the last one asked. */
+static const char *ident_for(const nd_doc *d, char *last_src, char *last_real, nd_buf *out)
+{
+    if (!d->source || !strcmp(d->source, "-")) return NULL;
+    if (strcmp(d->source, last_src) != 0) {
+        snprintf(last_src, PATH_MAX, "%s", d->source);
+        char *rp = realpath(d->source, NULL);
+        snprintf(last_real, PATH_MAX, "%s", rp ? rp : d->source);
+        free(rp);
+    }
+    nd_buf_clear(out);
+    if (d->format == ND_FMT_WARC)
+        nd_buf_printf(out, "%s@%llu", last_real, (unsigned long long) d->offset);
+    else if (d->format == ND_FMT_JSONL)
+        nd_buf_printf(out, "%s:%llu", last_real, (unsigned long long) d->offset);
+    else
+        nd_buf_puts(out, last_real);
+    return nd_buf_failed(out) ? NULL : out->ptr;
+}
+
+int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
+              const nd_ingest_opts *opts, nd_ingest_stats *st_out, nd_error *err)
+{
+    run *r = nd_calloc(1, sizeof *r);
+    if (!r) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    if (opts)
+        r->o = *opts;
+    else
+        nd_ingest_opts_init(&r->o);
+    r->db_path = db_path;
+    r->t0 = mono_now();
+    int threads = r->o.threads;
+    if (threads <= 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = c > 0 ? (int) c : 1;
+    }
+    if (threads > 256) threads = 256;
+    int progress_ms = r->o.progress_ms > 0 ? r->o.progress_ms : 250;
+
+    int rc = nd_store_open(db_path, ND_STORE_CREATE | ND_STORE_FAST, &r->wstore, err);
+    if (rc) {
+        nd_free(r);
+        return rc;
+    }
+    char *ij = inputs_json(inputs, n_inputs);
+    rc = nd_store_run_begin(r->wstore, ij, &r->run_id, err);
+    nd_free(ij);
+    if (rc) {
+        nd_store_close(r->wstore);
+        nd_free(r);
+        return rc;
+    }
+    size_t qbytes = r->o.queue_bytes ? r->o.queue_bytes : (size_t) 64 << 20;
+    if (q_init(&r->work, (size_t) threads * 4 + 4, qbytes) ||
+        q_init(&r->write, (size_t) threads * 8 + 32, 0)) {
+        nd_store_close(r->wstore);
+        nd_free(r);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
+    pthread_mutex_init(&r->report_mu, NULL);
+
+    pthread_t *workers = nd_calloc((size_t) threads, sizeof *workers);
+    pthread_t writer;
+    int n_started = 0, writer_started = 0;
+    if (workers && pthread_create(&writer, NULL, writer_main, r) == 0) writer_started = 1;
+    for (int i = 0; writer_started && i < threads; i++)
+        if (pthread_create(&workers[i], NULL, worker_main, r) == 0) n_started++;
+
+    nd_reader *rd = NULL;
+    if (n_started > 0) rd = nd_reader_new(inputs, n_inputs, &r->o.reader);
+    if (!rd) {
+        nd_error_set(err, ND_ENOMEM, (size_t) -1, "cannot start the ingest: out of memory");
+        rc = ND_ENOMEM;
+    }
+    char *last_src = nd_malloc(PATH_MAX), *last_real = nd_malloc(PATH_MAX);
+    nd_buf ident = ND_BUF_INIT;
+    if (!last_src || !last_real) rc = ND_ENOMEM;
+    else last_src[0] = 0;
+    struct timespec next_progress = after_ms(r->t0, progress_ms);
+    nd_ingest_stats snap;
+    while (rd && !rc && !atomic_load(&r->fatal) && !(r->o.stop && *r->o.stop)) {
+        nd_doc d;
+        nd_error e = {0};
+        int got = nd_reader_next(rd, &d, &e);
+        if (got == 0) break;
+        if (got < 0) {
+            const char *msg = e.msg[0] ? e.msg : nd_strerror(got);
+            char source[1024];
+            int64_t off, line;
+            parse_where(msg, source, sizeof source, &off, &line);
+            report(r, job_new(NULL, NULL, msg, 0), source[0] ? source : NULL, off, line, got);
+        } else {
+            atomic_fetch_add(&r->pages, 1);
+            job *j = job_new(&d, ident_for(&d, last_src, last_real, &ident), NULL, 1);
+            if (!j) {
+                report(r, job_new(NULL, NULL, "out of memory", 0), d.source, -1, -1, ND_ENOMEM);
+            } else {
+                /* Wait for room, drawing progress meanwhile. */
+                while (q_push(&r->work, j, j->len, &next_progress) == ETIMEDOUT) {
+                    if (r->o.on_progress) {
+                        fill_stats(r, nd_reader_get_stats(rd), &snap);
+                        r->o.on_progress(r->o.ctx, &snap);
+                    }
+                    next_progress = after_ms(mono_now(), progress_ms);
+                }
+            }
+        }
+        if (!before(mono_now(), next_progress)) {
+            if (r->o.on_progress) {
+                fill_stats(r, nd_reader_get_stats(rd), &snap);
+                r->o.on_progress(r->o.ctx, &snap);
+            }
+            next_progress = after_ms(mono_now(), progress_ms);
+        }
+    }
+    nd_free(last_src);
+    nd_free(last_real);
+    nd_buf_free(&ident);
+
+    /* Drain: the workers finish the queued pages, then the writer. */
+    q_close(&r->work);
+    for (int i = 0; i < n_started; i++) pthread_join(workers[i], NULL);
+    q_close(&r->write);
+    if (writer_started) pthread_join(writer, NULL);
+    nd_free(workers);
+
+    nd_ingest_stats st;
+    fill_stats(r, rd ? nd_reader_get_stats(rd) : NULL, &st);
+    /* Reader errors are counted by the reader and by report(); use ours. */
+    st.errors = atomic_load(&r->errors);
+    if (!rc && atomic_load(&r->fatal)) {
+        if (err) *err = r->fatal_err;
+        rc = r->fatal_err.code ? r->fatal_err.code : ND_EDB;
+    }
+    nd_store_run run_rec = {0};
+    run_rec.id = r->run_id;
+    run_rec.status = rc ? "failed" : (r->o.stop && *r->o.stop) ? "interrupted" : NULL;
+    run_rec.pages = st.pages;
+    run_rec.added = st.added + st.versions;
+    run_rec.related = st.related;
+    run_rec.duplicates = st.duplicates;
+    run_rec.skipped = st.skipped;
+    run_rec.errors = st.errors;
+    nd_error fe = {0};
+    int frc = nd_store_run_finish(r->wstore, &run_rec, &fe);
+    if (!rc && frc) {
+        if (err) *err = fe;
+        rc = frc;
+    }
+    if (st_out) *st_out = st;
+    nd_reader_free(rd);
+    nd_store_close(r->wstore);
+    q_destroy(&r->work);
+    q_destroy(&r->write);
+    pthread_mutex_destroy(&r->report_mu);
+    nd_free(r);
+    return rc;
+}

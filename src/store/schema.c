@@ -1,0 +1,207 @@
+/* schema.c - the store's schema as a list of forward migrations.
+ *
+ * PRAGMA user_version is the number of steps applied.  Opening a file
+ * applies the missing steps in order, each in its own transaction (BEGIN
+ * IMMEDIATE, so two processes opening an old file at once do not both
+ * migrate it); a file whose version is above ND_STORE_SCHEMA is refused.
+ * Steps are never edited once released: a change is a new step at the
+ * end, and ND_STORE_SCHEMA in newsdesk/store.h is raised with it.
+ *
+ * Planned steps (docs/architecture.md, "Store"):
+ *   3  stories (issue 4): stories(id, headline, first_seen, last_seen, ...),
+ *      documents.story_id and documents.dup_of, near-duplicate sketches,
+ *      incremental document frequencies.
+ *   4  analysis (issue 5): actors, mentions(doc_id, actor_id, offsets),
+ *      quotes(doc_id, speaker, type, offsets), events(doc_id, source,
+ *      target, code, goldstein, quad, sentence offsets, date).
+ * Each adds tables and nullable columns only, so export keeps working on
+ * documents stored before them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+/* Step 1: documents and everything ingest records about them. */
+static const char step1[] =
+    /* One row per `newsdesk ingest`.  A run killed half-way keeps status
+     * 'running' and no finished time. */
+    "CREATE TABLE ingest_runs ("
+    " id INTEGER PRIMARY KEY,"
+    " started TEXT NOT NULL,"
+    " finished TEXT,"
+    " status TEXT NOT NULL DEFAULT 'running',"
+    " inputs TEXT,"
+    " program TEXT,"
+    " pages INTEGER NOT NULL DEFAULT 0,"
+    " added INTEGER NOT NULL DEFAULT 0,"
+    " related INTEGER NOT NULL DEFAULT 0,"
+    " duplicates INTEGER NOT NULL DEFAULT 0,"
+    " skipped INTEGER NOT NULL DEFAULT 0,"
+    " errors INTEGER NOT NULL DEFAULT 0);"
+    /* Documents: one row per version of a page, and per related article
+     * that carried text (parent_id = the page it was embedded in).
+     * ident is what makes two pages the same page (URL, else external id,
+     * else where it was read from); versions of one ident count from 1.
+     * Hashes are 64-bit nd_hash64 values stored as signed integers. */
+    "CREATE TABLE documents ("
+    " id INTEGER PRIMARY KEY,"
+    " ext_id TEXT,"
+    " ident TEXT,"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " url TEXT,"
+    " host TEXT,"
+    " site TEXT,"
+    " title TEXT,"
+    " authors TEXT NOT NULL DEFAULT '[]',"
+    " published TEXT,"
+    " fetched TEXT,"
+    " language TEXT,"
+    " credit TEXT,"
+    " text TEXT NOT NULL,"
+    " content_hash INTEGER NOT NULL,"
+    " raw_hash INTEGER,"
+    " source TEXT,"
+    " source_offset INTEGER,"
+    " source_line INTEGER,"
+    " parent_id INTEGER REFERENCES documents(id),"
+    " run_id INTEGER REFERENCES ingest_runs(id),"
+    " added TEXT NOT NULL);"
+    "CREATE INDEX documents_ident ON documents(ident, version);"
+    "CREATE INDEX documents_ext_id ON documents(ext_id) WHERE ext_id IS NOT NULL;"
+    "CREATE INDEX documents_published ON documents(published);"
+    "CREATE INDEX documents_parent ON documents(parent_id) WHERE parent_id IS NOT NULL;"
+    /* Paragraphs as byte ranges of documents.text (later analysis stores
+     * offsets into the same text). */
+    "CREATE TABLE paragraphs ("
+    " doc_id INTEGER NOT NULL REFERENCES documents(id),"
+    " idx INTEGER NOT NULL,"
+    " start_off INTEGER NOT NULL,"
+    " end_off INTEGER NOT NULL,"
+    " PRIMARY KEY (doc_id, idx)) WITHOUT ROWID;"
+    /* Related items shown on a page: teasers and embedded articles; those
+     * with text became documents (child_id). */
+    "CREATE TABLE related ("
+    " id INTEGER PRIMARY KEY,"
+    " doc_id INTEGER NOT NULL REFERENCES documents(id),"
+    " idx INTEGER NOT NULL,"
+    " title TEXT, site TEXT, url TEXT, age TEXT, published TEXT,"
+    " child_id INTEGER REFERENCES documents(id));"
+    "CREATE INDEX related_doc ON related(doc_id, idx);"
+    "CREATE INDEX related_child ON related(child_id) WHERE child_id IS NOT NULL;"
+    /* Every raw page ever stored or found a duplicate (hash of its bytes,
+     * URL, id and hints), so that a re-ingest skips it before extraction. */
+    "CREATE TABLE raw_pages ("
+    " raw_hash INTEGER PRIMARY KEY,"
+    " doc_id INTEGER,"
+    " run_id INTEGER);"
+    "CREATE TABLE ingest_errors ("
+    " id INTEGER PRIMARY KEY,"
+    " run_id INTEGER REFERENCES ingest_runs(id),"
+    " at TEXT NOT NULL,"
+    " source TEXT,"
+    " source_offset INTEGER,"
+    " source_line INTEGER,"
+    " code TEXT,"
+    " message TEXT NOT NULL);"
+    "CREATE INDEX ingest_errors_run ON ingest_errors(run_id);";
+
+/* Step 2: the full-text index over title and text.  External content (the
+ * text lives once, in documents), kept in sync by triggers, and filled
+ * from the documents already stored. */
+static const char step2[] =
+    "CREATE VIRTUAL TABLE documents_fts USING fts5("
+    " title, text, content='documents', content_rowid='id',"
+    " tokenize='porter unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN"
+    " INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
+    " END;"
+    "CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN"
+    " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+    " VALUES ('delete', old.id, old.title, old.text);"
+    " END;"
+    "CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN"
+    " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+    " VALUES ('delete', old.id, old.title, old.text);"
+    " INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
+    " END;"
+    "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');";
+
+static const char *const steps[] = {step1, step2};
+
+_Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
+               "one migration step per schema version");
+
+static int user_version(sqlite3 *db, int *v)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *v = sqlite3_column_int(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int fail(sqlite3 *db, int rc, const char *path, const char *what, nd_error *err)
+{
+    int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? ND_EBUSY : ND_EDB;
+    return nd_error_set(err, code, (size_t) -1, "%s: %s: %s", path, what, sqlite3_errmsg(db));
+}
+
+int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err)
+{
+    int v = 0;
+    int rc = user_version(db, &v);
+    if (rc != SQLITE_OK) return fail(db, rc, path, "cannot read the schema version", err);
+    if (v > ND_STORE_SCHEMA)
+        return nd_error_set(err, ND_ESCHEMA, (size_t) -1,
+                            "%s: database schema version %d is newer than this program's (%d);"
+                            " use a newer newsdesk",
+                            path, v, ND_STORE_SCHEMA);
+    while (v < target) {
+        rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (rc != SQLITE_OK) return fail(db, rc, path, "cannot lock the database to migrate it", err);
+        /* Another process may have migrated while we waited for the lock. */
+        rc = user_version(db, &v);
+        if (rc != SQLITE_OK || v >= target) {
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            if (rc != SQLITE_OK) return fail(db, rc, path, "cannot read the schema version", err);
+            break;
+        }
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        rc = sqlite3_exec(db, steps[v], NULL, NULL, NULL);
+        if (rc == SQLITE_OK) rc = sqlite3_exec(db, pragma, NULL, NULL, NULL);
+        if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            char what[64];
+            snprintf(what, sizeof what, "migration to schema version %d failed", v + 1);
+            int code = fail(db, rc, path, what, err);
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return code;
+        }
+        v++;
+    }
+    return 0;
+}
+
+int nd__store_create_at(const char *path, int version, nd_error *err)
+{
+    if (version < 0 || version > ND_STORE_SCHEMA)
+        return nd_error_set(err, ND_EINVAL, (size_t) -1, "no schema version %d", version);
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        int code = nd_error_set(err, ND_EDB, (size_t) -1, "%s: %s", path,
+                                db ? sqlite3_errmsg(db) : "cannot open");
+        sqlite3_close(db);
+        return code;
+    }
+    rc = nd__store_migrate(db, version, path, err);
+    sqlite3_close(db);
+    return rc;
+}

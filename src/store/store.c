@@ -1,0 +1,296 @@
+/* store.c - opening the SQLite store, statements, transactions, runs and
+ * errors. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "newsdesk/newsdesk.h"
+#include "store/store_int.h"
+
+static const char *const stmt_sql[ND_STMT_COUNT_] = {
+#define ND__STMT_SQL(name, sql) sql,
+    ND_STORE_STMTS(ND__STMT_SQL)
+#undef ND__STMT_SQL
+};
+
+int nd__store_fail(nd_store *s, const char *what, nd_error *err)
+{
+    int rc = sqlite3_errcode(s->db);
+    int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? ND_EBUSY : ND_EDB;
+    return nd_error_set(err, code, (size_t) -1, "%s: %s: %s", s->path, what,
+                        sqlite3_errmsg(s->db));
+}
+
+sqlite3_stmt *nd__store_stmt(nd_store *s, enum nd_store_stmt which, nd_error *err)
+{
+    sqlite3_stmt *st = s->stmt[which];
+    if (!st) {
+        if (sqlite3_prepare_v3(s->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                               &s->stmt[which], NULL) != SQLITE_OK) {
+            nd__store_fail(s, "cannot prepare a statement", err);
+            return NULL;
+        }
+        return s->stmt[which];
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+int nd__store_exec(nd_store *s, const char *sql, nd_error *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return nd__store_fail(s, sql, err);
+    return 0;
+}
+
+void nd__store_now(char out[32])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    nd__store_time((int64_t) ts.tv_sec, 1, out);
+}
+
+void nd__store_time(int64_t ts, int has_time, char out[32])
+{
+    nd_time_format(ts, !has_time, out);
+}
+
+static int pragma_text(sqlite3 *db, const char *sql, char *out, size_t n)
+{
+    sqlite3_stmt *st;
+    out[0] = 0;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        snprintf(out, n, "%s", t ? (const char *) t : "");
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *err)
+{
+    *out = NULL;
+    if (!path || !*path) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no database path");
+    int memory = strcmp(path, ":memory:") == 0;
+    struct stat sb;
+    if (!memory && stat(path, &sb) != 0) {
+        if (errno != ENOENT)
+            return nd_error_set(err, ND_EIO, (size_t) -1, "%s: %s", path, strerror(errno));
+        if (!(flags & ND_STORE_CREATE) || (flags & ND_STORE_READONLY))
+            return nd_error_set(err, ND_ENOTFOUND, (size_t) -1,
+                                "%s: no database here (newsdesk ingest creates one)", path);
+    } else if (!memory && S_ISDIR(sb.st_mode)) {
+        return nd_error_set(err, ND_EINVAL, (size_t) -1, "%s: is a directory", path);
+    }
+
+    nd_store *s = nd_calloc(1, sizeof *s);
+    if (!s) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    s->path = nd_strndup(path, strlen(path));
+    s->flags = flags;
+    if (!s->path) {
+        nd_free(s);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
+    int oflags = (flags & ND_STORE_READONLY) ? SQLITE_OPEN_READONLY
+                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* One connection per thread (see store.h), so SQLite's own mutexes
+     * are not needed. */
+    oflags |= SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        int code = nd_error_set(err, ND_EDB, (size_t) -1, "%s: cannot open: %s", path,
+                                s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        nd_store_close(s);
+        return code;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+
+    /* Reading the schema version is the first touch of the file: a file
+     * that is not a database fails here. */
+    char mode[32];
+    rc = pragma_text(s->db, "PRAGMA user_version", mode, sizeof mode);
+    if (rc != SQLITE_OK) {
+        int code = nd__store_fail(s, "cannot read", err);
+        if (rc == SQLITE_NOTADB)
+            code = nd_error_set(err, ND_EDB, (size_t) -1, "%s: not a newsdesk database", path);
+        nd_store_close(s);
+        return code;
+    }
+    int v = (int) strtol(mode, NULL, 10);
+    if (v > ND_STORE_SCHEMA) {
+        nd_store_close(s);
+        return nd_error_set(err, ND_ESCHEMA, (size_t) -1,
+                            "%s: database schema version %d is newer than this program's (%d);"
+                            " use a newer newsdesk",
+                            path, v, ND_STORE_SCHEMA);
+    }
+    if (!(flags & ND_STORE_READONLY)) {
+        /* WAL: readers never wait for the writer, and a killed writer
+         * leaves only an uncommitted tail that the next open discards. */
+        rc = pragma_text(s->db, "PRAGMA journal_mode", mode, sizeof mode);
+        if (rc == SQLITE_OK && strcmp(mode, "wal") != 0 && !memory)
+            rc = pragma_text(s->db, "PRAGMA journal_mode=WAL", mode, sizeof mode);
+        if (rc != SQLITE_OK) {
+            int code = nd__store_fail(s, "cannot switch to WAL mode", err);
+            nd_store_close(s);
+            return code;
+        }
+        /* In WAL mode NORMAL loses no committed transaction when the
+         * process dies; only a power cut can lose the last ones. */
+        nd__store_exec(s, "PRAGMA synchronous=NORMAL", NULL);
+        if (v < ND_STORE_SCHEMA) {
+            rc = nd__store_migrate(s->db, ND_STORE_SCHEMA, path, err);
+            if (rc) {
+                nd_store_close(s);
+                return rc;
+            }
+        }
+    } else if (v < ND_STORE_SCHEMA) {
+        nd_store_close(s);
+        return nd_error_set(err, ND_EDB, (size_t) -1,
+                            "%s: schema version %d needs migrating to %d; open it writable", path,
+                            v, ND_STORE_SCHEMA);
+    }
+    if (flags & ND_STORE_FAST) {
+        /* A bulk writer: a larger page cache keeps the FTS and index pages
+         * hot; checkpoints less often (the WAL stays a few tens of MB). */
+        nd__store_exec(s, "PRAGMA cache_size=-65536", NULL);
+        nd__store_exec(s, "PRAGMA wal_autocheckpoint=8192", NULL);
+    }
+    s->schema = ND_STORE_SCHEMA;
+    *out = s;
+    return 0;
+}
+
+void nd_store_close(nd_store *s)
+{
+    if (!s) return;
+    if (s->in_tx) nd_store_rollback(s);
+    for (int i = 0; i < ND_STMT_COUNT_; i++) sqlite3_finalize(s->stmt[i]);
+    if (s->db) sqlite3_close_v2(s->db);
+    nd_free(s->path);
+    nd_free(s);
+}
+
+int nd_store_schema_version(const nd_store *s)
+{
+    return s->schema;
+}
+
+void nd_store_set_busy_timeout(nd_store *s, int ms)
+{
+    sqlite3_busy_timeout(s->db, ms);
+}
+
+int nd_store_begin(nd_store *s, nd_error *err)
+{
+    /* IMMEDIATE takes the write lock now (waiting up to the busy timeout)
+     * rather than failing later when a read turns into a write. */
+    if (s->in_tx) return nd_error_set(err, ND_EINVAL, (size_t) -1, "transaction already open");
+    int rc = nd__store_exec(s, "BEGIN IMMEDIATE", err);
+    if (!rc) s->in_tx = 1;
+    return rc;
+}
+
+int nd_store_commit(nd_store *s, nd_error *err)
+{
+    if (!s->in_tx) return 0;
+    int rc = nd__store_exec(s, "COMMIT", err);
+    if (!rc) s->in_tx = 0;
+    return rc;
+}
+
+void nd_store_rollback(nd_store *s)
+{
+    if (!s->in_tx) return;
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = 0;
+}
+
+int nd_store_run_begin(nd_store *s, const char *inputs_json, int64_t *id, nd_error *err)
+{
+    char now[32];
+    nd__store_now(now);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO ingest_runs(started, status, inputs, program)"
+                           " VALUES (?1, 'running', ?2, ?3)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot start a run", err);
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, inputs_json ? inputs_json : "[]", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, nd_version(), -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot start a run", err);
+    *id = sqlite3_last_insert_rowid(s->db);
+    return 0;
+}
+
+int nd_store_run_finish(nd_store *s, const nd_store_run *r, nd_error *err)
+{
+    char now[32];
+    nd__store_now(now);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "UPDATE ingest_runs SET finished = ?2, status = ?3, pages = ?4,"
+                           " added = ?5, related = ?6, duplicates = ?7, skipped = ?8, errors = ?9"
+                           " WHERE id = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot finish the run", err);
+    sqlite3_bind_int64(st, 1, r->id);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, r->status ? r->status : (r->errors ? "errors" : "done"), -1,
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64) r->pages);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64) r->added);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64) r->related);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64) r->duplicates);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64) r->skipped);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64) r->errors);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot finish the run", err);
+    return 0;
+}
+
+int nd_store_add_error(nd_store *s, const nd_store_error *e, nd_error *err)
+{
+    sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_ADD_ERROR, err);
+    if (!st) return err ? err->code : ND_EDB;
+    char now[32];
+    nd__store_now(now);
+    if (e->run_id) sqlite3_bind_int64(st, 1, e->run_id);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+    if (e->source) sqlite3_bind_text(st, 3, e->source, -1, SQLITE_STATIC);
+    if (e->offset >= 0) sqlite3_bind_int64(st, 4, e->offset);
+    if (e->line >= 0) sqlite3_bind_int64(st, 5, e->line);
+    if (e->code) sqlite3_bind_text(st, 6, e->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, e->message ? e->message : "", -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot record an error", err);
+    return 0;
+}
+
+int nd_store_has_raw(nd_store *s, uint64_t raw_hash, nd_error *err)
+{
+    sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_HAS_RAW, err);
+    if (!st) return err ? err->code : ND_EDB;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64) raw_hash);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    return nd__store_fail(s, "cannot look up a page", err);
+}

@@ -1,0 +1,89 @@
+/* store_int.h - internals of the SQLite store (private to src/store/). */
+#ifndef ND_STORE_INT_H
+#define ND_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "newsdesk/store.h"
+
+/* The prepared statements the store keeps for the life of a connection:
+ * X(name, sql).  Prepared on first use. */
+#define ND_STORE_STMTS(X)                                                                   \
+    X(HAS_RAW, "SELECT doc_id FROM raw_pages WHERE raw_hash = ?1")                                \
+    X(ADD_RAW, "INSERT OR IGNORE INTO raw_pages(raw_hash, doc_id, run_id) VALUES (?1, ?2, ?3)") \
+    X(FIND_SAME,                                                                            \
+      "SELECT id, version FROM documents WHERE ident IS ?1 AND content_hash = ?2"           \
+      " AND title IS ?3 ORDER BY version LIMIT 1")                                          \
+    X(MAX_VERSION, "SELECT max(version) FROM documents WHERE ident = ?1")                  \
+    X(ADD_DOC,                                                                              \
+      "INSERT INTO documents(ext_id, ident, version, url, host, site, title, authors,"      \
+      " published, fetched, language, credit, text, content_hash, raw_hash, source,"        \
+      " source_offset, source_line, parent_id, run_id, added)"                              \
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"     \
+      " ?17, ?18, ?19, ?20, ?21)")                                                          \
+    X(ADD_PARA,                                                                             \
+      "INSERT INTO paragraphs(doc_id, idx, start_off, end_off) VALUES (?1, ?2, ?3, ?4)")    \
+    X(ADD_RELATED,                                                                          \
+      "INSERT INTO related(doc_id, idx, title, site, url, age, published, child_id)"        \
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                           \
+    X(ADD_ERROR,                                                                            \
+      "INSERT INTO ingest_errors(run_id, at, source, source_offset, source_line, code,"     \
+      " message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")                                      \
+    X(GET_DOC,                                                                              \
+      "SELECT id, ext_id, ident, version, url, host, site, title, authors, published,"      \
+      " fetched, language, credit, text, content_hash, raw_hash, source, source_offset,"    \
+      " source_line, parent_id, run_id, added,"                                             \
+      " (SELECT count(*) FROM documents v WHERE v.ident = documents.ident)"                 \
+      " FROM documents WHERE id = ?1")                                                      \
+    X(GET_EXT, "SELECT id FROM documents WHERE ext_id = ?1 ORDER BY version DESC, id DESC LIMIT 1") \
+    X(GET_PARAS, "SELECT start_off, end_off FROM paragraphs WHERE doc_id = ?1 ORDER BY idx") \
+    X(GET_RELATED,                                                                          \
+      "SELECT title, site, url, age, published, child_id FROM related WHERE doc_id = ?1"    \
+      " ORDER BY idx")
+
+enum nd_store_stmt {
+#define ND__STMT_ENUM(name, sql) ND_STMT_##name,
+    ND_STORE_STMTS(ND__STMT_ENUM)
+#undef ND__STMT_ENUM
+    ND_STMT_COUNT_
+};
+
+struct nd_store {
+    sqlite3 *db;
+    char *path;
+    unsigned flags;
+    int schema;
+    int in_tx;
+    sqlite3_stmt *stmt[ND_STMT_COUNT_];
+};
+
+/* A statement ready to bind (reset, bindings cleared), or NULL with err set. */
+sqlite3_stmt *nd__store_stmt(nd_store *s, enum nd_store_stmt which, nd_error *err);
+
+/* Fill err from the connection's last error; returns ND_EDB, ND_EBUSY or
+ * ND_EPARSE (FTS query syntax) as fits.  what names the operation. */
+int nd__store_fail(nd_store *s, const char *what, nd_error *err);
+
+/* Run SQL without results (several statements allowed). */
+int nd__store_exec(nd_store *s, const char *sql, nd_error *err);
+
+/* Now as an ISO 8601 UTC string; out needs 32 bytes. */
+void nd__store_now(char out[32]);
+
+/* Times in the store: ISO 8601 "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ". */
+void nd__store_time(int64_t ts, int has_time, char out[32]);
+
+/* Parse a time as stored: nd_time_parse() first, then strict ISO 8601
+ * ("YYYY-MM-DD", "YYYY-MM-DD[T ]HH:MM[:SS[.frac]][Z|+HH:MM|+HHMM]").
+ * Returns 0 and the normalised string in out (32 bytes), or ND_EPARSE. */
+int nd__store_parse_time(const char *s, char out[32]);
+
+/* schema.c: the migration steps.  Migrates db from its user_version to
+ * target (at most ND_STORE_SCHEMA), one transaction per step. */
+int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err);
+
+/* For tests: create or migrate a file up to schema version `version` only,
+ * with no other setup.  Returns 0 or a negative code. */
+int nd__store_create_at(const char *path, int version, nd_error *err);
+
+#endif
