@@ -1,8 +1,282 @@
-/* classify_text.c - PLACEHOLDER */
+/* classify_text.c - which lines of a flattened page are the article.
+ *
+ * A scraper's text dump has no markup left, so everything rests on the
+ * lines themselves and their order:
+ * 1. each line gets a prose quality q (as for HTML blocks) and a class:
+ *    good, near-good, short, bad;
+ * 2. structures that are not the article are found first and labelled:
+ *    teaser lists (entries after bullet lines), embedded related articles
+ *    (site / age / title / text runs), author bios, and section headers
+ *    that end an article ("Related Articles", "Comments");
+ * 3. the article is the contiguous run of lines with the largest sum of
+ *    prose minus furniture (a maximum-subarray), which cannot cross a
+ *    section header;
+ * 4. inside it, near-good lines live or die by their neighbours (jusText's
+ *    context rule, made stricter), short lines stay between paragraphs.
+ */
+#include <math.h>
+#include <string.h>
+
 #include "extract/extract_int.h"
+#include "extract/features.h"
+#include "extract/meta.h"
+#include "newsdesk/lang.h"
+
+enum { C_BAD, C_SHORT, C_NEAR, C_GOOD };
+
+typedef struct tline {
+    int cls;
+    int boundary; /* a section header that ends an article */
+    int bullet;   /* a lone bullet character */
+    int age;      /* the whole line is an age/date ("2 hours ago") */
+    int dup;      /* the same text occurs earlier */
+    float v;      /* value for the region search */
+} tline;
+
+static int ieq_line(nd_slice s, const char *w)
+{
+    return nd_slice_ieq_c(s, w);
+}
+
+/* Section headers after which the page moves on to other content. */
+static int is_boundary(nd_slice s)
+{
+    static const char *const heads[] = {
+        "related articles", "related stories", "related content", "related coverage",
+        "related news", "related", "related posts", "more stories", "more news",
+        "more articles", "most read", "most popular", "most viewed", "most shared",
+        "recommended", "recommended for you", "recommended stories", "you may also like",
+        "you might also like", "you may like", "trending", "trending now", "trending stories",
+        "latest news", "latest stories", "latest", "comments", "show comments",
+        "view comments", "join the conversation", "join the discussion", "leave a comment",
+        "leave a reply", "post a comment", "add a comment", "what to read next", "read next",
+        "up next", "around the web", "from around the web", "sponsored stories",
+        "promoted stories", "more from our network", "editor's picks", "editors' picks",
+        "top stories", "popular", "popular stories", "in other news", "elsewhere",
+        "also on", "don't miss", "must read", "more to explore", "further reading"};
+    nd_slice t = s;
+    while (t.len && (t.ptr[t.len - 1] == ':' || t.ptr[t.len - 1] == ' ')) t.len--;
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+        if (ieq_line(t, heads[i])) return 1;
+    /* "12 Comments", "More from The Week" */
+    if (nd_slice_ifind(t, "comments") >= 0 && t.len < 24) return 1;
+    if ((nd_slice_istarts_c(t, "more from ") || nd_slice_istarts_c(t, "more in ") ||
+         nd_slice_istarts_c(t, "more on ")) &&
+        t.len < 48)
+        return 1;
+    return 0;
+}
+
+static int is_bullet(nd_slice s)
+{
+    return nd_slice_eq_c(s, "-") || nd_slice_eq_c(s, "*") || nd_slice_eq_c(s, "\xE2\x80\xA2") ||
+           nd_slice_eq_c(s, "\xE2\x80\x93") || nd_slice_eq_c(s, "\xC2\xB7") ||
+           nd_slice_eq_c(s, "\xE2\x80\x94");
+}
+
+static void classify_lines(nd_extract_ctx *x, tline *tl)
+{
+    nd_page *pg = x->pg;
+    size_t n = pg->n_blocks;
+    for (size_t i = 0; i < n; i++) {
+        nd_block *b = &pg->blocks[i];
+        nd_slice s = nd__block_text(pg, b);
+        nd_text_features f;
+        nd__text_features(s.ptr, s.len, x->lang, &f);
+        b->words = (uint16_t) (f.words > 65535 ? 65535 : f.words);
+        float q = nd__prose_quality(&f, s.len, 0);
+        int ph = nd__has_phrase(s.ptr, s.len, f.words > 25);
+        if (ph == 2 || (ph == 1 && f.words <= 25)) q = -1.f;
+        tl[i].boundary = is_boundary(s);
+        tl[i].bullet = is_bullet(s);
+        tl[i].age = nd__is_age_line(s.ptr, s.len);
+        if (tl[i].boundary || tl[i].bullet || tl[i].age) q = -1.f;
+        /* A line seen before on the page is furniture (menus, repeated
+         * prompts); the quadratic scan is bounded to short lines. */
+        if (s.len < 400)
+            for (size_t k = 0; k < i && k < 4000; k++) {
+                nd_block *o = &pg->blocks[k];
+                if (o->len == b->len && memcmp(pg->text.ptr + o->off, s.ptr, s.len) == 0) {
+                    tl[i].dup = 1;
+                    b->flags |= ND_BLK_DUP;
+                    if (q > -0.5f) q = -0.6f;
+                    break;
+                }
+            }
+        b->q = q;
+        tl[i].cls = q >= 1.f ? C_GOOD : q > 0 ? C_NEAR : q > -0.5f ? C_SHORT : C_BAD;
+    }
+}
+
+/* Teaser lists: >= 3 entries each after a lone bullet line. */
+static void find_teasers(nd_extract_ctx *x, tline *tl)
+{
+    nd_page *pg = x->pg;
+    size_t n = pg->n_blocks, i = 0;
+    while (i < n) {
+        if (!tl[i].bullet) {
+            i++;
+            continue;
+        }
+        size_t j = i, entries = 0;
+        while (j + 1 < n && tl[j].bullet && !tl[j + 1].bullet) {
+            entries++;
+            j += 2;
+        }
+        if (entries >= 3) {
+            for (size_t k = i; k < j; k++)
+                pg->blocks[k].label = tl[k].bullet ? ND_LBL_BOILER : ND_LBL_TEASER;
+        }
+        i = j > i ? j : i + 1;
+    }
+}
+
+/* A short capitalised line that can name an outlet. */
+static int site_like(nd_slice s, const nd_block *b)
+{
+    if (b->words < 1 || b->words > 5 || s.len > 48) return 0;
+    if (nd__ends_sentence(s.ptr, s.len)) return 0;
+    unsigned char c = (unsigned char) s.ptr[0];
+    return (c >= 'A' && c <= 'Z') || c >= 0xC3 || (c >= '0' && c <= '9');
+}
+
+/* Embedded related articles: [site] age [- site] title text... */
+static void find_related_runs(nd_extract_ctx *x, tline *tl)
+{
+    nd_page *pg = x->pg;
+    size_t n = pg->n_blocks;
+    for (size_t i = 0; i < n; i++) {
+        if (!tl[i].age || pg->blocks[i].label) continue;
+        size_t start = i;
+        if (i > 0 && site_like(nd__block_text(pg, &pg->blocks[i - 1]), &pg->blocks[i - 1]) &&
+            !pg->blocks[i - 1].label)
+            start = i - 1;
+        size_t k = i + 1;
+        /* "- Irish Times" or the site again */
+        if (k < n) {
+            nd_slice s = nd__block_text(pg, &pg->blocks[k]);
+            if ((s.len > 2 && (s.ptr[0] == '-' || (unsigned char) s.ptr[0] == 0xE2) &&
+                 pg->blocks[k].words <= 6) ||
+                (start < i && nd_slice_eq(s, nd__block_text(pg, &pg->blocks[start]))))
+                k++;
+        }
+        if (k >= n) continue;
+        /* Title then text, up to the next item or a boundary. */
+        size_t end = k + 1;
+        while (end < n && !tl[end].age && !tl[end].boundary && !tl[end].bullet) {
+            if (end + 1 < n && tl[end + 1].age &&
+                site_like(nd__block_text(pg, &pg->blocks[end]), &pg->blocks[end]))
+                break;
+            end++;
+        }
+        for (size_t m = start; m < end; m++) pg->blocks[m].label = ND_LBL_RELATED;
+        i = end - 1;
+    }
+}
 
 int nd__classify_text(nd_extract_ctx *x)
 {
-    for (size_t i = 0; i < x->pg->n_blocks; i++) x->pg->blocks[i].label = ND_LBL_BODY;
+    nd_page *pg = x->pg;
+    size_t n = pg->n_blocks;
+    if (!n) return 0;
+    tline *tl = nd_calloc(n, sizeof *tl);
+    if (!tl) return ND_ENOMEM;
+    {
+        nd_buf sample = ND_BUF_INIT;
+        for (size_t i = 0; i < n && sample.len < 8192; i++)
+            if (pg->blocks[i].len >= 60) {
+                nd_buf_append(&sample, pg->text.ptr + pg->blocks[i].off, pg->blocks[i].len);
+                nd_buf_putc(&sample, ' ');
+            }
+        x->lang = sample.len ? nd_lang_detect(sample.ptr, sample.len) : NULL;
+        nd_buf_free(&sample);
+    }
+    classify_lines(x, tl);
+    find_teasers(x, tl);
+    find_related_runs(x, tl);
+    for (size_t i = 0; i < n; i++) {
+        nd_slice s = nd__block_text(pg, &pg->blocks[i]);
+        if (!pg->blocks[i].label && nd__has_phrase(s.ptr, s.len, 1) == 2 && nd__bio_name(s.ptr, s.len, NULL, 0))
+            pg->blocks[i].label = ND_LBL_BIO;
+    }
+
+    /* Region values: prose counts for, furniture and short lines against;
+     * labelled structures and section headers cannot be crossed. */
+    for (size_t i = 0; i < n; i++) {
+        nd_block *b = &pg->blocks[i];
+        float len = (float) b->len;
+        if (b->label || tl[i].boundary)
+            tl[i].v = -INFINITY;
+        else if (tl[i].cls == C_GOOD || tl[i].cls == C_NEAR)
+            tl[i].v = len * b->q;
+        else if (tl[i].cls == C_SHORT)
+            tl[i].v = -(20.f + 0.2f * len);
+        else
+            /* Furniture costs a little more than a short line, and its
+             * length counts only in part: a newsletter box between two
+             * parts of an article must not cut the article in two. */
+            tl[i].v = -(40.f + 0.25f * len);
+    }
+    /* Maximum-sum contiguous run (Kadane). */
+    float best = 0, cur = 0;
+    size_t best_a = 0, best_b = 0, cur_a = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (tl[i].v == -INFINITY) {
+            cur = 0;
+            cur_a = i + 1;
+            continue;
+        }
+        if (cur <= 0) {
+            cur = 0;
+            cur_a = i;
+        }
+        cur += tl[i].v;
+        if (cur > best) {
+            best = cur;
+            best_a = cur_a;
+            best_b = i + 1;
+        }
+    }
+    x->region_start = best_a;
+    x->region_end = best_b;
+
+    /* Inside the region: good lines are body; near-good lines need a good
+     * neighbour and no bad one on the other side; short lines stay when
+     * body follows (subheads). */
+    for (size_t i = best_a; i < best_b; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label) continue;
+        if (tl[i].cls == C_GOOD) b->label = ND_LBL_BODY;
+    }
+    for (size_t i = best_a; i < best_b; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label || tl[i].cls != C_NEAR) continue;
+        int prev = i > best_a ? (pg->blocks[i - 1].label == ND_LBL_BODY ? C_GOOD : tl[i - 1].cls)
+                              : C_BAD;
+        int next = i + 1 < best_b ? tl[i + 1].cls : C_BAD;
+        if (i + 1 < best_b && pg->blocks[i + 1].label == ND_LBL_BODY) next = C_GOOD;
+        int good_side = prev >= C_NEAR || next >= C_NEAR;
+        int bad_side = prev == C_BAD || next == C_BAD;
+        if (good_side && !(bad_side && !(prev == C_GOOD || next == C_GOOD)))
+            b->label = ND_LBL_BODY;
+        else if (b->words >= 15 && !bad_side)
+            b->label = ND_LBL_BODY;
+    }
+    for (size_t i = best_a; i < best_b; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label || tl[i].cls != C_SHORT) continue;
+        size_t j = i + 1;
+        while (j < best_b && !pg->blocks[j].label && tl[j].cls == C_SHORT) j++;
+        int seen_body = 0;
+        for (size_t k = best_a; k < i; k++)
+            if (pg->blocks[k].label == ND_LBL_BODY) seen_body = 1;
+        if (seen_body && j < best_b && pg->blocks[j].label == ND_LBL_BODY && j - i <= 2 &&
+            !tl[i].dup && nd__heading_like(nd__block_text(pg, b)))
+            b->label = ND_LBL_BODY;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!pg->blocks[i].label) pg->blocks[i].label = ND_LBL_BOILER;
+    nd__text_title(x);
+    nd_free(tl);
     return 0;
 }

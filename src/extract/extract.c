@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "extract/extract_int.h"
+#include "extract/meta.h"
 
 void nd_extract_opts_init(nd_extract_opts *o)
 {
@@ -13,15 +14,22 @@ static int build_paragraphs(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
     nd_article *a = x->a;
-    nd_buf text = ND_BUF_INIT;
     for (size_t i = 0; i < pg->n_blocks; i++) {
         nd_block *b = &pg->blocks[i];
         if (b->label != ND_LBL_BODY) continue;
         nd_slice s = nd__block_text(pg, b);
         if (nd__article_add_str(a, &a->paragraphs, &a->n_paragraphs, &x->cap_par, s.ptr, s.len))
             return ND_ENOMEM;
+    }
+    return 0;
+}
+
+static int join_text(nd_article *a)
+{
+    nd_buf text = ND_BUF_INIT;
+    for (size_t i = 0; i < a->n_paragraphs; i++) {
         if (text.len) nd_buf_append(&text, "\n\n", 2);
-        nd_buf_append(&text, s.ptr, s.len);
+        nd_buf_puts(&text, a->paragraphs[i]);
     }
     if (text.failed) return ND_ENOMEM;
     a->text = nd_arena_strndup(a->arena, text.ptr ? text.ptr : "", text.len);
@@ -61,7 +69,7 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
         nd_decoded_free(&dec);
         return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
     }
-    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0};
+    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0};
     a->is_html = pg.is_html;
     a->source = nd__astr(a, o.source ? o.source : "-", strlen(o.source ? o.source : "-"));
     if (o.url) a->url = nd__astr(a, o.url, strlen(o.url));
@@ -87,6 +95,8 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
 
     rc = pg.is_html ? nd__classify_html(&x) : nd__classify_text(&x);
     if (!rc) rc = build_paragraphs(&x);
+    if (!rc) rc = nd__assemble_meta(&x);
+    if (!rc) rc = join_text(a);
     nd__page_free(&pg);
     nd_decoded_free(&dec);
     if (rc) {
@@ -149,7 +159,7 @@ int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts
     nd_article *a = NULL;
     if (!rc) rc = nd__article_new(&a);
     if (!rc) {
-        nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0};
+        nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0};
         rc = pg.is_html ? nd__classify_html(&x) : nd__classify_text(&x);
         nd_buf_printf(out, "# lang=%s container=%u blocks=%zu nodes=%zu\n",
                       x.lang ? x.lang : "?", x.container, pg.n_blocks, pg.n_nodes);

@@ -1,0 +1,871 @@
+/* meta.c - title, authors, published time, site, wire credit, language and
+ * related items, from markup metadata (JSON-LD, OpenGraph, <meta>, <time>)
+ * where there is markup, and from the page's own lines where there is not. */
+#include <jansson.h>
+#include <string.h>
+
+#include "extract/features.h"
+#include "extract/meta.h"
+#include "newsdesk/lang.h"
+
+/* ---- small text helpers ------------------------------------------------ */
+
+static int is_upper_ascii(int c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* Is the UTF-8 letter at p an uppercase letter (ASCII or Latin-1/Ext-A)? */
+static int upper_at(const char *p, size_t n)
+{
+    unsigned char c = (unsigned char) p[0];
+    if (is_upper_ascii(c)) return 1;
+    if (c == 0xC3 && n > 1) return (unsigned char) p[1] >= 0x80 && (unsigned char) p[1] <= 0x9E;
+    if (c == 0xC4 || c == 0xC5) return n > 1 && !((unsigned char) p[1] & 1);
+    return 0;
+}
+
+static int words_in(nd_slice s)
+{
+    int w = 0, in = 0;
+    for (size_t i = 0; i < s.len; i++) {
+        int sp = s.ptr[i] == ' ';
+        if (!sp && !in) w++;
+        in = !sp;
+    }
+    return w;
+}
+
+int nd__heading_like(nd_slice s)
+{
+    s = nd_slice_trim(s);
+    if (!s.len || s.len > 120) return 0;
+    int w = words_in(s);
+    if (w > 14) return 0;
+    char last = s.ptr[s.len - 1];
+    if (last == '.' || last == ',' || last == ';') return 0;
+    unsigned char c = (unsigned char) s.ptr[0];
+    return upper_at(s.ptr, s.len) || (c >= '0' && c <= '9') || c >= 0xC3 || c == '"' ||
+           c == 0xE2;
+}
+
+int nd__is_age_line(const char *s, size_t n)
+{
+    nd_slice t = nd_slice_trim((nd_slice){s, n});
+    if (!t.len || t.len > 40) return 0;
+    int64_t ts;
+    if (nd_time_parse_age(t.ptr, t.len, 0, &ts) == 0) return 1;
+    return 0;
+}
+
+/* A person's name: 2-4 capitalised words (initials, particles allowed). */
+static size_t name_prefix(const char *s, size_t n)
+{
+    size_t i = 0, words = 0, end = 0;
+    while (i < n && words < 5) {
+        if (!upper_at(s + i, n - i)) {
+            /* particles inside names */
+            static const char *const part[] = {"de ", "van ", "von ", "der ", "da ", "di ", "bin ", "al-", "la ", "le "};
+            int ok = 0;
+            for (size_t k = 0; k < sizeof part / sizeof *part && words > 0; k++)
+                if (n - i > strlen(part[k]) && strncmp(s + i, part[k], strlen(part[k])) == 0) {
+                    i += strlen(part[k]);
+                    ok = 1;
+                    break;
+                }
+            if (!ok) break;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && s[j] != ' ' && s[j] != ',') j++;
+        if (j - i > 30) break;
+        words++;
+        end = j;
+        if (j >= n || s[j] != ' ') break;
+        i = j + 1;
+    }
+    return words >= 2 && words <= 4 ? end : 0;
+}
+
+size_t nd__bio_name(const char *s, size_t n, char *out, size_t cap)
+{
+    static const char *const cues[] = {" has worked", " is a ", " is an ", " was a ", " covers ",
+                                       " joined ", " writes ", " reports ", " previously ",
+                                       " has been a", " has covered", " is the "};
+    size_t k = name_prefix(s, n);
+    if (!k) return 0;
+    for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
+        size_t cl = strlen(cues[i]);
+        if (k + cl <= n && strncmp(s + k, cues[i], cl) == 0) {
+            if (out && cap) {
+                size_t m = k < cap - 1 ? k : cap - 1;
+                memcpy(out, s, m);
+                out[m] = 0;
+            }
+            return k;
+        }
+    }
+    return 0;
+}
+
+/* ---- wire agencies -------------------------------------------------------- */
+
+typedef struct agency {
+    const char *pattern; /* as written in bylines/datelines */
+    const char *name;    /* canonical */
+} agency;
+
+static const agency agencies[] = {
+    {"Reuters", "Reuters"},
+    {"Thomson Reuters", "Reuters"},
+    {"Associated Press", "AP"},
+    {"The Associated Press", "AP"},
+    {"AP", "AP"},
+    {"Agence France-Presse", "AFP"},
+    {"Agence France Presse", "AFP"},
+    {"AFP", "AFP"},
+    {"Bloomberg", "Bloomberg"},
+    {"dpa", "dpa"},
+    {"DPA", "dpa"},
+    {"Press Association", "PA Media"},
+    {"PA Media", "PA Media"},
+    {"PA", "PA Media"},
+    {"UPI", "UPI"},
+    {"United Press International", "UPI"},
+    {"Xinhua", "Xinhua"},
+    {"TASS", "TASS"},
+    {"EFE", "EFE"},
+    {"ANSA", "ANSA"},
+    {"Kyodo", "Kyodo"},
+    {"Kyodo News", "Kyodo"},
+    {"Yonhap", "Yonhap"},
+    {"ANI", "ANI"},
+    {"PTI", "PTI"},
+    {"IANS", "IANS"},
+    {"CNA", "CNA"},
+    {"AAP", "AAP"},
+    {"Canadian Press", "The Canadian Press"},
+    {"The Canadian Press", "The Canadian Press"},
+};
+
+/* The agency named exactly by s (trimmed), or NULL. */
+static const char *agency_exact(nd_slice s)
+{
+    s = nd_slice_trim(s);
+    while (s.len && (s.ptr[s.len - 1] == '.' || s.ptr[s.len - 1] == ')')) s.len--;
+    while (s.len && (s.ptr[0] == '(' || s.ptr[0] == ' ')) s.ptr++, s.len--;
+    for (size_t i = 0; i < sizeof agencies / sizeof *agencies; i++)
+        if (nd_slice_eq_c(s, agencies[i].pattern)) return agencies[i].name;
+    return NULL;
+}
+
+/* Length of a dash (ASCII -, en/em dash, minus sign) at p, or 0. */
+static size_t dash_at(const char *p, size_t n)
+{
+    if (n >= 1 && p[0] == '-') return 1;
+    if (n >= 3 && (unsigned char) p[0] == 0xE2 && (unsigned char) p[1] == 0x80 &&
+        ((unsigned char) p[2] == 0x93 || (unsigned char) p[2] == 0x94))
+        return 3;
+    if (n >= 3 && (unsigned char) p[0] == 0xE2 && (unsigned char) p[1] == 0x88 &&
+        (unsigned char) p[2] == 0x92)
+        return 3; /* U+2212 minus */
+    return 0;
+}
+
+const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start, size_t *cut_end)
+{
+    *cut_start = *cut_end = n;
+    /* Sign-off at the end: "... the war. - Reuters" / "— AP" / "(AFP)". */
+    size_t e = n;
+    while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '.')) e--;
+    for (size_t i = 0; i < sizeof agencies / sizeof *agencies; i++) {
+        size_t pl = strlen(agencies[i].pattern);
+        if (e < pl + 2 || memcmp(s + e - pl, agencies[i].pattern, pl) != 0) continue;
+        size_t b = e - pl;
+        if (b > 0 && s[b - 1] == '(' && e < n && s[e] == ')') {
+            /* "(Reuters)" at the very end */
+            *cut_start = b - 1;
+            while (*cut_start > 0 && s[*cut_start - 1] == ' ') (*cut_start)--;
+            *cut_end = n;
+            return agencies[i].name;
+        }
+        size_t k = b;
+        while (k > 0 && s[k - 1] == ' ') k--;
+        size_t d = 0;
+        for (size_t back = 1; back <= 3 && back <= k; back++)
+            if ((d = dash_at(s + k - back, back)) == back) {
+                k -= back;
+                break;
+            } else {
+                d = 0;
+            }
+        if (d) {
+            while (k > 0 && s[k - 1] == ' ') k--;
+            *cut_start = k;
+            *cut_end = n;
+            return agencies[i].name;
+        }
+    }
+    /* "(Reporting by ... ; Editing by ...)" is Reuters' house style. */
+    ptrdiff_t r = nd_slice_ifind((nd_slice){s, n}, "(reporting by");
+    if (r >= 0 && nd_slice_ifind((nd_slice){s + r, n - (size_t) r}, "editing by") >= 0) {
+        *cut_start = (size_t) r;
+        while (*cut_start > 0 && s[*cut_start - 1] == ' ') (*cut_start)--;
+        *cut_end = n;
+        return "Reuters";
+    }
+    if (!first) return NULL;
+    /* Dateline at the start: "MOSCOW (Reuters) - " / "WASHINGTON (AP) — ". */
+    const char *lp = memchr(s, '(', n > 80 ? 80 : n);
+    if (lp) {
+        const char *rp = memchr(lp, ')', (size_t) (s + n - lp));
+        if (rp && rp - lp < 40) {
+            const char *ag = agency_exact((nd_slice){lp + 1, (size_t) (rp - lp - 1)});
+            if (ag) {
+                size_t k = (size_t) (rp - s) + 1;
+                while (k < n && s[k] == ' ') k++;
+                size_t d = dash_at(s + k, n - k);
+                if (d) {
+                    k += d;
+                    while (k < n && s[k] == ' ') k++;
+                }
+                return ag; /* the dateline stays in the text: it is the article's */
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ---- authors -------------------------------------------------------------- */
+
+static int has_author(nd_article *a, const char *s, size_t n)
+{
+    for (size_t i = 0; i < a->n_authors; i++)
+        if (strlen(a->authors[i]) == n && strncasecmp(a->authors[i], s, n) == 0) return 1;
+    return 0;
+}
+
+/* Add one cleaned author name; agencies become the credit instead. */
+static void add_author(nd_extract_ctx *x, nd_slice s)
+{
+    nd_article *a = x->a;
+    s = nd_slice_trim(s);
+    /* Drop roles and affiliations after a comma or pipe or " - ". */
+    for (size_t i = 0; i < s.len; i++)
+        if (s.ptr[i] == ',' || s.ptr[i] == '|' || (s.ptr[i] == ' ' && i + 2 < s.len && s.ptr[i + 1] == '-' && s.ptr[i + 2] == ' ')) {
+            nd_slice rest = {s.ptr + i + 1, s.len - i - 1};
+            const char *ag = agency_exact(rest);
+            if (ag && !a->credit) a->credit = ag;
+            s.len = i;
+            break;
+        }
+    s = nd_slice_trim(s);
+    if (nd_slice_istarts_c(s, "by ")) s = nd_slice_trim((nd_slice){s.ptr + 3, s.len - 3});
+    if (s.len < 3 || s.len > 60) return;
+    const char *ag = agency_exact(s);
+    if (ag) {
+        if (!a->credit) a->credit = ag;
+        return;
+    }
+    if (memchr(s.ptr, '/', s.len) || memchr(s.ptr, '@', s.len) || nd_slice_ifind(s, "http") >= 0 ||
+        nd_slice_ifind(s, ".com") >= 0)
+        return;
+    int w = words_in(s);
+    if (w < 1 || w > 5) return;
+    if (!upper_at(s.ptr, s.len)) return;
+    if (a->site && nd_slice_ieq_c(s, a->site)) return;
+    if (nd_slice_ifind(s, "staff") >= 0 || nd_slice_ifind(s, "editor") >= 0 ||
+        nd_slice_ifind(s, "news") >= 0 || nd_slice_ifind(s, "team") >= 0 ||
+        nd_slice_ifind(s, "desk") >= 0 || nd_slice_ifind(s, "correspondent") >= 0)
+        return;
+    if (a->n_authors >= 12 || has_author(a, s.ptr, s.len)) return;
+    /* ALL CAPS names become Title Case. */
+    int caps = 1;
+    for (size_t i = 0; i < s.len; i++)
+        if (s.ptr[i] >= 'a' && s.ptr[i] <= 'z') caps = 0;
+    if (caps) {
+        char tmp[64];
+        size_t k = s.len < sizeof tmp - 1 ? s.len : sizeof tmp - 1;
+        for (size_t i = 0; i < k; i++) {
+            char c = s.ptr[i];
+            tmp[i] = (char) (i > 0 && s.ptr[i - 1] != ' ' && s.ptr[i - 1] != '-' && c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        nd__article_add_str(a, &a->authors, &a->n_authors, &x->cap_auth, tmp, k);
+        return;
+    }
+    nd__article_add_str(a, &a->authors, &a->n_authors, &x->cap_auth, s.ptr, s.len);
+}
+
+/* Split "A, B and C" into names. */
+static void add_author_list(nd_extract_ctx *x, nd_slice s)
+{
+    size_t i = 0, start = 0;
+    while (i <= s.len) {
+        size_t sep = 0;
+        if (i == s.len) sep = 1;
+        else if (s.len - i >= 5 && strncmp(s.ptr + i, " and ", 5) == 0) sep = 5;
+        else if (s.len - i >= 3 && strncmp(s.ptr + i, " & ", 3) == 0) sep = 3;
+        else if (s.ptr[i] == ',' || s.ptr[i] == ';') {
+            /* "Smith, Reuters" handled by add_author: only split when a
+             * name follows. */
+            size_t k = i + 1;
+            while (k < s.len && s.ptr[k] == ' ') k++;
+            nd_slice rest = {s.ptr + k, s.len - k};
+            if (!agency_exact(rest) && name_prefix(rest.ptr, rest.len)) sep = 1;
+        }
+        if (sep) {
+            add_author(x, (nd_slice){s.ptr + start, i - start});
+            i += sep;
+            start = i;
+            continue;
+        }
+        i++;
+    }
+}
+
+int nd__byline(nd_extract_ctx *x, const char *s, size_t n, int loose)
+{
+    nd_slice t = nd_slice_trim((nd_slice){s, n});
+    static const char *const pre[] = {"by ", "written by ", "words by ", "story by ",
+                                      "reporting by ", "von ", "par ", "por "};
+    for (size_t i = 0; i < sizeof pre / sizeof *pre; i++) {
+        size_t pl = strlen(pre[i]);
+        if (t.len > pl && t.len < 160 && nd_slice_istarts_c(t, pre[i])) {
+            nd_slice rest = {t.ptr + pl, t.len - pl};
+            /* Cut at a date or a pipe that follows the names. */
+            for (size_t k = 0; k < rest.len; k++)
+                if (rest.ptr[k] == '|' || (rest.ptr[k] == ' ' && k + 1 < rest.len && rest.ptr[k + 1] >= '0' && rest.ptr[k + 1] <= '9')) {
+                    rest.len = k;
+                    break;
+                }
+            size_t before = x->a->n_authors;
+            const char *before_credit = x->a->credit;
+            add_author_list(x, rest);
+            return x->a->n_authors > before || x->a->credit != before_credit;
+        }
+    }
+    if (loose && words_in(t) <= 4 && name_prefix(t.ptr, t.len) == t.len) {
+        size_t before = x->a->n_authors;
+        add_author(x, t);
+        return x->a->n_authors > before;
+    }
+    return 0;
+}
+
+/* ---- JSON-LD ------------------------------------------------------------- */
+
+typedef struct ld_info {
+    const char *headline, *published, *site, *lang, *section;
+    json_t *authors; /* borrowed from the root */
+    int found;
+} ld_info;
+
+static int type_is_article(json_t *t)
+{
+    static const char *const types[] = {"NewsArticle", "Article", "ReportageNewsArticle",
+                                        "AnalysisNewsArticle", "OpinionNewsArticle",
+                                        "BackgroundNewsArticle", "BlogPosting", "LiveBlogPosting",
+                                        "ScholarlyArticle", "TechArticle", "Report", "SatiricalArticle",
+                                        "ReviewNewsArticle", "AskPublicNewsArticle", "Review"};
+    if (json_is_array(t)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(t, i, v) if (type_is_article(v)) return 1;
+        return 0;
+    }
+    const char *s = json_string_value(t);
+    if (!s) return 0;
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        if (!strcmp(s, types[i])) return 1;
+    return 0;
+}
+
+static void ld_walk(json_t *v, ld_info *li, int depth)
+{
+    if (depth > 8 || li->found) return;
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) ld_walk(e, li, depth + 1);
+        return;
+    }
+    if (!json_is_object(v)) return;
+    if (type_is_article(json_object_get(v, "@type"))) {
+        li->found = 1;
+        li->headline = json_string_value(json_object_get(v, "headline"));
+        li->published = json_string_value(json_object_get(v, "datePublished"));
+        if (!li->published) li->published = json_string_value(json_object_get(v, "dateCreated"));
+        json_t *pub = json_object_get(v, "publisher");
+        if (json_is_array(pub)) pub = json_array_get(pub, 0);
+        if (json_is_object(pub)) li->site = json_string_value(json_object_get(pub, "name"));
+        li->lang = json_string_value(json_object_get(v, "inLanguage"));
+        li->authors = json_object_get(v, "author");
+        if (!li->authors) li->authors = json_object_get(v, "creator");
+        return;
+    }
+    json_t *g = json_object_get(v, "@graph");
+    if (g) ld_walk(g, li, depth + 1);
+    json_t *m = json_object_get(v, "mainEntity");
+    if (m) ld_walk(m, li, depth + 1);
+}
+
+static void ld_authors(nd_extract_ctx *x, json_t *au, int depth)
+{
+    if (!au || depth > 3) return;
+    if (json_is_string(au)) {
+        add_author_list(x, nd_slice_c(json_string_value(au)));
+        return;
+    }
+    if (json_is_array(au)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(au, i, e) ld_authors(x, e, depth + 1);
+        return;
+    }
+    if (json_is_object(au)) {
+        const char *type = json_string_value(json_object_get(au, "@type"));
+        const char *name = json_string_value(json_object_get(au, "name"));
+        if (!name) return;
+        if (type && strcmp(type, "Person") != 0) {
+            const char *ag = agency_exact(nd_slice_c(name));
+            if (ag && !x->a->credit) x->a->credit = ag;
+            return;
+        }
+        add_author(x, nd_slice_c(name));
+    }
+}
+
+/* ---- assembling -------------------------------------------------------- */
+
+static const char *astr(nd_extract_ctx *x, nd_slice s)
+{
+    return nd_arena_strndup(x->a->arena, s.ptr, s.len);
+}
+
+static void set_published(nd_extract_ctx *x, const char *s, size_t n)
+{
+    if (x->a->published || !s || !n) return;
+    int64_t ts;
+    int has_time;
+    if (nd_time_parse(s, n, &ts, &has_time) != 0) return;
+    char buf[32];
+    nd_time_format(ts, !has_time, buf);
+    x->a->published = nd_arena_strndup(x->a->arena, buf, strlen(buf));
+    x->a->published_ts = ts;
+}
+
+/* Strip " | Site", " - Site" from a <title>. */
+static nd_slice clean_title(nd_slice t, const char *site)
+{
+    t = nd_slice_trim(t);
+    static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ", " \xC2\xBB ", " / "};
+    for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+        size_t sl = strlen(seps[k]);
+        /* The last separator: what follows it should be short (a name). */
+        for (size_t i = t.len; i-- > 0;) {
+            if (i + sl > t.len || memcmp(t.ptr + i, seps[k], sl) != 0) continue;
+            nd_slice tail = {t.ptr + i + sl, t.len - i - sl};
+            int tw = words_in(tail);
+            int hw = words_in((nd_slice){t.ptr, i});
+            if ((site && nd_slice_ifind(tail, site) >= 0) || (tw <= 4 && hw >= 3 && tw < hw)) {
+                t.len = i;
+                t = nd_slice_trim(t);
+            }
+            break;
+        }
+    }
+    return t;
+}
+
+/* Site name for text pages: a short standalone line that recurs inside
+ * other furniture lines ("The Week" ... "Sign up for The Week's ..."). */
+static void text_site(nd_extract_ctx *x)
+{
+    nd_page *pg = x->pg;
+    for (size_t i = 0; i < pg->n_blocks; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label == ND_LBL_BODY || b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED) continue;
+        nd_slice s = nd__block_text(pg, b);
+        if (s.len < 3 || s.len > 40 || b->words > 4 || !upper_at(s.ptr, s.len)) continue;
+        if (nd__ends_sentence(s.ptr, s.len) || nd__has_phrase(s.ptr, s.len, 0)) continue;
+        int hits = 0;
+        for (size_t k = 0; k < pg->n_blocks && hits < 1; k++) {
+            nd_block *o = &pg->blocks[k];
+            if (k == i || o->label == ND_LBL_BODY || o->label == ND_LBL_RELATED || o->len <= b->len) continue;
+            nd_slice os = nd__block_text(pg, o);
+            /* case-sensitive containment as a whole phrase */
+            for (size_t p = 0; p + s.len <= os.len; p++)
+                if (memcmp(os.ptr + p, s.ptr, s.len) == 0 &&
+                    (p == 0 || os.ptr[p - 1] == ' ') &&
+                    (p + s.len == os.len || os.ptr[p + s.len] == ' ' || os.ptr[p + s.len] == '\'' ||
+                     (unsigned char) os.ptr[p + s.len] == 0xE2 || os.ptr[p + s.len] == '.')) {
+                    hits++;
+                    break;
+                }
+        }
+        if (hits) {
+            x->a->site = astr(x, s);
+            return;
+        }
+    }
+}
+
+/* Split a teaser line whose title, section label and summary were run
+ * together ("...from surgeryUnder The Radar A 'few gentle notes' ..."):
+ * the title ends at the first lowercase->uppercase junction without a
+ * space, after a word of at least three letters. */
+static size_t glued_title_end(nd_slice s)
+{
+    for (size_t i = 3; i + 1 < s.len; i++) {
+        unsigned char c = (unsigned char) s.ptr[i], p = (unsigned char) s.ptr[i - 1];
+        if (!(c >= 'A' && c <= 'Z')) continue;
+        if (!((p >= 'a' && p <= 'z') || p == '.' || p == '?' || p == '!' ||
+              p == 0x99 /* ’ */ || p == ')'))
+            continue;
+        /* the word before must be >= 3 letters (McDonald, iPhone stay) */
+        size_t w = i;
+        while (w > 0 && s.ptr[w - 1] != ' ') w--;
+        if (i - w < 3) continue;
+        int lower_run = 1;
+        for (size_t k = w + 1; k < i; k++)
+            if (s.ptr[k] >= 'A' && s.ptr[k] <= 'Z') lower_run = 0;
+        if (!lower_run) continue;
+        return i;
+    }
+    return 0;
+}
+
+static nd_related *add_related(nd_extract_ctx *x)
+{
+    nd_article *a = x->a;
+    if (a->n_related >= 100) return NULL;
+    nd_related *r = nd__grow(a->arena, a->related, a->n_related, &x->cap_rel, sizeof *r);
+    if (!r) return NULL;
+    a->related = r;
+    r = &a->related[a->n_related++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+static void related_from_text(nd_extract_ctx *x)
+{
+    nd_page *pg = x->pg;
+    size_t n = pg->n_blocks;
+    for (size_t i = 0; i < n; i++) {
+        nd_block *b = &pg->blocks[i];
+        nd_slice s = nd__block_text(pg, b);
+        if (b->label == ND_LBL_TEASER) {
+            nd_related *r = add_related(x);
+            if (!r) return;
+            size_t e = glued_title_end(s);
+            if (e) {
+                r->title = astr(x, nd_slice_trim((nd_slice){s.ptr, e}));
+                r->text = astr(x, nd_slice_trim((nd_slice){s.ptr + e, s.len - e}));
+            } else {
+                r->title = astr(x, s);
+            }
+            continue;
+        }
+        if (b->label != ND_LBL_RELATED) continue;
+        /* One run: [site] age [- site] title text... */
+        size_t j = i;
+        while (j < n && pg->blocks[j].label == ND_LBL_RELATED) {
+            /* a run ends where the next item's site/age pair begins */
+            if (j > i + 2 && j + 1 < n && nd__is_age_line(pg->text.ptr + pg->blocks[j + 1].off, pg->blocks[j + 1].len))
+                break;
+            j++;
+        }
+        nd_related *r = add_related(x);
+        if (!r) return;
+        size_t k = i;
+        nd_slice first = nd__block_text(pg, &pg->blocks[k]);
+        if (!nd__is_age_line(first.ptr, first.len) && k + 1 < j &&
+            nd__is_age_line(pg->text.ptr + pg->blocks[k + 1].off, pg->blocks[k + 1].len)) {
+            r->site = astr(x, first);
+            k++;
+        }
+        if (k < j && nd__is_age_line(pg->text.ptr + pg->blocks[k].off, pg->blocks[k].len)) {
+            nd_slice age = nd__block_text(pg, &pg->blocks[k]);
+            r->age = astr(x, age);
+            int64_t ts;
+            if (x->opts->fetched != ND_TIME_NONE &&
+                nd_time_parse_age(age.ptr, age.len, x->opts->fetched, &ts) == 0) {
+                char buf[32];
+                nd_time_format(ts, 0, buf);
+                r->published = nd_arena_strndup(x->a->arena, buf, strlen(buf));
+            } else {
+                int64_t t2;
+                int ht;
+                if (nd_time_parse(age.ptr, age.len, &t2, &ht) == 0) {
+                    char buf[32];
+                    nd_time_format(t2, !ht, buf);
+                    r->published = nd_arena_strndup(x->a->arena, buf, strlen(buf));
+                }
+            }
+            k++;
+        }
+        if (k < j) {
+            nd_slice s2 = nd__block_text(pg, &pg->blocks[k]);
+            size_t d = dash_at(s2.ptr, s2.len);
+            if (d && pg->blocks[k].words <= 6) {
+                if (!r->site) r->site = astr(x, nd_slice_trim((nd_slice){s2.ptr + d, s2.len - d}));
+                k++;
+            } else if (r->site && nd_slice_eq_c(s2, r->site)) {
+                k++;
+            }
+        }
+        if (k < j) r->title = astr(x, nd__block_text(pg, &pg->blocks[k++]));
+        nd_buf t = ND_BUF_INIT;
+        for (; k < j; k++) {
+            if (t.len) nd_buf_append(&t, "\n\n", 2);
+            nd_buf_append(&t, pg->text.ptr + pg->blocks[k].off, pg->blocks[k].len);
+        }
+        if (t.len) r->text = nd_arena_strndup(x->a->arena, t.ptr, t.len);
+        nd_buf_free(&t);
+        i = j - 1;
+    }
+}
+
+/* Title of a text page: the headline-like line closest above the body
+ * (within a few lines), preferring one that the page repeats; the first
+ * line of the body itself when it reads as a headline.  Runs before the
+ * paragraphs are built, so the title leaves the body. */
+void nd__text_title(nd_extract_ctx *x)
+{
+    nd_page *pg = x->pg;
+    size_t start = x->region_start;
+    size_t first_body = start;
+    while (first_body < pg->n_blocks && pg->blocks[first_body].label != ND_LBL_BODY) first_body++;
+    if (first_body >= pg->n_blocks) first_body = start;
+    long best = -1;
+    int best_score = -1;
+    for (size_t k = first_body + 1; k-- > 0 && first_body - k <= 12;) {
+        nd_block *b = &pg->blocks[k];
+        if (b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED) continue;
+        nd_slice s = nd__block_text(pg, b);
+        if (b->words < 3 || b->words > 30 || s.len > 250) continue;
+        if (k == first_body && (nd__ends_sentence(s.ptr, s.len) || b->words > 20)) continue;
+        if (s.ptr[s.len - 1] == '.' && b->words > 12) continue;
+        if (nd__has_phrase(s.ptr, s.len, 0) || nd_slice_istarts_c(s, "by ")) continue;
+        int score = 10 - (int) (first_body - k);
+        /* repeated elsewhere (the page title in the head, a breadcrumb) */
+        for (size_t o = 0; o < pg->n_blocks; o++) {
+            if (o == k || pg->blocks[o].len <= s.len) continue;
+            nd_slice os = nd__block_text(pg, &pg->blocks[o]);
+            if (os.len < 400 && memmem(os.ptr, os.len, s.ptr, s.len)) {
+                score += 5;
+                break;
+            }
+        }
+        if (s.ptr[s.len - 1] != '.') score += 3;
+        if (score > best_score) {
+            best_score = score;
+            best = (long) k;
+        }
+    }
+    if (best >= 0) {
+        pg->blocks[best].label = ND_LBL_TITLE;
+        x->a->title = astr(x, nd__block_text(pg, &pg->blocks[best]));
+    }
+}
+
+static void html_related(nd_extract_ctx *x)
+{
+    nd_page *pg = x->pg;
+    for (size_t i = 0; i < pg->n_blocks; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label == ND_LBL_BODY || !(b->flags & ND_BLK_ALLLINK) || b->words < 4 || b->words > 30)
+            continue;
+        int rel = 0;
+        for (uint32_t n = b->node; n; n = pg->nodes[n].parent)
+            if (pg->nodes[n].flags & (ND_NODE_RELATED | ND_NODE_TEASER)) {
+                rel = 1;
+                break;
+            }
+        if (!rel) continue;
+        nd_related *r = add_related(x);
+        if (!r) return;
+        r->title = astr(x, nd__block_text(pg, b));
+        if (b->link && pg->nodes[b->link].href) r->url = pg->nodes[b->link].href;
+        if (x->a->n_related >= 30) return;
+    }
+}
+
+static void html_meta(nd_extract_ctx *x)
+{
+    nd_page *pg = x->pg;
+    nd_article *a = x->a;
+    ld_info li = {0};
+    json_t *roots[16];
+    size_t n_roots = 0;
+    for (size_t i = 0; i < pg->n_jsonld && !li.found; i++) {
+        json_error_t je;
+        json_t *root = json_loads(pg->jsonld[i], JSON_DECODE_ANY, &je);
+        if (!root) continue;
+        roots[n_roots++] = root;
+        ld_walk(root, &li, 0);
+    }
+    const char *site = nd__page_meta(pg, "og:site_name");
+    if (!site) site = li.site;
+    if (!site) site = nd__page_meta(pg, "application-name");
+    if (!site) site = nd__page_meta(pg, "twitter:site");
+    if (site && site[0] == '@') site = NULL;
+    if (site) a->site = nd_arena_strndup(a->arena, site, strlen(site));
+
+    /* Title: the headline the page declares, checked against its <h1>. */
+    const char *t = li.headline;
+    if (!t) t = nd__page_meta(pg, "og:title");
+    if (!t) t = nd__page_meta(pg, "twitter:title");
+    nd_slice h1 = {NULL, 0};
+    for (size_t i = 0; i < pg->n_blocks; i++)
+        if (pg->blocks[i].tag == ND_TAG_H1) {
+            h1 = nd__block_text(pg, &pg->blocks[i]);
+            break;
+        }
+    nd_slice title = {NULL, 0};
+    if (t) title = clean_title(nd_slice_c(t), a->site);
+    if (h1.len && (!title.len || (title.len >= h1.len && nd_slice_ifind(title, "") == 0 &&
+                                  strncasecmp(title.ptr, h1.ptr, h1.len) == 0)))
+        title = h1;
+    if (!title.len && pg->title) title = clean_title(nd_slice_c(pg->title), a->site);
+    if (title.len) a->title = astr(x, title);
+
+    ld_authors(x, li.authors, 0);
+    if (!a->n_authors) {
+        static const char *const keys[] = {"author", "article:author", "byl", "dc.creator",
+                                           "sailthru.author", "parsely-author", "dcterms.creator",
+                                           "citation_author"};
+        for (size_t i = 0; i < sizeof keys / sizeof *keys && !a->n_authors; i++) {
+            const char *v = nd__page_meta(pg, keys[i]);
+            if (v) add_author_list(x, nd_slice_c(v));
+        }
+    }
+    if (!a->n_authors) {
+        /* Byline elements near the container. */
+        for (size_t i = 0; i < pg->n_blocks && !a->n_authors; i++) {
+            nd_block *b = &pg->blocks[i];
+            nd_slice s = nd__block_text(pg, b);
+            int by = 0;
+            for (uint32_t n = b->node; n; n = pg->nodes[n].parent)
+                if (pg->nodes[n].flags & ND_NODE_BYLINE) {
+                    by = 1;
+                    break;
+                }
+            if (b->label != ND_LBL_BODY && (by || nd_slice_istarts_c(s, "by ")) && b->words <= 12)
+                nd__byline(x, s.ptr, s.len, by);
+        }
+    }
+    static const char *const dkeys[] = {"article:published_time", "og:article:published_time",
+                                        "datepublished", "published_time", "pubdate", "publishdate",
+                                        "date", "dc.date", "dc.date.issued", "dcterms.created",
+                                        "sailthru.date", "parsely-pub-date", "article.published",
+                                        "og:published_time", "citation_publication_date", "time"};
+    set_published(x, li.published, li.published ? strlen(li.published) : 0);
+    for (size_t i = 0; i < sizeof dkeys / sizeof *dkeys && !a->published; i++) {
+        const char *v = nd__page_meta(pg, dkeys[i]);
+        if (v) set_published(x, v, strlen(v));
+    }
+    const char *lang = pg->lang;
+    if (!lang) lang = li.lang;
+    if (!lang) lang = nd__page_meta(pg, "og:locale");
+    if (!lang) lang = nd__page_meta(pg, "content-language");
+    if (lang && ((lang[0] | 32) >= 'a' && (lang[0] | 32) <= 'z') && ((lang[1] | 32) >= 'a' && (lang[1] | 32) <= 'z') &&
+        (lang[2] == 0 || lang[2] == '-' || lang[2] == '_')) {
+        char l[3] = {(char) (lang[0] | 32), (char) (lang[1] | 32), 0};
+        a->language = nd_arena_strndup(a->arena, l, 2);
+    }
+    for (size_t i = 0; i < n_roots; i++) json_decref(roots[i]);
+    html_related(x);
+}
+
+static void text_meta(nd_extract_ctx *x)
+{
+    nd_page *pg = x->pg;
+    text_site(x);
+    /* Bylines above the body, bios anywhere. */
+    for (size_t i = 0; i < pg->n_blocks; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label == ND_LBL_BODY || b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED) continue;
+        nd_slice s = nd__block_text(pg, b);
+        if (b->words <= 12 && nd_slice_istarts_c(s, "by ")) nd__byline(x, s.ptr, s.len, 0);
+    }
+    if (!x->a->n_authors)
+        for (size_t i = 0; i < pg->n_blocks; i++) {
+            nd_block *b = &pg->blocks[i];
+            if (b->label == ND_LBL_BODY || b->label == ND_LBL_RELATED) continue;
+            nd_slice s = nd__block_text(pg, b);
+            char name[80];
+            if (nd__has_phrase(s.ptr, s.len, 1) == 2 && nd__bio_name(s.ptr, s.len, name, sizeof name)) {
+                add_author(x, nd_slice_c(name));
+                b->label = ND_LBL_BIO;
+            }
+        }
+    /* A dateline near the top: "Published: June 13, 2013 4:59 PM EDT". */
+    size_t lim = x->region_start + 3 < pg->n_blocks ? x->region_start + 3 : pg->n_blocks;
+    for (size_t i = 0; i < lim && !x->a->published; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label == ND_LBL_BODY || b->words > 14) continue;
+        nd_slice s = nd__block_text(pg, b);
+        int64_t ts;
+        int ht;
+        size_t ds, de;
+        if (nd_time_find(s.ptr, s.len, &ts, &ht, &ds, &de) == 0) {
+            char buf[32];
+            nd_time_format(ts, !ht, buf);
+            x->a->published = nd_arena_strndup(x->a->arena, buf, strlen(buf));
+            x->a->published_ts = ts;
+        }
+    }
+    related_from_text(x);
+}
+
+int nd__assemble_meta(nd_extract_ctx *x)
+{
+    nd_article *a = x->a;
+    if (x->pg->is_html)
+        html_meta(x);
+    else
+        text_meta(x);
+    /* Wire credit from the body: the first paragraph's dateline or the last
+     * paragraphs' sign-off; a sign-off is cut from the text. */
+    for (size_t i = 0; i < a->n_paragraphs; i++) {
+        int first = i == 0, last = i + 2 >= a->n_paragraphs;
+        if (!first && !last) continue;
+        const char *p = a->paragraphs[i];
+        size_t cs, ce;
+        const char *ag = nd__credit_in(p, strlen(p), first, &cs, &ce);
+        if (!ag) continue;
+        if (!a->credit) a->credit = ag;
+        if (cs < ce) {
+            char *np = nd_arena_strndup(a->arena, p, cs);
+            if (np) a->paragraphs[i] = np;
+        }
+    }
+    /* Drop paragraphs the sign-off cut emptied. */
+    size_t k = 0;
+    for (size_t i = 0; i < a->n_paragraphs; i++)
+        if (a->paragraphs[i][0]) a->paragraphs[k++] = a->paragraphs[i];
+    a->n_paragraphs = k;
+    if (!a->language) {
+        const char *l = x->lang;
+        if (!l && a->text_len) l = nd_lang_detect(a->text, a->text_len);
+        if (l) a->language = l;
+    }
+    if (!a->published && x->opts->fetched != ND_TIME_NONE) {
+        /* A relative age next to the title ("3 hours ago"). */
+        nd_page *pg = x->pg;
+        for (size_t i = 0; i < pg->n_blocks && i < x->region_start + 2; i++) {
+            nd_slice s = nd__block_text(pg, &pg->blocks[i]);
+            int64_t ts;
+            if (pg->blocks[i].label != ND_LBL_RELATED && s.len < 40 &&
+                nd_time_parse_age(s.ptr, s.len, x->opts->fetched, &ts) == 0) {
+                char buf[32];
+                nd_time_format(ts, 0, buf);
+                a->published = nd_arena_strndup(a->arena, buf, strlen(buf));
+                a->published_ts = ts;
+                break;
+            }
+        }
+    }
+    return 0;
+}

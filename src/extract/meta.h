@@ -1,0 +1,37 @@
+/* meta.h - metadata of the article: title, authors, date, site, credit,
+ * related items (private). */
+#ifndef ND_EXTRACT_META_H
+#define ND_EXTRACT_META_H
+
+#include "extract/extract_int.h"
+
+/* The whole line is an age or a date shown instead of one ("2 hours ago",
+ * "yesterday", "Nov 19, 2019"). */
+int nd__is_age_line(const char *s, size_t n);
+
+/* When the line is an author bio ("Devika Rao has worked as a staff
+ * writer ..."), copy the name into out (cap bytes) and return its length;
+ * else 0.  out may be NULL to only test. */
+size_t nd__bio_name(const char *s, size_t n, char *out, size_t cap);
+
+/* A short line that reads like a subheading (no closing period). */
+int nd__heading_like(nd_slice s);
+
+/* If the line is a byline ("By Jane Doe and John Roe, Reuters"), add the
+ * names to the article and return 1. */
+int nd__byline(nd_extract_ctx *x, const char *s, size_t n, int loose);
+
+/* Wire credit: a known agency in a dateline "(Reuters) -", a sign-off
+ * "- Reuters" or a "Reporting by ..." line.  Returns the agency's canonical name
+ * (static) or NULL; *cut_start and *cut_end give a span to remove from the
+ * paragraph (equal when nothing is to be removed). */
+const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start, size_t *cut_end);
+
+/* Choose the title line of a text page (labels it ND_LBL_TITLE). */
+void nd__text_title(nd_extract_ctx *x);
+
+/* Fill title, authors, published, site, credit, language and related
+ * items once blocks are labelled (both fronts). */
+int nd__assemble_meta(nd_extract_ctx *x);
+
+#endif
