@@ -120,11 +120,17 @@ static uint32_t find_container(hctx *h)
     }
     for (size_t i = 0; i < nn; i++) {
         nd_node *n = &pg->nodes[i];
-        int neg = (n->flags & BAD_FLAGS) || n->weight <= -3;
+        /* Furniture words outweighed by content words ("entry-content
+         * paywall") do not make furniture. */
+        int neg = ((n->flags & BAD_FLAGS) && n->weight <= 0) || n->weight <= -3;
         if (n->flags & ND_NODE_BODYPROP) neg = 0;
-        /* A furniture class on an element holding most of the prose is a
-         * layout wrapper, not furniture. */
-        if (neg && h->good[i] > 0.4f * total_good) neg = 0;
+        /* A furniture class on an element holding most of the page's prose
+         * is a layout wrapper, not furniture (<div class="page
+         * has-sidebar">).  Footers, navs and asides by tag and comment
+         * sections stay furniture whatever they hold. */
+        if (neg && h->good[i] > 0.5f * total_good && n->tag != ND_TAG_FOOTER &&
+            n->tag != ND_TAG_NAV && n->tag != ND_TAG_ASIDE && !(n->flags & ND_NODE_COMMENT))
+            neg = 0;
         if (n->tag == ND_TAG_BODY || n->tag == ND_TAG_HTML || n->tag == ND_TAG_ROOT) neg = 0;
         h->neg[i] = (uint8_t) neg;
     }
@@ -158,7 +164,13 @@ static uint32_t find_container(hctx *h)
         nd_node *n = &pg->nodes[i];
         if (!(n->flags & ND_NODE_BLOCK) && n->tag != ND_TAG_ROOT) continue;
         float s = h->good[i] - 0.5f * h->bad[i];
-        if (n->flags & ND_NODE_BODYPROP) s *= 1.15f;
+        /* What the markup says about the element itself counts too: an
+         * <article class="entry-content"> beats an anonymous <div>. */
+        if (s > 0) {
+            int w = n->weight > 10 ? 10 : n->weight < -10 ? -10 : n->weight;
+            s *= 1.f + 0.04f * (float) w;
+            if (n->flags & ND_NODE_BODYPROP) s *= 1.15f;
+        }
         /* Prefer the deeper of equal containers (children come later). */
         if (s > best_score * 1.0001f || (s >= best_score && i > best && s > 0 &&
                                          h->good[i] >= h->good[best] * 0.999f)) {
@@ -214,8 +226,12 @@ int nd__classify_html(nd_extract_ctx *x)
     uint32_t c = find_container(&h);
     x->container = c;
 
-    /* Step 4: decide inside the container. */
+    /* Step 4: decide inside the container.  A container the markup
+     * names as the article (itemprop=articleBody, class "entry-content",
+     * <article>) is trusted with its non-prose text too (lists, recipes,
+     * tables); one found by prose density alone is not. */
     size_t nb = pg->n_blocks;
+    int strong = (pg->nodes[c].flags & ND_NODE_BODYPROP) || pg->nodes[c].weight >= 3;
     for (size_t i = 0; i < nb; i++) {
         nd_block *b = &pg->blocks[i];
         b->label = ND_LBL_BOILER;
@@ -232,7 +248,11 @@ int nd__classify_html(nd_extract_ctx *x)
                  strncmp(pg->title, t.ptr, t.len) == 0))
                 continue;
         }
-        b->label = b->q > 0 ? ND_LBL_BODY : ND_LBL_NONE;
+        if (strong && b->q > -0.5f && b->link_len * 2 < b->len && !(b->flags & ND_BLK_HEADING) &&
+            !nd__is_dateline(nd__block_text(pg, b)))
+            b->label = ND_LBL_BODY;
+        else
+            b->label = b->q > 0 ? ND_LBL_BODY : ND_LBL_NONE;
     }
     /* Neutral blocks stay when prose follows them before the container
      * ends (subheads, short paragraphs, list items); trailing ones go.

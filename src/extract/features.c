@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "extract/features.h"
+#include "newsdesk/extract.h"
 #include "newsdesk/lang.h"
 #include "newsdesk/token.h"
 
@@ -55,6 +56,16 @@ static int lowercase_copy(const char *s, size_t n, char *out, size_t cap)
     }
     out[k] = 0;
     return (int) k;
+}
+
+int nd__is_dateline(nd_slice s)
+{
+    if (s.len > 100 || s.len < 6) return 0;
+    int64_t ts;
+    int ht;
+    size_t a, e;
+    if (nd_time_find(s.ptr, s.len, &ts, &ht, &a, &e) != 0) return 0;
+    return (e - a) * 2 >= s.len;
 }
 
 int nd__lang_has_stoplist(const char *lang)
@@ -172,7 +183,9 @@ float nd__prose_quality(const nd_text_features *f, size_t len, size_t link_len)
         else if (f->words < 5)
             q = -0.3f;
         else
-            q = sd >= 0.2f ? 0.1f : -0.4f;
+            /* Medium text that is not prose (lists, recipes, tables,
+             * datelines) is neutral: the container decides. */
+            q = sd >= 0.2f ? 0.1f : -0.1f;
     } else {
         if (len >= 120 && (f->sent_ends || f->commas))
             q = 1.f;

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "newsdesk/base.h"
+
 typedef struct nd_text_features {
     int words, stops, caps, nums, commas, sent_ends, pipes;
     int has_stoplist;  /* the language has a stop list, so stops mean something */
@@ -24,6 +26,10 @@ int nd__has_phrase(const char *s, size_t n, int strong_only);
 
 /* 1 when stop-word density means something for lang (it has a list). */
 int nd__lang_has_stoplist(const char *lang);
+
+/* 1 when the text is mostly a date or time ("Monday, 22 January 2018 at
+ * 0:13", "Updated 5:34 AM ET Nov 20, 2019"). */
+int nd__is_dateline(nd_slice s);
 
 /* 1 when the text ends like a sentence. */
 int nd__ends_sentence(const char *s, size_t n);

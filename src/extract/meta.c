@@ -686,7 +686,7 @@ static void html_related(nd_extract_ctx *x)
         nd_related *r = add_related(x);
         if (!r) return;
         r->title = astr(x, nd__block_text(pg, b));
-        if (b->link && pg->nodes[b->link].href) r->url = pg->nodes[b->link].href;
+        if (b->link && pg->nodes[b->link].href) r->url = astr(x, nd_slice_c(pg->nodes[b->link].href));
         if (x->a->n_related >= 30) return;
     }
 }
