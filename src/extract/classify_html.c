@@ -34,28 +34,28 @@ typedef struct hctx {
     const char *lang;
 } hctx;
 
+/* The page's language: detected from its longest blocks (markup often
+ * lies: templates ship lang="en" on German pages), else as declared. */
 static const char *page_lang(nd_page *pg)
 {
-    if (pg->lang && pg->lang[0]) {
-        static const char *const known[] = {"en", "de", "fr", "es", "it", "pt", "nl", "sv", "da",
-                                            "no", "nb", "fi", "pl", "cs", "ro", "hu", "tr", "id",
-                                            "ru", "uk", "zh", "ja", "ko", "ar", "he", "el"};
-        char l[3] = {(char) (pg->lang[0] | 32), (char) (pg->lang[1] | 32), 0};
-        for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-            if (!strcmp(l, known[i])) return known[i];
-    }
-    /* Detect from the longest blocks. */
     nd_buf sample = ND_BUF_INIT;
     for (size_t i = 0; i < pg->n_blocks && sample.len < 8192; i++) {
         nd_block *b = &pg->blocks[i];
-        if (b->len >= 80) {
+        if (b->len >= 80 && b->link_len * 2 < b->len) {
             nd_buf_append(&sample, pg->text.ptr + b->off, b->len);
             nd_buf_putc(&sample, ' ');
         }
     }
     const char *l = sample.len ? nd_lang_detect(sample.ptr, sample.len) : NULL;
     nd_buf_free(&sample);
-    return l;
+    if (l || !pg->lang || !pg->lang[0] || !pg->lang[1]) return l;
+    static const char *const known[] = {"en", "de", "fr", "es", "it", "pt", "nl", "sv", "da",
+                                        "no", "nb", "fi", "pl", "cs", "ro", "hu", "tr", "id",
+                                        "ru", "uk", "zh", "ja", "ko", "ar", "he", "el"};
+    char d[3] = {(char) (pg->lang[0] | 32), (char) (pg->lang[1] | 32), 0};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (!strcmp(d, known[i])) return known[i];
+    return NULL;
 }
 
 /* Step 1: q per block. */
@@ -122,7 +122,7 @@ static uint32_t find_container(hctx *h)
         nd_node *n = &pg->nodes[i];
         /* Furniture words outweighed by content words ("entry-content
          * paywall") do not make furniture. */
-        int neg = ((n->flags & BAD_FLAGS) && n->weight <= 0) || n->weight <= -3;
+        int neg = ((n->flags & BAD_FLAGS) && n->weight <= 0) || n->weight <= -2;
         if (n->flags & ND_NODE_BODYPROP) neg = 0;
         /* A furniture class on an element holding most of the page's prose
          * is a layout wrapper, not furniture (<div class="page

@@ -765,7 +765,8 @@ static void html_meta(nd_extract_ctx *x)
         const char *v = nd__page_meta(pg, dkeys[i]);
         if (v) set_published(x, v, strlen(v));
     }
-    const char *lang = pg->lang;
+    /* The detected language wins over what the markup declares. */
+    const char *lang = x->lang ? x->lang : pg->lang;
     if (!lang) lang = li.lang;
     if (!lang) lang = nd__page_meta(pg, "og:locale");
     if (!lang) lang = nd__page_meta(pg, "content-language");
