@@ -32,7 +32,11 @@ typedef enum nd_format {
 typedef struct nd_doc {
     const char *source;   /* the file it came from ("-" for stdin) */
     nd_format format;
-    uint64_t offset;      /* WARC: byte offset of the record in the (compressed) file;
+    uint64_t offset;      /* WARC: where the record starts: when it starts a gzip member
+                             (one member per record, as crawlers write .warc.gz), the
+                             offset of that member in the compressed file (what CDX
+                             indexes give); otherwise (plain .warc, or a whole-file
+                             gzip) its offset in the uncompressed stream.
                              JSONL: line number (1-based); page: 0 */
     const char *ext_id;   /* JSONL "id" (as a string), else NULL */
     const char *url;      /* WARC-Target-URI, JSONL "url" */
@@ -59,6 +63,8 @@ typedef struct nd_reader_stats {
     uint64_t errors;         /* errors reported */
     uint64_t bytes;          /* bytes read from the files (compressed size) */
     uint64_t total_bytes;    /* sum of the sizes of all files found, when known */
+    uint64_t records;        /* WARC response and resource records met (pages or not) */
+    uint64_t total_files;    /* inputs found by nd_reader_new() (files and "-") */
 } nd_reader_stats;
 
 typedef struct nd_reader nd_reader;

@@ -1,48 +1,151 @@
-/* read.c - STUB until the readers land: plain files only. */
+/* read.c - nd_reader: the inputs one after another, each sniffed and read
+ * by its format's reader; single pages read here. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "newsdesk/read.h"
+#include "newsdesk/extract.h"
+#include "read/read_int.h"
+
+/* Bytes looked at to tell the format. */
+#define SNIFF_BYTES ((size_t) 64 << 10)
 
 struct nd_reader {
-    char **paths;
-    size_t n, i;
-    char *data;
+    nd_reader_opts opts;
+    size_t max;
+    nd__walk walk;
+    nd__input in;
+    int have_in;
     nd_reader_stats stats;
+    /* the memory reader's one input */
+    const void *mem;
+    size_t mem_len;
+    char *mem_name;
+    int mem_pending;
 };
+
+/* ---- names --------------------------------------------------------------- */
+
+/* s ends with suffix, ASCII case-insensitive. */
+static int iends(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    if (k > n) return 0;
+    for (size_t i = 0; i < k; i++) {
+        char a = s[n - k + i], b = suffix[i];
+        if (a >= 'A' && a <= 'Z') a = (char) (a + 32);
+        if (a != b) return 0;
+    }
+    return 1;
+}
+
+static int name_is(const char *path, const char *ext)
+{
+    char gz[24];
+    snprintf(gz, sizeof gz, "%s.gz", ext);
+    return iends(path, ext) || iends(path, gz);
+}
+
+static nd_kind kind_from_name(const char *path)
+{
+    if (name_is(path, ".txt") || name_is(path, ".text") || name_is(path, ".md")) return ND_KIND_TEXT;
+    if (name_is(path, ".html") || name_is(path, ".htm") || name_is(path, ".xhtml") ||
+        name_is(path, ".shtml"))
+        return ND_KIND_HTML;
+    return ND_KIND_UNKNOWN;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* ---- reader --------------------------------------------------------------- */
+
+static void input_close(nd_reader *r)
+{
+    if (!r->have_in) return;
+    nd__input *in = &r->in;
+    nd__jsonl_free(in);
+    nd__stream_close(&in->s);
+    nd_free(in->path);
+    nd_buf_free(&in->url);
+    nd_buf_free(&in->charset);
+    nd_buf_free(&in->b1);
+    nd_buf_free(&in->b2);
+    memset(in, 0, sizeof *in);
+    r->have_in = 0;
+}
+
+static void init_opts(nd_reader *r, const nd_reader_opts *opts)
+{
+    if (opts) r->opts = *opts;
+    r->max = r->opts.max_record ? r->opts.max_record : ND_DECODE_MAX_BYTES;
+}
 
 nd_reader *nd_reader_new(const char *const *paths, size_t n_paths, const nd_reader_opts *opts)
 {
-    (void) opts;
     nd_reader *r = nd_calloc(1, sizeof *r);
     if (!r) return NULL;
-    r->paths = nd_calloc(n_paths + 1, sizeof(char *));
-    for (size_t i = 0; r->paths && i < n_paths; i++)
-        r->paths[i] = nd_strndup(paths[i], strlen(paths[i]));
-    r->n = n_paths;
+    init_opts(r, opts);
+    /* Walk once up front for the total size (an ETA); errors are reported
+     * by the real walk. */
+    nd__walk pre;
+    if (nd__walk_init(&pre, paths, n_paths, r->opts.follow_symlinks)) {
+        nd__walk_free(&pre);
+        nd_free(r);
+        return NULL;
+    }
+    const char *p;
+    struct stat st;
+    int walked, rc;
+    nd_error e;
+    while ((rc = nd__walk_next(&pre, &p, &st, &walked, &e)) != 0) {
+        if (rc < 0) {
+            if (rc == ND_ENOMEM) break;
+            continue;
+        }
+        if (walked && nd__walk_skip_name(base_name(p))) continue;
+        r->stats.total_files++;
+        if (S_ISREG(st.st_mode)) r->stats.total_bytes += (uint64_t) st.st_size;
+    }
+    nd__walk_free(&pre);
+    if (rc == ND_ENOMEM || nd__walk_init(&r->walk, paths, n_paths, r->opts.follow_symlinks)) {
+        nd_reader_free(r);
+        return NULL;
+    }
     return r;
 }
 
-int nd_reader_next(nd_reader *r, nd_doc *doc, nd_error *err)
+nd_reader *nd__reader_new_mem(const char *name, const void *data, size_t len,
+                              const nd_reader_opts *opts)
 {
-    nd_free(r->data);
-    r->data = NULL;
-    if (r->i >= r->n) return 0;
-    const char *p = r->paths[r->i++];
-    FILE *f = fopen(p, "rb");
-    if (!f) return nd_error_set(err, ND_EIO, 0, "%s: cannot open", p);
-    nd_buf b = ND_BUF_INIT;
-    char tmp[65536];
-    size_t k;
-    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0) nd_buf_append(&b, tmp, k);
-    fclose(f);
-    memset(doc, 0, sizeof *doc);
-    doc->source = p;
-    doc->format = ND_FMT_PAGE;
-    doc->fetched = INT64_MIN;
-    doc->data = r->data = nd_buf_detach(&b, &doc->len);
-    r->stats.docs++;
-    return 1;
+    nd_reader *r = nd_calloc(1, sizeof *r);
+    if (!r) return NULL;
+    init_opts(r, opts);
+    r->mem = data;
+    r->mem_len = len;
+    r->mem_name = nd_strndup(name, strlen(name));
+    r->mem_pending = 1;
+    r->stats.total_files = 1;
+    r->stats.total_bytes = len;
+    if (!r->mem_name || nd__walk_init(&r->walk, NULL, 0, 0)) {
+        nd_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void nd_reader_free(nd_reader *r)
+{
+    if (!r) return;
+    input_close(r);
+    nd__walk_free(&r->walk);
+    nd_free(r->mem_name);
+    nd_free(r);
 }
 
 const nd_reader_stats *nd_reader_get_stats(const nd_reader *r)
@@ -50,17 +153,156 @@ const nd_reader_stats *nd_reader_get_stats(const nd_reader *r)
     return &r->stats;
 }
 
-void nd_reader_free(nd_reader *r)
+/* Open path (fd >= 0: already open, or -1: the memory input) and tell its
+ * format.  Returns 0 with r->in ready, 1 when there is nothing to read in
+ * it (skipped), or an error. */
+static int input_open(nd_reader *r, const char *path, int fd, nd_error *err)
 {
-    if (!r) return;
-    for (size_t i = 0; i < r->n; i++) nd_free(r->paths[i]);
-    nd_free(r->paths);
-    nd_free(r->data);
-    nd_free(r);
+    nd__input *in = &r->in;
+    memset(in, 0, sizeof *in);
+    in->path = nd_strndup(path, strlen(path));
+    in->max = r->max;
+    in->stats = &r->stats;
+    r->have_in = 1;
+    if (!in->path) {
+        if (fd > 0) close(fd);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "%s: out of memory", path);
+    }
+    int rc = fd >= 0 ? nd__stream_open_fd(&in->s, fd, fd != 0, &r->stats.bytes)
+                     : nd__stream_open_mem(&in->s, r->mem, r->mem_len);
+    if (fd < 0) r->stats.bytes += r->mem_len;
+    if (rc == ND_EIO)
+        return nd_error_set(err, rc, (size_t) -1, "%s: read error: %s", path,
+                            strerror(in->s.err_errno));
+    if (rc) return nd_error_set(err, rc, (size_t) -1, "%s: %s", path, nd_strerror(rc));
+    r->stats.files++;
+
+    nd__stream *s = &in->s;
+    size_t a = nd__stream_fill(s, SNIFF_BYTES);
+    if (a == 0) {
+        if (s->err) {
+            char why[160];
+            return nd_error_set(err, s->err, (size_t) -1, "%s: %s", path,
+                                nd__stream_errstr(s, why, sizeof why));
+        }
+        /* An empty crawl or export has no records; an empty page is a
+         * page that failed to save. */
+        if (name_is(path, ".warc") || name_is(path, ".jsonl") || name_is(path, ".ndjson"))
+            return 1;
+        return nd_error_set(err, ND_EEMPTY, (size_t) -1, "%s: empty file", path);
+    }
+    int is_arc = 0;
+    in->fmt = nd__sniff(nd__stream_ptr(s), a, &is_arc);
+    if (is_arc || (in->fmt == ND_FMT_PAGE && name_is(path, ".arc")))
+        return nd_error_set(err, ND_EFORMAT, (size_t) -1,
+                            "%s: legacy ARC file: not supported (convert it to WARC first)", path);
+    /* The name decides what the first bytes could not: a .warc that does
+     * not start with a record, a .jsonl whose first line is bad. */
+    if (in->fmt == ND_FMT_PAGE) {
+        const char *p = nd__stream_ptr(s);
+        size_t i = 0;
+        while (i < a && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+        if (name_is(path, ".warc"))
+            in->fmt = ND_FMT_WARC;
+        else if ((name_is(path, ".jsonl") || name_is(path, ".ndjson")) && i < a && p[i] == '{')
+            in->fmt = ND_FMT_JSONL;
+    }
+    in->page_kind = kind_from_name(path);
+    return 0;
 }
 
-nd_format nd_sniff_format(const char *head, size_t len)
+/* The whole (decompressed) input as one page. */
+static int page_next(nd__input *in, nd_doc *doc, nd_error *err)
 {
-    (void) head, (void) len;
-    return ND_FMT_PAGE;
+    if (in->done) return 0;
+    in->done = 1;
+    nd__stream *s = &in->s;
+    if (!s->gz && s->size != UINT64_MAX && s->size > in->max)
+        return nd_error_set(err, ND_ELIMIT, (size_t) -1,
+                            "%s: page of %llu bytes exceeds the limit of %zu", in->path,
+                            (unsigned long long) s->size, in->max);
+    size_t a = nd__stream_fill(s, in->max + 1);
+    if (a > in->max)
+        return nd_error_set(err, ND_ELIMIT, (size_t) -1,
+                            "%s: page of more than %zu bytes exceeds the limit", in->path,
+                            in->max);
+    if (s->err) {
+        char why[160];
+        return nd_error_set(err, s->err, (size_t) -1, "%s: %s", in->path,
+                            nd__stream_errstr(s, why, sizeof why));
+    }
+    memset(doc, 0, sizeof *doc);
+    doc->source = in->path;
+    doc->format = ND_FMT_PAGE;
+    doc->fetched = ND_TIME_NONE;
+    doc->kind = in->page_kind;
+    doc->data = nd__stream_ptr(s);
+    doc->len = a;
+    nd__stream_consume(s, a);
+    return 1;
+}
+
+int nd_reader_next(nd_reader *r, nd_doc *doc, nd_error *err)
+{
+    nd_error tmp;
+    if (!err) err = &tmp;
+    for (;;) {
+        if (r->have_in) {
+            nd__input *in = &r->in;
+            int rc;
+            switch (in->fmt) {
+            case ND_FMT_WARC: rc = nd__warc_next(in, doc, err); break;
+            case ND_FMT_JSONL: rc = nd__jsonl_next(in, doc, err); break;
+            default: rc = page_next(in, doc, err); break;
+            }
+            if (rc > 0) {
+                r->stats.docs++;
+                return 1;
+            }
+            if (rc < 0) {
+                r->stats.errors++;
+                return rc;
+            }
+            input_close(r);
+            continue;
+        }
+        const char *path;
+        int fd;
+        if (r->mem_pending) {
+            r->mem_pending = 0;
+            path = r->mem_name;
+            fd = -1;
+        } else {
+            struct stat st;
+            int walked;
+            int rc = nd__walk_next(&r->walk, &path, &st, &walked, err);
+            if (rc == 0) return 0;
+            if (rc < 0) {
+                r->stats.errors++;
+                return rc;
+            }
+            if (walked && nd__walk_skip_name(base_name(path))) {
+                r->stats.skipped++;
+                continue;
+            }
+            if (strcmp(path, "-") == 0 && !walked) {
+                fd = 0;
+            } else {
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                    r->stats.errors++;
+                    return nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot open: %s", path,
+                                        strerror(errno));
+                }
+            }
+        }
+        int rc = input_open(r, path, fd, err);
+        if (rc == 0) continue;
+        input_close(r);
+        if (rc < 0) {
+            r->stats.errors++;
+            return rc;
+        }
+        r->stats.skipped++;
+    }
 }

@@ -1,0 +1,422 @@
+/* stream.c - buffered input from a file or memory, with transparent gzip.
+ *
+ * The window (buf) holds decoded bytes; it grows only as far as a caller
+ * asks (a record, a line) and shrinks back after a big one.  In gzip mode
+ * the compressed bytes go through a fixed raw buffer and zlib; the start of
+ * each member is remembered so that a WARC record can be located by its
+ * member's offset in the compressed file, and a corrupt member can be
+ * skipped by scanning for the next member header. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "read/read_int.h"
+
+#define RAW_CAP ((size_t) 128 << 10)
+#define MIN_WINDOW ((size_t) 64 << 10)
+#define SHRINK_ABOVE ((size_t) 8 << 20)
+#define ZCHUNK ((size_t) 1 << 30) /* zlib counts in uInt */
+
+/* ---- source ------------------------------------------------------------ */
+
+static void count_bytes(nd__stream *s)
+{
+    /* Bytes read again after a resync are not counted twice. */
+    if (s->src_off > s->src_max) {
+        if (s->bytes_read) *s->bytes_read += s->src_off - s->src_max;
+        s->src_max = s->src_off;
+    }
+}
+
+/* Read up to n source bytes into dst; *got = 0 at the end.  0 or ND_EIO. */
+static int src_read(nd__stream *s, unsigned char *dst, size_t n, size_t *got)
+{
+    *got = 0;
+    if (s->fd < 0) {
+        size_t left = s->src_off < s->mem_len ? s->mem_len - (size_t) s->src_off : 0;
+        size_t k = n < left ? n : left;
+        if (k) memcpy(dst, s->mem + s->src_off, k);
+        s->src_off += k;
+        *got = k;
+        count_bytes(s);
+        return 0;
+    }
+    if (n > ZCHUNK) n = ZCHUNK;
+    for (;;) {
+        ssize_t r = read(s->fd, dst, n);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            s->err_errno = errno;
+            return ND_EIO;
+        }
+        s->src_off += (uint64_t) r;
+        *got = (size_t) r;
+        count_bytes(s);
+        return 0;
+    }
+}
+
+static int src_seek(nd__stream *s, uint64_t off)
+{
+    if (!s->seekable) return -1;
+    if (s->fd >= 0 && lseek(s->fd, (off_t) off, SEEK_SET) < 0) return -1;
+    s->src_off = off;
+    s->src_eof = 0;
+    return 0;
+}
+
+static void set_err(nd__stream *s, int code, uint64_t coff, const char *what)
+{
+    if (s->err) return;
+    s->err = code;
+    s->err_coff = coff;
+    s->err_what = what;
+}
+
+/* Fill the raw buffer after what is left in it. */
+static void raw_refill(nd__stream *s)
+{
+    if (s->raw_pos > 0) {
+        size_t left = s->raw_len - s->raw_pos;
+        memmove(s->raw, s->raw + s->raw_pos, left);
+        s->raw_off += s->raw_pos;
+        s->raw_pos = 0;
+        s->raw_len = left;
+    }
+    if (s->src_eof || s->raw_len == RAW_CAP) return;
+    size_t got;
+    if (src_read(s, s->raw + s->raw_len, RAW_CAP - s->raw_len, &got)) {
+        set_err(s, ND_EIO, s->src_off, "read error");
+        return;
+    }
+    if (!got) s->src_eof = 1;
+    s->raw_len += got;
+}
+
+/* ---- open / close -------------------------------------------------------- */
+
+static int open_common(nd__stream *s)
+{
+    s->raw = nd_malloc(RAW_CAP);
+    if (!s->raw) return ND_ENOMEM;
+    /* Two bytes tell gzip; read until there are two or the input ends. */
+    while (s->raw_len < 2 && !s->src_eof && !s->err) raw_refill(s);
+    if (s->err == ND_EIO) return ND_EIO;
+    if (s->raw_len >= 2 && s->raw[0] == 0x1f && s->raw[1] == 0x8b) {
+        if (inflateInit2(&s->z, 15 + 16) != Z_OK) return ND_ENOMEM;
+        s->z_ready = 1;
+        s->gz = 1;
+        return 0;
+    }
+    /* Plain: what was read goes to the window, the raw buffer is not needed. */
+    s->cap = s->raw_len > MIN_WINDOW ? s->raw_len : MIN_WINDOW;
+    s->buf = nd_malloc(s->cap);
+    if (!s->buf) return ND_ENOMEM;
+    memcpy(s->buf, s->raw, s->raw_len);
+    s->len = s->raw_len;
+    nd_free(s->raw);
+    s->raw = NULL;
+    s->raw_len = 0;
+    return 0;
+}
+
+int nd__stream_open_fd(nd__stream *s, int fd, int own_fd, uint64_t *bytes_read)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = fd;
+    s->own_fd = own_fd;
+    s->bytes_read = bytes_read;
+    s->size = UINT64_MAX;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        s->size = (uint64_t) st.st_size;
+        off_t at = lseek(fd, 0, SEEK_CUR);
+        s->seekable = at == 0;
+    }
+    return open_common(s);
+}
+
+int nd__stream_open_mem(nd__stream *s, const void *mem, size_t len)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+    s->mem = mem;
+    s->mem_len = len;
+    s->size = len;
+    s->seekable = 1;
+    return open_common(s);
+}
+
+void nd__stream_close(nd__stream *s)
+{
+    if (s->own_fd && s->fd >= 0) close(s->fd);
+    if (s->z_ready) inflateEnd(&s->z);
+    nd_free(s->raw);
+    nd_free(s->buf);
+    nd_free(s->members);
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+}
+
+/* ---- the window ----------------------------------------------------------- */
+
+/* Room for at least one more byte after len, keeping pos..len.  Grows
+ * geometrically up to what the caller needs, so that reading a small page
+ * with a large limit does not allocate the limit. */
+static int make_room(nd__stream *s, size_t need)
+{
+    size_t avail = s->len - s->pos;
+    if (s->pos > 0 && (s->cap - s->len < MIN_WINDOW / 4 || s->cap - s->pos < need)) {
+        memmove(s->buf, s->buf + s->pos, avail);
+        s->off += s->pos;
+        s->pos = 0;
+        s->len = avail;
+        if (s->cap > SHRINK_ABOVE && avail < s->cap / 4 && need < s->cap / 4) {
+            size_t nc = avail * 2 > need ? avail * 2 : need;
+            if (nc < MIN_WINDOW) nc = MIN_WINDOW;
+            unsigned char *p = nd_realloc(s->buf, nc);
+            if (p) s->buf = p, s->cap = nc;
+        }
+    }
+    if (s->len < s->cap) return 0;
+    size_t nc = s->cap ? s->cap * 2 : MIN_WINDOW;
+    size_t want = s->pos + need;
+    if (want < s->pos) want = SIZE_MAX;
+    if (s->cap && nc > want) nc = want > s->cap ? want : s->cap + 1;
+    if (nc < MIN_WINDOW) nc = MIN_WINDOW;
+    unsigned char *p = nd_realloc(s->buf, nc);
+    if (!p) return ND_ENOMEM;
+    s->buf = p;
+    s->cap = nc;
+    return 0;
+}
+
+static void plain_step(nd__stream *s)
+{
+    size_t got;
+    if (src_read(s, s->buf + s->len, s->cap - s->len, &got)) {
+        set_err(s, ND_EIO, s->src_off, "read error");
+        return;
+    }
+    if (!got) s->eof = 1;
+    s->len += got;
+}
+
+static void push_member(nd__stream *s, uint64_t uoff, uint64_t coff)
+{
+    if (s->m_head > 0 && s->m_head * 2 >= s->m_len) {
+        memmove(s->members, s->members + s->m_head,
+                (s->m_len - s->m_head) * sizeof *s->members);
+        s->m_len -= s->m_head;
+        s->m_head = 0;
+    }
+    if (s->m_len == s->m_cap) {
+        size_t nc = s->m_cap ? s->m_cap * 2 : 16;
+        struct nd__member *p = nd_realloc(s->members, nc * sizeof *p);
+        if (!p) return; /* only offsets degrade: the record is located by its decoded offset */
+        s->members = p;
+        s->m_cap = nc;
+    }
+    s->members[s->m_len].uoff = uoff;
+    s->members[s->m_len].coff = coff;
+    s->m_len++;
+}
+
+static void prune_members(nd__stream *s, uint64_t before)
+{
+    /* Keep the last start at or before `before`: it may be the record's. */
+    while (s->m_head + 1 < s->m_len && s->members[s->m_head + 1].uoff <= before) s->m_head++;
+}
+
+static void gz_step(nd__stream *s)
+{
+    if (s->raw_pos == s->raw_len || (!s->in_member && s->raw_len - s->raw_pos < 2)) {
+        raw_refill(s);
+        if (s->err) return;
+    }
+    if (!s->in_member) {
+        /* Between members: NUL padding is allowed, anything else is not gzip. */
+        while (s->raw_pos < s->raw_len && s->raw[s->raw_pos] == 0) s->raw_pos++;
+        if (s->raw_pos == s->raw_len) {
+            if (s->src_eof) s->eof = 1;
+            return;
+        }
+        if (s->raw_len - s->raw_pos < 2 && !s->src_eof) return; /* refill next time */
+        if (s->raw_len - s->raw_pos < 2 || s->raw[s->raw_pos] != 0x1f ||
+            s->raw[s->raw_pos + 1] != 0x8b) {
+            set_err(s, ND_EGZIP, s->raw_off + s->raw_pos, "data after a gzip member is not gzip");
+            return;
+        }
+        inflateReset(&s->z);
+        s->in_member = 1;
+        s->member_coff = s->raw_off + s->raw_pos;
+        push_member(s, s->off + s->len, s->member_coff);
+    }
+    size_t room = s->cap - s->len;
+    if (room > ZCHUNK) room = ZCHUNK;
+    s->z.next_in = s->raw + s->raw_pos;
+    s->z.avail_in = (uInt) (s->raw_len - s->raw_pos);
+    s->z.next_out = s->buf + s->len;
+    s->z.avail_out = (uInt) room;
+    int rc = inflate(&s->z, Z_NO_FLUSH);
+    s->raw_pos = s->raw_len - s->z.avail_in;
+    s->len += room - s->z.avail_out;
+    switch (rc) {
+    case Z_STREAM_END:
+        s->in_member = 0;
+        break;
+    case Z_OK:
+        break;
+    case Z_BUF_ERROR:
+        /* No progress: more input is needed.  At the end of the source the
+         * member is cut short. */
+        if (s->src_eof && s->raw_pos == s->raw_len)
+            set_err(s, ND_ETRUNCATED, s->member_coff, "gzip data ends in the middle of a member");
+        break;
+    case Z_MEM_ERROR:
+        set_err(s, ND_ENOMEM, s->member_coff, "out of memory");
+        break;
+    default:
+        set_err(s, ND_EGZIP, s->member_coff, s->z.msg ? s->z.msg : "corrupt data");
+        break;
+    }
+}
+
+size_t nd__stream_fill(nd__stream *s, size_t need)
+{
+    while (s->len - s->pos < need && !s->eof && !s->err) {
+        if (make_room(s, need)) {
+            set_err(s, ND_ENOMEM, s->member_coff, "out of memory");
+            break;
+        }
+        if (s->gz) {
+            prune_members(s, s->off + s->pos);
+            gz_step(s);
+        } else {
+            plain_step(s);
+        }
+    }
+    return s->len - s->pos;
+}
+
+void nd__stream_consume(nd__stream *s, size_t n)
+{
+    size_t avail = s->len - s->pos;
+    s->pos += n < avail ? n : avail;
+}
+
+uint64_t nd__stream_skip(nd__stream *s, uint64_t n)
+{
+    uint64_t done = 0;
+    size_t avail = s->len - s->pos;
+    size_t k = n < avail ? (size_t) n : avail;
+    s->pos += k;
+    done += k;
+    /* A plain regular file: seek over the rest, when the file has it. */
+    if (done < n && !s->gz && s->fd >= 0 && s->seekable && s->size != UINT64_MAX) {
+        uint64_t want = n - done;
+        uint64_t left = s->size > s->src_off ? s->size - s->src_off : 0;
+        uint64_t step = want < left ? want : left;
+        if (step > (uint64_t) 1 << 20 && src_seek(s, s->src_off + step) == 0) {
+            s->off += s->len + step;
+            s->pos = s->len = 0;
+            done += step;
+            if (s->bytes_read) *s->bytes_read += step;
+            s->src_max = s->src_off;
+        }
+    }
+    while (done < n) {
+        s->off += s->pos;
+        s->pos = s->len = 0;
+        uint64_t want = n - done;
+        size_t ask = want < MIN_WINDOW ? (size_t) want : MIN_WINDOW;
+        size_t got = nd__stream_fill(s, ask);
+        if (!got) break;
+        k = got < want ? got : (size_t) want;
+        s->pos += k;
+        done += k;
+    }
+    return done;
+}
+
+int nd__stream_member_at(nd__stream *s, uint64_t uoff, uint64_t *coff)
+{
+    if (!s->gz) return 0;
+    prune_members(s, uoff);
+    for (size_t i = s->m_head; i < s->m_len && s->members[i].uoff <= uoff; i++) {
+        if (s->members[i].uoff == uoff) {
+            /* Several empty members may start at the same place: the last. */
+            while (i + 1 < s->m_len && s->members[i + 1].uoff == uoff) i++;
+            *coff = s->members[i].coff;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void nd__stream_resync(nd__stream *s)
+{
+    int code = s->err;
+    s->off += s->len;
+    s->pos = s->len = 0;
+    s->m_head = s->m_len = 0;
+    s->err = 0;
+    s->err_what = NULL;
+    if (code != ND_EGZIP || !s->gz) {
+        s->eof = 1;
+        return;
+    }
+    s->in_member = 0;
+    /* Scan from just after the start of the member that failed: a member
+     * cut short may be followed at once by a good one. */
+    uint64_t from = s->err_coff + 1;
+    if (from >= s->raw_off && from <= s->raw_off + s->raw_len) {
+        s->raw_pos = (size_t) (from - s->raw_off);
+    } else if (src_seek(s, from) == 0) {
+        s->raw_off = from;
+        s->raw_pos = s->raw_len = 0;
+    } /* else: not seekable and gone; scan on from where zlib stopped */
+    for (;;) {
+        for (size_t i = s->raw_pos; i + 3 < s->raw_len; i++) {
+            /* gzip magic, method deflate, reserved flag bits clear */
+            if (s->raw[i] == 0x1f && s->raw[i + 1] == 0x8b && s->raw[i + 2] == 8 &&
+                (s->raw[i + 3] & 0xe0) == 0) {
+                s->raw_pos = i;
+                return;
+            }
+        }
+        if (s->raw_len - s->raw_pos > 3) s->raw_pos = s->raw_len - 3;
+        if (s->src_eof) {
+            s->raw_pos = s->raw_len;
+            s->eof = 1;
+            return;
+        }
+        raw_refill(s);
+        if (s->err) {
+            s->err = 0;
+            s->eof = 1;
+            return;
+        }
+    }
+}
+
+const char *nd__stream_errstr(const nd__stream *s, char *tmp, size_t n)
+{
+    switch (s->err) {
+    case ND_EIO:
+        snprintf(tmp, n, "read error: %s", strerror(s->err_errno));
+        break;
+    case ND_EGZIP:
+        snprintf(tmp, n, "corrupt gzip data: %s", s->err_what ? s->err_what : "bad member");
+        break;
+    case ND_ETRUNCATED:
+        snprintf(tmp, n, "truncated gzip data");
+        break;
+    default:
+        snprintf(tmp, n, "%s", nd_strerror(s->err));
+        break;
+    }
+    return tmp;
+}
