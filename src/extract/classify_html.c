@@ -118,24 +118,45 @@ static uint32_t find_container(hctx *h)
         if (n->first_block < p->first_block) p->first_block = n->first_block;
         if (n->end_block > p->end_block) p->end_block = n->end_block;
     }
+    /* Prose of the best content-marked element (<article>, <main>,
+     * itemprop=articleBody, class "entry-content") at or below each node. */
+    float *pos = h->bad; /* scratch until the real sums below */
+    for (size_t i = 0; i < nn; i++) {
+        nd_node *n = &pg->nodes[i];
+        int marked = (n->flags & ND_NODE_BODYPROP) || n->weight >= 4 || n->tag == ND_TAG_ARTICLE ||
+                     n->tag == ND_TAG_MAIN;
+        pos[i] = marked ? h->good[i] : 0;
+    }
+    for (size_t i = nn; i-- > 1;) {
+        uint32_t p = pg->nodes[i].parent;
+        if (pos[i] > pos[p]) pos[p] = pos[i];
+    }
     for (size_t i = 0; i < nn; i++) {
         nd_node *n = &pg->nodes[i];
         /* Furniture words outweighed by content words ("entry-content
          * paywall") do not make furniture. */
         int neg = ((n->flags & BAD_FLAGS) && n->weight <= 0) || n->weight <= -2;
         if (n->flags & ND_NODE_BODYPROP) neg = 0;
-        /* A furniture class on an element holding most of the page's prose
-         * is a layout wrapper, not furniture (<div class="page
-         * has-sidebar">).  Footers, navs and asides by tag and comment
-         * sections stay furniture whatever they hold. */
-        if (neg && h->good[i] > 0.5f * total_good && n->tag != ND_TAG_FOOTER &&
-            n->tag != ND_TAG_NAV && n->tag != ND_TAG_ASIDE && !(n->flags & ND_NODE_COMMENT))
-            neg = 0;
+        /* A furniture class on an element that wraps the article is layout,
+         * not furniture (<div class="page has-sidebar">): it holds a
+         * content-marked element with a good share of the prose, or, on
+         * pages where no such element holds the article, most of the
+         * prose.  Footers, navs and asides by tag and comment sections stay
+         * furniture whatever they hold. */
+        int keep = n->tag == ND_TAG_FOOTER || n->tag == ND_TAG_NAV || n->tag == ND_TAG_ASIDE ||
+                   (n->flags & ND_NODE_COMMENT);
+        if (neg && !keep) {
+            if (pos[i] > 0.3f * total_good)
+                neg = 0;
+            else if (pos[0] < 0.3f * total_good && h->good[i] > 0.5f * total_good)
+                neg = 0;
+        }
         if (n->tag == ND_TAG_BODY || n->tag == ND_TAG_HTML || n->tag == ND_TAG_ROOT) neg = 0;
         h->neg[i] = (uint8_t) neg;
     }
     /* Now the real sums: blocks under a furniture element count against. */
     memset(h->good, 0, nn * sizeof *h->good);
+    memset(h->bad, 0, nn * sizeof *h->bad);
     for (size_t i = 0; i < pg->n_blocks; i++) {
         nd_block *b = &pg->blocks[i];
         if (h->inh[b->node] & ND_NODE_HIDDEN) continue;

@@ -272,7 +272,7 @@ static const word_def word_defs[] = {
     {"trending", -3, 0, ND_NODE_RELATED},
     {"twitter", -3, 0, ND_NODE_SHARE},
     {"whatsapp", -3, 0, ND_NODE_SHARE},
-    {"widget", -2, 1, 0},
+    {"widget", -1, 1, 0},
     {"zergnet", -4, 0, ND_NODE_RELATED},
 };
 
