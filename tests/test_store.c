@@ -1,0 +1,667 @@
+/* test_store.c - the SQLite store: schema and migrations, adding pages
+ * once, versions, related articles, search, errors, reading back. */
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+#include "newsdesk/newsdesk.h"
+#include "store/store_int.h"
+#include "tap.h"
+
+static char dir[64];
+
+static const char *tmp_path(const char *name)
+{
+    static char p[8][128];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+/* An article as the extractor would hand it: title, paragraphs (NULL
+ * terminated), related items. */
+static nd_article *article(const char *title, const char *const *paras, const nd_related *rel,
+                           size_t n_rel)
+{
+    nd_article *a = nd_calloc(1, sizeof *a);
+    a->arena = nd_arena_new(4096);
+    a->published_ts = ND_TIME_NONE;
+    a->title = title ? nd_arena_strndup(a->arena, title, strlen(title)) : NULL;
+    size_t n = 0;
+    while (paras[n]) n++;
+    a->paragraphs = nd_arena_calloc(a->arena, n + 1, sizeof(char *));
+    nd_buf text = ND_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        a->paragraphs[i] = nd_arena_strndup(a->arena, paras[i], strlen(paras[i]));
+        if (i) nd_buf_puts(&text, "\n\n");
+        nd_buf_puts(&text, paras[i]);
+    }
+    a->n_paragraphs = n;
+    a->text = nd_arena_strndup(a->arena, text.ptr ? text.ptr : "", text.len);
+    a->text_len = text.len;
+    nd_buf_free(&text);
+    if (n_rel) {
+        a->related = nd_arena_calloc(a->arena, n_rel, sizeof *a->related);
+        memcpy(a->related, rel, n_rel * sizeof *rel);
+        a->n_related = n_rel;
+    }
+    return a;
+}
+
+static int add(nd_store *s, nd_article *a, const char *url, uint64_t raw, nd_store_added *res)
+{
+    nd_store_page p = {0};
+    p.article = a;
+    p.url = url;
+    p.raw_hash = raw;
+    p.fetched = ND_TIME_NONE;
+    p.origin.source = "fixture.html";
+    p.origin.offset = -1;
+    p.origin.line = -1;
+    nd_error err = {0};
+    int rc = nd_store_add_page(s, &p, res, &err);
+    if (rc) fprintf(stderr, "add_page: %s\n", err.msg);
+    return rc;
+}
+
+static nd_store *fresh(const char *name)
+{
+    const char *path = tmp_path(name);
+    unlink(path);
+    nd_store *s = NULL;
+    nd_error err = {0};
+    int rc = nd_store_open(path, ND_STORE_CREATE, &s, &err);
+    if (rc) fprintf(stderr, "open: %s\n", err.msg);
+    return s;
+}
+
+static void test_open(void)
+{
+    nd_store *s = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_open(tmp_path("missing.db"), 0, &s, &err), ND_ENOTFOUND);
+    CHECK(s == NULL);
+    CHECK(strstr(err.msg, "missing.db") != NULL);
+
+    s = fresh("open.db");
+    CHECK(s != NULL);
+    CHECK_INT(nd_store_schema_version(s), ND_STORE_SCHEMA);
+    nd_store_close(s);
+
+    /* WAL mode is recorded in the file. */
+    sqlite3 *db;
+    sqlite3_open(tmp_path("open.db"), &db);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_STR((const char *) sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    /* Not a database. */
+    FILE *f = fopen(tmp_path("junk.db"), "w");
+    fputs("this is not a database, just some text long enough to have a header...", f);
+    fclose(f);
+    CHECK_INT(nd_store_open(tmp_path("junk.db"), 0, &s, &err), ND_EDB);
+    CHECK(strstr(err.msg, "junk.db") != NULL);
+    CHECK(nd_store_open(dir, ND_STORE_CREATE, &s, &err) < 0);
+}
+
+static void test_newer_refused(void)
+{
+    nd_store *s = fresh("newer.db");
+    nd_store_close(s);
+    sqlite3 *db;
+    sqlite3_open(tmp_path("newer.db"), &db);
+    CHECK_INT(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    nd_error err = {0};
+    s = NULL;
+    CHECK_INT(nd_store_open(tmp_path("newer.db"), 0, &s, &err), ND_ESCHEMA);
+    CHECK(s == NULL);
+    CHECK(strstr(err.msg, "99") != NULL);
+    CHECK_INT(nd_store_open(tmp_path("newer.db"), ND_STORE_READONLY, &s, &err), ND_ESCHEMA);
+}
+
+/* A file at schema 1 (no full-text index) with a document in it opens,
+ * is migrated, and its document is searchable. */
+static int count_hits(void *ctx, const nd_store_hit *h)
+{
+    (void) h;
+    ++*(int *) ctx;
+    return 0;
+}
+
+static void test_migrate_from_v1(void)
+{
+    const char *path = tmp_path("v1.db");
+    unlink(path);
+    nd_error err = {0};
+    CHECK_INT(nd__store_create_at(path, 1, &err), 0);
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    sqlite3_step(st);
+    CHECK_INT(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    CHECK_INT(sqlite3_exec(db,
+                           "INSERT INTO documents(ident, url, title, text, content_hash, added)"
+                           " VALUES ('u', 'https://example.org/a', 'Harbour crane collapses',"
+                           " 'A crane fell into the harbour on Tuesday.', 1, '2024-01-01')",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(db);
+
+    nd_store *s = NULL;
+    CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
+    if (!s) return;
+    CHECK_INT(nd_store_schema_version(s), 2);
+    nd_store_query q = {0};
+    q.match = "crane";
+    int n = 0;
+    CHECK_INT(nd_store_search(s, &q, count_hits, &n, &err), 0);
+    CHECK_INT(n, 1);
+    nd_store_close(s);
+
+    /* Read-only cannot migrate. */
+    unlink(path);
+    CHECK_INT(nd__store_create_at(path, 1, &err), 0);
+    CHECK(nd_store_open(path, ND_STORE_READONLY, &s, &err) < 0);
+    CHECK(strstr(err.msg, "migrat") != NULL);
+}
+
+static void test_add_once(void)
+{
+    nd_store *s = fresh("once.db");
+    if (!s) return;
+    static const char *const p1[] = {"The council approved the new bridge on Monday.",
+                                     "Work starts in spring.", NULL};
+    nd_article *a = article("Council approves bridge", p1, NULL, 0);
+    nd_store_added res;
+    CHECK_INT(add(s, a, "https://news.example/bridge", 1001, &res), 0);
+    CHECK_INT(res.outcome, ND_STORE_ADDED);
+    CHECK_INT(res.version, 1);
+    int64_t first = res.doc_id;
+    CHECK(first > 0);
+
+    /* The same raw page again. */
+    CHECK_INT(nd_store_has_raw(s, 1001, NULL), 1);
+    CHECK_INT(nd_store_has_raw(s, 1002, NULL), 0);
+    CHECK_INT(add(s, a, "https://news.example/bridge", 1001, &res), 0);
+    CHECK_INT(res.outcome, ND_STORE_SEEN);
+    CHECK_INT(res.doc_id, first);
+
+    /* Other raw bytes (other ads), same title and text at the same URL. */
+    CHECK_INT(add(s, a, "https://news.example/bridge", 1002, &res), 0);
+    CHECK_INT(res.outcome, ND_STORE_SAME);
+    CHECK_INT(res.doc_id, first);
+    CHECK_INT(nd_store_has_raw(s, 1002, NULL), 1);
+
+    /* The same text at another URL is another document (a copy: later
+     * stages mark it dup_of). */
+    CHECK_INT(add(s, a, "https://mirror.example/bridge", 1003, &res), 0);
+    CHECK_INT(res.outcome, ND_STORE_ADDED);
+    nd_article_free(a);
+
+    /* A changed page at the same URL: version 2. */
+    static const char *const p2[] = {"The council approved the new bridge on Monday.",
+                                     "Work starts in spring and ends in 2027.", NULL};
+    a = article("Council approves bridge", p2, NULL, 0);
+    CHECK_INT(add(s, a, "https://news.example/bridge", 1004, &res), 0);
+    CHECK_INT(res.outcome, ND_STORE_VERSION);
+    CHECK_INT(res.version, 2);
+    int64_t second = res.doc_id;
+    nd_article_free(a);
+    /* ... and flipping back to the first text adds nothing. */
+    a = article("Council approves bridge", p1, NULL, 0);
+    CHECK_INT(add(s, a, "https://news.example/bridge", 1005, &res), 0);
+    CHECK_INT(res.outcome, ND_STORE_SAME);
+    CHECK_INT(res.doc_id, first);
+    nd_article_free(a);
+
+    nd_store_doc *d = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_get_id(s, second, &d, &err), 0);
+    if (d) {
+        CHECK_INT(d->version, 2);
+        CHECK_INT(d->n_versions, 2);
+        CHECK_STR(d->url, "https://news.example/bridge");
+        CHECK_STR(d->host, "news.example");
+        CHECK_INT(d->n_paragraphs, 2);
+        if (d->n_paragraphs == 2) {
+            CHECK(d->paragraphs[1].len == strlen(p2[1]) &&
+                  memcmp(d->paragraphs[1].ptr, p2[1], d->paragraphs[1].len) == 0);
+        }
+        CHECK_INT(d->content_hash, nd_hash64(d->text, d->text_len));
+        CHECK_INT(d->raw_hash, 1004);
+        CHECK_STR(d->origin.source, "fixture.html");
+        CHECK_INT(d->origin.offset, -1);
+    }
+    nd_store_doc_free(d);
+
+    nd_store_stats st;
+    CHECK_INT(nd_store_get_stats(s, &st, &err), 0);
+    CHECK_INT(st.documents, 3);
+    CHECK_INT(st.pages, 2);
+    CHECK_INT(st.versions, 1);
+    CHECK_INT(st.raw_pages, 5);
+    nd_store_close(s);
+}
+
+static void test_identity_without_url(void)
+{
+    nd_store *s = fresh("ident.db");
+    if (!s) return;
+    static const char *const p1[] = {"Storm closes schools across the region.", NULL};
+    static const char *const p2[] = {"Storm closes schools across the region for a second day.", NULL};
+    nd_article *a = article("Storm", p1, NULL, 0), *b = article("Storm", p2, NULL, 0);
+    nd_store_page p = {0};
+    p.fetched = ND_TIME_NONE;
+    p.origin.offset = p.origin.line = -1;
+    nd_store_added res;
+    /* External ids: same id, other text -> version; other id, same text
+     * -> another document. */
+    p.article = a;
+    p.ext_id = "story-1";
+    p.raw_hash = 11;
+    CHECK_INT(nd_store_add_page(s, &p, &res, NULL), 0);
+    CHECK_INT(res.outcome, ND_STORE_ADDED);
+    p.article = b;
+    p.raw_hash = 12;
+    CHECK_INT(nd_store_add_page(s, &p, &res, NULL), 0);
+    CHECK_INT(res.outcome, ND_STORE_VERSION);
+    p.article = a;
+    p.ext_id = "story-2";
+    p.raw_hash = 13;
+    CHECK_INT(nd_store_add_page(s, &p, &res, NULL), 0);
+    CHECK_INT(res.outcome, ND_STORE_ADDED);
+    /* A file without URL or id: identified by where it was read. */
+    p.ext_id = NULL;
+    p.origin.ident = "/data/pages/storm.html";
+    p.raw_hash = 14;
+    CHECK_INT(nd_store_add_page(s, &p, &res, NULL), 0);
+    CHECK_INT(res.outcome, ND_STORE_ADDED);
+    p.article = b;
+    p.raw_hash = 15;
+    CHECK_INT(nd_store_add_page(s, &p, &res, NULL), 0);
+    CHECK_INT(res.outcome, ND_STORE_VERSION);
+
+    nd_store_doc *d = NULL;
+    CHECK_INT(nd_store_get(s, "story-2", &d, NULL), 0);
+    if (d) CHECK_STR(d->ext_id, "story-2");
+    nd_store_doc_free(d);
+    CHECK_INT(nd_store_get(s, "story-1", &d, NULL), 0);
+    if (d) CHECK_INT(d->version, 2); /* the latest version */
+    nd_store_doc_free(d);
+    CHECK_INT(nd_store_get(s, "no-such-id", &d, NULL), ND_ENOTFOUND);
+    CHECK_INT(nd_store_get(s, "1", &d, NULL), 0);
+    if (d) CHECK_INT(d->id, 1);
+    nd_store_doc_free(d);
+    nd_article_free(a);
+    nd_article_free(b);
+    nd_store_close(s);
+}
+
+static void test_related(void)
+{
+    nd_store *s = fresh("related.db");
+    if (!s) return;
+    static const char *const p1[] = {"Leaders met in the capital to sign a trade deal.", NULL};
+    static const char embedded[] =
+        "Ministers from both countries spent the night negotiating the final text of the "
+        "agreement, officials said.\n\nThe deal removes tariffs on steel and grain and "
+        "sets up a joint committee that meets twice a year.";
+    nd_related rel[3] = {
+        {"Trade deal: what changes", "Harbour Herald", NULL, NULL, "2 hours ago", embedded},
+        {"Weather this weekend", NULL, "https://news.example/weather", NULL, NULL,
+         "Sunny spells."},
+        {"Markets rally", NULL, NULL, NULL, NULL, NULL},
+    };
+    nd_article *a = article("Trade deal signed", p1, rel, 3);
+    nd_store_page p = {0};
+    p.article = a;
+    p.url = "https://news.example/deal";
+    p.raw_hash = 77;
+    p.fetched = 1746700000; /* 2025-05-08T10:26:40Z */
+    p.origin.offset = p.origin.line = -1;
+    nd_store_added res;
+    CHECK_INT(nd_store_add_page(s, &p, &res, NULL), 0);
+    CHECK_INT(res.related_added, 1);
+    nd_store_doc *d = NULL;
+    CHECK_INT(nd_store_get_id(s, res.doc_id, &d, NULL), 0);
+    int64_t child = 0;
+    if (d) {
+        CHECK_INT(d->n_related, 3);
+        if (d->n_related == 3) {
+            CHECK_STR(d->related[0].title, "Trade deal: what changes");
+            CHECK(d->related[0].doc_id > 0);
+            CHECK_INT(d->related[1].doc_id, 0); /* a teaser's summary stays a teaser */
+            CHECK_STR(d->related[1].url, "https://news.example/weather");
+            child = d->related[0].doc_id;
+            CHECK_STR(d->related[0].published, "2025-05-08T08:26:40Z");
+        }
+        CHECK_STR(d->fetched, "2025-05-08T10:26:40Z");
+    }
+    nd_store_doc_free(d);
+    CHECK_INT(nd_store_get_id(s, child, &d, NULL), 0);
+    if (d) {
+        CHECK_INT(d->parent_id, res.doc_id);
+        CHECK_STR(d->site, "Harbour Herald");
+        CHECK_STR(d->published, "2025-05-08T08:26:40Z");
+        CHECK_INT(d->n_paragraphs, 2);
+        CHECK_INT(d->raw_hash, 0);
+    }
+    nd_store_doc_free(d);
+
+    /* Another page embedding the same article: linked, not stored twice. */
+    nd_article *b = article("Trade deal reactions", p1, rel, 1);
+    p.article = b;
+    p.url = "https://other.example/reactions";
+    p.raw_hash = 78;
+    CHECK_INT(nd_store_add_page(s, &p, &res, NULL), 0);
+    CHECK_INT(res.outcome, ND_STORE_ADDED);
+    CHECK_INT(res.related_added, 0);
+    CHECK_INT(nd_store_get_id(s, res.doc_id, &d, NULL), 0);
+    if (d && d->n_related == 1) CHECK_INT(d->related[0].doc_id, child);
+    nd_store_doc_free(d);
+    nd_article_free(a);
+    nd_article_free(b);
+    nd_store_close(s);
+}
+
+/* ---- search ---------------------------------------------------------------- */
+
+typedef struct hits {
+    int n;
+    int64_t id[16];
+    char snippet[16][256];
+} hits;
+
+static int collect(void *ctx, const nd_store_hit *h)
+{
+    hits *c = ctx;
+    if (c->n < 16) {
+        c->id[c->n] = h->id;
+        snprintf(c->snippet[c->n], sizeof c->snippet[0], "%s", h->snippet ? h->snippet : "");
+    }
+    c->n++;
+    return 0;
+}
+
+static int search(nd_store *s, nd_store_query *q, const char *match, hits *h)
+{
+    memset(h, 0, sizeof *h);
+    q->match = match;
+    nd_error err = {0};
+    return nd_store_search(s, q, collect, h, &err);
+}
+
+static void test_search(void)
+{
+    nd_store *s = fresh("search.db");
+    if (!s) return;
+    struct {
+        const char *url, *title, *para, *published, *site;
+    } docs[] = {
+        /* 1: the word in the text only, several times */
+        {"https://a.example/1", "Port news",
+         "The lighthouse keeper retired. The lighthouse will be automated; the lighthouse "
+         "museum opens.",
+         "2024-03-01", "Alpha Times"},
+        /* 2: the word in the title */
+        {"https://b.example/2", "Lighthouse sold at auction",
+         "A buyer from abroad paid a record price on Friday.", "2024-06-10", "Beta Post"},
+        /* 3: a phrase */
+        {"https://www.c.example/3", "Steel talks",
+         "The leaders called each other friends of steel during the visit.", "2025-05-08",
+         "Gamma Daily"},
+        /* 4: the words of the phrase, apart */
+        {"https://a.example/4", "Friends and rivals",
+         "Steel prices rose while old friends met in the capital.", "2025-05-09",
+         "Alpha Times"},
+    };
+    for (size_t i = 0; i < 4; i++) {
+        const char *paras[] = {docs[i].para, NULL};
+        nd_article *a = article(docs[i].title, paras, NULL, 0);
+        a->site = docs[i].site;
+        nd_store_page p = {0};
+        p.article = a;
+        p.url = docs[i].url;
+        p.published = docs[i].published;
+        p.raw_hash = 500 + i;
+        p.fetched = ND_TIME_NONE;
+        p.origin.offset = p.origin.line = -1;
+        CHECK_INT(nd_store_add_page(s, &p, NULL, NULL), 0);
+        a->site = NULL;
+        nd_article_free(a);
+    }
+    nd_store_query q = {0};
+    hits h;
+    /* Title weighs more than repeated text mentions. */
+    CHECK_INT(search(s, &q, "lighthouse", &h), 0);
+    CHECK_INT(h.n, 2);
+    CHECK_INT(h.id[0], 2);
+    CHECK_INT(h.id[1], 1);
+    CHECK(strstr(h.snippet[1], "[lighthouse]") != NULL);
+    /* Phrase vs words. */
+    CHECK_INT(search(s, &q, "\"friends of steel\"", &h), 0);
+    CHECK_INT(h.n, 1);
+    CHECK_INT(h.id[0], 3);
+    CHECK(strstr(h.snippet[0], "[friends of steel]") != NULL);
+    CHECK_INT(search(s, &q, "friends steel", &h), 0);
+    CHECK_INT(h.n, 2);
+    CHECK_INT(search(s, &q, "friends NOT capital", &h), 0);
+    CHECK_INT(h.n, 1);
+    CHECK_INT(h.id[0], 3);
+    CHECK_INT(search(s, &q, "auction OR museum", &h), 0);
+    CHECK_INT(h.n, 2);
+    CHECK_INT(search(s, &q, "light*", &h), 0);
+    CHECK_INT(h.n, 2);
+    /* Stemming: "price" finds "prices". */
+    CHECK_INT(search(s, &q, "price", &h), 0);
+    CHECK_INT(h.n, 2);
+    /* Filters. */
+    q.since = "2025-01-01";
+    CHECK_INT(search(s, &q, "steel", &h), 0);
+    CHECK_INT(h.n, 2);
+    q.since = "2025-05-09";
+    CHECK_INT(search(s, &q, "steel", &h), 0);
+    CHECK_INT(h.n, 1);
+    CHECK_INT(h.id[0], 4);
+    q.since = NULL;
+    q.site = "alpha times";
+    CHECK_INT(search(s, &q, "steel OR lighthouse", &h), 0);
+    CHECK_INT(h.n, 2);
+    q.site = "c.example";
+    CHECK_INT(search(s, &q, "steel OR lighthouse", &h), 0);
+    CHECK_INT(h.n, 1);
+    CHECK_INT(h.id[0], 3);
+    q.site = NULL;
+    q.limit = 1;
+    CHECK_INT(search(s, &q, "steel OR lighthouse", &h), 0);
+    CHECK_INT(h.n, 1);
+    q.limit = 0;
+    /* Markers of the caller's choosing. */
+    q.hl_open = "<b>";
+    q.hl_close = "</b>";
+    CHECK_INT(search(s, &q, "auction", &h), 0);
+    CHECK_INT(h.n, 1);
+    q.hl_open = q.hl_close = NULL;
+    /* Queries FTS5 rejects. */
+    nd_error err = {0};
+    q.match = "\"unclosed phrase";
+    memset(&h, 0, sizeof h);
+    CHECK_INT(nd_store_search(s, &q, collect, &h, &err), ND_EPARSE);
+    CHECK(strstr(err.msg, "bad search query") != NULL);
+    CHECK(strchr(err.msg, '\n') == NULL);
+    CHECK_INT(search(s, &q, "AND OR", &h), ND_EPARSE);
+    CHECK_INT(search(s, &q, "nosuchcolumn: word", &h), ND_EPARSE);
+    CHECK_INT(search(s, &q, "   ", &h), ND_EPARSE);
+    q.since = "not a date";
+    CHECK_INT(search(s, &q, "steel", &h), ND_EPARSE);
+    q.since = NULL;
+
+    /* Only the latest version of a changed page is found by default. */
+    const char *paras[] = {"The lighthouse was sold again, to a museum.", NULL};
+    nd_article *a = article("Lighthouse sold at auction", paras, NULL, 0);
+    nd_store_page p = {0};
+    p.article = a;
+    p.url = "https://b.example/2";
+    p.raw_hash = 600;
+    p.fetched = ND_TIME_NONE;
+    p.origin.offset = p.origin.line = -1;
+    nd_store_added res;
+    CHECK_INT(nd_store_add_page(s, &p, &res, NULL), 0);
+    CHECK_INT(res.outcome, ND_STORE_VERSION);
+    nd_article_free(a);
+    CHECK_INT(search(s, &q, "auction", &h), 0);
+    CHECK_INT(h.n, 1);
+    CHECK_INT(h.id[0], res.doc_id);
+    q.all_versions = 1;
+    CHECK_INT(search(s, &q, "auction", &h), 0);
+    CHECK_INT(h.n, 2);
+    nd_store_close(s);
+}
+
+/* ---- runs, errors, listing ---------------------------------------------------- */
+
+typedef struct errs {
+    int n;
+    char last[256];
+    int64_t offset, line;
+} errs;
+
+static int on_err(void *ctx, const nd_store_error *e)
+{
+    errs *c = ctx;
+    c->n++;
+    snprintf(c->last, sizeof c->last, "%s|%s|%s", e->source ? e->source : "", e->code ? e->code : "",
+             e->message);
+    c->offset = e->offset;
+    c->line = e->line;
+    return 0;
+}
+
+static int on_doc(void *ctx, const nd_store_doc *d)
+{
+    int *n = ctx;
+    (*n)++;
+    return d->text ? 0 : 1;
+}
+
+static void test_runs_errors(void)
+{
+    nd_store *s = fresh("runs.db");
+    if (!s) return;
+    int64_t r1, r2;
+    nd_error err = {0};
+    CHECK_INT(nd_store_run_begin(s, "[\"a.warc.gz\"]", &r1, &err), 0);
+    nd_store_error e = {0};
+    e.run_id = r1;
+    e.source = "a.warc.gz";
+    e.offset = 1234;
+    e.line = -1;
+    e.code = "ND_ETRUNCATED";
+    e.message = "truncated record";
+    CHECK_INT(nd_store_add_error(s, &e, &err), 0);
+    nd_store_run r = {0};
+    r.id = r1;
+    r.pages = 10;
+    r.errors = 1;
+    CHECK_INT(nd_store_run_finish(s, &r, &err), 0);
+    CHECK_INT(nd_store_run_begin(s, "[\"b.jsonl\"]", &r2, &err), 0);
+    e.run_id = r2;
+    e.source = "b.jsonl";
+    e.offset = -1;
+    e.line = 7;
+    e.code = "ND_EPARSE";
+    e.message = "not JSON";
+    CHECK_INT(nd_store_begin(s, &err), 0);
+    CHECK_INT(nd_store_add_error(s, &e, &err), 0);
+    CHECK_INT(nd_store_commit(s, &err), 0);
+
+    errs c = {0};
+    CHECK_INT(nd_store_errors(s, 0, on_err, &c, &err), 0);
+    CHECK_INT(c.n, 1);
+    CHECK_STR(c.last, "b.jsonl|ND_EPARSE|not JSON");
+    CHECK_INT(c.line, 7);
+    CHECK_INT(c.offset, -1);
+    memset(&c, 0, sizeof c);
+    CHECK_INT(nd_store_errors(s, r1, on_err, &c, &err), 0);
+    CHECK_INT(c.n, 1);
+    CHECK_INT(c.offset, 1234);
+    memset(&c, 0, sizeof c);
+    CHECK_INT(nd_store_errors(s, -1, on_err, &c, &err), 0);
+    CHECK_INT(c.n, 2);
+
+    /* A rolled-back transaction leaves nothing. */
+    CHECK_INT(nd_store_begin(s, &err), 0);
+    CHECK_INT(nd_store_add_error(s, &e, &err), 0);
+    nd_store_rollback(s);
+    memset(&c, 0, sizeof c);
+    CHECK_INT(nd_store_errors(s, -1, on_err, &c, &err), 0);
+    CHECK_INT(c.n, 2);
+
+    /* Listing documents, in order, with flat memory. */
+    static const char *const p1[] = {"One paragraph.", NULL};
+    for (int i = 0; i < 50; i++) {
+        char url[64];
+        snprintf(url, sizeof url, "https://x.example/%d", i);
+        nd_article *a = article("Item", p1, NULL, 0);
+        CHECK_INT(add(s, a, url, 9000 + (uint64_t) i, NULL), 0);
+        nd_article_free(a);
+    }
+    int n = 0;
+    CHECK_INT(nd_store_each(s, on_doc, &n, &err), 0);
+    CHECK_INT(n, 50);
+    nd_store_close(s);
+}
+
+/* Two connections: a reader sees committed documents while the writer
+ * holds an open transaction. */
+static void test_reader_during_write(void)
+{
+    nd_store *w = fresh("concurrent.db");
+    if (!w) return;
+    nd_store *r = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_open(tmp_path("concurrent.db"), ND_STORE_READONLY, &r, &err), 0);
+    if (!r) return;
+    static const char *const p1[] = {"Volcano erupts near the coast.", NULL};
+    nd_article *a = article("Volcano", p1, NULL, 0);
+    CHECK_INT(add(w, a, "https://v.example/1", 1, NULL), 0);
+    CHECK_INT(nd_store_begin(w, &err), 0);
+    CHECK_INT(add(w, a, "https://v.example/2", 2, NULL), 0);
+    nd_store_query q = {0};
+    hits h;
+    nd_store_set_busy_timeout(r, 100);
+    CHECK_INT(search(r, &q, "volcano", &h), 0);
+    CHECK_INT(h.n, 1);
+    CHECK_INT(nd_store_commit(w, &err), 0);
+    CHECK_INT(search(r, &q, "volcano", &h), 0);
+    CHECK_INT(h.n, 2);
+    nd_article_free(a);
+    nd_store_close(r);
+    nd_store_close(w);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/nd_test_store.XXXXXX");
+    if (!mkdtemp(dir)) return 1;
+    RUN(test_open);
+    RUN(test_newer_refused);
+    RUN(test_migrate_from_v1);
+    RUN(test_add_once);
+    RUN(test_identity_without_url);
+    RUN(test_related);
+    RUN(test_search);
+    RUN(test_runs_errors);
+    RUN(test_reader_during_write);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return tap_done();
+}
