@@ -21,10 +21,8 @@ static const char *const boiler_phrases[] = {
     "get the app", "related articles", "related stories", "related coverage",
     "recommended for you", "you may also like", "you might also like", "trending now",
     "comments", "leave a comment", "post a comment", "no comments", "join the conversation",
-    "hashtags", "try our ai", "what ai can do", "loading", "please enable javascript",
-    "this video", "watch:", "listen to", "open in app", "notifications", "whatsapp",
-    "facebook", "twitter", "linkedin", "pinterest", "instagram", "reddit", "permalink",
-    "load more", "show more", "view all", "see all", "previous article", "next article",
+    "hashtags", "try our ai", "what ai can do", "please enable javascript",
+    "watch:", "open in app", "load more", "show more", "view all", "see all", "previous article", "next article",
     "next story", "previous story", "reprints", "report an error", "contact us",
     "about us", "our journalism", "support our", "donate", "become a member", "paywall",
     "already a subscriber", "free trial", "daily email", "free daily", "in your inbox",
@@ -35,6 +33,15 @@ static const char *const boiler_phrases[] = {
     "minute read", "reading time", "listen to this article", "audio version",
     "editor's note", "editors' note", "correction:", "this article was", "originally appeared",
     "originally published", "first appeared", "this story was", "explore what",
+};
+
+/* Words that mark furniture only in a very short block (a button, a
+ * label): in a sentence they are just words. */
+static const char *const tiny_phrases[] = {
+    "facebook", "twitter", "linkedin", "pinterest", "instagram", "reddit", "whatsapp",
+    "permalink", "loading", "this video", "listen to", "notifications", "comments",
+    "share", "print", "email", "photos", "gallery", "video", "audio", "podcast", "menu",
+    "search", "close", "open", "next", "previous", "more", "home", "top", "back",
 };
 
 /* Phrases that mark furniture whatever the length of the block. */
@@ -82,9 +89,19 @@ int nd__has_phrase(const char *s, size_t n, int strong_only)
 {
     char low[512];
     lowercase_copy(s, n, low, sizeof low);
-    if (!strong_only)
+    if (!strong_only) {
         for (size_t i = 0; i < sizeof boiler_phrases / sizeof *boiler_phrases; i++)
             if (strstr(low, boiler_phrases[i])) return 1;
+        int words = 0, in = 0;
+        for (size_t i = 0; i < n && words <= 4; i++) {
+            int sp = s[i] == ' ';
+            if (!sp && !in) words++;
+            in = !sp;
+        }
+        if (words <= 4)
+            for (size_t i = 0; i < sizeof tiny_phrases / sizeof *tiny_phrases; i++)
+                if (strstr(low, tiny_phrases[i])) return 1;
+    }
     for (size_t i = 0; i < sizeof strong_phrases / sizeof *strong_phrases; i++)
         if (strstr(low, strong_phrases[i])) return 2;
     return 0;

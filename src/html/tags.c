@@ -270,6 +270,7 @@ static const word_def word_defs[] = {
     {"tools", -2, 0, ND_NODE_SHARE},
     {"topbar", -2, 0, ND_NODE_HEADERISH},
     {"trending", -3, 0, ND_NODE_RELATED},
+    {"tweet", 5, 0, 0}, /* an embedded tweet (twitter-tweet) is content */
     {"twitter", -3, 0, ND_NODE_SHARE},
     {"whatsapp", -3, 0, ND_NODE_SHARE},
     {"widget", -1, 1, 0},
