@@ -26,6 +26,10 @@
     (ND_NODE_COMMENT | ND_NODE_RELATED | ND_NODE_SHARE | ND_NODE_AD | ND_NODE_NAV |                \
      ND_NODE_FOOTER | ND_NODE_NEWSLETTER | ND_NODE_AUTHORBIO | ND_NODE_TAGS | ND_NODE_TEASER)
 
+#ifndef NEUTRAL_WEIGHT
+#define NEUTRAL_WEIGHT 0.3f
+#endif
+
 typedef struct hctx {
     nd_page *pg;
     float *good, *bad;   /* per node: subtree sums */
@@ -171,6 +175,10 @@ static uint32_t find_container(hctx *h)
             h->bad[b->node] += len * (b->q > 0 ? 0.7f : 1.f);
         else if (b->q > 0)
             h->good[b->node] += len * b->q;
+        else if (b->q > -0.5f && b->link_len * 4 < b->len)
+            /* Plain text that is not prose (scores, lists, tables) counts a
+             * little: it decides where there is no prose at all. */
+            h->good[b->node] += len * NEUTRAL_WEIGHT;
         else
             h->bad[b->node] += len * -b->q;
     }
