@@ -73,7 +73,9 @@ static void block_quality(hctx *h)
         nd__text_features(s.ptr, s.len, h->lang, &f);
         b->words = (uint16_t) (f.words > 65535 ? 65535 : f.words);
         float q = nd__prose_quality(&f, s.len, b->link_len);
-        int ph = nd__has_phrase(s.ptr, s.len, f.words > 25);
+        /* Furniture phrases judge short blocks and non-sentences; in a
+         * sentence of prose they are only words ("was last updated"). */
+        int ph = nd__has_phrase(s.ptr, s.len, f.words > 25 || (f.words >= 10 && f.ends_sentence && q > 0));
         if (ph == 2 || (ph == 1 && f.words <= 25)) q = q > 0 ? -0.5f : -1.f;
         if (b->tag >= ND_TAG_H1 && b->tag <= ND_TAG_H6) {
             b->flags |= ND_BLK_HEADING;

@@ -38,7 +38,10 @@ static int ieq_line(nd_slice s, const char *w)
     return nd_slice_ieq_c(s, w);
 }
 
-/* Section headers after which the page moves on to other content. */
+enum { B_NONE, B_SECTION, B_COMMENTS };
+
+/* Section headers after which the page moves on to other content:
+ * B_COMMENTS for a comments section, B_SECTION for the others. */
 static int is_boundary(nd_slice s)
 {
     static const char *const heads[] = {
@@ -56,10 +59,12 @@ static int is_boundary(nd_slice s)
         "also on", "don't miss", "must read", "more to explore", "further reading"};
     nd_slice t = s;
     while (t.len && (t.ptr[t.len - 1] == ':' || t.ptr[t.len - 1] == ' ')) t.len--;
+    if (t.len < 32 && (nd_slice_ifind(t, "comment") >= 0 || nd_slice_ifind(t, "reply") >= 0 ||
+                       nd_slice_ifind(t, "discussion") >= 0 || nd_slice_ifind(t, "conversation") >= 0))
+        return B_COMMENTS;
     for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
-        if (ieq_line(t, heads[i])) return 1;
-    /* "12 Comments", "More from The Week" */
-    if (nd_slice_ifind(t, "comments") >= 0 && t.len < 24) return 1;
+        if (ieq_line(t, heads[i])) return B_SECTION;
+    /* "More from The Week" */
     if ((nd_slice_istarts_c(t, "more from ") || nd_slice_istarts_c(t, "more in ") ||
          nd_slice_istarts_c(t, "more on ")) &&
         t.len < 48)
@@ -85,7 +90,9 @@ static void classify_lines(nd_extract_ctx *x, tline *tl)
         nd__text_features(s.ptr, s.len, x->lang, &f);
         b->words = (uint16_t) (f.words > 65535 ? 65535 : f.words);
         float q = nd__prose_quality(&f, s.len, 0);
-        int ph = nd__has_phrase(s.ptr, s.len, f.words > 25);
+        /* Furniture phrases judge short blocks and non-sentences; in a
+         * sentence of prose they are only words ("was last updated"). */
+        int ph = nd__has_phrase(s.ptr, s.len, f.words > 25 || (f.words >= 10 && f.ends_sentence && q > 0));
         if (ph == 2 || (ph == 1 && f.words <= 25)) q = -1.f;
         tl[i].boundary = is_boundary(s);
         tl[i].bullet = is_bullet(s);
@@ -200,13 +207,28 @@ int nd__classify_text(nd_extract_ctx *x)
             pg->blocks[i].label = ND_LBL_BIO;
     }
 
+    /* A comments header after the first prose opens the comments: what
+     * follows up to the next section header is not the article. */
+    {
+        int seen_good = 0, in_comments = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (tl[i].cls == C_GOOD && !pg->blocks[i].label && !in_comments) seen_good = 1;
+            if (tl[i].boundary == B_COMMENTS && seen_good) in_comments = 1;
+            else if (tl[i].boundary == B_SECTION) in_comments = 0;
+            if (in_comments && !pg->blocks[i].label) pg->blocks[i].label = ND_LBL_COMMENT;
+        }
+    }
     /* Region values: prose counts for, furniture and short lines against;
      * labelled structures and section headers cannot be crossed. */
     for (size_t i = 0; i < n; i++) {
         nd_block *b = &pg->blocks[i];
         float len = (float) b->len;
-        if (b->label || tl[i].boundary)
+        if (b->label || tl[i].boundary == B_COMMENTS)
             tl[i].v = -INFINITY;
+        else if (tl[i].boundary)
+            /* A section header ("Related stories") may sit inside an
+             * article as a box; crossing it needs a good reason. */
+            tl[i].v = -300.f;
         else if (tl[i].cls == C_GOOD || tl[i].cls == C_NEAR)
             tl[i].v = len * b->q;
         else if (tl[i].cls == C_SHORT)
