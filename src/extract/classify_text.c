@@ -59,9 +59,22 @@ static int is_boundary(nd_slice s)
         "also on", "don't miss", "must read", "more to explore", "further reading"};
     nd_slice t = s;
     while (t.len && (t.ptr[t.len - 1] == ':' || t.ptr[t.len - 1] == ' ')) t.len--;
-    if (t.len < 32 && (nd_slice_ifind(t, "comment") >= 0 || nd_slice_ifind(t, "reply") >= 0 ||
-                       nd_slice_ifind(t, "discussion") >= 0 || nd_slice_ifind(t, "conversation") >= 0))
-        return B_COMMENTS;
+    static const char *const comment_words[] = {
+        "comment", "coment", "kommentar", "reply", "respuesta", "resposta", "réponse",
+        "antwort", "discussion", "conversation", "commenti", "reacties", "komentarz"};
+    if (t.len < 40)
+        for (size_t i = 0; i < sizeof comment_words / sizeof *comment_words; i++)
+            if (nd_slice_ifind(t, comment_words[i]) >= 0) return B_COMMENTS;
+    /* "Related articles" in the languages with stop lists. */
+    static const char *const section_words[] = {
+        "relacionad", "relacionat", "correlat", "similaires", "verwandte", "ähnliche",
+        "mehr zum thema", "lesen sie auch", "leia também", "lea también", "à lire aussi",
+        "lire aussi", "leggi anche", "ver también", "veja também", "about the author",
+        "sobre o autor", "sobre el autor", "über den autor", "à propos de l'auteur",
+        "gerelateerd", "lees ook", "relaterade", "relaterte", "relateret", "podobne"};
+    if (t.len < 48)
+        for (size_t i = 0; i < sizeof section_words / sizeof *section_words; i++)
+            if (nd_slice_ifind(t, section_words[i]) >= 0) return B_SECTION;
     for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
         if (ieq_line(t, heads[i])) return B_SECTION;
     /* "More from The Week" */
@@ -168,6 +181,10 @@ static void find_related_runs(nd_extract_ctx *x, tline *tl)
                 k++;
         }
         if (k >= n) continue;
+        /* A related item has a headline here; an article's own byline
+         * ("Jane Doe / 2 days") is followed by its first paragraph. */
+        if (!nd__heading_like(nd__block_text(pg, &pg->blocks[k])) || pg->blocks[k].words > 24)
+            continue;
         /* Title then text, up to the next item or a boundary. */
         size_t end = k + 1;
         while (end < n && !tl[end].age && !tl[end].boundary && !tl[end].bullet) {
@@ -270,19 +287,29 @@ int nd__classify_text(nd_extract_ctx *x)
         if (b->label) continue;
         if (tl[i].cls == C_GOOD) b->label = ND_LBL_BODY;
     }
-    for (size_t i = best_a; i < best_b; i++) {
-        nd_block *b = &pg->blocks[i];
-        if (b->label || tl[i].cls != C_NEAR) continue;
-        int prev = i > best_a ? (pg->blocks[i - 1].label == ND_LBL_BODY ? C_GOOD : tl[i - 1].cls)
-                              : C_BAD;
-        int next = i + 1 < best_b ? tl[i + 1].cls : C_BAD;
-        if (i + 1 < best_b && pg->blocks[i + 1].label == ND_LBL_BODY) next = C_GOOD;
-        int good_side = prev >= C_NEAR || next >= C_NEAR;
-        int bad_side = prev == C_BAD || next == C_BAD;
-        if (good_side && !(bad_side && !(prev == C_GOOD || next == C_GOOD)))
-            b->label = ND_LBL_BODY;
-        else if (b->words >= 15 && !bad_side)
-            b->label = ND_LBL_BODY;
+    /* Near-good lines: resolved from their neighbours, repeatedly, since
+     * a resolved line becomes a good neighbour of the next. */
+    for (int pass = 0, changed = 1; changed && pass < 4; pass++) {
+        changed = 0;
+        for (size_t i = best_a; i < best_b; i++) {
+            nd_block *b = &pg->blocks[i];
+            if (b->label || tl[i].cls != C_NEAR) continue;
+            int prev = i > best_a ? (pg->blocks[i - 1].label == ND_LBL_BODY ? C_GOOD : tl[i - 1].cls)
+                                  : C_BAD;
+            int next = i + 1 < best_b ? (pg->blocks[i + 1].label == ND_LBL_BODY ? C_GOOD : tl[i + 1].cls)
+                                      : C_BAD;
+            int good_side = prev == C_GOOD || next == C_GOOD;
+            int bad_side = prev == C_BAD || next == C_BAD;
+            /* Kept beside a good line, or between near-good/short lines
+             * with no furniture around; a line between furniture and
+             * something short is furniture ("Escape your echo chamber"
+             * between a site name and "Sign up for ..."). */
+            if (good_side || (!bad_side && (prev == C_NEAR || next == C_NEAR)) ||
+                (b->words >= 15 && !bad_side)) {
+                b->label = ND_LBL_BODY;
+                changed = 1;
+            }
+        }
     }
     for (size_t i = best_a; i < best_b; i++) {
         nd_block *b = &pg->blocks[i];
