@@ -22,7 +22,7 @@ int nd_gunzip(const void *data, size_t len, size_t max_bytes, char **out, size_t
     nd_buf b = ND_BUF_INIT;
     const unsigned char *in = data;
     size_t left = len;
-    int ended = 0, bad = 0;
+    int ended = 0, bad = 0, full = 0;
     for (;;) {
         if (z.avail_in == 0) {
             if (!left) break;
@@ -35,6 +35,7 @@ int nd_gunzip(const void *data, size_t len, size_t max_bytes, char **out, size_t
         }
         if (b.len >= max_bytes) {
             *truncated = 1;
+            full = 1;
             break;
         }
         if (nd_buf_reserve(&b, 65536)) break;
@@ -75,7 +76,9 @@ int nd_gunzip(const void *data, size_t len, size_t max_bytes, char **out, size_t
         nd_buf_free(&b);
         return ND_ENOMEM;
     }
-    if (bad && b.len == 0) {
+    /* Nothing came out of a stream that is corrupt or cut short (a bare
+     * header, say): that is no page, not an empty one. */
+    if ((bad || (!ended && !full)) && b.len == 0) {
         nd_buf_free(&b);
         return ND_EGZIP;
     }
@@ -357,7 +360,7 @@ int nd_decode(const void *data, size_t len, const nd_decode_opts *opts, nd_decod
         size_t glen;
         int trunc;
         rc = nd_gunzip(data, len, max, &gz, &glen, &trunc);
-        if (rc == ND_EGZIP) return nd_error_set(err, rc, 0, "corrupt gzip data");
+        if (rc == ND_EGZIP) return nd_error_set(err, rc, 0, "corrupt or truncated gzip data");
         if (rc) return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
         out->flags |= ND_DEC_GZIP;
         if (trunc) out->flags |= ND_DEC_TRUNCATED;
