@@ -1,6 +1,8 @@
 /* features.c - what a block's text says about itself: words, stop-word
  * density, sentence punctuation, link density, boilerplate phrases.  Used
  * by both the HTML and the text classifiers. */
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "extract/features.h"
@@ -85,26 +87,66 @@ int nd__lang_has_stoplist(const char *lang)
     return 0;
 }
 
+/* All phrases in one index keyed by their first two bytes, so that a
+ * block is scanned once instead of once per phrase. */
+enum { TIER_SHORT = 1, TIER_TINY = 2, TIER_STRONG = 3 };
+typedef struct phrase_ix {
+    uint16_t head[65536]; /* 1-based index of the first phrase with this key */
+    uint16_t next[512];
+    uint8_t tier[512];
+    uint8_t len[512];
+    const char *text[512];
+} phrase_ix;
+
+static phrase_ix g_phr;
+static pthread_once_t g_phr_once = PTHREAD_ONCE_INIT;
+
+static void phrase_add(const char *p, int tier)
+{
+    static size_t n = 0;
+    if (n >= 511 || strlen(p) < 2) return;
+    n++;
+    unsigned key = ((unsigned) (unsigned char) p[0] << 8) | (unsigned char) p[1];
+    g_phr.text[n] = p;
+    g_phr.len[n] = (uint8_t) strlen(p);
+    g_phr.tier[n] = (uint8_t) tier;
+    g_phr.next[n] = g_phr.head[key];
+    g_phr.head[key] = (uint16_t) n;
+}
+
+static void phrase_init(void)
+{
+    for (size_t i = 0; i < sizeof boiler_phrases / sizeof *boiler_phrases; i++)
+        phrase_add(boiler_phrases[i], TIER_SHORT);
+    for (size_t i = 0; i < sizeof tiny_phrases / sizeof *tiny_phrases; i++)
+        phrase_add(tiny_phrases[i], TIER_TINY);
+    for (size_t i = 0; i < sizeof strong_phrases / sizeof *strong_phrases; i++)
+        phrase_add(strong_phrases[i], TIER_STRONG);
+}
+
 int nd__has_phrase(const char *s, size_t n, int strong_only)
 {
+    pthread_once(&g_phr_once, phrase_init);
     char low[512];
-    lowercase_copy(s, n, low, sizeof low);
-    if (!strong_only) {
-        for (size_t i = 0; i < sizeof boiler_phrases / sizeof *boiler_phrases; i++)
-            if (strstr(low, boiler_phrases[i])) return 1;
-        int words = 0, in = 0;
-        for (size_t i = 0; i < n && words <= 4; i++) {
-            int sp = s[i] == ' ';
-            if (!sp && !in) words++;
-            in = !sp;
-        }
-        if (words <= 4)
-            for (size_t i = 0; i < sizeof tiny_phrases / sizeof *tiny_phrases; i++)
-                if (strstr(low, tiny_phrases[i])) return 1;
+    int k = lowercase_copy(s, n, low, sizeof low);
+    int words = 0, in = 0;
+    for (size_t i = 0; i < n && words <= 4; i++) {
+        int sp = s[i] == ' ';
+        if (!sp && !in) words++;
+        in = !sp;
     }
-    for (size_t i = 0; i < sizeof strong_phrases / sizeof *strong_phrases; i++)
-        if (strstr(low, strong_phrases[i])) return 2;
-    return 0;
+    int best = 0;
+    for (int i = 0; i + 1 < k; i++) {
+        unsigned key = ((unsigned) (unsigned char) low[i] << 8) | (unsigned char) low[i + 1];
+        for (unsigned j = g_phr.head[key]; j; j = g_phr.next[j]) {
+            if (i + g_phr.len[j] > k || memcmp(low + i, g_phr.text[j], g_phr.len[j]) != 0) continue;
+            int t = g_phr.tier[j];
+            if (t == TIER_STRONG) return 2;
+            if (strong_only) continue;
+            if (t == TIER_SHORT || (t == TIER_TINY && words <= 4)) best = 1;
+        }
+    }
+    return best;
 }
 
 /* Does the text end like a sentence (., !, ?, …, maybe followed by a

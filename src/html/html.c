@@ -20,8 +20,18 @@ typedef struct elem {
     uint8_t ldjson; /* <script type="application/ld+json"> */
 } elem;
 
+/* libxml2 interns element names in its dictionary, so the same name comes
+ * back as the same pointer: a small direct-mapped cache keyed by it saves
+ * the table lookup for almost every element. */
+typedef struct tag_cache_entry {
+    const void *name;
+    uint16_t tag;
+    uint16_t props;
+} tag_cache_entry;
+
 typedef struct sax_state {
     nd_page *pg;
+    tag_cache_entry tcache[128];
     elem stack[ND_PAGE_MAX_DEPTH];
     int sp;           /* elements on the stack */
     int overflow;     /* elements beyond ND_PAGE_MAX_DEPTH */
@@ -153,6 +163,19 @@ static void add_text(sax_state *st, const unsigned char *s, size_t n)
     }
 }
 
+static int tag_of(sax_state *st, const xmlChar *name, unsigned *props)
+{
+    size_t h = ((uintptr_t) name >> 4) & 127;
+    tag_cache_entry *e = &st->tcache[h];
+    if (e->name != name) {
+        e->tag = (uint16_t) nd__tag_lookup((const char *) name, props);
+        e->props = (uint16_t) *props;
+        e->name = name;
+    }
+    *props = e->props;
+    return e->tag;
+}
+
 static const char *attr(const xmlChar **atts, const char *name)
 {
     if (!atts) return NULL;
@@ -244,9 +267,8 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 {
     sax_state *st = ctx;
     nd_page *pg = st->pg;
-    const char *name = (const char *) xname;
     unsigned props;
-    int tag = nd__tag_lookup(name, &props);
+    int tag = tag_of(st, xname, &props);
 
     /* Metadata that lives in attributes, wherever it is. */
     if (tag == ND_TAG_META) {
@@ -348,7 +370,7 @@ static void on_end(void *ctx, const xmlChar *xname)
     sax_state *st = ctx;
     nd_page *pg = st->pg;
     unsigned props;
-    int tag = nd__tag_lookup((const char *) xname, &props);
+    int tag = tag_of(st, xname, &props);
     if (props & ND_TP_VOID) return;
     if (st->overflow) {
         st->overflow--;

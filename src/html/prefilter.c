@@ -99,6 +99,80 @@ static void copy_text(nd_buf *b, const char *s, size_t n, int pre)
     }
 }
 
+/* Attributes the HTML front reads; the rest (data-*, srcset, onclick,
+ * width ...) are dropped here, which spares the parser most of the bytes
+ * inside tags. */
+static int keep_attr(const char *a, size_t n)
+{
+    static const char *const keep[] = {"class", "id", "role", "itemprop", "itemtype", "rel",
+                                       "href", "hidden", "aria-hidden", "style", "datetime",
+                                       "content", "name", "property", "http-equiv", "charset",
+                                       "type", "lang", "xml:lang"};
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+        if (strlen(keep[i]) == n) {
+            size_t k = 0;
+            while (k < n && lower((unsigned char) a[k]) == keep[i][k]) k++;
+            if (k == n) return 1;
+        }
+    return 0;
+}
+
+/* Copy the start tag s[p, end) keeping only the attributes that matter.
+ * Anything unexpected (a quote in a name, a tag cut short) copies the tag
+ * unchanged: libxml2 remains the judge of odd markup. */
+static void copy_tag(nd_buf *b, const char *s, size_t p, size_t end)
+{
+    size_t i = p + 1;
+    if (s[end - 1] != '>' || s[i] == '/' || s[i] == '!' || s[i] == '?') {
+        nd_buf_append(b, s + p, end - p);
+        return;
+    }
+    while (i < end && !is_space((unsigned char) s[i]) && s[i] != '>' && s[i] != '/') i++;
+    size_t mark = b->len;
+    nd_buf_append(b, s + p, i - p);
+    while (i < end) {
+        while (i < end && (is_space((unsigned char) s[i]) || s[i] == '/')) i++;
+        if (i >= end || s[i] == '>') break;
+        size_t ns = i;
+        while (i < end && !is_space((unsigned char) s[i]) && s[i] != '=' && s[i] != '>' &&
+               s[i] != '/') {
+            if (s[i] == '"' || s[i] == '\'' || s[i] == '<') goto verbatim;
+            i++;
+        }
+        size_t ne = i;
+        size_t vs = i, ve = i;
+        size_t k = i;
+        while (k < end && is_space((unsigned char) s[k])) k++;
+        if (k < end && s[k] == '=') {
+            k++;
+            while (k < end && is_space((unsigned char) s[k])) k++;
+            vs = k;
+            if (k < end && (s[k] == '"' || s[k] == '\'')) {
+                const char *q = memchr(s + k + 1, s[k], end - k - 1);
+                if (!q) goto verbatim;
+                ve = (size_t) (q - s) + 1;
+            } else {
+                while (k < end && !is_space((unsigned char) s[k]) && s[k] != '>') k++;
+                ve = k;
+            }
+            i = ve;
+        }
+        if (ne > ns && keep_attr(s + ns, ne - ns)) {
+            nd_buf_putc(b, ' ');
+            nd_buf_append(b, s + ns, ne - ns);
+            if (ve > vs) {
+                nd_buf_putc(b, '=');
+                nd_buf_append(b, s + vs, ve - vs);
+            }
+        }
+    }
+    nd_buf_putc(b, '>');
+    return;
+verbatim:
+    nd_buf_truncate(b, mark);
+    nd_buf_append(b, s + p, end - p);
+}
+
 char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
 {
     nd_buf b = ND_BUF_INIT;
@@ -150,7 +224,7 @@ char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
             nd_buf_append(&b, s + p, keep);
             nd_buf_putc(&b, '>');
         } else {
-            nd_buf_append(&b, s + p, end - p);
+            copy_tag(&b, s, p, end);
         }
         i = end;
         if (starts_word(s + p + 1, n - p - 1, "pre") || starts_word(s + p + 1, n - p - 1, "textarea") ||

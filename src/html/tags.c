@@ -2,6 +2,7 @@
  * and class/id words -> node flags and weights. */
 #include "html/tags.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,33 +278,54 @@ static const word_def word_defs[] = {
     {"zergnet", -4, 0, ND_NODE_RELATED},
 };
 
+/* Word lookup: an open-addressing hash over the table, built once; prefix
+ * entries are found by hashing the word's prefixes of their lengths. */
+#define WORD_SLOTS 512
+static uint16_t word_slot[WORD_SLOTS]; /* 1-based index into word_defs */
+static uint32_t prefix_lens;           /* bit k: some prefix entry has length k */
+static pthread_once_t word_once = PTHREAD_ONCE_INIT;
+
+static unsigned word_hash(const char *w, size_t n)
+{
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char) w[i]) * 16777619u;
+    return h;
+}
+
+static void word_init(void)
+{
+    for (size_t i = 0; i < sizeof word_defs / sizeof *word_defs; i++) {
+        size_t n = strlen(word_defs[i].word);
+        unsigned h = word_hash(word_defs[i].word, n) & (WORD_SLOTS - 1);
+        while (word_slot[h]) h = (h + 1) & (WORD_SLOTS - 1);
+        word_slot[h] = (uint16_t) (i + 1);
+        if (word_defs[i].prefix && n < 32) prefix_lens |= 1u << n;
+    }
+}
+
+static const word_def *word_find(const char *w, size_t n)
+{
+    unsigned h = word_hash(w, n) & (WORD_SLOTS - 1);
+    while (word_slot[h]) {
+        const word_def *d = &word_defs[word_slot[h] - 1];
+        if (strlen(d->word) == n && memcmp(d->word, w, n) == 0) return d;
+        h = (h + 1) & (WORD_SLOTS - 1);
+    }
+    return NULL;
+}
+
 static const word_def *word_lookup(const char *w, size_t n)
 {
-    size_t lo = 0, hi = sizeof word_defs / sizeof *word_defs;
-    const word_def *pre = NULL;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const char *d = word_defs[mid].word;
-        size_t dn = strlen(d);
-        int c = strncmp(w, d, n < dn ? n : dn);
-        if (c == 0) c = n < dn ? -1 : (n > dn ? 1 : 0);
-        if (c == 0) return &word_defs[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
+    pthread_once(&word_once, word_init);
+    const word_def *d = word_find(w, n);
+    if (d) return d;
+    /* The longest prefix entry that starts the word ("advertisement"). */
+    for (size_t k = n - 1 < 31 ? n - 1 : 31; k >= 3; k--) {
+        if (!(prefix_lens & (1u << k))) continue;
+        d = word_find(w, k);
+        if (d && d->prefix) return d;
     }
-    /* A prefix entry sorts just before the words it prefixes; look back. */
-    for (size_t i = lo; i-- > 0;) {
-        const char *d = word_defs[i].word;
-        size_t dn = strlen(d);
-        if (dn < n && strncmp(w, d, dn) == 0) {
-            if (word_defs[i].prefix) pre = &word_defs[i];
-            break;
-        }
-        if (d[0] != w[0]) break;
-    }
-    return pre;
+    return NULL;
 }
 
 void nd__class_words(const char *s, size_t n, int *weight, uint32_t *flags)
