@@ -157,8 +157,68 @@ static int has_magic(const unsigned char *p, size_t n)
     return 0;
 }
 
+/* Whether a UTF-16 code unit lies in the blocks text is written in:
+ * ASCII with tab, LF and CR, Latin, Greek, Cyrillic, Armenian, Hebrew,
+ * Arabic, the Indic scripts, Thai, Lao, Georgian, Hangul jamo, Vietnamese,
+ * punctuation and symbols, CJK, kana, Hangul, fullwidth forms. */
+static int text_unit(unsigned u)
+{
+    return u == 9 || u == 10 || u == 13 || (u >= 0x20 && u <= 0x7E) ||
+           (u >= 0xA0 && u <= 0x24F) || (u >= 0x370 && u <= 0xEFF) ||
+           (u >= 0x10A0 && u <= 0x11FF) || (u >= 0x1E00 && u <= 0x1FFF) ||
+           (u >= 0x2000 && u <= 0x27BF) || (u >= 0x3000 && u <= 0x30FF) ||
+           (u >= 0x3400 && u <= 0x4DBF) || (u >= 0x4E00 && u <= 0x9FFF) ||
+           (u >= 0xAC00 && u <= 0xD7A3) || (u >= 0xFF00 && u <= 0xFFEF);
+}
+
+/* UTF-16 text in a non-Latin script has too few NUL bytes to show, but its
+ * two byte lanes differ: the high byte of each unit stays within the
+ * script's blocks while the low byte takes many values.  8-bit text and
+ * binary data look alike in both lanes.  So when the lanes differ (total
+ * variation distance over one half), a byte order is taken under which
+ * nine units in ten are text (surrogates paired) and at least one in a hundred
+ * is a separator: ASCII (spaces, newlines), CJK or fullwidth punctuation.
+ * The separators rule out legacy double-byte text whose characters happen
+ * to stay aligned (Shift_JIS, GBK, Big5 and EUC lead bytes are all at or
+ * above 0x81, so never read as U+00xx, U+30xx or U+FFxx), and periodic
+ * ASCII.  n is even. */
+static const char *sniff_utf16_script(const unsigned char *p, size_t n)
+{
+    size_t hist[2][256], tv = 0;
+    memset(hist, 0, sizeof hist);
+    for (size_t i = 0; i < n; i++) hist[i & 1][p[i]]++;
+    for (int v = 0; v < 256; v++)
+        tv += hist[0][v] > hist[1][v] ? hist[0][v] - hist[1][v] : hist[1][v] - hist[0][v];
+    if (tv * 2 <= n) return NULL; /* sum |a - b| over n/2 per lane, halved */
+    const char *best = NULL;
+    size_t best_sep = 0, units = n / 2;
+    for (int big = 0; big <= 1; big++) {
+        size_t good = 0, sep = 0;
+        for (size_t i = 0; i + 1 < n; i += 2) {
+            unsigned u = big ? (unsigned) p[i] << 8 | p[i + 1] : (unsigned) p[i + 1] << 8 | p[i];
+            if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+                unsigned v = big ? (unsigned) p[i + 2] << 8 | p[i + 3]
+                                 : (unsigned) p[i + 3] << 8 | p[i + 2];
+                if (v >= 0xDC00 && v <= 0xDFFF) {
+                    good += 2;
+                    i += 2;
+                    continue;
+                }
+            }
+            good += text_unit(u);
+            sep += u < 0x80 || (u >= 0x3000 && u <= 0x303F) || (u >= 0xFF00 && u <= 0xFF65);
+        }
+        if (good * 10 >= units * 9 && sep * 100 >= units && sep > best_sep) {
+            best = big ? "UTF-16BE" : "UTF-16LE";
+            best_sep = sep;
+        }
+    }
+    return best;
+}
+
 /* UTF-16/32 without a BOM shows as NUL bytes at every other (fourth)
- * position in mostly-ASCII text.  Returns the iconv name or NULL. */
+ * position in mostly-ASCII text, and in other scripts as two different
+ * byte lanes (above).  Returns the iconv name or NULL. */
 static const char *sniff_wide(const unsigned char *p, size_t n)
 {
     if (n > 4096) n = 4096;
@@ -175,7 +235,7 @@ static const char *sniff_wide(const unsigned char *p, size_t n)
     size_t even = z[0] + z[2], odd = z[1] + z[3], h = n / 2;
     if (odd > h * 7 / 10 && even < h / 10) return "UTF-16LE";
     if (even > h * 7 / 10 && odd < h / 10) return "UTF-16BE";
-    return NULL;
+    return n >= 64 ? sniff_utf16_script(p, n) : NULL;
 }
 
 static int looks_binary(const unsigned char *p, size_t n)
