@@ -476,8 +476,10 @@ int nd_decode(const void *data, size_t len, const nd_decode_opts *opts, nd_decod
         int have_decl = (o.charset_hint && charset_label(o.charset_hint, strlen(o.charset_hint),
                                                          declared)) ||
                         (kind == ND_KIND_HTML && meta_charset((const char *) p, len, declared));
-        if (st == 2)
-            strcpy(cs, "UTF-8"); /* pure ASCII: nothing to convert */
+        if (st == 2 && !memchr(p, 0x1B, len))
+            /* Pure ASCII: nothing to convert.  With ESC in it, it may be a
+             * 7-bit ISO-2022 encoding (Japanese mail and old pages). */
+            strcpy(cs, "UTF-8");
         else if (st == 1)
             /* Valid multi-byte UTF-8 is almost never an accident; saved
              * pages are often re-encoded while keeping their old <meta>. */
