@@ -85,13 +85,13 @@ static void on_progress(void *ctx, const nd_ingest_stats *st)
     human_count(pages, sizeof pages, st->pages);
     double s = st->seconds > 0.001 ? st->seconds : 0.001;
     double mbs = (double) st->bytes / 1e6 / s;
-    int n = snprintf(line, sizeof line, "ingest: %llu inputs, %s pages, %.0f pages/s, %.1f MB/s, %llu errors",
-                     (unsigned long long) st->inputs, pages, (double) st->pages / s, mbs,
-                     (unsigned long long) st->errors);
+    int n = snprintf(line, sizeof line, "%llu/%llu files  %s pages  %.0f pages/s  %.1f MB/s  %llu errors",
+                     (unsigned long long) st->inputs, (unsigned long long) st->total_inputs, pages,
+                     (double) st->pages / s, mbs, (unsigned long long) st->errors);
     if (st->total_bytes > st->bytes && st->bytes > 0 && n > 0 && (size_t) n < sizeof line) {
         double eta = (double) (st->total_bytes - st->bytes) / ((double) st->bytes / s);
         int pct = (int) (100.0 * (double) st->bytes / (double) st->total_bytes);
-        snprintf(line + n, sizeof line - (size_t) n, ", %d%%, ETA %d:%02d", pct, (int) eta / 60,
+        snprintf(line + n, sizeof line - (size_t) n, "  %d%%  ETA %d:%02d", pct, (int) eta / 60,
                  (int) eta % 60);
     }
     fputs("\r\033[K", stderr);

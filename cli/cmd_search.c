@@ -143,7 +143,7 @@ int cmd_search(int argc, char **argv)
     int tty = isatty(1);
     q.hl_open = tty && !c.json ? "\033[1m" : "[";
     q.hl_close = tty && !c.json ? "\033[0m" : "]";
-    q.snippet_tokens = 16;
+    q.snippet_tokens = 24;
     if (!c.json) {
         static const char *const headers[] = {"ID", "DATE", "SITE", "TITLE"};
         c.t = cli_table_new(4, headers);

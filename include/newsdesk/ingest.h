@@ -1,10 +1,11 @@
 /*
  * newsdesk/ingest.h - inputs of any shape into the store, in parallel.
  *
- * The pipeline: the calling thread reads (newsdesk/read.h) and queues raw
- * pages; N worker threads hash each page, skip those the store has seen,
- * and extract the rest (newsdesk/extract.h); one writer thread stores the
- * articles (newsdesk/store.h) in batched transactions.  Queues are bounded
+ * The pipeline: reader threads (one per input at a time, at most N) read
+ * (newsdesk/read.h) and queue raw pages; N worker threads hash each page,
+ * skip those the store has seen, and extract the rest (newsdesk/extract.h);
+ * one writer thread stores the articles (newsdesk/store.h) in batched
+ * transactions.  Pages of different inputs interleave.  Queues are bounded
  * (by pages and by bytes), so memory does not grow with the corpus.  A
  * page that fails is an error of that input, reported and recorded, and
  * the ingest goes on.
@@ -25,6 +26,7 @@ extern "C" {
 typedef struct nd_ingest_stats {
     int64_t run_id;         /* the run in the store's ingest_runs */
     uint64_t inputs;        /* files opened */
+    uint64_t total_inputs;  /* files found in the inputs (folders walked) */
     uint64_t pages;         /* pages read */
     uint64_t added;         /* documents added: new pages */
     uint64_t versions;      /* documents added: new versions of stored pages */
@@ -55,7 +57,8 @@ typedef struct nd_ingest_opts {
     nd_reader_opts reader;
     /* Called for each failed input, from any thread but never two at once. */
     void (*on_error)(void *ctx, const nd_ingest_error *e);
-    /* Called from the calling thread about every progress_ms (0: 250). */
+    /* Called from the calling thread about every progress_ms (0: 250)
+     * while the inputs are read. */
     void (*on_progress)(void *ctx, const nd_ingest_stats *st);
     int progress_ms;
     void *ctx;

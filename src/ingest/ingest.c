@@ -1,17 +1,20 @@
-/* ingest.c - the ingest pipeline: one reader (the calling thread), N
- * extraction workers, one writer, bounded queues between them.
+/* ingest.c - the ingest pipeline: R reader threads, N extraction workers,
+ * one writer, bounded queues between them.
  *
- *   reader --work queue--> workers --write queue--> writer --> store
+ *   readers --work queue--> workers --write queue--> writer --> store
  *
- * The work queue is bounded by jobs and by raw bytes, the write queue by
- * jobs, so at most (queue_bytes + a few pages per thread) are in memory
- * whatever the corpus size.  Workers skip pages whose raw hash the store
- * already holds (each has its own read-only connection), so a re-ingest
- * costs reading and hashing only.  The writer owns the only write
- * connection and commits every batch_docs documents or batch_ms
- * milliseconds; a kill loses at most the open batch, which the next run
- * stores again (the raw-hash check runs again inside the transaction, so
- * nothing is stored twice).
+ * Readers take the inputs (files, folders, "-") one at a time, so that
+ * several crawl files are unpacked and parsed at once; R is the number of
+ * inputs, at most N.  The work queue is bounded by jobs and by raw bytes,
+ * the write queue by jobs, so at most (queue_bytes + a few pages per
+ * thread) are in memory whatever the corpus size.  Workers skip pages
+ * whose raw hash the store already holds (each has its own read-only
+ * connection), so a re-ingest costs reading and hashing only.  The writer
+ * owns the only write connection and commits every batch_docs documents
+ * or batch_ms milliseconds; a kill loses at most the open batch, which the
+ * next run stores again (the raw-hash check runs again inside the
+ * transaction, so nothing is stored twice).  The calling thread starts
+ * the others and draws progress.
  */
 #include <errno.h>
 #include <limits.h>
@@ -283,12 +286,22 @@ typedef struct run {
     int64_t run_id;
     pthread_mutex_t report_mu;
     _Atomic uint64_t pages, added, versions, related, duplicates, errors;
+    _Atomic uint64_t files, skipped, bytes; /* summed over the readers */
+    uint64_t total_files, total_bytes;      /* of all inputs, found before reading */
     _Atomic int fatal;     /* the writer cannot go on */
     nd_error fatal_err;
     nd_store *wstore;
+    /* Readers take the inputs one at a time, in order. */
+    const char *const *inputs;
+    size_t n_inputs;
+    _Atomic size_t next_input;
+    pthread_mutex_t done_mu;
+    pthread_cond_t done_cv;
+    int readers_left;
+    int reader_failed;     /* out of memory in a reader */
 } run;
 
-static void fill_stats(run *r, const nd_reader_stats *rs, nd_ingest_stats *st)
+static void fill_stats(run *r, nd_ingest_stats *st)
 {
     memset(st, 0, sizeof *st);
     st->run_id = r->run_id;
@@ -298,12 +311,11 @@ static void fill_stats(run *r, const nd_reader_stats *rs, nd_ingest_stats *st)
     st->related = atomic_load(&r->related);
     st->duplicates = atomic_load(&r->duplicates);
     st->errors = atomic_load(&r->errors);
-    if (rs) {
-        st->inputs = rs->files;
-        st->skipped = rs->skipped;
-        st->bytes = rs->bytes;
-        st->total_bytes = rs->total_bytes;
-    }
+    st->inputs = atomic_load(&r->files);
+    st->skipped = atomic_load(&r->skipped);
+    st->bytes = atomic_load(&r->bytes);
+    st->total_inputs = r->total_files;
+    st->total_bytes = r->total_bytes;
     st->seconds = secs_between(r->t0, mono_now());
 }
 
@@ -590,24 +602,108 @@ static char *inputs_json(const char *const *inputs, size_t n)
     return nd_buf_detach(&b, NULL);
 }
 
-/* The real path of a file, cached for the last one asked. */
-static const char *ident_for(const nd_doc *d, char *last_src, char *last_real, nd_buf *out)
+/* What one reader thread keeps: the last file's real path (pages of one
+ * file come together) and its reader's counts already passed on. */
+typedef struct reader_ctx {
+    run *r;
+    char last_src[PATH_MAX], last_real[PATH_MAX];
+    nd_buf ident;
+    nd_reader_stats seen;
+} reader_ctx;
+
+/* The real path of a file (+ "@offset" / ":line"): a page's identity when
+ * it has no URL or id. */
+static const char *ident_for(reader_ctx *c, const nd_doc *d)
 {
     if (!d->source || !strcmp(d->source, "-")) return NULL;
-    if (strcmp(d->source, last_src) != 0) {
-        snprintf(last_src, PATH_MAX, "%s", d->source);
+    if (strcmp(d->source, c->last_src) != 0) {
+        snprintf(c->last_src, PATH_MAX, "%s", d->source);
         char *rp = realpath(d->source, NULL);
-        snprintf(last_real, PATH_MAX, "%s", rp ? rp : d->source);
+        snprintf(c->last_real, PATH_MAX, "%s", rp ? rp : d->source);
         free(rp);
     }
+    nd_buf *out = &c->ident;
     nd_buf_clear(out);
     if (d->format == ND_FMT_WARC)
-        nd_buf_printf(out, "%s@%llu", last_real, (unsigned long long) d->offset);
+        nd_buf_printf(out, "%s@%llu", c->last_real, (unsigned long long) d->offset);
     else if (d->format == ND_FMT_JSONL)
-        nd_buf_printf(out, "%s:%llu", last_real, (unsigned long long) d->offset);
+        nd_buf_printf(out, "%s:%llu", c->last_real, (unsigned long long) d->offset);
     else
-        nd_buf_puts(out, last_real);
+        nd_buf_puts(out, c->last_real);
     return nd_buf_failed(out) ? NULL : out->ptr;
+}
+
+/* Pass on what a reader counted since the last call. */
+static void sync_counts(reader_ctx *c, const nd_reader_stats *now)
+{
+    run *r = c->r;
+    atomic_fetch_add(&r->files, now->files - c->seen.files);
+    atomic_fetch_add(&r->skipped, now->skipped - c->seen.skipped);
+    atomic_fetch_add(&r->bytes, now->bytes - c->seen.bytes);
+    c->seen = *now;
+}
+
+static int stopped(run *r)
+{
+    return atomic_load(&r->fatal) || (r->o.stop && *r->o.stop);
+}
+
+/* Read one input (file, folder or "-") into the work queue. */
+static void read_input(reader_ctx *c, const char *input)
+{
+    run *r = c->r;
+    nd_reader *rd = nd_reader_new(&input, 1, &r->o.reader);
+    if (!rd) {
+        report(r, job_new(NULL, NULL, "out of memory", 0), input, -1, -1, ND_ENOMEM);
+        return;
+    }
+    memset(&c->seen, 0, sizeof c->seen);
+    c->last_src[0] = 0;
+    while (!stopped(r)) {
+        nd_doc d;
+        nd_error e = {0};
+        int got = nd_reader_next(rd, &d, &e);
+        if (got == 0) break;
+        if (got < 0) {
+            const char *msg = e.msg[0] ? e.msg : nd_strerror(got);
+            char source[1024];
+            int64_t off, line;
+            parse_where(msg, source, sizeof source, &off, &line);
+            report(r, job_new(NULL, NULL, msg, 0), source[0] ? source : NULL, off, line, got);
+        } else {
+            atomic_fetch_add(&r->pages, 1);
+            job *j = job_new(&d, ident_for(c, &d), NULL, 1);
+            if (!j)
+                report(r, job_new(NULL, NULL, "out of memory", 0), d.source, -1, -1, ND_ENOMEM);
+            else
+                q_push(&r->work, j, j->len, NULL);
+        }
+        sync_counts(c, nd_reader_get_stats(rd));
+    }
+    sync_counts(c, nd_reader_get_stats(rd));
+    nd_reader_free(rd);
+}
+
+static void *reader_main(void *arg)
+{
+    run *r = arg;
+    reader_ctx *c = nd_calloc(1, sizeof *c);
+    if (c) {
+        c->r = r;
+        for (;;) {
+            size_t i = atomic_fetch_add(&r->next_input, 1);
+            if (i >= r->n_inputs || stopped(r)) break;
+            read_input(c, r->inputs[i]);
+        }
+        nd_buf_free(&c->ident);
+        nd_free(c);
+    }
+    pthread_mutex_lock(&r->done_mu);
+    if (!c) r->reader_failed = 1;
+    r->readers_left--;
+    pthread_cond_signal(&r->done_cv);
+    pthread_mutex_unlock(&r->done_mu);
+    return NULL;
 }
 
 int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
@@ -651,63 +747,67 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     }
     pthread_mutex_init(&r->report_mu, NULL);
 
+    /* What there is to read, for the progress line (a walk, no reading). */
+    nd_reader *all = nd_reader_new(inputs, n_inputs, &r->o.reader);
+    if (all) {
+        r->total_files = nd_reader_get_stats(all)->total_files;
+        r->total_bytes = nd_reader_get_stats(all)->total_bytes;
+        nd_reader_free(all);
+    }
+
+    /* Readers: one per input at a time, up to the number of threads, so
+     * that several crawl files are unpacked and parsed at once. */
+    int n_readers = n_inputs < (size_t) threads ? (int) n_inputs : threads;
+    if (n_readers < 1) n_readers = 1;
+    r->inputs = inputs;
+    r->n_inputs = n_inputs;
+    pthread_mutex_init(&r->done_mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&r->done_cv, &ca);
+    pthread_condattr_destroy(&ca);
+
     pthread_t *workers = nd_calloc((size_t) threads, sizeof *workers);
+    pthread_t *readers = nd_calloc((size_t) n_readers, sizeof *readers);
     pthread_t writer;
-    int n_started = 0, writer_started = 0;
-    if (workers && pthread_create(&writer, NULL, writer_main, r) == 0) writer_started = 1;
+    int n_started = 0, n_readers_started = 0, writer_started = 0;
+    if (workers && readers && pthread_create(&writer, NULL, writer_main, r) == 0)
+        writer_started = 1;
     for (int i = 0; writer_started && i < threads; i++)
         if (pthread_create(&workers[i], NULL, worker_main, r) == 0) n_started++;
-
-    nd_reader *rd = NULL;
-    if (n_started > 0) rd = nd_reader_new(inputs, n_inputs, &r->o.reader);
-    if (!rd) {
-        nd_error_set(err, ND_ENOMEM, (size_t) -1, "cannot start the ingest: out of memory");
+    r->readers_left = n_readers;
+    for (int i = 0; n_started && i < n_readers; i++)
+        if (pthread_create(&readers[i], NULL, reader_main, r) == 0) n_readers_started++;
+    pthread_mutex_lock(&r->done_mu);
+    r->readers_left = n_readers_started;
+    pthread_mutex_unlock(&r->done_mu);
+    if (!n_readers_started) {
+        nd_error_set(err, ND_ENOMEM, (size_t) -1, "cannot start the ingest threads");
         rc = ND_ENOMEM;
     }
-    char *last_src = nd_malloc(PATH_MAX), *last_real = nd_malloc(PATH_MAX);
-    nd_buf ident = ND_BUF_INIT;
-    if (!last_src || !last_real) rc = ND_ENOMEM;
-    else last_src[0] = 0;
-    struct timespec next_progress = after_ms(r->t0, progress_ms);
+
+    /* The calling thread draws progress until the readers are done. */
     nd_ingest_stats snap;
-    while (rd && !rc && !atomic_load(&r->fatal) && !(r->o.stop && *r->o.stop)) {
-        nd_doc d;
-        nd_error e = {0};
-        int got = nd_reader_next(rd, &d, &e);
-        if (got == 0) break;
-        if (got < 0) {
-            const char *msg = e.msg[0] ? e.msg : nd_strerror(got);
-            char source[1024];
-            int64_t off, line;
-            parse_where(msg, source, sizeof source, &off, &line);
-            report(r, job_new(NULL, NULL, msg, 0), source[0] ? source : NULL, off, line, got);
-        } else {
-            atomic_fetch_add(&r->pages, 1);
-            job *j = job_new(&d, ident_for(&d, last_src, last_real, &ident), NULL, 1);
-            if (!j) {
-                report(r, job_new(NULL, NULL, "out of memory", 0), d.source, -1, -1, ND_ENOMEM);
-            } else {
-                /* Wait for room, drawing progress meanwhile. */
-                while (q_push(&r->work, j, j->len, &next_progress) == ETIMEDOUT) {
-                    if (r->o.on_progress) {
-                        fill_stats(r, nd_reader_get_stats(rd), &snap);
-                        r->o.on_progress(r->o.ctx, &snap);
-                    }
-                    next_progress = after_ms(mono_now(), progress_ms);
-                }
-            }
-        }
-        if (!before(mono_now(), next_progress)) {
-            if (r->o.on_progress) {
-                fill_stats(r, nd_reader_get_stats(rd), &snap);
-                r->o.on_progress(r->o.ctx, &snap);
-            }
-            next_progress = after_ms(mono_now(), progress_ms);
+    pthread_mutex_lock(&r->done_mu);
+    while (r->readers_left > 0) {
+        struct timespec next = after_ms(mono_now(), progress_ms);
+        while (r->readers_left > 0 &&
+               pthread_cond_timedwait(&r->done_cv, &r->done_mu, &next) != ETIMEDOUT) {}
+        if (r->readers_left > 0 && r->o.on_progress) {
+            pthread_mutex_unlock(&r->done_mu);
+            fill_stats(r, &snap);
+            r->o.on_progress(r->o.ctx, &snap);
+            pthread_mutex_lock(&r->done_mu);
         }
     }
-    nd_free(last_src);
-    nd_free(last_real);
-    nd_buf_free(&ident);
+    pthread_mutex_unlock(&r->done_mu);
+    for (int i = 0; i < n_readers_started; i++) pthread_join(readers[i], NULL);
+    nd_free(readers);
+    if (!rc && r->reader_failed) {
+        nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        rc = ND_ENOMEM;
+    }
 
     /* Drain: the workers finish the queued pages, then the writer. */
     q_close(&r->work);
@@ -717,9 +817,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     nd_free(workers);
 
     nd_ingest_stats st;
-    fill_stats(r, rd ? nd_reader_get_stats(rd) : NULL, &st);
-    /* Reader errors are counted by the reader and by report(); use ours. */
-    st.errors = atomic_load(&r->errors);
+    fill_stats(r, &st);
     if (!rc && atomic_load(&r->fatal)) {
         if (err) *err = r->fatal_err;
         rc = r->fatal_err.code ? r->fatal_err.code : ND_EDB;
@@ -740,11 +838,12 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         rc = frc;
     }
     if (st_out) *st_out = st;
-    nd_reader_free(rd);
     nd_store_close(r->wstore);
     q_destroy(&r->work);
     q_destroy(&r->write);
     pthread_mutex_destroy(&r->report_mu);
+    pthread_mutex_destroy(&r->done_mu);
+    pthread_cond_destroy(&r->done_cv);
     nd_free(r);
     return rc;
 }
