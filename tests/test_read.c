@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <jansson.h>
 #include <zlib.h>
 
 #include "newsdesk/extract.h"
@@ -1189,6 +1190,71 @@ static void test_jsonl(void)
     nd_buf_free(&big);
 }
 
+/* Long strings take a fast path; the result must be jansson's, byte for byte. */
+static void test_jsonl_long_strings(void)
+{
+    nd_buf body = ND_BUF_INIT, text = ND_BUF_INIT;
+    nd_buf_puts(&body, "<p class=\\\"x\\\">caf\\u00e9 \\ud83d\\ude00 a\\/b \\\\ tab\\t nl\\n "
+                       "\\u0000 nul, raw UTF-8: \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80</p>");
+    for (int i = 0; i < 600; i++) nd_buf_puts(&body, "<p>word \\\"quoted\\\" text</p>\\n");
+    /* good lines */
+    nd_buf_printf(&text, "{\"id\": \"1\", \"html\": \"%s\"}\n", body.ptr);
+    nd_buf_printf(&text, "{\"text\": \"%s\", \"title\": \"%s\"}\n", body.ptr, body.ptr);
+    nd_buf_printf(&text, "{\"html\": \"%s\", \"html\": \"second wins\"}\n", body.ptr);
+    nd_buf key = ND_BUF_INIT; /* jansson allows no NUL in keys */
+    for (int i = 0; i < 600; i++) nd_buf_puts(&key, "<p>key \\\"quoted\\\" \\u00e9</p>");
+    nd_buf_printf(&text, "{\"%s\": 1, \"text\": \"long key\"}\n", key.ptr);
+    nd_buf_free(&key);
+    nd_buf_printf(&text, "{\"nested\": {\"a\": [\"%s\"]}, \"text\": \"%s\"}\n", body.ptr, body.ptr);
+    nd_buf_printf(&text, "{\"html\": \"%s \\\\u0000nd-big-0\"}\n", body.ptr); /* the placeholder text */
+    /* bad lines: jansson's verdict and message */
+    nd_buf_printf(&text, "{\"html\": \"%s \\q bad escape\"}\n", body.ptr);
+    nd_buf_printf(&text, "{\"html\": \"%s \\ud800 lone surrogate\"}\n", body.ptr);
+    nd_buf_printf(&text, "{\"html\": \"%s \xc3\x28 bad UTF-8\"}\n", body.ptr);
+    nd_buf_printf(&text, "{\"html\": \"%s \x01 control\"}\n", body.ptr);
+    nd_buf_printf(&text, "{\"html\": \"%s\", oops}\n", body.ptr);
+    nd_buf_printf(&text, "{\"html\": \"%s\n", body.ptr);
+    write_file(tpath("long.jsonl"), text.ptr, text.len);
+    got g;
+    nd_reader_opts o = {.max_record = 1 << 20};
+    read_one(tpath("long.jsonl"), &o, &g);
+    CHECK_STR(g.seq, "DDDDDDEEEEEE");
+    /* each line as jansson alone sees it */
+    const char *p = text.ptr;
+    int line = 0, d = 0, e = 0;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        json_error_t je;
+        json_t *j = json_loadb(p, (size_t) (nl - p), JSON_ALLOW_NUL, &je);
+        line++;
+        if (j) {
+            json_t *v = json_object_get(j, "html");
+            if (!v) v = json_object_get(j, "text");
+            size_t want = json_string_length(v);
+            const char *ws = json_string_value(v);
+            CHECK(d < g.ndocs && g.len[d] == want &&
+                  memcmp(g.data[d], ws, want < 4096 ? want : 4096) == 0);
+            if (line == 2) CHECK(d < g.ndocs && g.title[d] && strlen(g.title[d]) == strlen(ws));
+            d++;
+            json_decref(j);
+        } else {
+            char want[300];
+            snprintf(want, sizeof want, "long.jsonl:%d: invalid JSON: %s (column %d)", line,
+                     je.text, je.column);
+            CHECK(e < g.nerrs && contains(g.err[e], want));
+            if (e < g.nerrs && !contains(g.err[e], want))
+                fprintf(stderr, "  got %s\n  want %s\n", g.err[e], want);
+            e++;
+        }
+        p = nl + 1;
+    }
+    CHECK_INT(d, 6);
+    CHECK_INT(e, 6);
+    got_free(&g);
+    nd_buf_free(&body);
+    nd_buf_free(&text);
+}
+
 /* ---- pages, stdin ------------------------------------------------------------ */
 
 static void test_pages(void)
@@ -1434,6 +1500,7 @@ int main(void)
     RUN(test_warc_bad_gzip_member);
     RUN(test_warc_limit);
     RUN(test_jsonl);
+    RUN(test_jsonl_long_strings);
     RUN(test_pages);
     RUN(test_stdin);
     RUN(test_folders);

@@ -4,10 +4,19 @@
  * "published"?, "fetched"?}; other members are ignored.  Lines are read one
  * at a time (LF or CRLF; the last may lack its newline); blank lines are
  * skipped; a bad line is one error "PATH:LINE: reason" and reading goes on.
- * A line longer than the limit is skipped without being kept. */
+ * A line longer than the limit is skipped without being kept.
+ *
+ * jansson parses each line, but its lexer is slow on long strings (an
+ * embedded page is most of a line): strings of BIG_STRING bytes or more are
+ * decoded here by a strict JSON string decoder and jansson gets the line
+ * with a short placeholder in their place.  Whenever the two could differ
+ * (a decoding problem, a parse error, the placeholder text in the input)
+ * the original line goes to jansson as it is, so results and error messages
+ * are jansson's. */
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "newsdesk/extract.h"
@@ -17,6 +26,182 @@ void nd__jsonl_free(nd__input *in)
 {
     if (in->json) json_decref((json_t *) in->json);
     in->json = NULL;
+}
+
+#define BIG_STRING 4096
+#define MAX_BIG 8
+static const char PLACEHOLDER[] = "\\u0000nd-big-"; /* as JSON text */
+
+/* Decode the body of a JSON string (between the quotes) into out, as
+ * jansson would: escapes, surrogate pairs, strict UTF-8, no raw control
+ * characters.  Returns 0, or -1 when jansson would reject it (or on
+ * allocation failure). */
+static int decode_string(const unsigned char *s, size_t n, nd_buf *out)
+{
+    if (nd_buf_reserve(out, n)) return -1; /* decoded is never longer */
+    unsigned char *o = (unsigned char *) out->ptr + out->len;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c >= 0x20 && c < 0x80 && c != '\\') {
+            *o++ = (unsigned char) c;
+            i++;
+            continue;
+        }
+        if (c < 0x20) return -1;
+        if (c == '\\') {
+            if (i + 1 >= n) return -1;
+            unsigned e = s[i + 1];
+            i += 2;
+            switch (e) {
+            case '"': case '\\': case '/': *o++ = (unsigned char) e; continue;
+            case 'b': *o++ = '\b'; continue;
+            case 'f': *o++ = '\f'; continue;
+            case 'n': *o++ = '\n'; continue;
+            case 'r': *o++ = '\r'; continue;
+            case 't': *o++ = '\t'; continue;
+            case 'u': break;
+            default: return -1;
+            }
+            uint32_t cp = 0;
+            for (int k = 0; k < 2; k++) {
+                uint32_t v = 0;
+                if (i + 4 > n) return -1;
+                for (int d = 0; d < 4; d++) {
+                    unsigned h = s[i + (size_t) d];
+                    int x = h >= '0' && h <= '9'   ? (int) h - '0'
+                            : (h | 32) >= 'a' && (h | 32) <= 'f' ? (int) (h | 32) - 'a' + 10
+                                                                 : -1;
+                    if (x < 0) return -1;
+                    v = v * 16 + (uint32_t) x;
+                }
+                i += 4;
+                if (k == 0) {
+                    cp = v;
+                    if (v >= 0xDC00 && v <= 0xDFFF) return -1;
+                    if (v < 0xD800 || v > 0xDBFF) break;
+                    /* a high surrogate: the low one must follow */
+                    if (i + 2 > n || s[i] != '\\' || s[i + 1] != 'u') return -1;
+                    i += 2;
+                } else {
+                    if (v < 0xDC00 || v > 0xDFFF) return -1;
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (v - 0xDC00);
+                }
+            }
+            /* the escape took at least 6 bytes; its UTF-8 takes at most 4 */
+            if (cp < 0x80) {
+                *o++ = (unsigned char) cp;
+            } else if (cp < 0x800) {
+                *o++ = (unsigned char) (0xC0 | (cp >> 6));
+                *o++ = (unsigned char) (0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                *o++ = (unsigned char) (0xE0 | (cp >> 12));
+                *o++ = (unsigned char) (0x80 | ((cp >> 6) & 0x3F));
+                *o++ = (unsigned char) (0x80 | (cp & 0x3F));
+            } else {
+                *o++ = (unsigned char) (0xF0 | (cp >> 18));
+                *o++ = (unsigned char) (0x80 | ((cp >> 12) & 0x3F));
+                *o++ = (unsigned char) (0x80 | ((cp >> 6) & 0x3F));
+                *o++ = (unsigned char) (0x80 | (cp & 0x3F));
+            }
+            continue;
+        }
+        /* UTF-8: shortest form, no surrogates, at most U+10FFFF */
+        size_t len;
+        uint32_t min, cp;
+        if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000, cp = c & 0x07;
+        else return -1;
+        if (i + len > n) return -1;
+        for (size_t k = 1; k < len; k++) {
+            unsigned t = s[i + k];
+            if ((t & 0xC0) != 0x80) return -1;
+            cp = (cp << 6) | (t & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+        memcpy(o, s + i, len);
+        o += len;
+        i += len;
+    }
+    out->len = (size_t) ((char *) o - out->ptr);
+    out->ptr[out->len] = 0;
+    return 0;
+}
+
+/* Parse a line, long string values decoded here (see the top).  Returns
+ * the object or NULL with je filled, as json_loadb. */
+static json_t *parse_line(nd__input *in, const char *p, size_t n, json_error_t *je)
+{
+    in->n_big = 0;
+    if (n < BIG_STRING || nd_slice_ifind((nd_slice){p, n}, PLACEHOLDER) >= 0)
+        return json_loadb(p, n, JSON_ALLOW_NUL, je);
+    nd_buf_clear(&in->b1);
+    nd_buf_clear(&in->b2);
+    size_t i = 0, copied = 0;
+    int ok = 1;
+    while (i < n && in->n_big < MAX_BIG) {
+        const char *q = memchr(p + i, '"', n - i);
+        if (!q) break;
+        size_t s0 = (size_t) (q - p) + 1, j = s0;
+        /* the closing quote: one not escaped by a backslash */
+        for (;;) {
+            const char *e = memchr(p + j, '"', n - j);
+            if (!e) {
+                j = n;
+                break;
+            }
+            size_t k = (size_t) (e - p), bs = 0;
+            while (k - bs > s0 && p[k - bs - 1] == '\\') bs++;
+            j = k;
+            if (bs % 2 == 0) break;
+            j = k + 1;
+        }
+        if (j >= n) break; /* unterminated: jansson will say so */
+        size_t k = j + 1;
+        while (k < n && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r' || p[k] == '\n')) k++;
+        int is_key = k < n && p[k] == ':';
+        if (!is_key && j - s0 >= BIG_STRING) {
+            size_t at = in->b2.len;
+            if (decode_string((const unsigned char *) p + s0, j - s0, &in->b2)) {
+                ok = 0;
+                break;
+            }
+            in->big_off[in->n_big] = at;
+            in->big_len[in->n_big] = in->b2.len - at;
+            nd_buf_append(&in->b1, p + copied, s0 - copied);
+            nd_buf_printf(&in->b1, "%s%d", PLACEHOLDER, in->n_big);
+            copied = j;
+            in->n_big++;
+        }
+        i = j + 1;
+    }
+    json_t *o = NULL;
+    if (ok && in->n_big) {
+        nd_buf_append(&in->b1, p + copied, n - copied);
+        if (!nd_buf_failed(&in->b1) && !nd_buf_failed(&in->b2))
+            o = json_loadb(in->b1.ptr, in->b1.len, JSON_ALLOW_NUL, je);
+    }
+    if (o) return o;
+    in->n_big = 0;
+    return json_loadb(p, n, JSON_ALLOW_NUL, je);
+}
+
+/* The bytes of a JSON string value: a placeholder's decoded string, or
+ * jansson's.  Borrowed; valid until the next line. */
+static const char *str_of(nd__input *in, json_t *v, size_t *len)
+{
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (in->n_big && n > 1 && s[0] == 0 && memcmp(s + 1, "nd-big-", 7) == 0 && n < 12) {
+        int k = atoi(s + 8);
+        if (k >= 0 && k < in->n_big) {
+            *len = in->big_len[k];
+            return in->b2.ptr + in->big_off[k];
+        }
+    }
+    *len = n;
+    return s;
 }
 
 static int line_error(nd__input *in, int code, nd_error *err, const char *fmt, ...)
@@ -46,8 +231,9 @@ static int get_string(nd__input *in, json_t *o, const char *key, const char **ou
         line_error(in, ND_EFORMAT, err, "\"%s\" is not a string", key);
         return -1;
     }
-    *out = json_string_value(v);
-    if (len) *len = json_string_length(v);
+    size_t n;
+    *out = str_of(in, v, &n);
+    if (len) *len = n;
     return 0;
 }
 
@@ -128,7 +314,7 @@ int nd__jsonl_next(nd__input *in, nd_doc *doc, nd_error *err)
         while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
         if (i == n) continue; /* blank line */
         json_error_t je;
-        json_t *o = json_loadb(p, n, JSON_ALLOW_NUL, &je);
+        json_t *o = parse_line(in, p, n, &je);
         if (!o) {
             return line_error(in, ND_EPARSE, err, "invalid JSON: %s (column %d)", je.text,
                               je.column);
@@ -150,7 +336,8 @@ int nd__jsonl_next(nd__input *in, nd_doc *doc, nd_error *err)
         const char *id = NULL;
         json_t *jid = json_object_get(o, "id");
         if (jid && json_is_string(jid)) {
-            id = json_string_value(jid);
+            size_t idn;
+            id = str_of(in, jid, &idn);
         } else if (jid && json_is_integer(jid)) {
             snprintf(in->id_tmp, sizeof in->id_tmp, "%" JSON_INTEGER_FORMAT,
                      json_integer_value(jid));
@@ -165,10 +352,11 @@ int nd__jsonl_next(nd__input *in, nd_doc *doc, nd_error *err)
         int64_t fetched = ND_TIME_NONE;
         json_t *jf = json_object_get(o, "fetched");
         if (jf && json_is_string(jf)) {
-            fetched_s = json_string_value(jf);
+            size_t fn;
+            fetched_s = str_of(in, jf, &fn);
             int64_t ts;
             int has_time;
-            if (nd_time_parse(fetched_s, json_string_length(jf), &ts, &has_time) == 0)
+            if (nd_time_parse(fetched_s, fn, &ts, &has_time) == 0)
                 fetched = ts;
         } else if (jf && json_is_integer(jf)) {
             fetched = (int64_t) json_integer_value(jf); /* epoch seconds */

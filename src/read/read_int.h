@@ -177,6 +177,8 @@ struct nd__input {
     uint64_t line;
     void *json;                  /* json_t of the current line */
     char id_tmp[32];
+    int n_big;                   /* long strings of the line decoded into b2 */
+    size_t big_off[8], big_len[8];
     /* scratch, reused */
     nd_buf url, charset, b1, b2;
 };
