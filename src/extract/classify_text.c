@@ -92,10 +92,30 @@ static int is_bullet(nd_slice s)
            nd_slice_eq_c(s, "\xE2\x80\x94");
 }
 
-static void classify_lines(nd_extract_ctx *x, tline *tl)
+/* Open-addressing set of line texts seen so far (block indexes + 1). */
+static int seen_before(uint32_t *set, size_t cap, const nd_page *pg, size_t i)
+{
+    const nd_block *b = &pg->blocks[i];
+    uint64_t h = nd_hash64(pg->text.ptr + b->off, b->len);
+    for (size_t k = h & (cap - 1);; k = (k + 1) & (cap - 1)) {
+        if (!set[k]) {
+            set[k] = (uint32_t) i + 1;
+            return 0;
+        }
+        const nd_block *o = &pg->blocks[set[k] - 1];
+        if (o->len == b->len && memcmp(pg->text.ptr + o->off, pg->text.ptr + b->off, b->len) == 0)
+            return 1;
+    }
+}
+
+static int classify_lines(nd_extract_ctx *x, tline *tl)
 {
     nd_page *pg = x->pg;
     size_t n = pg->n_blocks;
+    size_t cap = 64;
+    while (cap < 2 * n) cap *= 2;
+    uint32_t *seen = nd_calloc(cap, sizeof *seen);
+    if (!seen) return ND_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         nd_block *b = &pg->blocks[i];
         nd_slice s = nd__block_text(pg, b);
@@ -112,20 +132,17 @@ static void classify_lines(nd_extract_ctx *x, tline *tl)
         tl[i].age = nd__is_age_line(s.ptr, s.len);
         if (tl[i].boundary || tl[i].bullet || tl[i].age) q = -1.f;
         /* A line seen before on the page is furniture (menus, repeated
-         * prompts); the quadratic scan is bounded to short lines. */
-        if (s.len < 400)
-            for (size_t k = 0; k < i && k < 4000; k++) {
-                nd_block *o = &pg->blocks[k];
-                if (o->len == b->len && memcmp(pg->text.ptr + o->off, s.ptr, s.len) == 0) {
-                    tl[i].dup = 1;
-                    b->flags |= ND_BLK_DUP;
-                    if (q > -0.5f) q = -0.6f;
-                    break;
-                }
-            }
+         * prompts). */
+        if (seen_before(seen, cap, pg, i)) {
+            tl[i].dup = 1;
+            b->flags |= ND_BLK_DUP;
+            if (q > -0.5f) q = -0.6f;
+        }
         b->q = q;
         tl[i].cls = q >= 1.f ? C_GOOD : q > 0 ? C_NEAR : q > -0.5f ? C_SHORT : C_BAD;
     }
+    nd_free(seen);
+    return 0;
 }
 
 /* Teaser lists: >= 3 entries each after a lone bullet line. */
@@ -215,7 +232,10 @@ int nd__classify_text(nd_extract_ctx *x)
         x->lang = sample.len ? nd_lang_detect(sample.ptr, sample.len) : NULL;
         nd_buf_free(&sample);
     }
-    classify_lines(x, tl);
+    if (classify_lines(x, tl)) {
+        nd_free(tl);
+        return ND_ENOMEM;
+    }
     find_teasers(x, tl);
     find_related_runs(x, tl);
     for (size_t i = 0; i < n; i++) {
@@ -311,14 +331,13 @@ int nd__classify_text(nd_extract_ctx *x)
             }
         }
     }
+    int seen_body = 0;
     for (size_t i = best_a; i < best_b; i++) {
         nd_block *b = &pg->blocks[i];
+        if (b->label == ND_LBL_BODY) seen_body = 1;
         if (b->label || tl[i].cls != C_SHORT) continue;
         size_t j = i + 1;
-        while (j < best_b && !pg->blocks[j].label && tl[j].cls == C_SHORT) j++;
-        int seen_body = 0;
-        for (size_t k = best_a; k < i; k++)
-            if (pg->blocks[k].label == ND_LBL_BODY) seen_body = 1;
+        while (j < best_b && j - i <= 3 && !pg->blocks[j].label && tl[j].cls == C_SHORT) j++;
         if (seen_body && j < best_b && pg->blocks[j].label == ND_LBL_BODY && j - i <= 2 &&
             !tl[i].dup && nd__heading_like(nd__block_text(pg, b)))
             b->label = ND_LBL_BODY;

@@ -482,14 +482,18 @@ static nd_slice clean_title(nd_slice t, const char *site)
 static void text_site(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
-    for (size_t i = 0; i < pg->n_blocks; i++) {
+    /* Bounded work on hostile pages: 64 candidates, 20,000 lines each. */
+    size_t lim = pg->n_blocks < 20000 ? pg->n_blocks : 20000;
+    int candidates = 0;
+    for (size_t i = 0; i < pg->n_blocks && candidates < 64; i++) {
         nd_block *b = &pg->blocks[i];
         if (b->label == ND_LBL_BODY || b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED) continue;
         nd_slice s = nd__block_text(pg, b);
         if (s.len < 3 || s.len > 40 || b->words > 4 || !upper_at(s.ptr, s.len)) continue;
         if (nd__ends_sentence(s.ptr, s.len) || nd__has_phrase(s.ptr, s.len, 0)) continue;
+        candidates++;
         int hits = 0;
-        for (size_t k = 0; k < pg->n_blocks && hits < 1; k++) {
+        for (size_t k = 0; k < lim && hits < 1; k++) {
             nd_block *o = &pg->blocks[k];
             if (k == i || o->label == ND_LBL_BODY || o->label == ND_LBL_RELATED || o->len <= b->len) continue;
             nd_slice os = nd__block_text(pg, o);
@@ -649,7 +653,7 @@ void nd__text_title(nd_extract_ctx *x)
         if (nd__has_phrase(s.ptr, s.len, 0) || nd_slice_istarts_c(s, "by ")) continue;
         int score = 10 - (int) (first_body - k);
         /* repeated elsewhere (the page title in the head, a breadcrumb) */
-        for (size_t o = 0; o < pg->n_blocks; o++) {
+        for (size_t o = 0; o < pg->n_blocks && o < 20000; o++) {
             if (o == k || pg->blocks[o].len <= s.len) continue;
             nd_slice os = nd__block_text(pg, &pg->blocks[o]);
             if (os.len < 400 && memmem(os.ptr, os.len, s.ptr, s.len)) {

@@ -138,10 +138,17 @@ static void add_text(sax_state *st, const unsigned char *s, size_t n)
             if (pg->text.len > st->blk_off) nd_buf_putc(&pg->text, ' ');
             st->space = 0;
         }
-        /* Copy the run up to the next byte that needs a look. */
+        /* Copy the run up to the next byte that needs a look; a single
+         * space between words is part of the run. */
         size_t j = i + 1;
         while (j < n) {
             unsigned d = s[j];
+            if (d == ' ' && j + 1 < n && s[j + 1] != ' ' && s[j + 1] != '\n' && s[j + 1] != '\t' &&
+                s[j + 1] != '\r' && s[j + 1] != '\f' && s[j + 1] != 0xC2 && s[j + 1] != 0xE2 &&
+                s[j + 1] != 0xEF) {
+                j += 2;
+                continue;
+            }
             if (d == ' ' || d == '\n' || d == '\t' || d == '\r' || d == '\f' || d == 0xC2 ||
                 d == 0xE2 || d == 0xEF)
                 break;

@@ -88,15 +88,24 @@ static void copy_text(nd_buf *b, const char *s, size_t n, int pre)
         nd_buf_append(b, s, n);
         return;
     }
-    size_t i = 0;
+    /* Copy in bulk up to each run of two or more white-space bytes, of
+     * which only the first is kept. */
+    size_t i = 0, start = 0;
     while (i < n) {
-        size_t j = i;
-        while (j < n && !is_space((unsigned char) s[j])) j++;
-        if (j < n) j++; /* keep one white-space byte */
-        nd_buf_append(b, s + i, j - i);
-        while (j < n && is_space((unsigned char) s[j])) j++;
-        i = j;
+        if (!is_space((unsigned char) s[i])) {
+            i++;
+            continue;
+        }
+        if (i + 1 < n && is_space((unsigned char) s[i + 1])) {
+            nd_buf_append(b, s + start, i + 1 - start);
+            i += 2;
+            while (i < n && is_space((unsigned char) s[i])) i++;
+            start = i;
+            continue;
+        }
+        i++;
     }
+    nd_buf_append(b, s + start, n - start);
 }
 
 /* Attributes the HTML front reads; the rest (data-*, srcset, onclick,

@@ -58,8 +58,9 @@ static int ends_possessive_or_function(const char *s, size_t n)
     size_t b = n;
     while (b > 0 && s[b - 1] != ' ') b--;
     size_t k = n - b;
+    if (k > 7 || !k || s[b] < 'a' || s[b] > 'w') return 0;
     for (size_t i = 0; i < sizeof fw / sizeof *fw; i++)
-        if (strlen(fw[i]) == k && strncmp(s + b, fw[i], k) == 0) return 1;
+        if (fw[i][0] == s[b] && strncmp(s + b, fw[i], k) == 0 && fw[i][k] == 0) return 1;
     return 0;
 }
 
@@ -127,7 +128,14 @@ int nd__text_to_page(const char *text, size_t len, nd_page *pg)
         i = e + 1;
     }
 
-    /* Pass 2: blocks, joining link-split chains. */
+    /* Pass 2: blocks, joining link-split chains.  cont[i]: line i may
+     * continue line i - 1 (computed once, so chains cost nothing). */
+    unsigned char *cont = nd_calloc(n + 1, 1);
+    if (!cont) {
+        nd_free(ls);
+        return ND_ENOMEM;
+    }
+    for (size_t k = 1; k < n; k++) cont[k] = (unsigned char) continues(text, &ls[k - 1], &ls[k]);
     uint32_t gnode = 0;
     int cur_group = -1;
     for (size_t k = 0; k < n;) {
@@ -136,8 +144,10 @@ int nd__text_to_page(const char *text, size_t len, nd_page *pg)
             cur_group = ls[k].group;
         }
         /* Find a chain k..j-1 worth joining. */
+        /* A sentence split by links spans a few lines, not hundreds: the
+         * chain is bounded, which also keeps this pass linear. */
         size_t j = k + 1;
-        while (j < n && continues(text, &ls[j - 1], &ls[j])) j++;
+        while (j < n && j - k < 16 && cont[j]) j++;
         int join = 0;
         if (j - k >= 2) {
             int total = 0;
@@ -162,6 +172,7 @@ int nd__text_to_page(const char *text, size_t len, nd_page *pg)
         }
         k = j;
     }
+    nd_free(cont);
     nd_free(ls);
     return pg->text.failed ? ND_ENOMEM : 0;
 }

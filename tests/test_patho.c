@@ -1,0 +1,287 @@
+/* test_patho.c - pathological pages: each must give an article or a clean
+ * error, within a time bound and a memory bound, without crashing.
+ *
+ * Every case runs in a child process (fork) so that a crash, a hang or a
+ * runaway allocation is caught and reported instead of taking the test
+ * runner down.  Bounds: 2 s and 1 GiB per page (the documented limits of
+ * docs/limits.md); under sanitizers the time bound is multiplied by 10 and
+ * the memory bound is not checked (shadow memory). */
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "newsdesk/newsdesk.h"
+#include "tap.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+#define PROSE                                                                                      \
+    "The minister said on Tuesday that the talks would continue next week, and that both "      \
+    "sides had agreed to keep the details of the proposal private until then. "
+
+enum expect { ANY, ARTICLE, ERROR };
+
+typedef struct pcase {
+    const char *name;
+    enum expect expect;
+    const char *must_contain; /* in the text, when an article is expected */
+} pcase;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* Run nd_extract on data in a child; check outcome, time and memory. */
+static void run_case(const pcase *c, const char *data, size_t len)
+{
+    double limit = SANITIZED ? 20.0 : 2.0;
+    double t0 = now_s();
+    pid_t pid = fork();
+    if (pid == 0) {
+        nd_article *a = NULL;
+        nd_error err = {0};
+        int rc = nd_extract(data, len, NULL, &a, &err);
+        int code = 0;
+        if (rc == 0) {
+            code = 10;
+            if (c->must_contain && !strstr(a->text, c->must_contain)) code = 11;
+            if (!a->text || a->n_paragraphs == 0) code = 12;
+        } else {
+            /* A clean error: a known code and a one-line message. */
+            code = (rc < 0 && strcmp(nd_errname(rc), "ND_EUNKNOWN") != 0 && err.msg[0] &&
+                    !strchr(err.msg, '\n'))
+                       ? 20
+                       : 21;
+        }
+        nd_article_free(a);
+        _exit(code);
+    }
+    CHECK(pid > 0);
+    if (pid <= 0) return;
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    for (;;) {
+        pid_t r = wait4(pid, &status, WNOHANG, &ru);
+        if (r == pid) break;
+        if (now_s() - t0 > limit) {
+            kill(pid, SIGKILL);
+            wait4(pid, &status, 0, &ru);
+            fprintf(stderr, "%s: exceeded %.0f s\n", c->name, limit);
+            CHECK(!"time bound");
+            return;
+        }
+        usleep(2000);
+    }
+    double dt = now_s() - t0;
+    long rss_mb = ru.ru_maxrss / 1024;
+    fprintf(stderr, "  %-28s %6.3f s %6ld MB  ", c->name, dt, rss_mb);
+    if (WIFSIGNALED(status)) {
+        fprintf(stderr, "CRASHED (signal %d)\n", WTERMSIG(status));
+        CHECK(!"crashed");
+        return;
+    }
+    int code = WEXITSTATUS(status);
+    fprintf(stderr, "%s\n", code == 10 ? "article" : code == 20 ? "clean error" : "WRONG");
+    tap_current_ = c->name;
+    CHECK(code == 10 || code == 20);
+    if (c->expect == ARTICLE) CHECK_INT(code, 10);
+    if (c->expect == ERROR) CHECK_INT(code, 20);
+    if (!SANITIZED) CHECK(rss_mb < 1024);
+}
+
+static void buf_repeat(nd_buf *b, const char *s, size_t times)
+{
+    size_t n = strlen(s);
+    nd_buf_reserve(b, n * times);
+    for (size_t i = 0; i < times; i++) nd_buf_append(b, s, n);
+}
+
+static char *gz(const char *s, size_t n, size_t *out_n)
+{
+    uLongf cap = compressBound(n) + 64;
+    unsigned char *out = malloc(cap);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+    z.next_in = (Bytef *) s;
+    z.avail_in = (uInt) n;
+    z.next_out = out;
+    z.avail_out = (uInt) cap;
+    deflate(&z, Z_FINISH);
+    *out_n = z.total_out;
+    deflateEnd(&z);
+    return (char *) out;
+}
+
+static void test_pathological(void)
+{
+    nd_buf b = ND_BUF_INIT;
+
+    run_case(&(pcase){"empty", ERROR, NULL}, "", 0);
+    run_case(&(pcase){"whitespace only", ERROR, NULL}, " \n\t \r\n ", 8);
+
+    /* Binary: pseudo-random bytes and a PNG header. */
+    nd_buf_clear(&b);
+    uint32_t x = 12345;
+    for (int i = 0; i < 200000; i++) {
+        x = x * 1103515245u + 12345u;
+        nd_buf_putc(&b, (char) (x >> 16));
+    }
+    run_case(&(pcase){"random bytes", ERROR, NULL}, b.ptr, b.len);
+    run_case(&(pcase){"png", ERROR, NULL}, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+
+    /* 50 MB on one line, as text and as HTML. */
+    nd_buf_clear(&b);
+    buf_repeat(&b, PROSE, 50u * 1000 * 1000 / strlen(PROSE));
+    run_case(&(pcase){"50 MB line (text)", ANY, NULL}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body><p>");
+    buf_repeat(&b, PROSE, 50u * 1000 * 1000 / strlen(PROSE));
+    nd_buf_puts(&b, "</p></body></html>");
+    run_case(&(pcase){"50 MB line (html)", ANY, NULL}, b.ptr, b.len);
+
+    /* 100,000 nested elements, closed and unclosed, prose at the bottom. */
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body>");
+    buf_repeat(&b, "<div>", 100000);
+    nd_buf_puts(&b, "<p>" PROSE PROSE "</p>");
+    buf_repeat(&b, "</div>", 100000);
+    nd_buf_puts(&b, "</body></html>");
+    run_case(&(pcase){"100k nested divs", ARTICLE, "the talks would continue"}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body>");
+    buf_repeat(&b, "<div><span><b>", 100000);
+    nd_buf_puts(&b, PROSE PROSE);
+    run_case(&(pcase){"100k unclosed nesting", ANY, NULL}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body><p>" PROSE);
+    buf_repeat(&b, "</i></b></span></div>", 100000);
+    nd_buf_puts(&b, PROSE "</p></body></html>");
+    run_case(&(pcase){"100k stray end tags", ARTICLE, "the talks"}, b.ptr, b.len);
+
+    /* 1,000,000 attributes on one element. */
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body><div ");
+    for (int i = 0; i < 1000000; i++) nd_buf_printf(&b, "a%d=\"v\" ", i);
+    nd_buf_puts(&b, "><p>" PROSE PROSE "</p></div></body></html>");
+    run_case(&(pcase){"1M attributes", ARTICLE, "the talks"}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body><div class=\"");
+    buf_repeat(&b, "x", 50u << 20);
+    nd_buf_puts(&b, "\"><p>" PROSE PROSE "</p></div></body></html>");
+    run_case(&(pcase){"50 MB attribute value", ANY, NULL}, b.ptr, b.len);
+
+    /* Bytes that are not what they claim. */
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body><p>");
+    for (int i = 0; i < 20; i++) nd_buf_puts(&b, PROSE "caf\xE9 \xFF\xFE\xC3\x28 \xED\xA0\x80 ");
+    nd_buf_puts(&b, "</p></body></html>");
+    run_case(&(pcase){"invalid UTF-8", ARTICLE, "the talks"}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body><p>");
+    for (int i = 0; i < 20; i++) {
+        nd_buf_puts(&b, PROSE);
+        nd_buf_append(&b, "\0\0\x01\x02", 4);
+    }
+    nd_buf_puts(&b, "</p></body></html>");
+    run_case(&(pcase){"NUL bytes", ARTICLE, "the talks"}, b.ptr, b.len);
+
+    /* UTF-16 page with and without a byte-order mark. */
+    const char *page = "<html><body><p>" PROSE PROSE "</p></body></html>";
+    for (int bom = 0; bom < 2; bom++) {
+        nd_buf_clear(&b);
+        if (bom) nd_buf_append(&b, "\xFF\xFE", 2);
+        for (const char *p = page; *p; p++) {
+            nd_buf_putc(&b, *p);
+            nd_buf_putc(&b, 0);
+        }
+        run_case(&(pcase){bom ? "UTF-16LE with BOM" : "UTF-16LE without BOM", ARTICLE, "the talks"},
+                 b.ptr, b.len);
+    }
+
+    /* Truncated HTML and gzip. */
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><head><title>Cut</title></head><body><article><p>" PROSE PROSE "and th");
+    run_case(&(pcase){"truncated HTML", ARTICLE, "the talks"}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body><article>");
+    buf_repeat(&b, "<p>" PROSE "</p>", 200);
+    nd_buf_puts(&b, "</article></body></html>");
+    size_t zn;
+    char *z = gz(b.ptr, b.len, &zn);
+    run_case(&(pcase){"truncated gzip", ARTICLE, "the talks"}, z, zn / 2);
+    run_case(&(pcase){"gzip header only", ERROR, NULL}, z, 10);
+    z[zn / 3] ^= 0x55;
+    run_case(&(pcase){"corrupt gzip", ANY, NULL}, z, zn);
+    free(z);
+
+    /* A gzip bomb: 1 GiB of spaces compresses to about 1 MB. */
+    {
+        z_stream zs;
+        memset(&zs, 0, sizeof zs);
+        deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+        size_t cap = 2u << 20;
+        unsigned char *out = malloc(cap);
+        static char spaces[1 << 20];
+        memset(spaces, ' ', sizeof spaces);
+        zs.next_out = out;
+        zs.avail_out = (uInt) cap;
+        for (int i = 0; i < 1024; i++) {
+            zs.next_in = (Bytef *) spaces;
+            zs.avail_in = sizeof spaces;
+            deflate(&zs, i == 1023 ? Z_FINISH : Z_NO_FLUSH);
+        }
+        run_case(&(pcase){"gzip bomb (1 GiB)", ERROR, NULL}, (char *) out, zs.total_out);
+        deflateEnd(&zs);
+        free(out);
+    }
+
+    /* Markup soup. */
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body><p>" PROSE "</p><!-- unterminated comment ");
+    buf_repeat(&b, "<p>x</p>", 10000);
+    run_case(&(pcase){"unterminated comment", ARTICLE, "the talks"}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body><p>" PROSE PROSE "</p><script>var a = '<p>");
+    buf_repeat(&b, "x", 1 << 20);
+    run_case(&(pcase){"unterminated script", ARTICLE, "the talks"}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    buf_repeat(&b, "<<>><</<p <a <!x <? ", 200000);
+    run_case(&(pcase){"angle bracket soup", ANY, NULL}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><body>");
+    buf_repeat(&b, "<p>x</p>", 500000);
+    run_case(&(pcase){"500k paragraphs", ANY, NULL}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    buf_repeat(&b, "line\n", 2000000);
+    run_case(&(pcase){"2M short lines", ANY, NULL}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    buf_repeat(&b, "\n", 10000000);
+    nd_buf_puts(&b, PROSE PROSE);
+    run_case(&(pcase){"10M blank lines", ARTICLE, "the talks"}, b.ptr, b.len);
+
+    nd_buf_free(&b);
+}
+
+int main(void)
+{
+    RUN(test_pathological);
+    return tap_done();
+}
