@@ -19,7 +19,8 @@
     X(show, "one stored document")                                            \
     X(stats, "what the store holds")                                          \
     X(errors, "the inputs an ingest could not read")                          \
-    X(export, "every stored document as JSON lines")
+    X(export, "every stored document as JSON lines")                          \
+    X(analyze, "actors, attributed quotations and CAMEO events of texts")
 
 #define ND__CMDDECL(name, summary) int cmd_##name(int argc, char **argv);
 ND_COMMANDS(ND__CMDDECL)

@@ -5,6 +5,7 @@
 #define NEWSDESK_H
 
 #include "newsdesk/base.h"
+#include "newsdesk/analyze.h"
 #include "newsdesk/decode.h"
 #include "newsdesk/extract.h"
 #include "newsdesk/lang.h"

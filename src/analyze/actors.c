@@ -1,0 +1,1273 @@
+/* actors.c - actor mentions and their resolution to document actors.
+ *
+ * Per sentence, tokens are first cut into chunks: dictionary phrases
+ * (longest match, case as the dictionary writes it), personal titles ("Mr",
+ * "Gen."), runs of capitalised words (unknown names) and pronouns.  Chunks
+ * are then grouped into noun phrases,
+ *
+ *     [the] MODIFIER* ROLE/AGENT* [TITLE] NAME
+ *     "Chinese President Xi Jinping", "Ukraine's foreign minister",
+ *     "Kremlin spokesman Dmitry Peskov", "Russian troops", "Mr Xi"
+ *
+ * and each phrase becomes one mention of one document actor: a person (from
+ * the people dictionary, with the role held on the article date; or an
+ * unknown name, merged by surname with earlier mentions), an office with no
+ * name (resolved to the person who held it when the dictionaries know),
+ * an agent of a country ("Russian troops" = RUSMIL) or a country,
+ * organisation, region or group.  Appositions ("Sergei Lavrov, Russia's
+ * foreign minister,") join the two phrases.  Pronouns are resolved later
+ * (nd__resolve_pronoun) by recency, subject position and the speaker of
+ * the previous quotations. */
+#include "analyze/analyze_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { CH_DICT = 1, CH_RUN, CH_TITLE, CH_PRON, CH_HYPH, CH_PAIR };
+
+typedef struct chunk {
+    uint32_t t0, t1;
+    int kind;
+    const nd__phrase *ph;      /* CH_DICT */
+    const nd__phrase *ph2[4];  /* CH_HYPH: one phrase per part */
+    int n_ph2;
+    char gender;               /* CH_TITLE */
+    char agent[8];             /* CH_TITLE: "MIL" for Gen., "LEG" for Sen. */
+    int pron;                  /* CH_PRON: 1 he, 2 she, 3 they */
+    int obj;                   /* CH_PRON: an object form ("him", "them") */
+    int thing;                 /* CH_RUN: a named thing, not a person ("the World Cup") */
+    int pair_persons;          /* CH_PAIR: 1 "the two leaders", 0 "the two countries" */
+} chunk;
+
+/* Last words of capitalised names that are not people. */
+static const char *const thing_heads[] = {
+    "war", "games", "olympics", "day", "party", "committee", "council", "department",
+    "ministry", "university", "agency", "court", "street", "house", "building", "institute",
+    "times", "news", "post", "network", "company", "corp", "corp.", "inc", "inc.", "group",
+    "bank", "forces", "force", "army", "navy", "union", "association", "foundation", "center",
+    "centre", "hospital", "school", "college", "office", "service", "services", "program",
+    "programme", "act", "bill", "treaty", "summit", "conference", "square", "city", "state",
+    "province", "region", "island", "islands", "sea", "ocean", "river", "mountains", "valley",
+    "airport", "station", "airlines", "airways", "club", "church", "mosque", "temple", "palace",
+    "hall", "stadium", "museum", "festival", "awards", "prize", "cup", "league", "championship",
+    "initiative", "project", "plan", "agreement", "accord", "deal", "strait", "gulf", "bay",
+    "peninsula", "county", "district", "guard", "command", "corps", "fund", "exchange",
+    "market", "index", "board", "commission", "authority", "administration", "movement",
+    "front", "alliance", "coalition", "organization", "organisation", "institution", "project",
+    "review", "journal", "magazine", "show", "channel", "radio", "television", "tv", "press",
+    "media", "online", "daily", "weekly", "herald", "tribune", "telegraph", "observer",
+    "report", "reports", "studies", "research", "lab", "labs", "technologies", "systems",
+    "motors", "energy", "oil", "gas", "airline", "group's", "ltd", "ltd.", "llc", "plc",
+    "senate", "congress", "parliament", "assembly", "cabinet", "caucus", NULL};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+int nd__tok_is(const nd__doc *d, size_t i, const char *lower)
+{
+    return i < d->n_toks && d->toks[i].lower && !strcmp(d->toks[i].lower, lower);
+}
+
+int nd__tok_in(const nd__doc *d, size_t i, const char *const *set)
+{
+    if (i >= d->n_toks || !d->toks[i].lower) return 0;
+    for (size_t k = 0; set[k]; k++)
+        if (!strcmp(d->toks[i].lower, set[k])) return 1;
+    return 0;
+}
+
+static int in_set(const char *w, const char *const *set)
+{
+    for (size_t k = 0; set[k]; k++)
+        if (!strcmp(w, set[k])) return 1;
+    return 0;
+}
+
+static int is_word(const nd__tok *t)
+{
+    return t->type == ND_TOK_WORD;
+}
+
+/* Capitalised words that are not names. */
+static const char *const not_names[] = {
+    "the", "a", "an", "in", "on", "at", "for", "but", "and", "or", "if", "when", "while", "after",
+    "before", "as", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we",
+    "i", "you", "his", "her", "their", "our", "my", "your", "there", "here", "what", "why", "how",
+    "who", "where", "which", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "yesterday", "today", "tomorrow", "last",
+    "next", "meanwhile", "however", "according", "also", "still", "some", "many", "more",
+    "most", "both", "all", "such", "other", "another", "each", "every", "no", "not", "yes", "so",
+    "then", "now", "even", "just", "only", "since", "although", "though", "despite", "during",
+    "under", "over", "between", "among", "through", "from", "to", "of", "by", "with", "without",
+    "about", "against", "into", "upon", "within", "one", "two", "three", "four", "five",
+    "several", "once", "already", "later", "earlier", "first", "second", "third", "instead",
+    "asked", "read", "related", "advertisement", "photo", "video", "image", "getty", "images",
+    "ap", "reuters", "file", "update", "breaking", "live", "watch", "opinion", "analysis",
+    "editor", "note", "click", "share", "comment", "comments", "subscribe", "sign", "follow",
+    "do", "does", "did", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will",
+    "would", "can", "could", "should", "may", "might", "must", "let", "please", "thank",
+    "thanks", "well", "oh", "yeah", "okay", "ok", "mr", "mrs", "ms", "dr", "after", "because",
+    "unlike", "like", "until", "unless", "whether", "where", "whose", "whom", "any", "few",
+    "nothing", "everything", "something", "anything", "everyone", "someone", "anyone",
+    "nobody", "people", "just", "very", "much", "too", "again", "almost", "never", "always",
+    "perhaps", "maybe", "indeed", "yet", "though", "overall", "finally", "first", "here",
+    "new", "old", "big", "best", "good", "great", "top", "why", "how", "inside", "outside",
+    "around", "toward", "towards", "across", "behind", "beyond", "near", "off", "out", "up",
+    "down", "back", "away", "now", "already", "ahead", "amid", "via", "per", "whatever",
+    "whoever", "mostly", "partly", "largely", "recently", "currently", "previously", NULL};
+
+/* Personal titles: gender and implied agent. */
+static int title_of(const nd__doc *d, size_t i, char *gender, char *agent)
+{
+    static const struct {
+        const char *w;
+        char g;
+        const char *agent;
+    } t[] = {{"mr", 'm', ""},       {"mrs", 'f', ""},       {"ms", 'f', ""},
+             {"miss", 'f', ""},     {"dr", 0, ""},          {"sir", 'm', ""},
+             {"dame", 'f', ""},     {"lord", 'm', ""},      {"lady", 'f', ""},
+             {"gen", 0, "MIL"},     {"lt", 0, "MIL"},       {"col", 0, "MIL"},
+             {"maj", 0, "MIL"},     {"capt", 0, "MIL"},     {"adm", 0, "MIL"},
+             {"sgt", 0, "MIL"},     {"brig", 0, "MIL"},     {"prof", 0, "EDU"},
+             {"rev", 0, "REL"},     {"fr", 'm', "REL"},     {"sen", 0, "LEG"},
+             {"sens", 0, "LEG"},    {"rep", 0, "LEG"},      {"reps", 0, "LEG"},
+             {"gov", 0, "GOV"},     {"sheikh", 'm', ""},    {"ayatollah", 'm', "REL"},
+             {"imam", 'm', "REL"},  {"prince", 'm', "GOV"}, {"princess", 'f', "GOV"},
+             {"cardinal", 'm', "REL"}, {"archbishop", 'm', "REL"}, {"bishop", 'm', "REL"},
+             {"messrs", 'm', ""},   {"madam", 'f', ""},     {"mme", 'f', ""},
+             {"m", 'm', ""}};
+    const nd__tok *k = &d->toks[i];
+    if (!is_word(k) || !(k->flags & ND_TOKF_CAP) || !k->lower) return 0;
+    char w[16];
+    size_t n = k->lower_len;
+    if (n >= sizeof w) return 0;
+    memcpy(w, k->lower, n);
+    w[n] = 0;
+    if (n && w[n - 1] == '.') w[--n] = 0;
+    /* "M." only as "M. Macron"-style with the period */
+    for (size_t j = 0; j < sizeof t / sizeof *t; j++) {
+        if (strcmp(w, t[j].w)) continue;
+        if (!strcmp(w, "m") && !(k->flags & ND_TOKF_ABBREV)) return 0;
+        *gender = t[j].g;
+        snprintf(agent, 8, "%s", t[j].agent);
+        return 1;
+    }
+    return 0;
+}
+
+static int pronoun_of(const char *w)
+{
+    if (!strcmp(w, "he") || !strcmp(w, "him") || !strcmp(w, "his") || !strcmp(w, "himself"))
+        return 1;
+    if (!strcmp(w, "she") || !strcmp(w, "her") || !strcmp(w, "herself")) return 2;
+    if (!strcmp(w, "they") || !strcmp(w, "them") || !strcmp(w, "their")) return 3;
+    return 0;
+}
+
+/* Does token i satisfy the case requirement? */
+static int case_ok(const nd__tok *t, uint8_t req)
+{
+    if (req == ND__CASE_ANY) return 1;
+    if (req == ND__CASE_ALLCAPS) return (t->flags & ND_TOKF_ALLCAPS) != 0;
+    return (t->flags & (ND_TOKF_CAP | ND_TOKF_ALLCAPS)) != 0;
+}
+
+/* Longest dictionary phrase at token i (not past t_end).  Returns its
+ * length in tokens (0 = none) and the phrase. */
+static int dict_match(const nd__doc *d, size_t i, size_t t_end, const nd__phrase **out)
+{
+    const nd_analyze_dict *dict = d->dict;
+    char key[ND__MAX_PHRASE * (ND__MAX_WORD + 1) + 8];
+    size_t kl = 0;
+    int best = 0;
+    int maxp = dict->max_phrase < ND__MAX_PHRASE ? dict->max_phrase : ND__MAX_PHRASE;
+    for (int L = 1; L <= maxp && i + (size_t) L <= t_end; L++) {
+        const nd__tok *t = &d->toks[i + (size_t) L - 1];
+        if (!t->lower || !t->lower_len) break;
+        if (L > 1) key[kl++] = ' ';
+        /* The lowercased form drops a possessive 's: phrases match "Russia's". */
+        memcpy(key + kl, t->lower, t->lower_len);
+        kl += t->lower_len;
+        uint32_t v = nd__map_get(&dict->phrase_map, key, kl);
+        if (v == ND__NONE) break;
+        if (v != ND__PREFIX) {
+            for (uint32_t p = v; p != ND__NONE; p = dict->phrases[p].next) {
+                const nd__phrase *ph = &dict->phrases[p];
+                if (ph->ntok != L) continue;
+                int ok = 1;
+                for (int k = 0; k < L && ok; k++) ok = case_ok(&d->toks[i + (size_t) k], ph->caseq[k]);
+                if (ok) {
+                    best = L;
+                    *out = ph;
+                    break;
+                }
+            }
+        }
+        /* A possessive ends a phrase. */
+        if (t->flags & ND_TOKF_POSS) break;
+    }
+    return best;
+}
+
+/* "Russian-Chinese", "US-Russia": every part an actor of the dictionary. */
+static int hyphen_match(const nd__doc *d, size_t i, chunk *c)
+{
+    const nd__tok *t = &d->toks[i];
+    if (!(t->flags & ND_TOKF_HYPHEN) || !t->lower) return 0;
+    const char *s = t->lower;
+    int n = 0;
+    while (*s && n < 4) {
+        const char *h = strchr(s, '-');
+        size_t l = h ? (size_t) (h - s) : strlen(s);
+        if (!l) return 0;
+        uint32_t v = nd__map_get(&d->dict->phrase_map, s, l);
+        if (v == ND__NONE || v == ND__PREFIX) return 0;
+        const nd__phrase *ph = NULL;
+        for (uint32_t p = v; p != ND__NONE; p = d->dict->phrases[p].next)
+            if (d->dict->phrases[p].ntok == 1) {
+                ph = &d->dict->phrases[p];
+                break;
+            }
+        if (!ph) return 0;
+        const nd__entity *e = &d->dict->ents[ph->entity];
+        if (e->kind == ND_ACTOR_AGENT || e->kind == ND_ACTOR_PERSON || ph->how == ND__PH_ROLE)
+            return 0;
+        c->ph2[n++] = ph;
+        if (!h) break;
+        s = h + 1;
+    }
+    if (n < 2 || *s == 0 || strchr(s, '-')) {
+        if (n < 2) return 0;
+    }
+    c->n_ph2 = n;
+    return 1;
+}
+
+/* ---- document actors --------------------------------------------------------- */
+
+const char *nd__code_country(const char *code, char out[8])
+{
+    out[0] = 0;
+    if (!code || strlen(code) < 3 || !memcmp(code, "---", 3)) return NULL;
+    if (!memcmp(code, "IGO", 3) || !memcmp(code, "NGO", 3) || !memcmp(code, "IMG", 3)) {
+        snprintf(out, 8, "%.3s", code);
+        return out;
+    }
+    snprintf(out, 8, "%.3s", code);
+    return out;
+}
+
+int32_t nd__actor_add(nd__doc *d, const char *name, const char *code, int kind, int dict_ent)
+{
+    if (d->n_acts == d->cap_acts) {
+        size_t nc = d->cap_acts ? d->cap_acts * 2 : 64;
+        nd__dact *q = nd_arena_alloc(d->ar, nc * sizeof *q);
+        if (!q) {
+            d->failed = 1;
+            return -1;
+        }
+        if (d->n_acts) memcpy(q, d->acts, d->n_acts * sizeof *q);
+        d->acts = q, d->cap_acts = nc;
+    }
+    nd__dact *a = &d->acts[d->n_acts];
+    memset(a, 0, sizeof *a);
+    a->name = nd_arena_strndup(d->ar, name, strlen(name));
+    if (!a->name) {
+        d->failed = 1;
+        return -1;
+    }
+    snprintf(a->code, sizeof a->code, "%s", code ? code : "");
+    nd__code_country(a->code, a->country);
+    a->kind = kind;
+    a->dict_ent = dict_ent;
+    a->in_dict = dict_ent >= 0;
+    a->first_mention = -1;
+    if (dict_ent >= 0) a->gender = d->dict->ents[dict_ent].gender;
+    if (kind == ND_ACTOR_PERSON) {
+        const char *sp = strrchr(a->name, ' ');
+        const char *sn = sp ? sp + 1 : a->name;
+        /* "Ferdinand Marcos Jr.": the surname is before the suffix. */
+        if (sp && (!strcmp(sn, "Jr.") || !strcmp(sn, "Jr") || !strcmp(sn, "Sr.") ||
+                   !strcmp(sn, "II") || !strcmp(sn, "III"))) {
+            const char *p = sp;
+            while (p > a->name && p[-1] != ' ') p--;
+            char tmp[128];
+            snprintf(tmp, sizeof tmp, "%.*s", (int) (sp - p), p);
+            sn = nd_arena_strndup(d->ar, tmp, strlen(tmp));
+        }
+        if (sn) {
+            char low[128];
+            size_t k = 0;
+            for (; sn[k] && k + 1 < sizeof low; k++)
+                low[k] = (char) (sn[k] >= 'A' && sn[k] <= 'Z' ? sn[k] + 32 : sn[k]);
+            low[k] = 0;
+            a->surname = nd_arena_strndup(d->ar, low, k);
+        }
+    }
+    return (int32_t) d->n_acts++;
+}
+
+static int32_t actor_by_dict(nd__doc *d, uint32_t ent)
+{
+    for (size_t i = 0; i < d->n_acts; i++)
+        if (d->acts[i].dict_ent == (int32_t) ent && d->acts[i].plain) return (int32_t) i;
+    return -1;
+}
+
+/* The document actor of a dictionary entity, made on first use. */
+static int32_t plain_actor(nd__doc *d, uint32_t ent, const char *code)
+{
+    int32_t a = actor_by_dict(d, ent);
+    if (a >= 0) return a;
+    const nd__entity *e = &d->dict->ents[ent];
+    a = nd__actor_add(d, e->name, code ? code : e->code, e->kind, (int) ent);
+    if (a >= 0) d->acts[a].plain = 1;
+    return a;
+}
+
+static int32_t actor_by_code_name(nd__doc *d, const char *code, const char *name)
+{
+    for (size_t i = 0; i < d->n_acts; i++)
+        if (!strcmp(d->acts[i].code, code) && !strcmp(d->acts[i].name, name)) return (int32_t) i;
+    return -1;
+}
+
+/* The role a dictionary person held on the article date (or holds now
+ * when the date is unknown); key restricts to one role key. */
+static const nd__role *role_at(const nd__doc *d, uint32_t ent, const char *key)
+{
+    const nd_analyze_dict *dict = d->dict;
+    const nd__entity *e = &dict->ents[ent];
+    const nd__role *best = NULL;
+    char kk[64];
+    if (key) snprintf(kk, sizeof kk, ",%s,", key);
+    for (uint32_t r = 0; r < e->n_roles; r++) {
+        const nd__role *ro = &dict->roles[e->first_role + r];
+        if (key && !strstr(ro->keys, kk)) continue;
+        if (d->day != ND__DAY_MIN) {
+            if (ro->from <= d->day && d->day < ro->to) best = ro;
+        } else {
+            if (ro->to == ND__DAY_MAX) return ro;
+            if (!best || ro->to > best->to) best = ro;
+        }
+    }
+    return best;
+}
+
+/* The code of a dictionary person on the article date. */
+static void person_code(const nd__doc *d, uint32_t ent, char *out, size_t cap)
+{
+    const nd__entity *e = &d->dict->ents[ent];
+    const nd__role *r = role_at(d, ent, NULL);
+    if (r) {
+        snprintf(out, cap, "%s", r->code);
+        return;
+    }
+    if (e->n_roles && d->day != ND__DAY_MIN) {
+        /* Out of office on that date: a former official (ELI) after the
+         * last role, the bare country before the first. */
+        const nd__role *last = NULL, *first = NULL;
+        for (uint32_t k = 0; k < e->n_roles; k++) {
+            const nd__role *ro = &d->dict->roles[e->first_role + k];
+            if (ro->to <= d->day && (!last || ro->to > last->to)) last = ro;
+            if (!first || ro->from < first->from) first = ro;
+        }
+        if (last)
+            snprintf(out, cap, "%.3sELI", last->code);
+        else
+            snprintf(out, cap, "%.3s", first ? first->code : e->code);
+        return;
+    }
+    snprintf(out, cap, "%s", e->code);
+}
+
+/* A dictionary person who held role key for country on the date. */
+static int32_t office_holder(const nd__doc *d, const char *country, const char *key)
+{
+    const nd_analyze_dict *dict = d->dict;
+    for (size_t i = 0; i < dict->n_ents; i++) {
+        const nd__entity *e = &dict->ents[i];
+        if (e->kind != ND_ACTOR_PERSON || !e->n_roles) continue;
+        const nd__role *r = role_at(d, (uint32_t) i, key);
+        if (!r) continue;
+        if (country && strncmp(r->code, country, strlen(country))) continue;
+        if (d->day == ND__DAY_MIN && r->to != ND__DAY_MAX) continue;
+        return (int32_t) i;
+    }
+    return -1;
+}
+
+/* ---- mentions ------------------------------------------------------------------ */
+
+static int32_t add_ment(nd__doc *d, uint32_t t0, uint32_t t1, int32_t actor, int how)
+{
+    if (d->n_ments == d->cap_ments) {
+        size_t nc = d->cap_ments ? d->cap_ments * 2 : 128;
+        nd__ment *q = nd_arena_alloc(d->ar, nc * sizeof *q);
+        if (!q) {
+            d->failed = 1;
+            return -1;
+        }
+        if (d->n_ments) memcpy(q, d->ments, d->n_ments * sizeof *q);
+        d->ments = q, d->cap_ments = nc;
+    }
+    nd__ment *m = &d->ments[d->n_ments];
+    memset(m, 0, sizeof *m);
+    m->t0 = t0, m->t1 = t1;
+    m->start = d->toks[t0].off;
+    const nd__tok *last = &d->toks[t1 - 1];
+    m->end = last->off + last->len;
+    m->actor = actor;
+    m->actor2 = -1;
+    m->how = (uint8_t) how;
+    m->sent = d->toks[t0].sent;
+    m->poss = (last->flags & ND_TOKF_POSS) != 0;
+    for (uint32_t k = t0; k < t1; k++)
+        if (d->toks[k].mention < 0) d->toks[k].mention = (int32_t) d->n_ments;
+    if (actor >= 0) {
+        d->acts[actor].n_mentions++;
+        d->acts[actor].last_tok = t0;
+        if (d->acts[actor].first_mention < 0) d->acts[actor].first_mention = (int32_t) d->n_ments;
+        m->person = d->acts[actor].kind == ND_ACTOR_PERSON;
+    }
+    return (int32_t) d->n_ments++;
+}
+
+int32_t nd__ment_at(const nd__doc *d, size_t i)
+{
+    if (i >= d->n_toks) return -1;
+    int32_t m = d->toks[i].mention;
+    if (m >= 0 && d->ments[m].t0 == i) return m;
+    return -1;
+}
+
+/* Text of tokens [t0, t1) as written (one space between tokens that had
+ * white space between them). */
+static const char *span_text(nd__doc *d, uint32_t t0, uint32_t t1, char *buf, size_t cap)
+{
+    size_t o = 0;
+    for (uint32_t k = t0; k < t1 && o + 2 < cap; k++) {
+        const nd__tok *t = &d->toks[k];
+        if (k > t0 && d->toks[k - 1].off + d->toks[k - 1].len < t->off) buf[o++] = ' ';
+        size_t l = t->len;
+        /* drop a possessive 's / ’s at the end of the phrase */
+        if (k + 1 == t1 && (t->flags & ND_TOKF_POSS)) {
+            const char *p = d->text + t->off;
+            if (l >= 2 && p[l - 2] == '\'')
+                l -= 2;
+            else if (l >= 4)
+                l -= 4;
+        }
+        if (o + l + 1 >= cap) l = cap - o - 1;
+        memcpy(buf + o, d->text + t->off, l);
+        o += l;
+    }
+    buf[o] = 0;
+    return buf;
+}
+
+/* The modifier's adjective for agent names ("Russian military"). */
+static const char *ent_adj(const nd_analyze_dict *dict, uint32_t ent)
+{
+    for (size_t p = 0; p < dict->n_phrases; p++)
+        if (dict->phrases[p].entity == ent && dict->phrases[p].how == ND__PH_ADJ) return NULL;
+    return NULL;
+}
+
+/* Find an earlier person of the document by surname or full name. */
+static int32_t person_by_name(nd__doc *d, const char *name, int single)
+{
+    char low[128];
+    size_t k = 0;
+    for (; name[k] && k + 1 < sizeof low; k++)
+        low[k] = (char) (name[k] >= 'A' && name[k] <= 'Z' ? name[k] + 32 : name[k]);
+    low[k] = 0;
+    int32_t best = -1;
+    for (size_t i = 0; i < d->n_acts; i++) {
+        nd__dact *a = &d->acts[i];
+        if (a->kind != ND_ACTOR_PERSON) continue;
+        int hit = 0;
+        if (single) {
+            hit = a->surname && !strcmp(a->surname, low);
+        } else {
+            /* same full name, or same first and last word */
+            char al[128];
+            size_t j = 0;
+            for (; a->name[j] && j + 1 < sizeof al; j++)
+                al[j] = (char) (a->name[j] >= 'A' && a->name[j] <= 'Z' ? a->name[j] + 32 : a->name[j]);
+            al[j] = 0;
+            hit = !strcmp(al, low);
+            if (!hit && a->surname) {
+                const char *ls = strrchr(low, ' ');
+                const char *as = strchr(al, ' ');
+                if (ls && as && !strcmp(ls + 1, a->surname) &&
+                    !strncmp(al, low, (size_t) (as - al)) && low[as - al] == ' ')
+                    hit = 1;
+            }
+        }
+        if (hit && (best < 0 || a->last_tok > d->acts[best].last_tok)) best = (int32_t) i;
+    }
+    return best;
+}
+
+static int is_role_ph(const nd__phrase *p)
+{
+    return p && p->how == ND__PH_ROLE;
+}
+
+static int is_agent_ph(const nd__phrase *p)
+{
+    return p && p->how == ND__PH_AGENT;
+}
+
+static int is_person_ph(const nd_analyze_dict *dict, const nd__phrase *p)
+{
+    return p && dict->ents[p->entity].kind == ND_ACTOR_PERSON && p->how == ND__PH_NAME;
+}
+
+static int is_mod_ph(const nd_analyze_dict *dict, const nd__phrase *p)
+{
+    if (!p || p->how == ND__PH_ROLE || p->how == ND__PH_AGENT) return 0;
+    int k = dict->ents[p->entity].kind;
+    return k != ND_ACTOR_PERSON && k != ND_ACTOR_AGENT;
+}
+
+/* Words that may sit inside a role phrase ("a senior Chinese official",
+ * "Ukraine's top diplomat"). */
+static const char *const role_fillers[] = {
+    "senior", "top", "chief", "former", "deputy", "acting", "outgoing", "incoming", "new",
+    "powerful", "veteran", "longtime", "interim", "caretaker", "hardline", "leading",
+    "prominent", "local", "regional", "federal", "national", "assistant", "vice", "then",
+    "first", "under", "associate", "principal", "lead", "special", "provincial", "municipal",
+    "high-ranking", "unnamed", "anonymous", "two", "three", "several", "some", "many", "other",
+    "his", "her", "its", "their", "own", NULL};
+
+static const char *const determiners[] = {"the", "a", "an", "this", "that", "its", "his",
+                                          "her", "their", NULL};
+
+typedef struct np {
+    int c0, c1;          /* chunk range */
+    uint32_t t0, t1;     /* token range */
+    const nd__phrase *mod;
+    const nd__phrase *role;
+    const nd__phrase *agent;
+    const chunk *name;   /* CH_RUN or CH_DICT person */
+    const chunk *title;
+    int det;
+} np;
+
+/* Register a mention for a noun phrase; returns the actor. */
+static int32_t np_actor(nd__doc *d, np *p, int how_hint)
+{
+    const nd_analyze_dict *dict = d->dict;
+    char buf[512], code[24] = "";
+    const char *country = NULL;
+    char cbuf[24] = "";
+    if (p->mod) {
+        const nd__entity *me = &dict->ents[p->mod->entity];
+        snprintf(cbuf, sizeof cbuf, "%s", me->code);
+        country = cbuf;
+    }
+    const char *agent = NULL;
+    if (p->agent) agent = dict->ents[p->agent->entity].code;
+    if (p->role) agent = dict->ents[p->role->entity].code;
+    if (!agent && p->title && p->title->agent[0]) agent = p->title->agent;
+    int32_t act = -1;
+    int how = how_hint;
+    if (p->name && p->name->kind == CH_DICT) {
+        /* a person of the dictionary */
+        uint32_t ent = p->name->ph->entity;
+        /* A one-word alias yields to an earlier person of the document
+         * with that surname ("Clinton" after "Bill Clinton"). */
+        if (p->name->t1 - p->name->t0 == 1) {
+            int32_t other = person_by_name(d, d->toks[p->name->t0].lower, 1);
+            if (other >= 0 && d->acts[other].dict_ent != (int32_t) ent) act = other;
+        }
+        if (act < 0) {
+            act = actor_by_dict(d, ent);
+            if (act < 0) {
+                person_code(d, ent, code, sizeof code);
+                act = plain_actor(d, ent, code);
+                if (act >= 0) {
+                    const nd__role *r = role_at(d, ent, NULL);
+                    if (r) {
+                        const char *k = r->keys + 1;
+                        const char *c = strchr(k, ',');
+                        if (c) d->acts[act].role = nd_arena_strndup(d->ar, k, (size_t) (c - k));
+                    }
+                }
+            }
+        }
+        how = p->name->t1 - p->name->t0 == 1 || p->title ? ND_MENTION_ALIAS : ND_MENTION_NAME;
+    } else if (p->name && p->name->thing && !p->title) {
+        /* a named thing: an organisation or an event, kept by its name */
+        span_text(d, p->name->t0, p->name->t1, buf, sizeof buf);
+        if (country && agent)
+            snprintf(code, sizeof code, "%.3s%s", country, agent);
+        else if (country)
+            snprintf(code, sizeof code, "%s", country);
+        act = actor_by_code_name(d, code, buf);
+        if (act < 0) act = nd__actor_add(d, buf, code, ND_ACTOR_ORG, -1);
+        how = ND_MENTION_NAME;
+    } else if (p->name) {
+        /* an unknown name */
+        span_text(d, p->name->t0, p->name->t1, buf, sizeof buf);
+        int single = p->name->t1 - p->name->t0 == 1;
+        act = person_by_name(d, buf, single);
+        if (act < 0 && single) {
+            /* a surname alone may still be a dictionary person's */
+            act = -1;
+        }
+        if (act < 0) {
+            if (country && agent)
+                snprintf(code, sizeof code, "%.3s%s", country, agent);
+            else if (country)
+                snprintf(code, sizeof code, "%s", country);
+            else if (agent)
+                snprintf(code, sizeof code, "---%s", agent);
+            act = nd__actor_add(d, buf, code, ND_ACTOR_PERSON, -1);
+            if (act >= 0 && p->title) d->acts[act].gender = p->title->gender;
+        } else {
+            how = ND_MENTION_ALIAS;
+            nd__dact *a = &d->acts[act];
+            if (!a->code[0] && (country || agent)) {
+                if (country && agent)
+                    snprintf(a->code, sizeof a->code, "%.3s%s", country, agent);
+                else
+                    snprintf(a->code, sizeof a->code, "%s", country ? country : agent);
+                nd__code_country(a->code, a->country);
+            }
+            if (!a->gender && p->title) a->gender = p->title->gender;
+        }
+        if (act >= 0 && p->role && !d->acts[act].role) d->acts[act].role = p->role->role_key;
+        if (how != ND_MENTION_ALIAS) how = ND_MENTION_NAME;
+    } else if (p->role) {
+        /* an office with no name: who held it, when known */
+        const char *key = p->role->role_key;
+        char c3[8] = "";
+        if (country) snprintf(c3, sizeof c3, "%.3s", country);
+        /* an earlier person of the document with that office */
+        for (size_t i = d->n_acts; i-- > 0 && act < 0;) {
+            nd__dact *a = &d->acts[i];
+            if (a->kind != ND_ACTOR_PERSON) continue;
+            if (country && strncmp(a->code, c3, 3)) continue;
+            int match = a->role && key && !strcmp(a->role, key);
+            if (!match && a->dict_ent >= 0 && key) match = role_at(d, (uint32_t) a->dict_ent, key) != NULL;
+            if (match && (country || a->role)) act = (int32_t) i;
+        }
+        if (act < 0 && country && key) {
+            int32_t ent = office_holder(d, c3, key);
+            if (ent >= 0) {
+                act = actor_by_dict(d, (uint32_t) ent);
+                if (act < 0) {
+                    person_code(d, (uint32_t) ent, code, sizeof code);
+                    act = plain_actor(d, (uint32_t) ent, code);
+                    if (act >= 0) d->acts[act].role = key;
+                }
+            }
+        }
+        if (act < 0) {
+            uint32_t t0 = p->t0;
+            while (t0 < p->t1 && nd__tok_in(d, t0, determiners)) t0++;
+            span_text(d, t0, p->t1, buf, sizeof buf);
+            if (country && agent)
+                snprintf(code, sizeof code, "%.3s%s", country, agent);
+            else if (agent)
+                snprintf(code, sizeof code, "---%s", agent);
+            act = actor_by_code_name(d, code, buf);
+            if (act < 0) {
+                act = nd__actor_add(d, buf, code, ND_ACTOR_PERSON, -1);
+                if (act >= 0) d->acts[act].role = key;
+            }
+        }
+        how = ND_MENTION_ROLE;
+    } else if (p->agent) {
+        const nd__entity *ae = &dict->ents[p->agent->entity];
+        if (country) {
+            /* Agents of organisations keep the organisation's code
+             * ("UN peacekeepers" IGOUNO + MIL). */
+            snprintf(code, sizeof code, "%.*s%s", (int) (strlen(country) > 12 ? 12 : strlen(country)),
+                     country, ae->code);
+            const nd__entity *me = &dict->ents[p->mod->entity];
+            snprintf(buf, sizeof buf, "%s %s", me->name, ae->name);
+        } else {
+            snprintf(code, sizeof code, "---%s", ae->code);
+            snprintf(buf, sizeof buf, "%s", ae->name);
+        }
+        act = actor_by_code_name(d, code, buf);
+        if (act < 0) act = nd__actor_add(d, buf, code, ND_ACTOR_AGENT, (int) p->agent->entity);
+        how = ND_MENTION_ROLE;
+    } else if (p->mod) {
+        const nd__entity *me = &dict->ents[p->mod->entity];
+        if (p->mod->how == ND__PH_SEAT && p->mod->suffix[0]) {
+            snprintf(code, sizeof code, "%s%s", me->code, p->mod->suffix);
+            snprintf(buf, sizeof buf, "%s (%s)", me->name, p->mod->suffix);
+            act = actor_by_code_name(d, code, buf);
+            if (act < 0) act = nd__actor_add(d, buf, code, ND_ACTOR_AGENT, (int) p->mod->entity);
+            how = ND_MENTION_METONYM;
+        } else {
+            act = plain_actor(d, p->mod->entity, NULL);
+            how = p->mod->how == ND__PH_CAPITAL  ? ND_MENTION_METONYM
+                  : p->mod->how == ND__PH_ADJ    ? ND_MENTION_ADJ
+                  : p->mod->how == ND__PH_PEOPLE ? ND_MENTION_NAME
+                                                 : ND_MENTION_NAME;
+        }
+    }
+    (void) ent_adj;
+    if (act < 0) return -1;
+    add_ment(d, p->t0, p->t1, act, how);
+    return act;
+}
+
+static void set_code(nd__dact *x, const char *code)
+{
+    char tmp[sizeof x->code];
+    snprintf(tmp, sizeof tmp, "%s", code);
+    memcpy(x->code, tmp, sizeof tmp);
+    nd__code_country(x->code, x->country);
+}
+
+/* Chunks of one sentence. */
+static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, size_t max)
+{
+    const nd_analyze_dict *dict = d->dict;
+    size_t n = 0;
+    uint32_t i = s0;
+    while (i < s1 && n < max) {
+        nd__tok *t = &d->toks[i];
+        if (t->type != ND_TOK_WORD && t->type != ND_TOK_NUM) {
+            i++;
+            continue;
+        }
+        chunk *c = &ch[n];
+        memset(c, 0, sizeof *c);
+        c->t0 = i;
+        int pr = t->lower ? pronoun_of(t->lower) : 0;
+        if (pr) {
+            c->kind = CH_PRON, c->pron = pr, c->t1 = i + 1;
+            c->obj = !strcmp(t->lower, "him") || !strcmp(t->lower, "them") ||
+                     !strcmp(t->lower, "himself") || !strcmp(t->lower, "herself");
+            n++, i++;
+            continue;
+        }
+        /* "the two leaders", "both countries" */
+        if (t->lower && (!strcmp(t->lower, "two") || !strcmp(t->lower, "both"))) {
+            static const char *const people[] = {"leaders", "presidents", "men", "heads",
+                                                  "statesmen", "premiers", NULL};
+            static const char *const states[] = {"countries", "nations", "sides", "governments",
+                                                 "powers", "neighbours", "neighbors", "states",
+                                                 "allies", "capitals", "partners", NULL};
+            int the = !strcmp(t->lower, "both") || (i > s0 && nd__tok_is(d, i - 1, "the"));
+            for (uint32_t k = i + 1; the && k < s1 && k <= i + 2; k++) {
+                int pp = nd__tok_in(d, k, people), ps = nd__tok_in(d, k, states);
+                if (!pp && !ps) continue;
+                c->kind = CH_PAIR, c->t1 = k + 1, c->pair_persons = pp;
+                break;
+            }
+            if (c->kind == CH_PAIR) {
+                n++, i = c->t1;
+                continue;
+            }
+        }
+        const nd__phrase *ph = NULL;
+        int L = dict_match(d, i, s1, &ph);
+        if (L) {
+            /* A country or org name glued to an unknown capitalised word
+             * is part of another name ("Jim Jordan", "Georgia Tech"): only
+             * when the name is a plain name, not an adjective. */
+            c->kind = CH_DICT, c->ph = ph, c->t1 = i + (uint32_t) L;
+            n++, i += (uint32_t) L;
+            continue;
+        }
+        if (hyphen_match(d, i, c)) {
+            c->kind = CH_HYPH, c->t1 = i + 1;
+            n++, i++;
+            continue;
+        }
+        char g = 0, ag[8] = "";
+        if (title_of(d, i, &g, ag) && i + 1 < s1 && (d->toks[i + 1].flags & ND_TOKF_CAP)) {
+            c->kind = CH_TITLE, c->gender = g, c->t1 = i + 1;
+            snprintf(c->agent, sizeof c->agent, "%s", ag);
+            n++, i++;
+            continue;
+        }
+        if (is_word(t) && (t->flags & ND_TOKF_CAP) && t->lower && !in_set(t->lower, not_names) &&
+            !(t->flags & ND_TOKF_DIGIT)) {
+            uint32_t j = i + 1;
+            int poss = (t->flags & ND_TOKF_POSS) != 0;
+            static const char *const particles[] = {"de", "da", "van", "von", "der", "bin", "al",
+                                                    "el", "ibn", "la", "le", "di", "du", "dos",
+                                                    "del", "ben", "abu", "bint", NULL};
+            while (!poss && j < s1) {
+                nd__tok *u = &d->toks[j];
+                if (!is_word(u) || !u->lower) break;
+                int capw = (u->flags & ND_TOKF_CAP) && !in_set(u->lower, not_names);
+                int part = in_set(u->lower, particles) && j + 1 < s1 &&
+                           (d->toks[j + 1].flags & ND_TOKF_CAP);
+                if (!capw && !part) break;
+                /* a role word or known actor after a name ends it ("Smith
+                 * Foreign Minister"); a dictionary person continues it */
+                const nd__phrase *p2 = NULL;
+                int L2 = capw ? dict_match(d, j, s1, &p2) : 0;
+                if (L2 && (is_role_ph(p2) || is_agent_ph(p2))) break;
+                if (L2 && is_mod_ph(dict, p2) && p2->how != ND__PH_NAME) break;
+                poss = (u->flags & ND_TOKF_POSS) != 0;
+                j++;
+            }
+            /* A lone capitalised word that starts a sentence is most often
+             * an ordinary word: keep it only before a verb of saying or an
+             * apposition. */
+            int first = i == s0 || (i > s0 && d->toks[i - 1].type == ND_TOK_PUNCT &&
+                                    (d->toks[i - 1].flags & ND_TOKF_OPENQ) && i - 1 == s0);
+            if (j == i + 1 && first) {
+                const char *lemma;
+                int cue = j < s1 && nd__cue_at(d, j, &lemma);
+                int appos = j < s1 && d->toks[j].type == ND_TOK_PUNCT && d->text[d->toks[j].off] == ',';
+                if (!cue && !appos && !poss) {
+                    i++;
+                    continue;
+                }
+            }
+            c->kind = CH_RUN, c->t1 = j;
+            /* "the second World War", "a Chinese-made Air Force jet": a
+             * determiner before the name makes it a thing */
+            for (uint32_t b = i, back = 0; b > s0 && back < 3; b--, back++) {
+                const nd__tok *u = &d->toks[b - 1];
+                if (!is_word(u) || !u->lower || (u->flags & ND_TOKF_CAP)) break;
+                if (!strcmp(u->lower, "the") || !strcmp(u->lower, "a") || !strcmp(u->lower, "an")) {
+                    c->thing = 1;
+                    break;
+                }
+                if (pronoun_of(u->lower)) break;
+            }
+            if (d->toks[j - 1].lower && in_set(d->toks[j - 1].lower, thing_heads)) c->thing = 1;
+            n++, i = j;
+            continue;
+        }
+        i++;
+    }
+    return n;
+}
+
+/* Adjacent chunks: nothing but role fillers between them. */
+static int adjacent(const nd__doc *d, const chunk *a, const chunk *b)
+{
+    for (uint32_t k = a->t1; k < b->t0; k++) {
+        if (!nd__tok_in(d, k, role_fillers)) return 0;
+    }
+    return 1;
+}
+
+/* "Secretary of Energy", "Minister for Europe": a role's complement. */
+static uint32_t role_complement(const nd__doc *d, uint32_t t, uint32_t s1)
+{
+    if (t + 1 < s1 && (nd__tok_is(d, t, "of") || nd__tok_is(d, t, "for")) &&
+        (d->toks[t + 1].flags & ND_TOKF_CAP)) {
+        uint32_t j = t + 1;
+        while (j < s1 && (d->toks[j].flags & ND_TOKF_CAP) && is_word(&d->toks[j]) &&
+               !(d->toks[j].flags & ND_TOKF_POSS))
+            j++;
+        /* only when a name follows */
+        if (j < s1 && j - t <= 4) return j;
+    }
+    return t;
+}
+
+/* The country entity whose code is code (3 letters), or -1. */
+static int32_t country_entity(const nd_analyze_dict *dict, const char *code)
+{
+    for (size_t i = 0; i < dict->n_ents; i++)
+        if (dict->ents[i].kind == ND_ACTOR_COUNTRY && !strncmp(dict->ents[i].code, code, 3) &&
+            dict->ents[i].code[3] == 0)
+            return (int32_t) i;
+    return -1;
+}
+
+/* The two actors "the two leaders" / "the two countries" refer to: the
+ * two most salient distinct persons (or countries; a person counts for
+ * his country) so far, by mentions, subject mentions counting double and
+ * the first sentence (the lead) triple. */
+static void pair_actors(nd__doc *d, int persons, int32_t *a1, int32_t *a2)
+{
+    int32_t best[2] = {-1, -1};
+    double score[2] = {0, 0};
+    /* scores per actor, kept small: at most 64 candidates */
+    int32_t cand[64];
+    double sc[64];
+    int nc = 0;
+    for (size_t k = 0; k < d->n_ments; k++) {
+        nd__ment *m = &d->ments[k];
+        int32_t a = m->actor;
+        if (a < 0 || m->actor2 >= 0) continue;
+        nd__dact *x = &d->acts[a];
+        if (persons) {
+            if (x->kind != ND_ACTOR_PERSON || !x->code[0] || !x->in_dict) continue;
+        } else if (x->kind == ND_ACTOR_PERSON && x->country[0] && strncmp(x->code, "---", 3)) {
+            int32_t e = country_entity(d->dict, x->country);
+            if (e < 0) continue;
+            a = plain_actor(d, (uint32_t) e, NULL);
+            if (a < 0) continue;
+        } else if (x->kind != ND_ACTOR_COUNTRY) {
+            continue;
+        }
+        double w = (m->subj ? 2.0 : 1.0) * (m->sent == 0 ? 3.0 : 1.0);
+        int i = 0;
+        while (i < nc && cand[i] != a) i++;
+        if (i == nc) {
+            if (nc == 64) continue;
+            cand[nc] = a, sc[nc] = 0, nc++;
+        }
+        sc[i] += w;
+    }
+    for (int i = 0; i < nc; i++) {
+        if (sc[i] > score[0]) {
+            best[1] = best[0], score[1] = score[0];
+            best[0] = cand[i], score[0] = sc[i];
+        } else if (sc[i] > score[1]) {
+            best[1] = cand[i], score[1] = sc[i];
+        }
+    }
+    if (best[0] >= 0 && best[1] >= 0) *a1 = best[0], *a2 = best[1];
+}
+
+static void mentions_sentence(nd__doc *d, uint32_t s)
+{
+    const nd_analyze_dict *dict = d->dict;
+    uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
+    chunk ch[512];
+    size_t nc = chunk_sentence(d, s0, s1, ch, 512);
+    int32_t prev_actor = -1;
+    uint32_t prev_end = 0;
+    int prev_kind_person = 0, prev_is_office = 0;
+    int32_t prev_ment = -1;
+    for (size_t c = 0; c < nc;) {
+        chunk *k = &ch[c];
+        if (k->kind == CH_PRON) {
+            int32_t m = add_ment(d, k->t0, k->t1, -1, ND_MENTION_PRONOUN);
+            if (m >= 0) {
+                d->ments[m].pronoun = (uint8_t) k->pron;
+                d->ments[m].person = k->pron <= 2;
+                d->ments[m].obj = (uint8_t) k->obj;
+            }
+            c++;
+            prev_actor = -1;
+            continue;
+        }
+        if (k->kind == CH_PAIR) {
+            int32_t a1 = -1, a2 = -1;
+            pair_actors(d, k->pair_persons, &a1, &a2);
+            uint32_t t0 = k->t0;
+            if (t0 > s0 && nd__tok_is(d, t0 - 1, "the")) t0--;
+            if (a1 >= 0 && a2 >= 0) {
+                int32_t m = add_ment(d, t0, k->t1, a1, ND_MENTION_ROLE);
+                if (m >= 0) {
+                    d->ments[m].actor2 = a2;
+                    d->acts[a2].n_mentions++;
+                }
+            }
+            c++;
+            prev_actor = -1;
+            continue;
+        }
+        if (k->kind == CH_HYPH) {
+            const nd__tok *t = &d->toks[k->t0];
+            uint32_t off = t->off;
+            const char *hp = d->text + t->off;
+            for (int q = 0; q < k->n_ph2; q++) {
+                const nd__entity *e = &dict->ents[k->ph2[q]->entity];
+                int32_t act = plain_actor(d, k->ph2[q]->entity, NULL);
+                (void) e;
+                const char *h = memchr(hp, '-', t->off + t->len - (uint32_t) (hp - d->text));
+                uint32_t end = h ? (uint32_t) (h - d->text) : t->off + t->len;
+                int32_t m = add_ment(d, k->t0, k->t1, act, ND_MENTION_ADJ);
+                if (m >= 0) {
+                    d->ments[m].start = off;
+                    d->ments[m].end = end;
+                }
+                if (h) {
+                    off = end + 1;
+                    hp = h + 1;
+                }
+            }
+            c++;
+            continue;
+        }
+        np p;
+        memset(&p, 0, sizeof p);
+        p.c0 = (int) c;
+        p.t0 = k->t0;
+        /* a determiner before the phrase belongs to it */
+        if (p.t0 > s0 && nd__tok_in(d, p.t0 - 1, determiners) &&
+            !(d->toks[p.t0 - 1].mention >= 0))
+            p.t0--, p.det = 1;
+        else if (p.t0 > s0 + 1 && nd__tok_in(d, p.t0 - 1, role_fillers) &&
+                 nd__tok_in(d, p.t0 - 2, determiners) && d->toks[p.t0 - 2].mention < 0)
+            p.t0 -= 2, p.det = 1;
+        size_t j = c;
+        int done = 0;
+        while (j < nc && !done) {
+            chunk *q = &ch[j];
+            if (j > c && !adjacent(d, &ch[j - 1], q)) {
+                /* a role's complement: "Secretary of Energy Jeffrey Kupfer" */
+                if (!(p.role && !p.name && role_complement(d, ch[j - 1].t1, s1) == q->t0 &&
+                      q->kind == CH_RUN))
+                    break;
+            }
+            if (q->kind == CH_DICT) {
+                const nd__phrase *ph = q->ph;
+                if (is_person_ph(dict, ph)) {
+                    if (p.name) break;
+                    p.name = q, j++, done = 1;
+                } else if (is_role_ph(ph)) {
+                    if (p.name || p.agent) break;
+                    p.role = ph, j++;
+                } else if (is_agent_ph(ph)) {
+                    if (p.name) break;
+                    if (p.role && p.agent) break;
+                    p.agent = ph, j++;
+                } else if (is_mod_ph(dict, ph)) {
+                    if (p.mod || p.role || p.agent || p.name || p.title) break;
+                    p.mod = ph, j++;
+                    /* A plain name not in the possessive only modifies an
+                     * agent or role right after it ("US officials", "NATO
+                     * chief"); "Russia China" are two phrases. */
+                    if (j < nc && adjacent(d, q, &ch[j])) {
+                        const chunk *nx = &ch[j];
+                        int ok = nx->kind == CH_TITLE || nx->kind == CH_RUN ||
+                                 (nx->kind == CH_DICT && !is_mod_ph(dict, nx->ph));
+                        if (!ok) done = 1;
+                        /* "Russia's Vladimir Putin", "Chinese President Xi" */
+                    } else {
+                        done = 1;
+                    }
+                } else {
+                    break;
+                }
+            } else if (q->kind == CH_TITLE) {
+                if (p.name || p.title) break;
+                p.title = q, j++;
+            } else if (q->kind == CH_RUN) {
+                if (p.name) break;
+                /* an unknown capitalised run right after a plain country
+                 * name is another name ("Georgia Tech"): keep them apart */
+                p.name = q, j++, done = 1;
+            } else {
+                break;
+            }
+        }
+        if (j == c) {
+            c++;
+            continue;
+        }
+        p.c1 = (int) j;
+        p.t1 = ch[j - 1].t1;
+        /* a title alone ("Mr") is not a phrase */
+        if (p.title && !p.name) {
+            if (p.mod || p.role || p.agent) {
+                /* fall through without the title */
+            } else {
+                c = j;
+                continue;
+            }
+        }
+        /* an agent word before a plain noun is an adjective ("military
+         * ties", "business deals"): no mention */
+        if (p.agent && !p.mod && !p.role && !p.name && p.t1 < s1) {
+            const nd__tok *nx = &d->toks[p.t1];
+            if (nx->type == ND_TOK_WORD && nx->lower && !(nx->flags & ND_TOKF_CAP) &&
+                nx->mention < 0 && !nd__tok_in(d, p.t1, determiners) &&
+                nd__map_get(&dict->verb_map, nx->lower, nx->lower_len) == ND__NONE &&
+                nd__map_get(&dict->cue_map, nx->lower, nx->lower_len) == ND__NONE) {
+                static const char *const fw[] = {"and", "or", "of", "in", "on", "at", "to",
+                                                 "for", "with", "by", "from", "who", "which",
+                                                 "that", "have", "has", "had", "are", "were",
+                                                 "is", "was", "will", "would", "could", "can",
+                                                 "also", "said", "say", "says", "as", NULL};
+                if (!nd__tok_in(d, p.t1, fw)) {
+                    c = j;
+                    continue;
+                }
+            }
+        }
+        int32_t act = np_actor(d, &p, ND_MENTION_NAME);
+        int32_t m = act >= 0 ? (int32_t) d->n_ments - 1 : -1;
+        /* apposition: "X, Russia's foreign minister," / "the US commander, Gen. Y," */
+        if (act >= 0 && prev_actor >= 0 && prev_actor != act && prev_ment >= 0 && prev_end + 1 == p.t0 &&
+            d->toks[prev_end].type == ND_TOK_PUNCT && d->text[d->toks[prev_end].off] == ',') {
+            nd__dact *a = &d->acts[act], *b = &d->acts[prev_actor];
+            int this_office = p.role && !p.name;
+            int this_person = p.name != NULL && a->kind == ND_ACTOR_PERSON;
+            if (prev_kind_person && this_office && a->in_dict == 0) {
+                /* the office mention is the earlier person */
+                d->ments[m].actor = prev_actor;
+                a->n_mentions--;
+                b->n_mentions++;
+                if (!b->role) b->role = a->role;
+                if (!b->code[0] || strlen(b->code) < strlen(a->code)) {
+                    if (!b->in_dict) {
+                        set_code(b, a->code);
+                    }
+                }
+                act = prev_actor;
+            } else if (prev_is_office && this_person) {
+                nd__ment *pm = &d->ments[prev_ment];
+                if (!b->in_dict) {
+                    b->n_mentions--;
+                    pm->actor = act;
+                    a->n_mentions++;
+                    if (!a->in_dict && (!a->code[0] || strlen(a->code) < strlen(b->code))) {
+                        set_code(a, b->code);
+                    }
+                    if (!a->role) a->role = b->role;
+                }
+            }
+        }
+        prev_actor = act;
+        prev_end = p.t1;
+        prev_ment = m;
+        prev_kind_person = act >= 0 && d->acts[act].kind == ND_ACTOR_PERSON && p.name;
+        prev_is_office = p.role && !p.name;
+        c = j;
+    }
+}
+
+/* The first mention of a clause, not after a preposition: a likely subject. */
+static void mark_subjects(nd__doc *d)
+{
+    static const char *const preps[] = {"in", "of", "with", "by", "to", "from", "for", "on",
+                                        "at", "about", "against", "after", "before", "over",
+                                        "than", "between", "among", "into", "toward",
+                                        "towards", "under", "like", "including", "whose",
+                                        "whom", "via", "and", "or", NULL};
+    uint32_t cur_sent = UINT32_MAX;
+    int have = 0;
+    uint32_t last_break = 0;
+    for (size_t i = 0; i < d->n_ments; i++) {
+        nd__ment *m = &d->ments[i];
+        if (m->sent != cur_sent) {
+            cur_sent = m->sent, have = 0, last_break = d->sent_t0[m->sent];
+            /* "In opening remarks after greeting Mr Xi ..., Mr Putin": the
+             * subject comes after an opening adverbial phrase */
+            static const char *const openers[] = {
+                "in", "after", "before", "while", "when", "as", "despite", "during",
+                "following", "since", "although", "though", "if", "on", "at", "for", "with",
+                "without", "under", "amid", "unlike", "like", "by", "once", "because",
+                "speaking", "asked", "earlier", "later", "last", "meanwhile", "however", NULL};
+            uint32_t s0 = d->sent_t0[m->sent], s1 = d->sent_t1[m->sent];
+            if (nd__tok_in(d, s0, openers)) {
+                for (uint32_t k = s0 + 1; k < s1 && k < s0 + 30; k++)
+                    if (d->toks[k].type == ND_TOK_PUNCT && d->text[d->toks[k].off] == ',') {
+                        last_break = k + 1;
+                        break;
+                    }
+            }
+        }
+        if (m->t0 < last_break) continue;
+        /* a new clause after ";" or ", but" / ", and" resets */
+        for (uint32_t k = last_break; k < m->t0; k++) {
+            const char *w = d->toks[k].lower;
+            if (w && (!strcmp(w, ";") || (!strcmp(w, "but") && k > 0))) have = 0, last_break = k + 1;
+        }
+        if (d->toks[m->t0].in_quote) continue;
+        if (have) continue;
+        /* back over determiners and a few lowercase modifiers ("of the
+         * second World War") */
+        uint32_t b = m->t0, lo = d->sent_t0[m->sent];
+        for (int back = 0; b > lo && back < 3; back++) {
+            const nd__tok *u = &d->toks[b - 1];
+            if (nd__tok_in(d, b - 1, determiners)) {
+                b--;
+                continue;
+            }
+            if (u->type == ND_TOK_WORD && u->lower && !(u->flags & ND_TOKF_CAP) &&
+                !nd__tok_in(d, b - 1, preps) && u->mention < 0 &&
+                nd__map_get(&d->dict->verb_map, u->lower, u->lower_len) == ND__NONE &&
+                nd__map_get(&d->dict->cue_map, u->lower, u->lower_len) == ND__NONE) {
+                b--;
+                continue;
+            }
+            break;
+        }
+        if (b > lo && nd__tok_in(d, b - 1, preps)) continue;
+        m->subj = 1;
+        have = 1;
+    }
+}
+
+void nd__find_mentions(nd__doc *d)
+{
+    for (uint32_t s = 0; s < d->n_sents && !d->failed; s++) mentions_sentence(d, s);
+    mark_subjects(d);
+}
+
+/* ---- pronouns ---------------------------------------------------------------- */
+
+static int gender_ok(const nd__dact *a, int pron)
+{
+    if (pron == 1) return a->gender != 'f';
+    if (pron == 2) return a->gender != 'm';
+    return 1;
+}
+
+int32_t nd__resolve_pronoun(nd__doc *d, size_t mi)
+{
+    nd__ment *m = &d->ments[mi];
+    int pr = m->pronoun;
+    uint32_t s = m->sent;
+    if (pr == 3) {
+        /* "they": a pair ("the two leaders") or a plural subject of this
+         * or the previous sentence */
+        for (size_t k = mi; k-- > 0;) {
+            nd__ment *o = &d->ments[k];
+            if (o->sent + 1 < s) break;
+            if (o->actor < 0) continue;
+            if (o->actor2 >= 0 && (o->subj || o->sent == s)) {
+                m->actor2 = o->actor2;
+                return o->actor;
+            }
+            if (o->person || d->acts[o->actor].kind == ND_ACTOR_PERSON) continue;
+            if (!d->acts[o->actor].code[0]) continue;
+            if (o->subj) return o->actor;
+        }
+        return -1;
+    }
+    if (pr != 1 && pr != 2) return -1;
+    /* "him" is not the subject of its own clause */
+    int32_t not_a = -1;
+    if (m->obj)
+        for (size_t k = mi; k-- > 0;) {
+            nd__ment *o = &d->ments[k];
+            if (o->sent != s) break;
+            if (o->actor >= 0 && o->person && o->subj) not_a = o->actor;
+        }
+    /* 1. the subject of this sentence, before the pronoun ("him" never is) */
+    for (size_t k = mi; !m->obj && k-- > 0;) {
+        nd__ment *o = &d->ments[k];
+        if (o->sent != s) break;
+        if (o->actor < 0 || !o->person || !o->subj) continue;
+        if (gender_ok(&d->acts[o->actor], pr) && !d->toks[o->t0].in_quote) return o->actor;
+    }
+    /* 2. the speaker of the last quotations */
+    for (uint32_t b = 1; b <= 2 && b <= s; b++) {
+        int32_t sp = d->sent_speaker ? d->sent_speaker[s - b] : -1;
+        if (sp >= 0 && sp != not_a && d->acts[sp].kind == ND_ACTOR_PERSON &&
+            gender_ok(&d->acts[sp], pr))
+            return sp;
+    }
+    /* 3. the subject of the previous sentences */
+    for (size_t k = mi; k-- > 0;) {
+        nd__ment *o = &d->ments[k];
+        if (o->sent + 3 < s) break;
+        if (o->sent == s || o->actor < 0 || !o->person || !o->subj || o->actor == not_a) continue;
+        if (gender_ok(&d->acts[o->actor], pr)) return o->actor;
+    }
+    /* 4. the latest person */
+    for (size_t k = mi; k-- > 0;) {
+        nd__ment *o = &d->ments[k];
+        if (o->sent + 5 < s) break;
+        if (o->actor < 0 || !o->person || o->actor == not_a) continue;
+        if (d->acts[o->actor].kind != ND_ACTOR_PERSON) continue;
+        if (gender_ok(&d->acts[o->actor], pr)) return o->actor;
+    }
+    return -1;
+}

@@ -1,0 +1,428 @@
+/* analyze.c - the analysis driver: stages, results, JSON. */
+#include "analyze/analyze_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsdesk/extract.h"
+
+const char *nd_actor_kind_name(int kind)
+{
+    switch (kind) {
+    case ND_ACTOR_PERSON: return "person";
+    case ND_ACTOR_COUNTRY: return "country";
+    case ND_ACTOR_ORG: return "org";
+    case ND_ACTOR_GROUP: return "group";
+    case ND_ACTOR_REGION: return "region";
+    case ND_ACTOR_AGENT: return "agent";
+    default: return "unknown";
+    }
+}
+
+const char *nd_quote_type_name(int type)
+{
+    switch (type) {
+    case ND_QUOTE_DIRECT: return "direct";
+    case ND_QUOTE_PARTIAL: return "partial";
+    case ND_QUOTE_INDIRECT: return "indirect";
+    default: return "unknown";
+    }
+}
+
+void nd_analyze_opts_init(nd_analyze_opts *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
+void nd_analysis_free(nd_analysis *a)
+{
+    if (!a) return;
+    nd_arena_free(a->arena);
+}
+
+/* Cut an over-long text at a paragraph or sentence break before max. */
+static size_t cut_at(const char *t, size_t len, size_t max)
+{
+    if (len <= max) return len;
+    for (size_t i = max; i > max / 2; i--)
+        if (t[i - 1] == '\n' && i >= 2 && t[i - 2] == '\n') return i;
+    for (size_t i = max; i > max / 2; i--)
+        if (t[i - 1] == ' ' && i >= 2 && t[i - 2] == '.') return i;
+    /* never cut inside a UTF-8 sequence */
+    size_t i = max;
+    while (i > 0 && ((unsigned char) t[i] & 0xC0) == 0x80) i--;
+    return i;
+}
+
+static char *span_dup(nd_arena *ar, const char *text, nd_span s)
+{
+    return nd_arena_strndup(ar, text + s.start, s.end - s.start);
+}
+
+/* Quoted text without the outer marks, fragments joined. */
+static const char *quote_text(nd__doc *d, const nd__wquote *q)
+{
+    nd_buf b = ND_BUF_INIT;
+    for (int i = 0; i < q->n_content; i++) {
+        uint32_t s = q->c_start[i], e = q->c_end[i];
+        if (q->type != ND_QUOTE_INDIRECT) {
+            /* strip one mark at each end (and the space inside) */
+            size_t k = s;
+            while (k < e) {
+                nd_token tk;
+                size_t got = nd_tokenize(d->text + k, e - k, &tk, 1, NULL);
+                if (!got || !(tk.flags & ND_TOKF_QUOTE) || tk.off != 0) break;
+                k += tk.len;
+                break;
+            }
+            s = (uint32_t) k;
+            /* a trailing mark */
+            const unsigned char *p = (const unsigned char *) d->text;
+            if (e > s && (p[e - 1] == '"' || p[e - 1] == '\'')) e--;
+            else if (e >= s + 3 && p[e - 3] == 0xE2 && p[e - 2] == 0x80 &&
+                     (p[e - 1] == 0x9D || p[e - 1] == 0x99 || p[e - 1] == 0x9C || p[e - 1] == 0x98))
+                e -= 3;
+            else if (e >= s + 2 && p[e - 2] == 0xC2 && (p[e - 1] == 0xBB || p[e - 1] == 0xAB))
+                e -= 2;
+        }
+        nd_slice sl = nd_slice_trim((nd_slice){d->text + s, e - s});
+        if (i) nd_buf_puts(&b, q->type == ND_QUOTE_PARTIAL ? " ... " : " ");
+        nd_buf_append(&b, sl.ptr, sl.len);
+    }
+    if (nd_buf_failed(&b)) {
+        nd_buf_free(&b);
+        return NULL;
+    }
+    const char *r = nd_arena_strndup(d->ar, b.ptr ? b.ptr : "", b.len);
+    nd_buf_free(&b);
+    return r;
+}
+
+static int cmp_u32pair(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+/* Move the working results into the public structures. */
+static int finish(nd__doc *d, nd_analysis *a)
+{
+    nd_arena *ar = d->ar;
+    /* actors that matter: with a name of two words, in the dictionaries,
+     * with a code, or speaking/acting */
+    size_t na = d->n_acts;
+    int32_t *remap = nd_arena_alloc(ar, (na + 1) * sizeof *remap);
+    uint8_t *keep = nd_arena_calloc(ar, na + 1, 1);
+    if (!remap || !keep) return ND_ENOMEM;
+    for (size_t i = 0; i < d->n_quotes; i++)
+        if (d->quotes[i].speaker >= 0) keep[d->quotes[i].speaker] = 1;
+    for (size_t i = 0; i < d->n_events; i++) keep[d->events[i].src] = keep[d->events[i].tgt] = 1;
+    for (size_t i = 0; i < na; i++) {
+        nd__dact *x = &d->acts[i];
+        if (x->n_mentions == 0 && !keep[i]) continue;
+        if (x->in_dict || x->code[0] || strchr(x->name, ' ') || x->role) keep[i] = 1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < na; i++) remap[i] = keep[i] ? (int32_t) k++ : -1;
+    a->actors = nd_arena_calloc(ar, k ? k : 1, sizeof *a->actors);
+    if (!a->actors) return ND_ENOMEM;
+    a->n_actors = k;
+    for (size_t i = 0; i < na; i++) {
+        if (remap[i] < 0) continue;
+        nd__dact *x = &d->acts[i];
+        nd_actor *o = &a->actors[remap[i]];
+        o->name = x->name;
+        o->code = nd_arena_strndup(ar, x->code, strlen(x->code));
+        o->country = x->country[0] ? nd_arena_strndup(ar, x->country, strlen(x->country)) : NULL;
+        o->role = x->role;
+        o->kind = x->kind;
+        o->in_dict = x->in_dict;
+        o->gender = x->gender;
+    }
+    /* mentions with an actor, in text order */
+    size_t nm = 0;
+    for (size_t i = 0; i < d->n_ments; i++)
+        if (d->ments[i].actor >= 0 && remap[d->ments[i].actor] >= 0) nm++;
+    a->mentions = nd_arena_calloc(ar, nm ? nm : 1, sizeof *a->mentions);
+    uint32_t *ord = nd_arena_alloc(ar, (nm + 1) * 2 * sizeof *ord);
+    if (!a->mentions || !ord) return ND_ENOMEM;
+    nm = 0;
+    for (size_t i = 0; i < d->n_ments; i++) {
+        nd__ment *m = &d->ments[i];
+        if (m->actor < 0 || remap[m->actor] < 0) continue;
+        ord[nm * 2] = m->start, ord[nm * 2 + 1] = (uint32_t) i;
+        nm++;
+    }
+    qsort(ord, nm, 2 * sizeof *ord, cmp_u32pair);
+    for (size_t j = 0; j < nm; j++) {
+        nd__ment *m = &d->ments[ord[j * 2 + 1]];
+        nd_mention *o = &a->mentions[j];
+        o->span.start = m->start, o->span.end = m->end;
+        o->actor = remap[m->actor];
+        o->sentence = m->sent;
+        o->how = m->how;
+        nd_actor *ac = &a->actors[o->actor];
+        if (ac->n_mentions++ == 0) ac->first_mention = (uint32_t) j;
+    }
+    a->n_mentions = nm;
+    /* quotations in text order */
+    size_t nq = d->n_quotes;
+    a->quotes = nd_arena_calloc(ar, nq ? nq : 1, sizeof *a->quotes);
+    uint32_t *qo = nd_arena_alloc(ar, (nq + 1) * 2 * sizeof *qo);
+    if (!a->quotes || !qo) return ND_ENOMEM;
+    for (size_t i = 0; i < nq; i++) qo[i * 2] = d->quotes[i].c_start[0], qo[i * 2 + 1] = (uint32_t) i;
+    qsort(qo, nq, 2 * sizeof *qo, cmp_u32pair);
+    size_t nqo = 0;
+    for (size_t j = 0; j < nq; j++) {
+        nd__wquote *q = &d->quotes[qo[j * 2 + 1]];
+        if (!q->n_content) continue;
+        nd_quote *o = &a->quotes[nqo++];
+        o->type = q->type;
+        o->scare = q->scare;
+        o->text = quote_text(d, q);
+        o->content = nd_arena_alloc(ar, (size_t) q->n_content * sizeof *o->content);
+        if (!o->text || !o->content) return ND_ENOMEM;
+        for (int c = 0; c < q->n_content; c++)
+            o->content[c].start = q->c_start[c], o->content[c].end = q->c_end[c];
+        o->n_content = (size_t) q->n_content;
+        o->clause = q->clause;
+        o->source = q->source;
+        o->cue = q->cue;
+        o->cue_lemma = q->cue_lemma;
+        o->speaker = q->speaker >= 0 ? remap[q->speaker] : -1;
+        o->speaker_name = o->speaker >= 0 ? a->actors[o->speaker].name : q->speaker_text;
+        o->sentence = q->sent;
+    }
+    a->n_quotes = nqo;
+    /* events */
+    a->events = nd_arena_calloc(ar, d->n_events ? d->n_events : 1, sizeof *a->events);
+    if (!a->events) return ND_ENOMEM;
+    size_t ne = 0;
+    for (size_t i = 0; i < d->n_events; i++) {
+        nd__wevent *w = &d->events[i];
+        nd_event *o = &a->events[ne];
+        const char *name = NULL;
+        double g = 0;
+        int quad = 0;
+        if (nd_cameo_lookup(d->dict, w->code, &name, &g, &quad)) {
+            /* a code the table does not know: its quad from the root */
+            int root = atoi((char[3]){w->code[0], w->code[1], 0});
+            quad = root <= 5 ? 1 : root <= 9 ? 2 : root <= 14 ? 3 : 4;
+        }
+        o->source_code = nd_arena_strndup(ar, w->src_code, strlen(w->src_code));
+        o->target_code = nd_arena_strndup(ar, w->tgt_code, strlen(w->tgt_code));
+        o->source = remap[w->src];
+        o->target = remap[w->tgt];
+        snprintf(o->code, sizeof o->code, "%s", w->code);
+        o->code_name = name;
+        o->goldstein = g;
+        o->quad = quad;
+        o->sentence = d->sents[w->sent];
+        o->verb = w->verb;
+        o->negated = w->negated;
+        o->sentence_index = w->sent;
+        if (w->day != ND__DAY_MIN) {
+            int y, mo, dd;
+            nd__civil_from_days(w->day, &y, &mo, &dd);
+            o->date = nd_arena_printf(ar, "%04d-%02d-%02d", y, mo, dd);
+        }
+        ne++;
+    }
+    a->n_events = ne;
+    a->sentences = nd_arena_alloc(ar, (d->n_sents ? d->n_sents : 1) * sizeof *a->sentences);
+    if (!a->sentences) return ND_ENOMEM;
+    if (d->n_sents) memcpy(a->sentences, d->sents, d->n_sents * sizeof *a->sentences);
+    a->n_sentences = d->n_sents;
+    (void) span_dup;
+    return 0;
+}
+
+int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_analysis **out,
+               nd_error *err)
+{
+    nd_analyze_opts def;
+    if (!opts) {
+        nd_analyze_opts_init(&def);
+        opts = &def;
+    }
+    if (!out) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no output");
+    *out = NULL;
+    if (!text && len) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no text");
+    const nd_analyze_dict *dict = opts->dict;
+    if (!dict) dict = nd_analyze_dict_default(err);
+    if (!dict) return err ? err->code : ND_ENOMEM;
+    nd_arena *ar = nd_arena_new(len * 2 + 4096 < (1u << 20) ? len * 2 + 4096 : (1u << 20));
+    if (!ar) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    nd_analysis *a = nd_arena_calloc(ar, 1, sizeof *a);
+    if (!a) {
+        nd_arena_free(ar);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
+    a->arena = ar;
+    size_t n = text ? cut_at(text, len, ND_ANALYZE_MAX_BYTES) : 0;
+    a->truncated = n < len;
+    a->text_len = n;
+    nd__doc d;
+    memset(&d, 0, sizeof d);
+    d.dict = dict;
+    d.ar = ar;
+    d.text = text ? text : "";
+    d.len = n;
+    d.day = ND__DAY_MIN;
+    if (opts->date) {
+        int32_t day;
+        if (!nd__parse_day(opts->date, strlen(opts->date), &day)) {
+            d.day = day;
+        } else {
+            int64_t ts;
+            int has_time;
+            if (!nd_time_parse(opts->date, strlen(opts->date), &ts, &has_time))
+                d.day = (int32_t) (ts / 86400 - (ts < 0 && ts % 86400 ? 1 : 0));
+        }
+        if (d.day != ND__DAY_MIN) {
+            int y, m, dd;
+            nd__civil_from_days(d.day, &y, &m, &dd);
+            a->date = nd_arena_printf(ar, "%04d-%02d-%02d", y, m, dd);
+        }
+    }
+    int rc = nd__tokenize_doc(&d);
+    if (!rc) {
+        nd__split_sentences(&d);
+        d.sent_speaker = nd_arena_alloc(ar, (d.n_sents + 1) * sizeof *d.sent_speaker);
+        if (!d.sent_speaker) d.failed = 1;
+        for (size_t s = 0; !d.failed && s <= d.n_sents; s++) d.sent_speaker[s] = -1;
+    }
+    if (!rc && !d.failed) nd__find_quote_marks(&d);
+    if (!rc && !d.failed) nd__find_mentions(&d);
+    if (!rc && !d.failed && !opts->no_quotes) nd__find_quotes(&d);
+    /* he/she everywhere else */
+    for (size_t i = 0; !rc && !d.failed && i < d.n_ments; i++) {
+        nd__ment *m = &d.ments[i];
+        if (m->actor >= 0 || (m->pronoun != 1 && m->pronoun != 2)) continue;
+        if (d.toks[m->t0].in_quote) continue;
+        int32_t x = nd__resolve_pronoun(&d, i);
+        if (x >= 0) {
+            m->actor = x;
+            d.acts[x].n_mentions++;
+        }
+    }
+    if (!rc && !d.failed && !opts->no_events) nd__find_events(&d);
+    if (!rc && d.failed) rc = ND_ENOMEM;
+    if (!rc) rc = finish(&d, a);
+    if (rc) {
+        nd_arena_free(ar);
+        return nd_error_set(err, rc, (size_t) -1, "%s", nd_strerror(rc));
+    }
+    *out = a;
+    return 0;
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static void span_json(nd_json *j, nd_span s)
+{
+    if (s.end <= s.start && s.start == 0) {
+        nd_json_null(j);
+        return;
+    }
+    nd_json_arr_begin(j);
+    nd_json_int(j, s.start);
+    nd_json_int(j, s.end);
+    nd_json_arr_end(j);
+}
+
+void nd_analysis_to_json(const nd_analysis *a, nd_json *j)
+{
+    nd_json_key(j, "actors");
+    nd_json_arr_begin(j);
+    for (size_t i = 0; a && i < a->n_actors; i++) {
+        const nd_actor *x = &a->actors[i];
+        nd_json_obj_begin(j);
+        nd_json_key(j, "name");
+        nd_json_str(j, x->name);
+        nd_json_key(j, "code");
+        nd_json_str(j, x->code);
+        nd_json_key(j, "kind");
+        nd_json_str(j, nd_actor_kind_name(x->kind));
+        nd_json_key(j, "country");
+        nd_json_str(j, x->country);
+        nd_json_key(j, "role");
+        nd_json_str(j, x->role);
+        nd_json_key(j, "mentions");
+        nd_json_arr_begin(j);
+        for (size_t m = x->first_mention; m < a->n_mentions; m++) {
+            if (a->mentions[m].actor != (int32_t) i) continue;
+            span_json(j, a->mentions[m].span);
+        }
+        nd_json_arr_end(j);
+        nd_json_obj_end(j);
+    }
+    nd_json_arr_end(j);
+    nd_json_key(j, "quotes");
+    nd_json_arr_begin(j);
+    for (size_t i = 0; a && i < a->n_quotes; i++) {
+        const nd_quote *q = &a->quotes[i];
+        nd_json_obj_begin(j);
+        nd_json_key(j, "text");
+        nd_json_str(j, q->text);
+        nd_json_key(j, "type");
+        nd_json_str(j, nd_quote_type_name(q->type));
+        nd_json_key(j, "speaker");
+        nd_json_str(j, q->speaker_name);
+        if (q->speaker >= 0) {
+            nd_json_key(j, "speaker_code");
+            nd_json_str(j, a->actors[q->speaker].code);
+        }
+        nd_json_key(j, "scare");
+        nd_json_bool(j, q->scare);
+        nd_json_key(j, "content");
+        nd_json_arr_begin(j);
+        for (size_t c = 0; c < q->n_content; c++) span_json(j, q->content[c]);
+        nd_json_arr_end(j);
+        if (q->clause.end) {
+            nd_json_key(j, "clause");
+            span_json(j, q->clause);
+        }
+        nd_json_key(j, "source");
+        span_json(j, q->source);
+        nd_json_key(j, "cue");
+        span_json(j, q->cue);
+        nd_json_key(j, "cue_lemma");
+        nd_json_str(j, q->cue_lemma);
+        nd_json_obj_end(j);
+    }
+    nd_json_arr_end(j);
+    nd_json_key(j, "events");
+    nd_json_arr_begin(j);
+    for (size_t i = 0; a && i < a->n_events; i++) {
+        const nd_event *e = &a->events[i];
+        nd_json_obj_begin(j);
+        nd_json_key(j, "source");
+        nd_json_str(j, e->source_code);
+        nd_json_key(j, "target");
+        nd_json_str(j, e->target_code);
+        nd_json_key(j, "source_name");
+        nd_json_str(j, e->source >= 0 ? a->actors[e->source].name : NULL);
+        nd_json_key(j, "target_name");
+        nd_json_str(j, e->target >= 0 ? a->actors[e->target].name : NULL);
+        nd_json_key(j, "code");
+        nd_json_str(j, e->code);
+        nd_json_key(j, "name");
+        nd_json_str(j, e->code_name);
+        nd_json_key(j, "goldstein");
+        nd_json_double(j, e->goldstein, 1);
+        nd_json_key(j, "quad");
+        nd_json_int(j, e->quad);
+        nd_json_key(j, "negated");
+        nd_json_bool(j, e->negated);
+        nd_json_key(j, "date");
+        nd_json_str(j, e->date);
+        nd_json_key(j, "sentence");
+        span_json(j, e->sentence);
+        nd_json_key(j, "verb");
+        span_json(j, e->verb);
+        nd_json_obj_end(j);
+    }
+    nd_json_arr_end(j);
+}

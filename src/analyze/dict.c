@@ -1,0 +1,1328 @@
+/* dict.c - the analysis dictionaries: actors, agents, people with dated
+ * roles, quotation cue verbs, event verb patterns and the CAMEO code table.
+ * Loads newsdesk's own format (docs/analyze.md) and PETRARCH/Phoenix files. */
+#include "analyze/analyze_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- string map ------------------------------------------------------------ */
+
+static uint64_t key_hash(const char *k, size_t n)
+{
+    uint64_t h = nd_hash64(k, n);
+    return h ? h : 1;
+}
+
+static int map_grow(nd__map *m)
+{
+    size_t nc = m->cap ? m->cap * 2 : 1024;
+    uint64_t *h = nd_calloc(nc, sizeof *h);
+    uint32_t *v = nd_malloc(nc * sizeof *v);
+    const char **k = nd_malloc(nc * sizeof *k);
+    uint32_t *kl = nd_malloc(nc * sizeof *kl);
+    if (!h || !v || !k || !kl) {
+        nd_free(h), nd_free(v), nd_free(k), nd_free(kl);
+        return ND_ENOMEM;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->hashes[i]) continue;
+        size_t j = m->hashes[i] & (nc - 1);
+        while (h[j]) j = (j + 1) & (nc - 1);
+        h[j] = m->hashes[i], v[j] = m->vals[i], k[j] = m->keys[i], kl[j] = m->key_lens[i];
+    }
+    size_t count = m->count;
+    nd__map_free(m);
+    m->hashes = h, m->vals = v, m->keys = k, m->key_lens = kl, m->cap = nc, m->count = count;
+    return 0;
+}
+
+int nd__map_put(nd_arena *ar, nd__map *m, const char *key, size_t n, uint32_t val,
+                uint32_t **slot)
+{
+    if ((m->count + 1) * 4 >= m->cap * 3 && map_grow(m)) return ND_ENOMEM;
+    uint64_t h = key_hash(key, n);
+    size_t j = h & (m->cap - 1);
+    while (m->hashes[j]) {
+        if (m->hashes[j] == h && m->key_lens[j] == n && !memcmp(m->keys[j], key, n)) {
+            if (slot) *slot = &m->vals[j];
+            return 1; /* present: caller decides through *slot */
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    char *k = nd_arena_strndup(ar, key, n);
+    if (!k) return ND_ENOMEM;
+    m->hashes[j] = h, m->vals[j] = val, m->keys[j] = k, m->key_lens[j] = (uint32_t) n;
+    m->count++;
+    if (slot) *slot = &m->vals[j];
+    return 0;
+}
+
+uint32_t nd__map_get(const nd__map *m, const char *key, size_t n)
+{
+    if (!m->cap) return ND__NONE;
+    uint64_t h = key_hash(key, n);
+    size_t j = h & (m->cap - 1);
+    while (m->hashes[j]) {
+        if (m->hashes[j] == h && m->key_lens[j] == n && !memcmp(m->keys[j], key, n))
+            return m->vals[j];
+        j = (j + 1) & (m->cap - 1);
+    }
+    return ND__NONE;
+}
+
+void nd__map_free(nd__map *m)
+{
+    nd_free(m->hashes), nd_free(m->vals), nd_free((void *) m->keys), nd_free(m->key_lens);
+    m->hashes = NULL, m->vals = NULL, m->keys = NULL, m->key_lens = NULL;
+    m->cap = m->count = 0;
+}
+
+/* ---- dates ------------------------------------------------------------------- */
+
+/* Howard Hinnant's days_from_civil. */
+int32_t nd__days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned) (y - era * 400);
+    unsigned doy = (unsigned) ((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int32_t) (era * 146097 + (int) doe - 719468);
+}
+
+void nd__civil_from_days(int32_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned) (z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int yy = (int) yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = (int) (doy - (153 * mp + 2) / 5 + 1);
+    *m = (int) (mp < 10 ? mp + 3 : mp - 9);
+    *y = yy + (*m <= 2);
+}
+
+static int digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return 0;
+    return 1;
+}
+
+static int num(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+int nd__parse_day(const char *s, size_t n, int32_t *days)
+{
+    int y, m = 1, d = 1;
+    while (n && (*s == ' ' || *s == '\t')) s++, n--;
+    if (n >= 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
+        digits(s + 8, 2)) {
+        y = num(s, 4), m = num(s + 5, 2), d = num(s + 8, 2);
+    } else if (n >= 8 && digits(s, 8) && (n == 8 || !(s[8] >= '0' && s[8] <= '9'))) {
+        y = num(s, 4), m = num(s + 4, 2), d = num(s + 6, 2);
+    } else if (n == 6 && digits(s, 6)) {
+        /* YYMMDD (PETRARCH dictionaries, some gold files). */
+        y = num(s, 2), m = num(s + 2, 2), d = num(s + 4, 2);
+        y += y < 50 ? 2000 : 1900;
+    } else if (n == 4 && digits(s, 4)) {
+        y = num(s, 4);
+    } else if (n >= 7 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2)) {
+        y = num(s, 4), m = num(s + 5, 2);
+    } else {
+        return ND_EPARSE;
+    }
+    if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1000 || y > 9999) return ND_EPARSE;
+    *days = nd__days_from_civil(y, m, d);
+    return 0;
+}
+
+/* ---- inflection ------------------------------------------------------------- */
+
+static int is_vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+void nd__inflect(const char *w, char out[3][64])
+{
+    size_t n = strlen(w);
+    if (n == 0 || n > 50) {
+        out[0][0] = out[1][0] = out[2][0] = 0;
+        return;
+    }
+    char last = w[n - 1], prev = n > 1 ? w[n - 2] : 0;
+    /* third person singular */
+    if (last == 's' || last == 'x' || last == 'z' || (last == 'h' && (prev == 'c' || prev == 's')))
+        snprintf(out[0], 64, "%ses", w);
+    else if (last == 'y' && !is_vowel(prev))
+        snprintf(out[0], 64, "%.*sies", (int) n - 1, w);
+    else
+        snprintf(out[0], 64, "%ss", w);
+    /* past */
+    if (last == 'e')
+        snprintf(out[1], 64, "%sd", w);
+    else if (last == 'y' && !is_vowel(prev))
+        snprintf(out[1], 64, "%.*sied", (int) n - 1, w);
+    else
+        snprintf(out[1], 64, "%sed", w);
+    /* gerund */
+    if (last == 'e' && prev != 'e' && n > 2)
+        snprintf(out[2], 64, "%.*sing", (int) n - 1, w);
+    else
+        snprintf(out[2], 64, "%sing", w);
+}
+
+/* ---- growing arrays --------------------------------------------------------- */
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t nc = *cap ? *cap * 2 : 256;
+    while (nc < need) nc *= 2;
+    void *q = nd_realloc(*p, nc * elem);
+    if (!q) return ND_ENOMEM;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+/* ---- phrases ---------------------------------------------------------------- */
+
+/* Normalise a phrase into "w1 w2 w3" (lowercase, tokenized as text is) and
+ * its per-token case requirements.  Returns the token count (0 = empty or
+ * too long). */
+static int phrase_key(const char *s, size_t n, int keep_case, char *key, size_t cap,
+                      size_t *klen, uint8_t *caseq)
+{
+    nd_token tk[ND__MAX_PHRASE + 1];
+    size_t nt = nd_tokenize(s, n, tk, ND__MAX_PHRASE + 1, NULL);
+    if (nt == 0 || nt > ND__MAX_PHRASE) return 0;
+    size_t o = 0;
+    for (size_t i = 0; i < nt; i++) {
+        char w[ND__MAX_WORD + 8];
+        size_t wl = nd_token_lower(s, &tk[i], 0, w, sizeof w);
+        if (wl == 0 || wl >= ND__MAX_WORD || o + wl + 2 >= cap) return 0;
+        if (i) key[o++] = ' ';
+        memcpy(key + o, w, wl);
+        o += wl;
+        caseq[i] = ND__CASE_ANY;
+        if (keep_case) {
+            if (tk[i].flags & ND_TOKF_ALLCAPS)
+                caseq[i] = ND__CASE_ALLCAPS;
+            else if (tk[i].flags & ND_TOKF_CAP)
+                caseq[i] = ND__CASE_CAP;
+        }
+    }
+    key[o] = 0;
+    *klen = o;
+    return (int) nt;
+}
+
+static int add_phrase(nd_analyze_dict *d, uint32_t ent, int how, const char *s, size_t n,
+                      int keep_case, const char *suffix, const char *role_key)
+{
+    char key[512];
+    size_t klen;
+    uint8_t caseq[ND__MAX_PHRASE];
+    int nt = phrase_key(s, n, keep_case, key, sizeof key, &klen, caseq);
+    if (nt == 0) return 0; /* silently skip unusable phrases */
+    if (grow((void **) &d->phrases, &d->cap_phrases, d->n_phrases + 1, sizeof *d->phrases))
+        return ND_ENOMEM;
+    uint32_t pi = (uint32_t) d->n_phrases;
+    nd__phrase *p = &d->phrases[pi];
+    memset(p, 0, sizeof *p);
+    p->entity = ent;
+    p->how = (uint8_t) how;
+    p->ntok = (uint8_t) nt;
+    p->next = ND__NONE;
+    memcpy(p->caseq, caseq, (size_t) nt);
+    if (suffix) snprintf(p->suffix, sizeof p->suffix, "%s", suffix);
+    p->role_key = role_key;
+    /* Prefixes, so that matching can stop early. */
+    size_t o = 0;
+    for (int i = 0; i + 1 < nt; i++) {
+        while (o < klen && key[o] != ' ') o++;
+        uint32_t *slot;
+        int r = nd__map_put(d->arena, &d->phrase_map, key, o, ND__PREFIX, &slot);
+        if (r < 0) return r;
+        o++;
+    }
+    uint32_t *slot;
+    int r = nd__map_put(d->arena, &d->phrase_map, key, klen, pi, &slot);
+    if (r < 0) return r;
+    if (r == 1) {
+        if (*slot != ND__PREFIX) p->next = *slot;
+        *slot = pi;
+    }
+    d->n_phrases++;
+    if (nt > d->max_phrase) d->max_phrase = nt;
+    return 0;
+}
+
+/* Regular plural of the last word of an agent phrase. */
+static int add_plural(nd_analyze_dict *d, uint32_t ent, int how, const char *s, size_t n,
+                      const char *role_key)
+{
+    char buf[256];
+    if (n < 2 || n > 200) return 0;
+    char last = s[n - 1], prev = s[n - 2];
+    if (last == 's') return 0;
+    if (n >= 3 && !memcmp(s + n - 3, "man", 3))
+        snprintf(buf, sizeof buf, "%.*smen", (int) n - 3, s);
+    else if (last == 'y' && !is_vowel(prev))
+        snprintf(buf, sizeof buf, "%.*sies", (int) n - 1, s);
+    else if (last == 'h' && (prev == 'c' || prev == 's'))
+        snprintf(buf, sizeof buf, "%.*ses", (int) n, s);
+    else
+        snprintf(buf, sizeof buf, "%.*ss", (int) n, s);
+    return add_phrase(d, ent, how, buf, strlen(buf), 0, NULL, role_key);
+}
+
+static int32_t add_entity(nd_analyze_dict *d, int kind, const char *code, size_t code_n,
+                          const char *name, size_t name_n)
+{
+    if (grow((void **) &d->ents, &d->cap_ents, d->n_ents + 1, sizeof *d->ents)) return -1;
+    nd__entity *e = &d->ents[d->n_ents];
+    memset(e, 0, sizeof *e);
+    e->kind = (uint8_t) kind;
+    if (code_n >= sizeof e->code) code_n = sizeof e->code - 1;
+    memcpy(e->code, code, code_n);
+    e->code[code_n] = 0;
+    e->name = nd_arena_strndup(d->arena, name, name_n);
+    if (!e->name) return -1;
+    e->first_role = (uint32_t) d->n_roles;
+    return (int32_t) d->n_ents++;
+}
+
+static int add_role(nd_analyze_dict *d, uint32_t ent, const char *code, size_t code_n,
+                    const char *keys, int32_t from, int32_t to)
+{
+    if (grow((void **) &d->roles, &d->cap_roles, d->n_roles + 1, sizeof *d->roles))
+        return ND_ENOMEM;
+    nd__role *r = &d->roles[d->n_roles];
+    memset(r, 0, sizeof *r);
+    if (code_n >= sizeof r->code) code_n = sizeof r->code - 1;
+    memcpy(r->code, code, code_n);
+    r->keys = keys;
+    r->from = from;
+    r->to = to;
+    nd__entity *e = &d->ents[ent];
+    if (e->n_roles == 0) e->first_role = (uint32_t) d->n_roles;
+    /* Roles of one entity must be contiguous: they are added right after it. */
+    e->n_roles++;
+    d->n_roles++;
+    return 0;
+}
+
+/* ---- lines ---------------------------------------------------------------- */
+
+static nd_slice trim(const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t' || *s == '\r')) s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+    return (nd_slice){s, n};
+}
+
+/* Split at sep; returns the next piece and advances *p. */
+static nd_slice next_piece(const char **p, const char *end, char sep)
+{
+    const char *s = *p;
+    const char *q = memchr(s, sep, (size_t) (end - s));
+    if (!q) q = end;
+    *p = q < end ? q + 1 : end;
+    return trim(s, (size_t) (q - s));
+}
+
+static int kind_of(nd_slice w)
+{
+    static const struct {
+        const char *name;
+        int kind;
+    } k[] = {{"country", ND_ACTOR_COUNTRY}, {"org", ND_ACTOR_ORG},   {"region", ND_ACTOR_REGION},
+             {"group", ND_ACTOR_GROUP},     {"agent", ND_ACTOR_AGENT}, {"person", ND_ACTOR_PERSON}};
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++)
+        if (nd_slice_eq_c(w, k[i].name)) return k[i].kind;
+    return 0;
+}
+
+static int parse_err(nd_error *err, const char *name, int line, const char *what)
+{
+    return nd_error_set(err, ND_EPARSE, (size_t) -1, "%s:%d: %s", name, line, what);
+}
+
+/* Actor records. */
+static int load_actors(nd_analyze_dict *d, const char *name, const char *text, size_t len,
+                       nd_error *err)
+{
+    const char *p = text, *end = text + len;
+    int line = 0;
+    int32_t ent = -1;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t) (end - p));
+        if (!nl) nl = end;
+        const char *ls = p;
+        size_t ll = (size_t) (nl - p);
+        p = nl < end ? nl + 1 : end;
+        line++;
+        nd_slice t = trim(ls, ll);
+        if (t.len == 0 || t.ptr[0] == '#') continue;
+        if (ls[0] != ' ' && ls[0] != '\t') {
+            /* kind CODE Name */
+            const char *q = t.ptr, *te = t.ptr + t.len;
+            nd_slice kw = next_piece(&q, te, ' ');
+            nd_slice code = next_piece(&q, te, ' ');
+            nd_slice nm = trim(q, (size_t) (te - q));
+            int kind = kind_of(kw);
+            if (!kind || code.len == 0 || nm.len == 0)
+                return parse_err(err, name, line, "expected 'KIND CODE Name'");
+            ent = add_entity(d, kind, code.ptr, code.len, nm.ptr, nm.len);
+            if (ent < 0) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            int rc = 0;
+            /* The canonical name is a name too (agents: a plain noun). */
+            if (kind == ND_ACTOR_AGENT) {
+                rc = add_phrase(d, (uint32_t) ent, ND__PH_AGENT, nm.ptr, nm.len, 0, NULL, NULL);
+                if (!rc) rc = add_plural(d, (uint32_t) ent, ND__PH_AGENT, nm.ptr, nm.len, NULL);
+            } else {
+                rc = add_phrase(d, (uint32_t) ent, ND__PH_NAME, nm.ptr, nm.len, 1, NULL, NULL);
+            }
+            if (rc) return nd_error_set(err, rc, (size_t) -1, "out of memory");
+            continue;
+        }
+        if (ent < 0) return parse_err(err, name, line, "field before any record");
+        const char *colon = memchr(t.ptr, ':', t.len);
+        if (!colon) return parse_err(err, name, line, "expected 'key: values'");
+        nd_slice key = trim(t.ptr, (size_t) (colon - t.ptr));
+        const char *q = colon + 1, *te = t.ptr + t.len;
+        nd__entity *e = &d->ents[ent];
+        int is_agent = e->kind == ND_ACTOR_AGENT;
+        if (nd_slice_eq_c(key, "gender")) {
+            nd_slice v = trim(q, (size_t) (te - q));
+            e->gender = v.len ? v.ptr[0] : 0;
+            continue;
+        }
+        if (nd_slice_eq_c(key, "role") && e->kind == ND_ACTOR_PERSON) {
+            nd_slice code = next_piece(&q, te, '|');
+            nd_slice keys = next_piece(&q, te, '|');
+            nd_slice from = next_piece(&q, te, '|');
+            nd_slice to = next_piece(&q, te, '|');
+            int32_t f = ND__DAY_MIN, tt = ND__DAY_MAX;
+            if (code.len == 0) return parse_err(err, name, line, "role without a code");
+            if (from.len && nd__parse_day(from.ptr, from.len, &f))
+                return parse_err(err, name, line, "bad role start date");
+            if (to.len && nd__parse_day(to.ptr, to.len, &tt))
+                return parse_err(err, name, line, "bad role end date");
+            /* ",key,key," so that lookups can search ",key,". */
+            nd_buf kb = ND_BUF_INIT;
+            nd_buf_putc(&kb, ',');
+            const char *kq = keys.ptr, *ke = keys.ptr + keys.len;
+            while (kq < ke) {
+                nd_slice k = next_piece(&kq, ke, ',');
+                if (k.len) nd_buf_append(&kb, k.ptr, k.len), nd_buf_putc(&kb, ',');
+            }
+            char *ks = nd_buf_failed(&kb) ? NULL : nd_arena_strndup(d->arena, kb.ptr, kb.len);
+            nd_buf_free(&kb);
+            if (!ks || add_role(d, (uint32_t) ent, code.ptr, code.len, ks, f, tt))
+                return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            continue;
+        }
+        int how;
+        if (nd_slice_eq_c(key, "name"))
+            how = is_agent ? ND__PH_AGENT : ND__PH_NAME;
+        else if (nd_slice_eq_c(key, "adj"))
+            how = ND__PH_ADJ;
+        else if (nd_slice_eq_c(key, "people"))
+            how = ND__PH_PEOPLE;
+        else if (nd_slice_eq_c(key, "capital"))
+            how = ND__PH_CAPITAL;
+        else if (nd_slice_eq_c(key, "seat"))
+            how = ND__PH_SEAT;
+        else if (nd_slice_eq_c(key, "role"))
+            how = ND__PH_ROLE;
+        else
+            return parse_err(err, name, line, "unknown key");
+        while (q < te) {
+            nd_slice v = next_piece(&q, te, ';');
+            if (!v.len) continue;
+            const char *suffix = NULL, *role_key = NULL;
+            char sufbuf[8];
+            const char *eq = memchr(v.ptr, '=', v.len);
+            nd_slice ph = v;
+            if (eq) {
+                ph = trim(v.ptr, (size_t) (eq - v.ptr));
+                nd_slice rhs = trim(eq + 1, (size_t) (v.ptr + v.len - eq - 1));
+                if (how == ND__PH_SEAT) {
+                    snprintf(sufbuf, sizeof sufbuf, "%.*s", (int) rhs.len, rhs.ptr);
+                    suffix = sufbuf;
+                } else if (how == ND__PH_ROLE) {
+                    role_key = nd_arena_strndup(d->arena, rhs.ptr, rhs.len);
+                }
+            }
+            if (how == ND__PH_ROLE && !role_key) role_key = nd_arena_strndup(d->arena, ph.ptr, ph.len);
+            if (how == ND__PH_ROLE && !role_key)
+                return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            int keep_case = !(is_agent);
+            int rc = add_phrase(d, (uint32_t) ent, how, ph.ptr, ph.len, keep_case, suffix, role_key);
+            if (!rc && is_agent && how == ND__PH_AGENT)
+                rc = add_plural(d, (uint32_t) ent, how, ph.ptr, ph.len, NULL);
+            if (rc) return nd_error_set(err, rc, (size_t) -1, "out of memory");
+        }
+    }
+    return 0;
+}
+
+/* Register every form of a head word for pattern pi. */
+static int add_forms(nd_analyze_dict *d, nd__map *map, const char *const *forms, size_t n,
+                     uint32_t idx, uint32_t *nexts, size_t stride)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!forms[i] || !forms[i][0]) continue;
+        /* Skip duplicates within this call. */
+        int dup = 0;
+        for (size_t j = 0; j < i; j++)
+            if (forms[j] && !strcmp(forms[j], forms[i])) dup = 1;
+        if (dup) continue;
+        uint32_t *slot;
+        int r = nd__map_put(d->arena, map, forms[i], strlen(forms[i]), idx, &slot);
+        if (r < 0) return r;
+        if (r == 1) {
+            /* Chain: the new entry points at the old head.  A form shared
+             * by several entries is linked once per entry; a second form of
+             * the same entry that is already in the chain is not re-linked. */
+            uint32_t cur = *slot;
+            int seen = 0;
+            for (uint32_t c = cur; c != ND__NONE; c = *(uint32_t *) ((char *) nexts + c * stride))
+                if (c == idx) seen = 1;
+            if (seen) continue;
+            *(uint32_t *) ((char *) nexts + idx * stride) = cur;
+            *slot = idx;
+        }
+    }
+    return 0;
+}
+
+/* Parse "{a b c}" after the head (if any); fills forms and returns the
+ * position after the braces. */
+static const char *read_forms(const char *q, const char *te, nd_analyze_dict *d,
+                              const char **forms, size_t *n, size_t max)
+{
+    while (q < te && *q == ' ') q++;
+    if (q >= te || *q != '{') return q;
+    const char *close = memchr(q, '}', (size_t) (te - q));
+    if (!close) close = te;
+    const char *r = q + 1;
+    while (r < close && *n < max) {
+        while (r < close && (*r == ' ' || *r == '+')) r++;
+        const char *s = r;
+        while (r < close && *r != ' ') r++;
+        if (r > s) {
+            char *f = nd_arena_strndup(d->arena, s, (size_t) (r - s));
+            if (f)
+                for (char *c = f; *c; c++) {
+                    if (*c >= 'A' && *c <= 'Z') *c = (char) (*c + 32);
+                    if (*c == '_') *c = ' ';
+                }
+            forms[(*n)++] = f;
+        }
+    }
+    return close < te ? close + 1 : te;
+}
+
+static char *lower_dup(nd_analyze_dict *d, const char *s, size_t n)
+{
+    char *f = nd_arena_strndup(d->arena, s, n);
+    if (f)
+        for (char *c = f; *c; c++)
+            if (*c >= 'A' && *c <= 'Z') *c = (char) (*c + 32);
+    return f;
+}
+
+/* Forms of a head: explicit ones, or lemma + regular inflections. */
+static size_t head_forms(nd_analyze_dict *d, const char *lemma, const char **explicit_forms,
+                         size_t n_explicit, int noun, const char **forms)
+{
+    size_t n = 0;
+    forms[n++] = lemma;
+    if (n_explicit) {
+        for (size_t i = 0; i < n_explicit && n < 12; i++) forms[n++] = explicit_forms[i];
+        return n;
+    }
+    if (noun) return n;
+    char inf[3][64];
+    nd__inflect(lemma, inf);
+    for (int i = 0; i < 3; i++) forms[n++] = nd_arena_strndup(d->arena, inf[i], strlen(inf[i]));
+    return n;
+}
+
+static int load_cues(nd_analyze_dict *d, const char *name, const char *text, size_t len,
+                     nd_error *err)
+{
+    const char *p = text, *end = text + len;
+    int line = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t) (end - p));
+        if (!nl) nl = end;
+        nd_slice t = trim(p, (size_t) (nl - p));
+        p = nl < end ? nl + 1 : end;
+        line++;
+        if (!t.len || t.ptr[0] == '#') continue;
+        const char *q = t.ptr, *te = t.ptr + t.len;
+        nd_slice cls = next_piece(&q, te, ' ');
+        while (q < te && *q == ' ') q++;
+        const char *ls = q;
+        while (q < te && *q != ' ') q++;
+        if (q == ls) return parse_err(err, name, line, "expected 'CLASS LEMMA'");
+        int c = nd_slice_eq_c(cls, "say")     ? ND__CUE_SAY
+                : nd_slice_eq_c(cls, "tell")  ? ND__CUE_TELL
+                : nd_slice_eq_c(cls, "think") ? ND__CUE_THINK
+                : nd_slice_eq_c(cls, "call")  ? ND__CUE_CALL
+                                              : 0;
+        if (!c) return parse_err(err, name, line, "unknown cue class");
+        const char *lemma = lower_dup(d, ls, (size_t) (q - ls));
+        const char *ex[12];
+        size_t nex = 0;
+        read_forms(q, te, d, ex, &nex, 12);
+        const char *forms[16];
+        size_t nf = head_forms(d, lemma, ex, nex, 0, forms);
+        if (grow((void **) &d->cues, &d->cap_cues, d->n_cues + 1, sizeof *d->cues))
+            return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        nd__cue *cu = &d->cues[d->n_cues];
+        cu->cls = (uint8_t) c;
+        cu->lemma = lemma;
+        cu->next = ND__NONE;
+        if (add_forms(d, &d->cue_map, forms, nf, (uint32_t) d->n_cues, &d->cues[0].next,
+                      sizeof *d->cues))
+            return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        d->n_cues++;
+    }
+    return 0;
+}
+
+static int new_vpat(nd_analyze_dict *d, const char *code, int flags, const char **words,
+                    int n_words, int target_at, const char **forms, size_t nf)
+{
+    if (grow((void **) &d->vpats, &d->cap_vpats, d->n_vpats + 1, sizeof *d->vpats))
+        return ND_ENOMEM;
+    nd__vpat *v = &d->vpats[d->n_vpats];
+    memset(v, 0, sizeof *v);
+    snprintf(v->code, sizeof v->code, "%s", code);
+    v->flags = (uint8_t) flags;
+    v->n_words = (uint8_t) n_words;
+    v->target_at = (int8_t) target_at;
+    for (int i = 0; i < n_words; i++) v->words[i] = words[i];
+    v->next = ND__NONE;
+    if (add_forms(d, &d->verb_map, forms, nf, (uint32_t) d->n_vpats, &d->vpats[0].next,
+                  sizeof *d->vpats))
+        return ND_ENOMEM;
+    d->n_vpats++;
+    return 0;
+}
+
+static int load_verbs(nd_analyze_dict *d, const char *name, const char *text, size_t len,
+                      nd_error *err)
+{
+    const char *p = text, *end = text + len;
+    int line = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t) (end - p));
+        if (!nl) nl = end;
+        nd_slice t = trim(p, (size_t) (nl - p));
+        p = nl < end ? nl + 1 : end;
+        line++;
+        if (!t.len || t.ptr[0] == '#') continue;
+        const char *q = t.ptr, *te = t.ptr + t.len;
+        nd_slice code = next_piece(&q, te, ' ');
+        if (!code.len || !digits(code.ptr, code.len) || code.len > 4)
+            return parse_err(err, name, line, "expected a CAMEO code");
+        while (q < te && *q == ' ') q++;
+        const char *hs = q;
+        while (q < te && *q != ' ') q++;
+        if (q == hs) return parse_err(err, name, line, "expected a head word");
+        const char *head = lower_dup(d, hs, (size_t) (q - hs));
+        const char *ex[12];
+        size_t nex = 0;
+        q = read_forms(q, te, d, ex, &nex, 12);
+        const char *words[8];
+        int nw = 0, target_at = -1, flags = 0;
+        while (q < te) {
+            while (q < te && *q == ' ') q++;
+            const char *ws = q;
+            while (q < te && *q != ' ') q++;
+            if (q == ws) break;
+            size_t wl = (size_t) (q - ws);
+            if (wl == 1 && *ws == '+') {
+                target_at = nw;
+            } else if (*ws == '@') {
+                if (wl == 4 && !memcmp(ws, "@sym", 4)) flags |= ND__VF_SYM;
+                else if (wl == 5 && !memcmp(ws, "@noun", 5)) flags |= ND__VF_NOUN;
+                else if (wl == 8 && !memcmp(ws, "@passive", 8)) flags |= ND__VF_PASSIVE;
+                else return parse_err(err, name, line, "unknown flag");
+            } else if (nw < 8) {
+                words[nw++] = lower_dup(d, ws, wl);
+            }
+        }
+        /* A multi-word noun head ("air strike", "joint military drills")
+         * is written with its words following: the first word is the head. */
+        char cbuf[8];
+        snprintf(cbuf, sizeof cbuf, "%.*s", (int) code.len, code.ptr);
+        const char *forms[16];
+        size_t nf = head_forms(d, head, ex, nex, flags & ND__VF_NOUN, forms);
+        if (flags & ND__VF_NOUN) {
+            /* plural of a noun head */
+            char pl[72];
+            size_t hl = strlen(head);
+            if (hl && head[hl - 1] != 's') {
+                snprintf(pl, sizeof pl, "%ss", head);
+                forms[nf++] = nd_arena_strndup(d->arena, pl, strlen(pl));
+            }
+        }
+        if (new_vpat(d, cbuf, flags, words, nw, target_at, forms, nf))
+            return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
+    return 0;
+}
+
+static int load_cameo(nd_analyze_dict *d, const char *name, const char *text, size_t len,
+                      nd_error *err)
+{
+    const char *p = text, *end = text + len;
+    int line = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t) (end - p));
+        if (!nl) nl = end;
+        nd_slice t = trim(p, (size_t) (nl - p));
+        p = nl < end ? nl + 1 : end;
+        line++;
+        if (!t.len || t.ptr[0] == '#') continue;
+        const char *q = t.ptr, *te = t.ptr + t.len;
+        nd_slice code = next_piece(&q, te, '\t');
+        nd_slice gs = next_piece(&q, te, '\t');
+        nd_slice qc = next_piece(&q, te, '\t');
+        nd_slice nm = trim(q, (size_t) (te - q));
+        if (!code.len || code.len > 6 || !gs.len || !qc.len)
+            return parse_err(err, name, line, "expected CODE GOLDSTEIN QUAD NAME");
+        if (grow((void **) &d->cameo, &d->cap_cameo, d->n_cameo + 1, sizeof *d->cameo))
+            return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        nd__cameo *c = &d->cameo[d->n_cameo];
+        snprintf(c->code, sizeof c->code, "%.*s", (int) code.len, code.ptr);
+        char tmp[32];
+        snprintf(tmp, sizeof tmp, "%.*s", (int) gs.len, gs.ptr);
+        c->goldstein = strtod(tmp, NULL);
+        c->quad = qc.ptr[0] - '0';
+        c->name = nd_arena_strndup(d->arena, nm.ptr, nm.len);
+        uint32_t *slot;
+        int r = nd__map_put(d->arena, &d->cameo_map, c->code, strlen(c->code),
+                            (uint32_t) d->n_cameo, &slot);
+        if (r < 0) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        if (r == 1) *slot = (uint32_t) d->n_cameo;
+        d->n_cameo++;
+    }
+    return 0;
+}
+
+int nd__dict_load_text(nd_analyze_dict *d, const char *name, const char *text, size_t len,
+                       nd_error *err)
+{
+    if (len >= 7 && !memcmp(text, "# verbs", 7)) return load_verbs(d, name, text, len, err);
+    if (len >= 6 && !memcmp(text, "# cues", 6)) return load_cues(d, name, text, len, err);
+    if (len >= 7 && !memcmp(text, "# CAMEO", 7)) return load_cameo(d, name, text, len, err);
+    return load_actors(d, name, text, len, err);
+}
+
+/* ---- PETRARCH / Phoenix --------------------------------------------------- */
+
+/* "SOME_PHRASE_" -> "some phrase" (underscores are spaces; a trailing one
+ * marks a phrase that PETRARCH does not stem). */
+static size_t petr_phrase(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        char c = s[i];
+        if (c == '_') c = ' ';
+        out[o++] = c;
+    }
+    while (o && out[o - 1] == ' ') o--;
+    out[o] = 0;
+    return o;
+}
+
+/* Parse "[CODE daterange]" -> code and dates; returns 0 on success. */
+static int petr_code(nd_slice b, char *code, size_t cap, int32_t *from, int32_t *to)
+{
+    const char *q = b.ptr, *e = b.ptr + b.len;
+    *from = ND__DAY_MIN, *to = ND__DAY_MAX;
+    while (q < e && (*q == '[' || *q == ' ' || *q == '~')) q++;
+    const char *cs = q;
+    while (q < e && *q != ' ' && *q != ']') q++;
+    size_t cn = (size_t) (q - cs);
+    size_t o = 0;
+    for (size_t i = 0; i < cn && o + 1 < cap; i++)
+        if (cs[i] != '~') code[o++] = cs[i];
+    code[o] = 0;
+    if (!o) return -1;
+    while (q < e && *q == ' ') q++;
+    const char *ds = q;
+    while (q < e && *q != ']') q++;
+    nd_slice dr = trim(ds, (size_t) (q - ds));
+    if (dr.len) {
+        int32_t a;
+        if (dr.ptr[0] == '>') {
+            if (!nd__parse_day(dr.ptr + 1, dr.len - 1, &a)) *from = a;
+        } else if (dr.ptr[0] == '<') {
+            if (!nd__parse_day(dr.ptr + 1, dr.len - 1, &a)) *to = a;
+        } else {
+            const char *dash = memchr(dr.ptr, '-', dr.len);
+            if (dash) {
+                if (!nd__parse_day(dr.ptr, (size_t) (dash - dr.ptr), &a)) *from = a;
+                if (!nd__parse_day(dash + 1, (size_t) (dr.ptr + dr.len - dash - 1), &a)) *to = a;
+            }
+        }
+    }
+    return 0;
+}
+
+static int petr_actors(nd_analyze_dict *d, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    /* Phrases of the current record, added once its codes are known. */
+    nd_slice names[64];
+    int n_names = 0;
+    char codes[8][16];
+    int32_t froms[8], tos[8];
+    int n_codes = 0;
+    for (;;) {
+        int at_end = p >= end;
+        const char *nl = at_end ? end : memchr(p, '\n', (size_t) (end - p));
+        if (!nl) nl = end;
+        const char *ls = p;
+        size_t ll = (size_t) (nl - p);
+        if (!at_end) p = nl < end ? nl + 1 : end;
+        /* strip comments */
+        const char *hash = at_end ? NULL : memchr(ls, '#', ll);
+        if (hash) ll = (size_t) (hash - ls);
+        nd_slice t = trim(ls, ll);
+        int new_record = at_end || (t.len && ls[0] != ' ' && ls[0] != '\t' && ls[0] != '+' &&
+                                    ls[0] != '[');
+        if (new_record && n_names) {
+            /* flush */
+            const char *code = n_codes ? codes[0] : "---";
+            int person = 0;
+            for (int i = 0; i < n_codes; i++)
+                if (froms[i] != ND__DAY_MIN || tos[i] != ND__DAY_MAX) person = 1;
+            int kind = person ? ND_ACTOR_PERSON
+                              : (strlen(code) == 3 ? ND_ACTOR_COUNTRY : ND_ACTOR_ORG);
+            char nm[256];
+            size_t nl2 = petr_phrase(names[0].ptr, names[0].len, nm, sizeof nm);
+            /* Canonical name in title case. */
+            int up = 1;
+            for (size_t i = 0; i < nl2; i++) {
+                char c = nm[i];
+                if (c >= 'A' && c <= 'Z' && !up) nm[i] = (char) (c + 32);
+                up = c == ' ' || c == '-';
+            }
+            int32_t ent = add_entity(d, kind, code, strlen(code), nm, nl2);
+            if (ent < 0) return ND_ENOMEM;
+            d->ents[ent].petrarch = 1;
+            for (int i = 0; person && i < n_codes; i++) {
+                const char *keys = ",leader,";
+                if (add_role(d, (uint32_t) ent, codes[i], strlen(codes[i]), keys, froms[i], tos[i]))
+                    return ND_ENOMEM;
+            }
+            for (int i = 0; i < n_names; i++) {
+                char ph[256];
+                size_t pl = petr_phrase(names[i].ptr, names[i].len, ph, sizeof ph);
+                if (!pl) continue;
+                /* PETRARCH phrases are upper case: require a capital first letter. */
+                int rc = add_phrase(d, (uint32_t) ent, ND__PH_NAME, ph, pl, 0, NULL, NULL);
+                if (rc) return rc;
+                nd__phrase *pp = &d->phrases[d->n_phrases - 1];
+                if (pp->entity == (uint32_t) ent) pp->caseq[0] = ND__CASE_CAP;
+            }
+            n_names = 0;
+            n_codes = 0;
+        }
+        if (at_end) break;
+        if (!t.len) continue;
+        if (t.ptr[0] == '[') {
+            if (n_codes < 8 && !petr_code(t, codes[n_codes], 16, &froms[n_codes], &tos[n_codes]))
+                n_codes++;
+            continue;
+        }
+        const char *name_s = t.ptr;
+        if (*name_s == '+') name_s++;
+        const char *br = memchr(name_s, '[', (size_t) (t.ptr + t.len - name_s));
+        size_t name_n = br ? (size_t) (br - name_s) : (size_t) (t.ptr + t.len - name_s);
+        nd_slice nm = trim(name_s, name_n);
+        /* Drop "{...}" plural lists and parenthesised notes from the phrase. */
+        const char *brace = memchr(nm.ptr, '{', nm.len);
+        if (brace) nm = trim(nm.ptr, (size_t) (brace - nm.ptr));
+        if (nm.len && n_names < 64) names[n_names++] = nm;
+        if (br && n_codes < 8) {
+            nd_slice b = trim(br, (size_t) (t.ptr + t.len - br));
+            if (!petr_code(b, codes[n_codes], 16, &froms[n_codes], &tos[n_codes])) n_codes++;
+        }
+    }
+    return 0;
+}
+
+static int petr_agents(nd_analyze_dict *d, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t) (end - p));
+        if (!nl) nl = end;
+        const char *ls = p;
+        size_t ll = (size_t) (nl - p);
+        p = nl < end ? nl + 1 : end;
+        const char *hash = memchr(ls, '#', ll);
+        if (hash) ll = (size_t) (hash - ls);
+        nd_slice t = trim(ls, ll);
+        if (!t.len) continue;
+        const char *br = memchr(t.ptr, '[', t.len);
+        if (!br) continue;
+        char code[16];
+        int32_t f, to;
+        if (petr_code(trim(br, (size_t) (t.ptr + t.len - br)), code, sizeof code, &f, &to))
+            continue;
+        nd_slice nm = trim(t.ptr, (size_t) (br - t.ptr));
+        const char *brace = memchr(nm.ptr, '{', nm.len);
+        nd_slice plural = {NULL, 0};
+        if (brace) {
+            const char *close = memchr(brace, '}', (size_t) (nm.ptr + nm.len - brace));
+            if (close) plural = trim(brace + 1, (size_t) (close - brace - 1));
+            nm = trim(nm.ptr, (size_t) (brace - nm.ptr));
+        }
+        /* "BUSINESS!PERSON!" style markers are dropped. */
+        char ph[256];
+        size_t pl = petr_phrase(nm.ptr, nm.len, ph, sizeof ph);
+        char *bang = memchr(ph, '!', pl);
+        if (bang) {
+            *bang = 0;
+            pl = strlen(ph);
+        }
+        if (!pl) continue;
+        int32_t ent = add_entity(d, ND_ACTOR_AGENT, code, strlen(code), ph, pl);
+        if (ent < 0) return ND_ENOMEM;
+        d->ents[ent].petrarch = 1;
+        int rc = add_phrase(d, (uint32_t) ent, ND__PH_AGENT, ph, pl, 0, NULL, NULL);
+        if (!rc) rc = add_plural(d, (uint32_t) ent, ND__PH_AGENT, ph, pl, NULL);
+        if (!rc && plural.len) {
+            pl = petr_phrase(plural.ptr, plural.len, ph, sizeof ph);
+            rc = add_phrase(d, (uint32_t) ent, ND__PH_AGENT, ph, pl, 0, NULL, NULL);
+        }
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static const char *last_char(const char *s, size_t n, char c)
+{
+    while (n--)
+        if (s[n] == c) return s + n;
+    return NULL;
+}
+
+/* PETRARCH verb dictionaries: "--- NAME [CODE] ---" blocks of verbs and
+ * "- words * words [CODE]" patterns.  Approximated as head verb + literal
+ * words after it (synsets and subject-side words are ignored). */
+static int petr_verbs(nd_analyze_dict *d, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    char block_code[16] = "";
+    const char *heads[64][16];
+    size_t n_head_forms[64];
+    char head_code[64][16];
+    const char *head_rest[64][4];
+    int head_nrest[64];
+    int n_heads = 0;
+    int in_patterns = 0;
+    for (;;) {
+        int at_end = p >= end;
+        const char *nl = at_end ? end : memchr(p, '\n', (size_t) (end - p));
+        if (!nl) nl = end;
+        const char *ls = p;
+        size_t ll = (size_t) (nl - p);
+        if (!at_end) p = nl < end ? nl + 1 : end;
+        const char *hash = at_end ? NULL : memchr(ls, '#', ll);
+        if (hash) ll = (size_t) (hash - ls);
+        nd_slice t = trim(ls, ll);
+        if (at_end || (t.len >= 3 && !memcmp(t.ptr, "---", 3))) {
+            /* New block: the heads' default patterns. */
+            for (int h = 0; h < n_heads; h++) {
+                const char *code = head_code[h][0] ? head_code[h] : block_code;
+                if (new_vpat(d, !strcmp(code, "---") ? "" : code, ND__VF_PETRARCH,
+                             head_rest[h], head_nrest[h], -1, heads[h], n_head_forms[h]))
+                    return ND_ENOMEM;
+            }
+            n_heads = 0;
+            in_patterns = 0;
+            if (at_end) break;
+            const char *br = memchr(t.ptr, '[', t.len);
+            block_code[0] = 0;
+            if (br) {
+                int32_t f, to;
+                char c[16];
+                if (!petr_code(trim(br, (size_t) (t.ptr + t.len - br)), c, sizeof c, &f, &to))
+                    snprintf(block_code, sizeof block_code, "%s", c);
+            }
+            continue;
+        }
+        if (!t.len) continue;
+        if (t.ptr[0] == '&' || t.ptr[0] == '%' || t.ptr[0] == '<') continue;
+        if (t.ptr[0] == '-' && t.len > 1 && t.ptr[1] == ' ') {
+            in_patterns = 1;
+            /* "- words * words [CODE]" */
+            const char *star = memchr(t.ptr, '*', t.len);
+            const char *br = last_char(t.ptr, t.len, '[');
+            if (!star || !br || br < star || !n_heads) continue;
+            char code[16];
+            int32_t f, to;
+            if (petr_code(trim(br, (size_t) (t.ptr + t.len - br)), code, sizeof code, &f, &to))
+                continue;
+            char *colon = strchr(code, ':');
+            if (colon) *colon = 0;
+            const char *words[8];
+            int nw = 0, target_at = -1;
+            const char *q = star + 1;
+            while (q < br && nw < 8) {
+                while (q < br && (*q == ' ' || *q == '(' || *q == ')' || *q == '{' || *q == '}'))
+                    q++;
+                const char *ws = q;
+                while (q < br && *q != ' ' && *q != '(' && *q != ')' && *q != '{' && *q != '}')
+                    q++;
+                if (q == ws) continue;
+                size_t wl = (size_t) (q - ws);
+                if (*ws == '+' || *ws == '$') {
+                    if (target_at < 0 && *ws == '+') target_at = nw;
+                    continue;
+                }
+                if (*ws == '&' || *ws == '%' || *ws == '^' || *ws == '=') continue;
+                char ph[128];
+                size_t pl = petr_phrase(ws, wl, ph, sizeof ph);
+                if (!pl) continue;
+                words[nw++] = lower_dup(d, ph, pl);
+            }
+            for (int h = 0; h < n_heads; h++) {
+                /* heads whose multiword rest is not matched here are still
+                 * tried with the pattern words only */
+                if (new_vpat(d, !strcmp(code, "---") ? "" : code, ND__VF_PETRARCH, words, nw,
+                             target_at, heads[h], n_head_forms[h]))
+                    return ND_ENOMEM;
+            }
+            continue;
+        }
+        if (in_patterns || n_heads >= 64) continue;
+        /* A verb line: VERB [CODE] {forms} or +SYNONYM {forms}. */
+        const char *q = t.ptr;
+        if (*q == '+') q++;
+        const char *te = t.ptr + t.len;
+        const char *ws = q;
+        while (q < te && *q != ' ' && *q != '{' && *q != '[') q++;
+        char ph[128];
+        size_t pl = petr_phrase(ws, (size_t) (q - ws), ph, sizeof ph);
+        if (!pl) continue;
+        char *lower = lower_dup(d, ph, pl);
+        if (!lower) return ND_ENOMEM;
+        /* Multi-word heads: the first word is the head, the rest literal. */
+        int h = n_heads;
+        head_nrest[h] = 0;
+        char *sp = strchr(lower, ' ');
+        if (sp) {
+            *sp = 0;
+            char *r = sp + 1;
+            while (*r && head_nrest[h] < 4) {
+                char *e2 = strchr(r, ' ');
+                if (e2) *e2 = 0;
+                if (*r) head_rest[h][head_nrest[h]++] = r;
+                if (!e2) break;
+                r = e2 + 1;
+            }
+        }
+        head_code[h][0] = 0;
+        const char *br = memchr(ws, '[', (size_t) (te - ws));
+        if (br) {
+            int32_t f, to;
+            char c[16];
+            if (!petr_code(trim(br, (size_t) (te - br)), c, sizeof c, &f, &to))
+                snprintf(head_code[h], sizeof head_code[h], "%s", c);
+        }
+        const char *ex[12];
+        size_t nex = 0;
+        const char *bo = memchr(ws, '{', (size_t) (te - ws));
+        if (bo) read_forms(bo, te, d, ex, &nex, 12);
+        /* Keep only the first word of multiword explicit forms. */
+        for (size_t i = 0; i < nex; i++) {
+            if (!ex[i]) continue;
+            char *s2 = strchr((char *) ex[i], ' ');
+            if (s2) *s2 = 0;
+        }
+        n_head_forms[h] = head_forms(d, lower, ex, nex, 0, heads[h]);
+        n_heads++;
+    }
+    return 0;
+}
+
+static int read_whole(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return ND_EIO;
+    nd_buf b = ND_BUF_INIT;
+    char tmp[65536];
+    size_t r;
+    while ((r = fread(tmp, 1, sizeof tmp, f)) > 0) nd_buf_append(&b, tmp, r);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || nd_buf_failed(&b)) {
+        nd_buf_free(&b);
+        return bad ? ND_EIO : ND_ENOMEM;
+    }
+    if (!b.ptr) nd_buf_putc(&b, 0), b.len = 0;
+    *data = nd_buf_detach(&b, len);
+    return *data ? 0 : ND_ENOMEM;
+}
+
+static int name_has(const char *name, const char *part)
+{
+    for (const char *s = name; *s; s++) {
+        size_t i = 0;
+        while (part[i] && s[i] && (s[i] | 32) == (part[i] | 32)) i++;
+        if (!part[i]) return 1;
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+int nd_analyze_dict_add_petrarch(nd_analyze_dict *d, const char *dir, nd_error *err)
+{
+    if (!d || !dir) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no dictionary directory");
+    DIR *dh = opendir(dir);
+    if (!dh) return nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot open directory", dir);
+    char *names[512];
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(dh)) && n < 512) {
+        size_t l = strlen(de->d_name);
+        if (l < 4 || strcmp(de->d_name + l - 4, ".txt")) continue;
+        names[n] = nd_strndup(de->d_name, l);
+        if (names[n]) n++;
+    }
+    closedir(dh);
+    qsort(names, n, sizeof *names, cmp_str);
+    int rc = 0, used = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const char *nm = names[i];
+        int kind = 0; /* 1 actors, 2 agents, 3 verbs */
+        if (name_has(nm, "agents"))
+            kind = 2;
+        else if (name_has(nm, "actors"))
+            kind = 1;
+        else if (name_has(nm, "verbs") || (name_has(nm, "CAMEO") && !name_has(nm, "unsorted") &&
+                                            !name_has(nm, "verbpatterns")))
+            kind = 3;
+        if (!kind) continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, nm);
+        char *data;
+        size_t len;
+        if (read_whole(path, &data, &len)) {
+            rc = nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot read", path);
+            break;
+        }
+        int r = kind == 1 ? petr_actors(d, data, len)
+                : kind == 2 ? petr_agents(d, data, len)
+                            : petr_verbs(d, data, len);
+        nd_free(data);
+        if (r) rc = nd_error_set(err, r, (size_t) -1, "%s: %s", path, nd_strerror(r));
+        used++;
+    }
+    for (size_t i = 0; i < n; i++) nd_free(names[i]);
+    if (!rc && !used)
+        rc = nd_error_set(err, ND_ENOTFOUND, (size_t) -1,
+                          "%s: no PETRARCH actor, agent or verb files (*actors*.txt, "
+                          "*agents*.txt, *verbs*.txt, CAMEO.*.txt)",
+                          dir);
+    return rc;
+}
+
+int nd_analyze_dict_add_file(nd_analyze_dict *d, const char *path, nd_error *err)
+{
+    char *data;
+    size_t len;
+    if (!d || !path) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no file");
+    if (read_whole(path, &data, &len))
+        return nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot read", path);
+    int rc = nd__dict_load_text(d, path, data, len, err);
+    nd_free(data);
+    return rc;
+}
+
+/* ---- construction ------------------------------------------------------------ */
+
+static nd_analyze_dict *dict_alloc(void)
+{
+    nd_analyze_dict *d = nd_calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->arena = nd_arena_new(1 << 16);
+    if (!d->arena) {
+        nd_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+static int dir_exists(const char *p)
+{
+    struct stat st;
+    return p && *p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The default file set, relative to a data directory. */
+static int load_dir(nd_analyze_dict *d, const char *dir, nd_error *err)
+{
+    static const char *const subdirs[] = {"cameo", "actors", "verbs"};
+    int any = 0;
+    for (size_t s = 0; s < 3; s++) {
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", dir, subdirs[s]);
+        DIR *dh = opendir(sub);
+        if (!dh) continue;
+        char *names[256];
+        size_t n = 0;
+        struct dirent *de;
+        while ((de = readdir(dh)) && n < 256) {
+            size_t l = strlen(de->d_name);
+            if (l > 4 && !strcmp(de->d_name + l - 4, ".txt"))
+                if ((names[n] = nd_strndup(de->d_name, l))) n++;
+        }
+        closedir(dh);
+        qsort(names, n, sizeof *names, cmp_str);
+        int rc = 0;
+        for (size_t i = 0; i < n; i++) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/%s", sub, names[i]);
+            if (!rc) rc = nd_analyze_dict_add_file(d, path, err);
+            nd_free(names[i]);
+        }
+        if (rc) return rc;
+        any = 1;
+    }
+    if (!any)
+        return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "%s: no dictionary files", dir);
+    return 0;
+}
+
+static int load_embedded(nd_analyze_dict *d, nd_error *err)
+{
+    /* Same order as load_dir: cameo, actors, verbs (names sort that way
+     * within each directory). */
+    static const char *const order[] = {"cameo/", "actors/", "verbs/"};
+    for (size_t o = 0; o < 3; o++)
+        for (size_t i = 0; i < nd__n_data_blobs; i++) {
+            const nd__blob *b = &nd__data_blobs[i];
+            if (strncmp(b->name, order[o], strlen(order[o]))) continue;
+            int rc = nd__dict_load_text(d, b->name, (const char *) b->data, b->len, err);
+            if (rc) return rc;
+        }
+    return 0;
+}
+
+nd_analyze_dict *nd_analyze_dict_new(const char *data_dir, nd_error *err)
+{
+    nd_analyze_dict *d = dict_alloc();
+    if (!d) {
+        nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        return NULL;
+    }
+    int rc;
+    if (data_dir) {
+        rc = load_dir(d, data_dir, err);
+    } else {
+        const char *env = getenv("NEWSDESK_DATA_DIR");
+        if (dir_exists(env))
+            rc = load_dir(d, env, err);
+#ifdef ND_DATA_DIR
+        else if (dir_exists(ND_DATA_DIR "/actors"))
+            rc = load_dir(d, ND_DATA_DIR, err);
+#endif
+        else
+            rc = load_embedded(d, err);
+    }
+    if (rc) {
+        nd_analyze_dict_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void nd_analyze_dict_free(nd_analyze_dict *d)
+{
+    if (!d) return;
+    nd__map_free(&d->phrase_map);
+    nd__map_free(&d->verb_map);
+    nd__map_free(&d->cue_map);
+    nd__map_free(&d->cameo_map);
+    nd_free(d->ents), nd_free(d->roles), nd_free(d->phrases), nd_free(d->vpats);
+    nd_free(d->cues), nd_free(d->cameo);
+    nd_arena_free(d->arena);
+    nd_free(d);
+}
+
+size_t nd_analyze_dict_size(const nd_analyze_dict *d, size_t *n_phrases, size_t *n_verbs)
+{
+    if (!d) return 0;
+    if (n_phrases) *n_phrases = d->n_phrases;
+    if (n_verbs) *n_verbs = d->n_vpats;
+    return d->n_ents;
+}
+
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+static nd_analyze_dict *default_dict;
+static nd_error default_err;
+
+static void load_default(void)
+{
+    default_dict = nd_analyze_dict_new(NULL, &default_err);
+}
+
+const nd_analyze_dict *nd_analyze_dict_default(nd_error *err)
+{
+    pthread_once(&default_once, load_default);
+    if (!default_dict && err) *err = default_err;
+    return default_dict;
+}
+
+int nd_cameo_lookup(const nd_analyze_dict *d, const char *code, const char **name,
+                    double *goldstein, int *quad)
+{
+    if (!d || !code) return ND_ENOTFOUND;
+    char c[8];
+    snprintf(c, sizeof c, "%s", code);
+    /* Longest known prefix (a PETRARCH code may be finer than the table). */
+    for (size_t n = strlen(c); n >= 2; n--) {
+        uint32_t i = nd__map_get(&d->cameo_map, c, n);
+        if (i != ND__NONE) {
+            const nd__cameo *k = &d->cameo[i];
+            if (name) *name = k->name;
+            if (goldstein) *goldstein = k->goldstein;
+            if (quad) *quad = k->quad;
+            return 0;
+        }
+    }
+    return ND_ENOTFOUND;
+}

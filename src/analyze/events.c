@@ -1,0 +1,488 @@
+/* events.c - actor - action - actor triples coded in CAMEO.
+ *
+ * No parser: a verb lexicon of patterns (data/verbs/events.txt, and
+ * PETRARCH verb dictionaries with --dict) is matched over the tokens of
+ * each sentence outside quotations.  The most specific pattern at a head
+ * word wins.  The source is the subject actor before the verb (a
+ * coordinated subject gives one event per actor; an actor after a
+ * preposition is skipped), the target the first actor after the pattern
+ * (or after its "+" slot); a passive ("was attacked by X") swaps them.
+ * Negation ("not", "n't", "never", "refused to", "failed to") turns
+ * cooperation into rejection (12x) and drops conflict: "refused to
+ * condemn" is not a condemnation.  The date is the article's, moved to
+ * the weekday the sentence names ("on Thursday") or "yesterday". */
+#include "analyze/analyze_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const dets[] = {"the", "a", "an", "its", "their", "his", "her", "this",
+                                   "that", "our", "whose", "any", "no", NULL};
+static const char *const be[] = {"was", "were", "been", "being", "is", "are", "be", "got",
+                                 "get", "gets", NULL};
+static const char *const preps[] = {"in", "of", "with", "by", "to", "from", "for", "on",
+                                    "at", "about", "against", "after", "before", "over",
+                                    "than", "between", "among", "into", "toward", "towards",
+                                    "under", "like", "including", "via", "near", "across",
+                                    "through", "during", "without", "despite", NULL};
+static const char *const advs[] = {"also", "later", "then", "has", "had", "have", "will",
+                                   "would", "reportedly", "again", "recently", "on",
+                                   "wednesday", "thursday", "monday", "tuesday", "friday",
+                                   "saturday", "sunday", "yesterday", "today", "jointly",
+                                   "formally", "officially", "finally", "already", "still",
+                                   "to", "shall", "could", "can", "may", "might", "must",
+                                   "should", "did", "does", "do", "been", "being", "not",
+                                   "n't", "never", "firmly", "strongly", "sharply", NULL};
+
+static int is_punct_c(const nd__doc *d, size_t i, char c)
+{
+    return i < d->n_toks && d->toks[i].type == ND_TOK_PUNCT && d->text[d->toks[i].off] == c;
+}
+
+/* A clause boundary between tokens: ";" ", which" "that" etc. */
+static int boundary(const nd__doc *d, size_t i)
+{
+    if (is_punct_c(d, i, ';') || is_punct_c(d, i, ':')) return 1;
+    if (d->toks[i].flags & ND_TOKF_QUOTE) return 1;
+    static const char *const b[] = {"which", "who", "whom", "while", "whereas", "because",
+                                    "although", "though", "but", "when", "after", "before",
+                                    "as", "where", "if", "unless", "since", NULL};
+    return nd__tok_in(d, i, b);
+}
+
+/* Match the words of pattern v after head h; returns the index of the last
+ * matched token (h when none) or -1, and the token where the target slot
+ * starts. */
+static int match_words(const nd__doc *d, const nd__vpat *v, size_t h, size_t s1, size_t *target_from)
+{
+    size_t pos = h;
+    *target_from = h + 1;
+    for (int w = 0; w < v->n_words; w++) {
+        int slot_before = v->target_at == w;
+        size_t gap = slot_before ? 8 : 2;
+        if (slot_before) *target_from = pos + 1;
+        size_t k = pos + 1, found = 0;
+        for (; k < s1 && k <= pos + 1 + gap; k++) {
+            if (d->toks[k].in_quote) break;
+            if (d->toks[k].lower && !strcmp(d->toks[k].lower, v->words[w])) {
+                found = 1;
+                break;
+            }
+            if (boundary(d, k)) break;
+        }
+        if (!found) return -1;
+        pos = k;
+    }
+    if (v->target_at < 0 || v->target_at >= v->n_words) *target_from = pos + 1;
+    return (int) pos;
+}
+
+/* Mentions usable as actors: resolved, not inside quotations. */
+static int usable(const nd__doc *d, int32_t m)
+{
+    if (m < 0) return 0;
+    const nd__ment *mm = &d->ments[m];
+    if (mm->actor < 0 || d->toks[mm->t0].in_quote) return 0;
+    const char *code = d->acts[mm->actor].code;
+    return code[0] != 0;
+}
+
+static int after_prep(const nd__doc *d, const nd__ment *m, size_t lo)
+{
+    size_t b = m->t0;
+    while (b > lo && nd__tok_in(d, b - 1, dets)) b--;
+    return b > lo && nd__tok_in(d, b - 1, preps);
+}
+
+/* Subject mentions for a head at h: the nearest usable mention before it
+ * in the clause that is not after a preposition, plus those coordinated
+ * with it ("Brazil and the United States"). */
+static int subjects(const nd__doc *d, size_t h, size_t s0, int32_t *out, int max)
+{
+    size_t lo = s0;
+    for (size_t k = h; k > s0; k--)
+        if ((boundary(d, k - 1) && !nd__tok_is(d, k - 1, "as")) || nd__tok_is(d, k - 1, "that")) {
+            lo = k;
+            break;
+        }
+    /* "after greeting Mr Xi ..., Mr Putin thanked": the subject of a
+     * participle in an opening phrase is the main clause's, after the comma */
+    if (lo > s0 && h == lo && d->toks[h].lower_len > 4 &&
+        !strcmp(d->toks[h].lower + d->toks[h].lower_len - 3, "ing")) {
+        static const char *const subord[] = {"after", "before", "while", "when", "since",
+                                             "upon", "by", NULL};
+        if (nd__tok_in(d, lo - 1, subord)) {
+            size_t k = h;
+            while (k < d->n_toks && d->toks[k].sent == d->toks[h].sent && !is_punct_c(d, k, ','))
+                k++;
+            for (size_t q = k + 1; q < d->n_toks && q < k + 5 && d->toks[q].sent == d->toks[h].sent; q++) {
+                int32_t m = d->toks[q].mention;
+                if (m >= 0 && usable(d, m)) {
+                    out[0] = m;
+                    return 1;
+                }
+            }
+        }
+    }
+    int32_t best = -1;
+    for (size_t k = h; k-- > lo;) {
+        int32_t m = d->toks[k].mention;
+        if (m < 0) continue;
+        const nd__ment *mm = &d->ments[m];
+        k = mm->t0;
+        if (!usable(d, m)) continue;
+        if (after_prep(d, mm, lo)) continue;
+        if (mm->poss) continue; /* "Russia's foreign minister" is one mention; a bare possessive modifies */
+        best = m;
+        break;
+    }
+    if (best < 0) {
+        /* "X, who/whose ..., VERB" or "X, a ..., VERB": the mention before the aside */
+        size_t j = h;
+        while (j > s0 && nd__tok_in(d, j - 1, advs)) j--;
+        if (j > s0 && is_punct_c(d, j - 1, ',')) {
+            size_t k = j - 1;
+            while (k > s0 && !is_punct_c(d, k - 1, ',') && j - k < 30) k--;
+            if (k > s0 && is_punct_c(d, k - 1, ',')) {
+                int32_t m = d->toks[k - 2 >= s0 ? k - 2 : s0].mention;
+                if (k >= 2 && m >= 0 && usable(d, m) && d->ments[m].t1 == k - 1) best = m;
+            }
+        }
+    }
+    if (best < 0) return 0;
+    int n = 0;
+    out[n++] = best;
+    /* coordination to the left: "A, B and C" */
+    size_t k = d->ments[best].t0;
+    while (n < max && k > lo + 1) {
+        size_t j = k;
+        while (j > lo && nd__tok_in(d, j - 1, dets)) j--;
+        if (!(nd__tok_is(d, j - 1, "and") || is_punct_c(d, j - 1, ','))) break;
+        size_t e = j - 1;
+        if (nd__tok_is(d, e, "and") && e > lo && is_punct_c(d, e - 1, ',')) e--;
+        if (e == 0) break;
+        int32_t m = d->toks[e - 1].mention;
+        if (m < 0 || !usable(d, m) || d->ments[m].t1 != e) break;
+        out[n++] = m;
+        k = d->ments[m].t0;
+    }
+    return n;
+}
+
+/* The first usable mention from token t in the clause; a bare adjective
+ * ("Western sanctions") only when no actor follows closely. */
+static int32_t target_from1(const nd__doc *d, size_t t, size_t s1, int32_t not_actor, int skip_by);
+
+static int32_t target_from(const nd__doc *d, size_t t, size_t s1, int32_t not_actor, int skip_by)
+{
+    int32_t m = target_from1(d, t, s1, not_actor, skip_by);
+    if (m >= 0 && d->ments[m].how == ND_MENTION_ADJ) {
+        int32_t m2 = target_from1(d, d->ments[m].t1, s1, not_actor, skip_by);
+        if (m2 >= 0 && d->ments[m2].how != ND_MENTION_ADJ && d->ments[m2].t0 <= d->ments[m].t1 + 4)
+            return m2;
+    }
+    return m;
+}
+
+static int32_t target_from1(const nd__doc *d, size_t t, size_t s1, int32_t not_actor, int skip_by)
+{
+    for (size_t k = t; k < s1 && k < t + 14; k++) {
+        if (boundary(d, k) && k > t) break;
+        if (d->toks[k].in_quote) break;
+        int32_t m = d->toks[k].mention;
+        if (m < 0) continue;
+        if (!usable(d, m) || d->ments[m].actor == not_actor) {
+            k = d->ments[m].t1 - 1;
+            continue;
+        }
+        if (skip_by && k > 0 && nd__tok_is(d, d->ments[m].t0 - 1, "by")) {
+            k = d->ments[m].t1 - 1;
+            continue;
+        }
+        /* "amid global opposition", "despite ...": not an argument */
+        static const char *const adjunct[] = {"amid", "despite", "during", "since", "until",
+                                              "throughout", "beyond", "like", "unlike", NULL};
+        size_t b = d->ments[m].t0;
+        while (b > t && nd__tok_in(d, b - 1, dets)) b--;
+        if (b > 0 && nd__tok_in(d, b - 1, adjunct)) {
+            k = d->ments[m].t1 - 1;
+            continue;
+        }
+        /* "X and Y" as a target: the first only (coded separately below) */
+        return m;
+    }
+    return -1;
+}
+
+static int32_t by_agent(const nd__doc *d, size_t t, size_t s1)
+{
+    for (size_t k = t; k < s1 && k < t + 16; k++) {
+        if (nd__tok_is(d, k, "by")) {
+            size_t j = k + 1;
+            while (j < s1 && nd__tok_in(d, j, dets)) j++;
+            for (size_t q = j; q < s1 && q < j + 3; q++) {
+                int32_t m = d->toks[q].mention;
+                if (m >= 0 && usable(d, m)) return m;
+            }
+            return -1;
+        }
+        if (boundary(d, k)) break;
+    }
+    return -1;
+}
+
+static int negated_at(const nd__doc *d, size_t h, size_t s0)
+{
+    static const char *const neg[] = {"not", "n't", "never", "no", "without", NULL};
+    static const char *const refuse[] = {"refused", "refuses", "refuse", "refusing", "declined",
+                                         "declines", "decline", "declining", "failed", "fails",
+                                         "fail", "failing", "rejected", "refrained", "avoided",
+                                         "unable", "unwilling", NULL};
+    for (size_t k = h, n = 0; k > s0 && n < 4; k--, n++) {
+        if (nd__tok_in(d, k - 1, neg)) return 1;
+        if (nd__tok_is(d, k - 1, "to") && k >= 2 + s0 && nd__tok_in(d, k - 2, refuse)) return 1;
+        if (boundary(d, k - 1)) break;
+    }
+    return 0;
+}
+
+/* A negated code: cooperation becomes rejection, conflict no event. */
+static const char *negate(const char *code)
+{
+    int root = (code[0] - '0') * 10 + (code[1] - '0');
+    if (!strcmp(code, "057") || !strncmp(code, "057", 3)) return "127";
+    switch (root) {
+    case 3: return "120";
+    case 4: return "125";
+    case 5: return "120";
+    case 6: return "121";
+    case 7: return "121";
+    case 8: return "124";
+    default: return NULL;
+    }
+}
+
+static int weekday(int32_t day)
+{
+    int w = (int) ((day + 4) % 7);
+    return w < 0 ? w + 7 : w; /* 0 Sunday */
+}
+
+/* The day the sentence speaks of. */
+static int32_t sentence_day(const nd__doc *d, uint32_t s)
+{
+    static const char *const wd[] = {"sunday", "monday", "tuesday", "wednesday", "thursday",
+                                     "friday", "saturday"};
+    if (d->day == ND__DAY_MIN) return ND__DAY_MIN;
+    uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
+    int future = 0;
+    for (uint32_t k = s0; k < s1; k++)
+        if (nd__tok_is(d, k, "will") || nd__tok_is(d, k, "tomorrow")) future = 1;
+    for (uint32_t k = s0; k < s1; k++) {
+        const char *w = d->toks[k].lower;
+        if (!w || d->toks[k].in_quote) continue;
+        if (!strcmp(w, "yesterday")) return d->day - 1;
+        if (!strcmp(w, "tomorrow")) return d->day + 1;
+        for (int i = 0; i < 7; i++) {
+            if (strcmp(w, wd[i])) continue;
+            int next = k > s0 && nd__tok_is(d, k - 1, "next");
+            int last = k > s0 && nd__tok_is(d, k - 1, "last");
+            int aw = weekday(d->day);
+            if (next || (future && !last)) {
+                int delta = (i - aw + 7) % 7;
+                if (delta == 0 || next) delta = delta ? delta : 7;
+                return d->day + delta;
+            }
+            int delta = (aw - i + 7) % 7;
+            if (last && delta == 0) delta = 7;
+            return d->day - delta;
+        }
+    }
+    return d->day;
+}
+
+static void add_event1(nd__doc *d, int32_t sa, int32_t ta, const char *code, uint32_t s,
+                       size_t h, size_t e, int neg, int32_t day)
+{
+    if (sa < 0 || ta < 0 || sa == ta) return;
+    const char *sc = d->acts[sa].code, *tc = d->acts[ta].code;
+    if (!strcmp(sc, tc)) return;
+    for (size_t i = 0; i < d->n_events; i++) {
+        nd__wevent *o = &d->events[i];
+        if (o->sent == s && o->src == sa && o->tgt == ta && !strcmp(o->code, code)) return;
+    }
+    if (d->n_events == d->cap_events) {
+        size_t nc = d->cap_events ? d->cap_events * 2 : 32;
+        nd__wevent *q = nd_arena_alloc(d->ar, nc * sizeof *q);
+        if (!q) {
+            d->failed = 1;
+            return;
+        }
+        if (d->n_events) memcpy(q, d->events, d->n_events * sizeof *q);
+        d->events = q, d->cap_events = nc;
+    }
+    nd__wevent *ev = &d->events[d->n_events++];
+    memset(ev, 0, sizeof *ev);
+    ev->src = sa, ev->tgt = ta;
+    snprintf(ev->src_code, sizeof ev->src_code, "%s", sc);
+    snprintf(ev->tgt_code, sizeof ev->tgt_code, "%s", tc);
+    snprintf(ev->code, sizeof ev->code, "%s", code);
+    ev->sent = s;
+    ev->verb.start = d->toks[h].off;
+    ev->verb.end = d->toks[e].off + d->toks[e].len;
+    ev->negated = neg;
+    ev->day = day;
+}
+
+/* Events between two mentions: each may stand for two actors ("the two
+ * leaders", "they"). */
+static void add_event(nd__doc *d, int32_t sm, int32_t tm, const char *code, uint32_t s,
+                      size_t h, size_t e, int neg, int32_t day)
+{
+    const nd__ment *a = &d->ments[sm], *b = &d->ments[tm];
+    int32_t sa[2] = {a->actor, a->actor2}, ta[2] = {b->actor, b->actor2};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) add_event1(d, sa[i], ta[j], code, s, h, e, neg, day);
+    /* "the two leaders met": each toward the other */
+    if (sm == tm && a->actor2 >= 0) {
+        add_event1(d, a->actor, a->actor2, code, s, h, e, neg, day);
+        add_event1(d, a->actor2, a->actor, code, s, h, e, neg, day);
+    }
+}
+
+/* The best pattern at head h. */
+static const nd__vpat *best_pattern(const nd__doc *d, size_t h, size_t s1, size_t *end,
+                                    size_t *tfrom)
+{
+    const nd__tok *t = &d->toks[h];
+    if (t->type != ND_TOK_WORD || !t->lower_len || t->in_quote) return NULL;
+    uint32_t v = nd__map_get(&d->dict->verb_map, t->lower, t->lower_len);
+    if (v == ND__NONE) return NULL;
+    int noun_use = h > 0 && (nd__tok_in(d, h - 1, dets) || (d->toks[h - 1].flags & ND_TOKF_POSS));
+    /* "a substantial boost": determiner and adjective */
+    if (!noun_use && h > 1 && nd__tok_in(d, h - 2, dets) && d->toks[h - 1].type == ND_TOK_WORD &&
+        d->toks[h - 1].mention < 0 && !(d->toks[h - 1].flags & ND_TOKF_CAP))
+        noun_use = 1;
+    const nd__vpat *best = NULL;
+    int best_n = -1;
+    for (uint32_t p = v; p != ND__NONE; p = d->dict->vpats[p].next) {
+        const nd__vpat *vp = &d->dict->vpats[p];
+        int is_noun = (vp->flags & ND__VF_NOUN) != 0;
+        if (noun_use && !is_noun) continue;
+        size_t tf;
+        int e = match_words(d, vp, h, s1, &tf);
+        if (e < 0) continue;
+        if (vp->n_words > best_n) {
+            best = vp, best_n = vp->n_words, *end = (size_t) e, *tfrom = tf;
+        }
+    }
+    return best;
+}
+
+static void events_sentence(nd__doc *d, uint32_t s)
+{
+    uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
+    int32_t day = sentence_day(d, s);
+    for (size_t h = s0; h < s1; h++) {
+        size_t e = h, tf = h + 1;
+        const nd__vpat *vp = best_pattern(d, h, s1, &e, &tf);
+        if (!vp || !vp->code[0]) continue;
+        /* a head inside an actor mention is a name ("Free Tibet") */
+        if (d->toks[h].mention >= 0) continue;
+        /* "refused to condemn": the negation is coded at "condemn" */
+        static const char *const neg_heads[] = {"refuse", "refused", "refuses", "refusing",
+                                                "decline", "declined", "declines", "declining",
+                                                "fail", "failed", "fails", "failing", NULL};
+        if (nd__tok_in(d, h, neg_heads) && nd__tok_is(d, h + 1, "to")) continue;
+        /* "thanked him for coming": no subject of its own */
+        static const char *const gprep[] = {"for", "of", "about", "without", "from", "against",
+                                            "toward", "towards", NULL};
+        if (h > s0 && d->toks[h].lower_len > 4 && nd__tok_in(d, h - 1, gprep) &&
+            !strcmp(d->toks[h].lower + d->toks[h].lower_len - 3, "ing"))
+            continue;
+        const char *code = vp->code;
+        int neg = negated_at(d, h, s0);
+        if (neg) {
+            code = negate(code);
+            if (!code) {
+                h = e;
+                continue;
+            }
+        }
+        /* passive: "was released by Putin" */
+        size_t b = h;
+        while (b > s0 && nd__tok_in(d, b - 1, advs) && !nd__tok_in(d, b - 1, be)) b--;
+        int passive = !(vp->flags & ND__VF_NOUN) && b > s0 && nd__tok_in(d, b - 1, be) &&
+                      d->toks[h].lower_len > 2;
+        int32_t subj[8];
+        int ns = subjects(d, h, s0, subj, 8);
+        int32_t tgt = -1;
+        if (passive) {
+            int32_t agent = by_agent(d, e + 1, s1);
+            if (agent >= 0 && ns > 0) {
+                for (int i = 0; i < ns; i++) add_event(d, agent, subj[i], code, s, h, e, neg, day);
+            } else if (agent >= 0) {
+                /* "were released yesterday by Putin": a target after the verb? none */
+            }
+            h = e;
+            continue;
+        }
+        if (ns == 0) {
+            /* noun patterns: "talks between A and B" */
+            if (vp->flags & ND__VF_NOUN) {
+                int32_t a = target_from(d, tf, s1, -1, 0);
+                if (a >= 0) {
+                    int32_t bm = target_from(d, d->ments[a].t1, s1, d->ments[a].actor, 0);
+                    if (bm >= 0) {
+                        add_event(d, a, bm, code, s, h, e, neg, day);
+                        if (vp->flags & ND__VF_SYM) add_event(d, bm, a, code, s, h, e, neg, day);
+                    }
+                }
+            }
+            h = e;
+            continue;
+        }
+        tgt = target_from(d, tf, s1, d->ments[subj[0]].actor, 1);
+        /* "go to +": the target right after the preposition */
+        if (tgt >= 0 && vp->n_words && (vp->target_at < 0 || vp->target_at == vp->n_words) &&
+            d->ments[tgt].t0 > tf + 3)
+            tgt = -1;
+        if (tgt >= 0 && (vp->flags & ND__VF_PASSIVE)) {
+            /* "came under pressure from X": X acts on the subject */
+            for (int i = 0; i < ns; i++) add_event(d, tgt, subj[i], code, s, h, e, neg, day);
+        } else if (tgt >= 0) {
+            for (int i = 0; i < ns; i++) {
+                add_event(d, subj[i], tgt, code, s, h, e, neg, day);
+                if (vp->flags & ND__VF_SYM) add_event(d, tgt, subj[i], code, s, h, e, neg, day);
+            }
+            /* "X and Y" as targets */
+            size_t k = d->ments[tgt].t1;
+            while (k + 1 < s1 && (nd__tok_is(d, k, "and") || is_punct_c(d, k, ','))) {
+                size_t j = k + 1;
+                if (nd__tok_is(d, j, "and")) j++;
+                while (j < s1 && nd__tok_in(d, j, dets)) j++;
+                int32_t m = j < s1 ? d->toks[j].mention : -1;
+                if (m < 0 || !usable(d, m) || d->ments[m].t0 != j) break;
+                for (int i = 0; i < ns; i++) {
+                    add_event(d, subj[i], m, code, s, h, e, neg, day);
+                    if (vp->flags & ND__VF_SYM) add_event(d, m, subj[i], code, s, h, e, neg, day);
+                }
+                k = d->ments[m].t1;
+            }
+        } else if (ns >= 2) {
+            /* "Brazil and the United States are seeking to deepen ...":
+             * each toward the others */
+            for (int i = 0; i < ns; i++)
+                for (int j = 0; j < ns; j++)
+                    if (i != j) add_event(d, subj[i], subj[j], code, s, h, e, neg, day);
+        } else if (ns == 1 && d->ments[subj[0]].actor2 >= 0 && (vp->flags & ND__VF_SYM)) {
+            add_event(d, subj[0], subj[0], code, s, h, e, neg, day);
+        }
+        h = e;
+    }
+}
+
+void nd__find_events(nd__doc *d)
+{
+    for (uint32_t s = 0; s < d->n_sents && !d->failed; s++) events_sentence(d, s);
+}
