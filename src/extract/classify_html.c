@@ -19,6 +19,7 @@
 
 #include "extract/extract_int.h"
 #include "extract/features.h"
+#include "extract/meta.h"
 #include "newsdesk/lang.h"
 
 /* Node flags that make content below a node furniture. */
@@ -270,6 +271,13 @@ int nd__classify_html(nd_extract_ctx *x)
         if (h.inh[b->node] & ND_NODE_HIDDEN) continue;
         if (under_bad(&h, b, c)) continue;
         if (b->q <= -0.5f) continue;
+        {
+            nd_slice t = nd__block_text(pg, b);
+            if (nd__is_bio(t.ptr, t.len)) {
+                b->label = ND_LBL_BIO;
+                continue;
+            }
+        }
         if ((h.inh[b->node] & (ND_NODE_BYLINE | ND_NODE_DATE)) && b->words < 25 && b->q < 1.f)
             continue;
         if (pg->title && (b->flags & ND_BLK_HEADING)) {

@@ -240,8 +240,7 @@ int nd__classify_text(nd_extract_ctx *x)
     find_related_runs(x, tl);
     for (size_t i = 0; i < n; i++) {
         nd_slice s = nd__block_text(pg, &pg->blocks[i]);
-        if (!pg->blocks[i].label && nd__has_phrase(s.ptr, s.len, 1) == 2 && nd__bio_name(s.ptr, s.len, NULL, 0))
-            pg->blocks[i].label = ND_LBL_BIO;
+        if (!pg->blocks[i].label && nd__is_bio(s.ptr, s.len)) pg->blocks[i].label = ND_LBL_BIO;
     }
 
     /* A comments header after the first prose opens the comments: what

@@ -3,6 +3,7 @@
 
 #include "extract/extract_int.h"
 #include "extract/meta.h"
+#include "newsdesk/lang.h"
 
 void nd_extract_opts_init(nd_extract_opts *o)
 {
@@ -97,6 +98,8 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
     if (!rc) rc = build_paragraphs(&x);
     if (!rc) rc = nd__assemble_meta(&x);
     if (!rc) rc = join_text(a);
+    /* A language not found so far: detect it on the article itself. */
+    if (!rc && !a->language && a->text_len) a->language = nd_lang_detect(a->text, a->text_len);
     nd__page_free(&pg);
     nd_decoded_free(&dec);
     if (rc) {

@@ -2,6 +2,7 @@
  * related items, from markup metadata (JSON-LD, OpenGraph, <meta>, <time>)
  * where there is markup, and from the page's own lines where there is not. */
 #include <jansson.h>
+#include <libxml/uri.h>
 #include <string.h>
 
 #include "extract/features.h"
@@ -105,6 +106,19 @@ size_t nd__bio_name(const char *s, size_t n, char *out, size_t cap)
             return k;
         }
     }
+    return 0;
+}
+
+int nd__is_bio(const char *s, size_t n)
+{
+    if (n < 30 || n > 1200 || !nd__bio_name(s, n, NULL, 0)) return 0;
+    static const char *const roles[] = {"reporter", "writer", "correspondent", "editor",
+                                        "journalist", "columnist", "contributor", "author of",
+                                        "producer", "freelance", "has worked as", "covers ",
+                                        "covering ", "previously worked", "joined the"};
+    nd_slice head = {s, n < 160 ? n : 160};
+    for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+        if (nd_slice_ifind(head, roles[i]) >= 0) return 1;
     return 0;
 }
 
@@ -454,10 +468,12 @@ static void set_published(nd_extract_ctx *x, const char *s, size_t n)
     x->a->published_ts = ts;
 }
 
-/* Strip " | Site", " - Site" from a <title>. */
-static nd_slice clean_title(nd_slice t, const char *site)
+/* Strip " | Site", " - Site" from a <title>; *tail gets what was cut
+ * (the site name, usually), or {NULL, 0}. */
+static nd_slice clean_title(nd_slice t, const char *site, nd_slice *tail_out)
 {
     t = nd_slice_trim(t);
+    if (tail_out) *tail_out = (nd_slice){NULL, 0};
     static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ", " \xC2\xBB ", " / "};
     for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
         size_t sl = strlen(seps[k]);
@@ -470,11 +486,29 @@ static nd_slice clean_title(nd_slice t, const char *site)
             if ((site && nd_slice_ifind(tail, site) >= 0) || (tw <= 4 && hw >= 3 && tw < hw)) {
                 t.len = i;
                 t = nd_slice_trim(t);
+                if (tail_out && !tail_out->len) *tail_out = nd_slice_trim(tail);
             }
             break;
         }
     }
     return t;
+}
+
+/* An href as an absolute URL when the page's URL is known (libxml2's
+ * RFC 3986 resolver); else as written.  Copied into the article. */
+static const char *abs_url(nd_extract_ctx *x, const char *href)
+{
+    if (!href || !*href) return NULL;
+    if (!strncmp(href, "javascript:", 11) || href[0] == '#') return NULL;
+    if (x->a->url) {
+        xmlChar *u = xmlBuildURI((const xmlChar *) href, (const xmlChar *) x->a->url);
+        if (u) {
+            const char *r = nd_arena_strndup(x->a->arena, (const char *) u, strlen((char *) u));
+            xmlFree(u);
+            return r;
+        }
+    }
+    return nd_arena_strndup(x->a->arena, href, strlen(href));
 }
 
 /* Site name for text pages: a short standalone line that recurs inside
@@ -501,8 +535,8 @@ static void text_site(nd_extract_ctx *x)
             for (size_t p = 0; p + s.len <= os.len; p++)
                 if (memcmp(os.ptr + p, s.ptr, s.len) == 0 &&
                     (p == 0 || os.ptr[p - 1] == ' ') &&
-                    (p + s.len == os.len || os.ptr[p + s.len] == ' ' || os.ptr[p + s.len] == '\'' ||
-                     (unsigned char) os.ptr[p + s.len] == 0xE2 || os.ptr[p + s.len] == '.')) {
+                    (p + s.len == os.len || strchr(" '.,;:)!?", os.ptr[p + s.len]) ||
+                     (unsigned char) os.ptr[p + s.len] == 0xE2)) {
                     hits++;
                     break;
                 }
@@ -690,7 +724,7 @@ static void html_related(nd_extract_ctx *x)
         nd_related *r = add_related(x);
         if (!r) return;
         r->title = astr(x, nd__block_text(pg, b));
-        if (b->link && pg->nodes[b->link].href) r->url = astr(x, nd_slice_c(pg->nodes[b->link].href));
+        if (b->link) r->url = abs_url(x, pg->nodes[b->link].href);
         if (x->a->n_related >= 30) return;
     }
 }
@@ -726,12 +760,18 @@ static void html_meta(nd_extract_ctx *x)
             h1 = nd__block_text(pg, &pg->blocks[i]);
             break;
         }
-    nd_slice title = {NULL, 0};
-    if (t) title = clean_title(nd_slice_c(t), a->site);
+    nd_slice title = {NULL, 0}, tail = {NULL, 0};
+    if (t) title = clean_title(nd_slice_c(t), a->site, NULL);
     if (h1.len && (!title.len || (title.len >= h1.len && nd_slice_ifind(title, "") == 0 &&
                                   strncasecmp(title.ptr, h1.ptr, h1.len) == 0)))
         title = h1;
-    if (!title.len && pg->title) title = clean_title(nd_slice_c(pg->title), a->site);
+    if (pg->title) {
+        nd_slice ht = clean_title(nd_slice_c(pg->title), a->site, &tail);
+        if (!title.len) title = ht;
+        /* "Headline - Northgate Daily": the tail names the site. */
+        if (!a->site && tail.len && words_in(tail) <= 4 && upper_at(tail.ptr, tail.len))
+            a->site = astr(x, tail);
+    }
     if (title.len) a->title = astr(x, title);
 
     ld_authors(x, li.authors, 0);
@@ -743,6 +783,12 @@ static void html_meta(nd_extract_ctx *x)
             const char *v = nd__page_meta(pg, keys[i]);
             if (v) add_author_list(x, nd_slice_c(v));
         }
+    }
+    for (size_t i = 0; i < pg->n_blocks && !a->n_authors; i++) {
+        char name[80];
+        nd_slice s = nd__block_text(pg, &pg->blocks[i]);
+        if (pg->blocks[i].label == ND_LBL_BIO && nd__bio_name(s.ptr, s.len, name, sizeof name))
+            add_author(x, nd_slice_c(name));
     }
     if (!a->n_authors) {
         /* Byline elements near the container. */
@@ -800,7 +846,7 @@ static void text_meta(nd_extract_ctx *x)
             if (b->label == ND_LBL_BODY || b->label == ND_LBL_RELATED) continue;
             nd_slice s = nd__block_text(pg, b);
             char name[80];
-            if (nd__has_phrase(s.ptr, s.len, 1) == 2 && nd__bio_name(s.ptr, s.len, name, sizeof name)) {
+            if (nd__is_bio(s.ptr, s.len) && nd__bio_name(s.ptr, s.len, name, sizeof name)) {
                 add_author(x, nd_slice_c(name));
                 b->label = ND_LBL_BIO;
             }
@@ -851,11 +897,7 @@ int nd__assemble_meta(nd_extract_ctx *x)
     for (size_t i = 0; i < a->n_paragraphs; i++)
         if (a->paragraphs[i][0]) a->paragraphs[k++] = a->paragraphs[i];
     a->n_paragraphs = k;
-    if (!a->language) {
-        const char *l = x->lang;
-        if (!l && a->text_len) l = nd_lang_detect(a->text, a->text_len);
-        if (l) a->language = l;
-    }
+    if (!a->language && x->lang) a->language = x->lang;
     if (!a->published && x->opts->fetched != ND_TIME_NONE) {
         /* A relative age next to the title ("3 hours ago"). */
         nd_page *pg = x->pg;

@@ -14,6 +14,10 @@ int nd__is_age_line(const char *s, size_t n);
  * else 0.  out may be NULL to only test. */
 size_t nd__bio_name(const char *s, size_t n, char *out, size_t cap);
 
+/* 1 when the line is an author bio: a name followed by "is a reporter
+ * at ...", "has worked as ...", "covers ...". */
+int nd__is_bio(const char *s, size_t n);
+
 /* A short line that reads like a subheading (no closing period). */
 int nd__heading_like(nd_slice s);
 
