@@ -135,7 +135,7 @@ ND_EXPORT void nd_buf_append(nd_buf *b, const void *p, size_t n);
 ND_EXPORT void nd_buf_puts(nd_buf *b, const char *s);
 ND_EXPORT void nd_buf_putc(nd_buf *b, char c);
 ND_EXPORT void nd_buf_printf(nd_buf *b, const char *fmt, ...) ND_PRINTF(2, 3);
-ND_EXPORT void nd_buf_vprintf(nd_buf *b, const char *fmt, va_list ap);
+ND_EXPORT void nd_buf_vprintf(nd_buf *b, const char *fmt, va_list ap) ND_PRINTF(2, 0);
 ND_EXPORT void nd_buf_truncate(nd_buf *b, size_t len);
 #define nd_buf_failed(b) ((b)->failed)
 #define nd_buf_clear(b) nd_buf_truncate((b), 0)

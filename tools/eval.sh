@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# eval.sh CLI SHARED - quality tables for every area newsdesk measures, on
+# the public evaluation data in SHARED/bench (never copied into the repo).
+# Exits non-zero when an enforced figure falls below the floor its issue
+# set; areas whose floors are not yet enforced are printed for information.
+# Skips, with a message, when SHARED is absent.
+set -uo pipefail
+cli=${1:-build/newsdesk}
+shared=${2:-../shared}
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "$(dirname "$cli")" && pwd)
+if [ ! -d "$shared/bench" ]; then
+    echo "eval: $shared/bench not found: skipping (the evaluation data lives in ../shared)"
+    exit 0
+fi
+# Floors enforced so far (one word per area, added when its issue lands).
+ENFORCED=${ND_EVAL_ENFORCED:-"seeds extract"}
+status=0
+run() { # run AREA COMMAND...
+    local area=$1
+    shift
+    echo
+    "$@"
+    local rc=$?
+    if [ $rc -eq 77 ]; then rc=0; fi
+    if [ $rc -ne 0 ]; then
+        if [[ " $ENFORCED " == *" $area "* ]]; then
+            echo "eval: $area: BELOW FLOOR"
+            status=1
+        else
+            echo "eval: $area: below its target (not yet enforced)"
+        fi
+    fi
+}
+run seeds python3 "$here/eval_seeds.py" "$cli" "$shared"
+run extract python3 "$here/eval_extract.py" "$cli" "$shared" --floor-html 0.955 --floor-text 0.85
+[ -x "$here/eval_cluster.sh" ] && [ -x "$build/bench/bench_cluster" ] &&
+    run cluster bash "$here/eval_cluster.sh" "$build" "$shared"
+[ -f "$here/eval_analyze.sh" ] && run analyze bash "$here/eval_analyze.sh" "$build" "$shared"
+echo
+[ $status -eq 0 ] && echo "eval: all enforced floors met" || echo "eval: FAILED"
+exit $status
