@@ -226,7 +226,16 @@ int nd__walk_skip_name(const char *name)
         "bz2", "xz", "zst", "exe", "dll", "so", "o", "a", "class", "jar", "wasm",
         "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt",
         /* crawl indexes and databases (a WARC's .cdx, the store itself) */
-        "cdx", "cdxj", "idx", "db", "db-wal", "db-shm", "sqlite", "sqlite3", "wal", "shm"};
+        "cdx", "cdxj", "idx", "db", "db-wal", "db-shm", "sqlite", "sqlite3", "wal", "shm",
+        /* one JSON document is metadata, not a page (JSON lines are .jsonl) */
+        "json"};
+    /* A folder's own documentation is not a crawled page. */
+    static const char *const docs[] = {"README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG",
+                                       "NOTICE", "AUTHORS"};
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+        if (strncmp(name, docs[i], strlen(docs[i])) == 0 &&
+            (name[strlen(docs[i])] == 0 || name[strlen(docs[i])] == '.'))
+            return 1;
     size_t n = strlen(name);
     if (n > 3 && strcmp(name + n - 3, ".gz") == 0) n -= 3;
     const char *dot = NULL;

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# demo.sh NEWSDESK - the main job on the pages the project ships: ingest
+# samples/ into the embedded store (./newsdesk.db unless NEWSDESK_DB says
+# otherwise), then show what came out.  Run again: nothing is added twice.
+set -euo pipefail
+cli=${1:-build/newsdesk}
+top=$(cd "$(dirname "$0")/.." && pwd)
+run() { echo; echo "\$ newsdesk $*"; "$cli" "$@"; }
+run ingest "$top/samples"
+run stats
+run search '"Port Halden"' --limit 5
+run extract --format markdown "$top/samples/port-strike-day2.txt"
+if "$cli" --help | grep -q '^  stories'; then run stories; fi
