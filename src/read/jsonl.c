@@ -10,13 +10,12 @@
  * embedded page is most of a line): strings of BIG_STRING bytes or more are
  * decoded here by a strict JSON string decoder and jansson gets the line
  * with a short placeholder in their place.  Whenever the two could differ
- * (a decoding problem, a parse error, the placeholder text in the input)
- * the original line goes to jansson as it is, so results and error messages
- * are jansson's. */
+ * (a decoding problem, a parse error, a string in the input that decodes
+ * to a placeholder) the original line goes to jansson as it is, so results
+ * and error messages are jansson's. */
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "newsdesk/extract.h"
@@ -129,13 +128,41 @@ static int decode_string(const unsigned char *s, size_t n, nd_buf *out)
     return 0;
 }
 
+/* The index a placeholder string names, or -1. */
+static int placeholder_index(json_t *v)
+{
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    if (n != 9 || s[0] != 0 || memcmp(s + 1, "nd-big-", 7) != 0) return -1;
+    return s[8] >= '0' && s[8] < '0' + MAX_BIG ? s[8] - '0' : -1;
+}
+
+/* Placeholders among the string values of j, each index counted once;
+ * a repeated index counts as many (so that the total is off). */
+static int count_placeholders(json_t *j, int *seen)
+{
+    int n = 0;
+    if (json_is_string(j)) {
+        int k = placeholder_index(j);
+        if (k >= 0) n += seen[k]++ ? 1000 : 1;
+    } else if (json_is_object(j)) {
+        const char *key;
+        json_t *v;
+        json_object_foreach(j, key, v) n += count_placeholders(v, seen);
+    } else if (json_is_array(j)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) n += count_placeholders(v, seen);
+    }
+    return n;
+}
+
 /* Parse a line, long string values decoded here (see the top).  Returns
  * the object or NULL with je filled, as json_loadb. */
 static json_t *parse_line(nd__input *in, const char *p, size_t n, json_error_t *je)
 {
     in->n_big = 0;
-    if (n < BIG_STRING || nd_slice_ifind((nd_slice){p, n}, PLACEHOLDER) >= 0)
-        return json_loadb(p, n, JSON_ALLOW_NUL, je);
+    if (n < BIG_STRING) return json_loadb(p, n, JSON_ALLOW_NUL, je);
     nd_buf_clear(&in->b1);
     nd_buf_clear(&in->b2);
     size_t i = 0, copied = 0;
@@ -181,6 +208,13 @@ static json_t *parse_line(nd__input *in, const char *p, size_t n, json_error_t *
         nd_buf_append(&in->b1, p + copied, n - copied);
         if (!nd_buf_failed(&in->b1) && !nd_buf_failed(&in->b2))
             o = json_loadb(in->b1.ptr, in->b1.len, JSON_ALLOW_NUL, je);
+        /* Each placeholder exactly once: the input itself may hold a string
+         * that decodes to one (written with escapes, say); then not. */
+        int seen[MAX_BIG] = {0};
+        if (o && count_placeholders(o, seen) != in->n_big) {
+            json_decref(o);
+            o = NULL;
+        }
     }
     if (o) return o;
     in->n_big = 0;
@@ -191,17 +225,13 @@ static json_t *parse_line(nd__input *in, const char *p, size_t n, json_error_t *
  * jansson's.  Borrowed; valid until the next line. */
 static const char *str_of(nd__input *in, json_t *v, size_t *len)
 {
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
-    if (in->n_big && n > 1 && s[0] == 0 && memcmp(s + 1, "nd-big-", 7) == 0 && n < 12) {
-        int k = atoi(s + 8);
-        if (k >= 0 && k < in->n_big) {
-            *len = in->big_len[k];
-            return in->b2.ptr + in->big_off[k];
-        }
+    int k = in->n_big ? placeholder_index(v) : -1;
+    if (k >= 0 && k < in->n_big) {
+        *len = in->big_len[k];
+        return in->b2.ptr + in->big_off[k];
     }
-    *len = n;
-    return s;
+    *len = json_string_length(v);
+    return json_string_value(v);
 }
 
 static int line_error(nd__input *in, int code, nd_error *err, const char *fmt, ...)
@@ -277,7 +307,11 @@ static int next_line(nd__input *in, const char **p, size_t *n, nd_error *err)
                                 (unsigned long long) in->line, (unsigned long long) total,
                                 in->max);
         }
-        size_t got = nd__stream_fill(s, a + 1);
+        /* Ask for the line to grow geometrically (a long page in a line). */
+        size_t ask = a < 65536 ? a + 65536 : a + a / 2;
+        if (ask > in->max + 1) ask = in->max + 1;
+        if (ask <= a) ask = a + 1;
+        size_t got = nd__stream_fill(s, ask);
         if (got > a) continue;
         /* The end of the input. */
         if (s->err) {

@@ -184,7 +184,8 @@ static int make_room(nd__stream *s, size_t need)
     size_t nc = s->cap ? s->cap * 2 : MIN_WINDOW;
     size_t want = s->pos + need;
     if (want < s->pos) want = SIZE_MAX;
-    if (s->cap && nc > want) nc = want > s->cap ? want : s->cap + 1;
+    /* Never less than a useful step: callers may ask for one byte more. */
+    if (s->cap && nc > want) nc = want > s->cap + MIN_WINDOW ? want : s->cap + MIN_WINDOW;
     if (nc < MIN_WINDOW) nc = MIN_WINDOW;
     unsigned char *p = nd_realloc(s->buf, nc);
     if (!p) return ND_ENOMEM;
