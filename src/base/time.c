@@ -6,8 +6,9 @@
  * in English, German, French, Spanish, Italian, Portuguese and Dutch) and
  * relative ages ("2 hours ago", "vor 3 Tagen", "1h").  The calendar
  * arithmetic is done here (days from the civil date, after Howard
- * Hinnant's public algorithms), so nothing depends on TZ, the locale or
- * any static state: every function is thread-safe.
+ * Hinnant's public algorithms), so nothing depends on TZ or the locale;
+ * the only static state is a sorted table of month and weekday names built
+ * once with pthread_once, and every function is thread-safe.
  *
  * A date needs a year, a month and a day; a time of day alone, "June
  * 2019" or "Nov 19" are not dates.  Without a zone the time is taken as
@@ -15,7 +16,9 @@
  */
 #include "newsdesk/extract.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- calendar ------------------------------------------------------------ */
@@ -268,19 +271,19 @@ static const struct {
     {NULL, 0}};
 /* clang-format on */
 
+static int name_lookup(const char *w, int want);
+
 /* A month name or abbreviation (with its optional dot): 1..12, or 0. */
 static int month_word(cur *c)
 {
     char buf[24];
     size_t len = word_at(c, buf, sizeof buf);
-    if (len < 3) return 0;
-    for (int k = 0; month_names[k].w; k++)
-        if (strcmp(buf, month_names[k].w) == 0) {
-            c->i += len;
-            if (get(c, 0) == '.') c->i++;
-            return month_names[k].m;
-        }
-    return 0;
+    int m = len >= 3 ? name_lookup(buf, 0) : 0;
+    if (m) {
+        c->i += len;
+        if (get(c, 0) == '.') c->i++;
+    }
+    return m;
 }
 
 /* clang-format off */
@@ -296,12 +299,82 @@ static const char *const weekday_names[] = {
     "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", NULL};
 /* clang-format on */
 
+/* Most words of a line are tried as the start of a date, so the month and
+ * weekday names are looked up in one sorted copy of both tables, built
+ * once (pthread_once), by binary search. */
+typedef struct name_entry {
+    const char *w;
+    int month; /* 1..12, or 0 for a weekday */
+} name_entry;
+
+#define N_NAMES                                                                                    \
+    (sizeof month_names / sizeof *month_names + sizeof weekday_names / sizeof *weekday_names)
+static name_entry names[N_NAMES];
+static size_t n_names;
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static size_t names_from[27]; /* entries starting with 'a' + k begin at names_from[k] */
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(((const name_entry *) a)->w, ((const name_entry *) b)->w);
+}
+
+static void names_build(void)
+{
+    for (int k = 0; month_names[k].w; k++)
+        names[n_names++] = (name_entry){month_names[k].w, month_names[k].m};
+    for (int k = 0; weekday_names[k]; k++) names[n_names++] = (name_entry){weekday_names[k], 0};
+    qsort(names, n_names, sizeof *names, name_cmp);
+    size_t e = 0;
+    for (int k = 0; k <= 26; k++) {
+        while (e < n_names && names[e].w[0] - 'a' < k) e++;
+        names_from[k] = e;
+    }
+}
+
+static int str_cmp(const char *a, const char *b)
+{
+    while (*a && *a == *b) a++, b++;
+    return (unsigned char) *a - (unsigned char) *b;
+}
+
+/* The month (1..12) of the lowercase word w when want is 0, or 1 when w is
+ * a weekday name and want is 1; 0 otherwise.  want -1 accepts either. */
+static int name_lookup(const char *w, int want)
+{
+    if (w[0] < 'a' || w[0] > 'z') return 0;
+    pthread_once(&names_once, names_build);
+    size_t lo = names_from[w[0] - 'a'], hi = names_from[w[0] - 'a' + 1];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = str_cmp(w, names[mid].w);
+        if (c < 0) {
+            hi = mid;
+        } else if (c > 0) {
+            lo = mid + 1;
+        } else {
+            /* The same spelling may be listed more than once. */
+            while (mid > 0 && str_cmp(names[mid - 1].w, w) == 0) mid--;
+            for (; mid < n_names && str_cmp(names[mid].w, w) == 0; mid++) {
+                if (want != 1 && names[mid].month) return names[mid].month;
+                if (want != 0 && !names[mid].month) return 1;
+            }
+            return 0;
+        }
+    }
+    return 0;
+}
+
 /* Skip a day-of-week name with its dot, comma and a following article
  * ("Dienstag, den 19.", "le mardi", "martes, 19 de"). */
 static int skip_weekday(cur *c)
 {
     size_t save = c->i;
-    if (match_list(c, weekday_names) < 0) return 0;
+    char buf[24];
+    size_t len = word_at(c, buf, sizeof buf);
+    if (!len || !name_lookup(buf, 1)) return 0;
+    c->i += len;
     if (get(c, 0) == '-') { /* Portuguese "segunda-feira" */
         c->i++;
         if (!match_word(c, "feira")) {
@@ -835,6 +908,10 @@ int nd_time_find(const char *s, size_t n, int64_t *ts, int *has_time, size_t *st
     for (size_t i = 0; i < n; i++) {
         if (!is_alnum(p[i]) || (i > 0 && is_alnum(p[i - 1]))) continue;
         cur c = {p, n, i};
+        if (!is_digit(p[i])) { /* a word starts a date only as a month or weekday */
+            char buf[24];
+            if (!word_at(&c, buf, sizeof buf) || !name_lookup(buf, -1)) continue;
+        }
         dt t;
         if (!parse_expr(&c, &t, 0) || is_alnum(get(&c, 0))) continue;
         /* Leave out trailing white space and an unused separator. */
