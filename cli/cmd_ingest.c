@@ -177,9 +177,9 @@ int cmd_ingest(int argc, char **argv)
     char pages[32];
     human_count(pages, sizeof pages, st.pages);
     double s = st.seconds > 0.001 ? st.seconds : 0.001;
-    printf("%s pages in %.2f s (%.0f pages/s, %.1f MB/s): %llu stored, %llu new versions,"
+    printf("%s page%s in %.2f s (%.0f pages/s, %.1f MB/s): %llu stored, %llu new versions,"
            " %llu related, %llu duplicates skipped, %llu records skipped, %llu errors%s\n",
-           pages, st.seconds, (double) st.pages / s, (double) st.bytes / 1e6 / s,
+           pages, st.pages == 1 ? "" : "s", st.seconds, (double) st.pages / s, (double) st.bytes / 1e6 / s,
            (unsigned long long) st.added, (unsigned long long) st.versions,
            (unsigned long long) st.related, (unsigned long long) st.duplicates,
            (unsigned long long) st.skipped, (unsigned long long) st.errors,
