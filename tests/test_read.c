@@ -461,6 +461,9 @@ static void test_warc_codings(void)
               body.len);
     warc_rec(&w, "WARC/1.0", "response", "http://t/bomb", "application/http", h.ptr, h.len);
 
+    /* an empty response record (a failed fetch): skipped, not an error */
+    warc_rec(&w, "WARC/1.0", "response", "http://t/empty", "application/http", "", 0);
+
     /* no Content-Type in the HTTP head: handed on, kind unknown */
     http_resp(&h, "200 OK", "Server: test\r\n", page, pn);
     warc_rec(&w, "WARC/1.0", "response", "http://t/no-type", "application/http", h.ptr, h.len);
@@ -476,6 +479,7 @@ static void test_warc_codings(void)
         CHECK_STR(g.data[i], page);
         if (!g.data[i] || strcmp(g.data[i], page)) fprintf(stderr, "  doc %d: %s\n", i, g.url[i]);
     }
+    CHECK_INT(g.st.skipped, 1);
     CHECK(g.nerrs > 0 && contains(g.err[0], "unsupported Content-Encoding \"br\""));
     CHECK(g.nerrs > 1 && contains(g.err[1], "cannot decode Content-Encoding"));
     CHECK(g.nerrs > 2 && contains(g.err[2], "exceeds the limit"));

@@ -345,8 +345,9 @@ int nd__warc_next(nd__input *in, nd_doc *doc, nd_error *err)
             continue;
         }
         in->stats->records++;
-        if (is_res && url && strncmp(url, "metadata:", 9) == 0) {
-            /* A crawler's own log and arguments (wget writes these). */
+        if (L == 0 || (is_res && url && strncmp(url, "metadata:", 9) == 0)) {
+            /* Nothing recorded (a failed fetch), or a crawler's own log and
+             * arguments (wget writes these). */
             if (skip_body(in, off, L, &rc, err)) {
                 if (rc) return rc;
                 continue;
