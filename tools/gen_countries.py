@@ -221,6 +221,44 @@ FLK|Falkland Islands|Falklands;Malvinas|Falkland Islander|Falkland Islanders|Sta
 GIB|Gibraltar||Gibraltarian|Gibraltarians||
 """
 
+# Other places that stand for their country in news text: US states (not
+# Georgia, which is also a country), provinces and large cities.
+PLACES = r"""
+USA|Alabama;Alaska;Arizona;Arkansas;California;Colorado;Connecticut;Delaware;Florida;Hawaii;Idaho;Illinois;Indiana;Iowa;Kansas;Kentucky;Louisiana;Maine;Maryland;Massachusetts;Michigan;Minnesota;Mississippi;Missouri;Montana;Nebraska;Nevada;New Hampshire;New Jersey;New Mexico;New York;North Carolina;North Dakota;Ohio;Oklahoma;Oregon;Pennsylvania;Rhode Island;South Carolina;South Dakota;Tennessee;Texas;Utah;Vermont;Virginia;West Virginia;Wisconsin;Wyoming;New York City;Los Angeles;Chicago;Houston;San Francisco;Miami;Boston;Philadelphia;Seattle;Detroit;Atlanta;Dallas;Pearl Harbor;Guantanamo Bay
+RUS|St Petersburg;St. Petersburg;Saint Petersburg;Chechnya;Grozny;Siberia;Kursk;Belgorod;Kaliningrad;Novosibirsk;Vladivostok;Sochi;Dagestan
+UKR|Kharkiv;Kharkov;Odesa;Odessa;Lviv;Mariupol;Donetsk;Luhansk;Zaporizhzhia;Kherson;Dnipro;Bakhmut;Avdiivka;Donbas;Donbass
+CHN|Shanghai;Hong Kong;Guangzhou;Shenzhen;Wuhan;Xinjiang;Tibet;Chongqing;Tianjin;Nanjing
+GBR|Manchester;Birmingham;Glasgow;Edinburgh;Belfast;Liverpool;Cardiff
+FRA|Marseille;Lyon;Nice;Toulouse;Strasbourg;Bordeaux
+DEU|Munich;Hamburg;Frankfurt;Cologne;Bonn;Dresden
+ISR|Haifa;Eilat
+PSE|Gaza City;Khan Younis;Rafah;Jenin;Nablus;Hebron;Bethlehem;Jericho
+SYR|Aleppo;Homs;Idlib;Raqqa;Latakia;Deir ez-Zor;Daraa
+IRQ|Mosul;Basra;Kirkuk;Fallujah;Ramadi;Erbil;Tikrit;Najaf;Karbala
+IRN|Isfahan;Mashhad;Tabriz;Shiraz;Qom;Natanz;Fordow
+AFG|Kandahar;Herat;Helmand;Mazar-i-Sharif;Jalalabad
+PAK|Karachi;Lahore;Peshawar;Rawalpindi;Quetta;Waziristan
+IND|Mumbai;Kolkata;Chennai;Bangalore;Bengaluru;Hyderabad;Kashmir
+TUR|Istanbul;Izmir;Antalya
+EGY|Alexandria;Sinai;Suez
+SAU|Jeddah;Mecca;Medina
+LBN|Tripoli, Lebanon;Sidon;Tyre
+YEM|Aden;Hodeidah
+LBY|Benghazi;Misrata;Sirte
+SDN|Darfur;Omdurman;Port Sudan
+NGA|Lagos;Kano;Maiduguri
+KEN|Mombasa
+SOM|Kismayo
+JPN|Osaka;Kyoto;Hiroshima;Nagasaki;Okinawa;Fukushima
+KOR|Busan;Incheon
+PRK|Yongbyon
+TWN|Kaohsiung
+BRA|Sao Paulo;São Paulo;Rio de Janeiro
+MEX|Tijuana;Guadalajara;Monterrey;Ciudad Juarez
+CAN|Toronto;Montreal;Vancouver;Quebec
+AUS|Sydney;Melbourne;Brisbane;Perth
+"""
+
 
 def clean(v):
     return [x.strip() for x in v.split(';') if x.strip()]
@@ -229,6 +267,10 @@ def clean(v):
 def main():
     d = sys.argv[1] if len(sys.argv) > 1 else '/usr/share/iso-codes/json'
     iso = json.load(open(os.path.join(d, 'iso_3166-1.json'), encoding='utf-8'))['3166-1']
+    places = {}
+    for line in PLACES.strip().splitlines():
+        a3, _, v = line.partition('|')
+        places[a3] = v
     extra = {}
     for line in TABLE.strip().splitlines():
         f = line.split('|')
@@ -267,6 +309,8 @@ def main():
                 vals = clean(e[idx])
                 if vals:
                     out.append('  %s: %s' % (key, '; '.join(vals)))
+        if a3 in places:
+            out.append('  place: ' + '; '.join(clean(places[a3])))
         out.append('')
     missing = set(extra) - seen
     if missing:

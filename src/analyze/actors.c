@@ -191,16 +191,20 @@ static int dict_match(const nd__doc *d, size_t i, size_t t_end, const nd__phrase
         uint32_t v = nd__map_get(&dict->phrase_map, key, kl);
         if (v == ND__NONE) break;
         if (v != ND__PREFIX) {
+            /* among phrases of this length, a name before an adjective
+             * ("Islamic State", "US" are both) */
+            const nd__phrase *pick = NULL;
             for (uint32_t p = v; p != ND__NONE; p = dict->phrases[p].next) {
                 const nd__phrase *ph = &dict->phrases[p];
                 if (ph->ntok != L) continue;
                 int ok = 1;
                 for (int k = 0; k < L && ok; k++) ok = case_ok(&d->toks[i + (size_t) k], ph->caseq[k]);
-                if (ok) {
-                    best = L;
-                    *out = ph;
-                    break;
-                }
+                if (!ok) continue;
+                if (!pick || (ph->how == ND__PH_NAME && pick->how != ND__PH_NAME)) pick = ph;
+            }
+            if (pick) {
+                best = L;
+                *out = pick;
             }
         }
         /* A possessive ends a phrase. */
@@ -614,9 +618,31 @@ static int32_t np_actor(nd__doc *d, np *p, int how_hint)
         span_text(d, p->name->t0, p->name->t1, buf, sizeof buf);
         int single = p->name->t1 - p->name->t0 == 1;
         act = person_by_name(d, buf, single);
-        if (act < 0 && single) {
-            /* a surname alone may still be a dictionary person's */
-            act = -1;
+        if (act < 0 && single && p->role && p->role->role_key) {
+            /* "President Bush": the person of the dictionary with that
+             * surname who held the office on the date */
+            const char *key = p->role->role_key;
+            const char *w = d->toks[p->name->t0].lower;
+            for (size_t i = 0; i < dict->n_ents && act < 0; i++) {
+                const nd__entity *e = &dict->ents[i];
+                if (e->kind != ND_ACTOR_PERSON || !e->n_roles) continue;
+                const char *sp = strrchr(e->name, ' ');
+                const char *sn = sp ? sp + 1 : e->name;
+                size_t wl = strlen(w);
+                if (strlen(sn) != wl) continue;
+                size_t q = 0;
+                while (q < wl && (sn[q] | 32) == w[q]) q++;
+                if (q != wl) continue;
+                const nd__role *r = role_at(d, (uint32_t) i, key);
+                if (!r || (d->day == ND__DAY_MIN && r->to != ND__DAY_MAX)) continue;
+                if (country && strncmp(r->code, country, 3)) continue;
+                person_code(d, (uint32_t) i, code, sizeof code);
+                act = plain_actor(d, (uint32_t) i, code);
+            }
+            if (act >= 0) {
+                add_ment(d, p->t0, p->t1, act, ND_MENTION_ALIAS);
+                return act;
+            }
         }
         if (act < 0) {
             if (country && agent)
@@ -792,7 +818,7 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
             continue;
         }
         if (is_word(t) && (t->flags & ND_TOKF_CAP) && t->lower && !in_set(t->lower, not_names) &&
-            !(t->flags & ND_TOKF_DIGIT)) {
+            !(t->flags & ND_TOKF_DIGIT) && !in_set(t->lower, role_fillers)) {
             uint32_t j = i + 1;
             int poss = (t->flags & ND_TOKF_POSS) != 0;
             static const char *const particles[] = {"de", "da", "van", "von", "der", "bin", "al",
@@ -810,6 +836,7 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
                 const nd__phrase *p2 = NULL;
                 int L2 = capw ? dict_match(d, j, s1, &p2) : 0;
                 if (L2 && (is_role_ph(p2) || is_agent_ph(p2))) break;
+                if (L2 >= 2 && is_person_ph(dict, p2)) break;
                 if (L2 && is_mod_ph(dict, p2) && p2->how != ND__PH_NAME) break;
                 poss = (u->flags & ND_TOKF_POSS) != 0;
                 j++;
@@ -858,20 +885,6 @@ static int adjacent(const nd__doc *d, const chunk *a, const chunk *b)
     return 1;
 }
 
-/* "Secretary of Energy", "Minister for Europe": a role's complement. */
-static uint32_t role_complement(const nd__doc *d, uint32_t t, uint32_t s1)
-{
-    if (t + 1 < s1 && (nd__tok_is(d, t, "of") || nd__tok_is(d, t, "for")) &&
-        (d->toks[t + 1].flags & ND_TOKF_CAP)) {
-        uint32_t j = t + 1;
-        while (j < s1 && (d->toks[j].flags & ND_TOKF_CAP) && is_word(&d->toks[j]) &&
-               !(d->toks[j].flags & ND_TOKF_POSS))
-            j++;
-        /* only when a name follows */
-        if (j < s1 && j - t <= 4) return j;
-    }
-    return t;
-}
 
 /* The country entity whose code is code (3 letters), or -1. */
 static int32_t country_entity(const nd_analyze_dict *dict, const char *code)
@@ -1005,13 +1018,32 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
             p.t0 -= 2, p.det = 1;
         size_t j = c;
         int done = 0;
+        chunk split;
         while (j < nc && !done) {
             chunk *q = &ch[j];
             if (j > c && !adjacent(d, &ch[j - 1], q)) {
-                /* a role's complement: "Secretary of Energy Jeffrey Kupfer" */
-                if (!(p.role && !p.name && role_complement(d, ch[j - 1].t1, s1) == q->t0 &&
-                      q->kind == CH_RUN))
-                    break;
+                /* a role's complement: "Secretary of Energy Jeffrey Kupfer",
+                 * "Minister for Europe Jean Smith": the department's words,
+                 * then the name (its last two words) */
+                uint32_t g = ch[j - 1].t1;
+                int compl = p.role && !p.name && q->kind == CH_RUN &&
+                            (nd__tok_is(d, g, "of") || nd__tok_is(d, g, "for")) &&
+                            (q->t0 == g + 1 || (q->t0 == g + 2 && nd__tok_is(d, g + 1, "the")));
+                if (!compl) break;
+                if (q->t1 - q->t0 >= 3) {
+                    split = *q;
+                    split.t0 = q->t1 - 2;
+                    p.name = &split, j++, done = 1;
+                    continue;
+                }
+                /* "Secretary of Energy" + a name chunk right after */
+                if (j + 1 < nc && ch[j + 1].t0 == q->t1 &&
+                    (ch[j + 1].kind == CH_RUN || (ch[j + 1].kind == CH_DICT &&
+                                                  is_person_ph(dict, ch[j + 1].ph)))) {
+                    j++;
+                    continue;
+                }
+                break;
             }
             if (q->kind == CH_DICT) {
                 const nd__phrase *ph = q->ph;
@@ -1070,6 +1102,26 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
                 continue;
             }
         }
+        /* "the mayor of Nablus", "a court in Guyana", "dissidents from
+         * Egypt": an office or agent takes the country after it */
+        if ((p.role || p.agent) && !p.mod && !p.name && j < nc && ch[j].kind == CH_DICT &&
+            is_mod_ph(dict, ch[j].ph)) {
+            uint32_t g = p.t1;
+            if (nd__tok_is(d, g, "of") || nd__tok_is(d, g, "in") || nd__tok_is(d, g, "from")) {
+                uint32_t kk = g + 1;
+                int skip = 0;
+                while (kk < ch[j].t0 && skip < 3 && is_word(&d->toks[kk]) &&
+                       !(d->toks[kk].flags & ND_TOKF_CAP) && d->toks[kk].mention < 0)
+                    kk++, skip++;
+                if (kk == ch[j].t0) {
+                    p.mod = ch[j].ph;
+                    p.t1 = ch[j].t1;
+                    j++;
+                    /* "the northern West Bank city of Nablus": the rest of
+                     * the place phrase stays out */
+                }
+            }
+        }
         /* an agent word before a plain noun is an adjective ("military
          * ties", "business deals"): no mention */
         if (p.agent && !p.mod && !p.role && !p.name && p.t1 < s1) {
@@ -1103,7 +1155,8 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
                 a->n_mentions--;
                 b->n_mentions++;
                 if (!b->role) b->role = a->role;
-                if (!b->code[0] || strlen(b->code) < strlen(a->code)) {
+                if (!b->code[0] || strlen(b->code) < strlen(a->code) ||
+                    (!strncmp(b->code, "---", 3) && strncmp(a->code, "---", 3))) {
                     if (!b->in_dict) {
                         set_code(b, a->code);
                     }
@@ -1115,18 +1168,29 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
                     b->n_mentions--;
                     pm->actor = act;
                     a->n_mentions++;
-                    if (!a->in_dict && (!a->code[0] || strlen(a->code) < strlen(b->code))) {
+                    if (!a->in_dict && (!a->code[0] || strlen(a->code) < strlen(b->code) ||
+                                        (!strncmp(a->code, "---", 3) && strncmp(b->code, "---", 3)))) {
                         set_code(a, b->code);
                     }
                     if (!a->role) a->role = b->role;
                 }
             }
         }
-        prev_actor = act;
-        prev_end = p.t1;
-        prev_ment = m;
-        prev_kind_person = act >= 0 && d->acts[act].kind == ND_ACTOR_PERSON && p.name;
-        prev_is_office = p.role && !p.name;
+        /* "The US commander in Iraq, Gen. David Petraeus": a place after
+         * the head keeps the head for an apposition */
+        int pp = prev_actor >= 0 && p.t0 >= 1 &&
+                 (nd__tok_is(d, p.t0 - 1, "in") || nd__tok_is(d, p.t0 - 1, "of") ||
+                  nd__tok_is(d, p.t0 - 1, "at")) &&
+                 prev_end == p.t0 - 1 && !p.name && !p.role;
+        if (pp) {
+            prev_end = p.t1;
+        } else {
+            prev_actor = act;
+            prev_end = p.t1;
+            prev_ment = m;
+            prev_kind_person = act >= 0 && d->acts[act].kind == ND_ACTOR_PERSON && p.name;
+            prev_is_office = p.role && !p.name;
+        }
         c = j;
     }
 }

@@ -445,7 +445,7 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
             how = ND__PH_ADJ;
         else if (nd_slice_eq_c(key, "people"))
             how = ND__PH_PEOPLE;
-        else if (nd_slice_eq_c(key, "capital"))
+        else if (nd_slice_eq_c(key, "capital") || nd_slice_eq_c(key, "place"))
             how = ND__PH_CAPITAL;
         else if (nd_slice_eq_c(key, "seat"))
             how = ND__PH_SEAT;
@@ -669,6 +669,8 @@ static int load_verbs(nd_analyze_dict *d, const char *name, const char *text, si
                 else if (wl == 5 && !memcmp(ws, "@noun", 5)) flags |= ND__VF_NOUN;
                 else if (wl == 8 && !memcmp(ws, "@passive", 8)) flags |= ND__VF_PASSIVE;
                 else return parse_err(err, name, line, "unknown flag");
+            } else if (*ws == '{') {
+                return parse_err(err, name, line, "{forms} must follow the head word");
             } else if (nw < 8) {
                 words[nw++] = lower_dup(d, ws, wl);
             }

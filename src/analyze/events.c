@@ -71,6 +71,9 @@ static int match_words(const nd__doc *d, const nd__vpat *v, size_t h, size_t s1,
             if (boundary(d, k)) break;
         }
         if (!found) return -1;
+        /* "want + to": the slot must hold something */
+        if (slot_before && w > 0 && k == pos + 1) return -1;
+        if (slot_before && w == 0 && k == pos + 1) return -1;
         pos = k;
     }
     if (v->target_at < 0 || v->target_at >= v->n_words) *target_from = pos + 1;
@@ -89,8 +92,13 @@ static int usable(const nd__doc *d, int32_t m)
 
 static int after_prep(const nd__doc *d, const nd__ment *m, size_t lo)
 {
+    static const char *const quant[] = {"hundreds", "thousands", "dozens", "millions", "scores",
+                                        "some", "many", "most", "all", "one", "two", "three",
+                                        "several", "number", "group", "members", "none", "few",
+                                        "each", "both", "tens", NULL};
     size_t b = m->t0;
     while (b > lo && nd__tok_in(d, b - 1, dets)) b--;
+    if (b > lo + 1 && nd__tok_is(d, b - 1, "of") && nd__tok_in(d, b - 2, quant)) return 0;
     return b > lo && nd__tok_in(d, b - 1, preps);
 }
 
@@ -125,6 +133,18 @@ static int subjects(const nd__doc *d, size_t h, size_t s0, int32_t *out, int max
         }
     }
     int32_t best = -1;
+    /* ", killing ...": a participle after a comma takes the main subject */
+    if (h > s0 && is_punct_c(d, h - 1, ',') && d->toks[h].lower_len > 4 &&
+        !strcmp(d->toks[h].lower + d->toks[h].lower_len - 3, "ing")) {
+        for (size_t k = s0; k < h; k++) {
+            int32_t m = d->toks[k].mention;
+            if (m >= 0 && d->ments[m].subj && usable(d, m)) {
+                out[0] = m;
+                return 1;
+            }
+        }
+        return 0;
+    }
     for (size_t k = h; k-- > lo;) {
         int32_t m = d->toks[k].mention;
         if (m < 0) continue;
@@ -152,12 +172,12 @@ static int subjects(const nd__doc *d, size_t h, size_t s0, int32_t *out, int max
     if (best < 0) return 0;
     int n = 0;
     out[n++] = best;
-    /* coordination to the left: "A, B and C" */
+    /* coordination to the left: "A, B and C" (the last joiner is "and") */
     size_t k = d->ments[best].t0;
     while (n < max && k > lo + 1) {
         size_t j = k;
         while (j > lo && nd__tok_in(d, j - 1, dets)) j--;
-        if (!(nd__tok_is(d, j - 1, "and") || is_punct_c(d, j - 1, ','))) break;
+        if (!(nd__tok_is(d, j - 1, "and") || (n > 1 && is_punct_c(d, j - 1, ',')))) break;
         size_t e = j - 1;
         if (nd__tok_is(d, e, "and") && e > lo && is_punct_c(d, e - 1, ',')) e--;
         if (e == 0) break;
@@ -188,6 +208,7 @@ static int32_t target_from1(const nd__doc *d, size_t t, size_t s1, int32_t not_a
 {
     for (size_t k = t; k < s1 && k < t + 14; k++) {
         if (boundary(d, k) && k > t) break;
+        if (is_punct_c(d, k, ',') && k > t && !nd__tok_is(d, k + 1, "and")) break;
         if (d->toks[k].in_quote) break;
         int32_t m = d->toks[k].mention;
         if (m < 0) continue;
@@ -307,6 +328,8 @@ static void add_event1(nd__doc *d, int32_t sa, int32_t ta, const char *code, uin
     if (sa < 0 || ta < 0 || sa == ta) return;
     const char *sc = d->acts[sa].code, *tc = d->acts[ta].code;
     if (!strcmp(sc, tc)) return;
+    /* "rebels killed civilians": no country on either side is no event */
+    if (!strncmp(sc, "---", 3) && !strncmp(tc, "---", 3)) return;
     for (size_t i = 0; i < d->n_events; i++) {
         nd__wevent *o = &d->events[i];
         if (o->sent == s && o->src == sa && o->tgt == ta && !strcmp(o->code, code)) return;
@@ -359,6 +382,18 @@ static const nd__vpat *best_pattern(const nd__doc *d, size_t h, size_t s1, size_
     uint32_t v = nd__map_get(&d->dict->verb_map, t->lower, t->lower_len);
     if (v == ND__NONE) return NULL;
     int noun_use = h > 0 && (nd__tok_in(d, h - 1, dets) || (d->toks[h - 1].flags & ND_TOKF_POSS));
+    /* "on travel to", "enjoyed support from": the object of a preposition
+     * or of another verb */
+    static const char *const np_preps[] = {"on", "of", "for", "in", "with", "about", "from",
+                                           "against", "after", "before", "by", "over", NULL};
+    if (!noun_use && h > 0 && nd__tok_in(d, h - 1, np_preps) &&
+        !(d->toks[h].lower_len > 4 && !strcmp(d->toks[h].lower + d->toks[h].lower_len - 3, "ing")))
+        noun_use = 1;
+    if (!noun_use && h > 0 && d->toks[h - 1].type == ND_TOK_WORD && d->toks[h - 1].mention < 0 &&
+        d->toks[h - 1].lower_len > 4 &&
+        !strcmp(d->toks[h - 1].lower + d->toks[h - 1].lower_len - 2, "ed") &&
+        !nd__tok_in(d, h - 1, advs))
+        noun_use = 1;
     /* "a substantial boost": determiner and adjective */
     if (!noun_use && h > 1 && nd__tok_in(d, h - 2, dets) && d->toks[h - 1].type == ND_TOK_WORD &&
         d->toks[h - 1].mention < 0 && !(d->toks[h - 1].flags & ND_TOKF_CAP))
@@ -379,11 +414,76 @@ static const nd__vpat *best_pattern(const nd__doc *d, size_t h, size_t s1, size_
     return best;
 }
 
+static int ends_with(const nd__tok *t, const char *suf)
+{
+    size_t n = strlen(suf);
+    return t->lower && t->lower_len > n + 1 && !strcmp(t->lower + t->lower_len - n, suf);
+}
+
+/* A past participle: "-ed", "-en" or a common irregular one. */
+static int participle(const nd__doc *d, size_t h)
+{
+    static const char *const irr[] = {"held", "met", "hit", "struck", "shot", "fought", "taken",
+                                      "seen", "sent", "brought", "caught", "beaten", "thrown",
+                                      "built", "sold", "bought", "told", "given", "driven",
+                                      "won", "lost", "kept", "led", "left", "put", "set", "cut",
+                                      "spoken", "shut", "stolen", "blown", "slain", "freed",
+                                      "seized", "overrun", "withdrawn", "forgiven", NULL};
+    const nd__tok *t = &d->toks[h];
+    return ends_with(t, "ed") || ends_with(t, "en") || nd__tok_in(d, h, irr);
+}
+
+/* Intent before the head: "wants to attack", "plans to visit", "vowed to
+ * help".  Returns 1 for intent, 2 for a threat. */
+static int intent_at(const nd__doc *d, size_t h, size_t s0)
+{
+    static const char *const want[] = {"want", "wants", "wanted", "plan", "plans", "planned",
+                                       "planning", "intend", "intends", "intended", "hope",
+                                       "hopes", "hoped", "aim", "aims", "aimed", NULL};
+    /* promises: intent only toward cooperation ("pledged to help") */
+    static const char *const promise[] = {"vow", "vows", "vowed", "pledge", "pledges",
+                                          "pledged", "promise", "promises", "promised", "offer",
+                                          "offers", "offered", "willing", NULL};
+    static const char *const threat[] = {"threaten", "threatens", "threatened", "threatening",
+                                         NULL};
+    if (h < s0 + 2 || !nd__tok_is(d, h - 1, "to")) return 0;
+    if (nd__tok_in(d, h - 2, threat)) return 2;
+    if (nd__tok_in(d, h - 2, want)) return 1;
+    if (nd__tok_in(d, h - 2, promise)) return 3;
+    return 0;
+}
+
+/* CAMEO code for intent to do code: 03x for cooperation, 13x for force. */
+static const char *intent_code(const char *code, int kind)
+{
+    int root = (code[0] - '0') * 10 + (code[1] - '0');
+    if (kind == 3 && root >= 10) return NULL;
+    if (kind == 2 || root >= 15) {
+        if (root >= 18) return "138";
+        if (root == 17) return "137";
+        if (root == 16) return "131";
+        if (root == 15) return "138";
+        return NULL;
+    }
+    switch (root) {
+    case 4: return "036";
+    case 5: return "032";
+    case 6: return "031";
+    case 7: return "033";
+    case 8: return "035";
+    default: return NULL;
+    }
+}
+
 static void events_sentence(nd__doc *d, uint32_t s)
 {
     uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
     int32_t day = sentence_day(d, s);
+    size_t skip_until = 0;  /* heads before this token belong to a coded event's object */
+    size_t last_event_head = 0;
+    int have_event = 0;
     for (size_t h = s0; h < s1; h++) {
+        if (h < skip_until) continue;
         size_t e = h, tf = h + 1;
         const nd__vpat *vp = best_pattern(d, h, s1, &e, &tf);
         if (!vp || !vp->code[0]) continue;
@@ -397,11 +497,35 @@ static void events_sentence(nd__doc *d, uint32_t s)
         /* "thanked him for coming": no subject of its own */
         static const char *const gprep[] = {"for", "of", "about", "without", "from", "against",
                                             "toward", "towards", NULL};
-        if (h > s0 && d->toks[h].lower_len > 4 && nd__tok_in(d, h - 1, gprep) &&
-            !strcmp(d->toks[h].lower + d->toks[h].lower_len - 3, "ing"))
-            continue;
+        if (h > s0 && nd__tok_in(d, h - 1, gprep) && ends_with(&d->toks[h], "ing")) continue;
+        /* "met with X to discuss Y": a purpose clause after an event of the
+         * same clause is not another event */
+        if (have_event && h > s0 && nd__tok_is(d, h - 1, "to") && h < last_event_head + 25) {
+            int clause_break = 0;
+            for (size_t k = last_event_head; k < h; k++)
+                if (boundary(d, k)) clause_break = 1;
+            if (!clause_break) continue;
+        }
         const char *code = vp->code;
+        /* "asked Obama to help Iran": an appeal for what the verb after
+         * "to" would do (020 + 07 = 023) */
+        if (!strcmp(code, "020") && vp->n_words && !strcmp(vp->words[vp->n_words - 1], "to") &&
+            e + 1 < s1) {
+            size_t e2, tf2;
+            const nd__vpat *inner = best_pattern(d, e + 1, s1, &e2, &tf2);
+            if (inner && inner->code[0]) {
+                int r = (inner->code[0] - '0') * 10 + (inner->code[1] - '0');
+                static const char *const appeal[] = {NULL, "020", "020", "020", "026", "022",
+                                                     "021", "023", "025", "020"};
+                if (r >= 1 && r <= 9) code = appeal[r];
+            }
+        }
         int neg = negated_at(d, h, s0);
+        int intent = intent_at(d, h, s0);
+        if (intent) {
+            const char *ic = intent_code(code, intent);
+            if (ic) code = ic;
+        }
         if (neg) {
             code = negate(code);
             if (!code) {
@@ -409,27 +533,46 @@ static void events_sentence(nd__doc *d, uint32_t s)
                 continue;
             }
         }
-        /* passive: "was released by Putin" */
+        int noun = (vp->flags & ND__VF_NOUN) != 0;
+        /* passive: "was released by Putin"; a reduced relative ("the men
+         * jailed over the attack") has no subject of its own */
         size_t b = h;
         while (b > s0 && nd__tok_in(d, b - 1, advs) && !nd__tok_in(d, b - 1, be)) b--;
-        int passive = !(vp->flags & ND__VF_NOUN) && b > s0 && nd__tok_in(d, b - 1, be) &&
-                      d->toks[h].lower_len > 2;
+        int passive = !noun && b > s0 && nd__tok_in(d, b - 1, be) && participle(d, h);
+        if (!noun && !passive && participle(d, h) && ends_with(&d->toks[h], "ed") && h > s0 &&
+            (d->toks[h - 1].mention >= 0 || d->toks[h - 1].type == ND_TOK_WORD) &&
+            !nd__tok_in(d, h - 1, advs) && e + 1 < s1) {
+            static const char *const after[] = {"by", "for", "over", "in", "at", "on", "after",
+                                                "during", "since", "last", "ago", "without",
+                                                "under", NULL};
+            const nd__tok *pv = &d->toks[h - 1];
+            int after_noun = pv->type == ND_TOK_WORD && !(pv->flags & ND_TOKF_CAP) &&
+                             pv->mention < 0 && ends_with(pv, "s");
+            if (nd__tok_in(d, e + 1, after) && (after_noun || pv->mention >= 0) &&
+                !(vp->n_words > 0)) {
+                if (nd__tok_is(d, e + 1, "by")) {
+                    passive = 1;
+                } else {
+                    h = e;
+                    continue;
+                }
+            }
+        }
         int32_t subj[8];
         int ns = subjects(d, h, s0, subj, 8);
         int32_t tgt = -1;
+        size_t n_before = d->n_events;
         if (passive) {
             int32_t agent = by_agent(d, e + 1, s1);
-            if (agent >= 0 && ns > 0) {
+            if (agent >= 0 && ns > 0)
                 for (int i = 0; i < ns; i++) add_event(d, agent, subj[i], code, s, h, e, neg, day);
-            } else if (agent >= 0) {
-                /* "were released yesterday by Putin": a target after the verb? none */
-            }
+            if (d->n_events > n_before) have_event = 1, last_event_head = h;
             h = e;
             continue;
         }
         if (ns == 0) {
             /* noun patterns: "talks between A and B" */
-            if (vp->flags & ND__VF_NOUN) {
+            if (noun) {
                 int32_t a = target_from(d, tf, s1, -1, 0);
                 if (a >= 0) {
                     int32_t bm = target_from(d, d->ments[a].t1, s1, d->ments[a].actor, 0);
@@ -442,42 +585,55 @@ static void events_sentence(nd__doc *d, uint32_t s)
             h = e;
             continue;
         }
-        tgt = target_from(d, tf, s1, d->ments[subj[0]].actor, 1);
-        /* "go to +": the target right after the preposition */
-        if (tgt >= 0 && vp->n_words && (vp->target_at < 0 || vp->target_at == vp->n_words) &&
-            d->ments[tgt].t0 > tf + 3)
-            tgt = -1;
-        if (tgt >= 0 && (vp->flags & ND__VF_PASSIVE)) {
-            /* "came under pressure from X": X acts on the subject */
-            for (int i = 0; i < ns; i++) add_event(d, tgt, subj[i], code, s, h, e, neg, day);
-        } else if (tgt >= 0) {
-            for (int i = 0; i < ns; i++) {
-                add_event(d, subj[i], tgt, code, s, h, e, neg, day);
-                if (vp->flags & ND__VF_SYM) add_event(d, tgt, subj[i], code, s, h, e, neg, day);
-            }
-            /* "X and Y" as targets */
-            size_t k = d->ments[tgt].t1;
-            while (k + 1 < s1 && (nd__tok_is(d, k, "and") || is_punct_c(d, k, ','))) {
-                size_t j = k + 1;
-                if (nd__tok_is(d, j, "and")) j++;
-                while (j < s1 && nd__tok_in(d, j, dets)) j++;
-                int32_t m = j < s1 ? d->toks[j].mention : -1;
-                if (m < 0 || !usable(d, m) || d->ments[m].t0 != j) break;
-                for (int i = 0; i < ns; i++) {
-                    add_event(d, subj[i], m, code, s, h, e, neg, day);
-                    if (vp->flags & ND__VF_SYM) add_event(d, m, subj[i], code, s, h, e, neg, day);
-                }
-                k = d->ments[m].t1;
-            }
-        } else if (ns >= 2) {
-            /* "Brazil and the United States are seeking to deepen ...":
-             * each toward the others */
+        int multi = ns >= 2 || d->ments[subj[0]].actor2 >= 0;
+        if (multi && (vp->flags & ND__VF_SYM) && vp->target_at < 0) {
+            /* "Brazil and the United States are seeking to deepen ...",
+             * "the two leaders met": each toward the others */
             for (int i = 0; i < ns; i++)
                 for (int j = 0; j < ns; j++)
                     if (i != j) add_event(d, subj[i], subj[j], code, s, h, e, neg, day);
-        } else if (ns == 1 && d->ments[subj[0]].actor2 >= 0 && (vp->flags & ND__VF_SYM)) {
-            add_event(d, subj[0], subj[0], code, s, h, e, neg, day);
+            if (ns == 1) add_event(d, subj[0], subj[0], code, s, h, e, neg, day);
+        } else {
+            int32_t raw = target_from1(d, tf, s1, d->ments[subj[0]].actor, 1);
+            /* "go to +": the target right after the preposition */
+            if (raw >= 0 && vp->n_words && vp->target_at == vp->n_words && d->ments[raw].t0 > tf + 3)
+                raw = -1;
+            tgt = raw >= 0 ? target_from(d, tf, s1, d->ments[subj[0]].actor, 1) : -1;
+            if (tgt >= 0 && (vp->flags & ND__VF_PASSIVE)) {
+                /* "came under pressure from X": X acts on the subject */
+                for (int i = 0; i < ns; i++) add_event(d, tgt, subj[i], code, s, h, e, neg, day);
+            } else if (tgt >= 0) {
+                for (int i = 0; i < ns; i++) {
+                    add_event(d, subj[i], tgt, code, s, h, e, neg, day);
+                    if (vp->flags & ND__VF_SYM) add_event(d, tgt, subj[i], code, s, h, e, neg, day);
+                }
+                /* "X and Y" as targets */
+                size_t k = d->ments[tgt].t1;
+                while (k + 1 < s1 && (nd__tok_is(d, k, "and") || is_punct_c(d, k, ','))) {
+                    size_t j = k + 1;
+                    if (nd__tok_is(d, j, "and")) j++;
+                    while (j < s1 && nd__tok_in(d, j, dets)) j++;
+                    int32_t m = j < s1 ? d->toks[j].mention : -1;
+                    if (m < 0 || !usable(d, m) || d->ments[m].t0 != j) break;
+                    for (int i = 0; i < ns; i++) {
+                        add_event(d, subj[i], m, code, s, h, e, neg, day);
+                        if (vp->flags & ND__VF_SYM) add_event(d, m, subj[i], code, s, h, e, neg, day);
+                    }
+                    k = d->ments[m].t1;
+                }
+                /* the rest of the object phrase ("an Islamic State target
+                 * southwest of Baghdad") holds no further event */
+                while (k < s1 && !boundary(d, k) && !is_punct_c(d, k, ',') && !nd__tok_is(d, k, "and"))
+                    k++;
+                skip_until = k;
+            } else if (multi && !(vp->flags & ND__VF_PASSIVE)) {
+                for (int i = 0; i < ns; i++)
+                    for (int j = 0; j < ns; j++)
+                        if (i != j) add_event(d, subj[i], subj[j], code, s, h, e, neg, day);
+                if (ns == 1) add_event(d, subj[0], subj[0], code, s, h, e, neg, day);
+            }
         }
+        if (d->n_events > n_before) have_event = 1, last_event_head = h;
         h = e;
     }
 }

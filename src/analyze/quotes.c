@@ -210,7 +210,8 @@ static int cue_verb(const nd__doc *d, size_t i, const char **lemma)
     if (t->in_quote) return 0;
     /* passive "was told", "is expected" */
     static const char *const be[] = {"was", "were", "been", "being", "is", "are", "be", NULL};
-    if (i > 0 && nd__tok_in(d, i - 1, be) && strcmp(*lemma, "say")) return 0;
+    int ing = t->lower_len > 4 && !strcmp(t->lower + t->lower_len - 3, "ing");
+    if (i > 0 && nd__tok_in(d, i - 1, be) && strcmp(*lemma, "say") && !ing) return 0;
     /* A base form that is also a noun ("call", "claim", "report") needs a
      * subject-like word before it. */
     if (!strcmp(t->lower, *lemma) && strcmp(*lemma, "say") && strcmp(*lemma, "tell")) {
@@ -286,6 +287,21 @@ static const char *const adverbs[] = {
     "long", "still", "already", "even", "just", "now", "never", "always", "last", "week",
     "year", "month", NULL};
 
+/* Words between a subject and its verb: adverbs, auxiliaries, days. */
+static int is_adv(const nd__doc *d, uint32_t i)
+{
+    static const char *const aux[] = {"is", "are", "was", "were", "'s", "been", "being", "did",
+                                      "does", "do", "not", "n't", "monday", "tuesday",
+                                      "wednesday", "thursday", "friday", "saturday", "sunday",
+                                      "today", "yesterday", "tonight", "here", NULL};
+    if (i >= d->n_toks) return 0;
+    const nd__tok *t = &d->toks[i];
+    if (t->type != ND_TOK_WORD || !t->lower) return 0;
+    if (nd__tok_in(d, i, adverbs) || nd__tok_in(d, i, aux)) return 1;
+    return t->lower_len > 4 && !(t->flags & ND_TOKF_CAP) && !strcmp(t->lower + t->lower_len - 2, "ly") &&
+           t->mention < 0;
+}
+
 /* Resolve the speaker of a source mention. */
 static int32_t speaker_of(nd__doc *d, int32_t m)
 {
@@ -306,7 +322,7 @@ static int32_t mention_before(const nd__doc *d, uint32_t t, uint32_t lo)
 {
     uint32_t j = t;
     int skipped = 0;
-    while (j > lo && nd__tok_in(d, j - 1, adverbs) && skipped < 3) j--, skipped++;
+    while (j > lo && is_adv(d, j - 1) && skipped < 3) j--, skipped++;
     if (j == lo) return -1;
     int32_t m = d->toks[j - 1].mention;
     if (m < 0) return -1;
@@ -321,39 +337,94 @@ static int32_t mention_before(const nd__doc *d, uint32_t t, uint32_t lo)
 
 /* A generic subject phrase before token t: up to 6 words back to a
  * boundary ("the report", "one senior official", "who"). */
+static int verbish(const nd__doc *d, uint32_t i)
+{
+    const nd__tok *k = &d->toks[i];
+    if (!k->lower || k->mention >= 0) return 0;
+    size_t n = k->lower_len;
+    if (n > 4 && (!strcmp(k->lower + n - 3, "ing") || !strcmp(k->lower + n - 2, "ed"))) return 1;
+    if (n >= 3 && (!strcmp(k->lower + n - 3, "n't") || !strcmp(k->lower + n - 3, "n’t"))) return 1;
+    return nd__map_get(&d->dict->verb_map, k->lower, n) != ND__NONE ||
+           nd__map_get(&d->dict->cue_map, k->lower, n) != ND__NONE;
+}
+
 static int generic_subject(const nd__doc *d, uint32_t t, uint32_t lo, uint32_t *s0)
 {
     static const char *const stop[] = {"that", "and", "but", "or", "because", "if", "when",
                                        "while", "as", "which", "where", "than", "so", "he",
-                                       "she", "they", "it", "not", "n't", "to", "of", "in",
+                                       "she", "they", "not", "n't", "to", "of", "in",
                                        "on", "at", "for", "with", "by", "from", "is", "was",
-                                       "are", "were", NULL};
+                                       "are", "were", "be", "been", "has", "have", "had",
+                                       "would", "will", "could", "can", "should", "may",
+                                       "might", "must", "do", "does", "did", NULL};
+    static const char *const quant[] = {"the", "a", "an", "this", "that", "these", "those",
+                                        "one", "another", "some", "many", "several", "two",
+                                        "three", "his", "her", "their", "its", "our", "my",
+                                        "most", "few", "other", "others", "each", "every",
+                                        "both", "all", "no", "who", "it", NULL};
     uint32_t j = t;
     int skipped = 0;
-    while (j > lo && nd__tok_in(d, j - 1, adverbs) && skipped < 3) j--, skipped++;
+    while (j > lo && is_adv(d, j - 1) && skipped < 3) j--, skipped++;
     uint32_t e = j;
-    int words = 0;
+    int words = 0, ment = 0;
     while (j > lo && words < 6) {
         const nd__tok *k = &d->toks[j - 1];
         if (k->type != ND_TOK_WORD && k->type != ND_TOK_NUM) break;
         if (k->in_quote) break;
         if (nd__tok_in(d, j - 1, stop) && words) break;
         if (nd__tok_in(d, j - 1, stop)) return 0;
+        if (verbish(d, j - 1)) {
+            if (words) break;
+            return 0;
+        }
+        if (k->mention >= 0) ment = 1;
         j--, words++;
         if (nd__tok_in(d, j, dets)) break;
     }
     if (!words) return 0;
-    if (words == 1 && !(nd__tok_is(d, j, "who") || d->toks[j].lower_len > 2)) return 0;
+    /* a noun phrase: with an actor, a determiner or quantifier, a name, or
+     * a plural noun ("officials", "critics") */
+    const nd__tok *f = &d->toks[j], *l = &d->toks[e - 1];
+    int ok = ment || nd__tok_in(d, j, quant) || (f->flags & ND_TOKF_CAP) ||
+             (l->lower_len > 3 && l->lower[l->lower_len - 1] == 's' && !(l->flags & ND_TOKF_POSS));
+    if (!ok) return 0;
+    if (words == 1 && !(nd__tok_is(d, j, "who") || nd__tok_is(d, j, "it") || d->toks[j].lower_len > 2))
+        return 0;
     *s0 = j;
-    (void) e;
     return 1;
 }
 
 /* Subject of the cue at token c in sentence [s0, s1): a mention right
  * before it, the subject before an apposition or relative clause ("Mr Xi,
  * whose country ..., said"), or a generic phrase. */
+/* The subject of the sentence before token c: its first subject
+ * mention ("Romney went after Trump ..., calling it 'disqualifying'"). */
+static int sentence_subject(nd__doc *d, uint32_t c, uint32_t s0, attr *a)
+{
+    for (size_t k = 0; k < d->n_ments; k++) {
+        nd__ment *m = &d->ments[k];
+        if (m->t0 < s0) continue;
+        if (m->t0 >= c) break;
+        if (!m->subj || d->toks[m->t0].in_quote) continue;
+        if (m->actor < 0 && !m->pronoun) continue;
+        a->src_t0 = m->t0, a->src_t1 = m->t1;
+        a->speaker = speaker_of(d, (int32_t) k);
+        return 1;
+    }
+    return 0;
+}
+
 static int subject_of(nd__doc *d, uint32_t c, uint32_t s0, attr *a)
 {
+    /* a participle or a coordinated verb ("..., saying", "and called"):
+     * the subject of the sentence */
+    uint32_t b = c;
+    while (b > s0 && is_adv(d, b - 1)) b--;
+    static const char *const link[] = {"and", "but", "by", "after", "before", "while", "when",
+                                       "then", "also", NULL};
+    int ing = d->toks[c].lower_len > 4 && !strcmp(d->toks[c].lower + d->toks[c].lower_len - 3, "ing");
+    int linked = b > s0 && (is_punct(d, b - 1, ',') || nd__tok_in(d, b - 1, link));
+    if (ing && linked && sentence_subject(d, c, s0, a)) return 1;
     int32_t m = mention_before(d, c, s0);
     if (m >= 0) {
         a->src_t0 = d->ments[m].t0, a->src_t1 = d->ments[m].t1;
@@ -364,7 +435,7 @@ static int subject_of(nd__doc *d, uint32_t c, uint32_t s0, attr *a)
     }
     /* "X, who/whose/a ..., said": skip back over a comma-delimited aside */
     uint32_t j = c;
-    while (j > s0 && nd__tok_in(d, j - 1, adverbs)) j--;
+    while (j > s0 && is_adv(d, j - 1)) j--;
     if (j > s0 && is_punct(d, j - 1, ',')) {
         uint32_t k = j - 1;
         int words = 0;
@@ -381,7 +452,7 @@ static int subject_of(nd__doc *d, uint32_t c, uint32_t s0, attr *a)
     uint32_t g0;
     if (generic_subject(d, c, s0, &g0)) {
         uint32_t e = c;
-        while (e > g0 && nd__tok_in(d, e - 1, adverbs)) e--;
+        while (e > g0 && is_adv(d, e - 1)) e--;
         if (e > g0) {
             a->src_t0 = g0, a->src_t1 = e;
             a->speaker = -1;
@@ -393,6 +464,7 @@ static int subject_of(nd__doc *d, uint32_t c, uint32_t s0, attr *a)
             return 1;
         }
     }
+    if (linked && sentence_subject(d, c, s0, a)) return 1;
     return 0;
 }
 
@@ -524,38 +596,58 @@ static int attr_after(nd__doc *d, uint32_t j, uint32_t s1, uint32_t s0, attr *a)
         a->after = a->src_t1;
         return 1;
     }
-    /* "..., he told Mr Putin" / "Mr Putin said" / "the Kremlin said in a statement" */
-    int32_t m = nd__ment_at(d, j);
-    if (m < 0 && j < s1 && nd__tok_in(d, j, dets) && nd__ment_at(d, j + 1) >= 0) m = nd__ment_at(d, j + 1);
-    uint32_t src0 = j, src1 = 0;
-    if (m >= 0) {
-        src0 = d->ments[m].t0 < j ? d->ments[m].t0 : j;
-        src1 = d->ments[m].t1;
-    } else {
-        /* a short generic subject: "a spokesman said", "officials say" */
-        static const char *const subord[] = {"while", "as", "when", "because", "and", "but",
-                                             "if", "although", "since", "after", "before",
-                                             "that", "which", "where", "though", "whereas",
-                                             "so", "or", "until", "unless", "with", NULL};
-        if (nd__tok_in(d, j, subord)) return 0;
-        uint32_t e = j;
-        while (e < s1 && e - j < 5 && d->toks[e].type == ND_TOK_WORD && !nd__cue_at(d, e, &lemma))
-            e++;
-        if (e == j || e >= s1) return 0;
-        src1 = e;
+    /* "..., he told Mr Putin" / "Mr Putin said" / "Twitter's Adam Sharp said" /
+     * "Bill Frelick, director at Human Rights Watch, said": a subject of up
+     * to 16 tokens (names, an apposition between commas) and the cue */
+    static const char *const subord[] = {"while", "as", "when", "because", "and", "but", "if",
+                                         "although", "since", "after", "before", "that",
+                                         "which", "where", "though", "whereas", "so", "or",
+                                         "until", "unless", "with", "in", "on", "at", "for",
+                                         "to", "of", "from", "by", NULL};
+    if (nd__tok_in(d, j, subord)) return 0;
+    uint32_t k = j, comma = 0;
+    int commas = 0;
+    for (; k < s1 && k < j + 24; k++) {
+        const nd__tok *u = &d->toks[k];
+        if (u->in_quote || (u->flags & ND_TOKF_QUOTE)) return 0;
+        if (u->type == ND_TOK_PUNCT) {
+            char ch = d->text[u->off];
+            if (ch == ',') {
+                if (++commas > 2) return 0;
+                if (!comma) comma = k;
+                continue;
+            }
+            if (ch == '(' || ch == ')' || ch == '-' || (unsigned char) ch == 0xE2) continue;
+            return 0;
+        }
+        if (k > j && !is_adv(d, k)) {
+            cls = nd__cue_at(d, k, &lemma);
+            if (cls && cls != ND__CUE_THINK) break;
+        }
     }
-    uint32_t k = src1;
-    while (k < s1 && nd__tok_in(d, k, adverbs) && k - src1 < 3) k++;
-    cls = k < s1 ? nd__cue_at(d, k, &lemma) : 0;
-    if (!cls || cls == ND__CUE_THINK) return 0;
+    if (k >= s1 || k >= j + 24 || k == j) return 0;
+    /* one comma is an unclosed aside: "..., Smith, who ..." is no subject */
+    uint32_t src1 = k;
+    while (src1 > j && (is_adv(d, src1 - 1) || is_punct(d, src1 - 1, ','))) src1--;
+    if (commas == 1) return 0;
+    if (comma) src1 = comma;
+    if (src1 <= j) return 0;
     a->found = 1, a->cls = cls, a->lemma = lemma;
     a->cue_t0 = k, a->cue_t1 = k + 1;
-    a->src_t0 = src0, a->src_t1 = src1;
-    a->speaker = m >= 0 ? speaker_of(d, m) : -1;
-    if (m < 0)
-        for (uint32_t q = src0; q < src1; q++)
-            if (d->toks[q].mention >= 0 && d->ments[d->toks[q].mention].actor >= 0)
-                a->speaker = d->ments[d->toks[q].mention].actor;
+    a->src_t0 = j, a->src_t1 = src1;
+    a->speaker = -1;
+    /* the speaker: the first person named in the subject, else its first actor */
+    int32_t first = -1;
+    for (uint32_t q = j; q < src1; q++) {
+        int32_t m = d->toks[q].mention;
+        if (m < 0) continue;
+        if (first < 0) first = m;
+        if (d->ments[m].person || d->ments[m].pronoun) {
+            first = m;
+            break;
+        }
+    }
+    if (first >= 0) a->speaker = speaker_of(d, first);
     a->after = k + 1;
     (void) s0;
     return 1;
@@ -588,7 +680,44 @@ static int attr_before(nd__doc *d, uint32_t o, uint32_t s0, attr *a)
         a->cue_t0 = c, a->cue_t1 = c + 1;
         return 1;
     }
+    /* "Former secretary of state Hillary Rodham Clinton: '...'": a short
+     * phrase ending in an actor, then a colon, opens the sentence */
+    if (o > s0 && is_punct(d, o - 1, ':') && o - 1 - s0 <= 10) {
+        int32_t m = mention_before(d, o - 1, s0);
+        if (m >= 0 && !d->ments[m].pronoun) {
+            for (uint32_t k = s0; k < d->ments[m].t0; k++)
+                if (verbish(d, k) || d->toks[k].type == ND_TOK_PUNCT) return 0;
+            a->found = 1, a->cls = ND__CUE_SAY, a->lemma = ":";
+            a->src_t0 = d->ments[m].t0, a->src_t1 = d->ments[m].t1;
+            a->speaker = speaker_of(d, m);
+            a->cue_t0 = o - 1, a->cue_t1 = o;
+            return 1;
+        }
+    }
     return 0;
+}
+
+/* A title in quotation marks ("Meet the Press", "Morning Joe") after a
+ * preposition: not a quotation. */
+static int is_title(const nd__doc *d, uint32_t o, uint32_t c, uint32_t s0)
+{
+    static const char *const before[] = {"on", "in", "of", "from", "at", "to", "the", "with",
+                                         "for", "about", "watch", "read", "titled", "entitled",
+                                         "called", "named", NULL};
+    if (o == s0 || !nd__tok_in(d, o - 1, before)) return 0;
+    static const char *const small[] = {"the", "a", "an", "of", "and", "in", "on", "for", "to",
+                                        "with", "at", "by", "from", "or", NULL};
+    int words = 0, caps = 0;
+    for (uint32_t j = o + 1; j < c; j++) {
+        const nd__tok *t = &d->toks[j];
+        if (t->type != ND_TOK_WORD && t->type != ND_TOK_NUM) continue;
+        words++;
+        if (t->flags & ND_TOKF_CAP)
+            caps++;
+        else if (!nd__tok_in(d, j, small) && t->type == ND_TOK_WORD)
+            return 0;
+    }
+    return words >= 1 && words <= 7 && caps >= 1 && (caps >= 2 || words == 1);
 }
 
 /* The clause attribution of a partial quotation at token o in sentence
@@ -597,55 +726,58 @@ static int attr_clause(nd__doc *d, uint32_t o, uint32_t s0, uint32_t s1, attr *a
 {
     memset(a, 0, sizeof *a);
     a->speaker = -1;
+    attr best;
+    int have_best = 0, best_say = 0;
     for (uint32_t c = o; c-- > s0;) {
         if (d->toks[c].in_quote) continue;
-        const char *lemma;
-        int cls = cue_verb(d, c, &lemma);
-        if (!cls) {
-            if (nd__tok_is(d, c, "according") && nd__tok_is(d, c + 1, "to")) {
-                attr t;
-                if (attr_after(d, c, s1, s0, &t) && t.found) {
-                    *a = t;
-                    return 1;
-                }
+        if (nd__tok_is(d, c, "according") && nd__tok_is(d, c + 1, "to")) {
+            attr t;
+            if (attr_after(d, c, s1, s0, &t) && t.found) {
+                *a = t;
+                return 1;
             }
             continue;
         }
+        const char *lemma;
+        int cls = cue_verb(d, c, &lemma);
+        if (!cls) continue;
         attr t;
         memset(&t, 0, sizeof t);
         t.speaker = -1;
-        int have = subject_of(d, c, s0, &t);
-        /* "..., and called the initiative a 'farce'": the subject of the
-         * earlier attribution */
-        if ((!have || t.src_t1 + 1 < c) && c > s0 &&
-            (nd__tok_is(d, c - 1, "and") || is_punct(d, c - 1, ',') || nd__tok_is(d, c - 1, "but"))) {
-            if (prev && prev->found) {
-                t = *prev;
-                have = 1;
-            } else {
-                /* the subject of an earlier cue of the sentence */
-                for (uint32_t c2 = c; c2-- > s0;) {
-                    const char *l2;
-                    if (d->toks[c2].in_quote || !cue_verb(d, c2, &l2)) continue;
-                    attr t2;
-                    memset(&t2, 0, sizeof t2);
-                    t2.speaker = -1;
-                    if (subject_of(d, c2, s0, &t2)) {
-                        t = t2;
-                        have = 1;
-                        break;
-                    }
-                }
+        /* "as described by X": a passive cue with its agent */
+        if (nd__tok_is(d, c + 1, "by") && c + 2 < s1) {
+            int32_t m = d->toks[c + 2].mention;
+            if (m < 0 && nd__tok_in(d, c + 2, dets) && c + 3 < s1) m = d->toks[c + 3].mention;
+            if (m >= 0) {
+                t.src_t0 = d->ments[m].t0, t.src_t1 = d->ments[m].t1;
+                t.speaker = speaker_of(d, m);
+                t.found = 1, t.cls = cls, t.lemma = lemma;
+                t.cue_t0 = c, t.cue_t1 = c + 1, t.after = t.src_t1;
+                *a = t;
+                return 1;
             }
         }
-        if (!have) return 0;
-        *a = t;
-        a->found = 1, a->cls = cls, a->lemma = lemma;
-        a->cue_t0 = c, a->cue_t1 = c + 1;
-        a->after = c + 1;
-        return 1;
+        int have = subject_of(d, c, s0, &t);
+        if ((!have || t.src_t1 + 1 < c) && c > s0 &&
+            (nd__tok_is(d, c - 1, "and") || is_punct(d, c - 1, ',') || nd__tok_is(d, c - 1, "but")) &&
+            prev && prev->found) {
+            t = *prev;
+            have = 1;
+        }
+        if (!have) continue;
+        t.found = 1, t.cls = cls, t.lemma = lemma;
+        t.cue_t0 = c, t.cue_t1 = c + 1;
+        t.after = c + 1;
+        /* the outermost verb of saying holds the clause: "Clinton says ...
+         * she expects Obama to announce an 'intensification'" */
+        int say = cls == ND__CUE_SAY || cls == ND__CUE_TELL;
+        if (!have_best || (say && (!best_say || 1))) {
+            if (!have_best || say) best = t, have_best = 1, best_say = say;
+        }
     }
-    return 0;
+    if (!have_best) return 0;
+    *a = best;
+    return 1;
 }
 
 /* A trailing attribution at the end of the sentence: ", officials said." */
@@ -766,10 +898,13 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
     /* after the closing mark, set off by a comma ("...," he said / "...", he
      * said); for a quotation inside a clause only when the attribution
      * ends the sentence */
+    uint32_t in_last = c;
+    while (in_last > o + 1 && (d->toks[in_last - 1].flags & ND_TOKF_QUOTE)) in_last--;
     int sep = (c + 1 < cs1 && (is_punct(d, c + 1, ',') || is_punct(d, c + 1, ':'))) ||
-              (c > 0 && d->toks[c - 1].type == ND_TOK_PUNCT &&
-               (is_punct(d, c - 1, ',') || is_punct(d, c - 1, '?') || is_punct(d, c - 1, '!') ||
-                is_punct(d, c - 1, '-') || (unsigned char) d->text[d->toks[c - 1].off] == 0xE2));
+              (in_last > 0 && d->toks[in_last - 1].type == ND_TOK_PUNCT &&
+               (is_punct(d, in_last - 1, ',') || is_punct(d, in_last - 1, '?') ||
+                is_punct(d, in_last - 1, '!') || is_punct(d, in_last - 1, '-') ||
+                (unsigned char) d->text[d->toks[in_last - 1].off] == 0xE2));
     if (c + 1 < cs1 && sep) {
         found = attr_after(d, c + 1, cs1, d->sent_t0[cs], &a);
         if (found && !alone) {
@@ -790,6 +925,20 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
     }
     int partial = !alone;
     (void) sent_end;
+    if (partial && is_title(d, o, c, s0)) {
+        nd__wquote *q = new_quote(d);
+        if (!q) return;
+        q->sent = s, q->t_first = o, q->type = ND_QUOTE_PARTIAL, q->scare = 1;
+        add_content(q, d->toks[o].off, tok_end(d, c));
+        used[k] = 1;
+        return;
+    }
+    if (!found && alone && o > s0 && is_punct(d, o - 1, ',')) {
+        /* 'Swers said because ..., "he's a very good ..."': the clause's cue */
+        attr t;
+        if (attr_clause(d, o, s0, d->sent_t1[s], &t, prev_attr) && t.cue_t0 < o)
+            a = t, found = 1, alone = 0, partial = 1;
+    }
     if (!alone && !found) {
         attr t;
         if (attr_clause(d, o, s0, d->sent_t1[s], &t, prev_attr)) a = t, found = 1;
@@ -828,7 +977,7 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
                 break;
             }
         }
-    } else if (alone) {
+    } else if (alone && o == s0) {
         /* a continuing quotation: the previous quotation's speaker when it
          * was in this or the previous paragraph */
         for (size_t b = d->n_quotes - 1; b-- > 0;) {
@@ -942,6 +1091,41 @@ static void indirect_sentence(nd__doc *d, uint32_t s, attr *prev)
             if (ta.speaker >= 0) d->sent_speaker[s] = ta.speaker;
             *prev = ta;
         }
+    }
+    /* "The plan, he said, will fail": an attribution between commas */
+    for (uint32_t c = s0 + 3; !trailing && c + 4 < s1; c++) {
+        if (!is_punct(d, c, ',') || d->toks[c].in_quote) continue;
+        attr pa;
+        if (!attr_after(d, c + 1, s1, s0, &pa) || pa.cls == ND__CUE_THINK) continue;
+        if (!strcmp(pa.lemma, "according to")) continue;
+        uint32_t k = pa.after;
+        if (pa.cls == ND__CUE_TELL) k = skip_object(d, k, s1);
+        k = skip_adjuncts(d, k, s1);
+        if (k >= s1 || !is_punct(d, k, ',')) continue;
+        if (pa.src_t1 - pa.src_t0 > 6) continue;
+        uint32_t e = s1;
+        while (e > k && d->toks[e - 1].type == ND_TOK_PUNCT && !(d->toks[e - 1].flags & ND_TOKF_QUOTE))
+            e--;
+        if (e < k + 4) continue;
+        int has_q = 0, used = 0;
+        for (uint32_t q = s0; q < e; q++)
+            if (d->toks[q].flags & ND_TOKF_QUOTE) has_q = 1;
+        for (size_t q = first_q; q < d->n_quotes; q++)
+            if (d->quotes[q].cue.start == d->toks[pa.cue_t0].off) used = 1;
+        if (has_q || used) break;
+        uint32_t b0 = s0;
+        while (b0 < c && (nd__tok_is(d, b0, "but") || nd__tok_is(d, b0, "and"))) b0++;
+        nd__wquote *q = new_quote(d);
+        if (!q) return;
+        q->type = ND_QUOTE_INDIRECT;
+        q->sent = s;
+        q->t_first = b0;
+        add_content(q, d->toks[b0].off, tok_end(d, c - 1));
+        add_content(q, d->toks[k + 1].off, tok_end(d, e - 1));
+        set_attr(d, q, &pa);
+        if (pa.speaker >= 0) d->sent_speaker[s] = pa.speaker;
+        *prev = pa;
+        break;
     }
     /* SUBJECT CUE [that] CLAUSE */
     for (uint32_t i = s0; i < s1; i++) {

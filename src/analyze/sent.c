@@ -54,6 +54,22 @@ static int first_lower(const char *text, const nd__tok *t)
     return t->type == ND_TOK_WORD && !(t->flags & ND_TOKF_CAP) && !(c >= '0' && c <= '9');
 }
 
+/* A verb of saying within the next few words ("Trump said", "said the
+ * senator", "Mr. Smith told reporters"), before any punctuation. */
+static int said_soon(const nd__doc *d, size_t j)
+{
+    for (size_t k = j; k < d->n_toks && k < j + 6; k++) {
+        const nd__tok *t = &d->toks[k];
+        if (t->type == ND_TOK_PUNCT) return 0;
+        if (t->type != ND_TOK_WORD || !t->lower_len) continue;
+        uint32_t c = nd__map_get(&d->dict->cue_map, t->lower, t->lower_len);
+        if (c != ND__NONE && d->dict->cues[c].cls != ND__CUE_THINK && (t->lower_len < 3 ||
+            strcmp(t->lower, d->dict->cues[c].lemma) || !strcmp(t->lower, "say")))
+            return k == j || !(t->flags & ND_TOKF_CAP);
+    }
+    return 0;
+}
+
 int nd__tokenize_doc(nd__doc *d)
 {
     size_t cap = d->len / 4 + 64, n = 0, pos = 0;
@@ -158,7 +174,10 @@ void nd__split_sentences(nd__doc *d)
                 nd__tok *nx = &d->toks[j];
                 int opener = nx->type == ND_TOK_PUNCT &&
                              ((nx->flags & ND_TOKF_OPENQ) || txt[nx->off] == '(');
+                int quoted = j > i + 1; /* a closing mark followed the stop */
                 if (nx->para != t->para || first_upper(txt, nx) || opener) end = j;
+                /* '"... now!" Trump said.': the attribution stays with the quotation */
+                if (end && quoted && nx->para == t->para && !opener && said_soon(d, j)) end = 0;
                 /* "he said.The" (no space) still ends when a capital follows. */
             }
         } else if (t->type == ND_TOK_WORD && (t->flags & ND_TOKF_ABBREV) && i + 1 < n) {
