@@ -211,55 +211,122 @@ int nd_store_each(nd_store *s, int (*fn)(void *ctx, const nd_store_doc *d), void
 
 /* ---- search ------------------------------------------------------------------- */
 
-int nd_store_search(nd_store *s, const nd_store_query *q,
-                    int (*fn)(void *ctx, const nd_store_hit *h), void *ctx, nd_error *err)
+/* A query FTS5 rejects (syntax, an unknown column filter, ...) is the
+ * user's: ND_EPARSE.  Anything else is the database's. */
+static int search_fail(nd_store *s, nd_error *err)
 {
-    if (!q || !q->match || nd_slice_trim(nd_slice_c(q->match)).len == 0)
-        return nd_error_set(err, ND_EPARSE, (size_t) -1, "empty search query");
+    if (sqlite3_errcode(s->db) == SQLITE_ERROR) {
+        const char *m = sqlite3_errmsg(s->db);
+        if (strncmp(m, "fts5: ", 6) == 0) m += 6;
+        return nd_error_set(err, ND_EPARSE, (size_t) -1, "bad search query: %s", m);
+    }
+    return nd__store_fail(s, "cannot search", err);
+}
+
+typedef struct ranked {
+    int64_t id;
+    double r;
+} ranked;
+
+/* Phase 1: the ids and scores of the best hits, filters applied.  With
+ * top > 0 only the top best matches by rank are looked at before the
+ * filters (cheap: no row is read for the others); the caller retries
+ * without that bound when too few survive. */
+static int rank_hits(nd_store *s, const nd_store_query *q, const char *since, int want,
+                     int top, ranked *out, int *n, nd_error *err)
+{
     nd_buf sql = ND_BUF_INIT;
-    /* Title matches weigh four times text matches; bm25() is lower for
-     * better matches, so the score shown is its negation. */
-    nd_buf_puts(&sql,
-                "SELECT d.id, d.ext_id, d.title, d.url, d.site, d.source, d.published,"
-                " d.language, -bm25(documents_fts, 4.0, 1.0),"
-                " snippet(documents_fts, 1, ?2, ?3, '…', ?4)"
-                " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
-                " WHERE documents_fts MATCH ?1");
-    if (q->since) nd_buf_puts(&sql, " AND coalesce(d.published, d.fetched) >= ?5");
+    nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
+                      " FROM documents_fts WHERE documents_fts MATCH ?1");
+    if (top > 0) nd_buf_puts(&sql, " ORDER BY r LIMIT ?2");
+    nd_buf_puts(&sql, ") SELECT m.id, m.r FROM m JOIN documents d ON d.id = m.id WHERE 1");
+    if (since) nd_buf_puts(&sql, " AND coalesce(d.published, d.fetched) >= ?3");
     if (q->site)
-        nd_buf_puts(&sql, " AND (d.site = ?6 COLLATE NOCASE OR d.host = lower(?6)"
-                          " OR d.host LIKE '%.' || lower(?6))");
+        nd_buf_puts(&sql, " AND (d.site = ?4 COLLATE NOCASE OR d.host = lower(?4)"
+                          " OR d.host LIKE '%.' || lower(?4))");
     if (!q->all_versions)
-        nd_buf_puts(&sql, " AND NOT EXISTS (SELECT 1 FROM documents n"
-                          " WHERE n.ident = d.ident AND n.version > d.version)");
-    nd_buf_puts(&sql, " ORDER BY bm25(documents_fts, 4.0, 1.0), d.id LIMIT ?7 OFFSET ?8");
+        nd_buf_puts(&sql, " AND NOT EXISTS (SELECT 1 FROM documents v"
+                          " WHERE v.ident = d.ident AND v.version > d.version)");
+    nd_buf_puts(&sql, " ORDER BY m.r, m.id LIMIT ?5");
     if (nd_buf_failed(&sql)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, sql.ptr, (int) sql.len, &st, NULL);
     nd_buf_free(&sql);
     if (rc != SQLITE_OK) return nd__store_fail(s, "cannot search", err);
     sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
+    if (top > 0) sqlite3_bind_int(st, 2, top);
+    if (since) sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
+    if (q->site) sqlite3_bind_text(st, 4, q->site, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, want);
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < want) {
+        out[*n].id = sqlite3_column_int64(st, 0);
+        out[*n].r = sqlite3_column_double(st, 1);
+        ++*n;
+    }
+    int ret = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : search_fail(s, err);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+int nd_store_search(nd_store *s, const nd_store_query *q,
+                    int (*fn)(void *ctx, const nd_store_hit *h), void *ctx, nd_error *err)
+{
+    if (!q || !q->match || nd_slice_trim(nd_slice_c(q->match)).len == 0)
+        return nd_error_set(err, ND_EPARSE, (size_t) -1, "empty search query");
+    char since[32] = "";
+    if (q->since) {
+        if (nd__store_parse_time(q->since, since) != 0)
+            return nd_error_set(err, ND_EPARSE, (size_t) -1, "cannot read the date '%s'",
+                                q->since);
+        /* A day bound ("2025-05-08") matches day-only and timed values of
+         * that day, as both sort after it. */
+        if (strlen(since) == 20 && strcmp(since + 10, "T00:00:00Z") == 0) since[10] = 0;
+    }
+    int limit = q->limit > 0 ? q->limit : 20;
+    int offset = q->offset > 0 ? q->offset : 0;
+    if (limit > 100000) limit = 100000;
+    if (offset > 1000000) offset = 1000000;
+    int want = limit + offset, n = 0;
+    ranked *hits = nd_malloc((size_t) want * sizeof *hits);
+    if (!hits) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    /* Ranking on the index alone and filtering the best few is enough
+     * unless the filters remove many: then rank everything. */
+    int top = want * 4 + 64;
+    int rc = rank_hits(s, q, q->since ? since : NULL, want, top, hits, &n, err);
+    if (!rc && n < want) rc = rank_hits(s, q, q->since ? since : NULL, want, 0, hits, &n, err);
+    if (rc) {
+        nd_free(hits);
+        return rc;
+    }
+
+    /* Phase 2: rows and snippets for the hits shown. */
+    sqlite3_stmt *st;
+    rc = sqlite3_prepare_v2(s->db,
+                            "SELECT d.id, d.ext_id, d.title, d.url, d.site, d.source, d.published,"
+                            " d.language, snippet(documents_fts, 1, ?2, ?3, '…', ?4)"
+                            " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
+                            " WHERE documents_fts MATCH ?1 AND documents_fts.rowid = ?5",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        nd_free(hits);
+        return nd__store_fail(s, "cannot search", err);
+    }
+    sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, q->hl_open ? q->hl_open : "[", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, q->hl_close ? q->hl_close : "]", -1, SQLITE_STATIC);
     int tokens = q->snippet_tokens > 0 ? q->snippet_tokens : 16;
     sqlite3_bind_int(st, 4, tokens > 64 ? 64 : tokens);
-    if (q->since) {
-        char since[32];
-        if (nd__store_parse_time(q->since, since) != 0) {
-            sqlite3_finalize(st);
-            return nd_error_set(err, ND_EPARSE, (size_t) -1, "cannot read the date '%s'",
-                                q->since);
-        }
-        /* A day bound ("2025-05-08") matches day-only and timed values of
-         * that day, as both sort after it. */
-        if (strlen(since) == 20 && strcmp(since + 10, "T00:00:00Z") == 0) since[10] = 0;
-        sqlite3_bind_text(st, 5, since, -1, SQLITE_TRANSIENT);
-    }
-    if (q->site) sqlite3_bind_text(st, 6, q->site, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, q->limit > 0 ? q->limit : 20);
-    sqlite3_bind_int(st, 8, q->offset > 0 ? q->offset : 0);
     int ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    for (int i = offset; i < n && !ret; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 5, hits[i].id);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) continue; /* deleted meanwhile */
+        if (rc != SQLITE_ROW) {
+            ret = search_fail(s, err);
+            break;
+        }
         nd_store_hit h;
         h.id = sqlite3_column_int64(st, 0);
         h.ext_id = (const char *) sqlite3_column_text(st, 1);
@@ -269,23 +336,12 @@ int nd_store_search(nd_store *s, const nd_store_query *q,
         h.source = (const char *) sqlite3_column_text(st, 5);
         h.published = (const char *) sqlite3_column_text(st, 6);
         h.language = (const char *) sqlite3_column_text(st, 7);
-        h.score = sqlite3_column_double(st, 8);
-        h.snippet = (const char *) sqlite3_column_text(st, 9);
+        h.score = -hits[i].r;
+        h.snippet = (const char *) sqlite3_column_text(st, 8);
         ret = fn(ctx, &h);
-        if (ret) break;
-    }
-    if (!ret && rc != SQLITE_DONE) {
-        int ec = sqlite3_errcode(s->db);
-        if (ec == SQLITE_ERROR) {
-            /* The query itself: FTS5 syntax, an unknown column filter, ... */
-            const char *m = sqlite3_errmsg(s->db);
-            if (strncmp(m, "fts5: ", 6) == 0) m += 6;
-            ret = nd_error_set(err, ND_EPARSE, (size_t) -1, "bad search query: %s", m);
-        } else {
-            ret = nd__store_fail(s, "cannot search", err);
-        }
     }
     sqlite3_finalize(st);
+    nd_free(hits);
     return ret;
 }
 

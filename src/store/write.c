@@ -471,8 +471,10 @@ static int add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, nd
     row.authors_json = jb->ptr;
     row.published = published;
     row.fetched = fetched;
+    /* The extractor identified the language (NULL: unclear); only the
+     * embedded related articles below, which it does not, are run
+     * through nd_lang_detect() here. */
     row.language = p->language ? p->language : a->language;
-    if (!row.language) row.language = nd_lang_detect(text, text_len);
     row.credit = a->credit;
     row.text = text;
     row.text_len = text_len;
