@@ -900,8 +900,55 @@ static int32_t country_entity(const nd_analyze_dict *dict, const char *code)
  * two most salient distinct persons (or countries; a person counts for
  * his country) so far, by mentions, subject mentions counting double and
  * the first sentence (the lead) triple. */
+/* Eligible as one of "the two leaders" / "the two countries": the actor
+ * (a person's country for countries), or -1. */
+static int32_t pair_member(nd__doc *d, int32_t a, int persons)
+{
+    if (a < 0) return -1;
+    nd__dact *x = &d->acts[a];
+    if (persons) return x->kind == ND_ACTOR_PERSON && x->code[0] && x->in_dict ? a : -1;
+    if (x->kind == ND_ACTOR_PERSON && x->country[0] && strncmp(x->code, "---", 3)) {
+        int32_t e = country_entity(d->dict, x->country);
+        return e < 0 ? -1 : plain_actor(d, (uint32_t) e, NULL);
+    }
+    return x->kind == ND_ACTOR_COUNTRY ? a : -1;
+}
+
+/* The latest "A and B" (or pair mention) of two eligible actors within the
+ * last few sentences. */
+static int recent_pair(nd__doc *d, int persons, int32_t *a1, int32_t *a2)
+{
+    uint32_t cur = d->n_ments ? d->ments[d->n_ments - 1].sent : 0;
+    for (size_t k = d->n_ments; k-- > 1;) {
+        nd__ment *m = &d->ments[k];
+        if (m->sent + 6 < cur) break;
+        if (m->actor2 >= 0) {
+            int32_t x = pair_member(d, m->actor, persons), y = pair_member(d, m->actor2, persons);
+            if (x >= 0 && y >= 0 && x != y) {
+                *a1 = x, *a2 = y;
+                return 1;
+            }
+            continue;
+        }
+        nd__ment *p = &d->ments[k - 1];
+        uint32_t g = p->t1;
+        if (g < m->t0 && nd__tok_is(d, g, "and")) {
+            g++;
+            while (g < m->t0 && nd__tok_in(d, g, determiners)) g++;
+        }
+        if (g != m->t0 || p->t1 == m->t0) continue;
+        int32_t x = pair_member(d, p->actor, persons), y = pair_member(d, m->actor, persons);
+        if (x >= 0 && y >= 0 && x != y) {
+            *a1 = x, *a2 = y;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void pair_actors(nd__doc *d, int persons, int32_t *a1, int32_t *a2)
 {
+    if (recent_pair(d, persons, a1, a2)) return;
     int32_t best[2] = {-1, -1};
     double score[2] = {0, 0};
     /* scores per actor, kept small: at most 64 candidates */

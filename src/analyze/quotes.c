@@ -290,7 +290,8 @@ static const char *const adverbs[] = {
 /* Words between a subject and its verb: adverbs, auxiliaries, days. */
 static int is_adv(const nd__doc *d, uint32_t i)
 {
-    static const char *const aux[] = {"is", "are", "was", "were", "'s", "been", "being", "did",
+    static const char *const aux[] = {"instead", "however", "meanwhile", "indeed", "though",
+                                      "is", "are", "was", "were", "'s", "been", "being", "did",
                                       "does", "do", "not", "n't", "monday", "tuesday",
                                       "wednesday", "thursday", "friday", "saturday", "sunday",
                                       "today", "yesterday", "tonight", "here", NULL};
@@ -307,6 +308,7 @@ static int32_t speaker_of(nd__doc *d, int32_t m)
 {
     if (m < 0) return -1;
     nd__ment *mm = &d->ments[m];
+    if (mm->actor2 >= 0) return -1; /* "the two leaders": no one speaker */
     if (mm->actor >= 0) return mm->actor;
     if (mm->pronoun) {
         int32_t a = nd__resolve_pronoun(d, (size_t) m);
@@ -535,7 +537,9 @@ static uint32_t skip_adjuncts(nd__doc *d, uint32_t j, uint32_t s1);
 static int reaches_end(nd__doc *d, const struct attr *a, uint32_t end)
 {
     uint32_t k = a->after;
+    if (k < end && is_punct(d, k, ',')) return 1; /* an apposition follows */
     if (a->cls == ND__CUE_TELL && a->src_t0 < a->cue_t0) k = skip_object(d, k, end);
+    if (k < end && is_punct(d, k, ',')) return 1;
     k = skip_adjuncts(d, k, end);
     return k >= end || is_punct(d, k, ',');
 }
@@ -558,9 +562,23 @@ static int attr_after(nd__doc *d, uint32_t j, uint32_t s1, uint32_t s0, attr *a)
         if (m >= 0) {
             a->found = 1, a->cls = cls, a->lemma = lemma;
             a->cue_t0 = j, a->cue_t1 = j + 1;
-            a->src_t0 = d->ments[m].t0, a->src_t1 = d->ments[m].t1;
-            a->speaker = speaker_of(d, m);
-            a->after = d->ments[m].t1;
+            /* "said Ohio State University professor Paul Beck": the subject
+             * runs on to the next punctuation; the speaker is the last
+             * person named in it */
+            uint32_t e = d->ments[m].t1;
+            while (e < s1 && e < d->ments[m].t1 + 8 &&
+                   (d->toks[e].type == ND_TOK_WORD || d->toks[e].type == ND_TOK_NUM) &&
+                   !nd__tok_in(d, e, adverbs) && !is_adv(d, e))
+                e++;
+            int32_t best = m;
+            for (uint32_t q = d->ments[m].t1; q < e; q++) {
+                int32_t mq = d->toks[q].mention;
+                if (mq >= 0 && d->ments[mq].person) best = mq;
+            }
+            if (best != m && d->ments[m].person) best = m;
+            a->src_t0 = d->ments[m].t0, a->src_t1 = e;
+            a->speaker = speaker_of(d, best);
+            a->after = e;
             return 1;
         }
         /* "said one senior official" */
@@ -768,12 +786,27 @@ static int attr_clause(nd__doc *d, uint32_t o, uint32_t s0, uint32_t s1, attr *a
         t.found = 1, t.cls = cls, t.lemma = lemma;
         t.cue_t0 = c, t.cue_t1 = c + 1;
         t.after = c + 1;
-        /* the outermost verb of saying holds the clause: "Clinton says ...
-         * she expects Obama to announce an 'intensification'" */
+        /* The nearest verb of saying holds the quotation, unless it is
+         * itself inside what an earlier one reports ("Jamieson said Trump
+         * is 'telling ...'" is Jamieson's; "Netanyahu said ..., although
+         * he tweeted that he 'rejects ...'" is the tweet's). */
         int say = cls == ND__CUE_SAY || cls == ND__CUE_TELL;
-        if (!have_best || (say && (!best_say || 1))) {
-            if (!have_best || say) best = t, have_best = 1, best_say = say;
+        if (!have_best) {
+            best = t, have_best = 1, best_say = say;
+            continue;
         }
+        if (!say && best_say) continue;
+        static const char *const brk[] = {"although", "though", "but", "while", "whereas",
+                                          "because", "when", "after", "before", "since", "if",
+                                          "and", "as", NULL};
+        int broken = 0;
+        for (uint32_t k = c + 1; k < best.src_t0 && !broken; k++)
+            if (is_punct(d, k, ',') || is_punct(d, k, ';') || is_punct(d, k, ':') ||
+                nd__tok_in(d, k, brk))
+                broken = 1;
+        if (best.src_t0 <= c) broken = 1; /* an inverted subject */
+        if (broken) break;
+        best = t, best_say = say;
     }
     if (!have_best) return 0;
     *a = best;
@@ -945,6 +978,16 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
         if (!found) {
             uint32_t comma;
             if (attr_trailing(d, s0, d->sent_t1[s], &t, &comma) && comma > c) a = t, found = 1;
+        }
+    }
+    if (!found) {
+        /* '"We're extremely happy" about the decision, said X': the
+         * attribution ends the sentence */
+        attr t;
+        uint32_t comma;
+        if (attr_trailing(d, s0, d->sent_t1[cs], &t, &comma) && comma > c) {
+            a = t, found = 1;
+            if (c + 1 < d->sent_t1[cs] && !is_punct(d, c + 1, ',')) partial = 1;
         }
     }
     nd__wquote *q = new_quote(d);
@@ -1182,7 +1225,7 @@ static void indirect_sentence(nd__doc *d, uint32_t s, attr *prev)
         set_attr(d, q, &a);
         if (a.speaker >= 0) d->sent_speaker[s] = a.speaker;
         *prev = a;
-        i = c0; /* cues inside the clause may report further speech */
+        i = c0; /* a cue inside the clause may report further speech */
     }
 }
 

@@ -62,9 +62,16 @@ static int said_soon(const nd__doc *d, size_t j)
         const nd__tok *t = &d->toks[k];
         if (t->type == ND_TOK_PUNCT) return 0;
         if (t->type != ND_TOK_WORD || !t->lower_len) continue;
+        static const char *const strict[] = {"say", "tell", "add", "ask", "write", "reply",
+                                             "respond", "tweet", "explain", "continue", "note",
+                                             "insist", "argue", "conclude", "declare", "quip",
+                                             "joke", "shout", "answer", "warn", "exclaim", NULL};
         uint32_t c = nd__map_get(&d->dict->cue_map, t->lower, t->lower_len);
-        if (c != ND__NONE && d->dict->cues[c].cls != ND__CUE_THINK && (t->lower_len < 3 ||
-            strcmp(t->lower, d->dict->cues[c].lemma) || !strcmp(t->lower, "say")))
+        if (c == ND__NONE) continue;
+        const char *lemma = d->dict->cues[c].lemma;
+        int ok = 0;
+        for (size_t q = 0; strict[q]; q++) ok |= !strcmp(lemma, strict[q]);
+        if (ok && (strcmp(t->lower, lemma) || !strcmp(t->lower, "say")))
             return k == j || !(t->flags & ND_TOKF_CAP);
     }
     return 0;
@@ -177,7 +184,9 @@ void nd__split_sentences(nd__doc *d)
                 int quoted = j > i + 1; /* a closing mark followed the stop */
                 if (nx->para != t->para || first_upper(txt, nx) || opener) end = j;
                 /* '"... now!" Trump said.': the attribution stays with the quotation */
-                if (end && quoted && nx->para == t->para && !opener && said_soon(d, j)) end = 0;
+                if (end && quoted && nx->para == t->para && !opener && d->text[t->off] != '.' &&
+                    said_soon(d, j))
+                    end = 0;
                 /* "he said.The" (no space) still ends when a capital follows. */
             }
         } else if (t->type == ND_TOK_WORD && (t->flags & ND_TOKF_ABBREV) && i + 1 < n) {
