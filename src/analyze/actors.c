@@ -1190,6 +1190,27 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
         }
         int32_t act = np_actor(d, &p, ND_MENTION_NAME);
         int32_t m = act >= 0 ? (int32_t) d->n_ments - 1 : -1;
+        /* "an Islamic State target", "Russia sanctions": a name before a
+         * plain noun is used as an adjective */
+        if (m >= 0 && p.mod && !p.role && !p.agent && !p.name && d->ments[m].how == ND_MENTION_NAME &&
+            !d->ments[m].poss && p.t1 < s1) {
+            const nd__tok *nx = &d->toks[p.t1];
+            static const char *const fw[] = {"and", "or", "of", "in", "on", "at", "to", "for",
+                                             "with", "by", "from", "who", "which", "that",
+                                             "have", "has", "had", "are", "were", "is", "was",
+                                             "will", "would", "could", "can", "also", "as",
+                                             "should", "may", "might", "must", "did", "does",
+                                             "do", "not", "over", "after", "before", "since",
+                                             "until", "into", "than", "but", "if", "when",
+                                             "while", "because", "about", "against", NULL};
+            if (nx->type == ND_TOK_WORD && nx->lower && !(nx->flags & ND_TOKF_CAP) &&
+                nx->mention < 0 && !nd__tok_in(d, p.t1, fw) &&
+                nd__map_get(&dict->verb_map, nx->lower, nx->lower_len) == ND__NONE &&
+                nd__map_get(&dict->cue_map, nx->lower, nx->lower_len) == ND__NONE &&
+                !(nx->lower_len > 3 && (!strcmp(nx->lower + nx->lower_len - 2, "ed") ||
+                                        !strcmp(nx->lower + nx->lower_len - 2, "ly"))))
+                d->ments[m].how = ND_MENTION_ADJ;
+        }
         /* apposition: "X, Russia's foreign minister," / "the US commander, Gen. Y," */
         if (act >= 0 && prev_actor >= 0 && prev_actor != act && prev_ment >= 0 && prev_end + 1 == p.t0 &&
             d->toks[prev_end].type == ND_TOK_PUNCT && d->text[d->toks[prev_end].off] == ',') {

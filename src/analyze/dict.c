@@ -671,6 +671,9 @@ static int load_verbs(nd_analyze_dict *d, const char *name, const char *text, si
                 else return parse_err(err, name, line, "unknown flag");
             } else if (*ws == '{') {
                 return parse_err(err, name, line, "{forms} must follow the head word");
+            } else if ((wl == 1 && *ws == 'a') || (wl == 2 && !memcmp(ws, "an", 2)) ||
+                       (wl == 3 && !memcmp(ws, "the", 3))) {
+                /* articles are left to the gaps: "signed a trade agreement" */
             } else if (nw < 8) {
                 words[nw++] = lower_dup(d, ws, wl);
             }

@@ -50,6 +50,18 @@ static int boundary(const nd__doc *d, size_t i)
     return nd__tok_in(d, i, b);
 }
 
+/* A pattern word matches its token, its plural or its singular
+ * ("agreement" / "agreements"). */
+static int word_match(const nd__tok *t, const char *w)
+{
+    if (!t->lower) return 0;
+    if (!strcmp(t->lower, w)) return 1;
+    size_t n = strlen(w), m = t->lower_len;
+    if (m == n + 1 && t->lower[n] == 's' && !strncmp(t->lower, w, n)) return 1;
+    if (n == m + 1 && w[m] == 's' && !strncmp(t->lower, w, m)) return 1;
+    return 0;
+}
+
 /* Match the words of pattern v after head h; returns the index of the last
  * matched token (h when none) or -1, and the token where the target slot
  * starts. */
@@ -64,7 +76,7 @@ static int match_words(const nd__doc *d, const nd__vpat *v, size_t h, size_t s1,
         size_t k = pos + 1, found = 0;
         for (; k < s1 && k <= pos + 1 + gap; k++) {
             if (d->toks[k].in_quote) break;
-            if (d->toks[k].lower && !strcmp(d->toks[k].lower, v->words[w])) {
+            if (word_match(&d->toks[k], v->words[w])) {
                 found = 1;
                 break;
             }
@@ -598,6 +610,19 @@ static void events_sentence(nd__doc *d, uint32_t s)
             /* "go to +": the target right after the preposition */
             if (raw >= 0 && vp->n_words && vp->target_at == vp->n_words && d->ments[raw].t0 > tf + 3)
                 raw = -1;
+            /* without a "+" slot the target is the object: close to the
+             * verb, with no other verb before it ("to help identify
+             * victims killed by ...") */
+            if (raw >= 0 && vp->target_at < 0) {
+                size_t t0 = d->ments[raw].t0;
+                if (t0 > tf + 6 && 0) raw = -1;
+                for (size_t q = tf; raw >= 0 && q < t0 && 0; q++)
+                    if (d->toks[q].mention < 0 && d->toks[q].type == ND_TOK_WORD &&
+                        (nd__map_get(&d->dict->verb_map, d->toks[q].lower, d->toks[q].lower_len) != ND__NONE ||
+                         nd__map_get(&d->dict->cue_map, d->toks[q].lower, d->toks[q].lower_len) != ND__NONE ||
+                         ends_with(&d->toks[q], "ing")))
+                        raw = -1;
+            }
             tgt = raw >= 0 ? target_from(d, tf, s1, d->ments[subj[0]].actor, 1) : -1;
             if (tgt >= 0 && (vp->flags & ND__VF_PASSIVE)) {
                 /* "came under pressure from X": X acts on the subject */
@@ -607,20 +632,31 @@ static void events_sentence(nd__doc *d, uint32_t s)
                     add_event(d, subj[i], tgt, code, s, h, e, neg, day);
                     if (vp->flags & ND__VF_SYM) add_event(d, tgt, subj[i], code, s, h, e, neg, day);
                 }
-                /* "X and Y" as targets */
+                /* "X and Y", "X, Y and Z" as targets (a comma list must end
+                 * with "and") */
                 size_t k = d->ments[tgt].t1;
-                while (k + 1 < s1 && (nd__tok_is(d, k, "and") || is_punct_c(d, k, ','))) {
+                int32_t list[8];
+                int nl = 0, closed = 0;
+                while (k + 1 < s1 && nl < 8 && (nd__tok_is(d, k, "and") || is_punct_c(d, k, ','))) {
+                    int is_and = nd__tok_is(d, k, "and") || nd__tok_is(d, k + 1, "and");
                     size_t j = k + 1;
                     if (nd__tok_is(d, j, "and")) j++;
                     while (j < s1 && nd__tok_in(d, j, dets)) j++;
                     int32_t m = j < s1 ? d->toks[j].mention : -1;
                     if (m < 0 || !usable(d, m) || d->ments[m].t0 != j) break;
-                    for (int i = 0; i < ns; i++) {
-                        add_event(d, subj[i], m, code, s, h, e, neg, day);
-                        if (vp->flags & ND__VF_SYM) add_event(d, m, subj[i], code, s, h, e, neg, day);
-                    }
+                    list[nl++] = m;
                     k = d->ments[m].t1;
+                    if (is_and) {
+                        closed = 1;
+                        break;
+                    }
                 }
+                for (int q = 0; closed && q < nl; q++)
+                    for (int i = 0; i < ns; i++) {
+                        add_event(d, subj[i], list[q], code, s, h, e, neg, day);
+                        if (vp->flags & ND__VF_SYM) add_event(d, list[q], subj[i], code, s, h, e, neg, day);
+                    }
+                if (!closed) k = d->ments[tgt].t1;
                 /* the rest of the object phrase ("an Islamic State target
                  * southwest of Baghdad") holds no further event */
                 while (k < s1 && !boundary(d, k) && !is_punct_c(d, k, ',') && !nd__tok_is(d, k, "and"))

@@ -303,6 +303,19 @@ static int is_adv(const nd__doc *d, uint32_t i)
            t->mention < 0;
 }
 
+/* "the farmers' union": a closing single mark glued to a plural word. */
+static int plural_poss(const nd__doc *d, uint32_t i)
+{
+    const nd__tok *t = &d->toks[i];
+    if (!(t->flags & ND_TOKF_QUOTE) || i == 0 || i + 1 >= d->n_toks) return 0;
+    unsigned char c = (unsigned char) d->text[t->off];
+    if (c != '\'' && !(c == 0xE2 && t->len == 3)) return 0;
+    const nd__tok *p = &d->toks[i - 1];
+    return p->type == ND_TOK_WORD && p->off + p->len == t->off &&
+           (d->text[t->off - 1] == 's' || d->text[t->off - 1] == 'S') &&
+           d->toks[i + 1].type == ND_TOK_WORD && d->toks[i + 1].off > t->off + t->len;
+}
+
 /* Resolve the speaker of a source mention. */
 static int32_t speaker_of(nd__doc *d, int32_t m)
 {
@@ -567,7 +580,8 @@ static int attr_after(nd__doc *d, uint32_t j, uint32_t s1, uint32_t s0, attr *a)
              * person named in it */
             uint32_t e = d->ments[m].t1;
             while (e < s1 && e < d->ments[m].t1 + 8 &&
-                   (d->toks[e].type == ND_TOK_WORD || d->toks[e].type == ND_TOK_NUM) &&
+                   (d->toks[e].type == ND_TOK_WORD || d->toks[e].type == ND_TOK_NUM ||
+                    plural_poss(d, e)) &&
                    !nd__tok_in(d, e, adverbs) && !is_adv(d, e))
                 e++;
             int32_t best = m;

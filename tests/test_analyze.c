@@ -1,0 +1,608 @@
+/* test_analyze.c - sentences, actors, quotations, events (newsdesk/analyze.h).
+ * The texts are written for these tests. */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "newsdesk/analyze.h"
+#include "tap.h"
+
+static nd_analysis *run(const char *text, const char *date)
+{
+    nd_analyze_opts o;
+    nd_analyze_opts_init(&o);
+    o.date = date;
+    nd_analysis *a = NULL;
+    nd_error err = {0};
+    int rc = nd_analyze(text, strlen(text), &o, &a, &err);
+    if (rc) fprintf(stderr, "nd_analyze: %s\n", err.msg);
+    return a;
+}
+
+static const nd_actor *actor_named(const nd_analysis *a, const char *name)
+{
+    for (size_t i = 0; a && i < a->n_actors; i++)
+        if (!strcmp(a->actors[i].name, name)) return &a->actors[i];
+    return NULL;
+}
+
+/* The text of span s. */
+static char *span(const char *text, nd_span s)
+{
+    static char buf[4][512];
+    static int k;
+    char *b = buf[k++ & 3];
+    size_t n = s.end > s.start ? s.end - s.start : 0;
+    if (n > 511) n = 511;
+    memcpy(b, text + s.start, n);
+    b[n] = 0;
+    return b;
+}
+
+/* The quotation whose text contains needle. */
+static const nd_quote *quote_with(const nd_analysis *a, const char *needle)
+{
+    for (size_t i = 0; a && i < a->n_quotes; i++)
+        if (a->quotes[i].text && strstr(a->quotes[i].text, needle)) return &a->quotes[i];
+    return NULL;
+}
+
+static const nd_event *event_with(const nd_analysis *a, const char *src, const char *tgt,
+                                  const char *code)
+{
+    for (size_t i = 0; a && i < a->n_events; i++) {
+        const nd_event *e = &a->events[i];
+        if ((!src || !strncmp(e->source_code, src, strlen(src))) &&
+            (!tgt || !strncmp(e->target_code, tgt, strlen(tgt))) &&
+            (!code || !strncmp(e->code, code, strlen(code))))
+            return e;
+    }
+    return NULL;
+}
+
+/* ---- sentences -------------------------------------------------------------- */
+
+static void test_sentences(void)
+{
+    const char *t = "Mr. Smith went to Washington on Monday. He met Gen. Jones of the U.S. Army "
+                    "and George W. Bush. \"Why?\" he asked. The talks began in the U.S. The next "
+                    "day they ended.\n\nA new paragraph starts here";
+    nd_analysis *a = run(t, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    CHECK_INT(a->n_sentences, 6);
+    if (a->n_sentences == 6) {
+        CHECK_STR(span(t, a->sentences[0]), "Mr. Smith went to Washington on Monday.");
+        CHECK_STR(span(t, a->sentences[1]),
+                  "He met Gen. Jones of the U.S. Army and George W. Bush.");
+        CHECK_STR(span(t, a->sentences[2]), "\"Why?\" he asked.");
+        CHECK_STR(span(t, a->sentences[3]), "The talks began in the U.S.");
+        CHECK_STR(span(t, a->sentences[5]), "A new paragraph starts here");
+    }
+    nd_analysis_free(a);
+
+    /* a quotation that ends with a stop stays with its attribution */
+    t = "\"We will never give up!\" the minister said. Then he left.";
+    a = run(t, NULL);
+    CHECK(a && a->n_sentences == 2);
+    nd_analysis_free(a);
+}
+
+/* ---- actors ------------------------------------------------------------------- */
+
+static void test_actors_roles(void)
+{
+    const char *t = "Chinese President Xi Jinping met Russian President Vladimir Putin in "
+                    "Moscow on Friday. Mr Xi said the talks were useful. The Chinese leader "
+                    "later left for Beijing, where he met Kremlin officials.";
+    nd_analysis *a = run(t, "2023-03-24");
+    CHECK(a != NULL);
+    if (!a) return;
+    const nd_actor *xi = actor_named(a, "Xi Jinping");
+    const nd_actor *pu = actor_named(a, "Vladimir Putin");
+    CHECK(xi != NULL);
+    CHECK(pu != NULL);
+    if (xi) {
+        CHECK_STR(xi->code, "CHNGOV");
+        CHECK_STR(xi->kind == ND_ACTOR_PERSON ? "person" : "?", "person");
+        /* "Chinese President Xi Jinping", "Mr Xi", "The Chinese leader", "he" */
+        CHECK(xi->n_mentions >= 4);
+    }
+    if (pu) CHECK_STR(pu->code, "RUSGOV");
+    const nd_actor *ru = actor_named(a, "Russia");
+    CHECK(ru != NULL); /* Moscow */
+    int kremlin = 0;
+    for (size_t i = 0; i < a->n_actors; i++)
+        if (!strcmp(a->actors[i].code, "RUSGOV") && a->actors[i].kind == ND_ACTOR_AGENT) kremlin = 1;
+    CHECK(kremlin);
+    nd_analysis_free(a);
+}
+
+static void test_actors_offices_by_date(void)
+{
+    const char *t = "Ukraine's foreign minister said the offer was a trap.";
+    nd_analysis *a = run(t, "2023-01-10");
+    const nd_quote *q = quote_with(a, "trap");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->speaker_name, "Dmytro Kuleba");
+    nd_analysis_free(a);
+    a = run(t, "2025-05-08");
+    q = quote_with(a, "trap");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->speaker_name, "Andrii Sybiha");
+    if (q && a) CHECK_STR(a->actors[q->speaker].code, "UKRGOV");
+    nd_analysis_free(a);
+
+    /* an unknown person takes the code of the role phrase */
+    t = "Brazilian Foreign Minister Ana Souza told reporters that the deal was signed. "
+        "Souza added that more talks would follow.";
+    a = run(t, "2024-01-01");
+    const nd_actor *s = actor_named(a, "Ana Souza");
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_STR(s->code, "BRAGOV");
+        CHECK(s->n_mentions >= 2);
+    }
+    q = quote_with(a, "more talks");
+    CHECK(q && q->speaker_name && !strcmp(q->speaker_name, "Ana Souza"));
+    nd_analysis_free(a);
+
+    /* "President Bush" on a 2008 date is George W. Bush */
+    a = run("President Bush met Japanese Prime Minister Shinzo Abe.", "2007-04-27");
+    CHECK(actor_named(a, "George W. Bush") != NULL);
+    CHECK(event_with(a, "USA", "JPN", "04") != NULL);
+    nd_analysis_free(a);
+}
+
+static void test_coreference(void)
+{
+    const char *t = "Angela Merkel met Emmanuel Macron in Berlin.\n\n"
+                    "\"Europe must stand together,\" she said after the talks.\n\n"
+                    "Mr Macron agreed. \"We are ready,\" he told reporters.";
+    nd_analysis *a = run(t, "2019-06-01");
+    const nd_quote *q = quote_with(a, "Europe must");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(q->speaker_name, "Angela Merkel");
+        CHECK_STR(span(t, q->source), "she");
+        CHECK_STR(span(t, q->cue), "said");
+        CHECK_INT(q->type, ND_QUOTE_DIRECT);
+    }
+    q = quote_with(a, "We are ready");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->speaker_name, "Emmanuel Macron");
+    nd_analysis_free(a);
+}
+
+/* ---- quotations -------------------------------------------------------------- */
+
+static void test_quotes_direct(void)
+{
+    const char *t = "“The harvest was good this year,” said the farmers’ union leader Paul "
+                    "Meyer. Meyer said: «We need rain.» ‘Prices will rise,’ he added.";
+    nd_analysis *a = run(t, NULL);
+    const nd_quote *q = quote_with(a, "harvest was good");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_INT(q->type, ND_QUOTE_DIRECT);
+        CHECK_STR(q->speaker_name, "Paul Meyer");
+        CHECK_STR(q->text, "The harvest was good this year,");
+        CHECK_INT(q->n_content, 1);
+        /* the content span includes the marks */
+        CHECK(!strncmp(span(t, q->content[0]), "“The", 5));
+        CHECK_STR(q->cue_lemma, "say");
+    }
+    q = quote_with(a, "We need rain");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->speaker_name, "Paul Meyer");
+    q = quote_with(a, "Prices will rise");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->speaker_name, "Paul Meyer");
+    nd_analysis_free(a);
+
+    /* "A," he said, "B." is one quotation in two parts */
+    t = "\"This is not over,\" Senator Mary Lowe said, \"and we will be back.\"";
+    a = run(t, NULL);
+    q = quote_with(a, "not over");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_INT(q->n_content, 2);
+        CHECK_STR(q->speaker_name, "Mary Lowe");
+    }
+    nd_analysis_free(a);
+}
+
+static void test_quotes_multiparagraph(void)
+{
+    const char *t = "The mayor, Tom Reyes, spoke for an hour.\n\n"
+                    "\"We built the bridge on time. We built it under budget.\n\n"
+                    "\"And we will build the next one too,\" Reyes said.";
+    nd_analysis *a = run(t, NULL);
+    const nd_quote *q = quote_with(a, "bridge on time");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_INT(q->n_content, 2);
+        CHECK_STR(q->speaker_name, "Tom Reyes");
+        CHECK(strstr(q->text, "next one") != NULL);
+    }
+    nd_analysis_free(a);
+}
+
+static void test_quotes_partial_indirect_scare(void)
+{
+    const char *t = "Xi Jinping told Vladimir Putin on Thursday that their countries should be "
+                    "'friends of steel'. Putin said the two leaders would meet again in the "
+                    "autumn. Critics called the so-called \"peace plan\" empty.";
+    nd_analysis *a = run(t, "2025-05-08");
+    const nd_quote *q = quote_with(a, "friends of steel");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_INT(q->type, ND_QUOTE_PARTIAL);
+        CHECK_STR(q->speaker_name, "Xi Jinping");
+        CHECK_STR(q->text, "friends of steel");
+        CHECK(q->clause.end > q->clause.start);
+        CHECK_STR(span(t, q->cue), "told");
+    }
+    q = quote_with(a, "two leaders would meet");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_INT(q->type, ND_QUOTE_INDIRECT);
+        CHECK_STR(q->speaker_name, "Vladimir Putin");
+        CHECK_STR(span(t, q->content[0]), "the two leaders would meet again in the autumn");
+    }
+    nd_analysis_free(a);
+
+    t = "The so-called \"peace plan\" was published on Sunday.";
+    a = run(t, NULL);
+    q = quote_with(a, "peace plan");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK(q->scare);
+        CHECK(q->speaker < 0);
+        CHECK(q->speaker_name == NULL);
+    }
+    nd_analysis_free(a);
+
+    /* trailing and "according to" attributions */
+    t = "The border will reopen next week, officials in Kenya said. According to the "
+        "ministry, the decision was final.";
+    a = run(t, NULL);
+    q = quote_with(a, "border will reopen");
+    CHECK(q && q->type == ND_QUOTE_INDIRECT);
+    if (q) CHECK_STR(span(t, q->source), "officials in Kenya");
+    q = quote_with(a, "decision was final");
+    CHECK(q && q->cue_lemma && !strcmp(q->cue_lemma, "according to"));
+    nd_analysis_free(a);
+}
+
+/* ---- events ------------------------------------------------------------------- */
+
+static void test_events_basic(void)
+{
+    nd_analysis *a = run("Russian troops shelled the Ukrainian city of Kharkiv on Monday.",
+                         "2024-05-16");
+    const nd_event *e = event_with(a, "RUSMIL", "UKR", "194");
+    CHECK(e != NULL);
+    if (e && a) {
+        CHECK_INT(e->quad, 4);
+        CHECK(e->goldstein < -5);
+        CHECK_STR(e->date, "2024-05-13"); /* the Monday before Thursday 16 May */
+        CHECK(e->sentence.start == 0 && e->sentence.end > 30);
+    }
+    nd_analysis_free(a);
+
+    a = run("Germany and France signed a trade agreement on Friday.", "2024-05-16");
+    CHECK(event_with(a, "DEU", "FRA", "057") != NULL);
+    CHECK(event_with(a, "FRA", "DEU", "057") != NULL);
+    e = event_with(a, "DEU", "FRA", "057");
+    if (e) {
+        CHECK_STR(e->date, "2024-05-10");
+        CHECK_INT(e->quad, 1);
+    }
+    nd_analysis_free(a);
+
+    /* a passive: the agent acts */
+    a = run("The prisoners were released by Israel yesterday.", "2024-05-16");
+    e = event_with(a, "ISR", NULL, "084");
+    (void) e;
+    nd_analysis_free(a);
+    a = run("Palestinian prisoners were freed by Israel yesterday.", "2024-05-16");
+    e = event_with(a, "ISR", "PSE", "084");
+    CHECK(e != NULL);
+    if (e) CHECK_STR(e->date, "2024-05-15");
+    nd_analysis_free(a);
+}
+
+static void test_events_negation(void)
+{
+    /* "refused to condemn" is not a condemnation */
+    nd_analysis *a = run("China refused to condemn Russia.", NULL);
+    CHECK(event_with(a, NULL, NULL, "111") == NULL);
+    CHECK(a && a->n_events == 0);
+    nd_analysis_free(a);
+    a = run("Canada did not criticize Mexico.", NULL);
+    CHECK(a && a->n_events == 0);
+    nd_analysis_free(a);
+    /* negated cooperation is a rejection */
+    a = run("Obama said he would not provide support to Israel.", "2015-06-09");
+    const nd_event *e = event_with(a, "USA", "ISR", "12");
+    CHECK(e != NULL);
+    if (e) CHECK(e->negated);
+    nd_analysis_free(a);
+    a = run("Egypt condemned Israel.", NULL);
+    e = event_with(a, "EGY", "ISR", "111");
+    CHECK(e != NULL);
+    if (e) CHECK(!e->negated);
+    nd_analysis_free(a);
+}
+
+/* ---- robustness ------------------------------------------------------------------ */
+
+static void test_robustness(void)
+{
+    nd_analysis *a = run("", NULL);
+    CHECK(a && a->n_sentences == 0 && a->n_quotes == 0 && a->n_events == 0);
+    nd_analysis_free(a);
+    nd_analysis_free(NULL);
+
+    /* unbalanced and stray marks */
+    const char *odd[] = {"\"", "\"\"\"\"", "He said \"yes and then", "« » ‘ ’ “ ”", "'''",
+                         "Mr.", "U.S.", "said said said", "\"A,\" \"B,\" \"C,\" said",
+                         "the countries' leaders said 'no' and 'maybe", "...?!...", NULL};
+    for (size_t i = 0; odd[i]; i++) {
+        a = run(odd[i], NULL);
+        CHECK(a != NULL);
+        nd_analysis_free(a);
+    }
+
+    /* binary-ish bytes, NULs and invalid UTF-8 */
+    char bin[4096];
+    unsigned x = 12345;
+    for (size_t i = 0; i < sizeof bin; i++) {
+        x = x * 1103515245u + 12345u;
+        bin[i] = (char) (x >> 16);
+    }
+    nd_analyze_opts o;
+    nd_analyze_opts_init(&o);
+    nd_error err = {0};
+    a = NULL;
+    CHECK_INT(nd_analyze(bin, sizeof bin, &o, &a, &err), 0);
+    nd_analysis_free(a);
+
+    /* a large text: many sentences, then one over the limit is cut */
+    const char *s = "\"We will meet again,\" Putin told Xi in Moscow. Russia and China signed "
+                    "a deal. ";
+    size_t sl = strlen(s), n = 20000;
+    char *big = malloc(sl * n + 1);
+    if (big) {
+        for (size_t i = 0; i < n; i++) memcpy(big + i * sl, s, sl);
+        big[sl * n] = 0;
+        a = NULL;
+        CHECK_INT(nd_analyze(big, sl * n, &o, &a, &err), 0);
+        CHECK(a && a->n_sentences == 2 * n);
+        CHECK(a && a->n_quotes >= n);
+        CHECK(a && !a->truncated);
+        nd_analysis_free(a);
+        free(big);
+    }
+    size_t huge = ND_ANALYZE_MAX_BYTES + 4096;
+    char *h = malloc(huge);
+    if (h) {
+        for (size_t i = 0; i < huge; i++) h[i] = "word. "[i % 6];
+        a = NULL;
+        CHECK_INT(nd_analyze(h, huge, &o, &a, &err), 0);
+        CHECK(a && a->truncated && a->text_len <= ND_ANALYZE_MAX_BYTES);
+        nd_analysis_free(a);
+        free(h);
+    }
+}
+
+/* ---- JSON and dictionaries --------------------------------------------------------- */
+
+static void test_json(void)
+{
+    const char *t = "\"We want peace,\" said Ukrainian President Volodymyr Zelensky. Russia "
+                    "attacked Ukraine.";
+    nd_analysis *a = run(t, "2024-02-24");
+    nd_buf b = ND_BUF_INIT;
+    nd_json j;
+    nd_json_init(&j, &b, 0);
+    nd_json_obj_begin(&j);
+    nd_analysis_to_json(a, &j);
+    nd_json_obj_end(&j);
+    json_error_t je;
+    json_t *root = json_loadb(b.ptr, b.len, 0, &je);
+    CHECK(root != NULL);
+    if (root) {
+        json_t *qs = json_object_get(root, "quotes"), *ev = json_object_get(root, "events");
+        CHECK(json_is_array(json_object_get(root, "actors")));
+        CHECK(json_is_array(qs) && json_array_size(qs) >= 1);
+        json_t *q0 = json_array_get(qs, 0);
+        CHECK_STR(json_string_value(json_object_get(q0, "speaker")), "Volodymyr Zelensky");
+        CHECK_STR(json_string_value(json_object_get(q0, "type")), "direct");
+        CHECK(json_is_array(json_object_get(q0, "content")));
+        CHECK(json_is_array(ev) && json_array_size(ev) >= 1);
+        json_t *e0 = json_array_get(ev, 0);
+        CHECK_STR(json_string_value(json_object_get(e0, "source")), "RUS");
+        CHECK_STR(json_string_value(json_object_get(e0, "target")), "UKR");
+        CHECK(json_is_number(json_object_get(e0, "goldstein")));
+        CHECK_INT(json_integer_value(json_object_get(e0, "quad")), 4);
+        json_decref(root);
+    }
+    nd_buf_free(&b);
+    nd_analysis_free(a);
+}
+
+static void write_file(const char *path, const char *s)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fputs(s, f);
+    fclose(f);
+}
+
+static void test_dictionaries(void)
+{
+    nd_error err = {0};
+    const nd_analyze_dict *def = nd_analyze_dict_default(&err);
+    CHECK(def != NULL);
+    size_t np = 0, nv = 0;
+    size_t ne = nd_analyze_dict_size(def, &np, &nv);
+    CHECK(ne > 500);  /* countries, organisations, agents, people */
+    CHECK(np > 3000);
+    CHECK(nv > 300);
+    const char *name;
+    double g;
+    int quad;
+    CHECK_INT(nd_cameo_lookup(def, "190", &name, &g, &quad), 0);
+    CHECK(g == -10.0 && quad == 4);
+    CHECK_INT(nd_cameo_lookup(def, "0841", &name, &g, &quad), 0);
+    CHECK_INT(quad, 2);
+
+    /* PETRARCH-format files added on top (written here, in the PETRARCH layout) */
+    char dir[] = "/tmp/nd_test_dictXXXXXX";
+    if (!mkdtemp(dir)) return;
+    char p1[256], p2[256], p3[256];
+    snprintf(p1, sizeof p1, "%s/Test.actors.txt", dir);
+    snprintf(p2, sizeof p2, "%s/Test.agents.txt", dir);
+    snprintf(p3, sizeof p3, "%s/Test.verbs.txt", dir);
+    write_file(p1, "# test actors\nFREEDONIA_  [FRD]\n+FREEDONIAN_\nRUFUS_FIREFLY_\n+FIREFLY_\n"
+                   "\t[FRDGOV 19330101-19991231]\nSYLVANIA_ [SYL]\n");
+    write_file(p2, "MARINE [~MIL]\nPEASANT {PEASANTRY} [~AGR]\n");
+    write_file(p3, "--- BLOCKADE [191] ---\nBLOCKADE\n+QUARANTINE {QUARANTINES QUARANTINED}\n"
+                   "- * PORTS [1912] # BLOCKADE\n");
+    nd_analyze_dict *d = nd_analyze_dict_new(NULL, &err);
+    CHECK(d != NULL);
+    if (d) {
+        CHECK_INT(nd_analyze_dict_add_petrarch(d, dir, &err), 0);
+        nd_analyze_opts o;
+        nd_analyze_opts_init(&o);
+        o.dict = d;
+        o.date = "1933-11-17";
+        const char *t = "Freedonian marines quarantined Sylvania. Firefly blockaded the ports "
+                        "of Sylvania.";
+        nd_analysis *a = NULL;
+        CHECK_INT(nd_analyze(t, strlen(t), &o, &a, &err), 0);
+        CHECK(event_with(a, "FRDMIL", "SYL", "191") != NULL);
+        CHECK(event_with(a, "FRDGOV", "SYL", "1912") != NULL);
+        nd_analysis_free(a);
+        nd_analyze_dict_free(d);
+    }
+    /* a malformed own-format file names the file and line */
+    char p4[256];
+    snprintf(p4, sizeof p4, "%s/bad.txt", dir);
+    write_file(p4, "country XYZ Nowhere\n  colour: blue\n");
+    d = nd_analyze_dict_new(NULL, &err);
+    if (d) {
+        CHECK(nd_analyze_dict_add_file(d, p4, &err) < 0);
+        CHECK(strstr(err.msg, "bad.txt:2") != NULL);
+        nd_analyze_dict_free(d);
+    }
+    CHECK(nd_analyze_dict_add_petrarch(NULL, dir, &err) < 0);
+    unlink(p1), unlink(p2), unlink(p3), unlink(p4);
+    rmdir(dir);
+}
+
+/* ---- the seed pages (../shared/seeds) ---------------------------------------------------- */
+
+/* Lowercased words only: "‘Friends of steel'," -> "friends of steel". */
+static void norm(const char *s, char *out, size_t cap)
+{
+    size_t o = 0;
+    int sp = 1;
+    for (; *s && o + 2 < cap; s++) {
+        unsigned char c = (unsigned char) *s;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+            out[o++] = (char) c, sp = 0;
+        } else if (c >= 'A' && c <= 'Z') {
+            out[o++] = (char) (c + 32), sp = 0;
+        } else if (!sp) {
+            out[o++] = ' ', sp = 1;
+        }
+    }
+    while (o && out[o - 1] == ' ') o--;
+    out[o] = 0;
+}
+
+static void test_seeds(void)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/seeds", ND_SHARED_DIR);
+    DIR *dh = opendir(dir);
+    if (!dh) {
+        fprintf(stderr, "# skip test_seeds: %s not found\n", dir);
+        return;
+    }
+    struct dirent *de;
+    int files = 0;
+    while ((de = readdir(dh))) {
+        size_t l = strlen(de->d_name);
+        if (l < 14 || strcmp(de->d_name + l - 14, ".expected.json")) continue;
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        json_error_t je;
+        json_t *root = json_load_file(path, 0, &je);
+        CHECK(root != NULL);
+        if (!root) continue;
+        files++;
+        /* the article body: the expected paragraphs joined by blank lines */
+        nd_buf text = ND_BUF_INIT;
+        json_t *paras = json_object_get(root, "paragraphs");
+        for (size_t i = 0; i < json_array_size(paras); i++) {
+            if (i) nd_buf_puts(&text, "\n\n");
+            nd_buf_puts(&text, json_string_value(json_array_get(paras, i)));
+        }
+        nd_analysis *a = run(text.ptr ? text.ptr : "", NULL);
+        CHECK(a != NULL);
+        json_t *qs = json_object_get(root, "quotes");
+        for (size_t i = 0; a && i < json_array_size(qs); i++) {
+            json_t *q = json_array_get(qs, i);
+            if (json_is_true(json_object_get(q, "optional"))) continue;
+            char want[1024];
+            norm(json_string_value(json_object_get(q, "text")), want, sizeof want);
+            const char *speaker = json_string_value(json_object_get(q, "speaker"));
+            json_t *alias = json_object_get(q, "speaker_alias");
+            int found = 0;
+            for (size_t k = 0; k < a->n_quotes && !found; k++) {
+                char got[8192];
+                norm(a->quotes[k].text, got, sizeof got);
+                if (!strstr(got, want)) continue;
+                const char *sp = a->quotes[k].speaker_name;
+                if (!sp) continue;
+                if (speaker && !strcmp(sp, speaker)) found = 1;
+                for (size_t m = 0; m < json_array_size(alias); m++)
+                    if (!strcmp(sp, json_string_value(json_array_get(alias, m)))) found = 1;
+            }
+            if (!found)
+                fprintf(stderr, "# %s: quote \"%s\" by %s not found\n", de->d_name, want,
+                        speaker ? speaker : "(null)");
+            CHECK(found);
+        }
+        nd_analysis_free(a);
+        nd_buf_free(&text);
+        json_decref(root);
+    }
+    closedir(dh);
+    CHECK(files >= 2);
+}
+
+int main(void)
+{
+    RUN(test_sentences);
+    RUN(test_actors_roles);
+    RUN(test_actors_offices_by_date);
+    RUN(test_coreference);
+    RUN(test_quotes_direct);
+    RUN(test_quotes_multiparagraph);
+    RUN(test_quotes_partial_indirect_scare);
+    RUN(test_events_basic);
+    RUN(test_events_negation);
+    RUN(test_robustness);
+    RUN(test_json);
+    RUN(test_dictionaries);
+    RUN(test_seeds);
+    return tap_done();
+}
