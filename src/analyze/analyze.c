@@ -295,7 +295,8 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
     }
     if (!rc && !d.failed) nd__find_quote_marks(&d);
     if (!rc && !d.failed) nd__find_mentions(&d);
-    if (!rc && !d.failed && !opts->no_quotes) nd__find_quotes(&d);
+    /* quotations also serve pronouns and events: found unless neither is wanted */
+    if (!rc && !d.failed && !(opts->no_quotes && opts->no_events)) nd__find_quotes(&d);
     /* he/she everywhere else */
     for (size_t i = 0; !rc && !d.failed && i < d.n_ments; i++) {
         nd__ment *m = &d.ments[i];
@@ -309,6 +310,7 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
     }
     if (!rc && !d.failed && !opts->no_events) nd__find_events(&d);
     if (!rc && d.failed) rc = ND_ENOMEM;
+    if (opts->no_quotes) d.n_quotes = 0;
     if (!rc) rc = finish(&d, a);
     if (rc) {
         nd_arena_free(ar);

@@ -487,10 +487,59 @@ static const char *intent_code(const char *code, int kind)
     }
 }
 
+/* Token index of byte offset off (a token start), or n_toks. */
+static size_t tok_at(const nd__doc *d, uint32_t off)
+{
+    size_t lo = 0, hi = d->n_toks;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d->toks[mid].off < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* A clause reported by a speaker: "The US claimed that ISIL had attacked
+ * Iraq" (tokens [t0, t1), the speakers' mentions). */
+typedef struct reported {
+    size_t t0, t1;
+    int32_t spk[4];
+    int n_spk;
+} reported;
+
+static int reported_clauses(nd__doc *d, uint32_t s, reported *out, int max)
+{
+    static const char *const speech[] = {"say", "claim", "allege", "tell", "report", "announce",
+                                         "insist", "assert", "state", "declare", "warn",
+                                         "add", "argue", "confirm", "charge", NULL};
+    int n = 0;
+    uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
+    for (size_t i = 0; i < d->n_quotes && n < max; i++) {
+        const nd__wquote *q = &d->quotes[i];
+        if (q->sent != s || !q->cue_lemma || !q->n_content || !q->cue.end) continue;
+        if (q->type != ND_QUOTE_INDIRECT || q->cue.start > q->c_start[0]) continue;
+        int sp = 0;
+        for (size_t k = 0; speech[k]; k++) sp |= !strcmp(q->cue_lemma, speech[k]);
+        if (!sp) continue;
+        size_t c = tok_at(d, q->cue.start);
+        if (c >= s1) continue;
+        reported *r = &out[n];
+        r->t0 = tok_at(d, q->c_start[0]);
+        r->t1 = s1;
+        r->n_spk = subjects(d, c, s0, r->spk, 4);
+        if (r->n_spk) n++;
+    }
+    return n;
+}
+
 static void events_sentence(nd__doc *d, uint32_t s)
 {
     uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
     int32_t day = sentence_day(d, s);
+    reported rep[8];
+    int n_rep = reported_clauses(d, s, rep, 8);
     size_t skip_until = 0;  /* heads before this token belong to a coded event's object */
     size_t last_event_head = 0;
     int have_event = 0;
@@ -574,6 +623,42 @@ static void events_sentence(nd__doc *d, uint32_t s)
         int ns = subjects(d, h, s0, subj, 8);
         int32_t tgt = -1;
         size_t n_before = d->n_events;
+        /* Force reported by a speaker is coded as the speaker's statement
+         * (the CAMEO/PETRARCH convention): "The US claimed that ISIL had
+         * attacked Iraq" is the US accusing ISIL (112); "... that they had
+         * attacked Iraq", the US claiming responsibility (015). */
+        int root = (code[0] - '0') * 10 + (code[1] - '0');
+        const reported *rp = NULL;
+        for (int r = 0; r < n_rep && root >= 15 && !neg; r++)
+            if (h >= rep[r].t0 && h < rep[r].t1) rp = &rep[r];
+        if (rp) {
+            int32_t y = -1;
+            int own = 0;
+            for (size_t k = h; k-- > rp->t0;) {
+                int32_t m = d->toks[k].mention;
+                if (m < 0 || d->toks[k].in_quote) continue;
+                if (d->ments[m].pronoun) {
+                    own = d->ments[m].pronoun == 3 || d->ments[m].actor < 0;
+                    for (int q = 0; q < rp->n_spk; q++)
+                        if (d->ments[m].actor == d->ments[rp->spk[q]].actor) own = 1;
+                    if (!own && d->ments[m].actor >= 0) y = m;
+                    break;
+                }
+                if (!usable(d, m) || after_prep(d, &d->ments[m], rp->t0)) continue;
+                y = m;
+                for (int q = 0; q < rp->n_spk; q++)
+                    if (d->ments[m].actor == d->ments[rp->spk[q]].actor) own = 1, y = -1;
+                break;
+            }
+            int32_t t = own ? target_from(d, tf, s1, -1, 1) : -1;
+            for (int q = 0; q < rp->n_spk; q++) {
+                if (own && t >= 0) add_event(d, rp->spk[q], t, "015", s, h, e, 0, day);
+                if (!own && y >= 0) add_event(d, rp->spk[q], y, "112", s, h, e, 0, day);
+            }
+            if (d->n_events > n_before) have_event = 1, last_event_head = h;
+            h = e;
+            continue;
+        }
         if (passive) {
             int32_t agent = by_agent(d, e + 1, s1);
             if (agent >= 0 && ns > 0)
