@@ -3,9 +3,11 @@
  *
  * Every case runs in a child process (fork) so that a crash, a hang or a
  * runaway allocation is caught and reported instead of taking the test
- * runner down.  Bounds: 2 s and 1 GiB per page (the documented limits of
- * docs/limits.md); under sanitizers the time bound is multiplied by 10 and
- * the memory bound is not checked (shadow memory). */
+ * runner down.  Bounds: 2 s of CPU time and 1 GiB per page (the limits in
+ * docs/architecture.md); CPU time, not wall time, so that a busy machine
+ * (ctest -j, CI neighbours) does not fail the test, with a wall-clock
+ * guard of 30 s against hangs.  Under sanitizers the bounds are ten times
+ * larger and memory is not checked (shadow memory). */
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -51,6 +53,7 @@ static double now_s(void)
 static void run_case(const pcase *c, const char *data, size_t len)
 {
     double limit = SANITIZED ? 20.0 : 2.0;
+    double hang = SANITIZED ? 300.0 : 30.0;
     double t0 = now_s();
     pid_t pid = fork();
     if (pid == 0) {
@@ -80,18 +83,20 @@ static void run_case(const pcase *c, const char *data, size_t len)
     for (;;) {
         pid_t r = wait4(pid, &status, WNOHANG, &ru);
         if (r == pid) break;
-        if (now_s() - t0 > limit) {
+        if (now_s() - t0 > hang) {
             kill(pid, SIGKILL);
             wait4(pid, &status, 0, &ru);
-            fprintf(stderr, "%s: exceeded %.0f s\n", c->name, limit);
-            CHECK(!"time bound");
+            fprintf(stderr, "%s: still running after %.0f s\n", c->name, hang);
+            CHECK(!"hang");
             return;
         }
         usleep(2000);
     }
     double dt = now_s() - t0;
+    double cpu = (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6 +
+                 (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6;
     long rss_mb = ru.ru_maxrss / 1024;
-    fprintf(stderr, "  %-28s %6.3f s %6ld MB  ", c->name, dt, rss_mb);
+    fprintf(stderr, "  %-28s %6.3f s cpu %6.3f s wall %6ld MB  ", c->name, cpu, dt, rss_mb);
     if (WIFSIGNALED(status)) {
         fprintf(stderr, "CRASHED (signal %d)\n", WTERMSIG(status));
         CHECK(!"crashed");
@@ -103,6 +108,8 @@ static void run_case(const pcase *c, const char *data, size_t len)
     CHECK(code == 10 || code == 20);
     if (c->expect == ARTICLE) CHECK_INT(code, 10);
     if (c->expect == ERROR) CHECK_INT(code, 20);
+    if (cpu > limit) fprintf(stderr, "%s: %.2f s of CPU, over the %.0f s bound\n", c->name, cpu, limit);
+    CHECK(cpu <= limit);
     if (!SANITIZED) CHECK(rss_mb < 1024);
 }
 

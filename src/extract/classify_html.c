@@ -78,6 +78,8 @@ static void block_quality(hctx *h)
          * sentence of prose they are only words ("was last updated"). */
         int ph = nd__has_phrase(s.ptr, s.len, f.words > 25 || (f.words >= 10 && f.ends_sentence && q > 0));
         if (ph == 2 || (ph == 1 && f.words <= 25)) q = q > 0 ? -0.5f : -1.f;
+        /* Seen on other pages of the batch: site furniture. */
+        if (b->flags & ND_BLK_FURNITURE) q = -0.8f;
         if (b->tag >= ND_TAG_H1 && b->tag <= ND_TAG_H6) {
             b->flags |= ND_BLK_HEADING;
             if (q < 0 && b->link_len * 2 < b->len) q = 0; /* headings are neutral */

@@ -131,6 +131,8 @@ static int classify_lines(nd_extract_ctx *x, tline *tl)
         tl[i].bullet = is_bullet(s);
         tl[i].age = nd__is_age_line(s.ptr, s.len);
         if (tl[i].boundary || tl[i].bullet || tl[i].age) q = -1.f;
+        /* Seen on other pages of the batch: site furniture. */
+        if (b->flags & ND_BLK_FURNITURE) q = -0.8f;
         /* A line seen before on the page is furniture (menus, repeated
          * prompts). */
         if (seen_before(seen, cap, pg, i)) {

@@ -39,6 +39,25 @@ static int join_text(nd_article *a)
     return a->text ? 0 : ND_ENOMEM;
 }
 
+int nd__load_page(const void *data, size_t len, const nd_extract_opts *o, nd_decoded *dec,
+                  nd_page *pg, nd_error *err)
+{
+    nd_decode_opts dopt = {o->max_bytes, o->charset_hint, o->kind};
+    int rc = nd_decode(data, len, &dopt, dec, err);
+    if (rc) return rc;
+    rc = nd__page_init(pg, dec->len / 2);
+    if (!rc)
+        rc = dec->kind == ND_KIND_HTML ? nd__html_to_page(dec->text, dec->len, pg)
+                                       : nd__text_to_page(dec->text, dec->len, pg);
+    if (!rc && o->furniture) nd__furniture_mark(o->furniture, pg);
+    if (rc) {
+        nd__page_free(pg);
+        nd_decoded_free(dec);
+        return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
+    }
+    return 0;
+}
+
 int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_article **out,
                nd_error *err)
 {
@@ -48,23 +67,12 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
     else
         nd_extract_opts_init(&o);
     *out = NULL;
-    nd_decode_opts dopt = {o.max_bytes, o.charset_hint, o.kind};
     nd_decoded dec;
-    int rc = nd_decode(data, len, &dopt, &dec, err);
-    if (rc) return rc;
-
     nd_page pg;
-    rc = nd__page_init(&pg, dec.len / 2);
-    if (rc) {
-        nd_decoded_free(&dec);
-        return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
-    }
-    if (dec.kind == ND_KIND_HTML)
-        rc = nd__html_to_page(dec.text, dec.len, &pg);
-    else
-        rc = nd__text_to_page(dec.text, dec.len, &pg);
+    int rc = nd__load_page(data, len, &o, &dec, &pg, err);
+    if (rc) return rc;
     nd_article *a = NULL;
-    if (!rc) rc = nd__article_new(&a);
+    rc = nd__article_new(&a);
     if (rc) {
         nd__page_free(&pg);
         nd_decoded_free(&dec);
@@ -151,16 +159,12 @@ int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts
         o = *opts;
     else
         nd_extract_opts_init(&o);
-    nd_decode_opts dopt = {o.max_bytes, o.charset_hint, o.kind};
     nd_decoded dec;
-    int rc = nd_decode(data, len, &dopt, &dec, NULL);
-    if (rc) return rc;
     nd_page pg;
-    rc = nd__page_init(&pg, dec.len / 2);
-    if (!rc) rc = dec.kind == ND_KIND_HTML ? nd__html_to_page(dec.text, dec.len, &pg)
-                                           : nd__text_to_page(dec.text, dec.len, &pg);
+    int rc = nd__load_page(data, len, &o, &dec, &pg, NULL);
+    if (rc) return rc;
     nd_article *a = NULL;
-    if (!rc) rc = nd__article_new(&a);
+    rc = nd__article_new(&a);
     if (!rc) {
         nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0};
         rc = pg.is_html ? nd__classify_html(&x) : nd__classify_text(&x);

@@ -26,6 +26,15 @@ typedef struct nd_extract_ctx {
     size_t region_start, region_end; /* text: the lines chosen as the article */
 } nd_extract_ctx;
 
+/* extract.c: decode and run the right front; with opts->furniture, mark
+ * the blocks that recur on other pages.  On failure nothing needs
+ * freeing; on success free with nd__page_free() and nd_decoded_free(). */
+int nd__load_page(const void *data, size_t len, const nd_extract_opts *o, nd_decoded *dec,
+                  nd_page *pg, nd_error *err);
+
+/* furniture.c: set ND_BLK_FURNITURE on blocks seen on other pages. */
+void nd__furniture_mark(const nd_furniture *f, nd_page *pg);
+
 /* classify_html.c / classify_text.c: label the page's blocks. */
 int nd__classify_html(nd_extract_ctx *x);
 int nd__classify_text(nd_extract_ctx *x);
