@@ -25,6 +25,9 @@ struct nd_furniture {
 
 /* Blocks longer than this are prose-sized: they must recur on three pages. */
 #define LONG_BLOCK 200
+/* Blocks at least this long are sentences: they decide whether the page
+ * is a copy of another (see nd__furniture_mark). */
+#define SENTENCE 60
 
 nd_furniture *nd_furniture_new(void)
 {
@@ -139,10 +142,10 @@ void nd__furniture_mark(const nd_furniture *f, nd_page *pg)
         uint32_t c = f->keys[j] ? f->counts[j] : 0;
         /* The page itself was counted in the first pass. */
         uint32_t need = b->len > LONG_BLOCK ? 3 : 2;
-        if (b->len > LONG_BLOCK) total += b->len;
+        if (b->len >= SENTENCE) total += b->len;
         if (c >= need) {
             b->flags |= ND_BLK_FURNITURE;
-            if (b->len > LONG_BLOCK) shared += b->len;
+            if (b->len >= SENTENCE) shared += b->len;
         }
     }
     /* Most of the page's prose recurs elsewhere: this is the same article

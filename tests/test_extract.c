@@ -1,0 +1,101 @@
+/* test_extract.c - extraction behaviours that span several pages or need
+ * options: cross-page furniture, fetched-relative ages, limits. */
+#include "newsdesk/newsdesk.h"
+#include "tap.h"
+
+#define PROMO                                                                                      \
+    "Our reporters cover the city every day of the year, and readers like you make that work " \
+    "possible with a subscription that costs less than a coffee a week."
+
+static char *page(const char *title, const char *body)
+{
+    nd_buf b = ND_BUF_INIT;
+    nd_buf_printf(&b,
+                  "<html><body><div><h1>%s</h1><p>%s</p><p>The council will vote again next "
+                  "month after a public consultation, officials said on %s.</p><p>%s</p></div>"
+                  "</body></html>",
+                  title, body, title, PROMO);
+    return nd_buf_detach(&b, NULL);
+}
+
+static void test_furniture(void)
+{
+    char *p[3] = {page("Bridge repairs delayed", "Repairs to the old bridge will take two more months because a supplier failed to deliver the steel beams the engineers ordered in the spring."),
+                  page("School opens new library", "The primary school on the hill opened a new library on Friday, paid for by a decade of bake sales, concerts and a grant from the regional government."),
+                  page("Market moves to square", "The weekly farmers' market will move to the cathedral square from next month while the usual car park is resurfaced by contractors hired by the city.")};
+    /* Alone, the promotional paragraph reads like prose and is kept. */
+    nd_article *a = NULL;
+    CHECK_INT(nd_extract(p[0], strlen(p[0]), NULL, &a, NULL), 0);
+    CHECK(a && strstr(a->text, "less than a coffee") != NULL);
+    nd_article_free(a);
+    /* Seen on all three pages of the batch, it is furniture. */
+    nd_furniture *f = nd_furniture_new();
+    CHECK(f != NULL);
+    for (int i = 0; i < 3; i++) CHECK_INT(nd_furniture_add(f, p[i], strlen(p[i]), NULL), 0);
+    nd_extract_opts o;
+    nd_extract_opts_init(&o);
+    o.furniture = f;
+    for (int i = 0; i < 3; i++) {
+        a = NULL;
+        CHECK_INT(nd_extract(p[i], strlen(p[i]), &o, &a, NULL), 0);
+        CHECK(a && strstr(a->text, "less than a coffee") == NULL);
+        CHECK(a && strstr(a->text, "public consultation") != NULL);
+        nd_article_free(a);
+    }
+    nd_furniture_free(f);
+    /* The same article on two pages (syndication) is not furniture. */
+    f = nd_furniture_new();
+    CHECK_INT(nd_furniture_add(f, p[1], strlen(p[1]), NULL), 0);
+    CHECK_INT(nd_furniture_add(f, p[1], strlen(p[1]), NULL), 0);
+    CHECK_INT(nd_furniture_add(f, p[2], strlen(p[2]), NULL), 0);
+    o.furniture = f;
+    a = NULL;
+    CHECK_INT(nd_extract(p[1], strlen(p[1]), &o, &a, NULL), 0);
+    CHECK(a && strstr(a->text, "bake sales") != NULL);
+    nd_article_free(a);
+    nd_furniture_free(f);
+    nd_furniture_free(NULL);
+    for (int i = 0; i < 3; i++) free(p[i]);
+}
+
+static void test_limits(void)
+{
+    /* A page over max_bytes is cut, with a warning, not refused. */
+    nd_buf b = ND_BUF_INIT;
+    nd_buf_puts(&b, "<html><body>");
+    for (int i = 0; i < 200; i++)
+        nd_buf_puts(&b, "<p>The harbour authority said on Monday that the new ferry would enter service in May, weeks later than planned.</p>");
+    nd_buf_puts(&b, "</body></html>");
+    nd_extract_opts o;
+    nd_extract_opts_init(&o);
+    o.max_bytes = 4096;
+    nd_article *a = NULL;
+    CHECK_INT(nd_extract(b.ptr, b.len, &o, &a, NULL), 0);
+    int warned = 0;
+    for (size_t i = 0; a && i < a->n_warnings; i++) warned |= strstr(a->warnings[i], "size limit") != NULL;
+    CHECK(warned);
+    CHECK(a && a->text_len < 4096);
+    nd_article_free(a);
+    nd_buf_free(&b);
+}
+
+static void test_errors(void)
+{
+    nd_article *a = (nd_article *) 1;
+    nd_error err;
+    CHECK_INT(nd_extract("", 0, NULL, &a, &err), ND_EEMPTY);
+    CHECK(a == NULL);
+    CHECK(strlen(err.msg) > 0);
+    CHECK_INT(nd_extract("<html><body><nav><a href=/>Home</a></nav></body></html>", 55, NULL, &a, &err),
+              ND_ENOTEXT);
+    CHECK_STR(err.msg, "no article text found");
+    nd_article_free(NULL);
+}
+
+int main(void)
+{
+    RUN(test_furniture);
+    RUN(test_limits);
+    RUN(test_errors);
+    return tap_done();
+}
