@@ -849,7 +849,8 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
             if (j == i + 1 && first) {
                 const char *lemma;
                 int cue = j < s1 && nd__cue_at(d, j, &lemma);
-                int appos = j < s1 && d->toks[j].type == ND_TOK_PUNCT && d->text[d->toks[j].off] == ',';
+                int appos = j < s1 && d->toks[j].type == ND_TOK_PUNCT &&
+                            d->text[d->toks[j].off] == ',' && !t->in_quote;
                 if (!cue && !appos && !poss) {
                     i++;
                     continue;
@@ -1391,13 +1392,15 @@ int32_t nd__resolve_pronoun(nd__doc *d, size_t mi)
         nd__ment *o = &d->ments[k];
         if (o->sent + 3 < s) break;
         if (o->sent == s || o->actor < 0 || !o->person || !o->subj || o->actor == not_a) continue;
+        if (d->toks[o->t0].in_quote) continue;
         if (gender_ok(&d->acts[o->actor], pr)) return o->actor;
     }
-    /* 4. the latest person */
+    /* 4. the latest person (not one named inside a quotation) */
     for (size_t k = mi; k-- > 0;) {
         nd__ment *o = &d->ments[k];
         if (o->sent + 5 < s) break;
         if (o->actor < 0 || !o->person || o->actor == not_a) continue;
+        if (d->toks[o->t0].in_quote && !d->toks[m->t0].in_quote) continue;
         if (d->acts[o->actor].kind != ND_ACTOR_PERSON) continue;
         if (gender_ok(&d->acts[o->actor], pr)) return o->actor;
     }
