@@ -1,0 +1,234 @@
+/*
+ * newsdesk/cluster.h - duplicates, near-duplicates and online story
+ * clustering.
+ *
+ * Two parts, usable on their own:
+ *
+ *   nd_dup_*      content hashes and MinHash sketches of article text, and a
+ *                 bounded LSH index that finds an earlier exact or near
+ *                 duplicate (the same wire copy with other furniture and
+ *                 light edits) in sub-linear time.
+ *   nd_cluster_*  the story engine: each document added joins the best
+ *                 active story or starts a new one.  It keeps bounded state
+ *                 (the active window), re-examines its recent decisions so
+ *                 that arrival order matters little, and reports every
+ *                 change the caller must persist (doc -> story, dup_of).
+ *
+ * The engine knows nothing about storage: the store feeds it documents and
+ * writes back what it answers.  See docs/cluster.md for the features, the
+ * thresholds and the measurements behind them, and for how a store wires it
+ * in (ingest, restart, recluster).
+ *
+ * Threading: an engine is single-threaded (it owns a Snowball stemmer,
+ * which is not thread-safe); use one engine per thread.  Engines share
+ * nothing, so several may run in parallel.
+ */
+#ifndef NEWSDESK_CLUSTER_H
+#define NEWSDESK_CLUSTER_H
+
+#include "newsdesk/base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef ND_TIME_NONE
+#define ND_TIME_NONE INT64_MIN /* "no time given" (same as newsdesk/extract.h) */
+#endif
+
+/* ---- near-duplicates --------------------------------------------------- */
+
+/* Slots of a MinHash sketch (one-permutation hashing with densification)
+ * and the LSH banding used to look sketches up: ND_DUP_BANDS bands of
+ * ND_DUP_ROWS slots. */
+#define ND_DUP_SLOTS 128
+#define ND_DUP_ROWS 4
+#define ND_DUP_BANDS (ND_DUP_SLOTS / ND_DUP_ROWS)
+
+/* The fingerprint of one article body. */
+typedef struct nd_dup_sketch {
+    uint64_t content_hash;       /* hash of the normalised word stream */
+    uint32_t n_words;            /* words and numbers in the body */
+    uint32_t n_shingles;         /* word 4-gram shingles; 0: no sketch */
+    uint32_t mh[ND_DUP_SLOTS];   /* MinHash slots (valid when n_shingles) */
+} nd_dup_sketch;
+
+/* Sketch a text (title may be NULL).  The content hash and the shingles
+ * come from the words and numbers of text, lowercased, punctuation and
+ * layout ignored; when text has fewer than ND_DUP_MIN_WORDS words the title
+ * is hashed in too, so that short items are only exact duplicates of the
+ * same short item.  Never fails; garbage gives a sketch of garbage. */
+#define ND_DUP_MIN_WORDS 12
+ND_EXPORT void nd_dup_sketch_text(const char *title, size_t title_len, const char *text,
+                                  size_t text_len, nd_dup_sketch *out);
+
+/* Estimated Jaccard similarity of the two shingle sets (0..1); 0 when
+ * either has no sketch. */
+ND_EXPORT double nd_dup_jaccard(const nd_dup_sketch *a, const nd_dup_sketch *b);
+
+/* An index of the sketches of the last `window` documents (older ones are
+ * forgotten in halves: memory stays bounded).  Caller owns; free with
+ * nd_dup_index_free().  NULL on allocation failure. */
+typedef struct nd_dup_index nd_dup_index;
+ND_EXPORT nd_dup_index *nd_dup_index_new(size_t window);
+ND_EXPORT void nd_dup_index_free(nd_dup_index *x);
+
+enum { ND_DUP_NONE = 0, ND_DUP_EXACT = 1, ND_DUP_NEAR = 2 };
+
+/* Find the earliest indexed document that sk duplicates: same content hash
+ * (ND_DUP_EXACT), or estimated Jaccard >= min_jaccard (ND_DUP_NEAR, the
+ * best match; ties go to the earliest).  Returns the kind and sets *id and
+ * *jaccard (1.0 for exact); ND_DUP_NONE when there is none. */
+ND_EXPORT int nd_dup_index_find(const nd_dup_index *x, const nd_dup_sketch *sk,
+                                double min_jaccard, int64_t *id, double *jaccard);
+
+/* Index a document's sketch under id.  0 or ND_ENOMEM. */
+ND_EXPORT int nd_dup_index_add(nd_dup_index *x, int64_t id, const nd_dup_sketch *sk);
+
+/* ---- the story engine ---------------------------------------------------- */
+
+typedef struct nd_cluster nd_cluster;
+
+/* Tunables.  Initialise with nd_cluster_params_default() and change what
+ * you need; docs/cluster.md gives the measurements behind the defaults. */
+typedef struct nd_cluster_params {
+    /* Story assignment: average-link clustering of the recent documents on
+     * two similarities (docs/cluster.md): the cosine of TF-IDF vectors
+     * (first order) and the overlap of nearest-neighbour profiles (second
+     * order, "shared neighbours").  A document or group joins another when
+     * both averages reach their thresholds. */
+    double join;            /* average first-order similarity (0..1) */
+    double shared;          /* average second-order similarity (0..1) */
+    double join_old;        /* average first-order similarity to the settled part of a
+                               story (its documents that left the recent window) */
+    uint32_t neighbours;    /* nearest recent documents kept per document (1..32) */
+    uint32_t profile;       /* the nearest `profile` of them form its neighbour profile */
+    /* Time.  Story and document times are publication times when given. */
+    int64_t window_seconds; /* documents published further apart than this are not
+                               linked, and a story is dormant for documents published
+                               this long after its last (or before its first) one */
+    double revive;          /* ... unless their similarity reaches this (0: never) */
+    int64_t keep_seconds;   /* dormant stories stay in memory (revivable) this long
+                               after their last document, measured against the low
+                               watermark of recent publication times */
+    uint32_t window_docs;   /* stories not touched by the last window_docs documents
+                               leave memory (the active window; undated documents
+                               only have this one); also the duplicate window */
+    /* Re-examination (arrival-order robustness). */
+    uint32_t recent;        /* the recent window: documents whose story may still
+                               change (>= 16) */
+    uint32_t sweep_every;   /* re-cluster the recent window every N additions */
+    /* Near-duplicates. */
+    double dup_jaccard;     /* estimated Jaccard for a near-duplicate (0: exact only) */
+    /* Statistics and features. */
+    unsigned df_bits;       /* log2 of the document-frequency table size (10..28) */
+    uint32_t df_half_life;  /* DF counts halve each time this many documents pass */
+    uint32_t max_features;  /* strongest features kept per document vector */
+    uint32_t max_centroid;  /* strongest features kept per story centroid */
+    uint32_t candidates;    /* documents / stories scored exactly per lookup */
+    /* Feature weights by kind (multiplied into TF-IDF); 0 drops a kind. */
+    double w_word, w_title, w_entity, w_phrase, w_number, w_year, w_date, w_bigram;
+    double lead_boost;      /* occurrences in the title and the lead weigh up to
+                               1 + lead_boost ... */
+    uint32_t lead_words;    /* ... falling to 1 over the first lead_words words */
+} nd_cluster_params;
+
+/* Fill p with the defaults. */
+ND_EXPORT void nd_cluster_params_default(nd_cluster_params *p);
+
+/* One document.  All pointers are borrowed for the duration of the call. */
+typedef struct nd_cluster_doc {
+    int64_t id;          /* the caller's document id (e.g. the store's rowid); unique, != 0 */
+    const char *title;   /* UTF-8, may be NULL */
+    size_t title_len;
+    const char *text;    /* UTF-8 body, may be NULL */
+    size_t text_len;
+    int64_t published;   /* epoch seconds, or ND_TIME_NONE */
+} nd_cluster_doc;
+
+/* A change to an earlier assignment that the caller must persist.
+ * MOVE: document `doc` moved from story `from` to story `to`.
+ * MERGE: every document of story `from` now belongs to story `to`
+ *        (`doc` is 0); story `from` no longer exists. */
+enum { ND_CLUSTER_MOVE = 1, ND_CLUSTER_MERGE = 2 };
+typedef struct nd_cluster_change {
+    int kind;
+    int64_t doc;
+    int64_t from;
+    int64_t to;
+} nd_cluster_change;
+
+/* What nd_cluster_add() decided.  `changes` is borrowed: valid until the
+ * next call on the engine.  Apply the changes in order; they never name the
+ * document just added, whose final story is `story`. */
+typedef struct nd_cluster_result {
+    int64_t story;        /* the story the document belongs to (stable id > 0) */
+    int new_story;        /* 1 when the document started it */
+    int dup;              /* ND_DUP_NONE, ND_DUP_EXACT or ND_DUP_NEAR */
+    int64_t dup_of;       /* the earlier document it duplicates, or 0 */
+    double similarity;    /* to the story joined (cosine), or the estimated
+                             Jaccard for a near-duplicate; 0 for a new story */
+    const nd_cluster_change *changes;
+    size_t n_changes;
+} nd_cluster_result;
+
+/* A new engine (copies the parameters; NULL means the defaults).  Caller
+ * owns; free with nd_cluster_free().  NULL on allocation failure or when
+ * the Snowball stemmer is unavailable (err says which). */
+ND_EXPORT nd_cluster *nd_cluster_new(const nd_cluster_params *p, nd_error *err);
+ND_EXPORT void nd_cluster_free(nd_cluster *c);
+
+/* Add one document: find an exact or near duplicate among the recent
+ * documents (it then joins its original's story and dup_of is set), else
+ * score the candidate stories and join the best one or start a story.
+ * Every sweep_every additions the recent documents are re-examined first;
+ * moves and merges that causes are in out->changes.  Returns 0, ND_EINVAL
+ * (id 0 or repeated among the recent documents) or ND_ENOMEM (the engine
+ * stays usable; the document is not added). */
+ND_EXPORT int nd_cluster_add(nd_cluster *c, const nd_cluster_doc *doc, nd_cluster_result *out);
+
+/* Re-examine all recent documents and check their stories for merges now,
+ * repeating until nothing changes (at most a few rounds).  Call at the end
+ * of a batch or of a recluster.  out->story and the dup fields are 0;
+ * the changes are reported as for nd_cluster_add().  Returns 0 or ND_ENOMEM. */
+ND_EXPORT int nd_cluster_flush(nd_cluster *c, nd_cluster_result *out);
+
+/* Rebuild state after a restart without the exported state: feed back the
+ * documents of the active window (oldest first) with the story and dup_of
+ * the store recorded.  The document updates statistics, the story's
+ * centroid and the indexes, and nothing is re-decided.  dup_of is 0 for an
+ * original.  Returns 0, ND_EINVAL or ND_ENOMEM. */
+ND_EXPORT int nd_cluster_restore(nd_cluster *c, const nd_cluster_doc *doc, int64_t story,
+                                 int64_t dup_of);
+
+/* New stories get ids >= next (call after nd_cluster_restore() with the
+ * store's largest story id + 1, so that ids are never reused). */
+ND_EXPORT void nd_cluster_reserve_ids(nd_cluster *c, int64_t next);
+
+/* Serialise the whole engine state (parameters, statistics, active
+ * stories, recent documents, duplicate index) into out (appended; a
+ * versioned little-endian binary format).  Returns 0 or ND_ENOMEM. */
+ND_EXPORT int nd_cluster_export(const nd_cluster *c, nd_buf *out);
+
+/* An engine restored from nd_cluster_export() output.  Caller owns; free
+ * with nd_cluster_free().  NULL with err set (ND_EFORMAT for a bad or
+ * foreign blob, ND_ENOMEM). */
+ND_EXPORT nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err);
+
+/* Counters and sizes. */
+typedef struct nd_cluster_stats {
+    uint64_t docs;           /* documents added (incl. duplicates and restored) */
+    uint64_t dups_exact, dups_near;
+    uint64_t stories_created;
+    uint64_t stories_active; /* in memory now */
+    uint64_t moves, merges;  /* changes made by re-examination */
+    uint64_t reclusters;     /* re-clusterings of the recent window */
+    uint64_t recent;         /* documents held for re-examination */
+    size_t bytes;            /* heap bytes held by the engine */
+} nd_cluster_stats;
+ND_EXPORT void nd_cluster_get_stats(const nd_cluster *c, nd_cluster_stats *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1767 @@
+/*
+ * cluster.c - the online story engine (see newsdesk/cluster.h and
+ * docs/cluster.md).
+ *
+ * Two tiers:
+ *   - the recent window: the last `recent` documents, each with its raw
+ *     features, its unit TF-IDF vector and its nearest recent neighbours.
+ *     Every sweep_every additions (and at nd_cluster_flush) the window is
+ *     clustered again from scratch: average-link agglomeration on a sparse
+ *     graph, where two groups merge when both their average cosine and
+ *     their average shared-neighbour similarity reach the thresholds.  A
+ *     new document gets a provisional story in between;
+ *   - the settled part of each story: documents that left the window are
+ *     folded into a centroid (sum of their unit vectors, pruned to
+ *     max_centroid features) that new documents can still join.
+ * Everything else is bounded state: a hashed document-frequency table
+ * halved every df_half_life documents, inverted indexes from strong
+ * features to recent documents and to stories (two generations each), the
+ * duplicate index (dup.c) and the active stories (evicted after
+ * window_docs documents without news, or keep_seconds behind the low
+ * watermark of publication times).
+ */
+#include "cluster/cluster_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NN_MAX 32       /* neighbours kept per recent document (upper bound) */
+#define SPOST_P 8       /* stories kept per feature in the story index */
+#define DPOST_P 16      /* recent documents kept per feature in the document index */
+#define POST_T 16       /* features of a document posted / looked up */
+#define STORY_CAND 8    /* settled stories scored per document */
+#define WM_SPAN 1024    /* the watermark is the minimum time of this many recent documents */
+#define NONE32 UINT32_MAX
+#define STATE_MAGIC 0x32534c434e44ULL /* "NDCLS2" */
+#define STATE_VERSION 2u
+
+/* ---- types ------------------------------------------------------------------------ */
+
+typedef struct story {
+    int64_t id;
+    nd__fmap c;         /* settled part: sum of the unit vectors of its originals */
+    double norm2;       /* |c|^2 */
+    uint32_t n_settled; /* originals in the settled part */
+    uint32_t n_recent;  /* originals in the recent window */
+    uint32_t ring_refs; /* recent documents in it, duplicates included */
+    uint32_t n_docs;    /* all members ever, duplicates included */
+    uint32_t slot;
+    int64_t st_first, st_last; /* settled part's time span (ND_TIME_NONE: none) */
+    int64_t t_first, t_last;   /* every member's */
+    uint64_t seq_last;
+    /* scratch */
+    uint64_t mark;
+    float acc;
+    double sum1, sum2;
+    int claimed;
+} story;
+
+typedef struct pgen { /* one generation of an inverted index: feature -> P (a, b) */
+    uint64_t *keys;
+    uint32_t *a, *b;
+    uint32_t cap, n, P;
+    uint64_t docs;
+} pgen;
+
+typedef struct nbr {
+    uint64_t seq;  /* identifies the neighbour (its slot may be reused) */
+    uint32_t slot;
+    float s1;
+} nbr;
+
+typedef struct rdoc {
+    uint64_t seq;  /* 0: empty slot */
+    int64_t id, story, dup_of;
+    int64_t time;
+    nd__feat *raw; /* raw features, sorted by hash */
+    uint32_t n_raw;
+    nd__feat *vec; /* unit vector, sorted by hash (NULL for duplicates) */
+    uint32_t n_vec;
+    nbr nb[NN_MAX]; /* nearest recent documents, most similar first */
+    uint32_t n_nb;
+    uint64_t dup_handle;
+    int indexed;
+    uint32_t node; /* scratch: node number in the clustering */
+} rdoc;
+
+/* clustering scratch: adjacency entry */
+typedef struct adj {
+    uint32_t to;
+    double s1, s2; /* sums over the member pairs */
+} adj;
+
+typedef struct alist {
+    adj *e;
+    uint32_t n, cap;
+} alist;
+
+typedef struct hent {
+    float score;
+    uint32_t a, b, va, vb;
+} hent;
+
+struct nd_cluster {
+    nd_cluster_params p;
+    nd__fx fx;
+    /* statistics */
+    uint32_t *df;
+    uint32_t df_mask;
+    double df_n;
+    uint64_t df_since;
+    /* stories */
+    story **slots;
+    uint32_t *stamps;
+    uint32_t n_slots, cap_slots;
+    uint32_t *free_slots;
+    uint32_t n_free;
+    nd__imap by_id;
+    nd__imap fwd[2]; /* merged id -> survivor id, two generations */
+    uint64_t fwd_docs;
+    int64_t next_id;
+    uint32_t evict_cursor;
+    /* inverted indexes: [0] newer generation */
+    pgen sp[2]; /* feature -> (story slot, stamp) */
+    pgen dp[2]; /* feature -> (ring slot, low 32 bits of seq) */
+    /* the recent window */
+    rdoc *ring;
+    uint32_t ring_cap, ring_n, ring_next;
+    float *dacc;      /* per ring slot: candidate scratch */
+    uint64_t *dmark;
+    uint32_t *dcand;
+    uint64_t since_sweep;
+    /* duplicates */
+    nd_dup_index *dups;
+    /* clock */
+    uint64_t seq;
+    uint64_t mark;
+    int64_t wm_t[WM_SPAN];
+    uint64_t wm_i[WM_SPAN];
+    uint32_t wm_head, wm_n;
+    uint64_t wm_count;
+    /* scratch */
+    nd__feat *vbuf;
+    uint32_t vbuf_cap;
+    float *wtmp;
+    uint32_t wtmp_cap;
+    story **cand;
+    uint32_t cand_cap;
+    nd_cluster_change *changes;
+    size_t n_changes, cap_changes;
+    int oom;
+    nd_cluster_stats st;
+};
+
+void nd_cluster_params_default(nd_cluster_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->join = 0.16;
+    p->shared = 0.05;
+    p->join_old = 0.20;
+    p->neighbours = 24;
+    p->profile = 3;
+    p->window_seconds = 30 * 86400;
+    p->revive = 0.40;
+    p->keep_seconds = 90 * 86400;
+    p->window_docs = 50000;
+    p->recent = 1024;
+    p->sweep_every = 128;
+    p->dup_jaccard = 0.80;
+    p->df_bits = 20;
+    p->df_half_life = 100000;
+    p->max_features = 256;
+    p->max_centroid = 1024;
+    p->candidates = 64;
+    p->w_word = 1.0;
+    p->w_title = 1.0;
+    p->w_entity = 1.5;
+    p->w_phrase = 1.5;
+    p->w_number = 1.0;
+    p->w_year = 1.5;
+    p->w_date = 1.5;
+    p->w_bigram = 0.0;
+    p->lead_boost = 2.0;
+    p->lead_words = 100;
+}
+
+static void sanitize(nd_cluster_params *p)
+{
+    if (p->df_bits < 10) p->df_bits = 10;
+    if (p->df_bits > 28) p->df_bits = 28;
+    if (p->window_docs < 64) p->window_docs = 64;
+    if (p->recent < 16) p->recent = 16;
+    if (p->recent > 1u << 20) p->recent = 1u << 20;
+    if (p->recent > p->window_docs) p->recent = p->window_docs;
+    if (!p->sweep_every) p->sweep_every = 1;
+    if (p->neighbours < 1) p->neighbours = 1;
+    if (p->neighbours > NN_MAX) p->neighbours = NN_MAX;
+    if (p->profile > p->neighbours) p->profile = p->neighbours;
+    if (p->max_features < 8) p->max_features = 8;
+    if (p->max_features > 1u << 16) p->max_features = 1u << 16;
+    if (p->max_centroid < 16) p->max_centroid = 16;
+    if (p->max_centroid > 1u << 20) p->max_centroid = 1u << 20;
+    if (p->candidates < 1) p->candidates = 1;
+    if (p->candidates > 4096) p->candidates = 4096;
+    if (p->df_half_life < 100) p->df_half_life = 100;
+    if (p->window_seconds < 0) p->window_seconds = 0;
+    if (p->keep_seconds < p->window_seconds) p->keep_seconds = p->window_seconds;
+    if (p->lead_words > 1u << 20) p->lead_words = 1u << 20;
+}
+
+/* ---- small helpers ------------------------------------------------------------------ */
+
+static void push_change(nd_cluster *c, int kind, int64_t doc, int64_t from, int64_t to)
+{
+    if (c->n_changes == c->cap_changes) {
+        size_t cap = c->cap_changes ? c->cap_changes * 2 : 16;
+        nd_cluster_change *n = nd_realloc(c->changes, cap * sizeof *n);
+        if (!n) {
+            c->oom = 1;
+            return;
+        }
+        c->changes = n;
+        c->cap_changes = cap;
+    }
+    c->changes[c->n_changes++] = (nd_cluster_change){kind, doc, from, to};
+}
+
+static int ensure_f(nd__feat **a, uint32_t *cap, uint32_t n)
+{
+    if (n <= *cap) return 0;
+    uint32_t nc = *cap ? *cap : 64;
+    while (nc < n) nc *= 2;
+    nd__feat *p = nd_realloc(*a, (size_t) nc * sizeof *p);
+    if (!p) return ND_ENOMEM;
+    *a = p;
+    *cap = nc;
+    return 0;
+}
+
+static int ensure_w(nd_cluster *c, uint32_t n)
+{
+    if (n <= c->wtmp_cap) return 0;
+    uint32_t nc = c->wtmp_cap ? c->wtmp_cap : 64;
+    while (nc < n) nc *= 2;
+    float *p = nd_realloc(c->wtmp, (size_t) nc * sizeof *p);
+    if (!p) return ND_ENOMEM;
+    c->wtmp = p;
+    c->wtmp_cap = nc;
+    return 0;
+}
+
+static nd__feat *feat_dup(const nd__feat *f, uint32_t n)
+{
+    nd__feat *p = nd_malloc((size_t) (n ? n : 1) * sizeof *p);
+    if (p && n) memcpy(p, f, (size_t) n * sizeof *p);
+    return p;
+}
+
+/* The k-th largest of a[0..n) (1 <= k <= n); reorders a.  Quickselect
+ * with a three-way partition, so runs of equal weights cost nothing. */
+static float kth_largest(float *a, uint32_t n, uint32_t k)
+{
+    long lo = 0, hi = (long) n - 1, want = (long) k - 1;
+    while (lo < hi) {
+        float piv = a[lo + (hi - lo) / 2];
+        long lt = lo, i = lo, gt = hi;
+        while (i <= gt) {
+            float x = a[i];
+            if (x > piv) {
+                a[i++] = a[lt];
+                a[lt++] = x;
+            } else if (x < piv) {
+                a[i] = a[gt];
+                a[gt--] = x;
+            } else {
+                i++;
+            }
+        }
+        if (want < lt)
+            hi = lt - 1;
+        else if (want > gt)
+            lo = gt + 1;
+        else
+            return piv;
+    }
+    return a[want];
+}
+
+/* The indexes of the top t entries of v by weight (ties: lower hash). */
+static uint32_t top_feats(const nd__feat *v, uint32_t n, uint32_t t, uint32_t *idx)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (k == t && v[i].w <= v[idx[k - 1]].w) continue;
+        uint32_t j = k < t ? k++ : k - 1;
+        while (j > 0 && v[idx[j - 1]].w < v[i].w) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    return k;
+}
+
+/* Dot product of two hash-sorted vectors. */
+static double fdot(const nd__feat *a, uint32_t na, const nd__feat *b, uint32_t nb)
+{
+    double s = 0;
+    uint32_t i = 0, j = 0;
+    while (i < na && j < nb) {
+        if (a[i].h == b[j].h)
+            s += (double) a[i++].w * b[j++].w;
+        else if (a[i].h < b[j].h)
+            i++;
+        else
+            j++;
+    }
+    return s;
+}
+
+static int64_t span_gap(int64_t first, int64_t last, int64_t t)
+{
+    if (t == ND_TIME_NONE || first == ND_TIME_NONE) return 0;
+    if (t > last) return t - last;
+    if (t < first) return first - t;
+    return 0;
+}
+
+static void span_add(int64_t *first, int64_t *last, int64_t t)
+{
+    if (t == ND_TIME_NONE) return;
+    if (*first == ND_TIME_NONE) {
+        *first = *last = t;
+        return;
+    }
+    if (t < *first) *first = t;
+    if (t > *last) *last = t;
+}
+
+/* Documents too far apart in time are not linked unless very similar. */
+static int time_ok(const nd_cluster *c, int64_t a, int64_t b, double s1)
+{
+    if (a == ND_TIME_NONE || b == ND_TIME_NONE) return 1;
+    int64_t d = a > b ? a - b : b - a;
+    return d <= c->p.window_seconds || (c->p.revive > 0 && s1 >= c->p.revive);
+}
+
+/* ---- statistics ------------------------------------------------------------------------- */
+
+static void df_add(nd_cluster *c, const nd__feat *f, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t *d = &c->df[f[i].h & c->df_mask];
+        if (*d < UINT32_MAX) (*d)++;
+    }
+    c->df_n += 1.0;
+    if (++c->df_since >= c->p.df_half_life * 2ull) {
+        /* Halve: the counts then describe the recent documents most. */
+        for (uint32_t i = 0; i <= c->df_mask; i++) c->df[i] >>= 1;
+        c->df_n /= 2.0;
+        c->df_since = c->p.df_half_life;
+    }
+}
+
+static inline double idf(const nd_cluster *c, uint64_t h)
+{
+    double d = c->df[h & c->df_mask];
+    return log((c->df_n + 1.0) / (d + 1.0)) + 1.0;
+}
+
+/* The unit TF-IDF vector of raw features into c->vbuf (sorted by hash,
+ * the strongest max_features kept).  Returns its length or -1. */
+static long vectorize(nd_cluster *c, const nd__feat *raw, uint32_t n)
+{
+    if (ensure_f(&c->vbuf, &c->vbuf_cap, n + 1) || ensure_w(c, 2 * n + 2)) return -1;
+    float *w = c->wtmp, *cp = c->wtmp + n + 1;
+    for (uint32_t i = 0; i < n; i++) w[i] = raw[i].w * (float) idf(c, raw[i].h);
+    float thr = -1.0f;
+    uint32_t at_thr = 0; /* how many equal to thr may still be kept */
+    if (n > c->p.max_features) {
+        memcpy(cp, w, (size_t) n * sizeof *cp);
+        thr = kth_largest(cp, n, c->p.max_features);
+        uint32_t above = 0;
+        for (uint32_t i = 0; i < n; i++) above += w[i] > thr;
+        at_thr = c->p.max_features - above;
+    }
+    uint32_t k = 0;
+    double norm = 0.0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (w[i] <= 0.0f) continue;
+        if (thr >= 0.0f) {
+            if (w[i] < thr) continue;
+            if (w[i] == thr) {
+                if (!at_thr) continue;
+                at_thr--;
+            }
+        }
+        c->vbuf[k].h = raw[i].h;
+        c->vbuf[k].w = w[i];
+        norm += (double) w[i] * w[i];
+        k++;
+    }
+    if (norm > 0) {
+        float inv = (float) (1.0 / sqrt(norm));
+        for (uint32_t i = 0; i < k; i++) c->vbuf[i].w *= inv;
+    }
+    return (long) k;
+}
+
+/* ---- inverted indexes ----------------------------------------------------------------------- */
+
+static void pgen_free(pgen *g)
+{
+    nd_free(g->keys);
+    nd_free(g->a);
+    nd_free(g->b);
+    uint32_t P = g->P;
+    memset(g, 0, sizeof *g);
+    g->P = P;
+}
+
+static int pgen_grow(pgen *g)
+{
+    uint32_t cap = g->cap ? g->cap * 2 : 1024, P = g->P;
+    uint64_t *keys = nd_calloc(cap, sizeof *keys);
+    uint32_t *a = nd_malloc((size_t) cap * P * sizeof *a);
+    uint32_t *b = nd_malloc((size_t) cap * P * sizeof *b);
+    if (!keys || !a || !b) {
+        nd_free(keys);
+        nd_free(a);
+        nd_free(b);
+        return ND_ENOMEM;
+    }
+    for (uint32_t i = 0; i < g->cap; i++) {
+        if (!g->keys[i]) continue;
+        uint32_t j = (uint32_t) nd__mix64(g->keys[i]) & (cap - 1);
+        while (keys[j]) j = (j + 1) & (cap - 1);
+        keys[j] = g->keys[i];
+        memcpy(a + (size_t) j * P, g->a + (size_t) i * P, P * sizeof *a);
+        memcpy(b + (size_t) j * P, g->b + (size_t) i * P, P * sizeof *b);
+    }
+    nd_free(g->keys);
+    nd_free(g->a);
+    nd_free(g->b);
+    g->keys = keys;
+    g->a = a;
+    g->b = b;
+    g->cap = cap;
+    return 0;
+}
+
+static int64_t pgen_find(const pgen *g, uint64_t h)
+{
+    if (!g->cap) return -1;
+    uint32_t j = (uint32_t) nd__mix64(h) & (g->cap - 1);
+    while (g->keys[j]) {
+        if (g->keys[j] == h) return j;
+        j = (j + 1) & (g->cap - 1);
+    }
+    return -1;
+}
+
+/* Put (a + 1, b) at the front of feature h's list (a entry 0 = empty). */
+static int pgen_post(pgen *g, uint64_t h, uint32_t a, uint32_t b)
+{
+    uint32_t P = g->P;
+    if ((uint64_t) (g->n + 1) * 4 > (uint64_t) g->cap * 3 && pgen_grow(g)) return ND_ENOMEM;
+    uint32_t j = (uint32_t) nd__mix64(h) & (g->cap - 1);
+    while (g->keys[j] && g->keys[j] != h) j = (j + 1) & (g->cap - 1);
+    uint32_t *la = g->a + (size_t) j * P, *lb = g->b + (size_t) j * P;
+    if (!g->keys[j]) {
+        g->keys[j] = h;
+        g->n++;
+        memset(la, 0, P * sizeof *la);
+    }
+    uint32_t k = 0;
+    while (k < P - 1 && la[k] && !(la[k] == a + 1 && lb[k] == b)) k++;
+    memmove(la + 1, la, k * sizeof *la);
+    memmove(lb + 1, lb, k * sizeof *lb);
+    la[0] = a + 1;
+    lb[0] = b;
+    return 0;
+}
+
+/* Count one document against a pair of generations; rotate when the newer
+ * has seen `span` documents. */
+static void pgen_tick(pgen g[2], uint64_t span)
+{
+    if (++g[0].docs < span) return;
+    pgen_free(&g[1]);
+    g[1] = g[0];
+    uint32_t P = g[0].P;
+    memset(&g[0], 0, sizeof g[0]);
+    g[0].P = P;
+}
+
+/* ---- stories ------------------------------------------------------------------------------------ */
+
+static story *story_by_slot(const nd_cluster *c, uint32_t slot, uint32_t stamp)
+{
+    if (slot >= c->n_slots || c->stamps[slot] != stamp) return NULL;
+    return c->slots[slot];
+}
+
+static int64_t resolve_id(const nd_cluster *c, int64_t id)
+{
+    for (int hops = 0; hops < 64; hops++) {
+        int64_t to;
+        if (nd__imap_get(&c->fwd[0], (uint64_t) id, &to) ||
+            nd__imap_get(&c->fwd[1], (uint64_t) id, &to))
+            id = to;
+        else
+            break;
+    }
+    return id;
+}
+
+static story *story_get(const nd_cluster *c, int64_t id)
+{
+    int64_t slot;
+    if (!nd__imap_get(&c->by_id, (uint64_t) id, &slot)) return NULL;
+    return c->slots[slot];
+}
+
+static story *story_new(nd_cluster *c, int64_t id)
+{
+    uint32_t slot;
+    if (c->n_free) {
+        slot = c->free_slots[--c->n_free];
+    } else {
+        if (c->n_slots == c->cap_slots) {
+            uint32_t cap = c->cap_slots ? c->cap_slots * 2 : 256;
+            story **s = nd_realloc(c->slots, (size_t) cap * sizeof *s);
+            if (!s) return NULL;
+            c->slots = s;
+            uint32_t *st = nd_realloc(c->stamps, (size_t) cap * sizeof *st);
+            if (!st) return NULL;
+            c->stamps = st;
+            uint32_t *fr = nd_realloc(c->free_slots, (size_t) cap * sizeof *fr);
+            if (!fr) return NULL;
+            c->free_slots = fr;
+            c->cap_slots = cap;
+        }
+        slot = c->n_slots++;
+        c->stamps[slot] = 0;
+        c->slots[slot] = NULL;
+    }
+    story *s = nd_calloc(1, sizeof *s);
+    if (!s || nd__imap_put(&c->by_id, (uint64_t) id, slot)) {
+        nd_free(s);
+        c->free_slots[c->n_free++] = slot;
+        return NULL;
+    }
+    s->id = id;
+    s->slot = slot;
+    s->st_first = s->st_last = s->t_first = s->t_last = ND_TIME_NONE;
+    s->seq_last = c->seq;
+    c->slots[slot] = s;
+    c->stamps[slot]++;
+    if (id >= c->next_id) c->next_id = id + 1;
+    c->st.stories_active++;
+    return s;
+}
+
+static void story_drop(nd_cluster *c, story *s)
+{
+    nd__imap_del(&c->by_id, (uint64_t) s->id);
+    c->slots[s->slot] = NULL;
+    c->stamps[s->slot]++; /* postings naming the slot are now stale */
+    c->free_slots[c->n_free++] = s->slot;
+    nd__fmap_free(&s->c);
+    nd_free(s);
+    c->st.stories_active--;
+}
+
+static void recompute_norm(story *s)
+{
+    double n2 = 0;
+    for (uint32_t i = 0; i < s->c.cap; i++)
+        if (s->c.keys[i]) n2 += (double) s->c.vals[i] * s->c.vals[i];
+    s->norm2 = n2;
+}
+
+/* Keep the strongest max_centroid features when the centroid has twice as
+ * many. */
+static void centroid_prune(nd_cluster *c, story *s)
+{
+    uint32_t cap = c->p.max_centroid;
+    if (s->c.n <= cap * 2) return;
+    if (ensure_w(c, s->c.n)) return; /* keep it unpruned: still correct */
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < s->c.cap; i++)
+        if (s->c.keys[i]) c->wtmp[k++] = s->c.vals[i];
+    float thr = kth_largest(c->wtmp, k, cap);
+    nd__fmap m = {0};
+    if (nd__fmap_reserve(&m, cap + cap / 2)) return;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < s->c.cap && kept < cap; i++)
+        if (s->c.keys[i] && s->c.vals[i] >= thr) {
+            nd__fmap_add(&m, s->c.keys[i], s->c.vals[i], NULL);
+            kept++;
+        }
+    nd__fmap_free(&s->c);
+    s->c = m;
+    recompute_norm(s);
+}
+
+static double centroid_dot(const story *s, const nd__feat *v, uint32_t n)
+{
+    if (!s->c.n) return 0.0;
+    double dot = 0;
+    for (uint32_t i = 0; i < n; i++) dot += (double) v[i].w * nd__fmap_get(&s->c, v[i].h);
+    return dot;
+}
+
+/* Post a vector's strongest features for story s. */
+static void story_post(nd_cluster *c, story *s, const nd__feat *v, uint32_t n)
+{
+    uint32_t idx[POST_T];
+    uint32_t k = top_feats(v, n, POST_T, idx);
+    for (uint32_t i = 0; i < k; i++)
+        if (pgen_post(&c->sp[0], v[idx[i]].h, s->slot, c->stamps[s->slot])) c->oom = 1;
+}
+
+/* Settled stories that could take vector v, into c->cand; returns how many. */
+static uint32_t story_candidates(nd_cluster *c, const nd__feat *v, uint32_t n)
+{
+    uint32_t idx[POST_T], k = 0;
+    uint32_t t = top_feats(v, n, POST_T, idx);
+    uint32_t need = t * 2 * SPOST_P;
+    if (need > c->cand_cap) {
+        story **cs = nd_realloc(c->cand, need * sizeof *cs);
+        if (!cs) return 0;
+        c->cand = cs;
+        c->cand_cap = need;
+    }
+    c->mark++;
+    for (uint32_t i = 0; i < t; i++) {
+        for (int gi = 0; gi < 2; gi++) {
+            const pgen *g = &c->sp[gi];
+            int64_t j = pgen_find(g, v[idx[i]].h);
+            if (j < 0) continue;
+            const uint32_t *la = g->a + (size_t) j * g->P, *lb = g->b + (size_t) j * g->P;
+            for (uint32_t e = 0; e < g->P && la[e]; e++) {
+                story *s = story_by_slot(c, la[e] - 1, lb[e]);
+                if (!s || !s->n_settled) continue;
+                if (s->mark != c->mark) {
+                    s->mark = c->mark;
+                    s->acc = 0;
+                    c->cand[k++] = s;
+                }
+                s->acc += v[idx[i]].w;
+            }
+        }
+    }
+    /* keep the best STORY_CAND by evidence (ties: lower id) */
+    for (uint32_t i = 1; i < k; i++) {
+        story *x = c->cand[i];
+        uint32_t j = i;
+        while (j > 0 && (c->cand[j - 1]->acc < x->acc ||
+                         (c->cand[j - 1]->acc == x->acc && c->cand[j - 1]->id > x->id))) {
+            c->cand[j] = c->cand[j - 1];
+            j--;
+        }
+        c->cand[j] = x;
+    }
+    return k < STORY_CAND ? k : STORY_CAND;
+}
+
+/* ---- the recent window ---------------------------------------------------------------------- */
+
+static uint32_t ring_slot(const nd_cluster *c, uint32_t i) /* i-th oldest */
+{
+    return c->ring_n < c->ring_cap ? i : (c->ring_next + i) % c->ring_cap;
+}
+
+static rdoc *ring_find(nd_cluster *c, int64_t id)
+{
+    for (uint32_t i = 0; i < c->ring_n; i++) {
+        rdoc *d = &c->ring[ring_slot(c, i)];
+        if (d->id == id) return d;
+    }
+    return NULL;
+}
+
+static int nbr_valid(const nd_cluster *c, const nbr *n)
+{
+    return c->ring[n->slot].seq == n->seq;
+}
+
+/* Insert (or update) neighbour (slot, seq, s1) into d's list. */
+static void nbr_insert(nd_cluster *c, rdoc *d, uint32_t slot, uint64_t seq, float s1)
+{
+    uint32_t k = 0;
+    /* drop stale entries and an older entry for the same document */
+    for (uint32_t i = 0; i < d->n_nb; i++)
+        if (nbr_valid(c, &d->nb[i]) && d->nb[i].seq != seq) d->nb[k++] = d->nb[i];
+    d->n_nb = k;
+    uint32_t cap = c->p.neighbours;
+    if (k == cap && (d->nb[k - 1].s1 > s1 || (d->nb[k - 1].s1 == s1 && d->nb[k - 1].seq < seq)))
+        return;
+    uint32_t j = k < cap ? k++ : k - 1;
+    while (j > 0 && (d->nb[j - 1].s1 < s1 || (d->nb[j - 1].s1 == s1 && d->nb[j - 1].seq > seq))) {
+        d->nb[j] = d->nb[j - 1];
+        j--;
+    }
+    d->nb[j] = (nbr){seq, slot, s1};
+    d->n_nb = k;
+}
+
+static void doc_post(nd_cluster *c, uint32_t slot)
+{
+    const rdoc *d = &c->ring[slot];
+    uint32_t idx[POST_T];
+    uint32_t k = top_feats(d->vec, d->n_vec, POST_T, idx);
+    for (uint32_t i = 0; i < k; i++)
+        if (pgen_post(&c->dp[0], d->vec[idx[i]].h, slot, (uint32_t) d->seq)) c->oom = 1;
+}
+
+/* Recent documents that could be near slot `self`, into c->dcand;
+ * returns how many (at most `candidates`). */
+static uint32_t doc_candidates(nd_cluster *c, uint32_t self)
+{
+    const rdoc *d = &c->ring[self];
+    uint32_t idx[POST_T], k = 0;
+    uint32_t t = top_feats(d->vec, d->n_vec, POST_T, idx);
+    c->mark++;
+    for (uint32_t i = 0; i < t; i++) {
+        for (int gi = 0; gi < 2; gi++) {
+            const pgen *g = &c->dp[gi];
+            int64_t j = pgen_find(g, d->vec[idx[i]].h);
+            if (j < 0) continue;
+            const uint32_t *la = g->a + (size_t) j * g->P, *lb = g->b + (size_t) j * g->P;
+            for (uint32_t e = 0; e < g->P && la[e]; e++) {
+                uint32_t s = la[e] - 1;
+                if (s == self || s >= c->ring_cap || (uint32_t) c->ring[s].seq != lb[e] ||
+                    !c->ring[s].vec)
+                    continue;
+                if (c->dmark[s] != c->mark) {
+                    c->dmark[s] = c->mark;
+                    c->dacc[s] = 0;
+                    c->dcand[k++] = s;
+                }
+                c->dacc[s] += d->vec[idx[i]].w;
+            }
+        }
+    }
+    uint32_t want = c->p.candidates;
+    if (k > want) {
+        /* the `want` with the most evidence (ties: older) */
+        for (uint32_t i = 1; i < k; i++) {
+            uint32_t x = c->dcand[i], j = i;
+            while (j > 0 && (c->dacc[c->dcand[j - 1]] < c->dacc[x] ||
+                             (c->dacc[c->dcand[j - 1]] == c->dacc[x] &&
+                              c->ring[c->dcand[j - 1]].seq > c->ring[x].seq))) {
+                c->dcand[j] = c->dcand[j - 1];
+                j--;
+            }
+            c->dcand[j] = x;
+        }
+        k = want;
+    }
+    return k;
+}
+
+/* Find the neighbours of the document at `slot` among the recent ones and
+ * offer it as a neighbour to them. */
+static void link_doc(nd_cluster *c, uint32_t slot)
+{
+    rdoc *d = &c->ring[slot];
+    uint32_t k = doc_candidates(c, slot);
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t s = c->dcand[i];
+        rdoc *o = &c->ring[s];
+        float s1 = (float) fdot(d->vec, d->n_vec, o->vec, o->n_vec);
+        if (s1 <= 0 || !time_ok(c, d->time, o->time, s1)) continue;
+        nbr_insert(c, d, s, o->seq, s1);
+        nbr_insert(c, o, slot, d->seq, s1);
+    }
+}
+
+/* The neighbour profile of a recent document: itself and its `profile`
+ * nearest valid neighbours, unit length.  Returns the entry count. */
+static uint32_t profile_of(const nd_cluster *c, const rdoc *d, uint64_t *key, float *w)
+{
+    uint32_t k = 0;
+    double n2 = 1.0;
+    key[k] = d->seq;
+    w[k++] = 1.0f;
+    for (uint32_t i = 0; i < d->n_nb && k <= c->p.profile; i++) {
+        if (!nbr_valid(c, &d->nb[i])) continue;
+        key[k] = d->nb[i].seq;
+        w[k++] = d->nb[i].s1;
+        n2 += (double) d->nb[i].s1 * d->nb[i].s1;
+    }
+    float inv = (float) (1.0 / sqrt(n2));
+    for (uint32_t i = 0; i < k; i++) w[i] *= inv;
+    return k;
+}
+
+static double profile_dot(const uint64_t *ka, const float *wa, uint32_t na, const uint64_t *kb,
+                          const float *wb, uint32_t nb)
+{
+    double s = 0;
+    for (uint32_t i = 0; i < na; i++)
+        for (uint32_t j = 0; j < nb; j++)
+            if (ka[i] == kb[j]) s += (double) wa[i] * wb[j];
+    return s;
+}
+
+/* A recent document leaves the window: it settles into its story. */
+static void settle(nd_cluster *c, rdoc *d)
+{
+    story *s = story_get(c, d->story);
+    if (s) {
+        if (s->ring_refs) s->ring_refs--;
+        if (d->vec) {
+            if (s->n_recent) s->n_recent--;
+            if (!nd__fmap_reserve(&s->c, s->c.n + d->n_vec)) {
+                double n2 = s->norm2;
+                for (uint32_t i = 0; i < d->n_vec; i++) {
+                    float nv;
+                    nd__fmap_add(&s->c, d->vec[i].h, d->vec[i].w, &nv);
+                    float old = nv - d->vec[i].w;
+                    n2 += (double) nv * nv - (double) old * old;
+                }
+                s->norm2 = n2;
+                s->n_settled++;
+                span_add(&s->st_first, &s->st_last, d->time);
+                story_post(c, s, d->vec, d->n_vec);
+                centroid_prune(c, s);
+            } else {
+                c->oom = 1;
+            }
+        }
+    }
+    nd_free(d->raw);
+    nd_free(d->vec);
+    memset(d, 0, sizeof *d);
+}
+
+/* Take the next ring slot (settling its old document). */
+static uint32_t ring_take(nd_cluster *c)
+{
+    uint32_t slot = c->ring_next;
+    if (c->ring_n == c->ring_cap)
+        settle(c, &c->ring[slot]);
+    else
+        c->ring_n++;
+    c->ring_next = (c->ring_next + 1) % c->ring_cap;
+    return slot;
+}
+
+/* ---- re-clustering the recent window -------------------------------------------------------------- */
+
+typedef struct rc {     /* the clustering's scratch, freed at the end */
+    uint32_t m;         /* nodes */
+    uint32_t *slot;     /* node -> ring slot */
+    uint64_t *pkey;     /* node x (profile + 1): profile keys */
+    float *pw;
+    uint32_t *pn;
+    alist *adj;
+    uint32_t *size, *ver, *parent;
+    hent *heap;
+    size_t n_heap, cap_heap;
+    uint32_t *pos;      /* merge scratch: cluster -> index in the list + 1 */
+} rc;
+
+static void rc_free(rc *r)
+{
+    nd_free(r->slot);
+    nd_free(r->pkey);
+    nd_free(r->pw);
+    nd_free(r->pn);
+    if (r->adj)
+        for (uint32_t i = 0; i < r->m; i++) nd_free(r->adj[i].e);
+    nd_free(r->adj);
+    nd_free(r->size);
+    nd_free(r->ver);
+    nd_free(r->parent);
+    nd_free(r->heap);
+    nd_free(r->pos);
+}
+
+static int adj_add(alist *l, uint32_t to, double s1, double s2)
+{
+    if (l->n == l->cap) {
+        uint32_t cap = l->cap ? l->cap * 2 : 8;
+        adj *e = nd_realloc(l->e, cap * sizeof *e);
+        if (!e) return ND_ENOMEM;
+        l->e = e;
+        l->cap = cap;
+    }
+    l->e[l->n++] = (adj){to, s1, s2};
+    return 0;
+}
+
+static adj *adj_find(alist *l, uint32_t to)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        if (l->e[i].to == to) return &l->e[i];
+    return NULL;
+}
+
+static int hent_less(const hent *x, const hent *y) /* x before y */
+{
+    if (x->score != y->score) return x->score > y->score;
+    if (x->a != y->a) return x->a < y->a;
+    return x->b < y->b;
+}
+
+static int heap_push(rc *r, hent h)
+{
+    if (r->n_heap == r->cap_heap) {
+        size_t cap = r->cap_heap ? r->cap_heap * 2 : 1024;
+        hent *n = nd_realloc(r->heap, cap * sizeof *n);
+        if (!n) return ND_ENOMEM;
+        r->heap = n;
+        r->cap_heap = cap;
+    }
+    size_t i = r->n_heap++;
+    while (i && hent_less(&h, &r->heap[(i - 1) / 2])) {
+        r->heap[i] = r->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    r->heap[i] = h;
+    return 0;
+}
+
+static hent heap_pop(rc *r)
+{
+    hent top = r->heap[0], last = r->heap[--r->n_heap];
+    size_t i = 0;
+    for (;;) {
+        size_t ch = 2 * i + 1;
+        if (ch >= r->n_heap) break;
+        if (ch + 1 < r->n_heap && hent_less(&r->heap[ch + 1], &r->heap[ch])) ch++;
+        if (!hent_less(&r->heap[ch], &last)) break;
+        r->heap[i] = r->heap[ch];
+        i = ch;
+    }
+    if (r->n_heap) r->heap[i] = last;
+    return top;
+}
+
+/* Offer the merge of clusters a and b (adjacent through e) to the heap. */
+static int offer(const nd_cluster *c, rc *r, uint32_t a, const adj *e)
+{
+    uint32_t b = e->to;
+    double z = (double) r->size[a] * r->size[b];
+    double a1 = e->s1 / z, a2 = e->s2 / z;
+    if (a1 < c->p.join || a2 < c->p.shared) return 0;
+    uint32_t x = a < b ? a : b, y = a < b ? b : a;
+    return heap_push(r, (hent){(float) a2, x, y, r->ver[x], r->ver[y]});
+}
+
+static uint32_t rc_root(rc *r, uint32_t x)
+{
+    while (r->parent[x] != x) {
+        r->parent[x] = r->parent[r->parent[x]];
+        x = r->parent[x];
+    }
+    return x;
+}
+
+/* Merge cluster b into cluster a. */
+static int rc_merge(const nd_cluster *c, rc *r, uint32_t a, uint32_t b)
+{
+    alist *la = &r->adj[a], *lb = &r->adj[b];
+    for (uint32_t i = 0; i < la->n; i++) r->pos[la->e[i].to] = i + 1;
+    for (uint32_t i = 0; i < lb->n; i++) {
+        adj eb = lb->e[i];
+        if (eb.to == a) continue;
+        alist *lc = &r->adj[eb.to];
+        adj *cb = adj_find(lc, b);
+        if (r->pos[eb.to]) {
+            adj *ea = &la->e[r->pos[eb.to] - 1];
+            ea->s1 += eb.s1;
+            ea->s2 += eb.s2;
+            adj *ca = adj_find(lc, a);
+            if (ca) {
+                ca->s1 += eb.s1;
+                ca->s2 += eb.s2;
+            }
+            if (cb) *cb = lc->e[--lc->n]; /* remove c's entry for b */
+        } else {
+            if (adj_add(la, eb.to, eb.s1, eb.s2)) return ND_ENOMEM;
+            r->pos[eb.to] = la->n;
+            if (cb) cb->to = a;
+        }
+    }
+    for (uint32_t i = 0; i < la->n; i++) r->pos[la->e[i].to] = 0;
+    adj *ab = adj_find(la, b);
+    if (ab) *ab = la->e[--la->n];
+    nd_free(lb->e);
+    memset(lb, 0, sizeof *lb);
+    r->parent[b] = a;
+    r->size[a] += r->size[b];
+    r->ver[a]++;
+    r->ver[b]++;
+    for (uint32_t i = 0; i < la->n; i++)
+        if (offer(c, r, a, &la->e[i])) return ND_ENOMEM;
+    return 0;
+}
+
+/* Canonical order of the recent originals: publication time, then id. */
+static const nd_cluster *g_sort_c; /* set only during the qsort below */
+static int node_cmp(const void *x, const void *y)
+{
+    const rdoc *a = &g_sort_c->ring[*(const uint32_t *) x];
+    const rdoc *b = &g_sort_c->ring[*(const uint32_t *) y];
+    int64_t ta = a->time == ND_TIME_NONE ? INT64_MIN : a->time;
+    int64_t tb = b->time == ND_TIME_NONE ? INT64_MIN : b->time;
+    if (ta != tb) return ta < tb ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Recompute vectors with today's statistics, rebuild the document index
+ * in canonical order and every neighbour list. */
+static void refresh_window(nd_cluster *c, const uint32_t *order, uint32_t m)
+{
+    for (uint32_t i = 0; i < m; i++) {
+        rdoc *d = &c->ring[order[i]];
+        long n = vectorize(c, d->raw, d->n_raw);
+        nd__feat *v = n >= 0 ? feat_dup(c->vbuf, (uint32_t) n) : NULL;
+        if (!v) {
+            c->oom = 1;
+            return;
+        }
+        nd_free(d->vec);
+        d->vec = v;
+        d->n_vec = (uint32_t) n;
+        d->n_nb = 0;
+    }
+    pgen_free(&c->dp[0]);
+    pgen_free(&c->dp[1]);
+    for (uint32_t i = 0; i < m; i++) doc_post(c, order[i]);
+    for (uint32_t i = 0; i < m; i++) link_doc(c, order[i]);
+}
+
+/* The story ids in a cluster, with their votes. */
+typedef struct vote {
+    int64_t id;
+    uint32_t n;
+} vote;
+
+static int vote_cmp(const void *x, const void *y)
+{
+    const vote *a = x, *b = y;
+    if (a->n != b->n) return a->n > b->n ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Cluster the recent window again and move documents whose story changed.
+ * refresh: recompute vectors and neighbours first (flush). */
+static int recluster(nd_cluster *c, int refresh)
+{
+    rc r;
+    memset(&r, 0, sizeof r);
+    int rc_ = ND_ENOMEM;
+    uint32_t P1 = c->p.profile + 1;
+    c->since_sweep = 0;
+    c->st.reclusters++;
+    /* nodes: the recent originals in canonical order */
+    r.slot = nd_malloc((c->ring_n + 1) * sizeof *r.slot);
+    if (!r.slot) goto done;
+    for (uint32_t i = 0; i < c->ring_n; i++) {
+        uint32_t s = ring_slot(c, i);
+        if (c->ring[s].vec) r.slot[r.m++] = s;
+    }
+    g_sort_c = c;
+    qsort(r.slot, r.m, sizeof *r.slot, node_cmp);
+    g_sort_c = NULL;
+    if (refresh) refresh_window(c, r.slot, r.m);
+    for (uint32_t i = 0; i < c->ring_cap; i++) c->ring[i].node = NONE32;
+    for (uint32_t i = 0; i < r.m; i++) c->ring[r.slot[i]].node = i;
+    uint32_t m = r.m;
+    r.pkey = nd_malloc((size_t) (m + 1) * P1 * sizeof *r.pkey);
+    r.pw = nd_malloc((size_t) (m + 1) * P1 * sizeof *r.pw);
+    r.pn = nd_malloc((m + 1) * sizeof *r.pn);
+    r.adj = nd_calloc(m + 1, sizeof *r.adj);
+    r.size = nd_malloc((m + 1) * sizeof *r.size);
+    r.ver = nd_calloc(m + 1, sizeof *r.ver);
+    r.parent = nd_malloc((m + 1) * sizeof *r.parent);
+    r.pos = nd_calloc(m + 1, sizeof *r.pos);
+    if (!r.pkey || !r.pw || !r.pn || !r.adj || !r.size || !r.ver || !r.parent || !r.pos)
+        goto done;
+    for (uint32_t i = 0; i < m; i++) {
+        r.pn[i] = profile_of(c, &c->ring[r.slot[i]], r.pkey + (size_t) i * P1,
+                             r.pw + (size_t) i * P1);
+        r.size[i] = 1;
+        r.parent[i] = i;
+    }
+    /* edges: neighbours, and documents whose profiles share an entry */
+    {
+        nd__imap pairs = {0};
+        /* who has node x in their profile: x's own row and the rows naming x */
+        uint32_t *cnt = nd_calloc(m + 1, sizeof *cnt), *start = NULL, *list = NULL;
+        if (!cnt) {
+            nd__imap_free(&pairs);
+            goto done;
+        }
+        for (uint32_t a = 0; a < m; a++)
+            for (uint32_t k = 0; k < r.pn[a]; k++) {
+                const rdoc *x = NULL;
+                uint64_t key = r.pkey[(size_t) a * P1 + k];
+                /* profile keys are seqs; map back to nodes through the ring */
+                if (k == 0)
+                    x = &c->ring[r.slot[a]];
+                else
+                    for (uint32_t q = 0; q < c->ring[r.slot[a]].n_nb; q++)
+                        if (c->ring[r.slot[a]].nb[q].seq == key) {
+                            x = &c->ring[c->ring[r.slot[a]].nb[q].slot];
+                            break;
+                        }
+                if (x && x->node != NONE32) cnt[x->node]++;
+            }
+        start = nd_malloc((m + 2) * sizeof *start);
+        uint32_t total = 0;
+        if (start) {
+            for (uint32_t x = 0; x < m; x++) {
+                start[x] = total;
+                total += cnt[x];
+                cnt[x] = 0;
+            }
+            start[m] = total;
+            list = nd_malloc((total + 1) * sizeof *list);
+        }
+        if (!start || !list) {
+            nd_free(cnt);
+            nd_free(start);
+            nd_free(list);
+            nd__imap_free(&pairs);
+            goto done;
+        }
+        for (uint32_t a = 0; a < m; a++) {
+            const rdoc *da = &c->ring[r.slot[a]];
+            for (uint32_t k = 0; k < r.pn[a]; k++) {
+                uint32_t xn = NONE32;
+                uint64_t key = r.pkey[(size_t) a * P1 + k];
+                if (k == 0)
+                    xn = a;
+                else
+                    for (uint32_t q = 0; q < da->n_nb; q++)
+                        if (da->nb[q].seq == key) {
+                            xn = c->ring[da->nb[q].slot].node;
+                            break;
+                        }
+                if (xn != NONE32) list[start[xn] + cnt[xn]++] = a;
+            }
+        }
+        int fail = 0;
+        /* pair key: (lo + 1) << 32 | (hi + 1); value: s1 (bits) */
+#define PAIR(lo, hi) ((((uint64_t) (lo) + 1) << 32) | ((uint64_t) (hi) + 1))
+        for (uint32_t a = 0; a < m && !fail; a++) {
+            const rdoc *da = &c->ring[r.slot[a]];
+            for (uint32_t q = 0; q < da->n_nb; q++) {
+                if (!nbr_valid(c, &da->nb[q])) continue;
+                uint32_t b = c->ring[da->nb[q].slot].node;
+                if (b == NONE32 || b == a) continue;
+                uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
+                int64_t v;
+                if (nd__imap_get(&pairs, PAIR(lo, hi), &v)) continue;
+                if (nd__imap_put(&pairs, PAIR(lo, hi), (int64_t) (1e9 * da->nb[q].s1))) fail = 1;
+            }
+        }
+        for (uint32_t x = 0; x < m && !fail; x++)
+            for (uint32_t i = start[x]; i < start[x] + cnt[x] && !fail; i++)
+                for (uint32_t j = i + 1; j < start[x] + cnt[x]; j++) {
+                    uint32_t a = list[i], b = list[j];
+                    if (a == b) continue;
+                    uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
+                    if (nd__imap_get(&pairs, PAIR(lo, hi), NULL)) continue;
+                    const rdoc *da = &c->ring[r.slot[lo]], *db = &c->ring[r.slot[hi]];
+                    if (!time_ok(c, da->time, db->time, 0)) continue;
+                    if (nd__imap_put(&pairs, PAIR(lo, hi), 0)) {
+                        fail = 1;
+                        break;
+                    }
+                }
+        nd_free(cnt);
+        nd_free(start);
+        nd_free(list);
+        for (uint32_t i = 0; i < pairs.cap && !fail; i++) {
+            if (!pairs.keys[i]) continue;
+            uint32_t lo = (uint32_t) (pairs.keys[i] >> 32) - 1;
+            uint32_t hi = (uint32_t) pairs.keys[i] - 1;
+            double s1 = pairs.vals[i] / 1e9;
+            double s2 = profile_dot(r.pkey + (size_t) lo * P1, r.pw + (size_t) lo * P1, r.pn[lo],
+                                    r.pkey + (size_t) hi * P1, r.pw + (size_t) hi * P1, r.pn[hi]);
+            if (s2 <= 0 && s1 <= 0) continue;
+            if (adj_add(&r.adj[lo], hi, s1, s2) || adj_add(&r.adj[hi], lo, s1, s2)) fail = 1;
+        }
+#undef PAIR
+        nd__imap_free(&pairs);
+        if (fail) goto done;
+    }
+    /* average link, best merge first */
+    for (uint32_t a = 0; a < m; a++)
+        for (uint32_t i = 0; i < r.adj[a].n; i++)
+            if (r.adj[a].e[i].to > a && offer(c, &r, a, &r.adj[a].e[i])) goto done;
+    while (r.n_heap) {
+        hent h = heap_pop(&r);
+        if (r.parent[h.a] != h.a || r.parent[h.b] != h.b || r.ver[h.a] != h.va ||
+            r.ver[h.b] != h.vb)
+            continue;
+        /* merge the one with the shorter list into the other */
+        uint32_t a = h.a, b = h.b;
+        if (r.adj[b].n > r.adj[a].n) {
+            uint32_t t = a;
+            a = b;
+            b = t;
+        }
+        if (rc_merge(c, &r, a, b)) goto done;
+    }
+    /* story ids: each cluster keeps the id most of its documents had, when
+     * that is not taken by a bigger cluster; a settled story may take more
+     * than one cluster when they fit its settled part */
+    {
+        uint32_t *members = nd_malloc((m + 1) * sizeof *members);
+        uint32_t *cstart = nd_calloc(m + 2, sizeof *cstart);
+        uint32_t *roots = nd_malloc((m + 1) * sizeof *roots);
+        vote *votes = nd_malloc((m + 1) * sizeof *votes);
+        int64_t *newid = nd_malloc((m + 1) * sizeof *newid);
+        if (!members || !cstart || !roots || !votes || !newid) {
+            nd_free(members);
+            nd_free(cstart);
+            nd_free(roots);
+            nd_free(votes);
+            nd_free(newid);
+            goto done;
+        }
+        uint32_t nr = 0;
+        for (uint32_t i = 0; i < m; i++) {
+            uint32_t rt = rc_root(&r, i);
+            if (rt == i) roots[nr++] = i;
+            cstart[rt + 1]++;
+        }
+        for (uint32_t i = 0; i < m; i++) cstart[i + 1] += cstart[i];
+        {
+            uint32_t *fill = r.pos; /* zeroed scratch of m + 1 */
+            for (uint32_t i = 0; i < m; i++) {
+                uint32_t rt = rc_root(&r, i);
+                members[cstart[rt] + fill[rt]++] = i;
+            }
+            for (uint32_t i = 0; i < m; i++) fill[i] = 0;
+        }
+        /* biggest clusters choose first (ties: the earliest document) */
+        for (uint32_t i = 1; i < nr; i++) {
+            uint32_t x = roots[i], j = i;
+            while (j > 0 && (r.size[roots[j - 1]] < r.size[x] ||
+                             (r.size[roots[j - 1]] == r.size[x] && roots[j - 1] > x))) {
+                roots[j] = roots[j - 1];
+                j--;
+            }
+            roots[j] = x;
+        }
+        for (uint32_t i = 0; i < c->n_slots; i++)
+            if (c->slots[i]) c->slots[i]->claimed = 0;
+        for (uint32_t ri = 0; ri < nr; ri++) {
+            uint32_t rt = roots[ri];
+            uint32_t n = cstart[rt + 1] - cstart[rt], nv = 0;
+            for (uint32_t k = 0; k < n; k++) {
+                int64_t sid = c->ring[r.slot[members[cstart[rt] + k]]].story;
+                uint32_t q = 0;
+                while (q < nv && votes[q].id != sid) q++;
+                if (q == nv) votes[nv++] = (vote){sid, 0};
+                votes[q].n++;
+            }
+            qsort(votes, nv, sizeof *votes, vote_cmp);
+            int64_t chosen = 0;
+            for (uint32_t q = 0; q < nv && !chosen; q++) {
+                story *s = story_get(c, votes[q].id);
+                if (!s) continue;
+                if (!s->claimed) {
+                    chosen = s->id;
+                    break;
+                }
+                if (!s->n_settled) continue;
+                /* taken: join it too when the cluster fits the settled part */
+                double dot = 0;
+                for (uint32_t k = 0; k < n; k++) {
+                    const rdoc *d = &c->ring[r.slot[members[cstart[rt] + k]]];
+                    dot += centroid_dot(s, d->vec, d->n_vec);
+                }
+                if (dot / ((double) n * s->n_settled) >= c->p.join_old) chosen = s->id;
+            }
+            if (!chosen) {
+                story *s = story_new(c, c->next_id);
+                if (!s) {
+                    nd_free(members);
+                    nd_free(cstart);
+                    nd_free(roots);
+                    nd_free(votes);
+                    nd_free(newid);
+                    goto done;
+                }
+                c->st.stories_created++;
+                chosen = s->id;
+            }
+            story_get(c, chosen)->claimed = 1;
+            for (uint32_t k = 0; k < n; k++) newid[members[cstart[rt] + k]] = chosen;
+        }
+        /* apply: originals, then the duplicates that follow them */
+        for (uint32_t i = 0; i < m; i++) {
+            rdoc *d = &c->ring[r.slot[i]];
+            if (d->story == newid[i]) continue;
+            int64_t old = d->story;
+            story *so = story_get(c, old), *sn = story_get(c, newid[i]);
+            push_change(c, ND_CLUSTER_MOVE, d->id, old, newid[i]);
+            c->st.moves++;
+            d->story = newid[i];
+            if (d->indexed) nd__dup_index_set_tag(c->dups, d->dup_handle, newid[i]);
+            if (so) {
+                so->n_recent--;
+                so->ring_refs--;
+                so->n_docs--;
+            }
+            sn->n_recent++;
+            sn->ring_refs++;
+            sn->n_docs++;
+            span_add(&sn->t_first, &sn->t_last, d->time);
+            if (d->seq > sn->seq_last) sn->seq_last = d->seq;
+            for (uint32_t q = 0; q < c->ring_n; q++) {
+                rdoc *x = &c->ring[ring_slot(c, q)];
+                if (x->vec || x->dup_of != d->id || x->story != old) continue;
+                push_change(c, ND_CLUSTER_MOVE, x->id, old, newid[i]);
+                x->story = newid[i];
+                if (so) {
+                    so->ring_refs--;
+                    so->n_docs--;
+                }
+                sn->ring_refs++;
+                sn->n_docs++;
+            }
+        }
+        /* stories left empty disappear */
+        for (uint32_t i = 0; i < c->n_slots; i++) {
+            story *s = c->slots[i];
+            if (s && !s->ring_refs && !s->n_settled) story_drop(c, s);
+        }
+        nd_free(members);
+        nd_free(cstart);
+        nd_free(roots);
+        nd_free(votes);
+        nd_free(newid);
+    }
+    rc_ = 0;
+done:
+    rc_free(&r);
+    if (rc_) c->oom = 1;
+    return rc_;
+}
+
+/* ---- provisional assignment ----------------------------------------------------------------------- */
+
+/* The story a new recent document (at slot) joins now: the best by average
+ * shared-neighbour similarity among its neighbours' stories that pass both
+ * thresholds, else the best settled story by average similarity, else
+ * none (0). */
+static int64_t provisional(nd_cluster *c, uint32_t slot, double *sim)
+{
+    rdoc *d = &c->ring[slot];
+    uint64_t ka[NN_MAX + 1], kb[NN_MAX + 1];
+    float wa[NN_MAX + 1], wb[NN_MAX + 1];
+    uint32_t na = profile_of(c, d, ka, wa);
+    c->mark++;
+    uint64_t mark = c->mark;
+    story *list[NN_MAX];
+    uint32_t nl = 0;
+    for (uint32_t i = 0; i < d->n_nb; i++) {
+        if (!nbr_valid(c, &d->nb[i])) continue;
+        const rdoc *o = &c->ring[d->nb[i].slot];
+        story *s = story_get(c, o->story);
+        if (!s || !s->n_recent) continue;
+        if (s->mark != mark) {
+            s->mark = mark;
+            s->sum1 = s->sum2 = 0;
+            list[nl++] = s;
+        }
+        uint32_t nbn = profile_of(c, o, kb, wb);
+        s->sum1 += d->nb[i].s1;
+        s->sum2 += profile_dot(ka, wa, na, kb, wb, nbn);
+    }
+    story *best = NULL;
+    double bs = -1;
+    for (uint32_t i = 0; i < nl; i++) {
+        story *s = list[i];
+        double a1 = s->sum1 / s->n_recent, a2 = s->sum2 / s->n_recent;
+        if (a1 < c->p.join || a2 < c->p.shared) continue;
+        if (a2 > bs || (a2 == bs && s->id < best->id)) {
+            bs = a2;
+            best = s;
+        }
+    }
+    if (best) {
+        *sim = best->sum1 / best->n_recent;
+        return best->id;
+    }
+    /* settled parts */
+    uint32_t k = story_candidates(c, d->vec, d->n_vec);
+    for (uint32_t i = 0; i < k; i++) {
+        story *s = c->cand[i];
+        double a1 = centroid_dot(s, d->vec, d->n_vec) / s->n_settled;
+        if (a1 < c->p.join_old) continue;
+        if (span_gap(s->st_first, s->st_last, d->time) > c->p.window_seconds &&
+            (c->p.revive <= 0 || a1 < c->p.revive))
+            continue;
+        if (a1 > bs || (a1 == bs && s->id < best->id)) {
+            bs = a1;
+            best = s;
+        }
+    }
+    *sim = best ? bs : 0;
+    return best ? best->id : 0;
+}
+
+/* ---- eviction and the clock ------------------------------------------------------------------------ */
+
+static void watermark_push(nd_cluster *c, int64_t t)
+{
+    if (t == ND_TIME_NONE) return;
+    uint64_t i = c->wm_count++;
+    while (c->wm_n && c->wm_t[(c->wm_head + c->wm_n - 1) % WM_SPAN] >= t) c->wm_n--;
+    if (c->wm_n && c->wm_i[c->wm_head] + WM_SPAN <= i) {
+        c->wm_head = (c->wm_head + 1) % WM_SPAN;
+        c->wm_n--;
+    }
+    uint32_t at = (c->wm_head + c->wm_n) % WM_SPAN;
+    c->wm_t[at] = t;
+    c->wm_i[at] = i;
+    c->wm_n++;
+}
+
+static int64_t watermark(const nd_cluster *c)
+{
+    return c->wm_n ? c->wm_t[c->wm_head] : ND_TIME_NONE;
+}
+
+static void evict_some(nd_cluster *c, int budget)
+{
+    int64_t wm = watermark(c);
+    for (int k = 0; k < budget && c->n_slots; k++) {
+        if (c->evict_cursor >= c->n_slots) c->evict_cursor = 0;
+        story *s = c->slots[c->evict_cursor++];
+        if (!s || s->ring_refs) continue;
+        int old = c->seq - s->seq_last > c->p.window_docs;
+        if (!old && wm != ND_TIME_NONE && s->t_last != ND_TIME_NONE &&
+            s->t_last < wm - c->p.keep_seconds)
+            old = 1;
+        if (old) story_drop(c, s);
+    }
+}
+
+static void tick(nd_cluster *c)
+{
+    c->st.docs++;
+    pgen_tick(c->sp, c->p.window_docs);
+    pgen_tick(c->dp, c->ring_cap);
+    if (++c->fwd_docs >= c->p.window_docs) {
+        nd__imap_free(&c->fwd[1]);
+        c->fwd[1] = c->fwd[0];
+        memset(&c->fwd[0], 0, sizeof c->fwd[0]);
+        c->fwd_docs = 0;
+    }
+    evict_some(c, 4);
+}
+
+/* ---- public ---------------------------------------------------------------------------------------- */
+
+nd_cluster *nd_cluster_new(const nd_cluster_params *p, nd_error *err)
+{
+    nd_cluster *c = nd_calloc(1, sizeof *c);
+    if (!c) {
+        nd_error_set(err, ND_ENOMEM, (size_t) -1, "cluster: out of memory");
+        return NULL;
+    }
+    if (p)
+        c->p = *p;
+    else
+        nd_cluster_params_default(&c->p);
+    sanitize(&c->p);
+    if (nd__fx_init(&c->fx, &c->p)) {
+        nd_error_set(err, ND_ENOMEM, (size_t) -1,
+                     "cluster: cannot create the Snowball 'english' stemmer");
+        nd_free(c);
+        return NULL;
+    }
+    c->df_mask = (1u << c->p.df_bits) - 1;
+    c->df = nd_calloc((size_t) c->df_mask + 1, sizeof *c->df);
+    c->ring_cap = c->p.recent;
+    c->ring = nd_calloc(c->ring_cap, sizeof *c->ring);
+    c->dacc = nd_calloc(c->ring_cap, sizeof *c->dacc);
+    c->dmark = nd_calloc(c->ring_cap, sizeof *c->dmark);
+    c->dcand = nd_calloc(c->ring_cap, sizeof *c->dcand);
+    c->dups = nd_dup_index_new(c->p.window_docs);
+    c->sp[0].P = c->sp[1].P = SPOST_P;
+    c->dp[0].P = c->dp[1].P = DPOST_P;
+    c->next_id = 1;
+    if (!c->df || !c->ring || !c->dacc || !c->dmark || !c->dcand || !c->dups) {
+        nd_cluster_free(c);
+        nd_error_set(err, ND_ENOMEM, (size_t) -1, "cluster: out of memory");
+        return NULL;
+    }
+    return c;
+}
+
+void nd_cluster_free(nd_cluster *c)
+{
+    if (!c) return;
+    nd__fx_free(&c->fx);
+    nd_free(c->df);
+    for (uint32_t i = 0; i < c->n_slots; i++)
+        if (c->slots[i]) {
+            nd__fmap_free(&c->slots[i]->c);
+            nd_free(c->slots[i]);
+        }
+    nd_free(c->slots);
+    nd_free(c->stamps);
+    nd_free(c->free_slots);
+    nd__imap_free(&c->by_id);
+    nd__imap_free(&c->fwd[0]);
+    nd__imap_free(&c->fwd[1]);
+    for (int g = 0; g < 2; g++) {
+        pgen_free(&c->sp[g]);
+        pgen_free(&c->dp[g]);
+    }
+    if (c->ring)
+        for (uint32_t i = 0; i < c->ring_cap; i++) {
+            nd_free(c->ring[i].raw);
+            nd_free(c->ring[i].vec);
+        }
+    nd_free(c->ring);
+    nd_free(c->dacc);
+    nd_free(c->dmark);
+    nd_free(c->dcand);
+    nd_dup_index_free(c->dups);
+    nd_free(c->vbuf);
+    nd_free(c->wtmp);
+    nd_free(c->cand);
+    nd_free(c->changes);
+    nd_free(c);
+}
+
+void nd_cluster_reserve_ids(nd_cluster *c, int64_t next)
+{
+    if (next > c->next_id) c->next_id = next;
+}
+
+static void result_init(nd_cluster *c, nd_cluster_result *out)
+{
+    c->n_changes = 0;
+    c->oom = 0;
+    memset(out, 0, sizeof *out);
+}
+
+static void result_finish(nd_cluster *c, nd_cluster_result *out)
+{
+    if (out->story) out->story = resolve_id(c, out->story);
+    out->changes = c->changes;
+    out->n_changes = c->n_changes;
+}
+
+/* Features and sketch of a document; *raw is the caller's. */
+static int prepare(nd_cluster *c, const nd_cluster_doc *doc, nd__feat **raw, uint32_t *n_raw,
+                   nd_dup_sketch *sk)
+{
+    if (!doc || doc->id == 0) return ND_EINVAL;
+    if (ring_find(c, doc->id)) return ND_EINVAL;
+    nd__feat *f;
+    if (nd__fx_doc(&c->fx, doc->title, doc->title_len, doc->text, doc->text_len, &f, n_raw, sk))
+        return ND_ENOMEM;
+    *raw = feat_dup(f, *n_raw);
+    return *raw ? 0 : ND_ENOMEM;
+}
+
+/* Put a document in the window as a member of story sid (created when
+ * missing).  Takes ownership of raw and vec (vec NULL: a duplicate). */
+static int place(nd_cluster *c, const nd_cluster_doc *doc, nd__feat *raw, uint32_t n_raw,
+                 nd__feat *vec, uint32_t n_vec, int64_t sid, int64_t dup_of, uint32_t *slot_out)
+{
+    uint32_t slot = ring_take(c);
+    rdoc *d = &c->ring[slot];
+    d->seq = c->seq;
+    d->id = doc->id;
+    d->dup_of = dup_of;
+    d->time = doc->published;
+    d->raw = raw;
+    d->n_raw = n_raw;
+    d->vec = vec;
+    d->n_vec = n_vec;
+    d->story = sid;
+    *slot_out = slot;
+    return 0;
+}
+
+static story *join(nd_cluster *c, rdoc *d, int64_t sid)
+{
+    story *s = sid ? story_get(c, sid) : NULL;
+    if (!s) {
+        s = story_new(c, sid ? sid : c->next_id);
+        if (!s) return NULL;
+        if (!sid) c->st.stories_created++;
+    }
+    d->story = s->id;
+    s->ring_refs++;
+    s->n_docs++;
+    if (d->vec) s->n_recent++;
+    span_add(&s->t_first, &s->t_last, d->time);
+    s->seq_last = c->seq;
+    return s;
+}
+
+/* The common body of add and restore.  force_story 0: decide. */
+static int add_doc(nd_cluster *c, const nd_cluster_doc *doc, int64_t force_story,
+                   int64_t force_dup, nd_cluster_result *out)
+{
+    nd__feat *raw;
+    uint32_t n_raw;
+    nd_dup_sketch sk;
+    int rc = prepare(c, doc, &raw, &n_raw, &sk);
+    if (rc) return rc;
+    c->seq++;
+    watermark_push(c, doc->published);
+
+    int64_t orig = 0, tag = 0;
+    double jac = 0;
+    int kind = ND_DUP_NONE;
+    if (force_story) {
+        if (force_dup) {
+            kind = ND_DUP_EXACT;
+            orig = force_dup;
+        }
+    } else if (sk.n_words) {
+        /* documents without words are never duplicates (of each other) */
+        kind = nd__dup_index_find(c->dups, &sk, c->p.dup_jaccard > 0 ? c->p.dup_jaccard : 2.0,
+                                  &orig, &jac, &tag);
+        if (orig == doc->id) kind = ND_DUP_NONE;
+    }
+    uint32_t slot;
+    if (kind != ND_DUP_NONE) {
+        int64_t sid = force_story;
+        if (!sid) {
+            rdoc *o = ring_find(c, orig);
+            sid = o ? o->story : resolve_id(c, tag);
+        }
+        place(c, doc, raw, n_raw, NULL, 0, sid, orig, &slot);
+        if (!join(c, &c->ring[slot], sid)) {
+            settle(c, &c->ring[slot]);
+            c->ring[slot].seq = 0;
+            return ND_ENOMEM;
+        }
+        if (out) {
+            out->story = c->ring[slot].story;
+            out->dup = kind;
+            out->dup_of = orig;
+            out->similarity = jac;
+        }
+        if (!force_story) {
+            if (kind == ND_DUP_EXACT)
+                c->st.dups_exact++;
+            else
+                c->st.dups_near++;
+        }
+        tick(c);
+        return 0;
+    }
+    df_add(c, raw, n_raw);
+    long n = vectorize(c, raw, n_raw);
+    nd__feat *v = n >= 0 ? feat_dup(c->vbuf, (uint32_t) n) : NULL;
+    if (!v) {
+        nd_free(raw);
+        return ND_ENOMEM;
+    }
+    place(c, doc, raw, n_raw, v, (uint32_t) n, 0, 0, &slot);
+    rdoc *d = &c->ring[slot];
+    link_doc(c, slot);
+    doc_post(c, slot);
+    double sim = 0;
+    int64_t sid = force_story ? force_story : provisional(c, slot, &sim);
+    story *s = join(c, d, sid);
+    if (!s) {
+        settle(c, d);
+        return ND_ENOMEM;
+    }
+    if (nd__dup_index_add(c->dups, d->id, &sk, s->id, &d->dup_handle) == 0) d->indexed = 1;
+    if (out) {
+        out->story = s->id;
+        out->new_story = sid == 0;
+        out->similarity = sim;
+    }
+    c->since_sweep++;
+    tick(c);
+    return 0;
+}
+
+int nd_cluster_add(nd_cluster *c, const nd_cluster_doc *doc, nd_cluster_result *out)
+{
+    nd_cluster_result dummy;
+    if (!out) out = &dummy;
+    result_init(c, out);
+    if (!doc || doc->id == 0) return ND_EINVAL;
+    /* Re-examination runs before the document, so that the changes never
+     * name it. */
+    if (c->since_sweep >= c->p.sweep_every) recluster(c, 0);
+    int rc = add_doc(c, doc, 0, 0, out);
+    result_finish(c, out);
+    if (!rc && c->oom) rc = ND_ENOMEM;
+    return rc;
+}
+
+int nd_cluster_flush(nd_cluster *c, nd_cluster_result *out)
+{
+    nd_cluster_result dummy;
+    if (!out) out = &dummy;
+    result_init(c, out);
+    recluster(c, 1);
+    result_finish(c, out);
+    return c->oom ? ND_ENOMEM : 0;
+}
+
+int nd_cluster_restore(nd_cluster *c, const nd_cluster_doc *doc, int64_t story_id,
+                       int64_t dup_of)
+{
+    if (story_id <= 0) return ND_EINVAL;
+    c->n_changes = 0;
+    c->oom = 0;
+    if (story_id >= c->next_id) c->next_id = story_id + 1;
+    int rc = add_doc(c, doc, story_id, dup_of, NULL);
+    return rc ? rc : c->oom ? ND_ENOMEM : 0;
+}
+
+void nd_cluster_get_stats(const nd_cluster *c, nd_cluster_stats *s)
+{
+    *s = c->st;
+    s->recent = c->ring_n;
+    size_t b = sizeof *c + ((size_t) c->df_mask + 1) * sizeof *c->df + nd__fx_bytes(&c->fx);
+    b += (size_t) c->cap_slots * (sizeof(story *) + 2 * sizeof(uint32_t));
+    for (uint32_t i = 0; i < c->n_slots; i++)
+        if (c->slots[i]) b += sizeof(story) + nd__fmap_bytes(&c->slots[i]->c);
+    b += nd__imap_bytes(&c->by_id) + nd__imap_bytes(&c->fwd[0]) + nd__imap_bytes(&c->fwd[1]);
+    for (int g = 0; g < 2; g++) {
+        b += (size_t) c->sp[g].cap * (sizeof(uint64_t) + 2 * c->sp[g].P * sizeof(uint32_t));
+        b += (size_t) c->dp[g].cap * (sizeof(uint64_t) + 2 * c->dp[g].P * sizeof(uint32_t));
+    }
+    b += (size_t) c->ring_cap * (sizeof(rdoc) + sizeof(float) + sizeof(uint64_t) + sizeof(uint32_t));
+    for (uint32_t i = 0; i < c->ring_cap; i++)
+        b += (size_t) (c->ring[i].n_raw + c->ring[i].n_vec) * sizeof(nd__feat);
+    b += nd__dup_index_bytes(c->dups);
+    b += (size_t) c->vbuf_cap * sizeof(nd__feat) + c->wtmp_cap * sizeof(float) +
+         c->cand_cap * sizeof(story *) + c->cap_changes * sizeof(nd_cluster_change);
+    s->bytes = b;
+}
+
+/* TEMPORARY until the state format is rewritten */
+int nd_cluster_export(const nd_cluster *c, nd_buf *out)
+{
+    (void) c, (void) out;
+    return ND_EINVAL;
+}
+
+nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
+{
+    (void) data, (void) len;
+    nd_error_set(err, ND_EFORMAT, 0, "cluster state: not implemented");
+    return NULL;
+}

@@ -1,0 +1,152 @@
+/*
+ * cluster_int.h - internals shared by the files of src/cluster/: feature
+ * extraction, the small hash maps, the duplicate index and the engine.
+ */
+#ifndef ND_CLUSTER_INT_H
+#define ND_CLUSTER_INT_H
+
+#include "newsdesk/cluster.h"
+#include "newsdesk/token.h"
+
+struct sb_stemmer;
+
+/* A feature of a document: 64-bit hashed id and a weight.  Arrays of them
+ * are kept sorted by h (strictly increasing) so that dot products are a
+ * merge. */
+typedef struct nd__feat {
+    uint64_t h;
+    float w;
+} nd__feat;
+
+/* Hash a feature key; never 0 (0 marks empty slots in the maps). */
+static inline uint64_t nd__fhash(uint64_t h)
+{
+    return h ? h : 0x9e3779b97f4a7c15ULL;
+}
+
+static inline uint64_t nd__mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* ---- maps (maps.c) --------------------------------------------------------- */
+
+/* Open addressing, linear probing, key 0 = empty, backward-shift deletion.
+ * Capacity is a power of two and the load stays <= 3/4.  Allocation
+ * failure leaves the map unchanged and returns ND_ENOMEM. */
+typedef struct nd__fmap { /* u64 -> float (story centroids) */
+    uint64_t *keys;
+    float *vals;
+    uint32_t cap, n;
+} nd__fmap;
+
+int nd__fmap_reserve(nd__fmap *m, uint32_t n);
+float nd__fmap_get(const nd__fmap *m, uint64_t k);
+/* Adds d to the value of k (inserting it); returns the new value in *nv. */
+int nd__fmap_add(nd__fmap *m, uint64_t k, float d, float *nv);
+void nd__fmap_del(nd__fmap *m, uint64_t k);
+void nd__fmap_free(nd__fmap *m);
+size_t nd__fmap_bytes(const nd__fmap *m);
+
+typedef struct nd__imap { /* u64 -> i64 (ids) */
+    uint64_t *keys;
+    int64_t *vals;
+    uint32_t cap, n;
+} nd__imap;
+
+int nd__imap_get(const nd__imap *m, uint64_t k, int64_t *v); /* 1 found, 0 not */
+int nd__imap_put(nd__imap *m, uint64_t k, int64_t v);
+void nd__imap_del(nd__imap *m, uint64_t k);
+void nd__imap_free(nd__imap *m);
+size_t nd__imap_bytes(const nd__imap *m);
+
+/* ---- features (features.c) ------------------------------------------------- */
+
+/* Kinds of features; the weight of each comes from the parameters. */
+enum { ND__F_WORD, ND__F_TITLE, ND__F_ENTITY, ND__F_PHRASE, ND__F_NUMBER, ND__F_YEAR,
+       ND__F_DATE, ND__F_BIGRAM, ND__F_NKINDS };
+
+/* Text beyond this is ignored by the features and the sketch (documented
+ * limit; news articles are far shorter). */
+#define ND__CL_MAX_TEXT (256u * 1024u)
+
+/* The streaming part of the duplicate sketch, fed one token hash at a time. */
+typedef struct nd__dupacc {
+    uint64_t content;
+    uint64_t last[3];
+    uint32_t n_words, n_shingles;
+    uint32_t mh[ND_DUP_SLOTS];
+    uint8_t filled[ND_DUP_SLOTS];
+} nd__dupacc;
+void nd__dup_begin(nd__dupacc *a);
+void nd__dup_token(nd__dupacc *a, uint64_t token_hash);
+/* title/title_len: hashed into the content hash of short texts. */
+void nd__dup_end(nd__dupacc *a, const char *title, size_t title_len, nd_dup_sketch *out);
+/* Hash of a lowercased token as the sketch sees it. */
+uint64_t nd__dup_token_hash(const char *lower, size_t n);
+
+/* Feature extraction context: one per engine (holds the stemmer and
+ * scratch space reused across documents). */
+typedef struct nd__fx {
+    struct sb_stemmer *stemmer;
+    double kw[ND__F_NKINDS]; /* weight of each kind */
+    double lead_words;       /* words of the lead that weigh more ... */
+    double lead_boost;       /* ... by up to this much (the title too) */
+    float occ;               /* weight of the current occurrence */
+    char prev[96];           /* the previous stem (bigrams) */
+    size_t prev_n;
+    nd_token *tok;
+    size_t tok_cap;
+    /* scratch: feature -> term frequency, open addressing */
+    uint64_t *fk;
+    float *ftf;
+    uint8_t *fkind;
+    uint32_t fcap, fn;
+    /* scratch: lowercase words seen capitalised mid-sentence */
+    uint64_t *ck;
+    uint32_t ccap, cn;
+    /* output */
+    nd__feat *out;
+    uint32_t out_cap;
+} nd__fx;
+
+int nd__fx_init(nd__fx *fx, const nd_cluster_params *p);
+void nd__fx_free(nd__fx *fx);
+size_t nd__fx_bytes(const nd__fx *fx);
+/* Features of one document (raw weights: kind weight x (1 + ln tf)),
+ * sorted by hash, and its duplicate sketch.  *feats is borrowed: valid
+ * until the next call.  Returns 0 or ND_ENOMEM. */
+int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text,
+               size_t text_len, nd__feat **feats, uint32_t *n, nd_dup_sketch *sk);
+
+/* ---- duplicate index (dup.c) ----------------------------------------------- */
+
+/* Internal form of the index: each entry carries a tag (the engine's story
+ * id) that can be updated through the handle returned at insertion. */
+int nd__dup_index_add(nd_dup_index *x, int64_t id, const nd_dup_sketch *sk, int64_t tag,
+                      uint64_t *handle);
+int nd__dup_index_find(const nd_dup_index *x, const nd_dup_sketch *sk, double min_jaccard,
+                       int64_t *id, double *jaccard, int64_t *tag);
+void nd__dup_index_set_tag(nd_dup_index *x, uint64_t handle, int64_t tag);
+/* Replace every tag `from` by `to` (story merges). */
+void nd__dup_index_retag(nd_dup_index *x, int64_t from, int64_t to);
+size_t nd__dup_index_bytes(const nd_dup_index *x);
+/* Serialise / restore (used by the engine's export and import). */
+int nd__dup_index_export(const nd_dup_index *x, nd_buf *out);
+nd_dup_index *nd__dup_index_import(const unsigned char **p, const unsigned char *end);
+
+/* ---- binary state helpers (state.c) ---------------------------------------- */
+
+void nd__put_u32(nd_buf *b, uint32_t v);
+void nd__put_u64(nd_buf *b, uint64_t v);
+void nd__put_f64(nd_buf *b, double v);
+int nd__get_u32(const unsigned char **p, const unsigned char *end, uint32_t *v);
+int nd__get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v);
+int nd__get_f64(const unsigned char **p, const unsigned char *end, double *v);
+
+#endif

@@ -1,0 +1,510 @@
+/*
+ * features.c - what the story engine sees of a document.
+ *
+ * One pass of the project tokenizer over the title and the body gives:
+ *   word    stemmed content words (Snowball), stop words dropped
+ *   title   stemmed content words of the title, a kind of their own
+ *   entity  capitalised words that are names: not at a sentence start unless
+ *           the same word is capitalised mid-sentence elsewhere in the text
+ *   phrase  runs of such names ("Betty Ford Center", "Bank of America")
+ *   number  numbers and words with digits ("6.1-magnitude", "12-year-old")
+ *   year    four-digit years 1900-2099
+ *   date    month + day ("June 13", "13 June")
+ * Each distinct feature gets a raw weight kind-weight x (1 + ln tf); the
+ * engine multiplies in the IDF.  The same pass feeds the duplicate sketch.
+ */
+#include "cluster/cluster_int.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsdesk/lang.h"
+
+#define MAX_WORD 96   /* bytes of a lowercased word considered */
+#define MAX_PHRASE 6  /* words in a name phrase */
+#define MAX_TITLE 2048
+
+int nd__fx_init(nd__fx *fx, const nd_cluster_params *p)
+{
+    memset(fx, 0, sizeof *fx);
+    fx->stemmer = sb_stemmer_new("english", NULL);
+    if (!fx->stemmer) return ND_ENOMEM;
+    fx->kw[ND__F_WORD] = p->w_word;
+    fx->kw[ND__F_TITLE] = p->w_title;
+    fx->kw[ND__F_ENTITY] = p->w_entity;
+    fx->kw[ND__F_PHRASE] = p->w_phrase;
+    fx->kw[ND__F_NUMBER] = p->w_number;
+    fx->kw[ND__F_YEAR] = p->w_year;
+    fx->kw[ND__F_DATE] = p->w_date;
+    fx->kw[ND__F_BIGRAM] = p->w_bigram;
+    fx->lead_words = p->lead_words;
+    fx->lead_boost = p->lead_boost;
+    fx->occ = 1.0f;
+    return 0;
+}
+
+void nd__fx_free(nd__fx *fx)
+{
+    if (fx->stemmer) sb_stemmer_delete(fx->stemmer);
+    nd_free(fx->tok);
+    nd_free(fx->fk);
+    nd_free(fx->ftf);
+    nd_free(fx->fkind);
+    nd_free(fx->ck);
+    nd_free(fx->out);
+    memset(fx, 0, sizeof *fx);
+}
+
+size_t nd__fx_bytes(const nd__fx *fx)
+{
+    return fx->tok_cap * sizeof(nd_token) + fx->fcap * (sizeof(uint64_t) + sizeof(float) + 1) +
+           fx->ccap * sizeof(uint64_t) + fx->out_cap * sizeof(nd__feat);
+}
+
+/* ---- scratch sets ------------------------------------------------------------ */
+
+static int scratch_reset(uint64_t **keys, uint32_t *cap, uint32_t *n, uint32_t want,
+                         float **tf, uint8_t **kind)
+{
+    uint32_t c = 64;
+    while (c < want * 2) c *= 2;
+    if (c > *cap) {
+        uint64_t *k = nd_malloc((size_t) c * sizeof *k);
+        float *t = tf ? nd_malloc((size_t) c * sizeof *t) : NULL;
+        uint8_t *d = kind ? nd_malloc(c) : NULL;
+        if (!k || (tf && !t) || (kind && !d)) {
+            nd_free(k);
+            nd_free(t);
+            nd_free(d);
+            return ND_ENOMEM;
+        }
+        nd_free(*keys);
+        *keys = k;
+        if (tf) {
+            nd_free(*tf);
+            *tf = t;
+        }
+        if (kind) {
+            nd_free(*kind);
+            *kind = d;
+        }
+        *cap = c;
+    }
+    memset(*keys, 0, (size_t) *cap * sizeof **keys);
+    *n = 0;
+    return 0;
+}
+
+/* The capitalised-mid-sentence set: membership of lowercase word hashes. */
+static void cset_add(nd__fx *fx, uint64_t h)
+{
+    h = nd__fhash(h);
+    if (fx->cn * 2 >= fx->ccap) return; /* sized for the text: cannot happen */
+    uint32_t j = (uint32_t) nd__mix64(h) & (fx->ccap - 1);
+    while (fx->ck[j]) {
+        if (fx->ck[j] == h) return;
+        j = (j + 1) & (fx->ccap - 1);
+    }
+    fx->ck[j] = h;
+    fx->cn++;
+}
+
+static int cset_has(const nd__fx *fx, uint64_t h)
+{
+    h = nd__fhash(h);
+    uint32_t j = (uint32_t) nd__mix64(h) & (fx->ccap - 1);
+    while (fx->ck[j]) {
+        if (fx->ck[j] == h) return 1;
+        j = (j + 1) & (fx->ccap - 1);
+    }
+    return 0;
+}
+
+/* Count one occurrence of a feature (kind, bytes). */
+static void feat_add(nd__fx *fx, int kind, const char *s, size_t n)
+{
+    char key[MAX_WORD * MAX_PHRASE + 8];
+    if (n > sizeof key - 2) n = sizeof key - 2;
+    key[0] = (char) ('a' + kind);
+    key[1] = ':';
+    memcpy(key + 2, s, n);
+    uint64_t h = nd__fhash(nd_hash64(key, n + 2));
+    if (fx->fn * 2 >= fx->fcap) return; /* sized for the text: cannot happen */
+    uint32_t j = (uint32_t) nd__mix64(h) & (fx->fcap - 1);
+    while (fx->fk[j]) {
+        if (fx->fk[j] == h) {
+            fx->ftf[j] += fx->occ;
+            return;
+        }
+        j = (j + 1) & (fx->fcap - 1);
+    }
+    fx->fk[j] = h;
+    fx->ftf[j] = fx->occ;
+    fx->fkind[j] = (uint8_t) kind;
+    fx->fn++;
+}
+
+/* ---- word classes ------------------------------------------------------------ */
+
+/* Month number (1-12) of a lowercased English month name or abbreviation,
+ * else 0. */
+static int month_of(const char *w, size_t n)
+{
+    static const char *const full[] = {"january", "february", "march",     "april",
+                                       "may",     "june",     "july",      "august",
+                                       "september", "october", "november", "december"};
+    static const char *const ab[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                     "jul", "aug", "sep", "oct", "nov", "dec"};
+    if (n && w[n - 1] == '.') n--;
+    for (int i = 0; i < 12; i++) {
+        if (strlen(full[i]) == n && !memcmp(full[i], w, n)) return i + 1;
+        if (n == 3 && !memcmp(ab[i], w, 3)) return i + 1;
+    }
+    if (n == 4 && !memcmp(w, "sept", 4)) return 9;
+    return 0;
+}
+
+static int is_weekday(const char *w, size_t n)
+{
+    static const char *const d[] = {"monday", "tuesday", "wednesday", "thursday",
+                                    "friday", "saturday", "sunday"};
+    for (int i = 0; i < 7; i++)
+        if (strlen(d[i]) == n && !memcmp(d[i], w, n)) return 1;
+    return 0;
+}
+
+/* Leading decimal value of a token (stops at the first non-digit); -1 when
+ * it does not start with a digit or is too long. */
+static long lead_int(const char *s, size_t n)
+{
+    long v = 0;
+    size_t i = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (i >= 6) return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return i ? v : -1;
+}
+
+static int is_day_number(const char *s, size_t n)
+{
+    long v = lead_int(s, n);
+    if (v < 1 || v > 31) return 0;
+    /* "13", "13th", "1st", "13," - but not "13.5" or "13:00" */
+    size_t i = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == n) return 1;
+    const char *r = s + i;
+    size_t rn = n - i;
+    return (rn == 2 && (!memcmp(r, "st", 2) || !memcmp(r, "nd", 2) || !memcmp(r, "rd", 2) ||
+                        !memcmp(r, "th", 2)));
+}
+
+static int feat_cmp(const void *a, const void *b)
+{
+    uint64_t x = ((const nd__feat *) a)->h, y = ((const nd__feat *) b)->h;
+    return x < y ? -1 : x > y;
+}
+
+/* ---- the pass --------------------------------------------------------------- */
+
+typedef struct wtok {
+    uint32_t lo;  /* offset of the lowercased form in lbuf */
+    uint16_t ln;  /* its length */
+    uint8_t init; /* starts a sentence (or a quotation, a line) */
+    uint8_t ent;  /* a name */
+} wtok;
+
+static int grow_tokens(nd__fx *fx, size_t need)
+{
+    if (need <= fx->tok_cap) return 0;
+    size_t cap = fx->tok_cap ? fx->tok_cap : 1024;
+    while (cap < need) cap *= 2;
+    nd_token *t = nd_realloc(fx->tok, cap * sizeof *t);
+    if (!t) return ND_ENOMEM;
+    fx->tok = t;
+    fx->tok_cap = cap;
+    return 0;
+}
+
+/* Tokenize all of text (in pieces) into fx->tok; returns the count or -1. */
+static long tokenize_all(nd__fx *fx, const char *text, size_t len)
+{
+    size_t n = 0, pos = 0;
+    while (pos < len) {
+        if (n + 256 > fx->tok_cap && grow_tokens(fx, n + 1024)) return -1;
+        size_t used = 0;
+        size_t k = nd_tokenize(text + pos, len - pos, fx->tok + n, fx->tok_cap - n, &used);
+        for (size_t i = 0; i < k; i++) fx->tok[n + i].off += (uint32_t) pos;
+        n += k;
+        if (used == 0) break; /* cannot happen: the tokenizer always advances */
+        pos += used;
+    }
+    return (long) n;
+}
+
+static int is_opener(const char *text, const nd_token *t)
+{
+    if (t->type != ND_TOK_PUNCT) return 0;
+    if (t->flags & (ND_TOKF_SENT_END | ND_TOKF_OPENQ)) return 1;
+    char c = text[t->off];
+    return c == ':' || c == '(' || c == '[' || c == ';' || c == '|' ||
+           (t->len == 3 && (unsigned char) c == 0xE2); /* dashes and bullets */
+}
+
+static int newline_between(const char *text, const nd_token *a, const nd_token *b)
+{
+    for (uint32_t i = a->off + a->len; i < b->off; i++)
+        if (text[i] == '\n') return 1;
+    return 0;
+}
+
+/* Adds the stemmed word; leaves the stem in fx->prev for bigrams. */
+static void add_word(nd__fx *fx, int kind, const char *low, size_t n)
+{
+    const sb_symbol *st = sb_stemmer_stem(fx->stemmer, (const sb_symbol *) low, (int) n);
+    const char *w = low;
+    size_t wn = n;
+    if (st && sb_stemmer_length(fx->stemmer) > 0) {
+        w = (const char *) st;
+        wn = (size_t) sb_stemmer_length(fx->stemmer);
+    }
+    feat_add(fx, kind, w, wn);
+    if (wn > MAX_WORD) wn = MAX_WORD;
+    if (kind == ND__F_WORD && fx->kw[ND__F_BIGRAM] > 0) {
+        if (fx->prev_n) {
+            char bg[2 * MAX_WORD + 2];
+            memcpy(bg, fx->prev, fx->prev_n);
+            bg[fx->prev_n] = ' ';
+            memcpy(bg + fx->prev_n + 1, w, wn);
+            feat_add(fx, ND__F_BIGRAM, bg, fx->prev_n + 1 + wn);
+        }
+        memcpy(fx->prev, w, wn);
+        fx->prev_n = wn;
+    }
+}
+
+/* Numbers: drop thousands separators; years and times apart. */
+static void add_number(nd__fx *fx, const char *s, size_t n)
+{
+    char buf[40];
+    size_t o = 0;
+    for (size_t i = 0; i < n && o < sizeof buf; i++) {
+        if (s[i] == ':') return; /* a time of day or a score: too common */
+        if (s[i] != ',') buf[o++] = s[i];
+    }
+    if (o == 4 && buf[0] >= '1' && buf[0] <= '2') {
+        long y = lead_int(buf, 4);
+        if (y >= 1900 && y <= 2099) {
+            feat_add(fx, ND__F_YEAR, buf, 4);
+            return;
+        }
+    }
+    feat_add(fx, ND__F_NUMBER, buf, o);
+}
+
+static void add_date(nd__fx *fx, int month, const char *day, size_t n)
+{
+    char buf[16];
+    long d = lead_int(day, n);
+    int k = 0;
+    buf[k++] = (char) ('a' + month);
+    buf[k++] = (char) ('0' + d / 10);
+    buf[k++] = (char) ('0' + d % 10);
+    feat_add(fx, ND__F_DATE, buf, (size_t) k);
+}
+
+int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text,
+               size_t text_len, nd__feat **feats, uint32_t *n_feats, nd_dup_sketch *sk)
+{
+    if (!title) title_len = 0;
+    if (!text) text_len = 0;
+    if (title_len > MAX_TITLE) title_len = MAX_TITLE;
+    if (text_len > ND__CL_MAX_TEXT) text_len = ND__CL_MAX_TEXT;
+    *feats = NULL;
+    *n_feats = 0;
+
+    /* Body tokens first (their count sizes the scratch). */
+    long nt = tokenize_all(fx, text, text_len);
+    if (nt < 0) return ND_ENOMEM;
+    size_t nb = (size_t) nt;
+    /* Title tokens after them in the same array, offsets into title. */
+    if (grow_tokens(fx, nb + title_len + 2)) return ND_ENOMEM;
+    size_t used = 0;
+    size_t ntt = nd_tokenize(title, title_len, fx->tok + nb, fx->tok_cap - nb, &used);
+    size_t total = nb + ntt;
+
+    wtok *wt = nd_malloc((total + 1) * sizeof *wt);
+    char *lbuf = nd_malloc((text_len + title_len) * 2 + 16);
+    if (!wt || !lbuf) {
+        nd_free(wt);
+        nd_free(lbuf);
+        return ND_ENOMEM;
+    }
+    if (scratch_reset(&fx->fk, &fx->fcap, &fx->fn, (uint32_t) (total * 4 + 64), &fx->ftf,
+                      &fx->fkind) ||
+        scratch_reset(&fx->ck, &fx->ccap, &fx->cn, (uint32_t) (total + 64), NULL, NULL)) {
+        nd_free(wt);
+        nd_free(lbuf);
+        return ND_ENOMEM;
+    }
+
+    /* Pass A: lowercase forms, sentence starts, the sketch, and the words
+     * seen capitalised mid-sentence. */
+    nd__dupacc acc;
+    nd__dup_begin(&acc);
+    size_t lpos = 0;
+    for (size_t i = 0; i < total; i++) {
+        const nd_token *t = &fx->tok[i];
+        const char *src = i < nb ? text : title;
+        wtok *w = &wt[i];
+        memset(w, 0, sizeof *w);
+        w->lo = (uint32_t) lpos;
+        if (t->type == ND_TOK_WORD || t->type == ND_TOK_NUM) {
+            char low[MAX_WORD * 4 + 8];
+            size_t ln = nd_token_lower(src, t, 1, low, sizeof low);
+            if (ln > MAX_WORD) ln = MAX_WORD;
+            memcpy(lbuf + lpos, low, ln);
+            w->ln = (uint16_t) ln;
+            lpos += ln;
+            if (i < nb) nd__dup_token(&acc, nd__dup_token_hash(low, ln));
+        }
+        int first = i == 0 || i == nb;
+        if (!first) {
+            const nd_token *p = &fx->tok[i - 1];
+            w->init = is_opener(src, p) || newline_between(src, p, t);
+        } else {
+            w->init = 1;
+        }
+    }
+    nd__dup_end(&acc, title, title_len, sk);
+    /* A line in title case or capitals (a headline repeated in the body, a
+     * dateline) says nothing about which words are names: its words count
+     * as sentence starts. */
+    for (size_t a = 0; a < nb;) {
+        size_t b = a + 1;
+        while (b < nb && !newline_between(text, &fx->tok[b - 1], &fx->tok[b])) b++;
+        size_t words = 0, caps = 0;
+        for (size_t i = a; i < b; i++) {
+            const nd_token *t = &fx->tok[i];
+            if (t->type != ND_TOK_WORD) continue;
+            if (nd_stopword(NULL, lbuf + wt[i].lo, wt[i].ln)) continue;
+            words++;
+            if (t->flags & (ND_TOKF_CAP | ND_TOKF_ALLCAPS)) caps++;
+        }
+        if (words >= 3 && caps * 10 >= words * 7)
+            for (size_t i = a; i < b; i++) wt[i].init = 1;
+        a = b;
+    }
+    for (size_t i = 0; i < nb; i++) {
+        const nd_token *t = &fx->tok[i];
+        if (t->type == ND_TOK_WORD && !wt[i].init && (t->flags & ND_TOKF_CAP))
+            cset_add(fx, nd_hash64(lbuf + wt[i].lo, wt[i].ln));
+    }
+
+    /* Pass B: features. */
+    int run = 0; /* words in the current name run, assembled in phr */
+    char phr[MAX_WORD * MAX_PHRASE + 4 * MAX_PHRASE + 8];
+    size_t phr_n = 0;
+    size_t nwords = 0;
+    for (size_t i = 0; i < total; i++) {
+        const nd_token *t = &fx->tok[i];
+        const char *src = i < nb ? text : title;
+        int in_title = i >= nb;
+        wtok *w = &wt[i];
+        /* The lead (and the title) says what the event is; later
+         * paragraphs add background, often about other events. */
+        if (in_title)
+            fx->occ = (float) (1.0 + fx->lead_boost);
+        else if (fx->lead_words > 0 && nwords < fx->lead_words)
+            fx->occ = (float) (1.0 + fx->lead_boost * (1.0 - (double) nwords / fx->lead_words));
+        else
+            fx->occ = 1.0f;
+        if (t->type == ND_TOK_WORD || t->type == ND_TOK_NUM) nwords += !in_title;
+        if (t->type != ND_TOK_WORD || in_title || w->init) fx->prev_n = 0;
+        const char *low = lbuf + w->lo;
+        size_t ln = w->ln;
+        int ends_run = 1;
+
+        if (t->type == ND_TOK_WORD && ln) {
+            int stop = nd_stopword(NULL, low, ln);
+            int capital = (t->flags & (ND_TOKF_CAP | ND_TOKF_ALLCAPS)) != 0;
+            int digit = (t->flags & ND_TOKF_DIGIT) != 0;
+            int month = capital ? month_of(low, ln) : 0;
+            /* Dates: "June 13" / "13 June". */
+            if (month && i + 1 < total && (i + 1 < nb) == !in_title) {
+                const nd_token *nx = &fx->tok[i + 1];
+                if ((nx->type == ND_TOK_NUM || nx->type == ND_TOK_WORD) &&
+                    is_day_number(src + nx->off, nx->len))
+                    add_date(fx, month, src + nx->off, nx->len);
+            }
+            if (month && i > 0 && (i - 1 < nb) == !in_title && i != nb) {
+                const nd_token *pv = &fx->tok[i - 1];
+                if ((pv->type == ND_TOK_NUM || pv->type == ND_TOK_WORD) &&
+                    is_day_number(src + pv->off, pv->len))
+                    add_date(fx, month, src + pv->off, pv->len);
+            }
+            if (digit) {
+                feat_add(fx, ND__F_NUMBER, low, ln);
+            } else if (!stop && ln >= 2 && !month && !is_weekday(low, ln)) {
+                add_word(fx, in_title ? ND__F_TITLE : ND__F_WORD, low, ln);
+                uint64_t lh = nd_hash64(low, ln);
+                int ent = capital && (in_title ? cset_has(fx, lh) : (!w->init || cset_has(fx, lh)));
+                if (ent) {
+                    w->ent = 1;
+                    feat_add(fx, ND__F_ENTITY, low, ln);
+                    if (run < MAX_PHRASE) {
+                        if (run) phr[phr_n++] = ' ';
+                        memcpy(phr + phr_n, low, ln);
+                        phr_n += ln;
+                        run++;
+                    }
+                    ends_run = (t->flags & ND_TOKF_POSS) != 0;
+                    /* a break in the text ends it too */
+                    if (!ends_run && i + 1 < total && (i + 1 < nb) == !in_title &&
+                        newline_between(src, t, &fx->tok[i + 1]))
+                        ends_run = 1;
+                }
+            } else if (run && !in_title && ln == 2 && !memcmp(low, "of", 2) && i + 1 < nb &&
+                       (fx->tok[i + 1].flags & ND_TOKF_CAP) &&
+                       fx->tok[i + 1].type == ND_TOK_WORD) {
+                /* "Bank of America": a connector inside a name run */
+                if (run < MAX_PHRASE) {
+                    memcpy(phr + phr_n, " of", 3);
+                    phr_n += 3;
+                }
+                ends_run = 0;
+            }
+        } else if (t->type == ND_TOK_NUM && ln) {
+            add_number(fx, low, ln);
+        }
+        if (ends_run) {
+            if (run >= 2) feat_add(fx, ND__F_PHRASE, phr, phr_n);
+            run = 0;
+            phr_n = 0;
+        }
+    }
+    nd_free(wt);
+    nd_free(lbuf);
+
+    /* Output: raw weights, sorted by hash. */
+    if (fx->fn > fx->out_cap) {
+        nd__feat *o = nd_realloc(fx->out, (size_t) fx->fn * sizeof *o);
+        if (!o) return ND_ENOMEM;
+        fx->out = o;
+        fx->out_cap = fx->fn;
+    }
+    uint32_t k = 0;
+    for (uint32_t j = 0; j < fx->fcap; j++) {
+        if (!fx->fk[j] || fx->kw[fx->fkind[j]] <= 0) continue;
+        fx->out[k].h = fx->fk[j];
+        fx->out[k].w = (float) (fx->kw[fx->fkind[j]] * (1.0 + log(fx->ftf[j])));
+        k++;
+    }
+    qsort(fx->out, k, sizeof *fx->out, feat_cmp);
+    *feats = fx->out;
+    *n_feats = k;
+    return 0;
+}
