@@ -21,10 +21,11 @@ static double now(void)
 }
 
 static const char *const words[] = {
-    "council", "minister", "harbour", "election", "budget", "police", "river", "market",
-    "school", "bridge", "festival", "railway", "hospital", "court", "village", "storm",
-    "said", "announced", "warned", "after", "before", "during", "week", "year", "the", "of",
-    "and", "to", "in", "a", "on", "for", "with", "that", "by", "from", "new", "old"};
+    "council", "minister",  "harbour",  "election", "budget",   "police", "river",   "market",
+    "school",  "bridge",    "festival", "railway",  "hospital", "court",  "village", "storm",
+    "said",    "announced", "warned",   "after",    "before",   "during", "week",    "year",
+    "the",     "of",        "and",      "to",       "in",       "a",      "on",      "for",
+    "with",    "that",      "by",       "from",     "new",      "old"};
 
 static unsigned rnd(unsigned *s)
 {
@@ -75,9 +76,12 @@ int main(int argc, char **argv)
     int docs = 20000, batch = 200;
     const char *db = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--docs") && i + 1 < argc) docs = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--batch") && i + 1 < argc) batch = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
+        if (!strcmp(argv[i], "--docs") && i + 1 < argc)
+            docs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--batch") && i + 1 < argc)
+            batch = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--db") && i + 1 < argc)
+            db = argv[++i];
         else {
             fprintf(stderr, "usage: bench_store [--docs N] [--batch N] [--db PATH]\n");
             return 2;
@@ -123,8 +127,9 @@ int main(int argc, char **argv)
             if ((i + 1) % batch == 0 || i + 1 == docs) nd_store_commit(s, &err);
         }
         double dt = now() - t0;
-        printf("%-28s %8d %9.0f %8.1f\n", pass ? "add again (seen, 0 added)" : "add (FTS5, paragraphs)",
-               added, docs / dt, (double) bytes / 1e6 / dt);
+        printf("%-28s %8d %9.0f %8.1f\n",
+               pass ? "add again (seen, 0 added)" : "add (FTS5, paragraphs)", added, docs / dt,
+               (double) bytes / 1e6 / dt);
     }
     /* Search latency over the store just built. */
     static const char *const queries[] = {"council", "\"harbour election\"", "ref77x3",

@@ -38,9 +38,15 @@ static int on_error_row(void *p, const nd_store_error *e)
         nd_json_key(&j, "source");
         nd_json_str(&j, e->source);
         nd_json_key(&j, "offset");
-        if (e->offset >= 0) nd_json_int(&j, e->offset); else nd_json_null(&j);
+        if (e->offset >= 0)
+            nd_json_int(&j, e->offset);
+        else
+            nd_json_null(&j);
         nd_json_key(&j, "line");
-        if (e->line >= 0) nd_json_int(&j, e->line); else nd_json_null(&j);
+        if (e->line >= 0)
+            nd_json_int(&j, e->line);
+        else
+            nd_json_null(&j);
         nd_json_key(&j, "code");
         nd_json_str(&j, e->code);
         nd_json_key(&j, "message");

@@ -32,8 +32,8 @@ static const char usage_text[] =
     "Exit status: 0 everything went in, 1 some inputs failed, 2 usage error.\n";
 
 typedef struct progress {
-    int tty;         /* draw the progress line */
-    int drawn;       /* a progress line is on screen */
+    int tty;   /* draw the progress line */
+    int drawn; /* a progress line is on screen */
     int width;
 } progress;
 
@@ -85,7 +85,8 @@ static void on_progress(void *ctx, const nd_ingest_stats *st)
     human_count(pages, sizeof pages, st->pages);
     double s = st->seconds > 0.001 ? st->seconds : 0.001;
     double mbs = (double) st->bytes / 1e6 / s;
-    int n = snprintf(line, sizeof line, "%llu/%llu files  %s pages  %.0f pages/s  %.1f MB/s  %llu errors",
+    int n = snprintf(line, sizeof line,
+                     "%llu/%llu files  %s pages  %.0f pages/s  %.1f MB/s  %llu errors",
                      (unsigned long long) st->inputs, (unsigned long long) st->total_inputs, pages,
                      (double) st->pages / s, mbs, (unsigned long long) st->errors);
     if (st->total_bytes > st->bytes && st->bytes > 0 && n > 0 && (size_t) n < sizeof line) {
@@ -102,11 +103,14 @@ static void on_progress(void *ctx, const nd_ingest_stats *st)
 
 int cmd_ingest(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'},      {"jobs", required_argument, NULL, 'j'},
-        {"fetched", required_argument, NULL, 'F'}, {"batch", required_argument, NULL, 'B'},
-        {"max-bytes", required_argument, NULL, 'M'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
+                                             {"jobs", required_argument, NULL, 'j'},
+                                             {"fetched", required_argument, NULL, 'F'},
+                                             {"batch", required_argument, NULL, 'B'},
+                                             {"max-bytes", required_argument, NULL, 'M'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     const char *db = NULL;
     nd_ingest_opts o;
     nd_ingest_opts_init(&o);
@@ -166,8 +170,8 @@ int cmd_ingest(int argc, char **argv)
     const char *path = cli_db_path(db);
     nd_ingest_stats st;
     nd_error err = {0};
-    int rc = nd_ingest(path, (const char *const *) argv + optind, (size_t) (argc - optind), &o,
-                       &st, &err);
+    int rc = nd_ingest(path, (const char *const *) argv + optind, (size_t) (argc - optind), &o, &st,
+                       &err);
     signal(SIGINT, SIG_DFL);
     if (p.drawn) fputs("\r\033[K", stderr);
     if (rc) {
@@ -179,11 +183,11 @@ int cmd_ingest(int argc, char **argv)
     double s = st.seconds > 0.001 ? st.seconds : 0.001;
     printf("%s page%s in %.2f s (%.0f pages/s, %.1f MB/s): %llu stored, %llu new versions,"
            " %llu related, %llu duplicates skipped, %llu records skipped, %llu errors%s\n",
-           pages, st.pages == 1 ? "" : "s", st.seconds, (double) st.pages / s, (double) st.bytes / 1e6 / s,
-           (unsigned long long) st.added, (unsigned long long) st.versions,
-           (unsigned long long) st.related, (unsigned long long) st.duplicates,
-           (unsigned long long) st.skipped, (unsigned long long) st.errors,
-           stop_flag ? " (interrupted)" : "");
+           pages, st.pages == 1 ? "" : "s", st.seconds, (double) st.pages / s,
+           (double) st.bytes / 1e6 / s, (unsigned long long) st.added,
+           (unsigned long long) st.versions, (unsigned long long) st.related,
+           (unsigned long long) st.duplicates, (unsigned long long) st.skipped,
+           (unsigned long long) st.errors, stop_flag ? " (interrupted)" : "");
     fflush(stdout);
     return st.errors || stop_flag ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;
 }

@@ -168,8 +168,10 @@ int cmd_search(int argc, char **argv)
         return rc == ND_EPARSE ? ND_EXIT_USAGE : ND_EXIT_SOME_FAILED;
     }
     if (c.t) {
-        if (c.n) cli_table_print(c.t, stdout, width);
-        else if (tty) fprintf(stderr, "no matches\n");
+        if (c.n)
+            cli_table_print(c.t, stdout, width);
+        else if (tty)
+            fprintf(stderr, "no matches\n");
         cli_table_free(c.t);
     }
     return ND_EXIT_OK;

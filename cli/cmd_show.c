@@ -90,7 +90,8 @@ int cmd_show(int argc, char **argv)
             snprintf(tmp, sizeof tmp, "embedded in document %lld", (long long) d->parent_id);
             field(&out, "parent", tmp);
         }
-        snprintf(tmp, sizeof tmp, "%s (run %lld)", d->added ? d->added : "?", (long long) d->run_id);
+        snprintf(tmp, sizeof tmp, "%s (run %lld)", d->added ? d->added : "?",
+                 (long long) d->run_id);
         field(&out, "added", tmp);
         for (size_t i = 0; i < d->n_related; i++) {
             const nd_store_related *r = &d->related[i];

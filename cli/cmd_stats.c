@@ -76,8 +76,8 @@ static int on_run(void *p, const nd_store_run *r)
     }
     const char *status = r->status ? r->status : "";
     if (!strcmp(status, "running")) status = "running/killed";
-    const char *cells[] = {id, r->started ? r->started : "", status, pages, added, dup, errs,
-                           r->inputs ? r->inputs : ""};
+    const char *cells[] = {id,   r->started ? r->started : "", status, pages, added, dup,
+                           errs, r->inputs ? r->inputs : ""};
     cli_table_add(c->t, cells, NULL);
     return 0;
 }
@@ -132,8 +132,8 @@ int cmd_stats(int argc, char **argv)
         nd_json_str(&j, path);
         nd_json_key(&j, "schema");
         nd_json_int(&j, st.schema);
-#define ND__STATKEY(k)                                                                        \
-    nd_json_key(&j, #k);                                                                       \
+#define ND__STATKEY(k)                                                                             \
+    nd_json_key(&j, #k);                                                                           \
     nd_json_int(&j, (long long) st.k);
         ND__STATKEY(documents)
         ND__STATKEY(pages)
@@ -208,8 +208,8 @@ int cmd_stats(int argc, char **argv)
         cli_table_print(tc.t, stdout, width);
         cli_table_free(tc.t);
     }
-    static const char *const rh[] = {"RUN", "STARTED", "STATUS", "PAGES", "ADDED", "DUPLICATES",
-                                     "ERRORS", "INPUTS"};
+    static const char *const rh[] = {"RUN",   "STARTED",    "STATUS", "PAGES",
+                                     "ADDED", "DUPLICATES", "ERRORS", "INPUTS"};
     top_ctx tc = {cli_table_new(8, rh), NULL};
     for (int i = 0; i < 7; i++)
         if (i != 1 && i != 2) cli_table_right(tc.t, i);

@@ -10,9 +10,9 @@
 struct cli_table {
     int ncols;
     char **headers;
-    int flex;         /* the column that shrinks to fit, or -1 */
-    unsigned right;   /* bit i: column i right-aligned */
-    char ***rows;     /* rows[i][ncols] cells, rows[i][ncols] the detail or NULL */
+    int flex;       /* the column that shrinks to fit, or -1 */
+    unsigned right; /* bit i: column i right-aligned */
+    char ***rows;   /* rows[i][ncols] cells, rows[i][ncols] the detail or NULL */
     size_t n, cap;
 };
 
@@ -23,7 +23,8 @@ static char *cell_dup(const char *s)
     size_t n = strlen(s);
     char *c = malloc(n + 1);
     if (!c) return NULL;
-    for (size_t i = 0; i < n; i++) c[i] = (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') ? ' ' : s[i];
+    for (size_t i = 0; i < n; i++)
+        c[i] = (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') ? ' ' : s[i];
     c[n] = 0;
     return c;
 }

@@ -255,7 +255,8 @@ static void test_identity_without_url(void)
     nd_store *s = fresh("ident.db");
     if (!s) return;
     static const char *const p1[] = {"Storm closes schools across the region.", NULL};
-    static const char *const p2[] = {"Storm closes schools across the region for a second day.", NULL};
+    static const char *const p2[] = {"Storm closes schools across the region for a second day.",
+                                     NULL};
     nd_article *a = article("Storm", p1, NULL, 0), *b = article("Storm", p2, NULL, 0);
     nd_store_page p = {0};
     p.fetched = ND_TIME_NONE;
@@ -315,8 +316,7 @@ static void test_related(void)
         "sets up a joint committee that meets twice a year.";
     nd_related rel[3] = {
         {"Trade deal: what changes", "Harbour Herald", NULL, NULL, "2 hours ago", embedded},
-        {"Weather this weekend", NULL, "https://news.example/weather", NULL, NULL,
-         "Sunny spells."},
+        {"Weather this weekend", NULL, "https://news.example/weather", NULL, NULL, "Sunny spells."},
         {"Markets rally", NULL, NULL, NULL, NULL, NULL},
     };
     nd_article *a = article("Trade deal signed", p1, rel, 3);
@@ -419,8 +419,7 @@ static void test_search(void)
          "Gamma Daily"},
         /* 4: the words of the phrase, apart */
         {"https://a.example/4", "Friends and rivals",
-         "Steel prices rose while old friends met in the capital.", "2025-05-09",
-         "Alpha Times"},
+         "Steel prices rose while old friends met in the capital.", "2025-05-09", "Alpha Times"},
     };
     for (size_t i = 0; i < 4; i++) {
         const char *paras[] = {docs[i].para, NULL};
@@ -537,8 +536,8 @@ static int on_err(void *ctx, const nd_store_error *e)
 {
     errs *c = ctx;
     c->n++;
-    snprintf(c->last, sizeof c->last, "%s|%s|%s", e->source ? e->source : "", e->code ? e->code : "",
-             e->message);
+    snprintf(c->last, sizeof c->last, "%s|%s|%s", e->source ? e->source : "",
+             e->code ? e->code : "", e->message);
     c->offset = e->offset;
     c->line = e->line;
     return 0;

@@ -24,36 +24,36 @@ extern "C" {
 
 /* Counts so far (in progress callbacks) or at the end. */
 typedef struct nd_ingest_stats {
-    int64_t run_id;         /* the run in the store's ingest_runs */
-    uint64_t inputs;        /* files opened */
-    uint64_t total_inputs;  /* files found in the inputs (folders walked) */
-    uint64_t pages;         /* pages read */
-    uint64_t added;         /* documents added: new pages */
-    uint64_t versions;      /* documents added: new versions of stored pages */
-    uint64_t related;       /* documents added from embedded related articles */
-    uint64_t duplicates;    /* pages that added nothing (stored before) */
-    uint64_t skipped;       /* records that are not pages (counted, not errors) */
-    uint64_t errors;        /* inputs that failed */
-    uint64_t bytes;         /* input bytes read so far */
-    uint64_t total_bytes;   /* size of all inputs when known, else 0 */
-    double seconds;         /* since the start */
+    int64_t run_id;        /* the run in the store's ingest_runs */
+    uint64_t inputs;       /* files opened */
+    uint64_t total_inputs; /* files found in the inputs (folders walked) */
+    uint64_t pages;        /* pages read */
+    uint64_t added;        /* documents added: new pages */
+    uint64_t versions;     /* documents added: new versions of stored pages */
+    uint64_t related;      /* documents added from embedded related articles */
+    uint64_t duplicates;   /* pages that added nothing (stored before) */
+    uint64_t skipped;      /* records that are not pages (counted, not errors) */
+    uint64_t errors;       /* inputs that failed */
+    uint64_t bytes;        /* input bytes read so far */
+    uint64_t total_bytes;  /* size of all inputs when known, else 0 */
+    double seconds;        /* since the start */
 } nd_ingest_stats;
 
 /* One failed input. Borrowed for the callback. */
 typedef struct nd_ingest_error {
-    const char *source;     /* file, or NULL when the reader did not say */
-    int64_t offset;         /* WARC record offset or -1 */
-    int64_t line;           /* JSONL line or -1 */
-    int code;               /* ND_E* */
-    const char *message;    /* the whole line: "SOURCE[@OFFSET|:LINE]: reason" */
+    const char *source;  /* file, or NULL when the reader did not say */
+    int64_t offset;      /* WARC record offset or -1 */
+    int64_t line;        /* JSONL line or -1 */
+    int code;            /* ND_E* */
+    const char *message; /* the whole line: "SOURCE[@OFFSET|:LINE]: reason" */
 } nd_ingest_error;
 
 typedef struct nd_ingest_opts {
-    int threads;            /* extraction workers; 0: the number of cores */
-    int64_t fetched;        /* fetch time for pages that do not carry one, or ND_TIME_NONE */
-    size_t batch_docs;      /* documents per transaction; 0: 200 */
-    int batch_ms;           /* longest a transaction stays open; 0: 250 */
-    size_t queue_bytes;     /* raw bytes waiting for extraction at most; 0: 64 MiB */
+    int threads;        /* extraction workers; 0: the number of cores */
+    int64_t fetched;    /* fetch time for pages that do not carry one, or ND_TIME_NONE */
+    size_t batch_docs;  /* documents per transaction; 0: 200 */
+    int batch_ms;       /* longest a transaction stays open; 0: 250 */
+    size_t queue_bytes; /* raw bytes waiting for extraction at most; 0: 64 MiB */
     nd_reader_opts reader;
     /* Called for each failed input, from any thread but never two at once. */
     void (*on_error)(void *ctx, const nd_ingest_error *e);

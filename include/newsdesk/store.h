@@ -77,63 +77,62 @@ ND_EXPORT void nd_store_rollback(nd_store *s);
  * counts by nd_store_run_finish(). */
 typedef struct nd_store_run {
     int64_t id;
-    const char *started;   /* ISO 8601 */
-    const char *finished;  /* NULL while running or when the run was killed */
-    const char *status;    /* "running" (or killed), "done" (no errors), "errors",
-                              "interrupted" (stopped early), "failed" (store failure) */
-    const char *inputs;    /* JSON array of the inputs as given */
-    uint64_t pages;        /* pages read */
-    uint64_t added;        /* documents added from pages (new pages and new versions) */
-    uint64_t related;      /* documents added from related items embedded in pages */
-    uint64_t duplicates;   /* pages that added nothing (seen before) */
-    uint64_t skipped;      /* records that are not pages (WARC requests, images, ...) */
-    uint64_t errors;       /* inputs that failed */
+    const char *started;  /* ISO 8601 */
+    const char *finished; /* NULL while running or when the run was killed */
+    const char *status;   /* "running" (or killed), "done" (no errors), "errors",
+                             "interrupted" (stopped early), "failed" (store failure) */
+    const char *inputs;   /* JSON array of the inputs as given */
+    uint64_t pages;       /* pages read */
+    uint64_t added;       /* documents added from pages (new pages and new versions) */
+    uint64_t related;     /* documents added from related items embedded in pages */
+    uint64_t duplicates;  /* pages that added nothing (seen before) */
+    uint64_t skipped;     /* records that are not pages (WARC requests, images, ...) */
+    uint64_t errors;      /* inputs that failed */
 } nd_store_run;
 
 /* Starts a run; inputs_json is a JSON array (copied).  Returns 0 and *id. */
-ND_EXPORT int nd_store_run_begin(nd_store *s, const char *inputs_json, int64_t *id,
-                                 nd_error *err);
+ND_EXPORT int nd_store_run_begin(nd_store *s, const char *inputs_json, int64_t *id, nd_error *err);
 /* Records the counts and status of run r->id (r->started and r->inputs
  * are ignored); finished is set to now. */
 ND_EXPORT int nd_store_run_finish(nd_store *s, const nd_store_run *r, nd_error *err);
 
 /* What a page was read from: enough to find it again. */
 typedef struct nd_store_origin {
-    const char *source;    /* the file ("-" for stdin) */
-    int64_t offset;        /* WARC record byte offset, or -1 */
-    int64_t line;          /* JSONL line number, or -1 */
-    const char *ident;     /* what makes two pages "the same page" when it has
-                              no URL or external id, e.g. the file's real path
-                              (+ "@offset" / ":line"); NULL: none */
+    const char *source; /* the file ("-" for stdin) */
+    int64_t offset;     /* WARC record byte offset, or -1 */
+    int64_t line;       /* JSONL line number, or -1 */
+    const char *ident;  /* what makes two pages "the same page" when it has
+                           no URL or external id, e.g. the file's real path
+                           (+ "@offset" / ":line"); NULL: none */
 } nd_store_origin;
 
 /* One extracted page to store.  Borrowed for the call. */
 typedef struct nd_store_page {
     const nd_article *article; /* the extraction result */
-    uint64_t raw_hash;    /* nd hash of the raw page (+ url, id, hints): see nd_store_has_raw() */
-    const char *ext_id;   /* external id (JSONL "id"), or NULL */
-    const char *url;      /* overrides article->url when not NULL */
-    const char *title;    /* overrides article->title when not NULL (JSONL hint) */
+    uint64_t raw_hash;     /* nd hash of the raw page (+ url, id, hints): see nd_store_has_raw() */
+    const char *ext_id;    /* external id (JSONL "id"), or NULL */
+    const char *url;       /* overrides article->url when not NULL */
+    const char *title;     /* overrides article->title when not NULL (JSONL hint) */
     const char *published; /* overrides article->published when it parses (JSONL hint) */
-    int64_t fetched;      /* fetch time or ND_TIME_NONE; resolves related ages */
-    const char *language; /* overrides article->language when not NULL */
+    int64_t fetched;       /* fetch time or ND_TIME_NONE; resolves related ages */
+    const char *language;  /* overrides article->language when not NULL */
     nd_store_origin origin;
-    int64_t run_id;       /* 0: none */
+    int64_t run_id; /* 0: none */
 } nd_store_page;
 
 /* What nd_store_add_page() did. */
 typedef enum nd_store_outcome {
-    ND_STORE_ADDED = 1,     /* a new document */
-    ND_STORE_VERSION,       /* a new version of a page already stored (same URL/id, other text) */
-    ND_STORE_SEEN,          /* these raw bytes were stored before: nothing added */
-    ND_STORE_SAME           /* same page and same title and text as a stored version: nothing added */
+    ND_STORE_ADDED = 1, /* a new document */
+    ND_STORE_VERSION,   /* a new version of a page already stored (same URL/id, other text) */
+    ND_STORE_SEEN,      /* these raw bytes were stored before: nothing added */
+    ND_STORE_SAME       /* same page and same title and text as a stored version: nothing added */
 } nd_store_outcome;
 
 typedef struct nd_store_added {
     nd_store_outcome outcome;
-    int64_t doc_id;         /* the document the page is (new or existing) */
-    int version;            /* its version number (1 for a first version) */
-    size_t related_added;   /* documents added from the page's embedded related articles */
+    int64_t doc_id;       /* the document the page is (new or existing) */
+    int version;          /* its version number (1 for a first version) */
+    size_t related_added; /* documents added from the page's embedded related articles */
 } nd_store_added;
 
 /* 1 when a page with this raw hash was stored before (so it need not be
@@ -146,7 +145,8 @@ ND_EXPORT int nd_store_has_raw(nd_store *s, uint64_t raw_hash, nd_error *err);
  * known with other content) with its paragraphs and related items; related
  * items carrying text become documents of their own (parent_id = the
  * page; see ND_STORE_RELATED_MIN_TEXT), their publication time resolved
- * from their age against the fetch time.  Returns 0 and fills *res (may be NULL), or a negative code. */
+ * from their age against the fetch time.  Returns 0 and fills *res (may be NULL), or a negative
+ * code. */
 ND_EXPORT int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res,
                                 nd_error *err);
 
@@ -154,12 +154,12 @@ ND_EXPORT int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_ad
 typedef struct nd_store_error {
     int64_t id;
     int64_t run_id;
-    const char *at;        /* ISO 8601 time recorded */
-    const char *source;    /* the file, or NULL when unknown */
-    int64_t offset;        /* WARC byte offset or -1 */
-    int64_t line;          /* JSONL line or -1 */
-    const char *code;      /* "ND_ENOTEXT", ... */
-    const char *message;   /* one line */
+    const char *at;      /* ISO 8601 time recorded */
+    const char *source;  /* the file, or NULL when unknown */
+    int64_t offset;      /* WARC byte offset or -1 */
+    int64_t line;        /* JSONL line or -1 */
+    const char *code;    /* "ND_ENOTEXT", ... */
+    const char *message; /* one line */
 } nd_store_error;
 
 /* Record an error (e->id and e->at are ignored).  Copied. */
@@ -181,19 +181,19 @@ typedef struct nd_store_doc {
     int64_t id;
     const char *ext_id;
     const char *url;
-    const char *host;      /* the URL's host without "www." */
+    const char *host; /* the URL's host without "www." */
     const char *site;
     const char *title;
     const char **authors;
     size_t n_authors;
     const char *published; /* ISO 8601 or NULL */
     const char *fetched;
-    const char *added;     /* when it was stored */
+    const char *added; /* when it was stored */
     const char *language;
     const char *credit;
-    const char *text;      /* paragraphs joined by "\n\n" */
+    const char *text; /* paragraphs joined by "\n\n" */
     size_t text_len;
-    nd_slice *paragraphs;  /* slices of text */
+    nd_slice *paragraphs; /* slices of text */
     size_t n_paragraphs;
     uint64_t content_hash; /* hash of the text */
     uint64_t raw_hash;     /* hash of the raw page it came from; 0 for related items */
@@ -201,11 +201,11 @@ typedef struct nd_store_doc {
     int version;           /* 1, 2, ... */
     int n_versions;        /* versions stored for this identity */
     nd_store_origin origin;
-    int64_t parent_id;     /* the page this related article was embedded in, or 0 */
+    int64_t parent_id; /* the page this related article was embedded in, or 0 */
     int64_t run_id;
     nd_store_related *related;
     size_t n_related;
-    nd_arena *arena;       /* owns everything above */
+    nd_arena *arena; /* owns everything above */
 } nd_store_doc;
 
 /* The document with this numeric id, or with this external id: "123"
@@ -224,23 +224,23 @@ ND_EXPORT int nd_store_each(nd_store *s, int (*fn)(void *ctx, const nd_store_doc
 
 /* Full-text search. */
 typedef struct nd_store_query {
-    const char *match;     /* FTS5 query: words, "phrases", AND/OR/NOT, prefix*, (...) */
-    int limit;             /* 0: 20 */
+    const char *match; /* FTS5 query: words, "phrases", AND/OR/NOT, prefix*, (...) */
+    int limit;         /* 0: 20 */
     int offset;
-    const char *since;     /* ISO 8601 lower bound on published (else fetched), or NULL */
-    const char *site;      /* site name (case-insensitive) or host (suffix match), or NULL */
-    const char *hl_open;   /* snippet highlight markers; NULL: "[" and "]" */
+    const char *since;   /* ISO 8601 lower bound on published (else fetched), or NULL */
+    const char *site;    /* site name (case-insensitive) or host (suffix match), or NULL */
+    const char *hl_open; /* snippet highlight markers; NULL: "[" and "]" */
     const char *hl_close;
-    int snippet_tokens;    /* 0: 16 */
-    int all_versions;      /* 0: only the latest version of each page */
+    int snippet_tokens; /* 0: 16 */
+    int all_versions;   /* 0: only the latest version of each page */
 } nd_store_query;
 
 /* One search hit.  Borrowed for the callback. */
 typedef struct nd_store_hit {
     int64_t id;
     const char *ext_id, *title, *url, *site, *source, *published, *language;
-    double score;          /* BM25 (title weighted 4x), larger is better */
-    const char *snippet;   /* text around the best match, matches marked */
+    double score;        /* BM25 (title weighted 4x), larger is better */
+    const char *snippet; /* text around the best match, matches marked */
 } nd_store_hit;
 
 /* Ranked hits, best first, each given to fn (return nonzero to stop).
@@ -259,11 +259,11 @@ typedef struct nd_store_stats {
     uint64_t related_docs;  /* documents made from embedded related articles */
     uint64_t related_links; /* related items recorded */
     uint64_t paragraphs;
-    uint64_t raw_pages;     /* raw pages seen */
+    uint64_t raw_pages; /* raw pages seen */
     uint64_t runs;
     uint64_t errors;
     uint64_t text_bytes;
-    uint64_t file_bytes;    /* database file (+ WAL) size */
+    uint64_t file_bytes;                          /* database file (+ WAL) size */
     char first_published[32], last_published[32]; /* "" when none */
 } nd_store_stats;
 

@@ -114,8 +114,8 @@ static void *q_pop(queue *q, const struct timespec *deadline, int *timed_out)
     pthread_mutex_lock(&q->mu);
     while (q->n == 0 && !q->closed) {
         if (deadline) {
-            if (pthread_cond_timedwait(&q->not_empty, &q->mu, deadline) == ETIMEDOUT &&
-                q->n == 0 && !q->closed) {
+            if (pthread_cond_timedwait(&q->not_empty, &q->mu, deadline) == ETIMEDOUT && q->n == 0 &&
+                !q->closed) {
                 *timed_out = 1;
                 pthread_mutex_unlock(&q->mu);
                 return NULL;
@@ -219,9 +219,8 @@ static const char *put(char **p, const char *s)
 static job *job_new(const nd_doc *d, const char *ident, const char *message, int with_data)
 {
     size_t n = sizeof(job) + slen(d ? d->source : NULL) + slen(d ? d->ext_id : NULL) +
-               slen(d ? d->url : NULL) + slen(d ? d->charset : NULL) +
-               slen(d ? d->title : NULL) + slen(d ? d->published : NULL) + slen(ident) +
-               slen(message);
+               slen(d ? d->url : NULL) + slen(d ? d->charset : NULL) + slen(d ? d->title : NULL) +
+               slen(d ? d->published : NULL) + slen(ident) + slen(message);
     job *j = nd_calloc(1, n);
     if (!j) return NULL;
     char *p = (char *) (j + 1);
@@ -288,7 +287,7 @@ typedef struct run {
     _Atomic uint64_t pages, added, versions, related, duplicates, errors;
     _Atomic uint64_t files, skipped, bytes; /* summed over the readers */
     uint64_t total_files, total_bytes;      /* of all inputs, found before reading */
-    _Atomic int fatal;     /* the writer cannot go on */
+    _Atomic int fatal;                      /* the writer cannot go on */
     nd_error fatal_err;
     nd_store *wstore;
     /* Readers take the inputs one at a time, in order. */
@@ -298,7 +297,7 @@ typedef struct run {
     pthread_mutex_t done_mu;
     pthread_cond_t done_cv;
     int readers_left;
-    int reader_failed;     /* out of memory in a reader */
+    int reader_failed; /* out of memory in a reader */
 } run;
 
 static void fill_stats(run *r, nd_ingest_stats *st)
@@ -321,8 +320,7 @@ static void fill_stats(run *r, nd_ingest_stats *st)
 
 /* "SOURCE: reason" / "SOURCE@OFFSET: reason" / "SOURCE:LINE: reason" as
  * the reader words its errors: take the source and position back out. */
-static void parse_where(const char *msg, char *source, size_t cap, int64_t *offset,
-                        int64_t *line)
+static void parse_where(const char *msg, char *source, size_t cap, int64_t *offset, int64_t *line)
 {
     *offset = *line = -1;
     source[0] = 0;
@@ -496,7 +494,8 @@ static void *writer_main(void *arg)
         int timed_out;
         job *j = q_pop(&r->write, open ? &deadline : NULL, &timed_out);
         if (!j && !timed_out) break;
-        if (!atomic_load(&r->fatal) && open && (!j || in_tx >= batch || !before(mono_now(), deadline))) {
+        if (!atomic_load(&r->fatal) && open &&
+            (!j || in_tx >= batch || !before(mono_now(), deadline))) {
             nd_error e = {0};
             if (nd_store_commit(s, &e)) writer_fail(r, &e);
             open = 0;
@@ -793,7 +792,8 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     while (r->readers_left > 0) {
         struct timespec next = after_ms(mono_now(), progress_ms);
         while (r->readers_left > 0 &&
-               pthread_cond_timedwait(&r->done_cv, &r->done_mu, &next) != ETIMEDOUT) {}
+               pthread_cond_timedwait(&r->done_cv, &r->done_mu, &next) != ETIMEDOUT) {
+        }
         if (r->readers_left > 0 && r->o.on_progress) {
             pthread_mutex_unlock(&r->done_mu);
             fill_stats(r, &snap);

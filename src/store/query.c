@@ -9,10 +9,10 @@
 #include "store/store_int.h"
 
 /* The columns of GET_DOC, in order (also used by nd_store_each). */
-#define DOC_COLUMNS                                                                        \
-    "id, ext_id, ident, version, url, host, site, title, authors, published, fetched,"    \
-    " language, credit, text, content_hash, raw_hash, source, source_offset, source_line," \
-    " parent_id, run_id, added,"                                                           \
+#define DOC_COLUMNS                                                                                \
+    "id, ext_id, ident, version, url, host, site, title, authors, published, fetched,"             \
+    " language, credit, text, content_hash, raw_hash, source, source_offset, source_line,"         \
+    " parent_id, run_id, added,"                                                                   \
     " (SELECT count(*) FROM documents v WHERE v.ident = documents.ident)"
 
 static const char *col_str(nd_arena *ar, sqlite3_stmt *st, int i)
@@ -101,7 +101,8 @@ static int load_doc(nd_store *s, sqlite3_stmt *st, nd_store_doc *d, nd_error *er
         d->paragraphs[d->n_paragraphs++] = (nd_slice){d->text + a, (size_t) (b - a)};
     }
     sqlite3_reset(q);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return nd__store_fail(s, "cannot read paragraphs", err);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return nd__store_fail(s, "cannot read paragraphs", err);
 
     q = nd__store_stmt(s, ND_STMT_GET_RELATED, err);
     if (!q) return ND_EDB;
@@ -125,7 +126,8 @@ static int load_doc(nd_store *s, sqlite3_stmt *st, nd_store_doc *d, nd_error *er
         r->doc_id = sqlite3_column_int64(q, 5);
     }
     sqlite3_reset(q);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return nd__store_fail(s, "cannot read related items", err);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return nd__store_fail(s, "cannot read related items", err);
     return 0;
 }
 
@@ -184,7 +186,8 @@ int nd_store_get(nd_store *s, const char *id, nd_store_doc **out, nd_error *err)
     int rc = sqlite3_step(st);
     int64_t doc = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return nd__store_fail(s, "cannot find a document", err);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return nd__store_fail(s, "cannot find a document", err);
     if (!doc) return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "no document with id '%s'", id);
     return nd_store_get_id(s, doc, out, err);
 }
@@ -232,8 +235,8 @@ typedef struct ranked {
  * top > 0 only the top best matches by rank are looked at before the
  * filters (cheap: no row is read for the others); the caller retries
  * without that bound when too few survive. */
-static int rank_hits(nd_store *s, const nd_store_query *q, const char *since, int want,
-                     int top, ranked *out, int *n, nd_error *err)
+static int rank_hits(nd_store *s, const nd_store_query *q, const char *since, int want, int top,
+                     ranked *out, int *n, nd_error *err)
 {
     nd_buf sql = ND_BUF_INIT;
     nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
@@ -277,8 +280,7 @@ int nd_store_search(nd_store *s, const nd_store_query *q,
     char since[32] = "";
     if (q->since) {
         if (nd__store_parse_time(q->since, since) != 0)
-            return nd_error_set(err, ND_EPARSE, (size_t) -1, "cannot read the date '%s'",
-                                q->since);
+            return nd_error_set(err, ND_EPARSE, (size_t) -1, "cannot read the date '%s'", q->since);
         /* A day bound ("2025-05-08") matches day-only and timed values of
          * that day, as both sort after it. */
         if (strlen(since) == 20 && strcmp(since + 10, "T00:00:00Z") == 0) since[10] = 0;
@@ -377,16 +379,19 @@ int nd_store_get_stats(nd_store *s, nd_store_stats *st, nd_error *err)
     if (!rc) rc = count(s, "SELECT count(*) FROM raw_pages", &st->raw_pages, err);
     if (!rc) rc = count(s, "SELECT count(*) FROM ingest_runs", &st->runs, err);
     if (!rc) rc = count(s, "SELECT count(*) FROM ingest_errors", &st->errors, err);
-    if (!rc) rc = count(s, "SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM documents",
-                        &st->text_bytes, err);
+    if (!rc)
+        rc = count(s, "SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM documents",
+                   &st->text_bytes, err);
     if (rc) return rc;
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(s->db, "SELECT min(published), max(published) FROM documents", -1, &q,
                            NULL) == SQLITE_OK) {
         if (sqlite3_step(q) == SQLITE_ROW) {
             const unsigned char *a = sqlite3_column_text(q, 0), *b = sqlite3_column_text(q, 1);
-            snprintf(st->first_published, sizeof st->first_published, "%s", a ? (const char *) a : "");
-            snprintf(st->last_published, sizeof st->last_published, "%s", b ? (const char *) b : "");
+            snprintf(st->first_published, sizeof st->first_published, "%s",
+                     a ? (const char *) a : "");
+            snprintf(st->last_published, sizeof st->last_published, "%s",
+                     b ? (const char *) b : "");
         }
         sqlite3_finalize(q);
     }
@@ -404,9 +409,11 @@ int nd_store_top(nd_store *s, const char *field, int limit,
 {
     const char *sql;
     if (!strcmp(field, "site"))
-        sql = "SELECT coalesce(site, ''), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?1";
+        sql = "SELECT coalesce(site, ''), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1 "
+              "LIMIT ?1";
     else if (!strcmp(field, "host"))
-        sql = "SELECT coalesce(host, ''), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?1";
+        sql = "SELECT coalesce(host, ''), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1 "
+              "LIMIT ?1";
     else if (!strcmp(field, "language"))
         sql = "SELECT coalesce(language, ''), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1"
               " LIMIT ?1";
@@ -431,10 +438,11 @@ int nd_store_runs(nd_store *s, int limit, int (*fn)(void *ctx, const nd_store_ru
                   nd_error *err)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, started, finished, status, inputs, pages, added, related,"
-                           " duplicates, skipped, errors FROM ingest_runs ORDER BY id DESC LIMIT ?1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            s->db,
+            "SELECT id, started, finished, status, inputs, pages, added, related,"
+            " duplicates, skipped, errors FROM ingest_runs ORDER BY id DESC LIMIT ?1",
+            -1, &st, NULL) != SQLITE_OK)
         return nd__store_fail(s, "cannot list runs", err);
     sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
     int rc, ret = 0;

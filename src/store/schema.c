@@ -166,7 +166,8 @@ int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err)
                             path, v, ND_STORE_SCHEMA);
     while (v < target) {
         rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-        if (rc != SQLITE_OK) return fail(db, rc, path, "cannot lock the database to migrate it", err);
+        if (rc != SQLITE_OK)
+            return fail(db, rc, path, "cannot lock the database to migrate it", err);
         /* Another process may have migrated while we waited for the lock. */
         rc = user_version(db, &v);
         if (rc != SQLITE_OK || v >= target) {

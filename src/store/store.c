@@ -20,8 +20,7 @@ int nd__store_fail(nd_store *s, const char *what, nd_error *err)
 {
     int rc = sqlite3_errcode(s->db);
     int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? ND_EBUSY : ND_EDB;
-    return nd_error_set(err, code, (size_t) -1, "%s: %s: %s", s->path, what,
-                        sqlite3_errmsg(s->db));
+    return nd_error_set(err, code, (size_t) -1, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
 sqlite3_stmt *nd__store_stmt(nd_store *s, enum nd_store_stmt which, nd_error *err)
@@ -42,8 +41,7 @@ sqlite3_stmt *nd__store_stmt(nd_store *s, enum nd_store_stmt which, nd_error *er
 
 int nd__store_exec(nd_store *s, const char *sql, nd_error *err)
 {
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return nd__store_fail(s, sql, err);
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) return nd__store_fail(s, sql, err);
     return 0;
 }
 

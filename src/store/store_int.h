@@ -8,44 +8,39 @@
 
 /* The prepared statements the store keeps for the life of a connection:
  * X(name, sql).  Prepared on first use. */
-#define ND_STORE_STMTS(X)                                                                   \
-    X(HAS_RAW, "SELECT doc_id FROM raw_pages WHERE raw_hash = ?1")                                \
-    X(ADD_RAW, "INSERT OR IGNORE INTO raw_pages(raw_hash, doc_id, run_id) VALUES (?1, ?2, ?3)") \
-    X(FIND_SAME,                                                                            \
-      "SELECT id, version FROM documents WHERE ident IS ?1 AND content_hash = ?2"           \
-      " AND title IS ?3 ORDER BY version LIMIT 1")                                          \
-    X(MAX_VERSION, "SELECT max(version) FROM documents WHERE ident = ?1")                  \
-    X(ADD_DOC,                                                                              \
-      "INSERT INTO documents(ext_id, ident, version, url, host, site, title, authors,"      \
-      " published, fetched, language, credit, text, content_hash, raw_hash, source,"        \
-      " source_offset, source_line, parent_id, run_id, added)"                              \
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"     \
-      " ?17, ?18, ?19, ?20, ?21)")                                                          \
-    X(ADD_PARA,                                                                             \
-      "INSERT INTO paragraphs(doc_id, idx, start_off, end_off) VALUES (?1, ?2, ?3, ?4)")    \
-    X(ADD_RELATED,                                                                          \
-      "INSERT INTO related(doc_id, idx, title, site, url, age, published, child_id)"        \
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                           \
-    X(ADD_ERROR,                                                                            \
-      "INSERT INTO ingest_errors(run_id, at, source, source_offset, source_line, code,"     \
-      " message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")                                      \
-    X(GET_DOC,                                                                              \
-      "SELECT id, ext_id, ident, version, url, host, site, title, authors, published,"      \
-      " fetched, language, credit, text, content_hash, raw_hash, source, source_offset,"    \
-      " source_line, parent_id, run_id, added,"                                             \
-      " (SELECT count(*) FROM documents v WHERE v.ident = documents.ident)"                 \
-      " FROM documents WHERE id = ?1")                                                      \
-    X(GET_EXT, "SELECT id FROM documents WHERE ext_id = ?1 ORDER BY version DESC, id DESC LIMIT 1") \
-    X(GET_PARAS, "SELECT start_off, end_off FROM paragraphs WHERE doc_id = ?1 ORDER BY idx") \
-    X(GET_RELATED,                                                                          \
-      "SELECT title, site, url, age, published, child_id FROM related WHERE doc_id = ?1"    \
+#define ND_STORE_STMTS(X)                                                                          \
+    X(HAS_RAW, "SELECT doc_id FROM raw_pages WHERE raw_hash = ?1")                                 \
+    X(ADD_RAW, "INSERT OR IGNORE INTO raw_pages(raw_hash, doc_id, run_id) VALUES (?1, ?2, ?3)")    \
+    X(FIND_SAME, "SELECT id, version FROM documents WHERE ident IS ?1 AND content_hash = ?2"       \
+                 " AND title IS ?3 ORDER BY version LIMIT 1")                                      \
+    X(MAX_VERSION, "SELECT max(version) FROM documents WHERE ident = ?1")                          \
+    X(ADD_DOC, "INSERT INTO documents(ext_id, ident, version, url, host, site, title, authors,"    \
+               " published, fetched, language, credit, text, content_hash, raw_hash, source,"      \
+               " source_offset, source_line, parent_id, run_id, added)"                            \
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"   \
+               " ?17, ?18, ?19, ?20, ?21)")                                                        \
+    X(ADD_PARA, "INSERT INTO paragraphs(doc_id, idx, start_off, end_off) VALUES (?1, ?2, ?3, ?4)") \
+    X(ADD_RELATED, "INSERT INTO related(doc_id, idx, title, site, url, age, published, child_id)"  \
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                     \
+    X(ADD_ERROR, "INSERT INTO ingest_errors(run_id, at, source, source_offset, source_line, code," \
+                 " message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")                                  \
+    X(GET_DOC, "SELECT id, ext_id, ident, version, url, host, site, title, authors, published,"    \
+               " fetched, language, credit, text, content_hash, raw_hash, source, source_offset,"  \
+               " source_line, parent_id, run_id, added,"                                           \
+               " (SELECT count(*) FROM documents v WHERE v.ident = documents.ident)"               \
+               " FROM documents WHERE id = ?1")                                                    \
+    X(GET_EXT,                                                                                     \
+      "SELECT id FROM documents WHERE ext_id = ?1 ORDER BY version DESC, id DESC LIMIT 1")         \
+    X(GET_PARAS, "SELECT start_off, end_off FROM paragraphs WHERE doc_id = ?1 ORDER BY idx")       \
+    X(GET_RELATED,                                                                                 \
+      "SELECT title, site, url, age, published, child_id FROM related WHERE doc_id = ?1"           \
       " ORDER BY idx")
 
 enum nd_store_stmt {
 #define ND__STMT_ENUM(name, sql) ND_STMT_##name,
     ND_STORE_STMTS(ND__STMT_ENUM)
 #undef ND__STMT_ENUM
-    ND_STMT_COUNT_
+        ND_STMT_COUNT_
 };
 
 struct nd_store {

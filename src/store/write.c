@@ -42,7 +42,8 @@ static int parse_iso(const char *s, int64_t *ts, int *has_time)
             if (digits(p + 1, 2, &se)) return ND_EPARSE;
             p += 3;
             if (*p == '.' || *p == ',')
-                for (p++; isdigit((unsigned char) *p); p++) {}
+                for (p++; isdigit((unsigned char) *p); p++) {
+                }
         }
         if (h > 24 || mi > 59 || se > 60) return ND_EPARSE;
         *has_time = 1;
@@ -153,8 +154,8 @@ typedef struct doc_row {
 
 /* An existing document with the same identity, title and text: 1 and its
  * id/version, 0 when none, or a negative code. */
-static int find_same(nd_store *s, const char *ident, uint64_t hash, const char *title,
-                     int64_t *id, int *version, nd_error *err)
+static int find_same(nd_store *s, const char *ident, uint64_t hash, const char *title, int64_t *id,
+                     int *version, nd_error *err)
 {
     sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_FIND_SAME, err);
     if (!st) return ND_EDB;
@@ -226,8 +227,7 @@ static int insert_doc(nd_store *s, const doc_row *r, int version, int64_t *id, n
     return 0;
 }
 
-static int insert_para(nd_store *s, int64_t doc, int idx, size_t start, size_t end,
-                       nd_error *err)
+static int insert_para(nd_store *s, int64_t doc, int idx, size_t start, size_t end, nd_error *err)
 {
     sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_ADD_PARA, err);
     if (!st) return ND_EDB;
@@ -265,8 +265,7 @@ static int insert_paras(nd_store *s, int64_t doc, const char *text, size_t len,
 }
 
 /* Paragraphs of a text joined by blank lines. */
-static int insert_paras_split(nd_store *s, int64_t doc, const char *text, size_t len,
-                              nd_error *err)
+static int insert_paras_split(nd_store *s, int64_t doc, const char *text, size_t len, nd_error *err)
 {
     size_t i = 0;
     int idx = 0;
@@ -303,9 +302,8 @@ static int add_raw(nd_store *s, uint64_t raw, int64_t doc, int64_t run, nd_error
 /* The document made from an embedded related article: new, or one stored
  * before with the same identity and text.  *child = 0 when it has none. */
 static int add_related_doc(nd_store *s, const nd_related *r, size_t idx, int64_t parent,
-                           const char *parent_ident, const char *published,
-                           const nd_store_page *p, nd_buf *scratch, int64_t *child,
-                           size_t *added, nd_error *err)
+                           const char *parent_ident, const char *published, const nd_store_page *p,
+                           nd_buf *scratch, int64_t *child, size_t *added, nd_error *err)
 {
     *child = 0;
     nd_slice text = nd_slice_trim(nd_slice_c(r->text));
@@ -358,8 +356,7 @@ static int add_related(nd_store *s, const nd_store_page *p, int64_t parent,
     for (size_t i = 0; i < a->n_related && !rc; i++) {
         const nd_related *r = &a->related[i];
         char published[32] = "";
-        if (r->published && nd__store_parse_time(r->published, published) != 0)
-            published[0] = 0;
+        if (r->published && nd__store_parse_time(r->published, published) != 0) published[0] = 0;
         if (!published[0] && r->age && p->fetched != ND_TIME_NONE) {
             int64_t ts;
             if (nd_time_parse_age(r->age, strlen(r->age), p->fetched, &ts) == 0)
@@ -382,7 +379,8 @@ static int add_related(nd_store *s, const nd_store_page *p, int64_t parent,
         bind_text(st, 6, r->age);
         bind_text(st, 7, published);
         if (child) sqlite3_bind_int64(st, 8, child);
-        if (sqlite3_step(st) != SQLITE_DONE) rc = nd__store_fail(s, "cannot store a related item", err);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = nd__store_fail(s, "cannot store a related item", err);
         sqlite3_reset(st);
     }
     nd_buf_free(&scratch);
@@ -444,8 +442,7 @@ static int add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, nd
     if (!(p->published && nd__store_parse_time(p->published, published) == 0)) {
         published[0] = 0;
         if (a->published_ts != ND_TIME_NONE) {
-            int has_time = a->published ? strlen(a->published) > 10
-                                        : a->published_ts % 86400 != 0;
+            int has_time = a->published ? strlen(a->published) > 10 : a->published_ts % 86400 != 0;
             nd__store_time(a->published_ts, has_time, published);
         } else if (a->published) {
             nd__store_parse_time(a->published, published);
