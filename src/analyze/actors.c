@@ -1193,6 +1193,11 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
         int32_t m = act >= 0 ? (int32_t) d->n_ments - 1 : -1;
         /* "an Islamic State target", "Russia sanctions": a name before a
          * plain noun is used as an adjective */
+        /* "an Islamic State target": an indefinite article before a name */
+        if (m >= 0 && p.mod && !p.role && !p.agent && !p.name && d->ments[m].how == ND_MENTION_NAME &&
+            p.t0 < p.t1 && (nd__tok_is(d, p.t0, "a") || nd__tok_is(d, p.t0, "an")) &&
+            p.t1 < s1 && d->toks[p.t1].type == ND_TOK_WORD && !(d->toks[p.t1].flags & ND_TOKF_CAP))
+            d->ments[m].how = ND_MENTION_ADJ;
         if (m >= 0 && p.mod && !p.role && !p.agent && !p.name && d->ments[m].how == ND_MENTION_NAME &&
             !d->ments[m].poss && p.t1 < s1) {
             const nd__tok *nx = &d->toks[p.t1];

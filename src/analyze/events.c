@@ -507,6 +507,7 @@ typedef struct reported {
     size_t t0, t1;
     int32_t spk[4];
     int n_spk;
+    int used; /* one statement per reported clause */
 } reported;
 
 static int reported_clauses(nd__doc *d, uint32_t s, reported *out, int max)
@@ -525,10 +526,18 @@ static int reported_clauses(nd__doc *d, uint32_t s, reported *out, int max)
         if (!sp) continue;
         size_t c = tok_at(d, q->cue.start);
         if (c >= s1) continue;
+        /* the clause follows the cue directly ("said that ...", "said on
+         * Monday ..."): ", two weeks after ..." is the main clause's */
+        size_t ct = tok_at(d, q->c_start[0]);
+        int comma = 0;
+        for (size_t k = c + 1; k < ct && k < s1; k++)
+            if (is_punct_c(d, k, ',')) comma = 1;
+        if (comma) continue;
         reported *r = &out[n];
         r->t0 = tok_at(d, q->c_start[0]);
         r->t1 = s1;
         r->n_spk = subjects(d, c, s0, r->spk, 4);
+        r->used = 0;
         if (r->n_spk) n++;
     }
     return n;
@@ -628,13 +637,24 @@ static void events_sentence(nd__doc *d, uint32_t s)
          * attacked Iraq" is the US accusing ISIL (112); "... that they had
          * attacked Iraq", the US claiming responsibility (015). */
         int root = (code[0] - '0') * 10 + (code[1] - '0');
-        const reported *rp = NULL;
+        reported *rp = NULL;
         for (int r = 0; r < n_rep && root >= 15 && !neg; r++)
             if (h >= rep[r].t0 && h < rep[r].t1) rp = &rep[r];
+        if (rp && rp->used) {
+            h = e;
+            continue;
+        }
         if (rp) {
             int32_t y = -1;
             int own = 0;
-            for (size_t k = h; k-- > rp->t0;) {
+            rp->used = 1;
+            /* a passive names the attacker after "by", or not at all */
+            if (passive) {
+                y = by_agent(d, e + 1, s1);
+                for (int q = 0; y >= 0 && q < rp->n_spk; q++)
+                    if (d->ments[y].actor == d->ments[rp->spk[q]].actor) own = 1;
+            }
+            for (size_t k = h; !passive && k-- > rp->t0;) {
                 int32_t m = d->toks[k].mention;
                 if (m < 0 || d->toks[k].in_quote) continue;
                 if (d->ments[m].pronoun) {
@@ -650,7 +670,8 @@ static void events_sentence(nd__doc *d, uint32_t s)
                     if (d->ments[m].actor == d->ments[rp->spk[q]].actor) own = 1, y = -1;
                 break;
             }
-            int32_t t = own ? target_from(d, tf, s1, -1, 1) : -1;
+            int32_t t = own && !passive ? target_from(d, tf, s1, -1, 1) : -1;
+            if (own && passive) t = -1;
             for (int q = 0; q < rp->n_spk; q++) {
                 if (own && t >= 0) add_event(d, rp->spk[q], t, "015", s, h, e, 0, day);
                 if (!own && y >= 0) add_event(d, rp->spk[q], y, "112", s, h, e, 0, day);
