@@ -753,6 +753,64 @@ static void set_code(nd__dact *x, const char *code)
     nd__code_country(x->code, x->country);
 }
 
+static int starts_sentence(const nd__doc *d, size_t i)
+{
+    uint32_t s0 = d->sent_t0[d->toks[i].sent];
+    if (i == s0) return 1;
+    /* after opening marks or a dash at the start */
+    for (size_t k = s0; k < i; k++)
+        if (d->toks[k].type != ND_TOK_PUNCT) return 0;
+    return 1;
+}
+
+/* Remember the capitalised words that occur inside sentences: a word that
+ * starts a sentence is a name when it is capitalised elsewhere too
+ * ("ProPublica obtained ...", "Reid caucused ..."). */
+static void collect_caps(nd__doc *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_toks; i++)
+        if ((d->toks[i].flags & ND_TOKF_CAP) && d->toks[i].type == ND_TOK_WORD) n++;
+    size_t cap = 64;
+    while (cap < n * 2) cap *= 2;
+    d->caps = nd_arena_calloc(d->ar, cap, sizeof *d->caps);
+    if (!d->caps) return;
+    d->caps_mask = cap - 1;
+    for (size_t i = 0; i < d->n_toks; i++) {
+        const nd__tok *t = &d->toks[i];
+        if (!(t->flags & ND_TOKF_CAP) || t->type != ND_TOK_WORD || !t->lower_len) continue;
+        if ((t->flags & ND_TOKF_ALLCAPS) || starts_sentence(d, i)) continue;
+        /* not in a run of capitalised words that could be a headline */
+        if (i > 0 && (d->toks[i - 1].flags & ND_TOKF_CAP) && i + 1 < d->n_toks &&
+            (d->toks[i + 1].flags & ND_TOKF_CAP) && d->toks[i - 1].sent == t->sent &&
+            starts_sentence(d, i - 1))
+            continue;
+        uint64_t h = nd_hash64(t->lower, t->lower_len) | 1;
+        size_t j = h & d->caps_mask;
+        while (d->caps[j] && d->caps[j] != h) j = (j + 1) & d->caps_mask;
+        d->caps[j] = h;
+    }
+}
+
+static int name_elsewhere(const nd__doc *d, size_t i)
+{
+    const nd__tok *t = &d->toks[i];
+    /* "ProPublica", "McConnell": a capital inside the word */
+    const char *w = d->text + t->off;
+    for (uint32_t k = 1; k < t->len; k++)
+        if (w[k] >= 'A' && w[k] <= 'Z' && !(t->flags & ND_TOKF_ALLCAPS) && w[k - 1] != '-' &&
+            w[k - 1] != '\'')
+            return 1;
+    if (!d->caps || !t->lower_len) return 0;
+    uint64_t h = nd_hash64(t->lower, t->lower_len) | 1;
+    size_t j = h & d->caps_mask;
+    while (d->caps[j]) {
+        if (d->caps[j] == h) return 1;
+        j = (j + 1) & d->caps_mask;
+    }
+    return 0;
+}
+
 /* Chunks of one sentence. */
 static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, size_t max)
 {
@@ -846,7 +904,7 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
              * apposition. */
             int first = i == s0 || (i > s0 && d->toks[i - 1].type == ND_TOK_PUNCT &&
                                     (d->toks[i - 1].flags & ND_TOKF_OPENQ) && i - 1 == s0);
-            if (j == i + 1 && first) {
+            if (j == i + 1 && first && !name_elsewhere(d, i)) {
                 const char *lemma;
                 int cue = j < s1 && nd__cue_at(d, j, &lemma);
                 int appos = j < s1 && d->toks[j].type == ND_TOK_PUNCT &&
@@ -1334,6 +1392,7 @@ static void mark_subjects(nd__doc *d)
 
 void nd__find_mentions(nd__doc *d)
 {
+    collect_caps(d);
     for (uint32_t s = 0; s < d->n_sents && !d->failed; s++) mentions_sentence(d, s);
     mark_subjects(d);
 }

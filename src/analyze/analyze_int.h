@@ -248,6 +248,8 @@ typedef struct nd__doc {
     uint8_t *q_open_end; /* 1: no closing mark (continues in the next paragraph) */
     size_t n_qpairs;
     int32_t *sent_speaker; /* per sentence: speaker of its last attributed quotation */
+    uint64_t *caps;     /* hashes of words seen capitalised inside sentences */
+    size_t caps_mask;
 } nd__doc;
 
 /* Stages (each over the whole document). */

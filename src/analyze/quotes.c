@@ -97,6 +97,11 @@ void nd__find_quote_marks(nd__doc *d)
             int open = (t->flags & ND_TOKF_OPENQ) != 0;
             if (f == FAM_DOUBLE) {
                 int top_double = depth && fam[depth - 1] == FAM_DOUBLE;
+                /* '“It's unusual,“ said X': an opening mark glued to the
+                 * word before it and followed by a space closes */
+                if (open && top_double && i > 0 && d->toks[i - 1].off + d->toks[i - 1].len == t->off &&
+                    (i + 1 >= n || d->toks[i + 1].off > t->off + t->len))
+                    open = 0;
                 /* A straight mark while a straight one is open closes it. */
                 if (open && top_double && d->text[t->off] == '"' &&
                     d->text[d->toks[stack[depth - 1]].off] == '"')
@@ -692,9 +697,12 @@ static int attr_before(nd__doc *d, uint32_t o, uint32_t s0, attr *a)
     memset(a, 0, sizeof *a);
     a->speaker = -1;
     uint32_t j = o;
+    int colon = j > s0 && is_punct(d, j - 1, ':');
     if (j > s0 && (is_punct(d, j - 1, ':') || is_punct(d, j - 1, ','))) j--;
-    /* the cue within a few tokens before */
-    for (uint32_t back = 0; back < 6 && j > s0 + back; back++) {
+    /* the cue within a few tokens before ("He told his audience, to
+     * rowdy applause: ...") */
+    uint32_t window = colon ? 12 : 6;
+    for (uint32_t back = 0; back < window && j > s0 + back; back++) {
         uint32_t c = j - 1 - back;
         if (d->toks[c].in_quote || d->toks[c].type == ND_TOK_PUNCT) {
             if (back && !is_punct(d, c, ',')) break;
@@ -833,14 +841,15 @@ static int attr_trailing(nd__doc *d, uint32_t s0, uint32_t s1, attr *a, uint32_t
     /* find the last comma outside quotes */
     uint32_t end = s1;
     while (end > s0 && d->toks[end - 1].type == ND_TOK_PUNCT && !is_punct(d, end - 1, ',')) end--;
+    int tries = 0;
     for (uint32_t c = end; c-- > s0 + 2;) {
         if (!is_punct(d, c, ',') || d->toks[c].in_quote) continue;
-        if (end - c > 14) return 0;
+        if (end - c > 24 || ++tries > 3) return 0;
         attr t;
-        if (!attr_after(d, c + 1, s1, s0, &t)) return 0;
+        if (!attr_after(d, c + 1, s1, s0, &t)) continue;
         /* the attribution must reach the end (adjuncts allowed; ", said
          * John Smith, a spokesman for X.") */
-        if (!reaches_end(d, &t, end)) return 0;
+        if (!reaches_end(d, &t, end)) continue;
         *a = t;
         *comma = c;
         return 1;
@@ -856,6 +865,8 @@ static int clause_after(nd__doc *d, const attr *a, uint32_t s1, uint32_t *c0, ui
     j = skip_adjuncts(d, j, s1);
     if (nd__tok_is(d, j, "that")) j++;
     if (j < s1 && (is_punct(d, j, ',') || is_punct(d, j, ':'))) j++;
+    /* "He told his audience:" introduces a quotation, reports nothing */
+    if (s1 > 0 && is_punct(d, s1 - 1, ':')) return 0;
     uint32_t e = s1;
     while (e > j && d->toks[e - 1].type == ND_TOK_PUNCT && !(d->toks[e - 1].flags & ND_TOKF_QUOTE))
         e--;
@@ -952,7 +963,7 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
                (is_punct(d, in_last - 1, ',') || is_punct(d, in_last - 1, '?') ||
                 is_punct(d, in_last - 1, '!') || is_punct(d, in_last - 1, '-') ||
                 (unsigned char) d->text[d->toks[in_last - 1].off] == 0xE2));
-    if (c + 1 < cs1 && sep) {
+    if (c + 1 < cs1 && (sep || (alone && o == s0))) {
         found = attr_after(d, c + 1, cs1, d->sent_t0[cs], &a);
         if (found && !alone) {
             uint32_t end = cs1;
