@@ -1384,7 +1384,10 @@ static void mark_subjects(nd__doc *d)
             }
             break;
         }
-        if (b > lo && nd__tok_in(d, b - 1, preps)) continue;
+        /* "And then Trump went ...": a conjunction opening the sentence */
+        if (b > lo && nd__tok_in(d, b - 1, preps) &&
+            !(b - 1 == lo && (nd__tok_is(d, lo, "and") || nd__tok_is(d, lo, "or"))))
+            continue;
         m->subj = 1;
         have = 1;
     }

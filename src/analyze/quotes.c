@@ -714,11 +714,32 @@ static int attr_before(nd__doc *d, uint32_t o, uint32_t s0, attr *a)
         attr t;
         memset(&t, 0, sizeof t);
         t.speaker = -1;
-        if (!subject_of(d, c, s0, &t)) return 0;
+        if (!subject_of(d, c, s0, &t)) {
+            /* "explained CBS moderator Nancy Cordes: '...'" */
+            int32_t m = -1;
+            for (uint32_t k = c + 1; k < j; k++)
+                if (d->toks[k].mention >= 0) m = d->toks[k].mention;
+            if (m < 0) return 0;
+            t.src_t0 = c + 1, t.src_t1 = j;
+            t.speaker = speaker_of(d, m);
+        }
         *a = t;
         a->found = 1, a->cls = cls, a->lemma = lemma;
         a->cue_t0 = c, a->cue_t1 = c + 1;
         return 1;
+    }
+    /* "Clinton has since apologized for what happened: '...'": a sentence
+     * that introduces the quotation with a colon speaks through its subject */
+    if (colon) {
+        attr t;
+        memset(&t, 0, sizeof t);
+        t.speaker = -1;
+        if (sentence_subject(d, o - 1, s0, &t) && t.src_t1 <= o - 1) {
+            *a = t;
+            a->found = 1, a->cls = ND__CUE_SAY, a->lemma = ":";
+            a->cue_t0 = o - 1, a->cue_t1 = o;
+            return 1;
+        }
     }
     /* "Former secretary of state Hillary Rodham Clinton: '...'": a short
      * phrase ending in an actor, then a colon, opens the sentence */
@@ -1050,7 +1071,11 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
          * was in this or the previous paragraph */
         for (size_t b = d->n_quotes - 1; b-- > 0;) {
             nd__wquote *pq = &d->quotes[b];
-            if (pq->type == ND_QUOTE_INDIRECT) continue;
+            /* "Greene added that ... election. 'They don't like ...'" */
+            if (pq->type == ND_QUOTE_INDIRECT &&
+                !(pq->sent + 1 == s && d->toks[pq->t_first].para == d->toks[o].para &&
+                  pq->speaker >= 0))
+                continue;
             uint32_t pp = d->toks[pq->t_first].para, cp = d->toks[o].para;
             if (cp - pp > 1) break;
             if (pq->speaker < 0 && !pq->source.end) break;
