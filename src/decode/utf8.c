@@ -4,9 +4,9 @@
  * the pipeline, while almost all news text is already in NFC.  So we scan
  * for code points that NFC could change (combining marks, composition
  * seconds, singletons and exclusions), and hand only the short segments
- * around them to utf8proc.  The per-code-point answer for the BMP is cached
- * in a table filled lazily (relaxed atomics: racing threads write the same
- * value).
+ * around them to utf8proc.  The per-code-point answer for the BMP and plane
+ * 1 is cached in a table filled lazily (relaxed atomics: racing threads
+ * write the same value).
  */
 #include "newsdesk/decode.h"
 
@@ -15,22 +15,25 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* 0 unknown, 1 safe (NFC leaves it alone whatever surrounds it), 2 not. */
-static _Atomic unsigned char bmp_state[0x10000];
+/* 0 unknown, 1 safe (NFC leaves it alone whatever surrounds it), 2 not.
+ * Covers the BMP and plane 1 (emoji, historic scripts); beyond, the answer
+ * is computed each time. */
+#define CACHED_CPS 0x20000
+static _Atomic unsigned char cp_state[CACHED_CPS];
 
+/* Can NFC change text because of this code point?  Yes for combining
+ * marks (canonical combining class > 0), for code points that compose with
+ * the one before them (utf8proc marks composition seconds with a
+ * comb_index >= 0x8000: e.g. U+09BE, U+0B3E), for Hangul jamo (composed
+ * algorithmically), and for singletons and exclusions (NFC of the lone
+ * code point differs).  Spacing marks that never compose, such as the
+ * Devanagari vowel signs, and variation selectors are safe. */
 static int compute_unsafe(int32_t cp)
 {
     const utf8proc_property_t *pr = utf8proc_get_property(cp);
     if (pr->combining_class != 0) return 1;
-    if (pr->category == UTF8PROC_CATEGORY_MN || pr->category == UTF8PROC_CATEGORY_MC ||
-        pr->category == UTF8PROC_CATEGORY_ME)
-        return 1;
-    /* Hangul jamo compose with the syllable or jamo before them; the
-     * syllables themselves are stable (the segment starts one code point
-     * before an unsafe one, which covers syllable + trailing jamo). */
+    if (pr->comb_index != UINT16_MAX && pr->comb_index >= 0x8000) return 1;
     if (cp >= 0x1100 && cp <= 0x11FF) return 1;
-    /* Singletons and composition exclusions: NFC of the lone character
-     * differs from it. */
     utf8proc_uint8_t buf[8];
     utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
     utf8proc_uint8_t *nfc = utf8proc_NFC(buf);
@@ -42,13 +45,13 @@ static int compute_unsafe(int32_t cp)
 static int unsafe(int32_t cp)
 {
     if (cp < 0x300) return 0;
-    if (cp < 0x10000) {
-        unsigned char s = atomic_load_explicit(&bmp_state[cp], memory_order_relaxed);
-        if (!s) {
-            s = compute_unsafe(cp) ? 2 : 1;
-            atomic_store_explicit(&bmp_state[cp], s, memory_order_relaxed);
+    if (cp < CACHED_CPS) {
+        unsigned char st = atomic_load_explicit(&cp_state[cp], memory_order_relaxed);
+        if (!st) {
+            st = compute_unsafe(cp) ? 2 : 1;
+            atomic_store_explicit(&cp_state[cp], st, memory_order_relaxed);
         }
-        return s == 2;
+        return st == 2;
     }
     return compute_unsafe(cp);
 }

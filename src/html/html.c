@@ -201,10 +201,31 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
 {
     int weight = 0;
     uint32_t flags = 0;
-    const char *cls = attr(atts, "class"), *id = attr(atts, "id");
+    /* One pass over the attributes (libxml2 gives HTML names in lower
+     * case). */
+    const char *cls = NULL, *id = NULL, *role = NULL, *ip = NULL, *rel = NULL, *style = NULL;
+    for (size_t i = 0; atts[i]; i += 2) {
+        const char *nm = (const char *) atts[i], *v = atts[i + 1] ? (const char *) atts[i + 1] : "";
+        switch (nm[0]) {
+        case 'c': if (!strcmp(nm, "class")) cls = v; break;
+        case 'i':
+            if (nm[1] == 'd' && !nm[2]) id = v;
+            else if (!strcmp(nm, "itemprop")) ip = v;
+            break;
+        case 'r':
+            if (!strcmp(nm, "role")) role = v;
+            else if (!strcmp(nm, "rel")) rel = v;
+            break;
+        case 's': if (!strcmp(nm, "style")) style = v; break;
+        case 'h': if (!strcmp(nm, "hidden")) flags |= ND_NODE_HIDDEN; break;
+        case 'a':
+            if (!strcmp(nm, "aria-hidden") && ieq(v, "true")) flags |= ND_NODE_HIDDEN;
+            break;
+        default: break;
+        }
+    }
     if (cls) nd__class_words(cls, strlen(cls), &weight, &flags);
     if (id) nd__class_words(id, strlen(id), &weight, &flags);
-    const char *role = attr(atts, "role");
     if (role) {
         if (ieq(role, "navigation") || ieq(role, "menu") || ieq(role, "menubar"))
             flags |= ND_NODE_NAV, weight -= 3;
@@ -217,7 +238,6 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
         else if (ieq(role, "main") || ieq(role, "article"))
             weight += 2;
     }
-    const char *ip = attr(atts, "itemprop");
     if (ip) {
         if (strstr(ip, "articleBody") || strstr(ip, "reviewBody") || strstr(ip, "text"))
             flags |= ND_NODE_BODYPROP, weight += 4;
@@ -226,10 +246,7 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
         if (strstr(ip, "datePublished") || strstr(ip, "dateModified")) flags |= ND_NODE_DATE;
         if (strstr(ip, "comment")) flags |= ND_NODE_COMMENT, weight -= 3;
     }
-    const char *rel = attr(atts, "rel");
     if (rel && strstr(rel, "author")) flags |= ND_NODE_BYLINE;
-    if (attr(atts, "hidden") || ieq(attr(atts, "aria-hidden"), "true")) flags |= ND_NODE_HIDDEN;
-    const char *style = attr(atts, "style");
     if (style) {
         /* display:none / visibility:hidden, with any spacing. */
         char buf[256];

@@ -263,6 +263,30 @@ char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
             }
             if (keep) nd_buf_append(&b, s + end, close - end);
             i = close;
+            continue;
+        }
+        /* Inline SVG (icons, charts) is markup without page text, often a
+         * tenth of what is left: skipped whole, nested <svg> counted. */
+        if (starts_word(s + p + 1, n - p - 1, "svg") && (p + 4 >= n || !is_alpha((unsigned char) s[p + 4])) &&
+            s[end - 1] == '>' && s[end - 2] != '/') {
+            size_t j = end;
+            int depth = 1;
+            while (depth > 0 && j < n) {
+                const char *lt2 = memchr(s + j, '<', n - j);
+                if (!lt2) {
+                    j = n;
+                    break;
+                }
+                size_t q = (size_t) (lt2 - s);
+                if (starts_word(s + q + 1, n - q - 1, "svg") && (q + 4 >= n || !is_alpha((unsigned char) s[q + 4])))
+                    depth++;
+                else if (starts_word(s + q + 1, n - q - 1, "/svg"))
+                    depth--;
+                j = q + 1;
+            }
+            /* j is just past the '<' of the closing tag: resume there so
+             * the parser sees </svg> and closes the element it opened. */
+            i = depth == 0 ? j - 1 : n;
         }
     }
     return nd_buf_detach(&b, out_n);
