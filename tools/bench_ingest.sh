@@ -47,7 +47,9 @@ t = time.monotonic()
 r = subprocess.run([cli, "ingest", "--db", db] + inputs, stdout=subprocess.PIPE,
                    stderr=subprocess.PIPE, text=True)
 dt = time.monotonic() - t
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss = ru.ru_maxrss / 1024
+cpu = ru.ru_utime + ru.ru_stime
 summary = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
 m = re.match(r"([\d,]+) pages .*: (\d+) stored, (\d+) new versions, (\d+) related, "
              r"(\d+) duplicates skipped, (\d+) records skipped, (\d+) errors", summary)
@@ -55,8 +57,8 @@ if not m:
     sys.exit("bench_ingest: %s: unexpected output: %r %r" % (name, summary, r.stderr[-500:]))
 pages = int(m.group(1).replace(",", ""))
 added = int(m.group(2)) + int(m.group(3)) + int(m.group(4))
-print("%-14s %7d %7d %6s %8.1f %8.0f %7.1f %9.0f" % (
-    name, pages, added, m.group(7), dt, pages / dt, size / 1e6 / dt, rss), flush=True)
+print("%-14s %7d %7d %6s %8.1f %8.0f %7.1f %9.0f %7.1f" % (
+    name, pages, added, m.group(7), dt, pages / dt, size / 1e6 / dt, rss, cpu), flush=True)
 with open(db + ".time", "a") as f:
     f.write("%f %d\n" % (dt, added))
 EOF
@@ -66,7 +68,9 @@ units() { ls -d "$TMP"/corpus/u* | head -n "$1"; }
 
 echo
 echo "newsdesk ingest: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-14s %7s %7s %6s %8s %8s %7s %9s\n' corpus pages added errors seconds pages/s MB/s "RSS MB"
+# CPU s (user + system of the ingest) shows the cost when other jobs share
+# the cores and the wall-clock figures suffer.
+printf '%-14s %7s %7s %6s %8s %8s %7s %9s %7s\n' corpus pages added errors seconds pages/s MB/s "RSS MB" "CPU s"
 sizes=""
 for n in 5000 10000 20000; do [ "$n" -le "$PAGES" ] && sizes="$sizes $n"; done
 [ -n "$sizes" ] || sizes=$PAGES
