@@ -723,6 +723,12 @@ static int32_t np_actor(nd__doc *d, np *p, int how_hint)
         act = actor_by_code_name(d, code, buf);
         if (act < 0) act = nd__actor_add(d, buf, code, ND_ACTOR_AGENT, (int) p->agent->entity);
         how = ND_MENTION_ROLE;
+    } else if (p->mod && p->mod->ntok == 1 && p->t1 - p->t0 == 1 &&
+               (p->mod->how == ND__PH_ADJ || p->mod->how == ND__PH_PEOPLE) &&
+               person_by_name(d, d->toks[p->t0].lower, 1) >= 0) {
+        /* "Cuban added": the surname of "Mark Cuban" named before */
+        act = person_by_name(d, d->toks[p->t0].lower, 1);
+        how = ND_MENTION_ALIAS;
     } else if (p->mod) {
         const nd__entity *me = &dict->ents[p->mod->entity];
         if (p->mod->how == ND__PH_SEAT && p->mod->suffix[0]) {
@@ -811,6 +817,12 @@ static int name_elsewhere(const nd__doc *d, size_t i)
     return 0;
 }
 
+static int first_word(const nd__doc *d, size_t i, uint32_t s0)
+{
+    return i == s0 || (i > s0 && d->toks[i - 1].type == ND_TOK_PUNCT &&
+                       (d->toks[i - 1].flags & ND_TOKF_OPENQ) && i - 1 == s0);
+}
+
 /* Chunks of one sentence. */
 static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, size_t max)
 {
@@ -895,6 +907,19 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
                 int L2 = capw ? dict_match(d, j, s1, &p2) : 0;
                 if (L2 && (is_role_ph(p2) || is_agent_ph(p2))) break;
                 if (L2 >= 2 && is_person_ph(dict, p2)) break;
+                /* "Mark Cuban said": an adjective after a first name and
+                 * before no noun is a surname */
+                if (L2 == 1 && is_mod_ph(dict, p2) && p2->how != ND__PH_NAME &&
+                    (p2->how == ND__PH_ADJ || p2->how == ND__PH_PEOPLE) && j == i + 1 &&
+                    !first_word(d, i, s0)) {
+                    const nd__tok *nn = j + 1 < s1 ? &d->toks[j + 1] : NULL;
+                    if (!nn || nn->type == ND_TOK_PUNCT ||
+                        (nn->lower && nd__map_get(&dict->cue_map, nn->lower, nn->lower_len) != ND__NONE)) {
+                        poss = (u->flags & ND_TOKF_POSS) != 0;
+                        j++;
+                        continue;
+                    }
+                }
                 if (L2 && is_mod_ph(dict, p2) && p2->how != ND__PH_NAME) break;
                 poss = (u->flags & ND_TOKF_POSS) != 0;
                 j++;

@@ -765,7 +765,10 @@ static int is_title(const nd__doc *d, uint32_t o, uint32_t c, uint32_t s0)
     static const char *const before[] = {"on", "in", "of", "from", "at", "to", "the", "with",
                                          "for", "about", "watch", "read", "titled", "entitled",
                                          "called", "named", NULL};
-    if (o == s0 || !nd__tok_in(d, o - 1, before)) return 0;
+    int prep = o > s0 && nd__tok_in(d, o - 1, before);
+    const char *lemma;
+    if (o > s0 && nd__cue_at(d, o - 1, &lemma)) return 0;
+    if (c + 2 < d->n_toks && is_punct(d, c + 1, ',') && nd__cue_at(d, c + 2, &lemma)) return 0;
     static const char *const small[] = {"the", "a", "an", "of", "and", "in", "on", "for", "to",
                                         "with", "at", "by", "from", "or", NULL};
     int words = 0, caps = 0;
@@ -778,7 +781,10 @@ static int is_title(const nd__doc *d, uint32_t o, uint32_t c, uint32_t s0)
         else if (!nd__tok_in(d, j, small) && t->type == ND_TOK_WORD)
             return 0;
     }
-    return words >= 1 && words <= 7 && caps >= 1 && (caps >= 2 || words == 1);
+    /* after a preposition one capitalised word will do; elsewhere a title
+     * has two ("Good Morning America") */
+    if (prep) return words >= 1 && words <= 7 && caps >= 1 && (caps >= 2 || words == 1);
+    return words >= 2 && words <= 7 && caps >= 2;
 }
 
 /* The clause attribution of a partial quotation at token o in sentence
