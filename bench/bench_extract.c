@@ -46,12 +46,15 @@ int main(int argc, char **argv)
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i += 2) {
         if (i + 1 >= argc) break;
-        if (!strcmp(argv[i], "--seconds")) seconds = atof(argv[i + 1]);
-        else if (!strcmp(argv[i], "--stage")) stage = argv[i + 1];
+        if (!strcmp(argv[i], "--seconds"))
+            seconds = atof(argv[i + 1]);
+        else if (!strcmp(argv[i], "--stage"))
+            stage = argv[i + 1];
     }
     int n = argc - i;
     if (n <= 0) {
-        fprintf(stderr, "usage: bench_extract [--seconds S] [--stage decode|parse|extract] FILE...\n");
+        fprintf(stderr,
+                "usage: bench_extract [--seconds S] [--stage decode|parse|extract] FILE...\n");
         return 2;
     }
     char **data = calloc((size_t) n, sizeof *data);
@@ -97,7 +100,8 @@ int main(int argc, char **argv)
     } while (t < seconds);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("%-8s %6d pages %7.1f MB  %8.0f pages/s  %7.1f MB/s  peak RSS %5.1f MB  rounds %zu  failed/round %zu\n",
+    printf("%-8s %6d pages %7.1f MB  %8.0f pages/s  %7.1f MB/s  peak RSS %5.1f MB  rounds %zu  "
+           "failed/round %zu\n",
            stage, n, (double) total / 1e6, (double) pages / t, (double) bytes / t / 1e6,
            (double) ru.ru_maxrss / 1024.0, pages / (size_t) n, failed / (pages / (size_t) n));
     for (int k = 0; k < n; k++) free(data[k]);

@@ -46,11 +46,10 @@ static int cli_errno_msg(const char *path, int e)
 int cmd_extract(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"url", required_argument, NULL, 'u'},
-        {"fetched", required_argument, NULL, 'F'}, {"no-furniture", no_argument, NULL, 'N'},
+        {"format", required_argument, NULL, 'f'},    {"url", required_argument, NULL, 'u'},
+        {"fetched", required_argument, NULL, 'F'},   {"no-furniture", no_argument, NULL, 'N'},
         {"max-bytes", required_argument, NULL, 'M'}, {"help", no_argument, NULL, 'h'},
-        {"explain", no_argument, NULL, 'E'},
-        {NULL, 0, NULL, 0}};
+        {"explain", no_argument, NULL, 'E'},         {NULL, 0, NULL, 0}};
     enum fmt fmt = FMT_JSON;
     const char *url = NULL;
     long long fetched = ND_TIME_NONE;
@@ -61,11 +60,17 @@ int cmd_extract(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "f:u:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (!strcmp(optarg, "json")) fmt = FMT_JSON;
-            else if (!strcmp(optarg, "jsonl")) fmt = FMT_JSONL;
-            else if (!strcmp(optarg, "text")) fmt = FMT_TEXT;
-            else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md")) fmt = FMT_MARKDOWN;
-            else return cli_usage_error("extract: unknown format '%s' (json, jsonl, text, markdown)", optarg);
+            if (!strcmp(optarg, "json"))
+                fmt = FMT_JSON;
+            else if (!strcmp(optarg, "jsonl"))
+                fmt = FMT_JSONL;
+            else if (!strcmp(optarg, "text"))
+                fmt = FMT_TEXT;
+            else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
+                fmt = FMT_MARKDOWN;
+            else
+                return cli_usage_error("extract: unknown format '%s' (json, jsonl, text, markdown)",
+                                       optarg);
             break;
         case 'u': url = optarg; break;
         case 'F':
@@ -77,7 +82,8 @@ int cmd_extract(int argc, char **argv)
         case 'M': {
             char *end;
             unsigned long long v = strtoull(optarg, &end, 10);
-            if (*end || v == 0) return cli_usage_error("extract: --max-bytes: not a size: '%s'", optarg);
+            if (*end || v == 0)
+                return cli_usage_error("extract: --max-bytes: not a size: '%s'", optarg);
             max_bytes = (size_t) v;
             break;
         }
@@ -151,8 +157,14 @@ int cmd_extract(int argc, char **argv)
         }
         nd_buf_clear(&out);
         switch (fmt) {
-        case FMT_JSON: nd_article_to_json(a, &out, 1); nd_buf_putc(&out, '\n'); break;
-        case FMT_JSONL: nd_article_to_json(a, &out, 0); nd_buf_putc(&out, '\n'); break;
+        case FMT_JSON:
+            nd_article_to_json(a, &out, 1);
+            nd_buf_putc(&out, '\n');
+            break;
+        case FMT_JSONL:
+            nd_article_to_json(a, &out, 0);
+            nd_buf_putc(&out, '\n');
+            break;
         case FMT_TEXT:
             if (n_in > 1) nd_buf_printf(&out, "==> %s <==\n", path);
             nd_article_to_text(a, &out);

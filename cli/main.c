@@ -20,8 +20,7 @@ static void usage(FILE *f)
     fprintf(f, "usage: newsdesk COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\n'newsdesk COMMAND --help' describes a command.  newsdesk %s\n",
-            nd_version());
+    fprintf(f, "\n'newsdesk COMMAND --help' describes a command.  newsdesk %s\n", nd_version());
 }
 
 int main(int argc, char **argv)

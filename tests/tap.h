@@ -17,44 +17,43 @@
 static int tap_failed_ = 0, tap_checks_ = 0, tap_tests_ = 0;
 static const char *tap_current_ = "";
 
-#define CHECK(cond)                                                           \
-    do {                                                                      \
-        tap_checks_++;                                                        \
-        if (!(cond)) {                                                        \
-            tap_failed_++;                                                    \
-            fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n", __FILE__,       \
-                    __LINE__, tap_current_, #cond);                           \
-        }                                                                     \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        tap_checks_++;                                                                             \
+        if (!(cond)) {                                                                             \
+            tap_failed_++;                                                                         \
+            fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n", __FILE__, __LINE__, tap_current_,     \
+                    #cond);                                                                        \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_STR(got, want)                                                  \
-    do {                                                                      \
-        const char *g_ = (got), *w_ = (want);                                 \
-        tap_checks_++;                                                        \
-        if ((g_ == NULL) != (w_ == NULL) || (g_ && strcmp(g_, w_) != 0)) {    \
-            tap_failed_++;                                                    \
-            fprintf(stderr, "%s:%d: %s: %s is \"%s\", want \"%s\"\n",         \
-                    __FILE__, __LINE__, tap_current_, #got,                   \
-                    g_ ? g_ : "(null)", w_ ? w_ : "(null)");                  \
-        }                                                                     \
+#define CHECK_STR(got, want)                                                                       \
+    do {                                                                                           \
+        const char *g_ = (got), *w_ = (want);                                                      \
+        tap_checks_++;                                                                             \
+        if ((g_ == NULL) != (w_ == NULL) || (g_ && strcmp(g_, w_) != 0)) {                         \
+            tap_failed_++;                                                                         \
+            fprintf(stderr, "%s:%d: %s: %s is \"%s\", want \"%s\"\n", __FILE__, __LINE__,          \
+                    tap_current_, #got, g_ ? g_ : "(null)", w_ ? w_ : "(null)");                   \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_INT(got, want)                                                  \
-    do {                                                                      \
-        long long g_ = (long long) (got), w_ = (long long) (want);            \
-        tap_checks_++;                                                        \
-        if (g_ != w_) {                                                       \
-            tap_failed_++;                                                    \
-            fprintf(stderr, "%s:%d: %s: %s is %lld, want %lld\n", __FILE__,   \
-                    __LINE__, tap_current_, #got, g_, w_);                    \
-        }                                                                     \
+#define CHECK_INT(got, want)                                                                       \
+    do {                                                                                           \
+        long long g_ = (long long) (got), w_ = (long long) (want);                                 \
+        tap_checks_++;                                                                             \
+        if (g_ != w_) {                                                                            \
+            tap_failed_++;                                                                         \
+            fprintf(stderr, "%s:%d: %s: %s is %lld, want %lld\n", __FILE__, __LINE__,              \
+                    tap_current_, #got, g_, w_);                                                   \
+        }                                                                                          \
     } while (0)
 
-#define RUN(fn)                                                               \
-    do {                                                                      \
-        tap_current_ = #fn;                                                   \
-        tap_tests_++;                                                         \
-        fn();                                                                 \
+#define RUN(fn)                                                                                    \
+    do {                                                                                           \
+        tap_current_ = #fn;                                                                        \
+        tap_tests_++;                                                                              \
+        fn();                                                                                      \
     } while (0)
 
 static inline int tap_done(void)
@@ -75,7 +74,11 @@ static inline char *tap_slurp(const char *path, size_t *len)
         n += r;
         if (n == cap) {
             char *q = realloc(p, cap * 2 + 1);
-            if (!q) { free(p); p = NULL; break; }
+            if (!q) {
+                free(p);
+                p = NULL;
+                break;
+            }
             p = q;
             cap *= 2;
         }

@@ -117,7 +117,9 @@ static void test_json(void)
     nd_json_arr_begin(&j);
     nd_json_arr_end(&j);
     nd_json_obj_end(&j);
-    CHECK_STR(b.ptr, "{\"a\":\"q\\\"\\\\\\n\\u0001 \\u2028 \xEF\xBF\xBD\",\"b\":[-3,null,true,0.50],\"c\":[]}");
+    CHECK_STR(
+        b.ptr,
+        "{\"a\":\"q\\\"\\\\\\n\\u0001 \\u2028 \xEF\xBF\xBD\",\"b\":[-3,null,true,0.50],\"c\":[]}");
     nd_buf_clear(&b);
     nd_json_init(&j, &b, 1);
     nd_json_obj_begin(&j);

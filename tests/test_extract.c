@@ -4,7 +4,7 @@
 #include "tap.h"
 
 #define PROMO                                                                                      \
-    "Our reporters cover the city every day of the year, and readers like you make that work " \
+    "Our reporters cover the city every day of the year, and readers like you make that work "     \
     "possible with a subscription that costs less than a coffee a week."
 
 static char *page(const char *title, const char *body)
@@ -20,9 +20,16 @@ static char *page(const char *title, const char *body)
 
 static void test_furniture(void)
 {
-    char *p[3] = {page("Bridge repairs delayed", "Repairs to the old bridge will take two more months because a supplier failed to deliver the steel beams the engineers ordered in the spring."),
-                  page("School opens new library", "The primary school on the hill opened a new library on Friday, paid for by a decade of bake sales, concerts and a grant from the regional government."),
-                  page("Market moves to square", "The weekly farmers' market will move to the cathedral square from next month while the usual car park is resurfaced by contractors hired by the city.")};
+    char *p[3] = {
+        page("Bridge repairs delayed",
+             "Repairs to the old bridge will take two more months because a supplier failed to "
+             "deliver the steel beams the engineers ordered in the spring."),
+        page("School opens new library",
+             "The primary school on the hill opened a new library on Friday, paid for by a decade "
+             "of bake sales, concerts and a grant from the regional government."),
+        page("Market moves to square",
+             "The weekly farmers' market will move to the cathedral square from next month while "
+             "the usual car park is resurfaced by contractors hired by the city.")};
     /* Alone, the promotional paragraph reads like prose and is kept. */
     nd_article *a = NULL;
     CHECK_INT(nd_extract(p[0], strlen(p[0]), NULL, &a, NULL), 0);
@@ -64,7 +71,8 @@ static void test_limits(void)
     nd_buf b = ND_BUF_INIT;
     nd_buf_puts(&b, "<html><body>");
     for (int i = 0; i < 200; i++)
-        nd_buf_puts(&b, "<p>The harbour authority said on Monday that the new ferry would enter service in May, weeks later than planned.</p>");
+        nd_buf_puts(&b, "<p>The harbour authority said on Monday that the new ferry would enter "
+                        "service in May, weeks later than planned.</p>");
     nd_buf_puts(&b, "</body></html>");
     nd_extract_opts o;
     nd_extract_opts_init(&o);
@@ -72,7 +80,8 @@ static void test_limits(void)
     nd_article *a = NULL;
     CHECK_INT(nd_extract(b.ptr, b.len, &o, &a, NULL), 0);
     int warned = 0;
-    for (size_t i = 0; a && i < a->n_warnings; i++) warned |= strstr(a->warnings[i], "size limit") != NULL;
+    for (size_t i = 0; a && i < a->n_warnings; i++)
+        warned |= strstr(a->warnings[i], "size limit") != NULL;
     CHECK(warned);
     CHECK(a && a->text_len < 4096);
     nd_article_free(a);
@@ -86,8 +95,9 @@ static void test_errors(void)
     CHECK_INT(nd_extract("", 0, NULL, &a, &err), ND_EEMPTY);
     CHECK(a == NULL);
     CHECK(strlen(err.msg) > 0);
-    CHECK_INT(nd_extract("<html><body><nav><a href=/>Home</a></nav></body></html>", 55, NULL, &a, &err),
-              ND_ENOTEXT);
+    CHECK_INT(
+        nd_extract("<html><body><nav><a href=/>Home</a></nav></body></html>", 55, NULL, &a, &err),
+        ND_ENOTEXT);
     CHECK_STR(err.msg, "no article text found");
     nd_article_free(NULL);
 }

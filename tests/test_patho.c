@@ -31,7 +31,7 @@
 #endif
 
 #define PROSE                                                                                      \
-    "The minister said on Tuesday that the talks would continue next week, and that both "      \
+    "The minister said on Tuesday that the talks would continue next week, and that both "         \
     "sides had agreed to keep the details of the proposal private until then. "
 
 enum expect { ANY, ARTICLE, ERROR };
@@ -108,7 +108,8 @@ static void run_case(const pcase *c, const char *data, size_t len)
     CHECK(code == 10 || code == 20);
     if (c->expect == ARTICLE) CHECK_INT(code, 10);
     if (c->expect == ERROR) CHECK_INT(code, 20);
-    if (cpu > limit) fprintf(stderr, "%s: %.2f s of CPU, over the %.0f s bound\n", c->name, cpu, limit);
+    if (cpu > limit)
+        fprintf(stderr, "%s: %.2f s of CPU, over the %.0f s bound\n", c->name, cpu, limit);
     CHECK(cpu <= limit);
     if (!SANITIZED) CHECK(rss_mb < 1024);
 }

@@ -42,9 +42,10 @@ static void compare(const char *name, const char *via, json_t *exp, json_t *got)
                     tap_checks_++;
                     if (!json_equal(rv, hv)) {
                         tap_failed_++;
-                        char *a = json_dumps(hv, JSON_ENCODE_ANY), *b = json_dumps(rv, JSON_ENCODE_ANY);
-                        fprintf(stderr, "%s (%s): related[%zu].%s is %s, want %s\n", name, via, i, rk,
-                                a ? a : "(none)", b ? b : "?");
+                        char *a = json_dumps(hv, JSON_ENCODE_ANY),
+                             *b = json_dumps(rv, JSON_ENCODE_ANY);
+                        fprintf(stderr, "%s (%s): related[%zu].%s is %s, want %s\n", name, via, i,
+                                rk, a ? a : "(none)", b ? b : "?");
                         free(a), free(b);
                     }
                 }

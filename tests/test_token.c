@@ -15,7 +15,8 @@ static int tok_is(const char *s, const nd_token *t, const char *want)
 
 static void test_words(void)
 {
-    const char *s = "Mr. Xi told Russia's Vladimir Putin the U.S. co-operation was 'decisively' 27,000 3.5% strong.";
+    const char *s = "Mr. Xi told Russia's Vladimir Putin the U.S. co-operation was 'decisively' "
+                    "27,000 3.5% strong.";
     nd_token t[64];
     int n = toks(s, t, 64);
     CHECK(tok_is(s, &t[0], "Mr."));

@@ -22,7 +22,7 @@ extern "C" {
 #endif
 
 #if defined(__GNUC__)
-#define ND_EXPORT __attribute__((visibility("default")))
+#define ND_EXPORT       __attribute__((visibility("default")))
 #define ND_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define ND_EXPORT
@@ -32,23 +32,23 @@ extern "C" {
 /* ---- errors ------------------------------------------------------------ */
 
 /* The one error table: X(name, message).  Codes are negative. */
-#define ND_ERRNO_MAP(X)                                                       \
-    X(NOMEM, "out of memory")                                                 \
-    X(IO, "input/output error")                                               \
-    X(INVAL, "invalid argument")                                              \
-    X(EMPTY, "empty input")                                                   \
-    X(BINARY, "binary data, not a text or HTML page")                         \
-    X(TOOBIG, "input exceeds the size limit")                                 \
-    X(GZIP, "corrupt or truncated gzip data")                                 \
-    X(CHARSET, "cannot convert character encoding")                           \
-    X(PARSE, "cannot parse input")                                            \
-    X(NOTEXT, "no article text found")                                        \
-    X(FORMAT, "unsupported or malformed format")                              \
-    X(TRUNCATED, "truncated input")                                           \
-    X(DB, "database error")                                                   \
-    X(NOTFOUND, "not found")                                                  \
-    X(BUSY, "resource busy")                                                  \
-    X(SCHEMA, "database schema is newer than this program")                   \
+#define ND_ERRNO_MAP(X)                                                                            \
+    X(NOMEM, "out of memory")                                                                      \
+    X(IO, "input/output error")                                                                    \
+    X(INVAL, "invalid argument")                                                                   \
+    X(EMPTY, "empty input")                                                                        \
+    X(BINARY, "binary data, not a text or HTML page")                                              \
+    X(TOOBIG, "input exceeds the size limit")                                                      \
+    X(GZIP, "corrupt or truncated gzip data")                                                      \
+    X(CHARSET, "cannot convert character encoding")                                                \
+    X(PARSE, "cannot parse input")                                                                 \
+    X(NOTEXT, "no article text found")                                                             \
+    X(FORMAT, "unsupported or malformed format")                                                   \
+    X(TRUNCATED, "truncated input")                                                                \
+    X(DB, "database error")                                                                        \
+    X(NOTFOUND, "not found")                                                                       \
+    X(BUSY, "resource busy")                                                                       \
+    X(SCHEMA, "database schema is newer than this program")                                        \
     X(LIMIT, "a documented limit was exceeded")
 
 enum nd_errno {
@@ -129,7 +129,10 @@ typedef struct nd_buf {
     int failed;
 } nd_buf;
 
-#define ND_BUF_INIT {NULL, 0, 0, 0}
+#define ND_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 ND_EXPORT int nd_buf_reserve(nd_buf *b, size_t extra); /* 0 or ND_ENOMEM */
 ND_EXPORT void nd_buf_append(nd_buf *b, const void *p, size_t n);
 ND_EXPORT void nd_buf_puts(nd_buf *b, const char *s);
@@ -138,7 +141,7 @@ ND_EXPORT void nd_buf_printf(nd_buf *b, const char *fmt, ...) ND_PRINTF(2, 3);
 ND_EXPORT void nd_buf_vprintf(nd_buf *b, const char *fmt, va_list ap) ND_PRINTF(2, 0);
 ND_EXPORT void nd_buf_truncate(nd_buf *b, size_t len);
 #define nd_buf_failed(b) ((b)->failed)
-#define nd_buf_clear(b) nd_buf_truncate((b), 0)
+#define nd_buf_clear(b)  nd_buf_truncate((b), 0)
 /* Frees the memory; the buffer is empty and reusable afterwards. */
 ND_EXPORT void nd_buf_free(nd_buf *b);
 /* Hands the bytes to the caller (free with nd_free()); the buffer is reset.
@@ -170,10 +173,10 @@ ND_EXPORT size_t nd_arena_used(const nd_arena *a);
  * Strings are escaped as JSON requires; invalid UTF-8 is written as U+FFFD. */
 typedef struct nd_json {
     nd_buf *out;
-    int pretty;        /* indent with one space per level, like the seeds */
+    int pretty; /* indent with one space per level, like the seeds */
     int depth;
-    int need_comma;    /* a value was written at the current level */
-    int after_key;     /* the next value follows a key */
+    int need_comma; /* a value was written at the current level */
+    int after_key;  /* the next value follows a key */
 } nd_json;
 
 ND_EXPORT void nd_json_init(nd_json *j, nd_buf *out, int pretty);

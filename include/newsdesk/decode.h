@@ -26,14 +26,14 @@ typedef enum nd_kind {
 
 /* Flags describing what decoding did. */
 enum {
-    ND_DEC_GZIP = 1u << 0,      /* input was gzip-compressed */
-    ND_DEC_TRUNCATED = 1u << 1, /* gzip stream ended early or hit the size limit */
-    ND_DEC_BOM = 1u << 2,       /* a byte-order mark gave the encoding */
-    ND_DEC_DETECTED = 1u << 3,  /* the encoding was guessed by detection */
-    ND_DEC_REPLACED = 1u << 4,  /* invalid bytes were replaced by U+FFFD */
-    ND_DEC_CONTROL = 1u << 5,   /* NUL or other control bytes were removed */
-    ND_DEC_NORMALIZED = 1u << 6,/* NFC changed the text */
-    ND_DEC_LIMIT = 1u << 7      /* the input was cut at max_bytes */
+    ND_DEC_GZIP = 1u << 0,       /* input was gzip-compressed */
+    ND_DEC_TRUNCATED = 1u << 1,  /* gzip stream ended early or hit the size limit */
+    ND_DEC_BOM = 1u << 2,        /* a byte-order mark gave the encoding */
+    ND_DEC_DETECTED = 1u << 3,   /* the encoding was guessed by detection */
+    ND_DEC_REPLACED = 1u << 4,   /* invalid bytes were replaced by U+FFFD */
+    ND_DEC_CONTROL = 1u << 5,    /* NUL or other control bytes were removed */
+    ND_DEC_NORMALIZED = 1u << 6, /* NFC changed the text */
+    ND_DEC_LIMIT = 1u << 7       /* the input was cut at max_bytes */
 };
 
 /* Default limit on a page's decoded size (64 MiB); see docs/limits. */
@@ -46,19 +46,19 @@ typedef struct nd_decode_opts {
 } nd_decode_opts;
 
 typedef struct nd_decoded {
-    char *text;        /* UTF-8, NFC, NUL-terminated; owned, free with nd_decoded_free() */
+    char *text; /* UTF-8, NFC, NUL-terminated; owned, free with nd_decoded_free() */
     size_t len;
     nd_kind kind;
-    unsigned flags;    /* ND_DEC_* */
-    char charset[40];  /* the source encoding as used, e.g. "UTF-8", "WINDOWS-1252" */
+    unsigned flags;   /* ND_DEC_* */
+    char charset[40]; /* the source encoding as used, e.g. "UTF-8", "WINDOWS-1252" */
 } nd_decoded;
 
 /* Decode data (len bytes, need not be NUL-terminated).  opts may be NULL.
  * Returns 0 and fills out, or a negative code (ND_EEMPTY, ND_EBINARY,
  * ND_EGZIP, ND_ENOMEM) with err filled when not NULL.  On success the
  * caller owns out->text; free with nd_decoded_free(). */
-ND_EXPORT int nd_decode(const void *data, size_t len, const nd_decode_opts *opts,
-                        nd_decoded *out, nd_error *err);
+ND_EXPORT int nd_decode(const void *data, size_t len, const nd_decode_opts *opts, nd_decoded *out,
+                        nd_error *err);
 
 /* Frees out->text; out is reset.  NULL and a reset struct are fine. */
 ND_EXPORT void nd_decoded_free(nd_decoded *out);
@@ -67,8 +67,8 @@ ND_EXPORT void nd_decoded_free(nd_decoded *out);
  * at most max_bytes.  Returns 0 (possibly with *truncated set when the
  * stream ended early or hit the limit) or ND_EGZIP when nothing could be
  * decompressed.  Caller owns *out; free with nd_free(). */
-ND_EXPORT int nd_gunzip(const void *data, size_t len, size_t max_bytes, char **out,
-                        size_t *out_len, int *truncated);
+ND_EXPORT int nd_gunzip(const void *data, size_t len, size_t max_bytes, char **out, size_t *out_len,
+                        int *truncated);
 
 /* Sniff HTML vs plain text on (decoded or raw ASCII-compatible) bytes. */
 ND_EXPORT nd_kind nd_sniff_kind(const char *data, size_t len);

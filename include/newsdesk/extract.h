@@ -37,7 +37,7 @@ typedef struct nd_related {
 /* The article.  Every string and array lives in the article's arena:
  * borrowed, valid until nd_article_free(). */
 typedef struct nd_article {
-    const char *source;    /* input path or "-" */
+    const char *source; /* input path or "-" */
     const char *url;
     const char *title;
     const char **authors;
@@ -45,9 +45,9 @@ typedef struct nd_article {
     const char *published; /* ISO 8601 or NULL */
     int64_t published_ts;  /* seconds since the epoch, or ND_TIME_NONE */
     const char *site;
-    const char *credit;    /* wire agency credited, e.g. "Reuters" */
-    const char *language;  /* ISO 639-1, or NULL when unknown */
-    const char *text;      /* paragraphs joined by "\n\n" */
+    const char *credit;   /* wire agency credited, e.g. "Reuters" */
+    const char *language; /* ISO 639-1, or NULL when unknown */
+    const char *text;     /* paragraphs joined by "\n\n" */
     size_t text_len;
     const char **paragraphs;
     size_t n_paragraphs;
@@ -55,9 +55,9 @@ typedef struct nd_article {
     size_t n_related;
     const char **warnings;
     size_t n_warnings;
-    const char *charset;   /* the source encoding */
+    const char *charset; /* the source encoding */
     int is_html;
-    nd_arena *arena;       /* owns everything above */
+    nd_arena *arena; /* owns everything above */
 } nd_article;
 
 /* Furniture seen across the pages of one batch (lines or blocks that recur
@@ -66,12 +66,12 @@ typedef struct nd_article {
 typedef struct nd_furniture nd_furniture;
 
 typedef struct nd_extract_opts {
-    const char *source;   /* name for messages and the "source" field; copied */
-    const char *url;      /* the page's URL when known; copied */
-    int64_t fetched;      /* fetch time (epoch seconds) or ND_TIME_NONE */
-    const char *charset_hint; /* e.g. from HTTP headers */
-    nd_kind kind;         /* ND_KIND_UNKNOWN: sniff */
-    size_t max_bytes;     /* 0: ND_DECODE_MAX_BYTES */
+    const char *source;            /* name for messages and the "source" field; copied */
+    const char *url;               /* the page's URL when known; copied */
+    int64_t fetched;               /* fetch time (epoch seconds) or ND_TIME_NONE */
+    const char *charset_hint;      /* e.g. from HTTP headers */
+    nd_kind kind;                  /* ND_KIND_UNKNOWN: sniff */
+    size_t max_bytes;              /* 0: ND_DECODE_MAX_BYTES */
     const nd_furniture *furniture; /* may be NULL */
 } nd_extract_opts;
 

@@ -25,12 +25,12 @@ typedef enum nd_tok_type {
 } nd_tok_type;
 
 enum {
-    ND_TOKF_CAP = 1u << 0,      /* first letter uppercase */
-    ND_TOKF_ALLCAPS = 1u << 1,  /* every letter uppercase (and >= 2 letters) */
-    ND_TOKF_POSS = 1u << 2,     /* ends in 's / ’s (possessive) */
-    ND_TOKF_ABBREV = 1u << 3,   /* ends with a period that belongs to it (U.S., Mr., Gen.) */
-    ND_TOKF_QUOTE = 1u << 4,    /* punctuation that is a quotation mark */
-    ND_TOKF_OPENQ = 1u << 5,    /* ... an opening one ( “ « ‘ or a straight one judged opening) */
+    ND_TOKF_CAP = 1u << 0,     /* first letter uppercase */
+    ND_TOKF_ALLCAPS = 1u << 1, /* every letter uppercase (and >= 2 letters) */
+    ND_TOKF_POSS = 1u << 2,    /* ends in 's / ’s (possessive) */
+    ND_TOKF_ABBREV = 1u << 3,  /* ends with a period that belongs to it (U.S., Mr., Gen.) */
+    ND_TOKF_QUOTE = 1u << 4,   /* punctuation that is a quotation mark */
+    ND_TOKF_OPENQ = 1u << 5, /* ... an opening one ( “ « ‘ or a straight one judged opening) */
     ND_TOKF_CLOSEQ = 1u << 6,   /* ... a closing one */
     ND_TOKF_SENT_END = 1u << 7, /* . ! ? that can end a sentence */
     ND_TOKF_HYPHEN = 1u << 8,   /* word contains a hyphen */

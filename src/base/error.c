@@ -7,7 +7,7 @@ const char *nd_strerror(int code)
 {
     switch (code) {
     case ND_OK: return "success";
-#define ND__ERRSTR(name, msg)                                                 \
+#define ND__ERRSTR(name, msg)                                                                      \
     case ND_E##name: return msg;
         ND_ERRNO_MAP(ND__ERRSTR)
 #undef ND__ERRSTR
@@ -19,7 +19,7 @@ const char *nd_errname(int code)
 {
     switch (code) {
     case ND_OK: return "ND_OK";
-#define ND__ERRNAME(name, msg)                                                \
+#define ND__ERRNAME(name, msg)                                                                     \
     case ND_E##name: return "ND_E" #name;
         ND_ERRNO_MAP(ND__ERRNAME)
 #undef ND__ERRNAME

@@ -48,10 +48,22 @@ static void close(nd_json *j, char c)
     j->need_comma = 1;
 }
 
-void nd_json_obj_begin(nd_json *j) { open(j, '{'); }
-void nd_json_obj_end(nd_json *j) { close(j, '}'); }
-void nd_json_arr_begin(nd_json *j) { open(j, '['); }
-void nd_json_arr_end(nd_json *j) { close(j, ']'); }
+void nd_json_obj_begin(nd_json *j)
+{
+    open(j, '{');
+}
+void nd_json_obj_end(nd_json *j)
+{
+    close(j, '}');
+}
+void nd_json_arr_begin(nd_json *j)
+{
+    open(j, '[');
+}
+void nd_json_arr_end(nd_json *j)
+{
+    close(j, ']');
+}
 
 void nd_json_key(nd_json *j, const char *key)
 {
@@ -105,7 +117,8 @@ void nd_json_escape(nd_buf *out, const char *s, size_t n)
             size_t k = utf8_valid(p + i, n - i);
             if (k) {
                 /* U+2028/2029 are valid JSON but break JavaScript embedding. */
-                if (k == 3 && c == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9))
+                if (k == 3 && c == 0xE2 && p[i + 1] == 0x80 &&
+                    (p[i + 2] == 0xA8 || p[i + 2] == 0xA9))
                     nd_buf_append(out, p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
                 else
                     nd_buf_append(out, s + i, k);

@@ -105,17 +105,17 @@ static int istarts(const char *p, size_t n, const char *pre)
 
 nd_kind nd_sniff_kind(const char *data, size_t len)
 {
-    static const char *const starts[] = {"<!doctype html", "<html", "<head", "<body", "<meta",
-                                         "<title", "<!--", "<?xml", "<div", "<p>", "<p ",
-                                         "<script", "<link", "<article", "<section", "<table",
-                                         "<h1", "<h2", "<style", "<br", "<span", "<a "};
+    static const char *const starts[] = {
+        "<!doctype html", "<html",    "<head",    "<body",  "<meta", "<title",
+        "<!--",           "<?xml",    "<div",     "<p>",    "<p ",   "<script",
+        "<link",          "<article", "<section", "<table", "<h1",   "<h2",
+        "<style",         "<br",      "<span",    "<a "};
     size_t n = len > 65536 ? 65536 : len, i = 0;
     while (i < n && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n' ||
                      data[i] == '\f'))
         i++;
     if (i + 3 <= n && memcmp(data + i, "\xEF\xBB\xBF", 3) == 0) i += 3;
-    while (i < n && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
-        i++;
+    while (i < n && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) i++;
     if (i < n && data[i] == '<') {
         for (size_t k = 0; k < sizeof starts / sizeof *starts; k++)
             if (istarts(data + i, n - i, starts[k])) return ND_KIND_HTML;
@@ -146,12 +146,29 @@ static int has_magic(const unsigned char *p, size_t n)
     static const struct {
         const char *m;
         size_t n;
-    } magic[] = {
-        {"\x89PNG", 4},   {"\xFF\xD8\xFF", 3},   {"GIF8", 4},       {"%PDF-", 5},
-        {"PK\x03\x04", 4}, {"\x7F" "ELF", 4},    {"BZh", 3},        {"\xFD" "7zXZ", 5},
-        {"7z\xBC\xAF", 4}, {"RIFF", 4},          {"OggS", 4},       {"\x00\x00\x01\xBA", 4},
-        {"ID3", 3},        {"\x1A\x45\xDF\xA3", 4}, {"wOFF", 4},     {"wOF2", 4},
-        {"\xD0\xCF\x11\xE0", 4}, {"\x28\xB5\x2F\xFD", 4}, {"SQLite format 3", 15}};
+    } magic[] = {{"\x89PNG", 4},
+                 {"\xFF\xD8\xFF", 3},
+                 {"GIF8", 4},
+                 {"%PDF-", 5},
+                 {"PK\x03\x04", 4},
+                 {"\x7F"
+                  "ELF",
+                  4},
+                 {"BZh", 3},
+                 {"\xFD"
+                  "7zXZ",
+                  5},
+                 {"7z\xBC\xAF", 4},
+                 {"RIFF", 4},
+                 {"OggS", 4},
+                 {"\x00\x00\x01\xBA", 4},
+                 {"ID3", 3},
+                 {"\x1A\x45\xDF\xA3", 4},
+                 {"wOFF", 4},
+                 {"wOF2", 4},
+                 {"\xD0\xCF\x11\xE0", 4},
+                 {"\x28\xB5\x2F\xFD", 4},
+                 {"SQLite format 3", 15}};
     for (size_t i = 0; i < sizeof magic / sizeof *magic; i++)
         if (n >= magic[i].n && memcmp(p, magic[i].m, magic[i].n) == 0) return 1;
     return 0;
@@ -163,12 +180,12 @@ static int has_magic(const unsigned char *p, size_t n)
  * punctuation and symbols, CJK, kana, Hangul, fullwidth forms. */
 static int text_unit(unsigned u)
 {
-    return u == 9 || u == 10 || u == 13 || (u >= 0x20 && u <= 0x7E) ||
-           (u >= 0xA0 && u <= 0x24F) || (u >= 0x370 && u <= 0xEFF) ||
-           (u >= 0x10A0 && u <= 0x11FF) || (u >= 0x1E00 && u <= 0x1FFF) ||
-           (u >= 0x2000 && u <= 0x27BF) || (u >= 0x3000 && u <= 0x30FF) ||
-           (u >= 0x3400 && u <= 0x4DBF) || (u >= 0x4E00 && u <= 0x9FFF) ||
-           (u >= 0xAC00 && u <= 0xD7A3) || (u >= 0xFF00 && u <= 0xFFEF);
+    return u == 9 || u == 10 || u == 13 || (u >= 0x20 && u <= 0x7E) || (u >= 0xA0 && u <= 0x24F) ||
+           (u >= 0x370 && u <= 0xEFF) || (u >= 0x10A0 && u <= 0x11FF) ||
+           (u >= 0x1E00 && u <= 0x1FFF) || (u >= 0x2000 && u <= 0x27BF) ||
+           (u >= 0x3000 && u <= 0x30FF) || (u >= 0x3400 && u <= 0x4DBF) ||
+           (u >= 0x4E00 && u <= 0x9FFF) || (u >= 0xAC00 && u <= 0xD7A3) ||
+           (u >= 0xFF00 && u <= 0xFFEF);
 }
 
 /* UTF-16 text in a non-Latin script has too few NUL bytes to show, but its
@@ -197,8 +214,8 @@ static const char *sniff_utf16_script(const unsigned char *p, size_t n)
         for (size_t i = 0; i + 1 < n; i += 2) {
             unsigned u = big ? (unsigned) p[i] << 8 | p[i + 1] : (unsigned) p[i + 1] << 8 | p[i];
             if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
-                unsigned v = big ? (unsigned) p[i + 2] << 8 | p[i + 3]
-                                 : (unsigned) p[i + 3] << 8 | p[i + 2];
+                unsigned v =
+                    big ? (unsigned) p[i + 2] << 8 | p[i + 3] : (unsigned) p[i + 3] << 8 | p[i + 2];
                 if (v >= 0xDC00 && v <= 0xDFFF) {
                     good += 2;
                     i += 2;
@@ -275,25 +292,44 @@ static int charset_label(const char *s, size_t n, char out[40])
     if (!k) return 0;
     static const struct {
         const char *label, *name;
-    } map[] = {{"utf-8", "UTF-8"},          {"utf8", "UTF-8"},
-               {"unicode-1-1-utf-8", "UTF-8"}, {"iso-8859-1", "WINDOWS-1252"},
-               {"iso8859-1", "WINDOWS-1252"}, {"latin1", "WINDOWS-1252"},
-               {"latin-1", "WINDOWS-1252"}, {"l1", "WINDOWS-1252"},
-               {"us-ascii", "WINDOWS-1252"}, {"ascii", "WINDOWS-1252"},
-               {"iso_8859-1", "WINDOWS-1252"}, {"cp1252", "WINDOWS-1252"},
-               {"windows-1252", "WINDOWS-1252"}, {"x-cp1252", "WINDOWS-1252"},
-               {"gb2312", "GB18030"},       {"gbk", "GB18030"},
-               {"x-gbk", "GB18030"},        {"gb18030", "GB18030"},
-               {"chinese", "GB18030"},      {"big5", "BIG5-HKSCS"},
-               {"shift_jis", "CP932"},      {"shift-jis", "CP932"},
-               {"sjis", "CP932"},           {"x-sjis", "CP932"},
-               {"windows-31j", "CP932"},    {"euc-jp", "EUC-JP"},
-               {"euc-kr", "CP949"},         {"ks_c_5601-1987", "CP949"},
-               {"iso-8859-9", "WINDOWS-1254"}, {"latin5", "WINDOWS-1254"},
-               {"iso-8859-11", "WINDOWS-874"}, {"tis-620", "WINDOWS-874"},
-               {"utf-16", "UTF-16LE"},      {"utf-16le", "UTF-16LE"},
-               {"utf-16be", "UTF-16BE"},    {"koi8-r", "KOI8-R"},
-               {"koi8-u", "KOI8-U"},        {"x-user-defined", "WINDOWS-1252"}};
+    } map[] = {{"utf-8", "UTF-8"},
+               {"utf8", "UTF-8"},
+               {"unicode-1-1-utf-8", "UTF-8"},
+               {"iso-8859-1", "WINDOWS-1252"},
+               {"iso8859-1", "WINDOWS-1252"},
+               {"latin1", "WINDOWS-1252"},
+               {"latin-1", "WINDOWS-1252"},
+               {"l1", "WINDOWS-1252"},
+               {"us-ascii", "WINDOWS-1252"},
+               {"ascii", "WINDOWS-1252"},
+               {"iso_8859-1", "WINDOWS-1252"},
+               {"cp1252", "WINDOWS-1252"},
+               {"windows-1252", "WINDOWS-1252"},
+               {"x-cp1252", "WINDOWS-1252"},
+               {"gb2312", "GB18030"},
+               {"gbk", "GB18030"},
+               {"x-gbk", "GB18030"},
+               {"gb18030", "GB18030"},
+               {"chinese", "GB18030"},
+               {"big5", "BIG5-HKSCS"},
+               {"shift_jis", "CP932"},
+               {"shift-jis", "CP932"},
+               {"sjis", "CP932"},
+               {"x-sjis", "CP932"},
+               {"windows-31j", "CP932"},
+               {"euc-jp", "EUC-JP"},
+               {"euc-kr", "CP949"},
+               {"ks_c_5601-1987", "CP949"},
+               {"iso-8859-9", "WINDOWS-1254"},
+               {"latin5", "WINDOWS-1254"},
+               {"iso-8859-11", "WINDOWS-874"},
+               {"tis-620", "WINDOWS-874"},
+               {"utf-16", "UTF-16LE"},
+               {"utf-16le", "UTF-16LE"},
+               {"utf-16be", "UTF-16BE"},
+               {"koi8-r", "KOI8-R"},
+               {"koi8-u", "KOI8-U"},
+               {"x-user-defined", "WINDOWS-1252"}};
     for (size_t i = 0; i < sizeof map / sizeof *map; i++)
         if (strcmp(t, map[i].label) == 0) {
             snprintf(out, 40, "%s", map[i].name);
@@ -354,10 +390,14 @@ static int utf8_status(const unsigned char *p, size_t n)
             continue;
         }
         size_t k = 0;
-        if (c >= 0xC2 && c < 0xE0) k = 2;
-        else if (c >= 0xE0 && c < 0xF0) k = 3;
-        else if (c >= 0xF0 && c < 0xF5) k = 4;
-        else return 0;
+        if (c >= 0xC2 && c < 0xE0)
+            k = 2;
+        else if (c >= 0xE0 && c < 0xF0)
+            k = 3;
+        else if (c >= 0xF0 && c < 0xF5)
+            k = 4;
+        else
+            return 0;
         if (i + k > n) return 0;
         for (size_t j = 1; j < k; j++)
             if ((p[i + j] & 0xC0) != 0x80) return 0;
@@ -473,9 +513,9 @@ int nd_decode(const void *data, size_t len, const nd_decode_opts *opts, nd_decod
         if (!kind) kind = nd_sniff_kind((const char *) p, len);
         int st = utf8_status(p, len);
         char declared[40] = "";
-        int have_decl = (o.charset_hint && charset_label(o.charset_hint, strlen(o.charset_hint),
-                                                         declared)) ||
-                        (kind == ND_KIND_HTML && meta_charset((const char *) p, len, declared));
+        int have_decl =
+            (o.charset_hint && charset_label(o.charset_hint, strlen(o.charset_hint), declared)) ||
+            (kind == ND_KIND_HTML && meta_charset((const char *) p, len, declared));
         if (st == 2 && !memchr(p, 0x1B, len))
             /* Pure ASCII: nothing to convert.  With ESC in it, it may be a
              * 7-bit ISO-2022 encoding (Japanese mail and old pages). */

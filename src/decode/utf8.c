@@ -90,10 +90,10 @@ static size_t utf8_next(const unsigned char *p, size_t n, int32_t *cp)
 /* Bytes copied as they are by repair(): printable ASCII, tab, LF, CR, FF. */
 static const unsigned char plain[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1,
-#define R4(x) [x] = 1, [x + 1] = 1, [x + 2] = 1, [x + 3] = 1
+#define R4(x)  [x] = 1, [x + 1] = 1, [x + 2] = 1, [x + 3] = 1
 #define R16(x) R4(x), R4(x + 4), R4(x + 8), R4(x + 12)
-    R16(0x20), R16(0x30), R16(0x40), R16(0x50), R16(0x60), R4(0x70), R4(0x74), R4(0x78),
-    [0x7C] = 1, [0x7D] = 1, [0x7E] = 1
+    R16(0x20),  R16(0x30),  R16(0x40),  R16(0x50),  R16(0x60), R4(0x70),
+    R4(0x74),   R4(0x78),   [0x7C] = 1, [0x7D] = 1, [0x7E] = 1
 #undef R4
 #undef R16
 };
@@ -199,9 +199,9 @@ char *nd_utf8_clean(const char *s, size_t len, size_t *out_len, unsigned *flags)
             end += k2;
         }
         utf8proc_uint8_t *nfc = NULL;
-        utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *) r + start,
-                                          (utf8proc_ssize_t) (end - start), &nfc,
-                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        utf8proc_ssize_t m =
+            utf8proc_map((const utf8proc_uint8_t *) r + start, (utf8proc_ssize_t) (end - start),
+                         &nfc, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
         if (m >= 0 && ((size_t) m != end - start || memcmp(nfc, r + start, (size_t) m) != 0)) {
             nd_buf_append(&b, r + copied, start - copied);
             nd_buf_append(&b, nfc, (size_t) m);

@@ -140,8 +140,8 @@ void nd_article_to_text(const nd_article *a, nd_buf *out)
 static void md_para(nd_buf *out, const char *p)
 {
     if (*p == '#' || *p == '>' || *p == '-' || *p == '*' || *p == '+' || *p == '|' ||
-        (*p >= '0' && *p <= '9' && strchr(p, '.') && strspn(p, "0123456789") ==
-                                                         (size_t) (strchr(p, '.') - p)))
+        (*p >= '0' && *p <= '9' && strchr(p, '.') &&
+         strspn(p, "0123456789") == (size_t) (strchr(p, '.') - p)))
         nd_buf_putc(out, '\\');
     nd_buf_puts(out, p);
 }

@@ -33,9 +33,9 @@
 
 typedef struct hctx {
     nd_page *pg;
-    float *good, *bad;   /* per node: subtree sums */
-    uint32_t *inh;       /* per node: inherited flags (own | ancestors') */
-    uint8_t *neg;        /* per node: its own class says furniture (after the wrapper test) */
+    float *good, *bad; /* per node: subtree sums */
+    uint32_t *inh;     /* per node: inherited flags (own | ancestors') */
+    uint8_t *neg;      /* per node: its own class says furniture (after the wrapper test) */
     const char *lang;
 } hctx;
 
@@ -76,7 +76,8 @@ static void block_quality(hctx *h)
         float q = nd__prose_quality(&f, s.len, b->link_len);
         /* Furniture phrases judge short blocks and non-sentences; in a
          * sentence of prose they are only words ("was last updated"). */
-        int ph = nd__has_phrase(s.ptr, s.len, f.words > 25 || (f.words >= 10 && f.ends_sentence && q > 0));
+        int ph = nd__has_phrase(s.ptr, s.len,
+                                f.words > 25 || (f.words >= 10 && f.ends_sentence && q > 0));
         if (ph == 2 || (ph == 1 && f.words <= 25)) q = q > 0 ? -0.5f : -1.f;
         /* Seen on other pages of the batch: site furniture. */
         if (b->flags & ND_BLK_FURNITURE) q = -0.8f;
@@ -206,8 +207,8 @@ static uint32_t find_container(hctx *h)
             if (n->flags & ND_NODE_BODYPROP) s *= 1.15f;
         }
         /* Prefer the deeper of equal containers (children come later). */
-        if (s > best_score * 1.0001f || (s >= best_score && i > best && s > 0 &&
-                                         h->good[i] >= h->good[best] * 0.999f)) {
+        if (s > best_score * 1.0001f ||
+            (s >= best_score && i > best && s > 0 && h->good[i] >= h->good[best] * 0.999f)) {
             best_score = s;
             best = (uint32_t) i;
         }
@@ -285,8 +286,7 @@ int nd__classify_html(nd_extract_ctx *x)
         if (pg->title && (b->flags & ND_BLK_HEADING)) {
             nd_slice t = nd__block_text(pg, b);
             if (same_text(t.ptr, t.len, pg->title, strlen(pg->title)) ||
-                (strlen(pg->title) > t.len && t.len > 20 &&
-                 strncmp(pg->title, t.ptr, t.len) == 0))
+                (strlen(pg->title) > t.len && t.len > 20 && strncmp(pg->title, t.ptr, t.len) == 0))
                 continue;
         }
         if (strong && b->q > -0.5f && b->link_len * 2 < b->len && !(b->flags & ND_BLK_HEADING) &&

@@ -44,34 +44,78 @@ enum { B_NONE, B_SECTION, B_COMMENTS };
  * B_COMMENTS for a comments section, B_SECTION for the others. */
 static int is_boundary(nd_slice s)
 {
-    static const char *const heads[] = {
-        "related articles", "related stories", "related content", "related coverage",
-        "related news", "related", "related posts", "more stories", "more news",
-        "more articles", "most read", "most popular", "most viewed", "most shared",
-        "recommended", "recommended for you", "recommended stories", "you may also like",
-        "you might also like", "you may like", "trending", "trending now", "trending stories",
-        "latest news", "latest stories", "latest", "comments", "show comments",
-        "view comments", "join the conversation", "join the discussion", "leave a comment",
-        "leave a reply", "post a comment", "add a comment", "what to read next", "read next",
-        "up next", "around the web", "from around the web", "sponsored stories",
-        "promoted stories", "more from our network", "editor's picks", "editors' picks",
-        "top stories", "popular", "popular stories", "in other news", "elsewhere",
-        "also on", "don't miss", "must read", "more to explore", "further reading"};
+    static const char *const heads[] = {"related articles",
+                                        "related stories",
+                                        "related content",
+                                        "related coverage",
+                                        "related news",
+                                        "related",
+                                        "related posts",
+                                        "more stories",
+                                        "more news",
+                                        "more articles",
+                                        "most read",
+                                        "most popular",
+                                        "most viewed",
+                                        "most shared",
+                                        "recommended",
+                                        "recommended for you",
+                                        "recommended stories",
+                                        "you may also like",
+                                        "you might also like",
+                                        "you may like",
+                                        "trending",
+                                        "trending now",
+                                        "trending stories",
+                                        "latest news",
+                                        "latest stories",
+                                        "latest",
+                                        "comments",
+                                        "show comments",
+                                        "view comments",
+                                        "join the conversation",
+                                        "join the discussion",
+                                        "leave a comment",
+                                        "leave a reply",
+                                        "post a comment",
+                                        "add a comment",
+                                        "what to read next",
+                                        "read next",
+                                        "up next",
+                                        "around the web",
+                                        "from around the web",
+                                        "sponsored stories",
+                                        "promoted stories",
+                                        "more from our network",
+                                        "editor's picks",
+                                        "editors' picks",
+                                        "top stories",
+                                        "popular",
+                                        "popular stories",
+                                        "in other news",
+                                        "elsewhere",
+                                        "also on",
+                                        "don't miss",
+                                        "must read",
+                                        "more to explore",
+                                        "further reading"};
     nd_slice t = s;
     while (t.len && (t.ptr[t.len - 1] == ':' || t.ptr[t.len - 1] == ' ')) t.len--;
     static const char *const comment_words[] = {
-        "comment", "coment", "kommentar", "reply", "respuesta", "resposta", "réponse",
-        "antwort", "discussion", "conversation", "commenti", "reacties", "komentarz"};
+        "comment", "coment",     "kommentar",    "reply",    "respuesta", "resposta", "réponse",
+        "antwort", "discussion", "conversation", "commenti", "reacties",  "komentarz"};
     if (t.len < 40)
         for (size_t i = 0; i < sizeof comment_words / sizeof *comment_words; i++)
             if (nd_slice_ifind(t, comment_words[i]) >= 0) return B_COMMENTS;
     /* "Related articles" in the languages with stop lists. */
     static const char *const section_words[] = {
-        "relacionad", "relacionat", "correlat", "similaires", "verwandte", "ähnliche",
-        "mehr zum thema", "lesen sie auch", "leia também", "lea también", "à lire aussi",
-        "lire aussi", "leggi anche", "ver también", "veja também", "about the author",
+        "relacionad",    "relacionat",     "correlat",       "similaires",
+        "verwandte",     "ähnliche",       "mehr zum thema", "lesen sie auch",
+        "leia também",   "lea también",    "à lire aussi",   "lire aussi",
+        "leggi anche",   "ver también",    "veja também",    "about the author",
         "sobre o autor", "sobre el autor", "über den autor", "à propos de l'auteur",
-        "gerelateerd", "lees ook", "relaterade", "relaterte", "relateret", "podobne"};
+        "gerelateerd",   "lees ook",       "relaterade",     "relaterte",
+        "relateret",     "podobne"};
     if (t.len < 48)
         for (size_t i = 0; i < sizeof section_words / sizeof *section_words; i++)
             if (nd_slice_ifind(t, section_words[i]) >= 0) return B_SECTION;
@@ -125,7 +169,8 @@ static int classify_lines(nd_extract_ctx *x, tline *tl)
         float q = nd__prose_quality(&f, s.len, 0);
         /* Furniture phrases judge short blocks and non-sentences; in a
          * sentence of prose they are only words ("was last updated"). */
-        int ph = nd__has_phrase(s.ptr, s.len, f.words > 25 || (f.words >= 10 && f.ends_sentence && q > 0));
+        int ph = nd__has_phrase(s.ptr, s.len,
+                                f.words > 25 || (f.words >= 10 && f.ends_sentence && q > 0));
         if (ph == 2 || (ph == 1 && f.words <= 25)) q = -1.f;
         tl[i].boundary = is_boundary(s);
         tl[i].bullet = is_bullet(s);
@@ -251,8 +296,10 @@ int nd__classify_text(nd_extract_ctx *x)
         int seen_good = 0, in_comments = 0;
         for (size_t i = 0; i < n; i++) {
             if (tl[i].cls == C_GOOD && !pg->blocks[i].label && !in_comments) seen_good = 1;
-            if (tl[i].boundary == B_COMMENTS && seen_good) in_comments = 1;
-            else if (tl[i].boundary == B_SECTION) in_comments = 0;
+            if (tl[i].boundary == B_COMMENTS && seen_good)
+                in_comments = 1;
+            else if (tl[i].boundary == B_SECTION)
+                in_comments = 0;
             if (in_comments && !pg->blocks[i].label) pg->blocks[i].label = ND_LBL_COMMENT;
         }
     }
@@ -315,10 +362,12 @@ int nd__classify_text(nd_extract_ctx *x)
         for (size_t i = best_a; i < best_b; i++) {
             nd_block *b = &pg->blocks[i];
             if (b->label || tl[i].cls != C_NEAR) continue;
-            int prev = i > best_a ? (pg->blocks[i - 1].label == ND_LBL_BODY ? C_GOOD : tl[i - 1].cls)
-                                  : C_BAD;
-            int next = i + 1 < best_b ? (pg->blocks[i + 1].label == ND_LBL_BODY ? C_GOOD : tl[i + 1].cls)
-                                      : C_BAD;
+            int prev = i > best_a
+                           ? (pg->blocks[i - 1].label == ND_LBL_BODY ? C_GOOD : tl[i - 1].cls)
+                           : C_BAD;
+            int next = i + 1 < best_b
+                           ? (pg->blocks[i + 1].label == ND_LBL_BODY ? C_GOOD : tl[i + 1].cls)
+                           : C_BAD;
             int good_side = prev == C_GOOD || next == C_GOOD;
             int bad_side = prev == C_BAD || next == C_BAD;
             /* Kept beside a good line, or between near-good/short lines

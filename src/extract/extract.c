@@ -124,8 +124,9 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
 
 static const char *label_name(int l)
 {
-    static const char *const names[] = {"-",    "boiler", "title",   "byline",  "dateline", "BODY",
-                                        "teaser", "related", "comment", "caption", "bio",      "credit"};
+    static const char *const names[] = {"-",        "boiler",  "title",  "byline",
+                                        "dateline", "BODY",    "teaser", "related",
+                                        "comment",  "caption", "bio",    "credit"};
     return l >= 0 && l < (int) (sizeof names / sizeof *names) ? names[l] : "?";
 }
 
@@ -168,15 +169,17 @@ int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts
     if (!rc) {
         nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0};
         rc = pg.is_html ? nd__classify_html(&x) : nd__classify_text(&x);
-        nd_buf_printf(out, "# lang=%s container=%u blocks=%zu nodes=%zu\n",
-                      x.lang ? x.lang : "?", x.container, pg.n_blocks, pg.n_nodes);
+        nd_buf_printf(out, "# lang=%s container=%u blocks=%zu nodes=%zu\n", x.lang ? x.lang : "?",
+                      x.container, pg.n_blocks, pg.n_nodes);
         for (size_t i = 0; i < pg.n_blocks; i++) {
             const nd_block *b = &pg.blocks[i];
             nd_buf_printf(out, "%4zu %-7s q=%+.2f w=%-4u ld=%.2f ", i, label_name(b->label),
                           (double) b->q, b->words,
                           b->len ? (double) b->link_len / (double) b->len : 0.0);
-            if (pg.is_html) node_path(&pg, b->node, out);
-            else nd_buf_printf(out, "L%u", b->line);
+            if (pg.is_html)
+                node_path(&pg, b->node, out);
+            else
+                nd_buf_printf(out, "L%u", b->line);
             nd_buf_puts(out, "  | ");
             nd_buf_append(out, pg.text.ptr + b->off, b->len > 140 ? 140 : b->len);
             nd_buf_putc(out, '\n');

@@ -21,8 +21,8 @@ typedef struct nd_extract_ctx {
     nd_article *a;
     const nd_extract_opts *opts;
     size_t cap_par, cap_auth, cap_rel, cap_warn;
-    const char *lang;   /* language used for stop words (ISO 639-1) or NULL */
-    uint32_t container; /* HTML: the node chosen as the article container */
+    const char *lang;                /* language used for stop words (ISO 639-1) or NULL */
+    uint32_t container;              /* HTML: the node chosen as the article container */
     size_t region_start, region_end; /* text: the lines chosen as the article */
 } nd_extract_ctx;
 

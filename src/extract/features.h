@@ -8,7 +8,7 @@
 
 typedef struct nd_text_features {
     int words, stops, caps, nums, commas, sent_ends, pipes;
-    int has_stoplist;  /* the language has a stop list, so stops mean something */
+    int has_stoplist; /* the language has a stop list, so stops mean something */
     int ends_sentence;
 } nd_text_features;
 

@@ -151,5 +151,6 @@ void nd__furniture_mark(const nd_furniture *f, nd_page *pg)
     /* Most of the page's prose recurs elsewhere: this is the same article
      * on several pages (syndication, versions), not furniture. */
     if (total && shared * 2 > total)
-        for (size_t i = 0; i < pg->n_blocks; i++) pg->blocks[i].flags &= (uint16_t) ~ND_BLK_FURNITURE;
+        for (size_t i = 0; i < pg->n_blocks; i++)
+            pg->blocks[i].flags &= (uint16_t) ~ND_BLK_FURNITURE;
 }

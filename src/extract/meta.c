@@ -46,8 +46,7 @@ int nd__heading_like(nd_slice s)
     char last = s.ptr[s.len - 1];
     if (last == '.' || last == ',' || last == ';') return 0;
     unsigned char c = (unsigned char) s.ptr[0];
-    return upper_at(s.ptr, s.len) || (c >= '0' && c <= '9') || c >= 0xC3 || c == '"' ||
-           c == 0xE2;
+    return upper_at(s.ptr, s.len) || (c >= '0' && c <= '9') || c >= 0xC3 || c == '"' || c == 0xE2;
 }
 
 int nd__is_age_line(const char *s, size_t n)
@@ -66,7 +65,8 @@ static size_t name_prefix(const char *s, size_t n)
     while (i < n && words < 5) {
         if (!upper_at(s + i, n - i)) {
             /* particles inside names */
-            static const char *const part[] = {"de ", "van ", "von ", "der ", "da ", "di ", "bin ", "al-", "la ", "le "};
+            static const char *const part[] = {"de ", "van ", "von ", "der ", "da ",
+                                               "di ", "bin ", "al-",  "la ",  "le "};
             int ok = 0;
             for (size_t k = 0; k < sizeof part / sizeof *part && words > 0; k++)
                 if (n - i > strlen(part[k]) && strncmp(s + i, part[k], strlen(part[k])) == 0) {
@@ -90,9 +90,9 @@ static size_t name_prefix(const char *s, size_t n)
 
 size_t nd__bio_name(const char *s, size_t n, char *out, size_t cap)
 {
-    static const char *const cues[] = {" has worked", " is a ", " is an ", " was a ", " covers ",
-                                       " joined ", " writes ", " reports ", " previously ",
-                                       " has been a", " has covered", " is the "};
+    static const char *const cues[] = {" has worked",  " is a ",      " is an ",      " was a ",
+                                       " covers ",     " joined ",    " writes ",     " reports ",
+                                       " previously ", " has been a", " has covered", " is the "};
     size_t k = name_prefix(s, n);
     if (!k) return 0;
     for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
@@ -112,10 +112,14 @@ size_t nd__bio_name(const char *s, size_t n, char *out, size_t cap)
 int nd__is_bio(const char *s, size_t n)
 {
     if (n < 30 || n > 1200 || !nd__bio_name(s, n, NULL, 0)) return 0;
-    static const char *const roles[] = {"reporter", "writer", "correspondent", "editor",
-                                        "journalist", "columnist", "contributor", "author of",
-                                        "producer", "freelance", "has worked as", "covers ",
-                                        "covering ", "previously worked", "joined the"};
+    static const char *const roles[] = {"reporter",      "writer",
+                                        "correspondent", "editor",
+                                        "journalist",    "columnist",
+                                        "contributor",   "author of",
+                                        "producer",      "freelance",
+                                        "has worked as", "covers ",
+                                        "covering ",     "previously worked",
+                                        "joined the"};
     nd_slice head = {s, n < 160 ? n : 160};
     for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
         if (nd_slice_ifind(head, roles[i]) >= 0) return 1;
@@ -266,7 +270,8 @@ static void add_author(nd_extract_ctx *x, nd_slice s)
     s = nd_slice_trim(s);
     /* Drop roles and affiliations after a comma or pipe or " - ". */
     for (size_t i = 0; i < s.len; i++)
-        if (s.ptr[i] == ',' || s.ptr[i] == '|' || (s.ptr[i] == ' ' && i + 2 < s.len && s.ptr[i + 1] == '-' && s.ptr[i + 2] == ' ')) {
+        if (s.ptr[i] == ',' || s.ptr[i] == '|' ||
+            (s.ptr[i] == ' ' && i + 2 < s.len && s.ptr[i + 1] == '-' && s.ptr[i + 2] == ' ')) {
             nd_slice rest = {s.ptr + i + 1, s.len - i - 1};
             const char *ag = agency_exact(rest);
             if (ag && !a->credit) a->credit = ag;
@@ -302,7 +307,10 @@ static void add_author(nd_extract_ctx *x, nd_slice s)
         size_t k = s.len < sizeof tmp - 1 ? s.len : sizeof tmp - 1;
         for (size_t i = 0; i < k; i++) {
             char c = s.ptr[i];
-            tmp[i] = (char) (i > 0 && s.ptr[i - 1] != ' ' && s.ptr[i - 1] != '-' && c >= 'A' && c <= 'Z' ? c + 32 : c);
+            tmp[i] =
+                (char) (i > 0 && s.ptr[i - 1] != ' ' && s.ptr[i - 1] != '-' && c >= 'A' && c <= 'Z'
+                            ? c + 32
+                            : c);
         }
         nd__article_add_str(a, &a->authors, &a->n_authors, &x->cap_auth, tmp, k);
         return;
@@ -316,9 +324,12 @@ static void add_author_list(nd_extract_ctx *x, nd_slice s)
     size_t i = 0, start = 0;
     while (i <= s.len) {
         size_t sep = 0;
-        if (i == s.len) sep = 1;
-        else if (s.len - i >= 5 && strncmp(s.ptr + i, " and ", 5) == 0) sep = 5;
-        else if (s.len - i >= 3 && strncmp(s.ptr + i, " & ", 3) == 0) sep = 3;
+        if (i == s.len)
+            sep = 1;
+        else if (s.len - i >= 5 && strncmp(s.ptr + i, " and ", 5) == 0)
+            sep = 5;
+        else if (s.len - i >= 3 && strncmp(s.ptr + i, " & ", 3) == 0)
+            sep = 3;
         else if (s.ptr[i] == ',' || s.ptr[i] == ';') {
             /* "Smith, Reuters" handled by add_author: only split when a
              * name follows. */
@@ -340,15 +351,16 @@ static void add_author_list(nd_extract_ctx *x, nd_slice s)
 int nd__byline(nd_extract_ctx *x, const char *s, size_t n, int loose)
 {
     nd_slice t = nd_slice_trim((nd_slice){s, n});
-    static const char *const pre[] = {"by ", "written by ", "words by ", "story by ",
-                                      "reporting by ", "von ", "par ", "por "};
+    static const char *const pre[] = {"by ",           "written by ", "words by ", "story by ",
+                                      "reporting by ", "von ",        "par ",      "por "};
     for (size_t i = 0; i < sizeof pre / sizeof *pre; i++) {
         size_t pl = strlen(pre[i]);
         if (t.len > pl && t.len < 160 && nd_slice_istarts_c(t, pre[i])) {
             nd_slice rest = {t.ptr + pl, t.len - pl};
             /* Cut at a date or a pipe that follows the names. */
             for (size_t k = 0; k < rest.len; k++)
-                if (rest.ptr[k] == '|' || (rest.ptr[k] == ' ' && k + 1 < rest.len && rest.ptr[k + 1] >= '0' && rest.ptr[k + 1] <= '9')) {
+                if (rest.ptr[k] == '|' || (rest.ptr[k] == ' ' && k + 1 < rest.len &&
+                                           rest.ptr[k + 1] >= '0' && rest.ptr[k + 1] <= '9')) {
                     rest.len = k;
                     break;
                 }
@@ -376,11 +388,21 @@ typedef struct ld_info {
 
 static int type_is_article(json_t *t)
 {
-    static const char *const types[] = {"NewsArticle", "Article", "ReportageNewsArticle",
-                                        "AnalysisNewsArticle", "OpinionNewsArticle",
-                                        "BackgroundNewsArticle", "BlogPosting", "LiveBlogPosting",
-                                        "ScholarlyArticle", "TechArticle", "Report", "SatiricalArticle",
-                                        "ReviewNewsArticle", "AskPublicNewsArticle", "Review"};
+    static const char *const types[] = {"NewsArticle",
+                                        "Article",
+                                        "ReportageNewsArticle",
+                                        "AnalysisNewsArticle",
+                                        "OpinionNewsArticle",
+                                        "BackgroundNewsArticle",
+                                        "BlogPosting",
+                                        "LiveBlogPosting",
+                                        "ScholarlyArticle",
+                                        "TechArticle",
+                                        "Report",
+                                        "SatiricalArticle",
+                                        "ReviewNewsArticle",
+                                        "AskPublicNewsArticle",
+                                        "Review"};
     if (json_is_array(t)) {
         size_t i;
         json_t *v;
@@ -474,7 +496,8 @@ static nd_slice clean_title(nd_slice t, const char *site, nd_slice *tail_out)
 {
     t = nd_slice_trim(t);
     if (tail_out) *tail_out = (nd_slice){NULL, 0};
-    static const char *const seps[] = {" | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ", " \xC2\xBB ", " / "};
+    static const char *const seps[] = {
+        " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ", " \xC2\xBB ", " / "};
     for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
         size_t sl = strlen(seps[k]);
         /* The last separator: what follows it should be short (a name). */
@@ -521,7 +544,8 @@ static void text_site(nd_extract_ctx *x)
     int candidates = 0;
     for (size_t i = 0; i < pg->n_blocks && candidates < 64; i++) {
         nd_block *b = &pg->blocks[i];
-        if (b->label == ND_LBL_BODY || b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED) continue;
+        if (b->label == ND_LBL_BODY || b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED)
+            continue;
         nd_slice s = nd__block_text(pg, b);
         if (s.len < 3 || s.len > 40 || b->words > 4 || !upper_at(s.ptr, s.len)) continue;
         if (nd__ends_sentence(s.ptr, s.len) || nd__has_phrase(s.ptr, s.len, 0)) continue;
@@ -529,12 +553,12 @@ static void text_site(nd_extract_ctx *x)
         int hits = 0;
         for (size_t k = 0; k < lim && hits < 1; k++) {
             nd_block *o = &pg->blocks[k];
-            if (k == i || o->label == ND_LBL_BODY || o->label == ND_LBL_RELATED || o->len <= b->len) continue;
+            if (k == i || o->label == ND_LBL_BODY || o->label == ND_LBL_RELATED || o->len <= b->len)
+                continue;
             nd_slice os = nd__block_text(pg, o);
             /* case-sensitive containment as a whole phrase */
             for (size_t p = 0; p + s.len <= os.len; p++)
-                if (memcmp(os.ptr + p, s.ptr, s.len) == 0 &&
-                    (p == 0 || os.ptr[p - 1] == ' ') &&
+                if (memcmp(os.ptr + p, s.ptr, s.len) == 0 && (p == 0 || os.ptr[p - 1] == ' ') &&
                     (p + s.len == os.len || strchr(" '.,;:)!?", os.ptr[p + s.len]) ||
                      (unsigned char) os.ptr[p + s.len] == 0xE2)) {
                     hits++;
@@ -557,8 +581,8 @@ static size_t glued_title_end(nd_slice s)
     for (size_t i = 3; i + 1 < s.len; i++) {
         unsigned char c = (unsigned char) s.ptr[i], p = (unsigned char) s.ptr[i - 1];
         if (!(c >= 'A' && c <= 'Z')) continue;
-        if (!((p >= 'a' && p <= 'z') || p == '.' || p == '?' || p == '!' ||
-              p == 0x99 /* ’ */ || p == ')'))
+        if (!((p >= 'a' && p <= 'z') || p == '.' || p == '?' || p == '!' || p == 0x99 /* ’ */ ||
+              p == ')'))
             continue;
         /* the word before must be >= 3 letters (McDonald, iPhone stay) */
         size_t w = i;
@@ -609,7 +633,8 @@ static void related_from_text(nd_extract_ctx *x)
         size_t j = i;
         while (j < n && pg->blocks[j].label == ND_LBL_RELATED) {
             /* a run ends where the next item's site/age pair begins */
-            if (j > i + 2 && j + 1 < n && nd__is_age_line(pg->text.ptr + pg->blocks[j + 1].off, pg->blocks[j + 1].len))
+            if (j > i + 2 && j + 1 < n &&
+                nd__is_age_line(pg->text.ptr + pg->blocks[j + 1].off, pg->blocks[j + 1].len))
                 break;
             j++;
         }
@@ -712,7 +737,8 @@ static void html_related(nd_extract_ctx *x)
     nd_page *pg = x->pg;
     for (size_t i = 0; i < pg->n_blocks; i++) {
         nd_block *b = &pg->blocks[i];
-        if (b->label == ND_LBL_BODY || !(b->flags & ND_BLK_ALLLINK) || b->words < 4 || b->words > 30)
+        if (b->label == ND_LBL_BODY || !(b->flags & ND_BLK_ALLLINK) || b->words < 4 ||
+            b->words > 30)
             continue;
         int rel = 0;
         for (uint32_t n = b->node; n; n = pg->nodes[n].parent)
@@ -776,9 +802,9 @@ static void html_meta(nd_extract_ctx *x)
 
     ld_authors(x, li.authors, 0);
     if (!a->n_authors) {
-        static const char *const keys[] = {"author", "article:author", "byl", "dc.creator",
-                                           "sailthru.author", "parsely-author", "dcterms.creator",
-                                           "citation_author"};
+        static const char *const keys[] = {"author",          "article:author",  "byl",
+                                           "dc.creator",      "sailthru.author", "parsely-author",
+                                           "dcterms.creator", "citation_author"};
         for (size_t i = 0; i < sizeof keys / sizeof *keys && !a->n_authors; i++) {
             const char *v = nd__page_meta(pg, keys[i]);
             if (v) add_author_list(x, nd_slice_c(v));
@@ -805,11 +831,22 @@ static void html_meta(nd_extract_ctx *x)
                 nd__byline(x, s.ptr, s.len, by);
         }
     }
-    static const char *const dkeys[] = {"article:published_time", "og:article:published_time",
-                                        "datepublished", "published_time", "pubdate", "publishdate",
-                                        "date", "dc.date", "dc.date.issued", "dcterms.created",
-                                        "sailthru.date", "parsely-pub-date", "article.published",
-                                        "og:published_time", "citation_publication_date", "time"};
+    static const char *const dkeys[] = {"article:published_time",
+                                        "og:article:published_time",
+                                        "datepublished",
+                                        "published_time",
+                                        "pubdate",
+                                        "publishdate",
+                                        "date",
+                                        "dc.date",
+                                        "dc.date.issued",
+                                        "dcterms.created",
+                                        "sailthru.date",
+                                        "parsely-pub-date",
+                                        "article.published",
+                                        "og:published_time",
+                                        "citation_publication_date",
+                                        "time"};
     set_published(x, li.published, li.published ? strlen(li.published) : 0);
     for (size_t i = 0; i < sizeof dkeys / sizeof *dkeys && !a->published; i++) {
         const char *v = nd__page_meta(pg, dkeys[i]);
@@ -820,7 +857,8 @@ static void html_meta(nd_extract_ctx *x)
     if (!lang) lang = li.lang;
     if (!lang) lang = nd__page_meta(pg, "og:locale");
     if (!lang) lang = nd__page_meta(pg, "content-language");
-    if (lang && ((lang[0] | 32) >= 'a' && (lang[0] | 32) <= 'z') && ((lang[1] | 32) >= 'a' && (lang[1] | 32) <= 'z') &&
+    if (lang && ((lang[0] | 32) >= 'a' && (lang[0] | 32) <= 'z') &&
+        ((lang[1] | 32) >= 'a' && (lang[1] | 32) <= 'z') &&
         (lang[2] == 0 || lang[2] == '-' || lang[2] == '_')) {
         char l[3] = {(char) (lang[0] | 32), (char) (lang[1] | 32), 0};
         a->language = nd_arena_strndup(a->arena, l, 2);
@@ -836,7 +874,8 @@ static void text_meta(nd_extract_ctx *x)
     /* Bylines above the body, bios anywhere. */
     for (size_t i = 0; i < pg->n_blocks; i++) {
         nd_block *b = &pg->blocks[i];
-        if (b->label == ND_LBL_BODY || b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED) continue;
+        if (b->label == ND_LBL_BODY || b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED)
+            continue;
         nd_slice s = nd__block_text(pg, b);
         if (b->words <= 12 && nd_slice_istarts_c(s, "by ")) nd__byline(x, s.ptr, s.len, 0);
     }

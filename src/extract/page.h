@@ -14,60 +14,60 @@
 #include "newsdesk/base.h"
 
 /* Tags the fronts distinguish.  Everything else is ND_TAG_OTHER. */
-#define ND_TAG_MAP(X)                                                         \
-    X(OTHER) X(ROOT) X(A) X(ADDRESS) X(ARTICLE) X(ASIDE) X(AUDIO) X(B)        \
-    X(BLOCKQUOTE) X(BODY) X(BR) X(BUTTON) X(CANVAS) X(CAPTION) X(CENTER)      \
-    X(CITE) X(CODE) X(DD) X(DETAILS) X(DIALOG) X(DIV) X(DL) X(DT) X(EM)       \
-    X(EMBED) X(FIELDSET) X(FIGCAPTION) X(FIGURE) X(FONT) X(FOOTER) X(FORM)    \
-    X(H1) X(H2) X(H3) X(H4) X(H5) X(H6) X(HEAD) X(HEADER) X(HGROUP) X(HR)     \
-    X(HTML) X(I) X(IFRAME) X(IMG) X(INPUT) X(LABEL) X(LEGEND) X(LI) X(LINK)   \
-    X(MAIN) X(MATH) X(MENU) X(META) X(NAV) X(NOSCRIPT) X(OBJECT) X(OL)        \
-    X(OPTION) X(P) X(PICTURE) X(PRE) X(Q) X(S) X(SCRIPT) X(SECTION)           \
-    X(SELECT) X(SMALL) X(SOURCE) X(SPAN) X(STRONG) X(STYLE) X(SUB)            \
-    X(SUMMARY) X(SUP) X(SVG) X(TABLE) X(TBODY) X(TD) X(TEMPLATE) X(TEXTAREA)  \
-    X(TFOOT) X(TH) X(THEAD) X(TIME) X(TITLE) X(TR) X(U) X(UL) X(VIDEO)       \
-    X(LINE) X(GROUP)
+#define ND_TAG_MAP(X)                                                                              \
+    X(OTHER)                                                                                       \
+    X(ROOT) X(A) X(ADDRESS) X(ARTICLE) X(ASIDE) X(AUDIO) X(B) X(BLOCKQUOTE) X(BODY) X(BR)          \
+        X(BUTTON) X(CANVAS) X(CAPTION) X(CENTER) X(CITE) X(CODE) X(DD) X(DETAILS) X(DIALOG) X(DIV) \
+            X(DL) X(DT) X(EM) X(EMBED) X(FIELDSET) X(FIGCAPTION) X(FIGURE) X(FONT) X(FOOTER)       \
+                X(FORM) X(H1) X(H2) X(H3) X(H4) X(H5) X(H6) X(HEAD) X(HEADER) X(HGROUP) X(HR)      \
+                    X(HTML) X(I) X(IFRAME) X(IMG) X(INPUT) X(LABEL) X(LEGEND) X(LI) X(LINK)        \
+                        X(MAIN) X(MATH) X(MENU) X(META) X(NAV) X(NOSCRIPT) X(OBJECT) X(OL)         \
+                            X(OPTION) X(P) X(PICTURE) X(PRE) X(Q) X(S) X(SCRIPT) X(SECTION)        \
+                                X(SELECT) X(SMALL) X(SOURCE) X(SPAN) X(STRONG) X(STYLE) X(SUB)     \
+                                    X(SUMMARY) X(SUP) X(SVG) X(TABLE) X(TBODY) X(TD) X(TEMPLATE)   \
+                                        X(TEXTAREA) X(TFOOT) X(TH) X(THEAD) X(TIME) X(TITLE) X(TR) \
+                                            X(U) X(UL) X(VIDEO) X(LINE) X(GROUP)
 
 enum nd_tag {
 #define ND__TAGENUM(t) ND_TAG_##t,
     ND_TAG_MAP(ND__TAGENUM)
 #undef ND__TAGENUM
-    ND_TAG__COUNT
+        ND_TAG__COUNT
 };
 
 /* Node flags: what the element itself says about its content. */
 enum {
-    ND_NODE_BLOCK = 1u << 0,     /* block-level: breaks text into blocks */
-    ND_NODE_HIDDEN = 1u << 1,    /* hidden, aria-hidden, display:none */
-    ND_NODE_NEG = 1u << 2,       /* class/id/role say boilerplate */
-    ND_NODE_POS = 1u << 3,       /* class/id/role/itemprop say article content */
-    ND_NODE_BODYPROP = 1u << 4,  /* itemprop=articleBody (strongest content cue) */
-    ND_NODE_BYLINE = 1u << 5,    /* author/byline cues */
-    ND_NODE_DATE = 1u << 6,      /* date/time cues */
-    ND_NODE_CAPTION = 1u << 7,   /* caption / credit of a figure */
-    ND_NODE_COMMENT = 1u << 8,   /* comments section */
-    ND_NODE_RELATED = 1u << 9,   /* related / recommended / more stories */
-    ND_NODE_SHARE = 1u << 10,    /* share / social / follow buttons */
-    ND_NODE_AD = 1u << 11,       /* advertising */
-    ND_NODE_NAV = 1u << 12,      /* navigation, menus, breadcrumbs */
-    ND_NODE_FOOTER = 1u << 13,   /* footer */
-    ND_NODE_HEADERISH = 1u << 14,/* site header / masthead */
-    ND_NODE_NEWSLETTER = 1u << 15,/* newsletter / subscribe / sign-up */
-    ND_NODE_TITLE = 1u << 16,    /* headline cue (itemprop=headline, class title) */
-    ND_NODE_AUTHORBIO = 1u << 17,/* about the author */
-    ND_NODE_TEASER = 1u << 18,   /* card / teaser / promo of another article */
-    ND_NODE_TAGS = 1u << 19      /* tag lists, topics, keywords */
+    ND_NODE_BLOCK = 1u << 0,       /* block-level: breaks text into blocks */
+    ND_NODE_HIDDEN = 1u << 1,      /* hidden, aria-hidden, display:none */
+    ND_NODE_NEG = 1u << 2,         /* class/id/role say boilerplate */
+    ND_NODE_POS = 1u << 3,         /* class/id/role/itemprop say article content */
+    ND_NODE_BODYPROP = 1u << 4,    /* itemprop=articleBody (strongest content cue) */
+    ND_NODE_BYLINE = 1u << 5,      /* author/byline cues */
+    ND_NODE_DATE = 1u << 6,        /* date/time cues */
+    ND_NODE_CAPTION = 1u << 7,     /* caption / credit of a figure */
+    ND_NODE_COMMENT = 1u << 8,     /* comments section */
+    ND_NODE_RELATED = 1u << 9,     /* related / recommended / more stories */
+    ND_NODE_SHARE = 1u << 10,      /* share / social / follow buttons */
+    ND_NODE_AD = 1u << 11,         /* advertising */
+    ND_NODE_NAV = 1u << 12,        /* navigation, menus, breadcrumbs */
+    ND_NODE_FOOTER = 1u << 13,     /* footer */
+    ND_NODE_HEADERISH = 1u << 14,  /* site header / masthead */
+    ND_NODE_NEWSLETTER = 1u << 15, /* newsletter / subscribe / sign-up */
+    ND_NODE_TITLE = 1u << 16,      /* headline cue (itemprop=headline, class title) */
+    ND_NODE_AUTHORBIO = 1u << 17,  /* about the author */
+    ND_NODE_TEASER = 1u << 18,     /* card / teaser / promo of another article */
+    ND_NODE_TAGS = 1u << 19        /* tag lists, topics, keywords */
 };
 
 typedef struct nd_node {
     uint32_t parent; /* index into page->nodes; node 0 is the root */
     uint16_t tag;
     uint16_t depth;
-    uint32_t flags;        /* ND_NODE_* */
-    int16_t weight;        /* class/id weight: < 0 boilerplate, > 0 content */
+    uint32_t flags; /* ND_NODE_* */
+    int16_t weight; /* class/id weight: < 0 boilerplate, > 0 content */
     uint16_t n_children;
-    const char *attr;      /* "class id" words, lowercased; arena; may be NULL */
-    const char *href;      /* <a href>; arena; may be NULL */
+    const char *attr; /* "class id" words, lowercased; arena; may be NULL */
+    const char *href; /* <a href>; arena; may be NULL */
     /* Filled by the extractor. */
     uint32_t first_block, end_block; /* blocks [first, end) lie inside */
     float sum_good, sum_bad;
@@ -76,17 +76,17 @@ typedef struct nd_node {
 
 /* Block flags. */
 enum {
-    ND_BLK_HEADING = 1u << 0,  /* h1..h6 (or a heading-like line) */
-    ND_BLK_LI = 1u << 1,       /* list item */
-    ND_BLK_PRE = 1u << 2,      /* preformatted */
-    ND_BLK_QUOTE = 1u << 3,    /* inside blockquote */
-    ND_BLK_CELL = 1u << 4,     /* table cell */
-    ND_BLK_BR = 1u << 5,       /* ended by <br> */
+    ND_BLK_HEADING = 1u << 0,    /* h1..h6 (or a heading-like line) */
+    ND_BLK_LI = 1u << 1,         /* list item */
+    ND_BLK_PRE = 1u << 2,        /* preformatted */
+    ND_BLK_QUOTE = 1u << 3,      /* inside blockquote */
+    ND_BLK_CELL = 1u << 4,       /* table cell */
+    ND_BLK_BR = 1u << 5,         /* ended by <br> */
     ND_BLK_PARA_START = 1u << 6, /* text: first line after a blank line */
-    ND_BLK_JOINED = 1u << 7,   /* text: lines joined back into one */
-    ND_BLK_ALLLINK = 1u << 8,  /* the whole text is one link */
-    ND_BLK_DUP = 1u << 9,      /* the same text occurs earlier on the page */
-    ND_BLK_FURNITURE = 1u << 10 /* recurs on other pages of the batch */
+    ND_BLK_JOINED = 1u << 7,     /* text: lines joined back into one */
+    ND_BLK_ALLLINK = 1u << 8,    /* the whole text is one link */
+    ND_BLK_DUP = 1u << 9,        /* the same text occurs earlier on the page */
+    ND_BLK_FURNITURE = 1u << 10  /* recurs on other pages of the batch */
 };
 
 /* Labels the classifier gives blocks. */
@@ -98,7 +98,7 @@ enum nd_label {
     ND_LBL_DATELINE,
     ND_LBL_BODY,
     ND_LBL_TEASER,
-    ND_LBL_RELATED,  /* part of an embedded related article */
+    ND_LBL_RELATED, /* part of an embedded related article */
     ND_LBL_COMMENT,
     ND_LBL_CAPTION,
     ND_LBL_BIO,
@@ -106,8 +106,8 @@ enum nd_label {
 };
 
 typedef struct nd_block {
-    uint32_t node;     /* innermost block-level element containing the text */
-    uint32_t off;      /* text at page->text.ptr + off */
+    uint32_t node; /* innermost block-level element containing the text */
+    uint32_t off;  /* text at page->text.ptr + off */
     uint32_t len;
     uint32_t link_len; /* bytes of it inside links */
     uint32_t link;     /* node of the <a> when the block is one link, else 0 */
@@ -116,9 +116,9 @@ typedef struct nd_block {
     uint16_t flags;    /* ND_BLK_* */
     /* Features and decisions of the extractor. */
     uint16_t words;
-    uint8_t label;     /* enum nd_label */
+    uint8_t label; /* enum nd_label */
     uint8_t pad_;
-    float q;           /* prose quality, -1 .. 1 */
+    float q; /* prose quality, -1 .. 1 */
 } nd_block;
 
 /* A <meta> or similar key/value pair from the markup. */
@@ -129,17 +129,17 @@ typedef struct nd_meta_kv {
 
 typedef struct nd_page {
     nd_arena *arena;
-    nd_buf text;        /* all block text; blocks point into it */
-    nd_block *blocks;   /* nd_malloc'd arrays */
+    nd_buf text;      /* all block text; blocks point into it */
+    nd_block *blocks; /* nd_malloc'd arrays */
     size_t n_blocks, cap_blocks;
     nd_node *nodes;
     size_t n_nodes, cap_nodes;
     int is_html;
     /* Markup metadata (HTML front); arena strings, may be NULL. */
-    const char *title;  /* <title> */
-    const char *lang;   /* <html lang> */
+    const char *title; /* <title> */
+    const char *lang;  /* <html lang> */
     const char *canonical;
-    nd_meta_kv *meta;   /* arena array */
+    nd_meta_kv *meta; /* arena array */
     size_t n_meta, cap_meta;
     const char **jsonld; /* raw JSON-LD scripts */
     size_t n_jsonld, cap_jsonld;
@@ -150,9 +150,9 @@ typedef struct nd_page {
 } nd_page;
 
 /* Limits, documented in docs/limits.md. */
-#define ND_PAGE_MAX_DEPTH 512        /* deeper elements join their ancestor */
-#define ND_PAGE_MAX_BLOCKS 200000    /* further text is dropped with a warning */
-#define ND_TEXT_MAX_LINE (256u << 10) /* text lines are split beyond 256 KiB */
+#define ND_PAGE_MAX_DEPTH  512          /* deeper elements join their ancestor */
+#define ND_PAGE_MAX_BLOCKS 200000       /* further text is dropped with a warning */
+#define ND_TEXT_MAX_LINE   (256u << 10) /* text lines are split beyond 256 KiB */
 
 /* Shared construction helpers (src/extract/page.c). */
 int nd__page_init(nd_page *pg, size_t text_hint);

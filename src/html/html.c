@@ -14,7 +14,7 @@
 #include "html/html_int.h"
 
 typedef struct elem {
-    uint32_t node;  /* node created for it, or 0 */
+    uint32_t node; /* node created for it, or 0 */
     uint16_t tag;
     uint8_t drop;   /* its content is dropped */
     uint8_t ldjson; /* <script type="application/ld+json"> */
@@ -33,13 +33,13 @@ typedef struct sax_state {
     nd_page *pg;
     tag_cache_entry tcache[128];
     elem stack[ND_PAGE_MAX_DEPTH];
-    int sp;           /* elements on the stack */
-    int overflow;     /* elements beyond ND_PAGE_MAX_DEPTH */
-    int drop;         /* > 0: inside an element whose content is dropped */
-    int pre;          /* > 0: inside <pre> */
-    int link;         /* > 0: inside <a> */
+    int sp;       /* elements on the stack */
+    int overflow; /* elements beyond ND_PAGE_MAX_DEPTH */
+    int drop;     /* > 0: inside an element whose content is dropped */
+    int pre;      /* > 0: inside <pre> */
+    int link;     /* > 0: inside <a> */
     uint32_t link_node;
-    uint32_t cur;     /* node of the innermost element that has one */
+    uint32_t cur; /* node of the innermost element that has one */
     int in_title, in_ldjson, seen_title, in_body;
     nd_buf title, ld;
     /* The block being collected: text from blk_off to the end of pg->text. */
@@ -187,7 +187,8 @@ static const char *attr(const xmlChar **atts, const char *name)
 {
     if (!atts) return NULL;
     for (size_t i = 0; atts[i]; i += 2)
-        if (strcmp((const char *) atts[i], name) == 0) return atts[i + 1] ? (const char *) atts[i + 1] : "";
+        if (strcmp((const char *) atts[i], name) == 0)
+            return atts[i + 1] ? (const char *) atts[i + 1] : "";
     return NULL;
 }
 
@@ -207,17 +208,27 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
     for (size_t i = 0; atts[i]; i += 2) {
         const char *nm = (const char *) atts[i], *v = atts[i + 1] ? (const char *) atts[i + 1] : "";
         switch (nm[0]) {
-        case 'c': if (!strcmp(nm, "class")) cls = v; break;
+        case 'c':
+            if (!strcmp(nm, "class")) cls = v;
+            break;
         case 'i':
-            if (nm[1] == 'd' && !nm[2]) id = v;
-            else if (!strcmp(nm, "itemprop")) ip = v;
+            if (nm[1] == 'd' && !nm[2])
+                id = v;
+            else if (!strcmp(nm, "itemprop"))
+                ip = v;
             break;
         case 'r':
-            if (!strcmp(nm, "role")) role = v;
-            else if (!strcmp(nm, "rel")) rel = v;
+            if (!strcmp(nm, "role"))
+                role = v;
+            else if (!strcmp(nm, "rel"))
+                rel = v;
             break;
-        case 's': if (!strcmp(nm, "style")) style = v; break;
-        case 'h': if (!strcmp(nm, "hidden")) flags |= ND_NODE_HIDDEN; break;
+        case 's':
+            if (!strcmp(nm, "style")) style = v;
+            break;
+        case 'h':
+            if (!strcmp(nm, "hidden")) flags |= ND_NODE_HIDDEN;
+            break;
         case 'a':
             if (!strcmp(nm, "aria-hidden") && ieq(v, "true")) flags |= ND_NODE_HIDDEN;
             break;
@@ -308,7 +319,8 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     if (tag == ND_TAG_HTML && !pg->lang) {
         const char *lang = attr(atts, "lang");
         if (!lang) lang = attr(atts, "xml:lang");
-        if (lang && *lang) pg->lang = nd_arena_strndup(pg->arena, lang, strlen(lang) > 16 ? 16 : strlen(lang));
+        if (lang && *lang)
+            pg->lang = nd_arena_strndup(pg->arena, lang, strlen(lang) > 16 ? 16 : strlen(lang));
     }
     if (tag == ND_TAG_TIME && !st->drop) {
         const char *dt = attr(atts, "datetime");

@@ -113,10 +113,10 @@ static void copy_text(nd_buf *b, const char *s, size_t n, int pre)
  * inside tags. */
 static int keep_attr(const char *a, size_t n)
 {
-    static const char *const keep[] = {"class", "id", "role", "itemprop", "itemtype", "rel",
-                                       "href", "hidden", "aria-hidden", "style", "datetime",
-                                       "content", "name", "property", "http-equiv", "charset",
-                                       "type", "lang", "xml:lang"};
+    static const char *const keep[] = {"class",    "id",      "role",   "itemprop",    "itemtype",
+                                       "rel",      "href",    "hidden", "aria-hidden", "style",
+                                       "datetime", "content", "name",   "property",    "http-equiv",
+                                       "charset",  "type",    "lang",   "xml:lang"};
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
         if (strlen(keep[i]) == n) {
             size_t k = 0;
@@ -236,7 +236,8 @@ char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
             copy_tag(&b, s, p, end);
         }
         i = end;
-        if (starts_word(s + p + 1, n - p - 1, "pre") || starts_word(s + p + 1, n - p - 1, "textarea") ||
+        if (starts_word(s + p + 1, n - p - 1, "pre") ||
+            starts_word(s + p + 1, n - p - 1, "textarea") ||
             starts_word(s + p + 1, n - p - 1, "listing"))
             pre = 1;
         else if (starts_word(s + p + 1, n - p - 1, "/pre") ||
@@ -267,8 +268,9 @@ char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
         }
         /* Inline SVG (icons, charts) is markup without page text, often a
          * tenth of what is left: skipped whole, nested <svg> counted. */
-        if (starts_word(s + p + 1, n - p - 1, "svg") && (p + 4 >= n || !is_alpha((unsigned char) s[p + 4])) &&
-            s[end - 1] == '>' && s[end - 2] != '/') {
+        if (starts_word(s + p + 1, n - p - 1, "svg") &&
+            (p + 4 >= n || !is_alpha((unsigned char) s[p + 4])) && s[end - 1] == '>' &&
+            s[end - 2] != '/') {
             size_t j = end;
             int depth = 1;
             while (depth > 0 && j < n) {
@@ -278,7 +280,8 @@ char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
                     break;
                 }
                 size_t q = (size_t) (lt2 - s);
-                if (starts_word(s + q + 1, n - q - 1, "svg") && (q + 4 >= n || !is_alpha((unsigned char) s[q + 4])))
+                if (starts_word(s + q + 1, n - q - 1, "svg") &&
+                    (q + 4 >= n || !is_alpha((unsigned char) s[q + 4])))
                     depth++;
                 else if (starts_word(s + q + 1, n - q - 1, "/svg"))
                     depth--;

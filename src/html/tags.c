@@ -140,8 +140,8 @@ static int cmp_tag(const void *k, const void *e)
 
 int nd__tag_lookup(const char *name, unsigned *props)
 {
-    const tag_def *d = bsearch(name, tag_defs, sizeof tag_defs / sizeof *tag_defs,
-                               sizeof *tag_defs, cmp_tag);
+    const tag_def *d =
+        bsearch(name, tag_defs, sizeof tag_defs / sizeof *tag_defs, sizeof *tag_defs, cmp_tag);
     if (!d) {
         *props = 0;
         return ND_TAG_OTHER;

@@ -6,10 +6,10 @@
 
 /* Tag properties. */
 enum {
-    ND_TP_BLOCK = 1u << 0,  /* starts/ends a block of text */
-    ND_TP_DROP = 1u << 1,   /* its content is not page text (script, svg, ...) */
-    ND_TP_VOID = 1u << 2,   /* has no content */
-    ND_TP_FORMAT = 1u << 3  /* inline formatting: no node of its own */
+    ND_TP_BLOCK = 1u << 0, /* starts/ends a block of text */
+    ND_TP_DROP = 1u << 1,  /* its content is not page text (script, svg, ...) */
+    ND_TP_VOID = 1u << 2,  /* has no content */
+    ND_TP_FORMAT = 1u << 3 /* inline formatting: no node of its own */
 };
 
 /* Lowercase tag name -> ND_TAG_*; *props gets ND_TP_* bits. */

@@ -78,12 +78,13 @@ static int is_hyphen(int32_t c)
 int nd_is_abbrev(const char *w, size_t n)
 {
     static const char *const ab[] = {
-        "Adm", "Apr", "Aug", "Ave", "Brig", "Capt", "Cmdr", "Co", "Col", "Corp", "Cpl", "Dec",
-        "Dept", "Dr", "Feb", "Fig", "Fri", "Ft", "Gen", "Gov", "Hon", "Inc", "Jan", "Jr",
-        "Jul", "Jun", "Lt", "Ltd", "Maj", "Mar", "Messrs", "Mon", "Mr", "Mrs", "Ms", "Mt",
-        "No", "Nov", "Oct", "Prof", "Pvt", "Rep", "Reps", "Rev", "Sat", "Sen", "Sens", "Sep",
-        "Sept", "Sgt", "Sr", "St", "Sun", "Supt", "Thu", "Thurs", "Tue", "Tues", "Wed",
-        "approx", "cf", "e.g", "est", "etc", "i.e", "no", "vs"};
+        "Adm",    "Apr", "Aug",  "Ave",  "Brig", "Capt",  "Cmdr", "Co",   "Col",  "Corp",
+        "Cpl",    "Dec", "Dept", "Dr",   "Feb",  "Fig",   "Fri",  "Ft",   "Gen",  "Gov",
+        "Hon",    "Inc", "Jan",  "Jr",   "Jul",  "Jun",   "Lt",   "Ltd",  "Maj",  "Mar",
+        "Messrs", "Mon", "Mr",   "Mrs",  "Ms",   "Mt",    "No",   "Nov",  "Oct",  "Prof",
+        "Pvt",    "Rep", "Reps", "Rev",  "Sat",  "Sen",   "Sens", "Sep",  "Sept", "Sgt",
+        "Sr",     "St",  "Sun",  "Supt", "Thu",  "Thurs", "Tue",  "Tues", "Wed",  "approx",
+        "cf",     "e.g", "est",  "etc",  "i.e",  "no",    "vs"};
     size_t lo = 0, hi = sizeof ab / sizeof *ab;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -103,16 +104,24 @@ int nd_is_abbrev(const char *w, size_t n)
 static int quote_kind(int32_t c)
 {
     switch (c) {
-    case 0x201C: case 0x2018: case 0xAB: case 0x201E: case 0x2039: case 0x201A: return 1;
-    case 0x201D: case 0x2019: case 0xBB: case 0x203A: return 2;
-    case '"': case '\'': return 3;
+    case 0x201C:
+    case 0x2018:
+    case 0xAB:
+    case 0x201E:
+    case 0x2039:
+    case 0x201A: return 1;
+    case 0x201D:
+    case 0x2019:
+    case 0xBB:
+    case 0x203A: return 2;
+    case '"':
+    case '\'': return 3;
     default: return 0;
     }
 }
 
 /* Scan a word or number starting at i; returns its end.  Sets flags. */
-static size_t scan_word(const unsigned char *p, size_t n, size_t i, uint16_t *type,
-                        uint16_t *flags)
+static size_t scan_word(const unsigned char *p, size_t n, size_t i, uint16_t *type, uint16_t *flags)
 {
     size_t start = i;
     int32_t c;

@@ -18,7 +18,7 @@ typedef struct line {
     size_t off, len; /* in the input, trimmed */
     uint32_t no;     /* 1-based line number */
     int words;
-    int group;       /* index of its blank-line group */
+    int group; /* index of its blank-line group */
 } line;
 
 static int count_words(const char *s, size_t n)
@@ -42,7 +42,7 @@ static int starts_lower(const char *s, size_t n)
     unsigned char c = (unsigned char) s[i];
     if (c >= 'a' && c <= 'z') return 1;
     if (c == 0xC3 && i + 1 < n) return (unsigned char) s[i + 1] >= 0x9F; /* à..ÿ, ß */
-    if (c == ',' || c == ';') return 1; /* a clause continues */
+    if (c == ',' || c == ';') return 1;                                  /* a clause continues */
     return 0;
 }
 
@@ -52,8 +52,9 @@ static int ends_possessive_or_function(const char *s, size_t n)
     if (n >= 4 && s[n - 1] == 's' && (unsigned char) s[n - 2] == 0x99 &&
         (unsigned char) s[n - 3] == 0x80 && (unsigned char) s[n - 4] == 0xE2)
         return 1;
-    static const char *const fw[] = {"the", "of", "to", "and", "by", "from", "with", "for", "in",
-                                     "at", "on", "a", "an", "as", "or", "that", "said", "told",
+    static const char *const fw[] = {"the",  "of",   "to",   "and",   "by",      "from",
+                                     "with", "for",  "in",   "at",    "on",      "a",
+                                     "an",   "as",   "or",   "that",  "said",    "told",
                                      "says", "than", "into", "about", "between", "against"};
     size_t b = n;
     while (b > 0 && s[b - 1] != ' ') b--;
@@ -153,7 +154,8 @@ int nd__text_to_page(const char *text, size_t len, nd_page *pg)
             int total = 0;
             for (size_t m = k; m < j; m++) total += ls[m].words;
             const line *last = &ls[j - 1];
-            join = last->words >= 8 || (total >= 10 && nd__ends_sentence(text + last->off, last->len));
+            join =
+                last->words >= 8 || (total >= 10 && nd__ends_sentence(text + last->off, last->len));
         }
         if (!join) j = k + 1;
         uint32_t off = (uint32_t) pg->text.len;
