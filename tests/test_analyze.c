@@ -581,6 +581,17 @@ static void test_seeds(void)
                         speaker ? speaker : "(null)");
             CHECK(found);
         }
+        /* both pages report cooperation between Russia and China
+         * (the 2022 video meeting, the 2025 Moscow visit) */
+        int coop = 0;
+        for (size_t k = 0; a && k < a->n_events; k++) {
+            const nd_event *e = &a->events[k];
+            int rc = !strncmp(e->source_code, "RUS", 3) && !strncmp(e->target_code, "CHN", 3);
+            int cr = !strncmp(e->source_code, "CHN", 3) && !strncmp(e->target_code, "RUS", 3);
+            if ((rc || cr) && (e->quad == 1 || e->quad == 2)) coop++;
+        }
+        if (coop < 2) fprintf(stderr, "# %s: %d cooperative RUS-CHN events\n", de->d_name, coop);
+        CHECK(coop >= 2);
         nd_analysis_free(a);
         nd_buf_free(&text);
         json_decref(root);

@@ -944,11 +944,12 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
              * determiner before the name makes it a thing */
             for (uint32_t b = i, back = 0; b > s0 && back < 3; b--, back++) {
                 const nd__tok *u = &d->toks[b - 1];
-                if (!is_word(u) || !u->lower || (u->flags & ND_TOKF_CAP)) break;
+                if (!is_word(u) || !u->lower) break;
                 if (!strcmp(u->lower, "the") || !strcmp(u->lower, "a") || !strcmp(u->lower, "an")) {
                     c->thing = 1;
                     break;
                 }
+                if (u->flags & ND_TOKF_CAP) break;
                 if (pronoun_of(u->lower)) break;
             }
             if (d->toks[j - 1].lower && in_set(d->toks[j - 1].lower, thing_heads)) c->thing = 1;

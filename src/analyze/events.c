@@ -564,10 +564,22 @@ static void events_sentence(nd__doc *d, uint32_t s)
                                                 "decline", "declined", "declines", "declining",
                                                 "fail", "failed", "fails", "failing", NULL};
         if (nd__tok_in(d, h, neg_heads) && nd__tok_is(d, h + 1, "to")) continue;
-        /* "thanked him for coming": no subject of its own */
+        /* "thanked him for coming to Moscow": the gerund's subject is the
+         * object before "for"; other gerunds after a preposition have none */
         static const char *const gprep[] = {"for", "of", "about", "without", "from", "against",
                                             "toward", "towards", NULL};
-        if (h > s0 && nd__tok_in(d, h - 1, gprep) && ends_with(&d->toks[h], "ing")) continue;
+        int32_t gsubj = -1;
+        if (h > s0 + 1 && nd__tok_is(d, h - 1, "for") && ends_with(&d->toks[h], "ing")) {
+            int32_t m = d->toks[h - 2].mention;
+            if (m >= 0 && d->ments[m].t1 == h - 1 && !d->toks[h - 2].in_quote) {
+                if (d->ments[m].actor < 0 && d->ments[m].pronoun) {
+                    d->ments[m].actor = nd__resolve_pronoun(d, (size_t) m);
+                }
+                if (usable(d, m)) gsubj = m;
+            }
+        }
+        if (gsubj < 0 && h > s0 && nd__tok_in(d, h - 1, gprep) && ends_with(&d->toks[h], "ing"))
+            continue;
         /* "met with X to discuss Y": a purpose clause after an event of the
          * same clause is not another event */
         if (have_event && h > s0 && nd__tok_is(d, h - 1, "to") && h < last_event_head + 25) {
@@ -629,7 +641,7 @@ static void events_sentence(nd__doc *d, uint32_t s)
             }
         }
         int32_t subj[8];
-        int ns = subjects(d, h, s0, subj, 8);
+        int ns = gsubj >= 0 ? (subj[0] = gsubj, 1) : subjects(d, h, s0, subj, 8);
         int32_t tgt = -1;
         size_t n_before = d->n_events;
         /* Force reported by a speaker is coded as the speaker's statement
@@ -765,7 +777,8 @@ static void events_sentence(nd__doc *d, uint32_t s)
                 if (!closed) k = d->ments[tgt].t1;
                 /* the rest of the object phrase ("an Islamic State target
                  * southwest of Baghdad") holds no further event */
-                while (k < s1 && !boundary(d, k) && !is_punct_c(d, k, ',') && !nd__tok_is(d, k, "and"))
+                while (k < s1 && !boundary(d, k) && !is_punct_c(d, k, ',') && !nd__tok_is(d, k, "and") &&
+                       !(nd__tok_is(d, k, "for") && k + 1 < s1 && ends_with(&d->toks[k + 1], "ing")))
                     k++;
                 skip_until = k;
             } else if (multi && !(vp->flags & ND__VF_PASSIVE)) {
