@@ -416,11 +416,15 @@ static const nd__vpat *best_pattern(const nd__doc *d, size_t h, size_t s1, size_
         const nd__vpat *vp = &d->dict->vpats[p];
         int is_noun = (vp->flags & ND__VF_NOUN) != 0;
         if (noun_use && !is_noun) continue;
+        /* PETRARCH entries without a code ("---") say nothing here */
+        if ((vp->flags & ND__VF_PETRARCH) && !vp->code[0]) continue;
         size_t tf;
         int e = match_words(d, vp, h, s1, &tf);
         if (e < 0) continue;
-        if (vp->n_words > best_n) {
-            best = vp, best_n = vp->n_words, *end = (size_t) e, *tfrom = tf;
+        /* the most specific pattern; on a tie the added dictionary's */
+        int score = vp->n_words * 2 + !!(vp->flags & ND__VF_PETRARCH);
+        if (score > best_n) {
+            best = vp, best_n = score, *end = (size_t) e, *tfrom = tf;
         }
     }
     return best;
