@@ -229,7 +229,7 @@ static const word_def word_defs[] = {
     {"overlay", -2, 0, 0},
     {"pager", -2, 0, ND_NODE_NAV},
     {"pagination", -2, 0, ND_NODE_NAV},
-    {"paywall", -1, 0, ND_NODE_NEWSLETTER},
+    {"paywall", 0, 0, 0}, /* the article text a paywall hides is still the article */
     {"pinterest", -3, 0, ND_NODE_SHARE},
     {"popular", -3, 0, ND_NODE_RELATED},
     {"popup", -3, 0, 0},
