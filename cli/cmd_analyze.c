@@ -117,8 +117,8 @@ static const char *json_str_field(json_t *o, const char *const *keys)
 /* JSON Lines: one text a line. */
 static void run_jsonl(ctx *c, const char *path, const char *data, size_t len)
 {
-    static const char *const date_keys[] = {"date", "published", "published_at", "pubdate",
-                                            "datetime", NULL};
+    static const char *const date_keys[] = {"date",    "published", "published_at",
+                                            "pubdate", "datetime",  NULL};
     static const char *const title_keys[] = {"title", "headline", NULL};
     size_t pos = 0;
     long line = 0;
@@ -184,7 +184,8 @@ static int looks_jsonl(const char *path, const char *data, size_t len)
     if (pl > 7 && !strcmp(path + pl - 7, ".ndjson")) return 1;
     size_t i = 0;
     if (len >= 3 && (unsigned char) data[0] == 0xEF && (unsigned char) data[1] == 0xBB) i = 3;
-    while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t')) i++;
+    while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
+        i++;
     return i < len && data[i] == '{';
 }
 
@@ -206,9 +207,12 @@ int cmd_analyze(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, "f:d:h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'f':
-            if (!strcmp(optarg, "jsonl")) c.pretty = 0;
-            else if (!strcmp(optarg, "json")) c.pretty = 1;
-            else return cli_usage_error("analyze: unknown format '%s' (jsonl, json)", optarg);
+            if (!strcmp(optarg, "jsonl"))
+                c.pretty = 0;
+            else if (!strcmp(optarg, "json"))
+                c.pretty = 1;
+            else
+                return cli_usage_error("analyze: unknown format '%s' (jsonl, json)", optarg);
             break;
         case 'd':
             if (n_dicts == 16) return cli_usage_error("analyze: too many --dict directories");

@@ -116,7 +116,8 @@ static void test_actors_roles(void)
     CHECK(ru != NULL); /* Moscow */
     int kremlin = 0;
     for (size_t i = 0; i < a->n_actors; i++)
-        if (!strcmp(a->actors[i].code, "RUSGOV") && a->actors[i].kind == ND_ACTOR_AGENT) kremlin = 1;
+        if (!strcmp(a->actors[i].code, "RUSGOV") && a->actors[i].kind == ND_ACTOR_AGENT)
+            kremlin = 1;
     CHECK(kremlin);
     nd_analysis_free(a);
 }
@@ -282,8 +283,8 @@ static void test_quotes_partial_indirect_scare(void)
 
 static void test_events_basic(void)
 {
-    nd_analysis *a = run("Russian troops shelled the Ukrainian city of Kharkiv on Monday.",
-                         "2024-05-16");
+    nd_analysis *a =
+        run("Russian troops shelled the Ukrainian city of Kharkiv on Monday.", "2024-05-16");
     const nd_event *e = event_with(a, "RUSMIL", "UKR", "194");
     CHECK(e != NULL);
     if (e && a) {
@@ -349,9 +350,18 @@ static void test_robustness(void)
     nd_analysis_free(NULL);
 
     /* unbalanced and stray marks */
-    const char *odd[] = {"\"", "\"\"\"\"", "He said \"yes and then", "« » ‘ ’ “ ”", "'''",
-                         "Mr.", "U.S.", "said said said", "\"A,\" \"B,\" \"C,\" said",
-                         "the countries' leaders said 'no' and 'maybe", "...?!...", NULL};
+    const char *odd[] = {"\"",
+                         "\"\"\"\"",
+                         "He said \"yes and then",
+                         "« » ‘ ’ “ ”",
+                         "'''",
+                         "Mr.",
+                         "U.S.",
+                         "said said said",
+                         "\"A,\" \"B,\" \"C,\" said",
+                         "the countries' leaders said 'no' and 'maybe",
+                         "...?!...",
+                         NULL};
     for (size_t i = 0; odd[i]; i++) {
         a = run(odd[i], NULL);
         CHECK(a != NULL);
@@ -451,7 +461,7 @@ static void test_dictionaries(void)
     CHECK(def != NULL);
     size_t np = 0, nv = 0;
     size_t ne = nd_analyze_dict_size(def, &np, &nv);
-    CHECK(ne > 500);  /* countries, organisations, agents, people */
+    CHECK(ne > 500); /* countries, organisations, agents, people */
     CHECK(np > 3000);
     CHECK(nv > 300);
     const char *name;

@@ -224,9 +224,12 @@ GIB|Gibraltar||Gibraltarian|Gibraltarians||
 # Other places that stand for their country in news text: US states (not
 # Georgia, which is also a country), provinces and large cities.
 PLACES = r"""
-USA|Alabama;Alaska;Arizona;Arkansas;California;Colorado;Connecticut;Delaware;Florida;Hawaii;Idaho;Illinois;Indiana;Iowa;Kansas;Kentucky;Louisiana;Maine;Maryland;Massachusetts;Michigan;Minnesota;Mississippi;Missouri;Montana;Nebraska;Nevada;New Hampshire;New Jersey;New Mexico;New York;North Carolina;North Dakota;Ohio;Oklahoma;Oregon;Pennsylvania;Rhode Island;South Carolina;South Dakota;Tennessee;Texas;Utah;Vermont;Virginia;West Virginia;Wisconsin;Wyoming;New York City;Los Angeles;Chicago;Houston;San Francisco;Miami;Boston;Philadelphia;Seattle;Detroit;Atlanta;Dallas;Pearl Harbor;Guantanamo Bay
+USA|Camp David;Mar-a-Lago;Anchorage;Alabama;Alaska;Arizona;Arkansas;California;Colorado;Connecticut;Delaware;Florida;Hawaii;Idaho;Illinois;Indiana;Iowa;Kansas;Kentucky;Louisiana;Maine;Maryland;Massachusetts;Michigan;Minnesota;Mississippi;Missouri;Montana;Nebraska;Nevada;New Hampshire;New Jersey;New Mexico;New York;North Carolina;North Dakota;Ohio;Oklahoma;Oregon;Pennsylvania;Rhode Island;South Carolina;South Dakota;Tennessee;Texas;Utah;Vermont;Virginia;West Virginia;Wisconsin;Wyoming;New York City;Los Angeles;Chicago;Houston;San Francisco;Miami;Boston;Philadelphia;Seattle;Detroit;Atlanta;Dallas;Pearl Harbor;Guantanamo Bay
 RUS|St Petersburg;St. Petersburg;Saint Petersburg;Chechnya;Grozny;Siberia;Kursk;Belgorod;Kaliningrad;Novosibirsk;Vladivostok;Sochi;Dagestan
 UKR|Kharkiv;Kharkov;Odesa;Odessa;Lviv;Mariupol;Donetsk;Luhansk;Zaporizhzhia;Kherson;Dnipro;Bakhmut;Avdiivka;Donbas;Donbass
+CHE|Geneva;Zurich;Davos;Lausanne;Basel
+AUT|Salzburg
+FIN|Turku
 CHN|Shanghai;Hong Kong;Guangzhou;Shenzhen;Wuhan;Xinjiang;Tibet;Chongqing;Tianjin;Nanjing
 GBR|Manchester;Birmingham;Glasgow;Edinburgh;Belfast;Liverpool;Cardiff
 FRA|Marseille;Lyon;Nice;Toulouse;Strasbourg;Bordeaux

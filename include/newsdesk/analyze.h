@@ -65,8 +65,7 @@ ND_EXPORT int nd_analyze_dict_add_petrarch(nd_analyze_dict *d, const char *dir, 
 ND_EXPORT int nd_analyze_dict_add_file(nd_analyze_dict *d, const char *path, nd_error *err);
 
 /* Counts, for messages and tests. */
-ND_EXPORT size_t nd_analyze_dict_size(const nd_analyze_dict *d, size_t *n_phrases,
-                                      size_t *n_verbs);
+ND_EXPORT size_t nd_analyze_dict_size(const nd_analyze_dict *d, size_t *n_phrases, size_t *n_verbs);
 
 /* Frees the dictionary; NULL is fine.  Never free the default one. */
 ND_EXPORT void nd_analyze_dict_free(nd_analyze_dict *d);
@@ -131,35 +130,35 @@ typedef enum nd_quote_type {
 ND_EXPORT const char *nd_quote_type_name(int type);
 
 typedef struct nd_quote {
-    int type;              /* nd_quote_type */
-    int scare;             /* 1: quotation marks with no speaker (scare or unattributed quotes) */
-    const char *text;      /* the quoted words, without the outer quotation marks; several
-                              fragments are joined with " ... " */
-    nd_span *content;      /* the quoted material: for direct and partial quotes each
-                              quotation including its marks, for indirect ones the
-                              reported clause */
+    int type;         /* nd_quote_type */
+    int scare;        /* 1: quotation marks with no speaker (scare or unattributed quotes) */
+    const char *text; /* the quoted words, without the outer quotation marks; several
+                         fragments are joined with " ... " */
+    nd_span *content; /* the quoted material: for direct and partial quotes each
+                         quotation including its marks, for indirect ones the
+                         reported clause */
     size_t n_content;
-    nd_span clause;        /* the reported clause that holds partial quotes; {0,0} otherwise */
-    nd_span source;        /* the speaker mention ("Mr Putin", "he"); {0,0} = none */
-    nd_span cue;           /* "said", "told", "according to"; {0,0} = none */
-    const char *cue_lemma; /* "say", "tell", "according to"; NULL = none */
-    int32_t speaker;       /* index into nd_analysis.actors, or -1 */
+    nd_span clause;           /* the reported clause that holds partial quotes; {0,0} otherwise */
+    nd_span source;           /* the speaker mention ("Mr Putin", "he"); {0,0} = none */
+    nd_span cue;              /* "said", "told", "according to"; {0,0} = none */
+    const char *cue_lemma;    /* "say", "tell", "according to"; NULL = none */
+    int32_t speaker;          /* index into nd_analysis.actors, or -1 */
     const char *speaker_name; /* actor name, or the source text when unresolved; NULL = none */
-    uint32_t sentence;     /* index of the sentence where the quotation starts */
+    uint32_t sentence;        /* index of the sentence where the quotation starts */
 } nd_quote;
 
 typedef struct nd_event {
     const char *source_code; /* CAMEO actor codes ("RUSGOV", "CHN", "---REB") */
     const char *target_code;
-    int32_t source, target;  /* indexes into nd_analysis.actors */
-    char code[8];            /* CAMEO event code, e.g. "040", "0841" */
-    const char *code_name;   /* "Consult, not specified below", ... */
-    double goldstein;        /* -10 .. +10 */
-    int quad;                /* 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict */
-    nd_span sentence;        /* the evidence */
-    nd_span verb;            /* the words that carry the action */
-    int negated;             /* the action was negated and recoded ("would not provide" -> 121) */
-    const char *date;        /* "YYYY-MM-DD" (article date, or "on Thursday" resolved); NULL */
+    int32_t source, target; /* indexes into nd_analysis.actors */
+    char code[8];           /* CAMEO event code, e.g. "040", "0841" */
+    const char *code_name;  /* "Consult, not specified below", ... */
+    double goldstein;       /* -10 .. +10 */
+    int quad;         /* 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict */
+    nd_span sentence; /* the evidence */
+    nd_span verb;     /* the words that carry the action */
+    int negated;      /* the action was negated and recoded ("would not provide" -> 121) */
+    const char *date; /* "YYYY-MM-DD" (article date, or "on Thursday" resolved); NULL */
     uint32_t sentence_index;
 } nd_event;
 
@@ -172,24 +171,24 @@ typedef struct nd_analysis {
     size_t n_actors;
     nd_mention *mentions; /* in text order */
     size_t n_mentions;
-    nd_quote *quotes;     /* in text order */
+    nd_quote *quotes; /* in text order */
     size_t n_quotes;
-    nd_event *events;     /* in text order */
+    nd_event *events; /* in text order */
     size_t n_events;
-    size_t text_len;      /* bytes analysed */
-    int truncated;        /* input was longer than ND_ANALYZE_MAX_BYTES */
-    const char *date;     /* the article date used ("YYYY-MM-DD") or NULL */
+    size_t text_len;  /* bytes analysed */
+    int truncated;    /* input was longer than ND_ANALYZE_MAX_BYTES */
+    const char *date; /* the article date used ("YYYY-MM-DD") or NULL */
     nd_arena *arena;
 } nd_analysis;
 
 typedef struct nd_analyze_opts {
     const nd_analyze_dict *dict; /* NULL: nd_analyze_dict_default() */
-    const char *date;     /* article date: ISO 8601 "2025-05-08", "20250508", or any form
-                             nd_time_parse() reads; NULL = unknown */
-    const char *title;    /* optional headline (not analysed for quotes; used for context) */
-    const char *language; /* ISO 639-1; the rules are for English ("en" or NULL) */
-    int no_events;        /* skip event coding */
-    int no_quotes;        /* skip quotations */
+    const char *date;            /* article date: ISO 8601 "2025-05-08", "20250508", or any form
+                                    nd_time_parse() reads; NULL = unknown */
+    const char *title;           /* optional headline (not analysed for quotes; used for context) */
+    const char *language;        /* ISO 639-1; the rules are for English ("en" or NULL) */
+    int no_events;               /* skip event coding */
+    int no_quotes;               /* skip quotations */
 } nd_analyze_opts;
 
 ND_EXPORT void nd_analyze_opts_init(nd_analyze_opts *o);

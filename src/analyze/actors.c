@@ -28,37 +28,94 @@ enum { CH_DICT = 1, CH_RUN, CH_TITLE, CH_PRON, CH_HYPH, CH_PAIR };
 typedef struct chunk {
     uint32_t t0, t1;
     int kind;
-    const nd__phrase *ph;      /* CH_DICT */
-    const nd__phrase *ph2[4];  /* CH_HYPH: one phrase per part */
+    const nd__phrase *ph;     /* CH_DICT */
+    const nd__phrase *ph2[4]; /* CH_HYPH: one phrase per part */
     int n_ph2;
-    char gender;               /* CH_TITLE */
-    char agent[8];             /* CH_TITLE: "MIL" for Gen., "LEG" for Sen. */
-    int pron;                  /* CH_PRON: 1 he, 2 she, 3 they */
-    int obj;                   /* CH_PRON: an object form ("him", "them") */
-    int thing;                 /* CH_RUN: a named thing, not a person ("the World Cup") */
-    int pair_persons;          /* CH_PAIR: 1 "the two leaders", 0 "the two countries" */
+    char gender;      /* CH_TITLE */
+    char agent[8];    /* CH_TITLE: "MIL" for Gen., "LEG" for Sen. */
+    int pron;         /* CH_PRON: 1 he, 2 she, 3 they */
+    int obj;          /* CH_PRON: an object form ("him", "them") */
+    int thing;        /* CH_RUN: a named thing, not a person ("the World Cup") */
+    int pair_persons; /* CH_PAIR: 1 "the two leaders", 0 "the two countries" */
 } chunk;
 
 /* Last words of capitalised names that are not people. */
-static const char *const thing_heads[] = {
-    "war", "games", "olympics", "day", "party", "committee", "council", "department",
-    "ministry", "university", "agency", "court", "street", "house", "building", "institute",
-    "times", "news", "post", "network", "company", "corp", "corp.", "inc", "inc.", "group",
-    "bank", "forces", "force", "army", "navy", "union", "association", "foundation", "center",
-    "centre", "hospital", "school", "college", "office", "service", "services", "program",
-    "programme", "act", "bill", "treaty", "summit", "conference", "square", "city", "state",
-    "province", "region", "island", "islands", "sea", "ocean", "river", "mountains", "valley",
-    "airport", "station", "airlines", "airways", "club", "church", "mosque", "temple", "palace",
-    "hall", "stadium", "museum", "festival", "awards", "prize", "cup", "league", "championship",
-    "initiative", "project", "plan", "agreement", "accord", "deal", "strait", "gulf", "bay",
-    "peninsula", "county", "district", "guard", "command", "corps", "fund", "exchange",
-    "market", "index", "board", "commission", "authority", "administration", "movement",
-    "front", "alliance", "coalition", "organization", "organisation", "institution", "project",
-    "review", "journal", "magazine", "show", "channel", "radio", "television", "tv", "press",
-    "media", "online", "daily", "weekly", "herald", "tribune", "telegraph", "observer",
-    "report", "reports", "studies", "research", "lab", "labs", "technologies", "systems",
-    "motors", "energy", "oil", "gas", "airline", "group's", "ltd", "ltd.", "llc", "plc",
-    "senate", "congress", "parliament", "assembly", "cabinet", "caucus", NULL};
+static const char *const thing_heads[] = {"war",          "games",
+                                          "olympics",     "day",
+                                          "party",        "committee",
+                                          "council",      "department",
+                                          "ministry",     "university",
+                                          "agency",       "court",
+                                          "street",       "house",
+                                          "building",     "institute",
+                                          "times",        "news",
+                                          "post",         "network",
+                                          "company",      "corp",
+                                          "corp.",        "inc",
+                                          "inc.",         "group",
+                                          "bank",         "forces",
+                                          "force",        "army",
+                                          "navy",         "union",
+                                          "association",  "foundation",
+                                          "center",       "centre",
+                                          "hospital",     "school",
+                                          "college",      "office",
+                                          "service",      "services",
+                                          "program",      "programme",
+                                          "act",          "bill",
+                                          "treaty",       "summit",
+                                          "conference",   "square",
+                                          "city",         "state",
+                                          "province",     "region",
+                                          "island",       "islands",
+                                          "sea",          "ocean",
+                                          "river",        "mountains",
+                                          "valley",       "airport",
+                                          "station",      "airlines",
+                                          "airways",      "club",
+                                          "church",       "mosque",
+                                          "temple",       "palace",
+                                          "hall",         "stadium",
+                                          "museum",       "festival",
+                                          "awards",       "prize",
+                                          "cup",          "league",
+                                          "championship", "initiative",
+                                          "project",      "plan",
+                                          "agreement",    "accord",
+                                          "deal",         "strait",
+                                          "gulf",         "bay",
+                                          "peninsula",    "county",
+                                          "district",     "guard",
+                                          "command",      "corps",
+                                          "fund",         "exchange",
+                                          "market",       "index",
+                                          "board",        "commission",
+                                          "authority",    "administration",
+                                          "movement",     "front",
+                                          "alliance",     "coalition",
+                                          "organization", "organisation",
+                                          "institution",  "project",
+                                          "review",       "journal",
+                                          "magazine",     "show",
+                                          "channel",      "radio",
+                                          "television",   "tv",
+                                          "press",        "media",
+                                          "online",       "daily",
+                                          "weekly",       "herald",
+                                          "tribune",      "telegraph",
+                                          "observer",     "report",
+                                          "reports",      "studies",
+                                          "research",     "lab",
+                                          "labs",         "technologies",
+                                          "systems",      "motors",
+                                          "energy",       "oil",
+                                          "gas",          "airline",
+                                          "group's",      "ltd",
+                                          "ltd.",         "llc",
+                                          "plc",          "senate",
+                                          "congress",     "parliament",
+                                          "assembly",     "cabinet",
+                                          "caucus",       NULL};
 
 /* ---- small helpers -------------------------------------------------------- */
 
@@ -89,32 +146,59 @@ static int is_word(const nd__tok *t)
 
 /* Capitalised words that are not names. */
 static const char *const not_names[] = {
-    "the", "a", "an", "in", "on", "at", "for", "but", "and", "or", "if", "when", "while", "after",
-    "before", "as", "this", "that", "these", "those", "it", "its", "he", "she", "they", "we",
-    "i", "you", "his", "her", "their", "our", "my", "your", "there", "here", "what", "why", "how",
-    "who", "where", "which", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-    "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "yesterday", "today", "tomorrow", "last",
-    "next", "meanwhile", "however", "according", "also", "still", "some", "many", "more",
-    "most", "both", "all", "such", "other", "another", "each", "every", "no", "not", "yes", "so",
-    "then", "now", "even", "just", "only", "since", "although", "though", "despite", "during",
-    "under", "over", "between", "among", "through", "from", "to", "of", "by", "with", "without",
-    "about", "against", "into", "upon", "within", "one", "two", "three", "four", "five",
-    "several", "once", "already", "later", "earlier", "first", "second", "third", "instead",
-    "asked", "read", "related", "advertisement", "photo", "video", "image", "getty", "images",
-    "ap", "reuters", "file", "update", "breaking", "live", "watch", "opinion", "analysis",
-    "editor", "note", "click", "share", "comment", "comments", "subscribe", "sign", "follow",
-    "do", "does", "did", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will",
-    "would", "can", "could", "should", "may", "might", "must", "let", "please", "thank",
-    "thanks", "well", "oh", "yeah", "okay", "ok", "mr", "mrs", "ms", "dr", "after", "because",
-    "unlike", "like", "until", "unless", "whether", "where", "whose", "whom", "any", "few",
-    "nothing", "everything", "something", "anything", "everyone", "someone", "anyone",
-    "nobody", "people", "just", "very", "much", "too", "again", "almost", "never", "always",
-    "perhaps", "maybe", "indeed", "yet", "though", "overall", "finally", "first", "here",
-    "new", "old", "big", "best", "good", "great", "top", "why", "how", "inside", "outside",
-    "around", "toward", "towards", "across", "behind", "beyond", "near", "off", "out", "up",
-    "down", "back", "away", "now", "already", "ahead", "amid", "via", "per", "whatever",
-    "whoever", "mostly", "partly", "largely", "recently", "currently", "previously", NULL};
+    "the",       "a",          "an",        "in",        "on",
+    "at",        "for",        "but",       "and",       "or",
+    "if",        "when",       "while",     "after",     "before",
+    "as",        "this",       "that",      "these",     "those",
+    "it",        "its",        "he",        "she",       "they",
+    "we",        "i",          "you",       "his",       "her",
+    "their",     "our",        "my",        "your",      "there",
+    "here",      "what",       "why",       "how",       "who",
+    "where",     "which",      "monday",    "tuesday",   "wednesday",
+    "thursday",  "friday",     "saturday",  "sunday",    "january",
+    "february",  "march",      "april",     "may",       "june",
+    "july",      "august",     "september", "october",   "november",
+    "december",  "yesterday",  "today",     "tomorrow",  "last",
+    "next",      "meanwhile",  "however",   "according", "also",
+    "still",     "some",       "many",      "more",      "most",
+    "both",      "all",        "such",      "other",     "another",
+    "each",      "every",      "no",        "not",       "yes",
+    "so",        "then",       "now",       "even",      "just",
+    "only",      "since",      "although",  "though",    "despite",
+    "during",    "under",      "over",      "between",   "among",
+    "through",   "from",       "to",        "of",        "by",
+    "with",      "without",    "about",     "against",   "into",
+    "upon",      "within",     "one",       "two",       "three",
+    "four",      "five",       "several",   "once",      "already",
+    "later",     "earlier",    "first",     "second",    "third",
+    "instead",   "asked",      "read",      "related",   "advertisement",
+    "photo",     "video",      "image",     "getty",     "images",
+    "ap",        "reuters",    "file",      "update",    "breaking",
+    "live",      "watch",      "opinion",   "analysis",  "editor",
+    "note",      "click",      "share",     "comment",   "comments",
+    "subscribe", "sign",       "follow",    "do",        "does",
+    "did",       "is",         "are",       "was",       "were",
+    "be",        "been",       "has",       "have",      "had",
+    "will",      "would",      "can",       "could",     "should",
+    "may",       "might",      "must",      "let",       "please",
+    "thank",     "thanks",     "well",      "oh",        "yeah",
+    "okay",      "ok",         "mr",        "mrs",       "ms",
+    "dr",        "after",      "because",   "unlike",    "like",
+    "until",     "unless",     "whether",   "where",     "whose",
+    "whom",      "any",        "few",       "nothing",   "everything",
+    "something", "anything",   "everyone",  "someone",   "anyone",
+    "nobody",    "people",     "just",      "very",      "much",
+    "too",       "again",      "almost",    "never",     "always",
+    "perhaps",   "maybe",      "indeed",    "yet",       "though",
+    "overall",   "finally",    "first",     "here",      "new",
+    "old",       "big",        "best",      "good",      "great",
+    "top",       "why",        "how",       "inside",    "outside",
+    "around",    "toward",     "towards",   "across",    "behind",
+    "beyond",    "near",       "off",       "out",       "up",
+    "down",      "back",       "away",      "now",       "already",
+    "ahead",     "amid",       "via",       "per",       "whatever",
+    "whoever",   "mostly",     "partly",    "largely",   "recently",
+    "currently", "previously", NULL};
 
 /* Personal titles: gender and implied agent. */
 static int title_of(const nd__doc *d, size_t i, char *gender, char *agent)
@@ -123,18 +207,42 @@ static int title_of(const nd__doc *d, size_t i, char *gender, char *agent)
         const char *w;
         char g;
         const char *agent;
-    } t[] = {{"mr", 'm', ""},       {"mrs", 'f', ""},       {"ms", 'f', ""},
-             {"miss", 'f', ""},     {"dr", 0, ""},          {"sir", 'm', ""},
-             {"dame", 'f', ""},     {"lord", 'm', ""},      {"lady", 'f', ""},
-             {"gen", 0, "MIL"},     {"lt", 0, "MIL"},       {"col", 0, "MIL"},
-             {"maj", 0, "MIL"},     {"capt", 0, "MIL"},     {"adm", 0, "MIL"},
-             {"sgt", 0, "MIL"},     {"brig", 0, "MIL"},     {"prof", 0, "EDU"},
-             {"rev", 0, "REL"},     {"fr", 'm', "REL"},     {"sen", 0, "LEG"},
-             {"sens", 0, "LEG"},    {"rep", 0, "LEG"},      {"reps", 0, "LEG"},
-             {"gov", 0, "GOV"},     {"sheikh", 'm', ""},    {"ayatollah", 'm', "REL"},
-             {"imam", 'm', "REL"},  {"prince", 'm', "GOV"}, {"princess", 'f', "GOV"},
-             {"cardinal", 'm', "REL"}, {"archbishop", 'm', "REL"}, {"bishop", 'm', "REL"},
-             {"messrs", 'm', ""},   {"madam", 'f', ""},     {"mme", 'f', ""},
+    } t[] = {{"mr", 'm', ""},
+             {"mrs", 'f', ""},
+             {"ms", 'f', ""},
+             {"miss", 'f', ""},
+             {"dr", 0, ""},
+             {"sir", 'm', ""},
+             {"dame", 'f', ""},
+             {"lord", 'm', ""},
+             {"lady", 'f', ""},
+             {"gen", 0, "MIL"},
+             {"lt", 0, "MIL"},
+             {"col", 0, "MIL"},
+             {"maj", 0, "MIL"},
+             {"capt", 0, "MIL"},
+             {"adm", 0, "MIL"},
+             {"sgt", 0, "MIL"},
+             {"brig", 0, "MIL"},
+             {"prof", 0, "EDU"},
+             {"rev", 0, "REL"},
+             {"fr", 'm', "REL"},
+             {"sen", 0, "LEG"},
+             {"sens", 0, "LEG"},
+             {"rep", 0, "LEG"},
+             {"reps", 0, "LEG"},
+             {"gov", 0, "GOV"},
+             {"sheikh", 'm', ""},
+             {"ayatollah", 'm', "REL"},
+             {"imam", 'm', "REL"},
+             {"prince", 'm', "GOV"},
+             {"princess", 'f', "GOV"},
+             {"cardinal", 'm', "REL"},
+             {"archbishop", 'm', "REL"},
+             {"bishop", 'm', "REL"},
+             {"messrs", 'm', ""},
+             {"madam", 'f', ""},
+             {"mme", 'f', ""},
              {"m", 'm', ""}};
     const nd__tok *k = &d->toks[i];
     if (!is_word(k) || !(k->flags & ND_TOKF_CAP) || !k->lower) return 0;
@@ -198,7 +306,8 @@ static int dict_match(const nd__doc *d, size_t i, size_t t_end, const nd__phrase
                 const nd__phrase *ph = &dict->phrases[p];
                 if (ph->ntok != L) continue;
                 int ok = 1;
-                for (int k = 0; k < L && ok; k++) ok = case_ok(&d->toks[i + (size_t) k], ph->caseq[k]);
+                for (int k = 0; k < L && ok; k++)
+                    ok = case_ok(&d->toks[i + (size_t) k], ph->caseq[k]);
                 if (!ok) continue;
                 if (!pick || (ph->how == ND__PH_NAME && pick->how != ND__PH_NAME)) pick = ph;
             }
@@ -498,7 +607,8 @@ static int32_t person_by_name(nd__doc *d, const char *name, int single)
             char al[128];
             size_t j = 0;
             for (; a->name[j] && j + 1 < sizeof al; j++)
-                al[j] = (char) (a->name[j] >= 'A' && a->name[j] <= 'Z' ? a->name[j] + 32 : a->name[j]);
+                al[j] =
+                    (char) (a->name[j] >= 'A' && a->name[j] <= 'Z' ? a->name[j] + 32 : a->name[j]);
             al[j] = 0;
             hit = !strcmp(al, low);
             if (!hit && a->surname) {
@@ -539,23 +649,25 @@ static int is_mod_ph(const nd_analyze_dict *dict, const nd__phrase *p)
 /* Words that may sit inside a role phrase ("a senior Chinese official",
  * "Ukraine's top diplomat"). */
 static const char *const role_fillers[] = {
-    "senior", "top", "chief", "former", "deputy", "acting", "outgoing", "incoming", "new",
-    "powerful", "veteran", "longtime", "interim", "caretaker", "hardline", "leading",
-    "prominent", "local", "regional", "federal", "national", "assistant", "vice", "then",
-    "first", "under", "associate", "principal", "lead", "special", "provincial", "municipal",
-    "high-ranking", "unnamed", "anonymous", "two", "three", "several", "some", "many", "other",
-    "his", "her", "its", "their", "own", NULL};
+    "senior",     "top",       "chief",        "former",    "deputy",    "acting",
+    "outgoing",   "incoming",  "new",          "powerful",  "veteran",   "longtime",
+    "interim",    "caretaker", "hardline",     "leading",   "prominent", "local",
+    "regional",   "federal",   "national",     "assistant", "vice",      "then",
+    "first",      "under",     "associate",    "principal", "lead",      "special",
+    "provincial", "municipal", "high-ranking", "unnamed",   "anonymous", "two",
+    "three",      "several",   "some",         "many",      "other",     "his",
+    "her",        "its",       "their",        "own",       NULL};
 
-static const char *const determiners[] = {"the", "a", "an", "this", "that", "its", "his",
-                                          "her", "their", NULL};
+static const char *const determiners[] = {"the", "a",   "an",  "this",  "that",
+                                          "its", "his", "her", "their", NULL};
 
 typedef struct np {
-    int c0, c1;          /* chunk range */
-    uint32_t t0, t1;     /* token range */
+    int c0, c1;      /* chunk range */
+    uint32_t t0, t1; /* token range */
     const nd__phrase *mod;
     const nd__phrase *role;
     const nd__phrase *agent;
-    const chunk *name;   /* CH_RUN or CH_DICT person */
+    const chunk *name; /* CH_RUN or CH_DICT person */
     const chunk *title;
     int det;
 } np;
@@ -678,7 +790,8 @@ static int32_t np_actor(nd__doc *d, np *p, int how_hint)
             if (a->kind != ND_ACTOR_PERSON) continue;
             if (country && strncmp(a->code, c3, 3)) continue;
             int match = a->role && key && !strcmp(a->role, key);
-            if (!match && a->dict_ent >= 0 && key) match = role_at(d, (uint32_t) a->dict_ent, key) != NULL;
+            if (!match && a->dict_ent >= 0 && key)
+                match = role_at(d, (uint32_t) a->dict_ent, key) != NULL;
             if (match && (country || a->role)) act = (int32_t) i;
         }
         if (act < 0 && country && key) {
@@ -712,8 +825,8 @@ static int32_t np_actor(nd__doc *d, np *p, int how_hint)
         if (country) {
             /* Agents of organisations keep the organisation's code
              * ("UN peacekeepers" IGOUNO + MIL). */
-            snprintf(code, sizeof code, "%.*s%s", (int) (strlen(country) > 12 ? 12 : strlen(country)),
-                     country, ae->code);
+            snprintf(code, sizeof code, "%.*s%s",
+                     (int) (strlen(country) > 12 ? 12 : strlen(country)), country, ae->code);
             const nd__entity *me = &dict->ents[p->mod->entity];
             snprintf(buf, sizeof buf, "%s %s", me->name, ae->name);
         } else {
@@ -848,11 +961,11 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
         }
         /* "the two leaders", "both countries" */
         if (t->lower && (!strcmp(t->lower, "two") || !strcmp(t->lower, "both"))) {
-            static const char *const people[] = {"leaders", "presidents", "men", "heads",
-                                                  "statesmen", "premiers", NULL};
-            static const char *const states[] = {"countries", "nations", "sides", "governments",
-                                                 "powers", "neighbours", "neighbors", "states",
-                                                 "allies", "capitals", "partners", NULL};
+            static const char *const people[] = {"leaders",   "presidents", "men", "heads",
+                                                 "statesmen", "premiers",   NULL};
+            static const char *const states[] = {
+                "countries", "nations", "sides",  "governments", "powers",   "neighbours",
+                "neighbors", "states",  "allies", "capitals",    "partners", NULL};
             int the = !strcmp(t->lower, "both") || (i > s0 && nd__tok_is(d, i - 1, "the"));
             for (uint32_t k = i + 1; the && k < s1 && k <= i + 2; k++) {
                 int pp = nd__tok_in(d, k, people), ps = nd__tok_in(d, k, states);
@@ -891,9 +1004,9 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
             !(t->flags & ND_TOKF_DIGIT) && !in_set(t->lower, role_fillers)) {
             uint32_t j = i + 1;
             int poss = (t->flags & ND_TOKF_POSS) != 0;
-            static const char *const particles[] = {"de", "da", "van", "von", "der", "bin", "al",
-                                                    "el", "ibn", "la", "le", "di", "du", "dos",
-                                                    "del", "ben", "abu", "bint", NULL};
+            static const char *const particles[] = {
+                "de", "da", "van", "von", "der", "bin", "al",  "el",   "ibn", "la",
+                "le", "di", "du",  "dos", "del", "ben", "abu", "bint", NULL};
             while (!poss && j < s1) {
                 nd__tok *u = &d->toks[j];
                 if (!is_word(u) || !u->lower) break;
@@ -914,7 +1027,8 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
                     !first_word(d, i, s0)) {
                     const nd__tok *nn = j + 1 < s1 ? &d->toks[j + 1] : NULL;
                     if (!nn || nn->type == ND_TOK_PUNCT ||
-                        (nn->lower && nd__map_get(&dict->cue_map, nn->lower, nn->lower_len) != ND__NONE)) {
+                        (nn->lower &&
+                         nd__map_get(&dict->cue_map, nn->lower, nn->lower_len) != ND__NONE)) {
                         poss = (u->flags & ND_TOKF_POSS) != 0;
                         j++;
                         continue;
@@ -969,7 +1083,6 @@ static int adjacent(const nd__doc *d, const chunk *a, const chunk *b)
     }
     return 1;
 }
-
 
 /* The country entity whose code is code (3 letters), or -1. */
 static int32_t country_entity(const nd_analyze_dict *dict, const char *code)
@@ -1142,8 +1255,7 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
         p.c0 = (int) c;
         p.t0 = k->t0;
         /* a determiner before the phrase belongs to it */
-        if (p.t0 > s0 && nd__tok_in(d, p.t0 - 1, determiners) &&
-            !(d->toks[p.t0 - 1].mention >= 0))
+        if (p.t0 > s0 && nd__tok_in(d, p.t0 - 1, determiners) && !(d->toks[p.t0 - 1].mention >= 0))
             p.t0--, p.det = 1;
         else if (p.t0 > s0 + 1 && nd__tok_in(d, p.t0 - 1, role_fillers) &&
                  nd__tok_in(d, p.t0 - 2, determiners) && d->toks[p.t0 - 2].mention < 0)
@@ -1161,7 +1273,7 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
                 int compl = p.role && !p.name && q->kind == CH_RUN &&
                             (nd__tok_is(d, g, "of") || nd__tok_is(d, g, "for")) &&
                             (q->t0 == g + 1 || (q->t0 == g + 2 && nd__tok_is(d, g + 1, "the")));
-                if (!compl) break;
+                if (!compl ) break;
                 if (q->t1 - q->t0 >= 3) {
                     split = *q;
                     split.t0 = q->t1 - 2;
@@ -1170,8 +1282,8 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
                 }
                 /* "Secretary of Energy" + a name chunk right after */
                 if (j + 1 < nc && ch[j + 1].t0 == q->t1 &&
-                    (ch[j + 1].kind == CH_RUN || (ch[j + 1].kind == CH_DICT &&
-                                                  is_person_ph(dict, ch[j + 1].ph)))) {
+                    (ch[j + 1].kind == CH_RUN ||
+                     (ch[j + 1].kind == CH_DICT && is_person_ph(dict, ch[j + 1].ph)))) {
                     j++;
                     continue;
                 }
@@ -1262,11 +1374,11 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
                 nx->mention < 0 && !nd__tok_in(d, p.t1, determiners) &&
                 nd__map_get(&dict->verb_map, nx->lower, nx->lower_len) == ND__NONE &&
                 nd__map_get(&dict->cue_map, nx->lower, nx->lower_len) == ND__NONE) {
-                static const char *const fw[] = {"and", "or", "of", "in", "on", "at", "to",
-                                                 "for", "with", "by", "from", "who", "which",
-                                                 "that", "have", "has", "had", "are", "were",
-                                                 "is", "was", "will", "would", "could", "can",
-                                                 "also", "said", "say", "says", "as", NULL};
+                static const char *const fw[] = {
+                    "and",  "or",   "of",   "in",  "on",    "at",   "to",    "for",
+                    "with", "by",   "from", "who", "which", "that", "have",  "has",
+                    "had",  "are",  "were", "is",  "was",   "will", "would", "could",
+                    "can",  "also", "said", "say", "says",  "as",   NULL};
                 if (!nd__tok_in(d, p.t1, fw)) {
                     c = j;
                     continue;
@@ -1278,21 +1390,21 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
         /* "an Islamic State target", "Russia sanctions": a name before a
          * plain noun is used as an adjective */
         /* "an Islamic State target": an indefinite article before a name */
-        if (m >= 0 && p.mod && !p.role && !p.agent && !p.name && d->ments[m].how == ND_MENTION_NAME &&
-            p.t0 < p.t1 && (nd__tok_is(d, p.t0, "a") || nd__tok_is(d, p.t0, "an")) &&
-            p.t1 < s1 && d->toks[p.t1].type == ND_TOK_WORD && !(d->toks[p.t1].flags & ND_TOKF_CAP))
+        if (m >= 0 && p.mod && !p.role && !p.agent && !p.name &&
+            d->ments[m].how == ND_MENTION_NAME && p.t0 < p.t1 &&
+            (nd__tok_is(d, p.t0, "a") || nd__tok_is(d, p.t0, "an")) && p.t1 < s1 &&
+            d->toks[p.t1].type == ND_TOK_WORD && !(d->toks[p.t1].flags & ND_TOKF_CAP))
             d->ments[m].how = ND_MENTION_ADJ;
-        if (m >= 0 && p.mod && !p.role && !p.agent && !p.name && d->ments[m].how == ND_MENTION_NAME &&
-            !d->ments[m].poss && p.t1 < s1) {
+        if (m >= 0 && p.mod && !p.role && !p.agent && !p.name &&
+            d->ments[m].how == ND_MENTION_NAME && !d->ments[m].poss && p.t1 < s1) {
             const nd__tok *nx = &d->toks[p.t1];
-            static const char *const fw[] = {"and", "or", "of", "in", "on", "at", "to", "for",
-                                             "with", "by", "from", "who", "which", "that",
-                                             "have", "has", "had", "are", "were", "is", "was",
-                                             "will", "would", "could", "can", "also", "as",
-                                             "should", "may", "might", "must", "did", "does",
-                                             "do", "not", "over", "after", "before", "since",
-                                             "until", "into", "than", "but", "if", "when",
-                                             "while", "because", "about", "against", NULL};
+            static const char *const fw[] = {
+                "and",    "or",      "of",    "in",      "on",    "at",    "to",  "for",  "with",
+                "by",     "from",    "who",   "which",   "that",  "have",  "has", "had",  "are",
+                "were",   "is",      "was",   "will",    "would", "could", "can", "also", "as",
+                "should", "may",     "might", "must",    "did",   "does",  "do",  "not",  "over",
+                "after",  "before",  "since", "until",   "into",  "than",  "but", "if",   "when",
+                "while",  "because", "about", "against", NULL};
             if (nx->type == ND_TOK_WORD && nx->lower && !(nx->flags & ND_TOKF_CAP) &&
                 nx->mention < 0 && !nd__tok_in(d, p.t1, fw) &&
                 nd__map_get(&dict->verb_map, nx->lower, nx->lower_len) == ND__NONE &&
@@ -1302,8 +1414,9 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
                 d->ments[m].how = ND_MENTION_ADJ;
         }
         /* apposition: "X, Russia's foreign minister," / "the US commander, Gen. Y," */
-        if (act >= 0 && prev_actor >= 0 && prev_actor != act && prev_ment >= 0 && prev_end + 1 == p.t0 &&
-            d->toks[prev_end].type == ND_TOK_PUNCT && d->text[d->toks[prev_end].off] == ',') {
+        if (act >= 0 && prev_actor >= 0 && prev_actor != act && prev_ment >= 0 &&
+            prev_end + 1 == p.t0 && d->toks[prev_end].type == ND_TOK_PUNCT &&
+            d->text[d->toks[prev_end].off] == ',') {
             nd__dact *a = &d->acts[act], *b = &d->acts[prev_actor];
             int this_office = p.role && !p.name;
             int this_person = p.name != NULL && a->kind == ND_ACTOR_PERSON;
@@ -1326,8 +1439,9 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
                     b->n_mentions--;
                     pm->actor = act;
                     a->n_mentions++;
-                    if (!a->in_dict && (!a->code[0] || strlen(a->code) < strlen(b->code) ||
-                                        (!strncmp(a->code, "---", 3) && strncmp(b->code, "---", 3)))) {
+                    if (!a->in_dict &&
+                        (!a->code[0] || strlen(a->code) < strlen(b->code) ||
+                         (!strncmp(a->code, "---", 3) && strncmp(b->code, "---", 3)))) {
                         set_code(a, b->code);
                     }
                     if (!a->role) a->role = b->role;
@@ -1356,11 +1470,11 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
 /* The first mention of a clause, not after a preposition: a likely subject. */
 static void mark_subjects(nd__doc *d)
 {
-    static const char *const preps[] = {"in", "of", "with", "by", "to", "from", "for", "on",
-                                        "at", "about", "against", "after", "before", "over",
-                                        "than", "between", "among", "into", "toward",
-                                        "towards", "under", "like", "including", "whose",
-                                        "whom", "via", "and", "or", NULL};
+    static const char *const preps[] = {
+        "in",    "of",    "with",    "by",      "to",     "from", "for",       "on",
+        "at",    "about", "against", "after",   "before", "over", "than",      "between",
+        "among", "into",  "toward",  "towards", "under",  "like", "including", "whose",
+        "whom",  "via",   "and",     "or",      NULL};
     uint32_t cur_sent = UINT32_MAX;
     int have = 0;
     uint32_t last_break = 0;
@@ -1371,10 +1485,11 @@ static void mark_subjects(nd__doc *d)
             /* "In opening remarks after greeting Mr Xi ..., Mr Putin": the
              * subject comes after an opening adverbial phrase */
             static const char *const openers[] = {
-                "in", "after", "before", "while", "when", "as", "despite", "during",
-                "following", "since", "although", "though", "if", "on", "at", "for", "with",
-                "without", "under", "amid", "unlike", "like", "by", "once", "because",
-                "speaking", "asked", "earlier", "later", "last", "meanwhile", "however", NULL};
+                "in",     "after",     "before",    "while",    "when",     "as",    "despite",
+                "during", "following", "since",     "although", "though",   "if",    "on",
+                "at",     "for",       "with",      "without",  "under",    "amid",  "unlike",
+                "like",   "by",        "once",      "because",  "speaking", "asked", "earlier",
+                "later",  "last",      "meanwhile", "however",  NULL};
             uint32_t s0 = d->sent_t0[m->sent], s1 = d->sent_t1[m->sent];
             if (nd__tok_in(d, s0, openers)) {
                 for (uint32_t k = s0 + 1; k < s1 && k < s0 + 30; k++)
@@ -1388,7 +1503,8 @@ static void mark_subjects(nd__doc *d)
         /* a new clause after ";" or ", but" / ", and" resets */
         for (uint32_t k = last_break; k < m->t0; k++) {
             const char *w = d->toks[k].lower;
-            if (w && (!strcmp(w, ";") || (!strcmp(w, "but") && k > 0))) have = 0, last_break = k + 1;
+            if (w && (!strcmp(w, ";") || (!strcmp(w, "but") && k > 0)))
+                have = 0, last_break = k + 1;
         }
         if (d->toks[m->t0].in_quote) continue;
         if (have) continue;

@@ -79,7 +79,8 @@ static const char *quote_text(nd__doc *d, const nd__wquote *q)
             s = (uint32_t) k;
             /* a trailing mark */
             const unsigned char *p = (const unsigned char *) d->text;
-            if (e > s && (p[e - 1] == '"' || p[e - 1] == '\'')) e--;
+            if (e > s && (p[e - 1] == '"' || p[e - 1] == '\''))
+                e--;
             else if (e >= s + 3 && p[e - 3] == 0xE2 && p[e - 2] == 0x80 &&
                      (p[e - 1] == 0x9D || p[e - 1] == 0x99 || p[e - 1] == 0x9C || p[e - 1] == 0x98))
                 e -= 3;
@@ -171,7 +172,8 @@ static int finish(nd__doc *d, nd_analysis *a)
     a->quotes = nd_arena_calloc(ar, nq ? nq : 1, sizeof *a->quotes);
     uint32_t *qo = nd_arena_alloc(ar, (nq + 1) * 2 * sizeof *qo);
     if (!a->quotes || !qo) return ND_ENOMEM;
-    for (size_t i = 0; i < nq; i++) qo[i * 2] = d->quotes[i].c_start[0], qo[i * 2 + 1] = (uint32_t) i;
+    for (size_t i = 0; i < nq; i++)
+        qo[i * 2] = d->quotes[i].c_start[0], qo[i * 2 + 1] = (uint32_t) i;
     qsort(qo, nq, 2 * sizeof *qo, cmp_u32pair);
     size_t nqo = 0;
     for (size_t j = 0; j < nq; j++) {

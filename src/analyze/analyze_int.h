@@ -30,28 +30,28 @@ enum {
 enum { ND__CASE_ANY = 0, ND__CASE_CAP = 1, ND__CASE_ALLCAPS = 2 };
 
 typedef struct nd__role {
-    char code[16];      /* CAMEO code while in the role ("CHNGOV") */
-    const char *keys;   /* ",key,key," (e.g. ",president,leader,") */
-    int32_t from, to;   /* days since the epoch; ND__DAY_MIN / ND__DAY_MAX when open */
+    char code[16];    /* CAMEO code while in the role ("CHNGOV") */
+    const char *keys; /* ",key,key," (e.g. ",president,leader,") */
+    int32_t from, to; /* days since the epoch; ND__DAY_MIN / ND__DAY_MAX when open */
 } nd__role;
 
 typedef struct nd__entity {
-    uint8_t kind;       /* nd_actor_kind */
-    char gender;        /* 'm', 'f', 0 */
-    uint8_t petrarch;   /* loaded from a PETRARCH file */
-    char code[16];      /* fallback / main code */
-    const char *name;   /* canonical name */
+    uint8_t kind;         /* nd_actor_kind */
+    char gender;          /* 'm', 'f', 0 */
+    uint8_t petrarch;     /* loaded from a PETRARCH file */
+    char code[16];        /* fallback / main code */
+    const char *name;     /* canonical name */
     const char *role_key; /* for agents: NULL */
     uint32_t first_role, n_roles;
 } nd__entity;
 
 typedef struct nd__phrase {
     uint32_t entity;
-    uint32_t next;      /* next phrase with the same key, or UINT32_MAX */
-    uint8_t how;        /* ND__PH_* */
+    uint32_t next; /* next phrase with the same key, or UINT32_MAX */
+    uint8_t how;   /* ND__PH_* */
     uint8_t ntok;
     uint8_t caseq[ND__MAX_PHRASE];
-    char suffix[8];     /* agent suffix for seats ("GOV") */
+    char suffix[8];       /* agent suffix for seats ("GOV") */
     const char *role_key; /* for ND__PH_ROLE: "foreign minister" */
 } nd__phrase;
 
@@ -59,16 +59,16 @@ typedef struct nd__phrase {
 enum { ND__VF_SYM = 1, ND__VF_NOUN = 2, ND__VF_PASSIVE = 4, ND__VF_PETRARCH = 8 };
 
 typedef struct nd__vpat {
-    char code[8];       /* CAMEO code; "" = no event (PETRARCH "---") */
-    uint8_t n_words;    /* words after the head */
-    int8_t target_at;   /* index in words[] before which the target comes; -1 after all */
+    char code[8];     /* CAMEO code; "" = no event (PETRARCH "---") */
+    uint8_t n_words;  /* words after the head */
+    int8_t target_at; /* index in words[] before which the target comes; -1 after all */
     uint8_t flags;
     const char *words[8]; /* lowercased literal words after the head */
-    uint32_t next;      /* next pattern with the same head form */
+    uint32_t next;        /* next pattern with the same head form */
 } nd__vpat;
 
 typedef struct nd__cue {
-    uint8_t cls;        /* ND__CUE_* */
+    uint8_t cls; /* ND__CUE_* */
     const char *lemma;
     uint32_t next;
 } nd__cue;
@@ -87,7 +87,7 @@ typedef struct nd__cameo {
 
 /* A string-keyed open-addressing table: key -> (u32 value). */
 typedef struct nd__map {
-    uint64_t *hashes;   /* 0 = empty */
+    uint64_t *hashes; /* 0 = empty */
     uint32_t *vals;
     const char **keys;
     uint32_t *key_lens;
@@ -102,16 +102,16 @@ struct nd_analyze_dict {
     size_t n_roles, cap_roles;
     nd__phrase *phrases;
     size_t n_phrases, cap_phrases;
-    nd__map phrase_map;  /* "w1 w2 w3" -> first phrase; UINT32_MAX-1 marks a prefix only */
+    nd__map phrase_map; /* "w1 w2 w3" -> first phrase; UINT32_MAX-1 marks a prefix only */
     nd__vpat *vpats;
     size_t n_vpats, cap_vpats;
-    nd__map verb_map;    /* inflected head form -> first pattern */
+    nd__map verb_map; /* inflected head form -> first pattern */
     nd__cue *cues;
     size_t n_cues, cap_cues;
-    nd__map cue_map;     /* inflected form -> first cue */
+    nd__map cue_map; /* inflected form -> first cue */
     nd__cameo *cameo;
     size_t n_cameo, cap_cameo;
-    nd__map cameo_map;   /* code -> index */
+    nd__map cameo_map; /* code -> index */
     int max_phrase;
 };
 
@@ -124,11 +124,10 @@ typedef struct nd__blob {
 extern const nd__blob nd__data_blobs[];
 extern const size_t nd__n_data_blobs;
 
-#define ND__NONE UINT32_MAX
+#define ND__NONE   UINT32_MAX
 #define ND__PREFIX (UINT32_MAX - 1)
 
-int nd__map_put(nd_arena *ar, nd__map *m, const char *key, size_t n, uint32_t val,
-                uint32_t **slot);
+int nd__map_put(nd_arena *ar, nd__map *m, const char *key, size_t n, uint32_t val, uint32_t **slot);
 /* Returns the value or ND__NONE. */
 uint32_t nd__map_get(const nd__map *m, const char *key, size_t n);
 void nd__map_free(nd__map *m);
@@ -153,28 +152,28 @@ int nd__parse_day(const char *s, size_t n, int32_t *days);
 typedef struct nd__tok {
     uint32_t off, len;
     uint16_t type, flags;
-    uint32_t sent;      /* sentence index */
-    uint32_t para;      /* paragraph index */
-    int32_t mention;    /* mention index covering this token, or -1 */
-    uint8_t in_quote;   /* inside quotation marks (outer level) */
-    uint8_t is_cue;     /* a cue verb form */
+    uint32_t sent;       /* sentence index */
+    uint32_t para;       /* paragraph index */
+    int32_t mention;     /* mention index covering this token, or -1 */
+    uint8_t in_quote;    /* inside quotation marks (outer level) */
+    uint8_t is_cue;      /* a cue verb form */
     uint8_t line_before; /* a single line break precedes the token */
     uint16_t lower_len;
-    const char *lower;  /* lowercased, possessive dropped (arena) */
+    const char *lower; /* lowercased, possessive dropped (arena) */
 } nd__tok;
 
 /* A working mention (before actors are final). */
 typedef struct nd__ment {
-    uint32_t t0, t1;    /* token range [t0, t1) */
-    uint32_t start, end;/* byte span */
-    int32_t actor;      /* doc actor index or -1 */
-    int32_t actor2;     /* a second actor ("the two leaders", "they"), or -1 */
-    uint8_t how;        /* nd_mention_how */
-    uint8_t pronoun;    /* 1 he, 2 she, 3 they/them, 4 it, 5 I/we (speaker inside quotes) */
-    uint8_t person;     /* refers to a person */
-    uint8_t subj;       /* first mention of its clause (a likely subject) */
-    uint8_t poss;       /* ends in a possessive */
-    uint8_t obj;        /* an object pronoun ("him") */
+    uint32_t t0, t1;     /* token range [t0, t1) */
+    uint32_t start, end; /* byte span */
+    int32_t actor;       /* doc actor index or -1 */
+    int32_t actor2;      /* a second actor ("the two leaders", "they"), or -1 */
+    uint8_t how;         /* nd_mention_how */
+    uint8_t pronoun;     /* 1 he, 2 she, 3 they/them, 4 it, 5 I/we (speaker inside quotes) */
+    uint8_t person;      /* refers to a person */
+    uint8_t subj;        /* first mention of its clause (a likely subject) */
+    uint8_t poss;        /* ends in a possessive */
+    uint8_t obj;         /* an object pronoun ("him") */
     uint8_t petrarch;
     uint32_t sent;
 } nd__ment;
@@ -188,13 +187,13 @@ typedef struct nd__dact {
     const char *surname; /* last word of a person's name, lowercased */
     int kind;
     int in_dict;
-    int32_t dict_ent;    /* dictionary entity or -1 */
-    int plain;           /* the dictionary entity itself (not one of its agents) */
-    int used;            /* a speaker or an event participant */
+    int32_t dict_ent; /* dictionary entity or -1 */
+    int plain;        /* the dictionary entity itself (not one of its agents) */
+    int used;         /* a speaker or an event participant */
     char gender;
     uint32_t n_mentions;
     int32_t first_mention;
-    uint32_t last_tok;   /* token of the latest mention */
+    uint32_t last_tok; /* token of the latest mention */
 } nd__dact;
 
 typedef struct nd__wquote {
@@ -206,20 +205,20 @@ typedef struct nd__wquote {
     nd_span source;
     nd_span cue;
     const char *cue_lemma;
-    int32_t speaker;    /* doc actor */
+    int32_t speaker; /* doc actor */
     const char *speaker_text;
     uint32_t sent;
-    uint32_t t_first;   /* first content token, for ordering */
+    uint32_t t_first; /* first content token, for ordering */
 } nd__wquote;
 
 typedef struct nd__wevent {
-    int32_t src, tgt;   /* doc actors */
+    int32_t src, tgt; /* doc actors */
     char src_code[24], tgt_code[24];
     char code[8];
     uint32_t sent;
     nd_span verb;
     int negated;
-    int32_t day;        /* ND__DAY_MIN when unknown */
+    int32_t day; /* ND__DAY_MIN when unknown */
 } nd__wevent;
 
 typedef struct nd__doc {
@@ -229,7 +228,7 @@ typedef struct nd__doc {
     size_t len;
     nd__tok *toks;
     size_t n_toks;
-    nd_span *sents;     /* byte spans */
+    nd_span *sents;              /* byte spans */
     uint32_t *sent_t0, *sent_t1; /* token ranges */
     size_t n_sents;
     nd__ment *ments;
@@ -240,15 +239,15 @@ typedef struct nd__doc {
     size_t n_quotes, cap_quotes;
     nd__wevent *events;
     size_t n_events, cap_events;
-    int32_t day;        /* article date, days since epoch, or ND__DAY_MIN */
-    int failed;         /* out of memory somewhere */
+    int32_t day; /* article date, days since epoch, or ND__DAY_MIN */
+    int failed;  /* out of memory somewhere */
     /* Quotation mark pairs found in the text (token indexes). */
     uint32_t *q_open, *q_close; /* token indexes of the marks */
-    int32_t *q_next;    /* the pair that continues this quotation in the next paragraph */
-    uint8_t *q_open_end; /* 1: no closing mark (continues in the next paragraph) */
+    int32_t *q_next;            /* the pair that continues this quotation in the next paragraph */
+    uint8_t *q_open_end;        /* 1: no closing mark (continues in the next paragraph) */
     size_t n_qpairs;
     int32_t *sent_speaker; /* per sentence: speaker of its last attributed quotation */
-    uint64_t *caps;     /* hashes of words seen capitalised inside sentences */
+    uint64_t *caps;        /* hashes of words seen capitalised inside sentences */
     size_t caps_mask;
 } nd__doc;
 

@@ -42,8 +42,7 @@ static int map_grow(nd__map *m)
     return 0;
 }
 
-int nd__map_put(nd_arena *ar, nd__map *m, const char *key, size_t n, uint32_t val,
-                uint32_t **slot)
+int nd__map_put(nd_arena *ar, nd__map *m, const char *key, size_t n, uint32_t val, uint32_t **slot)
 {
     if ((m->count + 1) * 4 >= m->cap * 3 && map_grow(m)) return ND_ENOMEM;
     uint64_t h = key_hash(key, n);
@@ -204,8 +203,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 /* Normalise a phrase into "w1 w2 w3" (lowercase, tokenized as text is) and
  * its per-token case requirements.  Returns the token count (0 = empty or
  * too long). */
-static int phrase_key(const char *s, size_t n, int keep_case, char *key, size_t cap,
-                      size_t *klen, uint8_t *caseq)
+static int phrase_key(const char *s, size_t n, int keep_case, char *key, size_t cap, size_t *klen,
+                      uint8_t *caseq)
 {
     nd_token tk[ND__MAX_PHRASE + 1];
     size_t nt = nd_tokenize(s, n, tk, ND__MAX_PHRASE + 1, NULL);
@@ -351,7 +350,7 @@ static int kind_of(nd_slice w)
     static const struct {
         const char *name;
         int kind;
-    } k[] = {{"country", ND_ACTOR_COUNTRY}, {"org", ND_ACTOR_ORG},   {"region", ND_ACTOR_REGION},
+    } k[] = {{"country", ND_ACTOR_COUNTRY}, {"org", ND_ACTOR_ORG},     {"region", ND_ACTOR_REGION},
              {"group", ND_ACTOR_GROUP},     {"agent", ND_ACTOR_AGENT}, {"person", ND_ACTOR_PERSON}};
     for (size_t i = 0; i < sizeof k / sizeof *k; i++)
         if (nd_slice_eq_c(w, k[i].name)) return k[i].kind;
@@ -470,11 +469,13 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
                     role_key = nd_arena_strndup(d->arena, rhs.ptr, rhs.len);
                 }
             }
-            if (how == ND__PH_ROLE && !role_key) role_key = nd_arena_strndup(d->arena, ph.ptr, ph.len);
+            if (how == ND__PH_ROLE && !role_key)
+                role_key = nd_arena_strndup(d->arena, ph.ptr, ph.len);
             if (how == ND__PH_ROLE && !role_key)
                 return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
             int keep_case = !(is_agent);
-            int rc = add_phrase(d, (uint32_t) ent, how, ph.ptr, ph.len, keep_case, suffix, role_key);
+            int rc =
+                add_phrase(d, (uint32_t) ent, how, ph.ptr, ph.len, keep_case, suffix, role_key);
             if (!rc && is_agent && how == ND__PH_AGENT)
                 rc = add_plural(d, (uint32_t) ent, how, ph.ptr, ph.len, NULL);
             if (rc) return nd_error_set(err, rc, (size_t) -1, "out of memory");
@@ -515,8 +516,8 @@ static int add_forms(nd_analyze_dict *d, nd__map *map, const char *const *forms,
 
 /* Parse "{a b c}" after the head (if any); fills forms and returns the
  * position after the braces. */
-static const char *read_forms(const char *q, const char *te, nd_analyze_dict *d,
-                              const char **forms, size_t *n, size_t max)
+static const char *read_forms(const char *q, const char *te, nd_analyze_dict *d, const char **forms,
+                              size_t *n, size_t max)
 {
     while (q < te && *q == ' ') q++;
     if (q >= te || *q != '{') return q;
@@ -665,10 +666,14 @@ static int load_verbs(nd_analyze_dict *d, const char *name, const char *text, si
             if (wl == 1 && *ws == '+') {
                 target_at = nw;
             } else if (*ws == '@') {
-                if (wl == 4 && !memcmp(ws, "@sym", 4)) flags |= ND__VF_SYM;
-                else if (wl == 5 && !memcmp(ws, "@noun", 5)) flags |= ND__VF_NOUN;
-                else if (wl == 8 && !memcmp(ws, "@passive", 8)) flags |= ND__VF_PASSIVE;
-                else return parse_err(err, name, line, "unknown flag");
+                if (wl == 4 && !memcmp(ws, "@sym", 4))
+                    flags |= ND__VF_SYM;
+                else if (wl == 5 && !memcmp(ws, "@noun", 5))
+                    flags |= ND__VF_NOUN;
+                else if (wl == 8 && !memcmp(ws, "@passive", 8))
+                    flags |= ND__VF_PASSIVE;
+                else
+                    return parse_err(err, name, line, "unknown flag");
             } else if (*ws == '{') {
                 return parse_err(err, name, line, "{forms} must follow the head word");
             } else if ((wl == 1 && *ws == 'a') || (wl == 2 && !memcmp(ws, "an", 2)) ||
@@ -818,16 +823,16 @@ static int petr_actors(nd_analyze_dict *d, const char *text, size_t len)
         const char *hash = at_end ? NULL : memchr(ls, '#', ll);
         if (hash) ll = (size_t) (hash - ls);
         nd_slice t = trim(ls, ll);
-        int new_record = at_end || (t.len && ls[0] != ' ' && ls[0] != '\t' && ls[0] != '+' &&
-                                    ls[0] != '[');
+        int new_record =
+            at_end || (t.len && ls[0] != ' ' && ls[0] != '\t' && ls[0] != '+' && ls[0] != '[');
         if (new_record && n_names) {
             /* flush */
             const char *code = n_codes ? codes[0] : "---";
             int person = 0;
             for (int i = 0; i < n_codes; i++)
                 if (froms[i] != ND__DAY_MIN || tos[i] != ND__DAY_MAX) person = 1;
-            int kind = person ? ND_ACTOR_PERSON
-                              : (strlen(code) == 3 ? ND_ACTOR_COUNTRY : ND_ACTOR_ORG);
+            int kind =
+                person ? ND_ACTOR_PERSON : (strlen(code) == 3 ? ND_ACTOR_COUNTRY : ND_ACTOR_ORG);
             char nm[256];
             size_t nl2 = petr_phrase(names[0].ptr, names[0].len, nm, sizeof nm);
             /* Canonical name in title case. */
@@ -967,8 +972,8 @@ static int petr_verbs(nd_analyze_dict *d, const char *text, size_t len)
             /* New block: the heads' default patterns. */
             for (int h = 0; h < n_heads; h++) {
                 const char *code = head_code[h][0] ? head_code[h] : block_code;
-                if (new_vpat(d, !strcmp(code, "---") ? "" : code, ND__VF_PETRARCH,
-                             head_rest[h], head_nrest[h], -1, heads[h], n_head_forms[h]))
+                if (new_vpat(d, !strcmp(code, "---") ? "" : code, ND__VF_PETRARCH, head_rest[h],
+                             head_nrest[h], -1, heads[h], n_head_forms[h]))
                     return ND_ENOMEM;
             }
             n_heads = 0;
@@ -1005,8 +1010,7 @@ static int petr_verbs(nd_analyze_dict *d, const char *text, size_t len)
                 while (q < br && (*q == ' ' || *q == '(' || *q == ')' || *q == '{' || *q == '}'))
                     q++;
                 const char *ws = q;
-                while (q < br && *q != ' ' && *q != '(' && *q != ')' && *q != '{' && *q != '}')
-                    q++;
+                while (q < br && *q != ' ' && *q != '(' && *q != ')' && *q != '{' && *q != '}') q++;
                 if (q == ws) continue;
                 size_t wl = (size_t) (q - ws);
                 if (*ws == '+' || *ws == '$') {
@@ -1138,7 +1142,7 @@ int nd_analyze_dict_add_petrarch(nd_analyze_dict *d, const char *dir, nd_error *
         else if (name_has(nm, "actors"))
             kind = 1;
         else if (name_has(nm, "verbs") || (name_has(nm, "CAMEO") && !name_has(nm, "unsorted") &&
-                                            !name_has(nm, "verbpatterns")))
+                                           !name_has(nm, "verbpatterns")))
             kind = 3;
         if (!kind) continue;
         char path[4096];
@@ -1149,7 +1153,7 @@ int nd_analyze_dict_add_petrarch(nd_analyze_dict *d, const char *dir, nd_error *
             rc = nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot read", path);
             break;
         }
-        int r = kind == 1 ? petr_actors(d, data, len)
+        int r = kind == 1   ? petr_actors(d, data, len)
                 : kind == 2 ? petr_agents(d, data, len)
                             : petr_verbs(d, data, len);
         nd_free(data);
@@ -1227,8 +1231,7 @@ static int load_dir(nd_analyze_dict *d, const char *dir, nd_error *err)
         if (rc) return rc;
         any = 1;
     }
-    if (!any)
-        return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "%s: no dictionary files", dir);
+    if (!any) return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "%s: no dictionary files", dir);
     return 0;
 }
 
@@ -1259,8 +1262,7 @@ nd_analyze_dict *nd_analyze_dict_new(const char *data_dir, nd_error *err)
         rc = load_dir(d, data_dir, err);
     } else {
         const char *env = getenv("NEWSDESK_DATA_DIR");
-        if (dir_exists(env))
-            rc = load_dir(d, env, err);
+        if (dir_exists(env)) rc = load_dir(d, env, err);
 #ifdef ND_DATA_DIR
         else if (dir_exists(ND_DATA_DIR "/actors"))
             rc = load_dir(d, ND_DATA_DIR, err);

@@ -16,23 +16,23 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const dets[] = {"the", "a", "an", "its", "their", "his", "her", "this",
-                                   "that", "our", "whose", "any", "no", NULL};
-static const char *const be[] = {"was", "were", "been", "being", "is", "are", "be", "got",
-                                 "get", "gets", NULL};
-static const char *const preps[] = {"in", "of", "with", "by", "to", "from", "for", "on",
-                                    "at", "about", "against", "after", "before", "over",
-                                    "than", "between", "among", "into", "toward", "towards",
-                                    "under", "like", "including", "via", "near", "across",
-                                    "through", "during", "without", "despite", NULL};
-static const char *const advs[] = {"also", "later", "then", "has", "had", "have", "will",
-                                   "would", "reportedly", "again", "recently", "on",
-                                   "wednesday", "thursday", "monday", "tuesday", "friday",
-                                   "saturday", "sunday", "yesterday", "today", "jointly",
-                                   "formally", "officially", "finally", "already", "still",
-                                   "to", "shall", "could", "can", "may", "might", "must",
-                                   "should", "did", "does", "do", "been", "being", "not",
-                                   "n't", "never", "firmly", "strongly", "sharply", NULL};
+static const char *const dets[] = {"the",  "a",    "an",  "its",   "their", "his", "her",
+                                   "this", "that", "our", "whose", "any",   "no",  NULL};
+static const char *const be[] = {"was", "were", "been", "being", "is", "are",
+                                 "be",  "got",  "get",  "gets",  NULL};
+static const char *const preps[] = {
+    "in",    "of",     "with",    "by",      "to",      "from",    "for",       "on",
+    "at",    "about",  "against", "after",   "before",  "over",    "than",      "between",
+    "among", "into",   "toward",  "towards", "under",   "like",    "including", "via",
+    "near",  "across", "through", "during",  "without", "despite", NULL};
+static const char *const advs[] = {
+    "also",    "later",      "then",       "has",      "had",     "have",      "will",
+    "would",   "reportedly", "again",      "recently", "on",      "wednesday", "thursday",
+    "monday",  "tuesday",    "friday",     "saturday", "sunday",  "yesterday", "today",
+    "jointly", "formally",   "officially", "finally",  "already", "still",     "to",
+    "shall",   "could",      "can",        "may",      "might",   "must",      "should",
+    "did",     "does",       "do",         "been",     "being",   "not",       "n't",
+    "never",   "firmly",     "strongly",   "sharply",  NULL};
 
 static int is_punct_c(const nd__doc *d, size_t i, char c)
 {
@@ -44,9 +44,9 @@ static int boundary(const nd__doc *d, size_t i)
 {
     if (is_punct_c(d, i, ';') || is_punct_c(d, i, ':')) return 1;
     if (d->toks[i].flags & ND_TOKF_QUOTE) return 1;
-    static const char *const b[] = {"which", "who", "whom", "while", "whereas", "because",
-                                    "although", "though", "but", "when", "after", "before",
-                                    "as", "where", "if", "unless", "since", NULL};
+    static const char *const b[] = {"which",    "who",    "whom", "while",  "whereas", "because",
+                                    "although", "though", "but",  "when",   "after",   "before",
+                                    "as",       "where",  "if",   "unless", "since",   NULL};
     return nd__tok_in(d, i, b);
 }
 
@@ -65,7 +65,8 @@ static int word_match(const nd__tok *t, const char *w)
 /* Match the words of pattern v after head h; returns the index of the last
  * matched token (h when none) or -1, and the token where the target slot
  * starts. */
-static int match_words(const nd__doc *d, const nd__vpat *v, size_t h, size_t s1, size_t *target_from)
+static int match_words(const nd__doc *d, const nd__vpat *v, size_t h, size_t s1,
+                       size_t *target_from)
 {
     size_t pos = h;
     *target_from = h + 1;
@@ -104,10 +105,10 @@ static int usable(const nd__doc *d, int32_t m)
 
 static int after_prep(const nd__doc *d, const nd__ment *m, size_t lo)
 {
-    static const char *const quant[] = {"hundreds", "thousands", "dozens", "millions", "scores",
-                                        "some", "many", "most", "all", "one", "two", "three",
-                                        "several", "number", "group", "members", "none", "few",
-                                        "each", "both", "tens", NULL};
+    static const char *const quant[] = {
+        "hundreds", "thousands", "dozens", "millions", "scores",  "some",   "many",  "most",
+        "all",      "one",       "two",    "three",    "several", "number", "group", "members",
+        "none",     "few",       "each",   "both",     "tens",    NULL};
     size_t b = m->t0;
     while (b > lo && nd__tok_in(d, b - 1, dets)) b--;
     if (b > lo + 1 && nd__tok_is(d, b - 1, "of") && nd__tok_in(d, b - 2, quant)) return 0;
@@ -129,13 +130,14 @@ static int subjects(const nd__doc *d, size_t h, size_t s0, int32_t *out, int max
      * participle in an opening phrase is the main clause's, after the comma */
     if (lo > s0 && h == lo && d->toks[h].lower_len > 4 &&
         !strcmp(d->toks[h].lower + d->toks[h].lower_len - 3, "ing")) {
-        static const char *const subord[] = {"after", "before", "while", "when", "since",
-                                             "upon", "by", NULL};
+        static const char *const subord[] = {"after", "before", "while", "when",
+                                             "since", "upon",   "by",    NULL};
         if (nd__tok_in(d, lo - 1, subord)) {
             size_t k = h;
             while (k < d->n_toks && d->toks[k].sent == d->toks[h].sent && !is_punct_c(d, k, ','))
                 k++;
-            for (size_t q = k + 1; q < d->n_toks && q < k + 5 && d->toks[q].sent == d->toks[h].sent; q++) {
+            for (size_t q = k + 1; q < d->n_toks && q < k + 5 && d->toks[q].sent == d->toks[h].sent;
+                 q++) {
                 int32_t m = d->toks[q].mention;
                 if (m >= 0 && usable(d, m)) {
                     out[0] = m;
@@ -164,7 +166,8 @@ static int subjects(const nd__doc *d, size_t h, size_t s0, int32_t *out, int max
         k = mm->t0;
         if (!usable(d, m)) continue;
         if (after_prep(d, mm, lo)) continue;
-        if (mm->poss) continue; /* "Russia's foreign minister" is one mention; a bare possessive modifies */
+        if (mm->poss)
+            continue; /* "Russia's foreign minister" is one mention; a bare possessive modifies */
         best = m;
         break;
     }
@@ -233,8 +236,8 @@ static int32_t target_from1(const nd__doc *d, size_t t, size_t s1, int32_t not_a
             continue;
         }
         /* "amid global opposition", "despite ...": not an argument */
-        static const char *const adjunct[] = {"amid", "despite", "during", "since", "until",
-                                              "throughout", "beyond", "like", "unlike", NULL};
+        static const char *const adjunct[] = {"amid",       "despite", "during", "since",  "until",
+                                              "throughout", "beyond",  "like",   "unlike", NULL};
         size_t b = d->ments[m].t0;
         while (b > t && nd__tok_in(d, b - 1, dets)) b--;
         if (b > 0 && nd__tok_in(d, b - 1, adjunct)) {
@@ -267,10 +270,10 @@ static int32_t by_agent(const nd__doc *d, size_t t, size_t s1)
 static int negated_at(const nd__doc *d, size_t h, size_t s0)
 {
     static const char *const neg[] = {"not", "n't", "never", "no", "without", NULL};
-    static const char *const refuse[] = {"refused", "refuses", "refuse", "refusing", "declined",
-                                         "declines", "decline", "declining", "failed", "fails",
-                                         "fail", "failing", "rejected", "refrained", "avoided",
-                                         "unable", "unwilling", NULL};
+    static const char *const refuse[] = {
+        "refused",  "refuses",   "refuse",  "refusing", "declined",  "declines",
+        "decline",  "declining", "failed",  "fails",    "fail",      "failing",
+        "rejected", "refrained", "avoided", "unable",   "unwilling", NULL};
     for (size_t k = h, n = 0; k > s0 && n < 4; k--, n++) {
         if (nd__tok_in(d, k - 1, neg)) return 1;
         if (nd__tok_is(d, k - 1, "to") && k >= 2 + s0 && nd__tok_in(d, k - 2, refuse)) return 1;
@@ -304,8 +307,8 @@ static int weekday(int32_t day)
 /* The day the sentence speaks of. */
 static int32_t sentence_day(const nd__doc *d, uint32_t s)
 {
-    static const char *const wd[] = {"sunday", "monday", "tuesday", "wednesday", "thursday",
-                                     "friday", "saturday"};
+    static const char *const wd[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                     "thursday", "friday", "saturday"};
     if (d->day == ND__DAY_MIN) return ND__DAY_MIN;
     uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
     int future = 0;
@@ -334,8 +337,8 @@ static int32_t sentence_day(const nd__doc *d, uint32_t s)
     return d->day;
 }
 
-static void add_event1(nd__doc *d, int32_t sa, int32_t ta, const char *code, uint32_t s,
-                       size_t h, size_t e, int neg, int32_t day)
+static void add_event1(nd__doc *d, int32_t sa, int32_t ta, const char *code, uint32_t s, size_t h,
+                       size_t e, int neg, int32_t day)
 {
     if (sa < 0 || ta < 0 || sa == ta) return;
     const char *sc = d->acts[sa].code, *tc = d->acts[ta].code;
@@ -371,8 +374,8 @@ static void add_event1(nd__doc *d, int32_t sa, int32_t ta, const char *code, uin
 
 /* Events between two mentions: each may stand for two actors ("the two
  * leaders", "they"). */
-static void add_event(nd__doc *d, int32_t sm, int32_t tm, const char *code, uint32_t s,
-                      size_t h, size_t e, int neg, int32_t day)
+static void add_event(nd__doc *d, int32_t sm, int32_t tm, const char *code, uint32_t s, size_t h,
+                      size_t e, int neg, int32_t day)
 {
     const nd__ment *a = &d->ments[sm], *b = &d->ments[tm];
     int32_t sa[2] = {a->actor, a->actor2}, ta[2] = {b->actor, b->actor2};
@@ -396,8 +399,9 @@ static const nd__vpat *best_pattern(const nd__doc *d, size_t h, size_t s1, size_
     int noun_use = h > 0 && (nd__tok_in(d, h - 1, dets) || (d->toks[h - 1].flags & ND_TOKF_POSS));
     /* "on travel to", "enjoyed support from": the object of a preposition
      * or of another verb */
-    static const char *const np_preps[] = {"on", "of", "for", "in", "with", "about", "from",
-                                           "against", "after", "before", "by", "over", NULL};
+    static const char *const np_preps[] = {"on",    "of",   "for",     "in",    "with",
+                                           "about", "from", "against", "after", "before",
+                                           "by",    "over", NULL};
     if (!noun_use && h > 0 && nd__tok_in(d, h - 1, np_preps) &&
         !(d->toks[h].lower_len > 4 && !strcmp(d->toks[h].lower + d->toks[h].lower_len - 3, "ing")))
         noun_use = 1;
@@ -439,12 +443,12 @@ static int ends_with(const nd__tok *t, const char *suf)
 /* A past participle: "-ed", "-en" or a common irregular one. */
 static int participle(const nd__doc *d, size_t h)
 {
-    static const char *const irr[] = {"held", "met", "hit", "struck", "shot", "fought", "taken",
-                                      "seen", "sent", "brought", "caught", "beaten", "thrown",
-                                      "built", "sold", "bought", "told", "given", "driven",
-                                      "won", "lost", "kept", "led", "left", "put", "set", "cut",
-                                      "spoken", "shut", "stolen", "blown", "slain", "freed",
-                                      "seized", "overrun", "withdrawn", "forgiven", NULL};
+    static const char *const irr[] = {
+        "held",  "met",     "hit",     "struck",    "shot",     "fought", "taken", "seen",
+        "sent",  "brought", "caught",  "beaten",    "thrown",   "built",  "sold",  "bought",
+        "told",  "given",   "driven",  "won",       "lost",     "kept",   "led",   "left",
+        "put",   "set",     "cut",     "spoken",    "shut",     "stolen", "blown", "slain",
+        "freed", "seized",  "overrun", "withdrawn", "forgiven", NULL};
     const nd__tok *t = &d->toks[h];
     return ends_with(t, "ed") || ends_with(t, "en") || nd__tok_in(d, h, irr);
 }
@@ -453,13 +457,13 @@ static int participle(const nd__doc *d, size_t h)
  * help".  Returns 1 for intent, 2 for a threat. */
 static int intent_at(const nd__doc *d, size_t h, size_t s0)
 {
-    static const char *const want[] = {"want", "wants", "wanted", "plan", "plans", "planned",
-                                       "planning", "intend", "intends", "intended", "hope",
-                                       "hopes", "hoped", "aim", "aims", "aimed", NULL};
+    static const char *const want[] = {
+        "want",     "wants", "wanted", "plan",  "plans", "planned", "planning", "intend", "intends",
+        "intended", "hope",  "hopes",  "hoped", "aim",   "aims",    "aimed",    NULL};
     /* promises: intent only toward cooperation ("pledged to help") */
-    static const char *const promise[] = {"vow", "vows", "vowed", "pledge", "pledges",
+    static const char *const promise[] = {"vow",     "vows",    "vowed",    "pledge",   "pledges",
                                           "pledged", "promise", "promises", "promised", "offer",
-                                          "offers", "offered", "willing", NULL};
+                                          "offers",  "offered", "willing",  NULL};
     static const char *const threat[] = {"threaten", "threatens", "threatened", "threatening",
                                          NULL};
     if (h < s0 + 2 || !nd__tok_is(d, h - 1, "to")) return 0;
@@ -516,9 +520,9 @@ typedef struct reported {
 
 static int reported_clauses(nd__doc *d, uint32_t s, reported *out, int max)
 {
-    static const char *const speech[] = {"say", "claim", "allege", "tell", "report", "announce",
-                                         "insist", "assert", "state", "declare", "warn",
-                                         "add", "argue", "confirm", "charge", NULL};
+    static const char *const speech[] = {
+        "say",   "claim",   "allege", "tell", "report", "announce", "insist", "assert",
+        "state", "declare", "warn",   "add",  "argue",  "confirm",  "charge", NULL};
     int n = 0;
     uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
     for (size_t i = 0; i < d->n_quotes && n < max; i++) {
@@ -553,7 +557,7 @@ static void events_sentence(nd__doc *d, uint32_t s)
     int32_t day = sentence_day(d, s);
     reported rep[8];
     int n_rep = reported_clauses(d, s, rep, 8);
-    size_t skip_until = 0;  /* heads before this token belong to a coded event's object */
+    size_t skip_until = 0; /* heads before this token belong to a coded event's object */
     size_t last_event_head = 0;
     int have_event = 0;
     for (size_t h = s0; h < s1; h++) {
@@ -564,14 +568,14 @@ static void events_sentence(nd__doc *d, uint32_t s)
         /* a head inside an actor mention is a name ("Free Tibet") */
         if (d->toks[h].mention >= 0) continue;
         /* "refused to condemn": the negation is coded at "condemn" */
-        static const char *const neg_heads[] = {"refuse", "refused", "refuses", "refusing",
-                                                "decline", "declined", "declines", "declining",
-                                                "fail", "failed", "fails", "failing", NULL};
+        static const char *const neg_heads[] = {
+            "refuse",    "refused", "refuses", "refusing", "decline", "declined", "declines",
+            "declining", "fail",    "failed",  "fails",    "failing", NULL};
         if (nd__tok_in(d, h, neg_heads) && nd__tok_is(d, h + 1, "to")) continue;
         /* "thanked him for coming to Moscow": the gerund's subject is the
          * object before "for"; other gerunds after a preposition have none */
-        static const char *const gprep[] = {"for", "of", "about", "without", "from", "against",
-                                            "toward", "towards", NULL};
+        static const char *const gprep[] = {"for",     "of",     "about",   "without", "from",
+                                            "against", "toward", "towards", NULL};
         int32_t gsubj = -1;
         if (h > s0 + 1 && nd__tok_is(d, h - 1, "for") && ends_with(&d->toks[h], "ing")) {
             int32_t m = d->toks[h - 2].mention;
@@ -601,8 +605,8 @@ static void events_sentence(nd__doc *d, uint32_t s)
             const nd__vpat *inner = best_pattern(d, e + 1, s1, &e2, &tf2);
             if (inner && inner->code[0]) {
                 int r = (inner->code[0] - '0') * 10 + (inner->code[1] - '0');
-                static const char *const appeal[] = {NULL, "020", "020", "020", "026", "022",
-                                                     "021", "023", "025", "020"};
+                static const char *const appeal[] = {NULL,  "020", "020", "020", "026",
+                                                     "022", "021", "023", "025", "020"};
                 if (r >= 1 && r <= 9) code = appeal[r];
             }
         }
@@ -628,9 +632,9 @@ static void events_sentence(nd__doc *d, uint32_t s)
         if (!noun && !passive && participle(d, h) && ends_with(&d->toks[h], "ed") && h > s0 &&
             (d->toks[h - 1].mention >= 0 || d->toks[h - 1].type == ND_TOK_WORD) &&
             !nd__tok_in(d, h - 1, advs) && e + 1 < s1) {
-            static const char *const after[] = {"by", "for", "over", "in", "at", "on", "after",
-                                                "during", "since", "last", "ago", "without",
-                                                "under", NULL};
+            static const char *const after[] = {"by",  "for",     "over",   "in",    "at",
+                                                "on",  "after",   "during", "since", "last",
+                                                "ago", "without", "under",  NULL};
             const nd__tok *pv = &d->toks[h - 1];
             int after_noun = pv->type == ND_TOK_WORD && !(pv->flags & ND_TOKF_CAP) &&
                              pv->mention < 0 && ends_with(pv, "s");
@@ -730,7 +734,8 @@ static void events_sentence(nd__doc *d, uint32_t s)
         } else {
             int32_t raw = target_from1(d, tf, s1, d->ments[subj[0]].actor, 1);
             /* "go to +": the target right after the preposition */
-            if (raw >= 0 && vp->n_words && vp->target_at == vp->n_words && d->ments[raw].t0 > tf + 3)
+            if (raw >= 0 && vp->n_words && vp->target_at == vp->n_words &&
+                d->ments[raw].t0 > tf + 3)
                 raw = -1;
             /* without a "+" slot the target is the object: close to the
              * verb, with no other verb before it ("to help identify
@@ -740,8 +745,10 @@ static void events_sentence(nd__doc *d, uint32_t s)
                 if (t0 > tf + 6 && 0) raw = -1;
                 for (size_t q = tf; raw >= 0 && q < t0 && 0; q++)
                     if (d->toks[q].mention < 0 && d->toks[q].type == ND_TOK_WORD &&
-                        (nd__map_get(&d->dict->verb_map, d->toks[q].lower, d->toks[q].lower_len) != ND__NONE ||
-                         nd__map_get(&d->dict->cue_map, d->toks[q].lower, d->toks[q].lower_len) != ND__NONE ||
+                        (nd__map_get(&d->dict->verb_map, d->toks[q].lower, d->toks[q].lower_len) !=
+                             ND__NONE ||
+                         nd__map_get(&d->dict->cue_map, d->toks[q].lower, d->toks[q].lower_len) !=
+                             ND__NONE ||
                          ends_with(&d->toks[q], "ing")))
                         raw = -1;
             }
@@ -776,13 +783,16 @@ static void events_sentence(nd__doc *d, uint32_t s)
                 for (int q = 0; closed && q < nl; q++)
                     for (int i = 0; i < ns; i++) {
                         add_event(d, subj[i], list[q], code, s, h, e, neg, day);
-                        if (vp->flags & ND__VF_SYM) add_event(d, list[q], subj[i], code, s, h, e, neg, day);
+                        if (vp->flags & ND__VF_SYM)
+                            add_event(d, list[q], subj[i], code, s, h, e, neg, day);
                     }
                 if (!closed) k = d->ments[tgt].t1;
                 /* the rest of the object phrase ("an Islamic State target
                  * southwest of Baghdad") holds no further event */
-                while (k < s1 && !boundary(d, k) && !is_punct_c(d, k, ',') && !nd__tok_is(d, k, "and") &&
-                       !(nd__tok_is(d, k, "for") && k + 1 < s1 && ends_with(&d->toks[k + 1], "ing")))
+                while (
+                    k < s1 && !boundary(d, k) && !is_punct_c(d, k, ',') &&
+                    !nd__tok_is(d, k, "and") &&
+                    !(nd__tok_is(d, k, "for") && k + 1 < s1 && ends_with(&d->toks[k + 1], "ing")))
                     k++;
                 skip_until = k;
             } else if (multi && !(vp->flags & ND__VF_PASSIVE)) {

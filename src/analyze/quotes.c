@@ -35,9 +35,16 @@ static int family(const nd__doc *d, const nd__tok *t)
     if (p[0] == 0xC2 && (p[1] == 0xAB || p[1] == 0xBB)) return FAM_DOUBLE; /* « » */
     if (p[0] == 0xE2 && p[1] == 0x80) {
         switch (p[2]) {
-        case 0x9C: case 0x9D: case 0x9E: case 0x9F: return FAM_DOUBLE; /* “ ” „ ‟ */
-        case 0x98: case 0x99: case 0x9A: case 0x9B: return FAM_SINGLE; /* ‘ ’ ‚ ‛ */
-        case 0xB9: case 0xBA: return FAM_SINGLE;                       /* ‹ › */
+        case 0x9C:
+        case 0x9D:
+        case 0x9E:
+        case 0x9F: return FAM_DOUBLE; /* “ ” „ ‟ */
+        case 0x98:
+        case 0x99:
+        case 0x9A:
+        case 0x9B: return FAM_SINGLE; /* ‘ ’ ‚ ‛ */
+        case 0xB9:
+        case 0xBA: return FAM_SINGLE; /* ‹ › */
         default: break;
         }
     }
@@ -99,7 +106,8 @@ void nd__find_quote_marks(nd__doc *d)
                 int top_double = depth && fam[depth - 1] == FAM_DOUBLE;
                 /* '“It's unusual,“ said X': an opening mark glued to the
                  * word before it and followed by a space closes */
-                if (open && top_double && i > 0 && d->toks[i - 1].off + d->toks[i - 1].len == t->off &&
+                if (open && top_double && i > 0 &&
+                    d->toks[i - 1].off + d->toks[i - 1].len == t->off &&
                     (i + 1 >= n || d->toks[i + 1].off > t->off + t->len))
                     open = 0;
                 /* A straight mark while a straight one is open closes it. */
@@ -124,10 +132,11 @@ void nd__find_quote_marks(nd__doc *d)
                 } else if (depth && fam[depth - 1] == FAM_SINGLE) {
                     /* "the countries' leaders": a plural possessive */
                     static const char *const fw[] = {
-                        "of", "in", "to", "and", "or", "but", "as", "at", "for", "on", "with",
-                        "by", "from", "that", "which", "is", "was", "are", "were", "has",
-                        "have", "had", "will", "would", "he", "she", "they", "it", "said",
-                        "says", "than", "into", "while", "who", "when", "if", NULL};
+                        "of",    "in",  "to",   "and", "or",   "but",  "as",    "at",
+                        "for",   "on",  "with", "by",  "from", "that", "which", "is",
+                        "was",   "are", "were", "has", "have", "had",  "will",  "would",
+                        "he",    "she", "they", "it",  "said", "says", "than",  "into",
+                        "while", "who", "when", "if",  NULL};
                     int poss = i > 0 && d->toks[i - 1].type == ND_TOK_WORD &&
                                d->toks[i - 1].off + d->toks[i - 1].len == t->off &&
                                (d->text[t->off - 1] == 's' || d->text[t->off - 1] == 'S') &&
@@ -150,7 +159,8 @@ void nd__find_quote_marks(nd__doc *d)
             if (depth >= 1) {
                 size_t nx = i + 1;
                 int f0 = fam[0];
-                if (nx < n && family(d, &d->toks[nx]) == f0 && (d->toks[nx].flags & ND_TOKF_OPENQ)) {
+                if (nx < n && family(d, &d->toks[nx]) == f0 &&
+                    (d->toks[nx].flags & ND_TOKF_OPENQ)) {
                     int k = add_pair(d, &cap, stack[0], (uint32_t) i, 1);
                     if (k >= 0) {
                         if (pending >= 0) d->q_next[pending] = k;
@@ -185,8 +195,8 @@ void nd__find_quote_marks(nd__doc *d)
 
 /* ---- cues -------------------------------------------------------------------- */
 
-static const char *const dets[] = {"the", "a", "an", "this", "that", "his", "her", "its",
-                                   "their", "our", "my", "your", "whose", "no", "any", NULL};
+static const char *const dets[] = {"the",   "a",   "an", "this", "that",  "his", "her", "its",
+                                   "their", "our", "my", "your", "whose", "no",  "any", NULL};
 
 int nd__cue_at(const nd__doc *d, size_t i, const char **lemma)
 {
@@ -220,11 +230,11 @@ static int cue_verb(const nd__doc *d, size_t i, const char **lemma)
     /* A base form that is also a noun ("call", "claim", "report") needs a
      * subject-like word before it. */
     if (!strcmp(t->lower, *lemma) && strcmp(*lemma, "say") && strcmp(*lemma, "tell")) {
-        static const char *const before[] = {"i", "we", "you", "they", "to", "will", "would",
-                                             "did", "do", "does", "not", "n't", "also", "can",
-                                             "could", "may", "might", "should", "must",
-                                             "officials", "people", "experts", "analysts",
-                                             "critics", "democrats", "republicans", NULL};
+        static const char *const before[] = {
+            "i",       "we",       "you",     "they",      "to",          "will",      "would",
+            "did",     "do",       "does",    "not",       "n't",         "also",      "can",
+            "could",   "may",      "might",   "should",    "must",        "officials", "people",
+            "experts", "analysts", "critics", "democrats", "republicans", NULL};
         if (i == 0 || !nd__tok_in(d, i - 1, before)) {
             int32_t m = i > 0 ? d->toks[i - 1].mention : -1;
             if (m < 0) return 0;
@@ -276,36 +286,38 @@ static int is_punct(const nd__doc *d, size_t i, char c)
 /* Attribution found for a quotation or a clause. */
 typedef struct attr {
     int found;
-    int32_t speaker;        /* actor or -1 */
+    int32_t speaker;         /* actor or -1 */
     uint32_t src_t0, src_t1; /* source tokens; src_t1 == 0: none */
     uint32_t cue_t0, cue_t1;
     const char *lemma;
     int cls;
-    uint32_t after;         /* first token after the attribution */
+    uint32_t after; /* first token after the attribution */
 } attr;
 
 static const char *const adverbs[] = {
-    "also", "later", "then", "previously", "has", "had", "have", "reportedly", "once", "again",
-    "recently", "further", "would", "will", "had", "repeatedly", "publicly", "privately",
-    "earlier", "often", "frequently", "first", "subsequently", "initially", "simply",
-    "flatly", "firmly", "quickly", "angrily", "bluntly", "openly", "explicitly", "has",
-    "long", "still", "already", "even", "just", "now", "never", "always", "last", "week",
-    "year", "month", NULL};
+    "also",       "later",        "then",      "previously", "has",     "had",    "have",
+    "reportedly", "once",         "again",     "recently",   "further", "would",  "will",
+    "had",        "repeatedly",   "publicly",  "privately",  "earlier", "often",  "frequently",
+    "first",      "subsequently", "initially", "simply",     "flatly",  "firmly", "quickly",
+    "angrily",    "bluntly",      "openly",    "explicitly", "has",     "long",   "still",
+    "already",    "even",         "just",      "now",        "never",   "always", "last",
+    "week",       "year",         "month",     NULL};
 
 /* Words between a subject and its verb: adverbs, auxiliaries, days. */
 static int is_adv(const nd__doc *d, uint32_t i)
 {
-    static const char *const aux[] = {"instead", "however", "meanwhile", "indeed", "though",
-                                      "is", "are", "was", "were", "'s", "been", "being", "did",
-                                      "does", "do", "not", "n't", "monday", "tuesday",
-                                      "wednesday", "thursday", "friday", "saturday", "sunday",
-                                      "today", "yesterday", "tonight", "here", NULL};
+    static const char *const aux[] = {"instead",   "however", "meanwhile", "indeed",  "though",
+                                      "is",        "are",     "was",       "were",    "'s",
+                                      "been",      "being",   "did",       "does",    "do",
+                                      "not",       "n't",     "monday",    "tuesday", "wednesday",
+                                      "thursday",  "friday",  "saturday",  "sunday",  "today",
+                                      "yesterday", "tonight", "here",      NULL};
     if (i >= d->n_toks) return 0;
     const nd__tok *t = &d->toks[i];
     if (t->type != ND_TOK_WORD || !t->lower) return 0;
     if (nd__tok_in(d, i, adverbs) || nd__tok_in(d, i, aux)) return 1;
-    return t->lower_len > 4 && !(t->flags & ND_TOKF_CAP) && !strcmp(t->lower + t->lower_len - 2, "ly") &&
-           t->mention < 0;
+    return t->lower_len > 4 && !(t->flags & ND_TOKF_CAP) &&
+           !strcmp(t->lower + t->lower_len - 2, "ly") && t->mention < 0;
 }
 
 /* "the farmers' union": a closing single mark glued to a plural word. */
@@ -370,18 +382,17 @@ static int verbish(const nd__doc *d, uint32_t i)
 
 static int generic_subject(const nd__doc *d, uint32_t t, uint32_t lo, uint32_t *s0)
 {
-    static const char *const stop[] = {"that", "and", "but", "or", "because", "if", "when",
-                                       "while", "as", "which", "where", "than", "so", "he",
-                                       "she", "they", "not", "n't", "to", "of", "in",
-                                       "on", "at", "for", "with", "by", "from", "is", "was",
-                                       "are", "were", "be", "been", "has", "have", "had",
-                                       "would", "will", "could", "can", "should", "may",
-                                       "might", "must", "do", "does", "did", NULL};
-    static const char *const quant[] = {"the", "a", "an", "this", "that", "these", "those",
-                                        "one", "another", "some", "many", "several", "two",
-                                        "three", "his", "her", "their", "its", "our", "my",
-                                        "most", "few", "other", "others", "each", "every",
-                                        "both", "all", "no", "who", "it", NULL};
+    static const char *const stop[] = {
+        "that",   "and",  "but",   "or",   "because", "if",   "when",  "while", "as",    "which",
+        "where",  "than", "so",    "he",   "she",     "they", "not",   "n't",   "to",    "of",
+        "in",     "on",   "at",    "for",  "with",    "by",   "from",  "is",    "was",   "are",
+        "were",   "be",   "been",  "has",  "have",    "had",  "would", "will",  "could", "can",
+        "should", "may",  "might", "must", "do",      "does", "did",   NULL};
+    static const char *const quant[] = {
+        "the",     "a",     "an",   "this",    "that", "these", "those", "one",
+        "another", "some",  "many", "several", "two",  "three", "his",   "her",
+        "their",   "its",   "our",  "my",      "most", "few",   "other", "others",
+        "each",    "every", "both", "all",     "no",   "who",   "it",    NULL};
     uint32_t j = t;
     int skipped = 0;
     while (j > lo && is_adv(d, j - 1) && skipped < 3) j--, skipped++;
@@ -408,7 +419,8 @@ static int generic_subject(const nd__doc *d, uint32_t t, uint32_t lo, uint32_t *
     int ok = ment || nd__tok_in(d, j, quant) || (f->flags & ND_TOKF_CAP) ||
              (l->lower_len > 3 && l->lower[l->lower_len - 1] == 's' && !(l->flags & ND_TOKF_POSS));
     if (!ok) return 0;
-    if (words == 1 && !(nd__tok_is(d, j, "who") || nd__tok_is(d, j, "it") || d->toks[j].lower_len > 2))
+    if (words == 1 &&
+        !(nd__tok_is(d, j, "who") || nd__tok_is(d, j, "it") || d->toks[j].lower_len > 2))
         return 0;
     *s0 = j;
     return 1;
@@ -440,9 +452,10 @@ static int subject_of(nd__doc *d, uint32_t c, uint32_t s0, attr *a)
      * the subject of the sentence */
     uint32_t b = c;
     while (b > s0 && is_adv(d, b - 1)) b--;
-    static const char *const link[] = {"and", "but", "by", "after", "before", "while", "when",
-                                       "then", "also", NULL};
-    int ing = d->toks[c].lower_len > 4 && !strcmp(d->toks[c].lower + d->toks[c].lower_len - 3, "ing");
+    static const char *const link[] = {"and",   "but",  "by",   "after", "before",
+                                       "while", "when", "then", "also",  NULL};
+    int ing =
+        d->toks[c].lower_len > 4 && !strcmp(d->toks[c].lower + d->toks[c].lower_len - 3, "ing");
     int linked = b > s0 && (is_punct(d, b - 1, ',') || nd__tok_in(d, b - 1, link));
     if (ing && linked && sentence_subject(d, c, s0, a)) return 1;
     int32_t m = mention_before(d, c, s0);
@@ -494,13 +507,13 @@ static uint32_t skip_object(nd__doc *d, uint32_t j, uint32_t s1)
     int32_t m = nd__ment_at(d, j);
     if (m >= 0) return d->ments[m].t1;
     if (j < s1 && nd__tok_in(d, j, dets)) j++;
-    static const char *const hearers[] = {"reporters", "journalists", "supporters", "lawmakers",
-                                          "him", "her", "them", "us", "me", "you", "audience",
-                                          "crowd", "people", "voters", "viewers", "listeners",
-                                          "members", "students", "delegates", "readers",
-                                          "cnn", "nbc", "abc", "cbs", "fox", "msnbc", "bbc",
-                                          "press", "media", "host", "interviewer", "committee",
-                                          "congress", "parliament", "senators", NULL};
+    static const char *const hearers[] = {
+        "reporters",   "journalists", "supporters", "lawmakers",  "him",      "her",
+        "them",        "us",          "me",         "you",        "audience", "crowd",
+        "people",      "voters",      "viewers",    "listeners",  "members",  "students",
+        "delegates",   "readers",     "cnn",        "nbc",        "abc",      "cbs",
+        "fox",         "msnbc",       "bbc",        "press",      "media",    "host",
+        "interviewer", "committee",   "congress",   "parliament", "senators", NULL};
     if (j < s1 && nd__tok_in(d, j, hearers)) return j + 1;
     return j;
 }
@@ -509,15 +522,14 @@ static uint32_t skip_object(nd__doc *d, uint32_t j, uint32_t s1)
  * "Tuesday", "here", "during the meeting". */
 static uint32_t skip_adjuncts(nd__doc *d, uint32_t j, uint32_t s1)
 {
-    static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
-                                       "saturday", "sunday", "today", "yesterday", "tonight",
-                                       "here", "there", "afterward", "afterwards", "later",
-                                       "earlier", "again", "repeatedly", "recently", "also",
-                                       "privately", "publicly", "flatly", "bluntly", "simply",
-                                       "last", "this", "week", "month", "year", "night",
-                                       "morning", "evening", "afternoon", NULL};
-    static const char *const preps[] = {"in", "on", "at", "during", "after", "before", "via",
-                                        "through", "from", "to", "with", "while", NULL};
+    static const char *const days[] = {
+        "monday",   "tuesday",   "wednesday", "thursday",   "friday",   "saturday",  "sunday",
+        "today",    "yesterday", "tonight",   "here",       "there",    "afterward", "afterwards",
+        "later",    "earlier",   "again",     "repeatedly", "recently", "also",      "privately",
+        "publicly", "flatly",    "bluntly",   "simply",     "last",     "this",      "week",
+        "month",    "year",      "night",     "morning",    "evening",  "afternoon", NULL};
+    static const char *const preps[] = {"in",      "on",   "at", "during", "after", "before", "via",
+                                        "through", "from", "to", "with",   "while", NULL};
     for (int guard = 0; guard < 6 && j < s1; guard++) {
         if (nd__tok_in(d, j, days)) {
             j++;
@@ -575,7 +587,8 @@ static int attr_after(nd__doc *d, uint32_t j, uint32_t s1, uint32_t s0, attr *a)
     if (cls && cls != ND__CUE_THINK) {
         uint32_t k = j + 1;
         int32_t m = nd__ment_at(d, k);
-        if (m < 0 && k < s1 && nd__tok_in(d, k, dets)) m = nd__ment_at(d, k + 1) >= 0 ? nd__ment_at(d, k + 1) : -1;
+        if (m < 0 && k < s1 && nd__tok_in(d, k, dets))
+            m = nd__ment_at(d, k + 1) >= 0 ? nd__ment_at(d, k + 1) : -1;
         if (m < 0 && k < s1 && d->toks[k].mention >= 0) m = d->toks[k].mention;
         if (m >= 0) {
             a->found = 1, a->cls = cls, a->lemma = lemma;
@@ -636,11 +649,11 @@ static int attr_after(nd__doc *d, uint32_t j, uint32_t s1, uint32_t s0, attr *a)
     /* "..., he told Mr Putin" / "Mr Putin said" / "Twitter's Adam Sharp said" /
      * "Bill Frelick, director at Human Rights Watch, said": a subject of up
      * to 16 tokens (names, an apposition between commas) and the cue */
-    static const char *const subord[] = {"while", "as", "when", "because", "and", "but", "if",
-                                         "although", "since", "after", "before", "that",
-                                         "which", "where", "though", "whereas", "so", "or",
-                                         "until", "unless", "with", "in", "on", "at", "for",
-                                         "to", "of", "from", "by", NULL};
+    static const char *const subord[] = {"while", "as",       "when",   "because", "and",    "but",
+                                         "if",    "although", "since",  "after",   "before", "that",
+                                         "which", "where",    "though", "whereas", "so",     "or",
+                                         "until", "unless",   "with",   "in",      "on",     "at",
+                                         "for",   "to",       "of",     "from",    "by",     NULL};
     if (nd__tok_in(d, j, subord)) return 0;
     uint32_t k = j, comma = 0;
     int commas = 0;
@@ -762,15 +775,15 @@ static int attr_before(nd__doc *d, uint32_t o, uint32_t s0, attr *a)
  * preposition: not a quotation. */
 static int is_title(const nd__doc *d, uint32_t o, uint32_t c, uint32_t s0)
 {
-    static const char *const before[] = {"on", "in", "of", "from", "at", "to", "the", "with",
-                                         "for", "about", "watch", "read", "titled", "entitled",
-                                         "called", "named", NULL};
+    static const char *const before[] = {"on",     "in",       "of",     "from",  "at",    "to",
+                                         "the",    "with",     "for",    "about", "watch", "read",
+                                         "titled", "entitled", "called", "named", NULL};
     int prep = o > s0 && nd__tok_in(d, o - 1, before);
     const char *lemma;
     if (o > s0 && nd__cue_at(d, o - 1, &lemma)) return 0;
     if (c + 2 < d->n_toks && is_punct(d, c + 1, ',') && nd__cue_at(d, c + 2, &lemma)) return 0;
-    static const char *const small[] = {"the", "a", "an", "of", "and", "in", "on", "for", "to",
-                                        "with", "at", "by", "from", "or", NULL};
+    static const char *const small[] = {"the", "a",    "an", "of", "and",  "in", "on", "for",
+                                        "to",  "with", "at", "by", "from", "or", NULL};
     int words = 0, caps = 0;
     for (uint32_t j = o + 1; j < c; j++) {
         const nd__tok *t = &d->toks[j];
@@ -826,7 +839,8 @@ static int attr_clause(nd__doc *d, uint32_t o, uint32_t s0, uint32_t s1, attr *a
         }
         int have = subject_of(d, c, s0, &t);
         if ((!have || t.src_t1 + 1 < c) && c > s0 &&
-            (nd__tok_is(d, c - 1, "and") || is_punct(d, c - 1, ',') || nd__tok_is(d, c - 1, "but")) &&
+            (nd__tok_is(d, c - 1, "and") || is_punct(d, c - 1, ',') ||
+             nd__tok_is(d, c - 1, "but")) &&
             prev && prev->found) {
             t = *prev;
             have = 1;
@@ -845,9 +859,9 @@ static int attr_clause(nd__doc *d, uint32_t o, uint32_t s0, uint32_t s1, attr *a
             continue;
         }
         if (!say && best_say) continue;
-        static const char *const brk[] = {"although", "though", "but", "while", "whereas",
-                                          "because", "when", "after", "before", "since", "if",
-                                          "and", "as", NULL};
+        static const char *const brk[] = {"although", "though", "but",   "while",  "whereas",
+                                          "because",  "when",   "after", "before", "since",
+                                          "if",       "and",    "as",    NULL};
         int broken = 0;
         for (uint32_t k = c + 1; k < best.src_t0 && !broken; k++)
             if (is_punct(d, k, ',') || is_punct(d, k, ';') || is_punct(d, k, ':') ||
@@ -899,8 +913,8 @@ static int clause_after(nd__doc *d, const attr *a, uint32_t s1, uint32_t *c0, ui
         e--;
     if (e <= j || e - j < 3) return 0;
     /* "of", "to", "for" right after the cue is no clause ("spoke of") */
-    static const char *const bad[] = {"of", "to", "for", "about", "with", "by", "on", "in",
-                                      "up", "out", "off", "back", "down", NULL};
+    static const char *const bad[] = {"of", "to", "for", "about", "with", "by",   "on",
+                                      "in", "up", "out", "off",   "back", "down", NULL};
     if (nd__tok_in(d, j, bad)) return 0;
     *c0 = j, *c1 = e;
     return 1;
@@ -924,11 +938,11 @@ static void set_attr(nd__doc *d, nd__wquote *q, const attr *a)
     } else if (a->src_t1 > a->src_t0) {
         int32_t m = d->toks[a->src_t0].mention;
         int pron = m >= 0 && d->ments[m].pronoun;
-        static const char *const bare[] = {"who", "which", "that", "it", "i", "we", "you",
-                                           "they", "some", "others", "many", NULL};
+        static const char *const bare[] = {"who", "which", "that", "it",     "i",    "we",
+                                           "you", "they",  "some", "others", "many", NULL};
         if (!pron && !(a->src_t1 == a->src_t0 + 1 && nd__tok_in(d, a->src_t0, bare)))
-            q->speaker_text = nd_arena_strndup(d->ar, d->text + q->source.start,
-                                               q->source.end - q->source.start);
+            q->speaker_text =
+                nd_arena_strndup(d->ar, d->text + q->source.start, q->source.end - q->source.start);
     }
 }
 
@@ -1005,7 +1019,8 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
     if (!found && o == s0 && s > 0) {
         uint32_t ps = s - 1;
         uint32_t pe = d->sent_t1[ps];
-        if (pe > d->sent_t0[ps] && is_punct(d, pe - 1, ':')) found = attr_before(d, pe, d->sent_t0[ps], &a);
+        if (pe > d->sent_t0[ps] && is_punct(d, pe - 1, ':'))
+            found = attr_before(d, pe, d->sent_t0[ps], &a);
         /* a colon inside a mark: "X said:\n\n'...'" handled above */
     }
     int partial = !alone;
@@ -1146,14 +1161,16 @@ static void indirect_sentence(nd__doc *d, uint32_t s, attr *prev)
         } else {
             c0 = s0, c1 = i;
         }
-        while (c1 > c0 && d->toks[c1 - 1].type == ND_TOK_PUNCT && !(d->toks[c1 - 1].flags & ND_TOKF_QUOTE))
+        while (c1 > c0 && d->toks[c1 - 1].type == ND_TOK_PUNCT &&
+               !(d->toks[c1 - 1].flags & ND_TOKF_QUOTE))
             c1--;
         if (c1 <= c0 + 2) continue;
         /* a quotation already covers this clause */
         int covered = 0;
         for (size_t q = first_q; q < d->n_quotes; q++)
             for (int k = 0; k < d->quotes[q].n_content; k++)
-                if (d->quotes[q].c_start[k] >= d->toks[c0].off && d->quotes[q].c_end[k] <= tok_end(d, c1 - 1))
+                if (d->quotes[q].c_start[k] >= d->toks[c0].off &&
+                    d->quotes[q].c_end[k] <= tok_end(d, c1 - 1))
                     covered = 1;
         if (covered) continue;
         nd__wquote *q = new_quote(d);
@@ -1203,7 +1220,8 @@ static void indirect_sentence(nd__doc *d, uint32_t s, attr *prev)
         if (k >= s1 || !is_punct(d, k, ',')) continue;
         if (pa.src_t1 - pa.src_t0 > 6) continue;
         uint32_t e = s1;
-        while (e > k && d->toks[e - 1].type == ND_TOK_PUNCT && !(d->toks[e - 1].flags & ND_TOKF_QUOTE))
+        while (e > k && d->toks[e - 1].type == ND_TOK_PUNCT &&
+               !(d->toks[e - 1].flags & ND_TOKF_QUOTE))
             e--;
         if (e < k + 4) continue;
         int has_q = 0, used = 0;

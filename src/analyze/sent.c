@@ -13,13 +13,12 @@
 
 static int is_title_abbrev(const char *w, size_t n)
 {
-    static const char *const t[] = {"Mr.",  "Mrs.", "Ms.",   "Dr.",   "Gen.", "Sen.",  "Rep.",
-                                    "Gov.", "Lt.",  "Col.",  "St.",   "Prof.", "Rev.", "Sgt.",
-                                    "Capt.", "Maj.", "Adm.", "Brig.", "Cpl.", "Pvt.",  "Supt.",
-                                    "Messrs.", "No.", "Sens.", "Reps.", "Ft.", "Mt.", "Hon.",
-                                    "Cmdr.", "Fr.", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.",
-                                    "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.", "Dec.",
-                                    "vs.", "e.g.", "i.e.", "approx.", "cf.", "est."};
+    static const char *const t[] = {
+        "Mr.",   "Mrs.",    "Ms.",  "Dr.",   "Gen.",  "Sen.",    "Rep.", "Gov.",  "Lt.",   "Col.",
+        "St.",   "Prof.",   "Rev.", "Sgt.",  "Capt.", "Maj.",    "Adm.", "Brig.", "Cpl.",  "Pvt.",
+        "Supt.", "Messrs.", "No.",  "Sens.", "Reps.", "Ft.",     "Mt.",  "Hon.",  "Cmdr.", "Fr.",
+        "Jan.",  "Feb.",    "Mar.", "Apr.",  "Jun.",  "Jul.",    "Aug.", "Sep.",  "Sept.", "Oct.",
+        "Nov.",  "Dec.",    "vs.",  "e.g.",  "i.e.",  "approx.", "cf.",  "est."};
     for (size_t i = 0; i < sizeof t / sizeof *t; i++)
         if (strlen(t[i]) == n && !memcmp(t[i], w, n)) return 1;
     return 0;
@@ -29,12 +28,14 @@ static int is_title_abbrev(const char *w, size_t n)
 static int is_starter(const char *lower)
 {
     static const char *const s[] = {
-        "the", "a", "an", "he", "she", "it", "they", "we", "i", "but", "and", "in", "on", "at",
-        "this", "that", "these", "those", "his", "her", "their", "its", "our", "there", "when",
-        "while", "after", "before", "as", "if", "mr", "mrs", "ms", "meanwhile", "however",
-        "still", "yet", "so", "for", "some", "many", "most", "officials", "last", "according",
-        "both", "what", "why", "how", "who", "since", "although", "with", "by", "one", "two",
-        "earlier", "later", "also", "then", "now", "today", "yesterday", NULL};
+        "the",     "a",         "an",        "he",       "she",       "it",    "they",      "we",
+        "i",       "but",       "and",       "in",       "on",        "at",    "this",      "that",
+        "these",   "those",     "his",       "her",      "their",     "its",   "our",       "there",
+        "when",    "while",     "after",     "before",   "as",        "if",    "mr",        "mrs",
+        "ms",      "meanwhile", "however",   "still",    "yet",       "so",    "for",       "some",
+        "many",    "most",      "officials", "last",     "according", "both",  "what",      "why",
+        "how",     "who",       "since",     "although", "with",      "by",    "one",       "two",
+        "earlier", "later",     "also",      "then",     "now",       "today", "yesterday", NULL};
     for (size_t i = 0; s[i]; i++)
         if (!strcmp(s[i], lower)) return 1;
     return 0;
@@ -62,10 +63,10 @@ static int said_soon(const nd__doc *d, size_t j)
         const nd__tok *t = &d->toks[k];
         if (t->type == ND_TOK_PUNCT) return 0;
         if (t->type != ND_TOK_WORD || !t->lower_len) continue;
-        static const char *const strict[] = {"say", "tell", "add", "ask", "write", "reply",
-                                             "respond", "tweet", "explain", "continue", "note",
-                                             "insist", "argue", "conclude", "declare", "quip",
-                                             "joke", "shout", "answer", "warn", "exclaim", NULL};
+        static const char *const strict[] = {
+            "say",     "tell",     "add",    "ask",    "write",   "reply",    "respond", "tweet",
+            "explain", "continue", "note",   "insist", "argue",   "conclude", "declare", "quip",
+            "joke",    "shout",    "answer", "warn",   "exclaim", NULL};
         uint32_t c = nd__map_get(&d->dict->cue_map, t->lower, t->lower_len);
         if (c == ND__NONE) continue;
         const char *lemma = d->dict->cues[c].lemma;
