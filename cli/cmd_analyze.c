@@ -235,12 +235,12 @@ int cmd_analyze(int argc, char **argv)
     if (data_dir || n_dicts) {
         own = nd_analyze_dict_new(data_dir, &err);
         if (!own) {
-            cli_error(data_dir ? data_dir : "dictionaries", "%s", err.msg);
+            cli_error(data_dir ? "--data" : "dictionaries", "%s", err.msg);
             return ND_EXIT_USAGE;
         }
         for (int i = 0; i < n_dicts; i++) {
             if (nd_analyze_dict_add_petrarch(own, dicts[i], &err)) {
-                cli_error(dicts[i], "%s", err.msg);
+                cli_error("--dict", "%s", err.msg);
                 nd_analyze_dict_free(own);
                 return ND_EXIT_USAGE;
             }

@@ -77,6 +77,10 @@ static int match_words(const nd__doc *d, const nd__vpat *v, size_t h, size_t s1,
         size_t k = pos + 1, found = 0;
         for (; k < s1 && k <= pos + 1 + gap; k++) {
             if (d->toks[k].in_quote) break;
+            /* an actor in the gap is the object: "met Xi in Moscow" is no
+             * "meet in +" */
+            if (!slot_before && d->toks[k].mention >= 0 && !word_match(&d->toks[k], v->words[w]))
+                break;
             if (word_match(&d->toks[k], v->words[w])) {
                 found = 1;
                 break;
