@@ -120,7 +120,7 @@ static int set_param(nd_cluster_params *p, const char *kv)
         return 0;                                                                          \
     }
     D(join) D(shared) D(join_old) D(revive) D(dup_jaccard)
-    D(w_word) D(w_title) D(w_entity) D(w_phrase) D(w_number) D(w_year) D(w_date) D(w_bigram)
+    D(w_word) D(w_title) D(w_entity) D(w_phrase) D(w_number) D(w_year) D(w_date)
     D(lead_boost)
     I(neighbours, uint32_t) I(profile, uint32_t) I(lead_words, uint32_t)
     I(window_seconds, int64_t) I(keep_seconds, int64_t) I(window_docs, uint32_t)

@@ -127,7 +127,7 @@ typedef struct nd_cluster_params {
     uint32_t max_centroid;  /* strongest features kept per story centroid */
     uint32_t candidates;    /* documents / stories scored exactly per lookup */
     /* Feature weights by kind (multiplied into TF-IDF); 0 drops a kind. */
-    double w_word, w_title, w_entity, w_phrase, w_number, w_year, w_date, w_bigram;
+    double w_word, w_title, w_entity, w_phrase, w_number, w_year, w_date;
     double lead_boost;      /* occurrences in the title and the lead weigh up to
                                1 + lead_boost ... */
     uint32_t lead_words;    /* ... falling to 1 over the first lead_words words */

@@ -55,6 +55,7 @@ typedef struct story {
     float acc;
     double sum1, sum2;
     int claimed;
+    int64_t moved_to; /* where its recent documents went in this clustering */
 } story;
 
 typedef struct pgen { /* one generation of an inverted index: feature -> P (a, b) */
@@ -165,13 +166,13 @@ void nd_cluster_params_default(nd_cluster_params *p)
     p->keep_seconds = 90 * 86400;
     p->window_docs = 50000;
     p->recent = 1024;
-    p->sweep_every = 128;
-    p->dup_jaccard = 0.80;
+    p->sweep_every = 256;
+    p->dup_jaccard = 0.70;
     p->df_bits = 20;
     p->df_half_life = 100000;
     p->max_features = 256;
-    p->max_centroid = 1024;
-    p->candidates = 64;
+    p->max_centroid = 256;
+    p->candidates = 32;
     p->w_word = 1.0;
     p->w_title = 1.0;
     p->w_entity = 1.5;
@@ -179,7 +180,6 @@ void nd_cluster_params_default(nd_cluster_params *p)
     p->w_number = 1.0;
     p->w_year = 1.5;
     p->w_date = 1.5;
-    p->w_bigram = 0.0;
     p->lead_boost = 2.0;
     p->lead_words = 100;
 }
@@ -307,22 +307,28 @@ static double fdot(const nd__feat *a, uint32_t na, const nd__feat *b, uint32_t n
 {
     double s = 0;
     uint32_t i = 0, j = 0;
+    /* branch-free advance: the hashes are random, so branches mispredict */
     while (i < na && j < nb) {
-        if (a[i].h == b[j].h)
-            s += (double) a[i++].w * b[j++].w;
-        else if (a[i].h < b[j].h)
-            i++;
-        else
-            j++;
+        uint64_t x = a[i].h, y = b[j].h;
+        float p = a[i].w * b[j].w;
+        s += x == y ? (double) p : 0.0;
+        i += x <= y;
+        j += y <= x;
     }
     return s;
 }
 
-static int64_t span_gap(int64_t first, int64_t last, int64_t t)
+/* |a - b| without overflow, whatever the times. */
+static uint64_t tdist(int64_t a, int64_t b)
+{
+    return a > b ? (uint64_t) a - (uint64_t) b : (uint64_t) b - (uint64_t) a;
+}
+
+static uint64_t span_gap(int64_t first, int64_t last, int64_t t)
 {
     if (t == ND_TIME_NONE || first == ND_TIME_NONE) return 0;
-    if (t > last) return t - last;
-    if (t < first) return first - t;
+    if (t > last) return tdist(t, last);
+    if (t < first) return tdist(first, t);
     return 0;
 }
 
@@ -341,8 +347,8 @@ static void span_add(int64_t *first, int64_t *last, int64_t t)
 static int time_ok(const nd_cluster *c, int64_t a, int64_t b, double s1)
 {
     if (a == ND_TIME_NONE || b == ND_TIME_NONE) return 1;
-    int64_t d = a > b ? a - b : b - a;
-    return d <= c->p.window_seconds || (c->p.revive > 0 && s1 >= c->p.revive);
+    return tdist(a, b) <= (uint64_t) c->p.window_seconds ||
+           (c->p.revive > 0 && s1 >= c->p.revive);
 }
 
 /* ---- statistics ------------------------------------------------------------------------- */
@@ -853,7 +859,7 @@ static uint32_t ring_take(nd_cluster *c)
 
 /* ---- re-clustering the recent window -------------------------------------------------------------- */
 
-typedef struct rc {     /* the clustering's scratch, freed at the end */
+typedef struct rcs {    /* the clustering's scratch, freed at the end */
     uint32_t m;         /* nodes */
     uint32_t *slot;     /* node -> ring slot */
     uint64_t *pkey;     /* node x (profile + 1): profile keys */
@@ -864,9 +870,9 @@ typedef struct rc {     /* the clustering's scratch, freed at the end */
     hent *heap;
     size_t n_heap, cap_heap;
     uint32_t *pos;      /* merge scratch: cluster -> index in the list + 1 */
-} rc;
+} rcs;
 
-static void rc_free(rc *r)
+static void rc_free(rcs *r)
 {
     nd_free(r->slot);
     nd_free(r->pkey);
@@ -909,7 +915,7 @@ static int hent_less(const hent *x, const hent *y) /* x before y */
     return x->b < y->b;
 }
 
-static int heap_push(rc *r, hent h)
+static int heap_push(rcs *r, hent h)
 {
     if (r->n_heap == r->cap_heap) {
         size_t cap = r->cap_heap ? r->cap_heap * 2 : 1024;
@@ -927,7 +933,7 @@ static int heap_push(rc *r, hent h)
     return 0;
 }
 
-static hent heap_pop(rc *r)
+static hent heap_pop(rcs *r)
 {
     hent top = r->heap[0], last = r->heap[--r->n_heap];
     size_t i = 0;
@@ -944,7 +950,7 @@ static hent heap_pop(rc *r)
 }
 
 /* Offer the merge of clusters a and b (adjacent through e) to the heap. */
-static int offer(const nd_cluster *c, rc *r, uint32_t a, const adj *e)
+static int offer(const nd_cluster *c, rcs *r, uint32_t a, const adj *e)
 {
     uint32_t b = e->to;
     double z = (double) r->size[a] * r->size[b];
@@ -954,7 +960,7 @@ static int offer(const nd_cluster *c, rc *r, uint32_t a, const adj *e)
     return heap_push(r, (hent){(float) a2, x, y, r->ver[x], r->ver[y]});
 }
 
-static uint32_t rc_root(rc *r, uint32_t x)
+static uint32_t rc_root(rcs *r, uint32_t x)
 {
     while (r->parent[x] != x) {
         r->parent[x] = r->parent[r->parent[x]];
@@ -964,7 +970,7 @@ static uint32_t rc_root(rc *r, uint32_t x)
 }
 
 /* Merge cluster b into cluster a. */
-static int rc_merge(const nd_cluster *c, rc *r, uint32_t a, uint32_t b)
+static int rc_merge(const nd_cluster *c, rcs *r, uint32_t a, uint32_t b)
 {
     alist *la = &r->adj[a], *lb = &r->adj[b];
     for (uint32_t i = 0; i < la->n; i++) r->pos[la->e[i].to] = i + 1;
@@ -1051,11 +1057,63 @@ static int vote_cmp(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* Average similarity of story t's recent documents to s's settled part. */
+static double settled_fit(nd_cluster *c, const story *s, const story *t)
+{
+    double dot = 0;
+    uint32_t n = 0;
+    for (uint32_t q = 0; q < c->ring_n; q++) {
+        const rdoc *d = &c->ring[ring_slot(c, q)];
+        if (d->story != t->id || !d->vec) continue;
+        dot += centroid_dot(s, d->vec, d->n_vec);
+        n++;
+    }
+    return n && s->n_settled ? dot / ((double) n * s->n_settled) : 0.0;
+}
+
+/* Story b (its recent documents gone) joins story a: settled parts add up,
+ * b's id forwards to a, and the store hears MERGE b -> a. */
+static void merge_settled(nd_cluster *c, story *a, story *b)
+{
+    if (nd__fmap_reserve(&a->c, a->c.n + b->c.n) ||
+        nd__imap_put(&c->fwd[0], (uint64_t) b->id, a->id)) {
+        c->oom = 1;
+        return;
+    }
+    for (uint32_t i = 0; i < b->c.cap; i++)
+        if (b->c.keys[i]) nd__fmap_add(&a->c, b->c.keys[i], b->c.vals[i], NULL);
+    recompute_norm(a);
+    a->n_settled += b->n_settled;
+    a->n_docs += b->n_docs;
+    if (b->st_first != ND_TIME_NONE) {
+        span_add(&a->st_first, &a->st_last, b->st_first);
+        span_add(&a->st_first, &a->st_last, b->st_last);
+    }
+    if (b->t_first != ND_TIME_NONE) {
+        span_add(&a->t_first, &a->t_last, b->t_first);
+        span_add(&a->t_first, &a->t_last, b->t_last);
+    }
+    if (b->seq_last > a->seq_last) a->seq_last = b->seq_last;
+    push_change(c, ND_CLUSTER_MERGE, 0, b->id, a->id);
+    c->st.merges++;
+    /* the merged centroid's strongest features point at the survivor */
+    nd__feat *tmp = nd_malloc((size_t) (a->c.n ? a->c.n : 1) * sizeof *tmp);
+    if (tmp) {
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < a->c.cap; i++)
+            if (a->c.keys[i]) tmp[k++] = (nd__feat){a->c.keys[i], a->c.vals[i]};
+        story_post(c, a, tmp, k);
+        nd_free(tmp);
+    }
+    centroid_prune(c, a);
+    story_drop(c, b);
+}
+
 /* Cluster the recent window again and move documents whose story changed.
  * refresh: recompute vectors and neighbours first (flush). */
 static int recluster(nd_cluster *c, int refresh)
 {
-    rc r;
+    rcs r;
     memset(&r, 0, sizeof r);
     int rc_ = ND_ENOMEM;
     uint32_t P1 = c->p.profile + 1;
@@ -1256,7 +1314,10 @@ static int recluster(nd_cluster *c, int refresh)
             roots[j] = x;
         }
         for (uint32_t i = 0; i < c->n_slots; i++)
-            if (c->slots[i]) c->slots[i]->claimed = 0;
+            if (c->slots[i]) {
+                c->slots[i]->claimed = 0;
+                c->slots[i]->moved_to = 0;
+            }
         for (uint32_t ri = 0; ri < nr; ri++) {
             uint32_t rt = roots[ri];
             uint32_t n = cstart[rt + 1] - cstart[rt], nv = 0;
@@ -1310,6 +1371,7 @@ static int recluster(nd_cluster *c, int refresh)
             push_change(c, ND_CLUSTER_MOVE, d->id, old, newid[i]);
             c->st.moves++;
             d->story = newid[i];
+            if (so && !so->moved_to) so->moved_to = newid[i];
             if (d->indexed) nd__dup_index_set_tag(c->dups, d->dup_handle, newid[i]);
             if (so) {
                 so->n_recent--;
@@ -1334,10 +1396,18 @@ static int recluster(nd_cluster *c, int refresh)
                 sn->n_docs++;
             }
         }
-        /* stories left empty disappear */
+        /* a settled story whose recent documents all went to another story
+         * that fits its settled part merges into it; stories left empty
+         * disappear */
         for (uint32_t i = 0; i < c->n_slots; i++) {
             story *s = c->slots[i];
-            if (s && !s->ring_refs && !s->n_settled) story_drop(c, s);
+            if (!s || s->ring_refs) continue;
+            if (s->n_settled && s->moved_to) {
+                story *t = story_get(c, s->moved_to);
+                if (t && t != s && settled_fit(c, s, t) >= c->p.join_old) merge_settled(c, t, s);
+            } else if (!s->n_settled) {
+                story_drop(c, s);
+            }
         }
         nd_free(members);
         nd_free(cstart);
@@ -1403,7 +1473,7 @@ static int64_t provisional(nd_cluster *c, uint32_t slot, double *sim)
         story *s = c->cand[i];
         double a1 = centroid_dot(s, d->vec, d->n_vec) / s->n_settled;
         if (a1 < c->p.join_old) continue;
-        if (span_gap(s->st_first, s->st_last, d->time) > c->p.window_seconds &&
+        if (span_gap(s->st_first, s->st_last, d->time) > (uint64_t) c->p.window_seconds &&
             (c->p.revive <= 0 || a1 < c->p.revive))
             continue;
         if (a1 > bs || (a1 == bs && s->id < best->id)) {
@@ -1446,7 +1516,7 @@ static void evict_some(nd_cluster *c, int budget)
         if (!s || s->ring_refs) continue;
         int old = c->seq - s->seq_last > c->p.window_docs;
         if (!old && wm != ND_TIME_NONE && s->t_last != ND_TIME_NONE &&
-            s->t_last < wm - c->p.keep_seconds)
+            s->t_last < wm && tdist(wm, s->t_last) > (uint64_t) c->p.keep_seconds)
             old = 1;
         if (old) story_drop(c, s);
     }
@@ -1752,16 +1822,365 @@ void nd_cluster_get_stats(const nd_cluster *c, nd_cluster_stats *s)
     s->bytes = b;
 }
 
-/* TEMPORARY until the state format is rewritten */
-int nd_cluster_export(const nd_cluster *c, nd_buf *out)
+/* ---- saved state ------------------------------------------------------------------------------------ */
+
+/* Little-endian, versioned; floats as their IEEE bits.  Every count is
+ * checked against the bytes left and every index against its array on
+ * import, so a corrupt or truncated state gives ND_EFORMAT, never a crash. */
+
+static void put_f32(nd_buf *b, float f)
 {
-    (void) c, (void) out;
-    return ND_EINVAL;
+    uint32_t w;
+    memcpy(&w, &f, sizeof w);
+    nd__put_u32(b, w);
+}
+
+static int get_f32(const unsigned char **p, const unsigned char *e, float *f)
+{
+    uint32_t w;
+    if (nd__get_u32(p, e, &w)) return ND_EFORMAT;
+    memcpy(f, &w, sizeof w);
+    return isfinite(*f) ? 0 : ND_EFORMAT;
+}
+
+static int get_i64(const unsigned char **p, const unsigned char *e, int64_t *v)
+{
+    uint64_t u;
+    if (nd__get_u64(p, e, &u)) return ND_EFORMAT;
+    *v = (int64_t) u;
+    return 0;
+}
+
+static void put_params(nd_buf *b, const nd_cluster_params *p)
+{
+    const double d[] = {p->join,     p->shared,  p->join_old, p->revive,   p->dup_jaccard,
+                        p->w_word,   p->w_title, p->w_entity, p->w_phrase, p->w_number,
+                        p->w_year,   p->w_date,  p->lead_boost};
+    for (size_t i = 0; i < sizeof d / sizeof *d; i++) nd__put_f64(b, d[i]);
+    const uint32_t u[] = {p->neighbours,   p->profile,      p->window_docs,
+                          p->recent,       p->sweep_every,  p->df_bits,
+                          p->df_half_life, p->max_features, p->max_centroid,
+                          p->candidates,   p->lead_words};
+    for (size_t i = 0; i < sizeof u / sizeof *u; i++) nd__put_u32(b, u[i]);
+    nd__put_u64(b, (uint64_t) p->window_seconds);
+    nd__put_u64(b, (uint64_t) p->keep_seconds);
+}
+
+static int get_params(const unsigned char **p, const unsigned char *e, nd_cluster_params *q)
+{
+    double *d[] = {&q->join,     &q->shared,  &q->join_old, &q->revive,   &q->dup_jaccard,
+                   &q->w_word,   &q->w_title, &q->w_entity, &q->w_phrase, &q->w_number,
+                   &q->w_year,   &q->w_date,  &q->lead_boost};
+    for (size_t i = 0; i < sizeof d / sizeof *d; i++)
+        if (nd__get_f64(p, e, d[i]) || !isfinite(*d[i])) return ND_EFORMAT;
+    uint32_t df_bits;
+    uint32_t *u[] = {&q->neighbours,   &q->profile,      &q->window_docs,
+                     &q->recent,       &q->sweep_every,  &df_bits,
+                     &q->df_half_life, &q->max_features, &q->max_centroid,
+                     &q->candidates,   &q->lead_words};
+    for (size_t i = 0; i < sizeof u / sizeof *u; i++)
+        if (nd__get_u32(p, e, u[i])) return ND_EFORMAT;
+    q->df_bits = df_bits;
+    if (get_i64(p, e, &q->window_seconds) || get_i64(p, e, &q->keep_seconds)) return ND_EFORMAT;
+    return 0;
+}
+
+static void put_feats(nd_buf *b, const nd__feat *f, uint32_t n)
+{
+    nd__put_u32(b, n);
+    for (uint32_t i = 0; i < n; i++) {
+        nd__put_u64(b, f[i].h);
+        put_f32(b, f[i].w);
+    }
+}
+
+static int get_feats(const unsigned char **p, const unsigned char *e, nd__feat **f, uint32_t *n)
+{
+    if (nd__get_u32(p, e, n) || (size_t) (e - *p) / 12 < *n) return ND_EFORMAT;
+    *f = nd_malloc((size_t) (*n ? *n : 1) * sizeof **f);
+    if (!*f) return ND_ENOMEM;
+    for (uint32_t i = 0; i < *n; i++)
+        if (nd__get_u64(p, e, &(*f)[i].h) || get_f32(p, e, &(*f)[i].w)) return ND_EFORMAT;
+    return 0;
+}
+
+static void put_imap(nd_buf *b, const nd__imap *m)
+{
+    nd__put_u32(b, m->n);
+    for (uint32_t i = 0; i < m->cap; i++)
+        if (m->keys[i]) {
+            nd__put_u64(b, m->keys[i]);
+            nd__put_u64(b, (uint64_t) m->vals[i]);
+        }
+}
+
+static int get_imap(const unsigned char **p, const unsigned char *e, nd__imap *m)
+{
+    uint32_t n;
+    if (nd__get_u32(p, e, &n) || (size_t) (e - *p) / 16 < n) return ND_EFORMAT;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t k, v;
+        if (nd__get_u64(p, e, &k) || nd__get_u64(p, e, &v) || !k) return ND_EFORMAT;
+        if (nd__imap_put(m, k, (int64_t) v)) return ND_ENOMEM;
+    }
+    return 0;
+}
+
+static void put_pgen(nd_buf *b, const pgen *g)
+{
+    nd__put_u64(b, g->docs);
+    nd__put_u32(b, g->n);
+    for (uint32_t i = 0; i < g->cap; i++) {
+        if (!g->keys[i]) continue;
+        nd__put_u64(b, g->keys[i]);
+        for (uint32_t k = 0; k < g->P; k++) {
+            nd__put_u32(b, g->a[(size_t) i * g->P + k]);
+            nd__put_u32(b, g->b[(size_t) i * g->P + k]);
+        }
+    }
+}
+
+static int get_pgen(const unsigned char **p, const unsigned char *e, pgen *g)
+{
+    uint32_t n;
+    if (nd__get_u64(p, e, &g->docs) || nd__get_u32(p, e, &n) ||
+        (size_t) (e - *p) / (8 + 8 * (size_t) g->P) < n)
+        return ND_EFORMAT;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t h;
+        if (nd__get_u64(p, e, &h) || !h) return ND_EFORMAT;
+        if ((uint64_t) (g->n + 1) * 4 > (uint64_t) g->cap * 3 && pgen_grow(g)) return ND_ENOMEM;
+        uint32_t j = (uint32_t) nd__mix64(h) & (g->cap - 1);
+        while (g->keys[j] && g->keys[j] != h) j = (j + 1) & (g->cap - 1);
+        if (g->keys[j]) return ND_EFORMAT; /* a key twice */
+        g->keys[j] = h;
+        g->n++;
+        for (uint32_t k = 0; k < g->P; k++)
+            if (nd__get_u32(p, e, &g->a[(size_t) j * g->P + k]) ||
+                nd__get_u32(p, e, &g->b[(size_t) j * g->P + k]))
+                return ND_EFORMAT;
+    }
+    return 0;
+}
+
+int nd_cluster_export(const nd_cluster *c, nd_buf *b)
+{
+    nd__put_u64(b, STATE_MAGIC);
+    nd__put_u32(b, STATE_VERSION);
+    put_params(b, &c->p);
+    /* statistics: the non-zero counters */
+    uint32_t nz = 0;
+    for (uint32_t i = 0; i <= c->df_mask; i++) nz += c->df[i] != 0;
+    nd__put_f64(b, c->df_n);
+    nd__put_u64(b, c->df_since);
+    nd__put_u32(b, nz);
+    for (uint32_t i = 0; i <= c->df_mask; i++)
+        if (c->df[i]) {
+            nd__put_u32(b, i);
+            nd__put_u32(b, c->df[i]);
+        }
+    /* clock and counters */
+    nd__put_u64(b, c->seq);
+    nd__put_u64(b, (uint64_t) c->next_id);
+    nd__put_u64(b, c->fwd_docs);
+    nd__put_u32(b, c->evict_cursor);
+    nd__put_u64(b, c->since_sweep);
+    nd__put_u64(b, c->wm_count);
+    nd__put_u32(b, c->wm_n);
+    for (uint32_t i = 0; i < c->wm_n; i++) {
+        uint32_t at = (c->wm_head + i) % WM_SPAN;
+        nd__put_u64(b, (uint64_t) c->wm_t[at]);
+        nd__put_u64(b, c->wm_i[at]);
+    }
+    const uint64_t st[] = {c->st.docs,  c->st.dups_exact, c->st.dups_near, c->st.stories_created,
+                           c->st.moves, c->st.merges,     c->st.reclusters};
+    for (size_t i = 0; i < sizeof st / sizeof *st; i++) nd__put_u64(b, st[i]);
+    /* stories, slot by slot (the indexes name slots and stamps) */
+    nd__put_u32(b, c->n_slots);
+    for (uint32_t i = 0; i < c->n_slots; i++) {
+        nd__put_u32(b, c->stamps[i]);
+        const story *s = c->slots[i];
+        nd__put_u32(b, s != NULL);
+        if (!s) continue;
+        nd__put_u64(b, (uint64_t) s->id);
+        nd__put_u32(b, s->n_settled);
+        nd__put_u32(b, s->n_recent);
+        nd__put_u32(b, s->ring_refs);
+        nd__put_u32(b, s->n_docs);
+        const int64_t t[] = {s->st_first, s->st_last, s->t_first, s->t_last};
+        for (int k = 0; k < 4; k++) nd__put_u64(b, (uint64_t) t[k]);
+        nd__put_u64(b, s->seq_last);
+        nd__put_u32(b, s->c.n);
+        for (uint32_t k = 0; k < s->c.cap; k++)
+            if (s->c.keys[k]) {
+                nd__put_u64(b, s->c.keys[k]);
+                put_f32(b, s->c.vals[k]);
+            }
+    }
+    nd__put_u32(b, c->n_free);
+    for (uint32_t i = 0; i < c->n_free; i++) nd__put_u32(b, c->free_slots[i]);
+    put_imap(b, &c->fwd[0]);
+    put_imap(b, &c->fwd[1]);
+    for (int g = 0; g < 2; g++) put_pgen(b, &c->sp[g]);
+    for (int g = 0; g < 2; g++) put_pgen(b, &c->dp[g]);
+    /* the recent window, slot by slot */
+    nd__put_u32(b, c->ring_n);
+    nd__put_u32(b, c->ring_next);
+    for (uint32_t i = 0; i < c->ring_cap; i++) {
+        const rdoc *d = &c->ring[i];
+        nd__put_u64(b, d->seq);
+        if (!d->seq) continue;
+        const int64_t v[] = {d->id, d->story, d->dup_of, d->time};
+        for (int k = 0; k < 4; k++) nd__put_u64(b, (uint64_t) v[k]);
+        nd__put_u64(b, d->dup_handle);
+        nd__put_u32(b, (uint32_t) d->indexed);
+        put_feats(b, d->raw, d->n_raw);
+        nd__put_u32(b, d->vec != NULL);
+        if (d->vec) put_feats(b, d->vec, d->n_vec);
+        nd__put_u32(b, d->n_nb);
+        for (uint32_t k = 0; k < d->n_nb; k++) {
+            nd__put_u64(b, d->nb[k].seq);
+            nd__put_u32(b, d->nb[k].slot);
+            put_f32(b, d->nb[k].s1);
+        }
+    }
+    nd__dup_index_export(c->dups, b);
+    return nd_buf_failed(b) ? ND_ENOMEM : 0;
+}
+
+static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned char *e)
+{
+    const unsigned char *p = *pp;
+    uint32_t nz, u32;
+    uint64_t u64;
+    int rc;
+#define NEED(x)                                                                            \
+    do {                                                                                   \
+        if (x) return ND_EFORMAT;                                                          \
+    } while (0)
+    NEED(nd__get_f64(&p, e, &c->df_n) || !isfinite(c->df_n) || nd__get_u64(&p, e, &c->df_since));
+    NEED(nd__get_u32(&p, e, &nz) || nz > c->df_mask + 1u);
+    for (uint32_t i = 0; i < nz; i++) {
+        uint32_t at, v;
+        NEED(nd__get_u32(&p, e, &at) || nd__get_u32(&p, e, &v) || at > c->df_mask);
+        c->df[at] = v;
+    }
+    NEED(nd__get_u64(&p, e, &c->seq) || get_i64(&p, e, &c->next_id));
+    NEED(nd__get_u64(&p, e, &c->fwd_docs) || nd__get_u32(&p, e, &c->evict_cursor));
+    NEED(nd__get_u64(&p, e, &c->since_sweep) || nd__get_u64(&p, e, &c->wm_count));
+    NEED(nd__get_u32(&p, e, &c->wm_n) || c->wm_n > WM_SPAN);
+    for (uint32_t i = 0; i < c->wm_n; i++)
+        NEED(get_i64(&p, e, &c->wm_t[i]) || nd__get_u64(&p, e, &c->wm_i[i]));
+    uint64_t *st[] = {&c->st.docs,  &c->st.dups_exact, &c->st.dups_near, &c->st.stories_created,
+                      &c->st.moves, &c->st.merges,     &c->st.reclusters};
+    for (size_t i = 0; i < sizeof st / sizeof *st; i++) NEED(nd__get_u64(&p, e, st[i]));
+    uint32_t n_slots;
+    NEED(nd__get_u32(&p, e, &n_slots) || n_slots > (uint32_t) ((e - p) / 8));
+    c->cap_slots = n_slots ? n_slots : 1;
+    c->slots = nd_calloc(c->cap_slots, sizeof *c->slots);
+    c->stamps = nd_calloc(c->cap_slots, sizeof *c->stamps);
+    c->free_slots = nd_calloc(c->cap_slots, sizeof *c->free_slots);
+    if (!c->slots || !c->stamps || !c->free_slots) return ND_ENOMEM;
+    c->n_slots = n_slots;
+    for (uint32_t i = 0; i < n_slots; i++) {
+        uint32_t live, nc;
+        NEED(nd__get_u32(&p, e, &c->stamps[i]) || nd__get_u32(&p, e, &live));
+        if (!live) continue;
+        story *s = nd_calloc(1, sizeof *s);
+        if (!s) return ND_ENOMEM;
+        c->slots[i] = s;
+        s->slot = i;
+        NEED(get_i64(&p, e, &s->id) || s->id <= 0 || nd__get_u32(&p, e, &s->n_settled));
+        NEED(nd__get_u32(&p, e, &s->n_recent) || nd__get_u32(&p, e, &s->ring_refs));
+        NEED(nd__get_u32(&p, e, &s->n_docs));
+        NEED(get_i64(&p, e, &s->st_first) || get_i64(&p, e, &s->st_last));
+        NEED(get_i64(&p, e, &s->t_first) || get_i64(&p, e, &s->t_last));
+        NEED(nd__get_u64(&p, e, &s->seq_last));
+        NEED(nd__get_u32(&p, e, &nc) || nc > (uint32_t) ((e - p) / 12));
+        if (nd__fmap_reserve(&s->c, nc)) return ND_ENOMEM;
+        for (uint32_t k = 0; k < nc; k++) {
+            uint64_t h;
+            float f;
+            NEED(nd__get_u64(&p, e, &h) || !h || get_f32(&p, e, &f));
+            if (nd__fmap_add(&s->c, h, f, NULL)) return ND_ENOMEM;
+        }
+        recompute_norm(s);
+        int64_t dummy;
+        NEED(nd__imap_get(&c->by_id, (uint64_t) s->id, &dummy)); /* an id twice */
+        if (nd__imap_put(&c->by_id, (uint64_t) s->id, i)) return ND_ENOMEM;
+        c->st.stories_active++;
+    }
+    NEED(nd__get_u32(&p, e, &c->n_free) || c->n_free > n_slots);
+    for (uint32_t i = 0; i < c->n_free; i++)
+        NEED(nd__get_u32(&p, e, &c->free_slots[i]) || c->free_slots[i] >= n_slots ||
+             c->slots[c->free_slots[i]]);
+    if ((rc = get_imap(&p, e, &c->fwd[0])) || (rc = get_imap(&p, e, &c->fwd[1]))) return rc;
+    for (int g = 0; g < 2; g++)
+        if ((rc = get_pgen(&p, e, &c->sp[g]))) return rc;
+    for (int g = 0; g < 2; g++)
+        if ((rc = get_pgen(&p, e, &c->dp[g]))) return rc;
+    NEED(nd__get_u32(&p, e, &c->ring_n) || c->ring_n > c->ring_cap);
+    NEED(nd__get_u32(&p, e, &c->ring_next) || c->ring_next >= c->ring_cap);
+    uint32_t used = 0;
+    for (uint32_t i = 0; i < c->ring_cap; i++) {
+        rdoc *d = &c->ring[i];
+        NEED(nd__get_u64(&p, e, &d->seq));
+        if (!d->seq) continue;
+        used++;
+        NEED(get_i64(&p, e, &d->id) || get_i64(&p, e, &d->story) || get_i64(&p, e, &d->dup_of));
+        NEED(get_i64(&p, e, &d->time) || nd__get_u64(&p, e, &d->dup_handle));
+        NEED(nd__get_u32(&p, e, &u32));
+        d->indexed = u32 != 0;
+        if ((rc = get_feats(&p, e, &d->raw, &d->n_raw))) return rc;
+        NEED(nd__get_u32(&p, e, &u32));
+        if (u32 && (rc = get_feats(&p, e, &d->vec, &d->n_vec))) return rc;
+        NEED(nd__get_u32(&p, e, &d->n_nb) || d->n_nb > NN_MAX);
+        for (uint32_t k = 0; k < d->n_nb; k++)
+            NEED(nd__get_u64(&p, e, &d->nb[k].seq) || nd__get_u32(&p, e, &d->nb[k].slot) ||
+                 d->nb[k].slot >= c->ring_cap || get_f32(&p, e, &d->nb[k].s1));
+        NEED(!story_get(c, d->story));
+    }
+    NEED(used != c->ring_n);
+    nd_dup_index_free(c->dups);
+    c->dups = nd__dup_index_import(&p, e);
+    NEED(!c->dups || p != e);
+    (void) u64;
+#undef NEED
+    *pp = p;
+    return 0;
 }
 
 nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
 {
-    (void) data, (void) len;
-    nd_error_set(err, ND_EFORMAT, 0, "cluster state: not implemented");
-    return NULL;
+    const unsigned char *p = data, *e = p + len;
+    uint64_t magic;
+    uint32_t version;
+    nd_cluster_params prm;
+    if (!data || nd__get_u64(&p, e, &magic) || magic != STATE_MAGIC ||
+        nd__get_u32(&p, e, &version) || version != STATE_VERSION) {
+        nd_error_set(err, ND_EFORMAT, 0, "cluster state: not a newsdesk cluster state (v%u)",
+                     STATE_VERSION);
+        return NULL;
+    }
+    memset(&prm, 0, sizeof prm);
+    if (get_params(&p, e, &prm)) {
+        nd_error_set(err, ND_EFORMAT, (size_t) -1, "cluster state: corrupt parameters");
+        return NULL;
+    }
+    nd_cluster_params want = prm;
+    sanitize(&want);
+    if (memcmp(&want, &prm, sizeof want) != 0) {
+        nd_error_set(err, ND_EFORMAT, (size_t) -1, "cluster state: parameters out of range");
+        return NULL;
+    }
+    nd_cluster *c = nd_cluster_new(&prm, err);
+    if (!c) return NULL;
+    int rc = import_body(c, &p, e);
+    if (rc) {
+        nd_cluster_free(c);
+        nd_error_set(err, rc, (size_t) -1, "cluster state: %s",
+                     rc == ND_ENOMEM ? "out of memory" : "corrupt or truncated");
+        return NULL;
+    }
+    return c;
 }

@@ -69,7 +69,16 @@ size_t nd__imap_bytes(const nd__imap *m);
 
 /* Kinds of features; the weight of each comes from the parameters. */
 enum { ND__F_WORD, ND__F_TITLE, ND__F_ENTITY, ND__F_PHRASE, ND__F_NUMBER, ND__F_YEAR,
-       ND__F_DATE, ND__F_BIGRAM, ND__F_NKINDS };
+       ND__F_DATE, ND__F_NKINDS };
+
+/* Entries of the per-engine word cache (a power of two). */
+#define ND__WCACHE 65536
+typedef struct nd__wcache {
+    uint64_t key;   /* hash of the lowercased word; 0: empty */
+    uint64_t word;  /* feature id of its stem as a word ... */
+    uint64_t title; /* ... and as a title word */
+    uint8_t stop;   /* a stop word */
+} nd__wcache;
 
 /* Text beyond this is ignored by the features and the sketch (documented
  * limit; news articles are far shorter). */
@@ -98,8 +107,11 @@ typedef struct nd__fx {
     double lead_words;       /* words of the lead that weigh more ... */
     double lead_boost;       /* ... by up to this much (the title too) */
     float occ;               /* weight of the current occurrence */
-    char prev[96];           /* the previous stem (bigrams) */
-    size_t prev_n;
+    nd__wcache *wc;          /* word cache: stop word flag and stem ids */
+    struct nd__wtok *wt;     /* per-token scratch */
+    size_t wt_cap;
+    char *lbuf;              /* lowercased tokens */
+    size_t lbuf_cap;
     nd_token *tok;
     size_t tok_cap;
     /* scratch: feature -> term frequency, open addressing */

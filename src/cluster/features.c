@@ -30,7 +30,11 @@ int nd__fx_init(nd__fx *fx, const nd_cluster_params *p)
 {
     memset(fx, 0, sizeof *fx);
     fx->stemmer = sb_stemmer_new("english", NULL);
-    if (!fx->stemmer) return ND_ENOMEM;
+    fx->wc = nd_calloc(ND__WCACHE, sizeof *fx->wc);
+    if (!fx->stemmer || !fx->wc) {
+        nd__fx_free(fx);
+        return ND_ENOMEM;
+    }
     fx->kw[ND__F_WORD] = p->w_word;
     fx->kw[ND__F_TITLE] = p->w_title;
     fx->kw[ND__F_ENTITY] = p->w_entity;
@@ -38,7 +42,6 @@ int nd__fx_init(nd__fx *fx, const nd_cluster_params *p)
     fx->kw[ND__F_NUMBER] = p->w_number;
     fx->kw[ND__F_YEAR] = p->w_year;
     fx->kw[ND__F_DATE] = p->w_date;
-    fx->kw[ND__F_BIGRAM] = p->w_bigram;
     fx->lead_words = p->lead_words;
     fx->lead_boost = p->lead_boost;
     fx->occ = 1.0f;
@@ -54,13 +57,17 @@ void nd__fx_free(nd__fx *fx)
     nd_free(fx->fkind);
     nd_free(fx->ck);
     nd_free(fx->out);
+    nd_free(fx->wc);
+    nd_free(fx->wt);
+    nd_free(fx->lbuf);
     memset(fx, 0, sizeof *fx);
 }
 
 size_t nd__fx_bytes(const nd__fx *fx)
 {
     return fx->tok_cap * sizeof(nd_token) + fx->fcap * (sizeof(uint64_t) + sizeof(float) + 1) +
-           fx->ccap * sizeof(uint64_t) + fx->out_cap * sizeof(nd__feat);
+           fx->ccap * sizeof(uint64_t) + fx->out_cap * sizeof(nd__feat) +
+           (fx->wc ? ND__WCACHE * sizeof *fx->wc : 0);
 }
 
 /* ---- scratch sets ------------------------------------------------------------ */
@@ -122,15 +129,20 @@ static int cset_has(const nd__fx *fx, uint64_t h)
     return 0;
 }
 
-/* Count one occurrence of a feature (kind, bytes). */
-static void feat_add(nd__fx *fx, int kind, const char *s, size_t n)
+/* The hashed id of a feature (kind, bytes). */
+static uint64_t feat_hash(int kind, const char *s, size_t n)
 {
     char key[MAX_WORD * MAX_PHRASE + 8];
     if (n > sizeof key - 2) n = sizeof key - 2;
     key[0] = (char) ('a' + kind);
     key[1] = ':';
     memcpy(key + 2, s, n);
-    uint64_t h = nd__fhash(nd_hash64(key, n + 2));
+    return nd__fhash(nd_hash64(key, n + 2));
+}
+
+/* Count one occurrence of feature h. */
+static void feat_count(nd__fx *fx, uint64_t h, int kind)
+{
     if (fx->fn * 2 >= fx->fcap) return; /* sized for the text: cannot happen */
     uint32_t j = (uint32_t) nd__mix64(h) & (fx->fcap - 1);
     while (fx->fk[j]) {
@@ -146,6 +158,11 @@ static void feat_add(nd__fx *fx, int kind, const char *s, size_t n)
     fx->fn++;
 }
 
+static void feat_add(nd__fx *fx, int kind, const char *s, size_t n)
+{
+    feat_count(fx, feat_hash(kind, s, n), kind);
+}
+
 /* ---- word classes ------------------------------------------------------------ */
 
 /* Month number (1-12) of a lowercased English month name or abbreviation,
@@ -155,12 +172,12 @@ static int month_of(const char *w, size_t n)
     static const char *const full[] = {"january", "february", "march",     "april",
                                        "may",     "june",     "july",      "august",
                                        "september", "october", "november", "december"};
-    static const char *const ab[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                     "jul", "aug", "sep", "oct", "nov", "dec"};
+    static const unsigned char len[] = {7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
     if (n && w[n - 1] == '.') n--;
+    if (n < 3 || n > 9) return 0;
     for (int i = 0; i < 12; i++) {
-        if (strlen(full[i]) == n && !memcmp(full[i], w, n)) return i + 1;
-        if (n == 3 && !memcmp(ab[i], w, 3)) return i + 1;
+        if (len[i] == n && !memcmp(full[i], w, n)) return i + 1;
+        if (n == 3 && !memcmp(full[i], w, 3)) return i + 1;
     }
     if (n == 4 && !memcmp(w, "sept", 4)) return 9;
     return 0;
@@ -170,8 +187,10 @@ static int is_weekday(const char *w, size_t n)
 {
     static const char *const d[] = {"monday", "tuesday", "wednesday", "thursday",
                                     "friday", "saturday", "sunday"};
+    static const unsigned char len[] = {6, 7, 9, 8, 6, 8, 6};
+    if (n < 6 || n > 9 || w[n - 3] != 'd' || w[n - 2] != 'a' || w[n - 1] != 'y') return 0;
     for (int i = 0; i < 7; i++)
-        if (strlen(d[i]) == n && !memcmp(d[i], w, n)) return 1;
+        if (len[i] == n && !memcmp(d[i], w, n)) return 1;
     return 0;
 }
 
@@ -202,20 +221,52 @@ static int is_day_number(const char *s, size_t n)
                         !memcmp(r, "th", 2)));
 }
 
-static int feat_cmp(const void *a, const void *b)
+/* Sort features by hash (quicksort, insertion sort for short runs; the
+ * hashes are random, so the middle element is a fine pivot). */
+static void feat_sort(nd__feat *a, long n)
 {
-    uint64_t x = ((const nd__feat *) a)->h, y = ((const nd__feat *) b)->h;
-    return x < y ? -1 : x > y;
+    while (n > 16) {
+        uint64_t piv = a[n / 2].h;
+        long i = 0, j = n - 1;
+        for (;;) {
+            while (a[i].h < piv) i++;
+            while (a[j].h > piv) j--;
+            if (i >= j) break;
+            nd__feat t = a[i];
+            a[i++] = a[j];
+            a[j--] = t;
+        }
+        /* recurse into the smaller part, loop on the larger */
+        if (j + 1 < n - j - 1) {
+            feat_sort(a, j + 1);
+            a += j + 1;
+            n -= j + 1;
+        } else {
+            feat_sort(a + j + 1, n - j - 1);
+            n = j + 1;
+        }
+    }
+    for (long i = 1; i < n; i++) {
+        nd__feat x = a[i];
+        long j = i;
+        while (j > 0 && a[j - 1].h > x.h) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = x;
+    }
 }
 
 /* ---- the pass --------------------------------------------------------------- */
 
-typedef struct wtok {
+struct nd__wtok {
+    uint64_t lh;  /* hash of the lowercased form (words) */
     uint32_t lo;  /* offset of the lowercased form in lbuf */
     uint16_t ln;  /* its length */
     uint8_t init; /* starts a sentence (or a quotation, a line) */
-    uint8_t ent;  /* a name */
-} wtok;
+    uint8_t stop; /* a stop word */
+};
+typedef struct nd__wtok wtok;
 
 static int grow_tokens(nd__fx *fx, size_t need)
 {
@@ -261,9 +312,15 @@ static int newline_between(const char *text, const nd_token *a, const nd_token *
     return 0;
 }
 
-/* Adds the stemmed word; leaves the stem in fx->prev for bigrams. */
-static void add_word(nd__fx *fx, int kind, const char *low, size_t n)
+/* What the word cache knows of a lowercased word: whether it is a stop
+ * word and the ids of its stem as a word and as a title word.  Stemming is
+ * the costliest step of the features; news repeats its words. */
+static const nd__wcache *word_info(nd__fx *fx, const char *low, size_t n, uint64_t lh)
 {
+    nd__wcache *e = &fx->wc[lh & (ND__WCACHE - 1)];
+    if (e->key == lh) return e;
+    e->key = lh;
+    e->stop = (uint8_t) nd_stopword(NULL, low, n);
     const sb_symbol *st = sb_stemmer_stem(fx->stemmer, (const sb_symbol *) low, (int) n);
     const char *w = low;
     size_t wn = n;
@@ -271,19 +328,9 @@ static void add_word(nd__fx *fx, int kind, const char *low, size_t n)
         w = (const char *) st;
         wn = (size_t) sb_stemmer_length(fx->stemmer);
     }
-    feat_add(fx, kind, w, wn);
-    if (wn > MAX_WORD) wn = MAX_WORD;
-    if (kind == ND__F_WORD && fx->kw[ND__F_BIGRAM] > 0) {
-        if (fx->prev_n) {
-            char bg[2 * MAX_WORD + 2];
-            memcpy(bg, fx->prev, fx->prev_n);
-            bg[fx->prev_n] = ' ';
-            memcpy(bg + fx->prev_n + 1, w, wn);
-            feat_add(fx, ND__F_BIGRAM, bg, fx->prev_n + 1 + wn);
-        }
-        memcpy(fx->prev, w, wn);
-        fx->prev_n = wn;
-    }
+    e->word = feat_hash(ND__F_WORD, w, wn);
+    e->title = feat_hash(ND__F_TITLE, w, wn);
+    return e;
 }
 
 /* Numbers: drop thousands separators; years and times apart. */
@@ -336,20 +383,25 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
     size_t ntt = nd_tokenize(title, title_len, fx->tok + nb, fx->tok_cap - nb, &used);
     size_t total = nb + ntt;
 
-    wtok *wt = nd_malloc((total + 1) * sizeof *wt);
-    char *lbuf = nd_malloc((text_len + title_len) * 2 + 16);
-    if (!wt || !lbuf) {
-        nd_free(wt);
-        nd_free(lbuf);
-        return ND_ENOMEM;
+    size_t lneed = (text_len + title_len) * 2 + 16;
+    if (total + 1 > fx->wt_cap) {
+        wtok *n = nd_realloc(fx->wt, (total + 1) * sizeof *n);
+        if (!n) return ND_ENOMEM;
+        fx->wt = n;
+        fx->wt_cap = total + 1;
     }
+    if (lneed > fx->lbuf_cap) {
+        char *n = nd_realloc(fx->lbuf, lneed);
+        if (!n) return ND_ENOMEM;
+        fx->lbuf = n;
+        fx->lbuf_cap = lneed;
+    }
+    wtok *wt = fx->wt;
+    char *lbuf = fx->lbuf;
     if (scratch_reset(&fx->fk, &fx->fcap, &fx->fn, (uint32_t) (total * 4 + 64), &fx->ftf,
                       &fx->fkind) ||
-        scratch_reset(&fx->ck, &fx->ccap, &fx->cn, (uint32_t) (total + 64), NULL, NULL)) {
-        nd_free(wt);
-        nd_free(lbuf);
+        scratch_reset(&fx->ck, &fx->ccap, &fx->cn, (uint32_t) (total + 64), NULL, NULL))
         return ND_ENOMEM;
-    }
 
     /* Pass A: lowercase forms, sentence starts, the sketch, and the words
      * seen capitalised mid-sentence. */
@@ -369,7 +421,9 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
             memcpy(lbuf + lpos, low, ln);
             w->ln = (uint16_t) ln;
             lpos += ln;
-            if (i < nb) nd__dup_token(&acc, nd__dup_token_hash(low, ln));
+            w->lh = nd__dup_token_hash(low, ln); /* nd_hash64: also the word's key */
+            if (i < nb) nd__dup_token(&acc, w->lh);
+            if (t->type == ND_TOK_WORD && ln) w->stop = word_info(fx, low, ln, w->lh)->stop;
         }
         int first = i == 0 || i == nb;
         if (!first) {
@@ -390,7 +444,7 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
         for (size_t i = a; i < b; i++) {
             const nd_token *t = &fx->tok[i];
             if (t->type != ND_TOK_WORD) continue;
-            if (nd_stopword(NULL, lbuf + wt[i].lo, wt[i].ln)) continue;
+            if (wt[i].stop) continue;
             words++;
             if (t->flags & (ND_TOKF_CAP | ND_TOKF_ALLCAPS)) caps++;
         }
@@ -423,13 +477,14 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
         else
             fx->occ = 1.0f;
         if (t->type == ND_TOK_WORD || t->type == ND_TOK_NUM) nwords += !in_title;
-        if (t->type != ND_TOK_WORD || in_title || w->init) fx->prev_n = 0;
         const char *low = lbuf + w->lo;
         size_t ln = w->ln;
         int ends_run = 1;
 
         if (t->type == ND_TOK_WORD && ln) {
-            int stop = nd_stopword(NULL, low, ln);
+            uint64_t lh = w->lh;
+            const nd__wcache *wi = word_info(fx, low, ln, lh);
+            int stop = wi->stop;
             int capital = (t->flags & (ND_TOKF_CAP | ND_TOKF_ALLCAPS)) != 0;
             int digit = (t->flags & ND_TOKF_DIGIT) != 0;
             int month = capital ? month_of(low, ln) : 0;
@@ -449,11 +504,12 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
             if (digit) {
                 feat_add(fx, ND__F_NUMBER, low, ln);
             } else if (!stop && ln >= 2 && !month && !is_weekday(low, ln)) {
-                add_word(fx, in_title ? ND__F_TITLE : ND__F_WORD, low, ln);
-                uint64_t lh = nd_hash64(low, ln);
+                if (in_title)
+                    feat_count(fx, wi->title, ND__F_TITLE);
+                else
+                    feat_count(fx, wi->word, ND__F_WORD);
                 int ent = capital && (in_title ? cset_has(fx, lh) : (!w->init || cset_has(fx, lh)));
                 if (ent) {
-                    w->ent = 1;
                     feat_add(fx, ND__F_ENTITY, low, ln);
                     if (run < MAX_PHRASE) {
                         if (run) phr[phr_n++] = ' ';
@@ -486,9 +542,6 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
             phr_n = 0;
         }
     }
-    nd_free(wt);
-    nd_free(lbuf);
-
     /* Output: raw weights, sorted by hash. */
     if (fx->fn > fx->out_cap) {
         nd__feat *o = nd_realloc(fx->out, (size_t) fx->fn * sizeof *o);
@@ -503,7 +556,7 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
         fx->out[k].w = (float) (fx->kw[fx->fkind[j]] * (1.0 + log(fx->ftf[j])));
         k++;
     }
-    qsort(fx->out, k, sizeof *fx->out, feat_cmp);
+    feat_sort(fx->out, (long) k);
     *feats = fx->out;
     *n_feats = k;
     return 0;

@@ -1,0 +1,675 @@
+/* test_cluster.c - duplicates, near-duplicates and story clustering.
+ *
+ * The articles below are fixtures written for this test (invented places
+ * and people): two look-alike earthquakes, each told by three outlets over
+ * two days, a wire story and its republished copy, and background news on
+ * other subjects so that the statistics mean something. */
+#include "newsdesk/newsdesk.h"
+#include "newsdesk/cluster.h"
+#include "tap.h"
+
+#include <time.h>
+
+typedef struct fx {
+    const char *date; /* YYYY-MM-DD or NULL */
+    const char *title;
+    const char *text;
+    char group;       /* 'A', 'B': the two earthquakes; 'W': the wire story; '-': others */
+} fx;
+
+static const fx docs[] = {
+    {"2021-03-03", "Strong earthquake kills dozens in western Veskland",
+     "A magnitude 6.4 earthquake struck the mountain town of Taloria in western Veskland early "
+     "on Wednesday, killing at least 41 people and injuring more than 200, officials said.\n"
+     "The quake hit at 4:12 a.m. local time, when most residents were asleep, and brought down "
+     "dozens of stone houses in the old quarter of Taloria. Rescue teams from the regional "
+     "capital Brennick worked through the morning to pull survivors from the rubble.\n"
+     "Governor Aldo Menzer said the death toll was likely to rise. The Veskland Seismic "
+     "Institute said the epicentre was 12 kilometres north of Taloria at a depth of 10 "
+     "kilometres.",
+     'A'},
+    {"2021-03-03", "Voters in Kestrel Province elect a new assembly",
+     "Voters in Kestrel Province chose a new regional assembly on Sunday after a campaign "
+     "dominated by housing costs and the future of the coal mines. The Green Valley Party won "
+     "22 of the 60 seats, according to the electoral commission, and its leader Mara Oswin "
+     "said she would seek a coalition with the farmers' party. Turnout was 58 per cent.",
+     '-'},
+    {"2021-03-03", "Taloria earthquake: death toll rises to 41",
+     "The number of people killed by Wednesday's earthquake in Taloria has risen to 41, "
+     "Governor Aldo Menzer told reporters in Brennick.\n"
+     "The 6.4-magnitude tremor destroyed much of the town's old quarter and left about 3,000 "
+     "people homeless in western Veskland. Soldiers and volunteers searched collapsed "
+     "buildings with sniffer dogs, and field hospitals were set up on the football ground.\n"
+     "The Veskland Seismic Institute recorded more than 30 aftershocks during the day.",
+     'A'},
+    {"2021-03-03", "Shares slide as the Kestrel central bank raises rates",
+     "Shares on the Kestrel stock exchange fell by 2.3 per cent on Wednesday after the central "
+     "bank raised its main interest rate to 4.5 per cent, the third increase this year. Bank "
+     "governor Piet Lanholm said inflation remained too high. Shares in builders and retailers "
+     "led the fall, while the currency rose against the euro.",
+     '-'},
+    {"2021-03-04", "Taloria mourns as aftershocks rattle western Veskland",
+     "A day after the magnitude 6.4 earthquake that killed 41 people in Taloria, aftershocks "
+     "continued to shake the mountain region of western Veskland on Thursday.\n"
+     "Governor Aldo Menzer declared three days of mourning and promised to rebuild the old "
+     "quarter. Families who lost their homes spent the night in tents set up by the Red Cross "
+     "near the Brennick road.\n"
+     "Engineers from the Seismic Institute began inspecting schools and the hospital in "
+     "Taloria.",
+     'A'},
+    {"2021-03-05", "Riverton United win the cup final",
+     "Riverton United won the national cup on Saturday, beating Harbour Athletic 2-1 in front "
+     "of 40,000 fans at the Crown Stadium. Striker Tomas Elber scored twice in the second half "
+     "before Harbour pulled one back in stoppage time. It is the club's first trophy since "
+     "1998, and coach Lena Brandt dedicated it to the supporters.",
+     '-'},
+    {"2021-03-06", "Orbitas unveils a folding phone",
+     "The technology company Orbitas showed its first folding phone at a launch event on "
+     "Monday. The device opens into a small tablet, has three cameras and will cost 1,299 "
+     "dollars when it goes on sale in May, chief executive Ravi Sandhu said. Analysts said "
+     "the price would limit sales to enthusiasts.",
+     '-'},
+    {"2023-10-17", "Earthquake hits the Ardenian port city of Marisco",
+     "A magnitude 5.9 earthquake shook the port city of Marisco in southern Ardenia on "
+     "Tuesday evening, killing 12 people and damaging the harbour, the national emergency "
+     "agency said.\n"
+     "The tremor struck at 7:45 p.m. and was felt as far away as the capital, Solvenna. Mayor "
+     "Ines Caravel said several apartment blocks near the fish market had partly collapsed.\n"
+     "Ardenia's Geophysical Office put the epicentre 20 kilometres offshore at a depth of 35 "
+     "kilometres.",
+     'B'},
+    {"2023-10-17", "Marisco quake leaves 12 dead, port closed",
+     "Twelve people died when a 5.9-magnitude earthquake struck Marisco on Tuesday, Ardenian "
+     "officials said, and the city's port was closed while engineers checked the quays.\n"
+     "Mayor Ines Caravel asked residents to stay away from damaged buildings near the fish "
+     "market. Ferries to the islands were cancelled and trains to Solvenna were delayed. The "
+     "Geophysical Office warned of aftershocks over the coming days.",
+     'B'},
+    {"2023-10-17", "Rail strike halts trains across the north",
+     "A 24-hour strike by train drivers stopped almost all rail services in the north of "
+     "Ardenia on Tuesday. The drivers' union wants a 9 per cent pay rise and says staff "
+     "shortages have made rosters unsafe. The transport minister, Olaf Renner, called the "
+     "strike irresponsible and said talks would resume next week.",
+     '-'},
+    {"2023-10-18", "Aftershocks unsettle Marisco a day after deadly earthquake",
+     "Residents of Marisco in southern Ardenia spent Wednesday clearing rubble after the "
+     "magnitude 5.9 earthquake that killed 12 people on Tuesday.\n"
+     "Mayor Ines Caravel said the harbour would reopen on Friday. The Geophysical Office "
+     "recorded 18 aftershocks, the strongest of magnitude 4.1. Volunteers from Solvenna "
+     "brought blankets and water to families sleeping in the sports hall.",
+     'B'},
+    {"2023-10-18", "Telescope spots a distant comet",
+     "Astronomers using the Halden Observatory telescope have found a comet far beyond the "
+     "orbit of Neptune, the observatory said on Wednesday. The comet, named Halden 7, is about "
+     "50 kilometres wide and will come closest to the Sun in 2031. Its discovery was confirmed "
+     "by two other observatories.",
+     '-'},
+    {"2023-10-19", "Film festival opens with a drama about fishermen",
+     "The Solvenna film festival opened on Thursday with The Long Tide, a drama about three "
+     "generations of fishermen directed by Anouk Pell. The festival shows 120 films over ten "
+     "days, and its jury is led by the actor Bruno Vance. Tickets for the opening night sold "
+     "out within an hour.",
+     '-'},
+    {"2023-10-20", "Kestrel central bank holds rates, warns on prices",
+     "The Kestrel central bank kept its main interest rate unchanged at 4.5 per cent on "
+     "Friday, but governor Piet Lanholm warned that a weak currency could push prices higher "
+     "over the winter. Economists had expected the pause. The bank will publish new forecasts "
+     "in December, together with its report on the housing market and household debt, which "
+     "has grown for six years in a row.",
+     '-'},
+};
+#define N_DOCS (sizeof docs / sizeof *docs)
+
+/* A wire story of some length, and its republished copy with another
+ * outlet's furniture and light edits. */
+static const char *wire =
+    "The government of Kestrel Province will spend 800 million on new flood defences along the "
+    "River Arle over the next five years, the environment minister, Hanna Veld, announced on "
+    "Monday. The plan includes raising the embankments at Dunmore and Castleford, building two "
+    "storage basins upstream of the city of Arlebridge and restoring wetlands on farmland that "
+    "flooded three times since 2015. Veld said the works would protect about 40,000 homes and "
+    "that farmers would be paid for land given over to the river. Opposition parties said the "
+    "money came too late for the towns that flooded last winter, when water stood a metre deep "
+    "in the centre of Castleford for four days. The first contracts will be signed in the "
+    "spring, and the ministry expects the basins to be finished in 2027. Engineers will also "
+    "install sensors along the river so that warnings can be sent to residents by text message "
+    "up to twelve hours before a flood.";
+
+static const char *wire_copy =
+    "HOME | NEWS | REGIONS\n"
+    "By Agency Staff - Updated 10:32 GMT\n"
+    "The government of Kestrel Province will spend 800 million on new flood defences along the "
+    "River Arle over the next five years, environment minister Hanna Veld announced on Monday. "
+    "The plan includes raising the embankments at Dunmore and Castleford, building two storage "
+    "basins upstream of the city of Arlebridge and restoring wetlands on farmland that flooded "
+    "three times since 2015. Veld said the works would protect about 40,000 homes and that "
+    "farmers would be paid for land given over to the river. Opposition parties said the money "
+    "came too late for the towns that flooded last winter, when water stood a metre deep in the "
+    "centre of Castleford for four days. The first contracts will be signed in the spring, and "
+    "the ministry expects the basins to be finished in 2027. Engineers will also install "
+    "sensors along the river so that warnings can be sent to residents by text message up to "
+    "twelve hours before a flood.\n"
+    "Share this article\n"
+    "Read more: Regional news";
+
+static int64_t day(const char *s)
+{
+    if (!s) return ND_TIME_NONE;
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (sscanf(s, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) return ND_TIME_NONE;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 12;
+    return (int64_t) timegm(&tm);
+}
+
+static nd_cluster_doc cdoc(int64_t id, const fx *f)
+{
+    nd_cluster_doc d = {id, f->title, strlen(f->title), f->text, strlen(f->text), day(f->date)};
+    return d;
+}
+
+/* Apply an engine's answer to a story table indexed by document id. */
+static void apply(int64_t *story, size_t n, const nd_cluster_result *r)
+{
+    for (size_t k = 0; k < r->n_changes; k++) {
+        const nd_cluster_change *ch = &r->changes[k];
+        if (ch->kind == ND_CLUSTER_MOVE && ch->doc >= 1 && (size_t) ch->doc <= n)
+            story[ch->doc] = ch->to;
+        else if (ch->kind == ND_CLUSTER_MERGE)
+            for (size_t i = 1; i <= n; i++)
+                if (story[i] == ch->from) story[i] = ch->to;
+    }
+}
+
+/* Cluster the fixtures in the given order; story[id] for id 1..N_DOCS. */
+static void run_order(const nd_cluster_params *p, const size_t *order, int64_t *story)
+{
+    nd_error err;
+    nd_cluster *c = nd_cluster_new(p, &err);
+    CHECK(c != NULL);
+    if (!c) return;
+    for (size_t k = 0; k < N_DOCS; k++) {
+        size_t i = order[k];
+        nd_cluster_doc d = cdoc((int64_t) i + 1, &docs[i]);
+        nd_cluster_result r;
+        CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+        story[i + 1] = r.story;
+        apply(story, N_DOCS, &r);
+    }
+    nd_cluster_result r;
+    CHECK_INT(nd_cluster_flush(c, &r), 0);
+    apply(story, N_DOCS, &r);
+    nd_cluster_free(c);
+}
+
+/* Same partition (story ids may differ). */
+static int same_partition(const int64_t *a, const int64_t *b, size_t n)
+{
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = i + 1; j <= n; j++)
+            if ((a[i] == a[j]) != (b[i] == b[j])) return 0;
+    return 1;
+}
+
+static void check_events(const int64_t *story)
+{
+    int64_t a = 0, b = 0;
+    for (size_t i = 0; i < N_DOCS; i++) {
+        int64_t s = story[i + 1];
+        CHECK(s > 0);
+        if (docs[i].group == 'A') {
+            if (!a) a = s;
+            CHECK_INT(s, a); /* same event, three outlets, two days: one story */
+        } else if (docs[i].group == 'B') {
+            if (!b) b = s;
+            CHECK_INT(s, b);
+        }
+    }
+    CHECK(a != b); /* two look-alike earthquakes: two stories */
+    for (size_t i = 0; i < N_DOCS; i++)
+        if (docs[i].group == '-') {
+            CHECK(story[i + 1] != a);
+            CHECK(story[i + 1] != b);
+        }
+}
+
+static void test_events(void)
+{
+    size_t order[N_DOCS];
+    int64_t story[N_DOCS + 1];
+    for (size_t i = 0; i < N_DOCS; i++) order[i] = i;
+    run_order(NULL, order, story);
+    check_events(story);
+}
+
+static void test_order_robust(void)
+{
+    size_t order[N_DOCS];
+    int64_t base[N_DOCS + 1], story[N_DOCS + 1];
+    for (size_t i = 0; i < N_DOCS; i++) order[i] = i;
+    run_order(NULL, order, base);
+    /* reversed, and a few fixed shuffles */
+    for (size_t i = 0; i < N_DOCS; i++) order[i] = N_DOCS - 1 - i;
+    run_order(NULL, order, story);
+    CHECK(same_partition(base, story, N_DOCS));
+    check_events(story);
+    uint64_t seed = 12345;
+    for (int round = 0; round < 5; round++) {
+        for (size_t i = 0; i < N_DOCS; i++) order[i] = i;
+        for (size_t i = N_DOCS; i > 1; i--) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t j = (size_t) (seed >> 33) % i, t = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = t;
+        }
+        run_order(NULL, order, story);
+        CHECK(same_partition(base, story, N_DOCS));
+    }
+}
+
+static void test_recluster_deterministic(void)
+{
+    size_t order[N_DOCS];
+    int64_t a[N_DOCS + 1], b[N_DOCS + 1];
+    for (size_t i = 0; i < N_DOCS; i++) order[i] = i;
+    run_order(NULL, order, a);
+    run_order(NULL, order, b);
+    for (size_t i = 1; i <= N_DOCS; i++) CHECK_INT(a[i], b[i]); /* same ids too */
+}
+
+static void test_exact_dup(void)
+{
+    nd_cluster *c = nd_cluster_new(NULL, NULL);
+    CHECK(c != NULL);
+    nd_cluster_result r;
+    nd_cluster_doc d = cdoc(1, &docs[0]);
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    int64_t s = r.story;
+    CHECK(r.new_story);
+    CHECK_INT(r.dup, ND_DUP_NONE);
+    d = cdoc(2, &docs[0]);
+    d.title = "Another outlet's headline";
+    d.title_len = strlen(d.title);
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    CHECK_INT(r.dup, ND_DUP_EXACT);
+    CHECK_INT(r.dup_of, 1);
+    CHECK_INT(r.story, s);
+    /* the same id again while it is recent: refused */
+    d = cdoc(2, &docs[1]);
+    CHECK_INT(nd_cluster_add(c, &d, &r), ND_EINVAL);
+    nd_cluster_stats st;
+    nd_cluster_get_stats(c, &st);
+    CHECK_INT(st.dups_exact, 1);
+    CHECK_INT(st.docs, 2);
+    nd_cluster_free(c);
+}
+
+static void test_near_dup(void)
+{
+    nd_dup_sketch a, b, x;
+    nd_dup_sketch_text(NULL, 0, wire, strlen(wire), &a);
+    nd_dup_sketch_text(NULL, 0, wire_copy, strlen(wire_copy), &b);
+    nd_dup_sketch_text(NULL, 0, docs[0].text, strlen(docs[0].text), &x);
+    CHECK(a.n_shingles > 100);
+    CHECK(a.content_hash != b.content_hash);
+    double j = nd_dup_jaccard(&a, &b);
+    CHECK(j >= 0.8);
+    CHECK(j < 1.0);
+    CHECK(nd_dup_jaccard(&a, &a) == 1.0);
+    CHECK(nd_dup_jaccard(&a, &x) < 0.1);
+    nd_dup_sketch sh;
+    const char *note = "The library opens at nine on Saturdays from next week.";
+    nd_dup_sketch_text("Library hours", 13, note, strlen(note), &sh);
+    CHECK(sh.n_shingles == 0); /* too short for a near-duplicate sketch */
+    CHECK(sh.n_words == 10);
+
+    /* the standalone index */
+    nd_dup_index *ix = nd_dup_index_new(1000);
+    CHECK(ix != NULL);
+    int64_t id = 0;
+    double jj = 0;
+    CHECK_INT(nd_dup_index_find(ix, &b, 0.8, &id, &jj), ND_DUP_NONE);
+    CHECK_INT(nd_dup_index_add(ix, 7, &a), 0);
+    CHECK_INT(nd_dup_index_add(ix, 8, &x), 0);
+    CHECK_INT(nd_dup_index_find(ix, &b, 0.8, &id, &jj), ND_DUP_NEAR);
+    CHECK_INT(id, 7);
+    CHECK_INT(nd_dup_index_find(ix, &a, 0.8, &id, &jj), ND_DUP_EXACT);
+    CHECK_INT(id, 7);
+    CHECK_INT(nd_dup_index_find(ix, &x, 0.8, &id, &jj), ND_DUP_EXACT);
+    CHECK_INT(id, 8);
+    nd_dup_index_free(ix);
+
+    /* through the engine: dup_of and the original's story */
+    nd_cluster *c = nd_cluster_new(NULL, NULL);
+    nd_cluster_result r;
+    nd_cluster_doc d1 = {10, "Kestrel to spend 800 million on flood defences", 46, wire,
+                         strlen(wire), day("2022-02-07")};
+    nd_cluster_doc d2 = {11, "Flood plan for the River Arle", 29, wire_copy, strlen(wire_copy),
+                         day("2022-02-08")};
+    CHECK_INT(nd_cluster_add(c, &d1, &r), 0);
+    int64_t s = r.story;
+    CHECK_INT(nd_cluster_add(c, &d2, &r), 0);
+    CHECK_INT(r.dup, ND_DUP_NEAR);
+    CHECK_INT(r.dup_of, 10);
+    CHECK_INT(r.story, s);
+    CHECK(r.similarity >= 0.8);
+    nd_cluster_free(c);
+}
+
+static void test_dormancy(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.window_seconds = 7 * 86400;
+    p.revive = 0; /* dormant stories are never revived */
+    nd_cluster *c = nd_cluster_new(&p, NULL);
+    CHECK(c != NULL);
+    nd_cluster_result r;
+    int64_t story[128] = {0};
+    for (size_t i = 0; i < N_DOCS; i++) {
+        if (docs[i].group != 'A' && docs[i].group != '-') continue;
+        nd_cluster_doc d = cdoc((int64_t) i + 1, &docs[i]);
+        CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+        story[i + 1] = r.story;
+        apply(story, 127, &r);
+    }
+    /* seven weeks later, the same town: dormant story, a new one */
+    fx later = {"2021-04-21", "Taloria begins rebuilding its old quarter",
+                "Seven weeks after the magnitude 6.4 earthquake that killed 41 people, "
+                "builders began work on Wednesday to rebuild the old quarter of Taloria in "
+                "western Veskland. Governor Aldo Menzer laid the first stone of a new school "
+                "and said 300 homes would be finished by the winter. The Veskland Seismic "
+                "Institute has helped to draw up stricter building rules for the region.",
+                'A'};
+    nd_cluster_doc d = cdoc(100, &later);
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    story[100] = r.story;
+    apply(story, 127, &r);
+    CHECK_INT(nd_cluster_flush(c, &r), 0);
+    apply(story, 127, &r);
+    CHECK(story[100] != story[1]);
+    CHECK_INT(story[3], story[1]);
+    nd_cluster_free(c);
+
+    /* the same follow-up within the window joins the story */
+    p.window_seconds = 90 * 86400;
+    c = nd_cluster_new(&p, NULL);
+    memset(story, 0, sizeof story);
+    for (size_t i = 0; i < N_DOCS; i++) {
+        if (docs[i].group != 'A' && docs[i].group != '-') continue;
+        nd_cluster_doc e = cdoc((int64_t) i + 1, &docs[i]);
+        CHECK_INT(nd_cluster_add(c, &e, &r), 0);
+        story[i + 1] = r.story;
+        apply(story, 127, &r);
+    }
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    story[100] = r.story;
+    apply(story, 127, &r);
+    CHECK_INT(nd_cluster_flush(c, &r), 0);
+    apply(story, 127, &r);
+    CHECK_INT(story[100], story[1]);
+    nd_cluster_free(c);
+}
+
+/* Stories leave memory: with a small window, many unrelated documents
+ * keep the number of active stories bounded. */
+static void test_bounded(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.window_docs = 200;
+    p.recent = 64;
+    p.sweep_every = 16;
+    nd_cluster *c = nd_cluster_new(&p, NULL);
+    CHECK(c != NULL);
+    char text[600], title[80];
+    nd_cluster_stats st;
+    size_t peak = 0;
+    for (int i = 1; i <= 3000; i++) {
+        /* every document its own subject: made-up words from its number */
+        int n = 0;
+        for (int w = 0; w < 40; w++) {
+            unsigned v = (unsigned) (i * 7919 + w * 104729);
+            n += snprintf(text + n, sizeof text - (size_t) n, "%c%c%c%c%c ", 'a' + v % 23,
+                          'a' + v / 23 % 19, 'a' + v / 437 % 17, 'a' + i % 26, 'a' + w % 26);
+        }
+        snprintf(title, sizeof title, "Item %d", i);
+        nd_cluster_doc d = {i, title, strlen(title), text, (size_t) n, ND_TIME_NONE};
+        nd_cluster_result r;
+        CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+        nd_cluster_get_stats(c, &st);
+        if (st.stories_active > peak) peak = st.stories_active;
+    }
+    CHECK(peak < 1000);
+    CHECK(st.recent == 64);
+    nd_cluster_free(c);
+}
+
+static void test_state_roundtrip(void)
+{
+    /* half the documents, save, load; then both engines get the rest */
+    nd_cluster *a = nd_cluster_new(NULL, NULL);
+    nd_cluster_result ra, rb;
+    size_t half = N_DOCS / 2;
+    for (size_t i = 0; i < half; i++) {
+        nd_cluster_doc d = cdoc((int64_t) i + 1, &docs[i]);
+        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
+    }
+    nd_buf blob = ND_BUF_INIT;
+    CHECK_INT(nd_cluster_export(a, &blob), 0);
+    CHECK(blob.len > 100);
+    nd_error err;
+    nd_cluster *b = nd_cluster_import(blob.ptr, blob.len, &err);
+    CHECK(b != NULL);
+    if (!b) {
+        nd_buf_free(&blob);
+        nd_cluster_free(a);
+        return;
+    }
+    /* the same state serialises to the same bytes */
+    nd_buf blob2 = ND_BUF_INIT;
+    CHECK_INT(nd_cluster_export(b, &blob2), 0);
+    CHECK(blob2.len == blob.len && memcmp(blob.ptr, blob2.ptr, blob.len) == 0);
+    for (size_t i = half; i < N_DOCS; i++) {
+        nd_cluster_doc d = cdoc((int64_t) i + 1, &docs[i]);
+        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
+        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
+        CHECK_INT(ra.story, rb.story);
+        CHECK_INT(ra.n_changes, rb.n_changes);
+    }
+    CHECK_INT(nd_cluster_flush(a, &ra), 0);
+    CHECK_INT(nd_cluster_flush(b, &rb), 0);
+    CHECK_INT(ra.n_changes, rb.n_changes);
+    for (size_t k = 0; k < ra.n_changes && k < rb.n_changes; k++) {
+        CHECK_INT(ra.changes[k].doc, rb.changes[k].doc);
+        CHECK_INT(ra.changes[k].to, rb.changes[k].to);
+    }
+    /* corrupt and truncated states are refused, never crash */
+    for (size_t cut = 0; cut < blob.len; cut += blob.len / 97 + 1) {
+        nd_cluster *x = nd_cluster_import(blob.ptr, cut, &err);
+        CHECK(x == NULL);
+        nd_cluster_free(x);
+    }
+    for (size_t at = 12; at < blob.len; at += blob.len / 53 + 1) {
+        char save = blob.ptr[at];
+        blob.ptr[at] = (char) (save ^ 0x5A);
+        nd_cluster *x = nd_cluster_import(blob.ptr, blob.len, &err);
+        nd_cluster_free(x); /* may or may not load; must not crash */
+        blob.ptr[at] = save;
+    }
+    CHECK(nd_cluster_import("garbage", 7, &err) == NULL);
+    CHECK_INT(err.code, ND_EFORMAT);
+    nd_buf_free(&blob);
+    nd_buf_free(&blob2);
+    nd_cluster_free(a);
+    nd_cluster_free(b);
+}
+
+static void test_restore(void)
+{
+    /* a restart without the saved state: the store feeds back the recent
+     * documents with the stories it recorded */
+    nd_cluster *c = nd_cluster_new(NULL, NULL);
+    for (size_t i = 0; i < N_DOCS; i++) {
+        if (docs[i].group == 'B') continue;
+        nd_cluster_doc d = cdoc((int64_t) i + 1, &docs[i]);
+        int64_t story = docs[i].group == 'A' ? 500 : 600 + (int64_t) i;
+        CHECK_INT(nd_cluster_restore(c, &d, story, 0), 0);
+    }
+    nd_cluster_reserve_ids(c, 1000);
+    fx more = {"2021-03-04", "Relief convoy reaches Taloria",
+               "A convoy of 40 trucks carrying tents, food and medicine reached Taloria on "
+               "Thursday, a day after the magnitude 6.4 earthquake that killed 41 people in "
+               "western Veskland. Governor Aldo Menzer thanked the Red Cross and the soldiers "
+               "from Brennick who cleared the mountain road blocked by landslides.",
+               'A'};
+    nd_cluster_doc d = cdoc(200, &more);
+    nd_cluster_result r;
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    CHECK_INT(r.story, 500);
+    fx other = {"2021-03-06", "Library reopens after repairs",
+                "The city library of Dunmore reopened on Saturday after two years of repairs "
+                "to its roof and reading rooms, with a new children's section and longer "
+                "opening hours on weekends.",
+                '-'};
+    d = cdoc(201, &other);
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    CHECK(r.story >= 1000); /* new ids never reuse the store's */
+    CHECK_INT(nd_cluster_restore(c, &d, 0, 0), ND_EINVAL);
+    nd_cluster_free(c);
+}
+
+static void test_garbage(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 32;
+    p.sweep_every = 4;
+    nd_cluster *c = nd_cluster_new(&p, NULL);
+    nd_cluster_result r;
+    /* empty and missing text */
+    nd_cluster_doc d = {1, NULL, 0, NULL, 0, ND_TIME_NONE};
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    CHECK(r.story > 0);
+    CHECK_INT(r.dup, ND_DUP_NONE);
+    d.id = 2;
+    d.text = "";
+    d.title = "";
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    CHECK_INT(r.dup, ND_DUP_NONE); /* two empty documents are not duplicates */
+    /* id 0 and NULL are refused */
+    d.id = 0;
+    CHECK_INT(nd_cluster_add(c, &d, &r), ND_EINVAL);
+    CHECK_INT(nd_cluster_add(c, NULL, &r), ND_EINVAL);
+    /* binary garbage, NUL bytes, invalid UTF-8, a huge text, one endless word */
+    size_t big = 5u << 20;
+    char *buf = malloc(big);
+    uint64_t x = 88172645463325252ULL;
+    for (size_t i = 0; i < big; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        buf[i] = (char) x;
+    }
+    int64_t id = 10;
+    size_t sizes[] = {1, 7, 100, 4096, 100000, big};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        nd_cluster_doc g = {id++, buf, sizes[k] < 300 ? sizes[k] : 300, buf, sizes[k],
+                            (int64_t) x % 2000000000};
+        CHECK_INT(nd_cluster_add(c, &g, &r), 0);
+    }
+    memset(buf, 'a', big);
+    nd_cluster_doc g = {id++, "word", 4, buf, big, ND_TIME_NONE};
+    CHECK_INT(nd_cluster_add(c, &g, &r), 0);
+    for (size_t i = 0; i < big; i++) buf[i] = "Ab. \n\xff\xc3("[i % 8];
+    g.id = id++;
+    CHECK_INT(nd_cluster_add(c, &g, &r), 0);
+    /* extreme times */
+    nd_cluster_doc t1 = cdoc(id++, &docs[0]);
+    t1.published = INT64_MAX;
+    CHECK_INT(nd_cluster_add(c, &t1, &r), 0);
+    nd_cluster_doc t2 = cdoc(id++, &docs[2]);
+    t2.published = INT64_MIN + 1;
+    CHECK_INT(nd_cluster_add(c, &t2, &r), 0);
+    for (int i = 0; i < 40; i++) { /* wrap the recent window */
+        nd_cluster_doc f = cdoc(id++, &docs[(size_t) i % N_DOCS]);
+        f.text_len = (size_t) i * 7 % (f.text_len + 1);
+        CHECK_INT(nd_cluster_add(c, &f, &r), 0);
+    }
+    CHECK_INT(nd_cluster_flush(c, &r), 0);
+    nd_buf blob = ND_BUF_INIT;
+    CHECK_INT(nd_cluster_export(c, &blob), 0);
+    nd_cluster *c2 = nd_cluster_import(blob.ptr, blob.len, NULL);
+    CHECK(c2 != NULL);
+    nd_cluster_free(c2);
+    nd_buf_free(&blob);
+    free(buf);
+    nd_cluster_free(c);
+    nd_cluster_free(NULL);
+}
+
+/* Out of memory anywhere: an error, never a crash, and the engine goes on. */
+static long fail_at = -1, n_alloc = 0;
+static void *t_malloc(size_t n, void *ctx)
+{
+    (void) ctx;
+    if (fail_at >= 0 && n_alloc++ == fail_at) return NULL;
+    return malloc(n);
+}
+static void *t_realloc(void *p, size_t n, void *ctx)
+{
+    (void) ctx;
+    if (fail_at >= 0 && n_alloc++ == fail_at) return NULL;
+    return realloc(p, n);
+}
+static void t_free(void *p, void *ctx)
+{
+    (void) ctx;
+    free(p);
+}
+
+static void test_oom(void)
+{
+    nd_allocator al = {t_malloc, t_realloc, t_free, NULL};
+    nd_set_allocator(&al);
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 16;
+    p.sweep_every = 3;
+    p.df_bits = 12;
+    for (fail_at = 0; fail_at < 3000; fail_at += 7) {
+        n_alloc = 0;
+        nd_cluster *c = nd_cluster_new(&p, NULL);
+        if (!c) continue;
+        for (size_t i = 0; i < N_DOCS; i++) {
+            nd_cluster_doc d = cdoc((int64_t) i + 1, &docs[i]);
+            nd_cluster_result r;
+            int rc = nd_cluster_add(c, &d, &r);
+            CHECK(rc == 0 || rc == ND_ENOMEM || rc == ND_EINVAL);
+        }
+        nd_cluster_result r;
+        int rc = nd_cluster_flush(c, &r);
+        CHECK(rc == 0 || rc == ND_ENOMEM);
+        nd_cluster_free(c);
+    }
+    fail_at = -1;
+    nd_set_allocator(NULL);
+}
+
+int main(void)
+{
+    RUN(test_exact_dup);
+    RUN(test_near_dup);
+    RUN(test_events);
+    RUN(test_order_robust);
+    RUN(test_recluster_deterministic);
+    RUN(test_dormancy);
+    RUN(test_bounded);
+    RUN(test_state_roundtrip);
+    RUN(test_restore);
+    RUN(test_garbage);
+    RUN(test_oom);
+    return tap_done();
+}
