@@ -11,7 +11,9 @@ static const char usage_text[] =
     "\n"
     "Read news pages (HTML or flattened text, any encoding, maybe gzip) and\n"
     "print the article of each: title, author, published, site, credit,\n"
-    "language, text, paragraphs, related items and warnings.\n"
+    "language, text, paragraphs, related items and warnings; in JSON also\n"
+    "the actors, attributed quotations and CAMEO events of the text (as\n"
+    "newsdesk analyze prints them; byte offsets into \"text\").\n"
     "\n"
     "  -f, --format FMT   json (default; one object, or one per line with\n"
     "                     several inputs), jsonl, text, markdown\n"
@@ -23,12 +25,36 @@ static const char usage_text[] =
     "      --max-bytes N  largest page accepted (default 64 MiB)\n"
     "      --explain      print the page's blocks with their features and\n"
     "                     labels instead of the article (for tuning)\n"
+    "      --no-analysis  JSON without the \"actors\", \"quotes\" and \"events\"\n"
+    "                     arrays (newsdesk analyze; offsets into \"text\")\n"
     "  -h, --help         this text\n"
     "\n"
     "Exit status: 0 every input gave an article, 1 some did not (one line\n"
     "each on stderr: newsdesk: PATH: reason), 2 usage error.\n";
 
 enum fmt { FMT_JSON, FMT_JSONL, FMT_TEXT, FMT_MARKDOWN };
+
+/* The analysis's three arrays, written before the article object closes
+ * (empty arrays when the analysis failed). */
+static void analysis_keys(void *ctx, nd_json *j)
+{
+    nd_analysis_to_json(ctx, j);
+}
+
+/* The analysis of the article's text, dated by its published time.  The
+ * rules are English: a text in another language (when the extractor knows
+ * it) gets an empty analysis, as ingest gives it. */
+static int analyze_article(const nd_article *a, nd_analysis **out, nd_error *err)
+{
+    nd_analyze_opts o;
+    nd_analyze_opts_init(&o);
+    o.date = a->published;
+    o.title = a->title;
+    o.language = a->language;
+    int english = !a->language || !*a->language || !strcmp(a->language, "en");
+    size_t len = a->text && english ? a->text_len : 0;
+    return nd_analyze(len ? a->text : "", len, &o, out, err);
+}
 
 static int cli_errno_msg(const char *path, int e)
 {
@@ -45,15 +71,19 @@ static int cli_errno_msg(const char *path, int e)
 
 int cmd_extract(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'},    {"url", required_argument, NULL, 'u'},
-        {"fetched", required_argument, NULL, 'F'},   {"no-furniture", no_argument, NULL, 'N'},
-        {"max-bytes", required_argument, NULL, 'M'}, {"help", no_argument, NULL, 'h'},
-        {"explain", no_argument, NULL, 'E'},         {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
+                                             {"url", required_argument, NULL, 'u'},
+                                             {"fetched", required_argument, NULL, 'F'},
+                                             {"no-furniture", no_argument, NULL, 'N'},
+                                             {"max-bytes", required_argument, NULL, 'M'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"explain", no_argument, NULL, 'E'},
+                                             {"no-analysis", no_argument, NULL, 'A'},
+                                             {NULL, 0, NULL, 0}};
     enum fmt fmt = FMT_JSON;
     const char *url = NULL;
     long long fetched = ND_TIME_NONE;
-    int furniture = 1, explain = 0;
+    int furniture = 1, explain = 0, analysis = 1;
     size_t max_bytes = ND_DECODE_MAX_BYTES;
     int c;
     optind = 1;
@@ -79,6 +109,7 @@ int cmd_extract(int argc, char **argv)
             break;
         case 'N': furniture = 0; break;
         case 'E': explain = 1; break;
+        case 'A': analysis = 0; break;
         case 'M': {
             char *end;
             unsigned long long v = strtoull(optarg, &end, 10);
@@ -101,6 +132,12 @@ int cmd_extract(int argc, char **argv)
     for (int i = optind; i < argc; i++) n_stdin += !strcmp(argv[i], "-");
     if (n_stdin > 1) return cli_usage_error("extract: '-' (stdin) given more than once");
     if (fmt == FMT_JSON && n_in > 1) fmt = FMT_JSONL;
+    if (fmt == FMT_TEXT || fmt == FMT_MARKDOWN || explain) analysis = 0;
+    nd_error derr = {0};
+    if (analysis && !nd_analyze_dict_default(&derr)) {
+        cli_error("dictionaries", "%s", derr.msg);
+        return ND_EXIT_SOME_FAILED;
+    }
 
     /* With several inputs, a first pass counts the lines/blocks that recur
      * across pages (site furniture).  stdin cannot be read twice. */
@@ -156,13 +193,18 @@ int cmd_extract(int argc, char **argv)
             continue;
         }
         nd_buf_clear(&out);
+        nd_analysis *an = NULL;
+        if (analysis && analyze_article(a, &an, &err)) {
+            cli_error(path, "analysis: %s", err.msg[0] ? err.msg : "failed");
+            failed++;
+        }
         switch (fmt) {
         case FMT_JSON:
-            nd_article_to_json(a, &out, 1);
-            nd_buf_putc(&out, '\n');
-            break;
         case FMT_JSONL:
-            nd_article_to_json(a, &out, 0);
+            if (analysis)
+                nd_article_to_json_ex(a, &out, fmt == FMT_JSON, analysis_keys, an);
+            else
+                nd_article_to_json(a, &out, fmt == FMT_JSON);
             nd_buf_putc(&out, '\n');
             break;
         case FMT_TEXT:
@@ -175,6 +217,7 @@ int cmd_extract(int argc, char **argv)
             if (i + 1 < argc) nd_buf_puts(&out, "\n---\n\n");
             break;
         }
+        nd_analysis_free(an);
         nd_article_free(a);
         if (nd_buf_failed(&out)) {
             cli_error(path, "out of memory");

@@ -93,6 +93,12 @@ ND_EXPORT void nd_article_free(nd_article *a);
  * for JSON Lines).  Appends to out. */
 ND_EXPORT void nd_article_to_json(const nd_article *a, nd_buf *out, int pretty);
 
+/* As nd_article_to_json(), and extra (when not NULL) is called with the
+ * writer just before the object closes, to add keys of its own (newsdesk
+ * extract adds the analysis's "actors", "quotes" and "events"). */
+ND_EXPORT void nd_article_to_json_ex(const nd_article *a, nd_buf *out, int pretty,
+                                     void (*extra)(void *ctx, nd_json *j), void *ctx);
+
 /* Markdown and plain-text renderings of the article.  Append to out. */
 ND_EXPORT void nd_article_to_markdown(const nd_article *a, nd_buf *out);
 ND_EXPORT void nd_article_to_text(const nd_article *a, nd_buf *out);

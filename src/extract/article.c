@@ -68,6 +68,12 @@ void nd__article_warn(nd_article *a, size_t *cap, const char *fmt, ...)
 
 void nd_article_to_json(const nd_article *a, nd_buf *out, int pretty)
 {
+    nd_article_to_json_ex(a, out, pretty, NULL, NULL);
+}
+
+void nd_article_to_json_ex(const nd_article *a, nd_buf *out, int pretty,
+                           void (*extra)(void *ctx, nd_json *j), void *ctx)
+{
     nd_json j;
     nd_json_init(&j, out, pretty);
     nd_json_obj_begin(&j);
@@ -119,6 +125,7 @@ void nd_article_to_json(const nd_article *a, nd_buf *out, int pretty)
     nd_json_arr_begin(&j);
     for (size_t i = 0; i < a->n_warnings; i++) nd_json_str(&j, a->warnings[i]);
     nd_json_arr_end(&j);
+    if (extra) extra(ctx, &j);
     nd_json_obj_end(&j);
 }
 
