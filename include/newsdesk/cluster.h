@@ -147,9 +147,12 @@ typedef struct nd_cluster_doc {
 } nd_cluster_doc;
 
 /* A change to an earlier assignment that the caller must persist.
- * MOVE: document `doc` moved from story `from` to story `to`.
- * MERGE: every document of story `from` now belongs to story `to`
- *        (`doc` is 0); story `from` no longer exists. */
+ * MOVE: document `doc` moved from story `from` to story `to` (duplicates
+ *       that follow their original get their own MOVE).
+ * MERGE: every document still recorded under story `from` now belongs to
+ *        story `to` (`doc` is 0); story `from` no longer exists.  Emitted
+ *        when the recent documents of a story with settled documents all
+ *        went to another story that fits its settled part. */
 enum { ND_CLUSTER_MOVE = 1, ND_CLUSTER_MERGE = 2 };
 typedef struct nd_cluster_change {
     int kind;
@@ -159,15 +162,18 @@ typedef struct nd_cluster_change {
 } nd_cluster_change;
 
 /* What nd_cluster_add() decided.  `changes` is borrowed: valid until the
- * next call on the engine.  Apply the changes in order; they never name the
- * document just added, whose final story is `story`. */
+ * next call on the engine.  Record the document under `story`, then apply
+ * the changes in order; they never name the document just added.  Story
+ * ids are the engine's (1, 2, ...), stable: a story keeps its id while it
+ * lives, ids are never reused, and the saved state carries them. */
 typedef struct nd_cluster_result {
-    int64_t story;        /* the story the document belongs to (stable id > 0) */
+    int64_t story;        /* the story the document belongs to now (id > 0) */
     int new_story;        /* 1 when the document started it */
     int dup;              /* ND_DUP_NONE, ND_DUP_EXACT or ND_DUP_NEAR */
-    int64_t dup_of;       /* the earlier document it duplicates, or 0 */
-    double similarity;    /* to the story joined (cosine), or the estimated
-                             Jaccard for a near-duplicate; 0 for a new story */
+    int64_t dup_of;       /* the earlier original it duplicates, or 0 */
+    double similarity;    /* average cosine to the story's recent (or settled)
+                             documents, or the estimated Jaccard for a
+                             near-duplicate; 0 for a new story */
     const nd_cluster_change *changes;
     size_t n_changes;
 } nd_cluster_result;
@@ -178,26 +184,35 @@ typedef struct nd_cluster_result {
 ND_EXPORT nd_cluster *nd_cluster_new(const nd_cluster_params *p, nd_error *err);
 ND_EXPORT void nd_cluster_free(nd_cluster *c);
 
-/* Add one document: find an exact or near duplicate among the recent
- * documents (it then joins its original's story and dup_of is set), else
- * score the candidate stories and join the best one or start a story.
- * Every sweep_every additions the recent documents are re-examined first;
- * moves and merges that causes are in out->changes.  Returns 0, ND_EINVAL
- * (id 0 or repeated among the recent documents) or ND_ENOMEM (the engine
- * stays usable; the document is not added). */
+/* Add one document.  An exact or near duplicate of an original still in
+ * the duplicate window joins its original's story (dup_of set) and follows
+ * it from then on.  Any other document gets a story now - the best one its
+ * nearest recent neighbours belong to, or a settled story, or a new one -
+ * and may be moved later: every sweep_every additions (first thing in the
+ * call, so out->changes never names the new document) the recent window
+ * is clustered again from scratch.  Returns 0, ND_EINVAL (doc NULL, id 0,
+ * or an id still in the recent window) or ND_ENOMEM (the engine stays
+ * usable; the document may be missing from it). */
 ND_EXPORT int nd_cluster_add(nd_cluster *c, const nd_cluster_doc *doc, nd_cluster_result *out);
 
-/* Re-examine all recent documents and check their stories for merges now,
- * repeating until nothing changes (at most a few rounds).  Call at the end
- * of a batch or of a recluster.  out->story and the dup fields are 0;
- * the changes are reported as for nd_cluster_add().  Returns 0 or ND_ENOMEM. */
+/* Cluster the recent window again now, after recomputing every recent
+ * vector with today's statistics and every neighbour list in canonical
+ * order (publication time, then id): when the window holds all the
+ * documents, the result no longer depends on the order they came in.
+ * Call at the end of an ingest batch and of a recluster.  out->story and
+ * the dup fields are 0; the changes are as for nd_cluster_add().  Returns
+ * 0 or ND_ENOMEM. */
 ND_EXPORT int nd_cluster_flush(nd_cluster *c, nd_cluster_result *out);
 
 /* Rebuild state after a restart without the exported state: feed back the
- * documents of the active window (oldest first) with the story and dup_of
- * the store recorded.  The document updates statistics, the story's
- * centroid and the indexes, and nothing is re-decided.  dup_of is 0 for an
- * original.  Returns 0, ND_EINVAL or ND_ENOMEM. */
+ * most recent documents (oldest first; at least `recent` of them, ideally
+ * the last window_docs) with the story and dup_of the store recorded
+ * (dup_of 0 for an original).  Each updates the statistics, the indexes
+ * and its story, exactly as the store has it; documents that pass out of
+ * the recent window settle into their story's centroid.  Restored recent
+ * documents take part in later re-clustering like any other, so a later
+ * add or flush may move them (reported as changes).  Returns 0, ND_EINVAL
+ * (story <= 0, or as for nd_cluster_add) or ND_ENOMEM. */
 ND_EXPORT int nd_cluster_restore(nd_cluster *c, const nd_cluster_doc *doc, int64_t story,
                                  int64_t dup_of);
 
@@ -206,8 +221,11 @@ ND_EXPORT int nd_cluster_restore(nd_cluster *c, const nd_cluster_doc *doc, int64
 ND_EXPORT void nd_cluster_reserve_ids(nd_cluster *c, int64_t next);
 
 /* Serialise the whole engine state (parameters, statistics, active
- * stories, recent documents, duplicate index) into out (appended; a
- * versioned little-endian binary format).  Returns 0 or ND_ENOMEM. */
+ * stories, recent documents, indexes, duplicate window) into out
+ * (appended; a versioned little-endian binary format, about 10-20 KB per
+ * recent document plus the stories and the duplicate window).  An engine
+ * imported from it behaves exactly like this one.  Returns 0 or
+ * ND_ENOMEM. */
 ND_EXPORT int nd_cluster_export(const nd_cluster *c, nd_buf *out);
 
 /* An engine restored from nd_cluster_export() output.  Caller owns; free
@@ -221,9 +239,9 @@ typedef struct nd_cluster_stats {
     uint64_t dups_exact, dups_near;
     uint64_t stories_created;
     uint64_t stories_active; /* in memory now */
-    uint64_t moves, merges;  /* changes made by re-examination */
+    uint64_t moves, merges;  /* changes made by re-clustering */
     uint64_t reclusters;     /* re-clusterings of the recent window */
-    uint64_t recent;         /* documents held for re-examination */
+    uint64_t recent;         /* documents in the recent window */
     size_t bytes;            /* heap bytes held by the engine */
 } nd_cluster_stats;
 ND_EXPORT void nd_cluster_get_stats(const nd_cluster *c, nd_cluster_stats *s);

@@ -131,6 +131,7 @@ struct nd_cluster {
     uint64_t *dmark;
     uint32_t *dcand;
     uint64_t since_sweep;
+    uint64_t since_refresh; /* additions since the window's vectors were recomputed */
     /* duplicates */
     nd_dup_index *dups;
     /* clock */
@@ -1129,7 +1130,10 @@ static int recluster(nd_cluster *c, int refresh)
     g_sort_c = c;
     qsort(r.slot, r.m, sizeof *r.slot, node_cmp);
     g_sort_c = NULL;
-    if (refresh) refresh_window(c, r.slot, r.m);
+    if (refresh) {
+        refresh_window(c, r.slot, r.m);
+        c->since_refresh = 0;
+    }
     for (uint32_t i = 0; i < c->ring_cap; i++) c->ring[i].node = NONE32;
     for (uint32_t i = 0; i < r.m; i++) c->ring[r.slot[i]].node = i;
     uint32_t m = r.m;
@@ -1760,6 +1764,7 @@ static int add_doc(nd_cluster *c, const nd_cluster_doc *doc, int64_t force_story
         out->similarity = sim;
     }
     c->since_sweep++;
+    c->since_refresh++;
     tick(c);
     return 0;
 }
@@ -1772,7 +1777,11 @@ int nd_cluster_add(nd_cluster *c, const nd_cluster_doc *doc, nd_cluster_result *
     if (!doc || doc->id == 0) return ND_EINVAL;
     /* Re-examination runs before the document, so that the changes never
      * name it. */
-    if (c->since_sweep >= c->p.sweep_every) recluster(c, 0);
+    if (c->since_sweep >= c->p.sweep_every) {
+        /* once per turn of the window, with today's statistics */
+        int refresh = c->since_refresh >= c->ring_cap;
+        recluster(c, refresh);
+    }
     int rc = add_doc(c, doc, 0, 0, out);
     result_finish(c, out);
     if (!rc && c->oom) rc = ND_ENOMEM;
@@ -1985,6 +1994,7 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
     nd__put_u64(b, c->fwd_docs);
     nd__put_u32(b, c->evict_cursor);
     nd__put_u64(b, c->since_sweep);
+    nd__put_u64(b, c->since_refresh);
     nd__put_u64(b, c->wm_count);
     nd__put_u32(b, c->wm_n);
     for (uint32_t i = 0; i < c->wm_n; i++) {
@@ -2067,7 +2077,8 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
     }
     NEED(nd__get_u64(&p, e, &c->seq) || get_i64(&p, e, &c->next_id));
     NEED(nd__get_u64(&p, e, &c->fwd_docs) || nd__get_u32(&p, e, &c->evict_cursor));
-    NEED(nd__get_u64(&p, e, &c->since_sweep) || nd__get_u64(&p, e, &c->wm_count));
+    NEED(nd__get_u64(&p, e, &c->since_sweep) || nd__get_u64(&p, e, &c->since_refresh));
+    NEED(nd__get_u64(&p, e, &c->wm_count));
     NEED(nd__get_u32(&p, e, &c->wm_n) || c->wm_n > WM_SPAN);
     for (uint32_t i = 0; i < c->wm_n; i++)
         NEED(get_i64(&p, e, &c->wm_t[i]) || nd__get_u64(&p, e, &c->wm_i[i]));
