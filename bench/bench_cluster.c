@@ -109,27 +109,26 @@ static int set_param(nd_cluster_params *p, const char *kv)
     if (!eq) return -1;
     size_t kn = (size_t) (eq - kv);
     double v = atof(eq + 1);
-#define D(name)                                                                            \
-    if (kn == strlen(#name) && !strncmp(kv, #name, kn)) {                                  \
-        p->name = v;                                                                       \
-        return 0;                                                                          \
+#define D(name)                                                                                    \
+    if (kn == strlen(#name) && !strncmp(kv, #name, kn)) {                                          \
+        p->name = v;                                                                               \
+        return 0;                                                                                  \
     }
-#define I(name, type)                                                                      \
-    if (kn == strlen(#name) && !strncmp(kv, #name, kn)) {                                  \
-        p->name = (type) v;                                                                \
-        return 0;                                                                          \
+#define I(name, type)                                                                              \
+    if (kn == strlen(#name) && !strncmp(kv, #name, kn)) {                                          \
+        p->name = (type) v;                                                                        \
+        return 0;                                                                                  \
     }
-    D(join) D(shared) D(join_old) D(revive) D(dup_jaccard)
-    D(w_word) D(w_title) D(w_entity) D(w_phrase) D(w_number) D(w_year) D(w_date)
-    D(lead_boost)
-    I(neighbours, uint32_t) I(profile, uint32_t) I(lead_words, uint32_t)
-    I(window_seconds, int64_t) I(keep_seconds, int64_t) I(window_docs, uint32_t)
-    I(recent, uint32_t) I(sweep_every, uint32_t) I(df_bits, unsigned)
-    I(df_half_life, uint32_t) I(max_features, uint32_t) I(max_centroid, uint32_t)
-    I(candidates, uint32_t)
+    D(join)
+    D(shared) D(join_old) D(revive) D(dup_jaccard) D(w_word) D(w_title) D(w_entity) D(w_phrase)
+        D(w_number) D(w_year) D(w_date) D(lead_boost) I(neighbours, uint32_t) I(profile, uint32_t)
+            I(lead_words, uint32_t) I(window_seconds, int64_t) I(keep_seconds, int64_t)
+                I(window_docs, uint32_t) I(recent, uint32_t) I(sweep_every, uint32_t)
+                    I(df_bits, unsigned) I(df_half_life, uint32_t) I(max_features, uint32_t)
+                        I(max_centroid, uint32_t) I(candidates, uint32_t)
 #undef D
 #undef I
-    return -1;
+                            return -1;
 }
 
 /* xorshift64* for the shuffles: the same seed gives the same order on
@@ -220,12 +219,9 @@ int main(int argc, char **argv)
     size_t changes = 0;
     for (size_t k = 0; k < n; k++) {
         doc *d = &docs[order[k]];
-        nd_cluster_doc cd = {(int64_t) order[k] + 1,
-                             d->title,
-                             d->title ? strlen(d->title) : 0,
-                             d->text,
-                             d->text ? strlen(d->text) : 0,
-                             d->published};
+        nd_cluster_doc cd = {(int64_t) order[k] + 1,          d->title,
+                             d->title ? strlen(d->title) : 0, d->text,
+                             d->text ? strlen(d->text) : 0,   d->published};
         nd_cluster_result r;
         double t0 = now_s();
         int rc = nd_cluster_add(c, &cd, &r);

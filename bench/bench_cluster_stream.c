@@ -76,9 +76,9 @@ static uint32_t zipf_draw(const zipf *z)
 /* A pseudo-word for id (deterministic syllables), capitalised if asked. */
 static size_t word_of(uint64_t id, int cap, char *out)
 {
-    static const char *syl[] = {"ka", "lo", "mi", "ne", "ra", "to", "su", "vi", "de", "ban",
-                                "tor", "el", "an", "gu", "pe", "ri", "sol", "mar", "ti", "on",
-                                "cha", "ver", "is", "ul", "fa", "zen", "do", "qui", "ho", "ly"};
+    static const char *syl[] = {"ka",  "lo",  "mi", "ne", "ra", "to",  "su",  "vi",  "de", "ban",
+                                "tor", "el",  "an", "gu", "pe", "ri",  "sol", "mar", "ti", "on",
+                                "cha", "ver", "is", "ul", "fa", "zen", "do",  "qui", "ho", "ly"};
     uint64_t h = id * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
     int k = 2 + (int) (h % 3);
     size_t n = 0;
@@ -96,19 +96,19 @@ static size_t word_of(uint64_t id, int cap, char *out)
 
 /* ---- the stream -------------------------------------------------------------------- */
 
-#define N_VOCAB 30000
-#define N_TOPICS 400
+#define N_VOCAB     30000
+#define N_TOPICS    400
 #define TOPIC_WORDS 250
-#define N_NAMES 60000
+#define N_NAMES     60000
 
 typedef struct gstory {
-    int64_t start;     /* epoch seconds */
+    int64_t start; /* epoch seconds */
     uint32_t topic;
     uint32_t names[5], n_names;
     uint32_t place;
     uint32_t nums[3];
     int month, day;
-    uint32_t left;     /* articles still to come */
+    uint32_t left; /* articles still to come */
     int64_t label;
 } gstory;
 
@@ -121,7 +121,7 @@ typedef struct gen {
     struct ev {
         int64_t t;
         uint32_t story;
-    } *heap;
+    } * heap;
     size_t n_heap, cap_heap;
     gstory *stories;
     size_t n_stories, cap_stories;
@@ -214,8 +214,9 @@ static void gen_init(gen *g, double days, uint64_t seed, size_t target_docs)
     g->next_story_t = g->t0;
 }
 
-static const char *months[] = {"January", "February", "March",     "April",   "May",      "June",
-                               "July",    "August",   "September", "October", "November", "December"};
+static const char *months[] = {"January",   "February", "March",    "April",
+                               "May",       "June",     "July",     "August",
+                               "September", "October",  "November", "December"};
 
 /* Write one article of story s into buf (title, text). */
 static void write_article(gen *g, uint32_t sid, char *title, size_t tcap, char *text, size_t xcap)
@@ -242,7 +243,7 @@ static void write_article(gen *g, uint32_t sid, char *title, size_t tcap, char *
     }
     /* title: main name + topic words */
     word_of(s->names[0] + 100000, 1, w);
-    word_of(g->topic_words[s->topic][zipf_draw(&g->sizes)] , 0, w2);
+    word_of(g->topic_words[s->topic][zipf_draw(&g->sizes)], 0, w2);
     size_t tn = (size_t) snprintf(title, tcap, "%s %s", w, w2);
     for (int k = 0; k < 3 && tn + 20 < tcap; k++) {
         word_of(g->topic_words[s->topic][zipf_draw(&g->sizes)], 0, w2);
@@ -404,13 +405,20 @@ int main(int argc, char **argv)
             if (!eq) return 2;
             *eq = 0;
             double v = atof(eq + 1);
-            if (!strcmp(kv, "window_docs")) p.window_docs = (uint32_t) v;
-            else if (!strcmp(kv, "recent")) p.recent = (uint32_t) v;
-            else if (!strcmp(kv, "sweep_every")) p.sweep_every = (uint32_t) v;
-            else if (!strcmp(kv, "candidates")) p.candidates = (uint32_t) v;
-            else if (!strcmp(kv, "window_seconds")) p.window_seconds = (int64_t) v;
-            else if (!strcmp(kv, "keep_seconds")) p.keep_seconds = (int64_t) v;
-            else if (!strcmp(kv, "join")) p.join = v;
+            if (!strcmp(kv, "window_docs"))
+                p.window_docs = (uint32_t) v;
+            else if (!strcmp(kv, "recent"))
+                p.recent = (uint32_t) v;
+            else if (!strcmp(kv, "sweep_every"))
+                p.sweep_every = (uint32_t) v;
+            else if (!strcmp(kv, "candidates"))
+                p.candidates = (uint32_t) v;
+            else if (!strcmp(kv, "window_seconds"))
+                p.window_seconds = (int64_t) v;
+            else if (!strcmp(kv, "keep_seconds"))
+                p.keep_seconds = (int64_t) v;
+            else if (!strcmp(kv, "join"))
+                p.join = v;
             else {
                 fprintf(stderr, "bench_cluster_stream: unknown parameter %s\n", kv);
                 return 2;
@@ -424,8 +432,8 @@ int main(int argc, char **argv)
     printf("synthetic stream: 1,000 articles/day, bursts over days, Zipfian vocabulary; "
            "window %lld days / %u docs\n",
            (long long) (p.window_seconds / 86400), p.window_docs);
-    printf("%9s %10s %10s %12s %12s %10s %9s %8s %8s\n", "docs", "us/doc", "docs/s",
-           "engine MB", "peak RSS MB", "stories", "active", "dups", "B3 F1");
+    printf("%9s %10s %10s %12s %12s %10s %9s %8s %8s\n", "docs", "us/doc", "docs/s", "engine MB",
+           "peak RSS MB", "stories", "active", "dups", "B3 F1");
     enum { TCAP = 512, XCAP = 16384 };
     char *title = malloc(TCAP), *text = malloc(XCAP);
     for (int si = 0; si < n_sizes; si++) {

@@ -126,13 +126,17 @@ static const char *kind_name[] = {"furniture around the text", "1% of words chan
 static char *variant(const words *w, int kind)
 {
     words v = {malloc((w->n + 64) * sizeof(char *)), 0};
-    static const char *head[] = {"home", "news", "world", "by", "staff", "reporter",
-                                 "updated", "10", "32", "gmt"};
+    static const char *head[] = {"home",     "news",    "world", "by", "staff",
+                                 "reporter", "updated", "10",    "32", "gmt"};
     static const char *tail[] = {"share", "this", "article", "read", "more", "latest",
-                                 "news", "sign", "up", "for", "our", "newsletter"};
+                                 "news",  "sign", "up",      "for",  "our",  "newsletter"};
     int furn = kind == FURNITURE || kind == FURN_EDIT2;
-    double p = kind == EDIT1 ? 0.01 : kind == EDIT3 ? 0.03 : kind == EDIT5 ? 0.05
-             : kind == EDIT10 ? 0.10 : kind == FURN_EDIT2 ? 0.02 : 0;
+    double p = kind == EDIT1        ? 0.01
+               : kind == EDIT3      ? 0.03
+               : kind == EDIT5      ? 0.05
+               : kind == EDIT10     ? 0.10
+               : kind == FURN_EDIT2 ? 0.02
+                                    : 0;
     if (furn)
         for (size_t i = 0; i < 10; i++) v.w[v.n++] = strdup(head[i]);
     size_t end = kind == CUT15 ? w->n * 85 / 100 : w->n;
@@ -213,8 +217,8 @@ int main(int argc, char **argv)
         words_free(&w);
     }
     printf("%zu articles, %zu with a sketch (>= 50 shingles)\n\n", n, used);
-    printf("%-28s %8s %8s %8s %8s %7s %7s %7s\n", "copy", "true J", "est. J", "mean err",
-           "max err", ">=0.7", ">=0.8", ">=0.9");
+    printf("%-28s %8s %8s %8s %8s %7s %7s %7s\n", "copy", "true J", "est. J", "mean err", "max err",
+           ">=0.7", ">=0.8", ">=0.9");
     for (int k = 0; k < N_KINDS && used; k++)
         printf("%-28s %8.3f %8.3f %8.3f %8.3f %6.1f%% %6.1f%% %6.1f%%\n", kind_name[k],
                sum_j[k] / used, sum_e[k] / used, sum_err[k] / used, max_err[k],

@@ -14,7 +14,7 @@ typedef struct fx {
     const char *date; /* YYYY-MM-DD or NULL */
     const char *title;
     const char *text;
-    char group;       /* 'A', 'B': the two earthquakes; 'W': the wire story; '-': others */
+    char group; /* 'A', 'B': the two earthquakes; 'W': the wire story; '-': others */
 } fx;
 
 static const fx docs[] = {
@@ -344,10 +344,11 @@ static void test_near_dup(void)
     /* through the engine: dup_of and the original's story */
     nd_cluster *c = nd_cluster_new(NULL, NULL);
     nd_cluster_result r;
-    nd_cluster_doc d1 = {10, "Kestrel to spend 800 million on flood defences", 46, wire,
+    nd_cluster_doc d1 = {10,           "Kestrel to spend 800 million on flood defences",
+                         46,           wire,
                          strlen(wire), day("2022-02-07")};
-    nd_cluster_doc d2 = {11, "Flood plan for the River Arle", 29, wire_copy, strlen(wire_copy),
-                         day("2022-02-08")};
+    nd_cluster_doc d2 = {
+        11, "Flood plan for the River Arle", 29, wire_copy, strlen(wire_copy), day("2022-02-08")};
     CHECK_INT(nd_cluster_add(c, &d1, &r), 0);
     int64_t s = r.story;
     CHECK_INT(nd_cluster_add(c, &d2, &r), 0);
@@ -576,8 +577,8 @@ static void test_garbage(void)
     int64_t id = 10;
     size_t sizes[] = {1, 7, 100, 4096, 100000, big};
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
-        nd_cluster_doc g = {id++, buf, sizes[k] < 300 ? sizes[k] : 300, buf, sizes[k],
-                            (int64_t) x % 2000000000};
+        nd_cluster_doc g = {id++, buf,      sizes[k] < 300 ? sizes[k] : 300,
+                            buf,  sizes[k], (int64_t) x % 2000000000};
         CHECK_INT(nd_cluster_add(c, &g, &r), 0);
     }
     memset(buf, 'a', big);

@@ -77,6 +77,24 @@ print(",".join("%.2f" % x for x in mean), ",".join("%.2f" % x for x in worst))' 
     # shellcheck disable=SC2046
     printf '%-8s %-14s %7s %7s %7s   %7s %7s %7s\n' "${name%_dev}" "shuffled worst" $(tr , ' ' <<<"$worst")
 
+    # informational: the same stream without the final nd_cluster_flush()
+    # (what the stories look like between two ingest batches)
+    : >"$tmp/$name.nf"
+    for run in file $seeds; do
+        if [ "$run" = file ]; then opt=(); else opt=(--shuffle "$run"); fi
+        "$prog" --no-flush "${opt[@]}" "$@" "$gold" "$tmp/nf.jsonl" 2>/dev/null &&
+            score "$gold" "$tmp/nf.jsonl" >>"$tmp/$name.nf"
+    done
+    python3 -c '
+import sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+if len(rows) > 1:
+    sh = rows[1:]
+    mean = [sum(c) / len(c) for c in zip(*sh)]
+    worst = min(sh, key=lambda r: r[5])
+    for label, r in (("file", rows[0]), ("shuffled mean", mean), ("shuffled worst", worst)):
+        print("%-8s %-14s %7.2f %7.2f %7.2f   %7.2f %7.2f %7.2f  (no flush)" % ((sys.argv[2], label) + tuple(r)))' "$tmp/$name.nf" "${name%_dev}"
+
     file_b3=$(awk '{print $6}' "$tmp/$name.file")
     mean_b3=$(cut -d, -f6 <<<"$mean")
     check() { # label value floor

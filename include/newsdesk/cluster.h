@@ -42,15 +42,15 @@ extern "C" {
  * and the LSH banding used to look sketches up: ND_DUP_BANDS bands of
  * ND_DUP_ROWS slots. */
 #define ND_DUP_SLOTS 128
-#define ND_DUP_ROWS 4
+#define ND_DUP_ROWS  4
 #define ND_DUP_BANDS (ND_DUP_SLOTS / ND_DUP_ROWS)
 
 /* The fingerprint of one article body. */
 typedef struct nd_dup_sketch {
-    uint64_t content_hash;       /* hash of the normalised word stream */
-    uint32_t n_words;            /* words and numbers in the body */
-    uint32_t n_shingles;         /* word 4-gram shingles; 0: no sketch */
-    uint32_t mh[ND_DUP_SLOTS];   /* MinHash slots (valid when n_shingles) */
+    uint64_t content_hash;     /* hash of the normalised word stream */
+    uint32_t n_words;          /* words and numbers in the body */
+    uint32_t n_shingles;       /* word 4-gram shingles; 0: no sketch */
+    uint32_t mh[ND_DUP_SLOTS]; /* MinHash slots (valid when n_shingles) */
 } nd_dup_sketch;
 
 /* Sketch a text (title may be NULL).  The content hash and the shingles
@@ -79,8 +79,8 @@ enum { ND_DUP_NONE = 0, ND_DUP_EXACT = 1, ND_DUP_NEAR = 2 };
  * (ND_DUP_EXACT), or estimated Jaccard >= min_jaccard (ND_DUP_NEAR, the
  * best match; ties go to the earliest).  Returns the kind and sets *id and
  * *jaccard (1.0 for exact); ND_DUP_NONE when there is none. */
-ND_EXPORT int nd_dup_index_find(const nd_dup_index *x, const nd_dup_sketch *sk,
-                                double min_jaccard, int64_t *id, double *jaccard);
+ND_EXPORT int nd_dup_index_find(const nd_dup_index *x, const nd_dup_sketch *sk, double min_jaccard,
+                                int64_t *id, double *jaccard);
 
 /* Index a document's sketch under id.  0 or ND_ENOMEM. */
 ND_EXPORT int nd_dup_index_add(nd_dup_index *x, int64_t id, const nd_dup_sketch *sk);
@@ -97,12 +97,12 @@ typedef struct nd_cluster_params {
      * (first order) and the overlap of nearest-neighbour profiles (second
      * order, "shared neighbours").  A document or group joins another when
      * both averages reach their thresholds. */
-    double join;            /* average first-order similarity (0..1) */
-    double shared;          /* average second-order similarity (0..1) */
-    double join_old;        /* average first-order similarity to the settled part of a
-                               story (its documents that left the recent window) */
-    uint32_t neighbours;    /* nearest recent documents kept per document (1..32) */
-    uint32_t profile;       /* the nearest `profile` of them form its neighbour profile */
+    double join;         /* average first-order similarity (0..1) */
+    double shared;       /* average second-order similarity (0..1) */
+    double join_old;     /* average first-order similarity to the settled part of a
+                            story (its documents that left the recent window) */
+    uint32_t neighbours; /* nearest recent documents kept per document (1..32) */
+    uint32_t profile;    /* the nearest `profile` of them form its neighbour profile */
     /* Time.  Story and document times are publication times when given. */
     int64_t window_seconds; /* documents published further apart than this are not
                                linked, and a story is dormant for documents published
@@ -115,22 +115,22 @@ typedef struct nd_cluster_params {
                                leave memory (the active window; undated documents
                                only have this one); also the duplicate window */
     /* Re-examination (arrival-order robustness). */
-    uint32_t recent;        /* the recent window: documents whose story may still
-                               change (>= 16) */
-    uint32_t sweep_every;   /* re-cluster the recent window every N additions */
+    uint32_t recent;      /* the recent window: documents whose story may still
+                             change (>= 16) */
+    uint32_t sweep_every; /* re-cluster the recent window every N additions */
     /* Near-duplicates. */
-    double dup_jaccard;     /* estimated Jaccard for a near-duplicate (0: exact only) */
+    double dup_jaccard; /* estimated Jaccard for a near-duplicate (0: exact only) */
     /* Statistics and features. */
-    unsigned df_bits;       /* log2 of the document-frequency table size (10..28) */
-    uint32_t df_half_life;  /* DF counts halve each time this many documents pass */
-    uint32_t max_features;  /* strongest features kept per document vector */
-    uint32_t max_centroid;  /* strongest features kept per story centroid */
-    uint32_t candidates;    /* documents / stories scored exactly per lookup */
+    unsigned df_bits;      /* log2 of the document-frequency table size (10..28) */
+    uint32_t df_half_life; /* DF counts halve each time this many documents pass */
+    uint32_t max_features; /* strongest features kept per document vector */
+    uint32_t max_centroid; /* strongest features kept per story centroid */
+    uint32_t candidates;   /* documents / stories scored exactly per lookup */
     /* Feature weights by kind (multiplied into TF-IDF); 0 drops a kind. */
     double w_word, w_title, w_entity, w_phrase, w_number, w_year, w_date;
-    double lead_boost;      /* occurrences in the title and the lead weigh up to
-                               1 + lead_boost ... */
-    uint32_t lead_words;    /* ... falling to 1 over the first lead_words words */
+    double lead_boost;   /* occurrences in the title and the lead weigh up to
+                            1 + lead_boost ... */
+    uint32_t lead_words; /* ... falling to 1 over the first lead_words words */
 } nd_cluster_params;
 
 /* Fill p with the defaults. */
@@ -138,12 +138,12 @@ ND_EXPORT void nd_cluster_params_default(nd_cluster_params *p);
 
 /* One document.  All pointers are borrowed for the duration of the call. */
 typedef struct nd_cluster_doc {
-    int64_t id;          /* the caller's document id (e.g. the store's rowid); unique, != 0 */
-    const char *title;   /* UTF-8, may be NULL */
+    int64_t id;        /* the caller's document id (e.g. the store's rowid); unique, != 0 */
+    const char *title; /* UTF-8, may be NULL */
     size_t title_len;
-    const char *text;    /* UTF-8 body, may be NULL */
+    const char *text; /* UTF-8 body, may be NULL */
     size_t text_len;
-    int64_t published;   /* epoch seconds, or ND_TIME_NONE */
+    int64_t published; /* epoch seconds, or ND_TIME_NONE */
 } nd_cluster_doc;
 
 /* A change to an earlier assignment that the caller must persist.
@@ -167,13 +167,13 @@ typedef struct nd_cluster_change {
  * ids are the engine's (1, 2, ...), stable: a story keeps its id while it
  * lives, ids are never reused, and the saved state carries them. */
 typedef struct nd_cluster_result {
-    int64_t story;        /* the story the document belongs to now (id > 0) */
-    int new_story;        /* 1 when the document started it */
-    int dup;              /* ND_DUP_NONE, ND_DUP_EXACT or ND_DUP_NEAR */
-    int64_t dup_of;       /* the earlier original it duplicates, or 0 */
-    double similarity;    /* average cosine to the story's recent (or settled)
-                             documents, or the estimated Jaccard for a
-                             near-duplicate; 0 for a new story */
+    int64_t story;     /* the story the document belongs to now (id > 0) */
+    int new_story;     /* 1 when the document started it */
+    int dup;           /* ND_DUP_NONE, ND_DUP_EXACT or ND_DUP_NEAR */
+    int64_t dup_of;    /* the earlier original it duplicates, or 0 */
+    double similarity; /* average cosine to the story's recent (or settled)
+                          documents, or the estimated Jaccard for a
+                          near-duplicate; 0 for a new story */
     const nd_cluster_change *changes;
     size_t n_changes;
 } nd_cluster_result;
@@ -235,7 +235,7 @@ ND_EXPORT nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *
 
 /* Counters and sizes. */
 typedef struct nd_cluster_stats {
-    uint64_t docs;           /* documents added (incl. duplicates and restored) */
+    uint64_t docs; /* documents added (incl. duplicates and restored) */
     uint64_t dups_exact, dups_near;
     uint64_t stories_created;
     uint64_t stories_active; /* in memory now */

@@ -6,6 +6,7 @@
 
 #include "newsdesk/base.h"
 #include "newsdesk/analyze.h"
+#include "newsdesk/cluster.h"
 #include "newsdesk/decode.h"
 #include "newsdesk/extract.h"
 #include "newsdesk/lang.h"

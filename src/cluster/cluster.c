@@ -26,14 +26,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NN_MAX 32       /* neighbours kept per recent document (upper bound) */
-#define SPOST_P 8       /* stories kept per feature in the story index */
-#define DPOST_P 16      /* recent documents kept per feature in the document index */
-#define POST_T 16       /* features of a document posted / looked up */
-#define STORY_CAND 8    /* settled stories scored per document */
-#define WM_SPAN 1024    /* the watermark is the minimum time of this many recent documents */
-#define NONE32 UINT32_MAX
-#define STATE_MAGIC 0x32534c434e44ULL /* "NDCLS2" */
+#define NN_MAX        32   /* neighbours kept per recent document (upper bound) */
+#define SPOST_P       8    /* stories kept per feature in the story index */
+#define DPOST_P       16   /* recent documents kept per feature in the document index */
+#define POST_T        16   /* features of a document posted / looked up */
+#define STORY_CAND    8    /* settled stories scored per document */
+#define WM_SPAN       1024 /* the watermark is the minimum time of this many recent documents */
+#define NONE32        UINT32_MAX
+#define STATE_MAGIC   0x32534c434e44ULL /* "NDCLS2" */
 #define STATE_VERSION 2u
 
 /* ---- types ------------------------------------------------------------------------ */
@@ -66,13 +66,13 @@ typedef struct pgen { /* one generation of an inverted index: feature -> P (a, b
 } pgen;
 
 typedef struct nbr {
-    uint64_t seq;  /* identifies the neighbour (its slot may be reused) */
+    uint64_t seq; /* identifies the neighbour (its slot may be reused) */
     uint32_t slot;
     float s1;
 } nbr;
 
 typedef struct rdoc {
-    uint64_t seq;  /* 0: empty slot */
+    uint64_t seq; /* 0: empty slot */
     int64_t id, story, dup_of;
     int64_t time;
     nd__feat *raw; /* raw features, sorted by hash */
@@ -127,7 +127,7 @@ struct nd_cluster {
     /* the recent window */
     rdoc *ring;
     uint32_t ring_cap, ring_n, ring_next;
-    float *dacc;      /* per ring slot: candidate scratch */
+    float *dacc; /* per ring slot: candidate scratch */
     uint64_t *dmark;
     uint32_t *dcand;
     uint64_t since_sweep;
@@ -348,8 +348,7 @@ static void span_add(int64_t *first, int64_t *last, int64_t t)
 static int time_ok(const nd_cluster *c, int64_t a, int64_t b, double s1)
 {
     if (a == ND_TIME_NONE || b == ND_TIME_NONE) return 1;
-    return tdist(a, b) <= (uint64_t) c->p.window_seconds ||
-           (c->p.revive > 0 && s1 >= c->p.revive);
+    return tdist(a, b) <= (uint64_t) c->p.window_seconds || (c->p.revive > 0 && s1 >= c->p.revive);
 }
 
 /* ---- statistics ------------------------------------------------------------------------- */
@@ -501,7 +500,8 @@ static void pgen_tick(pgen g[2], uint64_t span)
     g[0].P = P;
 }
 
-/* ---- stories ------------------------------------------------------------------------------------ */
+/* ---- stories ------------------------------------------------------------------------------------
+ */
 
 static story *story_by_slot(const nd_cluster *c, uint32_t slot, uint32_t stamp)
 {
@@ -858,19 +858,20 @@ static uint32_t ring_take(nd_cluster *c)
     return slot;
 }
 
-/* ---- re-clustering the recent window -------------------------------------------------------------- */
+/* ---- re-clustering the recent window
+ * -------------------------------------------------------------- */
 
-typedef struct rcs {    /* the clustering's scratch, freed at the end */
-    uint32_t m;         /* nodes */
-    uint32_t *slot;     /* node -> ring slot */
-    uint64_t *pkey;     /* node x (profile + 1): profile keys */
+typedef struct rcs { /* the clustering's scratch, freed at the end */
+    uint32_t m;      /* nodes */
+    uint32_t *slot;  /* node -> ring slot */
+    uint64_t *pkey;  /* node x (profile + 1): profile keys */
     float *pw;
     uint32_t *pn;
     alist *adj;
     uint32_t *size, *ver, *parent;
     hent *heap;
     size_t n_heap, cap_heap;
-    uint32_t *pos;      /* merge scratch: cluster -> index in the list + 1 */
+    uint32_t *pos; /* merge scratch: cluster -> index in the list + 1 */
 } rcs;
 
 static void rc_free(rcs *r)
@@ -1145,11 +1146,10 @@ static int recluster(nd_cluster *c, int refresh)
     r.ver = nd_calloc(m + 1, sizeof *r.ver);
     r.parent = nd_malloc((m + 1) * sizeof *r.parent);
     r.pos = nd_calloc(m + 1, sizeof *r.pos);
-    if (!r.pkey || !r.pw || !r.pn || !r.adj || !r.size || !r.ver || !r.parent || !r.pos)
-        goto done;
+    if (!r.pkey || !r.pw || !r.pn || !r.adj || !r.size || !r.ver || !r.parent || !r.pos) goto done;
     for (uint32_t i = 0; i < m; i++) {
-        r.pn[i] = profile_of(c, &c->ring[r.slot[i]], r.pkey + (size_t) i * P1,
-                             r.pw + (size_t) i * P1);
+        r.pn[i] =
+            profile_of(c, &c->ring[r.slot[i]], r.pkey + (size_t) i * P1, r.pw + (size_t) i * P1);
         r.size[i] = 1;
         r.parent[i] = i;
     }
@@ -1426,7 +1426,8 @@ done:
     return rc_;
 }
 
-/* ---- provisional assignment ----------------------------------------------------------------------- */
+/* ---- provisional assignment
+ * ----------------------------------------------------------------------- */
 
 /* The story a new recent document (at slot) joins now: the best by average
  * shared-neighbour similarity among its neighbours' stories that pass both
@@ -1489,7 +1490,8 @@ static int64_t provisional(nd_cluster *c, uint32_t slot, double *sim)
     return best ? best->id : 0;
 }
 
-/* ---- eviction and the clock ------------------------------------------------------------------------ */
+/* ---- eviction and the clock
+ * ------------------------------------------------------------------------ */
 
 static void watermark_push(nd_cluster *c, int64_t t)
 {
@@ -1519,8 +1521,8 @@ static void evict_some(nd_cluster *c, int budget)
         story *s = c->slots[c->evict_cursor++];
         if (!s || s->ring_refs) continue;
         int old = c->seq - s->seq_last > c->p.window_docs;
-        if (!old && wm != ND_TIME_NONE && s->t_last != ND_TIME_NONE &&
-            s->t_last < wm && tdist(wm, s->t_last) > (uint64_t) c->p.keep_seconds)
+        if (!old && wm != ND_TIME_NONE && s->t_last != ND_TIME_NONE && s->t_last < wm &&
+            tdist(wm, s->t_last) > (uint64_t) c->p.keep_seconds)
             old = 1;
         if (old) story_drop(c, s);
     }
@@ -1540,7 +1542,8 @@ static void tick(nd_cluster *c)
     evict_some(c, 4);
 }
 
-/* ---- public ---------------------------------------------------------------------------------------- */
+/* ---- public
+ * ---------------------------------------------------------------------------------------- */
 
 nd_cluster *nd_cluster_new(const nd_cluster_params *p, nd_error *err)
 {
@@ -1686,8 +1689,8 @@ static story *join(nd_cluster *c, rdoc *d, int64_t sid)
 }
 
 /* The common body of add and restore.  force_story 0: decide. */
-static int add_doc(nd_cluster *c, const nd_cluster_doc *doc, int64_t force_story,
-                   int64_t force_dup, nd_cluster_result *out)
+static int add_doc(nd_cluster *c, const nd_cluster_doc *doc, int64_t force_story, int64_t force_dup,
+                   nd_cluster_result *out)
 {
     nd__feat *raw;
     uint32_t n_raw;
@@ -1798,8 +1801,7 @@ int nd_cluster_flush(nd_cluster *c, nd_cluster_result *out)
     return c->oom ? ND_ENOMEM : 0;
 }
 
-int nd_cluster_restore(nd_cluster *c, const nd_cluster_doc *doc, int64_t story_id,
-                       int64_t dup_of)
+int nd_cluster_restore(nd_cluster *c, const nd_cluster_doc *doc, int64_t story_id, int64_t dup_of)
 {
     if (story_id <= 0) return ND_EINVAL;
     c->n_changes = 0;
@@ -1822,7 +1824,8 @@ void nd_cluster_get_stats(const nd_cluster *c, nd_cluster_stats *s)
         b += (size_t) c->sp[g].cap * (sizeof(uint64_t) + 2 * c->sp[g].P * sizeof(uint32_t));
         b += (size_t) c->dp[g].cap * (sizeof(uint64_t) + 2 * c->dp[g].P * sizeof(uint32_t));
     }
-    b += (size_t) c->ring_cap * (sizeof(rdoc) + sizeof(float) + sizeof(uint64_t) + sizeof(uint32_t));
+    b +=
+        (size_t) c->ring_cap * (sizeof(rdoc) + sizeof(float) + sizeof(uint64_t) + sizeof(uint32_t));
     for (uint32_t i = 0; i < c->ring_cap; i++)
         b += (size_t) (c->ring[i].n_raw + c->ring[i].n_vec) * sizeof(nd__feat);
     b += nd__dup_index_bytes(c->dups);
@@ -1831,7 +1834,8 @@ void nd_cluster_get_stats(const nd_cluster *c, nd_cluster_stats *s)
     s->bytes = b;
 }
 
-/* ---- saved state ------------------------------------------------------------------------------------ */
+/* ---- saved state
+ * ------------------------------------------------------------------------------------ */
 
 /* Little-endian, versioned; floats as their IEEE bits.  Every count is
  * checked against the bytes left and every index against its array on
@@ -1862,14 +1866,13 @@ static int get_i64(const unsigned char **p, const unsigned char *e, int64_t *v)
 
 static void put_params(nd_buf *b, const nd_cluster_params *p)
 {
-    const double d[] = {p->join,     p->shared,  p->join_old, p->revive,   p->dup_jaccard,
-                        p->w_word,   p->w_title, p->w_entity, p->w_phrase, p->w_number,
-                        p->w_year,   p->w_date,  p->lead_boost};
+    const double d[] = {p->join,   p->shared,  p->join_old,  p->revive,   p->dup_jaccard,
+                        p->w_word, p->w_title, p->w_entity,  p->w_phrase, p->w_number,
+                        p->w_year, p->w_date,  p->lead_boost};
     for (size_t i = 0; i < sizeof d / sizeof *d; i++) nd__put_f64(b, d[i]);
-    const uint32_t u[] = {p->neighbours,   p->profile,      p->window_docs,
-                          p->recent,       p->sweep_every,  p->df_bits,
-                          p->df_half_life, p->max_features, p->max_centroid,
-                          p->candidates,   p->lead_words};
+    const uint32_t u[] = {p->neighbours,   p->profile,    p->window_docs,  p->recent,
+                          p->sweep_every,  p->df_bits,    p->df_half_life, p->max_features,
+                          p->max_centroid, p->candidates, p->lead_words};
     for (size_t i = 0; i < sizeof u / sizeof *u; i++) nd__put_u32(b, u[i]);
     nd__put_u64(b, (uint64_t) p->window_seconds);
     nd__put_u64(b, (uint64_t) p->keep_seconds);
@@ -1877,16 +1880,15 @@ static void put_params(nd_buf *b, const nd_cluster_params *p)
 
 static int get_params(const unsigned char **p, const unsigned char *e, nd_cluster_params *q)
 {
-    double *d[] = {&q->join,     &q->shared,  &q->join_old, &q->revive,   &q->dup_jaccard,
-                   &q->w_word,   &q->w_title, &q->w_entity, &q->w_phrase, &q->w_number,
-                   &q->w_year,   &q->w_date,  &q->lead_boost};
+    double *d[] = {&q->join,   &q->shared,  &q->join_old,  &q->revive,   &q->dup_jaccard,
+                   &q->w_word, &q->w_title, &q->w_entity,  &q->w_phrase, &q->w_number,
+                   &q->w_year, &q->w_date,  &q->lead_boost};
     for (size_t i = 0; i < sizeof d / sizeof *d; i++)
         if (nd__get_f64(p, e, d[i]) || !isfinite(*d[i])) return ND_EFORMAT;
     uint32_t df_bits;
-    uint32_t *u[] = {&q->neighbours,   &q->profile,      &q->window_docs,
-                     &q->recent,       &q->sweep_every,  &df_bits,
-                     &q->df_half_life, &q->max_features, &q->max_centroid,
-                     &q->candidates,   &q->lead_words};
+    uint32_t *u[] = {&q->neighbours,   &q->profile,    &q->window_docs,  &q->recent,
+                     &q->sweep_every,  &df_bits,       &q->df_half_life, &q->max_features,
+                     &q->max_centroid, &q->candidates, &q->lead_words};
     for (size_t i = 0; i < sizeof u / sizeof *u; i++)
         if (nd__get_u32(p, e, u[i])) return ND_EFORMAT;
     q->df_bits = df_bits;
@@ -2064,9 +2066,9 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
     uint32_t nz, u32;
     uint64_t u64;
     int rc;
-#define NEED(x)                                                                            \
-    do {                                                                                   \
-        if (x) return ND_EFORMAT;                                                          \
+#define NEED(x)                                                                                    \
+    do {                                                                                           \
+        if (x) return ND_EFORMAT;                                                                  \
     } while (0)
     NEED(nd__get_f64(&p, e, &c->df_n) || !isfinite(c->df_n) || nd__get_u64(&p, e, &c->df_since));
     NEED(nd__get_u32(&p, e, &nz) || nz > c->df_mask + 1u);

@@ -68,8 +68,16 @@ size_t nd__imap_bytes(const nd__imap *m);
 /* ---- features (features.c) ------------------------------------------------- */
 
 /* Kinds of features; the weight of each comes from the parameters. */
-enum { ND__F_WORD, ND__F_TITLE, ND__F_ENTITY, ND__F_PHRASE, ND__F_NUMBER, ND__F_YEAR,
-       ND__F_DATE, ND__F_NKINDS };
+enum {
+    ND__F_WORD,
+    ND__F_TITLE,
+    ND__F_ENTITY,
+    ND__F_PHRASE,
+    ND__F_NUMBER,
+    ND__F_YEAR,
+    ND__F_DATE,
+    ND__F_NKINDS
+};
 
 /* Entries of the per-engine word cache (a power of two). */
 #define ND__WCACHE 65536
@@ -110,7 +118,7 @@ typedef struct nd__fx {
     nd__wcache *wc;          /* word cache: stop word flag and stem ids */
     struct nd__wtok *wt;     /* per-token scratch */
     size_t wt_cap;
-    char *lbuf;              /* lowercased tokens */
+    char *lbuf; /* lowercased tokens */
     size_t lbuf_cap;
     nd_token *tok;
     size_t tok_cap;
@@ -133,8 +141,8 @@ size_t nd__fx_bytes(const nd__fx *fx);
 /* Features of one document (raw weights: kind weight x (1 + ln tf)),
  * sorted by hash, and its duplicate sketch.  *feats is borrowed: valid
  * until the next call.  Returns 0 or ND_ENOMEM. */
-int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text,
-               size_t text_len, nd__feat **feats, uint32_t *n, nd_dup_sketch *sk);
+int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text, size_t text_len,
+               nd__feat **feats, uint32_t *n, nd_dup_sketch *sk);
 
 /* ---- duplicate index (dup.c) ----------------------------------------------- */
 

@@ -24,7 +24,7 @@
 /* Texts with fewer shingles get no near-duplicate sketch (a few dozen words
  * cannot be told apart from a quotation shared by two stories). */
 #define MIN_SHINGLES 50
-#define MAX_CHAIN 64 /* candidates walked per band: bounds pathological cost */
+#define MAX_CHAIN    64 /* candidates walked per band: bounds pathological cost */
 
 uint64_t nd__dup_token_hash(const char *lower, size_t n)
 {
@@ -43,9 +43,9 @@ void nd__dup_token(nd__dupacc *a, uint64_t th)
     a->content = (a->content ^ th) * 0x100000001b3ULL;
     a->n_words++;
     if (a->n_words >= 4) {
-        uint64_t sh = nd__mix64(a->last[0] * 0x9e3779b97f4a7c15ULL +
-                                a->last[1] * 0xc2b2ae3d27d4eb4fULL +
-                                a->last[2] * 0x165667b19e3779f9ULL + th);
+        uint64_t sh =
+            nd__mix64(a->last[0] * 0x9e3779b97f4a7c15ULL + a->last[1] * 0xc2b2ae3d27d4eb4fULL +
+                      a->last[2] * 0x165667b19e3779f9ULL + th);
         unsigned slot = (unsigned) (sh >> 57);
         uint32_t v = (uint32_t) sh;
         if (v < a->mh[slot]) a->mh[slot] = v;
@@ -121,16 +121,16 @@ double nd_dup_jaccard(const nd_dup_sketch *a, const nd_dup_sketch *b)
 /* ---- the index ---------------------------------------------------------------- */
 
 typedef struct dgen {
-    uint64_t gen;      /* generation number (handles name it) */
-    uint32_t n, cap;   /* documents */
+    uint64_t gen;    /* generation number (handles name it) */
+    uint32_t n, cap; /* documents */
     int64_t *ids, *tags;
     uint64_t *seqs, *chash;
-    uint16_t *mh;      /* cap x ND_DUP_SLOTS, low 16 bits */
-    uint8_t *has;      /* has a near-duplicate sketch */
-    uint32_t *bkey;    /* cap x ND_DUP_BANDS: band keys */
-    uint32_t *bnext;   /* cap x ND_DUP_BANDS: next document + 1 in the bucket */
-    uint32_t *bhead;   /* ND_DUP_BANDS x hcap: first document + 1 */
-    uint32_t *xtab;    /* hcap: exact table, document + 1 */
+    uint16_t *mh;    /* cap x ND_DUP_SLOTS, low 16 bits */
+    uint8_t *has;    /* has a near-duplicate sketch */
+    uint32_t *bkey;  /* cap x ND_DUP_BANDS: band keys */
+    uint32_t *bnext; /* cap x ND_DUP_BANDS: next document + 1 in the bucket */
+    uint32_t *bhead; /* ND_DUP_BANDS x hcap: first document + 1 */
+    uint32_t *xtab;  /* hcap: exact table, document + 1 */
     uint32_t hcap;
 } dgen;
 
@@ -138,7 +138,7 @@ struct nd_dup_index {
     size_t window;
     uint32_t gen_docs; /* documents per generation */
     uint64_t seq, next_gen;
-    dgen g[2];         /* g[0] newer, g[1] older */
+    dgen g[2]; /* g[0] newer, g[1] older */
 };
 
 static void gen_free(dgen *g)
@@ -158,8 +158,8 @@ static void gen_free(dgen *g)
 
 static size_t gen_bytes(const dgen *g)
 {
-    size_t per = 2 * sizeof(int64_t) + 2 * sizeof(uint64_t) + ND_DUP_SLOTS * sizeof(uint16_t) +
-                 1 + 2 * ND_DUP_BANDS * sizeof(uint32_t);
+    size_t per = 2 * sizeof(int64_t) + 2 * sizeof(uint64_t) + ND_DUP_SLOTS * sizeof(uint16_t) + 1 +
+                 2 * ND_DUP_BANDS * sizeof(uint32_t);
     return (size_t) g->cap * per + (size_t) g->hcap * (ND_DUP_BANDS + 1) * sizeof(uint32_t);
 }
 
@@ -197,8 +197,8 @@ static int gen_rehash(dgen *g, uint32_t hcap)
         if (!xtab[j]) xtab[j] = d + 1;
         if (!g->has[d]) continue;
         for (int b = 0; b < ND_DUP_BANDS; b++) {
-            uint32_t *head = &bhead[(size_t) b * hcap + (g->bkey[(size_t) d * ND_DUP_BANDS + b] &
-                                                          (hcap - 1))];
+            uint32_t *head =
+                &bhead[(size_t) b * hcap + (g->bkey[(size_t) d * ND_DUP_BANDS + b] & (hcap - 1))];
             g->bnext[(size_t) d * ND_DUP_BANDS + b] = *head;
             *head = d + 1;
         }
@@ -206,11 +206,11 @@ static int gen_rehash(dgen *g, uint32_t hcap)
     return 0;
 }
 
-#define GROW(ptr, n)                                                                       \
-    do {                                                                                   \
-        void *p_ = nd_realloc((ptr), (size_t) (n) * sizeof *(ptr));                        \
-        if (!p_) return ND_ENOMEM;                                                         \
-        (ptr) = p_;                                                                        \
+#define GROW(ptr, n)                                                                               \
+    do {                                                                                           \
+        void *p_ = nd_realloc((ptr), (size_t) (n) * sizeof *(ptr));                                \
+        if (!p_) return ND_ENOMEM;                                                                 \
+        (ptr) = p_;                                                                                \
     } while (0)
 
 static int gen_grow(dgen *g, uint32_t cap)
@@ -301,8 +301,7 @@ int nd__dup_index_find(const nd_dup_index *x, const nd_dup_sketch *sk, double mi
                 int eq = 0;
                 for (int i = 0; i < ND_DUP_SLOTS; i++) eq += m[i] == q[i];
                 if (eq < need) continue;
-                if (eq > best_eq ||
-                    (eq == best_eq && g->seqs[d] < x->g[best_g].seqs[best])) {
+                if (eq > best_eq || (eq == best_eq && g->seqs[d] < x->g[best_g].seqs[best])) {
                     best_eq = eq;
                     best = (int) d;
                     best_g = gi;
@@ -345,7 +344,8 @@ int nd__dup_index_add(nd_dup_index *x, int64_t id, const nd_dup_sketch *sk, int6
     g->seqs[d] = x->seq++;
     g->chash[d] = sk->content_hash;
     g->has[d] = sk->n_shingles > 0;
-    for (int i = 0; i < ND_DUP_SLOTS; i++) g->mh[(size_t) d * ND_DUP_SLOTS + i] = (uint16_t) sk->mh[i];
+    for (int i = 0; i < ND_DUP_SLOTS; i++)
+        g->mh[(size_t) d * ND_DUP_SLOTS + i] = (uint16_t) sk->mh[i];
     g->n++;
     /* exact table: the first document with a hash stays */
     uint32_t j = hslot(sk->content_hash, g->hcap);
@@ -409,8 +409,7 @@ int nd__dup_index_export(const nd_dup_index *x, nd_buf *out)
 nd_dup_index *nd__dup_index_import(const unsigned char **p, const unsigned char *end)
 {
     uint64_t window, seq, next_gen;
-    if (nd__get_u64(p, end, &window) || nd__get_u64(p, end, &seq) ||
-        nd__get_u64(p, end, &next_gen))
+    if (nd__get_u64(p, end, &window) || nd__get_u64(p, end, &seq) || nd__get_u64(p, end, &next_gen))
         return NULL;
     nd_dup_index *x = nd_dup_index_new((size_t) window);
     if (!x) return NULL;

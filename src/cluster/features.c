@@ -22,9 +22,9 @@
 
 #include "newsdesk/lang.h"
 
-#define MAX_WORD 96   /* bytes of a lowercased word considered */
+#define MAX_WORD   96 /* bytes of a lowercased word considered */
 #define MAX_PHRASE 6  /* words in a name phrase */
-#define MAX_TITLE 2048
+#define MAX_TITLE  2048
 
 int nd__fx_init(nd__fx *fx, const nd_cluster_params *p)
 {
@@ -72,8 +72,8 @@ size_t nd__fx_bytes(const nd__fx *fx)
 
 /* ---- scratch sets ------------------------------------------------------------ */
 
-static int scratch_reset(uint64_t **keys, uint32_t *cap, uint32_t *n, uint32_t want,
-                         float **tf, uint8_t **kind)
+static int scratch_reset(uint64_t **keys, uint32_t *cap, uint32_t *n, uint32_t want, float **tf,
+                         uint8_t **kind)
 {
     uint32_t c = 64;
     while (c < want * 2) c *= 2;
@@ -169,9 +169,9 @@ static void feat_add(nd__fx *fx, int kind, const char *s, size_t n)
  * else 0. */
 static int month_of(const char *w, size_t n)
 {
-    static const char *const full[] = {"january", "february", "march",     "april",
-                                       "may",     "june",     "july",      "august",
-                                       "september", "october", "november", "december"};
+    static const char *const full[] = {"january",   "february", "march",    "april",
+                                       "may",       "june",     "july",     "august",
+                                       "september", "october",  "november", "december"};
     static const unsigned char len[] = {7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
     if (n && w[n - 1] == '.') n--;
     if (n < 3 || n > 9) return 0;
@@ -185,7 +185,7 @@ static int month_of(const char *w, size_t n)
 
 static int is_weekday(const char *w, size_t n)
 {
-    static const char *const d[] = {"monday", "tuesday", "wednesday", "thursday",
+    static const char *const d[] = {"monday", "tuesday",  "wednesday", "thursday",
                                     "friday", "saturday", "sunday"};
     static const unsigned char len[] = {6, 7, 9, 8, 6, 8, 6};
     if (n < 6 || n > 9 || w[n - 3] != 'd' || w[n - 2] != 'a' || w[n - 1] != 'y') return 0;
@@ -363,8 +363,8 @@ static void add_date(nd__fx *fx, int month, const char *day, size_t n)
     feat_add(fx, ND__F_DATE, buf, (size_t) k);
 }
 
-int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text,
-               size_t text_len, nd__feat **feats, uint32_t *n_feats, nd_dup_sketch *sk)
+int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text, size_t text_len,
+               nd__feat **feats, uint32_t *n_feats, nd_dup_sketch *sk)
 {
     if (!title) title_len = 0;
     if (!text) text_len = 0;
@@ -524,8 +524,7 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
                         ends_run = 1;
                 }
             } else if (run && !in_title && ln == 2 && !memcmp(low, "of", 2) && i + 1 < nb &&
-                       (fx->tok[i + 1].flags & ND_TOKF_CAP) &&
-                       fx->tok[i + 1].type == ND_TOK_WORD) {
+                       (fx->tok[i + 1].flags & ND_TOKF_CAP) && fx->tok[i + 1].type == ND_TOK_WORD) {
                 /* "Bank of America": a connector inside a name run */
                 if (run < MAX_PHRASE) {
                     memcpy(phr + phr_n, " of", 3);
