@@ -119,13 +119,16 @@ static int set_param(nd_cluster_params *p, const char *kv)
         p->name = (type) v;                                                                        \
         return 0;                                                                                  \
     }
-    D(join)
-    D(shared) D(join_old) D(revive) D(dup_jaccard) D(w_word) D(w_title) D(w_entity) D(w_phrase)
-        D(w_number) D(w_year) D(w_date) D(lead_boost) I(neighbours, uint32_t) I(profile, uint32_t)
-            I(lead_words, uint32_t) I(window_seconds, int64_t) I(keep_seconds, int64_t)
-                I(window_docs, uint32_t) I(recent, uint32_t) I(sweep_every, uint32_t)
-                    I(df_bits, unsigned) I(df_half_life, uint32_t) I(max_features, uint32_t)
-                        I(max_centroid, uint32_t) I(candidates, uint32_t)
+    /* clang-format off */
+    D(join) D(background) D(shared) D(join_old) D(revive) D(dup_jaccard)
+    D(w_word) D(w_title) D(w_entity) D(w_phrase) D(w_number) D(w_year) D(w_date)
+    D(lead_boost)
+    I(neighbours, uint32_t) I(profile, uint32_t) I(lead_words, uint32_t)
+    I(window_seconds, int64_t) I(keep_seconds, int64_t) I(window_docs, uint32_t)
+    I(recent, uint32_t) I(sweep_every, uint32_t) I(df_bits, unsigned)
+    I(df_half_life, uint32_t) I(max_features, uint32_t) I(max_centroid, uint32_t)
+    I(candidates, uint32_t)
+    /* clang-format on */
 #undef D
 #undef I
                             return -1;

@@ -97,7 +97,10 @@ typedef struct nd_cluster_params {
      * (first order) and the overlap of nearest-neighbour profiles (second
      * order, "shared neighbours").  A document or group joins another when
      * both averages reach their thresholds. */
-    double join;         /* average first-order similarity (0..1) */
+    double join;         /* average first-order similarity (0..1) ... */
+    double background;   /* ... plus this times the background similarity of the
+                            window (the mean cosine of unrelated pairs: high when
+                            the corpus is tiny or about one subject only) */
     double shared;       /* average second-order similarity (0..1) */
     double join_old;     /* average first-order similarity to the settled part of a
                             story (its documents that left the recent window) */

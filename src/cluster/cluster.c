@@ -131,7 +131,9 @@ struct nd_cluster {
     uint64_t *dmark;
     uint32_t *dcand;
     uint64_t since_sweep;
-    uint64_t since_refresh; /* additions since the window's vectors were recomputed */
+    uint64_t refresh_at; /* recompute the window's vectors when docs reach this */
+    double bg;           /* background similarity of the window (last clustering) */
+    double join_eff;     /* join + background x bg */
     /* duplicates */
     nd_dup_index *dups;
     /* clock */
@@ -158,6 +160,7 @@ void nd_cluster_params_default(nd_cluster_params *p)
 {
     memset(p, 0, sizeof *p);
     p->join = 0.16;
+    p->background = 0.5;
     p->shared = 0.05;
     p->join_old = 0.20;
     p->neighbours = 24;
@@ -207,6 +210,7 @@ static void sanitize(nd_cluster_params *p)
     if (p->window_seconds < 0) p->window_seconds = 0;
     if (p->keep_seconds < p->window_seconds) p->keep_seconds = p->window_seconds;
     if (p->lead_words > 1u << 20) p->lead_words = 1u << 20;
+    if (!(p->background >= 0)) p->background = 0;
 }
 
 /* ---- small helpers ------------------------------------------------------------------ */
@@ -957,7 +961,7 @@ static int offer(const nd_cluster *c, rcs *r, uint32_t a, const adj *e)
     uint32_t b = e->to;
     double z = (double) r->size[a] * r->size[b];
     double a1 = e->s1 / z, a2 = e->s2 / z;
-    if (a1 < c->p.join || a2 < c->p.shared) return 0;
+    if (a1 < c->join_eff || a2 < c->p.shared) return 0;
     uint32_t x = a < b ? a : b, y = a < b ? b : a;
     return heap_push(r, (hent){(float) a2, x, y, r->ver[x], r->ver[y]});
 }
@@ -1131,12 +1135,23 @@ static int recluster(nd_cluster *c, int refresh)
     g_sort_c = c;
     qsort(r.slot, r.m, sizeof *r.slot, node_cmp);
     g_sort_c = NULL;
-    if (refresh) {
-        refresh_window(c, r.slot, r.m);
-        c->since_refresh = 0;
-    }
+    if (refresh) refresh_window(c, r.slot, r.m);
     for (uint32_t i = 0; i < c->ring_cap; i++) c->ring[i].node = NONE32;
     for (uint32_t i = 0; i < r.m; i++) c->ring[r.slot[i]].node = i;
+    /* The background: mean cosine of documents half the window apart in
+     * canonical order - mostly unrelated pairs.  In a corpus of a few
+     * documents, or of one subject, it is high and so is the bar. */
+    if (r.m >= 2) {
+        double sum = 0;
+        uint32_t pairs = r.m < 1024 ? r.m : 1024, step = r.m / pairs;
+        for (uint32_t k = 0; k < pairs; k++) {
+            uint32_t i = k * step, j = (i + r.m / 2) % r.m;
+            const rdoc *a = &c->ring[r.slot[i]], *b = &c->ring[r.slot[j]];
+            sum += fdot(a->vec, a->n_vec, b->vec, b->n_vec);
+        }
+        c->bg = sum / pairs;
+    }
+    c->join_eff = c->p.join + c->p.background * c->bg;
     uint32_t m = r.m;
     r.pkey = nd_malloc((size_t) (m + 1) * P1 * sizeof *r.pkey);
     r.pw = nd_malloc((size_t) (m + 1) * P1 * sizeof *r.pw);
@@ -1462,7 +1477,7 @@ static int64_t provisional(nd_cluster *c, uint32_t slot, double *sim)
     for (uint32_t i = 0; i < nl; i++) {
         story *s = list[i];
         double a1 = s->sum1 / s->n_recent, a2 = s->sum2 / s->n_recent;
-        if (a1 < c->p.join || a2 < c->p.shared) continue;
+        if (a1 < c->join_eff || a2 < c->p.shared) continue;
         if (a2 > bs || (a2 == bs && s->id < best->id)) {
             bs = a2;
             best = s;
@@ -1571,6 +1586,7 @@ nd_cluster *nd_cluster_new(const nd_cluster_params *p, nd_error *err)
     c->dmark = nd_calloc(c->ring_cap, sizeof *c->dmark);
     c->dcand = nd_calloc(c->ring_cap, sizeof *c->dcand);
     c->dups = nd_dup_index_new(c->p.window_docs);
+    c->join_eff = c->p.join;
     c->sp[0].P = c->sp[1].P = SPOST_P;
     c->dp[0].P = c->dp[1].P = DPOST_P;
     c->next_id = 1;
@@ -1767,7 +1783,6 @@ static int add_doc(nd_cluster *c, const nd_cluster_doc *doc, int64_t force_story
         out->similarity = sim;
     }
     c->since_sweep++;
-    c->since_refresh++;
     tick(c);
     return 0;
 }
@@ -1781,8 +1796,10 @@ int nd_cluster_add(nd_cluster *c, const nd_cluster_doc *doc, nd_cluster_result *
     /* Re-examination runs before the document, so that the changes never
      * name it. */
     if (c->since_sweep >= c->p.sweep_every) {
-        /* once per turn of the window, with today's statistics */
-        int refresh = c->since_refresh >= c->ring_cap;
+        /* with today's statistics each time the stream has grown by half:
+         * often while they are young, rarely once they are settled */
+        int refresh = c->st.docs >= c->refresh_at;
+        if (refresh) c->refresh_at = c->st.docs + c->st.docs / 2 + 1;
         recluster(c, refresh);
     }
     int rc = add_doc(c, doc, 0, 0, out);
@@ -1866,9 +1883,9 @@ static int get_i64(const unsigned char **p, const unsigned char *e, int64_t *v)
 
 static void put_params(nd_buf *b, const nd_cluster_params *p)
 {
-    const double d[] = {p->join,   p->shared,  p->join_old,  p->revive,   p->dup_jaccard,
-                        p->w_word, p->w_title, p->w_entity,  p->w_phrase, p->w_number,
-                        p->w_year, p->w_date,  p->lead_boost};
+    const double d[] = {p->join,        p->background, p->shared,  p->join_old,  p->revive,
+                        p->dup_jaccard, p->w_word,     p->w_title, p->w_entity,  p->w_phrase,
+                        p->w_number,    p->w_year,     p->w_date,  p->lead_boost};
     for (size_t i = 0; i < sizeof d / sizeof *d; i++) nd__put_f64(b, d[i]);
     const uint32_t u[] = {p->neighbours,   p->profile,    p->window_docs,  p->recent,
                           p->sweep_every,  p->df_bits,    p->df_half_life, p->max_features,
@@ -1880,9 +1897,9 @@ static void put_params(nd_buf *b, const nd_cluster_params *p)
 
 static int get_params(const unsigned char **p, const unsigned char *e, nd_cluster_params *q)
 {
-    double *d[] = {&q->join,   &q->shared,  &q->join_old,  &q->revive,   &q->dup_jaccard,
-                   &q->w_word, &q->w_title, &q->w_entity,  &q->w_phrase, &q->w_number,
-                   &q->w_year, &q->w_date,  &q->lead_boost};
+    double *d[] = {&q->join,        &q->background, &q->shared,  &q->join_old,  &q->revive,
+                   &q->dup_jaccard, &q->w_word,     &q->w_title, &q->w_entity,  &q->w_phrase,
+                   &q->w_number,    &q->w_year,     &q->w_date,  &q->lead_boost};
     for (size_t i = 0; i < sizeof d / sizeof *d; i++)
         if (nd__get_f64(p, e, d[i]) || !isfinite(*d[i])) return ND_EFORMAT;
     uint32_t df_bits;
@@ -1996,7 +2013,8 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
     nd__put_u64(b, c->fwd_docs);
     nd__put_u32(b, c->evict_cursor);
     nd__put_u64(b, c->since_sweep);
-    nd__put_u64(b, c->since_refresh);
+    nd__put_u64(b, c->refresh_at);
+    nd__put_f64(b, c->bg);
     nd__put_u64(b, c->wm_count);
     nd__put_u32(b, c->wm_n);
     for (uint32_t i = 0; i < c->wm_n; i++) {
@@ -2079,7 +2097,9 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
     }
     NEED(nd__get_u64(&p, e, &c->seq) || get_i64(&p, e, &c->next_id));
     NEED(nd__get_u64(&p, e, &c->fwd_docs) || nd__get_u32(&p, e, &c->evict_cursor));
-    NEED(nd__get_u64(&p, e, &c->since_sweep) || nd__get_u64(&p, e, &c->since_refresh));
+    NEED(nd__get_u64(&p, e, &c->since_sweep) || nd__get_u64(&p, e, &c->refresh_at));
+    NEED(nd__get_f64(&p, e, &c->bg) || !isfinite(c->bg));
+    c->join_eff = c->p.join + c->p.background * c->bg;
     NEED(nd__get_u64(&p, e, &c->wm_count));
     NEED(nd__get_u32(&p, e, &c->wm_n) || c->wm_n > WM_SPAN);
     for (uint32_t i = 0; i < c->wm_n; i++)
