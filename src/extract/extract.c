@@ -58,26 +58,43 @@ int nd__load_page(const void *data, size_t len, const nd_extract_opts *o, nd_dec
     return 0;
 }
 
+/* The steps both nd_extract() and nd_extract_explain() start with: the
+ * options (copied, defaults when NULL), the page, an empty article.  On
+ * failure nothing needs freeing. */
+static int begin(const void *data, size_t len, const nd_extract_opts *opts, nd_extract_opts *o,
+                 nd_decoded *dec, nd_page *pg, nd_article **a, nd_error *err)
+{
+    if (opts)
+        *o = *opts;
+    else
+        nd_extract_opts_init(o);
+    *a = NULL;
+    int rc = nd__load_page(data, len, o, dec, pg, err);
+    if (rc) return rc;
+    rc = nd__article_new(a);
+    if (rc) {
+        nd__page_free(pg);
+        nd_decoded_free(dec);
+        return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
+    }
+    return 0;
+}
+
+static int classify(nd_extract_ctx *x)
+{
+    return x->pg->is_html ? nd__classify_html(x) : nd__classify_text(x);
+}
+
 int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_article **out,
                nd_error *err)
 {
     nd_extract_opts o;
-    if (opts)
-        o = *opts;
-    else
-        nd_extract_opts_init(&o);
-    *out = NULL;
     nd_decoded dec;
     nd_page pg;
-    int rc = nd__load_page(data, len, &o, &dec, &pg, err);
+    nd_article *a;
+    *out = NULL;
+    int rc = begin(data, len, opts, &o, &dec, &pg, &a, err);
     if (rc) return rc;
-    nd_article *a = NULL;
-    rc = nd__article_new(&a);
-    if (rc) {
-        nd__page_free(&pg);
-        nd_decoded_free(&dec);
-        return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
-    }
     nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0};
     a->is_html = pg.is_html;
     a->source = nd__astr(a, o.source ? o.source : "-", strlen(o.source ? o.source : "-"));
@@ -102,7 +119,7 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
     if (pg.split_lines)
         nd__article_warn(a, &x.cap_warn, "lines longer than %u bytes split", ND_TEXT_MAX_LINE);
 
-    rc = pg.is_html ? nd__classify_html(&x) : nd__classify_text(&x);
+    rc = classify(&x);
     if (!rc) rc = build_paragraphs(&x);
     if (!rc) rc = nd__assemble_meta(&x);
     if (!rc) rc = join_text(a);
@@ -146,8 +163,9 @@ static void node_path(const nd_page *pg, uint32_t n, nd_buf *out)
         if (d->weight) nd_buf_printf(out, "%+d", d->weight);
         if (d->attr) {
             nd_buf_putc(out, '[');
-            size_t al = strlen(d->attr);
-            nd_buf_append(out, d->attr, al > 30 ? 30 : al);
+            /* class values may hold newlines: one line per block */
+            for (size_t c = 0; d->attr[c] && c < 30; c++)
+                nd_buf_putc(out, (unsigned char) d->attr[c] < 0x20 ? ' ' : d->attr[c]);
             nd_buf_putc(out, ']');
         }
     }
@@ -156,19 +174,14 @@ static void node_path(const nd_page *pg, uint32_t n, nd_buf *out)
 int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts, nd_buf *out)
 {
     nd_extract_opts o;
-    if (opts)
-        o = *opts;
-    else
-        nd_extract_opts_init(&o);
     nd_decoded dec;
     nd_page pg;
-    int rc = nd__load_page(data, len, &o, &dec, &pg, NULL);
+    nd_article *a;
+    int rc = begin(data, len, opts, &o, &dec, &pg, &a, NULL);
     if (rc) return rc;
-    nd_article *a = NULL;
-    rc = nd__article_new(&a);
-    if (!rc) {
+    {
         nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0};
-        rc = pg.is_html ? nd__classify_html(&x) : nd__classify_text(&x);
+        rc = classify(&x);
         nd_buf_printf(out, "# lang=%s container=%u blocks=%zu nodes=%zu\n", x.lang ? x.lang : "?",
                       x.container, pg.n_blocks, pg.n_nodes);
         for (size_t i = 0; i < pg.n_blocks; i++) {
