@@ -157,7 +157,7 @@ static void test_migrate_from_v1(void)
     nd_store *s = NULL;
     CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
     if (!s) return;
-    CHECK_INT(nd_store_schema_version(s), 2);
+    CHECK_INT(nd_store_schema_version(s), ND_STORE_SCHEMA);
     nd_store_query q = {0};
     q.match = "crane";
     int n = 0;

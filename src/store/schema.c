@@ -7,10 +7,9 @@
  * Steps are never edited once released: a change is a new step at the
  * end, and ND_STORE_SCHEMA in newsdesk/store.h is raised with it.
  *
- * Planned steps (docs/architecture.md, "Store"):
- *   3  stories (issue 4): stories(id, headline, first_seen, last_seen, ...),
- *      documents.story_id and documents.dup_of, near-duplicate sketches,
- *      incremental document frequencies.
+ * Steps: 1 documents, 2 full-text index, 3 stories (issue 4: stories,
+ * documents.story_id and .dup_of, the clustering engine's saved state).
+ * Planned (docs/architecture.md, "Store"):
  *   4  analysis (issue 5): actors, mentions(doc_id, actor_id, offsets),
  *      quotes(doc_id, speaker, type, offsets), events(doc_id, source,
  *      target, code, goldstein, quad, sentence offsets, date).
@@ -129,7 +128,50 @@ static const char step2[] =
     " END;"
     "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');";
 
-static const char *const steps[] = {step1, step2};
+/* Step 3: stories (issue 4).  The clustering engine (newsdesk/cluster.h)
+ * assigns every document a story; the store keeps the assignment on the
+ * document, one row per story with what the listings show, and the
+ * engine's saved state so that the next ingest goes on where the last one
+ * stopped.  See docs/architecture.md, "Stories". */
+static const char step3[] =
+    /* id is the engine's story id (stable; merged-away stories are
+     * deleted).  headline is the title of rep_doc, the document whose
+     * title shares the most words with the others'; first_seen/last_seen
+     * the earliest and latest published (else fetched) time of its
+     * documents; n_docs counts every document, n_dups those that are
+     * duplicates (dup_of), n_sites the distinct outlets (site, else host). */
+    "CREATE TABLE stories ("
+    " id INTEGER PRIMARY KEY,"
+    " headline TEXT,"
+    " rep_doc INTEGER REFERENCES documents(id),"
+    " first_seen TEXT,"
+    " last_seen TEXT,"
+    " n_docs INTEGER NOT NULL DEFAULT 0,"
+    " n_dups INTEGER NOT NULL DEFAULT 0,"
+    " n_sites INTEGER NOT NULL DEFAULT 0,"
+    " updated TEXT);"
+    "CREATE INDEX stories_last_seen ON stories(last_seen);"
+    /* NULL until the document is clustered (documents stored before this
+     * step are clustered by the next ingest or by recluster).  dup_of is
+     * the earlier document it is an exact or near duplicate of. */
+    "ALTER TABLE documents ADD COLUMN story_id INTEGER;"
+    "ALTER TABLE documents ADD COLUMN dup_of INTEGER REFERENCES documents(id);"
+    /* Covers "the documents of a story" and "the unclustered documents"
+     * (NULLs are indexed) without reading rows past their long text. */
+    "CREATE INDEX documents_story ON documents(story_id, dup_of);"
+    "CREATE INDEX documents_dup_of ON documents(dup_of) WHERE dup_of IS NOT NULL;"
+    /* The engine's state (nd_cluster_export) as of document last_doc,
+     * saved at the end of each ingest; params is a fingerprint of the
+     * parameters it was made with.  One row. */
+    "CREATE TABLE cluster_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " params INTEGER NOT NULL,"
+    " last_doc INTEGER NOT NULL,"
+    " docs INTEGER NOT NULL,"
+    " saved TEXT NOT NULL,"
+    " state BLOB NOT NULL);";
+
+static const char *const steps[] = {step1, step2, step3};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");
