@@ -20,6 +20,7 @@
 #define NEWSDESK_STORE_H
 
 #include "newsdesk/base.h"
+#include "newsdesk/cluster.h"
 #include "newsdesk/extract.h"
 
 #ifdef __cplusplus
@@ -203,6 +204,8 @@ typedef struct nd_store_doc {
     nd_store_origin origin;
     int64_t parent_id; /* the page this related article was embedded in, or 0 */
     int64_t run_id;
+    int64_t story_id; /* its story, or 0 while not clustered */
+    int64_t dup_of;   /* the earlier document it duplicates, or 0 */
     nd_store_related *related;
     size_t n_related;
     nd_arena *arena; /* owns everything above */
@@ -284,6 +287,114 @@ ND_EXPORT int nd_store_runs(nd_store *s, int limit, int (*fn)(void *ctx, const n
 ND_EXPORT int nd_store_errors(nd_store *s, int64_t run_id,
                               int (*fn)(void *ctx, const nd_store_error *e), void *ctx,
                               nd_error *err);
+
+/* ---- stories (src/store/stories.c) ----------------------------------------- */
+
+/* Every document belongs to a story once it is clustered: the story
+ * engine (newsdesk/cluster.h) decides, the store keeps its answers
+ * (documents' story and dup_of, one row per story) and the engine's state
+ * between runs.  One clusterer per store at a time: it is the writer's. */
+typedef struct nd_store_clusterer nd_store_clusterer;
+
+/* How a clusterer's engine started and what it did. */
+typedef struct nd_store_cluster_stats {
+    int start;              /* ND_STORE_CLUSTER_FRESH, _IMPORTED or _RESTORED */
+    uint64_t restored;      /* documents fed back from the store (_RESTORED) */
+    uint64_t docs;          /* documents clustered */
+    uint64_t dups;          /* ... of them duplicates (dup_of set) */
+    uint64_t new_stories;   /* stories started */
+    uint64_t moves, merges; /* earlier assignments changed by the engine */
+    uint64_t failed;        /* documents the engine refused (left unclustered) */
+    uint64_t stories;       /* stories in the store (after finish) */
+    size_t state_bytes;     /* size of the saved state (after finish) */
+} nd_store_cluster_stats;
+
+enum { ND_STORE_CLUSTER_FRESH = 0, ND_STORE_CLUSTER_IMPORTED = 1, ND_STORE_CLUSTER_RESTORED = 2 };
+
+/* The clusterer of a writable store.  The engine is the one the last
+ * ingest saved when that state covers every clustered document and was
+ * made with the same parameters; otherwise a new engine with p (NULL: the
+ * defaults) fed back the store's last window_docs clustered documents
+ * (nd_cluster_restore).  Returns 0 and *out (caller owns; free with
+ * nd_store_clusterer_free()), or a negative code with err filled. */
+ND_EXPORT int nd_store_clusterer_open(nd_store *s, const nd_cluster_params *p,
+                                      nd_store_clusterer **out, nd_error *err);
+ND_EXPORT void nd_store_clusterer_free(nd_store_clusterer *c);
+
+/* Cluster every document that has no story yet, in id order: each gets
+ * its story and dup_of, and the moves and merges the engine reports are
+ * applied to earlier documents.  Call inside a transaction, after storing
+ * pages; *n (may be NULL) gets the number clustered.  Returns 0 or a
+ * negative code (the documents not reached stay unclustered). */
+ND_EXPORT int nd_store_cluster_pending(nd_store_clusterer *c, size_t *n, nd_error *err);
+
+/* Rewrite the rows of the stories changed since the last call: headline,
+ * counts, first and last seen (a story left empty is deleted).  Call
+ * before each commit, so that a committed store is always consistent. */
+ND_EXPORT int nd_store_cluster_sync(nd_store_clusterer *c, nd_error *err);
+
+/* End of a run: re-examine the recent documents (nd_cluster_flush),
+ * apply the changes, sync, and save the engine state for the next run.
+ * Call inside a transaction. */
+ND_EXPORT int nd_store_cluster_finish(nd_store_clusterer *c, nd_error *err);
+
+ND_EXPORT void nd_store_cluster_get_stats(const nd_store_clusterer *c, nd_store_cluster_stats *st);
+
+/* Rebuild every story from scratch with a new engine (parameters p, NULL:
+ * the defaults), feeding the documents in a canonical order: published
+ * time (undated documents first), then id.  The same store and
+ * parameters always give the same stories and story ids.  One
+ * transaction: a kill leaves the old stories.  st (may be NULL) gets the
+ * counts. */
+ND_EXPORT int nd_store_recluster(nd_store *s, const nd_cluster_params *p,
+                                 nd_store_cluster_stats *st, nd_error *err);
+
+/* One story.  Strings are borrowed: valid until nd_store_story_free() or
+ * until the callback returns. */
+typedef struct nd_store_story {
+    int64_t id;
+    const char *headline;   /* the most representative title, or NULL */
+    int64_t rep_doc;        /* the document it comes from */
+    const char *first_seen; /* earliest published (else fetched) time, ISO 8601 */
+    const char *last_seen;  /* latest */
+    uint64_t n_docs;        /* documents, duplicates included */
+    uint64_t n_dups;        /* documents that duplicate another */
+    uint64_t n_sites;       /* distinct outlets (site, else host) */
+    nd_arena *arena;        /* nd_store_story_get() only: owns the strings */
+} nd_store_story;
+
+typedef struct nd_store_story_query {
+    const char *since; /* last seen on or after this time (ISO 8601), or NULL */
+    int limit;         /* 0: 20 */
+    int offset;
+} nd_store_story_query;
+
+/* Stories, most recently seen first (then the highest id), each given to
+ * fn (return nonzero to stop; that value is returned). */
+ND_EXPORT int nd_store_stories(nd_store *s, const nd_store_story_query *q,
+                               int (*fn)(void *ctx, const nd_store_story *st), void *ctx,
+                               nd_error *err);
+
+/* Story id.  Returns 0 and *out (caller owns; free with
+ * nd_store_story_free()) or ND_ENOTFOUND. */
+ND_EXPORT int nd_store_story_get(nd_store *s, int64_t id, nd_store_story **out, nd_error *err);
+ND_EXPORT void nd_store_story_free(nd_store_story *st);
+
+/* A document of a story.  Borrowed for the callback. */
+typedef struct nd_store_story_doc {
+    int64_t id;
+    const char *ext_id, *title, *site, *host, *url, *language;
+    const char *published, *fetched; /* ISO 8601 or NULL */
+    int64_t dup_of;                  /* 0: an original */
+    int64_t parent_id;               /* the page it was embedded in, or 0 */
+    int version;
+} nd_store_story_doc;
+
+/* The documents of story id in time order (published, else fetched;
+ * then id). */
+ND_EXPORT int nd_store_story_docs(nd_store *s, int64_t id,
+                                  int (*fn)(void *ctx, const nd_store_story_doc *d), void *ctx,
+                                  nd_error *err);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,7 @@
     "id, ext_id, ident, version, url, host, site, title, authors, published, fetched,"             \
     " language, credit, text, content_hash, raw_hash, source, source_offset, source_line,"         \
     " parent_id, run_id, added,"                                                                   \
-    " (SELECT count(*) FROM documents v WHERE v.ident = documents.ident)"
+    " (SELECT count(*) FROM documents v WHERE v.ident = documents.ident), story_id, dup_of"
 
 static const char *col_str(nd_arena *ar, sqlite3_stmt *st, int i)
 {
@@ -81,6 +81,8 @@ static int load_doc(nd_store *s, sqlite3_stmt *st, nd_store_doc *d, nd_error *er
     d->added = col_str(ar, st, 21);
     d->n_versions = sqlite3_column_int(st, 22);
     if (d->n_versions < 1) d->n_versions = 1;
+    d->story_id = sqlite3_column_int64(st, 23);
+    d->dup_of = sqlite3_column_int64(st, 24);
 
     sqlite3_stmt *q = nd__store_stmt(s, ND_STMT_GET_PARAS, err);
     if (!q) return ND_EDB;

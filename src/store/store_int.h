@@ -27,8 +27,8 @@
     X(GET_DOC, "SELECT id, ext_id, ident, version, url, host, site, title, authors, published,"    \
                " fetched, language, credit, text, content_hash, raw_hash, source, source_offset,"  \
                " source_line, parent_id, run_id, added,"                                           \
-               " (SELECT count(*) FROM documents v WHERE v.ident = documents.ident)"               \
-               " FROM documents WHERE id = ?1")                                                    \
+               " (SELECT count(*) FROM documents v WHERE v.ident = documents.ident),"              \
+               " story_id, dup_of FROM documents WHERE id = ?1")                                   \
     X(GET_EXT,                                                                                     \
       "SELECT id FROM documents WHERE ext_id = ?1 ORDER BY version DESC, id DESC LIMIT 1")         \
     X(GET_PARAS, "SELECT start_off, end_off FROM paragraphs WHERE doc_id = ?1 ORDER BY idx")       \
