@@ -15,6 +15,15 @@
  * next run stores again (the raw-hash check runs again inside the
  * transaction, so nothing is stored twice).  The calling thread starts
  * the others and draws progress.
+ *
+ * Storage order is input order, whatever the thread timing: readers number
+ * their jobs (input i, job k), the writer stores input 0's jobs in order,
+ * then input 1's, holding early arrivals in a reorder buffer; a reader may
+ * run at most ORDER_WINDOW jobs ahead of the writer in the input being
+ * stored (ORDER_AHEAD in later inputs), which bounds that buffer.  So the
+ * same inputs give the same document ids and the same stories.  The
+ * writer clusters every document it stores (nd_store_cluster_pending) in
+ * the same transaction and saves the engine state at the end.
  */
 #include <errno.h>
 #include <limits.h>
@@ -190,7 +199,12 @@ typedef struct job {
     nd_article *article; /* after extraction */
     int code;            /* error: ND_E* (article NULL) */
     char *message;       /* error line, in the job's block */
+    size_t input;        /* storage order: the input's index ... */
+    uint64_t seq;        /* ... and the job's number in it (JOB_END: the count) */
+    int mark;            /* JOB_PAGE, or a JOB_SKIP / JOB_END marker for the writer */
 } job;
+
+enum { JOB_PAGE = 0, JOB_SKIP, JOB_END };
 
 static void job_free(job *j)
 {
@@ -298,6 +312,14 @@ typedef struct run {
     pthread_cond_t done_cv;
     int readers_left;
     int reader_failed; /* out of memory in a reader */
+    /* Storage order (see the top): the job the writer stores next. */
+    pthread_mutex_t order_mu;
+    pthread_cond_t order_cv;
+    size_t order_input;
+    uint64_t order_next;
+    uint64_t order_window, order_ahead;
+    job *end_marks;       /* one end-of-input marker per input */
+    uint64_t *order_ends; /* the writer's: job count per finished input */
 } run;
 
 static void fill_stats(run *r, nd_ingest_stats *st)
@@ -356,6 +378,19 @@ static void report(run *r, job *j, const char *source, int64_t offset, int64_t l
         pthread_mutex_unlock(&r->report_mu);
     }
     j->code = code ? code : ND_EPARSE;
+    q_push(&r->write, j, 0, NULL);
+}
+
+/* A job that stores nothing still takes its turn at the writer (storage
+ * order).  Takes ownership of j. */
+static void skip_job(run *r, job *j)
+{
+    nd_free(j->data);
+    j->data = NULL;
+    j->len = 0;
+    nd_article_free(j->article);
+    j->article = NULL;
+    j->mark = JOB_SKIP;
     q_push(&r->write, j, 0, NULL);
 }
 
@@ -431,7 +466,7 @@ static void *worker_main(void *arg)
         j->raw_hash = raw_hash(j->data, j->len, j->url, j->ext_id, j->title, j->published);
         if (rd && nd_store_has_raw(rd, j->raw_hash, NULL) == 1) {
             atomic_fetch_add(&r->duplicates, 1);
-            job_free(j);
+            skip_job(r, j);
             continue;
         }
         nd_extract_opts eo;
@@ -464,9 +499,16 @@ static void *worker_main(void *arg)
             od.fetched = ND_TIME_NONE;
             job *ej = job_new(&od, NULL, line.ptr ? line.ptr : "error", 0);
             nd_buf_free(&line);
+            if (ej) {
+                ej->input = j->input;
+                ej->seq = j->seq;
+            }
             report(r, ej, j->source, j->format == ND_FMT_WARC ? (int64_t) j->offset : -1,
                    j->format == ND_FMT_JSONL ? (int64_t) j->offset : -1, rc);
-            job_free(j);
+            if (ej)
+                job_free(j);
+            else
+                skip_job(r, j);
             continue;
         }
         j->article = a;
@@ -479,6 +521,102 @@ static void *worker_main(void *arg)
 static void writer_fail(run *r, const nd_error *e)
 {
     if (atomic_exchange(&r->fatal, 1) == 0) r->fatal_err = *e;
+    /* Readers waiting for their turn give up (stopped()). */
+    pthread_mutex_lock(&r->order_mu);
+    pthread_cond_broadcast(&r->order_cv);
+    pthread_mutex_unlock(&r->order_mu);
+}
+
+/* ---- storage order -------------------------------------------------------------- */
+
+/* The writer's reorder buffer: jobs that arrived before their turn, and
+ * the job count of each input whose reader has finished. */
+typedef struct reorder {
+    job **held;
+    size_t n, cap;
+    uint64_t *ends; /* per input: its job count, or UINT64_MAX while it is read */
+} reorder;
+
+/* Pass the turn to the next job, or to the next input; wakes the readers
+ * waiting for it.  Only the writer changes the turn. */
+static void order_advance(run *r, int next_input)
+{
+    pthread_mutex_lock(&r->order_mu);
+    if (next_input) {
+        r->order_input++;
+        r->order_next = 0;
+    } else {
+        r->order_next++;
+    }
+    pthread_cond_broadcast(&r->order_cv);
+    pthread_mutex_unlock(&r->order_mu);
+}
+
+static int key_less(const job *a, const job *b)
+{
+    return a->input < b->input || (a->input == b->input && a->seq < b->seq);
+}
+
+/* The next job to store, in storage order: held, else from the write
+ * queue (waiting until deadline when given).  NULL with *timed_out set
+ * when the deadline passed, clear when the queue is closed and nothing is
+ * held.  Skip and end markers are consumed here. */
+static job *next_job(run *r, reorder *ro, const struct timespec *deadline, int *timed_out)
+{
+    *timed_out = 0;
+    for (;;) {
+        size_t i;
+        for (i = 0; i < ro->n; i++)
+            if (ro->held[i]->input == r->order_input && ro->held[i]->seq == r->order_next) break;
+        if (i < ro->n) {
+            job *j = ro->held[i];
+            ro->held[i] = ro->held[--ro->n];
+            order_advance(r, 0);
+            if (j->mark != JOB_SKIP) return j;
+            job_free(j);
+            continue;
+        }
+        if (r->order_input < r->n_inputs && ro->ends[r->order_input] == r->order_next) {
+            order_advance(r, 1);
+            continue;
+        }
+        job *j = q_pop(&r->write, deadline, timed_out);
+        if (!j) {
+            if (*timed_out || ro->n == 0) return NULL;
+            /* Closed with jobs held (a turn that never came): lowest first. */
+            size_t lo = 0;
+            for (i = 1; i < ro->n; i++)
+                if (key_less(ro->held[i], ro->held[lo])) lo = i;
+            j = ro->held[lo];
+            ro->held[lo] = ro->held[--ro->n];
+            if (j->mark != JOB_SKIP) return j;
+            job_free(j);
+            continue;
+        }
+        if (j->mark == JOB_END) { /* r->end_marks: not ours to free */
+            if (j->input < r->n_inputs) ro->ends[j->input] = j->seq;
+            continue;
+        }
+        if (ro->n == ro->cap) {
+            size_t nc = ro->cap ? ro->cap * 2 : 64;
+            job **h = nd_realloc(ro->held, nc * sizeof *h);
+            if (!h) return j; /* out of memory: stored out of turn rather than lost */
+            ro->held = h;
+            ro->cap = nc;
+        }
+        ro->held[ro->n++] = j;
+    }
+}
+
+/* Commit the open batch, the rows of the stories it changed first. */
+static int commit_batch(nd_store *s, nd_store_clusterer *sc, nd_error *e)
+{
+    int rc = sc ? nd_store_cluster_sync(sc, e) : 0;
+    if (rc) {
+        nd_store_rollback(s);
+        return rc;
+    }
+    return nd_store_commit(s, e);
 }
 
 static void *writer_main(void *arg)
@@ -490,14 +628,18 @@ static void *writer_main(void *arg)
     int open = 0, failures = 0;
     size_t in_tx = 0;
     struct timespec deadline = {0, 0};
+    reorder ro = {NULL, 0, 0, r->order_ends};
+    nd_store_clusterer *sc = NULL;
+    nd_error ce = {0};
+    if (nd_store_clusterer_open(s, NULL, &sc, &ce)) writer_fail(r, &ce);
     for (;;) {
         int timed_out;
-        job *j = q_pop(&r->write, open ? &deadline : NULL, &timed_out);
+        job *j = next_job(r, &ro, open ? &deadline : NULL, &timed_out);
         if (!j && !timed_out) break;
         if (!atomic_load(&r->fatal) && open &&
             (!j || in_tx >= batch || !before(mono_now(), deadline))) {
             nd_error e = {0};
-            if (nd_store_commit(s, &e)) writer_fail(r, &e);
+            if (commit_batch(s, sc, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
         }
@@ -565,21 +707,43 @@ static void *writer_main(void *arg)
                 default: atomic_fetch_add(&r->duplicates, 1); break;
                 }
                 atomic_fetch_add(&r->related, res.related_added);
+                /* Stories for the page and its related documents. */
+                if (res.outcome == ND_STORE_ADDED || res.outcome == ND_STORE_VERSION)
+                    if (nd_store_cluster_pending(sc, NULL, &e) && ++failures >= 20)
+                        writer_fail(r, &e);
             }
         }
         job_free(j);
         in_tx++;
         if (in_tx >= batch) {
-            if (nd_store_commit(s, &e)) writer_fail(r, &e);
+            if (commit_batch(s, sc, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
         }
     }
+    nd_free(ro.held);
+    /* The end of the run: documents still without a story (stored before
+     * stories existed), the final re-examination, the engine state saved
+     * for the next run (not when nothing changed since it was saved). */
+    if (sc && !atomic_load(&r->fatal)) {
+        nd_error e = {0};
+        if (!open && nd_store_begin(s, &e) == 0) open = 1;
+        nd_store_cluster_stats cs;
+        if (!open || nd_store_cluster_pending(sc, NULL, &e)) {
+            writer_fail(r, &e);
+        } else {
+            nd_store_cluster_get_stats(sc, &cs);
+            if ((cs.docs || cs.start != ND_STORE_CLUSTER_IMPORTED) &&
+                nd_store_cluster_finish(sc, &e))
+                writer_fail(r, &e);
+        }
+    }
     if (open && !atomic_load(&r->fatal)) {
         nd_error e = {0};
-        if (nd_store_commit(s, &e)) writer_fail(r, &e);
+        if (commit_batch(s, sc, &e)) writer_fail(r, &e);
     }
     if (open && atomic_load(&r->fatal)) nd_store_rollback(s);
+    nd_store_clusterer_free(sc);
     return NULL;
 }
 
@@ -608,6 +772,8 @@ typedef struct reader_ctx {
     char last_src[PATH_MAX], last_real[PATH_MAX];
     nd_buf ident;
     nd_reader_stats seen;
+    size_t input;    /* the input being read (its index) */
+    uint64_t n_jobs; /* jobs made from it so far */
 } reader_ctx;
 
 /* The real path of a file (+ "@offset" / ":line"): a page's identity when
@@ -647,13 +813,50 @@ static int stopped(run *r)
     return atomic_load(&r->fatal) || (r->o.stop && *r->o.stop);
 }
 
+/* Number a job for the storage order, once the writer is near enough:
+ * within order_window jobs in the input it stores, order_ahead jobs into
+ * a later input. */
+static void order_job(reader_ctx *c, job *j)
+{
+    run *r = c->r;
+    pthread_mutex_lock(&r->order_mu);
+    while (!stopped(r) && c->input >= r->order_input &&
+           c->n_jobs >=
+               (c->input == r->order_input ? r->order_next + r->order_window : r->order_ahead))
+        pthread_cond_wait(&r->order_cv, &r->order_mu);
+    pthread_mutex_unlock(&r->order_mu);
+    j->input = c->input;
+    j->seq = c->n_jobs++;
+}
+
+/* Report an error of the input being read, in its storage order. */
+static void report_read(reader_ctx *c, const char *msg, const char *source, int64_t offset,
+                        int64_t line, int code)
+{
+    job *j = job_new(NULL, NULL, msg, 0);
+    if (j) order_job(c, j);
+    report(c->r, j, source, offset, line, code);
+}
+
+/* Tell the writer how many jobs input c->input made (a marker allocated
+ * up front, so this cannot fail). */
+static void end_input(reader_ctx *c)
+{
+    run *r = c->r;
+    job *e = &r->end_marks[c->input];
+    e->mark = JOB_END;
+    e->input = c->input;
+    e->seq = c->n_jobs;
+    q_push(&r->write, e, 0, NULL);
+}
+
 /* Read one input (file, folder or "-") into the work queue. */
 static void read_input(reader_ctx *c, const char *input)
 {
     run *r = c->r;
     nd_reader *rd = nd_reader_new(&input, 1, &r->o.reader);
     if (!rd) {
-        report(r, job_new(NULL, NULL, "out of memory", 0), input, -1, -1, ND_ENOMEM);
+        report_read(c, "out of memory", input, -1, -1, ND_ENOMEM);
         return;
     }
     memset(&c->seen, 0, sizeof c->seen);
@@ -668,14 +871,16 @@ static void read_input(reader_ctx *c, const char *input)
             char source[1024];
             int64_t off, line;
             parse_where(msg, source, sizeof source, &off, &line);
-            report(r, job_new(NULL, NULL, msg, 0), source[0] ? source : NULL, off, line, got);
+            report_read(c, msg, source[0] ? source : NULL, off, line, got);
         } else {
             atomic_fetch_add(&r->pages, 1);
             job *j = job_new(&d, ident_for(c, &d), NULL, 1);
-            if (!j)
-                report(r, job_new(NULL, NULL, "out of memory", 0), d.source, -1, -1, ND_ENOMEM);
-            else
+            if (!j) {
+                report_read(c, "out of memory", d.source, -1, -1, ND_ENOMEM);
+            } else {
+                order_job(c, j);
                 q_push(&r->work, j, j->len, NULL);
+            }
         }
         sync_counts(c, nd_reader_get_stats(rd));
     }
@@ -691,8 +896,12 @@ static void *reader_main(void *arg)
         c->r = r;
         for (;;) {
             size_t i = atomic_fetch_add(&r->next_input, 1);
-            if (i >= r->n_inputs || stopped(r)) break;
-            read_input(c, r->inputs[i]);
+            if (i >= r->n_inputs) break;
+            c->input = i;
+            c->n_jobs = 0;
+            /* A claimed input ends, even unread, or later ones wait for it. */
+            if (!stopped(r)) read_input(c, r->inputs[i]);
+            end_input(c);
         }
         nd_buf_free(&c->ident);
         nd_free(c);
@@ -760,6 +969,26 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     if (n_readers < 1) n_readers = 1;
     r->inputs = inputs;
     r->n_inputs = n_inputs;
+    /* Storage order: the window keeps every worker busy behind one slow
+     * page for a while; the reorder buffer holds at most about
+     * order_window + readers x order_ahead extracted pages. */
+    r->order_window = (uint64_t) threads * 32 + 64;
+    r->order_ahead = (uint64_t) threads * 4 + 4;
+    r->end_marks = nd_calloc(n_inputs ? n_inputs : 1, sizeof *r->end_marks);
+    r->order_ends = nd_malloc((n_inputs ? n_inputs : 1) * sizeof *r->order_ends);
+    if (!r->end_marks || !r->order_ends) {
+        nd_free(r->end_marks);
+        nd_free(r->order_ends);
+        q_destroy(&r->work);
+        q_destroy(&r->write);
+        pthread_mutex_destroy(&r->report_mu);
+        nd_store_close(r->wstore);
+        nd_free(r);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
+    for (size_t i = 0; i < n_inputs; i++) r->order_ends[i] = UINT64_MAX;
+    pthread_mutex_init(&r->order_mu, NULL);
+    pthread_cond_init(&r->order_cv, NULL);
     pthread_mutex_init(&r->done_mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -844,6 +1073,10 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     pthread_mutex_destroy(&r->report_mu);
     pthread_mutex_destroy(&r->done_mu);
     pthread_cond_destroy(&r->done_cv);
+    pthread_mutex_destroy(&r->order_mu);
+    pthread_cond_destroy(&r->order_cv);
+    nd_free(r->end_marks);
+    nd_free(r->order_ends);
     nd_free(r);
     return rc;
 }
