@@ -20,6 +20,9 @@
     X(stats, "what the store holds")                                          \
     X(errors, "the inputs an ingest could not read")                          \
     X(export, "every stored document as JSON lines")                          \
+    X(stories, "stories: articles grouped across outlets and days")           \
+    X(story, "one story: its articles by outlet and time")                    \
+    X(recluster, "rebuild every story from scratch")                          \
     X(analyze, "actors, attributed quotations and CAMEO events of texts")
 
 #define ND__CMDDECL(name, summary) int cmd_##name(int argc, char **argv);
@@ -59,6 +62,8 @@ nd_store *cli_open_store(const char *path, unsigned flags);
  * external id when there is one, else the numeric id ("doc_id"). */
 void cli_doc_json(nd_json *j, const nd_store_doc *d);
 void cli_doc_id_json(nd_json *j, const char *ext_id, int64_t id);
+/* "ID: headline (N articles, M outlets)" for `show`. */
+void cli_story_line(nd_store *s, int64_t story, char *out, size_t n);
 /* "SOURCE", "SOURCE@OFFSET" or "SOURCE:LINE" into out. */
 void cli_where(char *out, size_t n, const char *source, int64_t offset, int64_t line);
 /* A whole decimal number in [min, max]; 0 or -1. */

@@ -93,6 +93,14 @@ int cmd_show(int argc, char **argv)
         snprintf(tmp, sizeof tmp, "%s (run %lld)", d->added ? d->added : "?",
                  (long long) d->run_id);
         field(&out, "added", tmp);
+        if (d->story_id) {
+            cli_story_line(s, d->story_id, tmp, sizeof tmp);
+            field(&out, "story", tmp);
+        }
+        if (d->dup_of) {
+            snprintf(tmp, sizeof tmp, "duplicate of document %lld", (long long) d->dup_of);
+            field(&out, "dup_of", tmp);
+        }
         for (size_t i = 0; i < d->n_related; i++) {
             const nd_store_related *r = &d->related[i];
             nd_buf_printf(&out, "%-10s %s", i ? "" : "related", r->title ? r->title : "(untitled)");

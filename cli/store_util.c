@@ -127,6 +127,16 @@ void cli_doc_json(nd_json *j, const nd_store_doc *d)
         nd_json_obj_end(j);
     }
     nd_json_arr_end(j);
+    nd_json_key(j, "story");
+    if (d->story_id)
+        nd_json_int(j, d->story_id);
+    else
+        nd_json_null(j);
+    nd_json_key(j, "dup_of");
+    if (d->dup_of)
+        nd_json_int(j, d->dup_of);
+    else
+        nd_json_null(j);
     nd_json_obj_end(j);
 }
 
