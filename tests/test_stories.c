@@ -1,0 +1,625 @@
+/* test_stories.c - stories in the store: every document clustered, the
+ * engine's moves and merges applied exactly as the engine reports them,
+ * story rows consistent with their documents, duplicates recorded, the
+ * engine state carried from run to run (imported, or restored after a
+ * kill), recluster deterministic, stores from before stories migrated. */
+#include <sqlite3.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "newsdesk/newsdesk.h"
+#include "store/store_int.h"
+#include "tap.h"
+
+static char dir[64];
+
+static const char *tmp_path(const char *name)
+{
+    static char p[8][128];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+/* ---- a synthetic news stream (made-up words, deterministic) ------------------- */
+
+static uint64_t rng_state;
+
+static uint32_t rnd(uint32_t n)
+{
+    uint64_t x = rng_state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    rng_state = x;
+    return (uint32_t) ((x * 0x2545F4914F6CDD1DULL) >> 33) % n;
+}
+
+/* A pronounceable made-up word from a number. */
+static void word(uint32_t n, char *out, int cap_first)
+{
+    static const char *const syl[] = {"ka", "lo",  "mer", "tin",  "sa", "vo",   "rel", "dun",
+                                      "pi", "gar", "no",  "shel", "tu", "bran", "ve",  "col"};
+    size_t k = 0;
+    for (int i = 0; i < 3; i++) {
+        const char *s = syl[(n >> (4 * i)) & 15];
+        memcpy(out + k, s, strlen(s));
+        k += strlen(s);
+    }
+    out[k] = 0;
+    if (cap_first) out[0] = (char) (out[0] - 32);
+}
+
+#define N_TOPICS 12
+
+typedef struct gdoc {
+    char title[256];
+    char *paras[8];
+    size_t n_paras;
+    char url[128];
+    char published[32];
+    int64_t published_ts;
+    int topic;
+} gdoc;
+
+/* Document k of the stream: mostly one topic's words, names and date,
+ * some common words, now and then a second topic's words. */
+static void make_doc(int k, gdoc *d)
+{
+    memset(d, 0, sizeof *d);
+    int t = (int) rnd(N_TOPICS);
+    /* Neighbouring topics share half their words (look-alike events), and
+     * one article in four borrows from another topic. */
+    int other = rnd(4) == 0 ? (int) rnd(N_TOPICS) : t;
+    d->topic = t;
+    char w[32];
+    nd_buf b = ND_BUF_INIT;
+    for (int i = 0; i < 6; i++) {
+        word(i < 3 ? 4000 + (uint32_t) t * 16 + rnd(10) : 100 + rnd(300), w, i == 0 || i == 3);
+        nd_buf_printf(&b, "%s%s", i ? " " : "", w);
+    }
+    snprintf(d->title, sizeof d->title, "%s", b.ptr);
+    nd_buf_free(&b);
+    d->n_paras = 3;
+    for (size_t p = 0; p < d->n_paras; p++) {
+        nd_buf pb = ND_BUF_INIT;
+        for (int s = 0; s < 3; s++) {
+            for (int i = 0; i < 12; i++) {
+                uint32_t r = rnd(100);
+                int tt = rnd(100) < 75 ? t : other;
+                if (r < 40)
+                    word(4000 + (uint32_t) tt * 8 + rnd(16), w, 0); /* topic words */
+                else if (r < 50)
+                    word(9000 + (uint32_t) tt * 4 + rnd(4), w, 1); /* its names */
+                else
+                    word(100 + rnd(600), w, 0); /* common words */
+                if (i == 0) w[0] = (char) (w[0] >= 'a' ? w[0] - 32 : w[0]);
+                nd_buf_printf(&pb, "%s%s", i ? " " : "", w);
+            }
+            nd_buf_printf(&pb, " in %d. ", 1990 + t);
+        }
+        d->paras[p] = nd_buf_detach(&pb, NULL);
+    }
+    snprintf(d->url, sizeof d->url, "https://site%d.example/%d", k % 7, k);
+    d->published_ts = 1700000000 + (int64_t) t * 86400 * 3 + (int64_t) rnd(86400);
+    nd_time_format(d->published_ts, 0, d->published);
+}
+
+static void free_doc(gdoc *d)
+{
+    for (size_t i = 0; i < d->n_paras; i++) nd_free(d->paras[i]);
+}
+
+static nd_article *article_of(const gdoc *d)
+{
+    nd_article *a = nd_calloc(1, sizeof *a);
+    a->arena = nd_arena_new(4096);
+    a->published_ts = ND_TIME_NONE;
+    a->title = nd_arena_strndup(a->arena, d->title, strlen(d->title));
+    a->paragraphs = nd_arena_calloc(a->arena, d->n_paras + 1, sizeof(char *));
+    nd_buf text = ND_BUF_INIT;
+    for (size_t i = 0; i < d->n_paras; i++) {
+        a->paragraphs[i] = nd_arena_strndup(a->arena, d->paras[i], strlen(d->paras[i]));
+        if (i) nd_buf_puts(&text, "\n\n");
+        nd_buf_puts(&text, d->paras[i]);
+    }
+    a->n_paragraphs = d->n_paras;
+    a->text = nd_arena_strndup(a->arena, text.ptr, text.len);
+    a->text_len = text.len;
+    nd_buf_free(&text);
+    return a;
+}
+
+static int64_t store_page(nd_store *s, const gdoc *d, uint64_t raw)
+{
+    nd_article *a = article_of(d);
+    nd_store_page p = {0};
+    p.article = a;
+    p.url = d->url;
+    p.published = d->published;
+    p.raw_hash = raw;
+    p.fetched = ND_TIME_NONE;
+    p.origin.source = "fixture";
+    p.origin.offset = -1;
+    p.origin.line = -1;
+    nd_store_added res;
+    nd_error err = {0};
+    int rc = nd_store_add_page(s, &p, &res, &err);
+    if (rc) fprintf(stderr, "add_page: %s\n", err.msg);
+    nd_article_free(a);
+    return rc ? 0 : res.doc_id;
+}
+
+static nd_store *fresh(const char *name)
+{
+    const char *path = tmp_path(name);
+    char wal[160];
+    unlink(path);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    nd_store *s = NULL;
+    nd_error err = {0};
+    if (nd_store_open(path, ND_STORE_CREATE, &s, &err)) fprintf(stderr, "open: %s\n", err.msg);
+    return s;
+}
+
+/* Small windows so that a few hundred documents go through re-clustering,
+ * settling and eviction. */
+static void small_params(nd_cluster_params *p)
+{
+    nd_cluster_params_default(p);
+    p->recent = 48;
+    p->sweep_every = 8;
+    p->window_docs = 96;
+}
+
+/* ---- a replica: the engine alone, its answers applied in memory ------------------ */
+
+#define MAXD 1024
+
+typedef struct replica {
+    nd_cluster *e;
+    int64_t story[MAXD + 1], dup_of[MAXD + 1];
+    int64_t max_id;
+    uint64_t changes;
+} replica;
+
+static void rep_apply(replica *r, const nd_cluster_result *res)
+{
+    for (size_t i = 0; i < res->n_changes; i++) {
+        const nd_cluster_change *c = &res->changes[i];
+        r->changes++;
+        if (c->kind == ND_CLUSTER_MOVE && c->doc > 0 && c->doc <= MAXD) r->story[c->doc] = c->to;
+        if (c->kind == ND_CLUSTER_MERGE)
+            for (int64_t d = 1; d <= r->max_id; d++)
+                if (r->story[d] == c->from) r->story[d] = c->to;
+    }
+}
+
+/* Feed the stored document id to the replica, as the store sees it. */
+static void rep_add(replica *r, nd_store *s, int64_t id)
+{
+    nd_store_doc *d = NULL;
+    if (nd_store_get_id(s, id, &d, NULL) || id > MAXD) return;
+    int64_t ts = ND_TIME_NONE;
+    int has_time;
+    if (d->published) nd_time_parse(d->published, strlen(d->published), &ts, &has_time);
+    nd_cluster_doc cd = {id, d->title, d->title ? strlen(d->title) : 0, d->text, d->text_len, ts};
+    nd_cluster_result res;
+    if (nd_cluster_add(r->e, &cd, &res) == 0) {
+        rep_apply(r, &res);
+        r->story[id] = res.story;
+        r->dup_of[id] = res.dup_of;
+        if (id > r->max_id) r->max_id = id;
+    }
+    nd_store_doc_free(d);
+}
+
+static void rep_flush(replica *r)
+{
+    nd_cluster_result res;
+    nd_cluster_flush(r->e, &res);
+    rep_apply(r, &res);
+}
+
+/* ---- checks ------------------------------------------------------------------------ */
+
+static int64_t one_int(nd_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -2;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* Every document has a story, every story row matches its documents. */
+static void check_consistent(nd_store *s)
+{
+    CHECK_INT(one_int(s, "SELECT count(*) FROM documents WHERE story_id IS NULL"), 0);
+    CHECK_INT(one_int(s, "SELECT count(*) FROM (SELECT DISTINCT story_id FROM documents)"),
+              one_int(s, "SELECT count(*) FROM stories"));
+    CHECK_INT(one_int(s,
+                      "SELECT count(*) FROM stories t WHERE n_docs !="
+                      " (SELECT count(*) FROM documents d WHERE d.story_id = t.id)"
+                      " OR n_dups != (SELECT count(*) FROM documents d"
+                      " WHERE d.story_id = t.id AND d.dup_of IS NOT NULL)"
+                      " OR n_sites != (SELECT count(DISTINCT lower(coalesce(site, host)))"
+                      " FROM documents d WHERE d.story_id = t.id)"
+                      " OR first_seen IS NOT (SELECT min(coalesce(published, fetched))"
+                      " FROM documents d WHERE d.story_id = t.id)"
+                      " OR last_seen IS NOT (SELECT max(coalesce(published, fetched))"
+                      " FROM documents d WHERE d.story_id = t.id)"
+                      " OR rep_doc NOT IN (SELECT id FROM documents d WHERE d.story_id = t.id)"
+                      " OR headline IS NOT (SELECT title FROM documents d WHERE d.id = t.rep_doc)"),
+              0);
+    /* A duplicate is in its original's story. */
+    CHECK_INT(one_int(s, "SELECT count(*) FROM documents d JOIN documents o ON o.id = d.dup_of"
+                         " WHERE o.story_id != d.story_id"),
+              0);
+}
+
+/* The store's assignment equals the replica's. */
+static void check_same(nd_store *s, const replica *r)
+{
+    sqlite3_stmt *st;
+    sqlite3_prepare_v2(s->db, "SELECT id, story_id, coalesce(dup_of, 0) FROM documents", -1, &st,
+                       NULL);
+    int differ = 0, n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        n++;
+        if (id > MAXD || sqlite3_column_int64(st, 1) != r->story[id] ||
+            sqlite3_column_int64(st, 2) != r->dup_of[id]) {
+            if (differ++ < 3)
+                fprintf(stderr, "doc %lld: store story %lld dup %lld, engine %lld dup %lld\n",
+                        (long long) id, (long long) sqlite3_column_int64(st, 1),
+                        (long long) sqlite3_column_int64(st, 2),
+                        (long long) (id <= MAXD ? r->story[id] : -1),
+                        (long long) (id <= MAXD ? r->dup_of[id] : -1));
+        }
+    }
+    sqlite3_finalize(st);
+    CHECK(n > 0);
+    CHECK_INT(differ, 0);
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+/* One ingest-like session over a stream with duplicates: the store ends
+ * exactly where the engine alone ends, with its moves and merges. */
+static void test_ingest_matches_engine(void)
+{
+    nd_store *s = fresh("match.db");
+    if (!s) return;
+    nd_cluster_params p;
+    small_params(&p);
+    nd_store_clusterer *c = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_clusterer_open(s, &p, &c, &err), 0);
+    if (!c) return;
+    replica *r = nd_calloc(1, sizeof *r);
+    r->e = nd_cluster_new(&p, &err);
+    rng_state = 42;
+    gdoc prev = {0};
+    int have_prev = 0;
+    for (int k = 0; k < 400; k++) {
+        if (k % 25 == 0) CHECK_INT(nd_store_begin(s, &err), 0);
+        gdoc d;
+        make_doc(k, &d);
+        int64_t id = store_page(s, &d, 1000 + (uint64_t) k);
+        CHECK(id > 0);
+        CHECK_INT(nd_store_cluster_pending(c, NULL, &err), 0);
+        rep_add(r, s, id);
+        if (have_prev && k % 10 == 5) {
+            /* The previous article again at another URL (an exact copy),
+             * then with one word changed (a near copy). */
+            snprintf(prev.url, sizeof prev.url, "https://copy.example/%d", k);
+            id = store_page(s, &prev, 50000 + (uint64_t) k);
+            CHECK_INT(nd_store_cluster_pending(c, NULL, &err), 0);
+            rep_add(r, s, id);
+            memcpy(prev.paras[2], "Zz", 2);
+            snprintf(prev.url, sizeof prev.url, "https://wire.example/%d", k);
+            id = store_page(s, &prev, 60000 + (uint64_t) k);
+            CHECK_INT(nd_store_cluster_pending(c, NULL, &err), 0);
+            rep_add(r, s, id);
+        }
+        if (have_prev) free_doc(&prev);
+        prev = d;
+        have_prev = 1;
+        if (k % 25 == 24) {
+            CHECK_INT(nd_store_cluster_sync(c, &err), 0);
+            CHECK_INT(nd_store_commit(s, &err), 0);
+            check_consistent(s);
+        }
+    }
+    if (have_prev) free_doc(&prev);
+    CHECK_INT(nd_store_begin(s, &err), 0);
+    CHECK_INT(nd_store_cluster_finish(c, &err), 0);
+    CHECK_INT(nd_store_commit(s, &err), 0);
+    rep_flush(r);
+    nd_store_cluster_stats st;
+    nd_store_cluster_get_stats(c, &st);
+    CHECK_INT(st.start, ND_STORE_CLUSTER_FRESH);
+    CHECK_INT(st.docs, one_int(s, "SELECT count(*) FROM documents"));
+    CHECK(st.moves + st.merges > 0); /* the stream makes the engine change its mind */
+    CHECK_INT(st.moves + st.merges, r->changes);
+    CHECK(st.dups >= 60);
+    CHECK(st.state_bytes > 0);
+    CHECK(st.stories > 1 && st.stories < 200);
+    fprintf(stderr, "# %llu docs, %llu stories, %llu dups, %llu moves, %llu merges\n",
+            (unsigned long long) st.docs, (unsigned long long) st.stories,
+            (unsigned long long) st.dups, (unsigned long long) st.moves,
+            (unsigned long long) st.merges);
+    check_consistent(s);
+    check_same(s, r);
+    CHECK(one_int(s, "SELECT count(*) FROM documents WHERE url LIKE 'https://copy.%'"
+                     " AND dup_of IS NULL") == 0);
+    nd_store_clusterer_free(c);
+    nd_cluster_free(r->e);
+    nd_free(r);
+    nd_store_close(s);
+}
+
+/* The same stream stored into two stores: identical ids and stories. */
+static void fill(nd_store *s, const nd_cluster_params *p, uint64_t seed, int from, int to,
+                 int finish)
+{
+    nd_store_clusterer *c = NULL;
+    nd_error err = {0};
+    if (nd_store_clusterer_open(s, p, &c, &err)) {
+        fprintf(stderr, "clusterer: %s\n", err.msg);
+        CHECK(0);
+        return;
+    }
+    rng_state = seed;
+    nd_store_begin(s, &err);
+    for (int k = 0; k < to; k++) {
+        gdoc d;
+        make_doc(k, &d);
+        if (k >= from) {
+            store_page(s, &d, 1000 + (uint64_t) k);
+            CHECK_INT(nd_store_cluster_pending(c, NULL, &err), 0);
+        }
+        free_doc(&d);
+    }
+    if (finish) CHECK_INT(nd_store_cluster_finish(c, &err), 0);
+    CHECK_INT(nd_store_cluster_sync(c, &err), 0);
+    CHECK_INT(nd_store_commit(s, &err), 0);
+    nd_store_clusterer_free(c);
+}
+
+static uint64_t digest(nd_store *s)
+{
+    sqlite3_stmt *st;
+    uint64_t h = 0;
+    sqlite3_prepare_v2(s->db, "SELECT id, story_id, coalesce(dup_of, 0) FROM documents ORDER BY id",
+                       -1, &st, NULL);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t v[3] = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                        sqlite3_column_int64(st, 2)};
+        uint64_t x[2] = {h, nd_hash64(v, sizeof v)};
+        h = nd_hash64(x, sizeof x);
+    }
+    sqlite3_finalize(st);
+    sqlite3_prepare_v2(
+        s->db, "SELECT id, coalesce(headline, ''), rep_doc, n_docs FROM stories ORDER BY id", -1,
+        &st, NULL);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *t = (const char *) sqlite3_column_text(st, 1);
+        uint64_t x[4] = {h, (uint64_t) sqlite3_column_int64(st, 0), nd_hash64(t, strlen(t)),
+                         (uint64_t) sqlite3_column_int64(st, 3)};
+        h = nd_hash64(x, sizeof x);
+    }
+    sqlite3_finalize(st);
+    return h;
+}
+
+static void test_recluster_deterministic(void)
+{
+    nd_cluster_params p;
+    small_params(&p);
+    nd_store *a = fresh("rc_a.db"), *b = fresh("rc_b.db");
+    if (!a || !b) return;
+    fill(a, &p, 7, 0, 300, 1);
+    fill(b, &p, 7, 0, 300, 1);
+    CHECK(digest(a) == digest(b)); /* same input, same stories */
+    nd_store_cluster_stats st;
+    nd_error err = {0};
+    CHECK_INT(nd_store_recluster(a, &p, &st, &err), 0);
+    check_consistent(a);
+    uint64_t h1 = digest(a);
+    CHECK_INT(nd_store_recluster(a, &p, &st, &err), 0);
+    CHECK(digest(a) == h1);
+    CHECK_INT(st.docs, 300);
+    /* The other store reclustered gives the same (its history differs
+     * only in the order stories were made). */
+    CHECK_INT(nd_store_recluster(b, &p, NULL, &err), 0);
+    CHECK(digest(b) == h1);
+
+    /* Recluster is a fresh engine fed the canonical order (published,
+     * then id): the replica does the same. */
+    replica *r = nd_calloc(1, sizeof *r);
+    r->e = nd_cluster_new(&p, &err);
+    sqlite3_stmt *q;
+    sqlite3_prepare_v2(a->db, "SELECT id FROM documents ORDER BY published, id", -1, &q, NULL);
+    while (sqlite3_step(q) == SQLITE_ROW) rep_add(r, a, sqlite3_column_int64(q, 0));
+    sqlite3_finalize(q);
+    rep_flush(r);
+    check_same(a, r);
+    nd_cluster_free(r->e);
+    nd_free(r);
+
+    /* A recluster inside a transaction that is rolled back changes nothing. */
+    CHECK_INT(nd_store_begin(a, &err), 0);
+    nd_cluster_params other = p;
+    other.join = 0.9;
+    CHECK_INT(nd_store_recluster(a, &other, NULL, &err), 0);
+    nd_store_rollback(a);
+    CHECK(digest(a) == h1);
+    nd_store_close(a);
+    nd_store_close(b);
+}
+
+/* Two runs: the second imports the first's state and goes on; after a
+ * "kill" (clustered documents committed, state not saved) the next run
+ * restores the engine from the store; other parameters restore too. */
+static void test_resume(void)
+{
+    nd_cluster_params p;
+    small_params(&p);
+    nd_store *s = fresh("resume.db");
+    if (!s) return;
+    fill(s, &p, 11, 0, 150, 1);
+    check_consistent(s);
+    int64_t stories1 = one_int(s, "SELECT count(*) FROM stories");
+    int64_t saved_last = one_int(s, "SELECT last_doc FROM cluster_state");
+    CHECK_INT(saved_last, 150);
+
+    nd_store_clusterer *c = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_clusterer_open(s, &p, &c, &err), 0);
+    nd_store_cluster_stats st;
+    nd_store_cluster_get_stats(c, &st);
+    CHECK_INT(st.start, ND_STORE_CLUSTER_IMPORTED);
+    nd_store_clusterer_free(c);
+
+    /* Run 2: the rest of the stream joins the stories of run 1. */
+    fill(s, &p, 11, 150, 250, 1);
+    check_consistent(s);
+    CHECK(one_int(s, "SELECT count(DISTINCT a.story_id) FROM documents a JOIN documents b"
+                     " ON a.story_id = b.story_id WHERE a.id <= 150 AND b.id > 150") > 0);
+    CHECK(one_int(s, "SELECT count(*) FROM stories") < stories1 + 60);
+
+    /* Run 3 is "killed": committed documents, no saved state. */
+    fill(s, &p, 11, 250, 300, 0);
+    check_consistent(s);
+    CHECK_INT(one_int(s, "SELECT last_doc FROM cluster_state"), 250);
+    c = NULL;
+    CHECK_INT(nd_store_clusterer_open(s, &p, &c, &err), 0);
+    nd_store_cluster_get_stats(c, &st);
+    CHECK_INT(st.start, ND_STORE_CLUSTER_RESTORED);
+    CHECK_INT(st.restored, p.window_docs); /* the last window_docs documents */
+    nd_store_clusterer_free(c);
+    int64_t max_story = one_int(s, "SELECT max(id) FROM stories");
+    fill(s, &p, 11, 300, 360, 1);
+    check_consistent(s);
+    CHECK(one_int(s, "SELECT count(DISTINCT a.story_id) FROM documents a JOIN documents b"
+                     " ON a.story_id = b.story_id WHERE a.id <= 300 AND b.id > 300") > 0);
+    /* Story ids are never reused: stories started now have new ids. */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM stories t WHERE id <= %lld AND NOT EXISTS"
+             " (SELECT 1 FROM documents d WHERE d.story_id = t.id AND d.id <= 300)",
+             (long long) max_story);
+    CHECK_INT(one_int(s, sql), 0);
+    /* An article about something else entirely starts a story with a new id. */
+    gdoc odd;
+    memset(&odd, 0, sizeof odd);
+    snprintf(odd.title, sizeof odd.title, "Quokka census finds record numbers on Rottnest");
+    odd.paras[0] = nd_strndup("Volunteers counted quokkas across the island over three nights in"
+                              " March and found more than ever before, rangers said on Friday.",
+                              150);
+    odd.n_paras = 1;
+    snprintf(odd.url, sizeof odd.url, "https://zoo.example/quokka");
+    snprintf(odd.published, sizeof odd.published, "2031-03-14");
+    CHECK_INT(nd_store_clusterer_open(s, &p, &c, &err), 0);
+    CHECK_INT(nd_store_begin(s, &err), 0);
+    int64_t id = store_page(s, &odd, 77777);
+    CHECK_INT(nd_store_cluster_pending(c, NULL, &err), 0);
+    CHECK_INT(nd_store_cluster_finish(c, &err), 0);
+    CHECK_INT(nd_store_commit(s, &err), 0);
+    nd_store_clusterer_free(c);
+    free_doc(&odd);
+    snprintf(sql, sizeof sql, "SELECT story_id FROM documents WHERE id = %lld", (long long) id);
+    CHECK(one_int(s, sql) > max_story);
+
+    /* Other parameters: the saved state is not used. */
+    nd_cluster_params q = p;
+    q.join += 0.01;
+    c = NULL;
+    CHECK_INT(nd_store_clusterer_open(s, &q, &c, &err), 0);
+    nd_store_cluster_get_stats(c, &st);
+    CHECK_INT(st.start, ND_STORE_CLUSTER_RESTORED);
+    nd_store_clusterer_free(c);
+    /* The defaults twice: the same fingerprint. */
+    c = NULL;
+    CHECK_INT(nd_store_clusterer_open(s, &p, &c, &err), 0);
+    nd_store_cluster_get_stats(c, &st);
+    CHECK_INT(st.start, ND_STORE_CLUSTER_IMPORTED);
+    nd_store_clusterer_free(c);
+    nd_store_close(s);
+}
+
+/* A store written before stories existed (schema 2): opening migrates it,
+ * the first clustering gives every old document a story. */
+static void test_migrated_store(void)
+{
+    const char *path = tmp_path("v2.db");
+    unlink(path);
+    nd_error err = {0};
+    CHECK_INT(nd__store_create_at(path, 2, &err), 0);
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    for (int i = 0; i < 5; i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO documents(ident, url, title, text, content_hash, added)"
+                 " VALUES ('u%d', 'https://old.example/%d', 'Harbour crane collapses %d',"
+                 " 'A crane fell into the harbour on Tuesday, the port authority said. %s',"
+                 " %d, '2024-01-01')",
+                 i, i, i, i % 2 ? "Nobody was hurt." : "Two workers were hurt.", i + 1);
+        CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    sqlite3_close(db);
+    nd_store *s = NULL;
+    CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
+    if (!s) return;
+    CHECK_INT(one_int(s, "SELECT count(*) FROM documents WHERE story_id IS NULL"), 5);
+    nd_store_clusterer *c = NULL;
+    CHECK_INT(nd_store_clusterer_open(s, NULL, &c, &err), 0);
+    CHECK_INT(nd_store_begin(s, &err), 0);
+    size_t n = 0;
+    CHECK_INT(nd_store_cluster_pending(c, &n, &err), 0);
+    CHECK_INT(n, 5);
+    CHECK_INT(nd_store_cluster_finish(c, &err), 0);
+    CHECK_INT(nd_store_commit(s, &err), 0);
+    check_consistent(s);
+    nd_store_doc *d = NULL;
+    CHECK_INT(nd_store_get_id(s, 3, &d, &err), 0);
+    CHECK(d && d->story_id > 0);
+    nd_store_doc_free(d);
+    nd_store_clusterer_free(c);
+
+    /* Reading: list, one story, its documents. */
+    nd_store_story *st = NULL;
+    int64_t sid = one_int(s, "SELECT story_id FROM documents WHERE id = 1");
+    CHECK_INT(nd_store_story_get(s, sid, &st, &err), 0);
+    CHECK(st && st->n_docs >= 1 && st->headline != NULL);
+    nd_store_story_free(st);
+    CHECK_INT(nd_store_story_get(s, 999, &st, &err), ND_ENOTFOUND);
+    nd_store_close(s);
+
+    /* A read-only store has no clusterer. */
+    CHECK_INT(nd_store_open(path, ND_STORE_READONLY, &s, &err), 0);
+    CHECK(nd_store_clusterer_open(s, NULL, &c, &err) < 0);
+    CHECK(nd_store_recluster(s, NULL, NULL, &err) < 0);
+    nd_store_close(s);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/nd_test_stories.XXXXXX");
+    if (!mkdtemp(dir)) return 1;
+    RUN(test_ingest_matches_engine);
+    RUN(test_recluster_deterministic);
+    RUN(test_resume);
+    RUN(test_migrated_store);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd)) {
+    }
+    return tap_done();
+}
