@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_crash.sh - SIGKILL an ingest at random moments, at least 20 times,
 # running it again after each kill: every time the database passes
-# PRAGMA integrity_check (and the FTS index its own check), and at the end
-# every page is stored exactly once.
+# PRAGMA integrity_check (and the FTS index its own check), every stored
+# document has a story and the story rows match their documents, and at
+# the end every page is stored exactly once.
 #   bash test_crash.sh CLI SHARED_DIR TESTS_DIR   (ND_CRASH_SEED=N to replay)
 set -u
 CLI=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -29,6 +30,16 @@ except sqlite3.DatabaseError as e:
 twice = c.execute("SELECT ident, count(*) FROM documents GROUP BY ident HAVING count(*) > 1").fetchall()
 if twice:
     sys.exit("stored twice: %r" % twice[:5])
+# Stories: every committed document has one, every story row matches its documents.
+lost = c.execute("SELECT count(*) FROM documents WHERE story_id IS NULL").fetchone()[0]
+if lost:
+    sys.exit("%d documents without a story" % lost)
+bad = c.execute("SELECT count(*) FROM stories t WHERE n_docs !="
+                " (SELECT count(*) FROM documents d WHERE d.story_id = t.id)").fetchone()[0]
+orphans = c.execute("SELECT count(*) FROM documents d WHERE NOT EXISTS"
+                    " (SELECT 1 FROM stories t WHERE t.id = d.story_id)").fetchone()[0]
+if bad or orphans:
+    sys.exit("stories out of step: %d rows with wrong counts, %d documents in no story row" % (bad, orphans))
 EOF
 }
 
@@ -99,7 +110,10 @@ for n in range(0, want, 97):
     k = c.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", ("tok%dx2" % n,)).fetchone()[0]
     assert k == 1, (n, k)
 killed = c.execute("SELECT count(*) FROM ingest_runs WHERE status = 'running'").fetchone()[0]
-print("# %d pages stored once each; %d runs left as killed" % (want, killed))
+assert c.execute("SELECT count(*) FROM documents WHERE story_id IS NULL").fetchone()[0] == 0
+stories = c.execute("SELECT count(*) FROM stories").fetchone()[0]
+assert stories > 0 and c.execute("SELECT sum(n_docs) FROM stories").fetchone()[0] == want
+print("# %d pages stored once each, in %d stories; %d runs left as killed" % (want, stories, killed))
 EOF
 then echo "ok - every page stored exactly once"; else echo "not ok - pages lost or stored twice"; fail=1; fi
 exit $fail
