@@ -519,9 +519,9 @@ static void test_resume(void)
     gdoc odd;
     memset(&odd, 0, sizeof odd);
     snprintf(odd.title, sizeof odd.title, "Quokka census finds record numbers on Rottnest");
-    odd.paras[0] = nd_strndup("Volunteers counted quokkas across the island over three nights in"
-                              " March and found more than ever before, rangers said on Friday.",
-                              150);
+    static const char odd_text[] = "Volunteers counted quokkas across the island over three nights"
+                                   " in March and found more than ever before, rangers said.";
+    odd.paras[0] = nd_strndup(odd_text, strlen(odd_text));
     odd.n_paras = 1;
     snprintf(odd.url, sizeof odd.url, "https://zoo.example/quokka");
     snprintf(odd.published, sizeof odd.published, "2031-03-14");
