@@ -15,6 +15,7 @@
 
 #include <signal.h>
 
+#include "newsdesk/analyze.h"
 #include "newsdesk/base.h"
 #include "newsdesk/read.h"
 
@@ -65,6 +66,13 @@ typedef struct nd_ingest_opts {
     /* When not NULL and set nonzero (e.g. by a signal handler), reading
      * stops; what was read is stored and the run finishes normally. */
     volatile sig_atomic_t *stop;
+    /* The workers analyse each article and each embedded article that
+     * becomes a document (newsdesk/analyze.h: actors, quotations, events)
+     * and the writer stores the analysis with it, unless no_analysis.
+     * dict: the dictionaries (NULL: nd_analyze_dict_default()), shared
+     * read-only by the workers. */
+    int no_analysis;
+    const nd_analyze_dict *dict;
 } nd_ingest_opts;
 
 ND_EXPORT void nd_ingest_opts_init(nd_ingest_opts *o);
@@ -76,6 +84,26 @@ ND_EXPORT void nd_ingest_opts_init(nd_ingest_opts *o);
  * st (may be NULL) gets the final counts. */
 ND_EXPORT int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
                         const nd_ingest_opts *opts, nd_ingest_stats *st, nd_error *err);
+
+/* Analyse the documents of the store at db_path that have no stored
+ * analysis (stored before schema 4, or by an ingest with no_analysis), or
+ * with all every document (after a dictionary change), on `threads`
+ * threads (0: the number of cores), in batched transactions.  Returns 0
+ * with *done (may be NULL) the number analysed, or a negative code with
+ * err filled. */
+typedef struct nd_reanalyze_opts {
+    int threads;
+    int all;
+    const nd_analyze_dict *dict; /* NULL: nd_analyze_dict_default() */
+    /* Called after each batch from the calling thread. */
+    void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
+    void *ctx;
+    volatile sig_atomic_t *stop; /* set nonzero: stop after the current batch */
+} nd_reanalyze_opts;
+
+ND_EXPORT void nd_reanalyze_opts_init(nd_reanalyze_opts *o);
+ND_EXPORT int nd_reanalyze(const char *db_path, const nd_reanalyze_opts *opts, uint64_t *done,
+                           nd_error *err);
 
 /* The raw hash the store keys seen pages by: the page bytes with its URL,
  * external id and hints, so that the same page under another id is not

@@ -19,6 +19,7 @@
 #ifndef NEWSDESK_STORE_H
 #define NEWSDESK_STORE_H
 
+#include "newsdesk/analyze.h"
 #include "newsdesk/base.h"
 #include "newsdesk/cluster.h"
 #include "newsdesk/extract.h"
@@ -29,7 +30,7 @@ extern "C" {
 
 /* The schema version this program writes (PRAGMA user_version).  Older
  * files are migrated forward on open; newer ones are refused (ND_ESCHEMA). */
-#define ND_STORE_SCHEMA 3
+#define ND_STORE_SCHEMA 4
 
 /* A related item becomes a document of its own when its text has at
  * least this many bytes or several paragraphs: an embedded article, not
@@ -119,6 +120,14 @@ typedef struct nd_store_page {
     const char *language;  /* overrides article->language when not NULL */
     nd_store_origin origin;
     int64_t run_id; /* 0: none */
+    /* The analysis of article->text (newsdesk/analyze.h), stored with the
+     * document in the same transaction; NULL: not analysed (newsdesk
+     * reanalyze can do it later).  related_analyses, when not NULL, has
+     * article->n_related entries: the analysis of each related item's text
+     * as stored (nd_slice_trim()'d), or NULL; used for the items that
+     * become documents. */
+    const nd_analysis *analysis;
+    const nd_analysis *const *related_analyses;
 } nd_store_page;
 
 /* What nd_store_add_page() did. */
@@ -208,6 +217,9 @@ typedef struct nd_store_doc {
     int64_t dup_of;   /* the earlier document it duplicates, or 0 */
     nd_store_related *related;
     size_t n_related;
+    /* Actors, quotes and events: NULL until nd_store_load_analysis(), and
+     * after it when the document was never analysed. */
+    const nd_analysis *analysis;
     nd_arena *arena; /* owns everything above */
 } nd_store_doc;
 
@@ -395,6 +407,171 @@ typedef struct nd_store_story_doc {
 ND_EXPORT int nd_store_story_docs(nd_store *s, int64_t id,
                                   int (*fn)(void *ctx, const nd_store_story_doc *d), void *ctx,
                                   nd_error *err);
+
+/* ---- analysis: actors, quotations, events (schema 4) ----------------------- */
+
+/* Store a (offsets into the document's text) as the analysis of document
+ * doc_id, replacing any stored before; an empty analysis records the
+ * document as analysed with nothing found.  Returns 0, ND_ENOTFOUND (no
+ * such document) or ND_EDB. */
+ND_EXPORT int nd_store_set_analysis(nd_store *s, int64_t doc_id, const nd_analysis *a,
+                                    nd_error *err);
+
+/* Load d's stored analysis into d->analysis (in d's arena: borrowed, valid
+ * until the document is freed), as nd_analyze() gave it: actors with their
+ * mentions, quotes, events (sentences are not stored: n_sentences is 0).
+ * d->analysis stays NULL when the document was never analysed.  Returns 0
+ * or a negative code. */
+ND_EXPORT int nd_store_load_analysis(nd_store *s, nd_store_doc *d, nd_error *err);
+
+/* Ids of documents to analyse, in id order after `after`, at most cap of
+ * them into ids (*n set): those without a stored analysis, or with all
+ * every document. */
+ND_EXPORT int nd_store_analysis_todo(nd_store *s, int64_t after, int all, int64_t *ids, size_t cap,
+                                     size_t *n, nd_error *err);
+
+/* Documents in all, and with a stored analysis. */
+ND_EXPORT int nd_store_analysis_count(nd_store *s, uint64_t *documents, uint64_t *analysed,
+                                      nd_error *err);
+
+/* Who a user means by a name on the command line (quotes --by, actor,
+ * relations):
+ *   - a CAMEO code or code prefix ("RUS", "CHNGOV", "IGOUNO", "---REB":
+ *     upper case, digits, '-') means every actor whose code starts with it;
+ *   - a name: the actors of that name (case-insensitive), else those whose
+ *     name holds it as whole words ("Putin" -> "Vladimir Putin"); a name
+ *     that is a country's ("Russia") means its code (RUS) where the query
+ *     says so (quotes --by, relations), so that a country's government and
+ *     people count as it. */
+
+/* An actor and how much the store says about it.  Borrowed for the
+ * callback. */
+typedef struct nd_store_actor {
+    int64_t id;
+    const char *name;
+    const char *code;    /* "" when none */
+    const char *country; /* ISO 3166 alpha-3 or NULL */
+    const char *role;    /* or NULL */
+    const char *kind;    /* "person", "country", "org", "group", "region", "agent" */
+    int in_dict;
+    uint64_t documents; /* that mention it (nd_store_actor_peers: shared with it) */
+    uint64_t mentions;
+    uint64_t quotes;   /* quotations it is the speaker of (nd_store_find_actors only) */
+    const char *first; /* date of its first document (nd_store_find_actors only) */
+    const char *last;  /* and of its last */
+} nd_store_actor;
+
+/* Actors by the number of documents that mention them, then mentions;
+ * at most limit (0: 20). */
+ND_EXPORT int nd_store_actors(nd_store *s, int limit, int (*fn)(void *ctx, const nd_store_actor *a),
+                              void *ctx, nd_error *err);
+
+/* The actors name means (above; a country stays itself here), most
+ * mentioned first.  ND_ENOTFOUND when none. */
+ND_EXPORT int nd_store_find_actors(nd_store *s, const char *name,
+                                   int (*fn)(void *ctx, const nd_store_actor *a), void *ctx,
+                                   nd_error *err);
+
+/* Actors mentioned in the same documents as those name means, by the
+ * number of documents shared (a->documents), at most limit (0: 20). */
+ND_EXPORT int nd_store_actor_peers(nd_store *s, const char *name, int limit,
+                                   int (*fn)(void *ctx, const nd_store_actor *a), void *ctx,
+                                   nd_error *err);
+
+/* Counts over one period ("2025-05", "2025-W19", "2025", "2025-05-08", or
+ * "undated").  Borrowed for the callback. */
+typedef struct nd_store_period {
+    const char *period;
+    uint64_t documents; /* nd_store_actor_timeline */
+    uint64_t mentions;  /* nd_store_actor_timeline */
+    uint64_t events;    /* nd_store_relations */
+    uint64_t quad[5];   /* events by quad class 1..4 (nd_store_relations) */
+    double goldstein;   /* mean Goldstein score of the events */
+} nd_store_period;
+
+/* How periods are cut: by "day", "week" (ISO 8601 weeks), "month" or
+ * "year"; NULL: month.  ND_EINVAL for anything else. */
+
+/* Documents and mentions of the actors name means (a country stays
+ * itself), per period of the documents' dates (published, else fetched),
+ * oldest first, "undated" last. */
+ND_EXPORT int nd_store_actor_timeline(nd_store *s, const char *name, const char *by,
+                                      int (*fn)(void *ctx, const nd_store_period *p), void *ctx,
+                                      nd_error *err);
+
+/* One stored quotation.  Borrowed for the callback. */
+typedef struct nd_store_quote {
+    int64_t id;
+    int64_t doc_id;
+    const char *ext_id, *title, *url, *site, *source; /* the document's */
+    const char *date;         /* the document's date (published, else fetched) or NULL */
+    const char *speaker;      /* canonical name, the source text when unresolved, or NULL */
+    const char *speaker_code; /* or NULL */
+    int64_t speaker_id;       /* 0: not resolved to an actor */
+    const char *type;         /* "direct", "partial", "indirect" */
+    int scare;
+    const char *text;      /* the quoted words */
+    const char *cue_lemma; /* "say", "tell", ... or NULL */
+    nd_span span;          /* from the first quoted material to the last, in the text */
+    nd_span source_span;   /* the speaker mention */
+    nd_span cue_span;
+} nd_store_quote;
+
+typedef struct nd_store_quote_query {
+    const char *by;    /* speaker (see above), or NULL: everyone */
+    const char *about; /* FTS5 query over the quoted words, or NULL */
+    const char *since; /* lower bound on the document's date (ISO 8601), or NULL */
+    int limit;         /* 0: 20; -1: all */
+    int with_scare;    /* also scare quotes and unattributed quotations */
+    int by_actor;      /* by names actors as nd_store_find_actors() does (a country
+                          name means the country itself, not its code) */
+} nd_store_quote_query;
+
+/* Quotations, newest documents first.  ND_ENOTFOUND when by names no
+ * actor; ND_EPARSE for an about query FTS5 rejects or a bad date. */
+ND_EXPORT int nd_store_quotes(nd_store *s, const nd_store_quote_query *q,
+                              int (*fn)(void *ctx, const nd_store_quote *x), void *ctx,
+                              nd_error *err);
+
+/* One stored event.  Borrowed for the callback. */
+typedef struct nd_store_event {
+    int64_t id;
+    int64_t doc_id;
+    const char *ext_id, *title, *url, *site, *source; /* the document's */
+    const char *added;                                /* when the document was stored */
+    const char *date;                      /* the event's date, else the document's, or NULL */
+    const char *source_code, *target_code; /* CAMEO actor codes ("" when none) */
+    const char *source_name, *target_name; /* actor names, or NULL */
+    const char *source_country, *target_country;
+    const char *code; /* CAMEO event code */
+    double goldstein;
+    int quad;
+    int negated;
+    int lead; /* the sentence is in the document's first paragraph */
+    nd_span sentence, verb;
+    const char *sentence_text; /* with nd_store_event_query.with_sentence, else NULL */
+} nd_store_event;
+
+typedef struct nd_store_event_query {
+    const char *a, *b; /* both: events between them in either direction (a country name
+                          means its code); a only: events a takes part in; neither: all */
+    const char *since; /* lower bound on the event's date, or NULL */
+    int limit;         /* 0: all */
+    int with_sentence; /* fill sentence_text */
+    int newest_first;  /* else oldest first (then in document order) */
+} nd_store_event_query;
+
+/* Events, in date order (undated last), then by document and position.
+ * ND_ENOTFOUND when a or b names no actor. */
+ND_EXPORT int nd_store_events(nd_store *s, const nd_store_event_query *q,
+                              int (*fn)(void *ctx, const nd_store_event *e), void *ctx,
+                              nd_error *err);
+
+/* The same events counted per period (see above): events, by quad class,
+ * mean Goldstein score; oldest first, "undated" last. */
+ND_EXPORT int nd_store_relations(nd_store *s, const nd_store_event_query *q, const char *by,
+                                 int (*fn)(void *ctx, const nd_store_period *p), void *ctx,
+                                 nd_error *err);
 
 #ifdef __cplusplus
 }

@@ -35,8 +35,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "newsdesk/analyze.h"
 #include "newsdesk/extract.h"
 #include "newsdesk/ingest.h"
+#include "newsdesk/lang.h"
 #include "newsdesk/store.h"
 
 /* ---- a bounded FIFO of pointers ------------------------------------------------ */
@@ -202,6 +204,10 @@ typedef struct job {
     size_t input;        /* storage order: the input's index ... */
     uint64_t seq;        /* ... and the job's number in it (JOB_END: the count) */
     int mark;            /* JOB_PAGE, or a JOB_SKIP / JOB_END marker for the writer */
+    /* The analyses of article->text and of its embedded articles (an
+     * array of article->n_related), or NULL. */
+    nd_analysis *analysis;
+    nd_analysis **related;
 } job;
 
 enum { JOB_PAGE = 0, JOB_SKIP, JOB_END };
@@ -210,6 +216,10 @@ static void job_free(job *j)
 {
     if (!j) return;
     nd_free(j->data);
+    if (j->related)
+        for (size_t i = 0; i < j->article->n_related; i++) nd_analysis_free(j->related[i]);
+    nd_free(j->related);
+    nd_analysis_free(j->analysis);
     nd_article_free(j->article);
     nd_free(j);
 }
@@ -452,6 +462,60 @@ static int given_text(const job *j, nd_article **out)
     return 0;
 }
 
+/* The analysis rules are English: text in another language (when known)
+ * is recorded as analysed with nothing found. */
+static int english(const char *lang)
+{
+    return !lang || !*lang || !strcmp(lang, "en");
+}
+
+/* A date the analysis reads ("YYYY-MM-DD" into buf), or NULL. */
+static const char *day_of(const char *s, int64_t ts, char buf[32])
+{
+    int has_time;
+    if (s && *s && nd_time_parse(s, strlen(s), &ts, &has_time) != 0) ts = ND_TIME_NONE;
+    if (ts == ND_TIME_NONE) return NULL;
+    nd_time_format(ts, 1, buf);
+    return buf;
+}
+
+/* Analyse the article and the embedded articles the store keeps as
+ * documents (their trimmed text, as stored), stateless with the shared
+ * dictionary.  A failure (out of memory) leaves a text unanalysed for
+ * newsdesk reanalyze; it never fails the page. */
+static void analyze_job(run *r, job *j)
+{
+    const nd_article *a = j->article;
+    int64_t fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
+    char date[32];
+    nd_analyze_opts o;
+    nd_analyze_opts_init(&o);
+    o.dict = r->o.dict;
+    o.date = day_of(j->published, ND_TIME_NONE, date);
+    if (!o.date) o.date = day_of(a->published, a->published_ts, date);
+    o.title = j->title && *j->title ? j->title : a->title;
+    o.language = a->language;
+    size_t len = english(a->language) && a->text ? a->text_len : 0;
+    if (nd_analyze(len ? a->text : "", len, &o, &j->analysis, NULL)) j->analysis = NULL;
+    if (!a->n_related) return;
+    j->related = nd_calloc(a->n_related, sizeof *j->related);
+    for (size_t i = 0; j->related && i < a->n_related; i++) {
+        const nd_related *rel = &a->related[i];
+        nd_slice t = nd_slice_trim(nd_slice_c(rel->text));
+        if (t.len < ND_STORE_RELATED_MIN_TEXT && nd_slice_ifind(t, "\n\n") < 0) continue;
+        o.date = day_of(rel->published, ND_TIME_NONE, date);
+        if (!o.date && rel->age && fetched != ND_TIME_NONE) {
+            int64_t ts;
+            if (nd_time_parse_age(rel->age, strlen(rel->age), fetched, &ts) == 0)
+                o.date = day_of(NULL, ts, date);
+        }
+        o.title = rel->title;
+        o.language = nd_lang_detect(t.ptr, t.len);
+        size_t n = english(o.language) ? t.len : 0;
+        if (nd_analyze(n ? t.ptr : "", n, &o, &j->related[i], NULL)) j->related[i] = NULL;
+    }
+}
+
 static void *worker_main(void *arg)
 {
     run *r = arg;
@@ -512,6 +576,7 @@ static void *worker_main(void *arg)
             continue;
         }
         j->article = a;
+        if (!r->o.no_analysis) analyze_job(r, j);
         q_push(&r->write, j, 0, NULL);
     }
     nd_store_close(rd);
@@ -694,6 +759,8 @@ static void *writer_main(void *arg)
             p.origin.line = j->format == ND_FMT_JSONL ? (int64_t) j->offset : -1;
             p.origin.ident = j->ident;
             p.run_id = r->run_id;
+            p.analysis = j->analysis;
+            p.related_analyses = (const nd_analysis *const *) j->related;
             nd_store_added res;
             if (nd_store_add_page(s, &p, &res, &e)) {
                 /* One page the store refuses is that page's error; many
@@ -925,6 +992,12 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         nd_ingest_opts_init(&r->o);
     r->db_path = db_path;
     r->t0 = mono_now();
+    /* The dictionaries, loaded once per process before the workers share
+     * them. */
+    if (!r->o.no_analysis && !r->o.dict && !(r->o.dict = nd_analyze_dict_default(err))) {
+        nd_free(r);
+        return err && err->code ? err->code : ND_ENOMEM;
+    }
     int threads = r->o.threads;
     if (threads <= 0) {
         long c = sysconf(_SC_NPROCESSORS_ONLN);

@@ -8,11 +8,9 @@
  * end, and ND_STORE_SCHEMA in newsdesk/store.h is raised with it.
  *
  * Steps: 1 documents, 2 full-text index, 3 stories (issue 4: stories,
- * documents.story_id and .dup_of, the clustering engine's saved state).
- * Planned (docs/architecture.md, "Store"):
- *   4  analysis (issue 5): actors, mentions(doc_id, actor_id, offsets),
- *      quotes(doc_id, speaker, type, offsets), events(doc_id, source,
- *      target, code, goldstein, quad, sentence offsets, date).
+ * documents.story_id and .dup_of, the clustering engine's saved state),
+ * 4 analysis (issue 5: actors, their mentions, quotations and events of
+ * each document; docs/architecture.md, "Analysis in the store").
  * Each adds tables and nullable columns only, so export keeps working on
  * documents stored before them.
  */
@@ -171,7 +169,111 @@ static const char step3[] =
     " saved TEXT NOT NULL,"
     " state BLOB NOT NULL);";
 
-static const char *const steps[] = {step1, step2, step3};
+/* Step 4: the analysis (issue 5): actors, their mentions, attributed
+ * quotations and CAMEO events of each document, offsets into
+ * documents.text (UTF-8 bytes, end exclusive).  Documents stored before
+ * this step have no doc_analysis row: `newsdesk reanalyze` analyses them. */
+static const char step4[] =
+    /* Every actor ever seen, one row per (name, code): people, countries,
+     * organisations, groups, sector agents. */
+    "CREATE TABLE actors ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " code TEXT NOT NULL DEFAULT '',"
+    " country TEXT,"
+    " kind TEXT,"
+    " role TEXT,"
+    " in_dict INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE (name, code));"
+    "CREATE INDEX actors_name ON actors(name COLLATE NOCASE);"
+    "CREATE INDEX actors_code ON actors(code);"
+    /* Which documents were analysed, when, with which article date. */
+    "CREATE TABLE doc_analysis ("
+    " doc_id INTEGER PRIMARY KEY REFERENCES documents(id),"
+    " analyzed TEXT NOT NULL,"
+    " date TEXT,"
+    " truncated INTEGER NOT NULL DEFAULT 0);"
+    /* One row per actor and document that mentions it: top actors,
+     * timelines and co-occurrence read this, not every mention. */
+    "CREATE TABLE doc_actors ("
+    " actor_id INTEGER NOT NULL,"
+    " doc_id INTEGER NOT NULL,"
+    " mentions INTEGER NOT NULL,"
+    " PRIMARY KEY (actor_id, doc_id)) WITHOUT ROWID;"
+    "CREATE INDEX doc_actors_doc ON doc_actors(doc_id);"
+    /* Mentions in text order; how: 1 name, 2 alias, 3 role, 4 adjective,
+     * 5 metonym, 6 pronoun (enum nd_mention_how). */
+    "CREATE TABLE mentions ("
+    " doc_id INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL,"
+    " actor_id INTEGER NOT NULL,"
+    " start_off INTEGER NOT NULL,"
+    " end_off INTEGER NOT NULL,"
+    " sentence INTEGER NOT NULL,"
+    " how INTEGER NOT NULL,"
+    " PRIMARY KEY (doc_id, idx)) WITHOUT ROWID;"
+    /* Quotations: content is a JSON array of [start, end] spans (each
+     * quotation with its marks; for indirect ones the reported clause);
+     * start_off/end_off bound them all.  speaker is the actor's name, or the
+     * source text when it was not resolved to an actor. */
+    "CREATE TABLE quotes ("
+    " id INTEGER PRIMARY KEY,"
+    " doc_id INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL,"
+    " speaker_id INTEGER,"
+    " speaker TEXT,"
+    " type TEXT NOT NULL,"
+    " scare INTEGER NOT NULL DEFAULT 0,"
+    " cue_lemma TEXT,"
+    " start_off INTEGER NOT NULL,"
+    " end_off INTEGER NOT NULL,"
+    " content TEXT NOT NULL,"
+    " source_start INTEGER, source_end INTEGER,"
+    " cue_start INTEGER, cue_end INTEGER,"
+    " clause_start INTEGER, clause_end INTEGER,"
+    " sentence INTEGER,"
+    " text TEXT NOT NULL);"
+    "CREATE INDEX quotes_doc ON quotes(doc_id, idx);"
+    "CREATE INDEX quotes_speaker ON quotes(speaker_id) WHERE speaker_id IS NOT NULL;"
+    /* The quoted words, searchable (quotes --about). */
+    "CREATE VIRTUAL TABLE quotes_fts USING fts5("
+    " text, content='quotes', content_rowid='id',"
+    " tokenize='porter unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER quotes_fts_ai AFTER INSERT ON quotes BEGIN"
+    " INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);"
+    " END;"
+    "CREATE TRIGGER quotes_fts_ad AFTER DELETE ON quotes BEGIN"
+    " INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);"
+    " END;"
+    /* Events: source and target actors (ids when resolved, CAMEO codes as
+     * coded), CAMEO event code, Goldstein score, quad class (1 verbal
+     * cooperation .. 4 material conflict), the sentence and verb spans, and
+     * the date (YYYY-MM-DD: the article's, or a resolved "on Thursday";
+     * NULL when unknown). */
+    "CREATE TABLE events ("
+    " id INTEGER PRIMARY KEY,"
+    " doc_id INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL,"
+    " source_id INTEGER,"
+    " target_id INTEGER,"
+    " source_code TEXT NOT NULL DEFAULT '',"
+    " target_code TEXT NOT NULL DEFAULT '',"
+    " code TEXT NOT NULL,"
+    " goldstein REAL,"
+    " quad INTEGER,"
+    " negated INTEGER NOT NULL DEFAULT 0,"
+    " date TEXT,"
+    " sentence INTEGER,"
+    " sentence_start INTEGER NOT NULL,"
+    " sentence_end INTEGER NOT NULL,"
+    " verb_start INTEGER, verb_end INTEGER);"
+    "CREATE INDEX events_doc ON events(doc_id, idx);"
+    "CREATE INDEX events_source ON events(source_code, target_code);"
+    "CREATE INDEX events_target ON events(target_code, source_code);"
+    "CREATE INDEX events_source_actor ON events(source_id) WHERE source_id IS NOT NULL;"
+    "CREATE INDEX events_target_actor ON events(target_id) WHERE target_id IS NOT NULL;";
+
+static const char *const steps[] = {step1, step2, step3, step4};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");

@@ -174,6 +174,7 @@ void nd_store_close(nd_store *s)
 {
     if (!s) return;
     if (s->in_tx) nd_store_rollback(s);
+    nd__store_analysis_close(s);
     for (int i = 0; i < ND_STMT_COUNT_; i++) sqlite3_finalize(s->stmt[i]);
     if (s->db) sqlite3_close_v2(s->db);
     nd_free(s->path);
@@ -213,6 +214,7 @@ void nd_store_rollback(nd_store *s)
     if (!s->in_tx) return;
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_tx = 0;
+    nd__store_analysis_rolled_back(s);
 }
 
 int nd_store_run_begin(nd_store *s, const char *inputs_json, int64_t *id, nd_error *err)

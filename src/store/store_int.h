@@ -50,6 +50,7 @@ struct nd_store {
     int schema;
     int in_tx;
     sqlite3_stmt *stmt[ND_STMT_COUNT_];
+    struct nd__store_an *an; /* analysis.c: its statements and actor ids; NULL until used */
 };
 
 /* A statement ready to bind (reset, bindings cleared), or NULL with err set. */
@@ -76,6 +77,13 @@ int nd__store_parse_time(const char *s, char out[32]);
 /* schema.c: the migration steps.  Migrates db from its user_version to
  * target (at most ND_STORE_SCHEMA), one transaction per step. */
 int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err);
+
+/* analysis.c: store a's rows for document doc (inside the caller's
+ * transaction); free the connection's analysis state; forget cached actor
+ * ids after a rollback (they may name rows that are gone). */
+int nd__store_put_analysis(nd_store *s, int64_t doc, const nd_analysis *a, nd_error *err);
+void nd__store_analysis_close(nd_store *s);
+void nd__store_analysis_rolled_back(nd_store *s);
 
 /* For tests: create or migrate a file up to schema version `version` only,
  * with no other setup.  Returns 0 or a negative code. */

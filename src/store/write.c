@@ -343,6 +343,8 @@ static int add_related_doc(nd_store *s, const nd_related *r, size_t idx, int64_t
     row.run_id = p->run_id;
     rc = insert_doc(s, &row, version, child, err);
     if (!rc) rc = insert_paras_split(s, *child, text.ptr, text.len, err);
+    if (!rc && p->related_analyses && p->related_analyses[idx])
+        rc = nd__store_put_analysis(s, *child, p->related_analyses[idx], err);
     if (!rc) ++*added;
     return rc;
 }
@@ -482,6 +484,7 @@ static int add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, nd
     if (!rc)
         rc = insert_paras(s, id, text, text_len, (const char *const *) a->paragraphs,
                           a->n_paragraphs, err);
+    if (!rc && p->analysis) rc = nd__store_put_analysis(s, id, p->analysis, err);
     if (!rc) rc = add_raw(s, p->raw_hash, id, p->run_id, err);
     if (!rc) rc = add_related(s, p, id, ident, res, err);
     if (rc) return rc;
@@ -515,6 +518,7 @@ int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, 
             sqlite3_exec(s->db, "ROLLBACK TO page", NULL, NULL, NULL);
             sqlite3_exec(s->db, "RELEASE page", NULL, NULL, NULL);
         }
+        nd__store_analysis_rolled_back(s);
         memset(res, 0, sizeof *res);
         return rc;
     }
