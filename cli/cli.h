@@ -23,7 +23,13 @@
     X(stories, "stories: articles grouped across outlets and days")           \
     X(story, "one story: its articles by outlet and time")                    \
     X(recluster, "rebuild every story from scratch")                          \
-    X(analyze, "actors, attributed quotations and CAMEO events of texts")
+    X(analyze, "actors, attributed quotations and CAMEO events of texts")     \
+    X(reanalyze, "analyse stored documents (those never analysed, or all)")   \
+    X(quotes, "attributed quotations in the store: who said what")            \
+    X(actors, "the actors the store mentions most")                           \
+    X(actor, "one actor: mentions by period, quotations, who is with it")     \
+    X(relations, "events between two actors over time (CAMEO, Goldstein)")    \
+    X(events, "coded events as a table, JSON lines or GDELT 2.0 columns")
 
 #define ND__CMDDECL(name, summary) int cmd_##name(int argc, char **argv);
 ND_COMMANDS(ND__CMDDECL)
@@ -84,5 +90,24 @@ void cli_table_free(cli_table *t);
 int cli_text_width(const char *s);
 /* Print s cut to width columns (0: all), padded to pad columns. */
 void cli_print_cut(FILE *f, const char *s, int width, int pad);
+
+/* ---- analysis commands (cli/analysis_util.c) ---- */
+/* "actors", "quotes" and "events" lines for show. */
+void cli_analysis_summary(nd_buf *out, const nd_analysis *a);
+/* The name of a CAMEO event code ("Consult, not specified below"), or "". */
+const char *cli_event_name(const char *code);
+/* "2025-05-08" of a stored date, or "-" when none. */
+const char *cli_day(const char *date, char out[16]);
+/* A document as a table cell: its external id or number, and its title. */
+void cli_doc_cell(char *out, size_t n, const char *ext_id, int64_t id, const char *title);
+/* An actor as a JSON object: name, code, kind, country, role, documents,
+ * mentions. */
+void cli_actor_json(nd_json *j, const nd_store_actor *a);
+/* Quad class names: "verbal cooperation", ... ("" for others). */
+const char *cli_quad_name(int quad);
+/* Open the store read-only for a query command and say so when some
+ * documents were never analysed (newsdesk reanalyze).  NULL on failure
+ * (printed). */
+nd_store *cli_open_analysis_store(const char *db);
 
 #endif

@@ -13,7 +13,9 @@ static const char usage_text[] =
     "ext_id, url, host, site, title, author, published, fetched, language,\n"
     "credit, text, paragraphs, source, offset, line, version, versions,\n"
     "parent, content_hash, raw_hash, run, added, related, story (its story id;\n"
-    "null while not clustered), dup_of (the document it duplicates, or null).\n"
+    "null while not clustered), dup_of (the document it duplicates, or null),\n"
+    "actors, quotes, events (as newsdesk analyze prints them; null when the\n"
+    "document was never analysed: newsdesk reanalyze).\n"
     "\n"
     "      --db PATH       the store (default $NEWSDESK_DB, else ./newsdesk.db)\n"
     "  -f, --format FMT    jsonl (the default and only format)\n"
@@ -22,6 +24,7 @@ static const char usage_text[] =
 typedef struct ctx {
     nd_buf out;
     int failed;
+    nd_store *store;
 } ctx;
 
 static int on_doc(void *p, const nd_store_doc *d)
@@ -29,7 +32,15 @@ static int on_doc(void *p, const nd_store_doc *d)
     ctx *c = p;
     nd_json j;
     nd_json_init(&j, &c->out, 0);
-    cli_doc_json(&j, d);
+    /* The analysis goes into the document's arena (a shallow copy: the
+     * iterator frees the arena). */
+    nd_store_doc full = *d;
+    nd_error err = {0};
+    if (nd_store_load_analysis(c->store, &full, &err)) {
+        cli_error("export", "document %lld: %s", (long long) d->id, err.msg);
+        full.analysis = NULL;
+    }
+    cli_doc_json(&j, &full);
     nd_buf_putc(&c->out, '\n');
     if (nd_buf_failed(&c->out)) {
         c->failed = 1;
@@ -69,7 +80,7 @@ int cmd_export(int argc, char **argv)
     }
     nd_store *s = cli_open_store(cli_db_path(db), 0);
     if (!s) return ND_EXIT_SOME_FAILED;
-    ctx cx = {ND_BUF_INIT, 0};
+    ctx cx = {ND_BUF_INIT, 0, s};
     nd_error err = {0};
     int rc = nd_store_each(s, on_doc, &cx, &err);
     nd_store_close(s);

@@ -22,6 +22,8 @@ static const char usage_text[] =
     "      --fetched TIME  fetch time for pages that do not say (ISO 8601 or\n"
     "                      @epoch): resolves ages such as \"2 hours ago\"\n"
     "      --batch N       documents per transaction (default 200)\n"
+    "      --no-analysis   do not find actors, quotations and events (newsdesk\n"
+    "                      reanalyze does it later)\n"
     "      --max-bytes N   largest page accepted (default 64 MiB)\n"
     "  -q, --quiet         no progress line, even on a terminal\n"
     "  -h, --help          this text\n"
@@ -109,6 +111,7 @@ int cmd_ingest(int argc, char **argv)
                                              {"batch", required_argument, NULL, 'B'},
                                              {"max-bytes", required_argument, NULL, 'M'},
                                              {"quiet", no_argument, NULL, 'q'},
+                                             {"no-analysis", no_argument, NULL, 'A'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *db = NULL;
@@ -143,6 +146,7 @@ int cmd_ingest(int argc, char **argv)
             o.reader.max_record = (size_t) v;
             break;
         case 'q': quiet = 1; break;
+        case 'A': o.no_analysis = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
         }

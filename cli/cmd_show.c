@@ -53,6 +53,10 @@ int cmd_show(int argc, char **argv)
         cli_error("show", "%s", err.msg[0] ? err.msg : nd_strerror(rc));
         return ND_EXIT_SOME_FAILED;
     }
+    if (nd_store_load_analysis(s, d, &err)) {
+        cli_error("show", "%s", err.msg);
+        d->analysis = NULL;
+    }
     nd_buf out = ND_BUF_INIT;
     if (json) {
         nd_json j;
@@ -101,6 +105,7 @@ int cmd_show(int argc, char **argv)
             snprintf(tmp, sizeof tmp, "duplicate of document %lld", (long long) d->dup_of);
             field(&out, "dup_of", tmp);
         }
+        if (d->analysis) cli_analysis_summary(&out, d->analysis);
         for (size_t i = 0; i < d->n_related; i++) {
             const nd_store_related *r = &d->related[i];
             nd_buf_printf(&out, "%-10s %s", i ? "" : "related", r->title ? r->title : "(untitled)");

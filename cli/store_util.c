@@ -137,6 +137,17 @@ void cli_doc_json(nd_json *j, const nd_store_doc *d)
         nd_json_int(j, d->dup_of);
     else
         nd_json_null(j);
+    /* "actors", "quotes", "events" as newsdesk analyze prints them (null
+     * when the document was never analysed: newsdesk reanalyze). */
+    if (d->analysis) {
+        nd_analysis_to_json(d->analysis, j);
+    } else {
+        static const char *const keys[] = {"actors", "quotes", "events"};
+        for (size_t i = 0; i < 3; i++) {
+            nd_json_key(j, keys[i]);
+            nd_json_null(j);
+        }
+    }
     nd_json_obj_end(j);
 }
 

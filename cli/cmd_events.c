@@ -1,0 +1,341 @@
+/* cmd_events.c - `newsdesk events`: the coded events of the store as a
+ * table, JSON lines, or the GDELT 2.0 event table's 61 tab-separated
+ * columns. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: newsdesk events [OPTIONS]\n"
+    "\n"
+    "The coded events in the store (the latest version of each page): date,\n"
+    "source and target actors, CAMEO code, Goldstein score.  The table shows\n"
+    "the newest first; jsonl and gdelt write them all, oldest first.\n"
+    "\n"
+    "  -f, --format FMT   table (default), jsonl, or gdelt: the 61 tab-separated\n"
+    "                     columns of the GDELT 2.0 event table, in its order,\n"
+    "                     one event mention a line (NumMentions, NumSources and\n"
+    "                     NumArticles are 1; tone and geography are empty;\n"
+    "                     Day is empty when the event has no date)\n"
+    "      --header       with gdelt, a first line of column names\n"
+    "      --actor NAME   only events NAME takes part in (as in relations)\n"
+    "      --since DATE   events on or after DATE (ISO 8601)\n"
+    "  -n, --limit N      at most N events (default: 100 in the table; 0: all)\n"
+    "      --db PATH      the store (default $NEWSDESK_DB, else ./newsdesk.db)\n"
+    "  -h, --help         this text\n";
+
+enum fmt { FMT_TABLE, FMT_JSONL, FMT_GDELT };
+
+/* The GDELT 2.0 event table, in its column order (61). */
+static const char *const gdelt_columns[] = {"GlobalEventID",
+                                            "Day",
+                                            "MonthYear",
+                                            "Year",
+                                            "FractionDate",
+                                            "Actor1Code",
+                                            "Actor1Name",
+                                            "Actor1CountryCode",
+                                            "Actor1KnownGroupCode",
+                                            "Actor1EthnicCode",
+                                            "Actor1Religion1Code",
+                                            "Actor1Religion2Code",
+                                            "Actor1Type1Code",
+                                            "Actor1Type2Code",
+                                            "Actor1Type3Code",
+                                            "Actor2Code",
+                                            "Actor2Name",
+                                            "Actor2CountryCode",
+                                            "Actor2KnownGroupCode",
+                                            "Actor2EthnicCode",
+                                            "Actor2Religion1Code",
+                                            "Actor2Religion2Code",
+                                            "Actor2Type1Code",
+                                            "Actor2Type2Code",
+                                            "Actor2Type3Code",
+                                            "IsRootEvent",
+                                            "EventCode",
+                                            "EventBaseCode",
+                                            "EventRootCode",
+                                            "QuadClass",
+                                            "GoldsteinScale",
+                                            "NumMentions",
+                                            "NumSources",
+                                            "NumArticles",
+                                            "AvgTone",
+                                            "Actor1Geo_Type",
+                                            "Actor1Geo_FullName",
+                                            "Actor1Geo_CountryCode",
+                                            "Actor1Geo_ADM1Code",
+                                            "Actor1Geo_ADM2Code",
+                                            "Actor1Geo_Lat",
+                                            "Actor1Geo_Long",
+                                            "Actor1Geo_FeatureID",
+                                            "Actor2Geo_Type",
+                                            "Actor2Geo_FullName",
+                                            "Actor2Geo_CountryCode",
+                                            "Actor2Geo_ADM1Code",
+                                            "Actor2Geo_ADM2Code",
+                                            "Actor2Geo_Lat",
+                                            "Actor2Geo_Long",
+                                            "Actor2Geo_FeatureID",
+                                            "ActionGeo_Type",
+                                            "ActionGeo_FullName",
+                                            "ActionGeo_CountryCode",
+                                            "ActionGeo_ADM1Code",
+                                            "ActionGeo_ADM2Code",
+                                            "ActionGeo_Lat",
+                                            "ActionGeo_Long",
+                                            "ActionGeo_FeatureID",
+                                            "DATEADDED",
+                                            "SOURCEURL"};
+
+_Static_assert(sizeof gdelt_columns / sizeof *gdelt_columns == 61, "GDELT 2.0 has 61 columns");
+
+/* CAMEO actor type codes (the third-level role codes of an actor code). */
+static const char *const type_codes[] = {
+    "COP", "GOV", "INS", "JUD", "MIL", "OPP", "REB", "SEP", "SPY", "UAF", "AGR", "BUS",
+    "CRM", "CVL", "DEV", "EDU", "ELI", "ENV", "HLH", "HRI", "LAB", "LEG", "MED", "MNC",
+    "MOD", "RAD", "REF", "SET", "IGO", "IMG", "INT", "NGM", "NGO", "UIS", "PTY", "RES"};
+/* CAMEO religion codes. */
+static const char *const religion_codes[] = {
+    "ADR", "ALE", "ATH", "BAH", "BUD", "CHR", "CON", "CPT", "CTH", "DOX", "DRZ",
+    "HIN", "HSD", "ITH", "JAN", "JEW", "JHW", "LDS", "MOS", "MRN", "NRM", "ORT",
+    "PAG", "PRO", "SFI", "SHI", "SHN", "SIK", "SUN", "TAO", "UDX", "ZRO"};
+
+static int in_list(const char *c, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strncmp(c, list[i], 3)) return 1;
+    return 0;
+}
+
+/* An actor code cut into GDELT's fields: country, known group, religion
+ * 1-2, type 1-3 (ethnic codes are not produced). */
+typedef struct code_parts {
+    char country[4], group[4], rel[2][4], type[3][4];
+} code_parts;
+
+static void split_code(const char *code, const char *country, code_parts *p)
+{
+    memset(p, 0, sizeof *p);
+    size_t n = strlen(code);
+    int nr = 0, nt = 0;
+    for (size_t i = 0; i + 3 <= n; i += 3) {
+        char c[4] = {code[i], code[i + 1], code[i + 2], 0};
+        if (!strcmp(c, "---")) continue;
+        int is_type = in_list(c, type_codes, sizeof type_codes / sizeof *type_codes);
+        int is_rel = in_list(c, religion_codes, sizeof religion_codes / sizeof *religion_codes);
+        if (i == 0 && !is_type && !is_rel && (!country || !strcmp(country, c))) {
+            memcpy(p->country, c, 4);
+        } else if (is_type) {
+            if (nt < 3) memcpy(p->type[nt++], c, 4);
+        } else if (is_rel) {
+            if (nr < 2) memcpy(p->rel[nr++], c, 4);
+        } else if (!p->group[0]) {
+            memcpy(p->group, c, 4);
+        }
+    }
+}
+
+/* A field without tabs or line breaks. */
+static void put_field(nd_buf *b, const char *s)
+{
+    for (; s && *s; s++) nd_buf_putc(b, (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s);
+}
+
+static void put_actor(nd_buf *b, const char *code, const char *name, const char *country)
+{
+    code_parts p;
+    split_code(code, country, &p);
+    put_field(b, code);
+    nd_buf_putc(b, '\t');
+    put_field(b, *code ? name : NULL);
+    nd_buf_printf(b, "\t%s\t%s\t\t%s\t%s\t%s\t%s\t%s\t", p.country, p.group, p.rel[0], p.rel[1],
+                  p.type[0], p.type[1], p.type[2]);
+}
+
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static void gdelt_row(nd_buf *b, const nd_store_event *e)
+{
+    nd_buf_printf(b, "%lld\t", (long long) e->id);
+    int y, m, d;
+    if (e->date && sscanf(e->date, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+        static const int before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+        int doy = before[(m - 1) % 12] + d + (m > 2 && leap(y));
+        /* The fraction of the year completed by that day, as GDELT gives
+         * it (2019-01-25 is 2019.0685). */
+        double f = doy / 365.0;
+        if (f > 0.9999) f = 0.9999;
+        nd_buf_printf(b, "%04d%02d%02d\t%04d%02d\t%04d\t%.4f\t", y, m, d, y, m, y, y + f);
+    } else {
+        nd_buf_puts(b, "\t\t\t\t");
+    }
+    put_actor(b, e->source_code, e->source_name, e->source_country);
+    put_actor(b, e->target_code, e->target_name, e->target_country);
+    char base[8], root[8];
+    snprintf(base, sizeof base, "%.3s", e->code);
+    snprintf(root, sizeof root, "%.2s", e->code);
+    nd_buf_printf(b, "%d\t%s\t%s\t%s\t%d\t%.1f\t1\t1\t1\t", e->lead, e->code, base, root, e->quad,
+                  e->goldstein);
+    /* AvgTone, then Actor1Geo_*, Actor2Geo_*, ActionGeo_* (8 each): empty. */
+    for (int i = 0; i < 1 + 24; i++) nd_buf_putc(b, '\t');
+    /* DATEADDED: YYYYMMDDHHMMSS (UTC) of when the document was stored. */
+    int hh = 0, mi = 0, ss = 0;
+    if (e->added && sscanf(e->added, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &m, &d, &hh, &mi, &ss) >= 3)
+        nd_buf_printf(b, "%04d%02d%02d%02d%02d%02d", y, m, d, hh, mi, ss);
+    nd_buf_putc(b, '\t');
+    put_field(b, e->url);
+    nd_buf_putc(b, '\n');
+}
+
+typedef struct ctx {
+    enum fmt fmt;
+    nd_buf out;
+    cli_table *t;
+    int closed;
+} ctx;
+
+static int flush(ctx *c)
+{
+    if (nd_buf_failed(&c->out)) return ND_ENOMEM;
+    if (c->out.len > (1u << 20)) {
+        if (cli_write(c->out.ptr, c->out.len)) return c->closed = 1;
+        nd_buf_clear(&c->out);
+    }
+    return 0;
+}
+
+static int on_event(void *p, const nd_store_event *e)
+{
+    ctx *c = p;
+    if (c->fmt == FMT_GDELT) {
+        gdelt_row(&c->out, e);
+        return flush(c);
+    }
+    if (c->fmt == FMT_JSONL) {
+        nd_json j;
+        nd_json_init(&j, &c->out, 0);
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "event_id");
+        nd_json_int(&j, e->id);
+        nd_json_key(&j, "date");
+        nd_json_str(&j, e->date);
+        nd_json_key(&j, "source");
+        nd_json_str(&j, e->source_code);
+        nd_json_key(&j, "target");
+        nd_json_str(&j, e->target_code);
+        nd_json_key(&j, "source_name");
+        nd_json_str(&j, e->source_name);
+        nd_json_key(&j, "target_name");
+        nd_json_str(&j, e->target_name);
+        nd_json_key(&j, "code");
+        nd_json_str(&j, e->code);
+        nd_json_key(&j, "name");
+        nd_json_str(&j, cli_event_name(e->code));
+        nd_json_key(&j, "goldstein");
+        nd_json_double(&j, e->goldstein, 1);
+        nd_json_key(&j, "quad");
+        nd_json_int(&j, e->quad);
+        nd_json_key(&j, "negated");
+        nd_json_bool(&j, e->negated);
+        nd_json_key(&j, "sentence");
+        nd_json_arr_begin(&j);
+        nd_json_int(&j, e->sentence.start);
+        nd_json_int(&j, e->sentence.end);
+        nd_json_arr_end(&j);
+        cli_doc_id_json(&j, e->ext_id, e->doc_id);
+        nd_json_key(&j, "url");
+        nd_json_str(&j, e->url);
+        nd_json_obj_end(&j);
+        nd_buf_putc(&c->out, '\n');
+        return flush(c);
+    }
+    char day[16], src[300], tgt[300], g[32], doc[600];
+    snprintf(src, sizeof src, "%s", *e->source_code ? e->source_code : "-");
+    snprintf(tgt, sizeof tgt, "%s", *e->target_code ? e->target_code : "-");
+    snprintf(g, sizeof g, "%+.1f", e->goldstein);
+    cli_doc_cell(doc, sizeof doc, e->ext_id, e->doc_id, e->title);
+    const char *cells[] = {cli_day(e->date, day),   src, tgt, e->code,
+                           cli_event_name(e->code), g,   doc};
+    cli_table_add(c->t, cells, NULL);
+    return 0;
+}
+
+int cmd_events(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'}, {"header", no_argument, NULL, 'H'},
+        {"actor", required_argument, NULL, 'a'},  {"since", required_argument, NULL, 's'},
+        {"limit", required_argument, NULL, 'n'},  {"db", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    const char *db = NULL;
+    int header = 0, limit = -1, ch;
+    long long v;
+    nd_store_event_query q;
+    memset(&q, 0, sizeof q);
+    ctx c;
+    memset(&c, 0, sizeof c);
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "f:n:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'f':
+            if (!strcmp(optarg, "gdelt"))
+                c.fmt = FMT_GDELT;
+            else if (!strcmp(optarg, "jsonl"))
+                c.fmt = FMT_JSONL;
+            else if (!strcmp(optarg, "table"))
+                c.fmt = FMT_TABLE;
+            else
+                return cli_usage_error("events: unknown format '%s' (table, jsonl, gdelt)", optarg);
+            break;
+        case 'H': header = 1; break;
+        case 'a': q.a = optarg; break;
+        case 's': q.since = optarg; break;
+        case 'n':
+            if (cli_parse_count(optarg, 0, 1000000000, &v))
+                return cli_usage_error("events: --limit: not a count: '%s'", optarg);
+            limit = (int) v;
+            break;
+        case 'D': db = optarg; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        fputs(usage_text, stderr);
+        return ND_EXIT_USAGE;
+    }
+    q.limit = limit >= 0 ? limit : c.fmt == FMT_TABLE ? 100 : 0;
+    q.newest_first = c.fmt == FMT_TABLE;
+    nd_store *s = cli_open_analysis_store(db);
+    if (!s) return ND_EXIT_SOME_FAILED;
+    if (c.fmt == FMT_GDELT && header)
+        for (size_t i = 0; i < 61; i++)
+            nd_buf_printf(&c.out, "%s%c", gdelt_columns[i], i == 60 ? '\n' : '\t');
+    static const char *const headers[] = {"DATE",  "SOURCE",    "TARGET",  "CODE",
+                                          "EVENT", "GOLDSTEIN", "DOCUMENT"};
+    if (c.fmt == FMT_TABLE) {
+        c.t = cli_table_new(7, headers);
+        cli_table_flex(c.t, 4);
+        cli_table_right(c.t, 5);
+    }
+    nd_error err = {0};
+    int rc = nd_store_events(s, &q, on_event, &c, &err);
+    nd_store_close(s);
+    if (rc < 0) {
+        cli_error("events", "%s", err.msg[0] ? err.msg : nd_strerror(rc));
+    } else if (!c.closed) {
+        if (c.t) cli_table_print(c.t, stdout, cli_term_width());
+        cli_write(c.out.ptr, c.out.len);
+    }
+    cli_table_free(c.t);
+    nd_buf_free(&c.out);
+    if (rc < 0) return rc == ND_EINVAL || rc == ND_EPARSE ? ND_EXIT_USAGE : ND_EXIT_SOME_FAILED;
+    return ND_EXIT_OK;
+}

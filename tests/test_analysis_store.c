@@ -1,0 +1,607 @@
+/* test_analysis_store.c - the analysis in the store (schema 4): stored with
+ * a page and its embedded articles, read back exactly, replaced, and
+ * queried (quotes, actors, timelines, relations, events); actor ids after
+ * rollbacks; a store from before the analysis migrated and reanalysed.
+ *
+ * The analyses here are built by hand (nd_analysis is a plain struct), so
+ * that the store is tested apart from the analysis engine's rules; only
+ * the reanalyze test runs the engine. */
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "newsdesk/newsdesk.h"
+#include "store/store_int.h"
+#include "tap.h"
+
+static char dir[64];
+
+static const char *tmp_path(const char *name)
+{
+    static char p[8][128];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+static nd_store *fresh(const char *name)
+{
+    const char *path = tmp_path(name);
+    unlink(path);
+    nd_store *s = NULL;
+    nd_error err = {0};
+    if (nd_store_open(path, ND_STORE_CREATE, &s, &err)) fprintf(stderr, "open: %s\n", err.msg);
+    return s;
+}
+
+/* ---- a hand-made article and its analysis ------------------------------------ */
+
+static const char P1[] = "Russian President Vladimir Putin met Xi Jinping in Moscow on Thursday. "
+                         "\"We are true friends,\" Xi said.";
+static const char P2[] = "China and Russia signed a trade deal. Russia later praised China.";
+
+typedef struct fixture {
+    char text[512];
+    size_t len;
+    nd_actor actors[4];
+    nd_mention mentions[8];
+    nd_span content[1];
+    nd_quote quotes[1];
+    nd_event events[3];
+    nd_analysis a;
+} fixture;
+
+static nd_span find(const fixture *f, const char *needle, int nth)
+{
+    const char *p = f->text;
+    for (int i = 0; i <= nth && p; i++) {
+        p = strstr(i ? p + 1 : p, needle);
+    }
+    if (!p) return (nd_span){0, 0};
+    uint32_t s = (uint32_t) (p - f->text);
+    return (nd_span){s, s + (uint32_t) strlen(needle)};
+}
+
+static void actor(nd_actor *x, const char *name, const char *code, const char *country,
+                  const char *role, int kind)
+{
+    memset(x, 0, sizeof *x);
+    x->name = name;
+    x->code = code;
+    x->country = country;
+    x->role = role;
+    x->kind = kind;
+    x->in_dict = 1;
+}
+
+static void event(fixture *f, int i, int src, int tgt, const char *code, const char *date,
+                  const char *sentence, const char *verb)
+{
+    nd_event *e = &f->events[i];
+    memset(e, 0, sizeof *e);
+    e->source = src;
+    e->target = tgt;
+    e->source_code = f->actors[src].code;
+    e->target_code = f->actors[tgt].code;
+    snprintf(e->code, sizeof e->code, "%s", code);
+    nd_cameo_lookup(nd_analyze_dict_default(NULL), code, &e->code_name, &e->goldstein, &e->quad);
+    e->sentence = find(f, sentence, 0);
+    e->verb = find(f, verb, 0);
+    e->date = date;
+    e->sentence_index = (uint32_t) i;
+}
+
+/* Putin, Xi, China, Russia; Xi's quotation; three events: a meeting on
+ * 2025-05-08, a deal on 2024-12-30 (ISO week 2025-W01) and an undated
+ * praise, all between Russia and China. */
+static void make_fixture(fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    f->len = (size_t) snprintf(f->text, sizeof f->text, "%s\n\n%s", P1, P2);
+    actor(&f->actors[0], "Vladimir Putin", "RUSGOV", "RUS", "president", ND_ACTOR_PERSON);
+    actor(&f->actors[1], "Xi Jinping", "CHNGOV", "CHN", "president", ND_ACTOR_PERSON);
+    actor(&f->actors[2], "China", "CHN", "CHN", NULL, ND_ACTOR_COUNTRY);
+    actor(&f->actors[3], "Russia", "RUS", "RUS", NULL, ND_ACTOR_COUNTRY);
+    struct {
+        const char *s;
+        int nth, actor, sentence, how;
+    } m[] = {{"Vladimir Putin", 0, 0, 0, ND_MENTION_NAME},
+             {"Xi Jinping", 0, 1, 0, ND_MENTION_NAME},
+             {"Xi", 1, 1, 1, ND_MENTION_ALIAS},
+             {"China", 0, 2, 2, ND_MENTION_NAME},
+             {"Russia", 1, 3, 2, ND_MENTION_NAME},
+             {"Russia", 2, 3, 3, ND_MENTION_NAME},
+             {"China", 1, 2, 3, ND_MENTION_NAME}};
+    size_t n = sizeof m / sizeof *m;
+    for (size_t i = 0; i < n; i++) {
+        f->mentions[i].span = find(f, m[i].s, m[i].nth);
+        f->mentions[i].actor = m[i].actor;
+        f->mentions[i].sentence = (uint32_t) m[i].sentence;
+        f->mentions[i].how = m[i].how;
+        if (!f->actors[m[i].actor].n_mentions) f->actors[m[i].actor].first_mention = (uint32_t) i;
+        f->actors[m[i].actor].n_mentions++;
+    }
+    f->content[0] = find(f, "\"We are true friends,\"", 0);
+    nd_quote *q = &f->quotes[0];
+    q->type = ND_QUOTE_DIRECT;
+    q->text = "We are true friends,";
+    q->content = f->content;
+    q->n_content = 1;
+    q->source = find(f, "Xi", 1);
+    q->cue = find(f, "said", 0);
+    q->cue_lemma = "say";
+    q->speaker = 1;
+    q->speaker_name = "Xi Jinping";
+    q->sentence = 1;
+    event(f, 0, 0, 1, "040", "2025-05-08", "Russian President", "met");
+    f->events[0].sentence.end = find(f, "Thursday.", 0).end;
+    event(f, 1, 2, 3, "057", "2024-12-30", "China and Russia signed a trade deal.", "signed");
+    event(f, 2, 3, 2, "051", NULL, "Russia later praised China.", "praised");
+    nd_analysis *a = &f->a;
+    a->actors = f->actors;
+    a->n_actors = 4;
+    a->mentions = f->mentions;
+    a->n_mentions = n;
+    a->quotes = f->quotes;
+    a->n_quotes = 1;
+    a->events = f->events;
+    a->n_events = 3;
+    a->text_len = f->len;
+    a->date = "2025-05-08";
+}
+
+static nd_article *make_article(const fixture *f, const char *title, const char *published,
+                                const nd_related *rel, size_t n_rel)
+{
+    nd_article *a = nd_calloc(1, sizeof *a);
+    a->arena = nd_arena_new(4096);
+    a->published_ts = ND_TIME_NONE;
+    a->title = title;
+    a->published = published;
+    a->language = "en";
+    a->text = f->text;
+    a->text_len = f->len;
+    a->paragraphs = nd_arena_calloc(a->arena, 2, sizeof(char *));
+    a->paragraphs[0] = P1;
+    a->paragraphs[1] = P2;
+    a->n_paragraphs = 2;
+    a->related = (nd_related *) rel;
+    a->n_related = n_rel;
+    return a;
+}
+
+static int add(nd_store *s, nd_article *a, const char *url, uint64_t raw, const nd_analysis *an,
+               const nd_analysis *const *rel, nd_store_added *res)
+{
+    nd_store_page p = {0};
+    p.article = a;
+    p.url = url;
+    p.raw_hash = raw;
+    p.fetched = ND_TIME_NONE;
+    p.origin.source = "fixture.html";
+    p.origin.offset = -1;
+    p.origin.line = -1;
+    p.analysis = an;
+    p.related_analyses = rel;
+    nd_error err = {0};
+    int rc = nd_store_add_page(s, &p, res, &err);
+    if (rc) fprintf(stderr, "add_page: %s\n", err.msg);
+    return rc;
+}
+
+static char *json_of(const nd_analysis *a)
+{
+    nd_buf b = ND_BUF_INIT;
+    nd_json j;
+    nd_json_init(&j, &b, 0);
+    nd_json_obj_begin(&j);
+    nd_analysis_to_json(a, &j);
+    nd_json_obj_end(&j);
+    return nd_buf_detach(&b, NULL);
+}
+
+static long long count(nd_store *s, const char *sql)
+{
+    (void) s;
+    sqlite3 *db;
+    sqlite3_open(tmp_path("an.db"), &db);
+    sqlite3_stmt *st;
+    long long n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* ---- tests --------------------------------------------------------------------- */
+
+static fixture F;
+static nd_store *S;
+static int64_t DOC, CHILD;
+
+/* The page with its analysis, and an embedded article with its own. */
+static void test_store_and_load(void)
+{
+    make_fixture(&F);
+    S = fresh("an.db");
+    if (!S) return;
+    static fixture R;
+    make_fixture(&R);
+    char embedded[600];
+    snprintf(embedded, sizeof embedded, "  %s  ", R.text);
+    nd_related rel = {"Trade deal signed", "Other Outlet", NULL, "2025-05-09", NULL, embedded};
+    const nd_analysis *rel_an[1] = {&R.a};
+    nd_article *a = make_article(&F, "Putin meets Xi", "2025-05-08T10:00:00Z", &rel, 1);
+    nd_store_added res;
+    CHECK_INT(add(S, a, "https://news.example/xi", 11, &F.a, rel_an, &res), 0);
+    CHECK_INT(res.outcome, ND_STORE_ADDED);
+    CHECK_INT((int) res.related_added, 1);
+    DOC = res.doc_id;
+
+    nd_store_doc *d = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_get_id(S, DOC, &d, &err), 0);
+    if (!d) return;
+    CHECK(d->analysis == NULL);
+    CHECK_INT(nd_store_load_analysis(S, d, &err), 0);
+    CHECK(d->analysis != NULL);
+    if (d->analysis) {
+        char *want = json_of(&F.a), *got = json_of(d->analysis);
+        CHECK_STR(got, want);
+        CHECK_STR(d->analysis->date, "2025-05-08");
+        nd_free(want);
+        nd_free(got);
+    }
+    CHILD = d->n_related ? d->related[0].doc_id : 0;
+    nd_store_doc_free(d);
+
+    /* The embedded article's analysis is with its document (offsets into
+     * its trimmed text, which is R's). */
+    CHECK(CHILD > 0);
+    CHECK_INT(nd_store_get_id(S, CHILD, &d, &err), 0);
+    if (d) {
+        CHECK_INT(nd_store_load_analysis(S, d, &err), 0);
+        CHECK(d->analysis && d->analysis->n_events == 3 && d->analysis->n_quotes == 1);
+        nd_store_doc_free(d);
+    }
+    CHECK_INT(count(S, "SELECT count(*) FROM actors"), 4);
+
+    /* The same embedded article on another page is linked, not stored or
+     * analysed again. */
+    nd_article *b = make_article(&F, "Putin meets Xi (copy)", NULL, &rel, 1);
+    CHECK_INT(add(S, b, "https://mirror.example/xi", 12, &F.a, rel_an, &res), 0);
+    CHECK_INT((int) res.related_added, 0);
+    CHECK_INT(count(S, "SELECT count(*) FROM events"), 9);
+    nd_arena_free(b->arena);
+    nd_free(b);
+    nd_arena_free(a->arena);
+    nd_free(a);
+}
+
+/* Replacing an analysis leaves one copy; a missing document is refused;
+ * a document never analysed has none. */
+static void test_replace(void)
+{
+    if (!S) return;
+    nd_error err = {0};
+    long long m = count(S, "SELECT count(*) FROM mentions"),
+              q = count(S, "SELECT count(*) FROM quotes");
+    CHECK_INT(nd_store_set_analysis(S, DOC, &F.a, &err), 0);
+    CHECK_INT(nd_store_set_analysis(S, DOC, &F.a, &err), 0);
+    CHECK_INT(count(S, "SELECT count(*) FROM mentions"), m);
+    CHECK_INT(count(S, "SELECT count(*) FROM quotes"), q);
+    CHECK_INT(count(S, "SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH 'friends'"), q);
+    CHECK_INT(nd_store_set_analysis(S, 99999, &F.a, &err), ND_ENOTFOUND);
+
+    nd_article *a = make_article(&F, "Unanalysed", NULL, NULL, 0);
+    nd_store_added res;
+    CHECK_INT(add(S, a, "https://news.example/plain", 13, NULL, NULL, &res), 0);
+    nd_arena_free(a->arena);
+    nd_free(a);
+    nd_store_doc *d = NULL;
+    CHECK_INT(nd_store_get_id(S, res.doc_id, &d, &err), 0);
+    if (d) {
+        CHECK_INT(nd_store_load_analysis(S, d, &err), 0);
+        CHECK(d->analysis == NULL);
+        nd_store_doc_free(d);
+    }
+    uint64_t docs = 0, done = 0;
+    CHECK_INT(nd_store_analysis_count(S, &docs, &done, &err), 0);
+    CHECK_INT((int) docs, 4);
+    CHECK_INT((int) done, 3);
+    int64_t ids[8];
+    size_t n = 0;
+    CHECK_INT(nd_store_analysis_todo(S, 0, 0, ids, 8, &n, &err), 0);
+    CHECK_INT((int) n, 1);
+    CHECK(n == 1 && ids[0] == res.doc_id);
+    CHECK_INT(nd_store_analysis_todo(S, 0, 1, ids, 8, &n, &err), 0);
+    CHECK_INT((int) n, 4);
+}
+
+static int count_quote(void *ctx, const nd_store_quote *q)
+{
+    ++*(int *) ctx;
+    CHECK_STR(q->speaker, "Xi Jinping");
+    CHECK_STR(q->type, "direct");
+    CHECK_STR(q->text, "We are true friends,");
+    return 0;
+}
+
+static int quotes(const char *by, const char *about, const char *since, int by_actor, int *rc)
+{
+    nd_store_quote_query q = {0};
+    q.by = by;
+    q.about = about;
+    q.since = since;
+    q.by_actor = by_actor;
+    int n = 0;
+    nd_error err = {0};
+    *rc = nd_store_quotes(S, &q, count_quote, &n, &err);
+    return n;
+}
+
+static void test_quotes(void)
+{
+    if (!S) return;
+    int rc;
+    /* Three documents hold Xi's quotation (page, copy, embedded); the
+     * copy of the page is another page, not another version. */
+    CHECK_INT(quotes(NULL, NULL, NULL, 0, &rc), 3);
+    CHECK_INT(quotes("Xi Jinping", NULL, NULL, 0, &rc), 3);
+    CHECK_INT(quotes("xi", NULL, NULL, 0, &rc), 3);
+    CHECK_INT(quotes("CHNGOV", NULL, NULL, 0, &rc), 3);
+    CHECK_INT(quotes("CHN", NULL, NULL, 0, &rc), 3);
+    CHECK_INT(quotes("China", NULL, NULL, 0, &rc), 3); /* its code: Chinese actors */
+    CHECK_INT(quotes("China", NULL, NULL, 1, &rc), 0); /* China itself said nothing */
+    CHECK_INT(rc, 0);
+    CHECK_INT(quotes("Vladimir Putin", NULL, NULL, 0, &rc), 0);
+    CHECK_INT(rc, 0);
+    CHECK_INT(quotes("Nobody Known", NULL, NULL, 0, &rc), 0);
+    CHECK_INT(rc, ND_ENOTFOUND);
+    CHECK_INT(quotes(NULL, "friend", NULL, 0, &rc), 3); /* porter: friends */
+    CHECK_INT(quotes("Xi", "enemies", NULL, 0, &rc), 0);
+    CHECK_INT(quotes(NULL, "\"unterminated", NULL, 0, &rc), 0);
+    CHECK_INT(rc, ND_EPARSE);
+    /* Dated documents: the page (2025-05-08) and the embedded article
+     * (2025-05-09); the copy has no date. */
+    CHECK_INT(quotes(NULL, NULL, "2025-05-08", 0, &rc), 2);
+    CHECK_INT(quotes(NULL, NULL, "2025-05-09", 0, &rc), 1);
+    CHECK_INT(quotes(NULL, NULL, "not a date", 0, &rc), 0);
+    CHECK_INT(rc, ND_EPARSE);
+}
+
+typedef struct periods {
+    char names[8][32];
+    uint64_t events[8], docs[8];
+    double g[8];
+    int n;
+} periods;
+
+static int on_period(void *ctx, const nd_store_period *p)
+{
+    periods *x = ctx;
+    if (x->n < 8) {
+        snprintf(x->names[x->n], 32, "%s", p->period);
+        x->events[x->n] = p->events;
+        x->docs[x->n] = p->documents;
+        x->g[x->n] = p->goldstein;
+        x->n++;
+    }
+    return 0;
+}
+
+static periods relations(const char *a, const char *b, const char *by, int *rc)
+{
+    periods x;
+    memset(&x, 0, sizeof x);
+    nd_store_event_query q = {0};
+    q.a = a;
+    q.b = b;
+    nd_error err = {0};
+    *rc = nd_store_relations(S, &q, by, on_period, &x, &err);
+    return x;
+}
+
+static int lead_count(void *ctx, const nd_store_event *e)
+{
+    int *n = ctx;
+    n[0]++;
+    n[1] += e->lead;
+    if (e->sentence_text && !strcmp(e->sentence_text, "China and Russia signed a trade deal."))
+        n[2]++;
+    return 0;
+}
+
+static void test_relations(void)
+{
+    if (!S) return;
+    int rc;
+    periods p = relations("RUS", "CHN", "month", &rc);
+    CHECK_INT(rc, 0);
+    /* Three documents with three events each.  An event without a date of
+     * its own takes its document's: the page's (2025-05-08) and the
+     * embedded article's (2025-05-09); the copy has none. */
+    CHECK_INT(p.n, 3);
+    CHECK_STR(p.names[0], "2024-12");
+    CHECK_STR(p.names[1], "2025-05");
+    CHECK_STR(p.names[2], "undated");
+    CHECK_INT((int) p.events[0], 3);
+    CHECK_INT((int) p.events[1], 5);
+    CHECK_INT((int) p.events[2], 1);
+    CHECK(p.g[0] == F.events[1].goldstein);
+    double mean = (3 * F.events[0].goldstein + 2 * F.events[2].goldstein) / 5;
+    CHECK(p.g[1] > mean - 1e-9 && p.g[1] < mean + 1e-9);
+    p = relations("CHN", "RUS", "week", &rc);
+    CHECK_STR(p.names[0], "2025-W01"); /* 2024-12-30 is in ISO week 1 of 2025 */
+    CHECK_STR(p.names[1], "2025-W19");
+    p = relations("Russia", "China", "year", &rc);
+    CHECK_STR(p.names[0], "2024");
+    CHECK_STR(p.names[1], "2025");
+    CHECK_INT(p.n, 3);
+    p = relations("Putin", "Xi Jinping", "day", &rc);
+    CHECK_INT(p.n, 1);
+    CHECK_STR(p.names[0], "2025-05-08");
+    /* A country's name means its code: Xi (CHNGOV) is China here. */
+    p = relations("Putin", "China", "month", &rc);
+    CHECK_INT(p.n, 1);
+    CHECK_INT((int) p.events[0], 3);
+    p = relations("Putin", "Putin", "month", &rc);
+    CHECK_INT(p.n, 0);
+    relations("RUS", "CHN", "fortnight", &rc);
+    CHECK_INT(rc, ND_EINVAL);
+    relations("RUS", "Atlantis", "month", &rc);
+    CHECK_INT(rc, ND_ENOTFOUND);
+
+    /* Events: the meeting is in the lead paragraph, the deal is not. */
+    nd_store_event_query q = {0};
+    q.a = "RUS";
+    q.with_sentence = 1;
+    int n[3] = {0, 0, 0};
+    nd_error err = {0};
+    CHECK_INT(nd_store_events(S, &q, lead_count, n, &err), 0);
+    CHECK_INT(n[0], 9);
+    CHECK_INT(n[1], 3);
+    CHECK_INT(n[2], 3);
+    q.since = "2025-01-01";
+    memset(n, 0, sizeof n);
+    CHECK_INT(nd_store_events(S, &q, lead_count, n, &err), 0);
+    CHECK_INT(n[0], 5);
+}
+
+static int on_actor(void *ctx, const nd_store_actor *a)
+{
+    periods *x = ctx;
+    if (x->n < 8) {
+        snprintf(x->names[x->n], 32, "%s", a->name);
+        x->docs[x->n] = a->documents;
+        x->events[x->n] = a->mentions;
+        x->n++;
+    }
+    return 0;
+}
+
+static void test_actors(void)
+{
+    if (!S) return;
+    periods x;
+    memset(&x, 0, sizeof x);
+    nd_error err = {0};
+    CHECK_INT(nd_store_actors(S, 2, on_actor, &x, &err), 0);
+    CHECK_INT(x.n, 2);
+    /* Everyone is in the 3 analysed documents; China, Russia and Xi have 6
+     * mentions, Putin 3; ties go by name. */
+    CHECK_STR(x.names[0], "China");
+    CHECK_INT((int) x.docs[0], 3);
+    CHECK_INT((int) x.events[0], 6);
+    memset(&x, 0, sizeof x);
+    CHECK_INT(nd_store_find_actors(S, "putin", on_actor, &x, &err), 0);
+    CHECK_INT(x.n, 1);
+    CHECK_STR(x.names[0], "Vladimir Putin");
+    CHECK_INT(nd_store_find_actors(S, "Atlantis", on_actor, &x, &err), ND_ENOTFOUND);
+    memset(&x, 0, sizeof x);
+    CHECK_INT(nd_store_actor_peers(S, "Vladimir Putin", 10, on_actor, &x, &err), 0);
+    CHECK_INT(x.n, 3);
+    memset(&x, 0, sizeof x);
+    CHECK_INT(nd_store_actor_timeline(S, "Xi Jinping", "month", on_period, &x, &err), 0);
+    CHECK_INT(x.n, 2);
+    CHECK_STR(x.names[0], "2025-05");
+    CHECK_INT((int) x.docs[0], 2);
+    CHECK_STR(x.names[1], "undated");
+}
+
+/* Actor ids remembered by the connection must not outlive a rollback. */
+static void test_rollback(void)
+{
+    if (!S) return;
+    static fixture G;
+    make_fixture(&G);
+    G.actors[1].name = "Zed Newman";
+    G.quotes[0].speaker_name = "Zed Newman";
+    nd_article *a = make_article(&G, "Newman", NULL, NULL, 0);
+    nd_error err = {0};
+    nd_store_added res;
+    CHECK_INT(nd_store_begin(S, &err), 0);
+    CHECK_INT(add(S, a, "https://news.example/newman", 21, &G.a, NULL, &res), 0);
+    nd_store_rollback(S);
+    CHECK_INT(add(S, a, "https://news.example/newman", 22, &G.a, NULL, &res), 0);
+    CHECK_INT(count(S, "SELECT count(*) FROM mentions m LEFT JOIN actors a ON a.id = m.actor_id"
+                       " WHERE a.id IS NULL"),
+              0);
+    CHECK_INT(count(S, "SELECT count(*) FROM quotes q LEFT JOIN actors a ON a.id = q.speaker_id"
+                       " WHERE a.id IS NULL"),
+              0);
+    CHECK_INT(count(S, "SELECT count(*) FROM actors WHERE name = 'Zed Newman'"), 1);
+    nd_arena_free(a->arena);
+    nd_free(a);
+    nd_store_close(S);
+    S = NULL;
+}
+
+/* A store from before the analysis (schema 3) with a document: opening
+ * migrates it, the document has no analysis, reanalyze gives it one. */
+static void test_migrate_reanalyze(void)
+{
+    const char *path = tmp_path("v3.db");
+    unlink(path);
+    nd_error err = {0};
+    CHECK_INT(nd__store_create_at(path, 3, &err), 0);
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    CHECK_INT(sqlite3_exec(db,
+                           "INSERT INTO documents(ident, url, title, text, content_hash, added,"
+                           " published, language) VALUES ('u', 'https://example.org/a',"
+                           " 'Summit', 'Russian President Vladimir Putin met Chinese President"
+                           " Xi Jinping in Moscow on Thursday.', 1, '2025-05-09', '2025-05-09',"
+                           " 'en')",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(db);
+    nd_store *s = NULL;
+    CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
+    if (!s) return;
+    CHECK_INT(nd_store_schema_version(s), ND_STORE_SCHEMA);
+    uint64_t docs = 0, done = 0;
+    CHECK_INT(nd_store_analysis_count(s, &docs, &done, &err), 0);
+    CHECK_INT((int) docs, 1);
+    CHECK_INT((int) done, 0);
+    nd_store_close(s);
+    nd_reanalyze_opts o;
+    nd_reanalyze_opts_init(&o);
+    o.threads = 2;
+    uint64_t n = 0;
+    CHECK_INT(nd_reanalyze(path, &o, &n, &err), 0);
+    CHECK_INT((int) n, 1);
+    CHECK_INT(nd_reanalyze(path, &o, &n, &err), 0);
+    CHECK_INT((int) n, 0);
+    o.all = 1;
+    CHECK_INT(nd_reanalyze(path, &o, &n, &err), 0);
+    CHECK_INT((int) n, 1);
+    CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
+    if (!s) return;
+    CHECK_INT(nd_store_analysis_count(s, &docs, &done, &err), 0);
+    CHECK_INT((int) done, 1);
+    periods x;
+    memset(&x, 0, sizeof x);
+    CHECK_INT(nd_store_find_actors(s, "Putin", on_actor, &x, &err), 0);
+    CHECK_INT(x.n, 1);
+    nd_store_close(s);
+    CHECK(nd_reanalyze(tmp_path("missing.db"), &o, &n, &err) < 0);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/nd_an_store.XXXXXX");
+    if (!mkdtemp(dir)) return 1;
+    RUN(test_store_and_load);
+    RUN(test_replace);
+    RUN(test_quotes);
+    RUN(test_relations);
+    RUN(test_actors);
+    RUN(test_rollback);
+    RUN(test_migrate_reanalyze);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd)) return 1;
+    return tap_done();
+}
