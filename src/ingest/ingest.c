@@ -1080,8 +1080,10 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     r->readers_left = n_readers;
     for (int i = 0; n_started && i < n_readers; i++)
         if (pthread_create(&readers[i], NULL, reader_main, r) == 0) n_readers_started++;
+    /* Readers may already have finished and counted themselves out: take
+     * away only those that never started. */
     pthread_mutex_lock(&r->done_mu);
-    r->readers_left = n_readers_started;
+    r->readers_left -= n_readers - n_readers_started;
     pthread_mutex_unlock(&r->done_mu);
     if (!n_readers_started) {
         nd_error_set(err, ND_ENOMEM, (size_t) -1, "cannot start the ingest threads");
