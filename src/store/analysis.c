@@ -41,6 +41,12 @@
              " VALUES (?1, ?2, ?3, ?4)")                                                           \
     X(DEL_M, "DELETE FROM mentions WHERE doc_id = ?1")                                             \
     X(DEL_DA, "DELETE FROM doc_actors WHERE doc_id = ?1")                                          \
+    X(Q_UNINDEX, "INSERT INTO quotes_fts(quotes_fts, rowid, text) SELECT 'delete', id, text"       \
+                 " FROM quotes WHERE doc_id = ?1 AND id <= (SELECT last FROM quotes_indexed)")     \
+    X(Q_INDEX, "INSERT INTO quotes_fts(rowid, text) SELECT id, text FROM quotes"                   \
+               " WHERE id > (SELECT last FROM quotes_indexed)")                                    \
+    X(Q_MARK, "UPDATE quotes_indexed SET last = max(last, coalesce((SELECT max(id) FROM quotes),"  \
+              " 0))")                                                                              \
     X(DEL_Q, "DELETE FROM quotes WHERE doc_id = ?1")                                               \
     X(DEL_E, "DELETE FROM events WHERE doc_id = ?1")                                               \
     X(DEL_D, "DELETE FROM doc_analysis WHERE doc_id = ?1")                                         \
@@ -82,6 +88,7 @@ struct nd__store_an {
     sqlite3_stmt *stmt[AN_COUNT_];
     id_slot *slots;
     size_t cap, n;
+    int unindexed; /* quotations added in the open transaction, not yet in quotes_fts */
 };
 
 static void on_rollback(void *p)
@@ -131,7 +138,9 @@ void nd__store_analysis_close(nd_store *s)
 
 void nd__store_analysis_rolled_back(nd_store *s)
 {
-    if (!s || !s->an || !s->an->n) return;
+    if (!s || !s->an) return;
+    s->an->unindexed = 0;
+    if (!s->an->n) return;
     memset(s->an->slots, 0, s->an->cap * sizeof *s->an->slots);
     s->an->n = 0;
 }
@@ -271,7 +280,9 @@ static int put_quote(nd_store *s, int64_t doc, size_t idx, const nd_quote *q, co
     bind_span(st, 15, q->clause);
     sqlite3_bind_int64(st, 17, q->sentence);
     sqlite3_bind_text(st, 18, q->text ? q->text : "", -1, SQLITE_STATIC);
-    return step_done(s, st, "cannot store a quotation", err);
+    int rc = step_done(s, st, "cannot store a quotation", err);
+    if (!rc) s->an->unindexed = 1;
+    return rc;
 }
 
 static int put_event(nd_store *s, int64_t doc, size_t idx, const nd_event *e, const int64_t *ids,
@@ -360,9 +371,25 @@ int nd__store_put_analysis(nd_store *s, int64_t doc, const nd_analysis *a, nd_er
     return rc;
 }
 
+int nd__store_index_quotes(nd_store *s, nd_error *err)
+{
+    if (!s->an || !s->an->unindexed) return 0;
+    static const enum an_stmt steps[] = {AN_Q_INDEX, AN_Q_MARK};
+    for (size_t i = 0; i < 2; i++) {
+        sqlite3_stmt *st = an_stmt(s, steps[i], err);
+        if (!st) return ND_EDB;
+        int rc = step_done(s, st, "cannot index quotations", err);
+        if (rc) return rc;
+    }
+    s->an->unindexed = 0;
+    return 0;
+}
+
 static int delete_analysis(nd_store *s, int64_t doc, nd_error *err)
 {
-    static const enum an_stmt dels[] = {AN_DEL_M, AN_DEL_DA, AN_DEL_Q, AN_DEL_E, AN_DEL_D};
+    /* Indexed quotations leave the index before their rows go. */
+    static const enum an_stmt dels[] = {AN_DEL_M, AN_DEL_DA, AN_Q_UNINDEX,
+                                        AN_DEL_Q, AN_DEL_E,  AN_DEL_D};
     for (size_t i = 0; i < sizeof dels / sizeof *dels; i++) {
         sqlite3_stmt *st = an_stmt(s, dels[i], err);
         if (!st) return ND_EDB;
@@ -403,6 +430,11 @@ int nd_store_set_analysis(nd_store *s, int64_t doc_id, const nd_analysis *a, nd_
             sqlite3_exec(s->db, "ROLLBACK TO analysis", NULL, NULL, NULL);
             sqlite3_exec(s->db, "RELEASE analysis", NULL, NULL, NULL);
         }
+        nd__store_analysis_rolled_back(s);
+        return rc;
+    }
+    if (own && (rc = nd__store_index_quotes(s, err)) != 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         nd__store_analysis_rolled_back(s);
         return rc;
     }

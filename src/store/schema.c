@@ -217,7 +217,7 @@ static const char step4[] =
      * start_off/end_off bound them all.  speaker is the actor's name, or the
      * source text when it was not resolved to an actor. */
     "CREATE TABLE quotes ("
-    " id INTEGER PRIMARY KEY,"
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " doc_id INTEGER NOT NULL,"
     " idx INTEGER NOT NULL,"
     " speaker_id INTEGER,"
@@ -235,16 +235,16 @@ static const char step4[] =
     " text TEXT NOT NULL);"
     "CREATE INDEX quotes_doc ON quotes(doc_id, idx);"
     "CREATE INDEX quotes_speaker ON quotes(speaker_id) WHERE speaker_id IS NOT NULL;"
-    /* The quoted words, searchable (quotes --about). */
+    /* The quoted words, searchable (quotes --about).  Not kept by
+     * triggers: the quotations of a transaction are indexed in one
+     * statement before it commits (quotes_indexed: the last id indexed;
+     * ids only grow), because FTS5 flushes its pending terms at every
+     * savepoint and a page is a savepoint. */
     "CREATE VIRTUAL TABLE quotes_fts USING fts5("
     " text, content='quotes', content_rowid='id',"
     " tokenize='porter unicode61 remove_diacritics 2');"
-    "CREATE TRIGGER quotes_fts_ai AFTER INSERT ON quotes BEGIN"
-    " INSERT INTO quotes_fts(rowid, text) VALUES (new.id, new.text);"
-    " END;"
-    "CREATE TRIGGER quotes_fts_ad AFTER DELETE ON quotes BEGIN"
-    " INSERT INTO quotes_fts(quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);"
-    " END;"
+    "CREATE TABLE quotes_indexed (last INTEGER NOT NULL);"
+    "INSERT INTO quotes_indexed VALUES (0);"
     /* Events: source and target actors (ids when resolved, CAMEO codes as
      * coded), CAMEO event code, Goldstein score, quad class (1 verbal
      * cooperation .. 4 material conflict), the sentence and verb spans, and

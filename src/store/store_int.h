@@ -84,6 +84,9 @@ int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err);
 int nd__store_put_analysis(nd_store *s, int64_t doc, const nd_analysis *a, nd_error *err);
 void nd__store_analysis_close(nd_store *s);
 void nd__store_analysis_rolled_back(nd_store *s);
+/* Index the quotations this connection added in the open transaction
+ * (quotes_fts); called just before COMMIT.  0 or a negative code. */
+int nd__store_index_quotes(nd_store *s, nd_error *err);
 
 /* For tests: create or migrate a file up to schema version `version` only,
  * with no other setup.  Returns 0 or a negative code. */

@@ -522,5 +522,10 @@ int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, 
         memset(res, 0, sizeof *res);
         return rc;
     }
+    if (own && (rc = nd__store_index_quotes(s, err)) != 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        nd__store_analysis_rolled_back(s);
+        return rc;
+    }
     return nd__store_exec(s, own ? "COMMIT" : "RELEASE page", err);
 }
