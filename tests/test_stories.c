@@ -609,6 +609,38 @@ static void test_migrated_store(void)
     nd_store_close(s);
 }
 
+/* A story of more titles than the headline compares (an even sample). */
+static void test_big_story(void)
+{
+    nd_store *s = fresh("big.db");
+    if (!s) return;
+    nd_store_clusterer *c = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_clusterer_open(s, NULL, &c, &err), 0);
+    if (!c) return;
+    rng_state = 3;
+    gdoc d;
+    make_doc(0, &d);
+    CHECK_INT(nd_store_begin(s, &err), 0);
+    for (int k = 0; k < 300; k++) {
+        /* The same wire copy on 300 sites, a few with their own headline. */
+        snprintf(d.url, sizeof d.url, "https://site%d.example/wire", k);
+        if (k % 50 == 7) d.title[0] = (char) ('A' + k % 26);
+        CHECK(store_page(s, &d, 9000 + (uint64_t) k) > 0);
+        CHECK_INT(nd_store_cluster_pending(c, NULL, &err), 0);
+    }
+    CHECK_INT(nd_store_cluster_finish(c, &err), 0);
+    CHECK_INT(nd_store_commit(s, &err), 0);
+    free_doc(&d);
+    check_consistent(s);
+    CHECK_INT(one_int(s, "SELECT count(*) FROM stories"), 1);
+    CHECK_INT(one_int(s, "SELECT n_docs FROM stories"), 300);
+    CHECK_INT(one_int(s, "SELECT n_dups FROM stories"), 299);
+    CHECK_INT(one_int(s, "SELECT n_sites FROM stories"), 300);
+    nd_store_clusterer_free(c);
+    nd_store_close(s);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/nd_test_stories.XXXXXX");
@@ -617,6 +649,7 @@ int main(void)
     RUN(test_recluster_deterministic);
     RUN(test_resume);
     RUN(test_migrated_store);
+    RUN(test_big_story);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) {
