@@ -20,12 +20,13 @@ const char *cli_day(const char *date, char out[16])
     return out;
 }
 
-void cli_doc_cell(char *out, size_t n, const char *ext_id, int64_t id, const char *title)
+void cli_doc_cell(char *out, size_t n, const char *ext_id, int64_t id, const char *title,
+                  const char *site)
 {
-    if (ext_id)
-        snprintf(out, n, "%s %s", ext_id, title ? title : "");
-    else
-        snprintf(out, n, "%lld %s", (long long) id, title ? title : "");
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long) id);
+    snprintf(out, n, "%s %s%s%s%s", ext_id ? ext_id : num, title ? title : "", site ? " (" : "",
+             site ? site : "", site ? ")" : "");
 }
 
 const char *cli_quad_name(int quad)

@@ -98,8 +98,10 @@ void cli_analysis_summary(nd_buf *out, const nd_analysis *a);
 const char *cli_event_name(const char *code);
 /* "2025-05-08" of a stored date, or "-" when none. */
 const char *cli_day(const char *date, char out[16]);
-/* A document as a table cell: its external id or number, and its title. */
-void cli_doc_cell(char *out, size_t n, const char *ext_id, int64_t id, const char *title);
+/* A document as a table cell: its external id or number, its title and
+ * its site (when known). */
+void cli_doc_cell(char *out, size_t n, const char *ext_id, int64_t id, const char *title,
+                  const char *site);
 /* An actor as a JSON object: name, code, kind, country, role, documents,
  * mentions. */
 void cli_actor_json(nd_json *j, const nd_store_actor *a);

@@ -130,7 +130,7 @@ static int on_quote(void *p, const nd_store_quote *q)
         nd_buf_printf(&text, "\xe2\x80\x9c%s\xe2\x80\x9d", q->text);
     else
         nd_buf_puts(&text, q->text);
-    cli_doc_cell(doc, sizeof doc, q->ext_id, q->doc_id, q->title);
+    cli_doc_cell(doc, sizeof doc, q->ext_id, q->doc_id, q->title, q->site);
     const char *cells[] = {cli_day(q->date, day), q->speaker ? q->speaker : "-", q->type,
                            text.ptr ? text.ptr : "", doc};
     cli_table_add(c->t, cells, NULL);

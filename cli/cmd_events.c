@@ -260,7 +260,7 @@ static int on_event(void *p, const nd_store_event *e)
     snprintf(src, sizeof src, "%s", *e->source_code ? e->source_code : "-");
     snprintf(tgt, sizeof tgt, "%s", *e->target_code ? e->target_code : "-");
     snprintf(g, sizeof g, "%+.1f", e->goldstein);
-    cli_doc_cell(doc, sizeof doc, e->ext_id, e->doc_id, e->title);
+    cli_doc_cell(doc, sizeof doc, e->ext_id, e->doc_id, e->title, e->site);
     const char *cells[] = {cli_day(e->date, day),   src, tgt, e->code,
                            cli_event_name(e->code), g,   doc};
     cli_table_add(c->t, cells, NULL);

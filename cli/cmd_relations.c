@@ -135,7 +135,7 @@ static int on_event(void *p, const nd_store_event *e)
     side(tgt, sizeof tgt, e->target_name, e->target_code);
     snprintf(code, sizeof code, "%s%s", e->code, e->negated ? " (negated)" : "");
     fmt_g(g, sizeof g, e->goldstein);
-    cli_doc_cell(doc, sizeof doc, e->ext_id, e->doc_id, e->title);
+    cli_doc_cell(doc, sizeof doc, e->ext_id, e->doc_id, e->title, e->site);
     const char *cells[] = {cli_day(e->date, day), src, tgt, code, cli_event_name(e->code), g, doc};
     cli_table_add(c->t, cells, e->sentence_text);
     return 0;
