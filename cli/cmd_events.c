@@ -104,6 +104,11 @@ static const char *const religion_codes[] = {
     "HIN", "HSD", "ITH", "JAN", "JEW", "JHW", "LDS", "MOS", "MRN", "NRM", "ORT",
     "PAG", "PRO", "SFI", "SHI", "SHN", "SIK", "SUN", "TAO", "UDX", "ZRO"};
 
+/* CAMEO region codes, which GDELT gives as country codes. */
+static const char *const region_codes[] = {
+    "AFR", "ASA", "BLK", "CAU", "CFR", "CAS", "CEU", "EIN", "EAF", "EEU", "EUR", "LAM", "MEA",
+    "MDT", "NAF", "NMR", "PGS", "SCN", "SAM", "SAS", "SEA", "SAF", "WAF", "WST", "CRB"};
+
 static int in_list(const char *c, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -111,8 +116,9 @@ static int in_list(const char *c, const char *const *list, size_t n)
     return 0;
 }
 
-/* An actor code cut into GDELT's fields: country, known group, religion
- * 1-2, type 1-3 (ethnic codes are not produced). */
+/* An actor code cut into GDELT's fields: country (or region), known
+ * group, religion 1-2, type 1-3 (ethnic codes are not produced):
+ * RUSGOV -> RUS, GOV; IGOUNO -> IGO, UNO; IGOEUREEC -> EUR, EEC, IGO. */
 typedef struct code_parts {
     char country[4], group[4], rel[2][4], type[3][4];
 } code_parts;
@@ -127,14 +133,16 @@ static void split_code(const char *code, const char *country, code_parts *p)
         if (!strcmp(c, "---")) continue;
         int is_type = in_list(c, type_codes, sizeof type_codes / sizeof *type_codes);
         int is_rel = in_list(c, religion_codes, sizeof religion_codes / sizeof *religion_codes);
-        if (i == 0 && !is_type && !is_rel && (!country || !strcmp(country, c))) {
+        int is_region = in_list(c, region_codes, sizeof region_codes / sizeof *region_codes);
+        if (!p->country[0] && !is_type && !is_rel &&
+            ((i == 0 && (!country || !strcmp(country, c))) || is_region)) {
             memcpy(p->country, c, 4);
         } else if (is_type) {
             if (nt < 3) memcpy(p->type[nt++], c, 4);
         } else if (is_rel) {
             if (nr < 2) memcpy(p->rel[nr++], c, 4);
-        } else if (!p->group[0]) {
-            memcpy(p->group, c, 4);
+        } else {
+            memcpy(p->group, c, 4); /* the last, most specific */
         }
     }
 }
