@@ -19,7 +19,7 @@ for bin in "$build"/fuzz/fuzz_*; do
     esac
     echo "== $name (${secs}s)"
     if ! "$bin" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
-            -print_final_stats=1 "$corpus" "${seeds[@]}" >"$build/$name.log" 2>&1; then
+            -print_final_stats=1 -artifact_prefix="$build/" "$corpus" "${seeds[@]}" >"$build/$name.log" 2>&1; then
         echo "   FAILED: see $build/$name.log"
         tail -40 "$build/$name.log"
         fail=1

@@ -34,7 +34,7 @@
 #define WM_SPAN       1024 /* the watermark is the minimum time of this many recent documents */
 #define NONE32        UINT32_MAX
 #define STATE_MAGIC   0x32534c434e44ULL /* "NDCLS2" */
-#define STATE_VERSION 2u
+#define STATE_VERSION 3u                /* 3: hash tables saved with their layout */
 
 /* ---- types ------------------------------------------------------------------------ */
 
@@ -482,6 +482,7 @@ static int pgen_post(pgen *g, uint64_t h, uint32_t a, uint32_t b)
         g->keys[j] = h;
         g->n++;
         memset(la, 0, P * sizeof *la);
+        memset(lb, 0, P * sizeof *lb); /* saved with the state: no stale bytes */
     }
     uint32_t k = 0;
     while (k < P - 1 && la[k] && !(la[k] == a + 1 && lb[k] == b)) k++;
@@ -1932,34 +1933,14 @@ static int get_feats(const unsigned char **p, const unsigned char *e, nd__feat *
     return 0;
 }
 
-static void put_imap(nd_buf *b, const nd__imap *m)
-{
-    nd__put_u32(b, m->n);
-    for (uint32_t i = 0; i < m->cap; i++)
-        if (m->keys[i]) {
-            nd__put_u64(b, m->keys[i]);
-            nd__put_u64(b, (uint64_t) m->vals[i]);
-        }
-}
-
-static int get_imap(const unsigned char **p, const unsigned char *e, nd__imap *m)
-{
-    uint32_t n;
-    if (nd__get_u32(p, e, &n) || (size_t) (e - *p) / 16 < n) return ND_EFORMAT;
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t k, v;
-        if (nd__get_u64(p, e, &k) || nd__get_u64(p, e, &v) || !k) return ND_EFORMAT;
-        if (nd__imap_put(m, k, (int64_t) v)) return ND_ENOMEM;
-    }
-    return 0;
-}
-
 static void put_pgen(nd_buf *b, const pgen *g)
 {
     nd__put_u64(b, g->docs);
+    nd__put_u32(b, g->cap);
     nd__put_u32(b, g->n);
     for (uint32_t i = 0; i < g->cap; i++) {
         if (!g->keys[i]) continue;
+        nd__put_u32(b, i);
         nd__put_u64(b, g->keys[i]);
         for (uint32_t k = 0; k < g->P; k++) {
             nd__put_u32(b, g->a[(size_t) i * g->P + k]);
@@ -1968,27 +1949,29 @@ static void put_pgen(nd_buf *b, const pgen *g)
     }
 }
 
+/* Into an empty generation: its layout exactly as saved. */
 static int get_pgen(const unsigned char **p, const unsigned char *e, pgen *g)
 {
-    uint32_t n;
-    if (nd__get_u64(p, e, &g->docs) || nd__get_u32(p, e, &n) ||
-        (size_t) (e - *p) / (8 + 8 * (size_t) g->P) < n)
+    uint32_t cap, n, slot;
+    int64_t prev = -1;
+    if (nd__get_u64(p, e, &g->docs) || nd__layout_head(p, e, 1024, 8 + 8 * (size_t) g->P, &cap, &n))
         return ND_EFORMAT;
+    if (!cap) return 0;
+    /* pgen_grow from nothing allocates 1024 slots; double up to cap */
+    while (g->cap < cap)
+        if (pgen_grow(g)) return ND_ENOMEM;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t h;
-        if (nd__get_u64(p, e, &h) || !h) return ND_EFORMAT;
-        if ((uint64_t) (g->n + 1) * 4 > (uint64_t) g->cap * 3 && pgen_grow(g)) return ND_ENOMEM;
-        uint32_t j = (uint32_t) nd__mix64(h) & (g->cap - 1);
-        while (g->keys[j] && g->keys[j] != h) j = (j + 1) & (g->cap - 1);
-        if (g->keys[j]) return ND_EFORMAT; /* a key twice */
-        g->keys[j] = h;
-        g->n++;
+        if (nd__layout_slot(p, e, cap, &prev, &slot) || nd__get_u64(p, e, &h) || !h)
+            return ND_EFORMAT;
+        g->keys[slot] = h;
         for (uint32_t k = 0; k < g->P; k++)
-            if (nd__get_u32(p, e, &g->a[(size_t) j * g->P + k]) ||
-                nd__get_u32(p, e, &g->b[(size_t) j * g->P + k]))
+            if (nd__get_u32(p, e, &g->a[(size_t) slot * g->P + k]) ||
+                nd__get_u32(p, e, &g->b[(size_t) slot * g->P + k]))
                 return ND_EFORMAT;
     }
-    return 0;
+    g->n = n;
+    return nd__layout_check(g->keys, g->cap);
 }
 
 int nd_cluster_export(const nd_cluster *c, nd_buf *b)
@@ -2040,17 +2023,12 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
         const int64_t t[] = {s->st_first, s->st_last, s->t_first, s->t_last};
         for (int k = 0; k < 4; k++) nd__put_u64(b, (uint64_t) t[k]);
         nd__put_u64(b, s->seq_last);
-        nd__put_u32(b, s->c.n);
-        for (uint32_t k = 0; k < s->c.cap; k++)
-            if (s->c.keys[k]) {
-                nd__put_u64(b, s->c.keys[k]);
-                put_f32(b, s->c.vals[k]);
-            }
+        nd__fmap_export(b, &s->c);
     }
     nd__put_u32(b, c->n_free);
     for (uint32_t i = 0; i < c->n_free; i++) nd__put_u32(b, c->free_slots[i]);
-    put_imap(b, &c->fwd[0]);
-    put_imap(b, &c->fwd[1]);
+    nd__imap_export(b, &c->fwd[0]);
+    nd__imap_export(b, &c->fwd[1]);
     for (int g = 0; g < 2; g++) put_pgen(b, &c->sp[g]);
     for (int g = 0; g < 2; g++) put_pgen(b, &c->dp[g]);
     /* the recent window, slot by slot */
@@ -2116,7 +2094,7 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
     if (!c->slots || !c->stamps || !c->free_slots) return ND_ENOMEM;
     c->n_slots = n_slots;
     for (uint32_t i = 0; i < n_slots; i++) {
-        uint32_t live, nc;
+        uint32_t live;
         NEED(nd__get_u32(&p, e, &c->stamps[i]) || nd__get_u32(&p, e, &live));
         if (!live) continue;
         story *s = nd_calloc(1, sizeof *s);
@@ -2129,14 +2107,7 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
         NEED(get_i64(&p, e, &s->st_first) || get_i64(&p, e, &s->st_last));
         NEED(get_i64(&p, e, &s->t_first) || get_i64(&p, e, &s->t_last));
         NEED(nd__get_u64(&p, e, &s->seq_last));
-        NEED(nd__get_u32(&p, e, &nc) || nc > (uint32_t) ((e - p) / 12));
-        if (nd__fmap_reserve(&s->c, nc)) return ND_ENOMEM;
-        for (uint32_t k = 0; k < nc; k++) {
-            uint64_t h;
-            float f;
-            NEED(nd__get_u64(&p, e, &h) || !h || get_f32(&p, e, &f));
-            if (nd__fmap_add(&s->c, h, f, NULL)) return ND_ENOMEM;
-        }
+        if ((rc = nd__fmap_import(&p, e, &s->c))) return rc;
         recompute_norm(s);
         int64_t dummy;
         NEED(nd__imap_get(&c->by_id, (uint64_t) s->id, &dummy)); /* an id twice */
@@ -2147,7 +2118,8 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
     for (uint32_t i = 0; i < c->n_free; i++)
         NEED(nd__get_u32(&p, e, &c->free_slots[i]) || c->free_slots[i] >= n_slots ||
              c->slots[c->free_slots[i]]);
-    if ((rc = get_imap(&p, e, &c->fwd[0])) || (rc = get_imap(&p, e, &c->fwd[1]))) return rc;
+    if ((rc = nd__imap_import(&p, e, &c->fwd[0])) || (rc = nd__imap_import(&p, e, &c->fwd[1])))
+        return rc;
     for (int g = 0; g < 2; g++)
         if ((rc = get_pgen(&p, e, &c->sp[g]))) return rc;
     for (int g = 0; g < 2; g++)

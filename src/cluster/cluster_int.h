@@ -52,6 +52,9 @@ int nd__fmap_add(nd__fmap *m, uint64_t k, float d, float *nv);
 void nd__fmap_del(nd__fmap *m, uint64_t k);
 void nd__fmap_free(nd__fmap *m);
 size_t nd__fmap_bytes(const nd__fmap *m);
+/* Save / restore a map with its exact layout (an empty m on import). */
+void nd__fmap_export(nd_buf *b, const nd__fmap *m);
+int nd__fmap_import(const unsigned char **p, const unsigned char *end, nd__fmap *m);
 
 typedef struct nd__imap { /* u64 -> i64 (ids) */
     uint64_t *keys;
@@ -64,6 +67,8 @@ int nd__imap_put(nd__imap *m, uint64_t k, int64_t v);
 void nd__imap_del(nd__imap *m, uint64_t k);
 void nd__imap_free(nd__imap *m);
 size_t nd__imap_bytes(const nd__imap *m);
+void nd__imap_export(nd_buf *b, const nd__imap *m);
+int nd__imap_import(const unsigned char **p, const unsigned char *end, nd__imap *m);
 
 /* ---- features (features.c) ------------------------------------------------- */
 
@@ -168,5 +173,11 @@ void nd__put_f64(nd_buf *b, double v);
 int nd__get_u32(const unsigned char **p, const unsigned char *end, uint32_t *v);
 int nd__get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v);
 int nd__get_f64(const unsigned char **p, const unsigned char *end, double *v);
+/* Hash-table layouts (capacity, count, then slot + entry in slot order). */
+int nd__layout_head(const unsigned char **p, const unsigned char *end, uint32_t min_cap,
+                    size_t entry_bytes, uint32_t *cap, uint32_t *n);
+int nd__layout_slot(const unsigned char **p, const unsigned char *end, uint32_t cap, int64_t *prev,
+                    uint32_t *slot);
+int nd__layout_check(const uint64_t *keys, uint32_t cap);
 
 #endif
