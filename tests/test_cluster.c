@@ -8,6 +8,7 @@
 #include "newsdesk/cluster.h"
 #include "tap.h"
 
+#include <math.h>
 #include <time.h>
 
 typedef struct fx {
@@ -304,6 +305,38 @@ static void test_exact_dup(void)
     CHECK_INT(st.dups_exact, 1);
     CHECK_INT(st.docs, 2);
     nd_cluster_free(c);
+}
+
+/* A text whose headline line an extractor took out reads as the same text
+ * with it: the second article of a story joins it with the same
+ * similarity either way, and no other way (a different headline). */
+static double join_similarity(const char *first_text)
+{
+    nd_cluster *c = nd_cluster_new(NULL, NULL);
+    CHECK(c != NULL);
+    nd_cluster_result r;
+    nd_cluster_doc d = cdoc(1, &docs[0]);
+    d.text = first_text;
+    d.text_len = strlen(first_text);
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    d = cdoc(2, &docs[2]);
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    double sim = r.new_story ? 0.0 : r.similarity;
+    nd_cluster_free(c);
+    return sim;
+}
+
+static void test_title_line(void)
+{
+    char with[2048];
+    snprintf(with, sizeof with, "%s\n\n%s", docs[0].title, docs[0].text);
+    double a = join_similarity(with), b = join_similarity(docs[0].text);
+    CHECK(a > 0.0);
+    CHECK(fabs(a - b) < 1e-9);
+    /* the body starting with other words is not taken for the headline */
+    char other[2048];
+    snprintf(other, sizeof other, "Officials said on Wednesday.\n\n%s", docs[0].text);
+    CHECK(fabs(join_similarity(other) - b) > 1e-6);
 }
 
 static void test_near_dup(void)
@@ -723,6 +756,7 @@ int main(void)
 {
     RUN(test_exact_dup);
     RUN(test_near_dup);
+    RUN(test_title_line);
     RUN(test_events);
     RUN(test_order_robust);
     RUN(test_recluster_deterministic);

@@ -103,8 +103,10 @@ enum { ZONE_NONE, ZONE_FIXED, ZONE_US };
 typedef struct dt {
     int y, mo, d, h, mi, sec;
     int has_time;
-    int zone; /* ZONE_* */
-    int off;  /* seconds east of UTC; for ZONE_US the standard offset */
+    int zone;    /* ZONE_* */
+    int off;     /* seconds east of UTC; for ZONE_US the standard offset */
+    int clock12; /* the time had am/pm */
+    int ambig;   /* a numeric date that reads both ways: "05/06/2013" */
 } dt;
 
 static int is_digit(int c)
@@ -481,6 +483,7 @@ static int parse_time(cur *c, dt *t)
     if (mark) {
         if (h < 1 || h > 12) goto fail;
         h = h % 12 + (mark == 2 ? 12 : 0);
+        t->clock12 = 1;
     }
     if (h > 23 || mi > 59 || s > 60) goto fail;
     if (get(c, 0) == ':' ||
@@ -706,6 +709,7 @@ static int parse_date(cur *c, dt *t, int compact)
             int d = a, mo = b;
             if (b > 12 && sep != '.') d = b, mo = a;
             if (!set_date(t, y, mo, d)) goto fail;
+            t->ambig = sep == '/' && a <= 12 && b <= 12 && a != b;
             return 1;
         }
         if (nb == 0 && sep == '-') {
@@ -779,6 +783,21 @@ static void time_date_sep(cur *c)
     skip_ws(c);
 }
 
+/* "05/06/2013" is day first, except with the clock of North America: an
+ * am/pm time in no zone or in an American one ("4/9/2007 6:04 PM",
+ * "8:13 AM PDT 8/2/2013"), or an American zone (EST ... HST), which is
+ * where month-first dates are written. */
+static void american_order(dt *t)
+{
+    if (!t->ambig) return;
+    int american =
+        t->zone == ZONE_US || (t->zone == ZONE_FIXED && t->off <= -180 * 60 && t->off >= -600 * 60);
+    if (!american && !(t->clock12 && t->zone == ZONE_NONE)) return;
+    int d = t->mo;
+    t->mo = t->d;
+    t->d = d;
+}
+
 /* A whole date expression at c->i: "[weekday] date [sep time [zone]]" or
  * "time [zone] sep [weekday] date".  Moves the cursor past it. */
 static int parse_expr(cur *c, dt *t, int compact)
@@ -794,6 +813,7 @@ static int parse_expr(cur *c, dt *t, int compact)
             if (!parse_time(c, t)) c->i = k;
         }
         if (t->has_time && t->zone == ZONE_NONE) parse_zone(c, t);
+        american_order(t);
         return 1;
     }
     c->i = after_weekday;
@@ -810,6 +830,8 @@ static int parse_expr(cur *c, dt *t, int compact)
             t->y = d.y;
             t->mo = d.mo;
             t->d = d.d;
+            t->ambig = d.ambig;
+            american_order(t);
             return 1;
         }
     }

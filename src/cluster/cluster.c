@@ -1662,7 +1662,8 @@ static int prepare(nd_cluster *c, const nd_cluster_doc *doc, nd__feat **raw, uin
     if (!doc || doc->id == 0) return ND_EINVAL;
     if (ring_find(c, doc->id)) return ND_EINVAL;
     nd__feat *f;
-    if (nd__fx_doc(&c->fx, doc->title, doc->title_len, doc->text, doc->text_len, &f, n_raw, sk))
+    if (nd__fx_doc(&c->fx, doc->title, doc->title_len, doc->text, doc->text_len, doc->published, &f,
+                   n_raw, sk))
         return ND_ENOMEM;
     *raw = feat_dup(f, *n_raw);
     return *raw ? 0 : ND_ENOMEM;

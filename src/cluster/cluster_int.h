@@ -116,12 +116,15 @@ uint64_t nd__dup_token_hash(const char *lower, size_t n);
  * scratch space reused across documents). */
 typedef struct nd__fx {
     struct sb_stemmer *stemmer;
-    double kw[ND__F_NKINDS]; /* weight of each kind */
-    double lead_words;       /* words of the lead that weigh more ... */
-    double lead_boost;       /* ... by up to this much (the title too) */
-    float occ;               /* weight of the current occurrence */
-    nd__wcache *wc;          /* word cache: stop word flag and stem ids */
-    struct nd__wtok *wt;     /* per-token scratch */
+    double kw[ND__F_NKINDS];  /* weight of each kind */
+    double lead_words;        /* words of the lead that weigh more ... */
+    double lead_boost;        /* ... by up to this much (the title too) */
+    float occ;                /* weight of the current occurrence */
+    int seen_date, seen_year; /* the text named a day / a year */
+    char *join;               /* title + text when the text lacks the title */
+    size_t join_cap;
+    nd__wcache *wc;      /* word cache: stop word flag and stem ids */
+    struct nd__wtok *wt; /* per-token scratch */
     size_t wt_cap;
     char *lbuf; /* lowercased tokens */
     size_t lbuf_cap;
@@ -147,7 +150,7 @@ size_t nd__fx_bytes(const nd__fx *fx);
  * sorted by hash, and its duplicate sketch.  *feats is borrowed: valid
  * until the next call.  Returns 0 or ND_ENOMEM. */
 int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text, size_t text_len,
-               nd__feat **feats, uint32_t *n, nd_dup_sketch *sk);
+               int64_t published, nd__feat **feats, uint32_t *n, nd_dup_sketch *sk);
 
 /* ---- duplicate index (dup.c) ----------------------------------------------- */
 

@@ -15,11 +15,13 @@
  */
 #include "cluster/cluster_int.h"
 
+#include <ctype.h>
 #include <libstemmer.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "newsdesk/extract.h" /* nd_time_format */
 #include "newsdesk/lang.h"
 
 #define MAX_WORD   96 /* bytes of a lowercased word considered */
@@ -60,6 +62,7 @@ void nd__fx_free(nd__fx *fx)
     nd_free(fx->wc);
     nd_free(fx->wt);
     nd_free(fx->lbuf);
+    nd_free(fx->join);
     memset(fx, 0, sizeof *fx);
 }
 
@@ -67,7 +70,7 @@ size_t nd__fx_bytes(const nd__fx *fx)
 {
     return fx->tok_cap * sizeof(nd_token) + fx->fcap * (sizeof(uint64_t) + sizeof(float) + 1) +
            fx->ccap * sizeof(uint64_t) + fx->out_cap * sizeof(nd__feat) +
-           (fx->wc ? ND__WCACHE * sizeof *fx->wc : 0);
+           (fx->wc ? ND__WCACHE * sizeof *fx->wc : 0) + fx->join_cap;
 }
 
 /* ---- scratch sets ------------------------------------------------------------ */
@@ -346,6 +349,7 @@ static void add_number(nd__fx *fx, const char *s, size_t n)
         long y = lead_int(buf, 4);
         if (y >= 1900 && y <= 2099) {
             feat_add(fx, ND__F_YEAR, buf, 4);
+            fx->seen_year = 1;
             return;
         }
     }
@@ -361,10 +365,26 @@ static void add_date(nd__fx *fx, int month, const char *day, size_t n)
     buf[k++] = (char) ('0' + d / 10);
     buf[k++] = (char) ('0' + d % 10);
     feat_add(fx, ND__F_DATE, buf, (size_t) k);
+    fx->seen_date = 1;
+}
+
+/* Whether text opens with the title (after white space, ignoring case). */
+static int starts_with_title(const char *text, size_t text_len, const char *title, size_t title_len)
+{
+    size_t i = 0, j = 0;
+    while (i < text_len && isspace((unsigned char) text[i])) i++;
+    while (j < title_len && isspace((unsigned char) title[j])) j++;
+    while (title_len > j && isspace((unsigned char) title[title_len - 1])) title_len--;
+    if (j == title_len) return 1;
+    for (; j < title_len; i++, j++) {
+        if (i >= text_len) return 0;
+        if (tolower((unsigned char) text[i]) != tolower((unsigned char) title[j])) return 0;
+    }
+    return 1;
 }
 
 int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text, size_t text_len,
-               nd__feat **feats, uint32_t *n_feats, nd_dup_sketch *sk)
+               int64_t published, nd__feat **feats, uint32_t *n_feats, nd_dup_sketch *sk)
 {
     if (!title) title_len = 0;
     if (!text) text_len = 0;
@@ -372,6 +392,27 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
     if (text_len > ND__CL_MAX_TEXT) text_len = ND__CL_MAX_TEXT;
     *feats = NULL;
     *n_feats = 0;
+    fx->seen_date = fx->seen_year = 0;
+    size_t body_off = 0; /* where the text proper starts in text */
+    /* The body is read as the headline's paragraph followed by the text:
+     * an extractor that took the title line out of the text leaves the
+     * document saying what it said with it. */
+    if (title_len && !starts_with_title(text, text_len, title, title_len)) {
+        size_t n = title_len + 2 + text_len;
+        if (n > fx->join_cap) {
+            char *j = nd_realloc(fx->join, n);
+            if (!j) return ND_ENOMEM;
+            fx->join = j;
+            fx->join_cap = n;
+        }
+        memcpy(fx->join, title, title_len);
+        memcpy(fx->join + title_len, "\n\n", 2);
+        if (text_len) memcpy(fx->join + title_len + 2, text, text_len);
+        text = fx->join;
+        text_len = n;
+        body_off = title_len + 2; /* the duplicate sketch reads the text only */
+        if (text_len > ND__CL_MAX_TEXT) text_len = ND__CL_MAX_TEXT;
+    }
 
     /* Body tokens first (their count sizes the scratch). */
     long nt = tokenize_all(fx, text, text_len);
@@ -422,7 +463,7 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
             w->ln = (uint16_t) ln;
             lpos += ln;
             w->lh = nd__dup_token_hash(low, ln); /* nd_hash64: also the word's key */
-            if (i < nb) nd__dup_token(&acc, w->lh);
+            if (i < nb && t->off >= body_off) nd__dup_token(&acc, w->lh);
             if (t->type == ND_TOK_WORD && ln) w->stop = word_info(fx, low, ln, w->lh)->stop;
         }
         int first = i == 0 || i == nb;
@@ -539,6 +580,18 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
             if (run >= 2) feat_add(fx, ND__F_PHRASE, phr, phr_n);
             run = 0;
             phr_n = 0;
+        }
+    }
+    /* The publication date is the dateline's date: an article that lost
+     * its dateline line to extraction still says when it was written. */
+    if (published != ND_TIME_NONE && !(fx->seen_date && fx->seen_year)) {
+        fx->occ = (float) (1.0 + fx->lead_boost);
+        char iso[32];
+        nd_time_format(published, 1, iso); /* YYYY-MM-DD */
+        int m = (iso[5] - '0') * 10 + (iso[6] - '0');
+        if (strlen(iso) == 10 && iso[0] >= '1' && iso[0] <= '2' && m >= 1 && m <= 12) {
+            if (!fx->seen_date) add_date(fx, m, iso + 8, 2);
+            if (!fx->seen_year) feat_add(fx, ND__F_YEAR, iso, 4);
         }
     }
     /* Output: raw weights, sorted by hash. */
