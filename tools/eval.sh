@@ -14,7 +14,7 @@ if [ ! -d "$shared/bench" ]; then
     exit 0
 fi
 # Floors enforced so far (one word per area, added when its issue lands).
-ENFORCED=${ND_EVAL_ENFORCED:-"seeds extract"}
+ENFORCED=${ND_EVAL_ENFORCED:-"seeds extract cluster cluster_store analyze"}
 status=0
 run() { # run AREA COMMAND...
     local area=$1
