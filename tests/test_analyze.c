@@ -151,6 +151,21 @@ static void test_actors_offices_by_date(void)
     CHECK(q && q->speaker_name && !strcmp(q->speaker_name, "Ana Souza"));
     nd_analysis_free(a);
 
+    /* a sector before the office names the sector: a union's secretary
+     * is labour, not a government's secretary */
+    a = run("\"We will not give up,\" union secretary Olena Brandt told reporters. "
+            "Army general Marko Halas said the border was calm.",
+            "2024-01-01");
+    s = actor_named(a, "Olena Brandt");
+    CHECK(s != NULL);
+    if (s) CHECK_STR(s->code, "---LAB");
+    s = actor_named(a, "Marko Halas");
+    CHECK(s != NULL);
+    if (s) CHECK_STR(s->code, "---MIL");
+    q = quote_with(a, "give up");
+    CHECK(q && q->speaker_name && !strcmp(q->speaker_name, "Olena Brandt"));
+    nd_analysis_free(a);
+
     /* "President Bush" on a 2008 date is George W. Bush */
     a = run("President Bush met Japanese Prime Minister Shinzo Abe.", "2007-04-27");
     CHECK(actor_named(a, "George W. Bush") != NULL);

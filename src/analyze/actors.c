@@ -685,8 +685,8 @@ static int32_t np_actor(nd__doc *d, np *p, int how_hint)
         country = cbuf;
     }
     const char *agent = NULL;
-    if (p->agent) agent = dict->ents[p->agent->entity].code;
     if (p->role) agent = dict->ents[p->role->entity].code;
+    if (p->agent) agent = dict->ents[p->agent->entity].code; /* "union secretary": LAB */
     if (!agent && p->title && p->title->agent[0]) agent = p->title->agent;
     int32_t act = -1;
     int how = how_hint;
@@ -1295,7 +1295,9 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
                     if (p.name) break;
                     p.name = q, j++, done = 1;
                 } else if (is_role_ph(ph)) {
-                    if (p.name || p.agent) break;
+                    /* "union secretary", "army general": the agent before
+                     * an office names its sector */
+                    if (p.name || (p.agent && !adjacent(d, &ch[j - 1], q))) break;
                     p.role = ph, j++;
                 } else if (is_agent_ph(ph)) {
                     if (p.name) break;
