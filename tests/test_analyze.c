@@ -292,6 +292,14 @@ static void test_quotes_partial_indirect_scare(void)
     q = quote_with(a, "decision was final");
     CHECK(q && q->cue_lemma && !strcmp(q->cue_lemma, "according to"));
     nd_analysis_free(a);
+
+    /* where it was said is not what was said */
+    t = "\"We are not against new cranes,\" union secretary Olena Brandt said outside the "
+        "port. The mayor spoke near the harbour.";
+    a = run(t, NULL);
+    CHECK(quote_with(a, "not against new cranes") != NULL);
+    CHECK(quote_with(a, "outside the port") == NULL);
+    nd_analysis_free(a);
 }
 
 /* ---- events ------------------------------------------------------------------- */

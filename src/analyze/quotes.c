@@ -528,8 +528,10 @@ static uint32_t skip_adjuncts(nd__doc *d, uint32_t j, uint32_t s1)
         "later",    "earlier",   "again",     "repeatedly", "recently", "also",      "privately",
         "publicly", "flatly",    "bluntly",   "simply",     "last",     "this",      "week",
         "month",    "year",      "night",     "morning",    "evening",  "afternoon", NULL};
-    static const char *const preps[] = {"in",      "on",   "at", "during", "after", "before", "via",
-                                        "through", "from", "to", "with",   "while", NULL};
+    static const char *const preps[] = {"in",      "on",        "at",   "during", "after", "before",
+                                        "via",     "through",   "from", "to",     "with",  "while",
+                                        "outside", "inside",    "near", "amid",   "over",  "by",
+                                        "across",  "following", NULL};
     for (int guard = 0; guard < 6 && j < s1; guard++) {
         if (nd__tok_in(d, j, days)) {
             j++;
