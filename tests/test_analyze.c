@@ -294,8 +294,8 @@ static void test_quotes_partial_indirect_scare(void)
     nd_analysis_free(a);
 
     /* where it was said is not what was said */
-    t = "\"We are not against new cranes,\" union secretary Olena Brandt said outside the "
-        "port. The mayor spoke near the harbour.";
+    t = "\"We are not against new cranes. We are against being thrown away,\" union "
+        "secretary Olena Brandt said outside the port. The mayor spoke near the harbour.";
     a = run(t, NULL);
     CHECK(quote_with(a, "not against new cranes") != NULL);
     CHECK(quote_with(a, "outside the port") == NULL);
