@@ -166,6 +166,17 @@ static void test_actors_offices_by_date(void)
     CHECK(q && q->speaker_name && !strcmp(q->speaker_name, "Olena Brandt"));
     nd_analysis_free(a);
 
+    /* a one-word alias inside another name is that other name */
+    a = run("Army general Petro Halas said the border was calm. Colombian President Petro "
+            "met Petro Poroshenko.",
+            "2024-01-01");
+    CHECK(actor_named(a, "Petro Halas") != NULL);
+    CHECK(actor_named(a, "Petro Poroshenko") != NULL);
+    s = actor_named(a, "Gustavo Petro");
+    CHECK(s != NULL);
+    if (s) CHECK_INT(s->n_mentions, 1);
+    nd_analysis_free(a);
+
     /* "President Bush" on a 2008 date is George W. Bush */
     a = run("President Bush met Japanese Prime Minister Shinzo Abe.", "2007-04-27");
     CHECK(actor_named(a, "George W. Bush") != NULL);

@@ -930,6 +930,27 @@ static int name_elsewhere(const nd__doc *d, size_t i)
     return 0;
 }
 
+/* Is token i followed by a capitalised word that no dictionary knows, in
+ * a sentence that is not in title case? */
+static int glued_to_name(nd__doc *d, uint32_t i, uint32_t s0, uint32_t s1)
+{
+    const nd__tok *t = &d->toks[i];
+    if (i + 1 >= s1 || (t->flags & ND_TOKF_POSS)) return 0;
+    const nd__tok *u = &d->toks[i + 1];
+    if (!is_word(u) || !u->lower || !(u->flags & ND_TOKF_CAP) || u->off != t->off + t->len + 1)
+        return 0;
+    if (in_set(u->lower, not_names) || in_set(u->lower, role_fillers)) return 0;
+    const nd__phrase *p = NULL;
+    if (dict_match(d, i + 1, s1, &p)) return 0;
+    uint32_t words = 0, caps = 0;
+    for (uint32_t k = s0; k < s1; k++) {
+        if (!is_word(&d->toks[k])) continue;
+        words++;
+        caps += (d->toks[k].flags & ND_TOKF_CAP) != 0;
+    }
+    return caps * 2 < words;
+}
+
 static int first_word(const nd__doc *d, size_t i, uint32_t s0)
 {
     return i == s0 || (i > s0 && d->toks[i - 1].type == ND_TOK_PUNCT &&
@@ -980,10 +1001,11 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
         }
         const nd__phrase *ph = NULL;
         int L = dict_match(d, i, s1, &ph);
+        /* A one-word alias of a dictionary person glued to an unknown
+         * capitalised word is another person's name: "Petro" of Gustavo
+         * Petro in "Petro Halas" (not in a headline's title case). */
+        if (L == 1 && is_person_ph(dict, ph) && glued_to_name(d, i, s0, s1)) L = 0;
         if (L) {
-            /* A country or org name glued to an unknown capitalised word
-             * is part of another name ("Jim Jordan", "Georgia Tech"): only
-             * when the name is a plain name, not an adjective. */
             c->kind = CH_DICT, c->ph = ph, c->t1 = i + (uint32_t) L;
             n++, i += (uint32_t) L;
             continue;
