@@ -224,8 +224,8 @@ int cmd_relations(int argc, char **argv)
             char g[32];
             fmt_g(g, sizeof g, c.events ? c.gsum / (double) c.events : 0);
             printf(
-                "%s - %s: %llu events (%llu cooperative, %llu conflictual), mean Goldstein %s\n\n",
-                q.a, q.b, (unsigned long long) c.events,
+                "%s - %s: %llu event%s (%llu cooperative, %llu conflictual), mean Goldstein %s\n\n",
+                q.a, q.b, (unsigned long long) c.events, c.events == 1 ? "" : "s",
                 (unsigned long long) (c.quad[1] + c.quad[2]),
                 (unsigned long long) (c.quad[3] + c.quad[4]), g);
             if (c.events) cli_table_print(c.t, stdout, width);

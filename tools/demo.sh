@@ -10,4 +10,7 @@ run ingest "$top/samples"
 run stats
 run search '"Port Halden"' --limit 5
 run extract --format markdown "$top/samples/port-strike-day2.txt"
-if "$cli" --help | grep -q '^  stories'; then run stories; fi
+run stories
+run quotes --by "Olena Brandt"
+run actors --limit 8
+run relations JPN KOR
