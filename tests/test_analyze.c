@@ -339,6 +339,13 @@ static void test_events_basic(void)
     }
     nd_analysis_free(a);
 
+    /* a second predicate after a partial quotation shares the subject */
+    a = run("Japan's minister said the deal would \"give our fishing communities certainty\" "
+            "and praised South Korea for its flexibility.",
+            "2024-05-16");
+    CHECK(event_with(a, "JPNGOV", "KOR", "051") != NULL);
+    nd_analysis_free(a);
+
     /* a passive: the agent acts */
     a = run("The prisoners were released by Israel yesterday.", "2024-05-16");
     e = event_with(a, "ISR", NULL, "084");

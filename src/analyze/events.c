@@ -188,6 +188,17 @@ static int subjects(const nd__doc *d, size_t h, size_t s0, int32_t *out, int max
             }
         }
     }
+    if (best < 0 && h > s0 && nd__tok_is(d, h - 1, "and")) {
+        /* "X said the deal would "..." and praised Y": a verb joined to
+         * the sentence's first predicate shares its subject */
+        for (size_t k = s0; k + 1 < h; k++) {
+            int32_t m = d->toks[k].mention;
+            if (m >= 0 && d->ments[m].subj && usable(d, m)) {
+                best = m;
+                break;
+            }
+        }
+    }
     if (best < 0) return 0;
     int n = 0;
     out[n++] = best;
