@@ -195,4 +195,16 @@ for k in a:
 "$CLI" reanalyze --db "$T/none.db" >/dev/null 2>"$T/none.err"
 check "reanalyze without a store: exit 1, one line" '[ $? = 1 ] && [ "$(wc -l <"$T/none.err")" = 1 ]'
 
+# An unknown name first taken for a person's becomes an organisation's when
+# a later document shows it is one.
+printf '%s\n' '{"id":"o1","title":"Talks","text":"Halden Terminals said it had offered to delay the plan by two years, and the union rejected the offer on Tuesday."}' \
+    '{"id":"o2","title":"Strike","text":"Port operator Halden Terminals said no one would be dismissed and that it remained open to talks with the union."}' >"$T/org.jsonl"
+"$CLI" ingest --db "$T/org.db" "$T/org.jsonl" >/dev/null 2>&1
+"$CLI" actors --db "$T/org.db" --json >"$T/org.out"
+check "a name shown to be an organisation's is an org" 'py "
+a = [json.loads(l) for l in open(sys.argv[1])]
+h = [x for x in a if x[\"name\"] == \"Halden Terminals\"]
+assert len(h) == 1 and h[0][\"kind\"] == \"org\" and h[0][\"documents\"] == 2, h
+" "$T/org.out"'
+
 exit $fail

@@ -39,6 +39,16 @@ typedef struct chunk {
     int pair_persons; /* CH_PAIR: 1 "the two leaders", 0 "the two countries" */
 } chunk;
 
+/* Nouns of kinds of organisation that introduce one's name. */
+static const char *const org_nouns[] = {
+    "operator",    "company",      "firm",      "carrier",     "airline",      "bank",
+    "retailer",    "maker",        "insurer",   "lender",      "developer",    "supplier",
+    "broadcaster", "newspaper",    "publisher", "charity",     "organisation", "organization",
+    "startup",     "conglomerate", "utility",   "giant",       "group",        "manufacturer",
+    "producer",    "exporter",     "importer",  "shipper",     "automaker",    "carmaker",
+    "chipmaker",   "miner",        "refiner",   "distributor", "subsidiary",   "owner",
+    NULL};
+
 /* Last words of capitalised names that are not people. */
 static const char *const thing_heads[] = {"war",          "games",
                                           "olympics",     "day",
@@ -1089,6 +1099,17 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
                 if (pronoun_of(u->lower)) break;
             }
             if (d->toks[j - 1].lower && in_set(d->toks[j - 1].lower, thing_heads)) c->thing = 1;
+            /* "port operator Halden Terminals", "the operator, Halden
+             * Terminals,", "tech giant Orvex": a name after the noun of a
+             * kind of organisation names one */
+            if (i > s0) {
+                uint32_t b = i - 1;
+                if (b > s0 && d->toks[b].type == ND_TOK_PUNCT && d->text[d->toks[b].off] == ',')
+                    b--;
+                if (d->toks[b].lower && !(d->toks[b].flags & ND_TOKF_CAP) &&
+                    in_set(d->toks[b].lower, org_nouns))
+                    c->thing = 1;
+            }
             n++, i = j;
             continue;
         }

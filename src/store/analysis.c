@@ -21,6 +21,7 @@
 
 #define AN_STMTS(X)                                                                                \
     X(A_FIND, "SELECT id FROM actors WHERE name = ?1 AND code = ?2")                               \
+    X(A_ORG, "UPDATE actors SET kind = 'org' WHERE id = ?1 AND kind = 'person' AND in_dict = 0")   \
     X(A_ADD, "INSERT INTO actors(name, code, country, kind, role, in_dict)"                        \
              " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                                   \
     X(M_ADD, "INSERT INTO mentions(doc_id, idx, actor_id, start_off, end_off, sentence, how)"      \
@@ -215,6 +216,18 @@ static int step_done(nd_store *s, sqlite3_stmt *st, const char *what, nd_error *
     return 0;
 }
 
+/* A name first taken for a person's that a later document shows to be an
+ * organisation's ("port operator Halden Terminals") becomes one: "person"
+ * is the guess for an unknown name, "org" comes from evidence. */
+static int actor_seen_org(nd_store *s, const nd_actor *x, int64_t id, nd_error *err)
+{
+    if (x->kind != ND_ACTOR_ORG || x->in_dict) return 0;
+    sqlite3_stmt *st = an_stmt(s, AN_A_ORG, err);
+    if (!st) return ND_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    return step_done(s, st, "cannot update an actor", err);
+}
+
 /* The id of actor x: cached, found, or a new row. */
 static int actor_id(nd_store *s, const nd_actor *x, int64_t *id, nd_error *err)
 {
@@ -222,7 +235,7 @@ static int actor_id(nd_store *s, const nd_actor *x, int64_t *id, nd_error *err)
     const char *code = x->code ? x->code : "";
     uint64_t key = actor_key(name, code);
     *id = cache_get(s->an, key);
-    if (*id) return 0;
+    if (*id) return actor_seen_org(s, x, *id, err);
     sqlite3_stmt *st = an_stmt(s, AN_A_FIND, err);
     if (!st) return ND_EDB;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -232,6 +245,7 @@ static int actor_id(nd_store *s, const nd_actor *x, int64_t *id, nd_error *err)
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return nd__store_fail(s, "cannot find an actor", err);
+    if (*id && (rc = actor_seen_org(s, x, *id, err))) return rc;
     if (!*id) {
         st = an_stmt(s, AN_A_ADD, err);
         if (!st) return ND_EDB;
