@@ -134,6 +134,12 @@ int nd__tok_is(const nd__doc *d, size_t i, const char *lower)
     return i < d->n_toks && d->toks[i].lower && !strcmp(d->toks[i].lower, lower);
 }
 
+/* Is token i a comma? */
+static int is_comma(const nd__doc *d, size_t i)
+{
+    return i < d->n_toks && d->toks[i].type == ND_TOK_PUNCT && d->text[d->toks[i].off] == ',';
+}
+
 int nd__tok_in(const nd__doc *d, size_t i, const char *const *set)
 {
     if (i >= d->n_toks || !d->toks[i].lower) return 0;
@@ -1078,8 +1084,7 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
             if (j == i + 1 && first && !name_elsewhere(d, i)) {
                 const char *lemma;
                 int cue = j < s1 && nd__cue_at(d, j, &lemma);
-                int appos = j < s1 && d->toks[j].type == ND_TOK_PUNCT &&
-                            d->text[d->toks[j].off] == ',' && !t->in_quote;
+                int appos = j < s1 && is_comma(d, j) && !t->in_quote;
                 if (!cue && !appos && !poss) {
                     i++;
                     continue;
@@ -1104,8 +1109,7 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
              * kind of organisation names one */
             if (i > s0) {
                 uint32_t b = i - 1;
-                if (b > s0 && d->toks[b].type == ND_TOK_PUNCT && d->text[d->toks[b].off] == ',')
-                    b--;
+                if (b > s0 && is_comma(d, b)) b--;
                 if (d->toks[b].lower && !(d->toks[b].flags & ND_TOKF_CAP) &&
                     in_set(d->toks[b].lower, org_nouns))
                     c->thing = 1;
@@ -1460,8 +1464,7 @@ static void mentions_sentence(nd__doc *d, uint32_t s)
         }
         /* apposition: "X, Russia's foreign minister," / "the US commander, Gen. Y," */
         if (act >= 0 && prev_actor >= 0 && prev_actor != act && prev_ment >= 0 &&
-            prev_end + 1 == p.t0 && d->toks[prev_end].type == ND_TOK_PUNCT &&
-            d->text[d->toks[prev_end].off] == ',') {
+            prev_end + 1 == p.t0 && is_comma(d, prev_end)) {
             nd__dact *a = &d->acts[act], *b = &d->acts[prev_actor];
             int this_office = p.role && !p.name;
             int this_person = p.name != NULL && a->kind == ND_ACTOR_PERSON;
@@ -1538,7 +1541,7 @@ static void mark_subjects(nd__doc *d)
             uint32_t s0 = d->sent_t0[m->sent], s1 = d->sent_t1[m->sent];
             if (nd__tok_in(d, s0, openers)) {
                 for (uint32_t k = s0 + 1; k < s1 && k < s0 + 30; k++)
-                    if (d->toks[k].type == ND_TOK_PUNCT && d->text[d->toks[k].off] == ',') {
+                    if (is_comma(d, k)) {
                         last_break = k + 1;
                         break;
                     }

@@ -119,6 +119,16 @@ static int after_prep(const nd__doc *d, const nd__ment *m, size_t lo)
     return b > lo && nd__tok_in(d, b - 1, preps);
 }
 
+/* The first usable subject mention of the sentence before token h, or -1. */
+static int32_t first_subject(const nd__doc *d, size_t s0, size_t h)
+{
+    for (size_t k = s0; k < h; k++) {
+        int32_t m = d->toks[k].mention;
+        if (m >= 0 && d->ments[m].subj && usable(d, m)) return m;
+    }
+    return -1;
+}
+
 /* Subject mentions for a head at h: the nearest usable mention before it
  * in the clause that is not after a preposition, plus those coordinated
  * with it ("Brazil and the United States"). */
@@ -154,14 +164,8 @@ static int subjects(const nd__doc *d, size_t h, size_t s0, int32_t *out, int max
     /* ", killing ...": a participle after a comma takes the main subject */
     if (h > s0 && is_punct_c(d, h - 1, ',') && d->toks[h].lower_len > 4 &&
         !strcmp(d->toks[h].lower + d->toks[h].lower_len - 3, "ing")) {
-        for (size_t k = s0; k < h; k++) {
-            int32_t m = d->toks[k].mention;
-            if (m >= 0 && d->ments[m].subj && usable(d, m)) {
-                out[0] = m;
-                return 1;
-            }
-        }
-        return 0;
+        out[0] = first_subject(d, s0, h);
+        return out[0] >= 0;
     }
     for (size_t k = h; k-- > lo;) {
         int32_t m = d->toks[k].mention;
@@ -188,17 +192,9 @@ static int subjects(const nd__doc *d, size_t h, size_t s0, int32_t *out, int max
             }
         }
     }
-    if (best < 0 && h > s0 && nd__tok_is(d, h - 1, "and")) {
-        /* "X said the deal would "..." and praised Y": a verb joined to
-         * the sentence's first predicate shares its subject */
-        for (size_t k = s0; k + 1 < h; k++) {
-            int32_t m = d->toks[k].mention;
-            if (m >= 0 && d->ments[m].subj && usable(d, m)) {
-                best = m;
-                break;
-            }
-        }
-    }
+    /* "X said the deal would "..." and praised Y": a verb joined to the
+     * sentence's first predicate shares its subject */
+    if (best < 0 && h > s0 && nd__tok_is(d, h - 1, "and")) best = first_subject(d, s0, h - 1);
     if (best < 0) return 0;
     int n = 0;
     out[n++] = best;
