@@ -37,7 +37,7 @@ run extract python3 "$here/eval_extract.py" "$cli" "$shared" --floor-html 0.955 
 [ -x "$here/eval_cluster.sh" ] && [ -x "$build/bench/bench_cluster" ] &&
     run cluster bash "$here/eval_cluster.sh" "$build" "$shared"
 [ -f "$here/eval_cluster_store.sh" ] && run cluster_store bash "$here/eval_cluster_store.sh" "$build" "$shared"
-[ -f "$here/eval_analyze.sh" ] && run analyze bash "$here/eval_analyze.sh" "$build" "$shared"
+[ -f "$here/eval_analyze.py" ] && run analyze python3 "$here/eval_analyze.py" "$build" "$shared"
 echo
 [ $status -eq 0 ] && echo "eval: all enforced floors met" || echo "eval: FAILED"
 exit $status
