@@ -34,26 +34,82 @@ static const char usage_text[] =
 
 enum fmt { FMT_JSON, FMT_JSONL, FMT_TEXT, FMT_MARKDOWN };
 
+/* The analyses of a page: its article's, and one per related item (NULL
+ * for teasers and for texts that could not be analysed). */
+typedef struct page_analysis {
+    nd_analysis *article;
+    nd_analysis **related;
+    size_t n_related;
+} page_analysis;
+
 /* The analysis's three arrays, written before the article object closes
  * (empty arrays when the analysis failed). */
 static void analysis_keys(void *ctx, nd_json *j)
 {
-    nd_analysis_to_json(ctx, j);
+    const page_analysis *pa = ctx;
+    nd_analysis_to_json(pa->article, j);
 }
 
-/* The analysis of the article's text, dated by its published time.  The
- * rules are English: a text in another language (when the extractor knows
- * it) gets an empty analysis, as ingest gives it. */
-static int analyze_article(const nd_article *a, nd_analysis **out, nd_error *err)
+/* The same three arrays in each embedded article's object: offsets are
+ * bytes into that item's "text". */
+static void related_analysis_keys(void *ctx, size_t i, nd_json *j)
+{
+    const page_analysis *pa = ctx;
+    if (i < pa->n_related && pa->related[i]) nd_analysis_to_json(pa->related[i], j);
+}
+
+static int english(const char *lang)
+{
+    return !lang || !*lang || !strcmp(lang, "en");
+}
+
+/* The analysis of a text with its date, title and language.  The rules are
+ * English: a text in another language gets an empty analysis, as ingest
+ * gives it. */
+static int analyze_text(const char *text, const char *date, const char *title, const char *lang,
+                        nd_analysis **out, nd_error *err)
+{
+    nd_analyze_opts o;
+    nd_analyze_opts_init(&o);
+    o.date = date;
+    o.title = title;
+    o.language = lang;
+    size_t len = text && english(lang) ? strlen(text) : 0;
+    return nd_analyze(len ? text : "", len, &o, out, err);
+}
+
+/* The article's analysis (dated by its published time) and that of every
+ * embedded article with a text of its own (the documents ingest makes of
+ * them; dated by their own time, language detected on their text). */
+static int analyze_page(const nd_article *a, page_analysis *pa, nd_error *err)
 {
     nd_analyze_opts o;
     nd_analyze_opts_init(&o);
     o.date = a->published;
     o.title = a->title;
     o.language = a->language;
-    int english = !a->language || !*a->language || !strcmp(a->language, "en");
-    size_t len = a->text && english ? a->text_len : 0;
-    return nd_analyze(len ? a->text : "", len, &o, out, err);
+    size_t len = a->text && english(a->language) ? a->text_len : 0;
+    int rc = nd_analyze(len ? a->text : "", len, &o, &pa->article, err);
+    if (rc || !a->n_related) return rc;
+    pa->related = calloc(a->n_related, sizeof *pa->related);
+    if (!pa->related) return ND_ENOMEM;
+    pa->n_related = a->n_related;
+    for (size_t i = 0; i < a->n_related; i++) {
+        const nd_related *r = &a->related[i];
+        if (!nd_related_is_article(r)) continue;
+        rc = analyze_text(r->text, r->published, r->title,
+                          nd_lang_detect(r->text, strlen(r->text)), &pa->related[i], err);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static void page_analysis_free(page_analysis *pa)
+{
+    nd_analysis_free(pa->article);
+    for (size_t i = 0; i < pa->n_related; i++) nd_analysis_free(pa->related[i]);
+    free(pa->related);
+    memset(pa, 0, sizeof *pa);
 }
 
 static int cli_errno_msg(const char *path, int e)
@@ -193,17 +249,18 @@ int cmd_extract(int argc, char **argv)
             continue;
         }
         nd_buf_clear(&out);
-        nd_analysis *an = NULL;
-        if (analysis && analyze_article(a, &an, &err)) {
+        page_analysis an = {0};
+        if (analysis && analyze_page(a, &an, &err)) {
             cli_error(path, "analysis: %s", err.msg[0] ? err.msg : "failed");
             failed++;
         }
         switch (fmt) {
         case FMT_JSON:
         case FMT_JSONL:
-            if (analysis)
-                nd_article_to_json_ex(a, &out, fmt == FMT_JSON, analysis_keys, an);
-            else
+            if (analysis) {
+                nd_article_json_hooks h = {analysis_keys, related_analysis_keys, &an};
+                nd_article_to_json_hooks(a, &out, fmt == FMT_JSON, &h);
+            } else
                 nd_article_to_json(a, &out, fmt == FMT_JSON);
             nd_buf_putc(&out, '\n');
             break;
@@ -217,7 +274,7 @@ int cmd_extract(int argc, char **argv)
             if (i + 1 < argc) nd_buf_puts(&out, "\n---\n\n");
             break;
         }
-        nd_analysis_free(an);
+        page_analysis_free(&an);
         nd_article_free(a);
         if (nd_buf_failed(&out)) {
             cli_error(path, "out of memory");

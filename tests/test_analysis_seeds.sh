@@ -20,6 +20,34 @@ fail=0
 "$CLI" ingest "$SHARED/seeds" >"$T/ingest.out" || { echo "not ok - ingest"; exit 1; }
 "$CLI" relations RUS CHN --json >"$T/r.json" || { echo "not ok - relations"; exit 1; }
 "$CLI" quotes --by "Xi Jinping" --json >"$T/q.jsonl" || { echo "not ok - quotes"; exit 1; }
+"$CLI" extract "$SHARED/seeds/daily8-friends-of-steel-2025.txt" >"$T/x.json" ||
+    { echo "not ok - extract"; exit 1; }
+
+# `extract` analyses the embedded articles too (issue 9): each related item
+# with a text of its own carries actors, quotes and events whose offsets
+# point into that item's text; teasers carry none.
+python3 - "$T/x.json" <<'EOF' || fail=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+failed = 0
+def check(name, cond):
+    global failed
+    print(("ok - " if cond else "not ok - ") + name)
+    failed += not cond
+emb = [r for r in d["related"] if r.get("text") and len(r["text"]) >= 200]
+check("extract: %d embedded articles" % len(emb), len(emb) == 3)
+for r in emb:
+    t = r["text"].encode("utf-8")
+    check("embedded %r analysed" % r["title"][:40], all(k in r for k in ("actors", "quotes", "events")))
+    spans = [m for a in r.get("actors", []) for m in a["mentions"]]
+    spans += [e["sentence"] for e in r.get("events", [])]
+    check("embedded %r offsets inside its text" % r["title"][:40],
+          all(0 <= s < e <= len(t) for s, e in spans))
+check("embedded articles have events", sum(len(r.get("events", [])) for r in emb) > 0)
+teasers = [r for r in d["related"] if not r.get("text")]
+check("%d teasers carry no analysis" % len(teasers), not any("events" in r for r in teasers))
+sys.exit(1 if failed else 0)
+EOF
 
 python3 - "$T/r.json" "$T/q.jsonl" "$SHARED/seeds" <<'EOF' || fail=1
 import glob, json, os, re, sys

@@ -99,6 +99,29 @@ ND_EXPORT void nd_article_to_json(const nd_article *a, nd_buf *out, int pretty);
 ND_EXPORT void nd_article_to_json_ex(const nd_article *a, nd_buf *out, int pretty,
                                      void (*extra)(void *ctx, nd_json *j), void *ctx);
 
+/* Keys a caller adds to the JSON of an article: article() is called just
+ * before the article object closes, related() just before the object of
+ * related item i closes (newsdesk extract adds the analysis of each
+ * embedded article there).  Either may be NULL. */
+typedef struct nd_article_json_hooks {
+    void (*article)(void *ctx, nd_json *j);
+    void (*related)(void *ctx, size_t i, nd_json *j);
+    void *ctx;
+} nd_article_json_hooks;
+
+/* As nd_article_to_json(), with the caller's keys (hooks may be NULL). */
+ND_EXPORT void nd_article_to_json_hooks(const nd_article *a, nd_buf *out, int pretty,
+                                        const nd_article_json_hooks *hooks);
+
+/* The shortest text of a related item that makes it an article of its own
+ * (a document in the store, analysed), unless it has several paragraphs. */
+#define ND_RELATED_MIN_TEXT 200
+
+/* 1 when the related item is an embedded article with a text of its own
+ * (ND_RELATED_MIN_TEXT bytes after trimming, or several paragraphs): the
+ * store keeps it as a document and it is analysed; 0 for a teaser. */
+ND_EXPORT int nd_related_is_article(const nd_related *r);
+
 /* Markdown and plain-text renderings of the article.  Append to out. */
 ND_EXPORT void nd_article_to_markdown(const nd_article *a, nd_buf *out);
 ND_EXPORT void nd_article_to_text(const nd_article *a, nd_buf *out);

@@ -35,7 +35,7 @@ extern "C" {
 /* A related item becomes a document of its own when its text has at
  * least this many bytes or several paragraphs: an embedded article, not
  * a teaser's one-line summary. */
-#define ND_STORE_RELATED_MIN_TEXT 200
+#define ND_STORE_RELATED_MIN_TEXT ND_RELATED_MIN_TEXT
 
 /* The default file name when neither --db nor $NEWSDESK_DB is given. */
 #define ND_STORE_DEFAULT_PATH "newsdesk.db"

@@ -74,6 +74,21 @@ void nd_article_to_json(const nd_article *a, nd_buf *out, int pretty)
 void nd_article_to_json_ex(const nd_article *a, nd_buf *out, int pretty,
                            void (*extra)(void *ctx, nd_json *j), void *ctx)
 {
+    nd_article_json_hooks h = {extra, NULL, ctx};
+    nd_article_to_json_hooks(a, out, pretty, &h);
+}
+
+int nd_related_is_article(const nd_related *r)
+{
+    if (!r->text) return 0;
+    nd_slice t = nd_slice_trim(nd_slice_c(r->text));
+    if (t.len == 0) return 0;
+    return t.len >= ND_RELATED_MIN_TEXT || nd_slice_ifind(t, "\n\n") >= 0;
+}
+
+void nd_article_to_json_hooks(const nd_article *a, nd_buf *out, int pretty,
+                              const nd_article_json_hooks *hooks)
+{
     nd_json j;
     nd_json_init(&j, out, pretty);
     nd_json_obj_begin(&j);
@@ -118,6 +133,7 @@ void nd_article_to_json_ex(const nd_article *a, nd_buf *out, int pretty,
         nd_json_str(&j, r->age);
         nd_json_key(&j, "text");
         nd_json_str(&j, r->text);
+        if (hooks && hooks->related) hooks->related(hooks->ctx, i, &j);
         nd_json_obj_end(&j);
     }
     nd_json_arr_end(&j);
@@ -125,7 +141,7 @@ void nd_article_to_json_ex(const nd_article *a, nd_buf *out, int pretty,
     nd_json_arr_begin(&j);
     for (size_t i = 0; i < a->n_warnings; i++) nd_json_str(&j, a->warnings[i]);
     nd_json_arr_end(&j);
-    if (extra) extra(ctx, &j);
+    if (hooks && hooks->article) hooks->article(hooks->ctx, &j);
     nd_json_obj_end(&j);
 }
 
