@@ -48,6 +48,7 @@ typedef struct fixture {
     nd_span content[1];
     nd_quote quotes[1];
     nd_event events[3];
+    nd_event_mention deal[2]; /* the deal is reported twice */
     nd_analysis a;
 } fixture;
 
@@ -137,6 +138,10 @@ static void make_fixture(fixture *f)
     f->events[0].sentence.end = find(f, "Thursday.", 0).end;
     event(f, 1, 2, 3, "057", "2024-12-30", "China and Russia signed a trade deal.", "signed");
     event(f, 2, 3, 2, "051", NULL, "Russia later praised China.", "praised");
+    f->deal[0] = (nd_event_mention){f->events[1].sentence, f->events[1].verb, 1};
+    f->deal[1] = (nd_event_mention){find(f, "Russia later praised China.", 0), find(f, "later", 0), 2};
+    f->events[1].mentions = f->deal;
+    f->events[1].n_mentions = 2;
     nd_analysis *a = &f->a;
     a->actors = f->actors;
     a->n_actors = 4;
@@ -200,11 +205,11 @@ static char *json_of(const nd_analysis *a)
     return nd_buf_detach(&b, NULL);
 }
 
-static long long count(nd_store *s, const char *sql)
+/* The number the query gives on the store file at path. */
+static long long count_at(const char *path, const char *sql)
 {
-    (void) s;
     sqlite3 *db;
-    sqlite3_open(tmp_path("an.db"), &db);
+    sqlite3_open(path, &db);
     sqlite3_stmt *st;
     long long n = -1;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
@@ -212,6 +217,13 @@ static long long count(nd_store *s, const char *sql)
     sqlite3_finalize(st);
     sqlite3_close(db);
     return n;
+}
+
+/* The same on the main test store (an.db). */
+static long long count(nd_store *s, const char *sql)
+{
+    (void) s;
+    return count_at(tmp_path("an.db"), sql);
 }
 
 /* ---- tests --------------------------------------------------------------------- */
@@ -273,6 +285,13 @@ static void test_store_and_load(void)
     CHECK_INT(add(S, b, "https://mirror.example/xi", 12, &F.a, rel_an, &res), 0);
     CHECK_INT((int) res.related_added, 0);
     CHECK_INT(count(S, "SELECT count(*) FROM events"), 9);
+    /* One event across the three documents when its dyad, root and day
+     * agree; an undated one is an event of each document. */
+    CHECK_INT(count(S, "SELECT count(*) FROM event_instances"), 5);
+    CHECK_INT(count(S, "SELECT count(DISTINCT instance_id) FROM events WHERE code = '040'"), 1);
+    CHECK_INT(count(S, "SELECT count(DISTINCT instance_id) FROM events WHERE code = '051'"), 3);
+    CHECK_INT(count(S, "SELECT count(*) FROM events WHERE instance_id IS NULL"), 0);
+    CHECK_INT(count(S, "SELECT sum(n_mentions) FROM events WHERE code = '057'"), 6);
     nd_arena_free(b->arena);
     nd_free(b);
     nd_arena_free(a->arena);
@@ -589,6 +608,43 @@ static void test_migrate_reanalyze(void)
     CHECK(nd_reanalyze(tmp_path("missing.db"), &o, &n, &err) < 0);
 }
 
+/* A store of schema 4 with events: opening gives every event an
+ * instance, shared by dated events of one dyad, root and day. */
+static void test_migrate_events(void)
+{
+    const char *path = tmp_path("v4.db");
+    unlink(path);
+    nd_error err = {0};
+    CHECK_INT(nd__store_create_at(path, 4, &err), 0);
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    CHECK_INT(sqlite3_exec(db,
+                           "INSERT INTO events(doc_id, idx, source_code, target_code, code, date,"
+                           " sentence_start, sentence_end) VALUES"
+                           " (1, 0, 'RUS', 'CHN', '040', '2025-05-08', 0, 10),"
+                           " (2, 0, 'RUS', 'CHN', '043', '2025-05-08', 0, 10),"
+                           " (2, 1, 'RUS', 'CHN', '043', '2025-05-09', 20, 30),"
+                           " (3, 0, 'RUS', 'CHN', '051', NULL, 0, 10),"
+                           " (4, 0, 'RUS', 'CHN', '051', NULL, 0, 10)",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(db);
+    nd_store *s = NULL;
+    CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
+    if (!s) return;
+    CHECK_INT(nd_store_schema_version(s), ND_STORE_SCHEMA);
+    CHECK_INT(count_at(path, "SELECT count(*) FROM event_instances"), 4);
+    CHECK_INT(count_at(path, "SELECT count(DISTINCT instance_id) FROM events WHERE date = '2025-05-08'"),
+              1);
+    CHECK_INT(count_at(path, "SELECT count(DISTINCT instance_id) FROM events WHERE date IS NULL"), 2);
+    CHECK_INT(count_at(path, "SELECT count(*) FROM events e JOIN event_instances i ON i.id ="
+                       " e.instance_id AND i.source_code = e.source_code"
+                       " AND i.root = substr(e.code, 1, 2)"),
+              5);
+    CHECK_INT(count_at(path, "SELECT count(*) FROM event_instances WHERE key LIKE '#%'"), 0);
+    nd_store_close(s);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/nd_an_store.XXXXXX");
@@ -600,6 +656,7 @@ int main(void)
     RUN(test_actors);
     RUN(test_rollback);
     RUN(test_migrate_reanalyze);
+    RUN(test_migrate_events);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd)) return 1;

@@ -381,6 +381,45 @@ static void test_events_negation(void)
     nd_analysis_free(a);
 }
 
+/* Every report of one action in an article is one event with several
+ * mentions; another day, root or dyad is another event. */
+static void test_event_instances(void)
+{
+    const char *t = "Germany and France signed a trade agreement on Friday. "
+                    "Officials said Germany signed the agreement with France after two years of talks. "
+                    "Germany condemned France on Monday.";
+    nd_analysis *a = run(t, "2024-05-16");
+    const nd_event *e = event_with(a, "DEU", "FRA", "057");
+    CHECK(e != NULL);
+    size_t n057 = 0;
+    for (size_t i = 0; a && i < a->n_events; i++)
+        n057 += !strcmp(a->events[i].source_code, "DEU") && !strncmp(a->events[i].code, "05", 2);
+    CHECK_INT(n057, 1);
+    if (e) {
+        CHECK_INT(e->n_mentions, 2);
+        CHECK_STR(e->date, "2024-05-10"); /* the day the first mention names */
+        if (e->n_mentions == 2) {
+            CHECK(e->mentions[0].sentence.start == e->sentence.start);
+            CHECK(e->mentions[1].sentence.start > e->mentions[0].sentence.end);
+            CHECK(strstr(span(t, e->mentions[1].sentence), "after two years") != NULL);
+        }
+    }
+    /* another root, another event */
+    e = event_with(a, "DEU", "FRA", "11");
+    CHECK(e != NULL);
+    if (e) CHECK_INT(e->n_mentions, 1);
+    nd_analysis_free(a);
+
+    /* the same action on two days the text names is two events */
+    a = run("Russian troops shelled Kharkiv on Monday. Russian troops shelled Kharkiv again on "
+            "Wednesday.",
+            "2024-05-16");
+    size_t n = 0;
+    for (size_t i = 0; a && i < a->n_events; i++) n += !strcmp(a->events[i].code, "194");
+    CHECK_INT(n, 2);
+    nd_analysis_free(a);
+}
+
 /* ---- robustness ------------------------------------------------------------------ */
 
 static void test_robustness(void)
@@ -662,6 +701,7 @@ int main(void)
     RUN(test_quotes_partial_indirect_scare);
     RUN(test_events_basic);
     RUN(test_events_negation);
+    RUN(test_event_instances);
     RUN(test_robustness);
     RUN(test_json);
     RUN(test_dictionaries);

@@ -147,6 +147,18 @@ typedef struct nd_quote {
     uint32_t sentence;        /* index of the sentence where the quotation starts */
 } nd_quote;
 
+/* One sentence that reports an event. */
+typedef struct nd_event_mention {
+    nd_span sentence; /* the evidence */
+    nd_span verb;     /* the words that carry the action */
+    uint32_t sentence_index;
+} nd_event_mention;
+
+/* One event of the document: every sentence that reports the same action
+ * (same source and target codes, same CAMEO root, same day — a day the text
+ * does not name is the article's) is one event with several mentions, as
+ * GDELT counts them.  sentence, verb and sentence_index are the first
+ * mention's. */
 typedef struct nd_event {
     const char *source_code; /* CAMEO actor codes ("RUSGOV", "CHN", "---REB") */
     const char *target_code;
@@ -160,6 +172,8 @@ typedef struct nd_event {
     int negated;      /* the action was negated and recoded ("would not provide" -> 121) */
     const char *date; /* "YYYY-MM-DD" (article date, or "on Thursday" resolved); NULL */
     uint32_t sentence_index;
+    nd_event_mention *mentions; /* every mention in text order, the first included */
+    size_t n_mentions;          /* >= 1 from nd_analyze; 0 means the one mention above */
 } nd_event;
 
 /* The analysis of one text.  Everything lives in the analysis's arena:
@@ -209,7 +223,8 @@ ND_EXPORT void nd_analysis_free(nd_analysis *a);
  *   "quotes": [{"text","type","speaker","scare","content":[[s,e],...],
  *               "source":[s,e]|null,"cue":[s,e]|null,"cue_lemma"}]
  *   "events": [{"source","target","source_name","target_name","code","name",
- *               "goldstein","quad","negated","date","sentence":[s,e],"verb":[s,e]}]
+ *               "goldstein","quad","negated","date","sentence":[s,e],"verb":[s,e],
+ *               "mentions":[{"sentence":[s,e],"verb":[s,e]},...]}]
  * Offsets are bytes into the analysed text. */
 ND_EXPORT void nd_analysis_to_json(const nd_analysis *a, nd_json *j);
 

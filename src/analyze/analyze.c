@@ -106,6 +106,105 @@ static int cmp_u32pair(const void *a, const void *b)
     return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : (x[1] < y[1] ? -1 : x[1] > y[1]);
 }
 
+/* How specific a CAMEO code is: longer codes, then codes that are not
+ * their level's "not specified below" (a last digit 0). */
+static int code_rank(const char *c)
+{
+    size_t n = strlen(c);
+    return (int) n * 2 + (n && c[n - 1] != '0');
+}
+
+/* Two reports of one action: same coded dyad, same CAMEO root, and a day
+ * that agrees (a day the text does not name is the article's, and agrees
+ * with any day the text names). */
+static int same_action(const nd__doc *d, const nd__wevent *x, int32_t xday, const nd__wevent *y)
+{
+    if (strcmp(x->src_code, y->src_code) || strcmp(x->tgt_code, y->tgt_code)) return 0;
+    if (x->code[0] != y->code[0] || x->code[1] != y->code[1]) return 0;
+    return xday == y->day || xday == d->day || y->day == d->day;
+}
+
+/* The working events become the document's events: the mentions of one
+ * action are one event (in the order of its first mention), coded with
+ * the most specific code among them and dated by the day the text names. */
+static int merge_events(nd__doc *d, nd_analysis *a, const int32_t *remap)
+{
+    nd_arena *ar = d->ar;
+    size_t nw = d->n_events;
+    a->events = nd_arena_calloc(ar, nw ? nw : 1, sizeof *a->events);
+    int32_t *of = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *of);   /* event of each mention */
+    uint32_t *first = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *first); /* its first mention */
+    int32_t *day = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *day);
+    if (!a->events || !of || !first || !day) return ND_ENOMEM;
+    size_t ne = 0;
+    for (size_t i = 0; i < nw; i++) {
+        const nd__wevent *w = &d->events[i];
+        size_t k = 0;
+        while (k < ne && !same_action(d, &d->events[first[k]], day[k], w)) k++;
+        of[i] = (int32_t) k;
+        if (k == ne) {
+            first[ne] = (uint32_t) i;
+            day[ne] = w->day;
+            a->events[ne++].n_mentions = 1;
+            continue;
+        }
+        a->events[k].n_mentions++;
+        if (day[k] == d->day) day[k] = w->day;
+        nd__wevent *f = &d->events[first[k]];
+        if (code_rank(w->code) > code_rank(f->code)) {
+            /* the more specific code names the event (the first mention's
+             * sentence stays its evidence) */
+            memcpy(f->code, w->code, sizeof f->code);
+            f->negated = w->negated;
+        }
+    }
+    for (size_t k = 0; k < ne; k++) {
+        nd_event *o = &a->events[k];
+        o->mentions = nd_arena_alloc(ar, o->n_mentions * sizeof *o->mentions);
+        if (!o->mentions) return ND_ENOMEM;
+        o->n_mentions = 0;
+    }
+    for (size_t i = 0; i < nw; i++) {
+        const nd__wevent *w = &d->events[i];
+        nd_event *o = &a->events[of[i]];
+        nd_event_mention *m = &o->mentions[o->n_mentions++];
+        m->sentence = d->sents[w->sent];
+        m->verb = w->verb;
+        m->sentence_index = w->sent;
+    }
+    for (size_t k = 0; k < ne; k++) {
+        const nd__wevent *w = &d->events[first[k]];
+        nd_event *o = &a->events[k];
+        const char *name = NULL;
+        double g = 0;
+        int quad = 0;
+        if (nd_cameo_lookup(d->dict, w->code, &name, &g, &quad)) {
+            /* a code the table does not know: its quad from the root */
+            int root = atoi((char[3]){w->code[0], w->code[1], 0});
+            quad = root <= 5 ? 1 : root <= 9 ? 2 : root <= 14 ? 3 : 4;
+        }
+        o->source_code = nd_arena_strndup(ar, w->src_code, strlen(w->src_code));
+        o->target_code = nd_arena_strndup(ar, w->tgt_code, strlen(w->tgt_code));
+        o->source = remap[w->src];
+        o->target = remap[w->tgt];
+        snprintf(o->code, sizeof o->code, "%s", w->code);
+        o->code_name = name;
+        o->goldstein = g;
+        o->quad = quad;
+        o->sentence = o->mentions[0].sentence;
+        o->verb = o->mentions[0].verb;
+        o->sentence_index = o->mentions[0].sentence_index;
+        o->negated = w->negated;
+        if (day[k] != ND__DAY_MIN) {
+            int y, mo, dd;
+            nd__civil_from_days(day[k], &y, &mo, &dd);
+            o->date = nd_arena_printf(ar, "%04d-%02d-%02d", y, mo, dd);
+        }
+    }
+    a->n_events = ne;
+    return 0;
+}
+
 /* Move the working results into the public structures. */
 static int finish(nd__doc *d, nd_analysis *a)
 {
@@ -197,41 +296,7 @@ static int finish(nd__doc *d, nd_analysis *a)
         o->sentence = q->sent;
     }
     a->n_quotes = nqo;
-    /* events */
-    a->events = nd_arena_calloc(ar, d->n_events ? d->n_events : 1, sizeof *a->events);
-    if (!a->events) return ND_ENOMEM;
-    size_t ne = 0;
-    for (size_t i = 0; i < d->n_events; i++) {
-        nd__wevent *w = &d->events[i];
-        nd_event *o = &a->events[ne];
-        const char *name = NULL;
-        double g = 0;
-        int quad = 0;
-        if (nd_cameo_lookup(d->dict, w->code, &name, &g, &quad)) {
-            /* a code the table does not know: its quad from the root */
-            int root = atoi((char[3]){w->code[0], w->code[1], 0});
-            quad = root <= 5 ? 1 : root <= 9 ? 2 : root <= 14 ? 3 : 4;
-        }
-        o->source_code = nd_arena_strndup(ar, w->src_code, strlen(w->src_code));
-        o->target_code = nd_arena_strndup(ar, w->tgt_code, strlen(w->tgt_code));
-        o->source = remap[w->src];
-        o->target = remap[w->tgt];
-        snprintf(o->code, sizeof o->code, "%s", w->code);
-        o->code_name = name;
-        o->goldstein = g;
-        o->quad = quad;
-        o->sentence = d->sents[w->sent];
-        o->verb = w->verb;
-        o->negated = w->negated;
-        o->sentence_index = w->sent;
-        if (w->day != ND__DAY_MIN) {
-            int y, mo, dd;
-            nd__civil_from_days(w->day, &y, &mo, &dd);
-            o->date = nd_arena_printf(ar, "%04d-%02d-%02d", y, mo, dd);
-        }
-        ne++;
-    }
-    a->n_events = ne;
+    if (merge_events(d, a, remap)) return ND_ENOMEM;
     a->sentences = nd_arena_alloc(ar, (d->n_sents ? d->n_sents : 1) * sizeof *a->sentences);
     if (!a->sentences) return ND_ENOMEM;
     if (d->n_sents) memcpy(a->sentences, d->sents, d->n_sents * sizeof *a->sentences);
@@ -426,6 +491,18 @@ void nd_analysis_to_json(const nd_analysis *a, nd_json *j)
         span_json(j, e->sentence);
         nd_json_key(j, "verb");
         span_json(j, e->verb);
+        nd_json_key(j, "mentions");
+        nd_json_arr_begin(j);
+        /* an event built without mentions (n_mentions 0) has one: its own */
+        for (size_t m = 0; m < (e->n_mentions ? e->n_mentions : 1); m++) {
+            nd_json_obj_begin(j);
+            nd_json_key(j, "sentence");
+            span_json(j, e->n_mentions ? e->mentions[m].sentence : e->sentence);
+            nd_json_key(j, "verb");
+            span_json(j, e->n_mentions ? e->mentions[m].verb : e->verb);
+            nd_json_obj_end(j);
+        }
+        nd_json_arr_end(j);
         nd_json_obj_end(j);
     }
     nd_json_arr_end(j);

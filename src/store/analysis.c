@@ -36,8 +36,12 @@
              " ?17, ?18)")                                                                         \
     X(E_ADD, "INSERT INTO events(doc_id, idx, source_id, target_id, source_code, target_code,"     \
              " code, goldstein, quad, negated, date, sentence, sentence_start, sentence_end,"      \
-             " verb_start, verb_end)"                                                              \
-             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")    \
+             " verb_start, verb_end, n_mentions, mentions, instance_id)"                           \
+             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"\
+             " ?18, ?19)")                                                                         \
+    X(I_FIND, "SELECT id FROM event_instances WHERE key = ?1")                                     \
+    X(I_ADD, "INSERT INTO event_instances(key, source_code, target_code, root, date)"              \
+             " VALUES (?1, ?2, ?3, ?4, ?5)")                                                       \
     X(D_ADD, "INSERT OR REPLACE INTO doc_analysis(doc_id, analyzed, date, truncated)"              \
              " VALUES (?1, ?2, ?3, ?4)")                                                           \
     X(DEL_M, "DELETE FROM mentions WHERE doc_id = ?1")                                             \
@@ -61,7 +65,8 @@
            " source_end, cue_start, cue_end, clause_start, clause_end, sentence, text"             \
            " FROM quotes WHERE doc_id = ?1 ORDER BY idx")                                          \
     X(G_E, "SELECT source_id, target_id, source_code, target_code, code, goldstein, quad,"         \
-           " negated, date, sentence, sentence_start, sentence_end, verb_start, verb_end"          \
+           " negated, date, sentence, sentence_start, sentence_end, verb_start, verb_end,"         \
+           " mentions"                                                                             \
            " FROM events WHERE doc_id = ?1 ORDER BY idx")
 
 enum an_stmt {
@@ -299,9 +304,45 @@ static int put_quote(nd_store *s, int64_t doc, size_t idx, const nd_quote *q, co
     return rc;
 }
 
-static int put_event(nd_store *s, int64_t doc, size_t idx, const nd_event *e, const int64_t *ids,
-                     size_t n_ids, nd_error *err)
+/* The event across documents that e is a report of: the instance of its
+ * coded dyad, CAMEO root and day, made when it is the first; an undated
+ * event is an instance of its own. */
+static int instance_of(nd_store *s, const nd_event *e, int64_t *id, nd_error *err)
 {
+    char key[160], root[3] = {e->code[0], e->code[0] ? e->code[1] : 0, 0};
+    const char *src = e->source_code ? e->source_code : "";
+    const char *tgt = e->target_code ? e->target_code : "";
+    int keyed = e->date && *e->date;
+    if (keyed) {
+        snprintf(key, sizeof key, "%s|%s|%s|%s", src, tgt, root, e->date);
+        sqlite3_stmt *st = an_stmt(s, AN_I_FIND, err);
+        if (!st) return ND_EDB;
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return nd__store_fail(s, "cannot find an event", err);
+        if (*id) return 0;
+    }
+    sqlite3_stmt *st = an_stmt(s, AN_I_ADD, err);
+    if (!st) return ND_EDB;
+    if (keyed) sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, src, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, tgt, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, root, -1, SQLITE_STATIC);
+    bind_str(st, 5, keyed ? e->date : NULL);
+    int rc = step_done(s, st, "cannot store an event", err);
+    if (!rc) *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int put_event(nd_store *s, int64_t doc, size_t idx, const nd_event *e, const int64_t *ids,
+                     size_t n_ids, nd_buf *b, nd_error *err)
+{
+    int64_t inst = 0;
+    int rc = instance_of(s, e, &inst, err);
+    if (rc) return rc;
     sqlite3_stmt *st = an_stmt(s, AN_E_ADD, err);
     if (!st) return ND_EDB;
     sqlite3_bind_int64(st, 1, doc);
@@ -319,6 +360,22 @@ static int put_event(nd_store *s, int64_t doc, size_t idx, const nd_event *e, co
     sqlite3_bind_int64(st, 13, e->sentence.start);
     sqlite3_bind_int64(st, 14, e->sentence.end);
     bind_span(st, 15, e->verb);
+    sqlite3_bind_int64(st, 17, e->n_mentions ? (sqlite3_int64) e->n_mentions : 1);
+    if (e->n_mentions > 1) {
+        /* the mentions after the first: [sentence_start, sentence_end,
+         * verb_start, verb_end, sentence] each */
+        nd_buf_clear(b);
+        nd_buf_putc(b, '[');
+        for (size_t m = 1; m < e->n_mentions; m++) {
+            const nd_event_mention *x = &e->mentions[m];
+            nd_buf_printf(b, "%s[%u,%u,%u,%u,%u]", m > 1 ? "," : "", x->sentence.start,
+                          x->sentence.end, x->verb.start, x->verb.end, x->sentence_index);
+        }
+        nd_buf_putc(b, ']');
+        if (nd_buf_failed(b)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        sqlite3_bind_text(st, 18, b->ptr, (int) b->len, SQLITE_STATIC);
+    }
+    sqlite3_bind_int64(st, 19, inst);
     return step_done(s, st, "cannot store an event", err);
 }
 
@@ -364,7 +421,7 @@ int nd__store_put_analysis(nd_store *s, int64_t doc, const nd_analysis *a, nd_er
     for (size_t i = 0; !rc && i < a->n_quotes; i++)
         rc = put_quote(s, doc, i, &a->quotes[i], ids, a->n_actors, &b, err);
     for (size_t i = 0; !rc && i < a->n_events; i++)
-        rc = put_event(s, doc, i, &a->events[i], ids, a->n_actors, err);
+        rc = put_event(s, doc, i, &a->events[i], ids, a->n_actors, &b, err);
     if (!rc) {
         sqlite3_stmt *st = an_stmt(s, AN_D_ADD, err);
         if (!st) {
@@ -511,6 +568,24 @@ static size_t parse_spans(const char *s, size_t text_len, nd_span *out, size_t c
         if (end == p) break;
         s = end;
         if (b >= a && b <= text_len) out[n++] = (nd_span){(uint32_t) a, (uint32_t) b};
+    }
+    return n;
+}
+
+/* The unsigned numbers of a JSON array of arrays, in order (at most
+ * cap); anything else is a separator. */
+static size_t parse_uints(const char *s, uint32_t *out, size_t cap)
+{
+    size_t n = 0;
+    while (s && *s && n < cap) {
+        if (*s < '0' || *s > '9') {
+            s++;
+            continue;
+        }
+        char *end;
+        unsigned long long v = strtoull(s, &end, 10);
+        out[n++] = v > UINT32_MAX ? UINT32_MAX : (uint32_t) v;
+        s = end;
     }
     return n;
 }
@@ -679,6 +754,20 @@ static int row_event(void *p, sqlite3_stmt *st)
     e->sentence_index = (uint32_t) sqlite3_column_int64(st, 9);
     e->sentence = sent;
     e->verb = col_span(st, 12, L->text_len);
+    /* the first mention is the row's; the others are five numbers each */
+    const char *more = (const char *) sqlite3_column_text(st, 14);
+    uint32_t v[5 * 63];
+    size_t nv = parse_uints(more, v, sizeof v / sizeof *v) / 5;
+    e->mentions = nd_arena_alloc(L->ar, (nv + 1) * sizeof *e->mentions);
+    if (!e->mentions) return ND_ENOMEM;
+    e->mentions[0] = (nd_event_mention){sent, e->verb, e->sentence_index};
+    e->n_mentions = 1;
+    for (size_t m = 0; m < nv; m++) {
+        const uint32_t *x = &v[m * 5];
+        if (x[1] < x[0] || x[1] > L->text_len || x[3] < x[2] || x[3] > L->text_len) continue;
+        e->mentions[e->n_mentions++] =
+            (nd_event_mention){{x[0], x[1]}, {x[2], x[3]}, x[4]};
+    }
     a->n_events++;
     return 0;
 }

@@ -273,7 +273,45 @@ static const char step4[] =
     "CREATE INDEX events_source_actor ON events(source_id) WHERE source_id IS NOT NULL;"
     "CREATE INDEX events_target_actor ON events(target_id) WHERE target_id IS NOT NULL;";
 
-static const char *const steps[] = {step1, step2, step3, step4};
+static const char step5[] =
+    /* Events as GDELT counts them (issue 9).  An events row is one event of
+     * one document with every sentence that reports it: mentions holds the
+     * mentions after the first as a JSON array of [sentence_start,
+     * sentence_end, verb_start, verb_end, sentence] (NULL: the row's
+     * sentence only).  instance_id is the event across documents: rows
+     * with the same coded dyad, CAMEO root and day share it (key
+     * 'SOURCE|TARGET|ROOT|YYYY-MM-DD'); an undated event is an instance of
+     * its own (key NULL).  Counts of mentions, articles and sources are
+     * read from the rows, restricted as each query restricts them (latest
+     * versions, dates, sites), so they are never stale. */
+    "ALTER TABLE events ADD COLUMN n_mentions INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE events ADD COLUMN mentions TEXT;"
+    "ALTER TABLE events ADD COLUMN instance_id INTEGER;"
+    "CREATE TABLE event_instances ("
+    " id INTEGER PRIMARY KEY,"
+    " key TEXT UNIQUE,"
+    " source_code TEXT NOT NULL,"
+    " target_code TEXT NOT NULL,"
+    " root TEXT NOT NULL,"
+    " date TEXT);"
+    /* the events stored before: dated ones grouped by their key, undated
+     * ones one instance each */
+    "INSERT INTO event_instances(key, source_code, target_code, root, date)"
+    " SELECT source_code || '|' || target_code || '|' || substr(code, 1, 2) || '|' || date,"
+    " source_code, target_code, substr(code, 1, 2), date FROM events WHERE date IS NOT NULL"
+    " GROUP BY 1 ORDER BY min(id);"
+    "UPDATE events SET instance_id = (SELECT i.id FROM event_instances i WHERE i.key ="
+    " events.source_code || '|' || events.target_code || '|' || substr(events.code, 1, 2)"
+    " || '|' || events.date) WHERE date IS NOT NULL;"
+    "INSERT INTO event_instances(key, source_code, target_code, root, date)"
+    " SELECT '#' || id, source_code, target_code, substr(code, 1, 2), NULL FROM events"
+    " WHERE date IS NULL ORDER BY id;"
+    "UPDATE events SET instance_id = (SELECT i.id FROM event_instances i"
+    " WHERE i.key = '#' || events.id) WHERE date IS NULL;"
+    "UPDATE event_instances SET key = NULL WHERE key LIKE '#%';"
+    "CREATE INDEX events_instance ON events(instance_id);";
+
+static const char *const steps[] = {step1, step2, step3, step4, step5};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");
