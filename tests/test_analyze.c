@@ -122,6 +122,37 @@ static void test_actors_roles(void)
     nd_analysis_free(a);
 }
 
+/* What a capitalised name's head noun says it names: an event or a
+ * document is not an organisation, a place is a place; and "the Kremlin"
+ * and "the Russian government" are one actor. */
+static void test_actors_kinds(void)
+{
+    const char *t = "The Peace Agreement was signed after World War II at the Grand Hall. "
+                    "Critics of the Ceasefire Agreement protested in Liberty Square. "
+                    "The Kremlin said the Russian government would reply.";
+    nd_analysis *a = run(t, "2024-05-16");
+    CHECK(a != NULL);
+    if (!a) return;
+    const nd_actor *x = actor_named(a, "Peace Agreement");
+    if (x) CHECK_STR(nd_actor_kind_name(x->kind), "other");
+    x = actor_named(a, "Ceasefire Agreement");
+    if (x) CHECK_STR(nd_actor_kind_name(x->kind), "other");
+    x = actor_named(a, "World War II");
+    if (x) CHECK_STR(nd_actor_kind_name(x->kind), "other");
+    x = actor_named(a, "Liberty Square");
+    if (x) CHECK_STR(nd_actor_kind_name(x->kind), "place");
+    int orgs = 0, persons = 0, rusgov = 0;
+    for (size_t i = 0; i < a->n_actors; i++) {
+        orgs += a->actors[i].kind == ND_ACTOR_ORG;
+        persons += a->actors[i].kind == ND_ACTOR_PERSON;
+        rusgov += !strcmp(a->actors[i].code, "RUSGOV");
+    }
+    CHECK_INT(orgs, 0);
+    CHECK_INT(persons, 0);
+    CHECK_INT(rusgov, 1);
+    nd_analysis_free(a);
+}
+
 static void test_actors_offices_by_date(void)
 {
     const char *t = "Ukraine's foreign minister said the offer was a trap.";
@@ -694,6 +725,7 @@ int main(void)
 {
     RUN(test_sentences);
     RUN(test_actors_roles);
+    RUN(test_actors_kinds);
     RUN(test_actors_offices_by_date);
     RUN(test_coreference);
     RUN(test_quotes_direct);

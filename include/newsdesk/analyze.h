@@ -83,10 +83,14 @@ typedef enum nd_actor_kind {
     ND_ACTOR_ORG,        /* international organisation, NGO, company, news outlet */
     ND_ACTOR_GROUP,      /* armed group, party, movement */
     ND_ACTOR_REGION,     /* Europe, the West, ... */
-    ND_ACTOR_AGENT       /* a sector of a country ("Russian troops"), or alone ("rebels") */
+    ND_ACTOR_AGENT,      /* a sector of a country ("Russian troops"), or alone ("rebels") */
+    ND_ACTOR_PLACE,      /* a named place that is not a country's metonym ("Tiananmen Square") */
+    ND_ACTOR_OTHER       /* a named event, law, document...: "World War II", "the Peace
+                            Agreement" (never a source or target of an event) */
 } nd_actor_kind;
 
-/* The name of a kind: "person", "country", "org", "group", "region", "agent". */
+/* The name of a kind: "person", "country", "org", "group", "region", "agent",
+ * "place", "other". */
 ND_EXPORT const char *nd_actor_kind_name(int kind);
 
 /* One actor of the document (all its mentions resolved to it).  Strings

@@ -35,7 +35,8 @@ typedef struct chunk {
     char agent[8];    /* CH_TITLE: "MIL" for Gen., "LEG" for Sen. */
     int pron;         /* CH_PRON: 1 he, 2 she, 3 they */
     int obj;          /* CH_PRON: an object form ("him", "them") */
-    int thing;        /* CH_RUN: a named thing, not a person ("the World Cup") */
+    int thing;        /* CH_RUN: a named thing, not a person: its nd_actor_kind
+                         (ND_ACTOR_ORG, ND_ACTOR_PLACE or ND_ACTOR_OTHER) */
     int pair_persons; /* CH_PAIR: 1 "the two leaders", 0 "the two countries" */
 } chunk;
 
@@ -49,84 +50,57 @@ static const char *const org_nouns[] = {
     "chipmaker",   "miner",        "refiner",   "distributor", "subsidiary",   "owner",
     NULL};
 
-/* Last words of capitalised names that are not people. */
-static const char *const thing_heads[] = {"war",          "games",
-                                          "olympics",     "day",
-                                          "party",        "committee",
-                                          "council",      "department",
-                                          "ministry",     "university",
-                                          "agency",       "court",
-                                          "street",       "house",
-                                          "building",     "institute",
-                                          "times",        "news",
-                                          "post",         "network",
-                                          "company",      "corp",
-                                          "corp.",        "inc",
-                                          "inc.",         "group",
-                                          "bank",         "forces",
-                                          "force",        "army",
-                                          "navy",         "union",
-                                          "association",  "foundation",
-                                          "center",       "centre",
-                                          "hospital",     "school",
-                                          "college",      "office",
-                                          "service",      "services",
-                                          "program",      "programme",
-                                          "act",          "bill",
-                                          "treaty",       "summit",
-                                          "conference",   "square",
-                                          "city",         "state",
-                                          "province",     "region",
-                                          "island",       "islands",
-                                          "sea",          "ocean",
-                                          "river",        "mountains",
-                                          "valley",       "airport",
-                                          "station",      "airlines",
-                                          "airways",      "club",
-                                          "church",       "mosque",
-                                          "temple",       "palace",
-                                          "hall",         "stadium",
-                                          "museum",       "festival",
-                                          "awards",       "prize",
-                                          "cup",          "league",
-                                          "championship", "initiative",
-                                          "project",      "plan",
-                                          "agreement",    "accord",
-                                          "deal",         "strait",
-                                          "gulf",         "bay",
-                                          "peninsula",    "county",
-                                          "district",     "guard",
-                                          "command",      "corps",
-                                          "fund",         "exchange",
-                                          "market",       "index",
-                                          "board",        "commission",
-                                          "authority",    "administration",
-                                          "movement",     "front",
-                                          "alliance",     "coalition",
-                                          "organization", "organisation",
-                                          "institution",  "project",
-                                          "review",       "journal",
-                                          "magazine",     "show",
-                                          "channel",      "radio",
-                                          "television",   "tv",
-                                          "press",        "media",
-                                          "online",       "daily",
-                                          "weekly",       "herald",
-                                          "tribune",      "telegraph",
-                                          "observer",     "report",
-                                          "reports",      "studies",
-                                          "research",     "lab",
-                                          "labs",         "technologies",
-                                          "systems",      "motors",
-                                          "energy",       "oil",
-                                          "gas",          "airline",
-                                          "group's",      "ltd",
-                                          "ltd.",         "llc",
-                                          "plc",          "senate",
-                                          "congress",     "parliament",
-                                          "assembly",     "cabinet",
-                                          "caucus",       NULL};
-
+/* Last words of capitalised names that are not people, by what they
+ * name.  An organisation ("the Labour Party", "Halden Terminals Ltd"): */
+static const char *const org_heads[] = {
+    "party",      "committee",   "council",     "department",    "ministry",     "university",
+    "agency",     "court",       "institute",   "times",         "news",         "post",
+    "network",    "company",     "corp",        "corp.",         "inc",          "inc.",
+    "group",      "bank",        "forces",      "force",         "army",         "navy",
+    "union",      "association", "foundation",  "college",       "office",       "service",
+    "services",   "club",        "league",      "guard",         "command",      "corps",
+    "fund",       "board",       "commission",  "authority",     "administration", "movement",
+    "front",      "alliance",    "coalition",   "organization",  "organisation", "institution",
+    "journal",    "magazine",    "channel",     "radio",         "television",   "tv",
+    "press",      "media",       "daily",       "weekly",        "herald",       "tribune",
+    "telegraph",  "observer",    "lab",         "labs",          "technologies", "systems",
+    "motors",     "energy",      "airline",     "airlines",      "airways",      "group's",
+    "ltd",        "ltd.",        "llc",         "plc",           "senate",       "congress",
+    "parliament", "assembly",    "cabinet",     "caucus",        "exchange",     "brigade",
+    "battalion",  "regiment",    "division",    "federation",    "confederation", "society",
+    "trust",      "partners",    "holdings",    "industries",    "bureau",       "secretariat",
+    "directorate", "police",     "tribunal",    "conference's", NULL};
+/* A place ("Tiananmen Square", "the Red Sea", "Kyiv Oblast"): */
+static const char *const place_heads[] = {
+    "street",  "road",      "avenue",   "square",   "city",     "state",    "province",
+    "region",  "island",    "islands",  "sea",      "ocean",    "river",    "mountains",
+    "mountain", "valley",   "airport",  "station",  "hall",     "stadium",  "palace",
+    "temple",  "mosque",    "church",   "cathedral", "strait",  "gulf",     "bay",
+    "peninsula", "county",  "district", "center",   "centre",   "hospital", "school",
+    "museum",  "building",  "tower",    "bridge",   "port",     "harbour",  "harbor",
+    "lake",    "desert",    "coast",    "oblast",   "park",     "plaza",    "base",
+    "camp",    "prison",    "border",   "crossing", "corridor", "zone",     "territory",
+    "territories", "heights", "hills",  "canal",    "field",    "fields",   NULL};
+/* Anything else a name can head: an event, a law, a document, a prize
+ * ("World War", "the Peace Agreement", "the Marshall Plan"): */
+static const char *const other_heads[] = {
+    "war",        "wars",       "games",     "olympics",   "day",        "act",
+    "bill",       "treaty",     "summit",    "conference", "program",    "programme",
+    "initiative", "project",    "plan",      "agreement",  "accord",     "accords",
+    "deal",       "festival",   "awards",    "award",      "prize",      "cup",
+    "championship", "championships", "report", "reports",  "index",      "market",
+    "show",       "online",     "review",    "studies",    "research",   "declaration",
+    "protocol",   "doctrine",   "convention", "charter",   "constitution", "resolution",
+    "ceasefire",  "truce",      "talks",     "forum",      "crisis",     "revolution",
+    "uprising",   "offensive",  "operation", "campaign",   "election",   "elections",
+    "referendum", "strategy",   "policy",    "law",        "code",       "order",
+    "memorandum", "framework",  "pact",      "partnership", "strategy",  "week",
+    "year",       "month",      "era",       "age",        "massacre",   "attack",
+    "attacks",    "bombing",    "crash",     "disaster",   "storm",      "hurricane",
+    "earthquake", "pandemic",   "virus",     "doctrine",   "dialogue",   "process",
+    "tour",       "race",       "match",     "final",      "finals",     "series",
+    "trophy",     "medal",      "gallery",   "exhibition", "book",       "film",
+    NULL};
 /* ---- small helpers -------------------------------------------------------- */
 
 int nd__tok_is(const nd__doc *d, size_t i, const char *lower)
@@ -152,6 +126,27 @@ static int in_set(const char *w, const char *const *set)
 {
     for (size_t k = 0; set[k]; k++)
         if (!strcmp(w, set[k])) return 1;
+    return 0;
+}
+
+/* A roman numeral of a name ("II", "IV", "XVI"). */
+static int is_roman(const nd__doc *d, uint32_t i)
+{
+    const nd__tok *t = &d->toks[i];
+    if (t->type != ND_TOK_WORD || t->len > 6) return 0;
+    for (uint32_t k = 0; k < t->len; k++)
+        if (!strchr("IVXLC", d->text[t->off + k])) return 0;
+    return 1;
+}
+
+/* The kind a head noun gives a capitalised name, or 0 (a person's name,
+ * as far as the noun tells). */
+static int head_kind(const char *lower)
+{
+    if (!lower) return 0;
+    if (in_set(lower, org_heads)) return ND_ACTOR_ORG;
+    if (in_set(lower, place_heads)) return ND_ACTOR_PLACE;
+    if (in_set(lower, other_heads)) return ND_ACTOR_OTHER;
     return 0;
 }
 
@@ -689,6 +684,16 @@ typedef struct np {
 } np;
 
 /* Register a mention for a noun phrase; returns the actor. */
+
+/* The agent entity of a sector code ("GOV" -> government), or NULL. */
+static const nd__entity *agent_by_code(const nd_analyze_dict *dict, const char *code)
+{
+    for (size_t i = 0; i < dict->n_ents; i++)
+        if (dict->ents[i].kind == ND_ACTOR_AGENT && !strcmp(dict->ents[i].code, code))
+            return &dict->ents[i];
+    return NULL;
+}
+
 static int32_t np_actor(nd__doc *d, np *p, int how_hint)
 {
     const nd_analyze_dict *dict = d->dict;
@@ -732,14 +737,17 @@ static int32_t np_actor(nd__doc *d, np *p, int how_hint)
         }
         how = p->name->t1 - p->name->t0 == 1 || p->title ? ND_MENTION_ALIAS : ND_MENTION_NAME;
     } else if (p->name && p->name->thing && !p->title) {
-        /* a named thing: an organisation or an event, kept by its name */
+        /* a named thing: an organisation, a place or something else (an
+         * event, a law), kept by its name; it stands for the country that
+         * qualifies it ("the Beijing Olympics" = CHN, as event coders read
+         * it), and otherwise has no code */
         span_text(d, p->name->t0, p->name->t1, buf, sizeof buf);
         if (country && agent)
             snprintf(code, sizeof code, "%.3s%s", country, agent);
         else if (country)
             snprintf(code, sizeof code, "%s", country);
         act = actor_by_code_name(d, code, buf);
-        if (act < 0) act = nd__actor_add(d, buf, code, ND_ACTOR_ORG, -1);
+        if (act < 0) act = nd__actor_add(d, buf, code, p->name->thing, -1);
         how = ND_MENTION_NAME;
     } else if (p->name) {
         /* an unknown name */
@@ -862,7 +870,10 @@ static int32_t np_actor(nd__doc *d, np *p, int how_hint)
         const nd__entity *me = &dict->ents[p->mod->entity];
         if (p->mod->how == ND__PH_SEAT && p->mod->suffix[0]) {
             snprintf(code, sizeof code, "%s%s", me->code, p->mod->suffix);
-            snprintf(buf, sizeof buf, "%s (%s)", me->name, p->mod->suffix);
+            /* named as the agent phrase names it ("Russia government" for
+             * "the Kremlin" and "the Russian government" alike): one actor */
+            const nd__entity *ae = agent_by_code(dict, p->mod->suffix);
+            snprintf(buf, sizeof buf, "%s %s", me->name, ae ? ae->name : p->mod->suffix);
             act = actor_by_code_name(d, code, buf);
             if (act < 0) act = nd__actor_add(d, buf, code, ND_ACTOR_AGENT, (int) p->mod->entity);
             how = ND_MENTION_METONYM;
@@ -1097,13 +1108,18 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
                 const nd__tok *u = &d->toks[b - 1];
                 if (!is_word(u) || !u->lower) break;
                 if (!strcmp(u->lower, "the") || !strcmp(u->lower, "a") || !strcmp(u->lower, "an")) {
-                    c->thing = 1;
+                    c->thing = ND_ACTOR_ORG;
                     break;
                 }
                 if (u->flags & ND_TOKF_CAP) break;
                 if (pronoun_of(u->lower)) break;
             }
-            if (d->toks[j - 1].lower && in_set(d->toks[j - 1].lower, thing_heads)) c->thing = 1;
+            /* what the name's head noun names ("World War II": the noun
+             * before a number) */
+            uint32_t hd = j - 1;
+            if (hd > i && (is_roman(d, hd) || d->toks[hd].type == ND_TOK_NUM)) hd--;
+            int hk = head_kind(d->toks[hd].lower);
+            if (hk) c->thing = hk;
             /* "port operator Halden Terminals", "the operator, Halden
              * Terminals,", "tech giant Orvex": a name after the noun of a
              * kind of organisation names one */
@@ -1112,7 +1128,7 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
                 if (b > s0 && is_comma(d, b)) b--;
                 if (d->toks[b].lower && !(d->toks[b].flags & ND_TOKF_CAP) &&
                     in_set(d->toks[b].lower, org_nouns))
-                    c->thing = 1;
+                    c->thing = ND_ACTOR_ORG;
             }
             n++, i = j;
             continue;

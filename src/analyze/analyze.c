@@ -16,6 +16,8 @@ const char *nd_actor_kind_name(int kind)
     case ND_ACTOR_GROUP: return "group";
     case ND_ACTOR_REGION: return "region";
     case ND_ACTOR_AGENT: return "agent";
+    case ND_ACTOR_PLACE: return "place";
+    case ND_ACTOR_OTHER: return "other";
     default: return "unknown";
     }
 }

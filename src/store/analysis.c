@@ -536,7 +536,7 @@ static nd_span col_span(sqlite3_stmt *st, int i, size_t text_len)
 
 static int kind_of(const char *name)
 {
-    for (int k = ND_ACTOR_PERSON; k <= ND_ACTOR_AGENT; k++)
+    for (int k = ND_ACTOR_PERSON; k <= ND_ACTOR_OTHER; k++)
         if (name && !strcmp(name, nd_actor_kind_name(k))) return k;
     return 0;
 }
