@@ -206,7 +206,9 @@ typedef struct nd_analyze_opts {
     const char *title;           /* optional headline (not analysed for quotes; used for context) */
     const char *language;        /* ISO 639-1; the rules are for English ("en" or NULL) */
     int no_events;               /* skip event coding */
-    int no_quotes;               /* skip quotations */
+    struct nd_parse_work *parse_work; /* the calling thread's parser scratch space
+                                         (nd_parse_work_new()); NULL: one per call */
+    int no_quotes;                    /* skip quotations */
 } nd_analyze_opts;
 
 ND_EXPORT void nd_analyze_opts_init(nd_analyze_opts *o);

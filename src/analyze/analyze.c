@@ -134,7 +134,7 @@ static int merge_events(nd__doc *d, nd_analysis *a, const int32_t *remap)
     nd_arena *ar = d->ar;
     size_t nw = d->n_events;
     a->events = nd_arena_calloc(ar, nw ? nw : 1, sizeof *a->events);
-    int32_t *of = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *of);   /* event of each mention */
+    int32_t *of = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *of);        /* event of each mention */
     uint32_t *first = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *first); /* its first mention */
     int32_t *day = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *day);
     if (!a->events || !of || !first || !day) return ND_ENOMEM;
@@ -361,6 +361,16 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
         d.sent_speaker = nd_arena_alloc(ar, (d.n_sents + 1) * sizeof *d.sent_speaker);
         if (!d.sent_speaker) d.failed = 1;
         for (size_t s = 0; !d.failed && s <= d.n_sents; s++) d.sent_speaker[s] = -1;
+    }
+    if (!rc && !d.failed) {
+        nd_error perr = {0};
+        const nd_parser *parser = nd_parser_default(&perr);
+        if (!parser) {
+            nd_arena_free(ar);
+            return nd_error_set(err, perr.code ? perr.code : ND_EFORMAT, (size_t) -1,
+                                "parser model: %s", perr.msg);
+        }
+        rc = nd__parse_doc(&d, parser, opts->parse_work);
     }
     if (!rc && !d.failed) nd__find_quote_marks(&d);
     if (!rc && !d.failed) nd__find_mentions(&d);
