@@ -963,6 +963,13 @@ static int glued_to_name(nd__doc *d, uint32_t i, uint32_t s0, uint32_t s1)
     return caps * 2 < words;
 }
 
+/* The part of speech the tagger gave token i's first word (0: no tree). */
+static int tok_upos(const nd__doc *d, size_t i)
+{
+    if (!d->tok_w0 || i >= d->n_toks || d->tok_w0[i] < 0) return 0;
+    return d->words[d->tok_w0[i]].upos;
+}
+
 static int first_word(const nd__doc *d, size_t i, uint32_t s0)
 {
     return i == s0 || (i > s0 && d->toks[i - 1].type == ND_TOK_PUNCT &&
@@ -1034,8 +1041,13 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
             n++, i++;
             continue;
         }
-        if (is_word(t) && (t->flags & ND_TOKF_CAP) && t->lower && !in_set(t->lower, not_names) &&
-            !(t->flags & ND_TOKF_DIGIT) && !in_set(t->lower, role_fillers)) {
+        /* A capitalised word the sentence starts with is a name only when
+         * the tagger says it is one ("Instead it said", "Skipping talks"). */
+        int upos = tok_upos(d, i);
+        int name_ok = !first_word(d, i, s0) || !upos || upos == ND_UPOS_PROPN;
+        if (name_ok && is_word(t) && (t->flags & ND_TOKF_CAP) && t->lower &&
+            !in_set(t->lower, not_names) && !(t->flags & ND_TOKF_DIGIT) &&
+            !in_set(t->lower, role_fillers)) {
             uint32_t j = i + 1;
             int poss = (t->flags & ND_TOKF_POSS) != 0;
             static const char *const particles[] = {
