@@ -97,12 +97,21 @@ static void parse_piece(const nd_parser *p, nd_parse_work *wk, nd_word *w, size_
     nd__pstate_init(&st, (int) n, wk->state_mem);
     int32_t sc[3];
     while (!nd__pstate_done(&st)) {
-        size_t k = nd__parse_features(&st, wk->atoms, wk->tags, wk->keys);
-        nd__ttab_score(&p->parser, wk->keys, k, sc);
         int best = -1;
-        for (int t = 0; t < 3; t++) {
-            if (best >= 0 && sc[t] <= sc[best]) continue;
-            if (nd__pstate_valid(&st, t)) best = t;
+        /* Only one transition is possible with an empty stack (SHIFT) and
+         * with only the root left in the buffer (RIGHT, or LEFT onto the
+         * root for the last word): no need to score. */
+        if (st.sp == 0) {
+            best = ND__T_SHIFT;
+        } else if (st.b == st.n) {
+            best = st.sp == 1 ? ND__T_LEFT : ND__T_RIGHT;
+        } else {
+            size_t k = nd__parse_features(&st, wk->atoms, wk->tags, wk->keys);
+            nd__ttab_score(&p->parser, wk->keys, k, sc);
+            for (int t = 0; t < 3; t++) {
+                if (best >= 0 && sc[t] <= sc[best]) continue;
+                if (nd__pstate_valid(&st, t)) best = t;
+            }
         }
         int label = best == ND__T_SHIFT ? 0 : choose_label(p, wk, &st, best);
         nd__pstate_apply(&st, best, label);
