@@ -35,6 +35,7 @@ typedef struct hctx {
     nd_page *pg;
     float *good, *bad; /* per node: subtree sums */
     uint32_t *inh;     /* per node: inherited flags (own | ancestors') */
+    uint32_t *inh2;    /* per node: scratch */
     uint8_t *neg;      /* per node: its own class says furniture (after the wrapper test) */
     const char *lang;
 } hctx;
@@ -141,6 +142,19 @@ static uint32_t find_container(hctx *h)
         uint32_t p = pg->nodes[i].parent;
         if (pos[i] > pos[p]) pos[p] = pos[i];
     }
+    /* The nearest content-marked ancestor of each node (0: none), in the
+     * scratch of the flags array (restored below). */
+    uint32_t *anc = h->inh2;
+    for (size_t i = 0; i < nn; i++) {
+        anc[i] = 0;
+        if (!i) continue;
+        uint32_t p = pg->nodes[i].parent;
+        const nd_node *pn = &pg->nodes[p];
+        int pmarked = ((pn->flags & ND_NODE_BODYPROP) || pn->weight >= 4 ||
+                       pn->tag == ND_TAG_ARTICLE || pn->tag == ND_TAG_MAIN) &&
+                      pn->tag != ND_TAG_BODY && pn->tag != ND_TAG_HTML;
+        anc[i] = pmarked ? p : anc[p];
+    }
     for (size_t i = 0; i < nn; i++) {
         nd_node *n = &pg->nodes[i];
         /* Furniture words outweighed by content words ("entry-content
@@ -155,10 +169,20 @@ static uint32_t find_container(hctx *h)
          * furniture whatever they hold. */
         int keep = n->tag == ND_TAG_FOOTER || n->tag == ND_TAG_NAV || n->tag == ND_TAG_ASIDE ||
                    (n->flags & ND_NODE_COMMENT);
+        /* ... unless the markup is broken: a <nav> left open that wraps
+         * the page and its article. */
+        if (neg && keep && !(n->flags & ND_NODE_COMMENT) && h->good[i] > 0.7f * total_good &&
+            pos[i] > 0.5f * total_good)
+            keep = 0;
         if (neg && !keep) {
             if (pos[i] > 0.3f * total_good)
                 neg = 0;
             else if (pos[0] < 0.3f * total_good && h->good[i] > 0.5f * total_good)
+                neg = 0;
+            /* Inside the article element, a wrapper that holds most of its
+             * prose ("entry share" around the paragraphs) is layout. */
+            else if (anc[i] && h->good[anc[i]] > 0.3f * total_good &&
+                     h->good[i] > (n->weight >= -1 ? 0.6f : 0.85f) * h->good[anc[i]])
                 neg = 0;
         }
         if (n->tag == ND_TAG_BODY || n->tag == ND_TAG_HTML || n->tag == ND_TAG_ROOT) neg = 0;
@@ -206,6 +230,9 @@ static uint32_t find_container(hctx *h)
             s *= 1.f + 0.04f * (float) w;
             if (n->flags & ND_NODE_BODYPROP) s *= 1.15f;
         }
+        n->sum_good = h->good[i];
+        n->sum_bad = h->bad[i];
+        n->score = s;
         /* Prefer the deeper of equal containers (children come later). */
         if (s > best_score * 1.0001f ||
             (s >= best_score && i > best && s > 0 && h->good[i] >= h->good[best] * 0.999f)) {
@@ -245,14 +272,15 @@ int nd__classify_html(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
     if (!pg->n_blocks) return 0;
-    hctx h = {pg, NULL, NULL, NULL, NULL, NULL};
+    hctx h = {pg, NULL, NULL, NULL, NULL, NULL, NULL};
     size_t nn = pg->n_nodes;
     h.good = nd_calloc(nn, sizeof *h.good);
     h.bad = nd_calloc(nn, sizeof *h.bad);
     h.inh = nd_calloc(nn, sizeof *h.inh);
+    h.inh2 = nd_calloc(nn, sizeof *h.inh2);
     h.neg = nd_calloc(nn, 1);
-    if (!h.good || !h.bad || !h.inh || !h.neg) {
-        nd_free(h.good), nd_free(h.bad), nd_free(h.inh), nd_free(h.neg);
+    if (!h.good || !h.bad || !h.inh || !h.inh2 || !h.neg) {
+        nd_free(h.good), nd_free(h.bad), nd_free(h.inh), nd_free(h.inh2), nd_free(h.neg);
         return ND_ENOMEM;
     }
     h.lang = page_lang(pg);
@@ -316,6 +344,7 @@ int nd__classify_html(nd_extract_ctx *x)
     nd_free(h.good);
     nd_free(h.bad);
     nd_free(h.inh);
+    nd_free(h.inh2);
     nd_free(h.neg);
     return 0;
 }

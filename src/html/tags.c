@@ -184,6 +184,7 @@ static const word_def word_defs[] = {
     {"caption", -1, 1, ND_NODE_CAPTION},
     {"combx", -2, 0, 0},
     {"comment", -4, 1, ND_NODE_COMMENT},
+    {"commentary", 0, 0, 0}, /* an opinion piece, not reader comments */
     {"community", -2, 0, ND_NODE_COMMENT},
     {"consent", -3, 0, 0},
     {"content", 2, 0, 0},
@@ -333,16 +334,26 @@ void nd__class_words(const char *s, size_t n, int *weight, uint32_t *flags)
     char w[48];
     size_t i = 0;
     while (i < n) {
+        /* Taxonomy labels that CMSs add to a post's class list
+         * ("tag-economy category-news" on a WordPress post) name its
+         * topics, not what the element is: skip the whole token. */
+        if ((i == 0 || s[i - 1] == ' ') && n - i > 4 &&
+            (!strncmp(s + i, "tag-", 4) || (n - i > 9 && !strncmp(s + i, "category-", 9)))) {
+            while (i < n && s[i] != ' ') i++;
+            continue;
+        }
         /* A word: a run of letters, split at case changes (relatedPosts)
          * and at digits, dashes and underscores. */
-        while (i < n && !((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z')) i++;
+        if (!((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z')) {
+            i++;
+            continue;
+        }
         size_t k = 0;
         while (i < n && ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z')) {
             if (k > 0 && s[i] >= 'A' && s[i] <= 'Z' && s[i - 1] >= 'a' && s[i - 1] <= 'z') break;
             if (k < sizeof w - 1) w[k++] = (char) (s[i] | 32);
             i++;
         }
-        if (!k) continue;
         const word_def *d = word_lookup(w, k);
         if (d) {
             *weight += d->weight;
