@@ -323,6 +323,43 @@ int nd__classify_html(nd_extract_ctx *x)
         else
             b->label = b->q > 0 ? ND_LBL_BODY : ND_LBL_NONE;
     }
+    /* The lead: prose paragraphs of the article element above the
+     * container ("entry-excerpt", "teaser-text", a standfirst in the
+     * article's header) belong to the article. */
+    uint32_t art = pg->nodes[c].parent;
+    for (int up = 0; art && up < 4; up++, art = pg->nodes[art].parent) {
+        const nd_node *an = &pg->nodes[art];
+        if (an->tag == ND_TAG_BODY || an->tag == ND_TAG_HTML) {
+            art = 0;
+            break;
+        }
+        if (an->tag == ND_TAG_ARTICLE || (an->flags & ND_NODE_BODYPROP) || an->weight >= 3) break;
+    }
+    if (art && pg->nodes[art].first_block < pg->nodes[c].first_block) {
+        for (size_t i = pg->nodes[art].first_block; i < pg->nodes[c].first_block; i++) {
+            nd_block *b = &pg->blocks[i];
+            if (b->label != ND_LBL_BOILER || b->q < 0.7f || b->link_len * 4 >= b->len ||
+                (b->flags & ND_BLK_HEADING))
+                continue;
+            if (h.inh[b->node] & (ND_NODE_HIDDEN | ND_NODE_BYLINE | ND_NODE_DATE)) continue;
+            /* Marked as the lead ("lead", "standfirst", "excerpt"), or as
+             * a teaser: inside the article element above its body, a
+             * teaser that is not a link is the article's own. */
+            int lead = 0, bad = 0;
+            for (uint32_t n = b->node; n && n != art; n = pg->nodes[n].parent) {
+                const nd_node *nn2 = &pg->nodes[n];
+                if (nn2->flags & (ND_NODE_LEAD | ND_NODE_TEASER))
+                    lead = 1;
+                else if (h.neg[n] || (nn2->flags & ND_NODE_CAPTION) || nn2->tag == ND_TAG_FIGURE ||
+                         nn2->tag == ND_TAG_FIGCAPTION)
+                    bad = 1;
+            }
+            if (!lead || bad || b->link) continue;
+            nd_slice t = nd__block_text(pg, b);
+            if (nd__is_bio(t.ptr, t.len) || nd__is_dateline(t)) continue;
+            b->label = ND_LBL_BODY;
+        }
+    }
     /* Neutral blocks stay when prose follows them before the container
      * ends (subheads, short paragraphs, list items); trailing ones go.
      * Leading ones go too (kickers, standfirst labels). */

@@ -383,7 +383,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     case ND_TAG_ASIDE: n->weight = -3; break;
     case ND_TAG_NAV: n->weight = -5; break;
     case ND_TAG_FOOTER: n->weight = -4; break;
-    case ND_TAG_FORM: n->weight = -1; break;
+    case ND_TAG_FORM: n->weight = -2; break; /* interface, unless it wraps the page */
     case ND_TAG_ARTICLE: n->weight = 3; break;
     case ND_TAG_MAIN: n->weight = 2; break;
     default: break;
