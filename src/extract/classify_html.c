@@ -129,6 +129,16 @@ static uint32_t find_container(hctx *h)
         if (n->first_block < p->first_block) p->first_block = n->first_block;
         if (n->end_block > p->end_block) p->end_block = n->end_block;
     }
+    /* A byline or date class on an element that holds more than a few
+     * blocks is a wrapper's name (Blogger's "date-outer" around the
+     * post), not a byline: it is not inherited. */
+    for (size_t i = 1; i < nn; i++) {
+        nd_node *n = &pg->nodes[i];
+        uint32_t own = n->flags;
+        if ((own & (ND_NODE_BYLINE | ND_NODE_DATE)) && n->end_block > n->first_block + 4)
+            own &= ~(uint32_t) (ND_NODE_BYLINE | ND_NODE_DATE);
+        h->inh[i] = own | h->inh[n->parent];
+    }
     /* Prose of the best content-marked element (<article>, <main>,
      * itemprop=articleBody, class "entry-content") at or below each node. */
     float *pos = h->bad; /* scratch until the real sums below */
@@ -268,6 +278,57 @@ static int same_text(const char *a, size_t an, const char *b, size_t bn)
     return x.len == y.len && x.len && memcmp(x.ptr, y.ptr, x.len) == 0;
 }
 
+static int has_body(const nd_page *pg)
+{
+    for (size_t i = 0; i < pg->n_blocks; i++)
+        if (pg->blocks[i].label == ND_LBL_BODY) return 1;
+    return 0;
+}
+
+/* The container choice left no body (a page of short lines: lyrics,
+ * photo notes, a live ticker; or prose only in a caption).  First every
+ * plain text of the container that is not furniture; then, when that is
+ * empty too, the page's prose blocks outside navigation, footers, asides
+ * and comments.  Either way the article says so in a warning. */
+static void fallback(hctx *h, nd_extract_ctx *x, uint32_t c)
+{
+    nd_page *pg = h->pg;
+    /* The element the markup names as the article around the container. */
+    uint32_t art = c;
+    while (art && !(pg->nodes[art].tag == ND_TAG_ARTICLE || pg->nodes[art].tag == ND_TAG_MAIN ||
+                    (pg->nodes[art].flags & ND_NODE_BODYPROP) || pg->nodes[art].weight >= 4))
+        art = pg->nodes[art].parent;
+    for (int pass = 0; pass < 3 && !has_body(pg); pass++) {
+        if (pass == 1) {
+            if (!art || art == c) continue;
+            c = art;
+        }
+        for (size_t i = 0; i < pg->n_blocks; i++) {
+            nd_block *b = &pg->blocks[i];
+            if ((h->inh[b->node] & ND_NODE_HIDDEN) || b->link_len * 2 >= b->len) continue;
+            if (pass < 2) {
+                if (!is_inside(pg, b->node, c) || b->q <= -0.5f) continue;
+                int bad = 0;
+                for (uint32_t n = b->node; n && n != c && !bad; n = pg->nodes[n].parent)
+                    bad = h->neg[n];
+                if (bad || (b->flags & ND_BLK_HEADING) || nd__is_dateline(nd__block_text(pg, b)) ||
+                    (h->inh[b->node] & (ND_NODE_BYLINE | ND_NODE_DATE)))
+                    continue;
+            } else {
+                if (b->q <= 0 || b->link_len * 4 >= b->len) continue;
+                if (h->inh[b->node] & (ND_NODE_NAV | ND_NODE_FOOTER | ND_NODE_COMMENT)) continue;
+                int bad = 0;
+                for (uint32_t n = b->node; n && !bad; n = pg->nodes[n].parent)
+                    bad = pg->nodes[n].tag == ND_TAG_NAV || pg->nodes[n].tag == ND_TAG_FOOTER ||
+                          pg->nodes[n].tag == ND_TAG_ASIDE;
+                if (bad) continue;
+            }
+            b->label = ND_LBL_BODY;
+        }
+    }
+    if (has_body(pg)) x->fallback = 1;
+}
+
 int nd__classify_html(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
@@ -378,6 +439,7 @@ int nd__classify_html(nd_extract_ctx *x)
         /* A run of many short blocks is a list of links, not subheads. */
         b->label = body_after && j - i <= 8 ? ND_LBL_BODY : ND_LBL_BOILER;
     }
+    if (!has_body(pg)) fallback(&h, x, c);
     nd_free(h.good);
     nd_free(h.bad);
     nd_free(h.inh);
