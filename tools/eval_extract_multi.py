@@ -12,13 +12,19 @@ Slices (fixed rules of this script, not of newsdesk; documented so that the
 figures can be reproduced):
   language   the language of the gold `with` segments and gold title, by
              stop-word counts (de, en, es, fr, pl, it, pt, other).
-  page type  from the page's URL and markup: forum (forum/thread/topic/board
-             URL words, DiscussionForumPosting/QAPage markup, reviews),
-             recipe/product (Recipe/Product markup, recipe/rezept/product/shop
-             URL words), other (about, legal, imprint, contact, wiki, lexicon,
-             docs, home pages), blog (blog/wordpress/blogspot/hypotheses host or
-             path, BlogPosting markup, WordPress generator without
-             NewsArticle), news (the rest).
+  page type  from the page's URL and markup, first rule that holds:
+             forum: DiscussionForumPosting/QAPage markup, a path segment
+               forum(s)/foren/viewtopic/showthread/thread(s)/topic/discussion,
+               a forum.* host, or user reviews (trustpilot /reviews/);
+             recipe/product: Recipe markup, Product markup outside a review,
+               a path segment recipe(s)/rezept(e)/receita(s)/receta(s)/przepis/
+               product(s)/produkt(e), or a shop.* host;
+             other: home pages, about/imprint/privacy/legal/contact/terms
+               segments, wikis, lexicons, docs;
+             blog: blog/wordpress/blogspot/hypotheses in the host, a blog
+               segment, BlogPosting markup, or a WordPress generator without
+               NewsArticle markup;
+             news: the rest.
   half       dev / held: the held-back half is every page whose sha1(id) starts
              with 8-f.  Tune on dev; look at held only to confirm.
 
@@ -93,33 +99,35 @@ def detect_lang(text, html_lang):
 def page_type(item, html):
     url = (item.get('url') or item['key'] or '').lower()
     url = re.sub(r'^https?://web\.archive\.org/web/\d+/', '', url)
-    m = re.match(r'^[a-z]*://([^/]+)(/.*)?$', url)
-    host, path = (m.group(1), m.group(2) or '/') if m else ('', url)
+    m = re.match(r'^[a-z]*://([^/?#]+)([^?#]*)', url)
+    host, path = (m.group(1), m.group(2) or '/') if m else ('', '')
+    labels = re.split(r'[.-]', host)
+    segs = [re.sub(r'\.(html?|php|aspx?)$', '', x) for x in path.split('/') if x]
     head = html[:400000]
-    ld = ' '.join(re.findall(r'"@type"\s*:\s*\[?\s*"([A-Za-z]+)"', head))
-    ogtype = re.search(r'<meta[^>]+property=["\']og:type["\'][^>]*content=["\']([^"\']+)', head, re.I)
-    ogtype = ogtype.group(1).lower() if ogtype else ''
+    ld = set(re.findall(r'"@type"\s*:\s*\[?\s*"([A-Za-z]+)"', head))
+    # Product as the page's subject, not as the item a review is about.
+    product = 'Product' in ld and 'Review' not in ld and 'NewsArticle' not in ld
     gen = re.search(r'<meta[^>]+name=["\']generator["\'][^>]*content=["\']([^"\']+)', head, re.I)
     gen = gen.group(1).lower() if gen else ''
-    words = re.split(r'[^a-z0-9äöüß]+', host + ' ' + path)
-    ws = set(words)
-    if ('DiscussionForumPosting' in ld or 'QAPage' in ld or
-            ws & {'forum', 'foren', 'forums', 'thread', 'threads', 'viewtopic', 'showthread',
-                  'topic', 'board', 'questions', 'reviews', 'community', 'discussion'} or
-            'forum' in host or 'board' in host):
+    if (ld & {'DiscussionForumPosting', 'QAPage'} or
+            set(segs) & {'forum', 'forums', 'foren', 'viewtopic', 'showthread', 'thread', 'threads',
+                         'topic', 'discussion'} or
+            any(l.startswith(('forum', 'foren')) for l in labels[:1]) or
+            (host.endswith('trustpilot.com') and 'reviews' in segs)):
         return 'forum'
-    if ('Recipe' in ld.split() or 'Product' in ld.split() or
-            ws & {'recipe', 'recipes', 'rezept', 'rezepte', 'receita', 'receitas', 'receta',
-                  'recetas', 'przepis', 'product', 'produkt', 'produkte', 'produkter', 'shop'} or
-            re.search(r'rezept|recipe|-\d+\.html$', path) and 'Recipe' in ld):
+    if ('Recipe' in ld or product or
+            set(segs) & {'recipe', 'recipes', 'rezept', 'rezepte', 'receita', 'receitas', 'receta',
+                         'recetas', 'przepis', 'product', 'products', 'produkt', 'produkte',
+                         'produkt_kategorien'} or labels[0] == 'shop'):
         return 'recipe/product'
-    if (path in ('', '/', '/index.html', '/index.php') or
-            ws & {'about', 'impressum', 'datenschutz', 'privacy', 'legal', 'kontakt', 'contact',
-                  'agb', 'terms', 'wiki', 'lexikon', 'docs', 'submissions', 'unserverein',
-                  'about-us'} or 'wiki' in host or 'lexikon' in host):
+    if (not segs or segs[-1] in ('index', 'start') and len(segs) == 1 or
+            set(segs) & {'about', 'about-us', 'ueber-uns', 'impressum', 'datenschutz', 'privacy',
+                         'privacy-policy', 'legal', 'kontakt', 'contact', 'agb', 'terms', 'wiki',
+                         'docs', 'submissions', 'unserverein'} or
+            any('lexikon' in x for x in segs) or 'wiki' in labels or 'lexikon' in labels):
         return 'other'
     if ('blog' in host or 'wordpress' in host or 'blogspot' in host or 'hypotheses' in host or
-            'blog' in ws or 'BlogPosting' in ld or
+            'blog' in segs or 'BlogPosting' in ld or
             ('wordpress' in gen and 'NewsArticle' not in ld)):
         return 'blog'
     return 'news'

@@ -36,8 +36,10 @@ typedef struct hctx {
     float *good, *bad; /* per node: subtree sums */
     uint32_t *inh;     /* per node: inherited flags (own | ancestors') */
     uint32_t *inh2;    /* per node: scratch */
+    float *scratch;    /* per node: scratch */
     uint8_t *neg;      /* per node: its own class says furniture (after the wrapper test) */
     const char *lang;
+    int thread; /* the page is a thread: its posts are the content */
 } hctx;
 
 /* The page's language: detected from its longest blocks (markup often
@@ -137,6 +139,10 @@ static uint32_t find_container(hctx *h)
         uint32_t own = n->flags;
         if ((own & (ND_NODE_BYLINE | ND_NODE_DATE)) && n->end_block > n->first_block + 4)
             own &= ~(uint32_t) (ND_NODE_BYLINE | ND_NODE_DATE);
+        /* The classes of <body> and <html> describe the page's state
+         * ("comments-open", "has-sidebar"), not a part of it. */
+        if (n->tag == ND_TAG_BODY || n->tag == ND_TAG_HTML)
+            own &= ND_NODE_BLOCK | ND_NODE_HIDDEN | ND_NODE_POS | ND_NODE_BODYPROP;
         h->inh[i] = own | h->inh[n->parent];
     }
     /* Prose of the best content-marked element (<article>, <main>,
@@ -165,12 +171,51 @@ static uint32_t find_container(hctx *h)
                       pn->tag != ND_TAG_BODY && pn->tag != ND_TAG_HTML;
         anc[i] = pmarked ? p : anc[p];
     }
+    /* A thread (a forum, a Q&A page, a review page): most of the prose is
+     * in posts that the markup calls comments, and no element the markup
+     * names as the article holds prose of its own outside them.  Then the
+     * posts are the content. */
+    float comment_good = 0, *nc = h->scratch;
+    memset(nc, 0, nn * sizeof *nc);
+    for (size_t i = 0; i < pg->n_blocks; i++) {
+        const nd_block *b = &pg->blocks[i];
+        if (b->q <= -0.5f || b->link_len * 2 >= b->len || (h->inh[b->node] & ND_NODE_HIDDEN))
+            continue;
+        if (h->inh[b->node] & ND_NODE_COMMENT) {
+            if (b->q > 0) comment_good += b->q * block_len(b);
+            continue;
+        }
+        /* Outside the posts, prose that no furniture class claims. */
+        int furn = 0;
+        for (uint32_t n = b->node; n && !furn; n = pg->nodes[n].parent) {
+            const nd_node *d = &pg->nodes[n];
+            if (d->tag == ND_TAG_BODY || d->tag == ND_TAG_HTML || h->good[n] > 0.5f * total_good)
+                continue; /* the page's wrappers */
+            furn = (d->flags & BAD_FLAGS) || d->weight <= -2 || d->tag == ND_TAG_ASIDE ||
+                   d->tag == ND_TAG_FOOTER || d->tag == ND_TAG_NAV;
+        }
+        /* Plain text counts too: a recipe card or a product sheet above
+         * its reviews is the page's own text. */
+        if (!furn) nc[b->node] += b->q > 0 ? b->q * block_len(b) : NEUTRAL_WEIGHT * block_len(b);
+    }
+    for (size_t i = nn; i-- > 1;) nc[pg->nodes[i].parent] += nc[i];
+    /* The most prose outside the posts that one element holds without
+     * holding posts too. */
+    float article_nc = 0;
+    for (size_t i = 1; i < nn; i++)
+        if (nc[i] > article_nc && !(h->inh[i] & ND_NODE_COMMENT) && h->good[i] < 1.2f * nc[i])
+            article_nc = nc[i];
+    h->thread =
+        comment_good > 0.6f * total_good && article_nc < 0.15f * comment_good && article_nc < 250.f;
     for (size_t i = 0; i < nn; i++) {
         nd_node *n = &pg->nodes[i];
         /* Furniture words outweighed by content words ("entry-content
          * paywall") do not make furniture. */
         int neg = ((n->flags & BAD_FLAGS) && n->weight <= 0) || n->weight <= -2;
         if (n->flags & ND_NODE_BODYPROP) neg = 0;
+        if (h->thread && (n->flags & ND_NODE_COMMENT) &&
+            !(n->flags & (BAD_FLAGS & ~(uint32_t) ND_NODE_COMMENT)))
+            neg = 0;
         /* A furniture class on an element that wraps the article is layout,
          * not furniture (<div class="page has-sidebar">): it holds a
          * content-marked element with a good share of the prose, or, on
@@ -178,7 +223,7 @@ static uint32_t find_container(hctx *h)
          * prose.  Footers, navs and asides by tag and comment sections stay
          * furniture whatever they hold. */
         int keep = n->tag == ND_TAG_FOOTER || n->tag == ND_TAG_NAV || n->tag == ND_TAG_ASIDE ||
-                   (n->flags & ND_NODE_COMMENT);
+                   ((n->flags & ND_NODE_COMMENT) && !h->thread);
         /* ... unless the markup is broken: a <nav> left open that wraps
          * the page and its article. */
         if (neg && keep && !(n->flags & ND_NODE_COMMENT) && h->good[i] > 0.7f * total_good &&
@@ -333,15 +378,17 @@ int nd__classify_html(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
     if (!pg->n_blocks) return 0;
-    hctx h = {pg, NULL, NULL, NULL, NULL, NULL, NULL};
+    hctx h = {pg, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
     size_t nn = pg->n_nodes;
     h.good = nd_calloc(nn, sizeof *h.good);
     h.bad = nd_calloc(nn, sizeof *h.bad);
     h.inh = nd_calloc(nn, sizeof *h.inh);
     h.inh2 = nd_calloc(nn, sizeof *h.inh2);
+    h.scratch = nd_calloc(nn, sizeof *h.scratch);
     h.neg = nd_calloc(nn, 1);
-    if (!h.good || !h.bad || !h.inh || !h.inh2 || !h.neg) {
+    if (!h.good || !h.bad || !h.inh || !h.inh2 || !h.scratch || !h.neg) {
         nd_free(h.good), nd_free(h.bad), nd_free(h.inh), nd_free(h.inh2), nd_free(h.neg);
+        nd_free(h.scratch);
         return ND_ENOMEM;
     }
     h.lang = page_lang(pg);
@@ -444,6 +491,7 @@ int nd__classify_html(nd_extract_ctx *x)
     nd_free(h.bad);
     nd_free(h.inh);
     nd_free(h.inh2);
+    nd_free(h.scratch);
     nd_free(h.neg);
     return 0;
 }
