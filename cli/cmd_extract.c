@@ -174,6 +174,7 @@ int cmd_extract(int argc, char **argv)
         o.fetched = fetched;
         o.max_bytes = max_bytes;
         o.furniture = furn;
+        o.keep_empty = 1; /* a page without text still shows its metadata */
         if (explain) {
             nd_buf_clear(&out);
             nd_buf_printf(&out, "==> %s <==\n", path);
@@ -190,11 +191,11 @@ int cmd_extract(int argc, char **argv)
         if (rc) {
             cli_error(path, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
             failed++;
-            continue;
+            if (!a) continue;
         }
         nd_buf_clear(&out);
         nd_analysis *an = NULL;
-        if (analysis && analyze_article(a, &an, &err)) {
+        if (analysis && !rc && analyze_article(a, &an, &err)) {
             cli_error(path, "analysis: %s", err.msg[0] ? err.msg : "failed");
             failed++;
         }

@@ -83,12 +83,16 @@ void nd_article_to_json_ex(const nd_article *a, nd_buf *out, int pretty,
     nd_json_str(&j, a->url);
     nd_json_key(&j, "title");
     nd_json_str(&j, a->title);
+    nd_json_key(&j, "kicker");
+    nd_json_str(&j, a->kicker);
     nd_json_key(&j, "author");
     nd_json_arr_begin(&j);
     for (size_t i = 0; i < a->n_authors; i++) nd_json_str(&j, a->authors[i]);
     nd_json_arr_end(&j);
     nd_json_key(&j, "published");
     nd_json_str(&j, a->published);
+    nd_json_key(&j, "modified");
+    nd_json_str(&j, a->modified);
     nd_json_key(&j, "site");
     nd_json_str(&j, a->site);
     nd_json_key(&j, "credit");
@@ -118,6 +122,20 @@ void nd_article_to_json_ex(const nd_article *a, nd_buf *out, int pretty,
         nd_json_str(&j, r->age);
         nd_json_key(&j, "text");
         nd_json_str(&j, r->text);
+        nd_json_obj_end(&j);
+    }
+    nd_json_arr_end(&j);
+    nd_json_key(&j, "comments");
+    nd_json_arr_begin(&j);
+    for (size_t i = 0; i < a->n_comments; i++) {
+        const nd_comment *c = &a->comments[i];
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "author");
+        nd_json_str(&j, c->author);
+        nd_json_key(&j, "published");
+        nd_json_str(&j, c->published);
+        nd_json_key(&j, "text");
+        nd_json_str(&j, c->text);
         nd_json_obj_end(&j);
     }
     nd_json_arr_end(&j);

@@ -396,6 +396,7 @@ int nd__classify_html(nd_extract_ctx *x)
     block_quality(&h);
     uint32_t c = find_container(&h);
     x->container = c;
+    x->thread = h.thread;
 
     /* Step 4: decide inside the container.  A container the markup
      * names as the article (itemprop=articleBody, class "entry-content",

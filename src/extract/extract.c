@@ -95,7 +95,7 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
     *out = NULL;
     int rc = begin(data, len, opts, &o, &dec, &pg, &a, err);
     if (rc) return rc;
-    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0, 0};
+    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0};
     a->is_html = pg.is_html;
     a->source = nd__astr(a, o.source ? o.source : "-", strlen(o.source ? o.source : "-"));
     if (o.url) a->url = nd__astr(a, o.url, strlen(o.url));
@@ -135,7 +135,10 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
         return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
     }
     if (a->n_paragraphs == 0) {
-        nd_article_free(a);
+        if (o.keep_empty)
+            *out = a;
+        else
+            nd_article_free(a);
         return nd_error_set(err, ND_ENOTEXT, 0, "no article text found");
     }
     *out = a;
@@ -187,7 +190,7 @@ int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts
     int rc = begin(data, len, opts, &o, &dec, &pg, &a, NULL);
     if (rc) return rc;
     {
-        nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0, 0};
+        nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0};
         rc = classify(&x);
         nd_buf_printf(out, "# lang=%s container=%u blocks=%zu nodes=%zu\n", x.lang ? x.lang : "?",
                       x.container, pg.n_blocks, pg.n_nodes);

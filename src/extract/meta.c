@@ -381,8 +381,9 @@ int nd__byline(nd_extract_ctx *x, const char *s, size_t n, int loose)
 /* ---- JSON-LD ------------------------------------------------------------- */
 
 typedef struct ld_info {
-    const char *headline, *published, *site, *lang, *section;
-    json_t *authors; /* borrowed from the root */
+    const char *headline, *published, *modified, *site, *lang, *section;
+    const char *any_published, *any_modified; /* of another object (WebPage, VideoObject) */
+    json_t *authors;                          /* borrowed from the root */
     int found;
 } ld_info;
 
@@ -431,6 +432,7 @@ static void ld_walk(json_t *v, ld_info *li, int depth)
         li->headline = json_string_value(json_object_get(v, "headline"));
         li->published = json_string_value(json_object_get(v, "datePublished"));
         if (!li->published) li->published = json_string_value(json_object_get(v, "dateCreated"));
+        li->modified = json_string_value(json_object_get(v, "dateModified"));
         json_t *pub = json_object_get(v, "publisher");
         if (json_is_array(pub)) pub = json_array_get(pub, 0);
         if (json_is_object(pub)) li->site = json_string_value(json_object_get(pub, "name"));
@@ -439,6 +441,12 @@ static void ld_walk(json_t *v, ld_info *li, int depth)
         if (!li->authors) li->authors = json_object_get(v, "creator");
         return;
     }
+    if (!li->any_published) {
+        li->any_published = json_string_value(json_object_get(v, "datePublished"));
+        if (!li->any_published)
+            li->any_published = json_string_value(json_object_get(v, "uploadDate"));
+    }
+    if (!li->any_modified) li->any_modified = json_string_value(json_object_get(v, "dateModified"));
     json_t *g = json_object_get(v, "@graph");
     if (g) ld_walk(g, li, depth + 1);
     json_t *m = json_object_get(v, "mainEntity");
@@ -476,18 +484,6 @@ static void ld_authors(nd_extract_ctx *x, json_t *au, int depth)
 static const char *astr(nd_extract_ctx *x, nd_slice s)
 {
     return nd_arena_strndup(x->a->arena, s.ptr, s.len);
-}
-
-static void set_published(nd_extract_ctx *x, const char *s, size_t n)
-{
-    if (x->a->published || !s || !n) return;
-    int64_t ts;
-    int has_time;
-    if (nd_time_parse(s, n, &ts, &has_time) != 0) return;
-    char buf[32];
-    nd_time_format(ts, !has_time, buf);
-    x->a->published = nd_arena_strndup(x->a->arena, buf, strlen(buf));
-    x->a->published_ts = ts;
 }
 
 /* Strip " | Site", " - Site" from a <title>; *tail gets what was cut
@@ -831,27 +827,7 @@ static void html_meta(nd_extract_ctx *x)
                 nd__byline(x, s.ptr, s.len, by);
         }
     }
-    static const char *const dkeys[] = {"article:published_time",
-                                        "og:article:published_time",
-                                        "datepublished",
-                                        "published_time",
-                                        "pubdate",
-                                        "publishdate",
-                                        "date",
-                                        "dc.date",
-                                        "dc.date.issued",
-                                        "dcterms.created",
-                                        "sailthru.date",
-                                        "parsely-pub-date",
-                                        "article.published",
-                                        "og:published_time",
-                                        "citation_publication_date",
-                                        "time"};
-    set_published(x, li.published, li.published ? strlen(li.published) : 0);
-    for (size_t i = 0; i < sizeof dkeys / sizeof *dkeys && !a->published; i++) {
-        const char *v = nd__page_meta(pg, dkeys[i]);
-        if (v) set_published(x, v, strlen(v));
-    }
+    nd__assemble_dates(x, li.published, li.modified, li.any_published, li.any_modified);
     /* The detected language wins over what the markup declares. */
     const char *lang = x->lang ? x->lang : pg->lang;
     if (!lang) lang = li.lang;
@@ -906,6 +882,7 @@ static void text_meta(nd_extract_ctx *x)
             x->a->published_ts = ts;
         }
     }
+    if (!x->a->published) nd__assemble_dates(x, NULL, NULL, NULL, NULL);
     related_from_text(x);
 }
 

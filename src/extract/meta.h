@@ -34,6 +34,11 @@ const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start,
 /* Choose the title line of a text page (labels it ND_LBL_TITLE). */
 void nd__text_title(nd_extract_ctx *x);
 
+/* date.c: published and modified, from JSON-LD (the article's dates, then
+ * another object's), <meta>, <time>, the page's datelines and the URL. */
+void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char *ld_modified,
+                        const char *ld_any_published, const char *ld_any_modified);
+
 /* Fill title, authors, published, site, credit, language and related
  * items once blocks are labelled (both fronts). */
 int nd__assemble_meta(nd_extract_ctx *x);

@@ -298,6 +298,46 @@ static void on_meta(sax_state *st, const xmlChar **atts)
     }
 }
 
+/* Record a <time datetime> with where it is and what it says it is
+ * (pubdate, class "published"/"entry-date", itemprop datePublished; or
+ * class "updated"/"modified", itemprop dateModified). */
+static void add_time(sax_state *st, const xmlChar **atts, const char *dt)
+{
+    nd_page *pg = st->pg;
+    if (pg->n_times >= 256) return;
+    if (pg->n_times == pg->cap_times) {
+        size_t cap = pg->cap_times ? pg->cap_times * 2 : 8;
+        nd_time_el *a = nd_arena_alloc(pg->arena, cap * sizeof *a);
+        if (!a) return;
+        if (pg->n_times) memcpy(a, pg->times, pg->n_times * sizeof *a);
+        pg->times = a;
+        pg->cap_times = cap;
+    }
+    size_t dl = strlen(dt);
+    const char *copy = nd_arena_strndup(pg->arena, dt, dl > 64 ? 64 : dl);
+    if (!copy) return;
+    char low[160];
+    size_t k = 0;
+    static const char *const keys[] = {"class", "itemprop", "id"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = attr(atts, keys[i]);
+        for (; v && *v && k < sizeof low - 2; v++)
+            low[k++] = (char) (*v >= 'A' && *v <= 'Z' ? *v + 32 : *v);
+        low[k++] = ' ';
+    }
+    low[k] = 0;
+    uint8_t kind = 0;
+    if (strstr(low, "modif") || strstr(low, "updated")) kind = 2;
+    if (attr(atts, "pubdate") || strstr(low, "published") || strstr(low, "datepublished") ||
+        strstr(low, "entry-date") || strstr(low, "pubdate"))
+        kind = 1;
+    nd_time_el *t = &pg->times[pg->n_times++];
+    t->datetime = copy;
+    t->node = st->cur;
+    t->block = (uint32_t) pg->n_blocks;
+    t->kind = kind;
+}
+
 static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 {
     sax_state *st = ctx;
@@ -324,7 +364,10 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     }
     if (tag == ND_TAG_TIME && !st->drop) {
         const char *dt = attr(atts, "datetime");
-        if (dt && *dt) nd__page_add_meta(pg, "time", 4, dt, strlen(dt));
+        if (dt && *dt) {
+            nd__page_add_meta(pg, "time", 4, dt, strlen(dt));
+            add_time(st, atts, dt);
+        }
     }
     if (tag == ND_TAG_BODY) st->in_body = 1;
     if (tag == ND_TAG_BR) {
