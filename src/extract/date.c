@@ -64,7 +64,7 @@ static int label_kind(nd_slice s)
     static const char *const pub[] = {
         "veröffentlicht", "published",    "posted",       "publié",      "publicado", "pubblicato",
         "erschienen",     "gepubliceerd", "opublikowano", "geschrieben", "written",   "erstellt",
-        "gespeichert",    "created",      "datum",        "date:",       "fecha"};
+        "gespeichert",    "gepostet",     "created",      "datum",       "date:",     "fecha"};
     for (size_t i = 0; i < sizeof upd / sizeof *upd; i++)
         if (nd_slice_ifind(s, upd[i]) >= 0) return 2;
     for (size_t i = 0; i < sizeof pub / sizeof *pub; i++)
@@ -125,7 +125,7 @@ static int place_points(const page_marks *m, size_t i)
     size_t top = m->title != SIZE_MAX ? m->title : m->body;
     if (top == SIZE_MAX) return 0;
     size_t body = m->body != SIZE_MAX ? m->body : top;
-    if (i + 3 >= top && i <= body + 3) return 3;
+    if (i + 3 >= top && i <= body + 4) return 3;
     if (m->body_end != SIZE_MAX && i > m->body_end + 2) return -2;
     if (i > body && m->body_end != SIZE_MAX && i <= m->body_end) return 0;
     return 0;
@@ -148,7 +148,7 @@ static void consider(best *b, when w, int score, size_t pos)
 }
 
 /* The best published and updated dates the page shows itself. */
-static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd)
+static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd, best *weak)
 {
     const nd_page *pg = x->pg;
     page_marks m = marks(x);
@@ -176,7 +176,9 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
         when w = {0, 0, ND_ZONE_NONE, 0};
         size_t a, e;
         if (nd_time_find_zone(s.ptr, s.len, &w.ts, &w.has_time, &w.off, &a, &e) != 0) continue;
-        int kind = label_kind((nd_slice){s.ptr, a});
+        /* The label before the date, or anywhere in a short line ("wurde
+         * am 19. Mai 2010 gepostet"). */
+        int kind = label_kind(s.len <= 200 ? s : (nd_slice){s.ptr, a});
         /* In a long block only a labelled date counts, or one that opens
          * the article's first paragraph ("29.11.2022 – Mehrfach ..."). */
         if (s.len > 160 && !kind && !(a == 0 && place_points(&m, i) == 3)) continue;
@@ -187,9 +189,10 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
 #endif
         if (at == AT_FURNITURE) continue;
         w.ok = plausible(x, w.ts);
-        int score = place_points(&m, i) + ((at & AT_DATE) ? 4 : 0) - ((at & AT_TEASER) ? 2 : 0) -
+        int score = place_points(&m, i) + ((at & AT_DATE) ? 4 : 0) - ((at & AT_TEASER) ? 1 : 0) -
                     (b->link_len * 2 > b->len);
-        if ((e - a) * 2 >= s.len)
+        int dateline = (e - a) * 2 >= s.len;
+        if (dateline)
             score += 2; /* a dateline, not a sentence */
         else if (s.len <= 80)
             score += 1; /* a short line: "Pressemitteilung vom 2. November 2021" */
@@ -204,7 +207,12 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
             continue;
         }
         if (kind == 1) score += 2;
-        if (score >= 3) consider(pub, w, score, i);
+        if (score >= 3)
+            consider(pub, w, score, i);
+        else if ((dateline || kind == 1) && (m.body_end == SIZE_MAX || i <= m.body_end + 2))
+            /* Nothing placed better: the first date line of the page
+             * above the body's end stands for the article's. */
+            consider(weak, w, 0, i);
     }
 }
 
@@ -280,10 +288,6 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
                                            "article.published",
                                            "dc.date.issued",
                                            "dcterms.issued",
-                                           "dc.date",
-                                           "dcterms.date",
-                                           "dc.date.created",
-                                           "dcterms.created",
                                            "pubdate",
                                            "publishdate",
                                            "publish-date",
@@ -292,15 +296,17 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
                                            "sailthru.date",
                                            "parsely-pub-date",
                                            "citation_publication_date",
-                                           "citation_date",
-                                           "date",
-                                           "datecreated"};
+                                           "citation_date"};
+    /* The generic "date" tags (DC, a CMS's record date) often give when the
+     * page was last saved: they come after the page's own published date. */
+    static const char *const generic_keys[] = {
+        "date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created", "datecreated"};
     static const char *const mod_keys[] = {
         "article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
         "dcterms.modified",      "last-modified",   "modified_time"};
     when found[32];
     size_t nf = 0;
-    when pub = parse_when(x, ld_published);
+    when pub = parse_when(x, ld_published), generic = {0, 0, ND_ZONE_NONE, 0};
     if (pub.ok) found[nf++] = pub;
     for (size_t i = 0; i < sizeof pub_keys / sizeof *pub_keys; i++) {
         when w = parse_when(x, nd__page_meta(pg, pub_keys[i]));
@@ -308,19 +314,35 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
         if (nf < 32) found[nf++] = w;
         if (!pub.ok) pub = w;
     }
+    for (size_t i = 0; i < sizeof generic_keys / sizeof *generic_keys; i++) {
+        when w = parse_when(x, nd__page_meta(pg, generic_keys[i]));
+        if (!w.ok) continue;
+        if (nf < 32) found[nf++] = w;
+        if (!generic.ok) generic = w;
+    }
     if (!pub.ok) pub = parse_when(x, ld_any_published);
     when upd = parse_when(x, ld_modified);
     for (size_t i = 0; i < sizeof mod_keys / sizeof *mod_keys && !upd.ok; i++)
         upd = parse_when(x, nd__page_meta(pg, mod_keys[i]));
     if (!upd.ok) upd = parse_when(x, ld_any_modified);
     if (!pub.ok || !upd.ok) {
-        best bp = {{0, 0, ND_ZONE_NONE, 0}, 0, 0}, bu = bp;
-        page_dates(x, x->thread, &bp, &bu);
+        best bp = {{0, 0, ND_ZONE_NONE, 0}, 0, 0}, bu = bp, bw = bp;
+        page_dates(x, x->thread, &bp, &bu, &bw);
         if (!pub.ok) pub = bp.w;
         if (!upd.ok) upd = bu.w;
         if (bp.w.ok && nf < 32) found[nf++] = bp.w;
+        if (!pub.ok) pub = generic;
+        if (!pub.ok) pub = url_date(x);
+        if (!pub.ok) pub = bw.w;
     }
-    if (!pub.ok) pub = url_date(x);
+    if (!pub.ok) pub = generic;
+    /* A full date in the URL's path is fixed when the page is first
+     * published; a later date elsewhere is a re-publication's. */
+    when u = url_date(x);
+    if (u.ok && (!pub.ok || pub.ts > u.ts + 7 * 86400)) pub = u;
+    /* A page that shows only when it was last updated: that date is the
+     * best there is. */
+    if (!pub.ok && upd.ok) pub = upd;
     if (pub.ok) {
         borrow_offset(&pub, found, nf);
         a->published = format(x, pub);
