@@ -150,6 +150,10 @@ ND_EXPORT int nd_time_parse_age(const char *s, size_t n, int64_t now, int64_t *t
  * date_only).  out needs 32 bytes. */
 ND_EXPORT void nd_time_format(int64_t ts, int date_only, char out[32]);
 
+/* 1..12 when the word s (n bytes) names a month, 13 when it names a day
+ * of the week, in one of the languages nd_time_parse() reads; else 0. */
+ND_EXPORT int nd_time_name(const char *s, size_t n);
+
 /* "No zone given" for the offsets below. */
 #define ND_ZONE_NONE INT32_MIN
 /* As nd_time_parse() and nd_time_find(), and *offset (when not NULL) gets

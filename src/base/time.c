@@ -395,6 +395,17 @@ static int name_lookup(const char *w, int want)
     return 0;
 }
 
+int nd_time_name(const char *s, size_t n)
+{
+    cur c = {(const unsigned char *) s, n, 0};
+    char buf[24];
+    size_t len = word_at(&c, buf, sizeof buf);
+    if (!len || len != n) return 0;
+    int m = len >= 3 ? name_lookup(buf, 0) : 0;
+    if (m) return m;
+    return name_lookup(buf, 1) ? 13 : 0;
+}
+
 /* Skip a day-of-week name with its dot, comma and a following article
  * ("Dienstag, den 19.", "le mardi", "martes, 19 de"). */
 static int skip_weekday(cur *c)

@@ -17,7 +17,7 @@ static int is_upper_ascii(int c)
 }
 
 /* Is the UTF-8 letter at p an uppercase letter (ASCII or Latin-1/Ext-A)? */
-static int upper_at(const char *p, size_t n)
+int nd__upper_at(const char *p, size_t n)
 {
     unsigned char c = (unsigned char) p[0];
     if (is_upper_ascii(c)) return 1;
@@ -26,7 +26,7 @@ static int upper_at(const char *p, size_t n)
     return 0;
 }
 
-static int words_in(nd_slice s)
+int nd__words(nd_slice s)
 {
     int w = 0, in = 0;
     for (size_t i = 0; i < s.len; i++) {
@@ -41,12 +41,13 @@ int nd__heading_like(nd_slice s)
 {
     s = nd_slice_trim(s);
     if (!s.len || s.len > 120) return 0;
-    int w = words_in(s);
+    int w = nd__words(s);
     if (w > 14) return 0;
     char last = s.ptr[s.len - 1];
     if (last == '.' || last == ',' || last == ';') return 0;
     unsigned char c = (unsigned char) s.ptr[0];
-    return upper_at(s.ptr, s.len) || (c >= '0' && c <= '9') || c >= 0xC3 || c == '"' || c == 0xE2;
+    return nd__upper_at(s.ptr, s.len) || (c >= '0' && c <= '9') || c >= 0xC3 || c == '"' ||
+           c == 0xE2;
 }
 
 int nd__is_age_line(const char *s, size_t n)
@@ -59,11 +60,11 @@ int nd__is_age_line(const char *s, size_t n)
 }
 
 /* A person's name: 2-4 capitalised words (initials, particles allowed). */
-static size_t name_prefix(const char *s, size_t n)
+size_t nd__name_prefix(const char *s, size_t n)
 {
     size_t i = 0, words = 0, end = 0;
     while (i < n && words < 5) {
-        if (!upper_at(s + i, n - i)) {
+        if (!nd__upper_at(s + i, n - i)) {
             /* particles inside names */
             static const char *const part[] = {"de ", "van ", "von ", "der ", "da ",
                                                "di ", "bin ", "al-",  "la ",  "le "};
@@ -93,7 +94,7 @@ size_t nd__bio_name(const char *s, size_t n, char *out, size_t cap)
     static const char *const cues[] = {" has worked",  " is a ",      " is an ",      " was a ",
                                        " covers ",     " joined ",    " writes ",     " reports ",
                                        " previously ", " has been a", " has covered", " is the "};
-    size_t k = name_prefix(s, n);
+    size_t k = nd__name_prefix(s, n);
     if (!k) return 0;
     for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
         size_t cl = strlen(cues[i]);
@@ -167,7 +168,7 @@ static const agency agencies[] = {
 };
 
 /* The agency named exactly by s (trimmed), or NULL. */
-static const char *agency_exact(nd_slice s)
+const char *nd__agency_exact(nd_slice s)
 {
     s = nd_slice_trim(s);
     while (s.len && (s.ptr[s.len - 1] == '.' || s.ptr[s.len - 1] == ')')) s.len--;
@@ -238,7 +239,7 @@ const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start,
     if (lp) {
         const char *rp = memchr(lp, ')', (size_t) (s + n - lp));
         if (rp && rp - lp < 40) {
-            const char *ag = agency_exact((nd_slice){lp + 1, (size_t) (rp - lp - 1)});
+            const char *ag = nd__agency_exact((nd_slice){lp + 1, (size_t) (rp - lp - 1)});
             if (ag) {
                 size_t k = (size_t) (rp - s) + 1;
                 while (k < n && s[k] == ' ') k++;
@@ -254,136 +255,13 @@ const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start,
     return NULL;
 }
 
-/* ---- authors -------------------------------------------------------------- */
-
-static int has_author(nd_article *a, const char *s, size_t n)
-{
-    for (size_t i = 0; i < a->n_authors; i++)
-        if (strlen(a->authors[i]) == n && strncasecmp(a->authors[i], s, n) == 0) return 1;
-    return 0;
-}
-
-/* Add one cleaned author name; agencies become the credit instead. */
-static void add_author(nd_extract_ctx *x, nd_slice s)
-{
-    nd_article *a = x->a;
-    s = nd_slice_trim(s);
-    /* Drop roles and affiliations after a comma or pipe or " - ". */
-    for (size_t i = 0; i < s.len; i++)
-        if (s.ptr[i] == ',' || s.ptr[i] == '|' ||
-            (s.ptr[i] == ' ' && i + 2 < s.len && s.ptr[i + 1] == '-' && s.ptr[i + 2] == ' ')) {
-            nd_slice rest = {s.ptr + i + 1, s.len - i - 1};
-            const char *ag = agency_exact(rest);
-            if (ag && !a->credit) a->credit = ag;
-            s.len = i;
-            break;
-        }
-    s = nd_slice_trim(s);
-    if (nd_slice_istarts_c(s, "by ")) s = nd_slice_trim((nd_slice){s.ptr + 3, s.len - 3});
-    if (s.len < 3 || s.len > 60) return;
-    const char *ag = agency_exact(s);
-    if (ag) {
-        if (!a->credit) a->credit = ag;
-        return;
-    }
-    if (memchr(s.ptr, '/', s.len) || memchr(s.ptr, '@', s.len) || nd_slice_ifind(s, "http") >= 0 ||
-        nd_slice_ifind(s, ".com") >= 0)
-        return;
-    int w = words_in(s);
-    if (w < 1 || w > 5) return;
-    if (!upper_at(s.ptr, s.len)) return;
-    if (a->site && nd_slice_ieq_c(s, a->site)) return;
-    if (nd_slice_ifind(s, "staff") >= 0 || nd_slice_ifind(s, "editor") >= 0 ||
-        nd_slice_ifind(s, "news") >= 0 || nd_slice_ifind(s, "team") >= 0 ||
-        nd_slice_ifind(s, "desk") >= 0 || nd_slice_ifind(s, "correspondent") >= 0)
-        return;
-    if (a->n_authors >= 12 || has_author(a, s.ptr, s.len)) return;
-    /* ALL CAPS names become Title Case. */
-    int caps = 1;
-    for (size_t i = 0; i < s.len; i++)
-        if (s.ptr[i] >= 'a' && s.ptr[i] <= 'z') caps = 0;
-    if (caps) {
-        char tmp[64];
-        size_t k = s.len < sizeof tmp - 1 ? s.len : sizeof tmp - 1;
-        for (size_t i = 0; i < k; i++) {
-            char c = s.ptr[i];
-            tmp[i] =
-                (char) (i > 0 && s.ptr[i - 1] != ' ' && s.ptr[i - 1] != '-' && c >= 'A' && c <= 'Z'
-                            ? c + 32
-                            : c);
-        }
-        nd__article_add_str(a, &a->authors, &a->n_authors, &x->cap_auth, tmp, k);
-        return;
-    }
-    nd__article_add_str(a, &a->authors, &a->n_authors, &x->cap_auth, s.ptr, s.len);
-}
-
-/* Split "A, B and C" into names. */
-static void add_author_list(nd_extract_ctx *x, nd_slice s)
-{
-    size_t i = 0, start = 0;
-    while (i <= s.len) {
-        size_t sep = 0;
-        if (i == s.len)
-            sep = 1;
-        else if (s.len - i >= 5 && strncmp(s.ptr + i, " and ", 5) == 0)
-            sep = 5;
-        else if (s.len - i >= 3 && strncmp(s.ptr + i, " & ", 3) == 0)
-            sep = 3;
-        else if (s.ptr[i] == ',' || s.ptr[i] == ';') {
-            /* "Smith, Reuters" handled by add_author: only split when a
-             * name follows. */
-            size_t k = i + 1;
-            while (k < s.len && s.ptr[k] == ' ') k++;
-            nd_slice rest = {s.ptr + k, s.len - k};
-            if (!agency_exact(rest) && name_prefix(rest.ptr, rest.len)) sep = 1;
-        }
-        if (sep) {
-            add_author(x, (nd_slice){s.ptr + start, i - start});
-            i += sep;
-            start = i;
-            continue;
-        }
-        i++;
-    }
-}
-
-int nd__byline(nd_extract_ctx *x, const char *s, size_t n, int loose)
-{
-    nd_slice t = nd_slice_trim((nd_slice){s, n});
-    static const char *const pre[] = {"by ",           "written by ", "words by ", "story by ",
-                                      "reporting by ", "von ",        "par ",      "por "};
-    for (size_t i = 0; i < sizeof pre / sizeof *pre; i++) {
-        size_t pl = strlen(pre[i]);
-        if (t.len > pl && t.len < 160 && nd_slice_istarts_c(t, pre[i])) {
-            nd_slice rest = {t.ptr + pl, t.len - pl};
-            /* Cut at a date or a pipe that follows the names. */
-            for (size_t k = 0; k < rest.len; k++)
-                if (rest.ptr[k] == '|' || (rest.ptr[k] == ' ' && k + 1 < rest.len &&
-                                           rest.ptr[k + 1] >= '0' && rest.ptr[k + 1] <= '9')) {
-                    rest.len = k;
-                    break;
-                }
-            size_t before = x->a->n_authors;
-            const char *before_credit = x->a->credit;
-            add_author_list(x, rest);
-            return x->a->n_authors > before || x->a->credit != before_credit;
-        }
-    }
-    if (loose && words_in(t) <= 4 && name_prefix(t.ptr, t.len) == t.len) {
-        size_t before = x->a->n_authors;
-        add_author(x, t);
-        return x->a->n_authors > before;
-    }
-    return 0;
-}
-
 /* ---- JSON-LD ------------------------------------------------------------- */
 
 typedef struct ld_info {
     const char *headline, *published, *modified, *site, *lang, *section;
     const char *any_published, *any_modified; /* of another object (WebPage, VideoObject) */
     json_t *authors;                          /* borrowed from the root */
+    json_t *any_authors; /* of another object (a HowTo, a Recipe, the WebPage) */
     int found;
 } ld_info;
 
@@ -447,36 +325,11 @@ static void ld_walk(json_t *v, ld_info *li, int depth)
             li->any_published = json_string_value(json_object_get(v, "uploadDate"));
     }
     if (!li->any_modified) li->any_modified = json_string_value(json_object_get(v, "dateModified"));
+    if (!li->any_authors) li->any_authors = json_object_get(v, "author");
     json_t *g = json_object_get(v, "@graph");
     if (g) ld_walk(g, li, depth + 1);
     json_t *m = json_object_get(v, "mainEntity");
     if (m) ld_walk(m, li, depth + 1);
-}
-
-static void ld_authors(nd_extract_ctx *x, json_t *au, int depth)
-{
-    if (!au || depth > 3) return;
-    if (json_is_string(au)) {
-        add_author_list(x, nd_slice_c(json_string_value(au)));
-        return;
-    }
-    if (json_is_array(au)) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(au, i, e) ld_authors(x, e, depth + 1);
-        return;
-    }
-    if (json_is_object(au)) {
-        const char *type = json_string_value(json_object_get(au, "@type"));
-        const char *name = json_string_value(json_object_get(au, "name"));
-        if (!name) return;
-        if (type && strcmp(type, "Person") != 0) {
-            const char *ag = agency_exact(nd_slice_c(name));
-            if (ag && !x->a->credit) x->a->credit = ag;
-            return;
-        }
-        add_author(x, nd_slice_c(name));
-    }
 }
 
 /* ---- assembling -------------------------------------------------------- */
@@ -500,8 +353,8 @@ static nd_slice clean_title(nd_slice t, const char *site, nd_slice *tail_out)
         for (size_t i = t.len; i-- > 0;) {
             if (i + sl > t.len || memcmp(t.ptr + i, seps[k], sl) != 0) continue;
             nd_slice tail = {t.ptr + i + sl, t.len - i - sl};
-            int tw = words_in(tail);
-            int hw = words_in((nd_slice){t.ptr, i});
+            int tw = nd__words(tail);
+            int hw = nd__words((nd_slice){t.ptr, i});
             if ((site && nd_slice_ifind(tail, site) >= 0) || (tw <= 4 && hw >= 3 && tw < hw)) {
                 t.len = i;
                 t = nd_slice_trim(t);
@@ -543,7 +396,7 @@ static void text_site(nd_extract_ctx *x)
         if (b->label == ND_LBL_BODY || b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED)
             continue;
         nd_slice s = nd__block_text(pg, b);
-        if (s.len < 3 || s.len > 40 || b->words > 4 || !upper_at(s.ptr, s.len)) continue;
+        if (s.len < 3 || s.len > 40 || b->words > 4 || !nd__upper_at(s.ptr, s.len)) continue;
         if (nd__ends_sentence(s.ptr, s.len) || nd__has_phrase(s.ptr, s.len, 0)) continue;
         candidates++;
         int hits = 0;
@@ -791,41 +644,27 @@ static void html_meta(nd_extract_ctx *x)
         nd_slice ht = clean_title(nd_slice_c(pg->title), a->site, &tail);
         if (!title.len) title = ht;
         /* "Headline - Northgate Daily": the tail names the site. */
-        if (!a->site && tail.len && words_in(tail) <= 4 && upper_at(tail.ptr, tail.len))
+        if (!a->site && tail.len && nd__words(tail) <= 4 && nd__upper_at(tail.ptr, tail.len))
             a->site = astr(x, tail);
     }
     if (title.len) a->title = astr(x, title);
 
-    ld_authors(x, li.authors, 0);
+    nd__ld_authors(x, li.authors ? li.authors : li.any_authors, roots, n_roots, 0);
     if (!a->n_authors) {
-        static const char *const keys[] = {"author",          "article:author",  "byl",
-                                           "dc.creator",      "sailthru.author", "parsely-author",
-                                           "dcterms.creator", "citation_author"};
+        static const char *const keys[] = {
+            "author", "article:author",  "dc.creator",     "dcterms.creator",
+            "byl",    "sailthru.author", "parsely-author", "citation_author"};
         for (size_t i = 0; i < sizeof keys / sizeof *keys && !a->n_authors; i++) {
             const char *v = nd__page_meta(pg, keys[i]);
-            if (v) add_author_list(x, nd_slice_c(v));
+            if (v && strncmp(v, "http", 4) != 0) nd__add_authors(x, v, 1);
         }
     }
+    if (!a->n_authors) nd__page_authors(x);
     for (size_t i = 0; i < pg->n_blocks && !a->n_authors; i++) {
         char name[80];
         nd_slice s = nd__block_text(pg, &pg->blocks[i]);
         if (pg->blocks[i].label == ND_LBL_BIO && nd__bio_name(s.ptr, s.len, name, sizeof name))
-            add_author(x, nd_slice_c(name));
-    }
-    if (!a->n_authors) {
-        /* Byline elements near the container. */
-        for (size_t i = 0; i < pg->n_blocks && !a->n_authors; i++) {
-            nd_block *b = &pg->blocks[i];
-            nd_slice s = nd__block_text(pg, b);
-            int by = 0;
-            for (uint32_t n = b->node; n; n = pg->nodes[n].parent)
-                if (pg->nodes[n].flags & ND_NODE_BYLINE) {
-                    by = 1;
-                    break;
-                }
-            if (b->label != ND_LBL_BODY && (by || nd_slice_istarts_c(s, "by ")) && b->words <= 12)
-                nd__byline(x, s.ptr, s.len, by);
-        }
+            nd__add_authors(x, name, 0);
     }
     nd__assemble_dates(x, li.published, li.modified, li.any_published, li.any_modified);
     /* The detected language wins over what the markup declares. */
@@ -862,7 +701,7 @@ static void text_meta(nd_extract_ctx *x)
             nd_slice s = nd__block_text(pg, b);
             char name[80];
             if (nd__is_bio(s.ptr, s.len) && nd__bio_name(s.ptr, s.len, name, sizeof name)) {
-                add_author(x, nd_slice_c(name));
+                nd__add_authors(x, name, 0);
                 b->label = ND_LBL_BIO;
             }
         }

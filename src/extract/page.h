@@ -18,17 +18,18 @@
     X(OTHER)                                                                                       \
     X(ROOT)                                                                                        \
     X(A)                                                                                           \
-    X(ADDRESS) X(ARTICLE) X(ASIDE) X(AUDIO) X(B) X(BLOCKQUOTE) X(BODY) X(BR) X(BUTTON) X(CANVAS)   \
-        X(CAPTION) X(CENTER) X(CITE) X(CODE) X(DD) X(DETAILS) X(DIALOG) X(DIV) X(DL) X(DT) X(EM)   \
-            X(EMBED) X(FIELDSET) X(FIGCAPTION) X(FIGURE) X(FONT) X(FOOTER) X(FORM) X(H1) X(H2)     \
-                X(H3) X(H4) X(H5) X(H6) X(HEAD) X(HEADER) X(HGROUP) X(HR) X(HTML) X(I) X(IFRAME)   \
-                    X(IMG) X(INPUT) X(LABEL) X(LEGEND) X(LI) X(LINK) X(MAIN) X(MATH) X(MENU)       \
-                        X(META) X(NAV) X(NOSCRIPT) X(OBJECT) X(OL) X(OPTION) X(P) X(PICTURE)       \
-                            X(PRE) X(Q) X(S) X(SCRIPT) X(SECTION) X(SELECT) X(SMALL) X(SOURCE)     \
-                                X(SPAN) X(STRONG) X(STYLE) X(SUB) X(SUMMARY) X(SUP) X(SVG)         \
-                                    X(TABLE) X(TBODY) X(TD) X(TEMPLATE) X(TEXTAREA) X(TFOOT) X(TH) \
-                                        X(THEAD) X(TIME) X(TITLE) X(TR) X(U) X(UL) X(VIDEO)        \
-                                            X(LINE) X(GROUP)
+    X(ADDRESS)                                                                                     \
+    X(ARTICLE) X(ASIDE) X(AUDIO) X(B) X(BLOCKQUOTE) X(BODY) X(BR) X(BUTTON) X(CANVAS) X(CAPTION)   \
+        X(CENTER) X(CITE) X(CODE) X(DD) X(DETAILS) X(DIALOG) X(DIV) X(DL) X(DT) X(EM) X(EMBED)     \
+            X(FIELDSET) X(FIGCAPTION) X(FIGURE) X(FONT) X(FOOTER) X(FORM) X(H1) X(H2) X(H3) X(H4)  \
+                X(H5) X(H6) X(HEAD) X(HEADER) X(HGROUP) X(HR) X(HTML) X(I) X(IFRAME) X(IMG)        \
+                    X(INPUT) X(LABEL) X(LEGEND) X(LI) X(LINK) X(MAIN) X(MATH) X(MENU) X(META)      \
+                        X(NAV) X(NOSCRIPT) X(OBJECT) X(OL) X(OPTION) X(P) X(PICTURE) X(PRE) X(Q)   \
+                            X(S) X(SCRIPT) X(SECTION) X(SELECT) X(SMALL) X(SOURCE) X(SPAN)         \
+                                X(STRONG) X(STYLE) X(SUB) X(SUMMARY) X(SUP) X(SVG) X(TABLE)        \
+                                    X(TBODY) X(TD) X(TEMPLATE) X(TEXTAREA) X(TFOOT) X(TH) X(THEAD) \
+                                        X(TIME) X(TITLE) X(TR) X(U) X(UL) X(VIDEO) X(LINE)         \
+                                            X(GROUP)
 
 enum nd_tag {
 #define ND__TAGENUM(t) ND_TAG_##t,
@@ -138,6 +139,15 @@ typedef struct nd_time_el {
     uint8_t kind;         /* 0 unknown, 1 says published, 2 says updated */
 } nd_time_el;
 
+/* The text of an element the markup calls the author's (rel=author,
+ * itemprop=author, class author/byline): page->text [off, end), which may
+ * span blocks (their separating NULs read as spaces). */
+typedef struct nd_name_span {
+    uint32_t node;
+    uint32_t off, end;
+    uint32_t block; /* index of the block it starts in */
+} nd_name_span;
+
 typedef struct nd_page {
     nd_arena *arena;
     nd_buf text;      /* all block text; blocks point into it */
@@ -156,6 +166,8 @@ typedef struct nd_page {
     size_t n_jsonld, cap_jsonld;
     nd_time_el *times; /* arena array */
     size_t n_times, cap_times;
+    nd_name_span *names; /* arena array */
+    size_t n_names, cap_names;
     /* Limits hit while building (for warnings). */
     unsigned truncated_depth : 1;
     unsigned truncated_blocks : 1;

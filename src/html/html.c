@@ -18,6 +18,8 @@ typedef struct elem {
     uint16_t tag;
     uint8_t drop;   /* its content is dropped */
     uint8_t ldjson; /* <script type="application/ld+json"> */
+    uint8_t name;   /* an author element: its text is recorded */
+    uint32_t name_off;
 } elem;
 
 /* libxml2 interns element names in its dictionary, so the same name comes
@@ -388,6 +390,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     e->tag = (uint16_t) tag;
     e->drop = 0;
     e->ldjson = 0;
+    e->name = 0;
     if (tag == ND_TAG_TITLE && !st->in_body && !st->seen_title && !st->drop) {
         st->in_title = 1;
         return;
@@ -442,6 +445,35 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         st->link_node = id;
     }
     if (tag == ND_TAG_PRE) st->pre++;
+    if (n->flags & ND_NODE_BYLINE) {
+        e->name = 1;
+        e->name_off = (uint32_t) pg->text.len;
+    }
+}
+
+/* Record the text of an author element that ends. */
+static void add_name(sax_state *st, const elem *e)
+{
+    nd_page *pg = st->pg;
+    if (pg->n_names >= 512 || pg->text.len <= e->name_off || pg->text.len - e->name_off > 4096)
+        return;
+    if (pg->n_names == pg->cap_names) {
+        size_t cap = pg->cap_names ? pg->cap_names * 2 : 8;
+        nd_name_span *a = nd_arena_alloc(pg->arena, cap * sizeof *a);
+        if (!a) return;
+        if (pg->n_names) memcpy(a, pg->names, pg->n_names * sizeof *a);
+        pg->names = a;
+        pg->cap_names = cap;
+    }
+    /* The block it starts in: the last one recorded before its start, or
+     * the one being collected. */
+    uint32_t blk = (uint32_t) pg->n_blocks;
+    while (blk > 0 && pg->blocks[blk - 1].off + pg->blocks[blk - 1].len > e->name_off) blk--;
+    nd_name_span *sp = &pg->names[pg->n_names++];
+    sp->node = e->node;
+    sp->off = e->name_off;
+    sp->end = (uint32_t) pg->text.len;
+    sp->block = blk;
 }
 
 static void on_end(void *ctx, const xmlChar *xname)
@@ -499,6 +531,7 @@ static void on_end(void *ctx, const xmlChar *xname)
                 st->link_node = up;
             }
             if (e->tag == ND_TAG_PRE && st->pre > 0) st->pre--;
+            if (e->name) add_name(st, e);
             st->cur = pg->nodes[e->node].parent;
         }
     }
