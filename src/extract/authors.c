@@ -131,6 +131,20 @@ static int interface_text(nd_slice s)
     return 0;
 }
 
+/* Holds a domain name: "example.com", "LAOLA1.at", "wien.ORF.at/Agenturen". */
+static int domain_name(nd_slice s)
+{
+    static const char *const tlds[] = {".com", ".de", ".at", ".ch",    ".org",  ".net", ".fr",
+                                       ".es",  ".it", ".pl", ".co.uk", ".info", ".eu",  ".news"};
+    for (size_t i = 0; i < sizeof tlds / sizeof *tlds; i++) {
+        ptrdiff_t k = nd_slice_ifind(s, tlds[i]);
+        if (k <= 0) continue;
+        size_t e = (size_t) k + strlen(tlds[i]);
+        if (e == s.len || !((s.ptr[e] | 32) >= 'a' && (s.ptr[e] | 32) <= 'z')) return 1;
+    }
+    return 0;
+}
+
 /* An organisation, not a person: a company form, an editorial unit, a
  * medium, or a domain name. */
 static int organisation(nd_slice s)
@@ -192,11 +206,7 @@ static int organisation(nd_slice s)
                                         "e.v"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (has_word(s, words[i])) return 1;
-    static const char *const tlds[] = {".com", ".de", ".at", ".ch", ".org",   ".net",
-                                       ".fr",  ".es", ".it", ".pl", ".co.uk", ".info"};
-    for (size_t i = 0; i < sizeof tlds / sizeof *tlds; i++)
-        if (nd_slice_ifind(s, tlds[i]) >= 0) return 1;
-    return 0;
+    return domain_name(s);
 }
 
 /* A photo or image credit. */
@@ -346,38 +356,22 @@ static size_t letters(nd_slice s, char *out, size_t cap)
     return k;
 }
 
-/* The site's name or part of it ("L-Mag", "Laola" for laola1.at, "Gründerin
- * Journelles" on journelles.de), from og:site_name or the URL's host. */
+/* The site's name (og:site_name), letters compared: a publisher, not an
+ * author. */
 static int same_as_site(const nd_extract_ctx *x, nd_slice s)
 {
     char a[64], b[128];
     size_t la = letters(s, a, sizeof a);
-    if (la < 3) return 0;
     const char *site = x->a->site;
-    if (site && letters(nd_slice_c(site), b, sizeof b)) {
-        /* One word inside the site's name or around it; more words only
-         * when they are all of it ("Frau Sabienes" may sign her blog). */
-        if (nd__words(s) == 1 ? strstr(b, a) || strstr(a, b) : 0) return 1;
-    }
-    /* The host's name only against one word: a personal blog is often
-     * named after its author ("janedoe.example"). */
-    const char *u = x->a->url;
-    const char *h = u && nd__words(s) == 1 ? strstr(u, "://") : NULL;
-    if (h) {
-        h += 3;
-        if (!strncmp(h, "www.", 4)) h += 4;
-        size_t hl = strcspn(h, "./:");
-        if (hl >= 3 && letters((nd_slice){h, hl}, b, sizeof b) >= 3 &&
-            (strstr(b, a) || strstr(a, b)))
-            return 1;
-    }
-    return 0;
+    return la >= 2 && site && letters(nd_slice_c(site), b, sizeof b) && !strcmp(a, b);
 }
 
 /* Add one name; returns 1 when added.  Agencies become the credit. */
 static int add_one(nd_extract_ctx *x, nd_slice s, int from)
 {
     nd_article *a = x->a;
+    /* A domain name ("LAOLA1.at") is a site, whatever is cut from it. */
+    if (domain_name(nd_slice_trim(s))) return 0;
     s = cut_tail(strip_labels(s));
     /* Marks before the name: "~ Cem Basman", "- Jane Doe". */
     while (s.len && (unsigned char) s.ptr[0] < 0x80 &&
@@ -409,6 +403,11 @@ static int add_one(nd_extract_ctx *x, nd_slice s, int from)
         size_t k = s.len < sizeof low ? s.len : sizeof low - 1;
         for (size_t i = 0; i < k; i++)
             low[i] = (char) (s.ptr[i] | (s.ptr[i] >= 'A' && s.ptr[i] <= 'Z' ? 32 : 0));
+        /* Latin-1 capitals too ("Über") */
+        for (size_t i = 1; i < k; i++)
+            if ((unsigned char) low[i - 1] == 0xC3 && (unsigned char) low[i] >= 0x80 &&
+                (unsigned char) low[i] <= 0x9E && (unsigned char) low[i] != 0x97)
+                low[i] = (char) (low[i] + 0x20);
         if (nd_stopword(x->lang, low, k) || nd_stopword("en", low, k) ||
             nd_stopword("de", low, k) || nd_time_name(s.ptr, s.len))
             return 0;
