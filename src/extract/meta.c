@@ -346,7 +346,17 @@ static nd_slice clean_title(nd_slice t, const char *site, nd_slice *tail_out)
     t = nd_slice_trim(t);
     if (tail_out) *tail_out = (nd_slice){NULL, 0};
     static const char *const seps[] = {
-        " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ", " \xC2\xBB ", " / "};
+        " | ",        " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ",
+        " \xC2\xBB ", " / ", " \xE2\x80\xA2 ", " \xC2\xB7 "};
+    /* "Site - Headline": the site's name first. */
+    for (size_t k = 0; site && k < sizeof seps / sizeof *seps; k++) {
+        const char *p = memmem(t.ptr, t.len, seps[k], strlen(seps[k]));
+        if (p && p > t.ptr && nd_slice_ieq_c((nd_slice){t.ptr, (size_t) (p - t.ptr)}, site)) {
+            size_t cut = (size_t) (p - t.ptr) + strlen(seps[k]);
+            t = nd_slice_trim((nd_slice){t.ptr + cut, t.len - cut});
+            break;
+        }
+    }
     for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
         size_t sl = strlen(seps[k]);
         /* The last separator: what follows it should be short (a name). */
@@ -604,6 +614,238 @@ static void html_related(nd_extract_ctx *x)
     }
 }
 
+/* ---- the title ------------------------------------------------------------ */
+
+/* Decode the character references a CMS left in a meta value ("&#8211;",
+ * "&amp;#038;" decoded once by the parser): numeric ones and the five
+ * basic named ones.  Writes into out (cap bytes); returns the slice. */
+static nd_slice decode_refs(nd_slice s, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s.len && k + 4 < cap;) {
+        if (s.ptr[i] == '&') {
+            size_t j = i + 1;
+            unsigned long cp = 0;
+            int ok = 0;
+            if (j < s.len && s.ptr[j] == '#') {
+                j++;
+                int hex = j < s.len && (s.ptr[j] == 'x' || s.ptr[j] == 'X');
+                if (hex) j++;
+                size_t d0 = j;
+                while (j < s.len && j - d0 < 7 &&
+                       ((s.ptr[j] >= '0' && s.ptr[j] <= '9') ||
+                        (hex && (s.ptr[j] | 32) >= 'a' && (s.ptr[j] | 32) <= 'f'))) {
+                    unsigned c = (unsigned char) s.ptr[j];
+                    cp = cp * (hex ? 16 : 10) + (c <= '9' ? c - '0' : (c | 32) - 'a' + 10);
+                    j++;
+                }
+                ok = j > d0 && j < s.len && s.ptr[j] == ';' && cp > 0 && cp < 0x110000 &&
+                     !(cp >= 0xD800 && cp < 0xE000);
+            } else {
+                static const struct {
+                    const char *name;
+                    unsigned cp;
+                } named[] = {{"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''},
+                             {"lt;", '<'},  {"gt;", '>'},   {"nbsp;", 0xA0}};
+                for (size_t n = 0; n < sizeof named / sizeof *named && !ok; n++) {
+                    size_t nl = strlen(named[n].name);
+                    if (s.len - j >= nl && memcmp(s.ptr + j, named[n].name, nl) == 0) {
+                        cp = named[n].cp;
+                        j += nl - 1;
+                        ok = 1;
+                    }
+                }
+            }
+            if (ok) {
+                if (cp == 0xA0) cp = ' ';
+                if (cp < 0x80) {
+                    out[k++] = (char) cp;
+                } else if (cp < 0x800) {
+                    out[k++] = (char) (0xC0 | (cp >> 6));
+                    out[k++] = (char) (0x80 | (cp & 0x3F));
+                } else if (cp < 0x10000) {
+                    out[k++] = (char) (0xE0 | (cp >> 12));
+                    out[k++] = (char) (0x80 | ((cp >> 6) & 0x3F));
+                    out[k++] = (char) (0x80 | (cp & 0x3F));
+                } else {
+                    out[k++] = (char) (0xF0 | (cp >> 18));
+                    out[k++] = (char) (0x80 | ((cp >> 12) & 0x3F));
+                    out[k++] = (char) (0x80 | ((cp >> 6) & 0x3F));
+                    out[k++] = (char) (0x80 | (cp & 0x3F));
+                }
+                i = j + 1;
+                continue;
+            }
+        }
+        out[k++] = s.ptr[i++];
+    }
+    return nd_slice_trim((nd_slice){out, k});
+}
+
+/* Lowercased words of s for comparing titles. */
+typedef struct wordset {
+    uint32_t h[64];
+    int n;
+} wordset;
+
+static void words_of(nd_slice s, wordset *w)
+{
+    w->n = 0;
+    size_t i = 0;
+    while (i < s.len && w->n < 64) {
+        while (
+            i < s.len &&
+            !(((unsigned char) s.ptr[i] | 32) >= 'a' && ((unsigned char) s.ptr[i] | 32) <= 'z') &&
+            !((unsigned char) s.ptr[i] >= 0x80) && !(s.ptr[i] >= '0' && s.ptr[i] <= '9'))
+            i++;
+        uint32_t h = 2166136261u;
+        size_t st = i;
+        while (
+            i < s.len &&
+            ((((unsigned char) s.ptr[i] | 32) >= 'a' && ((unsigned char) s.ptr[i] | 32) <= 'z') ||
+             (unsigned char) s.ptr[i] >= 0x80 || (s.ptr[i] >= '0' && s.ptr[i] <= '9')))
+            h = (h ^ (unsigned char) (s.ptr[i++] | 32)) * 16777619u;
+        if (i > st) w->h[w->n++] = h;
+    }
+}
+
+/* Dice overlap of the words of two titles, 0..1. */
+static float title_sim(const wordset *a, const wordset *b)
+{
+    if (!a->n || !b->n) return 0;
+    int common = 0;
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (a->h[i] == b->h[j]) {
+                common++;
+                break;
+            }
+    return 2.f * (float) common / (float) (a->n + b->n);
+}
+
+/* Is the node in navigation, a footer, an aside, teasers or comments? */
+static int title_furniture(const nd_page *pg, uint32_t node)
+{
+    for (uint32_t n = node; n; n = pg->nodes[n].parent) {
+        const nd_node *d = &pg->nodes[n];
+        if (d->tag == ND_TAG_BODY || d->tag == ND_TAG_HTML) break;
+        if (d->tag == ND_TAG_NAV || d->tag == ND_TAG_FOOTER || d->tag == ND_TAG_ASIDE) return 1;
+        if ((d->flags &
+             (ND_NODE_RELATED | ND_NODE_TEASER | ND_NODE_COMMENT | ND_NODE_NAV | ND_NODE_FOOTER)) &&
+            d->end_block <= d->first_block + 40)
+            return 1;
+    }
+    return 0;
+}
+
+/* "Kicker: Headline", "Kicker - Headline": the length of the kicker and
+ * of its separator when s has that shape, else 0. */
+static size_t kicker_split(nd_slice s, size_t *sep_len)
+{
+    static const char *const seps[] = {": ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " | "};
+    for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+        const char *p = memmem(s.ptr, s.len, seps[k], strlen(seps[k]));
+        if (!p || p == s.ptr) continue;
+        size_t kl = (size_t) (p - s.ptr);
+        if (nd__words((nd_slice){s.ptr, kl}) > 5) continue;
+        *sep_len = strlen(seps[k]);
+        return kl;
+    }
+    return 0;
+}
+
+static int same_words(nd_slice a, nd_slice b)
+{
+    wordset wa, wb;
+    words_of(a, &wa);
+    words_of(b, &wb);
+    return wa.n && wa.n == wb.n && title_sim(&wa, &wb) > 0.99f;
+}
+
+/* The title: the headline on the page (an <h1>, else an <h2>) that the
+ * page's declared titles (JSON-LD headline, og:title, twitter:title,
+ * <title>, without the site's name) confirm; else the declared title.  A
+ * kicker ("Klimaschutz: Bohren, bis es heiß wird" where the declared title
+ * is the part after the colon, or the other way round) goes to its own
+ * field. */
+static void choose_title(nd_extract_ctx *x, const char *ld_headline)
+{
+    nd_page *pg = x->pg;
+    nd_article *a = x->a;
+    char buf[4][512];
+    nd_slice metas[4];
+    int nm = 0;
+    const char *srcs[4] = {ld_headline, nd__page_meta(pg, "og:title"),
+                           nd__page_meta(pg, "twitter:title"), pg->title};
+    nd_slice tail = {NULL, 0};
+    for (int i = 0; i < 4; i++) {
+        if (!srcs[i]) continue;
+        nd_slice d = decode_refs(nd_slice_c(srcs[i]), buf[nm], sizeof buf[nm]);
+        nd_slice t = clean_title(d, a->site, i == 3 ? &tail : NULL);
+        if (t.len) metas[nm++] = t;
+    }
+    /* "Headline - Northgate Daily": the tail of <title> names the site. */
+    if (!a->site && tail.len && nd__words(tail) <= 4 && nd__upper_at(tail.ptr, tail.len))
+        a->site = astr(x, tail);
+    wordset mw[4];
+    for (int i = 0; i < nm; i++) words_of(metas[i], &mw[i]);
+    /* The headings. */
+    long best = -1;
+    float best_score = 0;
+    size_t lim = pg->n_blocks < 5000 ? pg->n_blocks : 5000;
+    int seen_h1 = 0;
+    for (size_t i = 0; i < lim; i++) {
+        const nd_block *b = &pg->blocks[i];
+        if (b->tag != ND_TAG_H1 && b->tag != ND_TAG_H2) continue;
+        if (b->words == 0 || b->words > 40 || title_furniture(pg, b->node)) continue;
+        nd_slice s = nd__block_text(pg, b);
+        wordset hw;
+        words_of(s, &hw);
+        float sim = 0;
+        for (int k = 0; k < nm; k++) {
+            float v = title_sim(&hw, &mw[k]);
+            if (v > sim) sim = v;
+        }
+        if (a->site && same_words(s, nd_slice_c(a->site))) continue; /* the site's logo */
+        float score = sim + (b->tag == ND_TAG_H1 ? 0.3f : 0.f);
+        if (b->tag == ND_TAG_H1 && !seen_h1 && !nm)
+            score = 1.f; /* nothing to compare: the first h1 */
+        if (b->tag == ND_TAG_H1) seen_h1 = 1;
+        if ((sim >= 0.5f || !nm) && score > best_score) {
+            best_score = score;
+            best = (long) i;
+        }
+    }
+    nd_slice title = nm ? metas[0] : (nd_slice){NULL, 0};
+    nd_slice kicker = {NULL, 0};
+    if (best >= 0) {
+        title = nd_slice_trim(nd__block_text(pg, &pg->blocks[best]));
+        size_t sl = 0, kl = kicker_split(title, &sl);
+        nd_slice rest = kl ? (nd_slice){title.ptr + kl + sl, title.len - kl - sl} : title;
+        for (int k = 0; k < nm && kl; k++)
+            if (same_words(rest, metas[k])) {
+                kicker = (nd_slice){title.ptr, kl};
+                title = nd_slice_trim(rest);
+                break;
+            }
+        for (int k = 0; k < nm && !kicker.len; k++) {
+            size_t ml = 0, mk = kicker_split(metas[k], &ml);
+            if (mk && same_words((nd_slice){metas[k].ptr + mk + ml, metas[k].len - mk - ml}, title))
+                kicker = (nd_slice){metas[k].ptr, mk};
+        }
+        /* A kicker element just above the headline. */
+        for (long i = best - 1; i >= 0 && i >= best - 2 && !kicker.len; i--) {
+            const nd_block *b = &pg->blocks[i];
+            int k = 0;
+            for (uint32_t n = b->node; n && !k; n = pg->nodes[n].parent)
+                k = (pg->nodes[n].flags & ND_NODE_KICKER) != 0;
+            if (k && b->words <= 6) kicker = nd_slice_trim(nd__block_text(pg, b));
+        }
+    }
+    if (title.len) a->title = astr(x, title);
+    if (kicker.len) a->kicker = astr(x, kicker);
+}
+
 static void html_meta(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
@@ -625,29 +867,7 @@ static void html_meta(nd_extract_ctx *x)
     if (site && site[0] == '@') site = NULL;
     if (site) a->site = nd_arena_strndup(a->arena, site, strlen(site));
 
-    /* Title: the headline the page declares, checked against its <h1>. */
-    const char *t = li.headline;
-    if (!t) t = nd__page_meta(pg, "og:title");
-    if (!t) t = nd__page_meta(pg, "twitter:title");
-    nd_slice h1 = {NULL, 0};
-    for (size_t i = 0; i < pg->n_blocks; i++)
-        if (pg->blocks[i].tag == ND_TAG_H1) {
-            h1 = nd__block_text(pg, &pg->blocks[i]);
-            break;
-        }
-    nd_slice title = {NULL, 0}, tail = {NULL, 0};
-    if (t) title = clean_title(nd_slice_c(t), a->site, NULL);
-    if (h1.len && (!title.len || (title.len >= h1.len && nd_slice_ifind(title, "") == 0 &&
-                                  strncasecmp(title.ptr, h1.ptr, h1.len) == 0)))
-        title = h1;
-    if (pg->title) {
-        nd_slice ht = clean_title(nd_slice_c(pg->title), a->site, &tail);
-        if (!title.len) title = ht;
-        /* "Headline - Northgate Daily": the tail names the site. */
-        if (!a->site && tail.len && nd__words(tail) <= 4 && nd__upper_at(tail.ptr, tail.len))
-            a->site = astr(x, tail);
-    }
-    if (title.len) a->title = astr(x, title);
+    choose_title(x, li.headline);
 
     nd__ld_authors(x, li.authors ? li.authors : li.any_authors, roots, n_roots, 0);
     if (!a->n_authors) {
