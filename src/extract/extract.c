@@ -124,6 +124,7 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
         nd__article_warn(a, &x.cap_warn,
                          "no article container found: the page's prose blocks kept");
     if (!rc) rc = build_paragraphs(&x);
+    if (!rc && pg.is_html) rc = nd__html_comments(&x);
     if (!rc) rc = nd__assemble_meta(&x);
     if (!rc) rc = join_text(a);
     /* A language not found so far: detect it on the article itself. */

@@ -253,10 +253,10 @@ static const char *const boiler_phrases_intl[] = {
 
 /* Labels and buttons in those languages (very short blocks only). */
 static const char *const tiny_phrases_intl[] = {
-    "anzeige",      "werbung",     "teilen",     "drucken",    "empfehlen",
-    "merken",       "startseite",  "suche",      "schließen",  "partager",
-    "publicité",    "compartir",   "publicidad", "condividi",  "pubblicità",
-    "compartilhar", "publicidade", "delen",      "udostępnij", "reklama",
+    "liken",        "gefällt mir", "melden",    "anzeige",    "werbung",   "teilen",
+    "drucken",      "empfehlen",   "merken",    "startseite", "suche",     "schließen",
+    "partager",     "publicité",   "compartir", "publicidad", "condividi", "pubblicità",
+    "compartilhar", "publicidade", "delen",     "udostępnij", "reklama",
 };
 
 /* Furniture at any length in those languages. */

@@ -59,6 +59,9 @@ void nd__text_title(nd_extract_ctx *x);
 void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char *ld_modified,
                         const char *ld_any_published, const char *ld_any_modified);
 
+/* comments.c: the reader comments of an HTML page (none for a thread). */
+int nd__html_comments(nd_extract_ctx *x);
+
 /* Fill title, authors, published, site, credit, language and related
  * items once blocks are labelled (both fronts). */
 int nd__assemble_meta(nd_extract_ctx *x);
