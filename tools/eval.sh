@@ -33,7 +33,11 @@ run() { # run AREA COMMAND...
     fi
 }
 run seeds python3 "$here/eval_seeds.py" "$cli" "$shared"
-run extract python3 "$here/eval_extract.py" "$cli" "$shared" --floor-html 0.955 --floor-text 0.85
+run extract python3 "$here/eval_extract.py" "$cli" "$shared" --floor-html 0.96 --floor-text 0.89
+run extract_multi python3 "$here/eval_extract_multi.py" "$cli" "$shared" --part text \
+    --floor-html 0.93 --floor-type 0.85
+run extract_meta python3 "$here/eval_extract_multi.py" "$cli" "$shared" --part meta \
+    --floor-date 0.95 --floor-author 0.85
 [ -x "$here/eval_cluster.sh" ] && [ -x "$build/bench/bench_cluster" ] &&
     run cluster bash "$here/eval_cluster.sh" "$build" "$shared"
 [ -f "$here/eval_cluster_store.sh" ] && run cluster_store bash "$here/eval_cluster_store.sh" "$build" "$shared"

@@ -5,8 +5,8 @@ trafilatura's multilingual evaluation set) with the set's own score.py
 score the metadata (title, date, author) against its `meta` gold.
 
 usage: eval_extract_multi.py NEWSDESK SHARED_DIR [--out DIR] [--half all|dev|held]
-         [--floor-html F] [--floor-type F] [--floor-date F] [--floor-author F]
-         [--text] [--per-page] [--show-meta N]
+         [--part all|text|meta] [--floor-html F] [--floor-type F]
+         [--floor-date F] [--floor-author F] [--text] [--per-page] [--show-meta N]
 
 Slices (fixed rules of this script, not of newsdesk; documented so that the
 figures can be reproduced):
@@ -304,6 +304,8 @@ def main():
     ap.add_argument('--text', action='store_true', help='also score the flattened-text inputs')
     ap.add_argument('--per-page', action='store_true', help='print the worst pages')
     ap.add_argument('--show-meta', type=int, default=0, help='print N metadata misses per field')
+    ap.add_argument('--part', default='all', choices=['all', 'text', 'meta'],
+                    help='score the extraction (text), the metadata (meta) or both')
     a = ap.parse_args()
     bench = os.path.join(a.shared, 'bench', 'extract-multi')
     if not os.path.isfile(os.path.join(bench, 'score.py')):
@@ -327,7 +329,7 @@ def main():
             'half': half_of(it['id']),
         }
     bad = []
-    modes = ['html', 'text'] if a.text else ['html']
+    modes = [] if a.part == 'meta' else ['html', 'text'] if a.text else ['html']
     results = {}
     for mode in modes:
         ext = '.html' if mode == 'html' else '.txt'
@@ -393,6 +395,11 @@ def main():
                                r[0]['id']))
             for f, fp, fn, t, l, i in sorted(scored)[:40]:
                 print(f'  {f:.2f} fp={fp} fn={fn} {t:<15}{l:<6}{i}')
+    if a.part == 'text':
+        print(f'predictions in {out}')
+        if bad:
+            print('below floor: ' + ', '.join(bad))
+        return 1 if bad else 0
     # Metadata: each page with its URL.
     ms = meta_scores(items, run_cli_each(a.cli, items, bench))
     print('\nmetadata (bench/extract-multi gold `meta`; pages with the field)')

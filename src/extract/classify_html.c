@@ -487,6 +487,14 @@ int nd__classify_html(nd_extract_ctx *x)
         /* A run of many short blocks is a list of links, not subheads. */
         b->label = body_after && j - i <= 8 ? ND_LBL_BODY : ND_LBL_BOILER;
     }
+    /* A heading is the article's only when text of it follows: a
+     * trailing "Comments" or "Log in to reply" heading is not. */
+    for (size_t i = nb; i-- > 0;) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label != ND_LBL_BODY) continue;
+        if (!(b->flags & ND_BLK_HEADING)) break;
+        b->label = ND_LBL_BOILER;
+    }
     if (!has_body(pg)) fallback(&h, x, c);
     nd_free(h.good);
     nd_free(h.bad);
