@@ -323,6 +323,23 @@ static int same_text(const char *a, size_t an, const char *b, size_t bn)
     return x.len == y.len && x.len && memcmp(x.ptr, y.ptr, x.len) == 0;
 }
 
+/* Bytes of block i that author elements (rel=author, class byline ...)
+ * hold. */
+static size_t name_share(const nd_page *pg, size_t i)
+{
+    const nd_block *b = &pg->blocks[i];
+    size_t n = 0;
+    for (size_t k = 0; k < pg->n_names; k++) {
+        const nd_name_span *sp = &pg->names[k];
+        if (sp->block > i) break;
+        if (sp->end <= b->off || sp->off >= b->off + b->len) continue;
+        uint32_t s = sp->off > b->off ? sp->off : b->off;
+        uint32_t e = sp->end < b->off + b->len ? sp->end : b->off + b->len;
+        if (e - s > n) n = e - s; /* nested author elements: the widest */
+    }
+    return n;
+}
+
 static int has_body(const nd_page *pg)
 {
     for (size_t i = 0; i < pg->n_blocks; i++)
@@ -418,8 +435,15 @@ int nd__classify_html(nd_extract_ctx *x)
                 continue;
             }
         }
-        if ((h.inh[b->node] & (ND_NODE_BYLINE | ND_NODE_DATE)) && b->words < 25 && b->q < 1.f)
+        if ((h.inh[b->node] & (ND_NODE_BYLINE | ND_NODE_DATE | ND_NODE_KICKER)) && b->words < 25 &&
+            b->q < 1.f)
             continue;
+        /* A line that is mostly an author element's name ("Von Anna Berger
+         * und Jonas Keller · 28.04.2023") is the byline. */
+        if (b->words < 25 && name_share(pg, i) * 10 >= b->len * 3) {
+            b->label = ND_LBL_BYLINE;
+            continue;
+        }
         if (pg->title && (b->flags & ND_BLK_HEADING)) {
             nd_slice t = nd__block_text(pg, b);
             if (same_text(t.ptr, t.len, pg->title, strlen(pg->title)) ||

@@ -435,6 +435,12 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     default: break;
     }
     if (atts) classify_attrs(st, n, atts);
+    /* A kicker is a block of its own, even as a <span> inside the header:
+     * the title chooser finds it over the headline. */
+    if ((n->flags & ND_NODE_KICKER) && !(n->flags & ND_NODE_BLOCK)) {
+        flush(st, 0);
+        n->flags |= ND_NODE_BLOCK;
+    }
     if (tag == ND_TAG_A) {
         const char *href = attr(atts, "href");
         if (href) {
@@ -455,7 +461,8 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 static void add_name(sax_state *st, const elem *e)
 {
     nd_page *pg = st->pg;
-    if (pg->n_names >= 512 || pg->text.len <= e->name_off || pg->text.len - e->name_off > 4096)
+    /* longer than a line of names: a wrapper or a bio box */
+    if (pg->n_names >= 512 || pg->text.len <= e->name_off || pg->text.len - e->name_off > 300)
         return;
     if (pg->n_names == pg->cap_names) {
         size_t cap = pg->cap_names ? pg->cap_names * 2 : 8;
