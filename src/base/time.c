@@ -292,6 +292,8 @@ static const struct {
     {"ocak", 1}, {"\xc5\x9f\x75\x62\x61t", 2}, {"mart", 3}, {"nisan", 4},
     {"may\xc4\xb1s", 5}, {"haziran", 6}, {"temmuz", 7}, {"a\xc4\x9fustos", 8},
     {"eyl\xc3\xbcl", 9}, {"ekim", 10}, {"kas\xc4\xb1m", 11}, {"aral\xc4\xb1k", 12},
+    /* (written without Turkish letters, or in capitals: KASIM) */
+    {"subat", 2}, {"mayis", 5}, {"agustos", 8}, {"eylul", 9}, {"kasim", 11}, {"aralik", 12},
     /* Scandinavian */
     {"augusti", 8}, {"desember", 12}, {"marts", 3},
     {NULL, 0}};

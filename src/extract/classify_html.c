@@ -447,7 +447,8 @@ int nd__classify_html(nd_extract_ctx *x)
         if (pg->title && (b->flags & ND_BLK_HEADING)) {
             nd_slice t = nd__block_text(pg, b);
             if (same_text(t.ptr, t.len, pg->title, strlen(pg->title)) ||
-                (strlen(pg->title) > t.len && t.len > 20 && strncmp(pg->title, t.ptr, t.len) == 0))
+                (strlen(pg->title) > t.len && t.len > 20 &&
+                 memmem(pg->title, strlen(pg->title), t.ptr, t.len)))
                 continue;
         }
         if (strong && b->q > -0.5f && b->link_len * 2 < b->len && !(b->flags & ND_BLK_HEADING) &&
@@ -505,8 +506,13 @@ int nd__classify_html(nd_extract_ctx *x)
             b->label = ND_LBL_BOILER;
             continue;
         }
+        /* (past short furniture lines in the text: "Artikel teilen") */
         size_t j = i + 1;
-        while (j < nb && pg->blocks[j].label == ND_LBL_NONE) j++;
+        while (j < nb && j - i <= 8 &&
+               (pg->blocks[j].label == ND_LBL_NONE ||
+                (pg->blocks[j].label == ND_LBL_BOILER && pg->blocks[j].words <= 4 &&
+                 is_inside(pg, pg->blocks[j].node, c) && !under_bad(&h, &pg->blocks[j], c))))
+            j++;
         int body_after = j < nb && pg->blocks[j].label == ND_LBL_BODY;
         /* A run of many short blocks is a list of links, not subheads. */
         b->label = body_after && j - i <= 8 ? ND_LBL_BODY : ND_LBL_BOILER;

@@ -158,7 +158,7 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
         if (at == AT_FURNITURE) continue;
         when w = parse_when(x, t->datetime);
         int score =
-            4 + place_points(&m, t->block) + ((at & AT_DATE) ? 1 : 0) - ((at & AT_TEASER) ? 2 : 0);
+            6 + place_points(&m, t->block) + ((at & AT_DATE) ? 1 : 0) - ((at & AT_TEASER) ? 2 : 0);
         if (t->kind == 2) {
             consider(upd, w, score, t->block);
             continue;
