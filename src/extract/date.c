@@ -325,7 +325,9 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
     for (size_t i = 0; i < sizeof mod_keys / sizeof *mod_keys && !upd.ok; i++)
         upd = parse_when(x, nd__page_meta(pg, mod_keys[i]));
     if (!upd.ok) upd = parse_when(x, ld_any_modified);
-    if (!pub.ok || !upd.ok) {
+    /* Text pages read their datelines by the title themselves (meta.c):
+     * a date further down a flattened page is the story's, not the page's. */
+    if (pg->is_html && (!pub.ok || !upd.ok)) {
         best bp = {{0, 0, ND_ZONE_NONE, 0}, 0, 0}, bu = bp, bw = bp;
         page_dates(x, x->thread, &bp, &bu, &bw);
         if (!pub.ok) pub = bp.w;
