@@ -340,6 +340,14 @@ static size_t name_share(const nd_page *pg, size_t i)
     return n;
 }
 
+/* Is the node marked as the lead (class lead, subheadline ...) below art? */
+static int lead_marked(const nd_page *pg, uint32_t node, uint32_t art)
+{
+    for (uint32_t n = node; n && n != art; n = pg->nodes[n].parent)
+        if (pg->nodes[n].flags & ND_NODE_LEAD) return 1;
+    return 0;
+}
+
 static int has_body(const nd_page *pg)
 {
     for (size_t i = 0; i < pg->n_blocks; i++)
@@ -472,9 +480,7 @@ int nd__classify_html(nd_extract_ctx *x)
     if (art && pg->nodes[art].first_block < pg->nodes[c].first_block) {
         for (size_t i = pg->nodes[art].first_block; i < pg->nodes[c].first_block; i++) {
             nd_block *b = &pg->blocks[i];
-            if (b->label != ND_LBL_BOILER || b->q < 0.7f || b->link_len * 4 >= b->len ||
-                (b->flags & ND_BLK_HEADING))
-                continue;
+            if (b->label != ND_LBL_BOILER || b->q < 0.5f || b->link_len * 4 >= b->len) continue;
             if (h.inh[b->node] & (ND_NODE_HIDDEN | ND_NODE_BYLINE | ND_NODE_DATE)) continue;
             /* Marked as the lead ("lead", "standfirst", "excerpt"), or as
              * a teaser: inside the article element above its body, a
@@ -489,6 +495,10 @@ int nd__classify_html(nd_extract_ctx *x)
                     bad = 1;
             }
             if (!lead || bad || b->link) continue;
+            /* a heading only when marked as the lead (a subheadline), and
+             * a paragraph only when it reads as prose */
+            if ((b->flags & ND_BLK_HEADING) ? !(lead_marked(pg, b->node, art)) : b->q < 0.7f)
+                continue;
             nd_slice t = nd__block_text(pg, b);
             if (nd__is_bio(t.ptr, t.len) || nd__is_dateline(t)) continue;
             b->label = ND_LBL_BODY;
