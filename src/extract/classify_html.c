@@ -340,6 +340,17 @@ static size_t name_share(const nd_page *pg, size_t i)
     return n;
 }
 
+/* A block that is one link whose text is its own address. */
+static int bare_url(const nd_page *pg, const nd_block *b)
+{
+    if (!(b->flags & ND_BLK_ALLLINK) || b->len < 8 || b->len > 300) return 0;
+    nd_slice t = nd__block_text(pg, b);
+    if (!nd_slice_istarts_c(t, "http://") && !nd_slice_istarts_c(t, "https://") &&
+        !nd_slice_istarts_c(t, "www."))
+        return 0;
+    return memchr(t.ptr, ' ', t.len) == NULL;
+}
+
 /* Is the node marked as the lead (class lead, subheadline ...) below art? */
 static int lead_marked(const nd_page *pg, uint32_t node, uint32_t art)
 {
@@ -435,6 +446,13 @@ int nd__classify_html(nd_extract_ctx *x)
         if (!is_inside(pg, b->node, c)) continue;
         if (h.inh[b->node] & ND_NODE_HIDDEN) continue;
         if (under_bad(&h, b, c)) continue;
+        if (bare_url(pg, b)) {
+            /* A link written out as its address in the text ("Source:
+             * https://…" on a line of its own) is the text's, between
+             * paragraphs. */
+            b->label = ND_LBL_NONE;
+            continue;
+        }
         if (b->q <= -0.5f) continue;
         {
             nd_slice t = nd__block_text(pg, b);
