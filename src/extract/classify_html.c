@@ -340,6 +340,18 @@ static size_t name_share(const nd_page *pg, size_t i)
     return n;
 }
 
+/* Is the node in a small element below the container that the markup
+ * calls the author's or a bio (an author box, not the article)? */
+static int in_author_box(const nd_page *pg, uint32_t node, uint32_t container)
+{
+    for (uint32_t n = node; n && n != container; n = pg->nodes[n].parent) {
+        const nd_node *d = &pg->nodes[n];
+        if ((d->flags & (ND_NODE_BYLINE | ND_NODE_AUTHORBIO)) && d->end_block <= d->first_block + 8)
+            return 1;
+    }
+    return 0;
+}
+
 /* A block that is one link whose text is its own address. */
 static int bare_url(const nd_page *pg, const nd_block *b)
 {
@@ -440,6 +452,7 @@ int nd__classify_html(nd_extract_ctx *x)
      * tables); one found by prose density alone is not. */
     size_t nb = pg->n_blocks;
     int strong = (pg->nodes[c].flags & ND_NODE_BODYPROP) || pg->nodes[c].weight >= 3;
+    int seen_prose = 0;
     for (size_t i = 0; i < nb; i++) {
         nd_block *b = &pg->blocks[i];
         b->label = ND_LBL_BOILER;
@@ -454,6 +467,7 @@ int nd__classify_html(nd_extract_ctx *x)
             continue;
         }
         if (b->q <= -0.5f) continue;
+        if (b->q >= 0.7f) seen_prose = 1;
         {
             nd_slice t = nd__block_text(pg, b);
             if (nd__is_bio(t.ptr, t.len)) {
@@ -464,6 +478,11 @@ int nd__classify_html(nd_extract_ctx *x)
         if ((h.inh[b->node] & (ND_NODE_BYLINE | ND_NODE_DATE | ND_NODE_KICKER)) && b->words < 25 &&
             b->q < 1.f)
             continue;
+        /* An author box after the text ("author-description", "bio"). */
+        if (seen_prose && in_author_box(pg, b->node, c)) {
+            b->label = ND_LBL_BIO;
+            continue;
+        }
         /* A line that is mostly an author element's name ("Von Anna Berger
          * und Jonas Keller · 28.04.2023") is the byline. */
         if (b->words < 25 && name_share(pg, i) * 10 >= b->len * 3) {

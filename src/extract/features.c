@@ -22,6 +22,7 @@ static const char *const boiler_phrases[] = {
     "most read",
     "most popular",
     "sign up",
+    "signing up",
     "signup",
     "subscribe",
     "newsletter",
