@@ -10,8 +10,9 @@ usage: eval_extract_multi.py NEWSDESK SHARED_DIR [--out DIR] [--half all|dev|hel
 
 Slices (fixed rules of this script, not of newsdesk; documented so that the
 figures can be reproduced):
-  language   the language of the gold `with` segments and gold title, by
-             stop-word counts (de, en, es, fr, pl, it, pt, other).
+  language   the language of the gold segments and gold title, by stop-word
+             counts (de, en, es, fr, pl, it, pt), else the page's declared
+             language (html lang, og:locale), else other.
   page type  from the page's URL and markup, first rule that holds:
              forum: DiscussionForumPosting/QAPage markup, a path segment
                forum(s)/foren/viewtopic/showthread/thread(s)/topic/discussion,
@@ -321,11 +322,13 @@ def main():
     for it in items:
         with open(os.path.join(bench, 'html', it['id'] + '.html'), 'rb') as f:
             raw = f.read().decode('utf8', 'replace')
-        lang = re.search(r'<html[^>]*\slang=["\']?([A-Za-z-]+)', raw[:5000], re.I)
+        lang = (re.search(r'<html[^>]*\slang=["\']?([A-Za-z-]+)', raw[:5000], re.I) or
+                re.search(r'<meta[^>]+(?:og:locale|content-language)[^>]+content=["\']([A-Za-z-]+)',
+                          raw[:20000], re.I))
         info[it['id']] = {
             'type': page_type(it, raw),
-            'lang': detect_lang(' '.join(it['with']) + ' ' + (it['meta'].get('title') or ''),
-                                lang.group(1) if lang else ''),
+            'lang': detect_lang(' '.join(it['with'] + it['without']) + ' ' +
+                                (it['meta'].get('title') or ''), lang.group(1) if lang else ''),
             'half': half_of(it['id']),
         }
     bad = []
