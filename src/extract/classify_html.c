@@ -86,7 +86,9 @@ static void block_quality(hctx *h)
         if (b->flags & ND_BLK_FURNITURE) q = -0.8f;
         if (b->tag >= ND_TAG_H1 && b->tag <= ND_TAG_H6) {
             b->flags |= ND_BLK_HEADING;
-            if (q < 0 && b->link_len * 2 < b->len) q = 0; /* headings are neutral */
+            /* headings are neutral, unless they name furniture ("Mehr zum
+             * Thema", "Related") */
+            if (q < 0 && b->link_len * 2 < b->len && !ph) q = 0;
         }
         if (b->tag == ND_TAG_LI) b->flags |= ND_BLK_LI;
         b->q = q;
