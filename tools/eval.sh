@@ -14,7 +14,7 @@ if [ ! -d "$shared/bench" ]; then
     exit 0
 fi
 # Floors enforced so far (one word per area, added when its issue lands).
-ENFORCED=${ND_EVAL_ENFORCED:-"seeds extract cluster cluster_store analyze"}
+ENFORCED=${ND_EVAL_ENFORCED:-"seeds extract extract_multi cluster cluster_store analyze"}
 status=0
 run() { # run AREA COMMAND...
     local area=$1
@@ -23,6 +23,11 @@ run() { # run AREA COMMAND...
     "$@"
     local rc=$?
     if [ $rc -eq 77 ]; then rc=0; fi
+    # 3: the enforced floors hold, a target not yet reached is only printed
+    if [ $rc -eq 3 ]; then
+        echo "eval: $area: enforced floors met; a target not yet reached (printed above)"
+        rc=0
+    fi
     if [ $rc -ne 0 ]; then
         if [[ " $ENFORCED " == *" $area "* ]]; then
             echo "eval: $area: BELOW FLOOR"
