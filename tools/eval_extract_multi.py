@@ -401,12 +401,7 @@ def main():
             for f, fp, fn, t, l, i in sorted(scored)[:40]:
                 print(f'  {f:.2f} fp={fp} fn={fn} {t:<15}{l:<6}{i}')
     if a.part == 'text':
-        print(f'predictions in {out}')
-        if bad:
-            print('below floor: ' + ', '.join(bad))
-        if soft:
-            print('below target (printed, not enforced): ' + ', '.join(soft))
-        return 1 if bad else 3 if soft else 0
+        return finish(out, bad, soft)
     # Metadata: each page with its URL.
     ms = meta_scores(items, run_cli_each(a.cli, items, bench))
     print('\nmetadata (bench/extract-multi gold `meta`; pages with the field)')
@@ -436,6 +431,11 @@ def main():
                 print(f'  {pid[:8]} {info[pid]["lang"]:<3} gold={g!r} got={p!r}')
     print('\nmetadata (bench/extract, Zyte set): its gold has no title, date or author '
           '(articleBody and url only): nothing to score')
+    return finish(out, bad, soft)
+
+
+def finish(out, bad, soft):
+    """The last lines and the exit status (see the module's docstring)."""
     print(f'predictions in {out}')
     if bad:
         print('below floor: ' + ', '.join(bad))

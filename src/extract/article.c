@@ -129,13 +129,13 @@ void nd_article_to_json_ex(const nd_article *a, nd_buf *out, int pretty,
     nd_json_arr_begin(&j);
     for (size_t i = 0; i < a->n_comments; i++) {
         const nd_comment *c = &a->comments[i];
+        const char *keys[] = {"author", "published", "text"};
+        const char *vals[] = {c->author, c->published, c->text};
         nd_json_obj_begin(&j);
-        nd_json_key(&j, "author");
-        nd_json_str(&j, c->author);
-        nd_json_key(&j, "published");
-        nd_json_str(&j, c->published);
-        nd_json_key(&j, "text");
-        nd_json_str(&j, c->text);
+        for (size_t k = 0; k < 3; k++) {
+            nd_json_key(&j, keys[k]);
+            nd_json_str(&j, vals[k]);
+        }
         nd_json_obj_end(&j);
     }
     nd_json_arr_end(&j);

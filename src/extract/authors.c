@@ -209,6 +209,15 @@ static int organisation(nd_slice s)
     return domain_name(s);
 }
 
+/* Does s start with the word w (case-insensitive; not "Fotograf" for
+ * "foto")? */
+static int starts_word(nd_slice s, const char *w)
+{
+    size_t n = strlen(w);
+    if (!nd_slice_istarts_c(s, w)) return 0;
+    return s.len == n || !(((s.ptr[n] | 32) >= 'a' && (s.ptr[n] | 32) <= 'z'));
+}
+
 /* A photo or image credit. */
 static int photo_credit(nd_slice s)
 {
@@ -216,10 +225,7 @@ static int photo_credit(nd_slice s)
         "foto",       "fotos",  "photo",  "photos", "bild", "bilder", "image", "images",  "credit",
         "bildquelle", "quelle", "source", "©",      "(c)",  "getty",  "imago", "dpa-bild"};
     for (size_t i = 0; i < sizeof pre / sizeof *pre; i++)
-        if (nd_slice_istarts_c(s, pre[i]) &&
-            (s.len == strlen(pre[i]) ||
-             !(((s.ptr[strlen(pre[i])] | 32) >= 'a' && (s.ptr[strlen(pre[i])] | 32) <= 'z'))))
-            return 1;
+        if (starts_word(s, pre[i])) return 1;
     return 0;
 }
 

@@ -370,18 +370,24 @@ static void phrase_add(const char *p, int tier, int whole)
 
 static void phrase_init(void)
 {
-    for (size_t i = 0; i < sizeof boiler_phrases / sizeof *boiler_phrases; i++)
-        phrase_add(boiler_phrases[i], TIER_SHORT, 0);
-    for (size_t i = 0; i < sizeof tiny_phrases / sizeof *tiny_phrases; i++)
-        phrase_add(tiny_phrases[i], TIER_TINY, 0);
-    for (size_t i = 0; i < sizeof strong_phrases / sizeof *strong_phrases; i++)
-        phrase_add(strong_phrases[i], TIER_STRONG, 0);
-    for (size_t i = 0; i < sizeof boiler_phrases_intl / sizeof *boiler_phrases_intl; i++)
-        phrase_add(boiler_phrases_intl[i], TIER_SHORT, 1);
-    for (size_t i = 0; i < sizeof tiny_phrases_intl / sizeof *tiny_phrases_intl; i++)
-        phrase_add(tiny_phrases_intl[i], TIER_TINY, 1);
-    for (size_t i = 0; i < sizeof strong_phrases_intl / sizeof *strong_phrases_intl; i++)
-        phrase_add(strong_phrases_intl[i], TIER_STRONG, 1);
+#define ND__PHRASES(list, tier, whole)                                                             \
+    {                                                                                              \
+        list, sizeof list / sizeof *list, tier, whole                                              \
+    }
+    static const struct {
+        const char *const *list;
+        size_t n;
+        int tier, whole;
+    } sets[] = {ND__PHRASES(boiler_phrases, TIER_SHORT, 0),
+                ND__PHRASES(tiny_phrases, TIER_TINY, 0),
+                ND__PHRASES(strong_phrases, TIER_STRONG, 0),
+                ND__PHRASES(boiler_phrases_intl, TIER_SHORT, 1),
+                ND__PHRASES(tiny_phrases_intl, TIER_TINY, 1),
+                ND__PHRASES(strong_phrases_intl, TIER_STRONG, 1)};
+#undef ND__PHRASES
+    for (size_t k = 0; k < sizeof sets / sizeof *sets; k++)
+        for (size_t i = 0; i < sets[k].n; i++)
+            phrase_add(sets[k].list[i], sets[k].tier, sets[k].whole);
 }
 
 /* A byte that continues a word: a letter, a digit or a UTF-8 byte. */

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "extract/extract_int.h"
 #include "html/html_int.h"
 
 typedef struct elem {
@@ -307,14 +308,9 @@ static void add_time(sax_state *st, const xmlChar **atts, const char *dt)
 {
     nd_page *pg = st->pg;
     if (pg->n_times >= 256) return;
-    if (pg->n_times == pg->cap_times) {
-        size_t cap = pg->cap_times ? pg->cap_times * 2 : 8;
-        nd_time_el *a = nd_arena_alloc(pg->arena, cap * sizeof *a);
-        if (!a) return;
-        if (pg->n_times) memcpy(a, pg->times, pg->n_times * sizeof *a);
-        pg->times = a;
-        pg->cap_times = cap;
-    }
+    nd_time_el *arr = nd__grow(pg->arena, pg->times, pg->n_times, &pg->cap_times, sizeof *arr);
+    if (!arr) return;
+    pg->times = arr;
     size_t dl = strlen(dt);
     const char *copy = nd_arena_strndup(pg->arena, dt, dl > 64 ? 64 : dl);
     if (!copy) return;
@@ -464,14 +460,9 @@ static void add_name(sax_state *st, const elem *e)
     /* longer than a line of names: a wrapper or a bio box */
     if (pg->n_names >= 512 || pg->text.len <= e->name_off || pg->text.len - e->name_off > 300)
         return;
-    if (pg->n_names == pg->cap_names) {
-        size_t cap = pg->cap_names ? pg->cap_names * 2 : 8;
-        nd_name_span *a = nd_arena_alloc(pg->arena, cap * sizeof *a);
-        if (!a) return;
-        if (pg->n_names) memcpy(a, pg->names, pg->n_names * sizeof *a);
-        pg->names = a;
-        pg->cap_names = cap;
-    }
+    nd_name_span *arr = nd__grow(pg->arena, pg->names, pg->n_names, &pg->cap_names, sizeof *arr);
+    if (!arr) return;
+    pg->names = arr;
     /* The block it starts in: the last one recorded before its start, or
      * the one being collected. */
     uint32_t blk = (uint32_t) pg->n_blocks;
