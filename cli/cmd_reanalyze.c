@@ -1,5 +1,4 @@
 /* cmd_reanalyze.c - `newsdesk reanalyze`: analyse stored documents. */
-#include <getopt.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,35 +41,36 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 
 int cmd_reanalyze(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"all", no_argument, NULL, 'A'},      {"jobs", required_argument, NULL, 'j'},
-        {"db", required_argument, NULL, 'D'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0}};
+    static const cli_opt opts[] = {{"all", 0, 0, 'A'},     {"jobs", 'j', 1, 'j'}, {"db", 0, 1, 'D'},
+                                   {"quiet", 'q', 0, 'q'}, {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
     const char *db = NULL;
     nd_reanalyze_opts o;
     nd_reanalyze_opts_init(&o);
-    int quiet = 0, ch;
+    int quiet = 0, id;
     long long v;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
-        switch (ch) {
+    cli_args a;
+    cli_args_init(&a, "reanalyze", opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) {
+        switch (id) {
         case 'A': o.all = 1; break;
         case 'j':
-            if (cli_parse_count(optarg, 1, 64, &v))
-                return cli_usage_error("reanalyze: -j: not a number of threads (1-64): '%s'",
-                                       optarg);
+            if (cli_parse_count(a.value, 1, 64, &v)) {
+                cli_args_free(&a);
+                return cli_usage("reanalyze", "-j: not a number of threads (1-64): '%s'", a.value);
+            }
             o.threads = (int) v;
             break;
-        case 'D': db = optarg; break;
+        case 'D': db = a.value; break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
+        case 'h':
+            cli_args_free(&a);
+            fputs(usage_text, stdout);
+            return 0;
         }
     }
-    if (optind != argc) {
-        fputs(usage_text, stderr);
-        return ND_EXIT_USAGE;
-    }
+    int bad = id < 0 || cli_args_count(&a, 0, 0, "");
+    cli_args_free(&a);
+    if (bad) return ND_EXIT_USAGE;
     int tty = !quiet && isatty(2);
     if (tty) o.on_progress = on_progress;
     o.stop = &stop_flag;
@@ -87,7 +87,8 @@ int cmd_reanalyze(int argc, char **argv)
         cli_error(NULL, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
         return ND_EXIT_SOME_FAILED;
     }
-    printf("%llu document%s analysed%s\n", (unsigned long long) done, done == 1 ? "" : "s",
+    char n[64];
+    printf("%s analysed%s\n", cli_count(n, done, "document", "documents"),
            stop_flag ? " (interrupted)" : "");
     return stop_flag ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;
 }

@@ -19,21 +19,17 @@ void cli_error(const char *what, const char *fmt, ...)
     va_end(ap);
     for (char *p = msg; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
-    if (what)
-        fprintf(stderr, "newsdesk: %s: %s\n", what, msg);
-    else
-        fprintf(stderr, "newsdesk: %s\n", msg);
-}
-
-int cli_usage_error(const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "newsdesk: %s\n", msg);
-    return ND_EXIT_USAGE;
+    /* File names and messages quote pages: safe for a terminal. */
+    nd_buf b = ND_BUF_INIT;
+    nd_buf_puts(&b, "newsdesk: ");
+    if (what) {
+        cli_term_append(&b, what, strlen(what), 0);
+        nd_buf_puts(&b, ": ");
+    }
+    cli_term_append(&b, msg, strlen(msg), 0);
+    nd_buf_putc(&b, '\n');
+    if (!nd_buf_failed(&b)) fputs(b.ptr, stderr);
+    nd_buf_free(&b);
 }
 
 int cli_read_file(const char *path, size_t max, char **data, size_t *len)
@@ -82,6 +78,11 @@ int cli_read_file(const char *path, size_t max, char **data, size_t *len)
     *data = p;
     *len = n;
     return 0;
+}
+
+const char *cli_file_error(const char *path, int neg_errno)
+{
+    return nd_path_strerror(path, -neg_errno);
 }
 
 int cli_write(const char *p, size_t n)
