@@ -206,7 +206,7 @@ static int peer_docs(nd_store *s, const nd__sel *x, int64_t *docs, size_t *n, in
     } else {
         /* Many documents: walk the newest documents and keep those that
          * mention x, rather than gather all of x's and sort them. */
-        nd_buf_puts(&sql, total > 4 * ND_QUERY_PEER_DOCS
+        nd_buf_puts(&sql, total > nd__query_many / 2
                               ? "SELECT DISTINCT doc_id FROM doc_actors INDEXED BY doc_actors_doc"
                                 " WHERE actor_id "
                               : "SELECT DISTINCT doc_id FROM doc_actors WHERE actor_id ");

@@ -13,9 +13,6 @@
 
 #include "query/query_int.h"
 
-/* More events than this for an actor: read in day order and filter. */
-#define MANY_EVENTS 20000
-
 typedef struct ev_query {
     char since[32], until[32];
     nd__sel A, B;
@@ -29,16 +26,16 @@ static void ev_free(ev_query *e)
     nd__sel_free(&e->B);
 }
 
-/* How many events x takes part in, counted up to MANY_EVENTS + 1. */
+/* How many events x takes part in, counted up to nd__query_many + 1. */
 static int count_side(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
 {
     nd_buf sql = ND_BUF_INIT;
     nd_buf_printf(&sql, "SELECT (SELECT count(*) FROM (SELECT 1 FROM events WHERE ");
     nd__sel_side(&sql, x, "source_code", "source_id");
     nd_buf_printf(&sql, " LIMIT %d)) + (SELECT count(*) FROM (SELECT 1 FROM events WHERE ",
-                  MANY_EVENTS + 1);
+                  nd__query_many + 1);
     nd__sel_side(&sql, x, "target_code", "target_id");
-    nd_buf_printf(&sql, " LIMIT %d))", MANY_EVENTS + 1);
+    nd_buf_printf(&sql, " LIMIT %d))", nd__query_many + 1);
     int rc = nd_buf_failed(&sql) ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
                                  : nd__query_int(s, sql.ptr, 0, n, err);
     nd_buf_free(&sql);
@@ -70,7 +67,7 @@ static int ev_prepare(nd_store *s, const nd_query_opts *o, ev_query *e, nd_error
             ev_free(e);
             return rc;
         }
-        e->frequent = n > MANY_EVENTS;
+        e->frequent = n > nd__query_many;
     }
     return 0;
 }

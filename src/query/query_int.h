@@ -30,6 +30,12 @@ typedef struct nd__vec {
 /* A zeroed new last element, or NULL when out of memory. */
 void *nd__vec_push(nd_arena *ar, nd__vec *v);
 
+/* Rows above which an actor is "very frequent": its quotations or events
+ * are read in the order shown and filtered rather than gathered and
+ * sorted; its co-occurring actors are counted walking the newest
+ * documents (default 20000; tests lower it to see both plans). */
+extern int nd__query_many;
+
 /* The page size: limit, else def; at most ND_QUERY_MAX_LIMIT. */
 int nd__query_limit(const nd_query_opts *o, int def);
 

@@ -11,10 +11,6 @@
 
 #include "query/query_int.h"
 
-/* More quotations than this for the speakers asked: read in date order
- * and filter rather than gather and sort. */
-#define MANY_QUOTES 20000
-
 static void span_of(sqlite3_stmt *st, int i, nd_span *sp)
 {
     sp->start = sp->end = 0;
@@ -68,17 +64,18 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
     }
     int about = q->text && nd_slice_trim(nd_slice_c(q->text)).len > 0;
     nd_buf sql = ND_BUF_INIT;
+    int frequent = q->actor && many > nd__query_many;
     nd_buf_puts(&sql, "SELECT q.id, q.doc_id, d.ext_id, d.title, d.url, d.site, d.source,"
                       " q.date, q.speaker, a.code, q.speaker_id, q.type, q.scare, q.text,"
                       " q.cue_lemma, q.start_off, q.end_off, q.source_start, q.source_end,"
-                      " q.cue_start, q.cue_end, q.idx"
-                      " FROM quotes q JOIN documents d ON d.id = q.doc_id"
+                      " q.cue_start, q.cue_end, q.idx FROM quotes q");
+    /* A speaker with very many quotations: read in date order, filtered. */
+    if (frequent) nd_buf_puts(&sql, " INDEXED BY quotes_date");
+    nd_buf_puts(&sql, " JOIN documents d ON d.id = q.doc_id"
                       " LEFT JOIN actors a ON a.id = q.speaker_id WHERE q.latest");
     if (!q->all) nd_buf_puts(&sql, " AND q.scare = 0 AND q.speaker IS NOT NULL");
     if (q->actor) {
-        /* The unary + keeps the planner on the date index for a speaker
-         * with very many quotations. */
-        nd_buf_puts(&sql, many > MANY_QUOTES ? " AND +q.speaker_id " : " AND q.speaker_id ");
+        nd_buf_puts(&sql, " AND q.speaker_id ");
         nd__sel_in(&sql, &x);
     }
     if (about)

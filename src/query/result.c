@@ -80,6 +80,8 @@ void *nd__vec_push(nd_arena *ar, nd__vec *v)
     return e;
 }
 
+int nd__query_many = 20000;
+
 /* ---- options ---------------------------------------------------------------------- */
 
 int nd__query_limit(const nd_query_opts *o, int def)
