@@ -1405,6 +1405,25 @@ static void test_folders(void)
         }
     }
     CHECK_STR(order, "/a/1.html /b/2.html /b/c/3.warc.gz /z.jsonl ");
+    /* Passed over for their names (style.css, 3.cdx), and counted so. */
+    CHECK_INT(nd_reader_get_stats(r)->skipped_files, 2);
+    nd_reader_free(r);
+
+    /* A file deleted during the run (listed, gone when reached) is an
+     * error of that file, not a silent skip. */
+    char gone[800];
+    snprintf(gone, sizeof gone, "%s/gone", tmpdir);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp '%s' '%s/1.html' && cp '%s' '%s/2.html'", gone,
+             tpath("p.html"), gone, tpath("p.html"), gone);
+    CHECK(system(cmd) == 0);
+    r = nd_reader_new((const char *const[]){gone}, 1, NULL);
+    CHECK_INT(nd_reader_next(r, &doc, &e), 1);
+    snprintf(cmd, sizeof cmd, "%s/2.html", gone);
+    unlink(cmd);
+    memset(&e, 0, sizeof e);
+    CHECK(nd_reader_next(r, &doc, &e) < 0);
+    CHECK(contains(e.msg, "2.html: no such file"));
+    CHECK_INT(nd_reader_next(r, &doc, &e), 0);
     nd_reader_free(r);
 
     /* following symlinks: the link to a file is read, the loop is not endless */
@@ -1421,7 +1440,7 @@ static void test_folders(void)
         read_one(d, NULL, &g);
         CHECK_INT(g.ndocs, 9);
         CHECK_INT(g.nerrs, 6);
-        CHECK(g.nerrs > 0 && contains(g.err[0], "2.html: cannot open: Permission denied"));
+        CHECK(g.nerrs > 0 && contains(g.err[0], "2.html: permission denied"));
         got_free(&g);
         chmod(cmd, 0644);
         /* an unreadable folder */
