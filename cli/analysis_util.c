@@ -35,9 +35,7 @@ void cli_where(char *out, size_t n, const char *source, int64_t offset, int64_t 
 cli_table *cli_quote_table(void)
 {
     static const char *const headers[] = {"DATE", "SPEAKER", "TYPE", "QUOTE", "DOCUMENT"};
-    cli_table *t = cli_table_new(5, headers);
-    if (t) cli_table_flex(t, 3);
-    return t;
+    return cli_table_new(5, headers, "<<<~<");
 }
 
 void cli_quote_row(cli_table *t, const nd_quote_row *q)
@@ -55,15 +53,19 @@ void cli_quote_row(cli_table *t, const nd_quote_row *q)
     nd_buf_free(&text);
 }
 
-int cli_check_period(const char *cmd, const char *by)
+int cli_check_period(cli_args *a)
 {
     static const char *const names[] = {"day", "week", "month", "year"};
     for (size_t i = 0; i < 4; i++)
-        if (!strcmp(by, names[i])) return 0;
-    const char *m = cli_closest(by, names, 4);
+        if (!strcmp(a->value, names[i])) return 0;
+    const char *m = cli_closest(a->value, names, 4);
     if (m)
-        return cli_usage(cmd, "--by: day, week, month or year, not '%s' (did you mean %s?)", by, m);
-    return cli_usage(cmd, "--by: day, week, month or year, not '%s'", by);
+        cli_usage(a->cmd, "--by: day, week, month or year, not '%s' (did you mean %s?)", a->value,
+                  m);
+    else
+        cli_usage(a->cmd, "--by: day, week, month or year, not '%s'", a->value);
+    a->status = ND_EXIT_USAGE;
+    return -1;
 }
 
 void cli_analysis_summary(nd_buf *out, const nd_analysis *a)

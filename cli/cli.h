@@ -7,6 +7,7 @@
 #ifndef ND_CLI_H
 #define ND_CLI_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "newsdesk/newsdesk.h"
@@ -43,6 +44,8 @@ enum { ND_EXIT_OK = 0, ND_EXIT_SOME_FAILED = 1, ND_EXIT_USAGE = 2 };
 /* "newsdesk: WHAT: message" on stderr, one line, made safe for a terminal
  * (cli_term_append). */
 void cli_error(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_verror(const char *what, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* ---- options and usage errors (cli/opts.c) ---- */
 /* "newsdesk: CMD: message" and "Try 'newsdesk CMD --help'." on stderr;
@@ -58,8 +61,34 @@ typedef struct cli_opt {
     int id;
 } cli_opt;
 
+/* The options the store commands share, handled by cli_next() itself
+ * when a command's table lists them: --db PATH (a.db), --json (a.json),
+ * -n/--limit N (a.limit, a count in [a.limit_min, a.limit_max]),
+ * -h/--help (prints the command's usage text on stdout). */
+enum { CLI_DB = 1000, CLI_JSON, CLI_LIMIT, CLI_HELP };
+#define CLI_OPT_DB                                                                                 \
+    {                                                                                              \
+        "db", 0, 1, CLI_DB                                                                         \
+    }
+#define CLI_OPT_JSON                                                                               \
+    {                                                                                              \
+        "json", 0, 0, CLI_JSON                                                                     \
+    }
+#define CLI_OPT_LIMIT                                                                              \
+    {                                                                                              \
+        "limit", 'n', 1, CLI_LIMIT                                                                 \
+    }
+#define CLI_OPT_HELP                                                                               \
+    {                                                                                              \
+        "help", 'h', 0, CLI_HELP                                                                   \
+    }
+#define CLI_OPT_END                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
+
 typedef struct cli_args {
-    const char *cmd;
+    const char *cmd, *usage;
     const cli_opt *opts;
     size_t n_opts;
     int argc, i;
@@ -70,20 +99,31 @@ typedef struct cli_args {
     char **pos;         /* the arguments that are not options, in order */
     int *pos_at;        /* their index in argv */
     int n_pos;
+    const char *db;                        /* --db, or NULL */
+    int json;                              /* --json */
+    long long limit, limit_min, limit_max; /* --limit (a.limit stays as set when absent) */
+    int status; /* the exit status once cli_next() or a check failed (0 after --help) */
 } cli_args;
 
-/* argv[0] is the command's name. */
-void cli_args_init(cli_args *a, const char *cmd, const cli_opt *opts, int argc, char **argv);
-void cli_args_free(cli_args *a);
-/* The next option's id (its value in a->value), 0 when none is left (the
- * arguments are in a->pos), or -ND_EXIT_USAGE after a usage error was
- * printed (unknown option, with the closest as a suggestion; a missing
- * value). */
+/* argv[0] is the command's name; usage its --help text.  limit_min and
+ * limit_max start at 1 and ND_QUERY_MAX_LIMIT. */
+void cli_args_init(cli_args *a, const char *cmd, const char *usage, const cli_opt *opts, int argc,
+                   char **argv);
+/* The next option of the command's own (its value in a->value), 0 when
+ * none is left (the arguments are in a->pos), or -1 when the command
+ * should end now with cli_args_exit(): --help was printed, or a usage
+ * error (unknown option with the closest as a suggestion, a missing
+ * value, a bad --limit). */
 int cli_next(cli_args *a);
 /* Check there are min..max (max -1: any) arguments; else print a usage
- * error ("missing WHAT", "unexpected argument 'X'") and return
- * ND_EXIT_USAGE. */
+ * error ("missing WHAT", "unexpected argument 'X'") and return -1. */
 int cli_args_count(cli_args *a, int min, int max, const char *what);
+/* A usage error about an option's value: printed; frees a; returns 2. */
+int cli_args_fail(cli_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Free a and return its exit status (after cli_next() or
+ * cli_args_count() returned -1). */
+int cli_args_exit(cli_args *a);
+void cli_args_free(cli_args *a);
 /* Edit distance (with transpositions); the name closest to word when it
  * is close enough to be a slip, else NULL. */
 int cli_distance(const char *a, const char *b);
@@ -146,13 +186,49 @@ int cli_query_error(const char *cmd, int rc, const nd_error *err);
  * holds), for JSON lines.  Returns 0, or -1 when stdout is closed or
  * memory ran out. */
 int cli_flush(nd_buf *out, int force);
+/* Reading a listing page by page up to a limit (0: all of it).  The page
+ * a cursor points into is kept until the next page has been read. */
+typedef struct cli_pager {
+    long long limit, shown;
+    void *page; /* the last page read (an nd_*_list) */
+} cli_pager;
+/* The size of the next page: what is left of the limit, at most 1000. */
+int cli_page_size(const cli_pager *p);
+/* The page just read (n rows; NULL after an error): the one before goes. */
+void cli_pager_took(cli_pager *p, void *page, size_t n);
+/* 1 when another page should be read: a cursor and the limit not met. */
+int cli_pager_more(const cli_pager *p, const char *cursor);
+void cli_pager_end(cli_pager *p);
+/* Each of the n items as a JSON line into out; render is one of the
+ * nd_render_json_* functions (newsdesk/render.h). */
+#define CLI_JSON_LINES(out, items, n, render)                                                      \
+    do {                                                                                           \
+        for (size_t i_ = 0; i_ < (n); i_++) {                                                      \
+            nd_json j_;                                                                            \
+            nd_json_init(&j_, (out), 0);                                                           \
+            render(&j_, &(items)[i_]);                                                             \
+            nd_buf_putc((out), '\n');                                                              \
+        }                                                                                          \
+    } while (0)
+/* One JSON value, indented, on stdout: render(j, args...). */
+#define CLI_JSON_PRINT(render, ...)                                                                \
+    do {                                                                                           \
+        nd_buf o_ = ND_BUF_INIT;                                                                   \
+        nd_json j_;                                                                                \
+        nd_json_init(&j_, &o_, 1);                                                                 \
+        render(&j_, __VA_ARGS__);                                                                  \
+        nd_buf_putc(&o_, '\n');                                                                    \
+        cli_flush(&o_, 1);                                                                         \
+        nd_buf_free(&o_);                                                                          \
+    } while (0)
 
 /* ---- tables for people (cli/table.c) ---- */
 typedef struct cli_table cli_table;
-/* Caller owns; free with cli_table_free().  Headers are copied. */
-cli_table *cli_table_new(int ncols, const char *const *headers);
-void cli_table_flex(cli_table *t, int col);  /* this column shrinks first */
-void cli_table_right(cli_table *t, int col); /* right-aligned (numbers) */
+/* Caller owns; free with cli_table_free().  Headers are copied.  layout
+ * has a character per column: '<' left-aligned, '>' right-aligned
+ * (numbers), '~' left-aligned and the first to shrink on a narrow
+ * terminal; NULL: all left. */
+cli_table *cli_table_new(int ncols, const char *const *headers, const char *layout);
 /* A row of ncols cells and an optional detail line under it, copied and
  * made safe for a terminal (line breaks become spaces). */
 void cli_table_add(cli_table *t, const char *const *cells, const char *detail);
@@ -184,7 +260,8 @@ void cli_doc_cell(char *out, size_t n, const char *ext_id, int64_t id, const cha
 /* A quotation as a table row (DATE, SPEAKER, TYPE, QUOTE, DOCUMENT). */
 void cli_quote_row(cli_table *t, const nd_quote_row *q);
 cli_table *cli_quote_table(void);
-/* A period's --by value: day, week, month or year; 0, or a usage error. */
-int cli_check_period(const char *cmd, const char *by);
+/* The value of --by: day, week, month or year; 0, or -1 after a usage
+ * error (then return cli_args_exit(a)). */
+int cli_check_period(cli_args *a);
 
 #endif

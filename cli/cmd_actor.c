@@ -32,8 +32,7 @@ static void render(const nd_actor_page *p)
     int width = cli_term_width();
     static const char *const h1[] = {"ACTOR", "CODE",     "KIND",   "ROLE", "COUNTRY",
                                      "DOCS",  "MENTIONS", "QUOTES", "DATES"};
-    cli_table *t = cli_table_new(9, h1);
-    for (int i = 5; i < 8; i++) cli_table_right(t, i);
+    cli_table *t = cli_table_new(9, h1, "<<<<<>>><");
     for (size_t i = 0; i < p->n_actors; i++) {
         const nd_actor_row *a = &p->actors[i];
         char docs[32], mentions[32], quotes[32], first[16], last[16], span[40];
@@ -56,9 +55,7 @@ static void render(const nd_actor_page *p)
     cli_table_free(t);
 
     static const char *const h2[] = {"PERIOD", "DOCS", "MENTIONS"};
-    t = cli_table_new(3, h2);
-    cli_table_right(t, 1);
-    cli_table_right(t, 2);
+    t = cli_table_new(3, h2, "<>>");
     for (size_t i = 0; i < p->n_timeline; i++) {
         const nd_period *x = &p->timeline[i];
         char docs[32], mentions[32];
@@ -76,8 +73,7 @@ static void render(const nd_actor_page *p)
     print_section(t, "Latest quotations", width);
 
     static const char *const h4[] = {"ACTOR", "CODE", "KIND", "SHARED DOCS"};
-    t = cli_table_new(4, h4);
-    cli_table_right(t, 3);
+    t = cli_table_new(4, h4, "<<<>");
     for (size_t i = 0; i < p->n_peers; i++) {
         const nd_actor_row *a = &p->peers[i];
         char docs[32];
@@ -93,63 +89,35 @@ static void render(const nd_actor_page *p)
 
 int cmd_actor(int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"by", 0, 1, 'b'}, {"limit", 'n', 1, 'n'}, {"json", 0, 0, 'J'},
-                                   {"db", 0, 1, 'D'}, {"help", 'h', 0, 'h'},  {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {{"by", 0, 1, 'b'}, CLI_OPT_LIMIT, CLI_OPT_JSON,
+                                   CLI_OPT_DB,        CLI_OPT_HELP,  CLI_OPT_END};
     nd_query_opts q;
     memset(&q, 0, sizeof q);
     q.period = "month";
-    q.limit = 10;
-    int json = 0, id;
-    long long v;
+    int id;
     cli_args a;
-    cli_args_init(&a, "actor", opts, argc, argv);
+    cli_args_init(&a, "actor", usage_text, opts, argc, argv);
+    a.limit = 10;
+    a.limit_max = 1000000;
     while ((id = cli_next(&a)) > 0) {
-        switch (id) {
-        case 'b':
-            if (cli_check_period("actor", a.value)) {
-                cli_args_free(&a);
-                return ND_EXIT_USAGE;
-            }
-            q.period = a.value;
-            break;
-        case 'n':
-            if (cli_parse_count(a.value, 1, 1000000, &v)) {
-                cli_args_free(&a);
-                return cli_usage("actor", "--limit: not a count: '%s'", a.value);
-            }
-            q.limit = (int) v;
-            break;
-        case 'J': json = 1; break;
-        case 'D': db = a.value; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
-        }
+        if (id == 'b' && cli_check_period(&a)) return cli_args_exit(&a);
+        if (id == 'b') q.period = a.value;
     }
-    if (id < 0 || cli_args_count(&a, 1, 1, "NAME (an actor's name or a CAMEO code)")) {
-        cli_args_free(&a);
-        return ND_EXIT_USAGE;
-    }
+    if (id < 0 || cli_args_count(&a, 1, 1, "NAME (an actor's name or a CAMEO code)"))
+        return cli_args_exit(&a);
     char name[512];
     snprintf(name, sizeof name, "%s", a.pos[0]);
     cli_args_free(&a);
-    nd_store *s = cli_open_analysis(cli_db_path(db));
+    q.limit = (int) a.limit;
+    nd_store *s = cli_open_analysis(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
     nd_actor_page *p = NULL;
     nd_error err = {0};
     int rc = nd_query_actor(s, name, &q, &p, &err);
     nd_store_close(s);
     if (rc) return cli_query_error("actor", rc, &err);
-    if (json) {
-        nd_buf out = ND_BUF_INIT;
-        nd_json j;
-        nd_json_init(&j, &out, 1);
-        nd_render_json_actor_page(&j, p);
-        nd_buf_putc(&out, '\n');
-        cli_flush(&out, 1);
-        nd_buf_free(&out);
+    if (a.json) {
+        CLI_JSON_PRINT(nd_render_json_actor_page, p);
     } else {
         render(p);
     }

@@ -17,61 +17,32 @@ static const char usage_text[] =
 
 int cmd_actors(int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"limit", 'n', 1, 'n'},
-                                   {"json", 0, 0, 'J'},
-                                   {"db", 0, 1, 'D'},
-                                   {"help", 'h', 0, 'h'},
-                                   {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {CLI_OPT_LIMIT, CLI_OPT_JSON, CLI_OPT_DB, CLI_OPT_HELP,
+                                   CLI_OPT_END};
     nd_query_opts q;
     memset(&q, 0, sizeof q);
-    int json = 0, id;
-    long long v;
+    int id;
     cli_args a;
-    cli_args_init(&a, "actors", opts, argc, argv);
-    while ((id = cli_next(&a)) > 0) {
-        switch (id) {
-        case 'n':
-            if (cli_parse_count(a.value, 1, ND_QUERY_MAX_LIMIT, &v)) {
-                cli_args_free(&a);
-                return cli_usage("actors", "--limit: not a count: '%s'", a.value);
-            }
-            q.limit = (int) v;
-            break;
-        case 'J': json = 1; break;
-        case 'D': db = a.value; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
-        }
-    }
-    int bad = id < 0 || cli_args_count(&a, 0, 0, "");
+    cli_args_init(&a, "actors", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) continue;
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
     cli_args_free(&a);
-    if (bad) return ND_EXIT_USAGE;
-    nd_store *s = cli_open_analysis(cli_db_path(db));
+    q.limit = (int) a.limit;
+    nd_store *s = cli_open_analysis(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
     nd_actor_list *r = NULL;
     nd_error err = {0};
     int rc = nd_query_actors(s, &q, &r, &err);
     nd_store_close(s);
     if (rc) return cli_query_error("actors", rc, &err);
-    if (json) {
+    if (a.json) {
         nd_buf out = ND_BUF_INIT;
-        for (size_t i = 0; i < r->n; i++) {
-            nd_json j;
-            nd_json_init(&j, &out, 0);
-            nd_render_json_actor(&j, &r->items[i]);
-            nd_buf_putc(&out, '\n');
-        }
+        CLI_JSON_LINES(&out, r->items, r->n, nd_render_json_actor);
         cli_flush(&out, 1);
         nd_buf_free(&out);
     } else {
         static const char *const headers[] = {"ACTOR", "CODE", "KIND", "ROLE", "DOCS", "MENTIONS"};
-        cli_table *t = cli_table_new(6, headers);
-        cli_table_flex(t, 3);
-        cli_table_right(t, 4);
-        cli_table_right(t, 5);
+        cli_table *t = cli_table_new(6, headers, "<<<~>>");
         for (size_t i = 0; i < r->n; i++) {
             const nd_actor_row *x = &r->items[i];
             char docs[32], mentions[32];

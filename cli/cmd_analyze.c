@@ -190,10 +190,14 @@ static int looks_jsonl(const char *path, const char *data, size_t len)
 
 int cmd_analyze(int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"format", 'f', 1, 'f'},  {"dict", 'd', 1, 'd'},
-                                   {"data", 0, 1, 'D'},      {"date", 0, 1, 'T'},
-                                   {"no-events", 0, 0, 'E'}, {"no-quotes", 0, 0, 'Q'},
-                                   {"help", 'h', 0, 'h'},    {NULL, 0, 0, 0}};
+    static const cli_opt opts[] = {{"format", 'f', 1, 'f'},
+                                   {"dict", 'd', 1, 'd'},
+                                   {"data", 0, 1, 'D'},
+                                   {"date", 0, 1, 'T'},
+                                   {"no-events", 0, 0, 'E'},
+                                   {"no-quotes", 0, 0, 'Q'},
+                                   CLI_OPT_HELP,
+                                   CLI_OPT_END};
     ctx c;
     memset(&c, 0, sizeof c);
     nd_analyze_opts_init(&c.opts);
@@ -202,7 +206,7 @@ int cmd_analyze(int argc, char **argv)
     const char *data_dir = NULL;
     int id;
     cli_args a;
-    cli_args_init(&a, "analyze", opts, argc, argv);
+    cli_args_init(&a, "analyze", usage_text, opts, argc, argv);
     while ((id = cli_next(&a)) > 0) {
         switch (id) {
         case 'f':
@@ -210,16 +214,11 @@ int cmd_analyze(int argc, char **argv)
                 c.pretty = 0;
             else if (!strcmp(a.value, "json"))
                 c.pretty = 1;
-            else {
-                cli_args_free(&a);
-                return cli_usage("analyze", "unknown format '%s' (jsonl, json)", a.value);
-            }
+            else
+                return cli_args_fail(&a, "unknown format '%s' (jsonl, json)", a.value);
             break;
         case 'd':
-            if (n_dicts == 16) {
-                cli_args_free(&a);
-                return cli_usage("analyze", "too many --dict directories");
-            }
+            if (n_dicts == 16) return cli_args_fail(&a, "too many --dict directories");
             dicts[n_dicts++] = a.value;
             break;
         case 'D': data_dir = a.value; break;

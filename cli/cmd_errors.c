@@ -17,61 +17,42 @@ static const char usage_text[] =
 
 int cmd_errors(int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"db", 0, 1, 'D'},   {"run", 0, 1, 'r'},    {"all", 0, 0, 'a'},
-                                   {"json", 0, 0, 'J'}, {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {CLI_OPT_DB,   {"run", 0, 1, 'r'}, {"all", 0, 0, 'a'},
+                                   CLI_OPT_JSON, CLI_OPT_HELP,       CLI_OPT_END};
     long long run = 0;
-    int json = 0, id;
+    int id;
     cli_args a;
-    cli_args_init(&a, "errors", opts, argc, argv);
+    cli_args_init(&a, "errors", usage_text, opts, argc, argv);
     while ((id = cli_next(&a)) > 0) {
-        switch (id) {
-        case 'D': db = a.value; break;
-        case 'r':
-            if (cli_parse_count(a.value, 1, INT64_MAX, &run)) {
-                cli_args_free(&a);
-                return cli_usage("errors", "--run: not a run number: '%s'", a.value);
-            }
-            break;
-        case 'a': run = -1; break;
-        case 'J': json = 1; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
-        }
+        if (id == 'a') run = -1;
+        if (id == 'r' && cli_parse_count(a.value, 1, INT64_MAX, &run))
+            return cli_args_fail(&a, "--run: not a run number: '%s'", a.value);
     }
-    int bad = id < 0 || cli_args_count(&a, 0, 0, "");
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
     cli_args_free(&a);
-    if (bad) return ND_EXIT_USAGE;
-    nd_store *s = cli_open_read(cli_db_path(db));
+    int json = a.json;
+    nd_store *s = cli_open_read(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
     cli_table *t = NULL;
     if (!json) {
         static const char *const h[] = {"RUN", "WHERE", "ERROR"};
-        t = cli_table_new(3, h);
-        cli_table_right(t, 0);
-        cli_table_flex(t, 1);
+        t = cli_table_new(3, h, ">~<");
     }
     nd_buf out = ND_BUF_INIT;
     nd_query_opts q;
     memset(&q, 0, sizeof q);
     nd_error err = {0};
-    nd_error_list *prev = NULL;
+    cli_pager pg = {0, 0, NULL};
     int rc;
     do {
         nd_error_list *r = NULL;
         rc = nd_query_errors(s, run, &q, &r, &err);
-        nd_result_free(prev); /* q.cursor was in it */
-        prev = r;
+        cli_pager_took(&pg, r, r ? r->n : 0);
         if (rc) break;
         for (size_t i = 0; i < r->n; i++) {
             const nd_store_error *e = &r->items[i];
             if (json) {
-                nd_json j;
-                nd_json_init(&j, &out, 0);
-                nd_render_json_error(&j, e);
-                nd_buf_putc(&out, '\n');
+                CLI_JSON_LINES(&out, e, 1, nd_render_json_error);
                 continue;
             }
             char num[24], where[1100];
@@ -83,7 +64,7 @@ int cmd_errors(int argc, char **argv)
         if (json && cli_flush(&out, 0)) break;
         q.cursor = r->r.next;
     } while (q.cursor);
-    nd_result_free(prev);
+    cli_pager_end(&pg);
     nd_store_close(s);
     if (rc) {
         cli_table_free(t);

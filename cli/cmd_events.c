@@ -209,17 +209,23 @@ static void gdelt_row(nd_buf *b, const nd_event_row *e)
 
 int cmd_events(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
-        {"format", 'f', 1, 'f'}, {"header", 0, 0, 'H'}, {"actor", 0, 1, 'a'},  {"since", 0, 1, 's'},
-        {"limit", 'n', 1, 'n'},  {"db", 0, 1, 'D'},     {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {{"format", 'f', 1, 'f'},
+                                   {"header", 0, 0, 'H'},
+                                   {"actor", 0, 1, 'a'},
+                                   {"since", 0, 1, 's'},
+                                   CLI_OPT_LIMIT,
+                                   CLI_OPT_DB,
+                                   CLI_OPT_HELP,
+                                   CLI_OPT_END};
     enum fmt fmt = FMT_TABLE;
     int header = 0, id;
-    long long v, limit = -1;
     nd_query_opts q;
     memset(&q, 0, sizeof q);
     cli_args a;
-    cli_args_init(&a, "events", opts, argc, argv);
+    cli_args_init(&a, "events", usage_text, opts, argc, argv);
+    a.limit = -1;
+    a.limit_min = 0;
+    a.limit_max = 1000000000;
     while ((id = cli_next(&a)) > 0) {
         switch (id) {
         case 'f':
@@ -229,36 +235,21 @@ int cmd_events(int argc, char **argv)
                 fmt = FMT_JSONL;
             else if (!strcmp(a.value, "table"))
                 fmt = FMT_TABLE;
-            else {
-                cli_args_free(&a);
-                return cli_usage("events", "unknown format '%s' (table, jsonl, gdelt)", a.value);
-            }
+            else
+                return cli_args_fail(&a, "unknown format '%s' (table, jsonl, gdelt)", a.value);
             break;
         case 'H': header = 1; break;
         case 'a': q.actor = a.value; break;
         case 's': q.since = a.value; break;
-        case 'n':
-            if (cli_parse_count(a.value, 0, 1000000000, &v)) {
-                cli_args_free(&a);
-                return cli_usage("events", "--limit: not a count: '%s'", a.value);
-            }
-            limit = v;
-            break;
-        case 'D': db = a.value; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
         }
     }
-    int bad = id < 0 || cli_args_count(&a, 0, 0, "");
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
     cli_args_free(&a);
-    if (bad) return ND_EXIT_USAGE;
     /* The table shows the newest 100; jsonl and gdelt write them all,
      * oldest first, a page at a time. */
-    if (limit < 0) limit = fmt == FMT_TABLE ? 100 : 0;
+    long long limit = a.limit >= 0 ? a.limit : fmt == FMT_TABLE ? 100 : 0;
     q.oldest_first = fmt != FMT_TABLE;
-    nd_store *s = cli_open_analysis(cli_db_path(db));
+    nd_store *s = cli_open_analysis(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
     nd_buf out = ND_BUF_INIT;
     if (fmt == FMT_GDELT && header)
@@ -268,31 +259,23 @@ int cmd_events(int argc, char **argv)
     if (fmt == FMT_TABLE) {
         static const char *const headers[] = {"DATE",  "SOURCE",    "TARGET",  "CODE",
                                               "EVENT", "GOLDSTEIN", "DOCUMENT"};
-        t = cli_table_new(7, headers);
-        cli_table_flex(t, 4);
-        cli_table_right(t, 5);
+        t = cli_table_new(7, headers, "<<<<~><");
     }
-    long long shown = 0;
+    cli_pager pg = {limit, 0, NULL};
     int rc = 0, closed = 0;
     nd_error err = {0};
-    nd_event_list *prev = NULL;
     do {
-        long long want = limit ? limit - shown : 1000;
-        q.limit = (int) (want > 1000 ? 1000 : want);
+        q.limit = cli_page_size(&pg);
         nd_event_list *r = NULL;
         rc = nd_query_events(s, &q, &r, &err);
-        nd_result_free(prev); /* q.cursor was in it */
-        prev = r;
+        cli_pager_took(&pg, r, r ? r->n : 0);
         if (rc) break;
         for (size_t i = 0; i < r->n; i++) {
             const nd_event_row *e = &r->items[i];
             if (fmt == FMT_GDELT) {
                 gdelt_row(&out, e);
             } else if (fmt == FMT_JSONL) {
-                nd_json j;
-                nd_json_init(&j, &out, 0);
-                nd_render_json_event(&j, e);
-                nd_buf_putc(&out, '\n');
+                CLI_JSON_LINES(&out, e, 1, nd_render_json_event);
             } else {
                 char day[16], src[300], tgt[300], g[32], doc[600];
                 snprintf(src, sizeof src, "%s", *e->source_code ? e->source_code : "-");
@@ -308,10 +291,9 @@ int cmd_events(int argc, char **argv)
             closed = 1;
             break;
         }
-        shown += (long long) r->n;
         q.cursor = r->r.next;
-    } while (q.cursor && (!limit || shown < limit));
-    nd_result_free(prev);
+    } while (cli_pager_more(&pg, q.cursor));
+    cli_pager_end(&pg);
     nd_store_close(s);
     if (rc) {
         cli_table_free(t);

@@ -22,31 +22,16 @@ static const char usage_text[] =
 
 int cmd_export(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
-        {"db", 0, 1, 'D'}, {"format", 'f', 1, 'f'}, {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {CLI_OPT_DB, {"format", 'f', 1, 'f'}, CLI_OPT_HELP, CLI_OPT_END};
     int id;
     cli_args a;
-    cli_args_init(&a, "export", opts, argc, argv);
-    while ((id = cli_next(&a)) > 0) {
-        switch (id) {
-        case 'D': db = a.value; break;
-        case 'f':
-            if (strcmp(a.value, "jsonl") != 0) {
-                cli_args_free(&a);
-                return cli_usage("export", "unknown format '%s' (jsonl)", a.value);
-            }
-            break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
-        }
-    }
-    int bad = id < 0 || cli_args_count(&a, 0, 0, "");
+    cli_args_init(&a, "export", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0)
+        if (strcmp(a.value, "jsonl") != 0)
+            return cli_args_fail(&a, "unknown format '%s' (jsonl)", a.value);
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
     cli_args_free(&a);
-    if (bad) return ND_EXIT_USAGE;
-    nd_store *s = cli_open_read(cli_db_path(db));
+    nd_store *s = cli_open_read(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
     /* Pages of documents: memory holds a page, whatever the store's size. */
     nd_query_opts q;
@@ -54,13 +39,12 @@ int cmd_export(int argc, char **argv)
     q.limit = 64;
     nd_buf out = ND_BUF_INIT;
     nd_error err = {0};
-    nd_document_list *prev = NULL;
+    cli_pager pg = {0, 0, NULL};
     int rc, closed = 0;
     do {
         nd_document_list *r = NULL;
         rc = nd_query_documents(s, &q, &r, &err);
-        nd_result_free(prev); /* q.cursor was in it */
-        prev = r;
+        cli_pager_took(&pg, r, r ? r->n : 0);
         if (rc) break;
         for (size_t i = 0; i < r->n && !closed; i++) {
             nd_json j;
@@ -71,7 +55,7 @@ int cmd_export(int argc, char **argv)
         }
         q.cursor = r->r.next;
     } while (q.cursor && !closed);
-    nd_result_free(prev);
+    cli_pager_end(&pg);
     nd_store_close(s);
     if (!rc && !closed && cli_flush(&out, 1)) closed = 1;
     if (nd_buf_failed(&out)) {

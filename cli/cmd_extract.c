@@ -69,8 +69,16 @@ int cmd_extract(int argc, char **argv)
 {
     static const cli_opt opts[] = {
         {"format", 'f', 1, 'f'},     {"url", 'u', 1, 'u'},       {"fetched", 0, 1, 'F'},
-        {"no-furniture", 0, 0, 'N'}, {"max-bytes", 0, 1, 'M'},   {"help", 'h', 0, 'h'},
-        {"explain", 0, 0, 'E'},      {"no-analysis", 0, 0, 'A'}, {NULL, 0, 0, 0}};
+        {"no-furniture", 0, 0, 'N'}, {"max-bytes", 0, 1, 'M'},   CLI_OPT_HELP,
+        {"explain", 0, 0, 'E'},      {"no-analysis", 0, 0, 'A'}, CLI_OPT_END};
+    static const struct {
+        const char *name;
+        enum fmt fmt;
+    } formats[] = {{"json", FMT_JSON},
+                   {"jsonl", FMT_JSONL},
+                   {"text", FMT_TEXT},
+                   {"markdown", FMT_MARKDOWN},
+                   {"md", FMT_MARKDOWN}};
     enum fmt fmt = FMT_JSON;
     const char *url = NULL;
     long long fetched = ND_TIME_NONE;
@@ -78,30 +86,22 @@ int cmd_extract(int argc, char **argv)
     size_t max_bytes = ND_DECODE_MAX_BYTES;
     int id;
     cli_args args;
-    cli_args_init(&args, "extract", opts, argc, argv);
+    cli_args_init(&args, "extract", usage_text, opts, argc, argv);
     while ((id = cli_next(&args)) > 0) {
         switch (id) {
-        case 'f':
-            if (!strcmp(args.value, "json"))
-                fmt = FMT_JSON;
-            else if (!strcmp(args.value, "jsonl"))
-                fmt = FMT_JSONL;
-            else if (!strcmp(args.value, "text"))
-                fmt = FMT_TEXT;
-            else if (!strcmp(args.value, "markdown") || !strcmp(args.value, "md"))
-                fmt = FMT_MARKDOWN;
-            else {
-                cli_args_free(&args);
-                return cli_usage("extract", "unknown format '%s' (json, jsonl, text, markdown)",
-                                 args.value);
-            }
+        case 'f': {
+            size_t k = 0;
+            while (k < sizeof formats / sizeof *formats && strcmp(args.value, formats[k].name)) k++;
+            if (k == sizeof formats / sizeof *formats)
+                return cli_args_fail(&args, "unknown format '%s' (json, jsonl, text, markdown)",
+                                     args.value);
+            fmt = formats[k].fmt;
             break;
+        }
         case 'u': url = args.value; break;
         case 'F':
-            if (cli_parse_time(args.value, &fetched)) {
-                cli_args_free(&args);
-                return cli_usage("extract", "--fetched: cannot read time '%s'", args.value);
-            }
+            if (cli_parse_time(args.value, &fetched))
+                return cli_args_fail(&args, "--fetched: cannot read time '%s'", args.value);
             break;
         case 'N': furniture = 0; break;
         case 'E': explain = 1; break;
@@ -109,32 +109,23 @@ int cmd_extract(int argc, char **argv)
         case 'M': {
             char *end;
             unsigned long long v = strtoull(args.value, &end, 10);
-            if (*end || v == 0) {
-                cli_args_free(&args);
-                return cli_usage("extract", "--max-bytes: not a size: '%s'", args.value);
-            }
+            if (*end || v == 0)
+                return cli_args_fail(&args, "--max-bytes: not a size: '%s'", args.value);
             max_bytes = (size_t) v;
             break;
         }
-        case 'h':
-            cli_args_free(&args);
-            fputs(usage_text, stdout);
-            return 0;
         }
     }
-    if (id < 0 || cli_args_count(&args, 1, -1, "FILE (a page, or - for stdin)")) {
-        cli_args_free(&args);
-        return ND_EXIT_USAGE;
-    }
+    if (id < 0 || cli_args_count(&args, 1, -1, "FILE (a page, or - for stdin)"))
+        return cli_args_exit(&args);
     int n_in = args.n_pos;
     char **in = args.pos;
     int n_stdin = 0;
     for (int i = 0; i < n_in; i++) n_stdin += !strcmp(in[i], "-");
-    if ((url && n_in > 1) || n_stdin > 1) {
-        cli_args_free(&args);
-        return cli_usage("extract", url && n_in > 1 ? "--url needs exactly one input"
-                                                    : "'-' (stdin) given more than once");
-    }
+    if ((url && n_in > 1) || n_stdin > 1)
+        return cli_args_fail(&args, "%s",
+                             url && n_in > 1 ? "--url needs exactly one input"
+                                             : "'-' (stdin) given more than once");
     if (fmt == FMT_JSON && n_in > 1) fmt = FMT_JSONL;
     if (fmt == FMT_TEXT || fmt == FMT_MARKDOWN || explain) analysis = 0;
     nd_error derr = {0};

@@ -114,59 +114,54 @@ static void summary(const nd_ingest_stats *st)
 
 int cmd_ingest(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
-        {"db", 0, 1, 'D'},          {"jobs", 'j', 1, 'j'},    {"fetched", 0, 1, 'F'},
-        {"batch", 0, 1, 'B'},       {"max-bytes", 0, 1, 'M'}, {"quiet", 'q', 0, 'q'},
-        {"no-analysis", 0, 0, 'A'}, {"help", 'h', 0, 'h'},    {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {CLI_OPT_DB,
+                                   {"jobs", 'j', 1, 'j'},
+                                   {"fetched", 0, 1, 'F'},
+                                   {"batch", 0, 1, 'B'},
+                                   {"max-bytes", 0, 1, 'M'},
+                                   {"quiet", 'q', 0, 'q'},
+                                   {"no-analysis", 0, 0, 'A'},
+                                   CLI_OPT_HELP,
+                                   CLI_OPT_END};
     nd_ingest_opts o;
     nd_ingest_opts_init(&o);
-    int quiet = 0, id, bad = 0;
+    int quiet = 0, id;
     long long v;
     cli_args a;
-    cli_args_init(&a, "ingest", opts, argc, argv);
-    while (!bad && (id = cli_next(&a)) > 0) {
+    cli_args_init(&a, "ingest", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) {
         switch (id) {
-        case 'D': db = a.value; break;
         case 'j':
             if (cli_parse_count(a.value, 1, 256, &v))
-                bad = cli_usage("ingest", "-j: not a number of threads (1-256): '%s'", a.value);
+                return cli_args_fail(&a, "-j: not a number of threads (1-256): '%s'", a.value);
             o.threads = (int) v;
             break;
         case 'F': {
             long long ts;
             if (cli_parse_time(a.value, &ts))
-                bad = cli_usage("ingest", "--fetched: cannot read time '%s'", a.value);
+                return cli_args_fail(&a, "--fetched: cannot read time '%s'", a.value);
             o.fetched = ts;
             break;
         }
         case 'B':
             if (cli_parse_count(a.value, 1, 1000000, &v))
-                bad = cli_usage("ingest", "--batch: not a count: '%s'", a.value);
+                return cli_args_fail(&a, "--batch: not a count: '%s'", a.value);
             o.batch_docs = (size_t) v;
             break;
         case 'M':
             if (cli_parse_count(a.value, 1, (long long) 1 << 40, &v))
-                bad = cli_usage("ingest", "--max-bytes: not a size: '%s'", a.value);
+                return cli_args_fail(&a, "--max-bytes: not a size: '%s'", a.value);
             o.reader.max_record = (size_t) v;
             break;
         case 'q': quiet = 1; break;
         case 'A': o.no_analysis = 1; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
         }
     }
-    if (!bad && (id < 0 || cli_args_count(&a, 1, -1, "INPUT (files, folders, or - for stdin)")))
-        bad = ND_EXIT_USAGE;
+    if (id < 0 || cli_args_count(&a, 1, -1, "INPUT (files, folders, or - for stdin)"))
+        return cli_args_exit(&a);
     int n_stdin = 0;
     for (int i = 0; i < a.n_pos; i++) n_stdin += !strcmp(a.pos[i], "-");
-    if (!bad && n_stdin > 1) bad = cli_usage("ingest", "'-' (stdin) given more than once");
-    if (bad) {
-        cli_args_free(&a);
-        return ND_EXIT_USAGE;
-    }
+    if (n_stdin > 1) return cli_args_fail(&a, "'-' (stdin) given more than once");
 
     progress p = {0};
     p.tty = !quiet && isatty(2);
@@ -180,7 +175,7 @@ int cmd_ingest(int argc, char **argv)
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, NULL);
 
-    const char *path = cli_db_path(db);
+    const char *path = cli_db_path(a.db);
     nd_ingest_stats st;
     nd_error err = {0};
     int n_inputs = a.n_pos;

@@ -27,73 +27,52 @@ static const char usage_text[] =
 
 int cmd_quotes(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
-        {"by", 0, 1, 'b'},      {"about", 0, 1, 'a'},  {"since", 0, 1, 's'},
-        {"limit", 'n', 1, 'n'}, {"all", 0, 0, 'A'},    {"json", 0, 0, 'J'},
-        {"db", 0, 1, 'D'},      {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {{"by", 0, 1, 'b'}, {"about", 0, 1, 'a'}, {"since", 0, 1, 's'},
+                                   CLI_OPT_LIMIT,     {"all", 0, 0, 'A'},   CLI_OPT_JSON,
+                                   CLI_OPT_DB,        CLI_OPT_HELP,         CLI_OPT_END};
     nd_query_opts q;
     memset(&q, 0, sizeof q);
-    long long v, limit = 20;
-    int json = 0, id;
+    int id;
     cli_args a;
-    cli_args_init(&a, "quotes", opts, argc, argv);
+    cli_args_init(&a, "quotes", usage_text, opts, argc, argv);
+    a.limit = 20;
+    a.limit_min = 0;
+    a.limit_max = 1000000000;
     while ((id = cli_next(&a)) > 0) {
         switch (id) {
         case 'b': q.actor = a.value; break;
         case 'a': q.text = a.value; break;
         case 's': q.since = a.value; break;
-        case 'n':
-            if (cli_parse_count(a.value, 0, 1000000000, &v)) {
-                cli_args_free(&a);
-                return cli_usage("quotes", "--limit: not a count: '%s'", a.value);
-            }
-            limit = v;
-            break;
         case 'A': q.all = 1; break;
-        case 'J': json = 1; break;
-        case 'D': db = a.value; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
         }
     }
-    int bad = id < 0 || cli_args_count(&a, 0, 0, "");
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
     cli_args_free(&a);
-    if (bad) return ND_EXIT_USAGE;
-    nd_store *s = cli_open_analysis(cli_db_path(db));
+    long long limit = a.limit; /* 0: all */
+    int json = a.json;
+    nd_store *s = cli_open_analysis(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
     /* Pages of quotations until the limit (0: all of them). */
     nd_buf out = ND_BUF_INIT;
     cli_table *t = json ? NULL : cli_quote_table();
-    long long shown = 0;
+    cli_pager pg = {limit, 0, NULL};
     int rc = 0;
     nd_error err = {0};
-    nd_quote_list *prev = NULL;
     do {
-        long long want = limit ? limit - shown : 1000;
-        q.limit = (int) (want > 1000 ? 1000 : want);
+        q.limit = cli_page_size(&pg);
         nd_quote_list *r = NULL;
         rc = nd_query_quotes(s, &q, &r, &err);
-        nd_result_free(prev); /* q.cursor was in it */
-        prev = r;
+        cli_pager_took(&pg, r, r ? r->n : 0);
         if (rc) break;
-        for (size_t i = 0; i < r->n; i++) {
-            if (json) {
-                nd_json j;
-                nd_json_init(&j, &out, 0);
-                nd_render_json_quote(&j, &r->items[i]);
-                nd_buf_putc(&out, '\n');
-            } else {
-                cli_quote_row(t, &r->items[i]);
-            }
-        }
+        if (json)
+            CLI_JSON_LINES(&out, r->items, r->n, nd_render_json_quote);
+        else
+            for (size_t i = 0; i < r->n; i++) cli_quote_row(t, &r->items[i]);
         if (json && cli_flush(&out, 0)) break;
-        shown += (long long) r->n;
         q.cursor = r->r.next;
-    } while (q.cursor && (!limit || shown < limit));
-    nd_result_free(prev);
+    } while (cli_pager_more(&pg, q.cursor));
+    long long shown = pg.shown;
+    cli_pager_end(&pg);
     nd_store_close(s);
     if (rc) {
         cli_table_free(t);

@@ -41,36 +41,27 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 
 int cmd_reanalyze(int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"all", 0, 0, 'A'},     {"jobs", 'j', 1, 'j'}, {"db", 0, 1, 'D'},
-                                   {"quiet", 'q', 0, 'q'}, {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {{"all", 0, 0, 'A'},     {"jobs", 'j', 1, 'j'}, CLI_OPT_DB,
+                                   {"quiet", 'q', 0, 'q'}, CLI_OPT_HELP,          CLI_OPT_END};
     nd_reanalyze_opts o;
     nd_reanalyze_opts_init(&o);
     int quiet = 0, id;
     long long v;
     cli_args a;
-    cli_args_init(&a, "reanalyze", opts, argc, argv);
+    cli_args_init(&a, "reanalyze", usage_text, opts, argc, argv);
     while ((id = cli_next(&a)) > 0) {
         switch (id) {
         case 'A': o.all = 1; break;
         case 'j':
-            if (cli_parse_count(a.value, 1, 64, &v)) {
-                cli_args_free(&a);
-                return cli_usage("reanalyze", "-j: not a number of threads (1-64): '%s'", a.value);
-            }
+            if (cli_parse_count(a.value, 1, 64, &v))
+                return cli_args_fail(&a, "-j: not a number of threads (1-64): '%s'", a.value);
             o.threads = (int) v;
             break;
-        case 'D': db = a.value; break;
         case 'q': quiet = 1; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
         }
     }
-    int bad = id < 0 || cli_args_count(&a, 0, 0, "");
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
     cli_args_free(&a);
-    if (bad) return ND_EXIT_USAGE;
     int tty = !quiet && isatty(2);
     if (tty) o.on_progress = on_progress;
     o.stop = &stop_flag;
@@ -80,7 +71,7 @@ int cmd_reanalyze(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     uint64_t done = 0;
     nd_error err = {0};
-    int rc = nd_reanalyze(cli_db_path(db), &o, &done, &err);
+    int rc = nd_reanalyze(cli_db_path(a.db), &o, &done, &err);
     signal(SIGINT, SIG_DFL);
     if (tty) fputs("\r\033[K", stderr);
     if (rc) {

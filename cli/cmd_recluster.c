@@ -22,26 +22,16 @@ static const char usage_text[] =
 
 int cmd_recluster(int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"db", 0, 1, 'D'}, {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {CLI_OPT_DB, CLI_OPT_HELP, CLI_OPT_END};
     int id;
     cli_args a;
-    cli_args_init(&a, "recluster", opts, argc, argv);
-    while ((id = cli_next(&a)) > 0) {
-        switch (id) {
-        case 'D': db = a.value; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
-        }
-    }
-    int bad = id < 0 || cli_args_count(&a, 0, 0, "");
+    cli_args_init(&a, "recluster", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) continue;
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
     cli_args_free(&a);
-    if (bad) return ND_EXIT_USAGE;
     nd_store *s = NULL;
     nd_error oerr = {0};
-    if (nd_store_open(cli_db_path(db), ND_STORE_FAST, &s, &oerr)) {
+    if (nd_store_open(cli_db_path(a.db), ND_STORE_FAST, &s, &oerr)) {
         cli_error(NULL, "%s", oerr.msg);
         return ND_EXIT_SOME_FAILED;
     }

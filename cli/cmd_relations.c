@@ -54,8 +54,7 @@ static void render(const nd_relations_page *p)
     static const char *const h1[] = {"PERIOD",        "EVENTS",        "VERB COOP",
                                      "MATERIAL COOP", "VERB CONFLICT", "MATERIAL CONFLICT",
                                      "GOLDSTEIN"};
-    cli_table *t = cli_table_new(7, h1);
-    for (int i = 1; i < 7; i++) cli_table_right(t, i);
+    cli_table *t = cli_table_new(7, h1, "<>>>>>>");
     for (size_t i = 0; i < p->n_periods; i++) {
         const nd_period *x = &p->periods[i];
         char c[5][32];
@@ -71,9 +70,7 @@ static void render(const nd_relations_page *p)
 
     static const char *const h2[] = {"DATE",  "SOURCE",    "TARGET",  "CODE",
                                      "EVENT", "GOLDSTEIN", "DOCUMENT"};
-    t = cli_table_new(7, h2);
-    cli_table_flex(t, 4);
-    cli_table_right(t, 5);
+    t = cli_table_new(7, h2, "<<<<~><");
     for (size_t i = 0; i < p->n; i++) {
         const nd_event_row *e = &p->items[i];
         char day[16], src[300], tgt[300], code[48], doc[600];
@@ -92,68 +89,42 @@ static void render(const nd_relations_page *p)
 
 int cmd_relations(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
-        {"by", 0, 1, 'b'}, {"since", 0, 1, 's'},  {"limit", 'n', 1, 'n'}, {"json", 0, 0, 'J'},
-        {"db", 0, 1, 'D'}, {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {{"by", 0, 1, 'b'}, {"since", 0, 1, 's'}, CLI_OPT_LIMIT,
+                                   CLI_OPT_JSON,      CLI_OPT_DB,           CLI_OPT_HELP,
+                                   CLI_OPT_END};
     nd_query_opts q;
     memset(&q, 0, sizeof q);
     q.period = "month";
-    q.limit = 50;
-    long long v;
-    int json = 0, id;
+    int id;
     cli_args a;
-    cli_args_init(&a, "relations", opts, argc, argv);
+    cli_args_init(&a, "relations", usage_text, opts, argc, argv);
+    a.limit = 50;
+    a.limit_min = 0;
+    a.limit_max = 1000000000;
     while ((id = cli_next(&a)) > 0) {
-        switch (id) {
-        case 'b':
-            if (cli_check_period("relations", a.value)) {
-                cli_args_free(&a);
-                return ND_EXIT_USAGE;
-            }
-            q.period = a.value;
-            break;
-        case 's': q.since = a.value; break;
-        case 'n':
-            if (cli_parse_count(a.value, 0, 1000000000, &v)) {
-                cli_args_free(&a);
-                return cli_usage("relations", "--limit: not a count: '%s'", a.value);
-            }
-            q.limit = v == 0 || v > ND_QUERY_MAX_LIMIT ? ND_QUERY_MAX_LIMIT : (int) v;
-            break;
-        case 'J': json = 1; break;
-        case 'D': db = a.value; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
-        }
+        if (id == 'b' && cli_check_period(&a)) return cli_args_exit(&a);
+        if (id == 'b') q.period = a.value;
+        if (id == 's') q.since = a.value;
     }
-    if (id < 0 || cli_args_count(&a, 2, 2, "A and B (two actors, codes or names)")) {
-        cli_args_free(&a);
-        return ND_EXIT_USAGE;
-    }
+    if (id < 0 || cli_args_count(&a, 2, 2, "A and B (two actors, codes or names)"))
+        return cli_args_exit(&a);
     char A[512], B[512];
     snprintf(A, sizeof A, "%s", a.pos[0]);
     snprintf(B, sizeof B, "%s", a.pos[1]);
     cli_args_free(&a);
     q.actor = A;
     q.actor_b = B;
-    nd_store *s = cli_open_analysis(cli_db_path(db));
+    /* 0: all of them (as many as a page holds). */
+    q.limit = a.limit == 0 || a.limit > ND_QUERY_MAX_LIMIT ? ND_QUERY_MAX_LIMIT : (int) a.limit;
+    nd_store *s = cli_open_analysis(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
     nd_relations_page *p = NULL;
     nd_error err = {0};
     int rc = nd_query_relations(s, &q, &p, &err);
     nd_store_close(s);
     if (rc) return cli_query_error("relations", rc, &err);
-    if (json) {
-        nd_buf out = ND_BUF_INIT;
-        nd_json j;
-        nd_json_init(&j, &out, 1);
-        nd_render_json_relations(&j, p);
-        nd_buf_putc(&out, '\n');
-        cli_flush(&out, 1);
-        nd_buf_free(&out);
+    if (a.json) {
+        CLI_JSON_PRINT(nd_render_json_relations, p);
     } else {
         render(p);
     }

@@ -30,48 +30,38 @@ static const char usage_text[] =
 
 int cmd_search(int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"db", 0, 1, 'D'},           {"limit", 'n', 1, 'n'},
-                                   {"since", 0, 1, 'S'},        {"site", 0, 1, 's'},
-                                   {"all-versions", 0, 0, 'A'}, {"json", 0, 0, 'J'},
-                                   {"help", 'h', 0, 'h'},       {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {CLI_OPT_DB,
+                                   CLI_OPT_LIMIT,
+                                   {"since", 0, 1, 'S'},
+                                   {"site", 0, 1, 's'},
+                                   {"all-versions", 0, 0, 'A'},
+                                   CLI_OPT_JSON,
+                                   CLI_OPT_HELP,
+                                   CLI_OPT_END};
     nd_query_opts q;
     memset(&q, 0, sizeof q);
-    int json = 0, id;
-    long long v;
+    int id;
     char since[32];
     cli_args a;
-    cli_args_init(&a, "search", opts, argc, argv);
+    cli_args_init(&a, "search", usage_text, opts, argc, argv);
+    a.limit_max = 1000000;
     while ((id = cli_next(&a)) > 0) {
         switch (id) {
-        case 'D': db = a.value; break;
-        case 'n':
-            if (cli_parse_count(a.value, 1, 1000000, &v)) {
-                cli_args_free(&a);
-                return cli_usage("search", "--limit: not a count: '%s'", a.value);
-            }
-            q.limit = (int) v;
-            break;
         case 'S': q.since = a.value; break;
         case 's': q.site = a.value; break;
         case 'A': q.all_versions = 1; break;
-        case 'J': json = 1; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
         }
     }
-    if (id < 0 || cli_args_count(&a, 1, -1, "QUERY")) {
-        cli_args_free(&a);
-        return ND_EXIT_USAGE;
-    }
+    if (id < 0 || cli_args_count(&a, 1, -1, "QUERY")) return cli_args_exit(&a);
+    q.limit = (int) a.limit;
     /* Several words on the command line make one query. */
     nd_buf query = ND_BUF_INIT;
     for (int i = 0; i < a.n_pos; i++) {
         if (i) nd_buf_putc(&query, ' ');
         nd_buf_puts(&query, a.pos[i]);
     }
+    const char *db = a.db;
+    int json = a.json;
     cli_args_free(&a);
     if (nd_buf_failed(&query)) return cli_usage("search", "out of memory");
     q.text = query.ptr;
@@ -94,22 +84,14 @@ int cmd_search(int argc, char **argv)
         fprintf(stderr, "no matches\n");
     } else if (json) {
         nd_buf out = ND_BUF_INIT;
-        for (size_t i = 0; i < r->n; i++) {
-            nd_json j;
-            nd_json_init(&j, &out, 0);
-            nd_render_json_hit(&j, &r->items[i]);
-            nd_buf_putc(&out, '\n');
-            if (cli_flush(&out, 0)) break;
-        }
+        CLI_JSON_LINES(&out, r->items, r->n, nd_render_json_hit);
         cli_flush(&out, 1);
         nd_buf_free(&out);
     } else {
         /* Matches in bold on a terminal, between [ and ] elsewhere. */
         int tty = isatty(1);
         static const char *const headers[] = {"ID", "DATE", "SITE", "TITLE"};
-        cli_table *t = cli_table_new(4, headers);
-        cli_table_right(t, 0);
-        cli_table_flex(t, 3);
+        cli_table *t = cli_table_new(4, headers, "><<~");
         for (size_t i = 0; i < r->n; i++) {
             const nd_hit *h = &r->items[i];
             char num[32], date[16];

@@ -95,30 +95,17 @@ static void render(nd_buf *out, const nd_article_page *p)
 
 int cmd_show(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
-        {"db", 0, 1, 'D'}, {"json", 0, 0, 'J'}, {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
-    int json = 0, id;
+    static const cli_opt opts[] = {CLI_OPT_DB, CLI_OPT_JSON, CLI_OPT_HELP, CLI_OPT_END};
+    int id;
     cli_args a;
-    cli_args_init(&a, "show", opts, argc, argv);
-    while ((id = cli_next(&a)) > 0) {
-        switch (id) {
-        case 'D': db = a.value; break;
-        case 'J': json = 1; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
-        }
-    }
-    if (id < 0 || cli_args_count(&a, 1, 1, "ID (a number as search shows it, or an external id)")) {
-        cli_args_free(&a);
-        return ND_EXIT_USAGE;
-    }
+    cli_args_init(&a, "show", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) continue;
+    if (id < 0 || cli_args_count(&a, 1, 1, "ID (a number as search shows it, or an external id)"))
+        return cli_args_exit(&a);
     char docid[512];
     snprintf(docid, sizeof docid, "%s", a.pos[0]);
     cli_args_free(&a);
-    nd_store *s = cli_open_read(cli_db_path(db));
+    nd_store *s = cli_open_read(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
     nd_article_page *p = NULL;
     nd_error err = {0};
@@ -128,25 +115,19 @@ int cmd_show(int argc, char **argv)
         cli_error("show", "%s", err.msg[0] ? err.msg : nd_strerror(rc));
         return ND_EXIT_SOME_FAILED;
     }
+    if (a.json) {
+        CLI_JSON_PRINT(nd_render_json_document, p->doc);
+        nd_result_free(p);
+        return ND_EXIT_OK;
+    }
     nd_buf out = ND_BUF_INIT;
-    if (json) {
-        nd_json j;
-        nd_json_init(&j, &out, 1);
-        nd_render_json_document(&j, p->doc);
-        nd_buf_putc(&out, '\n');
-    } else {
-        render(&out, p);
-    }
+    render(&out, p);
     nd_result_free(p);
-    if (nd_buf_failed(&out)) {
-        nd_buf_free(&out);
+    int failed = nd_buf_failed(&out);
+    if (failed)
         cli_error("show", "out of memory");
-        return ND_EXIT_SOME_FAILED;
-    }
-    if (json)
-        cli_write(out.ptr, out.len);
     else
         cli_write_term(out.ptr, out.len);
     nd_buf_free(&out);
-    return ND_EXIT_OK;
+    return failed ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;
 }

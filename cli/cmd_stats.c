@@ -24,9 +24,7 @@ static void kv(cli_table *t, const char *k, uint64_t v)
 static void top(const char *head, const nd_count *c, size_t n, int width)
 {
     const char *h[] = {head, "DOCUMENTS"};
-    cli_table *t = cli_table_new(2, h);
-    cli_table_right(t, 1);
-    cli_table_flex(t, 0);
+    cli_table *t = cli_table_new(2, h, "~>");
     for (size_t i = 0; i < n; i++) {
         char num[32];
         const char *cells[] = {*c[i].value ? c[i].value : "(unknown)", cli_num(num, c[i].n)};
@@ -41,8 +39,7 @@ static void render(const nd_stats_page *st, const char *path)
 {
     int width = cli_term_width();
     static const char *const h2[] = {"STORE", ""};
-    cli_table *t = cli_table_new(2, h2);
-    cli_table_right(t, 1);
+    cli_table *t = cli_table_new(2, h2, "<>");
     const char *cells[] = {"database", path};
     cli_table_add(t, cells, NULL);
     kv(t, "schema version", (uint64_t) st->schema);
@@ -74,10 +71,7 @@ static void render(const nd_stats_page *st, const char *path)
 
     static const char *const rh[] = {"RUN",   "STARTED",    "STATUS", "PAGES",
                                      "ADDED", "DUPLICATES", "ERRORS", "INPUTS"};
-    t = cli_table_new(8, rh);
-    for (int i = 0; i < 7; i++)
-        if (i != 1 && i != 2) cli_table_right(t, i);
-    cli_table_flex(t, 7);
+    t = cli_table_new(8, rh, "><<>>>>~");
     for (size_t i = 0; i < st->n_runs; i++) {
         const nd_store_run *r = &st->runs_latest[i];
         char id[24], pages[32], added[32], dup[32], errs[32];
@@ -101,26 +95,14 @@ static void render(const nd_stats_page *st, const char *path)
 
 int cmd_stats(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
-        {"db", 0, 1, 'D'}, {"json", 0, 0, 'J'}, {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
-    int json = 0, id;
+    static const cli_opt opts[] = {CLI_OPT_DB, CLI_OPT_JSON, CLI_OPT_HELP, CLI_OPT_END};
+    int id;
     cli_args a;
-    cli_args_init(&a, "stats", opts, argc, argv);
-    while ((id = cli_next(&a)) > 0) {
-        switch (id) {
-        case 'D': db = a.value; break;
-        case 'J': json = 1; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
-        }
-    }
-    int bad = id < 0 || cli_args_count(&a, 0, 0, "");
+    cli_args_init(&a, "stats", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) continue;
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
     cli_args_free(&a);
-    if (bad) return ND_EXIT_USAGE;
-    const char *path = cli_db_path(db);
+    const char *path = cli_db_path(a.db);
     nd_store *s = cli_open_read(path);
     if (!s) return ND_EXIT_SOME_FAILED;
     nd_stats_page *st = NULL;
@@ -128,14 +110,8 @@ int cmd_stats(int argc, char **argv)
     int rc = nd_query_stats(s, &st, &err);
     nd_store_close(s);
     if (rc) return cli_query_error("stats", rc, &err);
-    if (json) {
-        nd_buf out = ND_BUF_INIT;
-        nd_json j;
-        nd_json_init(&j, &out, 1);
-        nd_render_json_stats(&j, st, path);
-        nd_buf_putc(&out, '\n');
-        cli_flush(&out, 1);
-        nd_buf_free(&out);
+    if (a.json) {
+        CLI_JSON_PRINT(nd_render_json_stats, st, path);
     } else {
         render(st, path);
     }

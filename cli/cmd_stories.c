@@ -25,69 +25,39 @@ static const char usage_text[] =
 
 int cmd_stories(int argc, char **argv)
 {
-    static const cli_opt opts[] = {{"db", 0, 1, 'D'},     {"limit", 'n', 1, 'n'},
-                                   {"since", 0, 1, 'S'},  {"json", 0, 0, 'J'},
-                                   {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {CLI_OPT_DB,   CLI_OPT_LIMIT, {"since", 0, 1, 'S'},
+                                   CLI_OPT_JSON, CLI_OPT_HELP,  CLI_OPT_END};
     nd_query_opts q;
     memset(&q, 0, sizeof q);
-    int json = 0, id;
-    long long v;
+    int id;
     char since[32];
     cli_args a;
-    cli_args_init(&a, "stories", opts, argc, argv);
+    cli_args_init(&a, "stories", usage_text, opts, argc, argv);
     while ((id = cli_next(&a)) > 0) {
-        switch (id) {
-        case 'D': db = a.value; break;
-        case 'n':
-            if (cli_parse_count(a.value, 1, ND_QUERY_MAX_LIMIT, &v)) {
-                cli_args_free(&a);
-                return cli_usage("stories", "--limit: not a count: '%s'", a.value);
-            }
-            q.limit = (int) v;
-            break;
-        case 'S':
-            if (cli_parse_date(a.value, since)) {
-                cli_args_free(&a);
-                return cli_usage("stories", "--since: cannot read the date '%s'", a.value);
-            }
-            q.since = since;
-            break;
-        case 'J': json = 1; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
-        }
+        if (id != 'S') continue;
+        if (cli_parse_date(a.value, since))
+            return cli_args_fail(&a, "--since: cannot read the date '%s'", a.value);
+        q.since = since;
     }
-    int bad = id < 0 || cli_args_count(&a, 0, 0, "");
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
     cli_args_free(&a);
-    if (bad) return ND_EXIT_USAGE;
-    nd_store *s = cli_open_read(cli_db_path(db));
+    q.limit = (int) a.limit;
+    nd_store *s = cli_open_read(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
     nd_story_list *r = NULL;
     nd_error err = {0};
     int rc = nd_query_stories(s, &q, &r, &err);
     nd_store_close(s);
     if (rc) return cli_query_error("stories", rc, &err);
-    if (json) {
+    if (a.json) {
         nd_buf out = ND_BUF_INIT;
-        for (size_t i = 0; i < r->n; i++) {
-            nd_json j;
-            nd_json_init(&j, &out, 0);
-            nd_render_json_story(&j, &r->items[i]);
-            nd_buf_putc(&out, '\n');
-        }
+        CLI_JSON_LINES(&out, r->items, r->n, nd_render_json_story);
         cli_flush(&out, 1);
         nd_buf_free(&out);
     } else if (r->n) {
         static const char *const headers[] = {"STORY",    "FIRST SEEN", "LAST SEEN",
                                               "ARTICLES", "OUTLETS",    "HEADLINE"};
-        cli_table *t = cli_table_new(6, headers);
-        cli_table_right(t, 0);
-        cli_table_right(t, 3);
-        cli_table_right(t, 4);
-        cli_table_flex(t, 5);
+        cli_table *t = cli_table_new(6, headers, "><<>>~");
         for (size_t i = 0; i < r->n; i++) {
             const nd_story_row *st = &r->items[i];
             char num[32], first[16], last[16], docs[32], sites[32];

@@ -41,9 +41,7 @@ static void header(nd_buf *out, const nd_story_row *st)
 static void table(const nd_story_page *p)
 {
     static const char *const headers[] = {"OUTLET", "DATE", "ID", "TITLE"};
-    cli_table *t = cli_table_new(4, headers);
-    cli_table_right(t, 2);
-    cli_table_flex(t, 3);
+    cli_table *t = cli_table_new(4, headers, "<<>~");
     const char *last_outlet = NULL;
     for (size_t i = 0; i < p->n_articles; i++) {
         const nd_story_article *d = &p->articles[i];
@@ -73,32 +71,18 @@ static void table(const nd_story_page *p)
 
 int cmd_story(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
-        {"db", 0, 1, 'D'}, {"json", 0, 0, 'J'}, {"help", 'h', 0, 'h'}, {NULL, 0, 0, 0}};
-    const char *db = NULL;
-    int json = 0, id;
-    cli_args a;
-    cli_args_init(&a, "story", opts, argc, argv);
-    while ((id = cli_next(&a)) > 0) {
-        switch (id) {
-        case 'D': db = a.value; break;
-        case 'J': json = 1; break;
-        case 'h':
-            cli_args_free(&a);
-            fputs(usage_text, stdout);
-            return 0;
-        }
-    }
-    if (id < 0 || cli_args_count(&a, 1, 1, "ID (newsdesk stories lists them)")) {
-        cli_args_free(&a);
-        return ND_EXIT_USAGE;
-    }
+    static const cli_opt opts[] = {CLI_OPT_DB, CLI_OPT_JSON, CLI_OPT_HELP, CLI_OPT_END};
+    int id;
     long long sid;
-    int bad = cli_parse_count(a.pos[0], 1, INT64_MAX, &sid);
-    if (bad) cli_usage("story", "not a story id: '%s'", a.pos[0]);
+    cli_args a;
+    cli_args_init(&a, "story", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) continue;
+    if (id < 0 || cli_args_count(&a, 1, 1, "ID (newsdesk stories lists them)"))
+        return cli_args_exit(&a);
+    if (cli_parse_count(a.pos[0], 1, INT64_MAX, &sid))
+        return cli_args_fail(&a, "not a story id: '%s'", a.pos[0]);
     cli_args_free(&a);
-    if (bad) return ND_EXIT_USAGE;
-    nd_store *s = cli_open_read(cli_db_path(db));
+    nd_store *s = cli_open_read(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
     nd_story_page *p = NULL;
     nd_error err = {0};
@@ -108,19 +92,15 @@ int cmd_story(int argc, char **argv)
         cli_error("story", "%s", err.msg[0] ? err.msg : nd_strerror(rc));
         return ND_EXIT_SOME_FAILED;
     }
-    nd_buf out = ND_BUF_INIT;
-    if (json) {
-        nd_json j;
-        nd_json_init(&j, &out, 1);
-        nd_render_json_story_page(&j, p);
-        nd_buf_putc(&out, '\n');
-        cli_flush(&out, 1);
+    if (a.json) {
+        CLI_JSON_PRINT(nd_render_json_story_page, p);
     } else {
+        nd_buf out = ND_BUF_INIT;
         header(&out, &p->story);
         if (!nd_buf_failed(&out)) cli_write_term(out.ptr, out.len);
+        nd_buf_free(&out);
         table(p);
     }
-    nd_buf_free(&out);
     nd_result_free(p);
     return ND_EXIT_OK;
 }

@@ -13,20 +13,18 @@
 
 #include "cli.h"
 
+static void vusage(const char *cmd, const char *fmt, va_list ap)
+{
+    cli_verror(cmd, fmt, ap);
+    fprintf(stderr, "Try 'newsdesk%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
+}
+
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vusage(cmd, fmt, ap);
     va_end(ap);
-    if (cmd) {
-        cli_error(cmd, "%s", msg);
-        fprintf(stderr, "Try 'newsdesk %s --help'.\n", cmd);
-    } else {
-        cli_error(NULL, "%s", msg);
-        fprintf(stderr, "Try 'newsdesk --help'.\n");
-    }
     return ND_EXIT_USAGE;
 }
 
@@ -70,15 +68,19 @@ const char *cli_closest(const char *word, const char *const *names, size_t n)
     return best && bd <= max ? best : NULL;
 }
 
-void cli_args_init(cli_args *a, const char *cmd, const cli_opt *opts, int argc, char **argv)
+void cli_args_init(cli_args *a, const char *cmd, const char *usage, const cli_opt *opts, int argc,
+                   char **argv)
 {
     memset(a, 0, sizeof *a);
     a->cmd = cmd;
+    a->usage = usage;
     a->opts = opts;
     for (a->n_opts = 0; opts[a->n_opts].name; a->n_opts++) continue;
     a->argc = argc;
     a->argv = argv;
     a->i = 1;
+    a->limit_min = 1;
+    a->limit_max = ND_QUERY_MAX_LIMIT;
     a->pos = calloc((size_t) (argc > 0 ? argc : 1), sizeof *a->pos);
     a->pos_at = calloc((size_t) (argc > 0 ? argc : 1), sizeof *a->pos_at);
 }
@@ -89,6 +91,47 @@ void cli_args_free(cli_args *a)
     free(a->pos_at);
     a->pos = NULL;
     a->pos_at = NULL;
+}
+
+int cli_args_exit(cli_args *a)
+{
+    cli_args_free(a);
+    return a->status;
+}
+
+int cli_args_fail(cli_args *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vusage(a->cmd, fmt, ap);
+    va_end(ap);
+    a->status = ND_EXIT_USAGE;
+    return cli_args_exit(a);
+}
+
+/* The shared options: 1 when handled (go on), -1 to end the command. */
+static int shared(cli_args *a, int id)
+{
+    switch (id) {
+    case CLI_DB: a->db = a->value; return 1;
+    case CLI_JSON: a->json = 1; return 1;
+    case CLI_LIMIT: {
+        char *end;
+        long long v = strtoll(a->value, &end, 10);
+        if (end == a->value || *end || v < a->limit_min || v > a->limit_max) {
+            cli_usage(a->cmd, "--limit: not a count: '%s'", a->value);
+            a->status = ND_EXIT_USAGE;
+            return -1;
+        }
+        a->limit = v;
+        return 1;
+    }
+    case CLI_HELP:
+        fputs(a->usage, stdout);
+        a->status = ND_EXIT_OK;
+        return -1;
+    default: return 0;
+    }
 }
 
 static int unknown_long(cli_args *a, const char *name, size_t len)
@@ -122,7 +165,7 @@ static const cli_opt *find_long(cli_args *a, const char *name, size_t len, int *
     return n == 1 ? hit : NULL;
 }
 
-int cli_next(cli_args *a)
+static int next_opt(cli_args *a)
 {
     for (;;) {
         a->value = NULL;
@@ -187,6 +230,20 @@ int cli_next(cli_args *a)
     }
 }
 
+int cli_next(cli_args *a)
+{
+    for (;;) {
+        int id = next_opt(a);
+        if (id < 0) {
+            a->status = ND_EXIT_USAGE;
+            return -1;
+        }
+        int r = id ? shared(a, id) : 0;
+        if (r < 0) return -1;
+        if (!r) return id;
+    }
+}
+
 /* A word of a name: letters (any script), '-', '.', '\''. */
 static int wordish(const char *s)
 {
@@ -209,15 +266,22 @@ static int all_upper(const char *s)
 
 int cli_args_count(cli_args *a, int min, int max, const char *what)
 {
-    if (a->n_pos < min) return cli_usage(a->cmd, "missing %s", what);
+    a->status = ND_EXIT_USAGE;
+    if (a->n_pos < min) {
+        cli_usage(a->cmd, "missing %s", what);
+        return -1;
+    }
     if (max >= 0 && a->n_pos > max) {
         int k = a->pos_at[max];
         const char *x = a->argv[k];
         /* "quotes --by Olena Brandt": the rest of a name given unquoted. */
         const char *prev = k > 1 ? a->argv[k - 1] : "";
         if (wordish(x) && wordish(prev) && x[0] >= 'A' && x[0] <= 'Z' && !all_upper(prev))
-            return cli_usage(a->cmd, "unexpected argument '%s' (quote a name with spaces)", x);
-        return cli_usage(a->cmd, "unexpected argument '%s'", x);
+            cli_usage(a->cmd, "unexpected argument '%s' (quote a name with spaces)", x);
+        else
+            cli_usage(a->cmd, "unexpected argument '%s'", x);
+        return -1;
     }
+    a->status = ND_EXIT_OK;
     return 0;
 }

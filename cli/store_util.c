@@ -72,3 +72,27 @@ int cli_flush(nd_buf *out, int force)
     }
     return 0;
 }
+
+int cli_page_size(const cli_pager *p)
+{
+    long long want = p->limit ? p->limit - p->shown : 1000;
+    return (int) (want > 1000 ? 1000 : want);
+}
+
+void cli_pager_took(cli_pager *p, void *page, size_t n)
+{
+    nd_result_free(p->page);
+    p->page = page;
+    p->shown += (long long) n;
+}
+
+int cli_pager_more(const cli_pager *p, const char *cursor)
+{
+    return cursor && (!p->limit || p->shown < p->limit);
+}
+
+void cli_pager_end(cli_pager *p)
+{
+    nd_result_free(p->page);
+    p->page = NULL;
+}

@@ -52,7 +52,17 @@ static char *plain_dup(const char *s)
     return c;
 }
 
-cli_table *cli_table_new(int ncols, const char *const *headers)
+static void table_flex(cli_table *t, int col)
+{
+    t->flex = col;
+}
+
+static void table_right(cli_table *t, int col)
+{
+    if (col >= 0 && col < 32) t->right |= 1u << col;
+}
+
+cli_table *cli_table_new(int ncols, const char *const *headers, const char *layout)
 {
     cli_table *t = calloc(1, sizeof *t);
     if (!t) return NULL;
@@ -64,17 +74,11 @@ cli_table *cli_table_new(int ncols, const char *const *headers)
         return NULL;
     }
     for (int i = 0; headers && i < ncols; i++) t->headers[i] = plain_dup(headers[i]);
+    for (int i = 0; layout && i < ncols && layout[i]; i++) {
+        if (layout[i] == '>') table_right(t, i);
+        if (layout[i] == '~') table_flex(t, i);
+    }
     return t;
-}
-
-void cli_table_flex(cli_table *t, int col)
-{
-    t->flex = col;
-}
-
-void cli_table_right(cli_table *t, int col)
-{
-    if (col >= 0 && col < 32) t->right |= 1u << col;
 }
 
 size_t cli_table_rows(const cli_table *t)

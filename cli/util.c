@@ -10,13 +10,10 @@
 
 #include "cli.h"
 
-void cli_error(const char *what, const char *fmt, ...)
+void cli_verror(const char *what, const char *fmt, va_list ap)
 {
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     for (char *p = msg; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
     /* File names and messages quote pages: safe for a terminal. */
@@ -30,6 +27,14 @@ void cli_error(const char *what, const char *fmt, ...)
     nd_buf_putc(&b, '\n');
     if (!nd_buf_failed(&b)) fputs(b.ptr, stderr);
     nd_buf_free(&b);
+}
+
+void cli_error(const char *what, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cli_verror(what, fmt, ap);
+    va_end(ap);
 }
 
 int cli_read_file(const char *path, size_t max, char **data, size_t *len)
