@@ -9,6 +9,7 @@
  * which).  The relations of two actors read the code indexes (a prefix
  * range on one side, the other side checked in the index). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "query/query_int.h"
@@ -313,6 +314,141 @@ int nd_query_events(nd_store *s, const nd_query_opts *o, nd_event_list **out, nd
     return 0;
 }
 
+/* ---- the relations of two actors ------------------------------------------------- */
+
+/* One event between A and B: what the counts and the order need. */
+typedef struct dyad {
+    int64_t id, doc, idx;
+    char day[32]; /* "" when undated */
+    int quad;
+    double goldstein;
+} dyad;
+
+/* Oldest first, undated last (the periods' order). */
+static int dyad_oldest(const void *x, const void *y)
+{
+    const dyad *a = x, *b = y;
+    if (!a->day[0] != !b->day[0]) return a->day[0] ? -1 : 1;
+    int c = strcmp(a->day, b->day);
+    if (c) return c;
+    if (a->doc != b->doc) return a->doc < b->doc ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Newest first, undated last, in text order within a document (the
+ * listing's order). */
+static int dyad_newest(const void *x, const void *y)
+{
+    const dyad *a = x, *b = y;
+    if (!a->day[0] != !b->day[0]) return a->day[0] ? -1 : 1;
+    int c = strcmp(b->day, a->day);
+    if (c) return c;
+    if (a->doc != b->doc) return a->doc > b->doc ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int dyad_id(const void *x, const void *y)
+{
+    const dyad *a = x, *b = y;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Every event from x to y (one direction) into v: with code prefixes on
+ * both sides it is one range of events(source_code, target_code, day,
+ * doc_id, idx, quad, goldstein, latest), read from the index alone. */
+static int collect(nd_store *s, const nd_query_opts *o, const ev_query *e, const nd__sel *x,
+                   const nd__sel *y, nd_arena *ar, nd__vec *v, nd_error *err)
+{
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT e.id, e.day, e.doc_id, e.idx, e.quad, e.goldstein FROM events e"
+                      " WHERE e.latest AND ");
+    nd__sel_side(&sql, x, "e.source_code", "e.source_id");
+    nd_buf_puts(&sql, " AND ");
+    nd__sel_side(&sql, y, "e.target_code", "e.target_id");
+    if (e->since[0]) nd_buf_puts(&sql, " AND e.day >= ?1");
+    if (e->until[0]) nd_buf_puts(&sql, " AND e.day < ?2");
+    if (o->story)
+        nd_buf_puts(&sql, " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3)");
+    sqlite3_stmt *st;
+    int rc = nd__prepare(s, &sql, &st, "cannot count events", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    if (e->since[0]) sqlite3_bind_text(st, 1, e->since, -1, SQLITE_STATIC);
+    if (e->until[0]) sqlite3_bind_text(st, 2, e->until, -1, SQLITE_STATIC);
+    if (o->story) sqlite3_bind_int64(st, 3, o->story);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        dyad *d = nd__vec_push(ar, v);
+        if (!d) {
+            rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            break;
+        }
+        d->id = sqlite3_column_int64(st, 0);
+        const unsigned char *day = sqlite3_column_text(st, 1);
+        snprintf(d->day, sizeof d->day, "%s", day ? (const char *) day : "");
+        d->doc = sqlite3_column_int64(st, 2);
+        d->idx = sqlite3_column_int64(st, 3);
+        d->quad = sqlite3_column_int(st, 4);
+        d->goldstein = sqlite3_column_double(st, 5);
+    }
+    if (!rc && r != SQLITE_DONE) rc = nd__store_fail(s, "cannot count events", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The listed events (their ids, in order) read whole. */
+static int fetch(nd_store *s, const dyad *d, size_t n, int with_sentence, nd_arena *ar, nd__vec *v,
+                 nd_error *err)
+{
+    if (!n) return 0;
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT e.id, e.doc_id, d.ext_id, d.title, d.url, d.site, d.source,"
+                      " d.added, e.day, e.source_code, e.target_code, sa.name, ta.name,"
+                      " sa.country, ta.country, e.code, e.goldstein, e.quad, e.negated,"
+                      " e.sentence_start < coalesce((SELECT p.end_off FROM paragraphs p"
+                      " WHERE p.doc_id = e.doc_id AND p.idx = 0), 0),"
+                      " e.sentence_start, e.sentence_end, e.verb_start, e.verb_end, e.idx");
+    if (with_sentence)
+        nd_buf_puts(&sql, ", CAST(substr(CAST(d.text AS BLOB), e.sentence_start + 1,"
+                          " e.sentence_end - e.sentence_start) AS TEXT)");
+    nd_buf_puts(&sql, " FROM events e JOIN documents d ON d.id = e.doc_id"
+                      " LEFT JOIN actors sa ON sa.id = e.source_id"
+                      " LEFT JOIN actors ta ON ta.id = e.target_id WHERE e.id = ?1");
+    sqlite3_stmt *st;
+    int rc = nd__prepare(s, &sql, &st, "cannot list events", err);
+    nd_buf_free(&sql);
+    for (size_t i = 0; !rc && i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, d[i].id);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_DONE) continue;
+        if (r != SQLITE_ROW) {
+            rc = nd__store_fail(s, "cannot list events", err);
+            break;
+        }
+        nd_event_row *row = nd__vec_push(ar, v);
+        if (!row) {
+            rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            break;
+        }
+        int64_t idx;
+        ev_row(ar, st, with_sentence, row, &idx);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* d (newest first) is after the cursor position. */
+static int after_pos(const dyad *d, const ev_pos *pos)
+{
+    dyad p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.day, sizeof p.day, "%s", pos->day);
+    p.doc = pos->doc;
+    p.idx = pos->idx;
+    return dyad_newest(d, &p) > 0;
+}
+
 int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relations_page **out, nd_error *err)
 {
     *out = NULL;
@@ -340,33 +476,39 @@ int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relations_page **
     res->b = nd__str_dup(ar, o->actor_b);
     res->period = period;
 
-    /* Counts per period: every event between them, dated ones in order,
-     * then the undated. */
+    /* Every event between them, both ways, each once (an event can go
+     * both ways when the two names share actors). */
+    nd_arena *tmp = nd_arena_new(1 << 16);
+    nd__vec v = {NULL, 0, 0, sizeof(dyad)};
+    rc = tmp ? collect(s, o, &e, &e.A, &e.B, tmp, &v, err)
+             : nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    if (!rc) rc = collect(s, o, &e, &e.B, &e.A, tmp, &v, err);
+    ev_free(&e);
+    dyad *d = v.items;
+    size_t n = v.n;
+    if (!rc && n > 1) {
+        qsort(d, n, sizeof *d, dyad_id);
+        size_t u = 1;
+        for (size_t i = 1; i < n; i++)
+            if (d[i].id != d[u - 1].id) d[u++] = d[i];
+        n = u;
+    }
+
+    /* Counts per period, in time order, undated last. */
     nd__agg g;
     nd__agg_init(&g, ar, by);
     double gsum = 0;
-    nd_query_opts all = *o;
-    all.with_sentence = 0;
-    for (int order = ORDER_DATED_ASC; order <= ORDER_UNDATED_ASC && !rc; order++) {
-        sqlite3_stmt *st;
-        rc = ev_stmt(s, &all, &e, order, 0, NULL, 0, &st, err);
-        if (rc) break;
-        int r;
-        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-            nd_period *p = nd__agg_at(&g, (const char *) sqlite3_column_text(st, 1));
-            if (!p) break;
-            int quad = sqlite3_column_int(st, 2);
-            double gs = sqlite3_column_double(st, 3);
-            p->events++;
-            if (quad >= 1 && quad <= 4) p->quad[quad]++;
-            g.gsum += gs;
-            gsum += gs;
-            res->events++;
-            if (quad == 1 || quad == 2) res->cooperative++;
-            if (quad == 3 || quad == 4) res->conflictual++;
-        }
-        if (r != SQLITE_DONE && r != SQLITE_ROW) rc = nd__store_fail(s, "cannot count events", err);
-        sqlite3_finalize(st);
+    if (!rc && n) qsort(d, n, sizeof *d, dyad_oldest);
+    for (size_t i = 0; !rc && i < n; i++) {
+        nd_period *p = nd__agg_at(&g, d[i].day[0] ? d[i].day : NULL);
+        if (!p) break;
+        p->events++;
+        if (d[i].quad >= 1 && d[i].quad <= 4) p->quad[d[i].quad]++;
+        g.gsum += d[i].goldstein;
+        gsum += d[i].goldstein;
+        res->events++;
+        if (d[i].quad == 1 || d[i].quad == 2) res->cooperative++;
+        if (d[i].quad == 3 || d[i].quad == 4) res->conflictual++;
     }
     nd__agg_end(&g);
     if (!rc && g.failed) rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
@@ -374,17 +516,27 @@ int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relations_page **
     res->n_periods = g.out.n;
     res->goldstein = res->events ? gsum / (double) res->events : 0;
 
-    /* The newest events, with their sentences. */
-    if (!rc && res->events) {
-        nd_query_opts list = *o;
-        list.with_sentence = 1;
-        list.oldest_first = 0;
-        nd__vec v = {NULL, 0, 0, sizeof(nd_event_row)};
-        rc = ev_list(s, &list, &e, &pos, nd__query_limit(o, 50), ar, &v, &res->r.next, err);
-        res->items = v.items;
-        res->n = v.n;
+    /* The newest events (after the cursor), with their sentences. */
+    if (!rc && n) {
+        qsort(d, n, sizeof *d, dyad_newest);
+        size_t from = 0, limit = (size_t) nd__query_limit(o, 50);
+        if (pos.set)
+            while (from < n && !after_pos(&d[from], &pos)) from++;
+        size_t take = n - from < limit ? n - from : limit;
+        nd__vec list = {NULL, 0, 0, sizeof(nd_event_row)};
+        rc = fetch(s, d + from, take, 1, ar, &list, err);
+        res->items = list.items;
+        res->n = list.n;
+        if (!rc && from + take < n && take) {
+            const dyad *l = &d[from + take - 1];
+            char doc[32], idx[32];
+            snprintf(doc, sizeof doc, "%lld", (long long) l->doc);
+            snprintf(idx, sizeof idx, "%lld", (long long) l->idx);
+            const char *f[] = {l->day, doc, idx};
+            res->r.next = nd__cursor_make(ar, 'e', 3, f);
+        }
     }
-    ev_free(&e);
+    nd_arena_free(tmp);
     if (rc) {
         nd_result_free(res);
         return rc;

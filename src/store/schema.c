@@ -420,6 +420,18 @@ static const char step5[] =
     "CREATE INDEX quotes_speaker_date ON quotes(speaker_id, date, doc_id, idx)"
     " WHERE speaker_id IS NOT NULL;"
     "CREATE INDEX events_day ON events(day, doc_id, idx);"
+    /* The events between two code prefixes, counted and ordered from the
+     * index alone (it replaces the two of step 4). */
+    "DROP INDEX events_source;"
+    "DROP INDEX events_target;"
+    "CREATE INDEX events_dyad ON events(source_code, target_code, day, doc_id, idx, quad,"
+    " goldstein, latest);"
+    "CREATE INDEX events_dyad_rev ON events(target_code, source_code, day, doc_id, idx, quad,"
+    " goldstein, latest);"
+    /* An actor's co-occurring actors from the index alone (replaces the
+     * one of step 4). */
+    "DROP INDEX doc_actors_doc;"
+    "CREATE INDEX doc_actors_doc ON doc_actors(doc_id, actor_id, mentions);"
     /* A new version of a page: the analysis of the older ones leaves the
      * listings (they show the latest version of each page). */
     "CREATE TRIGGER analysis_latest AFTER INSERT ON documents"
