@@ -11,28 +11,8 @@
 
 #include "newsdesk/newsdesk.h"
 #include "store/store_int.h"
+#include "store_test.h"
 #include "tap.h"
-
-static char dir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char p[8][128];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static nd_store *fresh(const char *name)
-{
-    const char *path = tmp_path(name);
-    unlink(path);
-    nd_store *s = NULL;
-    nd_error err = {0};
-    if (nd_store_open(path, ND_STORE_CREATE, &s, &err)) fprintf(stderr, "open: %s\n", err.msg);
-    return s;
-}
 
 /* ---- a hand-made article and its analysis ------------------------------------ */
 
@@ -619,8 +599,7 @@ static void test_migrate_reanalyze(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/nd_an_store.XXXXXX");
-    if (!mkdtemp(dir)) return 1;
+    if (tmpdir_make("nd_an_store")) return 1;
     RUN(test_store_and_load);
     RUN(test_replace);
     RUN(test_quotes);
@@ -628,8 +607,6 @@ int main(void)
     RUN(test_actors);
     RUN(test_rollback);
     RUN(test_migrate_reanalyze);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd)) return 1;
+    tmpdir_remove();
     return tap_done();
 }

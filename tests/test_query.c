@@ -15,28 +15,8 @@
 #include "newsdesk/newsdesk.h"
 #include "query/query_int.h"
 #include "store/store_int.h"
+#include "store_test.h"
 #include "tap.h"
-
-static char dir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char p[8][128];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static nd_store *fresh(const char *name)
-{
-    const char *path = tmp_path(name);
-    unlink(path);
-    nd_store *s = NULL;
-    nd_error err = {0};
-    if (nd_store_open(path, ND_STORE_CREATE, &s, &err)) fprintf(stderr, "open: %s\n", err.msg);
-    return s;
-}
 
 static int64_t one_int(nd_store *s, const char *sql)
 {
@@ -1071,8 +1051,7 @@ static void test_plans(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/nd_test_query.XXXXXX");
-    if (!mkdtemp(dir)) return 1;
+    if (tmpdir_make("nd_test_query")) return 1;
     RUN(test_search);
     RUN(test_stories);
     RUN(test_documents);
@@ -1083,8 +1062,6 @@ int main(void)
     RUN(test_totals);
     RUN(test_migration);
     RUN(test_plans);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd)) return 1;
+    tmpdir_remove();
     return tap_done();
 }

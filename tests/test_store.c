@@ -6,18 +6,8 @@
 
 #include "newsdesk/newsdesk.h"
 #include "store/store_int.h"
+#include "store_test.h"
 #include "tap.h"
-
-static char dir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char p[8][128];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
 
 /* An article as the extractor would hand it: title, paragraphs (NULL
  * terminated), related items. */
@@ -63,17 +53,6 @@ static int add(nd_store *s, nd_article *a, const char *url, uint64_t raw, nd_sto
     int rc = nd_store_add_page(s, &p, res, &err);
     if (rc) fprintf(stderr, "add_page: %s\n", err.msg);
     return rc;
-}
-
-static nd_store *fresh(const char *name)
-{
-    const char *path = tmp_path(name);
-    unlink(path);
-    nd_store *s = NULL;
-    nd_error err = {0};
-    int rc = nd_store_open(path, ND_STORE_CREATE, &s, &err);
-    if (rc) fprintf(stderr, "open: %s\n", err.msg);
-    return s;
 }
 
 static void test_open(void)
@@ -685,8 +664,7 @@ static void test_reader_during_write(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/nd_test_store.XXXXXX");
-    if (!mkdtemp(dir)) return 1;
+    if (tmpdir_make("nd_test_store")) return 1;
     RUN(test_open);
     RUN(test_newer_refused);
     RUN(test_migrate_from_v1);
@@ -696,8 +674,6 @@ int main(void)
     RUN(test_search);
     RUN(test_runs_errors);
     RUN(test_reader_during_write);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    tmpdir_remove();
     return tap_done();
 }

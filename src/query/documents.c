@@ -16,33 +16,12 @@ static int story_of(nd_store *s, nd_arena *ar, int64_t story, const nd_story_row
 {
     *out = NULL;
     if (!story) return 0;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, headline, rep_doc, first_seen, last_seen, n_docs, n_dups,"
-                           " n_sites FROM stories WHERE id = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return nd__store_fail(s, "cannot read a story", err);
-    sqlite3_bind_int64(st, 1, story);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        nd_story_row *r = nd_arena_calloc(ar, 1, sizeof *r);
-        if (!r) {
-            sqlite3_finalize(st);
-            return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-        }
-        r->id = sqlite3_column_int64(st, 0);
-        r->headline = nd__col_dup(ar, st, 1);
-        r->rep_doc = sqlite3_column_int64(st, 2);
-        r->first_seen = nd__col_dup(ar, st, 3);
-        r->last_seen = nd__col_dup(ar, st, 4);
-        r->n_docs = (uint64_t) sqlite3_column_int64(st, 5);
-        r->n_dups = (uint64_t) sqlite3_column_int64(st, 6);
-        r->n_sites = (uint64_t) sqlite3_column_int64(st, 7);
-        *out = r;
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return nd__store_fail(s, "cannot read a story", err);
-    return 0;
+    nd_story_row *r = nd_arena_calloc(ar, 1, sizeof *r);
+    if (!r) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    int rc = nd__story_get(s, ar, story, r, err);
+    if (rc == ND_ENOTFOUND) return 0; /* merged away meanwhile */
+    if (!rc) *out = r;
+    return rc;
 }
 
 int nd_query_article(nd_store *s, const char *id, nd_article_page **out, nd_error *err)

@@ -109,28 +109,31 @@ typedef struct ev_pos {
     int set;
 } ev_pos;
 
-/* One statement of events.  full: the listing's columns (else only what
- * the relations counts need: id, day, quad, goldstein). */
-static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int order, int full,
+/* The columns of an event row (ev_row() reads them) and the tables they
+ * come from. */
+static void ev_columns(nd_buf *sql, int with_sentence)
+{
+    nd_buf_puts(sql, "SELECT e.id, e.doc_id, d.ext_id, d.title, d.url, d.site, d.source,"
+                     " d.added, e.day, e.source_code, e.target_code, sa.name, ta.name,"
+                     " sa.country, ta.country, e.code, e.goldstein, e.quad, e.negated,"
+                     " e.sentence_start < coalesce((SELECT p.end_off FROM paragraphs p"
+                     " WHERE p.doc_id = e.doc_id AND p.idx = 0), 0),"
+                     " e.sentence_start, e.sentence_end, e.verb_start, e.verb_end, e.idx");
+    if (with_sentence)
+        nd_buf_puts(sql, ", CAST(substr(CAST(d.text AS BLOB), e.sentence_start + 1,"
+                         " e.sentence_end - e.sentence_start) AS TEXT)");
+    nd_buf_puts(sql, " FROM events e JOIN documents d ON d.id = e.doc_id"
+                     " LEFT JOIN actors sa ON sa.id = e.source_id"
+                     " LEFT JOIN actors ta ON ta.id = e.target_id");
+}
+
+/* One statement of listed events, in the order asked, from pos on. */
+static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int order,
                    const ev_pos *pos, int limit, sqlite3_stmt **out, nd_error *err)
 {
     nd_buf sql = ND_BUF_INIT;
-    if (full) {
-        nd_buf_puts(&sql, "SELECT e.id, e.doc_id, d.ext_id, d.title, d.url, d.site, d.source,"
-                          " d.added, e.day, e.source_code, e.target_code, sa.name, ta.name,"
-                          " sa.country, ta.country, e.code, e.goldstein, e.quad, e.negated,"
-                          " e.sentence_start < coalesce((SELECT p.end_off FROM paragraphs p"
-                          " WHERE p.doc_id = e.doc_id AND p.idx = 0), 0),"
-                          " e.sentence_start, e.sentence_end, e.verb_start, e.verb_end, e.idx");
-        if (o->with_sentence)
-            nd_buf_puts(&sql, ", CAST(substr(CAST(d.text AS BLOB), e.sentence_start + 1,"
-                              " e.sentence_end - e.sentence_start) AS TEXT)");
-        nd_buf_puts(&sql, " FROM events e JOIN documents d ON d.id = e.doc_id"
-                          " LEFT JOIN actors sa ON sa.id = e.source_id"
-                          " LEFT JOIN actors ta ON ta.id = e.target_id WHERE e.latest");
-    } else {
-        nd_buf_puts(&sql, "SELECT e.id, e.day, e.quad, e.goldstein FROM events e WHERE e.latest");
-    }
+    ev_columns(&sql, o->with_sentence);
+    nd_buf_puts(&sql, " WHERE e.latest");
     ev_who(&sql, e);
     if (e->since[0]) nd_buf_puts(&sql, " AND e.day >= ?1");
     if (e->until[0]) nd_buf_puts(&sql, " AND e.day < ?2");
@@ -172,17 +175,6 @@ static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int o
     return 0;
 }
 
-static void span_of(sqlite3_stmt *st, int i, nd_span *sp)
-{
-    sp->start = sp->end = 0;
-    if (sqlite3_column_type(st, i) == SQLITE_NULL || sqlite3_column_type(st, i + 1) == SQLITE_NULL)
-        return;
-    int64_t a = sqlite3_column_int64(st, i), b = sqlite3_column_int64(st, i + 1);
-    if (a < 0 || b < a || b > UINT32_MAX) return;
-    sp->start = (uint32_t) a;
-    sp->end = (uint32_t) b;
-}
-
 static void ev_row(nd_arena *ar, sqlite3_stmt *st, int with_sentence, nd_event_row *r, int64_t *idx)
 {
     r->id = sqlite3_column_int64(st, 0);
@@ -205,8 +197,8 @@ static void ev_row(nd_arena *ar, sqlite3_stmt *st, int with_sentence, nd_event_r
     r->quad = sqlite3_column_int(st, 17);
     r->negated = sqlite3_column_int(st, 18);
     r->lead = sqlite3_column_int(st, 19);
-    span_of(st, 20, &r->sentence);
-    span_of(st, 22, &r->verb);
+    nd__col_span(st, 20, &r->sentence);
+    nd__col_span(st, 22, &r->verb);
     *idx = sqlite3_column_int64(st, 24);
     if (with_sentence) r->sentence_text = nd__col_dup(ar, st, 25);
     if (!r->source_code) r->source_code = "";
@@ -232,7 +224,7 @@ static int ev_list(nd_store *s, const nd_query_opts *o, const ev_query *e, ev_po
     for (int k = 0; k < 2 && orders[k] >= 0 && !more && !ret; k++) {
         sqlite3_stmt *st;
         int want = limit + 1 - (int) v->n;
-        ret = ev_stmt(s, o, e, orders[k], 1, pos, want, &st, err);
+        ret = ev_stmt(s, o, e, orders[k], pos, want, &st, err);
         if (ret) break;
         int rc;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -279,28 +271,35 @@ static int parse_pos(const nd_query_opts *o, char buf[256], ev_pos *pos, nd_erro
     return 0;
 }
 
+/* What both questions start with: the filters checked, the cursor and
+ * the actors read, a result of size bytes made.  NULL with *rc set. */
+static void *ev_begin(nd_store *s, const nd_query_opts *o, const char *what, size_t size,
+                      char buf[256], ev_pos *pos, ev_query *e, int *rc, nd_error *err)
+{
+    *rc = nd__query_check(
+        o, ND__F_SINCE | ND__F_UNTIL | ND__F_ACTOR | ND__F_ACTOR_B | ND__F_STORY | ND__F_CURSOR,
+        what, err);
+    if (!*rc) *rc = parse_pos(o, buf, pos, err);
+    if (!*rc) *rc = ev_prepare(s, o, e, err);
+    if (*rc) return NULL;
+    void *res = nd__result_new(size, 0, err);
+    if (!res) {
+        ev_free(e);
+        *rc = ND_ENOMEM;
+    }
+    return res;
+}
+
 int nd_query_events(nd_store *s, const nd_query_opts *o, nd_event_list **out, nd_error *err)
 {
     *out = NULL;
-    nd_query_opts none;
-    if (!o) {
-        memset(&none, 0, sizeof none);
-        o = &none;
-    }
-    int rc = nd__query_check(
-        o, ND__F_SINCE | ND__F_UNTIL | ND__F_ACTOR | ND__F_ACTOR_B | ND__F_STORY | ND__F_CURSOR,
-        "events", err);
-    if (rc) return rc;
+    if (!o) o = &nd__query_none;
     char buf[256];
     ev_pos pos;
-    if ((rc = parse_pos(o, buf, &pos, err)) != 0) return rc;
     ev_query e;
-    if ((rc = ev_prepare(s, o, &e, err)) != 0) return rc;
-    nd_event_list *res = nd__result_new(sizeof *res, 0, err);
-    if (!res) {
-        ev_free(&e);
-        return ND_ENOMEM;
-    }
+    int rc;
+    nd_event_list *res = ev_begin(s, o, "events", sizeof *res, buf, &pos, &e, &rc, err);
+    if (!res) return rc;
     nd__vec v = {NULL, 0, 0, sizeof(nd_event_row)};
     rc = ev_list(s, o, &e, &pos, nd__query_limit(o, 100), res->r.arena, &v, &res->r.next, err);
     ev_free(&e);
@@ -402,18 +401,8 @@ static int fetch(nd_store *s, const dyad *d, size_t n, int with_sentence, nd_are
 {
     if (!n) return 0;
     nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "SELECT e.id, e.doc_id, d.ext_id, d.title, d.url, d.site, d.source,"
-                      " d.added, e.day, e.source_code, e.target_code, sa.name, ta.name,"
-                      " sa.country, ta.country, e.code, e.goldstein, e.quad, e.negated,"
-                      " e.sentence_start < coalesce((SELECT p.end_off FROM paragraphs p"
-                      " WHERE p.doc_id = e.doc_id AND p.idx = 0), 0),"
-                      " e.sentence_start, e.sentence_end, e.verb_start, e.verb_end, e.idx");
-    if (with_sentence)
-        nd_buf_puts(&sql, ", CAST(substr(CAST(d.text AS BLOB), e.sentence_start + 1,"
-                          " e.sentence_end - e.sentence_start) AS TEXT)");
-    nd_buf_puts(&sql, " FROM events e JOIN documents d ON d.id = e.doc_id"
-                      " LEFT JOIN actors sa ON sa.id = e.source_id"
-                      " LEFT JOIN actors ta ON ta.id = e.target_id WHERE e.id = ?1");
+    ev_columns(&sql, with_sentence);
+    nd_buf_puts(&sql, " WHERE e.id = ?1");
     sqlite3_stmt *st;
     int rc = nd__prepare(s, &sql, &st, "cannot list events", err);
     nd_buf_free(&sql);
@@ -454,23 +443,14 @@ int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relations_page **
     *out = NULL;
     if (!o || !o->actor || !o->actor_b)
         return nd_error_set(err, ND_EINVAL, (size_t) -1, "relations: two actors needed");
-    int rc = nd__query_check(
-        o, ND__F_SINCE | ND__F_UNTIL | ND__F_ACTOR | ND__F_ACTOR_B | ND__F_STORY | ND__F_CURSOR,
-        "relations", err);
-    if (rc) return rc;
-    int by;
+    int by, rc;
     const char *period;
     if ((rc = nd__parse_period(o->period, &by, &period, err)) != 0) return rc;
     char buf[256];
     ev_pos pos;
-    if ((rc = parse_pos(o, buf, &pos, err)) != 0) return rc;
     ev_query e;
-    if ((rc = ev_prepare(s, o, &e, err)) != 0) return rc;
-    nd_relations_page *res = nd__result_new(sizeof *res, 0, err);
-    if (!res) {
-        ev_free(&e);
-        return ND_ENOMEM;
-    }
+    nd_relations_page *res = ev_begin(s, o, "relations", sizeof *res, buf, &pos, &e, &rc, err);
+    if (!res) return rc;
     nd_arena *ar = res->r.arena;
     res->a = nd__str_dup(ar, o->actor);
     res->b = nd__str_dup(ar, o->actor_b);

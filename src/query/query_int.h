@@ -21,6 +21,8 @@ int nd__result_own(nd_result *r, void (*fn)(void *), void *p);
 /* Copy a column's text into the arena; NULL stays NULL. */
 const char *nd__col_dup(nd_arena *ar, sqlite3_stmt *st, int i);
 const char *nd__str_dup(nd_arena *ar, const char *s);
+/* Columns i and i + 1 as a span; {0,0} when NULL or not one. */
+void nd__col_span(sqlite3_stmt *st, int i, nd_span *sp);
 
 /* A growable array in an arena (old blocks are left to the arena). */
 typedef struct nd__vec {
@@ -35,6 +37,9 @@ void *nd__vec_push(nd_arena *ar, nd__vec *v);
  * sorted; its co-occurring actors are counted walking the newest
  * documents (default 20000; tests lower it to see both plans). */
 extern int nd__query_many;
+
+/* Options with nothing set (for a NULL opts). */
+extern const nd_query_opts nd__query_none;
 
 /* The page size: limit, else def; at most ND_QUERY_MAX_LIMIT. */
 int nd__query_limit(const nd_query_opts *o, int def);
@@ -70,6 +75,9 @@ int nd__cursor_split(const char *cursor, char tag, char buf[256], const char **f
                      nd_error *err);
 /* A field as a whole number; ND_EINVAL when it is not one. */
 int nd__cursor_int(const char *field, int64_t *out, nd_error *err);
+
+/* Story id's row into out (strings in ar); ND_ENOTFOUND when none. */
+int nd__story_get(nd_store *s, nd_arena *ar, int64_t id, nd_story_row *out, nd_error *err);
 
 /* ---- who a name means (who.c) ---- */
 typedef struct nd__sel {

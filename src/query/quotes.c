@@ -11,17 +11,6 @@
 
 #include "query/query_int.h"
 
-static void span_of(sqlite3_stmt *st, int i, nd_span *sp)
-{
-    sp->start = sp->end = 0;
-    if (sqlite3_column_type(st, i) == SQLITE_NULL || sqlite3_column_type(st, i + 1) == SQLITE_NULL)
-        return;
-    int64_t a = sqlite3_column_int64(st, i), b = sqlite3_column_int64(st, i + 1);
-    if (a < 0 || b < a || b > UINT32_MAX) return;
-    sp->start = (uint32_t) a;
-    sp->end = (uint32_t) b;
-}
-
 /* The quotations the speakers of x said (maintained counts). */
 static int speaker_quotes(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
 {
@@ -139,9 +128,9 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
         r->scare = sqlite3_column_int(st, 12);
         r->text = nd__col_dup(ar, st, 13);
         r->cue_lemma = nd__col_dup(ar, st, 14);
-        span_of(st, 15, &r->span);
-        span_of(st, 17, &r->source_span);
-        span_of(st, 19, &r->cue_span);
+        nd__col_span(st, 15, &r->span);
+        nd__col_span(st, 17, &r->source_span);
+        nd__col_span(st, 19, &r->cue_span);
         last_idx = sqlite3_column_int64(st, 21);
         if (!r->text) r->text = "";
         if (!r->type) r->type = "direct";
@@ -162,11 +151,7 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
 int nd_query_quotes(nd_store *s, const nd_query_opts *o, nd_quote_list **out, nd_error *err)
 {
     *out = NULL;
-    nd_query_opts none;
-    if (!o) {
-        memset(&none, 0, sizeof none);
-        o = &none;
-    }
+    if (!o) o = &nd__query_none;
     int rc = nd__query_check(
         o, ND__F_SINCE | ND__F_UNTIL | ND__F_ACTOR | ND__F_TEXT | ND__F_STORY | ND__F_CURSOR,
         "quotes", err);

@@ -53,6 +53,17 @@ void nd_result_free(void *result)
     nd_arena_free(r->arena);
 }
 
+void nd__col_span(sqlite3_stmt *st, int i, nd_span *sp)
+{
+    sp->start = sp->end = 0;
+    if (sqlite3_column_type(st, i) == SQLITE_NULL || sqlite3_column_type(st, i + 1) == SQLITE_NULL)
+        return;
+    int64_t a = sqlite3_column_int64(st, i), b = sqlite3_column_int64(st, i + 1);
+    if (a < 0 || b < a || b > UINT32_MAX) return;
+    sp->start = (uint32_t) a;
+    sp->end = (uint32_t) b;
+}
+
 const char *nd__str_dup(nd_arena *ar, const char *s)
 {
     return s ? nd_arena_strndup(ar, s, strlen(s)) : NULL;
@@ -81,6 +92,7 @@ void *nd__vec_push(nd_arena *ar, nd__vec *v)
 }
 
 int nd__query_many = 20000;
+const nd_query_opts nd__query_none;
 
 /* ---- options ---------------------------------------------------------------------- */
 

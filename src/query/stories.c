@@ -96,6 +96,21 @@ int nd_query_stories(nd_store *s, const nd_query_opts *o, nd_story_list **out, n
     return 0;
 }
 
+int nd__story_get(nd_store *s, nd_arena *ar, int64_t id, nd_story_row *out, nd_error *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT " STORY_COLUMNS " FROM stories WHERE id = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot read a story", err);
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) story_row(ar, st, out);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "no story %lld", (long long) id);
+    return rc == SQLITE_ROW ? 0 : nd__store_fail(s, "cannot read a story", err);
+}
+
 /* ---- one story ------------------------------------------------------------------------ */
 
 /* Working order of an article: outlet group, then rank (time order; a
@@ -118,22 +133,12 @@ int nd_query_story(nd_store *s, int64_t id, nd_story_page **out, nd_error *err)
     nd_story_page *res = nd__result_new(sizeof *res, 0, err);
     if (!res) return ND_ENOMEM;
     nd_arena *ar = res->r.arena;
+    int rc = nd__story_get(s, ar, id, &res->story, err);
+    if (rc) {
+        nd_result_free(res);
+        return rc;
+    }
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT " STORY_COLUMNS " FROM stories WHERE id = ?1", -1, &st,
-                           NULL) != SQLITE_OK) {
-        nd_result_free(res);
-        return nd__store_fail(s, "cannot read a story", err);
-    }
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) story_row(ar, st, &res->story);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW) {
-        nd_result_free(res);
-        if (rc == SQLITE_DONE)
-            return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "no story %lld", (long long) id);
-        return nd__store_fail(s, "cannot read a story", err);
-    }
     if (sqlite3_prepare_v2(s->db,
                            "SELECT id, ext_id, title, site, host, url, language, published,"
                            " fetched, dup_of, parent_id, version FROM documents"
