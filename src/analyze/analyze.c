@@ -89,12 +89,15 @@ static const char *quote_text(nd__doc *d, const nd__wquote *q)
                 size_t got = nd_tokenize(d->text + k, e - k, &tk, 1, NULL);
                 if (!got || !(tk.flags & ND_TOKF_QUOTE) || tk.off != 0) break;
                 k += tk.len;
+                if (d->text[s] == '\'' && k < e && d->text[k] == '\'') k++; /* '' */
                 break;
             }
             s = (uint32_t) k;
             /* a trailing mark */
             const unsigned char *p = (const unsigned char *) d->text;
-            if (e > s && (p[e - 1] == '"' || p[e - 1] == '\''))
+            if (e >= s + 2 && p[e - 1] == '\'' && p[e - 2] == '\'')
+                e -= 2;
+            else if (e > s && (p[e - 1] == '"' || p[e - 1] == '\''))
                 e--;
             else if (e >= s + 3 && p[e - 3] == 0xE2 && p[e - 2] == 0x80 &&
                      (p[e - 1] == 0x9D || p[e - 1] == 0x99 || p[e - 1] == 0x9C || p[e - 1] == 0x98))
