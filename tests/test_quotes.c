@@ -49,8 +49,31 @@ static void test_two_single_marks(void)
     nd_analysis_free(a);
 }
 
+/* ---- coreference ----------------------------------------------------------- */
+
+/* "the ministry", "the newspaper", "the company": the one actor of that
+ * sector named just before; two candidates leave it unresolved. */
+static void test_definite_descriptions(void)
+{
+    const char *t =
+        "Russia's foreign ministry issued a statement on Tuesday. The ministry said the "
+        "talks had failed.\n\nThe Lakeside Tribune first reported the story. The "
+        "newspaper said the mayor had resigned.\n\nHalden Terminals Ltd reported a "
+        "loss. The company said it would cut 200 jobs.\n\nBrava Motors and Kessel "
+        "Foods Inc. agreed to merge. The company said the deal would close in June.";
+    nd_analysis *a = run(t);
+    CHECK_STR(speaker(quote_with(a, "talks had failed")), "Russia government");
+    CHECK_STR(speaker(quote_with(a, "mayor had resigned")), "Lakeside Tribune");
+    CHECK_STR(speaker(quote_with(a, "cut 200 jobs")), "Halden Terminals Ltd");
+    const nd_quote *q = quote_with(a, "close in June");
+    CHECK(q && (!q->speaker_name || (strcmp(q->speaker_name, "Brava Motors") &&
+                                     strcmp(q->speaker_name, "Kessel Foods Inc."))));
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
+    RUN(test_definite_descriptions);
     return tap_done();
 }

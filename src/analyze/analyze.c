@@ -391,19 +391,11 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
     }
     if (!rc && !d.failed) nd__find_quote_marks(&d);
     if (!rc && !d.failed) nd__find_mentions(&d);
+    if (!rc && !d.failed) nd__coref_descriptions(&d);
     /* quotations also serve pronouns and events: found unless neither is wanted */
     if (!rc && !d.failed && !(opts->no_quotes && opts->no_events)) nd__find_quotes(&d);
     /* he/she everywhere else */
-    for (size_t i = 0; !rc && !d.failed && i < d.n_ments; i++) {
-        nd__ment *m = &d.ments[i];
-        if (m->actor >= 0 || (m->pronoun != 1 && m->pronoun != 2)) continue;
-        if (d.toks[m->t0].in_quote) continue;
-        int32_t x = nd__resolve_pronoun(&d, i);
-        if (x >= 0) {
-            m->actor = x;
-            d.acts[x].n_mentions++;
-        }
-    }
+    if (!rc && !d.failed) nd__coref_pronouns(&d);
     if (!rc && !d.failed && !opts->no_events) nd__find_events(&d);
     if (!rc && d.failed) rc = ND_ENOMEM;
     if (opts->no_quotes) d.n_quotes = 0;
