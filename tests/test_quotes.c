@@ -58,7 +58,7 @@ static void test_definite_descriptions(void)
     const char *t =
         "Russia's foreign ministry issued a statement on Tuesday. The ministry said the "
         "talks had failed.\n\nThe Lakeside Tribune first reported the story. The "
-        "newspaper said the mayor had resigned.\n\nHalden Terminals Ltd reported a "
+        "newspaper said the mayor had resigned.\n\nOn Monday, Halden Terminals Ltd reported a "
         "loss. The company said it would cut 200 jobs.\n\nBrava Motors and Kessel "
         "Foods Inc. agreed to merge. The company said the deal would close in June.";
     nd_analysis *a = run(t);
