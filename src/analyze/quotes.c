@@ -224,6 +224,8 @@ static int cue_verb(const nd__doc *d, size_t i, const char **lemma)
     if (!c) return 0;
     const nd__tok *t = &d->toks[i];
     if (t->in_quote) return 0;
+    /* "member states", "the report": the tree knows a noun */
+    if (d->n_words && d->tok_w0[i] >= 0 && d->words[d->tok_w0[i]].upos != ND_UPOS_VERB) return 0;
     /* passive "was told", "is expected" */
     static const char *const be[] = {"was", "were", "been", "being", "is", "are", "be", NULL};
     int ing = t->lower_len > 4 && !strcmp(t->lower + t->lower_len - 3, "ing");
@@ -1314,7 +1316,10 @@ static int32_t subject_child(const nd__doc *d, int32_t c)
     for (int32_t k = nd__w_child(d, c, ND_DEP_NSUBJ, -1); k >= 0;
          k = nd__w_child(d, c, ND_DEP_NSUBJ, k)) {
         if (d->words[k].deprel == ND_DEP_NSUBJ_PASS) continue;
-        if (nd__w_child(d, k, ND_DEP_CASE, -1) >= 0) return -2;
+        /* a subject with a preposition: the parse is wrong, but for "as X
+         * said" */
+        int32_t cs = nd__w_child(d, k, ND_DEP_CASE, -1);
+        if (cs >= 0 && !w_is(d, cs, "as")) return -2;
         if (s < 0 || (said_noun_of(d, k) && !said_noun_of(d, s))) {
             s = k;
             continue;
@@ -1323,10 +1328,13 @@ static int32_t subject_child(const nd__doc *d, int32_t c)
         int32_t dk = k > c ? k - c : c - k, ds = s > c ? s - c : c - s;
         if (dk < ds) s = k;
     }
-    if (s < 0)
+    /* the agent of a passive cue ("was quoted by X"), with its "by" */
+    int passive = nd__w_child(d, c, ND_DEP_AUX_PASS, -1) >= 0 ||
+                  nd__w_child(d, c, ND_DEP_NSUBJ_PASS, -1) >= 0;
+    if (s < 0 && passive)
         for (int32_t k = nd__w_child(d, c, ND_DEP_OBL_AGENT, -1); k >= 0 && s < 0;
              k = nd__w_child(d, c, ND_DEP_OBL_AGENT, k))
-            s = k;
+            if (nd__w_has(d, k, ND_DEP_CASE, "by")) s = k;
     return s;
 }
 
@@ -1708,7 +1716,7 @@ static void segment(const nd__doc *d, int32_t c, int cls, int32_t sj, int32_t w0
     for (int32_t k = d->words[c].child; k >= 0; k = d->words[k].next) {
         int r = d->words[k].rel;
         if (r == ND_DEP_XCOMP && k > c) *obj = 1;
-        if (r == ND_DEP_OBJ && cls != ND__CUE_TELL && k > c && k <= *hi + 1 &&
+        if (r == ND_DEP_OBJ && cls != ND__CUE_TELL && k > c && k <= *hi &&
             !clause_like(d, d->words[k].lo, d->words[k].hi))
             *obj = 1;
     }
@@ -1750,7 +1758,13 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
      * told" name no speaker) */
     int passive = nd__w_child(d, c, ND_DEP_AUX_PASS, -1) >= 0 ||
                   nd__w_child(d, c, ND_DEP_NSUBJ_PASS, -1) >= 0;
-    if (passive && nd__w_child(d, c, ND_DEP_OBL_AGENT, -1) < 0) return 0;
+    if (passive) {
+        int by = 0;
+        for (int32_t k = nd__w_child(d, c, ND_DEP_OBL_AGENT, -1); k >= 0 && !by;
+             k = nd__w_child(d, c, ND_DEP_OBL_AGENT, k))
+            by = nd__w_has(d, k, ND_DEP_CASE, "by");
+        if (!by) return 0;
+    }
     /* "the ceasefire Trump had said he wanted": a relative clause whose
      * gap lies in the reported clause reports no clause of its own */
     if (x->deprel == ND_DEP_ACL_RELCL) {
@@ -1801,6 +1815,8 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     int obj;
     segment(d, c, cls, sj, w0, w1, &lo, &hi, &obj);
     if (after_src > hi) hi = after_src, obj = 0;
+    /* the source right before the cue belongs to it whatever the parse */
+    if (a->src >= 0 && a->src_lo < lo && a->src_hi + 1 >= lo && a->src_hi < c) lo = a->src_lo;
     a->seg_lo = lo, a->seg_hi = hi;
     /* the content: the clausal complement after the cue, a that-clause on
      * the thing said ("said in a statement that ..."), a clause of its own
@@ -1831,6 +1847,13 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         if (k > c && nd__w_has(d, k, ND_DEP_MARK, "to") && d->words[k].upos == ND_UPOS_VERB) cc = k;
     }
     if (cc >= 0 && cc <= hi && cc >= lo) cc = -1; /* a parse that hangs the speaker there */
+    /* a reported clause has its subject, its "that" or "to", or is a
+     * quotation: "member states except Hungary endorsed ..." is no report
+     * of "states" */
+    if (cc >= 0 && d->words[cc].upos == ND_UPOS_VERB && !w_mark(d, d->words[cc].lo) &&
+        nd__w_child(d, cc, ND_DEP_NSUBJ, -1) < 0 && nd__w_child(d, cc, ND_DEP_EXPL, -1) < 0 &&
+        nd__w_child(d, cc, ND_DEP_MARK, -1) < 0 && nd__w_child(d, cc, ND_DEP_CSUBJ, -1) < 0)
+        cc = -1;
     if (cc >= 0) {
         a->c_lo = d->words[cc].lo, a->c_hi = d->words[cc].hi;
         if (a->c_lo <= hi && a->c_hi > hi) a->c_lo = hi + 1;
@@ -1847,7 +1870,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         int32_t j = hi + 1;
         if (w_char(d, j, ':') || (w_char(d, j, ',') && j + 1 < w1 && w_mark(d, j + 1))) j++;
         int speech = (cls == ND__CUE_SAY || cls == ND__CUE_TELL) && !in_list(lemma, object_cues);
-        if (j < w1 && (speech || w_is(d, j, "that") || w_is(d, j, "whether")) &&
+        if (j < w1 && !obj && (speech || w_is(d, j, "that") || w_is(d, j, "whether")) &&
             clause_start(d, j, w1))
             a->c_lo = j, a->c_hi = w1 - 1;
     }
