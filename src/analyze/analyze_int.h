@@ -176,6 +176,7 @@ typedef struct nd__ment {
     uint8_t poss;        /* ends in a possessive */
     uint8_t obj;         /* an object pronoun ("him") */
     uint8_t petrarch;
+    uint8_t resolved; /* a pronoun whose resolution was tried (coref.c) */
     uint32_t sent;
 } nd__ment;
 

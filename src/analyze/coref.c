@@ -128,6 +128,9 @@ void nd__coref_descriptions(nd__doc *d)
 
 /* ---- pronouns ------------------------------------------------------------------- */
 
+/* How far back a pronoun looks for its actor, in sentences. */
+#define PRON_WINDOW 3
+
 static int gender_ok(const nd__dact *a, int pron)
 {
     if (pron == 1) return a->gender != 'f';
@@ -135,69 +138,124 @@ static int gender_ok(const nd__dact *a, int pron)
     return 1;
 }
 
+/* The syntactic role of mention k on the tree: 3 the subject of its
+ * sentence's main clause, 2 the subject of another clause, 1 anything
+ * else; with no tree, the first mention of a clause counts as a subject. */
+static int ment_role(const nd__doc *d, size_t k)
+{
+    if (!d->n_words) return d->ments[k].subj ? 3 : 1;
+    int32_t h = nd__ment_head(d, k);
+    if (h < 0) return d->ments[k].subj ? 3 : 1;
+    if (d->words[h].rel != ND_DEP_NSUBJ) return 1;
+    int32_t v = d->words[h].head;
+    /* the root, or a verb joined to it ("X met Y and said") */
+    while (v >= 0 && d->words[v].rel == ND_DEP_CONJ) v = d->words[v].head;
+    return v >= 0 && d->words[v].head < 0 ? 3 : 2;
+}
+
+/* The verb whose subject or object word w is (its clause), or -1. */
+static int32_t clause_of(const nd__doc *d, int32_t w)
+{
+    for (int steps = 0; w >= 0 && steps < 8; steps++) {
+        int r = d->words[w].rel;
+        int32_t h = d->words[w].head;
+        if (r == ND_DEP_NSUBJ || r == ND_DEP_OBJ || r == ND_DEP_IOBJ || r == ND_DEP_OBL ||
+            r == ND_DEP_NMOD)
+            return h;
+        if (r != ND_DEP_FLAT && r != ND_DEP_COMPOUND && r != ND_DEP_CONJ && r != ND_DEP_APPOS)
+            return -1;
+        w = h;
+    }
+    return -1;
+}
+
+/* Can the actor of mention o be what pronoun pr refers to? */
+static int fits(const nd__doc *d, const nd__ment *o, int pr)
+{
+    if (o->actor < 0) return 0;
+    const nd__dact *a = &d->acts[o->actor];
+    if (pr == 3) {
+        /* "they": a pair, a group, an institution, a country */
+        if (o->actor2 >= 0) return 1;
+        if (a->kind == ND_ACTOR_PERSON) return 0;
+        return a->code[0] != 0;
+    }
+    return a->kind == ND_ACTOR_PERSON && o->actor2 < 0 && gender_ok(a, pr);
+}
+
 int32_t nd__resolve_pronoun(nd__doc *d, size_t mi)
 {
     nd__ment *m = &d->ments[mi];
     int pr = m->pronoun;
+    if (pr != 1 && pr != 2 && pr != 3) return -1;
+    /* the pronouns before it first, in order: a chain of "he" carries its
+     * actor ("he managed ..., he has convinced"); each is tried once */
+    m->resolved = 1;
+    size_t first = mi;
+    while (first > 0 && d->ments[first - 1].sent + PRON_WINDOW >= m->sent) first--;
+    for (size_t j = first; j < mi; j++) {
+        nd__ment *o = &d->ments[j];
+        if (!o->pronoun || o->resolved || o->actor >= 0 || d->toks[o->t0].in_quote) continue;
+        int32_t x = nd__resolve_pronoun(d, j);
+        if (x >= 0) {
+            o->actor = x;
+            d->acts[x].n_mentions++;
+            if (o->actor2 >= 0) d->acts[o->actor2].n_mentions++;
+        }
+    }
     uint32_t s = m->sent;
-    if (pr == 3) {
-        /* "they": a pair ("the two leaders") or a plural subject of this
-         * or the previous sentence */
-        for (size_t k = mi; k-- > 0;) {
-            nd__ment *o = &d->ments[k];
-            if (o->sent + 1 < s) break;
-            if (o->actor < 0) continue;
-            if (o->actor2 >= 0 && (o->subj || o->sent == s)) {
-                m->actor2 = o->actor2;
-                return o->actor;
-            }
-            if (o->person || d->acts[o->actor].kind == ND_ACTOR_PERSON) continue;
-            if (!d->acts[o->actor].code[0]) continue;
-            if (o->subj) return o->actor;
+    int in_q = d->toks[m->t0].in_quote;
+    /* the pronoun's place on the tree: its clause, whether it is an object
+     * ("him" is not the subject of its own clause) */
+    int32_t pw = d->n_words ? nd__ment_head(d, mi) : -1;
+    int32_t pclause = pw >= 0 ? clause_of(d, pw) : -1;
+    int objective = m->obj;
+    if (pw >= 0 && (d->words[pw].rel == ND_DEP_OBJ || d->words[pw].rel == ND_DEP_IOBJ ||
+                    d->words[pw].rel == ND_DEP_OBL))
+        objective = 1;
+    /* candidates by salience: the sentence (this one, then back), the
+     * role (the subject of a clause that holds the pronoun, the main
+     * subject, another subject, anything else), then recency */
+    int32_t best = -1, best2 = -1;
+    int best_score = -1;
+    for (size_t k = mi; k-- > 0;) {
+        const nd__ment *o = &d->ments[k];
+        if (o->sent + PRON_WINDOW < s) break;
+        if (!fits(d, o, pr)) continue;
+        /* a name inside a quotation is not what the narrative refers to */
+        if (d->toks[o->t0].in_quote && !in_q) continue;
+        int role = ment_role(d, k);
+        int dist = (int) (s - o->sent);
+        int score;
+        if (dist == 0) {
+            int32_t ow = d->n_words ? nd__ment_head(d, k) : -1;
+            int32_t oclause = ow >= 0 ? clause_of(d, ow) : -1;
+            /* binding: an object is not its own clause's subject */
+            if (objective && role >= 2 && oclause >= 0 && oclause == pclause) continue;
+            if (objective && !d->n_words && o->subj) continue;
+            int dominates = role >= 2 && oclause >= 0 && pw >= 0 && nd__w_dominates(d, oclause, pw);
+            score = dominates ? 100 : role >= 2 ? 90 : 80;
+        } else {
+            score = 70 - 20 * (dist - 1) + role * 5;
         }
-        return -1;
-    }
-    if (pr != 1 && pr != 2) return -1;
-    /* "him" is not the subject of its own clause */
-    int32_t not_a = -1;
-    if (m->obj)
-        for (size_t k = mi; k-- > 0;) {
-            nd__ment *o = &d->ments[k];
-            if (o->sent != s) break;
-            if (o->actor >= 0 && o->person && o->subj) not_a = o->actor;
+        /* what a pronoun already names is the topic: it stays ("he managed
+         * ..., as Trump had threatened, ... he has convinced") */
+        if (o->pronoun) score += 5;
+        if (score > best_score) {
+            best_score = score, best = o->actor, best2 = o->actor2;
         }
-    /* 1. the subject of this sentence, before the pronoun ("him" never is) */
-    for (size_t k = mi; !m->obj && k-- > 0;) {
-        nd__ment *o = &d->ments[k];
-        if (o->sent != s) break;
-        if (o->actor < 0 || !o->person || !o->subj) continue;
-        if (gender_ok(&d->acts[o->actor], pr) && !d->toks[o->t0].in_quote) return o->actor;
     }
-    /* 2. the speaker of the last quotations */
-    for (uint32_t b = 1; b <= 2 && b <= s; b++) {
+    /* the speaker of the previous sentence's quotation (a sentence that is
+     * only a quotation has no subject of its own) */
+    for (uint32_t b = 1; b <= 2 && b <= s && pr != 3; b++) {
         int32_t sp = d->sent_speaker ? d->sent_speaker[s - b] : -1;
-        if (sp >= 0 && sp != not_a && d->acts[sp].kind == ND_ACTOR_PERSON &&
-            gender_ok(&d->acts[sp], pr))
-            return sp;
+        if (sp < 0 || d->acts[sp].kind != ND_ACTOR_PERSON || !gender_ok(&d->acts[sp], pr)) continue;
+        int score = 70 - 20 * (int) (b - 1) + 3 * 5;
+        if (score > best_score) best_score = score, best = sp, best2 = -1;
+        break;
     }
-    /* 3. the subject of the previous sentences */
-    for (size_t k = mi; k-- > 0;) {
-        nd__ment *o = &d->ments[k];
-        if (o->sent + 3 < s) break;
-        if (o->sent == s || o->actor < 0 || !o->person || !o->subj || o->actor == not_a) continue;
-        if (d->toks[o->t0].in_quote) continue;
-        if (gender_ok(&d->acts[o->actor], pr)) return o->actor;
-    }
-    /* 4. the latest person (not one named inside a quotation) */
-    for (size_t k = mi; k-- > 0;) {
-        nd__ment *o = &d->ments[k];
-        if (o->sent + 5 < s) break;
-        if (o->actor < 0 || !o->person || o->actor == not_a) continue;
-        if (d->toks[o->t0].in_quote && !d->toks[m->t0].in_quote) continue;
-        if (d->acts[o->actor].kind != ND_ACTOR_PERSON) continue;
-        if (gender_ok(&d->acts[o->actor], pr)) return o->actor;
-    }
-    return -1;
+    if (best >= 0 && best2 >= 0) m->actor2 = best2;
+    return best;
 }
 
 void nd__coref_pronouns(nd__doc *d)

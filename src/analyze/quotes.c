@@ -946,7 +946,11 @@ static void set_attr(nd__doc *d, nd__wquote *q, const attr *a)
         int pron = m >= 0 && d->ments[m].pronoun;
         static const char *const bare[] = {"who", "which", "that", "it",     "i",    "we",
                                            "you", "they",  "some", "others", "many", NULL};
-        if (!pron && !(a->src_t1 == a->src_t0 + 1 && nd__tok_in(d, a->src_t0, bare)))
+        if (m >= 0 && d->ments[m].actor >= 0 && d->ments[m].actor2 >= 0)
+            /* "they", "the two leaders": both */
+            q->speaker_text = nd_arena_printf(d->ar, "%s and %s", d->acts[d->ments[m].actor].name,
+                                              d->acts[d->ments[m].actor2].name);
+        else if (!pron && !(a->src_t1 == a->src_t0 + 1 && nd__tok_in(d, a->src_t0, bare)))
             q->speaker_text =
                 nd_arena_strndup(d->ar, d->text + q->source.start, q->source.end - q->source.start);
     }
