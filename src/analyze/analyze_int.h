@@ -325,6 +325,10 @@ void nd__coref_descriptions(nd__doc *d);
 int32_t nd__resolve_pronoun(nd__doc *d, size_t m);
 /* Every he/she/him/her mention outside quotations not yet resolved. */
 void nd__coref_pronouns(nd__doc *d);
+/* The actor "it" at word w stands for (a country, organisation or group
+ * that is the subject before it: "Russia says it wants ...", "The union
+ * said ... It added ..."), -1 when it names a thing or nothing. */
+int32_t nd__resolve_it(nd__doc *d, int32_t w);
 /* New document actor for a mention's text; returns index or -1. */
 int32_t nd__actor_add(nd__doc *d, const char *name, const char *code, int kind, int dict_ent);
 const char *nd__code_country(const char *code, char out[8]);

@@ -271,3 +271,52 @@ void nd__coref_pronouns(nd__doc *d)
         }
     }
 }
+
+/* ---- "it" ----------------------------------------------------------------------- */
+
+/* The actor of the subject word s (through its mention), or -1. */
+static int32_t subject_actor(const nd__doc *d, int32_t s)
+{
+    int32_t m = nd__w_ment(d, s);
+    if (m < 0) {
+        for (int32_t k = d->words[s].child; k >= 0 && m < 0; k = d->words[k].next)
+            if (d->words[k].rel == ND_DEP_FLAT || d->words[k].rel == ND_DEP_COMPOUND)
+                m = nd__w_ment(d, k);
+    }
+    return m >= 0 && d->ments[m].actor2 < 0 ? d->ments[m].actor : -1;
+}
+
+int32_t nd__resolve_it(nd__doc *d, int32_t w)
+{
+    if (!d->n_words || w < 0 || (size_t) w >= d->n_words) return -1;
+    uint32_t s = d->words[w].sent;
+    for (int depth = 0; depth < 4; depth++) {
+        /* the nearest subject before it: in its own sentence one whose
+         * clause holds it ("Russia says it wants"), else the main subject
+         * of the sentences before */
+        int32_t subj = -1;
+        for (int32_t k = w - 1; k >= (int32_t) d->sent_w0[s] && subj < 0; k--)
+            if (d->words[k].rel == ND_DEP_NSUBJ && d->words[k].head >= 0 &&
+                nd__w_dominates(d, d->words[k].head, w))
+                subj = k;
+        for (uint32_t b = 1; subj < 0 && b <= 2 && b <= s; b++) {
+            uint32_t ps = s - b;
+            for (int32_t k = (int32_t) d->sent_w0[ps]; k < (int32_t) d->sent_w1[ps] && subj < 0;
+                 k++) {
+                int32_t h = d->words[k].head;
+                if (d->words[k].rel == ND_DEP_NSUBJ && h >= 0 && d->words[h].head < 0) subj = k;
+            }
+        }
+        if (subj < 0) return -1;
+        if (d->words[subj].upos == ND_UPOS_PRON) {
+            if (strcmp(d->words[subj].lemma, "it")) return -1;
+            w = subj, s = d->words[w].sent; /* a chain of "it" */
+            continue;
+        }
+        /* an actor that is not a person, or a thing ("the plan": none) */
+        int32_t a = subject_actor(d, subj);
+        if (a < 0 || d->acts[a].kind == ND_ACTOR_PERSON) return -1;
+        return a;
+    }
+    return -1;
+}

@@ -1336,8 +1336,8 @@ static int32_t subject_child(const nd__doc *d, int32_t c)
     int passive = nd__w_child(d, c, ND_DEP_AUX_PASS, -1) >= 0 ||
                   nd__w_child(d, c, ND_DEP_NSUBJ_PASS, -1) >= 0;
     if (s < 0 && passive)
-        for (int32_t k = nd__w_child(d, c, ND_DEP_OBL_AGENT, -1); k >= 0 && s < 0;
-             k = nd__w_child(d, c, ND_DEP_OBL_AGENT, k))
+        for (int32_t k = nd__w_child(d, c, ND_DEP_OBL, -1); k >= 0 && s < 0;
+             k = nd__w_child(d, c, ND_DEP_OBL, k))
             if (nd__w_has(d, k, ND_DEP_CASE, "by")) s = k;
     return s;
 }
@@ -1365,9 +1365,11 @@ static int reduced_relative(const nd__doc *d, int32_t lo)
     if (lo <= w0) return 0;
     int u = d->words[lo - 1].upos;
     if (u != ND_UPOS_NOUN && u != ND_UPOS_PROPN) return 0;
-    /* "In an interview Trump said": an opening phrase is no relative */
+    /* "In an interview Trump said": an opening phrase (no verb before it)
+     * is no relative */
     for (int32_t j = lo - 1; j >= w0; j--)
-        if (w_punct(d, j)) return 1;
+        if (w_punct(d, j) || d->words[j].upos == ND_UPOS_VERB || d->words[j].upos == ND_UPOS_AUX)
+            return 1;
     return 0;
 }
 
@@ -1402,7 +1404,9 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
                 for (int32_t j = s + 1; j < d->words[k].lo; j++) comma |= w_punct(d, j);
                 if (!comma && !w_punct(d, d->words[k].lo)) return -2;
             }
-        if (s < c && reduced_relative(d, d->words[s].lo)) return -2;
+        int32_t nlo, nhi;
+        np_words(d, s, &nlo, &nhi);
+        if (s < c && reduced_relative(d, nlo)) return -2;
         return s;
     }
     /* "... and US president Donald Trump has threatened": a noun phrase
@@ -1421,11 +1425,14 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
             }
         } else {
             int32_t t = np_top(d, j);
-            int32_t lo, hi;
-            np_words(d, t, &lo, &hi);
-            if (reduced_relative(d, lo)) return -2;
-            *span = t;
-            return t;
+            int32_t cs = nd__w_child(d, t, ND_DEP_CASE, -1);
+            if (cs < 0 || w_is(d, cs, "as")) { /* "on the talks said" is no subject */
+                int32_t lo, hi;
+                np_words(d, t, &lo, &hi);
+                if (reduced_relative(d, lo)) return -2;
+                *span = t;
+                return t;
+            }
         }
     }
     if (h < 0 || depth > 3) return -1;
@@ -1437,7 +1444,7 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
         /* a clause with no subject of its own takes the main clause's:
          * "..., saying", "to stop the war but threatened" */
         if (d->words[h].upos != ND_UPOS_VERB) return -1;
-        if (w_ing(d, c) || (depth > 0 && nd__w_has(d, c, ND_DEP_MARK, "to")))
+        if (w_ing(d, c) || depth == 0 || nd__w_has(d, c, ND_DEP_MARK, "to"))
             r = source_word(d, h, depth + 1, span);
         break;
     case ND_DEP_ACL:
@@ -1498,7 +1505,8 @@ static void np_words(const nd__doc *d, int32_t h, int32_t *lo, int32_t *hi)
     for (int32_t k = d->words[h].child; k >= 0; k = d->words[k].next) {
         int r = d->words[k].rel;
         if (r == ND_DEP_ACL || r == ND_DEP_PARATAXIS || r == ND_DEP_ADVCL || r == ND_DEP_CCOMP ||
-            r == ND_DEP_PUNCT || r == ND_DEP_APPOS || r == ND_DEP_CONJ || r == ND_DEP_DISLOCATED)
+            r == ND_DEP_PUNCT || r == ND_DEP_APPOS || r == ND_DEP_CONJ || r == ND_DEP_DISLOCATED ||
+            r == ND_DEP_CASE)
             continue;
         if (d->words[k].lo < *lo && d->words[k].hi + 1 >= *lo) *lo = d->words[k].lo;
     }
@@ -1518,7 +1526,7 @@ static int32_t word_actor(nd__doc *d, int32_t w)
             if (d->words[k].rel == ND_DEP_FLAT || d->words[k].rel == ND_DEP_COMPOUND)
                 m = nd__w_ment(d, k);
     }
-    if (m < 0) return -1;
+    if (m < 0) return w_is(d, w, "it") ? nd__resolve_it(d, w) : -1;
     return speaker_of(d, m);
 }
 
@@ -1552,15 +1560,16 @@ static const char *const xcomp_cues[] = {
 /* Cues whose object is what they are about: they never stand aside as
  * "he said" does ("..., as Trump had threatened" reports nothing). */
 static const char *const object_cues[] = {
-    "threaten", "urge",         "pledge",       "promise",  "vow",       "offer",     "agree",
-    "propose",  "demand",       "praise",       "thank",    "criticize", "criticise", "blame",
-    "accuse",   "attack",       "slam",         "blast",    "credit",    "condemn",   "denounce",
-    "dismiss",  "hail",         "tout",         "mock",     "ridicule",  "deride",    "describe",
-    "portray",  "characterize", "characterise", "call",     "label",     "brand",     "dub",
-    "quote",    "cite",         "identify",     "rate",     "want",      "wish",      "decide",
-    "consider", "announce",     "declare",      "reveal",   "disclose",  "question",  "dispute",
-    "deny",     "reject",       "welcome",      "speak",    "mention",   "show",      "find",
-    "convince", "remind",       "inform",       "instruct", "order",     NULL};
+    "threaten",     "urge",     "pledge",   "promise",  "vow",      "offer",
+    "agree",        "propose",  "demand",   "praise",   "thank",    "criticize",
+    "criticise",    "blame",    "accuse",   "attack",   "slam",     "blast",
+    "credit",       "condemn",  "denounce", "dismiss",  "hail",     "tout",
+    "mock",         "ridicule", "deride",   "describe", "portray",  "characterize",
+    "characterise", "call",     "label",    "brand",    "dub",      "quote",
+    "cite",         "identify", "rate",     "want",     "wish",     "decide",
+    "consider",     "question", "dispute",  "deny",     "reject",   "welcome",
+    "speak",        "mention",  "show",     "find",     "convince", "remind",
+    "inform",       "instruct", "order",    NULL};
 
 /* Cues that report nothing when they stand aside ("as he spoke", "the
  * news as we know it"). */
@@ -1674,7 +1683,8 @@ static int in_segment(const nd__doc *d, int32_t c, int32_t sj, int32_t w)
         if (h == c) {
             int r = d->words[w].rel;
             if (clausal(r) || r == ND_DEP_PUNCT || r == ND_DEP_CC) return 0;
-            if (r == ND_DEP_NSUBJ) return 0; /* another subject */
+            if (r == ND_DEP_NSUBJ && d->words[w].deprel != ND_DEP_NSUBJ_PASS)
+                return 0; /* another subject ("it was announced" is one) */
             if (r == ND_DEP_OBJ && clause_like(d, d->words[w].lo, d->words[w].hi)) return 0;
             return 1;
         }
@@ -1764,8 +1774,8 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
                   nd__w_child(d, c, ND_DEP_NSUBJ_PASS, -1) >= 0;
     if (passive) {
         int by = 0;
-        for (int32_t k = nd__w_child(d, c, ND_DEP_OBL_AGENT, -1); k >= 0 && !by;
-             k = nd__w_child(d, c, ND_DEP_OBL_AGENT, k))
+        for (int32_t k = nd__w_child(d, c, ND_DEP_OBL, -1); k >= 0 && !by;
+             k = nd__w_child(d, c, ND_DEP_OBL, k))
             by = nd__w_has(d, k, ND_DEP_CASE, "by");
         if (!by) return 0;
     }
@@ -1882,6 +1892,15 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
      * in ("'...,' he said", "The plan, he said, will fail", "..., officials
      * said", "X said: ..."): a verb of saying with no object of its own,
      * set off by commas, a colon or the sentence's ends */
+    /* "..., said Maria Santos, who leads the union.": a relative clause on
+     * the speaker after the cue is the speaker's */
+    if (a->src > c && hi + 2 < w1 && w_char(d, hi + 1, ',') &&
+        (w_is(d, hi + 2, "who") || w_is(d, hi + 2, "whose"))) {
+        hi += 2;
+        while (hi + 1 < w1 && !w_char(d, hi + 1, ',') && !w_char(d, hi + 1, ';') &&
+               !(hi + 2 >= w1 && w_punct(d, hi + 1)))
+            hi++;
+    }
     /* "..., said Mindy Romero, director of a project at a university.": a
      * description after the speaker is the speaker's */
     if (hi + 2 < w1 && lo > w0 && w_char(d, hi + 1, ',') && !has_finite(d, hi + 2, w1 - 1, 1, 0)) {
@@ -2125,7 +2144,8 @@ static void emit_tree(nd__doc *d, tattr *a, uint8_t *used, attr *prev)
     /* an agent with no country ("officials", "the company") is better told
      * by the words of the source */
     if (q->speaker >= 0 && d->acts[q->speaker].kind == ND_ACTOR_AGENT &&
-        !strncmp(d->acts[q->speaker].code, "---", 3))
+        !strncmp(d->acts[q->speaker].code, "---", 3) && a->src >= 0 &&
+        d->words[a->src].upos != ND_UPOS_PRON)
         q->speaker = -1;
     if (a->src >= 0) q->source = nd__w_span(d, a->src_lo, a->src_hi);
     q->cue = nd__w_span(d, a->cue, a->cue_hi);
