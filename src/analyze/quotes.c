@@ -926,8 +926,75 @@ static int clause_after(nd__doc *d, const attr *a, uint32_t s1, uint32_t *c0, ui
     return 1;
 }
 
+static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span);
+static void np_words(const nd__doc *d, int32_t h, int32_t *lo, int32_t *hi);
+static int w_relative(const nd__doc *d, int32_t w);
+static int w_in_quote(const nd__doc *d, int32_t w);
+static int32_t word_actor(nd__doc *d, int32_t w);
+
+/* Is words [lo, hi] no speaker: a phrase in a preposition ("in the
+ * past", "at a briefing"), a time ("the time"), a clause ("when Boyle
+ * asked him a question") or no noun at all? */
+static int bad_source(const nd__doc *d, int32_t lo, int32_t hi)
+{
+    static const char *const times[] = {"time",    "past",  "week",    "year",      "day",
+                                        "month",   "night", "morning", "afternoon", "evening",
+                                        "weekend", "today", "moment",  NULL};
+    if (lo < 0 || hi < lo) return 1;
+    int32_t h = -1;
+    for (int32_t j = lo; j <= hi; j++) {
+        int u = d->words[j].upos;
+        if (u == ND_UPOS_VERB || (u == ND_UPOS_SCONJ && j == lo)) return 1;
+        int32_t x = d->words[j].head;
+        if ((x < lo || x > hi) && h < 0) h = j;
+    }
+    if (h < 0) return 1;
+    int u = d->words[h].upos;
+    if (u != ND_UPOS_NOUN && u != ND_UPOS_PROPN && u != ND_UPOS_PRON && u != ND_UPOS_NUM &&
+        nd__w_ment(d, h) < 0)
+        return 1;
+    for (int32_t k = d->words[h].child; k >= 0; k = d->words[k].next)
+        if (d->words[k].rel == ND_DEP_CASE && strcmp(d->words[k].lemma, "as") &&
+            strcmp(d->words[k].lemma, "'s") && d->words[k].upos == ND_UPOS_ADP)
+            return 1;
+    if (lo > 0 && d->words[lo - 1].upos == ND_UPOS_ADP && d->words[lo - 1].head >= lo &&
+        d->words[lo - 1].head <= hi && strcmp(d->words[lo - 1].lemma, "as"))
+        return 1;
+    if (d->words[h].deprel == ND_DEP_OBL_TMOD || d->words[h].deprel == ND_DEP_NMOD_TMOD) return 1;
+    for (size_t i = 0; times[i]; i++)
+        if (!strcmp(d->words[h].lemma, times[i])) return 1;
+    return 0;
+}
+
 static void set_attr(nd__doc *d, nd__wquote *q, const attr *a)
 {
+    if (d->n_words && a->src_t1 > a->src_t0 && a->src_t1 <= d->n_toks) {
+        /* the tree rules out what no one can be: the attribution keeps its
+         * cue and loses the speaker */
+        int32_t lo = d->tok_w0[a->src_t0], hi = d->tok_w0[a->src_t1 - 1];
+        while (hi >= 0 && hi + 1 < (int32_t) d->n_words && d->words[hi + 1].tok < a->src_t1) hi++;
+        if (lo >= 0 && hi >= lo && bad_source(d, lo, hi)) {
+            q->speaker = -1;
+            if (a->cue_t1 > a->cue_t0) {
+                q->cue.start = d->toks[a->cue_t0].off;
+                q->cue.end = tok_end(d, a->cue_t1 - 1);
+            }
+            q->cue_lemma = a->lemma;
+            /* the cue's subject on the tree, if it has one */
+            int32_t cw = a->cue_t1 > a->cue_t0 ? d->tok_w0[a->cue_t0] : -1, span = -1;
+            int32_t sw = cw >= 0 ? source_word(d, cw, 0, &span) : -1;
+            if (sw >= 0 && span >= 0 && !w_in_quote(d, sw) && !w_in_quote(d, span)) {
+                int32_t slo = span, shi = span;
+                if (!w_relative(d, span)) np_words(d, span, &slo, &shi);
+                if (!bad_source(d, slo, shi)) {
+                    q->source = nd__w_span(d, slo, shi);
+                    q->speaker = word_actor(d, sw);
+                    q->speaker_text = q->speaker >= 0 ? d->acts[q->speaker].name : NULL;
+                }
+            }
+            return;
+        }
+    }
     q->speaker = a->speaker;
     if (a->src_t1 > a->src_t0) {
         q->source.start = d->toks[a->src_t0].off;
@@ -1798,7 +1865,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         if (tk > s0 && subject_of(d, tk, s0, &t) && t.src_t1 > t.src_t0) {
             int32_t lo = d->tok_w0[t.src_t0], hi = d->tok_w0[t.src_t1 - 1];
             while (hi + 1 < (int32_t) d->n_words && d->words[hi + 1].tok < t.src_t1) hi++;
-            if (lo >= 0 && hi >= lo && hi < c && !w_in_quote(d, lo)) {
+            if (lo >= 0 && hi >= lo && hi < c && !w_in_quote(d, lo) && !bad_source(d, lo, hi)) {
                 a->src = hi, a->src_lo = lo, a->src_hi = hi, a->speaker = t.speaker;
             }
         }
@@ -1812,7 +1879,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         if (attr_after(d, tk, s1, s0, &t) && t.cue_t0 == tk && t.src_t1 > t.src_t0) {
             int32_t lo = d->tok_w0[t.src_t0], hi = d->tok_w0[t.src_t1 - 1];
             while (hi + 1 < w1 && d->words[hi + 1].tok < t.src_t1) hi++;
-            if (lo > c && hi >= lo && !w_in_quote(d, lo)) {
+            if (lo > c && hi >= lo && !w_in_quote(d, lo) && !bad_source(d, lo, hi)) {
                 a->src = hi, a->src_lo = lo, a->src_hi = hi, a->speaker = t.speaker;
                 /* its adjuncts ("during the meeting", "in a statement") */
                 uint32_t e = skip_adjuncts(d, t.after, s1);
