@@ -944,7 +944,8 @@ static int bad_source(const nd__doc *d, int32_t lo, int32_t hi)
     int32_t h = -1;
     for (int32_t j = lo; j <= hi; j++) {
         int u = d->words[j].upos;
-        if (u == ND_UPOS_VERB || (u == ND_UPOS_SCONJ && j == lo)) return 1;
+        if ((u == ND_UPOS_VERB || (u == ND_UPOS_SCONJ && j == lo)) && nd__w_ment(d, j) < 0)
+            return 1;
         int32_t x = d->words[j].head;
         if ((x < lo || x > hi) && h < 0) h = j;
     }
@@ -1879,6 +1880,12 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         if (attr_after(d, tk, s1, s0, &t) && t.cue_t0 == tk && t.src_t1 > t.src_t0) {
             int32_t lo = d->tok_w0[t.src_t0], hi = d->tok_w0[t.src_t1 - 1];
             while (hi + 1 < w1 && d->words[hi + 1].tok < t.src_t1) hi++;
+            /* the name, without what follows it ("Xi during the meeting") */
+            for (int32_t j = lo + 1; j <= hi; j++)
+                if (d->words[j].upos == ND_UPOS_ADP && nd__w_ment(d, j) < 0) {
+                    hi = j - 1;
+                    break;
+                }
             if (lo > c && hi >= lo && !w_in_quote(d, lo) && !bad_source(d, lo, hi)) {
                 a->src = hi, a->src_lo = lo, a->src_hi = hi, a->speaker = t.speaker;
                 /* its adjuncts ("during the meeting", "in a statement") */
