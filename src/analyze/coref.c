@@ -254,6 +254,28 @@ int32_t nd__resolve_pronoun(nd__doc *d, size_t mi)
         if (score > best_score) best_score = score, best = sp, best2 = -1;
         break;
     }
+    /* "X met Y. They said ...": the two people of the sentence before, when
+     * nothing plural is nearer */
+    if (pr == 3 && best2 < 0 && s > 0 && best_score < 85) {
+        int32_t p1 = -1, p2 = -1;
+        for (size_t k = mi; k-- > 0;) {
+            const nd__ment *o = &d->ments[k];
+            if (o->sent + 1 < s) break;
+            if (o->sent != s - 1 || o->actor < 0 || o->actor2 >= 0 || d->toks[o->t0].in_quote ||
+                d->acts[o->actor].kind != ND_ACTOR_PERSON)
+                continue;
+            /* the subject first, then the other */
+            if (ment_role(d, k) == 3 && o->actor != p1) {
+                if (p1 >= 0) p2 = p1;
+                p1 = o->actor;
+            } else if (p1 < 0) {
+                p1 = o->actor;
+            } else if (o->actor != p1 && p2 < 0) {
+                p2 = o->actor;
+            }
+        }
+        if (p1 >= 0 && p2 >= 0 && p1 != p2) best = p1, best2 = p2;
+    }
     if (best >= 0 && best2 >= 0) m->actor2 = best2;
     return best;
 }

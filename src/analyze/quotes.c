@@ -1568,16 +1568,17 @@ static void np_words(const nd__doc *d, int32_t h, int32_t *lo, int32_t *hi)
         if (d->words[k].lo < *lo && d->words[k].hi + 1 >= *lo) *lo = d->words[k].lo;
         if (d->words[k].hi > *hi && d->words[k].lo <= *hi + 1) *hi = d->words[k].hi;
     }
-    /* the lists of children are in word order: a second pass catches the
-     * ones made contiguous by the first */
-    for (int32_t k = d->words[h].child; k >= 0; k = d->words[k].next) {
-        int r = d->words[k].rel;
-        if (r == ND_DEP_ACL || r == ND_DEP_PARATAXIS || r == ND_DEP_ADVCL || r == ND_DEP_CCOMP ||
-            r == ND_DEP_PUNCT || r == ND_DEP_APPOS || r == ND_DEP_CONJ || r == ND_DEP_DISLOCATED ||
-            r == ND_DEP_CASE)
-            continue;
-        if (d->words[k].lo < *lo && d->words[k].hi + 1 >= *lo) *lo = d->words[k].lo;
-    }
+    /* the lists of children are in word order: more passes catch the ones
+     * made contiguous by the first ("the regional transport office") */
+    for (int pass = 0; pass < 3; pass++)
+        for (int32_t k = d->words[h].child; k >= 0; k = d->words[k].next) {
+            int r = d->words[k].rel;
+            if (r == ND_DEP_ACL || r == ND_DEP_PARATAXIS || r == ND_DEP_ADVCL ||
+                r == ND_DEP_CCOMP || r == ND_DEP_PUNCT || r == ND_DEP_APPOS || r == ND_DEP_CONJ ||
+                r == ND_DEP_DISLOCATED || r == ND_DEP_CASE)
+                continue;
+            if (d->words[k].lo < *lo && d->words[k].hi + 1 >= *lo) *lo = d->words[k].lo;
+        }
     while (*hi > *lo && w_punct(d, *hi)) (*hi)--;
     while (*lo < *hi && w_punct(d, *lo)) (*lo)++;
 }
@@ -2130,9 +2131,13 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) {
             if (i == j || out[j].drop) continue;
-            if (in_content(&out[j], out[i].cue) &&
-                !(out[i].c_lo <= out[j].cue && out[j].cue <= out[i].c_hi && !out[i].drop &&
-                  out[i].c_hi - out[i].c_lo > out[j].c_hi - out[j].c_lo)) {
+            /* of two that hold each other's cue: "according to X" (it
+             * tells whose account the whole is), else the wider */
+            int mutual = out[i].c_lo <= out[j].cue && out[j].cue <= out[i].c_hi && !out[i].drop;
+            int keep = mutual && (out[i].cue_hi > out[i].cue ||
+                                  (out[j].cue_hi == out[j].cue &&
+                                   out[i].c_hi - out[i].c_lo > out[j].c_hi - out[j].c_lo));
+            if (in_content(&out[j], out[i].cue) && !keep) {
                 out[i].drop = 1;
                 break;
             }
