@@ -341,14 +341,14 @@ static int32_t speaker_of(nd__doc *d, int32_t m)
 {
     if (m < 0) return -1;
     nd__ment *mm = &d->ments[m];
-    if (mm->actor2 >= 0) return -1; /* "the two leaders": no one speaker */
+    /* "the two leaders", "they" of two: the first speaks for both */
     if (mm->actor >= 0) return mm->actor;
     if (mm->pronoun) {
         int32_t a = nd__resolve_pronoun(d, (size_t) m);
         mm->actor = a;
         if (a >= 0) d->acts[a].n_mentions++;
         if (mm->actor2 >= 0) d->acts[mm->actor2].n_mentions++;
-        return mm->actor2 >= 0 ? -1 : a; /* "they" of two: no one speaker */
+        return a; /* "they" of two: the first speaks for both */
     }
     return -1;
 }
@@ -1135,6 +1135,22 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
             if (c + 1 < d->sent_t1[cs] && !is_punct(d, c + 1, ',')) partial = 1;
         }
     }
+    if (found && partial && a.cue_t1 > a.cue_t0) {
+        /* another part of an attribution already written ("a statement that
+         * only 'meaningful negotiations' can take place 'in the context of
+         * ...'"): one quotation */
+        for (size_t b = d->n_quotes; b-- > 0;) {
+            nd__wquote *pq = &d->quotes[b];
+            if (pq->sent != s) break;
+            if (pq->cue.start != d->toks[a.cue_t0].off || pq->type != ND_QUOTE_PARTIAL) continue;
+            for (size_t p = k;; p = (size_t) d->q_next[p]) {
+                add_content(pq, d->toks[d->q_open[p]].off, tok_end(d, d->q_close[p]));
+                used[p] = 1;
+                if (!d->q_open_end[p] || d->q_next[p] < 0) break;
+            }
+            return;
+        }
+    }
     nd__wquote *q = new_quote(d);
     if (!q) return;
     q->sent = s;
@@ -1264,6 +1280,14 @@ static int w_is(const nd__doc *d, int32_t w, const char *lemma)
     return w >= 0 && !strcmp(d->words[w].lemma, lemma);
 }
 
+/* The word is written word (any case): "that", not "those" (lemma "that"). */
+static int w_text(const nd__doc *d, int32_t w, const char *word)
+{
+    size_t n = strlen(word);
+    return d->words[w].end - d->words[w].start == n &&
+           !strncasecmp(d->text + d->words[w].start, word, n);
+}
+
 static int w_char(const nd__doc *d, int32_t w, char c)
 {
     return d->words[w].end == d->words[w].start + 1 && d->text[d->words[w].start] == c;
@@ -1335,7 +1359,7 @@ static int word_cue(const nd__doc *d, int32_t w, const char **lemma)
  * the clause modifies. */
 static int w_relative(const nd__doc *d, int32_t w)
 {
-    return w_is(d, w, "who") || w_is(d, w, "which") || w_is(d, w, "that");
+    return w_text(d, w, "who") || w_text(d, w, "which") || w_text(d, w, "that");
 }
 
 /* The head of the noun phrase word w belongs to (up through names and
@@ -1722,7 +1746,7 @@ static int clausal(int r)
 static int clause_start(const nd__doc *d, int32_t j, int32_t w1)
 {
     if (j >= w1) return 0;
-    if (w_is(d, j, "that") || w_is(d, j, "whether") || w_is(d, j, "if")) return 1;
+    if (w_text(d, j, "that") || w_text(d, j, "whether") || w_text(d, j, "if")) return 1;
     if (w_mark(d, j)) return 1;
     int nominal = 0;
     for (int32_t k = j; k < w1 && k < j + 8; k++) {
@@ -1959,7 +1983,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         int32_t j = hi + 1;
         if (w_char(d, j, ':') || (w_char(d, j, ',') && j + 1 < w1 && w_mark(d, j + 1))) j++;
         int speech = (cls == ND__CUE_SAY || cls == ND__CUE_TELL) && !in_list(lemma, object_cues);
-        if (j < w1 && !obj && (speech || w_is(d, j, "that") || w_is(d, j, "whether")) &&
+        if (j < w1 && !obj && (speech || w_text(d, j, "that") || w_text(d, j, "whether")) &&
             clause_start(d, j, w1))
             a->c_lo = j, a->c_hi = w1 - 1;
     }
