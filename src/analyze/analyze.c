@@ -311,6 +311,9 @@ static int finish(nd__doc *d, nd_analysis *a)
         o->cue_lemma = q->cue_lemma;
         o->speaker = q->speaker >= 0 ? remap[q->speaker] : -1;
         o->speaker_name = o->speaker >= 0 ? a->actors[o->speaker].name : q->speaker_text;
+        /* a group of people keeps the words that name it ("senior officials") */
+        if (o->speaker >= 0 && a->actors[o->speaker].kind == ND_ACTOR_AGENT && q->speaker_text)
+            o->speaker_name = q->speaker_text;
         o->sentence = q->sent;
     }
     a->n_quotes = nqo;

@@ -2254,6 +2254,15 @@ static void emit_tree(nd__doc *d, tattr *a, uint8_t *used, attr *prev)
     q->cue = nd__w_span(d, a->cue, a->cue_hi);
     q->cue_lemma = a->lemma;
     q->speaker_text = q->speaker >= 0 ? d->acts[q->speaker].name : source_text(d, a);
+    /* a group of people named by what they are ("two senior European
+     * officials"): its words, the actor ("Europe government") kept */
+    if (q->speaker >= 0 && d->acts[q->speaker].kind == ND_ACTOR_AGENT && a->src >= 0 &&
+        d->words[a->src].upos == ND_UPOS_NOUN &&
+        strcmp(d->words[a->src].lemma,
+               d->toks[d->words[a->src].tok].lower ? d->toks[d->words[a->src].tok].lower : "")) {
+        const char *t = source_text(d, a);
+        if (t) q->speaker_text = t;
+    }
     uint32_t s = d->words[a->cue].sent;
     if (q->speaker >= 0) d->sent_speaker[s] = q->speaker;
     /* what a following "and added" or continuation needs */
