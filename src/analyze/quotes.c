@@ -1643,13 +1643,6 @@ static void set_source(nd__doc *d, tattr *a, int32_t span, int32_t who)
     a->speaker = word_actor(d, who);
 }
 
-/* Cue lemmas whose infinitive reports what was said ("urged him to
- * try", "vowed to fight", "called on X to"). */
-static const char *const xcomp_cues[] = {
-    "urge",     "ask",       "pledge", "promise",   "vow",     "threaten", "warn", "advise",
-    "instruct", "plead",     "call",   "appeal",    "implore", "demand",   "beg",  "tell",
-    "order",    "encourage", "press",  "challenge", "remind",  NULL};
-
 /* Cues whose object is what they are about: they never stand aside as
  * "he said" does ("..., as Trump had threatened" reports nothing). */
 static const char *const object_cues[] = {
@@ -1666,9 +1659,8 @@ static const char *const object_cues[] = {
 
 /* Cues that report nothing when they stand aside ("as he spoke", "the
  * news as we know it"). */
-static const char *const no_aside[] = {"speak",  "talk",    "know", "see",  "find", "show",
-                                       "decide", "want",    "wish", "seek", "plan", "intend",
-                                       "refuse", "decline", "aim",  "read", NULL};
+static const char *const no_aside[] = {"speak",  "talk", "know", "see",  "find", "show",
+                                       "decide", "want", "wish", "read", NULL};
 
 /* Nouns of things said: their possessor is the speaker ("Mr Trump's
  * latest comment ... said"), and a that-clause after them is what was
@@ -1955,10 +1947,6 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         for (int32_t k = nd__w_child(d, c, ND_DEP_PARATAXIS, -1); k >= 0 && cc < 0;
              k = nd__w_child(d, c, ND_DEP_PARATAXIS, k))
             if (k > c && w_clause(d, k)) cc = k;
-    if (cc < 0 && (in_list(lemma, xcomp_cues) || cls == ND__CUE_THINK)) {
-        int32_t k = nd__w_child(d, c, ND_DEP_XCOMP, -1);
-        if (k > c && nd__w_has(d, k, ND_DEP_MARK, "to") && d->words[k].upos == ND_UPOS_VERB) cc = k;
-    }
     if (cc >= 0 && cc <= hi && cc >= lo) cc = -1; /* a parse that hangs the speaker there */
     /* a reported clause has its subject, its "that" or "to", or is a
      * quotation: "member states except Hungary endorsed ..." is no report
