@@ -2111,6 +2111,39 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
         int ok = cls && tree_attr(d, w, cls, lemma, w0, w1, &out[n]);
         n += ok;
     }
+    /* "X said A, and called B", "X said A, while Y said B": a second report
+     * after a comma is not part of the first, whatever the parse hung it
+     * from; "and called" shares the first one's speaker */
+    for (int i = 0; i < n; i++) {
+        tattr *a = &out[i];
+        for (int j = 0; j < n; j++) {
+            tattr *b = &out[j];
+            if (j == i || b->seg_lo <= a->cue || !in_content(a, b->cue) || b->seg_lo <= a->c_lo)
+                continue;
+            int32_t k = b->seg_lo - 1; /* back over "and", "while", "as" to the comma */
+            int conj = 0, contrast = 0;
+            while (k > a->c_lo &&
+                   (d->words[k].upos == ND_UPOS_CCONJ || d->words[k].upos == ND_UPOS_SCONJ ||
+                    d->words[k].upos == ND_UPOS_ADV)) {
+                if (d->words[k].upos == ND_UPOS_CCONJ) conj = 1;
+                if (w_text(d, k, "while") || w_text(d, k, "whereas") || w_text(d, k, "although") ||
+                    w_text(d, k, "though") || w_text(d, k, "but"))
+                    contrast = 1;
+                k--;
+            }
+            if (!w_char(d, k, ',') && !w_char(d, k, ';')) continue;
+            int shared = d->words[b->cue].rel == ND_DEP_CONJ && subject_child(d, b->cue) < 0;
+            if (!(conj && shared) && !(contrast && subject_child(d, b->cue) >= 0)) continue;
+            if (shared) {
+                b->src = a->src, b->src_lo = a->src_lo, b->src_hi = a->src_hi;
+                b->speaker = a->speaker;
+            }
+            a->c_hi = k - 1;
+            if (a->x_lo <= a->x_hi && a->x_lo > a->c_hi) a->x_lo = 1, a->x_hi = 0;
+            trim_content(d, &a->c_lo, &a->c_hi);
+            if (a->c_lo > a->c_hi) a->drop = 1;
+        }
+    }
     /* a parenthetical reports its clause up to the next attribution: "'A,'
      * she said, but 'B,' said Kunin" is two reports */
     for (int i = 0; i < n; i++) {
