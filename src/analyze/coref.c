@@ -10,7 +10,9 @@
  *   actor of that sector named in the last sentences ("Russia's foreign
  *   ministry", "The New York Post", "Halden Terminals Ltd");
  * - pronouns (he, she, him, his, her, they, them, their) by gender,
- *   number, syntactic role and recency (nd__resolve_pronoun).
+ *   number, syntactic role on the tree and recency (nd__resolve_pronoun);
+ * - "it" as a speaker: the country, organisation or group that is the
+ *   subject before it (nd__resolve_it).
  *
  * Everything is deterministic: the same text gives the same links.  The
  * result is the shared interface: d->ments[i].actor, read by quotations

@@ -1,23 +1,27 @@
 /* quotes.c - quotation marks, attributions and quotations.
  *
  * 1. Quotation marks are paired per paragraph with a stack (double and
- *    single marks, straight and curly, « »); a quotation left open at the
- *    end of a paragraph continues when the next paragraph opens with a
- *    mark (the convention for multi-paragraph quotations).  A single
- *    closing mark after "s" followed by a word is taken for a plural
- *    possessive when another closing mark follows.
- * 2. Each outer quotation is direct when it stands as an utterance (at the
- *    start of a sentence or after a cue, a colon or a comma) and partial
- *    when it sits inside a clause ("should be 'friends of steel'").  The
- *    attribution is searched after it ("..., said Putin", "..., he told Mr
- *    Putin"), before it ("Putin said: ..."), or for partial quotations in
- *    the clause that holds them ("Xi told Putin their countries should be
- *    '...'").  A direct quotation without its own attribution continues
- *    the previous speaker's; a partial one with no speaker is a scare
- *    quote.
- * 3. Indirect quotations: a cue verb with a subject, and the clause it
- *    reports ("Putin said the two leaders would ...", "..., officials
- *    said", "according to X, ..."). */
+ *    single marks, straight and curly, « », '' for a double mark); a
+ *    quotation left open at the end of a paragraph continues when the next
+ *    paragraph opens with a mark (the convention for multi-paragraph
+ *    quotations).  A single closing mark after "s" followed by a word is
+ *    taken for a plural possessive when another closing mark follows.
+ * 2. Attributions are read off each sentence's dependency tree (tree.c):
+ *    a cue verb (data/verbs/cues.txt) or "according to", its source (the
+ *    subject, a passive agent, the noun a relative pronoun stands for, the
+ *    subject a coordinated verb or participle shares) and its content (the
+ *    clausal complement, a that-clause, the clause around a cue that stands
+ *    aside: "'...,' he said", "The plan, he said, will fail").  A report
+ *    inside another is part of it; a cue needs a clause or a quotation.
+ * 3. Each quotation goes to the attribution whose content holds it: all
+ *    the quotations of one attribution are one quotation in several parts,
+ *    direct when the content is all quoted, partial (mixed) otherwise.  An
+ *    attribution with no quotation is an indirect quotation.
+ * 4. Quotations no tree attribution holds keep the surface rules of the
+ *    words around them ("..., said Putin", "Putin said: ...", the cue of
+ *    their clause); a direct quotation without its own attribution
+ *    continues the previous speaker's; a partial one with no speaker is a
+ *    scare quote. */
 #include "analyze/analyze_int.h"
 
 #include <string.h>
