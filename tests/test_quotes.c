@@ -231,6 +231,20 @@ static void test_speaker_phrase(void)
     nd_analysis_free(a);
 }
 
+/* A noun of saying reports its that-clause, said by its owner or by the
+ * subject of the verb that has it for object. */
+static void test_report_nouns(void)
+{
+    const char *t = "Governor Paul Okoro's claim that the port was safe angered the union.\n\n"
+                    "The harbour ministers endorsed a statement that the workers had won.";
+    nd_analysis *a = run(t);
+    CHECK_STR(speaker(quote_with(a, "port was safe")), "Paul Okoro");
+    const nd_quote *q = quote_with(a, "workers had won");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "The harbour ministers");
+    nd_analysis_free(a);
+}
+
 /* ---- not quotations --------------------------------------------------------- */
 
 /* Quoted words nobody is said to say are scare quotes. */
@@ -325,6 +339,7 @@ int main(void)
     RUN(test_platform_not_speaker);
     RUN(test_speaker_not_in_quote);
     RUN(test_speaker_phrase);
+    RUN(test_report_nouns);
     RUN(test_scare_quote);
     RUN(test_fragments_rejected);
     RUN(test_pronoun_speaker);

@@ -2096,6 +2096,46 @@ static int according_attr(nd__doc *d, int32_t w, int32_t w0, int32_t w1, tattr *
     return a->c_hi >= a->c_lo + 1;
 }
 
+/* Nouns of things said or held that report a that-clause ("a statement
+ * that ...", "Trump's claim that ..."). */
+static const char *const report_nouns[] = {
+    "statement",    "claim",     "assertion",  "comment",    "remark",  "warning",
+    "announcement", "argument",  "suggestion", "insistence", "view",    "belief",
+    "denial",       "admission", "accusation", "allegation", "message", "promise",
+    "pledge",       "threat",    "assurance",  NULL};
+
+/* The attribution of report noun w: its that-clause, said by its owner
+ * ("Trump's claim that ...") or by the subject of the verb that has it for
+ * object ("all EU member states endorsed a statement that ..."). */
+static int noun_attr(nd__doc *d, int32_t w, int32_t w0, int32_t w1, tattr *a)
+{
+    memset(a, 0, sizeof *a);
+    a->cue = a->cue_hi = w, a->cls = ND__CUE_SAY, a->lemma = d->words[w].lemma;
+    a->c_lo = 1, a->c_hi = 0, a->x_lo = 1, a->x_hi = 0;
+    a->src = a->src_lo = a->src_hi = a->speaker = -1;
+    int32_t cc = -1;
+    for (int32_t k = d->words[w].child; k >= 0 && cc < 0; k = d->words[k].next)
+        if ((d->words[k].rel == ND_DEP_ACL || d->words[k].rel == ND_DEP_CCOMP) && k > w &&
+            nd__w_has(d, k, ND_DEP_MARK, "that") && nd__w_child(d, k, ND_DEP_NSUBJ, -1) >= 0 &&
+            d->words[k].deprel != ND_DEP_ACL_RELCL)
+            cc = k;
+    if (cc < 0) return 0;
+    int32_t who = nd__w_child(d, w, ND_DEP_NMOD_POSS, -1);
+    if (who < 0 && d->words[w].rel == ND_DEP_OBJ) {
+        int32_t v = d->words[w].head, span = -1;
+        who = v >= 0 ? source_word(d, v, 0, &span) : -1;
+        if (who >= 0 && span >= 0) set_source(d, a, span, who);
+    } else if (who >= 0) {
+        set_source(d, a, who, who);
+    }
+    if (a->src < 0 || (w_relative(d, a->src) && a->speaker < 0)) return 0;
+    a->c_lo = d->words[cc].lo, a->c_hi = d->words[cc].hi;
+    trim_content(d, &a->c_lo, &a->c_hi);
+    a->seg_lo = a->seg_hi = w;
+    (void) w0, (void) w1;
+    return a->c_lo <= a->c_hi && !in_content(a, a->src);
+}
+
 /* The attributions of sentence s, nested ones marked.  Returns how many. */
 static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
 {
@@ -2108,6 +2148,11 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
             if (w + 1 < w1 && w_is(d, w + 1, "to") && !w_in_quote(d, w) &&
                 according_attr(d, w, w0, w1, &out[n]))
                 n++;
+            continue;
+        }
+        if (d->words[w].upos == ND_UPOS_NOUN && in_list(d->words[w].lemma, report_nouns) &&
+            !w_in_quote(d, w)) {
+            n += noun_attr(d, w, w0, w1, &out[n]);
             continue;
         }
         const char *lemma;
