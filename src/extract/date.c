@@ -232,8 +232,11 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
         nd_slice s = nd__block_text(pg, b);
         /* A dateline may hold links (to the author, the place); a teaser
          * that is all link is another article's. */
-        if (s.len < 6 || s.len > 400 || (b->flags & ND_BLK_ALLLINK) || b->link_len * 5 > b->len * 4)
-            continue;
+        if (s.len < 6 || s.len > 400) continue;
+        /* ... except a short line by the headline: the date linked to the
+         * article's own address or archive ("<a href=/2020/05/>12. Mai"). */
+        int linked = (b->flags & ND_BLK_ALLLINK) || b->link_len * 5 > b->len * 4;
+        if (linked && !(s.len <= 80 && place_points(&m, i) == 3)) continue;
         when w = {0, 0, ND_ZONE_NONE, 0};
         size_t a, e;
         if (nd_time_find_zone(s.ptr, s.len, &w.ts, &w.has_time, &w.off, &a, &e) != 0) continue;
