@@ -45,6 +45,7 @@ typedef struct sax_state {
     uint32_t link_node;
     uint32_t cur; /* node of the innermost element that has one */
     int in_title, in_ldjson, seen_title, in_body;
+    int seen_item; /* the first Recipe/Product itemscope has been met */
     nd_buf title, ld;
     /* The block being collected: text from blk_off to the end of pg->text. */
     uint32_t blk_off;
@@ -216,6 +217,14 @@ static int author_attrs(const xmlChar **atts)
     return 0;
 }
 
+/* Is the element being opened inside the page's Recipe/Product item? */
+static int in_item(const sax_state *st)
+{
+    for (uint32_t n = st->cur; n; n = st->pg->nodes[n].parent)
+        if (st->pg->nodes[n].flags & ND_NODE_ITEM) return 1;
+    return 0;
+}
+
 /* Flags and weight from the element's own attributes. */
 static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
 {
@@ -224,6 +233,7 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
     /* One pass over the attributes (libxml2 gives HTML names in lower
      * case). */
     const char *cls = NULL, *id = NULL, *role = NULL, *ip = NULL, *rel = NULL, *style = NULL;
+    const char *itype = NULL;
     for (size_t i = 0; atts[i]; i += 2) {
         const char *nm = (const char *) atts[i], *v = atts[i + 1] ? (const char *) atts[i + 1] : "";
         switch (nm[0]) {
@@ -235,6 +245,8 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
                 id = v;
             else if (!strcmp(nm, "itemprop"))
                 ip = v;
+            else if (!strcmp(nm, "itemtype"))
+                itype = v;
             break;
         case 'r':
             if (!strcmp(nm, "role"))
@@ -254,6 +266,11 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
         default: break;
         }
     }
+    if (itype && !st->seen_item &&
+        (strstr(itype, "schema.org/Recipe") || strstr(itype, "schema.org/Product"))) {
+        flags |= ND_NODE_ITEM;
+        st->seen_item = 1;
+    }
     if (cls) nd__class_words(cls, strlen(cls), &weight, &flags);
     if (id) nd__class_words(id, strlen(id), &weight, &flags);
     if (role) {
@@ -267,6 +284,8 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
             weight -= 3;
         else if (ieq(role, "main") || ieq(role, "article"))
             weight += 2;
+        else if (ieq(role, "tabpanel"))
+            flags |= ND_NODE_TAB;
     }
     if (ip) {
         if (strstr(ip, "articleBody") || strstr(ip, "reviewBody") || strstr(ip, "text"))
@@ -274,6 +293,11 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
         if (strstr(ip, "author") || strstr(ip, "creator")) flags |= ND_NODE_BYLINE;
         if (strstr(ip, "headline")) flags |= ND_NODE_TITLE;
         if (strstr(ip, "datePublished") || strstr(ip, "dateModified")) flags |= ND_NODE_DATE;
+        /* A recipe's ingredients and steps (schema.org); the description
+         * of the page's Recipe or Product item. */
+        if (strstr(ip, "ngredient") || strstr(ip, "recipeInstructions") ||
+            (strstr(ip, "description") && in_item(st)))
+            flags |= ND_NODE_RECIPE;
         if (strstr(ip, "comment")) flags |= ND_NODE_COMMENT, weight -= 3;
     }
     if (rel && strstr(rel, "author")) flags |= ND_NODE_BYLINE;
