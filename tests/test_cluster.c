@@ -820,28 +820,36 @@ static const fx everyday[] = {
      '-'},
 };
 
+/* Cluster the articles f[0..n) in that order with p; story[i + 1] for the
+ * i-th. */
+static void cluster_list(const fx *const *f, size_t n, const nd_cluster_params *p, int64_t *story)
+{
+    nd_cluster *c = nd_cluster_new(p, NULL);
+    CHECK(c != NULL);
+    if (!c) return;
+    nd_cluster_result r;
+    for (size_t i = 0; i < n; i++) {
+        nd_cluster_doc d = cdoc((int64_t) i + 1, f[i]);
+        CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+        story[i + 1] = r.story;
+        apply(story, n, &r);
+    }
+    CHECK_INT(nd_cluster_flush(c, &r), 0);
+    apply(story, n, &r);
+    nd_cluster_free(c);
+}
+
 static void everyday_stories(double prior_docs, int64_t *x, int64_t *y)
 {
     nd_cluster_params p;
     nd_cluster_params_default(&p);
     p.prior_docs = prior_docs;
-    nd_cluster *c = nd_cluster_new(&p, NULL);
-    CHECK(c != NULL);
-    if (!c) return;
+    const fx *f[N_DOCS + 2];
     int64_t story[N_DOCS + 3];
-    nd_cluster_result r;
-    for (size_t i = 0; i < N_DOCS + 2; i++) {
-        const fx *f = i < N_DOCS ? &docs[i] : &everyday[i - N_DOCS];
-        nd_cluster_doc d = cdoc((int64_t) i + 1, f);
-        CHECK_INT(nd_cluster_add(c, &d, &r), 0);
-        story[i + 1] = r.story;
-        apply(story, N_DOCS + 2, &r);
-    }
-    CHECK_INT(nd_cluster_flush(c, &r), 0);
-    apply(story, N_DOCS + 2, &r);
+    for (size_t i = 0; i < N_DOCS + 2; i++) f[i] = i < N_DOCS ? &docs[i] : &everyday[i - N_DOCS];
+    cluster_list(f, N_DOCS + 2, &p, story);
     *x = story[N_DOCS + 1];
     *y = story[N_DOCS + 2];
-    nd_cluster_free(c);
 }
 
 static void test_prior_common_words(void)
@@ -957,19 +965,9 @@ static void quake_stories(double clash, int64_t *story)
     nd_cluster_params p;
     nd_cluster_params_default(&p);
     p.clash = clash;
-    nd_cluster *c = nd_cluster_new(&p, NULL);
-    CHECK(c != NULL);
-    if (!c) return;
-    nd_cluster_result r;
-    for (size_t i = 0; i < N_QUAKES; i++) {
-        nd_cluster_doc d = cdoc((int64_t) i + 1, &quakes[i]);
-        CHECK_INT(nd_cluster_add(c, &d, &r), 0);
-        story[i + 1] = r.story;
-        apply(story, N_QUAKES, &r);
-    }
-    CHECK_INT(nd_cluster_flush(c, &r), 0);
-    apply(story, N_QUAKES, &r);
-    nd_cluster_free(c);
+    const fx *f[N_QUAKES];
+    for (size_t i = 0; i < N_QUAKES; i++) f[i] = &quakes[i];
+    cluster_list(f, N_QUAKES, &p, story);
 }
 
 static void test_clash_quakes(void)

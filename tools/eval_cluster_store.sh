@@ -59,12 +59,29 @@ trap 'rm -rf "$tmp"' EXIT
 seeds="1 2 3 4 5"
 status=0
 
+# shuffle.py: the permutation of bench_cluster --shuffle SEED (xorshift64*),
+# for the shuffled orders and for the slices' orders of topics.
+cat >"$tmp/shuffle.py" <<'EOF'
+def shuffle(items, seed):
+    M = (1 << 64) - 1
+    s = (int(seed) * 0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D) & M
+    for i in range(len(items), 1, -1):
+        s ^= s >> 12
+        s ^= (s << 25) & M
+        s ^= s >> 27
+        j = ((s * 0x2545F4914F6CDD1D) & M) % i
+        items[i - 1], items[j] = items[j], items[i - 1]
+    return items
+EOF
+
 # prepare GOLD ORDER OUT: the articles with only id, title, text, published,
 # in file order ("file") or shuffled as bench_cluster --shuffle SEED does.
 prepare() {
-    python3 - "$1" "$2" "$3" <<'EOF'
+    python3 - "$1" "$2" "$3" "$tmp" <<'EOF'
 import json, sys
 gold, order, out = sys.argv[1:4]
+sys.path.insert(0, sys.argv[4])
+from shuffle import shuffle
 keep = ("id", "title", "text", "published")
 docs = []
 for line in open(gold, encoding="utf-8"):
@@ -73,19 +90,7 @@ for line in open(gold, encoding="utf-8"):
         docs.append({k: o[k] for k in keep if k in o})
 idx = list(range(len(docs)))
 if order != "file":
-    M = (1 << 64) - 1
-    s = (int(order) * 0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D) & M
-    def rng():
-        global s
-        x = s
-        x ^= x >> 12
-        x ^= (x << 25) & M
-        x ^= x >> 27
-        s = x
-        return (x * 0x2545F4914F6CDD1D) & M
-    for i in range(len(idx), 1, -1):
-        j = rng() % i
-        idx[i - 1], idx[j] = idx[j], idx[i - 1]
+    shuffle(idx, order)
 with open(out, "w", encoding="utf-8") as f:
     for i in idx:
         f.write(json.dumps(docs[i], ensure_ascii=False) + "\n")
@@ -225,26 +230,15 @@ fi
 # ECB+ in 10-topic slices, each ingested into a fresh store.
 gold="$bench/ecbplus_dev.jsonl"
 mkdir -p "$tmp/slices"
-python3 - "$gold" "$tmp/slices" <<'PY'
+python3 - "$gold" "$tmp/slices" "$tmp" <<'PY'
 import json, sys
 gold, out = sys.argv[1:3]
+sys.path.insert(0, sys.argv[3])
+from shuffle import shuffle
 docs = [json.loads(l) for l in open(gold, encoding="utf-8") if l.strip()]
 topics = sorted({d["topic"] for d in docs}, key=lambda t: (len(t), t))
-M = (1 << 64) - 1
 for seed in range(1, 11):
-    s = (seed * 0x9E3779B97F4A7C15 + 0x2545F4914F6CDD1D) & M
-    def rng():
-        global s
-        x = s
-        x ^= x >> 12
-        x ^= (x << 25) & M
-        x ^= x >> 27
-        s = x
-        return (x * 0x2545F4914F6CDD1D) & M
-    order = topics[:]
-    for i in range(len(order), 1, -1):
-        j = rng() % i
-        order[i - 1], order[j] = order[j], order[i - 1]
+    order = shuffle(topics[:], seed)
     for k in range(len(order) // 10):
         part = set(order[10 * k:10 * k + 10])
         name = "%s/%02d-%d" % (out, seed, k + 1)

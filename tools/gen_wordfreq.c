@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster/cluster_int.h" /* nd__prior_checksum */
 #include "newsdesk/lang.h"
 #include "newsdesk/token.h"
 
@@ -42,16 +43,6 @@ typedef struct ent {
 static ent *tab;
 static size_t tab_cap, tab_n;
 
-static uint64_t fnv(const unsigned char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 static ent *lookup(const char *w)
 {
     if (tab_n * 2 >= tab_cap) {
@@ -60,7 +51,7 @@ static ent *lookup(const char *w)
         if (!t) return NULL;
         for (size_t i = 0; i < tab_cap; i++) {
             if (!tab[i].word) continue;
-            size_t j = fnv((const unsigned char *) tab[i].word, strlen(tab[i].word)) & (cap - 1);
+            size_t j = nd_hash64(tab[i].word, strlen(tab[i].word)) & (cap - 1);
             while (t[j].word) j = (j + 1) & (cap - 1);
             t[j] = tab[i];
         }
@@ -68,7 +59,7 @@ static ent *lookup(const char *w)
         tab = t;
         tab_cap = cap;
     }
-    size_t j = fnv((const unsigned char *) w, strlen(w)) & (tab_cap - 1);
+    size_t j = nd_hash64(w, strlen(w)) & (tab_cap - 1);
     while (tab[j].word && strcmp(tab[j].word, w)) j = (j + 1) & (tab_cap - 1);
     if (!tab[j].word) {
         tab[j].word = strdup(w);
@@ -169,7 +160,7 @@ int main(int argc, char **argv)
         out[len++] = (unsigned char) (q < 0 ? 0 : q > 255 ? 255 : q);
         prev = w;
     }
-    uint64_t sum = fnv(out + 24, len - 24);
+    uint64_t sum = nd__prior_checksum(out + 24, len - 24);
     memcpy(out, "NDWF", 4);
     put_u32(out + 4, 1);
     put_u32(out + 8, (uint32_t) n);

@@ -202,6 +202,9 @@ typedef struct nd__prior {
  * with err set, p then empty.  Caller owns p; free with nd__prior_free(). */
 int nd__prior_parse(const void *data, size_t len, nd__prior *p, nd_error *err);
 void nd__prior_free(nd__prior *p);
+/* The checksum of a table's entries (FNV-1a 64; tools/gen_wordfreq.c writes
+ * it). */
+uint64_t nd__prior_checksum(const void *data, size_t n);
 /* The table compiled into the library, read on first use (thread-safe);
  * NULL when it is missing or damaged.  Borrowed: lives as long as the
  * process. */

@@ -24,9 +24,10 @@
 #define PRIOR_NAME "wordfreq/prior.bin"
 #define HEAD       24
 
-static uint64_t fnv(const unsigned char *s, size_t n)
+uint64_t nd__prior_checksum(const void *data, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    const unsigned char *s = data;
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 */
     for (size_t i = 0; i < n; i++) {
         h ^= s[i];
         h *= 0x100000001b3ULL;
@@ -82,7 +83,7 @@ int nd__prior_parse(const void *data, size_t len, nd__prior *p, nd_error *err)
                             ND__PRIOR_VERSION);
     if (bytes != len - HEAD || n > bytes / 3)
         return nd_error_set(err, ND_EFORMAT, 8, "word-rarity prior: sizes do not match the table");
-    if (fnv(b + HEAD, bytes) != sum)
+    if (nd__prior_checksum(b + HEAD, bytes) != sum)
         return nd_error_set(err, ND_EFORMAT, 16, "word-rarity prior: checksum mismatch");
     struct sb_stemmer *st = sb_stemmer_new("english", NULL);
     /* stems: word id -> title id and summed frequency, before they go in */
