@@ -312,7 +312,9 @@ typedef struct nd_event_row {
     double goldstein;
     int quad;
     int negated;
-    int lead; /* the sentence is in the document's first paragraph */
+    int lead;          /* the sentence is in the document's first paragraph */
+    unsigned mentions; /* sentences of its document that report it (1 or more) */
+    unsigned reports;  /* relations: documents that report this event, else 1 */
     nd_span sentence, verb;
     const char *sentence_text; /* with opts->with_sentence, else NULL */
 } nd_event_row;
@@ -338,13 +340,18 @@ typedef struct nd_relations_page {
     const nd_period *periods; /* events per period, oldest first, "undated" last */
     size_t n_periods;
     uint64_t events, cooperative, conflictual; /* all periods: quad 1-2 and 3-4 */
+    uint64_t reports;                          /* documents' reports of those events */
     double goldstein;                          /* mean over all events */
-    const nd_event_row *items; /* the newest events with their sentences (at most limit) */
+    /* the newest events with their sentences (at most limit), each by its
+     * first report, its reports counted */
+    const nd_event_row *items;
     size_t n;
 } nd_relations_page;
 
 /* The events between opts->actor and opts->actor_b (both required),
- * counted per period, and the newest of them.  Reads period, since,
+ * counted per period, and the newest of them.  An event is counted once
+ * however many documents report it (the reports of one event share its
+ * coded dyad, CAMEO root and day: schema step 6's event_instances).  Reads period, since,
  * until, limit (events listed, default 50; the counts cover all), cursor
  * (of the listed events). */
 ND_EXPORT int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relations_page **out,
