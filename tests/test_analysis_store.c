@@ -550,6 +550,27 @@ static void test_actors(void)
     CHECK_INT(x.n, 1);
     CHECK_STR(x.names[0], "Vladimir Putin");
     CHECK_INT(actor_page(S, "Atlantis", 0, &x), ND_ENOTFOUND);
+    /* An actor's events are counted once however many documents report
+     * them: Putin's meeting is in three documents; China (the country
+     * itself, not Xi) has the deal and three undated praises, an event of
+     * their own each. */
+    {
+        static const struct {
+            const char *name;
+            int events, reports;
+        } want[] = {{"Putin", 1, 3}, {"China", 4, 6}};
+        for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+            nd_query_opts o = {0};
+            o.period = "month";
+            nd_actor_page *p = NULL;
+            CHECK_INT(nd_query_actor(S, want[i].name, &o, &p, &err), 0);
+            if (!p) continue;
+            CHECK_INT((int) p->events, want[i].events);
+            CHECK_INT((int) p->event_reports, want[i].reports);
+            CHECK_INT((int) p->events_over, 0);
+            nd_result_free(p);
+        }
+    }
     CHECK_INT(actor_page(S, "Vladimir Putin", 1, &x), 0);
     CHECK_INT(x.n, 3);
     memset(&x, 0, sizeof x);

@@ -288,6 +288,11 @@ typedef struct nd_actor_page {
     size_t n_peers;
     uint64_t peer_docs; /* the documents the peers were counted in */
     int peers_sampled;  /* 1: only the latest ND_QUERY_PEER_DOCS of them */
+    /* The events they take part in, each counted once however many
+     * documents report it, and those reports; when events_over is set
+     * there are more than events_over reports and the counts are not
+     * made (a very frequent actor: use relations or events to narrow). */
+    uint64_t events, event_reports, events_over;
 } nd_actor_page;
 
 /* One actor (name as in "Who a name means"; a country stays itself).
@@ -313,6 +318,7 @@ typedef struct nd_event_row {
     int quad;
     int negated;
     int lead;          /* the sentence is in the document's first paragraph */
+    int64_t instance;  /* the event across documents (event_instances.id), or 0 */
     unsigned mentions; /* sentences of its document that report it (1 or more) */
     unsigned reports;  /* relations: documents that report this event, else 1 */
     nd_span sentence, verb;

@@ -44,6 +44,39 @@ static int count_side(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
     return rc;
 }
 
+int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *reports,
+                   uint64_t *over, nd_error *err)
+{
+    *events = *reports = *over = 0;
+    int64_t n = 0;
+    int rc = count_side(s, x, &n, err);
+    if (rc) return rc;
+    if (n > nd__query_many) {
+        *over = (uint64_t) nd__query_many;
+        return 0;
+    }
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT count(DISTINCT i), count(*) FROM (SELECT id,"
+                      " coalesce(instance_id, -id) AS i FROM events WHERE latest AND ");
+    nd__sel_side(&sql, x, "source_code", "source_id");
+    nd_buf_puts(&sql, " UNION SELECT id, coalesce(instance_id, -id) FROM events WHERE latest AND ");
+    nd__sel_side(&sql, x, "target_code", "target_id");
+    nd_buf_puts(&sql, ")");
+    sqlite3_stmt *st;
+    rc = nd__prepare(s, &sql, &st, "cannot count events", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *events = (uint64_t) sqlite3_column_int64(st, 0);
+        *reports = (uint64_t) sqlite3_column_int64(st, 1);
+    } else {
+        rc = nd__store_fail(s, "cannot count events", err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int ev_prepare(nd_store *s, const nd_query_opts *o, ev_query *e, nd_error *err)
 {
     memset(e, 0, sizeof *e);
@@ -120,7 +153,7 @@ static void ev_columns(nd_buf *sql, int with_sentence)
                      " e.sentence_start < coalesce((SELECT p.end_off FROM paragraphs p"
                      " WHERE p.doc_id = e.doc_id AND p.idx = 0), 0),"
                      " e.sentence_start, e.sentence_end, e.verb_start, e.verb_end, e.idx,"
-                     " e.n_mentions");
+                     " e.n_mentions, coalesce(e.instance_id, 0)");
     if (with_sentence)
         nd_buf_puts(sql, ", CAST(substr(CAST(d.text AS BLOB), e.sentence_start + 1,"
                          " e.sentence_end - e.sentence_start) AS TEXT)");
@@ -203,8 +236,9 @@ static void ev_row(nd_arena *ar, sqlite3_stmt *st, int with_sentence, nd_event_r
     nd__col_span(st, 22, &r->verb);
     *idx = sqlite3_column_int64(st, 24);
     r->mentions = (unsigned) sqlite3_column_int(st, 25);
+    r->instance = sqlite3_column_int64(st, 26);
     r->reports = 1;
-    if (with_sentence) r->sentence_text = nd__col_dup(ar, st, 26);
+    if (with_sentence) r->sentence_text = nd__col_dup(ar, st, 27);
     if (!r->source_code) r->source_code = "";
     if (!r->target_code) r->target_code = "";
     if (!r->code) r->code = "";
