@@ -792,7 +792,7 @@ static void test_migration(void)
     uint64_t docs = st ? st->documents : 0, paras = st ? st->paragraphs : 0;
     nd_result_free(st);
     nd_store_close(s);
-    /* Back to schema 4: what step 5 added goes (its triggers first). */
+    /* Back to schema 4: what steps 5 and 6 added goes (triggers first). */
     sqlite3 *db;
     sqlite3_open(tmp_path("migrate.db"), &db);
     sqlite3_stmt *tr;
@@ -812,7 +812,8 @@ static void test_migration(void)
         CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     }
     int rc = sqlite3_exec(db,
-                          "DROP TABLE store_counts; DROP TABLE actor_stats; DROP TABLE actor_days;"
+                          "DROP TABLE keywords; DROP TABLE keyword_docs;"
+                          " DROP TABLE store_counts; DROP TABLE actor_stats; DROP TABLE actor_days;"
                           " DROP TABLE code_days; DROP TABLE actor_words;"
                           " DROP INDEX quotes_date; DROP INDEX quotes_speaker_date;"
                           " DROP INDEX events_day; DROP INDEX stories_seen;"
