@@ -340,6 +340,7 @@ typedef struct nd_event_row {
     unsigned reports;  /* relations: documents that report this event, else 1 */
     nd_span sentence, verb;
     const char *sentence_text; /* with opts->with_sentence, else NULL */
+    int64_t source_id, target_id; /* the actors (0: none) */
 } nd_event_row;
 
 typedef struct nd_event_list {
