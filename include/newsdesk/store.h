@@ -70,6 +70,11 @@ ND_EXPORT int nd_store_schema_version(const nd_store *s);
  * milliseconds (default 10000). */
 ND_EXPORT void nd_store_set_busy_timeout(nd_store *s, int ms);
 
+/* Statements that run past ms milliseconds from now are interrupted (they
+ * fail with ND_EDB, "interrupted"); ms <= 0 removes the limit.  A server
+ * sets it before each request. */
+ND_EXPORT void nd_store_set_time_limit(nd_store *s, int ms);
+
 /* ---- writing -------------------------------------------------------------- */
 
 /* Transactions group writes; without one, each write commits by itself.

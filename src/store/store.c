@@ -252,6 +252,28 @@ int nd_store_schema_version(const nd_store *s)
     return s->schema;
 }
 
+/* The progress handler of nd_store_set_time_limit(): nonzero interrupts
+ * the statement. */
+static int past_deadline(void *ctx)
+{
+    nd_store *s = ctx;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000 > s->deadline_ms;
+}
+
+void nd_store_set_time_limit(nd_store *s, int ms)
+{
+    if (ms <= 0) {
+        sqlite3_progress_handler(s->db, 0, NULL, NULL);
+        return;
+    }
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    s->deadline_ms = (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000 + ms;
+    sqlite3_progress_handler(s->db, 10000, past_deadline, s);
+}
+
 void nd_store_set_busy_timeout(nd_store *s, int ms)
 {
     sqlite3_busy_timeout(s->db, ms);

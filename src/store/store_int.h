@@ -51,6 +51,7 @@ struct nd_store {
     int in_tx;
     sqlite3_stmt *stmt[ND_STMT_COUNT_];
     struct nd__store_an *an; /* analysis.c: its statements and actor ids; NULL until used */
+    int64_t deadline_ms;     /* nd_store_set_time_limit(): monotonic ms */
 };
 
 /* A statement ready to bind (reset, bindings cleared), or NULL with err set. */
