@@ -1,0 +1,240 @@
+/* server.c - the HTTP side of `newsdesk serve`: libmicrohttpd with a pool
+ * of worker threads (epoll), each with its own read-only store connection;
+ * limits on connections, idle time, request size and header count; GET
+ * and HEAD only; the security headers on every answer. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "web.h"
+
+#define MAX_HEADERS 64
+#define MAX_PARAM   1024
+#define REQ_MEMORY  (32 * 1024) /* request line and headers, per connection */
+
+/* No script but our own file, no style but our own sheet, nothing from
+ * another origin; the page may not be framed. */
+static const char CSP[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
+                          "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                          "base-uri 'none'; frame-ancestors 'none'";
+
+typedef struct server {
+    const nd_web_opts *o;
+    pthread_key_t key; /* this thread's nd_store */
+    pthread_mutex_t mu;
+    nd_error open_err;
+    int open_failed;
+} server;
+
+static void close_store(void *p)
+{
+    nd_store_close(p);
+}
+
+/* This thread's store connection, opened on first use. */
+static nd_store *thread_store(server *sv)
+{
+    nd_store *s = pthread_getspecific(sv->key);
+    if (s) return s;
+    nd_error err = {0};
+    if (nd_store_open(sv->o->db, ND_STORE_READONLY, &s, &err) != 0) {
+        pthread_mutex_lock(&sv->mu);
+        sv->open_err = err;
+        sv->open_failed = 1;
+        pthread_mutex_unlock(&sv->mu);
+        return NULL;
+    }
+    nd_store_set_busy_timeout(s, 2000);
+    pthread_setspecific(sv->key, s);
+    return s;
+}
+
+static int count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void) kind, (void) key, (void) value;
+    ++*(int *) cls;
+    return MHD_YES;
+}
+
+const char *web_param(web_req *r, const char *name, int *bad)
+{
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    if (!v) return NULL;
+    size_t n = strlen(v);
+    const char *why = n > MAX_PARAM ? "is too long" : NULL;
+    for (size_t i = 0; i < n && !why;) {
+        uint32_t cp = 0;
+        size_t k = nd_utf8_decode(v + i, n - i, &cp);
+        if (!k)
+            why = "is not valid UTF-8";
+        else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || nd_bidi_control(cp))
+            why = "holds control characters";
+        i += k ? k : 1;
+    }
+    if (!why) return *v ? v : NULL;
+    *bad = 1;
+    r->status = 400;
+    nd_buf_clear(&r->out);
+    char msg[160];
+    snprintf(msg, sizeof msg, "the parameter '%s' %s", name, why);
+    if (r->api) {
+        nd_json j;
+        nd_json_init(&j, &r->out, 0);
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "error");
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "status");
+        nd_json_int(&j, 400);
+        nd_json_key(&j, "message");
+        nd_json_str(&j, msg);
+        nd_json_obj_end(&j);
+        nd_json_obj_end(&j);
+        r->ctype = "application/json";
+    } else {
+        nd_render_html_error(&r->out, 400, msg);
+        r->ctype = "text/html; charset=utf-8";
+    }
+    return NULL;
+}
+
+static enum MHD_Result send_answer(struct MHD_Connection *c, web_req *r)
+{
+    size_t len = r->out.len;
+    char *body = nd_buf_detach(&r->out, &len);
+    struct MHD_Response *resp =
+        body ? MHD_create_response_from_buffer_with_free_callback(len, body, nd_free)
+             : MHD_create_response_from_buffer(0, (void *) "", MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        nd_free(body);
+        return MHD_NO;
+    }
+    if (!body) r->status = 500;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            r->ctype ? r->ctype : "text/plain; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(resp, "Cache-Control",
+                            r->ctype && !strncmp(r->ctype, "text/css", 8)           ? "max-age=3600"
+                            : r->ctype && !strncmp(r->ctype, "text/javascript", 15) ? "max-age=3600"
+                                                                                    : "no-cache");
+    if (r->allow) MHD_add_response_header(resp, "Allow", r->allow);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned) r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void plain_error(web_req *r, int status, const char *msg)
+{
+    nd_buf_clear(&r->out);
+    r->status = status;
+    nd_render_html_error(&r->out, status, msg);
+    r->ctype = "text/html; charset=utf-8";
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **state)
+{
+    server *sv = cls;
+    (void) version, (void) upload;
+    static int marker;
+    if (!*state) {
+        /* The headers are in; the answer comes with the next call. */
+        *state = &marker;
+        return MHD_YES;
+    }
+    web_req r;
+    memset(&r, 0, sizeof r);
+    r.conn = c;
+    r.path = url;
+    r.status = 200;
+    int headers = 0;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, (MHD_KeyValueIterator) count_header, &headers);
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        /* Nothing here changes the store. */
+        *upload_size = 0;
+        plain_error(&r, 405, "newsdesk serve only reads: GET and HEAD");
+        r.allow = "GET, HEAD";
+    } else if (*upload_size) {
+        *upload_size = 0;
+        plain_error(&r, 413, "a request to read has no body");
+    } else if (headers > MAX_HEADERS) {
+        plain_error(&r, 431, "too many request headers");
+    } else if (!(r.s = thread_store(sv))) {
+        plain_error(&r, 503, "the store cannot be opened");
+    } else {
+        nd_store_set_time_limit(r.s, sv->o->query_ms > 0 ? sv->o->query_ms : 5000);
+        web_route(&r);
+        nd_store_set_time_limit(r.s, 0);
+    }
+    enum MHD_Result ret = send_answer(c, &r);
+    nd_buf_free(&r.out);
+    return ret;
+}
+
+int nd_web_serve(const nd_web_opts *o, nd_error *err)
+{
+    /* The store must open before anyone is told it is served. */
+    nd_store *probe = NULL;
+    int rc = nd_store_open(o->db, ND_STORE_READONLY, &probe, err);
+    if (rc) return rc;
+    nd_store_close(probe);
+    /* The analysis dictionary (event names) is loaded once, up front. */
+    if (!nd_analyze_dict_default(err)) return err && err->code ? err->code : ND_ENOMEM;
+
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t) o->port);
+    if (inet_pton(AF_INET, o->host, &addr.sin_addr) != 1)
+        return nd_error_set(err, ND_EINVAL, (size_t) -1,
+                            "cannot listen on '%s': not an IPv4 address", o->host);
+    /* 1,000 connections and more need as many descriptors. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    server sv;
+    memset(&sv, 0, sizeof sv);
+    sv.o = o;
+    pthread_key_create(&sv.key, close_store);
+    pthread_mutex_init(&sv.mu, NULL);
+    unsigned threads = o->threads > 0 ? (unsigned) o->threads : 4;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &sv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned) (o->max_conns > 0 ? o->max_conns : 4096),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned) (o->timeout_s > 0 ? o->timeout_s : 30), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t) REQ_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE, 2048u, MHD_OPTION_END);
+    if (!d) {
+        pthread_key_delete(sv.key);
+        pthread_mutex_destroy(&sv.mu);
+        return nd_error_set(err, ND_EIO, (size_t) -1, "cannot listen on %s:%u: %s", o->host,
+                            o->port, errno ? strerror(errno) : "address in use?");
+    }
+    char url[96];
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    snprintf(url, sizeof url, "http://%s:%u/", o->host, info ? info->port : o->port);
+    if (o->on_ready) o->on_ready(o->ctx, url);
+    while (!(o->stop && *o->stop)) {
+        struct timespec t = {0, 100 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+    MHD_stop_daemon(d);
+    pthread_key_delete(sv.key);
+    pthread_mutex_destroy(&sv.mu);
+    return 0;
+}
