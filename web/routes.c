@@ -69,6 +69,32 @@ static void json_next(nd_json *j, const char *next)
 
 /* ---- parameters ---------------------------------------------------------------------------- */
 
+#define MAX_PARAM 1024
+
+const char *web_param(web_req *r, const char *name, int *bad)
+{
+    const char *v = r->arg ? r->arg(r->arg_ctx, name) : NULL;
+    if (!v) return NULL;
+    size_t n = strlen(v);
+    const char *why = n > MAX_PARAM ? "is too long" : NULL;
+    for (size_t i = 0; i < n && !why;) {
+        uint32_t cp = 0;
+        size_t k = nd_utf8_decode(v + i, n - i, &cp);
+        if (!k)
+            why = "is not valid UTF-8";
+        else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || nd_bidi_control(cp))
+            why = "holds control characters";
+        i += k ? k : 1;
+    }
+    if (!why) return *v ? v : NULL;
+    *bad = 1;
+
+    char msg[160];
+    snprintf(msg, sizeof msg, "the parameter '%s' %s", name, why);
+    fail(r, 400, msg);
+    return NULL;
+}
+
 #define PARAM(var, name)                                                                           \
     const char *var = web_param(r, name, &bad);                                                    \
     if (bad) return

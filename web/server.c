@@ -57,52 +57,18 @@ static nd_store *thread_store(server *sv)
     return s;
 }
 
-static int count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
 {
     (void) kind, (void) key, (void) value;
     ++*(int *) cls;
     return MHD_YES;
 }
 
-const char *web_param(web_req *r, const char *name, int *bad)
+/* A query-string value as libmicrohttpd decoded it. */
+static const char *mhd_arg(void *conn, const char *name)
 {
-    const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
-    if (!v) return NULL;
-    size_t n = strlen(v);
-    const char *why = n > MAX_PARAM ? "is too long" : NULL;
-    for (size_t i = 0; i < n && !why;) {
-        uint32_t cp = 0;
-        size_t k = nd_utf8_decode(v + i, n - i, &cp);
-        if (!k)
-            why = "is not valid UTF-8";
-        else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || nd_bidi_control(cp))
-            why = "holds control characters";
-        i += k ? k : 1;
-    }
-    if (!why) return *v ? v : NULL;
-    *bad = 1;
-    r->status = 400;
-    nd_buf_clear(&r->out);
-    char msg[160];
-    snprintf(msg, sizeof msg, "the parameter '%s' %s", name, why);
-    if (r->api) {
-        nd_json j;
-        nd_json_init(&j, &r->out, 0);
-        nd_json_obj_begin(&j);
-        nd_json_key(&j, "error");
-        nd_json_obj_begin(&j);
-        nd_json_key(&j, "status");
-        nd_json_int(&j, 400);
-        nd_json_key(&j, "message");
-        nd_json_str(&j, msg);
-        nd_json_obj_end(&j);
-        nd_json_obj_end(&j);
-        r->ctype = "application/json";
-    } else {
-        nd_render_html_error(&r->out, 400, msg);
-        r->ctype = "text/html; charset=utf-8";
-    }
-    return NULL;
+    return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 static enum MHD_Result send_answer(struct MHD_Connection *c, web_req *r)
@@ -142,32 +108,36 @@ static void plain_error(web_req *r, int status, const char *msg)
     r->ctype = "text/html; charset=utf-8";
 }
 
+/* A body announced (Content-Length above 0, or chunked). */
+static int has_body(struct MHD_Connection *c)
+{
+    const char *len =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    return te || (len && strspn(len, "0") != strlen(len));
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **state)
 {
     server *sv = cls;
-    (void) version, (void) upload;
-    static int marker;
-    if (!*state) {
-        /* The headers are in; the answer comes with the next call. */
-        *state = &marker;
-        return MHD_YES;
-    }
+    (void) version, (void) upload, (void) upload_size, (void) state;
+    /* Answered as soon as the headers are in: nothing here reads a body. */
     web_req r;
     memset(&r, 0, sizeof r);
-    r.conn = c;
+    r.arg = mhd_arg;
+    r.arg_ctx = c;
     r.path = url;
     r.status = 200;
     int headers = 0;
-    MHD_get_connection_values(c, MHD_HEADER_KIND, (MHD_KeyValueIterator) count_header, &headers);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &headers);
     if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
         /* Nothing here changes the store. */
-        *upload_size = 0;
         plain_error(&r, 405, "newsdesk serve only reads: GET and HEAD");
         r.allow = "GET, HEAD";
-    } else if (*upload_size) {
-        *upload_size = 0;
+    } else if (has_body(c)) {
         plain_error(&r, 413, "a request to read has no body");
     } else if (headers > MAX_HEADERS) {
         plain_error(&r, 431, "too many request headers");

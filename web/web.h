@@ -33,7 +33,10 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err);
 
 /* A request as the routes see it. */
 typedef struct web_req {
-    void *conn;       /* struct MHD_Connection */
+    /* The query string's decoded values (NULL: absent), from
+     * libmicrohttpd, or from a test or the fuzzer. */
+    const char *(*arg)(void *ctx, const char *name);
+    void *arg_ctx;
     const char *path; /* decoded path */
     nd_store *s;      /* this thread's connection */
     int api;          /* under /api/v1 */
