@@ -104,6 +104,11 @@ if api["/api/v1/stories/1"] and api["/api/v1/stories/1"]["story"] != cli_json("s
     bad.append("/api/v1/stories/1 .story differs from `story 1 --json`")
 if api["/api/v1/relations?a=RUS&b=CHN"] and api["/api/v1/relations?a=RUS&b=CHN"]["relations"] != cli_json("relations", "RUS", "CHN"):
     bad.append("/api/v1/relations differs from `relations RUS CHN --json`")
+if api["/api/v1/articles/1"] and api["/api/v1/articles/1"]["article"] != cli_json("show", "1"):
+    bad.append("/api/v1/articles/1 .article differs from `show 1 --json`")
+st, _, b = get("/api/v1/actors/Putin")
+if st != 200 or json.loads(b)["actor"] != cli_json("actor", "Putin"):
+    bad.append("/api/v1/actors/Putin .actor differs from `actor Putin --json`")
 if api["/api/v1/digest"] and api["/api/v1/digest"] != cli_json("digest"):
     bad.append("/api/v1/digest differs from `digest --json`")
 if api["/api/v1/search?q=moscow"] and not api["/api/v1/search?q=moscow"]["hits"]: bad.append("api search: no hits")
