@@ -41,6 +41,15 @@ static void md_text(nd_buf *o, const char *s)
     }
 }
 
+/* The day of a stored date ("2025-03-05") as it is, else as text. */
+static void md_day(nd_buf *o, const char *iso)
+{
+    if (strspn(iso, "0123456789-") >= 10)
+        nd_buf_append(o, iso, 10);
+    else
+        md_text(o, iso);
+}
+
 static void link(nd_buf *o, const char *text, const char *base, const char *path, int64_t id)
 {
     nd_buf_putc(o, '[');
@@ -65,10 +74,10 @@ void nd_render_md_digest(nd_buf *o, const nd_briefing *b, const char *base)
                       s->n_sites == 1 ? "" : "s");
         if (s->first_seen) {
             nd_buf_puts(o, ", ");
-            md_text(o, s->first_seen);
-            if (s->last_seen && strcmp(s->last_seen, s->first_seen)) {
+            md_day(o, s->first_seen);
+            if (s->last_seen && strncmp(s->last_seen, s->first_seen, 10)) {
                 nd_buf_puts(o, " to ");
-                md_text(o, s->last_seen);
+                md_day(o, s->last_seen);
             }
         }
         if (x->n_outlets) {
