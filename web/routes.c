@@ -215,10 +215,7 @@ static void stories(web_req *r)
         nd_json j;
         json_begin(r, &j);
         nd_json_obj_begin(&j);
-        nd_json_key(&j, "stories");
-        nd_json_arr_begin(&j);
-        for (size_t i = 0; i < l->n; i++) nd_render_json_story(&j, &l->items[i]);
-        nd_json_arr_end(&j);
+        ND_RENDER_JSON_LIST(&j, "stories", l->items, l->n, nd_render_json_story);
         json_next(&j, l->r.next);
         nd_json_obj_end(&j);
     } else {
@@ -270,18 +267,9 @@ static void story(web_req *r, const char *rest)
         nd_render_json_summary(&j, sum);
         nd_json_key(&j, "keywords");
         nd_render_json_keywords(&j, kw->items, kw->n);
-        nd_json_key(&j, "actors");
-        nd_json_arr_begin(&j);
-        for (size_t i = 0; i < ac->n; i++) nd_render_json_actor(&j, &ac->items[i]);
-        nd_json_arr_end(&j);
-        nd_json_key(&j, "quotes");
-        nd_json_arr_begin(&j);
-        for (size_t i = 0; i < qu->n; i++) nd_render_json_quote(&j, &qu->items[i]);
-        nd_json_arr_end(&j);
-        nd_json_key(&j, "events");
-        nd_json_arr_begin(&j);
-        for (size_t i = 0; i < ev->n; i++) nd_render_json_event(&j, &ev->items[i]);
-        nd_json_arr_end(&j);
+        ND_RENDER_JSON_LIST(&j, "actors", ac->items, ac->n, nd_render_json_actor);
+        ND_RENDER_JSON_LIST(&j, "quotes", qu->items, qu->n, nd_render_json_quote);
+        ND_RENDER_JSON_LIST(&j, "events", ev->items, ev->n, nd_render_json_event);
         nd_json_obj_end(&j);
     } else {
         v.summary = sum;
@@ -373,10 +361,7 @@ static void actors(web_req *r)
         nd_json j;
         json_begin(r, &j);
         nd_json_obj_begin(&j);
-        nd_json_key(&j, "actors");
-        nd_json_arr_begin(&j);
-        for (size_t i = 0; i < l->n; i++) nd_render_json_actor(&j, &l->items[i]);
-        nd_json_arr_end(&j);
+        ND_RENDER_JSON_LIST(&j, "actors", l->items, l->n, nd_render_json_actor);
         json_next(&j, l->r.next);
         nd_json_obj_end(&j);
     } else {
@@ -446,14 +431,9 @@ static void actor(web_req *r, const char *rest)
         nd_json_obj_begin(&j);
         nd_json_key(&j, "actor");
         nd_render_json_actor_page(&j, p);
-        nd_json_key(&j, "events");
-        nd_json_arr_begin(&j);
-        for (size_t i = 0; i < ev->n; i++) nd_render_json_event(&j, &ev->items[i]);
-        nd_json_arr_end(&j);
-        nd_json_key(&j, "quotes_about");
-        nd_json_arr_begin(&j);
-        for (size_t i = 0; about && i < about->n; i++) nd_render_json_quote(&j, &about->items[i]);
-        nd_json_arr_end(&j);
+        ND_RENDER_JSON_LIST(&j, "events", ev->items, ev->n, nd_render_json_event);
+        ND_RENDER_JSON_LIST(&j, "quotes_about", (about ? about->items : NULL),
+                            (about ? about->n : 0), nd_render_json_quote);
         nd_json_obj_end(&j);
     } else {
         nd_html_actor v = {p, ev, about};
@@ -544,10 +524,7 @@ static void search(web_req *r)
             nd_json j;
             json_begin(r, &j);
             nd_json_obj_begin(&j);
-            nd_json_key(&j, "hits");
-            nd_json_arr_begin(&j);
-            for (size_t i = 0; i < h->n; i++) nd_render_json_hit(&j, &h->items[i]);
-            nd_json_arr_end(&j);
+            ND_RENDER_JSON_LIST(&j, "hits", h->items, h->n, nd_render_json_hit);
             json_next(&j, h->r.next);
             nd_json_key(&j, "facets");
             if (f)

@@ -77,6 +77,15 @@ ND_EXPORT void nd_render_json_stats(nd_json *j, const nd_stats_page *st, const c
 /* errors: run, at, source, offset, line, code, message. */
 ND_EXPORT void nd_render_json_error(nd_json *j, const nd_store_error *e);
 
+/* "key": [items[0] .. items[n-1], each written by fn(j, &item)]. */
+#define ND_RENDER_JSON_LIST(j, key, items, n, fn)                                                  \
+    do {                                                                                           \
+        nd_json_key((j), (key));                                                                   \
+        nd_json_arr_begin(j);                                                                      \
+        for (size_t i_ = 0; i_ < (size_t) (n); i_++) fn((j), &(items)[i_]);                        \
+        nd_json_arr_end(j);                                                                        \
+    } while (0)
+
 /* ---- more JSON shapes: the API's (docs/api.md) and `digest --format json` ---- */
 
 /* keywords: [{text, kind, score, documents}]. */

@@ -344,6 +344,16 @@ static const char *quad_name(int q)
     return q >= 1 && q <= 4 ? n[q] : "";
 }
 
+/* An event's side: the actor linked, its code after it. */
+static void actor_cell(nd_buf *o, int64_t id, const char *name, const char *code)
+{
+    actor_link(o, id, name, code);
+    if (!*code) return;
+    LIT(o, " <code>");
+    T(o, code);
+    LIT(o, "</code>");
+}
+
 /* Events as a table: date, who to whom, what (CAMEO), Goldstein, where
  * it was read.  Room is kept for per-event counts of mentions, articles
  * and sources. */
@@ -362,19 +372,9 @@ static void events_table(nd_buf *o, const nd_event_row *e, size_t n, int sentenc
         LIT(o, "<tr><td>");
         time_el(o, x->date, 0);
         LIT(o, "</td><td>");
-        actor_link(o, x->source_id, x->source_name, x->source_code);
-        if (*x->source_code) {
-            LIT(o, " <code>");
-            T(o, x->source_code);
-            LIT(o, "</code>");
-        }
+        actor_cell(o, x->source_id, x->source_name, x->source_code);
         LIT(o, "</td><td>");
-        actor_link(o, x->target_id, x->target_name, x->target_code);
-        if (*x->target_code) {
-            LIT(o, " <code>");
-            T(o, x->target_code);
-            LIT(o, "</code>");
-        }
+        actor_cell(o, x->target_id, x->target_name, x->target_code);
         LIT(o, "</td><td><code>");
         T(o, x->code);
         LIT(o, "</code> ");

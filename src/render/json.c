@@ -545,18 +545,9 @@ void nd_render_json_briefing(nd_json *j, const nd_briefing *b)
         summary_sentences(j, x->summary, x->n_summary);
         nd_json_key(j, "keywords");
         nd_render_json_keywords(j, x->keywords, x->n_keywords);
-        nd_json_key(j, "actors");
-        nd_json_arr_begin(j);
-        for (size_t k = 0; k < x->n_actors; k++) nd_render_json_actor(j, &x->actors[k]);
-        nd_json_arr_end(j);
-        nd_json_key(j, "quotes");
-        nd_json_arr_begin(j);
-        for (size_t k = 0; k < x->n_quotes; k++) nd_render_json_quote(j, &x->quotes[k]);
-        nd_json_arr_end(j);
-        nd_json_key(j, "events");
-        nd_json_arr_begin(j);
-        for (size_t k = 0; k < x->n_events; k++) nd_render_json_event(j, &x->events[k]);
-        nd_json_arr_end(j);
+        ND_RENDER_JSON_LIST(j, "actors", x->actors, x->n_actors, nd_render_json_actor);
+        ND_RENDER_JSON_LIST(j, "quotes", x->quotes, x->n_quotes, nd_render_json_quote);
+        ND_RENDER_JSON_LIST(j, "events", x->events, x->n_events, nd_render_json_event);
         nd_json_obj_end(j);
     }
     nd_json_arr_end(j);
