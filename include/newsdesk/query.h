@@ -72,7 +72,7 @@ typedef struct nd_query_opts {
     const char *language; /* language code ("en") */
     const char *actor;    /* whom (see "Who a name means") */
     const char *actor_b;  /* events, relations: the other side */
-    int64_t story;        /* only this story's documents; 0: any */
+    int64_t story;        /* only this story's original documents (copies repeat them); 0: any */
     const char *text;     /* search: the FTS5 query; quotes: over the quoted words */
 
     const char *period; /* actor, relations: "day", "week", "month" (NULL) or "year" */
@@ -339,7 +339,7 @@ typedef struct nd_event_row {
     unsigned mentions; /* sentences of its document that report it (1 or more) */
     unsigned reports;  /* relations: documents that report this event, else 1 */
     nd_span sentence, verb;
-    const char *sentence_text; /* with opts->with_sentence, else NULL */
+    const char *sentence_text;    /* with opts->with_sentence, else NULL */
     int64_t source_id, target_id; /* the actors (0: none) */
 } nd_event_row;
 
@@ -388,7 +388,6 @@ typedef struct nd_count {
     uint64_t n;
 } nd_count;
 
-
 typedef struct nd_keyword_list {
     nd_result r;
     const nd_keyword_row *items;
@@ -404,9 +403,10 @@ ND_EXPORT int nd_query_keywords(nd_store *s, int64_t doc_id, const nd_query_opts
 /* A sentence of a story's summary, and the articles that say it. */
 typedef struct nd_summary_sentence {
     const char *text;
-    int64_t doc_id;         /* the article it is taken from */
-    const char *outlet;     /* that article's */
-    const int64_t *sources; /* the articles (originals) that say much the same; the first is doc_id */
+    int64_t doc_id;     /* the article it is taken from */
+    const char *outlet; /* that article's */
+    const int64_t
+        *sources; /* the articles (originals) that say much the same; the first is doc_id */
     const char *const *source_outlets; /* their outlets */
     size_t n_sources;
     size_t n_outlets; /* distinct outlets among them */
@@ -417,8 +417,8 @@ typedef struct nd_outlet_take {
     const char *outlet;
     int64_t doc_id;
     const char *ext_id, *title, *url;
-    const char *date; /* published, else fetched, or NULL */
-    const char *lede; /* the first sentences of its text (about 300 bytes) */
+    const char *date;  /* published, else fetched, or NULL */
+    const char *lede;  /* the first sentences of its text (about 300 bytes) */
     size_t n_articles; /* the outlet's articles in the story, duplicates included */
 } nd_outlet_take;
 
@@ -446,7 +446,7 @@ ND_EXPORT int nd_query_story_summary(nd_store *s, int64_t id, const nd_query_opt
 /* A story in a briefing, with what a reader sees first. */
 typedef struct nd_brief {
     nd_story_row story;
-    double rank; /* outlets, articles and recency: larger first */
+    double rank;                /* outlets, articles and recency: larger first */
     const char *const *outlets; /* names, most articles first (at most 8) */
     size_t n_outlets;
     const nd_summary_sentence *summary; /* two sentences */
@@ -488,8 +488,8 @@ typedef struct nd_facet {
 
 typedef struct nd_facet_list {
     nd_result r;
-    uint64_t matches;  /* the matches counted (at most ND_QUERY_FACET_DOCS) */
-    int sampled;       /* 1: there are more; the newest were counted */
+    uint64_t matches; /* the matches counted (at most ND_QUERY_FACET_DOCS) */
+    int sampled;      /* 1: there are more; the newest were counted */
     const nd_facet *items;
     size_t n;
 } nd_facet_list;

@@ -174,7 +174,9 @@ static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int o
     if (e->since[0]) nd_buf_puts(&sql, " AND e.day >= ?1");
     if (e->until[0]) nd_buf_puts(&sql, " AND e.day < ?2");
     if (o->story)
-        nd_buf_puts(&sql, " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3)");
+        nd_buf_puts(
+            &sql,
+            " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3 AND dup_of IS NULL)");
     if (order == ORDER_DATED_ASC) nd_buf_puts(&sql, " AND e.day IS NOT NULL");
     if (order == ORDER_UNDATED_ASC) nd_buf_puts(&sql, " AND e.day IS NULL");
     if (pos && pos->set) {
@@ -420,7 +422,9 @@ static int collect(nd_store *s, const nd_query_opts *o, const ev_query *e, const
     if (e->since[0]) nd_buf_puts(&sql, " AND e.day >= ?1");
     if (e->until[0]) nd_buf_puts(&sql, " AND e.day < ?2");
     if (o->story)
-        nd_buf_puts(&sql, " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3)");
+        nd_buf_puts(
+            &sql,
+            " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3 AND dup_of IS NULL)");
     sqlite3_stmt *st;
     int rc = nd__prepare(s, &sql, &st, "cannot count events", err);
     nd_buf_free(&sql);
