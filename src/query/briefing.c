@@ -221,6 +221,38 @@ static int by_sent_score(const void *x, const void *y)
 
 /* The summary of a story's documents (max_docs originals) and each
  * outlet's take.  Everything in ar. */
+/* A story's articles per outlet (site, else host, else ""), duplicates
+ * included, most first: one grouped count read from the
+ * documents_story_outlet index (schema step 6) without touching a row. */
+static int outlet_counts(nd_store *s, int64_t story, nd_arena *ar, nd_count **out, size_t *n,
+                         nd_error *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT coalesce(nullif(site, ''), host, '') AS o, count(*) FROM"
+                           " documents WHERE story_id = ?1 GROUP BY o ORDER BY 2 DESC, min(id)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot count a story's outlets", err);
+    sqlite3_bind_int64(st, 1, story);
+    nd__vec v = {NULL, 0, 0, sizeof(nd_count)};
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        nd_count *c = nd__vec_push(ar, &v);
+        if (!c) {
+            sqlite3_finalize(st);
+            return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        }
+        c->value = nd__col_dup(ar, st, 0);
+        c->n = (uint64_t) sqlite3_column_int64(st, 1);
+        if (!c->value) c->value = "";
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot count a story's outlets", err);
+    *out = v.items;
+    *n = v.n;
+    return 0;
+}
+
 static int summarize(nd_store *s, int64_t story, int max_docs, int want, nd_arena *ar,
                      nd_story_summary *out, nd_error *err)
 {
@@ -282,21 +314,15 @@ static int summarize(nd_store *s, int64_t story, int max_docs, int want, nd_aren
         t->date = dv[i].date;
         t->lede = dv[i].lede;
     }
-    /* Articles per outlet, duplicates included (one grouped count). */
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT coalesce(nullif(site, ''), host, ''), count(*) FROM documents"
-                           " WHERE story_id = ?1 GROUP BY 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return nd__store_fail(s, "cannot summarise a story", err);
-    sqlite3_bind_int64(st, 1, story);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *o = (const char *) sqlite3_column_text(st, 0);
-        for (size_t k = 0; o && k < takes.n; k++) {
+    /* Articles per outlet, duplicates included. */
+    nd_count *oc = NULL;
+    size_t n_oc = 0;
+    if ((rc = outlet_counts(s, story, ar, &oc, &n_oc, err)) != 0) return rc;
+    for (size_t i = 0; i < n_oc; i++)
+        for (size_t k = 0; k < takes.n; k++) {
             nd_outlet_take *t = &((nd_outlet_take *) takes.items)[k];
-            if (!strcmp(t->outlet, o)) t->n_articles = (size_t) sqlite3_column_int64(st, 1);
+            if (!strcmp(t->outlet, oc[i].value)) t->n_articles = (size_t) oc[i].n;
         }
-    }
-    sqlite3_finalize(st);
     out->takes = takes.items;
     out->n_takes = takes.n;
 
@@ -377,8 +403,7 @@ int nd_query_story_summary(nd_store *s, int64_t id, const nd_query_opts *o, nd_s
     nd_story_row row;
     rc = nd__story_get(s, res->r.arena, id, &row, err);
     if (!rc)
-        rc = summarize(s, id, ND_QUERY_SUMMARY_DOCS, nd__query_limit(o, 3), res->r.arena, res,
-                       err);
+        rc = summarize(s, id, ND_QUERY_SUMMARY_DOCS, nd__query_limit(o, 3), res->r.arena, res, err);
     if (rc) {
         nd_result_free(res);
         return rc;
@@ -422,23 +447,18 @@ static int by_rank(const void *x, const void *y)
     return a->story.id > b->story.id ? -1 : a->story.id < b->story.id;
 }
 
-/* Outlet names of a story, most articles first. */
+/* Outlet names of a story, most articles first (at most 8). */
 static int outlets_of(nd_store *s, nd_arena *ar, nd_brief *b, nd_error *err)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT coalesce(nullif(site, ''), host) AS o, count(*) FROM documents"
-                           " WHERE story_id = ?1 AND o IS NOT NULL GROUP BY o"
-                           " ORDER BY 2 DESC, min(id) LIMIT 8",
-                           -1, &st, NULL) != SQLITE_OK)
-        return nd__store_fail(s, "cannot read a story's outlets", err);
-    sqlite3_bind_int64(st, 1, b->story.id);
+    nd_count *oc = NULL;
+    size_t n_oc = 0;
+    int rc = outlet_counts(s, b->story.id, ar, &oc, &n_oc, err);
+    if (rc) return rc;
     const char **v = nd_arena_alloc(ar, 8 * sizeof *v);
-    size_t n = 0;
-    int rc;
-    while (v && (rc = sqlite3_step(st)) == SQLITE_ROW && n < 8) v[n++] = nd__col_dup(ar, st, 0);
-    sqlite3_finalize(st);
     if (!v) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < n_oc && n < 8; i++)
+        if (*oc[i].value) v[n++] = oc[i].value;
     b->outlets = v;
     b->n_outlets = n;
     return 0;
@@ -572,7 +592,8 @@ int nd_query_briefing(nd_store *s, const nd_query_opts *o, int with_quotes, nd_b
         b->rank = 3 * log(1.0 + (double) x->n_sites) +
                   1.5 * log(1.0 + (double) (x->n_docs - x->n_dups)) + recency;
     }
-    if (!rc && r != SQLITE_DONE && r != SQLITE_ROW) rc = nd__store_fail(s, "cannot read stories", err);
+    if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
+        rc = nd__store_fail(s, "cannot read stories", err);
     sqlite3_finalize(st);
     if (rc) goto fail;
     nd_brief *items = v.items;
