@@ -158,10 +158,16 @@ if st != 200 or not h.get("content-type", "").startswith("text/css"): bad.append
 
 # An ingest beside the server: it writes, the server reads the new story.
 before = len(json.loads(get("/api/v1/stories")[2])["stories"])
+# The briefing is kept by each worker until the store changes: asked on
+# every worker before the ingest, it must still see the new day after.
+for _ in range(6):
+    if json.loads(get("/api/v1/digest?date=2025-03-05")[2])["stories"]: bad.append("digest of 2025-03-05 before its ingest")
 r = subprocess.run([cli, "ingest", "--db", db, tests + "/../samples/briefs.jsonl"], capture_output=True)
 if r.returncode != 0: bad.append("ingest beside serve failed: " + r.stderr.decode()[:200])
 after = len(json.loads(get("/api/v1/stories")[2])["stories"])
 if after <= before: bad.append(f"stories after an ingest beside the server: {before} -> {after}")
+for _ in range(6):
+    if not json.loads(get("/api/v1/digest?date=2025-03-05")[2])["stories"]: bad.append("cached digest not renewed after an ingest"); break
 for b_ in bad: print(b_)
 sys.exit(1 if bad else 0)
 PY

@@ -39,9 +39,14 @@ trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -f "$LOG"; [ -n "${TMP:-}
 for _ in $(seq 100); do grep -q '^newsdesk serve: http' "$LOG" && break; sleep 0.2; done
 URL=$(sed -n 's/^newsdesk serve: //p' "$LOG")
 [ -n "$URL" ] || { echo "bench_serve: the server did not start: $(cat "$LOG")"; exit 1; }
-python3 - "$URL" "$SECS" "$DB" <<'PY'
+python3 - "$URL" "$SECS" "$DB" "$PID" <<'PY'
 import json, re, subprocess, sys, urllib.request, urllib.parse
-url, secs, db = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+url, secs, db, pid = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+import os
+tick = os.sysconf("SC_CLK_TCK")
+def cpu():  # the server's user + sys seconds so far
+    f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / tick
 get = lambda p: json.loads(urllib.request.urlopen(url + p.lstrip("/"), timeout=60).read())
 stories = get("/api/v1/stories?limit=1")["stories"]
 actors = get("/api/v1/actors?limit=2")["actors"]
@@ -65,6 +70,7 @@ calls = [
 def ms(v, unit):
     return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 def wrk(path, conns, dur, threads=2):
+    c0 = cpu()
     out = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % dur, "--latency", "--timeout", "10s",
                           url.rstrip("/") + path], capture_output=True, text=True).stdout
     lat = dict((p, ms(v, u)) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)", out, re.M))
@@ -75,22 +81,24 @@ def wrk(path, conns, dur, threads=2):
     if m: errs += sum(int(x) for x in m.groups())
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if m: errs += int(m.group(1))
-    return rps, lat.get("50", 0), lat.get("99", 0), n, errs
+    return rps, lat.get("50", 0), lat.get("99", 0), n, errs, (cpu() - c0) * 1000 / max(n, 1)
 count = subprocess.run(["sqlite3", "-readonly", db, "SELECT count(*) FROM documents"], capture_output=True, text=True).stdout.strip()
 print("store: %s documents (%s); story %d, article %d, actor %s, relations %s-%s" % (count or "?", db, sid, did, aid, a, b))
 print("each call %d s from 4 connections at once (wrk, 1 thread); server: 4 threads; wall-clock latency on the shared machine\n" % secs)
-print("| call | path | requests/s | p50 ms | p99 ms | requests | errors |")
-print("|---|---|---:|---:|---:|---:|---:|")
+print("| call | path | requests/s | p50 ms | p99 ms | server CPU ms/request | requests | errors |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
 miss = []
 for name, path in calls:
-    rps, p50, p99, n, errs = wrk(path, 4, secs, threads=1)
-    print("| %s | `%s` | %.0f | %.1f | %.1f | %d | %d |" % (name, path, rps, p50, p99, n, errs))
+    rps, p50, p99, n, errs, cms = wrk(path, 4, secs, threads=1)
+    print("| %s | `%s` | %.0f | %.1f | %.1f | %.2f | %d | %d |" % (name, path, rps, p50, p99, cms, n, errs))
     if p99 > 50: miss.append("%s p99 %.1f ms > 50" % (name, p99))
     if name in ("front page", "story") and p50 > 10: miss.append("%s p50 %.1f ms > 10" % (name, p50))
     if errs: miss.append("%s: %d errors" % (name, errs))
-rps, p50, p99, n, errs = wrk("/api/v1/stories", 1000, max(secs, 10))
+rps, p50, p99, n, errs, cms = wrk("/api/v1/stories", 1000, max(secs, 10))
 print("\n1,000 connections held at once (`/api/v1/stories`, %d s): %d requests, %.0f/s, p50 %.1f ms, p99 %.1f ms, %d errors"
       % (max(secs, 10), n, rps, p50, p99, errs))
 if errs: miss.append("1,000 connections: %d errors" % errs)
+print("load average while measured: %s (wall-clock latency follows it; the server's CPU per request does not)"
+      % open("/proc/loadavg").read().split()[0])
 print("\ntargets: %s" % ("all met" if not miss else "missed: " + "; ".join(miss)))
 PY

@@ -28,33 +28,103 @@ static const char CSP[] = "default-src 'none'; script-src 'self'; style-src 'sel
 
 typedef struct server {
     const nd_web_opts *o;
-    pthread_key_t key; /* this thread's nd_store */
+    pthread_key_t key; /* this thread's worker */
     pthread_mutex_t mu;
     nd_error open_err;
     int open_failed;
 } server;
 
-static void close_store(void *p)
+/* The briefing's pages (/, /digest, /api/v1/digest) are what every
+ * visitor asks first and cost the most to make: a worker keeps its latest
+ * answers, by path and parameters, until the store changes (its data
+ * version moves when an ingest commits). */
+#define CACHE_SLOTS 8
+typedef struct cached {
+    char *key; /* NULL: empty */
+    int64_t version;
+    const char *ctype;
+    char *body;
+    size_t len;
+} cached;
+
+/* A worker thread's own: its read-only store connection and cache. */
+typedef struct worker {
+    nd_store *s;
+    cached cache[CACHE_SLOTS];
+    unsigned next; /* the slot to fill next */
+} worker;
+
+static void cached_clear(cached *c)
 {
-    nd_store_close(p);
+    nd_free(c->key);
+    nd_free(c->body);
+    memset(c, 0, sizeof *c);
 }
 
-/* This thread's store connection, opened on first use. */
-static nd_store *thread_store(server *sv)
+static void worker_free(void *p)
 {
-    nd_store *s = pthread_getspecific(sv->key);
-    if (s) return s;
+    worker *w = p;
+    for (int i = 0; i < CACHE_SLOTS; i++) cached_clear(&w->cache[i]);
+    nd_store_close(w->s);
+    nd_free(w);
+}
+
+/* This thread's worker, its store opened on first use. */
+static worker *thread_worker(server *sv)
+{
+    worker *w = pthread_getspecific(sv->key);
+    if (w) return w;
+    if (!(w = nd_calloc(1, sizeof *w))) return NULL;
     nd_error err = {0};
-    if (nd_store_open(sv->o->db, ND_STORE_READONLY, &s, &err) != 0) {
+    if (nd_store_open(sv->o->db, ND_STORE_READONLY, &w->s, &err) != 0) {
         pthread_mutex_lock(&sv->mu);
         sv->open_err = err;
         sv->open_failed = 1;
         pthread_mutex_unlock(&sv->mu);
+        nd_free(w);
         return NULL;
     }
-    nd_store_set_busy_timeout(s, 2000);
-    pthread_setspecific(sv->key, s);
-    return s;
+    nd_store_set_busy_timeout(w->s, 2000);
+    pthread_setspecific(sv->key, w);
+    return w;
+}
+
+/* The cache key of a request when its answer is kept ("" otherwise):
+ * the path and the parameters the briefing reads. */
+static void cache_key(struct MHD_Connection *c, const char *path, nd_buf *key)
+{
+    if (strcmp(path, "/") && strcmp(path, "/digest") && strcmp(path, "/api/v1/digest")) return;
+    static const char *const names[] = {"date", "since", "limit"};
+    nd_buf_puts(key, path);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, names[i]);
+        nd_buf_printf(key, "\n%s=%s", names[i], v ? v : "\x01");
+    }
+}
+
+static cached *cache_find(worker *w, const char *key, int64_t version)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        cached *c = &w->cache[i];
+        if (c->key && c->version == version && !strcmp(c->key, key)) return c;
+    }
+    return NULL;
+}
+
+static void cache_put(worker *w, const char *key, int64_t version, const web_req *r)
+{
+    cached *c = &w->cache[w->next++ % CACHE_SLOTS];
+    cached_clear(c);
+    c->key = nd_strndup(key, strlen(key));
+    c->body = nd_malloc(r->out.len ? r->out.len : 1);
+    if (!c->key || !c->body) {
+        cached_clear(c);
+        return;
+    }
+    memcpy(c->body, r->out.ptr, r->out.len);
+    c->len = r->out.len;
+    c->version = version;
+    c->ctype = r->ctype;
 }
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -126,6 +196,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     (void) version, (void) upload, (void) upload_size, (void) state;
     /* Answered as soon as the headers are in: nothing here reads a body. */
     web_req r;
+    worker *w;
     memset(&r, 0, sizeof r);
     r.arg = mhd_arg;
     r.arg_ctx = c;
@@ -141,12 +212,25 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
         plain_error(&r, 413, "a request to read has no body");
     } else if (headers > MAX_HEADERS) {
         plain_error(&r, 431, "too many request headers");
-    } else if (!(r.s = thread_store(sv))) {
+    } else if (!(w = thread_worker(sv))) {
         plain_error(&r, 503, "the store cannot be opened");
     } else {
-        nd_store_set_time_limit(r.s, sv->o->query_ms > 0 ? sv->o->query_ms : 5000);
-        web_route(&r);
-        nd_store_set_time_limit(r.s, 0);
+        r.s = w->s;
+        nd_buf key = ND_BUF_INIT;
+        cache_key(c, url, &key);
+        int64_t dv = key.len ? nd_store_data_version(r.s) : -1;
+        cached *hit = dv >= 0 && !nd_buf_failed(&key) ? cache_find(w, key.ptr, dv) : NULL;
+        if (hit) {
+            nd_buf_append(&r.out, hit->body, hit->len);
+            r.ctype = hit->ctype;
+        } else {
+            nd_store_set_time_limit(r.s, sv->o->query_ms > 0 ? sv->o->query_ms : 5000);
+            web_route(&r);
+            nd_store_set_time_limit(r.s, 0);
+            if (dv >= 0 && r.status == 200 && !nd_buf_failed(&r.out) && !nd_buf_failed(&key))
+                cache_put(w, key.ptr, dv, &r);
+        }
+        nd_buf_free(&key);
     }
     enum MHD_Result ret = send_answer(c, &r);
     nd_buf_free(&r.out);
@@ -179,7 +263,7 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
     server sv;
     memset(&sv, 0, sizeof sv);
     sv.o = o;
-    pthread_key_create(&sv.key, close_store);
+    pthread_key_create(&sv.key, worker_free);
     pthread_mutex_init(&sv.mu, NULL);
     unsigned threads = o->threads > 0 ? (unsigned) o->threads : 4;
     struct MHD_Daemon *d = MHD_start_daemon(

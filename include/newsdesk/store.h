@@ -70,6 +70,11 @@ ND_EXPORT int nd_store_schema_version(const nd_store *s);
  * milliseconds (default 10000). */
 ND_EXPORT void nd_store_set_busy_timeout(nd_store *s, int ms);
 
+/* A number that changes when another connection commits a change to the
+ * store (SQLite's data_version): a reader caches an answer until it does.
+ * -1 when it cannot be read. */
+ND_EXPORT int64_t nd_store_data_version(nd_store *s);
+
 /* Statements that run past ms milliseconds from now are interrupted (they
  * fail with ND_EDB, "interrupted"); ms <= 0 removes the limit.  A server
  * sets it before each request. */

@@ -252,6 +252,15 @@ int nd_store_schema_version(const nd_store *s)
     return s->schema;
 }
 
+int64_t nd_store_data_version(nd_store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return v;
+}
+
 /* The progress handler of nd_store_set_time_limit(): nonzero interrupts
  * the statement. */
 static int past_deadline(void *ctx)
