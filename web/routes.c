@@ -192,6 +192,31 @@ static void front(web_req *r, int digest)
     nd_result_free(b);
 }
 
+/* A listing's answer: the query on q, then {"key": [rows], "next"} or
+ * the HTML page. */
+#define LIST_ANSWER(type, query, key, json_row, html_page)                                         \
+    do {                                                                                           \
+        type *l = NULL;                                                                            \
+        nd_error e = {0};                                                                          \
+        int rc = query(r->s, &q, &l, &e);                                                          \
+        if (rc) {                                                                                  \
+            query_fail(r, rc, &e);                                                                 \
+            return;                                                                                \
+        }                                                                                          \
+        if (r->api) {                                                                              \
+            nd_json j;                                                                             \
+            json_begin(r, &j);                                                                     \
+            nd_json_obj_begin(&j);                                                                 \
+            ND_RENDER_JSON_LIST(&j, key, l->items, l->n, json_row);                                \
+            json_next(&j, l->r.next);                                                              \
+            nd_json_obj_end(&j);                                                                   \
+        } else {                                                                                   \
+            r->ctype = HTML;                                                                       \
+            html_page(&r->out, l);                                                                 \
+        }                                                                                          \
+        nd_result_free(l);                                                                         \
+    } while (0)
+
 static void stories(web_req *r)
 {
     int bad = 0;
@@ -204,25 +229,8 @@ static void stories(web_req *r)
     q.until = until;
     if (limit_of(r, 1000, &q.limit)) return;
     if (!q.limit) q.limit = 50;
-    nd_story_list *l = NULL;
-    nd_error e = {0};
-    int rc = nd_query_stories(r->s, &q, &l, &e);
-    if (rc) {
-        query_fail(r, rc, &e);
-        return;
-    }
-    if (r->api) {
-        nd_json j;
-        json_begin(r, &j);
-        nd_json_obj_begin(&j);
-        ND_RENDER_JSON_LIST(&j, "stories", l->items, l->n, nd_render_json_story);
-        json_next(&j, l->r.next);
-        nd_json_obj_end(&j);
-    } else {
-        r->ctype = HTML;
-        nd_render_html_stories(&r->out, l);
-    }
-    nd_result_free(l);
+    LIST_ANSWER(nd_story_list, nd_query_stories, "stories", nd_render_json_story,
+                nd_render_html_stories);
 }
 
 static void story(web_req *r, const char *rest)
@@ -350,25 +358,8 @@ static void actors(web_req *r)
     q.cursor = cursor;
     if (limit_of(r, 1000, &q.limit)) return;
     if (!q.limit) q.limit = 50;
-    nd_actor_list *l = NULL;
-    nd_error e = {0};
-    int rc = nd_query_actors(r->s, &q, &l, &e);
-    if (rc) {
-        query_fail(r, rc, &e);
-        return;
-    }
-    if (r->api) {
-        nd_json j;
-        json_begin(r, &j);
-        nd_json_obj_begin(&j);
-        ND_RENDER_JSON_LIST(&j, "actors", l->items, l->n, nd_render_json_actor);
-        json_next(&j, l->r.next);
-        nd_json_obj_end(&j);
-    } else {
-        r->ctype = HTML;
-        nd_render_html_actors(&r->out, l);
-    }
-    nd_result_free(l);
+    LIST_ANSWER(nd_actor_list, nd_query_actors, "actors", nd_render_json_actor,
+                nd_render_html_actors);
 }
 
 static void actor(web_req *r, const char *rest)

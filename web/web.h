@@ -54,7 +54,7 @@ void web_route(web_req *r);
  * characters). */
 const char *web_param(web_req *r, const char *name, int *bad);
 
-/* The static files compiled into the binary (tools/embed_static.cmake). */
+/* The static files compiled into the binary (tools/embed_data.cmake). */
 typedef struct web_asset {
     const char *name; /* "app.css" */
     const unsigned char *data;
