@@ -83,6 +83,10 @@ for p in ["/stories/1", "/articles/1", "/actors/Putin"]:
     t = get(p)[2].decode()
     if 'class="quote"' not in t: bad.append(f"{p}: no quotation shown")
     if "<table class=\"events\"" not in t and 'class="evlist"' not in t: bad.append(f"{p}: no events shown")
+# Timelines as SVG drawn on the server: a story's articles per day, an
+# actor's articles per period, the relations chart.
+for p in ["/stories/1", "/actors/Putin"]:
+    if '<svg class="chart"' not in get(p)[2].decode(): bad.append(f"{p}: no SVG timeline")
 rel = get("/relations?a=RUS&b=CHN")[2].decode()
 if "<svg" not in rel or 'class="gpos"' not in rel and 'class="gneg"' not in rel: bad.append("relations: no SVG chart")
 if "friends of steel" not in get("/search?q=%22friends+of+steel%22")[2].decode().lower(): bad.append("search: no 'friends of steel' hit")

@@ -590,6 +590,30 @@ static int by_time(const void *x, const void *y)
     return c ? c : a->id < b->id ? -1 : a->id > b->id;
 }
 
+static void bars_svg(nd_buf *o, const nd_period *p, size_t n, const char *title);
+
+/* The story's articles per day as bars (articles in time order; the
+ * undated are left out). */
+static void story_days_svg(nd_buf *o, const nd_story_article *const *t, size_t n)
+{
+    nd_period *days = calloc(n ? n : 1, sizeof *days);
+    char(*names)[11] = calloc(n ? n : 1, sizeof *names);
+    size_t nd = 0;
+    for (size_t i = 0; days && names && i < n; i++) {
+        const char *d = t[i]->published ? t[i]->published : t[i]->fetched;
+        if (!d || strlen(d) < 10) continue;
+        if (!nd || strncmp(names[nd - 1], d, 10)) {
+            memcpy(names[nd], d, 10);
+            days[nd].period = names[nd];
+            nd++;
+        }
+        days[nd - 1].documents++;
+    }
+    if (nd > 1) bars_svg(o, days, nd, "Articles of this story per day");
+    free(days);
+    free(names);
+}
+
 void nd_render_html_story(nd_buf *o, const nd_html_story *v)
 {
     const nd_story_page *p = v->story;
@@ -644,6 +668,7 @@ void nd_render_html_story(nd_buf *o, const nd_html_story *v)
     const nd_story_article **t = calloc(p->n_articles ? p->n_articles : 1, sizeof *t);
     for (size_t i = 0; t && i < p->n_articles; i++) t[i] = &p->articles[i];
     if (t && p->n_articles) qsort(t, p->n_articles, sizeof *t, by_time);
+    story_days_svg(o, t, t ? p->n_articles : 0);
     for (size_t i = 0; t && i < p->n_articles && i < 200; i++) {
         const nd_story_article *a = t[i];
         LIT(o, a->original >= 0 ? "<li class=\"copy\">" : "<li>");
