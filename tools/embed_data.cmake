@@ -5,7 +5,7 @@
 # and the word frequency tables wordfreq/*.bin)
 # matches as a byte array, and a table TABLE[] (default nd__data_blobs) of
 # TYPE (default nd__blob: relative name, bytes, length) ended by a NULL
-# name, with its length in TABLE_n... (nd__n_data_blobs for the default),
+# name (the default table also has its length in nd__n_data_blobs),
 # so that the library finds its default dictionaries and tables from any
 # working directory.  `newsdesk serve` embeds web/static/* the same way
 # (-DPATTERNS=* -DINCLUDE=web.h -DTYPE=web_asset -DTABLE=web_assets).
