@@ -663,12 +663,12 @@ void nd_render_html_story(nd_buf *o, const nd_html_story *v)
         LIT(o, "</div></section>");
     }
 
-    LIT(o, "<section aria-labelledby=\"h-time\"><h2 id=\"h-time\">Timeline</h2>"
-           "<ol class=\"timeline\">");
+    LIT(o, "<section aria-labelledby=\"h-time\"><h2 id=\"h-time\">Timeline</h2>");
     const nd_story_article **t = calloc(p->n_articles ? p->n_articles : 1, sizeof *t);
     for (size_t i = 0; t && i < p->n_articles; i++) t[i] = &p->articles[i];
     if (t && p->n_articles) qsort(t, p->n_articles, sizeof *t, by_time);
     story_days_svg(o, t, t ? p->n_articles : 0);
+    LIT(o, "<ol class=\"timeline\">");
     for (size_t i = 0; t && i < p->n_articles && i < 200; i++) {
         const nd_story_article *a = t[i];
         LIT(o, a->original >= 0 ? "<li class=\"copy\">" : "<li>");
