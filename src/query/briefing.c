@@ -223,7 +223,7 @@ static int by_sent_score(const void *x, const void *y)
  * outlet's take.  Everything in ar. */
 /* A story's articles per outlet (site, else host, else ""), duplicates
  * included, most first: one grouped count read from the
- * documents_story_outlet index (schema step 6) without touching a row. */
+ * documents_story_outlet index (schema step 7) without touching a row. */
 static int outlet_counts(nd_store *s, int64_t story, nd_arena *ar, nd_count **out, size_t *n,
                          nd_error *err)
 {
