@@ -505,7 +505,7 @@ static int fill_brief(nd_store *s, nd_briefing *res, nd_brief *b, int with_quote
         if (!rc) rc = nd_query_events(s, &q, &el, err);
         if (!rc && !(rc = nd__result_own(&res->r, free_result, el))) {
             nd_event_row *ev = (nd_event_row *) el->items;
-            qsort(ev, el->n, sizeof *ev, by_weight);
+            if (el->n > 1) qsort(ev, el->n, sizeof *ev, by_weight);
             b->events = ev;
             b->n_events = el->n < 3 ? el->n : 3;
         }
