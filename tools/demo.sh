@@ -14,3 +14,8 @@ run stories
 run quotes --by "Olena Brandt"
 run actors --limit 8
 run relations JPN KOR
+run digest --limit 2
+db=${NEWSDESK_DB:-./newsdesk.db}
+echo
+echo "The same store in a browser (read-only; Ctrl-C stops it):"
+echo "  $cli serve --db $db        # then open http://127.0.0.1:8080/"

@@ -6,14 +6,15 @@ set -euo pipefail
 
 # Build: compiler, CMake, pkg-config and the libraries (-dev packages).
 BUILD_PKGS="build-essential cmake pkg-config libxml2-dev libsqlite3-dev zlib1g-dev
-libutf8proc-dev libuchardet-dev libjansson-dev libstemmer-dev"
+libutf8proc-dev libuchardet-dev libjansson-dev libstemmer-dev libmicrohttpd-dev"
 # Tests, fuzzing and evaluation: clang (libFuzzer, sanitizers), python3 for
-# the benchmark scorers, wget for real-crawler WARC fixtures, sqlite3 CLI.
-TEST_PKGS="clang libclang-rt-14-dev python3 wget sqlite3"
+# the benchmark scorers, wget for real-crawler WARC fixtures, sqlite3 CLI,
+# wrk for the server load test, chromium for the browser tests.
+TEST_PKGS="clang libclang-rt-14-dev python3 wget sqlite3 wrk chromium"
 
 have_all() {
     command -v cc >/dev/null && command -v cmake >/dev/null && command -v pkg-config >/dev/null || return 1
-    pkg-config --exists libxml-2.0 sqlite3 zlib libutf8proc uchardet jansson || return 1
+    pkg-config --exists libxml-2.0 sqlite3 zlib libutf8proc uchardet jansson libmicrohttpd || return 1
     [ -f /usr/include/libstemmer.h ] || return 1
     if [ "${1:-}" = test ]; then
         command -v clang >/dev/null && command -v python3 >/dev/null && command -v wget >/dev/null || return 1

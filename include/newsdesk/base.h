@@ -202,6 +202,16 @@ ND_EXPORT void nd_json_raw(nd_json *j, const char *s, size_t n);
 /* Escape s into out as the body of a JSON string (no quotes added). */
 ND_EXPORT void nd_json_escape(nd_buf *out, const char *s, size_t n);
 
+/* ---- UTF-8 ----------------------------------------------------------------- */
+
+/* The UTF-8 sequence at s (n >= 1 bytes left): its length (1-4) with its
+ * code point in *cp, or 0 when the bytes there are not valid UTF-8
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+ND_EXPORT size_t nd_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* 1 for the bidi embeddings, overrides and isolates (U+202A-202E,
+ * U+2066-2069): text from a page must not carry them onto a screen. */
+ND_EXPORT int nd_bidi_control(uint32_t cp);
+
 /* ---- hashing ------------------------------------------------------------- */
 
 /* 64-bit hash of bytes (FNV-1a variant mixed with a finaliser); stable

@@ -208,6 +208,8 @@ typedef struct job {
      * array of article->n_related), or NULL. */
     nd_analysis *analysis;
     nd_analysis **related;
+    nd_keywords *keywords; /* of article->text, and of the embedded articles (as related) */
+    nd_keywords **related_kw;
 } job;
 
 enum { JOB_PAGE = 0, JOB_SKIP, JOB_END };
@@ -218,7 +220,11 @@ static void job_free(job *j)
     nd_free(j->data);
     if (j->related)
         for (size_t i = 0; i < j->article->n_related; i++) nd_analysis_free(j->related[i]);
+    if (j->related_kw)
+        for (size_t i = 0; i < j->article->n_related; i++) nd_keywords_free(j->related_kw[i]);
     nd_free(j->related);
+    nd_free(j->related_kw);
+    nd_keywords_free(j->keywords);
     nd_analysis_free(j->analysis);
     nd_article_free(j->article);
     nd_free(j);
@@ -481,11 +487,28 @@ static const char *day_of(const char *s, int64_t ts, char buf[32])
     return buf;
 }
 
+/* The keywords of a text and its analysis, scored against the store's
+ * document frequencies (df: the worker's; NULL: term frequency only). */
+static nd_keywords *keywords_of(const char *text, size_t len, const char *title,
+                                const char *language, const nd_analysis *an, nd_store_df *df)
+{
+    nd_keywords_opts ko;
+    nd_keywords_opts_init(&ko);
+    ko.title = title;
+    ko.language = language;
+    ko.analysis = an;
+    ko.df = df ? nd_store_df_get : NULL;
+    ko.df_ctx = df;
+    ko.n_docs = nd_store_df_docs(df);
+    nd_keywords *k = NULL;
+    return nd_keywords_extract(text, len, &ko, &k, NULL) ? NULL : k;
+}
+
 /* Analyse the article and the embedded articles the store keeps as
  * documents (their trimmed text, as stored), stateless with the shared
- * dictionary.  A failure (out of memory) leaves a text unanalysed for
- * newsdesk reanalyze; it never fails the page. */
-static void analyze_job(run *r, job *j)
+ * dictionary, and find their keywords.  A failure (out of memory) leaves
+ * a text unanalysed for newsdesk reanalyze; it never fails the page. */
+static void analyze_job(run *r, job *j, nd_store_df *df)
 {
     const nd_article *a = j->article;
     int64_t fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
@@ -499,8 +522,11 @@ static void analyze_job(run *r, job *j)
     o.language = a->language;
     size_t len = english(a->language) && a->text ? a->text_len : 0;
     if (nd_analyze(len ? a->text : "", len, &o, &j->analysis, NULL)) j->analysis = NULL;
+    j->keywords =
+        keywords_of(a->text, a->text ? a->text_len : 0, o.title, a->language, j->analysis, df);
     if (!a->n_related) return;
     j->related = nd_calloc(a->n_related, sizeof *j->related);
+    j->related_kw = nd_calloc(a->n_related, sizeof *j->related_kw);
     for (size_t i = 0; j->related && i < a->n_related; i++) {
         const nd_related *rel = &a->related[i];
         nd_slice t = nd_slice_trim(nd_slice_c(rel->text));
@@ -515,6 +541,8 @@ static void analyze_job(run *r, job *j)
         o.language = nd_lang_detect(t.ptr, t.len);
         size_t n = english(o.language) ? t.len : 0;
         if (nd_analyze(n ? t.ptr : "", n, &o, &j->related[i], NULL)) j->related[i] = NULL;
+        if (j->related_kw)
+            j->related_kw[i] = keywords_of(t.ptr, t.len, rel->title, o.language, j->related[i], df);
     }
 }
 
@@ -525,6 +553,8 @@ static void *worker_main(void *arg)
     /* A read connection for the seen-before check; without one the
      * writer's own check still keeps pages from being stored twice. */
     if (nd_store_open(r->db_path, ND_STORE_READONLY, &rd, NULL) != 0) rd = NULL;
+    nd_store_df *df = NULL; /* the keywords' document frequencies */
+    if (rd && nd_store_df_new(rd, &df, NULL) != 0) df = NULL;
     for (;;) {
         int to;
         job *j = q_pop(&r->work, NULL, &to);
@@ -578,9 +608,10 @@ static void *worker_main(void *arg)
             continue;
         }
         j->article = a;
-        if (!r->o.no_analysis) analyze_job(r, j);
+        if (!r->o.no_analysis) analyze_job(r, j, df);
         q_push(&r->write, j, 0, NULL);
     }
+    nd_store_df_free(df);
     nd_store_close(rd);
     return NULL;
 }
@@ -763,6 +794,8 @@ static void *writer_main(void *arg)
             p.run_id = r->run_id;
             p.analysis = j->analysis;
             p.related_analyses = (const nd_analysis *const *) j->related;
+            p.keywords = j->keywords;
+            p.related_keywords = (const nd_keywords *const *) j->related_kw;
             nd_store_added res;
             if (nd_store_add_page(s, &p, &res, &e)) {
                 /* One page the store refuses is that page's error; many

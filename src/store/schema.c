@@ -492,7 +492,27 @@ static const char step6[] =
     "CREATE INDEX events_dyad_rev ON events(target_code, source_code, day, doc_id, idx, quad,"
     " goldstein, latest, instance_id);";
 
-static const char *const steps[] = {step1, step2, step3, step4, step5, step6};
+/* Step 7: keywords (issue 11): the distinctive phrases of each document,
+ * best first (newsdesk/keywords.h), and which documents have them
+ * (reanalyze fills the others).  The phrase index answers "documents with
+ * this keyword" and a story's keywords are its documents' rows summed.
+ * documents_story_outlet counts a story's articles per outlet (the
+ * briefing, a story's summary) from the index alone: a document's row
+ * holds its text, and reading site past it costs the whole row. */
+static const char step7[] =
+    "CREATE TABLE keywords ("
+    " doc_id INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL,"
+    " phrase TEXT NOT NULL,"
+    " kind INTEGER NOT NULL,"
+    " score REAL NOT NULL,"
+    " PRIMARY KEY (doc_id, idx)) WITHOUT ROWID;"
+    "CREATE INDEX keywords_phrase ON keywords(phrase COLLATE NOCASE, doc_id);"
+    "CREATE TABLE keyword_docs (doc_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+    "CREATE INDEX documents_story_outlet ON documents(story_id,"
+    " coalesce(nullif(site, ''), host, ''));";
+
+static const char *const steps[] = {step1, step2, step3, step4, step5, step6, step7};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");

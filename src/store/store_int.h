@@ -51,6 +51,7 @@ struct nd_store {
     int in_tx;
     sqlite3_stmt *stmt[ND_STMT_COUNT_];
     struct nd__store_an *an; /* analysis.c: its statements and actor ids; NULL until used */
+    int64_t deadline_ms;     /* nd_store_set_time_limit(): monotonic ms */
 };
 
 /* A statement ready to bind (reset, bindings cleared), or NULL with err set. */
@@ -83,6 +84,9 @@ int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err);
  * ids after a rollback (they may name rows that are gone). */
 int nd__store_put_analysis(nd_store *s, int64_t doc, const nd_analysis *a, nd_error *err);
 void nd__store_analysis_close(nd_store *s);
+/* keywords.c: store k's rows for document doc (inside the caller's
+ * transaction). */
+int nd__store_put_keywords(nd_store *s, int64_t doc, const nd_keywords *k, nd_error *err);
 void nd__store_analysis_rolled_back(nd_store *s);
 /* Index the quotations this connection added in the open transaction
  * (quotes_fts); called just before COMMIT.  0 or a negative code. */

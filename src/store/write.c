@@ -345,6 +345,8 @@ static int add_related_doc(nd_store *s, const nd_related *r, size_t idx, int64_t
     if (!rc) rc = insert_paras_split(s, *child, text.ptr, text.len, err);
     if (!rc && p->related_analyses && p->related_analyses[idx])
         rc = nd__store_put_analysis(s, *child, p->related_analyses[idx], err);
+    if (!rc && p->related_keywords && p->related_keywords[idx])
+        rc = nd__store_put_keywords(s, *child, p->related_keywords[idx], err);
     if (!rc) ++*added;
     return rc;
 }
@@ -485,6 +487,7 @@ static int add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, nd
         rc = insert_paras(s, id, text, text_len, (const char *const *) a->paragraphs,
                           a->n_paragraphs, err);
     if (!rc && p->analysis) rc = nd__store_put_analysis(s, id, p->analysis, err);
+    if (!rc && p->keywords) rc = nd__store_put_keywords(s, id, p->keywords, err);
     if (!rc) rc = add_raw(s, p->raw_hash, id, p->run_id, err);
     if (!rc) rc = add_related(s, p, id, ident, res, err);
     if (rc) return rc;
