@@ -700,6 +700,12 @@ static int load_verbs(nd_analyze_dict *d, const char *name, const char *text, si
         }
         if (new_vpat(d, cbuf, flags, words, nw, target_at, forms, nf))
             return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        if (nd__vlex_add_project(d, cbuf,
+                                 ((flags & ND__VF_SYM) ? ND__VR_SYM : 0) |
+                                     ((flags & ND__VF_NOUN) ? ND__VR_NOUN : 0),
+                                 (flags & ND__VF_PASSIVE) != 0, head, forms + 1, nf - 1, words, nw,
+                                 target_at, (uint32_t) line))
+            return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     }
     return 0;
 }
@@ -746,6 +752,8 @@ int nd__dict_load_text(nd_analyze_dict *d, const char *name, const char *text, s
                        nd_error *err)
 {
     if (len >= 7 && !memcmp(text, "# verbs", 7)) return load_verbs(d, name, text, len, err);
+    if (len >= 13 && !memcmp(text, "# cameo-verbs", 13))
+        return nd__vlex_load_compact(d, name, text, len, err);
     if (len >= 6 && !memcmp(text, "# cues", 6)) return load_cues(d, name, text, len, err);
     if (len >= 7 && !memcmp(text, "# CAMEO", 7)) return load_cameo(d, name, text, len, err);
     return load_actors(d, name, text, len, err);
@@ -1153,9 +1161,11 @@ int nd_analyze_dict_add_petrarch(nd_analyze_dict *d, const char *dir, nd_error *
             rc = nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot read", path);
             break;
         }
+        size_t skipped = 0;
         int r = kind == 1   ? petr_actors(d, data, len)
                 : kind == 2 ? petr_agents(d, data, len)
                             : petr_verbs(d, data, len);
+        if (!r && kind == 3) r = nd__vlex_load_petrarch(d, data, len, &skipped);
         nd_free(data);
         if (r) rc = nd_error_set(err, r, (size_t) -1, "%s: %s", path, nd_strerror(r));
         used++;
@@ -1286,6 +1296,7 @@ void nd_analyze_dict_free(nd_analyze_dict *d)
     nd__map_free(&d->cameo_map);
     nd_free(d->ents), nd_free(d->roles), nd_free(d->phrases), nd_free(d->vpats);
     nd_free(d->cues), nd_free(d->cameo);
+    nd__vlex_free(d);
     nd_arena_free(d->arena);
     nd_free(d);
 }

@@ -1,0 +1,243 @@
+/* test_events.c - the event coder: the verb lexicon (verbs.c) and its
+ * loaders, and the rules of events.c on sentences written for these tests. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze_int.h"
+#include "newsdesk/analyze.h"
+#include "tap.h"
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t) n + 1);
+    if (b && fread(b, 1, (size_t) n, f) != (size_t) n) {
+        free(b);
+        b = NULL;
+    }
+    if (b) b[n] = 0;
+    fclose(f);
+    *len = (size_t) n;
+    return b;
+}
+
+/* An empty dictionary (no default files). */
+static nd_analyze_dict *empty_dict(void)
+{
+    nd_analyze_dict *d = calloc(1, sizeof *d);
+    if (d) d->arena = nd_arena_new(1 << 12);
+    return d;
+}
+
+/* The verb with lemma (and first rest word, or NULL) among those keyed by w. */
+static const nd__verb *verb_of(const nd_analyze_dict *d, const char *w, const char *lemma,
+                               const char *rest)
+{
+    for (uint32_t k = nd__vlex_find(d, 0, w, strlen(w)); k != ND__NONE; k = d->vkeys[k].next) {
+        const nd__verb *v = &d->verbs[d->vkeys[k].verb];
+        if (strcmp(v->lemma, lemma)) continue;
+        if (rest ? (v->n_rest && !strcmp(v->rest[0], rest)) : !v->n_rest) return v;
+    }
+    return NULL;
+}
+
+/* The rule of block b written on line (of its file). */
+static const nd__vrule *rule_at(const nd_analyze_dict *d, uint32_t b, uint32_t line)
+{
+    for (uint32_t r = d->vblocks[b].first; r != ND__NONE; r = d->vrules[r].next)
+        if (d->vrules[r].line == line) return &d->vrules[r];
+    return NULL;
+}
+
+/* The elements of a rule as text: "PP(with) + ) PP(for) &gadget )". */
+static const char *rule_text(const nd_analyze_dict *d, const nd__vrule *r)
+{
+    static char buf[256];
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; r && i < r->n_pre + r->n_post && o + 40 < sizeof buf; i++) {
+        const nd__pel *e = &d->pels[r->pel + (uint32_t) i];
+        if (i == r->n_pre) o += (size_t) snprintf(buf + o, sizeof buf - o, "* ");
+        switch (e->kind) {
+        case ND__PE_WORD: o += (size_t) snprintf(buf + o, sizeof buf - o, "%s ", e->word); break;
+        case ND__PE_SET:
+            o += (size_t) snprintf(buf + o, sizeof buf - o, "%s ", d->vsets[e->set].name);
+            break;
+        case ND__PE_TARGET: o += (size_t) snprintf(buf + o, sizeof buf - o, "+ "); break;
+        case ND__PE_SOURCE: o += (size_t) snprintf(buf + o, sizeof buf - o, "$ "); break;
+        case ND__PE_ANY: o += (size_t) snprintf(buf + o, sizeof buf - o, "^ "); break;
+        case ND__PE_PAIR: o += (size_t) snprintf(buf + o, sizeof buf - o, "%% "); break;
+        case ND__PE_NP: o += (size_t) snprintf(buf + o, sizeof buf - o, "{ "); break;
+        case ND__PE_NP_END: o += (size_t) snprintf(buf + o, sizeof buf - o, "} "); break;
+        case ND__PE_PP: o += (size_t) snprintf(buf + o, sizeof buf - o, "(%s ", e->word); break;
+        case ND__PE_PP_END: o += (size_t) snprintf(buf + o, sizeof buf - o, ") "); break;
+        }
+    }
+    if (r && r->n_post == 0) o += (size_t) snprintf(buf + o, sizeof buf - o, "* ");
+    while (o && buf[o - 1] == ' ') buf[--o] = 0;
+    return buf;
+}
+
+static int set_has(const nd_analyze_dict *d, const char *set, const char *const *w, size_t n)
+{
+    uint32_t s = nd__map_get(&d->vset_names, set, strlen(set));
+    return s == ND__NONE ? -1 : nd__vset_match(d, s, w, n);
+}
+
+/* What both loaders must give for tests/data/verbs/fixture.*: the
+ * PETRARCH file read directly and its conversion by the generator. */
+static void check_fixture(const nd_analyze_dict *d, int compact)
+{
+    /* synsets: plurals, phrases, no plural after '_' */
+    const char *w1[] = {"widgets"}, *w2[] = {"flux", "capacitor", "now"}, *w3[] = {"kroner"},
+               *w4[] = {"kroners"}, *w5[] = {"glums"}, *w6[] = {"flux"};
+    CHECK_INT(set_has(d, "&gadget", w1, 1), 1);
+    CHECK_INT(set_has(d, "&gadget", w2, 3), 2);
+    CHECK_INT(set_has(d, "&gadget", w3, 1), 1);
+    CHECK_INT(set_has(d, "&gadget", w4, 1), 0);
+    CHECK_INT(set_has(d, "&mood_", w5, 1), 0); /* the set name ends in '_' */
+    CHECK_INT(set_has(d, "&gadget", w6, 1), 0);
+    /* verbs: irregular forms, regular forms, multi-word verbs, codes */
+    const nd__verb *v = verb_of(d, "swapped", "swap", NULL);
+    CHECK(v != NULL);
+    if (v) {
+        CHECK_STR(v->code, "061");
+        CHECK_STR(d->vblocks[v->block].name, "barter");
+    }
+    v = verb_of(d, "bartering", "barter", NULL);
+    CHECK(v != NULL);
+    v = verb_of(d, "traded", "trade", "in");
+    CHECK(v != NULL);
+    if (v) CHECK_STR(v->code, "0611");
+    v = verb_of(d, "mope", "mope", NULL);
+    CHECK(v != NULL);
+    if (v) CHECK(v->flags & ND__VR_NULL);
+    if (!verb_of(d, "swap", "swap", NULL)) return;
+    uint32_t b = verb_of(d, "swap", "swap", NULL)->block;
+    /* patterns (the line numbers are the compact file's or the PETRARCH file's) */
+    uint32_t l_set = compact ? 10 : 20, l_np = compact ? 11 : 21, l_pp = compact ? 12 : 22,
+             l_pre = compact ? 13 : 23, l_us = compact ? 14 : 24, l_pas = compact ? 15 : 25;
+    const nd__vrule *r = rule_at(d, b, l_set);
+    CHECK_STR(rule_text(d, r), "* &gadget");
+    if (r) CHECK_STR(r->code, "062");
+    r = rule_at(d, b, l_np);
+    CHECK_STR(rule_text(d, r), "* { shiny &gadget }");
+    r = rule_at(d, b, l_pp);
+    CHECK_STR(rule_text(d, r), "* (with + ) (for &gadget )");
+    if (r) CHECK_INT(r->spec, 3);
+    r = rule_at(d, b, l_pre);
+    CHECK_STR(rule_text(d, r), "&mood_ trader *");
+    if (r) {
+        CHECK_STR(r->code, "065");
+        CHECK_STR(r->pcode, "065");
+        CHECK_INT(r->n_pre, 2);
+    }
+    r = rule_at(d, b, l_us);
+    CHECK_STR(rule_text(d, r), "* { debt relief }");
+    r = rule_at(d, b, l_pas);
+    CHECK_STR(rule_text(d, r), "* (from $ ) receipt");
+    if (r) {
+        CHECK_STR(r->code, "");
+        CHECK_STR(r->pcode, "067");
+    }
+    v = verb_of(d, "sulk", "sulk", NULL);
+    if (v) {
+        r = rule_at(d, v->block, compact ? 19 : 30);
+        CHECK_STR(rule_text(d, r), "* (about ^ )");
+        if (r) CHECK(r->flags & ND__VR_NULL);
+    }
+}
+
+static void test_lexicon_loaders(void)
+{
+    size_t len;
+    char *text = read_file(ND_TEST_DATA "/verbs/fixture.petrarch.txt", &len);
+    CHECK(text != NULL);
+    nd_analyze_dict *d = empty_dict();
+    size_t skipped = 0;
+    if (text && d) {
+        CHECK_INT(nd__vlex_load_petrarch(d, text, len, &skipped), 0);
+        CHECK_INT((int) skipped, 0);
+        check_fixture(d, 0);
+    }
+    free(text);
+    nd_analyze_dict_free(d);
+
+    d = empty_dict();
+    nd_error err = {0};
+    if (d) {
+        CHECK_INT(nd_analyze_dict_add_file(d, ND_TEST_DATA "/verbs/fixture.expected.txt", &err), 0);
+        check_fixture(d, 1);
+    }
+    nd_analyze_dict_free(d);
+
+    /* the PETRARCH reader skips what PETRARCH cannot use, and goes on */
+    text = read_file(ND_TEST_DATA "/verbs/bad.petrarch.txt", &len);
+    d = empty_dict();
+    if (text && d) {
+        skipped = 0;
+        CHECK_INT(nd__vlex_load_petrarch(d, text, len, &skipped), 0);
+        CHECK_INT((int) skipped, 4);
+        CHECK(verb_of(d, "tinkered", "tinker", NULL) != NULL);
+    }
+    free(text);
+    nd_analyze_dict_free(d);
+}
+
+/* Bad lines of the compact format: an error naming the file and line. */
+static void test_lexicon_errors(void)
+{
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"# cameo-verbs\n= a\nv go 040\np * (to + 042\n", "x.txt:4: unclosed phrase"},
+        {"# cameo-verbs\n= a\nv go 040\np * &nope 042\n", "x.txt:4: undefined synset"},
+        {"# cameo-verbs\n= a\nv go 040\np * town 04x\n", "x.txt:4: bad code"},
+        {"# cameo-verbs\n= a\nv go 040\np town 042\n", "x.txt:4: a pattern needs one '*'"},
+        {"# cameo-verbs\nv go 040\n", "x.txt:2: verb or pattern before any '= block'"},
+        {"# cameo-verbs\n= a\nv go\n", "x.txt:3: expected 'v VERB CODE"},
+        {"# cameo-verbs\n= a\nv g!o 040\n", "x.txt:3: bad verb"},
+        {"# cameo-verbs\n&a x|&b\n", "x.txt:2: undefined synset in an entry"},
+        {"# cameo-verbs\nq what\n", "x.txt:2: expected '&', '=', 'v' or 'p'"},
+        {"# cameo-verbs\n= a\nv go 040\np * {} 042\n", "x.txt:4: empty '{}'"},
+        {"# cameo-verbs\n= a\nv go 040\np * (to (in x)) 042\n", "x.txt:4: a phrase inside"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        nd_analyze_dict *d = empty_dict();
+        nd_error err = {0};
+        if (!d) continue;
+        int rc = nd__dict_load_text(d, "x.txt", bad[i].text, strlen(bad[i].text), &err);
+        CHECK(rc < 0);
+        if (!strstr(err.msg, bad[i].want))
+            fprintf(stderr, "  case %zu: got \"%s\", want \"%s\"\n", i, err.msg, bad[i].want);
+        CHECK(strstr(err.msg, bad[i].want) != NULL);
+        nd_analyze_dict_free(d);
+    }
+}
+
+/* The shipped lexicon: the PETRARCH2 dictionary is the default. */
+static void test_lexicon_default(void)
+{
+    nd_error err = {0};
+    const nd_analyze_dict *d = nd_analyze_dict_default(&err);
+    CHECK(d != NULL);
+    if (!d) return;
+    CHECK(d->n_verbs > 1500);
+    CHECK(d->n_vrules > 4000);
+    CHECK(d->n_vsets >= 40);
+    CHECK(verb_of(d, "demanded", "demand", NULL) != NULL);
+    const char *w[] = {"missiles"};
+    CHECK_INT(set_has(d, "&weapon", w, 1), 1);
+}
+
+int main(void)
+{
+    RUN(test_lexicon_loaders);
+    RUN(test_lexicon_errors);
+    RUN(test_lexicon_default);
+    return tap_done();
+}
