@@ -4,7 +4,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 SHARED    ?= ../shared
 
-.PHONY: all deps configure build test asan fuzz eval bench demo clean format check-format
+.PHONY: all deps configure build test asan fuzz eval bench demo model clean format check-format
 
 all: build
 
@@ -48,6 +48,13 @@ eval: build
 # Speed tables (skips the parts that need ../shared when absent).
 bench: build
 	tools/bench.sh $(BUILD) $(SHARED)
+
+# Retrain the parser model (data/parse/en_ewt.ndpm) from ../shared/data;
+# deterministic.  cmake is re-run so that the library embeds the new file.
+model: build
+	tools/make_model.sh $(BUILD) $(SHARED)
+	cmake -S . -B $(BUILD) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
 
 # The main job on the pages the project ships.
 demo: build

@@ -29,7 +29,8 @@
     X(actors, "the actors the store mentions most")                           \
     X(actor, "one actor: mentions by period, quotations, who is with it")     \
     X(relations, "events between two actors over time (CAMEO, Goldstein)")    \
-    X(events, "coded events as a table, JSON lines or GDELT 2.0 columns")
+    X(events, "coded events as a table, JSON lines or GDELT 2.0 columns")    \
+    X(parse, "part-of-speech tags and dependency trees of texts (CoNLL-U)")
 
 #define ND__CMDDECL(name, summary) int cmd_##name(int argc, char **argv);
 ND_COMMANDS(ND__CMDDECL)

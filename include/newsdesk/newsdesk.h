@@ -10,6 +10,7 @@
 #include "newsdesk/decode.h"
 #include "newsdesk/extract.h"
 #include "newsdesk/lang.h"
+#include "newsdesk/parse.h"
 #include "newsdesk/read.h"
 #include "newsdesk/store.h"
 #include "newsdesk/ingest.h"

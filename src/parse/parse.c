@@ -1,0 +1,172 @@
+/* parse.c - tagging, lemmas and parsing of one sentence.
+ *
+ * The tagger is greedy, left to right (a second pass may look at the
+ * first pass's tags of the next words); words the tag dictionary knows
+ * with one tag skip the model.  The parser is greedy arc-hybrid: at each
+ * step it scores every action (SHIFT, LEFT and RIGHT with each label) and
+ * takes the best one the state allows. */
+#include "parse/parse_int.h"
+
+#include <string.h>
+
+#define LOWER_CAP ND__LOWER_CAP
+/* Bytes of one lemma at most (longer ones are cut). */
+#define LEMMA_CAP 64
+
+struct nd_parse_work {
+    nd__watom atoms[ND_PARSE_MAX_WORDS + 1];
+    uint8_t tags[ND_PARSE_MAX_WORDS + 1];
+    uint8_t tags1[ND_PARSE_MAX_WORDS + 1];
+    char lower[ND_PARSE_MAX_WORDS][LOWER_CAP];
+    uint64_t keys[ND__MAX_FEATS];
+    int32_t scores[4096];
+    _Alignas(8) unsigned char state_mem[(ND_PARSE_MAX_WORDS + 1) * 64 + 128];
+    char *lemmas; /* lemma bytes of the whole sentence; grows */
+    size_t lemmas_cap;
+};
+
+nd_parse_work *nd_parse_work_new(void)
+{
+    nd_parse_work *w = nd_calloc(1, sizeof *w);
+    if (!w) return NULL;
+    w->lemmas_cap = 64 * 64;
+    w->lemmas = nd_malloc(w->lemmas_cap);
+    if (!w->lemmas) {
+        nd_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void nd_parse_work_free(nd_parse_work *w)
+{
+    if (!w) return;
+    nd_free(w->lemmas);
+    nd_free(w);
+}
+
+static int best_class(const int32_t *scores, int n)
+{
+    int best = 0;
+    for (int c = 1; c < n; c++)
+        if (scores[c] > scores[best]) best = c;
+    return best;
+}
+
+/* Tag words [0, n) of one piece (n <= ND_PARSE_MAX_WORDS). */
+static void tag_piece(const nd_parser *p, nd_parse_work *wk, size_t n)
+{
+    const nd__wtab *t = &p->tagger;
+    for (int pass = 0; pass < p->tag_passes; pass++) {
+        uint8_t *out = pass == p->tag_passes - 1 ? wk->tags : wk->tags1;
+        const uint8_t *next = pass ? wk->tags1 : NULL;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t d = nd__ktab_get(&p->tagdict, wk->atoms[i].norm);
+            if (d != UINT32_MAX) {
+                out[i] = (uint8_t) d;
+                continue;
+            }
+            size_t k = nd__tag_features(wk->atoms, n, i, out, next, wk->keys);
+            memset(wk->scores, 0, (size_t) p->n_tags * sizeof *wk->scores);
+            nd__wtab_score(t, wk->keys, k, wk->scores);
+            out[i] = (uint8_t) best_class(wk->scores, p->n_tags);
+        }
+    }
+}
+
+/* The label of the arc that transition t is about to make. */
+static int choose_label(const nd_parser *p, nd_parse_work *wk, const nd__pstate *st, int t)
+{
+    if (t == ND__T_LEFT && st->b == st->n) return p->root_label;
+    size_t k = nd__label_features(st, t, wk->atoms, wk->tags, wk->keys);
+    memset(wk->scores, 0, (size_t) p->n_labels * sizeof *wk->scores);
+    nd__wtab_score(&p->labeler, wk->keys, k, wk->scores);
+    uint64_t ok = t == ND__T_LEFT ? p->left_labels : p->right_labels;
+    int best = -1;
+    for (int l = 0; l < p->n_labels; l++) {
+        if (!(ok >> l & 1)) continue;
+        if (best < 0 || wk->scores[l] > wk->scores[best]) best = l;
+    }
+    return best;
+}
+
+/* Parse words [0, n) of one piece; heads relative to the piece, -1 root. */
+static void parse_piece(const nd_parser *p, nd_parse_work *wk, nd_word *w, size_t n)
+{
+    nd__pstate st;
+    nd__pstate_init(&st, (int) n, wk->state_mem);
+    int32_t sc[3];
+    while (!nd__pstate_done(&st)) {
+        size_t k = nd__parse_features(&st, wk->atoms, wk->tags, wk->keys);
+        nd__ttab_score(&p->parser, wk->keys, k, sc);
+        int best = -1;
+        for (int t = 0; t < 3; t++) {
+            if (best >= 0 && sc[t] <= sc[best]) continue;
+            if (nd__pstate_valid(&st, t)) best = t;
+        }
+        int label = best == ND__T_SHIFT ? 0 : choose_label(p, wk, &st, best);
+        nd__pstate_apply(&st, best, label);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int h = st.head[i];
+        w[i].head = h == (int) n || h < 0 ? -1 : h;
+        w[i].deprel = p->label_deprel[st.label[i]];
+    }
+}
+
+int nd_parse_sentence(const nd_parser *p, const char *text, size_t len, nd_word *w, size_t n,
+                      nd_parse_work *wk)
+{
+    if (!p || !wk || (!w && n) || (!text && len)) return ND_EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (w[i].start > w[i].end || w[i].end > len) return ND_EINVAL;
+    if (!n) return 0;
+    if (n > SIZE_MAX / LEMMA_CAP) return ND_EINVAL;
+    if (n * LEMMA_CAP > wk->lemmas_cap) {
+        size_t cap = n * LEMMA_CAP;
+        char *nb = nd_realloc(wk->lemmas, cap);
+        if (!nb) return ND_ENOMEM;
+        wk->lemmas = nb, wk->lemmas_cap = cap;
+    }
+    int root0 = -1;
+    for (size_t a = 0; a < n;) {
+        size_t e = a + ND_PARSE_MAX_WORDS < n ? a + ND_PARSE_MAX_WORDS : n;
+        size_t m = e - a;
+        /* Cut a long sentence after a punctuation mark near the limit. */
+        if (e < n) {
+            for (size_t i = a; i < e; i++)
+                nd__word_atoms(text + w[i].start, w[i].end - w[i].start, &wk->atoms[i - a],
+                               wk->lower[i - a], LOWER_CAP);
+            for (size_t i = e; i > a + m * 3 / 4; i--) {
+                if (wk->atoms[i - 1 - a].cls & ND__WC_PUNCT) {
+                    e = i;
+                    break;
+                }
+            }
+            m = e - a;
+        }
+        for (size_t i = 0; i < m; i++)
+            nd__word_atoms(text + w[a + i].start, w[a + i].end - w[a + i].start, &wk->atoms[i],
+                           wk->lower[i], LOWER_CAP);
+        tag_piece(p, wk, m);
+        parse_piece(p, wk, w + a, m);
+        for (size_t i = 0; i < m; i++) {
+            nd_word *x = &w[a + i];
+            x->upos = p->tag_upos[wk->tags[i]];
+            char *lem = wk->lemmas + (a + i) * LEMMA_CAP;
+            nd__lemmatize(p, text + x->start, x->end - x->start, wk->tags[i], lem, LEMMA_CAP);
+            x->lemma = lem;
+            if (x->head >= 0) {
+                x->head += (int32_t) a;
+            } else if (root0 < 0) {
+                root0 = (int) (a + i);
+            } else {
+                x->head = root0;
+                x->deprel = ND_DEP_PARATAXIS;
+            }
+            if (n > ND_PARSE_MAX_WORDS) x->flags |= ND_WORDF_CUT;
+        }
+        a = e;
+    }
+    return 0;
+}

@@ -1,0 +1,241 @@
+/* parse_int.h - internals of the tagger and parser (src/parse/), shared
+ * with the trainer (tools/train_parser.c). */
+#ifndef ND_PARSE_INT_H
+#define ND_PARSE_INT_H
+
+#include "newsdesk/parse.h"
+
+/* ---- the model file ------------------------------------------------------
+ *
+ * Little-endian.  A 64-byte header, a table of sections, the sections at
+ * 64-byte boundaries:
+ *   0  magic "NDPMODEL"        8  u32 format version    12 u32 section count
+ *   16 u64 file size           24 u64 checksum of bytes [32, file size)
+ *   32 u32 header size (64 + 24 * sections)  36..63 zero
+ *   64 sections x {u32 id, u32 zero, u64 offset, u64 length}
+ */
+#define ND__PM_MAGIC   "NDPMODEL"
+#define ND__PM_VERSION 1
+#define ND__PM_HEADER  64
+
+enum {
+    ND__SEC_META = 1,   /* text: "key\tvalue..." lines (tags, labels, options) */
+    ND__SEC_TAGGER,     /* weight table of the tagger */
+    ND__SEC_PARSER,     /* transition table of the parser (SHIFT, LEFT, RIGHT) */
+    ND__SEC_LABELER,    /* weight table of the arcs' labels */
+    ND__SEC_TAGDICT,    /* key table: word -> its only tag */
+    ND__SEC_LEMMA_EXC,  /* key table: (word, tag) -> lemma string */
+    ND__SEC_LEMMA_RULE, /* key table: (suffix, tag) -> strip count << 24 | string */
+    ND__SEC_STRINGS,    /* NUL-terminated strings */
+    ND__SEC_MAX
+};
+
+/* The tables are open-addressed on 64-bit keys: a key's first slot is
+ * its low 32 bits scaled to the slot count (nd__slot_of), then the next
+ * slots in turn (wrapping); an empty slot ends the search.
+ *
+ * A weight table.  Section layout: u32 classes, u32 slots, u32 pairs,
+ * u32 zero; then
+ * slots x {u32 fingerprint (0 = empty), u32 offset into pairs}; then the
+ * pairs: at an offset a count, then count x (i16 weight << 16 | class). */
+typedef struct nd__wtab {
+    const uint32_t *slots;
+    const uint32_t *pairs;
+    uint32_t n_slots, n_pairs, n_classes;
+} nd__wtab;
+
+static inline uint32_t nd__slot_of(uint64_t key, uint32_t n_slots)
+{
+    return (uint32_t) (((key & 0xFFFFFFFFULL) * (uint64_t) n_slots) >> 32);
+}
+
+/* A transition table: dense weights of the three transitions in the slot,
+ * so that a feature costs one memory access.  Section layout: u32 slots,
+ * u32 zero, then slots x {u16 fingerprint (0 = empty),
+ * i16 weights[3]}.  A fingerprint is the key's top 16 bits; the slot is
+ * found by its low bits, so a false match needs 16 + log2(slots) equal
+ * bits. */
+typedef struct nd__ttab {
+    const uint16_t *slots; /* 4 per slot */
+    uint32_t n_slots;
+} nd__ttab;
+
+static inline uint16_t nd__ttab_fp(uint64_t key)
+{
+    uint16_t fp = (uint16_t) (key >> 48);
+    return fp ? fp : 1;
+}
+
+/* A key table: u32 slots, u32 zero, slots x u64 keys (0 = empty), slots
+ * x u32 values. */
+typedef struct nd__ktab {
+    const uint64_t *keys;
+    const uint32_t *vals;
+    uint32_t n_slots;
+} nd__ktab;
+
+/* Largest tag and label sets. */
+#define ND__MAX_TAGS   255
+#define ND__MAX_LABELS 63
+
+struct nd_parser {
+    const unsigned char *base; /* the model's bytes */
+    size_t size;
+    void *map; /* mmap'd region to unmap, or NULL */
+    size_t map_len;
+    int owned; /* nd_parser_free() may free it */
+    nd__wtab tagger, labeler;
+    nd__ttab parser;
+    nd__ktab tagdict, lemma_exc, lemma_rule;
+    const char *strings;
+    size_t n_strings;
+    int n_tags, n_labels;
+    uint8_t tag_upos[ND__MAX_TAGS + 1];       /* tag class -> nd_upos */
+    uint8_t label_deprel[ND__MAX_LABELS + 1]; /* label class -> nd_deprel */
+    int root_label;                           /* label class of "root" */
+    uint64_t left_labels, right_labels;       /* labels seen with the dependent before / after
+                                                 its head */
+    int punct_tag;                            /* a tag class whose UPOS is PUNCT, or -1 */
+    int tag_passes;                           /* 1 or 2 */
+};
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static inline uint64_t nd__mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* A feature key from a template number and up to three atoms. */
+static inline uint64_t nd__fk(uint64_t h, uint64_t a)
+{
+    h = (h ^ a) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 31);
+}
+
+/* The checksum of the model file (a word-at-a-time hash). */
+uint64_t nd__pm_checksum(const unsigned char *p, size_t n);
+
+/* ---- sentences as the features see them --------------------------------- */
+
+/* Atoms of one word: hashes of its normalised form and pieces. */
+typedef struct nd__watom {
+    uint64_t form; /* as written */
+    uint64_t norm; /* lowercase, digits as 0 */
+    uint64_t pre1, pre2, pre3;
+    uint64_t suf1, suf2, suf3, suf4;
+    uint64_t shape; /* Xxx, dd.d, ... */
+    uint8_t cls;    /* ND__WC_* bits */
+} nd__watom;
+
+enum {
+    ND__WC_CAP = 1,    /* first letter uppercase */
+    ND__WC_UPPER = 2,  /* every letter uppercase */
+    ND__WC_DIGIT = 4,  /* has a digit */
+    ND__WC_HYPHEN = 8, /* has a hyphen */
+    ND__WC_PUNCT = 16  /* no letter or digit */
+};
+
+/* Bytes of a word's normalised form that the features and lemmas see. */
+#define ND__LOWER_CAP 64
+
+/* Fill the atoms of the word (p, n).  lower gets its normalised form
+ * (NUL-terminated, at most cap - 1 bytes); returns its length. */
+size_t nd__word_atoms(const char *p, size_t n, nd__watom *a, char *lower, size_t cap);
+
+/* Atoms of tags and labels (mixed so they combine well). */
+static inline uint64_t nd__tag_atom(int tag)
+{
+    return nd__mix64(0x7a6700000000ULL + (uint64_t) (tag + 2));
+}
+
+/* The most features of one decision. */
+#define ND__MAX_FEATS 160
+
+/* Features of word i for the tagger: prev[] holds the tags given so far
+ * (words before i), next[] the first pass's tags (NULL in the first
+ * pass).  Writes at most ND__MAX_FEATS keys; returns the count. */
+size_t nd__tag_features(const nd__watom *w, size_t n, size_t i, const uint8_t *prev,
+                        const uint8_t *next, uint64_t *out);
+
+/* ---- the transition system (arc-hybrid, root at the end) -----------------
+ *
+ * Stack and buffer of word indexes; the buffer is b..n where n is the
+ * artificial root.  SHIFT pushes the buffer's front; LEFT makes the front
+ * the head of the stack's top and pops it; RIGHT makes the second of the
+ * stack the head of the top and pops it.  LEFT onto the root is allowed
+ * only with one word on the stack, so the tree has one root; the parse
+ * ends with an empty stack and the root in front.  The label of an arc is
+ * chosen when the arc is made, by a classifier of its own. */
+enum { ND__T_SHIFT = 0, ND__T_LEFT = 1, ND__T_RIGHT = 2 };
+
+typedef struct nd__pstate {
+    int n;      /* words; n is the root */
+    int *stack; /* [sp] */
+    int sp;
+    int b;         /* buffer front, n = the root */
+    int16_t *head; /* per word: head or -1 (root is n) */
+    uint8_t *label;
+    int16_t *lc1, *lc2, *rc1, *rc2; /* leftmost, second leftmost, rightmost, second rightmost */
+    uint8_t *nl, *nr;               /* number of left / right children */
+    uint64_t *lset, *rset;          /* sets of the children's labels */
+} nd__pstate;
+
+/* Bytes of the arrays of a state of up to n words. */
+size_t nd__pstate_bytes(int n);
+/* Lay out a state for n words in mem (nd__pstate_bytes(n) bytes, aligned
+ * for 8) and reset it. */
+void nd__pstate_init(nd__pstate *s, int n, void *mem);
+/* Apply a transition (already checked valid); label: of the new arc. */
+void nd__pstate_apply(nd__pstate *s, int t, int label);
+/* Is the transition allowed now? */
+static inline int nd__pstate_valid(const nd__pstate *s, int t)
+{
+    if (t == ND__T_SHIFT) return s->b < s->n;
+    if (t == ND__T_LEFT) return s->sp >= 1 && (s->b < s->n || s->sp == 1);
+    return s->sp >= 2;
+}
+static inline int nd__pstate_done(const nd__pstate *s)
+{
+    return s->sp == 0 && s->b == s->n;
+}
+
+/* Features of the state for the transition.  w: word atoms (the norm is
+ * used), tags: tag classes of the words.  Returns the count (at most
+ * ND__MAX_FEATS). */
+size_t nd__parse_features(const nd__pstate *s, const nd__watom *w, const uint8_t *tags,
+                          uint64_t *out);
+
+/* Features for the label of the arc the transition t (LEFT or RIGHT) is
+ * about to make. */
+size_t nd__label_features(const nd__pstate *s, int t, const nd__watom *w, const uint8_t *tags,
+                          uint64_t *out);
+
+/* ---- models ------------------------------------------------------------- */
+
+/* Add the weights of every feature found into scores[classes]. */
+void nd__wtab_score(const nd__wtab *t, const uint64_t *keys, size_t n, int32_t *scores);
+/* The same for the three transitions. */
+void nd__ttab_score(const nd__ttab *t, const uint64_t *keys, size_t n, int32_t scores[3]);
+
+/* A key table lookup: the value, or UINT32_MAX. */
+uint32_t nd__ktab_get(const nd__ktab *t, uint64_t key);
+
+/* The lemma of a word: writes it to out (NUL-terminated, at most cap - 1
+ * bytes) and returns its length.  form: the word as written; lower its
+ * normalised form (nd__word_atoms); tag: the tag class. */
+size_t nd__lemmatize(const nd_parser *p, const char *form, size_t n, int tag, char *out,
+                     size_t cap);
+
+/* Keys of the lemma tables. */
+uint64_t nd__lemma_key(const char *lower, size_t n, int upos);
+uint64_t nd__suffix_key(const char *lower_tail, size_t n, int upos);
+/* Lowercase (ASCII and Unicode simple folding) into out; returns length. */
+size_t nd__lowercase(const char *p, size_t n, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,1517 @@
+/* train_parser.c - train the tagger, parser and lemmatiser of src/parse
+ * from CoNLL-U treebanks and write the model file (format in
+ * src/parse/parse_int.h).
+ *
+ *   train_parser --train train.conllu --dev dev.conllu --out en_ewt.ndpm
+ *
+ * Averaged perceptrons: a greedy tagger (tags are UPOS|XPOS pairs), and a
+ * greedy arc-hybrid parser trained with a dynamic oracle and error
+ * exploration on jackknifed predicted tags (the training set is cut in
+ * ten parts, each tagged by a tagger trained on the other nine), so the
+ * parser learns from the tags it will see.  Lemmas: a (word, UPOS) table
+ * of the exceptions to suffix rules learnt per UPOS.
+ *
+ * Deterministic: one thread, a fixed seed, fixed orders; the same input
+ * gives the same bytes.  The dev set only reports figures. */
+#include "parse/parse_int.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "train_parser: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(1);
+}
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) die("out of memory (%zu bytes)", n);
+    return p;
+}
+
+static void *xcalloc(size_t n, size_t m)
+{
+    void *p = calloc(n ? n : 1, m ? m : 1);
+    if (!p) die("out of memory");
+    return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) die("out of memory (%zu bytes)", n);
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s);
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n + 1);
+    return p;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double) ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ---- a deterministic random generator ------------------------------------ */
+
+static uint64_t rng_state = 0x243F6A8885A308D3ULL;
+
+static uint64_t rng_next(void)
+{
+    uint64_t x = rng_state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return rng_state = x;
+}
+
+static double rng_unit(void)
+{
+    return (double) (rng_next() >> 11) / (double) (1ULL << 53);
+}
+
+static void shuffle(int *a, int n)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int) (rng_next() % (uint64_t) (i + 1));
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+}
+
+/* ---- string sets ----------------------------------------------------------- */
+
+typedef struct strset {
+    char **s;
+    int n, cap;
+} strset;
+
+static int strset_find(const strset *ss, const char *s)
+{
+    for (int i = 0; i < ss->n; i++)
+        if (!strcmp(ss->s[i], s)) return i;
+    return -1;
+}
+
+static int strset_add(strset *ss, const char *s)
+{
+    int i = strset_find(ss, s);
+    if (i >= 0) return i;
+    if (ss->n == ss->cap) {
+        ss->cap = ss->cap ? ss->cap * 2 : 64;
+        ss->s = xrealloc(ss->s, (size_t) ss->cap * sizeof *ss->s);
+    }
+    ss->s[ss->n] = xstrdup(s);
+    return ss->n++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* ---- the options ------------------------------------------------------------- */
+
+static struct {
+    int tag_epochs, parse_epochs, folds, explore_from;
+    double explore_p, prune_tag, prune_parse;
+    int tagdict_min;
+    int verbose;
+    int coarse; /* tags are UPOS alone */
+} opt = {8, 15, 10, 2, 0.9, 0.0, 0.0, 20, 1, 0};
+
+/* ---- sentences ------------------------------------------------------------- */
+
+typedef struct tsent {
+    int n;
+    char **form, **lemma, **tagname, **labelname;
+    int *tag;      /* gold tag class */
+    int *upos;     /* gold nd_upos */
+    int *head;     /* gold head; n = root */
+    int *label;    /* gold label class */
+    uint8_t *ptag; /* predicted (jackknifed) tag classes */
+    nd__watom *atoms;
+    char *doc; /* genre prefix of the document */
+} tsent;
+
+typedef struct corpus {
+    tsent *s;
+    int n;
+    long words;
+} corpus;
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) die("%s: %s", path, strerror(errno));
+    size_t cap = 1 << 20, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (n == cap) buf = xrealloc(buf, cap *= 2);
+        size_t k = fread(buf + n, 1, cap - n, f);
+        if (!k) break;
+        n += k;
+    }
+    if (ferror(f)) die("%s: read error", path);
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static void read_corpus(const char *path, corpus *c)
+{
+    size_t len;
+    char *data = read_file(path, &len);
+    nd_conllu_reader *r = nd_conllu_reader_new(data, len);
+    const nd_conllu_sent *st;
+    nd_error err = {0};
+    int rc, cap = 0;
+    char doc[64] = "";
+    memset(c, 0, sizeof *c);
+    while ((rc = nd_conllu_next(r, &st, &err)) != 0) {
+        if (rc < 0) die("%s: %s", path, err.msg);
+        if (st->newdoc_id) {
+            snprintf(doc, sizeof doc, "%s", st->newdoc_id);
+            char *dash = strchr(doc, '-');
+            if (dash) *dash = 0;
+        }
+        if (c->n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            c->s = xrealloc(c->s, (size_t) cap * sizeof *c->s);
+        }
+        tsent *s = &c->s[c->n++];
+        memset(s, 0, sizeof *s);
+        int n = (int) st->n_words;
+        s->n = n;
+        s->doc = xstrdup(doc);
+        s->form = xcalloc((size_t) n, sizeof *s->form);
+        s->lemma = xcalloc((size_t) n, sizeof *s->lemma);
+        s->tagname = xcalloc((size_t) n, sizeof *s->tagname);
+        s->labelname = xcalloc((size_t) n, sizeof *s->labelname);
+        s->tag = xcalloc((size_t) n, sizeof *s->tag);
+        s->upos = xcalloc((size_t) n, sizeof *s->upos);
+        s->head = xcalloc((size_t) n, sizeof *s->head);
+        s->label = xcalloc((size_t) n, sizeof *s->label);
+        s->ptag = xcalloc((size_t) n, sizeof *s->ptag);
+        s->atoms = xcalloc((size_t) n, sizeof *s->atoms);
+        int k = 0;
+        for (size_t i = 0; i < st->n_lines; i++) {
+            const nd_conllu_line *ln = &st->lines[i];
+            if (ln->kind != ND_CONLLU_WORD) continue;
+            char tn[128];
+            if (opt.coarse)
+                snprintf(tn, sizeof tn, "%s", ln->col[3]);
+            else
+                snprintf(tn, sizeof tn, "%s|%s", ln->col[3], ln->col[4]);
+            s->form[k] = xstrdup(ln->col[1]);
+            s->lemma[k] = xstrdup(ln->col[2]);
+            s->tagname[k] = xstrdup(tn);
+            s->labelname[k] = xstrdup(ln->col[7]);
+            s->upos[k] = ln->upos;
+            s->head[k] = ln->head < 0 ? n : ln->head;
+            if (ln->head == -2) die("%s: line %zu: no HEAD", path, st->line_no);
+            char lower[ND__LOWER_CAP];
+            nd__word_atoms(s->form[k], strlen(s->form[k]), &s->atoms[k], lower, sizeof lower);
+            k++;
+        }
+        c->words += n;
+    }
+    nd_conllu_reader_free(r);
+    free(data);
+}
+
+/* ---- averaged perceptron ------------------------------------------------------ */
+
+typedef struct fslot {
+    uint64_t key; /* 0 = empty */
+    uint32_t first;
+    uint16_t n, cap;
+} fslot;
+
+typedef struct fent {
+    uint32_t cls;
+    float w; /* current weight */
+    float u; /* sum of time x update, for the average w - u / t */
+} fent;
+
+typedef struct apm {
+    fslot *slots;
+    size_t mask, count;
+    fent *pool;
+    size_t pool_n, pool_cap;
+    int n_classes;
+    double t; /* decisions seen */
+} apm;
+
+static void apm_init(apm *m, int classes, int bits)
+{
+    memset(m, 0, sizeof *m);
+    m->mask = ((size_t) 1 << bits) - 1;
+    m->slots = xcalloc(m->mask + 1, sizeof *m->slots);
+    m->pool_cap = (size_t) 1 << 20;
+    m->pool = xmalloc(m->pool_cap * sizeof *m->pool);
+    m->n_classes = classes;
+    m->t = 1;
+}
+
+static void apm_free(apm *m)
+{
+    free(m->slots);
+    free(m->pool);
+    memset(m, 0, sizeof *m);
+}
+
+static inline uint64_t fixkey(uint64_t k)
+{
+    return k ? k : 1;
+}
+
+static fslot *apm_find(const apm *m, uint64_t key)
+{
+    key = fixkey(key);
+    size_t j = (size_t) key & m->mask;
+    for (;;) {
+        fslot *s = &m->slots[j];
+        if (s->key == key) return s;
+        if (!s->key) return NULL;
+        j = (j + 1) & m->mask;
+    }
+}
+
+static void apm_grow(apm *m)
+{
+    size_t old = m->mask + 1;
+    fslot *os = m->slots;
+    m->mask = old * 2 - 1;
+    m->slots = xcalloc(m->mask + 1, sizeof *m->slots);
+    for (size_t i = 0; i < old; i++) {
+        if (!os[i].key) continue;
+        size_t j = (size_t) os[i].key & m->mask;
+        while (m->slots[j].key) j = (j + 1) & m->mask;
+        m->slots[j] = os[i];
+    }
+    free(os);
+}
+
+static fslot *apm_get(apm *m, uint64_t key)
+{
+    key = fixkey(key);
+    if ((m->count + 1) * 2 > m->mask + 1) apm_grow(m);
+    size_t j = (size_t) key & m->mask;
+    for (;;) {
+        fslot *s = &m->slots[j];
+        if (s->key == key) return s;
+        if (!s->key) {
+            s->key = key;
+            s->first = 0;
+            s->n = s->cap = 0;
+            m->count++;
+            return s;
+        }
+        j = (j + 1) & m->mask;
+    }
+}
+
+static void apm_score(const apm *m, const uint64_t *keys, size_t n, float *scores)
+{
+    for (int c = 0; c < m->n_classes; c++) scores[c] = 0;
+    for (size_t i = 0; i < n; i++) {
+        const fslot *s = apm_find(m, keys[i]);
+        if (!s) continue;
+        const fent *e = m->pool + s->first;
+        for (int k = 0; k < s->n; k++) scores[e[k].cls] += e[k].w;
+    }
+}
+
+/* Scores with the averaged weights (for predictions during training). */
+static void apm_score_avg(const apm *m, const uint64_t *keys, size_t n, float *scores)
+{
+    for (int c = 0; c < m->n_classes; c++) scores[c] = 0;
+    for (size_t i = 0; i < n; i++) {
+        const fslot *s = apm_find(m, keys[i]);
+        if (!s) continue;
+        const fent *e = m->pool + s->first;
+        for (int k = 0; k < s->n; k++) scores[e[k].cls] += e[k].w - (float) (e[k].u / m->t);
+    }
+}
+
+static void apm_update(apm *m, const uint64_t *keys, size_t n, int cls, float delta)
+{
+    for (size_t i = 0; i < n; i++) {
+        fslot *s = apm_get(m, keys[i]);
+        fent *e = m->pool + s->first;
+        int k = 0;
+        while (k < s->n && e[k].cls != (uint32_t) cls) k++;
+        if (k == s->n) {
+            if (s->n == s->cap) {
+                uint16_t nc = s->cap ? (uint16_t) (s->cap * 2) : 2;
+                if (nc > 4096) nc = 4096;
+                if (m->pool_n + nc > m->pool_cap) {
+                    while (m->pool_n + nc > m->pool_cap) m->pool_cap *= 2;
+                    m->pool = xrealloc(m->pool, m->pool_cap * sizeof *m->pool);
+                }
+                memcpy(m->pool + m->pool_n, m->pool + s->first, s->n * sizeof *m->pool);
+                s->first = (uint32_t) m->pool_n;
+                s->cap = nc;
+                m->pool_n += nc;
+                e = m->pool + s->first;
+            }
+            e[k].cls = (uint32_t) cls;
+            e[k].w = 0;
+            e[k].u = 0;
+            s->n++;
+        }
+        e[k].w += delta;
+        e[k].u += (float) (m->t * delta);
+    }
+}
+
+/* ---- writing tables ---------------------------------------------------------- */
+
+typedef struct obuf {
+    unsigned char *p;
+    size_t n, cap;
+} obuf;
+
+static void ob_put(obuf *b, const void *p, size_t n)
+{
+    if (b->n + n > b->cap) {
+        while (b->n + n > b->cap) b->cap = b->cap ? b->cap * 2 : 1 << 16;
+        b->p = xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+}
+
+static void ob_u32(obuf *b, uint32_t v)
+{
+    unsigned char x[4] = {(unsigned char) v, (unsigned char) (v >> 8), (unsigned char) (v >> 16),
+                          (unsigned char) (v >> 24)};
+    ob_put(b, x, 4);
+}
+
+static void ob_u64(obuf *b, uint64_t v)
+{
+    ob_u32(b, (uint32_t) v);
+    ob_u32(b, (uint32_t) (v >> 32));
+}
+
+static uint32_t pow2_for(size_t count, double load)
+{
+    uint32_t n = 16;
+    while ((double) n * load < (double) count + 1) n *= 2;
+    return n;
+}
+
+/* Slots for count keys at the given load (any number: see nd__slot_of). */
+static uint32_t slots_for(size_t count, double load)
+{
+    return (uint32_t) ((double) count / load) + 17;
+}
+
+/* The averaged weights as a quantised table; pairs smaller than prune
+ * (relative to the largest weight) are dropped.  Returns features kept. */
+static size_t write_wtab(obuf *out, const apm *m, double prune, double *scale_out)
+{
+    double maxw = 0;
+    for (size_t i = 0; i <= m->mask; i++) {
+        const fslot *s = &m->slots[i];
+        if (!s->key) continue;
+        for (int k = 0; k < s->n; k++) {
+            const fent *e = &m->pool[s->first + k];
+            double a = fabs((double) e->w - (double) e->u / m->t);
+            if (a > maxw) maxw = a;
+        }
+    }
+    double scale = maxw > 0 ? 32000.0 / maxw : 1;
+    *scale_out = scale;
+    /* Kept features in slot order (deterministic), then their pairs. */
+    size_t kept = 0, n_pairs = 0;
+    uint64_t *keys = xmalloc((m->count + 1) * sizeof *keys);
+    uint32_t *offs = xmalloc((m->count + 1) * sizeof *offs);
+    uint32_t *pairs = xmalloc((m->pool_n + m->count + 1) * sizeof *pairs);
+    int32_t thr = (int32_t) (prune * 32000.0);
+    for (size_t i = 0; i <= m->mask; i++) {
+        const fslot *s = &m->slots[i];
+        if (!s->key) continue;
+        size_t at = n_pairs++;
+        uint32_t cnt = 0;
+        /* classes in ascending order */
+        for (int c = 0; c < m->n_classes; c++) {
+            for (int k = 0; k < s->n; k++) {
+                const fent *e = &m->pool[s->first + k];
+                if ((int) e->cls != c) continue;
+                double a = ((double) e->w - (double) e->u / m->t) * scale;
+                long q = lround(a);
+                if (q > 32767) q = 32767;
+                if (q < -32767) q = -32767;
+                if (q == 0 || labs(q) < thr) continue;
+                pairs[n_pairs++] = (uint32_t) ((int32_t) q * 65536) | (uint32_t) c;
+                cnt++;
+            }
+        }
+        if (!cnt) {
+            n_pairs = at;
+            continue;
+        }
+        pairs[at] = cnt;
+        keys[kept] = s->key;
+        offs[kept] = (uint32_t) at;
+        kept++;
+    }
+    uint32_t slots = slots_for(kept, 0.5);
+    uint32_t *tab = xcalloc((size_t) slots * 2, sizeof *tab);
+    for (size_t i = 0; i < kept; i++) {
+        uint32_t fp = (uint32_t) (keys[i] >> 32) | 1;
+        uint32_t j = nd__slot_of(keys[i], slots);
+        while (tab[2 * j]) j = j + 1 == slots ? 0 : j + 1;
+        tab[2 * j] = fp;
+        tab[2 * j + 1] = offs[i];
+    }
+    ob_u32(out, (uint32_t) m->n_classes);
+    ob_u32(out, slots);
+    ob_u32(out, (uint32_t) n_pairs);
+    ob_u32(out, 0);
+    for (size_t i = 0; i < (size_t) slots * 2; i++) ob_u32(out, tab[i]);
+    for (size_t i = 0; i < n_pairs; i++) ob_u32(out, pairs[i]);
+    free(tab);
+    free(keys);
+    free(offs);
+    free(pairs);
+    return kept;
+}
+
+/* The averaged weights of the three transitions, quantised to 16 bits,
+ * in the dense layout of nd__ttab.  Features whose weights all round below
+ * prune (relative to the largest) are dropped.  Returns features kept. */
+static size_t write_ttab(obuf *out, const apm *m, double prune)
+{
+    double maxw = 0;
+    for (size_t i = 0; i <= m->mask; i++) {
+        const fslot *s = &m->slots[i];
+        for (int k = 0; s->key && k < s->n; k++) {
+            const fent *e = &m->pool[s->first + k];
+            double a = fabs((double) e->w - (double) e->u / m->t);
+            if (a > maxw) maxw = a;
+        }
+    }
+    double scale = maxw > 0 ? 32000.0 / maxw : 1;
+    long thr = lround(prune * 32000.0);
+    size_t kept = 0;
+    uint64_t *keys = xmalloc((m->count + 1) * sizeof *keys);
+    int16_t(*w)[3] = xmalloc((m->count + 1) * sizeof *w);
+    for (size_t i = 0; i <= m->mask; i++) {
+        const fslot *s = &m->slots[i];
+        if (!s->key) continue;
+        long q[3] = {0, 0, 0};
+        int any = 0;
+        for (int k = 0; k < s->n; k++) {
+            const fent *e = &m->pool[s->first + k];
+            long v = lround(((double) e->w - (double) e->u / m->t) * scale);
+            if (v > 32767) v = 32767;
+            if (v < -32767) v = -32767;
+            q[e->cls] = v;
+            if (v && labs(v) >= thr) any = 1;
+        }
+        if (!any) continue;
+        keys[kept] = s->key;
+        for (int c = 0; c < 3; c++) w[kept][c] = (int16_t) q[c];
+        kept++;
+    }
+    uint32_t slots = slots_for(kept, 0.5);
+    uint16_t *tab = xcalloc((size_t) slots * 4, sizeof *tab);
+    for (size_t i = 0; i < kept; i++) {
+        uint32_t j = nd__slot_of(keys[i], slots);
+        while (tab[4 * j]) j = j + 1 == slots ? 0 : j + 1;
+        tab[4 * j] = nd__ttab_fp(keys[i]);
+        for (int c = 0; c < 3; c++) tab[4 * j + 1 + c] = (uint16_t) w[i][c];
+    }
+    ob_u32(out, slots);
+    ob_u32(out, 0);
+    for (size_t i = 0; i < (size_t) slots * 4; i++) {
+        unsigned char x[2] = {(unsigned char) tab[i], (unsigned char) (tab[i] >> 8)};
+        ob_put(out, x, 2);
+    }
+    free(tab);
+    free(keys);
+    free(w);
+    return kept;
+}
+
+typedef struct kvlist {
+    uint64_t *k;
+    uint32_t *v;
+    size_t n, cap;
+} kvlist;
+
+static void kv_add(kvlist *l, uint64_t k, uint32_t v)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 1024;
+        l->k = xrealloc(l->k, l->cap * sizeof *l->k);
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->k[l->n] = k ? k : 1;
+    l->v[l->n] = v;
+    l->n++;
+}
+
+/* A lookup map over a kvlist being built (open addressing on indexes). */
+typedef struct kvmap {
+    int32_t *idx;
+    size_t mask;
+} kvmap;
+
+static void kvmap_init(kvmap *m, size_t bits)
+{
+    m->mask = ((size_t) 1 << bits) - 1;
+    m->idx = xmalloc((m->mask + 1) * sizeof *m->idx);
+    for (size_t i = 0; i <= m->mask; i++) m->idx[i] = -1;
+}
+
+static void kv_add_mapped(kvlist *l, kvmap *m, uint64_t k, uint32_t v)
+{
+    k = k ? k : 1;
+    if ((l->n + 1) * 2 > m->mask) die("lemma table full");
+    size_t j = (size_t) k & m->mask;
+    while (m->idx[j] >= 0) j = (j + 1) & m->mask;
+    m->idx[j] = (int32_t) l->n;
+    kv_add(l, k, v);
+}
+
+static uint32_t kvmap_get(const kvlist *l, const kvmap *m, uint64_t k)
+{
+    k = k ? k : 1;
+    size_t j = (size_t) k & m->mask;
+    while (m->idx[j] >= 0) {
+        if (l->k[m->idx[j]] == k) return l->v[m->idx[j]];
+        j = (j + 1) & m->mask;
+    }
+    return UINT32_MAX;
+}
+
+static void write_ktab(obuf *out, const kvlist *l)
+{
+    uint32_t slots = slots_for(l->n, 0.5);
+    uint64_t *keys = xcalloc(slots, sizeof *keys);
+    uint32_t *vals = xcalloc(slots, sizeof *vals);
+    for (size_t i = 0; i < l->n; i++) {
+        uint32_t j = nd__slot_of(l->k[i], slots);
+        while (keys[j] && keys[j] != l->k[i]) j = j + 1 == slots ? 0 : j + 1;
+        keys[j] = l->k[i];
+        vals[j] = l->v[i];
+    }
+    ob_u32(out, slots);
+    ob_u32(out, 0);
+    for (uint32_t i = 0; i < slots; i++) ob_u64(out, keys[i]);
+    for (uint32_t i = 0; i < slots; i++) ob_u32(out, vals[i]);
+    free(keys);
+    free(vals);
+}
+
+/* A string pool; offset 0 is the empty string. */
+typedef struct spool {
+    obuf b;
+} spool;
+
+static uint32_t sp_add(spool *sp, const char *s)
+{
+    if (!sp->b.n) ob_put(&sp->b, "", 1);
+    if (!*s) return 0;
+    uint32_t at = (uint32_t) sp->b.n;
+    ob_put(&sp->b, s, strlen(s) + 1);
+    return at;
+}
+
+static int n_tags, n_labels, root_label;
+static strset tagset, labelset;
+
+/* ---- the tagger ------------------------------------------------------------- */
+
+typedef struct tagdict {
+    kvlist kv; /* norm -> tag */
+    uint64_t *keys;
+    uint32_t *vals;
+    uint32_t mask;
+} tagdict;
+
+static void tagdict_build(tagdict *d, const corpus *c, const int *use, int n_use)
+{
+    /* Count (norm, tag) over the sentences in use. */
+    size_t cap = 1 << 18;
+    uint64_t *k = xcalloc(cap, sizeof *k);
+    uint32_t *cnt = xcalloc(cap * (size_t) n_tags, sizeof *cnt);
+    size_t used = 0;
+    for (int u = 0; u < n_use; u++) {
+        const tsent *s = &c->s[use[u]];
+        for (int i = 0; i < s->n; i++) {
+            uint64_t key = fixkey(s->atoms[i].norm);
+            size_t j = (size_t) key & (cap - 1);
+            while (k[j] && k[j] != key) j = (j + 1) & (cap - 1);
+            if (!k[j]) {
+                k[j] = key;
+                if (++used * 2 > cap) die("tag dictionary: too many words");
+            }
+            cnt[j * (size_t) n_tags + (size_t) s->tag[i]]++;
+        }
+    }
+    memset(&d->kv, 0, sizeof d->kv);
+    for (size_t j = 0; j < cap; j++) {
+        if (!k[j]) continue;
+        uint32_t tot = 0, best = 0;
+        int bt = 0;
+        for (int t = 0; t < n_tags; t++) {
+            uint32_t x = cnt[j * (size_t) n_tags + (size_t) t];
+            tot += x;
+            if (x > best) best = x, bt = t;
+        }
+        if (tot >= (uint32_t) opt.tagdict_min && best * 1000 >= tot * 995)
+            kv_add(&d->kv, k[j], (uint32_t) bt);
+    }
+    free(k);
+    free(cnt);
+    d->mask = pow2_for(d->kv.n, 0.5) - 1;
+    d->keys = xcalloc(d->mask + 1, sizeof *d->keys);
+    d->vals = xcalloc(d->mask + 1, sizeof *d->vals);
+    for (size_t i = 0; i < d->kv.n; i++) {
+        uint32_t j = (uint32_t) d->kv.k[i] & d->mask;
+        while (d->keys[j]) j = (j + 1) & d->mask;
+        d->keys[j] = d->kv.k[i];
+        d->vals[j] = d->kv.v[i];
+    }
+}
+
+static int tagdict_get(const tagdict *d, uint64_t key)
+{
+    key = fixkey(key);
+    uint32_t j = (uint32_t) key & d->mask;
+    for (;;) {
+        if (d->keys[j] == key) return (int) d->vals[j];
+        if (!d->keys[j]) return -1;
+        j = (j + 1) & d->mask;
+    }
+}
+
+static void tagdict_free(tagdict *d)
+{
+    free(d->kv.k);
+    free(d->kv.v);
+    free(d->keys);
+    free(d->vals);
+}
+
+static int argmax_f(const float *s, int n)
+{
+    int b = 0;
+    for (int i = 1; i < n; i++)
+        if (s[i] > s[b]) b = i;
+    return b;
+}
+
+/* Tag one sentence with the model (averaged or current weights). */
+static void tag_sent(const apm *m, const tagdict *d, const tsent *s, uint8_t *out, int avg)
+{
+    uint64_t keys[ND__MAX_FEATS];
+    float scores[ND__MAX_TAGS + 1];
+    for (int i = 0; i < s->n; i++) {
+        int t = tagdict_get(d, s->atoms[i].norm);
+        if (t < 0) {
+            size_t k = nd__tag_features(s->atoms, (size_t) s->n, (size_t) i, out, NULL, keys);
+            if (avg)
+                apm_score_avg(m, keys, k, scores);
+            else
+                apm_score(m, keys, k, scores);
+            t = argmax_f(scores, n_tags);
+        }
+        out[i] = (uint8_t) t;
+    }
+}
+
+static void train_tagger(apm *m, const tagdict *d, const corpus *c, const int *use, int n_use,
+                         int epochs, const corpus *dev, const char *what)
+{
+    int *order = xmalloc((size_t) n_use * sizeof *order);
+    memcpy(order, use, (size_t) n_use * sizeof *order);
+    uint8_t tags[1024];
+    uint64_t keys[ND__MAX_FEATS];
+    float scores[ND__MAX_TAGS + 1];
+    for (int ep = 0; ep < epochs; ep++) {
+        shuffle(order, n_use);
+        long right = 0, total = 0;
+        for (int u = 0; u < n_use; u++) {
+            const tsent *s = &c->s[order[u]];
+            for (int i = 0; i < s->n; i++) {
+                int t = tagdict_get(d, s->atoms[i].norm);
+                if (t < 0) {
+                    size_t k =
+                        nd__tag_features(s->atoms, (size_t) s->n, (size_t) i, tags, NULL, keys);
+                    apm_score(m, keys, k, scores);
+                    t = argmax_f(scores, n_tags);
+                    if (t != s->tag[i]) {
+                        apm_update(m, keys, k, s->tag[i], 1);
+                        apm_update(m, keys, k, t, -1);
+                    }
+                    m->t++;
+                }
+                right += t == s->tag[i];
+                total++;
+                tags[i] = (uint8_t) t;
+            }
+        }
+        if (opt.verbose && dev) {
+            long dr = 0, dt = 0, ur = 0;
+            for (int i = 0; i < dev->n; i++) {
+                const tsent *s = &dev->s[i];
+                tag_sent(m, d, s, tags, 1);
+                for (int k = 0; k < s->n; k++) {
+                    dr += tags[k] == s->tag[k];
+                    ur += s->upos[k] ==
+                          nd_upos_from_name(tagset.s[tags[k]], strcspn(tagset.s[tags[k]], "|"));
+                    dt++;
+                }
+            }
+            fprintf(stderr, "  %s epoch %d: train %.2f  dev tag %.2f UPOS %.2f  (%zu features)\n",
+                    what, ep + 1, 100.0 * right / total, 100.0 * dr / dt, 100.0 * ur / dt,
+                    m->count);
+        }
+    }
+    free(order);
+}
+
+/* ---- the parser ------------------------------------------------------------- */
+
+#define MAX_N 256
+
+static uint64_t left_mask, right_mask; /* labels seen with the dependent before / after */
+
+typedef struct ostate {
+    nd__pstate st;
+    unsigned char mem[(MAX_N + 1) * 64 + 128] __attribute__((aligned(8)));
+    uint8_t on_stack[MAX_N + 1];
+} ostate;
+
+static void os_init(ostate *o, int n)
+{
+    nd__pstate_init(&o->st, n, o->mem);
+    memset(o->on_stack, 0, sizeof o->on_stack);
+}
+
+static void os_apply(ostate *o, int t, int label)
+{
+    nd__pstate *s = &o->st;
+    if (t == ND__T_SHIFT)
+        o->on_stack[s->b] = 1;
+    else
+        o->on_stack[s->stack[s->sp - 1]] = 0;
+    nd__pstate_apply(s, t, label);
+}
+
+/* Costs (gold arcs lost) of SHIFT, LEFT and RIGHT; -1 when not allowed.
+ * Goldberg & Nivre (2013), arc-hybrid. */
+static void oracle_costs(const ostate *o, const tsent *g, int cost[3])
+{
+    const nd__pstate *s = &o->st;
+    int n = s->n, b = s->b;
+    int s0 = s->sp >= 1 ? s->stack[s->sp - 1] : -1;
+    int s1 = s->sp >= 2 ? s->stack[s->sp - 2] : -1;
+    cost[0] = cost[1] = cost[2] = -1;
+    int s0_deps_buf = 0; /* dependents of s0 still in the buffer */
+    if (s0 >= 0)
+        for (int d = b; d < n; d++) s0_deps_buf += g->head[d] == s0;
+    if (nd__pstate_valid(s, ND__T_SHIFT)) {
+        int c = 0, h = g->head[b];
+        if (h < b && h != s0 && o->on_stack[h]) c++;
+        for (int i = 0; i < s->sp; i++) c += g->head[s->stack[i]] == b;
+        cost[ND__T_SHIFT] = c;
+    }
+    if (nd__pstate_valid(s, ND__T_LEFT)) {
+        int c = s0_deps_buf, h = g->head[s0];
+        if (h != b && (h == s1 || h > b)) c++;
+        cost[ND__T_LEFT] = c;
+    }
+    if (nd__pstate_valid(s, ND__T_RIGHT)) {
+        int c = s0_deps_buf, h = g->head[s0];
+        if (h != s1 && h >= b) c++;
+        cost[ND__T_RIGHT] = c;
+    }
+}
+
+/* The best label by the scores among those allowed for the direction. */
+static int best_label(const ostate *o, int t, const float *sc)
+{
+    if (t == ND__T_LEFT && o->st.b == o->st.n) return root_label;
+    uint64_t ok = t == ND__T_LEFT ? left_mask : right_mask;
+    int best = -1;
+    for (int l = 0; l < n_labels; l++) {
+        if (!(ok >> l & 1)) continue;
+        if (best < 0 || sc[l] > sc[best]) best = l;
+    }
+    return best;
+}
+
+typedef struct pscore {
+    long words, uas, las, las_full;
+} pscore;
+
+/* Parse one sentence with the averaged weights; heads/labels out. */
+static void parse_sent_avg(const apm *mt, const apm *ml, const tsent *s, const uint8_t *tags,
+                           int *heads, int *labels)
+{
+    ostate *o = xmalloc(sizeof *o);
+    os_init(o, s->n);
+    uint64_t keys[ND__MAX_FEATS];
+    float sc[3], lsc[ND__MAX_LABELS + 1];
+    while (!nd__pstate_done(&o->st)) {
+        size_t k = nd__parse_features(&o->st, s->atoms, tags, keys);
+        apm_score_avg(mt, keys, k, sc);
+        int best = -1;
+        for (int t = 0; t < 3; t++) {
+            if (!nd__pstate_valid(&o->st, t)) continue;
+            if (best < 0 || sc[t] > sc[best]) best = t;
+        }
+        int label = 0;
+        if (best != ND__T_SHIFT) {
+            k = nd__label_features(&o->st, best, s->atoms, tags, keys);
+            apm_score_avg(ml, keys, k, lsc);
+            label = best_label(o, best, lsc);
+        }
+        os_apply(o, best, label);
+    }
+    for (int i = 0; i < s->n; i++) {
+        heads[i] = o->st.head[i];
+        labels[i] = o->st.label[i];
+    }
+    free(o);
+}
+
+static int same_base(const char *a, const char *b)
+{
+    return nd_deprel_base(nd_deprel_from_name(a, strlen(a))) ==
+           nd_deprel_base(nd_deprel_from_name(b, strlen(b)));
+}
+
+static void eval_parser_avg(const apm *mt, const apm *ml, const corpus *dev,
+                            const uint8_t *const *dev_tags, pscore *sc)
+{
+    int heads[MAX_N], labels[MAX_N];
+    memset(sc, 0, sizeof *sc);
+    for (int i = 0; i < dev->n; i++) {
+        const tsent *s = &dev->s[i];
+        if (s->n > MAX_N - 1) continue;
+        parse_sent_avg(mt, ml, s, dev_tags[i], heads, labels);
+        for (int k = 0; k < s->n; k++) {
+            sc->words++;
+            if (heads[k] != s->head[k]) continue;
+            sc->uas++;
+            sc->las += same_base(labelset.s[labels[k]], s->labelname[k]);
+            sc->las_full += labels[k] == s->label[k];
+        }
+    }
+}
+
+static void train_parser(apm *mt, apm *ml, const corpus *c, const corpus *dev,
+                         const uint8_t *const *dev_tags)
+{
+    int *order = xmalloc((size_t) c->n * sizeof *order);
+    int n_order = 0;
+    for (int i = 0; i < c->n; i++)
+        if (c->s[i].n <= MAX_N - 1) order[n_order++] = i;
+    ostate *o = xmalloc(sizeof *o);
+    uint64_t keys[ND__MAX_FEATS], lkeys[ND__MAX_FEATS];
+    float sc[3], lsc[ND__MAX_LABELS + 1];
+    for (int ep = 0; ep < opt.parse_epochs; ep++) {
+        double t0 = now();
+        shuffle(order, n_order);
+        long steps = 0, errors = 0, arcs = 0, lerrors = 0;
+        int explore = ep >= opt.explore_from;
+        for (int u = 0; u < n_order; u++) {
+            const tsent *s = &c->s[order[u]];
+            os_init(o, s->n);
+            while (!nd__pstate_done(&o->st)) {
+                size_t k = nd__parse_features(&o->st, s->atoms, s->ptag, keys);
+                apm_score(mt, keys, k, sc);
+                int cost[3];
+                oracle_costs(o, s, cost);
+                int pred = -1, gold = -1, min_cost = 1 << 30;
+                for (int t = 0; t < 3; t++) {
+                    if (cost[t] < 0) continue;
+                    if (cost[t] < min_cost) min_cost = cost[t];
+                    if (pred < 0 || sc[t] > sc[pred]) pred = t;
+                }
+                for (int t = 0; t < 3; t++) {
+                    if (cost[t] != min_cost) continue;
+                    if (gold < 0 || sc[t] > sc[gold]) gold = t;
+                }
+                int next = pred;
+                if (cost[pred] > min_cost) {
+                    apm_update(mt, keys, k, gold, 1);
+                    apm_update(mt, keys, k, pred, -1);
+                    errors++;
+                    next = explore && rng_unit() < opt.explore_p ? pred : gold;
+                }
+                mt->t++;
+                steps++;
+                int label = 0;
+                if (next != ND__T_SHIFT) {
+                    int s0 = o->st.stack[o->st.sp - 1];
+                    int h = next == ND__T_LEFT ? o->st.b : o->st.stack[o->st.sp - 2];
+                    if (next == ND__T_LEFT && o->st.b == o->st.n) {
+                        label = root_label;
+                    } else {
+                        size_t lk = nd__label_features(&o->st, next, s->atoms, s->ptag, lkeys);
+                        apm_score(ml, lkeys, lk, lsc);
+                        int lp = best_label(o, next, lsc);
+                        label = lp;
+                        if (s->head[s0] == h) {
+                            int gl = s->label[s0];
+                            arcs++;
+                            if (lp != gl) {
+                                apm_update(ml, lkeys, lk, gl, 1);
+                                apm_update(ml, lkeys, lk, lp, -1);
+                                lerrors++;
+                            }
+                            ml->t++;
+                            if (!(explore && rng_unit() < opt.explore_p)) label = gl;
+                        }
+                    }
+                }
+                os_apply(o, next, label);
+            }
+        }
+        if (opt.verbose) {
+            pscore sc_ = {0};
+            if (dev) eval_parser_avg(mt, ml, dev, dev_tags, &sc_);
+            long w = sc_.words ? sc_.words : 1;
+            fprintf(stderr,
+                    "  parser epoch %d: %.1f%% steps, %.1f%% labels wrong, %zu + %zu features, "
+                    "%.1f s; dev UAS %.2f LAS %.2f (full labels %.2f)\n",
+                    ep + 1, 100.0 * errors / (steps ? steps : 1),
+                    100.0 * lerrors / (arcs ? arcs : 1), mt->count, ml->count, now() - t0,
+                    100.0 * sc_.uas / w, 100.0 * sc_.las / w, 100.0 * sc_.las_full / w);
+        }
+    }
+    free(o);
+    free(order);
+}
+
+/* ---- lemmas ---------------------------------------------------------------- */
+
+#define MAX_SUFFIX 8
+
+typedef struct rulecount {
+    uint64_t key; /* suffix key */
+    char suffix[MAX_SUFFIX + 1];
+    int upos, k;
+    /* the transformations seen: strip count and appended string */
+    int n;
+    struct {
+        int strip;
+        char add[24];
+        int count;
+    } t[8];
+} rulecount;
+
+/* The transformation from a (lowercased) word to its (lowercased) lemma. */
+static int transform(const char *w, const char *lem, int *strip, char *add, size_t add_cap)
+{
+    size_t wn = strlen(w), ln = strlen(lem), p = 0;
+    while (p < wn && p < ln && w[p] == lem[p]) p++;
+    if (ln - p >= add_cap) return -1;
+    *strip = (int) (wn - p);
+    memcpy(add, lem + p, ln - p);
+    add[ln - p] = 0;
+    return 0;
+}
+
+typedef struct ltype {
+    char *lower, *lemma;
+    int upos, count;
+} ltype;
+
+static int cmp_ltype(const void *a, const void *b)
+{
+    const ltype *x = a, *y = b;
+    int c = strcmp(x->lower, y->lower);
+    if (c) return c;
+    if (x->upos != y->upos) return x->upos - y->upos;
+    return strcmp(x->lemma, y->lemma);
+}
+
+static int cmp_rule(const void *a, const void *b)
+{
+    const rulecount *x = a, *y = b;
+    if (x->upos != y->upos) return x->upos - y->upos;
+    if (x->k != y->k) return x->k - y->k;
+    return strcmp(x->suffix, y->suffix);
+}
+
+/* Learn lemma rules and exceptions; adds their entries to the lists. */
+static void build_lemmas(const corpus *c, kvlist *exc, kvlist *rules, spool *sp)
+{
+    /* word types (lower, upos, lemma) with counts */
+    size_t nt = 0, cap = 1 << 16;
+    ltype *ty = xmalloc(cap * sizeof *ty);
+    for (int i = 0; i < c->n; i++) {
+        const tsent *s = &c->s[i];
+        for (int k = 0; k < s->n; k++) {
+            if (nt == cap) ty = xrealloc(ty, (cap *= 2) * sizeof *ty);
+            char low[128];
+            nd__lowercase(s->form[k], strlen(s->form[k]), low, sizeof low);
+            ty[nt].lower = xstrdup(low);
+            ty[nt].lemma = s->lemma[k];
+            ty[nt].upos = s->upos[k];
+            ty[nt].count = 1;
+            nt++;
+        }
+    }
+    qsort(ty, nt, sizeof *ty, cmp_ltype);
+    size_t m = 0;
+    for (size_t i = 0; i < nt; i++) {
+        if (m && !cmp_ltype(&ty[m - 1], &ty[i])) {
+            ty[m - 1].count++;
+            free(ty[i].lower);
+        } else {
+            ty[m++] = ty[i];
+        }
+    }
+    nt = m;
+    /* The best lemma of each (lower, upos): most frequent, first in order on ties. */
+    size_t nb = 0;
+    for (size_t i = 0; i < nt;) {
+        size_t j = i, best = i;
+        while (j < nt && !strcmp(ty[j].lower, ty[i].lower) && ty[j].upos == ty[i].upos) {
+            if (ty[j].count > ty[best].count) best = j;
+            j++;
+        }
+        int tot = 0;
+        for (size_t q = i; q < j; q++) tot += ty[q].count;
+        ty[nb] = ty[best];
+        ty[nb].count = tot;
+        nb++;
+        i = j;
+    }
+    /* Suffix rules: count transformations of word types per (upos, suffix). */
+    size_t nr = 0, rcap = 1 << 16;
+    rulecount *rc = xcalloc(rcap, sizeof *rc);
+    size_t hcap = 1 << 20;
+    int32_t *hidx = xmalloc(hcap * sizeof *hidx);
+    for (size_t i = 0; i < hcap; i++) hidx[i] = -1;
+    for (size_t i = 0; i < nb; i++) {
+        char llem[128], add[24];
+        nd__lowercase(ty[i].lemma, strlen(ty[i].lemma), llem, sizeof llem);
+        int strip;
+        if (transform(ty[i].lower, llem, &strip, add, sizeof add)) continue;
+        size_t wn = strlen(ty[i].lower);
+        for (size_t k = 0; k <= MAX_SUFFIX && k <= wn; k++) {
+            const char *suf = ty[i].lower + wn - k;
+            uint64_t key = nd__suffix_key(suf, k, ty[i].upos);
+            size_t j = (size_t) key & (hcap - 1);
+            while (hidx[j] >= 0 && rc[hidx[j]].key != key) j = (j + 1) & (hcap - 1);
+            if (hidx[j] < 0) {
+                if (nr == rcap) {
+                    rc = xrealloc(rc, rcap * 2 * sizeof *rc);
+                    memset(rc + rcap, 0, rcap * sizeof *rc);
+                    rcap *= 2;
+                }
+                if (nr * 2 >= hcap) die("lemma rules: too many suffixes");
+                hidx[j] = (int32_t) nr;
+                rc[nr].key = key;
+                memcpy(rc[nr].suffix, suf, k);
+                rc[nr].suffix[k] = 0;
+                rc[nr].upos = ty[i].upos;
+                rc[nr].k = (int) k;
+                nr++;
+            }
+            rulecount *r = &rc[hidx[j]];
+            int q = 0;
+            while (q < r->n && !(r->t[q].strip == strip && !strcmp(r->t[q].add, add))) q++;
+            if (q == r->n) {
+                if (r->n == 8) continue;
+                r->t[q].strip = strip;
+                snprintf(r->t[q].add, sizeof r->t[q].add, "%s", add);
+                r->t[q].count = 0;
+                r->n++;
+            }
+            r->t[q].count++;
+        }
+    }
+    qsort(rc, nr, sizeof *rc, cmp_rule);
+    kvmap rmap;
+    kvmap_init(&rmap, 20);
+    /* Keep a rule when 2+ word types support it and it differs from what
+     * the next shorter suffix would do. */
+    size_t kept_rules = 0;
+    for (size_t i = 0; i < nr; i++) {
+        rulecount *r = &rc[i];
+        int b = 0;
+        for (int q = 1; q < r->n; q++)
+            if (r->t[q].count > r->t[b].count) b = q;
+        if (r->k > 0 && r->t[b].count < 2) continue;
+        /* The parent rule (suffix minus its first byte). */
+        if (r->k > 0) {
+            int same = 0;
+            for (int kk = r->k - 1; kk >= 0; kk--) {
+                uint64_t pk = nd__suffix_key(r->suffix + (r->k - kk), (size_t) kk, r->upos);
+                uint32_t pv = kvmap_get(rules, &rmap, pk);
+                if (pv == UINT32_MAX) continue;
+                same = (int) (pv >> 24) == r->t[b].strip &&
+                       !strcmp((const char *) sp->b.p + (pv & 0xFFFFFF), r->t[b].add);
+                break;
+            }
+            if (same) continue;
+        }
+        if (r->t[b].strip > 255) continue;
+        kv_add_mapped(rules, &rmap, r->key,
+                      (uint32_t) r->t[b].strip << 24 | sp_add(sp, r->t[b].add));
+        kept_rules++;
+    }
+    /* Exceptions: types the rules get wrong. */
+    size_t n_exc = 0;
+    for (size_t i = 0; i < nb; i++) {
+        const char *low = ty[i].lower;
+        size_t ln = strlen(low);
+        int strip = 0;
+        const char *add = "";
+        for (size_t k = ln < MAX_SUFFIX ? ln : MAX_SUFFIX;; k--) {
+            uint32_t v = kvmap_get(rules, &rmap, nd__suffix_key(low + ln - k, k, ty[i].upos));
+            int found = v != UINT32_MAX;
+            if (found) {
+                strip = (int) (v >> 24);
+                add = (const char *) sp->b.p + (v & 0xFFFFFF);
+            }
+            if (found || !k) break;
+        }
+        char pred[256];
+        if ((size_t) strip > ln) strip = 0, add = "";
+        snprintf(pred, sizeof pred, "%.*s%s", (int) (ln - (size_t) strip), low, add);
+        /* what the lemmatiser would output for a lowercase form */
+        if (!strcmp(pred, ty[i].lemma)) continue;
+        if (ty[i].upos == ND_UPOS_PROPN) {
+            /* proper nouns keep the case of the form: compare case-blind */
+            char ll[128];
+            nd__lowercase(ty[i].lemma, strlen(ty[i].lemma), ll, sizeof ll);
+            if (!strcmp(pred, ll)) continue;
+        }
+        kv_add(exc, nd__lemma_key(low, ln, ty[i].upos), sp_add(sp, ty[i].lemma));
+        n_exc++;
+    }
+    if (opt.verbose)
+        fprintf(stderr, "  lemmas: %zu word types, %zu suffix rules, %zu exceptions\n", nb,
+                kept_rules, n_exc);
+    for (size_t i = 0; i < nb; i++) free(ty[i].lower);
+    free(ty);
+    free(rc);
+    free(hidx);
+    free(rmap.idx);
+}
+
+/* ---- the model file ------------------------------------------------------------ */
+
+static void align64(obuf *b)
+{
+    static const unsigned char z[64] = {0};
+    if (b->n % 64) ob_put(b, z, 64 - b->n % 64);
+}
+
+static obuf write_model(const apm *tagger, const apm *parser, const apm *labeler, const tagdict *td,
+                        const kvlist *exc, const kvlist *rules, spool *sp)
+{
+    obuf sec[ND__SEC_MAX];
+    memset(sec, 0, sizeof sec);
+    /* META */
+    obuf *meta = &sec[ND__SEC_META];
+    ob_put(meta, "tags", 4);
+    for (int i = 0; i < n_tags; i++) {
+        ob_put(meta, "\t", 1);
+        ob_put(meta, tagset.s[i], strlen(tagset.s[i]));
+    }
+    ob_put(meta, "\nlabels", 7);
+    for (int i = 0; i < n_labels; i++) {
+        ob_put(meta, "\t", 1);
+        ob_put(meta, labelset.s[i], strlen(labelset.s[i]));
+    }
+    ob_put(meta, "\ndirections", 11);
+    for (int i = 0; i < n_labels; i++) {
+        const char *d = (left_mask >> i & 1) ? ((right_mask >> i & 1) ? "\tLR" : "\tL")
+                                             : ((right_mask >> i & 1) ? "\tR" : "\t-");
+        ob_put(meta, d, strlen(d));
+    }
+    ob_put(meta, "\npasses\t1\n", 10);
+    double st, sl;
+    size_t kt = write_wtab(&sec[ND__SEC_TAGGER], tagger, opt.prune_tag, &st);
+    size_t kp = write_ttab(&sec[ND__SEC_PARSER], parser, opt.prune_parse);
+    size_t kl = write_wtab(&sec[ND__SEC_LABELER], labeler, opt.prune_parse, &sl);
+    write_ktab(&sec[ND__SEC_TAGDICT], &td->kv);
+    write_ktab(&sec[ND__SEC_LEMMA_EXC], exc);
+    write_ktab(&sec[ND__SEC_LEMMA_RULE], rules);
+    if (!sp->b.n) sp_add(sp, "");
+    sec[ND__SEC_STRINGS] = sp->b;
+    fprintf(stderr,
+            "  model: tagger %zu features (%.1f MB), parser %zu (%.1f MB), labels %zu (%.1f "
+            "MB)\n",
+            kt, sec[ND__SEC_TAGGER].n / 1e6, kp, sec[ND__SEC_PARSER].n / 1e6, kl,
+            sec[ND__SEC_LABELER].n / 1e6);
+    obuf out = {0};
+    int n_sec = ND__SEC_MAX - 1;
+    unsigned char hdr[ND__PM_HEADER] = {0};
+    ob_put(&out, hdr, sizeof hdr);
+    size_t table_at = out.n;
+    for (int i = 0; i < n_sec; i++) {
+        ob_u32(&out, 0);
+        ob_u32(&out, 0);
+        ob_u64(&out, 0);
+        ob_u64(&out, 0);
+    }
+    for (int id = 1; id < ND__SEC_MAX; id++) {
+        align64(&out);
+        size_t at = out.n;
+        ob_put(&out, sec[id].p ? sec[id].p : (unsigned char *) "", sec[id].n);
+        unsigned char *e = out.p + table_at + 24 * (size_t) (id - 1);
+        obuf tmp = {0};
+        ob_u32(&tmp, (uint32_t) id);
+        ob_u32(&tmp, 0);
+        ob_u64(&tmp, at);
+        ob_u64(&tmp, sec[id].n);
+        memcpy(e, tmp.p, 24);
+        free(tmp.p);
+        if (id != ND__SEC_STRINGS) free(sec[id].p);
+    }
+    align64(&out);
+    obuf h = {0};
+    ob_put(&h, ND__PM_MAGIC, 8);
+    ob_u32(&h, ND__PM_VERSION);
+    ob_u32(&h, (uint32_t) n_sec);
+    ob_u64(&h, out.n);
+    ob_u64(&h, 0);
+    ob_u32(&h, (uint32_t) (ND__PM_HEADER + 24 * n_sec));
+    memcpy(out.p, h.p, h.n);
+    free(h.p);
+    uint64_t sum = nd__pm_checksum(out.p + 32, out.n - 32);
+    obuf cs = {0};
+    ob_u64(&cs, sum);
+    memcpy(out.p + 24, cs.p, 8);
+    free(cs.p);
+    return out;
+}
+
+/* ---- evaluation through the library ----------------------------------------------- */
+
+static void eval_model(const unsigned char *bytes, size_t n, const corpus *dev, const char *what)
+{
+    void *mem = NULL;
+    if (posix_memalign(&mem, 64, n ? n : 64)) die("out of memory");
+    memcpy(mem, bytes, n);
+    nd_error err = {0};
+    nd_parser *p = nd_parser_load_mem(mem, n, &err);
+    if (!p) die("the written model does not load: %s", err.msg);
+    nd_parse_work *wk = nd_parse_work_new();
+    long words = 0, upos = 0, uas = 0, las = 0, lem = 0;
+    char *text = xmalloc(1 << 16);
+    nd_word *w = xmalloc(MAX_N * 4 * sizeof *w);
+    double t0 = now();
+    for (int i = 0; i < dev->n; i++) {
+        const tsent *s = &dev->s[i];
+        size_t tl = 0;
+        for (int k = 0; k < s->n; k++) {
+            size_t fl = strlen(s->form[k]);
+            if (tl + fl + 2 > (1 << 16)) break;
+            memset(&w[k], 0, sizeof w[k]);
+            w[k].start = (uint32_t) tl;
+            memcpy(text + tl, s->form[k], fl);
+            tl += fl;
+            w[k].end = (uint32_t) tl;
+            text[tl++] = ' ';
+        }
+        if (nd_parse_sentence(p, text, tl, w, (size_t) s->n, wk)) die("parse failed");
+        for (int k = 0; k < s->n; k++) {
+            words++;
+            upos += w[k].upos == s->upos[k];
+            int gh = s->head[k] == s->n ? -1 : s->head[k];
+            if (w[k].head == gh) {
+                uas++;
+                las +=
+                    nd_deprel_base(w[k].deprel) ==
+                    nd_deprel_base(nd_deprel_from_name(s->labelname[k], strlen(s->labelname[k])));
+            }
+            lem += !strcmp(w[k].lemma, s->lemma[k]);
+        }
+    }
+    double dt = now() - t0;
+    fprintf(stderr,
+            "%s (through the library): UPOS %.2f  UAS %.2f  LAS %.2f  lemma %.2f  "
+            "(%d sentences, %.0f sentences/s)\n",
+            what, 100.0 * upos / words, 100.0 * uas / words, 100.0 * las / words,
+            100.0 * lem / words, dev->n, dev->n / (dt > 0 ? dt : 1e-9));
+    free(text);
+    free(w);
+    nd_parse_work_free(wk);
+    nd_parser_free(p);
+    free(mem);
+}
+
+/* ---- main -------------------------------------------------------------------- */
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: train_parser --train FILE.conllu [--dev FILE.conllu] --out MODEL\n"
+                    "       [--tag-epochs N] [--parse-epochs N] [--folds K] [--explore-from N]\n"
+                    "       [--explore-p P] [--prune-tag X] [--prune-parse X] [--quiet]\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    const char *train_path = NULL, *dev_path = NULL, *out_path = NULL;
+    static const struct option lo[] = {{"train", 1, 0, 't'},
+                                       {"dev", 1, 0, 'd'},
+                                       {"out", 1, 0, 'o'},
+                                       {"tag-epochs", 1, 0, 'T'},
+                                       {"parse-epochs", 1, 0, 'P'},
+                                       {"folds", 1, 0, 'F'},
+                                       {"explore-from", 1, 0, 'E'},
+                                       {"explore-p", 1, 0, 'e'},
+                                       {"prune-tag", 1, 0, 'x'},
+                                       {"prune-parse", 1, 0, 'y'},
+                                       {"quiet", 0, 0, 'q'},
+                                       {"coarse", 0, 0, 'C'},
+                                       {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "t:d:o:q", lo, NULL)) != -1) {
+        switch (c) {
+        case 't': train_path = optarg; break;
+        case 'd': dev_path = optarg; break;
+        case 'o': out_path = optarg; break;
+        case 'T': opt.tag_epochs = atoi(optarg); break;
+        case 'P': opt.parse_epochs = atoi(optarg); break;
+        case 'F': opt.folds = atoi(optarg); break;
+        case 'E': opt.explore_from = atoi(optarg); break;
+        case 'e': opt.explore_p = atof(optarg); break;
+        case 'x': opt.prune_tag = atof(optarg); break;
+        case 'y': opt.prune_parse = atof(optarg); break;
+        case 'q': opt.verbose = 0; break;
+        case 'C': opt.coarse = 1; break;
+        default: usage();
+        }
+    }
+    if (!train_path || !out_path || opt.folds < 2) usage();
+    double t_start = now();
+    corpus tr, dev;
+    read_corpus(train_path, &tr);
+    memset(&dev, 0, sizeof dev);
+    if (dev_path) read_corpus(dev_path, &dev);
+    /* Tag and label sets, sorted by name. */
+    for (int i = 0; i < tr.n; i++)
+        for (int k = 0; k < tr.s[i].n; k++) {
+            strset_add(&tagset, tr.s[i].tagname[k]);
+            strset_add(&labelset, tr.s[i].labelname[k]);
+        }
+    qsort(tagset.s, (size_t) tagset.n, sizeof *tagset.s, cmp_str);
+    qsort(labelset.s, (size_t) labelset.n, sizeof *labelset.s, cmp_str);
+    n_tags = tagset.n;
+    n_labels = labelset.n;
+    if (n_tags > ND__MAX_TAGS || n_labels > ND__MAX_LABELS) die("too many tags or labels");
+    root_label = strset_find(&labelset, "root");
+    if (root_label < 0) die("no root label in the training data");
+    for (int pass = 0; pass < 2; pass++) {
+        corpus *cp = pass ? &dev : &tr;
+        for (int i = 0; i < cp->n; i++)
+            for (int k = 0; k < cp->s[i].n; k++) {
+                int t = strset_find(&tagset, cp->s[i].tagname[k]);
+                int l = strset_find(&labelset, cp->s[i].labelname[k]);
+                cp->s[i].tag[k] = t < 0 ? 0 : t;
+                cp->s[i].label[k] = l < 0 ? 0 : l;
+            }
+    }
+    fprintf(stderr, "train_parser: %d sentences, %ld words, %d tags, %d labels\n", tr.n, tr.words,
+            n_tags, n_labels);
+    /* Jackknifed tags for the parser. */
+    double t0 = now();
+    int *use = xmalloc((size_t) tr.n * sizeof *use);
+    for (int f = 0; f < opt.folds; f++) {
+        int lo_ = (int) ((long) tr.n * f / opt.folds),
+            hi = (int) ((long) tr.n * (f + 1) / opt.folds);
+        int nu = 0;
+        for (int i = 0; i < tr.n; i++)
+            if (i < lo_ || i >= hi) use[nu++] = i;
+        tagdict td;
+        tagdict_build(&td, &tr, use, nu);
+        apm m;
+        apm_init(&m, n_tags, 18);
+        train_tagger(&m, &td, &tr, use, nu, opt.tag_epochs, NULL, "fold");
+        long right = 0, tot = 0;
+        for (int i = lo_; i < hi; i++) {
+            tag_sent(&m, &td, &tr.s[i], tr.s[i].ptag, 1);
+            for (int k = 0; k < tr.s[i].n; k++) right += tr.s[i].ptag[k] == tr.s[i].tag[k], tot++;
+        }
+        if (opt.verbose)
+            fprintf(stderr, "  fold %d: held-out tag accuracy %.2f\n", f + 1, 100.0 * right / tot);
+        apm_free(&m);
+        tagdict_free(&td);
+    }
+    fprintf(stderr, "train_parser: jackknifed tags in %.1f s\n", now() - t0);
+    /* The tagger on all of train. */
+    t0 = now();
+    for (int i = 0; i < tr.n; i++) use[i] = i;
+    tagdict td;
+    tagdict_build(&td, &tr, use, tr.n);
+    apm tagger;
+    apm_init(&tagger, n_tags, 18);
+    train_tagger(&tagger, &td, &tr, use, tr.n, opt.tag_epochs, dev_path ? &dev : NULL, "tagger");
+    fprintf(stderr, "train_parser: tagger in %.1f s (%zu tag dictionary words)\n", now() - t0,
+            td.kv.n);
+    uint8_t **dev_tags = xcalloc((size_t) dev.n + 1, sizeof *dev_tags);
+    for (int i = 0; i < dev.n; i++) {
+        dev_tags[i] = xmalloc((size_t) dev.s[i].n + 1);
+        tag_sent(&tagger, &td, &dev.s[i], dev_tags[i], 1);
+        if (getenv("ND_GOLD_DEV_TAGS"))
+            for (int k = 0; k < dev.s[i].n; k++) dev_tags[i][k] = (uint8_t) dev.s[i].tag[k];
+    }
+    /* The parser: which labels go which way, then the perceptrons. */
+    for (int i = 0; i < tr.n; i++)
+        for (int k = 0; k < tr.s[i].n; k++) {
+            if (tr.s[i].label[k] == root_label) continue;
+            if (k < tr.s[i].head[k])
+                left_mask |= 1ULL << tr.s[i].label[k];
+            else
+                right_mask |= 1ULL << tr.s[i].label[k];
+        }
+    t0 = now();
+    apm parser, labeler;
+    apm_init(&parser, 3, 22);
+    apm_init(&labeler, n_labels, 20);
+    train_parser(&parser, &labeler, &tr, dev_path ? &dev : NULL, (const uint8_t *const *) dev_tags);
+    fprintf(stderr, "train_parser: parser in %.1f s\n", now() - t0);
+    /* Lemmas. */
+    kvlist exc = {0}, rules = {0};
+    spool sp = {0};
+    sp_add(&sp, "");
+    build_lemmas(&tr, &exc, &rules, &sp);
+    obuf model = write_model(&tagger, &parser, &labeler, &td, &exc, &rules, &sp);
+    FILE *f = fopen(out_path, "wb");
+    if (!f || fwrite(model.p, 1, model.n, f) != model.n || fclose(f))
+        die("%s: cannot write: %s", out_path, strerror(errno));
+    fprintf(stderr, "train_parser: wrote %s (%.1f MB) in %.1f s of CPU\n", out_path, model.n / 1e6,
+            now() - t_start);
+    if (dev_path) eval_model(model.p, model.n, &dev, "dev");
+    return 0;
+}
