@@ -416,9 +416,10 @@ static void test_events_negation(void)
  * mentions; another day, root or dyad is another event. */
 static void test_event_instances(void)
 {
-    const char *t = "Germany and France signed a trade agreement on Friday. "
-                    "Officials said Germany signed the agreement with France after two years of talks. "
-                    "Germany condemned France on Monday.";
+    const char *t =
+        "Germany and France signed a trade agreement on Friday. "
+        "Officials said Germany signed the agreement with France after two years of talks. "
+        "Germany condemned France on Monday.";
     nd_analysis *a = run(t, "2024-05-16");
     const nd_event *e = event_with(a, "DEU", "FRA", "057");
     CHECK(e != NULL);
@@ -496,7 +497,7 @@ static void test_robustness(void)
     /* a large text: many sentences, then one over the limit is cut */
     const char *s = "\"We will meet again,\" Putin told Xi in Moscow. Russia and China signed "
                     "a deal. ";
-    size_t sl = strlen(s), n = 20000;
+    size_t sl = strlen(s), n = 2000; /* 4,000 sentences, under ND_ANALYZE_MAX_TOKENS */
     char *big = malloc(sl * n + 1);
     if (big) {
         for (size_t i = 0; i < n; i++) memcpy(big + i * sl, s, sl);
@@ -518,6 +519,34 @@ static void test_robustness(void)
         CHECK(a && a->truncated && a->text_len <= ND_ANALYZE_MAX_BYTES);
         nd_analysis_free(a);
         free(h);
+    }
+    /* one unbroken sentence of 4 MB, and 200,000 short sentences: cut at
+     * the word limit, and said so in the JSON */
+    size_t big_n = (size_t) 4 << 20;
+    char *u = malloc(big_n);
+    if (u) {
+        for (size_t i = 0; i < big_n; i++) u[i] = "Russia and China talk "[i % 22];
+        a = NULL;
+        CHECK_INT(nd_analyze(u, big_n, &o, &a, &err), 0);
+        CHECK(a && a->truncated && a->text_len < big_n);
+        if (a) {
+            nd_buf b = ND_BUF_INIT;
+            nd_json j;
+            nd_json_init(&j, &b, 0);
+            nd_json_obj_begin(&j);
+            nd_analysis_to_json(a, &j);
+            nd_json_obj_end(&j);
+            CHECK(b.ptr &&
+                  strstr(b.ptr, "\"analysis_warnings\":[\"analysis stopped after") != NULL);
+            nd_buf_free(&b);
+        }
+        nd_analysis_free(a);
+        for (size_t i = 0; i < big_n; i++) u[i] = "Talks went on. "[i % 15];
+        a = NULL;
+        CHECK_INT(nd_analyze(u, big_n, &o, &a, &err), 0);
+        CHECK(a && a->truncated && a->n_sentences < 200000);
+        nd_analysis_free(a);
+        free(u);
     }
 }
 

@@ -33,6 +33,12 @@ extern "C" {
  * is set. */
 #define ND_ANALYZE_MAX_BYTES ((size_t) 8 << 20)
 
+/* The most words (tokens) analysed in one text: the sentences after the
+ * one that reaches it are not analysed and nd_analysis.truncated is set.
+ * It bounds the time a page costs (about a second: parsing is the cost),
+ * whatever the page; a news article is a few thousand words. */
+#define ND_ANALYZE_MAX_TOKENS 120000
+
 /* ---- dictionaries -------------------------------------------------------- */
 
 typedef struct nd_analyze_dict nd_analyze_dict;
@@ -194,7 +200,8 @@ typedef struct nd_analysis {
     nd_event *events; /* in text order */
     size_t n_events;
     size_t text_len;  /* bytes analysed */
-    int truncated;    /* input was longer than ND_ANALYZE_MAX_BYTES */
+    int truncated;    /* input was longer than ND_ANALYZE_MAX_BYTES or ND_ANALYZE_MAX_TOKENS:
+                         text_len says how much was analysed */
     const char *date; /* the article date used ("YYYY-MM-DD") or NULL */
     nd_arena *arena;
 } nd_analysis;
@@ -206,7 +213,9 @@ typedef struct nd_analyze_opts {
     const char *title;           /* optional headline (not analysed for quotes; used for context) */
     const char *language;        /* ISO 639-1; the rules are for English ("en" or NULL) */
     int no_events;               /* skip event coding */
-    int no_quotes;               /* skip quotations */
+    struct nd_parse_work *parse_work; /* the calling thread's parser scratch space
+                                         (nd_parse_work_new()); NULL: one per call */
+    int no_quotes;                    /* skip quotations */
 } nd_analyze_opts;
 
 ND_EXPORT void nd_analyze_opts_init(nd_analyze_opts *o);

@@ -52,55 +52,38 @@ static const char *const org_nouns[] = {
 
 /* Last words of capitalised names that are not people, by what they
  * name.  An organisation ("the Labour Party", "Halden Terminals Ltd"): */
-static const char *const org_heads[] = {
-    "party",      "committee",   "council",     "department",    "ministry",     "university",
-    "agency",     "court",       "institute",   "times",         "news",         "post",
-    "network",    "company",     "corp",        "corp.",         "inc",          "inc.",
-    "group",      "bank",        "forces",      "force",         "army",         "navy",
-    "union",      "association", "foundation",  "college",       "office",       "service",
-    "services",   "club",        "league",      "guard",         "command",      "corps",
-    "fund",       "board",       "commission",  "authority",     "administration", "movement",
-    "front",      "alliance",    "coalition",   "organization",  "organisation", "institution",
-    "journal",    "magazine",    "channel",     "radio",         "television",   "tv",
-    "press",      "media",       "daily",       "weekly",        "herald",       "tribune",
-    "telegraph",  "observer",    "lab",         "labs",          "technologies", "systems",
-    "motors",     "energy",      "airline",     "airlines",      "airways",      "group's",
-    "ltd",        "ltd.",        "llc",         "plc",           "senate",       "congress",
-    "parliament", "assembly",    "cabinet",     "caucus",        "exchange",     "brigade",
-    "battalion",  "regiment",    "division",    "federation",    "confederation", "society",
-    "trust",      "partners",    "holdings",    "industries",    "bureau",       "secretariat",
-    "directorate", "police",     "tribunal",    "conference's", NULL};
+static const char org_heads[] =
+    " party committee council department ministry university agency court institute "
+    "times news post network company corp corp. inc inc. group bank forces force army "
+    "navy union association foundation college office service services club league guard "
+    "command corps fund board commission authority administration movement front "
+    "alliance coalition organization organisation institution journal magazine channel "
+    "radio television tv press media daily weekly herald tribune telegraph observer lab "
+    "labs technologies systems motors energy airline airlines airways group's ltd ltd. "
+    "llc plc senate congress parliament assembly cabinet caucus exchange brigade "
+    "battalion regiment division federation confederation society trust partners "
+    "holdings industries bureau secretariat directorate police tribunal conference's ";
 /* A place ("Tiananmen Square", "the Red Sea", "Kyiv Oblast"): */
-static const char *const place_heads[] = {
-    "street",  "road",      "avenue",   "square",   "city",     "state",    "province",
-    "region",  "island",    "islands",  "sea",      "ocean",    "river",    "mountains",
-    "mountain", "valley",   "airport",  "station",  "hall",     "stadium",  "palace",
-    "temple",  "mosque",    "church",   "cathedral", "strait",  "gulf",     "bay",
-    "peninsula", "county",  "district", "center",   "centre",   "hospital", "school",
-    "museum",  "building",  "tower",    "bridge",   "port",     "harbour",  "harbor",
-    "lake",    "desert",    "coast",    "oblast",   "park",     "plaza",    "base",
-    "camp",    "prison",    "border",   "crossing", "corridor", "zone",     "territory",
-    "territories", "heights", "hills",  "canal",    "field",    "fields",   NULL};
+static const char place_heads[] =
+    " street road avenue square city state province region island islands sea ocean "
+    "river mountains mountain valley airport station hall stadium palace temple mosque "
+    "church cathedral strait gulf bay peninsula county district center centre hospital "
+    "school museum building tower bridge port harbour harbor lake desert coast oblast "
+    "park plaza base camp prison border crossing corridor zone territory territories "
+    "heights hills canal field fields ";
 /* Anything else a name can head: an event, a law, a document, a prize
  * ("World War", "the Peace Agreement", "the Marshall Plan"): */
-static const char *const other_heads[] = {
-    "war",        "wars",       "games",     "olympics",   "day",        "act",
-    "bill",       "treaty",     "summit",    "conference", "program",    "programme",
-    "initiative", "project",    "plan",      "agreement",  "accord",     "accords",
-    "deal",       "festival",   "awards",    "award",      "prize",      "cup",
-    "championship", "championships", "report", "reports",  "index",      "market",
-    "show",       "online",     "review",    "studies",    "research",   "declaration",
-    "protocol",   "doctrine",   "convention", "charter",   "constitution", "resolution",
-    "ceasefire",  "truce",      "talks",     "forum",      "crisis",     "revolution",
-    "uprising",   "offensive",  "operation", "campaign",   "election",   "elections",
-    "referendum", "strategy",   "policy",    "law",        "code",       "order",
-    "memorandum", "framework",  "pact",      "partnership", "strategy",  "week",
-    "year",       "month",      "era",       "age",        "massacre",   "attack",
-    "attacks",    "bombing",    "crash",     "disaster",   "storm",      "hurricane",
-    "earthquake", "pandemic",   "virus",     "doctrine",   "dialogue",   "process",
-    "tour",       "race",       "match",     "final",      "finals",     "series",
-    "trophy",     "medal",      "gallery",   "exhibition", "book",       "film",
-    NULL};
+static const char other_heads[] =
+    " war wars games olympics day act bill treaty summit conference program programme "
+    "initiative project plan agreement accord accords deal festival awards award prize "
+    "cup championship championships report reports index market show online review "
+    "studies research declaration protocol doctrine convention charter constitution "
+    "resolution ceasefire truce talks forum crisis revolution uprising offensive "
+    "operation campaign election elections referendum strategy policy law code order "
+    "memorandum framework pact partnership strategy week year month era age massacre "
+    "attack attacks bombing crash disaster storm hurricane earthquake pandemic virus "
+    "doctrine dialogue process tour race match final finals series trophy medal gallery "
+    "exhibition book film ";
 /* ---- small helpers -------------------------------------------------------- */
 
 int nd__tok_is(const nd__doc *d, size_t i, const char *lower)
@@ -143,10 +126,12 @@ static int is_roman(const nd__doc *d, uint32_t i)
  * as far as the noun tells). */
 static int head_kind(const char *lower)
 {
-    if (!lower) return 0;
-    if (in_set(lower, org_heads)) return ND_ACTOR_ORG;
-    if (in_set(lower, place_heads)) return ND_ACTOR_PLACE;
-    if (in_set(lower, other_heads)) return ND_ACTOR_OTHER;
+    if (!lower || !*lower || strlen(lower) > 40 || strchr(lower, ' ')) return 0;
+    char key[44];
+    snprintf(key, sizeof key, " %s ", lower);
+    if (strstr(org_heads, key)) return ND_ACTOR_ORG;
+    if (strstr(place_heads, key)) return ND_ACTOR_PLACE;
+    if (strstr(other_heads, key)) return ND_ACTOR_OTHER;
     return 0;
 }
 
@@ -978,6 +963,13 @@ static int glued_to_name(nd__doc *d, uint32_t i, uint32_t s0, uint32_t s1)
     return caps * 2 < words;
 }
 
+/* The part of speech the tagger gave token i's first word (0: no tree). */
+static int tok_upos(const nd__doc *d, size_t i)
+{
+    if (!d->tok_w0 || i >= d->n_toks || d->tok_w0[i] < 0) return 0;
+    return d->words[d->tok_w0[i]].upos;
+}
+
 static int first_word(const nd__doc *d, size_t i, uint32_t s0)
 {
     return i == s0 || (i > s0 && d->toks[i - 1].type == ND_TOK_PUNCT &&
@@ -1049,8 +1041,13 @@ static size_t chunk_sentence(nd__doc *d, uint32_t s0, uint32_t s1, chunk *ch, si
             n++, i++;
             continue;
         }
-        if (is_word(t) && (t->flags & ND_TOKF_CAP) && t->lower && !in_set(t->lower, not_names) &&
-            !(t->flags & ND_TOKF_DIGIT) && !in_set(t->lower, role_fillers)) {
+        /* A capitalised word the sentence starts with is a name only when
+         * the tagger says it is one ("Instead it said", "Skipping talks"). */
+        int upos = tok_upos(d, i);
+        int name_ok = !first_word(d, i, s0) || !upos || upos == ND_UPOS_PROPN;
+        if (name_ok && is_word(t) && (t->flags & ND_TOKF_CAP) && t->lower &&
+            !in_set(t->lower, not_names) && !(t->flags & ND_TOKF_DIGIT) &&
+            !in_set(t->lower, role_fillers)) {
             uint32_t j = i + 1;
             int poss = (t->flags & ND_TOKF_POSS) != 0;
             static const char *const particles[] = {

@@ -57,6 +57,19 @@ static size_t cut_at(const char *t, size_t len, size_t max)
     return i;
 }
 
+/* Keep the sentences that fit in ND_ANALYZE_MAX_TOKENS (at least one). */
+static void cut_sentences(nd__doc *d, nd_analysis *a)
+{
+    if (d->n_toks <= ND_ANALYZE_MAX_TOKENS) return;
+    size_t s = 1;
+    while (s < d->n_sents && d->sent_t1[s] <= ND_ANALYZE_MAX_TOKENS) s++;
+    d->n_sents = s;
+    d->n_toks = d->sent_t1[s - 1];
+    d->len = d->sents[s - 1].end;
+    a->text_len = d->len;
+    a->truncated = 1;
+}
+
 static char *span_dup(nd_arena *ar, const char *text, nd_span s)
 {
     return nd_arena_strndup(ar, text + s.start, s.end - s.start);
@@ -134,7 +147,7 @@ static int merge_events(nd__doc *d, nd_analysis *a, const int32_t *remap)
     nd_arena *ar = d->ar;
     size_t nw = d->n_events;
     a->events = nd_arena_calloc(ar, nw ? nw : 1, sizeof *a->events);
-    int32_t *of = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *of);   /* event of each mention */
+    int32_t *of = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *of);        /* event of each mention */
     uint32_t *first = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *first); /* its first mention */
     int32_t *day = nd_arena_alloc(ar, (nw ? nw : 1) * sizeof *day);
     if (!a->events || !of || !first || !day) return ND_ENOMEM;
@@ -358,9 +371,20 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
     int rc = nd__tokenize_doc(&d);
     if (!rc) {
         nd__split_sentences(&d);
+        cut_sentences(&d, a);
         d.sent_speaker = nd_arena_alloc(ar, (d.n_sents + 1) * sizeof *d.sent_speaker);
         if (!d.sent_speaker) d.failed = 1;
         for (size_t s = 0; !d.failed && s <= d.n_sents; s++) d.sent_speaker[s] = -1;
+    }
+    if (!rc && !d.failed) {
+        nd_error perr = {0};
+        const nd_parser *parser = nd_parser_default(&perr);
+        if (!parser) {
+            nd_arena_free(ar);
+            return nd_error_set(err, perr.code ? perr.code : ND_EFORMAT, (size_t) -1,
+                                "parser model: %s", perr.msg);
+        }
+        rc = nd__parse_doc(&d, parser, opts->parse_work);
     }
     if (!rc && !d.failed) nd__find_quote_marks(&d);
     if (!rc && !d.failed) nd__find_mentions(&d);
@@ -405,6 +429,17 @@ static void span_json(nd_json *j, nd_span s)
 
 void nd_analysis_to_json(const nd_analysis *a, nd_json *j)
 {
+    if (a && a->truncated) {
+        /* the limits that bound a page's cost (analyze.h) */
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "analysis stopped after %zu bytes (at most %zu MiB and %d words are analysed)",
+                 a->text_len, ND_ANALYZE_MAX_BYTES >> 20, ND_ANALYZE_MAX_TOKENS);
+        nd_json_key(j, "analysis_warnings");
+        nd_json_arr_begin(j);
+        nd_json_str(j, msg);
+        nd_json_arr_end(j);
+    }
     nd_json_key(j, "actors");
     nd_json_arr_begin(j);
     for (size_t i = 0; a && i < a->n_actors; i++) {

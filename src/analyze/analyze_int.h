@@ -3,6 +3,7 @@
 #define ND_ANALYZE_INT_H
 
 #include "newsdesk/analyze.h"
+#include "newsdesk/parse.h"
 #include "newsdesk/token.h"
 
 /* ---- dictionary ------------------------------------------------------------ */
@@ -339,6 +340,23 @@ typedef struct nd__wevent {
     int32_t day; /* ND__DAY_MIN when unknown */
 } nd__wevent;
 
+/* A syntactic word of the document with its place in its sentence's tree
+ * (tree.c).  Indexes are document-wide. */
+typedef struct nd__word {
+    uint32_t start, end; /* byte span */
+    int32_t head;        /* head word, -1 for a sentence's root */
+    int32_t child;       /* first dependent (in word order), -1 none */
+    int32_t next;        /* next dependent of the same head, -1 none */
+    int32_t lo, hi;      /* first and last word of the subtree */
+    uint32_t tok;        /* the token holding the word's first byte */
+    uint32_t sent;       /* sentence index */
+    uint8_t upos;        /* nd_upos */
+    uint8_t deprel;      /* nd_deprel */
+    uint8_t rel;         /* nd_deprel_base(deprel) */
+    uint8_t flags;       /* ND_WORDF_* */
+    const char *lemma;   /* lowercased lemma (arena) */
+} nd__word;
+
 typedef struct nd__doc {
     const nd_analyze_dict *dict;
     nd_arena *ar;
@@ -365,17 +383,49 @@ typedef struct nd__doc {
     uint8_t *q_open_end;        /* 1: no closing mark (continues in the next paragraph) */
     size_t n_qpairs;
     int32_t *sent_speaker; /* per sentence: speaker of its last attributed quotation */
-    uint64_t *caps;        /* hashes of words seen capitalised inside sentences */
+    /* The dependency trees (tree.c): words in text order, the words of
+     * sentence s are [sent_w0[s], sent_w1[s]); tok_w0[t] is the first word
+     * of token t (words of one token are consecutive), -1 when none. */
+    nd__word *words;
+    size_t n_words;
+    uint32_t *sent_w0, *sent_w1;
+    int32_t *tok_w0;
+    uint64_t *caps; /* hashes of words seen capitalised inside sentences */
     size_t caps_mask;
 } nd__doc;
 
 /* Stages (each over the whole document). */
 int nd__tokenize_doc(nd__doc *d);
 void nd__split_sentences(nd__doc *d);
+/* Tag and parse every sentence (work: the caller's, or NULL for one of
+ * its own).  Returns 0 or ND_ENOMEM; a document whose parser cannot be
+ * loaded gets no trees (n_words 0) and an error. */
+int nd__parse_doc(nd__doc *d, const nd_parser *p, nd_parse_work *work);
 void nd__find_quote_marks(nd__doc *d);
 void nd__find_mentions(nd__doc *d);
 void nd__find_quotes(nd__doc *d);
 void nd__find_events(nd__doc *d);
+
+/* ---- the trees (tree.c) ---------------------------------------------------- */
+
+/* The next dependent of word w after dependent prev (-1: the first) whose
+ * universal relation is rel (ND_DEP_NONE: any); -1 when none. */
+int32_t nd__w_child(const nd__doc *d, int32_t w, int rel, int32_t prev);
+/* 1 when word w has a dependent with universal relation rel and, when
+ * lemma is not NULL, that lemma. */
+int nd__w_has(const nd__doc *d, int32_t w, int rel, const char *lemma);
+/* The first and last word of w's subtree (inclusive). */
+void nd__w_subtree(const nd__doc *d, int32_t w, int32_t *lo, int32_t *hi);
+/* 1 when word a is w or below it in the tree. */
+int nd__w_dominates(const nd__doc *d, int32_t w, int32_t a);
+/* The byte span of words [lo, hi]. */
+nd_span nd__w_span(const nd__doc *d, int32_t lo, int32_t hi);
+/* The word whose span holds byte offset off, or -1. */
+int32_t nd__w_at(const nd__doc *d, uint32_t off);
+/* The head word of the mention (its word whose head is outside it), or -1. */
+int32_t nd__ment_head(const nd__doc *d, size_t m);
+/* The mention whose tokens hold word w, or -1. */
+int32_t nd__w_ment(const nd__doc *d, int32_t w);
 
 /* Helpers shared by the stages. */
 int nd__tok_is(const nd__doc *d, size_t i, const char *lower);
