@@ -135,6 +135,7 @@ typedef struct nd__verb {
     uint8_t n_rest;
     uint8_t n_before; /* how many of rest come before the verb ("re_+arrest") */
     uint8_t flags;    /* ND__VR_NULL when its code is "---"; ND__VR_PROJECT, ND__VR_NOUN */
+    uint8_t gen;      /* the dictionary set it came from: a later one shadows earlier ones */
     char code[6], pcode[6];
     uint32_t block;
 } nd__verb;
@@ -210,6 +211,7 @@ struct nd_analyze_dict {
     size_t n_vsets, cap_vsets;
     nd__vsetent *vset_ents;
     size_t n_vset_ents, cap_vset_ents;
+    uint8_t vgen;         /* dictionary set being loaded: 0 the defaults, then +1 per addition */
     nd__map vset_names;   /* "&name" -> synset */
     nd__map vset_phrases; /* "<synset>|w1 w2" -> 1 */
 };

@@ -1142,6 +1142,8 @@ int nd_analyze_dict_add_petrarch(nd_analyze_dict *d, const char *dir, nd_error *
     closedir(dh);
     qsort(names, n, sizeof *names, cmp_str);
     int rc = 0, used = 0;
+    /* verbs defined here shadow the same verbs of the dictionaries before */
+    if (d->vgen < 255) d->vgen++;
     for (size_t i = 0; i < n && !rc; i++) {
         const char *nm = names[i];
         int kind = 0; /* 1 actors, 2 agents, 3 verbs */
@@ -1179,16 +1181,23 @@ int nd_analyze_dict_add_petrarch(nd_analyze_dict *d, const char *dir, nd_error *
     return rc;
 }
 
-int nd_analyze_dict_add_file(nd_analyze_dict *d, const char *path, nd_error *err)
+static int load_file(nd_analyze_dict *d, const char *path, nd_error *err)
 {
     char *data;
     size_t len;
-    if (!d || !path) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no file");
     if (read_whole(path, &data, &len))
         return nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot read", path);
     int rc = nd__dict_load_text(d, path, data, len, err);
     nd_free(data);
     return rc;
+}
+
+int nd_analyze_dict_add_file(nd_analyze_dict *d, const char *path, nd_error *err)
+{
+    if (!d || !path) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no file");
+    /* verbs defined here shadow the same verbs of the dictionaries before */
+    if (d->vgen < 255 && d->n_ents + d->n_verbs + d->n_cameo) d->vgen++;
+    return load_file(d, path, err);
 }
 
 /* ---- construction ------------------------------------------------------------ */
@@ -1235,7 +1244,7 @@ static int load_dir(nd_analyze_dict *d, const char *dir, nd_error *err)
         for (size_t i = 0; i < n; i++) {
             char path[4200];
             snprintf(path, sizeof path, "%s/%s", sub, names[i]);
-            if (!rc) rc = nd_analyze_dict_add_file(d, path, err);
+            if (!rc) rc = load_file(d, path, err);
             nd_free(names[i]);
         }
         if (rc) return rc;

@@ -529,6 +529,7 @@ static int add_verb(nd_analyze_dict *d, uint32_t block, const char *phrase, size
     snprintf(v->pcode, sizeof v->pcode, "%s", pcode ? pcode : "");
     if (!v->code[0] && !v->pcode[0]) v->flags |= ND__VR_NULL;
     v->block = block;
+    v->gen = d->vgen;
     uint32_t vi = (uint32_t) d->n_verbs++;
     nd__map *map = (flags & ND__VR_NOUN) ? &d->vnoun_map : &d->vverb_map;
     const char *lemma = d->verbs[vi].lemma;
@@ -607,12 +608,25 @@ int nd__vlex_add_project(nd_analyze_dict *d, const char *code, int flags, int pa
     r.pel = (uint32_t) d->n_pels;
     r.n_pre = 0;
     int spec = 0;
+    /* the words as PETRARCH would write them: a preposition and the "+"
+     * after it are a prepositional phrase ("meet with +" = "* (with +)") */
+    static const char *const preps[] = {"with",  "to", "on", "upon",    "for",     "against",
+                                        "from",  "in", "at", "between", "over",    "into",
+                                        "about", "of", "by", "toward",  "towards", NULL};
     for (int i = 0; i <= n_words; i++) {
         if (i == target_at && (rc = add_pel(d, ND__PE_TARGET, 0, NULL))) return rc;
-        if (i < n_words) {
-            if ((rc = add_pel(d, ND__PE_WORD, 0, words[i]))) return rc;
-            spec++;
+        if (i == n_words) break;
+        int prep = 0;
+        for (size_t k = 0; preps[k]; k++) prep |= !strcmp(words[i], preps[k]);
+        if (prep) {
+            if ((rc = add_pel(d, ND__PE_PP, 0, words[i]))) return rc;
+            if (target_at == i + 1 && (rc = add_pel(d, ND__PE_TARGET, 0, NULL))) return rc;
+            if (target_at == i + 1) target_at = -1;
+            if ((rc = add_pel(d, ND__PE_PP_END, 0, NULL))) return rc;
+        } else if ((rc = add_pel(d, ND__PE_WORD, 0, words[i]))) {
+            return rc;
         }
+        spec++;
     }
     r.n_post = (uint8_t) (d->n_pels - r.pel);
     r.spec = (uint8_t) spec;
