@@ -50,6 +50,7 @@ typedef struct ectx {
     int strict;     /* a PETRARCH pattern: its words are the heads of the verb's arguments */
     int in_phrase;  /* matching inside a {} or () phrase */
     uint8_t *retag; /* per word: a verb the tagger took for a noun (w - w0) */
+    int32_t cur;    /* the predicate being coded */
 } ectx;
 
 static const nd__word *W(const ectx *c, int32_t w)
@@ -232,9 +233,22 @@ static int32_t actor_word(const ectx *c, int32_t ph, int depth)
                      r == ND_DEP_FLAT;
                 break;
             case 2: ok = kw->rel == ND_DEP_NMOD && r != ND_DEP_NMOD_POSS && !by && !place; break;
-            default: ok = kw->rel == ND_DEP_NMOD && place; break;
+            default: ok = (kw->rel == ND_DEP_NMOD && place) || r == ND_DEP_ACL; break;
             }
             if (!ok) continue;
+            if (r == ND_DEP_ACL && k == c->cur) continue;
+            if (r == ND_DEP_ACL) {
+                /* "the roads leading into Mordor", "the parade supporting
+                 * Gondor": the participle's object or oblique */
+                for (int32_t q = nd__w_child(c->d, k, ND_DEP_NONE, -1); q >= 0;
+                     q = nd__w_child(c->d, k, ND_DEP_NONE, q)) {
+                    int qr = W(c, q)->rel;
+                    if (q < k || (qr != ND_DEP_OBJ && qr != ND_DEP_OBL)) continue;
+                    int32_t x = actor_word(c, q, depth + 1);
+                    if (x >= 0) return x;
+                }
+                continue;
+            }
             int32_t x = actor_word(c, k, depth + 1);
             if (x >= 0) return x;
         }
@@ -1342,6 +1356,15 @@ static int targets_of(const ectx *c, int32_t v, const vmatch *m, int passive, in
     return 0;
 }
 
+/* Verbs of acts between parties: with a plural subject and no one else,
+ * each toward the others. */
+static const char *const reciprocal_verbs[] = {
+    "agree",   "cooperate", "collaborate", "meet",       "negotiate", "talk",
+    "discuss", "sign",      "ally",        "reconcile",  "clash",     "fight",
+    "trade",   "partner",   "coordinate",  "consult",    "confer",    "compromise",
+    "unite",   "bargain",   "settle",      "normalize",  "normalise", "embrace",
+    "feud",    "quarrel",   "spar",        "correspond", NULL};
+
 /* "X and Y postponed their meeting", "met each other": the object is
  * the subjects themselves. */
 static int reciprocal(const ectx *c, int32_t v)
@@ -1367,6 +1390,7 @@ static int reciprocal(const ectx *c, int32_t v)
 static int code_verb(ectx *c, int32_t v)
 {
     nd__doc *d = c->d;
+    c->cur = v;
     frame f;
     int32_t subj_w = subject_word(c, v, 0);
     vmatch m;
@@ -1380,7 +1404,7 @@ static int code_verb(ectx *c, int32_t v)
     if (m.sym && !rcode[0]) snprintf(rcode, sizeof rcode, "%s", code);
     /* CAMEO: signing an agreement is 057 whatever the agreement is about
      * (trade, aid, a ceasefire); signing with someone is reciprocal */
-    if (lemma_in(c, v, sign_verbs)) {
+    if (lemma_in(c, v, sign_verbs) && root_of(code) != 5) {
         int32_t o = child(c, v, ND_DEP_OBJ);
         if (o < 0 && passive_voice(c, v)) o = child(c, v, ND_DEP_NSUBJ_PASS);
         if (o >= 0 && lemma_in(c, o, agreement_nouns)) {
@@ -1447,7 +1471,7 @@ static int code_verb(ectx *c, int32_t v)
     /* "accused/alleged/demanded that X ...": the one the complement is
      * about */
     int croot = root_of(code);
-    if (!nt && !passive && croot >= 10 && croot <= 14) {
+    if (!nt && !passive && croot >= 1 && !(croot == 1 && statement)) {
         for (int32_t k = nd__w_child(d, v, ND_DEP_NONE, -1); k >= 0 && !nt;
              k = nd__w_child(d, v, ND_DEP_NONE, k)) {
             int rel;
@@ -1556,7 +1580,10 @@ static int code_verb(ectx *c, int32_t v)
     int mutual = m.sym || rcode[0] || root_of(code) == 4 || !strcmp(code, "036");
     int plural = ns >= 2 || (ns == 1 && d->ments[src[0]].actor2 >= 0);
     int recip = reciprocal(c, v);
-    if (plural && (((!nt || loc) && mutual) || recip == 1 || (recip == 2 && !nt))) {
+    /* acts between parties: "France and the Philippines agree", "signed",
+     * "pledged to cooperate" */
+    if (lemma_in(c, v, reciprocal_verbs)) mutual = 1;
+    if (plural && (((!nt || loc) && mutual) || (recip && !nt))) {
         for (int i = 0; i < ns; i++)
             for (int j = 0; j < ns; j++)
                 if (i != j) add_event(c, src[i], src[j], code, vs, neg);
@@ -1564,11 +1591,101 @@ static int code_verb(ectx *c, int32_t v)
         return 1;
     }
     emit(c, src, ns, tgt, nt, code, 0, vs, neg);
-    /* the reverse meaning when it is the same action seen from the other
-     * side ("[040:040]": a meeting); a visit is one event, not also a
-     * hosting */
-    if (rcode[0] && !strcmp(rcode, code)) emit(c, tgt, nt, src, ns, rcode, 0, vs, neg);
+    /* the other side's part in it, as the dictionary says: "[042:043]" a
+     * visit is the target's hosting too, "[040:040]" a meeting the
+     * target's meeting (an intention is its holder's alone) */
+    if (rcode[0] && root_of(code) != 3) emit(c, tgt, nt, src, ns, rcode, 0, vs, neg);
     return 1;
+}
+
+/* ---- nominal events ---------------------------------------------------------- */
+
+/* Verbs that make an event noun their action: "held talks", "launched an
+ * air strike", "paid a visit". */
+static const char *const light_verbs[] = {"hold",  "have",     "conduct", "stage",    "launch",
+                                          "carry", "make",     "pay",     "begin",    "start",
+                                          "open",  "resume",   "attend",  "host",     "mount",
+                                          "wage",  "continue", "join",    "complete", NULL};
+/* Nouns under which an event noun did not happen: "plans for a visit". */
+static const char *const unreal_nouns[] = {
+    "plan",   "proposal", "offer",      "call", "hope",        "possibility", "prospect", "threat",
+    "demand", "request",  "invitation", "idea", "preparation", "bid",         "attempt",  "push",
+    "chance", "risk",     "fear",       "need", "talk",        NULL};
+
+/* An event noun ("talks between A and B", "a meeting with X", "X's visit
+ * to Y", "an Israeli air strike on Gaza"). */
+static void code_noun(ectx *c, int32_t n)
+{
+    nd__doc *d = c->d;
+    vmatch m;
+    lexicon(c, 1, n, -1, &m);
+    if (!m.found || m.null || (!m.code[0] && !m.pcode[0])) return;
+    int32_t h = W(c, n)->head;
+    int rel = W(c, n)->rel;
+    /* not one that did not happen: "no talks", "plans for a visit", the
+     * object of "called for talks" (the verb codes that) */
+    if (nd__w_has(d, n, ND_DEP_DET, "no")) return;
+    if (h >= 0 && (rel == ND_DEP_NMOD || rel == ND_DEP_COMPOUND) && lemma_in(c, h, unreal_nouns))
+        return;
+    int32_t verb = -1;
+    if (h >= 0 && (rel == ND_DEP_OBJ || rel == ND_DEP_OBL || rel == ND_DEP_NSUBJ)) verb = h;
+    if (verb >= 0 && predicate(c, verb)) {
+        if (lemma_in(c, verb, intent_verbs) || lemma_in(c, verb, ask_verbs) ||
+            lemma_in(c, verb, demand_verbs) || lemma_in(c, verb, neg_verbs) ||
+            lemma_in(c, verb, threat_verbs) || lemma_in(c, verb, predict_verbs) ||
+            has_neg(c, verb) || hypothetical(c, verb))
+            return;
+        /* the verb's own pattern said what happened ("held talks" 046) */
+        if (c->done[verb - c->w0] == 2 && rel == ND_DEP_OBJ) return;
+    }
+    char code[6], rcode[6];
+    snprintf(code, sizeof code, "%s", m.code);
+    snprintf(rcode, sizeof rcode, "%s", m.pcode);
+    if (m.sym && !rcode[0]) snprintf(rcode, sizeof rcode, "%s", code);
+    int32_t src[8], tgt[8];
+    int ns = 0, nt = 0;
+    /* the source: the possessor, an actor naming it ("Israeli air
+     * strike"), a by-phrase, or the subject of the verb doing it */
+    for (int32_t k = nd__w_child(d, n, ND_DEP_NONE, -1); k >= 0 && !ns;
+         k = nd__w_child(d, n, ND_DEP_NONE, k)) {
+        int r = W(c, k)->deprel;
+        if (k < n && (r == ND_DEP_NMOD_POSS || r == ND_DEP_AMOD || r == ND_DEP_COMPOUND))
+            ns = phrase_actors(c, k, src, 8);
+        else if (k > n && W(c, k)->rel == ND_DEP_NMOD &&
+                 case_in(c, k, (const char *const[]){"by", NULL}))
+            ns = phrase_actors(c, k, src, 8);
+    }
+    if (!ns && verb >= 0 && predicate(c, verb) && lemma_in(c, verb, light_verbs) &&
+        rel != ND_DEP_NSUBJ)
+        ns = phrase_actors(c, subject_word(c, verb, 0), src, 8);
+    /* the target: the pattern's slot, else a with/to/on/against phrase */
+    if (m.sl.tgt_lo >= 0) {
+        int32_t x = actor_in(c, m.sl.tgt_lo, m.sl.tgt_hi, ns ? d->ments[src[0]].actor : -1);
+        if (x >= 0) {
+            int32_t hh = nd__ment_head(d, (size_t) x);
+            nt = hh >= 0 ? phrase_actors(c, hh, tgt, 8) : 0;
+            if (!nt) tgt[nt++] = x;
+        }
+    }
+    if (!nt)
+        for (int32_t k = nd__w_child(d, n, ND_DEP_NMOD, -1); k >= 0 && !nt;
+             k = nd__w_child(d, n, ND_DEP_NMOD, k))
+            if (k > n && case_in(c, k,
+                                 (const char *const[]){"with", "to", "on", "against", "between",
+                                                       "into", "at", NULL}))
+                nt = phrase_actors(c, k, tgt, 8);
+    if (ns) nt = drop_actor(c, tgt, nt, d->ments[src[0]].actor);
+    nd_span vs = span_of(c, n);
+    DBG("  noun %s code=%s:%s ns=%d nt=%d\n", c->form[n], code, rcode, ns, nt);
+    if (!ns && nt >= 2 && (rcode[0] || m.sym)) {
+        /* "talks between A and B": each toward the other */
+        for (int i = 0; i < nt; i++)
+            for (int j = 0; j < nt; j++)
+                if (i != j) add_event(c, tgt[i], tgt[j], code[0] ? code : rcode, vs, 0);
+        return;
+    }
+    if (code[0]) emit(c, src, ns, tgt, nt, code, 0, vs, 0);
+    if (rcode[0] && (!code[0] || !strcmp(rcode, code))) emit(c, tgt, nt, src, ns, rcode, 0, vs, 0);
 }
 
 /* ---- the date ---------------------------------------------------------------- */
@@ -1660,8 +1777,12 @@ static void events_sentence(ectx *c)
             }
             if (had) continue;
         }
-        code_verb(c, v);
+        if (code_verb(c, v)) c->done[v - c->w0] = 2;
     }
+    for (int32_t n = c->w0; n < c->w1 && !d->failed; n++)
+        if (W(c, n)->upos == ND_UPOS_NOUN && !in_quote(c, n) && !c->done[n - c->w0] &&
+            !c->retag[n - c->w0])
+            code_noun(c, n);
 }
 
 void nd__find_events(nd__doc *d)

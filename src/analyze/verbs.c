@@ -570,13 +570,39 @@ int nd__vlex_add_project(nd_analyze_dict *d, const char *code, int flags, int pa
     /* one block per head and kind: its verb has no code of its own, every
      * line is a pattern (a line with no words is the head's own code) */
     int noun = (flags & ND__VR_NOUN) != 0;
-    char bname[96];
-    snprintf(bname, sizeof bname, "%s:%s", noun ? "noun" : "verb", head);
+    static const char *const preps[] = {"with",  "to", "on", "upon",    "for",     "against",
+                                        "from",  "in", "at", "between", "over",    "into",
+                                        "about", "of", "by", "toward",  "towards", NULL};
+    /* a noun of several words ("air strike on +") is its last word, with
+     * the words before it: "air_+strike" */
+    char phrase[160];
+    snprintf(phrase, sizeof phrase, "%s", head);
+    if (noun) {
+        int j = 0;
+        while (j < n_words && j != target_at) {
+            int prep = 0;
+            for (size_t k = 0; preps[k]; k++) prep |= !strcmp(words[j], preps[k]);
+            if (prep) break;
+            j++;
+        }
+        if (j > 0) {
+            size_t o = (size_t) snprintf(phrase, sizeof phrase, "%s", head);
+            for (int i = 0; i < j && o < sizeof phrase; i++)
+                o += (size_t) snprintf(phrase + o, sizeof phrase - o, "_%s%s",
+                                       i == j - 1 ? "+" : "", words[i]);
+            head = words[j - 1];
+            words += j, n_words -= j;
+            if (target_at >= 0) target_at -= j;
+            forms = NULL, n_forms = 0;
+        }
+    }
+    char bname[200];
+    snprintf(bname, sizeof bname, "%s:%s", noun ? "noun" : "verb", phrase);
     uint32_t block = ND__NONE;
     for (uint32_t k = nd__vlex_find(d, noun, head, strlen(head)); k != ND__NONE;
          k = d->vkeys[k].next) {
         const nd__verb *v = &d->verbs[d->vkeys[k].verb];
-        if ((v->flags & ND__VR_PROJECT) && !strcmp(v->lemma, head) && !v->n_rest &&
+        if ((v->flags & ND__VR_PROJECT) && !strcmp(v->lemma, head) &&
             !strcmp(d->vblocks[v->block].name, bname))
             block = v->block;
     }
@@ -585,7 +611,7 @@ int nd__vlex_add_project(nd_analyze_dict *d, const char *code, int flags, int pa
         int32_t b = add_block(d, bname, strlen(bname));
         if (b < 0) return ND_ENOMEM;
         block = (uint32_t) b;
-        rc = add_verb(d, block, head, strlen(head), "", "",
+        rc = add_verb(d, block, phrase, strlen(phrase), "", "",
                       ND__VR_PROJECT | (noun ? ND__VR_NOUN : 0), forms, n_forms);
         if (rc) return rc;
         /* the project's head has no code of its own: not ND__VR_NULL */
@@ -610,9 +636,6 @@ int nd__vlex_add_project(nd_analyze_dict *d, const char *code, int flags, int pa
     int spec = 0;
     /* the words as PETRARCH would write them: a preposition and the "+"
      * after it are a prepositional phrase ("meet with +" = "* (with +)") */
-    static const char *const preps[] = {"with",  "to", "on", "upon",    "for",     "against",
-                                        "from",  "in", "at", "between", "over",    "into",
-                                        "about", "of", "by", "toward",  "towards", NULL};
     for (int i = 0; i <= n_words; i++) {
         if (i == target_at && (rc = add_pel(d, ND__PE_TARGET, 0, NULL))) return rc;
         if (i == n_words) break;
