@@ -121,7 +121,18 @@ typedef struct nd__vrule {
     uint32_t pel;  /* first element in d->pels */
     uint32_t next; /* next rule of the block, ND__NONE */
     uint32_t line; /* source line (for tests and debugging) */
+    /* what a sentence must hold for the pattern to match there: the
+     * signatures (nd__vsig) of up to four of its words, its synsets (bits
+     * of set ids below 128) */
+    uint16_t sig[4];
+    uint8_t n_sig;
+    uint64_t smask[2];
 } nd__vrule;
+
+/* A word's signature bit (0..511) for the pattern prefilter: its first
+ * four letters without a plural "s" (a plural, a lemma and a hyphenated
+ * whole share them). */
+unsigned nd__vsig(const char *w);
 
 typedef struct nd__vblock {
     const char *name;
@@ -211,7 +222,10 @@ struct nd_analyze_dict {
     size_t n_vsets, cap_vsets;
     nd__vsetent *vset_ents;
     size_t n_vset_ents, cap_vset_ents;
-    uint8_t vgen;         /* dictionary set being loaded: 0 the defaults, then +1 per addition */
+    uint8_t vgen;        /* dictionary set being loaded: 0 the defaults, then +1 per addition */
+    nd__map vset_first;  /* a word -> the synsets with an entry starting with it (vset_bits) */
+    uint64_t *vset_bits; /* two words of bits per entry of vset_first */
+    size_t n_vset_bits, cap_vset_bits;
     nd__map vset_names;   /* "&name" -> synset */
     nd__map vset_phrases; /* "<synset>|w1 w2" -> 1 */
 };
@@ -260,6 +274,9 @@ uint32_t nd__vlex_find(const nd_analyze_dict *d, int noun, const char *w, size_t
 /* Words of the longest entry of synset set that matches words[0..n)
  * (lowercase forms; a regular plural matches its singular), or 0. */
 int nd__vset_match(const nd_analyze_dict *d, uint32_t set, const char *const *words, size_t n);
+/* The synsets (bits of set ids below 128) with an entry starting with word
+ * w, or NULL; a synset id of 128 or more always matches the prefilter. */
+const uint64_t *nd__vset_first(const nd_analyze_dict *d, const char *w, size_t n);
 
 /* Days since the epoch for a civil date; and back. */
 int32_t nd__days_from_civil(int y, int m, int d);

@@ -40,10 +40,14 @@ typedef struct ectx {
     const char **form; /* per word */
     uint32_t s;        /* sentence */
     int32_t w0, w1;    /* its words */
-    int32_t day;
-    uint8_t *done; /* per word: coded as part of another event (w - w0) */
-    uint8_t *mask; /* per word: in the region being matched (w - w0) */
-    int question;  /* the sentence is a question */
+    int32_t day;       /* the day the sentence speaks of (day_of) */
+    int have_day;
+    uint8_t *done;         /* per word: coded as part of another event (w - w0) */
+    uint8_t *mask;         /* per word: in the region being matched (w - w0): mpre or mpost */
+    uint8_t *mpre, *mpost; /* the verb's subject side and argument side */
+    int32_t pre_lo, pre_hi, post_lo, post_hi;
+    int have_pre, have_post; /* computed for mv */
+    int question;            /* the sentence is a question */
     /* the pattern being matched */
     int32_t mv;     /* its verb */
     int mpassive;   /* the verb is passive */
@@ -51,6 +55,9 @@ typedef struct ectx {
     int in_phrase;  /* matching inside a {} or () phrase */
     uint8_t *retag; /* per word: a verb the tagger took for a noun (w - w0) */
     int32_t cur;    /* the predicate being coded */
+    /* what the sentence holds, for the patterns' prefilter */
+    uint64_t wsig[8];
+    uint64_t sets[2];
 } ectx;
 
 static const nd__word *W(const ectx *c, int32_t w)
@@ -347,6 +354,16 @@ static void add_event1(nd__doc *d, int32_t sa, int32_t ta, const char *code, uin
     ev->day = day;
 }
 
+static int32_t sentence_day(const nd__doc *d, uint32_t s);
+
+/* The sentence's day, found when an event needs it. */
+static int32_t day_of(const ectx *c)
+{
+    ectx *cc = (ectx *) c;
+    if (!cc->have_day) cc->day = sentence_day(c->d, c->s), cc->have_day = 1;
+    return cc->day;
+}
+
 /* Events between two mentions: each may stand for two actors ("the two
  * leaders", "they"). */
 static void add_event(const ectx *c, int32_t sm, int32_t tm, const char *code, nd_span verb,
@@ -356,11 +373,11 @@ static void add_event(const ectx *c, int32_t sm, int32_t tm, const char *code, n
     const nd__ment *a = &d->ments[sm], *b = &d->ments[tm];
     int32_t sa[2] = {a->actor, a->actor2}, ta[2] = {b->actor, b->actor2};
     for (int i = 0; i < 2; i++)
-        for (int j = 0; j < 2; j++) add_event1(d, sa[i], ta[j], code, c->s, verb, neg, c->day);
+        for (int j = 0; j < 2; j++) add_event1(d, sa[i], ta[j], code, c->s, verb, neg, day_of(c));
     /* "the two leaders met": each toward the other */
     if (sm == tm && a->actor2 >= 0) {
-        add_event1(d, a->actor, a->actor2, code, c->s, verb, neg, c->day);
-        add_event1(d, a->actor2, a->actor, code, c->s, verb, neg, c->day);
+        add_event1(d, a->actor, a->actor2, code, c->s, verb, neg, day_of(c));
+        add_event1(d, a->actor2, a->actor, code, c->s, verb, neg, day_of(c));
     }
 }
 
@@ -457,6 +474,7 @@ static int passive_voice(const ectx *c, int32_t v);
 static int word_eq(const ectx *c, int32_t i, int32_t hi, const char *w)
 {
     const char *f = c->form[i], *l = W(c, i)->lemma;
+    if (f[0] != w[0] && l[0] != w[0]) return 0; /* every variant shares its first letter */
     if (!strcmp(f, w) || !strcmp(l, w)) return 1;
     size_t n = strlen(w), m = strlen(f), ln = strlen(l);
     /* the pattern's singular, the text's plural, and back */
@@ -791,8 +809,8 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
             !(vspec == best->spec && !best->null && finer(best->code, vb->code))) {
             best->found = 1;
             best->spec = vspec;
-            snprintf(best->code, sizeof best->code, "%s", vb->code);
-            snprintf(best->pcode, sizeof best->pcode, "%s", vb->pcode);
+            memcpy(best->code, vb->code, sizeof best->code);
+            memcpy(best->pcode, vb->pcode, sizeof best->pcode);
             best->null = (vb->flags & ND__VR_NULL) != 0;
             best->sym = 0;
             best->sl.tgt_lo = best->sl.src_lo = -1;
@@ -802,6 +820,11 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
         const nd__vblock *b = &dict->vblocks[vb->block];
         for (uint32_t r = b->first; r != ND__NONE; r = dict->vrules[r].next) {
             const nd__vrule *ru = &dict->vrules[r];
+            /* a word or synset the sentence does not hold */
+            uint64_t miss = (ru->smask[0] & ~c->sets[0]) | (ru->smask[1] & ~c->sets[1]);
+            for (int q = 0; q < ru->n_sig; q++)
+                miss |= ~c->wsig[ru->sig[q] >> 6] & (1ull << (ru->sig[q] & 63));
+            if (miss) continue;
             /* a pattern without words is the verb's own code; on a tie the
              * later dictionary (or pattern) wins, as in PETRARCH */
             int spec = ru->spec || ru->n_pre || ru->n_post ? ru->spec * 2 + (multi ? 1 : 0) : vspec;
@@ -813,30 +836,38 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
             const nd__pel *e = &dict->pels[ru->pel];
             slots sl = {-1, -1, -1, -1};
             ectx *cc = (ectx *) c;
-            cc->mv = v;
-            cc->mpassive = passive_voice(c, v);
             cc->strict = 1;
             cc->in_phrase = 0;
-            int32_t lo, hi, pos;
+            int32_t pos;
             if (ru->n_pre) {
                 /* the subject's words and the verb's auxiliaries, in any
                  * position */
-                pre_region(c, v, subj, &lo, &hi);
-                pos = lo;
-                int strict = cc->strict;
+                if (!cc->have_pre) {
+                    cc->mask = cc->mpre;
+                    pre_region(c, v, subj, &cc->pre_lo, &cc->pre_hi);
+                    cc->have_pre = 1;
+                }
+                cc->mask = cc->mpre;
+                pos = cc->pre_lo;
                 cc->strict = 0;
-                int ok = match_seq(c, e, ru->n_pre, lo, hi, &pos, &sl);
-                cc->strict = strict;
+                int ok = match_seq(c, e, ru->n_pre, cc->pre_lo, cc->pre_hi, &pos, &sl);
+                cc->strict = 1;
                 if (!ok) continue;
             }
             if (ru->n_post) {
-                post_region(c, v, passive_voice(c, v), &lo, &hi);
-                pos = lo;
-                if (!match_seq(c, e + ru->n_pre, ru->n_post, lo, hi, &pos, &sl)) continue;
+                if (!cc->have_post) {
+                    cc->mask = cc->mpost;
+                    post_region(c, v, cc->mpassive, &cc->post_lo, &cc->post_hi);
+                    cc->have_post = 1;
+                }
+                cc->mask = cc->mpost;
+                pos = cc->post_lo;
+                if (!match_seq(c, e + ru->n_pre, ru->n_post, cc->post_lo, cc->post_hi, &pos, &sl))
+                    continue;
             }
             best->spec = spec;
-            snprintf(best->code, sizeof best->code, "%s", ru->code);
-            snprintf(best->pcode, sizeof best->pcode, "%s", ru->pcode);
+            memcpy(best->code, ru->code, sizeof best->code);
+            memcpy(best->pcode, ru->pcode, sizeof best->pcode);
             best->null = (ru->flags & ND__VR_NULL) != 0;
             best->sym = (ru->flags & ND__VR_SYM) != 0;
             best->sl = sl;
@@ -850,6 +881,10 @@ static void lexicon(const ectx *c, int noun, int32_t v, int32_t subj, vmatch *m)
     memset(m, 0, sizeof *m);
     m->spec = -2;
     m->sl.tgt_lo = m->sl.src_lo = -1;
+    ectx *cc = (ectx *) c;
+    cc->mv = v;
+    cc->mpassive = !noun && passive_voice(c, v);
+    cc->have_pre = cc->have_post = 0;
     lookup_key(c, noun, W(c, v)->lemma, v, subj, m);
     if (strcmp(c->form[v], W(c, v)->lemma)) lookup_key(c, noun, c->form[v], v, subj, m);
 }
@@ -1747,13 +1782,25 @@ static void events_sentence(ectx *c)
     c->w0 = (int32_t) d->sent_w0[s];
     c->w1 = (int32_t) d->sent_w1[s];
     if (c->w1 <= c->w0) return;
-    c->day = sentence_day(d, s);
+    c->day = ND__DAY_MIN;
+    c->have_day = 0;
     c->question = 0;
     for (int32_t w = c->w1; w-- > c->w0;) {
         if (W(c, w)->upos != ND_UPOS_PUNCT) break;
         if (!strcmp(c->form[w], "?")) c->question = 1;
     }
     memset(c->done, 0, (size_t) (c->w1 - c->w0));
+    memset(c->wsig, 0, sizeof c->wsig);
+    memset(c->sets, 0, sizeof c->sets);
+    for (int32_t v = c->w0; v < c->w1; v++) {
+        const char *ks[2] = {c->form[v], W(c, v)->lemma};
+        for (int i = 0; i < 2; i++) {
+            unsigned b = nd__vsig(ks[i]);
+            c->wsig[b / 64] |= 1ull << (b % 64);
+            const uint64_t *sb = nd__vset_first(d->dict, ks[i], strlen(ks[i]));
+            if (sb) c->sets[0] |= sb[0], c->sets[1] |= sb[1];
+        }
+    }
     memset(c->retag, 0, (size_t) (c->w1 - c->w0));
     for (int32_t v = c->w0; v < c->w1; v++) c->retag[v - c->w0] = (uint8_t) retagged(c, v);
     for (int32_t v = c->w0; v < c->w1 && !d->failed; v++) {
@@ -1796,30 +1843,37 @@ void nd__find_events(nd__doc *d)
     for (size_t s = 0; s < d->n_sents; s++)
         if (d->sent_w1[s] - d->sent_w0[s] > max_sent) max_sent = d->sent_w1[s] - d->sent_w0[s];
     c.done = nd_arena_alloc(d->ar, max_sent + 1);
-    c.mask = nd_arena_alloc(d->ar, max_sent + 1);
+    c.mpre = nd_arena_alloc(d->ar, max_sent + 1);
+    c.mpost = nd_arena_alloc(d->ar, max_sent + 1);
+    c.mask = c.mpost;
     c.retag = nd_arena_alloc(d->ar, max_sent + 1);
-    if (!c.form || !c.done || !c.mask || !c.retag) {
+    if (!c.form || !c.done || !c.mpre || !c.mpost || !c.retag) {
+        d->failed = 1;
+        return;
+    }
+    /* the lowercased form of every word, with "’" as "'" ("n’t", "’s") */
+    size_t total = 0;
+    for (size_t i = 0; i < d->n_words; i++) total += d->words[i].end - d->words[i].start + 1;
+    char *f = nd_arena_alloc(d->ar, total + 1);
+    if (!f) {
         d->failed = 1;
         return;
     }
     for (size_t i = 0; i < d->n_words; i++) {
         const nd__word *w = &d->words[i];
-        size_t n = w->end - w->start;
-        char *f = nd_arena_alloc(d->ar, n + 1);
-        if (!f) {
-            d->failed = 1;
-            return;
-        }
-        for (size_t k = 0; k < n; k++) {
-            char ch = d->text[w->start + k];
-            f[k] = (char) (ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-        }
-        f[n] = 0;
-        /* "’" in "n’t" and "’s" as the parser's ASCII apostrophe */
-        if (n >= 3 && (unsigned char) f[n - 3] == 0xe2 && (unsigned char) f[n - 2] == 0x80 &&
-            (unsigned char) f[n - 1] == 0x99) {
-        }
+        const unsigned char *t = (const unsigned char *) d->text + w->start;
+        size_t n = w->end - w->start, o = 0;
         c.form[i] = f;
+        for (size_t k = 0; k < n; k++) {
+            if (k + 2 < n && t[k] == 0xe2 && t[k + 1] == 0x80 && t[k + 2] == 0x99) {
+                f[o++] = '\'';
+                k += 2;
+                continue;
+            }
+            f[o++] = (char) (t[k] >= 'A' && t[k] <= 'Z' ? t[k] + 32 : t[k]);
+        }
+        f[o] = 0;
+        f += o + 1;
     }
     for (uint32_t s = 0; s < d->n_sents && !d->failed; s++) {
         c.s = s;

@@ -125,8 +125,46 @@ static int set_key(uint32_t set, const char *phrase, size_t n, char *key, size_t
     return k < 0 || (size_t) k >= cap ? -1 : k;
 }
 
+unsigned nd__vsig(const char *w)
+{
+    /* the first four letters of the word without a plural "s" */
+    size_t n = strlen(w);
+    if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's') n--;
+    unsigned h = 5381;
+    for (size_t i = 0; i < 4 && i < n; i++) h = h * 33 + (unsigned char) w[i];
+    return (h ^ (h >> 9)) & 511;
+}
+
+/* Note that set has an entry starting with the first word of phrase. */
+static int set_put_first(nd_analyze_dict *d, uint32_t set, const char *phrase, size_t n)
+{
+    if (set >= 128) return 0;
+    size_t fl = 0;
+    while (fl < n && phrase[fl] != ' ') fl++;
+    uint32_t *slot;
+    int r = nd__map_put(d->arena, &d->vset_first, phrase, fl, (uint32_t) d->n_vset_bits, &slot);
+    if (r < 0) return r;
+    if (r == 0) {
+        if (grow((void **) &d->vset_bits, &d->cap_vset_bits, 2 * (d->n_vset_bits + 1),
+                 sizeof *d->vset_bits))
+            return ND_ENOMEM;
+        d->vset_bits[2 * d->n_vset_bits] = d->vset_bits[2 * d->n_vset_bits + 1] = 0;
+        d->n_vset_bits++;
+    }
+    d->vset_bits[2 * *slot + set / 64] |= 1ull << (set % 64);
+    return 0;
+}
+
+const uint64_t *nd__vset_first(const nd_analyze_dict *d, const char *w, size_t n)
+{
+    uint32_t i = nd__map_get(&d->vset_first, w, n);
+    return i == ND__NONE ? NULL : &d->vset_bits[2 * i];
+}
+
 static int set_put_phrase(nd_analyze_dict *d, uint32_t set, const char *phrase, size_t n)
 {
+    int fr = set_put_first(d, set, phrase, n);
+    if (fr) return fr;
     char key[300];
     int k = set_key(set, phrase, n, key, sizeof key);
     if (k < 0) return 0; /* too long to ever match */
@@ -217,10 +255,22 @@ int nd__vset_match(const nd_analyze_dict *d, uint32_t set, const char *const *wo
     if (set >= d->n_vsets) return 0;
     size_t max = d->vsets[set].max_words;
     if (max > n) max = n;
+    if (set < 128) {
+        const uint64_t *b = nd__vset_first(d, words[0], strlen(words[0]));
+        if (!b || !(b[set / 64] & (1ull << (set % 64)))) return 0;
+    }
     char key[300];
+    /* "<set>|": the set id in decimal */
+    char num[12];
+    size_t nl = 0;
+    for (uint32_t x = set;; x /= 10) {
+        num[nl++] = (char) ('0' + x % 10);
+        if (x < 10) break;
+    }
     for (size_t len = max; len >= 1; len--) {
-        int k = snprintf(key, sizeof key, "%u|", (unsigned) set);
-        size_t o = (size_t) k;
+        size_t o = 0;
+        while (nl > o) key[o] = num[nl - 1 - o], o++;
+        key[o++] = '|';
         int ok = 1;
         for (size_t i = 0; i < len && ok; i++) {
             size_t wl = strlen(words[i]);
@@ -384,6 +434,16 @@ static int add_rule(nd_analyze_dict *d, uint32_t block, nd__vrule *r)
 {
     if (grow((void **) &d->vrules, &d->cap_vrules, d->n_vrules + 1, sizeof *d->vrules))
         return ND_ENOMEM;
+    r->n_sig = 0;
+    memset(r->smask, 0, sizeof r->smask);
+    for (uint32_t i = 0; i < (uint32_t) r->n_pre + r->n_post; i++) {
+        const nd__pel *e = &d->pels[r->pel + i];
+        if ((e->kind == ND__PE_WORD || e->kind == ND__PE_PP) && !strchr(e->word, ' ')) {
+            if (r->n_sig < 4) r->sig[r->n_sig++] = (uint16_t) nd__vsig(e->word);
+        } else if (e->kind == ND__PE_SET && e->set < 128) {
+            r->smask[e->set / 64] |= 1ull << (e->set % 64);
+        }
+    }
     uint32_t ri = (uint32_t) d->n_vrules++;
     r->next = ND__NONE;
     d->vrules[ri] = *r;
@@ -930,6 +990,8 @@ void nd__vlex_free(nd_analyze_dict *d)
     nd__map_free(&d->vverb_map);
     nd__map_free(&d->vnoun_map);
     nd__map_free(&d->vset_names);
+    nd__map_free(&d->vset_first);
+    nd_free(d->vset_bits);
     nd__map_free(&d->vset_phrases);
     nd_free(d->verbs), nd_free(d->vkeys), nd_free(d->vblocks), nd_free(d->vrules);
     nd_free(d->pels), nd_free(d->vsets), nd_free(d->vset_ents);
