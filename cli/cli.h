@@ -29,7 +29,7 @@
     X(actors, "the actors the store mentions most")                           \
     X(actor, "one actor: mentions by period, quotations, who is with it")     \
     X(relations, "events between two actors over time (CAMEO, Goldstein)")    \
-    X(events, "coded events as a table, JSON lines or GDELT 2.0 columns")    \
+    X(events, "coded events as a table, JSON lines or GDELT 2.0 columns")     \
     X(parse, "part-of-speech tags and dependency trees of texts (CoNLL-U)")
 
 #define ND__CMDDECL(name, summary) int cmd_##name(int argc, char **argv);
@@ -48,6 +48,11 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (caller frees with free()), or -errno.  Reads at most max bytes + 1 so
  * that callers can tell an oversized input. */
 int cli_read_file(const char *path, size_t max, char **data, size_t *len);
+
+/* Read one input of a batch (a file, "-" for stdin) of at most
+ * ND_DECODE_MAX_BYTES.  Returns 0 and a malloc'd buffer (caller frees
+ * with free()), or prints "newsdesk: PATH: reason" and returns -1. */
+int cli_read_input(const char *path, char **data, size_t *len);
 
 /* Write all of buf to stdout; returns 0 or -1 (e.g. EPIPE). */
 int cli_write(const char *p, size_t n);

@@ -254,21 +254,11 @@ int cmd_analyze(int argc, char **argv)
         const char *path = argv[i];
         char *data;
         size_t len;
-        int rc = cli_read_file(path, ND_DECODE_MAX_BYTES, &data, &len);
-        if (rc) {
-            if (rc == -ENOENT)
-                cli_error(path, "no such file");
-            else if (rc == -EISDIR)
-                cli_error(path, "is a directory");
-            else
-                cli_error(path, "cannot read: %s", strerror(-rc));
+        if (cli_read_input(path, &data, &len)) {
             c.failed++;
             continue;
         }
-        if (len > ND_DECODE_MAX_BYTES) {
-            cli_error(path, "larger than %zu bytes", (size_t) ND_DECODE_MAX_BYTES);
-            c.failed++;
-        } else if (looks_jsonl(path, data, len)) {
+        if (looks_jsonl(path, data, len)) {
             run_jsonl(&c, path, data, len);
         } else {
             run_page(&c, path, data, len);

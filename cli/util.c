@@ -122,3 +122,24 @@ int cli_term_width(void)
     const char *c = getenv("COLUMNS");
     return c && atoi(c) > 0 ? atoi(c) : 80;
 }
+
+int cli_read_input(const char *path, char **data, size_t *len)
+{
+    int rc = cli_read_file(path, ND_DECODE_MAX_BYTES, data, len);
+    if (rc) {
+        if (rc == -ENOENT)
+            cli_error(path, "no such file");
+        else if (rc == -EISDIR)
+            cli_error(path, "is a directory");
+        else
+            cli_error(path, "cannot read: %s", strerror(-rc));
+        return -1;
+    }
+    if (*len > ND_DECODE_MAX_BYTES) {
+        cli_error(path, "larger than %zu bytes", (size_t) ND_DECODE_MAX_BYTES);
+        free(*data);
+        *data = NULL;
+        return -1;
+    }
+    return 0;
+}

@@ -17,6 +17,17 @@ if [ -d "$pages" ]; then
 else
     echo "bench: $pages not found: skipping extraction throughput"
 fi
+echo
+echo "== parse: tag + lemma + parse, one thread, EWT dev gold words (target >= 20,000 sentences/s)"
+ewt="$shared/data/ud-english-ewt/dev.conllu.xz"
+if [ -f "$ewt" ]; then
+    tmp=$(mktemp)
+    xz -dc "$ewt" >"$tmp"
+    "$build/bench/bench_parse" --seconds "$((secs / 2 + 1))" --text "$tmp"
+    rm -f "$tmp"
+else
+    echo "bench: $ewt not found: skipping the parser"
+fi
 for part in bench_ingest bench_cluster bench_analyze; do
     if [ -x "$here/$part.sh" ] || [ -f "$here/$part.sh" ]; then
         echo

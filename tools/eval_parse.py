@@ -21,7 +21,7 @@ def read_conllu(path):
     """Sentences as dicts: words (form, upos, head, deprel), tokens, doc."""
     sents = []
     doc = ''
-    with open(path, encoding='utf-8') as f:
+    with open(path, encoding='utf-8', errors='surrogateescape') as f:
         lines = []
         for raw in f:
             line = raw.rstrip('\n').rstrip('\r')

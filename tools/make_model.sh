@@ -18,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 xz -dc "$ewt/train.conllu.xz" >"$tmp/train.conllu"
 xz -dc "$ewt/dev.conllu.xz" >"$tmp/dev.conllu"
 "$build/train_parser" --train "$tmp/train.conllu" --dev "$tmp/dev.conllu" --out "$tmp/model.ndpm" \
-    --coarse --tag-epochs 8 --parse-epochs 12 --folds 10 --prune-tag 0.03 --prune-parse 0.03
+    --quiet --coarse --tag-epochs 8 --parse-epochs 12 --folds 10 --prune-tag 0.015 --prune-parse 0.015
 mkdir -p "$(dirname "$out")"
 mv "$tmp/model.ndpm" "$out"
 echo "make_model: wrote $out ($(stat -c %s "$out") bytes, sha256 $(sha256sum "$out" | cut -c1-16))"

@@ -137,8 +137,10 @@ static struct {
     double explore_p, prune_tag, prune_parse;
     int tagdict_min;
     int verbose;
-    int coarse; /* tags are UPOS alone */
-} opt = {8, 15, 10, 2, 0.9, 0.0, 0.0, 20, 1, 0};
+    int coarse;   /* tags are UPOS alone */
+    int tag_only; /* train and report the tagger only (for experiments) */
+    int passes;   /* tagger passes: 2 = a second pass sees the first's tags to the right */
+} opt = {8, 15, 10, 2, 0.9, 0.0, 0.0, 20, 1, 0, 0, 1};
 
 /* ---- sentences ------------------------------------------------------------- */
 
@@ -729,14 +731,15 @@ static int argmax_f(const float *s, int n)
 }
 
 /* Tag one sentence with the model (averaged or current weights). */
-static void tag_sent(const apm *m, const tagdict *d, const tsent *s, uint8_t *out, int avg)
+static void tag_sent(const apm *m, const tagdict *d, const tsent *s, uint8_t *out, int avg,
+                     const uint8_t *next)
 {
     uint64_t keys[ND__MAX_FEATS];
     float scores[ND__MAX_TAGS + 1];
     for (int i = 0; i < s->n; i++) {
         int t = tagdict_get(d, s->atoms[i].norm);
         if (t < 0) {
-            size_t k = nd__tag_features(s->atoms, (size_t) s->n, (size_t) i, out, NULL, keys);
+            size_t k = nd__tag_features(s->atoms, (size_t) s->n, (size_t) i, out, next, keys);
             if (avg)
                 apm_score_avg(m, keys, k, scores);
             else
@@ -747,8 +750,12 @@ static void tag_sent(const apm *m, const tagdict *d, const tsent *s, uint8_t *ou
     }
 }
 
+/* Train a tagger on the sentences in use.  Second pass (next_of != NULL):
+ * the features also see next_of(sentence)'s tags of the words to the
+ * right; dev_next gives those of the dev sentences. */
 static void train_tagger(apm *m, const tagdict *d, const corpus *c, const int *use, int n_use,
-                         int epochs, const corpus *dev, const char *what)
+                         int epochs, const corpus *dev, const char *what,
+                         uint8_t *const *train_next, uint8_t *const *dev_next)
 {
     int *order = xmalloc((size_t) n_use * sizeof *order);
     memcpy(order, use, (size_t) n_use * sizeof *order);
@@ -763,8 +770,8 @@ static void train_tagger(apm *m, const tagdict *d, const corpus *c, const int *u
             for (int i = 0; i < s->n; i++) {
                 int t = tagdict_get(d, s->atoms[i].norm);
                 if (t < 0) {
-                    size_t k =
-                        nd__tag_features(s->atoms, (size_t) s->n, (size_t) i, tags, NULL, keys);
+                    size_t k = nd__tag_features(s->atoms, (size_t) s->n, (size_t) i, tags,
+                                                train_next ? train_next[order[u]] : NULL, keys);
                     apm_score(m, keys, k, scores);
                     t = argmax_f(scores, n_tags);
                     if (t != s->tag[i]) {
@@ -782,7 +789,7 @@ static void train_tagger(apm *m, const tagdict *d, const corpus *c, const int *u
             long dr = 0, dt = 0, ur = 0;
             for (int i = 0; i < dev->n; i++) {
                 const tsent *s = &dev->s[i];
-                tag_sent(m, d, s, tags, 1);
+                tag_sent(m, d, s, tags, 1, dev_next ? dev_next[i] : NULL);
                 for (int k = 0; k < s->n; k++) {
                     dr += tags[k] == s->tag[k];
                     ur += s->upos[k] ==
@@ -1202,7 +1209,10 @@ static void build_lemmas(const corpus *c, kvlist *exc, kvlist *rules, spool *sp)
             if (found || !k) break;
         }
         char pred[256];
-        if ((size_t) strip > ln) strip = 0, add = "";
+        if ((size_t) strip > ln || ((size_t) strip == ln && !*add)) strip = 0, add = "";
+        if (strip && (size_t) strip < ln &&
+            ((unsigned char) low[ln - (size_t) strip] & 0xC0) == 0x80)
+            strip = 0, add = ""; /* as nd__lemmatize: never cut a character */
         snprintf(pred, sizeof pred, "%.*s%s", (int) (ln - (size_t) strip), low, add);
         /* what the lemmatiser would output for a lowercase form */
         if (!strcmp(pred, ty[i].lemma)) continue;
@@ -1382,19 +1392,12 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     const char *train_path = NULL, *dev_path = NULL, *out_path = NULL;
-    static const struct option lo[] = {{"train", 1, 0, 't'},
-                                       {"dev", 1, 0, 'd'},
-                                       {"out", 1, 0, 'o'},
-                                       {"tag-epochs", 1, 0, 'T'},
-                                       {"parse-epochs", 1, 0, 'P'},
-                                       {"folds", 1, 0, 'F'},
-                                       {"explore-from", 1, 0, 'E'},
-                                       {"explore-p", 1, 0, 'e'},
-                                       {"prune-tag", 1, 0, 'x'},
-                                       {"prune-parse", 1, 0, 'y'},
-                                       {"quiet", 0, 0, 'q'},
-                                       {"coarse", 0, 0, 'C'},
-                                       {0, 0, 0, 0}};
+    static const struct option lo[] = {
+        {"train", 1, 0, 't'},        {"dev", 1, 0, 'd'},          {"out", 1, 0, 'o'},
+        {"tag-epochs", 1, 0, 'T'},   {"parse-epochs", 1, 0, 'P'}, {"folds", 1, 0, 'F'},
+        {"explore-from", 1, 0, 'E'}, {"explore-p", 1, 0, 'e'},    {"prune-tag", 1, 0, 'x'},
+        {"prune-parse", 1, 0, 'y'},  {"quiet", 0, 0, 'q'},        {"coarse", 0, 0, 'C'},
+        {"tag-only", 0, 0, 'O'},     {"passes", 1, 0, 'p'},       {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "t:d:o:q", lo, NULL)) != -1) {
         switch (c) {
@@ -1410,6 +1413,8 @@ int main(int argc, char **argv)
         case 'y': opt.prune_parse = atof(optarg); break;
         case 'q': opt.verbose = 0; break;
         case 'C': opt.coarse = 1; break;
+        case 'O': opt.tag_only = 1; break;
+        case 'p': opt.passes = atoi(optarg) == 2 ? 2 : 1; break;
         default: usage();
         }
     }
@@ -1444,48 +1449,72 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "train_parser: %d sentences, %ld words, %d tags, %d labels\n", tr.n, tr.words,
             n_tags, n_labels);
-    /* Jackknifed tags for the parser. */
+    /* Jackknifed tags for the parser (and for the second pass's training):
+     * each tenth of train tagged by taggers trained on the other nine. */
     double t0 = now();
     int *use = xmalloc((size_t) tr.n * sizeof *use);
-    for (int f = 0; f < opt.folds; f++) {
-        int lo_ = (int) ((long) tr.n * f / opt.folds),
-            hi = (int) ((long) tr.n * (f + 1) / opt.folds);
-        int nu = 0;
-        for (int i = 0; i < tr.n; i++)
-            if (i < lo_ || i >= hi) use[nu++] = i;
-        tagdict td;
-        tagdict_build(&td, &tr, use, nu);
-        apm m;
-        apm_init(&m, n_tags, 18);
-        train_tagger(&m, &td, &tr, use, nu, opt.tag_epochs, NULL, "fold");
-        long right = 0, tot = 0;
-        for (int i = lo_; i < hi; i++) {
-            tag_sent(&m, &td, &tr.s[i], tr.s[i].ptag, 1);
-            for (int k = 0; k < tr.s[i].n; k++) right += tr.s[i].ptag[k] == tr.s[i].tag[k], tot++;
+    uint8_t **jk1 = xcalloc((size_t) tr.n, sizeof *jk1); /* first pass, jackknifed */
+    for (int i = 0; i < tr.n; i++) jk1[i] = xmalloc((size_t) tr.s[i].n + 1);
+    for (int pass = 0; pass < opt.passes; pass++) {
+        for (int f = 0; f < opt.folds; f++) {
+            int lo_ = (int) ((long) tr.n * f / opt.folds),
+                hi = (int) ((long) tr.n * (f + 1) / opt.folds);
+            int nu = 0;
+            for (int i = 0; i < tr.n; i++)
+                if (i < lo_ || i >= hi) use[nu++] = i;
+            tagdict td;
+            tagdict_build(&td, &tr, use, nu);
+            apm m;
+            apm_init(&m, n_tags, 18);
+            train_tagger(&m, &td, &tr, use, nu, opt.tag_epochs, NULL, "fold", pass ? jk1 : NULL,
+                         NULL);
+            long right = 0, tot = 0;
+            for (int i = lo_; i < hi; i++) {
+                uint8_t *out = pass || opt.passes == 1 ? tr.s[i].ptag : jk1[i];
+                tag_sent(&m, &td, &tr.s[i], out, 1, pass ? jk1[i] : NULL);
+                if (!pass && opt.passes == 1) memcpy(jk1[i], out, (size_t) tr.s[i].n);
+                for (int k = 0; k < tr.s[i].n; k++) right += out[k] == tr.s[i].tag[k], tot++;
+            }
+            if (opt.verbose && f == 0)
+                fprintf(stderr, "  pass %d fold %d: held-out tag accuracy %.2f\n", pass + 1, f + 1,
+                        100.0 * right / tot);
+            apm_free(&m);
+            tagdict_free(&td);
         }
-        if (opt.verbose)
-            fprintf(stderr, "  fold %d: held-out tag accuracy %.2f\n", f + 1, 100.0 * right / tot);
-        apm_free(&m);
-        tagdict_free(&td);
     }
     fprintf(stderr, "train_parser: jackknifed tags in %.1f s\n", now() - t0);
-    /* The tagger on all of train. */
+    /* The tagger(s) on all of train. */
     t0 = now();
     for (int i = 0; i < tr.n; i++) use[i] = i;
     tagdict td;
     tagdict_build(&td, &tr, use, tr.n);
-    apm tagger;
+    apm tagger, tagger2;
+    memset(&tagger2, 0, sizeof tagger2);
     apm_init(&tagger, n_tags, 18);
-    train_tagger(&tagger, &td, &tr, use, tr.n, opt.tag_epochs, dev_path ? &dev : NULL, "tagger");
-    fprintf(stderr, "train_parser: tagger in %.1f s (%zu tag dictionary words)\n", now() - t0,
-            td.kv.n);
+    train_tagger(&tagger, &td, &tr, use, tr.n, opt.tag_epochs, dev_path ? &dev : NULL, "tagger",
+                 NULL, NULL);
     uint8_t **dev_tags = xcalloc((size_t) dev.n + 1, sizeof *dev_tags);
+    uint8_t **dev_tags1 = xcalloc((size_t) dev.n + 1, sizeof *dev_tags1);
     for (int i = 0; i < dev.n; i++) {
         dev_tags[i] = xmalloc((size_t) dev.s[i].n + 1);
-        tag_sent(&tagger, &td, &dev.s[i], dev_tags[i], 1);
+        dev_tags1[i] = xmalloc((size_t) dev.s[i].n + 1);
+        tag_sent(&tagger, &td, &dev.s[i], dev_tags1[i], 1, NULL);
+        memcpy(dev_tags[i], dev_tags1[i], (size_t) dev.s[i].n);
+    }
+    if (opt.passes == 2) {
+        apm_init(&tagger2, n_tags, 18);
+        train_tagger(&tagger2, &td, &tr, use, tr.n, opt.tag_epochs, dev_path ? &dev : NULL,
+                     "tagger pass 2", jk1, dev_tags1);
+        for (int i = 0; i < dev.n; i++)
+            tag_sent(&tagger2, &td, &dev.s[i], dev_tags[i], 1, dev_tags1[i]);
+    }
+    fprintf(stderr, "train_parser: tagger in %.1f s (%zu tag dictionary words)\n", now() - t0,
+            td.kv.n);
+    if (opt.tag_only) return 0;
+    if (opt.passes == 2) die("--passes 2 is an experiment for --tag-only (the model has one pass)");
+    for (int i = 0; i < dev.n; i++)
         if (getenv("ND_GOLD_DEV_TAGS"))
             for (int k = 0; k < dev.s[i].n; k++) dev_tags[i][k] = (uint8_t) dev.s[i].tag[k];
-    }
     /* The parser: which labels go which way, then the perceptrons. */
     for (int i = 0; i < tr.n; i++)
         for (int k = 0; k < tr.s[i].n; k++) {

@@ -201,7 +201,9 @@ ND_EXPORT int nd_parse_sentences(const char *text, size_t len, nd_span **spans, 
  * unless the first part is a prefix ("non-", "co-", "e-mail") or all parts
  * are numbers, and web addresses and e-mail addresses kept whole.  Writes
  * at most max words and returns how many; *stop (may be NULL) gets the
- * offset where it stopped (end when every word fit). */
+ * offset where it stopped (end when every word fit).  The words of one
+ * token are written together or not at all; one token gives at most 64,
+ * so max >= 64 always makes progress. */
 ND_EXPORT size_t nd_parse_words(const char *text, size_t start, size_t end, nd_word *out,
                                 size_t max, size_t *stop);
 

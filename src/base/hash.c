@@ -1,18 +1,8 @@
 /* hash.c - a stable 64-bit hash for content addressing and sketches. */
 #include "newsdesk/base.h"
+#include "base/mix.h"
 
 #include <string.h>
-
-static inline uint64_t mix(uint64_t h)
-{
-    /* The finaliser of MurmurHash3 (public domain constants). */
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
 
 uint64_t nd_hash64(const void *p, size_t n)
 {
@@ -24,11 +14,11 @@ uint64_t nd_hash64(const void *p, size_t n)
     for (; i + 8 <= n; i += 8) {
         uint64_t w = 0;
         for (int k = 7; k >= 0; k--) w = (w << 8) | s[i + k];
-        h = (h ^ mix(w)) * 0x100000001b3ULL;
+        h = (h ^ nd__mix64(w)) * 0x100000001b3ULL;
         h = (h << 27) | (h >> 37);
     }
     uint64_t w = 0;
     for (size_t k = n; k > i; k--) w = (w << 8) | s[k - 1];
-    h ^= mix(w ^ (n - i));
-    return mix(h);
+    h ^= nd__mix64(w ^ (n - i));
+    return nd__mix64(h);
 }

@@ -5,6 +5,8 @@
 #ifndef ND_CLUSTER_INT_H
 #define ND_CLUSTER_INT_H
 
+#include "base/mix.h"
+
 #include "newsdesk/cluster.h"
 #include "newsdesk/token.h"
 
@@ -22,16 +24,6 @@ typedef struct nd__feat {
 static inline uint64_t nd__fhash(uint64_t h)
 {
     return h ? h : 0x9e3779b97f4a7c15ULL;
-}
-
-static inline uint64_t nd__mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
 }
 
 /* ---- maps (maps.c) --------------------------------------------------------- */

@@ -38,7 +38,10 @@ size_t nd__lemmatize(const nd_parser *p, const char *form, size_t n, int tag, ch
     if (v != UINT32_MAX) {
         const char *s = p->strings + v;
         size_t sn = strnlen(s, p->n_strings - v);
-        if (sn >= cap) sn = cap - 1;
+        if (sn >= cap) {
+            sn = cap - 1;
+            while (sn > 0 && ((unsigned char) s[sn] & 0xC0) == 0x80) sn--;
+        }
         memcpy(out, s, sn);
         out[sn] = 0;
         return sn;
@@ -58,9 +61,15 @@ size_t nd__lemmatize(const nd_parser *p, const char *form, size_t n, int tag, ch
         }
         if (!k) break;
     }
-    if (strip >= bn) strip = 0, add = "";
+    if (strip > bn || (strip == bn && !*add)) strip = 0, add = "";
+    /* A rule learnt on bytes never cuts a character in two. */
+    if (strip && strip < bn && ((unsigned char) base[bn - strip] & 0xC0) == 0x80)
+        strip = 0, add = "";
     size_t keep = bn - strip, an = strnlen(add, 64);
-    if (keep >= cap) keep = cap - 1;
+    if (keep >= cap) {
+        keep = cap - 1;
+        while (keep > 0 && ((unsigned char) base[keep] & 0xC0) == 0x80) keep--;
+    }
     memcpy(out, base, keep);
     if (an > cap - 1 - keep) an = cap - 1 - keep;
     memcpy(out + keep, add, an);

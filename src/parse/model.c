@@ -354,7 +354,11 @@ const nd_parser *nd_parser_default(nd_error *err)
 
 void nd__wtab_score(const nd__wtab *t, const uint64_t *keys, size_t n, int32_t *scores)
 {
-    /* Ask for every slot first: the lookups then mostly find them in cache. */
+    /* Three rounds, so that the memory accesses of all features overlap:
+     * ask for every slot, find them and ask for their weights, add. */
+    const uint32_t *found[ND__MAX_FEATS];
+    size_t nf = 0;
+    if (n > ND__MAX_FEATS) n = ND__MAX_FEATS;
     for (size_t i = 0; i < n; i++)
         __builtin_prefetch(t->slots + 2 * (size_t) nd__slot_of(keys[i], t->n_slots));
     for (size_t i = 0; i < n; i++) {
@@ -363,14 +367,19 @@ void nd__wtab_score(const nd__wtab *t, const uint64_t *keys, size_t n, int32_t *
         for (;;) {
             uint32_t f = t->slots[2 * j];
             if (f == fp) {
-                const uint32_t *q = t->pairs + t->slots[2 * j + 1];
-                uint32_t c = q[0];
-                for (uint32_t k = 1; k <= c; k++) scores[q[k] & 0xFFFF] += (int32_t) q[k] >> 16;
+                found[nf] = t->pairs + t->slots[2 * j + 1];
+                __builtin_prefetch(found[nf]);
+                nf++;
                 break;
             }
             if (!f) break;
             j = j + 1 == t->n_slots ? 0 : j + 1;
         }
+    }
+    for (size_t i = 0; i < nf; i++) {
+        const uint32_t *q = found[i];
+        uint32_t c = q[0];
+        for (uint32_t k = 1; k <= c; k++) scores[q[k] & 0xFFFF] += (int32_t) q[k] >> 16;
     }
 }
 

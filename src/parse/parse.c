@@ -21,8 +21,10 @@ struct nd_parse_work {
     uint64_t keys[ND__MAX_FEATS];
     int32_t scores[4096];
     _Alignas(8) unsigned char state_mem[(ND_PARSE_MAX_WORDS + 1) * 64 + 128];
-    char *lemmas; /* lemma bytes of the whole sentence; grows */
-    size_t lemmas_cap;
+    char *lemmas; /* the sentence's lemmas, NUL-terminated one after another; grows */
+    size_t lemmas_len, lemmas_cap;
+    uint32_t *lemma_off; /* per word: where its lemma starts in lemmas; grows */
+    size_t lemma_off_cap;
 };
 
 nd_parse_work *nd_parse_work_new(void)
@@ -42,6 +44,7 @@ void nd_parse_work_free(nd_parse_work *w)
 {
     if (!w) return;
     nd_free(w->lemmas);
+    nd_free(w->lemma_off);
     nd_free(w);
 }
 
@@ -97,12 +100,21 @@ static void parse_piece(const nd_parser *p, nd_parse_work *wk, nd_word *w, size_
     nd__pstate_init(&st, (int) n, wk->state_mem);
     int32_t sc[3];
     while (!nd__pstate_done(&st)) {
-        size_t k = nd__parse_features(&st, wk->atoms, wk->tags, wk->keys);
-        nd__ttab_score(&p->parser, wk->keys, k, sc);
         int best = -1;
-        for (int t = 0; t < 3; t++) {
-            if (best >= 0 && sc[t] <= sc[best]) continue;
-            if (nd__pstate_valid(&st, t)) best = t;
+        /* Only one transition is possible with an empty stack (SHIFT) and
+         * with only the root left in the buffer (RIGHT, or LEFT onto the
+         * root for the last word): no need to score. */
+        if (st.sp == 0) {
+            best = ND__T_SHIFT;
+        } else if (st.b == st.n) {
+            best = st.sp == 1 ? ND__T_LEFT : ND__T_RIGHT;
+        } else {
+            size_t k = nd__parse_features(&st, wk->atoms, wk->tags, wk->keys);
+            nd__ttab_score(&p->parser, wk->keys, k, sc);
+            for (int t = 0; t < 3; t++) {
+                if (best >= 0 && sc[t] <= sc[best]) continue;
+                if (nd__pstate_valid(&st, t)) best = t;
+            }
         }
         int label = best == ND__T_SHIFT ? 0 : choose_label(p, wk, &st, best);
         nd__pstate_apply(&st, best, label);
@@ -114,48 +126,63 @@ static void parse_piece(const nd_parser *p, nd_parse_work *wk, nd_word *w, size_
     }
 }
 
+/* Room for one more lemma in the work's buffer; 0 or ND_ENOMEM. */
+static int lemma_room(nd_parse_work *wk)
+{
+    if (wk->lemmas_len + LEMMA_CAP <= wk->lemmas_cap) return 0;
+    size_t cap = wk->lemmas_cap * 2;
+    if (cap > UINT32_MAX) return ND_ENOMEM;
+    char *nb = nd_realloc(wk->lemmas, cap);
+    if (!nb) return ND_ENOMEM;
+    wk->lemmas = nb, wk->lemmas_cap = cap;
+    return 0;
+}
+
 int nd_parse_sentence(const nd_parser *p, const char *text, size_t len, nd_word *w, size_t n,
                       nd_parse_work *wk)
 {
     if (!p || !wk || (!w && n) || (!text && len)) return ND_EINVAL;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (w[i].start > w[i].end || w[i].end > len) return ND_EINVAL;
-    if (!n) return 0;
-    if (n > SIZE_MAX / LEMMA_CAP) return ND_EINVAL;
-    if (n * LEMMA_CAP > wk->lemmas_cap) {
-        size_t cap = n * LEMMA_CAP;
-        char *nb = nd_realloc(wk->lemmas, cap);
-        if (!nb) return ND_ENOMEM;
-        wk->lemmas = nb, wk->lemmas_cap = cap;
+        w[i].lemma = "";
     }
+    if (!n) return 0;
+    if (n > wk->lemma_off_cap) {
+        if (n > SIZE_MAX / sizeof *wk->lemma_off / 2) return ND_ENOMEM;
+        size_t cap = n + n / 2;
+        uint32_t *no = nd_realloc(wk->lemma_off, cap * sizeof *no);
+        if (!no) return ND_ENOMEM;
+        wk->lemma_off = no, wk->lemma_off_cap = cap;
+    }
+    wk->lemmas_len = 0;
     int root0 = -1;
     for (size_t a = 0; a < n;) {
         size_t e = a + ND_PARSE_MAX_WORDS < n ? a + ND_PARSE_MAX_WORDS : n;
         size_t m = e - a;
-        /* Cut a long sentence after a punctuation mark near the limit. */
-        if (e < n) {
-            for (size_t i = a; i < e; i++)
-                nd__word_atoms(text + w[i].start, w[i].end - w[i].start, &wk->atoms[i - a],
-                               wk->lower[i - a], LOWER_CAP);
-            for (size_t i = e; i > a + m * 3 / 4; i--) {
-                if (wk->atoms[i - 1 - a].cls & ND__WC_PUNCT) {
-                    e = i;
-                    break;
-                }
-            }
-            m = e - a;
-        }
         for (size_t i = 0; i < m; i++)
             nd__word_atoms(text + w[a + i].start, w[a + i].end - w[a + i].start, &wk->atoms[i],
                            wk->lower[i], LOWER_CAP);
+        /* Cut a long sentence after a punctuation mark near the limit. */
+        if (e < n) {
+            for (size_t i = m; i > m * 3 / 4; i--) {
+                if (wk->atoms[i - 1].cls & ND__WC_PUNCT) {
+                    m = i;
+                    break;
+                }
+            }
+            e = a + m;
+        }
         tag_piece(p, wk, m);
         parse_piece(p, wk, w + a, m);
         for (size_t i = 0; i < m; i++) {
             nd_word *x = &w[a + i];
             x->upos = p->tag_upos[wk->tags[i]];
-            char *lem = wk->lemmas + (a + i) * LEMMA_CAP;
-            nd__lemmatize(p, text + x->start, x->end - x->start, wk->tags[i], lem, LEMMA_CAP);
-            x->lemma = lem;
+            if (lemma_room(wk)) return ND_ENOMEM;
+            char *lem = wk->lemmas + wk->lemmas_len;
+            size_t ln =
+                nd__lemmatize(p, text + x->start, x->end - x->start, wk->tags[i], lem, LEMMA_CAP);
+            wk->lemma_off[a + i] = (uint32_t) wk->lemmas_len;
+            wk->lemmas_len += ln + 1;
             if (x->head >= 0) {
                 x->head += (int32_t) a;
             } else if (root0 < 0) {
@@ -168,5 +195,7 @@ int nd_parse_sentence(const nd_parser *p, const char *text, size_t len, nd_word 
         }
         a = e;
     }
+    /* The buffer may have moved while it grew: pointers last. */
+    for (size_t i = 0; i < n; i++) w[i].lemma = wk->lemmas + wk->lemma_off[i];
     return 0;
 }

@@ -3,6 +3,8 @@
 #ifndef ND_PARSE_INT_H
 #define ND_PARSE_INT_H
 
+#include "base/mix.h"
+
 #include "newsdesk/parse.h"
 
 /* ---- the model file ------------------------------------------------------
@@ -100,16 +102,6 @@ struct nd_parser {
 };
 
 /* ---- hashing ------------------------------------------------------------ */
-
-static inline uint64_t nd__mix64(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
-}
 
 /* A feature key from a template number and up to three atoms. */
 static inline uint64_t nd__fk(uint64_t h, uint64_t a)

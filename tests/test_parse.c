@@ -1,0 +1,429 @@
+/* test_parse.c - UD words, the tagger and parser, the model file checks and
+ * the CoNLL-U reader. */
+#include <unistd.h>
+
+#include "newsdesk/newsdesk.h"
+#include "parse/parse_int.h"
+#include "tap.h"
+
+#define MODEL_FILE ND_TEST_DATA "/../../data/parse/en_ewt.ndpm"
+
+static size_t words(const char *s, nd_word *w, size_t max)
+{
+    return nd_parse_words(s, 0, strlen(s), w, max, NULL);
+}
+
+/* The words of s joined by '|'. */
+static const char *joined(const char *s)
+{
+    static char out[1024];
+    nd_word w[128];
+    size_t n = words(s, w, 128), o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i) out[o++] = '|';
+        memcpy(out + o, s + w[i].start, w[i].end - w[i].start);
+        o += w[i].end - w[i].start;
+    }
+    out[o] = 0;
+    return out;
+}
+
+static void test_labels(void)
+{
+    CHECK_STR(nd_upos_name(ND_UPOS_PROPN), "PROPN");
+    CHECK_STR(nd_upos_name(999), "_");
+    CHECK_INT(nd_upos_from_name("VERB", 4), ND_UPOS_VERB);
+    CHECK_INT(nd_upos_from_name("VERBS", 5), ND_UPOS_NONE);
+    CHECK_STR(nd_deprel_name(ND_DEP_NSUBJ_PASS), "nsubj:pass");
+    CHECK_INT(nd_deprel_from_name("acl:relcl", 9), ND_DEP_ACL_RELCL);
+    CHECK_INT(nd_deprel_from_name("obl:about", 9), ND_DEP_OBL);
+    CHECK_INT(nd_deprel_from_name("bogus", 5), ND_DEP_NONE);
+    CHECK_INT(nd_deprel_base(ND_DEP_AUX_PASS), ND_DEP_AUX);
+    CHECK_INT(nd_deprel_base(ND_DEP_OBJ), ND_DEP_OBJ);
+    for (int d = 1; d < ND_DEP_COUNT; d++) {
+        const char *n = nd_deprel_name(d);
+        CHECK_INT(nd_deprel_from_name(n, strlen(n)), d);
+    }
+}
+
+static void test_words(void)
+{
+    CHECK_STR(joined("Mr. Smith didn't say the U.S. demanded Ukraine's land."),
+              "Mr.|Smith|did|n't|say|the|U.S.|demanded|Ukraine|'s|land|.");
+    CHECK_STR(joined("I'm sure they're here, we'll see; you've said he'd go."),
+              "I|'m|sure|they|'re|here|,|we|'ll|see|;|you|'ve|said|he|'d|go|.");
+    CHECK_STR(joined("It’s Russia’s call: we cannot wait, gonna win."),
+              "It|’s|Russia|’s|call|:|we|can|not|wait|,|gon|na|win|.");
+    CHECK_STR(joined("a well-known non-profit co-operation, e-mail 713-853-3989"),
+              "a|well|-|known|non-profit|co-operation|,|e-mail|713-853-3989");
+    CHECK_STR(joined("up 3.5% to $27,000 (est.)"), "up|3.5|%|to|$|27,000|(|est.|)");
+    CHECK_STR(joined("See http://example.com/a?b=1. Or mail jo.doe@example.org!"),
+              "See|http://example.com/a?b=1|.|Or|mail|jo.doe@example.org|!");
+    CHECK_STR(joined("DON'T dont"), "DO|N'T|do|nt");
+    /* offsets, flags, limits */
+    nd_word w[8];
+    const char *s = "He didn't.";
+    size_t stop = 0, n = nd_parse_words(s, 0, strlen(s), w, 8, &stop);
+    CHECK_INT(n, 4);
+    CHECK_INT(stop, strlen(s));
+    CHECK_INT(w[1].start, 3);
+    CHECK_INT(w[1].end, 6);
+    CHECK(w[1].flags & ND_WORDF_NOSPACE);
+    CHECK(w[1].flags & ND_WORDF_SPLIT);
+    CHECK(!(w[0].flags & ND_WORDF_NOSPACE));
+    n = nd_parse_words(s, 0, strlen(s), w, 2, &stop);
+    CHECK_INT(n, 1); /* "did" + "n't" do not fit after "He" */
+    CHECK_INT(stop, 3);
+    n = nd_parse_words(s, 3, strlen(s), w, 8, &stop); /* a piece of the text */
+    CHECK_INT(n, 3);
+    CHECK_INT(w[0].start, 3);
+    CHECK_INT(nd_parse_words(s, 5, 5, w, 8, NULL), 0);
+    CHECK_INT(nd_parse_words("   ", 0, 3, w, 8, NULL), 0);
+}
+
+static void test_sentences(void)
+{
+    const char *t = "Mr. Xi met Mr. Putin. They talked.\n\nA new paragraph";
+    nd_span *sp = NULL;
+    size_t n = 0;
+    CHECK_INT(nd_parse_sentences(t, strlen(t), &sp, &n, NULL), 0);
+    CHECK_INT(n, 3);
+    if (n == 3) {
+        CHECK_INT(sp[0].start, 0);
+        CHECK_INT(sp[0].end, 21);
+        CHECK_INT(sp[2].start, 36);
+    }
+    nd_free(sp);
+    CHECK_INT(nd_parse_sentences("", 0, &sp, &n, NULL), 0);
+    CHECK_INT(n, 0);
+}
+
+/* Parse one sentence of text with the default model. */
+static size_t parse(const char *s, nd_word *w, size_t max, nd_parse_work *wk)
+{
+    const nd_parser *p = nd_parser_default(NULL);
+    size_t n = words(s, w, max);
+    CHECK_INT(nd_parse_sentence(p, s, strlen(s), w, n, wk), 0);
+    return n;
+}
+
+static int is_tree(const nd_word *w, size_t n)
+{
+    size_t roots = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i].head < 0) {
+            roots++;
+            continue;
+        }
+        if (w[i].head >= (int32_t) n || w[i].head == (int32_t) i) return 0;
+        /* no cycle: the path to the root is at most n long */
+        int32_t h = (int32_t) i;
+        size_t steps = 0;
+        while (h >= 0 && steps <= n) h = w[h].head, steps++;
+        if (steps > n) return 0;
+    }
+    return roots == 1;
+}
+
+static void test_trees(void)
+{
+    nd_error err = {0};
+    const nd_parser *p = nd_parser_default(&err);
+    CHECK(p != NULL);
+    if (!p) {
+        fprintf(stderr, "%s\n", err.msg);
+        return;
+    }
+    CHECK(p == nd_parser_default(NULL));
+    nd_parse_work *wk = nd_parse_work_new();
+    nd_word w[64];
+    /* They were killed by soldiers . */
+    size_t n = parse("They were killed by soldiers.", w, 64, wk);
+    CHECK_INT(n, 6);
+    CHECK(is_tree(w, n));
+    CHECK_INT(w[2].head, -1);
+    CHECK_INT(w[2].deprel, ND_DEP_ROOT);
+    CHECK_INT(w[2].upos, ND_UPOS_VERB);
+    CHECK_STR(w[2].lemma, "kill");
+    CHECK_INT(w[0].head, 2);
+    CHECK_INT(w[0].deprel, ND_DEP_NSUBJ_PASS);
+    CHECK_INT(w[1].head, 2);
+    CHECK_INT(w[1].deprel, ND_DEP_AUX_PASS);
+    CHECK_STR(w[1].lemma, "be");
+    CHECK_INT(w[3].head, 4);
+    CHECK_INT(w[3].deprel, ND_DEP_CASE);
+    CHECK_INT(w[4].head, 2);
+    CHECK_INT(nd_deprel_base(w[4].deprel), ND_DEP_OBL);
+    CHECK_INT(w[5].deprel, ND_DEP_PUNCT);
+    /* She gave him a book . */
+    n = parse("She gave him a book.", w, 64, wk);
+    CHECK(is_tree(w, n));
+    CHECK_INT(w[1].head, -1);
+    CHECK_STR(w[1].lemma, "give");
+    CHECK_INT(w[0].deprel, ND_DEP_NSUBJ);
+    CHECK_INT(w[2].head, 1);
+    CHECK_INT(w[2].deprel, ND_DEP_IOBJ);
+    CHECK_INT(w[4].head, 1);
+    CHECK_INT(w[4].deprel, ND_DEP_OBJ);
+    CHECK_INT(w[3].head, 4);
+    CHECK_INT(w[3].deprel, ND_DEP_DET);
+    /* Putin will not attend the summit in Alaska . */
+    n = parse("Putin will not attend the summit in Alaska.", w, 64, wk);
+    CHECK(is_tree(w, n));
+    CHECK_INT(w[3].head, -1);
+    CHECK_INT(w[0].head, 3);
+    CHECK_INT(w[0].deprel, ND_DEP_NSUBJ);
+    CHECK_INT(w[0].upos, ND_UPOS_PROPN);
+    CHECK_INT(w[1].deprel, ND_DEP_AUX);
+    CHECK_INT(w[2].head, 3);
+    CHECK_INT(w[5].deprel, ND_DEP_OBJ);
+    CHECK_INT(w[7].head, 3);
+    /* the verb lemmas the analysis needs */
+    n = parse("The minister demanded, said and tried.", w, 64, wk);
+    CHECK_STR(w[2].lemma, "demand");
+    CHECK_STR(w[4].lemma, "say");
+    CHECK_STR(w[6].lemma, "try");
+    /* empty and bad arguments */
+    CHECK_INT(nd_parse_sentence(p, "", 0, w, 0, wk), 0);
+    w[0].start = 0, w[0].end = 10;
+    CHECK_INT(nd_parse_sentence(p, "short", 5, w, 1, wk), ND_EINVAL);
+    CHECK_INT(nd_parse_sentence(NULL, "short", 5, w, 1, wk), ND_EINVAL);
+    nd_parse_work_free(wk);
+    nd_parse_work_free(NULL);
+}
+
+static void test_long_sentence(void)
+{
+    /* 3,000 words without a stop: parsed in pieces, still one tree. */
+    size_t n_words = 3000, len = 0;
+    char *s = malloc(n_words * 8);
+    static const char *const pat[] = {"the ", "cat ", "saw ", "a ", "dog ", ", "};
+    for (size_t i = 0; i < n_words; i++) {
+        size_t k = strlen(pat[i % 6]);
+        memcpy(s + len, pat[i % 6], k);
+        len += k;
+    }
+    nd_word *w = malloc(n_words * 2 * sizeof *w);
+    size_t n = nd_parse_words(s, 0, len, w, n_words * 2, NULL);
+    CHECK_INT(n, n_words);
+    nd_parse_work *wk = nd_parse_work_new();
+    CHECK_INT(nd_parse_sentence(nd_parser_default(NULL), s, len, w, n, wk), 0);
+    CHECK(is_tree(w, n));
+    CHECK(w[0].flags & ND_WORDF_CUT);
+    CHECK(w[n - 1].lemma != NULL);
+    nd_parse_work_free(wk);
+    free(w);
+    free(s);
+}
+
+static unsigned char *read_model(size_t *len)
+{
+    FILE *f = fopen(MODEL_FILE, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *p = NULL;
+    if (n > 0 && !posix_memalign((void **) &p, 64, (size_t) n)) {
+        if (fread(p, 1, (size_t) n, f) != (size_t) n) {
+            free(p);
+            p = NULL;
+        }
+    }
+    fclose(f);
+    *len = (size_t) n;
+    return p;
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) p[i] = (unsigned char) (v >> (8 * i));
+}
+
+static int load_fails(const unsigned char *p, size_t n, const char *want)
+{
+    nd_error err = {0};
+    nd_parser *m = nd_parser_load_mem(p, n, &err);
+    nd_parser_free(m);
+    if (m) return 0;
+    if (want && !strstr(err.msg, want)) {
+        fprintf(stderr, "  error was: %s (wanted '%s')\n", err.msg, want);
+        return 0;
+    }
+    return err.code == ND_EFORMAT || err.code == ND_EINVAL;
+}
+
+static void test_model_file(void)
+{
+    size_t n = 0;
+    unsigned char *good = read_model(&n);
+    CHECK(good != NULL);
+    if (!good) return;
+    unsigned char *p = NULL;
+    CHECK(!posix_memalign((void **) &p, 64, n));
+    nd_error err = {0};
+    /* the file itself loads, from memory and from disk */
+    nd_parser *m = nd_parser_load_mem(good, n, &err);
+    CHECK(m != NULL);
+    nd_parser_free(m);
+    m = nd_parser_load(MODEL_FILE, &err);
+    CHECK(m != NULL);
+    if (m) {
+        nd_parse_work *wk = nd_parse_work_new();
+        nd_word w[16];
+        const char *s = "It works.";
+        size_t k = words(s, w, 16);
+        CHECK_INT(nd_parse_sentence(m, s, strlen(s), w, k, wk), 0);
+        CHECK(is_tree(w, k));
+        nd_parse_work_free(wk);
+    }
+    nd_parser_free(m);
+    /* truncated */
+    memcpy(p, good, n);
+    CHECK(load_fails(p, n - 1, "truncated"));
+    CHECK(load_fails(p, n / 2, "truncated"));
+    CHECK(load_fails(p, 10, NULL));
+    CHECK(load_fails(p, 0, NULL));
+    /* bad magic, other version */
+    p[0] = 'X';
+    CHECK(load_fails(p, n, "magic"));
+    memcpy(p, good, n);
+    p[8] = 2;
+    CHECK(load_fails(p, n, "version 2"));
+    /* one byte changed: the checksum */
+    memcpy(p, good, n);
+    p[n / 2] ^= 0x40;
+    CHECK(load_fails(p, n, "checksum"));
+    /* a table that points outside itself, with a checksum that matches */
+    memcpy(p, good, n);
+    const unsigned char *e = p + ND__PM_HEADER + 24 * (ND__SEC_TAGGER - 1);
+    uint64_t off = 0;
+    for (int i = 7; i >= 0; i--) off = off << 8 | e[8 + i];
+    unsigned char *tab = p + off;
+    uint32_t slots = (uint32_t) tab[4] | (uint32_t) tab[5] << 8 | (uint32_t) tab[6] << 16 |
+                     (uint32_t) tab[7] << 24;
+    int done = 0;
+    for (uint32_t i = 0; i < slots && !done; i++) {
+        unsigned char *sl = tab + 16 + 8 * (size_t) i;
+        if (sl[0] | sl[1] | sl[2] | sl[3]) {
+            sl[4] = sl[5] = sl[6] = sl[7] = 0xFF;
+            done = 1;
+        }
+    }
+    CHECK(done);
+    put64(p + 24, nd__pm_checksum(p + 32, n - 32));
+    CHECK(load_fails(p, n, "outside"));
+    /* files */
+    m = nd_parser_load("/nonexistent/model.ndpm", &err);
+    CHECK(m == NULL);
+    CHECK_INT(err.code, ND_EIO);
+    char path[] = "/tmp/nd_test_model_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        CHECK(write(fd, good, n / 3) == (ssize_t) (n / 3));
+        close(fd);
+        m = nd_parser_load(path, &err);
+        CHECK(m == NULL);
+        CHECK_INT(err.code, ND_EFORMAT);
+        CHECK(strstr(err.msg, path) != NULL);
+        unlink(path);
+    }
+    free(p);
+    free(good);
+}
+
+static int conllu_count(const char *data, int *errors, size_t *first_err_line)
+{
+    nd_conllu_reader *r = nd_conllu_reader_new(data, strlen(data));
+    const nd_conllu_sent *s;
+    nd_error err = {0};
+    int rc, n = 0;
+    *errors = 0;
+    *first_err_line = 0;
+    while ((rc = nd_conllu_next(r, &s, &err)) != 0) {
+        if (rc < 0) {
+            if (!*errors) *first_err_line = err.pos;
+            (*errors)++;
+            continue;
+        }
+        n++;
+    }
+    nd_conllu_reader_free(r);
+    return n;
+}
+
+static void test_conllu(void)
+{
+    const char *good = "# newdoc id = email-1\n# sent_id = a\n# text = I don't.\n"
+                       "1\tI\tI\tPRON\tPRP\t_\t3\tnsubj\t_\t_\n"
+                       "2-3\tdon't\t_\t_\t_\t_\t_\t_\t_\t_\n"
+                       "2\tdo\tdo\tAUX\tVBP\t_\t0\troot\t_\t_\n"
+                       "3\tn't\tnot\tPART\tRB\t_\t2\tadvmod\t_\tSpaceAfter=No\n"
+                       "3.1\tx\tx\tX\tX\t_\t_\t_\t2:dep\t_\n"
+                       "4\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_\n\n";
+    nd_conllu_reader *r = nd_conllu_reader_new(good, strlen(good));
+    const nd_conllu_sent *s;
+    nd_error err = {0};
+    CHECK_INT(nd_conllu_next(r, &s, &err), 1);
+    CHECK_INT(s->n_words, 4);
+    CHECK_STR(s->sent_id, "a");
+    CHECK_STR(s->text, "I don't.");
+    CHECK_STR(s->newdoc_id, "email-1");
+    CHECK_INT(s->lines[4].kind, ND_CONLLU_RANGE);
+    CHECK_INT(s->lines[6].kind, ND_CONLLU_WORD);
+    CHECK_INT(s->lines[6].space_after, 0);
+    CHECK_INT(s->lines[6].deprel, ND_DEP_ADVMOD);
+    CHECK_INT(s->lines[5].head, -1);
+    CHECK_INT(s->lines[3].head, 2);
+    CHECK_INT(s->lines[7].kind, ND_CONLLU_EMPTY);
+    CHECK_INT(nd_conllu_next(r, &s, &err), 0);
+    nd_conllu_reader_free(r);
+
+    /* Malformed sentences are errors naming their line; the others are read. */
+    static const char *const bad[] = {
+        "1\tI\tI\tPRON\tPRP\t_\t0\troot\t_\n",                               /* 9 columns */
+        "1\tI\tI\tPRON\tPRP\t_\t0\troot\t_\t_\textra\n",                     /* 11 columns */
+        "x\tI\tI\tPRON\tPRP\t_\t0\troot\t_\t_\n",                            /* bad ID */
+        "2\tI\tI\tPRON\tPRP\t_\t0\troot\t_\t_\n",                            /* starts at 2 */
+        "1\tI\tI\tPRON\tPRP\t_\tzero\troot\t_\t_\n",                         /* bad HEAD */
+        "1\tI\tI\tPRON\tPRP\t_\t5\troot\t_\t_\n",                            /* HEAD past the end */
+        "1-3\tI\t_\t_\t_\t_\t_\t_\t_\t_\n1\tI\tI\tX\t_\t_\t0\troot\t_\t_\n", /* range past */
+        "# only a comment\n",                                                /* no words */
+        "1\tI\t\tPRON\tPRP\t_\t0\troot\t_\t_\n",                             /* empty column */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char buf[512];
+        snprintf(buf, sizeof buf,
+                 "1\tA\ta\tX\t_\t_\t0\troot\t_\t_\n\n%s\n1\tB\tb\tX\t_\t_\t0\troot\t_\t_\n",
+                 bad[i]);
+        int errors;
+        size_t line;
+        int n = conllu_count(buf, &errors, &line);
+        if (n != 2 || errors != 1 || line != 3) fprintf(stderr, "  bad input %zu\n", i);
+        CHECK_INT(n, 2);
+        CHECK_INT(errors, 1);
+        CHECK_INT(line, 3);
+    }
+    /* a NUL byte, and no data at all */
+    char nul[] = "1\tA\ta\tX\t_\t_\t0\troot\t_\t_\n";
+    nul[3] = 0;
+    r = nd_conllu_reader_new(nul, sizeof nul - 1);
+    CHECK(nd_conllu_next(r, &s, &err) < 0);
+    nd_conllu_reader_free(r);
+    r = nd_conllu_reader_new(NULL, 0);
+    CHECK_INT(nd_conllu_next(r, &s, &err), 0);
+    nd_conllu_reader_free(r);
+}
+
+int main(void)
+{
+    RUN(test_labels);
+    RUN(test_words);
+    RUN(test_sentences);
+    RUN(test_trees);
+    RUN(test_long_sentence);
+    RUN(test_model_file);
+    RUN(test_conllu);
+    return tap_done();
+}
