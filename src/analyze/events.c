@@ -49,12 +49,13 @@ typedef struct ectx {
     int have_pre, have_post; /* computed for mv */
     int question;            /* the sentence is a question */
     /* the pattern being matched */
-    int32_t mv;     /* its verb */
-    int mpassive;   /* the verb is passive */
-    int strict;     /* a PETRARCH pattern: its words are the heads of the verb's arguments */
-    int in_phrase;  /* matching inside a {} or () phrase */
-    uint8_t *retag; /* per word: a verb the tagger took for a noun (w - w0) */
-    int32_t cur;    /* the predicate being coded */
+    int32_t mv;      /* its verb */
+    int mpassive;    /* the verb is passive */
+    int strict;      /* a PETRARCH pattern: its words are the heads of the verb's arguments */
+    int in_phrase;   /* matching inside a {} or () phrase */
+    int32_t pp_prev; /* the pattern's last noun: a phrase may modify it ("attack (by)") */
+    uint8_t *retag;  /* per word: a verb the tagger took for a noun (w - w0) */
+    int32_t cur;     /* the predicate being coded */
     /* what the sentence holds, for the patterns' prefilter */
     uint64_t wsig[8];
     uint64_t sets[2];
@@ -285,11 +286,16 @@ static int phrase_actors(const ectx *c, int32_t ph, int32_t *out, int max)
 {
     int n = 0;
     if (ph < 0) return 0;
-    int32_t heads[2] = {ph, actor_word(c, ph, 0)};
-    for (int h = 0; h < 2; h++) {
+    /* the phrase's head, the words of its name ("Xi Jinping and Russian
+     * President Vladimir Putin" with the second name joined to "Jinping"),
+     * the word naming its actor */
+    int32_t heads[4] = {ph, -1, -1, actor_word(c, ph, 0)};
+    int32_t f1 = nd__w_child(c->d, ph, ND_DEP_FLAT, -1);
+    if (f1 >= 0) heads[1] = f1, heads[2] = nd__w_child(c->d, ph, ND_DEP_FLAT, f1);
+    for (int h = 0; h < 4; h++) {
         int32_t w = heads[h];
-        if (w < 0 || (h == 1 && w == ph)) continue;
-        if (h == 1) n = add_unique(out, n, max, ment_of(c, w));
+        if (w < 0 || (h == 3 && w == ph)) continue;
+        if (h == 3) n = add_unique(out, n, max, ment_of(c, w));
         for (int32_t k = nd__w_child(c->d, w, ND_DEP_CONJ, -1); k >= 0 && n < max;
              k = nd__w_child(c->d, w, ND_DEP_CONJ, k)) {
             /* a conjoined clause is not a coordinated phrase */
@@ -571,6 +577,7 @@ static int match_one(const ectx *c, const nd__pel *e, int n, int32_t lo, int32_t
             int k = word_eq(c, i, hi, e->word);
             if (k && c->strict && !c->in_phrase && !arg_word(c, i + k - 1, 0)) k = 0;
             if (k) {
+                if (!c->in_phrase) ((ectx *) c)->pp_prev = i + k - 1;
                 *pos = i + k;
                 return 1;
             }
@@ -582,6 +589,7 @@ static int match_one(const ectx *c, const nd__pel *e, int n, int32_t lo, int32_t
             int k = set_eq(c, i, hi, e->set);
             if (k && c->strict && !c->in_phrase && !arg_word(c, i + k - 1, 0)) k = 0;
             if (k) {
+                if (!c->in_phrase) ((ectx *) c)->pp_prev = i + k - 1;
                 *pos = i + k;
                 return 1;
             }
@@ -630,6 +638,7 @@ static int match_one(const ectx *c, const nd__pel *e, int n, int32_t lo, int32_t
             }
             if (ok && c->strict && !c->in_phrase && !arg_word(c, p - 1, 0)) ok = 0;
             if (ok) {
+                if (!c->in_phrase) ((ectx *) c)->pp_prev = p - 1;
                 *pos = p;
                 return len + (len < n ? 1 : 0);
             }
@@ -650,11 +659,13 @@ static int match_one(const ectx *c, const nd__pel *e, int n, int32_t lo, int32_t
             int32_t plo = i + k, phi = hi;
             int marker = rel_is(c, i, ND_DEP_CASE) || rel_is(c, i, ND_DEP_MARK);
             if (marker && h > i) phi = W(c, h)->hi < hi ? W(c, h)->hi : hi;
-            /* PETRARCH: a prepositional phrase of the verb (or of its
-             * argument: "in favour of extradition"), or its particle */
+            /* PETRARCH: a prepositional phrase of the verb, or of the
+             * pattern's noun before it ("attack (by)", "(in favour) (of
+             * extradition)"), or the verb's particle */
             if (c->strict && !c->in_phrase) {
-                int ok = marker ? h > i && (arg_word(c, h, 0) || (W(c, h)->rel == ND_DEP_NMOD &&
-                                                                  arg_word(c, W(c, h)->head, 0)))
+                int ok = marker ? h > i && (arg_word(c, h, 0) ||
+                                            (W(c, h)->rel == ND_DEP_NMOD && c->pp_prev >= 0 &&
+                                             W(c, h)->head == c->pp_prev))
                                 : h == c->mv;
                 if (!ok) continue;
             }
@@ -666,6 +677,7 @@ static int match_one(const ectx *c, const nd__pel *e, int n, int32_t lo, int32_t
             int got = match_seq(c, e + 1, len - 1, plo, phi, &p, &s2);
             cc->in_phrase = was;
             if (got) {
+                cc->pp_prev = marker ? h : -1;
                 *sl = s2;
                 /* "(to +)": the target is in the phrase */
                 *pos = p > i + k ? p : i + k;
@@ -838,6 +850,7 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
             ectx *cc = (ectx *) c;
             cc->strict = 1;
             cc->in_phrase = 0;
+            cc->pp_prev = -1;
             int32_t pos;
             if (ru->n_pre) {
                 /* the subject's words and the verb's auxiliaries, in any
@@ -942,9 +955,13 @@ static int passive_voice(const ectx *c, int32_t v)
 /* The word standing for the subject of verb v (its own, or the one it
  * shares with the verb it depends on), or -1.  *obj_control: taken from
  * the object of the governing verb ("urged Iran to help"). */
+static int32_t stray_subject(const ectx *c, int32_t v);
+
 static int32_t subject_word(const ectx *c, int32_t v, int depth)
 {
     if (depth > 6 || v < 0) return -1;
+    int32_t stray = stray_subject(c, v);
+    if (stray >= 0) return stray;
     if (c->retag[v - c->w0]) return v - 1; /* the noun phrase before it */
     for (int32_t k = nd__w_child(c->d, v, ND_DEP_NONE, -1); k >= 0;
          k = nd__w_child(c->d, v, ND_DEP_NONE, k)) {
@@ -1054,13 +1071,16 @@ static int32_t governor(const ectx *c, int32_t v, int *rel)
     if (h < 0) return -1;
     /* "announced it would free": a clause right after a verb of saying
      * that has no complement of its own is what it says, wherever the
-     * parser hung it */
+     * parser hung it (and its subject too, when the parser made that the
+     * verb's object) */
     if (*rel != ND_DEP_CCOMP && *rel != ND_DEP_XCOMP) {
         int32_t p = W(c, v)->lo - 1;
+        int32_t pron = stray_subject(c, v);
+        if (pron >= 0) p = pron - 1;
         if (p >= c->w0 && lemma_is(c, p, "that")) p--;
         if (p >= c->w0 && p != h && lemma_in(c, p, speech_verbs) && predicate_word(c, p) &&
-            child(c, p, ND_DEP_CCOMP) < 0 && child(c, p, ND_DEP_OBJ) < 0 &&
-            child(c, v, ND_DEP_NSUBJ) >= 0) {
+            child(c, p, ND_DEP_CCOMP) < 0 &&
+            (pron >= 0 || (child(c, p, ND_DEP_OBJ) < 0 && child(c, v, ND_DEP_NSUBJ) >= 0))) {
             *rel = ND_DEP_CCOMP;
             return p;
         }
@@ -1091,6 +1111,19 @@ static int32_t governor(const ectx *c, int32_t v, int *rel)
         }
     }
     return -1;
+}
+
+/* "announced it would free prisoners" with "it" parsed as announced's
+ * object: the pronoun right before a subjectless clause with an auxiliary
+ * is that clause's subject. */
+static int32_t stray_subject(const ectx *c, int32_t v)
+{
+    static const char *const pron[] = {"it", "they", "he", "she", "we", NULL};
+    int32_t p = W(c, v)->lo - 1;
+    if (p <= c->w0 || !form_in(c, p, pron) || W(c, p)->rel != ND_DEP_OBJ) return -1;
+    if (child(c, v, ND_DEP_NSUBJ) >= 0 || child(c, v, ND_DEP_AUX) < 0) return -1;
+    if (W(c, p)->head != p - 1) return -1;
+    return p;
 }
 
 static int has_neg(const ectx *c, int32_t v)
@@ -1156,7 +1189,9 @@ static void frame_of(const ectx *c, int32_t v, frame *f)
     /* a verb joined to another shares its frame ("claimed that ISIL had
      * attacked Iraq and taken Mosul"), and its negation when it has no
      * subject or auxiliary of its own ("did not attack and kill") */
-    for (int steps = 0; steps < 4 && W(c, x)->rel == ND_DEP_CONJ; steps++) {
+    int rel0;
+    int direct = governor(c, v, &rel0) >= 0; /* repaired: a clause of its own */
+    for (int steps = 0; !direct && steps < 4 && W(c, x)->rel == ND_DEP_CONJ; steps++) {
         int32_t h = conj_head(c, x);
         if (h != W(c, x)->head) {
             /* joined to the verb above: that verb's frame, not the clause's */
@@ -1506,7 +1541,9 @@ static int code_verb(ectx *c, int32_t v)
     /* "accused/alleged/demanded that X ...": the one the complement is
      * about */
     int croot = root_of(code);
-    if (!nt && !passive && croot >= 1 && !(croot == 1 && statement)) {
+    if (!nt && !passive && croot >= 1 &&
+        (!lemma_in(c, v, speech_verbs) || (croot >= 10 && croot <= 14) ||
+         (croot == 1 && strcmp(code, "010")))) {
         for (int32_t k = nd__w_child(d, v, ND_DEP_NONE, -1); k >= 0 && !nt;
              k = nd__w_child(d, v, ND_DEP_NONE, k)) {
             int rel;
