@@ -234,10 +234,162 @@ static void test_lexicon_default(void)
     CHECK_INT(set_has(d, "&weapon", w, 1), 1);
 }
 
+/* ---- the rules of events.c -------------------------------------------------- */
+
+static nd_analysis *run(const char *text)
+{
+    nd_analyze_opts o;
+    nd_analyze_opts_init(&o);
+    o.date = "2024-03-05";
+    nd_analysis *a = NULL;
+    nd_error err = {0};
+    if (nd_analyze(text, strlen(text), &o, &a, &err)) fprintf(stderr, "nd_analyze: %s\n", err.msg);
+    return a;
+}
+
+/* The event from src to tgt (code prefixes) with a code starting with code. */
+static const nd_event *ev(const nd_analysis *a, const char *src, const char *tgt, const char *code)
+{
+    for (size_t i = 0; a && i < a->n_events; i++) {
+        const nd_event *e = &a->events[i];
+        if (!strncmp(e->source_code, src, strlen(src)) && !strncmp(e->target_code, tgt, strlen(tgt)) &&
+            (!code || !strncmp(e->code, code, strlen(code))))
+            return e;
+    }
+    return NULL;
+}
+
+/* Each case: a sentence written for this test, the events it must give
+ * (source, target, code prefix) and one it must not. */
+typedef struct ecase {
+    const char *rule, *text;
+    const char *want[4][3];
+    const char *never[3];
+} ecase;
+
+static const ecase cases[] = {
+    {"passive: the by-phrase acts on the subject",
+     "Ethiopian troops were attacked by Eritrean soldiers.",
+     {{"ERI", "ETH", "19"}},
+     {"ETH", "ERI", NULL}},
+    {"coordinated subjects each act",
+     "Brazil, Argentina and Chile condemned Venezuela on Monday.",
+     {{"BRA", "VEN", "111"}, {"ARG", "VEN", "111"}, {"CHL", "VEN", "111"}},
+     {NULL}},
+    {"coordinated objects are each acted on",
+     "Japan criticized China and North Korea.",
+     {{"JPN", "CHN", "111"}, {"JPN", "PRK", "111"}},
+     {NULL}},
+    {"negation: no condemnation", "Germany has not condemned Iran.", {{NULL}}, {"DEU", "IRN", NULL}},
+    {"negation: refusing to meet is a rejection", "Italy refused to meet Libya's envoy.",
+     {{"ITA", "LBY", "125"}},
+     {"ITA", "LBY", "04"}},
+    {"negation: not signing is rejecting the agreement", "Norway did not sign the agreement with Sweden.",
+     {{"NOR", "SWE", "12"}},
+     {"NOR", "SWE", "057"}},
+    {"negation: avoiding what would be imposed",
+     "Spain avoided sanctions being imposed on Spanish banks by the United States.", {{NULL}},
+     {"USA", "ESP", NULL}},
+    {"negation: managing to avoid what would be imposed",
+     "Spain managed to avoid sanctions being imposed on Spanish banks by the United States.",
+     {{NULL}},
+     {"USA", "ESP", NULL}},
+    {"modality: could is not an event", "Egypt could attack Sudan.", {{NULL}}, {"EGY", "SDN", NULL}},
+    {"modality: a condition is not an event", "If Chile attacks Peru, the region will suffer.", {{NULL}},
+     {"CHL", "PER", NULL}},
+    {"modality: a question is not an event", "Did Poland attack Belarus?", {{NULL}},
+     {"POL", "BLR", NULL}},
+    {"intent: agreeing to lift sanctions (03x)", "Germany agreed to lift sanctions on Belarus.",
+     {{"DEU", "BLR", "035"}},
+     {"DEU", "BLR", "08"}},
+    {"threat: threatening to attack (138)", "India threatened to attack Pakistan.",
+     {{"IND", "PAK", "138"}},
+     {"IND", "PAK", "19"}},
+    {"reported speech: coded with the clause's own actors",
+     "Canada said Mexico had expelled three Cuban diplomats.",
+     {{"MEX", "CUB", "174"}},
+     {"CAN", "MEX", NULL}},
+    {"appeal: urging someone to act (02x)", "Vietnam urged China to withdraw its ships.",
+     {{"VNM", "CHN", "025"}},
+     {"CHN", "VNM", NULL}},
+    {"relative clause: the antecedent acts",
+     "Egypt, which hosted Sudan's president on Monday, praised Ethiopia.",
+     {{"EGY", "SDN", "043"}, {"EGY", "ETH", "051"}},
+     {NULL}},
+    {"gerund: the one thanked did it", "Putin thanked Xi for visiting Moscow.",
+     {{"RUS", "CHN", "051"}, {"CHN", "RUS", "042"}},
+     {"RUS", "RUS", NULL}},
+    {"nominal event: a visit", "The Austrian chancellor's visit to Hungary ended on Friday.",
+     {{"AUT", "HUN", "042"}},
+     {NULL}},
+    {"nominal event: talks between two", "Talks between Ethiopia and Eritrea resumed on Monday.",
+     {{"ETH", "ERI", "04"}, {"ERI", "ETH", "04"}},
+     {NULL}},
+    {"phrasal verb: calling off talks", "Sudan called off talks with Chad.", {{"SDN", "TCD", "16"}},
+     {"SDN", "TCD", "04"}},
+    {"multi-word pattern: setting fire to", "Pakistani protesters set fire to the Danish embassy.",
+     {{"PAK", "DNK", "18"}},
+     {NULL}},
+    {"pattern with a prepositional phrase", "Russia moved troops into Ukraine.",
+     {{"RUS", "UKR", "192"}},
+     {NULL}},
+    {"pattern with a prepositional phrase on the object", "Turkey rushed tanks to the Syrian border.",
+     {{"TUR", "SYR", "154"}},
+     {NULL}},
+    {"pattern with a prepositional phrase and a noun phrase", "Ghana asked Nigeria for humanitarian aid.",
+     {{"GHA", "NGA", "0233"}},
+     {NULL}},
+    {"pattern with a noun phrase", "Qatar sent humanitarian aid to Yemen.", {{"QAT", "YEM", "073"}},
+     {NULL}},
+    {"pattern with a synset (weapons)", "Ukraine requested missiles from Germany.",
+     {{"UKR", "DEU", "0232"}},
+     {NULL}},
+};
+
+static void test_event_rules(void)
+{
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const ecase *k = &cases[i];
+        nd_analysis *a = run(k->text);
+        CHECK(a != NULL);
+        int ok = 1;
+        for (int j = 0; j < 4 && k->want[j][0]; j++)
+            if (!ev(a, k->want[j][0], k->want[j][1], k->want[j][2])) ok = 0;
+        if (k->never[0] && ev(a, k->never[0], k->never[1], k->never[2])) ok = 0;
+        if (!ok) {
+            fprintf(stderr, "  %s: \"%s\" gave:", k->rule, k->text);
+            for (size_t e = 0; a && e < a->n_events; e++)
+                fprintf(stderr, " %s->%s %s", a->events[e].source_code, a->events[e].target_code,
+                        a->events[e].code);
+            fprintf(stderr, "\n");
+        }
+        CHECK(ok);
+        nd_analysis_free(a);
+    }
+}
+
+/* Every event keeps the verb and the sentence it was read from, and its
+ * negation. */
+static void test_event_spans(void)
+{
+    const char *t = "Norway did not sign the agreement with Sweden.";
+    nd_analysis *a = run(t);
+    const nd_event *e = a ? ev(a, "NOR", "SWE", "12") : NULL;
+    CHECK(e != NULL);
+    if (e) {
+        CHECK(e->negated);
+        CHECK(e->verb.end - e->verb.start == 4 && !strncmp(t + e->verb.start, "sign", 4));
+        CHECK(e->sentence.start == 0 && e->sentence.end == strlen(t));
+    }
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_lexicon_loaders);
     RUN(test_lexicon_errors);
     RUN(test_lexicon_default);
+    RUN(test_event_rules);
+    RUN(test_event_spans);
     return tap_done();
 }

@@ -659,13 +659,16 @@ static int match_one(const ectx *c, const nd__pel *e, int n, int32_t lo, int32_t
             int32_t plo = i + k, phi = hi;
             int marker = rel_is(c, i, ND_DEP_CASE) || rel_is(c, i, ND_DEP_MARK);
             if (marker && h > i) phi = W(c, h)->hi < hi ? W(c, h)->hi : hi;
-            /* PETRARCH: a prepositional phrase of the verb, or of the
-             * pattern's noun before it ("attack (by)", "(in favour) (of
-             * extradition)"), or the verb's particle */
+            /* PETRARCH: a prepositional phrase of the verb, of its object
+             * ("rushed tanks (to the border)" as the parser may hang it), or
+             * of the pattern's noun before it ("attack (by)", "(in favour)
+             * (of extradition)"); or the verb's particle */
             if (c->strict && !c->in_phrase) {
                 int ok = marker ? h > i && (arg_word(c, h, 0) ||
-                                            (W(c, h)->rel == ND_DEP_NMOD && c->pp_prev >= 0 &&
-                                             W(c, h)->head == c->pp_prev))
+                                            (W(c, h)->rel == ND_DEP_NMOD &&
+                                             (W(c, h)->head == c->pp_prev ||
+                                              (W(c, W(c, h)->head)->deprel == ND_DEP_OBJ &&
+                                               W(c, W(c, h)->head)->head == c->mv))))
                                 : h == c->mv;
                 if (!ok) continue;
             }
@@ -1204,6 +1207,13 @@ static void frame_of(const ectx *c, int32_t v, frame *f)
         if (child(c, x, ND_DEP_AUX) < 0 && has_neg(c, h)) f->negated = 1;
         x = h;
     }
+    /* "avoided sanctions being imposed", "prevented troops being sent":
+     * what is said of the object of a verb of preventing did not happen */
+    if (W(c, x)->rel == ND_DEP_ACL && W(c, x)->head >= 0) {
+        int32_t o = W(c, x)->head;
+        int32_t g = W(c, o)->head;
+        if (W(c, o)->rel == ND_DEP_OBJ && g >= 0 && lemma_in(c, g, neg_verbs)) f->negated = 1;
+    }
     for (int steps = 0; steps < 6; steps++) {
         int rel;
         int32_t g = governor(c, x, &rel);
@@ -1304,6 +1314,13 @@ static int32_t agent_word(const ectx *c, int32_t v)
          k = nd__w_child(c->d, v, ND_DEP_OBL, k))
         if (W(c, k)->deprel == ND_DEP_OBL_AGENT || case_in(c, k, (const char *const[]){"by", NULL}))
             return k;
+    /* the by-phrase the parser hung on the oblique before it ("imposed on
+     * Spanish banks by the United States") */
+    for (int32_t k = nd__w_child(c->d, v, ND_DEP_OBL, -1); k >= 0;
+         k = nd__w_child(c->d, v, ND_DEP_OBL, k))
+        for (int32_t q = nd__w_child(c->d, k, ND_DEP_NMOD, -1); q >= 0;
+             q = nd__w_child(c->d, k, ND_DEP_NMOD, q))
+            if (q > k && case_in(c, q, (const char *const[]){"by", NULL})) return q;
     /* "a mortar bomb was fired at it from the Gaza Strip": where force
      * comes from is who used it */
     if (force_noun(c, v))
@@ -1400,7 +1417,17 @@ static int targets_of(const ectx *c, int32_t v, const vmatch *m, int passive, in
             return drop_actor(c, out, n, not_actor);
         }
     }
-    if (passive) return drop_actor(c, out, phrase_actors(c, subj_w, out, max), not_actor);
+    if (passive) {
+        int k = drop_actor(c, out, phrase_actors(c, subj_w, out, max), not_actor);
+        /* "sanctions imposed on Spanish banks": the thing done has no
+         * actor; the one it is done to is in an oblique */
+        if (k || W(c, v)->deprel != ND_DEP_ACL) return k;
+        int32_t tw[8];
+        int n = target_words(c, v, 1, statement, tw, 8);
+        for (int i = 0; i < n && !k; i++)
+            k = drop_actor(c, out, phrase_actors(c, tw[i], out, max), not_actor);
+        return k;
+    }
     int32_t tw[8];
     int n = target_words(c, v, 0, statement, tw, 8);
     for (int i = 0; i < n; i++) DBG("    target word %s\n", c->form[tw[i]]);
@@ -1417,6 +1444,18 @@ static int targets_of(const ectx *c, int32_t v, const vmatch *m, int passive, in
         if (coded) {
             *loc = case_in(c, tw[i], (const char *const[]){"in", "at", NULL});
             return k;
+        }
+        /* "rushed tanks to the Syrian border": a country in the bare
+         * agent's own phrase */
+        for (int32_t q = nd__w_child(c->d, tw[i], ND_DEP_NMOD, -1); q >= 0;
+             q = nd__w_child(c->d, tw[i], ND_DEP_NMOD, q)) {
+            if (q < tw[i] || case_in(c, q, adjunct_preps)) continue;
+            int32_t x = phrase_actor1(c, q, 0);
+            if (x >= 0 && c->d->ments[x].actor != not_actor &&
+                strncmp(c->d->acts[c->d->ments[x].actor].code, "---", 3)) {
+                out[0] = x;
+                return 1;
+            }
         }
     }
     if (first >= 0) {
@@ -1538,6 +1577,9 @@ static int code_verb(ectx *c, int32_t v)
     }
     int32_t not_actor = ns ? d->ments[src[0]].actor : -1;
     nt = targets_of(c, v, &m, passive, statement, subj_w, tgt, 8, not_actor, &loc);
+    /* no source is also a target ("forced on the Gulf state by Saudi
+     * Arabia, the UAE and ...") */
+    for (int i = 1; i < ns; i++) nt = drop_actor(c, tgt, nt, d->ments[src[i]].actor);
     /* "accused/alleged/demanded that X ...": the one the complement is
      * about */
     int croot = root_of(code);
