@@ -658,6 +658,8 @@ static int match_one(const ectx *c, const nd__pel *e, int n, int32_t lo, int32_t
             int32_t h = W(c, i)->head;
             int32_t plo = i + k, phi = hi;
             int marker = rel_is(c, i, ND_DEP_CASE) || rel_is(c, i, ND_DEP_MARK);
+            /* a bare "(to)" is a preposition, not an infinitive's "to" */
+            if (len == 1 && rel_is(c, i, ND_DEP_MARK)) continue;
             if (marker && h > i) phi = W(c, h)->hi < hi ? W(c, h)->hi : hi;
             /* PETRARCH: a prepositional phrase of the verb, of its object
              * ("rushed tanks (to the border)" as the parser may hang it), or
@@ -1157,16 +1159,19 @@ static int hypothetical(const ectx *c, int32_t v)
     static const char *const cond[] = {"if", "unless", "whether", "lest", NULL};
     if (has_aux(c, v, hypo_aux)) return 1;
     int32_t x = v;
-    for (int steps = 0; x >= 0 && steps < 8; steps++) {
-        if (W(c, x)->rel == ND_DEP_ADVCL && case_in(c, x, cond)) return 1;
+    int clause = 1; /* still in v's own chain of clauses */
+    for (int steps = 0; x >= 0 && steps < 10; steps++) {
         int r = W(c, x)->rel;
         int32_t h = W(c, x)->head;
-        /* "we can expect Trump to ... when they meet": a prediction */
+        if (clause && r == ND_DEP_ADVCL && case_in(c, x, cond)) return 1;
+        /* "we can expect Trump to ... agree ... when they meet": all below
+         * a prediction is one */
         if ((r == ND_DEP_XCOMP || r == ND_DEP_CCOMP) && h >= 0 && lemma_in(c, h, predict_verbs))
             return 1;
-        if (r != ND_DEP_CONJ && r != ND_DEP_XCOMP && r != ND_DEP_ADVCL && r != ND_DEP_CCOMP) break;
+        if (r != ND_DEP_CONJ && r != ND_DEP_XCOMP && r != ND_DEP_ADVCL && r != ND_DEP_CCOMP)
+            clause = 0;
         /* below a hypothetical clause */
-        if (r == ND_DEP_ADVCL && h >= 0 && has_aux(c, h, hypo_aux)) return 1;
+        if (clause && r == ND_DEP_ADVCL && h >= 0 && has_aux(c, h, hypo_aux)) return 1;
         x = h;
     }
     return c->question && W(c, v)->head < 0;
@@ -1768,6 +1773,11 @@ static void code_noun(ectx *c, int32_t n)
         else if (k > n && W(c, k)->rel == ND_DEP_NMOD &&
                  case_in(c, k, (const char *const[]){"by", NULL}))
             ns = phrase_actors(c, k, src, 8);
+        /* a bare agent is part of the noun's name ("joint military drills") */
+        int j = 0;
+        for (int i = 0; i < ns; i++)
+            if (strncmp(d->acts[d->ments[src[i]].actor].code, "---", 3)) src[j++] = src[i];
+        ns = j;
     }
     if (!ns && verb >= 0 && predicate(c, verb) && lemma_in(c, verb, light_verbs) &&
         rel != ND_DEP_NSUBJ)
@@ -1796,6 +1806,14 @@ static void code_noun(ectx *c, int32_t n)
         for (int i = 0; i < nt; i++)
             for (int j = 0; j < nt; j++)
                 if (i != j) add_event(c, tgt[i], tgt[j], code[0] ? code : rcode, vs, 0);
+        return;
+    }
+    if (!nt && (rcode[0] || m.sym) && (ns >= 2 || (ns == 1 && d->ments[src[0]].actor2 >= 0))) {
+        /* "the two countries held joint drills": each toward the other */
+        for (int i = 0; i < ns; i++)
+            for (int j = 0; j < ns; j++)
+                if (i != j) add_event(c, src[i], src[j], code[0] ? code : rcode, vs, 0);
+        if (ns == 1) add_event(c, src[0], src[0], code[0] ? code : rcode, vs, 0);
         return;
     }
     if (code[0]) emit(c, src, ns, tgt, nt, code, 0, vs, 0);
@@ -1903,7 +1921,9 @@ static void events_sentence(ectx *c)
             }
             if (had) continue;
         }
-        if (code_verb(c, v)) c->done[v - c->w0] = 2;
+        size_t before = d->n_events;
+        /* a verb that gave an event speaks for its object ("held talks") */
+        if (code_verb(c, v) && d->n_events > before) c->done[v - c->w0] = 2;
     }
     for (int32_t n = c->w0; n < c->w1 && !d->failed; n++)
         if (W(c, n)->upos == ND_UPOS_NOUN && !in_quote(c, n) && !c->done[n - c->w0] &&

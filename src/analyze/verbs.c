@@ -696,18 +696,32 @@ int nd__vlex_add_project(nd_analyze_dict *d, const char *code, int flags, int pa
     int spec = 0;
     /* the words as PETRARCH would write them: a preposition and the "+"
      * after it are a prepositional phrase ("meet with +" = "* (with +)") */
+    int in_np = 0;
     for (int i = 0; i <= n_words; i++) {
+        int prep = 0;
+        for (size_t k = 0; i < n_words && preps[k]; k++) prep |= !strcmp(words[i], preps[k]);
+        /* a run of other words is a noun phrase ("conduct joint military
+         * drills" = "* {joint military drills}") */
+        int next_word = i + 1 < n_words && target_at != i + 1;
+        if (next_word)
+            for (size_t k = 0; preps[k]; k++) next_word &= strcmp(words[i + 1], preps[k]) != 0;
+        if (in_np && (i == n_words || prep || i == target_at)) {
+            if ((rc = add_pel(d, ND__PE_NP_END, 0, NULL))) return rc;
+            in_np = 0;
+        }
         if (i == target_at && (rc = add_pel(d, ND__PE_TARGET, 0, NULL))) return rc;
         if (i == n_words) break;
-        int prep = 0;
-        for (size_t k = 0; preps[k]; k++) prep |= !strcmp(words[i], preps[k]);
         if (prep) {
             if ((rc = add_pel(d, ND__PE_PP, 0, words[i]))) return rc;
             if (target_at == i + 1 && (rc = add_pel(d, ND__PE_TARGET, 0, NULL))) return rc;
             if (target_at == i + 1) target_at = -1;
             if ((rc = add_pel(d, ND__PE_PP_END, 0, NULL))) return rc;
-        } else if ((rc = add_pel(d, ND__PE_WORD, 0, words[i]))) {
-            return rc;
+        } else {
+            if (!in_np && next_word) {
+                if ((rc = add_pel(d, ND__PE_NP, 0, NULL))) return rc;
+                in_np = 1;
+            }
+            if ((rc = add_pel(d, ND__PE_WORD, 0, words[i]))) return rc;
         }
         spec++;
     }
