@@ -251,6 +251,18 @@ void nd__map_free(nd__map *m);
  * must hold 3 x 64 bytes. */
 void nd__inflect(const char *lemma, char out[3][64]);
 
+/* Small helpers of the dictionary loaders (dict.c): grow an array to hold
+ * need elements (0 or ND_ENOMEM); a lowercased copy in the dictionary's
+ * arena (NULL when out of memory); trim blanks; the regular plural of the
+ * last word of s into out (its length, 0 when it does not fit; "-man"
+ * gives "-men"). */
+int nd__dict_grow(void **p, size_t *cap, size_t need, size_t elem);
+char *nd__lower_dup(nd_analyze_dict *d, const char *s, size_t n);
+nd_slice nd__trim(const char *s, size_t n);
+size_t nd__plural(const char *s, size_t n, char *out, size_t cap);
+/* ND_EPARSE with "NAME:LINE: what" in err. */
+int nd__dict_parse_err(nd_error *err, const char *name, int line, const char *what);
+
 /* Load one file of newsdesk's own format (from memory). */
 int nd__dict_load_text(nd_analyze_dict *d, const char *name, const char *text, size_t len,
                        nd_error *err);

@@ -186,7 +186,7 @@ void nd__inflect(const char *w, char out[3][64])
 
 /* ---- growing arrays --------------------------------------------------------- */
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
+int nd__dict_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return 0;
     size_t nc = *cap ? *cap * 2 : 256;
@@ -238,7 +238,7 @@ static int add_phrase(nd_analyze_dict *d, uint32_t ent, int how, const char *s, 
     uint8_t caseq[ND__MAX_PHRASE];
     int nt = phrase_key(s, n, keep_case, key, sizeof key, &klen, caseq);
     if (nt == 0) return 0; /* silently skip unusable phrases */
-    if (grow((void **) &d->phrases, &d->cap_phrases, d->n_phrases + 1, sizeof *d->phrases))
+    if (nd__dict_grow((void **) &d->phrases, &d->cap_phrases, d->n_phrases + 1, sizeof *d->phrases))
         return ND_ENOMEM;
     uint32_t pi = (uint32_t) d->n_phrases;
     nd__phrase *p = &d->phrases[pi];
@@ -271,29 +271,37 @@ static int add_phrase(nd_analyze_dict *d, uint32_t ent, int how, const char *s, 
     return 0;
 }
 
+size_t nd__plural(const char *s, size_t n, char *out, size_t cap)
+{
+    if (n < 2 || n + 4 > cap) return 0;
+    char last = s[n - 1], prev = s[n - 2];
+    int k;
+    if (n >= 3 && !memcmp(s + n - 3, "man", 3))
+        k = snprintf(out, cap, "%.*smen", (int) n - 3, s);
+    else if (last == 'y' && !is_vowel(prev))
+        k = snprintf(out, cap, "%.*sies", (int) n - 1, s);
+    else if (last == 's' || last == 'x' || last == 'z' ||
+             (last == 'h' && (prev == 'c' || prev == 's')))
+        k = snprintf(out, cap, "%.*ses", (int) n, s);
+    else
+        k = snprintf(out, cap, "%.*ss", (int) n, s);
+    return k > 0 ? (size_t) k : 0;
+}
+
 /* Regular plural of the last word of an agent phrase. */
 static int add_plural(nd_analyze_dict *d, uint32_t ent, int how, const char *s, size_t n,
                       const char *role_key)
 {
     char buf[256];
-    if (n < 2 || n > 200) return 0;
-    char last = s[n - 1], prev = s[n - 2];
-    if (last == 's') return 0;
-    if (n >= 3 && !memcmp(s + n - 3, "man", 3))
-        snprintf(buf, sizeof buf, "%.*smen", (int) n - 3, s);
-    else if (last == 'y' && !is_vowel(prev))
-        snprintf(buf, sizeof buf, "%.*sies", (int) n - 1, s);
-    else if (last == 'h' && (prev == 'c' || prev == 's'))
-        snprintf(buf, sizeof buf, "%.*ses", (int) n, s);
-    else
-        snprintf(buf, sizeof buf, "%.*ss", (int) n, s);
-    return add_phrase(d, ent, how, buf, strlen(buf), 0, NULL, role_key);
+    if (n < 2 || n > 200 || s[n - 1] == 's') return 0;
+    size_t k = nd__plural(s, n, buf, sizeof buf);
+    return k ? add_phrase(d, ent, how, buf, k, 0, NULL, role_key) : 0;
 }
 
 static int32_t add_entity(nd_analyze_dict *d, int kind, const char *code, size_t code_n,
                           const char *name, size_t name_n)
 {
-    if (grow((void **) &d->ents, &d->cap_ents, d->n_ents + 1, sizeof *d->ents)) return -1;
+    if (nd__dict_grow((void **) &d->ents, &d->cap_ents, d->n_ents + 1, sizeof *d->ents)) return -1;
     nd__entity *e = &d->ents[d->n_ents];
     memset(e, 0, sizeof *e);
     e->kind = (uint8_t) kind;
@@ -309,7 +317,7 @@ static int32_t add_entity(nd_analyze_dict *d, int kind, const char *code, size_t
 static int add_role(nd_analyze_dict *d, uint32_t ent, const char *code, size_t code_n,
                     const char *keys, int32_t from, int32_t to)
 {
-    if (grow((void **) &d->roles, &d->cap_roles, d->n_roles + 1, sizeof *d->roles))
+    if (nd__dict_grow((void **) &d->roles, &d->cap_roles, d->n_roles + 1, sizeof *d->roles))
         return ND_ENOMEM;
     nd__role *r = &d->roles[d->n_roles];
     memset(r, 0, sizeof *r);
@@ -328,7 +336,7 @@ static int add_role(nd_analyze_dict *d, uint32_t ent, const char *code, size_t c
 
 /* ---- lines ---------------------------------------------------------------- */
 
-static nd_slice trim(const char *s, size_t n)
+nd_slice nd__trim(const char *s, size_t n)
 {
     while (n && (*s == ' ' || *s == '\t' || *s == '\r')) s++, n--;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
@@ -342,7 +350,7 @@ static nd_slice next_piece(const char **p, const char *end, char sep)
     const char *q = memchr(s, sep, (size_t) (end - s));
     if (!q) q = end;
     *p = q < end ? q + 1 : end;
-    return trim(s, (size_t) (q - s));
+    return nd__trim(s, (size_t) (q - s));
 }
 
 static int kind_of(nd_slice w)
@@ -357,7 +365,7 @@ static int kind_of(nd_slice w)
     return 0;
 }
 
-static int parse_err(nd_error *err, const char *name, int line, const char *what)
+int nd__dict_parse_err(nd_error *err, const char *name, int line, const char *what)
 {
     return nd_error_set(err, ND_EPARSE, (size_t) -1, "%s:%d: %s", name, line, what);
 }
@@ -376,17 +384,17 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
         size_t ll = (size_t) (nl - p);
         p = nl < end ? nl + 1 : end;
         line++;
-        nd_slice t = trim(ls, ll);
+        nd_slice t = nd__trim(ls, ll);
         if (t.len == 0 || t.ptr[0] == '#') continue;
         if (ls[0] != ' ' && ls[0] != '\t') {
             /* kind CODE Name */
             const char *q = t.ptr, *te = t.ptr + t.len;
             nd_slice kw = next_piece(&q, te, ' ');
             nd_slice code = next_piece(&q, te, ' ');
-            nd_slice nm = trim(q, (size_t) (te - q));
+            nd_slice nm = nd__trim(q, (size_t) (te - q));
             int kind = kind_of(kw);
             if (!kind || code.len == 0 || nm.len == 0)
-                return parse_err(err, name, line, "expected 'KIND CODE Name'");
+                return nd__dict_parse_err(err, name, line, "expected 'KIND CODE Name'");
             ent = add_entity(d, kind, code.ptr, code.len, nm.ptr, nm.len);
             if (ent < 0) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
             int rc = 0;
@@ -400,15 +408,15 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
             if (rc) return nd_error_set(err, rc, (size_t) -1, "out of memory");
             continue;
         }
-        if (ent < 0) return parse_err(err, name, line, "field before any record");
+        if (ent < 0) return nd__dict_parse_err(err, name, line, "field before any record");
         const char *colon = memchr(t.ptr, ':', t.len);
-        if (!colon) return parse_err(err, name, line, "expected 'key: values'");
-        nd_slice key = trim(t.ptr, (size_t) (colon - t.ptr));
+        if (!colon) return nd__dict_parse_err(err, name, line, "expected 'key: values'");
+        nd_slice key = nd__trim(t.ptr, (size_t) (colon - t.ptr));
         const char *q = colon + 1, *te = t.ptr + t.len;
         nd__entity *e = &d->ents[ent];
         int is_agent = e->kind == ND_ACTOR_AGENT;
         if (nd_slice_eq_c(key, "gender")) {
-            nd_slice v = trim(q, (size_t) (te - q));
+            nd_slice v = nd__trim(q, (size_t) (te - q));
             e->gender = v.len ? v.ptr[0] : 0;
             continue;
         }
@@ -418,11 +426,11 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
             nd_slice from = next_piece(&q, te, '|');
             nd_slice to = next_piece(&q, te, '|');
             int32_t f = ND__DAY_MIN, tt = ND__DAY_MAX;
-            if (code.len == 0) return parse_err(err, name, line, "role without a code");
+            if (code.len == 0) return nd__dict_parse_err(err, name, line, "role without a code");
             if (from.len && nd__parse_day(from.ptr, from.len, &f))
-                return parse_err(err, name, line, "bad role start date");
+                return nd__dict_parse_err(err, name, line, "bad role start date");
             if (to.len && nd__parse_day(to.ptr, to.len, &tt))
-                return parse_err(err, name, line, "bad role end date");
+                return nd__dict_parse_err(err, name, line, "bad role end date");
             /* ",key,key," so that lookups can search ",key,". */
             nd_buf kb = ND_BUF_INIT;
             nd_buf_putc(&kb, ',');
@@ -451,7 +459,7 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
         else if (nd_slice_eq_c(key, "role"))
             how = ND__PH_ROLE;
         else
-            return parse_err(err, name, line, "unknown key");
+            return nd__dict_parse_err(err, name, line, "unknown key");
         while (q < te) {
             nd_slice v = next_piece(&q, te, ';');
             if (!v.len) continue;
@@ -460,8 +468,8 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
             const char *eq = memchr(v.ptr, '=', v.len);
             nd_slice ph = v;
             if (eq) {
-                ph = trim(v.ptr, (size_t) (eq - v.ptr));
-                nd_slice rhs = trim(eq + 1, (size_t) (v.ptr + v.len - eq - 1));
+                ph = nd__trim(v.ptr, (size_t) (eq - v.ptr));
+                nd_slice rhs = nd__trim(eq + 1, (size_t) (v.ptr + v.len - eq - 1));
                 if (how == ND__PH_SEAT) {
                     snprintf(sufbuf, sizeof sufbuf, "%.*s", (int) rhs.len, rhs.ptr);
                     suffix = sufbuf;
@@ -541,7 +549,7 @@ static const char *read_forms(const char *q, const char *te, nd_analyze_dict *d,
     return close < te ? close + 1 : te;
 }
 
-static char *lower_dup(nd_analyze_dict *d, const char *s, size_t n)
+char *nd__lower_dup(nd_analyze_dict *d, const char *s, size_t n)
 {
     char *f = nd_arena_strndup(d->arena, s, n);
     if (f)
@@ -575,7 +583,7 @@ static int load_cues(nd_analyze_dict *d, const char *name, const char *text, siz
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t) (end - p));
         if (!nl) nl = end;
-        nd_slice t = trim(p, (size_t) (nl - p));
+        nd_slice t = nd__trim(p, (size_t) (nl - p));
         p = nl < end ? nl + 1 : end;
         line++;
         if (!t.len || t.ptr[0] == '#') continue;
@@ -584,20 +592,20 @@ static int load_cues(nd_analyze_dict *d, const char *name, const char *text, siz
         while (q < te && *q == ' ') q++;
         const char *ls = q;
         while (q < te && *q != ' ') q++;
-        if (q == ls) return parse_err(err, name, line, "expected 'CLASS LEMMA'");
+        if (q == ls) return nd__dict_parse_err(err, name, line, "expected 'CLASS LEMMA'");
         int c = nd_slice_eq_c(cls, "say")     ? ND__CUE_SAY
                 : nd_slice_eq_c(cls, "tell")  ? ND__CUE_TELL
                 : nd_slice_eq_c(cls, "think") ? ND__CUE_THINK
                 : nd_slice_eq_c(cls, "call")  ? ND__CUE_CALL
                                               : 0;
-        if (!c) return parse_err(err, name, line, "unknown cue class");
-        const char *lemma = lower_dup(d, ls, (size_t) (q - ls));
+        if (!c) return nd__dict_parse_err(err, name, line, "unknown cue class");
+        const char *lemma = nd__lower_dup(d, ls, (size_t) (q - ls));
         const char *ex[12];
         size_t nex = 0;
         read_forms(q, te, d, ex, &nex, 12);
         const char *forms[16];
         size_t nf = head_forms(d, lemma, ex, nex, 0, forms);
-        if (grow((void **) &d->cues, &d->cap_cues, d->n_cues + 1, sizeof *d->cues))
+        if (nd__dict_grow((void **) &d->cues, &d->cap_cues, d->n_cues + 1, sizeof *d->cues))
             return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
         nd__cue *cu = &d->cues[d->n_cues];
         cu->cls = (uint8_t) c;
@@ -614,7 +622,7 @@ static int load_cues(nd_analyze_dict *d, const char *name, const char *text, siz
 static int new_vpat(nd_analyze_dict *d, const char *code, int flags, const char **words,
                     int n_words, int target_at, const char **forms, size_t nf)
 {
-    if (grow((void **) &d->vpats, &d->cap_vpats, d->n_vpats + 1, sizeof *d->vpats))
+    if (nd__dict_grow((void **) &d->vpats, &d->cap_vpats, d->n_vpats + 1, sizeof *d->vpats))
         return ND_ENOMEM;
     nd__vpat *v = &d->vpats[d->n_vpats];
     memset(v, 0, sizeof *v);
@@ -639,19 +647,19 @@ static int load_verbs(nd_analyze_dict *d, const char *name, const char *text, si
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t) (end - p));
         if (!nl) nl = end;
-        nd_slice t = trim(p, (size_t) (nl - p));
+        nd_slice t = nd__trim(p, (size_t) (nl - p));
         p = nl < end ? nl + 1 : end;
         line++;
         if (!t.len || t.ptr[0] == '#') continue;
         const char *q = t.ptr, *te = t.ptr + t.len;
         nd_slice code = next_piece(&q, te, ' ');
         if (!code.len || !digits(code.ptr, code.len) || code.len > 4)
-            return parse_err(err, name, line, "expected a CAMEO code");
+            return nd__dict_parse_err(err, name, line, "expected a CAMEO code");
         while (q < te && *q == ' ') q++;
         const char *hs = q;
         while (q < te && *q != ' ') q++;
-        if (q == hs) return parse_err(err, name, line, "expected a head word");
-        const char *head = lower_dup(d, hs, (size_t) (q - hs));
+        if (q == hs) return nd__dict_parse_err(err, name, line, "expected a head word");
+        const char *head = nd__lower_dup(d, hs, (size_t) (q - hs));
         const char *ex[12];
         size_t nex = 0;
         q = read_forms(q, te, d, ex, &nex, 12);
@@ -673,14 +681,14 @@ static int load_verbs(nd_analyze_dict *d, const char *name, const char *text, si
                 else if (wl == 8 && !memcmp(ws, "@passive", 8))
                     flags |= ND__VF_PASSIVE;
                 else
-                    return parse_err(err, name, line, "unknown flag");
+                    return nd__dict_parse_err(err, name, line, "unknown flag");
             } else if (*ws == '{') {
-                return parse_err(err, name, line, "{forms} must follow the head word");
+                return nd__dict_parse_err(err, name, line, "{forms} must follow the head word");
             } else if ((wl == 1 && *ws == 'a') || (wl == 2 && !memcmp(ws, "an", 2)) ||
                        (wl == 3 && !memcmp(ws, "the", 3))) {
                 /* articles are left to the gaps: "signed a trade agreement" */
             } else if (nw < 8) {
-                words[nw++] = lower_dup(d, ws, wl);
+                words[nw++] = nd__lower_dup(d, ws, wl);
             }
         }
         /* A multi-word noun head ("air strike", "joint military drills")
@@ -718,7 +726,7 @@ static int load_cameo(nd_analyze_dict *d, const char *name, const char *text, si
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t) (end - p));
         if (!nl) nl = end;
-        nd_slice t = trim(p, (size_t) (nl - p));
+        nd_slice t = nd__trim(p, (size_t) (nl - p));
         p = nl < end ? nl + 1 : end;
         line++;
         if (!t.len || t.ptr[0] == '#') continue;
@@ -726,10 +734,10 @@ static int load_cameo(nd_analyze_dict *d, const char *name, const char *text, si
         nd_slice code = next_piece(&q, te, '\t');
         nd_slice gs = next_piece(&q, te, '\t');
         nd_slice qc = next_piece(&q, te, '\t');
-        nd_slice nm = trim(q, (size_t) (te - q));
+        nd_slice nm = nd__trim(q, (size_t) (te - q));
         if (!code.len || code.len > 6 || !gs.len || !qc.len)
-            return parse_err(err, name, line, "expected CODE GOLDSTEIN QUAD NAME");
-        if (grow((void **) &d->cameo, &d->cap_cameo, d->n_cameo + 1, sizeof *d->cameo))
+            return nd__dict_parse_err(err, name, line, "expected CODE GOLDSTEIN QUAD NAME");
+        if (nd__dict_grow((void **) &d->cameo, &d->cap_cameo, d->n_cameo + 1, sizeof *d->cameo))
             return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
         nd__cameo *c = &d->cameo[d->n_cameo];
         snprintf(c->code, sizeof c->code, "%.*s", (int) code.len, code.ptr);
@@ -793,7 +801,7 @@ static int petr_code(nd_slice b, char *code, size_t cap, int32_t *from, int32_t 
     while (q < e && *q == ' ') q++;
     const char *ds = q;
     while (q < e && *q != ']') q++;
-    nd_slice dr = trim(ds, (size_t) (q - ds));
+    nd_slice dr = nd__trim(ds, (size_t) (q - ds));
     if (dr.len) {
         int32_t a;
         if (dr.ptr[0] == '>') {
@@ -830,7 +838,7 @@ static int petr_actors(nd_analyze_dict *d, const char *text, size_t len)
         /* strip comments */
         const char *hash = at_end ? NULL : memchr(ls, '#', ll);
         if (hash) ll = (size_t) (hash - ls);
-        nd_slice t = trim(ls, ll);
+        nd_slice t = nd__trim(ls, ll);
         int new_record =
             at_end || (t.len && ls[0] != ' ' && ls[0] != '\t' && ls[0] != '+' && ls[0] != '[');
         if (new_record && n_names) {
@@ -882,13 +890,13 @@ static int petr_actors(nd_analyze_dict *d, const char *text, size_t len)
         if (*name_s == '+') name_s++;
         const char *br = memchr(name_s, '[', (size_t) (t.ptr + t.len - name_s));
         size_t name_n = br ? (size_t) (br - name_s) : (size_t) (t.ptr + t.len - name_s);
-        nd_slice nm = trim(name_s, name_n);
+        nd_slice nm = nd__trim(name_s, name_n);
         /* Drop "{...}" plural lists and parenthesised notes from the phrase. */
         const char *brace = memchr(nm.ptr, '{', nm.len);
-        if (brace) nm = trim(nm.ptr, (size_t) (brace - nm.ptr));
+        if (brace) nm = nd__trim(nm.ptr, (size_t) (brace - nm.ptr));
         if (nm.len && n_names < 64) names[n_names++] = nm;
         if (br && n_codes < 8) {
-            nd_slice b = trim(br, (size_t) (t.ptr + t.len - br));
+            nd_slice b = nd__trim(br, (size_t) (t.ptr + t.len - br));
             if (!petr_code(b, codes[n_codes], 16, &froms[n_codes], &tos[n_codes])) n_codes++;
         }
     }
@@ -906,21 +914,21 @@ static int petr_agents(nd_analyze_dict *d, const char *text, size_t len)
         p = nl < end ? nl + 1 : end;
         const char *hash = memchr(ls, '#', ll);
         if (hash) ll = (size_t) (hash - ls);
-        nd_slice t = trim(ls, ll);
+        nd_slice t = nd__trim(ls, ll);
         if (!t.len) continue;
         const char *br = memchr(t.ptr, '[', t.len);
         if (!br) continue;
         char code[16];
         int32_t f, to;
-        if (petr_code(trim(br, (size_t) (t.ptr + t.len - br)), code, sizeof code, &f, &to))
+        if (petr_code(nd__trim(br, (size_t) (t.ptr + t.len - br)), code, sizeof code, &f, &to))
             continue;
-        nd_slice nm = trim(t.ptr, (size_t) (br - t.ptr));
+        nd_slice nm = nd__trim(t.ptr, (size_t) (br - t.ptr));
         const char *brace = memchr(nm.ptr, '{', nm.len);
         nd_slice plural = {NULL, 0};
         if (brace) {
             const char *close = memchr(brace, '}', (size_t) (nm.ptr + nm.len - brace));
-            if (close) plural = trim(brace + 1, (size_t) (close - brace - 1));
-            nm = trim(nm.ptr, (size_t) (brace - nm.ptr));
+            if (close) plural = nd__trim(brace + 1, (size_t) (close - brace - 1));
+            nm = nd__trim(nm.ptr, (size_t) (brace - nm.ptr));
         }
         /* "BUSINESS!PERSON!" style markers are dropped. */
         char ph[256];

@@ -572,21 +572,10 @@ static int match_one(const ectx *c, const nd__pel *e, int n, int32_t lo, int32_t
     int32_t w0 = c->w0;
     switch (e->kind) {
     case ND__PE_WORD:
-        for (int32_t i = *pos; i <= hi; i++) {
-            if (!mask[i - w0]) continue;
-            int k = word_eq(c, i, hi, e->word);
-            if (k && c->strict && !c->in_phrase && !arg_word(c, i + k - 1, 0)) k = 0;
-            if (k) {
-                if (!c->in_phrase) ((ectx *) c)->pp_prev = i + k - 1;
-                *pos = i + k;
-                return 1;
-            }
-        }
-        return 0;
     case ND__PE_SET:
         for (int32_t i = *pos; i <= hi; i++) {
             if (!mask[i - w0]) continue;
-            int k = set_eq(c, i, hi, e->set);
+            int k = e->kind == ND__PE_WORD ? word_eq(c, i, hi, e->word) : set_eq(c, i, hi, e->set);
             if (k && c->strict && !c->in_phrase && !arg_word(c, i + k - 1, 0)) k = 0;
             if (k) {
                 if (!c->in_phrase) ((ectx *) c)->pp_prev = i + k - 1;

@@ -13,39 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- growing arrays ------------------------------------------------------ */
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap) return 0;
-    size_t nc = *cap ? *cap * 2 : 256;
-    while (nc < need) nc *= 2;
-    void *q = nd_realloc(*p, nc * elem);
-    if (!q) return ND_ENOMEM;
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
-static char *lower_dup(nd_analyze_dict *d, const char *s, size_t n)
-{
-    char *f = nd_arena_strndup(d->arena, s, n);
-    if (f)
-        for (char *c = f; *c; c++)
-            if (*c >= 'A' && *c <= 'Z') *c = (char) (*c + 32);
-    return f;
-}
-
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r';
-}
-
-static nd_slice trim(const char *s, size_t n)
-{
-    while (n && is_space(*s)) s++, n--;
-    while (n && is_space(s[n - 1])) n--;
-    return (nd_slice){s, n};
 }
 
 static int is_digit(char c)
@@ -73,7 +43,7 @@ static int code_side(const char *s, size_t n, char out[6])
  * set when the code says "no event". */
 static int parse_code(const char *s, size_t n, char code[6], char pcode[6], int *null)
 {
-    nd_slice t = trim(s, n);
+    nd_slice t = nd__trim(s, n);
     const char *colon = memchr(t.ptr, ':', t.len);
     *null = 0;
     if (!t.len) return -1;
@@ -106,10 +76,11 @@ static int32_t set_get(nd_analyze_dict *d, const char *name, size_t n)
 {
     int32_t s = set_find(d, name, n);
     if (s >= 0) return s;
-    if (grow((void **) &d->vsets, &d->cap_vsets, d->n_vsets + 1, sizeof *d->vsets)) return -1;
+    if (nd__dict_grow((void **) &d->vsets, &d->cap_vsets, d->n_vsets + 1, sizeof *d->vsets))
+        return -1;
     nd__vset *v = &d->vsets[d->n_vsets];
     memset(v, 0, sizeof *v);
-    v->name = lower_dup(d, name, n);
+    v->name = nd__lower_dup(d, name, n);
     if (!v->name) return -1;
     v->no_plural = n > 1 && name[n - 1] == '_';
     v->first_ent = ND__NONE;
@@ -145,8 +116,8 @@ static int set_put_first(nd_analyze_dict *d, uint32_t set, const char *phrase, s
     int r = nd__map_put(d->arena, &d->vset_first, phrase, fl, (uint32_t) d->n_vset_bits, &slot);
     if (r < 0) return r;
     if (r == 0) {
-        if (grow((void **) &d->vset_bits, &d->cap_vset_bits, 2 * (d->n_vset_bits + 1),
-                 sizeof *d->vset_bits))
+        if (nd__dict_grow((void **) &d->vset_bits, &d->cap_vset_bits, 2 * (d->n_vset_bits + 1),
+                          sizeof *d->vset_bits))
             return ND_ENOMEM;
         d->vset_bits[2 * d->n_vset_bits] = d->vset_bits[2 * d->n_vset_bits + 1] = 0;
         d->n_vset_bits++;
@@ -177,25 +148,12 @@ static int set_put_phrase(nd_analyze_dict *d, uint32_t set, const char *phrase, 
     return 0;
 }
 
-/* The regular plural of the last word of a phrase: "missile" -> "missiles",
- * "party" -> "parties", "bus" -> "buses". */
-static size_t plural(const char *s, size_t n, char *out, size_t cap)
-{
-    if (n < 2 || n + 3 >= cap) return 0;
-    char last = s[n - 1], prev = s[n - 2];
-    int vowel = prev == 'a' || prev == 'e' || prev == 'i' || prev == 'o' || prev == 'u';
-    if (last == 'y' && !vowel) return (size_t) snprintf(out, cap, "%.*sies", (int) n - 1, s);
-    if (last == 's' || last == 'x' || last == 'z' || (last == 'h' && (prev == 'c' || prev == 's')))
-        return (size_t) snprintf(out, cap, "%.*ses", (int) n, s);
-    return (size_t) snprintf(out, cap, "%.*ss", (int) n, s);
-}
-
 /* Add one entry (lowercase, words separated by spaces or '_'; a trailing
  * '_' means no plural; "&other" adds another synset's entries; an entry
  * with "(" is a phrase pattern, expanded where the synset is used). */
 static int set_add_entry(nd_analyze_dict *d, uint32_t set, const char *s, size_t n)
 {
-    nd_slice t = trim(s, n);
+    nd_slice t = nd__trim(s, n);
     if (!t.len) return 0;
     if (t.ptr[0] == '&') {
         int32_t other = set_find(d, t.ptr, t.len);
@@ -221,7 +179,8 @@ static int set_add_entry(nd_analyze_dict *d, uint32_t set, const char *s, size_t
     while (o && buf[o - 1] == ' ') o--;
     buf[o] = 0;
     if (!o) return 0;
-    if (grow((void **) &d->vset_ents, &d->cap_vset_ents, d->n_vset_ents + 1, sizeof *d->vset_ents))
+    if (nd__dict_grow((void **) &d->vset_ents, &d->cap_vset_ents, d->n_vset_ents + 1,
+                      sizeof *d->vset_ents))
         return ND_ENOMEM;
     nd__vsetent *e = &d->vset_ents[d->n_vset_ents];
     e->text = nd_arena_strndup(d->arena, buf, o);
@@ -244,7 +203,7 @@ static int set_add_entry(nd_analyze_dict *d, uint32_t set, const char *s, size_t
     int rc = set_put_phrase(d, set, buf, o);
     if (!rc && !no_plural) {
         char pl[300];
-        size_t pn = plural(buf, o, pl, sizeof pl);
+        size_t pn = nd__plural(buf, o, pl, sizeof pl);
         if (pn) rc = set_put_phrase(d, set, pl, pn);
     }
     return rc;
@@ -291,7 +250,8 @@ int nd__vset_match(const nd_analyze_dict *d, uint32_t set, const char *const *wo
 
 static int add_pel(nd_analyze_dict *d, int kind, uint32_t set, const char *word)
 {
-    if (grow((void **) &d->pels, &d->cap_pels, d->n_pels + 1, sizeof *d->pels)) return ND_ENOMEM;
+    if (nd__dict_grow((void **) &d->pels, &d->cap_pels, d->n_pels + 1, sizeof *d->pels))
+        return ND_ENOMEM;
     nd__pel *e = &d->pels[d->n_pels++];
     e->kind = (uint8_t) kind;
     e->set = set;
@@ -356,7 +316,7 @@ static const char *parse_body(nd_analyze_dict *d, const char *p, const char *end
             const char *prep = next_tok(p, end, &pn);
             if (!prep || strchr("(){}*+$^%&", *prep)) return "'(' needs a preposition";
             p = prep + pn;
-            const char *w = lower_dup(d, prep, pn);
+            const char *w = nd__lower_dup(d, prep, pn);
             if (!w) return "out of memory";
             for (char *c = (char *) w; *c; c++)
                 if (*c == '_') *c = ' ';
@@ -410,7 +370,7 @@ static const char *parse_body(nd_analyze_dict *d, const char *p, const char *end
                     rc = add_pel(d, ND__PE_SET, (uint32_t) s, NULL);
                     spec++;
                 } else if (u > q) {
-                    const char *w = lower_dup(d, q, (size_t) (u - q));
+                    const char *w = nd__lower_dup(d, q, (size_t) (u - q));
                     rc = w ? add_pel(d, ND__PE_WORD, 0, w) : ND_ENOMEM;
                     spec++;
                 }
@@ -432,7 +392,7 @@ static const char *parse_body(nd_analyze_dict *d, const char *p, const char *end
 
 static int add_rule(nd_analyze_dict *d, uint32_t block, nd__vrule *r)
 {
-    if (grow((void **) &d->vrules, &d->cap_vrules, d->n_vrules + 1, sizeof *d->vrules))
+    if (nd__dict_grow((void **) &d->vrules, &d->cap_vrules, d->n_vrules + 1, sizeof *d->vrules))
         return ND_ENOMEM;
     r->n_sig = 0;
     memset(r->smask, 0, sizeof r->smask);
@@ -498,10 +458,10 @@ static const char *add_pattern(nd_analyze_dict *d, uint32_t block, const char *p
 
 static int32_t add_block(nd_analyze_dict *d, const char *name, size_t n)
 {
-    if (grow((void **) &d->vblocks, &d->cap_vblocks, d->n_vblocks + 1, sizeof *d->vblocks))
+    if (nd__dict_grow((void **) &d->vblocks, &d->cap_vblocks, d->n_vblocks + 1, sizeof *d->vblocks))
         return -1;
     nd__vblock *b = &d->vblocks[d->n_vblocks];
-    b->name = lower_dup(d, name, n);
+    b->name = nd__lower_dup(d, name, n);
     if (!b->name) return -1;
     b->first = b->last = ND__NONE;
     return (int32_t) d->n_vblocks++;
@@ -518,7 +478,7 @@ static int add_key(nd_analyze_dict *d, nd__map *map, const char *w, size_t n, ui
     /* the same verb under the same key once */
     for (uint32_t k = *slot; k != ND__NONE; k = d->vkeys[k].next)
         if (d->vkeys[k].verb == verb) return 0;
-    if (grow((void **) &d->vkeys, &d->cap_vkeys, d->n_vkeys + 1, sizeof *d->vkeys))
+    if (nd__dict_grow((void **) &d->vkeys, &d->cap_vkeys, d->n_vkeys + 1, sizeof *d->vkeys))
         return ND_ENOMEM;
     /* append: earlier definitions are tried first */
     uint32_t ki = (uint32_t) d->n_vkeys++;
@@ -571,15 +531,15 @@ static int add_verb(nd_analyze_dict *d, uint32_t block, const char *phrase, size
             if (!(((*c | 32) >= 'a' && (*c | 32) <= 'z') || *c == '-' || *c == '\'' || *c == '.' ||
                   (unsigned char) *c >= 0x80))
                 return ND_EPARSE;
-    if (grow((void **) &d->verbs, &d->cap_verbs, d->n_verbs + 1, sizeof *d->verbs))
+    if (nd__dict_grow((void **) &d->verbs, &d->cap_verbs, d->n_verbs + 1, sizeof *d->verbs))
         return ND_ENOMEM;
     nd__verb *v = &d->verbs[d->n_verbs];
     memset(v, 0, sizeof *v);
-    v->lemma = lower_dup(d, words[verb_at], strlen(words[verb_at]));
+    v->lemma = nd__lower_dup(d, words[verb_at], strlen(words[verb_at]));
     if (!v->lemma) return ND_ENOMEM;
     for (int i = 0; i < nw; i++) {
         if (i == verb_at) continue;
-        v->rest[v->n_rest] = lower_dup(d, words[i], strlen(words[i]));
+        v->rest[v->n_rest] = nd__lower_dup(d, words[i], strlen(words[i]));
         if (!v->rest[v->n_rest]) return ND_ENOMEM;
         v->n_rest++;
     }
@@ -596,7 +556,7 @@ static int add_verb(nd_analyze_dict *d, uint32_t block, const char *phrase, size
     int rc = add_key(d, map, lemma, strlen(lemma), vi);
     if (!rc && (flags & ND__VR_NOUN)) {
         char pl[80];
-        size_t pn = plural(lemma, strlen(lemma), pl, sizeof pl);
+        size_t pn = nd__plural(lemma, strlen(lemma), pl, sizeof pl);
         if (pn && lemma[strlen(lemma) - 1] != 's') rc = add_key(d, map, pl, pn, vi);
     } else if (!rc) {
         char inf[3][64];
@@ -732,9 +692,18 @@ int nd__vlex_add_project(nd_analyze_dict *d, const char *code, int flags, int pa
 
 /* ---- the compact file (data/verbs/petrarch.txt) -------------------------- */
 
-static int perr(nd_error *err, const char *name, int line, const char *what)
+#define perr nd__dict_parse_err
+
+/* The next line of [*p, end) (without its newline), advancing *p; 0 at
+ * the end. */
+static int next_line(const char **p, const char *end, nd_slice *line)
 {
-    return nd_error_set(err, ND_EPARSE, (size_t) -1, "%s:%d: %s", name, line, what);
+    if (*p >= end) return 0;
+    const char *nl = memchr(*p, '\n', (size_t) (end - *p));
+    if (!nl) nl = end;
+    *line = (nd_slice){*p, (size_t) (nl - *p)};
+    *p = nl < end ? nl + 1 : end;
+    return 1;
 }
 
 /* Split off the last space-separated field of t (the code). */
@@ -744,7 +713,7 @@ static int last_field(nd_slice t, nd_slice *rest, nd_slice *last)
     while (i && !is_space(t.ptr[i - 1])) i--;
     if (i == 0) return -1;
     *last = (nd_slice){t.ptr + i, t.len - i};
-    *rest = trim(t.ptr, i);
+    *rest = nd__trim(t.ptr, i);
     return 0;
 }
 
@@ -754,11 +723,9 @@ int nd__vlex_load_compact(nd_analyze_dict *d, const char *name, const char *text
     const char *p = text, *end = text + len;
     int line = 0;
     int32_t block = -1;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t) (end - p));
-        if (!nl) nl = end;
-        nd_slice t = trim(p, (size_t) (nl - p));
-        p = nl < end ? nl + 1 : end;
+    nd_slice raw;
+    while (next_line(&p, end, &raw)) {
+        nd_slice t = nd__trim(raw.ptr, raw.len);
         line++;
         if (!t.len || t.ptr[0] == '#') continue;
         char kind = t.ptr[0];
@@ -783,7 +750,7 @@ int nd__vlex_load_compact(nd_analyze_dict *d, const char *name, const char *text
         }
         if (t.len < 3 || !is_space(t.ptr[1]))
             return perr(err, name, line, "expected '&', '=', 'v' or 'p' and a space");
-        nd_slice body = trim(t.ptr + 2, t.len - 2);
+        nd_slice body = nd__trim(t.ptr + 2, t.len - 2);
         if (kind == '=') {
             if (!body.len || memchr(body.ptr, ' ', body.len))
                 return perr(err, name, line, "expected '= NAME'");
@@ -812,7 +779,7 @@ int nd__vlex_load_compact(nd_analyze_dict *d, const char *name, const char *text
                 return perr(err, name, line, "bad code");
             const char *forms[14];
             for (size_t i = 2; i < nf; i++) {
-                forms[i - 2] = lower_dup(d, f[i].ptr, f[i].len);
+                forms[i - 2] = nd__lower_dup(d, f[i].ptr, f[i].len);
                 if (!forms[i - 2])
                     return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
             }
@@ -855,7 +822,7 @@ static nd_slice petr_line(const char *s, size_t n, char *buf, size_t cap)
         buf[o++] = s[i];
     }
     buf[o] = 0;
-    return trim(buf, o);
+    return nd__trim(buf, o);
 }
 
 int nd__vlex_load_petrarch(nd_analyze_dict *d, const char *text, size_t len, size_t *skipped)
@@ -869,14 +836,10 @@ int nd__vlex_load_petrarch(nd_analyze_dict *d, const char *text, size_t len, siz
     if (!buf) return ND_ENOMEM;
     size_t cap = len + 1 > 65536 ? 65536 : len + 1;
     int rc = 0;
-    while (p < end && !rc) {
-        const char *nl = memchr(p, '\n', (size_t) (end - p));
-        if (!nl) nl = end;
-        const char *ls = p;
-        size_t ll = (size_t) (nl - p);
-        p = nl < end ? nl + 1 : end;
+    nd_slice raw;
+    while (!rc && next_line(&p, end, &raw)) {
         line++;
-        nd_slice t = petr_line(ls, ll, buf, cap);
+        nd_slice t = petr_line(raw.ptr, raw.len, buf, cap);
         if (!t.len) continue;
         if (t.len >= 3 && !memcmp(t.ptr, "---", 3)) {
             /* --- NAME [CODE] --- */
@@ -936,7 +899,7 @@ int nd__vlex_load_petrarch(nd_analyze_dict *d, const char *text, size_t len, siz
                     break;
                 }
             const char *bc = br ? memchr(br, ']', (size_t) (te - br)) : NULL;
-            if (!br || !bc || trim(bc + 1, (size_t) (te - bc - 1)).len) {
+            if (!br || !bc || nd__trim(bc + 1, (size_t) (te - bc - 1)).len) {
                 skip++;
                 continue;
             }
@@ -948,7 +911,7 @@ int nd__vlex_load_petrarch(nd_analyze_dict *d, const char *text, size_t len, siz
         }
         /* VERB [CODE] {FORMS}: ";" starts a TABARI comment */
         const char *semi = memchr(t.ptr, ';', t.len);
-        if (semi) t = trim(t.ptr, (size_t) (semi - t.ptr));
+        if (semi) t = nd__trim(t.ptr, (size_t) (semi - t.ptr));
         const char *q = t.ptr, *te = t.ptr + t.len;
         const char *vs = q;
         while (q < te && !is_space(*q) && *q != '{' && *q != '[') q++;
@@ -977,7 +940,7 @@ int nd__vlex_load_petrarch(nd_analyze_dict *d, const char *text, size_t len, siz
                     const char *s = r;
                     while (r < bc && !is_space(*r) && *r != ',') r++;
                     if (r > s && nf < 16) {
-                        forms[nf] = lower_dup(d, s, (size_t) (r - s));
+                        forms[nf] = nd__lower_dup(d, s, (size_t) (r - s));
                         if (!forms[nf]) rc = ND_ENOMEM;
                         nf++;
                     }
