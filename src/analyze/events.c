@@ -951,6 +951,16 @@ static int passive_voice(const ectx *c, int32_t v)
  * the object of the governing verb ("urged Iran to help"). */
 static int32_t stray_subject(const ectx *c, int32_t v);
 
+/* The actor word right before the comma before word k ("Russia, which"). */
+static int32_t before_comma(const ectx *c, int32_t k)
+{
+    if (k < c->w0 + 2 || strcmp(c->form[k - 1], ",")) return -1;
+    int32_t m = ment_of(c, k - 2);
+    if (m < 0 || !usable(c, m)) return -1;
+    int32_t h = nd__ment_head(c->d, (size_t) m);
+    return h >= 0 ? h : k - 2;
+}
+
 static int32_t subject_word(const ectx *c, int32_t v, int depth)
 {
     if (depth > 6 || v < 0) return -1;
@@ -964,9 +974,27 @@ static int32_t subject_word(const ectx *c, int32_t v, int depth)
         if (W(c, k)->deprel == ND_DEP_NSUBJ_OUTER) continue;
         /* "lawmakers Tuesday endorsed": a day is not a subject */
         if (lemma_in(c, k, temporal)) continue;
-        /* a relative pronoun stands for the noun the clause modifies */
+        /* a relative pronoun stands for the noun the clause modifies (or,
+         * when the parser did not hang the clause on it, the actor right
+         * before its comma: "Russia, which launched ...") */
         if (lemma_in(c, k, rel_pron) && W(c, v)->rel == ND_DEP_ACL) return W(c, v)->head;
+        if (lemma_in(c, k, (const char *const[]){"who", "which", NULL})) {
+            int32_t a = before_comma(c, k);
+            if (a >= 0) return a;
+        }
         return k;
+    }
+    /* "Russia, which launched an invasion in 2022, has demanded ...": the
+     * actor the sentence opens with, before its relative clause */
+    if (W(c, v)->head < 0) {
+        int32_t m = ment_of(c, c->w0);
+        if (m >= 0 && usable(c, m)) {
+            int32_t e = c->w0;
+            while (e + 1 < v && ment_of(c, e + 1) == m) e++;
+            if (e + 2 < v && !strcmp(c->form[e + 1], ",") &&
+                lemma_in(c, e + 2, (const char *const[]){"who", "which", NULL}))
+                return c->w0;
+        }
     }
     /* an actor attached right before the verb as something else (the
      * tagger's "Firefly/ADV blockaded"): the subject the parser missed */
