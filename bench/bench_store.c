@@ -64,11 +64,14 @@ static nd_article *make(int n)
     return a;
 }
 
-static int count(void *ctx, const nd_store_hit *h)
+/* Hits of one search (the query layer's answer), or -1. */
+static int count(nd_store *s, const nd_query_opts *q, nd_error *err)
 {
-    (void) h;
-    ++*(int *) ctx;
-    return 0;
+    nd_hit_list *r = NULL;
+    if (nd_query_search(s, q, &r, err)) return -1;
+    int n = (int) r->n;
+    nd_result_free(r);
+    return n;
 }
 
 int main(int argc, char **argv)
@@ -135,14 +138,11 @@ int main(int argc, char **argv)
     static const char *const queries[] = {"council", "\"harbour election\"", "ref77x3",
                                           "bridge AND storm NOT court", "hosp*"};
     for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
-        nd_store_query sq = {0};
-        sq.match = queries[q];
+        nd_query_opts sq = {0};
+        sq.text = queries[q];
         int n = 0, reps = 20;
         double t0 = now();
-        for (int r = 0; r < reps; r++) {
-            n = 0;
-            nd_store_search(s, &sq, count, &n, &err);
-        }
+        for (int r = 0; r < reps; r++) n = count(s, &sq, &err);
         printf("search %-21s %8d hits %6.1f ms\n", queries[q], n, (now() - t0) * 1000 / reps);
     }
     for (int i = 0; i < docs; i++) nd_article_free(arts[i]);

@@ -4,14 +4,6 @@
 
 #include "cli.h"
 
-const char *cli_event_name(const char *code)
-{
-    const char *name = NULL;
-    const nd_analyze_dict *d = nd_analyze_dict_default(NULL);
-    if (!d || !code || nd_cameo_lookup(d, code, &name, NULL, NULL) != 0 || !name) return "";
-    return name;
-}
-
 const char *cli_day(const char *date, char out[16])
 {
     if (!date || strlen(date) < 10) return "-";
@@ -29,15 +21,51 @@ void cli_doc_cell(char *out, size_t n, const char *ext_id, int64_t id, const cha
              site ? site : "", site ? ")" : "");
 }
 
-const char *cli_quad_name(int quad)
+void cli_where(char *out, size_t n, const char *source, int64_t offset, int64_t line)
 {
-    switch (quad) {
-    case 1: return "verbal cooperation";
-    case 2: return "material cooperation";
-    case 3: return "verbal conflict";
-    case 4: return "material conflict";
-    default: return "";
-    }
+    if (!source) source = "?";
+    if (offset >= 0)
+        snprintf(out, n, "%s@%lld", source, (long long) offset);
+    else if (line >= 0)
+        snprintf(out, n, "%s:%lld", source, (long long) line);
+    else
+        snprintf(out, n, "%s", source);
+}
+
+cli_table *cli_quote_table(void)
+{
+    static const char *const headers[] = {"DATE", "SPEAKER", "TYPE", "QUOTE", "DOCUMENT"};
+    return cli_table_new(5, headers, "<<<~<");
+}
+
+void cli_quote_row(cli_table *t, const nd_quote_row *q)
+{
+    char day[16], doc[600];
+    nd_buf text = ND_BUF_INIT;
+    if (strcmp(q->type, "indirect") != 0)
+        nd_buf_printf(&text, "\xe2\x80\x9c%s\xe2\x80\x9d", q->text);
+    else
+        nd_buf_puts(&text, q->text);
+    cli_doc_cell(doc, sizeof doc, q->ext_id, q->doc_id, q->title, q->site);
+    const char *cells[] = {cli_day(q->date, day), q->speaker ? q->speaker : "-", q->type,
+                           text.ptr ? text.ptr : "", doc};
+    cli_table_add(t, cells, NULL);
+    nd_buf_free(&text);
+}
+
+int cli_check_period(cli_args *a)
+{
+    static const char *const names[] = {"day", "week", "month", "year"};
+    for (size_t i = 0; i < 4; i++)
+        if (!strcmp(a->value, names[i])) return 0;
+    const char *m = cli_closest(a->value, names, 4);
+    if (m)
+        cli_usage(a->cmd, "--by: day, week, month or year, not '%s' (did you mean %s?)", a->value,
+                  m);
+    else
+        cli_usage(a->cmd, "--by: day, week, month or year, not '%s'", a->value);
+    a->status = ND_EXIT_USAGE;
+    return -1;
 }
 
 void cli_analysis_summary(nd_buf *out, const nd_analysis *a)
@@ -64,37 +92,4 @@ void cli_analysis_summary(nd_buf *out, const nd_analysis *a)
     for (size_t i = 0; i < a->n_quotes; i++) attributed += a->quotes[i].speaker >= 0;
     nd_buf_printf(out, "%-10s %zu (%zu attributed to actors)\n", "quotes", a->n_quotes, attributed);
     nd_buf_printf(out, "%-10s %zu\n", "events", a->n_events);
-}
-
-nd_store *cli_open_analysis_store(const char *db)
-{
-    nd_store *s = cli_open_store(cli_db_path(db), 0);
-    if (!s) return NULL;
-    uint64_t docs = 0, done = 0;
-    if (nd_store_analysis_count(s, &docs, &done, NULL) == 0 && done < docs)
-        cli_error(NULL,
-                  "%llu of %llu documents have not been analysed (stored before analysis"
-                  " existed, or ingested with --no-analysis): newsdesk reanalyze does it",
-                  (unsigned long long) (docs - done), (unsigned long long) docs);
-    return s;
-}
-
-void cli_actor_json(nd_json *j, const nd_store_actor *a)
-{
-    nd_json_obj_begin(j);
-    nd_json_key(j, "name");
-    nd_json_str(j, a->name);
-    nd_json_key(j, "code");
-    nd_json_str(j, *a->code ? a->code : NULL);
-    nd_json_key(j, "kind");
-    nd_json_str(j, a->kind);
-    nd_json_key(j, "country");
-    nd_json_str(j, a->country);
-    nd_json_key(j, "role");
-    nd_json_str(j, a->role);
-    nd_json_key(j, "documents");
-    nd_json_int(j, (long long) a->documents);
-    nd_json_key(j, "mentions");
-    nd_json_int(j, (long long) a->mentions);
-    nd_json_obj_end(j);
 }

@@ -1,7 +1,6 @@
 /* cmd_analyze.c - `newsdesk analyze`: actors, quotations and events of texts
  * (stateless). */
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,43 +190,49 @@ static int looks_jsonl(const char *path, const char *data, size_t len)
 
 int cmd_analyze(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"dict", required_argument, NULL, 'd'},
-        {"data", required_argument, NULL, 'D'},   {"date", required_argument, NULL, 'T'},
-        {"no-events", no_argument, NULL, 'E'},    {"no-quotes", no_argument, NULL, 'Q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const cli_opt opts[] = {{"format", 'f', 1, 'f'},
+                                   {"dict", 'd', 1, 'd'},
+                                   {"data", 0, 1, 'D'},
+                                   {"date", 0, 1, 'T'},
+                                   {"no-events", 0, 0, 'E'},
+                                   {"no-quotes", 0, 0, 'Q'},
+                                   CLI_OPT_HELP,
+                                   CLI_OPT_END};
     ctx c;
     memset(&c, 0, sizeof c);
     nd_analyze_opts_init(&c.opts);
     const char *dicts[16];
     int n_dicts = 0;
     const char *data_dir = NULL;
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "f:d:h", longopts, NULL)) != -1) {
-        switch (ch) {
+    int id;
+    cli_args a;
+    cli_args_init(&a, "analyze", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) {
+        switch (id) {
         case 'f':
-            if (!strcmp(optarg, "jsonl"))
+            if (!strcmp(a.value, "jsonl"))
                 c.pretty = 0;
-            else if (!strcmp(optarg, "json"))
+            else if (!strcmp(a.value, "json"))
                 c.pretty = 1;
             else
-                return cli_usage_error("analyze: unknown format '%s' (jsonl, json)", optarg);
+                return cli_args_fail(&a, "unknown format '%s' (jsonl, json)", a.value);
             break;
         case 'd':
-            if (n_dicts == 16) return cli_usage_error("analyze: too many --dict directories");
-            dicts[n_dicts++] = optarg;
+            if (n_dicts == 16) return cli_args_fail(&a, "too many --dict directories");
+            dicts[n_dicts++] = a.value;
             break;
-        case 'D': data_dir = optarg; break;
-        case 'T': c.date = optarg; break;
+        case 'D': data_dir = a.value; break;
+        case 'T': c.date = a.value; break;
         case 'E': c.opts.no_events = 1; break;
         case 'Q': c.opts.no_quotes = 1; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
+        case 'h':
+            cli_args_free(&a);
+            fputs(usage_text, stdout);
+            return 0;
         }
     }
-    if (optind >= argc) {
-        fputs(usage_text, stderr);
+    if (id < 0 || cli_args_count(&a, 1, -1, "INPUT (a file, or - for stdin)")) {
+        cli_args_free(&a);
         return ND_EXIT_USAGE;
     }
     nd_analyze_dict *own = NULL;
@@ -236,35 +241,47 @@ int cmd_analyze(int argc, char **argv)
         own = nd_analyze_dict_new(data_dir, &err);
         if (!own) {
             cli_error(data_dir ? "--data" : "dictionaries", "%s", err.msg);
+            cli_args_free(&a);
             return ND_EXIT_USAGE;
         }
         for (int i = 0; i < n_dicts; i++) {
             if (nd_analyze_dict_add_petrarch(own, dicts[i], &err)) {
                 cli_error("--dict", "%s", err.msg);
                 nd_analyze_dict_free(own);
+                cli_args_free(&a);
                 return ND_EXIT_USAGE;
             }
         }
         c.opts.dict = own;
     } else if (!nd_analyze_dict_default(&err)) {
         cli_error("dictionaries", "%s", err.msg);
+        cli_args_free(&a);
         return ND_EXIT_USAGE;
     }
-    for (int i = optind; i < argc && !c.closed; i++) {
-        const char *path = argv[i];
+    for (int i = 0; i < a.n_pos && !c.closed; i++) {
+        const char *path = a.pos[i];
         char *data;
         size_t len;
-        if (cli_read_input(path, &data, &len)) {
+        int rc = cli_read_file(path, ND_DECODE_MAX_BYTES, &data, &len);
+        if (rc) {
+            cli_error(path, "%s", cli_file_error(path, rc));
             c.failed++;
             continue;
         }
-        if (looks_jsonl(path, data, len)) {
+        if (len == 0) {
+            cli_error(path, "empty file");
+            c.failed++;
+        } else if (len > ND_DECODE_MAX_BYTES) {
+            cli_error(path, "larger than %zu bytes", (size_t) ND_DECODE_MAX_BYTES);
+            c.failed++;
+        } else if (looks_jsonl(path, data, len)) {
             run_jsonl(&c, path, data, len);
         } else {
             run_page(&c, path, data, len);
         }
         free(data);
     }
+    cli_args_free(&a);
     nd_buf_free(&c.out);
     nd_analyze_dict_free(own);
     return c.failed ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;

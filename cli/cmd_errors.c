@@ -1,5 +1,4 @@
 /* cmd_errors.c - `newsdesk errors`: the inputs an ingest could not read. */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -16,102 +15,65 @@ static const char usage_text[] =
     "      --json     JSON lines: run, source, offset, line, code, message\n"
     "  -h, --help     this text\n";
 
-typedef struct ctx {
-    cli_table *t;
-    nd_buf out;
-    int n;
-} ctx;
-
-static int on_error_row(void *p, const nd_store_error *e)
-{
-    ctx *c = p;
-    c->n++;
-    if (!c->t) {
-        nd_buf_clear(&c->out);
-        nd_json j;
-        nd_json_init(&j, &c->out, 0);
-        nd_json_obj_begin(&j);
-        nd_json_key(&j, "run");
-        nd_json_int(&j, e->run_id);
-        nd_json_key(&j, "at");
-        nd_json_str(&j, e->at);
-        nd_json_key(&j, "source");
-        nd_json_str(&j, e->source);
-        nd_json_key(&j, "offset");
-        if (e->offset >= 0)
-            nd_json_int(&j, e->offset);
-        else
-            nd_json_null(&j);
-        nd_json_key(&j, "line");
-        if (e->line >= 0)
-            nd_json_int(&j, e->line);
-        else
-            nd_json_null(&j);
-        nd_json_key(&j, "code");
-        nd_json_str(&j, e->code);
-        nd_json_key(&j, "message");
-        nd_json_str(&j, e->message);
-        nd_json_obj_end(&j);
-        nd_buf_putc(&c->out, '\n');
-        if (nd_buf_failed(&c->out) || cli_write(c->out.ptr, c->out.len)) return 1;
-        return 0;
-    }
-    char run[24], where[1100];
-    snprintf(run, sizeof run, "%lld", (long long) e->run_id);
-    cli_where(where, sizeof where, e->source, e->offset, e->line);
-    const char *cells[] = {run, where, e->message ? e->message : ""};
-    cli_table_add(c->t, cells, NULL);
-    return 0;
-}
-
 int cmd_errors(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'}, {"run", required_argument, NULL, 'r'},
-        {"all", no_argument, NULL, 'a'},      {"json", no_argument, NULL, 'J'},
-        {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {CLI_OPT_DB,   {"run", 0, 1, 'r'}, {"all", 0, 0, 'a'},
+                                   CLI_OPT_JSON, CLI_OPT_HELP,       CLI_OPT_END};
     long long run = 0;
-    int json = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'D': db = optarg; break;
-        case 'r':
-            if (cli_parse_count(optarg, 1, INT64_MAX, &run))
-                return cli_usage_error("errors: --run: not a run number: '%s'", optarg);
-            break;
-        case 'a': run = -1; break;
-        case 'J': json = 1; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
-        }
+    int id;
+    cli_args a;
+    cli_args_init(&a, "errors", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) {
+        if (id == 'a') run = -1;
+        if (id == 'r' && cli_parse_count(a.value, 1, INT64_MAX, &run))
+            return cli_args_fail(&a, "--run: not a run number: '%s'", a.value);
     }
-    if (optind != argc) {
-        fputs(usage_text, stderr);
-        return ND_EXIT_USAGE;
-    }
-    nd_store *s = cli_open_store(cli_db_path(db), 0);
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
+    cli_args_free(&a);
+    int json = a.json;
+    nd_store *s = cli_open_read(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
-    ctx cx = {0};
+    cli_table *t = NULL;
     if (!json) {
         static const char *const h[] = {"RUN", "WHERE", "ERROR"};
-        cx.t = cli_table_new(3, h);
-        cli_table_right(cx.t, 0);
-        cli_table_flex(cx.t, 1);
+        t = cli_table_new(3, h, ">~<");
     }
+    nd_buf out = ND_BUF_INIT;
+    nd_query_opts q;
+    memset(&q, 0, sizeof q);
     nd_error err = {0};
-    int rc = nd_store_errors(s, run, on_error_row, &cx, &err);
+    cli_pager pg = {0, 0, NULL};
+    int rc;
+    do {
+        nd_error_list *r = NULL;
+        rc = nd_query_errors(s, run, &q, &r, &err);
+        cli_pager_took(&pg, r, r ? r->n : 0);
+        if (rc) break;
+        for (size_t i = 0; i < r->n; i++) {
+            const nd_store_error *e = &r->items[i];
+            if (json) {
+                CLI_JSON_LINES(&out, e, 1, nd_render_json_error);
+                continue;
+            }
+            char num[24], where[1100];
+            snprintf(num, sizeof num, "%lld", (long long) e->run_id);
+            cli_where(where, sizeof where, e->source, e->offset, e->line);
+            const char *cells[] = {num, where, e->message ? e->message : ""};
+            cli_table_add(t, cells, NULL);
+        }
+        if (json && cli_flush(&out, 0)) break;
+        q.cursor = r->r.next;
+    } while (q.cursor);
+    cli_pager_end(&pg);
     nd_store_close(s);
-    nd_buf_free(&cx.out);
-    if (rc < 0) {
-        cli_table_free(cx.t);
-        cli_error("errors", "%s", err.msg);
-        return ND_EXIT_SOME_FAILED;
+    if (rc) {
+        cli_table_free(t);
+        nd_buf_free(&out);
+        return cli_query_error("errors", rc, &err);
     }
-    if (cx.t) {
-        if (cx.n) cli_table_print(cx.t, stdout, cli_term_width());
-        cli_table_free(cx.t);
-    }
+    if (json) cli_flush(&out, 1);
+    if (t && cli_table_rows(t)) cli_table_print(t, stdout, cli_term_width());
+    cli_table_free(t);
+    nd_buf_free(&out);
     return ND_EXIT_OK;
 }

@@ -1,7 +1,6 @@
 /* cmd_events.c - `newsdesk events`: the coded events of the store as a
  * table, JSON lines, or the GDELT 2.0 event table's 61 tab-separated
  * columns. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,10 +146,16 @@ static void split_code(const char *code, const char *country, code_parts *p)
     }
 }
 
-/* A field without tabs or line breaks. */
+/* A field without tabs or line breaks, and safe for a terminal. */
 static void put_field(nd_buf *b, const char *s)
 {
-    for (; s && *s; s++) nd_buf_putc(b, (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s);
+    for (; s && *s; s++) {
+        size_t n = strcspn(s, "\t\n\r");
+        cli_term_append(b, s, n, 0);
+        s += n;
+        if (!*s) break;
+        nd_buf_putc(b, ' ');
+    }
 }
 
 static void put_actor(nd_buf *b, const char *code, const char *name, const char *country)
@@ -169,7 +174,7 @@ static int leap(int y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-static void gdelt_row(nd_buf *b, const nd_store_event *e)
+static void gdelt_row(nd_buf *b, const nd_event_row *e)
 {
     nd_buf_printf(b, "%lld\t", (long long) e->id);
     int y, m, d;
@@ -202,148 +207,102 @@ static void gdelt_row(nd_buf *b, const nd_store_event *e)
     nd_buf_putc(b, '\n');
 }
 
-typedef struct ctx {
-    enum fmt fmt;
-    nd_buf out;
-    cli_table *t;
-    int closed;
-} ctx;
-
-static int flush(ctx *c)
-{
-    if (nd_buf_failed(&c->out)) return ND_ENOMEM;
-    if (c->out.len > (1u << 20)) {
-        if (cli_write(c->out.ptr, c->out.len)) return c->closed = 1;
-        nd_buf_clear(&c->out);
-    }
-    return 0;
-}
-
-static int on_event(void *p, const nd_store_event *e)
-{
-    ctx *c = p;
-    if (c->fmt == FMT_GDELT) {
-        gdelt_row(&c->out, e);
-        return flush(c);
-    }
-    if (c->fmt == FMT_JSONL) {
-        nd_json j;
-        nd_json_init(&j, &c->out, 0);
-        nd_json_obj_begin(&j);
-        nd_json_key(&j, "event_id");
-        nd_json_int(&j, e->id);
-        nd_json_key(&j, "date");
-        nd_json_str(&j, e->date);
-        nd_json_key(&j, "source");
-        nd_json_str(&j, e->source_code);
-        nd_json_key(&j, "target");
-        nd_json_str(&j, e->target_code);
-        nd_json_key(&j, "source_name");
-        nd_json_str(&j, e->source_name);
-        nd_json_key(&j, "target_name");
-        nd_json_str(&j, e->target_name);
-        nd_json_key(&j, "code");
-        nd_json_str(&j, e->code);
-        nd_json_key(&j, "name");
-        nd_json_str(&j, cli_event_name(e->code));
-        nd_json_key(&j, "goldstein");
-        nd_json_double(&j, e->goldstein, 1);
-        nd_json_key(&j, "quad");
-        nd_json_int(&j, e->quad);
-        nd_json_key(&j, "negated");
-        nd_json_bool(&j, e->negated);
-        nd_json_key(&j, "sentence");
-        nd_json_arr_begin(&j);
-        nd_json_int(&j, e->sentence.start);
-        nd_json_int(&j, e->sentence.end);
-        nd_json_arr_end(&j);
-        cli_doc_id_json(&j, e->ext_id, e->doc_id);
-        nd_json_key(&j, "url");
-        nd_json_str(&j, e->url);
-        nd_json_obj_end(&j);
-        nd_buf_putc(&c->out, '\n');
-        return flush(c);
-    }
-    char day[16], src[300], tgt[300], g[32], doc[600];
-    snprintf(src, sizeof src, "%s", *e->source_code ? e->source_code : "-");
-    snprintf(tgt, sizeof tgt, "%s", *e->target_code ? e->target_code : "-");
-    snprintf(g, sizeof g, "%+.1f", e->goldstein);
-    cli_doc_cell(doc, sizeof doc, e->ext_id, e->doc_id, e->title, e->site);
-    const char *cells[] = {cli_day(e->date, day),   src, tgt, e->code,
-                           cli_event_name(e->code), g,   doc};
-    cli_table_add(c->t, cells, NULL);
-    return 0;
-}
-
 int cmd_events(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"format", required_argument, NULL, 'f'}, {"header", no_argument, NULL, 'H'},
-        {"actor", required_argument, NULL, 'a'},  {"since", required_argument, NULL, 's'},
-        {"limit", required_argument, NULL, 'n'},  {"db", required_argument, NULL, 'D'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-    const char *db = NULL;
-    int header = 0, limit = -1, ch;
-    long long v;
-    nd_store_event_query q;
+    static const cli_opt opts[] = {{"format", 'f', 1, 'f'},
+                                   {"header", 0, 0, 'H'},
+                                   {"actor", 0, 1, 'a'},
+                                   {"since", 0, 1, 's'},
+                                   CLI_OPT_LIMIT,
+                                   CLI_OPT_DB,
+                                   CLI_OPT_HELP,
+                                   CLI_OPT_END};
+    enum fmt fmt = FMT_TABLE;
+    int header = 0, id;
+    nd_query_opts q;
     memset(&q, 0, sizeof q);
-    ctx c;
-    memset(&c, 0, sizeof c);
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "f:n:h", longopts, NULL)) != -1) {
-        switch (ch) {
+    cli_args a;
+    cli_args_init(&a, "events", usage_text, opts, argc, argv);
+    a.limit = -1;
+    a.limit_min = 0;
+    a.limit_max = 1000000000;
+    while ((id = cli_next(&a)) > 0) {
+        switch (id) {
         case 'f':
-            if (!strcmp(optarg, "gdelt"))
-                c.fmt = FMT_GDELT;
-            else if (!strcmp(optarg, "jsonl"))
-                c.fmt = FMT_JSONL;
-            else if (!strcmp(optarg, "table"))
-                c.fmt = FMT_TABLE;
+            if (!strcmp(a.value, "gdelt"))
+                fmt = FMT_GDELT;
+            else if (!strcmp(a.value, "jsonl"))
+                fmt = FMT_JSONL;
+            else if (!strcmp(a.value, "table"))
+                fmt = FMT_TABLE;
             else
-                return cli_usage_error("events: unknown format '%s' (table, jsonl, gdelt)", optarg);
+                return cli_args_fail(&a, "unknown format '%s' (table, jsonl, gdelt)", a.value);
             break;
         case 'H': header = 1; break;
-        case 'a': q.a = optarg; break;
-        case 's': q.since = optarg; break;
-        case 'n':
-            if (cli_parse_count(optarg, 0, 1000000000, &v))
-                return cli_usage_error("events: --limit: not a count: '%s'", optarg);
-            limit = (int) v;
-            break;
-        case 'D': db = optarg; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
+        case 'a': q.actor = a.value; break;
+        case 's': q.since = a.value; break;
         }
     }
-    if (optind != argc) {
-        fputs(usage_text, stderr);
-        return ND_EXIT_USAGE;
-    }
-    q.limit = limit >= 0 ? limit : c.fmt == FMT_TABLE ? 100 : 0;
-    q.newest_first = c.fmt == FMT_TABLE;
-    nd_store *s = cli_open_analysis_store(db);
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
+    cli_args_free(&a);
+    /* The table shows the newest 100; jsonl and gdelt write them all,
+     * oldest first, a page at a time. */
+    long long limit = a.limit >= 0 ? a.limit : fmt == FMT_TABLE ? 100 : 0;
+    q.oldest_first = fmt != FMT_TABLE;
+    nd_store *s = cli_open_analysis(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
-    if (c.fmt == FMT_GDELT && header)
+    nd_buf out = ND_BUF_INIT;
+    if (fmt == FMT_GDELT && header)
         for (size_t i = 0; i < 61; i++)
-            nd_buf_printf(&c.out, "%s%c", gdelt_columns[i], i == 60 ? '\n' : '\t');
-    static const char *const headers[] = {"DATE",  "SOURCE",    "TARGET",  "CODE",
-                                          "EVENT", "GOLDSTEIN", "DOCUMENT"};
-    if (c.fmt == FMT_TABLE) {
-        c.t = cli_table_new(7, headers);
-        cli_table_flex(c.t, 4);
-        cli_table_right(c.t, 5);
+            nd_buf_printf(&out, "%s%c", gdelt_columns[i], i == 60 ? '\n' : '\t');
+    cli_table *t = NULL;
+    if (fmt == FMT_TABLE) {
+        static const char *const headers[] = {"DATE",  "SOURCE",    "TARGET",  "CODE",
+                                              "EVENT", "GOLDSTEIN", "DOCUMENT"};
+        t = cli_table_new(7, headers, "<<<<~><");
     }
+    cli_pager pg = {limit, 0, NULL};
+    int rc = 0, closed = 0;
     nd_error err = {0};
-    int rc = nd_store_events(s, &q, on_event, &c, &err);
+    do {
+        q.limit = cli_page_size(&pg);
+        nd_event_list *r = NULL;
+        rc = nd_query_events(s, &q, &r, &err);
+        cli_pager_took(&pg, r, r ? r->n : 0);
+        if (rc) break;
+        for (size_t i = 0; i < r->n; i++) {
+            const nd_event_row *e = &r->items[i];
+            if (fmt == FMT_GDELT) {
+                gdelt_row(&out, e);
+            } else if (fmt == FMT_JSONL) {
+                CLI_JSON_LINES(&out, e, 1, nd_render_json_event);
+            } else {
+                char day[16], src[300], tgt[300], g[32], doc[600];
+                snprintf(src, sizeof src, "%s", *e->source_code ? e->source_code : "-");
+                snprintf(tgt, sizeof tgt, "%s", *e->target_code ? e->target_code : "-");
+                snprintf(g, sizeof g, "%+.1f", e->goldstein);
+                cli_doc_cell(doc, sizeof doc, e->ext_id, e->doc_id, e->title, e->site);
+                const char *cells[] = {cli_day(e->date, day), src, tgt, e->code,
+                                       e->code_name,          g,   doc};
+                cli_table_add(t, cells, NULL);
+            }
+        }
+        if (!t && cli_flush(&out, 0)) {
+            closed = 1;
+            break;
+        }
+        q.cursor = r->r.next;
+    } while (cli_pager_more(&pg, q.cursor));
+    cli_pager_end(&pg);
     nd_store_close(s);
-    if (rc < 0) {
-        cli_error("events", "%s", err.msg[0] ? err.msg : nd_strerror(rc));
-    } else if (!c.closed) {
-        if (c.t) cli_table_print(c.t, stdout, cli_term_width());
-        cli_write(c.out.ptr, c.out.len);
+    if (rc) {
+        cli_table_free(t);
+        nd_buf_free(&out);
+        return cli_query_error("events", rc, &err);
     }
-    cli_table_free(c.t);
-    nd_buf_free(&c.out);
-    if (rc < 0) return rc == ND_EINVAL || rc == ND_EPARSE ? ND_EXIT_USAGE : ND_EXIT_SOME_FAILED;
+    if (t) cli_table_print(t, stdout, cli_term_width());
+    if (!closed) cli_flush(&out, 1);
+    cli_table_free(t);
+    nd_buf_free(&out);
     return ND_EXIT_OK;
 }

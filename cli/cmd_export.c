@@ -1,5 +1,4 @@
 /* cmd_export.c - `newsdesk export`: every stored document as JSON lines. */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -21,78 +20,50 @@ static const char usage_text[] =
     "  -f, --format FMT    jsonl (the default and only format)\n"
     "  -h, --help          this text\n";
 
-typedef struct ctx {
-    nd_buf out;
-    int failed;
-    nd_store *store;
-} ctx;
-
-static int on_doc(void *p, const nd_store_doc *d)
-{
-    ctx *c = p;
-    nd_json j;
-    nd_json_init(&j, &c->out, 0);
-    /* The analysis goes into the document's arena (a shallow copy: the
-     * iterator frees the arena). */
-    nd_store_doc full = *d;
-    nd_error err = {0};
-    if (nd_store_load_analysis(c->store, &full, &err)) {
-        cli_error("export", "document %lld: %s", (long long) d->id, err.msg);
-        full.analysis = NULL;
-    }
-    cli_doc_json(&j, &full);
-    nd_buf_putc(&c->out, '\n');
-    if (nd_buf_failed(&c->out)) {
-        c->failed = 1;
-        return 1;
-    }
-    /* Write in chunks of about 1 MB. */
-    if (c->out.len > (1u << 20)) {
-        if (cli_write(c->out.ptr, c->out.len)) return c->failed = 2;
-        nd_buf_clear(&c->out);
-    }
-    return 0;
-}
-
 int cmd_export(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
-                                             {"format", required_argument, NULL, 'f'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *db = NULL;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'D': db = optarg; break;
-        case 'f':
-            if (strcmp(optarg, "jsonl") != 0)
-                return cli_usage_error("export: unknown format '%s' (jsonl)", optarg);
-            break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
-        }
-    }
-    if (optind != argc) {
-        fputs(usage_text, stderr);
-        return ND_EXIT_USAGE;
-    }
-    nd_store *s = cli_open_store(cli_db_path(db), 0);
+    static const cli_opt opts[] = {CLI_OPT_DB, {"format", 'f', 1, 'f'}, CLI_OPT_HELP, CLI_OPT_END};
+    int id;
+    cli_args a;
+    cli_args_init(&a, "export", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0)
+        if (strcmp(a.value, "jsonl") != 0)
+            return cli_args_fail(&a, "unknown format '%s' (jsonl)", a.value);
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
+    cli_args_free(&a);
+    nd_store *s = cli_open_read(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
-    ctx cx = {ND_BUF_INIT, 0, s};
+    /* Pages of documents: memory holds a page, whatever the store's size. */
+    nd_query_opts q;
+    memset(&q, 0, sizeof q);
+    q.limit = 64;
+    nd_buf out = ND_BUF_INIT;
     nd_error err = {0};
-    int rc = nd_store_each(s, on_doc, &cx, &err);
+    cli_pager pg = {0, 0, NULL};
+    int rc, closed = 0;
+    do {
+        nd_document_list *r = NULL;
+        rc = nd_query_documents(s, &q, &r, &err);
+        cli_pager_took(&pg, r, r ? r->n : 0);
+        if (rc) break;
+        for (size_t i = 0; i < r->n && !closed; i++) {
+            nd_json j;
+            nd_json_init(&j, &out, 0);
+            nd_render_json_document(&j, r->items[i]);
+            nd_buf_putc(&out, '\n');
+            closed = cli_flush(&out, 0) != 0;
+        }
+        q.cursor = r->r.next;
+    } while (q.cursor && !closed);
+    cli_pager_end(&pg);
     nd_store_close(s);
-    if (!cx.failed && cx.out.len) cli_write(cx.out.ptr, cx.out.len);
-    nd_buf_free(&cx.out);
-    if (cx.failed == 1) {
+    if (!rc && !closed && cli_flush(&out, 1)) closed = 1;
+    if (nd_buf_failed(&out)) {
+        nd_buf_free(&out);
         cli_error("export", "out of memory");
         return ND_EXIT_SOME_FAILED;
     }
-    if (rc < 0) {
-        cli_error("export", "%s", err.msg);
-        return ND_EXIT_SOME_FAILED;
-    }
+    nd_buf_free(&out);
+    if (rc) return cli_query_error("export", rc, &err);
     return ND_EXIT_OK;
 }

@@ -1,6 +1,5 @@
 /* cmd_extract.c - `newsdesk extract`: pages in, articles out (stateless). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,86 +111,83 @@ static void page_analysis_free(page_analysis *pa)
     memset(pa, 0, sizeof *pa);
 }
 
-static int cli_errno_msg(const char *path, int e)
+/* Why a file cannot be read, as ingest says it. */
+static int file_failed(const char *path, int e)
 {
     if (e == -EISDIR)
-        cli_error(path, "is a directory (use newsdesk ingest for folders)");
-    else if (e == -ENOENT)
-        cli_error(path, "no such file");
-    else if (e == -EACCES)
-        cli_error(path, "permission denied");
+        cli_error(path, "is a folder (newsdesk ingest reads folders)");
     else
-        cli_error(path, "cannot read: %s", strerror(-e));
+        cli_error(path, "%s", cli_file_error(path, e));
     return 1;
 }
 
 int cmd_extract(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
-                                             {"url", required_argument, NULL, 'u'},
-                                             {"fetched", required_argument, NULL, 'F'},
-                                             {"no-furniture", no_argument, NULL, 'N'},
-                                             {"max-bytes", required_argument, NULL, 'M'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {"explain", no_argument, NULL, 'E'},
-                                             {"no-analysis", no_argument, NULL, 'A'},
-                                             {NULL, 0, NULL, 0}};
+    static const cli_opt opts[] = {
+        {"format", 'f', 1, 'f'},     {"url", 'u', 1, 'u'},       {"fetched", 0, 1, 'F'},
+        {"no-furniture", 0, 0, 'N'}, {"max-bytes", 0, 1, 'M'},   CLI_OPT_HELP,
+        {"explain", 0, 0, 'E'},      {"no-analysis", 0, 0, 'A'}, CLI_OPT_END};
+    static const struct {
+        const char *name;
+        enum fmt fmt;
+    } formats[] = {{"json", FMT_JSON},
+                   {"jsonl", FMT_JSONL},
+                   {"text", FMT_TEXT},
+                   {"markdown", FMT_MARKDOWN},
+                   {"md", FMT_MARKDOWN}};
     enum fmt fmt = FMT_JSON;
     const char *url = NULL;
     long long fetched = ND_TIME_NONE;
     int furniture = 1, explain = 0, analysis = 1;
     size_t max_bytes = ND_DECODE_MAX_BYTES;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:u:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (!strcmp(optarg, "json"))
-                fmt = FMT_JSON;
-            else if (!strcmp(optarg, "jsonl"))
-                fmt = FMT_JSONL;
-            else if (!strcmp(optarg, "text"))
-                fmt = FMT_TEXT;
-            else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
-                fmt = FMT_MARKDOWN;
-            else
-                return cli_usage_error("extract: unknown format '%s' (json, jsonl, text, markdown)",
-                                       optarg);
+    int id;
+    cli_args args;
+    cli_args_init(&args, "extract", usage_text, opts, argc, argv);
+    while ((id = cli_next(&args)) > 0) {
+        switch (id) {
+        case 'f': {
+            size_t k = 0;
+            while (k < sizeof formats / sizeof *formats && strcmp(args.value, formats[k].name)) k++;
+            if (k == sizeof formats / sizeof *formats)
+                return cli_args_fail(&args, "unknown format '%s' (json, jsonl, text, markdown)",
+                                     args.value);
+            fmt = formats[k].fmt;
             break;
-        case 'u': url = optarg; break;
+        }
+        case 'u': url = args.value; break;
         case 'F':
-            if (cli_parse_time(optarg, &fetched))
-                return cli_usage_error("extract: --fetched: cannot read time '%s'", optarg);
+            if (cli_parse_time(args.value, &fetched))
+                return cli_args_fail(&args, "--fetched: cannot read time '%s'", args.value);
             break;
         case 'N': furniture = 0; break;
         case 'E': explain = 1; break;
         case 'A': analysis = 0; break;
         case 'M': {
             char *end;
-            unsigned long long v = strtoull(optarg, &end, 10);
+            unsigned long long v = strtoull(args.value, &end, 10);
             if (*end || v == 0)
-                return cli_usage_error("extract: --max-bytes: not a size: '%s'", optarg);
+                return cli_args_fail(&args, "--max-bytes: not a size: '%s'", args.value);
             max_bytes = (size_t) v;
             break;
         }
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
         }
     }
-    int n_in = argc - optind;
-    if (n_in < 1) {
-        fputs(usage_text, stderr);
-        return ND_EXIT_USAGE;
-    }
-    if (url && n_in > 1) return cli_usage_error("extract: --url needs exactly one input");
+    if (id < 0 || cli_args_count(&args, 1, -1, "FILE (a page, or - for stdin)"))
+        return cli_args_exit(&args);
+    int n_in = args.n_pos;
+    char **in = args.pos;
     int n_stdin = 0;
-    for (int i = optind; i < argc; i++) n_stdin += !strcmp(argv[i], "-");
-    if (n_stdin > 1) return cli_usage_error("extract: '-' (stdin) given more than once");
+    for (int i = 0; i < n_in; i++) n_stdin += !strcmp(in[i], "-");
+    if ((url && n_in > 1) || n_stdin > 1)
+        return cli_args_fail(&args, "%s",
+                             url && n_in > 1 ? "--url needs exactly one input"
+                                             : "'-' (stdin) given more than once");
     if (fmt == FMT_JSON && n_in > 1) fmt = FMT_JSONL;
     if (fmt == FMT_TEXT || fmt == FMT_MARKDOWN || explain) analysis = 0;
     nd_error derr = {0};
     if (analysis && !nd_analyze_dict_default(&derr)) {
         cli_error("dictionaries", "%s", derr.msg);
+        cli_args_free(&args);
         return ND_EXIT_SOME_FAILED;
     }
 
@@ -200,10 +196,10 @@ int cmd_extract(int argc, char **argv)
     nd_furniture *furn = NULL;
     if (furniture && n_in > 1 && n_stdin == 0) {
         furn = nd_furniture_new();
-        for (int i = optind; furn && i < argc; i++) {
+        for (int i = 0; furn && i < n_in; i++) {
             char *data;
             size_t len;
-            if (cli_read_file(argv[i], max_bytes, &data, &len)) continue;
+            if (cli_read_file(in[i], max_bytes, &data, &len)) continue;
             nd_extract_opts o;
             nd_extract_opts_init(&o);
             o.max_bytes = max_bytes;
@@ -214,13 +210,20 @@ int cmd_extract(int argc, char **argv)
 
     int failed = 0;
     nd_buf out = ND_BUF_INIT;
-    for (int i = optind; i < argc; i++) {
-        const char *path = argv[i];
+    for (int i = 0; i < n_in; i++) {
+        const char *path = in[i];
         char *data;
         size_t len;
         int rc = cli_read_file(path, max_bytes, &data, &len);
         if (rc) {
-            failed += cli_errno_msg(path, rc);
+            failed += file_failed(path, rc);
+            continue;
+        }
+        if (len == 0 && strcmp(path, "-") != 0) {
+            /* Said as ingest says it. */
+            cli_error(path, "empty file");
+            free(data);
+            failed++;
             continue;
         }
         nd_extract_opts o;
@@ -230,13 +233,14 @@ int cmd_extract(int argc, char **argv)
         o.fetched = fetched;
         o.max_bytes = max_bytes;
         o.furniture = furn;
+        o.keep_empty = 1; /* a page without text still shows its metadata */
         if (explain) {
             nd_buf_clear(&out);
             nd_buf_printf(&out, "==> %s <==\n", path);
             rc = nd_extract_explain(data, len, &o, &out);
             free(data);
             if (rc) cli_error(path, "%s", nd_strerror(rc)), failed++;
-            cli_write(out.ptr, out.len);
+            cli_write_term(out.ptr, out.len);
             continue;
         }
         nd_article *a = NULL;
@@ -246,11 +250,11 @@ int cmd_extract(int argc, char **argv)
         if (rc) {
             cli_error(path, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
             failed++;
-            continue;
+            if (!a) continue;
         }
         nd_buf_clear(&out);
         page_analysis an = {0};
-        if (analysis && analyze_page(a, &an, &err)) {
+        if (analysis && !rc && analyze_page(a, &an, &err)) {
             cli_error(path, "analysis: %s", err.msg[0] ? err.msg : "failed");
             failed++;
         }
@@ -267,11 +271,11 @@ int cmd_extract(int argc, char **argv)
         case FMT_TEXT:
             if (n_in > 1) nd_buf_printf(&out, "==> %s <==\n", path);
             nd_article_to_text(a, &out);
-            if (n_in > 1 && i + 1 < argc) nd_buf_putc(&out, '\n');
+            if (n_in > 1 && i + 1 < n_in) nd_buf_putc(&out, '\n');
             break;
         case FMT_MARKDOWN:
             nd_article_to_markdown(a, &out);
-            if (i + 1 < argc) nd_buf_puts(&out, "\n---\n\n");
+            if (i + 1 < n_in) nd_buf_puts(&out, "\n---\n\n");
             break;
         }
         page_analysis_free(&an);
@@ -282,14 +286,18 @@ int cmd_extract(int argc, char **argv)
             nd_buf_free(&out);
             continue;
         }
-        if (cli_write(out.ptr, out.len)) {
+        /* Text and Markdown are for people: made safe for a terminal. */
+        if (fmt == FMT_TEXT || fmt == FMT_MARKDOWN ? cli_write_term(out.ptr, out.len)
+                                                   : cli_write(out.ptr, out.len)) {
             /* stdout closed (e.g. piped into head): stop quietly. */
             nd_buf_free(&out);
             nd_furniture_free(furn);
+            cli_args_free(&args);
             return failed ? ND_EXIT_SOME_FAILED : 0;
         }
     }
     nd_buf_free(&out);
     nd_furniture_free(furn);
+    cli_args_free(&args);
     return failed ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;
 }

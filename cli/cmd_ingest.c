@@ -1,5 +1,4 @@
 /* cmd_ingest.c - `newsdesk ingest`: inputs of any shape into the store. */
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,19 +55,6 @@ static int stderr_width(void)
     return 80;
 }
 
-static void human_count(char *out, size_t n, uint64_t v)
-{
-    /* 1234567 -> "1,234,567" */
-    char tmp[32];
-    int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long) v);
-    size_t o = 0;
-    for (int i = 0; i < len && o + 2 < n; i++) {
-        if (i && (len - i) % 3 == 0) out[o++] = ',';
-        out[o++] = tmp[i];
-    }
-    out[o] = 0;
-}
-
 static void on_error(void *ctx, const nd_ingest_error *e)
 {
     progress *p = ctx;
@@ -83,14 +69,13 @@ static void on_progress(void *ctx, const nd_ingest_stats *st)
 {
     progress *p = ctx;
     if (!p->tty) return;
-    char pages[32], line[256];
-    human_count(pages, sizeof pages, st->pages);
+    char files[32], total[32], pages[32], rate[32], errs[32], line[256];
     double s = st->seconds > 0.001 ? st->seconds : 0.001;
     double mbs = (double) st->bytes / 1e6 / s;
-    int n = snprintf(line, sizeof line,
-                     "%llu/%llu files  %s pages  %.0f pages/s  %.1f MB/s  %llu errors",
-                     (unsigned long long) st->inputs, (unsigned long long) st->total_inputs, pages,
-                     (double) st->pages / s, mbs, (unsigned long long) st->errors);
+    int n = snprintf(line, sizeof line, "%s/%s files  %s pages  %s pages/s  %.1f MB/s  %s errors",
+                     cli_num(files, st->inputs), cli_num(total, st->total_inputs),
+                     cli_num(pages, st->pages), cli_rate(rate, (double) st->pages, s), mbs,
+                     cli_num(errs, st->errors));
     if (st->total_bytes > st->bytes && st->bytes > 0 && n > 0 && (size_t) n < sizeof line) {
         double eta = (double) (st->total_bytes - st->bytes) / ((double) st->bytes / s);
         int pct = (int) (100.0 * (double) st->bytes / (double) st->total_bytes);
@@ -103,61 +88,80 @@ static void on_progress(void *ctx, const nd_ingest_stats *st)
     p->drawn = 1;
 }
 
+/* The summary line: one number format throughout, plurals right, the
+ * files passed over for their name and why. */
+static void summary(const nd_ingest_stats *st)
+{
+    char pages[64], rate[32], stored[32], ver[64], rel[32], dup[64], rec[64], err[64];
+    double s = st->seconds > 0.001 ? st->seconds : 0.001;
+    uint64_t records = st->skipped - (st->skipped_files <= st->skipped ? st->skipped_files : 0);
+    printf("%s in %.2f s (%s pages/s, %.1f MB/s): %s stored, %s, %s related, %s skipped,"
+           " %s skipped, %s",
+           cli_count(pages, st->pages, "page", "pages"), st->seconds,
+           cli_rate(rate, (double) st->pages, s), (double) st->bytes / 1e6 / s,
+           cli_num(stored, st->added), cli_count(ver, st->versions, "new version", "new versions"),
+           cli_num(rel, st->related), cli_count(dup, st->duplicates, "duplicate", "duplicates"),
+           cli_count(rec, records, "record", "records"),
+           cli_count(err, st->errors, "error", "errors"));
+    if (st->skipped_files) {
+        char f[64];
+        printf("; %s not read (README, .json, .css, images...: not pages by their names)",
+               cli_count(f, st->skipped_files, "file", "files"));
+    }
+    printf("%s\n", stop_flag ? " (interrupted)" : "");
+    fflush(stdout);
+}
+
 int cmd_ingest(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"db", required_argument, NULL, 'D'},
-                                             {"jobs", required_argument, NULL, 'j'},
-                                             {"fetched", required_argument, NULL, 'F'},
-                                             {"batch", required_argument, NULL, 'B'},
-                                             {"max-bytes", required_argument, NULL, 'M'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"no-analysis", no_argument, NULL, 'A'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {CLI_OPT_DB,
+                                   {"jobs", 'j', 1, 'j'},
+                                   {"fetched", 0, 1, 'F'},
+                                   {"batch", 0, 1, 'B'},
+                                   {"max-bytes", 0, 1, 'M'},
+                                   {"quiet", 'q', 0, 'q'},
+                                   {"no-analysis", 0, 0, 'A'},
+                                   CLI_OPT_HELP,
+                                   CLI_OPT_END};
     nd_ingest_opts o;
     nd_ingest_opts_init(&o);
-    int quiet = 0, c;
+    int quiet = 0, id;
     long long v;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'D': db = optarg; break;
+    cli_args a;
+    cli_args_init(&a, "ingest", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) {
+        switch (id) {
         case 'j':
-            if (cli_parse_count(optarg, 1, 256, &v))
-                return cli_usage_error("ingest: -j: not a number of threads (1-256): '%s'", optarg);
+            if (cli_parse_count(a.value, 1, 256, &v))
+                return cli_args_fail(&a, "-j: not a number of threads (1-256): '%s'", a.value);
             o.threads = (int) v;
             break;
         case 'F': {
             long long ts;
-            if (cli_parse_time(optarg, &ts))
-                return cli_usage_error("ingest: --fetched: cannot read time '%s'", optarg);
+            if (cli_parse_time(a.value, &ts))
+                return cli_args_fail(&a, "--fetched: cannot read time '%s'", a.value);
             o.fetched = ts;
             break;
         }
         case 'B':
-            if (cli_parse_count(optarg, 1, 1000000, &v))
-                return cli_usage_error("ingest: --batch: not a count: '%s'", optarg);
+            if (cli_parse_count(a.value, 1, 1000000, &v))
+                return cli_args_fail(&a, "--batch: not a count: '%s'", a.value);
             o.batch_docs = (size_t) v;
             break;
         case 'M':
-            if (cli_parse_count(optarg, 1, (long long) 1 << 40, &v))
-                return cli_usage_error("ingest: --max-bytes: not a size: '%s'", optarg);
+            if (cli_parse_count(a.value, 1, (long long) 1 << 40, &v))
+                return cli_args_fail(&a, "--max-bytes: not a size: '%s'", a.value);
             o.reader.max_record = (size_t) v;
             break;
         case 'q': quiet = 1; break;
         case 'A': o.no_analysis = 1; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
         }
     }
-    if (optind >= argc) {
-        fputs(usage_text, stderr);
-        return ND_EXIT_USAGE;
-    }
+    if (id < 0 || cli_args_count(&a, 1, -1, "INPUT (files, folders, or - for stdin)"))
+        return cli_args_exit(&a);
     int n_stdin = 0;
-    for (int i = optind; i < argc; i++) n_stdin += !strcmp(argv[i], "-");
-    if (n_stdin > 1) return cli_usage_error("ingest: '-' (stdin) given more than once");
+    for (int i = 0; i < a.n_pos; i++) n_stdin += !strcmp(a.pos[i], "-");
+    if (n_stdin > 1) return cli_args_fail(&a, "'-' (stdin) given more than once");
 
     progress p = {0};
     p.tty = !quiet && isatty(2);
@@ -171,27 +175,24 @@ int cmd_ingest(int argc, char **argv)
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, NULL);
 
-    const char *path = cli_db_path(db);
+    const char *path = cli_db_path(a.db);
     nd_ingest_stats st;
     nd_error err = {0};
-    int rc = nd_ingest(path, (const char *const *) argv + optind, (size_t) (argc - optind), &o, &st,
-                       &err);
+    int n_inputs = a.n_pos;
+    int rc = nd_ingest(path, (const char *const *) a.pos, (size_t) a.n_pos, &o, &st, &err);
+    cli_args_free(&a);
     signal(SIGINT, SIG_DFL);
     if (p.drawn) fputs("\r\033[K", stderr);
     if (rc) {
         cli_error(NULL, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
         return ND_EXIT_SOME_FAILED;
     }
-    char pages[32];
-    human_count(pages, sizeof pages, st.pages);
-    double s = st.seconds > 0.001 ? st.seconds : 0.001;
-    printf("%s page%s in %.2f s (%.0f pages/s, %.1f MB/s): %llu stored, %llu new versions,"
-           " %llu related, %llu duplicates skipped, %llu records skipped, %llu errors%s\n",
-           pages, st.pages == 1 ? "" : "s", st.seconds, (double) st.pages / s,
-           (double) st.bytes / 1e6 / s, (unsigned long long) st.added,
-           (unsigned long long) st.versions, (unsigned long long) st.related,
-           (unsigned long long) st.duplicates, (unsigned long long) st.skipped,
-           (unsigned long long) st.errors, stop_flag ? " (interrupted)" : "");
-    fflush(stdout);
+    summary(&st);
+    if (st.pages == 0 && st.errors == 0 && !stop_flag) {
+        /* Nothing happened: say so (and exit 1), rather than a quiet 0. */
+        cli_error(NULL, "no pages found in the input%s%s", n_inputs > 1 ? "s" : "",
+                  st.skipped_files ? " (the files there are not pages by their names)" : "");
+        return ND_EXIT_SOME_FAILED;
+    }
     return st.errors || stop_flag ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;
 }

@@ -300,7 +300,7 @@ int cmd_parse(int argc, char **argv)
             else if (!strcmp(optarg, "json"))
                 c.json = 1;
             else
-                return cli_usage_error("parse: unknown format '%s' (conllu, json)", optarg);
+                return cli_usage("parse", "unknown format '%s' (conllu, json)", optarg);
             break;
         case 'i':
             if (!strcmp(optarg, "text"))
@@ -308,7 +308,7 @@ int cmd_parse(int argc, char **argv)
             else if (!strcmp(optarg, "conllu"))
                 conllu_in = 1;
             else
-                return cli_usage_error("parse: unknown input format '%s' (text, conllu)", optarg);
+                return cli_usage("parse", "unknown input format '%s' (text, conllu)", optarg);
             break;
         case 'm': model = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;

@@ -1,5 +1,4 @@
 /* cmd_reanalyze.c - `newsdesk reanalyze`: analyse stored documents. */
-#include <getopt.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,35 +41,27 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 
 int cmd_reanalyze(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"all", no_argument, NULL, 'A'},      {"jobs", required_argument, NULL, 'j'},
-        {"db", required_argument, NULL, 'D'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0}};
-    const char *db = NULL;
+    static const cli_opt opts[] = {{"all", 0, 0, 'A'},     {"jobs", 'j', 1, 'j'}, CLI_OPT_DB,
+                                   {"quiet", 'q', 0, 'q'}, CLI_OPT_HELP,          CLI_OPT_END};
     nd_reanalyze_opts o;
     nd_reanalyze_opts_init(&o);
-    int quiet = 0, ch;
+    int quiet = 0, id;
     long long v;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
-        switch (ch) {
+    cli_args a;
+    cli_args_init(&a, "reanalyze", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) {
+        switch (id) {
         case 'A': o.all = 1; break;
         case 'j':
-            if (cli_parse_count(optarg, 1, 64, &v))
-                return cli_usage_error("reanalyze: -j: not a number of threads (1-64): '%s'",
-                                       optarg);
+            if (cli_parse_count(a.value, 1, 64, &v))
+                return cli_args_fail(&a, "-j: not a number of threads (1-64): '%s'", a.value);
             o.threads = (int) v;
             break;
-        case 'D': db = optarg; break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
         }
     }
-    if (optind != argc) {
-        fputs(usage_text, stderr);
-        return ND_EXIT_USAGE;
-    }
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
+    cli_args_free(&a);
     int tty = !quiet && isatty(2);
     if (tty) o.on_progress = on_progress;
     o.stop = &stop_flag;
@@ -80,14 +71,15 @@ int cmd_reanalyze(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     uint64_t done = 0;
     nd_error err = {0};
-    int rc = nd_reanalyze(cli_db_path(db), &o, &done, &err);
+    int rc = nd_reanalyze(cli_db_path(a.db), &o, &done, &err);
     signal(SIGINT, SIG_DFL);
     if (tty) fputs("\r\033[K", stderr);
     if (rc) {
         cli_error(NULL, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
         return ND_EXIT_SOME_FAILED;
     }
-    printf("%llu document%s analysed%s\n", (unsigned long long) done, done == 1 ? "" : "s",
+    char n[64];
+    printf("%s analysed%s\n", cli_count(n, done, "document", "documents"),
            stop_flag ? " (interrupted)" : "");
     return stop_flag ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;
 }

@@ -1,6 +1,5 @@
 /* cmd_recluster.c - `newsdesk recluster`: rebuild every story from
  * scratch. */
-#include <getopt.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,24 +22,19 @@ static const char usage_text[] =
 
 int cmd_recluster(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'D'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *db = NULL;
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'D': db = optarg; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
-        }
+    static const cli_opt opts[] = {CLI_OPT_DB, CLI_OPT_HELP, CLI_OPT_END};
+    int id;
+    cli_args a;
+    cli_args_init(&a, "recluster", usage_text, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) continue;
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
+    cli_args_free(&a);
+    nd_store *s = NULL;
+    nd_error oerr = {0};
+    if (nd_store_open(cli_db_path(a.db), ND_STORE_FAST, &s, &oerr)) {
+        cli_error(NULL, "%s", oerr.msg);
+        return ND_EXIT_SOME_FAILED;
     }
-    if (optind != argc) {
-        fputs(usage_text, stderr);
-        return ND_EXIT_USAGE;
-    }
-    nd_store *s = cli_open_store(cli_db_path(db), ND_STORE_FAST);
-    if (!s) return ND_EXIT_SOME_FAILED;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     nd_store_cluster_stats st;
@@ -53,11 +47,12 @@ int cmd_recluster(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("%llu documents in %.2f s: %llu stories, %llu duplicates, %llu moves, %llu merges",
-           (unsigned long long) st.docs, secs, (unsigned long long) st.stories,
-           (unsigned long long) st.dups, (unsigned long long) st.moves,
-           (unsigned long long) st.merges);
-    if (st.failed) printf(", %llu not clustered (out of memory)", (unsigned long long) st.failed);
+    char d[64], sto[64], dup[64], mv[64], mg[64], f[32];
+    printf("%s in %.2f s: %s, %s, %s, %s", cli_count(d, st.docs, "document", "documents"), secs,
+           cli_count(sto, st.stories, "story", "stories"),
+           cli_count(dup, st.dups, "duplicate", "duplicates"),
+           cli_count(mv, st.moves, "move", "moves"), cli_count(mg, st.merges, "merge", "merges"));
+    if (st.failed) printf(", %s not clustered (out of memory)", cli_num(f, st.failed));
     printf("\n");
     return st.failed ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;
 }

@@ -1,6 +1,5 @@
 /* cmd_relations.c - `newsdesk relations A B`: the events between two actors
  * over time. */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -28,54 +27,6 @@ static const char usage_text[] =
     "Exit status: 0 shown (maybe nothing), 1 no such actor or a store error,\n"
     "2 usage error.\n";
 
-typedef struct ctx {
-    int json;
-    nd_json j;
-    nd_buf out;
-    cli_table *t;
-    uint64_t events, quad[5];
-    double gsum;
-} ctx;
-
-static void fmt_g(char *out, size_t n, double g)
-{
-    snprintf(out, n, "%+.1f", g);
-}
-
-static int on_period(void *p, const nd_store_period *x)
-{
-    ctx *c = p;
-    c->events += x->events;
-    for (int i = 1; i <= 4; i++) c->quad[i] += x->quad[i];
-    c->gsum += x->goldstein * (double) x->events;
-    if (c->json) {
-        nd_json *j = &c->j;
-        nd_json_obj_begin(j);
-        nd_json_key(j, "period");
-        nd_json_str(j, x->period);
-        nd_json_key(j, "events");
-        nd_json_int(j, (long long) x->events);
-        static const char *const keys[] = {NULL, "verbal_cooperation", "material_cooperation",
-                                           "verbal_conflict", "material_conflict"};
-        for (int i = 1; i <= 4; i++) {
-            nd_json_key(j, keys[i]);
-            nd_json_int(j, (long long) x->quad[i]);
-        }
-        nd_json_key(j, "goldstein");
-        nd_json_double(j, x->goldstein, 2);
-        nd_json_obj_end(j);
-        return 0;
-    }
-    char n[5][32], g[32];
-    snprintf(n[0], sizeof n[0], "%llu", (unsigned long long) x->events);
-    for (int i = 1; i <= 4; i++)
-        snprintf(n[i], sizeof n[i], "%llu", (unsigned long long) x->quad[i]);
-    fmt_g(g, sizeof g, x->goldstein);
-    const char *cells[] = {x->period, n[0], n[1], n[2], n[3], n[4], g};
-    cli_table_add(c->t, cells, NULL);
-    return 0;
-}
-
 /* "Xi Jinping (CHNGOV)", or the code alone. */
 static void side(char *out, size_t n, const char *name, const char *code)
 {
@@ -87,170 +38,96 @@ static void side(char *out, size_t n, const char *name, const char *code)
         snprintf(out, n, "%s", *code ? code : "-");
 }
 
-static int on_event(void *p, const nd_store_event *e)
+static void render(const nd_relations_page *p)
 {
-    ctx *c = p;
-    if (c->json) {
-        nd_json *j = &c->j;
-        nd_json_obj_begin(j);
-        nd_json_key(j, "date");
-        nd_json_str(j, e->date);
-        nd_json_key(j, "source");
-        nd_json_str(j, e->source_code);
-        nd_json_key(j, "target");
-        nd_json_str(j, e->target_code);
-        nd_json_key(j, "source_name");
-        nd_json_str(j, e->source_name);
-        nd_json_key(j, "target_name");
-        nd_json_str(j, e->target_name);
-        nd_json_key(j, "code");
-        nd_json_str(j, e->code);
-        nd_json_key(j, "name");
-        nd_json_str(j, cli_event_name(e->code));
-        nd_json_key(j, "goldstein");
-        nd_json_double(j, e->goldstein, 1);
-        nd_json_key(j, "quad");
-        nd_json_int(j, e->quad);
-        nd_json_key(j, "negated");
-        nd_json_bool(j, e->negated);
-        nd_json_key(j, "sentence");
-        nd_json_str(j, e->sentence_text);
-        nd_json_key(j, "span");
-        nd_json_arr_begin(j);
-        nd_json_int(j, e->sentence.start);
-        nd_json_int(j, e->sentence.end);
-        nd_json_arr_end(j);
-        cli_doc_id_json(j, e->ext_id, e->doc_id);
-        nd_json_key(j, "title");
-        nd_json_str(j, e->title);
-        nd_json_key(j, "url");
-        nd_json_str(j, e->url);
-        nd_json_key(j, "site");
-        nd_json_str(j, e->site);
-        nd_json_obj_end(j);
-        return 0;
+    int width = cli_term_width();
+    char g[32], n[64], coop[32], conf[32];
+    snprintf(g, sizeof g, "%+.1f", p->goldstein);
+    nd_buf head = ND_BUF_INIT;
+    nd_buf_printf(&head, "%s - %s: %s (%s cooperative, %s conflictual), mean Goldstein %s\n\n",
+                  p->a, p->b, cli_count(n, p->events, "event", "events"),
+                  cli_num(coop, p->cooperative), cli_num(conf, p->conflictual), g);
+    fflush(stdout);
+    if (!nd_buf_failed(&head)) cli_write_term(head.ptr, head.len);
+    nd_buf_free(&head);
+    if (!p->events) return;
+    static const char *const h1[] = {"PERIOD",        "EVENTS",        "VERB COOP",
+                                     "MATERIAL COOP", "VERB CONFLICT", "MATERIAL CONFLICT",
+                                     "GOLDSTEIN"};
+    cli_table *t = cli_table_new(7, h1, "<>>>>>>");
+    for (size_t i = 0; i < p->n_periods; i++) {
+        const nd_period *x = &p->periods[i];
+        char c[5][32];
+        snprintf(c[0], sizeof c[0], "%llu", (unsigned long long) x->events);
+        for (int k = 1; k <= 4; k++)
+            snprintf(c[k], sizeof c[k], "%llu", (unsigned long long) x->quad[k]);
+        snprintf(g, sizeof g, "%+.1f", x->goldstein);
+        const char *cells[] = {x->period, c[0], c[1], c[2], c[3], c[4], g};
+        cli_table_add(t, cells, NULL);
     }
-    char day[16], src[300], tgt[300], code[48], g[32], doc[600];
-    side(src, sizeof src, e->source_name, e->source_code);
-    side(tgt, sizeof tgt, e->target_name, e->target_code);
-    snprintf(code, sizeof code, "%s%s", e->code, e->negated ? " (negated)" : "");
-    fmt_g(g, sizeof g, e->goldstein);
-    cli_doc_cell(doc, sizeof doc, e->ext_id, e->doc_id, e->title, e->site);
-    const char *cells[] = {cli_day(e->date, day), src, tgt, code, cli_event_name(e->code), g, doc};
-    cli_table_add(c->t, cells, e->sentence_text);
-    return 0;
+    cli_table_print(t, stdout, width);
+    cli_table_free(t);
+
+    static const char *const h2[] = {"DATE",  "SOURCE",    "TARGET",  "CODE",
+                                     "EVENT", "GOLDSTEIN", "DOCUMENT"};
+    t = cli_table_new(7, h2, "<<<<~><");
+    for (size_t i = 0; i < p->n; i++) {
+        const nd_event_row *e = &p->items[i];
+        char day[16], src[300], tgt[300], code[48], doc[600];
+        side(src, sizeof src, e->source_name, e->source_code);
+        side(tgt, sizeof tgt, e->target_name, e->target_code);
+        snprintf(code, sizeof code, "%s%s", e->code, e->negated ? " (negated)" : "");
+        snprintf(g, sizeof g, "%+.1f", e->goldstein);
+        cli_doc_cell(doc, sizeof doc, e->ext_id, e->doc_id, e->title, e->site);
+        const char *cells[] = {cli_day(e->date, day), src, tgt, code, e->code_name, g, doc};
+        cli_table_add(t, cells, e->sentence_text);
+    }
+    printf("\n");
+    cli_table_print(t, stdout, width);
+    cli_table_free(t);
 }
 
 int cmd_relations(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"by", required_argument, NULL, 'b'},
-                                             {"since", required_argument, NULL, 's'},
-                                             {"limit", required_argument, NULL, 'n'},
-                                             {"json", no_argument, NULL, 'J'},
-                                             {"db", required_argument, NULL, 'D'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *db = NULL, *by = "month";
-    nd_store_event_query q;
+    static const cli_opt opts[] = {{"by", 0, 1, 'b'}, {"since", 0, 1, 's'}, CLI_OPT_LIMIT,
+                                   CLI_OPT_JSON,      CLI_OPT_DB,           CLI_OPT_HELP,
+                                   CLI_OPT_END};
+    nd_query_opts q;
     memset(&q, 0, sizeof q);
-    q.limit = 50;
-    long long v;
-    ctx c;
-    memset(&c, 0, sizeof c);
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "n:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'b':
-            if (strcmp(optarg, "day") && strcmp(optarg, "week") && strcmp(optarg, "month") &&
-                strcmp(optarg, "year"))
-                return cli_usage_error("relations: --by: day, week, month or year, not '%s'",
-                                       optarg);
-            by = optarg;
-            break;
-        case 's': q.since = optarg; break;
-        case 'n':
-            if (cli_parse_count(optarg, 0, 1000000000, &v))
-                return cli_usage_error("relations: --limit: not a count: '%s'", optarg);
-            q.limit = (int) v;
-            break;
-        case 'J': c.json = 1; break;
-        case 'D': db = optarg; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        default: fputs(usage_text, stderr); return ND_EXIT_USAGE;
-        }
+    q.period = "month";
+    int id;
+    cli_args a;
+    cli_args_init(&a, "relations", usage_text, opts, argc, argv);
+    a.limit = 50;
+    a.limit_min = 0;
+    a.limit_max = 1000000000;
+    while ((id = cli_next(&a)) > 0) {
+        if (id == 'b' && cli_check_period(&a)) return cli_args_exit(&a);
+        if (id == 'b') q.period = a.value;
+        if (id == 's') q.since = a.value;
     }
-    if (argc - optind != 2) {
-        fputs(usage_text, stderr);
-        return ND_EXIT_USAGE;
-    }
-    q.a = argv[optind];
-    q.b = argv[optind + 1];
-    q.with_sentence = 1;
-    q.newest_first = 1;
-    nd_store *s = cli_open_analysis_store(db);
+    if (id < 0 || cli_args_count(&a, 2, 2, "A and B (two actors, codes or names)"))
+        return cli_args_exit(&a);
+    char A[512], B[512];
+    snprintf(A, sizeof A, "%s", a.pos[0]);
+    snprintf(B, sizeof B, "%s", a.pos[1]);
+    cli_args_free(&a);
+    q.actor = A;
+    q.actor_b = B;
+    /* 0: all of them (as many as a page holds). */
+    q.limit = a.limit == 0 || a.limit > ND_QUERY_MAX_LIMIT ? ND_QUERY_MAX_LIMIT : (int) a.limit;
+    nd_store *s = cli_open_analysis(cli_db_path(a.db));
     if (!s) return ND_EXIT_SOME_FAILED;
-    int width = cli_term_width();
+    nd_relations_page *p = NULL;
     nd_error err = {0};
-    int rc;
-    if (c.json) {
-        nd_json_init(&c.j, &c.out, 1);
-        nd_json_obj_begin(&c.j);
-        nd_json_key(&c.j, "a");
-        nd_json_str(&c.j, q.a);
-        nd_json_key(&c.j, "b");
-        nd_json_str(&c.j, q.b);
-        nd_json_key(&c.j, "by");
-        nd_json_str(&c.j, by);
-        nd_json_key(&c.j, "periods");
-        nd_json_arr_begin(&c.j);
-        rc = nd_store_relations(s, &q, by, on_period, &c, &err);
-        nd_json_arr_end(&c.j);
-        nd_json_key(&c.j, "events");
-        nd_json_arr_begin(&c.j);
-        if (!rc) rc = nd_store_events(s, &q, on_event, &c, &err);
-        nd_json_arr_end(&c.j);
-        nd_json_obj_end(&c.j);
-        nd_buf_putc(&c.out, '\n');
-        if (!rc && !nd_buf_failed(&c.out)) cli_write(c.out.ptr, c.out.len);
-    } else {
-        static const char *const h1[] = {"PERIOD",        "EVENTS",        "VERB COOP",
-                                         "MATERIAL COOP", "VERB CONFLICT", "MATERIAL CONFLICT",
-                                         "GOLDSTEIN"};
-        c.t = cli_table_new(7, h1);
-        for (int i = 1; i < 7; i++) cli_table_right(c.t, i);
-        rc = nd_store_relations(s, &q, by, on_period, &c, &err);
-        if (!rc) {
-            char g[32];
-            fmt_g(g, sizeof g, c.events ? c.gsum / (double) c.events : 0);
-            printf(
-                "%s - %s: %llu event%s (%llu cooperative, %llu conflictual), mean Goldstein %s\n\n",
-                q.a, q.b, (unsigned long long) c.events, c.events == 1 ? "" : "s",
-                (unsigned long long) (c.quad[1] + c.quad[2]),
-                (unsigned long long) (c.quad[3] + c.quad[4]), g);
-            if (c.events) cli_table_print(c.t, stdout, width);
-        }
-        cli_table_free(c.t);
-        c.t = NULL;
-        if (!rc && c.events) {
-            static const char *const h2[] = {"DATE",  "SOURCE",    "TARGET",  "CODE",
-                                             "EVENT", "GOLDSTEIN", "DOCUMENT"};
-            c.t = cli_table_new(7, h2);
-            cli_table_flex(c.t, 4);
-            cli_table_right(c.t, 5);
-            rc = nd_store_events(s, &q, on_event, &c, &err);
-            if (!rc) {
-                printf("\n");
-                cli_table_print(c.t, stdout, width);
-            }
-        }
-        cli_table_free(c.t);
-    }
+    int rc = nd_query_relations(s, &q, &p, &err);
     nd_store_close(s);
-    nd_buf_free(&c.out);
-    if (rc) {
-        cli_error("relations", "%s", err.msg[0] ? err.msg : nd_strerror(rc));
-        return rc == ND_EINVAL || rc == ND_EPARSE ? ND_EXIT_USAGE : ND_EXIT_SOME_FAILED;
+    if (rc) return cli_query_error("relations", rc, &err);
+    if (a.json) {
+        CLI_JSON_PRINT(nd_render_json_relations, p);
+    } else {
+        render(p);
     }
+    nd_result_free(p);
     return ND_EXIT_OK;
 }

@@ -40,9 +40,12 @@ int main(int argc, char **argv)
         printf("newsdesk %s\n", nd_version());
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    const char *names[sizeof commands / sizeof *commands];
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (!strcmp(cmd, commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "newsdesk: unknown command '%s'\n", cmd);
-    usage(stderr);
-    return ND_EXIT_USAGE;
+        names[i] = commands[i].name;
+    }
+    const char *m = cli_closest(cmd, names, sizeof names / sizeof *names);
+    if (m) return cli_usage(NULL, "unknown command '%s' (did you mean %s?)", cmd, m);
+    return cli_usage(NULL, "unknown command '%s'", cmd);
 }

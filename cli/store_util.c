@@ -1,5 +1,6 @@
 /* store_util.c - what the store commands share: finding and opening the
- * database, and a document as JSON (export, show --json). */
+ * database, dates and counts on the command line, query errors, JSON
+ * lines. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +14,11 @@ const char *cli_db_path(const char *opt)
     return ND_STORE_DEFAULT_PATH;
 }
 
-nd_store *cli_open_store(const char *path, unsigned flags)
+nd_store *cli_open_read(const char *path)
 {
     nd_store *s = NULL;
     nd_error err = {0};
-    int rc = nd_store_open(path, flags, &s, &err);
+    int rc = nd_store_open(path, ND_STORE_READONLY, &s, &err);
     if (rc) {
         cli_error(NULL, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
         return NULL;
@@ -25,141 +26,17 @@ nd_store *cli_open_store(const char *path, unsigned flags)
     return s;
 }
 
-static void hex64(nd_json *j, uint64_t v)
+nd_store *cli_open_analysis(const char *path)
 {
-    char b[24];
-    snprintf(b, sizeof b, "%016llx", (unsigned long long) v);
-    nd_json_str(j, b);
-}
-
-static void str_or_null(nd_json *j, const char *key, const char *v)
-{
-    nd_json_key(j, key);
-    nd_json_str(j, v);
-}
-
-void cli_doc_id_json(nd_json *j, const char *ext_id, int64_t id)
-{
-    nd_json_key(j, "id");
-    if (ext_id)
-        nd_json_str(j, ext_id);
-    else
-        nd_json_int(j, id);
-    nd_json_key(j, "doc_id");
-    nd_json_int(j, id);
-}
-
-/* The keys, in order.  Later stages add theirs after "related": "story"
- * and "dup_of" (stories), "actors", "quotes" and "events" (analysis). */
-void cli_doc_json(nd_json *j, const nd_store_doc *d)
-{
-    nd_json_obj_begin(j);
-    cli_doc_id_json(j, d->ext_id, d->id);
-    str_or_null(j, "ext_id", d->ext_id);
-    str_or_null(j, "url", d->url);
-    str_or_null(j, "host", d->host);
-    str_or_null(j, "site", d->site);
-    str_or_null(j, "title", d->title);
-    nd_json_key(j, "author");
-    nd_json_arr_begin(j);
-    for (size_t i = 0; i < d->n_authors; i++) nd_json_str(j, d->authors[i]);
-    nd_json_arr_end(j);
-    str_or_null(j, "published", d->published);
-    str_or_null(j, "fetched", d->fetched);
-    str_or_null(j, "language", d->language);
-    str_or_null(j, "credit", d->credit);
-    nd_json_key(j, "text");
-    nd_json_str_n(j, d->text, d->text_len);
-    nd_json_key(j, "paragraphs");
-    nd_json_arr_begin(j);
-    for (size_t i = 0; i < d->n_paragraphs; i++)
-        nd_json_str_n(j, d->paragraphs[i].ptr, d->paragraphs[i].len);
-    nd_json_arr_end(j);
-    nd_json_key(j, "source");
-    nd_json_str(j, d->origin.source);
-    nd_json_key(j, "offset");
-    if (d->origin.offset >= 0)
-        nd_json_int(j, d->origin.offset);
-    else
-        nd_json_null(j);
-    nd_json_key(j, "line");
-    if (d->origin.line >= 0)
-        nd_json_int(j, d->origin.line);
-    else
-        nd_json_null(j);
-    nd_json_key(j, "version");
-    nd_json_int(j, d->version);
-    nd_json_key(j, "versions");
-    nd_json_int(j, d->n_versions);
-    nd_json_key(j, "parent");
-    if (d->parent_id)
-        nd_json_int(j, d->parent_id);
-    else
-        nd_json_null(j);
-    nd_json_key(j, "content_hash");
-    hex64(j, d->content_hash);
-    nd_json_key(j, "raw_hash");
-    if (d->raw_hash)
-        hex64(j, d->raw_hash);
-    else
-        nd_json_null(j);
-    nd_json_key(j, "run");
-    if (d->run_id)
-        nd_json_int(j, d->run_id);
-    else
-        nd_json_null(j);
-    str_or_null(j, "added", d->added);
-    nd_json_key(j, "related");
-    nd_json_arr_begin(j);
-    for (size_t i = 0; i < d->n_related; i++) {
-        const nd_store_related *r = &d->related[i];
-        nd_json_obj_begin(j);
-        str_or_null(j, "title", r->title);
-        str_or_null(j, "site", r->site);
-        str_or_null(j, "url", r->url);
-        str_or_null(j, "age", r->age);
-        str_or_null(j, "published", r->published);
-        nd_json_key(j, "doc_id");
-        if (r->doc_id)
-            nd_json_int(j, r->doc_id);
-        else
-            nd_json_null(j);
-        nd_json_obj_end(j);
-    }
-    nd_json_arr_end(j);
-    nd_json_key(j, "story");
-    if (d->story_id)
-        nd_json_int(j, d->story_id);
-    else
-        nd_json_null(j);
-    nd_json_key(j, "dup_of");
-    if (d->dup_of)
-        nd_json_int(j, d->dup_of);
-    else
-        nd_json_null(j);
-    /* "actors", "quotes", "events" as newsdesk analyze prints them (null
-     * when the document was never analysed: newsdesk reanalyze). */
-    if (d->analysis) {
-        nd_analysis_to_json(d->analysis, j);
-    } else {
-        static const char *const keys[] = {"actors", "quotes", "events"};
-        for (size_t i = 0; i < 3; i++) {
-            nd_json_key(j, keys[i]);
-            nd_json_null(j);
-        }
-    }
-    nd_json_obj_end(j);
-}
-
-void cli_where(char *out, size_t n, const char *source, int64_t offset, int64_t line)
-{
-    if (!source) source = "?";
-    if (offset >= 0)
-        snprintf(out, n, "%s@%lld", source, (long long) offset);
-    else if (line >= 0)
-        snprintf(out, n, "%s:%lld", source, (long long) line);
-    else
-        snprintf(out, n, "%s", source);
+    nd_store *s = cli_open_read(path);
+    if (!s) return NULL;
+    uint64_t docs = 0, done = 0;
+    if (nd_store_analysis_count(s, &docs, &done, NULL) == 0 && done < docs)
+        cli_error(NULL,
+                  "%llu of %llu documents have not been analysed (stored before analysis"
+                  " existed, or ingested with --no-analysis): newsdesk reanalyze does it",
+                  (unsigned long long) (docs - done), (unsigned long long) docs);
+    return s;
 }
 
 int cli_parse_count(const char *s, long long min, long long max, long long *out)
@@ -169,4 +46,53 @@ int cli_parse_count(const char *s, long long min, long long max, long long *out)
     if (end == s || *end || v < min || v > max) return -1;
     *out = v;
     return 0;
+}
+
+int cli_parse_date(const char *s, char out[32])
+{
+    long long ts;
+    if (cli_parse_time(s, &ts) != 0) return -1;
+    /* A whole day stays a day, which the store compares as one. */
+    nd_time_format(ts, ts % 86400 == 0, out);
+    return 0;
+}
+
+int cli_query_error(const char *cmd, int rc, const nd_error *err)
+{
+    cli_error(cmd, "%s", err && err->msg[0] ? err->msg : nd_strerror(rc));
+    return rc == ND_EPARSE || rc == ND_EINVAL ? ND_EXIT_USAGE : ND_EXIT_SOME_FAILED;
+}
+
+int cli_flush(nd_buf *out, int force)
+{
+    if (nd_buf_failed(out)) return -1;
+    if (out->len && (force || out->len > (1u << 20))) {
+        if (cli_write(out->ptr, out->len)) return -1;
+        nd_buf_clear(out);
+    }
+    return 0;
+}
+
+int cli_page_size(const cli_pager *p)
+{
+    long long want = p->limit ? p->limit - p->shown : 1000;
+    return (int) (want > 1000 ? 1000 : want);
+}
+
+void cli_pager_took(cli_pager *p, void *page, size_t n)
+{
+    nd_result_free(p->page);
+    p->page = page;
+    p->shown += (long long) n;
+}
+
+int cli_pager_more(const cli_pager *p, const char *cursor)
+{
+    return cursor && (!p->limit || p->shown < p->limit);
+}
+
+void cli_pager_end(cli_pager *p)
+{
+    nd_result_free(p->page);
+    p->page = NULL;
 }

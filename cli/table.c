@@ -16,20 +16,53 @@ struct cli_table {
     size_t n, cap;
 };
 
-/* A copy with tabs and newlines as spaces (cells are one line). */
+/* Append s (n bytes) as one line of a cell: tabs and line breaks as
+ * spaces, then made safe for a terminal. */
+static void cell_text(nd_buf *b, const char *s, size_t n)
+{
+    size_t from = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] != '\n' && s[i] != '\r' && s[i] != '\t') continue;
+        cli_term_append(b, s + from, i - from, 0);
+        if (i < n) nd_buf_putc(b, ' ');
+        from = i + 1;
+    }
+}
+
+/* A cell's copy (malloc'd): one line, safe for a terminal. */
 static char *cell_dup(const char *s)
+{
+    nd_buf b = ND_BUF_INIT;
+    if (s) cell_text(&b, s, strlen(s));
+    nd_buf_putc(&b, 0);
+    if (nd_buf_failed(&b)) return NULL;
+    char *c = malloc(b.len);
+    if (c) memcpy(c, b.ptr, b.len);
+    nd_buf_free(&b);
+    return c;
+}
+
+/* Headers are the program's own text. */
+static char *plain_dup(const char *s)
 {
     if (!s) s = "";
     size_t n = strlen(s);
     char *c = malloc(n + 1);
-    if (!c) return NULL;
-    for (size_t i = 0; i < n; i++)
-        c[i] = (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') ? ' ' : s[i];
-    c[n] = 0;
+    if (c) memcpy(c, s, n + 1);
     return c;
 }
 
-cli_table *cli_table_new(int ncols, const char *const *headers)
+static void table_flex(cli_table *t, int col)
+{
+    t->flex = col;
+}
+
+static void table_right(cli_table *t, int col)
+{
+    if (col >= 0 && col < 32) t->right |= 1u << col;
+}
+
+cli_table *cli_table_new(int ncols, const char *const *headers, const char *layout)
 {
     cli_table *t = calloc(1, sizeof *t);
     if (!t) return NULL;
@@ -40,21 +73,26 @@ cli_table *cli_table_new(int ncols, const char *const *headers)
         free(t);
         return NULL;
     }
-    for (int i = 0; headers && i < ncols; i++) t->headers[i] = cell_dup(headers[i]);
+    for (int i = 0; headers && i < ncols; i++) t->headers[i] = plain_dup(headers[i]);
+    for (int i = 0; layout && i < ncols && layout[i]; i++) {
+        if (layout[i] == '>') table_right(t, i);
+        if (layout[i] == '~') table_flex(t, i);
+    }
     return t;
 }
 
-void cli_table_flex(cli_table *t, int col)
+size_t cli_table_rows(const cli_table *t)
 {
-    t->flex = col;
-}
-
-void cli_table_right(cli_table *t, int col)
-{
-    if (col >= 0 && col < 32) t->right |= 1u << col;
+    return t ? t->n : 0;
 }
 
 void cli_table_add(cli_table *t, const char *const *cells, const char *detail)
+{
+    cli_table_add_marked(t, cells, detail, NULL, 0, NULL, NULL);
+}
+
+void cli_table_add_marked(cli_table *t, const char *const *cells, const char *detail,
+                          const nd_span *marks, size_t n_marks, const char *open, const char *close)
 {
     if (t->n == t->cap) {
         size_t nc = t->cap ? t->cap * 2 : 32;
@@ -66,7 +104,26 @@ void cli_table_add(cli_table *t, const char *const *cells, const char *detail)
     char **row = calloc((size_t) t->ncols + 1, sizeof(char *));
     if (!row) return;
     for (int i = 0; i < t->ncols; i++) row[i] = cell_dup(cells[i]);
-    row[t->ncols] = detail ? cell_dup(detail) : NULL;
+    row[t->ncols] = NULL;
+    if (detail) {
+        /* The page's text made safe piece by piece, the marks between. */
+        nd_buf b = ND_BUF_INIT;
+        size_t at = 0, len = strlen(detail);
+        for (size_t m = 0; m < n_marks; m++) {
+            size_t a = marks[m].start, e = marks[m].end;
+            if (a < at || e < a || e > len) continue;
+            cell_text(&b, detail + at, a - at);
+            nd_buf_puts(&b, open);
+            cell_text(&b, detail + a, e - a);
+            nd_buf_puts(&b, close);
+            at = e;
+        }
+        cell_text(&b, detail + at, len - at);
+        nd_buf_putc(&b, 0);
+        if (!nd_buf_failed(&b) && (row[t->ncols] = malloc(b.len)) != NULL)
+            memcpy(row[t->ncols], b.ptr, b.len);
+        nd_buf_free(&b);
+    }
     t->rows[t->n++] = row;
 }
 

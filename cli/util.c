@@ -10,30 +10,31 @@
 
 #include "cli.h"
 
-void cli_error(const char *what, const char *fmt, ...)
+void cli_verror(const char *what, const char *fmt, va_list ap)
 {
     char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     for (char *p = msg; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
-    if (what)
-        fprintf(stderr, "newsdesk: %s: %s\n", what, msg);
-    else
-        fprintf(stderr, "newsdesk: %s\n", msg);
+    /* File names and messages quote pages: safe for a terminal. */
+    nd_buf b = ND_BUF_INIT;
+    nd_buf_puts(&b, "newsdesk: ");
+    if (what) {
+        cli_term_append(&b, what, strlen(what), 0);
+        nd_buf_puts(&b, ": ");
+    }
+    cli_term_append(&b, msg, strlen(msg), 0);
+    nd_buf_putc(&b, '\n');
+    if (!nd_buf_failed(&b)) fputs(b.ptr, stderr);
+    nd_buf_free(&b);
 }
 
-int cli_usage_error(const char *fmt, ...)
+void cli_error(const char *what, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    cli_verror(what, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "newsdesk: %s\n", msg);
-    return ND_EXIT_USAGE;
 }
 
 int cli_read_file(const char *path, size_t max, char **data, size_t *len)
@@ -84,6 +85,11 @@ int cli_read_file(const char *path, size_t max, char **data, size_t *len)
     return 0;
 }
 
+const char *cli_file_error(const char *path, int neg_errno)
+{
+    return nd_path_strerror(path, -neg_errno);
+}
+
 int cli_write(const char *p, size_t n)
 {
     while (n) {
@@ -127,16 +133,14 @@ int cli_read_input(const char *path, char **data, size_t *len)
 {
     int rc = cli_read_file(path, ND_DECODE_MAX_BYTES, data, len);
     if (rc) {
-        if (rc == -ENOENT)
-            cli_error(path, "no such file");
-        else if (rc == -EISDIR)
-            cli_error(path, "is a directory");
-        else
-            cli_error(path, "cannot read: %s", strerror(-rc));
+        cli_error(path, "%s", cli_file_error(path, rc));
         return -1;
     }
-    if (*len > ND_DECODE_MAX_BYTES) {
-        cli_error(path, "larger than %zu bytes", (size_t) ND_DECODE_MAX_BYTES);
+    if (*len == 0 || *len > ND_DECODE_MAX_BYTES) {
+        if (*len)
+            cli_error(path, "larger than %zu bytes", (size_t) ND_DECODE_MAX_BYTES);
+        else
+            cli_error(path, "empty file");
         free(*data);
         *data = NULL;
         return -1;

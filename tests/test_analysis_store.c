@@ -11,28 +11,8 @@
 
 #include "newsdesk/newsdesk.h"
 #include "store/store_int.h"
+#include "store_test.h"
 #include "tap.h"
-
-static char dir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char p[8][128];
-    static int k;
-    k = (k + 1) % 8;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static nd_store *fresh(const char *name)
-{
-    const char *path = tmp_path(name);
-    unlink(path);
-    nd_store *s = NULL;
-    nd_error err = {0};
-    if (nd_store_open(path, ND_STORE_CREATE, &s, &err)) fprintf(stderr, "open: %s\n", err.msg);
-    return s;
-}
 
 /* ---- a hand-made article and its analysis ------------------------------------ */
 
@@ -338,25 +318,24 @@ static void test_replace(void)
     CHECK_INT((int) n, 4);
 }
 
-static int count_quote(void *ctx, const nd_store_quote *q)
+static int quotes(const char *by, const char *about, const char *since, int exact, int *rc)
 {
-    ++*(int *) ctx;
-    CHECK_STR(q->speaker, "Xi Jinping");
-    CHECK_STR(q->type, "direct");
-    CHECK_STR(q->text, "We are true friends,");
-    return 0;
-}
-
-static int quotes(const char *by, const char *about, const char *since, int by_actor, int *rc)
-{
-    nd_store_quote_query q = {0};
-    q.by = by;
-    q.about = about;
+    nd_query_opts q = {0};
+    q.actor = by;
+    q.text = about;
     q.since = since;
-    q.by_actor = by_actor;
-    int n = 0;
+    q.exact_actor = exact;
     nd_error err = {0};
-    *rc = nd_store_quotes(S, &q, count_quote, &n, &err);
+    nd_quote_list *r = NULL;
+    *rc = nd_query_quotes(S, &q, &r, &err);
+    if (*rc) return 0;
+    for (size_t i = 0; i < r->n; i++) {
+        CHECK_STR(r->items[i].speaker, "Xi Jinping");
+        CHECK_STR(r->items[i].type, "direct");
+        CHECK_STR(r->items[i].text, "We are true friends,");
+    }
+    int n = (int) r->n;
+    nd_result_free(r);
     return n;
 }
 
@@ -397,9 +376,8 @@ typedef struct periods {
     int n;
 } periods;
 
-static int on_period(void *ctx, const nd_store_period *p)
+static void add_period(periods *x, const nd_period *p)
 {
-    periods *x = ctx;
     if (x->n < 8) {
         snprintf(x->names[x->n], 32, "%s", p->period);
         x->events[x->n] = p->events;
@@ -407,29 +385,40 @@ static int on_period(void *ctx, const nd_store_period *p)
         x->g[x->n] = p->goldstein;
         x->n++;
     }
-    return 0;
 }
 
 static periods relations(const char *a, const char *b, const char *by, int *rc)
 {
     periods x;
     memset(&x, 0, sizeof x);
-    nd_store_event_query q = {0};
-    q.a = a;
-    q.b = b;
+    nd_query_opts q = {0};
+    q.actor = a;
+    q.actor_b = b;
+    q.period = by;
     nd_error err = {0};
-    *rc = nd_store_relations(S, &q, by, on_period, &x, &err);
+    nd_relations_page *r = NULL;
+    *rc = nd_query_relations(S, &q, &r, &err);
+    for (size_t i = 0; r && i < r->n_periods; i++) add_period(&x, &r->periods[i]);
+    nd_result_free(r);
     return x;
 }
 
-static int lead_count(void *ctx, const nd_store_event *e)
+/* Events of q: n[0] all, n[1] in a lead paragraph, n[2] with the deal's
+ * sentence. */
+static int lead_count(const nd_query_opts *q, int n[3])
 {
-    int *n = ctx;
-    n[0]++;
-    n[1] += e->lead;
-    if (e->sentence_text && !strcmp(e->sentence_text, "China and Russia signed a trade deal."))
-        n[2]++;
-    return 0;
+    nd_error err = {0};
+    nd_event_list *r = NULL;
+    int rc = nd_query_events(S, q, &r, &err);
+    for (size_t i = 0; r && i < r->n; i++) {
+        const nd_event_row *e = &r->items[i];
+        n[0]++;
+        n[1] += e->lead;
+        if (e->sentence_text && !strcmp(e->sentence_text, "China and Russia signed a trade deal."))
+            n[2]++;
+    }
+    nd_result_free(r);
+    return rc;
 }
 
 static void test_relations(void)
@@ -473,31 +462,44 @@ static void test_relations(void)
     CHECK_INT(rc, ND_ENOTFOUND);
 
     /* Events: the meeting is in the lead paragraph, the deal is not. */
-    nd_store_event_query q = {0};
-    q.a = "RUS";
+    nd_query_opts q = {0};
+    q.actor = "RUS";
     q.with_sentence = 1;
     int n[3] = {0, 0, 0};
-    nd_error err = {0};
-    CHECK_INT(nd_store_events(S, &q, lead_count, n, &err), 0);
+    CHECK_INT(lead_count(&q, n), 0);
     CHECK_INT(n[0], 9);
     CHECK_INT(n[1], 3);
     CHECK_INT(n[2], 3);
     q.since = "2025-01-01";
     memset(n, 0, sizeof n);
-    CHECK_INT(nd_store_events(S, &q, lead_count, n, &err), 0);
+    CHECK_INT(lead_count(&q, n), 0);
     CHECK_INT(n[0], 5);
 }
 
-static int on_actor(void *ctx, const nd_store_actor *a)
+static void add_actors(periods *x, const nd_actor_row *a, size_t n)
 {
-    periods *x = ctx;
-    if (x->n < 8) {
-        snprintf(x->names[x->n], 32, "%s", a->name);
-        x->docs[x->n] = a->documents;
-        x->events[x->n] = a->mentions;
-        x->n++;
+    for (size_t i = 0; i < n && x->n < 8; i++, x->n++) {
+        snprintf(x->names[x->n], 32, "%s", a[i].name);
+        x->docs[x->n] = a[i].documents;
+        x->events[x->n] = a[i].mentions;
     }
-    return 0;
+}
+
+/* The actor page of name: its actors (or peers) into x. */
+static int actor_page(nd_store *s, const char *name, int peers, periods *x)
+{
+    memset(x, 0, sizeof *x);
+    nd_query_opts q = {0};
+    q.period = "month";
+    nd_error err = {0};
+    nd_actor_page *p = NULL;
+    int rc = nd_query_actor(s, name, &q, &p, &err);
+    if (p && peers)
+        add_actors(x, p->peers, p->n_peers);
+    else if (p)
+        add_actors(x, p->actors, p->n_actors);
+    nd_result_free(p);
+    return rc;
 }
 
 static void test_actors(void)
@@ -506,23 +508,30 @@ static void test_actors(void)
     periods x;
     memset(&x, 0, sizeof x);
     nd_error err = {0};
-    CHECK_INT(nd_store_actors(S, 2, on_actor, &x, &err), 0);
+    nd_query_opts q = {0};
+    q.limit = 2;
+    nd_actor_list *top = NULL;
+    CHECK_INT(nd_query_actors(S, &q, &top, &err), 0);
+    if (top) add_actors(&x, top->items, top->n);
+    nd_result_free(top);
     CHECK_INT(x.n, 2);
     /* Everyone is in the 3 analysed documents; China, Russia and Xi have 6
      * mentions, Putin 3; ties go by name. */
     CHECK_STR(x.names[0], "China");
     CHECK_INT((int) x.docs[0], 3);
     CHECK_INT((int) x.events[0], 6);
-    memset(&x, 0, sizeof x);
-    CHECK_INT(nd_store_find_actors(S, "putin", on_actor, &x, &err), 0);
+    CHECK_INT(actor_page(S, "putin", 0, &x), 0);
     CHECK_INT(x.n, 1);
     CHECK_STR(x.names[0], "Vladimir Putin");
-    CHECK_INT(nd_store_find_actors(S, "Atlantis", on_actor, &x, &err), ND_ENOTFOUND);
-    memset(&x, 0, sizeof x);
-    CHECK_INT(nd_store_actor_peers(S, "Vladimir Putin", 10, on_actor, &x, &err), 0);
+    CHECK_INT(actor_page(S, "Atlantis", 0, &x), ND_ENOTFOUND);
+    CHECK_INT(actor_page(S, "Vladimir Putin", 1, &x), 0);
     CHECK_INT(x.n, 3);
     memset(&x, 0, sizeof x);
-    CHECK_INT(nd_store_actor_timeline(S, "Xi Jinping", "month", on_period, &x, &err), 0);
+    nd_query_opts tq = {0};
+    nd_actor_page *p = NULL;
+    CHECK_INT(nd_query_actor(S, "Xi Jinping", &tq, &p, &err), 0);
+    for (size_t i = 0; p && i < p->n_timeline; i++) add_period(&x, &p->timeline[i]);
+    nd_result_free(p);
     CHECK_INT(x.n, 2);
     CHECK_STR(x.names[0], "2025-05");
     CHECK_INT((int) x.docs[0], 2);
@@ -601,8 +610,7 @@ static void test_migrate_reanalyze(void)
     CHECK_INT(nd_store_analysis_count(s, &docs, &done, &err), 0);
     CHECK_INT((int) done, 1);
     periods x;
-    memset(&x, 0, sizeof x);
-    CHECK_INT(nd_store_find_actors(s, "Putin", on_actor, &x, &err), 0);
+    CHECK_INT(actor_page(s, "Putin", 0, &x), 0);
     CHECK_INT(x.n, 1);
     nd_store_close(s);
     CHECK(nd_reanalyze(tmp_path("missing.db"), &o, &n, &err) < 0);
@@ -647,8 +655,7 @@ static void test_migrate_events(void)
 
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/nd_an_store.XXXXXX");
-    if (!mkdtemp(dir)) return 1;
+    if (tmpdir_make("nd_an_store")) return 1;
     RUN(test_store_and_load);
     RUN(test_replace);
     RUN(test_quotes);
@@ -657,8 +664,6 @@ int main(void)
     RUN(test_rollback);
     RUN(test_migrate_reanalyze);
     RUN(test_migrate_events);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd)) return 1;
+    tmpdir_remove();
     return tap_done();
 }

@@ -42,7 +42,7 @@ st=$?
 check "some inputs failed: exit 1" $?
 [ "$(wc -l <"$tmp/mixed.jsonl")" = 1 ]
 check "the good input is still printed" $?
-[ "$(wc -l <"$tmp/err.txt")" = 3 ] && grep -q "^newsdesk: $tmp/empty.html: empty input$" "$tmp/err.txt" &&
+[ "$(wc -l <"$tmp/err.txt")" = 3 ] && grep -q "^newsdesk: $tmp/empty.html: empty file$" "$tmp/err.txt" &&
     grep -q "^newsdesk: $tmp/missing.html: no such file$" "$tmp/err.txt" &&
     grep -q "^newsdesk: $tmp/random.bin: binary data" "$tmp/err.txt"
 check "one error line per failed input, naming it" $?

@@ -23,6 +23,10 @@ c = sqlite3.connect(sys.argv[1])
 r = c.execute("PRAGMA integrity_check").fetchall()
 if r != [("ok",)]:
     sys.exit("integrity_check: %r" % r[:5])
+# Killed before the first migration step committed: no table yet (the
+# next run creates them).
+if not c.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
+    sys.exit(0)
 # A kill between two migration steps leaves an older schema, which the
 # next run migrates: check the full-text indexes that exist.
 for fts in ("documents_fts", "quotes_fts"):

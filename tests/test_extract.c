@@ -102,8 +102,63 @@ static void test_errors(void)
     nd_article_free(NULL);
 }
 
+/* A page without article text still gives what metadata it has when the
+ * caller asks for it (keep_empty), with ND_ENOTEXT. */
+static void test_keep_empty(void)
+{
+    const char *p =
+        "<html><head><title>Opening hours</title>"
+        "<meta name=\"author\" content=\"Ruth Meyer\">"
+        "<meta property=\"article:published_time\" content=\"2024-02-01T09:00:00+01:00\">"
+        "</head><body><nav><a href=/>Home</a> <a href=/news>News</a></nav></body></html>";
+    nd_extract_opts o;
+    nd_extract_opts_init(&o);
+    nd_article *a = NULL;
+    CHECK_INT(nd_extract(p, strlen(p), &o, &a, NULL), ND_ENOTEXT);
+    CHECK(a == NULL);
+    o.keep_empty = 1;
+    CHECK_INT(nd_extract(p, strlen(p), &o, &a, NULL), ND_ENOTEXT);
+    CHECK(a != NULL);
+    if (a) {
+        CHECK_STR(a->title, "Opening hours");
+        CHECK_INT(a->n_authors, 1);
+        if (a->n_authors) CHECK_STR(a->authors[0], "Ruth Meyer");
+        CHECK_STR(a->published, "2024-02-01T09:00:00+01:00");
+        CHECK_INT(a->n_paragraphs, 0);
+    }
+    nd_article_free(a);
+}
+
+/* A reader comment is never part of the article's text. */
+static void test_comments_apart(void)
+{
+    const char *p =
+        "<html><body><article><h1>Ferry timetable changes</h1><div class=entry-content>"
+        "<p>The ferry to the island will leave half an hour earlier on weekdays from June, "
+        "the operator said, so that commuters reach the mainland before the first trains.</p>"
+        "<p>The last crossing of the evening stays at ten o'clock, and the weekend timetable "
+        "does not change at all this summer.</p></div></article>"
+        "<section class=comments><ol class=comment-list>"
+        "<li class=comment><div class=comment-author><span class=fn>Tom Price</span></div>"
+        "<time datetime=2024-05-02T10:00:00Z>2 May</time>"
+        "<p>About time too, the old departure never matched the trains at all.</p></li>"
+        "</ol></section></body></html>";
+    nd_article *a = NULL;
+    CHECK_INT(nd_extract(p, strlen(p), NULL, &a, NULL), 0);
+    CHECK(a && strstr(a->text, "About time") == NULL);
+    CHECK(a && a->n_comments == 1);
+    if (a && a->n_comments == 1) {
+        CHECK_STR(a->comments[0].author, "Tom Price");
+        CHECK_STR(a->comments[0].published, "2024-05-02T10:00:00+00:00");
+        CHECK(strstr(a->comments[0].text, "About time") != NULL);
+    }
+    nd_article_free(a);
+}
+
 int main(void)
 {
+    RUN(test_keep_empty);
+    RUN(test_comments_apart);
     RUN(test_furniture);
     RUN(test_limits);
     RUN(test_errors);

@@ -44,7 +44,7 @@ check "a copied folder adds nothing" 'grep -q ": 0 stored" "$T/out3"'
 # ---- a changed page becomes a new version -----------------------------------
 sed -i 's/The reference code is tok7x4\./The reference code is tok7x4. Correction: the mayor resigned./' "$T/in/pages/p00007.html"
 "$CLI" ingest "$T/in/pages" >"$T/out4"
-check "changed file -> 1 new version" 'grep -q ": 0 stored, 1 new versions" "$T/out4"'
+check "changed file -> 1 new version" 'grep -q ": 0 stored, 1 new version," "$T/out4"'
 python3 - "$T/in/feed.jsonl" >"$T/feed2.jsonl" <<'EOF'
 import json, sys
 for i, l in enumerate(open(sys.argv[1])):
@@ -54,7 +54,7 @@ for i, l in enumerate(open(sys.argv[1])):
     print(json.dumps(r))
 EOF
 "$CLI" ingest "$T/feed2.jsonl" >"$T/out5"
-check "changed JSONL page at the same URL -> 1 new version" 'grep -q ": 0 stored, 1 new versions, 0 related, 19 duplicates" "$T/out5"'
+check "changed JSONL page at the same URL -> 1 new version" 'grep -q ": 0 stored, 1 new version, 0 related, 19 duplicates" "$T/out5"'
 "$CLI" show --json feed-40 >"$T/show.json"
 check "show by external id gives the latest version" 'python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[\"id\"]==\"feed-40\" and d[\"version\"]==2 and d[\"versions\"]==2 and \"Late update\" in d[\"text\"]" "$T/show.json"'
 check "search shows the latest version only" '[ "$("$CLI" search --json tok40x0 | json_lines)" = 1 ]'

@@ -393,8 +393,45 @@ static void test_lengths(void)
     CHECK_INT(nd_time_parse(NULL, 0, &ts, &ht), ND_EPARSE);
 }
 
+/* Polish, Turkish and Scandinavian month names; the zone a text gives and
+ * the wall clock of that zone. */
+static void test_zones_and_languages(void)
+{
+    OK("19 listopada 2019", T_2019_11_19, 0);
+    OK("19 Kasım 2019", T_2019_11_19, 0);
+    OK("19 KASIM 2019", T_2019_11_19, 0);
+    OK("13 czerwca 2013", T_2013_06_13, 0);
+    OK("29 Şubat 2020", 1582934400LL, 0);
+    CHECK_INT(nd_time_name("Şubat", strlen("Şubat")), 2);
+    CHECK_INT(nd_time_name("Donnerstag", 10), 13);
+    CHECK_INT(nd_time_name("Jonas", 5), 0);
+    int64_t ts;
+    int ht, off;
+    const char *s = "2024-06-03T23:30:00+02:00";
+    CHECK_INT(nd_time_parse_zone(s, strlen(s), &ts, &ht, &off), 0);
+    CHECK_INT(off, 7200);
+    char out[32];
+    nd_time_format_zone(ts, 0, off, out);
+    CHECK_STR(out, "2024-06-03T23:30:00+02:00");
+    nd_time_format(ts, 0, out);
+    CHECK_STR(out, "2024-06-03T21:30:00Z");
+    s = "June 13, 2013 4:59 PM EDT";
+    CHECK_INT(nd_time_parse_zone(s, strlen(s), &ts, &ht, &off), 0);
+    CHECK_INT(off, -4 * 3600);
+    nd_time_format_zone(ts, 0, off, out);
+    CHECK_STR(out, "2013-06-13T16:59:00-04:00");
+    s = "13.06.2013";
+    CHECK_INT(nd_time_parse_zone(s, strlen(s), &ts, &ht, &off), 0);
+    CHECK_INT(off, ND_ZONE_NONE);
+    size_t a, e;
+    s = "Yayın: 29 Şubat 2020 Cumartesi";
+    CHECK_INT(nd_time_find_zone(s, strlen(s), &ts, &ht, &off, &a, &e), 0);
+    CHECK_INT(ts, 1582934400LL);
+}
+
 int main(void)
 {
+    RUN(test_zones_and_languages);
     RUN(test_iso);
     RUN(test_rfc);
     RUN(test_month_names);

@@ -51,14 +51,16 @@ ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 rss = ru.ru_maxrss / 1024
 cpu = ru.ru_utime + ru.ru_stime
 summary = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
-m = re.match(r"([\d,]+) pages .*: (\d+) stored, (\d+) new versions, (\d+) related, "
-             r"(\d+) duplicates skipped, (\d+) records skipped, (\d+) errors", summary)
+# Numbers carry thousands separators; "1 new version", "2 new versions".
+m = re.match(r"([\d,]+) pages? .*: ([\d,]+) stored, ([\d,]+) new versions?, ([\d,]+) related, "
+             r"([\d,]+) duplicates? skipped, ([\d,]+) records? skipped, ([\d,]+) errors?", summary)
 if not m:
     sys.exit("bench_ingest: %s: unexpected output: %r %r" % (name, summary, r.stderr[-500:]))
-pages = int(m.group(1).replace(",", ""))
-added = int(m.group(2)) + int(m.group(3)) + int(m.group(4))
+num = lambda i: int(m.group(i).replace(",", ""))
+pages = num(1)
+added = num(2) + num(3) + num(4)
 print("%-14s %7d %7d %6s %8.1f %8.0f %7.1f %9.0f %7.1f" % (
-    name, pages, added, m.group(7), dt, pages / dt, size / 1e6 / dt, rss, cpu), flush=True)
+    name, pages, added, num(7), dt, pages / dt, size / 1e6 / dt, rss, cpu), flush=True)
 with open(db + ".time", "a") as f:
     f.write("%f %d\n" % (dt, added))
 EOF

@@ -14,7 +14,7 @@ if [ ! -d "$shared/bench" ]; then
     exit 0
 fi
 # Floors enforced so far (one word per area, added when its issue lands).
-ENFORCED=${ND_EVAL_ENFORCED:-"seeds extract cluster cluster_store analyze"}
+ENFORCED=${ND_EVAL_ENFORCED:-"seeds extract extract_multi cluster cluster_store analyze"}
 status=0
 run() { # run AREA COMMAND...
     local area=$1
@@ -23,6 +23,11 @@ run() { # run AREA COMMAND...
     "$@"
     local rc=$?
     if [ $rc -eq 77 ]; then rc=0; fi
+    # 3: the enforced floors hold, a target not yet reached is only printed
+    if [ $rc -eq 3 ]; then
+        echo "eval: $area: enforced floors met; a target not yet reached (printed above)"
+        rc=0
+    fi
     if [ $rc -ne 0 ]; then
         if [[ " $ENFORCED " == *" $area "* ]]; then
             echo "eval: $area: BELOW FLOOR"
@@ -33,7 +38,11 @@ run() { # run AREA COMMAND...
     fi
 }
 run seeds python3 "$here/eval_seeds.py" "$cli" "$shared"
-run extract python3 "$here/eval_extract.py" "$cli" "$shared" --floor-html 0.955 --floor-text 0.85
+run extract python3 "$here/eval_extract.py" "$cli" "$shared" --floor-html 0.96 --floor-text 0.89
+run extract_multi python3 "$here/eval_extract_multi.py" "$cli" "$shared" --part text \
+    --floor-html 0.93 --floor-type 0.85
+run extract_meta python3 "$here/eval_extract_multi.py" "$cli" "$shared" --part meta \
+    --floor-date 0.95 --floor-author 0.85
 [ -x "$here/eval_cluster.sh" ] && [ -x "$build/bench/bench_cluster" ] &&
     run cluster bash "$here/eval_cluster.sh" "$build" "$shared"
 [ -f "$here/eval_cluster_store.sh" ] && run cluster_store bash "$here/eval_cluster_store.sh" "$build" "$shared"

@@ -65,6 +65,12 @@ ND_EXPORT const char *nd_strerror(int code);
 /* The symbolic name ("ND_ENOMEM") for an error code; static, never NULL. */
 ND_EXPORT const char *nd_errname(int code);
 
+/* Why path could not be opened or read (errnum: an errno value), in the
+ * words newsdesk uses everywhere: "no such file", "permission denied",
+ * "is a folder", ...; a URL given as a file ("https://...") is told that
+ * newsdesk reads files and does not fetch pages.  A static string. */
+ND_EXPORT const char *nd_path_strerror(const char *path, int errnum);
+
 /* Detailed error: a code, a message that names what went wrong and where. */
 typedef struct nd_error {
     int code;

@@ -34,16 +34,26 @@ typedef struct nd_related {
     const char *text;      /* summary or full text, paragraphs joined by "\n\n" */
 } nd_related;
 
+/* A reader comment under the article (never part of its text).  Absent
+ * fields are NULL. */
+typedef struct nd_comment {
+    const char *author;
+    const char *published; /* ISO 8601 as shown (with the page's offset when known) */
+    const char *text;      /* paragraphs joined by "\n\n" */
+} nd_comment;
+
 /* The article.  Every string and array lives in the article's arena:
  * borrowed, valid until nd_article_free(). */
 typedef struct nd_article {
     const char *source; /* input path or "-" */
     const char *url;
-    const char *title;
+    const char *title;  /* the headline, without site name or kicker */
+    const char *kicker; /* the label over the headline ("Analysis", "Klimaschutz"), or NULL */
     const char **authors;
     size_t n_authors;
-    const char *published; /* ISO 8601 or NULL */
+    const char *published; /* ISO 8601, in the page's own zone when it gives one, or NULL */
     int64_t published_ts;  /* seconds since the epoch, or ND_TIME_NONE */
+    const char *modified;  /* last update, ISO 8601 as published, or NULL */
     const char *site;
     const char *credit;   /* wire agency credited, e.g. "Reuters" */
     const char *language; /* ISO 639-1, or NULL when unknown */
@@ -53,6 +63,8 @@ typedef struct nd_article {
     size_t n_paragraphs;
     nd_related *related;
     size_t n_related;
+    nd_comment *comments; /* reader comments, kept out of text */
+    size_t n_comments;
     const char **warnings;
     size_t n_warnings;
     const char *charset; /* the source encoding */
@@ -73,6 +85,7 @@ typedef struct nd_extract_opts {
     nd_kind kind;                  /* ND_KIND_UNKNOWN: sniff */
     size_t max_bytes;              /* 0: ND_DECODE_MAX_BYTES */
     const nd_furniture *furniture; /* may be NULL */
+    int keep_empty; /* with ND_ENOTEXT, still give the article (metadata, no text) in *out */
 } nd_extract_opts;
 
 /* Initialise an options struct with the defaults. */
@@ -81,8 +94,10 @@ ND_EXPORT void nd_extract_opts_init(nd_extract_opts *o);
 /* Extract the article from one page of len bytes (any encoding, maybe
  * gzip).  On success returns 0 and *out (caller owns; free with
  * nd_article_free()).  When the page has no article text it returns
- * ND_ENOTEXT, and other negative codes for undecodable input, with err
- * filled when not NULL.  Thread-safe: pages may be extracted in parallel. */
+ * ND_ENOTEXT (and, with opts->keep_empty, the article with what metadata
+ * was found and no paragraphs in *out, which the caller then frees), and
+ * other negative codes for undecodable input, with err filled when not
+ * NULL.  Thread-safe: pages may be extracted in parallel. */
 ND_EXPORT int nd_extract(const void *data, size_t len, const nd_extract_opts *opts,
                          nd_article **out, nd_error *err);
 
@@ -157,6 +172,23 @@ ND_EXPORT int nd_time_parse_age(const char *s, size_t n, int64_t now, int64_t *t
 /* Format as ISO 8601 UTC ("2025-05-08T10:30:00Z", or "2025-05-08" when
  * date_only).  out needs 32 bytes. */
 ND_EXPORT void nd_time_format(int64_t ts, int date_only, char out[32]);
+
+/* 1..12 when the word s (n bytes) names a month, 13 when it names a day
+ * of the week, in one of the languages nd_time_parse() reads; else 0. */
+ND_EXPORT int nd_time_name(const char *s, size_t n);
+
+/* "No zone given" for the offsets below. */
+#define ND_ZONE_NONE INT32_MIN
+/* As nd_time_parse() and nd_time_find(), and *offset (when not NULL) gets
+ * the zone the text gives, in seconds east of UTC ("+02:00" -> 7200,
+ * "EDT" -> -14400), or ND_ZONE_NONE when it gives none. */
+ND_EXPORT int nd_time_parse_zone(const char *s, size_t n, int64_t *ts, int *has_time, int *offset);
+ND_EXPORT int nd_time_find_zone(const char *s, size_t n, int64_t *ts, int *has_time, int *offset,
+                                size_t *start, size_t *end);
+/* As nd_time_format(), as the wall clock of the zone offset seconds east
+ * of UTC, with that offset ("2025-05-08T12:30:00+02:00"); UTC with "Z"
+ * when offset is ND_ZONE_NONE.  out needs 32 bytes. */
+ND_EXPORT void nd_time_format_zone(int64_t ts, int date_only, int offset, char out[32]);
 
 #ifdef __cplusplus
 }

@@ -25,19 +25,20 @@ extern "C" {
 
 /* Counts so far (in progress callbacks) or at the end. */
 typedef struct nd_ingest_stats {
-    int64_t run_id;        /* the run in the store's ingest_runs */
-    uint64_t inputs;       /* files opened */
-    uint64_t total_inputs; /* files found in the inputs (folders walked) */
-    uint64_t pages;        /* pages read */
-    uint64_t added;        /* documents added: new pages */
-    uint64_t versions;     /* documents added: new versions of stored pages */
-    uint64_t related;      /* documents added from embedded related articles */
-    uint64_t duplicates;   /* pages that added nothing (stored before) */
-    uint64_t skipped;      /* records that are not pages (counted, not errors) */
-    uint64_t errors;       /* inputs that failed */
-    uint64_t bytes;        /* input bytes read so far */
-    uint64_t total_bytes;  /* size of all inputs when known, else 0 */
-    double seconds;        /* since the start */
+    int64_t run_id;         /* the run in the store's ingest_runs */
+    uint64_t inputs;        /* files opened */
+    uint64_t total_inputs;  /* files found in the inputs (folders walked) */
+    uint64_t pages;         /* pages read */
+    uint64_t added;         /* documents added: new pages */
+    uint64_t versions;      /* documents added: new versions of stored pages */
+    uint64_t related;       /* documents added from embedded related articles */
+    uint64_t duplicates;    /* pages that added nothing (stored before) */
+    uint64_t skipped;       /* records that are not pages (counted, not errors) */
+    uint64_t skipped_files; /* ... of them files passed over for their name (README, .css) */
+    uint64_t errors;        /* inputs that failed */
+    uint64_t bytes;         /* input bytes read so far */
+    uint64_t total_bytes;   /* size of all inputs when known, else 0 */
+    double seconds;         /* since the start */
 } nd_ingest_stats;
 
 /* One failed input. Borrowed for the callback. */

@@ -14,6 +14,8 @@
 #include "newsdesk/read.h"
 #include "newsdesk/store.h"
 #include "newsdesk/ingest.h"
+#include "newsdesk/query.h"
+#include "newsdesk/render.h"
 #include "newsdesk/token.h"
 
 #ifdef __cplusplus

@@ -21,50 +21,52 @@ extern "C" {
 
 typedef enum nd_format {
     ND_FMT_UNKNOWN = 0,
-    ND_FMT_PAGE,  /* one HTML or text page per file (maybe .gz) */
-    ND_FMT_WARC,  /* WARC 1.0/1.1, plain or gzip (per record or whole file) */
-    ND_FMT_JSONL  /* one JSON object per line */
+    ND_FMT_PAGE, /* one HTML or text page per file (maybe .gz) */
+    ND_FMT_WARC, /* WARC 1.0/1.1, plain or gzip (per record or whole file) */
+    ND_FMT_JSONL /* one JSON object per line */
 } nd_format;
 
 /* One raw document.  All pointers are borrowed: valid until the next
  * nd_reader_next() or nd_reader_free().  Absent fields are NULL (or
  * ND_TIME_NONE for times). */
 typedef struct nd_doc {
-    const char *source;   /* the file it came from ("-" for stdin) */
+    const char *source; /* the file it came from ("-" for stdin) */
     nd_format format;
-    uint64_t offset;      /* WARC: where the record starts: when it starts a gzip member
-                             (one member per record, as crawlers write .warc.gz), the
-                             offset of that member in the compressed file (what CDX
-                             indexes give); otherwise (plain .warc, or a whole-file
-                             gzip) its offset in the uncompressed stream.
-                             JSONL: line number (1-based); page: 0 */
-    const char *ext_id;   /* JSONL "id" (as a string), else NULL */
-    const char *url;      /* WARC-Target-URI, JSONL "url" */
-    int64_t fetched;      /* WARC-Date, JSONL "fetched", else ND_TIME_NONE */
-    const char *charset;  /* from the HTTP Content-Type header, if any */
-    nd_kind kind;         /* ND_KIND_HTML / ND_KIND_TEXT when known, else UNKNOWN */
-    const char *title;    /* JSONL hints, may be NULL */
-    const char *published;/* JSONL "published" as given */
-    const char *data;     /* the page bytes (transfer/content encodings undone) */
+    uint64_t offset;       /* WARC: where the record starts: when it starts a gzip member
+                              (one member per record, as crawlers write .warc.gz), the
+                              offset of that member in the compressed file (what CDX
+                              indexes give); otherwise (plain .warc, or a whole-file
+                              gzip) its offset in the uncompressed stream.
+                              JSONL: line number (1-based); page: 0 */
+    const char *ext_id;    /* JSONL "id" (as a string), else NULL */
+    const char *url;       /* WARC-Target-URI, JSONL "url" */
+    int64_t fetched;       /* WARC-Date, JSONL "fetched", else ND_TIME_NONE */
+    const char *charset;   /* from the HTTP Content-Type header, if any */
+    nd_kind kind;          /* ND_KIND_HTML / ND_KIND_TEXT when known, else UNKNOWN */
+    const char *title;     /* JSONL hints, may be NULL */
+    const char *published; /* JSONL "published" as given */
+    const char *data;      /* the page bytes (transfer/content encodings undone) */
     size_t len;
 } nd_doc;
 
 typedef struct nd_reader_opts {
-    size_t max_record;    /* largest page accepted; 0: ND_DECODE_MAX_BYTES */
-    int follow_symlinks;  /* when walking folders */
+    size_t max_record;   /* largest page accepted; 0: ND_DECODE_MAX_BYTES */
+    int follow_symlinks; /* when walking folders */
 } nd_reader_opts;
 
 /* Counts kept while reading (for the ingest summary). */
 typedef struct nd_reader_stats {
-    uint64_t files;          /* files opened */
-    uint64_t docs;           /* documents yielded */
-    uint64_t skipped;        /* records not pages (request, warcinfo, metadata, revisit,
-                                non-HTML responses), counted, not errors */
-    uint64_t errors;         /* errors reported */
-    uint64_t bytes;          /* bytes read from the files (compressed size) */
-    uint64_t total_bytes;    /* sum of the sizes of all files found, when known */
-    uint64_t records;        /* WARC response and resource records met (pages or not) */
-    uint64_t total_files;    /* inputs found by nd_reader_new() (files and "-") */
+    uint64_t files;         /* files opened */
+    uint64_t docs;          /* documents yielded */
+    uint64_t skipped;       /* records not pages (request, warcinfo, metadata, revisit,
+                               non-HTML responses), counted, not errors */
+    uint64_t errors;        /* errors reported */
+    uint64_t bytes;         /* bytes read from the files (compressed size) */
+    uint64_t total_bytes;   /* sum of the sizes of all files found, when known */
+    uint64_t records;       /* WARC response and resource records met (pages or not) */
+    uint64_t total_files;   /* inputs found by nd_reader_new() (files and "-") */
+    uint64_t skipped_files; /* files in folders passed over for their name (README, .css,
+                               images, .json: not pages); also counted in skipped */
 } nd_reader_stats;
 
 typedef struct nd_reader nd_reader;

@@ -89,12 +89,15 @@ static const char *quote_text(nd__doc *d, const nd__wquote *q)
                 size_t got = nd_tokenize(d->text + k, e - k, &tk, 1, NULL);
                 if (!got || !(tk.flags & ND_TOKF_QUOTE) || tk.off != 0) break;
                 k += tk.len;
+                if (d->text[s] == '\'' && k < e && d->text[k] == '\'') k++; /* '' */
                 break;
             }
             s = (uint32_t) k;
             /* a trailing mark */
             const unsigned char *p = (const unsigned char *) d->text;
-            if (e > s && (p[e - 1] == '"' || p[e - 1] == '\''))
+            if (e >= s + 2 && p[e - 1] == '\'' && p[e - 2] == '\'')
+                e -= 2;
+            else if (e > s && (p[e - 1] == '"' || p[e - 1] == '\''))
                 e--;
             else if (e >= s + 3 && p[e - 3] == 0xE2 && p[e - 2] == 0x80 &&
                      (p[e - 1] == 0x9D || p[e - 1] == 0x99 || p[e - 1] == 0x9C || p[e - 1] == 0x98))
@@ -308,6 +311,9 @@ static int finish(nd__doc *d, nd_analysis *a)
         o->cue_lemma = q->cue_lemma;
         o->speaker = q->speaker >= 0 ? remap[q->speaker] : -1;
         o->speaker_name = o->speaker >= 0 ? a->actors[o->speaker].name : q->speaker_text;
+        /* a group of people keeps the words that name it ("senior officials") */
+        if (o->speaker >= 0 && a->actors[o->speaker].kind == ND_ACTOR_AGENT && q->speaker_text)
+            o->speaker_name = q->speaker_text;
         o->sentence = q->sent;
     }
     a->n_quotes = nqo;
@@ -388,19 +394,11 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
     }
     if (!rc && !d.failed) nd__find_quote_marks(&d);
     if (!rc && !d.failed) nd__find_mentions(&d);
+    if (!rc && !d.failed) nd__coref_descriptions(&d);
     /* quotations also serve pronouns and events: found unless neither is wanted */
     if (!rc && !d.failed && !(opts->no_quotes && opts->no_events)) nd__find_quotes(&d);
     /* he/she everywhere else */
-    for (size_t i = 0; !rc && !d.failed && i < d.n_ments; i++) {
-        nd__ment *m = &d.ments[i];
-        if (m->actor >= 0 || (m->pronoun != 1 && m->pronoun != 2)) continue;
-        if (d.toks[m->t0].in_quote) continue;
-        int32_t x = nd__resolve_pronoun(&d, i);
-        if (x >= 0) {
-            m->actor = x;
-            d.acts[x].n_mentions++;
-        }
-    }
+    if (!rc && !d.failed) nd__coref_pronouns(&d);
     if (!rc && !d.failed && !opts->no_events) nd__find_events(&d);
     if (!rc && d.failed) rc = ND_ENOMEM;
     if (opts->no_quotes) d.n_quotes = 0;

@@ -325,6 +325,7 @@ typedef struct nd__ment {
     uint8_t poss;        /* ends in a possessive */
     uint8_t obj;         /* an object pronoun ("him") */
     uint8_t petrarch;
+    uint8_t resolved; /* a pronoun whose resolution was tried (coref.c) */
     uint32_t sent;
 } nd__ment;
 
@@ -465,8 +466,18 @@ int nd__tok_in(const nd__doc *d, size_t i, const char *const *set);
 int nd__cue_at(const nd__doc *d, size_t i, const char **lemma);
 /* Mention index whose span starts at token i, or -1. */
 int32_t nd__ment_at(const nd__doc *d, size_t i);
-/* Pronoun resolution for a mention at token position. */
+/* Coreference (coref.c).  Definite descriptions ("the ministry") to the
+ * actor of their sector named just before; run after nd__find_mentions. */
+void nd__coref_descriptions(nd__doc *d);
+/* The actor of pronoun mention m (-1 when none fits); the mention is not
+ * changed, except "they" that gets its second actor in actor2. */
 int32_t nd__resolve_pronoun(nd__doc *d, size_t m);
+/* Every he/she/him/her mention outside quotations not yet resolved. */
+void nd__coref_pronouns(nd__doc *d);
+/* The actor "it" at word w stands for (a country, organisation or group
+ * that is the subject before it: "Russia says it wants ...", "The union
+ * said ... It added ..."), -1 when it names a thing or nothing. */
+int32_t nd__resolve_it(nd__doc *d, int32_t w);
 /* New document actor for a mention's text; returns index or -1. */
 int32_t nd__actor_add(nd__doc *d, const char *name, const char *code, int kind, int dict_ent);
 const char *nd__code_country(const char *code, char out[8]);

@@ -1,26 +1,31 @@
 /* quotes.c - quotation marks, attributions and quotations.
  *
  * 1. Quotation marks are paired per paragraph with a stack (double and
- *    single marks, straight and curly, « »); a quotation left open at the
- *    end of a paragraph continues when the next paragraph opens with a
- *    mark (the convention for multi-paragraph quotations).  A single
- *    closing mark after "s" followed by a word is taken for a plural
- *    possessive when another closing mark follows.
- * 2. Each outer quotation is direct when it stands as an utterance (at the
- *    start of a sentence or after a cue, a colon or a comma) and partial
- *    when it sits inside a clause ("should be 'friends of steel'").  The
- *    attribution is searched after it ("..., said Putin", "..., he told Mr
- *    Putin"), before it ("Putin said: ..."), or for partial quotations in
- *    the clause that holds them ("Xi told Putin their countries should be
- *    '...'").  A direct quotation without its own attribution continues
- *    the previous speaker's; a partial one with no speaker is a scare
- *    quote.
- * 3. Indirect quotations: a cue verb with a subject, and the clause it
- *    reports ("Putin said the two leaders would ...", "..., officials
- *    said", "according to X, ..."). */
+ *    single marks, straight and curly, « », '' for a double mark); a
+ *    quotation left open at the end of a paragraph continues when the next
+ *    paragraph opens with a mark (the convention for multi-paragraph
+ *    quotations).  A single closing mark after "s" followed by a word is
+ *    taken for a plural possessive when another closing mark follows.
+ * 2. Attributions are read off each sentence's dependency tree (tree.c):
+ *    a cue verb (data/verbs/cues.txt) or "according to", its source (the
+ *    subject, a passive agent, the noun a relative pronoun stands for, the
+ *    subject a coordinated verb or participle shares) and its content (the
+ *    clausal complement, a that-clause, the clause around a cue that stands
+ *    aside: "'...,' he said", "The plan, he said, will fail").  A report
+ *    inside another is part of it; a cue needs a clause or a quotation.
+ * 3. Each quotation goes to the attribution whose content holds it: all
+ *    the quotations of one attribution are one quotation in several parts,
+ *    direct when the content is all quoted, partial (mixed) otherwise.  An
+ *    attribution with no quotation is an indirect quotation.
+ * 4. Quotations no tree attribution holds keep the surface rules of the
+ *    words around them ("..., said Putin", "Putin said: ...", the cue of
+ *    their clause); a direct quotation without its own attribution
+ *    continues the previous speaker's; a partial one with no speaker is a
+ *    scare quote. */
 #include "analyze/analyze_int.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* ---- marks ------------------------------------------------------------------ */
 
@@ -223,6 +228,8 @@ static int cue_verb(const nd__doc *d, size_t i, const char **lemma)
     if (!c) return 0;
     const nd__tok *t = &d->toks[i];
     if (t->in_quote) return 0;
+    /* "member states", "the report": the tree knows a noun */
+    if (d->n_words && d->tok_w0[i] >= 0 && d->words[d->tok_w0[i]].upos != ND_UPOS_VERB) return 0;
     /* passive "was told", "is expected" */
     static const char *const be[] = {"was", "were", "been", "being", "is", "are", "be", NULL};
     int ing = t->lower_len > 4 && !strcmp(t->lower + t->lower_len - 3, "ing");
@@ -338,13 +345,14 @@ static int32_t speaker_of(nd__doc *d, int32_t m)
 {
     if (m < 0) return -1;
     nd__ment *mm = &d->ments[m];
-    if (mm->actor2 >= 0) return -1; /* "the two leaders": no one speaker */
+    /* "the two leaders", "they" of two: the first speaks for both */
     if (mm->actor >= 0) return mm->actor;
     if (mm->pronoun) {
         int32_t a = nd__resolve_pronoun(d, (size_t) m);
         mm->actor = a;
         if (a >= 0) d->acts[a].n_mentions++;
-        return a;
+        if (mm->actor2 >= 0) d->acts[mm->actor2].n_mentions++;
+        return a; /* "they" of two: the first speaks for both */
     }
     return -1;
 }
@@ -922,8 +930,76 @@ static int clause_after(nd__doc *d, const attr *a, uint32_t s1, uint32_t *c0, ui
     return 1;
 }
 
+static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span);
+static void np_words(const nd__doc *d, int32_t h, int32_t *lo, int32_t *hi);
+static int w_relative(const nd__doc *d, int32_t w);
+static int w_in_quote(const nd__doc *d, int32_t w);
+static int32_t word_actor(nd__doc *d, int32_t w);
+
+/* Is words [lo, hi] no speaker: a phrase in a preposition ("in the
+ * past", "at a briefing"), a time ("the time"), a clause ("when Boyle
+ * asked him a question") or no noun at all? */
+static int bad_source(const nd__doc *d, int32_t lo, int32_t hi)
+{
+    static const char *const times[] = {"time",    "past",  "week",    "year",      "day",
+                                        "month",   "night", "morning", "afternoon", "evening",
+                                        "weekend", "today", "moment",  NULL};
+    if (lo < 0 || hi < lo) return 1;
+    int32_t h = -1;
+    for (int32_t j = lo; j <= hi; j++) {
+        int u = d->words[j].upos;
+        if ((u == ND_UPOS_VERB || (u == ND_UPOS_SCONJ && j == lo)) && nd__w_ment(d, j) < 0)
+            return 1;
+        int32_t x = d->words[j].head;
+        if ((x < lo || x > hi) && h < 0) h = j;
+    }
+    if (h < 0) return 1;
+    int u = d->words[h].upos;
+    if (u != ND_UPOS_NOUN && u != ND_UPOS_PROPN && u != ND_UPOS_PRON && u != ND_UPOS_NUM &&
+        nd__w_ment(d, h) < 0)
+        return 1;
+    for (int32_t k = d->words[h].child; k >= 0; k = d->words[k].next)
+        if (d->words[k].rel == ND_DEP_CASE && strcmp(d->words[k].lemma, "as") &&
+            strcmp(d->words[k].lemma, "'s") && d->words[k].upos == ND_UPOS_ADP)
+            return 1;
+    if (lo > 0 && d->words[lo - 1].upos == ND_UPOS_ADP && d->words[lo - 1].head >= lo &&
+        d->words[lo - 1].head <= hi && strcmp(d->words[lo - 1].lemma, "as"))
+        return 1;
+    if (d->words[h].deprel == ND_DEP_OBL_TMOD || d->words[h].deprel == ND_DEP_NMOD_TMOD) return 1;
+    for (size_t i = 0; times[i]; i++)
+        if (!strcmp(d->words[h].lemma, times[i])) return 1;
+    return 0;
+}
+
 static void set_attr(nd__doc *d, nd__wquote *q, const attr *a)
 {
+    if (d->n_words && a->src_t1 > a->src_t0 && a->src_t1 <= d->n_toks) {
+        /* the tree rules out what no one can be: the attribution keeps its
+         * cue and loses the speaker */
+        int32_t lo = d->tok_w0[a->src_t0], hi = d->tok_w0[a->src_t1 - 1];
+        while (hi >= 0 && hi + 1 < (int32_t) d->n_words && d->words[hi + 1].tok < a->src_t1) hi++;
+        if (lo >= 0 && hi >= lo && bad_source(d, lo, hi)) {
+            q->speaker = -1;
+            if (a->cue_t1 > a->cue_t0) {
+                q->cue.start = d->toks[a->cue_t0].off;
+                q->cue.end = tok_end(d, a->cue_t1 - 1);
+            }
+            q->cue_lemma = a->lemma;
+            /* the cue's subject on the tree, if it has one */
+            int32_t cw = a->cue_t1 > a->cue_t0 ? d->tok_w0[a->cue_t0] : -1, span = -1;
+            int32_t sw = cw >= 0 ? source_word(d, cw, 0, &span) : -1;
+            if (sw >= 0 && span >= 0 && !w_in_quote(d, sw) && !w_in_quote(d, span)) {
+                int32_t slo = span, shi = span;
+                if (!w_relative(d, span)) np_words(d, span, &slo, &shi);
+                if (!bad_source(d, slo, shi)) {
+                    q->source = nd__w_span(d, slo, shi);
+                    q->speaker = word_actor(d, sw);
+                    q->speaker_text = q->speaker >= 0 ? d->acts[q->speaker].name : NULL;
+                }
+            }
+            return;
+        }
+    }
     q->speaker = a->speaker;
     if (a->src_t1 > a->src_t0) {
         q->source.start = d->toks[a->src_t0].off;
@@ -942,7 +1018,11 @@ static void set_attr(nd__doc *d, nd__wquote *q, const attr *a)
         int pron = m >= 0 && d->ments[m].pronoun;
         static const char *const bare[] = {"who", "which", "that", "it",     "i",    "we",
                                            "you", "they",  "some", "others", "many", NULL};
-        if (!pron && !(a->src_t1 == a->src_t0 + 1 && nd__tok_in(d, a->src_t0, bare)))
+        if (m >= 0 && d->ments[m].actor >= 0 && d->ments[m].actor2 >= 0)
+            /* "they", "the two leaders": both */
+            q->speaker_text = nd_arena_printf(d->ar, "%s and %s", d->acts[d->ments[m].actor].name,
+                                              d->acts[d->ments[m].actor2].name);
+        else if (!pron && !(a->src_t1 == a->src_t0 + 1 && nd__tok_in(d, a->src_t0, bare)))
             q->speaker_text =
                 nd_arena_strndup(d->ar, d->text + q->source.start, q->source.end - q->source.start);
     }
@@ -1059,6 +1139,22 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
             if (c + 1 < d->sent_t1[cs] && !is_punct(d, c + 1, ',')) partial = 1;
         }
     }
+    if (found && partial && a.cue_t1 > a.cue_t0) {
+        /* another part of an attribution already written ("a statement that
+         * only 'meaningful negotiations' can take place 'in the context of
+         * ...'"): one quotation */
+        for (size_t b = d->n_quotes; b-- > 0;) {
+            nd__wquote *pq = &d->quotes[b];
+            if (pq->sent != s) break;
+            if (pq->cue.start != d->toks[a.cue_t0].off || pq->type != ND_QUOTE_PARTIAL) continue;
+            for (size_t p = k;; p = (size_t) d->q_next[p]) {
+                add_content(pq, d->toks[d->q_open[p]].off, tok_end(d, d->q_close[p]));
+                used[p] = 1;
+                if (!d->q_open_end[p] || d->q_next[p] < 0) break;
+            }
+            return;
+        }
+    }
     nd__wquote *q = new_quote(d);
     if (!q) return;
     q->sent = s;
@@ -1134,175 +1230,1120 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
     if (q->speaker >= 0) d->sent_speaker[cs] = q->speaker;
 }
 
-/* Indirect quotations of sentence s. */
-static void indirect_sentence(nd__doc *d, uint32_t s, attr *prev)
+/* ---- attributions on the tree ------------------------------------------------- */
+
+/* Most attributions one sentence can hold, and quotation parts one can
+ * take. */
+enum { TA_MAX = 24, TA_UNITS = 8 };
+
+/* One attribution read off the tree: a cue, its source and the words it
+ * reports (a clause, or the rest of the sentence around a parenthetical
+ * "he said"). */
+typedef struct tattr {
+    int32_t cue, cue_hi;    /* cue words (cue_hi: "to" of "according to") */
+    int cls;                /* ND__CUE_* */
+    const char *lemma;      /* cue lemma, "according to" */
+    int32_t src;            /* head word of the source, -1 none */
+    int32_t src_lo, src_hi; /* source words (the head with its modifiers, no clauses) */
+    int32_t speaker;        /* actor, -1 none */
+    int32_t c_lo, c_hi;     /* content words (inclusive); c_lo > c_hi: none */
+    int32_t x_lo, x_hi;     /* words cut out of the content (the attribution), x_lo > x_hi: none */
+    uint32_t units[TA_UNITS]; /* quotation pairs inside the content */
+    int n_units;
+    int32_t seg_lo, seg_hi; /* the attribution segment: cue, subject, adjuncts */
+    int par;                /* a parenthetical: its content is the clause around it */
+    int drop;               /* nested in another attribution */
+    int emitted;            /* its quotation has been written */
+} tattr;
+
+/* Is word j inside the content of a? */
+static int in_content(const tattr *a, int32_t j)
 {
-    uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
-    /* Cues already used by a quotation of this sentence. */
-    size_t first_q = d->n_quotes;
-    while (first_q > 0 && d->quotes[first_q - 1].sent == s) first_q--;
-    /* ", according to X" / "According to X, ..." */
-    for (uint32_t i = s0; i + 2 < s1; i++) {
-        if (d->toks[i].in_quote) continue;
-        if (!(nd__tok_is(d, i, "according") && nd__tok_is(d, i + 1, "to"))) continue;
-        int used = 0;
-        for (size_t q = first_q; q < d->n_quotes; q++)
-            if (d->quotes[q].cue.start == d->toks[i].off) used = 1;
-        if (used) continue;
-        attr a;
-        if (!attr_after(d, i, s1, s0, &a)) continue;
-        uint32_t c0, c1;
-        if (i == s0 || (i == s0 + 1 && d->toks[s0].type == ND_TOK_PUNCT)) {
-            /* According to X, CLAUSE */
-            c0 = a.after;
-            while (c0 < s1 && (is_punct(d, c0, ',') || d->toks[c0].in_quote == 0) &&
-                   is_punct(d, c0, ','))
-                c0++;
-            /* skip an apposition after the source */
-            c1 = s1;
+    return j >= a->c_lo && j <= a->c_hi && !(j >= a->x_lo && j <= a->x_hi);
+}
+
+static int w_punct(const nd__doc *d, int32_t w)
+{
+    return d->words[w].upos == ND_UPOS_PUNCT;
+}
+
+/* The word is a quotation mark. */
+static int w_mark(const nd__doc *d, int32_t w)
+{
+    const nd__tok *t = &d->toks[d->words[w].tok];
+    return (t->flags & ND_TOKF_QUOTE) && t->off == d->words[w].start;
+}
+
+static int w_in_quote(const nd__doc *d, int32_t w)
+{
+    return d->toks[d->words[w].tok].in_quote;
+}
+
+static int w_is(const nd__doc *d, int32_t w, const char *lemma)
+{
+    return w >= 0 && !strcmp(d->words[w].lemma, lemma);
+}
+
+/* The word is written word (any case): "that", not "those" (lemma "that"). */
+static int w_text(const nd__doc *d, int32_t w, const char *word)
+{
+    size_t n = strlen(word);
+    return d->words[w].end - d->words[w].start == n &&
+           !strncasecmp(d->text + d->words[w].start, word, n);
+}
+
+static int w_char(const nd__doc *d, int32_t w, char c)
+{
+    return d->words[w].end == d->words[w].start + 1 && d->text[d->words[w].start] == c;
+}
+
+/* Ends in "-ing": a participle or gerund ("saying", "adding"). */
+static int w_ing(const nd__doc *d, int32_t w)
+{
+    const nd__word *x = &d->words[w];
+    return x->end >= x->start + 5 && !memcmp(d->text + x->end - 3, "ing", 3);
+}
+
+/* The cue class of word w used as a verb of saying or thinking, 0 when
+ * it is none. */
+static int w_nominal(const nd__doc *d, int32_t w);
+static int w_bound(const nd__doc *d, int32_t w);
+
+static int word_cue(const nd__doc *d, int32_t w, const char **lemma)
+{
+    const nd__word *x = &d->words[w];
+    if (w_in_quote(d, w)) return 0;
+    int slip = 0;
+    if (x->upos != ND_UPOS_VERB) {
+        /* a tagger slip ("Trump wrote" as two nouns) still has a subject,
+         * or stands where only a verb of saying can: an inflected form
+         * between a name and the end of a clause ("..., CNN continues."),
+         * or between a comma and a name ("..., said Xi") */
+        if (x->upos != ND_UPOS_NOUN && x->upos != ND_UPOS_PROPN && x->upos != ND_UPOS_ADJ) return 0;
+        const nd__tok *t = &d->toks[x->tok];
+        int32_t w0 = (int32_t) d->sent_w0[x->sent], w1 = (int32_t) d->sent_w1[x->sent];
+        int inflected = t->lower_len && strcmp(t->lower, x->lemma) &&
+                        nd__map_get(&d->dict->cue_map, t->lower, t->lower_len) != ND__NONE;
+        int aside = inflected && w > w0 && w + 1 < w1 &&
+                    ((w_nominal(d, w - 1) && w_punct(d, w + 1)) ||
+                     (w_bound(d, w - 1) && nd__w_ment(d, w + 1) >= 0));
+        if (!aside && (nd__w_child(d, w, ND_DEP_NSUBJ, -1) < 0 || x->rel == ND_DEP_NSUBJ)) return 0;
+        slip = 1;
+    }
+    int own_subject =
+        (x->upos == ND_UPOS_VERB || slip) && (slip || nd__w_child(d, w, ND_DEP_NSUBJ, -1) >= 0);
+    switch (own_subject ? ND_DEP_NONE : x->rel) {
+    case ND_DEP_AMOD:
+    case ND_DEP_COMPOUND:
+    case ND_DEP_NSUBJ:
+    case ND_DEP_OBJ:
+    case ND_DEP_IOBJ:
+    case ND_DEP_OBL:
+    case ND_DEP_NMOD:
+    case ND_DEP_DET:
+    case ND_DEP_CASE:
+    case ND_DEP_FIXED:
+    case ND_DEP_FLAT:
+    case ND_DEP_APPOS:
+    case ND_DEP_MARK: return 0;
+    default: break;
+    }
+    uint32_t c = nd__map_get(&d->dict->cue_map, x->lemma, strlen(x->lemma));
+    if (c == ND__NONE) {
+        const nd__tok *t = &d->toks[x->tok];
+        if (t->off != x->start || t->off + t->len != x->end || !t->lower_len) return 0;
+        c = nd__map_get(&d->dict->cue_map, t->lower, t->lower_len);
+        if (c == ND__NONE) return 0;
+    }
+    *lemma = d->dict->cues[c].lemma;
+    return d->dict->cues[c].cls;
+}
+
+/* Relative pronouns: the subject of a relative clause stands for the noun
+ * the clause modifies. */
+static int w_relative(const nd__doc *d, int32_t w)
+{
+    return w_text(d, w, "who") || w_text(d, w, "which") || w_text(d, w, "that");
+}
+
+/* The head of the noun phrase word w belongs to (up through names and
+ * compounds: "Donald" of "US president Donald Trump"). */
+static int32_t np_head(const nd__doc *d, int32_t w)
+{
+    for (int steps = 0; steps < 6 && d->words[w].head >= 0; steps++) {
+        int r = d->words[w].rel;
+        if (r != ND_DEP_FLAT && r != ND_DEP_COMPOUND) break;
+        w = d->words[w].head;
+    }
+    return w;
+}
+
+static int w_nominal(const nd__doc *d, int32_t w)
+{
+    int u = d->words[w].upos;
+    return u == ND_UPOS_NOUN || u == ND_UPOS_PROPN || u == ND_UPOS_PRON;
+}
+
+/* The noun a relative pronoun at word r stands for: the noun phrase right
+ * before it ("Russia, which ..."), or -1. */
+static int32_t antecedent(const nd__doc *d, int32_t r)
+{
+    int32_t j = r - 1;
+    int32_t w0 = (int32_t) d->sent_w0[d->words[r].sent];
+    if (j >= w0 && w_char(d, j, ',')) j--;
+    if (j < w0 || !w_nominal(d, j) || w_relative(d, j)) return -1;
+    return np_head(d, j);
+}
+
+/* The head word of the source of cue c: its subject, its passive agent
+ * ("was quoted by X"), the subject it shares ("X said ... and added",
+ * "..., saying"), the noun a participle describes ("a statement saying
+ * ..."), the noun a relative clause describes ("X, who said ...").  -1
+ * when there is none; -2 when the subject shows the parse is wrong (a
+ * subject with a preposition, "the ceasefire Trump had said he wanted":
+ * two noun phrases with no comma between them, a relative clause). */
+static int said_noun_of(const nd__doc *d, int32_t w);
+static int w_nominal(const nd__doc *d, int32_t w);
+static int w_bound(const nd__doc *d, int32_t w);
+static void np_words(const nd__doc *d, int32_t h, int32_t *lo, int32_t *hi);
+
+/* The subject dependent of cue c: its subject (of two, a thing said with
+ * its owner, else the nearer), else its passive agent; -1 none; -2 when
+ * the parse is wrong (a subject with a preposition). */
+static int32_t subject_child(const nd__doc *d, int32_t c)
+{
+    int32_t s = -1;
+    for (int32_t k = nd__w_child(d, c, ND_DEP_NSUBJ, -1); k >= 0;
+         k = nd__w_child(d, c, ND_DEP_NSUBJ, k)) {
+        if (d->words[k].deprel == ND_DEP_NSUBJ_PASS) continue;
+        /* a subject with a preposition: the parse is wrong, but for "as X
+         * said" */
+        int32_t cs = nd__w_child(d, k, ND_DEP_CASE, -1);
+        if (cs >= 0 && !w_is(d, cs, "as")) return -2;
+        if (s < 0 || (said_noun_of(d, k) && !said_noun_of(d, s))) {
+            s = k;
+            continue;
+        }
+        if (said_noun_of(d, s) && !said_noun_of(d, k)) continue;
+        int32_t dk = k > c ? k - c : c - k, ds = s > c ? s - c : c - s;
+        if (dk < ds) s = k;
+    }
+    /* the agent of a passive cue ("was quoted by X"), with its "by" */
+    int passive = nd__w_child(d, c, ND_DEP_AUX_PASS, -1) >= 0 ||
+                  nd__w_child(d, c, ND_DEP_NSUBJ_PASS, -1) >= 0;
+    if (s < 0 && passive)
+        for (int32_t k = nd__w_child(d, c, ND_DEP_OBL, -1); k >= 0 && s < 0;
+             k = nd__w_child(d, c, ND_DEP_OBL, k))
+            if (nd__w_has(d, k, ND_DEP_CASE, "by")) s = k;
+    return s;
+}
+
+/* The head of the whole noun phrase word w sits in ("the cities of
+ * Blackpool and Liverpool" from "Liverpool"). */
+static int32_t np_top(const nd__doc *d, int32_t w)
+{
+    for (int steps = 0; steps < 8 && d->words[w].head >= 0; steps++) {
+        int r = d->words[w].rel;
+        int32_t h = d->words[w].head;
+        if (r != ND_DEP_FLAT && r != ND_DEP_COMPOUND && r != ND_DEP_NMOD && r != ND_DEP_CONJ) break;
+        if (!w_nominal(d, h) || h > w) break;
+        w = h;
+    }
+    return w;
+}
+
+/* Is the noun phrase starting at word lo the subject of a relative clause
+ * with no relative pronoun ("the ceasefire Trump had said he wanted")?
+ * A noun right before it, in the middle of the sentence, says so. */
+static int reduced_relative(const nd__doc *d, int32_t lo)
+{
+    int32_t w0 = (int32_t) d->sent_w0[d->words[lo].sent];
+    if (lo <= w0) return 0;
+    int u = d->words[lo - 1].upos;
+    if (u != ND_UPOS_NOUN && u != ND_UPOS_PROPN) return 0;
+    /* "In an interview Trump said": an opening phrase (no verb before it)
+     * is no relative */
+    for (int32_t j = lo - 1; j >= w0; j--)
+        if (w_punct(d, j) || d->words[j].upos == ND_UPOS_VERB || d->words[j].upos == ND_UPOS_AUX)
+            return 1;
+    return 0;
+}
+
+/* The source of cue c: *span the word whose phrase is the source (the
+ * relative pronoun "who" itself), returns the word that names the speaker
+ * (the noun "who" stands for): the cue's subject, its passive agent ("was
+ * quoted by X"), the noun phrase right before it whatever the parse says,
+ * the subject it shares ("X said ... and added", "..., saying", "X was
+ * forced ... and said"), the noun a participle describes ("a statement
+ * saying ...").  -1 when there is none; -2 when the attribution is a
+ * relative clause with no pronoun ("the ceasefire Trump had said he
+ * wanted": the reported clause holds the gap). */
+static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span)
+{
+    int32_t s = subject_child(d, c);
+    if (s >= 0 && depth > 0 && d->words[s].rel == ND_DEP_OBL)
+        s = -1; /* an agent is the cue's own */
+    if (s < 0 && depth > 0) s = nd__w_child(d, c, ND_DEP_NSUBJ_PASS, -1);
+    int32_t h = d->words[c].head;
+    *span = -1;
+    if (s >= 0) {
+        *span = s;
+        if (w_relative(d, s)) {
+            if (d->words[c].rel == ND_DEP_ACL && h >= 0) return h;
+            int32_t an = antecedent(d, s);
+            return an >= 0 ? an : s;
+        }
+        for (int32_t k = nd__w_child(d, s, ND_DEP_APPOS, -1); k >= 0;
+             k = nd__w_child(d, s, ND_DEP_APPOS, k))
+            if (d->words[k].lo == d->words[s].hi + 1 || d->words[k].lo == s + 1) {
+                int comma = 0;
+                for (int32_t j = s + 1; j < d->words[k].lo; j++) comma |= w_punct(d, j);
+                if (!comma && !w_punct(d, d->words[k].lo)) return -2;
+            }
+        int32_t nlo, nhi;
+        np_words(d, s, &nlo, &nhi);
+        if (s < c && reduced_relative(d, nlo)) return -2;
+        return s;
+    }
+    /* "... and US president Donald Trump has threatened": a noun phrase
+     * right before the verb (past its auxiliaries and adverbs) is its
+     * subject whatever the parse says */
+    int32_t j = c - 1, w0 = (int32_t) d->sent_w0[d->words[c].sent];
+    while (j >= w0 && (d->words[j].upos == ND_UPOS_AUX || d->words[j].upos == ND_UPOS_ADV ||
+                       d->words[j].upos == ND_UPOS_PART))
+        j--;
+    if (depth == 0 && j >= w0 && (w_nominal(d, j) || nd__w_ment(d, j) >= 0) && !w_in_quote(d, j)) {
+        if (w_relative(d, j)) {
+            int32_t an = antecedent(d, j);
+            if (an >= 0) {
+                *span = j;
+                return an;
+            }
         } else {
-            c0 = s0, c1 = i;
-        }
-        while (c1 > c0 && d->toks[c1 - 1].type == ND_TOK_PUNCT &&
-               !(d->toks[c1 - 1].flags & ND_TOKF_QUOTE))
-            c1--;
-        if (c1 <= c0 + 2) continue;
-        /* a quotation already covers this clause */
-        int covered = 0;
-        for (size_t q = first_q; q < d->n_quotes; q++)
-            for (int k = 0; k < d->quotes[q].n_content; k++)
-                if (d->quotes[q].c_start[k] >= d->toks[c0].off &&
-                    d->quotes[q].c_end[k] <= tok_end(d, c1 - 1))
-                    covered = 1;
-        if (covered) continue;
-        nd__wquote *q = new_quote(d);
-        if (!q) return;
-        q->type = ND_QUOTE_INDIRECT;
-        q->sent = s;
-        q->t_first = c0;
-        add_content(q, d->toks[c0].off, tok_end(d, c1 - 1));
-        set_attr(d, q, &a);
-        if (a.speaker >= 0) d->sent_speaker[s] = a.speaker;
-    }
-    /* trailing attribution: "CLAUSE, officials said." */
-    attr ta;
-    uint32_t comma = 0;
-    int trailing = attr_trailing(d, s0, s1, &ta, &comma);
-    if (trailing && strcmp(ta.lemma, "according to")) {
-        int used = 0;
-        for (size_t q = first_q; q < d->n_quotes; q++)
-            if (d->quotes[q].cue.start == d->toks[ta.cue_t0].off) used = 1;
-        uint32_t c0 = s0, c1 = comma;
-        while (c0 < c1 && (nd__tok_is(d, c0, "but") || nd__tok_is(d, c0, "and"))) c0++;
-        /* a quotation in the clause makes it a partial one, handled above */
-        int has_q = 0;
-        for (uint32_t k = c0; k < c1; k++)
-            if (d->toks[k].flags & ND_TOKF_QUOTE) has_q = 1;
-        if (!used && !has_q && c1 > c0 + 2) {
-            nd__wquote *q = new_quote(d);
-            if (!q) return;
-            q->type = ND_QUOTE_INDIRECT;
-            q->sent = s;
-            q->t_first = c0;
-            add_content(q, d->toks[c0].off, tok_end(d, c1 - 1));
-            set_attr(d, q, &ta);
-            if (ta.speaker >= 0) d->sent_speaker[s] = ta.speaker;
-            *prev = ta;
+            int32_t t = np_top(d, j);
+            int32_t cs = nd__w_child(d, t, ND_DEP_CASE, -1);
+            if (cs < 0 || w_is(d, cs, "as")) { /* "on the talks said" is no subject */
+                int32_t lo, hi;
+                np_words(d, t, &lo, &hi);
+                if (reduced_relative(d, lo)) return -2;
+                *span = t;
+                return t;
+            }
         }
     }
-    /* "The plan, he said, will fail": an attribution between commas */
-    for (uint32_t c = s0 + 3; !trailing && c + 4 < s1; c++) {
-        if (!is_punct(d, c, ',') || d->toks[c].in_quote) continue;
-        attr pa;
-        if (!attr_after(d, c + 1, s1, s0, &pa) || pa.cls == ND__CUE_THINK) continue;
-        if (!strcmp(pa.lemma, "according to")) continue;
-        uint32_t k = pa.after;
-        if (pa.cls == ND__CUE_TELL) k = skip_object(d, k, s1);
-        k = skip_adjuncts(d, k, s1);
-        if (k >= s1 || !is_punct(d, k, ',')) continue;
-        if (pa.src_t1 - pa.src_t0 > 6) continue;
-        uint32_t e = s1;
-        while (e > k && d->toks[e - 1].type == ND_TOK_PUNCT &&
-               !(d->toks[e - 1].flags & ND_TOKF_QUOTE))
-            e--;
-        if (e < k + 4) continue;
-        int has_q = 0, used = 0;
-        for (uint32_t q = s0; q < e; q++)
-            if (d->toks[q].flags & ND_TOKF_QUOTE) has_q = 1;
-        for (size_t q = first_q; q < d->n_quotes; q++)
-            if (d->quotes[q].cue.start == d->toks[pa.cue_t0].off) used = 1;
-        if (has_q || used) break;
-        uint32_t b0 = s0;
-        while (b0 < c && (nd__tok_is(d, b0, "but") || nd__tok_is(d, b0, "and"))) b0++;
-        nd__wquote *q = new_quote(d);
-        if (!q) return;
-        q->type = ND_QUOTE_INDIRECT;
-        q->sent = s;
-        q->t_first = b0;
-        add_content(q, d->toks[b0].off, tok_end(d, c - 1));
-        add_content(q, d->toks[k + 1].off, tok_end(d, e - 1));
-        set_attr(d, q, &pa);
-        if (pa.speaker >= 0) d->sent_speaker[s] = pa.speaker;
-        *prev = pa;
+    if (h < 0 || depth > 3) return -1;
+    int32_t r = -1;
+    switch (d->words[c].rel) {
+    case ND_DEP_CONJ:
+    case ND_DEP_XCOMP: r = source_word(d, h, depth + 1, span); break;
+    case ND_DEP_ADVCL:
+        /* a clause with no subject of its own takes the main clause's:
+         * "..., saying", "to stop the war but threatened" */
+        if (d->words[h].upos != ND_UPOS_VERB) return -1;
+        if (w_ing(d, c) || depth == 0 || nd__w_has(d, c, ND_DEP_MARK, "to"))
+            r = source_word(d, h, depth + 1, span);
         break;
+    case ND_DEP_ACL:
+        /* "a statement saying ...": the statement speaks */
+        if (w_ing(d, c) && (d->words[h].upos == ND_UPOS_NOUN || d->words[h].upos == ND_UPOS_PROPN))
+            *span = r = h;
+        break;
+    default: break;
     }
-    /* SUBJECT CUE [that] CLAUSE */
-    for (uint32_t i = s0; i < s1; i++) {
-        if (trailing && i >= ta.cue_t0 && i < ta.cue_t1) continue;
-        const char *lemma;
-        int cls = cue_verb(d, i, &lemma);
-        if (!cls) continue;
-        int used = 0;
-        for (size_t q = first_q; q < d->n_quotes; q++)
-            if (d->quotes[q].cue.start == d->toks[i].off) used = 1;
-        if (used) continue;
-        attr a;
-        memset(&a, 0, sizeof a);
-        a.speaker = -1;
-        if (!subject_of(d, i, s0, &a)) {
-            if (i > s0 && (nd__tok_is(d, i - 1, "and") || is_punct(d, i - 1, ',')) && prev->found)
-                a = *prev;
-            else
+    return r == -2 ? -1 : r;
+}
+
+/* Nouns of things said: their possessor is the speaker ("Mr Trump's
+ * latest comment ... said"). */
+static const char *const speech_nouns[] = {
+    "statement", "comment",      "remark",  "post",      "tweet",   "message",
+    "letter",    "email",        "speech",  "interview", "release", "memo",
+    "note",      "announcement", "account", "video",     "op-ed",   "column",
+    "essay",     "book",         "report",  NULL};
+
+static int in_list(const char *w, const char *const *set)
+{
+    for (size_t i = 0; set[i]; i++)
+        if (!strcmp(set[i], w)) return 1;
+    return 0;
+}
+
+/* A thing said with its owner ("Mr Trump's latest comment"). */
+static int said_noun_of(const nd__doc *d, int32_t w)
+{
+    return in_list(d->words[w].lemma, speech_nouns) && nd__w_child(d, w, ND_DEP_NMOD_POSS, -1) >= 0;
+}
+
+/* The words of the noun phrase headed by h: the head with its modifiers,
+ * without relative clauses, participles and clauses ("two senior European
+ * officials briefed on the call" -> "two senior European officials"). */
+static void np_words(const nd__doc *d, int32_t h, int32_t *lo, int32_t *hi)
+{
+    *lo = *hi = h;
+    for (int32_t k = d->words[h].child; k >= 0; k = d->words[k].next) {
+        int r = d->words[k].rel;
+        if (r == ND_DEP_ACL || r == ND_DEP_PARATAXIS || r == ND_DEP_ADVCL || r == ND_DEP_CCOMP ||
+            r == ND_DEP_PUNCT || r == ND_DEP_DISLOCATED || r == ND_DEP_CASE)
+            continue;
+        if (r == ND_DEP_APPOS || r == ND_DEP_CONJ) {
+            /* an apposition or conjunct that holds a clause stays out */
+            int verb = 0;
+            for (int32_t j = d->words[k].lo; j <= d->words[k].hi && !verb; j++)
+                verb = d->words[j].upos == ND_UPOS_VERB;
+            if (verb) continue;
+        }
+        /* only what is contiguous with the head */
+        if (d->words[k].lo < *lo && d->words[k].hi + 1 >= *lo) *lo = d->words[k].lo;
+        if (d->words[k].hi > *hi && d->words[k].lo <= *hi + 1) *hi = d->words[k].hi;
+    }
+    /* the lists of children are in word order: more passes catch the ones
+     * made contiguous by the first ("the regional transport office") */
+    for (int pass = 0; pass < 3; pass++)
+        for (int32_t k = d->words[h].child; k >= 0; k = d->words[k].next) {
+            int r = d->words[k].rel;
+            if (r == ND_DEP_ACL || r == ND_DEP_PARATAXIS || r == ND_DEP_ADVCL ||
+                r == ND_DEP_CCOMP || r == ND_DEP_PUNCT || r == ND_DEP_APPOS || r == ND_DEP_CONJ ||
+                r == ND_DEP_DISLOCATED || r == ND_DEP_CASE)
                 continue;
+            if (d->words[k].lo < *lo && d->words[k].hi + 1 >= *lo) *lo = d->words[k].lo;
         }
-        a.found = 1, a.cls = cls, a.lemma = lemma;
-        a.cue_t0 = i, a.cue_t1 = i + 1;
-        uint32_t c0, c1;
-        if (!clause_after(d, &a, s1, &c0, &c1)) continue;
-        /* stop the clause before a later attribution in the sentence */
-        for (uint32_t k = c0 + 1; k < c1; k++) {
-            const char *l2;
-            if (is_punct(d, k, ';')) {
-                c1 = k;
-                break;
-            }
-            if (trailing && k == comma) {
-                c1 = k;
-                break;
-            }
-            (void) l2;
-        }
-        if (c1 <= c0 + 2) continue;
-        /* quotations inside the clause: partial quotes already carry this
-         * attribution, so the clause is not repeated */
-        int covered = 0;
-        for (size_t q = first_q; q < d->n_quotes; q++)
-            for (int k = 0; k < d->quotes[q].n_content; k++)
-                if (d->quotes[q].c_start[k] >= d->toks[c0].off &&
-                    d->quotes[q].c_start[k] < tok_end(d, c1 - 1))
-                    covered = 1;
-        if (covered) continue;
-        nd__wquote *q = new_quote(d);
-        if (!q) return;
-        q->type = ND_QUOTE_INDIRECT;
-        q->sent = s;
-        q->t_first = c0;
-        add_content(q, d->toks[c0].off, tok_end(d, c1 - 1));
-        set_attr(d, q, &a);
-        if (a.speaker >= 0) d->sent_speaker[s] = a.speaker;
-        *prev = a;
-        i = c0; /* a cue inside the clause may report further speech */
+    while (*hi > *lo && w_punct(d, *hi)) (*hi)--;
+    while (*lo < *hi && w_punct(d, *lo)) (*lo)++;
+}
+
+/* The actor a source head word names (through its mention, a pronoun
+ * resolved, the first of a coordination), or -1. */
+static int32_t word_actor(nd__doc *d, int32_t w)
+{
+    int32_t m = nd__w_ment(d, w);
+    if (m < 0) {
+        /* a name the parse heads by a word outside the mention ("the
+         * Lakeside Tribune's editor"): a flat or compound part */
+        for (int32_t k = d->words[w].child; k >= 0 && m < 0; k = d->words[k].next)
+            if (d->words[k].rel == ND_DEP_FLAT || d->words[k].rel == ND_DEP_COMPOUND)
+                m = nd__w_ment(d, k);
     }
+    if (m < 0) return w_is(d, w, "it") ? nd__resolve_it(d, w) : -1;
+    return speaker_of(d, m);
+}
+
+/* Fill the source of attribution a: the phrase of word span, the speaker
+ * named by word who. */
+static void set_source(nd__doc *d, tattr *a, int32_t span, int32_t who)
+{
+    a->src = -1, a->src_lo = a->src_hi = -1, a->speaker = -1;
+    if (who < 0 || span < 0 || w_in_quote(d, who) || w_in_quote(d, span))
+        return; /* a name inside the quotation is never its speaker */
+    /* "Mr Trump's comment said": the owner of a thing said */
+    if (in_list(d->words[who].lemma, speech_nouns)) {
+        int32_t p = nd__w_child(d, who, ND_DEP_NMOD_POSS, -1);
+        if (p >= 0 && !w_in_quote(d, p)) who = p;
+    }
+    a->src = who;
+    if (w_relative(d, span))
+        a->src_lo = a->src_hi = span;
+    else
+        np_words(d, span, &a->src_lo, &a->src_hi);
+    a->speaker = word_actor(d, who);
+}
+
+/* Cues whose object is what they are about: they never stand aside as
+ * "he said" does ("..., as Trump had threatened" reports nothing). */
+static const char *const object_cues[] = {
+    "threaten",     "urge",     "pledge",   "promise",  "vow",      "offer",
+    "agree",        "propose",  "demand",   "praise",   "thank",    "criticize",
+    "criticise",    "blame",    "accuse",   "attack",   "slam",     "blast",
+    "credit",       "condemn",  "denounce", "dismiss",  "hail",     "tout",
+    "mock",         "ridicule", "deride",   "describe", "portray",  "characterize",
+    "characterise", "call",     "label",    "brand",    "dub",      "quote",
+    "cite",         "identify", "rate",     "want",     "wish",     "decide",
+    "consider",     "question", "dispute",  "deny",     "reject",   "welcome",
+    "speak",        "mention",  "show",     "find",     "convince", "remind",
+    "inform",       "instruct", "order",    NULL};
+
+/* Cues that report nothing when they stand aside ("as he spoke", "the
+ * news as we know it"). */
+static const char *const no_aside[] = {"speak",  "talk", "know", "see",  "find", "show",
+                                       "decide", "want", "wish", "read", NULL};
+
+/* Nouns of things said: their possessor is the speaker ("Mr Trump's
+ * latest comment ... said"), and a that-clause after them is what was
+ * said ("said in a statement that ..."). */
+static const char *const said_nouns[] = {
+    "statement", "comment",      "remark",     "post",      "tweet",      "message",
+    "letter",    "email",        "speech",     "interview", "release",    "memo",
+    "note",      "announcement", "address",    "video",     "op-ed",      "column",
+    "essay",     "briefing",     "conference", "call",      "appearance", NULL};
+
+/* Does words [lo, hi] hold a clause (a verb) or a quotation? */
+static int clause_like(const nd__doc *d, int32_t lo, int32_t hi)
+{
+    int words = 0;
+    for (int32_t j = lo; j <= hi; j++) {
+        if (w_mark(d, j)) return 1;
+        if (d->words[j].upos == ND_UPOS_VERB || d->words[j].upos == ND_UPOS_AUX) words += 100;
+        words += !w_punct(d, j);
+    }
+    return words >= 102;
+}
+
+/* Is word w the head of a clause: a verb, or a predicate with a subject or
+ * a copula ("ready to take action" alone is none)? */
+static int w_clause(const nd__doc *d, int32_t w)
+{
+    if (d->words[w].upos == ND_UPOS_VERB || d->words[w].upos == ND_UPOS_AUX) return 1;
+    return nd__w_child(d, w, ND_DEP_NSUBJ, -1) >= 0 || nd__w_child(d, w, ND_DEP_COP, -1) >= 0;
+}
+
+/* Does words [lo, hi] (less [xlo, xhi]) hold a finite clause (a verb with
+ * a subject, or a root verb) or a quotation mark? */
+static int has_finite(const nd__doc *d, int32_t lo, int32_t hi, int32_t xlo, int32_t xhi)
+{
+    for (int32_t j = lo; j <= hi; j++) {
+        if (j >= xlo && j <= xhi) continue;
+        if (w_mark(d, j)) return 1;
+        if (w_clause(d, j) &&
+            (nd__w_child(d, j, ND_DEP_NSUBJ, -1) >= 0 || nd__w_child(d, j, ND_DEP_EXPL, -1) >= 0))
+            return 1;
+        /* a finite auxiliary ("is", "will", "has"; not "be", "being") */
+        if (d->words[j].upos == ND_UPOS_AUX && !w_is(d, j, "to")) {
+            const char *t = d->text + d->words[j].start;
+            size_t n = d->words[j].end - d->words[j].start;
+            if (!((n == 2 && !strncasecmp(t, "be", 2)) || (n == 4 && !strncasecmp(t, "been", 4)) ||
+                  (n == 5 && !strncasecmp(t, "being", 5))))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Can word w bound a parenthetical attribution (a comma, a colon, a dash,
+ * a closing quotation mark before it)? */
+static int w_bound(const nd__doc *d, int32_t w)
+{
+    if (w_char(d, w, ',') || w_char(d, w, ':') || w_char(d, w, ';')) return 1;
+    if (w_mark(d, w)) return 1;
+    const unsigned char *p = (const unsigned char *) d->text + d->words[w].start;
+    if (p[0] == '-' || (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x93 || p[2] == 0x94))) return 1;
+    return 0;
+}
+
+static int clausal(int r)
+{
+    return r == ND_DEP_CCOMP || r == ND_DEP_PARATAXIS || r == ND_DEP_ADVCL || r == ND_DEP_CONJ ||
+           r == ND_DEP_CSUBJ || r == ND_DEP_XCOMP || r == ND_DEP_LIST || r == ND_DEP_ACL ||
+           r == ND_DEP_DISLOCATED || r == ND_DEP_VOCATIVE || r == ND_DEP_ORPHAN || r == ND_DEP_DEP;
+}
+
+/* Does a clause start at word j: "that", "whether", "if", a quotation
+ * mark, or a noun phrase and its finite verb within a few words ("said
+ * the girl was sprayed", "said Tuesday that ..."), whatever the parse
+ * made of it? */
+static int clause_start(const nd__doc *d, int32_t j, int32_t w1)
+{
+    if (j >= w1) return 0;
+    if (w_text(d, j, "that") || w_text(d, j, "whether") || w_text(d, j, "if")) return 1;
+    if (w_mark(d, j)) return 1;
+    int nominal = 0;
+    for (int32_t k = j; k < w1 && k < j + 8; k++) {
+        if (w_punct(d, k)) return 0;
+        int u = d->words[k].upos;
+        if ((u == ND_UPOS_AUX || u == ND_UPOS_VERB) && nominal) {
+            if (k > j && w_is(d, k - 1, "to")) return 0;
+            if (u == ND_UPOS_VERB && w_ing(d, k)) return 0;
+            return 1;
+        }
+        if (u == ND_UPOS_VERB || u == ND_UPOS_AUX || u == ND_UPOS_ADP || u == ND_UPOS_SCONJ)
+            return 0;
+        if (w_nominal(d, k) && !w_relative(d, k)) nominal = 1;
+    }
+    return 0;
+}
+
+/* Is word w part of the attribution segment of cue c with subject sj:
+ * the subject with all it holds, or a word tied to the cue by non-clausal
+ * relations only ("in a statement", "told Mr Putin", "on Tuesday")? */
+static int in_segment(const nd__doc *d, int32_t c, int32_t sj, int32_t w)
+{
+    for (int steps = 0; steps < 64 && w >= 0; steps++) {
+        if (w == c) return 1;
+        if (w == sj) return 1;
+        int32_t h = d->words[w].head;
+        if (h == c) {
+            int r = d->words[w].rel;
+            if (clausal(r) || r == ND_DEP_PUNCT || r == ND_DEP_CC) return 0;
+            if (r == ND_DEP_NSUBJ && d->words[w].deprel != ND_DEP_NSUBJ_PASS)
+                return 0; /* another subject ("it was announced" is one) */
+            if (r == ND_DEP_OBJ && clause_like(d, d->words[w].lo, d->words[w].hi)) return 0;
+            return 1;
+        }
+        if (clausal(d->words[w].rel)) return 0;
+        w = h;
+    }
+    return 0;
+}
+
+/* The attribution segment of cue c: the cue with its subject and its
+ * other non-clausal dependents around it, up to punctuation ("the senior
+ * officials said", "he told Mr Putin", "said Putin during the meeting"),
+ * words [lo, hi].  *obj is set when the cue has an object in it that is
+ * not its hearer. */
+static void segment(const nd__doc *d, int32_t c, int cls, int32_t sj, int32_t w0, int32_t w1,
+                    int32_t *lo, int32_t *hi, int *obj)
+{
+    *lo = *hi = c;
+    *obj = 0;
+    while (*lo > w0 && !w_bound(d, *lo - 1) && in_segment(d, c, sj, *lo - 1)) (*lo)--;
+    /* the subject keeps what it holds ("Mr Xi, whose country ..., said") */
+    if (sj >= 0 && sj < c && d->words[sj].lo < *lo && *lo <= d->words[sj].hi + 1) {
+        *lo = d->words[sj].lo;
+        while (*lo < sj && w_punct(d, *lo)) (*lo)++;
+    }
+    int32_t hearer = -1;
+    if (cls == ND__CUE_TELL)
+        for (int32_t k = d->words[c].child; k >= 0 && hearer < 0; k = d->words[k].next)
+            if (k > c && (d->words[k].rel == ND_DEP_IOBJ || d->words[k].rel == ND_DEP_OBJ))
+                hearer = k;
+    while (*hi + 1 < w1 && !w_bound(d, *hi + 1) && in_segment(d, c, sj, *hi + 1) &&
+           !(w_punct(d, *hi + 1) && *hi + 2 >= w1)) {
+        int32_t j = *hi + 1;
+        int in_hearer = hearer >= 0 && j >= d->words[hearer].lo && j <= d->words[hearer].hi;
+        if (!in_hearer && j > c && j != sj && clause_start(d, j, w1)) break;
+        (*hi)++;
+    }
+    if (sj > c && d->words[sj].hi > *hi && d->words[sj].lo <= *hi + 1) {
+        /* "said Kunin, who has been critical of Sanders" */
+        *hi = d->words[sj].hi;
+        while (*hi > c && w_punct(d, *hi)) (*hi)--;
+    }
+    for (int32_t k = d->words[c].child; k >= 0; k = d->words[k].next) {
+        int r = d->words[k].rel;
+        if (r == ND_DEP_XCOMP && k > c) *obj = 1;
+        if (r == ND_DEP_OBJ && cls != ND__CUE_TELL && k > c && k <= *hi &&
+            !clause_like(d, d->words[k].lo, d->words[k].hi))
+            *obj = 1;
+    }
+}
+
+/* Trim punctuation (not quotation marks) off the content [*lo, *hi]. */
+static void trim_content(const nd__doc *d, int32_t *lo, int32_t *hi)
+{
+    while (*lo <= *hi && w_punct(d, *lo) && !w_mark(d, *lo)) (*lo)++;
+    while (*hi >= *lo && w_punct(d, *hi) && !w_mark(d, *hi)) (*hi)--;
+}
+
+/* Cut words [x_lo, x_hi] (with the commas around them) out of the
+ * content [c_lo, c_hi] of a. */
+static void cut_out(const nd__doc *d, tattr *a, int32_t lo, int32_t hi)
+{
+    a->x_lo = lo, a->x_hi = hi;
+    while (a->x_lo > a->c_lo && w_punct(d, a->x_lo - 1) && !w_mark(d, a->x_lo - 1)) a->x_lo--;
+    while (a->x_hi < a->c_hi && w_punct(d, a->x_hi + 1) && !w_mark(d, a->x_hi + 1)) a->x_hi++;
+    /* at an end of the content: the content stops short of it */
+    if (a->x_lo <= a->c_lo)
+        a->c_lo = a->x_hi + 1, a->x_lo = 1, a->x_hi = 0;
+    else if (a->x_hi >= a->c_hi)
+        a->c_hi = a->x_lo - 1, a->x_lo = 1, a->x_hi = 0;
+}
+
+/* The attribution of cue word c (class cls) in sentence [w0, w1), or 0
+ * when the cue reports nothing here.  a->par: a parenthetical ("he said")
+ * whose content is the clause around it. */
+static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t w0, int32_t w1,
+                     tattr *a)
+{
+    memset(a, 0, sizeof *a);
+    a->cue = a->cue_hi = c, a->cls = cls, a->lemma = lemma;
+    a->c_lo = 1, a->c_hi = 0, a->x_lo = 1, a->x_hi = 0;
+    a->src = a->src_lo = a->src_hi = a->speaker = -1;
+    const nd__word *x = &d->words[c];
+    /* a passive cue speaks through its agent only ("is expected", "was
+     * told" name no speaker) */
+    int passive = nd__w_child(d, c, ND_DEP_AUX_PASS, -1) >= 0 ||
+                  nd__w_child(d, c, ND_DEP_NSUBJ_PASS, -1) >= 0;
+    if (passive) {
+        int by = 0;
+        for (int32_t k = nd__w_child(d, c, ND_DEP_OBL, -1); k >= 0 && !by;
+             k = nd__w_child(d, c, ND_DEP_OBL, k))
+            by = nd__w_has(d, k, ND_DEP_CASE, "by");
+        if (!by) return 0;
+    }
+    /* "the ceasefire Trump had said he wanted": a relative clause whose
+     * gap lies in the reported clause reports no clause of its own */
+    if (x->deprel == ND_DEP_ACL_RELCL) {
+        int32_t sj = nd__w_child(d, c, ND_DEP_NSUBJ, -1);
+        if (sj < 0 || !w_relative(d, sj)) return 0;
+    }
+    int32_t span = -1, sw = source_word(d, c, 0, &span);
+    if (sw == -2) return 0;
+    if (sw >= 0) set_source(d, a, span, sw);
+    if (a->src < 0) {
+        /* no subject on the tree: the words before the cue ("X, who ...,
+         * said", "X, the only candidate to ..., told") */
+        attr t;
+        memset(&t, 0, sizeof t);
+        t.speaker = -1;
+        uint32_t tk = x->tok, s0 = d->sent_t0[x->sent];
+        if (tk > s0 && subject_of(d, tk, s0, &t) && t.src_t1 > t.src_t0) {
+            int32_t lo = d->tok_w0[t.src_t0], hi = d->tok_w0[t.src_t1 - 1];
+            while (hi + 1 < (int32_t) d->n_words && d->words[hi + 1].tok < t.src_t1) hi++;
+            if (lo >= 0 && hi >= lo && hi < c && !w_in_quote(d, lo) && !bad_source(d, lo, hi)) {
+                a->src = hi, a->src_lo = lo, a->src_hi = hi, a->speaker = t.speaker;
+            }
+        }
+    }
+    int32_t after_src = -1; /* last word of an attribution after the cue */
+    if (a->src < 0 && (c == w0 || w_bound(d, c - 1))) {
+        /* "..., said Xi during the meeting", "..., says the president":
+         * the speaker after the cue, whatever the tagger made of it */
+        attr t;
+        uint32_t tk = x->tok, s0 = d->sent_t0[x->sent], s1 = d->sent_t1[x->sent];
+        if (attr_after(d, tk, s1, s0, &t) && t.cue_t0 == tk && t.src_t1 > t.src_t0) {
+            int32_t lo = d->tok_w0[t.src_t0], hi = d->tok_w0[t.src_t1 - 1];
+            while (hi + 1 < w1 && d->words[hi + 1].tok < t.src_t1) hi++;
+            /* the name, without what follows it ("Xi during the meeting") */
+            for (int32_t j = lo + 1; j <= hi; j++)
+                if (d->words[j].upos == ND_UPOS_ADP && nd__w_ment(d, j) < 0) {
+                    hi = j - 1;
+                    break;
+                }
+            if (lo > c && hi >= lo && !w_in_quote(d, lo) && !bad_source(d, lo, hi)) {
+                a->src = hi, a->src_lo = lo, a->src_hi = hi, a->speaker = t.speaker;
+                /* its adjuncts ("during the meeting", "in a statement") */
+                uint32_t e = skip_adjuncts(d, t.after, s1);
+                after_src = hi;
+                while (after_src + 1 < w1 && d->words[after_src + 1].tok < e &&
+                       !w_bound(d, after_src + 1))
+                    after_src++;
+            }
+        }
+    }
+    int32_t sj = subject_child(d, c);
+    if (sj == -2) sj = -1;
+    int32_t lo, hi;
+    int obj;
+    segment(d, c, cls, sj, w0, w1, &lo, &hi, &obj);
+    if (after_src > hi) hi = after_src, obj = 0;
+    /* the source right before the cue belongs to it whatever the parse */
+    if (a->src >= 0 && a->src_lo < lo && a->src_hi + 1 >= lo && a->src_hi < c) lo = a->src_lo;
+    a->seg_lo = lo, a->seg_hi = hi;
+    /* the content: the clausal complement after the cue, a that-clause on
+     * the thing said ("said in a statement that ..."), a clause of its own
+     * after it, the infinitive of an appeal or a pledge, what "called X"
+     * calls it, a quotation for object */
+    int32_t cc = -1, cb = -1;
+    for (int32_t k = x->child; k >= 0; k = d->words[k].next) {
+        int r = d->words[k].rel;
+        if (r == ND_DEP_CCOMP || (r == ND_DEP_CSUBJ && k > c)) {
+            if (k > c && cc < 0) cc = k;
+            if (k < c && cb < 0) cb = k;
+        }
+    }
+    if (cc < 0)
+        for (int32_t k = nd__w_child(d, c, ND_DEP_OBL, -1); k >= 0 && cc < 0;
+             k = nd__w_child(d, c, ND_DEP_OBL, k)) {
+            if (!in_list(d->words[k].lemma, said_nouns)) continue;
+            for (int32_t q = nd__w_child(d, k, ND_DEP_ACL, -1); q >= 0 && cc < 0;
+                 q = nd__w_child(d, k, ND_DEP_ACL, q))
+                if (nd__w_has(d, q, ND_DEP_MARK, "that")) cc = q;
+        }
+    if (cc < 0)
+        for (int32_t k = nd__w_child(d, c, ND_DEP_PARATAXIS, -1); k >= 0 && cc < 0;
+             k = nd__w_child(d, c, ND_DEP_PARATAXIS, k))
+            if (k > c && w_clause(d, k)) cc = k;
+    if (cc >= 0 && cc <= hi && cc >= lo) cc = -1; /* a parse that hangs the speaker there */
+    /* a reported clause has its subject, its "that" or "to", or is a
+     * quotation: "member states except Hungary endorsed ..." is no report
+     * of "states" */
+    if (cc >= 0 && d->words[cc].upos == ND_UPOS_VERB && !w_mark(d, d->words[cc].lo) &&
+        nd__w_child(d, cc, ND_DEP_NSUBJ, -1) < 0 && nd__w_child(d, cc, ND_DEP_EXPL, -1) < 0 &&
+        nd__w_child(d, cc, ND_DEP_MARK, -1) < 0 && nd__w_child(d, cc, ND_DEP_CSUBJ, -1) < 0)
+        cc = -1;
+    if (cc >= 0) {
+        a->c_lo = d->words[cc].lo, a->c_hi = d->words[cc].hi;
+        if (a->c_lo <= hi && a->c_hi > hi) a->c_lo = hi + 1;
+        trim_content(d, &a->c_lo, &a->c_hi);
+    } else if (cls == ND__CUE_CALL) {
+        /* "called the initiative a 'farce'": the object and what it is called */
+        int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1), p = nd__w_child(d, c, ND_DEP_XCOMP, -1);
+        if (o > c && p > o) a->c_lo = d->words[o].lo, a->c_hi = d->words[p].hi;
+    }
+    if (a->c_lo > a->c_hi && hi + 1 < w1) {
+        /* a clause right after the segment ("said Tuesday that ...", "said
+         * the girl was ...", "said: '...'"), whatever the parse made of it:
+         * to the sentence's end; a verb of thinking needs its "that" */
+        int32_t j = hi + 1;
+        if (w_char(d, j, ':') || (w_char(d, j, ',') && j + 1 < w1 && w_mark(d, j + 1))) j++;
+        int speech = (cls == ND__CUE_SAY || cls == ND__CUE_TELL) && !in_list(lemma, object_cues);
+        if (j < w1 && !obj && (speech || w_text(d, j, "that") || w_text(d, j, "whether")) &&
+            clause_start(d, j, w1))
+            a->c_lo = j, a->c_hi = w1 - 1;
+    }
+    /* a parenthetical or trailing attribution reports the clause it stands
+     * in ("'...,' he said", "The plan, he said, will fail", "..., officials
+     * said", "X said: ..."): a verb of saying with no object of its own,
+     * set off by commas, a colon or the sentence's ends */
+    /* "..., said Maria Santos, who leads the union.": a relative clause on
+     * the speaker after the cue is the speaker's */
+    if (a->src > c && hi + 2 < w1 && w_char(d, hi + 1, ',') &&
+        (w_is(d, hi + 2, "who") || w_is(d, hi + 2, "whose"))) {
+        hi += 2;
+        while (hi + 1 < w1 && !w_char(d, hi + 1, ',') && !w_char(d, hi + 1, ';') &&
+               !(hi + 2 >= w1 && w_punct(d, hi + 1)))
+            hi++;
+    }
+    /* "..., said Mindy Romero, director of a project at a university.": a
+     * description after the speaker is the speaker's */
+    if (hi + 2 < w1 && lo > w0 && w_char(d, hi + 1, ',') && !has_finite(d, hi + 2, w1 - 1, 1, 0)) {
+        hi = w1 - 1;
+        while (hi > c && w_punct(d, hi) && !w_mark(d, hi)) hi--;
+    }
+    int as = 0; /* "as X said": the clause after it (before it at the end) */
+    if (lo > w0 && w_is(d, lo - 1, "as") && !w_in_quote(d, lo - 1)) lo--;
+    if (w_is(d, lo, "as") && lo < c) {
+        /* "as X said" reports; "as he spoke" is a time */
+        if (cls != ND__CUE_SAY && cls != ND__CUE_TELL) return 0;
+        as = 1;
+    }
+    int before = lo == w0 || w_bound(d, lo - 1);
+    int after = hi + 1 >= w1 || w_bound(d, hi + 1) || (hi + 2 >= w1 && w_punct(d, hi + 1));
+    if (before && after && !obj && !in_list(lemma, object_cues) && !in_list(lemma, no_aside) &&
+        (a->c_lo > a->c_hi || (lo > w0 && a->c_lo > hi + 1) || cb >= 0)) {
+        int32_t s0 = w0, s1 = w1 - 1;
+        if (as) {
+            int32_t e = hi + 1;
+            while (e < w1 && w_punct(d, e) && !w_mark(d, e)) e++;
+            if (e < w1 - 1)
+                s0 = lo; /* words follow: they are the clause */
+            else
+                s1 = hi;
+        }
+        trim_content(d, &s0, &s1);
+        tattr t = *a;
+        t.c_lo = s0, t.c_hi = s1;
+        cut_out(d, &t, lo, hi);
+        trim_content(d, &t.c_lo, &t.c_hi);
+        if (t.c_lo <= t.c_hi && has_finite(d, t.c_lo, t.c_hi, t.x_lo, t.x_hi)) {
+            *a = t;
+            a->par = 1;
+        }
+    }
+    if (a->c_lo > a->c_hi) return 0;
+    trim_content(d, &a->c_lo, &a->c_hi);
+    if (a->c_lo > a->c_hi) return 0;
+    /* the source is never content */
+    if (a->src >= 0 && in_content(a, a->src)) return 0;
+    /* a reported clause is a clause: a verb, or a quotation */
+    int ok = 0;
+    for (int32_t j = a->c_lo; j <= a->c_hi && !ok; j++) {
+        if (!in_content(a, j)) continue;
+        ok = w_mark(d, j) ||
+             ((d->words[j].upos == ND_UPOS_VERB || d->words[j].upos == ND_UPOS_AUX) &&
+              d->words[j].rel != ND_DEP_AMOD);
+    }
+    return ok;
+}
+
+/* "according to X": the attribution of the rest of the sentence. */
+static int according_attr(nd__doc *d, int32_t w, int32_t w0, int32_t w1, tattr *a)
+{
+    memset(a, 0, sizeof *a);
+    a->cue = w, a->cue_hi = w + 1, a->cls = ND__CUE_SAY, a->lemma = "according to";
+    a->c_lo = 1, a->c_hi = 0, a->x_lo = 1, a->x_hi = 0;
+    /* X: the noun "according" attaches to (a verb when the parse made the
+     * participle after X its head: then X is that verb's subject) */
+    int32_t h = d->words[w].head;
+    if (h >= 0 && d->words[h].upos == ND_UPOS_VERB) {
+        int32_t sj = nd__w_child(d, h, ND_DEP_NSUBJ, -1);
+        h = sj > w ? sj : -1;
+    }
+    if (h < 0 || h <= w + 1) {
+        /* the first noun after "to" */
+        h = -1;
+        for (int32_t j = w + 2; j < w1 && j < w + 10 && h < 0; j++) {
+            int u = d->words[j].upos;
+            if (u == ND_UPOS_PUNCT || u == ND_UPOS_VERB) break;
+            if (u == ND_UPOS_NOUN || u == ND_UPOS_PROPN || u == ND_UPOS_PRON) h = j;
+        }
+        /* the head of that noun's phrase */
+        while (h >= 0 && d->words[h].head > h && d->words[h].rel == ND_DEP_COMPOUND)
+            h = d->words[h].head;
+    }
+    if (h < 0 || w_in_quote(d, h)) return 0;
+    set_source(d, a, h, h);
+    if (a->src_lo < w + 2) a->src_lo = w + 2;
+    /* the phrase: "according to" and its noun phrase, with a participle
+     * or relative clause after it ("officials briefed on the call") up to
+     * the next comma */
+    int32_t plo = w, phi = a->src_hi;
+    while (phi + 1 < w1 && !w_bound(d, phi + 1) && !w_punct(d, phi + 1)) {
+        int32_t hh = d->words[phi + 1].head;
+        if (!(hh >= w && hh <= phi) && !nd__w_dominates(d, h, phi + 1)) break;
+        phi++;
+    }
+    int32_t s0 = w0, s1 = w1 - 1;
+    trim_content(d, &s0, &s1);
+    if (plo <= s0) {
+        a->c_lo = phi + 1, a->c_hi = s1;
+    } else {
+        a->c_lo = s0, a->c_hi = s1;
+        a->x_lo = plo, a->x_hi = phi;
+        while (a->x_lo > s0 && w_punct(d, a->x_lo - 1) && !w_mark(d, a->x_lo - 1)) a->x_lo--;
+        while (a->x_hi < s1 && w_punct(d, a->x_hi + 1) && !w_mark(d, a->x_hi + 1)) a->x_hi++;
+        if (a->x_hi >= s1) a->c_hi = a->x_lo - 1, a->x_lo = 1, a->x_hi = 0;
+    }
+    trim_content(d, &a->c_lo, &a->c_hi);
+    return a->c_hi >= a->c_lo + 1;
+}
+
+/* Nouns of things said or held that report a that-clause ("a statement
+ * that ...", "Trump's claim that ..."). */
+static const char *const report_nouns[] = {
+    "statement",    "claim",     "assertion",  "comment",    "remark",  "warning",
+    "announcement", "argument",  "suggestion", "insistence", "view",    "belief",
+    "denial",       "admission", "accusation", "allegation", "message", "promise",
+    "pledge",       "threat",    "assurance",  NULL};
+
+/* The attribution of report noun w: its that-clause, said by its owner
+ * ("Trump's claim that ...") or by the subject of the verb that has it for
+ * object ("all EU member states endorsed a statement that ..."). */
+static int noun_attr(nd__doc *d, int32_t w, int32_t w0, int32_t w1, tattr *a)
+{
+    memset(a, 0, sizeof *a);
+    a->cue = a->cue_hi = w, a->cls = ND__CUE_SAY, a->lemma = d->words[w].lemma;
+    a->c_lo = 1, a->c_hi = 0, a->x_lo = 1, a->x_hi = 0;
+    a->src = a->src_lo = a->src_hi = a->speaker = -1;
+    int32_t cc = -1;
+    for (int32_t k = d->words[w].child; k >= 0 && cc < 0; k = d->words[k].next)
+        if ((d->words[k].rel == ND_DEP_ACL || d->words[k].rel == ND_DEP_CCOMP) && k > w &&
+            nd__w_has(d, k, ND_DEP_MARK, "that") && nd__w_child(d, k, ND_DEP_NSUBJ, -1) >= 0 &&
+            d->words[k].deprel != ND_DEP_ACL_RELCL)
+            cc = k;
+    if (cc < 0) return 0;
+    int32_t who = nd__w_child(d, w, ND_DEP_NMOD_POSS, -1);
+    if (who < 0 && d->words[w].rel == ND_DEP_OBJ) {
+        int32_t v = d->words[w].head, span = -1;
+        who = v >= 0 ? source_word(d, v, 0, &span) : -1;
+        if (who >= 0 && span >= 0) set_source(d, a, span, who);
+    } else if (who >= 0) {
+        set_source(d, a, who, who);
+    }
+    if (a->src < 0 || (w_relative(d, a->src) && a->speaker < 0)) return 0;
+    a->c_lo = d->words[cc].lo, a->c_hi = d->words[cc].hi;
+    trim_content(d, &a->c_lo, &a->c_hi);
+    a->seg_lo = a->seg_hi = w;
+    (void) w0, (void) w1;
+    return a->c_lo <= a->c_hi && !in_content(a, a->src);
+}
+
+/* The attributions of sentence s, nested ones marked.  Returns how many. */
+static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
+{
+    if (!d->n_words || s >= d->n_sents) return 0;
+    int32_t w0 = (int32_t) d->sent_w0[s], w1 = (int32_t) d->sent_w1[s];
+    int n = 0;
+    for (int32_t w = w0; w < w1 && n < max; w++) {
+        if (w_is(d, w, "accord") || (d->words[w].end - d->words[w].start == 9 &&
+                                     !strncasecmp(d->text + d->words[w].start, "according", 9))) {
+            if (w + 1 < w1 && w_is(d, w + 1, "to") && !w_in_quote(d, w) &&
+                according_attr(d, w, w0, w1, &out[n]))
+                n++;
+            continue;
+        }
+        if (d->words[w].upos == ND_UPOS_NOUN && in_list(d->words[w].lemma, report_nouns) &&
+            !w_in_quote(d, w)) {
+            n += noun_attr(d, w, w0, w1, &out[n]);
+            continue;
+        }
+        const char *lemma;
+        int cls = word_cue(d, w, &lemma);
+        int ok = cls && tree_attr(d, w, cls, lemma, w0, w1, &out[n]);
+        n += ok;
+    }
+    /* "X said A, and called B", "X said A, while Y said B": a second report
+     * after a comma is not part of the first, whatever the parse hung it
+     * from; "and called" shares the first one's speaker */
+    for (int i = 0; i < n; i++) {
+        tattr *a = &out[i];
+        for (int j = 0; j < n; j++) {
+            tattr *b = &out[j];
+            if (j == i || b->seg_lo <= a->cue || !in_content(a, b->cue) || b->seg_lo <= a->c_lo)
+                continue;
+            int32_t k = b->seg_lo - 1; /* back over "and", "while", "as" to the comma */
+            int conj = 0, contrast = 0;
+            while (k > a->c_lo &&
+                   (d->words[k].upos == ND_UPOS_CCONJ || d->words[k].upos == ND_UPOS_SCONJ ||
+                    d->words[k].upos == ND_UPOS_ADV)) {
+                if (d->words[k].upos == ND_UPOS_CCONJ) conj = 1;
+                if (w_text(d, k, "while") || w_text(d, k, "whereas") || w_text(d, k, "although") ||
+                    w_text(d, k, "though") || w_text(d, k, "but"))
+                    contrast = 1;
+                k--;
+            }
+            if (!w_char(d, k, ',') && !w_char(d, k, ';')) continue;
+            int shared = d->words[b->cue].rel == ND_DEP_CONJ && subject_child(d, b->cue) < 0;
+            if (!(conj && shared) && !(contrast && subject_child(d, b->cue) >= 0)) continue;
+            if (shared) {
+                b->src = a->src, b->src_lo = a->src_lo, b->src_hi = a->src_hi;
+                b->speaker = a->speaker;
+            }
+            a->c_hi = k - 1;
+            if (a->x_lo <= a->x_hi && a->x_lo > a->c_hi) a->x_lo = 1, a->x_hi = 0;
+            trim_content(d, &a->c_lo, &a->c_hi);
+            if (a->c_lo > a->c_hi) a->drop = 1;
+        }
+    }
+    /* a parenthetical reports its clause up to the next attribution: "'A,'
+     * she said, but 'B,' said Kunin" is two reports */
+    for (int i = 0; i < n; i++) {
+        tattr *a = &out[i];
+        if (!a->par) continue;
+        for (int j = 0; j < n; j++) {
+            if (j == i || !in_content(a, out[j].cue)) continue;
+            /* before it, only another aside cuts it ("China has refused ...,
+             * CNN continues" is CNN's report of the refusal) */
+            if (!out[j].par && out[j].seg_hi < a->seg_lo) continue;
+            if (out[j].seg_hi < a->seg_lo) {
+                a->c_lo = out[j].seg_hi + 1;
+                while (a->c_lo < a->seg_lo && w_punct(d, a->c_lo) && !w_mark(d, a->c_lo)) a->c_lo++;
+            } else if (out[j].seg_lo > a->seg_hi) {
+                a->c_hi = out[j].seg_lo - 1;
+            }
+        }
+        if (a->x_lo <= a->x_hi && (a->x_lo < a->c_lo || a->x_hi > a->c_hi)) {
+            if (a->x_lo <= a->c_lo) a->c_lo = a->x_hi + 1;
+            if (a->x_hi >= a->c_hi) a->c_hi = a->x_lo - 1;
+            a->x_lo = 1, a->x_hi = 0;
+        }
+        trim_content(d, &a->c_lo, &a->c_hi);
+        if (a->c_lo > a->c_hi) a->drop = 1;
+    }
+    /* one attribution per stretch of words: an attribution whose cue lies
+     * in what another reports is part of that report (PolNeAR's and the
+     * reader's univocal view: "Trump told leaders he believed ..., according
+     * to officials" is the officials' account) */
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+            if (i == j || out[j].drop) continue;
+            /* of two that hold each other's cue: "according to X" (it
+             * tells whose account the whole is), else the wider */
+            int mutual = out[i].c_lo <= out[j].cue && out[j].cue <= out[i].c_hi && !out[i].drop;
+            int keep = mutual && (out[i].cue_hi > out[i].cue ||
+                                  (out[j].cue_hi == out[j].cue &&
+                                   out[i].c_hi - out[i].c_lo > out[j].c_hi - out[j].c_lo));
+            if (in_content(&out[j], out[i].cue) && !keep) {
+                out[i].drop = 1;
+                break;
+            }
+        }
+    return n;
+}
+
+/* ---- quotations of the document ------------------------------------------------ */
+
+/* The first and last word of quotation pair p (with the parts that
+ * continue it in the next paragraphs). */
+static void unit_words(const nd__doc *d, uint32_t p, int32_t *lo, int32_t *hi)
+{
+    size_t last = p;
+    while (d->q_open_end[last] && d->q_next[last] >= 0) last = (size_t) d->q_next[last];
+    *lo = d->tok_w0[d->q_open[p]];
+    int32_t h = d->tok_w0[d->q_close[last]];
+    *hi = h;
+}
+
+/* Add quotation pair p and the parts that continue it to q. */
+static void add_unit(nd__doc *d, nd__wquote *q, size_t p, uint8_t *used)
+{
+    for (;; p = (size_t) d->q_next[p]) {
+        add_content(q, d->toks[d->q_open[p]].off, tok_end(d, d->q_close[p]));
+        used[p] = 1;
+        if (!d->q_open_end[p] || d->q_next[p] < 0) break;
+    }
+}
+
+/* The speaker text of a source nobody could resolve: its words ("a
+ * senior official", "the report"); NULL for bare pronouns. */
+static const char *source_text(nd__doc *d, const tattr *a)
+{
+    if (a->src < 0) return NULL;
+    int32_t m = nd__w_ment(d, a->src);
+    if (m >= 0 && d->ments[m].actor >= 0 && d->ments[m].actor2 >= 0)
+        return nd_arena_printf(d->ar, "%s and %s", d->acts[d->ments[m].actor].name,
+                               d->acts[d->ments[m].actor2].name);
+    static const char *const bare[] = {"who",  "which",  "that", "it",   "i",
+                                       "we",   "you",    "they", "he",   "she",
+                                       "some", "others", "many", "this", NULL};
+    if (a->src_lo == a->src_hi && in_list(d->words[a->src].lemma, bare)) return NULL;
+    if (d->words[a->src].upos == ND_UPOS_PRON && a->src_lo == a->src_hi) return NULL;
+    nd_span sp = nd__w_span(d, a->src_lo, a->src_hi);
+    return nd_arena_strndup(d->ar, d->text + sp.start, sp.end - sp.start);
+}
+
+/* Write the quotation of tree attribution a. */
+static void emit_tree(nd__doc *d, tattr *a, uint8_t *used, attr *prev)
+{
+    a->emitted = 1;
+    nd__wquote *q = new_quote(d);
+    if (!q) return;
+    if (a->n_units) {
+        int direct = 1;
+        for (int32_t j = a->c_lo; j <= a->c_hi && direct; j++)
+            if (in_content(a, j) && !w_punct(d, j) && !w_in_quote(d, j)) direct = 0;
+        q->type = direct ? ND_QUOTE_DIRECT : ND_QUOTE_PARTIAL;
+        for (int u = 0; u < a->n_units; u++) add_unit(d, q, a->units[u], used);
+        q->t_first = d->q_open[a->units[0]];
+        if (!direct) q->clause = nd__w_span(d, a->c_lo, a->c_hi);
+    } else {
+        q->type = ND_QUOTE_INDIRECT;
+        int32_t lo = a->c_lo, hi = a->x_lo <= a->x_hi ? a->x_lo - 1 : a->c_hi;
+        trim_content(d, &lo, &hi);
+        if (hi >= lo) {
+            nd_span sp = nd__w_span(d, lo, hi);
+            add_content(q, sp.start, sp.end);
+        }
+        if (a->x_lo <= a->x_hi) {
+            lo = a->x_hi + 1, hi = a->c_hi;
+            trim_content(d, &lo, &hi);
+            if (hi >= lo) {
+                nd_span sp = nd__w_span(d, lo, hi);
+                add_content(q, sp.start, sp.end);
+            }
+        }
+        q->t_first = d->words[a->c_lo].tok;
+    }
+    q->sent = d->toks[q->t_first].sent;
+    q->speaker = a->speaker;
+    /* an agent with no country ("officials", "the company") is better told
+     * by the words of the source */
+    if (q->speaker >= 0 && d->acts[q->speaker].kind == ND_ACTOR_AGENT &&
+        !strncmp(d->acts[q->speaker].code, "---", 3) && a->src >= 0 &&
+        d->words[a->src].upos != ND_UPOS_PRON)
+        q->speaker = -1;
+    if (a->src >= 0) q->source = nd__w_span(d, a->src_lo, a->src_hi);
+    q->cue = nd__w_span(d, a->cue, a->cue_hi);
+    q->cue_lemma = a->lemma;
+    q->speaker_text = q->speaker >= 0 ? d->acts[q->speaker].name : source_text(d, a);
+    /* a group of people named by what they are ("two senior European
+     * officials"): its words, the actor ("Europe government") kept */
+    if (q->speaker >= 0 && d->acts[q->speaker].kind == ND_ACTOR_AGENT && a->src >= 0 &&
+        d->words[a->src].upos == ND_UPOS_NOUN &&
+        strcmp(d->words[a->src].lemma,
+               d->toks[d->words[a->src].tok].lower ? d->toks[d->words[a->src].tok].lower : "")) {
+        const char *t = source_text(d, a);
+        if (t) q->speaker_text = t;
+    }
+    uint32_t s = d->words[a->cue].sent;
+    if (q->speaker >= 0) d->sent_speaker[s] = q->speaker;
+    /* what a following "and added" or continuation needs */
+    memset(prev, 0, sizeof *prev);
+    prev->found = 1;
+    prev->speaker = q->speaker;
+    prev->cls = a->cls, prev->lemma = a->lemma;
+    prev->cue_t0 = d->words[a->cue].tok, prev->cue_t1 = d->words[a->cue_hi].tok + 1;
+    if (a->src >= 0)
+        prev->src_t0 = d->words[a->src_lo].tok, prev->src_t1 = d->words[a->src_hi].tok + 1;
+    prev->after = prev->cue_t1;
 }
 
 void nd__find_quotes(nd__doc *d)
@@ -1310,7 +2351,8 @@ void nd__find_quotes(nd__doc *d)
     size_t np = d->n_qpairs;
     uint8_t *used = nd_arena_calloc(d->ar, np + 1, 1);
     uint32_t *order = nd_arena_alloc(d->ar, (np + 1) * sizeof *order);
-    if (!used || !order) {
+    uint32_t *s_attr = nd_arena_alloc(d->ar, (d->n_sents + 1) * sizeof *s_attr);
+    if (!used || !order || !s_attr) {
         d->failed = 1;
         return;
     }
@@ -1341,19 +2383,104 @@ void nd__find_quotes(nd__doc *d)
         have_outer = 1;
         outer_close = c;
     }
+    /* the attributions of every sentence */
+    size_t cap = 64, na = 0;
+    tattr *ta = nd_arena_alloc(d->ar, cap * sizeof *ta);
+    if (!ta) {
+        d->failed = 1;
+        return;
+    }
+    for (uint32_t s = 0; s < d->n_sents; s++) {
+        s_attr[s] = (uint32_t) na;
+        if (na + TA_MAX > cap) {
+            size_t nc = cap * 2;
+            tattr *t = nd_arena_alloc(d->ar, nc * sizeof *t);
+            if (!t) {
+                d->failed = 1;
+                return;
+            }
+            memcpy(t, ta, na * sizeof *t);
+            ta = t, cap = nc;
+        }
+        na += (size_t) sentence_attrs(d, s, ta + na, TA_MAX);
+    }
+    s_attr[d->n_sents] = (uint32_t) na;
+    /* each quotation goes to the attribution whose content holds it (the
+     * narrowest, in its sentences) */
+    for (size_t i = 0; i < no; i++) {
+        uint32_t p = order[i];
+        if (used[p] || !d->n_words) continue;
+        int32_t lo, hi;
+        unit_words(d, p, &lo, &hi);
+        if (lo < 0 || hi < lo) continue;
+        uint32_t s0 = d->words[lo].sent, s1 = d->words[hi].sent;
+        tattr *best = NULL;
+        for (uint32_t k = s_attr[s0]; k < s_attr[s1 + 1]; k++) {
+            tattr *a = &ta[k];
+            if (a->drop || a->n_units >= TA_UNITS) continue;
+            if (a->cue >= lo && a->cue <= hi) continue;
+            int over = 0;
+            for (int32_t j = lo; j <= hi && !over; j++) over = in_content(a, j);
+            if (!over) continue;
+            if (!best || a->c_hi - a->c_lo < best->c_hi - best->c_lo) best = a;
+        }
+        if (best) best->units[best->n_units++] = p, used[p] = 4;
+    }
     size_t oi = 0;
     for (uint32_t s = 0; s < d->n_sents && !d->failed; s++) {
         attr prev;
         memset(&prev, 0, sizeof prev);
         prev.speaker = -1;
         while (oi < no && d->toks[d->q_open[order[oi]]].sent < s) oi++;
-        for (size_t i = oi; i < no; i++) {
-            uint32_t p = order[i];
-            if (d->toks[d->q_open[p]].sent != s) break;
-            if (used[p]) continue;
-            quote_unit(d, p, used, &prev);
-            if (d->failed) return;
+        /* in text order: quotations, and the attributions of the sentence */
+        uint32_t ka = s_attr[s], kb = s_attr[s + 1];
+        size_t i = oi;
+        for (;;) {
+            /* the next attribution of the sentence not yet written */
+            tattr *a = NULL;
+            for (uint32_t k = ka; k < kb; k++) {
+                tattr *t = &ta[k];
+                if (t->drop || t->emitted) continue;
+                if (!a || t->c_lo < a->c_lo) a = t;
+            }
+            uint32_t p = i < no && d->toks[d->q_open[order[i]]].sent == s ? order[i] : UINT32_MAX;
+            if (p != UINT32_MAX && used[p] && used[p] != 4) {
+                i++;
+                continue;
+            }
+            uint32_t a_tok =
+                a ? d->words[a->n_units ? d->tok_w0[d->q_open[a->units[0]]] : a->c_lo].tok
+                  : UINT32_MAX;
+            if (p != UINT32_MAX && (!a || d->q_open[p] < a_tok)) {
+                i++;
+                if (used[p] == 4) continue; /* written with its attribution */
+                size_t before = d->n_quotes;
+                quote_unit(d, p, used, &prev);
+                /* a surface attribution took a cue of the tree: that cue is done */
+                if (d->n_quotes > before && d->quotes[d->n_quotes - 1].cue.end)
+                    for (uint32_t k = ka; k < kb; k++)
+                        if (d->words[ta[k].cue].start == d->quotes[d->n_quotes - 1].cue.start)
+                            ta[k].emitted = 1;
+                if (d->failed) return;
+                continue;
+            }
+            if (!a || d->failed) break;
+            /* an indirect report that overlaps a quotation written otherwise
+             * repeats it */
+            int clash = 0;
+            for (size_t j = 0; !a->n_units && j < d->n_quotes && !clash; j++) {
+                const nd__wquote *q = &d->quotes[j];
+                if (q->sent + 2 < s) continue;
+                for (int c = 0; c < q->n_content && !clash; c++) {
+                    nd_span sp = nd__w_span(d, a->c_lo, a->c_hi);
+                    clash = q->c_start[c] < sp.end && sp.start < q->c_end[c];
+                }
+            }
+            if (clash) {
+                a->emitted = 1;
+                continue;
+            }
+            emit_tree(d, a, used, &prev);
         }
-        indirect_sentence(d, s, &prev);
     }
 }

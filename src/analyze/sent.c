@@ -78,6 +78,15 @@ static int said_soon(const nd__doc *d, size_t j)
     return 0;
 }
 
+/* Are raw tokens r and r + 1 two straight single quotation marks with
+ * nothing between them? */
+static int two_singles(const nd__doc *d, const nd_token *raw, size_t n, size_t r)
+{
+    return r + 1 < n && raw[r].len == 1 && raw[r + 1].len == 1 && d->text[raw[r].off] == '\'' &&
+           d->text[raw[r + 1].off] == '\'' && raw[r + 1].off == raw[r].off + 1 &&
+           (raw[r].flags & ND_TOKF_QUOTE) && (raw[r + 1].flags & ND_TOKF_QUOTE);
+}
+
 int nd__tokenize_doc(nd__doc *d)
 {
     size_t cap = d->len / 4 + 64, n = 0, pos = 0;
@@ -106,18 +115,31 @@ int nd__tokenize_doc(nd__doc *d)
         return ND_ENOMEM;
     }
     uint32_t para = 0;
-    size_t prev_end = 0;
-    for (size_t i = 0; i < n; i++) {
-        nd__tok *t = &d->toks[i];
-        t->off = raw[i].off, t->len = raw[i].len, t->type = raw[i].type, t->flags = raw[i].flags;
+    size_t prev_end = 0, nt = 0;
+    for (size_t r = 0; r < n; r++) {
+        nd__tok *t = &d->toks[nt++];
+        t->off = raw[r].off, t->len = raw[r].len, t->type = raw[r].type, t->flags = raw[r].flags;
+        if (two_singles(d, raw, n, r)) {
+            /* ''...'': two straight single marks are one double mark (the
+             * newswire convention), opening after a space or bracket when
+             * a word follows */
+            size_t e = raw[r].off + 2;
+            char b = raw[r].off ? d->text[raw[r].off - 1] : ' ';
+            int before = b == ' ' || b == '\n' || b == '\t' || b == '(' || b == '[' || b == '-';
+            int after = e < d->len && d->text[e] != ' ' && d->text[e] != '\n' && d->text[e] != '\t';
+            t->len = 2;
+            t->flags =
+                (uint16_t) (ND_TOKF_QUOTE | (before && after ? ND_TOKF_OPENQ : ND_TOKF_CLOSEQ));
+            r++;
+        }
         t->mention = -1;
         /* A blank line between tokens starts a paragraph. */
         int nl = 0;
         for (size_t k = prev_end; k < t->off; k++) {
             if (d->text[k] == '\n') nl++;
         }
-        if (nl >= 2 && i) para++;
-        if (nl == 1 && i) t->line_before = 1;
+        if (nl >= 2 && r) para++;
+        if (nl == 1 && r) t->line_before = 1;
         t->para = para;
         prev_end = t->off + t->len;
         if (t->type == ND_TOK_WORD || t->type == ND_TOK_NUM) {
@@ -143,7 +165,7 @@ int nd__tokenize_doc(nd__doc *d)
         }
     }
     nd_free(raw);
-    d->n_toks = n;
+    d->n_toks = nt;
     return 0;
 }
 

@@ -1,7 +1,9 @@
 /* error.c - the error table and nd_error helpers. */
 #include "newsdesk/base.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 const char *nd_strerror(int code)
 {
@@ -45,4 +47,25 @@ int nd_error_set(nd_error *err, int code, size_t pos, const char *fmt, ...)
             if (*p == '\n' || *p == '\r') *p = ' ';
     }
     return code;
+}
+
+const char *nd_path_strerror(const char *path, int errnum)
+{
+    switch (errnum) {
+    case ENOENT:
+        /* Someone gave a page's address: say what newsdesk reads. */
+        if (path && (strstr(path, "://") || !strncmp(path, "www.", 4)))
+            return "no such file: newsdesk reads files, folders, WARC and JSON lines and does"
+                   " not fetch pages (save the page, then give its file)";
+        return "no such file";
+    case ENOTDIR: return "no such file (a part of the path is not a folder)";
+    case EACCES:
+    case EPERM: return "permission denied";
+    case EISDIR: return "is a folder";
+    case ELOOP: return "too many levels of symbolic links";
+    case ENAMETOOLONG: return "name too long";
+    case EMFILE:
+    case ENFILE: return "too many open files";
+    default: return strerror(errnum);
+    }
 }

@@ -107,7 +107,7 @@ void nd_json_escape(nd_buf *out, const char *s, size_t n)
     if (nd_buf_reserve(out, n + 8)) return;
     while (i < n) {
         unsigned c = p[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7F) {
             run++;
             i++;
             continue;
@@ -116,12 +116,23 @@ void nd_json_escape(nd_buf *out, const char *s, size_t n)
         if (c >= 0x80) {
             size_t k = utf8_valid(p + i, n - i);
             if (k) {
-                /* U+2028/2029 are valid JSON but break JavaScript embedding. */
-                if (k == 3 && c == 0xE2 && p[i + 1] == 0x80 &&
-                    (p[i + 2] == 0xA8 || p[i + 2] == 0xA9))
-                    nd_buf_append(out, p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-                else
+                /* Escaped although valid JSON: U+2028/2029 break JavaScript
+                 * embedding; C1 controls (U+0080-009F: CSI, OSC ...) and the
+                 * bidi embeddings, overrides and isolates (U+202A-202E,
+                 * U+2066-2069) act on a terminal the JSON is shown on. */
+                unsigned cp = 0;
+                if (k == 2) cp = ((c & 0x1Fu) << 6) | (p[i + 1] & 0x3Fu);
+                if (k == 3)
+                    cp = ((c & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
+                if ((cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+                    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+                    char e[6] = {
+                        '\\',        'u', hex[cp >> 12], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15],
+                        hex[cp & 15]};
+                    nd_buf_append(out, e, 6);
+                } else {
                     nd_buf_append(out, s + i, k);
+                }
                 i += k;
             } else {
                 nd_buf_append(out, "\xEF\xBF\xBD", 3);

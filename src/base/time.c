@@ -3,7 +3,8 @@
  * A small recursive-descent parser over the bytes reads absolute dates
  * (ISO 8601, RFC 2822 and asctime, "June 13, 2013 4:59 PM EDT",
  * "19 November 2019 at 10:30", "13/06/2013", "2019年11月19日", month names
- * in English, German, French, Spanish, Italian, Portuguese and Dutch) and
+ * in English, German, French, Spanish, Italian, Portuguese, Dutch, Polish,
+ * Turkish and the Scandinavian languages) and
  * relative ages ("2 hours ago", "vor 3 Tagen", "1h").  The calendar
  * arithmetic is done here (days from the civil date, after Howard
  * Hinnant's public algorithms), so nothing depends on TZ or the locale;
@@ -199,6 +200,16 @@ static size_t word_at(const cur *c, char *buf, size_t cap)
             if (b == 0xC3 && (t == 0x97 || t == 0xB7)) break; /* × and ÷ */
             if (k + 2 >= cap) return 0;
             if (b == 0xC3 && t <= 0x9E) t += 0x20;
+            if (b == 0xC4 || b == 0xC5) { /* Latin Extended-A: capitals to small letters */
+                unsigned cp = ((unsigned) (b & 0x1F) << 6) | (t & 0x3F);
+                int odd_upper = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+                if (cp != 0x130 && cp != 0x138 && cp != 0x149 && cp != 0x178 && cp < 0x17F &&
+                    (cp & 1) == (unsigned) odd_upper) {
+                    cp++;
+                    b = (unsigned char) (0xC0 | (cp >> 6));
+                    t = (unsigned char) (0x80 | (cp & 0x3F));
+                }
+            }
             buf[k++] = (char) b;
             buf[k++] = (char) t;
             i += 2;
@@ -270,6 +281,21 @@ static const struct {
     {"novembro", 11}, {"dezembro", 12},
     /* Dutch */
     {"januari", 1}, {"februari", 2}, {"maart", 3}, {"mrt", 3}, {"mei", 5}, {"augustus", 8},
+    /* Polish (the genitive of dates, and the nominative) */
+    {"stycznia", 1}, {"stycze\xc5\x84", 1}, {"lutego", 2}, {"luty", 2}, {"marca", 3},
+    {"marzec", 3}, {"kwietnia", 4}, {"kwiecie\xc5\x84", 4}, {"maja", 5}, {"maj", 5},
+    {"czerwca", 6}, {"czerwiec", 6}, {"lipca", 7}, {"lipiec", 7}, {"sierpnia", 8},
+    {"sierpie\xc5\x84", 8}, {"wrze\xc5\x9bnia", 9}, {"wrzesie\xc5\x84", 9},
+    {"pa\xc5\xba\x64ziernika", 10}, {"pa\xc5\xba\x64ziernik", 10}, {"listopada", 11},
+    {"listopad", 11}, {"grudnia", 12}, {"grudzie\xc5\x84", 12},
+    /* Turkish */
+    {"ocak", 1}, {"\xc5\x9f\x75\x62\x61t", 2}, {"mart", 3}, {"nisan", 4},
+    {"may\xc4\xb1s", 5}, {"haziran", 6}, {"temmuz", 7}, {"a\xc4\x9fustos", 8},
+    {"eyl\xc3\xbcl", 9}, {"ekim", 10}, {"kas\xc4\xb1m", 11}, {"aral\xc4\xb1k", 12},
+    /* (written without Turkish letters, or in capitals: KASIM) */
+    {"subat", 2}, {"mayis", 5}, {"agustos", 8}, {"eylul", 9}, {"kasim", 11}, {"aralik", 12},
+    /* Scandinavian */
+    {"augusti", 8}, {"desember", 12}, {"marts", 3},
     {NULL, 0}};
 /* clang-format on */
 
@@ -330,7 +356,7 @@ static void names_build(void)
     qsort(names, n_names, sizeof *names, name_cmp);
     size_t e = 0;
     for (int k = 0; k <= 26; k++) {
-        while (e < n_names && names[e].w[0] - 'a' < k) e++;
+        while (e < n_names && (unsigned char) names[e].w[0] - 'a' < k) e++;
         names_from[k] = e;
     }
 }
@@ -345,9 +371,12 @@ static int str_cmp(const char *a, const char *b)
  * a weekday name and want is 1; 0 otherwise.  want -1 accepts either. */
 static int name_lookup(const char *w, int want)
 {
-    if (w[0] < 'a' || w[0] > 'z') return 0;
+    unsigned char w0 = (unsigned char) w[0];
+    if ((w0 < 'a' || w0 > 'z') && w0 < 0x80) return 0;
     pthread_once(&names_once, names_build);
-    size_t lo = names_from[w[0] - 'a'], hi = names_from[w[0] - 'a' + 1];
+    /* Names that start with a letter outside ASCII ("şubat") sort last. */
+    size_t lo = w0 >= 0x80 ? names_from[26] : names_from[w0 - 'a'];
+    size_t hi = w0 >= 0x80 ? n_names : names_from[w0 - 'a' + 1];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         int c = str_cmp(w, names[mid].w);
@@ -366,6 +395,17 @@ static int name_lookup(const char *w, int want)
         }
     }
     return 0;
+}
+
+int nd_time_name(const char *s, size_t n)
+{
+    cur c = {(const unsigned char *) s, n, 0};
+    char buf[24];
+    size_t len = word_at(&c, buf, sizeof buf);
+    if (!len || len != n) return 0;
+    int m = len >= 3 ? name_lookup(buf, 0) : 0;
+    if (m) return m;
+    return name_lookup(buf, 1) ? 13 : 0;
 }
 
 /* Skip a day-of-week name with its dot, comma and a following article
@@ -911,7 +951,15 @@ static int rest_ok(cur *c)
     return match_list(c, words) >= 0;
 }
 
-int nd_time_parse(const char *s, size_t n, int64_t *ts, int *has_time)
+/* The zone of a parsed date as seconds east of UTC, or ND_ZONE_NONE. */
+static int zone_offset(const dt *t)
+{
+    if (t->zone == ZONE_FIXED) return t->off;
+    if (t->zone == ZONE_US) return t->off + (us_dst(t->y, t->mo, t->d, t->h) ? 3600 : 0);
+    return ND_ZONE_NONE;
+}
+
+int nd_time_parse_zone(const char *s, size_t n, int64_t *ts, int *has_time, int *offset)
 {
     if (!s || !ts) return ND_EPARSE;
     cur c = {(const unsigned char *) s, n, 0};
@@ -920,15 +968,24 @@ int nd_time_parse(const char *s, size_t n, int64_t *ts, int *has_time)
     if (!parse_expr(&c, &t, 1) || is_alnum(get(&c, 0)) || !rest_ok(&c)) return ND_EPARSE;
     *ts = to_epoch(&t);
     if (has_time) *has_time = t.has_time;
+    if (offset) *offset = zone_offset(&t);
     return 0;
 }
 
-int nd_time_find(const char *s, size_t n, int64_t *ts, int *has_time, size_t *start, size_t *end)
+int nd_time_parse(const char *s, size_t n, int64_t *ts, int *has_time)
+{
+    return nd_time_parse_zone(s, n, ts, has_time, NULL);
+}
+
+int nd_time_find_zone(const char *s, size_t n, int64_t *ts, int *has_time, int *offset,
+                      size_t *start, size_t *end)
 {
     if (!s || !ts) return ND_EPARSE;
     const unsigned char *p = (const unsigned char *) s;
     for (size_t i = 0; i < n; i++) {
-        if (!is_alnum(p[i]) || (i > 0 && is_alnum(p[i - 1]))) continue;
+        /* A date starts at a word: ASCII, or a Latin letter ("Şubat"). */
+        int letter = is_alnum(p[i]) || (p[i] >= 0xC3 && p[i] <= 0xC5);
+        if (!letter || (i > 0 && (is_alnum(p[i - 1]) || p[i - 1] >= 0x80))) continue;
         cur c = {p, n, i};
         if (!is_digit(p[i])) { /* a word starts a date only as a month or weekday */
             char buf[24];
@@ -941,11 +998,17 @@ int nd_time_find(const char *s, size_t n, int64_t *ts, int *has_time, size_t *st
         while (e > i && (p[e - 1] == ' ' || p[e - 1] == '\t')) e--;
         *ts = to_epoch(&t);
         if (has_time) *has_time = t.has_time;
+        if (offset) *offset = zone_offset(&t);
         if (start) *start = i;
         if (end) *end = e;
         return 0;
     }
     return ND_EPARSE;
+}
+
+int nd_time_find(const char *s, size_t n, int64_t *ts, int *has_time, size_t *start, size_t *end)
+{
+    return nd_time_find_zone(s, n, ts, has_time, NULL, start, end);
 }
 
 /* ---- ages ---------------------------------------------------------------- */
@@ -1149,13 +1212,25 @@ int nd_time_parse_age(const char *s, size_t n, int64_t now, int64_t *ts)
 
 void nd_time_format(int64_t ts, int date_only, char out[32])
 {
+    nd_time_format_zone(ts, date_only, ND_ZONE_NONE, out);
+}
+
+void nd_time_format_zone(int64_t ts, int date_only, int offset, char out[32])
+{
+    int zoned = offset != ND_ZONE_NONE && offset > -86400 && offset < 86400;
+    if (zoned) ts += offset; /* the wall clock of that zone */
     int64_t days = ts / 86400, secs = ts % 86400, y;
     if (secs < 0) secs += 86400, days--;
     int m, d;
     civil_from_days(days, &y, &m, &d);
     int h = (int) (secs / 3600), mi = (int) (secs / 60 % 60), s = (int) (secs % 60);
-    if (date_only)
+    if (date_only) {
         snprintf(out, 32, "%04lld-%02d-%02d", (long long) y, m, d);
-    else
+    } else if (!zoned) {
         snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long) y, m, d, h, mi, s);
+    } else {
+        int a = offset < 0 ? -offset : offset;
+        snprintf(out, 32, "%04lld-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", (long long) y, m, d, h, mi,
+                 s, offset < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+    }
 }

@@ -98,12 +98,16 @@ void nd_article_to_json_hooks(const nd_article *a, nd_buf *out, int pretty,
     nd_json_str(&j, a->url);
     nd_json_key(&j, "title");
     nd_json_str(&j, a->title);
+    nd_json_key(&j, "kicker");
+    nd_json_str(&j, a->kicker);
     nd_json_key(&j, "author");
     nd_json_arr_begin(&j);
     for (size_t i = 0; i < a->n_authors; i++) nd_json_str(&j, a->authors[i]);
     nd_json_arr_end(&j);
     nd_json_key(&j, "published");
     nd_json_str(&j, a->published);
+    nd_json_key(&j, "modified");
+    nd_json_str(&j, a->modified);
     nd_json_key(&j, "site");
     nd_json_str(&j, a->site);
     nd_json_key(&j, "credit");
@@ -134,6 +138,20 @@ void nd_article_to_json_hooks(const nd_article *a, nd_buf *out, int pretty,
         nd_json_key(&j, "text");
         nd_json_str(&j, r->text);
         if (hooks && hooks->related) hooks->related(hooks->ctx, i, &j);
+        nd_json_obj_end(&j);
+    }
+    nd_json_arr_end(&j);
+    nd_json_key(&j, "comments");
+    nd_json_arr_begin(&j);
+    for (size_t i = 0; i < a->n_comments; i++) {
+        const nd_comment *c = &a->comments[i];
+        const char *keys[] = {"author", "published", "text"};
+        const char *vals[] = {c->author, c->published, c->text};
+        nd_json_obj_begin(&j);
+        for (size_t k = 0; k < 3; k++) {
+            nd_json_key(&j, keys[k]);
+            nd_json_str(&j, vals[k]);
+        }
         nd_json_obj_end(&j);
     }
     nd_json_arr_end(&j);

@@ -35,8 +35,11 @@ typedef struct hctx {
     nd_page *pg;
     float *good, *bad; /* per node: subtree sums */
     uint32_t *inh;     /* per node: inherited flags (own | ancestors') */
+    uint32_t *inh2;    /* per node: scratch */
+    float *scratch;    /* per node: scratch */
     uint8_t *neg;      /* per node: its own class says furniture (after the wrapper test) */
     const char *lang;
+    int thread; /* the page is a thread: its posts are the content */
 } hctx;
 
 /* The page's language: detected from its longest blocks (markup often
@@ -83,7 +86,9 @@ static void block_quality(hctx *h)
         if (b->flags & ND_BLK_FURNITURE) q = -0.8f;
         if (b->tag >= ND_TAG_H1 && b->tag <= ND_TAG_H6) {
             b->flags |= ND_BLK_HEADING;
-            if (q < 0 && b->link_len * 2 < b->len) q = 0; /* headings are neutral */
+            /* headings are neutral, unless they name furniture ("Mehr zum
+             * Thema", "Related") */
+            if (q < 0 && b->link_len * 2 < b->len && !ph) q = 0;
         }
         if (b->tag == ND_TAG_LI) b->flags |= ND_BLK_LI;
         b->q = q;
@@ -128,6 +133,20 @@ static uint32_t find_container(hctx *h)
         if (n->first_block < p->first_block) p->first_block = n->first_block;
         if (n->end_block > p->end_block) p->end_block = n->end_block;
     }
+    /* A byline or date class on an element that holds more than a few
+     * blocks is a wrapper's name (Blogger's "date-outer" around the
+     * post), not a byline: it is not inherited. */
+    for (size_t i = 1; i < nn; i++) {
+        nd_node *n = &pg->nodes[i];
+        uint32_t own = n->flags;
+        if ((own & (ND_NODE_BYLINE | ND_NODE_DATE)) && n->end_block > n->first_block + 4)
+            own &= ~(uint32_t) (ND_NODE_BYLINE | ND_NODE_DATE);
+        /* The classes of <body> and <html> describe the page's state
+         * ("comments-open", "has-sidebar"), not a part of it. */
+        if (n->tag == ND_TAG_BODY || n->tag == ND_TAG_HTML)
+            own &= ND_NODE_BLOCK | ND_NODE_HIDDEN | ND_NODE_POS | ND_NODE_BODYPROP;
+        h->inh[i] = own | h->inh[n->parent];
+    }
     /* Prose of the best content-marked element (<article>, <main>,
      * itemprop=articleBody, class "entry-content") at or below each node. */
     float *pos = h->bad; /* scratch until the real sums below */
@@ -141,12 +160,64 @@ static uint32_t find_container(hctx *h)
         uint32_t p = pg->nodes[i].parent;
         if (pos[i] > pos[p]) pos[p] = pos[i];
     }
+    /* The nearest content-marked ancestor of each node (0: none), in the
+     * scratch of the flags array (restored below). */
+    uint32_t *anc = h->inh2;
+    for (size_t i = 0; i < nn; i++) {
+        anc[i] = 0;
+        if (!i) continue;
+        uint32_t p = pg->nodes[i].parent;
+        const nd_node *pn = &pg->nodes[p];
+        int pmarked = ((pn->flags & ND_NODE_BODYPROP) || pn->weight >= 4 ||
+                       pn->tag == ND_TAG_ARTICLE || pn->tag == ND_TAG_MAIN) &&
+                      pn->tag != ND_TAG_BODY && pn->tag != ND_TAG_HTML;
+        anc[i] = pmarked ? p : anc[p];
+    }
+    /* A thread (a forum, a Q&A page, a review page): most of the prose is
+     * in posts that the markup calls comments, and no element the markup
+     * names as the article holds prose of its own outside them.  Then the
+     * posts are the content. */
+    float comment_good = 0, *nc = h->scratch;
+    memset(nc, 0, nn * sizeof *nc);
+    for (size_t i = 0; i < pg->n_blocks; i++) {
+        const nd_block *b = &pg->blocks[i];
+        if (b->q <= -0.5f || b->link_len * 2 >= b->len || (h->inh[b->node] & ND_NODE_HIDDEN))
+            continue;
+        if (h->inh[b->node] & ND_NODE_COMMENT) {
+            if (b->q > 0) comment_good += b->q * block_len(b);
+            continue;
+        }
+        /* Outside the posts, prose that no furniture class claims. */
+        int furn = 0;
+        for (uint32_t n = b->node; n && !furn; n = pg->nodes[n].parent) {
+            const nd_node *d = &pg->nodes[n];
+            if (d->tag == ND_TAG_BODY || d->tag == ND_TAG_HTML || h->good[n] > 0.5f * total_good)
+                continue; /* the page's wrappers */
+            furn = (d->flags & BAD_FLAGS) || d->weight <= -2 || d->tag == ND_TAG_ASIDE ||
+                   d->tag == ND_TAG_FOOTER || d->tag == ND_TAG_NAV;
+        }
+        /* Plain text counts too: a recipe card or a product sheet above
+         * its reviews is the page's own text. */
+        if (!furn) nc[b->node] += b->q > 0 ? b->q * block_len(b) : NEUTRAL_WEIGHT * block_len(b);
+    }
+    for (size_t i = nn; i-- > 1;) nc[pg->nodes[i].parent] += nc[i];
+    /* The most prose outside the posts that one element holds without
+     * holding posts too. */
+    float article_nc = 0;
+    for (size_t i = 1; i < nn; i++)
+        if (nc[i] > article_nc && !(h->inh[i] & ND_NODE_COMMENT) && h->good[i] < 1.2f * nc[i])
+            article_nc = nc[i];
+    h->thread =
+        comment_good > 0.6f * total_good && article_nc < 0.15f * comment_good && article_nc < 250.f;
     for (size_t i = 0; i < nn; i++) {
         nd_node *n = &pg->nodes[i];
         /* Furniture words outweighed by content words ("entry-content
          * paywall") do not make furniture. */
         int neg = ((n->flags & BAD_FLAGS) && n->weight <= 0) || n->weight <= -2;
         if (n->flags & ND_NODE_BODYPROP) neg = 0;
+        if (h->thread && (n->flags & ND_NODE_COMMENT) &&
+            !(n->flags & (BAD_FLAGS & ~(uint32_t) ND_NODE_COMMENT)))
+            neg = 0;
         /* A furniture class on an element that wraps the article is layout,
          * not furniture (<div class="page has-sidebar">): it holds a
          * content-marked element with a good share of the prose, or, on
@@ -154,11 +225,21 @@ static uint32_t find_container(hctx *h)
          * prose.  Footers, navs and asides by tag and comment sections stay
          * furniture whatever they hold. */
         int keep = n->tag == ND_TAG_FOOTER || n->tag == ND_TAG_NAV || n->tag == ND_TAG_ASIDE ||
-                   (n->flags & ND_NODE_COMMENT);
+                   ((n->flags & ND_NODE_COMMENT) && !h->thread);
+        /* ... unless the markup is broken: a <nav> left open that wraps
+         * the page and its article. */
+        if (neg && keep && !(n->flags & ND_NODE_COMMENT) && h->good[i] > 0.7f * total_good &&
+            pos[i] > 0.5f * total_good)
+            keep = 0;
         if (neg && !keep) {
             if (pos[i] > 0.3f * total_good)
                 neg = 0;
             else if (pos[0] < 0.3f * total_good && h->good[i] > 0.5f * total_good)
+                neg = 0;
+            /* Inside the article element, a wrapper that holds most of its
+             * prose ("entry share" around the paragraphs) is layout. */
+            else if (anc[i] && h->good[anc[i]] > 0.3f * total_good &&
+                     h->good[i] > (n->weight >= -1 ? 0.6f : 0.85f) * h->good[anc[i]])
                 neg = 0;
         }
         if (n->tag == ND_TAG_BODY || n->tag == ND_TAG_HTML || n->tag == ND_TAG_ROOT) neg = 0;
@@ -206,6 +287,9 @@ static uint32_t find_container(hctx *h)
             s *= 1.f + 0.04f * (float) w;
             if (n->flags & ND_NODE_BODYPROP) s *= 1.15f;
         }
+        n->sum_good = h->good[i];
+        n->sum_bad = h->bad[i];
+        n->score = s;
         /* Prefer the deeper of equal containers (children come later). */
         if (s > best_score * 1.0001f ||
             (s >= best_score && i > best && s > 0 && h->good[i] >= h->good[best] * 0.999f)) {
@@ -241,18 +325,120 @@ static int same_text(const char *a, size_t an, const char *b, size_t bn)
     return x.len == y.len && x.len && memcmp(x.ptr, y.ptr, x.len) == 0;
 }
 
+/* Bytes of block i that author elements (rel=author, class byline ...)
+ * hold. */
+static size_t name_share(const nd_page *pg, size_t i)
+{
+    const nd_block *b = &pg->blocks[i];
+    size_t n = 0;
+    for (size_t k = 0; k < pg->n_names; k++) {
+        const nd_name_span *sp = &pg->names[k];
+        if (sp->block > i) break;
+        if (sp->end <= b->off || sp->off >= b->off + b->len) continue;
+        uint32_t s = sp->off > b->off ? sp->off : b->off;
+        uint32_t e = sp->end < b->off + b->len ? sp->end : b->off + b->len;
+        if (e - s > n) n = e - s; /* nested author elements: the widest */
+    }
+    return n;
+}
+
+/* Is the node in a small element below the container that the markup
+ * calls the author's or a bio (an author box, not the article)? */
+static int in_author_box(const nd_page *pg, uint32_t node, uint32_t container)
+{
+    for (uint32_t n = node; n && n != container; n = pg->nodes[n].parent) {
+        const nd_node *d = &pg->nodes[n];
+        if ((d->flags & (ND_NODE_BYLINE | ND_NODE_AUTHORBIO)) && d->end_block <= d->first_block + 8)
+            return 1;
+    }
+    return 0;
+}
+
+/* A block that is one link whose text is its own address. */
+static int bare_url(const nd_page *pg, const nd_block *b)
+{
+    if (!(b->flags & ND_BLK_ALLLINK) || b->len < 8 || b->len > 300) return 0;
+    nd_slice t = nd__block_text(pg, b);
+    if (!nd_slice_istarts_c(t, "http://") && !nd_slice_istarts_c(t, "https://") &&
+        !nd_slice_istarts_c(t, "www."))
+        return 0;
+    return memchr(t.ptr, ' ', t.len) == NULL;
+}
+
+/* Is the node marked as the lead (class lead, subheadline ...) below art? */
+static int lead_marked(const nd_page *pg, uint32_t node, uint32_t art)
+{
+    for (uint32_t n = node; n && n != art; n = pg->nodes[n].parent)
+        if (pg->nodes[n].flags & ND_NODE_LEAD) return 1;
+    return 0;
+}
+
+static int has_body(const nd_page *pg)
+{
+    for (size_t i = 0; i < pg->n_blocks; i++)
+        if (pg->blocks[i].label == ND_LBL_BODY) return 1;
+    return 0;
+}
+
+/* The container choice left no body (a page of short lines: lyrics,
+ * photo notes, a live ticker; or prose only in a caption).  First every
+ * plain text of the container that is not furniture; then, when that is
+ * empty too, the page's prose blocks outside navigation, footers, asides
+ * and comments.  Either way the article says so in a warning. */
+static void fallback(hctx *h, nd_extract_ctx *x, uint32_t c)
+{
+    nd_page *pg = h->pg;
+    /* The element the markup names as the article around the container. */
+    uint32_t art = c;
+    while (art && !(pg->nodes[art].tag == ND_TAG_ARTICLE || pg->nodes[art].tag == ND_TAG_MAIN ||
+                    (pg->nodes[art].flags & ND_NODE_BODYPROP) || pg->nodes[art].weight >= 4))
+        art = pg->nodes[art].parent;
+    for (int pass = 0; pass < 3 && !has_body(pg); pass++) {
+        if (pass == 1) {
+            if (!art || art == c) continue;
+            c = art;
+        }
+        for (size_t i = 0; i < pg->n_blocks; i++) {
+            nd_block *b = &pg->blocks[i];
+            if ((h->inh[b->node] & ND_NODE_HIDDEN) || b->link_len * 2 >= b->len) continue;
+            if (pass < 2) {
+                if (!is_inside(pg, b->node, c) || b->q <= -0.5f) continue;
+                int bad = 0;
+                for (uint32_t n = b->node; n && n != c && !bad; n = pg->nodes[n].parent)
+                    bad = h->neg[n];
+                if (bad || (b->flags & ND_BLK_HEADING) || nd__is_dateline(nd__block_text(pg, b)) ||
+                    (h->inh[b->node] & (ND_NODE_BYLINE | ND_NODE_DATE)))
+                    continue;
+            } else {
+                if (b->q <= 0 || b->link_len * 4 >= b->len) continue;
+                if (h->inh[b->node] & (ND_NODE_NAV | ND_NODE_FOOTER | ND_NODE_COMMENT)) continue;
+                int bad = 0;
+                for (uint32_t n = b->node; n && !bad; n = pg->nodes[n].parent)
+                    bad = pg->nodes[n].tag == ND_TAG_NAV || pg->nodes[n].tag == ND_TAG_FOOTER ||
+                          pg->nodes[n].tag == ND_TAG_ASIDE;
+                if (bad) continue;
+            }
+            b->label = ND_LBL_BODY;
+        }
+    }
+    if (has_body(pg)) x->fallback = 1;
+}
+
 int nd__classify_html(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
     if (!pg->n_blocks) return 0;
-    hctx h = {pg, NULL, NULL, NULL, NULL, NULL};
+    hctx h = {pg, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0};
     size_t nn = pg->n_nodes;
     h.good = nd_calloc(nn, sizeof *h.good);
     h.bad = nd_calloc(nn, sizeof *h.bad);
     h.inh = nd_calloc(nn, sizeof *h.inh);
+    h.inh2 = nd_calloc(nn, sizeof *h.inh2);
+    h.scratch = nd_calloc(nn, sizeof *h.scratch);
     h.neg = nd_calloc(nn, 1);
-    if (!h.good || !h.bad || !h.inh || !h.neg) {
-        nd_free(h.good), nd_free(h.bad), nd_free(h.inh), nd_free(h.neg);
+    if (!h.good || !h.bad || !h.inh || !h.inh2 || !h.scratch || !h.neg) {
+        nd_free(h.good), nd_free(h.bad), nd_free(h.inh), nd_free(h.inh2), nd_free(h.neg);
+        nd_free(h.scratch);
         return ND_ENOMEM;
     }
     h.lang = page_lang(pg);
@@ -260,6 +446,7 @@ int nd__classify_html(nd_extract_ctx *x)
     block_quality(&h);
     uint32_t c = find_container(&h);
     x->container = c;
+    x->thread = h.thread;
 
     /* Step 4: decide inside the container.  A container the markup
      * names as the article (itemprop=articleBody, class "entry-content",
@@ -267,13 +454,22 @@ int nd__classify_html(nd_extract_ctx *x)
      * tables); one found by prose density alone is not. */
     size_t nb = pg->n_blocks;
     int strong = (pg->nodes[c].flags & ND_NODE_BODYPROP) || pg->nodes[c].weight >= 3;
+    int seen_prose = 0;
     for (size_t i = 0; i < nb; i++) {
         nd_block *b = &pg->blocks[i];
         b->label = ND_LBL_BOILER;
         if (!is_inside(pg, b->node, c)) continue;
         if (h.inh[b->node] & ND_NODE_HIDDEN) continue;
         if (under_bad(&h, b, c)) continue;
+        if (bare_url(pg, b)) {
+            /* A link written out as its address in the text ("Source:
+             * https://…" on a line of its own) is the text's, between
+             * paragraphs. */
+            b->label = ND_LBL_NONE;
+            continue;
+        }
         if (b->q <= -0.5f) continue;
+        if (b->q >= 0.7f) seen_prose = 1;
         {
             nd_slice t = nd__block_text(pg, b);
             if (nd__is_bio(t.ptr, t.len)) {
@@ -281,12 +477,25 @@ int nd__classify_html(nd_extract_ctx *x)
                 continue;
             }
         }
-        if ((h.inh[b->node] & (ND_NODE_BYLINE | ND_NODE_DATE)) && b->words < 25 && b->q < 1.f)
+        if ((h.inh[b->node] & (ND_NODE_BYLINE | ND_NODE_DATE | ND_NODE_KICKER)) && b->words < 25 &&
+            b->q < 1.f)
             continue;
+        /* An author box after the text ("author-description", "bio"). */
+        if (seen_prose && in_author_box(pg, b->node, c)) {
+            b->label = ND_LBL_BIO;
+            continue;
+        }
+        /* A line that is mostly an author element's name ("Von Anna Berger
+         * und Jonas Keller · 28.04.2023") is the byline. */
+        if (b->words < 25 && name_share(pg, i) * 10 >= b->len * 3) {
+            b->label = ND_LBL_BYLINE;
+            continue;
+        }
         if (pg->title && (b->flags & ND_BLK_HEADING)) {
             nd_slice t = nd__block_text(pg, b);
             if (same_text(t.ptr, t.len, pg->title, strlen(pg->title)) ||
-                (strlen(pg->title) > t.len && t.len > 20 && strncmp(pg->title, t.ptr, t.len) == 0))
+                (strlen(pg->title) > t.len && t.len > 20 &&
+                 memmem(pg->title, strlen(pg->title), t.ptr, t.len)))
                 continue;
         }
         if (strong && b->q > -0.5f && b->link_len * 2 < b->len && !(b->flags & ND_BLK_HEADING) &&
@@ -294,6 +503,45 @@ int nd__classify_html(nd_extract_ctx *x)
             b->label = ND_LBL_BODY;
         else
             b->label = b->q > 0 ? ND_LBL_BODY : ND_LBL_NONE;
+    }
+    /* The lead: prose paragraphs of the article element above the
+     * container ("entry-excerpt", "teaser-text", a standfirst in the
+     * article's header) belong to the article. */
+    uint32_t art = pg->nodes[c].parent;
+    for (int up = 0; art && up < 4; up++, art = pg->nodes[art].parent) {
+        const nd_node *an = &pg->nodes[art];
+        if (an->tag == ND_TAG_BODY || an->tag == ND_TAG_HTML) {
+            art = 0;
+            break;
+        }
+        if (an->tag == ND_TAG_ARTICLE || (an->flags & ND_NODE_BODYPROP) || an->weight >= 3) break;
+    }
+    if (art && pg->nodes[art].first_block < pg->nodes[c].first_block) {
+        for (size_t i = pg->nodes[art].first_block; i < pg->nodes[c].first_block; i++) {
+            nd_block *b = &pg->blocks[i];
+            if (b->label != ND_LBL_BOILER || b->q < 0.5f || b->link_len * 4 >= b->len) continue;
+            if (h.inh[b->node] & (ND_NODE_HIDDEN | ND_NODE_BYLINE | ND_NODE_DATE)) continue;
+            /* Marked as the lead ("lead", "standfirst", "excerpt"), or as
+             * a teaser: inside the article element above its body, a
+             * teaser that is not a link is the article's own. */
+            int lead = 0, bad = 0;
+            for (uint32_t n = b->node; n && n != art; n = pg->nodes[n].parent) {
+                const nd_node *nn2 = &pg->nodes[n];
+                if (nn2->flags & (ND_NODE_LEAD | ND_NODE_TEASER))
+                    lead = 1;
+                else if (h.neg[n] || (nn2->flags & ND_NODE_CAPTION) || nn2->tag == ND_TAG_FIGURE ||
+                         nn2->tag == ND_TAG_FIGCAPTION)
+                    bad = 1;
+            }
+            if (!lead || bad || b->link) continue;
+            /* a heading only when marked as the lead (a subheadline), and
+             * a paragraph only when it reads as prose */
+            if ((b->flags & ND_BLK_HEADING) ? !(lead_marked(pg, b->node, art)) : b->q < 0.7f)
+                continue;
+            nd_slice t = nd__block_text(pg, b);
+            if (nd__is_bio(t.ptr, t.len) || nd__is_dateline(t)) continue;
+            b->label = ND_LBL_BODY;
+        }
     }
     /* Neutral blocks stay when prose follows them before the container
      * ends (subheads, short paragraphs, list items); trailing ones go.
@@ -307,15 +555,31 @@ int nd__classify_html(nd_extract_ctx *x)
             b->label = ND_LBL_BOILER;
             continue;
         }
+        /* (past short furniture lines in the text: "Artikel teilen") */
         size_t j = i + 1;
-        while (j < nb && pg->blocks[j].label == ND_LBL_NONE) j++;
+        while (j < nb && j - i <= 8 &&
+               (pg->blocks[j].label == ND_LBL_NONE ||
+                (pg->blocks[j].label == ND_LBL_BOILER && pg->blocks[j].words <= 4 &&
+                 is_inside(pg, pg->blocks[j].node, c) && !under_bad(&h, &pg->blocks[j], c))))
+            j++;
         int body_after = j < nb && pg->blocks[j].label == ND_LBL_BODY;
         /* A run of many short blocks is a list of links, not subheads. */
         b->label = body_after && j - i <= 8 ? ND_LBL_BODY : ND_LBL_BOILER;
     }
+    /* A heading is the article's only when text of it follows: a
+     * trailing "Comments" or "Log in to reply" heading is not. */
+    for (size_t i = nb; i-- > 0;) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label != ND_LBL_BODY) continue;
+        if (!(b->flags & ND_BLK_HEADING)) break;
+        b->label = ND_LBL_BOILER;
+    }
+    if (!has_body(pg)) fallback(&h, x, c);
     nd_free(h.good);
     nd_free(h.bad);
     nd_free(h.inh);
+    nd_free(h.inh2);
+    nd_free(h.scratch);
     nd_free(h.neg);
     return 0;
 }

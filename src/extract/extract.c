@@ -95,7 +95,7 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
     *out = NULL;
     int rc = begin(data, len, opts, &o, &dec, &pg, &a, err);
     if (rc) return rc;
-    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0};
+    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0};
     a->is_html = pg.is_html;
     a->source = nd__astr(a, o.source ? o.source : "-", strlen(o.source ? o.source : "-"));
     if (o.url) a->url = nd__astr(a, o.url, strlen(o.url));
@@ -120,7 +120,11 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
         nd__article_warn(a, &x.cap_warn, "lines longer than %u bytes split", ND_TEXT_MAX_LINE);
 
     rc = classify(&x);
+    if (!rc && x.fallback)
+        nd__article_warn(a, &x.cap_warn,
+                         "no article container found: the page's prose blocks kept");
     if (!rc) rc = build_paragraphs(&x);
+    if (!rc && pg.is_html) rc = nd__html_comments(&x);
     if (!rc) rc = nd__assemble_meta(&x);
     if (!rc) rc = join_text(a);
     /* A language not found so far: detect it on the article itself. */
@@ -132,7 +136,10 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
         return nd_error_set(err, rc, 0, "%s", nd_strerror(rc));
     }
     if (a->n_paragraphs == 0) {
-        nd_article_free(a);
+        if (o.keep_empty)
+            *out = a;
+        else
+            nd_article_free(a);
         return nd_error_set(err, ND_ENOTEXT, 0, "no article text found");
     }
     *out = a;
@@ -154,9 +161,9 @@ static void node_path(const nd_page *pg, uint32_t n, nd_buf *out)
         ND_TAG_MAP(ND__TAGNAME)
 #undef ND__TAGNAME
     };
-    uint32_t chain[8];
+    uint32_t chain[24];
     int k = 0;
-    while (n && k < 8) chain[k++] = n, n = pg->nodes[n].parent;
+    while (n && k < 24) chain[k++] = n, n = pg->nodes[n].parent;
     while (k-- > 0) {
         const nd_node *d = &pg->nodes[chain[k]];
         nd_buf_printf(out, "/%s", tag_names[d->tag]);
@@ -171,6 +178,10 @@ static void node_path(const nd_page *pg, uint32_t n, nd_buf *out)
     }
 }
 
+#ifndef ND_EXPLAIN_WIDTH
+#define ND_EXPLAIN_WIDTH 140
+#endif
+
 int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts, nd_buf *out)
 {
     nd_extract_opts o;
@@ -180,13 +191,41 @@ int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts
     int rc = begin(data, len, opts, &o, &dec, &pg, &a, NULL);
     if (rc) return rc;
     {
-        nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0};
+        nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0};
         rc = classify(&x);
         nd_buf_printf(out, "# lang=%s container=%u blocks=%zu nodes=%zu\n", x.lang ? x.lang : "?",
                       x.container, pg.n_blocks, pg.n_nodes);
+        if (pg.is_html) {
+            /* The five best-scoring candidate containers. */
+            uint32_t top[5] = {0};
+            int nt = 0;
+            for (uint32_t i = 1; i < pg.n_nodes; i++) {
+                if (!(pg.nodes[i].flags & ND_NODE_BLOCK) || pg.nodes[i].score <= 0) continue;
+                int k = nt < 5 ? nt++ : 4;
+                if (k == 4 && nt == 5 && pg.nodes[top[4]].score >= pg.nodes[i].score) continue;
+                top[k] = i;
+                while (k > 0 && pg.nodes[top[k - 1]].score < pg.nodes[top[k]].score) {
+                    uint32_t t = top[k - 1];
+                    top[k - 1] = top[k];
+                    top[k] = t;
+                    k--;
+                }
+            }
+            for (int k = 0; k < nt; k++) {
+                const nd_node *d = &pg.nodes[top[k]];
+                nd_buf_printf(out, "# node %u score=%.0f good=%.0f bad=%.0f blocks=%u-%u ", top[k],
+                              (double) d->score, (double) d->sum_good, (double) d->sum_bad,
+                              d->first_block, d->end_block);
+                node_path(&pg, top[k], out);
+                nd_buf_putc(out, '\n');
+            }
+        }
         for (size_t i = 0; i < pg.n_blocks; i++) {
             const nd_block *b = &pg.blocks[i];
-            nd_buf_printf(out, "%4zu %-7s q=%+.2f w=%-4u ld=%.2f ", i, label_name(b->label),
+            uint32_t n = b->node;
+            while (pg.is_html && n && n != x.container) n = pg.nodes[n].parent;
+            nd_buf_printf(out, "%4zu %c%-7s q=%+.2f w=%-4u ld=%.2f ", i,
+                          pg.is_html && n == x.container ? '*' : ' ', label_name(b->label),
                           (double) b->q, b->words,
                           b->len ? (double) b->link_len / (double) b->len : 0.0);
             if (pg.is_html)
@@ -194,7 +233,11 @@ int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts
             else
                 nd_buf_printf(out, "L%u", b->line);
             nd_buf_puts(out, "  | ");
-            nd_buf_append(out, pg.text.ptr + b->off, b->len > 140 ? 140 : b->len);
+            /* At most ND_EXPLAIN_WIDTH bytes, cut at a character boundary. */
+            size_t w = b->len > ND_EXPLAIN_WIDTH ? ND_EXPLAIN_WIDTH : b->len;
+            while (w < b->len && w > 0 && ((unsigned char) pg.text.ptr[b->off + w] & 0xC0) == 0x80)
+                w--;
+            nd_buf_append(out, pg.text.ptr + b->off, w);
             nd_buf_putc(out, '\n');
         }
     }

@@ -24,6 +24,8 @@ typedef struct nd_extract_ctx {
     const char *lang;                /* language used for stop words (ISO 639-1) or NULL */
     uint32_t container;              /* HTML: the node chosen as the article container */
     size_t region_start, region_end; /* text: the lines chosen as the article */
+    int fallback;                    /* no container held a body: best prose blocks kept */
+    int thread;                      /* HTML: the page is a thread, its posts the content */
 } nd_extract_ctx;
 
 /* extract.c: decode and run the right front; with opts->furniture, mark

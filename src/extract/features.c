@@ -22,6 +22,11 @@ static const char *const boiler_phrases[] = {
     "most read",
     "most popular",
     "sign up",
+    "signing up",
+    "stay up-to-date",
+    "stay up to date",
+    "explore further",
+    "read further",
     "signup",
     "subscribe",
     "newsletter",
@@ -131,6 +136,147 @@ static const char *const boiler_phrases[] = {
     "explore what",
 };
 
+/* The same kind of phrases in the other languages newsdesk reads
+ * (German, French, Spanish, Italian, Portuguese, Dutch, Polish), matched
+ * as whole words: "anzeige" must not fire inside "Strafanzeige". */
+static const char *const boiler_phrases_intl[] = {
+    /* German */
+    "weiterlesen",
+    "mehr zum thema",
+    "mehr lesen",
+    "auch interessant",
+    "könnte sie auch interessieren",
+    "könnte dich auch interessieren",
+    "ähnliche artikel",
+    "ähnliche beiträge",
+    "verwandte artikel",
+    "weitere artikel",
+    "weitere beiträge",
+    "weitere informationen",
+    "artikel teilen",
+    "beitrag teilen",
+    "seite teilen",
+    "jetzt teilen",
+    "newsletter abonnieren",
+    "jetzt abonnieren",
+    "kommentar schreiben",
+    "kommentare",
+    "kommentieren",
+    "einen kommentar",
+    "datenschutzerklärung",
+    "datenschutz",
+    "impressum",
+    "nutzungsbedingungen",
+    "zum seitenanfang",
+    "nach oben",
+    "zurück zur übersicht",
+    "zur startseite",
+    "zur übersicht",
+    "bildquelle",
+    "foto:",
+    "fotos:",
+    "bild:",
+    "quelle:",
+    "lesezeit",
+    "druckversion",
+    "wie bewerten sie",
+    "war dieser artikel hilfreich",
+    "war der artikel nützlich",
+    "folgen sie uns",
+    "folge uns",
+    "zum artikel",
+    "alle artikel",
+    "meistgelesen",
+    "schlagworte",
+    "schlagwörter",
+    "stichworte",
+    "zuletzt aktualisiert",
+    "jetzt anmelden",
+    "einloggen",
+    "weiterführende informationen",
+    "weiterführende links",
+    "pdf herunterladen",
+    "quellenangaben",
+    "eingeloggt",
+    "noch keine bewertungen",
+    "keine kommentare",
+    "jetzt registrieren",
+    "jetzt lesen",
+    "hier klicken",
+    "mehr erfahren",
+    /* French */
+    "lire aussi",
+    "lire la suite",
+    "voir aussi",
+    "en savoir plus",
+    "abonnez-vous",
+    "inscrivez-vous",
+    "laisser un commentaire",
+    "mentions légales",
+    "articles similaires",
+    "sur le même sujet",
+    "à découvrir",
+    "suivez-nous",
+    "se connecter",
+    "commentaires",
+    /* Spanish */
+    "leer más",
+    "lee también",
+    "lea también",
+    "te puede interesar",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "contenido relacionado",
+    "suscríbete",
+    "deja un comentario",
+    "síguenos",
+    "siguenos",
+    "iniciar sesión",
+    "comentarios",
+    /* Italian */
+    "leggi anche",
+    "leggi di più",
+    "iscriviti",
+    "articoli correlati",
+    "potrebbe interessarti",
+    /* Portuguese */
+    "leia também",
+    "leia mais",
+    "veja também",
+    "notícias relacionadas",
+    "siga-nos",
+    "comentários",
+    /* Dutch */
+    "lees ook",
+    "lees meer",
+    "deel dit",
+    "reacties",
+    /* Polish */
+    "czytaj także",
+    "czytaj też",
+    "czytaj więcej",
+    "zobacz także",
+    "zobacz też",
+    "komentarze",
+};
+
+/* Labels and buttons in those languages (very short blocks only). */
+static const char *const tiny_phrases_intl[] = {
+    "liken",        "gefällt mir", "melden",    "anzeige",    "werbung",   "teilen",
+    "drucken",      "empfehlen",   "merken",    "startseite", "suche",     "schließen",
+    "partager",     "publicité",   "compartir", "publicidad", "condividi", "pubblicità",
+    "compartilhar", "publicidade", "delen",     "udostępnij", "reklama",
+};
+
+/* Furniture at any length in those languages. */
+static const char *const strong_phrases_intl[] = {
+    "alle rechte vorbehalten", "wir verwenden cookies",        "verwendet cookies",
+    "tous droits réservés",    "politique de confidentialité", "todos los derechos reservados",
+    "política de privacidad",  "tutti i diritti riservati",    "todos os direitos reservados",
+    "política de privacidade", "alle rechten voorbehouden",    "wszelkie prawa zastrzeżone",
+    "polityka prywatności",
+};
+
 /* Words that mark furniture only in a very short block (a button, a
  * label): in a sentence they are just words. */
 static const char *const tiny_phrases[] = {
@@ -164,6 +310,10 @@ static int lowercase_copy(const char *s, size_t n, char *out, size_t cap)
     for (size_t i = 0; i < k; i++) {
         char c = s[i];
         out[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        /* Latin-1 capitals (Ä Ö Ü É ...): U+00C0..U+00DE but not × */
+        if (i > 0 && (unsigned char) s[i - 1] == 0xC3 && (unsigned char) c >= 0x80 &&
+            (unsigned char) c <= 0x9E && (unsigned char) c != 0x97)
+            out[i] = (char) (c + 0x20);
     }
     out[k] = 0;
     return (int) k;
@@ -197,13 +347,14 @@ typedef struct phrase_ix {
     uint16_t next[512];
     uint8_t tier[512];
     uint8_t len[512];
+    uint8_t whole[512]; /* matched as whole words only */
     const char *text[512];
 } phrase_ix;
 
 static phrase_ix g_phr;
 static pthread_once_t g_phr_once = PTHREAD_ONCE_INIT;
 
-static void phrase_add(const char *p, int tier)
+static void phrase_add(const char *p, int tier, int whole)
 {
     static size_t n = 0;
     if (n >= 511 || strlen(p) < 2) return;
@@ -212,18 +363,38 @@ static void phrase_add(const char *p, int tier)
     g_phr.text[n] = p;
     g_phr.len[n] = (uint8_t) strlen(p);
     g_phr.tier[n] = (uint8_t) tier;
+    g_phr.whole[n] = (uint8_t) whole;
     g_phr.next[n] = g_phr.head[key];
     g_phr.head[key] = (uint16_t) n;
 }
 
 static void phrase_init(void)
 {
-    for (size_t i = 0; i < sizeof boiler_phrases / sizeof *boiler_phrases; i++)
-        phrase_add(boiler_phrases[i], TIER_SHORT);
-    for (size_t i = 0; i < sizeof tiny_phrases / sizeof *tiny_phrases; i++)
-        phrase_add(tiny_phrases[i], TIER_TINY);
-    for (size_t i = 0; i < sizeof strong_phrases / sizeof *strong_phrases; i++)
-        phrase_add(strong_phrases[i], TIER_STRONG);
+#define ND__PHRASES(list, tier, whole)                                                             \
+    {                                                                                              \
+        list, sizeof list / sizeof *list, tier, whole                                              \
+    }
+    static const struct {
+        const char *const *list;
+        size_t n;
+        int tier, whole;
+    } sets[] = {ND__PHRASES(boiler_phrases, TIER_SHORT, 0),
+                ND__PHRASES(tiny_phrases, TIER_TINY, 0),
+                ND__PHRASES(strong_phrases, TIER_STRONG, 0),
+                ND__PHRASES(boiler_phrases_intl, TIER_SHORT, 1),
+                ND__PHRASES(tiny_phrases_intl, TIER_TINY, 1),
+                ND__PHRASES(strong_phrases_intl, TIER_STRONG, 1)};
+#undef ND__PHRASES
+    for (size_t k = 0; k < sizeof sets / sizeof *sets; k++)
+        for (size_t i = 0; i < sets[k].n; i++)
+            phrase_add(sets[k].list[i], sets[k].tier, sets[k].whole);
+}
+
+/* A byte that continues a word: a letter, a digit or a UTF-8 byte. */
+static int word_byte(char c)
+{
+    unsigned char u = (unsigned char) c;
+    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u >= 0x80;
 }
 
 int nd__has_phrase(const char *s, size_t n, int strong_only)
@@ -242,6 +413,10 @@ int nd__has_phrase(const char *s, size_t n, int strong_only)
         unsigned key = ((unsigned) (unsigned char) low[i] << 8) | (unsigned char) low[i + 1];
         for (unsigned j = g_phr.head[key]; j; j = g_phr.next[j]) {
             if (i + g_phr.len[j] > k || memcmp(low + i, g_phr.text[j], g_phr.len[j]) != 0) continue;
+            if (g_phr.whole[j] && (word_byte(i > 0 ? low[i - 1] : ' ') ||
+                                   (word_byte(g_phr.text[j][g_phr.len[j] - 1]) &&
+                                    word_byte(i + g_phr.len[j] < k ? low[i + g_phr.len[j]] : ' '))))
+                continue;
             int t = g_phr.tier[j];
             if (t == TIER_STRONG) return 2;
             if (strong_only) continue;

@@ -17,7 +17,7 @@ static int is_upper_ascii(int c)
 }
 
 /* Is the UTF-8 letter at p an uppercase letter (ASCII or Latin-1/Ext-A)? */
-static int upper_at(const char *p, size_t n)
+int nd__upper_at(const char *p, size_t n)
 {
     unsigned char c = (unsigned char) p[0];
     if (is_upper_ascii(c)) return 1;
@@ -26,7 +26,7 @@ static int upper_at(const char *p, size_t n)
     return 0;
 }
 
-static int words_in(nd_slice s)
+int nd__words(nd_slice s)
 {
     int w = 0, in = 0;
     for (size_t i = 0; i < s.len; i++) {
@@ -41,12 +41,13 @@ int nd__heading_like(nd_slice s)
 {
     s = nd_slice_trim(s);
     if (!s.len || s.len > 120) return 0;
-    int w = words_in(s);
+    int w = nd__words(s);
     if (w > 14) return 0;
     char last = s.ptr[s.len - 1];
     if (last == '.' || last == ',' || last == ';') return 0;
     unsigned char c = (unsigned char) s.ptr[0];
-    return upper_at(s.ptr, s.len) || (c >= '0' && c <= '9') || c >= 0xC3 || c == '"' || c == 0xE2;
+    return nd__upper_at(s.ptr, s.len) || (c >= '0' && c <= '9') || c >= 0xC3 || c == '"' ||
+           c == 0xE2;
 }
 
 int nd__is_age_line(const char *s, size_t n)
@@ -59,11 +60,11 @@ int nd__is_age_line(const char *s, size_t n)
 }
 
 /* A person's name: 2-4 capitalised words (initials, particles allowed). */
-static size_t name_prefix(const char *s, size_t n)
+size_t nd__name_prefix(const char *s, size_t n)
 {
     size_t i = 0, words = 0, end = 0;
     while (i < n && words < 5) {
-        if (!upper_at(s + i, n - i)) {
+        if (!nd__upper_at(s + i, n - i)) {
             /* particles inside names */
             static const char *const part[] = {"de ", "van ", "von ", "der ", "da ",
                                                "di ", "bin ", "al-",  "la ",  "le "};
@@ -93,7 +94,7 @@ size_t nd__bio_name(const char *s, size_t n, char *out, size_t cap)
     static const char *const cues[] = {" has worked",  " is a ",      " is an ",      " was a ",
                                        " covers ",     " joined ",    " writes ",     " reports ",
                                        " previously ", " has been a", " has covered", " is the "};
-    size_t k = name_prefix(s, n);
+    size_t k = nd__name_prefix(s, n);
     if (!k) return 0;
     for (size_t i = 0; i < sizeof cues / sizeof *cues; i++) {
         size_t cl = strlen(cues[i]);
@@ -167,7 +168,7 @@ static const agency agencies[] = {
 };
 
 /* The agency named exactly by s (trimmed), or NULL. */
-static const char *agency_exact(nd_slice s)
+const char *nd__agency_exact(nd_slice s)
 {
     s = nd_slice_trim(s);
     while (s.len && (s.ptr[s.len - 1] == '.' || s.ptr[s.len - 1] == ')')) s.len--;
@@ -238,7 +239,7 @@ const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start,
     if (lp) {
         const char *rp = memchr(lp, ')', (size_t) (s + n - lp));
         if (rp && rp - lp < 40) {
-            const char *ag = agency_exact((nd_slice){lp + 1, (size_t) (rp - lp - 1)});
+            const char *ag = nd__agency_exact((nd_slice){lp + 1, (size_t) (rp - lp - 1)});
             if (ag) {
                 size_t k = (size_t) (rp - s) + 1;
                 while (k < n && s[k] == ' ') k++;
@@ -254,135 +255,13 @@ const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start,
     return NULL;
 }
 
-/* ---- authors -------------------------------------------------------------- */
-
-static int has_author(nd_article *a, const char *s, size_t n)
-{
-    for (size_t i = 0; i < a->n_authors; i++)
-        if (strlen(a->authors[i]) == n && strncasecmp(a->authors[i], s, n) == 0) return 1;
-    return 0;
-}
-
-/* Add one cleaned author name; agencies become the credit instead. */
-static void add_author(nd_extract_ctx *x, nd_slice s)
-{
-    nd_article *a = x->a;
-    s = nd_slice_trim(s);
-    /* Drop roles and affiliations after a comma or pipe or " - ". */
-    for (size_t i = 0; i < s.len; i++)
-        if (s.ptr[i] == ',' || s.ptr[i] == '|' ||
-            (s.ptr[i] == ' ' && i + 2 < s.len && s.ptr[i + 1] == '-' && s.ptr[i + 2] == ' ')) {
-            nd_slice rest = {s.ptr + i + 1, s.len - i - 1};
-            const char *ag = agency_exact(rest);
-            if (ag && !a->credit) a->credit = ag;
-            s.len = i;
-            break;
-        }
-    s = nd_slice_trim(s);
-    if (nd_slice_istarts_c(s, "by ")) s = nd_slice_trim((nd_slice){s.ptr + 3, s.len - 3});
-    if (s.len < 3 || s.len > 60) return;
-    const char *ag = agency_exact(s);
-    if (ag) {
-        if (!a->credit) a->credit = ag;
-        return;
-    }
-    if (memchr(s.ptr, '/', s.len) || memchr(s.ptr, '@', s.len) || nd_slice_ifind(s, "http") >= 0 ||
-        nd_slice_ifind(s, ".com") >= 0)
-        return;
-    int w = words_in(s);
-    if (w < 1 || w > 5) return;
-    if (!upper_at(s.ptr, s.len)) return;
-    if (a->site && nd_slice_ieq_c(s, a->site)) return;
-    if (nd_slice_ifind(s, "staff") >= 0 || nd_slice_ifind(s, "editor") >= 0 ||
-        nd_slice_ifind(s, "news") >= 0 || nd_slice_ifind(s, "team") >= 0 ||
-        nd_slice_ifind(s, "desk") >= 0 || nd_slice_ifind(s, "correspondent") >= 0)
-        return;
-    if (a->n_authors >= 12 || has_author(a, s.ptr, s.len)) return;
-    /* ALL CAPS names become Title Case. */
-    int caps = 1;
-    for (size_t i = 0; i < s.len; i++)
-        if (s.ptr[i] >= 'a' && s.ptr[i] <= 'z') caps = 0;
-    if (caps) {
-        char tmp[64];
-        size_t k = s.len < sizeof tmp - 1 ? s.len : sizeof tmp - 1;
-        for (size_t i = 0; i < k; i++) {
-            char c = s.ptr[i];
-            tmp[i] =
-                (char) (i > 0 && s.ptr[i - 1] != ' ' && s.ptr[i - 1] != '-' && c >= 'A' && c <= 'Z'
-                            ? c + 32
-                            : c);
-        }
-        nd__article_add_str(a, &a->authors, &a->n_authors, &x->cap_auth, tmp, k);
-        return;
-    }
-    nd__article_add_str(a, &a->authors, &a->n_authors, &x->cap_auth, s.ptr, s.len);
-}
-
-/* Split "A, B and C" into names. */
-static void add_author_list(nd_extract_ctx *x, nd_slice s)
-{
-    size_t i = 0, start = 0;
-    while (i <= s.len) {
-        size_t sep = 0;
-        if (i == s.len)
-            sep = 1;
-        else if (s.len - i >= 5 && strncmp(s.ptr + i, " and ", 5) == 0)
-            sep = 5;
-        else if (s.len - i >= 3 && strncmp(s.ptr + i, " & ", 3) == 0)
-            sep = 3;
-        else if (s.ptr[i] == ',' || s.ptr[i] == ';') {
-            /* "Smith, Reuters" handled by add_author: only split when a
-             * name follows. */
-            size_t k = i + 1;
-            while (k < s.len && s.ptr[k] == ' ') k++;
-            nd_slice rest = {s.ptr + k, s.len - k};
-            if (!agency_exact(rest) && name_prefix(rest.ptr, rest.len)) sep = 1;
-        }
-        if (sep) {
-            add_author(x, (nd_slice){s.ptr + start, i - start});
-            i += sep;
-            start = i;
-            continue;
-        }
-        i++;
-    }
-}
-
-int nd__byline(nd_extract_ctx *x, const char *s, size_t n, int loose)
-{
-    nd_slice t = nd_slice_trim((nd_slice){s, n});
-    static const char *const pre[] = {"by ",           "written by ", "words by ", "story by ",
-                                      "reporting by ", "von ",        "par ",      "por "};
-    for (size_t i = 0; i < sizeof pre / sizeof *pre; i++) {
-        size_t pl = strlen(pre[i]);
-        if (t.len > pl && t.len < 160 && nd_slice_istarts_c(t, pre[i])) {
-            nd_slice rest = {t.ptr + pl, t.len - pl};
-            /* Cut at a date or a pipe that follows the names. */
-            for (size_t k = 0; k < rest.len; k++)
-                if (rest.ptr[k] == '|' || (rest.ptr[k] == ' ' && k + 1 < rest.len &&
-                                           rest.ptr[k + 1] >= '0' && rest.ptr[k + 1] <= '9')) {
-                    rest.len = k;
-                    break;
-                }
-            size_t before = x->a->n_authors;
-            const char *before_credit = x->a->credit;
-            add_author_list(x, rest);
-            return x->a->n_authors > before || x->a->credit != before_credit;
-        }
-    }
-    if (loose && words_in(t) <= 4 && name_prefix(t.ptr, t.len) == t.len) {
-        size_t before = x->a->n_authors;
-        add_author(x, t);
-        return x->a->n_authors > before;
-    }
-    return 0;
-}
-
 /* ---- JSON-LD ------------------------------------------------------------- */
 
 typedef struct ld_info {
-    const char *headline, *published, *site, *lang, *section;
-    json_t *authors; /* borrowed from the root */
+    const char *headline, *published, *modified, *site, *lang, *section;
+    const char *any_published, *any_modified; /* of another object (WebPage, VideoObject) */
+    json_t *authors;                          /* borrowed from the root */
+    json_t *any_authors; /* of another object (a HowTo, a Recipe, the WebPage) */
     int found;
 } ld_info;
 
@@ -431,6 +310,7 @@ static void ld_walk(json_t *v, ld_info *li, int depth)
         li->headline = json_string_value(json_object_get(v, "headline"));
         li->published = json_string_value(json_object_get(v, "datePublished"));
         if (!li->published) li->published = json_string_value(json_object_get(v, "dateCreated"));
+        li->modified = json_string_value(json_object_get(v, "dateModified"));
         json_t *pub = json_object_get(v, "publisher");
         if (json_is_array(pub)) pub = json_array_get(pub, 0);
         if (json_is_object(pub)) li->site = json_string_value(json_object_get(pub, "name"));
@@ -439,36 +319,17 @@ static void ld_walk(json_t *v, ld_info *li, int depth)
         if (!li->authors) li->authors = json_object_get(v, "creator");
         return;
     }
+    if (!li->any_published) {
+        li->any_published = json_string_value(json_object_get(v, "datePublished"));
+        if (!li->any_published)
+            li->any_published = json_string_value(json_object_get(v, "uploadDate"));
+    }
+    if (!li->any_modified) li->any_modified = json_string_value(json_object_get(v, "dateModified"));
+    if (!li->any_authors) li->any_authors = json_object_get(v, "author");
     json_t *g = json_object_get(v, "@graph");
     if (g) ld_walk(g, li, depth + 1);
     json_t *m = json_object_get(v, "mainEntity");
     if (m) ld_walk(m, li, depth + 1);
-}
-
-static void ld_authors(nd_extract_ctx *x, json_t *au, int depth)
-{
-    if (!au || depth > 3) return;
-    if (json_is_string(au)) {
-        add_author_list(x, nd_slice_c(json_string_value(au)));
-        return;
-    }
-    if (json_is_array(au)) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(au, i, e) ld_authors(x, e, depth + 1);
-        return;
-    }
-    if (json_is_object(au)) {
-        const char *type = json_string_value(json_object_get(au, "@type"));
-        const char *name = json_string_value(json_object_get(au, "name"));
-        if (!name) return;
-        if (type && strcmp(type, "Person") != 0) {
-            const char *ag = agency_exact(nd_slice_c(name));
-            if (ag && !x->a->credit) x->a->credit = ag;
-            return;
-        }
-        add_author(x, nd_slice_c(name));
-    }
 }
 
 /* ---- assembling -------------------------------------------------------- */
@@ -478,18 +339,6 @@ static const char *astr(nd_extract_ctx *x, nd_slice s)
     return nd_arena_strndup(x->a->arena, s.ptr, s.len);
 }
 
-static void set_published(nd_extract_ctx *x, const char *s, size_t n)
-{
-    if (x->a->published || !s || !n) return;
-    int64_t ts;
-    int has_time;
-    if (nd_time_parse(s, n, &ts, &has_time) != 0) return;
-    char buf[32];
-    nd_time_format(ts, !has_time, buf);
-    x->a->published = nd_arena_strndup(x->a->arena, buf, strlen(buf));
-    x->a->published_ts = ts;
-}
-
 /* Strip " | Site", " - Site" from a <title>; *tail gets what was cut
  * (the site name, usually), or {NULL, 0}. */
 static nd_slice clean_title(nd_slice t, const char *site, nd_slice *tail_out)
@@ -497,15 +346,25 @@ static nd_slice clean_title(nd_slice t, const char *site, nd_slice *tail_out)
     t = nd_slice_trim(t);
     if (tail_out) *tail_out = (nd_slice){NULL, 0};
     static const char *const seps[] = {
-        " | ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ", " \xC2\xBB ", " / "};
+        " | ",        " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " :: ",
+        " \xC2\xBB ", " / ", " \xE2\x80\xA2 ", " \xC2\xB7 "};
+    /* "Site - Headline": the site's name first. */
+    for (size_t k = 0; site && k < sizeof seps / sizeof *seps; k++) {
+        const char *p = memmem(t.ptr, t.len, seps[k], strlen(seps[k]));
+        if (p && p > t.ptr && nd_slice_ieq_c((nd_slice){t.ptr, (size_t) (p - t.ptr)}, site)) {
+            size_t cut = (size_t) (p - t.ptr) + strlen(seps[k]);
+            t = nd_slice_trim((nd_slice){t.ptr + cut, t.len - cut});
+            break;
+        }
+    }
     for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
         size_t sl = strlen(seps[k]);
         /* The last separator: what follows it should be short (a name). */
         for (size_t i = t.len; i-- > 0;) {
             if (i + sl > t.len || memcmp(t.ptr + i, seps[k], sl) != 0) continue;
             nd_slice tail = {t.ptr + i + sl, t.len - i - sl};
-            int tw = words_in(tail);
-            int hw = words_in((nd_slice){t.ptr, i});
+            int tw = nd__words(tail);
+            int hw = nd__words((nd_slice){t.ptr, i});
             if ((site && nd_slice_ifind(tail, site) >= 0) || (tw <= 4 && hw >= 3 && tw < hw)) {
                 t.len = i;
                 t = nd_slice_trim(t);
@@ -547,7 +406,7 @@ static void text_site(nd_extract_ctx *x)
         if (b->label == ND_LBL_BODY || b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED)
             continue;
         nd_slice s = nd__block_text(pg, b);
-        if (s.len < 3 || s.len > 40 || b->words > 4 || !upper_at(s.ptr, s.len)) continue;
+        if (s.len < 3 || s.len > 40 || b->words > 4 || !nd__upper_at(s.ptr, s.len)) continue;
         if (nd__ends_sentence(s.ptr, s.len) || nd__has_phrase(s.ptr, s.len, 0)) continue;
         candidates++;
         int hits = 0;
@@ -755,6 +614,238 @@ static void html_related(nd_extract_ctx *x)
     }
 }
 
+/* ---- the title ------------------------------------------------------------ */
+
+/* Decode the character references a CMS left in a meta value ("&#8211;",
+ * "&amp;#038;" decoded once by the parser): numeric ones and the five
+ * basic named ones.  Writes into out (cap bytes); returns the slice. */
+static nd_slice decode_refs(nd_slice s, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s.len && k + 4 < cap;) {
+        if (s.ptr[i] == '&') {
+            size_t j = i + 1;
+            unsigned long cp = 0;
+            int ok = 0;
+            if (j < s.len && s.ptr[j] == '#') {
+                j++;
+                int hex = j < s.len && (s.ptr[j] == 'x' || s.ptr[j] == 'X');
+                if (hex) j++;
+                size_t d0 = j;
+                while (j < s.len && j - d0 < 7 &&
+                       ((s.ptr[j] >= '0' && s.ptr[j] <= '9') ||
+                        (hex && (s.ptr[j] | 32) >= 'a' && (s.ptr[j] | 32) <= 'f'))) {
+                    unsigned c = (unsigned char) s.ptr[j];
+                    cp = cp * (hex ? 16 : 10) + (c <= '9' ? c - '0' : (c | 32) - 'a' + 10);
+                    j++;
+                }
+                ok = j > d0 && j < s.len && s.ptr[j] == ';' && cp > 0 && cp < 0x110000 &&
+                     !(cp >= 0xD800 && cp < 0xE000);
+            } else {
+                static const struct {
+                    const char *name;
+                    unsigned cp;
+                } named[] = {{"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''},
+                             {"lt;", '<'},  {"gt;", '>'},   {"nbsp;", 0xA0}};
+                for (size_t n = 0; n < sizeof named / sizeof *named && !ok; n++) {
+                    size_t nl = strlen(named[n].name);
+                    if (s.len - j >= nl && memcmp(s.ptr + j, named[n].name, nl) == 0) {
+                        cp = named[n].cp;
+                        j += nl - 1;
+                        ok = 1;
+                    }
+                }
+            }
+            if (ok) {
+                if (cp == 0xA0) cp = ' ';
+                if (cp < 0x80) {
+                    out[k++] = (char) cp;
+                } else if (cp < 0x800) {
+                    out[k++] = (char) (0xC0 | (cp >> 6));
+                    out[k++] = (char) (0x80 | (cp & 0x3F));
+                } else if (cp < 0x10000) {
+                    out[k++] = (char) (0xE0 | (cp >> 12));
+                    out[k++] = (char) (0x80 | ((cp >> 6) & 0x3F));
+                    out[k++] = (char) (0x80 | (cp & 0x3F));
+                } else {
+                    out[k++] = (char) (0xF0 | (cp >> 18));
+                    out[k++] = (char) (0x80 | ((cp >> 12) & 0x3F));
+                    out[k++] = (char) (0x80 | ((cp >> 6) & 0x3F));
+                    out[k++] = (char) (0x80 | (cp & 0x3F));
+                }
+                i = j + 1;
+                continue;
+            }
+        }
+        out[k++] = s.ptr[i++];
+    }
+    return nd_slice_trim((nd_slice){out, k});
+}
+
+/* Lowercased words of s for comparing titles. */
+typedef struct wordset {
+    uint32_t h[64];
+    int n;
+} wordset;
+
+static void words_of(nd_slice s, wordset *w)
+{
+    w->n = 0;
+    size_t i = 0;
+    while (i < s.len && w->n < 64) {
+        while (
+            i < s.len &&
+            !(((unsigned char) s.ptr[i] | 32) >= 'a' && ((unsigned char) s.ptr[i] | 32) <= 'z') &&
+            !((unsigned char) s.ptr[i] >= 0x80) && !(s.ptr[i] >= '0' && s.ptr[i] <= '9'))
+            i++;
+        uint32_t h = 2166136261u;
+        size_t st = i;
+        while (
+            i < s.len &&
+            ((((unsigned char) s.ptr[i] | 32) >= 'a' && ((unsigned char) s.ptr[i] | 32) <= 'z') ||
+             (unsigned char) s.ptr[i] >= 0x80 || (s.ptr[i] >= '0' && s.ptr[i] <= '9')))
+            h = (h ^ (unsigned char) (s.ptr[i++] | 32)) * 16777619u;
+        if (i > st) w->h[w->n++] = h;
+    }
+}
+
+/* Dice overlap of the words of two titles, 0..1. */
+static float title_sim(const wordset *a, const wordset *b)
+{
+    if (!a->n || !b->n) return 0;
+    int common = 0;
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (a->h[i] == b->h[j]) {
+                common++;
+                break;
+            }
+    return 2.f * (float) common / (float) (a->n + b->n);
+}
+
+/* Is the node in navigation, a footer, an aside, teasers or comments? */
+static int title_furniture(const nd_page *pg, uint32_t node)
+{
+    for (uint32_t n = node; n; n = pg->nodes[n].parent) {
+        const nd_node *d = &pg->nodes[n];
+        if (d->tag == ND_TAG_BODY || d->tag == ND_TAG_HTML) break;
+        if (d->tag == ND_TAG_NAV || d->tag == ND_TAG_FOOTER || d->tag == ND_TAG_ASIDE) return 1;
+        if ((d->flags &
+             (ND_NODE_RELATED | ND_NODE_TEASER | ND_NODE_COMMENT | ND_NODE_NAV | ND_NODE_FOOTER)) &&
+            d->end_block <= d->first_block + 40)
+            return 1;
+    }
+    return 0;
+}
+
+/* "Kicker: Headline", "Kicker - Headline": the length of the kicker and
+ * of its separator when s has that shape, else 0. */
+static size_t kicker_split(nd_slice s, size_t *sep_len)
+{
+    static const char *const seps[] = {": ", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " | "};
+    for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+        const char *p = memmem(s.ptr, s.len, seps[k], strlen(seps[k]));
+        if (!p || p == s.ptr) continue;
+        size_t kl = (size_t) (p - s.ptr);
+        if (nd__words((nd_slice){s.ptr, kl}) > 5) continue;
+        *sep_len = strlen(seps[k]);
+        return kl;
+    }
+    return 0;
+}
+
+static int same_words(nd_slice a, nd_slice b)
+{
+    wordset wa, wb;
+    words_of(a, &wa);
+    words_of(b, &wb);
+    return wa.n && wa.n == wb.n && title_sim(&wa, &wb) > 0.99f;
+}
+
+/* The title: the headline on the page (an <h1>, else an <h2>) that the
+ * page's declared titles (JSON-LD headline, og:title, twitter:title,
+ * <title>, without the site's name) confirm; else the declared title.  A
+ * kicker ("Klimaschutz: Bohren, bis es heiß wird" where the declared title
+ * is the part after the colon, or the other way round) goes to its own
+ * field. */
+static void choose_title(nd_extract_ctx *x, const char *ld_headline)
+{
+    nd_page *pg = x->pg;
+    nd_article *a = x->a;
+    char buf[4][512];
+    nd_slice metas[4];
+    int nm = 0;
+    const char *srcs[4] = {ld_headline, nd__page_meta(pg, "og:title"),
+                           nd__page_meta(pg, "twitter:title"), pg->title};
+    nd_slice tail = {NULL, 0};
+    for (int i = 0; i < 4; i++) {
+        if (!srcs[i]) continue;
+        nd_slice d = decode_refs(nd_slice_c(srcs[i]), buf[nm], sizeof buf[nm]);
+        nd_slice t = clean_title(d, a->site, i == 3 ? &tail : NULL);
+        if (t.len) metas[nm++] = t;
+    }
+    /* "Headline - Northgate Daily": the tail of <title> names the site. */
+    if (!a->site && tail.len && nd__words(tail) <= 4 && nd__upper_at(tail.ptr, tail.len))
+        a->site = astr(x, tail);
+    wordset mw[4];
+    for (int i = 0; i < nm; i++) words_of(metas[i], &mw[i]);
+    /* The headings. */
+    long best = -1;
+    float best_score = 0;
+    size_t lim = pg->n_blocks < 5000 ? pg->n_blocks : 5000;
+    int seen_h1 = 0;
+    for (size_t i = 0; i < lim; i++) {
+        const nd_block *b = &pg->blocks[i];
+        if (b->tag != ND_TAG_H1 && b->tag != ND_TAG_H2) continue;
+        if (b->words == 0 || b->words > 40 || title_furniture(pg, b->node)) continue;
+        nd_slice s = nd__block_text(pg, b);
+        wordset hw;
+        words_of(s, &hw);
+        float sim = 0;
+        for (int k = 0; k < nm; k++) {
+            float v = title_sim(&hw, &mw[k]);
+            if (v > sim) sim = v;
+        }
+        if (a->site && same_words(s, nd_slice_c(a->site))) continue; /* the site's logo */
+        float score = sim + (b->tag == ND_TAG_H1 ? 0.3f : 0.f);
+        if (b->tag == ND_TAG_H1 && !seen_h1 && !nm)
+            score = 1.f; /* nothing to compare: the first h1 */
+        if (b->tag == ND_TAG_H1) seen_h1 = 1;
+        if ((sim >= 0.5f || !nm) && score > best_score) {
+            best_score = score;
+            best = (long) i;
+        }
+    }
+    nd_slice title = nm ? metas[0] : (nd_slice){NULL, 0};
+    nd_slice kicker = {NULL, 0};
+    if (best >= 0) {
+        title = nd_slice_trim(nd__block_text(pg, &pg->blocks[best]));
+        size_t sl = 0, kl = kicker_split(title, &sl);
+        nd_slice rest = kl ? (nd_slice){title.ptr + kl + sl, title.len - kl - sl} : title;
+        for (int k = 0; k < nm && kl; k++)
+            if (same_words(rest, metas[k])) {
+                kicker = (nd_slice){title.ptr, kl};
+                title = nd_slice_trim(rest);
+                break;
+            }
+        for (int k = 0; k < nm && !kicker.len; k++) {
+            size_t ml = 0, mk = kicker_split(metas[k], &ml);
+            if (mk && same_words((nd_slice){metas[k].ptr + mk + ml, metas[k].len - mk - ml}, title))
+                kicker = (nd_slice){metas[k].ptr, mk};
+        }
+        /* A kicker element just above the headline. */
+        for (long i = best - 1; i >= 0 && i >= best - 2 && !kicker.len; i--) {
+            const nd_block *b = &pg->blocks[i];
+            int k = 0;
+            for (uint32_t n = b->node; n && !k; n = pg->nodes[n].parent)
+                k = (pg->nodes[n].flags & ND_NODE_KICKER) != 0;
+            if (k && b->words <= 6) kicker = nd_slice_trim(nd__block_text(pg, b));
+        }
+    }
+    if (title.len) a->title = astr(x, title);
+    if (kicker.len) a->kicker = astr(x, kicker);
+}
+
 static void html_meta(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
@@ -776,82 +867,26 @@ static void html_meta(nd_extract_ctx *x)
     if (site && site[0] == '@') site = NULL;
     if (site) a->site = nd_arena_strndup(a->arena, site, strlen(site));
 
-    /* Title: the headline the page declares, checked against its <h1>. */
-    const char *t = li.headline;
-    if (!t) t = nd__page_meta(pg, "og:title");
-    if (!t) t = nd__page_meta(pg, "twitter:title");
-    nd_slice h1 = {NULL, 0};
-    for (size_t i = 0; i < pg->n_blocks; i++)
-        if (pg->blocks[i].tag == ND_TAG_H1) {
-            h1 = nd__block_text(pg, &pg->blocks[i]);
-            break;
-        }
-    nd_slice title = {NULL, 0}, tail = {NULL, 0};
-    if (t) title = clean_title(nd_slice_c(t), a->site, NULL);
-    if (h1.len && (!title.len || (title.len >= h1.len && nd_slice_ifind(title, "") == 0 &&
-                                  strncasecmp(title.ptr, h1.ptr, h1.len) == 0)))
-        title = h1;
-    if (pg->title) {
-        nd_slice ht = clean_title(nd_slice_c(pg->title), a->site, &tail);
-        if (!title.len) title = ht;
-        /* "Headline - Northgate Daily": the tail names the site. */
-        if (!a->site && tail.len && words_in(tail) <= 4 && upper_at(tail.ptr, tail.len))
-            a->site = astr(x, tail);
-    }
-    if (title.len) a->title = astr(x, title);
+    choose_title(x, li.headline);
 
-    ld_authors(x, li.authors, 0);
+    nd__ld_authors(x, li.authors ? li.authors : li.any_authors, roots, n_roots, 0);
     if (!a->n_authors) {
-        static const char *const keys[] = {"author",          "article:author",  "byl",
-                                           "dc.creator",      "sailthru.author", "parsely-author",
-                                           "dcterms.creator", "citation_author"};
+        static const char *const keys[] = {
+            "author", "article:author",  "dc.creator",     "dcterms.creator",
+            "byl",    "sailthru.author", "parsely-author", "citation_author"};
         for (size_t i = 0; i < sizeof keys / sizeof *keys && !a->n_authors; i++) {
             const char *v = nd__page_meta(pg, keys[i]);
-            if (v) add_author_list(x, nd_slice_c(v));
+            if (v && strncmp(v, "http", 4) != 0) nd__add_authors(x, v, 1);
         }
     }
+    if (!a->n_authors) nd__page_authors(x);
     for (size_t i = 0; i < pg->n_blocks && !a->n_authors; i++) {
         char name[80];
         nd_slice s = nd__block_text(pg, &pg->blocks[i]);
         if (pg->blocks[i].label == ND_LBL_BIO && nd__bio_name(s.ptr, s.len, name, sizeof name))
-            add_author(x, nd_slice_c(name));
+            nd__add_authors(x, name, 0);
     }
-    if (!a->n_authors) {
-        /* Byline elements near the container. */
-        for (size_t i = 0; i < pg->n_blocks && !a->n_authors; i++) {
-            nd_block *b = &pg->blocks[i];
-            nd_slice s = nd__block_text(pg, b);
-            int by = 0;
-            for (uint32_t n = b->node; n; n = pg->nodes[n].parent)
-                if (pg->nodes[n].flags & ND_NODE_BYLINE) {
-                    by = 1;
-                    break;
-                }
-            if (b->label != ND_LBL_BODY && (by || nd_slice_istarts_c(s, "by ")) && b->words <= 12)
-                nd__byline(x, s.ptr, s.len, by);
-        }
-    }
-    static const char *const dkeys[] = {"article:published_time",
-                                        "og:article:published_time",
-                                        "datepublished",
-                                        "published_time",
-                                        "pubdate",
-                                        "publishdate",
-                                        "date",
-                                        "dc.date",
-                                        "dc.date.issued",
-                                        "dcterms.created",
-                                        "sailthru.date",
-                                        "parsely-pub-date",
-                                        "article.published",
-                                        "og:published_time",
-                                        "citation_publication_date",
-                                        "time"};
-    set_published(x, li.published, li.published ? strlen(li.published) : 0);
-    for (size_t i = 0; i < sizeof dkeys / sizeof *dkeys && !a->published; i++) {
-        const char *v = nd__page_meta(pg, dkeys[i]);
-        if (v) set_published(x, v, strlen(v));
-    }
+    nd__assemble_dates(x, li.published, li.modified, li.any_published, li.any_modified);
     /* The detected language wins over what the markup declares. */
     const char *lang = x->lang ? x->lang : pg->lang;
     if (!lang) lang = li.lang;
@@ -886,7 +921,7 @@ static void text_meta(nd_extract_ctx *x)
             nd_slice s = nd__block_text(pg, b);
             char name[80];
             if (nd__is_bio(s.ptr, s.len) && nd__bio_name(s.ptr, s.len, name, sizeof name)) {
-                add_author(x, nd_slice_c(name));
+                nd__add_authors(x, name, 0);
                 b->label = ND_LBL_BIO;
             }
         }
@@ -906,6 +941,7 @@ static void text_meta(nd_extract_ctx *x)
             x->a->published_ts = ts;
         }
     }
+    if (!x->a->published) nd__assemble_dates(x, NULL, NULL, NULL, NULL);
     related_from_text(x);
 }
 

@@ -3,6 +3,8 @@
 #ifndef ND_EXTRACT_META_H
 #define ND_EXTRACT_META_H
 
+#include <jansson.h>
+
 #include "extract/extract_int.h"
 
 /* The whole line is an age or a date shown instead of one ("2 hours ago",
@@ -21,9 +23,27 @@ int nd__is_bio(const char *s, size_t n);
 /* A short line that reads like a subheading (no closing period). */
 int nd__heading_like(nd_slice s);
 
-/* If the line is a byline ("By Jane Doe and John Roe, Reuters"), add the
- * names to the article and return 1. */
+/* Small text helpers of meta.c: is the letter at p a capital; the number
+ * of words; the length of a person's name (2-4 capitalised words) that
+ * starts s, or 0; the wire agency s names exactly, or NULL. */
+int nd__upper_at(const char *p, size_t n);
+int nd__words(nd_slice s);
+size_t nd__name_prefix(const char *s, size_t n);
+const char *nd__agency_exact(nd_slice s);
+
+/* authors.c.  If the line is a byline ("By Jane Doe and John Roe, Reuters",
+ * "Von X"), add the names to the article and return 1. */
 int nd__byline(nd_extract_ctx *x, const char *s, size_t n, int loose);
+/* Add the names of a list ("A, B and C"); structured: it comes from a
+ * field that holds only names (a single word may be one).  Returns how
+ * many were added. */
+int nd__add_authors(nd_extract_ctx *x, const char *s, int structured);
+/* The authors of JSON-LD's author/creator value ({"@id"} resolved in the
+ * roots); Organizations are not authors. */
+void nd__ld_authors(nd_extract_ctx *x, json_t *au, json_t *const *roots, size_t n_roots, int depth);
+/* The page's own bylines: author elements in the article, then "By ..."
+ * lines by the headline. */
+void nd__page_authors(nd_extract_ctx *x);
 
 /* Wire credit: a known agency in a dateline "(Reuters) -", a sign-off
  * "- Reuters" or a "Reporting by ..." line.  Returns the agency's canonical name
@@ -33,6 +53,14 @@ const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start,
 
 /* Choose the title line of a text page (labels it ND_LBL_TITLE). */
 void nd__text_title(nd_extract_ctx *x);
+
+/* date.c: published and modified, from JSON-LD (the article's dates, then
+ * another object's), <meta>, <time>, the page's datelines and the URL. */
+void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char *ld_modified,
+                        const char *ld_any_published, const char *ld_any_modified);
+
+/* comments.c: the reader comments of an HTML page (none for a thread). */
+int nd__html_comments(nd_extract_ctx *x);
 
 /* Fill title, authors, published, site, credit, language and related
  * items once blocks are labelled (both fronts). */

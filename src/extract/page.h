@@ -56,7 +56,9 @@ enum {
     ND_NODE_TITLE = 1u << 16,      /* headline cue (itemprop=headline, class title) */
     ND_NODE_AUTHORBIO = 1u << 17,  /* about the author */
     ND_NODE_TEASER = 1u << 18,     /* card / teaser / promo of another article */
-    ND_NODE_TAGS = 1u << 19        /* tag lists, topics, keywords */
+    ND_NODE_TAGS = 1u << 19,       /* tag lists, topics, keywords */
+    ND_NODE_LEAD = 1u << 20,       /* lead, standfirst, excerpt, intro of the article */
+    ND_NODE_KICKER = 1u << 21      /* the label over the headline (kicker, Dachzeile) */
 };
 
 typedef struct nd_node {
@@ -127,6 +129,23 @@ typedef struct nd_meta_kv {
     const char *value;
 } nd_meta_kv;
 
+/* A <time datetime="..."> element (HTML front). */
+typedef struct nd_time_el {
+    const char *datetime; /* arena */
+    uint32_t node;        /* the <time> node, or its enclosing node */
+    uint32_t block;       /* index of the block its text falls into */
+    uint8_t kind;         /* 0 unknown, 1 says published, 2 says updated */
+} nd_time_el;
+
+/* The text of an element the markup calls the author's (rel=author,
+ * itemprop=author, class author/byline): page->text [off, end), which may
+ * span blocks (their separating NULs read as spaces). */
+typedef struct nd_name_span {
+    uint32_t node;
+    uint32_t off, end;
+    uint32_t block; /* index of the block it starts in */
+} nd_name_span;
+
 typedef struct nd_page {
     nd_arena *arena;
     nd_buf text;      /* all block text; blocks point into it */
@@ -143,6 +162,10 @@ typedef struct nd_page {
     size_t n_meta, cap_meta;
     const char **jsonld; /* raw JSON-LD scripts */
     size_t n_jsonld, cap_jsonld;
+    nd_time_el *times; /* arena array */
+    size_t n_times, cap_times;
+    nd_name_span *names; /* arena array */
+    size_t n_names, cap_names;
     /* Limits hit while building (for warnings). */
     unsigned truncated_depth : 1;
     unsigned truncated_blocks : 1;

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "extract/extract_int.h"
 #include "html/html_int.h"
 
 typedef struct elem {
@@ -18,6 +19,8 @@ typedef struct elem {
     uint16_t tag;
     uint8_t drop;   /* its content is dropped */
     uint8_t ldjson; /* <script type="application/ld+json"> */
+    uint8_t name;   /* an author element: its text is recorded */
+    uint32_t name_off;
 } elem;
 
 /* libxml2 interns element names in its dictionary, so the same name comes
@@ -298,6 +301,41 @@ static void on_meta(sax_state *st, const xmlChar **atts)
     }
 }
 
+/* Record a <time datetime> with where it is and what it says it is
+ * (pubdate, class "published"/"entry-date", itemprop datePublished; or
+ * class "updated"/"modified", itemprop dateModified). */
+static void add_time(sax_state *st, const xmlChar **atts, const char *dt)
+{
+    nd_page *pg = st->pg;
+    if (pg->n_times >= 256) return;
+    nd_time_el *arr = nd__grow(pg->arena, pg->times, pg->n_times, &pg->cap_times, sizeof *arr);
+    if (!arr) return;
+    pg->times = arr;
+    size_t dl = strlen(dt);
+    const char *copy = nd_arena_strndup(pg->arena, dt, dl > 64 ? 64 : dl);
+    if (!copy) return;
+    char low[160];
+    size_t k = 0;
+    static const char *const keys[] = {"class", "itemprop", "id"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = attr(atts, keys[i]);
+        for (; v && *v && k < sizeof low - 2; v++)
+            low[k++] = (char) (*v >= 'A' && *v <= 'Z' ? *v + 32 : *v);
+        low[k++] = ' ';
+    }
+    low[k] = 0;
+    uint8_t kind = 0;
+    if (strstr(low, "modif") || strstr(low, "updated")) kind = 2;
+    if (attr(atts, "pubdate") || strstr(low, "published") || strstr(low, "datepublished") ||
+        strstr(low, "entry-date") || strstr(low, "pubdate"))
+        kind = 1;
+    nd_time_el *t = &pg->times[pg->n_times++];
+    t->datetime = copy;
+    t->node = st->cur;
+    t->block = (uint32_t) pg->n_blocks;
+    t->kind = kind;
+}
+
 static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 {
     sax_state *st = ctx;
@@ -324,7 +362,10 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     }
     if (tag == ND_TAG_TIME && !st->drop) {
         const char *dt = attr(atts, "datetime");
-        if (dt && *dt) nd__page_add_meta(pg, "time", 4, dt, strlen(dt));
+        if (dt && *dt) {
+            nd__page_add_meta(pg, "time", 4, dt, strlen(dt));
+            add_time(st, atts, dt);
+        }
     }
     if (tag == ND_TAG_BODY) st->in_body = 1;
     if (tag == ND_TAG_BR) {
@@ -345,6 +386,7 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     e->tag = (uint16_t) tag;
     e->drop = 0;
     e->ldjson = 0;
+    e->name = 0;
     if (tag == ND_TAG_TITLE && !st->in_body && !st->seen_title && !st->drop) {
         st->in_title = 1;
         return;
@@ -383,12 +425,18 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     case ND_TAG_ASIDE: n->weight = -3; break;
     case ND_TAG_NAV: n->weight = -5; break;
     case ND_TAG_FOOTER: n->weight = -4; break;
-    case ND_TAG_FORM: n->weight = -1; break;
+    case ND_TAG_FORM: n->weight = -2; break; /* interface, unless it wraps the page */
     case ND_TAG_ARTICLE: n->weight = 3; break;
     case ND_TAG_MAIN: n->weight = 2; break;
     default: break;
     }
     if (atts) classify_attrs(st, n, atts);
+    /* A kicker is a block of its own, even as a <span> inside the header:
+     * the title chooser finds it over the headline. */
+    if ((n->flags & ND_NODE_KICKER) && !(n->flags & ND_NODE_BLOCK)) {
+        flush(st, 0);
+        n->flags |= ND_NODE_BLOCK;
+    }
     if (tag == ND_TAG_A) {
         const char *href = attr(atts, "href");
         if (href) {
@@ -399,6 +447,31 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         st->link_node = id;
     }
     if (tag == ND_TAG_PRE) st->pre++;
+    if (n->flags & ND_NODE_BYLINE) {
+        e->name = 1;
+        e->name_off = (uint32_t) pg->text.len;
+    }
+}
+
+/* Record the text of an author element that ends. */
+static void add_name(sax_state *st, const elem *e)
+{
+    nd_page *pg = st->pg;
+    /* longer than a line of names: a wrapper or a bio box */
+    if (pg->n_names >= 512 || pg->text.len <= e->name_off || pg->text.len - e->name_off > 300)
+        return;
+    nd_name_span *arr = nd__grow(pg->arena, pg->names, pg->n_names, &pg->cap_names, sizeof *arr);
+    if (!arr) return;
+    pg->names = arr;
+    /* The block it starts in: the last one recorded before its start, or
+     * the one being collected. */
+    uint32_t blk = (uint32_t) pg->n_blocks;
+    while (blk > 0 && pg->blocks[blk - 1].off + pg->blocks[blk - 1].len > e->name_off) blk--;
+    nd_name_span *sp = &pg->names[pg->n_names++];
+    sp->node = e->node;
+    sp->off = e->name_off;
+    sp->end = (uint32_t) pg->text.len;
+    sp->block = blk;
 }
 
 static void on_end(void *ctx, const xmlChar *xname)
@@ -456,6 +529,7 @@ static void on_end(void *ctx, const xmlChar *xname)
                 st->link_node = up;
             }
             if (e->tag == ND_TAG_PRE && st->pre > 0) st->pre--;
+            if (e->name) add_name(st, e);
             st->cur = pg->nodes[e->node].parent;
         }
     }

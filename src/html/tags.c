@@ -175,6 +175,7 @@ static const word_def word_defs[] = {
     {"article", 2, 1, 0},
     {"aside", -2, 0, 0},
     {"author", -1, 1, ND_NODE_BYLINE},
+    {"autor", -1, 1, ND_NODE_BYLINE},
     {"banner", -2, 0, ND_NODE_AD},
     {"bio", -2, 0, ND_NODE_AUTHORBIO},
     {"blog", 1, 0, 0},
@@ -184,6 +185,7 @@ static const word_def word_defs[] = {
     {"caption", -1, 1, ND_NODE_CAPTION},
     {"combx", -2, 0, 0},
     {"comment", -4, 1, ND_NODE_COMMENT},
+    {"commentary", 0, 0, 0}, /* an opinion piece, not reader comments */
     {"community", -2, 0, ND_NODE_COMMENT},
     {"consent", -3, 0, 0},
     {"content", 2, 0, 0},
@@ -191,13 +193,18 @@ static const word_def word_defs[] = {
     {"cookie", -3, 1, 0},
     {"copyright", -2, 0, ND_NODE_FOOTER},
     {"credit", -1, 1, ND_NODE_CAPTION},
+    {"dachzeile", 0, 0, ND_NODE_KICKER},
     {"date", 0, 0, ND_NODE_DATE},
     {"dateline", 0, 0, ND_NODE_DATE},
+    {"deck", 0, 0, ND_NODE_LEAD},
+    {"dek", 0, 0, ND_NODE_LEAD},
     {"dfp", -3, 0, ND_NODE_AD},
     {"disqus", -4, 0, ND_NODE_COMMENT},
     {"donate", -2, 0, ND_NODE_NEWSLETTER},
     {"email", -1, 0, ND_NODE_SHARE},
     {"entry", 2, 0, 0},
+    {"excerpt", 0, 0, ND_NODE_LEAD},
+    {"eyebrow", 0, 0, ND_NODE_KICKER},
     {"facebook", -3, 0, ND_NODE_SHARE},
     {"figcaption", -1, 0, ND_NODE_CAPTION},
     {"follow", -2, 0, ND_NODE_SHARE},
@@ -211,7 +218,10 @@ static const word_def word_defs[] = {
     {"hentry", 2, 0, 0},
     {"hidden", -2, 0, 0},
     {"instagram", -2, 0, ND_NODE_SHARE},
+    {"intro", 0, 0, ND_NODE_LEAD},
     {"keywords", -2, 0, ND_NODE_TAGS},
+    {"kicker", 0, 0, ND_NODE_KICKER},
+    {"lead", 0, 0, ND_NODE_LEAD},
     {"lightbox", -2, 0, 0},
     {"linkedin", -3, 0, ND_NODE_SHARE},
     {"login", -2, 0, ND_NODE_NEWSLETTER},
@@ -227,6 +237,7 @@ static const word_def word_defs[] = {
     {"noprint", -2, 0, 0},
     {"outbrain", -4, 0, ND_NODE_RELATED},
     {"overlay", -2, 0, 0},
+    {"overline", 0, 0, ND_NODE_KICKER},
     {"pager", -2, 0, ND_NODE_NAV},
     {"pagination", -2, 0, ND_NODE_NAV},
     {"paywall", 0, 0, 0}, /* the article text a paywall hides is still the article */
@@ -248,6 +259,7 @@ static const word_def word_defs[] = {
     {"reply", -2, 0, ND_NODE_COMMENT},
     {"respond", -2, 0, ND_NODE_COMMENT},
     {"richtext", 2, 0, 0},
+    {"roofline", 0, 0, ND_NODE_KICKER},
     {"rss", -2, 0, ND_NODE_SHARE},
     {"share", -3, 1, ND_NODE_SHARE},
     {"shoutbox", -3, 0, ND_NODE_COMMENT},
@@ -256,11 +268,17 @@ static const word_def word_defs[] = {
     {"skip", -2, 0, ND_NODE_NAV},
     {"skyscraper", -3, 0, ND_NODE_AD},
     {"social", -3, 1, ND_NODE_SHARE},
+    {"spitzmarke", 0, 0, ND_NODE_KICKER},
     {"sponsor", -3, 1, ND_NODE_AD},
+    {"standfirst", 0, 0, ND_NODE_LEAD},
     {"story", 2, 0, 0},
     {"storytext", 2, 0, 0},
+    {"subheadline", 0, 0, ND_NODE_LEAD},
+    {"subline", 0, 0, ND_NODE_LEAD},
     {"subscribe", -3, 0, ND_NODE_NEWSLETTER},
     {"subscription", -3, 0, ND_NODE_NEWSLETTER},
+    {"summary", 0, 0, ND_NODE_LEAD},
+    {"supertitle", 0, 0, ND_NODE_KICKER},
     {"taboola", -4, 0, ND_NODE_RELATED},
     {"tag", -1, 0, ND_NODE_TAGS},
     {"tags", -2, 0, ND_NODE_TAGS},
@@ -270,6 +288,7 @@ static const word_def word_defs[] = {
     {"toolbar", -3, 0, ND_NODE_NAV},
     {"tools", -2, 0, ND_NODE_SHARE},
     {"topbar", -2, 0, ND_NODE_HEADERISH},
+    {"topline", 0, 0, ND_NODE_KICKER},
     {"trending", -3, 0, ND_NODE_RELATED},
     {"tweet", 5, 0, 0}, /* an embedded tweet (twitter-tweet) is content */
     {"twitter", -3, 0, ND_NODE_SHARE},
@@ -333,16 +352,26 @@ void nd__class_words(const char *s, size_t n, int *weight, uint32_t *flags)
     char w[48];
     size_t i = 0;
     while (i < n) {
+        /* Taxonomy labels that CMSs add to a post's class list
+         * ("tag-economy category-news" on a WordPress post) name its
+         * topics, not what the element is: skip the whole token. */
+        if ((i == 0 || s[i - 1] == ' ') && n - i > 4 &&
+            (!strncmp(s + i, "tag-", 4) || (n - i > 9 && !strncmp(s + i, "category-", 9)))) {
+            while (i < n && s[i] != ' ') i++;
+            continue;
+        }
         /* A word: a run of letters, split at case changes (relatedPosts)
          * and at digits, dashes and underscores. */
-        while (i < n && !((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z')) i++;
+        if (!((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z')) {
+            i++;
+            continue;
+        }
         size_t k = 0;
         while (i < n && ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z')) {
             if (k > 0 && s[i] >= 'A' && s[i] <= 'Z' && s[i - 1] >= 'a' && s[i - 1] <= 'z') break;
             if (k < sizeof w - 1) w[k++] = (char) (s[i] | 32);
             i++;
         }
-        if (!k) continue;
         const word_def *d = word_lookup(w, k);
         if (d) {
             *weight += d->weight;

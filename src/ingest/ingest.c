@@ -310,8 +310,9 @@ typedef struct run {
     pthread_mutex_t report_mu;
     _Atomic uint64_t pages, added, versions, related, duplicates, errors;
     _Atomic uint64_t files, skipped, bytes; /* summed over the readers */
-    uint64_t total_files, total_bytes;      /* of all inputs, found before reading */
-    _Atomic int fatal;                      /* the writer cannot go on */
+    _Atomic uint64_t skipped_files;
+    uint64_t total_files, total_bytes; /* of all inputs, found before reading */
+    _Atomic int fatal;                 /* the writer cannot go on */
     nd_error fatal_err;
     nd_store *wstore;
     /* Readers take the inputs one at a time, in order. */
@@ -344,6 +345,7 @@ static void fill_stats(run *r, nd_ingest_stats *st)
     st->errors = atomic_load(&r->errors);
     st->inputs = atomic_load(&r->files);
     st->skipped = atomic_load(&r->skipped);
+    st->skipped_files = atomic_load(&r->skipped_files);
     st->bytes = atomic_load(&r->bytes);
     st->total_inputs = r->total_files;
     st->total_bytes = r->total_bytes;
@@ -871,6 +873,7 @@ static void sync_counts(reader_ctx *c, const nd_reader_stats *now)
     run *r = c->r;
     atomic_fetch_add(&r->files, now->files - c->seen.files);
     atomic_fetch_add(&r->skipped, now->skipped - c->seen.skipped);
+    atomic_fetch_add(&r->skipped_files, now->skipped_files - c->seen.skipped_files);
     atomic_fetch_add(&r->bytes, now->bytes - c->seen.bytes);
     c->seen = *now;
 }

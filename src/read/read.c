@@ -50,7 +50,8 @@ static int name_is(const char *path, const char *ext)
 
 static nd_kind kind_from_name(const char *path)
 {
-    if (name_is(path, ".txt") || name_is(path, ".text") || name_is(path, ".md")) return ND_KIND_TEXT;
+    if (name_is(path, ".txt") || name_is(path, ".text") || name_is(path, ".md"))
+        return ND_KIND_TEXT;
     if (name_is(path, ".html") || name_is(path, ".htm") || name_is(path, ".xhtml") ||
         name_is(path, ".shtml"))
         return ND_KIND_HTML;
@@ -187,8 +188,7 @@ static int input_open(nd_reader *r, const char *path, int fd, nd_error *err)
         }
         /* An empty crawl or export has no records; an empty page is a
          * page that failed to save. */
-        if (name_is(path, ".warc") || name_is(path, ".jsonl") || name_is(path, ".ndjson"))
-            return 1;
+        if (name_is(path, ".warc") || name_is(path, ".jsonl") || name_is(path, ".ndjson")) return 1;
         return nd_error_set(err, ND_EEMPTY, (size_t) -1, "%s: empty file", path);
     }
     int is_arc = 0;
@@ -224,8 +224,7 @@ static int page_next(nd__input *in, nd_doc *doc, nd_error *err)
     size_t a = nd__stream_fill(s, in->max + 1);
     if (a > in->max)
         return nd_error_set(err, ND_ELIMIT, (size_t) -1,
-                            "%s: page of more than %zu bytes exceeds the limit", in->path,
-                            in->max);
+                            "%s: page of more than %zu bytes exceeds the limit", in->path, in->max);
     if (s->err) {
         char why[160];
         return nd_error_set(err, s->err, (size_t) -1, "%s: %s", in->path,
@@ -283,6 +282,7 @@ int nd_reader_next(nd_reader *r, nd_doc *doc, nd_error *err)
             }
             if (walked && nd__walk_skip_name(base_name(path))) {
                 r->stats.skipped++;
+                r->stats.skipped_files++;
                 continue;
             }
             if (strcmp(path, "-") == 0 && !walked) {
@@ -291,8 +291,8 @@ int nd_reader_next(nd_reader *r, nd_doc *doc, nd_error *err)
                 fd = open(path, O_RDONLY | O_CLOEXEC);
                 if (fd < 0) {
                     r->stats.errors++;
-                    return nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot open: %s", path,
-                                        strerror(errno));
+                    return nd_error_set(err, ND_EIO, (size_t) -1, "%s: %s", path,
+                                        nd_path_strerror(path, errno));
                 }
             }
         }

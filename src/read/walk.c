@@ -3,6 +3,7 @@
  * Folders are walked depth first in byte order of the names, one folder
  * listing at a time (memory grows with the depth and width of the tree,
  * not with the number of files).  Names starting with '.' are skipped.
+ * A file listed and gone before it is reached is an error of that file.
  * Symbolic links met inside folders are skipped unless follow_symlinks is
  * set; then each folder is entered at most once (by device and inode), so
  * a link loop cannot make the walk endless.  Paths given by name are always
@@ -97,8 +98,9 @@ static int cmp_names(const void *a, const void *b)
 static int push_dir(nd__walk *w, const char *dir, nd_error *err)
 {
     DIR *d = opendir(dir);
-    if (!d) return nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot open folder: %s", dir,
-                                strerror(errno));
+    if (!d)
+        return nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot open folder: %s", dir,
+                            nd_path_strerror(dir, errno));
     char **names = NULL;
     size_t n = 0, cap = 0;
     int rc = 0;
@@ -171,7 +173,11 @@ int nd__walk_next(nd__walk *w, const char **path, struct stat *st, int *walked, 
             if (nd_buf_failed(&w->path))
                 return nd_error_set(err, ND_ENOMEM, (size_t) -1, "%s: out of memory", f->dir);
             const char *p = w->path.ptr;
-            if (lstat(p, st) != 0) continue; /* vanished since the listing */
+            /* Gone since the listing: deleted during the run, an error
+             * of that file (not a silent skip). */
+            if (lstat(p, st) != 0)
+                return nd_error_set(err, ND_EIO, (size_t) -1, "%s: %s (deleted during the run?)", p,
+                                    nd_path_strerror(p, errno));
             if (S_ISLNK(st->st_mode)) {
                 if (!w->follow || stat(p, st) != 0) continue; /* not followed, or dangling */
             }
@@ -197,7 +203,8 @@ int nd__walk_next(nd__walk *w, const char **path, struct stat *st, int *walked, 
             return 1;
         }
         if (stat(root, st) != 0)
-            return nd_error_set(err, ND_EIO, (size_t) -1, "%s: %s", root, strerror(errno));
+            return nd_error_set(err, ND_EIO, (size_t) -1, "%s: %s", root,
+                                nd_path_strerror(root, errno));
         if (S_ISDIR(st->st_mode)) {
             int seen = seen_add(w, st->st_dev, st->st_ino);
             if (seen < 0) return nd_error_set(err, seen, (size_t) -1, "%s: out of memory", root);
@@ -220,18 +227,18 @@ int nd__walk_skip_name(const char *name)
 {
     static const char *const skip[] = {
         /* page assets */
-        "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico",
-        "bmp", "tif", "tiff", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "m4a", "webm",
-        "ogg", "ogv", "wav", "avi", "mov", "flv", "swf", "pdf", "zip", "7z", "rar", "tar",
-        "bz2", "xz", "zst", "exe", "dll", "so", "o", "a", "class", "jar", "wasm",
-        "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt",
+        "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp",
+        "tif", "tiff", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "m4a", "webm", "ogg",
+        "ogv", "wav", "avi", "mov", "flv", "swf", "pdf", "zip", "7z", "rar", "tar", "bz2", "xz",
+        "zst", "exe", "dll", "so", "o", "a", "class", "jar", "wasm", "doc", "docx", "xls", "xlsx",
+        "ppt", "pptx", "odt",
         /* crawl indexes and databases (a WARC's .cdx, the store itself) */
         "cdx", "cdxj", "idx", "db", "db-wal", "db-shm", "sqlite", "sqlite3", "wal", "shm",
         /* one JSON document is metadata, not a page (JSON lines are .jsonl) */
         "json"};
     /* A folder's own documentation is not a crawled page. */
-    static const char *const docs[] = {"README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG",
-                                       "NOTICE", "AUTHORS"};
+    static const char *const docs[] = {"README",    "LICENSE", "LICENCE", "COPYING",
+                                       "CHANGELOG", "NOTICE",  "AUTHORS"};
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
         if (strncmp(name, docs[i], strlen(docs[i])) == 0 &&
             (name[strlen(docs[i])] == 0 || name[strlen(docs[i])] == '.'))

@@ -1,8 +1,9 @@
 /* analysis.c - the analysis in the store (schema step 4): actors, their
  * mentions, quotations and events of each document, written with the
  * document (nd_store_add_page) or later (nd_store_set_analysis), read back
- * as an nd_analysis (nd_store_load_analysis), and the queries behind
- * `newsdesk quotes`, `actors`, `actor`, `relations` and `events`.
+ * as an nd_analysis (nd_store_load_analysis), with the totals the query
+ * layer reads (src/query/: `newsdesk quotes`, `actors`, `actor`,
+ * `relations`, `events`) kept as analyses come and go.
  *
  * Actors are global rows keyed by (name, code); each connection keeps the
  * ids it has seen in a small hash table so that a document's actors cost
@@ -31,14 +32,14 @@
       " ON CONFLICT(actor_id, doc_id) DO UPDATE SET mentions = mentions + excluded.mentions")      \
     X(Q_ADD, "INSERT INTO quotes(doc_id, idx, speaker_id, speaker, type, scare, cue_lemma,"        \
              " start_off, end_off, content, source_start, source_end, cue_start, cue_end,"         \
-             " clause_start, clause_end, sentence, text)"                                          \
+             " clause_start, clause_end, sentence, text, date, latest)"                            \
              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"     \
-             " ?17, ?18)")                                                                         \
+             " ?17, ?18, ?19, ?20)")                                                               \
     X(E_ADD, "INSERT INTO events(doc_id, idx, source_id, target_id, source_code, target_code,"     \
              " code, goldstein, quad, negated, date, sentence, sentence_start, sentence_end,"      \
-             " verb_start, verb_end, n_mentions, mentions, instance_id)"                           \
-             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"\
-             " ?18, ?19)")                                                                         \
+             " verb_start, verb_end, day, latest, n_mentions, mentions, instance_id)"              \
+             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"     \
+             " ?17, ?18, ?19, ?20, ?21)")                                                          \
     X(I_FIND, "SELECT id FROM event_instances WHERE key = ?1")                                     \
     X(I_ADD, "INSERT INTO event_instances(key, source_code, target_code, root, date)"              \
              " VALUES (?1, ?2, ?3, ?4, ?5)")                                                       \
@@ -66,8 +67,43 @@
            " FROM quotes WHERE doc_id = ?1 ORDER BY idx")                                          \
     X(G_E, "SELECT source_id, target_id, source_code, target_code, code, goldstein, quad,"         \
            " negated, date, sentence, sentence_start, sentence_end, verb_start, verb_end,"         \
-           " mentions"                                                                             \
-           " FROM events WHERE doc_id = ?1 ORDER BY idx")
+           " mentions FROM events WHERE doc_id = ?1 ORDER BY idx")                                 \
+    /* The totals of schema step 5 (see "aggregates" below). */                                    \
+    X(DOC_INFO, "SELECT coalesce(d.published, d.fetched), NOT EXISTS (SELECT 1 FROM documents v"   \
+                " WHERE v.ident = d.ident AND v.version > d.version) FROM documents d"             \
+                " WHERE d.id = ?1")                                                                \
+    X(W_ADD, "INSERT OR IGNORE INTO actor_words(word, actor_id) VALUES (?1, ?2)")                  \
+    X(AS_ADD, "INSERT INTO actor_stats(actor_id, documents, mentions, first, last)"                \
+              " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (actor_id) DO UPDATE SET"                  \
+              " documents = documents + excluded.documents,"                                       \
+              " mentions = mentions + excluded.mentions,"                                          \
+              " first = CASE WHEN first IS NULL OR excluded.first < first THEN excluded.first"     \
+              " ELSE first END,"                                                                   \
+              " last = CASE WHEN last IS NULL OR excluded.last > last THEN excluded.last"          \
+              " ELSE last END")                                                                    \
+    X(AS_QUOTES, "INSERT INTO actor_stats(actor_id, quotes) VALUES (?1, ?2)"                       \
+                 " ON CONFLICT (actor_id) DO UPDATE SET quotes = quotes + excluded.quotes")        \
+    X(AS_BOUNDS, "UPDATE actor_stats SET"                                                          \
+                 " first = (SELECT min(coalesce(d.published, d.fetched)) FROM doc_actors x"        \
+                 " JOIN documents d ON d.id = x.doc_id WHERE x.actor_id = ?1 AND x.doc_id != ?2)," \
+                 " last = (SELECT max(coalesce(d.published, d.fetched)) FROM doc_actors x"         \
+                 " JOIN documents d ON d.id = x.doc_id WHERE x.actor_id = ?1 AND x.doc_id != ?2)"  \
+                 " WHERE actor_id = ?1 AND (first = ?3 OR last = ?3)")                             \
+    X(AS_GC, "DELETE FROM actor_stats WHERE actor_id = ?1 AND documents <= 0 AND quotes <= 0")     \
+    X(AD_ADD, "INSERT INTO actor_days(actor_id, day, documents, mentions) VALUES (?1, ?2, ?3, ?4)" \
+              " ON CONFLICT (actor_id, day) DO UPDATE SET"                                         \
+              " documents = documents + excluded.documents,"                                       \
+              " mentions = mentions + excluded.mentions")                                          \
+    X(AD_GC, "DELETE FROM actor_days WHERE actor_id = ?1 AND day = ?2 AND documents <= 0")         \
+    X(CD_ADD, "INSERT INTO code_days(prefix, day, documents, mentions) VALUES (?1, ?2, ?3, ?4)"    \
+              " ON CONFLICT (prefix, day) DO UPDATE SET"                                           \
+              " documents = documents + excluded.documents,"                                       \
+              " mentions = mentions + excluded.mentions")                                          \
+    X(CD_GC, "DELETE FROM code_days WHERE prefix = ?1 AND day = ?2 AND documents <= 0")            \
+    X(G_DA, "SELECT da.actor_id, da.mentions, a.code FROM doc_actors da"                           \
+            " JOIN actors a ON a.id = da.actor_id WHERE da.doc_id = ?1")                           \
+    X(G_QS, "SELECT speaker_id, count(*) FROM quotes WHERE doc_id = ?1"                            \
+            " AND speaker_id IS NOT NULL GROUP BY speaker_id")
 
 enum an_stmt {
 #define AN__ENUM(name, sql) AN_##name,
@@ -233,6 +269,30 @@ static int actor_seen_org(nd_store *s, const nd_actor *x, int64_t id, nd_error *
     return step_done(s, st, "cannot update an actor", err);
 }
 
+/* Every word of a new actor's name into actor_words: runs of ASCII
+ * letters and digits, lower case (who a name means: "Putin"). */
+static int put_words(nd_store *s, const char *name, int64_t id, nd_error *err)
+{
+    char w[128];
+    size_t k = 0;
+    for (const char *p = name;; p++) {
+        if (*p && isalnum((unsigned char) *p)) {
+            if (k + 1 < sizeof w) w[k++] = (char) tolower((unsigned char) *p);
+            continue;
+        }
+        if (k) {
+            sqlite3_stmt *st = an_stmt(s, AN_W_ADD, err);
+            if (!st) return ND_EDB;
+            sqlite3_bind_text(st, 1, w, (int) k, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st, 2, id);
+            int rc = step_done(s, st, "cannot store an actor", err);
+            if (rc) return rc;
+            k = 0;
+        }
+        if (!*p) return 0;
+    }
+}
+
 /* The id of actor x: cached, found, or a new row. */
 static int actor_id(nd_store *s, const nd_actor *x, int64_t *id, nd_error *err)
 {
@@ -263,13 +323,45 @@ static int actor_id(nd_store *s, const nd_actor *x, int64_t *id, nd_error *err)
         rc = step_done(s, st, "cannot store an actor", err);
         if (rc) return rc;
         *id = sqlite3_last_insert_rowid(s->db);
+        if ((rc = put_words(s, name, *id, err)) != 0) return rc;
     }
     cache_put(s->an, key, *id);
     return 0;
 }
 
+/* What the rows of a document's analysis repeat of it: its date
+ * (published, else fetched) and whether it is the latest version of its
+ * page.  date is in buf (32 bytes) or NULL. */
+typedef struct doc_info {
+    const char *date;
+    int latest;
+    char buf[32];
+} doc_info;
+
+static int get_doc_info(nd_store *s, int64_t doc, doc_info *di, nd_error *err)
+{
+    di->date = NULL;
+    di->latest = 1;
+    sqlite3_stmt *st = an_stmt(s, AN_DOC_INFO, err);
+    if (!st) return ND_EDB;
+    sqlite3_bind_int64(st, 1, doc);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        if (t) {
+            snprintf(di->buf, sizeof di->buf, "%s", (const char *) t);
+            di->date = di->buf;
+        }
+        di->latest = sqlite3_column_int(st, 1);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return nd__store_fail(s, "cannot read a document", err);
+    return 0;
+}
+
 static int put_quote(nd_store *s, int64_t doc, size_t idx, const nd_quote *q, const int64_t *ids,
-                     size_t n_ids, nd_buf *b, nd_error *err)
+                     size_t n_ids, const doc_info *di, nd_buf *b, nd_error *err)
 {
     sqlite3_stmt *st = an_stmt(s, AN_Q_ADD, err);
     if (!st) return ND_EDB;
@@ -299,6 +391,8 @@ static int put_quote(nd_store *s, int64_t doc, size_t idx, const nd_quote *q, co
     bind_span(st, 15, q->clause);
     sqlite3_bind_int64(st, 17, q->sentence);
     sqlite3_bind_text(st, 18, q->text ? q->text : "", -1, SQLITE_STATIC);
+    bind_str(st, 19, di->date);
+    sqlite3_bind_int(st, 20, di->latest);
     int rc = step_done(s, st, "cannot store a quotation", err);
     if (!rc) s->an->unindexed = 1;
     return rc;
@@ -338,7 +432,7 @@ static int instance_of(nd_store *s, const nd_event *e, int64_t *id, nd_error *er
 }
 
 static int put_event(nd_store *s, int64_t doc, size_t idx, const nd_event *e, const int64_t *ids,
-                     size_t n_ids, nd_buf *b, nd_error *err)
+                     size_t n_ids, const doc_info *di, nd_buf *b, nd_error *err)
 {
     int64_t inst = 0;
     int rc = instance_of(s, e, &inst, err);
@@ -360,7 +454,12 @@ static int put_event(nd_store *s, int64_t doc, size_t idx, const nd_event *e, co
     sqlite3_bind_int64(st, 13, e->sentence.start);
     sqlite3_bind_int64(st, 14, e->sentence.end);
     bind_span(st, 15, e->verb);
-    sqlite3_bind_int64(st, 17, e->n_mentions ? (sqlite3_int64) e->n_mentions : 1);
+    /* The day listings sort by: the event's own, else its document's. */
+    char day[16];
+    if (!e->date && di->date) snprintf(day, sizeof day, "%.10s", di->date);
+    bind_str(st, 17, e->date ? e->date : di->date ? day : NULL);
+    sqlite3_bind_int(st, 18, di->latest);
+    sqlite3_bind_int64(st, 19, e->n_mentions ? (sqlite3_int64) e->n_mentions : 1);
     if (e->n_mentions > 1) {
         /* the mentions after the first: [sentence_start, sentence_end,
          * verb_start, verb_end, sentence] each */
@@ -373,10 +472,258 @@ static int put_event(nd_store *s, int64_t doc, size_t idx, const nd_event *e, co
         }
         nd_buf_putc(b, ']');
         if (nd_buf_failed(b)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-        sqlite3_bind_text(st, 18, b->ptr, (int) b->len, SQLITE_STATIC);
+        sqlite3_bind_text(st, 20, b->ptr, (int) b->len, SQLITE_STATIC);
     }
-    sqlite3_bind_int64(st, 19, inst);
+    sqlite3_bind_int64(st, 21, inst);
     return step_done(s, st, "cannot store an event", err);
+}
+
+/* ---- aggregates ----------------------------------------------------------------- */
+
+/* The totals the query layer reads (schema step 5) change with each
+ * document's analysis: +1 when it is stored, -1 before it is deleted.
+ * actor_stats: documents, mentions, quotations, first and last date per
+ * actor; actor_days: documents and mentions per actor and day;
+ * code_days: the same per code prefix of whole levels ("RUS", "RUSGOV")
+ * and day, a document once per prefix. */
+
+typedef struct doc_actor {
+    int64_t id;
+    int64_t mentions;
+    const char *code;
+} doc_actor;
+
+typedef struct prefix_sum {
+    char prefix[32];
+    int64_t mentions;
+} prefix_sum;
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_doc_actor(const void *a, const void *b)
+{
+    const doc_actor *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_prefix(const void *a, const void *b)
+{
+    return strcmp(((const prefix_sum *) a)->prefix, ((const prefix_sum *) b)->prefix);
+}
+
+static int run_stmt(nd_store *s, enum an_stmt which, int64_t i1, const char *t2, int64_t i3,
+                    int64_t i4, const char *what, nd_error *err)
+{
+    sqlite3_stmt *st = an_stmt(s, which, err);
+    if (!st) return ND_EDB;
+    sqlite3_bind_int64(st, 1, i1);
+    if (t2) sqlite3_bind_text(st, 2, t2, -1, SQLITE_STATIC);
+    if (which != AN_AS_GC && which != AN_AD_GC && which != AN_CD_GC) {
+        sqlite3_bind_int64(st, 3, i3);
+        sqlite3_bind_int64(st, 4, i4);
+    }
+    return step_done(s, st, what, err);
+}
+
+/* Apply sign (+1 or -1) times document doc's actors xs (n, any order,
+ * an actor maybe more than once) to the totals. */
+static int bump_actors(nd_store *s, int64_t doc, const char *date, doc_actor *xs, size_t n,
+                       int sign, nd_error *err)
+{
+    static const char what[] = "cannot count actors";
+    char day[16] = "";
+    if (date) snprintf(day, sizeof day, "%.10s", date);
+    if (n > 1) qsort(xs, n, sizeof *xs, cmp_doc_actor);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (u && xs[u - 1].id == xs[i].id) {
+            xs[u - 1].mentions += xs[i].mentions;
+            continue;
+        }
+        xs[u++] = xs[i];
+    }
+    n = u;
+    int rc = 0;
+    size_t n_pre = 0;
+    prefix_sum *pre = nd_malloc((n * 8 + 1) * sizeof *pre);
+    if (!pre) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        sqlite3_stmt *st = an_stmt(s, AN_AS_ADD, err);
+        if (!st) {
+            rc = ND_EDB;
+            break;
+        }
+        sqlite3_bind_int64(st, 1, xs[i].id);
+        sqlite3_bind_int64(st, 2, sign);
+        sqlite3_bind_int64(st, 3, sign * xs[i].mentions);
+        if (sign > 0) bind_str(st, 4, date);
+        rc = step_done(s, st, what, err);
+        if (!rc && sign < 0 && date) {
+            /* The first or last date may have been this document's. */
+            st = an_stmt(s, AN_AS_BOUNDS, err);
+            if (!st) {
+                rc = ND_EDB;
+                break;
+            }
+            sqlite3_bind_int64(st, 1, xs[i].id);
+            sqlite3_bind_int64(st, 2, doc);
+            bind_str(st, 3, date);
+            rc = step_done(s, st, what, err);
+        }
+        if (!rc) rc = run_stmt(s, AN_AD_ADD, xs[i].id, day, sign, sign * xs[i].mentions, what, err);
+        if (!rc && sign < 0) rc = run_stmt(s, AN_AD_GC, xs[i].id, day, 0, 0, what, err);
+        if (!rc && sign < 0) rc = run_stmt(s, AN_AS_GC, xs[i].id, NULL, 0, 0, what, err);
+        /* The code's prefixes of whole levels: RUSGOV -> RUS, RUSGOV. */
+        const char *code = xs[i].code ? xs[i].code : "";
+        size_t len = strlen(code);
+        for (size_t k = 3; k <= len && k < sizeof pre->prefix && k <= 24; k += 3) {
+            snprintf(pre[n_pre].prefix, sizeof pre->prefix, "%.*s", (int) k, code);
+            pre[n_pre++].mentions = xs[i].mentions;
+        }
+    }
+    if (n_pre > 1) qsort(pre, n_pre, sizeof *pre, cmp_prefix);
+    for (size_t i = 0; !rc && i < n_pre;) {
+        size_t j = i + 1;
+        int64_t m = pre[i].mentions;
+        while (j < n_pre && !strcmp(pre[j].prefix, pre[i].prefix)) m += pre[j++].mentions;
+        sqlite3_stmt *st = an_stmt(s, AN_CD_ADD, err);
+        if (!st) {
+            rc = ND_EDB;
+            break;
+        }
+        sqlite3_bind_text(st, 1, pre[i].prefix, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, sign);
+        sqlite3_bind_int64(st, 4, sign * m);
+        rc = step_done(s, st, what, err);
+        if (!rc && sign < 0) {
+            st = an_stmt(s, AN_CD_GC, err);
+            if (!st) {
+                rc = ND_EDB;
+                break;
+            }
+            sqlite3_bind_text(st, 1, pre[i].prefix, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+            rc = step_done(s, st, what, err);
+        }
+        i = j;
+    }
+    nd_free(pre);
+    return rc;
+}
+
+/* Quotations per speaker: n of them said by actor id. */
+static int bump_quotes(nd_store *s, int64_t id, int64_t n, nd_error *err)
+{
+    sqlite3_stmt *st = an_stmt(s, AN_AS_QUOTES, err);
+    if (!st) return ND_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, n);
+    int rc = step_done(s, st, "cannot count quotations", err);
+    if (!rc && n < 0) rc = run_stmt(s, AN_AS_GC, id, NULL, 0, 0, "cannot count quotations", err);
+    return rc;
+}
+
+/* Take document doc's stored analysis out of the totals (before its
+ * rows are deleted). */
+static int unbump(nd_store *s, int64_t doc, nd_error *err)
+{
+    doc_info di;
+    int rc = get_doc_info(s, doc, &di, err);
+    if (rc) return rc;
+    sqlite3_stmt *st = an_stmt(s, AN_G_DA, err);
+    if (!st) return ND_EDB;
+    sqlite3_bind_int64(st, 1, doc);
+    nd_arena *ar = nd_arena_new(4096);
+    size_t n = 0, cap = 0;
+    doc_actor *xs = NULL;
+    int r;
+    while (ar && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 32;
+            doc_actor *p = nd_arena_alloc(ar, nc * sizeof *p);
+            if (!p) break;
+            if (n) memcpy(p, xs, n * sizeof *p);
+            xs = p;
+            cap = nc;
+        }
+        xs[n].id = sqlite3_column_int64(st, 0);
+        xs[n].mentions = sqlite3_column_int64(st, 1);
+        const unsigned char *c = sqlite3_column_text(st, 2);
+        xs[n].code = c ? nd_arena_strndup(ar, (const char *) c, strlen((const char *) c)) : NULL;
+        n++;
+    }
+    sqlite3_reset(st);
+    if (!ar || (n && !xs)) {
+        nd_arena_free(ar);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
+    rc = bump_actors(s, doc, di.date, xs, n, -1, err);
+    nd_arena_free(ar);
+    if (rc) return rc;
+    /* Quotations per speaker: read them all first (the statement reads
+     * the counts it changes). */
+    st = an_stmt(s, AN_G_QS, err);
+    if (!st) return ND_EDB;
+    sqlite3_bind_int64(st, 1, doc);
+    int64_t *qs = NULL;
+    n = cap = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            int64_t *p = nd_realloc(qs, nc * 2 * sizeof *p);
+            if (!p) {
+                rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+                break;
+            }
+            qs = p;
+            cap = nc;
+        }
+        qs[2 * n] = sqlite3_column_int64(st, 0);
+        qs[2 * n + 1] = sqlite3_column_int64(st, 1);
+        n++;
+    }
+    sqlite3_reset(st);
+    for (size_t i = 0; !rc && i < n; i++) rc = bump_quotes(s, qs[2 * i], -qs[2 * i + 1], err);
+    nd_free(qs);
+    return rc;
+}
+
+/* Add document doc's analysis a (its actors' ids and mention counts) to
+ * the totals. */
+static int count_analysis(nd_store *s, int64_t doc, const nd_analysis *a, const int64_t *ids,
+                          const uint32_t *counts, const doc_info *di, nd_error *err)
+{
+    doc_actor *xs = nd_malloc((a->n_actors + 1) * sizeof *xs);
+    int64_t *qs = nd_malloc((a->n_quotes + 1) * sizeof *qs);
+    int rc = 0;
+    if (!xs || !qs) rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    for (size_t i = 0; !rc && i < a->n_actors; i++) {
+        xs[i].id = ids[i];
+        xs[i].mentions = counts[i];
+        xs[i].code = a->actors[i].code;
+    }
+    if (!rc) rc = bump_actors(s, doc, di->date, xs, a->n_actors, 1, err);
+    /* Quotations per speaker, one statement per speaker. */
+    size_t n = 0;
+    for (size_t i = 0; !rc && i < a->n_quotes; i++) {
+        int sp = a->quotes[i].speaker;
+        if (sp >= 0 && (size_t) sp < a->n_actors) qs[n++] = ids[sp];
+    }
+    if (n > 1) qsort(qs, n, sizeof *qs, cmp_i64);
+    for (size_t i = 0; !rc && i < n;) {
+        size_t j = i + 1;
+        while (j < n && qs[j] == qs[i]) j++;
+        rc = bump_quotes(s, qs[i], (int64_t) (j - i), err);
+        i = j;
+    }
+    nd_free(xs);
+    nd_free(qs);
+    return rc;
 }
 
 int nd__store_put_analysis(nd_store *s, int64_t doc, const nd_analysis *a, nd_error *err)
@@ -418,10 +765,13 @@ int nd__store_put_analysis(nd_store *s, int64_t doc, const nd_analysis *a, nd_er
         sqlite3_bind_int64(st, 3, counts[i]);
         rc = step_done(s, st, "cannot store an actor of a document", err);
     }
+    doc_info di;
+    if (!rc) rc = get_doc_info(s, doc, &di, err);
     for (size_t i = 0; !rc && i < a->n_quotes; i++)
-        rc = put_quote(s, doc, i, &a->quotes[i], ids, a->n_actors, &b, err);
+        rc = put_quote(s, doc, i, &a->quotes[i], ids, a->n_actors, &di, &b, err);
     for (size_t i = 0; !rc && i < a->n_events; i++)
-        rc = put_event(s, doc, i, &a->events[i], ids, a->n_actors, &b, err);
+        rc = put_event(s, doc, i, &a->events[i], ids, a->n_actors, &di, &b, err);
+    if (!rc) rc = count_analysis(s, doc, a, ids, counts, &di, err);
     if (!rc) {
         sqlite3_stmt *st = an_stmt(s, AN_D_ADD, err);
         if (!st) {
@@ -458,6 +808,8 @@ int nd__store_index_quotes(nd_store *s, nd_error *err)
 
 static int delete_analysis(nd_store *s, int64_t doc, nd_error *err)
 {
+    int rc = unbump(s, doc, err);
+    if (rc) return rc;
     /* Indexed quotations leave the index before their rows go. */
     static const enum an_stmt dels[] = {AN_DEL_M, AN_DEL_DA, AN_Q_UNINDEX,
                                         AN_DEL_Q, AN_DEL_E,  AN_DEL_D};
@@ -465,8 +817,7 @@ static int delete_analysis(nd_store *s, int64_t doc, nd_error *err)
         sqlite3_stmt *st = an_stmt(s, dels[i], err);
         if (!st) return ND_EDB;
         sqlite3_bind_int64(st, 1, doc);
-        int rc = step_done(s, st, "cannot delete an analysis", err);
-        if (rc) return rc;
+        if ((rc = step_done(s, st, "cannot delete an analysis", err)) != 0) return rc;
     }
     return 0;
 }
@@ -888,667 +1239,15 @@ static int count1(nd_store *s, const char *sql, uint64_t *out, nd_error *err)
 
 int nd_store_analysis_count(nd_store *s, uint64_t *documents, uint64_t *analysed, nd_error *err)
 {
-    int rc = count1(s, "SELECT count(*) FROM documents", documents, err);
-    if (!rc) rc = count1(s, "SELECT count(*) FROM doc_analysis", analysed, err);
+    /* The totals of schema step 5: no scan. */
+    int rc = count1(s,
+                    "SELECT coalesce(max(n), 0) FROM store_counts"
+                    " WHERE field = 'documents' AND value = ''",
+                    documents, err);
+    if (!rc)
+        rc = count1(s,
+                    "SELECT coalesce(max(n), 0) FROM store_counts"
+                    " WHERE field = 'analysed' AND value = ''",
+                    analysed, err);
     return rc;
-}
-
-/* ---- who a name means ------------------------------------------------------------- */
-
-typedef struct sel {
-    char prefix[24]; /* a code prefix, or "" */
-    int64_t *ids;    /* else these actors */
-    size_t n;
-} sel;
-
-#define SEL_MAX_IDS 2000
-
-static void sel_free(sel *x)
-{
-    nd_free(x->ids);
-    memset(x, 0, sizeof *x);
-}
-
-static int looks_code(const char *s)
-{
-    size_t n = strlen(s);
-    if (n < 3 || n > 21) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!(isupper((unsigned char) s[i]) || isdigit((unsigned char) s[i]) || s[i] == '-'))
-            return 0;
-    return 1;
-}
-
-/* The upper bound of a code prefix: the prefix with its last byte raised. */
-static void prefix_hi(const char *p, char *hi, size_t cap)
-{
-    snprintf(hi, cap, "%.*s", (int) (cap - 1), p);
-    size_t n = strlen(hi);
-    if (n) hi[n - 1]++;
-}
-
-static int any_row(nd_store *s, const char *sql, const char *a, const char *b, nd_error *err)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return nd__store_fail(s, "cannot find an actor", err);
-    sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-    if (b) sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW) return 1;
-    if (rc == SQLITE_DONE) return 0;
-    return nd__store_fail(s, "cannot find an actor", err);
-}
-
-static int sel_add(sel *x, int64_t id)
-{
-    if (x->n >= SEL_MAX_IDS) return 0;
-    if (!x->ids) {
-        x->ids = nd_malloc(SEL_MAX_IDS * sizeof *x->ids);
-        if (!x->ids) return ND_ENOMEM;
-    }
-    x->ids[x->n++] = id;
-    return 0;
-}
-
-/* name holds word (case-insensitive) as whole words. */
-static int has_words(const char *name, const char *word)
-{
-    size_t wl = strlen(word);
-    for (const char *p = name; *p; p++) {
-        if (p != name && isalnum((unsigned char) p[-1])) continue;
-        if (strncasecmp(p, word, wl) == 0 && !isalnum((unsigned char) p[wl])) return 1;
-    }
-    return 0;
-}
-
-static int resolve(nd_store *s, const char *name, int country_as_code, sel *out, nd_error *err)
-{
-    memset(out, 0, sizeof *out);
-    nd_slice t = nd_slice_trim(nd_slice_c(name));
-    if (!t.len || t.len > 200) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no actor name");
-    char nm[256];
-    snprintf(nm, sizeof nm, "%.*s", (int) t.len, t.ptr);
-    if (looks_code(nm)) {
-        char hi[32];
-        prefix_hi(nm, hi, sizeof hi);
-        int rc = any_row(s, "SELECT 1 FROM actors WHERE code >= ?1 AND code < ?2", nm, hi, err);
-        if (rc == 0)
-            rc = any_row(s,
-                         "SELECT 1 FROM events WHERE (source_code >= ?1 AND source_code < ?2)"
-                         " OR (target_code >= ?1 AND target_code < ?2)",
-                         nm, hi, err);
-        if (rc < 0) return rc;
-        if (rc == 1) {
-            snprintf(out->prefix, sizeof out->prefix, "%.23s", nm);
-            return 0;
-        }
-    }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, kind, code FROM actors WHERE name = ?1 COLLATE NOCASE", -1,
-                           &st, NULL) != SQLITE_OK)
-        return nd__store_fail(s, "cannot find an actor", err);
-    sqlite3_bind_text(st, 1, nm, -1, SQLITE_TRANSIENT);
-    int rc, ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && !ret) {
-        const char *kind = (const char *) sqlite3_column_text(st, 1);
-        const char *code = (const char *) sqlite3_column_text(st, 2);
-        if (country_as_code && kind && !strcmp(kind, "country") && code && looks_code(code) &&
-            strlen(code) < sizeof out->prefix) {
-            snprintf(out->prefix, sizeof out->prefix, "%.23s", code);
-            break;
-        }
-        ret = sel_add(out, sqlite3_column_int64(st, 0));
-    }
-    sqlite3_finalize(st);
-    if (ret) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-    if (out->prefix[0]) {
-        out->n = 0;
-        return 0;
-    }
-    if (out->n) return 0;
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return nd__store_fail(s, "cannot find an actor", err);
-
-    /* Whole words of a longer name: "Putin", "Xi", "foreign minister". */
-    nd_buf like = ND_BUF_INIT;
-    nd_buf_putc(&like, '%');
-    for (const char *p = nm; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\') nd_buf_putc(&like, '\\');
-        nd_buf_putc(&like, *p);
-    }
-    nd_buf_putc(&like, '%');
-    if (nd_buf_failed(&like)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-    if (sqlite3_prepare_v2(s->db, "SELECT id, name FROM actors WHERE name LIKE ?1 ESCAPE '\\'", -1,
-                           &st, NULL) != SQLITE_OK) {
-        nd_buf_free(&like);
-        return nd__store_fail(s, "cannot find an actor", err);
-    }
-    sqlite3_bind_text(st, 1, like.ptr, (int) like.len, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && !ret) {
-        const char *n = (const char *) sqlite3_column_text(st, 1);
-        if (n && has_words(n, nm)) ret = sel_add(out, sqlite3_column_int64(st, 0));
-    }
-    sqlite3_finalize(st);
-    nd_buf_free(&like);
-    if (ret) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return nd__store_fail(s, "cannot find an actor", err);
-    if (!out->n)
-        return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "no actor '%s' in the store", nm);
-    return 0;
-}
-
-/* "IN (...)" for an actor id column. */
-static void sel_in(nd_buf *b, const sel *x)
-{
-    if (x->prefix[0]) {
-        char hi[32];
-        prefix_hi(x->prefix, hi, sizeof hi);
-        nd_buf_printf(b, "IN (SELECT id FROM actors WHERE code >= '%s' AND code < '%s')", x->prefix,
-                      hi);
-        return;
-    }
-    nd_buf_puts(b, "IN (");
-    for (size_t i = 0; i < x->n; i++)
-        nd_buf_printf(b, "%s%lld", i ? "," : "", (long long) x->ids[i]);
-    nd_buf_puts(b, ")");
-}
-
-/* A condition on an event's side: its code (prefix) or its actor id. */
-static void sel_side(nd_buf *b, const sel *x, const char *code_col, const char *id_col)
-{
-    if (x->prefix[0]) {
-        char hi[32];
-        prefix_hi(x->prefix, hi, sizeof hi);
-        nd_buf_printf(b, "(%s >= '%s' AND %s < '%s')", code_col, x->prefix, code_col, hi);
-        return;
-    }
-    nd_buf_printf(b, "%s ", id_col);
-    sel_in(b, x);
-}
-
-/* ---- periods ---------------------------------------------------------------------- */
-
-enum { BY_DAY, BY_WEEK, BY_MONTH, BY_YEAR };
-
-static int parse_by(const char *by, int *out, nd_error *err)
-{
-    if (!by || !strcmp(by, "month"))
-        *out = BY_MONTH;
-    else if (!strcmp(by, "day"))
-        *out = BY_DAY;
-    else if (!strcmp(by, "week"))
-        *out = BY_WEEK;
-    else if (!strcmp(by, "year"))
-        *out = BY_YEAR;
-    else
-        return nd_error_set(err, ND_EINVAL, (size_t) -1,
-                            "unknown period '%s' (day, week, month, year)", by);
-    return 0;
-}
-
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* The period a date ("YYYY-MM-DD...") falls in; "undated" when it has none. */
-static void period_of(const char *date, int by, char out[32])
-{
-    int y, m, d;
-    if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 ||
-        d > 31) {
-        snprintf(out, 32, "undated");
-        return;
-    }
-    switch (by) {
-    case BY_DAY: snprintf(out, 32, "%04d-%02d-%02d", y, m, d); break;
-    case BY_MONTH: snprintf(out, 32, "%04d-%02d", y, m); break;
-    case BY_YEAR: snprintf(out, 32, "%04d", y); break;
-    default: {
-        /* ISO 8601 week: the week (Monday first) holding the Thursday. */
-        long days = days_from_civil(y, m, d);
-        int wday = (int) (((days % 7) + 7 + 3) % 7); /* 0 = Monday; 1970-01-01 was a Thursday */
-        long thursday = days - wday + 3;
-        int wy = y;
-        if (thursday < days_from_civil(y, 1, 1))
-            wy = y - 1;
-        else if (thursday >= days_from_civil(y + 1, 1, 1))
-            wy = y + 1;
-        long week = (thursday - days_from_civil(wy, 1, 1)) / 7 + 1;
-        snprintf(out, 32, "%04d-W%02ld", wy, week);
-    }
-    }
-}
-
-/* A --since bound as stored dates compare: a whole day when no time was
- * given.  Returns 0 or ND_EPARSE. */
-static int since_bound(const char *since, char out[32], nd_error *err)
-{
-    out[0] = 0;
-    if (!since) return 0;
-    if (nd__store_parse_time(since, out) != 0)
-        return nd_error_set(err, ND_EPARSE, (size_t) -1, "cannot read the date '%s'", since);
-    if (strlen(out) == 20 && strcmp(out + 10, "T00:00:00Z") == 0) out[10] = 0;
-    return 0;
-}
-
-/* ---- queries ------------------------------------------------------------------------ */
-
-/* Only the latest version of each page, as search shows them. */
-#define LATEST                                                                                     \
-    " NOT EXISTS (SELECT 1 FROM documents v WHERE v.ident = d.ident AND v.version > d.version)"
-
-static int prepare(nd_store *s, nd_buf *sql, sqlite3_stmt **st, const char *what, nd_error *err)
-{
-    if (nd_buf_failed(sql)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-    int rc = sqlite3_prepare_v2(s->db, sql->ptr, (int) sql->len, st, NULL);
-    if (rc != SQLITE_OK) return nd__store_fail(s, what, err);
-    return 0;
-}
-
-static const char *ctext(sqlite3_stmt *st, int i)
-{
-    return (const char *) sqlite3_column_text(st, i);
-}
-
-static void fill_actor(sqlite3_stmt *st, nd_store_actor *a)
-{
-    memset(a, 0, sizeof *a);
-    a->id = sqlite3_column_int64(st, 0);
-    a->name = ctext(st, 1);
-    a->code = ctext(st, 2);
-    a->country = ctext(st, 3);
-    a->role = ctext(st, 4);
-    a->kind = ctext(st, 5);
-    a->in_dict = sqlite3_column_int(st, 6);
-    if (!a->code) a->code = "";
-}
-
-#define ACTOR_COLS "a.id, a.name, a.code, a.country, a.role, a.kind, a.in_dict"
-
-int nd_store_actors(nd_store *s, int limit, int (*fn)(void *ctx, const nd_store_actor *a),
-                    void *ctx, nd_error *err)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT " ACTOR_COLS ", t.n, t.m FROM (SELECT actor_id, count(*) AS n,"
-                           " sum(mentions) AS m FROM doc_actors GROUP BY actor_id"
-                           " ORDER BY n DESC, m DESC LIMIT ?1) t JOIN actors a ON a.id = t.actor_id"
-                           " ORDER BY t.n DESC, t.m DESC, a.name",
-                           -1, &st, NULL) != SQLITE_OK)
-        return nd__store_fail(s, "cannot list actors", err);
-    sqlite3_bind_int(st, 1, limit > 0 ? limit : 20);
-    int rc, ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        nd_store_actor a;
-        fill_actor(st, &a);
-        a.documents = (uint64_t) sqlite3_column_int64(st, 7);
-        a.mentions = (uint64_t) sqlite3_column_int64(st, 8);
-        if ((ret = fn(ctx, &a)) != 0) break;
-    }
-    if (!ret && rc != SQLITE_DONE) ret = nd__store_fail(s, "cannot list actors", err);
-    sqlite3_finalize(st);
-    return ret;
-}
-
-int nd_store_find_actors(nd_store *s, const char *name,
-                         int (*fn)(void *ctx, const nd_store_actor *a), void *ctx, nd_error *err)
-{
-    sel x;
-    int rc = resolve(s, name, 0, &x, err);
-    if (rc) return rc;
-    nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "SELECT " ACTOR_COLS ","
-                      " (SELECT count(*) FROM doc_actors x WHERE x.actor_id = a.id),"
-                      " (SELECT coalesce(sum(mentions), 0) FROM doc_actors x"
-                      " WHERE x.actor_id = a.id),"
-                      " (SELECT count(*) FROM quotes q WHERE q.speaker_id = a.id),"
-                      " (SELECT min(coalesce(d.published, d.fetched)) FROM doc_actors x"
-                      " JOIN documents d ON d.id = x.doc_id WHERE x.actor_id = a.id),"
-                      " (SELECT max(coalesce(d.published, d.fetched)) FROM doc_actors x"
-                      " JOIN documents d ON d.id = x.doc_id WHERE x.actor_id = a.id)"
-                      " FROM actors a WHERE a.id ");
-    sel_in(&sql, &x);
-    nd_buf_puts(&sql, " ORDER BY 8 DESC, 9 DESC, a.name LIMIT 100");
-    sel_free(&x);
-    sqlite3_stmt *st;
-    rc = prepare(s, &sql, &st, "cannot find actors", err);
-    nd_buf_free(&sql);
-    if (rc) return rc;
-    int ret = 0, n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        nd_store_actor a;
-        fill_actor(st, &a);
-        a.documents = (uint64_t) sqlite3_column_int64(st, 7);
-        a.mentions = (uint64_t) sqlite3_column_int64(st, 8);
-        a.quotes = (uint64_t) sqlite3_column_int64(st, 9);
-        a.first = ctext(st, 10);
-        a.last = ctext(st, 11);
-        n++;
-        if ((ret = fn(ctx, &a)) != 0) break;
-    }
-    if (!ret && rc != SQLITE_DONE) ret = nd__store_fail(s, "cannot find actors", err);
-    sqlite3_finalize(st);
-    if (!ret && !n)
-        ret = nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "no actor '%s' in the store", name);
-    return ret;
-}
-
-int nd_store_actor_peers(nd_store *s, const char *name, int limit,
-                         int (*fn)(void *ctx, const nd_store_actor *a), void *ctx, nd_error *err)
-{
-    sel x;
-    int rc = resolve(s, name, 0, &x, err);
-    if (rc) return rc;
-    nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "WITH docs AS (SELECT DISTINCT doc_id FROM doc_actors WHERE actor_id ");
-    sel_in(&sql, &x);
-    nd_buf_puts(&sql, ") SELECT " ACTOR_COLS ", count(*), sum(y.mentions) FROM docs"
-                      " JOIN doc_actors y ON y.doc_id = docs.doc_id"
-                      " JOIN actors a ON a.id = y.actor_id WHERE y.actor_id NOT ");
-    sel_in(&sql, &x);
-    nd_buf_puts(&sql, " GROUP BY y.actor_id ORDER BY 8 DESC, 9 DESC, a.name LIMIT ?1");
-    sel_free(&x);
-    sqlite3_stmt *st;
-    rc = prepare(s, &sql, &st, "cannot find co-occurring actors", err);
-    nd_buf_free(&sql);
-    if (rc) return rc;
-    sqlite3_bind_int(st, 1, limit > 0 ? limit : 20);
-    int ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        nd_store_actor a;
-        fill_actor(st, &a);
-        a.documents = (uint64_t) sqlite3_column_int64(st, 7);
-        a.mentions = (uint64_t) sqlite3_column_int64(st, 8);
-        if ((ret = fn(ctx, &a)) != 0) break;
-    }
-    if (!ret && rc != SQLITE_DONE) ret = nd__store_fail(s, "cannot find co-occurring actors", err);
-    sqlite3_finalize(st);
-    return ret;
-}
-
-/* Streaming aggregation: rows come in date order, so periods do too. */
-typedef struct agg {
-    int by;
-    nd_store_period cur;
-    char key[32];
-    double gsum;
-    int open;
-    int (*fn)(void *ctx, const nd_store_period *p);
-    void *ctx;
-} agg;
-
-static int agg_flush(agg *g)
-{
-    if (!g->open) return 0;
-    g->open = 0;
-    g->cur.period = g->key;
-    g->cur.goldstein = g->cur.events ? g->gsum / (double) g->cur.events : 0;
-    return g->fn(g->ctx, &g->cur);
-}
-
-/* Move to the period of date; flushes the previous one. */
-static int agg_at(agg *g, const char *date)
-{
-    char key[32];
-    period_of(date, g->by, key);
-    if (g->open && !strcmp(key, g->key)) return 0;
-    int ret = agg_flush(g);
-    if (ret) return ret;
-    memset(&g->cur, 0, sizeof g->cur);
-    g->gsum = 0;
-    memcpy(g->key, key, sizeof key);
-    g->open = 1;
-    return 0;
-}
-
-int nd_store_actor_timeline(nd_store *s, const char *name, const char *by,
-                            int (*fn)(void *ctx, const nd_store_period *p), void *ctx,
-                            nd_error *err)
-{
-    agg g;
-    memset(&g, 0, sizeof g);
-    g.fn = fn;
-    g.ctx = ctx;
-    int rc = parse_by(by, &g.by, err);
-    if (rc) return rc;
-    sel x;
-    rc = resolve(s, name, 0, &x, err);
-    if (rc) return rc;
-    nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "SELECT substr(coalesce(d.published, d.fetched), 1, 10) AS dd,"
-                      " sum(da.mentions) FROM doc_actors da JOIN documents d ON d.id = da.doc_id"
-                      " WHERE da.actor_id ");
-    sel_in(&sql, &x);
-    nd_buf_puts(&sql, " GROUP BY da.doc_id ORDER BY dd IS NULL, dd");
-    sel_free(&x);
-    sqlite3_stmt *st;
-    rc = prepare(s, &sql, &st, "cannot count mentions", err);
-    nd_buf_free(&sql);
-    if (rc) return rc;
-    int ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((ret = agg_at(&g, ctext(st, 0))) != 0) break;
-        g.cur.documents++;
-        g.cur.mentions += (uint64_t) sqlite3_column_int64(st, 1);
-    }
-    if (!ret && rc != SQLITE_DONE) ret = nd__store_fail(s, "cannot count mentions", err);
-    sqlite3_finalize(st);
-    if (!ret) ret = agg_flush(&g);
-    return ret;
-}
-
-int nd_store_quotes(nd_store *s, const nd_store_quote_query *q,
-                    int (*fn)(void *ctx, const nd_store_quote *x), void *ctx, nd_error *err)
-{
-    char since[32];
-    int rc = since_bound(q->since, since, err);
-    if (rc) return rc;
-    sel x;
-    memset(&x, 0, sizeof x);
-    if (q->by && (rc = resolve(s, q->by, !q->by_actor, &x, err)) != 0) return rc;
-    int about = q->about && nd_slice_trim(nd_slice_c(q->about)).len > 0;
-    nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "SELECT q.id, q.doc_id, d.ext_id, d.title, d.url, d.site, d.source,"
-                      " coalesce(d.published, d.fetched) AS dd, q.speaker, a.code, q.speaker_id,"
-                      " q.type, q.scare, q.text, q.cue_lemma, q.start_off, q.end_off,"
-                      " q.source_start, q.source_end, q.cue_start, q.cue_end"
-                      " FROM quotes q JOIN documents d ON d.id = q.doc_id"
-                      " LEFT JOIN actors a ON a.id = q.speaker_id WHERE" LATEST);
-    if (!q->with_scare) nd_buf_puts(&sql, " AND q.scare = 0 AND q.speaker IS NOT NULL");
-    if (q->by) {
-        nd_buf_puts(&sql, " AND q.speaker_id ");
-        sel_in(&sql, &x);
-    }
-    if (about)
-        nd_buf_puts(&sql, " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1)");
-    if (since[0]) nd_buf_puts(&sql, " AND dd >= ?2");
-    nd_buf_puts(&sql, " ORDER BY dd IS NULL, dd DESC, q.doc_id DESC, q.idx LIMIT ?3");
-    sel_free(&x);
-    sqlite3_stmt *st;
-    rc = prepare(s, &sql, &st, "cannot list quotations", err);
-    nd_buf_free(&sql);
-    if (rc) return rc;
-    if (about) sqlite3_bind_text(st, 1, q->about, -1, SQLITE_STATIC);
-    if (since[0]) sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, q->limit < 0 ? -1 : q->limit ? q->limit : 20);
-    int ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        nd_store_quote r;
-        memset(&r, 0, sizeof r);
-        r.id = sqlite3_column_int64(st, 0);
-        r.doc_id = sqlite3_column_int64(st, 1);
-        r.ext_id = ctext(st, 2);
-        r.title = ctext(st, 3);
-        r.url = ctext(st, 4);
-        r.site = ctext(st, 5);
-        r.source = ctext(st, 6);
-        r.date = ctext(st, 7);
-        r.speaker = ctext(st, 8);
-        r.speaker_code = ctext(st, 9);
-        r.speaker_id = sqlite3_column_int64(st, 10);
-        r.type = ctext(st, 11);
-        r.scare = sqlite3_column_int(st, 12);
-        r.text = ctext(st, 13);
-        r.cue_lemma = ctext(st, 14);
-        r.span = col_span(st, 15, UINT32_MAX);
-        r.source_span = col_span(st, 17, UINT32_MAX);
-        r.cue_span = col_span(st, 19, UINT32_MAX);
-        if (!r.text) r.text = "";
-        if ((ret = fn(ctx, &r)) != 0) break;
-    }
-    if (!ret && rc != SQLITE_DONE) {
-        if (about && sqlite3_errcode(s->db) == SQLITE_ERROR) {
-            const char *m = sqlite3_errmsg(s->db);
-            if (!strncmp(m, "fts5: ", 6)) m += 6;
-            ret = nd_error_set(err, ND_EPARSE, (size_t) -1, "bad --about query: %s", m);
-        } else {
-            ret = nd__store_fail(s, "cannot list quotations", err);
-        }
-    }
-    sqlite3_finalize(st);
-    return ret;
-}
-
-/* The events of q as one statement. */
-static int events_stmt(nd_store *s, const nd_store_event_query *q, sqlite3_stmt **out,
-                       nd_error *err)
-{
-    char since[32];
-    int rc = since_bound(q->since, since, err);
-    if (rc) return rc;
-    sel A, B;
-    memset(&A, 0, sizeof A);
-    memset(&B, 0, sizeof B);
-    if (q->a && (rc = resolve(s, q->a, 1, &A, err)) != 0) return rc;
-    if (q->b && (rc = resolve(s, q->b, 1, &B, err)) != 0) {
-        sel_free(&A);
-        return rc;
-    }
-    nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "SELECT e.id, e.doc_id, d.ext_id, d.title, d.url, d.site, d.source, d.added,"
-                      " coalesce(e.date, substr(coalesce(d.published, d.fetched), 1, 10)) AS ed,"
-                      " e.source_code, e.target_code, sa.name, ta.name, sa.country, ta.country,"
-                      " e.code, e.goldstein, e.quad, e.negated,"
-                      " e.sentence_start < coalesce((SELECT p.end_off FROM paragraphs p"
-                      " WHERE p.doc_id = e.doc_id AND p.idx = 0), 0),"
-                      " e.sentence_start, e.sentence_end, e.verb_start, e.verb_end");
-    if (q->with_sentence)
-        nd_buf_puts(&sql, ", CAST(substr(CAST(d.text AS BLOB), e.sentence_start + 1,"
-                          " e.sentence_end - e.sentence_start) AS TEXT)");
-    nd_buf_puts(&sql, " FROM events e JOIN documents d ON d.id = e.doc_id"
-                      " LEFT JOIN actors sa ON sa.id = e.source_id"
-                      " LEFT JOIN actors ta ON ta.id = e.target_id WHERE" LATEST);
-    if (q->a && q->b) {
-        nd_buf_puts(&sql, " AND ((");
-        sel_side(&sql, &A, "e.source_code", "e.source_id");
-        nd_buf_puts(&sql, " AND ");
-        sel_side(&sql, &B, "e.target_code", "e.target_id");
-        nd_buf_puts(&sql, ") OR (");
-        sel_side(&sql, &B, "e.source_code", "e.source_id");
-        nd_buf_puts(&sql, " AND ");
-        sel_side(&sql, &A, "e.target_code", "e.target_id");
-        nd_buf_puts(&sql, "))");
-    } else if (q->a || q->b) {
-        const sel *one = q->a ? &A : &B;
-        nd_buf_puts(&sql, " AND (");
-        sel_side(&sql, one, "e.source_code", "e.source_id");
-        nd_buf_puts(&sql, " OR ");
-        sel_side(&sql, one, "e.target_code", "e.target_id");
-        nd_buf_puts(&sql, ")");
-    }
-    if (since[0]) nd_buf_puts(&sql, " AND ed >= ?1");
-    nd_buf_puts(&sql, q->newest_first ? " ORDER BY ed IS NULL, ed DESC, e.doc_id DESC, e.idx"
-                                      : " ORDER BY ed IS NULL, ed, e.doc_id, e.idx");
-    if (q->limit > 0) nd_buf_printf(&sql, " LIMIT %d", q->limit);
-    sel_free(&A);
-    sel_free(&B);
-    rc = prepare(s, &sql, out, "cannot list events", err);
-    nd_buf_free(&sql);
-    if (rc) return rc;
-    if (since[0]) sqlite3_bind_text(*out, 1, since, -1, SQLITE_TRANSIENT);
-    return 0;
-}
-
-int nd_store_events(nd_store *s, const nd_store_event_query *q,
-                    int (*fn)(void *ctx, const nd_store_event *e), void *ctx, nd_error *err)
-{
-    sqlite3_stmt *st;
-    int rc = events_stmt(s, q, &st, err);
-    if (rc) return rc;
-    int ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        nd_store_event e;
-        memset(&e, 0, sizeof e);
-        e.id = sqlite3_column_int64(st, 0);
-        e.doc_id = sqlite3_column_int64(st, 1);
-        e.ext_id = ctext(st, 2);
-        e.title = ctext(st, 3);
-        e.url = ctext(st, 4);
-        e.site = ctext(st, 5);
-        e.source = ctext(st, 6);
-        e.added = ctext(st, 7);
-        e.date = ctext(st, 8);
-        e.source_code = ctext(st, 9);
-        e.target_code = ctext(st, 10);
-        e.source_name = ctext(st, 11);
-        e.target_name = ctext(st, 12);
-        e.source_country = ctext(st, 13);
-        e.target_country = ctext(st, 14);
-        e.code = ctext(st, 15);
-        e.goldstein = sqlite3_column_double(st, 16);
-        e.quad = sqlite3_column_int(st, 17);
-        e.negated = sqlite3_column_int(st, 18);
-        e.lead = sqlite3_column_int(st, 19);
-        e.sentence = col_span(st, 20, UINT32_MAX);
-        e.verb = col_span(st, 22, UINT32_MAX);
-        if (q->with_sentence) e.sentence_text = ctext(st, 24);
-        if (!e.source_code) e.source_code = "";
-        if (!e.target_code) e.target_code = "";
-        if (!e.code) e.code = "";
-        if ((ret = fn(ctx, &e)) != 0) break;
-    }
-    if (!ret && rc != SQLITE_DONE) ret = nd__store_fail(s, "cannot list events", err);
-    sqlite3_finalize(st);
-    return ret;
-}
-
-int nd_store_relations(nd_store *s, const nd_store_event_query *q, const char *by,
-                       int (*fn)(void *ctx, const nd_store_period *p), void *ctx, nd_error *err)
-{
-    agg g;
-    memset(&g, 0, sizeof g);
-    g.fn = fn;
-    g.ctx = ctx;
-    int rc = parse_by(by, &g.by, err);
-    if (rc) return rc;
-    nd_store_event_query all = *q;
-    all.limit = 0;
-    all.with_sentence = 0;
-    all.newest_first = 0;
-    sqlite3_stmt *st;
-    rc = events_stmt(s, &all, &st, err);
-    if (rc) return rc;
-    int ret = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((ret = agg_at(&g, ctext(st, 8))) != 0) break;
-        int quad = sqlite3_column_int(st, 17);
-        g.cur.events++;
-        if (quad >= 1 && quad <= 4) g.cur.quad[quad]++;
-        g.gsum += sqlite3_column_double(st, 16);
-    }
-    if (!ret && rc != SQLITE_DONE) ret = nd__store_fail(s, "cannot count events", err);
-    sqlite3_finalize(st);
-    if (!ret) ret = agg_flush(&g);
-    return ret;
 }

@@ -10,7 +10,9 @@
  * Steps: 1 documents, 2 full-text index, 3 stories (issue 4: stories,
  * documents.story_id and .dup_of, the clustering engine's saved state),
  * 4 analysis (issue 5: actors, their mentions, quotations and events of
- * each document; docs/architecture.md, "Analysis in the store").
+ * each document; docs/architecture.md, "Analysis in the store"), 5 what
+ * the query layer reads instead of scanning (issue 13: totals kept as
+ * rows are written, listing indexes; "The query layer").
  * Each adds tables and nullable columns only, so export keeps working on
  * documents stored before them.
  */
@@ -273,7 +275,179 @@ static const char step4[] =
     "CREATE INDEX events_source_actor ON events(source_id) WHERE source_id IS NOT NULL;"
     "CREATE INDEX events_target_actor ON events(target_id) WHERE target_id IS NOT NULL;";
 
+/* Step 5: what the query layer reads instead of scanning (issue 13;
+ * docs/architecture.md, "The query layer").  Every total is kept as rows
+ * are written and filled here for the rows already stored.
+ *   - store_counts: (field, value) -> n, kept by triggers: the counts of
+ *     `stats` ("documents", "paragraphs", ..., "text_bytes") with value
+ *     '', and the documents per "site", "host" and "language".
+ *   - actor_stats, actor_days, code_days: documents and mentions per
+ *     actor, per actor and day, per CAMEO code prefix of whole levels
+ *     ("RUS", "RUSGOV") and day (a document once per prefix), and each
+ *     actor's quotations and first and last date; kept by the analysis
+ *     write path (src/store/analysis.c), which knows a document's actors.
+ *   - actor_words: each word of each actor's name (lower case ASCII
+ *     letters and digits), for "Putin" -> "Vladimir Putin".
+ *   - quotes.date (the document's published, else fetched, time),
+ *     events.day (the event's date, else its document's day) and
+ *     .latest on both (the document is the latest version of its page,
+ *     kept by a trigger when a new version arrives), with indexes in the
+ *     order the listings show: a page of them reads its own rows.
+ *   - stories(last_seen, id): the newest stories first without a sort. */
+/* The counts of a documents row (row: new or old; sign: "" or "-"). */
+#define ND__DOC_COUNTS(row, sign)                                                                  \
+    "INSERT INTO store_counts(field, value, n) VALUES"                                             \
+    " ('documents', '', " sign "1),"                                                               \
+    " ('pages', '', " sign "(" row ".parent_id IS NULL AND " row ".version = 1)),"                 \
+    " ('versions', '', " sign "(" row ".version > 1)),"                                            \
+    " ('related_docs', '', " sign "(" row ".parent_id IS NOT NULL)),"                              \
+    " ('text_bytes', '', " sign "length(CAST(" row ".text AS BLOB))),"                             \
+    " ('site', coalesce(" row ".site, ''), " sign "1),"                                            \
+    " ('host', coalesce(" row ".host, ''), " sign "1),"                                            \
+    " ('language', coalesce(" row ".language, ''), " sign "1)"                                     \
+    " ON CONFLICT (field, value) DO UPDATE SET n = n + excluded.n;"
+
+/* One count per row of table, kept by triggers and filled now. */
+#define ND__ROW_COUNT(table, field)                                                                \
+    "CREATE TRIGGER store_counts_" table "_ai AFTER INSERT ON " table " BEGIN"                     \
+    " INSERT INTO store_counts(field, value, n) VALUES ('" field "', '', 1)"                       \
+    " ON CONFLICT (field, value) DO UPDATE SET n = n + 1; END;"                                    \
+    "CREATE TRIGGER store_counts_" table "_ad AFTER DELETE ON " table " BEGIN"                     \
+    " UPDATE store_counts SET n = n - 1 WHERE field = '" field "' AND value = ''; END;"            \
+    "INSERT OR REPLACE INTO store_counts(field, value, n)"                                         \
+    " SELECT '" field "', '', count(*) FROM " table ";"
+
+/* clang-format off */
 static const char step5[] =
+    "CREATE TABLE store_counts ("
+    " field TEXT NOT NULL,"
+    " value TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY (field, value)) WITHOUT ROWID;"
+    "CREATE TRIGGER store_counts_doc_ai AFTER INSERT ON documents BEGIN "
+    ND__DOC_COUNTS("new", "") " END;"
+    "CREATE TRIGGER store_counts_doc_ad AFTER DELETE ON documents BEGIN "
+    ND__DOC_COUNTS("old", "-") " END;"
+    "CREATE TRIGGER store_counts_doc_au AFTER UPDATE OF site, host, language, text, version,"
+    " parent_id ON documents BEGIN "
+    ND__DOC_COUNTS("old", "-") ND__DOC_COUNTS("new", "") " END;"
+    ND__ROW_COUNT("paragraphs", "paragraphs")
+    ND__ROW_COUNT("related", "related_links")
+    ND__ROW_COUNT("raw_pages", "raw_pages")
+    ND__ROW_COUNT("ingest_errors", "errors")
+    ND__ROW_COUNT("doc_analysis", "analysed")
+    "INSERT OR REPLACE INTO store_counts(field, value, n)"
+    " SELECT 'documents', '', count(*) FROM documents"
+    " UNION ALL SELECT 'pages', '', count(*) FROM documents"
+    " WHERE parent_id IS NULL AND version = 1"
+    " UNION ALL SELECT 'versions', '', count(*) FROM documents WHERE version > 1"
+    " UNION ALL SELECT 'related_docs', '', count(*) FROM documents WHERE parent_id IS NOT NULL"
+    " UNION ALL SELECT 'text_bytes', '', coalesce(sum(length(CAST(text AS BLOB))), 0)"
+    " FROM documents"
+    " UNION ALL SELECT 'site', coalesce(site, ''), count(*) FROM documents GROUP BY 2"
+    " UNION ALL SELECT 'host', coalesce(host, ''), count(*) FROM documents GROUP BY 2"
+    " UNION ALL SELECT 'language', coalesce(language, ''), count(*) FROM documents GROUP BY 2;"
+
+    "CREATE TABLE actor_stats ("
+    " actor_id INTEGER PRIMARY KEY,"
+    " documents INTEGER NOT NULL DEFAULT 0,"
+    " mentions INTEGER NOT NULL DEFAULT 0,"
+    " quotes INTEGER NOT NULL DEFAULT 0,"
+    " first TEXT,"
+    " last TEXT);"
+    "CREATE INDEX actor_stats_top ON actor_stats(documents, mentions);"
+    "CREATE TABLE actor_days ("
+    " actor_id INTEGER NOT NULL,"
+    " day TEXT NOT NULL,"
+    " documents INTEGER NOT NULL,"
+    " mentions INTEGER NOT NULL,"
+    " PRIMARY KEY (actor_id, day)) WITHOUT ROWID;"
+    "CREATE TABLE code_days ("
+    " prefix TEXT NOT NULL,"
+    " day TEXT NOT NULL,"
+    " documents INTEGER NOT NULL,"
+    " mentions INTEGER NOT NULL,"
+    " PRIMARY KEY (prefix, day)) WITHOUT ROWID;"
+    "CREATE TABLE actor_words ("
+    " word TEXT NOT NULL,"
+    " actor_id INTEGER NOT NULL,"
+    " PRIMARY KEY (word, actor_id)) WITHOUT ROWID;"
+    /* Fill them from the analyses already stored. */
+    "CREATE TEMP TABLE doc_day AS SELECT da.doc_id, da.actor_id, da.mentions,"
+    " coalesce(d.published, d.fetched) AS date,"
+    " coalesce(substr(coalesce(d.published, d.fetched), 1, 10), '') AS day"
+    " FROM doc_actors da JOIN documents d ON d.id = da.doc_id;"
+    "INSERT INTO actor_stats(actor_id, documents, mentions, first, last)"
+    " SELECT actor_id, count(*), sum(mentions), min(date), max(date) FROM doc_day"
+    " GROUP BY actor_id;"
+    "INSERT INTO actor_stats(actor_id, quotes)"
+    " SELECT speaker_id, count(*) FROM quotes WHERE speaker_id IS NOT NULL GROUP BY speaker_id"
+    " ON CONFLICT (actor_id) DO UPDATE SET quotes = excluded.quotes;"
+    "INSERT INTO actor_days SELECT actor_id, day, count(*), sum(mentions) FROM doc_day"
+    " GROUP BY actor_id, day;"
+    "WITH RECURSIVE level(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM level WHERE k < 8),"
+    " pre AS (SELECT DISTINCT x.doc_id, x.day, substr(a.code, 1, 3 * level.k) AS prefix,"
+    " x.actor_id, x.mentions FROM doc_day x JOIN actors a ON a.id = x.actor_id"
+    " JOIN level ON length(a.code) >= 3 * level.k)"
+    " INSERT INTO code_days SELECT prefix, day, count(DISTINCT doc_id), sum(mentions) FROM pre"
+    " GROUP BY prefix, day;"
+    "DROP TABLE doc_day;"
+    "WITH RECURSIVE split(id, rest, word, done) AS ("
+    " SELECT id, lower(name) || ' ', '', NULL FROM actors"
+    " UNION ALL SELECT id, substr(rest, 2),"
+    " CASE WHEN substr(rest, 1, 1) GLOB '[a-z0-9]' THEN word || substr(rest, 1, 1) ELSE '' END,"
+    " CASE WHEN substr(rest, 1, 1) GLOB '[a-z0-9]' THEN NULL ELSE nullif(word, '') END"
+    " FROM split WHERE rest != '')"
+    " INSERT OR IGNORE INTO actor_words SELECT done, id FROM split WHERE done IS NOT NULL;"
+
+    "ALTER TABLE quotes ADD COLUMN date TEXT;"
+    "ALTER TABLE quotes ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE events ADD COLUMN day TEXT;"
+    "ALTER TABLE events ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;"
+    "CREATE TEMP TABLE doc_latest AS SELECT d.id,"
+    " coalesce(d.published, d.fetched) AS date,"
+    " substr(coalesce(d.published, d.fetched), 1, 10) AS day,"
+    " NOT EXISTS (SELECT 1 FROM documents v WHERE v.ident = d.ident AND v.version > d.version)"
+    " AS latest FROM documents d WHERE d.id IN (SELECT doc_id FROM doc_analysis);"
+    "CREATE UNIQUE INDEX temp.doc_latest_id ON doc_latest(id);"
+    "UPDATE quotes SET date = x.date, latest = x.latest FROM doc_latest x"
+    " WHERE x.id = quotes.doc_id;"
+    "UPDATE events SET day = coalesce(events.date, x.day), latest = x.latest FROM doc_latest x"
+    " WHERE x.id = events.doc_id;"
+    "DROP TABLE doc_latest;"
+    "DROP INDEX quotes_speaker;"
+    "CREATE INDEX quotes_date ON quotes(date, doc_id, idx);"
+    "CREATE INDEX quotes_speaker_date ON quotes(speaker_id, date, doc_id, idx)"
+    " WHERE speaker_id IS NOT NULL;"
+    "CREATE INDEX events_day ON events(day, doc_id, idx);"
+    /* The events between two code prefixes, counted and ordered from the
+     * index alone (it replaces the two of step 4). */
+    "DROP INDEX events_source;"
+    "DROP INDEX events_target;"
+    "CREATE INDEX events_dyad ON events(source_code, target_code, day, doc_id, idx, quad,"
+    " goldstein, latest);"
+    "CREATE INDEX events_dyad_rev ON events(target_code, source_code, day, doc_id, idx, quad,"
+    " goldstein, latest);"
+    /* An actor's co-occurring actors from the index alone (replaces the
+     * one of step 4). */
+    "DROP INDEX doc_actors_doc;"
+    "CREATE INDEX doc_actors_doc ON doc_actors(doc_id, actor_id, mentions);"
+    /* A new version of a page: the analysis of the older ones leaves the
+     * listings (they show the latest version of each page). */
+    "CREATE TRIGGER analysis_latest AFTER INSERT ON documents"
+    " WHEN new.version > 1 AND new.ident IS NOT NULL BEGIN"
+    " UPDATE quotes SET latest = 0 WHERE latest AND doc_id IN"
+    " (SELECT id FROM documents WHERE ident = new.ident AND version < new.version);"
+    " UPDATE events SET latest = 0 WHERE latest AND doc_id IN"
+    " (SELECT id FROM documents WHERE ident = new.ident AND version < new.version);"
+    " END;"
+    "CREATE INDEX stories_seen ON stories(last_seen, id);";
+/* clang-format on */
+
+#undef ND__DOC_COUNTS
+#undef ND__ROW_COUNT
+
+static const char step6[] =
     /* Events as GDELT counts them (issue 9).  An events row is one event of
      * one document with every sentence that reports it: mentions holds the
      * mentions after the first as a JSON array of [sentence_start,
@@ -311,7 +485,7 @@ static const char step5[] =
     "UPDATE event_instances SET key = NULL WHERE key LIKE '#%';"
     "CREATE INDEX events_instance ON events(instance_id);";
 
-static const char *const steps[] = {step1, step2, step3, step4, step5};
+static const char *const steps[] = {step1, step2, step3, step4, step5, step6};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");

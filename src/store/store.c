@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "newsdesk/newsdesk.h"
 #include "store/store_int.h"
@@ -75,6 +76,41 @@ static int pragma_text(sqlite3 *db, const char *sql, char *out, size_t n)
     return rc;
 }
 
+/* The file and its folder can be written (a WAL store writes both). */
+static int writable(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        dir[1] = 0;
+    else if (slash)
+        *slash = 0;
+    else
+        snprintf(dir, sizeof dir, ".");
+    return access(path, W_OK) == 0 && access(dir, W_OK) == 0;
+}
+
+/* Open s->db on path; immutable: as a URI with immutable=1 (read-only
+ * media), the path percent-escaped. */
+static int open_db(nd_store *s, const char *path, int oflags, int immutable)
+{
+    if (!immutable) return sqlite3_open_v2(path, &s->db, oflags, NULL);
+    nd_buf uri = ND_BUF_INIT;
+    nd_buf_puts(&uri, "file:");
+    for (const unsigned char *p = (const unsigned char *) path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7F)
+            nd_buf_printf(&uri, "%%%02X", *p);
+        else
+            nd_buf_putc(&uri, (char) *p);
+    }
+    nd_buf_puts(&uri, "?immutable=1");
+    int rc = nd_buf_failed(&uri) ? SQLITE_NOMEM
+                                 : sqlite3_open_v2(uri.ptr, &s->db, oflags | SQLITE_OPEN_URI, NULL);
+    nd_buf_free(&uri);
+    return rc;
+}
+
 int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *err)
 {
     *out = NULL;
@@ -83,12 +119,23 @@ int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *er
     struct stat sb;
     if (!memory && stat(path, &sb) != 0) {
         if (errno != ENOENT)
-            return nd_error_set(err, ND_EIO, (size_t) -1, "%s: %s", path, strerror(errno));
+            return nd_error_set(err, ND_EIO, (size_t) -1, "%s: %s", path,
+                                nd_path_strerror(path, errno));
+        /* A store in a folder that does not exist: name the folder. */
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = 0;
+            if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+                return nd_error_set(err, ND_ENOTFOUND, (size_t) -1,
+                                    "%s: no such folder (for the database %s)", dir, path);
+        }
         if (!(flags & ND_STORE_CREATE) || (flags & ND_STORE_READONLY))
             return nd_error_set(err, ND_ENOTFOUND, (size_t) -1,
                                 "%s: no database here (newsdesk ingest creates one)", path);
     } else if (!memory && S_ISDIR(sb.st_mode)) {
-        return nd_error_set(err, ND_EINVAL, (size_t) -1, "%s: is a directory", path);
+        return nd_error_set(err, ND_EINVAL, (size_t) -1, "%s: is a folder, not a database", path);
     }
 
     nd_store *s = nd_calloc(1, sizeof *s);
@@ -104,7 +151,7 @@ int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *er
     /* One connection per thread (see store.h), so SQLite's own mutexes
      * are not needed. */
     oflags |= SQLITE_OPEN_NOMUTEX;
-    int rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    int rc = open_db(s, path, oflags, 0);
     if (rc != SQLITE_OK) {
         int code = nd_error_set(err, ND_EDB, (size_t) -1, "%s: cannot open: %s", path,
                                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -117,6 +164,16 @@ int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *er
      * that is not a database fails here. */
     char mode[32];
     rc = pragma_text(s->db, "PRAGMA user_version", mode, sizeof mode);
+    if ((rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN) && (flags & ND_STORE_READONLY) &&
+        !memory && !writable(path)) {
+        /* Read-only media: a WAL store needs its -shm file, which cannot
+         * be made here.  Nobody can write the file either, so it is read
+         * as immutable (without locks). */
+        sqlite3_close_v2(s->db);
+        s->db = NULL;
+        rc = open_db(s, path, oflags, 1);
+        if (rc == SQLITE_OK) rc = pragma_text(s->db, "PRAGMA user_version", mode, sizeof mode);
+    }
     if (rc != SQLITE_OK) {
         int code = nd__store_fail(s, "cannot read", err);
         if (rc == SQLITE_NOTADB)
@@ -154,10 +211,19 @@ int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *er
             }
         }
     } else if (v < ND_STORE_SCHEMA) {
+        /* A store of an older newsdesk: migrated first when it can be
+         * written (one short writable connection), then read. */
         nd_store_close(s);
-        return nd_error_set(err, ND_EDB, (size_t) -1,
-                            "%s: schema version %d needs migrating to %d; open it writable", path,
-                            v, ND_STORE_SCHEMA);
+        if (!writable(path))
+            return nd_error_set(err, ND_EDB, (size_t) -1,
+                                "%s: schema version %d needs migrating to %d, and the file cannot"
+                                " be written here",
+                                path, v, ND_STORE_SCHEMA);
+        nd_store *w = NULL;
+        rc = nd_store_open(path, flags & ~(unsigned) (ND_STORE_READONLY | ND_STORE_FAST), &w, err);
+        nd_store_close(w);
+        if (rc) return rc;
+        return nd_store_open(path, flags, out, err);
     }
     if (flags & ND_STORE_FAST) {
         /* A bulk writer: a larger page cache keeps the FTS and index pages

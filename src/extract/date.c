@@ -1,0 +1,357 @@
+/* date.c - when the article was published (and last updated).
+ *
+ * The sources, in the order they are trusted:
+ *   1. JSON-LD: datePublished of the article object;
+ *   2. <meta>: article:published_time, og/Dublin Core/itemprop dates ...;
+ *   3. JSON-LD datePublished of another object (the WebPage, a video);
+ *   4. the page itself: <time datetime> elements and visible datelines
+ *      ("Veröffentlicht am 28.04.2023", "December 16, 2016, 4:19 PM",
+ *      "2023年4月28日"), scored by where they stand (by the headline, in a
+ *      date element, before the body; never in comments, teasers, nav or
+ *      footers) and by their labels ("published" vs "updated");
+ *   5. the URL path ("/2023/04/28/", "/2023-04-28-", "/20230428/");
+ *   6. an age next to the title with the fetch time (extract.c/meta.c).
+ * A date before 1995 or after the fetch time is not a publication date.
+ * The page's own zone is kept: the printed date is its wall clock with its
+ * offset, and a date given in UTC borrows the offset another source on the
+ * page gives for the same moment.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "extract/features.h"
+#include "extract/meta.h"
+
+#define MIN_DATE 788918400 /* 1995-01-01 */
+
+typedef struct when {
+    int64_t ts;
+    int has_time;
+    int off; /* seconds east of UTC, or ND_ZONE_NONE */
+    int ok;
+} when;
+
+static int plausible(const nd_extract_ctx *x, int64_t ts)
+{
+    if (ts < MIN_DATE) return 0;
+    if (x->opts->fetched != ND_TIME_NONE) return ts <= x->opts->fetched + 2 * 86400;
+    return ts < 4102444800; /* 2100 */
+}
+
+static when parse_when(const nd_extract_ctx *x, const char *s)
+{
+    when w = {0, 0, ND_ZONE_NONE, 0};
+    if (!s || !*s) return w;
+    size_t n = strlen(s);
+    if (nd_time_parse_zone(s, n, &w.ts, &w.has_time, &w.off) != 0) {
+        /* "2019-10-18 14:17:42" and other values with a tail the strict
+         * parser refuses: the date at their start. */
+        size_t a, e;
+        if (nd_time_find_zone(s, n, &w.ts, &w.has_time, &w.off, &a, &e) != 0 || a > 0) return w;
+    }
+    w.ok = plausible(x, w.ts);
+    return w;
+}
+
+/* ---- the page's own dates --------------------------------------------- */
+
+/* Words before a date that say what it is. */
+static int label_kind(nd_slice s)
+{
+    static const char *const upd[] = {"aktualisiert", "updated",    "modified",      "mis à jour",
+                                      "actualizado",  "aggiornato", "atualizado",    "zuletzt",
+                                      "last edited",  "bijgewerkt", "zaktualizowano"};
+    static const char *const pub[] = {
+        "veröffentlicht", "published",    "posted",       "publié",      "publicado", "pubblicato",
+        "erschienen",     "gepubliceerd", "opublikowano", "geschrieben", "written",   "erstellt",
+        "gespeichert",    "gepostet",     "created",      "datum",       "date:",     "fecha"};
+    for (size_t i = 0; i < sizeof upd / sizeof *upd; i++)
+        if (nd_slice_ifind(s, upd[i]) >= 0) return 2;
+    for (size_t i = 0; i < sizeof pub / sizeof *pub; i++)
+        if (nd_slice_ifind(s, pub[i]) >= 0) return 1;
+    return 0;
+}
+
+/* Where a node stands: furniture that never carries the article's date
+ * (comments, teasers of other articles, navigation, footers, asides), a
+ * date element, or neither. */
+enum { AT_PLAIN = 0, AT_DATE = 1, AT_FURNITURE = 2, AT_TEASER = 4 };
+
+static int where(const nd_page *pg, uint32_t node, int thread)
+{
+    int r = AT_PLAIN, depth = 0;
+    for (uint32_t n = node; n; n = pg->nodes[n].parent, depth++) {
+        const nd_node *d = &pg->nodes[n];
+        if (d->tag == ND_TAG_BODY || d->tag == ND_TAG_HTML) break;
+        if (d->tag == ND_TAG_NAV || d->tag == ND_TAG_FOOTER || d->tag == ND_TAG_ASIDE)
+            return AT_FURNITURE;
+        uint32_t bad = ND_NODE_RELATED | ND_NODE_NAV | ND_NODE_FOOTER | ND_NODE_AD |
+                       ND_NODE_NEWSLETTER | (thread ? 0 : ND_NODE_COMMENT);
+        /* a class on a wrapper of the whole article says little */
+        if ((d->flags & bad) && d->end_block <= d->first_block + 40) return AT_FURNITURE;
+        /* "teaser", "promo" name other articles' cards, but also the lead
+         * and Drupal's "node-promoted" article: a doubt, not a verdict */
+        if (d->flags & ND_NODE_TEASER) r |= AT_TEASER;
+        if ((d->flags & ND_NODE_DATE) && depth < 5) r |= AT_DATE;
+    }
+    return r;
+}
+
+typedef struct page_marks {
+    size_t title, body, body_end; /* block indexes; SIZE_MAX when absent */
+} page_marks;
+
+static page_marks marks(const nd_extract_ctx *x)
+{
+    const nd_page *pg = x->pg;
+    page_marks m = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    for (size_t i = 0; i < pg->n_blocks; i++) {
+        const nd_block *b = &pg->blocks[i];
+        if (m.title == SIZE_MAX && b->tag == ND_TAG_H1) m.title = i;
+        if (b->label == ND_LBL_BODY) {
+            if (m.body == SIZE_MAX) m.body = i;
+            m.body_end = i;
+        }
+    }
+    if (m.title != SIZE_MAX && m.body != SIZE_MAX && m.title > m.body + 3)
+        m.title = SIZE_MAX; /* an <h1> far below the article's start is not its headline */
+    return m;
+}
+
+/* Points for a date at block i by its place: next to the headline and
+ * before the body is best, in the body's run less, after it least. */
+static int place_points(const page_marks *m, size_t i)
+{
+    size_t top = m->title != SIZE_MAX ? m->title : m->body;
+    if (top == SIZE_MAX) return 0;
+    size_t body = m->body != SIZE_MAX ? m->body : top;
+    if (i + 3 >= top && i <= body + 4) return 3;
+    if (m->body_end != SIZE_MAX && i > m->body_end + 2) return -2;
+    if (i > body && m->body_end != SIZE_MAX && i <= m->body_end) return 0;
+    return 0;
+}
+
+typedef struct best {
+    when w;
+    int score;
+    size_t pos;
+} best;
+
+static void consider(best *b, when w, int score, size_t pos)
+{
+    if (!w.ok) return;
+    if (!b->w.ok || score > b->score || (score == b->score && pos < b->pos)) {
+        b->w = w;
+        b->score = score;
+        b->pos = pos;
+    }
+}
+
+/* The best published and updated dates the page shows itself. */
+static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd, best *weak)
+{
+    const nd_page *pg = x->pg;
+    page_marks m = marks(x);
+    for (size_t k = 0; k < pg->n_times; k++) {
+        const nd_time_el *t = &pg->times[k];
+        int at = where(pg, t->node, thread);
+        if (at == AT_FURNITURE) continue;
+        when w = parse_when(x, t->datetime);
+        int score =
+            6 + place_points(&m, t->block) + ((at & AT_DATE) ? 1 : 0) - ((at & AT_TEASER) ? 2 : 0);
+        if (t->kind == 2) {
+            consider(upd, w, score, t->block);
+            continue;
+        }
+        consider(pub, w, score + (t->kind == 1 ? 3 : 0), t->block);
+    }
+    size_t lim = pg->n_blocks < 20000 ? pg->n_blocks : 20000;
+    for (size_t i = 0; i < lim; i++) {
+        const nd_block *b = &pg->blocks[i];
+        nd_slice s = nd__block_text(pg, b);
+        /* A dateline may hold links (to the author, the place); a teaser
+         * that is all link is another article's. */
+        if (s.len < 6 || s.len > 400 || (b->flags & ND_BLK_ALLLINK) || b->link_len * 5 > b->len * 4)
+            continue;
+        when w = {0, 0, ND_ZONE_NONE, 0};
+        size_t a, e;
+        if (nd_time_find_zone(s.ptr, s.len, &w.ts, &w.has_time, &w.off, &a, &e) != 0) continue;
+        /* The label before the date, or anywhere in a short line ("wurde
+         * am 19. Mai 2010 gepostet"). */
+        int kind = label_kind(s.len <= 200 ? s : (nd_slice){s.ptr, a});
+        /* In a long block only a labelled date counts, or one that opens
+         * the article's first paragraph ("29.11.2022 – Mehrfach ..."). */
+        if (s.len > 160 && !kind && !(a == 0 && place_points(&m, i) == 3)) continue;
+        int at = pg->is_html ? where(pg, b->node, thread) : AT_PLAIN;
+#ifdef ND_DATE_DEBUG
+        fprintf(stderr, "DATE blk %zu marks %zu %zu %zu at %d: %.*s\n", i, m.title, m.body,
+                m.body_end, at, (int) (s.len > 60 ? 60 : s.len), s.ptr);
+#endif
+        if (at == AT_FURNITURE) continue;
+        w.ok = plausible(x, w.ts);
+        int score = place_points(&m, i) + ((at & AT_DATE) ? 4 : 0) - ((at & AT_TEASER) ? 1 : 0) -
+                    (b->link_len * 2 > b->len);
+        int dateline = (e - a) * 2 >= s.len;
+        if (dateline)
+            score += 2; /* a dateline, not a sentence */
+        else if (s.len <= 80)
+            score += 1; /* a short line: "Pressemitteilung vom 2. November 2021" */
+#ifdef ND_DATE_DEBUG
+        fprintf(stderr, "DATE blk %zu score %d kind %d at %d ok %d: %.*s\n", i, score, kind, at,
+                w.ok, (int) (s.len > 80 ? 80 : s.len), s.ptr);
+#endif
+        if (kind == 2) {
+            consider(upd, w, score, i);
+            /* "Published 3 May, updated 5 May": the first date is the
+             * publication's when the label of the second follows it. */
+            continue;
+        }
+        if (kind == 1) score += 2;
+        if (score >= 3)
+            consider(pub, w, score, i);
+        else if ((dateline || kind == 1) && (m.body_end == SIZE_MAX || i <= m.body_end + 2))
+            /* Nothing placed better: the first date line of the page
+             * above the body's end stands for the article's. */
+            consider(weak, w, 0, i);
+    }
+}
+
+/* A date in the URL's path: /2023/04/28/, /2023-04-28-slug, /20230428/. */
+static when url_date(const nd_extract_ctx *x)
+{
+    when w = {0, 0, ND_ZONE_NONE, 0};
+    const char *u = x->a->url;
+    if (!u) return w;
+    const char *p = strstr(u, "://");
+    p = p ? strchr(p + 3, '/') : u;
+    for (; p && *p; p++) {
+        if (*p != '/' && *p != '-' && *p != '_') continue;
+        const char *q = p + 1;
+        int y = 0, mo = 0, d = 0, k = 0;
+        while (k < 4 && q[k] >= '0' && q[k] <= '9') y = y * 10 + (q[k++] - '0');
+        if (k != 4 || y < 1995 || y > 2099) continue;
+        q += 4;
+        char sep = *q;
+        if (sep == '/' || sep == '-' || sep == '_')
+            q++;
+        else if (!(q[0] >= '0' && q[0] <= '9'))
+            continue;
+        for (k = 0; k < 2 && q[k] >= '0' && q[k] <= '9'; k++) mo = mo * 10 + (q[k] - '0');
+        if (k != 2 && !(sep && k == 1)) continue;
+        q += k;
+        if (sep && *q == sep)
+            q++;
+        else if (sep || !(q[0] >= '0' && q[0] <= '9'))
+            continue;
+        for (k = 0; k < 2 && q[k] >= '0' && q[k] <= '9'; k++) d = d * 10 + (q[k] - '0');
+        if (k == 0 || (q[k] >= '0' && q[k] <= '9')) continue;
+        if (mo < 1 || mo > 12 || d < 1 || d > 31) continue;
+        char iso[16];
+        snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, mo, d);
+        w = parse_when(x, iso);
+        if (w.ok) return w;
+    }
+    return w;
+}
+
+static const char *format(nd_extract_ctx *x, when w)
+{
+    char buf[32];
+    nd_time_format_zone(w.ts, !w.has_time, w.off, buf);
+    return nd_arena_strndup(x->a->arena, buf, strlen(buf));
+}
+
+/* A date given in UTC (or in no zone) takes the offset another source of
+ * the page gives for about the same moment: "2019-10-18T22:04:00Z" beside
+ * "2019-10-19T00:04+02:00" is the 19th on the page. */
+static void borrow_offset(when *w, const when *others, size_t n)
+{
+    if (!w->has_time || (w->off != ND_ZONE_NONE && w->off != 0)) return;
+    for (size_t i = 0; i < n; i++)
+        if (others[i].ok && others[i].has_time && others[i].off != ND_ZONE_NONE &&
+            others[i].off != 0 && others[i].ts - w->ts < 86400 && w->ts - others[i].ts < 86400) {
+            w->off = others[i].off;
+            return;
+        }
+}
+
+void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char *ld_modified,
+                        const char *ld_any_published, const char *ld_any_modified)
+{
+    nd_article *a = x->a;
+    const nd_page *pg = x->pg;
+    static const char *const pub_keys[] = {"article:published_time",
+                                           "og:article:published_time",
+                                           "og:published_time",
+                                           "datepublished",
+                                           "published_time",
+                                           "article.published",
+                                           "dc.date.issued",
+                                           "dcterms.issued",
+                                           "pubdate",
+                                           "publishdate",
+                                           "publish-date",
+                                           "publish_date",
+                                           "publication_date",
+                                           "sailthru.date",
+                                           "parsely-pub-date",
+                                           "citation_publication_date",
+                                           "citation_date"};
+    /* The generic "date" tags (DC, a CMS's record date) often give when the
+     * page was last saved: they come after the page's own published date. */
+    static const char *const generic_keys[] = {
+        "date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created", "datecreated"};
+    static const char *const mod_keys[] = {
+        "article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
+        "dcterms.modified",      "last-modified",   "modified_time"};
+    when found[32];
+    size_t nf = 0;
+    when pub = parse_when(x, ld_published), generic = {0, 0, ND_ZONE_NONE, 0};
+    if (pub.ok) found[nf++] = pub;
+    for (size_t i = 0; i < sizeof pub_keys / sizeof *pub_keys; i++) {
+        when w = parse_when(x, nd__page_meta(pg, pub_keys[i]));
+        if (!w.ok) continue;
+        if (nf < 32) found[nf++] = w;
+        if (!pub.ok) pub = w;
+    }
+    for (size_t i = 0; i < sizeof generic_keys / sizeof *generic_keys; i++) {
+        when w = parse_when(x, nd__page_meta(pg, generic_keys[i]));
+        if (!w.ok) continue;
+        if (nf < 32) found[nf++] = w;
+        if (!generic.ok) generic = w;
+    }
+    if (!pub.ok) pub = parse_when(x, ld_any_published);
+    when upd = parse_when(x, ld_modified);
+    for (size_t i = 0; i < sizeof mod_keys / sizeof *mod_keys && !upd.ok; i++)
+        upd = parse_when(x, nd__page_meta(pg, mod_keys[i]));
+    if (!upd.ok) upd = parse_when(x, ld_any_modified);
+    /* Text pages read their datelines by the title themselves (meta.c):
+     * a date further down a flattened page is the story's, not the page's. */
+    if (pg->is_html && (!pub.ok || !upd.ok)) {
+        best bp = {{0, 0, ND_ZONE_NONE, 0}, 0, 0}, bu = bp, bw = bp;
+        page_dates(x, x->thread, &bp, &bu, &bw);
+        if (!pub.ok) pub = bp.w;
+        if (!upd.ok) upd = bu.w;
+        if (bp.w.ok && nf < 32) found[nf++] = bp.w;
+        if (!pub.ok) pub = generic;
+        if (!pub.ok) pub = url_date(x);
+        if (!pub.ok) pub = bw.w;
+    }
+    if (!pub.ok) pub = generic;
+    /* A full date in the URL's path is fixed when the page is first
+     * published; a later date elsewhere is a re-publication's. */
+    when u = url_date(x);
+    if (u.ok && (!pub.ok || pub.ts > u.ts + 7 * 86400)) pub = u;
+    /* A page that shows only when it was last updated: that date is the
+     * best there is. */
+    if (!pub.ok && upd.ok) pub = upd;
+    if (pub.ok) {
+        borrow_offset(&pub, found, nf);
+        a->published = format(x, pub);
+        a->published_ts = pub.ts;
+    }
+    if (upd.ok && (!pub.ok || upd.ts >= pub.ts)) {
+        borrow_offset(&upd, found, nf);
+        a->modified = format(x, upd);
+    }
+}

@@ -1,0 +1,332 @@
+/* actors.c - the most mentioned actors, and one actor's page: who it is,
+ * its mentions over time, its latest quotations, who is with it.
+ *
+ * Plans: counts come from tables the analysis write path keeps
+ * (src/store/analysis.c, schema step 5): actor_stats (documents,
+ * mentions, quotations, first and last date per actor), actor_days
+ * (documents and mentions per actor and day) and code_days (the same per
+ * CAMEO code prefix: "RUS", "RUSGOV", each document counted once however
+ * many of its actors share the prefix).  So `actors` reads the top of an
+ * index and a timeline reads one row per day, whatever the store's size.
+ * Co-occurring actors are counted in the actor's latest
+ * ND_QUERY_PEER_DOCS documents. */
+#include <stdio.h>
+#include <string.h>
+
+#include "query/query_int.h"
+
+#define ACTOR_COLS "a.id, a.name, a.code, a.country, a.role, a.kind, a.in_dict"
+
+static void actor_row(nd_arena *ar, sqlite3_stmt *st, nd_actor_row *a)
+{
+    a->id = sqlite3_column_int64(st, 0);
+    a->name = nd__col_dup(ar, st, 1);
+    a->code = nd__col_dup(ar, st, 2);
+    a->country = nd__col_dup(ar, st, 3);
+    a->role = nd__col_dup(ar, st, 4);
+    a->kind = nd__col_dup(ar, st, 5);
+    a->in_dict = sqlite3_column_int(st, 6);
+    if (!a->code) a->code = "";
+    if (!a->name) a->name = "";
+}
+
+/* Rows of ACTOR_COLS + documents, mentions[, quotes, first, last]. */
+static int actor_rows(nd_store *s, sqlite3_stmt *st, int full, nd_arena *ar, nd__vec *v, int limit,
+                      int *more, const char *what, nd_error *err)
+{
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (limit > 0 && (int) v->n == limit) {
+            if (more) *more = 1;
+            break;
+        }
+        nd_actor_row *a = nd__vec_push(ar, v);
+        if (!a) {
+            ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            break;
+        }
+        actor_row(ar, st, a);
+        a->documents = (uint64_t) sqlite3_column_int64(st, 7);
+        a->mentions = (uint64_t) sqlite3_column_int64(st, 8);
+        if (full) {
+            a->quotes = (uint64_t) sqlite3_column_int64(st, 9);
+            a->first = nd__col_dup(ar, st, 10);
+            a->last = nd__col_dup(ar, st, 11);
+        }
+    }
+    if (!ret && rc != SQLITE_DONE && rc != SQLITE_ROW) ret = nd__store_fail(s, what, err);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+int nd_query_actors(nd_store *s, const nd_query_opts *o, nd_actor_list **out, nd_error *err)
+{
+    *out = NULL;
+    int rc = nd__query_check(o, ND__F_STORY | ND__F_CURSOR, "actors", err);
+    if (rc) return rc;
+    int64_t offset = 0;
+    if (o && o->cursor) {
+        char buf[256];
+        const char *f[1];
+        rc = nd__cursor_split(o->cursor, 'a', buf, f, 1, err);
+        if (rc < 0 || (rc = nd__cursor_int(f[0], &offset, err)) < 0) return rc;
+    }
+    int limit = nd__query_limit(o, 20);
+    nd_buf sql = ND_BUF_INIT;
+    /* The top by documents, then mentions (ties by id, so that pages do
+     * not overlap), shown with ties by name. */
+    if (o && o->story)
+        nd_buf_puts(&sql,
+                    "SELECT " ACTOR_COLS ", t.n, t.m, 0, NULL, NULL FROM"
+                    " (SELECT actor_id, count(*) AS n, sum(mentions) AS m FROM doc_actors"
+                    " WHERE doc_id IN (SELECT id FROM documents WHERE story_id = ?3)"
+                    " GROUP BY actor_id ORDER BY n DESC, m DESC, actor_id LIMIT ?1 OFFSET ?2)"
+                    " t JOIN actors a ON a.id = t.actor_id ORDER BY t.n DESC, t.m DESC, a.name");
+    else
+        nd_buf_puts(&sql, "SELECT " ACTOR_COLS ", t.documents, t.mentions, t.quotes, t.first,"
+                          " t.last FROM (SELECT * FROM actor_stats WHERE documents > 0"
+                          " ORDER BY documents DESC, mentions DESC, actor_id LIMIT ?1 OFFSET ?2)"
+                          " t JOIN actors a ON a.id = t.actor_id"
+                          " ORDER BY t.documents DESC, t.mentions DESC, a.name");
+    sqlite3_stmt *st;
+    rc = nd__prepare(s, &sql, &st, "cannot list actors", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    sqlite3_bind_int(st, 1, limit + 1);
+    sqlite3_bind_int64(st, 2, offset);
+    if (o && o->story) sqlite3_bind_int64(st, 3, o->story);
+    nd_actor_list *res = nd__result_new(sizeof *res, 0, err);
+    if (!res) {
+        sqlite3_finalize(st);
+        return ND_ENOMEM;
+    }
+    nd__vec v = {NULL, 0, 0, sizeof(nd_actor_row)};
+    int more = 0;
+    rc = actor_rows(s, st, 1, res->r.arena, &v, 0, NULL, "cannot list actors", err);
+    if (!rc && (int) v.n > limit) {
+        /* The extra row says a next page exists; it is the page's last
+         * by rank, so drop the one that ranks last. */
+        more = 1;
+        nd_actor_row *a = v.items;
+        size_t worst = 0;
+        for (size_t i = 1; i < v.n; i++)
+            if (a[i].documents < a[worst].documents ||
+                (a[i].documents == a[worst].documents &&
+                 (a[i].mentions < a[worst].mentions ||
+                  (a[i].mentions == a[worst].mentions && a[i].id > a[worst].id))))
+                worst = i;
+        memmove(&a[worst], &a[worst + 1], (v.n - worst - 1) * sizeof *a);
+        v.n--;
+    }
+    if (rc) {
+        nd_result_free(res);
+        return rc;
+    }
+    if (more) {
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long) (offset + limit));
+        const char *f[] = {num};
+        res->r.next = nd__cursor_make(res->r.arena, 'a', 1, f);
+    }
+    res->items = v.items;
+    res->n = v.n;
+    *out = res;
+    return 0;
+}
+
+/* ---- one actor -------------------------------------------------------------------------- */
+
+/* Documents and mentions per period of the actors x means. */
+static int timeline(nd_store *s, const nd__sel *x, nd__agg *g, nd_error *err)
+{
+    nd_buf sql = ND_BUF_INIT;
+    size_t plen = strlen(x->prefix);
+    if (!x->prefix[0] && x->n == 1) {
+        nd_buf_printf(&sql,
+                      "SELECT day, documents, mentions FROM actor_days"
+                      " WHERE actor_id = %lld AND documents > 0 ORDER BY day = '', day",
+                      (long long) x->ids[0]);
+    } else if (plen && plen % 3 == 0) {
+        /* Codes are three letters a level: a prefix of whole levels has
+         * its own totals, each document counted once. */
+        nd_buf_printf(&sql,
+                      "SELECT day, documents, mentions FROM code_days"
+                      " WHERE prefix = '%s' AND documents > 0 ORDER BY day = '', day",
+                      x->prefix);
+    } else {
+        /* Several actors by name, or an odd prefix: per document. */
+        nd_buf_puts(&sql, "SELECT substr(coalesce(d.published, d.fetched), 1, 10) AS dd, 1,"
+                          " sum(da.mentions) FROM doc_actors da JOIN documents d"
+                          " ON d.id = da.doc_id WHERE da.actor_id ");
+        nd__sel_in(&sql, x);
+        nd_buf_puts(&sql, " GROUP BY da.doc_id ORDER BY dd IS NULL, dd");
+    }
+    sqlite3_stmt *st;
+    int rc = nd__prepare(s, &sql, &st, "cannot count mentions", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *day = (const char *) sqlite3_column_text(st, 0);
+        nd_period *p = nd__agg_at(g, day && *day ? day : NULL);
+        if (!p) break;
+        p->documents += (uint64_t) sqlite3_column_int64(st, 1);
+        p->mentions += (uint64_t) sqlite3_column_int64(st, 2);
+    }
+    int ret = 0;
+    if (g->failed)
+        ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        ret = nd__store_fail(s, "cannot count mentions", err);
+    sqlite3_finalize(st);
+    nd__agg_end(g);
+    return ret;
+}
+
+/* The documents that mention x, newest first: at most ND_QUERY_PEER_DOCS
+ * ids into docs; *sampled when there are more. */
+static int peer_docs(nd_store *s, const nd__sel *x, int64_t *docs, size_t *n, int *sampled,
+                     nd_error *err)
+{
+    int64_t total = 0;
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT coalesce(sum(documents), 0) FROM actor_stats WHERE actor_id ");
+    nd__sel_in(&sql, x);
+    int rc = nd_buf_failed(&sql) ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
+                                 : nd__query_int(s, sql.ptr, 0, &total, err);
+    nd_buf_clear(&sql);
+    if (rc) {
+        nd_buf_free(&sql);
+        return rc;
+    }
+    if (!x->prefix[0] && x->n == 1) {
+        nd_buf_printf(&sql,
+                      "SELECT doc_id FROM doc_actors WHERE actor_id = %lld"
+                      " ORDER BY doc_id DESC LIMIT %d",
+                      (long long) x->ids[0], ND_QUERY_PEER_DOCS + 1);
+    } else {
+        /* Many documents: walk the newest documents and keep those that
+         * mention x, rather than gather all of x's and sort them. */
+        nd_buf_puts(&sql, total > nd__query_many / 2
+                              ? "SELECT DISTINCT doc_id FROM doc_actors INDEXED BY doc_actors_doc"
+                                " WHERE actor_id "
+                              : "SELECT DISTINCT doc_id FROM doc_actors WHERE actor_id ");
+        nd__sel_in(&sql, x);
+        nd_buf_printf(&sql, " ORDER BY doc_id DESC LIMIT %d", ND_QUERY_PEER_DOCS + 1);
+    }
+    sqlite3_stmt *st;
+    rc = nd__prepare(s, &sql, &st, "cannot find co-occurring actors", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    *n = 0;
+    *sampled = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == ND_QUERY_PEER_DOCS) {
+            *sampled = 1;
+            break;
+        }
+        docs[(*n)++] = sqlite3_column_int64(st, 0);
+    }
+    int ret = rc == SQLITE_DONE || rc == SQLITE_ROW
+                  ? 0
+                  : nd__store_fail(s, "cannot find co-occurring actors", err);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+static int peers(nd_store *s, const nd__sel *x, int limit, nd_actor_page *res, nd_error *err)
+{
+    int64_t *docs = nd_malloc(ND_QUERY_PEER_DOCS * sizeof *docs);
+    if (!docs) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    size_t n = 0;
+    int rc = peer_docs(s, x, docs, &n, &res->peers_sampled, err);
+    res->peer_docs = n;
+    nd__vec v = {NULL, 0, 0, sizeof(nd_actor_row)};
+    if (!rc && n) {
+        nd_buf sql = ND_BUF_INIT;
+        /* Counted on the (doc_id, actor_id, mentions) index, then named. */
+        nd_buf_puts(&sql, "SELECT " ACTOR_COLS ", t.n, t.m FROM (SELECT actor_id, count(*) AS n,"
+                          " sum(mentions) AS m FROM doc_actors WHERE doc_id IN (");
+        for (size_t i = 0; i < n; i++)
+            nd_buf_printf(&sql, "%s%lld", i ? "," : "", (long long) docs[i]);
+        nd_buf_puts(&sql, ") AND actor_id NOT ");
+        nd__sel_in(&sql, x);
+        nd_buf_printf(&sql,
+                      " GROUP BY actor_id) t JOIN actors a ON a.id = t.actor_id"
+                      " ORDER BY t.n DESC, t.m DESC, a.name LIMIT %d",
+                      limit);
+        sqlite3_stmt *st;
+        rc = nd__prepare(s, &sql, &st, "cannot find co-occurring actors", err);
+        nd_buf_free(&sql);
+        if (!rc)
+            rc = actor_rows(s, st, 0, res->r.arena, &v, 0, NULL, "cannot find co-occurring actors",
+                            err);
+    }
+    nd_free(docs);
+    res->peers = v.items;
+    res->n_peers = v.n;
+    return rc;
+}
+
+int nd_query_actor(nd_store *s, const char *name, const nd_query_opts *o, nd_actor_page **out,
+                   nd_error *err)
+{
+    *out = NULL;
+    int by;
+    const char *period;
+    int rc = nd__parse_period(o ? o->period : NULL, &by, &period, err);
+    if (rc) return rc;
+    int limit = nd__query_limit(o, 10);
+    nd__sel x;
+    if ((rc = nd__sel_resolve(s, name, 0, &x, err)) != 0) return rc;
+    nd_actor_page *res = nd__result_new(sizeof *res, 0, err);
+    if (!res) {
+        nd__sel_free(&x);
+        return ND_ENOMEM;
+    }
+    nd_arena *ar = res->r.arena;
+    res->name = nd__str_dup(ar, name);
+    res->period = period;
+
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT " ACTOR_COLS ", coalesce(t.documents, 0), coalesce(t.mentions, 0),"
+                      " coalesce(t.quotes, 0), t.first, t.last FROM actors a"
+                      " LEFT JOIN actor_stats t ON t.actor_id = a.id WHERE a.id ");
+    nd__sel_in(&sql, &x);
+    nd_buf_puts(&sql, " ORDER BY 8 DESC, 9 DESC, a.name LIMIT 100");
+    sqlite3_stmt *st;
+    rc = nd__prepare(s, &sql, &st, "cannot find actors", err);
+    nd_buf_free(&sql);
+    nd__vec v = {NULL, 0, 0, sizeof(nd_actor_row)};
+    if (!rc) rc = actor_rows(s, st, 1, ar, &v, 0, NULL, "cannot find actors", err);
+    res->actors = v.items;
+    res->n_actors = v.n;
+    if (!rc && !v.n)
+        rc = nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "no actor '%s' in the store", name);
+
+    nd__agg g;
+    nd__agg_init(&g, ar, by);
+    if (!rc) rc = timeline(s, &x, &g, err);
+    res->timeline = g.out.items;
+    res->n_timeline = g.out.n;
+
+    if (!rc) {
+        nd_query_opts q;
+        memset(&q, 0, sizeof q);
+        q.actor = name;
+        q.exact_actor = 1;
+        q.limit = limit;
+        nd__vec qv = {NULL, 0, 0, sizeof(nd_quote_row)};
+        const char *next = NULL;
+        rc = nd__query_quotes(s, &q, ar, &qv, &next, err);
+        res->quotes = qv.items;
+        res->n_quotes = qv.n;
+    }
+    if (!rc) rc = peers(s, &x, limit, res, err);
+    nd__sel_free(&x);
+    if (rc) {
+        nd_result_free(res);
+        return rc;
+    }
+    *out = res;
+    return 0;
+}

@@ -1,0 +1,526 @@
+/* events.c - coded events and the relations of two actors.
+ *
+ * Plans: events carry their effective day (the text's date, else their
+ * document's) and whether their document is the latest version of its
+ * page (schema step 5), so listings read events(day, doc_id, idx) in the
+ * order shown and stop at the page's end.  An actor's events are read on
+ * the code or actor-id indexes and sorted when there are few of them, in
+ * day order with a filter when there are many (a bounded count says
+ * which).  The relations of two actors read the code indexes (a prefix
+ * range on one side, the other side checked in the index). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/query_int.h"
+
+typedef struct ev_query {
+    char since[32], until[32];
+    nd__sel A, B;
+    int has_a, has_b;
+    int frequent; /* one actor with very many events */
+} ev_query;
+
+static void ev_free(ev_query *e)
+{
+    nd__sel_free(&e->A);
+    nd__sel_free(&e->B);
+}
+
+/* How many events x takes part in, counted up to nd__query_many + 1. */
+static int count_side(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
+{
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_printf(&sql, "SELECT (SELECT count(*) FROM (SELECT 1 FROM events WHERE ");
+    nd__sel_side(&sql, x, "source_code", "source_id");
+    nd_buf_printf(&sql, " LIMIT %d)) + (SELECT count(*) FROM (SELECT 1 FROM events WHERE ",
+                  nd__query_many + 1);
+    nd__sel_side(&sql, x, "target_code", "target_id");
+    nd_buf_printf(&sql, " LIMIT %d))", nd__query_many + 1);
+    int rc = nd_buf_failed(&sql) ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
+                                 : nd__query_int(s, sql.ptr, 0, n, err);
+    nd_buf_free(&sql);
+    return rc;
+}
+
+static int ev_prepare(nd_store *s, const nd_query_opts *o, ev_query *e, nd_error *err)
+{
+    memset(e, 0, sizeof *e);
+    int rc = nd__since_bound(o->since, e->since, err);
+    if (!rc) rc = nd__until_bound(o->until, e->until, err);
+    if (rc) return rc;
+    if (o->actor_b && !o->actor)
+        return nd_error_set(err, ND_EINVAL, (size_t) -1, "events: actor_b without actor");
+    if (o->actor) {
+        if ((rc = nd__sel_resolve(s, o->actor, !o->exact_actor, &e->A, err)) != 0) return rc;
+        e->has_a = 1;
+    }
+    if (o->actor_b) {
+        if ((rc = nd__sel_resolve(s, o->actor_b, !o->exact_actor, &e->B, err)) != 0) {
+            ev_free(e);
+            return rc;
+        }
+        e->has_b = 1;
+    }
+    if (e->has_a && !e->has_b) {
+        int64_t n = 0;
+        if ((rc = count_side(s, &e->A, &n, err)) != 0) {
+            ev_free(e);
+            return rc;
+        }
+        e->frequent = n > nd__query_many;
+    }
+    return 0;
+}
+
+/* The condition on who takes part, after " AND ". */
+static void ev_who(nd_buf *sql, const ev_query *e)
+{
+    /* The unary + keeps a frequent actor's events on the day index. */
+    const char *src = e->frequent ? "+e.source_code" : "e.source_code";
+    const char *tgt = e->frequent ? "+e.target_code" : "e.target_code";
+    const char *sid = e->frequent ? "+e.source_id" : "e.source_id";
+    const char *tid = e->frequent ? "+e.target_id" : "e.target_id";
+    if (e->has_a && e->has_b) {
+        nd_buf_puts(sql, " AND ((");
+        nd__sel_side(sql, &e->A, src, sid);
+        nd_buf_puts(sql, " AND ");
+        nd__sel_side(sql, &e->B, tgt, tid);
+        nd_buf_puts(sql, ") OR (");
+        nd__sel_side(sql, &e->B, src, sid);
+        nd_buf_puts(sql, " AND ");
+        nd__sel_side(sql, &e->A, tgt, tid);
+        nd_buf_puts(sql, "))");
+    } else if (e->has_a) {
+        nd_buf_puts(sql, " AND (");
+        nd__sel_side(sql, &e->A, src, sid);
+        nd_buf_puts(sql, " OR ");
+        nd__sel_side(sql, &e->A, tgt, tid);
+        nd_buf_puts(sql, ")");
+    }
+}
+
+enum { ORDER_NEWEST, ORDER_DATED_ASC, ORDER_UNDATED_ASC };
+
+/* Cursor position: the last row's (day, doc_id, idx); day "" = undated. */
+typedef struct ev_pos {
+    const char *day;
+    int64_t doc, idx;
+    int set;
+} ev_pos;
+
+/* The columns of an event row (ev_row() reads them) and the tables they
+ * come from. */
+static void ev_columns(nd_buf *sql, int with_sentence)
+{
+    nd_buf_puts(sql, "SELECT e.id, e.doc_id, d.ext_id, d.title, d.url, d.site, d.source,"
+                     " d.added, e.day, e.source_code, e.target_code, sa.name, ta.name,"
+                     " sa.country, ta.country, e.code, e.goldstein, e.quad, e.negated,"
+                     " e.sentence_start < coalesce((SELECT p.end_off FROM paragraphs p"
+                     " WHERE p.doc_id = e.doc_id AND p.idx = 0), 0),"
+                     " e.sentence_start, e.sentence_end, e.verb_start, e.verb_end, e.idx");
+    if (with_sentence)
+        nd_buf_puts(sql, ", CAST(substr(CAST(d.text AS BLOB), e.sentence_start + 1,"
+                         " e.sentence_end - e.sentence_start) AS TEXT)");
+    nd_buf_puts(sql, " FROM events e JOIN documents d ON d.id = e.doc_id"
+                     " LEFT JOIN actors sa ON sa.id = e.source_id"
+                     " LEFT JOIN actors ta ON ta.id = e.target_id");
+}
+
+/* One statement of listed events, in the order asked, from pos on. */
+static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int order,
+                   const ev_pos *pos, int limit, sqlite3_stmt **out, nd_error *err)
+{
+    nd_buf sql = ND_BUF_INIT;
+    ev_columns(&sql, o->with_sentence);
+    nd_buf_puts(&sql, " WHERE e.latest");
+    ev_who(&sql, e);
+    if (e->since[0]) nd_buf_puts(&sql, " AND e.day >= ?1");
+    if (e->until[0]) nd_buf_puts(&sql, " AND e.day < ?2");
+    if (o->story)
+        nd_buf_puts(&sql, " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3)");
+    if (order == ORDER_DATED_ASC) nd_buf_puts(&sql, " AND e.day IS NOT NULL");
+    if (order == ORDER_UNDATED_ASC) nd_buf_puts(&sql, " AND e.day IS NULL");
+    if (pos && pos->set) {
+        int dated = pos->day[0] != 0;
+        if (order == ORDER_NEWEST && dated)
+            nd_buf_puts(&sql, " AND (e.day < ?4 OR (e.day = ?4 AND (e.doc_id < ?5 OR"
+                              " (e.doc_id = ?5 AND e.idx > ?6))) OR e.day IS NULL)");
+        else if (order == ORDER_NEWEST)
+            nd_buf_puts(&sql, " AND e.day IS NULL AND (e.doc_id < ?5 OR (e.doc_id = ?5"
+                              " AND e.idx > ?6))");
+        else if (order == ORDER_DATED_ASC)
+            nd_buf_puts(&sql, " AND (e.day, e.doc_id, e.idx) > (?4, ?5, ?6)");
+        else if (dated)
+            ; /* the undated part starts at its beginning */
+        else
+            nd_buf_puts(&sql, " AND (e.doc_id, e.idx) > (?5, ?6)");
+    }
+    /* SQLite sorts NULLs first: newest first puts undated events last. */
+    nd_buf_puts(&sql, order == ORDER_NEWEST      ? " ORDER BY e.day DESC, e.doc_id DESC, e.idx"
+                      : order == ORDER_DATED_ASC ? " ORDER BY e.day, e.doc_id, e.idx"
+                                                 : " ORDER BY e.doc_id, e.idx");
+    if (limit > 0) nd_buf_printf(&sql, " LIMIT %d", limit);
+    int rc = nd__prepare(s, &sql, out, "cannot list events", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    if (e->since[0]) sqlite3_bind_text(*out, 1, e->since, -1, SQLITE_TRANSIENT);
+    if (e->until[0]) sqlite3_bind_text(*out, 2, e->until, -1, SQLITE_TRANSIENT);
+    if (o->story) sqlite3_bind_int64(*out, 3, o->story);
+    if (pos && pos->set) {
+        if (pos->day[0]) sqlite3_bind_text(*out, 4, pos->day, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(*out, 5, pos->doc);
+        sqlite3_bind_int64(*out, 6, pos->idx);
+    }
+    return 0;
+}
+
+static void ev_row(nd_arena *ar, sqlite3_stmt *st, int with_sentence, nd_event_row *r, int64_t *idx)
+{
+    r->id = sqlite3_column_int64(st, 0);
+    r->doc_id = sqlite3_column_int64(st, 1);
+    r->ext_id = nd__col_dup(ar, st, 2);
+    r->title = nd__col_dup(ar, st, 3);
+    r->url = nd__col_dup(ar, st, 4);
+    r->site = nd__col_dup(ar, st, 5);
+    r->source = nd__col_dup(ar, st, 6);
+    r->added = nd__col_dup(ar, st, 7);
+    r->date = nd__col_dup(ar, st, 8);
+    r->source_code = nd__col_dup(ar, st, 9);
+    r->target_code = nd__col_dup(ar, st, 10);
+    r->source_name = nd__col_dup(ar, st, 11);
+    r->target_name = nd__col_dup(ar, st, 12);
+    r->source_country = nd__col_dup(ar, st, 13);
+    r->target_country = nd__col_dup(ar, st, 14);
+    r->code = nd__col_dup(ar, st, 15);
+    r->goldstein = sqlite3_column_double(st, 16);
+    r->quad = sqlite3_column_int(st, 17);
+    r->negated = sqlite3_column_int(st, 18);
+    r->lead = sqlite3_column_int(st, 19);
+    nd__col_span(st, 20, &r->sentence);
+    nd__col_span(st, 22, &r->verb);
+    *idx = sqlite3_column_int64(st, 24);
+    if (with_sentence) r->sentence_text = nd__col_dup(ar, st, 25);
+    if (!r->source_code) r->source_code = "";
+    if (!r->target_code) r->target_code = "";
+    if (!r->code) r->code = "";
+    r->code_name = nd__event_name(r->code);
+}
+
+/* Listed events into v: up to limit rows from pos on, in the order asked;
+ * *next gets the cursor when more follow. */
+static int ev_list(nd_store *s, const nd_query_opts *o, const ev_query *e, ev_pos *pos, int limit,
+                   nd_arena *ar, nd__vec *v, const char **next, nd_error *err)
+{
+    int orders[2] = {ORDER_NEWEST, -1};
+    if (o->oldest_first) {
+        /* Dated events first, then the undated (a cursor in the undated
+         * part skips the dated one). */
+        orders[0] = pos->set && !pos->day[0] ? ORDER_UNDATED_ASC : ORDER_DATED_ASC;
+        orders[1] = orders[0] == ORDER_DATED_ASC ? ORDER_UNDATED_ASC : -1;
+    }
+    int64_t last_idx = 0;
+    int more = 0, ret = 0;
+    for (int k = 0; k < 2 && orders[k] >= 0 && !more && !ret; k++) {
+        sqlite3_stmt *st;
+        int want = limit + 1 - (int) v->n;
+        ret = ev_stmt(s, o, e, orders[k], pos, want, &st, err);
+        if (ret) break;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if ((int) v->n == limit) {
+                more = 1;
+                break;
+            }
+            nd_event_row *r = nd__vec_push(ar, v);
+            if (!r) {
+                ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+                break;
+            }
+            ev_row(ar, st, o->with_sentence, r, &last_idx);
+        }
+        if (!ret && rc != SQLITE_DONE && rc != SQLITE_ROW)
+            ret = nd__store_fail(s, "cannot list events", err);
+        sqlite3_finalize(st);
+        /* The undated part after the dated one starts at its beginning. */
+        pos->set = 0;
+    }
+    if (!ret && more) {
+        const nd_event_row *l = &((const nd_event_row *) v->items)[v->n - 1];
+        char doc[32], idx[32];
+        snprintf(doc, sizeof doc, "%lld", (long long) l->doc_id);
+        snprintf(idx, sizeof idx, "%lld", (long long) last_idx);
+        const char *f[] = {l->date ? l->date : "", doc, idx};
+        *next = nd__cursor_make(ar, 'e', 3, f);
+    }
+    return ret;
+}
+
+static int parse_pos(const nd_query_opts *o, char buf[256], ev_pos *pos, nd_error *err)
+{
+    memset(pos, 0, sizeof *pos);
+    if (!o->cursor) return 0;
+    const char *f[3];
+    int rc = nd__cursor_split(o->cursor, 'e', buf, f, 3, err);
+    if (rc >= 0 && rc != 3) rc = nd_error_set(err, ND_EINVAL, (size_t) -1, "bad cursor");
+    if (rc >= 0) rc = nd__cursor_int(f[1], &pos->doc, err);
+    if (rc >= 0) rc = nd__cursor_int(f[2], &pos->idx, err);
+    if (rc < 0) return rc;
+    pos->day = f[0];
+    pos->set = 1;
+    return 0;
+}
+
+/* What both questions start with: the filters checked, the cursor and
+ * the actors read, a result of size bytes made.  NULL with *rc set. */
+static void *ev_begin(nd_store *s, const nd_query_opts *o, const char *what, size_t size,
+                      char buf[256], ev_pos *pos, ev_query *e, int *rc, nd_error *err)
+{
+    *rc = nd__query_check(
+        o, ND__F_SINCE | ND__F_UNTIL | ND__F_ACTOR | ND__F_ACTOR_B | ND__F_STORY | ND__F_CURSOR,
+        what, err);
+    if (!*rc) *rc = parse_pos(o, buf, pos, err);
+    if (!*rc) *rc = ev_prepare(s, o, e, err);
+    if (*rc) return NULL;
+    void *res = nd__result_new(size, 0, err);
+    if (!res) {
+        ev_free(e);
+        *rc = ND_ENOMEM;
+    }
+    return res;
+}
+
+int nd_query_events(nd_store *s, const nd_query_opts *o, nd_event_list **out, nd_error *err)
+{
+    *out = NULL;
+    if (!o) o = &nd__query_none;
+    char buf[256];
+    ev_pos pos;
+    ev_query e;
+    int rc;
+    nd_event_list *res = ev_begin(s, o, "events", sizeof *res, buf, &pos, &e, &rc, err);
+    if (!res) return rc;
+    nd__vec v = {NULL, 0, 0, sizeof(nd_event_row)};
+    rc = ev_list(s, o, &e, &pos, nd__query_limit(o, 100), res->r.arena, &v, &res->r.next, err);
+    ev_free(&e);
+    if (rc) {
+        nd_result_free(res);
+        return rc;
+    }
+    res->items = v.items;
+    res->n = v.n;
+    *out = res;
+    return 0;
+}
+
+/* ---- the relations of two actors ------------------------------------------------- */
+
+/* One event between A and B: what the counts and the order need. */
+typedef struct dyad {
+    int64_t id, doc, idx;
+    char day[32]; /* "" when undated */
+    int quad;
+    double goldstein;
+} dyad;
+
+/* Oldest first, undated last (the periods' order). */
+static int dyad_oldest(const void *x, const void *y)
+{
+    const dyad *a = x, *b = y;
+    if (!a->day[0] != !b->day[0]) return a->day[0] ? -1 : 1;
+    int c = strcmp(a->day, b->day);
+    if (c) return c;
+    if (a->doc != b->doc) return a->doc < b->doc ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Newest first, undated last, in text order within a document (the
+ * listing's order). */
+static int dyad_newest(const void *x, const void *y)
+{
+    const dyad *a = x, *b = y;
+    if (!a->day[0] != !b->day[0]) return a->day[0] ? -1 : 1;
+    int c = strcmp(b->day, a->day);
+    if (c) return c;
+    if (a->doc != b->doc) return a->doc > b->doc ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int dyad_id(const void *x, const void *y)
+{
+    const dyad *a = x, *b = y;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Every event from x to y (one direction) into v: with code prefixes on
+ * both sides it is one range of events(source_code, target_code, day,
+ * doc_id, idx, quad, goldstein, latest), read from the index alone. */
+static int collect(nd_store *s, const nd_query_opts *o, const ev_query *e, const nd__sel *x,
+                   const nd__sel *y, nd_arena *ar, nd__vec *v, nd_error *err)
+{
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT e.id, e.day, e.doc_id, e.idx, e.quad, e.goldstein FROM events e"
+                      " WHERE e.latest AND ");
+    nd__sel_side(&sql, x, "e.source_code", "e.source_id");
+    nd_buf_puts(&sql, " AND ");
+    nd__sel_side(&sql, y, "e.target_code", "e.target_id");
+    if (e->since[0]) nd_buf_puts(&sql, " AND e.day >= ?1");
+    if (e->until[0]) nd_buf_puts(&sql, " AND e.day < ?2");
+    if (o->story)
+        nd_buf_puts(&sql, " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3)");
+    sqlite3_stmt *st;
+    int rc = nd__prepare(s, &sql, &st, "cannot count events", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    if (e->since[0]) sqlite3_bind_text(st, 1, e->since, -1, SQLITE_STATIC);
+    if (e->until[0]) sqlite3_bind_text(st, 2, e->until, -1, SQLITE_STATIC);
+    if (o->story) sqlite3_bind_int64(st, 3, o->story);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        dyad *d = nd__vec_push(ar, v);
+        if (!d) {
+            rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            break;
+        }
+        d->id = sqlite3_column_int64(st, 0);
+        const unsigned char *day = sqlite3_column_text(st, 1);
+        snprintf(d->day, sizeof d->day, "%s", day ? (const char *) day : "");
+        d->doc = sqlite3_column_int64(st, 2);
+        d->idx = sqlite3_column_int64(st, 3);
+        d->quad = sqlite3_column_int(st, 4);
+        d->goldstein = sqlite3_column_double(st, 5);
+    }
+    if (!rc && r != SQLITE_DONE) rc = nd__store_fail(s, "cannot count events", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The listed events (their ids, in order) read whole. */
+static int fetch(nd_store *s, const dyad *d, size_t n, int with_sentence, nd_arena *ar, nd__vec *v,
+                 nd_error *err)
+{
+    if (!n) return 0;
+    nd_buf sql = ND_BUF_INIT;
+    ev_columns(&sql, with_sentence);
+    nd_buf_puts(&sql, " WHERE e.id = ?1");
+    sqlite3_stmt *st;
+    int rc = nd__prepare(s, &sql, &st, "cannot list events", err);
+    nd_buf_free(&sql);
+    for (size_t i = 0; !rc && i < n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, d[i].id);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_DONE) continue;
+        if (r != SQLITE_ROW) {
+            rc = nd__store_fail(s, "cannot list events", err);
+            break;
+        }
+        nd_event_row *row = nd__vec_push(ar, v);
+        if (!row) {
+            rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            break;
+        }
+        int64_t idx;
+        ev_row(ar, st, with_sentence, row, &idx);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* d (newest first) is after the cursor position. */
+static int after_pos(const dyad *d, const ev_pos *pos)
+{
+    dyad p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.day, sizeof p.day, "%s", pos->day);
+    p.doc = pos->doc;
+    p.idx = pos->idx;
+    return dyad_newest(d, &p) > 0;
+}
+
+int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relations_page **out, nd_error *err)
+{
+    *out = NULL;
+    if (!o || !o->actor || !o->actor_b)
+        return nd_error_set(err, ND_EINVAL, (size_t) -1, "relations: two actors needed");
+    int by, rc;
+    const char *period;
+    if ((rc = nd__parse_period(o->period, &by, &period, err)) != 0) return rc;
+    char buf[256];
+    ev_pos pos;
+    ev_query e;
+    nd_relations_page *res = ev_begin(s, o, "relations", sizeof *res, buf, &pos, &e, &rc, err);
+    if (!res) return rc;
+    nd_arena *ar = res->r.arena;
+    res->a = nd__str_dup(ar, o->actor);
+    res->b = nd__str_dup(ar, o->actor_b);
+    res->period = period;
+
+    /* Every event between them, both ways, each once (an event can go
+     * both ways when the two names share actors). */
+    nd_arena *tmp = nd_arena_new(1 << 16);
+    nd__vec v = {NULL, 0, 0, sizeof(dyad)};
+    rc = tmp ? collect(s, o, &e, &e.A, &e.B, tmp, &v, err)
+             : nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    if (!rc) rc = collect(s, o, &e, &e.B, &e.A, tmp, &v, err);
+    ev_free(&e);
+    dyad *d = v.items;
+    size_t n = v.n;
+    if (!rc && n > 1) {
+        qsort(d, n, sizeof *d, dyad_id);
+        size_t u = 1;
+        for (size_t i = 1; i < n; i++)
+            if (d[i].id != d[u - 1].id) d[u++] = d[i];
+        n = u;
+    }
+
+    /* Counts per period, in time order, undated last. */
+    nd__agg g;
+    nd__agg_init(&g, ar, by);
+    double gsum = 0;
+    if (!rc && n) qsort(d, n, sizeof *d, dyad_oldest);
+    for (size_t i = 0; !rc && i < n; i++) {
+        nd_period *p = nd__agg_at(&g, d[i].day[0] ? d[i].day : NULL);
+        if (!p) break;
+        p->events++;
+        if (d[i].quad >= 1 && d[i].quad <= 4) p->quad[d[i].quad]++;
+        g.gsum += d[i].goldstein;
+        gsum += d[i].goldstein;
+        res->events++;
+        if (d[i].quad == 1 || d[i].quad == 2) res->cooperative++;
+        if (d[i].quad == 3 || d[i].quad == 4) res->conflictual++;
+    }
+    nd__agg_end(&g);
+    if (!rc && g.failed) rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    res->periods = g.out.items;
+    res->n_periods = g.out.n;
+    res->goldstein = res->events ? gsum / (double) res->events : 0;
+
+    /* The newest events (after the cursor), with their sentences. */
+    if (!rc && n) {
+        qsort(d, n, sizeof *d, dyad_newest);
+        size_t from = 0, limit = (size_t) nd__query_limit(o, 50);
+        if (pos.set)
+            while (from < n && !after_pos(&d[from], &pos)) from++;
+        size_t take = n - from < limit ? n - from : limit;
+        nd__vec list = {NULL, 0, 0, sizeof(nd_event_row)};
+        rc = fetch(s, d + from, take, 1, ar, &list, err);
+        res->items = list.items;
+        res->n = list.n;
+        if (!rc && from + take < n && take) {
+            const dyad *l = &d[from + take - 1];
+            char doc[32], idx[32];
+            snprintf(doc, sizeof doc, "%lld", (long long) l->doc);
+            snprintf(idx, sizeof idx, "%lld", (long long) l->idx);
+            const char *f[] = {l->day, doc, idx};
+            res->r.next = nd__cursor_make(ar, 'e', 3, f);
+        }
+    }
+    nd_arena_free(tmp);
+    if (rc) {
+        nd_result_free(res);
+        return rc;
+    }
+    *out = res;
+    return 0;
+}

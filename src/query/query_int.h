@@ -1,0 +1,140 @@
+/* query_int.h - what the questions of src/query/ share (private).
+ *
+ * The query layer reads the store's SQLite connection directly
+ * (store/store_int.h): SQL lives in src/store/ and src/query/ only. */
+#ifndef ND_QUERY_INT_H
+#define ND_QUERY_INT_H
+
+#include <sqlite3.h>
+
+#include "newsdesk/query.h"
+#include "store/store_int.h"
+
+/* A new result of `size` bytes (zeroed; its first member an nd_result)
+ * in a new arena.  NULL with err set when out of memory. */
+void *nd__result_new(size_t size, size_t arena_hint, nd_error *err);
+
+/* Free fn(p) with the result (p may be NULL: nothing to do).  Returns 0
+ * or ND_ENOMEM (then fn(p) has been called already). */
+int nd__result_own(nd_result *r, void (*fn)(void *), void *p);
+
+/* Copy a column's text into the arena; NULL stays NULL. */
+const char *nd__col_dup(nd_arena *ar, sqlite3_stmt *st, int i);
+const char *nd__str_dup(nd_arena *ar, const char *s);
+/* Columns i and i + 1 as a span; {0,0} when NULL or not one. */
+void nd__col_span(sqlite3_stmt *st, int i, nd_span *sp);
+
+/* A growable array in an arena (old blocks are left to the arena). */
+typedef struct nd__vec {
+    void *items;
+    size_t n, cap, size;
+} nd__vec;
+/* A zeroed new last element, or NULL when out of memory. */
+void *nd__vec_push(nd_arena *ar, nd__vec *v);
+
+/* Rows above which an actor is "very frequent": its quotations or events
+ * are read in the order shown and filtered rather than gathered and
+ * sorted; its co-occurring actors are counted walking the newest
+ * documents (default 20000; tests lower it to see both plans). */
+extern int nd__query_many;
+
+/* Options with nothing set (for a NULL opts). */
+extern const nd_query_opts nd__query_none;
+
+/* The page size: limit, else def; at most ND_QUERY_MAX_LIMIT. */
+int nd__query_limit(const nd_query_opts *o, int def);
+
+/* ND_EINVAL "what: cannot filter by NAME" for the first filter set in o
+ * that the question does not read (allowed: a set of ND__F_* bits). */
+enum {
+    ND__F_SINCE = 1 << 0,
+    ND__F_UNTIL = 1 << 1,
+    ND__F_SITE = 1 << 2,
+    ND__F_LANGUAGE = 1 << 3,
+    ND__F_ACTOR = 1 << 4,
+    ND__F_ACTOR_B = 1 << 5,
+    ND__F_STORY = 1 << 6,
+    ND__F_TEXT = 1 << 7,
+    ND__F_CURSOR = 1 << 8
+};
+int nd__query_check(const nd_query_opts *o, unsigned allowed, const char *what, nd_error *err);
+
+/* Date bounds as stored values compare: since as given (a day stays a
+ * day, which sorts before every time of that day); until as an exclusive
+ * upper bound (a day becomes the next day).  out needs 32 bytes; "" when
+ * the bound is NULL.  ND_EPARSE for a date that cannot be read. */
+int nd__since_bound(const char *since, char out[32], nd_error *err);
+int nd__until_bound(const char *until, char out[32], nd_error *err);
+
+/* Cursors: "<tag>~field~field...".  nd__cursor_make() returns the cursor
+ * in the arena (fields NULL print as empty); nd__cursor_split() cuts
+ * one into at most max fields (in buf, 256 bytes) and checks the tag;
+ * returns the number of fields or ND_EINVAL with err set. */
+const char *nd__cursor_make(nd_arena *ar, char tag, int n, const char *const *fields);
+int nd__cursor_split(const char *cursor, char tag, char buf[256], const char **fields, int max,
+                     nd_error *err);
+/* A field as a whole number; ND_EINVAL when it is not one. */
+int nd__cursor_int(const char *field, int64_t *out, nd_error *err);
+
+/* Story id's row into out (strings in ar); ND_ENOTFOUND when none. */
+int nd__story_get(nd_store *s, nd_arena *ar, int64_t id, nd_story_row *out, nd_error *err);
+
+/* ---- who a name means (who.c) ---- */
+typedef struct nd__sel {
+    char prefix[24]; /* a code prefix, or "" */
+    int64_t *ids;    /* else these actors */
+    size_t n;
+} nd__sel;
+
+/* Resolve name; country_as_code: a country's name means its code.
+ * 0, ND_ENOTFOUND, ND_EINVAL or ND_EDB. */
+int nd__sel_resolve(nd_store *s, const char *name, int country_as_code, nd__sel *out,
+                    nd_error *err);
+void nd__sel_free(nd__sel *x);
+/* "IN (...)" for an actor id column. */
+void nd__sel_in(nd_buf *b, const nd__sel *x);
+/* A condition on an event's side: its code (prefix) or its actor id. */
+void nd__sel_side(nd_buf *b, const nd__sel *x, const char *code_col, const char *id_col);
+/* The upper bound of a code prefix: the prefix with its last byte raised. */
+void nd__prefix_hi(const char *p, char *hi, size_t cap);
+
+/* ---- periods (periods.c) ---- */
+enum { ND__BY_DAY, ND__BY_WEEK, ND__BY_MONTH, ND__BY_YEAR };
+int nd__parse_period(const char *by, int *out, const char **name, nd_error *err);
+/* The period a date ("YYYY-MM-DD...") falls in; "undated" when none. */
+void nd__period_of(const char *date, int by, char out[32]);
+
+/* Periods summed in date order (rows come sorted: periods do too).  */
+typedef struct nd__agg {
+    nd_arena *ar;
+    int by;
+    nd__vec out; /* of nd_period */
+    nd_period *cur;
+    double gsum;
+    int failed;
+} nd__agg;
+void nd__agg_init(nd__agg *g, nd_arena *ar, int by);
+/* The period of date, opened when it differs from the current one. */
+nd_period *nd__agg_at(nd__agg *g, const char *date);
+/* Close the last period (means of Goldstein scores). */
+void nd__agg_end(nd__agg *g);
+
+/* ---- SQL helpers ---- */
+/* Prepare sql (ND_ENOMEM when the buffer failed). */
+int nd__prepare(nd_store *s, nd_buf *sql, sqlite3_stmt **st, const char *what, nd_error *err);
+/* The first column of the first row of sql as an integer (0 when none). */
+int nd__query_int(nd_store *s, const char *sql, int64_t arg, int64_t *out, nd_error *err);
+
+/* Only the latest version of each page (documents d). */
+#define ND__LATEST_DOC                                                                             \
+    " NOT EXISTS (SELECT 1 FROM documents v WHERE v.ident = d.ident AND v.version > d.version)"
+
+/* Quotations as nd_query_quotes() finds them, appended to v (of
+ * nd_quote_row, in ar); *next gets the cursor when more follow. */
+int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec *v,
+                     const char **next, nd_error *err);
+
+/* The name of a CAMEO event code, or "". */
+const char *nd__event_name(const char *code);
+
+#endif

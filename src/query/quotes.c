@@ -1,0 +1,171 @@
+/* quotes.c - attributed quotations, newest documents first.
+ *
+ * Plans (docs/architecture.md, "The query layer"): quotations are read in
+ * the order shown, on quotes(date, doc_id, idx) or, for one speaker, on
+ * quotes(speaker_id, date, doc_id, idx), so a page costs its rows.  A
+ * speaker with very many quotations (a country's code: every Russian
+ * actor) is read on the date index too, filtered, instead of sorting all
+ * of its quotations; the maintained actor_stats.quotes says which. */
+#include <stdio.h>
+#include <string.h>
+
+#include "query/query_int.h"
+
+/* The quotations the speakers of x said (maintained counts). */
+static int speaker_quotes(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
+{
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT coalesce(sum(quotes), 0) FROM actor_stats WHERE actor_id ");
+    nd__sel_in(&sql, x);
+    int rc = nd_buf_failed(&sql) ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
+                                 : nd__query_int(s, sql.ptr, 0, n, err);
+    nd_buf_free(&sql);
+    return rc;
+}
+
+int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec *v,
+                     const char **next, nd_error *err)
+{
+    char since[32], until[32];
+    int rc = nd__since_bound(q->since, since, err);
+    if (!rc) rc = nd__until_bound(q->until, until, err);
+    if (rc) return rc;
+    char buf[256];
+    const char *cur[3] = {NULL, NULL, NULL};
+    int64_t cur_doc = 0, cur_idx = 0;
+    if (q->cursor) {
+        rc = nd__cursor_split(q->cursor, 'q', buf, cur, 3, err);
+        if (rc >= 0 && rc != 3) rc = nd_error_set(err, ND_EINVAL, (size_t) -1, "bad cursor");
+        if (rc >= 0) rc = nd__cursor_int(cur[1], &cur_doc, err);
+        if (rc >= 0) rc = nd__cursor_int(cur[2], &cur_idx, err);
+        if (rc < 0) return rc;
+    }
+    nd__sel x;
+    memset(&x, 0, sizeof x);
+    int64_t many = 0;
+    if (q->actor) {
+        rc = nd__sel_resolve(s, q->actor, !q->exact_actor, &x, err);
+        if (!rc) rc = speaker_quotes(s, &x, &many, err);
+        if (rc) {
+            nd__sel_free(&x);
+            return rc;
+        }
+    }
+    int about = q->text && nd_slice_trim(nd_slice_c(q->text)).len > 0;
+    nd_buf sql = ND_BUF_INIT;
+    int frequent = q->actor && many > nd__query_many;
+    nd_buf_puts(&sql, "SELECT q.id, q.doc_id, d.ext_id, d.title, d.url, d.site, d.source,"
+                      " q.date, q.speaker, a.code, q.speaker_id, q.type, q.scare, q.text,"
+                      " q.cue_lemma, q.start_off, q.end_off, q.source_start, q.source_end,"
+                      " q.cue_start, q.cue_end, q.idx FROM quotes q");
+    /* A speaker with very many quotations: read in date order, filtered. */
+    if (frequent) nd_buf_puts(&sql, " INDEXED BY quotes_date");
+    nd_buf_puts(&sql, " JOIN documents d ON d.id = q.doc_id"
+                      " LEFT JOIN actors a ON a.id = q.speaker_id WHERE q.latest");
+    if (!q->all) nd_buf_puts(&sql, " AND q.scare = 0 AND q.speaker IS NOT NULL");
+    if (q->actor) {
+        nd_buf_puts(&sql, " AND q.speaker_id ");
+        nd__sel_in(&sql, &x);
+    }
+    if (about)
+        nd_buf_puts(&sql, " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1)");
+    if (since[0]) nd_buf_puts(&sql, " AND q.date >= ?2");
+    if (until[0]) nd_buf_puts(&sql, " AND q.date < ?4");
+    if (q->story) nd_buf_puts(&sql, " AND d.story_id = ?5");
+    if (cur[0] && cur[0][0])
+        nd_buf_puts(&sql, " AND (q.date < ?6 OR (q.date = ?6 AND (q.doc_id < ?7 OR (q.doc_id = ?7"
+                          " AND q.idx > ?8))) OR q.date IS NULL)");
+    else if (cur[0])
+        nd_buf_puts(&sql, " AND q.date IS NULL AND (q.doc_id < ?7 OR (q.doc_id = ?7"
+                          " AND q.idx > ?8))");
+    /* SQLite sorts NULLs first: undated documents come last here. */
+    nd_buf_puts(&sql, " ORDER BY q.date DESC, q.doc_id DESC, q.idx LIMIT ?3");
+    nd__sel_free(&x);
+    sqlite3_stmt *st;
+    rc = nd__prepare(s, &sql, &st, "cannot list quotations", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    int limit = nd__query_limit(q, 20);
+    if (about) sqlite3_bind_text(st, 1, q->text, -1, SQLITE_STATIC);
+    if (since[0]) sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, limit + 1);
+    if (until[0]) sqlite3_bind_text(st, 4, until, -1, SQLITE_STATIC);
+    if (q->story) sqlite3_bind_int64(st, 5, q->story);
+    if (cur[0] && cur[0][0]) sqlite3_bind_text(st, 6, cur[0], -1, SQLITE_STATIC);
+    if (cur[0]) {
+        sqlite3_bind_int64(st, 7, cur_doc);
+        sqlite3_bind_int64(st, 8, cur_idx);
+    }
+    int ret = 0;
+    int64_t last_idx = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((int) v->n == limit) {
+            const nd_quote_row *l = &((const nd_quote_row *) v->items)[v->n - 1];
+            char doc[32], idx[32];
+            snprintf(doc, sizeof doc, "%lld", (long long) l->doc_id);
+            snprintf(idx, sizeof idx, "%lld", (long long) last_idx);
+            const char *f[] = {l->date ? l->date : "", doc, idx};
+            *next = nd__cursor_make(ar, 'q', 3, f);
+            break;
+        }
+        nd_quote_row *r = nd__vec_push(ar, v);
+        if (!r) {
+            ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            break;
+        }
+        r->id = sqlite3_column_int64(st, 0);
+        r->doc_id = sqlite3_column_int64(st, 1);
+        r->ext_id = nd__col_dup(ar, st, 2);
+        r->title = nd__col_dup(ar, st, 3);
+        r->url = nd__col_dup(ar, st, 4);
+        r->site = nd__col_dup(ar, st, 5);
+        r->source = nd__col_dup(ar, st, 6);
+        r->date = nd__col_dup(ar, st, 7);
+        r->speaker = nd__col_dup(ar, st, 8);
+        r->speaker_code = nd__col_dup(ar, st, 9);
+        r->speaker_id = sqlite3_column_int64(st, 10);
+        r->type = nd__col_dup(ar, st, 11);
+        r->scare = sqlite3_column_int(st, 12);
+        r->text = nd__col_dup(ar, st, 13);
+        r->cue_lemma = nd__col_dup(ar, st, 14);
+        nd__col_span(st, 15, &r->span);
+        nd__col_span(st, 17, &r->source_span);
+        nd__col_span(st, 19, &r->cue_span);
+        last_idx = sqlite3_column_int64(st, 21);
+        if (!r->text) r->text = "";
+        if (!r->type) r->type = "direct";
+    }
+    if (!ret && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        if (about && sqlite3_errcode(s->db) == SQLITE_ERROR) {
+            const char *m = sqlite3_errmsg(s->db);
+            if (!strncmp(m, "fts5: ", 6)) m += 6;
+            ret = nd_error_set(err, ND_EPARSE, (size_t) -1, "bad --about query: %s", m);
+        } else {
+            ret = nd__store_fail(s, "cannot list quotations", err);
+        }
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
+int nd_query_quotes(nd_store *s, const nd_query_opts *o, nd_quote_list **out, nd_error *err)
+{
+    *out = NULL;
+    if (!o) o = &nd__query_none;
+    int rc = nd__query_check(
+        o, ND__F_SINCE | ND__F_UNTIL | ND__F_ACTOR | ND__F_TEXT | ND__F_STORY | ND__F_CURSOR,
+        "quotes", err);
+    if (rc) return rc;
+    nd_quote_list *res = nd__result_new(sizeof *res, 0, err);
+    if (!res) return ND_ENOMEM;
+    nd__vec v = {NULL, 0, 0, sizeof(nd_quote_row)};
+    rc = nd__query_quotes(s, o, res->r.arena, &v, &res->r.next, err);
+    if (rc) {
+        nd_result_free(res);
+        return rc;
+    }
+    res->items = v.items;
+    res->n = v.n;
+    *out = res;
+    return 0;
+}

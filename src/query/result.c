@@ -1,0 +1,323 @@
+/* result.c - what every question shares: results in an arena, options,
+ * date bounds, cursors, periods, SQL helpers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/query_int.h"
+
+/* ---- results ---------------------------------------------------------------------- */
+
+/* Values freed with the result besides its arena (documents with arenas
+ * of their own). */
+struct nd__result_own {
+    void (*fn)(void *);
+    void *p;
+    struct nd__result_own *next;
+};
+
+void *nd__result_new(size_t size, size_t arena_hint, nd_error *err)
+{
+    nd_arena *ar = nd_arena_new(arena_hint ? arena_hint : 16384);
+    nd_result *r = ar ? nd_arena_calloc(ar, 1, size) : NULL;
+    if (!r) {
+        nd_arena_free(ar);
+        nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        return NULL;
+    }
+    r->arena = ar;
+    return r;
+}
+
+int nd__result_own(nd_result *r, void (*fn)(void *), void *p)
+{
+    if (!p) return 0;
+    struct nd__result_own *o = nd_arena_alloc(r->arena, sizeof *o);
+    if (!o) {
+        fn(p);
+        return ND_ENOMEM;
+    }
+    o->fn = fn;
+    o->p = p;
+    o->next = r->own;
+    r->own = o;
+    return 0;
+}
+
+void nd_result_free(void *result)
+{
+    nd_result *r = result;
+    if (!r) return;
+    for (struct nd__result_own *o = r->own; o; o = o->next) o->fn(o->p);
+    /* The header lives in its own arena: read the arena first. */
+    nd_arena_free(r->arena);
+}
+
+void nd__col_span(sqlite3_stmt *st, int i, nd_span *sp)
+{
+    sp->start = sp->end = 0;
+    if (sqlite3_column_type(st, i) == SQLITE_NULL || sqlite3_column_type(st, i + 1) == SQLITE_NULL)
+        return;
+    int64_t a = sqlite3_column_int64(st, i), b = sqlite3_column_int64(st, i + 1);
+    if (a < 0 || b < a || b > UINT32_MAX) return;
+    sp->start = (uint32_t) a;
+    sp->end = (uint32_t) b;
+}
+
+const char *nd__str_dup(nd_arena *ar, const char *s)
+{
+    return s ? nd_arena_strndup(ar, s, strlen(s)) : NULL;
+}
+
+const char *nd__col_dup(nd_arena *ar, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t) return NULL;
+    return nd_arena_strndup(ar, (const char *) t, (size_t) sqlite3_column_bytes(st, i));
+}
+
+void *nd__vec_push(nd_arena *ar, nd__vec *v)
+{
+    if (v->n == v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 16;
+        void *p = nd_arena_alloc(ar, nc * v->size);
+        if (!p) return NULL;
+        if (v->n) memcpy(p, v->items, v->n * v->size);
+        v->items = p;
+        v->cap = nc;
+    }
+    void *e = (char *) v->items + v->n++ * v->size;
+    memset(e, 0, v->size);
+    return e;
+}
+
+int nd__query_many = 20000;
+const nd_query_opts nd__query_none;
+
+/* ---- options ---------------------------------------------------------------------- */
+
+int nd__query_limit(const nd_query_opts *o, int def)
+{
+    int n = o && o->limit > 0 ? o->limit : def;
+    return n > ND_QUERY_MAX_LIMIT ? ND_QUERY_MAX_LIMIT : n;
+}
+
+int nd__query_check(const nd_query_opts *o, unsigned allowed, const char *what, nd_error *err)
+{
+    if (!o) return 0;
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } f[] = {{ND__F_SINCE, "since"},       {ND__F_UNTIL, "until"}, {ND__F_SITE, "site"},
+             {ND__F_LANGUAGE, "language"}, {ND__F_ACTOR, "actor"}, {ND__F_ACTOR_B, "actor_b"},
+             {ND__F_STORY, "story"},       {ND__F_TEXT, "text"},   {ND__F_CURSOR, "cursor"}};
+    const void *set[] = {
+        o->since, o->until, o->site, o->language, o->actor, o->actor_b, o->story ? "" : NULL,
+        o->text,  o->cursor};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+        if (set[i] && !(allowed & f[i].bit))
+            return nd_error_set(err, ND_EINVAL, (size_t) -1, "%s: cannot filter by %s", what,
+                                f[i].name);
+    return 0;
+}
+
+int nd__since_bound(const char *since, char out[32], nd_error *err)
+{
+    out[0] = 0;
+    if (!since) return 0;
+    if (nd__store_parse_time(since, out) != 0)
+        return nd_error_set(err, ND_EPARSE, (size_t) -1, "cannot read the date '%s'", since);
+    /* A day bound matches day-only and timed values of that day, as both
+     * sort after it. */
+    if (strlen(out) == 20 && strcmp(out + 10, "T00:00:00Z") == 0) out[10] = 0;
+    return 0;
+}
+
+int nd__until_bound(const char *until, char out[32], nd_error *err)
+{
+    int rc = nd__since_bound(until, out, err);
+    if (rc || !until) return rc;
+    if (strlen(out) == 10) {
+        /* A whole day: everything before the next one. */
+        int64_t ts;
+        int has_time;
+        if (nd_time_parse(out, 10, &ts, &has_time) != 0)
+            return nd_error_set(err, ND_EPARSE, (size_t) -1, "cannot read the date '%s'", until);
+        nd_time_format(ts + 86400, 1, out);
+    }
+    return 0;
+}
+
+/* ---- cursors ---------------------------------------------------------------------- */
+
+const char *nd__cursor_make(nd_arena *ar, char tag, int n, const char *const *fields)
+{
+    nd_buf b = ND_BUF_INIT;
+    nd_buf_putc(&b, tag);
+    for (int i = 0; i < n; i++) {
+        nd_buf_putc(&b, '~');
+        if (fields[i]) nd_buf_puts(&b, fields[i]);
+    }
+    const char *c = nd_buf_failed(&b) ? NULL : nd_arena_strndup(ar, b.ptr, b.len);
+    nd_buf_free(&b);
+    return c;
+}
+
+int nd__cursor_split(const char *cursor, char tag, char buf[256], const char **fields, int max,
+                     nd_error *err)
+{
+    size_t len = cursor ? strlen(cursor) : 0;
+    if (len < 2 || len > 255 || cursor[0] != tag || cursor[1] != '~')
+        return nd_error_set(err, ND_EINVAL, (size_t) -1, "bad cursor");
+    /* What a cursor can hold: digits, dates and times, codes. */
+    for (size_t i = 0; i < len; i++) {
+        char c = cursor[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+              c == '~' || c == '-' || c == ':' || c == '.' || c == '_'))
+            return nd_error_set(err, ND_EINVAL, (size_t) -1, "bad cursor");
+    }
+    memcpy(buf, cursor + 2, len - 1);
+    int n = 0;
+    char *p = buf;
+    for (;;) {
+        if (n == max) return nd_error_set(err, ND_EINVAL, (size_t) -1, "bad cursor");
+        fields[n++] = p;
+        char *t = strchr(p, '~');
+        if (!t) break;
+        *t = 0;
+        p = t + 1;
+    }
+    return n;
+}
+
+int nd__cursor_int(const char *field, int64_t *out, nd_error *err)
+{
+    char *end;
+    long long v = strtoll(field, &end, 10);
+    if (!*field || *end || v < 0) return nd_error_set(err, ND_EINVAL, (size_t) -1, "bad cursor");
+    *out = v;
+    return 0;
+}
+
+/* ---- periods ----------------------------------------------------------------------- */
+
+int nd__parse_period(const char *by, int *out, const char **name, nd_error *err)
+{
+    static const char *const names[] = {"day", "week", "month", "year"};
+    if (!by) by = "month";
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(by, names[i])) {
+            *out = i;
+            if (name) *name = names[i];
+            return 0;
+        }
+    return nd_error_set(err, ND_EINVAL, (size_t) -1, "unknown period '%s' (day, week, month, year)",
+                        by);
+}
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static long days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void nd__period_of(const char *date, int by, char out[32])
+{
+    int y, m, d;
+    if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 ||
+        d > 31) {
+        snprintf(out, 32, "undated");
+        return;
+    }
+    switch (by) {
+    case ND__BY_DAY: snprintf(out, 32, "%04d-%02d-%02d", y, m, d); break;
+    case ND__BY_MONTH: snprintf(out, 32, "%04d-%02d", y, m); break;
+    case ND__BY_YEAR: snprintf(out, 32, "%04d", y); break;
+    default: {
+        /* ISO 8601 week: the week (Monday first) holding the Thursday. */
+        long days = days_from_civil(y, m, d);
+        int wday = (int) (((days % 7) + 7 + 3) % 7); /* 0 = Monday; 1970-01-01 was a Thursday */
+        long thursday = days - wday + 3;
+        int wy = y;
+        if (thursday < days_from_civil(y, 1, 1))
+            wy = y - 1;
+        else if (thursday >= days_from_civil(y + 1, 1, 1))
+            wy = y + 1;
+        long week = (thursday - days_from_civil(wy, 1, 1)) / 7 + 1;
+        snprintf(out, 32, "%04d-W%02ld", wy, week);
+    }
+    }
+}
+
+void nd__agg_init(nd__agg *g, nd_arena *ar, int by)
+{
+    memset(g, 0, sizeof *g);
+    g->ar = ar;
+    g->by = by;
+    g->out.size = sizeof(nd_period);
+}
+
+static void agg_close(nd__agg *g)
+{
+    if (g->cur) g->cur->goldstein = g->cur->events ? g->gsum / (double) g->cur->events : 0;
+    g->cur = NULL;
+    g->gsum = 0;
+}
+
+nd_period *nd__agg_at(nd__agg *g, const char *date)
+{
+    char key[32];
+    nd__period_of(date, g->by, key);
+    if (g->cur && !strcmp(key, g->cur->period)) return g->cur;
+    agg_close(g);
+    nd_period *p = nd__vec_push(g->ar, &g->out);
+    if (p) p->period = nd_arena_strndup(g->ar, key, strlen(key));
+    if (!p || !p->period) {
+        g->failed = 1;
+        return NULL;
+    }
+    return g->cur = p;
+}
+
+void nd__agg_end(nd__agg *g)
+{
+    agg_close(g);
+}
+
+/* ---- SQL ----------------------------------------------------------------------------- */
+
+int nd__prepare(nd_store *s, nd_buf *sql, sqlite3_stmt **st, const char *what, nd_error *err)
+{
+    *st = NULL;
+    if (nd_buf_failed(sql)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    if (sqlite3_prepare_v2(s->db, sql->ptr, (int) sql->len, st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, what, err);
+    return 0;
+}
+
+int nd__query_int(nd_store *s, const char *sql, int64_t arg, int64_t *out, nd_error *err)
+{
+    sqlite3_stmt *st;
+    *out = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot count", err);
+    if (sqlite3_bind_parameter_count(st) >= 1) sqlite3_bind_int64(st, 1, arg);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return nd__store_fail(s, "cannot count", err);
+    return 0;
+}
+
+const char *nd__event_name(const char *code)
+{
+    const char *name = NULL;
+    const nd_analyze_dict *d = nd_analyze_dict_default(NULL);
+    if (!d || !code || nd_cameo_lookup(d, code, &name, NULL, NULL) != 0 || !name) return "";
+    return name;
+}

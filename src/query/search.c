@@ -1,0 +1,226 @@
+/* search.c - full-text search of the documents (FTS5, BM25). */
+#include <stdio.h>
+#include <string.h>
+
+#include "query/query_int.h"
+
+/* A query FTS5 rejects (syntax, an unknown column filter, ...) is the
+ * user's: ND_EPARSE.  Anything else is the database's. */
+static int search_fail(nd_store *s, nd_error *err)
+{
+    if (sqlite3_errcode(s->db) == SQLITE_ERROR) {
+        const char *m = sqlite3_errmsg(s->db);
+        if (strncmp(m, "fts5: ", 6) == 0) m += 6;
+        return nd_error_set(err, ND_EPARSE, (size_t) -1, "bad search query: %s", m);
+    }
+    return nd__store_fail(s, "cannot search", err);
+}
+
+typedef struct ranked {
+    int64_t id;
+    double r;
+} ranked;
+
+typedef struct filters {
+    char since[32], until[32];
+    nd__sel who;
+    int has_who;
+} filters;
+
+/* Phase 1: the ids and scores of the best hits, filters applied.  With
+ * top > 0 only the top best matches by rank are looked at before the
+ * filters (cheap: no row is read for the others); the caller retries
+ * without that bound when too few survive. */
+static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int want, int top,
+                     ranked *out, int *n, nd_error *err)
+{
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
+                      " FROM documents_fts WHERE documents_fts MATCH ?1");
+    if (top > 0) nd_buf_puts(&sql, " ORDER BY r LIMIT ?2");
+    nd_buf_puts(&sql, ") SELECT m.id, m.r FROM m JOIN documents d ON d.id = m.id WHERE 1");
+    if (f->since[0]) nd_buf_puts(&sql, " AND coalesce(d.published, d.fetched) >= ?3");
+    if (f->until[0]) nd_buf_puts(&sql, " AND coalesce(d.published, d.fetched) < ?6");
+    if (q->site)
+        nd_buf_puts(&sql, " AND (d.site = ?4 COLLATE NOCASE OR d.host = lower(?4)"
+                          " OR d.host LIKE '%.' || lower(?4))");
+    if (q->language) nd_buf_puts(&sql, " AND d.language = ?7");
+    if (q->story) nd_buf_puts(&sql, " AND d.story_id = ?8");
+    if (f->has_who) {
+        nd_buf_puts(&sql, " AND d.id IN (SELECT doc_id FROM doc_actors WHERE actor_id ");
+        nd__sel_in(&sql, &f->who);
+        nd_buf_puts(&sql, ")");
+    }
+    if (!q->all_versions) nd_buf_puts(&sql, " AND" ND__LATEST_DOC);
+    nd_buf_puts(&sql, " ORDER BY m.r, m.id LIMIT ?5");
+    sqlite3_stmt *st;
+    int rc = nd__prepare(s, &sql, &st, "cannot search", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    sqlite3_bind_text(st, 1, q->text, -1, SQLITE_STATIC);
+    if (top > 0) sqlite3_bind_int(st, 2, top);
+    if (f->since[0]) sqlite3_bind_text(st, 3, f->since, -1, SQLITE_STATIC);
+    if (q->site) sqlite3_bind_text(st, 4, q->site, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, want);
+    if (f->until[0]) sqlite3_bind_text(st, 6, f->until, -1, SQLITE_STATIC);
+    if (q->language) sqlite3_bind_text(st, 7, q->language, -1, SQLITE_STATIC);
+    if (q->story) sqlite3_bind_int64(st, 8, q->story);
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < want) {
+        out[*n].id = sqlite3_column_int64(st, 0);
+        out[*n].r = sqlite3_column_double(st, 1);
+        ++*n;
+    }
+    int ret = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : search_fail(s, err);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* FTS5 marks the matches with these; they become byte ranges.  A text
+ * holding them itself gets a stray mark, never a wrong byte. */
+#define MARK_OPEN  "\x02"
+#define MARK_CLOSE "\x03"
+
+static int split_marks(nd_arena *ar, const char *raw, nd_hit *h)
+{
+    size_t n = strlen(raw), k = 0, nm = 0;
+    for (size_t i = 0; i < n; i++) nm += raw[i] == MARK_OPEN[0];
+    char *out = nd_arena_alloc(ar, n + 1);
+    nd_span *marks = nd_arena_alloc(ar, (nm ? nm : 1) * sizeof *marks);
+    if (!out || !marks) return ND_ENOMEM;
+    size_t m = 0;
+    int open = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (raw[i] == MARK_OPEN[0] && !open && m < nm) {
+            marks[m].start = marks[m].end = (uint32_t) k;
+            open = 1;
+        } else if (raw[i] == MARK_CLOSE[0] && open) {
+            marks[m++].end = (uint32_t) k;
+            open = 0;
+        } else if (raw[i] != MARK_OPEN[0] && raw[i] != MARK_CLOSE[0]) {
+            out[k++] = raw[i];
+        }
+    }
+    if (open) marks[m++].end = (uint32_t) k;
+    out[k] = 0;
+    h->snippet = out;
+    h->marks = marks;
+    h->n_marks = m;
+    return 0;
+}
+
+int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_error *err)
+{
+    *out = NULL;
+    int rc = nd__query_check(q,
+                             ND__F_SINCE | ND__F_UNTIL | ND__F_SITE | ND__F_LANGUAGE | ND__F_STORY |
+                                 ND__F_ACTOR | ND__F_TEXT | ND__F_CURSOR,
+                             "search", err);
+    if (rc) return rc;
+    if (!q || !q->text || nd_slice_trim(nd_slice_c(q->text)).len == 0)
+        return nd_error_set(err, ND_EPARSE, (size_t) -1, "empty search query");
+    filters f;
+    memset(&f, 0, sizeof f);
+    if ((rc = nd__since_bound(q->since, f.since, err)) != 0) return rc;
+    if ((rc = nd__until_bound(q->until, f.until, err)) != 0) return rc;
+    int64_t offset = 0;
+    if (q->cursor) {
+        char buf[256];
+        const char *fields[1];
+        rc = nd__cursor_split(q->cursor, 'h', buf, fields, 1, err);
+        if (rc < 0 || (rc = nd__cursor_int(fields[0], &offset, err)) < 0) return rc;
+        if (offset > 1000000) return nd_error_set(err, ND_EINVAL, (size_t) -1, "bad cursor");
+    }
+    if (q->actor) {
+        if ((rc = nd__sel_resolve(s, q->actor, !q->exact_actor, &f.who, err)) != 0) return rc;
+        f.has_who = 1;
+    }
+    int limit = nd__query_limit(q, 20);
+    /* One more than asked tells whether a next page exists. */
+    int want = limit + (int) offset + 1, n = 0;
+    ranked *hits = nd_malloc((size_t) want * sizeof *hits);
+    nd_hit_list *res = nd__result_new(sizeof *res, 0, err);
+    if (!hits || !res) {
+        nd_free(hits);
+        nd_result_free(res);
+        nd__sel_free(&f.who);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
+    /* Ranking on the index alone and filtering the best few is enough
+     * unless the filters remove many: then rank everything. */
+    int top = want * 4 + 64;
+    rc = rank_hits(s, q, &f, want, top, hits, &n, err);
+    if (!rc && n < want) rc = rank_hits(s, q, &f, want, 0, hits, &n, err);
+    nd__sel_free(&f.who);
+    if (rc) {
+        nd_free(hits);
+        nd_result_free(res);
+        return rc;
+    }
+    nd_arena *ar = res->r.arena;
+    if (n == want) {
+        char num[32];
+        snprintf(num, sizeof num, "%lld", (long long) offset + limit);
+        const char *fields[] = {num};
+        res->r.next = nd__cursor_make(ar, 'h', 1, fields);
+        n--;
+    }
+
+    /* Phase 2: rows and snippets for the hits shown. */
+    sqlite3_stmt *st;
+    rc = sqlite3_prepare_v2(s->db,
+                            "SELECT d.id, d.ext_id, d.title, d.url, d.site, d.host, d.source,"
+                            " d.published, d.language,"
+                            " snippet(documents_fts, 1, '" MARK_OPEN "', '" MARK_CLOSE "', '…', ?2)"
+                            " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
+                            " WHERE documents_fts MATCH ?1 AND documents_fts.rowid = ?3",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        nd_free(hits);
+        nd_result_free(res);
+        return nd__store_fail(s, "cannot search", err);
+    }
+    sqlite3_bind_text(st, 1, q->text, -1, SQLITE_STATIC);
+    int tokens = q->snippet_words > 0 ? q->snippet_words : 24;
+    sqlite3_bind_int(st, 2, tokens > 64 ? 64 : tokens);
+    nd__vec v = {NULL, 0, 0, sizeof(nd_hit)};
+    int ret = 0;
+    for (int i = (int) offset; i < n && !ret; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 3, hits[i].id);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) continue; /* deleted meanwhile */
+        if (rc != SQLITE_ROW) {
+            ret = search_fail(s, err);
+            break;
+        }
+        nd_hit *h = nd__vec_push(ar, &v);
+        if (!h) {
+            ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            break;
+        }
+        h->id = sqlite3_column_int64(st, 0);
+        h->ext_id = nd__col_dup(ar, st, 1);
+        h->title = nd__col_dup(ar, st, 2);
+        h->url = nd__col_dup(ar, st, 3);
+        h->site = nd__col_dup(ar, st, 4);
+        h->host = nd__col_dup(ar, st, 5);
+        h->source = nd__col_dup(ar, st, 6);
+        h->published = nd__col_dup(ar, st, 7);
+        h->language = nd__col_dup(ar, st, 8);
+        h->score = -hits[i].r;
+        const char *snip = (const char *) sqlite3_column_text(st, 9);
+        if (split_marks(ar, snip ? snip : "", h))
+            ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
+    sqlite3_finalize(st);
+    nd_free(hits);
+    if (ret) {
+        nd_result_free(res);
+        return ret;
+    }
+    res->items = v.items;
+    res->n = v.n;
+    *out = res;
+    return 0;
+}

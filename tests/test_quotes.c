@@ -1,0 +1,350 @@
+/* test_quotes.c - quotations and coreference (newsdesk/analyze.h): one
+ * test per rule, on texts written for these tests. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsdesk/analyze.h"
+#include "tap.h"
+
+static nd_analysis *run(const char *text)
+{
+    nd_analyze_opts o;
+    nd_analyze_opts_init(&o);
+    o.date = "2025-05-08";
+    nd_analysis *a = NULL;
+    nd_error err = {0};
+    int rc = nd_analyze(text, strlen(text), &o, &a, &err);
+    if (rc) fprintf(stderr, "nd_analyze: %s\n", err.msg);
+    return a;
+}
+
+/* The attributed (not scare) quotation whose text contains needle. */
+static const nd_quote *quote_with(const nd_analysis *a, const char *needle)
+{
+    for (size_t i = 0; a && i < a->n_quotes; i++)
+        if (a->quotes[i].text && strstr(a->quotes[i].text, needle)) return &a->quotes[i];
+    return NULL;
+}
+
+/* The text of span s (one of four static buffers). */
+static const char *span(const char *text, nd_span s)
+{
+    static char buf[4][512];
+    static int k;
+    char *b = buf[k++ & 3];
+    size_t n = s.end > s.start ? s.end - s.start : 0;
+    if (n > 511) n = 511;
+    memcpy(b, text + s.start, n);
+    b[n] = 0;
+    return b;
+}
+
+/* How many quotations have a text containing needle. */
+static int quotes_with(const nd_analysis *a, const char *needle)
+{
+    int n = 0;
+    for (size_t i = 0; a && i < a->n_quotes; i++)
+        n += a->quotes[i].text && strstr(a->quotes[i].text, needle) != NULL;
+    return n;
+}
+
+static const nd_actor *actor_named(const nd_analysis *a, const char *name)
+{
+    for (size_t i = 0; a && i < a->n_actors; i++)
+        if (!strcmp(a->actors[i].name, name)) return &a->actors[i];
+    return NULL;
+}
+
+static const char *speaker(const nd_quote *q)
+{
+    return q && q->speaker_name ? q->speaker_name : "(none)";
+}
+
+/* ---- quotation marks ----------------------------------------------------- */
+
+/* ''...'': two straight single marks stand for one double mark. */
+static void test_two_single_marks(void)
+{
+    const char *t = "Mary Okafor runs the depot.\n\n''We will open on time,'' Ms. Okafor said. "
+                    "''The trucks are ready.''";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "open on time");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(speaker(q), "Mary Okafor");
+        CHECK_STR(q->text, "We will open on time, The trucks are ready.");
+        CHECK_INT(q->type, ND_QUOTE_DIRECT);
+    }
+    nd_analysis_free(a);
+}
+
+/* ---- coreference ----------------------------------------------------------- */
+
+/* "the ministry", "the newspaper", "the company": the one actor of that
+ * sector named just before; two candidates leave it unresolved. */
+static void test_definite_descriptions(void)
+{
+    const char *t =
+        "Russia's foreign ministry issued a statement on Tuesday. The ministry said the "
+        "talks had failed.\n\nThe Lakeside Tribune first reported the story. The "
+        "newspaper said the mayor had resigned.\n\nOn Monday, Halden Terminals Ltd reported a "
+        "loss. The company said it would cut 200 jobs.\n\nBrava Motors and Kessel "
+        "Foods Inc. agreed to merge. The company said the deal would close in June.";
+    nd_analysis *a = run(t);
+    CHECK_STR(speaker(quote_with(a, "talks had failed")), "Russia government");
+    CHECK_STR(speaker(quote_with(a, "mayor had resigned")), "Lakeside Tribune");
+    CHECK_STR(speaker(quote_with(a, "cut 200 jobs")), "Halden Terminals Ltd");
+    const nd_quote *q = quote_with(a, "close in June");
+    CHECK(q && (!q->speaker_name || (strcmp(q->speaker_name, "Brava Motors") &&
+                                     strcmp(q->speaker_name, "Kessel Foods Inc."))));
+    nd_analysis_free(a);
+}
+
+/* ---- one attribution, one quotation --------------------------------------- */
+
+/* '"A," X said, "B."': one quotation in two parts. */
+static void test_split_quotation(void)
+{
+    const char *t = "\"The river is rising,\" Ines Duarte said on Tuesday, \"and the bridge will "
+                    "close tonight.\"";
+    nd_analysis *a = run(t);
+    CHECK_INT(a ? a->n_quotes : 0, 1);
+    const nd_quote *q = quote_with(a, "river is rising");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_INT(q->type, ND_QUOTE_DIRECT);
+        CHECK_INT(q->n_content, 2);
+        CHECK_STR(speaker(q), "Ines Duarte");
+        CHECK(strstr(q->text, "bridge will close") != NULL);
+    }
+    nd_analysis_free(a);
+}
+
+/* A paraphrase with quoted fragments is one partial quotation: the
+ * fragments are its parts, the reported clause its clause. */
+static void test_mixed_quotation(void)
+{
+    const char *t = "Ines Duarte said the council would \"rebuild every house\" and \"restore the "
+                    "old market\" before winter.";
+    nd_analysis *a = run(t);
+    CHECK_INT(a ? a->n_quotes : 0, 1);
+    const nd_quote *q = quote_with(a, "rebuild every house");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_INT(q->type, ND_QUOTE_PARTIAL);
+        CHECK_INT(q->n_content, 2);
+        CHECK_STR(speaker(q), "Ines Duarte");
+        CHECK(strstr(span(t, q->clause), "the council would") != NULL);
+    }
+    nd_analysis_free(a);
+}
+
+/* "The plan, he said, will fail": the clause around a parenthetical
+ * attribution, in two parts. */
+static void test_parenthetical(void)
+{
+    const char *t = "The new bridge, the minister said on Tuesday, will open in May.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "The new bridge");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_INT(q->type, ND_QUOTE_INDIRECT);
+        CHECK_INT(q->n_content, 2);
+        CHECK_STR(span(t, q->source), "the minister");
+        CHECK(strstr(q->text, "will open in May") != NULL);
+    }
+    nd_analysis_free(a);
+}
+
+/* "according to X": X speaks the rest of the sentence; a report inside it
+ * ("officials said") is part of it, not a quotation of its own. */
+static void test_according_to(void)
+{
+    const char *t = "The bridge will stay closed until May, according to the regional transport "
+                    "office.\n\nTwo engineers said the repairs would take a year, according to a "
+                    "union spokesman.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "stay closed until May");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(q->cue_lemma, "according to");
+        CHECK_STR(span(t, q->source), "the regional transport office");
+        CHECK(strstr(q->text, "according") == NULL);
+    }
+    CHECK_INT(quotes_with(a, "repairs would take a year"), 1);
+    q = quote_with(a, "repairs would take a year");
+    if (q) CHECK_STR(span(t, q->source), "a union spokesman");
+    nd_analysis_free(a);
+}
+
+/* A passive cue speaks through its agent ("it was announced by X"). */
+static void test_passive_agent(void)
+{
+    const char *t = "The ferry service would resume on Monday, it was announced by the port "
+                    "authority.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "ferry service would resume");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "the port authority");
+    nd_analysis_free(a);
+}
+
+/* ---- who speaks ------------------------------------------------------------ */
+
+/* Where something was said (a platform, a statement, an interview) and to
+ * whom (a broadcaster) is never the speaker, and a platform is no person. */
+static void test_platform_not_speaker(void)
+{
+    const char *t = "Governor Paul Okoro wrote on Truth Social that the strike would end on "
+                    "Friday.\n\nOkoro told CNN that the workers had won.\n\nOkoro said in an "
+                    "interview with Radio Lagos that the port would reopen.";
+    nd_analysis *a = run(t);
+    CHECK_STR(speaker(quote_with(a, "strike would end")), "Paul Okoro");
+    CHECK_STR(speaker(quote_with(a, "workers had won")), "Paul Okoro");
+    CHECK_STR(speaker(quote_with(a, "port would reopen")), "Paul Okoro");
+    const nd_actor *p = actor_named(a, "Truth Social");
+    CHECK(!p || p->kind != ND_ACTOR_PERSON);
+    nd_analysis_free(a);
+}
+
+/* A name inside the quotation is never its speaker, even when the
+ * previous quotation was that person's. */
+static void test_speaker_not_in_quote(void)
+{
+    const char *t = "Maria Santos said in a statement that the dock workers were tired.\n\n"
+                    "Governor Paul Okoro, in an interview with a local radio station, blamed the "
+                    "company.\n\n\"Now it is really up to Maria Santos to get it done,\" he said.";
+    nd_analysis *a = run(t);
+    CHECK_STR(speaker(quote_with(a, "up to Maria Santos")), "Paul Okoro");
+    nd_analysis_free(a);
+}
+
+/* The source is the subject noun phrase with its modifiers, without the
+ * participle or relative clause on it. */
+static void test_speaker_phrase(void)
+{
+    const char *t = "Two senior officials briefed on the call said the talks would resume.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "talks would resume");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "Two senior officials");
+    nd_analysis_free(a);
+}
+
+/* A noun of saying reports its that-clause, said by its owner or by the
+ * subject of the verb that has it for object. */
+static void test_report_nouns(void)
+{
+    const char *t = "Governor Paul Okoro's claim that the port was safe angered the union.\n\n"
+                    "The harbour ministers endorsed a statement that the workers had won.";
+    nd_analysis *a = run(t);
+    CHECK_STR(speaker(quote_with(a, "port was safe")), "Paul Okoro");
+    const nd_quote *q = quote_with(a, "workers had won");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "The harbour ministers");
+    nd_analysis_free(a);
+}
+
+/* ---- not quotations --------------------------------------------------------- */
+
+/* Quoted words nobody is said to say are scare quotes. */
+static void test_scare_quote(void)
+{
+    const char *t = "The so-called \"peace dividend\" never reached the port towns.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "peace dividend");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK(q->scare);
+        CHECK(q->speaker < 0);
+    }
+    nd_analysis_free(a);
+}
+
+/* A cue reports a clause or a quotation: a noun phrase ("announced a
+ * truce"), "accused X of ..." and a relative clause whose gap lies in the
+ * reported clause ("the ceasefire the union had said it wanted") are no
+ * quotations. */
+static void test_fragments_rejected(void)
+{
+    const char *t = "Governor Paul Okoro announced a three-day truce in the port, beginning on "
+                    "Thursday. He accused the company of stoking the dispute. Okoro dropped the "
+                    "ceasefire the union had said it wanted before the talks.";
+    nd_analysis *a = run(t);
+    CHECK_INT(a ? (long long) a->n_quotes : -1, 0);
+    for (size_t i = 0; a && i < a->n_quotes; i++) fprintf(stderr, "  got: %s\n", a->quotes[i].text);
+    nd_analysis_free(a);
+}
+
+/* ---- coreference ------------------------------------------------------------ */
+
+/* "he" in the next sentence is the subject before it. */
+static void test_pronoun_speaker(void)
+{
+    const char *t = "Governor Paul Okoro met the strikers on Monday. He said the dispute would "
+                    "end soon.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "dispute would end");
+    CHECK_STR(speaker(q), "Paul Okoro");
+    if (q) CHECK_STR(span(t, q->source), "He");
+    nd_analysis_free(a);
+}
+
+/* A chain of "he" keeps its actor over a name in a subordinate clause. */
+static void test_pronoun_chain(void)
+{
+    const char *t = "The summit was a win for Governor Paul Okoro. Not only has he avoided new "
+                    "taxes, as Mayor Ines Duarte had threatened, it now appears that he has "
+                    "convinced the council that the port must stay open.";
+    nd_analysis *a = run(t);
+    CHECK_STR(speaker(quote_with(a, "port must stay open")), "Paul Okoro");
+    nd_analysis_free(a);
+}
+
+/* "Mr Xi", "the Chinese leader": the person already named. */
+static void test_name_and_office(void)
+{
+    const char *t = "Chinese President Xi Jinping arrived in Moscow on Monday. Mr Xi said trade "
+                    "would grow. The Chinese leader added that both sides wanted peace.";
+    nd_analysis *a = run(t);
+    CHECK_STR(speaker(quote_with(a, "trade would grow")), "Xi Jinping");
+    CHECK_STR(speaker(quote_with(a, "both sides wanted peace")), "Xi Jinping");
+    nd_analysis_free(a);
+}
+
+/* "it" of an organisation, "they" of two people. */
+static void test_it_and_they(void)
+{
+    const char *t = "The Brava Dock Company closed two terminals on Monday. It said the port would "
+                    "reopen in June.\n\nXi Jinping met Vladimir Putin in Moscow. They said the two "
+                    "countries would deepen ties.";
+    nd_analysis *a = run(t);
+    const nd_quote *q0 = quote_with(a, "reopen in June");
+    CHECK(q0 && q0->speaker >= 0 && strstr(speaker(q0), "Brava Dock"));
+    const nd_quote *q = quote_with(a, "deepen ties");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(q), "Xi Jinping"); /* the first speaks for both */
+    nd_analysis_free(a);
+}
+
+int main(void)
+{
+    RUN(test_two_single_marks);
+    RUN(test_definite_descriptions);
+    RUN(test_split_quotation);
+    RUN(test_mixed_quotation);
+    RUN(test_parenthetical);
+    RUN(test_according_to);
+    RUN(test_passive_agent);
+    RUN(test_platform_not_speaker);
+    RUN(test_speaker_not_in_quote);
+    RUN(test_speaker_phrase);
+    RUN(test_report_nouns);
+    RUN(test_scare_quote);
+    RUN(test_fragments_rejected);
+    RUN(test_pronoun_speaker);
+    RUN(test_pronoun_chain);
+    RUN(test_name_and_office);
+    RUN(test_it_and_they);
+    return tap_done();
+}
