@@ -308,6 +308,22 @@ static int phrase_actors(const ectx *c, int32_t ph, int32_t *out, int max)
                     n = add_unique(out, n, max, phrase_actor1(c, q, 0));
         }
         if (h == 0) {
+            /* coordinated modifiers name one group each ("US and British
+             * activists", "Russian and Chinese officials") */
+            for (int32_t k = nd__w_child(c->d, ph, ND_DEP_NONE, -1); k >= 0 && k < ph && n < max;
+                 k = nd__w_child(c->d, ph, ND_DEP_NONE, k)) {
+                int r = W(c, k)->deprel;
+                if ((r != ND_DEP_AMOD && r != ND_DEP_COMPOUND) ||
+                    nd__w_child(c->d, k, ND_DEP_CONJ, -1) < 0)
+                    continue;
+                int32_t mk = ment_of(c, k);
+                if (usable(c, mk) && mk != ment_of(c, ph)) n = add_unique(out, n, max, mk);
+                for (int32_t q = nd__w_child(c->d, k, ND_DEP_CONJ, -1); q >= 0 && n < max;
+                     q = nd__w_child(c->d, k, ND_DEP_CONJ, q)) {
+                    int32_t mq = ment_of(c, q);
+                    if (usable(c, mq)) n = add_unique(out, n, max, mq);
+                }
+            }
             /* the head's own actor before its conjuncts */
             int32_t m = phrase_actor1(c, ph, 0);
             if (m >= 0) {
@@ -946,6 +962,14 @@ static int passive_voice(const ectx *c, int32_t v)
     return 0;
 }
 
+/* The phrase of word k follows a preposition ("for Beijing"): it is no
+ * subject, whatever the parse says. */
+static int after_prep(const ectx *c, int32_t k)
+{
+    int32_t p = W(c, k)->lo - 1;
+    return p >= c->w0 && (W(c, p)->upos == ND_UPOS_ADP || lemma_is(c, p, "for"));
+}
+
 /* The word standing for the subject of verb v (its own, or the one it
  * shares with the verb it depends on), or -1.  *obj_control: taken from
  * the object of the governing verb ("urged Iran to help"). */
@@ -967,13 +991,21 @@ static int32_t subject_word(const ectx *c, int32_t v, int depth)
     int32_t stray = stray_subject(c, v);
     if (stray >= 0) return stray;
     if (c->retag[v - c->w0]) return v - 1; /* the noun phrase before it */
-    for (int32_t k = nd__w_child(c->d, v, ND_DEP_NONE, -1); k >= 0;
-         k = nd__w_child(c->d, v, ND_DEP_NONE, k)) {
-        int r = W(c, k)->rel;
+    /* a clause has one subject: of two the parser gave it, the one
+     * nearest before the verb ("Before leaving for Beijing, President
+     * Bush scheduled ..."), else the first after it (an inversion) */
+    int32_t sk = -1;
+    for (int32_t q = nd__w_child(c->d, v, ND_DEP_NONE, -1); q >= 0;
+         q = nd__w_child(c->d, v, ND_DEP_NONE, q)) {
+        int r = W(c, q)->rel;
         if (r != ND_DEP_NSUBJ && r != ND_DEP_CSUBJ) continue;
-        if (W(c, k)->deprel == ND_DEP_NSUBJ_OUTER) continue;
+        if (W(c, q)->deprel == ND_DEP_NSUBJ_OUTER) continue;
         /* "lawmakers Tuesday endorsed": a day is not a subject */
-        if (lemma_in(c, k, temporal)) continue;
+        if (lemma_in(c, q, temporal)) continue;
+        if (sk < 0 || (q < v && (sk < q || sk > v))) sk = q;
+    }
+    if (sk >= 0) {
+        int32_t k = sk;
         /* a relative pronoun stands for the noun the clause modifies (or,
          * when the parser did not hang the clause on it, the actor right
          * before its comma: "Russia, which launched ...") */
@@ -1577,7 +1609,10 @@ static int code_verb(ectx *c, int32_t v)
     int statement = lemma_in(c, v, speech_verbs);
     /* the source: the pattern's '$', the subject (a passive's agent) */
     int32_t src_w = passive ? agent_word(c, v) : subj_w;
-    int tgt_in_subject = m.sl.tgt_lo >= 0 && m.sl.tgt_lo < v;
+    /* a pattern's target before the verb is in the subject ("+ * ..."),
+     * except for a passive, whose subject is what the active's object was
+     * ("evidence against Russia was presented by the US") */
+    int tgt_in_subject = m.sl.tgt_lo >= 0 && m.sl.tgt_lo < v && !passive;
     if (m.sl.src_lo >= 0) {
         int32_t x = actor_in(c, m.sl.src_lo, m.sl.src_hi, -1);
         if (x >= 0) src[ns++] = x;
@@ -1588,7 +1623,7 @@ static int code_verb(ectx *c, int32_t v)
         if (W(c, src_w)->head == v && W(c, src_w)->rel == ND_DEP_NSUBJ)
             for (int32_t k = nd__w_child(d, v, ND_DEP_NSUBJ, -1); k >= 0 && ns < 8;
                  k = nd__w_child(d, v, ND_DEP_NSUBJ, k))
-                if (k != src_w && !lemma_in(c, k, temporal)) {
+                if (k != src_w && !lemma_in(c, k, temporal) && !after_prep(c, k)) {
                     int32_t more[8];
                     int nm = phrase_actors(c, k, more, 8);
                     for (int i = 0; i < nm; i++) ns = add_unique(src, ns, 8, more[i]);
