@@ -324,6 +324,21 @@ static int phrase_actors(const ectx *c, int32_t ph, int32_t *out, int max)
                     if (usable(c, mq)) n = add_unique(out, n, max, mq);
                 }
             }
+            /* the countries of one name coordinated ("lawmakers in A and
+             * B", "the ambassadors of A, B and C" named as one actor) */
+            int32_t mh = ment_of(c, ph);
+            for (int32_t k = nd__w_child(c->d, ph, ND_DEP_NMOD, -1); mh >= 0 && k >= 0 && n < max;
+                 k = nd__w_child(c->d, ph, ND_DEP_NMOD, k)) {
+                if (k < ph || ment_of(c, k) != mh) continue;
+                for (int32_t q = nd__w_child(c->d, k, ND_DEP_CONJ, -1); q >= 0 && n < max;
+                     q = nd__w_child(c->d, k, ND_DEP_CONJ, q))
+                    if (W(c, q)->upos != ND_UPOS_VERB) {
+                        n = add_unique(out, n, max, phrase_actor1(c, q, 0));
+                        for (int32_t r = nd__w_child(c->d, q, ND_DEP_CONJ, -1); r >= 0 && n < max;
+                             r = nd__w_child(c->d, q, ND_DEP_CONJ, r))
+                            n = add_unique(out, n, max, phrase_actor1(c, r, 0));
+                    }
+            }
             /* the head's own actor before its conjuncts */
             int32_t m = phrase_actor1(c, ph, 0);
             if (m >= 0) {
@@ -1306,6 +1321,16 @@ static void frame_of(const ectx *c, int32_t v, frame *f)
 
 /* ---- roles ---------------------------------------------------------------- */
 
+/* The prepositional phrase of noun k that names an actor ("resumption
+ * of ties with X": "ties"), or -1. */
+static int32_t other_party(const ectx *c, int32_t k)
+{
+    for (int32_t q = nd__w_child(c->d, k, ND_DEP_NMOD, -1); q >= 0;
+         q = nd__w_child(c->d, k, ND_DEP_NMOD, q))
+        if (q > k && !case_in(c, q, adjunct_preps) && actor_word(c, q, 1) >= 0) return q;
+    return -1;
+}
+
 /* Target words of verb v in order of preference: objects, then obliques
  * (the weak ones last).  A statement (01x) has no oblique targets but
  * "to". */
@@ -1319,7 +1344,13 @@ static int target_words(const ectx *c, int32_t v, int passive, int statement, in
             /* "sent his army into Ukraine": one's own forces are the means,
              * not the target */
             int32_t p = child(c, k, ND_DEP_NMOD_POSS);
-            if (p >= 0 && W(c, p)->upos == ND_UPOS_PRON && !usable(c, ment_of(c, k))) continue;
+            if (p >= 0 && W(c, p)->upos == ND_UPOS_PRON && !usable(c, ment_of(c, k))) {
+                /* ... unless it names another party ("welcomed their
+                 * resumption of ties with X"): that party */
+                int32_t q = other_party(c, k);
+                if (q >= 0) out[n++] = q;
+                continue;
+            }
             if (p >= 0 && W(c, p)->upos == ND_UPOS_PRON &&
                 c->d->ments[ment_of(c, k)].how != ND_MENTION_NAME &&
                 lemma_in(c, p, (const char *const[]){"his", "her", "its", "their", "our", NULL}) &&
@@ -1528,6 +1559,15 @@ static const char *const reciprocal_verbs[] = {
     "unite",   "bargain",   "settle",      "normalize",  "normalise", "embrace",
     "feud",    "quarrel",   "spar",        "correspond", NULL};
 
+/* A noun the lexicon codes as an event ("meeting", "talks", "visit"). */
+static int event_noun(const ectx *c, int32_t k)
+{
+    const char *keys[2] = {c->form[k], W(c, k)->lemma};
+    for (int i = 0; i < 2; i++)
+        if (nd__vlex_find(c->d->dict, 1, keys[i], strlen(keys[i])) != ND__NONE) return 1;
+    return 0;
+}
+
 /* "X and Y postponed their meeting", "met each other": the object is
  * the subjects themselves. */
 static int reciprocal(const ectx *c, int32_t v)
@@ -1542,8 +1582,12 @@ static int reciprocal(const ectx *c, int32_t v)
          k = nd__w_child(c->d, v, ND_DEP_OBJ, k)) {
         if (lemma_in(c, k, (const char *const[]){"other", "another", NULL})) return 1;
         if (lemma_in(c, k, relation) || form_in(c, k, relation)) return 2;
+        /* "their meeting", not "their populations" nor "their talks
+         * with X" */
         int32_t p = child(c, k, ND_DEP_NMOD_POSS);
-        if (p >= 0 && form_in(c, p, (const char *const[]){"their", "our", NULL})) return 1;
+        if (p >= 0 && form_in(c, p, (const char *const[]){"their", "our", NULL}) &&
+            event_noun(c, k) && other_party(c, k) < 0)
+            return 1;
     }
     return 0;
 }
