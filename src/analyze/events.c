@@ -1440,6 +1440,28 @@ static int32_t actor_in(const ectx *c, int32_t lo, int32_t hi, int32_t not_actor
     return -1;
 }
 
+/* The country or place named where verb v happened: an oblique "in",
+ * "at" or "near" X, or one inside another oblique ("in shelling in the
+ * east of Gaza").  Returns 1 with its mention in out[0], or 0. */
+static int place_actor(const ectx *c, int32_t v, int32_t not_actor, int32_t *out)
+{
+    static const char *const at[] = {"in", "at", "near", NULL};
+    for (int32_t k = nd__w_child(c->d, v, ND_DEP_OBL, -1); k >= 0;
+         k = nd__w_child(c->d, v, ND_DEP_OBL, k)) {
+        /* the oblique itself, then the phrases in it */
+        for (int32_t q = k; q >= 0; q = nd__w_child(c->d, k, ND_DEP_NMOD, q == k ? -1 : q)) {
+            if (!case_in(c, q, at)) continue;
+            int32_t x = phrase_actor1(c, q, 1);
+            if (x < 0 || c->d->ments[x].actor == not_actor ||
+                !strncmp(c->d->acts[c->d->ments[x].actor].code, "---", 3))
+                continue;
+            out[0] = x;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* A reported clause whose subject is a pronoun for the speaker ("Israel
  * announced it would free ...", "Obama and Putin said they will ..."):
  * the speaker's actors. */
@@ -1696,6 +1718,16 @@ static int code_verb(ectx *c, int32_t v)
             nt = sw >= 0 ? phrase_actors(c, sw, tgt, 8) : 0;
         }
     }
+    /* people with no actor of their own hurt or killed ("four children
+     * were killed in Israeli shelling in Gaza"): the people of the place
+     * where it happened */
+    if (ns && croot >= 18 && child(c, v, passive ? ND_DEP_NSUBJ_PASS : ND_DEP_OBJ) >= 0) {
+        int named = 0;
+        for (int j = 0; j < nt; j++)
+            named |= strncmp(d->acts[d->ments[tgt[j]].actor].code, "---", 3) != 0;
+        int32_t pl;
+        if (!named && place_actor(c, v, not_actor, &pl)) tgt[0] = pl, nt = 1;
+    }
     DBG("  verb %s/%s subj=%s code=%s:%s spec=%d block=%s frame=%d gov=%s neg=%d passive=%d "
         "ns=%d nt=%d tslot=%d\n",
         c->form[v], W(c, v)->lemma, subj_w >= 0 ? c->form[subj_w] : "-", code, rcode, m.spec,
@@ -1759,6 +1791,10 @@ static int code_verb(ectx *c, int32_t v)
         char fc[6];
         if (root >= 4 && root <= 8)
             family_code(family, code, fc);
+        else if (family == 2 && root >= 18 && lemma_is(c, g, "want"))
+            /* PETRARCH's transformation: wanting another to attack is an
+             * appeal for material action ("~ a (b . ATTACK) WANT = a b 021") */
+            snprintf(fc, sizeof fc, "021");
         else
             snprintf(fc, sizeof fc, "%s", family == 2 ? "020" : "100");
         ns = phrase_actors(c, asker, src, 8);
