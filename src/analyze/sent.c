@@ -178,45 +178,6 @@ static int is_closer(const nd__doc *d, const nd__tok *t)
     return c == ')' || c == ']';
 }
 
-/* A word in capitals of two letters or more ("GAZA", "WASHINGTON"). */
-static int all_caps(const char *text, const nd__tok *t)
-{
-    if (t->type != ND_TOK_WORD || t->len < 2) return 0;
-    for (uint32_t k = 0; k < t->len; k++) {
-        unsigned char c = (unsigned char) text[t->off + k];
-        if (c >= 'a' && c <= 'z') return 0;
-        if (!((c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '\'' || c >= 0x80)) return 0;
-    }
-    return 1;
-}
-
-/* A dateline at token i, the first of its paragraph: a place in capitals,
- * its region and agency, up to a colon or a dash ("GAZA CITY, Palestinian
- * Territories:", "KABUL (Reuters) -"), before a capitalised word.  Returns
- * the token after the colon or dash, or 0. */
-static size_t dateline_end(const nd__doc *d, size_t i)
-{
-    const char *txt = d->text;
-    size_t n = d->n_toks, j = i;
-    if (!all_caps(txt, &d->toks[i])) return 0;
-    while (j < n && all_caps(txt, &d->toks[j])) j++;
-    for (size_t k = j; k < n && k < i + 12 && d->toks[k].para == d->toks[i].para; k++) {
-        const nd__tok *t = &d->toks[k];
-        if (t->type == ND_TOK_WORD && !first_upper(txt, t)) return 0;
-        if (t->type != ND_TOK_PUNCT) continue;
-        const char *c = txt + t->off;
-        int stop =
-            (t->len == 1 && (*c == ':' || *c == '-')) ||
-            (t->len == 3 && (!memcmp(c, "\xe2\x80\x94", 3) || !memcmp(c, "\xe2\x80\x93", 3)));
-        if (stop)
-            return k + 1 < n && d->toks[k + 1].para == t->para && first_upper(txt, &d->toks[k + 1])
-                       ? k + 1
-                       : 0;
-        if (!(t->len == 1 && (*c == ',' || *c == '(' || *c == ')'))) return 0;
-    }
-    return 0;
-}
-
 void nd__split_sentences(nd__doc *d)
 {
     size_t n = d->n_toks;
@@ -232,12 +193,7 @@ void nd__split_sentences(nd__doc *d)
     for (size_t i = 0; i < n; i++) {
         nd__tok *t = &d->toks[i];
         size_t end = 0; /* sentence ends after token end-1 when set */
-        /* a dateline is a sentence of its own */
-        size_t dl =
-            i == start && (i == 0 || d->toks[i - 1].para != t->para) ? dateline_end(d, i) : 0;
-        if (dl) {
-            end = dl;
-        } else if (i + 1 < n && d->toks[i + 1].para != t->para) {
+        if (i + 1 < n && d->toks[i + 1].para != t->para) {
             end = i + 1;
         } else if (t->type == ND_TOK_PUNCT && (t->flags & ND_TOKF_SENT_END)) {
             size_t j = i + 1;
