@@ -1059,6 +1059,10 @@ static int32_t subject_word(const ectx *c, int32_t v, int depth)
     int32_t h = W(c, v)->head;
     if (h < 0) return -1;
     int rel = W(c, v)->rel;
+    /* "Pyongyang/VERB on Thursday fired": a name the tagger took for the
+     * verb above is the subject */
+    if (h < v && W(c, h)->upos == ND_UPOS_VERB && W(c, h)->head < 0 && usable(c, ment_of(c, h)))
+        return h;
     switch (rel) {
     case ND_DEP_XCOMP: {
         /* object control: "urged Iran to help", "asked Obama to ..." */
@@ -1069,6 +1073,14 @@ static int32_t subject_word(const ectx *c, int32_t v, int depth)
     }
     case ND_DEP_CONJ:
         h = conj_head(c, v);
+        /* a verb in the past joined to its neighbour's object ("condemned
+         * an attack ... and promised aid"): joined to that verb */
+        if (W(c, v)->upos == ND_UPOS_VERB && strcmp(c->form[v], W(c, v)->lemma) &&
+            child(c, v, ND_DEP_NSUBJ) < 0)
+            while (h >= 0 && (W(c, h)->upos == ND_UPOS_NOUN || W(c, h)->upos == ND_UPOS_PROPN) &&
+                   (W(c, h)->rel == ND_DEP_OBJ || W(c, h)->rel == ND_DEP_OBL))
+                h = W(c, h)->head;
+        if (h < 0) return -1;
         if (W(c, h)->upos == ND_UPOS_VERB || W(c, h)->upos == ND_UPOS_AUX ||
             W(c, h)->upos == ND_UPOS_ADJ)
             return subject_word(c, h, depth + 1);
@@ -1154,6 +1166,11 @@ static int32_t governor(const ectx *c, int32_t v, int *rel)
             return p;
         }
     }
+    /* "indicated it deplored Libya" with "it" as the object: what it says */
+    if (*rel == ND_DEP_XCOMP && lemma_in(c, h, speech_verbs) && stray_subject(c, v) >= 0) {
+        *rel = ND_DEP_CCOMP;
+        return h;
+    }
     if (*rel == ND_DEP_XCOMP || *rel == ND_DEP_CCOMP) return h;
     /* "that Ukraine cede": a that-clause the parser hung as advcl */
     if (*rel == ND_DEP_ADVCL && case_in(c, v, (const char *const[]){"that", NULL})) {
@@ -1190,7 +1207,17 @@ static int32_t stray_subject(const ectx *c, int32_t v)
     static const char *const pron[] = {"it", "they", "he", "she", "we", NULL};
     int32_t p = W(c, v)->lo - 1;
     if (p <= c->w0 || !form_in(c, p, pron) || W(c, p)->rel != ND_DEP_OBJ) return -1;
-    if (child(c, v, ND_DEP_NSUBJ) >= 0 || child(c, v, ND_DEP_AUX) < 0) return -1;
+    if (child(c, v, ND_DEP_NSUBJ) >= 0) return -1;
+    /* "it would free", or a verb in the past with an object of its own
+     * ("indicated it deplored Libya"), not a complement ("found it
+     * destroyed") */
+    if (child(c, v, ND_DEP_AUX) < 0) {
+        const char *f = c->form[v];
+        size_t n = strlen(f);
+        if (!(n > 3 && !strcmp(f + n - 2, "ed")) || child(c, v, ND_DEP_OBJ) < 0 ||
+            case_in(c, v, (const char *const[]){"to", NULL}))
+            return -1;
+    }
     if (W(c, p)->head != p - 1) return -1;
     return p;
 }
