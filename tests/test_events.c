@@ -7,24 +7,6 @@
 #include "newsdesk/analyze.h"
 #include "tap.h"
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t) n + 1);
-    if (b && fread(b, 1, (size_t) n, f) != (size_t) n) {
-        free(b);
-        b = NULL;
-    }
-    if (b) b[n] = 0;
-    fclose(f);
-    *len = (size_t) n;
-    return b;
-}
-
 /* An empty dictionary (no default files). */
 static nd_analyze_dict *empty_dict(void)
 {
@@ -155,7 +137,7 @@ static void check_fixture(const nd_analyze_dict *d, int compact)
 static void test_lexicon_loaders(void)
 {
     size_t len;
-    char *text = read_file(ND_TEST_DATA "/verbs/fixture.petrarch.txt", &len);
+    char *text = tap_slurp(ND_TEST_DATA "/verbs/fixture.petrarch.txt", &len);
     CHECK(text != NULL);
     nd_analyze_dict *d = empty_dict();
     size_t skipped = 0;
@@ -176,7 +158,7 @@ static void test_lexicon_loaders(void)
     nd_analyze_dict_free(d);
 
     /* the PETRARCH reader skips what PETRARCH cannot use, and goes on */
-    text = read_file(ND_TEST_DATA "/verbs/bad.petrarch.txt", &len);
+    text = tap_slurp(ND_TEST_DATA "/verbs/bad.petrarch.txt", &len);
     d = empty_dict();
     if (text && d) {
         skipped = 0;
