@@ -71,7 +71,7 @@ static void hit_where(nd_buf *sql, const nd_query_opts *q, const filters *f)
     if (f->until[0]) nd_buf_puts(sql, " AND coalesce(d.published, d.fetched) < ?6");
     if (q->site)
         nd_buf_puts(sql, " AND (d.site = ?4 COLLATE NOCASE OR d.host = lower(?4)"
-                          " OR d.host LIKE '%.' || lower(?4))");
+                         " OR d.host LIKE '%.' || lower(?4))");
     if (q->language) nd_buf_puts(sql, " AND d.language = ?7");
     if (q->story) nd_buf_puts(sql, " AND d.story_id = ?8");
     if (f->has_who) {
@@ -141,16 +141,22 @@ static int search_begin(nd_store *s, const nd_query_opts *q, filters *f, nd_erro
     return rc;
 }
 
-int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_error *err)
+/* The options of a search checked and its filters read. */
+static int search_open(nd_store *s, const nd_query_opts *q, filters *f, nd_error *err)
 {
-    *out = NULL;
     int rc = nd__query_check(q,
                              ND__F_SINCE | ND__F_UNTIL | ND__F_SITE | ND__F_LANGUAGE | ND__F_STORY |
                                  ND__F_ACTOR | ND__F_TEXT | ND__F_CURSOR,
                              "search", err);
-    if (rc) return rc;
+    return rc ? rc : search_begin(s, q, f, err);
+}
+
+int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_error *err)
+{
+    *out = NULL;
     filters f;
-    if ((rc = search_begin(s, q, &f, err)) != 0) return rc;
+    int rc = search_open(s, q, &f, err);
+    if (rc) return rc;
     int64_t offset = 0;
     if (q->cursor) {
         char buf[256];
@@ -290,13 +296,9 @@ static void facet_end(nd_facet *f, nd__vec *c)
 int nd_query_search_facets(nd_store *s, const nd_query_opts *q, nd_facet_list **out, nd_error *err)
 {
     *out = NULL;
-    int rc = nd__query_check(q,
-                             ND__F_SINCE | ND__F_UNTIL | ND__F_SITE | ND__F_LANGUAGE | ND__F_STORY |
-                                 ND__F_ACTOR | ND__F_TEXT | ND__F_CURSOR,
-                             "search", err);
-    if (rc) return rc;
     filters f;
-    if ((rc = search_begin(s, q, &f, err)) != 0) return rc;
+    int rc = search_open(s, q, &f, err);
+    if (rc) return rc;
     nd_buf sql = ND_BUF_INIT;
     /* The newest matches, in rowid order on the index (no ranking). */
     nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id FROM documents_fts"
@@ -366,7 +368,8 @@ int nd_query_search_facets(nd_store *s, const nd_query_opts *q, nd_facet_list **
     }
     fs[3].values = ac.items;
     fs[3].n = ac.n;
-    if (!ret && nd_buf_failed(&ids)) ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    if (!ret && nd_buf_failed(&ids))
+        ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     nd_buf_free(&ids);
     if (ret) {
         nd_result_free(res);

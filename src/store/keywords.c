@@ -86,22 +86,7 @@ int nd_store_set_keywords(nd_store *s, int64_t doc_id, const nd_keywords *k, nd_
 int nd_store_keywords_todo(nd_store *s, int64_t after, int all, int64_t *ids, size_t cap, size_t *n,
                            nd_error *err)
 {
-    *n = 0;
-    sqlite3_stmt *st;
-    const char *sql = all ? "SELECT id FROM documents WHERE id > ?1 ORDER BY id LIMIT ?2"
-                          : "SELECT id FROM documents d WHERE id > ?1 AND NOT EXISTS"
-                            " (SELECT 1 FROM keyword_docs k WHERE k.doc_id = d.id)"
-                            " ORDER BY id LIMIT ?2";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return nd__store_fail(s, "cannot list documents", err);
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64) cap);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-        ids[(*n)++] = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
-                                                 : nd__store_fail(s, "cannot list documents", err);
+    return nd__store_todo(s, "keyword_docs", after, all, ids, cap, n, err);
 }
 
 /* ---- document frequencies ---------------------------------------------------------- */

@@ -96,4 +96,10 @@ int nd__store_index_quotes(nd_store *s, nd_error *err);
  * with no other setup.  Returns 0 or a negative code. */
 int nd__store_create_at(const char *path, int version, nd_error *err);
 
+/* The ids of documents after `after` (at most cap, in id order) that have
+ * no row in done_table (every one with all): what a re-analysis or a
+ * keyword pass has left to do. */
+int nd__store_todo(nd_store *s, const char *done_table, int64_t after, int all, int64_t *ids,
+                   size_t cap, size_t *n, nd_error *err);
+
 #endif
