@@ -45,6 +45,7 @@ if [ "${1:-}" = --inner ]; then
     secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b - a }'; }
     say() { echo "fresh-machine: $*"; }
     mount --make-rprivate /
+    start=$(now)
 
     if [ ! -s "$tarball" ]; then
         say "making the debootstrap tarball (once): $tarball"
@@ -99,15 +100,17 @@ if [ "${1:-}" = --inner ]; then
         st=$?
         set -e
         t=$(secs "$t0" "$(now)")
+        shown=$(printf '%s' "${cmd%%#*}" | sed 's/[[:space:]]*$//')
         if [ $st = 0 ]; then
-            say "PASS  $cmd  ($t s)"
+            say "PASS  $shown  ($t s)"
         else
             tail -30 "$logs/command-$i.log" | sed 's/^/    /'
-            say "FAIL  $cmd  (exit status $st after $t s; log: $logs/command-$i.log)"
+            say "FAIL  $shown  (exit status $st after $t s; log: $logs/command-$i.log)"
             fail=1
             break
         fi
     done <"$work/commands"
+    say "$([ $fail = 0 ] && echo passed || echo FAILED) in $(secs "$start" "$(now)") s"
     exit $fail
 fi
 
