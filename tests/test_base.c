@@ -78,6 +78,10 @@ static void test_slice(void)
     CHECK(nd_slice_starts_c(nd_slice_c("prefix"), "pre"));
     CHECK(nd_slice_ends_c(nd_slice_c("suffix"), "fix"));
     CHECK(nd_slice_trim(nd_slice_c("   ")).len == 0);
+    /* an absent string ({NULL, 0}, as an empty <title></title> gives):
+     * no arithmetic on the null pointer (UBSan, make asan) */
+    nd_slice none = nd_slice_trim(nd_slice_c(NULL));
+    CHECK(none.ptr == NULL && none.len == 0);
 }
 
 static void test_arena(void)

@@ -155,11 +155,25 @@ static void test_comments_apart(void)
     nd_article_free(a);
 }
 
+/* An empty <title></title> is an absent title (and, under make asan, no
+ * arithmetic on its null pointer: UBSan "applying zero offset"). */
+static void test_empty_title(void)
+{
+    const char *html = "<html><head><title></title></head><body><p>The harbour authority said "
+                       "on Monday that the new ferry would enter service in May, weeks later "
+                       "than planned, because the shipyard ran out of steel.</p></body></html>";
+    nd_article *a = NULL;
+    CHECK_INT(nd_extract(html, strlen(html), NULL, &a, NULL), 0);
+    CHECK(a && (!a->title || !a->title[0]));
+    nd_article_free(a);
+}
+
 int main(void)
 {
     RUN(test_keep_empty);
     RUN(test_comments_apart);
     RUN(test_furniture);
+    RUN(test_empty_title);
     RUN(test_limits);
     RUN(test_errors);
     return tap_done();
