@@ -245,6 +245,19 @@ static void test_sniff(void)
     CHECK_INT(nd_sniff_format("<!doctype html><p>hi", 20), ND_FMT_PAGE);
     CHECK_INT(nd_sniff_format("Just some text.\n", 16), ND_FMT_PAGE);
     CHECK_INT(nd_sniff_format("", 0), ND_FMT_PAGE);
+    /* JSON lines whose first lines are bad, blank or comments: still JSON
+     * lines (the reader reports the bad lines), never one page of JSON */
+    CHECK_INT(nd_sniff_format("[[[\n{\"text\": \"fine\"}\n", 21), ND_FMT_JSONL);
+    const char *commented = "\n\n# export of 2025-03-05\n{\"id\": 1, \"text\": \"x\"}\n";
+    CHECK_INT(nd_sniff_format(commented, strlen(commented)), ND_FMT_JSONL);
+    const char *slashes = "// made by hand\n{\"html\": \"<p>x</p>\"}";
+    CHECK_INT(nd_sniff_format(slashes, strlen(slashes)), ND_FMT_JSONL);
+    const char *badobj = "{\"id\": 1, \"text\": \"cut\n[1, 2]\n{\"text\": \"good\"}\n";
+    CHECK_INT(nd_sniff_format(badobj, strlen(badobj)), ND_FMT_JSONL);
+    /* pages that start with brackets stay pages */
+    const char *skip = "[Skip to content]\nHarbour news\n{\"text\": \"x\"}\n";
+    CHECK_INT(nd_sniff_format(skip, strlen(skip)), ND_FMT_PAGE);
+    CHECK_INT(nd_sniff_format("[1]\n[2]\n", 8), ND_FMT_PAGE);
     CHECK_INT(nd_sniff_format("filedesc://x.arc 0.0.0.0 2014 text/plain 10\n", 44), ND_FMT_UNKNOWN);
     nd_buf b = ND_BUF_INIT;
     gz_member(&b, "WARC/1.0\r\nWARC-Type: response\r\n", 31, 6);
@@ -1177,6 +1190,28 @@ static void test_jsonl(void)
     const char *badfirst = "{\"id\": 1, \"text\": \"broken\n{\"id\": 2, \"text\": \"fine\"}\n";
     read_mem("b.jsonl", badfirst, strlen(badfirst), NULL, &g);
     CHECK_STR(g.seq, "ED");
+    got_free(&g);
+
+    /* a first line that is not an object, a comment, blank lines: each bad
+     * line is one error, the good lines are read (a .jsonl, or a file of
+     * any name whose first lines look like JSON) */
+    const char *brackets = "[[[\n{\"id\": 2, \"text\": \"fine\"}\n";
+    read_mem("b.jsonl", brackets, strlen(brackets), NULL, &g);
+    CHECK_STR(g.seq, "ED");
+    CHECK(g.nerrs == 1 && contains(g.err[0], "b.jsonl:1: invalid JSON"));
+    got_free(&g);
+    const char *hash = "\n# exported 2025-03-05\n{\"text\": \"one\"}\n{\"text\": \"two\"}\n";
+    read_mem("export.ndjson", hash, strlen(hash), NULL, &g);
+    CHECK_STR(g.seq, "EDD");
+    CHECK(g.nerrs == 1 && contains(g.err[0], "export.ndjson:2: invalid JSON"));
+    got_free(&g);
+    const char *junk = "whatever this is\n{\"text\": \"fine\"}\n";
+    read_mem("c.jsonl", junk, strlen(junk), NULL, &g);
+    CHECK_STR(g.seq, "ED");
+    got_free(&g);
+    read_mem("export", brackets, strlen(brackets), NULL, &g);
+    CHECK_STR(g.seq, "ED");
+    CHECK(g.ndocs == 1 && g.fmt[0] == ND_FMT_JSONL && strcmp(g.data[0], "fine") == 0);
     got_free(&g);
 
     /* a line over the limit: one error naming its size, the next read */

@@ -66,7 +66,7 @@ if [ "${1:-}" = --inner ]; then
     # fresh machine (a container image) has neither.
     rm -f "$root"/var/cache/apt/archives/*.deb
     [ "$keep_lists" = 1 ] || find "$root/var/lib/apt/lists" -maxdepth 1 -type f -delete
-    cp /etc/resolv.conf "$root/etc/resolv.conf"
+    cp /etc/resolv.conf /etc/hosts "$root/etc/"
     mkdir -p "$cache/debs"
     mount -t proc proc "$root/proc"
     mount --rbind /sys "$root/sys"

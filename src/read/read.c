@@ -197,14 +197,12 @@ static int input_open(nd_reader *r, const char *path, int fd, nd_error *err)
         return nd_error_set(err, ND_EFORMAT, (size_t) -1,
                             "%s: legacy ARC file: not supported (convert it to WARC first)", path);
     /* The name decides what the first bytes could not: a .warc that does
-     * not start with a record, a .jsonl whose first line is bad. */
+     * not start with a record, a .jsonl whose first lines are bad (each
+     * bad line is then reported, never the whole file stored as a page). */
     if (in->fmt == ND_FMT_PAGE) {
-        const char *p = nd__stream_ptr(s);
-        size_t i = 0;
-        while (i < a && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
         if (name_is(path, ".warc"))
             in->fmt = ND_FMT_WARC;
-        else if ((name_is(path, ".jsonl") || name_is(path, ".ndjson")) && i < a && p[i] == '{')
+        else if (name_is(path, ".jsonl") || name_is(path, ".ndjson"))
             in->fmt = ND_FMT_JSONL;
     }
     in->page_kind = kind_from_name(path);
