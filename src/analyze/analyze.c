@@ -419,7 +419,7 @@ static void span_json(nd_json *j, nd_span s)
         nd_json_null(j);
         return;
     }
-    nd_json_arr_begin(j);
+    nd_json_arr_begin_flat(j);
     nd_json_int(j, s.start);
     nd_json_int(j, s.end);
     nd_json_arr_end(j);
