@@ -356,9 +356,10 @@ static void add_event1(nd__doc *d, int32_t sa, int32_t ta, const char *code, uin
     if (!strcmp(sc, tc)) return;
     /* "rebels killed civilians": no country on either side is no event */
     if (!strncmp(sc, "---", 3) && !strncmp(tc, "---", 3)) return;
-    for (size_t i = 0; i < d->n_events; i++) {
-        nd__wevent *o = &d->events[i];
-        if (o->sent == s && o->src == sa && o->tgt == ta && !strcmp(o->code, code)) return;
+    /* events come sentence by sentence: only this sentence's can repeat */
+    for (size_t i = d->n_events; i > 0 && d->events[i - 1].sent == s; i--) {
+        nd__wevent *o = &d->events[i - 1];
+        if (o->src == sa && o->tgt == ta && !strcmp(o->code, code)) return;
     }
     if (d->n_events == d->cap_events) {
         size_t nc = d->cap_events ? d->cap_events * 2 : 32;
@@ -529,15 +530,22 @@ typedef struct reported {
     int used; /* one statement per reported clause */
 } reported;
 
-static int reported_clauses(nd__doc *d, uint32_t s, reported *out, int max)
+/* The quotations of each sentence, in their order in d->quotes: those of
+ * sentence s are list[first[s] .. first[s + 1]) (a counting sort, so that
+ * the work per sentence does not grow with the quotations of the page). */
+typedef struct quote_index {
+    uint32_t *first, *list;
+} quote_index;
+
+static int reported_clauses(nd__doc *d, uint32_t s, const quote_index *qi, reported *out, int max)
 {
     static const char *const speech[] = {
         "say",   "claim",   "allege", "tell", "report", "announce", "insist", "assert",
         "state", "declare", "warn",   "add",  "argue",  "confirm",  "charge", NULL};
     int n = 0;
     uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
-    for (size_t i = 0; i < d->n_quotes && n < max; i++) {
-        const nd__wquote *q = &d->quotes[i];
+    for (uint32_t qk = qi->first[s]; qk < qi->first[s + 1] && n < max; qk++) {
+        const nd__wquote *q = &d->quotes[qi->list[qk]];
         if (q->sent != s || !q->cue_lemma || !q->n_content || !q->cue.end) continue;
         if (q->type != ND_QUOTE_INDIRECT || q->cue.start > q->c_start[0]) continue;
         int sp = 0;
@@ -562,12 +570,12 @@ static int reported_clauses(nd__doc *d, uint32_t s, reported *out, int max)
     return n;
 }
 
-static void events_sentence(nd__doc *d, uint32_t s)
+static void events_sentence(nd__doc *d, uint32_t s, const quote_index *qi)
 {
     uint32_t s0 = d->sent_t0[s], s1 = d->sent_t1[s];
     int32_t day = sentence_day(d, s);
     reported rep[8];
-    int n_rep = reported_clauses(d, s, rep, 8);
+    int n_rep = reported_clauses(d, s, qi, rep, 8);
     size_t skip_until = 0; /* heads before this token belong to a coded event's object */
     size_t last_event_head = 0;
     int have_event = 0;
@@ -820,5 +828,23 @@ static void events_sentence(nd__doc *d, uint32_t s)
 
 void nd__find_events(nd__doc *d)
 {
-    for (uint32_t s = 0; s < d->n_sents && !d->failed; s++) events_sentence(d, s);
+    quote_index qi;
+    qi.first = nd_arena_calloc(d->ar, d->n_sents + 2, sizeof *qi.first);
+    qi.list = nd_arena_alloc(d->ar, (d->n_quotes + 1) * sizeof *qi.list);
+    if (!qi.first || !qi.list) {
+        d->failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < d->n_quotes; i++)
+        if (d->quotes[i].sent < d->n_sents) qi.first[d->quotes[i].sent + 1]++;
+    for (size_t s = 0; s < d->n_sents; s++) qi.first[s + 1] += qi.first[s];
+    uint32_t *fill = nd_arena_alloc(d->ar, (d->n_sents + 1) * sizeof *fill);
+    if (!fill) {
+        d->failed = 1;
+        return;
+    }
+    memcpy(fill, qi.first, (d->n_sents + 1) * sizeof *fill);
+    for (size_t i = 0; i < d->n_quotes; i++)
+        if (d->quotes[i].sent < d->n_sents) qi.list[fill[d->quotes[i].sent]++] = (uint32_t) i;
+    for (uint32_t s = 0; s < d->n_sents && !d->failed; s++) events_sentence(d, s, &qi);
 }

@@ -412,7 +412,10 @@ int nd__has_phrase(const char *s, size_t n, int strong_only)
     for (int i = 0; i + 1 < k; i++) {
         unsigned key = ((unsigned) (unsigned char) low[i] << 8) | (unsigned char) low[i + 1];
         for (unsigned j = g_phr.head[key]; j; j = g_phr.next[j]) {
-            if (i + g_phr.len[j] > k || memcmp(low + i, g_phr.text[j], g_phr.len[j]) != 0) continue;
+            /* the third byte first: most candidates differ there */
+            if (i + g_phr.len[j] > k || (g_phr.len[j] > 2 && low[i + 2] != g_phr.text[j][2]) ||
+                memcmp(low + i, g_phr.text[j], g_phr.len[j]) != 0)
+                continue;
             if (g_phr.whole[j] && (word_byte(i > 0 ? low[i - 1] : ' ') ||
                                    (word_byte(g_phr.text[j][g_phr.len[j] - 1]) &&
                                     word_byte(i + g_phr.len[j] < k ? low[i + g_phr.len[j]] : ' '))))
