@@ -686,6 +686,32 @@ static int commit_batch(nd_store *s, nd_store_clusterer *sc, nd_error *e)
     return nd_store_commit(s, e);
 }
 
+/* What the open transaction added to the run's counts: taken back when
+ * it does not commit (a full disk), so that the summary counts only what
+ * the store keeps. */
+typedef struct tx_counts {
+    uint64_t added, versions, duplicates, related;
+} tx_counts;
+
+static void tx_undo(run *r, tx_counts *t)
+{
+    atomic_fetch_sub(&r->added, t->added);
+    atomic_fetch_sub(&r->versions, t->versions);
+    atomic_fetch_sub(&r->duplicates, t->duplicates);
+    atomic_fetch_sub(&r->related, t->related);
+    memset(t, 0, sizeof *t);
+}
+
+static int commit_counted(run *r, nd_store *s, nd_store_clusterer *sc, tx_counts *t, nd_error *e)
+{
+    int rc = commit_batch(s, sc, e);
+    if (rc)
+        tx_undo(r, t);
+    else
+        memset(t, 0, sizeof *t);
+    return rc;
+}
+
 static void *writer_main(void *arg)
 {
     run *r = arg;
@@ -697,6 +723,7 @@ static void *writer_main(void *arg)
     struct timespec deadline = {0, 0};
     reorder ro = {NULL, 0, 0, r->order_ends};
     nd_store_clusterer *sc = NULL;
+    tx_counts tx = {0};
     nd_error ce = {0};
     if (nd_store_clusterer_open(s, NULL, &sc, &ce)) writer_fail(r, &ce);
     for (;;) {
@@ -706,7 +733,7 @@ static void *writer_main(void *arg)
         if (!atomic_load(&r->fatal) && open &&
             (!j || in_tx >= batch || !before(mono_now(), deadline))) {
             nd_error e = {0};
-            if (commit_batch(s, sc, &e)) writer_fail(r, &e);
+            if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
         }
@@ -771,11 +798,12 @@ static void *writer_main(void *arg)
             } else {
                 failures = 0;
                 switch (res.outcome) {
-                case ND_STORE_ADDED: atomic_fetch_add(&r->added, 1); break;
-                case ND_STORE_VERSION: atomic_fetch_add(&r->versions, 1); break;
-                default: atomic_fetch_add(&r->duplicates, 1); break;
+                case ND_STORE_ADDED: atomic_fetch_add(&r->added, 1), tx.added++; break;
+                case ND_STORE_VERSION: atomic_fetch_add(&r->versions, 1), tx.versions++; break;
+                default: atomic_fetch_add(&r->duplicates, 1), tx.duplicates++; break;
                 }
                 atomic_fetch_add(&r->related, res.related_added);
+                tx.related += res.related_added;
                 /* Stories for the page and its related documents. */
                 if (res.outcome == ND_STORE_ADDED || res.outcome == ND_STORE_VERSION)
                     if (nd_store_cluster_pending(sc, NULL, &e) && ++failures >= 20)
@@ -785,7 +813,7 @@ static void *writer_main(void *arg)
         job_free(j);
         in_tx++;
         if (in_tx >= batch) {
-            if (commit_batch(s, sc, &e)) writer_fail(r, &e);
+            if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
         }
@@ -809,9 +837,12 @@ static void *writer_main(void *arg)
     }
     if (open && !atomic_load(&r->fatal)) {
         nd_error e = {0};
-        if (commit_batch(s, sc, &e)) writer_fail(r, &e);
+        if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
     }
-    if (open && atomic_load(&r->fatal)) nd_store_rollback(s);
+    if (open && atomic_load(&r->fatal)) {
+        nd_store_rollback(s);
+        tx_undo(r, &tx);
+    }
     nd_store_clusterer_free(sc);
     return NULL;
 }
