@@ -47,6 +47,9 @@ typedef struct nd_doc {
     const char *published; /* JSONL "published" as given */
     const char *data;      /* the page bytes (transfer/content encodings undone) */
     size_t len;
+    const char *warning; /* NULL, or one line about a doubt the document is read
+                            with ("PATH:LINE: duplicate key \"title\" (the last value
+                            is used)"); the document is good */
 } nd_doc;
 
 typedef struct nd_reader_opts {

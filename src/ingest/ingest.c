@@ -975,6 +975,12 @@ static void read_input(reader_ctx *c, const char *input)
             report_read(c, msg, source[0] ? source : NULL, off, line, got);
         } else {
             atomic_fetch_add(&r->pages, 1);
+            if (d.warning && r->o.on_error) { /* said, not counted: the page is stored */
+                nd_ingest_error w = {d.source, -1, (int64_t) d.offset, 0, d.warning};
+                pthread_mutex_lock(&r->report_mu);
+                r->o.on_error(r->o.ctx, &w);
+                pthread_mutex_unlock(&r->report_mu);
+            }
             job *j = job_new(&d, ident_for(c, &d), NULL, 1);
             if (!j) {
                 report_read(c, "out of memory", d.source, -1, -1, ND_ENOMEM);

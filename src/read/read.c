@@ -77,6 +77,7 @@ static void input_close(nd_reader *r)
     nd_buf_free(&in->charset);
     nd_buf_free(&in->b1);
     nd_buf_free(&in->b2);
+    nd_buf_free(&in->strs);
     memset(in, 0, sizeof *in);
     r->have_in = 0;
 }
