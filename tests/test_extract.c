@@ -1,5 +1,10 @@
 /* test_extract.c - extraction behaviours that span several pages or need
  * options: cross-page furniture, fetched-relative ages, limits. */
+#include <fcntl.h>
+#include <libxml/xmlmemory.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "newsdesk/newsdesk.h"
 #include "tap.h"
 
@@ -168,12 +173,76 @@ static void test_empty_title(void)
     nd_article_free(a);
 }
 
+/* libxml2 short of memory: its own messages ("internal buffer error :
+ * Memory allocation failed : growing buffer") never reach stderr; the page
+ * fails with ND_ENOMEM like any other allocation failure.  libxml2's
+ * allocator is made to refuse blocks over a budget, in a child process. */
+static size_t xml_budget;
+static void *budget_malloc(size_t n)
+{
+    return n > xml_budget ? NULL : malloc(n);
+}
+static void *budget_realloc(void *p, size_t n)
+{
+    return n > xml_budget ? NULL : realloc(p, n);
+}
+static char *budget_strdup(const char *s)
+{
+    return strlen(s) >= xml_budget ? NULL : strdup(s);
+}
+
+static void test_libxml_quiet(void)
+{
+    nd_buf b = ND_BUF_INIT;
+    nd_buf_puts(&b, "<html><body><article>");
+    for (int i = 0; i < 20000; i++)
+        nd_buf_puts(&b, "<p>The harbour authority said on Monday that the new ferry would enter "
+                        "service in May.</p>");
+    nd_buf_puts(&b, "</article></body></html>");
+    const size_t budgets[] = {4096, 64 << 10, 1 << 20};
+    int nomem = 0;
+    for (size_t k = 0; k < sizeof budgets / sizeof *budgets; k++) {
+        char path[] = "/tmp/nd-libxml-XXXXXX";
+        int fd = mkstemp(path);
+        CHECK(fd >= 0);
+        if (fd < 0) break;
+        fflush(stderr);
+        pid_t pid = fork();
+        if (pid == 0) {
+            dup2(fd, 2);
+            xml_budget = budgets[k];
+            xmlMemSetup(free, budget_malloc, budget_realloc, budget_strdup);
+            nd_article *a = NULL;
+            nd_error err = {0};
+            int rc = nd_extract(b.ptr, b.len, NULL, &a, &err);
+            nd_article_free(a);
+            _exit(rc == ND_ENOMEM && !strcmp(err.msg, "out of memory") ? 10 : rc == 0 ? 11 : 12);
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status) && (WEXITSTATUS(status) == 10 || WEXITSTATUS(status) == 11));
+        nomem += WIFEXITED(status) && WEXITSTATUS(status) == 10;
+        off_t printed = lseek(fd, 0, SEEK_END);
+        if (printed > 0) {
+            char msg[200] = {0};
+            if (pread(fd, msg, sizeof msg - 1, 0) < 0) msg[0] = 0;
+            fprintf(stderr, "  budget %zu: stderr got: %s\n", budgets[k], msg);
+        }
+        CHECK_INT(printed, 0);
+        close(fd);
+        unlink(path);
+    }
+    CHECK(nomem > 0);
+    nd_buf_free(&b);
+}
+
 int main(void)
 {
     RUN(test_keep_empty);
     RUN(test_comments_apart);
     RUN(test_furniture);
     RUN(test_empty_title);
+    RUN(test_libxml_quiet);
     RUN(test_limits);
     RUN(test_errors);
     return tap_done();
