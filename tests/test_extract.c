@@ -70,15 +70,22 @@ static void test_furniture(void)
     for (int i = 0; i < 3; i++) free(p[i]);
 }
 
+/* A page of n paragraphs of news prose into b (cleared). */
+static void ferry_page(nd_buf *b, int n)
+{
+    nd_buf_clear(b);
+    nd_buf_puts(b, "<html><body>");
+    for (int i = 0; i < n; i++)
+        nd_buf_puts(b, "<p>The harbour authority said on Monday that the new ferry would enter "
+                       "service in May, weeks later than planned.</p>");
+    nd_buf_puts(b, "</body></html>");
+}
+
 static void test_limits(void)
 {
     /* A page over max_bytes is cut, with a warning, not refused. */
     nd_buf b = ND_BUF_INIT;
-    nd_buf_puts(&b, "<html><body>");
-    for (int i = 0; i < 200; i++)
-        nd_buf_puts(&b, "<p>The harbour authority said on Monday that the new ferry would enter "
-                        "service in May, weeks later than planned.</p>");
-    nd_buf_puts(&b, "</body></html>");
+    ferry_page(&b, 200);
     nd_extract_opts o;
     nd_extract_opts_init(&o);
     o.max_bytes = 4096;
@@ -194,11 +201,7 @@ static char *budget_strdup(const char *s)
 static void test_libxml_quiet(void)
 {
     nd_buf b = ND_BUF_INIT;
-    nd_buf_puts(&b, "<html><body><article>");
-    for (int i = 0; i < 20000; i++)
-        nd_buf_puts(&b, "<p>The harbour authority said on Monday that the new ferry would enter "
-                        "service in May.</p>");
-    nd_buf_puts(&b, "</article></body></html>");
+    ferry_page(&b, 20000);
     const size_t budgets[] = {4096, 64 << 10, 1 << 20};
     int nomem = 0;
     for (size_t k = 0; k < sizeof budgets / sizeof *budgets; k++) {
