@@ -187,7 +187,7 @@ static int subjects(const nd__doc *d, size_t h, size_t s0, int32_t *out, int max
             size_t k = j - 1;
             while (k > s0 && !is_punct_c(d, k - 1, ',') && j - k < 30) k--;
             if (k > s0 && is_punct_c(d, k - 1, ',')) {
-                int32_t m = d->toks[k - 2 >= s0 ? k - 2 : s0].mention;
+                int32_t m = d->toks[k >= s0 + 2 ? k - 2 : s0].mention; /* never before 0 */
                 if (k >= 2 && m >= 0 && usable(d, m) && d->ments[m].t1 == k - 1) best = m;
             }
         }
