@@ -11,7 +11,8 @@ All blocks of one README run in order in one fresh temporary folder (so
 the store the first `ingest` fills is the one the later blocks query),
 each block in one bash process (so `echo $?` sees the command before it),
 with a fixed environment: `newsdesk` is the CLI under test, samples/ is a
-copy of the repository's samples/, no NEWSDESK_DB (the store is
+copy of the repository's samples/, tests/ the repository's (a link, for
+the fixtures a README shows), no NEWSDESK_DB (the store is
 ./newsdesk.db), HOME is the folder, TZ=UTC, LC_ALL=C.UTF-8, TERM=dumb,
 no standard input unless the command pipes one.
 
@@ -170,12 +171,16 @@ def main():
         os.mkdir(os.path.join(tmp, ".bin"))
         os.symlink(cli, os.path.join(tmp, ".bin", "newsdesk"))
         shutil.copytree(samples, os.path.join(tmp, "samples"))
+        tests = os.path.join(os.path.dirname(os.path.abspath(readme)), "tests")
+        if os.path.isdir(tests):  # fixtures the README shows (tests/spec/...), read only
+            os.symlink(tests, os.path.join(tmp, "tests"))
         for start, cmds in blocks(readme):
             outs = run_block(cli, tmp, cmds)
             for (line_no, text, want), got in zip(cmds, outs):
                 total += 1
                 w, g = norm(want), norm(got)
-                where = "%s:%d: $ %s" % (os.path.basename(readme), line_no, text)
+                shown_cmd = text.split("\n")[0] + (" ..." if "\n" in text else "")
+                where = "%s:%d: $ %s" % (os.path.basename(readme), line_no, shown_cmd)
                 if matches(w, g):
                     print("ok     " + where)
                     continue
