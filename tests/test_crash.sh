@@ -36,10 +36,17 @@ for fts in ("documents_fts", "quotes_fts"):
         c.execute("INSERT INTO %s(%s) VALUES('integrity-check')" % (fts, fts))
     except sqlite3.DatabaseError as e:
         sys.exit("%s integrity-check: %s" % (fts, e))
+# A kill before the schema, or before the stories step, was made: nothing
+# stored yet, or no stories to check (the next run makes them).
+cols = [r[1] for r in c.execute("PRAGMA table_info(documents)")]
+if not cols:
+    sys.exit(0)
 twice = c.execute("SELECT ident, count(*) FROM documents GROUP BY ident HAVING count(*) > 1").fetchall()
 if twice:
     sys.exit("stored twice: %r" % twice[:5])
 # Stories: every committed document has one, every story row matches its documents.
+if "story_id" not in cols:
+    sys.exit(0)
 lost = c.execute("SELECT count(*) FROM documents WHERE story_id IS NULL").fetchone()[0]
 if lost:
     sys.exit("%d documents without a story" % lost)
