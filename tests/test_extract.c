@@ -239,12 +239,28 @@ static void test_libxml_quiet(void)
     nd_buf_free(&b);
 }
 
+/* Markup soup whose container has no blocks of its own, with keep_empty
+ * (fuzz_html: the walk over the lead's blocks ran past the page's). */
+static void test_container_without_blocks(void)
+{
+    const char *p = "><m><n><v><nav";
+    nd_extract_opts o;
+    nd_extract_opts_init(&o);
+    o.kind = ND_KIND_HTML;
+    o.keep_empty = 1;
+    nd_article *a = NULL;
+    int rc = nd_extract(p, strlen(p), &o, &a, NULL);
+    CHECK(rc == 0 || rc == ND_ENOTEXT);
+    nd_article_free(a);
+}
+
 int main(void)
 {
     RUN(test_keep_empty);
     RUN(test_comments_apart);
     RUN(test_furniture);
     RUN(test_empty_title);
+    RUN(test_container_without_blocks);
     RUN(test_libxml_quiet);
     RUN(test_limits);
     RUN(test_errors);
