@@ -208,17 +208,24 @@ static int apply_changes(nd_store_clusterer *c, const nd_cluster_result *r, nd_e
     return 0;
 }
 
+/* A document for the engine from a row whose first columns are id,
+ * title, text, published (PENDING, DOC); it points into the row. */
+static void row_doc(sqlite3_stmt *row, nd_cluster_doc *d)
+{
+    d->id = sqlite3_column_int64(row, 0);
+    d->title = (const char *) sqlite3_column_text(row, 1);
+    d->title_len = (size_t) sqlite3_column_bytes(row, 1);
+    d->text = (const char *) sqlite3_column_text(row, 2);
+    d->text_len = (size_t) sqlite3_column_bytes(row, 2);
+    d->published = stored_time((const char *) sqlite3_column_text(row, 3));
+}
+
 /* Cluster one document (a row of PENDING or DOC: id, title, text,
  * published) and store the answer. */
 static int cluster_row(nd_store_clusterer *c, sqlite3_stmt *row, nd_error *err)
 {
     nd_cluster_doc d;
-    d.id = sqlite3_column_int64(row, 0);
-    d.title = (const char *) sqlite3_column_text(row, 1);
-    d.title_len = (size_t) sqlite3_column_bytes(row, 1);
-    d.text = (const char *) sqlite3_column_text(row, 2);
-    d.text_len = (size_t) sqlite3_column_bytes(row, 2);
-    d.published = stored_time((const char *) sqlite3_column_text(row, 3));
+    row_doc(row, &d);
     nd_cluster_result r;
     int rc = nd_cluster_add(c->eng, &d, &r);
     if (rc) {
@@ -546,12 +553,7 @@ static int replay_state(nd_store_clusterer *c, nd_error *err)
     int rc = 0, sr;
     while (!rc && (sr = sqlite3_step(st)) == SQLITE_ROW) {
         nd_cluster_doc d;
-        d.id = sqlite3_column_int64(st, 0);
-        d.title = (const char *) sqlite3_column_text(st, 1);
-        d.title_len = (size_t) sqlite3_column_bytes(st, 1);
-        d.text = (const char *) sqlite3_column_text(st, 2);
-        d.text_len = (size_t) sqlite3_column_bytes(st, 2);
-        d.published = stored_time((const char *) sqlite3_column_text(st, 3));
+        row_doc(st, &d);
         nd_cluster_result r;
         int er = nd_cluster_add(c->eng, &d, &r);
         if (er == ND_ENOMEM) rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
@@ -628,12 +630,7 @@ static int restore_state(nd_store_clusterer *c, nd_error *err)
         sqlite3_bind_int64(q, 1, t.v[i]);
         if (sqlite3_step(q) == SQLITE_ROW) {
             nd_cluster_doc d;
-            d.id = sqlite3_column_int64(q, 0);
-            d.title = (const char *) sqlite3_column_text(q, 1);
-            d.title_len = (size_t) sqlite3_column_bytes(q, 1);
-            d.text = (const char *) sqlite3_column_text(q, 2);
-            d.text_len = (size_t) sqlite3_column_bytes(q, 2);
-            d.published = stored_time((const char *) sqlite3_column_text(q, 3));
+            row_doc(q, &d);
             int64_t story = sqlite3_column_int64(q, 4), dup = sqlite3_column_int64(q, 5);
             int er = nd_cluster_restore(c->eng, &d, story, dup);
             if (er == ND_EINVAL && dup) er = nd_cluster_restore(c->eng, &d, story, 0);
