@@ -5,7 +5,19 @@
 set -euo pipefail
 cli=${1:-build/newsdesk}
 top=$(cd "$(dirname "$0")/.." && pwd)
-run() { echo; echo "\$ newsdesk $*"; "$cli" "$@"; }
+# Each command is printed as it would be typed: arguments with spaces or
+# quotes are quoted, so that a line pasted back runs the same command.
+shown() {
+    local a out=""
+    for a in "$@"; do
+        if [[ "$a" =~ ^[A-Za-z0-9_./:=,+-]+$ ]]; then out+=" $a"
+        elif [[ "$a" != *\'* ]]; then out+=" '$a'"
+        else out+=" \"${a//[\"\\\$\`]/\\&}\""
+        fi
+    done
+    echo "\$ newsdesk$out"
+}
+run() { echo; shown "$@"; "$cli" "$@"; }
 run ingest "$top/samples"
 run stats
 run search '"Port Halden"' --limit 5

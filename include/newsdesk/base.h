@@ -183,12 +183,16 @@ typedef struct nd_json {
     int depth;
     int need_comma; /* a value was written at the current level */
     int after_key;  /* the next value follows a key */
+    int flat;       /* > 0: depth of an array written on one line */
 } nd_json;
 
 ND_EXPORT void nd_json_init(nd_json *j, nd_buf *out, int pretty);
 ND_EXPORT void nd_json_obj_begin(nd_json *j);
 ND_EXPORT void nd_json_obj_end(nd_json *j);
 ND_EXPORT void nd_json_arr_begin(nd_json *j);
+/* An array written on one line even in pretty mode ("[12, 40]": offset
+ * pairs, short lists of numbers); what it holds is flat too. */
+ND_EXPORT void nd_json_arr_begin_flat(nd_json *j);
 ND_EXPORT void nd_json_arr_end(nd_json *j);
 ND_EXPORT void nd_json_key(nd_json *j, const char *key);
 ND_EXPORT void nd_json_str(nd_json *j, const char *s); /* NULL writes null */

@@ -46,7 +46,7 @@ typedef struct nd_ingest_error {
     const char *source;  /* file, or NULL when the reader did not say */
     int64_t offset;      /* WARC record offset or -1 */
     int64_t line;        /* JSONL line or -1 */
-    int code;            /* ND_E* */
+    int code;            /* ND_E*, or 0 for a warning (the page is stored all the same) */
     const char *message; /* the whole line: "SOURCE[@OFFSET|:LINE]: reason" */
 } nd_ingest_error;
 

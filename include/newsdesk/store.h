@@ -267,8 +267,8 @@ typedef struct nd_store_clusterer nd_store_clusterer;
 
 /* How a clusterer's engine started and what it did. */
 typedef struct nd_store_cluster_stats {
-    int start;              /* ND_STORE_CLUSTER_FRESH, _IMPORTED or _RESTORED */
-    uint64_t restored;      /* documents fed back from the store (_RESTORED) */
+    int start;              /* ND_STORE_CLUSTER_FRESH, _IMPORTED, _RESTORED or _REPLAYED */
+    uint64_t restored;      /* documents fed back from the store (_RESTORED, _REPLAYED) */
     uint64_t docs;          /* documents clustered */
     uint64_t dups;          /* ... of them duplicates (dup_of set) */
     uint64_t new_stories;   /* stories started */
@@ -278,13 +278,21 @@ typedef struct nd_store_cluster_stats {
     size_t state_bytes;     /* size of the saved state (after finish) */
 } nd_store_cluster_stats;
 
-enum { ND_STORE_CLUSTER_FRESH = 0, ND_STORE_CLUSTER_IMPORTED = 1, ND_STORE_CLUSTER_RESTORED = 2 };
+enum {
+    ND_STORE_CLUSTER_FRESH = 0,
+    ND_STORE_CLUSTER_IMPORTED = 1,
+    ND_STORE_CLUSTER_RESTORED = 2,
+    ND_STORE_CLUSTER_REPLAYED = 3
+};
 
 /* The clusterer of a writable store.  The engine is the one the last
- * ingest saved when that state covers every clustered document and was
- * made with the same parameters; otherwise a new engine with p (NULL: the
- * defaults) fed back the store's last window_docs clustered documents
- * (nd_cluster_restore).  Returns 0 and *out (caller owns; free with
+ * ingest saved when that state was made with the same parameters
+ * (_IMPORTED), or a new one when none was saved (_FRESH); when killed runs
+ * committed clustered documents after that, they are fed to it again in
+ * id order, so that it ends as an unkilled run would be (_REPLAYED).  A
+ * state of other parameters: a new engine with p (NULL: the defaults)
+ * fed back the store's last window_docs clustered documents with their
+ * recorded stories (nd_cluster_restore, _RESTORED).  Returns 0 and *out (caller owns; free with
  * nd_store_clusterer_free()), or a negative code with err filled. */
 ND_EXPORT int nd_store_clusterer_open(nd_store *s, const nd_cluster_params *p,
                                       nd_store_clusterer **out, nd_error *err);

@@ -418,6 +418,7 @@ typedef struct nd__doc {
     int32_t *tok_w0;
     uint64_t *caps; /* hashes of words seen capitalised inside sentences */
     size_t caps_mask;
+    struct nd__actor_ix *actor_ix; /* lookups of acts by entity, name, surname (actors.c) */
 } nd__doc;
 
 /* Stages (each over the whole document). */

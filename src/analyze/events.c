@@ -365,9 +365,10 @@ static void add_event1(nd__doc *d, int32_t sa, int32_t ta, const char *code, uin
     if (!strcmp(sc, tc)) return;
     /* "rebels killed civilians": no country on either side is no event */
     if (!strncmp(sc, "---", 3) && !strncmp(tc, "---", 3)) return;
-    for (size_t i = 0; i < d->n_events; i++) {
-        nd__wevent *o = &d->events[i];
-        if (o->sent == s && o->src == sa && o->tgt == ta && !strcmp(o->code, code)) return;
+    /* events come sentence by sentence: only this sentence's can repeat */
+    for (size_t i = d->n_events; i > 0 && d->events[i - 1].sent == s; i--) {
+        nd__wevent *o = &d->events[i - 1];
+        if (o->src == sa && o->tgt == ta && !strcmp(o->code, code)) return;
     }
     if (d->n_events == d->cap_events) {
         size_t nc = d->cap_events ? d->cap_events * 2 : 32;

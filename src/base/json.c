@@ -28,6 +28,10 @@ static void before_value(nd_json *j)
         return;
     }
     if (j->need_comma) nd_buf_putc(j->out, ',');
+    if (j->flat) {
+        if (j->pretty && j->need_comma) nd_buf_putc(j->out, ' ');
+        return;
+    }
     if (j->depth > 0) newline(j);
 }
 
@@ -41,9 +45,10 @@ static void open(nd_json *j, char c)
 
 static void close(nd_json *j, char c)
 {
-    int had = j->need_comma;
+    int had = j->need_comma, flat = j->flat;
     j->depth--;
-    if (had) newline(j);
+    if (j->flat > j->depth) j->flat = 0;
+    if (had && !flat) newline(j);
     nd_buf_putc(j->out, c);
     j->need_comma = 1;
 }
@@ -59,6 +64,11 @@ void nd_json_obj_end(nd_json *j)
 void nd_json_arr_begin(nd_json *j)
 {
     open(j, '[');
+}
+void nd_json_arr_begin_flat(nd_json *j)
+{
+    open(j, '[');
+    if (!j->flat) j->flat = j->depth;
 }
 void nd_json_arr_end(nd_json *j)
 {

@@ -717,6 +717,32 @@ static int commit_batch(nd_store *s, nd_store_clusterer *sc, nd_error *e)
     return nd_store_commit(s, e);
 }
 
+/* What the open transaction added to the run's counts: taken back when
+ * it does not commit (a full disk), so that the summary counts only what
+ * the store keeps. */
+typedef struct tx_counts {
+    uint64_t added, versions, duplicates, related;
+} tx_counts;
+
+static void tx_undo(run *r, tx_counts *t)
+{
+    atomic_fetch_sub(&r->added, t->added);
+    atomic_fetch_sub(&r->versions, t->versions);
+    atomic_fetch_sub(&r->duplicates, t->duplicates);
+    atomic_fetch_sub(&r->related, t->related);
+    memset(t, 0, sizeof *t);
+}
+
+static int commit_counted(run *r, nd_store *s, nd_store_clusterer *sc, tx_counts *t, nd_error *e)
+{
+    int rc = commit_batch(s, sc, e);
+    if (rc)
+        tx_undo(r, t);
+    else
+        memset(t, 0, sizeof *t);
+    return rc;
+}
+
 static void *writer_main(void *arg)
 {
     run *r = arg;
@@ -728,6 +754,7 @@ static void *writer_main(void *arg)
     struct timespec deadline = {0, 0};
     reorder ro = {NULL, 0, 0, r->order_ends};
     nd_store_clusterer *sc = NULL;
+    tx_counts tx = {0};
     nd_error ce = {0};
     if (nd_store_clusterer_open(s, NULL, &sc, &ce)) writer_fail(r, &ce);
     for (;;) {
@@ -737,7 +764,7 @@ static void *writer_main(void *arg)
         if (!atomic_load(&r->fatal) && open &&
             (!j || in_tx >= batch || !before(mono_now(), deadline))) {
             nd_error e = {0};
-            if (commit_batch(s, sc, &e)) writer_fail(r, &e);
+            if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
         }
@@ -804,11 +831,12 @@ static void *writer_main(void *arg)
             } else {
                 failures = 0;
                 switch (res.outcome) {
-                case ND_STORE_ADDED: atomic_fetch_add(&r->added, 1); break;
-                case ND_STORE_VERSION: atomic_fetch_add(&r->versions, 1); break;
-                default: atomic_fetch_add(&r->duplicates, 1); break;
+                case ND_STORE_ADDED: atomic_fetch_add(&r->added, 1), tx.added++; break;
+                case ND_STORE_VERSION: atomic_fetch_add(&r->versions, 1), tx.versions++; break;
+                default: atomic_fetch_add(&r->duplicates, 1), tx.duplicates++; break;
                 }
                 atomic_fetch_add(&r->related, res.related_added);
+                tx.related += res.related_added;
                 /* Stories for the page and its related documents. */
                 if (res.outcome == ND_STORE_ADDED || res.outcome == ND_STORE_VERSION)
                     if (nd_store_cluster_pending(sc, NULL, &e) && ++failures >= 20)
@@ -818,7 +846,7 @@ static void *writer_main(void *arg)
         job_free(j);
         in_tx++;
         if (in_tx >= batch) {
-            if (commit_batch(s, sc, &e)) writer_fail(r, &e);
+            if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
         }
@@ -842,9 +870,12 @@ static void *writer_main(void *arg)
     }
     if (open && !atomic_load(&r->fatal)) {
         nd_error e = {0};
-        if (commit_batch(s, sc, &e)) writer_fail(r, &e);
+        if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
     }
-    if (open && atomic_load(&r->fatal)) nd_store_rollback(s);
+    if (open && atomic_load(&r->fatal)) {
+        nd_store_rollback(s);
+        tx_undo(r, &tx);
+    }
     nd_store_clusterer_free(sc);
     return NULL;
 }
@@ -977,6 +1008,12 @@ static void read_input(reader_ctx *c, const char *input)
             report_read(c, msg, source[0] ? source : NULL, off, line, got);
         } else {
             atomic_fetch_add(&r->pages, 1);
+            if (d.warning && r->o.on_error) { /* said, not counted: the page is stored */
+                nd_ingest_error w = {d.source, -1, (int64_t) d.offset, 0, d.warning};
+                pthread_mutex_lock(&r->report_mu);
+                r->o.on_error(r->o.ctx, &w);
+                pthread_mutex_unlock(&r->report_mu);
+            }
             job *j = job_new(&d, ident_for(c, &d), NULL, 1);
             if (!j) {
                 report_read(c, "out of memory", d.source, -1, -1, ND_ENOMEM);

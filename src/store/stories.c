@@ -7,10 +7,12 @@
  * Consistency: everything here runs inside the caller's transaction (the
  * ingest writer's batch), so a killed process leaves the store as of the
  * last commit: every committed document has its story and every story row
- * matches its documents.  The engine's saved state is only used when it
- * covers every clustered document (a kill after some batches were
- * committed makes it stale); otherwise the engine is rebuilt from the
- * store's last window_docs documents (nd_cluster_restore).
+ * matches its documents.  The engine's saved state is used when it has
+ * the same parameters; when killed runs committed clustered documents
+ * after it was saved, those are fed to it again in id order (a replay:
+ * the engine ends where an unkilled run would be).  A state of other
+ * parameters is rebuilt from the store's last window_docs documents
+ * (nd_cluster_restore).
  */
 #include <math.h>
 #include <stdio.h>
@@ -206,17 +208,24 @@ static int apply_changes(nd_store_clusterer *c, const nd_cluster_result *r, nd_e
     return 0;
 }
 
+/* A document for the engine from a row whose first columns are id,
+ * title, text, published (PENDING, DOC); it points into the row. */
+static void row_doc(sqlite3_stmt *row, nd_cluster_doc *d)
+{
+    d->id = sqlite3_column_int64(row, 0);
+    d->title = (const char *) sqlite3_column_text(row, 1);
+    d->title_len = (size_t) sqlite3_column_bytes(row, 1);
+    d->text = (const char *) sqlite3_column_text(row, 2);
+    d->text_len = (size_t) sqlite3_column_bytes(row, 2);
+    d->published = stored_time((const char *) sqlite3_column_text(row, 3));
+}
+
 /* Cluster one document (a row of PENDING or DOC: id, title, text,
  * published) and store the answer. */
 static int cluster_row(nd_store_clusterer *c, sqlite3_stmt *row, nd_error *err)
 {
     nd_cluster_doc d;
-    d.id = sqlite3_column_int64(row, 0);
-    d.title = (const char *) sqlite3_column_text(row, 1);
-    d.title_len = (size_t) sqlite3_column_bytes(row, 1);
-    d.text = (const char *) sqlite3_column_text(row, 2);
-    d.text_len = (size_t) sqlite3_column_bytes(row, 2);
-    d.published = stored_time((const char *) sqlite3_column_text(row, 3));
+    row_doc(row, &d);
     nd_cluster_result r;
     int rc = nd_cluster_add(c->eng, &d, &r);
     if (rc) {
@@ -480,11 +489,14 @@ int nd_store_cluster_sync(nd_store_clusterer *c, nd_error *err)
 
 /* ---- opening, restoring, saving ------------------------------------------------------------ */
 
-/* The engine state saved by the last run, when it covers every clustered
- * document and has our fingerprint: 1 and *eng, 0 when there is none to
- * use, or a negative code. */
-static int import_state(nd_store_clusterer *c, nd_error *err)
+/* The engine state saved by the last run, when it has our fingerprint:
+ * 1 and *eng (*stale set when a later, killed run committed clustered
+ * documents after it was saved), 2 when there is no saved state at all
+ * (*eng a new engine), 0 when the saved state is not ours, or a negative
+ * code. */
+static int import_state(nd_store_clusterer *c, int *stale, nd_error *err)
 {
+    *stale = 0;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(c->s->db,
                            "SELECT params, last_doc, state FROM cluster_state WHERE id = 1", -1,
@@ -493,23 +505,18 @@ static int import_state(nd_store_clusterer *c, nd_error *err)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
-        return rc == SQLITE_DONE ? 0
-                                 : nd__store_fail(c->s, "cannot read the clustering state", err);
+        if (rc != SQLITE_DONE) return nd__store_fail(c->s, "cannot read the clustering state", err);
+        c->eng = nd_cluster_new(&c->p, err);
+        if (!c->eng) return err && err->code ? err->code : ND_ENOMEM;
+        c->max_seen = 0;
+        *stale = 1;
+        return 2;
     }
     uint64_t fp = (uint64_t) sqlite3_column_int64(st, 0);
     int64_t last_doc = sqlite3_column_int64(st, 1);
     if (fp != c->fingerprint) {
         sqlite3_finalize(st);
         return 0;
-    }
-    /* Stale when a later (killed) run committed clustered documents. */
-    int64_t later = 0;
-    rc = query_int(c->s,
-                   "SELECT EXISTS (SELECT 1 FROM documents WHERE id > ?1 AND story_id IS NOT NULL)",
-                   last_doc, &later, err);
-    if (rc || later) {
-        sqlite3_finalize(st);
-        return rc;
     }
     nd_error ie = {0};
     c->eng =
@@ -519,7 +526,45 @@ static int import_state(nd_store_clusterer *c, nd_error *err)
         return ie.code == ND_ENOMEM ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
                                     : 0;
     c->max_seen = last_doc;
+    /* Stale when a later (killed) run committed clustered documents. */
+    int64_t later = 0;
+    rc = query_int(c->s,
+                   "SELECT EXISTS (SELECT 1 FROM documents WHERE id > ?1 AND story_id IS NOT NULL)",
+                   last_doc, &later, err);
+    if (rc) return rc;
+    *stale = later != 0;
     return 1;
+}
+
+/* Bring the engine of the saved state (or a new one) to where the killed
+ * runs after it left theirs: the documents they clustered, fed again in
+ * id order - the order ingest fed them - with the engine's answers
+ * dropped (the store has them).  The engine is deterministic, so it ends
+ * as a run that was never killed would be at that point. */
+static int replay_state(nd_store_clusterer *c, nd_error *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(c->s->db,
+                           "SELECT id, title, text, published FROM documents"
+                           " WHERE id > ?1 AND story_id IS NOT NULL ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(c->s, "cannot read the stories", err);
+    sqlite3_bind_int64(st, 1, c->max_seen);
+    int rc = 0, sr;
+    while (!rc && (sr = sqlite3_step(st)) == SQLITE_ROW) {
+        nd_cluster_doc d;
+        row_doc(st, &d);
+        nd_cluster_result r;
+        int er = nd_cluster_add(c->eng, &d, &r);
+        if (er == ND_ENOMEM) rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        if (!er) {
+            c->st.restored++;
+            c->max_seen = d.id;
+        }
+    }
+    if (!rc && sr != SQLITE_DONE) rc = nd__store_fail(c->s, "cannot read the stories", err);
+    sqlite3_finalize(st);
+    return rc;
 }
 
 /* Keep the largest k of the ids seen (a min-heap), for the restore window. */
@@ -585,12 +630,7 @@ static int restore_state(nd_store_clusterer *c, nd_error *err)
         sqlite3_bind_int64(q, 1, t.v[i]);
         if (sqlite3_step(q) == SQLITE_ROW) {
             nd_cluster_doc d;
-            d.id = sqlite3_column_int64(q, 0);
-            d.title = (const char *) sqlite3_column_text(q, 1);
-            d.title_len = (size_t) sqlite3_column_bytes(q, 1);
-            d.text = (const char *) sqlite3_column_text(q, 2);
-            d.text_len = (size_t) sqlite3_column_bytes(q, 2);
-            d.published = stored_time((const char *) sqlite3_column_text(q, 3));
+            row_doc(q, &d);
             int64_t story = sqlite3_column_int64(q, 4), dup = sqlite3_column_int64(q, 5);
             int er = nd_cluster_restore(c->eng, &d, story, dup);
             if (er == ND_EINVAL && dup) er = nd_cluster_restore(c->eng, &d, story, 0);
@@ -622,10 +662,12 @@ static int open_clusterer(nd_store *s, const nd_cluster_params *p, int fresh,
         nd_cluster_params_default(&c->p);
     int rc = fingerprint(&c->p, &c->fingerprint, err);
     if (!rc && !fresh) {
-        rc = import_state(c, err);
-        if (rc == 1) {
-            c->st.start = ND_STORE_CLUSTER_IMPORTED;
-            rc = 0;
+        int stale = 0;
+        rc = import_state(c, &stale, err);
+        if (rc > 0) {
+            c->st.start = rc == 1 ? ND_STORE_CLUSTER_IMPORTED : ND_STORE_CLUSTER_FRESH;
+            rc = stale ? replay_state(c, err) : 0;
+            if (c->st.restored) c->st.start = ND_STORE_CLUSTER_REPLAYED;
         } else if (rc == 0) {
             rc = restore_state(c, err);
             c->st.start = c->st.restored ? ND_STORE_CLUSTER_RESTORED : ND_STORE_CLUSTER_FRESH;
