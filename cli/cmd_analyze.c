@@ -93,6 +93,7 @@ static int analyze_one(ctx *c, const char *what, json_t *id, const char *text, s
         nd_json_bool(&j, 1);
     }
     nd_analysis_to_json(a, &j);
+    nd_analysis_stances_json(a, &j);
     if (art) {
         nd_json_key(&j, "text");
         nd_json_str_n(&j, text, len);

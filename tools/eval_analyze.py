@@ -108,15 +108,20 @@ def main():
         if rc != 0:
             print('eval_analyze: analyze failed on PolNeAR: ' + err.strip()[:300])
             status = 1
-        preds = []
+        # PolNeAR marks attributions: quotations, and the acts and stances
+        # newsdesk reports apart ("stances": "vowed to X", "criticized Y")
+        preds, preds_q = [], []
         for r in read_jsonl(os.path.join(tmp, 'pol.out')):
-            qs = [q for q in r.get('quotes', [])
+            qs = [q for q in r.get('quotes', []) + r.get('stances', [])
                   if not q.get('scare') and (q.get('speaker') or q.get('source'))]
             preds.append({'id': r['id'], 'quotes': qs})
+            preds_q.append({'id': r['id'],
+                            'quotes': [q for q in qs if q in r.get('quotes', [])]})
         gold = read_jsonl(qgold)
         qscorer = os.path.join(qb, 'score.py')
         print('\nQuotations: PolNeAR dev (%d docs), quote+speaker lenient '
-              '(score.py --offsets utf8); slices: %d by id hash' % (len(gold), N_SLICES))
+              '(score.py --offsets utf8); slices: %d by id hash; quotes and '
+              'stances' % (len(gold), N_SLICES))
         print('%-14s %6s %6s %6s %9s %5s %5s %6s   %s' %
               ('types', 'P', 'R', 'F1', 'contentF1', 'gold', 'pred', 'floor',
                'slices: mean worst [each]'))
@@ -138,6 +143,15 @@ def main():
             if verbose:
                 subprocess.run([sys.executable, qscorer, qgold, os.path.join(tmp, 'pol.pred')] +
                                extra)
+        # the quotations alone, for information
+        for types in QUOTE_FLOORS:
+            extra = ['--offsets', 'utf8'] + ([] if types == 'all' else ['--types', types])
+            write_jsonl(os.path.join(tmp, 'polq.gold'), gold)
+            write_jsonl(os.path.join(tmp, 'polq.pred'), preds_q)
+            e = score_json(qscorer, os.path.join(tmp, 'polq.gold'), os.path.join(tmp, 'polq.pred'),
+                           extra)['quote_source_lenient']
+            print('%-14s %6.3f %6.3f %6.3f   quotes only (no stances)' %
+                  (types, e['precision'], e['recall'], e['f1']))
         print('analyze --no-events on PolNeAR dev: %.2f s' % secs)
 
         # ---- events
