@@ -122,7 +122,7 @@ static int set_param(nd_cluster_params *p, const char *kv)
     /* clang-format off */
     D(join) D(background) D(shared) D(join_old) D(revive) D(dup_jaccard)
     D(w_word) D(w_title) D(w_entity) D(w_phrase) D(w_number) D(w_year) D(w_date)
-    D(lead_boost)
+    D(lead_boost) D(prior_docs) D(clash)
     I(neighbours, uint32_t) I(profile, uint32_t) I(lead_words, uint32_t)
     I(window_seconds, int64_t) I(keep_seconds, int64_t) I(window_docs, uint32_t)
     I(recent, uint32_t) I(sweep_every, uint32_t) I(df_bits, unsigned)
@@ -131,7 +131,7 @@ static int set_param(nd_cluster_params *p, const char *kv)
     /* clang-format on */
 #undef D
 #undef I
-                            return -1;
+                                return -1;
 }
 
 /* xorshift64* for the shuffles: the same seed gives the same order on

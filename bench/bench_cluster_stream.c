@@ -419,6 +419,10 @@ int main(int argc, char **argv)
                 p.keep_seconds = (int64_t) v;
             else if (!strcmp(kv, "join"))
                 p.join = v;
+            else if (!strcmp(kv, "prior_docs"))
+                p.prior_docs = v;
+            else if (!strcmp(kv, "clash"))
+                p.clash = v;
             else {
                 fprintf(stderr, "bench_cluster_stream: unknown parameter %s\n", kv);
                 return 2;

@@ -53,6 +53,13 @@ static void render(const nd_actor_page *p)
     }
     cli_table_print(t, stdout, width);
     cli_table_free(t);
+    char ev[64], rep[64];
+    if (p->events_over)
+        printf("\nEvents: over %s reports (narrow with newsdesk events or relations)\n",
+               cli_num(ev, p->events_over));
+    else if (p->events)
+        printf("\nEvents: %s, %s\n", cli_count(ev, p->events, "event", "events"),
+               cli_count(rep, p->event_reports, "report", "reports"));
 
     static const char *const h2[] = {"PERIOD", "DOCS", "MENTIONS"};
     t = cli_table_new(3, h2, "<>>");

@@ -41,12 +41,15 @@ static void side(char *out, size_t n, const char *name, const char *code)
 static void render(const nd_relations_page *p)
 {
     int width = cli_term_width();
-    char g[32], n[64], coop[32], conf[32];
+    char g[32], n[64], coop[32], conf[32], r[64];
     snprintf(g, sizeof g, "%+.1f", p->goldstein);
     nd_buf head = ND_BUF_INIT;
-    nd_buf_printf(&head, "%s - %s: %s (%s cooperative, %s conflictual), mean Goldstein %s\n\n",
-                  p->a, p->b, cli_count(n, p->events, "event", "events"),
-                  cli_num(coop, p->cooperative), cli_num(conf, p->conflictual), g);
+    nd_buf_printf(&head, "%s - %s: %s (%s cooperative, %s conflictual), mean Goldstein %s", p->a,
+                  p->b, cli_count(n, p->events, "event", "events"), cli_num(coop, p->cooperative),
+                  cli_num(conf, p->conflictual), g);
+    if (p->reports > p->events)
+        nd_buf_printf(&head, "; %s", cli_count(r, p->reports, "report", "reports"));
+    nd_buf_puts(&head, "\n\n");
     fflush(stdout);
     if (!nd_buf_failed(&head)) cli_write_term(head.ptr, head.len);
     nd_buf_free(&head);
@@ -69,17 +72,19 @@ static void render(const nd_relations_page *p)
     cli_table_free(t);
 
     static const char *const h2[] = {"DATE",  "SOURCE",    "TARGET",  "CODE",
-                                     "EVENT", "GOLDSTEIN", "DOCUMENT"};
-    t = cli_table_new(7, h2, "<<<<~><");
+                                     "EVENT", "GOLDSTEIN", "REPORTS", "DOCUMENT"};
+    t = cli_table_new(8, h2, "<<<<~>><");
     for (size_t i = 0; i < p->n; i++) {
         const nd_event_row *e = &p->items[i];
-        char day[16], src[300], tgt[300], code[48], doc[600];
+        char day[16], src[300], tgt[300], code[48], doc[600], reports[32];
         side(src, sizeof src, e->source_name, e->source_code);
         side(tgt, sizeof tgt, e->target_name, e->target_code);
         snprintf(code, sizeof code, "%s%s", e->code, e->negated ? " (negated)" : "");
         snprintf(g, sizeof g, "%+.1f", e->goldstein);
         cli_doc_cell(doc, sizeof doc, e->ext_id, e->doc_id, e->title, e->site);
-        const char *cells[] = {cli_day(e->date, day), src, tgt, code, e->code_name, g, doc};
+        snprintf(reports, sizeof reports, "%u", e->reports);
+        const char *cells[] = {cli_day(e->date, day), src, tgt,     code,
+                               e->code_name,          g,   reports, doc};
         cli_table_add(t, cells, e->sentence_text);
     }
     printf("\n");

@@ -6,6 +6,8 @@
  * other subjects so that the statistics mean something. */
 #include "newsdesk/newsdesk.h"
 #include "newsdesk/cluster.h"
+#include "base/blob.h"
+#include "cluster/cluster_int.h"
 #include "tap.h"
 
 #include <math.h>
@@ -752,6 +754,236 @@ static void test_oom(void)
     nd_set_allocator(NULL);
 }
 
+/* ---- the word-rarity prior ------------------------------------------------------ */
+
+static const nd__blob *prior_blob(void)
+{
+    for (size_t i = 0; i < nd__n_data_blobs; i++)
+        if (!strcmp(nd__data_blobs[i].name, "wordfreq/prior.bin")) return &nd__data_blobs[i];
+    return NULL;
+}
+
+static void test_prior_table(void)
+{
+    const nd__blob *b = prior_blob();
+    CHECK(b != NULL);
+    if (!b) return;
+    nd__prior p;
+    nd_error err;
+    CHECK_INT(nd__prior_parse(b->data, b->len, &p, &err), 0);
+    CHECK(p.n > 50000); /* ids of the words, their stems, as words and titles */
+    /* a common word is common, its stem too; a made-up word is not listed */
+    int q_name = nd__prior_q(&p, nd__feat_hash(ND__F_ENTITY, "people", 6));
+    int q_word = nd__prior_q(&p, nd__feat_hash(ND__F_WORD, "peopl", 5));
+    int q_title = nd__prior_q(&p, nd__feat_hash(ND__F_TITLE, "peopl", 5));
+    CHECK(q_name >= 0 && q_name < 80); /* frequency above 1e-4 */
+    CHECK(q_word >= 0 && q_word <= q_name);
+    CHECK_INT(q_title, q_word);
+    int q_rare = nd__prior_q(&p, nd__feat_hash(ND__F_WORD, "glacier", 7));
+    CHECK(q_rare > q_word);
+    CHECK_INT(nd__prior_q(&p, nd__feat_hash(ND__F_WORD, "varnholm", 8)), -1);
+    /* the engine reads the same table */
+    const nd__prior *g = nd__prior_get();
+    CHECK(g != NULL && g->n == p.n);
+    nd__prior_free(&p);
+
+    /* a damaged or foreign table is refused with a reason, never read */
+    unsigned char *copy = malloc(b->len);
+    memcpy(copy, b->data, b->len);
+    copy[b->len / 2] ^= 0x20;
+    CHECK_INT(nd__prior_parse(copy, b->len, &p, &err), ND_EFORMAT);
+    CHECK(strstr(err.msg, "checksum") != NULL);
+    CHECK(p.keys == NULL);
+    memcpy(copy, b->data, b->len);
+    CHECK_INT(nd__prior_parse(copy, b->len - 1, &p, &err), ND_EFORMAT);
+    copy[4] = 9; /* format version */
+    CHECK_INT(nd__prior_parse(copy, b->len, &p, &err), ND_EFORMAT);
+    CHECK_INT(nd__prior_parse("NDWF", 4, &p, &err), ND_EFORMAT);
+    CHECK_INT(nd__prior_parse(NULL, 0, &p, &err), ND_EFORMAT);
+    free(copy);
+}
+
+/* Two unrelated short articles that share only everyday words ("people",
+ * "a hard year", "a lot of work") among the fixtures: a fresh engine's own
+ * counts take those words for rare ones (only the two have them), the
+ * prior knows they are common. */
+static const fx everyday[] = {
+    {"2023-10-18", "Beekeepers in Halvard count their losses",
+     "Beekeepers in Halvard said this week that many people lost half of their hives over the "
+     "winter. It was a hard year, and the new season will need a lot of work, they said, but "
+     "most of them want to keep going.",
+     '-'},
+    {"2023-10-19", "Dorrin opens its first skate park",
+     "The town of Dorrin opened its first skate park this week. Many people came to see it, and "
+     "after a hard year the new park will need a lot of work from volunteers, the mayor said, "
+     "but most of them want to keep going.",
+     '-'},
+};
+
+/* Cluster the articles f[0..n) in that order with p; story[i + 1] for the
+ * i-th. */
+static void cluster_list(const fx *const *f, size_t n, const nd_cluster_params *p, int64_t *story)
+{
+    nd_cluster *c = nd_cluster_new(p, NULL);
+    CHECK(c != NULL);
+    if (!c) return;
+    nd_cluster_result r;
+    for (size_t i = 0; i < n; i++) {
+        nd_cluster_doc d = cdoc((int64_t) i + 1, f[i]);
+        CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+        story[i + 1] = r.story;
+        apply(story, n, &r);
+    }
+    CHECK_INT(nd_cluster_flush(c, &r), 0);
+    apply(story, n, &r);
+    nd_cluster_free(c);
+}
+
+static void everyday_stories(double prior_docs, int64_t *x, int64_t *y)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.prior_docs = prior_docs;
+    const fx *f[N_DOCS + 2];
+    int64_t story[N_DOCS + 3];
+    for (size_t i = 0; i < N_DOCS + 2; i++) f[i] = i < N_DOCS ? &docs[i] : &everyday[i - N_DOCS];
+    cluster_list(f, N_DOCS + 2, &p, story);
+    *x = story[N_DOCS + 1];
+    *y = story[N_DOCS + 2];
+}
+
+static void test_prior_common_words(void)
+{
+    int64_t x = 0, y = 0;
+    everyday_stories(1000, &x, &y);
+    CHECK(x > 0 && y > 0 && x != y);
+    /* without the prior they are one story */
+    everyday_stories(0, &x, &y);
+    CHECK(x == y);
+}
+
+/* ---- negative evidence ---------------------------------------------------------- */
+
+/* The attributes features.c reads in a lead (negative weights). */
+static int attrs_of(const char *text, float slot, uint64_t *vals, int max)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    nd__fx x;
+    CHECK_INT(nd__fx_init(&x, &p), 0);
+    nd__feat *f;
+    uint32_t n;
+    nd_dup_sketch sk;
+    CHECK_INT(nd__fx_doc(&x, NULL, 0, text, strlen(text), ND_TIME_NONE, &f, &n, &sk), 0);
+    int k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        CHECK(i == 0 || f[i - 1].h < f[i].h); /* still sorted */
+        if (f[i].w == slot && k < max) vals[k++] = f[i].h;
+    }
+    nd__fx_free(&x);
+    return k;
+}
+
+static void test_attrs(void)
+{
+    uint64_t v[8];
+    const char *mags[] = {"A 5.4-magnitude earthquake hit the coast on Sunday.",
+                          "An earthquake of magnitude 5.4 hit the coast on Sunday.",
+                          "The quake had a magnitude of 5.4, the institute said.",
+                          "A quake measuring 5.4 on the Richter scale hit the coast.",
+                          "Officials put the magnitude-5.4 tremor offshore."};
+    for (size_t i = 0; i < sizeof mags / sizeof *mags; i++) {
+        CHECK_INT(attrs_of(mags[i], ND__A_MAG, v, 8), 1);
+        CHECK(v[0] == ND__A_SALT_MAG + 54);
+    }
+    /* a decimal far from the word "magnitude" is no magnitude */
+    CHECK_INT(attrs_of("Shares rose 5.4 per cent after the bank's magnitude of losses was "
+                       "reported in the annual accounts of the group.",
+                       ND__A_MAG, v, 8),
+              0);
+    /* where: the names after "in", "at", "near"; the place is the longest word */
+    CHECK_INT(
+        attrs_of("A fire broke out in Port Hollin on Monday, police said.", ND__A_PLACE, v, 8), 1);
+    CHECK_INT(attrs_of("The fire broke out in the kitchen on Monday.", ND__A_PLACE, v, 8), 0);
+    /* deaths in the lead; injuries and no death anywhere */
+    CHECK_INT(attrs_of("Four people were killed when the bridge fell.", ND__A_TOLL, v, 8), 1);
+    CHECK(v[0] == ND__A_SALT_TOLL + ND__TOLL_DEAD);
+    CHECK_INT(attrs_of("Six people were injured when the bridge fell.", ND__A_TOLL, v, 8), 1);
+    CHECK(v[0] == ND__A_SALT_TOLL + ND__TOLL_HURT);
+    CHECK_INT(attrs_of("Six people were injured when the bridge fell. It was the first "
+                       "accident on the bridge since it opened, and the engineers who built "
+                       "it said they would check every cable and every joint before traffic "
+                       "could cross it again, as the city council asked on Monday evening "
+                       "after a long meeting. One of the injured later died in hospital.",
+                       ND__A_TOLL, v, 8),
+              0);
+}
+
+/* Two earthquakes on one island twelve days apart, each told by two
+ * outlets: the same place, the same words, but a magnitude of 5.4 and six
+ * injured against 6.3 and four dead. */
+static const fx quakes[] = {
+    {"2022-05-08", "Earthquake shakes Varnholm island",
+     "A magnitude 5.4 earthquake shook the island of Varnholm on Sunday, injuring six people "
+     "and cracking walls in the harbour town of Esk, the coastguard said. The tremor was felt "
+     "across the strait. Officials said the injured were taken to the clinic in Esk and that "
+     "ferries were running again by the afternoon.",
+     'A'},
+    {"2022-05-08", "Quake injures six on Varnholm",
+     "Six people were injured when a 5.4-magnitude earthquake struck Varnholm island on Sunday "
+     "morning, the coastguard said. Walls cracked in the harbour town of Esk and a landslide "
+     "blocked the coast road for two hours. The island's clinic treated the injured, officials "
+     "said, and ferries were running again by the afternoon.",
+     'A'},
+    {"2022-05-20", "Strong earthquake on Varnholm island",
+     "A magnitude 6.3 earthquake struck the island of Varnholm on Friday, killing four people "
+     "and destroying houses in the harbour town of Esk, the coastguard said. The tremor was felt "
+     "across the strait. Officials said rescue teams were searching the rubble in Esk and that "
+     "ferries had stopped.",
+     'B'},
+    {"2022-05-20", "Varnholm earthquake kills four",
+     "Four people were killed when a 6.3-magnitude earthquake struck Varnholm island on Friday, "
+     "the coastguard said. Houses collapsed in the harbour town of Esk and a landslide blocked "
+     "the coast road. Rescue teams searched the rubble through the day, officials said, and the "
+     "ferries stopped.",
+     'B'},
+    {"2022-05-10", "Council votes to rebuild the Ostberg library",
+     "The council of Ostberg voted on Tuesday to rebuild the town library, which closed after a "
+     "fire last winter. The new building will have a reading garden and a music room, and "
+     "should open in two years, the mayor said.",
+     '-'},
+    {"2022-05-12", "Cyclists ride the Tarn valley route",
+     "More than 3,000 cyclists rode the Tarn valley route on Thursday in the first race of the "
+     "season. The winner, a student from Brell, finished the 140 kilometres in just under four "
+     "hours, the organisers said.",
+     '-'},
+};
+#define N_QUAKES (sizeof quakes / sizeof *quakes)
+
+static void quake_stories(double clash, int64_t *story)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.clash = clash;
+    const fx *f[N_QUAKES];
+    for (size_t i = 0; i < N_QUAKES; i++) f[i] = &quakes[i];
+    cluster_list(f, N_QUAKES, &p, story);
+}
+
+static void test_clash_quakes(void)
+{
+    int64_t s[N_QUAKES + 1];
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    quake_stories(p.clash, s);
+    CHECK(s[1] == s[2] && s[3] == s[4]); /* each quake one story */
+    CHECK(s[1] != s[3]);                 /* two quakes, two stories */
+    CHECK(s[5] != s[1] && s[5] != s[3] && s[6] != s[1] && s[6] != s[3]);
+    /* without the negative evidence the look-alikes are one story */
+    quake_stories(1.0, s);
+    CHECK(s[1] == s[3]);
+}
+
 int main(void)
 {
     RUN(test_exact_dup);
@@ -767,5 +999,9 @@ int main(void)
     RUN(test_restore);
     RUN(test_garbage);
     RUN(test_oom);
+    RUN(test_prior_table);
+    RUN(test_prior_common_words);
+    RUN(test_attrs);
+    RUN(test_clash_quakes);
     return tap_done();
 }

@@ -106,6 +106,8 @@ static void test_month_names(void)
        T_2019_11_19, 0);
     /* Other languages. */
     OK("19. November 2019", T_2019_11_19, 0);
+    OK("19. 11. 2019", T_2019_11_19, 0); /* German day and month with spaces */
+    OK("19. 11.2019", T_2019_11_19, 0);
     OK("Dienstag, den 19. November 2019 um 14:03 Uhr", T_2019_11_19 + HMS(14, 3, 0), 1);
     OK("13. M\xc3\xa4rz 2013", T_2013_06_13 - 92 * 86400, 0);
     OK("mardi 19 novembre 2019", T_2019_11_19, 0);

@@ -104,6 +104,10 @@ typedef struct nd_cluster_params {
     double shared;       /* average second-order similarity (0..1) */
     double join_old;     /* average first-order similarity to the settled part of a
                             story (its documents that left the recent window) */
+    double clash;        /* negative evidence: the similarity of two documents is
+                            multiplied by this for each attribute of their event
+                            (the place, an earthquake's magnitude, the day named
+                            in the lead) they report differently (1: off) */
     uint32_t neighbours; /* nearest recent documents kept per document (1..32) */
     uint32_t profile;    /* the nearest `profile` of them form its neighbour profile */
     /* Time.  Story and document times are publication times when given. */
@@ -125,6 +129,11 @@ typedef struct nd_cluster_params {
     double dup_jaccard; /* estimated Jaccard for a near-duplicate (0: exact only) */
     /* Statistics and features. */
     unsigned df_bits;      /* log2 of the document-frequency table size (10..28) */
+    double prior_docs;     /* weight of the word-rarity prior (wordfreq), in documents:
+                              idf = ln((N + prior_docs + 1) / (df + prior_docs x p + 1)) + 1
+                              where p is the chance that an article has the word; it
+                              fades as the engine sees documents (0: statistics of the
+                              documents alone) */
     uint32_t df_half_life; /* DF counts halve each time this many documents pass */
     uint32_t max_features; /* strongest features kept per document vector */
     uint32_t max_centroid; /* strongest features kept per story centroid */

@@ -288,6 +288,11 @@ typedef struct nd_actor_page {
     size_t n_peers;
     uint64_t peer_docs; /* the documents the peers were counted in */
     int peers_sampled;  /* 1: only the latest ND_QUERY_PEER_DOCS of them */
+    /* The events they take part in, each counted once however many
+     * documents report it, and those reports; when events_over is set
+     * there are more than events_over reports and the counts are not
+     * made (a very frequent actor: use relations or events to narrow). */
+    uint64_t events, event_reports, events_over;
 } nd_actor_page;
 
 /* One actor (name as in "Who a name means"; a country stays itself).
@@ -312,7 +317,10 @@ typedef struct nd_event_row {
     double goldstein;
     int quad;
     int negated;
-    int lead; /* the sentence is in the document's first paragraph */
+    int lead;          /* the sentence is in the document's first paragraph */
+    int64_t instance;  /* the event across documents (event_instances.id), or 0 */
+    unsigned mentions; /* sentences of its document that report it (1 or more) */
+    unsigned reports;  /* relations: documents that report this event, else 1 */
     nd_span sentence, verb;
     const char *sentence_text; /* with opts->with_sentence, else NULL */
 } nd_event_row;
@@ -338,13 +346,18 @@ typedef struct nd_relations_page {
     const nd_period *periods; /* events per period, oldest first, "undated" last */
     size_t n_periods;
     uint64_t events, cooperative, conflictual; /* all periods: quad 1-2 and 3-4 */
+    uint64_t reports;                          /* documents' reports of those events */
     double goldstein;                          /* mean over all events */
-    const nd_event_row *items; /* the newest events with their sentences (at most limit) */
+    /* the newest events with their sentences (at most limit), each by its
+     * first report, its reports counted */
+    const nd_event_row *items;
     size_t n;
 } nd_relations_page;
 
 /* The events between opts->actor and opts->actor_b (both required),
- * counted per period, and the newest of them.  Reads period, since,
+ * counted per period, and the newest of them.  An event is counted once
+ * however many documents report it (the reports of one event share its
+ * coded dyad, CAMEO root and day: schema step 6's event_instances).  Reads period, since,
  * until, limit (events listed, default 50; the counts cover all), cursor
  * (of the listed events). */
 ND_EXPORT int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relations_page **out,

@@ -119,13 +119,7 @@ struct nd_analyze_dict {
 };
 
 /* The data files compiled into the library (tools/embed_data.cmake). */
-typedef struct nd__blob {
-    const char *name; /* "actors/countries.txt" */
-    const unsigned char *data;
-    size_t len;
-} nd__blob;
-extern const nd__blob nd__data_blobs[];
-extern const size_t nd__n_data_blobs;
+#include "base/blob.h"
 
 #define ND__NONE   UINT32_MAX
 #define ND__PREFIX (UINT32_MAX - 1)

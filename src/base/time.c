@@ -752,6 +752,18 @@ static int parse_date(cur *c, dt *t, int compact)
             t->ambig = sep == '/' && a <= 12 && b <= 12 && a != b;
             return 1;
         }
+        if (nb == 0 && sep == '.' && get(c, 0) == ' ' && is_digit(get(c, 1))) {
+            /* "4. 2. 2022": German day and month with spaces. */
+            size_t k2 = c->i;
+            c->i++;
+            nb = read_num(c, &b);
+            if (nb >= 1 && nb <= 2 && get(c, 0) == '.') {
+                c->i++;
+                if (get(c, 0) == ' ') c->i++;
+                if (read_num(c, &y) == 4 && set_date(t, y, b, a)) return 1;
+            }
+            c->i = k2;
+        }
         if (nb == 0 && sep == '-') {
             /* RFC 850: "19-Nov-2019", "19-Nov-19". */
             int mo = month_word(c);

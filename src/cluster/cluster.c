@@ -26,15 +26,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NN_MAX        32   /* neighbours kept per recent document (upper bound) */
-#define SPOST_P       8    /* stories kept per feature in the story index */
-#define DPOST_P       16   /* recent documents kept per feature in the document index */
-#define POST_T        16   /* features of a document posted / looked up */
-#define STORY_CAND    8    /* settled stories scored per document */
-#define WM_SPAN       1024 /* the watermark is the minimum time of this many recent documents */
-#define NONE32        UINT32_MAX
-#define STATE_MAGIC   0x32534c434e44ULL /* "NDCLS2" */
-#define STATE_VERSION 3u                /* 3: hash tables saved with their layout */
+#define NN_MAX      32   /* neighbours kept per recent document (upper bound) */
+#define SPOST_P     8    /* stories kept per feature in the story index */
+#define DPOST_P     16   /* recent documents kept per feature in the document index */
+#define POST_T      16   /* features of a document posted / looked up */
+#define STORY_CAND  8    /* settled stories scored per document */
+#define WM_SPAN     1024 /* the watermark is the minimum time of this many recent documents */
+#define NONE32      UINT32_MAX
+#define STATE_MAGIC 0x32534c434e44ULL /* "NDCLS2" */
+#define STATE_VERSION                                                                              \
+    4u /* 4: the word-rarity prior, the event attributes among the raw features                    \
+        */
 
 /* ---- types ------------------------------------------------------------------------ */
 
@@ -84,6 +86,11 @@ typedef struct rdoc {
     uint64_t dup_handle;
     int indexed;
     uint32_t node; /* scratch: node number in the clustering */
+    /* the event attributes of raw (ND__A_*), read on first use */
+    int attrs_read;
+    uint8_t n_place, n_mag, toll;
+    uint64_t place[ND__A_MAX];
+    uint32_t mag[ND__A_MAX];
 } rdoc;
 
 /* clustering scratch: adjacency entry */
@@ -110,6 +117,8 @@ struct nd_cluster {
     uint32_t df_mask;
     double df_n;
     uint64_t df_since;
+    const nd__prior *prior; /* borrowed: the process-wide table, or NULL */
+    float prior_df[257];    /* prior_docs x p for each q (256: not listed) */
     /* stories */
     story **slots;
     uint32_t *stamps;
@@ -159,7 +168,7 @@ struct nd_cluster {
 void nd_cluster_params_default(nd_cluster_params *p)
 {
     memset(p, 0, sizeof *p);
-    p->join = 0.16;
+    p->join = 0.14;
     p->background = 0.5;
     p->shared = 0.05;
     p->join_old = 0.20;
@@ -173,6 +182,8 @@ void nd_cluster_params_default(nd_cluster_params *p)
     p->sweep_every = 256;
     p->dup_jaccard = 0.70;
     p->df_bits = 20;
+    p->prior_docs = 1000;
+    p->clash = 0.65;
     p->df_half_life = 100000;
     p->max_features = 256;
     p->max_centroid = 256;
@@ -211,6 +222,10 @@ static void sanitize(nd_cluster_params *p)
     if (p->keep_seconds < p->window_seconds) p->keep_seconds = p->window_seconds;
     if (p->lead_words > 1u << 20) p->lead_words = 1u << 20;
     if (!(p->background >= 0)) p->background = 0;
+    if (!(p->prior_docs >= 0)) p->prior_docs = 0;
+    if (!(p->clash >= 0)) p->clash = 0;
+    if (p->clash > 1) p->clash = 1;
+    if (p->prior_docs > 1e9) p->prior_docs = 1e9;
 }
 
 /* ---- small helpers ------------------------------------------------------------------ */
@@ -360,6 +375,7 @@ static int time_ok(const nd_cluster *c, int64_t a, int64_t b, double s1)
 static void df_add(nd_cluster *c, const nd__feat *f, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
+        if (f[i].w < 0) continue; /* an attribute, not a word */
         uint32_t *d = &c->df[f[i].h & c->df_mask];
         if (*d < UINT32_MAX) (*d)++;
     }
@@ -372,10 +388,38 @@ static void df_add(nd_cluster *c, const nd__feat *f, uint32_t n)
     }
 }
 
-static inline double idf(const nd_cluster *c, uint64_t h)
+/* A store's own share r of documents with a word counts as r^1.5 against
+ * the prior: a word must be common in the store before the engine believes
+ * the store over general usage.  A few documents that share a rare word
+ * are what a story looks like, not a sign that the word is common; a name
+ * in nearly every document of a small store is. */
+static inline double idf(const nd_cluster *c, const nd__feat *f)
 {
-    double d = c->df[h & c->df_mask];
-    return log((c->df_n + 1.0) / (d + 1.0)) + 1.0;
+    double d = c->df[f->h & c->df_mask], n = c->df_n;
+    if (c->prior) {
+        /* The prior counts as prior_docs documents of which a share p had
+         * the word (none for a word it does not list); the engine's own
+         * counts outweigh it as they grow, and its own share stands when
+         * it is the larger. */
+        int q = f->pq ? f->pq - 2 : nd__prior_q(c->prior, f->h);
+        double m = c->p.prior_docs, r = d / (n + 1.0), own = r * sqrt(r) * (n + m);
+        d += c->prior_df[q < 0 ? 256 : q];
+        if (own > d) d = own;
+        n += m;
+    }
+    return log((n + 1.0) / (d + 1.0)) + 1.0;
+}
+
+/* The prior's document counts by quantised log-frequency: an article of
+ * PRIOR_ARTICLE words has a word of frequency f with chance
+ * 1 - exp(-PRIOR_ARTICLE f). */
+#define PRIOR_ARTICLE 500.0
+static void prior_init(nd_cluster *c)
+{
+    c->prior = c->p.prior_docs > 0 ? nd__prior_get() : NULL;
+    for (int q = 0; q < 256; q++)
+        c->prior_df[q] = (float) (c->p.prior_docs * -expm1(-PRIOR_ARTICLE * pow(10.0, -q / 20.0)));
+    c->prior_df[256] = 0.0f;
 }
 
 /* The unit TF-IDF vector of raw features into c->vbuf (sorted by hash,
@@ -384,7 +428,7 @@ static long vectorize(nd_cluster *c, const nd__feat *raw, uint32_t n)
 {
     if (ensure_f(&c->vbuf, &c->vbuf_cap, n + 1) || ensure_w(c, 2 * n + 2)) return -1;
     float *w = c->wtmp, *cp = c->wtmp + n + 1;
-    for (uint32_t i = 0; i < n; i++) w[i] = raw[i].w * (float) idf(c, raw[i].h);
+    for (uint32_t i = 0; i < n; i++) w[i] = raw[i].w * (float) idf(c, &raw[i]);
     float thr = -1.0f;
     uint32_t at_thr = 0; /* how many equal to thr may still be kept */
     if (n > c->p.max_features) {
@@ -407,6 +451,7 @@ static long vectorize(nd_cluster *c, const nd__feat *raw, uint32_t n)
         }
         c->vbuf[k].h = raw[i].h;
         c->vbuf[k].w = w[i];
+        c->vbuf[k].pq = 0;
         norm += (double) w[i] * w[i];
         k++;
     }
@@ -775,6 +820,79 @@ static uint32_t doc_candidates(nd_cluster *c, uint32_t self)
     return k;
 }
 
+/* ---- negative evidence ------------------------------------------------------ */
+
+/* Whether the sorted features f hold id h. */
+static int has_feat(const nd__feat *f, uint32_t n, uint64_t h)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (f[mid].h < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && f[lo].h == h;
+}
+
+static void read_attrs(rdoc *d)
+{
+    d->attrs_read = 1;
+    for (uint32_t i = 0; i < d->n_raw; i++) {
+        const nd__feat *f = &d->raw[i];
+        if (f->w == ND__A_PLACE && d->n_place < ND__A_MAX)
+            d->place[d->n_place++] = f->h ^ ND__A_SALT_PLACE;
+        else if (f->w == ND__A_MAG && d->n_mag < ND__A_MAX)
+            d->mag[d->n_mag++] = (uint32_t) (f->h - ND__A_SALT_MAG);
+        else if (f->w == ND__A_TOLL)
+            d->toll = (uint8_t) (f->h - ND__A_SALT_TOLL);
+    }
+}
+
+/* How many of their event's attributes two documents report differently:
+ * the places of their leads, each absent from the other document; the
+ * magnitudes, 0.5 or more apart; deaths in one, injuries and no death in
+ * the other.  Reports of one event agree on where it happened and how bad
+ * it was (agencies' magnitudes differ by 0.1-0.3); look-alike events of
+ * one kind often differ in one of them. */
+static int clashes(rdoc *a, rdoc *b)
+{
+    if (!a->attrs_read) read_attrs(a);
+    if (!b->attrs_read) read_attrs(b);
+    int n = 0;
+    if (a->n_place && b->n_place) {
+        int met = 0;
+        for (uint32_t i = 0; i < a->n_place && !met; i++)
+            met = has_feat(b->raw, b->n_raw, a->place[i]);
+        for (uint32_t i = 0; i < b->n_place && !met; i++)
+            met = has_feat(a->raw, a->n_raw, b->place[i]);
+        n += !met;
+    }
+    if (a->n_mag && b->n_mag) {
+        uint32_t gap = UINT32_MAX;
+        for (uint32_t i = 0; i < a->n_mag; i++)
+            for (uint32_t j = 0; j < b->n_mag; j++) {
+                uint32_t g = a->mag[i] > b->mag[j] ? a->mag[i] - b->mag[j] : b->mag[j] - a->mag[i];
+                if (g < gap) gap = g;
+            }
+        n += gap >= 5;
+    }
+    n += a->toll && b->toll && a->toll != b->toll;
+    return n;
+}
+
+/* The similarity of two recent documents: the cosine of their vectors,
+ * times `clash` for each attribute of their event they report
+ * differently. */
+static float pair_sim(const nd_cluster *c, rdoc *a, rdoc *b)
+{
+    float s1 = (float) fdot(a->vec, a->n_vec, b->vec, b->n_vec);
+    if (s1 > 0 && c->p.clash < 1)
+        for (int k = clashes(a, b); k > 0; k--) s1 *= (float) c->p.clash;
+    return s1;
+}
+
 /* Find the neighbours of the document at `slot` among the recent ones and
  * offer it as a neighbour to them. */
 static void link_doc(nd_cluster *c, uint32_t slot)
@@ -784,7 +902,7 @@ static void link_doc(nd_cluster *c, uint32_t slot)
     for (uint32_t i = 0; i < k; i++) {
         uint32_t s = c->dcand[i];
         rdoc *o = &c->ring[s];
-        float s1 = (float) fdot(d->vec, d->n_vec, o->vec, o->n_vec);
+        float s1 = pair_sim(c, d, o);
         if (s1 <= 0 || !time_ok(c, d->time, o->time, s1)) continue;
         nbr_insert(c, d, s, o->seq, s1);
         nbr_insert(c, o, slot, d->seq, s1);
@@ -1108,7 +1226,7 @@ static void merge_settled(nd_cluster *c, story *a, story *b)
     if (tmp) {
         uint32_t k = 0;
         for (uint32_t i = 0; i < a->c.cap; i++)
-            if (a->c.keys[i]) tmp[k++] = (nd__feat){a->c.keys[i], a->c.vals[i]};
+            if (a->c.keys[i]) tmp[k++] = (nd__feat){a->c.keys[i], a->c.vals[i], 0};
         story_post(c, a, tmp, k);
         nd_free(tmp);
     }
@@ -1580,6 +1698,7 @@ nd_cluster *nd_cluster_new(const nd_cluster_params *p, nd_error *err)
         return NULL;
     }
     c->df_mask = (1u << c->p.df_bits) - 1;
+    prior_init(c);
     c->df = nd_calloc((size_t) c->df_mask + 1, sizeof *c->df);
     c->ring_cap = c->p.recent;
     c->ring = nd_calloc(c->ring_cap, sizeof *c->ring);
@@ -1885,9 +2004,10 @@ static int get_i64(const unsigned char **p, const unsigned char *e, int64_t *v)
 
 static void put_params(nd_buf *b, const nd_cluster_params *p)
 {
-    const double d[] = {p->join,        p->background, p->shared,  p->join_old,  p->revive,
-                        p->dup_jaccard, p->w_word,     p->w_title, p->w_entity,  p->w_phrase,
-                        p->w_number,    p->w_year,     p->w_date,  p->lead_boost};
+    const double d[] = {p->join,     p->background,  p->shared,     p->join_old,
+                        p->revive,   p->dup_jaccard, p->w_word,     p->w_title,
+                        p->w_entity, p->w_phrase,    p->w_number,   p->w_year,
+                        p->w_date,   p->lead_boost,  p->prior_docs, p->clash};
     for (size_t i = 0; i < sizeof d / sizeof *d; i++) nd__put_f64(b, d[i]);
     const uint32_t u[] = {p->neighbours,   p->profile,    p->window_docs,  p->recent,
                           p->sweep_every,  p->df_bits,    p->df_half_life, p->max_features,
@@ -1899,9 +2019,10 @@ static void put_params(nd_buf *b, const nd_cluster_params *p)
 
 static int get_params(const unsigned char **p, const unsigned char *e, nd_cluster_params *q)
 {
-    double *d[] = {&q->join,        &q->background, &q->shared,  &q->join_old,  &q->revive,
-                   &q->dup_jaccard, &q->w_word,     &q->w_title, &q->w_entity,  &q->w_phrase,
-                   &q->w_number,    &q->w_year,     &q->w_date,  &q->lead_boost};
+    double *d[] = {&q->join,     &q->background,  &q->shared,     &q->join_old,
+                   &q->revive,   &q->dup_jaccard, &q->w_word,     &q->w_title,
+                   &q->w_entity, &q->w_phrase,    &q->w_number,   &q->w_year,
+                   &q->w_date,   &q->lead_boost,  &q->prior_docs, &q->clash};
     for (size_t i = 0; i < sizeof d / sizeof *d; i++)
         if (nd__get_f64(p, e, d[i]) || !isfinite(*d[i])) return ND_EFORMAT;
     uint32_t df_bits;
@@ -1929,8 +2050,10 @@ static int get_feats(const unsigned char **p, const unsigned char *e, nd__feat *
     if (nd__get_u32(p, e, n) || (size_t) (e - *p) / 12 < *n) return ND_EFORMAT;
     *f = nd_malloc((size_t) (*n ? *n : 1) * sizeof **f);
     if (!*f) return ND_ENOMEM;
-    for (uint32_t i = 0; i < *n; i++)
+    for (uint32_t i = 0; i < *n; i++) {
+        (*f)[i].pq = 0; /* the prior is looked up again when needed */
         if (nd__get_u64(p, e, &(*f)[i].h) || get_f32(p, e, &(*f)[i].w)) return ND_EFORMAT;
+    }
     return 0;
 }
 

@@ -18,6 +18,9 @@ struct sb_stemmer;
 typedef struct nd__feat {
     uint64_t h;
     float w;
+    uint16_t pq; /* raw features: the word-rarity prior's q + 2, 1 when it does
+                    not list the feature, 0 when not looked up yet (read from a
+                    saved state) */
 } nd__feat;
 
 /* Hash a feature key; never 0 (0 marks empty slots in the maps). */
@@ -76,13 +79,35 @@ enum {
     ND__F_NKINDS
 };
 
+/* Attributes of the event a document reports, read from its lead
+ * (features.c): where it happened (the place after "in", "at", "near",
+ * "outside"), an earthquake's magnitude, whether people died.  They travel
+ * among the document's raw features with a negative weight naming the
+ * slot, so that they are kept and saved with them but never counted in the
+ * statistics nor put in a vector.  The id carries the value:
+ *   ND__A_PLACE  the word id of the place's longest word ^ ND__A_SALT_PLACE
+ *   ND__A_MAG    ND__A_SALT_MAG + magnitude x 10
+ *   ND__A_TOLL   ND__A_SALT_TOLL + ND__TOLL_DEAD (the lead reports deaths) or
+ *                ND__TOLL_HURT (it reports injuries, and no death anywhere) */
+#define ND__A_PLACE      (-1.0f)
+#define ND__A_MAG        (-2.0f)
+#define ND__A_TOLL       (-3.0f)
+#define ND__A_SALT_PLACE 0x5a17c0de5a17c0deULL
+#define ND__A_SALT_MAG   0x3a6e000000000000ULL
+#define ND__A_SALT_TOLL  0x3a70000000000000ULL
+#define ND__TOLL_DEAD    1
+#define ND__TOLL_HURT    2
+#define ND__A_MAX        4 /* of each slot per document */
+
 /* Entries of the per-engine word cache (a power of two). */
 #define ND__WCACHE 65536
 typedef struct nd__wcache {
-    uint64_t key;   /* hash of the lowercased word; 0: empty */
-    uint64_t word;  /* feature id of its stem as a word ... */
-    uint64_t title; /* ... and as a title word */
-    uint8_t stop;   /* a stop word */
+    uint64_t key;              /* hash of the lowercased word; 0: empty */
+    uint64_t word;             /* feature id of its stem as a word ... */
+    uint64_t title;            /* ... and as a title word */
+    uint64_t name;             /* feature id of the word as a name (entity) */
+    uint16_t pq_stem, pq_name; /* the prior of the stem and of the name (nd__feat.pq) */
+    uint8_t stop;              /* a stop word */
 } nd__wcache;
 
 /* Text beyond this is ignored by the features and the sketch (documented
@@ -108,12 +133,13 @@ uint64_t nd__dup_token_hash(const char *lower, size_t n);
  * scratch space reused across documents). */
 typedef struct nd__fx {
     struct sb_stemmer *stemmer;
-    double kw[ND__F_NKINDS];  /* weight of each kind */
-    double lead_words;        /* words of the lead that weigh more ... */
-    double lead_boost;        /* ... by up to this much (the title too) */
-    float occ;                /* weight of the current occurrence */
-    int seen_date, seen_year; /* the text named a day / a year */
-    char *join;               /* title + text when the text lacks the title */
+    const struct nd__prior *prior; /* borrowed (process-wide), or NULL */
+    double kw[ND__F_NKINDS];       /* weight of each kind */
+    double lead_words;             /* words of the lead that weigh more ... */
+    double lead_boost;             /* ... by up to this much (the title too) */
+    float occ;                     /* weight of the current occurrence */
+    int seen_date, seen_year;      /* the text named a day / a year */
+    char *join;                    /* title + text when the text lacks the title */
     size_t join_cap;
     nd__wcache *wc;      /* word cache: stop word flag and stem ids */
     struct nd__wtok *wt; /* per-token scratch */
@@ -125,24 +151,67 @@ typedef struct nd__fx {
     /* scratch: feature -> term frequency, open addressing */
     uint64_t *fk;
     float *ftf;
-    uint8_t *fkind;
+    uint32_t *fkind; /* kind | pq << 8 */
     uint32_t fcap, fn;
     /* scratch: lowercase words seen capitalised mid-sentence */
     uint64_t *ck;
     uint32_t ccap, cn;
+    /* the lead's event attributes (ND__A_*) */
+    nd__feat attr[2 * ND__A_MAX + 1];
+    uint32_t n_attr;
     /* output */
     nd__feat *out;
     uint32_t out_cap;
 } nd__fx;
 
+/* The id of a feature of a kind: nd_hash64 of "<kind letter>:<bytes>". */
+uint64_t nd__feat_hash(int kind, const char *s, size_t n);
+
 int nd__fx_init(nd__fx *fx, const nd_cluster_params *p);
 void nd__fx_free(nd__fx *fx);
 size_t nd__fx_bytes(const nd__fx *fx);
-/* Features of one document (raw weights: kind weight x (1 + ln tf)),
- * sorted by hash, and its duplicate sketch.  *feats is borrowed: valid
+/* Features of one document (raw weights: kind weight x (1 + ln tf); the
+ * event attributes with their negative weights), sorted by hash, and its
+ * duplicate sketch.  *feats is borrowed: valid
  * until the next call.  Returns 0 or ND_ENOMEM. */
 int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text, size_t text_len,
                int64_t published, nd__feat **feats, uint32_t *n, nd_dup_sketch *sk);
+
+/* ---- word-rarity prior (prior.c) ------------------------------------------ */
+
+/* Feature id -> q, the quantised log-frequency (frequency 10^(-q/20)) of
+ * data/wordfreq/prior.bin: a word's name id, its stem's word and title
+ * ids.  Open addressing, key 0 = empty; read-only once built. */
+#define ND__PRIOR_VERSION 1
+typedef struct nd__prior {
+    uint64_t *keys;
+    uint8_t *q;
+    uint32_t cap, n;
+} nd__prior;
+
+/* Read a table (the bytes of data/wordfreq/prior.bin) into p.  0, or
+ * ND_EFORMAT (bad magic, version, sizes, checksum or entry) / ND_ENOMEM
+ * with err set, p then empty.  Caller owns p; free with nd__prior_free(). */
+int nd__prior_parse(const void *data, size_t len, nd__prior *p, nd_error *err);
+void nd__prior_free(nd__prior *p);
+/* The checksum of a table's entries (FNV-1a 64; tools/gen_wordfreq.c writes
+ * it). */
+uint64_t nd__prior_checksum(const void *data, size_t n);
+/* The table compiled into the library, read on first use (thread-safe);
+ * NULL when it is missing or damaged.  Borrowed: lives as long as the
+ * process. */
+const nd__prior *nd__prior_get(void);
+
+/* q of feature h, or -1 when the table does not list it. */
+static inline int nd__prior_q(const nd__prior *p, uint64_t h)
+{
+    uint32_t j = (uint32_t) nd__mix64(h) & (p->cap - 1);
+    while (p->keys[j]) {
+        if (p->keys[j] == h) return p->q[j];
+        j = (j + 1) & (p->cap - 1);
+    }
+    return -1;
+}
 
 /* ---- duplicate index (dup.c) ----------------------------------------------- */
 

@@ -47,6 +47,7 @@ int nd__fx_init(nd__fx *fx, const nd_cluster_params *p)
     fx->lead_words = p->lead_words;
     fx->lead_boost = p->lead_boost;
     fx->occ = 1.0f;
+    fx->prior = p->prior_docs > 0 ? nd__prior_get() : NULL;
     return 0;
 }
 
@@ -76,14 +77,14 @@ size_t nd__fx_bytes(const nd__fx *fx)
 /* ---- scratch sets ------------------------------------------------------------ */
 
 static int scratch_reset(uint64_t **keys, uint32_t *cap, uint32_t *n, uint32_t want, float **tf,
-                         uint8_t **kind)
+                         uint32_t **kind)
 {
     uint32_t c = 64;
     while (c < want * 2) c *= 2;
     if (c > *cap) {
         uint64_t *k = nd_malloc((size_t) c * sizeof *k);
         float *t = tf ? nd_malloc((size_t) c * sizeof *t) : NULL;
-        uint8_t *d = kind ? nd_malloc(c) : NULL;
+        uint32_t *d = kind ? nd_malloc((size_t) c * sizeof *d) : NULL;
         if (!k || (tf && !t) || (kind && !d)) {
             nd_free(k);
             nd_free(t);
@@ -133,7 +134,7 @@ static int cset_has(const nd__fx *fx, uint64_t h)
 }
 
 /* The hashed id of a feature (kind, bytes). */
-static uint64_t feat_hash(int kind, const char *s, size_t n)
+uint64_t nd__feat_hash(int kind, const char *s, size_t n)
 {
     char key[MAX_WORD * MAX_PHRASE + 8];
     if (n > sizeof key - 2) n = sizeof key - 2;
@@ -143,8 +144,8 @@ static uint64_t feat_hash(int kind, const char *s, size_t n)
     return nd__fhash(nd_hash64(key, n + 2));
 }
 
-/* Count one occurrence of feature h. */
-static void feat_count(nd__fx *fx, uint64_t h, int kind)
+/* Count one occurrence of feature h (pq: its prior, nd__feat.pq). */
+static void feat_count(nd__fx *fx, uint64_t h, int kind, uint16_t pq)
 {
     if (fx->fn * 2 >= fx->fcap) return; /* sized for the text: cannot happen */
     uint32_t j = (uint32_t) nd__mix64(h) & (fx->fcap - 1);
@@ -157,13 +158,20 @@ static void feat_count(nd__fx *fx, uint64_t h, int kind)
     }
     fx->fk[j] = h;
     fx->ftf[j] = fx->occ;
-    fx->fkind[j] = (uint8_t) kind;
+    fx->fkind[j] = (uint32_t) kind | (uint32_t) pq << 8;
     fx->fn++;
 }
 
+/* A feature the prior does not list (numbers, years, dates, phrases). */
 static void feat_add(nd__fx *fx, int kind, const char *s, size_t n)
 {
-    feat_count(fx, feat_hash(kind, s, n), kind);
+    feat_count(fx, nd__feat_hash(kind, s, n), kind, 1);
+}
+
+static uint16_t prior_pq(const nd__fx *fx, uint64_t h)
+{
+    int q = fx->prior ? nd__prior_q(fx->prior, h) : -1;
+    return (uint16_t) (q < 0 ? 1 : q + 2);
 }
 
 /* ---- word classes ------------------------------------------------------------ */
@@ -331,8 +339,11 @@ static const nd__wcache *word_info(nd__fx *fx, const char *low, size_t n, uint64
         w = (const char *) st;
         wn = (size_t) sb_stemmer_length(fx->stemmer);
     }
-    e->word = feat_hash(ND__F_WORD, w, wn);
-    e->title = feat_hash(ND__F_TITLE, w, wn);
+    e->word = nd__feat_hash(ND__F_WORD, w, wn);
+    e->title = nd__feat_hash(ND__F_TITLE, w, wn);
+    e->name = nd__feat_hash(ND__F_ENTITY, low, n);
+    e->pq_stem = prior_pq(fx, e->word); /* the title id has the same */
+    e->pq_name = prior_pq(fx, e->name);
     return e;
 }
 
@@ -366,6 +377,139 @@ static void add_date(nd__fx *fx, int month, const char *day, size_t n)
     buf[k++] = (char) ('0' + d % 10);
     feat_add(fx, ND__F_DATE, buf, (size_t) k);
     fx->seen_date = 1;
+}
+
+/* ---- the event's attributes (negative evidence) ---------------------------- */
+
+/* Words of the body's lead searched for attributes: news says where and
+ * how big in its first sentences; later paragraphs recall other events. */
+#define ATTR_LEAD 50
+
+static void attr_add(nd__fx *fx, uint64_t h, float slot)
+{
+    uint32_t have = 0;
+    for (uint32_t i = 0; i < fx->n_attr; i++) {
+        if (fx->attr[i].w != slot) continue;
+        if (fx->attr[i].h == h) return;
+        have++;
+    }
+    if (have < ND__A_MAX) fx->attr[fx->n_attr++] = (nd__feat){nd__fhash(h), slot, 1};
+}
+
+static int word_is(const char *low, size_t n, const char *w)
+{
+    return strlen(w) == n && !memcmp(low, w, n);
+}
+
+/* A magnitude "5.9" (one decimal, 1.0-9.9) as tenths, else -1. */
+static int magnitude_of(const char *s, size_t n)
+{
+    if (n < 3 || s[0] < '1' || s[0] > '9' || s[1] != '.' || s[2] < '0' || s[2] > '9') return -1;
+    if (n > 3 && s[3] >= '0' && s[3] <= '9') return -1;
+    return (s[0] - '0') * 10 + (s[2] - '0');
+}
+
+/* Words that report a death, an injury ("killing", "dead", "wounded"). */
+static int death_word(const char *w, size_t n)
+{
+    static const char *const d[] = {"kill",  "killed", "killing", "kills",  "killer",
+                                    "dead",  "die",    "died",    "dies",   "dying",
+                                    "death", "deaths", "fatal",   "fatally"};
+    if (n < 3 || n > 7 || (w[0] != 'k' && w[0] != 'd' && w[0] != 'f')) return 0;
+    for (size_t i = 0; i < sizeof d / sizeof *d; i++)
+        if (word_is(w, n, d[i])) return 1;
+    return 0;
+}
+
+static int injury_word(const char *w, size_t n)
+{
+    return (n >= 5 && (!memcmp(w, "injur", 5) || !memcmp(w, "wound", 5))) || word_is(w, n, "hurt");
+}
+
+/* The attributes of the body's lead (tokens [0, nb) of text): places,
+ * magnitudes, deaths or injuries, into fx->attr. */
+static void lead_attrs(nd__fx *fx, const char *text, size_t nb)
+{
+    const struct nd__wtok *wt = fx->wt;
+    size_t words = 0;
+    int dead = 0, hurt = 0;
+    size_t i = 0;
+    for (; i < nb && words < ATTR_LEAD; i++) {
+        const nd_token *t = &fx->tok[i];
+        if (t->type != ND_TOK_WORD && t->type != ND_TOK_NUM) continue;
+        const char *low = fx->lbuf + wt[i].lo;
+        size_t ln = wt[i].ln;
+        words++;
+        if (t->type == ND_TOK_WORD) {
+            if (death_word(low, ln))
+                dead = 1;
+            else if (injury_word(low, ln))
+                hurt = 1;
+        }
+        /* Where: "in Vancouver", "at the Kraft plant", "near Mount Cook":
+         * a run of names after the preposition; the place is its longest
+         * word (a word other reports of the event name too). */
+        if (t->type == ND_TOK_WORD && (word_is(low, ln, "in") || word_is(low, ln, "at") ||
+                                       word_is(low, ln, "near") || word_is(low, ln, "outside"))) {
+            size_t j = i + 1;
+            if (j < nb && word_is(fx->lbuf + wt[j].lo, wt[j].ln, "the")) j++;
+            size_t best = 0, best_n = 0;
+            for (size_t k = 0; k < 3 && j < nb; k++, j++) {
+                const nd_token *u = &fx->tok[j];
+                const char *ul = fx->lbuf + wt[j].lo;
+                size_t un = wt[j].ln;
+                if (u->type != ND_TOK_WORD || !(u->flags & (ND_TOKF_CAP | ND_TOKF_ALLCAPS)) ||
+                    (u->flags & ND_TOKF_DIGIT) || wt[j].stop || un < 2 || month_of(ul, un) ||
+                    is_weekday(ul, un) || newline_between(text, &fx->tok[j - 1], u) ||
+                    (wt[j].init && !cset_has(fx, wt[j].lh)))
+                    break;
+                if (un > best_n) {
+                    best = j;
+                    best_n = un;
+                }
+            }
+            if (best_n) {
+                const nd__wcache *wi =
+                    word_info(fx, fx->lbuf + wt[best].lo, wt[best].ln, wt[best].lh);
+                attr_add(fx, wi->word ^ ND__A_SALT_PLACE, ND__A_PLACE);
+            }
+        }
+        /* How big: "5.9-magnitude", "magnitude-5.2", "a magnitude of 6.1",
+         * "6.1 on the Richter scale". */
+        int mag = -1;
+        if (t->type == ND_TOK_WORD && (t->flags & ND_TOKF_DIGIT)) {
+            if (ln == 13 && !memcmp(low + 3, "-magnitude", 10))
+                mag = magnitude_of(low, 3);
+            else if (ln == 13 && !memcmp(low, "magnitude-", 10))
+                mag = magnitude_of(low + 10, 3);
+            else if (ln == 11 && !memcmp(low, "magnitude-", 10) && i + 2 < nb) {
+                /* the tokenizer cuts "magnitude-5.2" at the point */
+                const nd_token *pt = &fx->tok[i + 1], *dg = &fx->tok[i + 2];
+                char m[3] = {low[10], '.', text[dg->off]};
+                if (pt->off == t->off + t->len && text[pt->off] == '.' && dg->len == 1 &&
+                    dg->off == pt->off + 1)
+                    mag = magnitude_of(m, 3);
+            }
+        } else if (t->type == ND_TOK_NUM && (mag = magnitude_of(low, ln)) >= 0) {
+            int near = 0;
+            for (size_t k = i > 2 ? i - 2 : 0; k < i + 4 && k < nb && !near; k++) {
+                const char *kl = fx->lbuf + wt[k].lo;
+                near = word_is(kl, wt[k].ln, "magnitude") ||
+                       (k > i && word_is(kl, wt[k].ln, "richter"));
+            }
+            if (!near) mag = -1;
+        }
+        if (mag >= 0) attr_add(fx, ND__A_SALT_MAG + (uint64_t) mag, ND__A_MAG);
+    }
+    /* Who was hurt: the lead reports deaths, or injuries and no death is
+     * named anywhere (then nobody died, as far as the report knows). */
+    int death_later = 0;
+    for (; hurt && !dead && !death_later && i < nb; i++)
+        if (fx->tok[i].type == ND_TOK_WORD) death_later = death_word(fx->lbuf + wt[i].lo, wt[i].ln);
+    if (dead)
+        attr_add(fx, ND__A_SALT_TOLL + ND__TOLL_DEAD, ND__A_TOLL);
+    else if (hurt && !death_later)
+        attr_add(fx, ND__A_SALT_TOLL + ND__TOLL_HURT, ND__A_TOLL);
 }
 
 /* Whether text opens with the title (after white space, ignoring case). */
@@ -499,6 +643,9 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
             cset_add(fx, nd_hash64(lbuf + wt[i].lo, wt[i].ln));
     }
 
+    fx->n_attr = 0;
+    lead_attrs(fx, text, nb);
+
     /* Pass B: features. */
     int run = 0; /* words in the current name run, assembled in phr */
     char phr[MAX_WORD * MAX_PHRASE + 4 * MAX_PHRASE + 8];
@@ -546,12 +693,12 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
                 feat_add(fx, ND__F_NUMBER, low, ln);
             } else if (!stop && ln >= 2 && !month && !is_weekday(low, ln)) {
                 if (in_title)
-                    feat_count(fx, wi->title, ND__F_TITLE);
+                    feat_count(fx, wi->title, ND__F_TITLE, wi->pq_stem);
                 else
-                    feat_count(fx, wi->word, ND__F_WORD);
+                    feat_count(fx, wi->word, ND__F_WORD, wi->pq_stem);
                 int ent = capital && (in_title ? cset_has(fx, lh) : (!w->init || cset_has(fx, lh)));
                 if (ent) {
-                    feat_add(fx, ND__F_ENTITY, low, ln);
+                    feat_count(fx, wi->name, ND__F_ENTITY, wi->pq_name);
                     if (run < MAX_PHRASE) {
                         if (run) phr[phr_n++] = ' ';
                         memcpy(phr + phr_n, low, ln);
@@ -594,20 +741,24 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
             if (!fx->seen_year) feat_add(fx, ND__F_YEAR, iso, 4);
         }
     }
-    /* Output: raw weights, sorted by hash. */
-    if (fx->fn > fx->out_cap) {
-        nd__feat *o = nd_realloc(fx->out, (size_t) fx->fn * sizeof *o);
+    /* Output: raw weights and the attributes, sorted by hash. */
+    if (fx->fn + fx->n_attr > fx->out_cap) {
+        nd__feat *o = nd_realloc(fx->out, (size_t) (fx->fn + fx->n_attr) * sizeof *o);
         if (!o) return ND_ENOMEM;
         fx->out = o;
-        fx->out_cap = fx->fn;
+        fx->out_cap = fx->fn + fx->n_attr;
     }
     uint32_t k = 0;
     for (uint32_t j = 0; j < fx->fcap; j++) {
-        if (!fx->fk[j] || fx->kw[fx->fkind[j]] <= 0) continue;
+        int kind = (int) (fx->fkind[j] & 0xff);
+        if (!fx->fk[j] || fx->kw[kind] <= 0) continue;
         fx->out[k].h = fx->fk[j];
-        fx->out[k].w = (float) (fx->kw[fx->fkind[j]] * (1.0 + log(fx->ftf[j])));
+        fx->out[k].w = (float) (fx->kw[kind] * (1.0 + log(fx->ftf[j])));
+        fx->out[k].pq = (uint16_t) (fx->fkind[j] >> 8);
         k++;
     }
+    /* (an attribute's id equals a feature's with chance 2^-64) */
+    for (uint32_t j = 0; j < fx->n_attr; j++) fx->out[k++] = fx->attr[j];
     feat_sort(fx->out, (long) k);
     *feats = fx->out;
     *n_feats = k;

@@ -25,8 +25,11 @@
 
 /* How much a source vouches for a name: a structured field or an element
  * that holds only the name may give a single word ("Paddy", "r23"); free
- * text must give a person's name (two to four capitalised words). */
-enum { FROM_TEXT = 1, FROM_FIELD = 2 };
+ * text must give a person's name (two to four capitalised words), or a
+ * single word after an explicit label ("Posted by Konstantin", "Gespeichert
+ * von rasos"); a JSON-LD Person's name is a name whatever its shape
+ * ("Catch more fish"). */
+enum { FROM_TEXT = 1, FROM_FIELD = 2, FROM_LABEL = 3, FROM_PERSON = 4 };
 
 static int has_author(const nd_article *a, const char *s, size_t n)
 {
@@ -229,8 +232,11 @@ static int photo_credit(nd_slice s)
     return 0;
 }
 
-/* Labels before names: "By", "Von:", "Veröffentlicht von", "Post author". */
-static nd_slice strip_labels(nd_slice s)
+/* Labels before names: "By", "Von:", "Veröffentlicht von", "Post author".
+ * *explicit (may be NULL) is set when a label of more than one word or
+ * with a colon was stripped ("Posted by", "Autor:"): what follows is
+ * said to be the author. */
+static nd_slice strip_labels_x(nd_slice s, int *explicit_)
 {
     static const char *const pre[] = {"post author",
                                       "article by",
@@ -246,6 +252,10 @@ static nd_slice strip_labels(nd_slice s)
                                       "text und fotos:",
                                       "ein beitrag von",
                                       "ein artikel von",
+                                      "beitrag von",
+                                      "artikel von",
+                                      "submitted by",
+                                      "verfasst von:",
                                       "veröffentlicht von",
                                       "geschrieben von",
                                       "gespeichert von",
@@ -283,6 +293,7 @@ static nd_slice strip_labels(nd_slice s)
                                       "door",
                                       "av",
                                       "de"};
+    if (explicit_) *explicit_ = 0;
     for (int round = 0; round < 3; round++) {
         s = nd_slice_trim(s);
         int hit = 0;
@@ -291,6 +302,8 @@ static nd_slice strip_labels(nd_slice s)
             if (s.len <= pl || !nd_slice_istarts_c(s, pre[i])) continue;
             unsigned char c = (unsigned char) s.ptr[pl];
             if (pre[i][pl - 1] != ':' && c != ' ' && c != ':') continue;
+            if (explicit_ && (strchr(pre[i], ' ') || strchr(pre[i], ':') || c == ':'))
+                *explicit_ = 1;
             s.ptr += pl, s.len -= pl;
             while (s.len && (s.ptr[0] == ' ' || s.ptr[0] == ':')) s.ptr++, s.len--;
             hit = 1;
@@ -298,6 +311,11 @@ static nd_slice strip_labels(nd_slice s)
         if (!hit) break;
     }
     return nd_slice_trim(s);
+}
+
+static nd_slice strip_labels(nd_slice s)
+{
+    return strip_labels_x(s, NULL);
 }
 
 /* What follows the names: a date, a separator, a handle, a count. */
@@ -308,23 +326,28 @@ static nd_slice cut_tail(nd_slice s)
     size_t a, e;
     if (nd_time_find(s.ptr, s.len, &ts, &ht, &a, &e) == 0) s.len = a;
     static const char *const seps[] = {
-        "|",  "\xc2\xb7", "\xe2\x80\xa2", " \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", "(", "@",
-        "\n", "\t"};
+        "|", "\xc2\xb7", "\xe2\x80\xa2", " \xe2\x80\x94 ", " \xe2\x80\x93 ", " - ", "(",
+        "@", "\n",       "\t",           "\xc2\xbb"};
     for (size_t i = 0; i < sizeof seps / sizeof *seps; i++) {
         const char *k = memmem(s.ptr, s.len, seps[i], strlen(seps[i]));
         if (k) s.len = (size_t) (k - s.ptr);
     }
     /* A date's label ends the names ("Sara Zinnecker Stand: 5. Februar"). */
+    /* ... or what the post is filed under, or for whom it was written
+     * ("Posted by X under News", "Glen Owen for The Mail on Sunday"). */
     static const char *const labels[] = {
         " Stand",   " Veröffentlicht", " Published", " Updated", " Aktualisiert",
-        " Zuletzt", " Posted",         " vor ",      " Publié",  " Publicado"};
+        " Zuletzt", " Posted",         " vor ",      " Publié",  " Publicado",
+        " under ",  " unter ",         " in ",       " im ",     " for ",
+        " For "};
     for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
         const char *k = memmem(s.ptr, s.len, labels[i], strlen(labels[i]));
         if (k) s.len = (size_t) (k - s.ptr);
     }
-    /* A digit ends the names ("Houzz Deutschland 0", "7 Kommentare"). */
-    for (size_t i = 0; i < s.len; i++)
-        if (s.ptr[i] >= '0' && s.ptr[i] <= '9' && i > 0) {
+    /* A number ends the names ("Houzz Deutschland 0", "7 Kommentare");
+     * digits inside a user name stay ("r23", "Marianne1"). */
+    for (size_t i = 1; i < s.len; i++)
+        if (s.ptr[i] >= '0' && s.ptr[i] <= '9' && s.ptr[i - 1] == ' ') {
             s.len = i;
             break;
         }
@@ -403,6 +426,15 @@ static int add_one(nd_extract_ctx *x, nd_slice s, int from)
     if (w < 1 || w > 5) return 0;
     if (interface_text(s) || photo_credit(s) || organisation(s)) return 0;
     if (same_as_site(x, s)) return 0;
+    if (w == 1 && s.len <= 3) {
+        /* "ls", "dsw", "red": an editor's or desk's initials, not a name */
+        int code = 1;
+        for (size_t i = 0; i < s.len; i++)
+            if (!(s.ptr[i] >= 'a' && s.ptr[i] <= 'z')) code = 0;
+        if (code) return 0;
+    }
+    /* "The Local", "The Editors": a title, not a person */
+    if (w > 1 && starts_word(s, "the")) return 0;
     if (w == 1) {
         /* One word: not a function word, a month or a weekday. */
         char low[64];
@@ -435,10 +467,10 @@ static int add_one(nd_extract_ctx *x, nd_slice s, int from)
             w = 2;
         }
     }
-    if (from == FROM_TEXT) {
+    if (from == FROM_TEXT || (from == FROM_LABEL && w > 1)) {
         /* Free text: a person's name, two to four capitalised words. */
         if (w < 2 || nd__name_prefix(s.ptr, s.len) != s.len) return 0;
-    } else {
+    } else if (from != FROM_PERSON) {
         unsigned char c0 = (unsigned char) s.ptr[0];
         if (!(nd__upper_at(s.ptr, s.len) || (c0 >= 'a' && c0 <= 'z') || (c0 >= '0' && c0 <= '9') ||
               c0 >= 0xC3))
@@ -453,6 +485,13 @@ static int add_one(nd_extract_ctx *x, nd_slice s, int from)
         }
     }
     if (a->n_authors >= 12 || has_author(a, s.ptr, s.len)) return 0;
+    /* "Houzz Deutschlandvor": a name glued to the next element's text. */
+    for (size_t i = 0; i < a->n_authors; i++) {
+        size_t l = strlen(a->authors[i]);
+        if (l < s.len && strncasecmp(a->authors[i], s.ptr, l) == 0 && s.ptr[l] >= 'a' &&
+            s.ptr[l] <= 'z')
+            return 0;
+    }
     /* ALL CAPS names become Title Case. */
     int caps = w > 1 || s.len > 4;
     for (size_t i = 0; i < s.len && caps; i++)
@@ -477,9 +516,19 @@ static int add_one(nd_extract_ctx *x, nd_slice s, int from)
  * were added. */
 static int add_list(nd_extract_ctx *x, nd_slice s, int from)
 {
-    static const char *const joins[] = {" and ", " und ", " et ", " y ",   " e ",
-                                        " & ",   " en ",  " og ", " och ", " i "};
+    static const char *const joins[] = {" and ", " und ", " et ",  " y ", " e ",  " & ",
+                                        " en ",  " og ",  " och ", " i ", " And "};
     s = strip_labels(s);
+    /* One organisation, not a list of people: "Bayerische Landesanstalt
+     * für Wald und Forstwirtschaft - LWF", "L-MAG – Das Magazin für
+     * Lesben", the site's own name, "Jobs & Hire". */
+    if (from != FROM_TEXT && !memchr(s.ptr, ',', s.len) && !memchr(s.ptr, ';', s.len)) {
+        if (organisation(s) || same_as_site(x, s) || same_as_site(x, cut_tail(s))) return 0;
+        const char *amp = memmem(s.ptr, s.len, " & ", 3);
+        if (amp && nd__words((nd_slice){s.ptr, (size_t) (amp - s.ptr)}) == 1 &&
+            nd__words((nd_slice){amp + 3, (size_t) (s.ptr + s.len - amp - 3)}) == 1)
+            return 0;
+    }
     int added = 0;
     size_t i = 0, start = 0;
     while (i <= s.len) {
@@ -493,6 +542,9 @@ static int add_list(nd_extract_ctx *x, nd_slice s, int from)
                     (joins[k][1] == '&' || strncmp(s.ptr + i, joins[k], jl) == 0))
                     sep = jl;
             }
+        } else if (s.ptr[i] == '/' && !memchr(s.ptr, ':', s.len) && !domain_name(s)) {
+            /* "E. Barreneche / J. I. da Silva", "AFP/The Local" */
+            sep = 1;
         } else if (s.ptr[i] == ',' || s.ptr[i] == ';') {
             /* "Smith, Reuters", "Jane Doe, Berlin": split only when a name
              * follows. */
@@ -505,7 +557,23 @@ static int add_list(nd_extract_ctx *x, nd_slice s, int from)
                 added += add_one(x, (nd_slice){s.ptr + start, i - start}, from);
                 return added;
             }
-            if (s.ptr[i] == ';' || nd__name_prefix(rest.ptr, rest.len)) sep = 1;
+            if (s.ptr[i] == ';' || nd__name_prefix(rest.ptr, rest.len)) {
+                sep = 1;
+            } else if (s.ptr[i] == ',' && i > start && nd__upper_at(rest.ptr, rest.len)) {
+                /* "Markus M. Haefliger, London, Beat Bumbacher": one or two
+                 * capitalised words after a name's comma are its place. */
+                const char *c2 = memchr(rest.ptr, ',', rest.len);
+                nd_slice place = {rest.ptr, c2 ? (size_t) (c2 - rest.ptr) : rest.len};
+                int pw = nd__words(nd_slice_trim(place));
+                nd_slice before = nd_slice_trim((nd_slice){s.ptr + start, i - start});
+                if (pw <= 2 && nd__name_prefix(before.ptr, before.len) == before.len) {
+                    added += add_one(x, before, from);
+                    i = (size_t) (place.ptr - s.ptr) + place.len;
+                    if (i < s.len) i++; /* the comma after the place */
+                    start = i;
+                    continue;
+                }
+            }
         }
         if (sep) {
             added += add_one(x, (nd_slice){s.ptr + start, i - start}, from);
@@ -518,15 +586,41 @@ static int add_list(nd_extract_ctx *x, nd_slice s, int from)
     return added;
 }
 
+/* "Blog Beitrag von X", "Ein Interview von X": a label word after one or
+ * two words (not a photo's "Foto von X").  Returns what follows it, or s. */
+static nd_slice inner_label(nd_slice s)
+{
+    static const char *const labels[] = {" von ", " by ", " par ", " por ", " door "};
+    if (photo_credit(s)) return s;
+    for (size_t k = 0; k < sizeof labels / sizeof *labels; k++) {
+        nd_slice head = {s.ptr, s.len < 40 ? s.len : 40};
+        ptrdiff_t at = nd_slice_ifind(head, labels[k]);
+        if (at <= 0) continue;
+        nd_slice before = {s.ptr, (size_t) at};
+        int ok = nd__words(before) <= 2 && nd__upper_at(s.ptr, s.len);
+        for (size_t i = 0; i < before.len && ok; i++)
+            if (strchr("0123456789.,:;|()", before.ptr[i])) ok = 0;
+        if (!ok) continue;
+        size_t skip = (size_t) at + strlen(labels[k]);
+        return nd_slice_trim((nd_slice){s.ptr + skip, s.len - skip});
+    }
+    return s;
+}
+
 int nd__byline(nd_extract_ctx *x, const char *s, size_t n, int loose)
 {
     nd_slice t = nd_slice_trim((nd_slice){s, n});
     if (t.len >= 160) return 0;
-    nd_slice rest = strip_labels(t);
+    int expl = 0;
+    nd_slice rest = strip_labels_x(t, &expl);
+    if (rest.len == t.len) {
+        rest = inner_label(t);
+        expl = rest.len < t.len;
+    }
     if (rest.len < t.len) {
         size_t before = x->a->n_authors;
         const char *before_credit = x->a->credit;
-        add_list(x, rest, FROM_TEXT);
+        add_list(x, rest, expl ? FROM_LABEL : FROM_TEXT);
         return x->a->n_authors > before || x->a->credit != before_credit;
     }
     if (loose && nd__words(t) <= 4 && nd__name_prefix(t.ptr, t.len) == t.len)
@@ -597,7 +691,7 @@ void nd__ld_authors(nd_extract_ctx *x, json_t *au, json_t *const *roots, size_t 
         if (ag && !x->a->credit) x->a->credit = ag;
         return;
     }
-    add_list(x, nd_slice_c(name), FROM_FIELD);
+    add_list(x, nd_slice_c(name), t ? FROM_PERSON : FROM_FIELD);
 }
 
 /* ---- the page's own bylines ------------------------------------------------ */
@@ -621,6 +715,46 @@ static int out_of_article(const nd_extract_ctx *x, uint32_t node, uint32_t art)
         if ((d->flags & bad) && d->end_block <= d->first_block + 40) return 1;
     }
     return 0;
+}
+
+/* The meta line under a headline: a date and a name, or a date and an
+ * agency ("11.12.2019 - Amelie Loevenich", "JIJI Feb 18, 2020"). */
+static void dated_name(nd_extract_ctx *x, nd_slice s)
+{
+    int64_t ts;
+    int ht;
+    size_t a, e;
+    s = nd_slice_trim(s);
+    if (s.len > 100 || nd_time_find(s.ptr, s.len, &ts, &ht, &a, &e) != 0) return;
+    nd_slice l = nd_slice_trim((nd_slice){s.ptr, a}),
+             r = nd_slice_trim((nd_slice){s.ptr + e, s.len - e});
+    for (int side = 0; side < 2; side++) {
+        nd_slice *p = side ? &r : &l;
+        for (int again = 1; again && p->len;) {
+            again = 0;
+            static const char *const seps[] = {
+                "|", "-", "\xe2\x80\x93", "\xe2\x80\x94", "\xc2\xb7", "\xe2\x80\xa2", ",", "/"};
+            for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+                size_t sl = strlen(seps[k]);
+                if (p->len >= sl && !memcmp(side ? p->ptr : p->ptr + p->len - sl, seps[k], sl)) {
+                    if (side) p->ptr += sl;
+                    p->len -= sl;
+                    *p = nd_slice_trim(*p);
+                    again = 1;
+                }
+            }
+        }
+    }
+    if (l.len && r.len) return;
+    nd_slice name = l.len ? l : r;
+    if (!name.len) return;
+    const char *ag = nd__agency_exact(name);
+    if (ag) {
+        if (!x->a->credit) x->a->credit = ag;
+        return;
+    }
+    if (nd__words(name) <= 4 && nd__name_prefix(name.ptr, name.len) == name.len)
+        add_one(x, name, FROM_TEXT);
 }
 
 static void marks(const nd_page *pg, size_t *title, size_t *body, size_t *body_end)
@@ -676,14 +810,52 @@ void nd__page_authors(nd_extract_ctx *x)
         if (!s.len || s.len > 120) continue;
         if (add_list(x, s, FROM_FIELD) && first == SIZE_MAX) first = sp->block;
     }
-    if (a->n_authors) return;
     /* Bylines by the headline: "By Jane Doe and John Roe", "Von X". */
-    if (top == SIZE_MAX) return;
-    size_t from = top >= 3 ? top - 3 : 0, to = (body != SIZE_MAX ? body : top) + 6;
-    for (size_t i = from; i < pg->n_blocks && i <= to && !a->n_authors; i++) {
+    size_t from = top != SIZE_MAX && top >= 3 ? top - 3 : 0;
+    size_t to = top == SIZE_MAX ? 0 : (body != SIZE_MAX ? body : top) + 6;
+    /* A user name ("Gespeichert von human") gives way to a person's full
+     * name in a later byline of the same header ("Blog Beitrag von
+     * Margarita Koreneva"). */
+    size_t handles = 0;
+    for (size_t i = from;
+         top != SIZE_MAX && i < pg->n_blocks && i <= to && (!a->n_authors || handles); i++) {
         const nd_block *b = &pg->blocks[i];
         if (b->words > 14 || out_of_article(x, b->node, art)) continue;
         nd_slice s = nd__block_text(pg, b);
-        nd__byline(x, s.ptr, s.len, 0);
+        size_t before = a->n_authors;
+        const char *ag = i <= top + 3 ? nd__agency_exact(s) : NULL;
+        if (ag && !a->credit) a->credit = ag; /* "JIJI" under the headline */
+        if (!ag && !nd__byline(x, s.ptr, s.len, 0) && i <= top + 3) dated_name(x, s);
+        if (a->n_authors == before) continue;
+        if (!before) {
+            int all_one = 1;
+            for (size_t k = 0; k < a->n_authors; k++)
+                if (strchr(a->authors[k], ' ')) all_one = 0;
+            handles = all_one ? a->n_authors : 0;
+            continue;
+        }
+        int full = 0;
+        for (size_t k = before; k < a->n_authors; k++)
+            if (strchr(a->authors[k], ' ')) full = 1;
+        if (!full) {
+            a->n_authors = before; /* another handle: the first stands */
+            continue;
+        }
+        /* a full name after the handles: the handles go */
+        memmove(a->authors, a->authors + handles, (a->n_authors - handles) * sizeof *a->authors);
+        a->n_authors -= handles;
+        handles = 0;
+    }
+    /* A signed article: "Von Cosima Künzel", "Gespeichert von rasos am
+     * 24. Juli 2017" closing the text, "Quelle: kathpress" after it. */
+    if (body_end == SIZE_MAX) return;
+    for (size_t i = body_end; i < pg->n_blocks && i <= body_end + 2; i++) {
+        const nd_block *b = &pg->blocks[i];
+        if (b->words > 10 || out_of_article(x, b->node, art)) continue;
+        nd_slice s = nd__block_text(pg, b);
+        size_t cs, ce;
+        const char *ag = nd__credit_in(s.ptr, s.len, 0, &cs, &ce);
+        if (ag && !a->credit) a->credit = ag;
+        if (!a->n_authors && strip_labels(s).len < s.len) nd__byline(x, s.ptr, s.len, 0);
     }
 }

@@ -110,6 +110,9 @@ static uint32_t find_container(hctx *h)
     /* Inherited flags: one forward pass. */
     for (size_t i = 0; i < nn; i++) {
         nd_node *n = &pg->nodes[i];
+        /* A tab panel is hidden until its tab is chosen: still the page's. */
+        if ((n->flags & (ND_NODE_TAB | ND_NODE_HIDDEN)) == (ND_NODE_TAB | ND_NODE_HIDDEN))
+            n->flags &= ~(uint32_t) ND_NODE_HIDDEN;
         h->inh[i] = n->flags | (i ? h->inh[n->parent] : 0);
         n->first_block = UINT32_MAX;
         n->end_block = 0;
@@ -445,6 +448,18 @@ int nd__classify_html(nd_extract_ctx *x)
     x->lang = h.lang;
     block_quality(&h);
     uint32_t c = find_container(&h);
+    /* One panel of a set of tabs chosen alone: the set is the content,
+     * its tabs name the sections of one thing (the product, its
+     * ingredient, its prices; a recipe's ingredients and steps). */
+    int tabs = 0;
+    for (uint32_t n = c, up = 0; n && up < 4; n = pg->nodes[n].parent, up++)
+        if (pg->nodes[n].flags & ND_NODE_TAB) {
+            uint32_t top = n;
+            while (pg->nodes[top].parent && (pg->nodes[pg->nodes[top].parent].flags & ND_NODE_TAB))
+                top = pg->nodes[top].parent;
+            if (top != c) c = top, tabs = 1;
+            break;
+        }
     x->container = c;
     x->thread = h.thread;
 
@@ -453,7 +468,7 @@ int nd__classify_html(nd_extract_ctx *x)
      * <article>) is trusted with its non-prose text too (lists, recipes,
      * tables); one found by prose density alone is not. */
     size_t nb = pg->n_blocks;
-    int strong = (pg->nodes[c].flags & ND_NODE_BODYPROP) || pg->nodes[c].weight >= 3;
+    int strong = (pg->nodes[c].flags & ND_NODE_BODYPROP) || pg->nodes[c].weight >= 3 || tabs;
     int seen_prose = 0;
     for (size_t i = 0; i < nb; i++) {
         nd_block *b = &pg->blocks[i];
@@ -503,6 +518,17 @@ int nd__classify_html(nd_extract_ctx *x)
             b->label = ND_LBL_BODY;
         else
             b->label = b->q > 0 ? ND_LBL_BODY : ND_LBL_NONE;
+    }
+    /* What recipe or product markup says the thing is: its ingredients
+     * (links to products too), its steps, its description. */
+    for (size_t i = 0; i < nb; i++) {
+        nd_block *b = &pg->blocks[i];
+        uint32_t f = h.inh[b->node];
+        if (!(f & ND_NODE_RECIPE) || b->label == ND_LBL_BODY ||
+            (f & (ND_NODE_HIDDEN | ND_NODE_NAV | ND_NODE_FOOTER | ND_NODE_COMMENT |
+                  ND_NODE_RELATED | ND_NODE_TEASER | ND_NODE_AD)))
+            continue;
+        b->label = ND_LBL_BODY;
     }
     /* The lead: prose paragraphs of the article element above the
      * container ("entry-excerpt", "teaser-text", a standfirst in the

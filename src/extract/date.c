@@ -45,9 +45,14 @@ static when parse_when(const nd_extract_ctx *x, const char *s)
     size_t n = strlen(s);
     if (nd_time_parse_zone(s, n, &w.ts, &w.has_time, &w.off) != 0) {
         /* "2019-10-18 14:17:42" and other values with a tail the strict
-         * parser refuses: the date at their start. */
+         * parser refuses: the date at their start; an ISO date with a
+         * broken time ("2022-01-10T22:06:08:684Z") is still its day. */
         size_t a, e;
-        if (nd_time_find_zone(s, n, &w.ts, &w.has_time, &w.off, &a, &e) != 0 || a > 0) return w;
+        if (nd_time_find_zone(s, n, &w.ts, &w.has_time, &w.off, &a, &e) != 0 || a > 0) {
+            if (n < 11 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+                nd_time_parse_zone(s, 10, &w.ts, &w.has_time, &w.off) != 0)
+                return w;
+        }
     }
     w.ok = plausible(x, w.ts);
     return w;
@@ -75,20 +80,27 @@ static int label_kind(nd_slice s)
 /* Where a node stands: furniture that never carries the article's date
  * (comments, teasers of other articles, navigation, footers, asides), a
  * date element, or neither. */
-enum { AT_PLAIN = 0, AT_DATE = 1, AT_FURNITURE = 2, AT_TEASER = 4 };
+enum { AT_PLAIN = 0, AT_DATE = 1, AT_FURNITURE = 2, AT_TEASER = 4, AT_FOOTER = 8, AT_AD = 16 };
 
+/* A footer holds the site's furniture, but also an article's own footer
+ * (HTML5 <footer> in <article>, WordPress' "entry-footer" with the posted
+ * date); a class "banner" names ads and also the page's title banner.
+ * Both are marked apart for the callers to weigh. */
 static int where(const nd_page *pg, uint32_t node, int thread)
 {
     int r = AT_PLAIN, depth = 0;
     for (uint32_t n = node; n; n = pg->nodes[n].parent, depth++) {
         const nd_node *d = &pg->nodes[n];
         if (d->tag == ND_TAG_BODY || d->tag == ND_TAG_HTML) break;
-        if (d->tag == ND_TAG_NAV || d->tag == ND_TAG_FOOTER || d->tag == ND_TAG_ASIDE)
-            return AT_FURNITURE;
-        uint32_t bad = ND_NODE_RELATED | ND_NODE_NAV | ND_NODE_FOOTER | ND_NODE_AD |
-                       ND_NODE_NEWSLETTER | (thread ? 0 : ND_NODE_COMMENT);
+        if (d->tag == ND_TAG_NAV || d->tag == ND_TAG_ASIDE) return AT_FURNITURE;
+        if (d->tag == ND_TAG_FOOTER) r |= AT_FOOTER;
+        uint32_t bad =
+            ND_NODE_RELATED | ND_NODE_NAV | ND_NODE_NEWSLETTER | (thread ? 0 : ND_NODE_COMMENT);
         /* a class on a wrapper of the whole article says little */
-        if ((d->flags & bad) && d->end_block <= d->first_block + 40) return AT_FURNITURE;
+        int small = d->end_block <= d->first_block + 40;
+        if ((d->flags & bad) && small) return AT_FURNITURE;
+        if ((d->flags & ND_NODE_FOOTER) && small) r |= AT_FOOTER;
+        if ((d->flags & ND_NODE_AD) && small) r |= AT_AD;
         /* "teaser", "promo" name other articles' cards, but also the lead
          * and Drupal's "node-promoted" article: a doubt, not a verdict */
         if (d->flags & ND_NODE_TEASER) r |= AT_TEASER;
@@ -147,6 +159,43 @@ static void consider(best *b, when w, int score, size_t pos)
     }
 }
 
+/* Is s[i] a separator of a meta line ("By X | 20. Mai 2007 | News")? */
+static int seg_sep(nd_slice s, size_t i, int back)
+{
+    static const char *const seps[] = {
+        "|", "\xc2\xb7", "\xe2\x80\xa2", "\xe2\x80\x93", "\xe2\x80\x94", "-", "/"};
+    for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
+        size_t l = strlen(seps[k]);
+        if (back ? (i + 1 >= l && memcmp(s.ptr + i + 1 - l, seps[k], l) == 0)
+                 : (i + l <= s.len && memcmp(s.ptr + i, seps[k], l) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* The date [a, e) is a whole segment of the line: at its start or end or
+ * set off by separators on both sides. */
+static int date_segment(nd_slice s, size_t a, size_t e)
+{
+    size_t i = a, j = e;
+    while (i > 0 && s.ptr[i - 1] == ' ') i--;
+    while (j < s.len && s.ptr[j] == ' ') j++;
+    int left = i == 0 || seg_sep(s, i - 1, 1);
+    int right = j >= s.len || seg_sep(s, j, 0);
+    return left && right;
+}
+
+/* The date opens the line, maybe after a place ("Berlin, 5. Mai 2021 –
+ * ..."): up to three words and a comma, no sentence before it. */
+static int date_opens(nd_slice s, size_t a)
+{
+    if (a == 0) return 1;
+    if (a > 40) return 0;
+    nd_slice head = nd_slice_trim((nd_slice){s.ptr, a});
+    if (!head.len || head.ptr[head.len - 1] != ',') return 0;
+    return nd__words(head) <= 3 && !memchr(head.ptr, '.', head.len);
+}
+
 /* The best published and updated dates the page shows itself. */
 static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd, best *weak)
 {
@@ -155,10 +204,22 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
     for (size_t k = 0; k < pg->n_times; k++) {
         const nd_time_el *t = &pg->times[k];
         int at = where(pg, t->node, thread);
-        if (at == AT_FURNITURE) continue;
+        int place = place_points(&m, t->block);
+        if (at & AT_FURNITURE) continue;
+        /* An article's own footer holds its published date; the page's
+         * footer, far below the article, does not. */
+        if ((at & AT_FOOTER) &&
+            !(t->kind == 1 && (m.body_end == SIZE_MAX || t->block <= m.body_end + 3)))
+            continue;
+        if ((at & AT_AD) && place != 3) continue;
         when w = parse_when(x, t->datetime);
-        int score =
-            6 + place_points(&m, t->block) + ((at & AT_DATE) ? 1 : 0) - ((at & AT_TEASER) ? 2 : 0);
+        int score = 6 + place + ((at & AT_DATE) ? 1 : 0) - ((at & AT_TEASER) ? 2 : 0);
+        /* in a list of links to other articles ("10.08.2022 <a>Title</a>") */
+        if (t->block < pg->n_blocks) {
+            const nd_block *b = &pg->blocks[t->block];
+            if (b->link_len * 2 > b->len && m.body_end != SIZE_MAX && t->block > m.body_end)
+                score -= 2;
+        }
         if (t->kind == 2) {
             consider(upd, w, score, t->block);
             continue;
@@ -171,27 +232,42 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
         nd_slice s = nd__block_text(pg, b);
         /* A dateline may hold links (to the author, the place); a teaser
          * that is all link is another article's. */
-        if (s.len < 6 || s.len > 400 || (b->flags & ND_BLK_ALLLINK) || b->link_len * 5 > b->len * 4)
-            continue;
+        if (s.len < 6 || s.len > 400) continue;
+        /* ... except a short line by the headline: the date linked to the
+         * article's own address or archive ("<a href=/2020/05/>12. Mai"). */
+        int linked = (b->flags & ND_BLK_ALLLINK) || b->link_len * 5 > b->len * 4;
+        if (linked && !(s.len <= 80 && place_points(&m, i) == 3)) continue;
         when w = {0, 0, ND_ZONE_NONE, 0};
         size_t a, e;
         if (nd_time_find_zone(s.ptr, s.len, &w.ts, &w.has_time, &w.off, &a, &e) != 0) continue;
         /* The label before the date, or anywhere in a short line ("wurde
          * am 19. Mai 2010 gepostet"). */
         int kind = label_kind(s.len <= 200 ? s : (nd_slice){s.ptr, a});
-        /* In a long block only a labelled date counts, or one that opens
-         * the article's first paragraph ("29.11.2022 – Mehrfach ..."). */
-        if (s.len > 160 && !kind && !(a == 0 && place_points(&m, i) == 3)) continue;
+        int dateline = (e - a) * 2 >= s.len || (s.len <= 160 && date_segment(s, a, e));
+        /* A date inside a headline or a sentence is what the article is
+         * about ("Ergebnisse vom 19.5.2007", "Der Stammtisch findet am 5.
+         * Februar statt"): only a labelled date, a dateline, or one that
+         * opens the line ("29.11.2022 – Mehrfach ...") is the article's. */
+        int heading = b->tag == ND_TAG_H1 || b->tag == ND_TAG_H2 || b->tag == ND_TAG_H3;
+        int sentence = b->label == ND_LBL_BODY && b->words >= 8 && !date_opens(s, a);
+        if (!kind && !dateline && (heading || sentence)) continue;
+        if (s.len > 160 && !kind && place_points(&m, i) != 3) continue;
         int at = pg->is_html ? where(pg, b->node, thread) : AT_PLAIN;
 #ifdef ND_DATE_DEBUG
         fprintf(stderr, "DATE blk %zu marks %zu %zu %zu at %d: %.*s\n", i, m.title, m.body,
                 m.body_end, at, (int) (s.len > 60 ? 60 : s.len), s.ptr);
 #endif
-        if (at == AT_FURNITURE) continue;
+        if (at & AT_FURNITURE) continue;
         w.ok = plausible(x, w.ts);
+        if (at & AT_FOOTER) {
+            /* "Diese Seite wurde zuletzt am 29. Januar 2020 geändert": a
+             * wiki's last edit, the page's date when it shows no other */
+            if (kind == 2) consider(upd, w, -10, i);
+            continue;
+        }
+        if ((at & AT_AD) && place_points(&m, i) != 3) continue;
         int score = place_points(&m, i) + ((at & AT_DATE) ? 4 : 0) - ((at & AT_TEASER) ? 1 : 0) -
                     (b->link_len * 2 > b->len);
-        int dateline = (e - a) * 2 >= s.len;
         if (dateline)
             score += 2; /* a dateline, not a sentence */
         else if (s.len <= 80)
@@ -275,6 +351,28 @@ static void borrow_offset(when *w, const when *others, size_t n)
         }
 }
 
+/* "10/05/2022 05:22 pm" is read month first (an am/pm clock), yet a page
+ * is not published after its last update: when the date's day and month
+ * could be either and the other reading fits before the update, it is
+ * the one. */
+static when other_reading(const nd_extract_ctx *x, const char *s, when pub, when upd)
+{
+    if (!s || !upd.ok || pub.ts <= upd.ts + 86400) return pub;
+    while (*s == ' ') s++;
+    size_t i = 0, j;
+    int d1 = 0, d2 = 0;
+    for (; i < 2 && s[i] >= '0' && s[i] <= '9'; i++) d1 = d1 * 10 + (s[i] - '0');
+    if (!i || (s[i] != '/' && s[i] != '.' && s[i] != '-')) return pub;
+    char sep = s[i];
+    for (j = i + 1; j < i + 3 && s[j] >= '0' && s[j] <= '9'; j++) d2 = d2 * 10 + (s[j] - '0');
+    if (j == i + 1 || s[j] != sep || d1 > 12 || d2 > 12 || d1 == d2 || d1 < 1 || d2 < 1) return pub;
+    char buf[96];
+    int n = snprintf(buf, sizeof buf, "%d%c%d%s", d2, sep, d1, s + j);
+    if (n <= 0 || (size_t) n >= sizeof buf) return pub;
+    when w = parse_when(x, buf);
+    return w.ok && w.ts <= upd.ts + 86400 ? w : pub;
+}
+
 void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char *ld_modified,
                         const char *ld_any_published, const char *ld_any_modified)
 {
@@ -284,6 +382,7 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
                                            "og:article:published_time",
                                            "og:published_time",
                                            "datepublished",
+                                           "itemprop:datepublished",
                                            "published_time",
                                            "article.published",
                                            "dc.date.issued",
@@ -299,20 +398,27 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
                                            "citation_date"};
     /* The generic "date" tags (DC, a CMS's record date) often give when the
      * page was last saved: they come after the page's own published date. */
-    static const char *const generic_keys[] = {
-        "date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created", "datecreated"};
+    static const char *const generic_keys[] = {"date",
+                                               "dc.date",
+                                               "dcterms.date",
+                                               "dc.date.created",
+                                               "dcterms.created",
+                                               "datecreated",
+                                               "itemprop:datecreated"};
     static const char *const mod_keys[] = {
-        "article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
-        "dcterms.modified",      "last-modified",   "modified_time"};
+        "article:modified_time", "og:updated_time",  "datemodified",  "itemprop:datemodified",
+        "dc.date.modified",      "dcterms.modified", "last-modified", "modified_time"};
     when found[32];
     size_t nf = 0;
     when pub = parse_when(x, ld_published), generic = {0, 0, ND_ZONE_NONE, 0};
+    const char *pub_src = ld_published;
     if (pub.ok) found[nf++] = pub;
     for (size_t i = 0; i < sizeof pub_keys / sizeof *pub_keys; i++) {
-        when w = parse_when(x, nd__page_meta(pg, pub_keys[i]));
+        const char *v = nd__page_meta(pg, pub_keys[i]);
+        when w = parse_when(x, v);
         if (!w.ok) continue;
         if (nf < 32) found[nf++] = w;
-        if (!pub.ok) pub = w;
+        if (!pub.ok) pub = w, pub_src = v;
     }
     for (size_t i = 0; i < sizeof generic_keys / sizeof *generic_keys; i++) {
         when w = parse_when(x, nd__page_meta(pg, generic_keys[i]));
@@ -320,11 +426,12 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
         if (nf < 32) found[nf++] = w;
         if (!generic.ok) generic = w;
     }
-    if (!pub.ok) pub = parse_when(x, ld_any_published);
+    if (!pub.ok) pub = parse_when(x, ld_any_published), pub_src = ld_any_published;
     when upd = parse_when(x, ld_modified);
     for (size_t i = 0; i < sizeof mod_keys / sizeof *mod_keys && !upd.ok; i++)
         upd = parse_when(x, nd__page_meta(pg, mod_keys[i]));
     if (!upd.ok) upd = parse_when(x, ld_any_modified);
+    if (pub.ok) pub = other_reading(x, pub_src, pub, upd);
     /* Text pages read their datelines by the title themselves (meta.c):
      * a date further down a flattened page is the story's, not the page's. */
     if (pg->is_html && (!pub.ok || !upd.ok)) {

@@ -165,9 +165,36 @@ static const agency agencies[] = {
     {"AAP", "AAP"},
     {"Canadian Press", "The Canadian Press"},
     {"The Canadian Press", "The Canadian Press"},
+    {"Jiji", "Jiji Press"},
+    {"JIJI", "Jiji Press"},
+    {"Jiji Press", "Jiji Press"},
+    {"KNA", "KNA"},
+    {"epd", "epd"},
+    {"APA", "APA"},
+    {"SDA", "SDA"},
+    {"Keystone-SDA", "Keystone-SDA"},
+    {"SID", "SID"},
+    {"dts", "dts"},
+    {"Kathpress", "Kathpress"},
+    {"kathpress", "Kathpress"},
+    {"ANP", "ANP"},
+    {"Belga", "Belga"},
+    {"NTB", "NTB"},
+    {"Ritzau", "Ritzau"},
+    {"PAP", "PAP"},
+    {"Europa Press", "Europa Press"},
+    {"Lusa", "Lusa"},
+    {"Agência Lusa", "Lusa"},
+    {"AGI", "AGI"},
+    {"Adnkronos", "Adnkronos"},
+    {"Anadolu", "Anadolu"},
+    {"Anadolu Agency", "Anadolu"},
+    {"Interfax", "Interfax"},
+    {"RIA Novosti", "RIA Novosti"},
 };
 
-/* The agency named exactly by s (trimmed), or NULL. */
+/* The agency named exactly by s (trimmed), or NULL.  A regional or desk
+ * suffix after a slash belongs to it: "dpa/lno", "AFP/AP" (the first). */
 const char *nd__agency_exact(nd_slice s)
 {
     s = nd_slice_trim(s);
@@ -175,6 +202,12 @@ const char *nd__agency_exact(nd_slice s)
     while (s.len && (s.ptr[0] == '(' || s.ptr[0] == ' ')) s.ptr++, s.len--;
     for (size_t i = 0; i < sizeof agencies / sizeof *agencies; i++)
         if (nd_slice_eq_c(s, agencies[i].pattern)) return agencies[i].name;
+    const char *sl = memchr(s.ptr, '/', s.len);
+    if (sl && sl > s.ptr && s.ptr + s.len - sl <= 8) {
+        nd_slice head = nd_slice_trim((nd_slice){s.ptr, (size_t) (sl - s.ptr)});
+        for (size_t i = 0; i < sizeof agencies / sizeof *agencies; i++)
+            if (nd_slice_eq_c(head, agencies[i].pattern)) return agencies[i].name;
+    }
     return NULL;
 }
 
@@ -223,6 +256,20 @@ const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start,
             *cut_start = k;
             *cut_end = n;
             return agencies[i].name;
+        }
+    }
+    /* "Quelle: kathpress", "Source: AFP" closing the text. */
+    static const char *const src[] = {"quelle:", "source:", "fuente:", "fonte:"};
+    for (size_t i = 0; i < sizeof src / sizeof *src; i++) {
+        ptrdiff_t q = nd_slice_ifind((nd_slice){s, n}, src[i]);
+        if (q < 0 || n - (size_t) q > 60) continue;
+        size_t k = (size_t) q + strlen(src[i]);
+        const char *ag = nd__agency_exact((nd_slice){s + k, n - k});
+        if (ag) {
+            *cut_start = (size_t) q;
+            while (*cut_start > 0 && s[*cut_start - 1] == ' ') (*cut_start)--;
+            *cut_end = n;
+            return ag;
         }
     }
     /* "(Reporting by ... ; Editing by ...)" is Reuters' house style. */
@@ -871,13 +918,19 @@ static void html_meta(nd_extract_ctx *x)
 
     nd__ld_authors(x, li.authors ? li.authors : li.any_authors, roots, n_roots, 0);
     if (!a->n_authors) {
+        /* Every tag of the first key that names someone ("parsely-author"
+         * once per author); microdata last: it may be a cited work's. */
         static const char *const keys[] = {
-            "author", "article:author",  "dc.creator",     "dcterms.creator",
-            "byl",    "sailthru.author", "parsely-author", "citation_author"};
-        for (size_t i = 0; i < sizeof keys / sizeof *keys && !a->n_authors; i++) {
-            const char *v = nd__page_meta(pg, keys[i]);
-            if (v && strncmp(v, "http", 4) != 0) nd__add_authors(x, v, 1);
-        }
+            "author", "article:author",  "og:article:author", "dc.creator",      "dcterms.creator",
+            "byl",    "sailthru.author", "parsely-author",    "citation_author", "itemprop:author"};
+        for (size_t i = 0; i < sizeof keys / sizeof *keys && !a->n_authors; i++)
+            for (size_t k = 0; k < pg->n_meta; k++) {
+                const char *v = pg->meta[k].value;
+                if (strcmp(pg->meta[k].key, keys[i]) != 0 || !v[0] || !strncmp(v, "http", 4))
+                    continue;
+                nd__add_authors(x, v, 1);
+                if (a->n_authors >= 12) break;
+            }
     }
     if (!a->n_authors) nd__page_authors(x);
     for (size_t i = 0; i < pg->n_blocks && !a->n_authors; i++) {

@@ -58,7 +58,11 @@ enum {
     ND_NODE_TEASER = 1u << 18,     /* card / teaser / promo of another article */
     ND_NODE_TAGS = 1u << 19,       /* tag lists, topics, keywords */
     ND_NODE_LEAD = 1u << 20,       /* lead, standfirst, excerpt, intro of the article */
-    ND_NODE_KICKER = 1u << 21      /* the label over the headline (kicker, Dachzeile) */
+    ND_NODE_KICKER = 1u << 21,     /* the label over the headline (kicker, Dachzeile) */
+    ND_NODE_RECIPE = 1u << 22,     /* what a recipe or product is: ingredients, steps, its
+                                    * description (schema.org markup, "ingredients") */
+    ND_NODE_TAB = 1u << 23,        /* a tab panel or the set of them (role=tabpanel, "tab") */
+    ND_NODE_ITEM = 1u << 24        /* the page's first Recipe or Product item (itemtype) */
 };
 
 typedef struct nd_node {

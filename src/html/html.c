@@ -18,7 +18,8 @@ typedef struct elem {
     uint32_t node; /* node created for it, or 0 */
     uint16_t tag;
     uint8_t drop;   /* its content is dropped */
-    uint8_t ldjson; /* <script type="application/ld+json"> */
+    uint8_t ldjson; /* <script type="application/ld+json">; 2: a <script>
+                     * without a type, kept when it holds JSON-LD */
     uint8_t name;   /* an author element: its text is recorded */
     uint32_t name_off;
 } elem;
@@ -44,6 +45,7 @@ typedef struct sax_state {
     uint32_t link_node;
     uint32_t cur; /* node of the innermost element that has one */
     int in_title, in_ldjson, seen_title, in_body;
+    int seen_item; /* the first Recipe/Product itemscope has been met */
     nd_buf title, ld;
     /* The block being collected: text from blk_off to the end of pg->text. */
     uint32_t blk_off;
@@ -200,6 +202,29 @@ static int ieq(const char *a, const char *b)
     return a && strcasecmp(a, b) == 0;
 }
 
+/* Does the element say it holds an author's name: itemprop author or
+ * creator, rel=author, a class word author/byline? */
+static int author_attrs(const xmlChar **atts)
+{
+    if (!atts) return 0;
+    for (size_t i = 0; atts[i]; i += 2) {
+        const char *nm = (const char *) atts[i], *v = (const char *) atts[i + 1];
+        if (!v) continue;
+        if (!strcmp(nm, "itemprop") && (strstr(v, "author") || strstr(v, "creator"))) return 1;
+        if (!strcmp(nm, "rel") && strstr(v, "author")) return 1;
+        if (!strcmp(nm, "class") && (strcasestr(v, "author") || strcasestr(v, "byline"))) return 1;
+    }
+    return 0;
+}
+
+/* Is the element being opened inside the page's Recipe/Product item? */
+static int in_item(const sax_state *st)
+{
+    for (uint32_t n = st->cur; n; n = st->pg->nodes[n].parent)
+        if (st->pg->nodes[n].flags & ND_NODE_ITEM) return 1;
+    return 0;
+}
+
 /* Flags and weight from the element's own attributes. */
 static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
 {
@@ -208,6 +233,7 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
     /* One pass over the attributes (libxml2 gives HTML names in lower
      * case). */
     const char *cls = NULL, *id = NULL, *role = NULL, *ip = NULL, *rel = NULL, *style = NULL;
+    const char *itype = NULL;
     for (size_t i = 0; atts[i]; i += 2) {
         const char *nm = (const char *) atts[i], *v = atts[i + 1] ? (const char *) atts[i + 1] : "";
         switch (nm[0]) {
@@ -219,6 +245,8 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
                 id = v;
             else if (!strcmp(nm, "itemprop"))
                 ip = v;
+            else if (!strcmp(nm, "itemtype"))
+                itype = v;
             break;
         case 'r':
             if (!strcmp(nm, "role"))
@@ -238,6 +266,11 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
         default: break;
         }
     }
+    if (itype && !st->seen_item &&
+        (strstr(itype, "schema.org/Recipe") || strstr(itype, "schema.org/Product"))) {
+        flags |= ND_NODE_ITEM;
+        st->seen_item = 1;
+    }
     if (cls) nd__class_words(cls, strlen(cls), &weight, &flags);
     if (id) nd__class_words(id, strlen(id), &weight, &flags);
     if (role) {
@@ -251,6 +284,8 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
             weight -= 3;
         else if (ieq(role, "main") || ieq(role, "article"))
             weight += 2;
+        else if (ieq(role, "tabpanel"))
+            flags |= ND_NODE_TAB;
     }
     if (ip) {
         if (strstr(ip, "articleBody") || strstr(ip, "reviewBody") || strstr(ip, "text"))
@@ -258,6 +293,11 @@ static void classify_attrs(sax_state *st, nd_node *n, const xmlChar **atts)
         if (strstr(ip, "author") || strstr(ip, "creator")) flags |= ND_NODE_BYLINE;
         if (strstr(ip, "headline")) flags |= ND_NODE_TITLE;
         if (strstr(ip, "datePublished") || strstr(ip, "dateModified")) flags |= ND_NODE_DATE;
+        /* A recipe's ingredients and steps (schema.org); the description
+         * of the page's Recipe or Product item. */
+        if (strstr(ip, "ngredient") || strstr(ip, "recipeInstructions") ||
+            (strstr(ip, "description") && in_item(st)))
+            flags |= ND_NODE_RECIPE;
         if (strstr(ip, "comment")) flags |= ND_NODE_COMMENT, weight -= 3;
     }
     if (rel && strstr(rel, "author")) flags |= ND_NODE_BYLINE;
@@ -297,7 +337,20 @@ static void on_meta(sax_state *st, const xmlChar **atts)
     const char *keys[] = {"property", "name", "itemprop", "http-equiv"};
     for (size_t i = 0; i < 4; i++) {
         const char *k = attr(atts, keys[i]);
-        if (k && *k) nd__page_add_meta(st->pg, k, strlen(k), content, strlen(content));
+        if (!k || !*k) continue;
+        /* Microdata is the property of whatever item holds it (a cited
+         * paper's author, a related video's date): kept apart from the
+         * page's own <meta name>, as "itemprop:author". */
+        if (i == 2) {
+            char key[80];
+            size_t kl = strlen(k);
+            if (kl > sizeof key - 10) continue;
+            memcpy(key, "itemprop:", 9);
+            memcpy(key + 9, k, kl);
+            nd__page_add_meta(st->pg, key, kl + 9, content, strlen(content));
+            continue;
+        }
+        nd__page_add_meta(st->pg, k, strlen(k), content, strlen(content));
     }
 }
 
@@ -366,6 +419,13 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
             nd__page_add_meta(pg, "time", 4, dt, strlen(dt));
             add_time(st, atts, dt);
         }
+    } else if (atts && !st->drop) {
+        /* Microdata dates on any element: <span itemprop="datePublished"
+         * content="2020-03-18T13:15+01:00">18.03.2020</span>. */
+        const char *ip = attr(atts, "itemprop");
+        const char *dt = attr(atts, "content");
+        if (!dt) dt = attr(atts, "datetime");
+        if (ip && dt && *dt && tag != ND_TAG_META && strstr(ip, "date")) add_time(st, atts, dt);
     }
     if (tag == ND_TAG_BODY) st->in_body = 1;
     if (tag == ND_TAG_BR) {
@@ -393,9 +453,13 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     }
     if (tag == ND_TAG_SCRIPT) {
         const char *type = attr(atts, "type");
-        if (type && strstr(type, "ld+json")) {
-            e->ldjson = 1;
-            st->in_ldjson = 1;
+        /* A <script> with no type may hold JSON-LD too (the browser runs
+         * it as code; schema.org readers take it): kept when its text is
+         * a JSON object or array naming its @context. */
+        int untyped = !type || !*type;
+        if ((type && strstr(type, "ld+json")) || (untyped && !attr(atts, "src"))) {
+            e->ldjson = untyped ? 2 : 1;
+            st->in_ldjson = e->ldjson;
             nd_buf_clear(&st->ld);
         }
     }
@@ -406,7 +470,9 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
     }
     if (st->drop) return;
     if (props & ND_TP_BLOCK) flush(st, 0);
-    if (props & ND_TP_FORMAT) return;
+    /* Inline formatting has no node, except an author's name marked on
+     * it (<small itemprop="author">, <cite class="byline">, <b rel=author>). */
+    if ((props & ND_TP_FORMAT) && !author_attrs(atts)) return;
 
     uint32_t flags = (props & ND_TP_BLOCK) ? ND_NODE_BLOCK : 0;
     switch (tag) {
@@ -496,6 +562,9 @@ static void on_end(void *ctx, const xmlChar *xname)
             st->drop--;
             if (e->ldjson) {
                 st->in_ldjson = 0;
+                if (e->ldjson == 2 && st->ld.len &&
+                    (st->ld.len < 12 || !memmem(st->ld.ptr, st->ld.len, "\"@context\"", 10)))
+                    nd_buf_clear(&st->ld);
                 if (st->ld.len && pg->n_jsonld < 16) {
                     if (pg->n_jsonld == pg->cap_jsonld) {
                         size_t cap = pg->cap_jsonld ? pg->cap_jsonld * 2 : 4;
@@ -544,6 +613,19 @@ static void on_chars(void *ctx, const xmlChar *ch, int len)
         return;
     }
     if (st->in_ldjson) {
+        if (st->in_ldjson == 2 && !st->ld.len) {
+            /* an untyped script: JSON only when it opens with { or [ */
+            int i = 0;
+            while (i < len && (ch[i] == ' ' || ch[i] == '\n' || ch[i] == '\r' || ch[i] == '\t'))
+                i++;
+            if (i == len) return;
+            if (ch[i] != '{' && ch[i] != '[') {
+                st->in_ldjson = 3; /* code: skip the rest */
+                return;
+            }
+            ch += i, len -= i;
+        }
+        if (st->in_ldjson == 3) return;
         if (st->ld.len < (1u << 20)) nd_buf_append(&st->ld, ch, (size_t) len);
         return;
     }

@@ -261,6 +261,15 @@ char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
                         keep = 1;
                         break;
                     }
+                /* A script without a type whose body is JSON-LD (the
+                 * HTML front decides whether to read it). */
+                size_t j = end;
+                while (j < close && (s[j] == ' ' || s[j] == '\n' || s[j] == '\r' || s[j] == '\t'))
+                    j++;
+                if (!keep && j < close && (s[j] == '{' || s[j] == '[')) {
+                    size_t lim = close - j < 400 ? close - j : 400;
+                    keep = memmem(s + j, lim, "\"@context\"", 10) != NULL;
+                }
             }
             if (keep) nd_buf_append(&b, s + end, close - end);
             i = close;

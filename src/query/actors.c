@@ -308,6 +308,7 @@ int nd_query_actor(nd_store *s, const char *name, const nd_query_opts *o, nd_act
     if (!rc) rc = timeline(s, &x, &g, err);
     res->timeline = g.out.items;
     res->n_timeline = g.out.n;
+    if (!rc) rc = nd__sel_events(s, &x, &res->events, &res->event_reports, &res->events_over, err);
 
     if (!rc) {
         nd_query_opts q;

@@ -8,6 +8,7 @@
  * day order with a filter when there are many (a bounded count says
  * which).  The relations of two actors read the code indexes (a prefix
  * range on one side, the other side checked in the index). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,39 @@ static int count_side(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
     int rc = nd_buf_failed(&sql) ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
                                  : nd__query_int(s, sql.ptr, 0, n, err);
     nd_buf_free(&sql);
+    return rc;
+}
+
+int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *reports,
+                   uint64_t *over, nd_error *err)
+{
+    *events = *reports = *over = 0;
+    int64_t n = 0;
+    int rc = count_side(s, x, &n, err);
+    if (rc) return rc;
+    if (n > nd__query_many) {
+        *over = (uint64_t) nd__query_many;
+        return 0;
+    }
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT count(DISTINCT i), count(*) FROM (SELECT id,"
+                      " coalesce(instance_id, -id) AS i FROM events WHERE latest AND ");
+    nd__sel_side(&sql, x, "source_code", "source_id");
+    nd_buf_puts(&sql, " UNION SELECT id, coalesce(instance_id, -id) FROM events WHERE latest AND ");
+    nd__sel_side(&sql, x, "target_code", "target_id");
+    nd_buf_puts(&sql, ")");
+    sqlite3_stmt *st;
+    rc = nd__prepare(s, &sql, &st, "cannot count events", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *events = (uint64_t) sqlite3_column_int64(st, 0);
+        *reports = (uint64_t) sqlite3_column_int64(st, 1);
+    } else {
+        rc = nd__store_fail(s, "cannot count events", err);
+    }
+    sqlite3_finalize(st);
     return rc;
 }
 
@@ -118,7 +152,8 @@ static void ev_columns(nd_buf *sql, int with_sentence)
                      " sa.country, ta.country, e.code, e.goldstein, e.quad, e.negated,"
                      " e.sentence_start < coalesce((SELECT p.end_off FROM paragraphs p"
                      " WHERE p.doc_id = e.doc_id AND p.idx = 0), 0),"
-                     " e.sentence_start, e.sentence_end, e.verb_start, e.verb_end, e.idx");
+                     " e.sentence_start, e.sentence_end, e.verb_start, e.verb_end, e.idx,"
+                     " e.n_mentions, coalesce(e.instance_id, 0)");
     if (with_sentence)
         nd_buf_puts(sql, ", CAST(substr(CAST(d.text AS BLOB), e.sentence_start + 1,"
                          " e.sentence_end - e.sentence_start) AS TEXT)");
@@ -200,7 +235,10 @@ static void ev_row(nd_arena *ar, sqlite3_stmt *st, int with_sentence, nd_event_r
     nd__col_span(st, 20, &r->sentence);
     nd__col_span(st, 22, &r->verb);
     *idx = sqlite3_column_int64(st, 24);
-    if (with_sentence) r->sentence_text = nd__col_dup(ar, st, 25);
+    r->mentions = (unsigned) sqlite3_column_int(st, 25);
+    r->instance = sqlite3_column_int64(st, 26);
+    r->reports = 1;
+    if (with_sentence) r->sentence_text = nd__col_dup(ar, st, 27);
     if (!r->source_code) r->source_code = "";
     if (!r->target_code) r->target_code = "";
     if (!r->code) r->code = "";
@@ -318,6 +356,8 @@ int nd_query_events(nd_store *s, const nd_query_opts *o, nd_event_list **out, nd
 /* One event between A and B: what the counts and the order need. */
 typedef struct dyad {
     int64_t id, doc, idx;
+    int64_t inst; /* its event_instances row, or -id when it has none */
+    uint64_t reports;
     char day[32]; /* "" when undated */
     int quad;
     double goldstein;
@@ -352,6 +392,15 @@ static int dyad_id(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* By event instance, its first report (the oldest document) first. */
+static int dyad_inst(const void *x, const void *y)
+{
+    const dyad *a = x, *b = y;
+    if (a->inst != b->inst) return a->inst < b->inst ? -1 : 1;
+    if (a->doc != b->doc) return a->doc < b->doc ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
 /* Every event from x to y (one direction) into v: with code prefixes on
  * both sides it is one range of events(source_code, target_code, day,
  * doc_id, idx, quad, goldstein, latest), read from the index alone. */
@@ -359,7 +408,8 @@ static int collect(nd_store *s, const nd_query_opts *o, const ev_query *e, const
                    const nd__sel *y, nd_arena *ar, nd__vec *v, nd_error *err)
 {
     nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "SELECT e.id, e.day, e.doc_id, e.idx, e.quad, e.goldstein FROM events e"
+    nd_buf_puts(&sql, "SELECT e.id, e.day, e.doc_id, e.idx, e.quad, e.goldstein,"
+                      " coalesce(e.instance_id, -e.id) FROM events e"
                       " WHERE e.latest AND ");
     nd__sel_side(&sql, x, "e.source_code", "e.source_id");
     nd_buf_puts(&sql, " AND ");
@@ -389,6 +439,8 @@ static int collect(nd_store *s, const nd_query_opts *o, const ev_query *e, const
         d->idx = sqlite3_column_int64(st, 3);
         d->quad = sqlite3_column_int(st, 4);
         d->goldstein = sqlite3_column_double(st, 5);
+        d->inst = sqlite3_column_int64(st, 6);
+        d->reports = 1;
     }
     if (!rc && r != SQLITE_DONE) rc = nd__store_fail(s, "cannot count events", err);
     sqlite3_finalize(st);
@@ -422,6 +474,7 @@ static int fetch(nd_store *s, const dyad *d, size_t n, int with_sentence, nd_are
         }
         int64_t idx;
         ev_row(ar, st, with_sentence, row, &idx);
+        row->reports = (unsigned) (d[i].reports > UINT_MAX ? UINT_MAX : d[i].reports);
     }
     sqlite3_finalize(st);
     return rc;
@@ -471,6 +524,19 @@ int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relations_page **
         size_t u = 1;
         for (size_t i = 1; i < n; i++)
             if (d[i].id != d[u - 1].id) d[u++] = d[i];
+        n = u;
+    }
+    /* Each event once, by its first report, with the number of its
+     * reports. */
+    res->reports = n;
+    if (!rc && n > 1) {
+        qsort(d, n, sizeof *d, dyad_inst);
+        size_t u = 1;
+        for (size_t i = 1; i < n; i++)
+            if (d[i].inst != d[u - 1].inst)
+                d[u++] = d[i];
+            else
+                d[u - 1].reports++;
         n = u;
     }
 

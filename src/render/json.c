@@ -275,6 +275,15 @@ void nd_render_json_actor_page(nd_json *j, const nd_actor_page *p)
         nd_json_obj_end(j);
     }
     nd_json_arr_end(j);
+    nd_json_key(j, "events");
+    nd_json_obj_begin(j);
+    if (p->events_over) {
+        key_int(j, "over", (long long) p->events_over);
+    } else {
+        key_int(j, "events", (long long) p->events);
+        key_int(j, "reports", (long long) p->event_reports);
+    }
+    nd_json_obj_end(j);
     key_str(j, "by", p->period);
     nd_json_key(j, "timeline");
     nd_json_arr_begin(j);
@@ -327,6 +336,8 @@ void nd_render_json_event(nd_json *j, const nd_event_row *e)
 {
     nd_json_obj_begin(j);
     key_int(j, "event_id", e->id);
+    if (e->instance) key_int(j, "instance", e->instance);
+    key_int(j, "mentions", (long long) e->mentions);
     event_who(j, e);
     key_span(j, "sentence", e->sentence);
     nd_render_json_doc_id(j, e->ext_id, e->doc_id);
@@ -340,6 +351,12 @@ void nd_render_json_relations(nd_json *j, const nd_relations_page *p)
     key_str(j, "a", p->a);
     key_str(j, "b", p->b);
     key_str(j, "by", p->period);
+    key_int(j, "event_count", (long long) p->events);
+    key_int(j, "reports", (long long) p->reports);
+    key_int(j, "cooperative", (long long) p->cooperative);
+    key_int(j, "conflictual", (long long) p->conflictual);
+    nd_json_key(j, "goldstein");
+    nd_json_double(j, p->goldstein, 2);
     nd_json_key(j, "periods");
     nd_json_arr_begin(j);
     static const char *const quads[] = {NULL, "verbal_cooperation", "material_cooperation",
@@ -361,6 +378,8 @@ void nd_render_json_relations(nd_json *j, const nd_relations_page *p)
         const nd_event_row *e = &p->items[i];
         nd_json_obj_begin(j);
         event_who(j, e);
+        key_int(j, "reports", (long long) e->reports);
+        key_int(j, "mentions", (long long) e->mentions);
         key_str(j, "sentence", e->sentence_text);
         key_span(j, "span", e->sentence);
         nd_render_json_doc_id(j, e->ext_id, e->doc_id);

@@ -483,7 +483,14 @@ static const char step6[] =
     "UPDATE events SET instance_id = (SELECT i.id FROM event_instances i"
     " WHERE i.key = '#' || events.id) WHERE date IS NULL;"
     "UPDATE event_instances SET key = NULL WHERE key LIKE '#%';"
-    "CREATE INDEX events_instance ON events(instance_id);";
+    "CREATE INDEX events_instance ON events(instance_id);"
+    /* the relations of two actors count instances from the index alone */
+    "DROP INDEX events_dyad;"
+    "DROP INDEX events_dyad_rev;"
+    "CREATE INDEX events_dyad ON events(source_code, target_code, day, doc_id, idx, quad,"
+    " goldstein, latest, instance_id);"
+    "CREATE INDEX events_dyad_rev ON events(target_code, source_code, day, doc_id, idx, quad,"
+    " goldstein, latest, instance_id);";
 
 static const char *const steps[] = {step1, step2, step3, step4, step5, step6};
 

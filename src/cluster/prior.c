@@ -1,0 +1,169 @@
+/*
+ * prior.c - the story engine's word-rarity prior: how common a word is in
+ * the languages newsdesk reads (wordfreq 3.2, data/wordfreq/prior.bin,
+ * written by tools/gen_wordfreq.sh), so that a fresh or small store tells
+ * common words from rare ones before its own counts can.
+ *
+ * The table lists lowercased words with a quantised log-frequency.  It is
+ * compiled into the library and read once per process into a map from
+ * feature id to q: a word's name id (features.c, kind entity) takes the
+ * word's own frequency; its stem's word and title ids take the summed
+ * frequency of the words with that stem, stemmed here by the same Snowball
+ * stemmer the features use, so the two cannot disagree.  Engines share the
+ * map; nothing writes to it after nd__prior_get() built it.
+ */
+#include "cluster/cluster_int.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "base/blob.h"
+
+#define PRIOR_NAME "wordfreq/prior.bin"
+#define HEAD       24
+
+uint64_t nd__prior_checksum(const void *data, size_t n)
+{
+    const unsigned char *s = data;
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 */
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24;
+}
+
+static uint8_t quantise(double f)
+{
+    double q = f > 0 ? floor(-20.0 * log10(f) + 0.5) : 255;
+    return (uint8_t) (q < 0 ? 0 : q > 255 ? 255 : q);
+}
+
+/* Slot of k in a map of capacity cap (a power of two). */
+static uint32_t find(const uint64_t *keys, uint32_t cap, uint64_t k)
+{
+    uint32_t j = (uint32_t) nd__mix64(k) & (cap - 1);
+    while (keys[j] && keys[j] != k) j = (j + 1) & (cap - 1);
+    return j;
+}
+
+static void put(nd__prior *p, uint64_t k, uint8_t q)
+{
+    uint32_t j = find(p->keys, p->cap, k);
+    if (p->keys[j] && p->q[j] <= q) return; /* one id twice: the commoner wins */
+    if (!p->keys[j]) p->n++;
+    p->keys[j] = k;
+    p->q[j] = q;
+}
+
+void nd__prior_free(nd__prior *p)
+{
+    nd_free(p->keys);
+    nd_free(p->q);
+    memset(p, 0, sizeof *p);
+}
+
+int nd__prior_parse(const void *data, size_t len, nd__prior *p, nd_error *err)
+{
+    const unsigned char *b = data;
+    memset(p, 0, sizeof *p);
+    if (!b || len < HEAD || memcmp(b, "NDWF", 4))
+        return nd_error_set(err, ND_EFORMAT, 0, "word-rarity prior: not an NDWF table");
+    uint32_t version = get_u32(b + 4), n = get_u32(b + 8), bytes = get_u32(b + 12);
+    uint64_t sum = get_u32(b + 16) | (uint64_t) get_u32(b + 20) << 32;
+    if (version != ND__PRIOR_VERSION)
+        return nd_error_set(err, ND_EFORMAT, 4, "word-rarity prior: format %u, want %d", version,
+                            ND__PRIOR_VERSION);
+    if (bytes != len - HEAD || n > bytes / 3)
+        return nd_error_set(err, ND_EFORMAT, 8, "word-rarity prior: sizes do not match the table");
+    if (nd__prior_checksum(b + HEAD, bytes) != sum)
+        return nd_error_set(err, ND_EFORMAT, 16, "word-rarity prior: checksum mismatch");
+    struct sb_stemmer *st = sb_stemmer_new("english", NULL);
+    /* stems: word id -> title id and summed frequency, before they go in */
+    uint32_t scap = 1024;
+    while ((uint64_t) scap * 3 < (uint64_t) n * 4 + 4) scap *= 2;
+    uint64_t *skeys = nd_calloc(scap, sizeof *skeys), *stitle = nd_calloc(scap, sizeof *stitle);
+    double *sfreq = nd_calloc(scap, sizeof *sfreq);
+    uint32_t cap = 1024;
+    while ((uint64_t) cap * 3 < (uint64_t) n * 3 * 4 + 4) cap *= 2;
+    p->keys = nd_calloc(cap, sizeof *p->keys);
+    p->q = nd_calloc(cap, 1);
+    p->cap = cap;
+    int rc = 0;
+    if (!st || !skeys || !stitle || !sfreq || !p->keys || !p->q) {
+        rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "word-rarity prior: out of memory");
+        goto done;
+    }
+    double freq[256]; /* 10^(-q/20) */
+    for (int q = 0; q < 256; q++) freq[q] = pow(10.0, -q / 20.0);
+    const unsigned char *s = b + HEAD, *e = b + len;
+    char word[256];
+    size_t wl = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (e - s < 3 || s[0] > wl || s[1] == 0 || (size_t) (e - s) < 3u + s[1] ||
+            (size_t) s[0] + s[1] >= sizeof word) {
+            rc = nd_error_set(err, ND_EFORMAT, (size_t) (s - b), "word-rarity prior: bad entry %u",
+                              i);
+            goto done;
+        }
+        wl = (size_t) s[0] + s[1];
+        memcpy(word + s[0], s + 2, s[1]);
+        uint8_t q = s[2 + s[1]];
+        s += 3 + s[1];
+        put(p, nd__feat_hash(ND__F_ENTITY, word, wl), q);
+        const sb_symbol *stem = sb_stemmer_stem(st, (const sb_symbol *) word, (int) wl);
+        int sl = sb_stemmer_length(st);
+        const char *w = stem && sl > 0 ? (const char *) stem : word;
+        size_t n_w = stem && sl > 0 ? (size_t) sl : wl;
+        uint64_t k = nd__feat_hash(ND__F_WORD, w, n_w);
+        uint32_t j = find(skeys, scap, k);
+        if (!skeys[j]) {
+            skeys[j] = k;
+            stitle[j] = nd__feat_hash(ND__F_TITLE, w, n_w);
+        }
+        sfreq[j] += freq[q];
+    }
+    if (s != e) {
+        rc = nd_error_set(err, ND_EFORMAT, (size_t) (s - b), "word-rarity prior: trailing bytes");
+        goto done;
+    }
+    for (uint32_t j = 0; j < scap; j++) {
+        if (!skeys[j]) continue;
+        uint8_t q = quantise(sfreq[j]);
+        put(p, skeys[j], q);
+        put(p, stitle[j], q);
+    }
+done:
+    nd_free(skeys);
+    nd_free(stitle);
+    nd_free(sfreq);
+    if (st) sb_stemmer_delete(st);
+    if (rc) nd__prior_free(p);
+    return rc;
+}
+
+static nd__prior g_prior;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void load_embedded(void)
+{
+    for (size_t i = 0; i < nd__n_data_blobs; i++)
+        if (!strcmp(nd__data_blobs[i].name, PRIOR_NAME)) {
+            /* a damaged table leaves the engine on its own counts */
+            nd__prior_parse(nd__data_blobs[i].data, nd__data_blobs[i].len, &g_prior, NULL);
+            return;
+        }
+}
+
+const nd__prior *nd__prior_get(void)
+{
+    pthread_once(&g_once, load_embedded);
+    return g_prior.cap ? &g_prior : NULL;
+}
