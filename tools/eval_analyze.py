@@ -6,7 +6,10 @@ usage: tools/eval_analyze.py BUILD_DIR SHARED_DIR [-v]
 Quotations: PolNeAR dev (bench/quotes/gold/polnear_dev.jsonl) scored with
 its score.py --offsets utf8, all types and --types direct,mixed.  Only
 attributed quotations are scored (scare quotes and quotations with neither
-a speaker nor a source span are not attributions).
+a speaker nor a source span are not attributions).  PolNeAR marks
+attributions, so the quotations and the stances of `analyze` ("vowed to
+X", "criticized Y") are scored together; the quotations alone are printed
+for information.
 Events: bench/events/gold/*.jsonl scored with score.py --actor-prefix 3,
 from the sentence text only (the parses in the gold files are not used);
 validate_ud also with its own dictionaries (--dict validation_dictionaries).
@@ -28,7 +31,7 @@ import time
 import zlib
 
 # (set, measure) -> floor.  Totals are enforced; slices are reported.
-QUOTE_FLOORS = {'all': 0.55, 'direct,mixed': 0.82}
+QUOTE_FLOORS = {'all': 0.62, 'direct,mixed': 0.83}
 EVENT_FLOORS = {'gsr_news': {'full': 0.65, 'dyad': 0.75}}
 N_SLICES = 5
 
