@@ -200,6 +200,11 @@ typedef struct nd_analysis {
     size_t n_mentions;
     nd_quote *quotes; /* in text order */
     size_t n_quotes;
+    nd_quote *stances; /* acts and stances reported by their object or
+                          infinitive ("vowed to build a wall", "criticized
+                          the plan"): attributions, not quotations; in text
+                          order, type indirect or partial */
+    size_t n_stances;
     nd_event *events; /* in text order */
     size_t n_events;
     size_t text_len;  /* bytes analysed */
@@ -243,6 +248,10 @@ ND_EXPORT void nd_analysis_free(nd_analysis *a);
  *               "mentions":[{"sentence":[s,e],"verb":[s,e]},...]}]
  * Offsets are bytes into the analysed text. */
 ND_EXPORT void nd_analysis_to_json(const nd_analysis *a, nd_json *j);
+
+/* Write the key "stances" (`newsdesk analyze`): nd_analysis.stances, with
+ * the fields of "quotes".  The store keeps no stances. */
+ND_EXPORT void nd_analysis_stances_json(const nd_analysis *a, nd_json *j);
 
 /* Look up a CAMEO event code: name, Goldstein value and quad class.
  * Returns 0, or ND_ENOTFOUND.  name is borrowed from the dictionary. */

@@ -223,6 +223,45 @@ static int merge_events(nd__doc *d, nd_analysis *a, const int32_t *remap)
     return 0;
 }
 
+/* The public records of working quotations src[0..nq) in text order:
+ * *out (in the arena), *n_out. */
+static int out_quotes(nd__doc *d, nd_analysis *a, const int32_t *remap, nd__wquote *src, size_t nq,
+                      nd_quote **out, size_t *n_out)
+{
+    nd_arena *ar = d->ar;
+    nd_quote *res = nd_arena_calloc(ar, nq ? nq : 1, sizeof *res);
+    uint32_t *qo = nd_arena_alloc(ar, (nq + 1) * 2 * sizeof *qo);
+    if (!res || !qo) return ND_ENOMEM;
+    for (size_t i = 0; i < nq; i++) qo[i * 2] = src[i].c_start[0], qo[i * 2 + 1] = (uint32_t) i;
+    qsort(qo, nq, 2 * sizeof *qo, cmp_u32pair);
+    size_t nqo = 0;
+    for (size_t j = 0; j < nq; j++) {
+        nd__wquote *q = &src[qo[j * 2 + 1]];
+        if (!q->n_content) continue;
+        nd_quote *o = &res[nqo++];
+        o->type = q->type;
+        o->scare = q->scare;
+        o->text = quote_text(d, q);
+        o->content = nd_arena_alloc(ar, (size_t) q->n_content * sizeof *o->content);
+        if (!o->text || !o->content) return ND_ENOMEM;
+        for (int c = 0; c < q->n_content; c++)
+            o->content[c].start = q->c_start[c], o->content[c].end = q->c_end[c];
+        o->n_content = (size_t) q->n_content;
+        o->clause = q->clause;
+        o->source = q->source;
+        o->cue = q->cue;
+        o->cue_lemma = q->cue_lemma;
+        o->speaker = q->speaker >= 0 ? remap[q->speaker] : -1;
+        o->speaker_name = o->speaker >= 0 ? a->actors[o->speaker].name : q->speaker_text;
+        /* a group of people keeps the words that name it ("senior officials") */
+        if (o->speaker >= 0 && a->actors[o->speaker].kind == ND_ACTOR_AGENT && q->speaker_text)
+            o->speaker_name = q->speaker_text;
+        o->sentence = q->sent;
+    }
+    *out = res, *n_out = nqo;
+    return 0;
+}
+
 /* Move the working results into the public structures. */
 static int finish(nd__doc *d, nd_analysis *a)
 {
@@ -284,39 +323,10 @@ static int finish(nd__doc *d, nd_analysis *a)
         if (ac->n_mentions++ == 0) ac->first_mention = (uint32_t) j;
     }
     a->n_mentions = nm;
-    /* quotations in text order */
-    size_t nq = d->n_quotes;
-    a->quotes = nd_arena_calloc(ar, nq ? nq : 1, sizeof *a->quotes);
-    uint32_t *qo = nd_arena_alloc(ar, (nq + 1) * 2 * sizeof *qo);
-    if (!a->quotes || !qo) return ND_ENOMEM;
-    for (size_t i = 0; i < nq; i++)
-        qo[i * 2] = d->quotes[i].c_start[0], qo[i * 2 + 1] = (uint32_t) i;
-    qsort(qo, nq, 2 * sizeof *qo, cmp_u32pair);
-    size_t nqo = 0;
-    for (size_t j = 0; j < nq; j++) {
-        nd__wquote *q = &d->quotes[qo[j * 2 + 1]];
-        if (!q->n_content) continue;
-        nd_quote *o = &a->quotes[nqo++];
-        o->type = q->type;
-        o->scare = q->scare;
-        o->text = quote_text(d, q);
-        o->content = nd_arena_alloc(ar, (size_t) q->n_content * sizeof *o->content);
-        if (!o->text || !o->content) return ND_ENOMEM;
-        for (int c = 0; c < q->n_content; c++)
-            o->content[c].start = q->c_start[c], o->content[c].end = q->c_end[c];
-        o->n_content = (size_t) q->n_content;
-        o->clause = q->clause;
-        o->source = q->source;
-        o->cue = q->cue;
-        o->cue_lemma = q->cue_lemma;
-        o->speaker = q->speaker >= 0 ? remap[q->speaker] : -1;
-        o->speaker_name = o->speaker >= 0 ? a->actors[o->speaker].name : q->speaker_text;
-        /* a group of people keeps the words that name it ("senior officials") */
-        if (o->speaker >= 0 && a->actors[o->speaker].kind == ND_ACTOR_AGENT && q->speaker_text)
-            o->speaker_name = q->speaker_text;
-        o->sentence = q->sent;
-    }
-    a->n_quotes = nqo;
+    /* quotations and stances in text order */
+    if (out_quotes(d, a, remap, d->quotes, d->n_quotes, &a->quotes, &a->n_quotes) ||
+        out_quotes(d, a, remap, d->stances, d->n_stances, &a->stances, &a->n_stances))
+        return ND_ENOMEM;
     if (merge_events(d, a, remap)) return ND_ENOMEM;
     a->sentences = nd_arena_alloc(ar, (d->n_sents ? d->n_sents : 1) * sizeof *a->sentences);
     if (!a->sentences) return ND_ENOMEM;
@@ -401,7 +411,7 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
     if (!rc && !d.failed) nd__coref_pronouns(&d);
     if (!rc && !d.failed && !opts->no_events) nd__find_events(&d);
     if (!rc && d.failed) rc = ND_ENOMEM;
-    if (opts->no_quotes) d.n_quotes = 0;
+    if (opts->no_quotes) d.n_quotes = d.n_stances = 0;
     if (!rc) rc = finish(&d, a);
     if (rc) {
         nd_arena_free(ar);
@@ -422,6 +432,44 @@ static void span_json(nd_json *j, nd_span s)
     nd_json_arr_begin_flat(j);
     nd_json_int(j, s.start);
     nd_json_int(j, s.end);
+    nd_json_arr_end(j);
+}
+
+/* A JSON array of quotations qs[0..n). */
+static void quotes_json(nd_json *j, const nd_analysis *a, const nd_quote *qs, size_t n)
+{
+    nd_json_arr_begin(j);
+    for (size_t i = 0; i < n; i++) {
+        const nd_quote *q = &qs[i];
+        nd_json_obj_begin(j);
+        nd_json_key(j, "text");
+        nd_json_str(j, q->text);
+        nd_json_key(j, "type");
+        nd_json_str(j, nd_quote_type_name(q->type));
+        nd_json_key(j, "speaker");
+        nd_json_str(j, q->speaker_name);
+        if (q->speaker >= 0) {
+            nd_json_key(j, "speaker_code");
+            nd_json_str(j, a->actors[q->speaker].code);
+        }
+        nd_json_key(j, "scare");
+        nd_json_bool(j, q->scare);
+        nd_json_key(j, "content");
+        nd_json_arr_begin(j);
+        for (size_t c = 0; c < q->n_content; c++) span_json(j, q->content[c]);
+        nd_json_arr_end(j);
+        if (q->clause.end) {
+            nd_json_key(j, "clause");
+            span_json(j, q->clause);
+        }
+        nd_json_key(j, "source");
+        span_json(j, q->source);
+        nd_json_key(j, "cue");
+        span_json(j, q->cue);
+        nd_json_key(j, "cue_lemma");
+        nd_json_str(j, q->cue_lemma);
+        nd_json_obj_end(j);
+    }
     nd_json_arr_end(j);
 }
 
@@ -492,39 +540,7 @@ void nd_analysis_to_json(const nd_analysis *a, nd_json *j)
     }
     nd_json_arr_end(j);
     nd_json_key(j, "quotes");
-    nd_json_arr_begin(j);
-    for (size_t i = 0; a && i < a->n_quotes; i++) {
-        const nd_quote *q = &a->quotes[i];
-        nd_json_obj_begin(j);
-        nd_json_key(j, "text");
-        nd_json_str(j, q->text);
-        nd_json_key(j, "type");
-        nd_json_str(j, nd_quote_type_name(q->type));
-        nd_json_key(j, "speaker");
-        nd_json_str(j, q->speaker_name);
-        if (q->speaker >= 0) {
-            nd_json_key(j, "speaker_code");
-            nd_json_str(j, a->actors[q->speaker].code);
-        }
-        nd_json_key(j, "scare");
-        nd_json_bool(j, q->scare);
-        nd_json_key(j, "content");
-        nd_json_arr_begin(j);
-        for (size_t c = 0; c < q->n_content; c++) span_json(j, q->content[c]);
-        nd_json_arr_end(j);
-        if (q->clause.end) {
-            nd_json_key(j, "clause");
-            span_json(j, q->clause);
-        }
-        nd_json_key(j, "source");
-        span_json(j, q->source);
-        nd_json_key(j, "cue");
-        span_json(j, q->cue);
-        nd_json_key(j, "cue_lemma");
-        nd_json_str(j, q->cue_lemma);
-        nd_json_obj_end(j);
-    }
-    nd_json_arr_end(j);
+    quotes_json(j, a, a ? a->quotes : NULL, a ? a->n_quotes : 0);
     nd_json_key(j, "events");
     nd_json_arr_begin(j);
     for (size_t i = 0; a && i < a->n_events; i++) {
@@ -571,4 +587,10 @@ void nd_analysis_to_json(const nd_analysis *a, nd_json *j)
     nd_json_arr_end(j);
     nd_free(first);
     nd_free(order);
+}
+
+void nd_analysis_stances_json(const nd_analysis *a, nd_json *j)
+{
+    nd_json_key(j, "stances");
+    quotes_json(j, a, a ? a->stances : NULL, a ? a->n_stances : 0);
 }

@@ -74,7 +74,9 @@ typedef struct nd__cue {
     uint32_t next;
 } nd__cue;
 
-enum { ND__CUE_SAY = 1, ND__CUE_TELL, ND__CUE_THINK, ND__CUE_CALL };
+/* ND__CUE_ACT: acts and stances whose content is their object or
+ * infinitive ("vowed to X", "criticized X"), read on the tree only. */
+enum { ND__CUE_SAY = 1, ND__CUE_TELL, ND__CUE_THINK, ND__CUE_CALL, ND__CUE_ACT };
 
 /* Word-form kinds stored in the word table. */
 enum { ND__W_VERB = 1, ND__W_CUE = 2 };
@@ -344,6 +346,7 @@ typedef struct nd__dact {
 typedef struct nd__wquote {
     int type;
     int scare;
+    int stance; /* an act or stance reported by its object or infinitive */
     uint32_t c_start[16], c_end[16];
     int n_content;
     nd_span clause;
@@ -399,6 +402,8 @@ typedef struct nd__doc {
     size_t n_acts, cap_acts;
     nd__wquote *quotes;
     size_t n_quotes, cap_quotes;
+    nd__wquote *stances; /* moved out of quotes when they are all found */
+    size_t n_stances;
     nd__wevent *events;
     size_t n_events, cap_events;
     int32_t day; /* article date, days since epoch, or ND__DAY_MIN */

@@ -597,6 +597,7 @@ static int load_cues(nd_analyze_dict *d, const char *name, const char *text, siz
                 : nd_slice_eq_c(cls, "tell")  ? ND__CUE_TELL
                 : nd_slice_eq_c(cls, "think") ? ND__CUE_THINK
                 : nd_slice_eq_c(cls, "call")  ? ND__CUE_CALL
+                : nd_slice_eq_c(cls, "act")   ? ND__CUE_ACT
                                               : 0;
         if (!c) return nd__dict_parse_err(err, name, line, "unknown cue class");
         const char *lemma = nd__lower_dup(d, ls, (size_t) (q - ls));
