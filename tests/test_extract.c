@@ -254,6 +254,27 @@ static void test_container_without_blocks(void)
     nd_article_free(a);
 }
 
+/* A <time> whose class, itemprop and id fill the 160 bytes kept of them
+ * (fuzz_html: the separator after a full buffer was written past its end;
+ * make asan reports it as a stack-buffer-overflow). */
+static void test_time_long_attributes(void)
+{
+    nd_buf b = ND_BUF_INIT;
+    nd_buf_puts(&b, "<html><body><article><h1>Harbour works</h1><time class=\"");
+    for (int i = 0; i < 40; i++) nd_buf_puts(&b, "date ");
+    nd_buf_puts(&b, "\" itemprop=datePublished id=\"");
+    for (int i = 0; i < 40; i++) nd_buf_puts(&b, "stamp");
+    nd_buf_puts(&b, "\" datetime=2024-05-02T10:00:00Z>2 May</time><p>The harbour authority "
+                    "said on Monday that the new ferry would enter service in May, weeks later "
+                    "than planned, because the shipyard ran out of steel.</p></article>"
+                    "</body></html>");
+    nd_article *a = NULL;
+    CHECK_INT(nd_extract(b.ptr, b.len, NULL, &a, NULL), 0);
+    CHECK(a && strstr(a->text, "shipyard") != NULL);
+    nd_article_free(a);
+    nd_buf_free(&b);
+}
+
 int main(void)
 {
     RUN(test_keep_empty);
@@ -261,6 +282,7 @@ int main(void)
     RUN(test_furniture);
     RUN(test_empty_title);
     RUN(test_container_without_blocks);
+    RUN(test_time_long_attributes);
     RUN(test_libxml_quiet);
     RUN(test_limits);
     RUN(test_errors);

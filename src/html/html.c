@@ -375,7 +375,7 @@ static void add_time(sax_state *st, const xmlChar **atts, const char *dt)
         const char *v = attr(atts, keys[i]);
         for (; v && *v && k < sizeof low - 2; v++)
             low[k++] = (char) (*v >= 'A' && *v <= 'Z' ? *v + 32 : *v);
-        low[k++] = ' ';
+        if (k < sizeof low - 1) low[k++] = ' ';
     }
     low[k] = 0;
     uint8_t kind = 0;
