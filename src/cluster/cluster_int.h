@@ -213,6 +213,26 @@ static inline int nd__prior_q(const nd__prior *p, uint64_t h)
     return -1;
 }
 
+/* ---- features computed apart from the engine (prep.c) ----------------------- */
+
+/* A document's raw features and sketch, as nd__fx_doc() gives them, made
+ * with the parameters whose nd__cluster_params_hash() is params. */
+typedef struct nd__prep {
+    uint64_t params;
+    nd__feat *raw;
+    uint32_t n_raw;
+    nd_dup_sketch sk;
+} nd__prep;
+
+struct nd_cluster_prep {
+    nd__prep p;
+};
+
+/* cluster.c: the parameters as an engine uses them, and their hash (the
+ * bytes the saved state writes for them). */
+void nd__cluster_sanitize(nd_cluster_params *p);
+uint64_t nd__cluster_params_hash(const nd_cluster_params *p);
+
 /* ---- duplicate index (dup.c) ----------------------------------------------- */
 
 /* Internal form of the index: each entry carries a tag (the engine's story
@@ -228,6 +248,37 @@ size_t nd__dup_index_bytes(const nd_dup_index *x);
 /* Serialise / restore (used by the engine's export and import). */
 int nd__dup_index_export(const nd_dup_index *x, nd_buf *out);
 nd_dup_index *nd__dup_index_import(const unsigned char **p, const unsigned char *end);
+
+/* The state in pieces (nd_cluster_save / nd_cluster_load): kinds of items,
+ * loaded in this order. */
+enum {
+    ND__IT_CORE = 0,  /* parameters, counters, clock, slots, forwarding, index heads */
+    ND__IT_STORY = 1, /* one story, by id */
+    ND__IT_DFB = 2,   /* a block of document frequencies */
+    ND__IT_DFD = 3,   /* changed document frequencies since the blocks, in key order */
+    ND__IT_PGEN = 4,  /* a block of an inverted index's slots */
+    ND__IT_RING = 5,  /* one recent document, by ring slot */
+    ND__IT_DUPH = 6,  /* the duplicate index's head */
+    ND__IT_DUPE = 7,  /* its documents, a chunk of a generation */
+    ND__IT_DUPT = 8   /* their story tags */
+};
+
+/* A save in progress: the caller's sink and the bytes handed to it. */
+typedef struct nd__sink {
+    const nd_cluster_sink *s;
+    size_t bytes;
+} nd__sink;
+
+/* dup.c: the duplicate index's items.  save: what changed since the last
+ * save or load (everything with all); load: the head item makes the index,
+ * then its entries and tags, then load_end checks and indexes them. */
+int nd__dup_index_save(nd_dup_index *x, int all, nd__sink *k);
+int nd__dup_index_load_head(nd_dup_index **out, const unsigned char *p, const unsigned char *e);
+int nd__dup_index_load_item(nd_dup_index *x, uint32_t kind, uint64_t key, const unsigned char *p,
+                            const unsigned char *e);
+int nd__dup_index_load_end(nd_dup_index *x);
+/* Forget what was saved (the next save writes everything). */
+void nd__dup_index_save_forget(nd_dup_index *x);
 
 /* ---- binary state helpers (state.c) ---------------------------------------- */
 

@@ -208,6 +208,10 @@ typedef struct job {
      * array of article->n_related), or NULL. */
     nd_analysis *analysis;
     nd_analysis **related;
+    /* The rows to write, computed by the worker (NULL: the writer computes
+     * them); page is what they were computed from. */
+    nd_store_page page;
+    nd_store_prepared *prep;
 } job;
 
 enum { JOB_PAGE = 0, JOB_SKIP, JOB_END };
@@ -215,6 +219,7 @@ enum { JOB_PAGE = 0, JOB_SKIP, JOB_END };
 static void job_free(job *j)
 {
     if (!j) return;
+    nd_store_prepared_free(j->prep);
     nd_free(j->data);
     if (j->related)
         for (size_t i = 0; i < j->article->n_related; i++) nd_analysis_free(j->related[i]);
@@ -518,6 +523,26 @@ static void analyze_job(run *r, job *j)
     }
 }
 
+/* The rows of a page as the store will write them (page in j->page). */
+static void page_of(const run *r, job *j, nd_store_page *p)
+{
+    memset(p, 0, sizeof *p);
+    p->article = j->article;
+    p->raw_hash = j->raw_hash;
+    p->ext_id = j->ext_id;
+    p->url = j->url;
+    p->title = j->title && *j->title ? j->title : NULL;
+    p->published = j->published;
+    p->fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
+    p->origin.source = j->source;
+    p->origin.offset = j->format == ND_FMT_WARC ? (int64_t) j->offset : -1;
+    p->origin.line = j->format == ND_FMT_JSONL ? (int64_t) j->offset : -1;
+    p->origin.ident = j->ident;
+    p->run_id = r->run_id;
+    p->analysis = j->analysis;
+    p->related_analyses = (const nd_analysis *const *) j->related;
+}
+
 static void *worker_main(void *arg)
 {
     run *r = arg;
@@ -525,6 +550,9 @@ static void *worker_main(void *arg)
     /* A read connection for the seen-before check; without one the
      * writer's own check still keeps pages from being stored twice. */
     if (nd_store_open(r->db_path, ND_STORE_READONLY, &rd, NULL) != 0) rd = NULL;
+    /* Each document's reading for the story engine happens here, not in
+     * the writer (without it, the writer reads them). */
+    nd_cluster_fx *fx = nd_cluster_fx_new(NULL, NULL);
     for (;;) {
         int to;
         job *j = q_pop(&r->work, NULL, &to);
@@ -579,8 +607,13 @@ static void *worker_main(void *arg)
         }
         j->article = a;
         if (!r->o.no_analysis) analyze_job(r, j);
+        /* Every row computed here: the writer only writes (out of memory:
+         * it computes them itself). */
+        page_of(r, j, &j->page);
+        if (nd_store_prepare(&j->page, fx, &j->prep, NULL)) j->prep = NULL;
         q_push(&r->write, j, 0, NULL);
     }
+    nd_cluster_fx_free(fx);
     nd_store_close(rd);
     return NULL;
 }
@@ -698,6 +731,7 @@ static void *writer_main(void *arg)
     reorder ro = {NULL, 0, 0, r->order_ends};
     nd_store_clusterer *sc = NULL;
     nd_error ce = {0};
+    int pending_done = 0;
     if (nd_store_clusterer_open(s, NULL, &sc, &ce)) writer_fail(r, &ce);
     for (;;) {
         int timed_out;
@@ -725,6 +759,12 @@ static void *writer_main(void *arg)
             }
             open = 1;
             deadline = after_ms(mono_now(), batch_ms);
+            /* Documents stored without a story (before stories existed,
+             * or by a run without one) go first, as they were stored. */
+            if (sc && !pending_done) {
+                pending_done = 1;
+                if (nd_store_cluster_pending(sc, NULL, &e)) writer_fail(r, &e);
+            }
         }
         nd_error e = {0};
         if (j->code) {
@@ -748,23 +788,13 @@ static void *writer_main(void *arg)
             }
             if (nd_store_add_error(s, &se, &e)) writer_fail(r, &e);
         } else {
-            nd_store_page p = {0};
-            p.article = j->article;
-            p.raw_hash = j->raw_hash;
-            p.ext_id = j->ext_id;
-            p.url = j->url;
-            p.title = j->title && *j->title ? j->title : NULL;
-            p.published = j->published;
-            p.fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
-            p.origin.source = j->source;
-            p.origin.offset = j->format == ND_FMT_WARC ? (int64_t) j->offset : -1;
-            p.origin.line = j->format == ND_FMT_JSONL ? (int64_t) j->offset : -1;
-            p.origin.ident = j->ident;
-            p.run_id = r->run_id;
-            p.analysis = j->analysis;
-            p.related_analyses = (const nd_analysis *const *) j->related;
+            if (!j->prep) {
+                page_of(r, j, &j->page);
+                if (nd_store_prepare(&j->page, NULL, &j->prep, &e)) j->prep = NULL;
+            }
             nd_store_added res;
-            if (nd_store_add_page(s, &p, &res, &e)) {
+            /* Each new document gets its story as it is written. */
+            if (!j->prep || nd_store_add_prepared(s, sc, j->prep, &res, &e)) {
                 /* One page the store refuses is that page's error; many
                  * in a row mean the store itself is failing. */
                 if (++failures >= 20) writer_fail(r, &e);
@@ -776,10 +806,6 @@ static void *writer_main(void *arg)
                 default: atomic_fetch_add(&r->duplicates, 1); break;
                 }
                 atomic_fetch_add(&r->related, res.related_added);
-                /* Stories for the page and its related documents. */
-                if (res.outcome == ND_STORE_ADDED || res.outcome == ND_STORE_VERSION)
-                    if (nd_store_cluster_pending(sc, NULL, &e) && ++failures >= 20)
-                        writer_fail(r, &e);
             }
         }
         job_free(j);
@@ -802,7 +828,9 @@ static void *writer_main(void *arg)
             writer_fail(r, &e);
         } else {
             nd_store_cluster_get_stats(sc, &cs);
-            if ((cs.docs || cs.start != ND_STORE_CLUSTER_IMPORTED) &&
+            /* A killed run's documents given again end as that run would
+             * have: re-examined, and the state saved. */
+            if ((cs.docs || cs.replayed || cs.start != ND_STORE_CLUSTER_IMPORTED) &&
                 nd_store_cluster_finish(sc, &e))
                 writer_fail(r, &e);
         }

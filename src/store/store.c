@@ -283,6 +283,7 @@ void nd_store_rollback(nd_store *s)
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_tx = 0;
     nd__store_analysis_rolled_back(s);
+    if (s->clusterer) nd__store_cluster_rolled_back(s->clusterer);
 }
 
 int nd_store_run_begin(nd_store *s, const char *inputs_json, int64_t *id, nd_error *err)
