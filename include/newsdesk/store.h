@@ -283,6 +283,7 @@ typedef struct nd_store_cluster_stats {
     uint64_t replayed;      /* logged operations given to the engine again at open */
     size_t loaded_bytes;    /* bytes of saved state read at open */
     uint64_t rebuilt;       /* story aggregates read again from their documents */
+    int flushed;            /* finish re-examined the recent window */
 } nd_store_cluster_stats;
 
 enum { ND_STORE_CLUSTER_FRESH = 0, ND_STORE_CLUSTER_IMPORTED = 1, ND_STORE_CLUSTER_RESTORED = 2 };
@@ -319,9 +320,12 @@ ND_EXPORT int nd_store_cluster_pending(nd_store_clusterer *c, size_t *n, nd_erro
 #define ND_STORE_CLUSTER_SAVE_EVERY 20000
 ND_EXPORT int nd_store_cluster_sync(nd_store_clusterer *c, nd_error *err);
 
-/* End of a run: re-examine the recent documents (nd_cluster_flush),
- * apply the changes, sync, and save what changed of the engine's state.
- * Call inside a transaction. */
+/* End of a run: re-examine the recent documents (nd_cluster_flush) when
+ * the documents given since the last re-examination are at least an
+ * eighth of the recent window (the whole window costs tens of
+ * milliseconds: a run of a few pages into a large store leaves it to a
+ * later one), apply the changes, sync, and save what changed of the
+ * engine's state.  Call inside a transaction. */
 ND_EXPORT int nd_store_cluster_finish(nd_store_clusterer *c, nd_error *err);
 
 ND_EXPORT void nd_store_cluster_get_stats(const nd_store_clusterer *c, nd_store_cluster_stats *st);

@@ -2123,14 +2123,18 @@ static int get_story(nd_cluster *c, const unsigned char **p, const unsigned char
     return 0;
 }
 
-/* A recent document's record (after its seq). */
-static void put_rdoc(nd_buf *b, const rdoc *d)
+/* A recent document's record (after its seq): its head, its raw
+ * features, then what changes while it is recent (vector, neighbours). */
+static void put_rdoc_head(nd_buf *b, const rdoc *d)
 {
     const int64_t v[] = {d->id, d->story, d->dup_of, d->time};
     for (int k = 0; k < 4; k++) nd__put_u64(b, (uint64_t) v[k]);
     nd__put_u64(b, d->dup_handle);
     nd__put_u32(b, (uint32_t) d->indexed);
-    put_feats(b, d->raw, d->n_raw);
+}
+
+static void put_rdoc_tail(nd_buf *b, const rdoc *d)
+{
     nd__put_u32(b, d->vec != NULL);
     if (d->vec) put_feats(b, d->vec, d->n_vec);
     nd__put_u32(b, d->n_nb);
@@ -2141,16 +2145,28 @@ static void put_rdoc(nd_buf *b, const rdoc *d)
     }
 }
 
-/* Into an empty ring slot whose seq is set; its story must be loaded. */
-static int get_rdoc(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d)
+static void put_rdoc(nd_buf *b, const rdoc *d)
+{
+    put_rdoc_head(b, d);
+    put_feats(b, d->raw, d->n_raw);
+    put_rdoc_tail(b, d);
+}
+
+static int get_rdoc_head(const unsigned char **p, const unsigned char *e, rdoc *d)
 {
     uint32_t u32;
-    int rc;
     if (get_i64(p, e, &d->id) || get_i64(p, e, &d->story) || get_i64(p, e, &d->dup_of) ||
         get_i64(p, e, &d->time) || nd__get_u64(p, e, &d->dup_handle) || nd__get_u32(p, e, &u32))
         return ND_EFORMAT;
     d->indexed = u32 != 0;
-    if ((rc = get_feats(p, e, &d->raw, &d->n_raw))) return rc;
+    return 0;
+}
+
+/* The rest of a recent document; its story must be loaded. */
+static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d)
+{
+    uint32_t u32;
+    int rc;
     if (nd__get_u32(p, e, &u32)) return ND_EFORMAT;
     if (u32 && (rc = get_feats(p, e, &d->vec, &d->n_vec))) return rc;
     if (nd__get_u32(p, e, &d->n_nb) || d->n_nb > NN_MAX) return ND_EFORMAT;
@@ -2159,6 +2175,14 @@ static int get_rdoc(nd_cluster *c, const unsigned char **p, const unsigned char 
             d->nb[k].slot >= c->ring_cap || get_f32(p, e, &d->nb[k].s1))
             return ND_EFORMAT;
     return story_get(c, d->story) ? 0 : ND_EFORMAT;
+}
+
+/* Into an empty ring slot whose seq is set. */
+static int get_rdoc(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d)
+{
+    int rc = get_rdoc_head(p, e, d);
+    if (!rc) rc = get_feats(p, e, &d->raw, &d->n_raw);
+    return rc ? rc : get_rdoc_tail(c, p, e, d);
 }
 
 static void put_pgen(nd_buf *b, const pgen *g)
@@ -2412,6 +2436,7 @@ struct nd__persist {
     uint64_t *pg[PG_GENS];      /* per index block: fingerprint of its item */
     uint32_t pg_n[PG_GENS];
     uint64_t *ring; /* per ring slot: fingerprint of its item, 0: none */
+    uint64_t *raw;  /* per ring slot: seq of the document whose raw features it holds */
 };
 
 static void persist_free(struct nd__persist *ps)
@@ -2421,6 +2446,7 @@ static void persist_free(struct nd__persist *ps)
     nd__imap_free(&ps->stories);
     for (int i = 0; i < PG_GENS; i++) nd_free(ps->pg[i]);
     nd_free(ps->ring);
+    nd_free(ps->raw);
     nd_free(ps);
 }
 
@@ -2676,15 +2702,25 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
         const rdoc *d = &c->ring[i];
         if (!d->seq) {
             if (ps->ring[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RING, i);
-            ps->ring[i] = 0;
+            if (!rc && ps->raw[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RAW, i);
+            ps->ring[i] = ps->raw[i] = 0;
             continue;
         }
         uint64_t fp = rdoc_fp(d);
-        if (!all && fp == ps->ring[i]) continue;
-        nd__put_u64(b, d->seq);
-        put_rdoc(b, d);
-        rc = put_item(k, b, ND__IT_RING, i);
-        ps->ring[i] = fp;
+        if (all || fp != ps->ring[i]) {
+            nd__put_u64(b, d->seq);
+            put_rdoc_head(b, d);
+            put_rdoc_tail(b, d);
+            rc = put_item(k, b, ND__IT_RING, i);
+            ps->ring[i] = fp;
+        }
+        /* The raw features never change while the document is recent. */
+        if (!rc && (all || ps->raw[i] != d->seq)) {
+            nd__put_u64(b, d->seq);
+            put_feats(b, d->raw, d->n_raw);
+            rc = put_item(k, b, ND__IT_RAW, i);
+            ps->raw[i] = d->seq;
+        }
     }
     return rc;
 }
@@ -2695,7 +2731,8 @@ static struct nd__persist *persist_new(const nd_cluster *c)
     if (!ps) return NULL;
     ps->df = nd_calloc((size_t) c->df_mask + 1, sizeof *ps->df);
     ps->ring = nd_calloc(c->ring_cap, sizeof *ps->ring);
-    if (!ps->df || !ps->ring) {
+    ps->raw = nd_calloc(c->ring_cap, sizeof *ps->raw);
+    if (!ps->df || !ps->ring || !ps->raw) {
         persist_free(ps);
         return NULL;
     }
@@ -2756,8 +2793,10 @@ static int persist_track(nd_cluster *c, uint64_t df_first, uint64_t df_next, uin
         ps->pg_n[gi] = nblk;
         for (uint32_t i = 0; i < nblk; i++) ps->pg[gi][i] = pg_fp(g, i);
     }
-    for (uint32_t i = 0; i < c->ring_cap; i++)
+    for (uint32_t i = 0; i < c->ring_cap; i++) {
         ps->ring[i] = c->ring[i].seq ? rdoc_fp(&c->ring[i]) : 0;
+        ps->raw[i] = c->ring[i].seq;
+    }
     persist_free(c->ps);
     c->ps = ps;
     return 0;
@@ -2868,7 +2907,10 @@ static int load_end(nd_cluster *c, uint32_t df_blocks)
         if (n != g->n || (g->cap && nd__layout_check(g->keys, g->cap))) return ND_EFORMAT;
     }
     uint32_t used = 0;
-    for (uint32_t i = 0; i < c->ring_cap; i++) used += c->ring[i].seq != 0;
+    for (uint32_t i = 0; i < c->ring_cap; i++) {
+        if (c->ring[i].seq && !c->ring[i].raw) return ND_EFORMAT;
+        used += c->ring[i].seq != 0;
+    }
     if (used != c->ring_n) return ND_EFORMAT;
     return nd__dup_index_load_end(c->dups);
 }
@@ -2938,7 +2980,19 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
                 rc = ND_EFORMAT;
                 break;
             }
-            rc = get_rdoc(c, &p, e, d);
+            rc = get_rdoc_head(&p, e, d);
+            if (!rc) rc = get_rdoc_tail(c, &p, e, d);
+            if (!rc && p != e) rc = ND_EFORMAT;
+            break;
+        }
+        case ND__IT_RAW: {
+            rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
+            uint64_t seq;
+            if (!d || !d->seq || d->raw || nd__get_u64(&p, e, &seq) || seq != d->seq) {
+                rc = ND_EFORMAT;
+                break;
+            }
+            rc = get_feats(&p, e, &d->raw, &d->n_raw);
             if (!rc && p != e) rc = ND_EFORMAT;
             break;
         }

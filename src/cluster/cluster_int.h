@@ -260,7 +260,8 @@ enum {
     ND__IT_RING = 5,  /* one recent document, by ring slot */
     ND__IT_DUPH = 6,  /* the duplicate index's head */
     ND__IT_DUPE = 7,  /* its documents, a chunk of a generation */
-    ND__IT_DUPT = 8   /* their story tags */
+    ND__IT_DUPT = 8,  /* their story tags */
+    ND__IT_RAW = 9    /* a recent document's raw features, by ring slot */
 };
 
 /* A save in progress: the caller's sink and the bytes handed to it. */

@@ -508,11 +508,13 @@ static const char step7[] =
     " data BLOB NOT NULL);"
     /* What the items hold: one row.  params is the fingerprint of the
      * engine's parameters and format; log_seq the last operation of
-     * cluster_log they include. */
+     * cluster_log they include; unflushed the documents given to the
+     * engine since its last re-examination (nd_cluster_flush). */
     "CREATE TABLE cluster_saved ("
     " id INTEGER PRIMARY KEY CHECK (id = 1),"
     " params INTEGER NOT NULL,"
     " log_seq INTEGER NOT NULL,"
+    " unflushed INTEGER NOT NULL,"
     " docs INTEGER NOT NULL,"
     " saved TEXT NOT NULL);"
     /* What the engine was given, in order, since the items were saved:

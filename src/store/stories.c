@@ -51,9 +51,9 @@
     X(ITEM_PUT, "INSERT OR REPLACE INTO cluster_items(id, data) VALUES (?1, ?2)")                  \
     X(ITEM_DEL, "DELETE FROM cluster_items WHERE id = ?1")                                         \
     X(ITEMS, "SELECT id, data FROM cluster_items ORDER BY id")                                     \
-    X(SAVED_GET, "SELECT params, log_seq FROM cluster_saved WHERE id = 1")                         \
-    X(SAVED_PUT, "INSERT OR REPLACE INTO cluster_saved(id, params, log_seq, docs, saved)"          \
-                 " VALUES (1, ?1, ?2, ?3, ?4)")
+    X(SAVED_GET, "SELECT params, log_seq, unflushed FROM cluster_saved WHERE id = 1")              \
+    X(SAVED_PUT, "INSERT OR REPLACE INTO cluster_saved(id, params, log_seq, unflushed, docs,"      \
+                 " saved) VALUES (1, ?1, ?2, ?3, ?4, ?5)")
 
 enum {
 #define CL_ENUM(name, sql) CL_##name,
@@ -616,6 +616,7 @@ struct nd_store_clusterer {
     int64_t max_seen;     /* the largest document id the engine holds */
     int64_t log_seq;      /* the last logged operation the engine was given */
     uint64_t since_save;  /* operations since the items were saved */
+    uint64_t unflushed;   /* documents given to the engine since its last flush */
     int save_all;         /* the items must be written whole */
     int no_save;          /* the engine holds what the store does not: log only */
     int checked;          /* the log was checked for other writers since the last sync */
@@ -942,6 +943,7 @@ static int log_op(nd_store_clusterer *c, int op, int64_t doc, nd_error *err)
     if (!rc) {
         c->log_seq++;
         c->since_save++;
+        c->unflushed = op == OP_FLUSH ? 0 : c->unflushed + 1;
     }
     return rc;
 }
@@ -1022,9 +1024,11 @@ static int replay(nd_store_clusterer *c, int64_t after, int64_t upto, nd_error *
     for (size_t i = 0; i + 2 < n && !rc; i += 3) {
         if (ops[i + 1] == OP_ADD) {
             rc = replay_doc(c, ops[i + 2], err);
+            c->unflushed++;
         } else if (ops[i + 1] == OP_FLUSH) {
             nd_cluster_result r;
             if (nd_cluster_flush(c->eng, &r) == ND_ENOMEM) rc = oom(err);
+            c->unflushed = 0;
         }
         if (!rc) {
             c->log_seq = ops[i];
@@ -1363,8 +1367,9 @@ static int save_state(nd_store_clusterer *c, nd_error *err)
     if (!st) return ND_EDB;
     sqlite3_bind_int64(st, 1, (sqlite3_int64) c->fingerprint);
     sqlite3_bind_int64(st, 2, c->log_seq);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64) es.docs);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64) c->unflushed);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64) es.docs);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
     if ((rc = step_done(c, st, "cannot save the clustering state", err))) return rc;
     if (!(st = stmt(c, CL_LOG_TRIM, err))) return ND_EDB;
     sqlite3_bind_int64(st, 1, c->log_seq);
@@ -1444,6 +1449,7 @@ static int load_state(nd_store_clusterer *c, nd_error *err)
     int sr = sqlite3_step(st);
     uint64_t fp = sr == SQLITE_ROW ? (uint64_t) sqlite3_column_int64(st, 0) : 0;
     int64_t seq = sr == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    c->unflushed = sr == SQLITE_ROW ? (uint64_t) sqlite3_column_int64(st, 2) : 0;
     sqlite3_reset(st);
     if (sr != SQLITE_ROW && sr != SQLITE_DONE)
         return nd__store_fail(c->s, "cannot read the clustering state", err);
@@ -1686,12 +1692,20 @@ int nd_store_cluster_finish(nd_store_clusterer *c, nd_error *err)
 {
     int rc = catch_up(c, err);
     if (rc) return rc;
-    nd_cluster_result r;
-    if (nd_cluster_flush(c->eng, &r) == ND_ENOMEM) return oom(err);
+    /* Re-examined when the documents given since the last time are an
+     * eighth of the recent window or more: a run of a few pages into a
+     * large store leaves them to a later run (or to the engine's own
+     * sweeps) rather than pay for the whole window. */
+    nd_cluster_stats es;
+    nd_cluster_get_stats(c->eng, &es);
+    if (c->unflushed && c->unflushed * 8 >= es.recent) {
+        nd_cluster_result r;
+        if (nd_cluster_flush(c->eng, &r) == ND_ENOMEM) return oom(err);
+        c->st.flushed = 1;
+        if ((rc = log_op(c, OP_FLUSH, 0, err)) || (rc = apply_changes(c, &r, err))) return rc;
+    }
     c->defer_save = 1;
-    if ((rc = log_op(c, OP_FLUSH, 0, err)) || (rc = apply_changes(c, &r, err)) ||
-        (rc = nd_store_cluster_sync(c, err)) || (rc = save_state(c, err)))
-        return rc;
+    if ((rc = nd_store_cluster_sync(c, err)) || (rc = save_state(c, err))) return rc;
     int64_t n = 0;
     rc = query_int(c->s, "SELECT count(*) FROM stories", 0, &n, err);
     c->st.stories = (uint64_t) n;
