@@ -296,11 +296,27 @@ ND_EXPORT int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sin
 /* An engine built from the items of the saves (for each kind and key the
  * last one put and not deleted), which next hands over in ascending order
  * of kind, then key: it returns 1 and an item (borrowed until the next
- * call), 0 at the end, or a negative code, which is returned.  Caller owns
- * the engine; free with nd_cluster_free().  NULL with err set (ND_EFORMAT:
- * items missing, corrupt or of another format; ND_ENOMEM). */
+ * call), 0 at the end, or a negative code, which is returned.
+ *
+ * Items of kind ND_CLUSTER_LAZY_KIND or more (story centroids, the recent
+ * documents' raw features, the duplicate window's sketches: most of the
+ * bytes, few of them needed by a small ingest) may be left out of next's
+ * stream when fetch is given: the engine then asks fetch for each when it
+ * first needs it (1... as next, but for that one kind and key; 0 when it
+ * is missing), as long as it lives, and the items must not change while
+ * it does except by its own saves.  A fetch that fails makes the engine
+ * report ND_ENOMEM.  Caller owns the engine; free with nd_cluster_free().
+ * NULL with err set (ND_EFORMAT: items missing, corrupt or of another
+ * format; ND_ENOMEM). */
+#define ND_CLUSTER_LAZY_KIND 16
+
+/* Read every item an engine from nd_cluster_load() has not read yet (before
+ * its items are replaced whole).  0, or ND_ENOMEM when one cannot be read. */
+ND_EXPORT int nd_cluster_load_all(nd_cluster *c);
 ND_EXPORT nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key,
                                                   const void **data, size_t *len),
+                                      int (*fetch)(void *ctx, uint32_t kind, uint64_t key,
+                                                   const void **data, size_t *len),
                                       void *ctx, nd_error *err);
 
 /* An engine restored from nd_cluster_export() output.  Caller owns; free

@@ -281,7 +281,8 @@ typedef struct nd_store_cluster_stats {
     uint64_t stories;       /* stories in the store (after finish) */
     size_t state_bytes;     /* bytes of the saved state written (all saves of this clusterer) */
     uint64_t replayed;      /* logged operations given to the engine again at open */
-    size_t loaded_bytes;    /* bytes of saved state read at open */
+    size_t loaded_bytes;    /* bytes of saved state read (at open, and on demand) */
+    uint64_t fetched;       /* items of it read on demand */
     uint64_t rebuilt;       /* story aggregates read again from their documents */
     int flushed;            /* finish re-examined the recent window */
 } nd_store_cluster_stats;

@@ -52,6 +52,10 @@ typedef struct story {
     int64_t st_first, st_last; /* settled part's time span (ND_TIME_NONE: none) */
     int64_t t_first, t_last;   /* every member's */
     uint64_t seq_last;
+    /* saved state loaded on demand: the centroid is not read yet (it has
+     * lazy_n entries in a table of lazy_cap slots) */
+    int lazy;
+    uint32_t lazy_n, lazy_cap;
     /* scratch */
     uint64_t mark;
     float acc;
@@ -165,9 +169,12 @@ struct nd_cluster {
     nd_cluster_stats st;
     uint64_t params_hash;   /* nd__cluster_params_hash(&p) */
     struct nd__persist *ps; /* what the last nd_cluster_save() wrote, or NULL */
+    nd__fetch fetch;        /* items loaded on demand (nd_cluster_load) */
 };
 
 static void persist_free(struct nd__persist *ps);
+static void lazy_story(nd_cluster *c, story *s);
+static void lazy_window(nd_cluster *c, int raw);
 
 void nd_cluster_params_default(nd_cluster_params *p)
 {
@@ -725,7 +732,9 @@ static uint32_t story_candidates(nd_cluster *c, const nd__feat *v, uint32_t n)
         }
         c->cand[j] = x;
     }
-    return k < STORY_CAND ? k : STORY_CAND;
+    if (k > STORY_CAND) k = STORY_CAND;
+    for (uint32_t i = 0; i < k; i++) lazy_story(c, c->cand[i]);
+    return k;
 }
 
 /* ---- the recent window ---------------------------------------------------------------------- */
@@ -946,6 +955,7 @@ static double profile_dot(const uint64_t *ka, const float *wa, uint32_t na, cons
 static void settle(nd_cluster *c, rdoc *d)
 {
     story *s = story_get(c, d->story);
+    if (s) lazy_story(c, s);
     if (s) {
         if (s->ring_refs) s->ring_refs--;
         if (d->vec) {
@@ -1204,6 +1214,8 @@ static double settled_fit(nd_cluster *c, const story *s, const story *t)
  * b's id forwards to a, and the store hears MERGE b -> a. */
 static void merge_settled(nd_cluster *c, story *a, story *b)
 {
+    lazy_story(c, a);
+    lazy_story(c, b);
     if (nd__fmap_reserve(&a->c, a->c.n + b->c.n) ||
         nd__imap_put(&c->fwd[0], (uint64_t) b->id, a->id)) {
         c->oom = 1;
@@ -1248,6 +1260,7 @@ static int recluster(nd_cluster *c, int refresh)
     uint32_t P1 = c->p.profile + 1;
     c->since_sweep = 0;
     c->st.reclusters++;
+    lazy_window(c, refresh);
     /* nodes: the recent originals in canonical order */
     r.slot = nd_malloc((c->ring_n + 1) * sizeof *r.slot);
     if (!r.slot) goto done;
@@ -2085,8 +2098,8 @@ static int get_feats(const unsigned char **p, const unsigned char *e, nd__feat *
     return 0;
 }
 
-/* A story's record (after its slot). */
-static void put_story(nd_buf *b, const story *s)
+/* A story's record (after its slot): its counters, then its centroid. */
+static void put_story_head(nd_buf *b, const story *s)
 {
     nd__put_u64(b, (uint64_t) s->id);
     nd__put_u32(b, s->n_settled);
@@ -2096,11 +2109,18 @@ static void put_story(nd_buf *b, const story *s)
     const int64_t t[] = {s->st_first, s->st_last, s->t_first, s->t_last};
     for (int k = 0; k < 4; k++) nd__put_u64(b, (uint64_t) t[k]);
     nd__put_u64(b, s->seq_last);
+}
+
+static void put_story(nd_buf *b, const story *s)
+{
+    put_story_head(b, s);
     nd__fmap_export(b, &s->c);
 }
 
-/* The story of slot `slot` from its record; the slot must be free. */
-static int get_story(nd_cluster *c, const unsigned char **p, const unsigned char *e, uint32_t slot)
+/* The story of slot `slot` from its record (centroid: also its centroid,
+ * else it is loaded later); the slot must be free. */
+static int get_story_head(nd_cluster *c, const unsigned char **p, const unsigned char *e,
+                          uint32_t slot, int centroid)
 {
     if (slot >= c->n_slots || c->slots[slot]) return ND_EFORMAT;
     story *s = nd_calloc(1, sizeof *s);
@@ -2113,9 +2133,11 @@ static int get_story(nd_cluster *c, const unsigned char **p, const unsigned char
         get_i64(p, e, &s->st_last) || get_i64(p, e, &s->t_first) || get_i64(p, e, &s->t_last) ||
         nd__get_u64(p, e, &s->seq_last))
         return ND_EFORMAT;
-    int rc = nd__fmap_import(p, e, &s->c);
-    if (rc) return rc;
-    recompute_norm(s);
+    if (centroid) {
+        int rc = nd__fmap_import(p, e, &s->c);
+        if (rc) return rc;
+        recompute_norm(s);
+    }
     int64_t dummy;
     if (nd__imap_get(&c->by_id, (uint64_t) s->id, &dummy)) return ND_EFORMAT; /* an id twice */
     if (nd__imap_put(&c->by_id, (uint64_t) s->id, slot)) return ND_ENOMEM;
@@ -2242,6 +2264,9 @@ uint64_t nd__cluster_params_hash(const nd_cluster_params *p)
 
 int nd_cluster_export(const nd_cluster *c, nd_buf *b)
 {
+    /* What is not loaded yet is part of the state (loading it changes no
+     * decision). */
+    if (nd_cluster_load_all((nd_cluster *) c)) return ND_ENOMEM;
     nd__put_u64(b, STATE_MAGIC);
     nd__put_u32(b, STATE_VERSION);
     put_params(b, &c->p);
@@ -2341,7 +2366,7 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
         uint32_t live;
         NEED(nd__get_u32(&p, e, &c->stamps[i]) || nd__get_u32(&p, e, &live));
         if (!live) continue;
-        if ((rc = get_story(c, &p, e, i))) return rc;
+        if ((rc = get_story_head(c, &p, e, i, 1))) return rc;
     }
     NEED(nd__get_u32(&p, e, &c->n_free) || c->n_free > n_slots);
     for (uint32_t i = 0; i < c->n_free; i++)
@@ -2430,9 +2455,11 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
 
 struct nd__persist {
     uint32_t *df;               /* the statistics as the items hold them */
+    uint8_t *dfb;               /* which blocks of them are items (the others are 0) */
     uint64_t df_first, df_next; /* delta item keys in use */
     uint64_t df_n;              /* counters in delta items */
     nd__imap stories;           /* story id -> fingerprint of its item */
+    nd__imap cents;             /* story id -> fingerprint of its centroid's item */
     uint64_t *pg[PG_GENS];      /* per index block: fingerprint of its item */
     uint32_t pg_n[PG_GENS];
     uint64_t *ring; /* per ring slot: fingerprint of its item, 0: none */
@@ -2443,7 +2470,9 @@ static void persist_free(struct nd__persist *ps)
 {
     if (!ps) return;
     nd_free(ps->df);
+    nd_free(ps->dfb);
     nd__imap_free(&ps->stories);
+    nd__imap_free(&ps->cents);
     for (int i = 0; i < PG_GENS; i++) nd_free(ps->pg[i]);
     nd_free(ps->ring);
     nd_free(ps->raw);
@@ -2467,9 +2496,18 @@ static uint64_t f32_bits(float f)
     return w;
 }
 
-/* Everything a story's item holds changes one of these. */
+/* What a story's centroid is: changed by every settle, merge and prune. */
+static void story_cent(const story *s, uint32_t *n, uint32_t *cap)
+{
+    *n = s->lazy ? s->lazy_n : s->c.n;
+    *cap = s->lazy ? s->lazy_cap : s->c.cap;
+}
+
+/* Everything a story's items hold changes one of these. */
 static uint64_t story_fp(const nd_cluster *c, const story *s)
 {
+    uint32_t n, cap;
+    story_cent(s, &n, &cap);
     const uint64_t v[] = {(uint64_t) s->id,
                           s->slot,
                           c->stamps[s->slot],
@@ -2482,11 +2520,18 @@ static uint64_t story_fp(const nd_cluster *c, const story *s)
                           (uint64_t) s->t_first,
                           (uint64_t) s->t_last,
                           s->seq_last,
-                          s->c.n,
-                          s->c.cap};
+                          n,
+                          cap};
     uint64_t h = 0;
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) h = fp_mix(h, v[i]);
     return h | 1;
+}
+
+static uint64_t cent_fp(const story *s)
+{
+    uint32_t n, cap;
+    story_cent(s, &n, &cap);
+    return fp_mix(fp_mix(fp_mix((uint64_t) s->id, s->n_settled), n), cap) | 1;
 }
 
 /* A recent document: its raw features never change while its seq stays. */
@@ -2602,10 +2647,18 @@ static int save_df(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     if (!all && !changed) return 0;
     int rc = 0;
     if (all || ps->df_n + changed > size / DF_DELTA_SHARE) {
-        /* Blocks again, and no deltas. */
+        /* Blocks again (but those of zeros), and no deltas. */
         for (uint32_t i = 0; i < size && !rc; i += blk) {
+            int zero = 1;
+            for (uint32_t j = i; j < i + blk && zero; j++) zero = !c->df[j];
+            if (zero) {
+                if (ps->dfb[i / blk] && !all) rc = k->s->del(k->s->ctx, ND__IT_DFB, i / blk);
+                ps->dfb[i / blk] = 0;
+                continue;
+            }
             for (uint32_t j = i; j < i + blk; j++) nd__put_u32(b, c->df[j]);
             rc = put_item(k, b, ND__IT_DFB, i / blk);
+            ps->dfb[i / blk] = 1;
         }
         for (uint64_t key = ps->df_first; key < ps->df_next && !rc && !all; key++)
             rc = k->s->del(k->s->ctx, ND__IT_DFD, key);
@@ -2634,34 +2687,56 @@ static int save_stories(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
         if (!s) continue;
         uint64_t fp = story_fp(c, s);
         int64_t was;
-        if (!all && nd__imap_get(&ps->stories, (uint64_t) s->id, &was) && (uint64_t) was == fp)
+        if (all || !nd__imap_get(&ps->stories, (uint64_t) s->id, &was) || (uint64_t) was != fp) {
+            uint32_t n, cap;
+            story_cent(s, &n, &cap);
+            nd__put_u32(b, s->slot);
+            put_story_head(b, s);
+            nd__put_u32(b, n);
+            nd__put_u32(b, cap);
+            rc = put_item(k, b, ND__IT_STORY, (uint64_t) s->id);
+            if (!rc && nd__imap_put(&ps->stories, (uint64_t) s->id, (int64_t) fp)) rc = ND_ENOMEM;
+        }
+        /* The centroid: only when it changed (a centroid not loaded has not). */
+        if (rc || s->lazy) continue;
+        fp = cent_fp(s);
+        int have = nd__imap_get(&ps->cents, (uint64_t) s->id, &was);
+        if (!s->c.n) {
+            if (have && !all) rc = k->s->del(k->s->ctx, ND__IT_STORYC, (uint64_t) s->id);
+            if (have) nd__imap_del(&ps->cents, (uint64_t) s->id);
             continue;
-        nd__put_u32(b, s->slot);
-        put_story(b, s);
-        rc = put_item(k, b, ND__IT_STORY, (uint64_t) s->id);
-        if (!rc && nd__imap_put(&ps->stories, (uint64_t) s->id, (int64_t) fp)) rc = ND_ENOMEM;
+        }
+        if (!all && have && (uint64_t) was == fp) continue;
+        nd__fmap_export(b, &s->c);
+        rc = put_item(k, b, ND__IT_STORYC, (uint64_t) s->id);
+        if (!rc && nd__imap_put(&ps->cents, (uint64_t) s->id, (int64_t) fp)) rc = ND_ENOMEM;
     }
     if (rc || all) return rc;
     /* Stories gone since the last save. */
     uint64_t *gone = NULL;
     size_t n = 0, cap = 0;
-    for (uint32_t i = 0; i < ps->stories.cap; i++) {
-        uint64_t id = ps->stories.keys[i];
-        if (!id || story_get(c, (int64_t) id)) continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            uint64_t *g = nd_realloc(gone, cap * sizeof *g);
-            if (!g) {
-                nd_free(gone);
-                return ND_ENOMEM;
+    for (int m = 0; m < 2; m++) {
+        const nd__imap *map = m ? &ps->cents : &ps->stories;
+        for (uint32_t i = 0; i < map->cap; i++) {
+            uint64_t id = map->keys[i];
+            if (!id || story_get(c, (int64_t) id)) continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                uint64_t *g = nd_realloc(gone, cap * sizeof *g);
+                if (!g) {
+                    nd_free(gone);
+                    return ND_ENOMEM;
+                }
+                gone = g;
             }
-            gone = g;
+            gone[n++] = id | (uint64_t) m << 63;
         }
-        gone[n++] = id;
     }
     for (size_t i = 0; i < n && !rc; i++) {
-        rc = k->s->del(k->s->ctx, ND__IT_STORY, gone[i]);
-        nd__imap_del(&ps->stories, gone[i]);
+        uint64_t id = gone[i] & ~(UINT64_C(1) << 63);
+        int cent = (gone[i] >> 63) != 0;
+        rc = k->s->del(k->s->ctx, cent ? ND__IT_STORYC : ND__IT_STORY, id);
+        nd__imap_del(cent ? &ps->cents : &ps->stories, id);
     }
     nd_free(gone);
     return rc;
@@ -2710,6 +2785,7 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
         if (all || fp != ps->ring[i]) {
             nd__put_u64(b, d->seq);
             put_rdoc_head(b, d);
+            nd__put_u32(b, d->n_raw);
             put_rdoc_tail(b, d);
             rc = put_item(k, b, ND__IT_RING, i);
             ps->ring[i] = fp;
@@ -2730,9 +2806,10 @@ static struct nd__persist *persist_new(const nd_cluster *c)
     struct nd__persist *ps = nd_calloc(1, sizeof *ps);
     if (!ps) return NULL;
     ps->df = nd_calloc((size_t) c->df_mask + 1, sizeof *ps->df);
+    ps->dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1);
     ps->ring = nd_calloc(c->ring_cap, sizeof *ps->ring);
     ps->raw = nd_calloc(c->ring_cap, sizeof *ps->raw);
-    if (!ps->df || !ps->ring || !ps->raw) {
+    if (!ps->df || !ps->dfb || !ps->ring || !ps->raw) {
         persist_free(ps);
         return NULL;
     }
@@ -2744,6 +2821,8 @@ int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sink, size_t 
     nd__sink k = {sink, 0};
     if (bytes) *bytes = 0;
     if (!c->ps || all) {
+        /* Everything is written: what was not loaded is first. */
+        if (nd_cluster_load_all(c)) return ND_ENOMEM;
         persist_free(c->ps);
         nd__dup_index_save_forget(c->dups);
         if (!(c->ps = persist_new(c))) return ND_ENOMEM;
@@ -2768,20 +2847,27 @@ int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sink, size_t 
 }
 
 /* What a save of the engine as it is now would leave in the sink. */
-static int persist_track(nd_cluster *c, uint64_t df_first, uint64_t df_next, uint64_t df_n)
+static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, uint64_t df_next,
+                         uint64_t df_n)
 {
     struct nd__persist *ps = persist_new(c);
     if (!ps) return ND_ENOMEM;
     memcpy(ps->df, c->df, ((size_t) c->df_mask + 1) * sizeof *c->df);
+    memcpy(ps->dfb, dfb, (size_t) c->df_mask / DF_BLOCK + 1);
     ps->df_first = df_first;
     ps->df_next = df_next;
     ps->df_n = df_n;
-    for (uint32_t i = 0; i < c->n_slots; i++)
-        if (c->slots[i] && nd__imap_put(&ps->stories, (uint64_t) c->slots[i]->id,
-                                        (int64_t) story_fp(c, c->slots[i]))) {
+    for (uint32_t i = 0; i < c->n_slots; i++) {
+        const story *st = c->slots[i];
+        uint32_t n, cap;
+        if (!st) continue;
+        story_cent(st, &n, &cap);
+        if (nd__imap_put(&ps->stories, (uint64_t) st->id, (int64_t) story_fp(c, st)) ||
+            (n && nd__imap_put(&ps->cents, (uint64_t) st->id, (int64_t) cent_fp(st)))) {
             persist_free(ps);
             return ND_ENOMEM;
         }
+    }
     for (int gi = 0; gi < PG_GENS; gi++) {
         const pgen *g = pg_at(c, gi);
         uint32_t nblk = g->cap / PG_BLOCK;
@@ -2800,6 +2886,88 @@ static int persist_track(nd_cluster *c, uint64_t df_first, uint64_t df_next, uin
     persist_free(c->ps);
     c->ps = ps;
     return 0;
+}
+
+/* ---- loading on demand ---- */
+
+static int load_centroid(story *s, const unsigned char *p, const unsigned char *e)
+{
+    int rc = nd__fmap_import(&p, e, &s->c);
+    if (!rc && (p != e || s->c.n != s->lazy_n || s->c.cap != s->lazy_cap)) rc = ND_EFORMAT;
+    if (rc) {
+        nd__fmap_free(&s->c);
+        return rc;
+    }
+    recompute_norm(s);
+    s->lazy = 0;
+    return 0;
+}
+
+static int load_raw(rdoc *d, const unsigned char *p, const unsigned char *e)
+{
+    uint64_t seq;
+    if (nd__get_u64(&p, e, &seq) || seq != d->seq) return ND_EFORMAT;
+    int rc = get_feats(&p, e, &d->raw, &d->n_raw);
+    if (!rc && p != e) rc = ND_EFORMAT;
+    if (rc) {
+        nd_free(d->raw);
+        d->raw = NULL;
+    }
+    return rc;
+}
+
+/* Item (kind, key) through the engine's fetch: 0 or a negative code. */
+static int fetch_item(nd_cluster *c, uint32_t kind, uint64_t key, const unsigned char **p,
+                      const unsigned char **e)
+{
+    const void *data;
+    size_t len;
+    if (!c->fetch.fn || c->fetch.fn(c->fetch.ctx, kind, key, &data, &len) != 1) return ND_EFORMAT;
+    *p = data;
+    *e = *p + len;
+    return 0;
+}
+
+/* A story's centroid, before it is used.  A failure leaves it empty and
+ * the engine reports ND_ENOMEM (its decisions are not to be trusted). */
+static void lazy_story(nd_cluster *c, story *s)
+{
+    const unsigned char *p, *e;
+    if (!s->lazy) return;
+    if (fetch_item(c, ND__IT_STORYC, (uint64_t) s->id, &p, &e) || load_centroid(s, p, e)) {
+        s->lazy = 0;
+        c->oom = 1;
+    }
+}
+
+/* The centroids of the recent documents' stories, and their raw features
+ * (raw: the window is about to be recomputed). */
+static void lazy_window(nd_cluster *c, int raw)
+{
+    for (uint32_t i = 0; i < c->ring_cap; i++) {
+        rdoc *d = &c->ring[i];
+        if (!d->seq) continue;
+        story *s = story_get(c, d->story);
+        if (s) lazy_story(c, s);
+        const unsigned char *p, *e;
+        if (raw && !d->raw && (fetch_item(c, ND__IT_RAW, i, &p, &e) || load_raw(d, p, e))) {
+            c->oom = 1;
+            d->n_raw = 0;
+            d->raw = nd_malloc(sizeof *d->raw);
+        }
+    }
+}
+
+int nd_cluster_load_all(nd_cluster *c)
+{
+    int oom = c->oom;
+    c->oom = 0;
+    for (uint32_t i = 0; i < c->n_slots; i++)
+        if (c->slots[i]) lazy_story(c, c->slots[i]);
+    lazy_window(c, 1);
+    int failed = c->oom || nd__dup_index_load_all(c->dups);
+    c->oom = oom || failed;
+    return failed ? ND_ENOMEM : 0;
 }
 
 /* The CORE item into a new engine (*out). */
@@ -2894,10 +3062,15 @@ static int load_pg_block(nd_cluster *c, uint64_t key, const unsigned char *p,
 }
 
 /* After the last item: everything is there and consistent. */
-static int load_end(nd_cluster *c, uint32_t df_blocks)
+static int load_end(nd_cluster *c)
 {
-    uint32_t size = c->df_mask + 1, blk = size < DF_BLOCK ? size : DF_BLOCK;
-    if (df_blocks != size / blk) return ND_EFORMAT;
+    if (!c->fetch.fn) {
+        /* No loading on demand: the stream held everything. */
+        for (uint32_t i = 0; i < c->n_slots; i++)
+            if (c->slots[i] && c->slots[i]->lazy) return ND_EFORMAT;
+        for (uint32_t i = 0; i < c->ring_cap; i++)
+            if (c->ring[i].seq && !c->ring[i].raw) return ND_EFORMAT;
+    }
     for (uint32_t i = 0; i < c->n_free; i++)
         if (c->slots[c->free_slots[i]]) return ND_EFORMAT;
     for (int gi = 0; gi < PG_GENS; gi++) {
@@ -2907,20 +3080,20 @@ static int load_end(nd_cluster *c, uint32_t df_blocks)
         if (n != g->n || (g->cap && nd__layout_check(g->keys, g->cap))) return ND_EFORMAT;
     }
     uint32_t used = 0;
-    for (uint32_t i = 0; i < c->ring_cap; i++) {
-        if (c->ring[i].seq && !c->ring[i].raw) return ND_EFORMAT;
-        used += c->ring[i].seq != 0;
-    }
+    for (uint32_t i = 0; i < c->ring_cap; i++) used += c->ring[i].seq != 0;
     if (used != c->ring_n) return ND_EFORMAT;
     return nd__dup_index_load_end(c->dups);
 }
 
 nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key, const void **data,
                                         size_t *len),
+                            int (*fetch)(void *ctx, uint32_t kind, uint64_t key, const void **data,
+                                         size_t *len),
                             void *ctx, nd_error *err)
 {
     nd_cluster *c = NULL;
-    uint32_t kind, last_kind = 0, df_blocks = 0;
+    uint32_t kind, last_kind = 0;
+    uint8_t *dfb = NULL; /* the blocks of statistics read */
     uint64_t key, df_first = UINT64_MAX, df_next = 0, df_n = 0;
     const void *data;
     size_t len;
@@ -2929,6 +3102,10 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
     if (rc == 1) {
         rc = load_core(&c, data, (const unsigned char *) data + len, err);
         if (!rc) rc = 1;
+        if (c) {
+            c->fetch = (nd__fetch){fetch, ctx};
+            if (!(dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1))) rc = ND_ENOMEM;
+        }
     } else if (rc == 0) {
         rc = ND_EFORMAT; /* no items */
     }
@@ -2944,14 +3121,28 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         uint32_t u;
         switch (kind) {
         case ND__IT_STORY:
-            rc = nd__get_u32(&p, e, &u) ? ND_EFORMAT : get_story(c, &p, e, u);
-            if (!rc && (c->slots[u]->id != (int64_t) key || p != e)) rc = ND_EFORMAT;
+            rc = nd__get_u32(&p, e, &u) ? ND_EFORMAT : get_story_head(c, &p, e, u, 0);
+            if (!rc) {
+                /* its centroid: an item of its own, loaded when needed */
+                story *st = c->slots[u];
+                if (nd__get_u32(&p, e, &st->lazy_n) || nd__get_u32(&p, e, &st->lazy_cap) ||
+                    st->id != (int64_t) key || p != e || (st->lazy_n && !st->lazy_cap))
+                    rc = ND_EFORMAT;
+                st->lazy = st->lazy_cap != 0;
+            }
             break;
+        case ND__IT_STORYC: {
+            int64_t slot;
+            story *st = nd__imap_get(&c->by_id, key, &slot) ? c->slots[slot] : NULL;
+            rc = st && st->lazy ? load_centroid(st, p, e) : ND_EFORMAT;
+            break;
+        }
         case ND__IT_DFB: {
             uint32_t size = c->df_mask + 1, blk = size < DF_BLOCK ? size : DF_BLOCK;
-            rc = key >= size / blk || len != (size_t) blk * 4 || key != df_blocks ? ND_EFORMAT : 0;
+            /* (blocks of zeros are not written) */
+            rc = key >= size / blk || len != (size_t) blk * 4 ? ND_EFORMAT : 0;
             for (uint32_t i = 0; !rc && i < blk; i++) nd__get_u32(&p, e, &c->df[key * blk + i]);
-            df_blocks++;
+            if (!rc) dfb[key] = 1;
             break;
         }
         case ND__IT_DFD:
@@ -2981,19 +3172,14 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
                 break;
             }
             rc = get_rdoc_head(&p, e, d);
+            if (!rc && nd__get_u32(&p, e, &d->n_raw)) rc = ND_EFORMAT;
             if (!rc) rc = get_rdoc_tail(c, &p, e, d);
             if (!rc && p != e) rc = ND_EFORMAT;
             break;
         }
         case ND__IT_RAW: {
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
-            uint64_t seq;
-            if (!d || !d->seq || d->raw || nd__get_u64(&p, e, &seq) || seq != d->seq) {
-                rc = ND_EFORMAT;
-                break;
-            }
-            rc = get_feats(&p, e, &d->raw, &d->n_raw);
-            if (!rc && p != e) rc = ND_EFORMAT;
+            rc = d && d->seq && !d->raw ? load_raw(d, p, e) : ND_EFORMAT;
             break;
         }
         case ND__IT_DUPH:
@@ -3003,11 +3189,12 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
             }
             nd_dup_index_free(c->dups);
             c->dups = NULL;
-            rc = nd__dup_index_load_head(&c->dups, p, e);
+            rc = nd__dup_index_load_head(&c->dups, p, e, &c->fetch);
             have_dups = 1;
             break;
         case ND__IT_DUPE:
         case ND__IT_DUPT:
+        case ND__IT_DUPM:
             rc = have_dups ? nd__dup_index_load_item(c->dups, kind, key, p, e) : ND_EFORMAT;
             break;
         default: rc = ND_EFORMAT;
@@ -3015,8 +3202,9 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         if (!rc) rc = 1;
     }
     if (rc == 0 && !have_dups) rc = ND_EFORMAT;
-    if (rc == 0) rc = load_end(c, df_blocks);
-    if (rc == 0) rc = persist_track(c, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n);
+    if (rc == 0) rc = load_end(c);
+    if (rc == 0) rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n);
+    nd_free(dfb);
     if (rc) {
         nd_cluster_free(c);
         if (rc == ND_ENOMEM)

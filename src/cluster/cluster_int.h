@@ -261,8 +261,17 @@ enum {
     ND__IT_DUPH = 6,  /* the duplicate index's head */
     ND__IT_DUPE = 7,  /* its documents, a chunk of a generation */
     ND__IT_DUPT = 8,  /* their story tags */
-    ND__IT_RAW = 9    /* a recent document's raw features, by ring slot */
+    /* Loaded on demand (ND_CLUSTER_LAZY_KIND): */
+    ND__IT_STORYC = 16, /* a story's centroid, by id */
+    ND__IT_RAW = 17,    /* a recent document's raw features, by ring slot */
+    ND__IT_DUPM = 18    /* the sketches of a chunk of the duplicate index */
 };
+
+/* Where the items loaded on demand come from (nd_cluster_load). */
+typedef struct nd__fetch {
+    int (*fn)(void *ctx, uint32_t kind, uint64_t key, const void **data, size_t *len);
+    void *ctx;
+} nd__fetch;
 
 /* A save in progress: the caller's sink and the bytes handed to it. */
 typedef struct nd__sink {
@@ -274,7 +283,10 @@ typedef struct nd__sink {
  * save or load (everything with all); load: the head item makes the index,
  * then its entries and tags, then load_end checks and indexes them. */
 int nd__dup_index_save(nd_dup_index *x, int all, nd__sink *k);
-int nd__dup_index_load_head(nd_dup_index **out, const unsigned char *p, const unsigned char *e);
+int nd__dup_index_load_head(nd_dup_index **out, const unsigned char *p, const unsigned char *e,
+                            const nd__fetch *fetch);
+/* Every sketch not loaded yet: 0 or ND_ENOMEM. */
+int nd__dup_index_load_all(nd_dup_index *x);
 int nd__dup_index_load_item(nd_dup_index *x, uint32_t kind, uint64_t key, const unsigned char *p,
                             const unsigned char *e);
 int nd__dup_index_load_end(nd_dup_index *x);

@@ -132,6 +132,7 @@ typedef struct dgen {
     uint32_t *bhead; /* ND_DUP_BANDS x hcap: first document + 1 */
     uint32_t *xtab;  /* hcap: exact table, document + 1 */
     uint32_t hcap;
+    uint8_t *lazy; /* per chunk of DUP_CHUNK documents: sketches not loaded yet */
 } dgen;
 
 /* What the last nd__dup_index_save() wrote of a generation. */
@@ -142,13 +143,19 @@ typedef struct dsaved {
     uint64_t *tag_hash; /* per tag chunk */
 } dsaved;
 
+#define DUP_CHUNK 128 /* documents an item holds (state in pieces) */
+
 struct nd_dup_index {
+    nd__fetch fetch; /* sketches loaded on demand (nd_cluster_load) */
+    int failed;      /* a chunk of sketches could not be loaded */
     size_t window;
     uint32_t gen_docs; /* documents per generation */
     uint64_t seq, next_gen;
     dgen g[2];    /* g[0] newer, g[1] older */
     dsaved sv[2]; /* nd__dup_index_save() */
 };
+
+static int lazy_chunk(nd_dup_index *x, int gi, uint32_t chunk);
 
 static void gen_free(dgen *g)
 {
@@ -162,6 +169,7 @@ static void gen_free(dgen *g)
     nd_free(g->bnext);
     nd_free(g->bhead);
     nd_free(g->xtab);
+    nd_free(g->lazy);
     memset(g, 0, sizeof *g);
 }
 
@@ -232,6 +240,12 @@ static int gen_grow(dgen *g, uint32_t cap)
     GROW(g->has, cap);
     GROW(g->bkey, (size_t) cap * ND_DUP_BANDS);
     GROW(g->bnext, (size_t) cap * ND_DUP_BANDS);
+    if (g->lazy) {
+        uint32_t chunks = (cap + DUP_CHUNK - 1) / DUP_CHUNK;
+        uint32_t had = (g->cap + DUP_CHUNK - 1) / DUP_CHUNK;
+        GROW(g->lazy, chunks);
+        if (chunks > had) memset(g->lazy + had, 0, chunks - had);
+    }
     uint32_t hcap = 16;
     while (hcap < cap * 2) hcap *= 2;
     /* The capacity grows only with its hash tables (a failed rehash leaves
@@ -310,6 +324,9 @@ int nd__dup_index_find(const nd_dup_index *x, const nd_dup_sketch *sk, double mi
                 uint32_t d = e - 1;
                 e = g->bnext[(size_t) d * ND_DUP_BANDS + b];
                 if (g->bkey[(size_t) d * ND_DUP_BANDS + b] != key) continue;
+                if (g->lazy && g->lazy[d / DUP_CHUNK] &&
+                    lazy_chunk((nd_dup_index *) x, gi, d / DUP_CHUNK))
+                    continue; /* unreadable: not a candidate */
                 const uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
                 int eq = 0;
                 for (int i = 0; i < ND_DUP_SLOTS; i++) eq += m[i] == q[i];
@@ -475,8 +492,6 @@ bad:
  * generation number and the chunk.  A generation's entries never change
  * once written (only the last chunk grows), its tags do (moves, merges),
  * and a generation dropped whole takes its items with it. */
-#define DUP_CHUNK 128
-
 static uint64_t chunk_key(uint64_t gen, uint32_t chunk)
 {
     return (gen << 24) | chunk;
@@ -498,12 +513,72 @@ static void put_entries(nd_buf *b, const dgen *g, uint32_t chunk)
         nd__put_u64(b, g->chash[d]);
         nd__put_u32(b, g->has[d]);
         if (!g->has[d]) continue;
-        const uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
-        for (int i = 0; i < ND_DUP_SLOTS; i += 2)
-            nd__put_u32(b, (uint32_t) m[i] | (uint32_t) m[i + 1] << 16);
         for (int k = 0; k < ND_DUP_BANDS; k++)
             nd__put_u32(b, g->bkey[(size_t) d * ND_DUP_BANDS + k]);
     }
+}
+
+/* The sketches of a chunk: an item of their own, loaded on demand (most
+ * lookups verify none). */
+static void put_sketches(nd_buf *b, const dgen *g, uint32_t chunk)
+{
+    uint32_t from = chunk * DUP_CHUNK, to = from + DUP_CHUNK < g->n ? from + DUP_CHUNK : g->n;
+    nd__put_u32(b, to - from);
+    for (uint32_t d = from; d < to; d++) {
+        if (!g->has[d]) continue;
+        const uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
+        for (int i = 0; i < ND_DUP_SLOTS; i += 2)
+            nd__put_u32(b, (uint32_t) m[i] | (uint32_t) m[i + 1] << 16);
+    }
+}
+
+static int get_sketches(dgen *g, uint32_t chunk, const unsigned char *p, const unsigned char *e)
+{
+    uint32_t from = chunk * DUP_CHUNK, count;
+    if (nd__get_u32(&p, e, &count) || count > DUP_CHUNK || from + count > g->n) return ND_EFORMAT;
+    for (uint32_t d = from; d < from + count; d++) {
+        uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
+        memset(m, 0, ND_DUP_SLOTS * sizeof *m);
+        if (!g->has[d]) continue;
+        for (int i = 0; i < ND_DUP_SLOTS; i += 2) {
+            uint32_t w;
+            if (nd__get_u32(&p, e, &w)) return ND_EFORMAT;
+            m[i] = (uint16_t) w;
+            m[i + 1] = (uint16_t) (w >> 16);
+        }
+    }
+    if (p != e) return ND_EFORMAT;
+    g->lazy[chunk] = 0;
+    return 0;
+}
+
+/* Load chunk `chunk` of generation gi: 0, or nonzero when the fetch fails
+ * (its sketches stay zero: no candidate; it is not asked again). */
+static int lazy_chunk(nd_dup_index *x, int gi, uint32_t chunk)
+{
+    dgen *g = &x->g[gi];
+    const void *data;
+    size_t len;
+    if (x->fetch.fn &&
+        x->fetch.fn(x->fetch.ctx, ND__IT_DUPM, (g->gen << 24) | chunk, &data, &len) == 1 &&
+        get_sketches(g, chunk, data, (const unsigned char *) data + len) == 0)
+        return 0;
+    g->lazy[chunk] = 0;
+    uint32_t from = chunk * DUP_CHUNK, to = from + DUP_CHUNK < g->n ? from + DUP_CHUNK : g->n;
+    memset(g->mh + (size_t) from * ND_DUP_SLOTS, 0,
+           (size_t) (to - from) * ND_DUP_SLOTS * sizeof *g->mh);
+    x->failed = 1;
+    return ND_EFORMAT;
+}
+
+int nd__dup_index_load_all(nd_dup_index *x)
+{
+    for (int gi = 0; gi < 2; gi++) {
+        dgen *g = &x->g[gi];
+        for (uint32_t i = 0; g->lazy && i < (g->n + DUP_CHUNK - 1) / DUP_CHUNK; i++)
+            if (g->lazy[i]) lazy_chunk(x, gi, i);
+    }
+    return x->failed ? ND_ENOMEM : 0;
 }
 
 static void put_tags(nd_buf *b, const dgen *g, uint32_t chunk)
@@ -536,6 +611,7 @@ static int saved_delete(nd__sink *k, dsaved *v)
     for (uint32_t i = 0; i < chunks && !rc; i++) {
         rc = k->s->del(k->s->ctx, ND__IT_DUPE, chunk_key(v->gen, i));
         if (!rc) rc = k->s->del(k->s->ctx, ND__IT_DUPT, chunk_key(v->gen, i));
+        if (!rc) rc = k->s->del(k->s->ctx, ND__IT_DUPM, chunk_key(v->gen, i));
     }
     saved_forget(v);
     return rc;
@@ -587,6 +663,10 @@ int nd__dup_index_save(nd_dup_index *x, int all, nd__sink *k)
         for (uint32_t i = v->n / DUP_CHUNK; i < chunks && !rc && v->n < g->n; i++) {
             put_entries(&b, g, i);
             rc = emit(k, &b, ND__IT_DUPE, chunk_key(g->gen, i));
+            if (!rc && g->lazy && g->lazy[i]) rc = lazy_chunk(x, gi, i) ? ND_ENOMEM : 0;
+            if (rc) break;
+            put_sketches(&b, g, i);
+            rc = emit(k, &b, ND__IT_DUPM, chunk_key(g->gen, i));
         }
         if (!rc) v->n = g->n;
         for (uint32_t i = 0; i < chunks && !rc; i++) {
@@ -601,7 +681,8 @@ int nd__dup_index_save(nd_dup_index *x, int all, nd__sink *k)
     return rc;
 }
 
-int nd__dup_index_load_head(nd_dup_index **out, const unsigned char *p, const unsigned char *e)
+int nd__dup_index_load_head(nd_dup_index **out, const unsigned char *p, const unsigned char *e,
+                            const nd__fetch *fetch)
 {
     uint64_t window, seq, next_gen;
     *out = NULL;
@@ -627,6 +708,11 @@ int nd__dup_index_load_head(nd_dup_index **out, const unsigned char *p, const un
             nd_dup_index_free(x);
             return ND_ENOMEM;
         }
+        /* Which chunks' sketches are still to load. */
+        if (cap && !(g->lazy = nd_calloc((cap + DUP_CHUNK - 1) / DUP_CHUNK, 1))) {
+            nd_dup_index_free(x);
+            return ND_ENOMEM;
+        }
         /* n entries to come: counted in sv until they have. */
         x->sv[gi].gen = gen;
         x->sv[gi].n = n;
@@ -635,6 +721,7 @@ int nd__dup_index_load_head(nd_dup_index **out, const unsigned char *p, const un
         nd_dup_index_free(x);
         return ND_EFORMAT;
     }
+    if (fetch) x->fetch = *fetch;
     *out = x;
     return 0;
 }
@@ -657,6 +744,9 @@ int nd__dup_index_load_item(nd_dup_index *x, uint32_t kind, uint64_t key, const 
     uint32_t chunk, count;
     int gi;
     dgen *g = gen_of(x, key, &chunk, &gi);
+    if (g && kind == ND__IT_DUPM) /* sketches (when all items are read at once) */
+        return chunk * DUP_CHUNK < g->n && g->lazy[chunk] ? get_sketches(g, chunk, p, e)
+                                                          : ND_EFORMAT;
     if (!g || nd__get_u32(&p, e, &count)) return ND_EFORMAT;
     uint32_t from = chunk * DUP_CHUNK;
     if (count == 0 || count > DUP_CHUNK || from + count > x->sv[gi].n) return ND_EFORMAT;
@@ -671,6 +761,7 @@ int nd__dup_index_load_item(nd_dup_index *x, uint32_t kind, uint64_t key, const 
         x->sv[gi].n_tags++; /* counted here, checked at the end */
         return p == e ? 0 : ND_EFORMAT;
     }
+
     /* Entries: chunks in order, each one once. */
     if (from != g->n) return ND_EFORMAT;
     for (uint32_t d = from; d < from + count; d++) {
@@ -684,21 +775,14 @@ int nd__dup_index_load_item(nd_dup_index *x, uint32_t kind, uint64_t key, const 
         g->seqs[d] = v[1];
         g->chash[d] = v[2];
         g->has[d] = (uint8_t) has;
-        uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
-        memset(m, 0, ND_DUP_SLOTS * sizeof *m);
+        memset(g->mh + (size_t) d * ND_DUP_SLOTS, 0, ND_DUP_SLOTS * sizeof *g->mh);
         memset(g->bkey + (size_t) d * ND_DUP_BANDS, 0, ND_DUP_BANDS * sizeof *g->bkey);
-        if (has) {
-            for (int i = 0; i < ND_DUP_SLOTS; i += 2) {
-                uint32_t w;
-                if (nd__get_u32(&p, e, &w)) return ND_EFORMAT;
-                m[i] = (uint16_t) w;
-                m[i + 1] = (uint16_t) (w >> 16);
-            }
+        if (has)
             for (int b = 0; b < ND_DUP_BANDS; b++)
                 if (nd__get_u32(&p, e, &g->bkey[(size_t) d * ND_DUP_BANDS + b])) return ND_EFORMAT;
-        }
         g->n = d + 1;
     }
+    g->lazy[chunk] = 1; /* its sketches: later */
     return p == e ? 0 : ND_EFORMAT;
 }
 
@@ -708,6 +792,9 @@ int nd__dup_index_load_end(nd_dup_index *x)
         dgen *g = &x->g[gi];
         dsaved *v = &x->sv[gi];
         if (g->n != v->n || v->n_tags != (g->n + DUP_CHUNK - 1) / DUP_CHUNK) return ND_EFORMAT;
+        /* Without loading on demand, every chunk's sketches were read. */
+        for (uint32_t i = 0; !x->fetch.fn && g->lazy && i < (g->n + DUP_CHUNK - 1) / DUP_CHUNK; i++)
+            if (g->lazy[i]) return ND_EFORMAT;
         if (g->cap && gen_rehash(g, g->hcap)) return ND_ENOMEM;
         /* What was loaded is what is saved. */
         uint32_t chunks = (g->n + DUP_CHUNK - 1) / DUP_CHUNK;

@@ -225,6 +225,11 @@ int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *er
         if (rc) return rc;
         return nd_store_open(path, flags, out, err);
     }
+    /* Readers read through a memory map (up to 1 GiB of the file): no
+     * system call per page.  Not writers: the pages a long ingest touches
+     * would count in its resident memory. */
+    if (!memory && (flags & ND_STORE_READONLY))
+        nd__store_exec(s, "PRAGMA mmap_size=1073741824", NULL);
     if (flags & ND_STORE_FAST) {
         /* A bulk writer: a larger page cache keeps the FTS and index pages
          * hot; checkpoints less often (the WAL stays a few tens of MB). */

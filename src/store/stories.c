@@ -50,7 +50,8 @@
     X(LOG_TRIM, "DELETE FROM cluster_log WHERE seq <= ?1")                                         \
     X(ITEM_PUT, "INSERT OR REPLACE INTO cluster_items(id, data) VALUES (?1, ?2)")                  \
     X(ITEM_DEL, "DELETE FROM cluster_items WHERE id = ?1")                                         \
-    X(ITEMS, "SELECT id, data FROM cluster_items ORDER BY id")                                     \
+    X(ITEMS, "SELECT id, data FROM cluster_items WHERE id < ?1 ORDER BY id")                       \
+    X(ITEM_GET, "SELECT data FROM cluster_items WHERE id = ?1")                                    \
     X(SAVED_GET, "SELECT params, log_seq, unflushed FROM cluster_saved WHERE id = 1")              \
     X(SAVED_PUT, "INSERT OR REPLACE INTO cluster_saved(id, params, log_seq, unflushed, docs,"      \
                  " saved) VALUES (1, ?1, ?2, ?3, ?4, ?5)")
@@ -615,6 +616,7 @@ struct nd_store_clusterer {
     int64_t last_id;      /* the pending scan goes on after this id */
     int64_t max_seen;     /* the largest document id the engine holds */
     int64_t log_seq;      /* the last logged operation the engine was given */
+    int64_t saved_seq;    /* cluster_saved.log_seq of the items the engine came from */
     uint64_t since_save;  /* operations since the items were saved */
     uint64_t unflushed;   /* documents given to the engine since its last flush */
     int save_all;         /* the items must be written whole */
@@ -1040,6 +1042,9 @@ static int replay(nd_store_clusterer *c, int64_t after, int64_t upto, nd_error *
     return rc;
 }
 
+static int load_state(nd_store_clusterer *c, nd_error *err);
+static int restore_state(nd_store_clusterer *c, nd_error *err);
+
 /* Another writer appended to the log since we last looked (two ingests at
  * once): give our engine its operations, and forget the story aggregates
  * we hold (it changed stories).  Once per transaction: nobody else writes
@@ -1053,6 +1058,26 @@ static int catch_up(nd_store_clusterer *c, nd_error *err)
     c->checked = 1;
     if (seq <= c->log_seq) return 0;
     drop_aggs(c, 1);
+    /* It saved the items since ours were loaded: what ours has not read
+     * yet may be its now.  Load its engine, which has seen everything. */
+    sqlite3_stmt *st = stmt(c, CL_SAVED_GET, err);
+    if (!st) return ND_EDB;
+    int sr = sqlite3_step(st);
+    int64_t saved = sr == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    sqlite3_reset(st);
+    if (sr == SQLITE_ROW && saved != c->saved_seq) {
+        nd_cluster_free(c->eng);
+        c->eng = NULL;
+        c->save_all = 0;
+        rc = load_state(c, err);
+        if (rc == 1) return 0;
+        /* not usable: the engine is rebuilt from the store and saved whole */
+        if (rc == 0 && (rc = restore_state(c, err)) == 0) {
+            c->save_all = 1;
+            rc = log_max(c, &c->log_seq, err);
+        }
+        return rc;
+    }
     return replay(c, c->log_seq, seq, err);
 }
 
@@ -1350,6 +1375,7 @@ static int save_state(nd_store_clusterer *c, nd_error *err)
 {
     if (c->no_save || !c->eng) return 0;
     int all = c->save_all, rc = 0;
+    if (all && nd_cluster_load_all(c->eng)) return oom(err);
     if (all) rc = nd__store_exec(c->s, "DELETE FROM cluster_items", err);
     size_t bytes = 0;
     nd_cluster_sink sink = {c, item_put, item_del};
@@ -1377,6 +1403,7 @@ static int save_state(nd_store_clusterer *c, nd_error *err)
     c->st.state_bytes += bytes;
     c->save_all = 0;
     c->since_save = 0;
+    c->saved_seq = c->log_seq;
     return 0;
 }
 
@@ -1419,25 +1446,39 @@ int nd_store_cluster_sync(nd_store_clusterer *c, nd_error *err)
 
 /* ---- opening: load, replay, import, restore ---------------------------------------------- */
 
-typedef struct item_reader {
-    nd_store_clusterer *c;
-    sqlite3_stmt *st;
-    size_t bytes;
-} item_reader;
-
+/* The items an engine is loaded from: at once those it always needs, the
+ * others (ND_CLUSTER_LAZY_KIND and up) when it asks, for as long as it
+ * lives. */
 static int item_next(void *ctx, uint32_t *kind, uint64_t *key, const void **data, size_t *len)
 {
-    item_reader *r = ctx;
-    int sr = sqlite3_step(r->st);
+    nd_store_clusterer *c = ctx;
+    sqlite3_stmt *st = c->stmt[CL_ITEMS];
+    int sr = sqlite3_step(st);
     if (sr == SQLITE_DONE) return 0;
     if (sr != SQLITE_ROW) return ND_EDB;
-    uint64_t id = (uint64_t) sqlite3_column_int64(r->st, 0);
+    uint64_t id = (uint64_t) sqlite3_column_int64(st, 0);
     *kind = (uint32_t) (id >> 48);
     *key = id & ((UINT64_C(1) << 48) - 1);
-    *data = sqlite3_column_blob(r->st, 1);
-    *len = (size_t) sqlite3_column_bytes(r->st, 1);
-    r->bytes += *len;
+    *data = sqlite3_column_blob(st, 1);
+    *len = (size_t) sqlite3_column_bytes(st, 1);
+    c->st.loaded_bytes += *len;
     return 1;
+}
+
+static int item_fetch(void *ctx, uint32_t kind, uint64_t key, const void **data, size_t *len)
+{
+    nd_store_clusterer *c = ctx;
+    sqlite3_stmt *st = stmt(c, CL_ITEM_GET, NULL);
+    if (!st) return ND_EDB;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64) ((uint64_t) kind << 48 | key));
+    int sr = sqlite3_step(st);
+    if (sr == SQLITE_DONE) return 0;
+    if (sr != SQLITE_ROW) return ND_EDB;
+    *data = sqlite3_column_blob(st, 0);
+    *len = (size_t) sqlite3_column_bytes(st, 0);
+    c->st.loaded_bytes += *len;
+    c->st.fetched++;
+    return 1; /* valid until the next fetch resets the statement */
 }
 
 /* The saved items with our fingerprint and the log after them: 1 and
@@ -1454,14 +1495,14 @@ static int load_state(nd_store_clusterer *c, nd_error *err)
     if (sr != SQLITE_ROW && sr != SQLITE_DONE)
         return nd__store_fail(c->s, "cannot read the clustering state", err);
     if (sr != SQLITE_ROW || fp != c->fingerprint) return 0;
-    item_reader r = {c, stmt(c, CL_ITEMS, err), 0};
-    if (!r.st) return ND_EDB;
+    sqlite3_stmt *items = stmt(c, CL_ITEMS, err);
+    if (!items) return ND_EDB;
+    sqlite3_bind_int64(items, 1, (sqlite3_int64) ((uint64_t) ND_CLUSTER_LAZY_KIND << 48));
     nd_error le = {0};
-    c->eng = nd_cluster_load(item_next, &r, &le);
-    sqlite3_reset(r.st);
-    c->st.loaded_bytes = r.bytes;
+    c->eng = nd_cluster_load(item_next, item_fetch, c, &le);
+    sqlite3_reset(items);
     if (!c->eng) return le.code == ND_ENOMEM ? oom(err) : 0;
-    c->log_seq = seq;
+    c->log_seq = c->saved_seq = seq;
     nd_cluster_stats es;
     nd_cluster_get_stats(c->eng, &es);
     /* The log after the items: a killed run's documents, in the order the
