@@ -9,12 +9,16 @@
  * the write queue by jobs, so at most (queue_bytes + a few pages per
  * thread) are in memory whatever the corpus size.  Workers skip pages
  * whose raw hash the store already holds (each has its own read-only
- * connection), so a re-ingest costs reading and hashing only.  The writer
- * owns the only write connection and commits every batch_docs documents
- * or batch_ms milliseconds; a kill loses at most the open batch, which the
- * next run stores again (the raw-hash check runs again inside the
- * transaction, so nothing is stored twice).  The calling thread starts
- * the others and draws progress.
+ * connection), so a re-ingest costs reading and hashing only.  Workers do
+ * everything that does not need the write lock: extraction, analysis, every
+ * row of the page (nd_store_prepare) and the story engine's reading of
+ * each document (nd_cluster_prepare).  The writer owns the only write
+ * connection: it writes, and asks the engine for each new document's
+ * story; it commits every batch_docs documents or batch_ms milliseconds;
+ * a kill loses at most the open batch, which the next run stores again
+ * (the raw-hash check runs again inside the transaction, so nothing is
+ * stored twice; the engine's log replays what was committed).  The calling
+ * thread starts the others and draws progress.
  *
  * Storage order is input order, whatever the thread timing: readers number
  * their jobs (input i, job k), the writer stores input 0's jobs in order,
@@ -22,8 +26,9 @@
  * run at most ORDER_WINDOW jobs ahead of the writer in the input being
  * stored (ORDER_AHEAD in later inputs), which bounds that buffer.  So the
  * same inputs give the same document ids and the same stories.  The
- * writer clusters every document it stores (nd_store_cluster_pending) in
- * the same transaction and saves the engine state at the end.
+ * writer gives every document it stores its story in the same transaction
+ * (nd_store_add_prepared) and saves what changed of the engine's state at
+ * the end (nd_store_cluster_finish).
  */
 #include <errno.h>
 #include <limits.h>
