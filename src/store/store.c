@@ -275,7 +275,8 @@ int nd_store_begin(nd_store *s, nd_error *err)
 int nd_store_commit(nd_store *s, nd_error *err)
 {
     if (!s->in_tx) return 0;
-    int rc = nd__store_index_quotes(s, err);
+    int rc = nd__store_index_docs(s, err);
+    if (!rc) rc = nd__store_index_quotes(s, err);
     if (rc) return rc;
     rc = nd__store_exec(s, "COMMIT", err);
     if (!rc) s->in_tx = 0;

@@ -26,6 +26,9 @@
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"  \
       " ?19, ?20, ?21, ?22, ?23, ?24)")                                                            \
     X(MAX_ID, "SELECT max(id) FROM documents")                                                     \
+    X(INDEX_DOCS, "INSERT INTO documents_fts(rowid, title, text) SELECT id, title, text"           \
+                  " FROM documents WHERE id > (SELECT last FROM docs_indexed) ORDER BY id")        \
+    X(INDEXED_DOCS, "UPDATE docs_indexed SET last = (SELECT coalesce(max(id), 0) FROM documents)") \
     X(ADD_PARA, "INSERT INTO paragraphs(doc_id, idx, start_off, end_off) VALUES (?1, ?2, ?3, ?4)") \
     X(ADD_RELATED, "INSERT INTO related(doc_id, idx, title, site, url, age, published, child_id)"  \
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                     \
@@ -152,6 +155,10 @@ void nd__store_cluster_end_page(nd_store_clusterer *c, int ok);
 /* The transaction was rolled back: what the clusterer holds in memory may
  * name rows that are gone. */
 void nd__store_cluster_rolled_back(nd_store_clusterer *c);
+
+/* write.c: index the documents added in the open transaction in
+ * documents_fts; called just before COMMIT.  0 or a negative code. */
+int nd__store_index_docs(nd_store *s, nd_error *err);
 
 /* For tests: create or migrate a file up to schema version `version` only,
  * with no other setup.  Returns 0 or a negative code. */

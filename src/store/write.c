@@ -605,6 +605,7 @@ int nd_store_add_prepared(nd_store *s, nd_store_clusterer *c, const nd_store_pre
     }
     if (c) nd__store_cluster_end_page(c, 1);
     if (own && ((rc = c ? nd_store_cluster_sync(c, err) : 0) != 0 ||
+                (rc = nd__store_index_docs(s, err)) != 0 ||
                 (rc = nd__store_index_quotes(s, err)) != 0)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         nd__store_analysis_rolled_back(s);
@@ -612,6 +613,21 @@ int nd_store_add_prepared(nd_store *s, nd_store_clusterer *c, const nd_store_pre
         return rc;
     }
     return nd__store_exec(s, own ? "COMMIT" : "RELEASE page", err);
+}
+
+int nd__store_index_docs(nd_store *s, nd_error *err)
+{
+    sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_INDEX_DOCS, err);
+    if (!st) return ND_EDB;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot index documents", err);
+    if (!sqlite3_changes(s->db)) return 0;
+    if (!(st = nd__store_stmt(s, ND_STMT_INDEXED_DOCS, err))) return ND_EDB;
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot index documents", err);
+    return 0;
 }
 
 int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, nd_error *err)
