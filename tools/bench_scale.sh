@@ -6,7 +6,8 @@
 # gzipped) into one store, ND_SCALE_STEP (100,000) pages a run, and after
 # each run prints a row: documents, pages/s (wall), CPU ms per page (user +
 # sys of the ingest), its peak RSS, the store's size, and the latency of
-# each CLI query (wall ms, best of two).  Then one page and 100 pages more
+# each CLI query (wall ms, best of two; one run past 2 s; at most 10 minutes).
+# Then one page and 100 pages more
 # into the full store.  Each step's pages are generated just before its
 # run (not timed) and deleted after it, so the disk holds one step's
 # corpus (~3.5 GB) and the store.  Hours long: not for CI.
@@ -77,14 +78,20 @@ out = []
 for q in qs:
     name, *args = q.split("|")
     args = [story if a == "STORY" else a for a in args]
+    # best of two; once when it takes seconds, and at most 10 minutes
     best = None
     for _ in range(2):
         t = time.monotonic()
-        subprocess.run([cli, args[0], "--db", db] + args[1:], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        dt = (time.monotonic() - t) * 1000
+        try:
+            subprocess.run([cli, args[0], "--db", db] + args[1:], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=600)
+            dt = (time.monotonic() - t) * 1000
+        except subprocess.TimeoutExpired:
+            dt = float("inf")
         best = dt if best is None else min(best, dt)
-    out.append("%.0f" % best)
+        if dt > 2000:
+            break
+    out.append(">600000" if best == float("inf") else "%.0f" % best)
 print(" ".join(out))
 EOF
 }
