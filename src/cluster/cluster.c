@@ -2098,6 +2098,58 @@ static int get_feats(const unsigned char **p, const unsigned char *e, nd__feat *
     return 0;
 }
 
+/* n story slots, all free, for a state being read. */
+static int alloc_slots(nd_cluster *c, uint32_t n)
+{
+    c->cap_slots = n ? n : 1;
+    c->slots = nd_calloc(c->cap_slots, sizeof *c->slots);
+    c->stamps = nd_calloc(c->cap_slots, sizeof *c->stamps);
+    c->free_slots = nd_calloc(c->cap_slots, sizeof *c->free_slots);
+    if (!c->slots || !c->stamps || !c->free_slots) return ND_ENOMEM;
+    c->n_slots = n;
+    return 0;
+}
+
+/* The clock and the counters (after the statistics). */
+static void put_clock(nd_buf *b, const nd_cluster *c)
+{
+    nd__put_u64(b, c->seq);
+    nd__put_u64(b, (uint64_t) c->next_id);
+    nd__put_u64(b, c->fwd_docs);
+    nd__put_u32(b, c->evict_cursor);
+    nd__put_u64(b, c->since_sweep);
+    nd__put_u64(b, c->refresh_at);
+    nd__put_f64(b, c->bg);
+    nd__put_u64(b, c->wm_count);
+    nd__put_u32(b, c->wm_n);
+    for (uint32_t i = 0; i < c->wm_n; i++) {
+        uint32_t at = (c->wm_head + i) % WM_SPAN;
+        nd__put_u64(b, (uint64_t) c->wm_t[at]);
+        nd__put_u64(b, c->wm_i[at]);
+    }
+    const uint64_t st[] = {c->st.docs,  c->st.dups_exact, c->st.dups_near, c->st.stories_created,
+                           c->st.moves, c->st.merges,     c->st.reclusters};
+    for (size_t i = 0; i < sizeof st / sizeof *st; i++) nd__put_u64(b, st[i]);
+}
+
+static int get_clock(nd_cluster *c, const unsigned char **p, const unsigned char *e)
+{
+    if (nd__get_u64(p, e, &c->seq) || get_i64(p, e, &c->next_id) ||
+        nd__get_u64(p, e, &c->fwd_docs) || nd__get_u32(p, e, &c->evict_cursor) ||
+        nd__get_u64(p, e, &c->since_sweep) || nd__get_u64(p, e, &c->refresh_at) ||
+        nd__get_f64(p, e, &c->bg) || !isfinite(c->bg) || nd__get_u64(p, e, &c->wm_count) ||
+        nd__get_u32(p, e, &c->wm_n) || c->wm_n > WM_SPAN)
+        return ND_EFORMAT;
+    c->join_eff = c->p.join + c->p.background * c->bg;
+    for (uint32_t i = 0; i < c->wm_n; i++)
+        if (get_i64(p, e, &c->wm_t[i]) || nd__get_u64(p, e, &c->wm_i[i])) return ND_EFORMAT;
+    uint64_t *st[] = {&c->st.docs,  &c->st.dups_exact, &c->st.dups_near, &c->st.stories_created,
+                      &c->st.moves, &c->st.merges,     &c->st.reclusters};
+    for (size_t i = 0; i < sizeof st / sizeof *st; i++)
+        if (nd__get_u64(p, e, st[i])) return ND_EFORMAT;
+    return 0;
+}
+
 /* A story's record (after its slot): its counters, then its centroid. */
 static void put_story_head(nd_buf *b, const story *s)
 {
@@ -2281,24 +2333,7 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
             nd__put_u32(b, i);
             nd__put_u32(b, c->df[i]);
         }
-    /* clock and counters */
-    nd__put_u64(b, c->seq);
-    nd__put_u64(b, (uint64_t) c->next_id);
-    nd__put_u64(b, c->fwd_docs);
-    nd__put_u32(b, c->evict_cursor);
-    nd__put_u64(b, c->since_sweep);
-    nd__put_u64(b, c->refresh_at);
-    nd__put_f64(b, c->bg);
-    nd__put_u64(b, c->wm_count);
-    nd__put_u32(b, c->wm_n);
-    for (uint32_t i = 0; i < c->wm_n; i++) {
-        uint32_t at = (c->wm_head + i) % WM_SPAN;
-        nd__put_u64(b, (uint64_t) c->wm_t[at]);
-        nd__put_u64(b, c->wm_i[at]);
-    }
-    const uint64_t st[] = {c->st.docs,  c->st.dups_exact, c->st.dups_near, c->st.stories_created,
-                           c->st.moves, c->st.merges,     c->st.reclusters};
-    for (size_t i = 0; i < sizeof st / sizeof *st; i++) nd__put_u64(b, st[i]);
+    put_clock(b, c);
     /* stories, slot by slot (the indexes name slots and stamps) */
     nd__put_u32(b, c->n_slots);
     for (uint32_t i = 0; i < c->n_slots; i++) {
@@ -2342,26 +2377,10 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
         NEED(nd__get_u32(&p, e, &at) || nd__get_u32(&p, e, &v) || at > c->df_mask);
         c->df[at] = v;
     }
-    NEED(nd__get_u64(&p, e, &c->seq) || get_i64(&p, e, &c->next_id));
-    NEED(nd__get_u64(&p, e, &c->fwd_docs) || nd__get_u32(&p, e, &c->evict_cursor));
-    NEED(nd__get_u64(&p, e, &c->since_sweep) || nd__get_u64(&p, e, &c->refresh_at));
-    NEED(nd__get_f64(&p, e, &c->bg) || !isfinite(c->bg));
-    c->join_eff = c->p.join + c->p.background * c->bg;
-    NEED(nd__get_u64(&p, e, &c->wm_count));
-    NEED(nd__get_u32(&p, e, &c->wm_n) || c->wm_n > WM_SPAN);
-    for (uint32_t i = 0; i < c->wm_n; i++)
-        NEED(get_i64(&p, e, &c->wm_t[i]) || nd__get_u64(&p, e, &c->wm_i[i]));
-    uint64_t *st[] = {&c->st.docs,  &c->st.dups_exact, &c->st.dups_near, &c->st.stories_created,
-                      &c->st.moves, &c->st.merges,     &c->st.reclusters};
-    for (size_t i = 0; i < sizeof st / sizeof *st; i++) NEED(nd__get_u64(&p, e, st[i]));
+    NEED(get_clock(c, &p, e));
     uint32_t n_slots;
     NEED(nd__get_u32(&p, e, &n_slots) || n_slots > (uint32_t) ((e - p) / 8));
-    c->cap_slots = n_slots ? n_slots : 1;
-    c->slots = nd_calloc(c->cap_slots, sizeof *c->slots);
-    c->stamps = nd_calloc(c->cap_slots, sizeof *c->stamps);
-    c->free_slots = nd_calloc(c->cap_slots, sizeof *c->free_slots);
-    if (!c->slots || !c->stamps || !c->free_slots) return ND_ENOMEM;
-    c->n_slots = n_slots;
+    if (alloc_slots(c, n_slots)) return ND_ENOMEM;
     for (uint32_t i = 0; i < n_slots; i++) {
         uint32_t live;
         NEED(nd__get_u32(&p, e, &c->stamps[i]) || nd__get_u32(&p, e, &live));
@@ -2595,23 +2614,7 @@ static void put_core(nd_buf *b, nd_cluster *c)
     put_params(b, &c->p);
     nd__put_f64(b, c->df_n);
     nd__put_u64(b, c->df_since);
-    nd__put_u64(b, c->seq);
-    nd__put_u64(b, (uint64_t) c->next_id);
-    nd__put_u64(b, c->fwd_docs);
-    nd__put_u32(b, c->evict_cursor);
-    nd__put_u64(b, c->since_sweep);
-    nd__put_u64(b, c->refresh_at);
-    nd__put_f64(b, c->bg);
-    nd__put_u64(b, c->wm_count);
-    nd__put_u32(b, c->wm_n);
-    for (uint32_t i = 0; i < c->wm_n; i++) {
-        uint32_t at = (c->wm_head + i) % WM_SPAN;
-        nd__put_u64(b, (uint64_t) c->wm_t[at]);
-        nd__put_u64(b, c->wm_i[at]);
-    }
-    const uint64_t st[] = {c->st.docs,  c->st.dups_exact, c->st.dups_near, c->st.stories_created,
-                           c->st.moves, c->st.merges,     c->st.reclusters};
-    for (size_t i = 0; i < sizeof st / sizeof *st; i++) nd__put_u64(b, st[i]);
+    put_clock(b, c);
     nd__put_u32(b, c->n_slots);
     for (uint32_t i = 0; i < c->n_slots; i++) nd__put_u32(b, c->stamps[i]);
     nd__put_u32(b, c->n_free);
@@ -2994,26 +2997,10 @@ static int load_core(nd_cluster **out, const unsigned char *p, const unsigned ch
         if (x) return ND_EFORMAT;                                                                  \
     } while (0)
     NEED(nd__get_f64(&p, e, &c->df_n) || !isfinite(c->df_n) || nd__get_u64(&p, e, &c->df_since));
-    NEED(nd__get_u64(&p, e, &c->seq) || get_i64(&p, e, &c->next_id));
-    NEED(nd__get_u64(&p, e, &c->fwd_docs) || nd__get_u32(&p, e, &c->evict_cursor));
-    NEED(nd__get_u64(&p, e, &c->since_sweep) || nd__get_u64(&p, e, &c->refresh_at));
-    NEED(nd__get_f64(&p, e, &c->bg) || !isfinite(c->bg));
-    c->join_eff = c->p.join + c->p.background * c->bg;
-    NEED(nd__get_u64(&p, e, &c->wm_count));
-    NEED(nd__get_u32(&p, e, &c->wm_n) || c->wm_n > WM_SPAN);
-    for (uint32_t i = 0; i < c->wm_n; i++)
-        NEED(get_i64(&p, e, &c->wm_t[i]) || nd__get_u64(&p, e, &c->wm_i[i]));
-    uint64_t *st[] = {&c->st.docs,  &c->st.dups_exact, &c->st.dups_near, &c->st.stories_created,
-                      &c->st.moves, &c->st.merges,     &c->st.reclusters};
-    for (size_t i = 0; i < sizeof st / sizeof *st; i++) NEED(nd__get_u64(&p, e, st[i]));
+    NEED(get_clock(c, &p, e));
     uint32_t n_slots;
     NEED(nd__get_u32(&p, e, &n_slots) || n_slots > (uint32_t) ((e - p) / 4));
-    c->cap_slots = n_slots ? n_slots : 1;
-    c->slots = nd_calloc(c->cap_slots, sizeof *c->slots);
-    c->stamps = nd_calloc(c->cap_slots, sizeof *c->stamps);
-    c->free_slots = nd_calloc(c->cap_slots, sizeof *c->free_slots);
-    if (!c->slots || !c->stamps || !c->free_slots) return ND_ENOMEM;
-    c->n_slots = n_slots;
+    if (alloc_slots(c, n_slots)) return ND_ENOMEM;
     for (uint32_t i = 0; i < n_slots; i++) NEED(nd__get_u32(&p, e, &c->stamps[i]));
     NEED(nd__get_u32(&p, e, &c->n_free) || c->n_free > n_slots);
     for (uint32_t i = 0; i < c->n_free; i++)

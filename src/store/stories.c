@@ -84,14 +84,10 @@ typedef struct map {
     uint32_t cap, n;
 } map;
 
-static uint64_t mix(uint64_t h)
+/* Fibonacci hashing: the keys are hashes or ids, spread enough. */
+static uint32_t mix(uint64_t h)
 {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
+    return (uint32_t) ((h * 0x9e3779b97f4a7c15ULL) >> 32);
 }
 
 static uint64_t mkey(uint64_t k)
@@ -731,17 +727,23 @@ static int fingerprint(const nd_cluster_params *p, uint64_t *out, nd_error *err)
     return 0;
 }
 
+/* Append x to a growing array.  0 or ND_ENOMEM (the array as it was). */
+static int push_i64(int64_t **v, size_t *n, size_t *cap, int64_t x)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        int64_t *g = nd_realloc(*v, nc * sizeof *g);
+        if (!g) return ND_ENOMEM;
+        *v = g;
+        *cap = nc;
+    }
+    (*v)[(*n)++] = x;
+    return 0;
+}
+
 static int mark_dirty(nd_store_clusterer *c, int64_t story, nd_error *err)
 {
-    if (c->n_dirty == c->cap_dirty) {
-        size_t nc = c->cap_dirty ? c->cap_dirty * 2 : 64;
-        int64_t *d = nd_realloc(c->dirty, nc * sizeof *d);
-        if (!d) return oom(err);
-        c->dirty = d;
-        c->cap_dirty = nc;
-    }
-    c->dirty[c->n_dirty++] = story;
-    return 0;
+    return push_i64(&c->dirty, &c->n_dirty, &c->cap_dirty, story) ? oom(err) : 0;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -1007,18 +1009,12 @@ static int replay(nd_store_clusterer *c, int64_t after, int64_t upto, nd_error *
     while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t seq = sqlite3_column_int64(st, 0);
         if (upto && seq > upto) break;
-        if (n + 3 > cap) {
-            cap = cap ? cap * 2 : 1024;
-            int64_t *o = nd_realloc(ops, cap * sizeof *o);
-            if (!o) {
-                rc = oom(err);
-                break;
-            }
-            ops = o;
+        if (push_i64(&ops, &n, &cap, seq) ||
+            push_i64(&ops, &n, &cap, sqlite3_column_int64(st, 1)) ||
+            push_i64(&ops, &n, &cap, sqlite3_column_int64(st, 2))) {
+            rc = oom(err);
+            break;
         }
-        ops[n++] = seq;
-        ops[n++] = sqlite3_column_int64(st, 1);
-        ops[n++] = sqlite3_column_int64(st, 2);
     }
     if (!rc && sr != SQLITE_ROW && sr != SQLITE_DONE)
         rc = nd__store_fail(c->s, "cannot read the log", err);
@@ -1783,18 +1779,11 @@ static int recluster(nd_store *s, const nd_cluster_params *p, nd_store_cluster_s
         return nd__store_fail(s, "cannot list documents", err);
     }
     int sr;
-    while ((sr = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            int64_t *ni = nd_realloc(ids, cap * sizeof *ni);
-            if (!ni) {
-                rc = oom(err);
-                break;
-            }
-            ids = ni;
+    while ((sr = sqlite3_step(st)) == SQLITE_ROW)
+        if (push_i64(&ids, &n, &cap, sqlite3_column_int64(st, 0))) {
+            rc = oom(err);
+            break;
         }
-        ids[n++] = sqlite3_column_int64(st, 0);
-    }
     sqlite3_finalize(st);
     if (!rc && sr != SQLITE_DONE) rc = nd__store_fail(s, "cannot list documents", err);
     for (size_t i = 0; i < n && !rc; i++) {
