@@ -2704,7 +2704,7 @@ static int save_stories(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
         if (rc || s->lazy) continue;
         fp = cent_fp(s);
         int have = nd__imap_get(&ps->cents, (uint64_t) s->id, &was);
-        if (!s->c.n) {
+        if (!s->c.cap) { /* (a table can be empty and still have its layout) */
             if (have && !all) rc = k->s->del(k->s->ctx, ND__IT_STORYC, (uint64_t) s->id);
             if (have) nd__imap_del(&ps->cents, (uint64_t) s->id);
             continue;
@@ -2866,7 +2866,7 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
         if (!st) continue;
         story_cent(st, &n, &cap);
         if (nd__imap_put(&ps->stories, (uint64_t) st->id, (int64_t) story_fp(c, st)) ||
-            (n && nd__imap_put(&ps->cents, (uint64_t) st->id, (int64_t) cent_fp(st)))) {
+            (cap && nd__imap_put(&ps->cents, (uint64_t) st->id, (int64_t) cent_fp(st)))) {
             persist_free(ps);
             return ND_ENOMEM;
         }

@@ -1372,7 +1372,8 @@ static int save_state(nd_store_clusterer *c, nd_error *err)
     if (c->no_save || !c->eng) return 0;
     int all = c->save_all, rc = 0;
     if (all && nd_cluster_load_all(c->eng)) return oom(err);
-    if (all) rc = nd__store_exec(c->s, "DELETE FROM cluster_items", err);
+    /* (the state a store of schema 3-4 saved whole is not needed again) */
+    if (all) rc = nd__store_exec(c->s, "DELETE FROM cluster_items; DELETE FROM cluster_state", err);
     size_t bytes = 0;
     nd_cluster_sink sink = {c, item_put, item_del};
     if (!rc && (rc = nd_cluster_save(c->eng, all, &sink, &bytes)) != 0) {
