@@ -835,6 +835,8 @@ static uint32_t doc_candidates(nd_cluster *c, uint32_t self)
 
 /* ---- negative evidence ------------------------------------------------------ */
 
+static void lazy_raw(nd_cluster *c, rdoc *d);
+
 /* Whether the sorted features f hold id h. */
 static int has_feat(const nd__feat *f, uint32_t n, uint64_t h)
 {
@@ -869,8 +871,10 @@ static void read_attrs(rdoc *d)
  * the other.  Reports of one event agree on where it happened and how bad
  * it was (agencies' magnitudes differ by 0.1-0.3); look-alike events of
  * one kind often differ in one of them. */
-static int clashes(rdoc *a, rdoc *b)
+static int clashes(nd_cluster *c, rdoc *a, rdoc *b)
 {
+    lazy_raw(c, a);
+    lazy_raw(c, b);
     if (!a->attrs_read) read_attrs(a);
     if (!b->attrs_read) read_attrs(b);
     int n = 0;
@@ -898,11 +902,11 @@ static int clashes(rdoc *a, rdoc *b)
 /* The similarity of two recent documents: the cosine of their vectors,
  * times `clash` for each attribute of their event they report
  * differently. */
-static float pair_sim(const nd_cluster *c, rdoc *a, rdoc *b)
+static float pair_sim(nd_cluster *c, rdoc *a, rdoc *b)
 {
     float s1 = (float) fdot(a->vec, a->n_vec, b->vec, b->n_vec);
     if (s1 > 0 && c->p.clash < 1)
-        for (int k = clashes(a, b); k > 0; k--) s1 *= (float) c->p.clash;
+        for (int k = clashes(c, a, b); k > 0; k--) s1 *= (float) c->p.clash;
     return s1;
 }
 
@@ -2943,6 +2947,20 @@ static void lazy_story(nd_cluster *c, story *s)
     }
 }
 
+/* A recent document's raw features, before they are read (the window is
+ * recomputed, or its lead's attributes are compared).  A failure leaves
+ * them empty and the engine reports ND_ENOMEM. */
+static void lazy_raw(nd_cluster *c, rdoc *d)
+{
+    const unsigned char *p, *e;
+    if (d->raw || !d->seq) return;
+    if (fetch_item(c, ND__IT_RAW, (uint64_t) (d - c->ring), &p, &e) || load_raw(d, p, e)) {
+        c->oom = 1;
+        d->n_raw = 0;
+        d->raw = nd_malloc(sizeof *d->raw);
+    }
+}
+
 /* The centroids of the recent documents' stories, and their raw features
  * (raw: the window is about to be recomputed). */
 static void lazy_window(nd_cluster *c, int raw)
@@ -2952,12 +2970,7 @@ static void lazy_window(nd_cluster *c, int raw)
         if (!d->seq) continue;
         story *s = story_get(c, d->story);
         if (s) lazy_story(c, s);
-        const unsigned char *p, *e;
-        if (raw && !d->raw && (fetch_item(c, ND__IT_RAW, i, &p, &e) || load_raw(d, p, e))) {
-            c->oom = 1;
-            d->n_raw = 0;
-            d->raw = nd_malloc(sizeof *d->raw);
-        }
+        if (raw) lazy_raw(c, d);
     }
 }
 
