@@ -340,57 +340,7 @@ ND_EXPORT void nd_store_cluster_get_stats(const nd_store_clusterer *c, nd_store_
 ND_EXPORT int nd_store_recluster(nd_store *s, const nd_cluster_params *p,
                                  nd_store_cluster_stats *st, nd_error *err);
 
-/* Reading stories: newsdesk/query.h (nd_query_stories, nd_query_story)
- * is the one way; the three functions below are its predecessors, kept
- * until the stories writer work (src/store/stories.c) is merged, then to
- * be removed.
- *
- * One story.  Strings are borrowed: valid until nd_store_story_free() or
- * until the callback returns. */
-typedef struct nd_store_story {
-    int64_t id;
-    const char *headline;   /* the most representative title, or NULL */
-    int64_t rep_doc;        /* the document it comes from */
-    const char *first_seen; /* earliest published (else fetched) time, ISO 8601 */
-    const char *last_seen;  /* latest */
-    uint64_t n_docs;        /* documents, duplicates included */
-    uint64_t n_dups;        /* documents that duplicate another */
-    uint64_t n_sites;       /* distinct outlets (site, else host) */
-    nd_arena *arena;        /* nd_store_story_get() only: owns the strings */
-} nd_store_story;
-
-typedef struct nd_store_story_query {
-    const char *since; /* last seen on or after this time (ISO 8601), or NULL */
-    int limit;         /* 0: 20 */
-    int offset;
-} nd_store_story_query;
-
-/* Stories, most recently seen first (then the highest id), each given to
- * fn (return nonzero to stop; that value is returned). */
-ND_EXPORT int nd_store_stories(nd_store *s, const nd_store_story_query *q,
-                               int (*fn)(void *ctx, const nd_store_story *st), void *ctx,
-                               nd_error *err);
-
-/* Story id.  Returns 0 and *out (caller owns; free with
- * nd_store_story_free()) or ND_ENOTFOUND. */
-ND_EXPORT int nd_store_story_get(nd_store *s, int64_t id, nd_store_story **out, nd_error *err);
-ND_EXPORT void nd_store_story_free(nd_store_story *st);
-
-/* A document of a story.  Borrowed for the callback. */
-typedef struct nd_store_story_doc {
-    int64_t id;
-    const char *ext_id, *title, *site, *host, *url, *language;
-    const char *published, *fetched; /* ISO 8601 or NULL */
-    int64_t dup_of;                  /* 0: an original */
-    int64_t parent_id;               /* the page it was embedded in, or 0 */
-    int version;
-} nd_store_story_doc;
-
-/* The documents of story id in time order (published, else fetched;
- * then id). */
-ND_EXPORT int nd_store_story_docs(nd_store *s, int64_t id,
-                                  int (*fn)(void *ctx, const nd_store_story_doc *d), void *ctx,
-                                  nd_error *err);
+/* Reading stories: newsdesk/query.h (nd_query_stories, nd_query_story). */
 
 /* ---- analysis: actors, quotations, events (schema 4) ----------------------- */
 
