@@ -344,8 +344,23 @@ static void test_search(void)
     CHECK_INT(nd_query_search(s, &q, &r, &err), 0);
     CHECK_INT(r ? (int) r->n : -1, 2);
     nd_result_free(r);
-    /* Bad input is an error with a message, never a crash. */
+    /* A word in more documents than a search ranks: only the newest
+     * matches are ranked, and the result says so. */
     q.site = NULL;
+    CHECK_INT(nd_query_search(s, &q, &r, &err), 0);
+    CHECK(r && !r->sampled);
+    nd_result_free(r);
+    int was = nd__query_search_docs;
+    nd__query_search_docs = 2;
+    CHECK_INT(nd_query_search(s, &q, &r, &err), 0);
+    CHECK(r && r->sampled && r->n >= 1 && r->n <= 2);
+    /* (every document says "spoke": the newest two are the index's last) */
+    int64_t second = one_int(s, "SELECT rowid FROM documents_fts ORDER BY rowid DESC"
+                                " LIMIT 1 OFFSET 1");
+    for (size_t i = 0; r && i < r->n; i++) CHECK(r->items[i].id >= second);
+    nd_result_free(r);
+    nd__query_search_docs = was;
+    /* Bad input is an error with a message, never a crash. */
     q.cursor = "h~x";
     CHECK_INT(nd_query_search(s, &q, &r, &err), ND_EINVAL);
     CHECK(r == NULL);
