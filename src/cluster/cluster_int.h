@@ -5,8 +5,9 @@
 #ifndef ND_CLUSTER_INT_H
 #define ND_CLUSTER_INT_H
 
+#include "base/imap.h"
 #include "base/mix.h"
-
+#include "base/pack.h"
 #include "newsdesk/cluster.h"
 #include "newsdesk/token.h"
 
@@ -51,17 +52,8 @@ size_t nd__fmap_bytes(const nd__fmap *m);
 void nd__fmap_export(nd_buf *b, const nd__fmap *m);
 int nd__fmap_import(const unsigned char **p, const unsigned char *end, nd__fmap *m);
 
-typedef struct nd__imap { /* u64 -> i64 (ids) */
-    uint64_t *keys;
-    int64_t *vals;
-    uint32_t cap, n;
-} nd__imap;
-
-int nd__imap_get(const nd__imap *m, uint64_t k, int64_t *v); /* 1 found, 0 not */
-int nd__imap_put(nd__imap *m, uint64_t k, int64_t v);
-void nd__imap_del(nd__imap *m, uint64_t k);
-void nd__imap_free(nd__imap *m);
-size_t nd__imap_bytes(const nd__imap *m);
+/* nd__imap (u64 -> i64, ids): base/imap.h; its layout saved and restored
+ * as it is. */
 void nd__imap_export(nd_buf *b, const nd__imap *m);
 int nd__imap_import(const unsigned char **p, const unsigned char *end, nd__imap *m);
 
@@ -295,12 +287,7 @@ void nd__dup_index_save_forget(nd_dup_index *x);
 
 /* ---- binary state helpers (state.c) ---------------------------------------- */
 
-void nd__put_u32(nd_buf *b, uint32_t v);
-void nd__put_u64(nd_buf *b, uint64_t v);
-void nd__put_f64(nd_buf *b, double v);
-int nd__get_u32(const unsigned char **p, const unsigned char *end, uint32_t *v);
-int nd__get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v);
-int nd__get_f64(const unsigned char **p, const unsigned char *end, double *v);
+/* The fields: base/pack.h (nd__put_u32 ... nd__get_f64). */
 /* Hash-table layouts (capacity, count, then slot + entry in slot order). */
 int nd__layout_head(const unsigned char **p, const unsigned char *end, uint32_t min_cap,
                     size_t entry_bytes, uint32_t *cap, uint32_t *n);

@@ -23,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/imap.h"
+#include "base/pack.h"
 #include "store/store_int.h"
 
 /* The statements a clusterer keeps: X(name, sql). */
@@ -76,101 +78,35 @@ enum { OP_ADD = 1, OP_FLUSH = 2 };
 #define AGG_CACHE 4096        /* story aggregates kept in memory between commits */
 #define AGG_MAGIC 0x31474741u /* "AGG1" */
 
-/* ---- small maps: u64 -> i64, open addressing, key 0 = empty ----------------------------- */
+/* ---- small maps: u64 -> i64 (base/imap.h); a value reaching 0 is removed ---------------- */
 
-typedef struct map {
-    uint64_t *k;
-    int64_t *v;
-    uint32_t cap, n;
-} map;
+typedef nd__imap map;
 
-/* Fibonacci hashing: the keys are hashes or ids, spread enough. */
-static uint32_t mix(uint64_t h)
-{
-    return (uint32_t) ((h * 0x9e3779b97f4a7c15ULL) >> 32);
-}
-
+/* (key 0 marks an empty slot: it is kept as 1) */
 static uint64_t mkey(uint64_t k)
 {
     return k ? k : 1;
 }
 
-static int64_t *map_find(const map *m, uint64_t k)
+static int64_t map_get(const map *m, uint64_t k)
 {
-    if (!m->cap) return NULL;
-    k = mkey(k);
-    for (uint32_t j = (uint32_t) mix(k) & (m->cap - 1); m->k[j]; j = (j + 1) & (m->cap - 1))
-        if (m->k[j] == k) return &m->v[j];
-    return NULL;
+    int64_t v = 0;
+    nd__imap_get(m, mkey(k), &v);
+    return v;
 }
 
-static int map_grow(map *m)
+static void map_del(map *m, uint64_t k)
 {
-    uint32_t cap = m->cap ? m->cap * 2 : 16;
-    uint64_t *k = nd_calloc(cap, sizeof *k);
-    int64_t *v = nd_malloc((size_t) cap * sizeof *v);
-    if (!k || !v) {
-        nd_free(k);
-        nd_free(v);
-        return ND_ENOMEM;
-    }
-    for (uint32_t i = 0; i < m->cap; i++) {
-        if (!m->k[i]) continue;
-        uint32_t j = (uint32_t) mix(m->k[i]) & (cap - 1);
-        while (k[j]) j = (j + 1) & (cap - 1);
-        k[j] = m->k[i];
-        v[j] = m->v[i];
-    }
-    nd_free(m->k);
-    nd_free(m->v);
-    m->k = k;
-    m->v = v;
-    m->cap = cap;
-    return 0;
+    nd__imap_del(m, mkey(k));
 }
 
 /* Add d to the value of k (inserting it); a value reaching 0 is removed. */
 static int map_add(map *m, uint64_t k, int64_t d)
 {
-    int64_t *v = map_find(m, k);
-    if (!v) {
-        if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m)) return ND_ENOMEM;
-        k = mkey(k);
-        uint32_t j = (uint32_t) mix(k) & (m->cap - 1);
-        while (m->k[j]) j = (j + 1) & (m->cap - 1);
-        m->k[j] = k;
-        m->v[j] = 0;
-        m->n++;
-        v = &m->v[j];
-    }
-    *v += d;
-    if (*v) return 0;
-    /* Backward-shift deletion. */
-    uint32_t i = (uint32_t) (v - m->v), mask = m->cap - 1;
-    for (uint32_t j = (i + 1) & mask; m->k[j]; j = (j + 1) & mask) {
-        uint32_t home = (uint32_t) mix(m->k[j]) & mask;
-        if (((j - home) & mask) >= ((j - i) & mask)) {
-            m->k[i] = m->k[j];
-            m->v[i] = m->v[j];
-            i = j;
-        }
-    }
-    m->k[i] = 0;
-    m->n--;
+    int64_t v = map_get(m, k) + d;
+    if (v) return nd__imap_put(m, mkey(k), v);
+    map_del(m, k);
     return 0;
-}
-
-static void map_del(map *m, uint64_t k)
-{
-    int64_t *v = map_find(m, k);
-    if (v) map_add(m, k, -*v);
-}
-
-static void map_free(map *m)
-{
-    nd_free(m->k);
-    nd_free(m->v);
-    memset(m, 0, sizeof *m);
 }
 
 /* ---- story aggregates -------------------------------------------------------------------- */
@@ -211,8 +147,8 @@ typedef struct agg {
 static void agg_free(agg *a)
 {
     if (!a) return;
-    map_free(&a->sites);
-    map_free(&a->words);
+    nd__imap_free(&a->sites);
+    nd__imap_free(&a->words);
     for (uint32_t i = 0; i < a->n_cand; i++) nd_free(a->c[i].title);
     nd_free(a);
 }
@@ -230,8 +166,7 @@ static double cand_score(const agg *a, const cand *c)
 {
     int64_t inv = title_weight(c->n), sum = 0;
     for (uint32_t i = 0; i < c->n; i++) {
-        const int64_t *v = map_find(&a->words, c->w[i]);
-        sum += (v ? *v : 0) - inv;
+        sum += map_get(&a->words, c->w[i]) - inv;
     }
     return (double) sum * (double) inv;
 }
@@ -424,9 +359,11 @@ static int agg_merge(agg *a, agg *b)
     a->n_timed += b->n_timed;
     a->n_titled += b->n_titled;
     for (uint32_t i = 0; i < b->sites.cap; i++)
-        if (b->sites.k[i] && map_add(&a->sites, b->sites.k[i], b->sites.v[i])) return ND_ENOMEM;
+        if (b->sites.keys[i] && map_add(&a->sites, b->sites.keys[i], b->sites.vals[i]))
+            return ND_ENOMEM;
     for (uint32_t i = 0; i < b->words.cap; i++)
-        if (b->words.k[i] && map_add(&a->words, b->words.k[i], b->words.v[i])) return ND_ENOMEM;
+        if (b->words.keys[i] && map_add(&a->words, b->words.keys[i], b->words.vals[i]))
+            return ND_ENOMEM;
     for (uint32_t i = 0; i < b->n_cand; i++) {
         a->c[a->n_cand] = b->c[i];
         b->c[i].title = NULL;
@@ -440,36 +377,6 @@ static int agg_merge(agg *a, agg *b)
 
 /* ---- aggregates as bytes ---- */
 
-static void put_u32(nd_buf *b, uint32_t v)
-{
-    unsigned char s[4];
-    for (int i = 0; i < 4; i++) s[i] = (unsigned char) (v >> (8 * i));
-    nd_buf_append(b, s, 4);
-}
-
-static void put_u64(nd_buf *b, uint64_t v)
-{
-    put_u32(b, (uint32_t) v);
-    put_u32(b, (uint32_t) (v >> 32));
-}
-
-static int get_u32(const unsigned char **p, const unsigned char *e, uint32_t *v)
-{
-    if (e - *p < 4) return ND_EFORMAT;
-    *v = (uint32_t) (*p)[0] | (uint32_t) (*p)[1] << 8 | (uint32_t) (*p)[2] << 16 |
-         (uint32_t) (*p)[3] << 24;
-    *p += 4;
-    return 0;
-}
-
-static int get_u64(const unsigned char **p, const unsigned char *e, uint64_t *v)
-{
-    uint32_t lo, hi;
-    if (get_u32(p, e, &lo) || get_u32(p, e, &hi)) return ND_EFORMAT;
-    *v = (uint64_t) hi << 32 | lo;
-    return 0;
-}
-
 static int u64_cmp(const void *x, const void *y)
 {
     uint64_t a = *(const uint64_t *) x, b = *(const uint64_t *) y;
@@ -479,7 +386,7 @@ static int u64_cmp(const void *x, const void *y)
 /* A map's entries sorted by key (the same bytes whatever its layout). */
 static void put_map(nd_buf *b, const map *m)
 {
-    put_u32(b, m->n);
+    nd__put_u32(b, m->n);
     uint64_t *keys = nd_malloc((size_t) (m->n ? m->n : 1) * sizeof *keys);
     if (!keys) {
         nd_buf_append(b, NULL, (size_t) -1); /* fails the buffer */
@@ -487,11 +394,11 @@ static void put_map(nd_buf *b, const map *m)
     }
     uint32_t k = 0;
     for (uint32_t i = 0; i < m->cap; i++)
-        if (m->k[i]) keys[k++] = m->k[i];
+        if (m->keys[i]) keys[k++] = m->keys[i];
     qsort(keys, k, sizeof *keys, u64_cmp);
     for (uint32_t i = 0; i < k; i++) {
-        put_u64(b, keys[i]);
-        put_u64(b, (uint64_t) *map_find(m, keys[i]));
+        nd__put_u64(b, keys[i]);
+        nd__put_u64(b, (uint64_t) map_get(m, keys[i]));
     }
     nd_free(keys);
 }
@@ -499,10 +406,10 @@ static void put_map(nd_buf *b, const map *m)
 static int get_map(const unsigned char **p, const unsigned char *e, map *m)
 {
     uint32_t n;
-    if (get_u32(p, e, &n) || (size_t) (e - *p) / 16 < n) return ND_EFORMAT;
+    if (nd__get_u32(p, e, &n) || (size_t) (e - *p) / 16 < n) return ND_EFORMAT;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t k, v;
-        if (get_u64(p, e, &k) || get_u64(p, e, &v) || !k || !v) return ND_EFORMAT;
+        if (nd__get_u64(p, e, &k) || nd__get_u64(p, e, &v) || !k || !v) return ND_EFORMAT;
         if (map_add(m, k, (int64_t) v)) return ND_ENOMEM;
     }
     return 0;
@@ -510,22 +417,22 @@ static int get_map(const unsigned char **p, const unsigned char *e, map *m)
 
 static void put_tents(nd_buf *b, const tent *l, uint32_t n)
 {
-    put_u32(b, n);
+    nd__put_u32(b, n);
     for (uint32_t i = 0; i < n; i++) {
-        put_u64(b, (uint64_t) l[i].doc);
+        nd__put_u64(b, (uint64_t) l[i].doc);
         size_t len = strlen(l[i].t);
-        put_u32(b, (uint32_t) len);
+        nd__put_u32(b, (uint32_t) len);
         nd_buf_append(b, l[i].t, len);
     }
 }
 
 static int get_tents(const unsigned char **p, const unsigned char *e, tent *l, uint32_t *n)
 {
-    if (get_u32(p, e, n) || *n > TK_K) return ND_EFORMAT;
+    if (nd__get_u32(p, e, n) || *n > TK_K) return ND_EFORMAT;
     for (uint32_t i = 0; i < *n; i++) {
         uint64_t doc;
         uint32_t len;
-        if (get_u64(p, e, &doc) || get_u32(p, e, &len) || len >= sizeof l[i].t ||
+        if (nd__get_u64(p, e, &doc) || nd__get_u32(p, e, &len) || len >= sizeof l[i].t ||
             (size_t) (e - *p) < len)
             return ND_EFORMAT;
         l[i].doc = (int64_t) doc;
@@ -538,21 +445,21 @@ static int get_tents(const unsigned char **p, const unsigned char *e, tent *l, u
 
 static void agg_put(nd_buf *b, const agg *a)
 {
-    put_u32(b, AGG_MAGIC);
-    put_u64(b, a->n_docs);
-    put_u64(b, a->n_dups);
-    put_u64(b, a->n_timed);
-    put_u64(b, a->n_titled);
+    nd__put_u32(b, AGG_MAGIC);
+    nd__put_u64(b, a->n_docs);
+    nd__put_u64(b, a->n_dups);
+    nd__put_u64(b, a->n_timed);
+    nd__put_u64(b, a->n_titled);
     put_map(b, &a->sites);
     put_map(b, &a->words);
-    put_u32(b, a->n_cand);
+    nd__put_u32(b, a->n_cand);
     for (uint32_t i = 0; i < a->n_cand; i++) {
         const cand *c = &a->c[i];
-        put_u64(b, (uint64_t) c->doc);
-        put_u32(b, c->n);
-        for (uint32_t k = 0; k < c->n; k++) put_u64(b, c->w[k]);
+        nd__put_u64(b, (uint64_t) c->doc);
+        nd__put_u32(b, c->n);
+        for (uint32_t k = 0; k < c->n; k++) nd__put_u64(b, c->w[k]);
         size_t len = strlen(c->title);
-        put_u32(b, (uint32_t) len);
+        nd__put_u32(b, (uint32_t) len);
         nd_buf_append(b, c->title, len);
     }
     put_tents(b, a->lo, a->n_lo);
@@ -563,26 +470,27 @@ static int agg_get(agg *a, const unsigned char *p, const unsigned char *e)
 {
     uint32_t magic;
     int rc;
-    if (get_u32(&p, e, &magic) || magic != AGG_MAGIC || get_u64(&p, e, &a->n_docs) ||
-        get_u64(&p, e, &a->n_dups) || get_u64(&p, e, &a->n_timed) || get_u64(&p, e, &a->n_titled))
+    if (nd__get_u32(&p, e, &magic) || magic != AGG_MAGIC || nd__get_u64(&p, e, &a->n_docs) ||
+        nd__get_u64(&p, e, &a->n_dups) || nd__get_u64(&p, e, &a->n_timed) ||
+        nd__get_u64(&p, e, &a->n_titled))
         return ND_EFORMAT;
     if ((rc = get_map(&p, e, &a->sites)) || (rc = get_map(&p, e, &a->words))) return rc;
-    if (get_u32(&p, e, &a->n_cand) || a->n_cand > HL_K) return ND_EFORMAT;
+    if (nd__get_u32(&p, e, &a->n_cand) || a->n_cand > HL_K) return ND_EFORMAT;
     for (uint32_t i = 0; i < a->n_cand; i++) {
         cand *c = &a->c[i];
         uint64_t doc;
         uint32_t len;
-        if (get_u64(&p, e, &doc) || get_u32(&p, e, &c->n) || c->n > ND__TITLE_WORDS) {
+        if (nd__get_u64(&p, e, &doc) || nd__get_u32(&p, e, &c->n) || c->n > ND__TITLE_WORDS) {
             a->n_cand = i;
             return ND_EFORMAT;
         }
         c->doc = (int64_t) doc;
         for (uint32_t k = 0; k < c->n; k++)
-            if (get_u64(&p, e, &c->w[k])) {
+            if (nd__get_u64(&p, e, &c->w[k])) {
                 a->n_cand = i;
                 return ND_EFORMAT;
             }
-        if (get_u32(&p, e, &len) || (size_t) (e - p) < len ||
+        if (nd__get_u32(&p, e, &len) || (size_t) (e - p) < len ||
             !(c->title = nd_strndup((const char *) p, len))) {
             a->n_cand = i;
             return ND_EFORMAT;
@@ -756,22 +664,21 @@ static int cmp_i64(const void *a, const void *b)
 
 static agg *cached(nd_store_clusterer *c, int64_t story)
 {
-    int64_t *v = map_find(&c->aggs, (uint64_t) story);
-    return v ? (agg *) (intptr_t) *v : NULL;
+    return (agg *) (intptr_t) map_get(&c->aggs, (uint64_t) story);
 }
 
 static void drop_aggs(nd_store_clusterer *c, int keep_dirty)
 {
     map keep = {0};
     for (uint32_t i = 0; i < c->aggs.cap; i++) {
-        if (!c->aggs.k[i]) continue;
-        agg *a = (agg *) (intptr_t) c->aggs.v[i];
+        if (!c->aggs.keys[i]) continue;
+        agg *a = (agg *) (intptr_t) c->aggs.vals[i];
         if (keep_dirty && a->dirty) {
             if (map_add(&keep, (uint64_t) a->id, (int64_t) (intptr_t) a) == 0) continue;
         }
         agg_free(a);
     }
-    map_free(&c->aggs);
+    nd__imap_free(&c->aggs);
     c->aggs = keep;
 }
 
@@ -794,7 +701,7 @@ static int page_undo(nd_store_clusterer *c, int64_t story, const agg *a, nd_erro
     if (a) {
         nd_buf b = ND_BUF_INIT;
         agg_put(&b, a);
-        put_u32(&b, (uint32_t) a->dirty);
+        nd__put_u32(&b, (uint32_t) a->dirty);
         if (nd_buf_failed(&b)) {
             nd_buf_free(&b);
             return oom(err);
@@ -810,8 +717,8 @@ static int page_undo(nd_store_clusterer *c, int64_t story, const agg *a, nd_erro
 static int agg_rebuild(nd_store_clusterer *c, agg *a, nd_error *err)
 {
     int64_t id = a->id;
-    map_free(&a->sites);
-    map_free(&a->words);
+    nd__imap_free(&a->sites);
+    nd__imap_free(&a->words);
     for (uint32_t i = 0; i < a->n_cand; i++) nd_free(a->c[i].title);
     memset(a, 0, sizeof *a);
     a->id = id;
@@ -1116,8 +1023,8 @@ static int apply_changes(nd_store_clusterer *c, const nd_cluster_result *r, nd_e
             if (!rc) {
                 /* what is left of `from` is an empty story: deleted at sync */
                 from->n_docs = from->n_dups = from->n_timed = from->n_titled = 0;
-                map_free(&from->sites);
-                map_free(&from->words);
+                nd__imap_free(&from->sites);
+                nd__imap_free(&from->words);
                 from->n_lo = from->n_hi = 0;
                 from->dirty = 1;
                 rc = agg_changed(c, from, err);
@@ -1205,7 +1112,7 @@ void nd__store_cluster_end_page(nd_store_clusterer *c, int ok)
                     b->id = u->story;
                     uint32_t dirty;
                     const unsigned char *q = p + u->len - 4;
-                    get_u32(&q, q + 4, &dirty);
+                    nd__get_u32(&q, q + 4, &dirty);
                     b->dirty = (int) dirty;
                     map_add(&c->aggs, (uint64_t) u->story, (int64_t) (intptr_t) b);
                 } else {
@@ -1427,8 +1334,8 @@ int nd_store_cluster_sync(nd_store_clusterer *c, nd_error *err)
         int64_t gone[64];
         size_t n = 0;
         for (uint32_t i = 0; i < c->aggs.cap && n < 64; i++)
-            if (c->aggs.k[i] && !((agg *) (intptr_t) c->aggs.v[i])->n_docs)
-                gone[n++] = (int64_t) c->aggs.k[i];
+            if (c->aggs.keys[i] && !((agg *) (intptr_t) c->aggs.vals[i])->n_docs)
+                gone[n++] = (int64_t) c->aggs.keys[i];
         for (size_t i = 0; i < n; i++) {
             agg *a = cached(c, gone[i]);
             map_del(&c->aggs, (uint64_t) gone[i]);
