@@ -807,7 +807,7 @@ static void test_migration(void)
     uint64_t docs = st ? st->documents : 0, paras = st ? st->paragraphs : 0;
     nd_result_free(st);
     nd_store_close(s);
-    /* Back to schema 4: what steps 6 and 5 added goes (their triggers
+    /* Back to schema 4: what steps 7, 6 and 5 added goes (their triggers
      * first). */
     sqlite3 *db;
     sqlite3_open(tmp_path("migrate.db"), &db);
@@ -828,6 +828,7 @@ static void test_migration(void)
         CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     }
     int rc = sqlite3_exec(db,
+                          /* what step 7 (stories at scale) added */
                           "DROP TABLE cluster_items; DROP TABLE cluster_saved;"
                           " DROP TABLE cluster_log; DROP TABLE story_agg; DROP TABLE docs_indexed;"
                           " CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN"
