@@ -47,10 +47,10 @@ r = subprocess.run([cli, "ingest", "--db", db] + inputs, stdout=subprocess.PIPE,
 dt = time.monotonic() - t
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 summary = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
-m = re.match(r"([\d,]+) pages? .*: (\d+) stored, (\d+) new versions, (\d+) related", summary)
+m = re.match(r"([\d,]+) pages? .*: ([\d,]+) stored, ([\d,]+) new versions, ([\d,]+) related", summary)
 if r.returncode not in (0, 1) or not m:
     sys.exit("bench_scale: unexpected ingest output: %r %r" % (summary, r.stderr[-500:]))
-print(int(m.group(1).replace(",", "")), int(m.group(2)), "%.3f" % dt,
+print(int(m.group(1).replace(",", "")), int(m.group(2).replace(",", "")), "%.3f" % dt,
       "%.3f" % (ru.ru_utime + ru.ru_stime), "%.0f" % (ru.ru_maxrss / 1024))
 EOF
 }
