@@ -39,7 +39,11 @@ for fts in ("documents_fts", "quotes_fts"):
 twice = c.execute("SELECT ident, count(*) FROM documents GROUP BY ident HAVING count(*) > 1").fetchall()
 if twice:
     sys.exit("stored twice: %r" % twice[:5])
-# Stories: every committed document has one, every story row matches its documents.
+# Stories (schema step 3 on): every committed document has one, every
+# story row matches its documents.  A kill before step 3 committed leaves
+# no story_id yet (seen under ASan on a loaded machine).
+if c.execute("PRAGMA user_version").fetchone()[0] < 3:
+    sys.exit(0)
 lost = c.execute("SELECT count(*) FROM documents WHERE story_id IS NULL").fetchone()[0]
 if lost:
     sys.exit("%d documents without a story" % lost)
