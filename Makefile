@@ -25,10 +25,11 @@ test: build
 	@tools/deps.sh --check test || tools/deps.sh --test
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer, built
+# with clang: its UBSan also checks arithmetic on null pointers.
 asan:
 	@tools/deps.sh --check test || tools/deps.sh --test
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DND_SANITIZE=ON $(CMAKE_ARGS)
+	cmake -S . -B build-asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DND_SANITIZE=ON $(CMAKE_ARGS)
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j $(JOBS)

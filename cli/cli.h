@@ -32,8 +32,10 @@
     X(actors, "the actors the store mentions most")                                                \
     X(actor, "one actor: mentions by period, quotations, who is with it")                          \
     X(relations, "events between two actors over time (CAMEO, Goldstein)")                         \
-    X(events, "coded events as a table, JSON lines or GDELT 2.0 columns")                         \
-    X(parse, "part-of-speech tags and dependency trees of texts (CoNLL-U)")
+    X(events, "coded events as a table, JSON lines or GDELT 2.0 columns")                          \
+    X(parse, "part-of-speech tags and dependency trees of texts (CoNLL-U)")                        \
+    X(digest, "the day's briefing: top stories, summaries, quotes, events")                       \
+    X(serve, "the store as web pages and a JSON API (read-only)")
 
 #define ND__CMDDECL(name, summary) int cmd_##name(int argc, char **argv);
 ND_COMMANDS(ND__CMDDECL)

@@ -14,8 +14,10 @@ static const char usage_text[] =
     "An input is JSON Lines (one {\"id\", \"text\"} object a line; \"date\" or\n"
     "\"published\" when present dates the events; \"title\" is used as context)\n"
     "or a news page (HTML or text), whose article is extracted first.\n"
-    "Prints one JSON object per text: {\"id\", \"actors\", \"quotes\", \"events\"}\n"
-    "(pages also get \"source\", \"title\", \"date\" and the analysed \"text\");\n"
+    "Prints one JSON object per text: {\"id\", \"actors\", \"quotes\", \"events\",\n"
+    "\"stances\"} (stances: acts and stances reported by their object or\n"
+    "infinitive, \"vowed to X\", \"criticized Y\", with the fields of quotes;\n"
+    "pages also get \"source\", \"title\", \"date\" and the analysed \"text\");\n"
     "offsets are UTF-8 byte offsets into that text.\n"
     "\n"
     "  -f, --format FMT   jsonl (default: one object a line) or json (indented)\n"
@@ -93,6 +95,7 @@ static int analyze_one(ctx *c, const char *what, json_t *id, const char *text, s
         nd_json_bool(&j, 1);
     }
     nd_analysis_to_json(a, &j);
+    nd_analysis_stances_json(a, &j);
     if (art) {
         nd_json_key(&j, "text");
         nd_json_str_n(&j, text, len);

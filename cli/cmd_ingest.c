@@ -90,7 +90,7 @@ static void on_progress(void *ctx, const nd_ingest_stats *st)
 
 /* The summary line: one number format throughout, plurals right, the
  * files passed over for their name and why. */
-static void summary(const nd_ingest_stats *st)
+static void summary(const nd_ingest_stats *st, int failed)
 {
     char pages[64], rate[32], stored[32], ver[64], rel[32], dup[64], rec[64], err[64];
     double s = st->seconds > 0.001 ? st->seconds : 0.001;
@@ -108,7 +108,7 @@ static void summary(const nd_ingest_stats *st)
         printf("; %s not read (README, .json, .css, images...: not pages by their names)",
                cli_count(f, st->skipped_files, "file", "files"));
     }
-    printf("%s\n", stop_flag ? " (interrupted)" : "");
+    printf("%s\n", failed ? " (stopped by the error above)" : stop_flag ? " (interrupted)" : "");
     fflush(stdout);
 }
 
@@ -177,6 +177,7 @@ int cmd_ingest(int argc, char **argv)
 
     const char *path = cli_db_path(a.db);
     nd_ingest_stats st;
+    memset(&st, 0, sizeof st);
     nd_error err = {0};
     int n_inputs = a.n_pos;
     int rc = nd_ingest(path, (const char *const *) a.pos, (size_t) a.n_pos, &o, &st, &err);
@@ -185,9 +186,11 @@ int cmd_ingest(int argc, char **argv)
     if (p.drawn) fputs("\r\033[K", stderr);
     if (rc) {
         cli_error(NULL, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
-        return ND_EXIT_SOME_FAILED;
+        /* a run that got going (a disk that filled up) still says what it did */
+        if (!st.inputs && !st.pages) return ND_EXIT_SOME_FAILED;
     }
-    summary(&st);
+    summary(&st, rc != 0);
+    if (rc) return ND_EXIT_SOME_FAILED;
     if (st.pages == 0 && st.errors == 0 && !stop_flag) {
         /* Nothing happened: say so (and exit 1), rather than a quiet 0. */
         cli_error(NULL, "no pages found in the input%s%s", n_inputs > 1 ? "s" : "",

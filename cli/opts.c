@@ -13,6 +13,8 @@
 
 #include "cli.h"
 
+static void vusage(const char *cmd, const char *fmt, va_list ap) ND_PRINTF(2, 0);
+
 static void vusage(const char *cmd, const char *fmt, va_list ap)
 {
     cli_verror(cmd, fmt, ap);

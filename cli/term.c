@@ -14,53 +14,21 @@
 
 #include "cli.h"
 
-/* Length of the valid UTF-8 sequence at p (n bytes left) and its code
- * point, or 0 when it is not valid. */
-static size_t utf8_seq(const unsigned char *p, size_t n, unsigned *cp)
-{
-    unsigned c = p[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t k;
-    unsigned min;
-    if (c >= 0xC2 && c < 0xE0)
-        k = 2, *cp = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c < 0xF0)
-        k = 3, *cp = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c < 0xF5)
-        k = 4, *cp = c & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (n < k) return 0;
-    for (size_t i = 1; i < k; i++) {
-        if ((p[i] & 0xC0) != 0x80) return 0;
-        *cp = (*cp << 6) | (p[i] & 0x3F);
-    }
-    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
-    return k;
-}
-
-static int is_bidi_control(unsigned cp)
-{
-    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
 void cli_term_append(nd_buf *out, const char *s, size_t n, int lines)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *) s;
     size_t i = 0, run = 0;
     while (i < n) {
-        unsigned c = p[i], cp;
+        unsigned c = p[i];
+        uint32_t cp = 0;
         if (c >= 0x20 && c < 0x7F) {
             run++;
             i++;
             continue;
         }
-        size_t k = c < 0x80 ? 1 : utf8_seq(p + i, n - i, &cp);
-        if (c >= 0x80 && k && cp > 0x9F && !is_bidi_control(cp)) {
+        size_t k = c < 0x80 ? 1 : nd_utf8_decode(s + i, n - i, &cp);
+        if (c >= 0x80 && k && cp > 0x9F && !nd_bidi_control(cp)) {
             run += k;
             i += k;
             continue;

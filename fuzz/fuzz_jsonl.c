@@ -1,6 +1,7 @@
 /*
  * fuzz_jsonl.c - the JSON lines reader on arbitrary bytes (a small line
- * limit, so that over-long lines are exercised too).  Every document's
+ * limit, so that over-long lines are exercised too), and the same bytes
+ * under a name that does not say what they are (the sniffer decides).  Every document's
  * bytes and strings are touched so that the sanitizers check their bounds.
  * Then a differential check of the long-string fast path: the bytes become
  * the body of a long "html" string, and the reader must agree with jansson
@@ -45,6 +46,7 @@ static void run(const char *name, const uint8_t *data, size_t size, size_t max)
         touch(d.ext_id);
         touch(d.title);
         touch(d.published);
+        touch(d.warning);
         if (d.format == ND_FMT_JSONL && d.offset == 0) abort(); /* lines count from 1 */
     }
     nd_reader_free(r);
@@ -94,6 +96,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     run("fuzz.jsonl", data, size, 256);
     run("fuzz.jsonl", data, size, 1 << 20);
+    /* a name that does not say: the sniffer decides (JSON lines or a page,
+     * a page over the limit given cut) */
+    run("fuzz", data, size, 256);
     if (size < 65536) differential(data, size);
     return 0;
 }

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "newsdesk/newsdesk.h"
+#include <stdio.h>
+
+#include "fuzz_store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,52 +27,26 @@ static const char *const TEXTS[] = {
     "Port operator Halden Terminals said no one would be dismissed, officials said.",
 };
 
-static void add(int i)
-{
-    nd_article a;
-    memset(&a, 0, sizeof a);
-    const char *paras[1] = {TEXTS[i % 3]};
-    a.title = i % 2 ? "Talks in Moscow" : "Trade deal";
-    a.text = TEXTS[i % 3];
-    a.text_len = strlen(a.text);
-    a.paragraphs = paras;
-    a.n_paragraphs = 1;
-    a.site = i % 2 ? "Wire" : "Post";
-    a.language = "en";
-    a.published_ts = ND_TIME_NONE;
-    nd_analyze_opts o;
-    nd_analyze_opts_init(&o);
-    o.date = i % 3 ? "2025-05-08" : NULL;
-    nd_analysis *an = NULL;
-    nd_analyze(a.text, a.text_len, &o, &an, NULL);
-    char url[64];
-    snprintf(url, sizeof url, "https://news.example/%d", i % 5);
-    nd_store_page p;
-    memset(&p, 0, sizeof p);
-    p.article = &a;
-    p.url = url;
-    p.published = i % 4 == 1 ? "2025-05-01" : i % 4 == 2 ? "2024-12-30T10:00:00Z" : NULL;
-    p.raw_hash = 1000 + (uint64_t) i;
-    p.fetched = ND_TIME_NONE;
-    p.origin.offset = p.origin.line = -1;
-    p.analysis = an;
-    nd_store_add_page(S, &p, NULL, NULL);
-    nd_analysis_free(an);
-}
-
 static void setup(void)
 {
     if (S) return;
-    if (nd_store_open(":memory:", ND_STORE_CREATE, &S, NULL)) abort();
-    for (int i = 0; i < 8; i++) add(i);
-    nd_store_clusterer *c = NULL;
-    if (nd_store_clusterer_open(S, NULL, &c, NULL) == 0) {
-        nd_store_begin(S, NULL);
-        nd_store_cluster_pending(c, NULL, NULL);
-        nd_store_cluster_finish(c, NULL);
-        nd_store_commit(S, NULL);
-        nd_store_clusterer_free(c);
+    fuzz_page pages[8];
+    char urls[8][64];
+    for (int i = 0; i < 8; i++) {
+        snprintf(urls[i], sizeof urls[i], "https://news.example/%d", i % 5);
+        pages[i] = (fuzz_page){
+            .title = i % 2 ? "Talks in Moscow" : "Trade deal",
+            .site = i % 2 ? "Wire" : "Post",
+            .text = TEXTS[i % 3],
+            .url = urls[i],
+            .published = i % 4 == 1   ? "2025-05-01"
+                         : i % 4 == 2 ? "2024-12-30T10:00:00Z"
+                                      : NULL,
+            .date = i % 3 ? "2025-05-08" : NULL,
+            .hash = 1000 + (uint64_t) i,
+        };
     }
+    S = fuzz_store_make(pages, 8);
 }
 
 /* A result's cursor must be taken back by the same question. */

@@ -462,18 +462,12 @@ static void test_robustness(void)
     nd_analysis_free(NULL);
 
     /* unbalanced and stray marks */
-    const char *odd[] = {"\"",
-                         "\"\"\"\"",
-                         "He said \"yes and then",
-                         "« » ‘ ’ “ ”",
-                         "'''",
-                         "Mr.",
-                         "U.S.",
-                         "said said said",
-                         "\"A,\" \"B,\" \"C,\" said",
-                         "the countries' leaders said 'no' and 'maybe",
-                         "...?!...",
-                         NULL};
+    const char *odd[] = {"\"", "\"\"\"\"", "He said \"yes and then", "« » ‘ ’ “ ”", "'''", "Mr.",
+                         "U.S.", "said said said", "\"A,\" \"B,\" \"C,\" said",
+                         "the countries' leaders said 'no' and 'maybe", "...?!...",
+                         /* commas before the first verb: no token before the
+                          * text is read (fuzz_analyze; UBSan in make asan) */
+                         ", , would meet them", NULL};
     for (size_t i = 0; odd[i]; i++) {
         a = run(odd[i], NULL);
         CHECK(a != NULL);

@@ -78,6 +78,10 @@ static void test_slice(void)
     CHECK(nd_slice_starts_c(nd_slice_c("prefix"), "pre"));
     CHECK(nd_slice_ends_c(nd_slice_c("suffix"), "fix"));
     CHECK(nd_slice_trim(nd_slice_c("   ")).len == 0);
+    /* an absent string ({NULL, 0}, as an empty <title></title> gives):
+     * no arithmetic on the null pointer (UBSan, make asan) */
+    nd_slice none = nd_slice_trim(nd_slice_c(NULL));
+    CHECK(none.ptr == NULL && none.len == 0);
 }
 
 static void test_arena(void)
@@ -129,6 +133,32 @@ static void test_json(void)
     nd_json_arr_end(&j);
     nd_json_obj_end(&j);
     CHECK_STR(b.ptr, "{\n \"x\": [\n  \"y\"\n ]\n}");
+    /* offset pairs on one line in pretty mode: "[12, 40]", compact "[12,40]" */
+    for (int pretty = 1; pretty >= 0; pretty--) {
+        nd_buf_clear(&b);
+        nd_json_init(&j, &b, pretty);
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "mentions");
+        nd_json_arr_begin(&j);
+        for (int k = 0; k < 2; k++) {
+            nd_json_arr_begin_flat(&j);
+            nd_json_int(&j, 12 + k);
+            nd_json_int(&j, 40 + k);
+            nd_json_arr_end(&j);
+        }
+        nd_json_arr_end(&j);
+        nd_json_key(&j, "cue");
+        nd_json_arr_begin_flat(&j);
+        nd_json_arr_end(&j);
+        nd_json_key(&j, "z");
+        nd_json_int(&j, 1);
+        nd_json_obj_end(&j);
+        CHECK_STR(
+            b.ptr,
+            pretty
+                ? "{\n \"mentions\": [\n  [12, 40],\n  [13, 41]\n ],\n \"cue\": [],\n \"z\": 1\n}"
+                : "{\"mentions\":[[12,40],[13,41]],\"cue\":[],\"z\":1}");
+    }
     nd_buf_free(&b);
 }
 

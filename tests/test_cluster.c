@@ -559,12 +559,12 @@ static void test_state_layout(void)
     p.keep_seconds = 3 * 86400;
     nd_cluster *a = nd_cluster_new(&p, NULL);
     static const char *texts[] = {
-        "The same text twice, long enough to be a sketch of something that repeats itself in a "
-        "wire copy of the news of the day and more words to pass fifty shingles of four words "
-        "each in this line of text here and there again and again until it is long.",
+        ("The same text twice, long enough to be a sketch of something that repeats itself in a "
+         "wire copy of the news of the day and more words to pass fifty shingles of four words "
+         "each in this line of text here and there again and again until it is long."),
         "Tnough to be a sketch of something that repeats itself in a wi]re copy",
-        " of the news of the day and more words to pass fifty shingles of four words each in "
-        "thin until it is long.",
+        (" of the news of the day and more words to pass fifty shingles of four words each in "
+         "thin until it is long."),
     };
     nd_cluster_result r, rb;
     int64_t id = 1;

@@ -3,7 +3,10 @@
 # running it again after each kill: every time the database passes
 # PRAGMA integrity_check (and the FTS index its own check), every stored
 # document has a story and the story rows match their documents, and at
-# the end every page is stored exactly once.
+# the end every page is stored exactly once.  Then the same inputs twice:
+# one run never killed, and runs killed at random moments at least 10
+# times until one completes: the two stores export the same documents in
+# the same stories (ids, duplicates, story rows).
 #   bash test_crash.sh CLI SHARED_DIR TESTS_DIR   (ND_CRASH_SEED=N to replay)
 set -u
 CLI=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -36,13 +39,16 @@ for fts in ("documents_fts", "quotes_fts"):
         c.execute("INSERT INTO %s(%s) VALUES('integrity-check')" % (fts, fts))
     except sqlite3.DatabaseError as e:
         sys.exit("%s integrity-check: %s" % (fts, e))
+# A kill before the schema, or before the stories step, was made: nothing
+# stored yet, or no stories to check (the next run makes them).
+cols = [r[1] for r in c.execute("PRAGMA table_info(documents)")]
+if not cols:
+    sys.exit(0)
 twice = c.execute("SELECT ident, count(*) FROM documents GROUP BY ident HAVING count(*) > 1").fetchall()
 if twice:
     sys.exit("stored twice: %r" % twice[:5])
-# Stories (schema step 3 on): every committed document has one, every
-# story row matches its documents.  A kill before step 3 committed leaves
-# no story_id yet (seen under ASan on a loaded machine).
-if c.execute("PRAGMA user_version").fetchone()[0] < 3:
+# Stories: every committed document has one, every story row matches its documents.
+if "story_id" not in cols:
     sys.exit(0)
 lost = c.execute("SELECT count(*) FROM documents WHERE story_id IS NULL").fetchone()[0]
 if lost:
@@ -129,4 +135,74 @@ assert stories > 0 and c.execute("SELECT sum(n_docs) FROM stories").fetchone()[0
 print("# %d pages stored once each, in %d stories; %d runs left as killed" % (want, stories, killed))
 EOF
 then echo "ok - every page stored exactly once"; else echo "not ok - pages lost or stored twice"; fail=1; fi
+
+# Kill and resume against a clean run: the same inputs, the same stories.
+python3 "$TESTS/gen_store_fixtures.py" "$T/same" --pages 600 --jsonl 50 --seed 7 --size 3000 || exit 1
+t0=$(date +%s%N)
+"$CLI" ingest --db "$T/clean.db" -j 2 --batch 10 "$T/same" >/dev/null 2>"$T/clean.err" ||
+    { echo "not ok - the clean run failed"; cat "$T/clean.err"; exit 1; }
+wall=$((($(date +%s%N) - t0) / 1000000))
+# Each run is killed once it has committed a batch, at a random moment
+# within a fifteenth of the clean run's time after that: ten kills in
+# the middle of the work, then a run that completes.
+DB="$T/killed.db"
+if python3 - "$CLI" "$DB" "$T/same" "$wall" "$SEED" <<'EOF'
+import os, random, signal, sqlite3, subprocess, sys, time
+cli, db, inputs, wall, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+rng = random.Random(seed)
+def stored():
+    if not os.path.exists(db):
+        return 0
+    try:
+        c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=5)
+        try:
+            return c.execute("SELECT count(*) FROM documents").fetchone()[0]
+        finally:
+            c.close()
+    except sqlite3.Error:
+        return 0  # no table yet
+cmd = [cli, "ingest", "--db", db, "-j", "2", "--batch", "10", inputs]
+kills, counts = 0, []
+while kills < 10 and len(counts) < 40:
+    before = stored()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while p.poll() is None and stored() <= before:
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0, wall / 15000))
+    if p.poll() is None:
+        p.send_signal(signal.SIGKILL)
+    rc = p.wait()
+    counts.append(stored())
+    if rc == -signal.SIGKILL:
+        kills += 1
+    else:
+        break
+print("# clean run %d ms; documents after each kill: %s" % (wall, " ".join(map(str, counts))))
+if kills < 10:
+    sys.exit("only %d kills before a run completed" % kills)
+EOF
+then echo "ok - killed 10 times in the middle of the work"; else echo "not ok - fewer than 10 kills"; fail=1; fi
+"$CLI" ingest --db "$DB" -j 2 --batch 10 "$T/same" >/dev/null 2>"$T/run.err" ||
+    { echo "not ok - the run after the kills failed"; cat "$T/run.err"; fail=1; }
+if python3 - "$CLI" "$T/clean.db" "$DB" <<'EOF'
+import json, sqlite3, subprocess, sys
+def dump(db):
+    out = subprocess.run([sys.argv[1], "export", "--db", db], capture_output=True, text=True,
+                         check=True).stdout
+    docs = []
+    for line in out.splitlines():
+        d = json.loads(line)
+        del d["run"], d["added"]  # which run stored it, and when
+        docs.append(d)
+    rows = sqlite3.connect(db).execute("SELECT id, headline, rep_doc, first_seen, last_seen, n_docs,"
+                                       " n_dups, n_sites FROM stories ORDER BY id").fetchall()
+    return docs, rows
+(a, sa), (b, sb) = dump(sys.argv[2]), dump(sys.argv[3])
+moved = [(x["doc_id"], x["story"], y["story"]) for x, y in zip(a, b) if x != y]
+print("# %d documents, %d stories; %d documents differ, %d story rows differ" % (
+    len(a), len(sa), len(moved) + abs(len(a) - len(b)), len(set(sa) ^ set(sb))))
+if len(a) != len(b) or moved or sa != sb:
+    sys.exit("first differences (doc, clean story, killed story): %r" % moved[:5])
+EOF
+then echo "ok - after the kills the same documents in the same stories as a clean run"; else echo "not ok - the stories differ from a clean run's"; fail=1; fi
 exit $fail

@@ -1,5 +1,10 @@
 /* test_extract.c - extraction behaviours that span several pages or need
  * options: cross-page furniture, fetched-relative ages, limits. */
+#include <fcntl.h>
+#include <libxml/xmlmemory.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "newsdesk/newsdesk.h"
 #include "tap.h"
 
@@ -65,15 +70,22 @@ static void test_furniture(void)
     for (int i = 0; i < 3; i++) free(p[i]);
 }
 
+/* A page of n paragraphs of news prose into b (cleared). */
+static void ferry_page(nd_buf *b, int n)
+{
+    nd_buf_clear(b);
+    nd_buf_puts(b, "<html><body>");
+    for (int i = 0; i < n; i++)
+        nd_buf_puts(b, "<p>The harbour authority said on Monday that the new ferry would enter "
+                       "service in May, weeks later than planned.</p>");
+    nd_buf_puts(b, "</body></html>");
+}
+
 static void test_limits(void)
 {
     /* A page over max_bytes is cut, with a warning, not refused. */
     nd_buf b = ND_BUF_INIT;
-    nd_buf_puts(&b, "<html><body>");
-    for (int i = 0; i < 200; i++)
-        nd_buf_puts(&b, "<p>The harbour authority said on Monday that the new ferry would enter "
-                        "service in May, weeks later than planned.</p>");
-    nd_buf_puts(&b, "</body></html>");
+    ferry_page(&b, 200);
     nd_extract_opts o;
     nd_extract_opts_init(&o);
     o.max_bytes = 4096;
@@ -155,11 +167,101 @@ static void test_comments_apart(void)
     nd_article_free(a);
 }
 
+/* An empty <title></title> is an absent title (and, under make asan, no
+ * arithmetic on its null pointer: UBSan "applying zero offset"). */
+static void test_empty_title(void)
+{
+    const char *html = "<html><head><title></title></head><body><p>The harbour authority said "
+                       "on Monday that the new ferry would enter service in May, weeks later "
+                       "than planned, because the shipyard ran out of steel.</p></body></html>";
+    nd_article *a = NULL;
+    CHECK_INT(nd_extract(html, strlen(html), NULL, &a, NULL), 0);
+    CHECK(a && (!a->title || !a->title[0]));
+    nd_article_free(a);
+}
+
+/* libxml2 short of memory: its own messages ("internal buffer error :
+ * Memory allocation failed : growing buffer") never reach stderr; the page
+ * fails with ND_ENOMEM like any other allocation failure.  libxml2's
+ * allocator is made to refuse blocks over a budget, in a child process. */
+static size_t xml_budget;
+static void *budget_malloc(size_t n)
+{
+    return n > xml_budget ? NULL : malloc(n);
+}
+static void *budget_realloc(void *p, size_t n)
+{
+    return n > xml_budget ? NULL : realloc(p, n);
+}
+static char *budget_strdup(const char *s)
+{
+    return strlen(s) >= xml_budget ? NULL : strdup(s);
+}
+
+static void test_libxml_quiet(void)
+{
+    nd_buf b = ND_BUF_INIT;
+    ferry_page(&b, 20000);
+    const size_t budgets[] = {4096, 64 << 10, 1 << 20};
+    int nomem = 0;
+    for (size_t k = 0; k < sizeof budgets / sizeof *budgets; k++) {
+        char path[] = "/tmp/nd-libxml-XXXXXX";
+        int fd = mkstemp(path);
+        CHECK(fd >= 0);
+        if (fd < 0) break;
+        fflush(stderr);
+        pid_t pid = fork();
+        if (pid == 0) {
+            dup2(fd, 2);
+            xml_budget = budgets[k];
+            xmlMemSetup(free, budget_malloc, budget_realloc, budget_strdup);
+            nd_article *a = NULL;
+            nd_error err = {0};
+            int rc = nd_extract(b.ptr, b.len, NULL, &a, &err);
+            nd_article_free(a);
+            _exit(rc == ND_ENOMEM && !strcmp(err.msg, "out of memory") ? 10 : rc == 0 ? 11 : 12);
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status) && (WEXITSTATUS(status) == 10 || WEXITSTATUS(status) == 11));
+        nomem += WIFEXITED(status) && WEXITSTATUS(status) == 10;
+        off_t printed = lseek(fd, 0, SEEK_END);
+        if (printed > 0) {
+            char msg[200] = {0};
+            if (pread(fd, msg, sizeof msg - 1, 0) < 0) msg[0] = 0;
+            fprintf(stderr, "  budget %zu: stderr got: %s\n", budgets[k], msg);
+        }
+        CHECK_INT(printed, 0);
+        close(fd);
+        unlink(path);
+    }
+    CHECK(nomem > 0);
+    nd_buf_free(&b);
+}
+
+/* Markup soup whose container has no blocks of its own, with keep_empty
+ * (fuzz_html: the walk over the lead's blocks ran past the page's). */
+static void test_container_without_blocks(void)
+{
+    const char *p = "><m><n><v><nav";
+    nd_extract_opts o;
+    nd_extract_opts_init(&o);
+    o.kind = ND_KIND_HTML;
+    o.keep_empty = 1;
+    nd_article *a = NULL;
+    int rc = nd_extract(p, strlen(p), &o, &a, NULL);
+    CHECK(rc == 0 || rc == ND_ENOTEXT);
+    nd_article_free(a);
+}
+
 int main(void)
 {
     RUN(test_keep_empty);
     RUN(test_comments_apart);
     RUN(test_furniture);
+    RUN(test_empty_title);
+    RUN(test_container_without_blocks);
+    RUN(test_libxml_quiet);
     RUN(test_limits);
     RUN(test_errors);
     return tap_done();

@@ -1,5 +1,7 @@
 /* test_patho.c - pathological pages: each must give an article or a clean
- * error, within a time bound and a memory bound, without crashing.
+ * error, within a time bound and a memory bound, without crashing.  The
+ * bound covers what ingest does with a page: extraction and the analysis
+ * of the article (actors, quotes, events), as `newsdesk extract` runs it.
  *
  * Every case runs in a child process (fork) so that a crash, a hang or a
  * runaway allocation is caught and reported instead of taking the test
@@ -50,7 +52,10 @@ static double now_s(void)
 }
 
 /* Run nd_extract on data in a child; check outcome, time and memory. */
-static void run_case(const pcase *c, const char *data, size_t len)
+/* tries: how many times the case may run when its CPU time is over the
+ * bound (a machine shared with other builds inflates CPU time through its
+ * caches; a cost that grows faster than the page is over it every time). */
+static void run_case_n(const pcase *c, const char *data, size_t len, int tries)
 {
     double limit = SANITIZED ? 20.0 : 2.0;
     double hang = SANITIZED ? 300.0 : 30.0;
@@ -65,6 +70,17 @@ static void run_case(const pcase *c, const char *data, size_t len)
             code = 10;
             if (c->must_contain && !strstr(a->text, c->must_contain)) code = 11;
             if (!a->text || a->n_paragraphs == 0) code = 12;
+            /* the analysis of an English article, as ingest and extract run it */
+            if (!a->language || !strcmp(a->language, "en")) {
+                nd_analyze_opts ao;
+                nd_analyze_opts_init(&ao);
+                ao.date = a->published;
+                ao.title = a->title;
+                nd_analysis *an = NULL;
+                if (nd_analyze(a->text ? a->text : "", a->text ? a->text_len : 0, &ao, &an, &err))
+                    code = 13;
+                nd_analysis_free(an);
+            }
         } else {
             /* A clean error: a known code and a one-line message. */
             code = (rc < 0 && strcmp(nd_errname(rc), "ND_EUNKNOWN") != 0 && err.msg[0] &&
@@ -108,10 +124,20 @@ static void run_case(const pcase *c, const char *data, size_t len)
     CHECK(code == 10 || code == 20);
     if (c->expect == ARTICLE) CHECK_INT(code, 10);
     if (c->expect == ERROR) CHECK_INT(code, 20);
-    if (cpu > limit)
-        fprintf(stderr, "%s: %.2f s of CPU, over the %.0f s bound\n", c->name, cpu, limit);
-    CHECK(cpu <= limit);
     if (!SANITIZED) CHECK(rss_mb < 1024);
+    if (cpu > limit)
+        fprintf(stderr, "%s: %.2f s of CPU, over the %.0f s bound%s\n", c->name, cpu, limit,
+                tries > 1 ? ": once more" : "");
+    if (cpu > limit && tries > 1) {
+        run_case_n(c, data, len, tries - 1);
+        return;
+    }
+    CHECK(cpu <= limit);
+}
+
+static void run_case(const pcase *c, const char *data, size_t len)
+{
+    run_case_n(c, data, len, 2);
 }
 
 static void buf_repeat(nd_buf *b, const char *s, size_t times)
@@ -138,9 +164,92 @@ static char *gz(const char *s, size_t n, size_t *out_n)
     return (char *) out;
 }
 
+static uint32_t next_rand(uint32_t *x)
+{
+    *x = *x * 1103515245u + 12345u;
+    return *x >> 16;
+}
+
+/* Dense news prose: sentences that name people, countries and
+ * organisations, quote them and say who did what to whom (the work of the
+ * analysis grows with all of these), drawn by a fixed pseudo-random
+ * sequence; paragraphs of six sentences, each wrapped in open/close
+ * (HTML) or followed by sep (text), up to size bytes. */
+static void dense_prose(nd_buf *b, size_t size, const char *open, const char *close)
+{
+    static const char *const who[] = {"Olena Brandt",
+                                      "Vladimir Putin",
+                                      "Xi Jinping",
+                                      "the labour ministry",
+                                      "Halden Terminals",
+                                      "the union",
+                                      "Chinese President Xi Jinping",
+                                      "the European Union",
+                                      "Japan",
+                                      "South Korea",
+                                      "Russia",
+                                      "the United Nations",
+                                      "Prime Minister Ruth Carlsen",
+                                      "the port authority"};
+    static const char *const verb[] = {"met",     "criticised", "praised",    "accused", "warned",
+                                       "visited", "hosted",     "threatened", "thanked", "urged"};
+    static const char *const name[] = {"Ana",   "Boris", "Chen", "Dara",  "Emil", "Farid",
+                                       "Greta", "Hugo",  "Ines", "Jonas", "Kira", "Lars"};
+    uint32_t x = 2025;
+#define PICK(arr) arr[next_rand(&x) % (sizeof arr / sizeof *arr)]
+    while (b->len < size) {
+        nd_buf_puts(b, open);
+        for (int i = 0; i < 6; i++) {
+            switch (next_rand(&x) % 3) {
+            case 0:
+                nd_buf_printf(b, "%s %s %s on Monday, officials said. ", PICK(who), PICK(verb),
+                              PICK(who));
+                break;
+            case 1:
+                nd_buf_printf(b, "\"We will not give up the talks,\" %s said after %s %s %s. ",
+                              PICK(who), PICK(who), PICK(verb), PICK(who));
+                break;
+            default: {
+                /* a new person in most sentences: the actors grow with the page */
+                static const char cons[] = "bdfgklmnprstvz", vow[] = "aeiou";
+                char sur[8];
+                for (int k = 0; k < 3; k++) {
+                    sur[2 * k] = cons[next_rand(&x) % (sizeof cons - 1)];
+                    sur[2 * k + 1] = vow[next_rand(&x) % (sizeof vow - 1)];
+                }
+                sur[0] = (char) (sur[0] - 32);
+                sur[6] = 0;
+                nd_buf_printf(b, "Minister %s %s told %s that %s had %s %s. ", PICK(name), sur,
+                              PICK(who), PICK(who), PICK(verb), PICK(who));
+            }
+            }
+        }
+        nd_buf_puts(b, close);
+    }
+#undef PICK
+}
+
 static void test_pathological(void)
 {
     nd_buf b = ND_BUF_INIT;
+    /* the shared dictionaries, loaded once before the children fork */
+    CHECK(nd_analyze_dict_default(NULL) != NULL);
+
+    /* Huge pages of dense prose: extraction and analysis must stay linear
+     * (or bounded) in the size of the page. */
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><head><title>Talks</title></head><body><article>");
+    dense_prose(&b, 6u * 1000 * 1000, "<p>", "</p>\n");
+    nd_buf_puts(&b, "</article></body></html>");
+    run_case(&(pcase){"6 MB dense prose (html)", ARTICLE, "officials said"}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    nd_buf_puts(&b, "<html><head><title>Talks</title></head><body><article>");
+    dense_prose(&b, 60u * 1000 * 1000, "<p>", "</p>\n");
+    nd_buf_puts(&b, "</article></body></html>");
+    run_case(&(pcase){"60 MB dense prose (html)", ARTICLE, "officials said"}, b.ptr, b.len);
+    nd_buf_clear(&b);
+    dense_prose(&b, 20u * 1000 * 1000, "", "");
+    run_case(&(pcase){"20 MB one-line prose (text)", ANY, NULL}, b.ptr, b.len);
 
     run_case(&(pcase){"empty", ERROR, NULL}, "", 0);
     run_case(&(pcase){"whitespace only", ERROR, NULL}, " \n\t \r\n ", 8);

@@ -807,8 +807,8 @@ static void test_migration(void)
     uint64_t docs = st ? st->documents : 0, paras = st ? st->paragraphs : 0;
     nd_result_free(st);
     nd_store_close(s);
-    /* Back to schema 4: what steps 7, 6 and 5 added goes (their triggers
-     * first). */
+    /* Back to schema 4: what steps 8, 7, 6 and 5 added goes (their
+     * triggers first). */
     sqlite3 *db;
     sqlite3_open(tmp_path("migrate.db"), &db);
     sqlite3_stmt *tr;
@@ -828,12 +828,15 @@ static void test_migration(void)
         CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     }
     int rc = sqlite3_exec(db,
-                          /* what step 7 (stories at scale) added */
+                          /* what step 8 (stories at scale) added */
                           "DROP TABLE cluster_items; DROP TABLE cluster_saved;"
                           " DROP TABLE cluster_log; DROP TABLE story_agg; DROP TABLE docs_indexed;"
                           " CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN"
                           " INSERT INTO documents_fts(rowid, title, text)"
                           " VALUES (new.id, new.title, new.text); END;"
+                          /* what step 7 (keywords) added */
+                          " DROP TABLE keywords; DROP TABLE keyword_docs;"
+                          " DROP INDEX documents_story_outlet;"
                           " DROP TABLE store_counts; DROP TABLE actor_stats; DROP TABLE actor_days;"
                           " DROP TABLE code_days; DROP TABLE actor_words;"
                           " DROP INDEX quotes_date; DROP INDEX quotes_speaker_date;"

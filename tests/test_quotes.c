@@ -276,6 +276,85 @@ static void test_fragments_rejected(void)
     nd_analysis_free(a);
 }
 
+/* The stance whose text contains needle. */
+static const nd_quote *stance_with(const nd_analysis *a, const char *needle)
+{
+    for (size_t i = 0; a && i < a->n_stances; i++)
+        if (a->stances[i].text && strstr(a->stances[i].text, needle)) return &a->stances[i];
+    return NULL;
+}
+
+/* Acts and stances reported by their object or infinitive ("vowed to X",
+ * "criticized X", "accused X of Y", "called for X", an act verb such as
+ * "endorsed") are attributions of their own, apart from the quotations. */
+static void test_stances(void)
+{
+    const char *t = "Governor Paul Okoro vowed to reopen the port by June. The dockers' union "
+                    "criticized the decision. Okoro accused the company of stoking the dispute. "
+                    "Mayor Ana Reyes called for a ban on night shifts. Reyes endorsed Okoro on "
+                    "Friday.";
+    nd_analysis *a = run(t);
+    CHECK_INT(a ? (long long) a->n_quotes : -1, 0);
+    const nd_quote *q = stance_with(a, "to reopen the port");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(speaker(q), "Paul Okoro");
+        CHECK_STR(q->cue_lemma, "vow");
+        CHECK_INT(q->type, ND_QUOTE_INDIRECT);
+    }
+    q = stance_with(a, "the decision");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "The dockers' union");
+    q = stance_with(a, "the company of stoking");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(q), "Paul Okoro");
+    q = stance_with(a, "a ban on night shifts");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->content[0]), "a ban on night shifts");
+    q = stance_with(a, "Okoro");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->cue_lemma, "endorse");
+    nd_analysis_free(a);
+}
+
+/* A stance in words of the speaker's own is a quotation; "called X" that
+ * names or phones X is no stance. */
+static void test_stance_in_quotes(void)
+{
+    const char *t = "Governor Paul Okoro thanked the dockers for coming to the port to mark ten "
+                    "years since the 'historic' strike. The dockers' unions welcomed the deal "
+                    "but threatened to call new strikes 'as long as the wages stay frozen'. "
+                    "Okoro called the mayor on Monday.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "historic");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(speaker(q), "Paul Okoro");
+        CHECK_INT(q->type, ND_QUOTE_PARTIAL);
+    }
+    q = quote_with(a, "wages stay frozen");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "The dockers' unions");
+    CHECK(stance_with(a, "historic") == NULL);
+    CHECK(stance_with(a, "the mayor") == NULL);
+    nd_analysis_free(a);
+}
+
+/* A headline's "Name: claim" is the name's claim. */
+static void test_headline_colon(void)
+{
+    const char *t = "Governor Paul Okoro: The port strike will end within a week.\n\n"
+                    "The dockers met on Monday.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "strike will end");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(speaker(q), "Paul Okoro");
+        CHECK_STR(span(t, q->cue), ":");
+    }
+    nd_analysis_free(a);
+}
+
 /* ---- coreference ------------------------------------------------------------ */
 
 /* "he" in the next sentence is the subject before it. */
@@ -342,6 +421,9 @@ int main(void)
     RUN(test_report_nouns);
     RUN(test_scare_quote);
     RUN(test_fragments_rejected);
+    RUN(test_stances);
+    RUN(test_stance_in_quotes);
+    RUN(test_headline_colon);
     RUN(test_pronoun_speaker);
     RUN(test_pronoun_chain);
     RUN(test_name_and_office);

@@ -507,7 +507,7 @@ static void test_resume(void)
     c = NULL;
     CHECK_INT(nd_store_clusterer_open(s, &p, &c, &err), 0);
     nd_store_cluster_get_stats(c, &st);
-    CHECK_INT(st.start, ND_STORE_CLUSTER_IMPORTED);
+    CHECK_INT(st.start, ND_STORE_CLUSTER_REPLAYED);
     CHECK_INT(st.replayed, 50);
     nd_store_clusterer_free(c);
     /* Run 4 ends what 3 began; the twin does both in one run. */
@@ -635,6 +635,69 @@ static void test_migrated_store(void)
     nd_store_close(s);
 }
 
+/* A store of main's last schema before stories at scale (7): opening
+ * migrates it (step 8: the documents it has count as indexed), its
+ * documents get stories, and a page stored after is indexed and joins
+ * them. */
+static void test_step7_store(void)
+{
+    const char *path = tmp_path("v7.db");
+    unlink(path);
+    nd_error err = {0};
+    CHECK_INT(nd__store_create_at(path, 7, &err), 0);
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    for (int i = 0; i < 4; i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO documents(ident, url, title, text, content_hash, added)"
+                 " VALUES ('u%d', 'https://old%d.example/a', 'Harbour crane collapses in storm',"
+                 " 'A crane fell into the harbour on Tuesday during a storm, the port authority"
+                 " said. %s', %d, '2024-01-01')",
+                 i, i, i % 2 ? "Nobody was hurt." : "Two workers were hurt.", i + 1);
+        CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    sqlite3_close(db);
+    nd_store *s = NULL;
+    CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
+    if (!s) return;
+    CHECK_INT(nd_store_schema_version(s), 8);
+    CHECK_INT(one_int(s, "SELECT last FROM docs_indexed"), 4);
+    CHECK_INT(one_int(s, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'crane'"),
+              4);
+    nd_store_clusterer *c = NULL;
+    CHECK_INT(nd_store_clusterer_open(s, NULL, &c, &err), 0);
+    if (!c) return;
+    CHECK_INT(nd_store_begin(s, &err), 0);
+    size_t n = 0;
+    CHECK_INT(nd_store_cluster_pending(c, &n, &err), 0);
+    CHECK_INT(n, 4);
+    gdoc d;
+    memset(&d, 0, sizeof d);
+    snprintf(d.title, sizeof d.title, "Harbour crane collapses in storm");
+    static const char text[] = "A crane fell into the harbour on Tuesday during a storm, the"
+                               " port authority said. Two workers were hurt.";
+    d.paras[0] = nd_strndup(text, strlen(text));
+    d.n_paras = 1;
+    snprintf(d.url, sizeof d.url, "https://new.example/crane");
+    snprintf(d.published, sizeof d.published, "2024-01-02");
+    int64_t id = store_page(s, &d, 4242);
+    free_doc(&d);
+    CHECK_INT(nd_store_cluster_pending(c, &n, &err), 0);
+    CHECK_INT(n, 1);
+    CHECK_INT(nd_store_cluster_finish(c, &err), 0);
+    CHECK_INT(nd_store_commit(s, &err), 0);
+    nd_store_clusterer_free(c);
+    check_consistent(s);
+    CHECK_INT(id, 5);
+    CHECK_INT(one_int(s, "SELECT last FROM docs_indexed"), 5);
+    CHECK_INT(one_int(s, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'crane'"),
+              5);
+    CHECK_INT(one_int(s, "SELECT count(DISTINCT story_id) FROM documents"), 1);
+    CHECK_INT(one_int(s, "SELECT count(*) FROM story_agg"), 1);
+    nd_store_close(s);
+}
+
 /* A story of more titles than the headline compares (an even sample). */
 static void test_big_story(void)
 {
@@ -675,6 +738,7 @@ int main(void)
     RUN(test_recluster_deterministic);
     RUN(test_resume);
     RUN(test_migrated_store);
+    RUN(test_step7_store);
     RUN(test_big_story);
     char cmd[128];
     snprintf(cmd, sizeof cmd, getenv("KEEP") ? "true %s" : "rm -rf %s", dir);

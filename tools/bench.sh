@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench.sh BUILD SHARED - speed tables: extraction (single thread), then
-# ingest, clustering and analysis when their benchmarks exist.  The parts
+# ingest, clustering, analysis and the server when their benchmarks exist.  The parts
 # that need SHARED/bench skip with a message when it is absent.
 set -uo pipefail
 build=${1:-build}
@@ -28,7 +28,7 @@ if [ -f "$ewt" ]; then
 else
     echo "bench: $ewt not found: skipping the parser"
 fi
-for part in bench_ingest bench_cluster bench_analyze; do
+for part in bench_ingest bench_cluster bench_analyze bench_serve; do
     if [ -x "$here/$part.sh" ] || [ -f "$here/$part.sh" ]; then
         echo
         echo "== ${part#bench_}"

@@ -30,14 +30,17 @@ extern "C" {
 
 /* The largest text analysed; longer input is analysed up to this many
  * bytes (cut at a paragraph or sentence break) and nd_analysis.truncated
- * is set. */
-#define ND_ANALYZE_MAX_BYTES ((size_t) 8 << 20)
+ * is set.  Far more than ND_ANALYZE_MAX_TOKENS words take (the text is
+ * tokenized up to here before the words are counted). */
+#define ND_ANALYZE_MAX_BYTES ((size_t) 1 << 20)
 
 /* The most words (tokens) analysed in one text: the sentences after the
  * one that reaches it are not analysed and nd_analysis.truncated is set.
- * It bounds the time a page costs (about a second: parsing is the cost),
- * whatever the page; a news article is a few thousand words. */
-#define ND_ANALYZE_MAX_TOKENS 120000
+ * It bounds the time a page costs (parsing is the cost: 50,000 words of
+ * dense news prose take about 0.35 s of CPU), so that any page,
+ * extraction and analysis, stays within 2 s (tests/test_patho.c: a 60 MB
+ * page takes 1.5 s to extract); a news article is a few thousand words. */
+#define ND_ANALYZE_MAX_TOKENS 50000
 
 /* ---- dictionaries -------------------------------------------------------- */
 
@@ -197,6 +200,11 @@ typedef struct nd_analysis {
     size_t n_mentions;
     nd_quote *quotes; /* in text order */
     size_t n_quotes;
+    nd_quote *stances; /* acts and stances reported by their object or
+                          infinitive ("vowed to build a wall", "criticized
+                          the plan"): attributions, not quotations; in text
+                          order, type indirect or partial */
+    size_t n_stances;
     nd_event *events; /* in text order */
     size_t n_events;
     size_t text_len;  /* bytes analysed */
@@ -240,6 +248,10 @@ ND_EXPORT void nd_analysis_free(nd_analysis *a);
  *               "mentions":[{"sentence":[s,e],"verb":[s,e]},...]}]
  * Offsets are bytes into the analysed text. */
 ND_EXPORT void nd_analysis_to_json(const nd_analysis *a, nd_json *j);
+
+/* Write the key "stances" (`newsdesk analyze`): nd_analysis.stances, with
+ * the fields of "quotes".  The store keeps no stances. */
+ND_EXPORT void nd_analysis_stances_json(const nd_analysis *a, nd_json *j);
 
 /* Look up a CAMEO event code: name, Goldstein value and quad class.
  * Returns 0, or ND_ENOTFOUND.  name is borrowed from the dictionary. */

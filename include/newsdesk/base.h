@@ -183,12 +183,16 @@ typedef struct nd_json {
     int depth;
     int need_comma; /* a value was written at the current level */
     int after_key;  /* the next value follows a key */
+    int flat;       /* > 0: depth of an array written on one line */
 } nd_json;
 
 ND_EXPORT void nd_json_init(nd_json *j, nd_buf *out, int pretty);
 ND_EXPORT void nd_json_obj_begin(nd_json *j);
 ND_EXPORT void nd_json_obj_end(nd_json *j);
 ND_EXPORT void nd_json_arr_begin(nd_json *j);
+/* An array written on one line even in pretty mode ("[12, 40]": offset
+ * pairs, short lists of numbers); what it holds is flat too. */
+ND_EXPORT void nd_json_arr_begin_flat(nd_json *j);
 ND_EXPORT void nd_json_arr_end(nd_json *j);
 ND_EXPORT void nd_json_key(nd_json *j, const char *key);
 ND_EXPORT void nd_json_str(nd_json *j, const char *s); /* NULL writes null */
@@ -201,6 +205,16 @@ ND_EXPORT void nd_json_null(nd_json *j);
 ND_EXPORT void nd_json_raw(nd_json *j, const char *s, size_t n);
 /* Escape s into out as the body of a JSON string (no quotes added). */
 ND_EXPORT void nd_json_escape(nd_buf *out, const char *s, size_t n);
+
+/* ---- UTF-8 ----------------------------------------------------------------- */
+
+/* The UTF-8 sequence at s (n >= 1 bytes left): its length (1-4) with its
+ * code point in *cp, or 0 when the bytes there are not valid UTF-8
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+ND_EXPORT size_t nd_utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* 1 for the bidi embeddings, overrides and isolates (U+202A-202E,
+ * U+2066-2069): text from a page must not carry them onto a screen. */
+ND_EXPORT int nd_bidi_control(uint32_t cp);
 
 /* ---- hashing ------------------------------------------------------------- */
 

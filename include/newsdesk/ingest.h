@@ -46,7 +46,7 @@ typedef struct nd_ingest_error {
     const char *source;  /* file, or NULL when the reader did not say */
     int64_t offset;      /* WARC record offset or -1 */
     int64_t line;        /* JSONL line or -1 */
-    int code;            /* ND_E* */
+    int code;            /* ND_E*, or 0 for a warning (the page is stored all the same) */
     const char *message; /* the whole line: "SOURCE[@OFFSET|:LINE]: reason" */
 } nd_ingest_error;
 
@@ -88,6 +88,8 @@ ND_EXPORT int nd_ingest(const char *db_path, const char *const *inputs, size_t n
 
 /* Analyse the documents of the store at db_path that have no stored
  * analysis (stored before schema 4, or by an ingest with no_analysis), or
+ * without keywords (schema 7: those are then found, scored against the
+ * store),
  * with all every document (after a dictionary change), on `threads`
  * threads (0: the number of cores), in batched transactions.  Returns 0
  * with *done (may be NULL) the number analysed, or a negative code with

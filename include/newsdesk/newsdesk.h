@@ -14,6 +14,7 @@
 #include "newsdesk/read.h"
 #include "newsdesk/store.h"
 #include "newsdesk/ingest.h"
+#include "newsdesk/keywords.h"
 #include "newsdesk/query.h"
 #include "newsdesk/render.h"
 #include "newsdesk/token.h"

@@ -28,7 +28,8 @@
  * code or code prefix (upper case, digits, '-': "RUS", "CHNGOV", "---REB")
  * means every actor whose code starts with it; else the actors of that
  * name (case-insensitive); else those whose name holds it as whole words
- * ("Putin").  Where a question says so, a country's name ("Russia") means
+ * ("Putin"); "#123" is actor number 123 alone (the ids the results
+ * give).  Where a question says so, a country's name ("Russia") means
  * its code (RUS) so that its government and people count as it, unless
  * opts->exact_actor.  A name that means nobody is ND_ENOTFOUND.
  *
@@ -71,7 +72,7 @@ typedef struct nd_query_opts {
     const char *language; /* language code ("en") */
     const char *actor;    /* whom (see "Who a name means") */
     const char *actor_b;  /* events, relations: the other side */
-    int64_t story;        /* only this story's documents; 0: any */
+    int64_t story;        /* only this story's original documents (copies repeat them); 0: any */
     const char *text;     /* search: the FTS5 query; quotes: over the quoted words */
 
     const char *period; /* actor, relations: "day", "week", "month" (NULL) or "year" */
@@ -178,10 +179,26 @@ ND_EXPORT int nd_query_story(nd_store *s, int64_t id, nd_story_page **out, nd_er
 
 /* ---- documents -------------------------------------------------------------------- */
 
+/* A keyword of a document or a story (newsdesk/keywords.h). */
+typedef struct nd_keyword_row {
+    const char *text;
+    int kind;           /* enum nd_keyword_kind */
+    double score;       /* a story's: summed over its documents */
+    uint64_t documents; /* a story's documents that have it (1 for a document) */
+} nd_keyword_row;
+
 typedef struct nd_article_page {
     nd_result r;
     const nd_store_doc *doc;   /* with doc->analysis (NULL: never analysed) */
     const nd_story_row *story; /* its story, or NULL while not clustered */
+    /* Copies: the document it duplicates (first, when it is one) and the
+     * documents that duplicate it or the same original, oldest first;
+     * only id, ext_id, title, site, host, url, published, fetched, dup_of
+     * and outlet are set. */
+    const nd_story_article *copies;
+    size_t n_copies;
+    const nd_keyword_row *keywords; /* best first; none before `reanalyze` on an old store */
+    size_t n_keywords;
 } nd_article_page;
 
 /* One document by numeric or external id (as nd_store_get()), with its
@@ -328,7 +345,8 @@ typedef struct nd_event_row {
     unsigned mentions; /* sentences of its document that report it (1 or more) */
     unsigned reports;  /* relations: documents that report this event, else 1 */
     nd_span sentence, verb;
-    const char *sentence_text; /* with opts->with_sentence, else NULL */
+    const char *sentence_text;    /* with opts->with_sentence, else NULL */
+    int64_t source_id, target_id; /* the actors (0: none) */
 } nd_event_row;
 
 typedef struct nd_event_list {
@@ -369,12 +387,128 @@ typedef struct nd_relations_page {
 ND_EXPORT int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relations_page **out,
                                  nd_error *err);
 
-/* ---- counts, runs, errors ------------------------------------------------------------ */
+/* ---- keywords, summaries, the day's briefing (briefing.c) ---------------------------- */
 
 typedef struct nd_count {
     const char *value; /* "" for documents that do not say */
     uint64_t n;
 } nd_count;
+
+typedef struct nd_keyword_list {
+    nd_result r;
+    const nd_keyword_row *items;
+    size_t n;
+} nd_keyword_list;
+
+/* The keywords of document doc_id (doc_id > 0), or of story opts->story
+ * (doc_id 0): those most of its original articles share, then by summed
+ * score.  Reads limit (default 8) and story. */
+ND_EXPORT int nd_query_keywords(nd_store *s, int64_t doc_id, const nd_query_opts *o,
+                                nd_keyword_list **out, nd_error *err);
+
+/* A sentence of a story's summary, and the articles that say it. */
+typedef struct nd_summary_sentence {
+    const char *text;
+    int64_t doc_id;     /* the article it is taken from */
+    const char *outlet; /* that article's */
+    const int64_t
+        *sources; /* the articles (originals) that say much the same; the first is doc_id */
+    const char *const *source_outlets; /* their outlets */
+    size_t n_sources;
+    size_t n_outlets; /* distinct outlets among them */
+} nd_summary_sentence;
+
+/* How one outlet told a story: its first article's headline and lede. */
+typedef struct nd_outlet_take {
+    const char *outlet;
+    int64_t doc_id;
+    const char *ext_id, *title, *url;
+    const char *date;  /* published, else fetched, or NULL */
+    const char *lede;  /* the first sentences of its text (about 300 bytes) */
+    size_t n_articles; /* the outlet's articles in the story, duplicates included */
+} nd_outlet_take;
+
+typedef struct nd_story_summary {
+    nd_result r;
+    int64_t story;
+    /* The sentences most outlets agree on (best first), at most limit. */
+    const nd_summary_sentence *sentences;
+    size_t n_sentences;
+    /* Each outlet's take, outlets in the order they first covered it. */
+    const nd_outlet_take *takes;
+    size_t n_takes;
+} nd_story_summary;
+
+/* An extractive summary of story id: sentences of its articles' first
+ * paragraphs, scored by how many other outlets carry a sentence sharing
+ * most of its words (the lede breaks ties), taken best first without two
+ * alike; and each outlet's take.  At most ND_QUERY_SUMMARY_DOCS of its
+ * original articles are read.  Reads limit (sentences, default 3).
+ * ND_ENOTFOUND when there is no such story. */
+#define ND_QUERY_SUMMARY_DOCS 24
+ND_EXPORT int nd_query_story_summary(nd_store *s, int64_t id, const nd_query_opts *o,
+                                     nd_story_summary **out, nd_error *err);
+
+/* A story in a briefing, with what a reader sees first. */
+typedef struct nd_brief {
+    nd_story_row story;
+    double rank;                /* outlets, articles and recency: larger first */
+    const char *const *outlets; /* names, most articles first (at most 8) */
+    size_t n_outlets;
+    const nd_summary_sentence *summary; /* two sentences */
+    size_t n_summary;
+    const nd_keyword_row *keywords;
+    size_t n_keywords;
+    const nd_actor_row *actors; /* the story's most mentioned (at most 5) */
+    size_t n_actors;
+    const nd_quote_row *quotes; /* with_quotes: its latest quotations (at most 3) */
+    size_t n_quotes;
+    const nd_event_row *events; /* with_quotes: its events of largest |Goldstein| (at most 3) */
+    size_t n_events;
+} nd_brief;
+
+typedef struct nd_briefing {
+    nd_result r;
+    const char *day;  /* "2025-05-08", or NULL: the store has no dated story */
+    const char *prev; /* the latest earlier day with a story, or NULL */
+    const char *next; /* the earliest later day with a story, or NULL */
+    const nd_brief *items;
+    size_t n;
+} nd_briefing;
+
+/* The stories of a day, ranked by how many outlets and articles carry
+ * them and how recently: those seen on the day opts->since (a date; NULL:
+ * the latest day with a story; a time: since then), until opts->until when
+ * set.  A store whose stories are all undated gives those.  Reads since,
+ * until, limit (stories, default 12), all (with_quotes: quotations and
+ * events too, as the digest shows). */
+ND_EXPORT int nd_query_briefing(nd_store *s, const nd_query_opts *o, int with_quotes,
+                                nd_briefing **out, nd_error *err);
+
+/* Counts of the matches of a search by one field. */
+typedef struct nd_facet {
+    const char *field; /* "site", "day", "language", "actor" */
+    const nd_count *values;
+    size_t n;
+} nd_facet;
+
+typedef struct nd_facet_list {
+    nd_result r;
+    uint64_t matches; /* the matches counted (at most ND_QUERY_FACET_DOCS) */
+    int sampled;      /* 1: there are more; the newest were counted */
+    const nd_facet *items;
+    size_t n;
+} nd_facet_list;
+
+#define ND_QUERY_FACET_DOCS 2000
+
+/* Facets of search opts->text (the filters of nd_query_search applied):
+ * site, day, language and actor counts over the newest
+ * ND_QUERY_FACET_DOCS matches, at most 8 values each. */
+ND_EXPORT int nd_query_search_facets(nd_store *s, const nd_query_opts *o, nd_facet_list **out,
+                                     nd_error *err);
+
+/* ---- counts, runs, errors ------------------------------------------------------------ */
 
 typedef struct nd_stats_page {
     nd_result r;

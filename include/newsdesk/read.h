@@ -47,10 +47,16 @@ typedef struct nd_doc {
     const char *published; /* JSONL "published" as given */
     const char *data;      /* the page bytes (transfer/content encodings undone) */
     size_t len;
+    const char *warning; /* NULL, or one line about a doubt the document is read
+                            with ("PATH:LINE: duplicate key \"title\" (the last value
+                            is used)"); the document is good */
 } nd_doc;
 
 typedef struct nd_reader_opts {
-    size_t max_record;   /* largest page accepted; 0: ND_DECODE_MAX_BYTES */
+    size_t max_record;   /* largest WARC record or JSON line accepted, largest page
+                            given whole (a longer page file is given as its first
+                            max_record + 1 bytes: the extractor cuts it with a
+                            warning, as `newsdesk extract` does); 0: ND_DECODE_MAX_BYTES */
     int follow_symlinks; /* when walking folders */
 } nd_reader_opts;
 

@@ -24,6 +24,7 @@
 #include "newsdesk/base.h"
 #include "newsdesk/cluster.h"
 #include "newsdesk/extract.h"
+#include "newsdesk/keywords.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,7 +32,7 @@ extern "C" {
 
 /* The schema version this program writes (PRAGMA user_version).  Older
  * files are migrated forward on open; newer ones are refused (ND_ESCHEMA). */
-#define ND_STORE_SCHEMA 7
+#define ND_STORE_SCHEMA 8
 
 /* A related item becomes a document of its own when its text has at
  * least this many bytes or several paragraphs: an embedded article, not
@@ -68,6 +69,16 @@ ND_EXPORT int nd_store_schema_version(const nd_store *s);
 /* How long a statement waits for another connection's lock, in
  * milliseconds (default 10000). */
 ND_EXPORT void nd_store_set_busy_timeout(nd_store *s, int ms);
+
+/* A number that changes when another connection commits a change to the
+ * store (SQLite's data_version): a reader caches an answer until it does.
+ * -1 when it cannot be read. */
+ND_EXPORT int64_t nd_store_data_version(nd_store *s);
+
+/* Statements that run past ms milliseconds from now are interrupted (they
+ * fail with ND_EDB, "interrupted"); ms <= 0 removes the limit.  A server
+ * sets it before each request. */
+ND_EXPORT void nd_store_set_time_limit(nd_store *s, int ms);
 
 /* ---- writing -------------------------------------------------------------- */
 
@@ -131,6 +142,12 @@ typedef struct nd_store_page {
      * become documents. */
     const nd_analysis *analysis;
     const nd_analysis *const *related_analyses;
+    /* The keywords of article->text (newsdesk/keywords.h), stored with
+     * the document; NULL: none computed (newsdesk reanalyze fills them).
+     * related_keywords, when not NULL, has article->n_related entries, as
+     * related_analyses. */
+    const nd_keywords *keywords;
+    const nd_keywords *const *related_keywords;
 } nd_store_page;
 
 /* What nd_store_add_page() did. */
@@ -271,8 +288,8 @@ ND_EXPORT int nd_store_each(nd_store *s, int (*fn)(void *ctx, const nd_store_doc
  * stay consistent: each replays the other's log before writing its own). */
 /* How a clusterer's engine started and what it did. */
 typedef struct nd_store_cluster_stats {
-    int start;              /* ND_STORE_CLUSTER_FRESH, _IMPORTED or _RESTORED */
-    uint64_t restored;      /* documents fed back from the store (_RESTORED) */
+    int start;              /* ND_STORE_CLUSTER_FRESH, _IMPORTED, _RESTORED or _REPLAYED */
+    uint64_t restored;      /* documents fed back from the store (_RESTORED, _REPLAYED) */
     uint64_t docs;          /* documents clustered */
     uint64_t dups;          /* ... of them duplicates (dup_of set) */
     uint64_t new_stories;   /* stories started */
@@ -287,15 +304,23 @@ typedef struct nd_store_cluster_stats {
     int flushed;            /* finish re-examined the recent window */
 } nd_store_cluster_stats;
 
-enum { ND_STORE_CLUSTER_FRESH = 0, ND_STORE_CLUSTER_IMPORTED = 1, ND_STORE_CLUSTER_RESTORED = 2 };
+enum {
+    ND_STORE_CLUSTER_FRESH = 0,
+    ND_STORE_CLUSTER_IMPORTED = 1,
+    ND_STORE_CLUSTER_RESTORED = 2,
+    ND_STORE_CLUSTER_REPLAYED = 3
+};
 
 /* The clusterer of a writable store.  The engine is the one the last run
- * saved, given again what the log holds since (a killed run's documents),
- * when it was made with the same parameters; otherwise a new engine with p
- * (NULL: the defaults) fed back the store's last window_docs clustered
- * documents (nd_cluster_restore), saved at once.  Outside a transaction.
- * Returns 0 and *out (caller owns; free with nd_store_clusterer_free()),
- * or a negative code with err filled. */
+ * saved (_IMPORTED), given again what the log holds since - a killed run's
+ * documents, in the order it was given them - so that it ends as an
+ * unkilled run would be (_REPLAYED), when it was made with the same
+ * parameters; otherwise a new engine with p (NULL: the defaults) fed back
+ * the store's last window_docs clustered documents with their recorded
+ * stories (nd_cluster_restore, _RESTORED; _FRESH when there are none),
+ * saved at once.  Outside a transaction.  Returns 0 and *out (caller owns;
+ * free with nd_store_clusterer_free()), or a negative code with err
+ * filled. */
 ND_EXPORT int nd_store_clusterer_open(nd_store *s, const nd_cluster_params *p,
                                       nd_store_clusterer **out, nd_error *err);
 ND_EXPORT void nd_store_clusterer_free(nd_store_clusterer *c);
@@ -367,6 +392,32 @@ ND_EXPORT int nd_store_analysis_todo(nd_store *s, int64_t after, int all, int64_
 /* Documents in all, and with a stored analysis. */
 ND_EXPORT int nd_store_analysis_count(nd_store *s, uint64_t *documents, uint64_t *analysed,
                                       nd_error *err);
+
+/* ---- keywords (schema 7, src/store/keywords.c) ------------------------------ */
+
+/* Store k as document doc_id's keywords, replacing any stored before (an
+ * empty k records that it has none).  Returns 0, ND_ENOTFOUND or ND_EDB. */
+ND_EXPORT int nd_store_set_keywords(nd_store *s, int64_t doc_id, const nd_keywords *k,
+                                    nd_error *err);
+
+/* Ids of documents without stored keywords (all: every document), in id
+ * order after `after`, at most cap into ids (*n set). */
+ND_EXPORT int nd_store_keywords_todo(nd_store *s, int64_t after, int all, int64_t *ids, size_t cap,
+                                     size_t *n, nd_error *err);
+
+/* Document frequencies of words as the store's full-text index counts
+ * them, for nd_keywords_opts.df: one lookup per word, remembered (a
+ * bounded cache, emptied when full).  Reads through s, which must outlive
+ * it and be used by the same thread.  Caller owns; free with
+ * nd_store_df_free(). */
+typedef struct nd_store_df nd_store_df;
+ND_EXPORT int nd_store_df_new(nd_store *s, nd_store_df **out, nd_error *err);
+ND_EXPORT void nd_store_df_free(nd_store_df *df);
+/* The nd_df_fn: ctx is the nd_store_df. */
+ND_EXPORT int64_t nd_store_df_get(void *ctx, const char *word, size_t len);
+/* The documents the frequencies count (read when the cache was last
+ * emptied). */
+ND_EXPORT uint64_t nd_store_df_docs(const nd_store_df *df);
 
 #ifdef __cplusplus
 }

@@ -416,11 +416,99 @@ int32_t nd__actor_add(nd__doc *d, const char *name, const char *code, int kind, 
     return (int32_t) d->n_acts++;
 }
 
+/* ---- an index of the document's actors ------------------------------------ */
+
+/* Lookups by dictionary entity, name and surname go through hash chains
+ * instead of a scan of every actor, so that a page naming thousands of
+ * actors is not quadratic.  Actors are only appended and their name,
+ * surname, kind and entity never change, so the index is brought up to
+ * date at each lookup (the actors added since), and a lookup returns what
+ * the scan returned: among the matches, the first actor (or the latest
+ * mentioned, for people). */
+enum { IX_DICT, IX_NAME, IX_SURNAME, IX_KINDS };
+typedef struct nd__actor_ix {
+    uint32_t nb;             /* buckets per kind, a power of two */
+    int32_t *head[IX_KINDS]; /* nb chain heads per kind, -1 = empty */
+    int32_t *next[IX_KINDS]; /* per actor */
+    const char **lname;      /* per actor: its name lowercased (as person_by_name compares) */
+    size_t n, cap;           /* actors indexed, room in next/lname */
+} nd__actor_ix;
+
+/* Lowercase ASCII copy of s into out (at most 127 bytes). */
+static void lower127(const char *s, char out[128])
+{
+    size_t k = 0;
+    for (; s[k] && k + 1 < 128; k++)
+        out[k] = (char) (s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+    out[k] = 0;
+}
+
+static uint32_t ix_hash(const nd__actor_ix *x, const char *s)
+{
+    return (uint32_t) nd_hash64(s, strlen(s)) & (x->nb - 1);
+}
+
+static void ix_link(nd__actor_ix *x, int kind, uint32_t b, size_t i)
+{
+    x->next[kind][i] = x->head[kind][b];
+    x->head[kind][b] = (int32_t) i;
+}
+
+static void ix_insert(nd__doc *d, nd__actor_ix *x, size_t i)
+{
+    const nd__dact *a = &d->acts[i];
+    if (a->dict_ent >= 0) ix_link(x, IX_DICT, (uint32_t) a->dict_ent & (x->nb - 1), i);
+    ix_link(x, IX_NAME, ix_hash(x, x->lname[i]), i);
+    if (a->surname) ix_link(x, IX_SURNAME, ix_hash(x, a->surname), i);
+}
+
+/* The index, up to date with d->acts; NULL when out of memory (d->failed). */
+static nd__actor_ix *actor_ix(nd__doc *d)
+{
+    nd__actor_ix *x = d->actor_ix;
+    if (!x) {
+        x = d->actor_ix = nd_arena_calloc(d->ar, 1, sizeof *x);
+        if (!x) goto fail;
+    }
+    if (x->n == d->n_acts && x->cap) return x;
+    if (d->n_acts > x->cap || !x->cap) {
+        size_t nc = x->cap ? x->cap : 64;
+        while (nc < d->n_acts) nc *= 2;
+        const char **ln = nd_arena_alloc(d->ar, nc * sizeof *ln);
+        if (!ln) goto fail;
+        if (x->n) memcpy(ln, x->lname, x->n * sizeof *ln);
+        x->lname = ln;
+        for (int k = 0; k < IX_KINDS; k++) {
+            x->next[k] = nd_arena_alloc(d->ar, nc * sizeof *x->next[k]);
+            x->head[k] = nd_arena_alloc(d->ar, nc * sizeof *x->head[k]);
+            if (!x->next[k] || !x->head[k]) goto fail;
+            for (size_t b = 0; b < nc; b++) x->head[k][b] = -1;
+        }
+        x->cap = nc, x->nb = (uint32_t) nc;
+        for (size_t i = 0; i < x->n; i++) ix_insert(d, x, i); /* rehash */
+    }
+    for (; x->n < d->n_acts; x->n++) {
+        char low[128];
+        lower127(d->acts[x->n].name, low);
+        x->lname[x->n] = nd_arena_strndup(d->ar, low, strlen(low));
+        if (!x->lname[x->n]) goto fail;
+        ix_insert(d, x, x->n);
+    }
+    return x;
+fail:
+    d->failed = 1;
+    d->actor_ix = NULL;
+    return NULL;
+}
+
 static int32_t actor_by_dict(nd__doc *d, uint32_t ent)
 {
-    for (size_t i = 0; i < d->n_acts; i++)
-        if (d->acts[i].dict_ent == (int32_t) ent && d->acts[i].plain) return (int32_t) i;
-    return -1;
+    nd__actor_ix *x = actor_ix(d);
+    int32_t best = -1;
+    for (int32_t i = x ? x->head[IX_DICT][ent & (x->nb - 1)] : -1; i >= 0; i = x->next[IX_DICT][i])
+        if (d->acts[i].dict_ent == (int32_t) ent && d->acts[i].plain && (best < 0 || i < best))
+            best = i;
+    return best;
 }
 
 /* The document actor of a dictionary entity, made on first use. */
@@ -436,9 +524,16 @@ static int32_t plain_actor(nd__doc *d, uint32_t ent, const char *code)
 
 static int32_t actor_by_code_name(nd__doc *d, const char *code, const char *name)
 {
-    for (size_t i = 0; i < d->n_acts; i++)
-        if (!strcmp(d->acts[i].code, code) && !strcmp(d->acts[i].name, name)) return (int32_t) i;
-    return -1;
+    nd__actor_ix *x = actor_ix(d);
+    if (!x) return -1;
+    char low[128];
+    lower127(name, low);
+    int32_t best = -1;
+    for (int32_t i = x->head[IX_NAME][ix_hash(x, low)]; i >= 0; i = x->next[IX_NAME][i])
+        if (!strcmp(d->acts[i].code, code) && !strcmp(d->acts[i].name, name) &&
+            (best < 0 || i < best))
+            best = i;
+    return best;
 }
 
 /* The role a dictionary person held on the article date (or holds now
@@ -587,35 +682,40 @@ static const char *ent_adj(const nd_analyze_dict *dict, uint32_t ent)
 static int32_t person_by_name(nd__doc *d, const char *name, int single)
 {
     char low[128];
-    size_t k = 0;
-    for (; name[k] && k + 1 < sizeof low; k++)
-        low[k] = (char) (name[k] >= 'A' && name[k] <= 'Z' ? name[k] + 32 : name[k]);
-    low[k] = 0;
+    lower127(name, low);
+    nd__actor_ix *x = actor_ix(d);
+    if (!x) return -1;
     int32_t best = -1;
-    for (size_t i = 0; i < d->n_acts; i++) {
-        nd__dact *a = &d->acts[i];
-        if (a->kind != ND_ACTOR_PERSON) continue;
-        int hit = 0;
-        if (single) {
-            hit = a->surname && !strcmp(a->surname, low);
-        } else {
-            /* same full name, or same first and last word */
-            char al[128];
-            size_t j = 0;
-            for (; a->name[j] && j + 1 < sizeof al; j++)
-                al[j] =
-                    (char) (a->name[j] >= 'A' && a->name[j] <= 'Z' ? a->name[j] + 32 : a->name[j]);
-            al[j] = 0;
-            hit = !strcmp(al, low);
-            if (!hit && a->surname) {
-                const char *ls = strrchr(low, ' ');
-                const char *as = strchr(al, ' ');
-                if (ls && as && !strcmp(ls + 1, a->surname) &&
-                    !strncmp(al, low, (size_t) (as - al)) && low[as - al] == ' ')
-                    hit = 1;
+    /* candidates: the people with this full name, and with this surname
+     * (the whole of low when single, its last word otherwise) */
+    const char *ls = strrchr(low, ' ');
+    const char *skey = single ? low : ls ? ls + 1 : NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        int kind = pass ? IX_SURNAME : IX_NAME;
+        const char *key = pass ? skey : single ? NULL : low;
+        if (!key) continue;
+        for (int32_t i = x->head[kind][ix_hash(x, key)]; i >= 0; i = x->next[kind][i]) {
+            const nd__dact *a = &d->acts[i];
+            if (a->kind != ND_ACTOR_PERSON) continue;
+            int hit = 0;
+            if (single) {
+                hit = a->surname && !strcmp(a->surname, low);
+            } else {
+                /* same full name, or same first and last word */
+                const char *al = x->lname[i];
+                hit = !strcmp(al, low);
+                if (!hit && a->surname) {
+                    const char *as = strchr(al, ' ');
+                    if (ls && as && !strcmp(ls + 1, a->surname) &&
+                        !strncmp(al, low, (size_t) (as - al)) && low[as - al] == ' ')
+                        hit = 1;
+                }
             }
+            /* the latest mentioned; on a tie the first, as a scan in order */
+            if (hit && (best < 0 || a->last_tok > d->acts[best].last_tok ||
+                        (a->last_tok == d->acts[best].last_tok && i < best)))
+                best = i;
         }
-        if (hit && (best < 0 || a->last_tok > d->acts[best].last_tok)) best = (int32_t) i;
     }
     return best;
 }

@@ -223,6 +223,45 @@ static int merge_events(nd__doc *d, nd_analysis *a, const int32_t *remap)
     return 0;
 }
 
+/* The public records of working quotations src[0..nq) in text order:
+ * *out (in the arena), *n_out. */
+static int out_quotes(nd__doc *d, nd_analysis *a, const int32_t *remap, nd__wquote *src, size_t nq,
+                      nd_quote **out, size_t *n_out)
+{
+    nd_arena *ar = d->ar;
+    nd_quote *res = nd_arena_calloc(ar, nq ? nq : 1, sizeof *res);
+    uint32_t *qo = nd_arena_alloc(ar, (nq + 1) * 2 * sizeof *qo);
+    if (!res || !qo) return ND_ENOMEM;
+    for (size_t i = 0; i < nq; i++) qo[i * 2] = src[i].c_start[0], qo[i * 2 + 1] = (uint32_t) i;
+    qsort(qo, nq, 2 * sizeof *qo, cmp_u32pair);
+    size_t nqo = 0;
+    for (size_t j = 0; j < nq; j++) {
+        nd__wquote *q = &src[qo[j * 2 + 1]];
+        if (!q->n_content) continue;
+        nd_quote *o = &res[nqo++];
+        o->type = q->type;
+        o->scare = q->scare;
+        o->text = quote_text(d, q);
+        o->content = nd_arena_alloc(ar, (size_t) q->n_content * sizeof *o->content);
+        if (!o->text || !o->content) return ND_ENOMEM;
+        for (int c = 0; c < q->n_content; c++)
+            o->content[c].start = q->c_start[c], o->content[c].end = q->c_end[c];
+        o->n_content = (size_t) q->n_content;
+        o->clause = q->clause;
+        o->source = q->source;
+        o->cue = q->cue;
+        o->cue_lemma = q->cue_lemma;
+        o->speaker = q->speaker >= 0 ? remap[q->speaker] : -1;
+        o->speaker_name = o->speaker >= 0 ? a->actors[o->speaker].name : q->speaker_text;
+        /* a group of people keeps the words that name it ("senior officials") */
+        if (o->speaker >= 0 && a->actors[o->speaker].kind == ND_ACTOR_AGENT && q->speaker_text)
+            o->speaker_name = q->speaker_text;
+        o->sentence = q->sent;
+    }
+    *out = res, *n_out = nqo;
+    return 0;
+}
+
 /* Move the working results into the public structures. */
 static int finish(nd__doc *d, nd_analysis *a)
 {
@@ -284,39 +323,10 @@ static int finish(nd__doc *d, nd_analysis *a)
         if (ac->n_mentions++ == 0) ac->first_mention = (uint32_t) j;
     }
     a->n_mentions = nm;
-    /* quotations in text order */
-    size_t nq = d->n_quotes;
-    a->quotes = nd_arena_calloc(ar, nq ? nq : 1, sizeof *a->quotes);
-    uint32_t *qo = nd_arena_alloc(ar, (nq + 1) * 2 * sizeof *qo);
-    if (!a->quotes || !qo) return ND_ENOMEM;
-    for (size_t i = 0; i < nq; i++)
-        qo[i * 2] = d->quotes[i].c_start[0], qo[i * 2 + 1] = (uint32_t) i;
-    qsort(qo, nq, 2 * sizeof *qo, cmp_u32pair);
-    size_t nqo = 0;
-    for (size_t j = 0; j < nq; j++) {
-        nd__wquote *q = &d->quotes[qo[j * 2 + 1]];
-        if (!q->n_content) continue;
-        nd_quote *o = &a->quotes[nqo++];
-        o->type = q->type;
-        o->scare = q->scare;
-        o->text = quote_text(d, q);
-        o->content = nd_arena_alloc(ar, (size_t) q->n_content * sizeof *o->content);
-        if (!o->text || !o->content) return ND_ENOMEM;
-        for (int c = 0; c < q->n_content; c++)
-            o->content[c].start = q->c_start[c], o->content[c].end = q->c_end[c];
-        o->n_content = (size_t) q->n_content;
-        o->clause = q->clause;
-        o->source = q->source;
-        o->cue = q->cue;
-        o->cue_lemma = q->cue_lemma;
-        o->speaker = q->speaker >= 0 ? remap[q->speaker] : -1;
-        o->speaker_name = o->speaker >= 0 ? a->actors[o->speaker].name : q->speaker_text;
-        /* a group of people keeps the words that name it ("senior officials") */
-        if (o->speaker >= 0 && a->actors[o->speaker].kind == ND_ACTOR_AGENT && q->speaker_text)
-            o->speaker_name = q->speaker_text;
-        o->sentence = q->sent;
-    }
-    a->n_quotes = nqo;
+    /* quotations and stances in text order */
+    if (out_quotes(d, a, remap, d->quotes, d->n_quotes, &a->quotes, &a->n_quotes) ||
+        out_quotes(d, a, remap, d->stances, d->n_stances, &a->stances, &a->n_stances))
+        return ND_ENOMEM;
     if (merge_events(d, a, remap)) return ND_ENOMEM;
     a->sentences = nd_arena_alloc(ar, (d->n_sents ? d->n_sents : 1) * sizeof *a->sentences);
     if (!a->sentences) return ND_ENOMEM;
@@ -401,7 +411,7 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
     if (!rc && !d.failed) nd__coref_pronouns(&d);
     if (!rc && !d.failed && !opts->no_events) nd__find_events(&d);
     if (!rc && d.failed) rc = ND_ENOMEM;
-    if (opts->no_quotes) d.n_quotes = 0;
+    if (opts->no_quotes) d.n_quotes = d.n_stances = 0;
     if (!rc) rc = finish(&d, a);
     if (rc) {
         nd_arena_free(ar);
@@ -419,54 +429,18 @@ static void span_json(nd_json *j, nd_span s)
         nd_json_null(j);
         return;
     }
-    nd_json_arr_begin(j);
+    nd_json_arr_begin_flat(j);
     nd_json_int(j, s.start);
     nd_json_int(j, s.end);
     nd_json_arr_end(j);
 }
 
-void nd_analysis_to_json(const nd_analysis *a, nd_json *j)
+/* A JSON array of quotations qs[0..n). */
+static void quotes_json(nd_json *j, const nd_analysis *a, const nd_quote *qs, size_t n)
 {
-    if (a && a->truncated) {
-        /* the limits that bound a page's cost (analyze.h) */
-        char msg[160];
-        snprintf(msg, sizeof msg,
-                 "analysis stopped after %zu bytes (at most %zu MiB and %d words are analysed)",
-                 a->text_len, ND_ANALYZE_MAX_BYTES >> 20, ND_ANALYZE_MAX_TOKENS);
-        nd_json_key(j, "analysis_warnings");
-        nd_json_arr_begin(j);
-        nd_json_str(j, msg);
-        nd_json_arr_end(j);
-    }
-    nd_json_key(j, "actors");
     nd_json_arr_begin(j);
-    for (size_t i = 0; a && i < a->n_actors; i++) {
-        const nd_actor *x = &a->actors[i];
-        nd_json_obj_begin(j);
-        nd_json_key(j, "name");
-        nd_json_str(j, x->name);
-        nd_json_key(j, "code");
-        nd_json_str(j, x->code);
-        nd_json_key(j, "kind");
-        nd_json_str(j, nd_actor_kind_name(x->kind));
-        nd_json_key(j, "country");
-        nd_json_str(j, x->country);
-        nd_json_key(j, "role");
-        nd_json_str(j, x->role);
-        nd_json_key(j, "mentions");
-        nd_json_arr_begin(j);
-        for (size_t m = x->first_mention; m < a->n_mentions; m++) {
-            if (a->mentions[m].actor != (int32_t) i) continue;
-            span_json(j, a->mentions[m].span);
-        }
-        nd_json_arr_end(j);
-        nd_json_obj_end(j);
-    }
-    nd_json_arr_end(j);
-    nd_json_key(j, "quotes");
-    nd_json_arr_begin(j);
-    for (size_t i = 0; a && i < a->n_quotes; i++) {
-        const nd_quote *q = &a->quotes[i];
+    for (size_t i = 0; i < n; i++) {
+        const nd_quote *q = &qs[i];
         nd_json_obj_begin(j);
         nd_json_key(j, "text");
         nd_json_str(j, q->text);
@@ -497,6 +471,76 @@ void nd_analysis_to_json(const nd_analysis *a, nd_json *j)
         nd_json_obj_end(j);
     }
     nd_json_arr_end(j);
+}
+
+void nd_analysis_to_json(const nd_analysis *a, nd_json *j)
+{
+    if (a && a->truncated) {
+        /* the limits that bound a page's cost (analyze.h) */
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "analysis stopped after %zu bytes (at most %zu MiB and %d words are analysed)",
+                 a->text_len, ND_ANALYZE_MAX_BYTES >> 20, ND_ANALYZE_MAX_TOKENS);
+        nd_json_key(j, "analysis_warnings");
+        nd_json_arr_begin(j);
+        nd_json_str(j, msg);
+        nd_json_arr_end(j);
+    }
+    /* The mentions of each actor, in text order: a counting sort, so that
+     * a page with many actors and mentions is not quadratic (without
+     * memory, a scan from each actor's first mention). */
+    size_t *first = NULL, *order = NULL;
+    if (a && a->n_actors && a->n_mentions) {
+        first = nd_calloc(a->n_actors + 1, sizeof *first);
+        order = nd_malloc(a->n_mentions * sizeof *order);
+    }
+    if (first && order) {
+        for (size_t m = 0; m < a->n_mentions; m++)
+            if (a->mentions[m].actor >= 0 && (size_t) a->mentions[m].actor < a->n_actors)
+                first[a->mentions[m].actor + 1]++;
+        for (size_t i = 0; i < a->n_actors; i++) first[i + 1] += first[i];
+        size_t *fill = nd_malloc(a->n_actors * sizeof *fill);
+        if (fill) {
+            memcpy(fill, first, a->n_actors * sizeof *fill);
+            for (size_t m = 0; m < a->n_mentions; m++)
+                if (a->mentions[m].actor >= 0 && (size_t) a->mentions[m].actor < a->n_actors)
+                    order[fill[a->mentions[m].actor]++] = m;
+            nd_free(fill);
+        } else {
+            nd_free(first), nd_free(order);
+            first = order = NULL;
+        }
+    }
+    nd_json_key(j, "actors");
+    nd_json_arr_begin(j);
+    for (size_t i = 0; a && i < a->n_actors; i++) {
+        const nd_actor *x = &a->actors[i];
+        nd_json_obj_begin(j);
+        nd_json_key(j, "name");
+        nd_json_str(j, x->name);
+        nd_json_key(j, "code");
+        nd_json_str(j, x->code);
+        nd_json_key(j, "kind");
+        nd_json_str(j, nd_actor_kind_name(x->kind));
+        nd_json_key(j, "country");
+        nd_json_str(j, x->country);
+        nd_json_key(j, "role");
+        nd_json_str(j, x->role);
+        nd_json_key(j, "mentions");
+        nd_json_arr_begin(j);
+        if (first) {
+            for (size_t k = first[i]; k < first[i + 1]; k++)
+                span_json(j, a->mentions[order[k]].span);
+        } else {
+            for (size_t m = x->first_mention; m < a->n_mentions; m++)
+                if (a->mentions[m].actor == (int32_t) i) span_json(j, a->mentions[m].span);
+        }
+        nd_json_arr_end(j);
+        nd_json_obj_end(j);
+    }
+    nd_json_arr_end(j);
+    nd_json_key(j, "quotes");
+    quotes_json(j, a, a ? a->quotes : NULL, a ? a->n_quotes : 0);
     nd_json_key(j, "events");
     nd_json_arr_begin(j);
     for (size_t i = 0; a && i < a->n_events; i++) {
@@ -541,4 +585,12 @@ void nd_analysis_to_json(const nd_analysis *a, nd_json *j)
         nd_json_obj_end(j);
     }
     nd_json_arr_end(j);
+    nd_free(first);
+    nd_free(order);
+}
+
+void nd_analysis_stances_json(const nd_analysis *a, nd_json *j)
+{
+    nd_json_key(j, "stances");
+    quotes_json(j, a, a ? a->stances : NULL, a ? a->n_stances : 0);
 }

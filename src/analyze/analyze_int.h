@@ -74,10 +74,103 @@ typedef struct nd__cue {
     uint32_t next;
 } nd__cue;
 
-enum { ND__CUE_SAY = 1, ND__CUE_TELL, ND__CUE_THINK, ND__CUE_CALL };
+/* ND__CUE_ACT: acts and stances whose content is their object or
+ * infinitive ("vowed to X", "criticized X"), read on the tree only. */
+enum { ND__CUE_SAY = 1, ND__CUE_TELL, ND__CUE_THINK, ND__CUE_CALL, ND__CUE_ACT };
 
 /* Word-form kinds stored in the word table. */
 enum { ND__W_VERB = 1, ND__W_CUE = 2 };
+
+/* ---- verb lexicon (verbs.c): PETRARCH verb blocks, patterns, synsets -------- */
+
+/* A pattern element.  A pattern is two runs of elements: before the verb
+ * (the subject side) and after it.  {a b} is NP .. NP_END, (prep x) is PP
+ * (word = the preposition) .. PP_END; "debt_relief" is an NP of two words. */
+enum {
+    ND__PE_WORD = 1, /* a word (lowercase) */
+    ND__PE_SET,      /* a synset (set) */
+    ND__PE_TARGET,   /* "+": the target is taken here */
+    ND__PE_SOURCE,   /* "$": the source is taken here */
+    ND__PE_ANY,      /* "^": any noun phrase */
+    ND__PE_PAIR,     /* "%": the subject is a pair acting together */
+    ND__PE_NP,       /* "{": consecutive words, the last the head */
+    ND__PE_NP_END,
+    ND__PE_PP, /* "(prep": a prepositional phrase */
+    ND__PE_PP_END
+};
+
+typedef struct nd__pel {
+    uint8_t kind;     /* ND__PE_* */
+    uint32_t set;     /* ND__PE_SET: synset index */
+    const char *word; /* ND__PE_WORD, ND__PE_PP: lowercase (dictionary arena) */
+} nd__pel;
+
+/* Rule flags. */
+enum {
+    ND__VR_NULL = 1,    /* code "---": explicitly no event */
+    ND__VR_SYM = 2,     /* both directions (meetings, clashes) */
+    ND__VR_PROJECT = 4, /* from a newsdesk "# verbs" file (linear words) */
+    ND__VR_NOUN = 8     /* a nominal event ("talks between A and B") */
+};
+
+/* A pattern of a block: pre elements, then post elements, from pel. */
+typedef struct nd__vrule {
+    char code[6];  /* active code; "" none */
+    char pcode[6]; /* passive code ("[:173]": the subject is the target) */
+    uint8_t flags; /* ND__VR_* */
+    uint8_t n_pre, n_post;
+    uint8_t spec;  /* words, synsets and prepositions: the most specific wins */
+    uint32_t pel;  /* first element in d->pels */
+    uint32_t next; /* next rule of the block, ND__NONE */
+    uint32_t line; /* source line (for tests and debugging) */
+    /* what a sentence must hold for the pattern to match there: the
+     * signatures (nd__vsig) of up to four of its words, its synsets (bits
+     * of set ids below 128) */
+    uint16_t sig[4];
+    uint8_t n_sig;
+    uint64_t smask[2];
+} nd__vrule;
+
+/* A word's signature bit (0..511) for the pattern prefilter: its first
+ * four letters without a plural "s" (a plural, a lemma and a hyphenated
+ * whole share them). */
+unsigned nd__vsig(const char *w);
+
+typedef struct nd__vblock {
+    const char *name;
+    uint32_t first, last; /* rules, ND__NONE when none */
+} nd__vblock;
+
+/* A verb (or, with ND__VR_NOUN, an event noun) of a block. */
+typedef struct nd__verb {
+    const char *lemma;   /* the verb word ("ask"), lowercase */
+    const char *rest[4]; /* a multi-word verb's other words, in text order */
+    uint8_t n_rest;
+    uint8_t n_before; /* how many of rest come before the verb ("re_+arrest") */
+    uint8_t flags;    /* ND__VR_NULL when its code is "---"; ND__VR_PROJECT, ND__VR_NOUN */
+    uint8_t gen;      /* the dictionary set it came from: a later one shadows earlier ones */
+    char code[6], pcode[6];
+    uint32_t block;
+} nd__verb;
+
+/* key (lemma or form) -> verbs: a chain of these. */
+typedef struct nd__vkey {
+    uint32_t verb;
+    uint32_t next;
+} nd__vkey;
+
+typedef struct nd__vset {
+    const char *name;   /* "&weapon" */
+    uint8_t no_plural;  /* the name ends in "_" */
+    uint8_t complex;    /* an entry is a phrase pattern ("(to the end)") */
+    uint8_t max_words;  /* longest entry, in words */
+    uint32_t first_ent; /* entries: d->vset_ents chain */
+} nd__vset;
+
+typedef struct nd__vsetent {
+    const char *text; /* lowercase words separated by spaces, or a pattern */
+    uint32_t next;
+} nd__vsetent;
 
 typedef struct nd__cameo {
     char code[8];
@@ -114,6 +207,29 @@ struct nd_analyze_dict {
     size_t n_cameo, cap_cameo;
     nd__map cameo_map; /* code -> index */
     int max_phrase;
+    /* the verb lexicon (verbs.c) */
+    nd__verb *verbs;
+    size_t n_verbs, cap_verbs;
+    nd__vkey *vkeys;
+    size_t n_vkeys, cap_vkeys;
+    nd__map vverb_map; /* verb lemma or form -> first vkey */
+    nd__map vnoun_map; /* event noun (and plural) -> first vkey */
+    nd__vblock *vblocks;
+    size_t n_vblocks, cap_vblocks;
+    nd__vrule *vrules;
+    size_t n_vrules, cap_vrules;
+    nd__pel *pels;
+    size_t n_pels, cap_pels;
+    nd__vset *vsets;
+    size_t n_vsets, cap_vsets;
+    nd__vsetent *vset_ents;
+    size_t n_vset_ents, cap_vset_ents;
+    uint8_t vgen;        /* dictionary set being loaded: 0 the defaults, then +1 per addition */
+    nd__map vset_first;  /* a word -> the synsets with an entry starting with it (vset_bits) */
+    uint64_t *vset_bits; /* two words of bits per entry of vset_first */
+    size_t n_vset_bits, cap_vset_bits;
+    nd__map vset_names;   /* "&name" -> synset */
+    nd__map vset_phrases; /* "<synset>|w1 w2" -> 1 */
 };
 
 /* The data files compiled into the library (tools/embed_data.cmake). */
@@ -131,9 +247,44 @@ void nd__map_free(nd__map *m);
  * must hold 3 x 64 bytes. */
 void nd__inflect(const char *lemma, char out[3][64]);
 
+/* Small helpers of the dictionary loaders (dict.c): grow an array to hold
+ * need elements (0 or ND_ENOMEM); a lowercased copy in the dictionary's
+ * arena (NULL when out of memory); trim blanks; the regular plural of the
+ * last word of s into out (its length, 0 when it does not fit; "-man"
+ * gives "-men"). */
+int nd__dict_grow(void **p, size_t *cap, size_t need, size_t elem);
+char *nd__lower_dup(nd_analyze_dict *d, const char *s, size_t n);
+nd_slice nd__trim(const char *s, size_t n);
+size_t nd__plural(const char *s, size_t n, char *out, size_t cap);
+/* ND_EPARSE with "NAME:LINE: what" in err. */
+int nd__dict_parse_err(nd_error *err, const char *name, int line, const char *what);
+
 /* Load one file of newsdesk's own format (from memory). */
 int nd__dict_load_text(nd_analyze_dict *d, const char *name, const char *text, size_t len,
                        nd_error *err);
+
+/* Verb lexicon (verbs.c).  Loaders: a "# cameo-verbs" file (strict: an
+ * error names file:line), a PETRARCH verb dictionary (lenient, as PETRARCH
+ * reads it: unusable lines are skipped; *skipped counts them), and one
+ * line of a newsdesk "# verbs" file (code, ND__VR_SYM / ND__VR_NOUN, a
+ * passive pattern, head, forms, words with the target before
+ * words[target_at] (-1: none)). */
+int nd__vlex_load_compact(nd_analyze_dict *d, const char *name, const char *text, size_t len,
+                          nd_error *err);
+int nd__vlex_load_petrarch(nd_analyze_dict *d, const char *text, size_t len, size_t *skipped);
+int nd__vlex_add_project(nd_analyze_dict *d, const char *code, int flags, int passive,
+                         const char *head, const char *const *forms, size_t n_forms,
+                         const char *const *words, int n_words, int target_at, uint32_t line);
+void nd__vlex_free(nd_analyze_dict *d);
+/* First vkey of the verbs (noun = 0) or event nouns (noun = 1) with this
+ * lemma or form, or ND__NONE; follow nd__vkey.next. */
+uint32_t nd__vlex_find(const nd_analyze_dict *d, int noun, const char *w, size_t n);
+/* Words of the longest entry of synset set that matches words[0..n)
+ * (lowercase forms; a regular plural matches its singular), or 0. */
+int nd__vset_match(const nd_analyze_dict *d, uint32_t set, const char *const *words, size_t n);
+/* The synsets (bits of set ids below 128) with an entry starting with word
+ * w, or NULL; a synset id of 128 or more always matches the prefilter. */
+const uint64_t *nd__vset_first(const nd_analyze_dict *d, const char *w, size_t n);
 
 /* Days since the epoch for a civil date; and back. */
 int32_t nd__days_from_civil(int y, int m, int d);
@@ -195,6 +346,7 @@ typedef struct nd__dact {
 typedef struct nd__wquote {
     int type;
     int scare;
+    int stance; /* an act or stance reported by its object or infinitive */
     uint32_t c_start[16], c_end[16];
     int n_content;
     nd_span clause;
@@ -250,6 +402,8 @@ typedef struct nd__doc {
     size_t n_acts, cap_acts;
     nd__wquote *quotes;
     size_t n_quotes, cap_quotes;
+    nd__wquote *stances; /* moved out of quotes when they are all found */
+    size_t n_stances;
     nd__wevent *events;
     size_t n_events, cap_events;
     int32_t day; /* article date, days since epoch, or ND__DAY_MIN */
@@ -269,6 +423,7 @@ typedef struct nd__doc {
     int32_t *tok_w0;
     uint64_t *caps; /* hashes of words seen capitalised inside sentences */
     size_t caps_mask;
+    struct nd__actor_ix *actor_ix; /* lookups of acts by entity, name, surname (actors.c) */
 } nd__doc;
 
 /* Stages (each over the whole document). */

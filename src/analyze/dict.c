@@ -186,7 +186,7 @@ void nd__inflect(const char *w, char out[3][64])
 
 /* ---- growing arrays --------------------------------------------------------- */
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
+int nd__dict_grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap) return 0;
     size_t nc = *cap ? *cap * 2 : 256;
@@ -238,7 +238,7 @@ static int add_phrase(nd_analyze_dict *d, uint32_t ent, int how, const char *s, 
     uint8_t caseq[ND__MAX_PHRASE];
     int nt = phrase_key(s, n, keep_case, key, sizeof key, &klen, caseq);
     if (nt == 0) return 0; /* silently skip unusable phrases */
-    if (grow((void **) &d->phrases, &d->cap_phrases, d->n_phrases + 1, sizeof *d->phrases))
+    if (nd__dict_grow((void **) &d->phrases, &d->cap_phrases, d->n_phrases + 1, sizeof *d->phrases))
         return ND_ENOMEM;
     uint32_t pi = (uint32_t) d->n_phrases;
     nd__phrase *p = &d->phrases[pi];
@@ -271,29 +271,37 @@ static int add_phrase(nd_analyze_dict *d, uint32_t ent, int how, const char *s, 
     return 0;
 }
 
+size_t nd__plural(const char *s, size_t n, char *out, size_t cap)
+{
+    if (n < 2 || n + 4 > cap) return 0;
+    char last = s[n - 1], prev = s[n - 2];
+    int k;
+    if (n >= 3 && !memcmp(s + n - 3, "man", 3))
+        k = snprintf(out, cap, "%.*smen", (int) n - 3, s);
+    else if (last == 'y' && !is_vowel(prev))
+        k = snprintf(out, cap, "%.*sies", (int) n - 1, s);
+    else if (last == 's' || last == 'x' || last == 'z' ||
+             (last == 'h' && (prev == 'c' || prev == 's')))
+        k = snprintf(out, cap, "%.*ses", (int) n, s);
+    else
+        k = snprintf(out, cap, "%.*ss", (int) n, s);
+    return k > 0 ? (size_t) k : 0;
+}
+
 /* Regular plural of the last word of an agent phrase. */
 static int add_plural(nd_analyze_dict *d, uint32_t ent, int how, const char *s, size_t n,
                       const char *role_key)
 {
     char buf[256];
-    if (n < 2 || n > 200) return 0;
-    char last = s[n - 1], prev = s[n - 2];
-    if (last == 's') return 0;
-    if (n >= 3 && !memcmp(s + n - 3, "man", 3))
-        snprintf(buf, sizeof buf, "%.*smen", (int) n - 3, s);
-    else if (last == 'y' && !is_vowel(prev))
-        snprintf(buf, sizeof buf, "%.*sies", (int) n - 1, s);
-    else if (last == 'h' && (prev == 'c' || prev == 's'))
-        snprintf(buf, sizeof buf, "%.*ses", (int) n, s);
-    else
-        snprintf(buf, sizeof buf, "%.*ss", (int) n, s);
-    return add_phrase(d, ent, how, buf, strlen(buf), 0, NULL, role_key);
+    if (n < 2 || n > 200 || s[n - 1] == 's') return 0;
+    size_t k = nd__plural(s, n, buf, sizeof buf);
+    return k ? add_phrase(d, ent, how, buf, k, 0, NULL, role_key) : 0;
 }
 
 static int32_t add_entity(nd_analyze_dict *d, int kind, const char *code, size_t code_n,
                           const char *name, size_t name_n)
 {
-    if (grow((void **) &d->ents, &d->cap_ents, d->n_ents + 1, sizeof *d->ents)) return -1;
+    if (nd__dict_grow((void **) &d->ents, &d->cap_ents, d->n_ents + 1, sizeof *d->ents)) return -1;
     nd__entity *e = &d->ents[d->n_ents];
     memset(e, 0, sizeof *e);
     e->kind = (uint8_t) kind;
@@ -309,7 +317,7 @@ static int32_t add_entity(nd_analyze_dict *d, int kind, const char *code, size_t
 static int add_role(nd_analyze_dict *d, uint32_t ent, const char *code, size_t code_n,
                     const char *keys, int32_t from, int32_t to)
 {
-    if (grow((void **) &d->roles, &d->cap_roles, d->n_roles + 1, sizeof *d->roles))
+    if (nd__dict_grow((void **) &d->roles, &d->cap_roles, d->n_roles + 1, sizeof *d->roles))
         return ND_ENOMEM;
     nd__role *r = &d->roles[d->n_roles];
     memset(r, 0, sizeof *r);
@@ -328,7 +336,7 @@ static int add_role(nd_analyze_dict *d, uint32_t ent, const char *code, size_t c
 
 /* ---- lines ---------------------------------------------------------------- */
 
-static nd_slice trim(const char *s, size_t n)
+nd_slice nd__trim(const char *s, size_t n)
 {
     while (n && (*s == ' ' || *s == '\t' || *s == '\r')) s++, n--;
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
@@ -342,7 +350,7 @@ static nd_slice next_piece(const char **p, const char *end, char sep)
     const char *q = memchr(s, sep, (size_t) (end - s));
     if (!q) q = end;
     *p = q < end ? q + 1 : end;
-    return trim(s, (size_t) (q - s));
+    return nd__trim(s, (size_t) (q - s));
 }
 
 static int kind_of(nd_slice w)
@@ -357,7 +365,7 @@ static int kind_of(nd_slice w)
     return 0;
 }
 
-static int parse_err(nd_error *err, const char *name, int line, const char *what)
+int nd__dict_parse_err(nd_error *err, const char *name, int line, const char *what)
 {
     return nd_error_set(err, ND_EPARSE, (size_t) -1, "%s:%d: %s", name, line, what);
 }
@@ -376,17 +384,17 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
         size_t ll = (size_t) (nl - p);
         p = nl < end ? nl + 1 : end;
         line++;
-        nd_slice t = trim(ls, ll);
+        nd_slice t = nd__trim(ls, ll);
         if (t.len == 0 || t.ptr[0] == '#') continue;
         if (ls[0] != ' ' && ls[0] != '\t') {
             /* kind CODE Name */
             const char *q = t.ptr, *te = t.ptr + t.len;
             nd_slice kw = next_piece(&q, te, ' ');
             nd_slice code = next_piece(&q, te, ' ');
-            nd_slice nm = trim(q, (size_t) (te - q));
+            nd_slice nm = nd__trim(q, (size_t) (te - q));
             int kind = kind_of(kw);
             if (!kind || code.len == 0 || nm.len == 0)
-                return parse_err(err, name, line, "expected 'KIND CODE Name'");
+                return nd__dict_parse_err(err, name, line, "expected 'KIND CODE Name'");
             ent = add_entity(d, kind, code.ptr, code.len, nm.ptr, nm.len);
             if (ent < 0) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
             int rc = 0;
@@ -400,15 +408,15 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
             if (rc) return nd_error_set(err, rc, (size_t) -1, "out of memory");
             continue;
         }
-        if (ent < 0) return parse_err(err, name, line, "field before any record");
+        if (ent < 0) return nd__dict_parse_err(err, name, line, "field before any record");
         const char *colon = memchr(t.ptr, ':', t.len);
-        if (!colon) return parse_err(err, name, line, "expected 'key: values'");
-        nd_slice key = trim(t.ptr, (size_t) (colon - t.ptr));
+        if (!colon) return nd__dict_parse_err(err, name, line, "expected 'key: values'");
+        nd_slice key = nd__trim(t.ptr, (size_t) (colon - t.ptr));
         const char *q = colon + 1, *te = t.ptr + t.len;
         nd__entity *e = &d->ents[ent];
         int is_agent = e->kind == ND_ACTOR_AGENT;
         if (nd_slice_eq_c(key, "gender")) {
-            nd_slice v = trim(q, (size_t) (te - q));
+            nd_slice v = nd__trim(q, (size_t) (te - q));
             e->gender = v.len ? v.ptr[0] : 0;
             continue;
         }
@@ -418,11 +426,11 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
             nd_slice from = next_piece(&q, te, '|');
             nd_slice to = next_piece(&q, te, '|');
             int32_t f = ND__DAY_MIN, tt = ND__DAY_MAX;
-            if (code.len == 0) return parse_err(err, name, line, "role without a code");
+            if (code.len == 0) return nd__dict_parse_err(err, name, line, "role without a code");
             if (from.len && nd__parse_day(from.ptr, from.len, &f))
-                return parse_err(err, name, line, "bad role start date");
+                return nd__dict_parse_err(err, name, line, "bad role start date");
             if (to.len && nd__parse_day(to.ptr, to.len, &tt))
-                return parse_err(err, name, line, "bad role end date");
+                return nd__dict_parse_err(err, name, line, "bad role end date");
             /* ",key,key," so that lookups can search ",key,". */
             nd_buf kb = ND_BUF_INIT;
             nd_buf_putc(&kb, ',');
@@ -451,7 +459,7 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
         else if (nd_slice_eq_c(key, "role"))
             how = ND__PH_ROLE;
         else
-            return parse_err(err, name, line, "unknown key");
+            return nd__dict_parse_err(err, name, line, "unknown key");
         while (q < te) {
             nd_slice v = next_piece(&q, te, ';');
             if (!v.len) continue;
@@ -460,8 +468,8 @@ static int load_actors(nd_analyze_dict *d, const char *name, const char *text, s
             const char *eq = memchr(v.ptr, '=', v.len);
             nd_slice ph = v;
             if (eq) {
-                ph = trim(v.ptr, (size_t) (eq - v.ptr));
-                nd_slice rhs = trim(eq + 1, (size_t) (v.ptr + v.len - eq - 1));
+                ph = nd__trim(v.ptr, (size_t) (eq - v.ptr));
+                nd_slice rhs = nd__trim(eq + 1, (size_t) (v.ptr + v.len - eq - 1));
                 if (how == ND__PH_SEAT) {
                     snprintf(sufbuf, sizeof sufbuf, "%.*s", (int) rhs.len, rhs.ptr);
                     suffix = sufbuf;
@@ -541,7 +549,7 @@ static const char *read_forms(const char *q, const char *te, nd_analyze_dict *d,
     return close < te ? close + 1 : te;
 }
 
-static char *lower_dup(nd_analyze_dict *d, const char *s, size_t n)
+char *nd__lower_dup(nd_analyze_dict *d, const char *s, size_t n)
 {
     char *f = nd_arena_strndup(d->arena, s, n);
     if (f)
@@ -575,7 +583,7 @@ static int load_cues(nd_analyze_dict *d, const char *name, const char *text, siz
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t) (end - p));
         if (!nl) nl = end;
-        nd_slice t = trim(p, (size_t) (nl - p));
+        nd_slice t = nd__trim(p, (size_t) (nl - p));
         p = nl < end ? nl + 1 : end;
         line++;
         if (!t.len || t.ptr[0] == '#') continue;
@@ -584,20 +592,21 @@ static int load_cues(nd_analyze_dict *d, const char *name, const char *text, siz
         while (q < te && *q == ' ') q++;
         const char *ls = q;
         while (q < te && *q != ' ') q++;
-        if (q == ls) return parse_err(err, name, line, "expected 'CLASS LEMMA'");
+        if (q == ls) return nd__dict_parse_err(err, name, line, "expected 'CLASS LEMMA'");
         int c = nd_slice_eq_c(cls, "say")     ? ND__CUE_SAY
                 : nd_slice_eq_c(cls, "tell")  ? ND__CUE_TELL
                 : nd_slice_eq_c(cls, "think") ? ND__CUE_THINK
                 : nd_slice_eq_c(cls, "call")  ? ND__CUE_CALL
+                : nd_slice_eq_c(cls, "act")   ? ND__CUE_ACT
                                               : 0;
-        if (!c) return parse_err(err, name, line, "unknown cue class");
-        const char *lemma = lower_dup(d, ls, (size_t) (q - ls));
+        if (!c) return nd__dict_parse_err(err, name, line, "unknown cue class");
+        const char *lemma = nd__lower_dup(d, ls, (size_t) (q - ls));
         const char *ex[12];
         size_t nex = 0;
         read_forms(q, te, d, ex, &nex, 12);
         const char *forms[16];
         size_t nf = head_forms(d, lemma, ex, nex, 0, forms);
-        if (grow((void **) &d->cues, &d->cap_cues, d->n_cues + 1, sizeof *d->cues))
+        if (nd__dict_grow((void **) &d->cues, &d->cap_cues, d->n_cues + 1, sizeof *d->cues))
             return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
         nd__cue *cu = &d->cues[d->n_cues];
         cu->cls = (uint8_t) c;
@@ -614,7 +623,7 @@ static int load_cues(nd_analyze_dict *d, const char *name, const char *text, siz
 static int new_vpat(nd_analyze_dict *d, const char *code, int flags, const char **words,
                     int n_words, int target_at, const char **forms, size_t nf)
 {
-    if (grow((void **) &d->vpats, &d->cap_vpats, d->n_vpats + 1, sizeof *d->vpats))
+    if (nd__dict_grow((void **) &d->vpats, &d->cap_vpats, d->n_vpats + 1, sizeof *d->vpats))
         return ND_ENOMEM;
     nd__vpat *v = &d->vpats[d->n_vpats];
     memset(v, 0, sizeof *v);
@@ -639,19 +648,19 @@ static int load_verbs(nd_analyze_dict *d, const char *name, const char *text, si
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t) (end - p));
         if (!nl) nl = end;
-        nd_slice t = trim(p, (size_t) (nl - p));
+        nd_slice t = nd__trim(p, (size_t) (nl - p));
         p = nl < end ? nl + 1 : end;
         line++;
         if (!t.len || t.ptr[0] == '#') continue;
         const char *q = t.ptr, *te = t.ptr + t.len;
         nd_slice code = next_piece(&q, te, ' ');
         if (!code.len || !digits(code.ptr, code.len) || code.len > 4)
-            return parse_err(err, name, line, "expected a CAMEO code");
+            return nd__dict_parse_err(err, name, line, "expected a CAMEO code");
         while (q < te && *q == ' ') q++;
         const char *hs = q;
         while (q < te && *q != ' ') q++;
-        if (q == hs) return parse_err(err, name, line, "expected a head word");
-        const char *head = lower_dup(d, hs, (size_t) (q - hs));
+        if (q == hs) return nd__dict_parse_err(err, name, line, "expected a head word");
+        const char *head = nd__lower_dup(d, hs, (size_t) (q - hs));
         const char *ex[12];
         size_t nex = 0;
         q = read_forms(q, te, d, ex, &nex, 12);
@@ -673,14 +682,14 @@ static int load_verbs(nd_analyze_dict *d, const char *name, const char *text, si
                 else if (wl == 8 && !memcmp(ws, "@passive", 8))
                     flags |= ND__VF_PASSIVE;
                 else
-                    return parse_err(err, name, line, "unknown flag");
+                    return nd__dict_parse_err(err, name, line, "unknown flag");
             } else if (*ws == '{') {
-                return parse_err(err, name, line, "{forms} must follow the head word");
+                return nd__dict_parse_err(err, name, line, "{forms} must follow the head word");
             } else if ((wl == 1 && *ws == 'a') || (wl == 2 && !memcmp(ws, "an", 2)) ||
                        (wl == 3 && !memcmp(ws, "the", 3))) {
                 /* articles are left to the gaps: "signed a trade agreement" */
             } else if (nw < 8) {
-                words[nw++] = lower_dup(d, ws, wl);
+                words[nw++] = nd__lower_dup(d, ws, wl);
             }
         }
         /* A multi-word noun head ("air strike", "joint military drills")
@@ -700,6 +709,12 @@ static int load_verbs(nd_analyze_dict *d, const char *name, const char *text, si
         }
         if (new_vpat(d, cbuf, flags, words, nw, target_at, forms, nf))
             return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        if (nd__vlex_add_project(d, cbuf,
+                                 ((flags & ND__VF_SYM) ? ND__VR_SYM : 0) |
+                                     ((flags & ND__VF_NOUN) ? ND__VR_NOUN : 0),
+                                 (flags & ND__VF_PASSIVE) != 0, head, forms + 1, nf - 1, words, nw,
+                                 target_at, (uint32_t) line))
+            return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     }
     return 0;
 }
@@ -712,7 +727,7 @@ static int load_cameo(nd_analyze_dict *d, const char *name, const char *text, si
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t) (end - p));
         if (!nl) nl = end;
-        nd_slice t = trim(p, (size_t) (nl - p));
+        nd_slice t = nd__trim(p, (size_t) (nl - p));
         p = nl < end ? nl + 1 : end;
         line++;
         if (!t.len || t.ptr[0] == '#') continue;
@@ -720,10 +735,10 @@ static int load_cameo(nd_analyze_dict *d, const char *name, const char *text, si
         nd_slice code = next_piece(&q, te, '\t');
         nd_slice gs = next_piece(&q, te, '\t');
         nd_slice qc = next_piece(&q, te, '\t');
-        nd_slice nm = trim(q, (size_t) (te - q));
+        nd_slice nm = nd__trim(q, (size_t) (te - q));
         if (!code.len || code.len > 6 || !gs.len || !qc.len)
-            return parse_err(err, name, line, "expected CODE GOLDSTEIN QUAD NAME");
-        if (grow((void **) &d->cameo, &d->cap_cameo, d->n_cameo + 1, sizeof *d->cameo))
+            return nd__dict_parse_err(err, name, line, "expected CODE GOLDSTEIN QUAD NAME");
+        if (nd__dict_grow((void **) &d->cameo, &d->cap_cameo, d->n_cameo + 1, sizeof *d->cameo))
             return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
         nd__cameo *c = &d->cameo[d->n_cameo];
         snprintf(c->code, sizeof c->code, "%.*s", (int) code.len, code.ptr);
@@ -746,6 +761,8 @@ int nd__dict_load_text(nd_analyze_dict *d, const char *name, const char *text, s
                        nd_error *err)
 {
     if (len >= 7 && !memcmp(text, "# verbs", 7)) return load_verbs(d, name, text, len, err);
+    if (len >= 13 && !memcmp(text, "# cameo-verbs", 13))
+        return nd__vlex_load_compact(d, name, text, len, err);
     if (len >= 6 && !memcmp(text, "# cues", 6)) return load_cues(d, name, text, len, err);
     if (len >= 7 && !memcmp(text, "# CAMEO", 7)) return load_cameo(d, name, text, len, err);
     return load_actors(d, name, text, len, err);
@@ -785,7 +802,7 @@ static int petr_code(nd_slice b, char *code, size_t cap, int32_t *from, int32_t 
     while (q < e && *q == ' ') q++;
     const char *ds = q;
     while (q < e && *q != ']') q++;
-    nd_slice dr = trim(ds, (size_t) (q - ds));
+    nd_slice dr = nd__trim(ds, (size_t) (q - ds));
     if (dr.len) {
         int32_t a;
         if (dr.ptr[0] == '>') {
@@ -822,7 +839,7 @@ static int petr_actors(nd_analyze_dict *d, const char *text, size_t len)
         /* strip comments */
         const char *hash = at_end ? NULL : memchr(ls, '#', ll);
         if (hash) ll = (size_t) (hash - ls);
-        nd_slice t = trim(ls, ll);
+        nd_slice t = nd__trim(ls, ll);
         int new_record =
             at_end || (t.len && ls[0] != ' ' && ls[0] != '\t' && ls[0] != '+' && ls[0] != '[');
         if (new_record && n_names) {
@@ -874,13 +891,13 @@ static int petr_actors(nd_analyze_dict *d, const char *text, size_t len)
         if (*name_s == '+') name_s++;
         const char *br = memchr(name_s, '[', (size_t) (t.ptr + t.len - name_s));
         size_t name_n = br ? (size_t) (br - name_s) : (size_t) (t.ptr + t.len - name_s);
-        nd_slice nm = trim(name_s, name_n);
+        nd_slice nm = nd__trim(name_s, name_n);
         /* Drop "{...}" plural lists and parenthesised notes from the phrase. */
         const char *brace = memchr(nm.ptr, '{', nm.len);
-        if (brace) nm = trim(nm.ptr, (size_t) (brace - nm.ptr));
+        if (brace) nm = nd__trim(nm.ptr, (size_t) (brace - nm.ptr));
         if (nm.len && n_names < 64) names[n_names++] = nm;
         if (br && n_codes < 8) {
-            nd_slice b = trim(br, (size_t) (t.ptr + t.len - br));
+            nd_slice b = nd__trim(br, (size_t) (t.ptr + t.len - br));
             if (!petr_code(b, codes[n_codes], 16, &froms[n_codes], &tos[n_codes])) n_codes++;
         }
     }
@@ -898,21 +915,21 @@ static int petr_agents(nd_analyze_dict *d, const char *text, size_t len)
         p = nl < end ? nl + 1 : end;
         const char *hash = memchr(ls, '#', ll);
         if (hash) ll = (size_t) (hash - ls);
-        nd_slice t = trim(ls, ll);
+        nd_slice t = nd__trim(ls, ll);
         if (!t.len) continue;
         const char *br = memchr(t.ptr, '[', t.len);
         if (!br) continue;
         char code[16];
         int32_t f, to;
-        if (petr_code(trim(br, (size_t) (t.ptr + t.len - br)), code, sizeof code, &f, &to))
+        if (petr_code(nd__trim(br, (size_t) (t.ptr + t.len - br)), code, sizeof code, &f, &to))
             continue;
-        nd_slice nm = trim(t.ptr, (size_t) (br - t.ptr));
+        nd_slice nm = nd__trim(t.ptr, (size_t) (br - t.ptr));
         const char *brace = memchr(nm.ptr, '{', nm.len);
         nd_slice plural = {NULL, 0};
         if (brace) {
             const char *close = memchr(brace, '}', (size_t) (nm.ptr + nm.len - brace));
-            if (close) plural = trim(brace + 1, (size_t) (close - brace - 1));
-            nm = trim(nm.ptr, (size_t) (brace - nm.ptr));
+            if (close) plural = nd__trim(brace + 1, (size_t) (close - brace - 1));
+            nm = nd__trim(nm.ptr, (size_t) (brace - nm.ptr));
         }
         /* "BUSINESS!PERSON!" style markers are dropped. */
         char ph[256];
@@ -933,152 +950,6 @@ static int petr_agents(nd_analyze_dict *d, const char *text, size_t len)
             rc = add_phrase(d, (uint32_t) ent, ND__PH_AGENT, ph, pl, 0, NULL, NULL);
         }
         if (rc) return rc;
-    }
-    return 0;
-}
-
-static const char *last_char(const char *s, size_t n, char c)
-{
-    while (n--)
-        if (s[n] == c) return s + n;
-    return NULL;
-}
-
-/* PETRARCH verb dictionaries: "--- NAME [CODE] ---" blocks of verbs and
- * "- words * words [CODE]" patterns.  Approximated as head verb + literal
- * words after it (synsets and subject-side words are ignored). */
-static int petr_verbs(nd_analyze_dict *d, const char *text, size_t len)
-{
-    const char *p = text, *end = text + len;
-    char block_code[16] = "";
-    const char *heads[64][16];
-    size_t n_head_forms[64];
-    char head_code[64][16];
-    const char *head_rest[64][4];
-    int head_nrest[64];
-    int n_heads = 0;
-    int in_patterns = 0;
-    for (;;) {
-        int at_end = p >= end;
-        const char *nl = at_end ? end : memchr(p, '\n', (size_t) (end - p));
-        if (!nl) nl = end;
-        const char *ls = p;
-        size_t ll = (size_t) (nl - p);
-        if (!at_end) p = nl < end ? nl + 1 : end;
-        const char *hash = at_end ? NULL : memchr(ls, '#', ll);
-        if (hash) ll = (size_t) (hash - ls);
-        nd_slice t = trim(ls, ll);
-        if (at_end || (t.len >= 3 && !memcmp(t.ptr, "---", 3))) {
-            /* New block: the heads' default patterns. */
-            for (int h = 0; h < n_heads; h++) {
-                const char *code = head_code[h][0] ? head_code[h] : block_code;
-                if (new_vpat(d, !strcmp(code, "---") ? "" : code, ND__VF_PETRARCH, head_rest[h],
-                             head_nrest[h], -1, heads[h], n_head_forms[h]))
-                    return ND_ENOMEM;
-            }
-            n_heads = 0;
-            in_patterns = 0;
-            if (at_end) break;
-            const char *br = memchr(t.ptr, '[', t.len);
-            block_code[0] = 0;
-            if (br) {
-                int32_t f, to;
-                char c[16];
-                if (!petr_code(trim(br, (size_t) (t.ptr + t.len - br)), c, sizeof c, &f, &to))
-                    snprintf(block_code, sizeof block_code, "%s", c);
-            }
-            continue;
-        }
-        if (!t.len) continue;
-        if (t.ptr[0] == '&' || t.ptr[0] == '%' || t.ptr[0] == '<') continue;
-        if (t.ptr[0] == '-' && t.len > 1 && t.ptr[1] == ' ') {
-            in_patterns = 1;
-            /* "- words * words [CODE]" */
-            const char *star = memchr(t.ptr, '*', t.len);
-            const char *br = last_char(t.ptr, t.len, '[');
-            if (!star || !br || br < star || !n_heads) continue;
-            char code[16];
-            int32_t f, to;
-            if (petr_code(trim(br, (size_t) (t.ptr + t.len - br)), code, sizeof code, &f, &to))
-                continue;
-            char *colon = strchr(code, ':');
-            if (colon) *colon = 0;
-            const char *words[8];
-            int nw = 0, target_at = -1;
-            const char *q = star + 1;
-            while (q < br && nw < 8) {
-                while (q < br && (*q == ' ' || *q == '(' || *q == ')' || *q == '{' || *q == '}'))
-                    q++;
-                const char *ws = q;
-                while (q < br && *q != ' ' && *q != '(' && *q != ')' && *q != '{' && *q != '}') q++;
-                if (q == ws) continue;
-                size_t wl = (size_t) (q - ws);
-                if (*ws == '+' || *ws == '$') {
-                    if (target_at < 0 && *ws == '+') target_at = nw;
-                    continue;
-                }
-                if (*ws == '&' || *ws == '%' || *ws == '^' || *ws == '=') continue;
-                char ph[128];
-                size_t pl = petr_phrase(ws, wl, ph, sizeof ph);
-                if (!pl) continue;
-                words[nw++] = lower_dup(d, ph, pl);
-            }
-            for (int h = 0; h < n_heads; h++) {
-                /* heads whose multiword rest is not matched here are still
-                 * tried with the pattern words only */
-                if (new_vpat(d, !strcmp(code, "---") ? "" : code, ND__VF_PETRARCH, words, nw,
-                             target_at, heads[h], n_head_forms[h]))
-                    return ND_ENOMEM;
-            }
-            continue;
-        }
-        if (in_patterns || n_heads >= 64) continue;
-        /* A verb line: VERB [CODE] {forms} or +SYNONYM {forms}. */
-        const char *q = t.ptr;
-        if (*q == '+') q++;
-        const char *te = t.ptr + t.len;
-        const char *ws = q;
-        while (q < te && *q != ' ' && *q != '{' && *q != '[') q++;
-        char ph[128];
-        size_t pl = petr_phrase(ws, (size_t) (q - ws), ph, sizeof ph);
-        if (!pl) continue;
-        char *lower = lower_dup(d, ph, pl);
-        if (!lower) return ND_ENOMEM;
-        /* Multi-word heads: the first word is the head, the rest literal. */
-        int h = n_heads;
-        head_nrest[h] = 0;
-        char *sp = strchr(lower, ' ');
-        if (sp) {
-            *sp = 0;
-            char *r = sp + 1;
-            while (*r && head_nrest[h] < 4) {
-                char *e2 = strchr(r, ' ');
-                if (e2) *e2 = 0;
-                if (*r) head_rest[h][head_nrest[h]++] = r;
-                if (!e2) break;
-                r = e2 + 1;
-            }
-        }
-        head_code[h][0] = 0;
-        const char *br = memchr(ws, '[', (size_t) (te - ws));
-        if (br) {
-            int32_t f, to;
-            char c[16];
-            if (!petr_code(trim(br, (size_t) (te - br)), c, sizeof c, &f, &to))
-                snprintf(head_code[h], sizeof head_code[h], "%s", c);
-        }
-        const char *ex[12];
-        size_t nex = 0;
-        const char *bo = memchr(ws, '{', (size_t) (te - ws));
-        if (bo) read_forms(bo, te, d, ex, &nex, 12);
-        /* Keep only the first word of multiword explicit forms. */
-        for (size_t i = 0; i < nex; i++) {
-            if (!ex[i]) continue;
-            char *s2 = strchr((char *) ex[i], ' ');
-            if (s2) *s2 = 0;
-        }
-        n_head_forms[h] = head_forms(d, lower, ex, nex, 0, heads[h]);
-        n_heads++;
     }
     return 0;
 }
@@ -1134,6 +1005,8 @@ int nd_analyze_dict_add_petrarch(nd_analyze_dict *d, const char *dir, nd_error *
     closedir(dh);
     qsort(names, n, sizeof *names, cmp_str);
     int rc = 0, used = 0;
+    /* verbs defined here shadow the same verbs of the dictionaries before */
+    if (d->vgen < 255) d->vgen++;
     for (size_t i = 0; i < n && !rc; i++) {
         const char *nm = names[i];
         int kind = 0; /* 1 actors, 2 agents, 3 verbs */
@@ -1153,9 +1026,10 @@ int nd_analyze_dict_add_petrarch(nd_analyze_dict *d, const char *dir, nd_error *
             rc = nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot read", path);
             break;
         }
+        size_t skipped = 0;
         int r = kind == 1   ? petr_actors(d, data, len)
                 : kind == 2 ? petr_agents(d, data, len)
-                            : petr_verbs(d, data, len);
+                            : nd__vlex_load_petrarch(d, data, len, &skipped);
         nd_free(data);
         if (r) rc = nd_error_set(err, r, (size_t) -1, "%s: %s", path, nd_strerror(r));
         used++;
@@ -1169,16 +1043,23 @@ int nd_analyze_dict_add_petrarch(nd_analyze_dict *d, const char *dir, nd_error *
     return rc;
 }
 
-int nd_analyze_dict_add_file(nd_analyze_dict *d, const char *path, nd_error *err)
+static int load_file(nd_analyze_dict *d, const char *path, nd_error *err)
 {
     char *data;
     size_t len;
-    if (!d || !path) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no file");
     if (read_whole(path, &data, &len))
         return nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot read", path);
     int rc = nd__dict_load_text(d, path, data, len, err);
     nd_free(data);
     return rc;
+}
+
+int nd_analyze_dict_add_file(nd_analyze_dict *d, const char *path, nd_error *err)
+{
+    if (!d || !path) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no file");
+    /* verbs defined here shadow the same verbs of the dictionaries before */
+    if (d->vgen < 255 && d->n_ents + d->n_verbs + d->n_cameo) d->vgen++;
+    return load_file(d, path, err);
 }
 
 /* ---- construction ------------------------------------------------------------ */
@@ -1225,7 +1106,7 @@ static int load_dir(nd_analyze_dict *d, const char *dir, nd_error *err)
         for (size_t i = 0; i < n; i++) {
             char path[4200];
             snprintf(path, sizeof path, "%s/%s", sub, names[i]);
-            if (!rc) rc = nd_analyze_dict_add_file(d, path, err);
+            if (!rc) rc = load_file(d, path, err);
             nd_free(names[i]);
         }
         if (rc) return rc;
@@ -1286,6 +1167,7 @@ void nd_analyze_dict_free(nd_analyze_dict *d)
     nd__map_free(&d->cameo_map);
     nd_free(d->ents), nd_free(d->roles), nd_free(d->phrases), nd_free(d->vpats);
     nd_free(d->cues), nd_free(d->cameo);
+    nd__vlex_free(d);
     nd_arena_free(d->arena);
     nd_free(d);
 }

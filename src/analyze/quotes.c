@@ -211,6 +211,8 @@ int nd__cue_at(const nd__doc *d, size_t i, const char **lemma)
     uint32_t c = nd__map_get(&d->dict->cue_map, t->lower, t->lower_len);
     if (c == ND__NONE) return 0;
     const nd__cue *cu = &d->dict->cues[c];
+    /* acts and stances ("endorsed", "refused") are read on the tree only */
+    if (cu->cls == ND__CUE_ACT) return 0;
     /* a word of a name ("United States") */
     if (t->mention >= 0 && !d->ments[t->mention].pronoun) return 0;
     /* "the report", "a claim": a noun after a determiner is no cue */
@@ -1253,6 +1255,7 @@ typedef struct tattr {
     int32_t seg_lo, seg_hi; /* the attribution segment: cue, subject, adjuncts */
     int par;                /* a parenthetical: its content is the clause around it */
     int drop;               /* nested in another attribution */
+    int stance;             /* the content is the cue's object or infinitive */
     int emitted;            /* its quotation has been written */
 } tattr;
 
@@ -1846,6 +1849,68 @@ static void cut_out(const nd__doc *d, tattr *a, int32_t lo, int32_t hi)
         a->c_hi = a->x_lo - 1, a->x_lo = 1, a->x_hi = 0;
 }
 
+/* Cues whose object or infinitive is what they report, as PolNeAR and a
+ * reader take it: a pledge, an appeal, a proposal, a charge, a judgement
+ * ("vowed to build a wall", "urged him to resign", "announced his
+ * resignation", "accused X of lying", "criticized the plan"); every act
+ * cue (ND__CUE_ACT) too. */
+static const char *const content_objects[] = {
+    "announce", "propose", "promise",   "pledge",  "vow",     "threaten",  "urge",      "demand",
+    "accuse",   "blame",   "praise",    "thank",   "credit",  "criticize", "criticise", "condemn",
+    "denounce", "attack",  "slam",      "blast",   "mock",    "ridicule",  "deride",    "hail",
+    "tout",     "dismiss", "question",  "dispute", "deny",    "cite",      "want",      "wish",
+    "hope",     "decide",  "expect",    "agree",   "call",    "plead",     "lament",    "bemoan",
+    "chide",    "scold",   "reiterate", "repeat",  "predict", "confirm",   "reveal",    "disclose",
+    "show",     "talk",    "refer",     NULL};
+
+/* Does the cue c (class cls, lemma) report its object or infinitive? */
+static int takes_content_object(int cls, const char *lemma)
+{
+    return cls == ND__CUE_ACT || in_list(lemma, content_objects);
+}
+
+/* The content of a cue that reports its object or infinitive, words
+ * [*lo, *hi]: its infinitive with the object before it ("vowed to build
+ * ...", "urged him to resign", "refused to answer"), its object with what
+ * it is charged or thanked for ("accused X of lying"), what "called for"
+ * and "called on X to" ask.  0 when it has none of them after it. */
+static int object_content(const nd__doc *d, int32_t c, int32_t *lo, int32_t *hi)
+{
+    int32_t o = -1, x = -1, p = -1;
+    for (int32_t k = d->words[c].child; k >= 0; k = d->words[k].next) {
+        if (k <= c || w_in_quote(d, k) != w_in_quote(d, d->words[k].lo)) continue;
+        int r = d->words[k].rel;
+        if (r == ND_DEP_XCOMP && x < 0 && d->words[k].upos == ND_UPOS_VERB)
+            x = k;
+        else if (r == ND_DEP_OBJ && o < 0)
+            o = k;
+        else if ((r == ND_DEP_OBL || r == ND_DEP_ADVCL) && p < 0 &&
+                 (nd__w_has(d, k, ND_DEP_CASE, "for") || nd__w_has(d, k, ND_DEP_CASE, "of") ||
+                  nd__w_has(d, k, ND_DEP_CASE, "about") ||
+                  (w_is(d, c, "refer") && nd__w_has(d, k, ND_DEP_CASE, "to")) ||
+                  nd__w_has(d, k, ND_DEP_MARK, "of") || nd__w_has(d, k, ND_DEP_MARK, "for")))
+            p = k;
+    }
+    /* "called for", "called on X to": never what "called X" names */
+    if (w_is(d, c, "call") && p < 0 && (x < 0 || o >= 0)) return 0;
+    if (x >= 0) {
+        *lo = o >= 0 && o < x ? d->words[o].lo : d->words[x].lo;
+        *hi = d->words[x].hi;
+    } else if (o >= 0) {
+        *lo = d->words[o].lo, *hi = d->words[o].hi;
+        if (p > o && d->words[p].lo <= *hi + 2) *hi = d->words[p].hi;
+    } else if (p >= 0) {
+        *lo = d->words[p].lo + 1, *hi = d->words[p].hi; /* past "for" */
+    } else {
+        return 0;
+    }
+    if (*lo <= c) *lo = c + 1;
+    trim_content(d, lo, hi);
+    /* a relative or a bare pronoun object reports nothing of its own */
+    if (*lo == *hi && (w_relative(d, *lo) || w_punct(d, *lo))) return 0;
+    return *lo <= *hi;
+}
+
 /* The attribution of cue word c (class cls) in sentence [w0, w1), or 0
  * when the cue reports nothing here.  a->par: a parenthetical ("he said")
  * whose content is the clause around it. */
@@ -1979,6 +2044,13 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
             clause_start(d, j, w1))
             a->c_lo = j, a->c_hi = w1 - 1;
     }
+    int np = 0; /* the content is the cue's object or infinitive */
+    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && takes_content_object(cls, lemma) &&
+        object_content(d, c, &a->c_lo, &a->c_hi)) {
+        np = 1;
+        if (hi >= a->c_lo) hi = a->c_lo - 1;
+        if (a->seg_hi > hi) a->seg_hi = hi;
+    }
     /* a parenthetical or trailing attribution reports the clause it stands
      * in ("'...,' he said", "The plan, he said, will fail", "..., officials
      * said", "X said: ..."): a verb of saying with no object of its own,
@@ -2007,7 +2079,8 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     }
     int before = lo == w0 || w_bound(d, lo - 1);
     int after = hi + 1 >= w1 || w_bound(d, hi + 1) || (hi + 2 >= w1 && w_punct(d, hi + 1));
-    if (before && after && !obj && !in_list(lemma, object_cues) && !in_list(lemma, no_aside) &&
+    if (before && after && !obj && !np && !in_list(lemma, object_cues) &&
+        !in_list(lemma, no_aside) && cls != ND__CUE_ACT &&
         (a->c_lo > a->c_hi || (lo > w0 && a->c_lo > hi + 1) || cb >= 0)) {
         int32_t s0 = w0, s1 = w1 - 1;
         if (as) {
@@ -2033,8 +2106,10 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     if (a->c_lo > a->c_hi) return 0;
     /* the source is never content */
     if (a->src >= 0 && in_content(a, a->src)) return 0;
-    /* a reported clause is a clause: a verb, or a quotation */
-    int ok = 0;
+    a->stance = np;
+    /* a reported clause is a clause: a verb, or a quotation (an object
+     * reported stands as it is) */
+    int ok = np;
     for (int32_t j = a->c_lo; j <= a->c_hi && !ok; j++) {
         if (!in_content(a, j)) continue;
         ok = w_mark(d, j) ||
@@ -2136,12 +2211,40 @@ static int noun_attr(nd__doc *d, int32_t w, int32_t w0, int32_t w1, tattr *a)
     return a->c_lo <= a->c_hi && !in_content(a, a->src);
 }
 
+/* "Graham: Trump's rhetoric is destroying the party", the headline's
+ * attribution: a sentence that opens with a name (a few words, no verb),
+ * then a colon, then a clause or a quotation, is what the name says. */
+static int colon_attr(nd__doc *d, int32_t w0, int32_t w1, tattr *a)
+{
+    int32_t k = w0;
+    while (k < w1 && k < w0 + 6 && !w_char(d, k, ':')) {
+        int u = d->words[k].upos;
+        if (w_punct(d, k) || w_in_quote(d, k) || u == ND_UPOS_VERB || u == ND_UPOS_AUX ||
+            u == ND_UPOS_PRON || u == ND_UPOS_ADP || u == ND_UPOS_SCONJ)
+            return 0;
+        k++;
+    }
+    if (k == w0 || k + 2 >= w1 || !w_char(d, k, ':')) return 0;
+    int32_t m = nd__w_ment(d, k - 1);
+    if (m < 0 || d->ments[m].pronoun || d->toks[d->ments[m].t1 - 1].sent != d->words[k].sent)
+        return 0;
+    memset(a, 0, sizeof *a);
+    a->cue = a->cue_hi = k, a->cls = ND__CUE_SAY, a->lemma = ":";
+    a->x_lo = 1, a->x_hi = 0;
+    a->src = k - 1, a->src_lo = w0, a->src_hi = k - 1;
+    a->speaker = word_actor(d, k - 1);
+    a->seg_lo = w0, a->seg_hi = k;
+    a->c_lo = k + 1, a->c_hi = w1 - 1;
+    trim_content(d, &a->c_lo, &a->c_hi);
+    return a->c_lo <= a->c_hi && has_finite(d, a->c_lo, a->c_hi, 1, 0);
+}
+
 /* The attributions of sentence s, nested ones marked.  Returns how many. */
 static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
 {
     if (!d->n_words || s >= d->n_sents) return 0;
     int32_t w0 = (int32_t) d->sent_w0[s], w1 = (int32_t) d->sent_w1[s];
-    int n = 0;
+    int n = colon_attr(d, w0, w1, &out[0]);
     for (int32_t w = w0; w < w1 && n < max; w++) {
         if (w_is(d, w, "accord") || (d->words[w].end - d->words[w].start == 9 &&
                                      !strncasecmp(d->text + d->words[w].start, "according", 9))) {
@@ -2225,6 +2328,12 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) {
             if (i == j || out[j].drop) continue;
+            /* a stance that holds a report gives way to it ("endorsed a
+             * statement that ...": the statement says it) */
+            if (out[j].stance && !out[i].stance && in_content(&out[j], out[i].cue)) {
+                out[j].drop = 1;
+                continue;
+            }
             /* of two that hold each other's cue: "according to X" (it
              * tells whose account the whole is), else the wider */
             int mutual = out[i].c_lo <= out[j].cue && out[j].cue <= out[i].c_hi && !out[i].drop;
@@ -2313,6 +2422,9 @@ static void emit_tree(nd__doc *d, tattr *a, uint8_t *used, attr *prev)
         q->t_first = d->words[a->c_lo].tok;
     }
     q->sent = d->toks[q->t_first].sent;
+    /* an act or stance in words of its own is a quotation ("thanked him for
+     * his 'sacred' duty") */
+    q->stance = a->stance && !a->n_units;
     q->speaker = a->speaker;
     /* an agent with no country ("officials", "the company") is better told
      * by the words of the source */
@@ -2346,7 +2458,7 @@ static void emit_tree(nd__doc *d, tattr *a, uint8_t *used, attr *prev)
     prev->after = prev->cue_t1;
 }
 
-void nd__find_quotes(nd__doc *d)
+static void find_all_quotes(nd__doc *d)
 {
     size_t np = d->n_qpairs;
     uint8_t *used = nd_arena_calloc(d->ar, np + 1, 1);
@@ -2483,4 +2595,28 @@ void nd__find_quotes(nd__doc *d)
             emit_tree(d, a, used, &prev);
         }
     }
+}
+
+/* Quotations, then the stances moved out of them to d->stances: what
+ * reads quotations (reported speech for events, the store) sees words said
+ * only. */
+void nd__find_quotes(nd__doc *d)
+{
+    find_all_quotes(d);
+    size_t ns = 0;
+    for (size_t i = 0; i < d->n_quotes; i++) ns += d->quotes[i].stance != 0;
+    if (!ns || d->failed) return;
+    d->stances = nd_arena_alloc(d->ar, ns * sizeof *d->stances);
+    if (!d->stances) {
+        d->failed = 1;
+        return;
+    }
+    size_t nq = 0;
+    for (size_t i = 0; i < d->n_quotes; i++) {
+        if (d->quotes[i].stance)
+            d->stances[d->n_stances++] = d->quotes[i];
+        else
+            d->quotes[nq++] = d->quotes[i];
+    }
+    d->n_quotes = nq;
 }

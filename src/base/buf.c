@@ -136,6 +136,7 @@ static size_t space_before(const unsigned char *s, size_t end)
 
 nd_slice nd_slice_trim(nd_slice s)
 {
+    if (!s.len) return s; /* also {NULL, 0}: no arithmetic on a null pointer */
     const unsigned char *p = (const unsigned char *) s.ptr;
     size_t a = 0, b = s.len, k;
     while (a < b && (k = space_at(p + a, b - a))) a += k;

@@ -28,6 +28,10 @@ static void before_value(nd_json *j)
         return;
     }
     if (j->need_comma) nd_buf_putc(j->out, ',');
+    if (j->flat) {
+        if (j->pretty && j->need_comma) nd_buf_putc(j->out, ' ');
+        return;
+    }
     if (j->depth > 0) newline(j);
 }
 
@@ -41,9 +45,10 @@ static void open(nd_json *j, char c)
 
 static void close(nd_json *j, char c)
 {
-    int had = j->need_comma;
+    int had = j->need_comma, flat = j->flat;
     j->depth--;
-    if (had) newline(j);
+    if (j->flat > j->depth) j->flat = 0;
+    if (had && !flat) newline(j);
     nd_buf_putc(j->out, c);
     j->need_comma = 1;
 }
@@ -60,6 +65,11 @@ void nd_json_arr_begin(nd_json *j)
 {
     open(j, '[');
 }
+void nd_json_arr_begin_flat(nd_json *j)
+{
+    open(j, '[');
+    if (!j->flat) j->flat = j->depth;
+}
 void nd_json_arr_end(nd_json *j)
 {
     close(j, ']');
@@ -73,30 +83,6 @@ void nd_json_key(nd_json *j, const char *key)
     nd_buf_append(j->out, j->pretty ? "\": " : "\":", j->pretty ? 3 : 2);
     j->after_key = 1;
     j->need_comma = 1;
-}
-
-/* Length of the valid UTF-8 sequence at p, or 0 when it is not valid
- * (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t utf8_valid(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    if (c < 0x80) return 1;
-    if (c < 0xC2) return 0;
-    if (c < 0xE0) return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c < 0xF0) {
-        if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
-        if (c == 0xE0 && p[1] < 0xA0) return 0;
-        if (c == 0xED && p[1] >= 0xA0) return 0;
-        return 3;
-    }
-    if (c < 0xF5) {
-        if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xF0 && p[1] < 0x90) return 0;
-        if (c == 0xF4 && p[1] >= 0x90) return 0;
-        return 4;
-    }
-    return 0;
 }
 
 void nd_json_escape(nd_buf *out, const char *s, size_t n)
@@ -114,18 +100,15 @@ void nd_json_escape(nd_buf *out, const char *s, size_t n)
         }
         if (run) nd_buf_append(out, s + i - run, run), run = 0;
         if (c >= 0x80) {
-            size_t k = utf8_valid(p + i, n - i);
+            uint32_t cp = 0;
+            size_t k = nd_utf8_decode(s + i, n - i, &cp);
             if (k) {
                 /* Escaped although valid JSON: U+2028/2029 break JavaScript
                  * embedding; C1 controls (U+0080-009F: CSI, OSC ...) and the
-                 * bidi embeddings, overrides and isolates (U+202A-202E,
-                 * U+2066-2069) act on a terminal the JSON is shown on. */
-                unsigned cp = 0;
-                if (k == 2) cp = ((c & 0x1Fu) << 6) | (p[i + 1] & 0x3Fu);
-                if (k == 3)
-                    cp = ((c & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) | (p[i + 2] & 0x3Fu);
+                 * bidi embeddings, overrides and isolates act on a terminal
+                 * the JSON is shown on. */
                 if ((cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
-                    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+                    nd_bidi_control(cp)) {
                     char e[6] = {
                         '\\',        'u', hex[cp >> 12], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15],
                         hex[cp & 15]};

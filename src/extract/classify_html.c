@@ -542,8 +542,11 @@ int nd__classify_html(nd_extract_ctx *x)
         }
         if (an->tag == ND_TAG_ARTICLE || (an->flags & ND_NODE_BODYPROP) || an->weight >= 3) break;
     }
+    /* (a container without blocks has first_block UINT32_MAX: the blocks
+     * of the page bound the walk) */
     if (art && pg->nodes[art].first_block < pg->nodes[c].first_block) {
-        for (size_t i = pg->nodes[art].first_block; i < pg->nodes[c].first_block; i++) {
+        for (size_t i = pg->nodes[art].first_block;
+             i < pg->nodes[c].first_block && i < pg->n_blocks; i++) {
             nd_block *b = &pg->blocks[i];
             if (b->label != ND_LBL_BOILER || b->q < 0.5f || b->link_len * 4 >= b->len) continue;
             if (h.inh[b->node] & (ND_NODE_HIDDEN | ND_NODE_BYLINE | ND_NODE_DATE)) continue;

@@ -345,6 +345,8 @@ enum { TIER_SHORT = 1, TIER_TINY = 2, TIER_STRONG = 3 };
 typedef struct phrase_ix {
     uint16_t head[65536]; /* 1-based index of the first phrase with this key */
     uint16_t next[512];
+    uint16_t head_strong[65536]; /* the same chains of the strong phrases alone */
+    uint16_t next_strong[512];
     uint8_t tier[512];
     uint8_t len[512];
     uint8_t whole[512]; /* matched as whole words only */
@@ -366,6 +368,10 @@ static void phrase_add(const char *p, int tier, int whole)
     g_phr.whole[n] = (uint8_t) whole;
     g_phr.next[n] = g_phr.head[key];
     g_phr.head[key] = (uint16_t) n;
+    if (tier == TIER_STRONG) {
+        g_phr.next_strong[n] = g_phr.head_strong[key];
+        g_phr.head_strong[key] = (uint16_t) n;
+    }
 }
 
 static void phrase_init(void)
@@ -409,10 +415,16 @@ int nd__has_phrase(const char *s, size_t n, int strong_only)
         in = !sp;
     }
     int best = 0;
+    /* Only a strong phrase counts then: its chains alone (most prose). */
+    const uint16_t *head = strong_only ? g_phr.head_strong : g_phr.head;
+    const uint16_t *next = strong_only ? g_phr.next_strong : g_phr.next;
     for (int i = 0; i + 1 < k; i++) {
         unsigned key = ((unsigned) (unsigned char) low[i] << 8) | (unsigned char) low[i + 1];
-        for (unsigned j = g_phr.head[key]; j; j = g_phr.next[j]) {
-            if (i + g_phr.len[j] > k || memcmp(low + i, g_phr.text[j], g_phr.len[j]) != 0) continue;
+        for (unsigned j = head[key]; j; j = next[j]) {
+            /* the third byte first: most candidates differ there */
+            if (i + g_phr.len[j] > k || (g_phr.len[j] > 2 && low[i + 2] != g_phr.text[j][2]) ||
+                memcmp(low + i, g_phr.text[j], g_phr.len[j]) != 0)
+                continue;
             if (g_phr.whole[j] && (word_byte(i > 0 ? low[i - 1] : ' ') ||
                                    (word_byte(g_phr.text[j][g_phr.len[j] - 1]) &&
                                     word_byte(i + g_phr.len[j] < k ? low[i + g_phr.len[j]] : ' '))))

@@ -53,6 +53,7 @@ typedef struct sax_state {
     uint32_t blk_link_node; /* the single link covering it so far */
     int blk_multi_link;     /* more than one link, or text outside links */
     int space;              /* a space is pending */
+    int xml_nomem;          /* libxml2 ran out of memory */
 } sax_state;
 
 static uint32_t block_node(sax_state *st)
@@ -643,6 +644,23 @@ static void on_serror(void *ctx, xmlErrorPtr e)
     (void) ctx, (void) e;
 }
 
+/* libxml2 reports some failures (memory, while growing a buffer or making
+ * the input) through its global error handlers, not the parser's SAX
+ * callbacks, and those print on stderr ("internal buffer error").  The
+ * library never prints: for the time of a parse the handlers (per thread
+ * in libxml2) are these, and running out of memory fails the page with
+ * ND_ENOMEM, as any other allocation failure does. */
+static void on_global_error(void *ctx, xmlErrorPtr e)
+{
+    sax_state *st = ctx;
+    if (e && (e->code == XML_ERR_NO_MEMORY || e->domain == XML_FROM_MEMORY)) st->xml_nomem = 1;
+}
+
+static void on_global_text(void *ctx, const char *msg, ...)
+{
+    (void) ctx, (void) msg;
+}
+
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init_libxml(void)
@@ -667,8 +685,16 @@ int nd__html_to_page(const char *html, size_t len, nd_page *pg)
     st->pg = pg;
     pg->is_html = 1;
 
+    xmlGenericErrorFunc old_text = xmlGenericError;
+    void *old_text_ctx = xmlGenericErrorContext;
+    xmlStructuredErrorFunc old_err = xmlStructuredError;
+    void *old_err_ctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(st, on_global_text);
+    xmlSetStructuredErrorFunc(st, on_global_error);
     htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(html, (int) len);
     if (!ctxt) {
+        xmlSetGenericErrorFunc(old_text_ctx, old_text);
+        xmlSetStructuredErrorFunc(old_err_ctx, old_err);
         nd_free(st);
         nd_free(cut);
         return ND_ENOMEM;
@@ -692,7 +718,9 @@ int nd__html_to_page(const char *html, size_t len, nd_page *pg)
     htmlParseDocument(ctxt);
     flush(st, 0);
     htmlFreeParserCtxt(ctxt);
-    int rc = st->title.failed || st->ld.failed || pg->text.failed ? ND_ENOMEM : 0;
+    xmlSetGenericErrorFunc(old_text_ctx, old_text);
+    xmlSetStructuredErrorFunc(old_err_ctx, old_err);
+    int rc = st->title.failed || st->ld.failed || pg->text.failed || st->xml_nomem ? ND_ENOMEM : 0;
     nd_buf_free(&st->title);
     nd_buf_free(&st->ld);
     nd_free(st);

@@ -213,6 +213,8 @@ typedef struct job {
      * array of article->n_related), or NULL. */
     nd_analysis *analysis;
     nd_analysis **related;
+    nd_keywords *keywords; /* of article->text, and of the embedded articles (as related) */
+    nd_keywords **related_kw;
     /* The rows to write, computed by the worker (NULL: the writer computes
      * them); page is what they were computed from. */
     nd_store_page page;
@@ -228,7 +230,11 @@ static void job_free(job *j)
     nd_free(j->data);
     if (j->related)
         for (size_t i = 0; i < j->article->n_related; i++) nd_analysis_free(j->related[i]);
+    if (j->related_kw)
+        for (size_t i = 0; i < j->article->n_related; i++) nd_keywords_free(j->related_kw[i]);
     nd_free(j->related);
+    nd_free(j->related_kw);
+    nd_keywords_free(j->keywords);
     nd_analysis_free(j->analysis);
     nd_article_free(j->article);
     nd_free(j);
@@ -491,11 +497,28 @@ static const char *day_of(const char *s, int64_t ts, char buf[32])
     return buf;
 }
 
+/* The keywords of a text and its analysis, scored against the store's
+ * document frequencies (df: the worker's; NULL: term frequency only). */
+static nd_keywords *keywords_of(const char *text, size_t len, const char *title,
+                                const char *language, const nd_analysis *an, nd_store_df *df)
+{
+    nd_keywords_opts ko;
+    nd_keywords_opts_init(&ko);
+    ko.title = title;
+    ko.language = language;
+    ko.analysis = an;
+    ko.df = df ? nd_store_df_get : NULL;
+    ko.df_ctx = df;
+    ko.n_docs = nd_store_df_docs(df);
+    nd_keywords *k = NULL;
+    return nd_keywords_extract(text, len, &ko, &k, NULL) ? NULL : k;
+}
+
 /* Analyse the article and the embedded articles the store keeps as
  * documents (their trimmed text, as stored), stateless with the shared
- * dictionary.  A failure (out of memory) leaves a text unanalysed for
- * newsdesk reanalyze; it never fails the page. */
-static void analyze_job(run *r, job *j)
+ * dictionary, and find their keywords.  A failure (out of memory) leaves
+ * a text unanalysed for newsdesk reanalyze; it never fails the page. */
+static void analyze_job(run *r, job *j, nd_store_df *df)
 {
     const nd_article *a = j->article;
     int64_t fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
@@ -509,8 +532,11 @@ static void analyze_job(run *r, job *j)
     o.language = a->language;
     size_t len = english(a->language) && a->text ? a->text_len : 0;
     if (nd_analyze(len ? a->text : "", len, &o, &j->analysis, NULL)) j->analysis = NULL;
+    j->keywords =
+        keywords_of(a->text, a->text ? a->text_len : 0, o.title, a->language, j->analysis, df);
     if (!a->n_related) return;
     j->related = nd_calloc(a->n_related, sizeof *j->related);
+    j->related_kw = nd_calloc(a->n_related, sizeof *j->related_kw);
     for (size_t i = 0; j->related && i < a->n_related; i++) {
         const nd_related *rel = &a->related[i];
         nd_slice t = nd_slice_trim(nd_slice_c(rel->text));
@@ -525,6 +551,8 @@ static void analyze_job(run *r, job *j)
         o.language = nd_lang_detect(t.ptr, t.len);
         size_t n = english(o.language) ? t.len : 0;
         if (nd_analyze(n ? t.ptr : "", n, &o, &j->related[i], NULL)) j->related[i] = NULL;
+        if (j->related_kw)
+            j->related_kw[i] = keywords_of(t.ptr, t.len, rel->title, o.language, j->related[i], df);
     }
 }
 
@@ -546,6 +574,8 @@ static void page_of(const run *r, job *j, nd_store_page *p)
     p->run_id = r->run_id;
     p->analysis = j->analysis;
     p->related_analyses = (const nd_analysis *const *) j->related;
+    p->keywords = j->keywords;
+    p->related_keywords = (const nd_keywords *const *) j->related_kw;
 }
 
 static void *worker_main(void *arg)
@@ -555,6 +585,8 @@ static void *worker_main(void *arg)
     /* A read connection for the seen-before check; without one the
      * writer's own check still keeps pages from being stored twice. */
     if (nd_store_open(r->db_path, ND_STORE_READONLY, &rd, NULL) != 0) rd = NULL;
+    nd_store_df *df = NULL; /* the keywords' document frequencies */
+    if (rd && nd_store_df_new(rd, &df, NULL) != 0) df = NULL;
     /* Each document's reading for the story engine happens here, not in
      * the writer (without it, the writer reads them). */
     nd_cluster_fx *fx = nd_cluster_fx_new(NULL, NULL);
@@ -611,7 +643,7 @@ static void *worker_main(void *arg)
             continue;
         }
         j->article = a;
-        if (!r->o.no_analysis) analyze_job(r, j);
+        if (!r->o.no_analysis) analyze_job(r, j, df);
         /* Every row computed here: the writer only writes (out of memory:
          * it computes them itself). */
         page_of(r, j, &j->page);
@@ -619,6 +651,7 @@ static void *worker_main(void *arg)
         q_push(&r->write, j, 0, NULL);
     }
     nd_cluster_fx_free(fx);
+    nd_store_df_free(df);
     nd_store_close(rd);
     return NULL;
 }
@@ -724,6 +757,32 @@ static int commit_batch(nd_store *s, nd_store_clusterer *sc, nd_error *e)
     return nd_store_commit(s, e);
 }
 
+/* What the open transaction added to the run's counts: taken back when
+ * it does not commit (a full disk), so that the summary counts only what
+ * the store keeps. */
+typedef struct tx_counts {
+    uint64_t added, versions, duplicates, related;
+} tx_counts;
+
+static void tx_undo(run *r, tx_counts *t)
+{
+    atomic_fetch_sub(&r->added, t->added);
+    atomic_fetch_sub(&r->versions, t->versions);
+    atomic_fetch_sub(&r->duplicates, t->duplicates);
+    atomic_fetch_sub(&r->related, t->related);
+    memset(t, 0, sizeof *t);
+}
+
+static int commit_counted(run *r, nd_store *s, nd_store_clusterer *sc, tx_counts *t, nd_error *e)
+{
+    int rc = commit_batch(s, sc, e);
+    if (rc)
+        tx_undo(r, t);
+    else
+        memset(t, 0, sizeof *t);
+    return rc;
+}
+
 static void *writer_main(void *arg)
 {
     run *r = arg;
@@ -735,6 +794,7 @@ static void *writer_main(void *arg)
     struct timespec deadline = {0, 0};
     reorder ro = {NULL, 0, 0, r->order_ends};
     nd_store_clusterer *sc = NULL;
+    tx_counts tx = {0};
     nd_error ce = {0};
     int pending_done = 0;
     if (nd_store_clusterer_open(s, NULL, &sc, &ce)) writer_fail(r, &ce);
@@ -745,7 +805,7 @@ static void *writer_main(void *arg)
         if (!atomic_load(&r->fatal) && open &&
             (!j || in_tx >= batch || !before(mono_now(), deadline))) {
             nd_error e = {0};
-            if (commit_batch(s, sc, &e)) writer_fail(r, &e);
+            if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
         }
@@ -806,17 +866,18 @@ static void *writer_main(void *arg)
             } else {
                 failures = 0;
                 switch (res.outcome) {
-                case ND_STORE_ADDED: atomic_fetch_add(&r->added, 1); break;
-                case ND_STORE_VERSION: atomic_fetch_add(&r->versions, 1); break;
-                default: atomic_fetch_add(&r->duplicates, 1); break;
+                case ND_STORE_ADDED: atomic_fetch_add(&r->added, 1), tx.added++; break;
+                case ND_STORE_VERSION: atomic_fetch_add(&r->versions, 1), tx.versions++; break;
+                default: atomic_fetch_add(&r->duplicates, 1), tx.duplicates++; break;
                 }
                 atomic_fetch_add(&r->related, res.related_added);
+                tx.related += res.related_added;
             }
         }
         job_free(j);
         in_tx++;
         if (in_tx >= batch) {
-            if (commit_batch(s, sc, &e)) writer_fail(r, &e);
+            if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
         }
@@ -842,9 +903,12 @@ static void *writer_main(void *arg)
     }
     if (open && !atomic_load(&r->fatal)) {
         nd_error e = {0};
-        if (commit_batch(s, sc, &e)) writer_fail(r, &e);
+        if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
     }
-    if (open && atomic_load(&r->fatal)) nd_store_rollback(s);
+    if (open && atomic_load(&r->fatal)) {
+        nd_store_rollback(s);
+        tx_undo(r, &tx);
+    }
     nd_store_clusterer_free(sc);
     return NULL;
 }
@@ -977,6 +1041,12 @@ static void read_input(reader_ctx *c, const char *input)
             report_read(c, msg, source[0] ? source : NULL, off, line, got);
         } else {
             atomic_fetch_add(&r->pages, 1);
+            if (d.warning && r->o.on_error) { /* said, not counted: the page is stored */
+                nd_ingest_error w = {d.source, -1, (int64_t) d.offset, 0, d.warning};
+                pthread_mutex_lock(&r->report_mu);
+                r->o.on_error(r->o.ctx, &w);
+                pthread_mutex_unlock(&r->report_mu);
+            }
             job *j = job_new(&d, ident_for(c, &d), NULL, 1);
             if (!j) {
                 report_read(c, "out of memory", d.source, -1, -1, ND_ENOMEM);

@@ -66,6 +66,56 @@ static void clear(batch *b)
     b->n = 0;
 }
 
+/* The keywords of every document without them (all: of every
+ * document), scored against the store's frequencies, with the stored
+ * analysis's actors; one transaction per BATCH documents. */
+static int fill_keywords(nd_store *s, int all, nd_error *err)
+{
+    nd_store_df *df = NULL;
+    int rc = nd_store_df_new(s, &df, err);
+    int64_t after = 0;
+    while (!rc) {
+        int64_t ids[BATCH];
+        size_t n = 0;
+        rc = nd_store_keywords_todo(s, after, all, ids, BATCH, &n, err);
+        if (rc || n == 0) break;
+        after = ids[n - 1];
+        nd_keywords *kw[BATCH] = {0};
+        for (size_t i = 0; i < n && !rc; i++) {
+            nd_store_doc *d = NULL;
+            rc = nd_store_get_id(s, ids[i], &d, err);
+            if (rc == ND_ENOTFOUND) {
+                rc = 0;
+                continue;
+            }
+            if (!rc) rc = nd_store_load_analysis(s, d, err);
+            if (!rc) {
+                nd_keywords_opts ko;
+                nd_keywords_opts_init(&ko);
+                ko.title = d->title;
+                ko.language = d->language;
+                ko.analysis = d->analysis;
+                ko.df = nd_store_df_get;
+                ko.df_ctx = df;
+                ko.n_docs = nd_store_df_docs(df);
+                rc = nd_keywords_extract(d->text, d->text_len, &ko, &kw[i], err);
+            }
+            nd_store_doc_free(d);
+        }
+        if (!rc) rc = nd_store_begin(s, err);
+        for (size_t i = 0; !rc && i < n; i++) {
+            if (!kw[i]) continue;
+            rc = nd_store_set_keywords(s, ids[i], kw[i], err);
+            if (rc == ND_ENOTFOUND) rc = 0;
+        }
+        if (!rc) rc = nd_store_commit(s, err);
+        if (rc) nd_store_rollback(s);
+        for (size_t i = 0; i < n; i++) nd_keywords_free(kw[i]);
+    }
+    nd_store_df_free(df);
+    return rc;
+}
+
 int nd_reanalyze(const char *db_path, const nd_reanalyze_opts *opts, uint64_t *done, nd_error *err)
 {
     nd_reanalyze_opts o;
@@ -135,6 +185,7 @@ int nd_reanalyze(const char *db_path, const nd_reanalyze_opts *opts, uint64_t *d
     }
     if (b) clear(b);
     nd_free(b);
+    if (!rc && !(o.stop && *o.stop)) rc = fill_keywords(s, o.all, err);
     nd_store_close(s);
     if (done) *done = n_done;
     return rc;

@@ -3,8 +3,8 @@
  * The tagger is greedy, left to right (a second pass may look at the
  * first pass's tags of the next words); words the tag dictionary knows
  * with one tag skip the model.  The parser is greedy arc-hybrid: at each
- * step it scores every action (SHIFT, LEFT and RIGHT with each label) and
- * takes the best one the state allows. */
+ * step it scores SHIFT, LEFT and RIGHT and takes the best one the state
+ * allows; when that makes an arc, a second model chooses its label. */
 #include "parse/parse_int.h"
 
 #include <string.h>

@@ -76,12 +76,13 @@ int nd_query_actors(nd_store *s, const nd_query_opts *o, nd_actor_list **out, nd
     /* The top by documents, then mentions (ties by id, so that pages do
      * not overlap), shown with ties by name. */
     if (o && o->story)
-        nd_buf_puts(&sql,
-                    "SELECT " ACTOR_COLS ", t.n, t.m, 0, NULL, NULL FROM"
-                    " (SELECT actor_id, count(*) AS n, sum(mentions) AS m FROM doc_actors"
-                    " WHERE doc_id IN (SELECT id FROM documents WHERE story_id = ?3)"
-                    " GROUP BY actor_id ORDER BY n DESC, m DESC, actor_id LIMIT ?1 OFFSET ?2)"
-                    " t JOIN actors a ON a.id = t.actor_id ORDER BY t.n DESC, t.m DESC, a.name");
+        nd_buf_puts(
+            &sql,
+            "SELECT " ACTOR_COLS ", t.n, t.m, 0, NULL, NULL FROM"
+            " (SELECT actor_id, count(*) AS n, sum(mentions) AS m FROM doc_actors"
+            " WHERE doc_id IN (SELECT id FROM documents WHERE story_id = ?3 AND dup_of IS NULL)"
+            " GROUP BY actor_id ORDER BY n DESC, m DESC, actor_id LIMIT ?1 OFFSET ?2)"
+            " t JOIN actors a ON a.id = t.actor_id ORDER BY t.n DESC, t.m DESC, a.name");
     else
         nd_buf_puts(&sql, "SELECT " ACTOR_COLS ", t.documents, t.mentions, t.quotes, t.first,"
                           " t.last FROM (SELECT * FROM actor_stats WHERE documents > 0"

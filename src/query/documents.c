@@ -24,6 +24,49 @@ static int story_of(nd_store *s, nd_arena *ar, int64_t story, const nd_story_row
     return rc;
 }
 
+/* The document d copies (first) and the other copies of the same
+ * original, on the dup_of index. */
+static int copies_of(nd_store *s, nd_arena *ar, const nd_store_doc *d, nd_article_page *res,
+                     nd_error *err)
+{
+    int64_t orig = d->dup_of ? d->dup_of : d->id;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, ext_id, title, site, host, url, published, fetched,"
+                           " coalesce(dup_of, 0) FROM documents WHERE (id = ?1 OR dup_of = ?1)"
+                           " AND id <> ?2 ORDER BY id = ?1 DESC, id LIMIT 100",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot read copies", err);
+    sqlite3_bind_int64(st, 1, orig);
+    sqlite3_bind_int64(st, 2, d->id);
+    nd__vec v = {NULL, 0, 0, sizeof(nd_story_article)};
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        nd_story_article *a = nd__vec_push(ar, &v);
+        if (!a) {
+            ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            break;
+        }
+        a->id = sqlite3_column_int64(st, 0);
+        a->ext_id = nd__col_dup(ar, st, 1);
+        a->title = nd__col_dup(ar, st, 2);
+        a->site = nd__col_dup(ar, st, 3);
+        a->host = nd__col_dup(ar, st, 4);
+        a->url = nd__col_dup(ar, st, 5);
+        a->published = nd__col_dup(ar, st, 6);
+        a->fetched = nd__col_dup(ar, st, 7);
+        a->dup_of = sqlite3_column_int64(st, 8);
+        a->outlet = a->site && *a->site ? a->site : a->host ? a->host : "";
+        a->original = -1;
+    }
+    if (!ret && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        ret = nd__store_fail(s, "cannot read copies", err);
+    sqlite3_finalize(st);
+    res->copies = v.items;
+    res->n_copies = v.n;
+    return ret;
+}
+
 int nd_query_article(nd_store *s, const char *id, nd_article_page **out, nd_error *err)
 {
     *out = NULL;
@@ -40,6 +83,10 @@ int nd_query_article(nd_store *s, const char *id, nd_article_page **out, nd_erro
     res->doc = d;
     rc = nd_store_load_analysis(s, d, err);
     if (!rc) rc = story_of(s, res->r.arena, d->story_id, &res->story, err);
+    if (!rc) rc = copies_of(s, res->r.arena, d, res, err);
+    if (!rc)
+        rc = nd__query_keywords(s, d->id, 0, 12, res->r.arena, &res->keywords, &res->n_keywords,
+                                err);
     if (rc) {
         nd_result_free(res);
         return rc;

@@ -153,7 +153,8 @@ static void ev_columns(nd_buf *sql, int with_sentence)
                      " e.sentence_start < coalesce((SELECT p.end_off FROM paragraphs p"
                      " WHERE p.doc_id = e.doc_id AND p.idx = 0), 0),"
                      " e.sentence_start, e.sentence_end, e.verb_start, e.verb_end, e.idx,"
-                     " e.n_mentions, coalesce(e.instance_id, 0)");
+                     " e.n_mentions, coalesce(e.instance_id, 0),"
+                     " e.source_id, e.target_id");
     if (with_sentence)
         nd_buf_puts(sql, ", CAST(substr(CAST(d.text AS BLOB), e.sentence_start + 1,"
                          " e.sentence_end - e.sentence_start) AS TEXT)");
@@ -173,7 +174,9 @@ static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int o
     if (e->since[0]) nd_buf_puts(&sql, " AND e.day >= ?1");
     if (e->until[0]) nd_buf_puts(&sql, " AND e.day < ?2");
     if (o->story)
-        nd_buf_puts(&sql, " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3)");
+        nd_buf_puts(
+            &sql,
+            " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3 AND dup_of IS NULL)");
     if (order == ORDER_DATED_ASC) nd_buf_puts(&sql, " AND e.day IS NOT NULL");
     if (order == ORDER_UNDATED_ASC) nd_buf_puts(&sql, " AND e.day IS NULL");
     if (pos && pos->set) {
@@ -238,7 +241,9 @@ static void ev_row(nd_arena *ar, sqlite3_stmt *st, int with_sentence, nd_event_r
     r->mentions = (unsigned) sqlite3_column_int(st, 25);
     r->instance = sqlite3_column_int64(st, 26);
     r->reports = 1;
-    if (with_sentence) r->sentence_text = nd__col_dup(ar, st, 27);
+    r->source_id = sqlite3_column_int64(st, 27);
+    r->target_id = sqlite3_column_int64(st, 28);
+    if (with_sentence) r->sentence_text = nd__col_dup(ar, st, 29);
     if (!r->source_code) r->source_code = "";
     if (!r->target_code) r->target_code = "";
     if (!r->code) r->code = "";
@@ -417,7 +422,9 @@ static int collect(nd_store *s, const nd_query_opts *o, const ev_query *e, const
     if (e->since[0]) nd_buf_puts(&sql, " AND e.day >= ?1");
     if (e->until[0]) nd_buf_puts(&sql, " AND e.day < ?2");
     if (o->story)
-        nd_buf_puts(&sql, " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3)");
+        nd_buf_puts(
+            &sql,
+            " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3 AND dup_of IS NULL)");
     sqlite3_stmt *st;
     int rc = nd__prepare(s, &sql, &st, "cannot count events", err);
     nd_buf_free(&sql);

@@ -143,6 +143,11 @@ int nd__query_int(nd_store *s, const char *sql, int64_t arg, int64_t *out, nd_er
 int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec *v,
                      const char **next, nd_error *err);
 
+/* Keywords of document doc (doc > 0) or of story `story`, best first, at
+ * most limit, into ar. */
+int nd__query_keywords(nd_store *s, int64_t doc, int64_t story, int limit, nd_arena *ar,
+                       const nd_keyword_row **items, size_t *n, nd_error *err);
+
 /* The name of a CAMEO event code, or "". */
 const char *nd__event_name(const char *code);
 

@@ -71,7 +71,7 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
         nd_buf_puts(&sql, " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1)");
     if (since[0]) nd_buf_puts(&sql, " AND q.date >= ?2");
     if (until[0]) nd_buf_puts(&sql, " AND q.date < ?4");
-    if (q->story) nd_buf_puts(&sql, " AND d.story_id = ?5");
+    if (q->story) nd_buf_puts(&sql, " AND d.story_id = ?5 AND d.dup_of IS NULL");
     if (cur[0] && cur[0][0])
         nd_buf_puts(&sql, " AND (q.date < ?6 OR (q.date = ?6 AND (q.doc_id < ?7 OR (q.doc_id = ?7"
                           " AND q.idx > ?8))) OR q.date IS NULL)");

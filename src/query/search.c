@@ -1,5 +1,6 @@
 /* search.c - full-text search of the documents (FTS5, BM25). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "query/query_int.h"
@@ -27,6 +28,9 @@ typedef struct filters {
     int has_who;
 } filters;
 
+static void hit_where(nd_buf *sql, const nd_query_opts *q, const filters *f);
+static void hit_bind(sqlite3_stmt *st, const nd_query_opts *q, const filters *f);
+
 /* Phase 1: the ids and scores of the best hits, filters applied, among
  * the matches of id from or more (0: all).  With
  * top > 0 only the top best matches by rank are looked at before the
@@ -41,32 +45,15 @@ static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int6
     if (from > 0) nd_buf_puts(&sql, " AND rowid >= ?9");
     if (top > 0) nd_buf_puts(&sql, " ORDER BY r LIMIT ?2");
     nd_buf_puts(&sql, ") SELECT m.id, m.r FROM m JOIN documents d ON d.id = m.id WHERE 1");
-    if (f->since[0]) nd_buf_puts(&sql, " AND coalesce(d.published, d.fetched) >= ?3");
-    if (f->until[0]) nd_buf_puts(&sql, " AND coalesce(d.published, d.fetched) < ?6");
-    if (q->site)
-        nd_buf_puts(&sql, " AND (d.site = ?4 COLLATE NOCASE OR d.host = lower(?4)"
-                          " OR d.host LIKE '%.' || lower(?4))");
-    if (q->language) nd_buf_puts(&sql, " AND d.language = ?7");
-    if (q->story) nd_buf_puts(&sql, " AND d.story_id = ?8");
-    if (f->has_who) {
-        nd_buf_puts(&sql, " AND d.id IN (SELECT doc_id FROM doc_actors WHERE actor_id ");
-        nd__sel_in(&sql, &f->who);
-        nd_buf_puts(&sql, ")");
-    }
-    if (!q->all_versions) nd_buf_puts(&sql, " AND" ND__LATEST_DOC);
+    hit_where(&sql, q, f);
     nd_buf_puts(&sql, " ORDER BY m.r, m.id LIMIT ?5");
     sqlite3_stmt *st;
     int rc = nd__prepare(s, &sql, &st, "cannot search", err);
     nd_buf_free(&sql);
     if (rc) return rc;
-    sqlite3_bind_text(st, 1, q->text, -1, SQLITE_STATIC);
+    hit_bind(st, q, f);
     if (top > 0) sqlite3_bind_int(st, 2, top);
-    if (f->since[0]) sqlite3_bind_text(st, 3, f->since, -1, SQLITE_STATIC);
-    if (q->site) sqlite3_bind_text(st, 4, q->site, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 5, want);
-    if (f->until[0]) sqlite3_bind_text(st, 6, f->until, -1, SQLITE_STATIC);
-    if (q->language) sqlite3_bind_text(st, 7, q->language, -1, SQLITE_STATIC);
-    if (q->story) sqlite3_bind_int64(st, 8, q->story);
     if (from > 0) sqlite3_bind_int64(st, 9, from);
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < want) {
@@ -98,6 +85,35 @@ static int newest_bound(nd_store *s, const char *text, int64_t *from, nd_error *
     int ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : search_fail(s, err);
     sqlite3_finalize(st);
     return ret;
+}
+
+/* The filters of a search on documents d, after " WHERE 1" (parameters
+ * ?1 query, ?3 since, ?4 site, ?6 until, ?7 language, ?8 story). */
+static void hit_where(nd_buf *sql, const nd_query_opts *q, const filters *f)
+{
+    if (f->since[0]) nd_buf_puts(sql, " AND coalesce(d.published, d.fetched) >= ?3");
+    if (f->until[0]) nd_buf_puts(sql, " AND coalesce(d.published, d.fetched) < ?6");
+    if (q->site)
+        nd_buf_puts(sql, " AND (d.site = ?4 COLLATE NOCASE OR d.host = lower(?4)"
+                         " OR d.host LIKE '%.' || lower(?4))");
+    if (q->language) nd_buf_puts(sql, " AND d.language = ?7");
+    if (q->story) nd_buf_puts(sql, " AND d.story_id = ?8");
+    if (f->has_who) {
+        nd_buf_puts(sql, " AND d.id IN (SELECT doc_id FROM doc_actors WHERE actor_id ");
+        nd__sel_in(sql, &f->who);
+        nd_buf_puts(sql, ")");
+    }
+    if (!q->all_versions) nd_buf_puts(sql, " AND" ND__LATEST_DOC);
+}
+
+static void hit_bind(sqlite3_stmt *st, const nd_query_opts *q, const filters *f)
+{
+    sqlite3_bind_text(st, 1, q->text, -1, SQLITE_STATIC);
+    if (f->since[0]) sqlite3_bind_text(st, 3, f->since, -1, SQLITE_STATIC);
+    if (q->site) sqlite3_bind_text(st, 4, q->site, -1, SQLITE_STATIC);
+    if (f->until[0]) sqlite3_bind_text(st, 6, f->until, -1, SQLITE_STATIC);
+    if (q->language) sqlite3_bind_text(st, 7, q->language, -1, SQLITE_STATIC);
+    if (q->story) sqlite3_bind_int64(st, 8, q->story);
 }
 
 /* FTS5 marks the matches with these; they become byte ranges.  A text
@@ -133,31 +149,49 @@ static int split_marks(nd_arena *ar, const char *raw, nd_hit *h)
     return 0;
 }
 
-int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_error *err)
+/* What a search and its facets start with: the query checked, the date
+ * bounds and the actor read. */
+static int search_begin(nd_store *s, const nd_query_opts *q, filters *f, nd_error *err)
 {
-    *out = NULL;
+    memset(f, 0, sizeof *f);
+    if (!q || !q->text || nd_slice_trim(nd_slice_c(q->text)).len == 0)
+        return nd_error_set(err, ND_EPARSE, (size_t) -1, "empty search query");
+    int rc = nd__since_bound(q->since, f->since, err);
+    if (!rc) rc = nd__until_bound(q->until, f->until, err);
+    if (!rc && q->actor) {
+        rc = nd__sel_resolve(s, q->actor, !q->exact_actor, &f->who, err);
+        f->has_who = rc == 0;
+    }
+    return rc;
+}
+
+/* The options of a search checked and its filters read. */
+static int search_open(nd_store *s, const nd_query_opts *q, filters *f, nd_error *err)
+{
     int rc = nd__query_check(q,
                              ND__F_SINCE | ND__F_UNTIL | ND__F_SITE | ND__F_LANGUAGE | ND__F_STORY |
                                  ND__F_ACTOR | ND__F_TEXT | ND__F_CURSOR,
                              "search", err);
-    if (rc) return rc;
-    if (!q || !q->text || nd_slice_trim(nd_slice_c(q->text)).len == 0)
-        return nd_error_set(err, ND_EPARSE, (size_t) -1, "empty search query");
+    return rc ? rc : search_begin(s, q, f, err);
+}
+
+int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_error *err)
+{
+    *out = NULL;
     filters f;
-    memset(&f, 0, sizeof f);
-    if ((rc = nd__since_bound(q->since, f.since, err)) != 0) return rc;
-    if ((rc = nd__until_bound(q->until, f.until, err)) != 0) return rc;
+    int rc = search_open(s, q, &f, err);
+    if (rc) return rc;
     int64_t offset = 0;
     if (q->cursor) {
         char buf[256];
         const char *fields[1];
         rc = nd__cursor_split(q->cursor, 'h', buf, fields, 1, err);
-        if (rc < 0 || (rc = nd__cursor_int(fields[0], &offset, err)) < 0) return rc;
-        if (offset > 1000000) return nd_error_set(err, ND_EINVAL, (size_t) -1, "bad cursor");
-    }
-    if (q->actor) {
-        if ((rc = nd__sel_resolve(s, q->actor, !q->exact_actor, &f.who, err)) != 0) return rc;
-        f.has_who = 1;
+        if (rc >= 0) rc = nd__cursor_int(fields[0], &offset, err);
+        if (offset > 1000000) rc = nd_error_set(err, ND_EINVAL, (size_t) -1, "bad cursor");
+        if (rc < 0) {
+            nd__sel_free(&f.who);
+            return rc;
+        }
     }
     int limit = nd__query_limit(q, 20);
     /* One more than asked tells whether a next page exists. */
@@ -248,6 +282,129 @@ int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_e
     res->items = v.items;
     res->n = v.n;
     res->sampled = from > 0;
+    *out = res;
+    return 0;
+}
+
+/* ---- facets ------------------------------------------------------------------------- */
+
+/* One more of value in c (of nd_count). */
+static void tally(nd_arena *ar, nd__vec *c, const char *value)
+{
+    if (!value) value = "";
+    nd_count *v = c->items;
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(v[i].value, value)) {
+            v[i].n++;
+            return;
+        }
+    nd_count *x = nd__vec_push(ar, c);
+    if (x) {
+        x->value = nd__str_dup(ar, value);
+        x->n = 1;
+    }
+}
+
+static int by_count(const void *x, const void *y)
+{
+    const nd_count *a = x, *b = y;
+    if (a->n != b->n) return a->n > b->n ? -1 : 1;
+    return strcmp(a->value, b->value);
+}
+
+static void facet_end(nd_facet *f, nd__vec *c)
+{
+    nd_count *v = c->items;
+    if (c->n) qsort(v, c->n, sizeof *v, by_count);
+    f->values = v;
+    f->n = c->n < 8 ? c->n : 8;
+}
+
+int nd_query_search_facets(nd_store *s, const nd_query_opts *q, nd_facet_list **out, nd_error *err)
+{
+    *out = NULL;
+    filters f;
+    int rc = search_open(s, q, &f, err);
+    if (rc) return rc;
+    nd_buf sql = ND_BUF_INIT;
+    /* The newest matches, in rowid order on the index (no ranking). */
+    nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id FROM documents_fts"
+                      " WHERE documents_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)"
+                      " SELECT d.id, coalesce(nullif(d.site, ''), d.host),"
+                      " substr(coalesce(d.published, d.fetched), 1, 10), d.language"
+                      " FROM m JOIN documents d ON d.id = m.id WHERE 1");
+    hit_where(&sql, q, &f);
+    sqlite3_stmt *st;
+    rc = nd__prepare(s, &sql, &st, "cannot search", err);
+    nd_buf_free(&sql);
+    if (rc) {
+        nd__sel_free(&f.who);
+        return rc;
+    }
+    hit_bind(st, q, &f);
+    sqlite3_bind_int(st, 2, ND_QUERY_FACET_DOCS + 1);
+    nd_facet_list *res = nd__result_new(sizeof *res, 0, err);
+    nd_facet *fs = res ? nd_arena_calloc(res->r.arena, 4, sizeof *fs) : NULL;
+    nd_buf ids = ND_BUF_INIT;
+    if (!fs) {
+        sqlite3_finalize(st);
+        nd_result_free(res);
+        nd__sel_free(&f.who);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
+    nd_arena *ar = res->r.arena;
+    nd__vec c[3] = {{NULL, 0, 0, sizeof(nd_count)},
+                    {NULL, 0, 0, sizeof(nd_count)},
+                    {NULL, 0, 0, sizeof(nd_count)}};
+    int r;
+    uint64_t n = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == ND_QUERY_FACET_DOCS) {
+            res->sampled = 1;
+            break;
+        }
+        n++;
+        nd_buf_printf(&ids, "%s%lld", ids.len ? "," : "", (long long) sqlite3_column_int64(st, 0));
+        for (int k = 0; k < 3; k++) tally(ar, &c[k], (const char *) sqlite3_column_text(st, k + 1));
+    }
+    int ret = r == SQLITE_DONE || r == SQLITE_ROW ? 0 : search_fail(s, err);
+    sqlite3_finalize(st);
+    nd__sel_free(&f.who);
+    static const char *const names[] = {"site", "day", "language", "actor"};
+    for (int k = 0; k < 4; k++) fs[k].field = names[k];
+    for (int k = 0; k < 3; k++) facet_end(&fs[k], &c[k]);
+    /* The actors of the matches, counted on the (doc_id, actor_id) index. */
+    nd__vec ac = {NULL, 0, 0, sizeof(nd_count)};
+    if (!ret && n) {
+        nd_buf q2 = ND_BUF_INIT;
+        nd_buf_printf(&q2,
+                      "SELECT a.name, count(*) FROM doc_actors da JOIN actors a"
+                      " ON a.id = da.actor_id WHERE da.doc_id IN (%s)"
+                      " GROUP BY da.actor_id ORDER BY 2 DESC, a.name LIMIT 8",
+                      ids.ptr ? ids.ptr : "");
+        ret = nd__prepare(s, &q2, &st, "cannot count actors", err);
+        nd_buf_free(&q2);
+        while (!ret && (r = sqlite3_step(st)) == SQLITE_ROW) {
+            nd_count *x = nd__vec_push(ar, &ac);
+            if (!x) break;
+            x->value = nd__col_dup(ar, st, 0);
+            x->n = (uint64_t) sqlite3_column_int64(st, 1);
+            if (!x->value) x->value = "";
+        }
+        if (!ret) sqlite3_finalize(st);
+    }
+    fs[3].values = ac.items;
+    fs[3].n = ac.n;
+    if (!ret && nd_buf_failed(&ids))
+        ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    nd_buf_free(&ids);
+    if (ret) {
+        nd_result_free(res);
+        return ret;
+    }
+    res->matches = n;
+    res->items = fs;
+    res->n = 4;
     *out = res;
     return 0;
 }

@@ -2,6 +2,7 @@
  * name means"): a CAMEO code prefix, or a set of actor ids. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -75,6 +76,19 @@ int nd__sel_resolve(nd_store *s, const char *name, int country_as_code, nd__sel 
     if (!t.len || t.len > 200) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no actor name");
     char nm[256];
     snprintf(nm, sizeof nm, "%.*s", (int) t.len, t.ptr);
+    if (nm[0] == '#') {
+        /* An actor's number: that actor alone (the web's /actors/{id}). */
+        char *end;
+        long long id = strtoll(nm + 1, &end, 10);
+        if (!nm[1] || *end || id <= 0)
+            return nd_error_set(err, ND_EINVAL, (size_t) -1, "bad actor number '%s'", nm);
+        int rc = any_row(s, "SELECT 1 FROM actors WHERE id = CAST(?1 AS INTEGER)", nm + 1, NULL,
+                         err);
+        if (rc < 0) return rc;
+        if (!rc) return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "no actor %lld", id);
+        if (sel_add(out, id)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        return 0;
+    }
     if (looks_code(nm)) {
         char hi[32];
         nd__prefix_hi(nm, hi, sizeof hi);

@@ -28,7 +28,7 @@ void nd__jsonl_free(nd__input *in)
 }
 
 #define BIG_STRING 4096
-#define MAX_BIG 8
+#define MAX_BIG    8
 static const char PLACEHOLDER[] = "\\u0000nd-big-"; /* as JSON text */
 
 /* Decode the body of a JSON string (between the quotes) into out, as
@@ -53,7 +53,9 @@ static int decode_string(const unsigned char *s, size_t n, nd_buf *out)
             unsigned e = s[i + 1];
             i += 2;
             switch (e) {
-            case '"': case '\\': case '/': *o++ = (unsigned char) e; continue;
+            case '"':
+            case '\\':
+            case '/': *o++ = (unsigned char) e; continue;
             case 'b': *o++ = '\b'; continue;
             case 'f': *o++ = '\f'; continue;
             case 'n': *o++ = '\n'; continue;
@@ -68,7 +70,7 @@ static int decode_string(const unsigned char *s, size_t n, nd_buf *out)
                 if (i + 4 > n) return -1;
                 for (int d = 0; d < 4; d++) {
                     unsigned h = s[i + (size_t) d];
-                    int x = h >= '0' && h <= '9'   ? (int) h - '0'
+                    int x = h >= '0' && h <= '9'                 ? (int) h - '0'
                             : (h | 32) >= 'a' && (h | 32) <= 'f' ? (int) (h | 32) - 'a' + 10
                                                                  : -1;
                     if (x < 0) return -1;
@@ -108,10 +110,14 @@ static int decode_string(const unsigned char *s, size_t n, nd_buf *out)
         /* UTF-8: shortest form, no surrogates, at most U+10FFFF */
         size_t len;
         uint32_t min, cp;
-        if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000, cp = c & 0x07;
-        else return -1;
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2, min = 0x80, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            len = 3, min = 0x800, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            len = 4, min = 0x10000, cp = c & 0x07;
+        else
+            return -1;
         if (i + len > n) return -1;
         for (size_t k = 1; k < len; k++) {
             unsigned t = s[i + k];
@@ -157,12 +163,30 @@ static int count_placeholders(json_t *j, int *seen)
     return n;
 }
 
+/* jansson, with a key repeated in an object noticed: such a line is read
+ * as jansson reads it (the last value of the key wins), and in->dup_key
+ * says so for a warning. */
+static json_t *load(nd__input *in, const char *p, size_t n, json_error_t *je)
+{
+    json_t *o = json_loadb(p, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, je);
+    if (o || json_error_code(je) != json_error_duplicate_key) return o;
+    /* "duplicate object key near '"title"'": the key */
+    const char *near = strstr(je->text, "near '"), *end = strrchr(je->text, '\'');
+    if (near && end > near + 6)
+        snprintf(in->dup_near, sizeof in->dup_near, "%.*s", (int) (end - near - 6), near + 6);
+    else
+        snprintf(in->dup_near, sizeof in->dup_near, "in an object");
+    in->dup_key = 1;
+    return json_loadb(p, n, JSON_ALLOW_NUL, je);
+}
+
 /* Parse a line, long string values decoded here (see the top).  Returns
  * the object or NULL with je filled, as json_loadb. */
 static json_t *parse_line(nd__input *in, const char *p, size_t n, json_error_t *je)
 {
     in->n_big = 0;
-    if (n < BIG_STRING) return json_loadb(p, n, JSON_ALLOW_NUL, je);
+    in->dup_key = 0;
+    if (n < BIG_STRING) return load(in, p, n, je);
     nd_buf_clear(&in->b1);
     nd_buf_clear(&in->b2);
     size_t i = 0, copied = 0;
@@ -207,7 +231,7 @@ static json_t *parse_line(nd__input *in, const char *p, size_t n, json_error_t *
     if (ok && in->n_big) {
         nd_buf_append(&in->b1, p + copied, n - copied);
         if (!nd_buf_failed(&in->b1) && !nd_buf_failed(&in->b2))
-            o = json_loadb(in->b1.ptr, in->b1.len, JSON_ALLOW_NUL, je);
+            o = load(in, in->b1.ptr, in->b1.len, je);
         /* Each placeholder exactly once: the input itself may hold a string
          * that decodes to one (written with escapes, say); then not. */
         int seen[MAX_BIG] = {0};
@@ -218,7 +242,8 @@ static json_t *parse_line(nd__input *in, const char *p, size_t n, json_error_t *
     }
     if (o) return o;
     in->n_big = 0;
-    return json_loadb(p, n, JSON_ALLOW_NUL, je);
+    in->dup_key = 0;
+    return load(in, p, n, je);
 }
 
 /* The bytes of a JSON string value: a placeholder's decoded string, or
@@ -234,8 +259,7 @@ static const char *str_of(nd__input *in, json_t *v, size_t *len)
     return json_string_value(v);
 }
 
-static int line_error(nd__input *in, int code, nd_error *err, const char *fmt, ...)
-    ND_PRINTF(4, 5);
+static int line_error(nd__input *in, int code, nd_error *err, const char *fmt, ...) ND_PRINTF(4, 5);
 
 static int line_error(nd__input *in, int code, nd_error *err, const char *fmt, ...)
 {
@@ -265,6 +289,23 @@ static int get_string(nd__input *in, json_t *o, const char *key, const char **ou
     *out = str_of(in, v, &n);
     if (len) *len = n;
     return 0;
+}
+
+/* A short string value as a C string: NUL bytes ("Harbour\u0000 talks")
+ * would end it, so they are dropped, as the decoder drops them from pages.
+ * The copy goes to in->strs, reserved by the caller for all of the line's
+ * strings (so that earlier copies stay put). */
+static const char *no_nul(nd__input *in, const char *s, size_t n)
+{
+    if (!s || !memchr(s, 0, n)) return s;
+    if (nd_buf_failed(&in->strs) || in->strs.cap - in->strs.len < n + 1) return s;
+    char *out = in->strs.ptr + in->strs.len;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i]) out[k++] = s[i];
+    out[k] = 0;
+    in->strs.len += k + 1;
+    return out;
 }
 
 /* Next line into (*p, *n) without its newline.  Returns 1, 0 at the end,
@@ -304,8 +345,7 @@ static int next_line(nd__input *in, const char **p, size_t *n, nd_error *err)
             }
             return nd_error_set(err, ND_ELIMIT, (size_t) in->line,
                                 "%s:%llu: line of %llu bytes exceeds the limit of %zu", in->path,
-                                (unsigned long long) in->line, (unsigned long long) total,
-                                in->max);
+                                (unsigned long long) in->line, (unsigned long long) total, in->max);
         }
         /* Ask for the line to grow geometrically (a long page in a line). */
         size_t ask = a < 65536 ? a + 65536 : a + a / 2;
@@ -357,12 +397,12 @@ int nd__jsonl_next(nd__input *in, nd_doc *doc, nd_error *err)
         if (!json_is_object(o)) return line_error(in, ND_EFORMAT, err, "not a JSON object");
 
         const char *html, *text, *url, *title, *published, *fetched_s;
-        size_t html_n, text_n;
+        size_t html_n, text_n, url_n, title_n, published_n, id_n = 0;
         if (get_string(in, o, "html", &html, &html_n, err) ||
             get_string(in, o, "text", &text, &text_n, err) ||
-            get_string(in, o, "url", &url, NULL, err) ||
-            get_string(in, o, "title", &title, NULL, err) ||
-            get_string(in, o, "published", &published, NULL, err))
+            get_string(in, o, "url", &url, &url_n, err) ||
+            get_string(in, o, "title", &title, &title_n, err) ||
+            get_string(in, o, "published", &published, &published_n, err))
             return err ? err->code : ND_EFORMAT;
         if (!html && !text)
             return line_error(in, ND_EFORMAT, err, "no \"html\" or \"text\" string");
@@ -370,8 +410,7 @@ int nd__jsonl_next(nd__input *in, nd_doc *doc, nd_error *err)
         const char *id = NULL;
         json_t *jid = json_object_get(o, "id");
         if (jid && json_is_string(jid)) {
-            size_t idn;
-            id = str_of(in, jid, &idn);
+            id = str_of(in, jid, &id_n);
         } else if (jid && json_is_integer(jid)) {
             snprintf(in->id_tmp, sizeof in->id_tmp, "%" JSON_INTEGER_FORMAT,
                      json_integer_value(jid));
@@ -390,10 +429,17 @@ int nd__jsonl_next(nd__input *in, nd_doc *doc, nd_error *err)
             fetched_s = str_of(in, jf, &fn);
             int64_t ts;
             int has_time;
-            if (nd_time_parse(fetched_s, fn, &ts, &has_time) == 0)
-                fetched = ts;
+            if (nd_time_parse(fetched_s, fn, &ts, &has_time) == 0) fetched = ts;
         } else if (jf && json_is_integer(jf)) {
             fetched = (int64_t) json_integer_value(jf); /* epoch seconds */
+        }
+
+        nd_buf_clear(&in->strs);
+        if (!nd_buf_reserve(&in->strs, url_n + title_n + published_n + id_n + 4)) {
+            url = no_nul(in, url, url_n);
+            title = no_nul(in, title, title_n);
+            published = no_nul(in, published, published_n);
+            id = no_nul(in, id, id_n);
         }
 
         memset(doc, 0, sizeof *doc);
@@ -413,6 +459,12 @@ int nd__jsonl_next(nd__input *in, nd_doc *doc, nd_error *err)
             doc->kind = ND_KIND_TEXT;
             doc->data = text;
             doc->len = text_n;
+        }
+        if (in->dup_key) {
+            snprintf(in->warn, sizeof in->warn,
+                     "%s:%llu: duplicate key %s (the last value is used)", in->path,
+                     (unsigned long long) in->line, in->dup_near);
+            doc->warning = in->warn;
         }
         return 1;
     }

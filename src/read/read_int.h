@@ -27,37 +27,39 @@
  * are sticky but lazy: bytes decoded before a gzip error stay readable and
  * the error shows only when a caller asks for more than is there. */
 typedef struct nd__stream {
-    int fd;                      /* -1: memory source */
-    int own_fd;                  /* close fd at the end */
-    const unsigned char *mem;    /* memory source (borrowed) */
+    int fd;                   /* -1: memory source */
+    int own_fd;               /* close fd at the end */
+    const unsigned char *mem; /* memory source (borrowed) */
     size_t mem_len;
-    int seekable;                /* the source can be repositioned */
-    uint64_t size;               /* size of a regular file or memory, else UINT64_MAX */
-    uint64_t src_off;            /* source offset of the next byte to read */
-    uint64_t src_max;            /* furthest source offset read (for byte counts) */
-    uint64_t *bytes_read;        /* incremented by new source bytes (may be NULL) */
+    int seekable;         /* the source can be repositioned */
+    uint64_t size;        /* size of a regular file or memory, else UINT64_MAX */
+    uint64_t src_off;     /* source offset of the next byte to read */
+    uint64_t src_max;     /* furthest source offset read (for byte counts) */
+    uint64_t *bytes_read; /* incremented by new source bytes (may be NULL) */
     int src_eof;
 
-    int gz;                      /* gzip mode: the source starts with a gzip member */
+    int gz; /* gzip mode: the source starts with a gzip member */
     z_stream z;
-    int z_ready;                 /* inflateInit2 done */
-    int in_member;               /* inside a gzip member */
-    uint64_t member_coff;        /* source offset of the current member */
-    unsigned char *raw;          /* compressed bytes read from the source */
+    int z_ready;          /* inflateInit2 done */
+    int in_member;        /* inside a gzip member */
+    uint64_t member_coff; /* source offset of the current member */
+    unsigned char *raw;   /* compressed bytes read from the source */
     size_t raw_pos, raw_len;
-    uint64_t raw_off;            /* source offset of raw[0] */
-    struct nd__member { uint64_t uoff, coff; } *members; /* starts of members in the window */
+    uint64_t raw_off; /* source offset of raw[0] */
+    struct nd__member {
+        uint64_t uoff, coff;
+    } * members; /* starts of members in the window */
     size_t m_head, m_len, m_cap;
 
-    unsigned char *buf;          /* the window of decoded bytes */
+    unsigned char *buf; /* the window of decoded bytes */
     size_t pos, len, cap;
-    uint64_t off;                /* decoded-stream offset of buf[0] */
+    uint64_t off; /* decoded-stream offset of buf[0] */
 
-    int eof;                     /* the end was reached cleanly */
-    int err;                     /* 0 or ND_EGZIP / ND_ETRUNCATED / ND_EIO / ND_ENOMEM */
-    int err_errno;               /* errno of an ND_EIO */
-    uint64_t err_coff;           /* source offset of the member that failed */
-    const char *err_what;        /* static text describing err */
+    int eof;              /* the end was reached cleanly */
+    int err;              /* 0 or ND_EGZIP / ND_ETRUNCATED / ND_EIO / ND_ENOMEM */
+    int err_errno;        /* errno of an ND_EIO */
+    uint64_t err_coff;    /* source offset of the member that failed */
+    const char *err_what; /* static text describing err */
 } nd__stream;
 
 /* Start reading fd (takes ownership when own_fd) or len bytes at mem
@@ -72,7 +74,7 @@ void nd__stream_close(nd__stream *s);
  * s->eof / s->err). */
 size_t nd__stream_fill(nd__stream *s, size_t need);
 #define nd__stream_avail(s) ((s)->len - (s)->pos)
-#define nd__stream_ptr(s) ((const char *) (s)->buf + (s)->pos)
+#define nd__stream_ptr(s)   ((const char *) (s)->buf + (s)->pos)
 /* Offset of the next byte in the decoded stream. */
 #define nd__stream_tell(s) ((s)->off + (s)->pos)
 void nd__stream_consume(nd__stream *s, size_t n); /* n <= available */
@@ -102,7 +104,10 @@ typedef struct nd__walk {
     size_t n_roots, root_i;
     nd__walk_frame *frames;
     size_t n_frames, cap_frames;
-    struct nd__dirid { dev_t dev; ino_t ino; } *seen; /* hash set of folders visited */
+    struct nd__dirid {
+        dev_t dev;
+        ino_t ino;
+    } * seen; /* hash set of folders visited */
     size_t n_seen, cap_seen;
     int follow;
     nd_buf path;
@@ -114,8 +119,7 @@ void nd__walk_free(nd__walk *w);
 /* The next input: returns 1 with *path (borrowed; valid until the next
  * call), *st (zeroed for "-") and *walked (1 when found inside a folder),
  * 0 at the end, or a negative code with err naming the path. */
-int nd__walk_next(nd__walk *w, const char **path, struct stat *st, int *walked,
-                  nd_error *err);
+int nd__walk_next(nd__walk *w, const char **path, struct stat *st, int *walked, nd_error *err);
 /* 1 when a file met inside a folder should not be read: assets and
  * indexes by extension (.css, .png, .cdx, ...).  name is the base name. */
 int nd__walk_skip_name(const char *name);
@@ -129,12 +133,12 @@ nd_format nd__sniff(const char *head, size_t len, int *is_arc);
 /* ---- HTTP ---------------------------------------------------------------- */
 
 typedef struct nd__http {
-    int status;                  /* 0 when absent */
-    nd_slice content_type;       /* the media type, lower-case not guaranteed */
-    nd_slice charset;            /* charset parameter, unquoted */
+    int status;            /* 0 when absent */
+    nd_slice content_type; /* the media type, lower-case not guaranteed */
+    nd_slice charset;      /* charset parameter, unquoted */
     nd_slice transfer_encoding;
     nd_slice content_encoding;
-    size_t head_len;             /* bytes of status line + headers + blank line */
+    size_t head_len; /* bytes of status line + headers + blank line */
 } nd__http;
 
 /* Parse an HTTP response head at the start of p[0..n).  Returns 1 when
@@ -153,8 +157,8 @@ void nd__http_dechunk(const char *p, size_t n, nd_buf *out);
  * p[0..n).  Returns 0 with *data and *len pointing at p or into out, or
  * ND_EFORMAT (unsupported coding, msg filled), ND_EGZIP (undecodable),
  * ND_ELIMIT (more than max bytes), ND_ENOMEM. */
-int nd__http_decode(nd_slice coding, const char *p, size_t n, size_t max, nd_buf *out,
-                    nd_buf *tmp, const char **data, size_t *len, char *msg, size_t msg_n);
+int nd__http_decode(nd_slice coding, const char *p, size_t n, size_t max, nd_buf *out, nd_buf *tmp,
+                    const char **data, size_t *len, char *msg, size_t msg_n);
 
 /* ---- inputs -------------------------------------------------------------- */
 
@@ -162,23 +166,27 @@ typedef struct nd__input nd__input;
 
 /* Per-format state of the current input. */
 struct nd__input {
-    char *path;                  /* owned */
+    char *path; /* owned */
     nd_format fmt;
-    nd_kind page_kind;           /* from the file name, for pages */
+    nd_kind page_kind; /* from the file name, for pages */
     nd__stream s;
     int done;
-    size_t max;                  /* largest record / line / page */
-    nd_reader_stats *stats;      /* borrowed from the reader */
+    size_t max;             /* largest record / line / page */
+    nd_reader_stats *stats; /* borrowed from the reader */
     /* WARC */
-    int resyncing;               /* after an error: quiet until a good record */
-    uint64_t last_rec;           /* offset of the last record read */
+    int resyncing;     /* after an error: quiet until a good record */
+    uint64_t last_rec; /* offset of the last record read */
     int have_last;
     /* JSONL */
     uint64_t line;
-    void *json;                  /* json_t of the current line */
+    void *json; /* json_t of the current line */
     char id_tmp[32];
-    int n_big;                   /* long strings of the line decoded into b2 */
+    int n_big; /* long strings of the line decoded into b2 */
     size_t big_off[8], big_len[8];
+    int dup_key;       /* the line repeats a key (jansson keeps the last) */
+    char dup_near[64]; /* jansson's "near" text: the key */
+    char warn[320];    /* nd_doc.warning of the current line */
+    nd_buf strs;       /* the line's short strings without their NUL bytes */
     /* scratch, reused */
     nd_buf url, charset, b1, b2;
 };

@@ -53,6 +53,35 @@ static int jsonl_object(const char *p, size_t n, int complete)
     return 0;
 }
 
+/* JSON lines: among the first SNIFF_LINES lines that are neither blank nor
+ * comments ('#', "//"), one is a JSON object with an "html" or "text"
+ * member, and every line before it starts like JSON ('{' or '[').  So a
+ * bad first line ("[[[", a truncated object, a comment) does not turn an
+ * export into one page of raw JSON: the reader reports that line and reads
+ * the others.  A page never starts that way: HTML starts with '<', and a
+ * flattened text with a line of JSON text and an object with a "text"
+ * member within its first lines is not a page anyone saved. */
+#define SNIFF_LINES 8
+static int looks_jsonl(const char *p, size_t n)
+{
+    size_t i = 0;
+    for (int lines = 0; i < n && lines < SNIFF_LINES;) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        size_t end = nl ? (size_t) (nl - p) : n, next = nl ? end + 1 : n;
+        size_t a = i, b = end;
+        while (a < b && is_space(p[a])) a++;
+        while (b > a && is_space(p[b - 1])) b--;
+        i = next;
+        if (a == b) continue; /* blank */
+        if (p[a] == '#' || (b - a >= 2 && p[a] == '/' && p[a + 1] == '/')) continue;
+        lines++;
+        if (p[a] != '{' && p[a] != '[') return 0;
+        if (p[a] == '{' && jsonl_object(p + a, (nl ? b : n) - a, nl != NULL)) return 1;
+        if (!nl) return 0; /* cut by the end of the head */
+    }
+    return 0;
+}
+
 nd_format nd__sniff(const char *head, size_t len, int *is_arc)
 {
     if (is_arc) *is_arc = 0;
@@ -66,11 +95,7 @@ nd_format nd__sniff(const char *head, size_t len, int *is_arc)
         if (is_arc) *is_arc = 1;
         return ND_FMT_UNKNOWN;
     }
-    if (n > 0 && p[0] == '{') {
-        const char *nl = memchr(p, '\n', n);
-        size_t ln = nl ? (size_t) (nl - p) : n;
-        if (jsonl_object(p, ln, nl != NULL)) return ND_FMT_JSONL;
-    }
+    if (looks_jsonl(p, n)) return ND_FMT_JSONL;
     return ND_FMT_PAGE;
 }
 

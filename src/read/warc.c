@@ -135,6 +135,7 @@ static const char *clean_uri(nd_buf *b, nd_slice u)
 /* A comma-separated token list contains tok (ASCII case-insensitive). */
 static int has_token(nd_slice list, const char *tok)
 {
+    if (!list.len) return 0; /* an absent header is {NULL, 0} */
     const char *s = list.ptr, *e = list.ptr + list.len;
     while (s && s < e) {
         const char *comma = memchr(s, ',', (size_t) (e - s));
@@ -444,8 +445,8 @@ int nd__warc_next(nd__input *in, nd_doc *doc, nd_error *err)
         }
         if (has_http && http.content_encoding.len) {
             char msg[120];
-            rc = nd__http_decode(http.content_encoding, data, len, in->max, &in->b2, &in->b1,
-                                 &data, &len, msg, sizeof msg);
+            rc = nd__http_decode(http.content_encoding, data, len, in->max, &in->b2, &in->b1, &data,
+                                 &len, msg, sizeof msg);
             if (rc) {
                 nd__stream_consume(s, (size_t) L);
                 return nd_error_set(err, rc, (size_t) off, "%s@%llu: %s", in->path,

@@ -464,3 +464,103 @@ void nd_render_json_error(nd_json *j, const nd_store_error *e)
     key_str(j, "message", e->message);
     nd_json_obj_end(j);
 }
+
+/* ---- the API's shapes beyond the CLI's ---------------------------------------------- */
+
+void nd_render_json_keywords(nd_json *j, const nd_keyword_row *k, size_t n)
+{
+    nd_json_arr_begin(j);
+    for (size_t i = 0; i < n; i++) {
+        nd_json_obj_begin(j);
+        key_str(j, "text", k[i].text);
+        key_str(j, "kind", nd_keyword_kind_name(k[i].kind));
+        nd_json_key(j, "score");
+        nd_json_double(j, k[i].score, 3);
+        key_int(j, "documents", (long long) k[i].documents);
+        nd_json_obj_end(j);
+    }
+    nd_json_arr_end(j);
+}
+
+static void summary_sentences(nd_json *j, const nd_summary_sentence *s, size_t n)
+{
+    nd_json_arr_begin(j);
+    for (size_t i = 0; i < n; i++) {
+        nd_json_obj_begin(j);
+        key_str(j, "text", s[i].text);
+        key_int(j, "doc_id", s[i].doc_id);
+        key_str(j, "outlet", s[i].outlet);
+        nd_json_key(j, "sources");
+        nd_json_arr_begin(j);
+        for (size_t k = 0; k < s[i].n_sources; k++) nd_json_int(j, s[i].sources[k]);
+        nd_json_arr_end(j);
+        key_int(j, "outlets", (long long) s[i].n_outlets);
+        nd_json_obj_end(j);
+    }
+    nd_json_arr_end(j);
+}
+
+void nd_render_json_summary(nd_json *j, const nd_story_summary *s)
+{
+    nd_json_obj_begin(j);
+    nd_json_key(j, "sentences");
+    summary_sentences(j, s->sentences, s->n_sentences);
+    nd_json_key(j, "outlets");
+    nd_json_arr_begin(j);
+    for (size_t i = 0; i < s->n_takes; i++) {
+        const nd_outlet_take *t = &s->takes[i];
+        nd_json_obj_begin(j);
+        key_str(j, "outlet", t->outlet);
+        nd_render_json_doc_id(j, t->ext_id, t->doc_id);
+        key_str(j, "title", t->title);
+        key_str(j, "url", t->url);
+        key_str(j, "date", t->date);
+        key_str(j, "lede", t->lede);
+        key_int(j, "articles", (long long) t->n_articles);
+        nd_json_obj_end(j);
+    }
+    nd_json_arr_end(j);
+    nd_json_obj_end(j);
+}
+
+void nd_render_json_briefing(nd_json *j, const nd_briefing *b)
+{
+    nd_json_obj_begin(j);
+    key_str(j, "day", b->day);
+    key_str(j, "prev", b->prev);
+    key_str(j, "next", b->next);
+    nd_json_key(j, "stories");
+    nd_json_arr_begin(j);
+    for (size_t i = 0; i < b->n; i++) {
+        const nd_brief *x = &b->items[i];
+        nd_json_obj_begin(j);
+        story_keys(j, &x->story);
+        nd_json_key(j, "rank");
+        nd_json_double(j, x->rank, 3);
+        nd_json_key(j, "outlet_names");
+        nd_json_arr_begin(j);
+        for (size_t k = 0; k < x->n_outlets; k++) nd_json_str(j, x->outlets[k]);
+        nd_json_arr_end(j);
+        nd_json_key(j, "summary");
+        summary_sentences(j, x->summary, x->n_summary);
+        nd_json_key(j, "keywords");
+        nd_render_json_keywords(j, x->keywords, x->n_keywords);
+        ND_RENDER_JSON_LIST(j, "actors", x->actors, x->n_actors, nd_render_json_actor);
+        ND_RENDER_JSON_LIST(j, "quotes", x->quotes, x->n_quotes, nd_render_json_quote);
+        ND_RENDER_JSON_LIST(j, "events", x->events, x->n_events, nd_render_json_event);
+        nd_json_obj_end(j);
+    }
+    nd_json_arr_end(j);
+    nd_json_obj_end(j);
+}
+
+void nd_render_json_facets(nd_json *j, const nd_facet_list *f)
+{
+    nd_json_obj_begin(j);
+    key_int(j, "matches", (long long) f->matches);
+    nd_json_key(j, "sampled");
+    nd_json_bool(j, f->sampled);
+    for (size_t i = 0; i < f->n; i++)
+        counts(j, f->items[i].field, f->items[i].values, f->items[i].n);
+    nd_json_obj_end(j);
+}

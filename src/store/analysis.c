@@ -1116,8 +1116,7 @@ static int row_event(void *p, sqlite3_stmt *st)
     for (size_t m = 0; m < nv; m++) {
         const uint32_t *x = &v[m * 5];
         if (x[1] < x[0] || x[1] > L->text_len || x[3] < x[2] || x[3] > L->text_len) continue;
-        e->mentions[e->n_mentions++] =
-            (nd_event_mention){{x[0], x[1]}, {x[2], x[3]}, x[4]};
+        e->mentions[e->n_mentions++] = (nd_event_mention){{x[0], x[1]}, {x[2], x[3]}, x[4]};
     }
     a->n_events++;
     return 0;
@@ -1202,15 +1201,19 @@ int nd_store_load_analysis(nd_store *s, nd_store_doc *d, nd_error *err)
     return 0;
 }
 
-int nd_store_analysis_todo(nd_store *s, int64_t after, int all, int64_t *ids, size_t cap, size_t *n,
-                           nd_error *err)
+int nd__store_todo(nd_store *s, const char *done_table, int64_t after, int all, int64_t *ids,
+                   size_t cap, size_t *n, nd_error *err)
 {
     *n = 0;
+    char sql[256];
+    if (all)
+        snprintf(sql, sizeof sql, "SELECT id FROM documents WHERE id > ?1 ORDER BY id LIMIT ?2");
+    else
+        snprintf(sql, sizeof sql,
+                 "SELECT id FROM documents d WHERE id > ?1 AND NOT EXISTS"
+                 " (SELECT 1 FROM %s x WHERE x.doc_id = d.id) ORDER BY id LIMIT ?2",
+                 done_table);
     sqlite3_stmt *st;
-    const char *sql = all ? "SELECT id FROM documents WHERE id > ?1 ORDER BY id LIMIT ?2"
-                          : "SELECT id FROM documents d WHERE id > ?1 AND NOT EXISTS"
-                            " (SELECT 1 FROM doc_analysis x WHERE x.doc_id = d.id)"
-                            " ORDER BY id LIMIT ?2";
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return nd__store_fail(s, "cannot list documents", err);
     sqlite3_bind_int64(st, 1, after);
@@ -1222,6 +1225,12 @@ int nd_store_analysis_todo(nd_store *s, int64_t after, int all, int64_t *ids, si
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return nd__store_fail(s, "cannot list documents", err);
     return 0;
+}
+
+int nd_store_analysis_todo(nd_store *s, int64_t after, int all, int64_t *ids, size_t cap, size_t *n,
+                           nd_error *err)
+{
+    return nd__store_todo(s, "doc_analysis", after, all, ids, cap, n, err);
 }
 
 static int count1(nd_store *s, const char *sql, uint64_t *out, nd_error *err)

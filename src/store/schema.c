@@ -494,14 +494,34 @@ static const char step6[] =
     "CREATE INDEX events_dyad_rev ON events(target_code, source_code, day, doc_id, idx, quad,"
     " goldstein, latest, instance_id);";
 
-/* Step 7: stories at scale (issue 13).  The clustering engine's state in
+/* Step 7: keywords (issue 11): the distinctive phrases of each document,
+ * best first (newsdesk/keywords.h), and which documents have them
+ * (reanalyze fills the others).  The phrase index answers "documents with
+ * this keyword" and a story's keywords are its documents' rows summed.
+ * documents_story_outlet counts a story's articles per outlet (the
+ * briefing, a story's summary) from the index alone: a document's row
+ * holds its text, and reading site past it costs the whole row. */
+static const char step7[] =
+    "CREATE TABLE keywords ("
+    " doc_id INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL,"
+    " phrase TEXT NOT NULL,"
+    " kind INTEGER NOT NULL,"
+    " score REAL NOT NULL,"
+    " PRIMARY KEY (doc_id, idx)) WITHOUT ROWID;"
+    "CREATE INDEX keywords_phrase ON keywords(phrase COLLATE NOCASE, doc_id);"
+    "CREATE TABLE keyword_docs (doc_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+    "CREATE INDEX documents_story_outlet ON documents(story_id,"
+    " coalesce(nullif(site, ''), host, ''));";
+
+/* Step 8: stories at scale (issue 13).  The clustering engine's state in
  * pieces that are rewritten when they change (nd_cluster_save), instead of
  * one blob rewritten whole by every run (cluster_state stays for stores of
  * step 3-4: the next run imports it once); the log of what the engine was
  * given since (a killed run is replayed from it, so its successor decides
  * as one run would have); and each story's aggregates, kept change by
  * change.  See docs/architecture.md, "Stories in the store". */
-static const char step7[] =
+static const char step8[] =
     /* id = kind << 48 | key (newsdesk/cluster.h, nd_cluster_save). */
     "CREATE TABLE cluster_items ("
     " id INTEGER PRIMARY KEY,"
@@ -539,7 +559,7 @@ static const char step7[] =
     "CREATE TABLE docs_indexed (last INTEGER NOT NULL);"
     "INSERT INTO docs_indexed SELECT coalesce(max(id), 0) FROM documents;";
 
-static const char *const steps[] = {step1, step2, step3, step4, step5, step6, step7};
+static const char *const steps[] = {step1, step2, step3, step4, step5, step6, step7, step8};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");

@@ -257,6 +257,37 @@ int nd_store_schema_version(const nd_store *s)
     return s->schema;
 }
 
+int64_t nd_store_data_version(nd_store *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK) return -1;
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The progress handler of nd_store_set_time_limit(): nonzero interrupts
+ * the statement. */
+static int past_deadline(void *ctx)
+{
+    nd_store *s = ctx;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000 > s->deadline_ms;
+}
+
+void nd_store_set_time_limit(nd_store *s, int ms)
+{
+    if (ms <= 0) {
+        sqlite3_progress_handler(s->db, 0, NULL, NULL);
+        return;
+    }
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    s->deadline_ms = (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000 + ms;
+    sqlite3_progress_handler(s->db, 10000, past_deadline, s);
+}
+
 void nd_store_set_busy_timeout(nd_store *s, int ms)
 {
     sqlite3_busy_timeout(s->db, ms);

@@ -62,6 +62,7 @@ struct nd_store {
     sqlite3_stmt *stmt[ND_STMT_COUNT_];
     struct nd__store_an *an;       /* analysis.c: its statements and actor ids; NULL until used */
     nd_store_clusterer *clusterer; /* stories.c: the open clusterer, told of rollbacks */
+    int64_t deadline_ms;           /* nd_store_set_time_limit(): monotonic ms */
 };
 
 /* A statement ready to bind (reset, bindings cleared), or NULL with err set. */
@@ -94,6 +95,9 @@ int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err);
  * ids after a rollback (they may name rows that are gone). */
 int nd__store_put_analysis(nd_store *s, int64_t doc, const nd_analysis *a, nd_error *err);
 void nd__store_analysis_close(nd_store *s);
+/* keywords.c: store k's rows for document doc (inside the caller's
+ * transaction). */
+int nd__store_put_keywords(nd_store *s, int64_t doc, const nd_keywords *k, nd_error *err);
 void nd__store_analysis_rolled_back(nd_store *s);
 /* Index the quotations this connection added in the open transaction
  * (quotes_fts); called just before COMMIT.  0 or a negative code. */
@@ -126,6 +130,7 @@ typedef struct nd__pdoc {
     size_t *paras; /* n_paras pairs of byte offsets */
     size_t n_paras;
     const nd_analysis *analysis;
+    const nd_keywords *keywords;
     /* For its story: the engine's reading of it (NULL: the clusterer reads
      * it itself), its time as the engine sees it, what the story row needs. */
     nd_cluster_prep *prep;
@@ -163,5 +168,11 @@ int nd__store_index_docs(nd_store *s, nd_error *err);
 /* For tests: create or migrate a file up to schema version `version` only,
  * with no other setup.  Returns 0 or a negative code. */
 int nd__store_create_at(const char *path, int version, nd_error *err);
+
+/* The ids of documents after `after` (at most cap, in id order) that have
+ * no row in done_table (every one with all): what a re-analysis or a
+ * keyword pass has left to do. */
+int nd__store_todo(nd_store *s, const char *done_table, int64_t after, int all, int64_t *ids,
+                   size_t cap, size_t *n, nd_error *err);
 
 #endif

@@ -1568,7 +1568,7 @@ static int open_clusterer(nd_store *s, const nd_cluster_params *p, int fresh,
         rc = load_state(c, err);
         if (rc == 1) {
             loaded = 1;
-            c->st.start = ND_STORE_CLUSTER_IMPORTED;
+            c->st.start = c->st.replayed ? ND_STORE_CLUSTER_REPLAYED : ND_STORE_CLUSTER_IMPORTED;
             rc = 0;
         } else if (rc == 0) {
             rc = import_blob(c, err);

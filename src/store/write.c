@@ -289,6 +289,7 @@ static int prep_page(nd_store_prepared *pp, nd_cluster_fx *fx)
     d->origin = &p->origin;
     d->run_id = p->run_id;
     d->analysis = p->analysis;
+    d->keywords = p->keywords;
     int rc = paras_given(ar, d, (const char *const *) a->paragraphs, a->n_paragraphs);
     return rc ? rc : prep_story(d, fx);
 }
@@ -340,6 +341,7 @@ static int prep_related(nd_store_prepared *pp, size_t idx, nd_cluster_fx *fx)
     d->origin = &p->origin;
     d->run_id = p->run_id;
     d->analysis = p->related_analyses ? p->related_analyses[idx] : NULL;
+    d->keywords = p->related_keywords ? p->related_keywords[idx] : NULL;
     if (!d->host || paras_split(ar, d)) return ND_ENOMEM;
     x->doc = d;
     return prep_story(d, fx);
@@ -431,7 +433,7 @@ static int next_id(nd_store *s, int64_t *id, nd_error *err)
     return 0;
 }
 
-/* Insert document d (its paragraphs and analysis too), with its story
+/* Insert document d (its paragraphs, analysis and keywords too), with its story
  * when c is given. */
 static int insert_doc(nd_store *s, nd_store_clusterer *c, nd__pdoc *d, int version, int64_t parent,
                       int64_t *id, nd_error *err)
@@ -483,7 +485,9 @@ static int insert_doc(nd_store *s, nd_store_clusterer *c, nd__pdoc *d, int versi
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot store a paragraph", err);
     }
-    return d->analysis ? nd__store_put_analysis(s, *id, d->analysis, err) : 0;
+    rc = d->analysis ? nd__store_put_analysis(s, *id, d->analysis, err) : 0;
+    if (!rc && d->keywords) rc = nd__store_put_keywords(s, *id, d->keywords, err);
+    return rc;
 }
 
 static int add_raw(nd_store *s, uint64_t raw, int64_t doc, int64_t run, nd_error *err)

@@ -1,0 +1,182 @@
+/* keywords.c - documents' keywords in the store (schema step 7) and the
+ * document frequencies they are scored against.
+ *
+ * Frequencies come from the full-text index itself (a MATCH of the word,
+ * counted on its doclist: no row is read), so they need no table of
+ * their own and no writer work; each lookup is remembered in a small
+ * per-connection cache, which holds the frequent words an ingest asks
+ * for again and again. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+static int step_done(nd_store *s, sqlite3_stmt *st, const char *what, nd_error *err)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : nd__store_fail(s, what, err);
+}
+
+int nd__store_put_keywords(nd_store *s, int64_t doc, const nd_keywords *k, nd_error *err)
+{
+    sqlite3_stmt *add = NULL, *mark = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR REPLACE INTO keywords(doc_id, idx, phrase, kind, score)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5)",
+                           -1, &add, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO keyword_docs(doc_id, n) VALUES (?1, ?2)",
+                           -1, &mark, NULL) != SQLITE_OK)
+        rc = nd__store_fail(s, "cannot store keywords", err);
+    for (size_t i = 0; !rc && i < k->n; i++) {
+        sqlite3_bind_int64(add, 1, doc);
+        sqlite3_bind_int64(add, 2, (sqlite3_int64) i);
+        sqlite3_bind_text(add, 3, k->items[i].text, -1, SQLITE_STATIC);
+        sqlite3_bind_int(add, 4, k->items[i].kind);
+        sqlite3_bind_double(add, 5, k->items[i].score);
+        rc = step_done(s, add, "cannot store keywords", err);
+    }
+    if (!rc) {
+        sqlite3_bind_int64(mark, 1, doc);
+        sqlite3_bind_int64(mark, 2, (sqlite3_int64) k->n);
+        rc = step_done(s, mark, "cannot store keywords", err);
+    }
+    sqlite3_finalize(add);
+    sqlite3_finalize(mark);
+    return rc;
+}
+
+int nd_store_set_keywords(nd_store *s, int64_t doc_id, const nd_keywords *k, nd_error *err)
+{
+    if (!k) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no keywords");
+    if (s->flags & ND_STORE_READONLY)
+        return nd_error_set(err, ND_EINVAL, (size_t) -1, "%s: opened read-only", s->path);
+    int own = !s->in_tx;
+    int rc = nd__store_exec(s, own ? "BEGIN IMMEDIATE" : "SAVEPOINT keywords", err);
+    if (rc) return rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM documents WHERE id = ?1", -1, &st, NULL) !=
+        SQLITE_OK) {
+        rc = nd__store_fail(s, "cannot find a document", err);
+    } else {
+        sqlite3_bind_int64(st, 1, doc_id);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_DONE)
+            rc = nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "no document %lld",
+                              (long long) doc_id);
+        else if (r != SQLITE_ROW)
+            rc = nd__store_fail(s, "cannot find a document", err);
+        sqlite3_finalize(st);
+    }
+    if (!rc) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "DELETE FROM keywords WHERE doc_id = %lld", (long long) doc_id);
+        rc = nd__store_exec(s, sql, err);
+    }
+    if (!rc) rc = nd__store_put_keywords(s, doc_id, k, err);
+    if (rc) {
+        sqlite3_exec(s->db, own ? "ROLLBACK" : "ROLLBACK TO keywords", NULL, NULL, NULL);
+        if (!own) sqlite3_exec(s->db, "RELEASE keywords", NULL, NULL, NULL);
+        return rc;
+    }
+    return nd__store_exec(s, own ? "COMMIT" : "RELEASE keywords", err);
+}
+
+int nd_store_keywords_todo(nd_store *s, int64_t after, int all, int64_t *ids, size_t cap, size_t *n,
+                           nd_error *err)
+{
+    return nd__store_todo(s, "keyword_docs", after, all, ids, cap, n, err);
+}
+
+/* ---- document frequencies ---------------------------------------------------------- */
+
+#define DF_SLOTS 32768 /* a power of two */
+
+struct nd_store_df {
+    nd_store *s;
+    sqlite3_stmt *count;
+    uint64_t docs;
+    size_t used;
+    struct {
+        uint64_t hash; /* 0: empty */
+        int64_t df;
+    } slot[DF_SLOTS];
+};
+
+static void df_reset(nd_store_df *df)
+{
+    memset(df->slot, 0, sizeof df->slot);
+    df->used = 0;
+    df->docs = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(df->s->db,
+                           "SELECT n FROM store_counts WHERE field = 'documents' AND value = ''",
+                           -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) df->docs = (uint64_t) sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+}
+
+int nd_store_df_new(nd_store *s, nd_store_df **out, nd_error *err)
+{
+    *out = NULL;
+    nd_store_df *df = nd_calloc(1, sizeof *df);
+    if (!df) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    df->s = s;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1",
+                           -1, &df->count, NULL) != SQLITE_OK) {
+        int rc = nd__store_fail(s, "cannot read word frequencies", err);
+        nd_free(df);
+        return rc;
+    }
+    df_reset(df);
+    *out = df;
+    return 0;
+}
+
+void nd_store_df_free(nd_store_df *df)
+{
+    if (!df) return;
+    sqlite3_finalize(df->count);
+    nd_free(df);
+}
+
+uint64_t nd_store_df_docs(const nd_store_df *df)
+{
+    return df ? df->docs : 0;
+}
+
+int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
+{
+    nd_store_df *df = ctx;
+    if (!df || !len || len > 200) return -1;
+    uint64_t h = nd_hash64(word, len) | 1;
+    size_t k = h & (DF_SLOTS - 1);
+    while (df->slot[k].hash) {
+        if (df->slot[k].hash == h) return df->slot[k].df;
+        k = (k + 1) & (DF_SLOTS - 1);
+    }
+    /* The word as one FTS5 phrase: "..." with inner quotes doubled. */
+    char q[420];
+    size_t n = 0;
+    q[n++] = '"';
+    for (size_t i = 0; i < len; i++) {
+        if (word[i] == '"') q[n++] = '"';
+        q[n++] = word[i];
+    }
+    q[n++] = '"';
+    int64_t v = -1;
+    sqlite3_bind_text(df->count, 1, q, (int) n, SQLITE_TRANSIENT);
+    if (sqlite3_step(df->count) == SQLITE_ROW) v = sqlite3_column_int64(df->count, 0);
+    sqlite3_reset(df->count);
+    sqlite3_clear_bindings(df->count);
+    if (df->used * 4 >= DF_SLOTS * 3) {
+        df_reset(df);
+        k = h & (DF_SLOTS - 1);
+    }
+    df->slot[k].hash = h;
+    df->slot[k].df = v;
+    df->used++;
+    return v;
+}

@@ -1,0 +1,609 @@
+/* routes.c - the pages and the JSON API of `newsdesk serve`: each route
+ * reads its parameters, asks the query layer, and renders the result as
+ * HTML (newsdesk/render.h) or as JSON in the CLI's shapes.  Bad input is a
+ * 400 with a message, an unknown route or id a 404; a 500 only when the
+ * store itself fails. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web.h"
+
+#define HTML "text/html; charset=utf-8"
+#define JSON "application/json"
+
+/* ---- answers ------------------------------------------------------------------------------ */
+
+static void fail(web_req *r, int status, const char *msg)
+{
+    nd_buf_clear(&r->out);
+    r->status = status;
+    if (r->api) {
+        nd_json j;
+        nd_json_init(&j, &r->out, 0);
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "error");
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "status");
+        nd_json_int(&j, status);
+        nd_json_key(&j, "message");
+        nd_json_str(&j, msg);
+        nd_json_obj_end(&j);
+        nd_json_obj_end(&j);
+        nd_buf_putc(&r->out, '\n');
+        r->ctype = JSON;
+    } else {
+        nd_render_html_error(&r->out, status, msg);
+        r->ctype = HTML;
+    }
+}
+
+/* A query's failure as an answer: the user's mistake is 400, a name or id
+ * that means nothing 404, a busy or slow store 503, the rest 500. */
+static void query_fail(web_req *r, int rc, const nd_error *e)
+{
+    const char *msg = e->msg[0] ? e->msg : nd_strerror(rc);
+    int status = rc == ND_EINVAL || rc == ND_EPARSE ? 400
+                 : rc == ND_ENOTFOUND               ? 404
+                 : rc == ND_EBUSY                   ? 503
+                                                    : 500;
+    if (rc == ND_EDB && strstr(msg, "interrupted")) {
+        status = 503;
+        msg = "the question took too long to answer";
+    }
+    if (status == 500) fprintf(stderr, "newsdesk: serve: %s: %s\n", r->path, msg);
+    fail(r, status, msg);
+}
+
+static void json_begin(web_req *r, nd_json *j)
+{
+    r->ctype = JSON;
+    nd_json_init(j, &r->out, 0);
+}
+
+static void json_next(nd_json *j, const char *next)
+{
+    nd_json_key(j, "next");
+    nd_json_str(j, next);
+}
+
+/* ---- parameters ---------------------------------------------------------------------------- */
+
+#define MAX_PARAM 1024
+
+const char *web_param(web_req *r, const char *name, int *bad)
+{
+    const char *v = r->arg ? r->arg(r->arg_ctx, name) : NULL;
+    if (!v) return NULL;
+    size_t n = strlen(v);
+    const char *why = n > MAX_PARAM ? "is too long" : NULL;
+    for (size_t i = 0; i < n && !why;) {
+        uint32_t cp = 0;
+        size_t k = nd_utf8_decode(v + i, n - i, &cp);
+        if (!k)
+            why = "is not valid UTF-8";
+        else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || nd_bidi_control(cp))
+            why = "holds control characters";
+        i += k ? k : 1;
+    }
+    if (!why) return *v ? v : NULL;
+    *bad = 1;
+
+    char msg[160];
+    snprintf(msg, sizeof msg, "the parameter '%s' %s", name, why);
+    fail(r, 400, msg);
+    return NULL;
+}
+
+#define PARAM(var, name)                                                                           \
+    const char *var = web_param(r, name, &bad);                                                    \
+    if (bad) return
+
+/* A whole number in [min, max] or 400. */
+static int number(web_req *r, const char *s, long long min, long long max, long long *out,
+                  const char *what)
+{
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || !*s || *end || v < min || v > max || strlen(s) > 18) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s must be a whole number from %lld to %lld", what, min, max);
+        fail(r, 400, msg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* limit=N (1..max); 0 when absent. */
+static int limit_of(web_req *r, int max, int *out)
+{
+    int bad = 0;
+    const char *v = web_param(r, "limit", &bad);
+    *out = 0;
+    if (bad) return -1;
+    if (!v) return 0;
+    long long n;
+    if (number(r, v, 1, max, &n, "limit")) return -1;
+    *out = (int) n;
+    return 0;
+}
+
+/* The id after a route's prefix ("/stories/" 12): digits only, else 404. */
+static int path_id(web_req *r, const char *rest, int64_t *id, const char *what)
+{
+    long long v = 0;
+    size_t n = strlen(rest);
+    int ok = n > 0 && n <= 18;
+    for (size_t i = 0; ok && i < n; i++) ok = rest[i] >= '0' && rest[i] <= '9';
+    if (ok) v = strtoll(rest, NULL, 10);
+    if (!ok || v <= 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "no %s '%.60s' (ids are numbers)", what, rest);
+        fail(r, 404, msg);
+        return -1;
+    }
+    *id = v;
+    return 0;
+}
+
+static void free_result(void *p)
+{
+    nd_result_free(p);
+}
+
+/* ---- pages ---------------------------------------------------------------------------------- */
+
+static void front(web_req *r, int digest)
+{
+    int bad = 0;
+    PARAM(date, "date");
+    PARAM(since, "since");
+    nd_query_opts q = {0};
+    q.since = date ? date : since;
+    if (date && strlen(date) != 10) {
+        fail(r, 400, "date must be a day: 2025-05-08");
+        return;
+    }
+    if (limit_of(r, 100, &q.limit)) return;
+    nd_briefing *b = NULL;
+    nd_error e = {0};
+    int rc = nd_query_briefing(r->s, &q, digest, &b, &e);
+    if (rc) {
+        query_fail(r, rc, &e);
+        return;
+    }
+    if (r->api) {
+        nd_json j;
+        json_begin(r, &j);
+        nd_render_json_briefing(&j, b);
+    } else if (digest) {
+        r->ctype = HTML;
+        nd_render_html_digest(&r->out, b, 0, NULL);
+    } else {
+        nd_query_opts m = {0};
+        m.limit = 20;
+        nd_story_list *more = NULL;
+        if (nd_query_stories(r->s, &m, &more, &e)) more = NULL;
+        r->ctype = HTML;
+        nd_render_html_front(&r->out, b, more);
+        nd_result_free(more);
+    }
+    nd_result_free(b);
+}
+
+/* A listing's answer: the query on q, then {"key": [rows], "next"} or
+ * the HTML page. */
+#define LIST_ANSWER(type, query, key, json_row, html_page)                                         \
+    do {                                                                                           \
+        type *l = NULL;                                                                            \
+        nd_error e = {0};                                                                          \
+        int rc = query(r->s, &q, &l, &e);                                                          \
+        if (rc) {                                                                                  \
+            query_fail(r, rc, &e);                                                                 \
+            return;                                                                                \
+        }                                                                                          \
+        if (r->api) {                                                                              \
+            nd_json j;                                                                             \
+            json_begin(r, &j);                                                                     \
+            nd_json_obj_begin(&j);                                                                 \
+            ND_RENDER_JSON_LIST(&j, key, l->items, l->n, json_row);                                \
+            json_next(&j, l->r.next);                                                              \
+            nd_json_obj_end(&j);                                                                   \
+        } else {                                                                                   \
+            r->ctype = HTML;                                                                       \
+            html_page(&r->out, l);                                                                 \
+        }                                                                                          \
+        nd_result_free(l);                                                                         \
+    } while (0)
+
+static void stories(web_req *r)
+{
+    int bad = 0;
+    nd_query_opts q = {0};
+    PARAM(cursor, "cursor");
+    PARAM(since, "since");
+    PARAM(until, "until");
+    q.cursor = cursor;
+    q.since = since;
+    q.until = until;
+    if (limit_of(r, 1000, &q.limit)) return;
+    if (!q.limit) q.limit = 50;
+    LIST_ANSWER(nd_story_list, nd_query_stories, "stories", nd_render_json_story,
+                nd_render_html_stories);
+}
+
+static void story(web_req *r, const char *rest)
+{
+    int64_t id;
+    if (path_id(r, rest, &id, "story")) return;
+    nd_html_story v = {0};
+    nd_error e = {0};
+    nd_story_page *p = NULL;
+    int rc = nd_query_story(r->s, id, &p, &e);
+    if (rc) {
+        query_fail(r, rc, &e);
+        return;
+    }
+    v.story = p;
+    nd_story_summary *sum = NULL;
+    nd_keyword_list *kw = NULL;
+    nd_actor_list *ac = NULL;
+    nd_quote_list *qu = NULL;
+    nd_event_list *ev = NULL;
+    nd_query_opts q = {0};
+    q.story = id;
+    q.limit = 3;
+    rc = nd_query_story_summary(r->s, id, NULL, &sum, &e);
+    q.limit = 10;
+    if (!rc) rc = nd_query_keywords(r->s, 0, &q, &kw, &e);
+    q.limit = 12;
+    if (!rc) rc = nd_query_actors(r->s, &q, &ac, &e);
+    q.limit = 30;
+    if (!rc) rc = nd_query_quotes(r->s, &q, &qu, &e);
+    q.with_sentence = 1;
+    if (!rc) rc = nd_query_events(r->s, &q, &ev, &e);
+    if (rc) {
+        query_fail(r, rc, &e);
+    } else if (r->api) {
+        nd_json j;
+        json_begin(r, &j);
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "story");
+        nd_render_json_story_page(&j, p);
+        nd_json_key(&j, "summary");
+        nd_render_json_summary(&j, sum);
+        nd_json_key(&j, "keywords");
+        nd_render_json_keywords(&j, kw->items, kw->n);
+        ND_RENDER_JSON_LIST(&j, "actors", ac->items, ac->n, nd_render_json_actor);
+        ND_RENDER_JSON_LIST(&j, "quotes", qu->items, qu->n, nd_render_json_quote);
+        ND_RENDER_JSON_LIST(&j, "events", ev->items, ev->n, nd_render_json_event);
+        nd_json_obj_end(&j);
+    } else {
+        v.summary = sum;
+        v.keywords = kw;
+        v.actors = ac;
+        v.quotes = qu;
+        v.events = ev;
+        r->ctype = HTML;
+        nd_render_html_story(&r->out, &v);
+    }
+    void *all[] = {p, sum, kw, ac, qu, ev};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) free_result(all[i]);
+}
+
+static void article(web_req *r, const char *rest)
+{
+    int64_t id;
+    if (path_id(r, rest, &id, "article")) return;
+    char num[32];
+    snprintf(num, sizeof num, "%lld", (long long) id);
+    nd_article_page *p = NULL;
+    nd_error e = {0};
+    /* nd_query_article would take a number it does not find as an
+     * external id: the web's ids are numbers only. */
+    int rc = nd_query_article(r->s, num, &p, &e);
+    if (!rc && p->doc->id != id) {
+        nd_result_free(p);
+        p = NULL;
+        rc = nd_error_set(&e, ND_ENOTFOUND, (size_t) -1, "no article %lld", (long long) id);
+    }
+    if (rc) {
+        query_fail(r, rc, &e);
+        return;
+    }
+    if (r->api) {
+        nd_json j;
+        json_begin(r, &j);
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "article");
+        nd_render_json_document(&j, p->doc);
+        nd_json_key(&j, "story");
+        if (p->story)
+            nd_render_json_story(&j, p->story);
+        else
+            nd_json_null(&j);
+        nd_json_key(&j, "copies");
+        nd_json_arr_begin(&j);
+        for (size_t i = 0; i < p->n_copies; i++) {
+            const nd_story_article *c = &p->copies[i];
+            nd_json_obj_begin(&j);
+            nd_render_json_doc_id(&j, c->ext_id, c->id);
+            nd_json_key(&j, "title");
+            nd_json_str(&j, c->title);
+            nd_json_key(&j, "outlet");
+            nd_json_str(&j, c->outlet);
+            nd_json_key(&j, "url");
+            nd_json_str(&j, c->url);
+            nd_json_key(&j, "original");
+            nd_json_bool(&j, c->dup_of == 0);
+            nd_json_obj_end(&j);
+        }
+        nd_json_arr_end(&j);
+        nd_json_key(&j, "keywords");
+        nd_render_json_keywords(&j, p->keywords, p->n_keywords);
+        nd_json_obj_end(&j);
+    } else {
+        r->ctype = HTML;
+        nd_render_html_article(&r->out, p);
+    }
+    nd_result_free(p);
+}
+
+static void actors(web_req *r)
+{
+    int bad = 0;
+    nd_query_opts q = {0};
+    PARAM(cursor, "cursor");
+    q.cursor = cursor;
+    if (limit_of(r, 1000, &q.limit)) return;
+    if (!q.limit) q.limit = 50;
+    LIST_ANSWER(nd_actor_list, nd_query_actors, "actors", nd_render_json_actor,
+                nd_render_html_actors);
+}
+
+static void actor(web_req *r, const char *rest)
+{
+    int bad = 0;
+    PARAM(by, "by");
+    if (!*rest || strlen(rest) > 200) {
+        fail(r, 404, "no such actor");
+        return;
+    }
+    /* A number is the actor's id; anything else a name or a code. */
+    char name[232];
+    int numeric = 1;
+    for (const char *p = rest; *p && numeric; p++) numeric = *p >= '0' && *p <= '9';
+    snprintf(name, sizeof name, numeric ? "#%s" : "%s", rest);
+    for (size_t i = 0; name[i]; i++)
+        if ((unsigned char) name[i] < 0x20) {
+            fail(r, 400, "an actor's name has no control characters");
+            return;
+        }
+    nd_query_opts q = {0};
+    q.period = by;
+    q.limit = 10;
+    nd_actor_page *p = NULL;
+    nd_error e = {0};
+    int rc = nd_query_actor(r->s, name, &q, &p, &e);
+    if (rc) {
+        query_fail(r, rc, &e);
+        return;
+    }
+    /* Its events (either side) and the quotations that name it. */
+    nd_query_opts eq = {0};
+    eq.actor = name;
+    eq.exact_actor = 1;
+    eq.limit = 40;
+    eq.with_sentence = 1;
+    nd_event_list *ev = NULL;
+    nd_quote_list *about = NULL;
+    rc = nd_query_events(r->s, &eq, &ev, &e);
+    if (!rc && p->n_actors) {
+        nd_buf phrase = ND_BUF_INIT;
+        nd_buf_putc(&phrase, '"');
+        for (const char *c = p->actors[0].name; *c; c++) {
+            if (*c == '"') nd_buf_putc(&phrase, '"');
+            nd_buf_putc(&phrase, *c);
+        }
+        nd_buf_putc(&phrase, '"');
+        nd_query_opts aq = {0};
+        aq.text = phrase.ptr;
+        aq.limit = 10;
+        /* A name the full-text syntax refuses leaves the list empty. */
+        if (nd_query_quotes(r->s, &aq, &about, &e)) about = NULL;
+        nd_buf_free(&phrase);
+    }
+    if (rc) {
+        query_fail(r, rc, &e);
+    } else if (r->api) {
+        nd_json j;
+        json_begin(r, &j);
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "actor");
+        nd_render_json_actor_page(&j, p);
+        ND_RENDER_JSON_LIST(&j, "events", ev->items, ev->n, nd_render_json_event);
+        ND_RENDER_JSON_LIST(&j, "quotes_about", (about ? about->items : NULL),
+                            (about ? about->n : 0), nd_render_json_quote);
+        nd_json_obj_end(&j);
+    } else {
+        nd_html_actor v = {p, ev, about};
+        r->ctype = HTML;
+        nd_render_html_actor(&r->out, &v);
+    }
+    nd_result_free(p);
+    nd_result_free(ev);
+    nd_result_free(about);
+}
+
+static void relations(web_req *r)
+{
+    int bad = 0;
+    nd_query_opts q = {0};
+    PARAM(a, "a");
+    PARAM(b, "b");
+    PARAM(by, "by");
+    PARAM(cursor, "cursor");
+    PARAM(since, "since");
+    PARAM(until, "until");
+    if (!a || !b) {
+        fail(r, 400, "relations need two actors: ?a=RUS&b=CHN (codes, names or #ids)");
+        return;
+    }
+    q.actor = a;
+    q.actor_b = b;
+    q.period = by;
+    q.cursor = cursor;
+    q.since = since;
+    q.until = until;
+    if (limit_of(r, 500, &q.limit)) return;
+    nd_relations_page *p = NULL;
+    nd_error e = {0};
+    int rc = nd_query_relations(r->s, &q, &p, &e);
+    if (rc) {
+        query_fail(r, rc, &e);
+        return;
+    }
+    if (r->api) {
+        nd_json j;
+        json_begin(r, &j);
+        nd_json_obj_begin(&j);
+        nd_json_key(&j, "relations");
+        nd_render_json_relations(&j, p);
+        json_next(&j, p->r.next);
+        nd_json_obj_end(&j);
+    } else {
+        r->ctype = HTML;
+        nd_render_html_relations(&r->out, p);
+    }
+    nd_result_free(p);
+}
+
+static void search(web_req *r)
+{
+    int bad = 0;
+    nd_query_opts q = {0};
+    PARAM(text, "q");
+    PARAM(site, "site");
+    PARAM(language, "language");
+    PARAM(who, "actor");
+    PARAM(since, "since");
+    PARAM(until, "until");
+    PARAM(cursor, "cursor");
+    q.text = text;
+    q.site = site;
+    q.language = language;
+    q.actor = who;
+    q.since = since;
+    q.until = until;
+    q.cursor = cursor;
+    if (limit_of(r, 100, &q.limit)) return;
+    nd_hit_list *h = NULL;
+    nd_facet_list *f = NULL;
+    nd_error e = {0};
+    int rc = 0;
+    if (text) {
+        rc = nd_query_search(r->s, &q, &h, &e);
+        if (!rc && !cursor) rc = nd_query_search_facets(r->s, &q, &f, &e);
+    } else if (r->api) {
+        rc = nd_error_set(&e, ND_EPARSE, (size_t) -1, "search needs q: ?q=words");
+    }
+    if (r->api) {
+        if (rc) {
+            query_fail(r, rc, &e);
+        } else {
+            nd_json j;
+            json_begin(r, &j);
+            nd_json_obj_begin(&j);
+            ND_RENDER_JSON_LIST(&j, "hits", h->items, h->n, nd_render_json_hit);
+            json_next(&j, h->r.next);
+            nd_json_key(&j, "facets");
+            if (f)
+                nd_render_json_facets(&j, f);
+            else
+                nd_json_null(&j);
+            nd_json_obj_end(&j);
+        }
+    } else {
+        /* The page shows a bad query's message (and answers 400). */
+        nd_html_search v = {&q, rc ? NULL : h, rc ? NULL : f, rc ? e.msg : NULL};
+        if (rc && rc != ND_EPARSE && rc != ND_EINVAL && rc != ND_ENOTFOUND) {
+            query_fail(r, rc, &e);
+        } else {
+            r->status = rc == ND_ENOTFOUND ? 404 : rc ? 400 : 200;
+            r->ctype = HTML;
+            nd_render_html_search(&r->out, &v);
+        }
+    }
+    nd_result_free(h);
+    nd_result_free(f);
+}
+
+static void api_index(web_req *r)
+{
+    r->ctype = JSON;
+    nd_buf_puts(&r->out,
+                "{\"version\":1,\"endpoints\":[\"/api/v1/stories\",\"/api/v1/stories/{id}\","
+                "\"/api/v1/articles/{id}\",\"/api/v1/actors\",\"/api/v1/actors/{id}\","
+                "\"/api/v1/relations?a=&b=\",\"/api/v1/search?q=\",\"/api/v1/digest?date=\"],"
+                "\"docs\":\"docs/api.md\"}\n");
+}
+
+static void asset(web_req *r, const char *name)
+{
+    for (const web_asset *a = web_assets; a->name; a++) {
+        if (strcmp(a->name, name)) continue;
+        const char *dot = strrchr(name, '.');
+        r->ctype = dot && !strcmp(dot, ".css")   ? "text/css; charset=utf-8"
+                   : dot && !strcmp(dot, ".js")  ? "text/javascript; charset=utf-8"
+                   : dot && !strcmp(dot, ".svg") ? "image/svg+xml"
+                                                 : "application/octet-stream";
+        nd_buf_append(&r->out, a->data, a->len);
+        return;
+    }
+    fail(r, 404, "no such file");
+}
+
+/* rest of path after prefix, or NULL. */
+static const char *under(const char *path, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(path, prefix, n) ? NULL : path + n;
+}
+
+void web_route(web_req *r)
+{
+    const char *p = r->path, *rest;
+    if ((rest = under(p, "/api/v1")) && (!*rest || *rest == '/')) {
+        r->api = 1;
+        p = *rest ? rest : "/";
+        if (!strcmp(p, "/")) {
+            api_index(r);
+            return;
+        }
+    }
+    if (!strcmp(p, "/") && !r->api)
+        front(r, 0);
+    else if (!strcmp(p, "/digest"))
+        front(r, 1);
+    else if (!strcmp(p, "/stories") || !strcmp(p, "/stories/"))
+        stories(r);
+    else if ((rest = under(p, "/stories/")))
+        story(r, rest);
+    else if ((rest = under(p, "/articles/")))
+        article(r, rest);
+    else if (!strcmp(p, "/actors") || !strcmp(p, "/actors/"))
+        actors(r);
+    else if ((rest = under(p, "/actors/")))
+        actor(r, rest);
+    else if (!strcmp(p, "/relations"))
+        relations(r);
+    else if (!strcmp(p, "/search"))
+        search(r);
+    else if (!r->api && (rest = under(p, "/static/")))
+        asset(r, rest);
+    else if (!r->api && !strcmp(p, "/favicon.ico"))
+        asset(r, "favicon.svg");
+    else
+        fail(r, 404, "no such page");
+}

@@ -1,0 +1,294 @@
+/* server.c - the HTTP side of `newsdesk serve`: libmicrohttpd with a pool
+ * of worker threads (epoll), each with its own read-only store connection;
+ * limits on connections, idle time, request size and header count; GET
+ * and HEAD only; the security headers on every answer. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "web.h"
+
+#define MAX_HEADERS 64
+#define MAX_PARAM   1024
+#define REQ_MEMORY  (32 * 1024) /* request line and headers, per connection */
+
+/* No script but our own file, no style but our own sheet, nothing from
+ * another origin; the page may not be framed. */
+static const char CSP[] = "default-src 'none'; script-src 'self'; style-src 'self'; "
+                          "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                          "base-uri 'none'; frame-ancestors 'none'";
+
+typedef struct server {
+    const nd_web_opts *o;
+    pthread_key_t key; /* this thread's worker */
+    pthread_mutex_t mu;
+    nd_error open_err;
+    int open_failed;
+} server;
+
+/* The briefing's pages (/, /digest, /api/v1/digest) are what every
+ * visitor asks first and cost the most to make: a worker keeps its latest
+ * answers, by path and parameters, until the store changes (its data
+ * version moves when an ingest commits). */
+#define CACHE_SLOTS 8
+typedef struct cached {
+    char *key; /* NULL: empty */
+    int64_t version;
+    const char *ctype;
+    char *body;
+    size_t len;
+} cached;
+
+/* A worker thread's own: its read-only store connection and cache. */
+typedef struct worker {
+    nd_store *s;
+    cached cache[CACHE_SLOTS];
+    unsigned next; /* the slot to fill next */
+} worker;
+
+static void cached_clear(cached *c)
+{
+    nd_free(c->key);
+    nd_free(c->body);
+    memset(c, 0, sizeof *c);
+}
+
+static void worker_free(void *p)
+{
+    worker *w = p;
+    for (int i = 0; i < CACHE_SLOTS; i++) cached_clear(&w->cache[i]);
+    nd_store_close(w->s);
+    nd_free(w);
+}
+
+/* This thread's worker, its store opened on first use. */
+static worker *thread_worker(server *sv)
+{
+    worker *w = pthread_getspecific(sv->key);
+    if (w) return w;
+    if (!(w = nd_calloc(1, sizeof *w))) return NULL;
+    nd_error err = {0};
+    if (nd_store_open(sv->o->db, ND_STORE_READONLY, &w->s, &err) != 0) {
+        pthread_mutex_lock(&sv->mu);
+        sv->open_err = err;
+        sv->open_failed = 1;
+        pthread_mutex_unlock(&sv->mu);
+        nd_free(w);
+        return NULL;
+    }
+    nd_store_set_busy_timeout(w->s, 2000);
+    pthread_setspecific(sv->key, w);
+    return w;
+}
+
+/* The cache key of a request when its answer is kept ("" otherwise):
+ * the path and the parameters the briefing reads. */
+static void cache_key(struct MHD_Connection *c, const char *path, nd_buf *key)
+{
+    if (strcmp(path, "/") && strcmp(path, "/digest") && strcmp(path, "/api/v1/digest")) return;
+    static const char *const names[] = {"date", "since", "limit"};
+    nd_buf_puts(key, path);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, names[i]);
+        nd_buf_printf(key, "\n%s=%s", names[i], v ? v : "\x01");
+    }
+}
+
+static cached *cache_find(worker *w, const char *key, int64_t version)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+        cached *c = &w->cache[i];
+        if (c->key && c->version == version && !strcmp(c->key, key)) return c;
+    }
+    return NULL;
+}
+
+static void cache_put(worker *w, const char *key, int64_t version, const web_req *r)
+{
+    cached *c = &w->cache[w->next++ % CACHE_SLOTS];
+    cached_clear(c);
+    c->key = nd_strndup(key, strlen(key));
+    c->body = nd_malloc(r->out.len ? r->out.len : 1);
+    if (!c->key || !c->body) {
+        cached_clear(c);
+        return;
+    }
+    memcpy(c->body, r->out.ptr, r->out.len);
+    c->len = r->out.len;
+    c->version = version;
+    c->ctype = r->ctype;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void) kind, (void) key, (void) value;
+    ++*(int *) cls;
+    return MHD_YES;
+}
+
+/* A query-string value as libmicrohttpd decoded it. */
+static const char *mhd_arg(void *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result send_answer(struct MHD_Connection *c, web_req *r)
+{
+    size_t len = r->out.len;
+    char *body = nd_buf_detach(&r->out, &len);
+    struct MHD_Response *resp =
+        body ? MHD_create_response_from_buffer_with_free_callback(len, body, nd_free)
+             : MHD_create_response_from_buffer(0, (void *) "", MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        nd_free(body);
+        return MHD_NO;
+    }
+    if (!body) r->status = 500;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            r->ctype ? r->ctype : "text/plain; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    MHD_add_response_header(resp, "Cache-Control",
+                            r->ctype && !strncmp(r->ctype, "text/css", 8)           ? "max-age=3600"
+                            : r->ctype && !strncmp(r->ctype, "text/javascript", 15) ? "max-age=3600"
+                                                                                    : "no-cache");
+    if (r->allow) MHD_add_response_header(resp, "Allow", r->allow);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned) r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void plain_error(web_req *r, int status, const char *msg)
+{
+    nd_buf_clear(&r->out);
+    r->status = status;
+    nd_render_html_error(&r->out, status, msg);
+    r->ctype = "text/html; charset=utf-8";
+}
+
+/* A body announced (Content-Length above 0, or chunked). */
+static int has_body(struct MHD_Connection *c)
+{
+    const char *len =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    return te || (len && strspn(len, "0") != strlen(len));
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **state)
+{
+    server *sv = cls;
+    (void) version, (void) upload, (void) upload_size, (void) state;
+    /* Answered as soon as the headers are in: nothing here reads a body. */
+    web_req r;
+    worker *w;
+    memset(&r, 0, sizeof r);
+    r.arg = mhd_arg;
+    r.arg_ctx = c;
+    r.path = url;
+    r.status = 200;
+    int headers = 0;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &headers);
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        /* Nothing here changes the store. */
+        plain_error(&r, 405, "newsdesk serve only reads: GET and HEAD");
+        r.allow = "GET, HEAD";
+    } else if (has_body(c)) {
+        plain_error(&r, 413, "a request to read has no body");
+    } else if (headers > MAX_HEADERS) {
+        plain_error(&r, 431, "too many request headers");
+    } else if (!(w = thread_worker(sv))) {
+        plain_error(&r, 503, "the store cannot be opened");
+    } else {
+        r.s = w->s;
+        nd_buf key = ND_BUF_INIT;
+        cache_key(c, url, &key);
+        int64_t dv = key.len ? nd_store_data_version(r.s) : -1;
+        cached *hit = dv >= 0 && !nd_buf_failed(&key) ? cache_find(w, key.ptr, dv) : NULL;
+        if (hit) {
+            nd_buf_append(&r.out, hit->body, hit->len);
+            r.ctype = hit->ctype;
+        } else {
+            nd_store_set_time_limit(r.s, sv->o->query_ms > 0 ? sv->o->query_ms : 5000);
+            web_route(&r);
+            nd_store_set_time_limit(r.s, 0);
+            if (dv >= 0 && r.status == 200 && !nd_buf_failed(&r.out) && !nd_buf_failed(&key))
+                cache_put(w, key.ptr, dv, &r);
+        }
+        nd_buf_free(&key);
+    }
+    enum MHD_Result ret = send_answer(c, &r);
+    nd_buf_free(&r.out);
+    return ret;
+}
+
+int nd_web_serve(const nd_web_opts *o, nd_error *err)
+{
+    /* The store must open before anyone is told it is served. */
+    nd_store *probe = NULL;
+    int rc = nd_store_open(o->db, ND_STORE_READONLY, &probe, err);
+    if (rc) return rc;
+    nd_store_close(probe);
+    /* The analysis dictionary (event names) is loaded once, up front. */
+    if (!nd_analyze_dict_default(err)) return err && err->code ? err->code : ND_ENOMEM;
+
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t) o->port);
+    if (inet_pton(AF_INET, o->host, &addr.sin_addr) != 1)
+        return nd_error_set(err, ND_EINVAL, (size_t) -1,
+                            "cannot listen on '%s': not an IPv4 address", o->host);
+    /* 1,000 connections and more need as many descriptors. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    server sv;
+    memset(&sv, 0, sizeof sv);
+    sv.o = o;
+    pthread_key_create(&sv.key, worker_free);
+    pthread_mutex_init(&sv.mu, NULL);
+    unsigned threads = o->threads > 0 ? (unsigned) o->threads : 4;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &sv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned) (o->max_conns > 0 ? o->max_conns : 4096),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned) (o->timeout_s > 0 ? o->timeout_s : 30), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t) REQ_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE, 2048u, MHD_OPTION_END);
+    if (!d) {
+        pthread_key_delete(sv.key);
+        pthread_mutex_destroy(&sv.mu);
+        return nd_error_set(err, ND_EIO, (size_t) -1, "cannot listen on %s:%u: %s", o->host,
+                            o->port, errno ? strerror(errno) : "address in use?");
+    }
+    char url[96];
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    snprintf(url, sizeof url, "http://%s:%u/", o->host, info ? info->port : o->port);
+    if (o->on_ready) o->on_ready(o->ctx, url);
+    while (!(o->stop && *o->stop)) {
+        struct timespec t = {0, 100 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+    MHD_stop_daemon(d);
+    pthread_key_delete(sv.key);
+    pthread_mutex_destroy(&sv.mu);
+    return 0;
+}
