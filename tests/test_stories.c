@@ -579,17 +579,17 @@ static void test_resume(void)
     nd_store_close(s);
 }
 
-/* A store written before stories existed (schema 2): opening migrates it,
- * the first clustering gives every old document a story. */
-static void test_migrated_store(void)
+/* A store of schema version with n documents about a harbour crane,
+ * written as a program of that schema would (no stories yet). */
+static const char *old_store(const char *name, int version, int n)
 {
-    const char *path = tmp_path("v2.db");
+    const char *path = tmp_path(name);
     unlink(path);
     nd_error err = {0};
-    CHECK_INT(nd__store_create_at(path, 2, &err), 0);
+    CHECK_INT(nd__store_create_at(path, version, &err), 0);
     sqlite3 *db;
     sqlite3_open(path, &db);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < n; i++) {
         char sql[512];
         snprintf(sql, sizeof sql,
                  "INSERT INTO documents(ident, url, title, text, content_hash, added)"
@@ -600,6 +600,15 @@ static void test_migrated_store(void)
         CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     }
     sqlite3_close(db);
+    return path;
+}
+
+/* A store written before stories existed (schema 2): opening migrates it,
+ * the first clustering gives every old document a story. */
+static void test_migrated_store(void)
+{
+    const char *path = old_store("v2.db", 2, 5);
+    nd_error err = {0};
     nd_store *s = NULL;
     CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
     if (!s) return;
@@ -641,23 +650,8 @@ static void test_migrated_store(void)
  * them. */
 static void test_step7_store(void)
 {
-    const char *path = tmp_path("v7.db");
-    unlink(path);
+    const char *path = old_store("v7.db", 7, 4);
     nd_error err = {0};
-    CHECK_INT(nd__store_create_at(path, 7, &err), 0);
-    sqlite3 *db;
-    sqlite3_open(path, &db);
-    for (int i = 0; i < 4; i++) {
-        char sql[512];
-        snprintf(sql, sizeof sql,
-                 "INSERT INTO documents(ident, url, title, text, content_hash, added)"
-                 " VALUES ('u%d', 'https://old%d.example/a', 'Harbour crane collapses in storm',"
-                 " 'A crane fell into the harbour on Tuesday during a storm, the port authority"
-                 " said. %s', %d, '2024-01-01')",
-                 i, i, i % 2 ? "Nobody was hurt." : "Two workers were hurt.", i + 1);
-        CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    }
-    sqlite3_close(db);
     nd_store *s = NULL;
     CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
     if (!s) return;
@@ -674,9 +668,9 @@ static void test_step7_store(void)
     CHECK_INT(n, 4);
     gdoc d;
     memset(&d, 0, sizeof d);
-    snprintf(d.title, sizeof d.title, "Harbour crane collapses in storm");
-    static const char text[] = "A crane fell into the harbour on Tuesday during a storm, the"
-                               " port authority said. Two workers were hurt.";
+    snprintf(d.title, sizeof d.title, "Harbour crane collapses 4");
+    static const char text[] = "A crane fell into the harbour on Tuesday, the port authority"
+                               " said. Two workers were hurt.";
     d.paras[0] = nd_strndup(text, strlen(text));
     d.n_paras = 1;
     snprintf(d.url, sizeof d.url, "https://new.example/crane");
