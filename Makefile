@@ -4,7 +4,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 SHARED    ?= ../shared
 
-.PHONY: all deps configure build test asan fuzz eval bench demo model clean format check-format
+.PHONY: all deps configure build test asan fuzz eval bench bench-scale demo model clean format check-format
 
 all: build
 
@@ -56,6 +56,10 @@ model: build
 	tools/make_model.sh $(BUILD) $(SHARED)
 	cmake -S . -B $(BUILD) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
+
+# A million pages into one store, a table every 100,000 (hours: not CI).
+bench-scale: build
+	tools/bench_scale.sh $(BUILD) $(SHARED)
 
 # The main job on the pages the project ships.
 demo: build

@@ -106,6 +106,10 @@ int cmd_search(int argc, char **argv)
         cli_table_print(t, stdout, cli_term_width());
         cli_table_free(t);
     }
+    if (r->sampled) {
+        char n[32];
+        fprintf(stderr, "ranked among the newest %s matches\n", cli_num(n, ND_QUERY_SEARCH_DOCS));
+    }
     nd_result_free(r);
     return ND_EXIT_OK;
 }

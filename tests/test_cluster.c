@@ -603,6 +603,259 @@ out:
     nd_cluster_free(a);
 }
 
+/* ---- the state in pieces ---- */
+
+typedef struct item {
+    uint32_t kind;
+    uint64_t key;
+    char *data;
+    size_t len;
+} item;
+
+typedef struct items {
+    item *v;
+    size_t n, cap;
+    size_t at; /* the reader's position */
+    size_t puts, dels, lazy_skipped, fetched;
+} items;
+
+static int item_cmp(const void *x, const void *y)
+{
+    const item *a = x, *b = y;
+    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    return a->key < b->key ? -1 : a->key > b->key;
+}
+
+static item *item_find(items *s, uint32_t kind, uint64_t key)
+{
+    item k = {kind, key, NULL, 0};
+    return s->n ? bsearch(&k, s->v, s->n, sizeof k, item_cmp) : NULL;
+}
+
+static int it_put(void *ctx, uint32_t kind, uint64_t key, const void *data, size_t len)
+{
+    items *s = ctx;
+    item *f = item_find(s, kind, key);
+    char *copy = malloc(len ? len : 1);
+    if (len) memcpy(copy, data, len);
+    s->puts++;
+    if (f) {
+        free(f->data);
+        f->data = copy;
+        f->len = len;
+        return 0;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->v = realloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = (item){kind, key, copy, len};
+    qsort(s->v, s->n, sizeof *s->v, item_cmp);
+    return 0;
+}
+
+static int it_del(void *ctx, uint32_t kind, uint64_t key)
+{
+    items *s = ctx;
+    item *f = item_find(s, kind, key);
+    s->dels++;
+    if (!f) return 0;
+    free(f->data);
+    size_t i = (size_t) (f - s->v);
+    memmove(s->v + i, s->v + i + 1, (s->n - i - 1) * sizeof *s->v);
+    s->n--;
+    return 0;
+}
+
+static int it_next(void *ctx, uint32_t *kind, uint64_t *key, const void **data, size_t *len)
+{
+    items *s = ctx;
+    if (s->at >= s->n) return 0;
+    item *f = &s->v[s->at++];
+    *kind = f->kind;
+    *key = f->key;
+    *data = f->data;
+    *len = f->len;
+    return 1;
+}
+
+static void items_free(items *s)
+{
+    for (size_t i = 0; i < s->n; i++) free(s->v[i].data);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+static nd_cluster *items_load(items *s)
+{
+    s->at = 0;
+    return nd_cluster_load(it_next, NULL, s, NULL);
+}
+
+/* The items the engine always needs at once, the others on demand. */
+static int it_next_eager(void *ctx, uint32_t *kind, uint64_t *key, const void **data, size_t *len)
+{
+    items *s = ctx;
+    int rc;
+    while ((rc = it_next(ctx, kind, key, data, len)) == 1 && *kind >= ND_CLUSTER_LAZY_KIND)
+        s->lazy_skipped++;
+    return rc;
+}
+
+static int it_fetch(void *ctx, uint32_t kind, uint64_t key, const void **data, size_t *len)
+{
+    items *s = ctx;
+    item *f = item_find(s, kind, key);
+    if (!f) return 0;
+    *data = f->data;
+    *len = f->len;
+    s->fetched++;
+    return 1;
+}
+
+static nd_cluster *items_load_lazy(items *s)
+{
+    s->at = 0;
+    return nd_cluster_load(it_next_eager, it_fetch, s, NULL);
+}
+
+static int same_state(nd_cluster *a, nd_cluster *b)
+{
+    nd_buf x = ND_BUF_INIT, y = ND_BUF_INIT;
+    int same = nd_cluster_export(a, &x) == 0 && nd_cluster_export(b, &y) == 0 && x.len == y.len &&
+               memcmp(x.ptr, y.ptr, x.len) == 0;
+    nd_buf_free(&x);
+    nd_buf_free(&y);
+    return same;
+}
+
+/* A stream of made-up news: documents of 60 topics, some copied. */
+static nd_cluster_doc stream_doc(int i, char *title, size_t tcap, char *text, size_t cap)
+{
+    int topic = (i / 3 + i % 5) % 60, n = 0;
+    if (i % 11 == 7) i -= 4; /* a copy of a document of four before */
+    for (int w = 0; w < 70; w++) {
+        unsigned v = (unsigned) (w % 3 ? topic * 7919 + w * 104729 : i * 31 + w);
+        n += snprintf(text + n, cap - (size_t) n, "%c%c%c%c%c%s", 'a' + v % 23, 'a' + v / 23 % 19,
+                      'a' + v / 437 % 17, 'a' + topic % 26, 'a' + w % 26, w % 9 == 8 ? ". " : " ");
+    }
+    snprintf(title, tcap, "Topic %d report", topic);
+    nd_cluster_doc d = {
+        0,    title,      strlen(title),
+        text, (size_t) n, i % 13 == 0 ? ND_TIME_NONE : 1600000000 + (int64_t) i * 1800};
+    return d;
+}
+
+/* Saved in pieces after every few documents, the engine loads back to the
+ * same state, to the byte, and a small step writes few bytes. */
+static void test_state_items(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 32;
+    p.sweep_every = 5;
+    p.window_docs = 300;
+    p.df_bits = 13;
+    p.df_half_life = 150;
+    p.window_seconds = 40 * 3600;
+    p.keep_seconds = 80 * 3600;
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    nd_cluster_fx *fxr = nd_cluster_fx_new(&p, NULL);
+    nd_cluster *plain = nd_cluster_new(&p, NULL); /* the same stream through nd_cluster_add */
+    CHECK(a && fxr && plain);
+    if (!a || !fxr || !plain) return;
+    items s = {0};
+    size_t full = 0, one = 0, bytes;
+    char title[64], text[4096];
+    int id = 1, loads = 0, same = 1, same_plain = 1;
+    for (int round = 0; round < 60; round++) {
+        int k = round % 7 == 3 ? 1 : 1 + round * 13 % 40;
+        for (int j = 0; j < k; j++, id++) {
+            nd_cluster_doc d = stream_doc(id, title, sizeof title, text, sizeof text);
+            d.id = id;
+            nd_cluster_prep *pr = NULL;
+            nd_cluster_result r, rp;
+            CHECK_INT(nd_cluster_prepare(fxr, &d, &pr), 0);
+            CHECK_INT(nd_cluster_add_prepared(a, &d, pr, &r), 0);
+            CHECK_INT(nd_cluster_add(plain, &d, &rp), 0);
+            same_plain &= r.story == rp.story && r.dup_of == rp.dup_of;
+            nd_cluster_prep_free(pr);
+        }
+        if (round % 10 == 9) {
+            nd_cluster_result r;
+            CHECK_INT(nd_cluster_flush(a, &r), 0);
+            CHECK_INT(nd_cluster_flush(plain, &r), 0);
+        }
+        CHECK_INT(nd_cluster_save(a, round == 0, &(nd_cluster_sink){&s, it_put, it_del}, &bytes),
+                  0);
+        if (round == 0) full = bytes;
+        if (k == 1 && round > 20 && (!one || bytes < one)) one = bytes;
+        if (round % 4 == 2 || round == 59) {
+            /* load, and go on with the loaded engine: all of it at once, or
+             * what it needs when it needs it (most rounds) */
+            nd_cluster *chk = items_load(&s);
+            CHECK(chk != NULL);
+            if (!chk) break;
+            same &= same_state(chk, plain);
+            nd_cluster_free(chk);
+            nd_cluster *b = round % 8 == 2 ? items_load(&s) : items_load_lazy(&s);
+            CHECK(b != NULL);
+            if (!b) break;
+            nd_cluster_free(a);
+            a = b;
+            loads++;
+        }
+    }
+    CHECK(same);
+    CHECK(same_plain);
+    CHECK(same_state(a, plain));
+    CHECK(loads >= 15);
+    CHECK(s.lazy_skipped > 0 && s.fetched > 0 && s.fetched < s.lazy_skipped);
+    /* a one-document step writes a fraction of the whole */
+    size_t total = 0;
+    for (size_t i = 0; i < s.n; i++) total += s.v[i].len;
+    fprintf(stderr, "# items %zu, %zu bytes; first save %zu, smallest one-document save %zu\n", s.n,
+            total, full, one);
+    CHECK(one > 0 && one * 3 < total);
+    /* damaged items are refused or load, never crash */
+    for (size_t i = 0; i < s.n; i += s.n / 41 + 1) {
+        item *it = &s.v[i];
+        size_t len = it->len;
+        it->len = len / 2;
+        nd_cluster_free(items_load(&s));
+        it->len = len;
+        for (size_t at = 0; at < len; at += len / 7 + 1) {
+            it->data[at] ^= 0x55;
+            nd_cluster_free(items_load(&s));
+            it->data[at] ^= 0x55;
+        }
+    }
+    /* a missing item is noticed */
+    item gone = s.v[s.n / 2];
+    memmove(s.v + s.n / 2, s.v + s.n / 2 + 1, (s.n - s.n / 2 - 1) * sizeof *s.v);
+    s.n--;
+    nd_cluster *x = items_load(&s);
+    CHECK(x == NULL);
+    nd_cluster_free(x);
+    free(gone.data);
+    /* and a prep made with other parameters is refused */
+    nd_cluster_params q = p;
+    q.w_title = 3.0;
+    nd_cluster_fx *fx2 = nd_cluster_fx_new(&q, NULL);
+    nd_cluster_doc d = stream_doc(id, title, sizeof title, text, sizeof text);
+    d.id = id;
+    nd_cluster_prep *pr = NULL;
+    nd_cluster_result r;
+    CHECK_INT(nd_cluster_prepare(fx2, &d, &pr), 0);
+    CHECK_INT(nd_cluster_add_prepared(a, &d, pr, &r), ND_EINVAL);
+    nd_cluster_prep_free(pr);
+    nd_cluster_fx_free(fx2);
+    items_free(&s);
+    nd_cluster_fx_free(fxr);
+    nd_cluster_free(plain);
+    nd_cluster_free(a);
+}
+
 static void test_restore(void)
 {
     /* a restart without the saved state: the store feeds back the recent
@@ -996,6 +1249,7 @@ int main(void)
     RUN(test_bounded);
     RUN(test_state_roundtrip);
     RUN(test_state_layout);
+    RUN(test_state_items);
     RUN(test_restore);
     RUN(test_garbage);
     RUN(test_oom);

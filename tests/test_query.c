@@ -344,8 +344,23 @@ static void test_search(void)
     CHECK_INT(nd_query_search(s, &q, &r, &err), 0);
     CHECK_INT(r ? (int) r->n : -1, 2);
     nd_result_free(r);
-    /* Bad input is an error with a message, never a crash. */
+    /* A word in more documents than a search ranks: only the newest
+     * matches are ranked, and the result says so. */
     q.site = NULL;
+    CHECK_INT(nd_query_search(s, &q, &r, &err), 0);
+    CHECK(r && !r->sampled);
+    nd_result_free(r);
+    int was = nd__query_search_docs;
+    nd__query_search_docs = 2;
+    CHECK_INT(nd_query_search(s, &q, &r, &err), 0);
+    CHECK(r && r->sampled && r->n >= 1 && r->n <= 2);
+    /* (every document says "spoke": the newest two are the index's last) */
+    int64_t second = one_int(s, "SELECT rowid FROM documents_fts ORDER BY rowid DESC"
+                                " LIMIT 1 OFFSET 1");
+    for (size_t i = 0; r && i < r->n; i++) CHECK(r->items[i].id >= second);
+    nd_result_free(r);
+    nd__query_search_docs = was;
+    /* Bad input is an error with a message, never a crash. */
     q.cursor = "h~x";
     CHECK_INT(nd_query_search(s, &q, &r, &err), ND_EINVAL);
     CHECK(r == NULL);
@@ -792,7 +807,8 @@ static void test_migration(void)
     uint64_t docs = st ? st->documents : 0, paras = st ? st->paragraphs : 0;
     nd_result_free(st);
     nd_store_close(s);
-    /* Back to schema 4: what steps 5 and 6 added goes (triggers first). */
+    /* Back to schema 4: what steps 8, 7, 6 and 5 added goes (their
+     * triggers first). */
     sqlite3 *db;
     sqlite3_open(tmp_path("migrate.db"), &db);
     sqlite3_stmt *tr;
@@ -811,31 +827,38 @@ static void test_migration(void)
         snprintf(sql, sizeof sql, "DROP TRIGGER %s", names[i]);
         CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     }
-    int rc = sqlite3_exec(
-        db,
-        "DROP TABLE keywords; DROP TABLE keyword_docs; DROP INDEX documents_story_outlet;"
-        " DROP TABLE store_counts; DROP TABLE actor_stats; DROP TABLE actor_days;"
-        " DROP TABLE code_days; DROP TABLE actor_words;"
-        " DROP INDEX quotes_date; DROP INDEX quotes_speaker_date;"
-        " DROP INDEX events_day; DROP INDEX stories_seen;"
-        " DROP INDEX events_dyad; DROP INDEX events_dyad_rev;"
-        " DROP INDEX doc_actors_doc;"
-        " CREATE INDEX events_source ON events(source_code, target_code);"
-        " CREATE INDEX events_target ON events(target_code, source_code);"
-        " CREATE INDEX doc_actors_doc ON doc_actors(doc_id);"
-        " CREATE INDEX quotes_speaker ON quotes(speaker_id)"
-        " WHERE speaker_id IS NOT NULL;"
-        " ALTER TABLE quotes DROP COLUMN date;"
-        " ALTER TABLE quotes DROP COLUMN latest;"
-        " ALTER TABLE events DROP COLUMN day;"
-        " ALTER TABLE events DROP COLUMN latest;"
-        /* and what step 6 (event instances) added */
-        " DROP INDEX events_instance; DROP TABLE event_instances;"
-        " ALTER TABLE events DROP COLUMN n_mentions;"
-        " ALTER TABLE events DROP COLUMN mentions;"
-        " ALTER TABLE events DROP COLUMN instance_id;"
-        " PRAGMA user_version = 4;",
-        NULL, NULL, NULL);
+    int rc = sqlite3_exec(db,
+                          /* what step 8 (stories at scale) added */
+                          "DROP TABLE cluster_items; DROP TABLE cluster_saved;"
+                          " DROP TABLE cluster_log; DROP TABLE story_agg; DROP TABLE docs_indexed;"
+                          " CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN"
+                          " INSERT INTO documents_fts(rowid, title, text)"
+                          " VALUES (new.id, new.title, new.text); END;"
+                          /* what step 7 (keywords) added */
+                          " DROP TABLE keywords; DROP TABLE keyword_docs;"
+                          " DROP INDEX documents_story_outlet;"
+                          " DROP TABLE store_counts; DROP TABLE actor_stats; DROP TABLE actor_days;"
+                          " DROP TABLE code_days; DROP TABLE actor_words;"
+                          " DROP INDEX quotes_date; DROP INDEX quotes_speaker_date;"
+                          " DROP INDEX events_day; DROP INDEX stories_seen;"
+                          " DROP INDEX events_dyad; DROP INDEX events_dyad_rev;"
+                          " DROP INDEX doc_actors_doc;"
+                          " CREATE INDEX events_source ON events(source_code, target_code);"
+                          " CREATE INDEX events_target ON events(target_code, source_code);"
+                          " CREATE INDEX doc_actors_doc ON doc_actors(doc_id);"
+                          " CREATE INDEX quotes_speaker ON quotes(speaker_id)"
+                          " WHERE speaker_id IS NOT NULL;"
+                          " ALTER TABLE quotes DROP COLUMN date;"
+                          " ALTER TABLE quotes DROP COLUMN latest;"
+                          " ALTER TABLE events DROP COLUMN day;"
+                          " ALTER TABLE events DROP COLUMN latest;"
+                          /* and what step 6 (event instances) added */
+                          " DROP INDEX events_instance; DROP TABLE event_instances;"
+                          " ALTER TABLE events DROP COLUMN n_mentions;"
+                          " ALTER TABLE events DROP COLUMN mentions;"
+                          " ALTER TABLE events DROP COLUMN instance_id;"
+                          " PRAGMA user_version = 4;",
+                          NULL, NULL, NULL);
     if (rc) fprintf(stderr, "  back to 4: %s\n", sqlite3_errmsg(db));
     CHECK_INT(rc, SQLITE_OK);
     sqlite3_close(db);

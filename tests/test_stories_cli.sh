@@ -228,11 +228,13 @@ check "later articles join the story of the first run; a new event starts one" '
 check "the state was saved" 'python3 -c "
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-assert c.execute(\"SELECT last_doc FROM cluster_state\").fetchone()[0] == c.execute(\"SELECT max(id) FROM documents\").fetchone()[0]
+assert c.execute(\"SELECT count(*) FROM cluster_items\").fetchone()[0] > 0
+assert c.execute(\"SELECT count(*) FROM cluster_saved\").fetchone()[0] == 1
+assert c.execute(\"SELECT count(*) FROM cluster_log\").fetchone()[0] == 0
 assert c.execute(\"SELECT count(*) FROM documents WHERE story_id IS NULL\").fetchone()[0] == 0
 " "$T/j1.db"'
-# The state lost (as after a kill): the engine is restored from the store.
-python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM cluster_state'); c.commit()" "$T/j4.db"
+# The state lost: the engine is restored from the store.
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM cluster_saved'); c.commit()" "$T/j4.db"
 "$CLI" ingest --db "$T/j4.db" "$T/part2.jsonl" >/dev/null 2>&1
 check "without the saved state the engine is restored from the store" 'groups "$T/j4.db" | diff -q "$T/groups2" - >/dev/null'
 

@@ -207,6 +207,34 @@ ND_EXPORT void nd_cluster_free(nd_cluster *c);
  * usable; the document may be missing from it). */
 ND_EXPORT int nd_cluster_add(nd_cluster *c, const nd_cluster_doc *doc, nd_cluster_result *out);
 
+/* ---- features computed apart from the engine ------------------------------- */
+
+/* Most of the cost of nd_cluster_add() is reading the document (tokens,
+ * stems, features, the duplicate sketch), which needs no engine state: an
+ * nd_cluster_fx does it on any thread (one per thread: it owns a Snowball
+ * stemmer), and nd_cluster_add_prepared() then decides exactly as
+ * nd_cluster_add() would with the same document. */
+typedef struct nd_cluster_fx nd_cluster_fx;
+typedef struct nd_cluster_prep nd_cluster_prep;
+
+/* A feature reader for engines with parameters p (NULL: the defaults).
+ * Caller owns; free with nd_cluster_fx_free().  NULL with err set when out
+ * of memory or the stemmer is unavailable. */
+ND_EXPORT nd_cluster_fx *nd_cluster_fx_new(const nd_cluster_params *p, nd_error *err);
+ND_EXPORT void nd_cluster_fx_free(nd_cluster_fx *fx);
+
+/* Read doc (title, text, published; id is not used) into *out.  Caller
+ * owns *out; free with nd_cluster_prep_free().  0 or ND_ENOMEM. */
+ND_EXPORT int nd_cluster_prepare(nd_cluster_fx *fx, const nd_cluster_doc *doc,
+                                 nd_cluster_prep **out);
+ND_EXPORT void nd_cluster_prep_free(nd_cluster_prep *p);
+
+/* nd_cluster_add() of the document doc->id published at doc->published
+ * whose features prep holds (borrowed; doc's title and text are not read).
+ * ND_EINVAL also when prep was made with other parameters than c's. */
+ND_EXPORT int nd_cluster_add_prepared(nd_cluster *c, const nd_cluster_doc *doc,
+                                      const nd_cluster_prep *prep, nd_cluster_result *out);
+
 /* Cluster the recent window again now, after recomputing every recent
  * vector with today's statistics and every neighbour list in canonical
  * order (publication time, then id): when the window holds all the
@@ -239,6 +267,57 @@ ND_EXPORT void nd_cluster_reserve_ids(nd_cluster *c, int64_t next);
  * imported from it behaves exactly like this one.  Returns 0 or
  * ND_ENOMEM. */
 ND_EXPORT int nd_cluster_export(const nd_cluster *c, nd_buf *out);
+
+/* ---- the state in pieces -------------------------------------------------- */
+
+/* The same state as nd_cluster_export(), cut into items (kind, key) ->
+ * bytes that change separately: the counters and clock (a few KB), one item
+ * per story, per recent document, per block of the statistics, of the
+ * inverted indexes and of the duplicate window.  A store keeps the state
+ * current by writing only the items that changed since its last save, and
+ * builds the engine back from all of them: an engine loaded from the items
+ * decides exactly as the saved one. */
+typedef struct nd_cluster_sink {
+    void *ctx;
+    /* Store item (kind, key), replacing what was under it (data is borrowed
+     * for the call).  A nonzero return stops the save and is returned. */
+    int (*put)(void *ctx, uint32_t kind, uint64_t key, const void *data, size_t len);
+    /* Item (kind, key) is gone. */
+    int (*del)(void *ctx, uint32_t kind, uint64_t key);
+} nd_cluster_sink;
+
+/* Hand sink the items that changed since c was loaded or last saved, and
+ * the keys of those that are gone; with all, every item (for a sink that
+ * holds none).  *bytes (may be NULL) gets the bytes handed over.  Returns
+ * 0, ND_ENOMEM or the sink's code; after a failure, or when what the sink
+ * stored is lost (a transaction rolled back), save with all. */
+ND_EXPORT int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sink, size_t *bytes);
+
+/* An engine built from the items of the saves (for each kind and key the
+ * last one put and not deleted), which next hands over in ascending order
+ * of kind, then key: it returns 1 and an item (borrowed until the next
+ * call), 0 at the end, or a negative code, which is returned.
+ *
+ * Items of kind ND_CLUSTER_LAZY_KIND or more (story centroids, the recent
+ * documents' raw features, the duplicate window's sketches: most of the
+ * bytes, few of them needed by a small ingest) may be left out of next's
+ * stream when fetch is given: the engine then asks fetch for each when it
+ * first needs it (1... as next, but for that one kind and key; 0 when it
+ * is missing), as long as it lives, and the items must not change while
+ * it does except by its own saves.  A fetch that fails makes the engine
+ * report ND_ENOMEM.  Caller owns the engine; free with nd_cluster_free().
+ * NULL with err set (ND_EFORMAT: items missing, corrupt or of another
+ * format; ND_ENOMEM). */
+#define ND_CLUSTER_LAZY_KIND 16
+
+/* Read every item an engine from nd_cluster_load() has not read yet (before
+ * its items are replaced whole).  0, or ND_ENOMEM when one cannot be read. */
+ND_EXPORT int nd_cluster_load_all(nd_cluster *c);
+ND_EXPORT nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key,
+                                                  const void **data, size_t *len),
+                                      int (*fetch)(void *ctx, uint32_t kind, uint64_t key,
+                                                   const void **data, size_t *len),
+                                      void *ctx, nd_error *err);
 
 /* An engine restored from nd_cluster_export() output.  Caller owns; free
  * with nd_cluster_free().  NULL with err set (ND_EFORMAT for a bad or

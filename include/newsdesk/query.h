@@ -100,7 +100,13 @@ typedef struct nd_hit_list {
     nd_result r;
     const nd_hit *items;
     size_t n;
+    int sampled; /* 1: ranked among the newest ND_QUERY_SEARCH_DOCS matches only */
 } nd_hit_list;
+
+/* A query matching more documents than this (a common word) is ranked
+ * among its newest ND_QUERY_SEARCH_DOCS matches: BM25 costs as much per
+ * match, so the cost stays bounded whatever the store's size. */
+#define ND_QUERY_SEARCH_DOCS 50000
 
 /* Full-text search (opts->text: words, "phrases", AND/OR/NOT, prefix*,
  * title: word), best first; only the latest version of each page unless

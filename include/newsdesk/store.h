@@ -32,7 +32,7 @@ extern "C" {
 
 /* The schema version this program writes (PRAGMA user_version).  Older
  * files are migrated forward on open; newer ones are refused (ND_ESCHEMA). */
-#define ND_STORE_SCHEMA 7
+#define ND_STORE_SCHEMA 8
 
 /* A related item becomes a document of its own when its text has at
  * least this many bytes or several paragraphs: an embedded article, not
@@ -180,6 +180,25 @@ ND_EXPORT int nd_store_has_raw(nd_store *s, uint64_t raw_hash, nd_error *err);
 ND_EXPORT int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res,
                                 nd_error *err);
 
+/* A page with every row computed (documents, paragraphs, related items,
+ * what the stories need), so that the thread holding the write lock only
+ * writes.  nd_store_prepare() needs no store and may run on any thread;
+ * fx (may be NULL; one per thread) reads each document for the story
+ * engine there too.  p and everything it points to are borrowed until
+ * nd_store_prepared_free().  Returns 0 and *out (caller owns; free with
+ * nd_store_prepared_free()), or a negative code. */
+typedef struct nd_store_prepared nd_store_prepared;
+typedef struct nd_store_clusterer nd_store_clusterer;
+ND_EXPORT int nd_store_prepare(const nd_store_page *p, nd_cluster_fx *fx, nd_store_prepared **out,
+                               nd_error *err);
+ND_EXPORT void nd_store_prepared_free(nd_store_prepared *pp);
+
+/* nd_store_add_page() of a prepared page; with a clusterer c (may be NULL:
+ * the documents stay without a story), each new document gets its story
+ * as it is written (see nd_store_cluster_pending()). */
+ND_EXPORT int nd_store_add_prepared(nd_store *s, nd_store_clusterer *c, const nd_store_prepared *pp,
+                                    nd_store_added *res, nd_error *err);
+
 /* One failed input of a run. */
 typedef struct nd_store_error {
     int64_t id;
@@ -261,10 +280,12 @@ ND_EXPORT int nd_store_each(nd_store *s, int (*fn)(void *ctx, const nd_store_doc
 
 /* Every document belongs to a story once it is clustered: the story
  * engine (newsdesk/cluster.h) decides, the store keeps its answers
- * (documents' story and dup_of, one row per story) and the engine's state
- * between runs.  One clusterer per store at a time: it is the writer's. */
-typedef struct nd_store_clusterer nd_store_clusterer;
-
+ * (documents' story and dup_of, one row per story kept up to date change by
+ * change), the engine's state (in pieces: only what changed is written)
+ * and the log of what the engine was given since that state was saved, so
+ * that a killed run's successor goes on exactly where the last commit
+ * left.  One clusterer per store at a time: it is the writer's (two at once
+ * stay consistent: each replays the other's log before writing its own). */
 /* How a clusterer's engine started and what it did. */
 typedef struct nd_store_cluster_stats {
     int start;              /* ND_STORE_CLUSTER_FRESH, _IMPORTED, _RESTORED or _REPLAYED */
@@ -275,7 +296,12 @@ typedef struct nd_store_cluster_stats {
     uint64_t moves, merges; /* earlier assignments changed by the engine */
     uint64_t failed;        /* documents the engine refused (left unclustered) */
     uint64_t stories;       /* stories in the store (after finish) */
-    size_t state_bytes;     /* size of the saved state (after finish) */
+    size_t state_bytes;     /* bytes of the saved state written (all saves of this clusterer) */
+    uint64_t replayed;      /* logged operations given to the engine again at open */
+    size_t loaded_bytes;    /* bytes of saved state read (at open, and on demand) */
+    uint64_t fetched;       /* items of it read on demand */
+    uint64_t rebuilt;       /* story aggregates read again from their documents */
+    int flushed;            /* finish re-examined the recent window */
 } nd_store_cluster_stats;
 
 enum {
@@ -285,34 +311,47 @@ enum {
     ND_STORE_CLUSTER_REPLAYED = 3
 };
 
-/* The clusterer of a writable store.  The engine is the one the last
- * ingest saved when that state was made with the same parameters
- * (_IMPORTED), or a new one when none was saved (_FRESH); when killed runs
- * committed clustered documents after that, they are fed to it again in
- * id order, so that it ends as an unkilled run would be (_REPLAYED).  A
- * state of other parameters: a new engine with p (NULL: the defaults)
- * fed back the store's last window_docs clustered documents with their
- * recorded stories (nd_cluster_restore, _RESTORED).  Returns 0 and *out (caller owns; free with
- * nd_store_clusterer_free()), or a negative code with err filled. */
+/* The clusterer of a writable store.  The engine is the one the last run
+ * saved (_IMPORTED), given again what the log holds since - a killed run's
+ * documents, in the order it was given them - so that it ends as an
+ * unkilled run would be (_REPLAYED), when it was made with the same
+ * parameters; otherwise a new engine with p (NULL: the defaults) fed back
+ * the store's last window_docs clustered documents with their recorded
+ * stories (nd_cluster_restore, _RESTORED; _FRESH when there are none),
+ * saved at once.  Outside a transaction.  Returns 0 and *out (caller owns;
+ * free with nd_store_clusterer_free()), or a negative code with err
+ * filled. */
 ND_EXPORT int nd_store_clusterer_open(nd_store *s, const nd_cluster_params *p,
                                       nd_store_clusterer **out, nd_error *err);
 ND_EXPORT void nd_store_clusterer_free(nd_store_clusterer *c);
 
-/* Cluster every document that has no story yet, in id order: each gets
- * its story and dup_of, and the moves and merges the engine reports are
- * applied to earlier documents.  Call inside a transaction, after storing
- * pages; *n (may be NULL) gets the number clustered.  Returns 0 or a
- * negative code (the documents not reached stay unclustered). */
+/* The engine parameters of c (for nd_cluster_fx_new(): documents prepared
+ * with other parameters are read again by the clusterer). */
+ND_EXPORT const nd_cluster_params *nd_store_clusterer_params(const nd_store_clusterer *c);
+
+/* Cluster every document that has no story yet (stored without a
+ * clusterer, or before stories existed), in id order: each gets its story
+ * and dup_of, and the moves and merges the engine reports are applied to
+ * earlier documents.  Call inside a transaction; *n (may be NULL) gets the
+ * number clustered.  Returns 0 or a negative code (the documents not
+ * reached stay unclustered). */
 ND_EXPORT int nd_store_cluster_pending(nd_store_clusterer *c, size_t *n, nd_error *err);
 
-/* Rewrite the rows of the stories changed since the last call: headline,
- * counts, first and last seen (a story left empty is deleted).  Call
- * before each commit, so that a committed store is always consistent. */
+/* Write the rows of the stories changed since the last call (headline,
+ * counts, first and last seen; a story left empty is deleted), from their
+ * aggregates, which change with each document (never by reading a story's
+ * documents); and every ND_STORE_CLUSTER_SAVE_EVERY documents the engine's
+ * state.  Call before each commit, so that a committed store is always
+ * consistent. */
+#define ND_STORE_CLUSTER_SAVE_EVERY 20000
 ND_EXPORT int nd_store_cluster_sync(nd_store_clusterer *c, nd_error *err);
 
-/* End of a run: re-examine the recent documents (nd_cluster_flush),
- * apply the changes, sync, and save the engine state for the next run.
- * Call inside a transaction. */
+/* End of a run: re-examine the recent documents (nd_cluster_flush) when
+ * the documents given since the last re-examination are at least an
+ * eighth of the recent window (the whole window costs tens of
+ * milliseconds: a run of a few pages into a large store leaves it to a
+ * later one), apply the changes, sync, and save what changed of the
+ * engine's state.  Call inside a transaction. */
 ND_EXPORT int nd_store_cluster_finish(nd_store_clusterer *c, nd_error *err);
 
 ND_EXPORT void nd_store_cluster_get_stats(const nd_store_clusterer *c, nd_store_cluster_stats *st);
@@ -326,57 +365,7 @@ ND_EXPORT void nd_store_cluster_get_stats(const nd_store_clusterer *c, nd_store_
 ND_EXPORT int nd_store_recluster(nd_store *s, const nd_cluster_params *p,
                                  nd_store_cluster_stats *st, nd_error *err);
 
-/* Reading stories: newsdesk/query.h (nd_query_stories, nd_query_story)
- * is the one way; the three functions below are its predecessors, kept
- * until the stories writer work (src/store/stories.c) is merged, then to
- * be removed.
- *
- * One story.  Strings are borrowed: valid until nd_store_story_free() or
- * until the callback returns. */
-typedef struct nd_store_story {
-    int64_t id;
-    const char *headline;   /* the most representative title, or NULL */
-    int64_t rep_doc;        /* the document it comes from */
-    const char *first_seen; /* earliest published (else fetched) time, ISO 8601 */
-    const char *last_seen;  /* latest */
-    uint64_t n_docs;        /* documents, duplicates included */
-    uint64_t n_dups;        /* documents that duplicate another */
-    uint64_t n_sites;       /* distinct outlets (site, else host) */
-    nd_arena *arena;        /* nd_store_story_get() only: owns the strings */
-} nd_store_story;
-
-typedef struct nd_store_story_query {
-    const char *since; /* last seen on or after this time (ISO 8601), or NULL */
-    int limit;         /* 0: 20 */
-    int offset;
-} nd_store_story_query;
-
-/* Stories, most recently seen first (then the highest id), each given to
- * fn (return nonzero to stop; that value is returned). */
-ND_EXPORT int nd_store_stories(nd_store *s, const nd_store_story_query *q,
-                               int (*fn)(void *ctx, const nd_store_story *st), void *ctx,
-                               nd_error *err);
-
-/* Story id.  Returns 0 and *out (caller owns; free with
- * nd_store_story_free()) or ND_ENOTFOUND. */
-ND_EXPORT int nd_store_story_get(nd_store *s, int64_t id, nd_store_story **out, nd_error *err);
-ND_EXPORT void nd_store_story_free(nd_store_story *st);
-
-/* A document of a story.  Borrowed for the callback. */
-typedef struct nd_store_story_doc {
-    int64_t id;
-    const char *ext_id, *title, *site, *host, *url, *language;
-    const char *published, *fetched; /* ISO 8601 or NULL */
-    int64_t dup_of;                  /* 0: an original */
-    int64_t parent_id;               /* the page it was embedded in, or 0 */
-    int version;
-} nd_store_story_doc;
-
-/* The documents of story id in time order (published, else fetched;
- * then id). */
-ND_EXPORT int nd_store_story_docs(nd_store *s, int64_t id,
-                                  int (*fn)(void *ctx, const nd_store_story_doc *d), void *ctx,
-                                  nd_error *err);
+/* Reading stories: newsdesk/query.h (nd_query_stories, nd_query_story). */
 
 /* ---- analysis: actors, quotations, events (schema 4) ----------------------- */
 

@@ -52,6 +52,10 @@ typedef struct story {
     int64_t st_first, st_last; /* settled part's time span (ND_TIME_NONE: none) */
     int64_t t_first, t_last;   /* every member's */
     uint64_t seq_last;
+    /* saved state loaded on demand: the centroid is not read yet (it has
+     * lazy_n entries in a table of lazy_cap slots) */
+    int lazy;
+    uint32_t lazy_n, lazy_cap;
     /* scratch */
     uint64_t mark;
     float acc;
@@ -163,7 +167,14 @@ struct nd_cluster {
     size_t n_changes, cap_changes;
     int oom;
     nd_cluster_stats st;
+    uint64_t params_hash;   /* nd__cluster_params_hash(&p) */
+    struct nd__persist *ps; /* what the last nd_cluster_save() wrote, or NULL */
+    nd__fetch fetch;        /* items loaded on demand (nd_cluster_load) */
 };
+
+static void persist_free(struct nd__persist *ps);
+static void lazy_story(nd_cluster *c, story *s);
+static void lazy_window(nd_cluster *c, int raw);
 
 void nd_cluster_params_default(nd_cluster_params *p)
 {
@@ -721,7 +732,9 @@ static uint32_t story_candidates(nd_cluster *c, const nd__feat *v, uint32_t n)
         }
         c->cand[j] = x;
     }
-    return k < STORY_CAND ? k : STORY_CAND;
+    if (k > STORY_CAND) k = STORY_CAND;
+    for (uint32_t i = 0; i < k; i++) lazy_story(c, c->cand[i]);
+    return k;
 }
 
 /* ---- the recent window ---------------------------------------------------------------------- */
@@ -822,6 +835,8 @@ static uint32_t doc_candidates(nd_cluster *c, uint32_t self)
 
 /* ---- negative evidence ------------------------------------------------------ */
 
+static void lazy_raw(nd_cluster *c, rdoc *d);
+
 /* Whether the sorted features f hold id h. */
 static int has_feat(const nd__feat *f, uint32_t n, uint64_t h)
 {
@@ -856,8 +871,10 @@ static void read_attrs(rdoc *d)
  * the other.  Reports of one event agree on where it happened and how bad
  * it was (agencies' magnitudes differ by 0.1-0.3); look-alike events of
  * one kind often differ in one of them. */
-static int clashes(rdoc *a, rdoc *b)
+static int clashes(nd_cluster *c, rdoc *a, rdoc *b)
 {
+    lazy_raw(c, a);
+    lazy_raw(c, b);
     if (!a->attrs_read) read_attrs(a);
     if (!b->attrs_read) read_attrs(b);
     int n = 0;
@@ -885,11 +902,11 @@ static int clashes(rdoc *a, rdoc *b)
 /* The similarity of two recent documents: the cosine of their vectors,
  * times `clash` for each attribute of their event they report
  * differently. */
-static float pair_sim(const nd_cluster *c, rdoc *a, rdoc *b)
+static float pair_sim(nd_cluster *c, rdoc *a, rdoc *b)
 {
     float s1 = (float) fdot(a->vec, a->n_vec, b->vec, b->n_vec);
     if (s1 > 0 && c->p.clash < 1)
-        for (int k = clashes(a, b); k > 0; k--) s1 *= (float) c->p.clash;
+        for (int k = clashes(c, a, b); k > 0; k--) s1 *= (float) c->p.clash;
     return s1;
 }
 
@@ -942,6 +959,7 @@ static double profile_dot(const uint64_t *ka, const float *wa, uint32_t na, cons
 static void settle(nd_cluster *c, rdoc *d)
 {
     story *s = story_get(c, d->story);
+    if (s) lazy_story(c, s);
     if (s) {
         if (s->ring_refs) s->ring_refs--;
         if (d->vec) {
@@ -1200,6 +1218,8 @@ static double settled_fit(nd_cluster *c, const story *s, const story *t)
  * b's id forwards to a, and the store hears MERGE b -> a. */
 static void merge_settled(nd_cluster *c, story *a, story *b)
 {
+    lazy_story(c, a);
+    lazy_story(c, b);
     if (nd__fmap_reserve(&a->c, a->c.n + b->c.n) ||
         nd__imap_put(&c->fwd[0], (uint64_t) b->id, a->id)) {
         c->oom = 1;
@@ -1244,6 +1264,7 @@ static int recluster(nd_cluster *c, int refresh)
     uint32_t P1 = c->p.profile + 1;
     c->since_sweep = 0;
     c->st.reclusters++;
+    lazy_window(c, refresh);
     /* nodes: the recent originals in canonical order */
     r.slot = nd_malloc((c->ring_n + 1) * sizeof *r.slot);
     if (!r.slot) goto done;
@@ -1691,6 +1712,7 @@ nd_cluster *nd_cluster_new(const nd_cluster_params *p, nd_error *err)
     else
         nd_cluster_params_default(&c->p);
     sanitize(&c->p);
+    c->params_hash = nd__cluster_params_hash(&c->p);
     if (nd__fx_init(&c->fx, &c->p)) {
         nd_error_set(err, ND_ENOMEM, (size_t) -1,
                      "cluster: cannot create the Snowball 'english' stemmer");
@@ -1752,6 +1774,7 @@ void nd_cluster_free(nd_cluster *c)
     nd_free(c->wtmp);
     nd_free(c->cand);
     nd_free(c->changes);
+    persist_free(c->ps);
     nd_free(c);
 }
 
@@ -1774,12 +1797,19 @@ static void result_finish(nd_cluster *c, nd_cluster_result *out)
     out->n_changes = c->n_changes;
 }
 
-/* Features and sketch of a document; *raw is the caller's. */
-static int prepare(nd_cluster *c, const nd_cluster_doc *doc, nd__feat **raw, uint32_t *n_raw,
-                   nd_dup_sketch *sk)
+/* Features and sketch of a document (computed here, or copied from pre:
+ * nd_cluster_add_prepared); *raw is the caller's. */
+static int prepare(nd_cluster *c, const nd_cluster_doc *doc, const nd__prep *pre, nd__feat **raw,
+                   uint32_t *n_raw, nd_dup_sketch *sk)
 {
     if (!doc || doc->id == 0) return ND_EINVAL;
     if (ring_find(c, doc->id)) return ND_EINVAL;
+    if (pre) {
+        *n_raw = pre->n_raw;
+        *sk = pre->sk;
+        *raw = feat_dup(pre->raw, pre->n_raw);
+        return *raw ? 0 : ND_ENOMEM;
+    }
     nd__feat *f;
     if (nd__fx_doc(&c->fx, doc->title, doc->title_len, doc->text, doc->text_len, doc->published, &f,
                    n_raw, sk))
@@ -1826,13 +1856,13 @@ static story *join(nd_cluster *c, rdoc *d, int64_t sid)
 }
 
 /* The common body of add and restore.  force_story 0: decide. */
-static int add_doc(nd_cluster *c, const nd_cluster_doc *doc, int64_t force_story, int64_t force_dup,
-                   nd_cluster_result *out)
+static int add_doc(nd_cluster *c, const nd_cluster_doc *doc, const nd__prep *pre,
+                   int64_t force_story, int64_t force_dup, nd_cluster_result *out)
 {
     nd__feat *raw;
     uint32_t n_raw;
     nd_dup_sketch sk;
-    int rc = prepare(c, doc, &raw, &n_raw, &sk);
+    int rc = prepare(c, doc, pre, &raw, &n_raw, &sk);
     if (rc) return rc;
     c->seq++;
     watermark_push(c, doc->published);
@@ -1908,12 +1938,15 @@ static int add_doc(nd_cluster *c, const nd_cluster_doc *doc, int64_t force_story
     return 0;
 }
 
-int nd_cluster_add(nd_cluster *c, const nd_cluster_doc *doc, nd_cluster_result *out)
+/* nd_cluster_add() and nd_cluster_add_prepared(). */
+static int add(nd_cluster *c, const nd_cluster_doc *doc, const nd__prep *pre,
+               nd_cluster_result *out)
 {
     nd_cluster_result dummy;
     if (!out) out = &dummy;
     result_init(c, out);
     if (!doc || doc->id == 0) return ND_EINVAL;
+    if (pre && pre->params != c->params_hash) return ND_EINVAL;
     /* Re-examination runs before the document, so that the changes never
      * name it. */
     if (c->since_sweep >= c->p.sweep_every) {
@@ -1923,10 +1956,22 @@ int nd_cluster_add(nd_cluster *c, const nd_cluster_doc *doc, nd_cluster_result *
         if (refresh) c->refresh_at = c->st.docs + c->st.docs / 2 + 1;
         recluster(c, refresh);
     }
-    int rc = add_doc(c, doc, 0, 0, out);
+    int rc = add_doc(c, doc, pre, 0, 0, out);
     result_finish(c, out);
     if (!rc && c->oom) rc = ND_ENOMEM;
     return rc;
+}
+
+int nd_cluster_add(nd_cluster *c, const nd_cluster_doc *doc, nd_cluster_result *out)
+{
+    return add(c, doc, NULL, out);
+}
+
+int nd_cluster_add_prepared(nd_cluster *c, const nd_cluster_doc *doc, const nd_cluster_prep *prep,
+                            nd_cluster_result *out)
+{
+    if (!prep) return ND_EINVAL;
+    return add(c, doc, &prep->p, out);
 }
 
 int nd_cluster_flush(nd_cluster *c, nd_cluster_result *out)
@@ -1945,7 +1990,7 @@ int nd_cluster_restore(nd_cluster *c, const nd_cluster_doc *doc, int64_t story_i
     c->n_changes = 0;
     c->oom = 0;
     if (story_id >= c->next_id) c->next_id = story_id + 1;
-    int rc = add_doc(c, doc, story_id, dup_of, NULL);
+    int rc = add_doc(c, doc, NULL, story_id, dup_of, NULL);
     return rc ? rc : c->oom ? ND_ENOMEM : 0;
 }
 
@@ -2057,6 +2102,167 @@ static int get_feats(const unsigned char **p, const unsigned char *e, nd__feat *
     return 0;
 }
 
+/* n story slots, all free, for a state being read. */
+static int alloc_slots(nd_cluster *c, uint32_t n)
+{
+    c->cap_slots = n ? n : 1;
+    c->slots = nd_calloc(c->cap_slots, sizeof *c->slots);
+    c->stamps = nd_calloc(c->cap_slots, sizeof *c->stamps);
+    c->free_slots = nd_calloc(c->cap_slots, sizeof *c->free_slots);
+    if (!c->slots || !c->stamps || !c->free_slots) return ND_ENOMEM;
+    c->n_slots = n;
+    return 0;
+}
+
+/* The clock and the counters (after the statistics). */
+static void put_clock(nd_buf *b, const nd_cluster *c)
+{
+    nd__put_u64(b, c->seq);
+    nd__put_u64(b, (uint64_t) c->next_id);
+    nd__put_u64(b, c->fwd_docs);
+    nd__put_u32(b, c->evict_cursor);
+    nd__put_u64(b, c->since_sweep);
+    nd__put_u64(b, c->refresh_at);
+    nd__put_f64(b, c->bg);
+    nd__put_u64(b, c->wm_count);
+    nd__put_u32(b, c->wm_n);
+    for (uint32_t i = 0; i < c->wm_n; i++) {
+        uint32_t at = (c->wm_head + i) % WM_SPAN;
+        nd__put_u64(b, (uint64_t) c->wm_t[at]);
+        nd__put_u64(b, c->wm_i[at]);
+    }
+    const uint64_t st[] = {c->st.docs,  c->st.dups_exact, c->st.dups_near, c->st.stories_created,
+                           c->st.moves, c->st.merges,     c->st.reclusters};
+    for (size_t i = 0; i < sizeof st / sizeof *st; i++) nd__put_u64(b, st[i]);
+}
+
+static int get_clock(nd_cluster *c, const unsigned char **p, const unsigned char *e)
+{
+    if (nd__get_u64(p, e, &c->seq) || get_i64(p, e, &c->next_id) ||
+        nd__get_u64(p, e, &c->fwd_docs) || nd__get_u32(p, e, &c->evict_cursor) ||
+        nd__get_u64(p, e, &c->since_sweep) || nd__get_u64(p, e, &c->refresh_at) ||
+        nd__get_f64(p, e, &c->bg) || !isfinite(c->bg) || nd__get_u64(p, e, &c->wm_count) ||
+        nd__get_u32(p, e, &c->wm_n) || c->wm_n > WM_SPAN)
+        return ND_EFORMAT;
+    c->join_eff = c->p.join + c->p.background * c->bg;
+    for (uint32_t i = 0; i < c->wm_n; i++)
+        if (get_i64(p, e, &c->wm_t[i]) || nd__get_u64(p, e, &c->wm_i[i])) return ND_EFORMAT;
+    uint64_t *st[] = {&c->st.docs,  &c->st.dups_exact, &c->st.dups_near, &c->st.stories_created,
+                      &c->st.moves, &c->st.merges,     &c->st.reclusters};
+    for (size_t i = 0; i < sizeof st / sizeof *st; i++)
+        if (nd__get_u64(p, e, st[i])) return ND_EFORMAT;
+    return 0;
+}
+
+/* A story's record (after its slot): its counters, then its centroid. */
+static void put_story_head(nd_buf *b, const story *s)
+{
+    nd__put_u64(b, (uint64_t) s->id);
+    nd__put_u32(b, s->n_settled);
+    nd__put_u32(b, s->n_recent);
+    nd__put_u32(b, s->ring_refs);
+    nd__put_u32(b, s->n_docs);
+    const int64_t t[] = {s->st_first, s->st_last, s->t_first, s->t_last};
+    for (int k = 0; k < 4; k++) nd__put_u64(b, (uint64_t) t[k]);
+    nd__put_u64(b, s->seq_last);
+}
+
+static void put_story(nd_buf *b, const story *s)
+{
+    put_story_head(b, s);
+    nd__fmap_export(b, &s->c);
+}
+
+/* The story of slot `slot` from its record (centroid: also its centroid,
+ * else it is loaded later); the slot must be free. */
+static int get_story_head(nd_cluster *c, const unsigned char **p, const unsigned char *e,
+                          uint32_t slot, int centroid)
+{
+    if (slot >= c->n_slots || c->slots[slot]) return ND_EFORMAT;
+    story *s = nd_calloc(1, sizeof *s);
+    if (!s) return ND_ENOMEM;
+    c->slots[slot] = s;
+    s->slot = slot;
+    if (get_i64(p, e, &s->id) || s->id <= 0 || nd__get_u32(p, e, &s->n_settled) ||
+        nd__get_u32(p, e, &s->n_recent) || nd__get_u32(p, e, &s->ring_refs) ||
+        nd__get_u32(p, e, &s->n_docs) || get_i64(p, e, &s->st_first) ||
+        get_i64(p, e, &s->st_last) || get_i64(p, e, &s->t_first) || get_i64(p, e, &s->t_last) ||
+        nd__get_u64(p, e, &s->seq_last))
+        return ND_EFORMAT;
+    if (centroid) {
+        int rc = nd__fmap_import(p, e, &s->c);
+        if (rc) return rc;
+        recompute_norm(s);
+    }
+    int64_t dummy;
+    if (nd__imap_get(&c->by_id, (uint64_t) s->id, &dummy)) return ND_EFORMAT; /* an id twice */
+    if (nd__imap_put(&c->by_id, (uint64_t) s->id, slot)) return ND_ENOMEM;
+    c->st.stories_active++;
+    return 0;
+}
+
+/* A recent document's record (after its seq): its head, its raw
+ * features, then what changes while it is recent (vector, neighbours). */
+static void put_rdoc_head(nd_buf *b, const rdoc *d)
+{
+    const int64_t v[] = {d->id, d->story, d->dup_of, d->time};
+    for (int k = 0; k < 4; k++) nd__put_u64(b, (uint64_t) v[k]);
+    nd__put_u64(b, d->dup_handle);
+    nd__put_u32(b, (uint32_t) d->indexed);
+}
+
+static void put_rdoc_tail(nd_buf *b, const rdoc *d)
+{
+    nd__put_u32(b, d->vec != NULL);
+    if (d->vec) put_feats(b, d->vec, d->n_vec);
+    nd__put_u32(b, d->n_nb);
+    for (uint32_t k = 0; k < d->n_nb; k++) {
+        nd__put_u64(b, d->nb[k].seq);
+        nd__put_u32(b, d->nb[k].slot);
+        put_f32(b, d->nb[k].s1);
+    }
+}
+
+static void put_rdoc(nd_buf *b, const rdoc *d)
+{
+    put_rdoc_head(b, d);
+    put_feats(b, d->raw, d->n_raw);
+    put_rdoc_tail(b, d);
+}
+
+static int get_rdoc_head(const unsigned char **p, const unsigned char *e, rdoc *d)
+{
+    uint32_t u32;
+    if (get_i64(p, e, &d->id) || get_i64(p, e, &d->story) || get_i64(p, e, &d->dup_of) ||
+        get_i64(p, e, &d->time) || nd__get_u64(p, e, &d->dup_handle) || nd__get_u32(p, e, &u32))
+        return ND_EFORMAT;
+    d->indexed = u32 != 0;
+    return 0;
+}
+
+/* The rest of a recent document; its story must be loaded. */
+static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d)
+{
+    uint32_t u32;
+    int rc;
+    if (nd__get_u32(p, e, &u32)) return ND_EFORMAT;
+    if (u32 && (rc = get_feats(p, e, &d->vec, &d->n_vec))) return rc;
+    if (nd__get_u32(p, e, &d->n_nb) || d->n_nb > NN_MAX) return ND_EFORMAT;
+    for (uint32_t k = 0; k < d->n_nb; k++)
+        if (nd__get_u64(p, e, &d->nb[k].seq) || nd__get_u32(p, e, &d->nb[k].slot) ||
+            d->nb[k].slot >= c->ring_cap || get_f32(p, e, &d->nb[k].s1))
+            return ND_EFORMAT;
+    return story_get(c, d->story) ? 0 : ND_EFORMAT;
+}
+
+/* Into an empty ring slot whose seq is set. */
+static int get_rdoc(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d)
+{
+    int rc = get_rdoc_head(p, e, d);
+    if (!rc) rc = get_feats(p, e, &d->raw, &d->n_raw);
+    return rc ? rc : get_rdoc_tail(c, p, e, d);
+}
+
 static void put_pgen(nd_buf *b, const pgen *g)
 {
     nd__put_u64(b, g->docs);
@@ -2098,8 +2304,25 @@ static int get_pgen(const unsigned char **p, const unsigned char *e, pgen *g)
     return nd__layout_check(g->keys, g->cap);
 }
 
+void nd__cluster_sanitize(nd_cluster_params *p)
+{
+    sanitize(p);
+}
+
+uint64_t nd__cluster_params_hash(const nd_cluster_params *p)
+{
+    nd_buf b = ND_BUF_INIT;
+    put_params(&b, p);
+    uint64_t h = nd_buf_failed(&b) ? 0 : nd_hash64(b.ptr, b.len);
+    nd_buf_free(&b);
+    return h;
+}
+
 int nd_cluster_export(const nd_cluster *c, nd_buf *b)
 {
+    /* What is not loaded yet is part of the state (loading it changes no
+     * decision). */
+    if (nd_cluster_load_all((nd_cluster *) c)) return ND_ENOMEM;
     nd__put_u64(b, STATE_MAGIC);
     nd__put_u32(b, STATE_VERSION);
     put_params(b, &c->p);
@@ -2114,40 +2337,14 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
             nd__put_u32(b, i);
             nd__put_u32(b, c->df[i]);
         }
-    /* clock and counters */
-    nd__put_u64(b, c->seq);
-    nd__put_u64(b, (uint64_t) c->next_id);
-    nd__put_u64(b, c->fwd_docs);
-    nd__put_u32(b, c->evict_cursor);
-    nd__put_u64(b, c->since_sweep);
-    nd__put_u64(b, c->refresh_at);
-    nd__put_f64(b, c->bg);
-    nd__put_u64(b, c->wm_count);
-    nd__put_u32(b, c->wm_n);
-    for (uint32_t i = 0; i < c->wm_n; i++) {
-        uint32_t at = (c->wm_head + i) % WM_SPAN;
-        nd__put_u64(b, (uint64_t) c->wm_t[at]);
-        nd__put_u64(b, c->wm_i[at]);
-    }
-    const uint64_t st[] = {c->st.docs,  c->st.dups_exact, c->st.dups_near, c->st.stories_created,
-                           c->st.moves, c->st.merges,     c->st.reclusters};
-    for (size_t i = 0; i < sizeof st / sizeof *st; i++) nd__put_u64(b, st[i]);
+    put_clock(b, c);
     /* stories, slot by slot (the indexes name slots and stamps) */
     nd__put_u32(b, c->n_slots);
     for (uint32_t i = 0; i < c->n_slots; i++) {
         nd__put_u32(b, c->stamps[i]);
         const story *s = c->slots[i];
         nd__put_u32(b, s != NULL);
-        if (!s) continue;
-        nd__put_u64(b, (uint64_t) s->id);
-        nd__put_u32(b, s->n_settled);
-        nd__put_u32(b, s->n_recent);
-        nd__put_u32(b, s->ring_refs);
-        nd__put_u32(b, s->n_docs);
-        const int64_t t[] = {s->st_first, s->st_last, s->t_first, s->t_last};
-        for (int k = 0; k < 4; k++) nd__put_u64(b, (uint64_t) t[k]);
-        nd__put_u64(b, s->seq_last);
-        nd__fmap_export(b, &s->c);
+        if (s) put_story(b, s);
     }
     nd__put_u32(b, c->n_free);
     for (uint32_t i = 0; i < c->n_free; i++) nd__put_u32(b, c->free_slots[i]);
@@ -2161,20 +2358,7 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
     for (uint32_t i = 0; i < c->ring_cap; i++) {
         const rdoc *d = &c->ring[i];
         nd__put_u64(b, d->seq);
-        if (!d->seq) continue;
-        const int64_t v[] = {d->id, d->story, d->dup_of, d->time};
-        for (int k = 0; k < 4; k++) nd__put_u64(b, (uint64_t) v[k]);
-        nd__put_u64(b, d->dup_handle);
-        nd__put_u32(b, (uint32_t) d->indexed);
-        put_feats(b, d->raw, d->n_raw);
-        nd__put_u32(b, d->vec != NULL);
-        if (d->vec) put_feats(b, d->vec, d->n_vec);
-        nd__put_u32(b, d->n_nb);
-        for (uint32_t k = 0; k < d->n_nb; k++) {
-            nd__put_u64(b, d->nb[k].seq);
-            nd__put_u32(b, d->nb[k].slot);
-            put_f32(b, d->nb[k].s1);
-        }
+        if (d->seq) put_rdoc(b, d);
     }
     nd__dup_index_export(c->dups, b);
     return nd_buf_failed(b) ? ND_ENOMEM : 0;
@@ -2183,7 +2367,7 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
 static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned char *e)
 {
     const unsigned char *p = *pp;
-    uint32_t nz, u32;
+    uint32_t nz;
     uint64_t u64;
     int rc;
 #define NEED(x)                                                                                    \
@@ -2197,46 +2381,15 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
         NEED(nd__get_u32(&p, e, &at) || nd__get_u32(&p, e, &v) || at > c->df_mask);
         c->df[at] = v;
     }
-    NEED(nd__get_u64(&p, e, &c->seq) || get_i64(&p, e, &c->next_id));
-    NEED(nd__get_u64(&p, e, &c->fwd_docs) || nd__get_u32(&p, e, &c->evict_cursor));
-    NEED(nd__get_u64(&p, e, &c->since_sweep) || nd__get_u64(&p, e, &c->refresh_at));
-    NEED(nd__get_f64(&p, e, &c->bg) || !isfinite(c->bg));
-    c->join_eff = c->p.join + c->p.background * c->bg;
-    NEED(nd__get_u64(&p, e, &c->wm_count));
-    NEED(nd__get_u32(&p, e, &c->wm_n) || c->wm_n > WM_SPAN);
-    for (uint32_t i = 0; i < c->wm_n; i++)
-        NEED(get_i64(&p, e, &c->wm_t[i]) || nd__get_u64(&p, e, &c->wm_i[i]));
-    uint64_t *st[] = {&c->st.docs,  &c->st.dups_exact, &c->st.dups_near, &c->st.stories_created,
-                      &c->st.moves, &c->st.merges,     &c->st.reclusters};
-    for (size_t i = 0; i < sizeof st / sizeof *st; i++) NEED(nd__get_u64(&p, e, st[i]));
+    NEED(get_clock(c, &p, e));
     uint32_t n_slots;
     NEED(nd__get_u32(&p, e, &n_slots) || n_slots > (uint32_t) ((e - p) / 8));
-    c->cap_slots = n_slots ? n_slots : 1;
-    c->slots = nd_calloc(c->cap_slots, sizeof *c->slots);
-    c->stamps = nd_calloc(c->cap_slots, sizeof *c->stamps);
-    c->free_slots = nd_calloc(c->cap_slots, sizeof *c->free_slots);
-    if (!c->slots || !c->stamps || !c->free_slots) return ND_ENOMEM;
-    c->n_slots = n_slots;
+    if (alloc_slots(c, n_slots)) return ND_ENOMEM;
     for (uint32_t i = 0; i < n_slots; i++) {
         uint32_t live;
         NEED(nd__get_u32(&p, e, &c->stamps[i]) || nd__get_u32(&p, e, &live));
         if (!live) continue;
-        story *s = nd_calloc(1, sizeof *s);
-        if (!s) return ND_ENOMEM;
-        c->slots[i] = s;
-        s->slot = i;
-        NEED(get_i64(&p, e, &s->id) || s->id <= 0 || nd__get_u32(&p, e, &s->n_settled));
-        NEED(nd__get_u32(&p, e, &s->n_recent) || nd__get_u32(&p, e, &s->ring_refs));
-        NEED(nd__get_u32(&p, e, &s->n_docs));
-        NEED(get_i64(&p, e, &s->st_first) || get_i64(&p, e, &s->st_last));
-        NEED(get_i64(&p, e, &s->t_first) || get_i64(&p, e, &s->t_last));
-        NEED(nd__get_u64(&p, e, &s->seq_last));
-        if ((rc = nd__fmap_import(&p, e, &s->c))) return rc;
-        recompute_norm(s);
-        int64_t dummy;
-        NEED(nd__imap_get(&c->by_id, (uint64_t) s->id, &dummy)); /* an id twice */
-        if (nd__imap_put(&c->by_id, (uint64_t) s->id, i)) return ND_ENOMEM;
-        c->st.stories_active++;
+        if ((rc = get_story_head(c, &p, e, i, 1))) return rc;
     }
     NEED(nd__get_u32(&p, e, &c->n_free) || c->n_free > n_slots);
     for (uint32_t i = 0; i < c->n_free; i++)
@@ -2256,18 +2409,7 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
         NEED(nd__get_u64(&p, e, &d->seq));
         if (!d->seq) continue;
         used++;
-        NEED(get_i64(&p, e, &d->id) || get_i64(&p, e, &d->story) || get_i64(&p, e, &d->dup_of));
-        NEED(get_i64(&p, e, &d->time) || nd__get_u64(&p, e, &d->dup_handle));
-        NEED(nd__get_u32(&p, e, &u32));
-        d->indexed = u32 != 0;
-        if ((rc = get_feats(&p, e, &d->raw, &d->n_raw))) return rc;
-        NEED(nd__get_u32(&p, e, &u32));
-        if (u32 && (rc = get_feats(&p, e, &d->vec, &d->n_vec))) return rc;
-        NEED(nd__get_u32(&p, e, &d->n_nb) || d->n_nb > NN_MAX);
-        for (uint32_t k = 0; k < d->n_nb; k++)
-            NEED(nd__get_u64(&p, e, &d->nb[k].seq) || nd__get_u32(&p, e, &d->nb[k].slot) ||
-                 d->nb[k].slot >= c->ring_cap || get_f32(&p, e, &d->nb[k].s1));
-        NEED(!story_get(c, d->story));
+        if ((rc = get_rdoc(c, &p, e, d))) return rc;
     }
     NEED(used != c->ring_n);
     nd_dup_index_free(c->dups);
@@ -2312,4 +2454,767 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
         return NULL;
     }
     return c;
+}
+
+/* ---- the state in pieces
+ * ---------------------------------------------------------------------------- */
+
+/* Items (cluster_int.h): CORE holds the parameters, counters, clock, the
+ * story slots' stamps and free list, the forwarding maps and the heads of
+ * the inverted indexes and of the ring; then one item per story (by id),
+ * per block of DF_BLOCK document frequencies (and the changes since those
+ * blocks were written, as delta items), per block of PG_BLOCK slots of an
+ * inverted index, per recent document (by ring slot), and the duplicate
+ * index's (dup.c).  What the last save wrote is remembered as fingerprints
+ * (struct nd__persist), so a save writes what changed: after a small
+ * ingest, a few stories, the recent window and a few index blocks. */
+
+#define ITEMS_MAGIC    0x35534c434e44ULL /* "NDCLS5" */
+#define ITEMS_VERSION  1u
+#define DF_BLOCK       4096u
+#define PG_BLOCK       512u
+#define PG_GENS        4 /* sp[0], sp[1], dp[0], dp[1] */
+#define DF_DELTA_SHARE 8 /* delta items hold at most 1/8 of the counters */
+
+struct nd__persist {
+    uint32_t *df;               /* the statistics as the items hold them */
+    uint8_t *dfb;               /* which blocks of them are items (the others are 0) */
+    uint64_t df_first, df_next; /* delta item keys in use */
+    uint64_t df_n;              /* counters in delta items */
+    nd__imap stories;           /* story id -> fingerprint of its item */
+    nd__imap cents;             /* story id -> fingerprint of its centroid's item */
+    uint64_t *pg[PG_GENS];      /* per index block: fingerprint of its item */
+    uint32_t pg_n[PG_GENS];
+    uint64_t *ring; /* per ring slot: fingerprint of its item, 0: none */
+    uint64_t *raw;  /* per ring slot: seq of the document whose raw features it holds */
+};
+
+static void persist_free(struct nd__persist *ps)
+{
+    if (!ps) return;
+    nd_free(ps->df);
+    nd_free(ps->dfb);
+    nd__imap_free(&ps->stories);
+    nd__imap_free(&ps->cents);
+    for (int i = 0; i < PG_GENS; i++) nd_free(ps->pg[i]);
+    nd_free(ps->ring);
+    nd_free(ps->raw);
+    nd_free(ps);
+}
+
+static pgen *pg_at(nd_cluster *c, int i)
+{
+    return i < 2 ? &c->sp[i] : &c->dp[i - 2];
+}
+
+static inline uint64_t fp_mix(uint64_t h, uint64_t v)
+{
+    return nd__mix64(h ^ v) + 0x9e3779b97f4a7c15ULL;
+}
+
+static uint64_t f32_bits(float f)
+{
+    uint32_t w;
+    memcpy(&w, &f, sizeof w);
+    return w;
+}
+
+/* What a story's centroid is: changed by every settle, merge and prune. */
+static void story_cent(const story *s, uint32_t *n, uint32_t *cap)
+{
+    *n = s->lazy ? s->lazy_n : s->c.n;
+    *cap = s->lazy ? s->lazy_cap : s->c.cap;
+}
+
+/* Everything a story's items hold changes one of these. */
+static uint64_t story_fp(const nd_cluster *c, const story *s)
+{
+    uint32_t n, cap;
+    story_cent(s, &n, &cap);
+    const uint64_t v[] = {(uint64_t) s->id,
+                          s->slot,
+                          c->stamps[s->slot],
+                          s->n_settled,
+                          s->n_recent,
+                          s->ring_refs,
+                          s->n_docs,
+                          (uint64_t) s->st_first,
+                          (uint64_t) s->st_last,
+                          (uint64_t) s->t_first,
+                          (uint64_t) s->t_last,
+                          s->seq_last,
+                          n,
+                          cap};
+    uint64_t h = 0;
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) h = fp_mix(h, v[i]);
+    return h | 1;
+}
+
+static uint64_t cent_fp(const story *s)
+{
+    uint32_t n, cap;
+    story_cent(s, &n, &cap);
+    return fp_mix(fp_mix(fp_mix((uint64_t) s->id, s->n_settled), n), cap) | 1;
+}
+
+/* A recent document: its raw features never change while its seq stays. */
+static uint64_t rdoc_fp(const rdoc *d)
+{
+    const uint64_t v[] = {d->seq,
+                          (uint64_t) d->id,
+                          (uint64_t) d->story,
+                          (uint64_t) d->dup_of,
+                          (uint64_t) d->time,
+                          d->dup_handle,
+                          (uint64_t) d->indexed,
+                          d->n_raw,
+                          d->vec != NULL,
+                          d->n_vec,
+                          d->n_nb};
+    uint64_t h = 0;
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) h = fp_mix(h, v[i]);
+    for (uint32_t i = 0; d->vec && i < d->n_vec; i++)
+        h = fp_mix(h, d->vec[i].h ^ (f32_bits(d->vec[i].w) << 7));
+    for (uint32_t i = 0; i < d->n_nb; i++)
+        h = fp_mix(h, d->nb[i].seq ^ ((uint64_t) d->nb[i].slot << 40) ^ f32_bits(d->nb[i].s1));
+    return h | 1;
+}
+
+/* The occupied slots of block blk of g. */
+static uint64_t pg_fp(const pgen *g, uint32_t blk)
+{
+    uint64_t h = fp_mix(g->cap, blk);
+    for (uint32_t i = blk * PG_BLOCK; i < (blk + 1) * PG_BLOCK && i < g->cap; i++) {
+        if (!g->keys[i]) continue;
+        h = fp_mix(h, g->keys[i] ^ i);
+        const uint32_t *a = g->a + (size_t) i * g->P, *b = g->b + (size_t) i * g->P;
+        for (uint32_t k = 0; k < g->P; k++) h = fp_mix(h, (uint64_t) a[k] << 32 | b[k]);
+    }
+    return h | 1;
+}
+
+static void put_pg_block(nd_buf *b, const pgen *g, uint32_t blk)
+{
+    uint32_t n = 0;
+    for (uint32_t i = blk * PG_BLOCK; i < (blk + 1) * PG_BLOCK && i < g->cap; i++)
+        n += g->keys[i] != 0;
+    nd__put_u32(b, n);
+    for (uint32_t i = blk * PG_BLOCK; i < (blk + 1) * PG_BLOCK && i < g->cap; i++) {
+        if (!g->keys[i]) continue;
+        nd__put_u32(b, i - blk * PG_BLOCK);
+        nd__put_u64(b, g->keys[i]);
+        for (uint32_t k = 0; k < g->P; k++) {
+            nd__put_u32(b, g->a[(size_t) i * g->P + k]);
+            nd__put_u32(b, g->b[(size_t) i * g->P + k]);
+        }
+    }
+}
+
+static void put_core(nd_buf *b, nd_cluster *c)
+{
+    nd__put_u64(b, ITEMS_MAGIC);
+    nd__put_u32(b, ITEMS_VERSION);
+    nd__put_u32(b, STATE_VERSION);
+    put_params(b, &c->p);
+    nd__put_f64(b, c->df_n);
+    nd__put_u64(b, c->df_since);
+    put_clock(b, c);
+    nd__put_u32(b, c->n_slots);
+    for (uint32_t i = 0; i < c->n_slots; i++) nd__put_u32(b, c->stamps[i]);
+    nd__put_u32(b, c->n_free);
+    for (uint32_t i = 0; i < c->n_free; i++) nd__put_u32(b, c->free_slots[i]);
+    nd__imap_export(b, &c->fwd[0]);
+    nd__imap_export(b, &c->fwd[1]);
+    for (int i = 0; i < PG_GENS; i++) {
+        const pgen *g = pg_at(c, i);
+        nd__put_u64(b, g->docs);
+        nd__put_u32(b, g->cap);
+        nd__put_u32(b, g->n);
+    }
+    nd__put_u32(b, c->ring_n);
+    nd__put_u32(b, c->ring_next);
+}
+
+static int put_item(nd__sink *k, nd_buf *b, uint32_t kind, uint64_t key)
+{
+    if (nd_buf_failed(b)) return ND_ENOMEM;
+    k->bytes += b->len;
+    int rc = k->s->put(k->s->ctx, kind, key, b->ptr, b->len);
+    nd_buf_clear(b);
+    return rc;
+}
+
+static int save_df(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
+{
+    struct nd__persist *ps = c->ps;
+    uint32_t size = c->df_mask + 1, blk = size < DF_BLOCK ? size : DF_BLOCK;
+    uint64_t changed = 0;
+    if (!all)
+        for (uint32_t i = 0; i < size; i++) changed += c->df[i] != ps->df[i];
+    if (!all && !changed) return 0;
+    int rc = 0;
+    if (all || ps->df_n + changed > size / DF_DELTA_SHARE) {
+        /* Blocks again (but those of zeros), and no deltas. */
+        for (uint32_t i = 0; i < size && !rc; i += blk) {
+            int zero = 1;
+            for (uint32_t j = i; j < i + blk && zero; j++) zero = !c->df[j];
+            if (zero) {
+                if (ps->dfb[i / blk] && !all) rc = k->s->del(k->s->ctx, ND__IT_DFB, i / blk);
+                ps->dfb[i / blk] = 0;
+                continue;
+            }
+            for (uint32_t j = i; j < i + blk; j++) nd__put_u32(b, c->df[j]);
+            rc = put_item(k, b, ND__IT_DFB, i / blk);
+            ps->dfb[i / blk] = 1;
+        }
+        for (uint64_t key = ps->df_first; key < ps->df_next && !rc && !all; key++)
+            rc = k->s->del(k->s->ctx, ND__IT_DFD, key);
+        ps->df_first = ps->df_next;
+        ps->df_n = 0;
+    } else {
+        nd__put_u32(b, (uint32_t) changed);
+        for (uint32_t i = 0; i < size; i++)
+            if (c->df[i] != ps->df[i]) {
+                nd__put_u32(b, i);
+                nd__put_u32(b, c->df[i]);
+            }
+        rc = put_item(k, b, ND__IT_DFD, ps->df_next++);
+        ps->df_n += changed;
+    }
+    if (!rc) memcpy(ps->df, c->df, (size_t) size * sizeof *c->df);
+    return rc;
+}
+
+static int save_stories(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
+{
+    struct nd__persist *ps = c->ps;
+    int rc = 0;
+    for (uint32_t i = 0; i < c->n_slots && !rc; i++) {
+        const story *s = c->slots[i];
+        if (!s) continue;
+        uint64_t fp = story_fp(c, s);
+        int64_t was;
+        if (all || !nd__imap_get(&ps->stories, (uint64_t) s->id, &was) || (uint64_t) was != fp) {
+            uint32_t n, cap;
+            story_cent(s, &n, &cap);
+            nd__put_u32(b, s->slot);
+            put_story_head(b, s);
+            nd__put_u32(b, n);
+            nd__put_u32(b, cap);
+            rc = put_item(k, b, ND__IT_STORY, (uint64_t) s->id);
+            if (!rc && nd__imap_put(&ps->stories, (uint64_t) s->id, (int64_t) fp)) rc = ND_ENOMEM;
+        }
+        /* The centroid: only when it changed (a centroid not loaded has not). */
+        if (rc || s->lazy) continue;
+        fp = cent_fp(s);
+        int have = nd__imap_get(&ps->cents, (uint64_t) s->id, &was);
+        if (!s->c.cap) { /* (a table can be empty and still have its layout) */
+            if (have && !all) rc = k->s->del(k->s->ctx, ND__IT_STORYC, (uint64_t) s->id);
+            if (have) nd__imap_del(&ps->cents, (uint64_t) s->id);
+            continue;
+        }
+        if (!all && have && (uint64_t) was == fp) continue;
+        nd__fmap_export(b, &s->c);
+        rc = put_item(k, b, ND__IT_STORYC, (uint64_t) s->id);
+        if (!rc && nd__imap_put(&ps->cents, (uint64_t) s->id, (int64_t) fp)) rc = ND_ENOMEM;
+    }
+    if (rc || all) return rc;
+    /* Stories gone since the last save. */
+    uint64_t *gone = NULL;
+    size_t n = 0, cap = 0;
+    for (int m = 0; m < 2; m++) {
+        const nd__imap *map = m ? &ps->cents : &ps->stories;
+        for (uint32_t i = 0; i < map->cap; i++) {
+            uint64_t id = map->keys[i];
+            if (!id || story_get(c, (int64_t) id)) continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                uint64_t *g = nd_realloc(gone, cap * sizeof *g);
+                if (!g) {
+                    nd_free(gone);
+                    return ND_ENOMEM;
+                }
+                gone = g;
+            }
+            gone[n++] = id | (uint64_t) m << 63;
+        }
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        uint64_t id = gone[i] & ~(UINT64_C(1) << 63);
+        int cent = (gone[i] >> 63) != 0;
+        rc = k->s->del(k->s->ctx, cent ? ND__IT_STORYC : ND__IT_STORY, id);
+        nd__imap_del(cent ? &ps->cents : &ps->stories, id);
+    }
+    nd_free(gone);
+    return rc;
+}
+
+static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
+{
+    struct nd__persist *ps = c->ps;
+    int rc = 0;
+    for (int gi = 0; gi < PG_GENS && !rc; gi++) {
+        const pgen *g = pg_at(c, gi);
+        uint32_t nblk = g->cap / PG_BLOCK;
+        if (nblk != ps->pg_n[gi]) {
+            for (uint32_t i = nblk; i < ps->pg_n[gi] && !rc && !all; i++)
+                rc = k->s->del(k->s->ctx, ND__IT_PGEN, (uint64_t) gi << 32 | i);
+            uint64_t *h = nd_realloc(ps->pg[gi], (size_t) (nblk ? nblk : 1) * sizeof *h);
+            if (!h) return ND_ENOMEM;
+            for (uint32_t i = ps->pg_n[gi]; i < nblk; i++) h[i] = 0;
+            ps->pg[gi] = h;
+            ps->pg_n[gi] = nblk;
+        }
+        for (uint32_t i = 0; i < nblk && !rc; i++) {
+            uint64_t fp = pg_fp(g, i);
+            if (!all && fp == ps->pg[gi][i]) continue;
+            put_pg_block(b, g, i);
+            rc = put_item(k, b, ND__IT_PGEN, (uint64_t) gi << 32 | i);
+            ps->pg[gi][i] = fp;
+        }
+    }
+    return rc;
+}
+
+static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
+{
+    struct nd__persist *ps = c->ps;
+    int rc = 0;
+    for (uint32_t i = 0; i < c->ring_cap && !rc; i++) {
+        const rdoc *d = &c->ring[i];
+        if (!d->seq) {
+            if (ps->ring[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RING, i);
+            if (!rc && ps->raw[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RAW, i);
+            ps->ring[i] = ps->raw[i] = 0;
+            continue;
+        }
+        uint64_t fp = rdoc_fp(d);
+        if (all || fp != ps->ring[i]) {
+            nd__put_u64(b, d->seq);
+            put_rdoc_head(b, d);
+            nd__put_u32(b, d->n_raw);
+            put_rdoc_tail(b, d);
+            rc = put_item(k, b, ND__IT_RING, i);
+            ps->ring[i] = fp;
+        }
+        /* The raw features never change while the document is recent. */
+        if (!rc && (all || ps->raw[i] != d->seq)) {
+            nd__put_u64(b, d->seq);
+            put_feats(b, d->raw, d->n_raw);
+            rc = put_item(k, b, ND__IT_RAW, i);
+            ps->raw[i] = d->seq;
+        }
+    }
+    return rc;
+}
+
+static struct nd__persist *persist_new(const nd_cluster *c)
+{
+    struct nd__persist *ps = nd_calloc(1, sizeof *ps);
+    if (!ps) return NULL;
+    ps->df = nd_calloc((size_t) c->df_mask + 1, sizeof *ps->df);
+    ps->dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1);
+    ps->ring = nd_calloc(c->ring_cap, sizeof *ps->ring);
+    ps->raw = nd_calloc(c->ring_cap, sizeof *ps->raw);
+    if (!ps->df || !ps->dfb || !ps->ring || !ps->raw) {
+        persist_free(ps);
+        return NULL;
+    }
+    return ps;
+}
+
+int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sink, size_t *bytes)
+{
+    nd__sink k = {sink, 0};
+    if (bytes) *bytes = 0;
+    if (!c->ps || all) {
+        /* Everything is written: what was not loaded is first. */
+        if (nd_cluster_load_all(c)) return ND_ENOMEM;
+        persist_free(c->ps);
+        nd__dup_index_save_forget(c->dups);
+        if (!(c->ps = persist_new(c))) return ND_ENOMEM;
+        all = 1;
+    }
+    nd_buf b = ND_BUF_INIT;
+    put_core(&b, c);
+    int rc = put_item(&k, &b, ND__IT_CORE, 0);
+    if (!rc) rc = save_stories(c, all, &k, &b);
+    if (!rc) rc = save_df(c, all, &k, &b);
+    if (!rc) rc = save_pgen(c, all, &k, &b);
+    if (!rc) rc = save_ring(c, all, &k, &b);
+    if (!rc) rc = nd__dup_index_save(c->dups, all, &k);
+    nd_buf_free(&b);
+    if (rc) {
+        /* What the sink holds is unknown now: the next save writes all. */
+        persist_free(c->ps);
+        c->ps = NULL;
+    }
+    if (bytes) *bytes = k.bytes;
+    return rc;
+}
+
+/* What a save of the engine as it is now would leave in the sink. */
+static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, uint64_t df_next,
+                         uint64_t df_n)
+{
+    struct nd__persist *ps = persist_new(c);
+    if (!ps) return ND_ENOMEM;
+    memcpy(ps->df, c->df, ((size_t) c->df_mask + 1) * sizeof *c->df);
+    memcpy(ps->dfb, dfb, (size_t) c->df_mask / DF_BLOCK + 1);
+    ps->df_first = df_first;
+    ps->df_next = df_next;
+    ps->df_n = df_n;
+    for (uint32_t i = 0; i < c->n_slots; i++) {
+        const story *st = c->slots[i];
+        uint32_t n, cap;
+        if (!st) continue;
+        story_cent(st, &n, &cap);
+        if (nd__imap_put(&ps->stories, (uint64_t) st->id, (int64_t) story_fp(c, st)) ||
+            (cap && nd__imap_put(&ps->cents, (uint64_t) st->id, (int64_t) cent_fp(st)))) {
+            persist_free(ps);
+            return ND_ENOMEM;
+        }
+    }
+    for (int gi = 0; gi < PG_GENS; gi++) {
+        const pgen *g = pg_at(c, gi);
+        uint32_t nblk = g->cap / PG_BLOCK;
+        ps->pg[gi] = nd_malloc((size_t) (nblk ? nblk : 1) * sizeof *ps->pg[gi]);
+        if (!ps->pg[gi]) {
+            persist_free(ps);
+            return ND_ENOMEM;
+        }
+        ps->pg_n[gi] = nblk;
+        for (uint32_t i = 0; i < nblk; i++) ps->pg[gi][i] = pg_fp(g, i);
+    }
+    for (uint32_t i = 0; i < c->ring_cap; i++) {
+        ps->ring[i] = c->ring[i].seq ? rdoc_fp(&c->ring[i]) : 0;
+        ps->raw[i] = c->ring[i].seq;
+    }
+    persist_free(c->ps);
+    c->ps = ps;
+    return 0;
+}
+
+/* ---- loading on demand ---- */
+
+static int load_centroid(story *s, const unsigned char *p, const unsigned char *e)
+{
+    int rc = nd__fmap_import(&p, e, &s->c);
+    if (!rc && (p != e || s->c.n != s->lazy_n || s->c.cap != s->lazy_cap)) rc = ND_EFORMAT;
+    if (rc) {
+        nd__fmap_free(&s->c);
+        return rc;
+    }
+    recompute_norm(s);
+    s->lazy = 0;
+    return 0;
+}
+
+static int load_raw(rdoc *d, const unsigned char *p, const unsigned char *e)
+{
+    uint64_t seq;
+    if (nd__get_u64(&p, e, &seq) || seq != d->seq) return ND_EFORMAT;
+    int rc = get_feats(&p, e, &d->raw, &d->n_raw);
+    if (!rc && p != e) rc = ND_EFORMAT;
+    if (rc) {
+        nd_free(d->raw);
+        d->raw = NULL;
+    }
+    return rc;
+}
+
+/* Item (kind, key) through the engine's fetch: 0 or a negative code. */
+static int fetch_item(nd_cluster *c, uint32_t kind, uint64_t key, const unsigned char **p,
+                      const unsigned char **e)
+{
+    const void *data;
+    size_t len;
+    if (!c->fetch.fn || c->fetch.fn(c->fetch.ctx, kind, key, &data, &len) != 1) return ND_EFORMAT;
+    *p = data;
+    *e = *p + len;
+    return 0;
+}
+
+/* A story's centroid, before it is used.  A failure leaves it empty and
+ * the engine reports ND_ENOMEM (its decisions are not to be trusted). */
+static void lazy_story(nd_cluster *c, story *s)
+{
+    const unsigned char *p, *e;
+    if (!s->lazy) return;
+    if (fetch_item(c, ND__IT_STORYC, (uint64_t) s->id, &p, &e) || load_centroid(s, p, e)) {
+        s->lazy = 0;
+        c->oom = 1;
+    }
+}
+
+/* A recent document's raw features, before they are read (the window is
+ * recomputed, or its lead's attributes are compared).  A failure leaves
+ * them empty and the engine reports ND_ENOMEM. */
+static void lazy_raw(nd_cluster *c, rdoc *d)
+{
+    const unsigned char *p, *e;
+    if (d->raw || !d->seq) return;
+    if (fetch_item(c, ND__IT_RAW, (uint64_t) (d - c->ring), &p, &e) || load_raw(d, p, e)) {
+        c->oom = 1;
+        d->n_raw = 0;
+        d->raw = nd_malloc(sizeof *d->raw);
+    }
+}
+
+/* The centroids of the recent documents' stories, and their raw features
+ * (raw: the window is about to be recomputed). */
+static void lazy_window(nd_cluster *c, int raw)
+{
+    for (uint32_t i = 0; i < c->ring_cap; i++) {
+        rdoc *d = &c->ring[i];
+        if (!d->seq) continue;
+        story *s = story_get(c, d->story);
+        if (s) lazy_story(c, s);
+        if (raw) lazy_raw(c, d);
+    }
+}
+
+int nd_cluster_load_all(nd_cluster *c)
+{
+    int oom = c->oom;
+    c->oom = 0;
+    for (uint32_t i = 0; i < c->n_slots; i++)
+        if (c->slots[i]) lazy_story(c, c->slots[i]);
+    lazy_window(c, 1);
+    int failed = c->oom || nd__dup_index_load_all(c->dups);
+    c->oom = oom || failed;
+    return failed ? ND_ENOMEM : 0;
+}
+
+/* The CORE item into a new engine (*out). */
+static int load_core(nd_cluster **out, const unsigned char *p, const unsigned char *e,
+                     nd_error *err)
+{
+    uint64_t magic;
+    uint32_t version, sversion;
+    nd_cluster_params prm;
+    *out = NULL;
+    if (nd__get_u64(&p, e, &magic) || magic != ITEMS_MAGIC || nd__get_u32(&p, e, &version) ||
+        version != ITEMS_VERSION || nd__get_u32(&p, e, &sversion) || sversion != STATE_VERSION)
+        return ND_EFORMAT;
+    memset(&prm, 0, sizeof prm);
+    if (get_params(&p, e, &prm)) return ND_EFORMAT;
+    nd_cluster_params want = prm;
+    sanitize(&want);
+    if (memcmp(&want, &prm, sizeof want) != 0) return ND_EFORMAT;
+    nd_cluster *c = nd_cluster_new(&prm, err);
+    if (!c) return err && err->code ? err->code : ND_ENOMEM;
+    *out = c;
+#define NEED(x)                                                                                    \
+    do {                                                                                           \
+        if (x) return ND_EFORMAT;                                                                  \
+    } while (0)
+    NEED(nd__get_f64(&p, e, &c->df_n) || !isfinite(c->df_n) || nd__get_u64(&p, e, &c->df_since));
+    NEED(get_clock(c, &p, e));
+    uint32_t n_slots;
+    NEED(nd__get_u32(&p, e, &n_slots) || n_slots > (uint32_t) ((e - p) / 4));
+    if (alloc_slots(c, n_slots)) return ND_ENOMEM;
+    for (uint32_t i = 0; i < n_slots; i++) NEED(nd__get_u32(&p, e, &c->stamps[i]));
+    NEED(nd__get_u32(&p, e, &c->n_free) || c->n_free > n_slots);
+    for (uint32_t i = 0; i < c->n_free; i++)
+        NEED(nd__get_u32(&p, e, &c->free_slots[i]) || c->free_slots[i] >= n_slots);
+    int rc;
+    if ((rc = nd__imap_import(&p, e, &c->fwd[0])) || (rc = nd__imap_import(&p, e, &c->fwd[1])))
+        return rc;
+    for (int i = 0; i < PG_GENS; i++) {
+        pgen *g = pg_at(c, i);
+        uint32_t cap, n;
+        NEED(nd__get_u64(&p, e, &g->docs) || nd__get_u32(&p, e, &cap) || nd__get_u32(&p, e, &n));
+        NEED(cap && ((cap & (cap - 1)) || cap < 1024 || cap > (1u << 28)));
+        NEED((uint64_t) n * 4 > (uint64_t) cap * 3);
+        while (g->cap < cap)
+            if (pgen_grow(g)) return ND_ENOMEM;
+        g->n = n; /* checked against the blocks at the end */
+    }
+    NEED(nd__get_u32(&p, e, &c->ring_n) || c->ring_n > c->ring_cap);
+    NEED(nd__get_u32(&p, e, &c->ring_next) || c->ring_next >= c->ring_cap);
+    NEED(p != e);
+    return 0;
+}
+
+static int load_pg_block(nd_cluster *c, uint64_t key, const unsigned char *p,
+                         const unsigned char *e)
+{
+    uint32_t gi = (uint32_t) (key >> 32), blk = (uint32_t) key, n;
+    if (gi >= PG_GENS) return ND_EFORMAT;
+    pgen *g = pg_at(c, (int) gi);
+    if (blk >= g->cap / PG_BLOCK || nd__get_u32(&p, e, &n) || n > PG_BLOCK) return ND_EFORMAT;
+    int64_t prev = -1;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t at;
+        uint64_t h;
+        if (nd__layout_slot(&p, e, PG_BLOCK, &prev, &at) || nd__get_u64(&p, e, &h) || !h)
+            return ND_EFORMAT;
+        uint32_t slot = blk * PG_BLOCK + at;
+        if (g->keys[slot]) return ND_EFORMAT;
+        g->keys[slot] = h;
+        for (uint32_t q = 0; q < g->P; q++)
+            if (nd__get_u32(&p, e, &g->a[(size_t) slot * g->P + q]) ||
+                nd__get_u32(&p, e, &g->b[(size_t) slot * g->P + q]))
+                return ND_EFORMAT;
+    }
+    return p == e ? 0 : ND_EFORMAT;
+}
+
+/* After the last item: everything is there and consistent. */
+static int load_end(nd_cluster *c)
+{
+    if (!c->fetch.fn) {
+        /* No loading on demand: the stream held everything. */
+        for (uint32_t i = 0; i < c->n_slots; i++)
+            if (c->slots[i] && c->slots[i]->lazy) return ND_EFORMAT;
+        for (uint32_t i = 0; i < c->ring_cap; i++)
+            if (c->ring[i].seq && !c->ring[i].raw) return ND_EFORMAT;
+    }
+    for (uint32_t i = 0; i < c->n_free; i++)
+        if (c->slots[c->free_slots[i]]) return ND_EFORMAT;
+    for (int gi = 0; gi < PG_GENS; gi++) {
+        const pgen *g = pg_at(c, gi);
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < g->cap; i++) n += g->keys[i] != 0;
+        if (n != g->n || (g->cap && nd__layout_check(g->keys, g->cap))) return ND_EFORMAT;
+    }
+    uint32_t used = 0;
+    for (uint32_t i = 0; i < c->ring_cap; i++) used += c->ring[i].seq != 0;
+    if (used != c->ring_n) return ND_EFORMAT;
+    return nd__dup_index_load_end(c->dups);
+}
+
+nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key, const void **data,
+                                        size_t *len),
+                            int (*fetch)(void *ctx, uint32_t kind, uint64_t key, const void **data,
+                                         size_t *len),
+                            void *ctx, nd_error *err)
+{
+    nd_cluster *c = NULL;
+    uint32_t kind, last_kind = 0;
+    uint8_t *dfb = NULL; /* the blocks of statistics read */
+    uint64_t key, df_first = UINT64_MAX, df_next = 0, df_n = 0;
+    const void *data;
+    size_t len;
+    int rc = next(ctx, &kind, &key, &data, &len), have_dups = 0;
+    if (rc == 1 && (kind != ND__IT_CORE || key != 0)) rc = ND_EFORMAT;
+    if (rc == 1) {
+        rc = load_core(&c, data, (const unsigned char *) data + len, err);
+        if (!rc) rc = 1;
+        if (c) {
+            c->fetch = (nd__fetch){fetch, ctx};
+            if (!(dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1))) rc = ND_ENOMEM;
+        }
+    } else if (rc == 0) {
+        rc = ND_EFORMAT; /* no items */
+    }
+    while (rc == 1) {
+        rc = next(ctx, &kind, &key, &data, &len);
+        if (rc != 1) break;
+        const unsigned char *p = data, *e = p + len;
+        if (kind < last_kind || kind == ND__IT_CORE) {
+            rc = ND_EFORMAT;
+            break;
+        }
+        last_kind = kind;
+        uint32_t u;
+        switch (kind) {
+        case ND__IT_STORY:
+            rc = nd__get_u32(&p, e, &u) ? ND_EFORMAT : get_story_head(c, &p, e, u, 0);
+            if (!rc) {
+                /* its centroid: an item of its own, loaded when needed */
+                story *st = c->slots[u];
+                if (nd__get_u32(&p, e, &st->lazy_n) || nd__get_u32(&p, e, &st->lazy_cap) ||
+                    st->id != (int64_t) key || p != e || (st->lazy_n && !st->lazy_cap))
+                    rc = ND_EFORMAT;
+                st->lazy = st->lazy_cap != 0;
+            }
+            break;
+        case ND__IT_STORYC: {
+            int64_t slot;
+            story *st = nd__imap_get(&c->by_id, key, &slot) ? c->slots[slot] : NULL;
+            rc = st && st->lazy ? load_centroid(st, p, e) : ND_EFORMAT;
+            break;
+        }
+        case ND__IT_DFB: {
+            uint32_t size = c->df_mask + 1, blk = size < DF_BLOCK ? size : DF_BLOCK;
+            /* (blocks of zeros are not written) */
+            rc = key >= size / blk || len != (size_t) blk * 4 ? ND_EFORMAT : 0;
+            for (uint32_t i = 0; !rc && i < blk; i++) nd__get_u32(&p, e, &c->df[key * blk + i]);
+            if (!rc) dfb[key] = 1;
+            break;
+        }
+        case ND__IT_DFD:
+            if (nd__get_u32(&p, e, &u) || (uint64_t) u * 8 != (uint64_t) (e - p) || key < df_next) {
+                rc = ND_EFORMAT;
+                break;
+            }
+            rc = 0;
+            for (uint32_t i = 0; i < u && !rc; i++) {
+                uint32_t at, v;
+                nd__get_u32(&p, e, &at);
+                nd__get_u32(&p, e, &v);
+                if (at > c->df_mask)
+                    rc = ND_EFORMAT;
+                else
+                    c->df[at] = v;
+            }
+            if (df_first == UINT64_MAX) df_first = key;
+            df_next = key + 1;
+            df_n += u;
+            break;
+        case ND__IT_PGEN: rc = load_pg_block(c, key, p, e); break;
+        case ND__IT_RING: {
+            rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
+            if (!d || nd__get_u64(&p, e, &d->seq) || !d->seq) {
+                rc = ND_EFORMAT;
+                break;
+            }
+            rc = get_rdoc_head(&p, e, d);
+            if (!rc && nd__get_u32(&p, e, &d->n_raw)) rc = ND_EFORMAT;
+            if (!rc) rc = get_rdoc_tail(c, &p, e, d);
+            if (!rc && p != e) rc = ND_EFORMAT;
+            break;
+        }
+        case ND__IT_RAW: {
+            rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
+            rc = d && d->seq && !d->raw ? load_raw(d, p, e) : ND_EFORMAT;
+            break;
+        }
+        case ND__IT_DUPH:
+            if (have_dups) {
+                rc = ND_EFORMAT;
+                break;
+            }
+            nd_dup_index_free(c->dups);
+            c->dups = NULL;
+            rc = nd__dup_index_load_head(&c->dups, p, e, &c->fetch);
+            have_dups = 1;
+            break;
+        case ND__IT_DUPE:
+        case ND__IT_DUPT:
+        case ND__IT_DUPM:
+            rc = have_dups ? nd__dup_index_load_item(c->dups, kind, key, p, e) : ND_EFORMAT;
+            break;
+        default: rc = ND_EFORMAT;
+        }
+        if (!rc) rc = 1;
+    }
+    if (rc == 0 && !have_dups) rc = ND_EFORMAT;
+    if (rc == 0) rc = load_end(c);
+    if (rc == 0) rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n);
+    nd_free(dfb);
+    if (rc) {
+        nd_cluster_free(c);
+        if (rc == ND_ENOMEM)
+            nd_error_set(err, ND_ENOMEM, (size_t) -1, "cluster state: out of memory");
+        else if (rc == ND_EFORMAT)
+            nd_error_set(err, ND_EFORMAT, (size_t) -1, "cluster state: items missing or corrupt");
+        else if (err && !err->code)
+            nd_error_set(err, rc, (size_t) -1, "cluster state: cannot read the items");
+        return NULL;
+    }
+    return c;
+#undef NEED
 }

@@ -5,8 +5,9 @@
 #ifndef ND_CLUSTER_INT_H
 #define ND_CLUSTER_INT_H
 
+#include "base/imap.h"
 #include "base/mix.h"
-
+#include "base/pack.h"
 #include "newsdesk/cluster.h"
 #include "newsdesk/token.h"
 
@@ -51,17 +52,8 @@ size_t nd__fmap_bytes(const nd__fmap *m);
 void nd__fmap_export(nd_buf *b, const nd__fmap *m);
 int nd__fmap_import(const unsigned char **p, const unsigned char *end, nd__fmap *m);
 
-typedef struct nd__imap { /* u64 -> i64 (ids) */
-    uint64_t *keys;
-    int64_t *vals;
-    uint32_t cap, n;
-} nd__imap;
-
-int nd__imap_get(const nd__imap *m, uint64_t k, int64_t *v); /* 1 found, 0 not */
-int nd__imap_put(nd__imap *m, uint64_t k, int64_t v);
-void nd__imap_del(nd__imap *m, uint64_t k);
-void nd__imap_free(nd__imap *m);
-size_t nd__imap_bytes(const nd__imap *m);
+/* nd__imap (u64 -> i64, ids): base/imap.h; its layout saved and restored
+ * as it is. */
 void nd__imap_export(nd_buf *b, const nd__imap *m);
 int nd__imap_import(const unsigned char **p, const unsigned char *end, nd__imap *m);
 
@@ -213,6 +205,26 @@ static inline int nd__prior_q(const nd__prior *p, uint64_t h)
     return -1;
 }
 
+/* ---- features computed apart from the engine (prep.c) ----------------------- */
+
+/* A document's raw features and sketch, as nd__fx_doc() gives them, made
+ * with the parameters whose nd__cluster_params_hash() is params. */
+typedef struct nd__prep {
+    uint64_t params;
+    nd__feat *raw;
+    uint32_t n_raw;
+    nd_dup_sketch sk;
+} nd__prep;
+
+struct nd_cluster_prep {
+    nd__prep p;
+};
+
+/* cluster.c: the parameters as an engine uses them, and their hash (the
+ * bytes the saved state writes for them). */
+void nd__cluster_sanitize(nd_cluster_params *p);
+uint64_t nd__cluster_params_hash(const nd_cluster_params *p);
+
 /* ---- duplicate index (dup.c) ----------------------------------------------- */
 
 /* Internal form of the index: each entry carries a tag (the engine's story
@@ -229,14 +241,53 @@ size_t nd__dup_index_bytes(const nd_dup_index *x);
 int nd__dup_index_export(const nd_dup_index *x, nd_buf *out);
 nd_dup_index *nd__dup_index_import(const unsigned char **p, const unsigned char *end);
 
+/* The state in pieces (nd_cluster_save / nd_cluster_load): kinds of items,
+ * loaded in this order. */
+enum {
+    ND__IT_CORE = 0,  /* parameters, counters, clock, slots, forwarding, index heads */
+    ND__IT_STORY = 1, /* one story, by id */
+    ND__IT_DFB = 2,   /* a block of document frequencies */
+    ND__IT_DFD = 3,   /* changed document frequencies since the blocks, in key order */
+    ND__IT_PGEN = 4,  /* a block of an inverted index's slots */
+    ND__IT_RING = 5,  /* one recent document, by ring slot */
+    ND__IT_DUPH = 6,  /* the duplicate index's head */
+    ND__IT_DUPE = 7,  /* its documents, a chunk of a generation */
+    ND__IT_DUPT = 8,  /* their story tags */
+    /* Loaded on demand (ND_CLUSTER_LAZY_KIND): */
+    ND__IT_STORYC = 16, /* a story's centroid, by id */
+    ND__IT_RAW = 17,    /* a recent document's raw features, by ring slot */
+    ND__IT_DUPM = 18    /* the sketches of a chunk of the duplicate index */
+};
+
+/* Where the items loaded on demand come from (nd_cluster_load). */
+typedef struct nd__fetch {
+    int (*fn)(void *ctx, uint32_t kind, uint64_t key, const void **data, size_t *len);
+    void *ctx;
+} nd__fetch;
+
+/* A save in progress: the caller's sink and the bytes handed to it. */
+typedef struct nd__sink {
+    const nd_cluster_sink *s;
+    size_t bytes;
+} nd__sink;
+
+/* dup.c: the duplicate index's items.  save: what changed since the last
+ * save or load (everything with all); load: the head item makes the index,
+ * then its entries and tags, then load_end checks and indexes them. */
+int nd__dup_index_save(nd_dup_index *x, int all, nd__sink *k);
+int nd__dup_index_load_head(nd_dup_index **out, const unsigned char *p, const unsigned char *e,
+                            const nd__fetch *fetch);
+/* Every sketch not loaded yet: 0 or ND_ENOMEM. */
+int nd__dup_index_load_all(nd_dup_index *x);
+int nd__dup_index_load_item(nd_dup_index *x, uint32_t kind, uint64_t key, const unsigned char *p,
+                            const unsigned char *e);
+int nd__dup_index_load_end(nd_dup_index *x);
+/* Forget what was saved (the next save writes everything). */
+void nd__dup_index_save_forget(nd_dup_index *x);
+
 /* ---- binary state helpers (state.c) ---------------------------------------- */
 
-void nd__put_u32(nd_buf *b, uint32_t v);
-void nd__put_u64(nd_buf *b, uint64_t v);
-void nd__put_f64(nd_buf *b, double v);
-int nd__get_u32(const unsigned char **p, const unsigned char *end, uint32_t *v);
-int nd__get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v);
-int nd__get_f64(const unsigned char **p, const unsigned char *end, double *v);
+/* The fields: base/pack.h (nd__put_u32 ... nd__get_f64). */
 /* Hash-table layouts (capacity, count, then slot + entry in slot order). */
 int nd__layout_head(const unsigned char **p, const unsigned char *end, uint32_t min_cap,
                     size_t entry_bytes, uint32_t *cap, uint32_t *n);

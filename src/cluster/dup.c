@@ -132,14 +132,30 @@ typedef struct dgen {
     uint32_t *bhead; /* ND_DUP_BANDS x hcap: first document + 1 */
     uint32_t *xtab;  /* hcap: exact table, document + 1 */
     uint32_t hcap;
+    uint8_t *lazy; /* per chunk of DUP_CHUNK documents: sketches not loaded yet */
 } dgen;
 
+/* What the last nd__dup_index_save() wrote of a generation. */
+typedef struct dsaved {
+    uint64_t gen;       /* 0: nothing */
+    uint32_t n;         /* entries written */
+    uint32_t n_tags;    /* tag chunks written */
+    uint64_t *tag_hash; /* per tag chunk */
+} dsaved;
+
+#define DUP_CHUNK 128 /* documents an item holds (state in pieces) */
+
 struct nd_dup_index {
+    nd__fetch fetch; /* sketches loaded on demand (nd_cluster_load) */
+    int failed;      /* a chunk of sketches could not be loaded */
     size_t window;
     uint32_t gen_docs; /* documents per generation */
     uint64_t seq, next_gen;
-    dgen g[2]; /* g[0] newer, g[1] older */
+    dgen g[2];    /* g[0] newer, g[1] older */
+    dsaved sv[2]; /* nd__dup_index_save() */
 };
+
+static int lazy_chunk(nd_dup_index *x, int gi, uint32_t chunk);
 
 static void gen_free(dgen *g)
 {
@@ -153,6 +169,7 @@ static void gen_free(dgen *g)
     nd_free(g->bnext);
     nd_free(g->bhead);
     nd_free(g->xtab);
+    nd_free(g->lazy);
     memset(g, 0, sizeof *g);
 }
 
@@ -223,10 +240,18 @@ static int gen_grow(dgen *g, uint32_t cap)
     GROW(g->has, cap);
     GROW(g->bkey, (size_t) cap * ND_DUP_BANDS);
     GROW(g->bnext, (size_t) cap * ND_DUP_BANDS);
-    g->cap = cap;
+    if (g->lazy) {
+        uint32_t chunks = (cap + DUP_CHUNK - 1) / DUP_CHUNK;
+        uint32_t had = (g->cap + DUP_CHUNK - 1) / DUP_CHUNK;
+        GROW(g->lazy, chunks);
+        if (chunks > had) memset(g->lazy + had, 0, chunks - had);
+    }
     uint32_t hcap = 16;
     while (hcap < cap * 2) hcap *= 2;
-    if (hcap != g->hcap) return gen_rehash(g, hcap);
+    /* The capacity grows only with its hash tables (a failed rehash leaves
+     * the index as it was, with larger arrays). */
+    if (hcap != g->hcap && gen_rehash(g, hcap)) return ND_ENOMEM;
+    g->cap = cap;
     return 0;
 }
 
@@ -248,6 +273,8 @@ void nd_dup_index_free(nd_dup_index *x)
     if (!x) return;
     gen_free(&x->g[0]);
     gen_free(&x->g[1]);
+    nd_free(x->sv[0].tag_hash);
+    nd_free(x->sv[1].tag_hash);
     nd_free(x);
 }
 
@@ -297,6 +324,9 @@ int nd__dup_index_find(const nd_dup_index *x, const nd_dup_sketch *sk, double mi
                 uint32_t d = e - 1;
                 e = g->bnext[(size_t) d * ND_DUP_BANDS + b];
                 if (g->bkey[(size_t) d * ND_DUP_BANDS + b] != key) continue;
+                if (g->lazy && g->lazy[d / DUP_CHUNK] &&
+                    lazy_chunk((nd_dup_index *) x, gi, d / DUP_CHUNK))
+                    continue; /* unreadable: not a candidate */
                 const uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
                 int eq = 0;
                 for (int i = 0; i < ND_DUP_SLOTS; i++) eq += m[i] == q[i];
@@ -453,4 +483,334 @@ nd_dup_index *nd__dup_index_import(const unsigned char **p, const unsigned char 
 bad:
     nd_dup_index_free(x);
     return NULL;
+}
+
+/* ---- state in pieces ------------------------------------------------------------- */
+
+/* Items (cluster_int.h): ND__IT_DUPH the header; ND__IT_DUPE entries and
+ * ND__IT_DUPT their tags, DUP_CHUNK documents an item, keyed by the
+ * generation number and the chunk.  A generation's entries never change
+ * once written (only the last chunk grows), its tags do (moves, merges),
+ * and a generation dropped whole takes its items with it. */
+static uint64_t chunk_key(uint64_t gen, uint32_t chunk)
+{
+    return (gen << 24) | chunk;
+}
+
+static uint64_t tags_hash(const dgen *g, uint32_t chunk)
+{
+    uint32_t from = chunk * DUP_CHUNK, to = from + DUP_CHUNK < g->n ? from + DUP_CHUNK : g->n;
+    return nd_hash64(g->tags + from, (size_t) (to - from) * sizeof *g->tags) ^ to;
+}
+
+static void put_entries(nd_buf *b, const dgen *g, uint32_t chunk)
+{
+    uint32_t from = chunk * DUP_CHUNK, to = from + DUP_CHUNK < g->n ? from + DUP_CHUNK : g->n;
+    nd__put_u32(b, to - from);
+    for (uint32_t d = from; d < to; d++) {
+        nd__put_u64(b, (uint64_t) g->ids[d]);
+        nd__put_u64(b, g->seqs[d]);
+        nd__put_u64(b, g->chash[d]);
+        nd__put_u32(b, g->has[d]);
+        if (!g->has[d]) continue;
+        for (int k = 0; k < ND_DUP_BANDS; k++)
+            nd__put_u32(b, g->bkey[(size_t) d * ND_DUP_BANDS + k]);
+    }
+}
+
+/* The sketches of a chunk: an item of their own, loaded on demand (most
+ * lookups verify none). */
+static void put_sketches(nd_buf *b, const dgen *g, uint32_t chunk)
+{
+    uint32_t from = chunk * DUP_CHUNK, to = from + DUP_CHUNK < g->n ? from + DUP_CHUNK : g->n;
+    nd__put_u32(b, to - from);
+    for (uint32_t d = from; d < to; d++) {
+        if (!g->has[d]) continue;
+        const uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
+        for (int i = 0; i < ND_DUP_SLOTS; i += 2)
+            nd__put_u32(b, (uint32_t) m[i] | (uint32_t) m[i + 1] << 16);
+    }
+}
+
+static int get_sketches(dgen *g, uint32_t chunk, const unsigned char *p, const unsigned char *e)
+{
+    uint32_t from = chunk * DUP_CHUNK, count;
+    if (nd__get_u32(&p, e, &count) || count > DUP_CHUNK || from + count > g->n) return ND_EFORMAT;
+    for (uint32_t d = from; d < from + count; d++) {
+        uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
+        memset(m, 0, ND_DUP_SLOTS * sizeof *m);
+        if (!g->has[d]) continue;
+        for (int i = 0; i < ND_DUP_SLOTS; i += 2) {
+            uint32_t w;
+            if (nd__get_u32(&p, e, &w)) return ND_EFORMAT;
+            m[i] = (uint16_t) w;
+            m[i + 1] = (uint16_t) (w >> 16);
+        }
+    }
+    if (p != e) return ND_EFORMAT;
+    g->lazy[chunk] = 0;
+    return 0;
+}
+
+/* Load chunk `chunk` of generation gi: 0, or nonzero when the fetch fails
+ * (its sketches stay zero: no candidate; it is not asked again). */
+static int lazy_chunk(nd_dup_index *x, int gi, uint32_t chunk)
+{
+    dgen *g = &x->g[gi];
+    const void *data;
+    size_t len;
+    if (x->fetch.fn &&
+        x->fetch.fn(x->fetch.ctx, ND__IT_DUPM, (g->gen << 24) | chunk, &data, &len) == 1 &&
+        get_sketches(g, chunk, data, (const unsigned char *) data + len) == 0)
+        return 0;
+    g->lazy[chunk] = 0;
+    uint32_t from = chunk * DUP_CHUNK, to = from + DUP_CHUNK < g->n ? from + DUP_CHUNK : g->n;
+    memset(g->mh + (size_t) from * ND_DUP_SLOTS, 0,
+           (size_t) (to - from) * ND_DUP_SLOTS * sizeof *g->mh);
+    x->failed = 1;
+    return ND_EFORMAT;
+}
+
+int nd__dup_index_load_all(nd_dup_index *x)
+{
+    for (int gi = 0; gi < 2; gi++) {
+        dgen *g = &x->g[gi];
+        for (uint32_t i = 0; g->lazy && i < (g->n + DUP_CHUNK - 1) / DUP_CHUNK; i++)
+            if (g->lazy[i]) lazy_chunk(x, gi, i);
+    }
+    return x->failed ? ND_ENOMEM : 0;
+}
+
+static void put_tags(nd_buf *b, const dgen *g, uint32_t chunk)
+{
+    uint32_t from = chunk * DUP_CHUNK, to = from + DUP_CHUNK < g->n ? from + DUP_CHUNK : g->n;
+    nd__put_u32(b, to - from);
+    for (uint32_t d = from; d < to; d++) nd__put_u64(b, (uint64_t) g->tags[d]);
+}
+
+static int emit(nd__sink *k, nd_buf *b, uint32_t kind, uint64_t key)
+{
+    if (nd_buf_failed(b)) return ND_ENOMEM;
+    k->bytes += b->len;
+    int rc = k->s->put(k->s->ctx, kind, key, b->ptr, b->len);
+    nd_buf_clear(b);
+    return rc;
+}
+
+static void saved_forget(dsaved *v)
+{
+    nd_free(v->tag_hash);
+    memset(v, 0, sizeof *v);
+}
+
+/* Drop what a generation no longer kept wrote. */
+static int saved_delete(nd__sink *k, dsaved *v)
+{
+    int rc = 0;
+    uint32_t chunks = (v->n + DUP_CHUNK - 1) / DUP_CHUNK;
+    for (uint32_t i = 0; i < chunks && !rc; i++) {
+        rc = k->s->del(k->s->ctx, ND__IT_DUPE, chunk_key(v->gen, i));
+        if (!rc) rc = k->s->del(k->s->ctx, ND__IT_DUPT, chunk_key(v->gen, i));
+        if (!rc) rc = k->s->del(k->s->ctx, ND__IT_DUPM, chunk_key(v->gen, i));
+    }
+    saved_forget(v);
+    return rc;
+}
+
+int nd__dup_index_save(nd_dup_index *x, int all, nd__sink *k)
+{
+    nd_buf b = ND_BUF_INIT;
+    int rc = 0;
+    if (all) {
+        saved_forget(&x->sv[0]);
+        saved_forget(&x->sv[1]);
+    }
+    /* Generations saved before that are gone now. */
+    for (int i = 0; i < 2 && !rc; i++) {
+        dsaved *v = &x->sv[i];
+        if (v->gen && v->gen != x->g[0].gen && v->gen != x->g[1].gen) rc = saved_delete(k, v);
+    }
+    nd__put_u64(&b, x->window);
+    nd__put_u64(&b, x->seq);
+    nd__put_u64(&b, x->next_gen);
+    for (int gi = 0; gi < 2; gi++) {
+        nd__put_u64(&b, x->g[gi].gen);
+        nd__put_u32(&b, x->g[gi].n);
+        nd__put_u32(&b, x->g[gi].cap);
+    }
+    if (!rc) rc = emit(k, &b, ND__IT_DUPH, 0);
+    for (int gi = 0; gi < 2 && !rc; gi++) {
+        const dgen *g = &x->g[gi];
+        if (!g->gen || !g->n) continue;
+        dsaved *v = x->sv[0].gen == g->gen ? &x->sv[0] : x->sv[1].gen == g->gen ? &x->sv[1] : NULL;
+        if (!v) {
+            v = !x->sv[0].gen ? &x->sv[0] : &x->sv[1];
+            saved_forget(v);
+            v->gen = g->gen;
+        }
+        uint32_t chunks = (g->n + DUP_CHUNK - 1) / DUP_CHUNK;
+        if (chunks > v->n_tags) {
+            uint64_t *h = nd_realloc(v->tag_hash, (size_t) chunks * sizeof *h);
+            if (!h) {
+                rc = ND_ENOMEM;
+                break;
+            }
+            for (uint32_t i = v->n_tags; i < chunks; i++) h[i] = 0;
+            v->tag_hash = h;
+            v->n_tags = chunks;
+        }
+        /* Entries: the chunks from the one the last save ended in. */
+        for (uint32_t i = v->n / DUP_CHUNK; i < chunks && !rc && v->n < g->n; i++) {
+            put_entries(&b, g, i);
+            rc = emit(k, &b, ND__IT_DUPE, chunk_key(g->gen, i));
+            if (!rc && g->lazy && g->lazy[i]) rc = lazy_chunk(x, gi, i) ? ND_ENOMEM : 0;
+            if (rc) break;
+            put_sketches(&b, g, i);
+            rc = emit(k, &b, ND__IT_DUPM, chunk_key(g->gen, i));
+        }
+        if (!rc) v->n = g->n;
+        for (uint32_t i = 0; i < chunks && !rc; i++) {
+            uint64_t h = tags_hash(g, i);
+            if (h == v->tag_hash[i] && h) continue;
+            put_tags(&b, g, i);
+            rc = emit(k, &b, ND__IT_DUPT, chunk_key(g->gen, i));
+            v->tag_hash[i] = h;
+        }
+    }
+    nd_buf_free(&b);
+    return rc;
+}
+
+int nd__dup_index_load_head(nd_dup_index **out, const unsigned char *p, const unsigned char *e,
+                            const nd__fetch *fetch)
+{
+    uint64_t window, seq, next_gen;
+    *out = NULL;
+    if (nd__get_u64(&p, e, &window) || nd__get_u64(&p, e, &seq) || nd__get_u64(&p, e, &next_gen) ||
+        window < 32 || window > (uint64_t) 1 << 30)
+        return ND_EFORMAT;
+    nd_dup_index *x = nd_dup_index_new((size_t) window);
+    if (!x) return ND_ENOMEM;
+    x->seq = seq;
+    x->next_gen = next_gen;
+    for (int gi = 0; gi < 2; gi++) {
+        dgen *g = &x->g[gi];
+        uint64_t gen;
+        uint32_t n, cap;
+        if (nd__get_u64(&p, e, &gen) || nd__get_u32(&p, e, &n) || nd__get_u32(&p, e, &cap) ||
+            n > cap || cap > x->gen_docs || gen >= next_gen || (gen >> 40)) {
+            nd_dup_index_free(x);
+            return ND_EFORMAT;
+        }
+        g->gen = gen;
+        /* The same capacity as saved, so the same hash layout. */
+        if (cap && gen_grow(g, cap)) {
+            nd_dup_index_free(x);
+            return ND_ENOMEM;
+        }
+        /* Which chunks' sketches are still to load. */
+        if (cap && !(g->lazy = nd_calloc((cap + DUP_CHUNK - 1) / DUP_CHUNK, 1))) {
+            nd_dup_index_free(x);
+            return ND_ENOMEM;
+        }
+        /* n entries to come: counted in sv until they have. */
+        x->sv[gi].gen = gen;
+        x->sv[gi].n = n;
+    }
+    if (p != e || (x->g[0].gen && x->g[0].gen == x->g[1].gen)) {
+        nd_dup_index_free(x);
+        return ND_EFORMAT;
+    }
+    if (fetch) x->fetch = *fetch;
+    *out = x;
+    return 0;
+}
+
+static dgen *gen_of(nd_dup_index *x, uint64_t key, uint32_t *chunk, int *gi)
+{
+    uint64_t gen = key >> 24;
+    *chunk = (uint32_t) (key & 0xffffff);
+    for (int i = 0; i < 2; i++)
+        if (gen && x->g[i].gen == gen) {
+            *gi = i;
+            return &x->g[i];
+        }
+    return NULL;
+}
+
+int nd__dup_index_load_item(nd_dup_index *x, uint32_t kind, uint64_t key, const unsigned char *p,
+                            const unsigned char *e)
+{
+    uint32_t chunk, count;
+    int gi;
+    dgen *g = gen_of(x, key, &chunk, &gi);
+    if (g && kind == ND__IT_DUPM) /* sketches (when all items are read at once) */
+        return chunk * DUP_CHUNK < g->n && g->lazy[chunk] ? get_sketches(g, chunk, p, e)
+                                                          : ND_EFORMAT;
+    if (!g || nd__get_u32(&p, e, &count)) return ND_EFORMAT;
+    uint32_t from = chunk * DUP_CHUNK;
+    if (count == 0 || count > DUP_CHUNK || from + count > x->sv[gi].n) return ND_EFORMAT;
+    if (kind == ND__IT_DUPT) {
+        /* Tags come after the entries (a higher kind). */
+        if (from + count > g->n) return ND_EFORMAT;
+        for (uint32_t d = from; d < from + count; d++) {
+            uint64_t v;
+            if (nd__get_u64(&p, e, &v)) return ND_EFORMAT;
+            g->tags[d] = (int64_t) v;
+        }
+        x->sv[gi].n_tags++; /* counted here, checked at the end */
+        return p == e ? 0 : ND_EFORMAT;
+    }
+
+    /* Entries: chunks in order, each one once. */
+    if (from != g->n) return ND_EFORMAT;
+    for (uint32_t d = from; d < from + count; d++) {
+        uint64_t v[3];
+        uint32_t has;
+        for (int i = 0; i < 3; i++)
+            if (nd__get_u64(&p, e, &v[i])) return ND_EFORMAT;
+        if (nd__get_u32(&p, e, &has) || has > 1) return ND_EFORMAT;
+        g->ids[d] = (int64_t) v[0];
+        g->tags[d] = 0;
+        g->seqs[d] = v[1];
+        g->chash[d] = v[2];
+        g->has[d] = (uint8_t) has;
+        memset(g->mh + (size_t) d * ND_DUP_SLOTS, 0, ND_DUP_SLOTS * sizeof *g->mh);
+        memset(g->bkey + (size_t) d * ND_DUP_BANDS, 0, ND_DUP_BANDS * sizeof *g->bkey);
+        if (has)
+            for (int b = 0; b < ND_DUP_BANDS; b++)
+                if (nd__get_u32(&p, e, &g->bkey[(size_t) d * ND_DUP_BANDS + b])) return ND_EFORMAT;
+        g->n = d + 1;
+    }
+    g->lazy[chunk] = 1; /* its sketches: later */
+    return p == e ? 0 : ND_EFORMAT;
+}
+
+int nd__dup_index_load_end(nd_dup_index *x)
+{
+    for (int gi = 0; gi < 2; gi++) {
+        dgen *g = &x->g[gi];
+        dsaved *v = &x->sv[gi];
+        if (g->n != v->n || v->n_tags != (g->n + DUP_CHUNK - 1) / DUP_CHUNK) return ND_EFORMAT;
+        /* Without loading on demand, every chunk's sketches were read. */
+        for (uint32_t i = 0; !x->fetch.fn && g->lazy && i < (g->n + DUP_CHUNK - 1) / DUP_CHUNK; i++)
+            if (g->lazy[i]) return ND_EFORMAT;
+        if (g->cap && gen_rehash(g, g->hcap)) return ND_ENOMEM;
+        /* What was loaded is what is saved. */
+        uint32_t chunks = (g->n + DUP_CHUNK - 1) / DUP_CHUNK;
+        v->gen = g->n ? g->gen : 0;
+        v->n_tags = 0;
+        if (!chunks) continue;
+        v->tag_hash = nd_malloc((size_t) chunks * sizeof *v->tag_hash);
+        if (!v->tag_hash) return ND_ENOMEM;
+        v->n_tags = chunks;
+        for (uint32_t i = 0; i < chunks; i++) v->tag_hash[i] = tags_hash(g, i);
+    }
+    return 0;
+}
+
+void nd__dup_index_save_forget(nd_dup_index *x)
+{
+    saved_forget(&x->sv[0]);
+    saved_forget(&x->sv[1]);
 }

@@ -4,11 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-static inline uint32_t slot_of(uint64_t k, uint32_t cap)
-{
-    return (uint32_t) (nd__mix64(k) & (cap - 1));
-}
-
 /* ---- u64 -> float ---------------------------------------------------------- */
 
 static int fmap_grow(nd__fmap *m, uint32_t cap)
@@ -22,7 +17,7 @@ static int fmap_grow(nd__fmap *m, uint32_t cap)
     }
     for (uint32_t i = 0; i < m->cap; i++) {
         if (!m->keys[i]) continue;
-        uint32_t j = slot_of(m->keys[i], cap);
+        uint32_t j = nd__map_slot(m->keys[i], cap);
         while (keys[j]) j = (j + 1) & (cap - 1);
         keys[j] = m->keys[i];
         vals[j] = m->vals[i];
@@ -45,7 +40,7 @@ int nd__fmap_reserve(nd__fmap *m, uint32_t n)
 float nd__fmap_get(const nd__fmap *m, uint64_t k)
 {
     if (!m->cap) return 0.0f;
-    uint32_t j = slot_of(k, m->cap);
+    uint32_t j = nd__map_slot(k, m->cap);
     while (m->keys[j]) {
         if (m->keys[j] == k) return m->vals[j];
         j = (j + 1) & (m->cap - 1);
@@ -56,7 +51,7 @@ float nd__fmap_get(const nd__fmap *m, uint64_t k)
 int nd__fmap_add(nd__fmap *m, uint64_t k, float d, float *nv)
 {
     if (nd__fmap_reserve(m, m->n + 1)) return ND_ENOMEM;
-    uint32_t j = slot_of(k, m->cap);
+    uint32_t j = nd__map_slot(k, m->cap);
     while (m->keys[j]) {
         if (m->keys[j] == k) {
             m->vals[j] += d;
@@ -75,7 +70,7 @@ int nd__fmap_add(nd__fmap *m, uint64_t k, float d, float *nv)
 void nd__fmap_del(nd__fmap *m, uint64_t k)
 {
     if (!m->cap) return;
-    uint32_t mask = m->cap - 1, j = slot_of(k, m->cap);
+    uint32_t mask = m->cap - 1, j = nd__map_slot(k, m->cap);
     while (m->keys[j] && m->keys[j] != k) j = (j + 1) & mask;
     if (!m->keys[j]) return;
     /* Backward-shift deletion keeps probe chains intact without tombstones. */
@@ -89,7 +84,7 @@ void nd__fmap_del(nd__fmap *m, uint64_t k)
                 m->n--;
                 return;
             }
-            uint32_t home = slot_of(m->keys[nx], m->cap);
+            uint32_t home = nd__map_slot(m->keys[nx], m->cap);
             /* Can the entry at nx move to i?  Only when i lies cyclically
              * between its home slot and nx. */
             if (i <= nx ? (home <= i || home > nx) : (home <= i && home > nx)) break;
@@ -150,95 +145,6 @@ int nd__fmap_import(const unsigned char **p, const unsigned char *end, nd__fmap 
 
 /* ---- u64 -> i64 ------------------------------------------------------------ */
 
-static int imap_grow(nd__imap *m, uint32_t cap)
-{
-    uint64_t *keys = nd_calloc(cap, sizeof *keys);
-    int64_t *vals = nd_malloc((size_t) cap * sizeof *vals);
-    if (!keys || !vals) {
-        nd_free(keys);
-        nd_free(vals);
-        return ND_ENOMEM;
-    }
-    for (uint32_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i]) continue;
-        uint32_t j = slot_of(m->keys[i], cap);
-        while (keys[j]) j = (j + 1) & (cap - 1);
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
-    }
-    nd_free(m->keys);
-    nd_free(m->vals);
-    m->keys = keys;
-    m->vals = vals;
-    m->cap = cap;
-    return 0;
-}
-
-int nd__imap_get(const nd__imap *m, uint64_t k, int64_t *v)
-{
-    if (!m->cap) return 0;
-    uint32_t j = slot_of(k, m->cap);
-    while (m->keys[j]) {
-        if (m->keys[j] == k) {
-            if (v) *v = m->vals[j];
-            return 1;
-        }
-        j = (j + 1) & (m->cap - 1);
-    }
-    return 0;
-}
-
-int nd__imap_put(nd__imap *m, uint64_t k, int64_t v)
-{
-    if ((uint64_t) (m->n + 1) * 4 > (uint64_t) m->cap * 3) {
-        if (imap_grow(m, m->cap ? m->cap * 2 : 16)) return ND_ENOMEM;
-    }
-    uint32_t j = slot_of(k, m->cap);
-    while (m->keys[j]) {
-        if (m->keys[j] == k) {
-            m->vals[j] = v;
-            return 0;
-        }
-        j = (j + 1) & (m->cap - 1);
-    }
-    m->keys[j] = k;
-    m->vals[j] = v;
-    m->n++;
-    return 0;
-}
-
-void nd__imap_del(nd__imap *m, uint64_t k)
-{
-    if (!m->cap) return;
-    uint32_t mask = m->cap - 1, j = slot_of(k, m->cap);
-    while (m->keys[j] && m->keys[j] != k) j = (j + 1) & mask;
-    if (!m->keys[j]) return;
-    uint32_t i = j;
-    for (;;) {
-        m->keys[i] = 0;
-        uint32_t nx = i;
-        for (;;) {
-            nx = (nx + 1) & mask;
-            if (!m->keys[nx]) {
-                m->n--;
-                return;
-            }
-            uint32_t home = slot_of(m->keys[nx], m->cap);
-            if (i <= nx ? (home <= i || home > nx) : (home <= i && home > nx)) break;
-        }
-        m->keys[i] = m->keys[nx];
-        m->vals[i] = m->vals[nx];
-        i = nx;
-    }
-}
-
-void nd__imap_free(nd__imap *m)
-{
-    nd_free(m->keys);
-    nd_free(m->vals);
-    memset(m, 0, sizeof *m);
-}
-
 void nd__imap_export(nd_buf *b, const nd__imap *m)
 {
     nd__put_u32(b, m->cap);
@@ -257,7 +163,7 @@ int nd__imap_import(const unsigned char **p, const unsigned char *end, nd__imap 
     int64_t prev = -1;
     if (nd__layout_head(p, end, 16, 16, &cap, &n)) return ND_EFORMAT;
     if (!cap) return 0;
-    if (imap_grow(m, cap)) return ND_ENOMEM;
+    if (nd__imap_grow(m, cap)) return ND_ENOMEM;
     for (uint32_t k = 0; k < n; k++) {
         uint64_t h, v;
         if (nd__layout_slot(p, end, cap, &prev, &slot) || nd__get_u64(p, end, &h) || !h ||
@@ -268,9 +174,4 @@ int nd__imap_import(const unsigned char **p, const unsigned char *end, nd__imap 
     }
     m->n = n;
     return nd__layout_check(m->keys, m->cap);
-}
-
-size_t nd__imap_bytes(const nd__imap *m)
-{
-    return (size_t) m->cap * (sizeof(uint64_t) + sizeof(int64_t));
 }

@@ -9,12 +9,16 @@
  * the write queue by jobs, so at most (queue_bytes + a few pages per
  * thread) are in memory whatever the corpus size.  Workers skip pages
  * whose raw hash the store already holds (each has its own read-only
- * connection), so a re-ingest costs reading and hashing only.  The writer
- * owns the only write connection and commits every batch_docs documents
- * or batch_ms milliseconds; a kill loses at most the open batch, which the
- * next run stores again (the raw-hash check runs again inside the
- * transaction, so nothing is stored twice).  The calling thread starts
- * the others and draws progress.
+ * connection), so a re-ingest costs reading and hashing only.  Workers do
+ * everything that does not need the write lock: extraction, analysis, every
+ * row of the page (nd_store_prepare) and the story engine's reading of
+ * each document (nd_cluster_prepare).  The writer owns the only write
+ * connection: it writes, and asks the engine for each new document's
+ * story; it commits every batch_docs documents or batch_ms milliseconds;
+ * a kill loses at most the open batch, which the next run stores again
+ * (the raw-hash check runs again inside the transaction, so nothing is
+ * stored twice; the engine's log replays what was committed).  The calling
+ * thread starts the others and draws progress.
  *
  * Storage order is input order, whatever the thread timing: readers number
  * their jobs (input i, job k), the writer stores input 0's jobs in order,
@@ -22,8 +26,9 @@
  * run at most ORDER_WINDOW jobs ahead of the writer in the input being
  * stored (ORDER_AHEAD in later inputs), which bounds that buffer.  So the
  * same inputs give the same document ids and the same stories.  The
- * writer clusters every document it stores (nd_store_cluster_pending) in
- * the same transaction and saves the engine state at the end.
+ * writer gives every document it stores its story in the same transaction
+ * (nd_store_add_prepared) and saves what changed of the engine's state at
+ * the end (nd_store_cluster_finish).
  */
 #include <errno.h>
 #include <limits.h>
@@ -210,6 +215,10 @@ typedef struct job {
     nd_analysis **related;
     nd_keywords *keywords; /* of article->text, and of the embedded articles (as related) */
     nd_keywords **related_kw;
+    /* The rows to write, computed by the worker (NULL: the writer computes
+     * them); page is what they were computed from. */
+    nd_store_page page;
+    nd_store_prepared *prep;
 } job;
 
 enum { JOB_PAGE = 0, JOB_SKIP, JOB_END };
@@ -217,6 +226,7 @@ enum { JOB_PAGE = 0, JOB_SKIP, JOB_END };
 static void job_free(job *j)
 {
     if (!j) return;
+    nd_store_prepared_free(j->prep);
     nd_free(j->data);
     if (j->related)
         for (size_t i = 0; i < j->article->n_related; i++) nd_analysis_free(j->related[i]);
@@ -546,6 +556,28 @@ static void analyze_job(run *r, job *j, nd_store_df *df)
     }
 }
 
+/* The rows of a page as the store will write them (page in j->page). */
+static void page_of(const run *r, job *j, nd_store_page *p)
+{
+    memset(p, 0, sizeof *p);
+    p->article = j->article;
+    p->raw_hash = j->raw_hash;
+    p->ext_id = j->ext_id;
+    p->url = j->url;
+    p->title = j->title && *j->title ? j->title : NULL;
+    p->published = j->published;
+    p->fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
+    p->origin.source = j->source;
+    p->origin.offset = j->format == ND_FMT_WARC ? (int64_t) j->offset : -1;
+    p->origin.line = j->format == ND_FMT_JSONL ? (int64_t) j->offset : -1;
+    p->origin.ident = j->ident;
+    p->run_id = r->run_id;
+    p->analysis = j->analysis;
+    p->related_analyses = (const nd_analysis *const *) j->related;
+    p->keywords = j->keywords;
+    p->related_keywords = (const nd_keywords *const *) j->related_kw;
+}
+
 static void *worker_main(void *arg)
 {
     run *r = arg;
@@ -555,6 +587,9 @@ static void *worker_main(void *arg)
     if (nd_store_open(r->db_path, ND_STORE_READONLY, &rd, NULL) != 0) rd = NULL;
     nd_store_df *df = NULL; /* the keywords' document frequencies */
     if (rd && nd_store_df_new(rd, &df, NULL) != 0) df = NULL;
+    /* Each document's reading for the story engine happens here, not in
+     * the writer (without it, the writer reads them). */
+    nd_cluster_fx *fx = nd_cluster_fx_new(NULL, NULL);
     for (;;) {
         int to;
         job *j = q_pop(&r->work, NULL, &to);
@@ -609,8 +644,13 @@ static void *worker_main(void *arg)
         }
         j->article = a;
         if (!r->o.no_analysis) analyze_job(r, j, df);
+        /* Every row computed here: the writer only writes (out of memory:
+         * it computes them itself). */
+        page_of(r, j, &j->page);
+        if (nd_store_prepare(&j->page, fx, &j->prep, NULL)) j->prep = NULL;
         q_push(&r->write, j, 0, NULL);
     }
+    nd_cluster_fx_free(fx);
     nd_store_df_free(df);
     nd_store_close(rd);
     return NULL;
@@ -756,6 +796,7 @@ static void *writer_main(void *arg)
     nd_store_clusterer *sc = NULL;
     tx_counts tx = {0};
     nd_error ce = {0};
+    int pending_done = 0;
     if (nd_store_clusterer_open(s, NULL, &sc, &ce)) writer_fail(r, &ce);
     for (;;) {
         int timed_out;
@@ -783,6 +824,12 @@ static void *writer_main(void *arg)
             }
             open = 1;
             deadline = after_ms(mono_now(), batch_ms);
+            /* Documents stored without a story (before stories existed,
+             * or by a run without one) go first, as they were stored. */
+            if (sc && !pending_done) {
+                pending_done = 1;
+                if (nd_store_cluster_pending(sc, NULL, &e)) writer_fail(r, &e);
+            }
         }
         nd_error e = {0};
         if (j->code) {
@@ -806,25 +853,13 @@ static void *writer_main(void *arg)
             }
             if (nd_store_add_error(s, &se, &e)) writer_fail(r, &e);
         } else {
-            nd_store_page p = {0};
-            p.article = j->article;
-            p.raw_hash = j->raw_hash;
-            p.ext_id = j->ext_id;
-            p.url = j->url;
-            p.title = j->title && *j->title ? j->title : NULL;
-            p.published = j->published;
-            p.fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
-            p.origin.source = j->source;
-            p.origin.offset = j->format == ND_FMT_WARC ? (int64_t) j->offset : -1;
-            p.origin.line = j->format == ND_FMT_JSONL ? (int64_t) j->offset : -1;
-            p.origin.ident = j->ident;
-            p.run_id = r->run_id;
-            p.analysis = j->analysis;
-            p.related_analyses = (const nd_analysis *const *) j->related;
-            p.keywords = j->keywords;
-            p.related_keywords = (const nd_keywords *const *) j->related_kw;
+            if (!j->prep) {
+                page_of(r, j, &j->page);
+                if (nd_store_prepare(&j->page, NULL, &j->prep, &e)) j->prep = NULL;
+            }
             nd_store_added res;
-            if (nd_store_add_page(s, &p, &res, &e)) {
+            /* Each new document gets its story as it is written. */
+            if (!j->prep || nd_store_add_prepared(s, sc, j->prep, &res, &e)) {
                 /* One page the store refuses is that page's error; many
                  * in a row mean the store itself is failing. */
                 if (++failures >= 20) writer_fail(r, &e);
@@ -837,10 +872,6 @@ static void *writer_main(void *arg)
                 }
                 atomic_fetch_add(&r->related, res.related_added);
                 tx.related += res.related_added;
-                /* Stories for the page and its related documents. */
-                if (res.outcome == ND_STORE_ADDED || res.outcome == ND_STORE_VERSION)
-                    if (nd_store_cluster_pending(sc, NULL, &e) && ++failures >= 20)
-                        writer_fail(r, &e);
             }
         }
         job_free(j);
@@ -863,7 +894,9 @@ static void *writer_main(void *arg)
             writer_fail(r, &e);
         } else {
             nd_store_cluster_get_stats(sc, &cs);
-            if ((cs.docs || cs.start != ND_STORE_CLUSTER_IMPORTED) &&
+            /* A killed run's documents given again end as that run would
+             * have: re-examined, and the state saved. */
+            if ((cs.docs || cs.replayed || cs.start != ND_STORE_CLUSTER_IMPORTED) &&
                 nd_store_cluster_finish(sc, &e))
                 writer_fail(r, &e);
         }

@@ -38,6 +38,10 @@ void *nd__vec_push(nd_arena *ar, nd__vec *v);
  * documents (default 20000; tests lower it to see both plans). */
 extern int nd__query_many;
 
+/* Matches a search ranks at most: its newest ones (default
+ * ND_QUERY_SEARCH_DOCS; tests lower it). */
+extern int nd__query_search_docs;
+
 /* Options with nothing set (for a NULL opts). */
 extern const nd_query_opts nd__query_none;
 

@@ -92,6 +92,7 @@ void *nd__vec_push(nd_arena *ar, nd__vec *v)
 }
 
 int nd__query_many = 20000;
+int nd__query_search_docs = ND_QUERY_SEARCH_DOCS;
 const nd_query_opts nd__query_none;
 
 /* ---- options ---------------------------------------------------------------------- */

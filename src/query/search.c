@@ -31,16 +31,18 @@ typedef struct filters {
 static void hit_where(nd_buf *sql, const nd_query_opts *q, const filters *f);
 static void hit_bind(sqlite3_stmt *st, const nd_query_opts *q, const filters *f);
 
-/* Phase 1: the ids and scores of the best hits, filters applied.  With
+/* Phase 1: the ids and scores of the best hits, filters applied, among
+ * the matches of id from or more (0: all).  With
  * top > 0 only the top best matches by rank are looked at before the
  * filters (cheap: no row is read for the others); the caller retries
  * without that bound when too few survive. */
-static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int want, int top,
-                     ranked *out, int *n, nd_error *err)
+static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int64_t from, int want,
+                     int top, ranked *out, int *n, nd_error *err)
 {
     nd_buf sql = ND_BUF_INIT;
     nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
                       " FROM documents_fts WHERE documents_fts MATCH ?1");
+    if (from > 0) nd_buf_puts(&sql, " AND rowid >= ?9");
     if (top > 0) nd_buf_puts(&sql, " ORDER BY r LIMIT ?2");
     nd_buf_puts(&sql, ") SELECT m.id, m.r FROM m JOIN documents d ON d.id = m.id WHERE 1");
     hit_where(&sql, q, f);
@@ -52,6 +54,7 @@ static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int 
     hit_bind(st, q, f);
     if (top > 0) sqlite3_bind_int(st, 2, top);
     sqlite3_bind_int(st, 5, want);
+    if (from > 0) sqlite3_bind_int64(st, 9, from);
     *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < want) {
         out[*n].id = sqlite3_column_int64(st, 0);
@@ -59,6 +62,27 @@ static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int 
         ++*n;
     }
     int ret = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : search_fail(s, err);
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* The smallest id among the newest nd__query_search_docs matches when
+ * there are more (walking the index backwards, no score computed), else
+ * 0: everything is ranked. */
+static int newest_bound(nd_store *s, const char *text, int64_t *from, nd_error *err)
+{
+    sqlite3_stmt *st;
+    *from = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1"
+                           " ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return search_fail(s, err);
+    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, nd__query_search_docs);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *from = sqlite3_column_int64(st, 0) + 1;
+    int ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : search_fail(s, err);
     sqlite3_finalize(st);
     return ret;
 }
@@ -183,8 +207,10 @@ int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_e
     /* Ranking on the index alone and filtering the best few is enough
      * unless the filters remove many: then rank everything. */
     int top = want * 4 + 64;
-    rc = rank_hits(s, q, &f, want, top, hits, &n, err);
-    if (!rc && n < want) rc = rank_hits(s, q, &f, want, 0, hits, &n, err);
+    int64_t from = 0;
+    rc = newest_bound(s, q->text, &from, err);
+    if (!rc) rc = rank_hits(s, q, &f, from, want, top, hits, &n, err);
+    if (!rc && n < want) rc = rank_hits(s, q, &f, from, want, 0, hits, &n, err);
     nd__sel_free(&f.who);
     if (rc) {
         nd_free(hits);
@@ -255,6 +281,7 @@ int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_e
     }
     res->items = v.items;
     res->n = v.n;
+    res->sampled = from > 0;
     *out = res;
     return 0;
 }

@@ -12,7 +12,9 @@
  * 4 analysis (issue 5: actors, their mentions, quotations and events of
  * each document; docs/architecture.md, "Analysis in the store"), 5 what
  * the query layer reads instead of scanning (issue 13: totals kept as
- * rows are written, listing indexes; "The query layer").
+ * rows are written, listing indexes; "The query layer"), 6 event
+ * instances (issue 9: an event across documents), 7 stories at scale
+ * (issue 13: the engine's state in pieces, its log, story aggregates).
  * Each adds tables and nullable columns only, so export keeps working on
  * documents stored before them.
  */
@@ -512,7 +514,52 @@ static const char step7[] =
     "CREATE INDEX documents_story_outlet ON documents(story_id,"
     " coalesce(nullif(site, ''), host, ''));";
 
-static const char *const steps[] = {step1, step2, step3, step4, step5, step6, step7};
+/* Step 8: stories at scale (issue 13).  The clustering engine's state in
+ * pieces that are rewritten when they change (nd_cluster_save), instead of
+ * one blob rewritten whole by every run (cluster_state stays for stores of
+ * step 3-4: the next run imports it once); the log of what the engine was
+ * given since (a killed run is replayed from it, so its successor decides
+ * as one run would have); and each story's aggregates, kept change by
+ * change.  See docs/architecture.md, "Stories in the store". */
+static const char step8[] =
+    /* id = kind << 48 | key (newsdesk/cluster.h, nd_cluster_save). */
+    "CREATE TABLE cluster_items ("
+    " id INTEGER PRIMARY KEY,"
+    " data BLOB NOT NULL);"
+    /* What the items hold: one row.  params is the fingerprint of the
+     * engine's parameters and format; log_seq the last operation of
+     * cluster_log they include; unflushed the documents given to the
+     * engine since its last re-examination (nd_cluster_flush). */
+    "CREATE TABLE cluster_saved ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " params INTEGER NOT NULL,"
+    " log_seq INTEGER NOT NULL,"
+    " unflushed INTEGER NOT NULL,"
+    " docs INTEGER NOT NULL,"
+    " saved TEXT NOT NULL);"
+    /* What the engine was given, in order, since the items were saved:
+     * op 1 a document (doc_id), op 2 a re-examination (nd_cluster_flush).
+     * Rows up to cluster_saved.log_seq are deleted when the items are. */
+    "CREATE TABLE cluster_log ("
+    " seq INTEGER PRIMARY KEY,"
+    " op INTEGER NOT NULL,"
+    " doc_id INTEGER);"
+    /* A story's aggregates (its sites, the words of its titles and its
+     * headline candidates, its earliest and latest times): the stories
+     * row is written from them. */
+    "CREATE TABLE story_agg ("
+    " story_id INTEGER PRIMARY KEY,"
+    " state BLOB NOT NULL);"
+    /* New documents are indexed in documents_fts once per transaction,
+     * just before it commits (docs_indexed: the last id indexed; ids only
+     * grow), not by a trigger: FTS5 writes its pending terms as a new
+     * segment at every savepoint, and each page is one, so the trigger made
+     * a segment per page and merge work that grows with the index. */
+    "DROP TRIGGER documents_fts_ai;"
+    "CREATE TABLE docs_indexed (last INTEGER NOT NULL);"
+    "INSERT INTO docs_indexed SELECT coalesce(max(id), 0) FROM documents;";
+
+static const char *const steps[] = {step1, step2, step3, step4, step5, step6, step7, step8};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");

@@ -225,6 +225,11 @@ int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *er
         if (rc) return rc;
         return nd_store_open(path, flags, out, err);
     }
+    /* Readers read through a memory map (up to 1 GiB of the file): no
+     * system call per page.  Not writers: the pages a long ingest touches
+     * would count in its resident memory. */
+    if (!memory && (flags & ND_STORE_READONLY))
+        nd__store_exec(s, "PRAGMA mmap_size=1073741824", NULL);
     if (flags & ND_STORE_FAST) {
         /* A bulk writer: a larger page cache keeps the FTS and index pages
          * hot; checkpoints less often (the WAL stays a few tens of MB). */
@@ -301,7 +306,8 @@ int nd_store_begin(nd_store *s, nd_error *err)
 int nd_store_commit(nd_store *s, nd_error *err)
 {
     if (!s->in_tx) return 0;
-    int rc = nd__store_index_quotes(s, err);
+    int rc = nd__store_index_docs(s, err);
+    if (!rc) rc = nd__store_index_quotes(s, err);
     if (rc) return rc;
     rc = nd__store_exec(s, "COMMIT", err);
     if (!rc) s->in_tx = 0;
@@ -314,6 +320,7 @@ void nd_store_rollback(nd_store *s)
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_tx = 0;
     nd__store_analysis_rolled_back(s);
+    if (s->clusterer) nd__store_cluster_rolled_back(s->clusterer);
 }
 
 int nd_store_run_begin(nd_store *s, const char *inputs_json, int64_t *id, nd_error *err)

@@ -19,6 +19,16 @@
                " source_offset, source_line, parent_id, run_id, added)"                            \
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"   \
                " ?17, ?18, ?19, ?20, ?21)")                                                        \
+    X(ADD_DOC_AS,                                                                                  \
+      "INSERT INTO documents(id, ext_id, ident, version, url, host, site, title, authors,"         \
+      " published, fetched, language, credit, text, content_hash, raw_hash, source,"               \
+      " source_offset, source_line, parent_id, run_id, added, story_id, dup_of)"                   \
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"  \
+      " ?19, ?20, ?21, ?22, ?23, ?24)")                                                            \
+    X(MAX_ID, "SELECT max(id) FROM documents")                                                     \
+    X(INDEX_DOCS, "INSERT INTO documents_fts(rowid, title, text) SELECT id, title, text"           \
+                  " FROM documents WHERE id > (SELECT last FROM docs_indexed) ORDER BY id")        \
+    X(INDEXED_DOCS, "UPDATE docs_indexed SET last = (SELECT coalesce(max(id), 0) FROM documents)") \
     X(ADD_PARA, "INSERT INTO paragraphs(doc_id, idx, start_off, end_off) VALUES (?1, ?2, ?3, ?4)") \
     X(ADD_RELATED, "INSERT INTO related(doc_id, idx, title, site, url, age, published, child_id)"  \
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")                                     \
@@ -50,8 +60,9 @@ struct nd_store {
     int schema;
     int in_tx;
     sqlite3_stmt *stmt[ND_STMT_COUNT_];
-    struct nd__store_an *an; /* analysis.c: its statements and actor ids; NULL until used */
-    int64_t deadline_ms;     /* nd_store_set_time_limit(): monotonic ms */
+    struct nd__store_an *an;       /* analysis.c: its statements and actor ids; NULL until used */
+    nd_store_clusterer *clusterer; /* stories.c: the open clusterer, told of rollbacks */
+    int64_t deadline_ms;           /* nd_store_set_time_limit(): monotonic ms */
 };
 
 /* A statement ready to bind (reset, bindings cleared), or NULL with err set. */
@@ -91,6 +102,68 @@ void nd__store_analysis_rolled_back(nd_store *s);
 /* Index the quotations this connection added in the open transaction
  * (quotes_fts); called just before COMMIT.  0 or a negative code. */
 int nd__store_index_quotes(nd_store *s, nd_error *err);
+
+/* ---- documents on their way in (write.c) and their stories (stories.c) ---- */
+
+/* Words of a title that count for the headline (stories.c). */
+#define ND__TITLE_WORDS 32
+
+/* What the story rows read of a document. */
+typedef struct nd__docinfo {
+    uint64_t site;     /* hash of the site, else the host, ASCII lowercase; 0: none */
+    const char *time;  /* published, else fetched, as stored; NULL: none */
+    const char *title; /* as stored, or NULL */
+    uint32_t n_words;
+    uint64_t words[ND__TITLE_WORDS]; /* the title's words (nd__store_doc_info) */
+} nd__docinfo;
+
+/* A document row ready to insert (nd_store_prepare).  Strings are
+ * borrowed from the page or live in the prepared page's arena. */
+typedef struct nd__pdoc {
+    const char *ext_id, *ident, *url, *host, *site, *title, *authors_json;
+    const char *published, *fetched, *language, *credit; /* "" for none */
+    const char *text;
+    size_t text_len;
+    uint64_t content_hash, raw_hash;
+    const nd_store_origin *origin;
+    int64_t run_id;
+    size_t *paras; /* n_paras pairs of byte offsets */
+    size_t n_paras;
+    const nd_analysis *analysis;
+    const nd_keywords *keywords;
+    /* For its story: the engine's reading of it (NULL: the clusterer reads
+     * it itself), its time as the engine sees it, what the story row needs. */
+    nd_cluster_prep *prep;
+    int64_t published_ts;
+    nd__docinfo info;
+} nd__pdoc;
+
+/* A stored time ("YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ") as epoch seconds,
+ * or ND_TIME_NONE (NULL, "" or anything else). */
+int64_t nd__store_time_value(const char *s);
+
+/* Fill *out for a document with these stored fields (stories.c). */
+void nd__store_doc_info(nd__docinfo *out, const char *title, const char *site, const char *host,
+                        const char *published, const char *fetched);
+
+/* Cluster document d, about to be inserted as id: *story and *dup_of get
+ * what its row records (0: unclustered / no duplicate); the engine's
+ * changes to earlier documents are applied.  Inside the page's savepoint. */
+int nd__store_cluster_new(nd_store_clusterer *c, int64_t id, const nd__pdoc *d, int64_t *story,
+                          int64_t *dup_of, nd_error *err);
+
+/* A page's savepoint: what the clusterer changes in memory between begin
+ * and end is undone with the rows when the page fails (ok 0). */
+void nd__store_cluster_begin_page(nd_store_clusterer *c);
+void nd__store_cluster_end_page(nd_store_clusterer *c, int ok);
+
+/* The transaction was rolled back: what the clusterer holds in memory may
+ * name rows that are gone. */
+void nd__store_cluster_rolled_back(nd_store_clusterer *c);
+
+/* write.c: index the documents added in the open transaction in
+ * documents_fts; called just before COMMIT.  0 or a negative code. */
+int nd__store_index_docs(nd_store *s, nd_error *err);
 
 /* For tests: create or migrate a file up to schema version `version` only,
  * with no other setup.  Returns 0 or a negative code. */

@@ -1,5 +1,7 @@
-/* write.c - nd_store_add_page(): a page, its paragraphs and its related
- * items into the store, once. */
+/* write.c - a page, its paragraphs and its related items into the store,
+ * once: nd_store_prepare() computes every row (on any thread: the ingest
+ * workers), nd_store_add_prepared() writes them with the story each
+ * document gets (the writer); nd_store_add_page() does both. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -141,16 +143,243 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-/* One document row to insert. */
-typedef struct doc_row {
-    const char *ext_id, *ident, *url, *site, *title, *authors_json;
-    const char *published, *fetched, *language, *credit;
-    const char *text;
-    size_t text_len;
-    uint64_t raw_hash; /* 0: none */
-    const nd_store_origin *origin;
-    int64_t parent_id, run_id;
-} doc_row;
+/* ---- preparing: every row computed without the store ---------------------------- */
+
+/* A related item of the page: its row, and the document made from it. */
+typedef struct prel {
+    const nd_related *r;
+    char published[32];
+    nd__pdoc *doc; /* NULL: too little text to be a document */
+} prel;
+
+struct nd_store_prepared {
+    nd_arena *arena; /* strings and arrays */
+    const nd_store_page *p;
+    nd__pdoc page;
+    prel *rel; /* p->article->n_related */
+};
+
+static char *dup_str(nd_arena *a, const char *s, size_t n)
+{
+    return a ? nd_arena_strndup(a, s, n) : NULL;
+}
+
+/* Paragraphs given as strings: find each in the text, in order. */
+static int paras_given(nd_arena *a, nd__pdoc *d, const char *const *paras, size_t n)
+{
+    d->paras = nd_arena_calloc(a, n ? 2 * n : 1, sizeof *d->paras);
+    if (!d->paras) return ND_ENOMEM;
+    size_t pos = 0, len = d->text_len;
+    const char *text = d->text;
+    for (size_t i = 0; i < n; i++) {
+        size_t pl = strlen(paras[i]);
+        if (pl == 0) continue;
+        const char *at = NULL;
+        if (pos + pl <= len && memcmp(text + pos, paras[i], pl) == 0)
+            at = text + pos;
+        else if (pos < len)
+            at = find(text + pos, len - pos, paras[i], pl);
+        if (!at) continue;
+        size_t start = (size_t) (at - text);
+        d->paras[2 * d->n_paras] = start;
+        d->paras[2 * d->n_paras + 1] = start + pl;
+        d->n_paras++;
+        pos = start + pl;
+    }
+    return 0;
+}
+
+/* Paragraphs of a text joined by blank lines. */
+static int paras_split(nd_arena *a, nd__pdoc *d)
+{
+    const char *text = d->text;
+    size_t len = d->text_len, i = 0, n = 1;
+    for (size_t k = 0; k + 1 < len; k++) n += text[k] == '\n' && text[k + 1] == '\n';
+    d->paras = nd_arena_calloc(a, 2 * n, sizeof *d->paras);
+    if (!d->paras) return ND_ENOMEM;
+    while (i < len && d->n_paras < n) {
+        while (i < len && (text[i] == '\n' || text[i] == '\r')) i++;
+        if (i >= len) break;
+        size_t start = i;
+        const char *br = find(text + i, len - i, "\n\n", 2);
+        size_t end = br ? (size_t) (br - text) : len;
+        while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\r')) end--;
+        if (end > start) {
+            d->paras[2 * d->n_paras] = start;
+            d->paras[2 * d->n_paras + 1] = end;
+            d->n_paras++;
+        }
+        i = br ? (size_t) (br - text) + 2 : len;
+    }
+    return 0;
+}
+
+/* What the story engine and the story rows read of a document: computed
+ * from the row as it will be stored, as a later run reads it back. */
+static int prep_story(nd__pdoc *d, nd_cluster_fx *fx)
+{
+    d->published_ts = nd__store_time_value(d->published);
+    nd__store_doc_info(&d->info, d->title, d->site, d->host, d->published, d->fetched);
+    if (!fx) return 0;
+    nd_cluster_doc cd = {0,       d->title,    d->title ? strlen(d->title) : 0,
+                         d->text, d->text_len, d->published_ts};
+    return nd_cluster_prepare(fx, &cd, &d->prep);
+}
+
+/* The page's identity: URL, else external id, else where it was read. */
+static const char *page_ident(const nd_store_page *p, const char *url, nd_buf *b)
+{
+    if (url && *url) return url;
+    if (p->ext_id && *p->ext_id)
+        nd_buf_printf(b, "id:%s", p->ext_id);
+    else if (p->origin.ident && *p->origin.ident)
+        nd_buf_printf(b, "src:%s", p->origin.ident);
+    else
+        return NULL;
+    return nd_buf_failed(b) ? NULL : b->ptr;
+}
+
+static int prep_page(nd_store_prepared *pp, nd_cluster_fx *fx)
+{
+    const nd_store_page *p = pp->p;
+    const nd_article *a = p->article;
+    nd_arena *ar = pp->arena;
+    nd__pdoc *d = &pp->page;
+    nd_buf b = ND_BUF_INIT;
+    d->ext_id = p->ext_id;
+    d->url = p->url ? p->url : a->url;
+    d->title = p->title ? p->title : a->title;
+    const char *ident = page_ident(p, d->url, &b);
+    d->ident = ident ? dup_str(ar, ident, strlen(ident)) : NULL;
+    nd_buf_free(&b);
+    if (ident && !d->ident) return ND_ENOMEM;
+    d->text = a->text ? a->text : "";
+    d->text_len = a->text ? a->text_len : 0;
+    d->content_hash = nd_hash64(d->text, d->text_len);
+    char published[32] = "", fetched[32] = "", host[256];
+    if (!(p->published && nd__store_parse_time(p->published, published) == 0)) {
+        published[0] = 0;
+        if (a->published_ts != ND_TIME_NONE) {
+            int has_time = a->published ? strlen(a->published) > 10 : a->published_ts % 86400 != 0;
+            nd__store_time(a->published_ts, has_time, published);
+        } else if (a->published) {
+            nd__store_parse_time(a->published, published);
+        }
+    }
+    if (p->fetched != ND_TIME_NONE) nd__store_time(p->fetched, 1, fetched);
+    url_host(d->url, host, sizeof host);
+    d->published = dup_str(ar, published, strlen(published));
+    d->fetched = dup_str(ar, fetched, strlen(fetched));
+    d->host = dup_str(ar, host, strlen(host));
+    nd_json j;
+    nd_json_init(&j, &b, 0);
+    nd_json_arr_begin(&j);
+    for (size_t i = 0; i < a->n_authors; i++) nd_json_str(&j, a->authors[i]);
+    nd_json_arr_end(&j);
+    d->authors_json = nd_buf_failed(&b) ? NULL : dup_str(ar, b.ptr, b.len);
+    nd_buf_free(&b);
+    if (!d->published || !d->fetched || !d->host || !d->authors_json) return ND_ENOMEM;
+    d->site = a->site;
+    /* The extractor identified the language (NULL: unclear); only the
+     * embedded related articles, which it does not, are run through
+     * nd_lang_detect(). */
+    d->language = p->language ? p->language : a->language;
+    d->credit = a->credit;
+    d->raw_hash = p->raw_hash;
+    d->origin = &p->origin;
+    d->run_id = p->run_id;
+    d->analysis = p->analysis;
+    d->keywords = p->keywords;
+    int rc = paras_given(ar, d, (const char *const *) a->paragraphs, a->n_paragraphs);
+    return rc ? rc : prep_story(d, fx);
+}
+
+/* The document made from an embedded related article (when it has the
+ * text to be one): a document of its own, never a version of the page at
+ * its URL (that page, if crawled, has its own furniture). */
+static int prep_related(nd_store_prepared *pp, size_t idx, nd_cluster_fx *fx)
+{
+    const nd_store_page *p = pp->p;
+    const nd_related *r = &p->article->related[idx];
+    prel *x = &pp->rel[idx];
+    nd_arena *ar = pp->arena;
+    x->r = r;
+    if (r->published && nd__store_parse_time(r->published, x->published) != 0) x->published[0] = 0;
+    if (!x->published[0] && r->age && p->fetched != ND_TIME_NONE) {
+        int64_t ts;
+        if (nd_time_parse_age(r->age, strlen(r->age), p->fetched, &ts) == 0)
+            nd__store_time(ts, age_has_time(r->age), x->published);
+    }
+    nd_slice text = nd_slice_trim(nd_slice_c(r->text));
+    if (text.len == 0 || (text.len < ND_STORE_RELATED_MIN_TEXT && nd_slice_ifind(text, "\n\n") < 0))
+        return 0;
+    nd__pdoc *d = nd_arena_calloc(ar, 1, sizeof *d);
+    if (!d) return ND_ENOMEM;
+    nd_buf b = ND_BUF_INIT;
+    if (r->url && *r->url)
+        nd_buf_printf(&b, "rel:%s", r->url);
+    else if (r->title && *r->title)
+        nd_buf_printf(&b, "rel:%s|%s", r->site ? r->site : "", r->title);
+    else if (pp->page.ident)
+        nd_buf_printf(&b, "rel:%s#%zu", pp->page.ident, idx);
+    if (nd_buf_failed(&b)) return ND_ENOMEM;
+    d->ident = b.len ? dup_str(ar, b.ptr, b.len) : NULL;
+    nd_buf_free(&b);
+    char host[256];
+    url_host(r->url, host, sizeof host);
+    d->url = r->url;
+    d->host = dup_str(ar, host, strlen(host));
+    d->site = r->site;
+    d->title = r->title;
+    d->published = x->published;
+    d->fetched = pp->page.fetched;
+    d->language = nd_lang_detect(text.ptr, text.len);
+    d->text = text.ptr;
+    d->text_len = text.len;
+    d->content_hash = nd_hash64(text.ptr, text.len);
+    d->authors_json = "[]";
+    d->origin = &p->origin;
+    d->run_id = p->run_id;
+    d->analysis = p->related_analyses ? p->related_analyses[idx] : NULL;
+    d->keywords = p->related_keywords ? p->related_keywords[idx] : NULL;
+    if (!d->host || paras_split(ar, d)) return ND_ENOMEM;
+    x->doc = d;
+    return prep_story(d, fx);
+}
+
+int nd_store_prepare(const nd_store_page *p, nd_cluster_fx *fx, nd_store_prepared **out,
+                     nd_error *err)
+{
+    *out = NULL;
+    if (!p || !p->article) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no article");
+    nd_store_prepared *pp = nd_calloc(1, sizeof *pp);
+    if (!pp) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    pp->p = p;
+    pp->arena = nd_arena_new(4096);
+    size_t n = p->article->n_related;
+    pp->rel = pp->arena ? nd_arena_calloc(pp->arena, n ? n : 1, sizeof *pp->rel) : NULL;
+    int rc = pp->rel ? prep_page(pp, fx) : ND_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++) rc = prep_related(pp, i, fx);
+    if (rc) {
+        nd_store_prepared_free(pp);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
+    *out = pp;
+    return 0;
+}
+
+void nd_store_prepared_free(nd_store_prepared *pp)
+{
+    if (!pp) return;
+    nd_cluster_prep_free(pp->page.prep);
+    size_t n = pp->rel ? pp->p->article->n_related : 0;
+    for (size_t i = 0; i < n; i++)
+        if (pp->rel[i].doc) nd_cluster_prep_free(pp->rel[i].doc->prep);
+    nd_arena_free(pp->arena);
+    nd_free(pp);
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
 
 /* An existing document with the same identity, title and text: 1 and its
  * id/version, 0 when none, or a negative code. */
@@ -190,99 +419,75 @@ static int next_version(nd_store *s, const char *ident, int *version, nd_error *
     return 0;
 }
 
-static int insert_doc(nd_store *s, const doc_row *r, int version, int64_t *id, nd_error *err)
+/* The id the next document gets (the write lock is ours: nobody else can
+ * take it), so that its story is known before its row is written. */
+static int next_id(nd_store *s, int64_t *id, nd_error *err)
 {
-    sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_ADD_DOC, err);
+    sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_MAX_ID, err);
     if (!st) return ND_EDB;
-    char host[256], now[32];
-    url_host(r->url, host, sizeof host);
-    nd__store_now(now);
-    bind_text(st, 1, r->ext_id);
-    bind_text(st, 2, r->ident);
-    sqlite3_bind_int(st, 3, version);
-    bind_text(st, 4, r->url);
-    bind_text(st, 5, host);
-    bind_text(st, 6, r->site);
-    bind_text(st, 7, r->title);
-    sqlite3_bind_text(st, 8, r->authors_json ? r->authors_json : "[]", -1, SQLITE_STATIC);
-    bind_text(st, 9, r->published);
-    bind_text(st, 10, r->fetched);
-    bind_text(st, 11, r->language);
-    bind_text(st, 12, r->credit);
-    sqlite3_bind_text(st, 13, r->text ? r->text : "", (int) r->text_len, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 14, (sqlite3_int64) nd_hash64(r->text, r->text_len));
-    if (r->raw_hash) sqlite3_bind_int64(st, 15, (sqlite3_int64) r->raw_hash);
-    if (r->origin) {
-        bind_text(st, 16, r->origin->source);
-        if (r->origin->offset >= 0) sqlite3_bind_int64(st, 17, r->origin->offset);
-        if (r->origin->line >= 0) sqlite3_bind_int64(st, 18, r->origin->line);
-    }
-    if (r->parent_id) sqlite3_bind_int64(st, 19, r->parent_id);
-    if (r->run_id) sqlite3_bind_int64(st, 20, r->run_id);
-    sqlite3_bind_text(st, 21, now, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return nd__store_fail(s, "cannot number a document", err);
+    return 0;
+}
+
+/* Insert document d (its paragraphs, analysis and keywords too), with its story
+ * when c is given. */
+static int insert_doc(nd_store *s, nd_store_clusterer *c, nd__pdoc *d, int version, int64_t parent,
+                      int64_t *id, nd_error *err)
+{
+    int rc = next_id(s, id, err);
+    int64_t story = 0, dup = 0;
+    if (!rc && c) rc = nd__store_cluster_new(c, *id, d, &story, &dup, err);
+    if (rc) return rc;
+    sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_ADD_DOC_AS, err);
+    if (!st) return ND_EDB;
+    char now[32];
+    nd__store_now(now);
+    sqlite3_bind_int64(st, 1, *id);
+    bind_text(st, 2, d->ext_id);
+    bind_text(st, 3, d->ident);
+    sqlite3_bind_int(st, 4, version);
+    bind_text(st, 5, d->url);
+    bind_text(st, 6, d->host);
+    bind_text(st, 7, d->site);
+    bind_text(st, 8, d->title);
+    sqlite3_bind_text(st, 9, d->authors_json ? d->authors_json : "[]", -1, SQLITE_STATIC);
+    bind_text(st, 10, d->published);
+    bind_text(st, 11, d->fetched);
+    bind_text(st, 12, d->language);
+    bind_text(st, 13, d->credit);
+    sqlite3_bind_text(st, 14, d->text ? d->text : "", (int) d->text_len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 15, (sqlite3_int64) d->content_hash);
+    if (d->raw_hash) sqlite3_bind_int64(st, 16, (sqlite3_int64) d->raw_hash);
+    if (d->origin) {
+        bind_text(st, 17, d->origin->source);
+        if (d->origin->offset >= 0) sqlite3_bind_int64(st, 18, d->origin->offset);
+        if (d->origin->line >= 0) sqlite3_bind_int64(st, 19, d->origin->line);
+    }
+    if (parent) sqlite3_bind_int64(st, 20, parent);
+    if (d->run_id) sqlite3_bind_int64(st, 21, d->run_id);
+    sqlite3_bind_text(st, 22, now, -1, SQLITE_TRANSIENT);
+    if (story) sqlite3_bind_int64(st, 23, story);
+    if (dup) sqlite3_bind_int64(st, 24, dup);
+    rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot store a document", err);
-    *id = sqlite3_last_insert_rowid(s->db);
-    return 0;
-}
-
-static int insert_para(nd_store *s, int64_t doc, int idx, size_t start, size_t end, nd_error *err)
-{
-    sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_ADD_PARA, err);
-    if (!st) return ND_EDB;
-    sqlite3_bind_int64(st, 1, doc);
-    sqlite3_bind_int(st, 2, idx);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64) start);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64) end);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot store a paragraph", err);
-    return 0;
-}
-
-/* Paragraphs given as strings: find each in the text, in order. */
-static int insert_paras(nd_store *s, int64_t doc, const char *text, size_t len,
-                        const char *const *paras, size_t n, nd_error *err)
-{
-    size_t pos = 0;
-    int idx = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t pl = strlen(paras[i]);
-        if (pl == 0) continue;
-        const char *at = NULL;
-        if (pos + pl <= len && memcmp(text + pos, paras[i], pl) == 0)
-            at = text + pos;
-        else if (pos < len)
-            at = find(text + pos, len - pos, paras[i], pl);
-        if (!at) continue;
-        size_t start = (size_t) (at - text);
-        int rc = insert_para(s, doc, idx++, start, start + pl, err);
-        if (rc) return rc;
-        pos = start + pl;
+    for (size_t i = 0; i < d->n_paras; i++) {
+        if (!(st = nd__store_stmt(s, ND_STMT_ADD_PARA, err))) return ND_EDB;
+        sqlite3_bind_int64(st, 1, *id);
+        sqlite3_bind_int(st, 2, (int) i);
+        sqlite3_bind_int64(st, 3, (sqlite3_int64) d->paras[2 * i]);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64) d->paras[2 * i + 1]);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot store a paragraph", err);
     }
-    return 0;
-}
-
-/* Paragraphs of a text joined by blank lines. */
-static int insert_paras_split(nd_store *s, int64_t doc, const char *text, size_t len, nd_error *err)
-{
-    size_t i = 0;
-    int idx = 0;
-    while (i < len) {
-        while (i < len && (text[i] == '\n' || text[i] == '\r')) i++;
-        if (i >= len) break;
-        size_t start = i;
-        const char *br = find(text + i, len - i, "\n\n", 2);
-        size_t end = br ? (size_t) (br - text) : len;
-        while (end > start && (text[end - 1] == ' ' || text[end - 1] == '\r')) end--;
-        if (end > start) {
-            int rc = insert_para(s, doc, idx++, start, end, err);
-            if (rc) return rc;
-        }
-        i = br ? (size_t) (br - text) + 2 : len;
-    }
-    return 0;
+    rc = d->analysis ? nd__store_put_analysis(s, *id, d->analysis, err) : 0;
+    if (!rc && d->keywords) rc = nd__store_put_keywords(s, *id, d->keywords, err);
+    return rc;
 }
 
 static int add_raw(nd_store *s, uint64_t raw, int64_t doc, int64_t run, nd_error *err)
@@ -299,119 +504,50 @@ static int add_raw(nd_store *s, uint64_t raw, int64_t doc, int64_t run, nd_error
     return 0;
 }
 
-/* The document made from an embedded related article: new, or one stored
- * before with the same identity and text.  *child = 0 when it has none. */
-static int add_related_doc(nd_store *s, const nd_related *r, size_t idx, int64_t parent,
-                           const char *parent_ident, const char *published, const nd_store_page *p,
-                           nd_buf *scratch, int64_t *child, size_t *added, nd_error *err)
+static int add_related(nd_store *s, nd_store_clusterer *c, const nd_store_prepared *pp,
+                       int64_t parent, nd_store_added *res, nd_error *err)
 {
-    *child = 0;
-    nd_slice text = nd_slice_trim(nd_slice_c(r->text));
-    if (text.len == 0 || (text.len < ND_STORE_RELATED_MIN_TEXT && nd_slice_ifind(text, "\n\n") < 0))
-        return 0;
-    /* The embedded copy is a document of its own, never a version of the
-     * page at its URL (that page, if crawled, has its own furniture). */
-    nd_buf_clear(scratch);
-    if (r->url && *r->url)
-        nd_buf_printf(scratch, "rel:%s", r->url);
-    else if (r->title && *r->title)
-        nd_buf_printf(scratch, "rel:%s|%s", r->site ? r->site : "", r->title);
-    else if (parent_ident)
-        nd_buf_printf(scratch, "rel:%s#%zu", parent_ident, idx);
-    if (nd_buf_failed(scratch)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-    const char *ident = scratch->len ? scratch->ptr : NULL;
-    uint64_t hash = nd_hash64(text.ptr, text.len);
-    int version;
-    int rc = find_same(s, ident, hash, r->title, child, &version, err);
-    if (rc) return rc < 0 ? rc : 0;
-    rc = next_version(s, ident, &version, err);
-    if (rc) return rc;
-    char fetched[32] = "";
-    if (p->fetched != ND_TIME_NONE) nd__store_time(p->fetched, 1, fetched);
-    doc_row row = {0};
-    row.ident = ident;
-    row.url = r->url;
-    row.site = r->site;
-    row.title = r->title;
-    row.published = published;
-    row.fetched = fetched;
-    row.language = nd_lang_detect(text.ptr, text.len);
-    row.text = text.ptr;
-    row.text_len = text.len;
-    row.origin = &p->origin;
-    row.parent_id = parent;
-    row.run_id = p->run_id;
-    rc = insert_doc(s, &row, version, child, err);
-    if (!rc) rc = insert_paras_split(s, *child, text.ptr, text.len, err);
-    if (!rc && p->related_analyses && p->related_analyses[idx])
-        rc = nd__store_put_analysis(s, *child, p->related_analyses[idx], err);
-    if (!rc && p->related_keywords && p->related_keywords[idx])
-        rc = nd__store_put_keywords(s, *child, p->related_keywords[idx], err);
-    if (!rc) ++*added;
-    return rc;
-}
-
-static int add_related(nd_store *s, const nd_store_page *p, int64_t parent,
-                       const char *parent_ident, nd_store_added *res, nd_error *err)
-{
-    const nd_article *a = p->article;
-    nd_buf scratch = ND_BUF_INIT;
-    int rc = 0;
-    for (size_t i = 0; i < a->n_related && !rc; i++) {
-        const nd_related *r = &a->related[i];
-        char published[32] = "";
-        if (r->published && nd__store_parse_time(r->published, published) != 0) published[0] = 0;
-        if (!published[0] && r->age && p->fetched != ND_TIME_NONE) {
-            int64_t ts;
-            if (nd_time_parse_age(r->age, strlen(r->age), p->fetched, &ts) == 0)
-                nd__store_time(ts, age_has_time(r->age), published);
-        }
+    size_t n = pp->p->article->n_related;
+    for (size_t i = 0; i < n; i++) {
+        const prel *x = &pp->rel[i];
         int64_t child = 0;
-        rc = add_related_doc(s, r, i, parent, parent_ident, published, p, &scratch, &child,
-                             &res->related_added, err);
-        if (rc) break;
-        sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_ADD_RELATED, err);
-        if (!st) {
-            rc = ND_EDB;
-            break;
+        if (x->doc) {
+            int version;
+            int rc = find_same(s, x->doc->ident, x->doc->content_hash, x->doc->title, &child,
+                               &version, err);
+            if (rc < 0) return rc;
+            if (rc == 0) {
+                if ((rc = next_version(s, x->doc->ident, &version, err)) ||
+                    (rc = insert_doc(s, c, x->doc, version, parent, &child, err)))
+                    return rc;
+                res->related_added++;
+            }
         }
+        sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_ADD_RELATED, err);
+        if (!st) return ND_EDB;
         sqlite3_bind_int64(st, 1, parent);
         sqlite3_bind_int(st, 2, (int) i);
-        bind_text(st, 3, r->title);
-        bind_text(st, 4, r->site);
-        bind_text(st, 5, r->url);
-        bind_text(st, 6, r->age);
-        bind_text(st, 7, published);
+        bind_text(st, 3, x->r->title);
+        bind_text(st, 4, x->r->site);
+        bind_text(st, 5, x->r->url);
+        bind_text(st, 6, x->r->age);
+        bind_text(st, 7, x->published);
         if (child) sqlite3_bind_int64(st, 8, child);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = nd__store_fail(s, "cannot store a related item", err);
+        int rc = sqlite3_step(st);
         sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot store a related item", err);
     }
-    nd_buf_free(&scratch);
-    return rc;
+    return 0;
 }
 
-/* The page's identity: URL, else external id, else where it was read. */
-static const char *page_ident(const nd_store_page *p, const char *url, nd_buf *b)
+static int add_page(nd_store *s, nd_store_clusterer *c, const nd_store_prepared *pp,
+                    nd_store_added *res, nd_error *err)
 {
-    if (url && *url) return url;
-    if (p->ext_id && *p->ext_id)
-        nd_buf_printf(b, "id:%s", p->ext_id);
-    else if (p->origin.ident && *p->origin.ident)
-        nd_buf_printf(b, "src:%s", p->origin.ident);
-    else
-        return NULL;
-    return nd_buf_failed(b) ? NULL : b->ptr;
-}
-
-static int add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, nd_buf *ib,
-                    nd_buf *jb, nd_error *err)
-{
-    const nd_article *a = p->article;
-    if (p->raw_hash) {
+    nd__pdoc *d = (nd__pdoc *) &pp->page;
+    if (d->raw_hash) {
         sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_HAS_RAW, err);
         if (!st) return ND_EDB;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64) p->raw_hash);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64) d->raw_hash);
         int rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
             res->outcome = ND_STORE_SEEN;
@@ -422,87 +558,34 @@ static int add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, nd
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot look up a page", err);
     }
-    const char *url = p->url ? p->url : a->url;
-    const char *title = p->title ? p->title : a->title;
-    const char *ident = page_ident(p, url, ib);
-    const char *text = a->text ? a->text : "";
-    size_t text_len = a->text ? a->text_len : 0;
-    uint64_t hash = nd_hash64(text, text_len);
-
     int64_t id;
     int version;
-    int rc = find_same(s, ident, hash, title, &id, &version, err);
+    int rc = find_same(s, d->ident, d->content_hash, d->title, &id, &version, err);
     if (rc < 0) return rc;
     if (rc == 1) {
         res->outcome = ND_STORE_SAME;
         res->doc_id = id;
         res->version = version;
-        return add_raw(s, p->raw_hash, id, p->run_id, err);
+        return add_raw(s, d->raw_hash, id, d->run_id, err);
     }
-    rc = next_version(s, ident, &version, err);
-    if (rc) return rc;
-
-    char published[32] = "", fetched[32] = "";
-    if (!(p->published && nd__store_parse_time(p->published, published) == 0)) {
-        published[0] = 0;
-        if (a->published_ts != ND_TIME_NONE) {
-            int has_time = a->published ? strlen(a->published) > 10 : a->published_ts % 86400 != 0;
-            nd__store_time(a->published_ts, has_time, published);
-        } else if (a->published) {
-            nd__store_parse_time(a->published, published);
-        }
-    }
-    if (p->fetched != ND_TIME_NONE) nd__store_time(p->fetched, 1, fetched);
-
-    nd_json j;
-    nd_buf_clear(jb);
-    nd_json_init(&j, jb, 0);
-    nd_json_arr_begin(&j);
-    for (size_t i = 0; i < a->n_authors; i++) nd_json_str(&j, a->authors[i]);
-    nd_json_arr_end(&j);
-    if (nd_buf_failed(jb) || nd_buf_failed(ib))
-        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-
-    doc_row row = {0};
-    row.ext_id = p->ext_id;
-    row.ident = ident;
-    row.url = url;
-    row.site = a->site;
-    row.title = title;
-    row.authors_json = jb->ptr;
-    row.published = published;
-    row.fetched = fetched;
-    /* The extractor identified the language (NULL: unclear); only the
-     * embedded related articles below, which it does not, are run
-     * through nd_lang_detect() here. */
-    row.language = p->language ? p->language : a->language;
-    row.credit = a->credit;
-    row.text = text;
-    row.text_len = text_len;
-    row.raw_hash = p->raw_hash;
-    row.origin = &p->origin;
-    row.run_id = p->run_id;
-    rc = insert_doc(s, &row, version, &id, err);
-    if (!rc)
-        rc = insert_paras(s, id, text, text_len, (const char *const *) a->paragraphs,
-                          a->n_paragraphs, err);
-    if (!rc && p->analysis) rc = nd__store_put_analysis(s, id, p->analysis, err);
-    if (!rc && p->keywords) rc = nd__store_put_keywords(s, id, p->keywords, err);
-    if (!rc) rc = add_raw(s, p->raw_hash, id, p->run_id, err);
-    if (!rc) rc = add_related(s, p, id, ident, res, err);
-    if (rc) return rc;
+    if ((rc = next_version(s, d->ident, &version, err)) ||
+        (rc = insert_doc(s, c, d, version, 0, &id, err)) ||
+        (rc = add_raw(s, d->raw_hash, id, d->run_id, err)) ||
+        (rc = add_related(s, c, pp, id, res, err)))
+        return rc;
     res->outcome = version > 1 ? ND_STORE_VERSION : ND_STORE_ADDED;
     res->doc_id = id;
     res->version = version;
     return 0;
 }
 
-int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, nd_error *err)
+int nd_store_add_prepared(nd_store *s, nd_store_clusterer *c, const nd_store_prepared *pp,
+                          nd_store_added *res, nd_error *err)
 {
     nd_store_added local;
     if (!res) res = &local;
     memset(res, 0, sizeof *res);
-    if (!p || !p->article) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no article");
+    if (!pp) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no page");
     if (s->flags & ND_STORE_READONLY)
         return nd_error_set(err, ND_EINVAL, (size_t) -1, "%s: opened read-only", s->path);
     /* A page is all or nothing: inside the caller's transaction a
@@ -510,10 +593,8 @@ int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, 
     int own = !s->in_tx;
     int rc = nd__store_exec(s, own ? "BEGIN IMMEDIATE" : "SAVEPOINT page", err);
     if (rc) return rc;
-    nd_buf ib = ND_BUF_INIT, jb = ND_BUF_INIT;
-    rc = add_page(s, p, res, &ib, &jb, err);
-    nd_buf_free(&ib);
-    nd_buf_free(&jb);
+    if (c) nd__store_cluster_begin_page(c);
+    rc = add_page(s, c, pp, res, err);
     if (rc) {
         if (own) {
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -522,13 +603,44 @@ int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, 
             sqlite3_exec(s->db, "RELEASE page", NULL, NULL, NULL);
         }
         nd__store_analysis_rolled_back(s);
+        if (c) nd__store_cluster_end_page(c, 0);
         memset(res, 0, sizeof *res);
         return rc;
     }
-    if (own && (rc = nd__store_index_quotes(s, err)) != 0) {
+    if (c) nd__store_cluster_end_page(c, 1);
+    if (own &&
+        ((rc = c ? nd_store_cluster_sync(c, err) : 0) != 0 ||
+         (rc = nd__store_index_docs(s, err)) != 0 || (rc = nd__store_index_quotes(s, err)) != 0)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         nd__store_analysis_rolled_back(s);
+        if (c) nd__store_cluster_rolled_back(c);
         return rc;
     }
     return nd__store_exec(s, own ? "COMMIT" : "RELEASE page", err);
+}
+
+int nd__store_index_docs(nd_store *s, nd_error *err)
+{
+    sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_INDEX_DOCS, err);
+    if (!st) return ND_EDB;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot index documents", err);
+    if (!sqlite3_changes(s->db)) return 0;
+    if (!(st = nd__store_stmt(s, ND_STMT_INDEXED_DOCS, err))) return ND_EDB;
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot index documents", err);
+    return 0;
+}
+
+int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, nd_error *err)
+{
+    nd_store_prepared *pp;
+    if (res) memset(res, 0, sizeof *res);
+    int rc = nd_store_prepare(p, NULL, &pp, err);
+    if (rc) return rc;
+    rc = nd_store_add_prepared(s, NULL, pp, res, err);
+    nd_store_prepared_free(pp);
+    return rc;
 }

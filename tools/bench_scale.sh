@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# bench_scale.sh - newsdesk at a million pages: `make bench-scale`.
+#   tools/bench_scale.sh [BUILD_DIR] [SHARED_DIR]
+# Ingests ND_SCALE_PAGES (1,000,000) distinct pages (tools/gen_corpus.py,
+# from SHARED/bench/extract/html: HTML files, WARC.gz and JSON lines, all
+# gzipped) into one store, ND_SCALE_STEP (100,000) pages a run, and after
+# each run prints a row: documents, pages/s (wall), CPU ms per page (user +
+# sys of the ingest), its peak RSS, the store's size, and the latency of
+# each CLI query (wall ms, best of two; one run past 2 s; at most 10 minutes).
+# Then one page and 100 pages more
+# into the full store.  Each step's pages are generated just before its
+# run (not timed) and deleted after it, so the disk holds one step's
+# corpus (~3.5 GB) and the store.  Hours long: not for CI.
+# ND_SCALE_DIR: where the corpus and the store go (default a temporary
+# folder under $TMPDIR; ND_SCALE_KEEP=1 keeps it).
+# Acceptance (issue 13): >= 560 pages/s on 2 cores, CPU per page flat within
+# 15% from 100k to 1M, peak RSS <= 500 MB; 1 page <= 100 ms, 100 pages <= 1 s;
+# every query <= 100 ms at 1M.
+set -euo pipefail
+BUILD=${1:-build}
+SHARED=${2:-../shared}
+HERE=$(cd "$(dirname "$0")" && pwd)
+CLI=$(cd "$BUILD" && pwd)/newsdesk
+PAGES=${ND_SCALE_PAGES:-1000000}
+STEP=${ND_SCALE_STEP:-100000}
+UNIT=${ND_SCALE_UNIT:-10000}
+SRC=$SHARED/bench/extract/html
+[ -x "$CLI" ] || { echo "bench_scale: $CLI is not built" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "bench_scale: skipped: python3 is missing"; exit 0; }
+[ -d "$SRC" ] || echo "bench_scale: $SRC is absent: the corpus is made of built-in pages"
+W=${ND_SCALE_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/nd_bench_scale.XXXXXX")}
+mkdir -p "$W"
+[ -n "${ND_SCALE_KEEP:-}" ] || trap 'rm -rf "$W"' EXIT
+DB=$W/scale.db
+rm -f "$DB" "$DB-wal" "$DB-shm"
+
+echo "bench_scale: $PAGES pages, $STEP a run, in $W; $(nproc) cores; $(uptime)"
+
+# ingest NAME INPUT... : one run; prints "pages added wall cpu rss_mb" and the run's summary.
+ingest() {
+    python3 - "$CLI" "$DB" "$@" <<'EOF'
+import re, resource, subprocess, sys, time
+cli, db, inputs = sys.argv[1], sys.argv[2], sys.argv[3:]
+t = time.monotonic()
+r = subprocess.run([cli, "ingest", "--db", db] + inputs, stdout=subprocess.PIPE,
+                   stderr=subprocess.PIPE, text=True)
+dt = time.monotonic() - t
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+summary = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+m = re.match(r"([\d,]+) pages? .*: ([\d,]+) stored, ([\d,]+) new versions, ([\d,]+) related", summary)
+if r.returncode not in (0, 1) or not m:
+    sys.exit("bench_scale: unexpected ingest output: %r %r" % (summary, r.stderr[-500:]))
+print(int(m.group(1).replace(",", "")), int(m.group(2).replace(",", "")), "%.3f" % dt,
+      "%.3f" % (ru.ru_utime + ru.ru_stime), "%.0f" % (ru.ru_maxrss / 1024))
+EOF
+}
+
+# The queries of the table: NAME ARGS...
+QUERIES=(
+    "search|search|said"
+    "stories|stories"
+    "story|story|STORY"
+    "actor USA|actor|USA"
+    "actors|actors"
+    "stats|stats"
+    "events|events"
+    "quotes --by|quotes|--by|USA"
+    "relations|relations|USA|CHN"
+)
+
+queries() {
+    local story
+    story=$(python3 -c "import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute('SELECT id FROM stories ORDER BY n_docs DESC LIMIT 1').fetchone(); print(r[0] if r else 1)" "$DB")
+    python3 - "$CLI" "$DB" "$story" "${QUERIES[@]}" <<'EOF'
+import subprocess, sys, time
+cli, db, story, qs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+out = []
+for q in qs:
+    name, *args = q.split("|")
+    args = [story if a == "STORY" else a for a in args]
+    # best of two; once when it takes seconds, and at most 10 minutes
+    best = None
+    for _ in range(2):
+        t = time.monotonic()
+        try:
+            subprocess.run([cli, args[0], "--db", db] + args[1:], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=600)
+            dt = (time.monotonic() - t) * 1000
+        except subprocess.TimeoutExpired:
+            dt = float("inf")
+        best = dt if best is None else min(best, dt)
+        if dt > 2000:
+            break
+    out.append(">600000" if best == float("inf") else "%.0f" % best)
+print(" ".join(out))
+EOF
+}
+
+size_mb() {
+    python3 -c "import os,sys; print('%.0f' % (sum(os.path.getsize(p) for p in sys.argv[1:] if os.path.exists(p)) / 1e6))" "$DB" "$DB-wal"
+}
+
+printf '%9s %8s %7s %7s %8s %8s |' documents pages/s "CPU ms" "RSS MB" "store MB" "gen s"
+for q in "${QUERIES[@]}"; do printf ' %s |' "${q%%|*}"; done
+echo "   (query columns: ms)"
+done_pages=0
+unit_of() { echo $(($1 / UNIT)); }
+while [ "$done_pages" -lt "$PAGES" ]; do
+    n=$((PAGES - done_pages < STEP ? PAGES - done_pages : STEP))
+    rm -rf "$W/corpus"
+    g0=$(date +%s.%N)
+    python3 "$HERE/gen_corpus.py" "$W/corpus" --src "$SRC" --pages "$PAGES" --unit "$UNIT" \
+        --first-unit "$(unit_of "$done_pages")" --units $(((n + UNIT - 1) / UNIT)) --gzip --jobs 2 2>/dev/null
+    gen=$(python3 -c "import sys,time; print('%.0f' % (time.time() - float(sys.argv[1])))" "$g0")
+    read -r pages added wall cpu rss < <(ingest "$W"/corpus/*)
+    done_pages=$((done_pages + n))
+    docs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$DB")
+    row=$(python3 -c "import sys; p,w,c=map(float,sys.argv[1:4]); print('%8.0f %7.2f' % (p / w, 1000 * c / p))" "$pages" "$wall" "$cpu")
+    printf '%9d %s %7s %8s %8s |' "$docs" "$row" "$rss" "$(size_mb)" "$gen"
+    for ms in $(queries); do printf ' %s |' "$ms"; done
+    echo "   load $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+rm -rf "$W/corpus"
+
+# One page and 100 pages more, new ones (past the corpus).
+# Units of 1,000 pages after the corpus; every third one is HTML files.
+u=$(((PAGES + 999) / 1000))
+while [ $((u % 3)) != 0 ]; do u=$((u + 1)); done
+for n in 1 100; do
+    rm -rf "$W/more"
+    python3 "$HERE/gen_corpus.py" "$W/more" --src "$SRC" --pages $(((u + 1) * 1000)) --unit 1000 \
+        --first-unit "$u" --units 1 2>/dev/null
+    # n pages of the unit
+    find "$W/more" -type f | sort | tail -n +$((n + 1)) | xargs -r rm -f
+    u=$((u + 3))
+    read -r pages added wall cpu rss < <(ingest "$W"/more/*)
+    echo "into the $done_pages-page store: $n page(s) in $(python3 -c "print('%.0f' % (float('$wall') * 1000))") ms wall, $(python3 -c "print('%.0f' % (float('$cpu') * 1000))") ms CPU, peak RSS $rss MB ($added stored)"
+done
+rm -rf "$W/more"
+echo "bench_scale: done; $(uptime)"
