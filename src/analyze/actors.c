@@ -100,16 +100,12 @@ static int is_comma(const nd__doc *d, size_t i)
 int nd__tok_in(const nd__doc *d, size_t i, const char *const *set)
 {
     if (i >= d->n_toks || !d->toks[i].lower) return 0;
-    for (size_t k = 0; set[k]; k++)
-        if (!strcmp(d->toks[i].lower, set[k])) return 1;
-    return 0;
+    return nd__str_in(d->toks[i].lower, set);
 }
 
 static int in_set(const char *w, const char *const *set)
 {
-    for (size_t k = 0; set[k]; k++)
-        if (!strcmp(w, set[k])) return 1;
-    return 0;
+    return nd__str_in(w, set);
 }
 
 /* A roman numeral of a name ("II", "IV", "XVI"). */
@@ -250,7 +246,7 @@ static int title_of(const nd__doc *d, size_t i, char *gender, char *agent)
     if (n && w[n - 1] == '.') w[--n] = 0;
     /* "M." only as "M. Macron"-style with the period */
     for (size_t j = 0; j < sizeof t / sizeof *t; j++) {
-        if (strcmp(w, t[j].w)) continue;
+        if (t[j].w[0] != w[0] || strcmp(w, t[j].w)) continue;
         if (!strcmp(w, "m") && !(k->flags & ND_TOKF_ABBREV)) return 0;
         *gender = t[j].g;
         snprintf(agent, 8, "%s", t[j].agent);
@@ -261,6 +257,7 @@ static int title_of(const nd__doc *d, size_t i, char *gender, char *agent)
 
 static int pronoun_of(const char *w)
 {
+    if (w[0] != 'h' && w[0] != 's' && w[0] != 't') return 0;
     if (!strcmp(w, "he") || !strcmp(w, "him") || !strcmp(w, "his") || !strcmp(w, "himself"))
         return 1;
     if (!strcmp(w, "she") || !strcmp(w, "her") || !strcmp(w, "herself")) return 2;

@@ -2,6 +2,8 @@
 #ifndef ND_ANALYZE_INT_H
 #define ND_ANALYZE_INT_H
 
+#include <string.h>
+
 #include "newsdesk/analyze.h"
 #include "newsdesk/parse.h"
 #include "newsdesk/token.h"
@@ -462,6 +464,15 @@ int32_t nd__w_ment(const nd__doc *d, int32_t w);
 /* Helpers shared by the stages. */
 int nd__tok_is(const nd__doc *d, size_t i, const char *lower);
 int nd__tok_in(const nd__doc *d, size_t i, const char *const *set);
+/* Whether w is one of the words of a NULL-terminated list.  Most words
+ * differ from most entries in their first byte, which is compared before
+ * strcmp is called (the lists are searched for every token). */
+static inline int nd__str_in(const char *w, const char *const *set)
+{
+    for (size_t k = 0; set[k]; k++)
+        if (set[k][0] == w[0] && !strcmp(w, set[k])) return 1;
+    return 0;
+}
 /* Cue class of token i (0 when not a cue verb), lemma in *lemma. */
 int nd__cue_at(const nd__doc *d, size_t i, const char **lemma);
 /* Mention index whose span starts at token i, or -1. */

@@ -73,18 +73,12 @@ static int lemma_is(const ectx *c, int32_t w, const char *l)
 
 static int lemma_in(const ectx *c, int32_t w, const char *const *set)
 {
-    if (w < 0) return 0;
-    for (size_t i = 0; set[i]; i++)
-        if (!strcmp(W(c, w)->lemma, set[i])) return 1;
-    return 0;
+    return w >= 0 && nd__str_in(W(c, w)->lemma, set);
 }
 
 static int form_in(const ectx *c, int32_t w, const char *const *set)
 {
-    if (w < 0) return 0;
-    for (size_t i = 0; set[i]; i++)
-        if (!strcmp(c->form[w], set[i])) return 1;
-    return 0;
+    return w >= 0 && nd__str_in(c->form[w], set);
 }
 
 static int rel_is(const ectx *c, int32_t w, int rel)

@@ -1566,9 +1566,7 @@ static const char *const speech_nouns[] = {
 
 static int in_list(const char *w, const char *const *set)
 {
-    for (size_t i = 0; set[i]; i++)
-        if (!strcmp(set[i], w)) return 1;
-    return 0;
+    return nd__str_in(w, set);
 }
 
 /* A thing said with its owner ("Mr Trump's latest comment"). */
