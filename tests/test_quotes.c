@@ -406,6 +406,39 @@ static void test_it_and_they(void)
     nd_analysis_free(a);
 }
 
+/* A quotation standing on its own line, signed by a dash and a person's
+ * name closing the line (pull quotes, reader comments, embedded posts), is
+ * that person's; each signature closes its own quotation, and a dash that
+ * leads on into a phrase is no signature. */
+static void test_dash_signature(void)
+{
+    const char *t = "Readers wrote to us about the budget.\n\n"
+                    "\xE2\x80\x9CThe new tax will hurt every family on our street. We cannot "
+                    "afford it.\xE2\x80\x9D \xE2\x80\x95 Maria Lopez\n"
+                    "\xE2\x80\x9CI have waited three years for the bridge to be "
+                    "repaired.\xE2\x80\x9D\xE2\x80\x95 Tom Becker, Riverside\n\n"
+                    "\"We will rebuild the harbour and hire more teachers.\"\n\n- Janet Moore.\n\n"
+                    "\"Nobody on the council has read the plan.\" - Tom Becker's neighbours "
+                    "repeat it at every meeting.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "new tax");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(speaker(q), "Maria Lopez");
+        CHECK_INT((long long) q->n_content, 1);
+    }
+    q = quote_with(a, "bridge");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(q), "Tom Becker");
+    q = quote_with(a, "harbour");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(q), "Janet Moore");
+    q = quote_with(a, "read the plan");
+    CHECK(q != NULL);
+    if (q) CHECK(q->speaker < 0);
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -428,5 +461,6 @@ int main(void)
     RUN(test_pronoun_chain);
     RUN(test_name_and_office);
     RUN(test_it_and_they);
+    RUN(test_dash_signature);
     return tap_done();
 }

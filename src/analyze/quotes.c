@@ -1052,6 +1052,50 @@ static int stands_alone(const nd__doc *d, uint32_t o, uint32_t s0)
     return 0;
 }
 
+/* Is token i a dash ("-", "--", an en, em or horizontal-bar dash)? */
+static int is_dash(const nd__doc *d, size_t i)
+{
+    if (i >= d->n_toks || d->toks[i].type != ND_TOK_PUNCT) return 0;
+    const unsigned char *p = (const unsigned char *) d->text + d->toks[i].off;
+    size_t n = d->toks[i].len;
+    if (n >= 1 && n <= 2 && p[0] == '-' && (n == 1 || p[1] == '-')) return 1;
+    return n == 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x93 && p[2] <= 0x95;
+}
+
+/* Does a line end before token i (the text, its paragraph or its line)? */
+static int line_ends(const nd__doc *d, size_t i, uint32_t para)
+{
+    return i >= d->n_toks || d->toks[i].para != para || d->toks[i].line_before;
+}
+
+/* A signature line after a quotation that stands alone: a dash and a
+ * person's name closing the line ("...our greatest shame." - Jane Doe;
+ * "\n\n-- Jane Doe, Philadelphia."), the convention of pull quotes,
+ * epigraphs, reader comments and embedded posts.  The name may be followed
+ * by a comma and a description, or by a period ending the line. */
+static int attr_dash(nd__doc *d, uint32_t c, attr *a)
+{
+    uint32_t j = c + 1;
+    if (!is_dash(d, j) || j + 1 >= d->n_toks) return 0;
+    uint32_t n0 = j + 1;
+    int32_t m = d->toks[n0].mention;
+    if (m < 0 || d->ments[m].t0 != n0 || d->ments[m].pronoun) return 0;
+    uint32_t e = d->ments[m].t1, para = d->toks[n0].para;
+    if (d->toks[n0].line_before || d->toks[n0].para != d->toks[j].para) return 0;
+    if (!line_ends(d, e, para) && !is_punct(d, e, ',') &&
+        !(is_punct(d, e, '.') && line_ends(d, e + 1, para)))
+        return 0;
+    int32_t who = speaker_of(d, m);
+    if (who < 0 || d->acts[who].kind != ND_ACTOR_PERSON) return 0;
+    memset(a, 0, sizeof *a);
+    a->found = 1;
+    a->speaker = who;
+    a->src_t0 = n0, a->src_t1 = e;
+    a->cue_t0 = j, a->cue_t1 = j + 1;
+    a->after = 0; /* the signature closes the quotation: no second part after it */
+    return 1;
+}
+
 /* Quotation units: chains of pairs that continue over paragraphs. */
 static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
 {
@@ -1098,6 +1142,7 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
             if (!reaches_end(d, &a, end)) found = 0, memset(&a, 0, sizeof a), a.speaker = -1;
         }
     }
+    if (!found && alone && (o == s0 || d->toks[o].line_before)) found = attr_dash(d, c, &a);
     if (!found && alone) found = attr_before(d, o, s0, &a);
     /* "X said:" at the end of the previous paragraph */
     if (!found && o == s0 && s > 0) {
