@@ -439,6 +439,36 @@ static void test_dash_signature(void)
     nd_analysis_free(a);
 }
 
+/* A quotation naming what a verb's object is, after "as", is the words
+ * of the verb's subject whatever the verb ("pounding X as a "..."",
+ * "admires X as a "...""); not when the subject is a thing, nor a title
+ * after "as", nor "as" with no object before it. */
+static void test_as_quoted(void)
+{
+    const char *t = "Senator Paul Grant has been steadily pounding the mayor as a "
+                    "\xE2\x80\x9Creckless gambler\xE2\x80\x9D since May. Governor Ann Wells "
+                    "openly admires the judge as a \xE2\x80\x9Cstrong leader,\xE2\x80\x9D "
+                    "comparing her to her father. The new rules cast the harbour as a "
+                    "\xE2\x80\x9C"
+                    "free port\xE2\x80\x9D for ten years. The band released the "
+                    "album as \xE2\x80\x9CNight Songs\xE2\x80\x9D in March. Grant served as "
+                    "\xE2\x80\x9C"
+                    "chief whip\xE2\x80\x9D for a decade.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "reckless gambler");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(q), "Paul Grant");
+    q = quote_with(a, "strong leader");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(q), "Ann Wells");
+    const char *none[] = {"free port", "Night Songs", "chief whip"};
+    for (int i = 0; i < 3; i++) {
+        q = quote_with(a, none[i]);
+        if (q) CHECK_STR(speaker(q), "(none)");
+    }
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -462,5 +492,6 @@ int main(void)
     RUN(test_name_and_office);
     RUN(test_it_and_they);
     RUN(test_dash_signature);
+    RUN(test_as_quoted);
     return tap_done();
 }

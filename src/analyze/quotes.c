@@ -1096,6 +1096,8 @@ static int attr_dash(nd__doc *d, uint32_t c, attr *a)
     return 1;
 }
 
+static int attr_as(nd__doc *d, uint32_t o, uint32_t s0, attr *a);
+
 /* Quotation units: chains of pairs that continue over paragraphs. */
 static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
 {
@@ -1170,7 +1172,8 @@ static void quote_unit(nd__doc *d, size_t k, uint8_t *used, attr *prev_attr)
     }
     if (!alone && !found) {
         attr t;
-        if (attr_clause(d, o, s0, d->sent_t1[s], &t, prev_attr)) a = t, found = 1;
+        if (attr_as(d, o, s0, &t)) a = t, found = 1;
+        if (!found && attr_clause(d, o, s0, d->sent_t1[s], &t, prev_attr)) a = t, found = 1;
         if (!found) {
             uint32_t comma;
             if (attr_trailing(d, s0, d->sent_t1[s], &t, &comma) && comma > c) a = t, found = 1;
@@ -1352,6 +1355,50 @@ static int w_ing(const nd__doc *d, int32_t w)
     return x->end >= x->start + 5 && !memcmp(d->text + x->end - 3, "ing", 3);
 }
 
+/* A quotation naming what a verb's object is, after "as" ("has been
+ * pounding Trump as a "con artist"", "admires Putin as a "strong
+ * leader"", "described the men as "predators""): the marks say these are
+ * the words of the verb's subject, whatever the verb.  The attribution is
+ * that subject, with the verb for cue. */
+static int attr_as(nd__doc *d, uint32_t o, uint32_t s0, attr *a)
+{
+    static const char *const arts[] = {"a", "an", "the", NULL};
+    if (!d->n_words || o <= s0) return 0;
+    uint32_t t = o - 1;
+    if (t > s0 && nd__tok_in(d, t, arts)) t--;
+    if (!nd__tok_is(d, t, "as")) return 0;
+    int32_t as = d->tok_w0[t];
+    if (as <= 0 || d->words[as].rel != ND_DEP_CASE) return 0;
+    /* the thing named, right before "as": the object or oblique of a verb
+     * before it (the parser hangs "as ..." on the noun or on the verb) */
+    int32_t x = as - 1, v = -1;
+    for (int steps = 0; x >= 0 && x < as && steps < 8 && v < 0; steps++) {
+        int r = d->words[x].rel;
+        int32_t h = d->words[x].head;
+        if (w_in_quote(d, x) || w_punct(d, x) || h < 0) return 0;
+        if ((r == ND_DEP_OBJ || r == ND_DEP_OBL) && h < x && d->words[h].upos == ND_UPOS_VERB)
+            v = h;
+        else
+            x = h;
+    }
+    if (v < 0 || w_in_quote(d, v)) return 0;
+    int32_t span = -1, sw = source_word(d, v, 0, &span);
+    if (sw < 0 || span < 0 || w_in_quote(d, sw) || w_in_quote(d, span)) return 0;
+    int32_t lo = span, hi = span;
+    if (!w_relative(d, span)) np_words(d, span, &lo, &hi);
+    /* someone who can say it: an actor (a thing, "the vote", "palm
+     * fronds", is only described) */
+    int32_t who = word_actor(d, sw);
+    if (who < 0 || bad_source(d, lo, hi)) return 0;
+    memset(a, 0, sizeof *a);
+    a->found = 1;
+    a->speaker = who;
+    a->src_t0 = d->words[lo].tok, a->src_t1 = d->words[hi].tok + 1;
+    a->cue_t0 = d->words[v].tok, a->cue_t1 = a->cue_t0 + 1;
+    a->lemma = d->words[v].lemma;
+    return 1;
+}
+
 /* The cue class of word w used as a verb of saying or thinking, 0 when
  * it is none. */
 static int w_nominal(const nd__doc *d, int32_t w);
@@ -1399,10 +1446,10 @@ static int word_cue(const nd__doc *d, int32_t w, const char **lemma)
     uint32_t c = nd__map_get(&d->dict->cue_map, x->lemma, strlen(x->lemma));
     if (c == ND__NONE) {
         const nd__tok *t = &d->toks[x->tok];
-        if (t->off != x->start || t->off + t->len != x->end || !t->lower_len) return 0;
-        c = nd__map_get(&d->dict->cue_map, t->lower, t->lower_len);
-        if (c == ND__NONE) return 0;
+        if (t->off == x->start && t->off + t->len == x->end && t->lower_len)
+            c = nd__map_get(&d->dict->cue_map, t->lower, t->lower_len);
     }
+    if (c == ND__NONE) return 0;
     *lemma = d->dict->cues[c].lemma;
     return d->dict->cues[c].cls;
 }
