@@ -469,6 +469,21 @@ static void test_as_quoted(void)
     nd_analysis_free(a);
 }
 
+/* A right double mark that opens a line, glued to its first word, opens
+ * the quotation (a left mark typed wrong); a right mark after a space
+ * still closes. */
+static void test_right_mark_opening(void)
+{
+    const char *t = "Readers wrote in.\n\n"
+                    "\xE2\x80\x9DThe new tax will hurt every family on our street. We cannot "
+                    "afford it.\xE2\x80\x9D \xE2\x80\x95 Maria Lopez\n";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "new tax");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(q), "Maria Lopez");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -493,5 +508,6 @@ int main(void)
     RUN(test_it_and_they);
     RUN(test_dash_signature);
     RUN(test_as_quoted);
+    RUN(test_right_mark_opening);
     return tap_done();
 }

@@ -107,6 +107,14 @@ void nd__find_quote_marks(nd__doc *d)
         int f = family(d, t);
         if (f) {
             int open = (t->flags & ND_TOKF_OPENQ) != 0;
+            /* a right mark opening a line, glued to the word after it
+             * ("\n\u201dMr. Trump embodies ...\u201d"): a left one typed wrong
+             * (or the Nordic style); nothing is left open to close there */
+            if (!open && f == FAM_DOUBLE && !depth && t->len == 3 &&
+                !memcmp(d->text + t->off, "\xE2\x80\x9D", 3) &&
+                (i == 0 || t->line_before || d->toks[i - 1].para != t->para) && i + 1 < n &&
+                d->toks[i + 1].type == ND_TOK_WORD && d->toks[i + 1].off == t->off + 3)
+                open = 1;
             if (f == FAM_DOUBLE) {
                 int top_double = depth && fam[depth - 1] == FAM_DOUBLE;
                 /* '“It's unusual,“ said X': an opening mark glued to the
