@@ -484,6 +484,21 @@ static void test_right_mark_opening(void)
     nd_analysis_free(a);
 }
 
+/* A time never speaks, whatever role the parser gave it ("..., Wells,
+ * D-Ore., said Tuesday" with "Tuesday" as the subject). */
+static void test_time_not_speaker(void)
+{
+    const char *t = "\xE2\x80\x9COur plan is that the bill will be vetoed,\xE2\x80\x9D Senate "
+                    "Minority Leader Ann Wells, D-Ore., said Tuesday. The new levy was approved "
+                    "last week.";
+    nd_analysis *a = run(t);
+    for (size_t i = 0; a && i < a->n_quotes; i++) {
+        const char *sp = speaker(&a->quotes[i]);
+        CHECK(!strstr(sp, "Tuesday"));
+    }
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -509,5 +524,6 @@ int main(void)
     RUN(test_dash_signature);
     RUN(test_as_quoted);
     RUN(test_right_mark_opening);
+    RUN(test_time_not_speaker);
     return tap_done();
 }

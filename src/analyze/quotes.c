@@ -946,14 +946,24 @@ static int w_relative(const nd__doc *d, int32_t w);
 static int w_in_quote(const nd__doc *d, int32_t w);
 static int32_t word_actor(nd__doc *d, int32_t w);
 
+/* Is word w a time ("the past", "Tuesday", "yesterday"), which never
+ * says anything, whatever the parser made its role ("..., McConnell, R-Ky.,
+ * said Tuesday" with "Tuesday" as the subject)? */
+static int time_word(const nd__doc *d, int32_t w)
+{
+    static const char *const times[] = {"time",    "past",     "week",    "year",      "day",
+                                        "month",   "night",    "morning", "afternoon", "evening",
+                                        "weekend", "today",    "moment",  "yesterday", "tomorrow",
+                                        "tonight", "monday",   "tuesday", "wednesday", "thursday",
+                                        "friday",  "saturday", "sunday",  NULL};
+    return nd__str_in(d->words[w].lemma, times);
+}
+
 /* Is words [lo, hi] no speaker: a phrase in a preposition ("in the
  * past", "at a briefing"), a time ("the time"), a clause ("when Boyle
  * asked him a question") or no noun at all? */
 static int bad_source(const nd__doc *d, int32_t lo, int32_t hi)
 {
-    static const char *const times[] = {"time",    "past",  "week",    "year",      "day",
-                                        "month",   "night", "morning", "afternoon", "evening",
-                                        "weekend", "today", "moment",  NULL};
     if (lo < 0 || hi < lo) return 1;
     int32_t h = -1;
     for (int32_t j = lo; j <= hi; j++) {
@@ -976,9 +986,7 @@ static int bad_source(const nd__doc *d, int32_t lo, int32_t hi)
         d->words[lo - 1].head <= hi && strcmp(d->words[lo - 1].lemma, "as"))
         return 1;
     if (d->words[h].deprel == ND_DEP_OBL_TMOD || d->words[h].deprel == ND_DEP_NMOD_TMOD) return 1;
-    for (size_t i = 0; times[i]; i++)
-        if (!strcmp(d->words[h].lemma, times[i])) return 1;
-    return 0;
+    return time_word(d, h);
 }
 
 static void set_attr(nd__doc *d, nd__wquote *q, const attr *a)
@@ -1735,6 +1743,7 @@ static void set_source(nd__doc *d, tattr *a, int32_t span, int32_t who)
     a->src = -1, a->src_lo = a->src_hi = -1, a->speaker = -1;
     if (who < 0 || span < 0 || w_in_quote(d, who) || w_in_quote(d, span))
         return; /* a name inside the quotation is never its speaker */
+    if (time_word(d, who)) return;
     /* "Mr Trump's comment said": the owner of a thing said */
     if (in_list(d->words[who].lemma, speech_nouns)) {
         int32_t p = nd__w_child(d, who, ND_DEP_NMOD_POSS, -1);
