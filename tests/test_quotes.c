@@ -62,6 +62,15 @@ static const char *speaker(const nd_quote *q)
 
 /* ---- quotation marks ----------------------------------------------------- */
 
+/* The quotation holding needle is there and want says it ("(none)": no
+ * speaker). */
+static void check_speaker(const nd_analysis *a, const char *needle, const char *want)
+{
+    const nd_quote *q = quote_with(a, needle);
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(q), want);
+}
+
 /* ''...'': two straight single marks stand for one double mark. */
 static void test_two_single_marks(void)
 {
@@ -427,15 +436,9 @@ static void test_dash_signature(void)
         CHECK_STR(speaker(q), "Maria Lopez");
         CHECK_INT((long long) q->n_content, 1);
     }
-    q = quote_with(a, "bridge");
-    CHECK(q != NULL);
-    if (q) CHECK_STR(speaker(q), "Tom Becker");
-    q = quote_with(a, "harbour");
-    CHECK(q != NULL);
-    if (q) CHECK_STR(speaker(q), "Janet Moore");
-    q = quote_with(a, "read the plan");
-    CHECK(q != NULL);
-    if (q) CHECK(q->speaker < 0);
+    check_speaker(a, "bridge", "Tom Becker");
+    check_speaker(a, "harbour", "Janet Moore");
+    check_speaker(a, "read the plan", "(none)");
     nd_analysis_free(a);
 }
 
@@ -455,32 +458,25 @@ static void test_as_quoted(void)
                     "\xE2\x80\x9C"
                     "chief whip\xE2\x80\x9D for a decade.";
     nd_analysis *a = run(t);
-    const nd_quote *q = quote_with(a, "reckless gambler");
-    CHECK(q != NULL);
-    if (q) CHECK_STR(speaker(q), "Paul Grant");
-    q = quote_with(a, "strong leader");
-    CHECK(q != NULL);
-    if (q) CHECK_STR(speaker(q), "Ann Wells");
+    check_speaker(a, "reckless gambler", "Paul Grant");
+    check_speaker(a, "strong leader", "Ann Wells");
     const char *none[] = {"free port", "Night Songs", "chief whip"};
     for (int i = 0; i < 3; i++) {
-        q = quote_with(a, none[i]);
+        const nd_quote *q = quote_with(a, none[i]);
         if (q) CHECK_STR(speaker(q), "(none)");
     }
     nd_analysis_free(a);
 }
 
 /* A right double mark that opens a line, glued to its first word, opens
- * the quotation (a left mark typed wrong); a right mark after a space
- * still closes. */
+ * the quotation (a left mark typed wrong). */
 static void test_right_mark_opening(void)
 {
     const char *t = "Readers wrote in.\n\n"
                     "\xE2\x80\x9DThe new tax will hurt every family on our street. We cannot "
                     "afford it.\xE2\x80\x9D \xE2\x80\x95 Maria Lopez\n";
     nd_analysis *a = run(t);
-    const nd_quote *q = quote_with(a, "new tax");
-    CHECK(q != NULL);
-    if (q) CHECK_STR(speaker(q), "Maria Lopez");
+    check_speaker(a, "new tax", "Maria Lopez");
     nd_analysis_free(a);
 }
 
