@@ -128,7 +128,8 @@ static int interface_text(nd_slice s)
     if (ieq_any(s, exact, sizeof exact / sizeof *exact)) return 1;
     static const char *const words[] = {"comment",    "comments", "kommentar", "kommentare",
                                         "share",      "follow",   "ähnliche",  "related",
-                                        "einleitung", "designed", "hallo",     "hello"};
+                                        "einleitung", "designed", "hallo",     "hello",
+                                        "posts",      "beiträge", "articles",  "artikel"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (has_word(s, words[i])) return 1;
     return 0;
@@ -395,12 +396,41 @@ static int same_as_site(const nd_extract_ctx *x, nd_slice s)
     return la >= 2 && site && letters(nd_slice_c(site), b, sizeof b) && !strcmp(a, b);
 }
 
+/* A desk, an organisation, an agency or the site itself named where the
+ * author is declared (a field, JSON-LD, a labelled byline: "Von
+ * Redaktion", "Autor: przepisy.pl"): kept as the author of a page that
+ * names no person (nd__org_author). */
+static void org_candidate(nd_extract_ctx *x, nd_slice s, int from)
+{
+    if (from == FROM_TEXT || x->org_author) return;
+    s = cut_tail(strip_labels(nd_slice_trim(s)));
+    while (s.len && (s.ptr[s.len - 1] == '.' || s.ptr[s.len - 1] == ',')) s.len--;
+    s = nd_slice_trim(s);
+    if (s.len < 2 || s.len > 60 || nd__words(s) > 6 || photo_credit(s)) return;
+    if (interface_text(s) && !organisation(s)) return;
+    if (memchr(s.ptr, '@', s.len) || memchr(s.ptr, '/', s.len) || nd_slice_ifind(s, "http") >= 0)
+        return;
+    /* a bare address ("STERN.de", "katholisch.at") is the site's */
+    if (nd__words(s) == 1 && domain_name(s)) return;
+    x->org_author = nd_arena_strndup(x->a->arena, s.ptr, s.len);
+}
+
+void nd__org_author(nd_extract_ctx *x)
+{
+    if (x->a->n_authors || !x->org_author) return;
+    const char *s = x->org_author;
+    nd__article_add_str(x->a, &x->a->authors, &x->a->n_authors, &x->cap_auth, s, strlen(s));
+}
+
 /* Add one name; returns 1 when added.  Agencies become the credit. */
 static int add_one(nd_extract_ctx *x, nd_slice s, int from)
 {
     nd_article *a = x->a;
     /* A domain name ("LAOLA1.at") is a site, whatever is cut from it. */
-    if (domain_name(nd_slice_trim(s))) return 0;
+    if (domain_name(nd_slice_trim(s))) {
+        org_candidate(x, s, from);
+        return 0;
+    }
     s = cut_tail(strip_labels(s));
     /* Marks before the name: "~ Cem Basman", "- Jane Doe". */
     while (s.len && (unsigned char) s.ptr[0] < 0x80 &&
@@ -417,6 +447,7 @@ static int add_one(nd_extract_ctx *x, nd_slice s, int from)
     const char *ag = nd__agency_exact(s);
     if (ag) {
         if (!a->credit) a->credit = ag;
+        org_candidate(x, s, from);
         return 0;
     }
     if (memchr(s.ptr, '/', s.len) || memchr(s.ptr, '@', s.len) || nd_slice_ifind(s, "http") >= 0 ||
@@ -424,8 +455,11 @@ static int add_one(nd_extract_ctx *x, nd_slice s, int from)
         return 0;
     int w = nd__words(s);
     if (w < 1 || w > 5) return 0;
-    if (interface_text(s) || photo_credit(s) || organisation(s)) return 0;
-    if (same_as_site(x, s)) return 0;
+    if (interface_text(s) || photo_credit(s)) return 0;
+    if (organisation(s) || same_as_site(x, s)) {
+        org_candidate(x, s, from);
+        return 0;
+    }
     if (w == 1 && s.len <= 3) {
         /* "ls", "dsw", "red": an editor's or desk's initials, not a name */
         int code = 1;
@@ -523,7 +557,10 @@ static int add_list(nd_extract_ctx *x, nd_slice s, int from)
      * für Wald und Forstwirtschaft - LWF", "L-MAG – Das Magazin für
      * Lesben", the site's own name, "Jobs & Hire". */
     if (from != FROM_TEXT && !memchr(s.ptr, ',', s.len) && !memchr(s.ptr, ';', s.len)) {
-        if (organisation(s) || same_as_site(x, s) || same_as_site(x, cut_tail(s))) return 0;
+        if (organisation(s) || same_as_site(x, s) || same_as_site(x, cut_tail(s))) {
+            org_candidate(x, s, from);
+            return 0;
+        }
         const char *amp = memmem(s.ptr, s.len, " & ", 3);
         if (amp && nd__words((nd_slice){s.ptr, (size_t) (amp - s.ptr)}) == 1 &&
             nd__words((nd_slice){amp + 3, (size_t) (s.ptr + s.len - amp - 3)}) == 1)
@@ -689,12 +726,32 @@ void nd__ld_authors(nd_extract_ctx *x, json_t *au, json_t *const *roots, size_t 
     if (t && strcmp(t, "Person") != 0) {
         const char *ag = nd__agency_exact(nd_slice_c(name));
         if (ag && !x->a->credit) x->a->credit = ag;
+        if (!strcmp(t, "Organization") || !strcmp(t, "NewsMediaOrganization"))
+            org_candidate(x, nd_slice_c(name), FROM_FIELD);
         return;
     }
     add_list(x, nd_slice_c(name), t ? FROM_PERSON : FROM_FIELD);
 }
 
 /* ---- the page's own bylines ------------------------------------------------ */
+
+uint32_t nd__article_node(const nd_extract_ctx *x)
+{
+    const nd_page *pg = x->pg;
+    /* An <article> a few levels above the container holds its header and
+     * its meta box (an <aside> with the byline and date). */
+    uint32_t art = x->container;
+    for (int depth = 0; art && depth < 6; art = pg->nodes[art].parent, depth++) {
+        const nd_node *d = &pg->nodes[art];
+        if (d->tag == ND_TAG_BODY || d->tag == ND_TAG_HTML) break;
+        if (d->tag == ND_TAG_ARTICLE && !(d->flags & ND_NODE_COMMENT)) return art;
+    }
+    art = x->container;
+    while (art && !(pg->nodes[art].tag == ND_TAG_ARTICLE || pg->nodes[art].tag == ND_TAG_MAIN ||
+                    (pg->nodes[art].flags & ND_NODE_BODYPROP) || pg->nodes[art].weight >= 4))
+        art = pg->nodes[art].parent;
+    return art ? art : x->container;
+}
 
 /* Is the node in comments (outside a thread), teasers, related items,
  * navigation, ads, or outside the article element in a footer or aside? */
@@ -714,6 +771,14 @@ static int out_of_article(const nd_extract_ctx *x, uint32_t node, uint32_t art)
                        ND_NODE_SHARE | (x->thread ? 0 : ND_NODE_COMMENT);
         if ((d->flags & bad) && d->end_block <= d->first_block + 40) return 1;
     }
+    return 0;
+}
+
+/* Is the node inside a teaser card below the article element art? */
+static int in_teaser(const nd_page *pg, uint32_t node, uint32_t art)
+{
+    for (uint32_t n = node; n && n != art; n = pg->nodes[n].parent)
+        if (pg->nodes[n].flags & ND_NODE_TEASER) return 1;
     return 0;
 }
 
@@ -745,16 +810,32 @@ static void dated_name(nd_extract_ctx *x, nd_slice s)
             }
         }
     }
+    /* "Redaktion am 3. Februar 2022", "Jane Doe on May 5, 2020" */
+    static const char *const preps[] = {" am", " on", " le", " el", " il", " vom", " op"};
+    for (size_t k = 0; k < sizeof preps / sizeof *preps && l.len; k++) {
+        size_t pl = strlen(preps[k]);
+        if (l.len > pl && !strncasecmp(l.ptr + l.len - pl, preps[k], pl)) l.len -= pl;
+    }
+    /* "Veröffentlicht am 8. Februar 2022 von X", "Published on May 5 by X" */
+    static const char *const said[] = {"veröffentlicht", "published",  "posted",     "publié",
+                                       "publicado",      "erschienen", "geschrieben"};
+    if (l.len && r.len && ieq_any(nd_slice_trim(l), said, sizeof said / sizeof *said)) {
+        nd_slice rr = strip_labels(r);
+        if (rr.len < r.len) l.len = 0, r = rr;
+    }
     if (l.len && r.len) return;
     nd_slice name = l.len ? l : r;
     if (!name.len) return;
     const char *ag = nd__agency_exact(name);
     if (ag) {
         if (!x->a->credit) x->a->credit = ag;
+        org_candidate(x, name, FROM_LABEL);
         return;
     }
     if (nd__words(name) <= 4 && nd__name_prefix(name.ptr, name.len) == name.len)
         add_one(x, name, FROM_TEXT);
+    else if (nd__words(name) <= 4 && organisation(name) && nd__upper_at(name.ptr, name.len))
+        org_candidate(x, name, FROM_LABEL); /* a desk: "Redaktion - 31. Januar 2022" */
 }
 
 static void marks(const nd_page *pg, size_t *title, size_t *body, size_t *body_end)
@@ -777,12 +858,7 @@ void nd__page_authors(nd_extract_ctx *x)
     size_t title, body, body_end;
     marks(pg, &title, &body, &body_end);
     size_t top = title != SIZE_MAX && (body == SIZE_MAX || title <= body + 3) ? title : body;
-    /* The article element around the container. */
-    uint32_t art = x->container;
-    while (art && !(pg->nodes[art].tag == ND_TAG_ARTICLE || pg->nodes[art].tag == ND_TAG_MAIN ||
-                    (pg->nodes[art].flags & ND_NODE_BODYPROP) || pg->nodes[art].weight >= 4))
-        art = pg->nodes[art].parent;
-    if (!art) art = x->container;
+    uint32_t art = nd__article_node(x);
     /* Elements that hold the author's name: the first that gives one, and
      * those that stand by it (a second author's link). */
     size_t first = SIZE_MAX;
@@ -795,6 +871,12 @@ void nd__page_authors(nd_extract_ctx *x)
         uint32_t n = sp->node;
         while (n && n != art) n = pg->nodes[n].parent;
         if (!near && !(n && art)) continue;
+        /* far from the headline or after the body, a card of another
+         * article inside the article element (a sidebar's teasers) bylines
+         * that one */
+        if ((!near || (body_end != SIZE_MAX && sp->block > body_end)) &&
+            in_teaser(pg, sp->node, art))
+            continue;
         char buf[256];
         size_t k = 0;
         for (uint32_t p = sp->off; p < sp->end && k < sizeof buf - 1; p++) {

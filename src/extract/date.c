@@ -86,13 +86,18 @@ enum { AT_PLAIN = 0, AT_DATE = 1, AT_FURNITURE = 2, AT_TEASER = 4, AT_FOOTER = 8
  * (HTML5 <footer> in <article>, WordPress' "entry-footer" with the posted
  * date); a class "banner" names ads and also the page's title banner.
  * Both are marked apart for the callers to weigh. */
-static int where(const nd_page *pg, uint32_t node, int thread)
+static int where(const nd_page *pg, uint32_t node, int thread, uint32_t art)
 {
-    int r = AT_PLAIN, depth = 0;
+    int r = AT_PLAIN, depth = 0, inside_art = 0;
+    for (uint32_t n = node; n && art; n = pg->nodes[n].parent)
+        if (n == art) inside_art = 1;
     for (uint32_t n = node; n; n = pg->nodes[n].parent, depth++) {
         const nd_node *d = &pg->nodes[n];
         if (d->tag == ND_TAG_BODY || d->tag == ND_TAG_HTML) break;
-        if (d->tag == ND_TAG_NAV || d->tag == ND_TAG_ASIDE) return AT_FURNITURE;
+        if (d->tag == ND_TAG_NAV) return AT_FURNITURE;
+        /* an <aside> inside the article element is its meta box (byline,
+         * date); elsewhere it is the page's sidebar */
+        if (d->tag == ND_TAG_ASIDE && !inside_art) return AT_FURNITURE;
         if (d->tag == ND_TAG_FOOTER) r |= AT_FOOTER;
         uint32_t bad =
             ND_NODE_RELATED | ND_NODE_NAV | ND_NODE_NEWSLETTER | (thread ? 0 : ND_NODE_COMMENT);
@@ -163,7 +168,7 @@ static void consider(best *b, when w, int score, size_t pos)
 static int seg_sep(nd_slice s, size_t i, int back)
 {
     static const char *const seps[] = {
-        "|", "\xc2\xb7", "\xe2\x80\xa2", "\xe2\x80\x93", "\xe2\x80\x94", "-", "/"};
+        "|", "\xc2\xb7", "\xe2\x8b\x85", "\xe2\x80\xa2", "\xe2\x80\x93", "\xe2\x80\x94", "-", "/"};
     for (size_t k = 0; k < sizeof seps / sizeof *seps; k++) {
         size_t l = strlen(seps[k]);
         if (back ? (i + 1 >= l && memcmp(s.ptr + i + 1 - l, seps[k], l) == 0)
@@ -201,10 +206,15 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
 {
     const nd_page *pg = x->pg;
     page_marks m = marks(x);
+    uint32_t art = pg->is_html ? nd__article_node(x) : 0;
     for (size_t k = 0; k < pg->n_times; k++) {
         const nd_time_el *t = &pg->times[k];
-        int at = where(pg, t->node, thread);
+        int at = where(pg, t->node, thread, art);
         int place = place_points(&m, t->block);
+#ifdef ND_DATE_DEBUG
+        fprintf(stderr, "TIME blk %u kind %d at %d place %d: %s\n", t->block, t->kind, at, place,
+                t->datetime);
+#endif
         if (at & AT_FURNITURE) continue;
         /* An article's own footer holds its published date; the page's
          * footer, far below the article, does not. */
@@ -252,7 +262,7 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
         int sentence = b->label == ND_LBL_BODY && b->words >= 8 && !date_opens(s, a);
         if (!kind && !dateline && (heading || sentence)) continue;
         if (s.len > 160 && !kind && place_points(&m, i) != 3) continue;
-        int at = pg->is_html ? where(pg, b->node, thread) : AT_PLAIN;
+        int at = pg->is_html ? where(pg, b->node, thread, art) : AT_PLAIN;
 #ifdef ND_DATE_DEBUG
         fprintf(stderr, "DATE blk %zu marks %zu %zu %zu at %d: %.*s\n", i, m.title, m.body,
                 m.body_end, at, (int) (s.len > 60 ? 60 : s.len), s.ptr);

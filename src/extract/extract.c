@@ -95,7 +95,7 @@ int nd_extract(const void *data, size_t len, const nd_extract_opts *opts, nd_art
     *out = NULL;
     int rc = begin(data, len, opts, &o, &dec, &pg, &a, err);
     if (rc) return rc;
-    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0};
+    nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0, NULL};
     a->is_html = pg.is_html;
     a->source = nd__astr(a, o.source ? o.source : "-", strlen(o.source ? o.source : "-"));
     if (o.url) a->url = nd__astr(a, o.url, strlen(o.url));
@@ -191,7 +191,7 @@ int nd_extract_explain(const void *data, size_t len, const nd_extract_opts *opts
     int rc = begin(data, len, opts, &o, &dec, &pg, &a, NULL);
     if (rc) return rc;
     {
-        nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0};
+        nd_extract_ctx x = {&pg, a, &o, 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0, NULL};
         rc = classify(&x);
         nd_buf_printf(out, "# lang=%s container=%u blocks=%zu nodes=%zu\n", x.lang ? x.lang : "?",
                       x.container, pg.n_blocks, pg.n_nodes);

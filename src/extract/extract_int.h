@@ -26,6 +26,8 @@ typedef struct nd_extract_ctx {
     size_t region_start, region_end; /* text: the lines chosen as the article */
     int fallback;                    /* no container held a body: best prose blocks kept */
     int thread;                      /* HTML: the page is a thread, its posts the content */
+    const char *org_author;          /* a desk or organisation declared as the author
+                                        (authors.c), or NULL; arena */
 } nd_extract_ctx;
 
 /* extract.c: decode and run the right front; with opts->furniture, mark

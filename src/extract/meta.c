@@ -366,6 +366,9 @@ static void ld_walk(json_t *v, ld_info *li, int depth)
         if (!li->authors) li->authors = json_object_get(v, "creator");
         return;
     }
+    /* A photo's or a logo's dates and author are the picture's. */
+    const char *type = json_string_value(json_object_get(v, "@type"));
+    if (type && (!strcmp(type, "ImageObject") || !strcmp(type, "Photograph"))) return;
     if (!li->any_published) {
         li->any_published = json_string_value(json_object_get(v, "datePublished"));
         if (!li->any_published)
@@ -939,6 +942,7 @@ static void html_meta(nd_extract_ctx *x)
         if (pg->blocks[i].label == ND_LBL_BIO && nd__bio_name(s.ptr, s.len, name, sizeof name))
             nd__add_authors(x, name, 0);
     }
+    nd__org_author(x);
     nd__assemble_dates(x, li.published, li.modified, li.any_published, li.any_modified);
     /* The detected language wins over what the markup declares. */
     const char *lang = x->lang ? x->lang : pg->lang;

@@ -41,6 +41,14 @@ int nd__add_authors(nd_extract_ctx *x, const char *s, int structured);
 /* The authors of JSON-LD's author/creator value ({"@id"} resolved in the
  * roots); Organizations are not authors. */
 void nd__ld_authors(nd_extract_ctx *x, json_t *au, json_t *const *roots, size_t n_roots, int depth);
+/* The article element around the chosen container: an <article> a few
+ * levels up, else the first main/articleBody/strongly weighted ancestor;
+ * 0 on text pages. */
+uint32_t nd__article_node(const nd_extract_ctx *x);
+/* A page that names no person as its author: the desk, organisation or
+ * agency its author field or labelled byline declares ("Redaktion",
+ * "HLNF Staff Report", "JIJI"), when there was one. */
+void nd__org_author(nd_extract_ctx *x);
 /* The page's own bylines: author elements in the article, then "By ..."
  * lines by the headline. */
 void nd__page_authors(nd_extract_ctx *x);

@@ -355,6 +355,16 @@ static void on_meta(sax_state *st, const xmlChar **atts)
     }
 }
 
+/* s opens with an ISO 8601 date: "2013-04-04". */
+static int iso_date_start(const char *s)
+{
+    for (int i = 0; i < 10; i++) {
+        int digit = s[i] >= '0' && s[i] <= '9';
+        if ((i == 4 || i == 7) ? s[i] != '-' : !digit) return 0;
+    }
+    return 1;
+}
+
 /* Record a <time datetime> with where it is and what it says it is
  * (pubdate, class "published"/"entry-date", itemprop datePublished; or
  * class "updated"/"modified", itemprop dateModified). */
@@ -426,7 +436,17 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         const char *ip = attr(atts, "itemprop");
         const char *dt = attr(atts, "content");
         if (!dt) dt = attr(atts, "datetime");
-        if (ip && dt && *dt && tag != ND_TAG_META && strstr(ip, "date")) add_time(st, atts, dt);
+        if (ip && dt && *dt && tag != ND_TAG_META && strstr(ip, "date")) {
+            add_time(st, atts, dt);
+        } else {
+            /* Microformats (hAtom): <abbr class="published"
+             * title="2012-08-22T09:43:41+0100">, <span class="updated"
+             * title="2013-04-04T18:52:11+00:00"></span>. */
+            const char *cls = attr(atts, "class"), *ti = attr(atts, "title");
+            if (cls && ti && iso_date_start(ti) &&
+                (strstr(cls, "published") || strstr(cls, "updated") || strstr(cls, "date")))
+                add_time(st, atts, ti);
+        }
     }
     if (tag == ND_TAG_BODY) st->in_body = 1;
     if (tag == ND_TAG_BR) {

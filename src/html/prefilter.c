@@ -126,6 +126,21 @@ static int keep_attr(const char *a, size_t n)
     return 0;
 }
 
+/* A title attribute whose value is an ISO 8601 date: the machine date of
+ * a microformat (<abbr class="published" title="2012-08-22T09:43:41">);
+ * other titles (tooltips) are dropped with the rest. */
+static int date_title(const char *a, size_t n, const char *v, size_t vn)
+{
+    if (n != 5 || lower((unsigned char) a[0]) != 't' || !starts_word(a, n, "title")) return 0;
+    if (vn && (v[0] == '"' || v[0] == '\'')) v++, vn--;
+    if (vn < 10) return 0;
+    for (int i = 0; i < 10; i++) {
+        int digit = v[i] >= '0' && v[i] <= '9';
+        if ((i == 4 || i == 7) ? v[i] != '-' : !digit) return 0;
+    }
+    return 1;
+}
+
 /* Copy the start tag s[p, end) keeping only the attributes that matter.
  * Anything unexpected (a quote in a name, a tag cut short) copies the tag
  * unchanged: libxml2 remains the judge of odd markup. */
@@ -166,7 +181,8 @@ static void copy_tag(nd_buf *b, const char *s, size_t p, size_t end)
             }
             i = ve;
         }
-        if (ne > ns && keep_attr(s + ns, ne - ns)) {
+        if (ne > ns &&
+            (keep_attr(s + ns, ne - ns) || date_title(s + ns, ne - ns, s + vs, ve - vs))) {
             nd_buf_putc(b, ' ');
             nd_buf_append(b, s + ns, ne - ns);
             if (ve > vs) {
