@@ -336,11 +336,14 @@ static nd_slice cut_tail(nd_slice s)
     /* A date's label ends the names ("Sara Zinnecker Stand: 5. Februar"). */
     /* ... or what the post is filed under, or for whom it was written
      * ("Posted by X under News", "Glen Owen for The Mail on Sunday"). */
-    static const char *const labels[] = {
-        " Stand",   " Veröffentlicht", " Published", " Updated", " Aktualisiert",
-        " Zuletzt", " Posted",         " vor ",      " Publié",  " Publicado",
-        " under ",  " unter ",         " in ",       " im ",     " for ",
-        " For "};
+    static const char *const labels[] = {" Stand", " Veröffentlicht", " Published", " Updated",
+                                         " Aktualisiert", " Zuletzt", " Posted", " vor ", " Publié",
+                                         " Publicado", " under ", " unter ", " in ", " im ",
+                                         " for ", " For ",
+                                         /* ... or a credit for the pictures ("Text von X
+                                          * Illustration von Y", "By X Photos by Y") */
+                                         " Illustration", " Illustrationen", " Fotos ", " Foto ",
+                                         " Photos ", " Photo ", " Bilder ", " Bild "};
     for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
         const char *k = memmem(s.ptr, s.len, labels[i], strlen(labels[i]));
         if (k) s.len = (size_t) (k - s.ptr);
@@ -465,7 +468,10 @@ static int add_one(nd_extract_ctx *x, nd_slice s, int from)
         int code = 1;
         for (size_t i = 0; i < s.len; i++)
             if (!(s.ptr[i] >= 'a' && s.ptr[i] <= 'z')) code = 0;
-        if (code) return 0;
+        if (code) {
+            if (from >= FROM_FIELD) org_candidate(x, s, from); /* declared: the desk signs */
+            return 0;
+        }
     }
     /* "The Local", "The Editors": a title, not a person */
     if (w > 1 && starts_word(s, "the")) return 0;
@@ -838,6 +844,20 @@ static void dated_name(nd_extract_ctx *x, nd_slice s)
         org_candidate(x, name, FROM_LABEL); /* a desk: "Redaktion - 31. Januar 2022" */
 }
 
+/* A meta line of segments, one of them the byline: "Kicker | By Jane
+ * Doe | April 13, 2020". */
+static void segment_byline(nd_extract_ctx *x, nd_slice s)
+{
+    const char *end = s.ptr + s.len;
+    for (const char *p = s.ptr; p < end;) {
+        const char *bar = memmem(p, (size_t) (end - p), " | ", 3);
+        const char *e = bar ? bar : end;
+        if (p > s.ptr && nd__byline(x, p, (size_t) (e - p), 0)) return;
+        if (!bar) return;
+        p = bar + 3;
+    }
+}
+
 static void marks(const nd_page *pg, size_t *title, size_t *body, size_t *body_end)
 {
     *title = *body = *body_end = SIZE_MAX;
@@ -907,7 +927,10 @@ void nd__page_authors(nd_extract_ctx *x)
         size_t before = a->n_authors;
         const char *ag = i <= top + 3 ? nd__agency_exact(s) : NULL;
         if (ag && !a->credit) a->credit = ag; /* "JIJI" under the headline */
-        if (!ag && !nd__byline(x, s.ptr, s.len, 0) && i <= top + 3) dated_name(x, s);
+        if (!ag && !nd__byline(x, s.ptr, s.len, 0) && i <= top + 3) {
+            dated_name(x, s);
+            if (a->n_authors == before) segment_byline(x, s);
+        }
         if (a->n_authors == before) continue;
         if (!before) {
             int all_one = 1;

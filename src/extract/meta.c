@@ -896,6 +896,23 @@ static void choose_title(nd_extract_ctx *x, const char *ld_headline)
     if (kicker.len) a->kicker = astr(x, kicker);
 }
 
+/* JSON-LD with raw control characters in its strings (a description
+ * pasted with its line breaks), which JSON forbids and readers of the
+ * web accept: parsed again with each of them read as a space. */
+static json_t *ld_loads_lenient(const char *s)
+{
+    size_t n = strlen(s), bad = 0;
+    for (size_t i = 0; i < n; i++) bad += (unsigned char) s[i] < 0x20;
+    if (!bad) return NULL;
+    char *t = nd_malloc(n + 1);
+    if (!t) return NULL;
+    for (size_t i = 0; i <= n; i++) t[i] = i < n && (unsigned char) s[i] < 0x20 ? ' ' : s[i];
+    json_error_t je;
+    json_t *root = json_loads(t, JSON_DECODE_ANY, &je);
+    nd_free(t);
+    return root;
+}
+
 static void html_meta(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
@@ -906,6 +923,7 @@ static void html_meta(nd_extract_ctx *x)
     for (size_t i = 0; i < pg->n_jsonld && !li.found; i++) {
         json_error_t je;
         json_t *root = json_loads(pg->jsonld[i], JSON_DECODE_ANY, &je);
+        if (!root) root = ld_loads_lenient(pg->jsonld[i]);
         if (!root) continue;
         roots[n_roots++] = root;
         ld_walk(root, &li, 0);
