@@ -68,6 +68,9 @@ static int interface_text(nd_slice s)
 {
     static const char *const exact[] = {"name",
                                         "author",
+                                        "auteur",
+                                        "autore",
+                                        "stand",
                                         "authors",
                                         "autor",
                                         "autorin",
@@ -272,6 +275,8 @@ static nd_slice strip_labels_x(nd_slice s, int *explicit_)
                                       "geschreven door",
                                       "skrevet av",
                                       "autor:",
+                                      "auteur:",
+                                      "autore:",
                                       "autorin:",
                                       "autoren:",
                                       "author:",
@@ -284,6 +289,8 @@ static nd_slice strip_labels_x(nd_slice s, int *explicit_)
                                       "por:",
                                       "autor",
                                       "autorin",
+                                      "auteur",
+                                      "autore",
                                       "author",
                                       "text",
                                       "by",
@@ -494,17 +501,21 @@ static int add_one(nd_extract_ctx *x, nd_slice s, int from)
     char tmp[64];
     const char *dot = memchr(s.ptr, '.', s.len);
     if (w == 1 && dot && dot > s.ptr && (size_t) (dot - s.ptr) + 2 < s.len && s.len < sizeof tmp) {
-        int lower = 1;
+        /* "edilson.la.rosa": each dot a space */
+        int lower = s.ptr[s.len - 1] != '.';
         for (size_t i = 0; i < s.len; i++)
-            if (!((s.ptr[i] >= 'a' && s.ptr[i] <= 'z') || s.ptr + i == dot)) lower = 0;
+            if (!((s.ptr[i] >= 'a' && s.ptr[i] <= 'z') ||
+                  (s.ptr[i] == '.' && i > 0 && s.ptr[i - 1] != '.')))
+                lower = 0;
         if (lower) {
+            w = 1;
             for (size_t i = 0; i < s.len; i++) {
-                char c = s.ptr + i == dot ? ' ' : s.ptr[i];
-                if (i == 0 || s.ptr + i - 1 == dot) c = (char) (c - 32);
+                char c = s.ptr[i] == '.' ? ' ' : s.ptr[i];
+                if (i == 0 || s.ptr[i - 1] == '.') c = (char) (c - 32);
+                w += c == ' ';
                 tmp[i] = c;
             }
             s = (nd_slice){tmp, s.len};
-            w = 2;
         }
     }
     if (from == FROM_TEXT || (from == FROM_LABEL && w > 1)) {
@@ -867,6 +878,56 @@ static void marks(const nd_page *pg, size_t *title, size_t *body, size_t *body_e
         if (b->label == ND_LBL_BODY) {
             if (*body == SIZE_MAX) *body = i;
             *body_end = i;
+        }
+    }
+}
+
+/* A capital and then small letters only: "Todd", "Bates" (not "IWB",
+ * "KleineGrüneMonster", "medellín"). */
+static int given_name_like(nd_slice s)
+{
+    if (s.len < 2 || !(s.ptr[0] >= 'A' && s.ptr[0] <= 'Z')) return 0;
+    for (size_t i = 1; i < s.len; i++) {
+        unsigned char c = (unsigned char) s.ptr[i];
+        if (c >= 0x80) continue; /* "Müller" */
+        if (!(c >= 'a' && c <= 'z') && c != '-' && c != '\'') return 0;
+    }
+    return 1;
+}
+
+void nd__complete_author(nd_extract_ctx *x)
+{
+    nd_page *pg = x->pg;
+    nd_article *a = x->a;
+    if (a->n_authors != 1 || strchr(a->authors[0], ' ')) return;
+    const char *au = a->authors[0];
+    size_t al = strlen(au), title, body, body_end;
+    if (al < 3 || !given_name_like(nd_slice_c(au))) return;
+    marks(pg, &title, &body, &body_end);
+    size_t top = title != SIZE_MAX && (body == SIZE_MAX || title <= body + 3) ? title : body;
+    if (top == SIZE_MAX) return;
+    size_t from = top >= 3 ? top - 3 : 0, to = (body_end != SIZE_MAX ? body_end : top) + 8;
+    for (size_t i = from; i < pg->n_blocks && i <= to; i++) {
+        const nd_block *b = &pg->blocks[i];
+        if (b->words > 20 || b->label == ND_LBL_RELATED) continue;
+        nd_slice s = nd__block_text(pg, b);
+        for (const char *p = s.ptr; (p = memmem(p, (size_t) (s.ptr + s.len - p), au, al));
+             p += al) {
+            if (p > s.ptr && ((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z')) continue;
+            const char *q = p + al, *end = s.ptr + s.len;
+            if (q + 3 > end || *q != ' ' || !nd__upper_at(q + 1, (size_t) (end - q - 1))) continue;
+            const char *e = q + 1;
+            while (e < end && *e != ' ' && *e != ',' && *e != '|') e++;
+            nd_slice next = {q + 1, (size_t) (e - q - 1)};
+            if (next.len < 2 || memchr(next.ptr, '.', next.len) || nd_time_name(next.ptr, next.len))
+                continue;
+            nd_slice full = {p, (size_t) (e - p)};
+            if (!given_name_like(next) || interface_text(next) || organisation(full) ||
+                nd_stopword(x->lang, next.ptr, next.len) || nd_stopword("en", next.ptr, next.len) ||
+                nd_stopword("de", next.ptr, next.len))
+                continue;
+            a->authors[0] = nd_arena_strndup(a->arena, full.ptr, full.len);
+            return;
         }
     }
 }

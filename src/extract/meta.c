@@ -960,6 +960,7 @@ static void html_meta(nd_extract_ctx *x)
         if (pg->blocks[i].label == ND_LBL_BIO && nd__bio_name(s.ptr, s.len, name, sizeof name))
             nd__add_authors(x, name, 0);
     }
+    nd__complete_author(x);
     nd__org_author(x);
     nd__assemble_dates(x, li.published, li.modified, li.any_published, li.any_modified);
     /* The detected language wins over what the markup declares. */
