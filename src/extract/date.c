@@ -361,6 +361,31 @@ static void borrow_offset(when *w, const when *others, size_t n)
         }
 }
 
+/* A day stored as local midnight and given in UTC: on a page in a
+ * language of Central Europe, 23:00:00Z in winter or 22:00:00Z in summer
+ * is midnight in the page's zone (CET/CEST), the next day there. */
+static void local_midnight(const nd_extract_ctx *x, when *w)
+{
+    static const char *const cet[] = {"de", "it", "pl", "nl", "cs", "sk", "hu",
+                                      "da", "sv", "nb", "no", "hr", "sl"};
+    if (!w->has_time || (w->off != 0 && w->off != ND_ZONE_NONE)) return;
+    const char *lang = x->lang ? x->lang : x->pg->lang;
+    int in_cet = 0;
+    for (size_t i = 0; lang && i < sizeof cet / sizeof *cet; i++)
+        if (!strncasecmp(lang, cet[i], 2) && (!lang[2] || lang[2] == '-' || lang[2] == '_'))
+            in_cet = 1;
+    if (!in_cet) return;
+    int64_t sec = ((w->ts % 86400) + 86400) % 86400;
+    int64_t days = (w->ts - sec) / 86400;
+    /* the month, from the civil date of `days` (Howard Hinnant's algorithm) */
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    int summer = month >= 4 && month <= 10;
+    if (sec == (summer ? 22 : 23) * 3600) w->off = summer ? 7200 : 3600;
+}
+
 /* "10/05/2022 05:22 pm" is read month first (an am/pm clock), yet a page
  * is not published after its last update: when the date's day and month
  * could be either and the other reading fits before the update, it is
@@ -464,6 +489,7 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
     if (!pub.ok && upd.ok) pub = upd;
     if (pub.ok) {
         borrow_offset(&pub, found, nf);
+        local_midnight(x, &pub);
         a->published = format(x, pub);
         a->published_ts = pub.ts;
     }
