@@ -229,8 +229,9 @@ static int starts_word(nd_slice s, const char *w)
 static int photo_credit(nd_slice s)
 {
     static const char *const pre[] = {
-        "foto",       "fotos",  "photo",  "photos", "bild", "bilder", "image", "images",  "credit",
-        "bildquelle", "quelle", "source", "©",      "(c)",  "getty",  "imago", "dpa-bild"};
+        "foto",   "fotos",  "photo",      "photos",     "bild",        "bilder",      "image",
+        "images", "credit", "bildquelle", "quelle",     "source",      "©",           "(c)",
+        "getty",  "imago",  "dpa-bild",   "photograph", "photography", "illustration"};
     for (size_t i = 0; i < sizeof pre / sizeof *pre; i++)
         if (starts_word(s, pre[i])) return 1;
     return 0;
@@ -465,11 +466,13 @@ static int add_one(nd_extract_ctx *x, nd_slice s, int from)
         return 0;
     int w = nd__words(s);
     if (w < 1 || w > 5) return 0;
-    if (interface_text(s) || photo_credit(s)) return 0;
+    if (photo_credit(s)) return 0;
+    /* a desk ("Redaktion") is also interface text: kept as a candidate */
     if (organisation(s) || same_as_site(x, s)) {
         org_candidate(x, s, from);
         return 0;
     }
+    if (interface_text(s)) return 0;
     if (w == 1 && s.len <= 3) {
         /* "ls", "dsw", "red": an editor's or desk's initials, not a name */
         int code = 1;
@@ -570,6 +573,8 @@ static int add_list(nd_extract_ctx *x, nd_slice s, int from)
     static const char *const joins[] = {" and ", " und ", " et ",  " y ", " e ",  " & ",
                                         " en ",  " og ",  " och ", " i ", " And "};
     s = strip_labels(s);
+    /* "Photograph by Ed Marshall, Restoration Programme": a credit line */
+    if (photo_credit(s)) return 0;
     /* One organisation, not a list of people: "Bayerische Landesanstalt
      * für Wald und Forstwirtschaft - LWF", "L-MAG – Das Magazin für
      * Lesben", the site's own name, "Jobs & Hire". */
@@ -671,10 +676,17 @@ int nd__byline(nd_extract_ctx *x, const char *s, size_t n, int loose)
         rest = inner_label(t);
         expl = rest.len < t.len;
     }
+    /* a line that is a label and one user name ("von Marianne1"): a byline
+     * element of its own */
+    if (!expl && rest.len < t.len && rest.len >= 3 && t.len <= rest.len + 5 && nd__words(rest) == 1)
+        expl = 1;
     if (rest.len < t.len) {
         size_t before = x->a->n_authors;
         const char *before_credit = x->a->credit;
         add_list(x, rest, expl ? FROM_LABEL : FROM_TEXT);
+        /* "von Redaktion, 24. Januar 2022": a labelled desk */
+        nd_slice r = cut_tail(rest);
+        if (x->a->n_authors == before && organisation(r)) org_candidate(x, r, FROM_LABEL);
         return x->a->n_authors > before || x->a->credit != before_credit;
     }
     if (loose && nd__words(t) <= 4 && nd__name_prefix(t.ptr, t.len) == t.len)
@@ -770,6 +782,14 @@ uint32_t nd__article_node(const nd_extract_ctx *x)
     return art ? art : x->container;
 }
 
+/* Is node n the container c or one of its ancestors? */
+static int holds_container(const nd_page *pg, uint32_t n, uint32_t c)
+{
+    for (; c; c = pg->nodes[c].parent)
+        if (c == n) return 1;
+    return 0;
+}
+
 /* Is the node in comments (outside a thread), teasers, related items,
  * navigation, ads, or outside the article element in a footer or aside? */
 static int out_of_article(const nd_extract_ctx *x, uint32_t node, uint32_t art)
@@ -786,7 +806,11 @@ static int out_of_article(const nd_extract_ctx *x, uint32_t node, uint32_t art)
         /* ("teaser" also names the lead and its byline) */
         uint32_t bad = ND_NODE_RELATED | ND_NODE_NAV | ND_NODE_AD | ND_NODE_NEWSLETTER |
                        ND_NODE_SHARE | (x->thread ? 0 : ND_NODE_COMMENT);
-        if ((d->flags & bad) && d->end_block <= d->first_block + 40) return 1;
+        /* a class on an element that holds the article's own text (a
+         * "video" page's wrapper) says nothing against its byline */
+        if ((d->flags & bad) && d->end_block <= d->first_block + 40 &&
+            !holds_container(pg, n, x->container))
+            return 1;
     }
     return 0;
 }
@@ -895,25 +919,54 @@ static int given_name_like(nd_slice s)
     return 1;
 }
 
+/* The page's spelling of a two-word name with a middle initial: "Christian
+ * Stadtfeld" (from a user name) is "Christian P. Stadtfeld" in s. */
+static int middle_initial(nd_extract_ctx *x, size_t k, nd_slice s)
+{
+    const char *au = x->a->authors[k], *sp = strchr(au, ' ');
+    if (!sp || strchr(sp + 1, ' ')) return 0;
+    size_t fl = (size_t) (sp - au) + 1, ll = strlen(sp + 1);
+    const char *end = s.ptr + s.len;
+    for (const char *p = s.ptr; (p = memmem(p, (size_t) (end - p), au, fl)); p += fl) {
+        const char *q = p + fl; /* "P. Stadtfeld" */
+        if (p > s.ptr && ((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z')) continue;
+        if (q + 3 + ll > end || !(q[0] >= 'A' && q[0] <= 'Z') || q[1] != '.' || q[2] != ' ' ||
+            memcmp(q + 3, sp + 1, ll) != 0)
+            continue;
+        const char *e = q + 3 + ll;
+        if (e < end && (((*e | 32) >= 'a' && (*e | 32) <= 'z') || (unsigned char) *e >= 0x80))
+            continue;
+        x->a->authors[k] = nd_arena_strndup(x->a->arena, p, (size_t) (e - p));
+        return 1;
+    }
+    return 0;
+}
+
 void nd__complete_author(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
     nd_article *a = x->a;
-    if (a->n_authors != 1 || strchr(a->authors[0], ' ')) return;
-    const char *au = a->authors[0];
-    size_t al = strlen(au), title, body, body_end;
-    if (al < 3 || !given_name_like(nd_slice_c(au))) return;
+    if (!a->n_authors) return;
+    size_t title, body, body_end;
     marks(pg, &title, &body, &body_end);
     size_t top = title != SIZE_MAX && (body == SIZE_MAX || title <= body + 3) ? title : body;
     if (top == SIZE_MAX) return;
     size_t from = top >= 3 ? top - 3 : 0, to = (body_end != SIZE_MAX ? body_end : top) + 8;
+    const char *au = a->authors[0];
+    size_t al = strlen(au);
+    int one = a->n_authors == 1 && !strchr(au, ' ') && al >= 3 && given_name_like(nd_slice_c(au));
     for (size_t i = from; i < pg->n_blocks && i <= to; i++) {
         const nd_block *b = &pg->blocks[i];
-        if (b->words > 20 || b->label == ND_LBL_RELATED) continue;
+        if (b->words > 60 || b->label == ND_LBL_RELATED) continue;
         nd_slice s = nd__block_text(pg, b);
+        for (size_t k = 0; k < a->n_authors && b->words <= 30; k++)
+            if (middle_initial(x, k, s)) return;
+        if (!one) continue;
         for (const char *p = s.ptr; (p = memmem(p, (size_t) (s.ptr + s.len - p), au, al));
              p += al) {
             if (p > s.ptr && ((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z')) continue;
+            /* a short line, or a bio that opens with the name */
+            if (b->words > 20 && p != s.ptr) continue;
             const char *q = p + al, *end = s.ptr + s.len;
             if (q + 3 > end || *q != ' ' || !nd__upper_at(q + 1, (size_t) (end - q - 1))) continue;
             const char *e = q + 1;
@@ -987,7 +1040,8 @@ void nd__page_authors(nd_extract_ctx *x)
         nd_slice s = nd__block_text(pg, b);
         size_t before = a->n_authors;
         const char *ag = i <= top + 3 ? nd__agency_exact(s) : NULL;
-        if (ag && !a->credit) a->credit = ag; /* "JIJI" under the headline */
+        if (ag && !a->credit) a->credit = ag;    /* "JIJI" under the headline */
+        if (ag) org_candidate(x, s, FROM_LABEL); /* ... its byline */
         if (!ag && !nd__byline(x, s.ptr, s.len, 0) && i <= top + 3) {
             dated_name(x, s);
             if (a->n_authors == before) segment_byline(x, s);

@@ -50,7 +50,9 @@ uint32_t nd__article_node(const nd_extract_ctx *x);
  * "HLNF Staff Report", "JIJI"), when there was one. */
 void nd__org_author(nd_extract_ctx *x);
 /* A single one-word author ("Todd" in JSON-LD) completed by the full
- * name the page shows in a short line by the article ("By Todd Bates"). */
+ * name the page shows in a short line by the article ("By Todd Bates"),
+ * and a two-word name by the middle initial the page gives it ("Christian
+ * P. Stadtfeld"). */
 void nd__complete_author(nd_extract_ctx *x);
 /* The page's own bylines: author elements in the article, then "By ..."
  * lines by the headline. */
