@@ -66,9 +66,12 @@ Metadata measures (pages whose gold has the field, non-empty):
              the site's name); a gold name nowhere in the page's HTML;
              nothing found though the page has it; wrong or partial names.
 
+--misses prints every date and author miss of both halves (page, gold,
+ours, cause); --target-date prints a date target without enforcing it.
+
 Exits 1 when a floor is not met (--floor-html, --floor-type for every page
 type, --floor-date, --floor-author, a page with prose and no text), 77 when
-the data is absent.
+the data is absent, 3 when the floors hold and a --target-date is not reached.
 """
 import argparse
 import collections
@@ -473,6 +476,10 @@ def print_meta(items, preds, info, bench, a):
     row('title', 'token F1 (mean of pages)', 'title_f1', 'title_n')
     row('date', 'accuracy, gold as written', 'date_raw_acc', 'date_raw_n')
     date_ok = row('date', 'accuracy, gold read', 'date_acc', 'date_n', a.floor_date)
+    date_target = a.target_date is None or ms[cols[0]]['date_acc'] >= a.target_date
+    if a.target_date is not None:
+        print(f"{'':<8}(target, printed and not enforced: {a.target_date:.2f}" +
+              ('' if date_target else ', not reached') + ')')
     m0 = ms[cols[0]]
     print(f"{'':<8}(gold read: {m0['date_read']} malformed dates read their one possible way, "
           f"{m0['date_unread']} unreadable left out)")
@@ -491,12 +498,28 @@ def print_meta(items, preds, info, bench, a):
             print(f'  {k:<40}' + ''.join(f"{ms[h]['causes'][field][k]:>7}" for h in cols))
         print(f"  {'total':<40}" + ''.join(f"{sum(ms[h]['causes'][field].values()):>7}"
                                             for h in cols))
+    if a.misses:
+        print('\nevery date and author miss (page, half, lang, gold, ours, cause):')
+        for it in items:
+            if it['id'] not in {m[0] for f in ('date', 'author') for m in ms[cols[0]]['misses'][f]}:
+                continue
+            d = preds.get(it['id']) or {}
+            text = page_text(bench, it['id'])
+            pre = f"  {it['id'][:24]:<24} {info[it['id']]['half']:<4} {info[it['id']]['lang']:<5}"
+            if it['id'] in {m[0] for m in ms[cols[0]]['misses']['date']}:
+                print(f"{pre} date   gold={it['meta']['date']!r} ours={d.get('published')!r} "
+                      f"modified={d.get('modified')!r} [{date_cause(it, d, text)}]")
+            if it['id'] in {m[0] for m in ms[cols[0]]['misses']['author']}:
+                print(f"{pre} author gold={it['meta']['author']!r} ours={d.get('author')!r} "
+                      f"credit={d.get('credit')!r} site={d.get('site')!r} "
+                      f"[{author_cause(it, d, text)}]")
     if a.show_meta:
         for field, lst in ms[cols[0]]['misses'].items():
             lst = [m for m in lst if info[m[0]]['half'] == 'dev']
             print(f'\n{field} misses, dev half only ({len(lst)}):')
             for pid, g, p in lst[:a.show_meta]:
                 print(f'  {pid[:8]} {info[pid]["lang"]:<3} gold={g!r} got={p!r}')
+    a.targets_missed = [] if date_target else ['date target']
     return ([] if date_ok else ['date']) + ([] if auth_ok else ['author'])
 
 
@@ -513,6 +536,10 @@ def main():
     ap.add_argument('--text', action='store_true', help='also score the flattened-text inputs')
     ap.add_argument('--per-page', action='store_true', help='print the worst pages')
     ap.add_argument('--show-meta', type=int, default=0, help='print N metadata misses per field')
+    ap.add_argument('--misses', action='store_true',
+                    help='print every date and author miss of both halves, with its cause')
+    ap.add_argument('--target-date', type=float, default=None,
+                    help='date accuracy target: printed, exit 3 (not 1) when only it is missed')
     ap.add_argument('--part', default='all', choices=['all', 'text', 'meta'],
                     help='score the extraction (text), the metadata (meta) or both')
     a = ap.parse_args()
@@ -612,7 +639,11 @@ def main():
     bad += print_meta(items, run_cli_each(a.cli, items, bench), info, bench, a)
     print('\nmetadata (bench/extract, Zyte set): its gold has no title, date or author '
           '(articleBody and url only): nothing to score')
-    return finish(out, bad)
+    rc = finish(out, bad)
+    if rc == 0 and getattr(a, 'targets_missed', None):
+        print('target not reached: ' + ', '.join(a.targets_missed))
+        return 3
+    return rc
 
 
 def finish(out, bad):

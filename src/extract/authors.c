@@ -3,7 +3,7 @@
  * Sources, first that gives a name wins:
  *   1. JSON-LD: the article's author/creator (Person objects, arrays,
  *      strings; {"@id"} references resolved through the @graph);
- *      Organizations are not authors (a wire agency becomes the credit);
+ *      an Organization is no person (a wire agency becomes the credit);
  *   2. <meta>: author, article:author, dc.creator, parsely/sailthru ...;
  *   3. elements the markup calls the author's (rel=author, itemprop=author,
  *      class author/byline) inside the article, not in comments, teasers,
@@ -14,7 +14,9 @@
  * Names are split at commas and at and/und/et/y/e/&, cleaned of labels,
  * roles, dates, handles and counts, and rejected when they are interface
  * text ("Text Size", "Copy Link", "About the author"), an organisation,
- * the site's name or a photo credit.
+ * the site's name or a photo credit.  A page that names no person gets the
+ * desk, organisation or agency its author field or labelled byline
+ * declares ("Von Redaktion", "HLNF Staff Report", "JIJI").
  */
 #include <stdio.h>
 #include <string.h>
