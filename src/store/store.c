@@ -306,6 +306,7 @@ int nd_store_begin(nd_store *s, nd_error *err)
 int nd_store_commit(nd_store *s, nd_error *err)
 {
     if (!s->in_tx) return 0;
+    if (s->clusterer) nd__store_cluster_committing(s->clusterer);
     int rc = nd__store_index_docs(s, err);
     if (!rc) rc = nd__store_index_quotes(s, err);
     if (rc) return rc;

@@ -161,6 +161,12 @@ void nd__store_cluster_end_page(nd_store_clusterer *c, int ok);
  * name rows that are gone. */
 void nd__store_cluster_rolled_back(nd_store_clusterer *c);
 
+/* The transaction is about to commit: the clusterer ends the reading it
+ * left open (an item read on demand stays stepped until the next one: an
+ * open statement keeps the connection's first snapshot, and no checkpoint
+ * can pass it - the WAL grew by a GB per 10,000 pages). */
+void nd__store_cluster_committing(nd_store_clusterer *c);
+
 /* write.c: index the documents added in the open transaction in
  * documents_fts; called just before COMMIT.  0 or a negative code. */
 int nd__store_index_docs(nd_store *s, nd_error *err);

@@ -1129,9 +1129,15 @@ void nd__store_cluster_end_page(nd_store_clusterer *c, int ok)
     c->n_undo = 0;
 }
 
+void nd__store_cluster_committing(nd_store_clusterer *c)
+{
+    if (c->stmt[CL_ITEM_GET]) sqlite3_reset(c->stmt[CL_ITEM_GET]);
+}
+
 void nd__store_cluster_rolled_back(nd_store_clusterer *c)
 {
     /* The whole transaction: nothing of it is in the store. */
+    nd__store_cluster_committing(c);
     drop_aggs(c, 0);
     c->n_dirty = 0;
     c->in_page = 0;
