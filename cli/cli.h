@@ -34,7 +34,7 @@
     X(relations, "events between two actors over time (CAMEO, Goldstein)")                         \
     X(events, "coded events as a table, JSON lines or GDELT 2.0 columns")                          \
     X(parse, "part-of-speech tags and dependency trees of texts (CoNLL-U)")                        \
-    X(digest, "the day's briefing: top stories, summaries, quotes, events")                       \
+    X(digest, "the day's briefing: top stories, summaries, quotes, events")                        \
     X(serve, "the store as web pages and a JSON API (read-only)")
 
 #define ND__CMDDECL(name, summary) int cmd_##name(int argc, char **argv);
@@ -187,6 +187,9 @@ int cli_parse_count(const char *s, long long min, long long max, long long *out)
 /* A --since / --until date as the store reads it ("2025-05-08" or a
  * time), in out (32 bytes); 0 or -1. */
 int cli_parse_date(const char *s, char out[32]);
+/* A --base-url: http:// or https://, a host, at most 200 bytes of URL
+ * characters (no space, quote, bracket or parenthesis). */
+int cli_base_url_ok(const char *s);
 /* Print a query's error: "newsdesk: CMD: message"; returns the exit
  * status it means (2 for a bad query or option, else 1). */
 int cli_query_error(const char *cmd, int rc, const nd_error *err);

@@ -20,6 +20,8 @@ static const char usage_text[] =
     "      --format F     md (default: Markdown, reads well as an e-mail),\n"
     "                     html (one self-contained page) or json\n"
     "      --json         the same as --format json\n"
+    "      --base-url URL links absolute to the site at URL (newsdesk serve's\n"
+    "                     address), so that a mailed briefing links back\n"
     "      --db PATH      the store (default $NEWSDESK_DB, else ./newsdesk.db)\n"
     "  -h, --help         this text\n"
     "\n"
@@ -27,18 +29,14 @@ static const char usage_text[] =
 
 int cmd_digest(int argc, char **argv)
 {
-    static const cli_opt opts[] = {CLI_OPT_DB,
-                                   CLI_OPT_LIMIT,
-                                   {"date", 0, 1, 'D'},
-                                   {"since", 0, 1, 'S'},
-                                   {"format", 0, 1, 'F'},
-                                   CLI_OPT_JSON,
-                                   CLI_OPT_HELP,
-                                   CLI_OPT_END};
+    static const cli_opt opts[] = {
+        CLI_OPT_DB,           CLI_OPT_LIMIT,         {"date", 0, 1, 'D'},
+        {"since", 0, 1, 'S'}, {"format", 0, 1, 'F'}, {"base-url", 0, 1, 'B'},
+        CLI_OPT_JSON,         CLI_OPT_HELP,          CLI_OPT_END};
     nd_query_opts q;
     memset(&q, 0, sizeof q);
     char since[32];
-    const char *format = "md";
+    const char *format = "md", *base = NULL;
     int id, dated = 0;
     cli_args a;
     cli_args_init(&a, "digest", usage_text, opts, argc, argv);
@@ -48,6 +46,12 @@ int cmd_digest(int argc, char **argv)
             if (strcmp(a.value, "md") && strcmp(a.value, "html") && strcmp(a.value, "json"))
                 return cli_args_fail(&a, "--format: '%s' is not md, html or json", a.value);
             format = a.value;
+            continue;
+        }
+        if (id == 'B') {
+            if (!cli_base_url_ok(a.value))
+                return cli_args_fail(&a, "--base-url: not an http(s) address: '%s'", a.value);
+            base = a.value;
             continue;
         }
         if (dated++) return cli_args_fail(&a, "--date and --since: one or the other");
@@ -74,9 +78,9 @@ int cmd_digest(int argc, char **argv)
         nd_render_json_briefing(&j, b);
         nd_buf_putc(&out, '\n');
     } else if (!strcmp(format, "html")) {
-        nd_render_html_digest(&out, b, 1, NULL);
+        nd_render_html_digest(&out, b, 1, base);
     } else {
-        nd_render_md_digest(&out, b, NULL);
+        nd_render_md_digest(&out, b, base);
     }
     nd_result_free(b);
     rc = nd_buf_failed(&out) ? -1 : cli_write(out.ptr, out.len);

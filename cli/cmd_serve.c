@@ -19,6 +19,8 @@ static const char usage_text[] =
     "\n"
     "      --listen HOST:PORT  the address (default 127.0.0.1:8080; port 0:\n"
     "                          any free port)\n"
+    "      --base-url URL      the site's address in the briefing for e-mail\n"
+    "                          (/digest?format=md|html; default the listening one)\n"
     "      --threads N         worker threads, each with its own store\n"
     "                          connection (default 4)\n"
     "      --db PATH           the store (default $NEWSDESK_DB, else ./newsdesk.db)\n"
@@ -44,8 +46,12 @@ static void ready(void *ctx, const char *url)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
-        CLI_OPT_DB, {"listen", 0, 1, 'L'}, {"threads", 0, 1, 'T'}, CLI_OPT_HELP, CLI_OPT_END};
+    static const cli_opt opts[] = {CLI_OPT_DB,
+                                   {"listen", 0, 1, 'L'},
+                                   {"threads", 0, 1, 'T'},
+                                   {"base-url", 0, 1, 'B'},
+                                   CLI_OPT_HELP,
+                                   CLI_OPT_END};
     nd_web_opts o;
     memset(&o, 0, sizeof o);
     char host[64] = "127.0.0.1";
@@ -54,6 +60,12 @@ int cmd_serve(int argc, char **argv)
     cli_args a;
     cli_args_init(&a, "serve", usage_text, opts, argc, argv);
     while ((id = cli_next(&a)) > 0) {
+        if (id == 'B') {
+            if (!cli_base_url_ok(a.value))
+                return cli_args_fail(&a, "--base-url: not an http(s) address: '%s'", a.value);
+            o.base_url = a.value;
+            continue;
+        }
         if (id == 'T') {
             if (cli_parse_count(a.value, 1, 64, &threads))
                 return cli_args_fail(&a, "--threads: not a count from 1 to 64: '%s'", a.value);

@@ -1,6 +1,7 @@
 /* store_util.c - what the store commands share: finding and opening the
  * database, dates and counts on the command line, query errors, JSON
  * lines. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,4 +96,14 @@ void cli_pager_end(cli_pager *p)
 {
     nd_result_free(p->page);
     p->page = NULL;
+}
+
+int cli_base_url_ok(const char *s)
+{
+    size_t skip = !strncmp(s, "https://", 8) ? 8 : !strncmp(s, "http://", 7) ? 7 : 0;
+    size_t n = strlen(s);
+    if (!skip || n > 200 || n == skip || s[skip] == '/') return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char) s[i]) && !strchr("-._~:/?#@!$&*+,;=%", s[i])) return 0;
+    return 1;
 }

@@ -1059,6 +1059,12 @@ static void test_plans(void)
         PLAN("quotes --by RUS", q_quotes, Q.actor = "RUS");
         PLAN("quotes --about", q_quotes, Q.text = "friends");
         PLAN("quotes --since", q_quotes, Q.since = "2025-01-01");
+        /* The web's: a search hit's quotations and events, and the
+         * quotations between two actors (the relations page). */
+        PLAN("quotes of a document", q_quotes, Q.doc = 2; Q.limit = 2);
+        PLAN("events of a document", q_events, Q.doc = 2; Q.limit = 2);
+        PLAN("quotes between RUS and CHN", q_quotes, Q.actor = "RUS"; Q.actor_b = "CHN");
+        PLAN("quotes between Putin and Xi", q_quotes, Q.actor = "Putin"; Q.actor_b = "Xi Jinping");
         PLAN("actors", q_actors, (void) 0);
         PLAN("actor Putin", q_actor, Q_NAME = "Putin");
         PLAN("actor RUS", q_actor, Q_NAME = "RUS");

@@ -87,11 +87,21 @@ for p in ["/stories/1", "/articles/1", "/actors/Putin"]:
 # actor's articles per period, the relations chart.
 for p in ["/stories/1", "/actors/Putin"]:
     if '<svg class="chart"' not in get(p)[2].decode(): bad.append(f"{p}: no SVG timeline")
+# The front page: per story its key quote and top events; search: each
+# hit's quotations and events; relations: what each says of the other.
+front = get("/")[2].decode()
+if "Key quote</h3><blockquote class=\"quote\">" not in front: bad.append("/: no key quote")
+if "Top events</h3><ul class=\"evlist\">" not in front or not re.search(r'<code>\d{2,4}</code> [A-Z]', front):
+    bad.append("/: no top event with its CAMEO code and label")
+if not re.search(r'class="gs (coop|conf|neutral)">[+-]\d', front): bad.append("/: no Goldstein score")
 rel = get("/relations?a=RUS&b=CHN")[2].decode()
+pq = rel[rel.find('id="pair-quotes"'):rel.find('id="pair-events"')]
+if 'id="pair-quotes"' not in rel or 'class="quote"' not in pq: bad.append("relations: no quotations between the two")
 if "<svg" not in rel or 'class="gpos"' not in rel and 'class="gneg"' not in rel: bad.append("relations: no SVG chart")
 if "friends of steel" not in get("/search?q=%22friends+of+steel%22")[2].decode().lower(): bad.append("search: no 'friends of steel' hit")
 srch = get("/search?q=moscow")[2].decode()
 if 'class="side facets"' not in srch or "<h3>Outlet</h3>" not in srch: bad.append("search: no facets")
+if 'class="hit-quotes"' not in srch or 'class="hit-events"' not in srch: bad.append("search: no quotes or events under the hits")
 
 # The API: JSON, the CLI's shapes.
 api = {"/api/v1/": None, "/api/v1/stories": None, "/api/v1/stories/1": None, "/api/v1/articles/1": None,
@@ -116,6 +126,19 @@ if st != 200 or json.loads(b)["actor"] != cli_json("actor", "Putin"):
 if api["/api/v1/digest"] and api["/api/v1/digest"] != cli_json("digest"):
     bad.append("/api/v1/digest differs from `digest --json`")
 if api["/api/v1/search?q=moscow"] and not api["/api/v1/search?q=moscow"]["hits"]: bad.append("api search: no hits")
+sq = api["/api/v1/search?q=moscow"] or {}
+hit_docs = set(h["doc_id"] for h in sq.get("hits", []))
+if not sq.get("quotes") or not sq.get("events"): bad.append("api search: no quotes or events of the hits")
+elif any(x["doc_id"] not in hit_docs for x in sq["quotes"] + sq["events"]): bad.append("api search: a quote or event of no hit")
+rq = (api["/api/v1/relations?a=RUS&b=CHN"] or {}).get("quotes")
+if not rq: bad.append("api relations: no quotes between the two")
+# The briefing for e-mail: links absolute to the server.
+md = get("/digest?format=md&date=2025-05-08")
+if md[0] != 200 or not md[1].get("content-type", "").startswith("text/markdown") or ("](" + url + "stories/") not in md[2].decode():
+    bad.append(f"/digest?format=md: {md[0]}, links not absolute to {url}")
+eh = get("/digest?format=html")[2].decode()
+if 'href="/' in eh or ('href="' + url) not in eh: bad.append("/digest?format=html: links not absolute")
+if get("/digest?format=pdf")[0] != 400: bad.append("/digest?format=pdf: not a 400")
 a1 = api["/api/v1/articles/1"]
 if a1 and a1["article"]["title"] != "<script>alert(1)</script> Putin meets Xi in Moscow": bad.append("api article: title not as stored")
 
@@ -192,4 +215,21 @@ check "digest --format html: one self-contained page, no script" \
 check "digest --json is JSON" '"$CLI" digest --db "$DB" --json | python3 -c "import json,sys; json.load(sys.stdin)"'
 check "digest --format pdf: exit 2" '"$CLI" digest --db "$DB" --format pdf 2>/dev/null; [ $? = 2 ]'
 check "digest --date tomorrow: exit 2" '"$CLI" digest --db "$DB" --date tomorrow 2>/dev/null; [ $? = 2 ]'
+check "digest --base-url: links absolute (md, html)" \
+    '"$CLI" digest --db "$DB" --base-url https://news.example/ | grep -q "](https://news.example/stories/[0-9]*)" &&
+     "$CLI" digest --db "$DB" --base-url https://news.example --format html >"$T/b.html" &&
+     grep -q "href=\"https://news.example/stories/" "$T/b.html" && ! grep -q "href=\"/" "$T/b.html"'
+check "digest --base-url javascript:x: exit 2" '"$CLI" digest --db "$DB" --base-url "javascript:alert(1)" 2>/dev/null; [ $? = 2 ]'
+
+# A story whose outlets share a quotation of several sentences: no summary
+# sentence starts or ends inside a quotation.
+"$CLI" ingest --db "$T/mq.db" "$TESTS/data/serve/midquote.jsonl" >/dev/null 2>&1
+check "summary: no sentence cut inside a quotation" \
+    '"$CLI" digest --db "$T/mq.db" --json | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+ss = [x[\"text\"] for s in d[\"stories\"] for x in s[\"summary\"]]
+cut = [t for t in ss if sum(t.count(c) for c in \"\\\"\u201c\u201d\") % 2]
+print(\"# summary:\", ss, \"cut:\", cut)
+sys.exit(1 if cut or not ss else 0)"'
 exit $fail

@@ -159,6 +159,13 @@ static void front(web_req *r, int digest)
     int bad = 0;
     PARAM(date, "date");
     PARAM(since, "since");
+    PARAM(format, "format");
+    /* /digest?format=md|html: the briefing for e-mail, its links absolute
+     * to this site (newsdesk digest --base-url). */
+    if (format && (!digest || r->api || (strcmp(format, "md") && strcmp(format, "html")))) {
+        fail(r, 400, "format is md or html, on /digest only");
+        return;
+    }
     nd_query_opts q = {0};
     q.since = date ? date : since;
     if (date && strlen(date) != 10) {
@@ -168,7 +175,8 @@ static void front(web_req *r, int digest)
     if (limit_of(r, 100, &q.limit)) return;
     nd_briefing *b = NULL;
     nd_error e = {0};
-    int rc = nd_query_briefing(r->s, &q, digest, &b, &e);
+    /* The front page shows each story's key quote and top events too. */
+    int rc = nd_query_briefing(r->s, &q, 1, &b, &e);
     if (rc) {
         query_fail(r, rc, &e);
         return;
@@ -177,9 +185,12 @@ static void front(web_req *r, int digest)
         nd_json j;
         json_begin(r, &j);
         nd_render_json_briefing(&j, b);
+    } else if (format && !strcmp(format, "md")) {
+        r->ctype = "text/markdown; charset=utf-8";
+        nd_render_md_digest(&r->out, b, r->base);
     } else if (digest) {
         r->ctype = HTML;
-        nd_render_html_digest(&r->out, b, 0, NULL);
+        nd_render_html_digest(&r->out, b, format != NULL, format ? r->base : NULL);
     } else {
         nd_query_opts m = {0};
         m.limit = 20;
@@ -458,25 +469,68 @@ static void relations(web_req *r)
     q.until = until;
     if (limit_of(r, 500, &q.limit)) return;
     nd_relations_page *p = NULL;
+    nd_quote_list *qs = NULL;
     nd_error e = {0};
     int rc = nd_query_relations(r->s, &q, &p, &e);
+    /* What each says naming the other (on the first page). */
+    nd_query_opts pq = {0};
+    pq.actor = a;
+    pq.actor_b = b;
+    pq.since = since;
+    pq.until = until;
+    pq.limit = 10;
+    if (!rc && !cursor) rc = nd_query_quotes(r->s, &pq, &qs, &e);
     if (rc) {
         query_fail(r, rc, &e);
-        return;
-    }
-    if (r->api) {
+    } else if (r->api) {
         nd_json j;
         json_begin(r, &j);
         nd_json_obj_begin(&j);
         nd_json_key(&j, "relations");
         nd_render_json_relations(&j, p);
         json_next(&j, p->r.next);
+        ND_RENDER_JSON_LIST(&j, "quotes", (qs ? qs->items : NULL), (qs ? qs->n : 0),
+                            nd_render_json_quote);
         nd_json_obj_end(&j);
     } else {
         r->ctype = HTML;
-        nd_render_html_relations(&r->out, p);
+        nd_render_html_relations(&r->out, p, qs);
     }
     nd_result_free(p);
+    nd_result_free(qs);
+}
+
+#define HIT_ITEMS 2 /* quotations and events shown under each hit */
+
+/* Each hit's first quotations and events: two small reads on the
+ * quotes(doc_id) and events(doc_id) indexes per hit.  The arrays are
+ * parallel to h->items; free with free_hit_items(). */
+static int hit_items(web_req *r, const nd_hit_list *h, nd_quote_list ***qs, nd_event_list ***evs,
+                     nd_error *e)
+{
+    size_t n = h->n ? h->n : 1;
+    *qs = calloc(n, sizeof **qs);
+    *evs = calloc(n, sizeof **evs);
+    if (!*qs || !*evs) return nd_error_set(e, ND_ENOMEM, (size_t) -1, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < h->n && !rc; i++) {
+        nd_query_opts d = {0};
+        d.doc = h->items[i].id;
+        d.limit = HIT_ITEMS;
+        rc = nd_query_quotes(r->s, &d, &(*qs)[i], e);
+        if (!rc) rc = nd_query_events(r->s, &d, &(*evs)[i], e);
+    }
+    return rc;
+}
+
+static void free_hit_items(size_t n, nd_quote_list **qs, nd_event_list **evs)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (qs) nd_result_free(qs[i]);
+        if (evs) nd_result_free(evs[i]);
+    }
+    free(qs);
+    free(evs);
 }
 
 static void search(web_req *r)
@@ -500,11 +554,14 @@ static void search(web_req *r)
     if (limit_of(r, 100, &q.limit)) return;
     nd_hit_list *h = NULL;
     nd_facet_list *f = NULL;
+    nd_quote_list **hq = NULL;
+    nd_event_list **he = NULL;
     nd_error e = {0};
     int rc = 0;
     if (text) {
         rc = nd_query_search(r->s, &q, &h, &e);
         if (!rc && !cursor) rc = nd_query_search_facets(r->s, &q, &f, &e);
+        if (!rc) rc = hit_items(r, h, &hq, &he, &e);
     } else if (r->api) {
         rc = nd_error_set(&e, ND_EPARSE, (size_t) -1, "search needs q: ?q=words");
     }
@@ -522,11 +579,27 @@ static void search(web_req *r)
                 nd_render_json_facets(&j, f);
             else
                 nd_json_null(&j);
+            /* The hits' quotations and events (each names its doc_id). */
+            nd_json_key(&j, "quotes");
+            nd_json_arr_begin(&j);
+            for (size_t i = 0; i < h->n; i++)
+                for (size_t k = 0; k < hq[i]->n; k++) nd_render_json_quote(&j, &hq[i]->items[k]);
+            nd_json_arr_end(&j);
+            nd_json_key(&j, "events");
+            nd_json_arr_begin(&j);
+            for (size_t i = 0; i < h->n; i++)
+                for (size_t k = 0; k < he[i]->n; k++) nd_render_json_event(&j, &he[i]->items[k]);
+            nd_json_arr_end(&j);
             nd_json_obj_end(&j);
         }
     } else {
         /* The page shows a bad query's message (and answers 400). */
-        nd_html_search v = {&q, rc ? NULL : h, rc ? NULL : f, rc ? e.msg : NULL};
+        nd_html_search v = {&q,
+                            rc ? NULL : h,
+                            rc ? NULL : f,
+                            rc ? e.msg : NULL,
+                            (const nd_quote_list *const *) hq,
+                            (const nd_event_list *const *) he};
         if (rc && rc != ND_EPARSE && rc != ND_EINVAL && rc != ND_ENOTFOUND) {
             query_fail(r, rc, &e);
         } else {
@@ -535,6 +608,7 @@ static void search(web_req *r)
             nd_render_html_search(&r->out, &v);
         }
     }
+    free_hit_items(h ? h->n : 0, hq, he);
     nd_result_free(h);
     nd_result_free(f);
 }

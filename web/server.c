@@ -32,6 +32,7 @@ typedef struct server {
     pthread_mutex_t mu;
     nd_error open_err;
     int open_failed;
+    char base[256]; /* the site's address, for mailed briefings (web_req.base) */
 } server;
 
 /* The briefing's pages (/, /digest, /api/v1/digest) are what every
@@ -94,7 +95,7 @@ static worker *thread_worker(server *sv)
 static void cache_key(struct MHD_Connection *c, const char *path, nd_buf *key)
 {
     if (strcmp(path, "/") && strcmp(path, "/digest") && strcmp(path, "/api/v1/digest")) return;
-    static const char *const names[] = {"date", "since", "limit"};
+    static const char *const names[] = {"date", "since", "limit", "format"};
     nd_buf_puts(key, path);
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, names[i]);
@@ -201,6 +202,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     r.arg = mhd_arg;
     r.arg_ctx = c;
     r.path = url;
+    r.base = sv->base;
     r.status = 200;
     int headers = 0;
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &headers);
@@ -282,6 +284,8 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
     char url[96];
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     snprintf(url, sizeof url, "http://%s:%u/", o->host, info ? info->port : o->port);
+    snprintf(sv.base, sizeof sv.base, "%s", o->base_url ? o->base_url : url);
+    for (size_t n = strlen(sv.base); n && sv.base[n - 1] == '/';) sv.base[--n] = 0;
     if (o->on_ready) o->on_ready(o->ctx, url);
     while (!(o->stop && *o->stop)) {
         struct timespec t = {0, 100 * 1000 * 1000};

@@ -12,13 +12,14 @@
 #include "newsdesk/newsdesk.h"
 
 typedef struct nd_web_opts {
-    const char *db;              /* the store (opened read-only, one connection per thread) */
-    const char *host;            /* address to bind: "127.0.0.1" unless told otherwise */
-    unsigned port;               /* 8080 */
-    int threads;                 /* worker threads (0: 4) */
-    int max_conns;               /* connections held at once (0: 4096) */
-    int timeout_s;               /* an idle connection is closed after this (0: 30) */
-    int query_ms;                /* a request's queries are interrupted after this (0: 5000) */
+    const char *db;       /* the store (opened read-only, one connection per thread) */
+    const char *host;     /* address to bind: "127.0.0.1" unless told otherwise */
+    unsigned port;        /* 8080 */
+    int threads;          /* worker threads (0: 4) */
+    int max_conns;        /* connections held at once (0: 4096) */
+    int timeout_s;        /* an idle connection is closed after this (0: 30) */
+    int query_ms;         /* a request's queries are interrupted after this (0: 5000) */
+    const char *base_url; /* the site's address in mailed briefings (NULL: the listening one) */
     volatile sig_atomic_t *stop; /* set nonzero: stop serving */
     /* Called once listening, with the address ("http://127.0.0.1:8080/"). */
     void (*on_ready)(void *ctx, const char *url);
@@ -38,6 +39,7 @@ typedef struct web_req {
     const char *(*arg)(void *ctx, const char *name);
     void *arg_ctx;
     const char *path; /* decoded path */
+    const char *base; /* the site's absolute address, no trailing '/' (links in /digest?format=) */
     nd_store *s;      /* this thread's connection */
     int api;          /* under /api/v1 */
     int status;

@@ -73,6 +73,7 @@ typedef struct nd_query_opts {
     const char *actor;    /* whom (see "Who a name means") */
     const char *actor_b;  /* events, relations: the other side */
     int64_t story;        /* only this story's original documents (copies repeat them); 0: any */
+    int64_t doc;          /* quotes, events: only this document's; 0: any */
     const char *text;     /* search: the FTS5 query; quotes: over the quoted words */
 
     const char *period; /* actor, relations: "day", "week", "month" (NULL) or "year" */
@@ -247,8 +248,13 @@ typedef struct nd_quote_list {
  * documents first (undated last), in text order within a document.
  * Reads limit (default 20), cursor, actor (the speaker; a country's name
  * means its code unless exact_actor), text (FTS5 over the quoted words),
- * since, until, story, all.  ND_ENOTFOUND when actor means nobody,
- * ND_EPARSE for a text FTS5 rejects. */
+ * since, until, story, doc, all.  With actor_b (and actor): the
+ * quotations between the two, what one says that names the other (a
+ * mention of it inside the quotation), read in the documents of their
+ * latest ND_QUERY_PAIR_DOCS events, so that the answer stays bounded.
+ * ND_ENOTFOUND when actor means nobody, ND_EPARSE for a text FTS5
+ * rejects. */
+#define ND_QUERY_PAIR_DOCS 200
 ND_EXPORT int nd_query_quotes(nd_store *s, const nd_query_opts *o, nd_quote_list **out,
                               nd_error *err);
 
@@ -359,7 +365,7 @@ typedef struct nd_event_list {
  * then by document, newest first, in text order) or oldest_first (undated
  * last).  Reads limit (default 100), cursor, actor (events it takes part
  * in; with actor_b: between the two, either direction; a country's name
- * means its code), since, until (on the event's date), story,
+ * means its code), since, until (on the event's date), story, doc,
  * with_sentence, oldest_first. */
 ND_EXPORT int nd_query_events(nd_store *s, const nd_query_opts *o, nd_event_list **out,
                               nd_error *err);

@@ -154,6 +154,10 @@ typedef struct nd_html_search {
     const nd_hit_list *hits;
     const nd_facet_list *facets;
     const char *error; /* a bad query's message, or NULL */
+    /* Each hit's quotations and events (parallel to hits->items; either
+     * array or any entry may be NULL). */
+    const nd_quote_list *const *hit_quotes;
+    const nd_event_list *const *hit_events;
 } nd_html_search;
 
 ND_EXPORT void nd_render_html_front(nd_buf *out, const nd_briefing *b, const nd_story_list *more);
@@ -162,7 +166,10 @@ ND_EXPORT void nd_render_html_story(nd_buf *out, const nd_html_story *v);
 ND_EXPORT void nd_render_html_article(nd_buf *out, const nd_article_page *p);
 ND_EXPORT void nd_render_html_actors(nd_buf *out, const nd_actor_list *l);
 ND_EXPORT void nd_render_html_actor(nd_buf *out, const nd_html_actor *v);
-ND_EXPORT void nd_render_html_relations(nd_buf *out, const nd_relations_page *p);
+/* The relations of two actors; quotes: what each says naming the other
+ * (may be NULL). */
+ND_EXPORT void nd_render_html_relations(nd_buf *out, const nd_relations_page *p,
+                                        const nd_quote_list *quotes);
 ND_EXPORT void nd_render_html_search(nd_buf *out, const nd_html_search *v);
 /* The briefing as a page of the site (standalone 0) or as one
  * self-contained document for e-mail (standalone 1: its style in the

@@ -96,6 +96,7 @@ typedef struct sent {
     int n_set;
     double score;
     int taken;
+    int cut; /* starts or ends inside a quotation: never a summary sentence */
 } sent;
 
 typedef struct sdoc {
@@ -152,6 +153,24 @@ static int alike(const sent *a, const sent *b)
     return n >= 4 && n * 2 >= m;
 }
 
+/* Whether t is a double quotation mark (“ ” „ « » or a straight one):
+ * single ones are too often apostrophes to follow. */
+static int double_quote(const char *text, const nd_token *t)
+{
+    const unsigned char *p = (const unsigned char *) text + t->off;
+    if (!(t->flags & ND_TOKF_QUOTE)) return 0;
+    if (p[0] == '"') return 1;
+    if (t->len >= 2 && p[0] == 0xC2 && (p[1] == 0xAB || p[1] == 0xBB)) return 1; /* « » */
+    return t->len >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x9C && p[2] <= 0x9F;
+}
+
+/* The quotation state after t: open after an opening double mark, closed
+ * after a closing one. */
+static void quote_state(const char *text, const nd_token *t, int *open)
+{
+    if (t->type == ND_TOK_PUNCT && double_quote(text, t)) *open = (t->flags & ND_TOKF_OPENQ) != 0;
+}
+
 /* The first sentences of an article's text into v (of sent); the lede
  * (whole sentences, about 300 bytes) into d->lede. */
 static int split(nd_arena *ar, const char *text, size_t len, size_t di, sdoc *d, nd__vec *v)
@@ -162,14 +181,18 @@ static int split(nd_arena *ar, const char *text, size_t len, size_t di, sdoc *d,
     size_t start = 0;
     int pos = 0;
     size_t lede_end = 0;
+    /* Inside a quotation (at the sentence's start, now): a sentence of a
+     * quotation of several starts or ends in the middle of it. */
+    int open_at_start = 0, open = 0;
     for (size_t i = 0; i < n && pos < MAX_SENT; i++) {
-        int end = 0;
+        int end = 0, para = 0;
         size_t last = i;
+        quote_state(text, &tok[i], &open);
         if (tok[i].type == ND_TOK_PUNCT && (tok[i].flags & ND_TOKF_SENT_END)) {
             /* A closing quotation mark after the stop belongs to it. */
             while (last + 1 < n && tok[last + 1].type == ND_TOK_PUNCT &&
                    (tok[last + 1].flags & ND_TOKF_CLOSEQ))
-                last++;
+                quote_state(text, &tok[++last], &open);
             end = last + 1 == n || (tok[last + 1].flags & (ND_TOKF_CAP | ND_TOKF_OPENQ)) ||
                   tok[last + 1].type == ND_TOK_NUM;
         }
@@ -178,6 +201,7 @@ static int split(nd_arena *ar, const char *text, size_t len, size_t di, sdoc *d,
             const char *gap = text + tok[i].off + tok[i].len;
             size_t gl = tok[i + 1].off - (tok[i].off + tok[i].len);
             for (size_t k = 0; k + 1 < gl && !end; k++) end = gap[k] == '\n' && gap[k + 1] == '\n';
+            para = end;
         }
         if (!end && i + 1 == n && used == len && len < LEDE_BYTES) end = 1;
         if (!end) continue;
@@ -190,10 +214,15 @@ static int split(nd_arena *ar, const char *text, size_t len, size_t di, sdoc *d,
             x->doc = di;
             x->pos = pos++;
             x->n_set = word_set(text, tok, start, last + 1, x->set);
+            x->cut = open_at_start || open;
             if (!lede_end || (b < 320 && lede_end < 160)) lede_end = b;
         }
         i = last;
         start = last + 1;
+        /* A paragraph ends a quotation that runs on unclosed (the next
+         * opens it again). */
+        if (para) open = 0;
+        open_at_start = open;
     }
     if (!lede_end) lede_end = len < 300 ? len : 300;
     /* Cut at a character boundary when no sentence ended early enough. */
@@ -354,7 +383,7 @@ static int summarize(nd_store *s, int64_t story, int max_docs, int want, nd_aren
     const sent *chosen[16];
     for (size_t i = 0; i < ns && (int) picked.n < want && picked.n < 16; i++) {
         const sent *a = order[i];
-        int dup = a->n_set < 3;
+        int dup = a->n_set < 3 || a->cut;
         for (size_t k = 0; k < picked.n && !dup; k++)
             dup = alike(a, chosen[k]) || !strcmp(a->text, chosen[k]->text);
         if (dup) continue;

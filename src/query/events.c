@@ -177,6 +177,7 @@ static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int o
         nd_buf_puts(
             &sql,
             " AND e.doc_id IN (SELECT id FROM documents WHERE story_id = ?3 AND dup_of IS NULL)");
+    if (o->doc) nd_buf_puts(&sql, " AND e.doc_id = ?7");
     if (order == ORDER_DATED_ASC) nd_buf_puts(&sql, " AND e.day IS NOT NULL");
     if (order == ORDER_UNDATED_ASC) nd_buf_puts(&sql, " AND e.day IS NULL");
     if (pos && pos->set) {
@@ -205,6 +206,7 @@ static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int o
     if (e->since[0]) sqlite3_bind_text(*out, 1, e->since, -1, SQLITE_TRANSIENT);
     if (e->until[0]) sqlite3_bind_text(*out, 2, e->until, -1, SQLITE_TRANSIENT);
     if (o->story) sqlite3_bind_int64(*out, 3, o->story);
+    if (o->doc) sqlite3_bind_int64(*out, 7, o->doc);
     if (pos && pos->set) {
         if (pos->day[0]) sqlite3_bind_text(*out, 4, pos->day, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(*out, 5, pos->doc);
@@ -319,9 +321,11 @@ static int parse_pos(const nd_query_opts *o, char buf[256], ev_pos *pos, nd_erro
 static void *ev_begin(nd_store *s, const nd_query_opts *o, const char *what, size_t size,
                       char buf[256], ev_pos *pos, ev_query *e, int *rc, nd_error *err)
 {
-    *rc = nd__query_check(
-        o, ND__F_SINCE | ND__F_UNTIL | ND__F_ACTOR | ND__F_ACTOR_B | ND__F_STORY | ND__F_CURSOR,
-        what, err);
+    /* Only the listing reads doc: the relations count every document. */
+    *rc = nd__query_check(o,
+                          ND__F_SINCE | ND__F_UNTIL | ND__F_ACTOR | ND__F_ACTOR_B | ND__F_STORY |
+                              ND__F_CURSOR | (strcmp(what, "events") ? 0 : ND__F_DOC),
+                          what, err);
     if (!*rc) *rc = parse_pos(o, buf, pos, err);
     if (!*rc) *rc = ev_prepare(s, o, e, err);
     if (*rc) return NULL;

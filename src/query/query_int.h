@@ -59,7 +59,8 @@ enum {
     ND__F_ACTOR_B = 1 << 5,
     ND__F_STORY = 1 << 6,
     ND__F_TEXT = 1 << 7,
-    ND__F_CURSOR = 1 << 8
+    ND__F_CURSOR = 1 << 8,
+    ND__F_DOC = 1 << 9
 };
 int nd__query_check(const nd_query_opts *o, unsigned allowed, const char *what, nd_error *err);
 

@@ -23,6 +23,40 @@ static int speaker_quotes(nd_store *s, const nd__sel *x, int64_t *n, nd_error *e
     return rc;
 }
 
+/* One side of a pair: spoken by a (an actor of it) with a mention of b
+ * inside the quotation. */
+static void pair_side(nd_buf *sql, const nd__sel *a, const nd__sel *b)
+{
+    nd_buf_puts(sql, "(q.speaker_id ");
+    nd__sel_in(sql, a);
+    nd_buf_puts(sql, " AND EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = q.doc_id"
+                     " AND m.start_off >= q.start_off AND m.end_off <= q.end_off"
+                     " AND m.actor_id ");
+    nd__sel_in(sql, b);
+    nd_buf_puts(sql, "))");
+}
+
+/* The quotations between x and y: in the documents of their latest
+ * ND_QUERY_PAIR_DOCS events (either direction, on the code indexes),
+ * what one says naming the other. */
+static void pair_filter(nd_buf *sql, const nd__sel *x, const nd__sel *y)
+{
+    nd_buf_puts(sql, " AND q.doc_id IN (SELECT doc_id FROM (SELECT e.doc_id, e.day FROM events e"
+                     " WHERE e.latest AND ");
+    nd__sel_side(sql, x, "e.source_code", "e.source_id");
+    nd_buf_puts(sql, " AND ");
+    nd__sel_side(sql, y, "e.target_code", "e.target_id");
+    nd_buf_puts(sql, " UNION ALL SELECT e.doc_id, e.day FROM events e WHERE e.latest AND ");
+    nd__sel_side(sql, y, "e.source_code", "e.source_id");
+    nd_buf_puts(sql, " AND ");
+    nd__sel_side(sql, x, "e.target_code", "e.target_id");
+    nd_buf_printf(sql, ") ORDER BY day DESC LIMIT %d) AND (", ND_QUERY_PAIR_DOCS);
+    pair_side(sql, x, y);
+    nd_buf_puts(sql, " OR ");
+    pair_side(sql, y, x);
+    nd_buf_puts(sql, ")");
+}
+
 int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec *v,
                      const char **next, nd_error *err)
 {
@@ -40,14 +74,19 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
         if (rc >= 0) rc = nd__cursor_int(cur[2], &cur_idx, err);
         if (rc < 0) return rc;
     }
-    nd__sel x;
+    if (q->actor_b && !q->actor)
+        return nd_error_set(err, ND_EINVAL, (size_t) -1, "quotes: actor_b without actor");
+    nd__sel x, y;
     memset(&x, 0, sizeof x);
+    memset(&y, 0, sizeof y);
     int64_t many = 0;
     if (q->actor) {
         rc = nd__sel_resolve(s, q->actor, !q->exact_actor, &x, err);
-        if (!rc) rc = speaker_quotes(s, &x, &many, err);
+        if (!rc && q->actor_b) rc = nd__sel_resolve(s, q->actor_b, !q->exact_actor, &y, err);
+        if (!rc && !q->actor_b) rc = speaker_quotes(s, &x, &many, err);
         if (rc) {
             nd__sel_free(&x);
+            nd__sel_free(&y);
             return rc;
         }
     }
@@ -63,10 +102,13 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
     nd_buf_puts(&sql, " JOIN documents d ON d.id = q.doc_id"
                       " LEFT JOIN actors a ON a.id = q.speaker_id WHERE q.latest");
     if (!q->all) nd_buf_puts(&sql, " AND q.scare = 0 AND q.speaker IS NOT NULL");
-    if (q->actor) {
+    if (q->actor_b)
+        pair_filter(&sql, &x, &y);
+    else if (q->actor) {
         nd_buf_puts(&sql, " AND q.speaker_id ");
         nd__sel_in(&sql, &x);
     }
+    if (q->doc) nd_buf_puts(&sql, " AND q.doc_id = ?9");
     if (about)
         nd_buf_puts(&sql, " AND q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?1)");
     if (since[0]) nd_buf_puts(&sql, " AND q.date >= ?2");
@@ -81,6 +123,7 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
     /* SQLite sorts NULLs first: undated documents come last here. */
     nd_buf_puts(&sql, " ORDER BY q.date DESC, q.doc_id DESC, q.idx LIMIT ?3");
     nd__sel_free(&x);
+    nd__sel_free(&y);
     sqlite3_stmt *st;
     rc = nd__prepare(s, &sql, &st, "cannot list quotations", err);
     nd_buf_free(&sql);
@@ -91,6 +134,7 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
     sqlite3_bind_int(st, 3, limit + 1);
     if (until[0]) sqlite3_bind_text(st, 4, until, -1, SQLITE_STATIC);
     if (q->story) sqlite3_bind_int64(st, 5, q->story);
+    if (q->doc) sqlite3_bind_int64(st, 9, q->doc);
     if (cur[0] && cur[0][0]) sqlite3_bind_text(st, 6, cur[0], -1, SQLITE_STATIC);
     if (cur[0]) {
         sqlite3_bind_int64(st, 7, cur_doc);
@@ -152,9 +196,10 @@ int nd_query_quotes(nd_store *s, const nd_query_opts *o, nd_quote_list **out, nd
 {
     *out = NULL;
     if (!o) o = &nd__query_none;
-    int rc = nd__query_check(
-        o, ND__F_SINCE | ND__F_UNTIL | ND__F_ACTOR | ND__F_TEXT | ND__F_STORY | ND__F_CURSOR,
-        "quotes", err);
+    int rc = nd__query_check(o,
+                             ND__F_SINCE | ND__F_UNTIL | ND__F_ACTOR | ND__F_ACTOR_B | ND__F_TEXT |
+                                 ND__F_STORY | ND__F_CURSOR | ND__F_DOC,
+                             "quotes", err);
     if (rc) return rc;
     nd_quote_list *res = nd__result_new(sizeof *res, 0, err);
     if (!res) return ND_ENOMEM;

@@ -109,12 +109,21 @@ int nd__query_check(const nd_query_opts *o, unsigned allowed, const char *what, 
     static const struct {
         unsigned bit;
         const char *name;
-    } f[] = {{ND__F_SINCE, "since"},       {ND__F_UNTIL, "until"}, {ND__F_SITE, "site"},
-             {ND__F_LANGUAGE, "language"}, {ND__F_ACTOR, "actor"}, {ND__F_ACTOR_B, "actor_b"},
-             {ND__F_STORY, "story"},       {ND__F_TEXT, "text"},   {ND__F_CURSOR, "cursor"}};
-    const void *set[] = {
-        o->since, o->until, o->site, o->language, o->actor, o->actor_b, o->story ? "" : NULL,
-        o->text,  o->cursor};
+    } f[] = {{ND__F_SINCE, "since"},   {ND__F_UNTIL, "until"},
+             {ND__F_SITE, "site"},     {ND__F_LANGUAGE, "language"},
+             {ND__F_ACTOR, "actor"},   {ND__F_ACTOR_B, "actor_b"},
+             {ND__F_STORY, "story"},   {ND__F_TEXT, "text"},
+             {ND__F_CURSOR, "cursor"}, {ND__F_DOC, "doc"}};
+    const void *set[] = {o->since,
+                         o->until,
+                         o->site,
+                         o->language,
+                         o->actor,
+                         o->actor_b,
+                         o->story ? "" : NULL,
+                         o->text,
+                         o->cursor,
+                         o->doc ? "" : NULL};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         if (set[i] && !(allowed & f[i].bit))
             return nd_error_set(err, ND_EINVAL, (size_t) -1, "%s: cannot filter by %s", what,

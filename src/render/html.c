@@ -453,7 +453,38 @@ static void quotes_list(nd_buf *o, const nd_quote_row *q, size_t n, int speaker)
     }
 }
 
+/* Events in brief, one a line: who to whom, the CAMEO code and its
+ * label, the Goldstein score. */
+static void events_brief(nd_buf *o, const nd_event_row *e, size_t n)
+{
+    LIT(o, "<ul class=\"evlist\">");
+    for (size_t i = 0; i < n; i++) {
+        LIT(o, "<li>");
+        actor_link(o, e[i].source_id, e[i].source_name, e[i].source_code);
+        LIT(o, " → ");
+        actor_link(o, e[i].target_id, e[i].target_name, e[i].target_code);
+        LIT(o, ": <code>");
+        T(o, e[i].code);
+        LIT(o, "</code> ");
+        T(o, e[i].code_name);
+        if (e[i].negated) LIT(o, " <em>(negated)</em>");
+        LIT(o, " ");
+        goldstein(o, e[i].goldstein);
+        LIT(o, "</li>");
+    }
+    LIT(o, "</ul>");
+}
+
 /* ---- front page, stories ------------------------------------------------------------------ */
+
+/* A story's key quotation on the front page: the first (latest) one
+ * whose speaker is a known actor, else the first. */
+static const nd_quote_row *key_quote(const nd_brief *b)
+{
+    for (size_t i = 0; i < b->n_quotes; i++)
+        if (b->quotes[i].speaker_id > 0) return &b->quotes[i];
+    return b->n_quotes ? &b->quotes[0] : NULL;
+}
 
 static void brief_card(nd_buf *o, const nd_brief *b, int full)
 {
@@ -483,6 +514,15 @@ static void brief_card(nd_buf *o, const nd_brief *b, int full)
         LIT(o, "</p>");
     }
     keywords_html(o, b->keywords, b->n_keywords);
+    const nd_quote_row *kq = full ? NULL : key_quote(b);
+    if (kq) {
+        LIT(o, "<h3 class=\"sub\">Key quote</h3>");
+        quotes_list(o, kq, 1, 1);
+    }
+    if (!full && b->n_events) {
+        LIT(o, "<h3 class=\"sub\">Top events</h3>");
+        events_brief(o, b->events, b->n_events < 2 ? b->n_events : 2);
+    }
     if (full && b->n_quotes) {
         LIT(o, "<h3>Key quotes</h3>");
         quotes_list(o, b->quotes, b->n_quotes, 1);
@@ -1212,7 +1252,7 @@ static void relations_svg(nd_buf *o, const nd_relations_page *p)
            "conf\">conflictual</span>.</figcaption></figure>");
 }
 
-void nd_render_html_relations(nd_buf *o, const nd_relations_page *p)
+void nd_render_html_relations(nd_buf *o, const nd_relations_page *p, const nd_quote_list *quotes)
 {
     nd_buf title = ND_BUF_INIT;
     nd_buf_printf(&title, "%s – %s", p->a, p->b);
@@ -1254,6 +1294,11 @@ void nd_render_html_relations(nd_buf *o, const nd_relations_page *p)
         return;
     }
     relations_svg(o, p);
+    LIT(o, "<section id=\"pair-quotes\"><h2>What they say about each other</h2><p "
+           "class=\"hint\">Quotations by one that name the other, in the articles that "
+           "report their latest events.</p>");
+    quotes_list(o, quotes ? quotes->items : NULL, quotes ? quotes->n : 0, 1);
+    LIT(o, "</section>");
     LIT(o, "<details><summary>The chart as a table</summary><div class=\"scroll\"><table>"
            "<thead><tr><th scope=\"col\">Period</th><th scope=\"col\">Events</th><th "
            "scope=\"col\">Verbal coop.</th><th scope=\"col\">Material coop.</th><th "
@@ -1271,7 +1316,7 @@ void nd_render_html_relations(nd_buf *o, const nd_relations_page *p)
         goldstein(o, x->goldstein);
         LIT(o, "</td></tr>");
     }
-    LIT(o, "</tbody></table></div></details><section><h2>The events</h2>");
+    LIT(o, "</tbody></table></div></details><section id=\"pair-events\"><h2>The events</h2>");
     events_table(o, p->items, p->n, 1);
     if (p->r.next) {
         LIT(o, "<p><a rel=\"next\" href=\"/relations?a=");
@@ -1335,7 +1380,7 @@ static void facet_html(nd_buf *o, const nd_html_search *v, const nd_facet *f)
     LIT(o, "</ul></section>");
 }
 
-static void hit_html(nd_buf *o, const nd_hit *h)
+static void hit_html(nd_buf *o, const nd_hit *h, const nd_quote_list *q, const nd_event_list *ev)
 {
     LIT(o, "<li class=\"hit\"><h2>");
     doc_link(o, h->id, h->title);
@@ -1356,7 +1401,18 @@ static void hit_html(nd_buf *o, const nd_hit *h)
         at = e;
     }
     nd_html_text(o, s + at, len - at);
-    LIT(o, "</p></li>");
+    LIT(o, "</p>");
+    if (q && q->n) {
+        LIT(o, "<div class=\"hit-quotes\"><h3 class=\"sub\">Quotes</h3>");
+        quotes_list(o, q->items, q->n, 1);
+        LIT(o, "</div>");
+    }
+    if (ev && ev->n) {
+        LIT(o, "<div class=\"hit-events\"><h3 class=\"sub\">Events</h3>");
+        events_brief(o, ev->items, ev->n);
+        LIT(o, "</div>");
+    }
+    LIT(o, "</li>");
 }
 
 void nd_render_html_search(nd_buf *o, const nd_html_search *v)
@@ -1400,7 +1456,9 @@ void nd_render_html_search(nd_buf *o, const nd_html_search *v)
         LIT(o, "<div class=\"with-side\"><div>");
         if (!v->hits->n) LIT(o, "<p class=\"none\">No matches.</p>");
         LIT(o, "<ol class=\"hits\">");
-        for (size_t i = 0; i < v->hits->n; i++) hit_html(o, &v->hits->items[i]);
+        for (size_t i = 0; i < v->hits->n; i++)
+            hit_html(o, &v->hits->items[i], v->hit_quotes ? v->hit_quotes[i] : NULL,
+                     v->hit_events ? v->hit_events[i] : NULL);
         LIT(o, "</ol>");
         if (v->hits->r.next) {
             LIT(o, "<p><a rel=\"next\" href=\"");
@@ -1432,10 +1490,42 @@ static const char DIGEST_STYLE[] =
     "td,th{border-bottom:1px solid #ddd;padding:.2em .4em;text-align:left}"
     ".tags{list-style:none;padding:0}.tags li{display:inline;margin-right:.6em}";
 
+static void digest_html(nd_buf *o, const nd_briefing *b, int standalone);
+
+/* The site's own links (href="/...") made absolute: base_url (its
+ * trailing slashes dropped, attribute-escaped) before each.  Text from
+ * pages never holds href="/ here: its quotation marks are escaped. */
+static void absolute_links(nd_buf *o, const char *html, size_t n, const char *base_url)
+{
+    size_t bn = strlen(base_url);
+    while (bn > 0 && base_url[bn - 1] == '/') bn--;
+    static const char needle[] = "href=\"/";
+    const char *p = html, *end = html + n;
+    for (const char *hit; p < end && (hit = strstr(p, needle)) != NULL;
+         p = hit + sizeof needle - 1) {
+        nd_buf_append(o, p, (size_t) (hit - p) + 6);
+        nd_html_attr(o, base_url, bn);
+        nd_buf_putc(o, '/');
+    }
+    nd_buf_append(o, p, (size_t) (end - p));
+}
+
 void nd_render_html_digest(nd_buf *o, const nd_briefing *b, int standalone, const char *base_url)
 {
+    if (!base_url || !*base_url) {
+        digest_html(o, b, standalone);
+        return;
+    }
+    nd_buf t = ND_BUF_INIT;
+    digest_html(&t, b, standalone);
+    absolute_links(o, t.ptr ? t.ptr : "", t.len, base_url);
+    if (nd_buf_failed(&t)) o->failed = 1;
+    nd_buf_free(&t);
+}
+
+static void digest_html(nd_buf *o, const nd_briefing *b, int standalone)
+{
     char w[40];
-    (void) base_url;
     if (standalone) {
         LIT(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Briefing");
         if (b->day) {
@@ -1454,7 +1544,21 @@ void nd_render_html_digest(nd_buf *o, const nd_briefing *b, int standalone, cons
         time_el(o, b->day, 0);
     }
     LIT(o, "</h1>");
-    if (!standalone) day_nav(o, b, "/digest");
+    if (!standalone) {
+        day_nav(o, b, "/digest");
+        /* The same for e-mail, its links absolute to this site. */
+        static const char *const fmt[][2] = {{"md", "Markdown"}, {"html", "HTML"}};
+        LIT(o, "<p class=\"hint\">For e-mail: ");
+        for (int i = 0; i < 2; i++) {
+            nd_buf_printf(o, "%s<a href=\"/digest?format=%s", i ? " · " : "", fmt[i][0]);
+            if (b->day) {
+                LIT(o, "&amp;date=");
+                P(o, b->day);
+            }
+            nd_buf_printf(o, "\">%s</a>", fmt[i][1]);
+        }
+        LIT(o, "</p>");
+    }
     if (!b->n) LIT(o, "<p class=\"none\">No stories.</p>");
     for (size_t i = 0; i < b->n; i++) brief_card(o, &b->items[i], 1);
     if (standalone)

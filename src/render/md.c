@@ -54,7 +54,10 @@ static void link(nd_buf *o, const char *text, const char *base, const char *path
 {
     nd_buf_putc(o, '[');
     md_text(o, text && *text ? text : "(untitled)");
-    nd_buf_printf(o, "](%s%s/%lld)", base ? base : "", path, (long long) id);
+    /* The base's trailing slashes dropped: "https://x/" + "/stories". */
+    int bn = base ? (int) strlen(base) : 0;
+    while (bn > 0 && base[bn - 1] == '/') bn--;
+    nd_buf_printf(o, "](%.*s%s/%lld)", bn, base ? base : "", path, (long long) id);
 }
 
 void nd_render_md_digest(nd_buf *o, const nd_briefing *b, const char *base)

@@ -85,6 +85,19 @@ try {
   const bars = await page.locator('svg#relchart rect.ccoop, svg#relchart rect.cconf').count();
   const rows = await page.locator('table.events tbody tr').count();
   ok(bars > 0 && rows > 0, `relations chart: ${bars} bars, ${rows} events listed`);
+  const pairQuotes = await page.locator('#pair-quotes blockquote.quote').count();
+  ok(!seeds || pairQuotes > 0, `relations: ${pairQuotes} quotations between the two`);
+
+  // Every page shows its quotes and events: the front page per story, the
+  // search per hit.
+  await page.goto(base + '/');
+  const keyQuotes = await page.locator('.card blockquote.quote').count();
+  const topEvents = await page.locator('.card ul.evlist li').count();
+  ok(keyQuotes > 0 && topEvents > 0, `front page: ${keyQuotes} key quotes, ${topEvents} top events`);
+  await page.goto(base + '/search?q=' + encodeURIComponent(seeds ? 'Putin' : 'strike'));
+  const hitQuotes = await page.locator('.hit .hit-quotes blockquote.quote').count();
+  const hitEvents = await page.locator('.hit .hit-events li').count();
+  ok(hitQuotes > 0 && hitEvents > 0, `search: ${hitQuotes} quotes, ${hitEvents} events under the hits`);
   await ctx.close();
 } finally {
   await browser.close();
