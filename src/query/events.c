@@ -167,8 +167,14 @@ static void ev_columns(nd_buf *sql, int with_sentence)
 static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int order,
                    const ev_pos *pos, int limit, sqlite3_stmt **out, nd_error *err)
 {
+    /* An actor's events read on its indexes are sorted: their keys alone
+     * first, then the page's rows read whole (their documents and
+     * sentences), not every event's before the sort (16,000 document
+     * reads for "United States" at 100,000 documents). */
+    int narrow = e->has_a && !e->frequent;
     nd_buf sql = ND_BUF_INIT;
     ev_columns(&sql, o->with_sentence);
+    if (narrow) nd_buf_puts(&sql, " WHERE e.id IN (SELECT e.id FROM events e");
     nd_buf_puts(&sql, " WHERE e.latest");
     ev_who(&sql, e);
     if (e->since[0]) nd_buf_puts(&sql, " AND e.day >= ?1");
@@ -196,10 +202,15 @@ static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int o
             nd_buf_puts(&sql, " AND (e.doc_id, e.idx) > (?5, ?6)");
     }
     /* SQLite sorts NULLs first: newest first puts undated events last. */
-    nd_buf_puts(&sql, order == ORDER_NEWEST      ? " ORDER BY e.day DESC, e.doc_id DESC, e.idx"
-                      : order == ORDER_DATED_ASC ? " ORDER BY e.day, e.doc_id, e.idx"
-                                                 : " ORDER BY e.doc_id, e.idx");
+    const char *by = order == ORDER_NEWEST      ? " ORDER BY e.day DESC, e.doc_id DESC, e.idx"
+                     : order == ORDER_DATED_ASC ? " ORDER BY e.day, e.doc_id, e.idx"
+                                                : " ORDER BY e.doc_id, e.idx";
+    nd_buf_puts(&sql, by);
     if (limit > 0) nd_buf_printf(&sql, " LIMIT %d", limit);
+    if (narrow) {
+        nd_buf_puts(&sql, ")");
+        nd_buf_puts(&sql, by);
+    }
     int rc = nd__prepare(s, &sql, out, "cannot list events", err);
     nd_buf_free(&sql);
     if (rc) return rc;

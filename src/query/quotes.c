@@ -99,8 +99,15 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
                       " q.cue_start, q.cue_end, q.idx FROM quotes q");
     /* A speaker with very many quotations: read in date order, filtered. */
     if (frequent) nd_buf_puts(&sql, " INDEXED BY quotes_date");
-    nd_buf_puts(&sql, " JOIN documents d ON d.id = q.doc_id"
-                      " LEFT JOIN actors a ON a.id = q.speaker_id WHERE q.latest");
+    nd_buf_puts(&sql,
+                " JOIN documents d ON d.id = q.doc_id LEFT JOIN actors a ON a.id = q.speaker_id");
+    /* Quotations found on the speaker or full-text indexes are sorted:
+     * their keys alone first, then the page's rows read with their
+     * documents, not every match's document before the sort (8,000 for
+     * --about "United States" at 100,000 documents). */
+    int narrow = !frequent && !q->story && (about || q->actor);
+    if (narrow) nd_buf_puts(&sql, " WHERE q.id IN (SELECT q.id FROM quotes q");
+    nd_buf_puts(&sql, " WHERE q.latest");
     if (!q->all) nd_buf_puts(&sql, " AND q.scare = 0 AND q.speaker IS NOT NULL");
     if (q->actor_b)
         pair_filter(&sql, &x, &y);
@@ -122,6 +129,7 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
                           " AND q.idx > ?8))");
     /* SQLite sorts NULLs first: undated documents come last here. */
     nd_buf_puts(&sql, " ORDER BY q.date DESC, q.doc_id DESC, q.idx LIMIT ?3");
+    if (narrow) nd_buf_puts(&sql, ") ORDER BY q.date DESC, q.doc_id DESC, q.idx");
     nd__sel_free(&x);
     nd__sel_free(&y);
     sqlite3_stmt *st;
