@@ -3,6 +3,7 @@
  * HTML (newsdesk/render.h) or as JSON in the CLI's shapes.  Bad input is a
  * 400 with a message, an unknown route or id a 404; a 500 only when the
  * store itself fails. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,9 +148,58 @@ static int path_id(web_req *r, const char *rest, int64_t *id, const char *what)
     return 0;
 }
 
-static void free_result(void *p)
+/* Free a handler's results (any may be NULL). */
+static void free_results(void *const *all, size_t n)
 {
-    nd_result_free(p);
+    for (size_t i = 0; i < n; i++) nd_result_free(all[i]);
+}
+#define FREE_RESULTS(...)                                                                          \
+    do {                                                                                           \
+        void *const all_[] = {__VA_ARGS__};                                                        \
+        free_results(all_, sizeof all_ / sizeof *all_);                                            \
+    } while (0)
+
+/* Query-string parameters into string fields of the options. */
+typedef struct param_field {
+    const char *name;
+    size_t off; /* offsetof(nd_query_opts, the field) */
+} param_field;
+#define PF(name, field)                                                                            \
+    {                                                                                              \
+        name, offsetof(nd_query_opts, field)                                                       \
+    }
+
+/* 0, or -1 with the 400 made. */
+static int read_params(web_req *r, nd_query_opts *q, const param_field *f, size_t n)
+{
+    int bad = 0;
+    for (size_t i = 0; i < n && !bad; i++)
+        *(const char **) (void *) ((char *) q + f[i].off) = web_param(r, f[i].name, &bad);
+    return bad ? -1 : 0;
+}
+#define READ_PARAMS(q, ...)                                                                        \
+    do {                                                                                           \
+        static const param_field f_[] = {__VA_ARGS__};                                             \
+        if (read_params(r, (q), f_, sizeof f_ / sizeof *f_)) return;                               \
+    } while (0)
+
+/* How a page answers once its questions are asked: their failure
+ * (ANSWERED), the API's object begun in j (AS_JSON: the handler writes its
+ * keys and ends it), or HTML (AS_HTML). */
+enum { ANSWERED, AS_JSON, AS_HTML };
+static int answer_as(web_req *r, int rc, const nd_error *e, nd_json *j)
+{
+    if (rc) {
+        query_fail(r, rc, e);
+        return ANSWERED;
+    }
+    if (!r->api) {
+        r->ctype = HTML;
+        return AS_HTML;
+    }
+    json_begin(r, j);
+    nd_json_obj_begin(j);
+    return AS_JSON;
 }
 
 /* ---- pages ---------------------------------------------------------------------------------- */
@@ -209,20 +259,13 @@ static void front(web_req *r, int digest)
     do {                                                                                           \
         type *l = NULL;                                                                            \
         nd_error e = {0};                                                                          \
-        int rc = query(r->s, &q, &l, &e);                                                          \
-        if (rc) {                                                                                  \
-            query_fail(r, rc, &e);                                                                 \
-            return;                                                                                \
-        }                                                                                          \
-        if (r->api) {                                                                              \
-            nd_json j;                                                                             \
-            json_begin(r, &j);                                                                     \
-            nd_json_obj_begin(&j);                                                                 \
+        nd_json j;                                                                                 \
+        int as = answer_as(r, query(r->s, &q, &l, &e), &e, &j);                                    \
+        if (as == AS_JSON) {                                                                       \
             ND_RENDER_JSON_LIST(&j, key, l->items, l->n, json_row);                                \
             json_next(&j, l->r.next);                                                              \
             nd_json_obj_end(&j);                                                                   \
-        } else {                                                                                   \
-            r->ctype = HTML;                                                                       \
+        } else if (as == AS_HTML) {                                                                \
             html_page(&r->out, l);                                                                 \
         }                                                                                          \
         nd_result_free(l);                                                                         \
@@ -230,14 +273,8 @@ static void front(web_req *r, int digest)
 
 static void stories(web_req *r)
 {
-    int bad = 0;
     nd_query_opts q = {0};
-    PARAM(cursor, "cursor");
-    PARAM(since, "since");
-    PARAM(until, "until");
-    q.cursor = cursor;
-    q.since = since;
-    q.until = until;
+    READ_PARAMS(&q, PF("cursor", cursor), PF("since", since), PF("until", until));
     if (limit_of(r, 1000, &q.limit)) return;
     if (!q.limit) q.limit = 50;
     LIST_ANSWER(nd_story_list, nd_query_stories, "stories", nd_render_json_story,
@@ -274,12 +311,9 @@ static void story(web_req *r, const char *rest)
     if (!rc) rc = nd_query_quotes(r->s, &q, &qu, &e);
     q.with_sentence = 1;
     if (!rc) rc = nd_query_events(r->s, &q, &ev, &e);
-    if (rc) {
-        query_fail(r, rc, &e);
-    } else if (r->api) {
-        nd_json j;
-        json_begin(r, &j);
-        nd_json_obj_begin(&j);
+    nd_json j;
+    int as = answer_as(r, rc, &e, &j);
+    if (as == AS_JSON) {
         nd_json_key(&j, "story");
         nd_render_json_story_page(&j, p);
         nd_json_key(&j, "summary");
@@ -290,17 +324,15 @@ static void story(web_req *r, const char *rest)
         ND_RENDER_JSON_LIST(&j, "quotes", qu->items, qu->n, nd_render_json_quote);
         ND_RENDER_JSON_LIST(&j, "events", ev->items, ev->n, nd_render_json_event);
         nd_json_obj_end(&j);
-    } else {
+    } else if (as == AS_HTML) {
         v.summary = sum;
         v.keywords = kw;
         v.actors = ac;
         v.quotes = qu;
         v.events = ev;
-        r->ctype = HTML;
         nd_render_html_story(&r->out, &v);
     }
-    void *all[] = {p, sum, kw, ac, qu, ev};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) free_result(all[i]);
+    FREE_RESULTS(p, sum, kw, ac, qu, ev);
 }
 
 static void article(web_req *r, const char *rest)
@@ -319,14 +351,9 @@ static void article(web_req *r, const char *rest)
         p = NULL;
         rc = nd_error_set(&e, ND_ENOTFOUND, (size_t) -1, "no article %lld", (long long) id);
     }
-    if (rc) {
-        query_fail(r, rc, &e);
-        return;
-    }
-    if (r->api) {
-        nd_json j;
-        json_begin(r, &j);
-        nd_json_obj_begin(&j);
+    nd_json j;
+    int as = answer_as(r, rc, &e, &j);
+    if (as == AS_JSON) {
         nd_json_key(&j, "article");
         nd_render_json_document(&j, p->doc);
         nd_json_key(&j, "story");
@@ -354,8 +381,7 @@ static void article(web_req *r, const char *rest)
         nd_json_key(&j, "keywords");
         nd_render_json_keywords(&j, p->keywords, p->n_keywords);
         nd_json_obj_end(&j);
-    } else {
-        r->ctype = HTML;
+    } else if (as == AS_HTML) {
         nd_render_html_article(&r->out, p);
     }
     nd_result_free(p);
@@ -363,10 +389,8 @@ static void article(web_req *r, const char *rest)
 
 static void actors(web_req *r)
 {
-    int bad = 0;
     nd_query_opts q = {0};
-    PARAM(cursor, "cursor");
-    q.cursor = cursor;
+    READ_PARAMS(&q, PF("cursor", cursor));
     if (limit_of(r, 1000, &q.limit)) return;
     if (!q.limit) q.limit = 50;
     LIST_ANSWER(nd_actor_list, nd_query_actors, "actors", nd_render_json_actor,
@@ -425,48 +449,31 @@ static void actor(web_req *r, const char *rest)
         if (nd_query_quotes(r->s, &aq, &about, &e)) about = NULL;
         nd_buf_free(&phrase);
     }
-    if (rc) {
-        query_fail(r, rc, &e);
-    } else if (r->api) {
-        nd_json j;
-        json_begin(r, &j);
-        nd_json_obj_begin(&j);
+    nd_json j;
+    int as = answer_as(r, rc, &e, &j);
+    if (as == AS_JSON) {
         nd_json_key(&j, "actor");
         nd_render_json_actor_page(&j, p);
         ND_RENDER_JSON_LIST(&j, "events", ev->items, ev->n, nd_render_json_event);
         ND_RENDER_JSON_LIST(&j, "quotes_about", (about ? about->items : NULL),
                             (about ? about->n : 0), nd_render_json_quote);
         nd_json_obj_end(&j);
-    } else {
+    } else if (as == AS_HTML) {
         nd_html_actor v = {p, ev, about};
-        r->ctype = HTML;
         nd_render_html_actor(&r->out, &v);
     }
-    nd_result_free(p);
-    nd_result_free(ev);
-    nd_result_free(about);
+    FREE_RESULTS(p, ev, about);
 }
 
 static void relations(web_req *r)
 {
-    int bad = 0;
     nd_query_opts q = {0};
-    PARAM(a, "a");
-    PARAM(b, "b");
-    PARAM(by, "by");
-    PARAM(cursor, "cursor");
-    PARAM(since, "since");
-    PARAM(until, "until");
-    if (!a || !b) {
+    READ_PARAMS(&q, PF("a", actor), PF("b", actor_b), PF("by", period), PF("cursor", cursor),
+                PF("since", since), PF("until", until));
+    if (!q.actor || !q.actor_b) {
         fail(r, 400, "relations need two actors: ?a=RUS&b=CHN (codes, names or #ids)");
         return;
     }
-    q.actor = a;
-    q.actor_b = b;
-    q.period = by;
-    q.cursor = cursor;
-    q.since = since;
-    q.until = until;
     if (limit_of(r, 500, &q.limit)) return;
     nd_relations_page *p = NULL;
     nd_quote_list *qs = NULL;
@@ -474,30 +481,25 @@ static void relations(web_req *r)
     int rc = nd_query_relations(r->s, &q, &p, &e);
     /* What each says naming the other (on the first page). */
     nd_query_opts pq = {0};
-    pq.actor = a;
-    pq.actor_b = b;
-    pq.since = since;
-    pq.until = until;
+    pq.actor = q.actor;
+    pq.actor_b = q.actor_b;
+    pq.since = q.since;
+    pq.until = q.until;
     pq.limit = 10;
-    if (!rc && !cursor) rc = nd_query_quotes(r->s, &pq, &qs, &e);
-    if (rc) {
-        query_fail(r, rc, &e);
-    } else if (r->api) {
-        nd_json j;
-        json_begin(r, &j);
-        nd_json_obj_begin(&j);
+    if (!rc && !q.cursor) rc = nd_query_quotes(r->s, &pq, &qs, &e);
+    nd_json j;
+    int as = answer_as(r, rc, &e, &j);
+    if (as == AS_JSON) {
         nd_json_key(&j, "relations");
         nd_render_json_relations(&j, p);
         json_next(&j, p->r.next);
         ND_RENDER_JSON_LIST(&j, "quotes", (qs ? qs->items : NULL), (qs ? qs->n : 0),
                             nd_render_json_quote);
         nd_json_obj_end(&j);
-    } else {
-        r->ctype = HTML;
+    } else if (as == AS_HTML) {
         nd_render_html_relations(&r->out, p, qs);
     }
-    nd_result_free(p);
-    nd_result_free(qs);
+    FREE_RESULTS(p, qs);
 }
 
 #define HIT_ITEMS 2 /* quotations and events shown under each hit */
@@ -535,22 +537,9 @@ static void free_hit_items(size_t n, nd_quote_list **qs, nd_event_list **evs)
 
 static void search(web_req *r)
 {
-    int bad = 0;
     nd_query_opts q = {0};
-    PARAM(text, "q");
-    PARAM(site, "site");
-    PARAM(language, "language");
-    PARAM(who, "actor");
-    PARAM(since, "since");
-    PARAM(until, "until");
-    PARAM(cursor, "cursor");
-    q.text = text;
-    q.site = site;
-    q.language = language;
-    q.actor = who;
-    q.since = since;
-    q.until = until;
-    q.cursor = cursor;
+    READ_PARAMS(&q, PF("q", text), PF("site", site), PF("language", language), PF("actor", actor),
+                PF("since", since), PF("until", until), PF("cursor", cursor));
     if (limit_of(r, 100, &q.limit)) return;
     nd_hit_list *h = NULL;
     nd_facet_list *f = NULL;
@@ -558,20 +547,16 @@ static void search(web_req *r)
     nd_event_list **he = NULL;
     nd_error e = {0};
     int rc = 0;
-    if (text) {
+    if (q.text) {
         rc = nd_query_search(r->s, &q, &h, &e);
-        if (!rc && !cursor) rc = nd_query_search_facets(r->s, &q, &f, &e);
+        if (!rc && !q.cursor) rc = nd_query_search_facets(r->s, &q, &f, &e);
         if (!rc) rc = hit_items(r, h, &hq, &he, &e);
     } else if (r->api) {
         rc = nd_error_set(&e, ND_EPARSE, (size_t) -1, "search needs q: ?q=words");
     }
     if (r->api) {
-        if (rc) {
-            query_fail(r, rc, &e);
-        } else {
-            nd_json j;
-            json_begin(r, &j);
-            nd_json_obj_begin(&j);
+        nd_json j;
+        if (answer_as(r, rc, &e, &j) == AS_JSON) {
             ND_RENDER_JSON_LIST(&j, "hits", h->items, h->n, nd_render_json_hit);
             json_next(&j, h->r.next);
             nd_json_key(&j, "facets");
@@ -609,8 +594,7 @@ static void search(web_req *r)
         }
     }
     free_hit_items(h ? h->n : 0, hq, he);
-    nd_result_free(h);
-    nd_result_free(f);
+    FREE_RESULTS(h, f);
 }
 
 static void api_index(web_req *r)
