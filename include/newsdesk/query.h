@@ -254,7 +254,7 @@ typedef struct nd_quote_list {
  * latest ND_QUERY_PAIR_DOCS events, so that the answer stays bounded.
  * ND_ENOTFOUND when actor means nobody, ND_EPARSE for a text FTS5
  * rejects. */
-#define ND_QUERY_PAIR_DOCS 200
+#define ND_QUERY_PAIR_DOCS 50
 ND_EXPORT int nd_query_quotes(nd_store *s, const nd_query_opts *o, nd_quote_list **out,
                               nd_error *err);
 
