@@ -55,6 +55,15 @@ a = actors[0]["code"] or actors[0]["name"] if actors else "USA"
 b = (actors[1]["code"] or actors[1]["name"]) if len(actors) > 1 else "CHN"
 aid = actors[0]["name"] if actors else "USA"
 q = lambda s: urllib.parse.quote(str(s), safe="")
+# Relations: the first of these pairs with events (the top two actors may
+# have none between them).
+def events_between(x, y):
+    try: return get("/api/v1/relations?limit=1&a=%s&b=%s" % (q(x), q(y)))["relations"]["event_count"]
+    except Exception: return 0
+for x, y in [(a, b), (a, "CHN"), (a, "RUS"), ("RUS", "CHN")]:
+    if x != y and events_between(x, y):
+        a, b = x, y
+        break
 docs = get("/api/v1/stories/%d" % sid)["story"]
 did = (docs.get("documents") or [{"doc_id": 1}])[0]["doc_id"]
 calls = [
