@@ -56,8 +56,22 @@ digest "$T/clean.db" "$T/clean.txt"
 echo "# clean run: $(tail -1 "$T/clean.out")"
 echo "# $(grep -c '^story' "$T/clean.txt") stories"
 
+# A trial's kills are spread over the part of its run still to do (the
+# clean run's time scaled by the documents not yet stored), so a run
+# resumed on a quieter machine than the clean run's is still cut; a trial
+# that ends with fewer kills than asked is followed by another (at most
+# two more than ND_RESUME_TRIALS), and all of them are compared.
+done_docs() {
+    python3 -c 'import sqlite3, sys
+try:
+    print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM documents").fetchone()[0])
+except Exception:
+    print(0)' "$1"
+}
 total=0
-for trial in $(seq 1 "$TRIALS"); do
+trial=0
+while [ $trial -lt "$TRIALS" ] || { [ $total -lt "$KILLS" ] && [ $trial -lt $((TRIALS + 2)) ]; }; do
+    trial=$((trial + 1))
     db="$T/killed$trial.db"
     kills=0
     runs=0
@@ -67,7 +81,8 @@ for trial in $(seq 1 "$TRIALS"); do
         pid=$!
         # Anywhere in the part of the run still to do: its kills spread
         # over the whole ingest, first page to final save.
-        ms=$(python3 -c "import sys; print(int(float(sys.argv[1]) * 1000 * (0.05 + 1.6 * int(sys.argv[2]) / 32768) / int(sys.argv[3])))" "$secs" "$RANDOM" "$KILLS")
+        ms=$(python3 -c "import sys; s, r, k, d, n = sys.argv[1:6]; left = max(0.05, 1 - int(d) / int(n)); print(int(float(s) * left * 1000 * (0.05 + 1.2 * int(r) / 32768) / int(k)))" \
+            "$secs" "$RANDOM" "$((KILLS - kills))" "$(done_docs "$db")" "$PAGES")
         sleep "$(python3 -c "print($ms / 1000)")"
         if kill -9 $pid 2>/dev/null; then
             wait $pid 2>/dev/null
