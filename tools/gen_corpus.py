@@ -460,7 +460,9 @@ def sources(src):
                 freq[w] = freq.get(w, 0) + k
         # The most frequent words (function words, "said") stay as they
         # are, so that the text still reads as English to the analysis.
-        common = set(sorted(freq, key=lambda w: (-freq[w], w))[:COMMON])
+        # (At most a quarter of the word types: the built-in pages have
+        # fewer types than COMMON, and the rest must give names.)
+        common = set(sorted(freq, key=lambda w: (-freq[w], w))[:min(COMMON, len(freq) // 4)])
         vocab = sorted(w for w in freq if w not in common and len(w) > 3 and w.isalpha())
         caps = [w.capitalize() for w in vocab]
         _LOADED[src] = (ts, vocab, caps, common)
