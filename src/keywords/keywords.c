@@ -55,6 +55,7 @@ typedef struct cand {
     uint32_t intext;  /* occurrences in the text (not the title) */
     int kind;
     double score;
+    double bound; /* at least score: its idf taken as that of a word no document holds */
 } cand;
 
 typedef struct ctx {
@@ -305,6 +306,13 @@ static int by_score(const void *x, const void *y)
     return strcmp(a->key, b->key);
 }
 
+static int by_bound(const void *x, const void *y)
+{
+    const cand *a = *(const cand *const *) x, *b = *(const cand *const *) y;
+    if (a->bound != b->bound) return a->bound > b->bound ? -1 : 1;
+    return strcmp(a->key, b->key);
+}
+
 /* Names and phrases before single words, each by score. */
 static int by_kind(const void *x, const void *y)
 {
@@ -375,6 +383,14 @@ int nd_keywords_extract(const char *text, size_t len, const nd_keywords_opts *op
         nd_keywords_free(k);
         return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     }
+    /* No idf is above that of a word no document holds (df 0); the
+     * margin covers rounding.  Candidates are scored in the order of that
+     * bound, and only while one not yet scored could still beat the best
+     * scored one not yet taken: the document frequencies (a store query
+     * each) of the many that cannot be chosen are never looked up, and the
+     * keywords are the same as when every candidate is scored. */
+    double idf_max = (log((double) o.n_docs + 1.0) + 1.0) * (1.0 + 1e-9);
+    if (idf_max < 1.0) idf_max = 1.0;
     size_t m = 0;
     for (size_t i = 0; i < c.cap; i++) {
         cand *x = &c.slots[i];
@@ -384,32 +400,49 @@ int nd_keywords_extract(const char *text, size_t len, const nd_keywords_opts *op
         if (x->kind == ND_KW_PHRASE && x->intext < 2 && !(x->intext && x->count > x->intext))
             continue;
         if (x->kind == ND_KW_NAME && !strchr(x->key, ' ') && !x->noninit) continue;
-        x->idf = phrase_idf(&c, x->key);
-        x->score = x->weight * (1.0 + log((double) x->count)) * x->idf;
-        /* In the headline and the text: what the story is about. */
-        if (x->intext && x->count > x->intext) x->score *= 1.5;
+        x->bound = x->weight * (1.0 + log((double) x->count)) * idf_max;
+        if (x->intext && x->count > x->intext) x->bound *= 1.5;
         all[m++] = x;
     }
-    qsort(all, m, sizeof *all, by_score);
+    qsort(all, m, sizeof *all, by_bound);
     k->items = nd_arena_calloc(ar, want, sizeof *k->items);
-    if (!k->items) {
+    cand **ready = nd_arena_alloc(work, (m ? m : 1) * sizeof *ready); /* scored, not taken */
+    if (!k->items || !ready) {
         nd_arena_free(work);
         nd_keywords_free(k);
         return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     }
     const char *chosen[ND_KEYWORDS_MAX];
-    for (size_t i = 0; i < m && k->n < want; i++) {
+    size_t next = 0, n_ready = 0;
+    while (k->n < want) {
+        /* The next candidate by score: the best scored one, once no
+         * candidate left unscored can reach it. */
+        size_t best = 0;
+        for (size_t r = 1; r < n_ready; r++)
+            if (by_score(&ready[r], &ready[best]) < 0) best = r;
+        while (next < m && (!n_ready || ready[best]->score <= all[next]->bound)) {
+            cand *x = all[next++];
+            x->idf = phrase_idf(&c, x->key);
+            x->score = x->weight * (1.0 + log((double) x->count)) * x->idf;
+            /* In the headline and the text: what the story is about. */
+            if (x->intext && x->count > x->intext) x->score *= 1.5;
+            ready[n_ready++] = x;
+            if (n_ready > 1 && by_score(&ready[n_ready - 1], &ready[best]) < 0) best = n_ready - 1;
+        }
+        if (!n_ready) break;
+        cand *x = ready[best];
+        ready[best] = ready[--n_ready];
         int dup = 0;
         for (size_t j = 0; j < k->n && !dup; j++)
-            dup = holds(chosen[j], all[i]->key) || holds(all[i]->key, chosen[j]);
+            dup = holds(chosen[j], x->key) || holds(x->key, chosen[j]);
         if (dup) continue;
         nd_keyword *kw = &k->items[k->n];
-        kw->text = nd_arena_strndup(ar, all[i]->text, strlen(all[i]->text));
+        kw->text = nd_arena_strndup(ar, x->text, strlen(x->text));
         if (!kw->text) break;
-        kw->score = all[i]->score;
-        kw->count = all[i]->count;
-        kw->kind = all[i]->kind;
-        chosen[k->n++] = all[i]->key;
+        kw->score = x->score;
+        kw->count = x->count;
+        kw->kind = x->kind;
+        chosen[k->n++] = x->key;
     }
     qsort(k->items, k->n, sizeof *k->items, by_kind);
     nd_arena_free(work);
