@@ -24,31 +24,3 @@ void nd__put_f64(nd_buf *b, double v)
     memcpy(&u, &v, sizeof u);
     nd__put_u64(b, u);
 }
-
-int nd__get_u32(const unsigned char **p, const unsigned char *end, uint32_t *v)
-{
-    if (end - *p < 4) return ND_EFORMAT;
-    uint32_t x = 0;
-    for (int i = 3; i >= 0; i--) x = (x << 8) | (*p)[i];
-    *p += 4;
-    *v = x;
-    return 0;
-}
-
-int nd__get_u64(const unsigned char **p, const unsigned char *end, uint64_t *v)
-{
-    if (end - *p < 8) return ND_EFORMAT;
-    uint64_t x = 0;
-    for (int i = 7; i >= 0; i--) x = (x << 8) | (*p)[i];
-    *p += 8;
-    *v = x;
-    return 0;
-}
-
-int nd__get_f64(const unsigned char **p, const unsigned char *end, double *v)
-{
-    uint64_t u;
-    if (nd__get_u64(p, end, &u)) return ND_EFORMAT;
-    memcpy(v, &u, sizeof *v);
-    return 0;
-}
