@@ -412,6 +412,10 @@ ND_EXPORT int nd_store_keywords_todo(nd_store *s, int64_t after, int all, int64_
  * nd_store_df_free(). */
 typedef struct nd_store_df nd_store_df;
 ND_EXPORT int nd_store_df_new(nd_store *s, nd_store_df **out, nd_error *err);
+/* As nd_store_df_new, remembering into with's cache (NULL: a new one),
+ * so that threads with their own connections look each word up once; the
+ * cache lives until the last nd_store_df using it is freed. */
+ND_EXPORT int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_error *err);
 ND_EXPORT void nd_store_df_free(nd_store_df *df);
 /* The nd_df_fn: ctx is the nd_store_df. */
 ND_EXPORT int64_t nd_store_df_get(void *ctx, const char *word, size_t len);

@@ -324,6 +324,8 @@ typedef struct run {
     struct timespec t0;
     int64_t run_id;
     pthread_mutex_t report_mu;
+    pthread_mutex_t df_mu; /* guards df_first */
+    nd_store_df *df_first; /* a worker's, whose frequency cache the others share */
     _Atomic uint64_t pages, added, versions, related, duplicates, errors;
     _Atomic uint64_t files, skipped, bytes; /* summed over the readers */
     _Atomic uint64_t skipped_files;
@@ -585,8 +587,11 @@ static void *worker_main(void *arg)
     /* A read connection for the seen-before check; without one the
      * writer's own check still keeps pages from being stored twice. */
     if (nd_store_open(r->db_path, ND_STORE_READONLY, &rd, NULL) != 0) rd = NULL;
-    nd_store_df *df = NULL; /* the keywords' document frequencies */
-    if (rd && nd_store_df_new(rd, &df, NULL) != 0) df = NULL;
+    nd_store_df *df = NULL; /* the keywords' document frequencies, one cache for all workers */
+    pthread_mutex_lock(&r->df_mu);
+    if (rd && nd_store_df_share(rd, r->df_first, &df, NULL) != 0) df = NULL;
+    if (!r->df_first) r->df_first = df;
+    pthread_mutex_unlock(&r->df_mu);
     /* Each document's reading for the story engine happens here, not in
      * the writer (without it, the writer reads them). */
     nd_cluster_fx *fx = nd_cluster_fx_new(NULL, NULL);
@@ -651,7 +656,10 @@ static void *worker_main(void *arg)
         q_push(&r->write, j, 0, NULL);
     }
     nd_cluster_fx_free(fx);
+    pthread_mutex_lock(&r->df_mu);
+    if (r->df_first == df) r->df_first = NULL;
     nd_store_df_free(df);
+    pthread_mutex_unlock(&r->df_mu);
     nd_store_close(rd);
     return NULL;
 }
@@ -1133,6 +1141,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     }
     pthread_mutex_init(&r->report_mu, NULL);
+    pthread_mutex_init(&r->df_mu, NULL);
 
     /* What there is to read, for the progress line (a walk, no reading). */
     nd_reader *all = nd_reader_new(inputs, n_inputs, &r->o.reader);
@@ -1161,6 +1170,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         q_destroy(&r->work);
         q_destroy(&r->write);
         pthread_mutex_destroy(&r->report_mu);
+        pthread_mutex_destroy(&r->df_mu);
         nd_store_close(r->wstore);
         nd_free(r);
         return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
@@ -1252,6 +1262,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     q_destroy(&r->work);
     q_destroy(&r->write);
     pthread_mutex_destroy(&r->report_mu);
+    pthread_mutex_destroy(&r->df_mu);
     pthread_mutex_destroy(&r->done_mu);
     pthread_cond_destroy(&r->done_cv);
     pthread_mutex_destroy(&r->order_mu);

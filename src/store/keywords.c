@@ -6,6 +6,7 @@
  * their own and no writer work; each lookup is remembered in a small
  * per-connection cache, which holds the frequent words an ingest asks
  * for again and again. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -91,54 +92,96 @@ int nd_store_keywords_todo(nd_store *s, int64_t after, int all, int64_t *ids, si
 
 /* ---- document frequencies ---------------------------------------------------------- */
 
-#define DF_SLOTS 32768 /* a power of two */
+#define DF_SLOTS 65536 /* a power of two */
 
-struct nd_store_df {
-    nd_store *s;
-    sqlite3_stmt *count;
+/* The remembered frequencies, shared by the nd_store_df of several
+ * threads (the ingest workers): each word is looked up once per run, not
+ * once per worker, and the common words are the costly lookups. */
+typedef struct df_cache {
+    pthread_mutex_t mu;
+    int refs;
     uint64_t docs;
     size_t used;
     struct {
         uint64_t hash; /* 0: empty */
         int64_t df;
     } slot[DF_SLOTS];
+} df_cache;
+
+struct nd_store_df {
+    nd_store *s;
+    sqlite3_stmt *count;
+    df_cache *c;
+    uint64_t docs; /* c->docs when this one last looked */
 };
 
+/* Empty the cache and read the document count through df's connection
+ * (c->mu held). */
 static void df_reset(nd_store_df *df)
 {
-    memset(df->slot, 0, sizeof df->slot);
-    df->used = 0;
-    df->docs = 0;
+    df_cache *c = df->c;
+    memset(c->slot, 0, sizeof c->slot);
+    c->used = 0;
+    c->docs = 0;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(df->s->db,
                            "SELECT n FROM store_counts WHERE field = 'documents' AND value = ''",
                            -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW) df->docs = (uint64_t) sqlite3_column_int64(st, 0);
+        if (sqlite3_step(st) == SQLITE_ROW) c->docs = (uint64_t) sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
     }
 }
 
-int nd_store_df_new(nd_store *s, nd_store_df **out, nd_error *err)
+int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_error *err)
 {
     *out = NULL;
     nd_store_df *df = nd_calloc(1, sizeof *df);
-    if (!df) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    df_cache *c = with ? with->c : nd_calloc(1, sizeof *c);
+    if (!df || !c) {
+        nd_free(df);
+        if (!with) nd_free(c);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    }
     df->s = s;
     if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1",
                            -1, &df->count, NULL) != SQLITE_OK) {
         int rc = nd__store_fail(s, "cannot read word frequencies", err);
         nd_free(df);
+        if (!with) nd_free(c);
         return rc;
     }
-    df_reset(df);
+    df->c = c;
+    if (with) {
+        pthread_mutex_lock(&c->mu);
+        c->refs++;
+        pthread_mutex_unlock(&c->mu);
+    } else {
+        pthread_mutex_init(&c->mu, NULL);
+        c->refs = 1;
+        df_reset(df);
+    }
+    df->docs = c->docs;
     *out = df;
     return 0;
+}
+
+int nd_store_df_new(nd_store *s, nd_store_df **out, nd_error *err)
+{
+    return nd_store_df_share(s, NULL, out, err);
 }
 
 void nd_store_df_free(nd_store_df *df)
 {
     if (!df) return;
     sqlite3_finalize(df->count);
+    df_cache *c = df->c;
+    pthread_mutex_lock(&c->mu);
+    int last = --c->refs == 0;
+    pthread_mutex_unlock(&c->mu);
+    if (last) {
+        pthread_mutex_destroy(&c->mu);
+        nd_free(c);
+    }
     nd_free(df);
 }
 
@@ -147,16 +190,27 @@ uint64_t nd_store_df_docs(const nd_store_df *df)
     return df ? df->docs : 0;
 }
 
+/* The slot of h in c: its own, or the empty one it would take (c->mu held). */
+static size_t df_slot(const df_cache *c, uint64_t h)
+{
+    size_t k = h & (DF_SLOTS - 1);
+    while (c->slot[k].hash && c->slot[k].hash != h) k = (k + 1) & (DF_SLOTS - 1);
+    return k;
+}
+
 int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
 {
     nd_store_df *df = ctx;
     if (!df || !len || len > 200) return -1;
+    df_cache *c = df->c;
     uint64_t h = nd_hash64(word, len) | 1;
-    size_t k = h & (DF_SLOTS - 1);
-    while (df->slot[k].hash) {
-        if (df->slot[k].hash == h) return df->slot[k].df;
-        k = (k + 1) & (DF_SLOTS - 1);
-    }
+    pthread_mutex_lock(&c->mu);
+    size_t k = df_slot(c, h);
+    int64_t v = c->slot[k].df;
+    int hit = c->slot[k].hash == h;
+    df->docs = c->docs;
+    pthread_mutex_unlock(&c->mu);
+    if (hit) return v;
     /* The word as one FTS5 phrase: "..." with inner quotes doubled. */
     char q[420];
     size_t n = 0;
@@ -166,17 +220,19 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
         q[n++] = word[i];
     }
     q[n++] = '"';
-    int64_t v = -1;
+    v = -1;
     sqlite3_bind_text(df->count, 1, q, (int) n, SQLITE_TRANSIENT);
     if (sqlite3_step(df->count) == SQLITE_ROW) v = sqlite3_column_int64(df->count, 0);
     sqlite3_reset(df->count);
     sqlite3_clear_bindings(df->count);
-    if (df->used * 4 >= DF_SLOTS * 3) {
-        df_reset(df);
-        k = h & (DF_SLOTS - 1);
+    pthread_mutex_lock(&c->mu);
+    if (c->used * 4 >= DF_SLOTS * 3) df_reset(df);
+    k = df_slot(c, h); /* another thread may have filled it meanwhile */
+    if (!c->slot[k].hash) {
+        c->slot[k].hash = h;
+        c->slot[k].df = v;
+        c->used++;
     }
-    df->slot[k].hash = h;
-    df->slot[k].df = v;
-    df->used++;
+    pthread_mutex_unlock(&c->mu);
     return v;
 }
