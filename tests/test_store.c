@@ -662,6 +662,43 @@ static void test_reader_during_write(void)
     nd_store_close(w);
 }
 
+/* Document frequencies through two read connections sharing one cache:
+ * both see the store's counts, and the cache outlives the first. */
+static void test_df_share(void)
+{
+    nd_store *s = fresh("df.db");
+    const char *p1[] = {"Harbour strike closes the port.", NULL};
+    const char *p2[] = {"The harbour board met.", NULL};
+    const char *p3[] = {"A quiet day.", NULL};
+    const char *const *ps[] = {p1, p2, p3};
+    for (int i = 0; i < 3; i++) {
+        nd_article *a = article(NULL, ps[i], NULL, 0);
+        char url[64];
+        snprintf(url, sizeof url, "https://example.com/df/%d", i);
+        nd_store_added res;
+        CHECK_INT(add(s, a, url, (uint64_t) (1000 + i), &res), 0);
+        nd_article_free(a);
+    }
+    nd_store *r1 = NULL, *r2 = NULL;
+    CHECK_INT(nd_store_open(tmp_path("df.db"), ND_STORE_READONLY, &r1, NULL), 0);
+    CHECK_INT(nd_store_open(tmp_path("df.db"), ND_STORE_READONLY, &r2, NULL), 0);
+    nd_store_df *d1 = NULL, *d2 = NULL;
+    CHECK_INT(nd_store_df_new(r1, &d1, NULL), 0);
+    CHECK_INT(nd_store_df_share(r2, d1, &d2, NULL), 0);
+    CHECK(nd_store_df_get(d1, "harbour", 7) == 2);
+    CHECK(nd_store_df_get(d2, "harbour", 7) == 2);
+    CHECK(nd_store_df_get(d2, "quiet", 5) == 1);
+    CHECK((int) nd_store_df_docs(d2) == 3);
+    nd_store_df_free(d1);
+    CHECK(nd_store_df_get(d2, "quiet", 5) == 1);
+    CHECK(nd_store_df_get(d2, "board", 5) == 1);
+    CHECK(nd_store_df_get(d2, "absent", 6) == 0);
+    nd_store_df_free(d2);
+    nd_store_close(r1);
+    nd_store_close(r2);
+    nd_store_close(s);
+}
+
 int main(void)
 {
     if (tmpdir_make("nd_test_store")) return 1;
@@ -674,6 +711,7 @@ int main(void)
     RUN(test_search);
     RUN(test_runs_errors);
     RUN(test_reader_during_write);
+    RUN(test_df_share);
     tmpdir_remove();
     return tap_done();
 }
