@@ -521,6 +521,25 @@ static void test_participle_not_aside(void)
     nd_analysis_free(a);
 }
 
+/* What one issues speaks for one: the subject of "released a note that
+ * says", "published a report saying" is the speaker. */
+static void test_issuer_speaks(void)
+{
+    const char *t = "The mayor is well. She released a letter from her doctor on Monday that "
+                    "says she is in \xE2\x80\x9C"
+                    "excellent health\xE2\x80\x9D for her age. The water board published a "
+                    "report saying that the old dam was \xE2\x80\x9C"
+                    "close to collapse.\xE2\x80\x9D";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "excellent health");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "mayor") != NULL);
+    q = quote_with(a, "close to collapse");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "board") != NULL);
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -549,5 +568,6 @@ int main(void)
     RUN(test_time_not_speaker);
     RUN(test_speaker_before_aside);
     RUN(test_participle_not_aside);
+    RUN(test_issuer_speaks);
     return tap_done();
 }

@@ -1525,6 +1525,7 @@ static int said_noun_of(const nd__doc *d, int32_t w);
 static int w_nominal(const nd__doc *d, int32_t w);
 static int w_bound(const nd__doc *d, int32_t w);
 static void np_words(const nd__doc *d, int32_t h, int32_t *lo, int32_t *hi);
+static int32_t issuer(const nd__doc *d, int32_t n);
 
 /* The subject dependent of cue c: its subject (of two, a thing said with
  * its owner, else the nearer), else its passive agent; -1 none; -2 when
@@ -1641,7 +1642,11 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
     if (s >= 0) {
         *span = s;
         if (w_relative(d, s)) {
-            if (d->words[c].rel == ND_DEP_ACL && h >= 0) return h;
+            if (d->words[c].rel == ND_DEP_ACL && h >= 0) {
+                int32_t g = issuer(d, h); /* "released a letter that says" */
+                if (g >= 0) *span = g;
+                return g >= 0 ? g : h;
+            }
             int32_t an = antecedent(d, s);
             return an >= 0 ? an : s;
         }
@@ -1679,8 +1684,9 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
                 int32_t lo, hi;
                 np_words(d, t, &lo, &hi);
                 if (reduced_relative(d, lo)) return -2;
-                *span = t;
-                return t;
+                int32_t g = issuer(d, t); /* "issued a statement calling" */
+                *span = g >= 0 ? g : t;
+                return *span;
             }
         }
     }
@@ -1698,8 +1704,12 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
         break;
     case ND_DEP_ACL:
         /* "a statement saying ...": the statement speaks */
-        if (w_ing(d, c) && (d->words[h].upos == ND_UPOS_NOUN || d->words[h].upos == ND_UPOS_PROPN))
+        if (w_ing(d, c) &&
+            (d->words[h].upos == ND_UPOS_NOUN || d->words[h].upos == ND_UPOS_PROPN)) {
             *span = r = h;
+            int32_t g = issuer(d, h); /* "issued a statement calling" */
+            if (g >= 0) *span = r = g;
+        }
         break;
     default: break;
     }
@@ -1723,6 +1733,22 @@ static int in_list(const char *w, const char *const *set)
 static int said_noun_of(const nd__doc *d, int32_t w)
 {
     return in_list(d->words[w].lemma, speech_nouns) && nd__w_child(d, w, ND_DEP_NMOD_POSS, -1) >= 0;
+}
+
+/* The one who issued the thing said n ("the council issued a statement
+ * calling ...", "he released a letter that says ..."): the subject of the
+ * verb that puts it out, or -1.  What one issues speaks for one. */
+static int32_t issuer(const nd__doc *d, int32_t n)
+{
+    static const char *const issue_verbs[] = {"issue", "release", "publish", "send", "post",
+                                              "put",   "file",    "deliver", NULL};
+    int32_t v = d->words[n].head;
+    if (v < 0 || d->words[n].rel != ND_DEP_OBJ || !in_list(d->words[n].lemma, speech_nouns) ||
+        !in_list(d->words[v].lemma, issue_verbs) || d->words[v].upos != ND_UPOS_VERB)
+        return -1;
+    int32_t s = subject_child(d, v);
+    if (s < 0 || w_relative(d, s) || w_in_quote(d, s)) return -1;
+    return s;
 }
 
 /* The words of the noun phrase headed by h: the head with its modifiers,
