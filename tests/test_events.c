@@ -251,6 +251,10 @@ typedef struct ecase {
 } ecase;
 
 static const ecase cases[] = {
+    {"the one met is the target, the place it was met in is where",
+     "The Spanish prime minister met the Moroccan king in Paris on Tuesday.",
+     {{"ESP", "MAR", "04"}},
+     {"ESP", "FRA", NULL}},
     {"passive: the by-phrase acts on the subject",
      "Ethiopian troops were attacked by Eritrean soldiers.",
      {{"ERI", "ETH", "19"}},

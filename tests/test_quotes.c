@@ -495,6 +495,51 @@ static void test_time_not_speaker(void)
     nd_analysis_free(a);
 }
 
+/* A speaker before the cue keeps it across an aside of party and state
+ * ("Doe (D-Wis.) said", "Roe, R-Ky., said Friday"), and a time after the
+ * cue ("said Friday") is when, not who, even with a capital. */
+static void test_speaker_before_aside(void)
+{
+    const char *t = "\xE2\x80\x9CWe will win this fight for the farmers,\xE2\x80\x9D Rep. Jane "
+                    "Doe (D-Wis.) said Friday. \xE2\x80\x9CThe levy is a mistake,\xE2\x80\x9D "
+                    "Senate leader John Roe, R-Ky., said. The vote was held in the evening.";
+    nd_analysis *a = run(t);
+    check_speaker(a, "win this fight", "Jane Doe");
+    check_speaker(a, "levy is a mistake", "John Roe");
+    nd_analysis_free(a);
+}
+
+/* "..., as well, saying": a phrase with no noun set off by commas is no
+ * apposition, and a participle's subject is the main clause's. */
+static void test_participle_not_aside(void)
+{
+    const char *t = "Governor Tom Poe (D), the mayor's rival, called Friday for releasing the "
+                    "files, as well, saying that openness \xE2\x80\x9C"
+                    "builds trust.\xE2\x80\x9D";
+    nd_analysis *a = run(t);
+    check_speaker(a, "builds trust", "Tom Poe");
+    nd_analysis_free(a);
+}
+
+/* What one issues speaks for one: the subject of "released a note that
+ * says", "published a report saying" is the speaker. */
+static void test_issuer_speaks(void)
+{
+    const char *t = "The mayor is well. She released a letter from her doctor on Monday that "
+                    "says she is in \xE2\x80\x9C"
+                    "excellent health\xE2\x80\x9D for her age. The water board published a "
+                    "report saying that the old dam was \xE2\x80\x9C"
+                    "close to collapse.\xE2\x80\x9D";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "excellent health");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "mayor") != NULL);
+    q = quote_with(a, "close to collapse");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "board") != NULL);
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -521,5 +566,8 @@ int main(void)
     RUN(test_as_quoted);
     RUN(test_right_mark_opening);
     RUN(test_time_not_speaker);
+    RUN(test_speaker_before_aside);
+    RUN(test_participle_not_aside);
+    RUN(test_issuer_speaks);
     return tap_done();
 }

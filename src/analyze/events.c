@@ -1541,6 +1541,13 @@ static int targets_of(const ectx *c, int32_t v, const vmatch *m, int passive, in
         int32_t x = actor_in(c, m->sl.tgt_lo, m->sl.tgt_hi, not_actor);
         if (x >= 0) {
             int32_t h = nd__ment_head(c->d, (size_t) x);
+            /* "met Macron in Rome": the place a pattern names is where;
+             * the one met, the verb's object, is the target */
+            int32_t o = passive ? -1 : child(c, v, ND_DEP_OBJ);
+            if (h >= 0 && o >= 0 && case_in(c, h, (const char *const[]){"in", "at", NULL})) {
+                int k = drop_actor(c, out, phrase_actors(c, o, out, max), not_actor);
+                if (k) return k;
+            }
             int n = h >= 0 ? phrase_actors(c, h, out, max) : 0;
             if (!n) out[n++] = x;
             return drop_actor(c, out, n, not_actor);

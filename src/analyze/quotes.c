@@ -26,6 +26,7 @@
 
 #include <string.h>
 #include <strings.h>
+#include <ctype.h>
 
 /* ---- marks ------------------------------------------------------------------ */
 
@@ -956,7 +957,14 @@ static int time_word(const nd__doc *d, int32_t w)
                                         "weekend", "today",    "moment",  "yesterday", "tomorrow",
                                         "tonight", "monday",   "tuesday", "wednesday", "thursday",
                                         "friday",  "saturday", "sunday",  NULL};
-    return nd__str_in(d->words[w].lemma, times);
+    /* "Tuesday" keeps its capital in the lemma */
+    char low[16];
+    const char *l = d->words[w].lemma;
+    size_t n = 0;
+    for (; l[n] && n + 1 < sizeof low; n++) low[n] = (char) tolower((unsigned char) l[n]);
+    if (l[n]) return 0;
+    low[n] = 0;
+    return nd__str_in(low, times);
 }
 
 /* Is words [lo, hi] no speaker: a phrase in a preposition ("in the
@@ -1517,6 +1525,7 @@ static int said_noun_of(const nd__doc *d, int32_t w);
 static int w_nominal(const nd__doc *d, int32_t w);
 static int w_bound(const nd__doc *d, int32_t w);
 static void np_words(const nd__doc *d, int32_t h, int32_t *lo, int32_t *hi);
+static int32_t issuer(const nd__doc *d, int32_t n);
 
 /* The subject dependent of cue c: its subject (of two, a thing said with
  * its owner, else the nearer), else its passive agent; -1 none; -2 when
@@ -1580,6 +1589,36 @@ static int reduced_relative(const nd__doc *d, int32_t lo)
     return 0;
 }
 
+/* The word before an aside that ends at word j, or j: a parenthesis or
+ * an apposition between commas with no verb and no quotation mark in it
+ * ("Jane Doe (D-Wis.)", "John Roe, R-Ky.,", "Mr Roe, the leader,"). */
+static int32_t before_aside(const nd__doc *d, int32_t j, int32_t w0)
+{
+    if (j <= w0) return j;
+    int paren = w_char(d, j, ')');
+    if (!paren && !w_char(d, j, ',')) return j;
+    int noun = 0; /* an apposition names something ("as well" is none) */
+    for (int32_t k = j - 1; k > w0 && k >= j - 8; k--) {
+        if (w_mark(d, k) || d->words[k].upos == ND_UPOS_VERB || d->words[k].upos == ND_UPOS_AUX)
+            return j;
+        if (paren ? w_char(d, k, '(') : w_char(d, k, ',')) return noun ? k - 1 : j;
+        noun |= d->words[k].upos == ND_UPOS_NOUN || d->words[k].upos == ND_UPOS_PROPN;
+        if (!paren && w_char(d, k, ')')) return j;
+    }
+    return j;
+}
+
+/* Do words [lo, hi] end in an aside, or stand before one, that ends
+ * right before word e (with punctuation only between)? */
+static int aside_between(const nd__doc *d, int32_t lo, int32_t hi, int32_t e, int32_t w0)
+{
+    int32_t j = e - 1;
+    while (j > hi && w_punct(d, j) && !w_mark(d, j)) j--;
+    if (j == hi) return 1;
+    j = before_aside(d, e - 1, w0);
+    return j >= lo && j <= hi;
+}
+
 /* The source of cue c: *span the word whose phrase is the source (the
  * relative pronoun "who" itself), returns the word that names the speaker
  * (the noun "who" stands for): the cue's subject, its passive agent ("was
@@ -1592,6 +1631,9 @@ static int reduced_relative(const nd__doc *d, int32_t lo)
 static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span)
 {
     int32_t s = subject_child(d, c);
+    /* "..., Doe (D-Wis.) said Friday": a time after the cue is when it was
+     * said, whatever the parse made of it; the speaker is before the cue */
+    if (s > c && time_word(d, s) && nd__w_ment(d, s) < 0) s = -1;
     if (s >= 0 && depth > 0 && d->words[s].rel == ND_DEP_OBL)
         s = -1; /* an agent is the cue's own */
     if (s < 0 && depth > 0) s = nd__w_child(d, c, ND_DEP_NSUBJ_PASS, -1);
@@ -1600,7 +1642,11 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
     if (s >= 0) {
         *span = s;
         if (w_relative(d, s)) {
-            if (d->words[c].rel == ND_DEP_ACL && h >= 0) return h;
+            if (d->words[c].rel == ND_DEP_ACL && h >= 0) {
+                int32_t g = issuer(d, h); /* "released a letter that says" */
+                if (g >= 0) *span = g;
+                return g >= 0 ? g : h;
+            }
             int32_t an = antecedent(d, s);
             return an >= 0 ? an : s;
         }
@@ -1623,6 +1669,7 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
     while (j >= w0 && (d->words[j].upos == ND_UPOS_AUX || d->words[j].upos == ND_UPOS_ADV ||
                        d->words[j].upos == ND_UPOS_PART))
         j--;
+    if (!w_ing(d, c)) j = before_aside(d, j, w0); /* "the files, saying" is no subject */
     if (depth == 0 && j >= w0 && (w_nominal(d, j) || nd__w_ment(d, j) >= 0) && !w_in_quote(d, j)) {
         if (w_relative(d, j)) {
             int32_t an = antecedent(d, j);
@@ -1637,8 +1684,9 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
                 int32_t lo, hi;
                 np_words(d, t, &lo, &hi);
                 if (reduced_relative(d, lo)) return -2;
-                *span = t;
-                return t;
+                int32_t g = issuer(d, t); /* "issued a statement calling" */
+                *span = g >= 0 ? g : t;
+                return *span;
             }
         }
     }
@@ -1656,8 +1704,12 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
         break;
     case ND_DEP_ACL:
         /* "a statement saying ...": the statement speaks */
-        if (w_ing(d, c) && (d->words[h].upos == ND_UPOS_NOUN || d->words[h].upos == ND_UPOS_PROPN))
+        if (w_ing(d, c) &&
+            (d->words[h].upos == ND_UPOS_NOUN || d->words[h].upos == ND_UPOS_PROPN)) {
             *span = r = h;
+            int32_t g = issuer(d, h); /* "issued a statement calling" */
+            if (g >= 0) *span = r = g;
+        }
         break;
     default: break;
     }
@@ -1681,6 +1733,22 @@ static int in_list(const char *w, const char *const *set)
 static int said_noun_of(const nd__doc *d, int32_t w)
 {
     return in_list(d->words[w].lemma, speech_nouns) && nd__w_child(d, w, ND_DEP_NMOD_POSS, -1) >= 0;
+}
+
+/* The one who issued the thing said n ("the council issued a statement
+ * calling ...", "he released a letter that says ..."): the subject of the
+ * verb that puts it out, or -1.  What one issues speaks for one. */
+static int32_t issuer(const nd__doc *d, int32_t n)
+{
+    static const char *const issue_verbs[] = {"issue", "release", "publish", "send", "post",
+                                              "put",   "file",    "deliver", NULL};
+    int32_t v = d->words[n].head;
+    if (v < 0 || d->words[n].rel != ND_DEP_OBJ || !in_list(d->words[n].lemma, speech_nouns) ||
+        !in_list(d->words[v].lemma, issue_verbs) || d->words[v].upos != ND_UPOS_VERB)
+        return -1;
+    int32_t s = subject_child(d, v);
+    if (s < 0 || w_relative(d, s) || w_in_quote(d, s)) return -1;
+    return s;
 }
 
 /* The words of the noun phrase headed by h: the head with its modifiers,
@@ -2097,7 +2165,9 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     segment(d, c, cls, sj, w0, w1, &lo, &hi, &obj);
     if (after_src > hi) hi = after_src, obj = 0;
     /* the source right before the cue belongs to it whatever the parse */
-    if (a->src >= 0 && a->src_lo < lo && a->src_hi + 1 >= lo && a->src_hi < c) lo = a->src_lo;
+    if (a->src >= 0 && a->src_lo < lo && a->src_hi < c &&
+        (a->src_hi + 1 >= lo || aside_between(d, a->src_lo, a->src_hi, lo, w0)))
+        lo = a->src_lo; /* with an aside between ("Doe (D-Wis.) said") */
     a->seg_lo = lo, a->seg_hi = hi;
     /* the content: the clausal complement after the cue, a that-clause on
      * the thing said ("said in a statement that ..."), a clause of its own
