@@ -51,13 +51,38 @@ static double now_s(void)
     return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
+/* busy: the bound's allowance for a machine busier than its processors.
+ * CPU time is what a page costs, but a processor shared with other work
+ * (a hyperthread sibling, the caches) runs the same instructions slower:
+ * 1.6 s of CPU on a quiet machine was measured over 2 s at a load average
+ * twice the processor count (CI's fresh-machine run beside its other
+ * builds).  The bound is 2 s when the load average is at most the number
+ * of processors, and grows with it, at most threefold; the pages the
+ * bound was set against took 6 to 21 s (issue 12), over it at any load.
+ * `make bench` runs these cases with ND_PATHO_STRICT set: no allowance. */
+static double busy(void)
+{
+    if (getenv("ND_PATHO_STRICT")) return 1;
+    double load = 0;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf", &load) != 1) load = 0;
+        fclose(f);
+    }
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    if (ncpu < 1) ncpu = 1;
+    double k = load / (double) ncpu;
+    return k < 1 ? 1 : k > 3 ? 3 : k;
+}
+
 /* Run nd_extract on data in a child; check outcome, time and memory. */
 /* tries: how many times the case may run when its CPU time is over the
  * bound (a machine shared with other builds inflates CPU time through its
  * caches; a cost that grows faster than the page is over it every time). */
 static void run_case_n(const pcase *c, const char *data, size_t len, int tries)
 {
-    double limit = SANITIZED ? 20.0 : 2.0;
+    double allowance = busy();
+    double limit = (SANITIZED ? 20.0 : 2.0) * allowance;
     double hang = SANITIZED ? 300.0 : 30.0;
     double t0 = now_s();
     pid_t pid = fork();
@@ -126,8 +151,11 @@ static void run_case_n(const pcase *c, const char *data, size_t len, int tries)
     if (c->expect == ERROR) CHECK_INT(code, 20);
     if (!SANITIZED) CHECK(rss_mb < 1024);
     if (cpu > limit)
-        fprintf(stderr, "%s: %.2f s of CPU, over the %.0f s bound%s\n", c->name, cpu, limit,
+        fprintf(stderr, "%s: %.2f s of CPU, over the %.1f s bound%s\n", c->name, cpu, limit,
                 tries > 1 ? ": once more" : "");
+    else if (allowance > 1 && cpu > limit / allowance)
+        fprintf(stderr, "%s: %.2f s of CPU, within the bound of a machine this busy (%.1f s)\n",
+                c->name, cpu, limit);
     if (cpu > limit && tries > 1) {
         run_case_n(c, data, len, tries - 1);
         return;
@@ -137,7 +165,7 @@ static void run_case_n(const pcase *c, const char *data, size_t len, int tries)
 
 static void run_case(const pcase *c, const char *data, size_t len)
 {
-    run_case_n(c, data, len, 2);
+    run_case_n(c, data, len, 3);
 }
 
 static void buf_repeat(nd_buf *b, const char *s, size_t times)

@@ -28,6 +28,13 @@ if [ -f "$ewt" ]; then
 else
     echo "bench: $ewt not found: skipping the parser"
 fi
+echo
+echo "== pathological pages: extraction + analysis of each, one process each (target <= 2 s CPU, <= 1 GiB)"
+if [ -x "$build/tests/test_patho" ]; then
+    ND_PATHO_STRICT=1 "$build/tests/test_patho" 2>&1 | grep -v '^ok ' || echo "bench: a pathological page is over its bound (above)"
+else
+    echo "bench: $build/tests/test_patho not built: skipping pathological pages"
+fi
 for part in bench_ingest bench_cluster bench_analyze bench_serve; do
     if [ -x "$here/$part.sh" ] || [ -f "$here/$part.sh" ]; then
         echo
