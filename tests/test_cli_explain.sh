@@ -68,6 +68,10 @@ check "an empty file: 'empty file' from extract and from ingest" 'grep -qx "news
 "$CLI" ingest --db w.db https://example.com/news/1 >/dev/null 2>words3.txt
 "$CLI" extract https://example.com/news/1 >/dev/null 2>words4.txt
 check "a URL given as a file: newsdesk reads files and does not fetch pages" 'grep -q "https://example.com/news/1: no such file: newsdesk reads files, folders, WARC and JSON lines and does not fetch pages" words3.txt && grep -q "does not fetch pages" words4.txt'
+printf '{"id":"k1","title":"A","title":"Harbour report","text":"The harbour council met on Monday to discuss the budget, officials said in a statement."}\n' >dupkey.jsonl
+"$CLI" ingest --db k.db dupkey.jsonl >dupkey.out 2>dupkey.err
+rc=$?
+check "a repeated JSON key: ingest warns that the last value is used and stores the page" '[ $rc = 0 ] && grep -qx "newsdesk: dupkey.jsonl:1: duplicate key \"title\" (the last value is used)" dupkey.err && grep -q "1 stored" dupkey.out && "$CLI" export --db k.db 2>/dev/null | grep -q "\"title\":\"Harbour report\""'
 
 # ---- when nothing happened -----------------------------------------------------------------
 mkdir -p nopages && printf '# notes\n' >nopages/README.md && printf '{}' >nopages/meta.json
