@@ -101,6 +101,13 @@ if [ "${1:-}" = --inner ]; then
         set -e
         t=$(secs "$t0" "$(now)")
         shown=$(printf '%s' "${cmd%%#*}" | sed 's/[[:space:]]*$//')
+        # empty package lists are looked for before apt-get install runs
+        # (issue 12): apt's "Unable to locate package" is a failure too
+        if [ $st = 0 ] && grep -q '^E: Unable to locate package' "$logs/command-$i.log"; then
+            grep '^E: ' "$logs/command-$i.log" | head -3 | sed 's/^/    /'
+            say "apt-get printed 'E: Unable to locate package' lines"
+            st=1
+        fi
         if [ $st = 0 ]; then
             say "PASS  $shown  ($t s)"
         else
@@ -184,7 +191,12 @@ cleanup() {
         wait "$inner" 2>/dev/null || true
         echo "fresh-machine: interrupted; cleaned up" >&2
     fi
-    if [ "$keep" = 1 ]; then
+    # the promise: no mount of the run is left behind, whatever happened
+    if grep -qF " $work/" /proc/self/mountinfo; then
+        echo "fresh-machine: FAIL: mounts left under $work:" >&2
+        grep -F " $work/" /proc/self/mountinfo | awk '{print "    " $5}' >&2
+        st=1
+    elif [ "$keep" = 1 ]; then
         echo "fresh-machine: root kept in $work/root" >&2
     else
         rm -rf --one-file-system "$work"
