@@ -417,6 +417,14 @@ static const ecase cases[] = {
      "Brazil, Argentina and Chile condemned Venezuela and Cuba.",
      {{"BRA", "VEN", "111"}, {"ARG", "CUB", "111"}, {"CHL", "VEN", "111"}, {"CHL", "CUB", "111"}},
      {"BRA", "ARG", NULL}},
+    {"a participle after its noun is no verb of its own: the verb after it is",
+     "A document published in Beijing accused Japan of provocation.",
+     {{"CHN", "JPN", "112"}},
+     {NULL}},
+    {"a reduced relative: its noun, and the place it came from, ask",
+     "A letter sent from Tehran last week urged Iraq to release the prisoners.",
+     {{"IRN", "IRQ", "02"}},
+     {NULL}},
 };
 
 static void test_event_rules(void)

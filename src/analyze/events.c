@@ -171,6 +171,86 @@ static int predicate_word(const ectx *c, int32_t v)
     return W(c, v)->upos == ND_UPOS_VERB;
 }
 
+/* An inflected verb form that is no gerund ("released", "sent", "urged";
+ * not "release", "releasing"). */
+static int inflected(const ectx *c, int32_t v)
+{
+    const char *f = c->form[v];
+    size_t n = strlen(f);
+    return strcmp(f, W(c, v)->lemma) && !(n > 4 && !strcmp(f + n - 3, "ing"));
+}
+
+/* The verb of a clause whose subject is modified by a participle the
+ * parser took for that subject's verb: "A report released in Kigali
+ * alleged that ..." parsed with released/root, report its subject and
+ * alleged hung below it (advcl, xcomp, or acl of its oblique).  Two
+ * finite verbs do not follow each other in one clause with no subject,
+ * conjunction, comma or "that" between them, so the first is a reduced
+ * relative ("a report (that was) released in Kigali") and the second the
+ * clause's verb.  Only a participle right after its noun and with no
+ * object or auxiliary of its own, and only a second verb with an object
+ * or a complement ("soldiers returned home wounded" keeps its verb).
+ * Returns that second verb for participle p, or -1. */
+static int32_t reduced_main(const ectx *c, int32_t p)
+{
+    static const int no_rel[] = {ND_DEP_AUX,  ND_DEP_OBJ,  ND_DEP_IOBJ, ND_DEP_CCOMP,
+                                 ND_DEP_EXPL, ND_DEP_MARK, ND_DEP_COP};
+    if (p < 0 || W(c, p)->upos != ND_UPOS_VERB || !inflected(c, p)) return -1;
+    const char *pf = c->form[p];
+    if (pf[strlen(pf) - 1] == 's') return -1; /* "releases": finite */
+    int32_t s = child(c, p, ND_DEP_NSUBJ);
+    if (s < 0 || s > p || W(c, s)->deprel != ND_DEP_NSUBJ || W(c, s)->hi + 1 != p ||
+        (W(c, s)->upos != ND_UPOS_NOUN && W(c, s)->upos != ND_UPOS_PROPN))
+        return -1;
+    for (size_t i = 0; i < sizeof no_rel / sizeof no_rel[0]; i++)
+        if (child(c, p, no_rel[i]) >= 0) return -1;
+    for (int32_t k = nd__w_child(c->d, p, ND_DEP_NONE, -1); k >= 0;
+         k = nd__w_child(c->d, p, ND_DEP_NONE, k)) {
+        if (k < p) continue;
+        /* the verb below the participle, or below its oblique ("troops
+         * stationed in the north attacked/acl rebels") */
+        int32_t v = -1;
+        int r = W(c, k)->rel;
+        if (r == ND_DEP_ADVCL || r == ND_DEP_XCOMP || r == ND_DEP_PARATAXIS || r == ND_DEP_DEP)
+            v = k;
+        else if (r == ND_DEP_OBL)
+            for (int32_t q = nd__w_child(c->d, k, ND_DEP_ACL, -1); q >= 0 && v < 0;
+                 q = nd__w_child(c->d, k, ND_DEP_ACL, q))
+                if (q > k && W(c, q)->deprel == ND_DEP_ACL && W(c, q)->lo == k + 1) v = q;
+        if (v < 0 || W(c, v)->upos != ND_UPOS_VERB) continue;
+        if (child(c, v, ND_DEP_NSUBJ) >= 0 || child(c, v, ND_DEP_CSUBJ) >= 0 ||
+            child(c, v, ND_DEP_EXPL) >= 0 || child(c, v, ND_DEP_MARK) >= 0)
+            continue;
+        if (!inflected(c, v) && child(c, v, ND_DEP_AUX) < 0) continue;
+        if (child(c, v, ND_DEP_OBJ) < 0 && child(c, v, ND_DEP_IOBJ) < 0 &&
+            child(c, v, ND_DEP_CCOMP) < 0)
+            continue;
+        /* nothing between them that could start a clause of its own
+         * ("departed ... years after crowds trashed its embassy") */
+        static const char *const opens[] = {"after", "before", "since", "until", "till",
+                                            "as",    "while",  "when",  "where", "because",
+                                            "than",  "once",   "though", NULL};
+        int ok = 1;
+        for (int32_t q = p + 1; q < W(c, v)->lo && ok; q++) {
+            int u = W(c, q)->upos;
+            if (u == ND_UPOS_PUNCT || u == ND_UPOS_CCONJ || u == ND_UPOS_SCONJ ||
+                u == ND_UPOS_PRON || W(c, q)->rel == ND_DEP_MARK || form_in(c, q, opens))
+                ok = 0;
+        }
+        if (ok) return v;
+    }
+    return -1;
+}
+
+/* The participle whose clause verb v is (reduced_main), or -1. */
+static int32_t reduced_of(const ectx *c, int32_t v)
+{
+    int32_t h = W(c, v)->head;
+    for (int i = 0; i < 2 && h >= 0; i++, h = W(c, h)->head)
+        if (reduced_main(c, h) == v) return h;
+    return -1;
+}
+
 /* Obliques that are circumstances, not participants. */
 static const char *const adjunct_preps[] = {
     "amid",      "despite",   "during",  "since",   "until",  "throughout", "like",  "unlike",
@@ -252,6 +332,20 @@ static int32_t actor_word(const ectx *c, int32_t ph, int depth)
                 continue;
             }
             int32_t x = actor_word(c, k, depth + 1);
+            if (x >= 0) return x;
+        }
+    /* the subject of a participle the parser took for its verb ("a report
+     * released in Kigali alleged", reduced_main): as the participle's
+     * arguments above, not those of the clause's verb */
+    int32_t p = W(c, ph)->head;
+    int32_t v = W(c, ph)->rel == ND_DEP_NSUBJ && p != c->cur ? reduced_main(c, p) : -1;
+    for (int pass = 0; v >= 0 && pass < 2; pass++) /* its by-phrase first */
+        for (int32_t q = nd__w_child(c->d, p, ND_DEP_OBL, -1); q >= 0;
+             q = nd__w_child(c->d, p, ND_DEP_OBL, q)) {
+            int by = W(c, q)->deprel == ND_DEP_OBL_AGENT ||
+                     case_in(c, q, (const char *const[]){"by", NULL});
+            if (q < p || by != !pass || nd__w_dominates(c->d, q, v)) continue;
+            int32_t x = actor_word(c, q, depth + 1);
             if (x >= 0) return x;
         }
     return -1;
@@ -961,6 +1055,8 @@ static int passive_voice(const ectx *c, int32_t v)
 {
     if (child(c, v, ND_DEP_NSUBJ_PASS) >= 0 || child(c, v, ND_DEP_AUX_PASS) >= 0) return 1;
     if (child(c, v, ND_DEP_CSUBJ_PASS) >= 0) return 1;
+    /* "a report released in Kigali alleged": released is its noun's */
+    if (reduced_main(c, v) >= 0) return 1;
     /* a participle modifying a noun: "the men jailed over the attack"; not
      * with an object of its own ("demonstrators launched missiles", a
      * main verb the parser hung under the noun) */
@@ -998,6 +1094,9 @@ static int32_t before_comma(const ectx *c, int32_t k)
 static int32_t subject_word(const ectx *c, int32_t v, int depth)
 {
     if (depth > 6 || v < 0) return -1;
+    /* "a report released in Kigali alleged": the participle's noun */
+    int32_t rp = reduced_of(c, v);
+    if (rp >= 0) return child(c, rp, ND_DEP_NSUBJ);
     int32_t stray = stray_subject(c, v);
     if (stray >= 0) return stray;
     if (c->retag[v - c->w0]) return v - 1; /* the noun phrase before it */
@@ -1145,6 +1244,8 @@ static int32_t governor(const ectx *c, int32_t v, int *rel)
     int32_t h = W(c, v)->head;
     *rel = W(c, v)->rel;
     if (h < 0) return -1;
+    /* the clause's own verb below a participle the parser made its verb */
+    if (reduced_of(c, v) >= 0) return -1;
     /* "announced it would free": a clause right after a verb of saying
      * that has no complement of its own is what it says, wherever the
      * parser hung it (and its subject too, when the parser made that the
