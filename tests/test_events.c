@@ -425,6 +425,14 @@ static const ecase cases[] = {
      "A letter sent from Tehran last week urged Iraq to release the prisoners.",
      {{"IRN", "IRQ", "02"}},
      {NULL}},
+    {"claiming responsibility: for what was done to whom",
+     "The PKK claimed responsibility on Tuesday for attacks on Turkish troops.",
+     {{"TUR", "TUR", "015"}},
+     {NULL}},
+    {"denying responsibility: for what was done where",
+     "Hamas denied responsibility on Monday for the bombing of a bus in Egypt.",
+     {{"PSE", "EGY", "016"}},
+     {NULL}},
 };
 
 static void test_event_rules(void)

@@ -1848,6 +1848,21 @@ static int code_verb(ectx *c, int32_t v)
             nt = sw >= 0 ? phrase_actors(c, sw, tgt, 8) : 0;
         }
     }
+    /* "claimed/denied responsibility for attacks on Israeli troops", "for
+     * an attack at a mall in Kenya": the one the act claimed was against,
+     * or where it happened (CAMEO 015, 016) */
+    if (!nt && (!strcmp(code, "015") || !strcmp(code, "016"))) {
+        static const char *const for_[] = {"for", NULL};
+        int32_t o = child(c, v, ND_DEP_OBJ);
+        for (int32_t k = nd__w_child(d, v, ND_DEP_OBL, -1); k >= 0 && !nt;
+             k = nd__w_child(d, v, ND_DEP_OBL, k))
+            if (k > v && case_in(c, k, for_))
+                nt = drop_actor(c, tgt, phrase_actors(c, k, tgt, 8), not_actor);
+        for (int32_t k = o >= 0 ? nd__w_child(d, o, ND_DEP_NMOD, -1) : -1; k >= 0 && !nt;
+             k = nd__w_child(d, o, ND_DEP_NMOD, k))
+            if (k > o && case_in(c, k, for_))
+                nt = drop_actor(c, tgt, phrase_actors(c, k, tgt, 8), not_actor);
+    }
     /* people with no actor of their own hurt or killed ("four children
      * were killed in Israeli shelling in Gaza"): the people of the place
      * where it happened */
