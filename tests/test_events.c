@@ -433,6 +433,14 @@ static const ecase cases[] = {
      "Hamas denied responsibility on Monday for the bombing of a bus in Egypt.",
      {{"PSE", "EGY", "016"}},
      {NULL}},
+    {"a thing said does not travel",
+     "A letter from the Iranian president came to Baghdad on Monday.",
+     {{NULL}},
+     {"IRN", "IRQ", "042"}},
+    {"a thing said speaks for whoever issued it",
+     "A statement by the Chinese foreign ministry condemned Japan.",
+     {{"CHN", "JPN", "111"}},
+     {NULL}},
 };
 
 static void test_event_rules(void)

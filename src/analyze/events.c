@@ -1444,6 +1444,18 @@ static void frame_of(const ectx *c, int32_t v, frame *f)
 
 /* ---- roles ---------------------------------------------------------------- */
 
+/* A noun of a thing said or written that names no actor itself
+ * ("statement", "report", "letter"). */
+static int said_noun(const ectx *c, int32_t w)
+{
+    static const char *const said[] = {
+        "statement", "comment", "remark",       "post",        "tweet",     "message",
+        "letter",    "email",   "speech",       "interview",   "memo",      "note",
+        "report",    "study",   "announcement", "declaration", "communique", "document",
+        "video",     "article", "editorial",    "column",      "book",      NULL};
+    return W(c, w)->upos == ND_UPOS_NOUN && lemma_in(c, w, said) && !usable(c, ment_of(c, w));
+}
+
 /* The prepositional phrase of noun k that names an actor ("resumption
  * of ties with X": "ties"), or -1. */
 static int32_t other_party(const ectx *c, int32_t k)
@@ -1970,6 +1982,13 @@ static int code_verb(ectx *c, int32_t v)
         break;
     }
     default: break;
+    }
+    /* a thing said speaks for whoever issued it ("a statement by the
+     * presidency condemned ..."), but does not travel, meet, give or fight
+     * ("the statement comes a day before ... to Beijing") */
+    if (ns && src_w >= 0 && src_w != v && said_noun(c, src_w)) {
+        int r = root_of(code);
+        if (r == 4 || (r >= 6 && r <= 9) || r >= 14) return 1;
     }
     /* a plural subject with no target of its own, a place, or itself ("their
      * meeting"): each toward the others ("the two leaders met in Moscow") */
