@@ -441,6 +441,14 @@ static const ecase cases[] = {
      "A statement by the Chinese foreign ministry condemned Japan.",
      {{"CHN", "JPN", "111"}},
      {NULL}},
+    {"passive: a pattern's words for who acts are in the by-phrase",
+     "The Israeli embassy was demolished by Turkish protestors.",
+     {{"TUR", "ISR", "145"}},
+     {"TUR", "ISR", "1712"}},
+    {"a pattern naming who acts over one as specific naming what is acted on",
+     "Serbian protestors demolished Albanian homes.",
+     {{"SRB", "ALB", "145"}},
+     {"SRB", "ALB", "1712"}},
 };
 
 static void test_event_rules(void)

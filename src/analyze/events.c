@@ -848,14 +848,30 @@ static void post_region(const ectx *c, int32_t v, int passive, int32_t *lo, int3
 }
 
 /* The region before the verb: its subject's words and its auxiliaries. */
+/* The by-phrase of passive verb v ("was demolished by a protestor"), or -1. */
+static int32_t by_phrase(const ectx *c, int32_t v)
+{
+    for (int32_t k = nd__w_child(c->d, v, ND_DEP_OBL, -1); k >= 0;
+         k = nd__w_child(c->d, v, ND_DEP_OBL, k))
+        if (k > v &&
+            (W(c, k)->deprel == ND_DEP_OBL_AGENT || case_in(c, k, (const char *const[]){"by", NULL})))
+            return k;
+    return -1;
+}
+
 static void pre_region(const ectx *c, int32_t v, int32_t subj, int32_t *lo, int32_t *hi)
 {
     for (int32_t i = c->w0; i < c->w1; i++) c->mask[i - c->w0] = 0;
     *lo = v, *hi = v - 1;
-    if (subj >= 0) {
-        for (int32_t i = W(c, subj)->lo; i <= W(c, subj)->hi; i++) c->mask[i - c->w0] = 1;
-        if (W(c, subj)->lo < *lo) *lo = W(c, subj)->lo;
-        if (W(c, subj)->hi > *hi) *hi = W(c, subj)->hi;
+    /* a passive's subject, and the one who acts: its by-phrase ("was
+     * demolished by a protestor" for "protestor *") */
+    int32_t sides[2] = {subj, c->mpassive ? by_phrase(c, v) : -1};
+    for (int j = 0; j < 2; j++) {
+        int32_t x = sides[j];
+        if (x < 0) continue;
+        for (int32_t i = W(c, x)->lo; i <= W(c, x)->hi; i++) c->mask[i - c->w0] = 1;
+        if (W(c, x)->lo < *lo) *lo = W(c, x)->lo;
+        if (W(c, x)->hi > *hi) *hi = W(c, x)->hi;
     }
     for (int32_t k = nd__w_child(c->d, v, ND_DEP_NONE, -1); k >= 0 && k < v;
          k = nd__w_child(c->d, v, ND_DEP_NONE, k)) {
@@ -898,6 +914,7 @@ typedef struct vmatch {
     int sym;     /* both directions */
     slots sl;    /* the pattern's source and target slots */
     int spec;    /* how specific the winning pattern is (-1: the verb's code) */
+    int pre;     /* the winning pattern names words of the subject */
     uint8_t gen; /* the dictionary set of the verbs tried */
     const nd__verb *verb;
 } vmatch;
@@ -909,6 +926,17 @@ static int finer(const char *a, const char *b)
     if (!a[0] || !b[0] || a[0] != b[0] || a[1] != b[1]) return 0;
     int fa = strlen(a) > 3 || a[2] != '0', fb = strlen(b) > 3 || b[2] != '0';
     return fa && !fb;
+}
+
+/* A pattern's words before '*' (n elements at e) name the actor who acts,
+ * whose phrase has head word who ("protestor *" for "Ukrainian
+ * protestors"), not a thing of its phrase ("&weapon *"). */
+static int names_actor(const ectx *c, const nd__pel *e, int n, int32_t who)
+{
+    if (who < 0 || !usable(c, ment_of(c, who))) return 0;
+    for (int i = 0; i < n; i++)
+        if (e[i].kind == ND__PE_WORD && word_eq(c, who, who, e[i].word)) return 1;
+    return 0;
 }
 
 /* Match the verbs keyed by key (a lemma or a form) at word v. */
@@ -923,6 +951,8 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
         if (dict->verbs[dict->vkeys[k].verb].gen > gen) gen = dict->verbs[dict->vkeys[k].verb].gen;
     if (gen < best->gen) return;
     if (gen > best->gen) best->spec = -2, best->found = 0, best->gen = gen;
+    /* the one who acts: the subject, a passive's by-phrase */
+    int32_t who = c->mpassive ? by_phrase(c, v) : subj;
     for (uint32_t k = nd__vlex_find(dict, noun, key, strlen(key)); k != ND__NONE;
          k = dict->vkeys[k].next) {
         const nd__verb *vb = &dict->verbs[dict->vkeys[k].verb];
@@ -935,6 +965,7 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
             !(vspec == best->spec && !best->null && finer(best->code, vb->code))) {
             best->found = 1;
             best->spec = vspec;
+            best->pre = 0;
             memcpy(best->code, vb->code, sizeof best->code);
             memcpy(best->pcode, vb->pcode, sizeof best->pcode);
             best->null = (vb->flags & ND__VR_NULL) != 0;
@@ -959,6 +990,10 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
              * finer one ("194" shelling over "190") */
             if (spec == best->spec && best->found && !best->null && finer(best->code, ru->code))
                 continue;
+            /* as specific a pattern on the objects does not displace one
+             * naming who acts ("protestor * [145]" over "* buildings
+             * [1712]": a protester's destruction is a violent protest) */
+            if (spec == best->spec && best->pre && !ru->n_pre) continue;
             const nd__pel *e = &dict->pels[ru->pel];
             slots sl = {-1, -1, -1, -1};
             ectx *cc = (ectx *) c;
@@ -993,6 +1028,7 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
                     continue;
             }
             best->spec = spec;
+            best->pre = ru->n_pre && names_actor(c, e, ru->n_pre, who);
             memcpy(best->code, ru->code, sizeof best->code);
             memcpy(best->pcode, ru->pcode, sizeof best->pcode);
             best->null = (ru->flags & ND__VR_NULL) != 0;
