@@ -171,6 +171,86 @@ static int predicate_word(const ectx *c, int32_t v)
     return W(c, v)->upos == ND_UPOS_VERB;
 }
 
+/* An inflected verb form that is no gerund ("released", "sent", "urged";
+ * not "release", "releasing"). */
+static int inflected(const ectx *c, int32_t v)
+{
+    const char *f = c->form[v];
+    size_t n = strlen(f);
+    return strcmp(f, W(c, v)->lemma) && !(n > 4 && !strcmp(f + n - 3, "ing"));
+}
+
+/* The verb of a clause whose subject is modified by a participle the
+ * parser took for that subject's verb: "A report released in Kigali
+ * alleged that ..." parsed with released/root, report its subject and
+ * alleged hung below it (advcl, xcomp, or acl of its oblique).  Two
+ * finite verbs do not follow each other in one clause with no subject,
+ * conjunction, comma or "that" between them, so the first is a reduced
+ * relative ("a report (that was) released in Kigali") and the second the
+ * clause's verb.  Only a participle right after its noun and with no
+ * object or auxiliary of its own, and only a second verb with an object
+ * or a complement ("soldiers returned home wounded" keeps its verb).
+ * Returns that second verb for participle p, or -1. */
+static int32_t reduced_main(const ectx *c, int32_t p)
+{
+    static const int no_rel[] = {ND_DEP_AUX,  ND_DEP_OBJ,  ND_DEP_IOBJ, ND_DEP_CCOMP,
+                                 ND_DEP_EXPL, ND_DEP_MARK, ND_DEP_COP};
+    if (p < 0 || W(c, p)->upos != ND_UPOS_VERB || !inflected(c, p)) return -1;
+    const char *pf = c->form[p];
+    if (pf[strlen(pf) - 1] == 's') return -1; /* "releases": finite */
+    int32_t s = child(c, p, ND_DEP_NSUBJ);
+    if (s < 0 || s > p || W(c, s)->deprel != ND_DEP_NSUBJ || W(c, s)->hi + 1 != p ||
+        (W(c, s)->upos != ND_UPOS_NOUN && W(c, s)->upos != ND_UPOS_PROPN))
+        return -1;
+    for (size_t i = 0; i < sizeof no_rel / sizeof no_rel[0]; i++)
+        if (child(c, p, no_rel[i]) >= 0) return -1;
+    for (int32_t k = nd__w_child(c->d, p, ND_DEP_NONE, -1); k >= 0;
+         k = nd__w_child(c->d, p, ND_DEP_NONE, k)) {
+        if (k < p) continue;
+        /* the verb below the participle, or below its oblique ("troops
+         * stationed in the north attacked/acl rebels") */
+        int32_t v = -1;
+        int r = W(c, k)->rel;
+        if (r == ND_DEP_ADVCL || r == ND_DEP_XCOMP || r == ND_DEP_PARATAXIS || r == ND_DEP_DEP)
+            v = k;
+        else if (r == ND_DEP_OBL)
+            for (int32_t q = nd__w_child(c->d, k, ND_DEP_ACL, -1); q >= 0 && v < 0;
+                 q = nd__w_child(c->d, k, ND_DEP_ACL, q))
+                if (q > k && W(c, q)->deprel == ND_DEP_ACL && W(c, q)->lo == k + 1) v = q;
+        if (v < 0 || W(c, v)->upos != ND_UPOS_VERB) continue;
+        if (child(c, v, ND_DEP_NSUBJ) >= 0 || child(c, v, ND_DEP_CSUBJ) >= 0 ||
+            child(c, v, ND_DEP_EXPL) >= 0 || child(c, v, ND_DEP_MARK) >= 0)
+            continue;
+        if (!inflected(c, v) && child(c, v, ND_DEP_AUX) < 0) continue;
+        if (child(c, v, ND_DEP_OBJ) < 0 && child(c, v, ND_DEP_IOBJ) < 0 &&
+            child(c, v, ND_DEP_CCOMP) < 0)
+            continue;
+        /* nothing between them that could start a clause of its own
+         * ("departed ... years after crowds trashed its embassy") */
+        static const char *const opens[] = {"after", "before", "since", "until", "till",
+                                            "as",    "while",  "when",  "where", "because",
+                                            "than",  "once",   "though", NULL};
+        int ok = 1;
+        for (int32_t q = p + 1; q < W(c, v)->lo && ok; q++) {
+            int u = W(c, q)->upos;
+            if (u == ND_UPOS_PUNCT || u == ND_UPOS_CCONJ || u == ND_UPOS_SCONJ ||
+                u == ND_UPOS_PRON || W(c, q)->rel == ND_DEP_MARK || form_in(c, q, opens))
+                ok = 0;
+        }
+        if (ok) return v;
+    }
+    return -1;
+}
+
+/* The participle whose clause verb v is (reduced_main), or -1. */
+static int32_t reduced_of(const ectx *c, int32_t v)
+{
+    int32_t h = W(c, v)->head;
+    for (int i = 0; i < 2 && h >= 0; i++, h = W(c, h)->head)
+        if (reduced_main(c, h) == v) return h;
+    return -1;
+}
+
 /* Obliques that are circumstances, not participants. */
 static const char *const adjunct_preps[] = {
     "amid",      "despite",   "during",  "since",   "until",  "throughout", "like",  "unlike",
@@ -252,6 +332,20 @@ static int32_t actor_word(const ectx *c, int32_t ph, int depth)
                 continue;
             }
             int32_t x = actor_word(c, k, depth + 1);
+            if (x >= 0) return x;
+        }
+    /* the subject of a participle the parser took for its verb ("a report
+     * released in Kigali alleged", reduced_main): as the participle's
+     * arguments above, not those of the clause's verb */
+    int32_t p = W(c, ph)->head;
+    int32_t v = W(c, ph)->rel == ND_DEP_NSUBJ && p != c->cur ? reduced_main(c, p) : -1;
+    for (int pass = 0; v >= 0 && pass < 2; pass++) /* its by-phrase first */
+        for (int32_t q = nd__w_child(c->d, p, ND_DEP_OBL, -1); q >= 0;
+             q = nd__w_child(c->d, p, ND_DEP_OBL, q)) {
+            int by = W(c, q)->deprel == ND_DEP_OBL_AGENT ||
+                     case_in(c, q, (const char *const[]){"by", NULL});
+            if (q < p || by != !pass || nd__w_dominates(c->d, q, v)) continue;
+            int32_t x = actor_word(c, q, depth + 1);
             if (x >= 0) return x;
         }
     return -1;
@@ -754,14 +848,30 @@ static void post_region(const ectx *c, int32_t v, int passive, int32_t *lo, int3
 }
 
 /* The region before the verb: its subject's words and its auxiliaries. */
+/* The by-phrase of passive verb v ("was demolished by a protestor"), or -1. */
+static int32_t by_phrase(const ectx *c, int32_t v)
+{
+    for (int32_t k = nd__w_child(c->d, v, ND_DEP_OBL, -1); k >= 0;
+         k = nd__w_child(c->d, v, ND_DEP_OBL, k))
+        if (k > v &&
+            (W(c, k)->deprel == ND_DEP_OBL_AGENT || case_in(c, k, (const char *const[]){"by", NULL})))
+            return k;
+    return -1;
+}
+
 static void pre_region(const ectx *c, int32_t v, int32_t subj, int32_t *lo, int32_t *hi)
 {
     for (int32_t i = c->w0; i < c->w1; i++) c->mask[i - c->w0] = 0;
     *lo = v, *hi = v - 1;
-    if (subj >= 0) {
-        for (int32_t i = W(c, subj)->lo; i <= W(c, subj)->hi; i++) c->mask[i - c->w0] = 1;
-        if (W(c, subj)->lo < *lo) *lo = W(c, subj)->lo;
-        if (W(c, subj)->hi > *hi) *hi = W(c, subj)->hi;
+    /* a passive's subject, and the one who acts: its by-phrase ("was
+     * demolished by a protestor" for "protestor *") */
+    int32_t sides[2] = {subj, c->mpassive ? by_phrase(c, v) : -1};
+    for (int j = 0; j < 2; j++) {
+        int32_t x = sides[j];
+        if (x < 0) continue;
+        for (int32_t i = W(c, x)->lo; i <= W(c, x)->hi; i++) c->mask[i - c->w0] = 1;
+        if (W(c, x)->lo < *lo) *lo = W(c, x)->lo;
+        if (W(c, x)->hi > *hi) *hi = W(c, x)->hi;
     }
     for (int32_t k = nd__w_child(c->d, v, ND_DEP_NONE, -1); k >= 0 && k < v;
          k = nd__w_child(c->d, v, ND_DEP_NONE, k)) {
@@ -804,6 +914,7 @@ typedef struct vmatch {
     int sym;     /* both directions */
     slots sl;    /* the pattern's source and target slots */
     int spec;    /* how specific the winning pattern is (-1: the verb's code) */
+    int pre;     /* the winning pattern names words of the subject */
     uint8_t gen; /* the dictionary set of the verbs tried */
     const nd__verb *verb;
 } vmatch;
@@ -815,6 +926,17 @@ static int finer(const char *a, const char *b)
     if (!a[0] || !b[0] || a[0] != b[0] || a[1] != b[1]) return 0;
     int fa = strlen(a) > 3 || a[2] != '0', fb = strlen(b) > 3 || b[2] != '0';
     return fa && !fb;
+}
+
+/* A pattern's words before '*' (n elements at e) name the actor who acts,
+ * whose phrase has head word who ("protestor *" for "Ukrainian
+ * protestors"), not a thing of its phrase ("&weapon *"). */
+static int names_actor(const ectx *c, const nd__pel *e, int n, int32_t who)
+{
+    if (who < 0 || !usable(c, ment_of(c, who))) return 0;
+    for (int i = 0; i < n; i++)
+        if (e[i].kind == ND__PE_WORD && word_eq(c, who, who, e[i].word)) return 1;
+    return 0;
 }
 
 /* Match the verbs keyed by key (a lemma or a form) at word v. */
@@ -829,6 +951,8 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
         if (dict->verbs[dict->vkeys[k].verb].gen > gen) gen = dict->verbs[dict->vkeys[k].verb].gen;
     if (gen < best->gen) return;
     if (gen > best->gen) best->spec = -2, best->found = 0, best->gen = gen;
+    /* the one who acts: the subject, a passive's by-phrase */
+    int32_t who = c->mpassive ? by_phrase(c, v) : subj;
     for (uint32_t k = nd__vlex_find(dict, noun, key, strlen(key)); k != ND__NONE;
          k = dict->vkeys[k].next) {
         const nd__verb *vb = &dict->verbs[dict->vkeys[k].verb];
@@ -841,6 +965,7 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
             !(vspec == best->spec && !best->null && finer(best->code, vb->code))) {
             best->found = 1;
             best->spec = vspec;
+            best->pre = 0;
             memcpy(best->code, vb->code, sizeof best->code);
             memcpy(best->pcode, vb->pcode, sizeof best->pcode);
             best->null = (vb->flags & ND__VR_NULL) != 0;
@@ -865,6 +990,10 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
              * finer one ("194" shelling over "190") */
             if (spec == best->spec && best->found && !best->null && finer(best->code, ru->code))
                 continue;
+            /* as specific a pattern on the objects does not displace one
+             * naming who acts ("protestor * [145]" over "* buildings
+             * [1712]": a protester's destruction is a violent protest) */
+            if (spec == best->spec && best->pre && !ru->n_pre) continue;
             const nd__pel *e = &dict->pels[ru->pel];
             slots sl = {-1, -1, -1, -1};
             ectx *cc = (ectx *) c;
@@ -899,6 +1028,7 @@ static void lookup_key(const ectx *c, int noun, const char *key, int32_t v, int3
                     continue;
             }
             best->spec = spec;
+            best->pre = ru->n_pre && names_actor(c, e, ru->n_pre, who);
             memcpy(best->code, ru->code, sizeof best->code);
             memcpy(best->pcode, ru->pcode, sizeof best->pcode);
             best->null = (ru->flags & ND__VR_NULL) != 0;
@@ -961,6 +1091,8 @@ static int passive_voice(const ectx *c, int32_t v)
 {
     if (child(c, v, ND_DEP_NSUBJ_PASS) >= 0 || child(c, v, ND_DEP_AUX_PASS) >= 0) return 1;
     if (child(c, v, ND_DEP_CSUBJ_PASS) >= 0) return 1;
+    /* "a report released in Kigali alleged": released is its noun's */
+    if (reduced_main(c, v) >= 0) return 1;
     /* a participle modifying a noun: "the men jailed over the attack"; not
      * with an object of its own ("demonstrators launched missiles", a
      * main verb the parser hung under the noun) */
@@ -998,6 +1130,9 @@ static int32_t before_comma(const ectx *c, int32_t k)
 static int32_t subject_word(const ectx *c, int32_t v, int depth)
 {
     if (depth > 6 || v < 0) return -1;
+    /* "a report released in Kigali alleged": the participle's noun */
+    int32_t rp = reduced_of(c, v);
+    if (rp >= 0) return child(c, rp, ND_DEP_NSUBJ);
     int32_t stray = stray_subject(c, v);
     if (stray >= 0) return stray;
     if (c->retag[v - c->w0]) return v - 1; /* the noun phrase before it */
@@ -1145,6 +1280,8 @@ static int32_t governor(const ectx *c, int32_t v, int *rel)
     int32_t h = W(c, v)->head;
     *rel = W(c, v)->rel;
     if (h < 0) return -1;
+    /* the clause's own verb below a participle the parser made its verb */
+    if (reduced_of(c, v) >= 0) return -1;
     /* "announced it would free": a clause right after a verb of saying
      * that has no complement of its own is what it says, wherever the
      * parser hung it (and its subject too, when the parser made that the
@@ -1342,6 +1479,18 @@ static void frame_of(const ectx *c, int32_t v, frame *f)
 }
 
 /* ---- roles ---------------------------------------------------------------- */
+
+/* A noun of a thing said or written that names no actor itself
+ * ("statement", "report", "letter"). */
+static int said_noun(const ectx *c, int32_t w)
+{
+    static const char *const said[] = {
+        "statement", "comment", "remark",       "post",        "tweet",     "message",
+        "letter",    "email",   "speech",       "interview",   "memo",      "note",
+        "report",    "study",   "announcement", "declaration", "communique", "document",
+        "video",     "article", "editorial",    "column",      "book",      NULL};
+    return W(c, w)->upos == ND_UPOS_NOUN && lemma_in(c, w, said) && !usable(c, ment_of(c, w));
+}
 
 /* The prepositional phrase of noun k that names an actor ("resumption
  * of ties with X": "ties"), or -1. */
@@ -1747,6 +1896,21 @@ static int code_verb(ectx *c, int32_t v)
             nt = sw >= 0 ? phrase_actors(c, sw, tgt, 8) : 0;
         }
     }
+    /* "claimed/denied responsibility for attacks on Israeli troops", "for
+     * an attack at a mall in Kenya": the one the act claimed was against,
+     * or where it happened (CAMEO 015, 016) */
+    if (!nt && (!strcmp(code, "015") || !strcmp(code, "016"))) {
+        static const char *const for_[] = {"for", NULL};
+        int32_t o = child(c, v, ND_DEP_OBJ);
+        for (int32_t k = nd__w_child(d, v, ND_DEP_OBL, -1); k >= 0 && !nt;
+             k = nd__w_child(d, v, ND_DEP_OBL, k))
+            if (k > v && case_in(c, k, for_))
+                nt = drop_actor(c, tgt, phrase_actors(c, k, tgt, 8), not_actor);
+        for (int32_t k = o >= 0 ? nd__w_child(d, o, ND_DEP_NMOD, -1) : -1; k >= 0 && !nt;
+             k = nd__w_child(d, o, ND_DEP_NMOD, k))
+            if (k > o && case_in(c, k, for_))
+                nt = drop_actor(c, tgt, phrase_actors(c, k, tgt, 8), not_actor);
+    }
     /* people with no actor of their own hurt or killed ("four children
      * were killed in Israeli shelling in Gaza"): the people of the place
      * where it happened */
@@ -1854,6 +2018,13 @@ static int code_verb(ectx *c, int32_t v)
         break;
     }
     default: break;
+    }
+    /* a thing said speaks for whoever issued it ("a statement by the
+     * presidency condemned ..."), but does not travel, meet, give or fight
+     * ("the statement comes a day before ... to Beijing") */
+    if (ns && src_w >= 0 && src_w != v && said_noun(c, src_w)) {
+        int r = root_of(code);
+        if (r == 4 || (r >= 6 && r <= 9) || r >= 14) return 1;
     }
     /* a plural subject with no target of its own, a place, or itself ("their
      * meeting"): each toward the others ("the two leaders met in Moscow") */
