@@ -540,6 +540,52 @@ static void test_issuer_speaks(void)
     nd_analysis_free(a);
 }
 
+/* "says raising the dam will protect ...": a gerund that opens the
+ * reported clause is its subject, whatever the parse hung where. */
+static void test_gerund_subject(void)
+{
+    nd_analysis *a = run("The water board says raising the dam will protect the valley from floods.");
+    const nd_quote *q = quote_with(a, "raising the dam will protect");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "water board") != NULL);
+    nd_analysis_free(a);
+    a = run("Mr. Lund said closing the bridge could cost the town dozens of jobs.");
+    q = quote_with(a, "closing the bridge could cost");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "Lund") != NULL);
+    nd_analysis_free(a);
+}
+
+/* "The Vatican says X has ...": a "relative clause" on the sentence's
+ * first noun with no predicate of its own is the main clause. */
+static void test_relative_main_clause(void)
+{
+    nd_analysis *a =
+        run("The Vatican says Cardinal Rossi has no plans to meet with Vermont Gov. Ann Pike.");
+    const nd_quote *q = quote_with(a, "no plans to meet");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "Vatican") != NULL);
+    nd_analysis_free(a);
+}
+
+/* A cue the tree gives no subject speaks for the noun phrase that opens
+ * its clause ("Six in 10 ... voters say", "Aides to the mayor say", a
+ * name the tagger took for an auxiliary); a phrase that holds a name is
+ * not that name. */
+static void test_opening_subject(void)
+{
+    nd_analysis *a = run("Six in 10 Republican registered voters say they think the mayor could "
+                         "win a second term.");
+    check_speaker(a, "could win a second term", "Six in 10 Republican registered voters");
+    nd_analysis_free(a);
+    a = run("Aides to the mayor say she is shifting her focus to housing.");
+    check_speaker(a, "shifting her focus", "Aides to the mayor");
+    nd_analysis_free(a);
+    a = run("Boreing said the members will still meet.");
+    check_speaker(a, "members will still meet", "Boreing");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -569,5 +615,8 @@ int main(void)
     RUN(test_speaker_before_aside);
     RUN(test_participle_not_aside);
     RUN(test_issuer_speaks);
+    RUN(test_gerund_subject);
+    RUN(test_relative_main_clause);
+    RUN(test_opening_subject);
     return tap_done();
 }

@@ -2086,6 +2086,46 @@ static int object_content(const nd__doc *d, int32_t c, int32_t *lo, int32_t *hi)
     return *lo <= *hi;
 }
 
+/* The noun phrase that opens the clause of cue c when the tree gives the
+ * cue no subject ("Aides to Clinton say", "Nine in 10 voters say" with
+ * "in" hung on "voters", a name the tagger took for an auxiliary): the
+ * words from the sentence's start, or from a comma, colon or quotation
+ * mark, up to the cue and its auxiliaries, when they hold no verb, do not
+ * open with a preposition or a conjunction, and end in a noun, a name, a
+ * number or a capitalised word.  Words [*lo, *hi]; 0 when there is none. */
+static int opening_subject(const nd__doc *d, int32_t c, int32_t w0, int32_t *lo, int32_t *hi)
+{
+    int32_t j = c - 1;
+    while (j >= w0 && !w_punct(d, j) && !isupper((unsigned char) d->text[d->words[j].start]) &&
+           (d->words[j].upos == ND_UPOS_AUX || d->words[j].upos == ND_UPOS_ADV ||
+            d->words[j].upos == ND_UPOS_PART))
+        j--;
+    if (j < w0 || w_punct(d, j) || w_in_quote(d, j) || w_relative(d, j)) return 0;
+    int u = d->words[j].upos;
+    int cap = isupper((unsigned char) d->text[d->words[j].start]);
+    if (!w_nominal(d, j) && u != ND_UPOS_NUM && !cap) return 0;
+    if (!cap && time_word(d, j)) return 0;
+    int32_t k = j;
+    while (k > w0 && !w_bound(d, k - 1)) k--;
+    while (k < j && d->words[k].upos == ND_UPOS_CCONJ) k++;
+    if (j - k > 10) return 0;
+    u = d->words[k].upos;
+    if (u == ND_UPOS_ADP || u == ND_UPOS_SCONJ || u == ND_UPOS_ADV) return 0;
+    for (int32_t i = k; i <= j; i++) {
+        if (w_in_quote(d, i) || w_relative(d, i) || w_punct(d, i)) return 0;
+        /* a capitalised first word the tagger took for a verb is a noun
+         * ("Aides to Clinton say"); a participle is a verb ("Speaking in
+         * Ohio, ...") */
+        int cap_i = isupper((unsigned char) d->text[d->words[i].start]);
+        if (d->words[i].upos == ND_UPOS_VERB && d->words[i].rel != ND_DEP_AMOD &&
+            !(i == k && cap_i && !w_ing(d, i)))
+            return 0;
+        if (d->words[i].upos == ND_UPOS_AUX && i < j && !(i == k && cap_i)) return 0;
+    }
+    *lo = k, *hi = j;
+    return 1;
+}
+
 /* The attribution of cue word c (class cls) in sentence [w0, w1), or 0
  * when the cue reports nothing here.  a->par: a parenthetical ("he said")
  * whose content is the clause around it. */
@@ -2111,8 +2151,15 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     /* "the ceasefire Trump had said he wanted": a relative clause whose
      * gap lies in the reported clause reports no clause of its own */
     if (x->deprel == ND_DEP_ACL_RELCL) {
-        int32_t sj = nd__w_child(d, c, ND_DEP_NSUBJ, -1);
-        if (sj < 0 || !w_relative(d, sj)) return 0;
+        int32_t sj = nd__w_child(d, c, ND_DEP_NSUBJ, -1), h = x->head;
+        /* unless the noun it hangs on is the sentence's root with no
+         * predicate of its own: then the "relative clause" is the main
+         * clause ("The agency says the talks ...") */
+        int main_clause = sj >= 0 && sj < c && h >= 0 && h < sj && d->words[h].head < 0 &&
+                          d->words[h].upos != ND_UPOS_VERB && d->words[h].upos != ND_UPOS_AUX &&
+                          nd__w_child(d, h, ND_DEP_COP, -1) < 0 &&
+                          nd__w_child(d, h, ND_DEP_NSUBJ, -1) < 0;
+        if (sj < 0 || (!w_relative(d, sj) && !main_clause)) return 0;
     }
     int32_t span = -1, sw = source_word(d, c, 0, &span);
     if (sw == -2) return 0;
@@ -2130,6 +2177,17 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
             if (lo >= 0 && hi >= lo && hi < c && !w_in_quote(d, lo) && !bad_source(d, lo, hi)) {
                 a->src = hi, a->src_lo = lo, a->src_hi = hi, a->speaker = t.speaker;
             }
+        }
+    }
+    if (a->src < 0 && subject_child(d, c) < 0 && !w_ing(d, c) && c > w0) {
+        /* no subject on the tree: the noun phrase that opens the clause */
+        int32_t lo, hi;
+        if (opening_subject(d, c, w0, &lo, &hi)) {
+            a->src = hi, a->src_lo = lo, a->src_hi = hi;
+            /* an actor only when the phrase names it whole ("Aides to
+             * Clinton" are not Clinton) */
+            int32_t m = nd__w_ment(d, hi);
+            if (m >= 0 && m == nd__w_ment(d, lo)) a->speaker = word_actor(d, hi);
         }
     }
     int32_t after_src = -1; /* last word of an attribution after the cue */
@@ -2194,15 +2252,32 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
              k = nd__w_child(d, c, ND_DEP_PARATAXIS, k))
             if (k > c && w_clause(d, k)) cc = k;
     if (cc >= 0 && cc <= hi && cc >= lo) cc = -1; /* a parse that hangs the speaker there */
+    /* "says expanding the park will protect ...", "said legalizing it
+     * could put ...": a gerund right after the cue that opens the reported
+     * clause as its subject, whatever the parse hung where; the clause
+     * runs to its finite verb */
+    int32_t gerund_hi = -1;
+    if (cc >= 0 && d->words[cc].upos == ND_UPOS_VERB && w_ing(d, cc) && d->words[cc].lo == cc &&
+        cc == hi + 1 && nd__w_child(d, cc, ND_DEP_NSUBJ, -1) < 0 &&
+        nd__w_child(d, cc, ND_DEP_MARK, -1) < 0) {
+        if (has_finite(d, cc + 1, d->words[cc].hi, 1, 0)) gerund_hi = d->words[cc].hi;
+        for (int32_t k = x->child; k >= 0 && gerund_hi < 0; k = d->words[k].next) {
+            if (k <= d->words[cc].hi || !clausal(d->words[k].rel)) continue;
+            if (nd__w_child(d, k, ND_DEP_NSUBJ, -1) >= 0) break;
+            if (has_finite(d, d->words[k].lo, k, 1, 0)) gerund_hi = d->words[k].hi;
+            break;
+        }
+    }
     /* a reported clause has its subject, its "that" or "to", or is a
      * quotation: "member states except Hungary endorsed ..." is no report
      * of "states" */
-    if (cc >= 0 && d->words[cc].upos == ND_UPOS_VERB && !w_mark(d, d->words[cc].lo) &&
+    if (cc >= 0 && gerund_hi < 0 && d->words[cc].upos == ND_UPOS_VERB && !w_mark(d, d->words[cc].lo) &&
         nd__w_child(d, cc, ND_DEP_NSUBJ, -1) < 0 && nd__w_child(d, cc, ND_DEP_EXPL, -1) < 0 &&
         nd__w_child(d, cc, ND_DEP_MARK, -1) < 0 && nd__w_child(d, cc, ND_DEP_CSUBJ, -1) < 0)
         cc = -1;
     if (cc >= 0) {
         a->c_lo = d->words[cc].lo, a->c_hi = d->words[cc].hi;
+        if (gerund_hi > a->c_hi) a->c_hi = gerund_hi;
         if (a->c_lo <= hi && a->c_hi > hi) a->c_lo = hi + 1;
         trim_content(d, &a->c_lo, &a->c_hi);
     } else if (cls == ND__CUE_CALL) {
