@@ -586,6 +586,39 @@ static void test_opening_subject(void)
     nd_analysis_free(a);
 }
 
+/* "says Lee's plan of action for all is the best way", "said the
+ * majority of drivers passing by were polite": a verb of saying takes no
+ * object with a predicate of its own after it; the two are what it
+ * reports. */
+static void test_object_predicate(void)
+{
+    nd_analysis *a = run("Okafor says Lee\xE2\x80\x99s plan of action for all is the best way the "
+                         "city might grow.");
+    const nd_quote *q = quote_with(a, "is the best way");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK(strstr(q->text, "plan of action") != NULL);
+        CHECK(strstr(speaker(q), "Okafor") != NULL);
+    }
+    nd_analysis_free(a);
+    a = run("Tom Baird runs the depot. He said the majority of drivers passing by were very polite.");
+    check_speaker(a, "drivers passing by were very polite", "Tom Baird");
+    nd_analysis_free(a);
+}
+
+/* "X say A; 26 percent say B": a report with a subject of its own after a
+ * semicolon (or "and") is its own. */
+static void test_second_report_own_subject(void)
+{
+    nd_analysis *a = run("Most riders say the trains are late; 30 percent of drivers say the roads "
+                         "are worse.");
+    check_speaker(a, "roads are worse", "30 percent of drivers");
+    const nd_quote *q = quote_with(a, "trains are late");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(q->text, "roads") == NULL);
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -618,5 +651,7 @@ int main(void)
     RUN(test_gerund_subject);
     RUN(test_relative_main_clause);
     RUN(test_opening_subject);
+    RUN(test_object_predicate);
+    RUN(test_second_report_own_subject);
     return tap_done();
 }

@@ -2126,6 +2126,50 @@ static int opening_subject(const nd__doc *d, int32_t c, int32_t w0, int32_t *lo,
     return 1;
 }
 
+/* "says Ali's message of love is the only way", "said the majority of
+ * voters were polite", "says people may not like it": the parse made the
+ * reported clause's subject the cue's object (or a bare noun its
+ * complement) and hung the predicate from the cue apart.  A verb of
+ * saying or thinking takes no such object with a predicate of its own
+ * after it: the object and that predicate (a finite auxiliary or copula,
+ * no subject, no punctuation between them) are the reported clause.
+ * Words [*lo, *hi]; 0 when the parse is not so. */
+static int object_predicate(const nd__doc *d, int32_t c, int32_t *lo, int32_t *hi)
+{
+    int32_t o = -1;
+    for (int32_t k = d->words[c].child; k >= 0 && o < 0; k = d->words[k].next) {
+        if (k <= c) continue;
+        int r = d->words[k].rel;
+        if (r == ND_DEP_OBJ || ((r == ND_DEP_CCOMP || r == ND_DEP_XCOMP) && w_nominal(d, k)))
+            o = k;
+        else if (!w_punct(d, k))
+            return 0; /* something else comes first */
+    }
+    if (o < 0 || w_relative(d, o) || w_in_quote(d, o)) return 0;
+    for (int32_t k = d->words[o].next; k >= 0; k = d->words[k].next) {
+        int r = d->words[k].rel;
+        if (r == ND_DEP_PUNCT) return 0;
+        if (r != ND_DEP_CCOMP && r != ND_DEP_OBL && r != ND_DEP_XCOMP && r != ND_DEP_PARATAXIS &&
+            r != ND_DEP_DEP && r != ND_DEP_ADVCL)
+            continue;
+        if (nd__w_child(d, k, ND_DEP_NSUBJ, -1) >= 0 || nd__w_child(d, k, ND_DEP_MARK, -1) >= 0 ||
+            nd__w_child(d, k, ND_DEP_EXPL, -1) >= 0)
+            return 0;
+        /* its finite auxiliary or copula, with no punctuation before it */
+        for (int32_t j = d->words[o].lo; j <= k; j++) {
+            if (w_punct(d, j) || w_in_quote(d, j)) return 0;
+            if (d->words[j].head != k || j < d->words[k].lo) continue;
+            if ((d->words[j].rel == ND_DEP_AUX || d->words[j].rel == ND_DEP_COP) &&
+                has_finite(d, j, j, 1, 0)) {
+                *lo = d->words[o].lo, *hi = d->words[k].hi;
+                return 1;
+            }
+        }
+        return 0;
+    }
+    return 0;
+}
+
 /* The attribution of cue word c (class cls) in sentence [w0, w1), or 0
  * when the cue reports nothing here.  a->par: a parenthetical ("he said")
  * whose content is the clause around it. */
@@ -2284,6 +2328,14 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         /* "called the initiative a 'farce'": the object and what it is called */
         int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1), p = nd__w_child(d, c, ND_DEP_XCOMP, -1);
         if (o > c && p > o) a->c_lo = d->words[o].lo, a->c_hi = d->words[p].hi;
+    }
+    if (a->c_lo > a->c_hi && cc < 0 && (cls == ND__CUE_SAY || cls == ND__CUE_THINK) &&
+        !in_list(lemma, object_cues) && !takes_content_object(cls, lemma)) {
+        int32_t plo, phi;
+        if (object_predicate(d, c, &plo, &phi) && plo > c) {
+            a->c_lo = plo, a->c_hi = phi, obj = 0;
+            if (hi >= plo) hi = plo - 1;
+        }
     }
     if (a->c_lo > a->c_hi && hi + 1 < w1) {
         /* a clause right after the segment ("said Tuesday that ...", "said
@@ -2537,7 +2589,11 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
             }
             if (!w_char(d, k, ',') && !w_char(d, k, ';')) continue;
             int shared = d->words[b->cue].rel == ND_DEP_CONJ && subject_child(d, b->cue) < 0;
-            if (!(conj && shared) && !(contrast && subject_child(d, b->cue) >= 0)) continue;
+            /* "X say A, and three-quarters said B", "X say A; 26 percent
+             * say B": a report with a subject of its own after "and" or a
+             * semicolon is another's */
+            int own = subject_child(d, b->cue) >= 0 || (b->src >= 0 && b->src_lo > k);
+            if (!(conj && shared) && !((contrast || conj || w_char(d, k, ';')) && own)) continue;
             if (shared) {
                 b->src = a->src, b->src_lo = a->src_lo, b->src_hi = a->src_hi;
                 b->speaker = a->speaker;
