@@ -604,6 +604,16 @@ static void test_object_predicate(void)
     a = run("Tom Baird runs the depot. He said the majority of drivers passing by were very polite.");
     check_speaker(a, "drivers passing by were very polite", "Tom Baird");
     nd_analysis_free(a);
+    /* the cue hung from the predicate, the infinitive the object's */
+    a = run("Ana Ruiz runs the library. In June she said her plan to close the library was a "
+            "mistake.");
+    q = quote_with(a, "was a mistake");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK(strstr(q->text, "her plan to close") != NULL);
+        CHECK_STR(speaker(q), "Ana Ruiz");
+    }
+    nd_analysis_free(a);
 }
 
 /* "X say A; 26 percent say B": a report with a subject of its own after a

@@ -2146,9 +2146,14 @@ static int object_predicate(const nd__doc *d, int32_t c, int32_t *lo, int32_t *h
             return 0; /* something else comes first */
     }
     if (o < 0 || w_relative(d, o) || w_in_quote(d, o)) return 0;
+    int32_t ohi = d->words[o].hi;
     for (int32_t k = d->words[o].next; k >= 0; k = d->words[k].next) {
         int r = d->words[k].rel;
         if (r == ND_DEP_PUNCT) return 0;
+        if (d->words[k].lo == ohi + 1 && nd__w_has(d, k, ND_DEP_MARK, "to")) {
+            ohi = d->words[k].hi; /* "her decision to use it": the object's */
+            continue;
+        }
         if (r != ND_DEP_CCOMP && r != ND_DEP_OBL && r != ND_DEP_XCOMP && r != ND_DEP_PARATAXIS &&
             r != ND_DEP_DEP && r != ND_DEP_ADVCL)
             continue;
@@ -2167,6 +2172,22 @@ static int object_predicate(const nd__doc *d, int32_t c, int32_t *lo, int32_t *h
         }
         return 0;
     }
+    /* "she said her decision to use it was a mistake" with the cue hung
+     * from the predicate: the same, the cue's head for predicate */
+    int32_t h = d->words[c].head;
+    int r = d->words[c].rel;
+    if (h > ohi &&
+        (r == ND_DEP_PARATAXIS || r == ND_DEP_CCOMP || r == ND_DEP_ADVCL || r == ND_DEP_CSUBJ) &&
+        nd__w_child(d, h, ND_DEP_NSUBJ, -1) < 0 && nd__w_child(d, h, ND_DEP_EXPL, -1) < 0)
+        for (int32_t j = ohi + 1; j <= h; j++) {
+            if (w_punct(d, j) || w_in_quote(d, j)) return 0;
+            if (d->words[j].head == h &&
+                (d->words[j].rel == ND_DEP_AUX || d->words[j].rel == ND_DEP_COP) &&
+                has_finite(d, j, j, 1, 0)) {
+                *lo = d->words[o].lo, *hi = d->words[h].hi;
+                return 1;
+            }
+        }
     return 0;
 }
 
