@@ -629,6 +629,27 @@ static void test_second_report_own_subject(void)
     nd_analysis_free(a);
 }
 
+/* "see X as Y" is a judgement, reported by its object and what it is
+ * seen as; "saw that ..." reports its clause; "see if", "saw him" are
+ * none. */
+static void test_see_as(void)
+{
+    const char *t = "Farmers see the new dam as a threat to their land. Mayor Ana Reyes saw that "
+                    "the vote could be close. We will see if the plan works. I saw him at the "
+                    "store.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = stance_with(a, "as a threat");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(span(t, q->content[0]), "the new dam as a threat to their land");
+        CHECK_STR(speaker(q), "Farmers");
+    }
+    check_speaker(a, "the vote could be close", "Ana Reyes");
+    CHECK(quote_with(a, "the plan works") == NULL && stance_with(a, "the plan works") == NULL);
+    CHECK(stance_with(a, "him") == NULL);
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -662,6 +683,7 @@ int main(void)
     RUN(test_relative_main_clause);
     RUN(test_opening_subject);
     RUN(test_object_predicate);
+    RUN(test_see_as);
     RUN(test_second_report_own_subject);
     return tap_done();
 }

@@ -2317,6 +2317,11 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
              k = nd__w_child(d, c, ND_DEP_PARATAXIS, k))
             if (k > c && w_clause(d, k)) cc = k;
     if (cc >= 0 && cc <= hi && cc >= lo) cc = -1; /* a parse that hangs the speaker there */
+    /* "saw that ..." is a judgement; "see if it works", "saw him leave"
+     * are none */
+    if (cc >= 0 && (w_is(d, c, "see") || w_is(d, c, "view")) &&
+        !nd__w_has(d, cc, ND_DEP_MARK, "that"))
+        cc = -1;
     /* "says expanding the park will protect ...", "said legalizing it
      * could put ...": a gerund right after the cue that opens the reported
      * clause as its subject, whatever the parse hung where; the clause
@@ -2370,6 +2375,21 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
             a->c_lo = j, a->c_hi = w1 - 1;
     }
     int np = 0; /* the content is the cue's object or infinitive */
+    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 &&
+        (w_is(d, c, "see") || w_is(d, c, "view"))) {
+        /* "sees Cruz as a uniter", "view the plan as unfair": a judgement,
+         * the object and what it is seen as */
+        int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1);
+        for (int32_t k = o > c ? d->words[o].next : -1; k >= 0; k = d->words[k].next)
+            if ((d->words[k].rel == ND_DEP_OBL || d->words[k].rel == ND_DEP_ADVCL ||
+                 d->words[k].rel == ND_DEP_XCOMP) &&
+                (nd__w_has(d, k, ND_DEP_CASE, "as") || nd__w_has(d, k, ND_DEP_MARK, "as"))) {
+                a->c_lo = d->words[o].lo, a->c_hi = d->words[k].hi, np = 1;
+                if (hi >= a->c_lo) hi = a->c_lo - 1;
+                if (a->seg_hi > hi) a->seg_hi = hi;
+                break;
+            }
+    }
     if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && takes_content_object(cls, lemma) &&
         object_content(d, c, &a->c_lo, &a->c_hi)) {
         np = 1;
