@@ -650,6 +650,20 @@ static void test_see_as(void)
     nd_analysis_free(a);
 }
 
+/* '"...," said former Gov. Jim Dale': the noun phrase after an inverted
+ * cue is the speaker, whatever the parse made of its first word. */
+static void test_inverted_speaker_phrase(void)
+{
+    const char *t = "\xE2\x80\x9CThe race is close,\xE2\x80\x9D said former Ohio Gov. Jim Dale. "
+                    "\xE2\x80\x9CI disagree,\xE2\x80\x9D said retired Army Gen. Mick Roe.";
+    nd_analysis *a = run(t);
+    check_speaker(a, "race is close", "Jim Dale");
+    const nd_quote *q = quote_with(a, "I disagree");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "retired Army Gen. Mick Roe");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -684,6 +698,7 @@ int main(void)
     RUN(test_opening_subject);
     RUN(test_object_predicate);
     RUN(test_see_as);
+    RUN(test_inverted_speaker_phrase);
     RUN(test_second_report_own_subject);
     return tap_done();
 }

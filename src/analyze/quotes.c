@@ -2281,6 +2281,28 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
             }
         }
     }
+    if (a->src < 0 && c > w0 && w_bound(d, c - 1) && c + 1 < w1 && !w_ing(d, c)) {
+        /* '"...," said former Gov. Jim Dale', '..., said retired Gen. Mick
+         * Roe, who ...': the noun phrase after an inverted cue, to a comma,
+         * a relative pronoun or the sentence's end, whatever the parse
+         * made of its first words */
+        int32_t j = c + 1, last = -1;
+        while (j < w1 && j < c + 12 && !w_punct(d, j) && !w_relative(d, j) && !w_in_quote(d, j)) {
+            int u = d->words[j].upos;
+            if (u == ND_UPOS_AUX || u == ND_UPOS_SCONJ || u == ND_UPOS_CCONJ) break;
+            if (u == ND_UPOS_ADP && !(w_is(d, j, "of") && last >= 0)) break;
+            if (u == ND_UPOS_VERB && !(j == c + 1 && !w_ing(d, j))) break;
+            if (w_nominal(d, j) || u == ND_UPOS_NUM) last = j;
+            j++;
+        }
+        int end = j >= w1 || w_punct(d, j) || w_relative(d, j);
+        if (end && last >= 0 && last == j - 1 && nd__w_ment(d, last) >= 0 &&
+            !bad_source(d, last, last)) {
+            a->src = last, a->src_lo = c + 1, a->src_hi = last;
+            a->speaker = word_actor(d, last);
+            after_src = last;
+        }
+    }
     int32_t sj = subject_child(d, c);
     if (sj == -2) sj = -1;
     int32_t lo, hi;
