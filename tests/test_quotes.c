@@ -664,6 +664,21 @@ static void test_inverted_speaker_phrase(void)
     nd_analysis_free(a);
 }
 
+/* "The union leadership fears that ...": an inflected cue form the tagger
+ * took for a noun, between a noun and "that", is the verb. */
+static void test_cue_noun_before_that(void)
+{
+    nd_analysis *a = run("The union leadership fears that the new shift rules could spark a "
+                         "strike. The city council hopes that the bridge will open in May.");
+    const nd_quote *q = quote_with(a, "could spark a strike");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "leadership") != NULL);
+    q = quote_with(a, "bridge will open");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "council") != NULL);
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -699,6 +714,7 @@ int main(void)
     RUN(test_object_predicate);
     RUN(test_see_as);
     RUN(test_inverted_speaker_phrase);
+    RUN(test_cue_noun_before_that);
     RUN(test_second_report_own_subject);
     return tap_done();
 }

@@ -1446,7 +1446,14 @@ static int word_cue(const nd__doc *d, int32_t w, const char **lemma)
         int aside = inflected && w > w0 && w + 1 < w1 &&
                     ((w_nominal(d, w - 1) && w_punct(d, w + 1)) ||
                      (w_bound(d, w - 1) && nd__w_ment(d, w + 1) >= 0));
-        if (!aside && (nd__w_child(d, w, ND_DEP_NSUBJ, -1) < 0 || x->rel == ND_DEP_NSUBJ)) return 0;
+        /* "The union leadership fears that ...", "the council hopes that
+         * ...": an inflected form between a noun and "that" is read as the
+         * verb it mostly is there */
+        int that = inflected && w > w0 && w + 2 < w1 && w_text(d, w + 1, "that") &&
+                   (d->words[w - 1].upos == ND_UPOS_NOUN || d->words[w - 1].upos == ND_UPOS_PROPN) &&
+                   !w_in_quote(d, w - 1);
+        if (!aside && !that && (nd__w_child(d, w, ND_DEP_NSUBJ, -1) < 0 || x->rel == ND_DEP_NSUBJ))
+            return 0;
         slip = 1;
     }
     int own_subject =
