@@ -679,6 +679,23 @@ static void test_cue_noun_before_that(void)
     nd_analysis_free(a);
 }
 
+/* "X, who said ...": the source phrase runs from the noun phrase the
+ * relative pronoun stands for to the pronoun; the speaker's name is the
+ * noun phrase. */
+static void test_relative_source_span(void)
+{
+    const char *t = "The plan was opposed by some local farmers who have suggested that the "
+                    "budget is too small.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "budget is too small");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(span(t, q->source), "some local farmers who");
+        CHECK_STR(speaker(q), "some local farmers");
+    }
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -715,6 +732,7 @@ int main(void)
     RUN(test_see_as);
     RUN(test_inverted_speaker_phrase);
     RUN(test_cue_noun_before_that);
+    RUN(test_relative_source_span);
     RUN(test_second_report_own_subject);
     return tap_done();
 }

@@ -1825,10 +1825,18 @@ static void set_source(nd__doc *d, tattr *a, int32_t span, int32_t who)
         if (p >= 0 && !w_in_quote(d, p)) who = p;
     }
     a->src = who;
-    if (w_relative(d, span))
+    if (w_relative(d, span)) {
         a->src_lo = a->src_hi = span;
-    else
+        /* "Ted Cruz, who is calling for ...": the source runs from the noun
+         * phrase the pronoun stands for */
+        int32_t lo, hi;
+        if (who >= 0 && who < span) {
+            np_words(d, who, &lo, &hi);
+            if (hi < span && span - hi <= 2) a->src_lo = lo;
+        }
+    } else {
         np_words(d, span, &a->src_lo, &a->src_hi);
+    }
     a->speaker = word_actor(d, who);
 }
 
@@ -2763,7 +2771,11 @@ static const char *source_text(nd__doc *d, const tattr *a)
                                        "some", "others", "many", "this", NULL};
     if (a->src_lo == a->src_hi && in_list(d->words[a->src].lemma, bare)) return NULL;
     if (d->words[a->src].upos == ND_UPOS_PRON && a->src_lo == a->src_hi) return NULL;
-    nd_span sp = nd__w_span(d, a->src_lo, a->src_hi);
+    int32_t hi = a->src_hi;
+    if (hi > a->src_lo && w_relative(d, hi)) /* "Ted Cruz, who": the noun phrase */
+        for (hi--; hi > a->src_lo && w_punct(d, hi); hi--) {
+        }
+    nd_span sp = nd__w_span(d, a->src_lo, hi);
     return nd_arena_strndup(d->ar, d->text + sp.start, sp.end - sp.start);
 }
 
