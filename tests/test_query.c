@@ -373,6 +373,64 @@ static void test_search(void)
     nd_store_close(s);
 }
 
+/* The co-occurring actors and the search's actor facet are counted in C
+ * (nd__doc_actors_top): the same rows, in the same order, ties included,
+ * as SQL's GROUP BY ... ORDER BY count DESC[, mentions DESC], name. */
+static void test_doc_actors_top(void)
+{
+    nd_store *s = fixture("top.db");
+    if (!s) return;
+    int64_t docs[64];
+    size_t n = 0;
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(s->db, "SELECT id FROM documents ORDER BY id", -1, &st, NULL), 0);
+    while (sqlite3_step(st) == SQLITE_ROW && n < 64) docs[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    CHECK(n >= 6);
+    nd__sel putin;
+    nd_error err = {0};
+    CHECK_INT(nd__sel_resolve(s, "Putin", 0, &putin, &err), 0);
+    for (int by_m = 0; by_m < 2; by_m++)
+        for (int skip = 0; skip < 2; skip++)
+            for (int limit = 1; limit <= 7; limit++) {
+                nd_arena *ar = nd_arena_new(0);
+                nd__vec v = {NULL, 0, 0, sizeof(nd_actor_row)};
+                CHECK_INT(nd__doc_actors_top(s, docs, n, skip ? &putin : NULL, by_m, limit, ar, &v,
+                                             &err),
+                          0);
+                nd_buf sql = ND_BUF_INIT;
+                nd_buf_puts(&sql, "SELECT a.id, t.n, t.m FROM (SELECT actor_id, count(*) AS n,"
+                                  " sum(mentions) AS m FROM doc_actors WHERE 1");
+                if (skip) {
+                    nd_buf_puts(&sql, " AND actor_id NOT ");
+                    nd__sel_in(&sql, &putin);
+                }
+                nd_buf_printf(&sql,
+                              " GROUP BY actor_id) t JOIN actors a ON a.id = t.actor_id"
+                              " ORDER BY t.n DESC, %s a.name LIMIT %d",
+                              by_m ? "t.m DESC," : "", limit);
+                CHECK_INT(sqlite3_prepare_v2(s->db, sql.ptr, -1, &st, NULL), 0);
+                size_t k = 0;
+                const nd_actor_row *got = v.items;
+                while (sqlite3_step(st) == SQLITE_ROW) {
+                    CHECK(k < v.n);
+                    if (k < v.n) {
+                        CHECK_INT(got[k].id, sqlite3_column_int64(st, 0));
+                        CHECK_INT(got[k].documents, sqlite3_column_int64(st, 1));
+                        CHECK_INT(got[k].mentions, sqlite3_column_int64(st, 2));
+                        CHECK(got[k].name && got[k].name[0]);
+                    }
+                    k++;
+                }
+                CHECK_INT(k, v.n);
+                sqlite3_finalize(st);
+                nd_buf_free(&sql);
+                nd_arena_free(ar);
+            }
+    nd__sel_free(&putin);
+    nd_store_close(s);
+}
+
 static void test_stories(void)
 {
     nd_store *s = fixture("stories.db");
@@ -1089,6 +1147,7 @@ int main(void)
 {
     if (tmpdir_make("nd_test_query")) return 1;
     RUN(test_search);
+    RUN(test_doc_actors_top);
     RUN(test_stories);
     RUN(test_documents);
     RUN(test_quotes_events);

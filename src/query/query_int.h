@@ -149,6 +149,13 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
 int nd__query_keywords(nd_store *s, int64_t doc, int64_t story, int limit, nd_arena *ar,
                        const nd_keyword_row **items, size_t *n, nd_error *err);
 
+/* The actors named in documents docs[0..n), but those skip means (skip
+ * may be NULL), counted from doc_actors: the first limit by documents
+ * (then mentions when by_mentions), then name, appended to v (of
+ * nd_actor_row: documents and mentions are the counts; strings in ar). */
+int nd__doc_actors_top(nd_store *s, const int64_t *docs, size_t n, const nd__sel *skip,
+                       int by_mentions, int limit, nd_arena *ar, nd__vec *v, nd_error *err);
+
 /* The name of a CAMEO event code, or "". */
 const char *nd__event_name(const char *code);
 
