@@ -431,6 +431,118 @@ static void test_doc_actors_top(void)
     nd_store_close(s);
 }
 
+/* nd_bm25 (query/rank.c): the best k rows and their scores are bm25()'s,
+ * every row it scores has bm25()'s value, and the others are pruned
+ * unread.  A table of its own: documents of varied lengths and word
+ * counts. */
+static void test_rank(void)
+{
+    nd_store *s = fresh("rank.db");
+    if (!s) return;
+    nd_error err = {0};
+    CHECK_INT(nd__store_exec(s, "CREATE VIRTUAL TABLE t USING fts5(title, body,"
+                                " tokenize = 'porter unicode61')", &err), 0);
+    static const char *const words[] = {"said", "police", "harbour", "strike", "the", "of",
+                                        "talks", "minister", "port", "union", "wages", "night"};
+    uint32_t x = 12345;
+    sqlite3_stmt *ins;
+    CHECK_INT(sqlite3_prepare_v2(s->db, "INSERT INTO t (title, body) VALUES (?1, ?2)", -1, &ins,
+                                 NULL),
+              0);
+    for (int d = 0; d < 600; d++) {
+        nd_buf title = ND_BUF_INIT, body = ND_BUF_INIT;
+        x = x * 1103515245u + 12345u;
+        int len = 3 + (int) ((x >> 16) % 400);
+        for (int w = 0; w < len; w++) {
+            x = x * 1103515245u + 12345u;
+            /* "said" now and then, more in some documents than others */
+            unsigned r = (x >> 16) % 100;
+            const char *word = r < (unsigned) (d % 7) ? "said" : words[1 + (x >> 8) % 11];
+            nd_buf_printf(&body, "%s%s", w ? " " : "", word);
+        }
+        x = x * 1103515245u + 12345u;
+        nd_buf_printf(&title, "%s %s", words[(x >> 16) % 12], words[(x >> 20) % 12]);
+        sqlite3_bind_text(ins, 1, title.ptr, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 2, body.ptr, -1, SQLITE_TRANSIENT);
+        CHECK_INT(sqlite3_step(ins), SQLITE_DONE);
+        sqlite3_reset(ins);
+        nd_buf_free(&title);
+        nd_buf_free(&body);
+    }
+    sqlite3_finalize(ins);
+    CHECK_INT(nd__rank_register(s, &err), 0);
+    static const char *const queries[] = {"said", "police OR harbour", "\"said police\"",
+                                          "strike AND said", "title:port", "wag*"};
+    static const int ks[] = {1, 5, 37, 2000};
+    int pruned_any = 0;
+    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+        for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+            int k = ks[ki];
+            char *a = sqlite3_mprintf("SELECT rowid, bm25(t, 4.0, 1.0) AS r FROM t WHERE t MATCH"
+                                      " %Q ORDER BY r, rowid LIMIT %d",
+                                      queries[qi], k);
+            char *b = sqlite3_mprintf("SELECT rowid, nd_bm25(t, %d, 4.0, 1.0) AS r FROM t WHERE t"
+                                      " MATCH %Q ORDER BY r, rowid LIMIT %d",
+                                      k, queries[qi], k);
+            sqlite3_stmt *sa, *sb;
+            CHECK_INT(sqlite3_prepare_v2(s->db, a, -1, &sa, NULL), 0);
+            CHECK_INT(sqlite3_prepare_v2(s->db, b, -1, &sb, NULL), 0);
+            int rows = 0;
+            for (;;) {
+                int ra = sqlite3_step(sa), rb = sqlite3_step(sb);
+                CHECK_INT(rb, ra);
+                if (ra != SQLITE_ROW || rb != SQLITE_ROW) break;
+                CHECK_INT(sqlite3_column_int64(sb, 0), sqlite3_column_int64(sa, 0));
+                CHECK(sqlite3_column_double(sb, 1) == sqlite3_column_double(sa, 1));
+                rows++;
+            }
+            CHECK(rows > 0);
+            sqlite3_finalize(sa);
+            sqlite3_finalize(sb);
+            sqlite3_free(a);
+            sqlite3_free(b);
+            /* Row by row: bm25()'s value or pruned. */
+            char *c = sqlite3_mprintf("SELECT bm25(t, 4.0, 1.0), nd_bm25(t, %d, 4.0, 1.0) FROM t"
+                                      " WHERE t MATCH %Q",
+                                      k, queries[qi]);
+            CHECK_INT(sqlite3_prepare_v2(s->db, c, -1, &sa, NULL), 0);
+            int pruned = 0, scored = 0;
+            while (sqlite3_step(sa) == SQLITE_ROW) {
+                double v = sqlite3_column_double(sa, 1);
+                if (v == ND_RANK_PRUNED)
+                    pruned++;
+                else {
+                    scored++;
+                    CHECK(v == sqlite3_column_double(sa, 0));
+                }
+            }
+            CHECK(scored >= (rows < k ? rows : k));
+            if (k >= 2000) CHECK_INT(pruned, 0);
+            if (!strcmp(queries[qi], "said") && k <= 5) pruned_any |= pruned > 0;
+            sqlite3_finalize(sa);
+            sqlite3_free(c);
+        }
+    /* A common word's length is read for few of its matches. */
+    CHECK(pruned_any);
+    nd_store_close(s);
+
+    /* Readers map as much of the file as SQLite allows (a 1.6 GB store
+     * was read past 1 GiB with pread()). */
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(tmp_path("rank.db"), ND_STORE_READONLY, &r, &err), 0);
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open_v2(tmp_path("rank.db"), &db, SQLITE_OPEN_READONLY, NULL), 0);
+    int64_t most = 0, got = 0;
+    sqlite3_exec(db, "PRAGMA mmap_size=1099511627776", NULL, NULL, NULL);
+    CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA mmap_size", -1, &ins, NULL), 0);
+    if (sqlite3_step(ins) == SQLITE_ROW) most = sqlite3_column_int64(ins, 0);
+    sqlite3_finalize(ins);
+    sqlite3_close(db);
+    if (r) got = one_int(r, "PRAGMA mmap_size");
+    CHECK_INT(got, most);
+    nd_store_close(r);
+}
+
 static void test_stories(void)
 {
     nd_store *s = fixture("stories.db");
@@ -1148,6 +1260,7 @@ int main(void)
     if (tmpdir_make("nd_test_query")) return 1;
     RUN(test_search);
     RUN(test_doc_actors_top);
+    RUN(test_rank);
     RUN(test_stories);
     RUN(test_documents);
     RUN(test_quotes_events);

@@ -39,9 +39,17 @@ static void hit_bind(sqlite3_stmt *st, const nd_query_opts *q, const filters *f)
 static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int64_t from, int want,
                      int top, ranked *out, int *n, nd_error *err)
 {
+    /* The best top only: nd_bm25 (rank.c) skips reading the lengths of
+     * the matches that cannot be among them. */
+    if (top > 0) {
+        int rc = nd__rank_register(s, err);
+        if (rc) return rc;
+    }
     nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
-                      " FROM documents_fts WHERE documents_fts MATCH ?1");
+    nd_buf_puts(&sql, top > 0 ? "WITH m AS (SELECT rowid AS id, nd_bm25(documents_fts, ?2, 4.0, 1.0)"
+                                " AS r FROM documents_fts WHERE documents_fts MATCH ?1"
+                              : "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
+                                " FROM documents_fts WHERE documents_fts MATCH ?1");
     if (from > 0) nd_buf_puts(&sql, " AND rowid >= ?9");
     if (top > 0) nd_buf_puts(&sql, " ORDER BY r LIMIT ?2");
     nd_buf_puts(&sql, ") SELECT m.id, m.r FROM m JOIN documents d ON d.id = m.id WHERE 1");
