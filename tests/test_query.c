@@ -543,6 +543,37 @@ static void test_rank(void)
     nd_store_close(r);
 }
 
+/* nd_store_file_version: the same while nobody commits, another after any
+ * commit (the web server's answers shared by its workers hang on it). */
+static void test_file_version(void)
+{
+    nd_store *s = fresh("version.db");
+    if (!s) return;
+    const char *path = tmp_path("version.db");
+    uint64_t v1 = nd_store_file_version(path);
+    CHECK(v1 != 0);
+    CHECK(nd_store_file_version(path) == v1);
+    nd_store *r = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_open(path, ND_STORE_READONLY, &r, &err), 0);
+    nd_query_opts q = {0};
+    nd_story_list *l = NULL;
+    CHECK_INT(nd_query_stories(r, &q, &l, &err), 0); /* reading changes nothing */
+    nd_result_free(l);
+    CHECK(nd_store_file_version(path) == v1);
+    uint64_t last = v1;
+    for (size_t i = 0; i < 3 && i < N_DOCS; i++) {
+        CHECK_INT(add_doc(s, &DOCS[i], NULL, 900 + i, NULL), 0);
+        uint64_t v = nd_store_file_version(path);
+        CHECK(v != last && v != v1);
+        CHECK(nd_store_file_version(path) == v);
+        last = v;
+    }
+    CHECK(nd_store_file_version(tmp_path("no-such.db")) == 0);
+    nd_store_close(r);
+    nd_store_close(s);
+}
+
 static void test_stories(void)
 {
     nd_store *s = fixture("stories.db");
@@ -1261,6 +1292,7 @@ int main(void)
     RUN(test_search);
     RUN(test_doc_actors_top);
     RUN(test_rank);
+    RUN(test_file_version);
     RUN(test_stories);
     RUN(test_documents);
     RUN(test_quotes_events);
