@@ -574,6 +574,68 @@ static void test_file_version(void)
     nd_store_close(s);
 }
 
+/* Quotations --about a text many quotations match are found walking the
+ * newest quotations (about_window in quotes.c): the same pages as
+ * sorting every match, whatever the limit, and the walk's window is used
+ * when it suffices (the page's ids listed in the final query). */
+static int listed_trace(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type, (void) x;
+    char *sql = sqlite3_expanded_sql(p);
+    if (sql) {
+        const char *h = strstr(sql, "AND q.id IN (");
+        if (h && h[13] >= '0' && h[13] <= '9') ++*(int *) ctx;
+    }
+    sqlite3_free(sql);
+    return 0;
+}
+
+static void test_about_window(void)
+{
+    nd_store *s = fresh("about.db");
+    if (!s) return;
+    static const char *const dates[] = {"2024-05-01", "2024-05-01", "2024-06-11T08:00:00Z", NULL,
+                                        "2023-12-31", "2024-05-01", "2025-01-02"};
+    char urls[80][64];
+    for (int k = 0; k < 80; k++) {
+        spec d = DOCS[k % N_DOCS];
+        snprintf(urls[k], sizeof urls[k], "https://many.example/%d", k);
+        d.url = urls[k];
+        d.published = dates[(k * 3) % 7];
+        CHECK_INT(add_doc(s, &d, NULL, 5000 + (uint64_t) k, NULL), 0);
+    }
+    static const char *const texts[] = {"friends", "era", "Thursday", "we", "nobody OR best",
+                                        "zebra"};
+    int listed = 0;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, listed_trace, &listed);
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++)
+        for (int all = 0; all < 2; all++)
+            for (int limit = 1; limit <= 7; limit += 2) {
+                nd_quote_list *r[2] = {NULL, NULL};
+                for (int w = 0; w < 2; w++) {
+                    nd_query_opts q = {0};
+                    q.text = texts[t];
+                    q.all = all;
+                    q.limit = limit;
+                    nd__query_about_many = w ? 0 : 1000000;
+                    nd_error err = {0};
+                    CHECK_INT(nd_query_quotes(s, &q, &r[w], &err), 0);
+                }
+                if (r[0] && r[1]) {
+                    CHECK_INT(r[1]->n, r[0]->n);
+                    for (size_t i = 0; i < r[0]->n && i < r[1]->n; i++)
+                        CHECK_INT(r[1]->items[i].id, r[0]->items[i].id);
+                    CHECK((r[0]->r.next == NULL) == (r[1]->r.next == NULL));
+                }
+                nd_result_free(r[0]);
+                nd_result_free(r[1]);
+            }
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    nd__query_about_many = 2000;
+    CHECK(listed > 0);
+    nd_store_close(s);
+}
+
 static void test_stories(void)
 {
     nd_store *s = fixture("stories.db");
@@ -1239,6 +1301,7 @@ static void test_plans(void)
         /* The second round takes every actor for a very frequent one (the
          * plans that read in date order and filter). */
         nd__query_many = many ? 0 : 20000;
+        nd__query_about_many = many ? 0 : 2000;
 #define PLAN(what, fn, ...)                                                                        \
     do {                                                                                           \
         memset(&Q, 0, sizeof Q);                                                                   \
@@ -1283,6 +1346,7 @@ static void test_plans(void)
 #undef PLAN
     }
     nd__query_many = 20000;
+    nd__query_about_many = 2000;
     nd_store_close(s);
 }
 
@@ -1293,6 +1357,7 @@ int main(void)
     RUN(test_doc_actors_top);
     RUN(test_rank);
     RUN(test_file_version);
+    RUN(test_about_window);
     RUN(test_stories);
     RUN(test_documents);
     RUN(test_quotes_events);

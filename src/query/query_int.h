@@ -42,6 +42,12 @@ extern int nd__query_many;
  * ND_QUERY_SEARCH_DOCS; tests lower it). */
 extern int nd__query_search_docs;
 
+/* Full-text matches from which quotations --about a text are found
+ * walking the newest quotations rather than sorting the matches (tests
+ * lower it). */
+extern int nd__query_about_many;
+#define ND_QUERY_ABOUT_MANY nd__query_about_many
+
 /* Options with nothing set (for a NULL opts). */
 extern const nd_query_opts nd__query_none;
 
