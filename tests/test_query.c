@@ -373,6 +373,269 @@ static void test_search(void)
     nd_store_close(s);
 }
 
+/* The co-occurring actors and the search's actor facet are counted in C
+ * (nd__doc_actors_top): the same rows, in the same order, ties included,
+ * as SQL's GROUP BY ... ORDER BY count DESC[, mentions DESC], name. */
+static void test_doc_actors_top(void)
+{
+    nd_store *s = fixture("top.db");
+    if (!s) return;
+    int64_t docs[64];
+    size_t n = 0;
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(s->db, "SELECT id FROM documents ORDER BY id", -1, &st, NULL), 0);
+    while (sqlite3_step(st) == SQLITE_ROW && n < 64) docs[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    CHECK(n >= 6);
+    nd__sel putin;
+    nd_error err = {0};
+    CHECK_INT(nd__sel_resolve(s, "Putin", 0, &putin, &err), 0);
+    for (int by_m = 0; by_m < 2; by_m++)
+        for (int skip = 0; skip < 2; skip++)
+            for (int limit = 1; limit <= 7; limit++) {
+                nd_arena *ar = nd_arena_new(0);
+                nd__vec v = {NULL, 0, 0, sizeof(nd_actor_row)};
+                CHECK_INT(nd__doc_actors_top(s, docs, n, skip ? &putin : NULL, by_m, limit, ar, &v,
+                                             &err),
+                          0);
+                nd_buf sql = ND_BUF_INIT;
+                nd_buf_puts(&sql, "SELECT a.id, t.n, t.m FROM (SELECT actor_id, count(*) AS n,"
+                                  " sum(mentions) AS m FROM doc_actors WHERE 1");
+                if (skip) {
+                    nd_buf_puts(&sql, " AND actor_id NOT ");
+                    nd__sel_in(&sql, &putin);
+                }
+                nd_buf_printf(&sql,
+                              " GROUP BY actor_id) t JOIN actors a ON a.id = t.actor_id"
+                              " ORDER BY t.n DESC, %s a.name LIMIT %d",
+                              by_m ? "t.m DESC," : "", limit);
+                CHECK_INT(sqlite3_prepare_v2(s->db, sql.ptr, -1, &st, NULL), 0);
+                size_t k = 0;
+                const nd_actor_row *got = v.items;
+                while (sqlite3_step(st) == SQLITE_ROW) {
+                    CHECK(k < v.n);
+                    if (k < v.n) {
+                        CHECK_INT(got[k].id, sqlite3_column_int64(st, 0));
+                        CHECK_INT(got[k].documents, sqlite3_column_int64(st, 1));
+                        CHECK_INT(got[k].mentions, sqlite3_column_int64(st, 2));
+                        CHECK(got[k].name && got[k].name[0]);
+                    }
+                    k++;
+                }
+                CHECK_INT(k, v.n);
+                sqlite3_finalize(st);
+                nd_buf_free(&sql);
+                nd_arena_free(ar);
+            }
+    nd__sel_free(&putin);
+    nd_store_close(s);
+}
+
+/* nd_bm25 (query/rank.c): the best k rows and their scores are bm25()'s,
+ * every row it scores has bm25()'s value, and the others are pruned
+ * unread.  A table of its own: documents of varied lengths and word
+ * counts. */
+static void test_rank(void)
+{
+    nd_store *s = fresh("rank.db");
+    if (!s) return;
+    nd_error err = {0};
+    CHECK_INT(nd__store_exec(s, "CREATE VIRTUAL TABLE t USING fts5(title, body,"
+                                " tokenize = 'porter unicode61')", &err), 0);
+    static const char *const words[] = {"said", "police", "harbour", "strike", "the", "of",
+                                        "talks", "minister", "port", "union", "wages", "night"};
+    uint32_t x = 12345;
+    sqlite3_stmt *ins;
+    CHECK_INT(sqlite3_prepare_v2(s->db, "INSERT INTO t (title, body) VALUES (?1, ?2)", -1, &ins,
+                                 NULL),
+              0);
+    for (int d = 0; d < 600; d++) {
+        nd_buf title = ND_BUF_INIT, body = ND_BUF_INIT;
+        x = x * 1103515245u + 12345u;
+        int len = 3 + (int) ((x >> 16) % 400);
+        for (int w = 0; w < len; w++) {
+            x = x * 1103515245u + 12345u;
+            /* "said" now and then, more in some documents than others */
+            unsigned r = (x >> 16) % 100;
+            const char *word = r < (unsigned) (d % 7) ? "said" : words[1 + (x >> 8) % 11];
+            nd_buf_printf(&body, "%s%s", w ? " " : "", word);
+        }
+        x = x * 1103515245u + 12345u;
+        nd_buf_printf(&title, "%s %s", words[(x >> 16) % 12], words[(x >> 20) % 12]);
+        sqlite3_bind_text(ins, 1, title.ptr, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(ins, 2, body.ptr, -1, SQLITE_TRANSIENT);
+        CHECK_INT(sqlite3_step(ins), SQLITE_DONE);
+        sqlite3_reset(ins);
+        nd_buf_free(&title);
+        nd_buf_free(&body);
+    }
+    sqlite3_finalize(ins);
+    CHECK_INT(nd__rank_register(s, &err), 0);
+    static const char *const queries[] = {"said", "police OR harbour", "\"said police\"",
+                                          "strike AND said", "title:port", "wag*"};
+    static const int ks[] = {1, 5, 37, 2000};
+    int pruned_any = 0;
+    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+        for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+            int k = ks[ki];
+            char *a = sqlite3_mprintf("SELECT rowid, bm25(t, 4.0, 1.0) AS r FROM t WHERE t MATCH"
+                                      " %Q ORDER BY r, rowid LIMIT %d",
+                                      queries[qi], k);
+            char *b = sqlite3_mprintf("SELECT rowid, nd_bm25(t, %d, 4.0, 1.0) AS r FROM t WHERE t"
+                                      " MATCH %Q ORDER BY r, rowid LIMIT %d",
+                                      k, queries[qi], k);
+            sqlite3_stmt *sa, *sb;
+            CHECK_INT(sqlite3_prepare_v2(s->db, a, -1, &sa, NULL), 0);
+            CHECK_INT(sqlite3_prepare_v2(s->db, b, -1, &sb, NULL), 0);
+            int rows = 0;
+            for (;;) {
+                int ra = sqlite3_step(sa), rb = sqlite3_step(sb);
+                CHECK_INT(rb, ra);
+                if (ra != SQLITE_ROW || rb != SQLITE_ROW) break;
+                CHECK_INT(sqlite3_column_int64(sb, 0), sqlite3_column_int64(sa, 0));
+                CHECK(sqlite3_column_double(sb, 1) == sqlite3_column_double(sa, 1));
+                rows++;
+            }
+            CHECK(rows > 0);
+            sqlite3_finalize(sa);
+            sqlite3_finalize(sb);
+            sqlite3_free(a);
+            sqlite3_free(b);
+            /* Row by row: bm25()'s value or pruned. */
+            char *c = sqlite3_mprintf("SELECT bm25(t, 4.0, 1.0), nd_bm25(t, %d, 4.0, 1.0) FROM t"
+                                      " WHERE t MATCH %Q",
+                                      k, queries[qi]);
+            CHECK_INT(sqlite3_prepare_v2(s->db, c, -1, &sa, NULL), 0);
+            int pruned = 0, scored = 0;
+            while (sqlite3_step(sa) == SQLITE_ROW) {
+                double v = sqlite3_column_double(sa, 1);
+                if (v == ND_RANK_PRUNED)
+                    pruned++;
+                else {
+                    scored++;
+                    CHECK(v == sqlite3_column_double(sa, 0));
+                }
+            }
+            CHECK(scored >= (rows < k ? rows : k));
+            if (k >= 2000) CHECK_INT(pruned, 0);
+            if (!strcmp(queries[qi], "said") && k <= 5) pruned_any |= pruned > 0;
+            sqlite3_finalize(sa);
+            sqlite3_free(c);
+        }
+    /* A common word's length is read for few of its matches. */
+    CHECK(pruned_any);
+    nd_store_close(s);
+
+    /* Readers map as much of the file as SQLite allows (a 1.6 GB store
+     * was read past 1 GiB with pread()). */
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(tmp_path("rank.db"), ND_STORE_READONLY, &r, &err), 0);
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open_v2(tmp_path("rank.db"), &db, SQLITE_OPEN_READONLY, NULL), 0);
+    int64_t most = 0, got = 0;
+    sqlite3_exec(db, "PRAGMA mmap_size=1099511627776", NULL, NULL, NULL);
+    CHECK_INT(sqlite3_prepare_v2(db, "PRAGMA mmap_size", -1, &ins, NULL), 0);
+    if (sqlite3_step(ins) == SQLITE_ROW) most = sqlite3_column_int64(ins, 0);
+    sqlite3_finalize(ins);
+    sqlite3_close(db);
+    if (r) got = one_int(r, "PRAGMA mmap_size");
+    CHECK_INT(got, most);
+    nd_store_close(r);
+}
+
+/* nd_store_file_version: the same while nobody commits, another after any
+ * commit (the web server's answers shared by its workers hang on it). */
+static void test_file_version(void)
+{
+    nd_store *s = fresh("version.db");
+    if (!s) return;
+    const char *path = tmp_path("version.db");
+    uint64_t v1 = nd_store_file_version(path);
+    CHECK(v1 != 0);
+    CHECK(nd_store_file_version(path) == v1);
+    nd_store *r = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_open(path, ND_STORE_READONLY, &r, &err), 0);
+    nd_query_opts q = {0};
+    nd_story_list *l = NULL;
+    CHECK_INT(nd_query_stories(r, &q, &l, &err), 0); /* reading changes nothing */
+    nd_result_free(l);
+    CHECK(nd_store_file_version(path) == v1);
+    uint64_t last = v1;
+    for (size_t i = 0; i < 3 && i < N_DOCS; i++) {
+        CHECK_INT(add_doc(s, &DOCS[i], NULL, 900 + i, NULL), 0);
+        uint64_t v = nd_store_file_version(path);
+        CHECK(v != last && v != v1);
+        CHECK(nd_store_file_version(path) == v);
+        last = v;
+    }
+    CHECK(nd_store_file_version(tmp_path("no-such.db")) == 0);
+    nd_store_close(r);
+    nd_store_close(s);
+}
+
+/* Quotations --about a text many quotations match are found walking the
+ * newest quotations (about_window in quotes.c): the same pages as
+ * sorting every match, whatever the limit, and the walk's window is used
+ * when it suffices (the page's ids listed in the final query). */
+static int listed_trace(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type, (void) x;
+    char *sql = sqlite3_expanded_sql(p);
+    if (sql) {
+        const char *h = strstr(sql, "AND q.id IN (");
+        if (h && h[13] >= '0' && h[13] <= '9') ++*(int *) ctx;
+    }
+    sqlite3_free(sql);
+    return 0;
+}
+
+static void test_about_window(void)
+{
+    nd_store *s = fresh("about.db");
+    if (!s) return;
+    static const char *const dates[] = {"2024-05-01", "2024-05-01", "2024-06-11T08:00:00Z", NULL,
+                                        "2023-12-31", "2024-05-01", "2025-01-02"};
+    char urls[80][64];
+    for (int k = 0; k < 80; k++) {
+        spec d = DOCS[k % N_DOCS];
+        snprintf(urls[k], sizeof urls[k], "https://many.example/%d", k);
+        d.url = urls[k];
+        d.published = dates[(k * 3) % 7];
+        CHECK_INT(add_doc(s, &d, NULL, 5000 + (uint64_t) k, NULL), 0);
+    }
+    static const char *const texts[] = {"friends", "era", "Thursday", "we", "nobody OR best",
+                                        "zebra"};
+    int listed = 0;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, listed_trace, &listed);
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++)
+        for (int all = 0; all < 2; all++)
+            for (int limit = 1; limit <= 7; limit += 2) {
+                nd_quote_list *r[2] = {NULL, NULL};
+                for (int w = 0; w < 2; w++) {
+                    nd_query_opts q = {0};
+                    q.text = texts[t];
+                    q.all = all;
+                    q.limit = limit;
+                    nd__query_about_many = w ? 0 : 1000000;
+                    nd_error err = {0};
+                    CHECK_INT(nd_query_quotes(s, &q, &r[w], &err), 0);
+                }
+                if (r[0] && r[1]) {
+                    CHECK_INT(r[1]->n, r[0]->n);
+                    for (size_t i = 0; i < r[0]->n && i < r[1]->n; i++)
+                        CHECK_INT(r[1]->items[i].id, r[0]->items[i].id);
+                    CHECK((r[0]->r.next == NULL) == (r[1]->r.next == NULL));
+                }
+                nd_result_free(r[0]);
+                nd_result_free(r[1]);
+            }
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    nd__query_about_many = 2000;
+    CHECK(listed > 0);
+    nd_store_close(s);
+}
+
 static void test_stories(void)
 {
     nd_store *s = fixture("stories.db");
@@ -1038,6 +1301,7 @@ static void test_plans(void)
         /* The second round takes every actor for a very frequent one (the
          * plans that read in date order and filter). */
         nd__query_many = many ? 0 : 20000;
+        nd__query_about_many = many ? 0 : 2000;
 #define PLAN(what, fn, ...)                                                                        \
     do {                                                                                           \
         memset(&Q, 0, sizeof Q);                                                                   \
@@ -1082,6 +1346,7 @@ static void test_plans(void)
 #undef PLAN
     }
     nd__query_many = 20000;
+    nd__query_about_many = 2000;
     nd_store_close(s);
 }
 
@@ -1089,6 +1354,10 @@ int main(void)
 {
     if (tmpdir_make("nd_test_query")) return 1;
     RUN(test_search);
+    RUN(test_doc_actors_top);
+    RUN(test_rank);
+    RUN(test_file_version);
+    RUN(test_about_window);
     RUN(test_stories);
     RUN(test_documents);
     RUN(test_quotes_events);

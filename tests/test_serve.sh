@@ -189,12 +189,22 @@ before = len(json.loads(get("/api/v1/stories")[2])["stories"])
 # every worker before the ingest, it must still see the new day after.
 for _ in range(6):
     if json.loads(get("/api/v1/digest?date=2025-03-05")[2])["stories"]: bad.append("digest of 2025-03-05 before its ingest")
+# So are searches and actors' pages, by every parameter: each query its
+# own answer, renewed after the ingest.
+for _ in range(6):
+    if json.loads(get("/api/v1/search?q=Carlsen")[2])["hits"]: bad.append("search Carlsen before its ingest")
+    page_before = get("/search?q=Carlsen")[2]
+    one, two = (json.loads(get("/api/v1/search?q=the&limit=%d" % n)[2])["hits"] for n in (1, 2))
+    if len(one) != 1 or len(two) != 2: bad.append(f"search ?limit=1 and 2 (cached): {len(one)} and {len(two)} hits")
 r = subprocess.run([cli, "ingest", "--db", db, tests + "/../samples/briefs.jsonl"], capture_output=True)
 if r.returncode != 0: bad.append("ingest beside serve failed: " + r.stderr.decode()[:200])
 after = len(json.loads(get("/api/v1/stories")[2])["stories"])
 if after <= before: bad.append(f"stories after an ingest beside the server: {before} -> {after}")
 for _ in range(6):
     if not json.loads(get("/api/v1/digest?date=2025-03-05")[2])["stories"]: bad.append("cached digest not renewed after an ingest"); break
+for _ in range(6):
+    if not json.loads(get("/api/v1/search?q=Carlsen")[2])["hits"]: bad.append("cached search not renewed after an ingest"); break
+    if get("/search?q=Carlsen")[2] == page_before: bad.append("cached search page not renewed after an ingest"); break
 for b_ in bad: print(b_)
 sys.exit(1 if bad else 0)
 PY

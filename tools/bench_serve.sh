@@ -27,7 +27,7 @@ if [ ! -s "$DB" ]; then
     TMP=$(mktemp -d "${TMPDIR:-/tmp}/nd_bench_serve.XXXXXX")
     trap 'rm -rf "$TMP"' EXIT
     echo "bench_serve: building a store of $PAGES pages (once; kept as $DB) ..."
-    python3 "$HERE/gen_corpus.py" "$SRC" "$TMP/corpus" --pages "$PAGES" --unit 1000 || exit 1
+    python3 "$HERE/gen_corpus.py" "$TMP/corpus" --src "$SRC" --pages "$PAGES" --unit 1000 --jobs 2 || exit 1
     "$CLI" ingest --db "$TMP/serve.db" "$TMP"/corpus/u* | tail -1 || exit 1
     rm -rf "$TMP/corpus"
     mv "$TMP/serve.db" "$DB" || exit 1

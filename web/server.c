@@ -33,26 +33,39 @@ typedef struct server {
     nd_error open_err;
     int open_failed;
     char base[256]; /* the site's address, for mailed briefings (web_req.base) */
+    struct answer_cache *cache;
 } server;
 
 /* The briefing's pages (/, /digest, /api/v1/digest) are what every
- * visitor asks first and cost the most to make: a worker keeps its latest
- * answers, by path and parameters, until the store changes (its data
- * version moves when an ingest commits). */
-#define CACHE_SLOTS 8
+ * visitor asks first and cost the most to make; an actor's page, a
+ * search and two actors' relations cost the most per request (5 to 40
+ * ms of CPU for an actor in half the documents or a word most documents
+ * hold).  The server keeps its latest answers, by path and parameters,
+ * until the store changes (nd_store_file_version moves when anyone
+ * commits), for all its workers: an answer is made once, not once per
+ * worker, and a worker asked for an answer another is making waits for
+ * it instead of making it too.  An answer depends on nothing else: not
+ * on the time, the headers or the client. */
+#define CACHE_SLOTS 16
 typedef struct cached {
     char *key; /* NULL: empty */
-    int64_t version;
+    uint64_t version;
+    int making; /* a worker is making it: wait */
     const char *ctype;
     char *body;
     size_t len;
 } cached;
 
-/* A worker thread's own: its read-only store connection and cache. */
+typedef struct answer_cache {
+    pthread_mutex_t mu;
+    pthread_cond_t made;
+    cached slot[CACHE_SLOTS];
+    unsigned next; /* the slot to fill next */
+} answer_cache;
+
+/* A worker thread's own: its read-only store connection. */
 typedef struct worker {
     nd_store *s;
-    cached cache[CACHE_SLOTS];
-    unsigned next; /* the slot to fill next */
 } worker;
 
 static void cached_clear(cached *c)
@@ -65,7 +78,6 @@ static void cached_clear(cached *c)
 static void worker_free(void *p)
 {
     worker *w = p;
-    for (int i = 0; i < CACHE_SLOTS; i++) cached_clear(&w->cache[i]);
     nd_store_close(w->s);
     nd_free(w);
 }
@@ -90,42 +102,97 @@ static worker *thread_worker(server *sv)
     return w;
 }
 
-/* The cache key of a request when its answer is kept ("" otherwise):
- * the path and the parameters the briefing reads. */
-static void cache_key(struct MHD_Connection *c, const char *path, nd_buf *key)
+static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *name,
+                               const char *value)
 {
-    if (strcmp(path, "/") && strcmp(path, "/digest") && strcmp(path, "/api/v1/digest")) return;
-    static const char *const names[] = {"date", "since", "limit", "format"};
-    nd_buf_puts(key, path);
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, names[i]);
-        nd_buf_printf(key, "\n%s=%s", names[i], v ? v : "\x01");
-    }
+    (void) kind;
+    nd_buf_printf(cls, "\n%s=%s", name ? name : "", value ? value : "\x01");
+    return MHD_YES;
 }
 
-static cached *cache_find(worker *w, const char *key, int64_t version)
+/* The cache key of a request when its answer is kept ("" otherwise):
+ * the path and every parameter, in the order given. */
+static void cache_key(struct MHD_Connection *c, const char *path, nd_buf *key)
 {
-    for (int i = 0; i < CACHE_SLOTS; i++) {
-        cached *c = &w->cache[i];
-        if (c->key && c->version == version && !strcmp(c->key, key)) return c;
-    }
+    if (strcmp(path, "/") && strcmp(path, "/digest") && strcmp(path, "/api/v1/digest") &&
+        strcmp(path, "/search") && strcmp(path, "/api/v1/search") && strcmp(path, "/relations") &&
+        strcmp(path, "/api/v1/relations") &&
+        strncmp(path, "/actors/", 8) && strncmp(path, "/api/v1/actors/", 15))
+        return;
+    nd_buf_puts(key, path);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, key_arg, key);
+}
+
+static void answer_cache_free(answer_cache *ac)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++) cached_clear(&ac->slot[i]);
+    pthread_cond_destroy(&ac->made);
+    pthread_mutex_destroy(&ac->mu);
+}
+
+static cached *cache_slot(answer_cache *ac, const char *key)
+{
+    for (int i = 0; i < CACHE_SLOTS; i++)
+        if (ac->slot[i].key && !strcmp(ac->slot[i].key, key)) return &ac->slot[i];
     return NULL;
 }
 
-static void cache_put(worker *w, const char *key, int64_t version, const web_req *r)
+/* The answer kept for key at version into r (1), or 0: then the caller
+ * makes it and must call cache_made() (it is marked as being made unless
+ * every slot is).  Waits, at most wait_ms, while another worker makes it. */
+static int cache_get(answer_cache *ac, const char *key, uint64_t version, web_req *r, int wait_ms)
 {
-    cached *c = &w->cache[w->next++ % CACHE_SLOTS];
-    cached_clear(c);
-    c->key = nd_strndup(key, strlen(key));
-    c->body = nd_malloc(r->out.len ? r->out.len : 1);
-    if (!c->key || !c->body) {
-        cached_clear(c);
-        return;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += wait_ms / 1000 + 1;
+    pthread_mutex_lock(&ac->mu);
+    cached *c;
+    while ((c = cache_slot(ac, key)) && c->making && c->version == version)
+        if (pthread_cond_timedwait(&ac->made, &ac->mu, &until)) break;
+    if (c && !c->making && c->version == version && c->body) {
+        nd_buf_append(&r->out, c->body, c->len);
+        r->ctype = c->ctype;
+        pthread_mutex_unlock(&ac->mu);
+        return 1;
     }
-    memcpy(c->body, r->out.ptr, r->out.len);
-    c->len = r->out.len;
-    c->version = version;
-    c->ctype = r->ctype;
+    if (!c || !c->making) {
+        /* Claim a slot (its own, else the next one nobody is making). */
+        for (int i = 0; !c && i < CACHE_SLOTS; i++) {
+            cached *x = &ac->slot[ac->next++ % CACHE_SLOTS];
+            if (!x->making) c = x;
+        }
+        if (c) {
+            cached_clear(c);
+            c->key = nd_strndup(key, strlen(key));
+            c->version = version;
+            c->making = c->key != NULL;
+            if (!c->key) cached_clear(c);
+        }
+    }
+    pthread_mutex_unlock(&ac->mu);
+    return 0;
+}
+
+/* The answer made for key at version: kept when it is a 200 and the store
+ * did not change while it was made (now is its version after). */
+static void cache_made(answer_cache *ac, const char *key, uint64_t version, uint64_t now,
+                       const web_req *r)
+{
+    pthread_mutex_lock(&ac->mu);
+    cached *c = cache_slot(ac, key);
+    if (c && c->making && c->version == version) {
+        c->making = 0;
+        if (now == version && r->status == 200 && !nd_buf_failed(&r->out) &&
+            (c->body = nd_malloc(r->out.len ? r->out.len : 1)) != NULL) {
+            memcpy(c->body, r->out.ptr, r->out.len);
+            c->len = r->out.len;
+            c->ctype = r->ctype;
+        } else {
+            cached_clear(c);
+        }
+    }
+    pthread_cond_broadcast(&ac->made);
+    pthread_mutex_unlock(&ac->mu);
 }
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -220,17 +287,13 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
         r.s = w->s;
         nd_buf key = ND_BUF_INIT;
         cache_key(c, url, &key);
-        int64_t dv = key.len ? nd_store_data_version(r.s) : -1;
-        cached *hit = dv >= 0 && !nd_buf_failed(&key) ? cache_find(w, key.ptr, dv) : NULL;
-        if (hit) {
-            nd_buf_append(&r.out, hit->body, hit->len);
-            r.ctype = hit->ctype;
-        } else {
-            nd_store_set_time_limit(r.s, sv->o->query_ms > 0 ? sv->o->query_ms : 5000);
+        int ms = sv->o->query_ms > 0 ? sv->o->query_ms : 5000;
+        uint64_t fv = key.len && !nd_buf_failed(&key) ? nd_store_file_version(sv->o->db) : 0;
+        if (!fv || !cache_get(sv->cache, key.ptr, fv, &r, ms)) {
+            nd_store_set_time_limit(r.s, ms);
             web_route(&r);
             nd_store_set_time_limit(r.s, 0);
-            if (dv >= 0 && r.status == 200 && !nd_buf_failed(&r.out) && !nd_buf_failed(&key))
-                cache_put(w, key.ptr, dv, &r);
+            if (fv) cache_made(sv->cache, key.ptr, fv, nd_store_file_version(sv->o->db), &r);
         }
         nd_buf_free(&key);
     }
@@ -265,6 +328,11 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
     server sv;
     memset(&sv, 0, sizeof sv);
     sv.o = o;
+    answer_cache ac;
+    memset(&ac, 0, sizeof ac);
+    pthread_mutex_init(&ac.mu, NULL);
+    pthread_cond_init(&ac.made, NULL);
+    sv.cache = &ac;
     pthread_key_create(&sv.key, worker_free);
     pthread_mutex_init(&sv.mu, NULL);
     unsigned threads = o->threads > 0 ? (unsigned) o->threads : 4;
@@ -278,6 +346,7 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
     if (!d) {
         pthread_key_delete(sv.key);
         pthread_mutex_destroy(&sv.mu);
+        answer_cache_free(&ac);
         return nd_error_set(err, ND_EIO, (size_t) -1, "cannot listen on %s:%u: %s", o->host,
                             o->port, errno ? strerror(errno) : "address in use?");
     }
@@ -294,5 +363,6 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
     MHD_stop_daemon(d);
     pthread_key_delete(sv.key);
     pthread_mutex_destroy(&sv.mu);
+    answer_cache_free(&ac);
     return 0;
 }

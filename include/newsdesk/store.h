@@ -75,6 +75,13 @@ ND_EXPORT void nd_store_set_busy_timeout(nd_store *s, int ms);
  * -1 when it cannot be read. */
 ND_EXPORT int64_t nd_store_data_version(nd_store *s);
 
+/* A number that changes whenever any connection, of any process, commits
+ * to the store at path: made from the sizes and modification times of the
+ * file and its write-ahead log and the log's header (its salts change
+ * when it restarts), so that threads with different connections can share
+ * what they cache.  0 when the store cannot be looked at. */
+ND_EXPORT uint64_t nd_store_file_version(const char *path);
+
 /* Statements that run past ms milliseconds from now are interrupted (they
  * fail with ND_EDB, "interrupted"); ms <= 0 removes the limit.  A server
  * sets it before each request. */

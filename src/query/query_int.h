@@ -42,6 +42,12 @@ extern int nd__query_many;
  * ND_QUERY_SEARCH_DOCS; tests lower it). */
 extern int nd__query_search_docs;
 
+/* Full-text matches from which quotations --about a text are found
+ * walking the newest quotations rather than sorting the matches (tests
+ * lower it). */
+extern int nd__query_about_many;
+#define ND_QUERY_ABOUT_MANY nd__query_about_many
+
 /* Options with nothing set (for a NULL opts). */
 extern const nd_query_opts nd__query_none;
 
@@ -148,6 +154,20 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
  * most limit, into ar. */
 int nd__query_keywords(nd_store *s, int64_t doc, int64_t story, int limit, nd_arena *ar,
                        const nd_keyword_row **items, size_t *n, nd_error *err);
+
+/* The actors named in documents docs[0..n), but those skip means (skip
+ * may be NULL), counted from doc_actors: the first limit by documents
+ * (then mentions when by_mentions), then name, appended to v (of
+ * nd_actor_row: documents and mentions are the counts; strings in ar). */
+int nd__doc_actors_top(nd_store *s, const int64_t *docs, size_t n, const nd__sel *skip,
+                       int by_mentions, int limit, nd_arena *ar, nd__vec *v, nd_error *err);
+
+/* ---- ranking (rank.c) ---- */
+/* Register nd_bm25(fts, k, weights...) on s's connection (once): bm25()'s
+ * value for every row that can be among the k best by it, ND_RANK_PRUNED
+ * (after every score) for the others.  0 or ND_EDB. */
+int nd__rank_register(nd_store *s, nd_error *err);
+#define ND_RANK_PRUNED 1e300
 
 /* The name of a CAMEO event code, or "". */
 const char *nd__event_name(const char *code);

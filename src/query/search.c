@@ -39,9 +39,17 @@ static void hit_bind(sqlite3_stmt *st, const nd_query_opts *q, const filters *f)
 static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int64_t from, int want,
                      int top, ranked *out, int *n, nd_error *err)
 {
+    /* The best top only: nd_bm25 (rank.c) skips reading the lengths of
+     * the matches that cannot be among them. */
+    if (top > 0) {
+        int rc = nd__rank_register(s, err);
+        if (rc) return rc;
+    }
     nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
-                      " FROM documents_fts WHERE documents_fts MATCH ?1");
+    nd_buf_puts(&sql, top > 0 ? "WITH m AS (SELECT rowid AS id, nd_bm25(documents_fts, ?2, 4.0, 1.0)"
+                                " AS r FROM documents_fts WHERE documents_fts MATCH ?1"
+                              : "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
+                                " FROM documents_fts WHERE documents_fts MATCH ?1");
     if (from > 0) nd_buf_puts(&sql, " AND rowid >= ?9");
     if (top > 0) nd_buf_puts(&sql, " ORDER BY r LIMIT ?2");
     nd_buf_puts(&sql, ") SELECT m.id, m.r FROM m JOIN documents d ON d.id = m.id WHERE 1");
@@ -345,8 +353,9 @@ int nd_query_search_facets(nd_store *s, const nd_query_opts *q, nd_facet_list **
     sqlite3_bind_int(st, 2, ND_QUERY_FACET_DOCS + 1);
     nd_facet_list *res = nd__result_new(sizeof *res, 0, err);
     nd_facet *fs = res ? nd_arena_calloc(res->r.arena, 4, sizeof *fs) : NULL;
-    nd_buf ids = ND_BUF_INIT;
-    if (!fs) {
+    int64_t *ids = nd_malloc(ND_QUERY_FACET_DOCS * sizeof *ids);
+    if (!fs || !ids) {
+        nd_free(ids);
         sqlite3_finalize(st);
         nd_result_free(res);
         nd__sel_free(&f.who);
@@ -363,8 +372,7 @@ int nd_query_search_facets(nd_store *s, const nd_query_opts *q, nd_facet_list **
             res->sampled = 1;
             break;
         }
-        n++;
-        nd_buf_printf(&ids, "%s%lld", ids.len ? "," : "", (long long) sqlite3_column_int64(st, 0));
+        ids[n++] = sqlite3_column_int64(st, 0);
         for (int k = 0; k < 3; k++) tally(ar, &c[k], (const char *) sqlite3_column_text(st, k + 1));
     }
     int ret = r == SQLITE_DONE || r == SQLITE_ROW ? 0 : search_fail(s, err);
@@ -375,30 +383,21 @@ int nd_query_search_facets(nd_store *s, const nd_query_opts *q, nd_facet_list **
     for (int k = 0; k < 3; k++) facet_end(&fs[k], &c[k]);
     /* The actors of the matches, counted on the (doc_id, actor_id) index. */
     nd__vec ac = {NULL, 0, 0, sizeof(nd_count)};
-    if (!ret && n) {
-        nd_buf q2 = ND_BUF_INIT;
-        nd_buf_printf(&q2,
-                      /* Counted on the index alone, then named. */
-                      "SELECT a.name, t.n FROM (SELECT actor_id, count(*) AS n FROM doc_actors"
-                      " WHERE doc_id IN (%s) GROUP BY actor_id) t JOIN actors a"
-                      " ON a.id = t.actor_id ORDER BY 2 DESC, a.name LIMIT 8",
-                      ids.ptr ? ids.ptr : "");
-        ret = nd__prepare(s, &q2, &st, "cannot count actors", err);
-        nd_buf_free(&q2);
-        while (!ret && (r = sqlite3_step(st)) == SQLITE_ROW) {
-            nd_count *x = nd__vec_push(ar, &ac);
-            if (!x) break;
-            x->value = nd__col_dup(ar, st, 0);
-            x->n = (uint64_t) sqlite3_column_int64(st, 1);
-            if (!x->value) x->value = "";
+    nd__vec top = {NULL, 0, 0, sizeof(nd_actor_row)};
+    if (!ret && n) ret = nd__doc_actors_top(s, ids, (size_t) n, NULL, 0, 8, ar, &top, err);
+    for (size_t i = 0; !ret && i < top.n; i++) {
+        const nd_actor_row *a = &((const nd_actor_row *) top.items)[i];
+        nd_count *x = nd__vec_push(ar, &ac);
+        if (!x) {
+            ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            break;
         }
-        if (!ret) sqlite3_finalize(st);
+        x->value = a->name;
+        x->n = a->documents;
     }
     fs[3].values = ac.items;
     fs[3].n = ac.n;
-    if (!ret && nd_buf_failed(&ids))
-        ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-    nd_buf_free(&ids);
+    nd_free(ids);
     if (ret) {
         nd_result_free(res);
         return ret;

@@ -63,6 +63,7 @@ struct nd_store {
     struct nd__store_an *an;       /* analysis.c: its statements and actor ids; NULL until used */
     nd_store_clusterer *clusterer; /* stories.c: the open clusterer, told of rollbacks */
     int64_t deadline_ms;           /* nd_store_set_time_limit(): monotonic ms */
+    int rank_ready;                /* query/rank.c: nd_bm25 registered */
 };
 
 /* A statement ready to bind (reset, bindings cleared), or NULL with err set. */
