@@ -53,11 +53,13 @@ static void setup(void)
 #define AGAIN(call, res)                                                                           \
     do {                                                                                           \
         if ((res) && (res)->r.next) {                                                              \
+            const char *cursor_ = q.cursor; /* res's cursor dies with res */                       \
             q.cursor = (res)->r.next;                                                              \
             void *again_ = NULL;                                                                   \
             int rc_ = call(S, &q, (void *) &again_, NULL);                                         \
             if (rc_ == ND_EINVAL) __builtin_trap();                                                \
             nd_result_free(again_);                                                                \
+            q.cursor = cursor_;                                                                    \
         }                                                                                          \
     } while (0)
 
