@@ -1,7 +1,10 @@
 /* cmd_extract.c - `newsdesk extract`: pages in, articles out (stateless). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -13,6 +16,8 @@ static const char usage_text[] =
     "language, text, paragraphs, related items and warnings; in JSON also\n"
     "the actors, attributed quotations and CAMEO events of the text (as\n"
     "newsdesk analyze prints them; byte offsets into \"text\").\n"
+    "A WARC file or a JSON-lines feed gives one article per page record, as\n"
+    "ingest reads it (\"source\" is PATH@OFFSET or PATH:LINE).\n"
     "\n"
     "  -f, --format FMT   json (default; one object, or one per line with\n"
     "                     several inputs), jsonl, text, markdown\n"
@@ -121,6 +126,155 @@ static int file_failed(const char *path, int e)
     return 1;
 }
 
+/* What the command was asked, and what it has written so far. */
+typedef struct run {
+    enum fmt fmt;
+    int analysis, explain;
+    int multi;     /* several pages out: headers and separators */
+    size_t n_out;  /* pages written */
+    int failed;    /* pages that failed */
+    int stop;      /* stdout closed */
+    nd_buf out;
+} run;
+
+/* Write what is in r->out (text and Markdown are for people: made safe for
+ * a terminal).  A closed stdout (piped into head) stops the run quietly. */
+static void flush(run *r, const char *label)
+{
+    if (nd_buf_failed(&r->out)) {
+        cli_error(label, "out of memory");
+        r->failed++;
+    } else if (r->fmt == FMT_TEXT || r->fmt == FMT_MARKDOWN || r->explain
+                   ? cli_write_term(r->out.ptr, r->out.len)
+                   : cli_write(r->out.ptr, r->out.len))
+        r->stop = 1;
+    nd_buf_free(&r->out);
+}
+
+/* One page's article (or its blocks with --explain), written in r's
+ * format.  label names the page in errors and headers; doc is the
+ * reader's document for a WARC record or JSON line (its URL, fetch time,
+ * charset and hints), or NULL for a page file. */
+static void one_page(run *r, const char *label, const nd_doc *doc, const char *data, size_t len,
+                     const nd_extract_opts *base)
+{
+    nd_extract_opts o = *base;
+    o.source = label;
+    nd_buf_clear(&r->out);
+    if (r->explain) {
+        if (doc) {
+            if (doc->url) o.url = doc->url;
+            if (doc->fetched != ND_TIME_NONE) o.fetched = doc->fetched;
+            if (doc->charset) o.charset_hint = doc->charset;
+            if (doc->kind != ND_KIND_UNKNOWN) o.kind = doc->kind;
+        }
+        nd_buf_printf(&r->out, "==> %s <==\n", label);
+        int rc = nd_extract_explain(data, len, &o, &r->out);
+        if (rc) cli_error(label, "%s", nd_strerror(rc)), r->failed++;
+        flush(r, label);
+        return;
+    }
+    nd_article *a = NULL;
+    nd_error err = {0};
+    int rc = doc ? nd_extract_doc(doc, &o, &a, &err) : nd_extract(data, len, &o, &a, &err);
+    if (rc) {
+        cli_error(label, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
+        r->failed++;
+        if (!a) return;
+    }
+    /* A feed's title and publication time are the page's, as ingest
+     * stores them. */
+    if (doc && doc->title && *doc->title) a->title = doc->title;
+    if (doc && doc->published && *doc->published) {
+        int64_t ts;
+        int has_time;
+        a->published = doc->published;
+        a->published_ts =
+            nd_time_parse(doc->published, strlen(doc->published), &ts, &has_time) == 0
+                ? ts
+                : ND_TIME_NONE;
+    }
+    page_analysis an = {0};
+    if (r->analysis && !rc && analyze_page(a, &an, &err)) {
+        cli_error(label, "analysis: %s", err.msg[0] ? err.msg : "failed");
+        r->failed++;
+    }
+    switch (r->fmt) {
+    case FMT_JSON:
+    case FMT_JSONL:
+        if (r->analysis) {
+            nd_article_json_hooks h = {analysis_keys, related_analysis_keys, &an};
+            nd_article_to_json_hooks(a, &r->out, r->fmt == FMT_JSON, &h);
+        } else
+            nd_article_to_json(a, &r->out, r->fmt == FMT_JSON);
+        nd_buf_putc(&r->out, '\n');
+        break;
+    case FMT_TEXT:
+        if (r->multi) nd_buf_printf(&r->out, "%s==> %s <==\n", r->n_out ? "\n" : "", label);
+        nd_article_to_text(a, &r->out);
+        break;
+    case FMT_MARKDOWN:
+        if (r->n_out) nd_buf_puts(&r->out, "\n---\n\n");
+        nd_article_to_markdown(a, &r->out);
+        break;
+    }
+    page_analysis_free(&an);
+    nd_article_free(a);
+    r->n_out++;
+    flush(r, label);
+}
+
+/* Every page of a WARC file or a JSON-lines feed, one article each (the
+ * reader's records, as ingest takes them).  rd is consumed. */
+static void each_record(run *r, nd_reader *rd, const char *path, const nd_extract_opts *base)
+{
+    if (!rd) {
+        cli_error(path, "out of memory");
+        r->failed++;
+        return;
+    }
+    nd_doc d;
+    nd_error err = {0};
+    int rc;
+    while (!r->stop && (rc = nd_reader_next(rd, &d, &err)) != 0) {
+        if (rc < 0) {
+            /* The reader's message names the file and the record. */
+            cli_error(NULL, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
+            r->failed++;
+            if (rc == ND_ENOMEM || rc == ND_EIO) break;
+            continue;
+        }
+        char label[1024];
+        nd_doc_where(&d, label, sizeof label);
+        if (d.warning) cli_error(NULL, "warning: %s", d.warning);
+        one_page(r, label, &d, d.data, d.len, base);
+    }
+    nd_reader_free(rd);
+}
+
+/* The format of the file at path from its first bytes and its name: a
+ * WARC file or a JSON-lines feed is read record by record.  Unreadable
+ * files are pages here (reading them says why). */
+static nd_format file_format(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return ND_FMT_PAGE;
+    struct stat st;
+    char head[65536];
+    ssize_t n = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        do n = read(fd, head, sizeof head);
+        while (n < 0 && errno == EINTR);
+    }
+    close(fd);
+    return n > 0 ? nd_input_format(path, head, (size_t) n) : ND_FMT_PAGE;
+}
+
+static int is_records(nd_format f)
+{
+    return f == ND_FMT_WARC || f == ND_FMT_JSONL;
+}
+
 int cmd_extract(int argc, char **argv)
 {
     static const cli_opt opts[] = {
@@ -135,10 +289,10 @@ int cmd_extract(int argc, char **argv)
                    {"text", FMT_TEXT},
                    {"markdown", FMT_MARKDOWN},
                    {"md", FMT_MARKDOWN}};
-    enum fmt fmt = FMT_JSON;
+    run r = {.fmt = FMT_JSON, .analysis = 1, .out = ND_BUF_INIT};
     const char *url = NULL;
     long long fetched = ND_TIME_NONE;
-    int furniture = 1, explain = 0, analysis = 1;
+    int furniture = 1;
     size_t max_bytes = ND_DECODE_MAX_BYTES;
     int id;
     cli_args args;
@@ -151,7 +305,7 @@ int cmd_extract(int argc, char **argv)
             if (k == sizeof formats / sizeof *formats)
                 return cli_args_fail(&args, "unknown format '%s' (json, jsonl, text, markdown)",
                                      args.value);
-            fmt = formats[k].fmt;
+            r.fmt = formats[k].fmt;
             break;
         }
         case 'u': url = args.value; break;
@@ -160,8 +314,8 @@ int cmd_extract(int argc, char **argv)
                 return cli_args_fail(&args, "--fetched: cannot read time '%s'", args.value);
             break;
         case 'N': furniture = 0; break;
-        case 'E': explain = 1; break;
-        case 'A': analysis = 0; break;
+        case 'E': r.explain = 1; break;
+        case 'A': r.analysis = 0; break;
         case 'M': {
             char *end;
             unsigned long long v = strtoull(args.value, &end, 10);
@@ -182,24 +336,39 @@ int cmd_extract(int argc, char **argv)
         return cli_args_fail(&args, "%s",
                              url && n_in > 1 ? "--url needs exactly one input"
                                              : "'-' (stdin) given more than once");
-    if (fmt == FMT_JSON && n_in > 1) fmt = FMT_JSONL;
-    if (fmt == FMT_TEXT || fmt == FMT_MARKDOWN || explain) analysis = 0;
+    /* WARC files and JSON-lines feeds hold many pages: read record by
+     * record (stdin: known once read). */
+    nd_format *kinds = calloc((size_t) (n_in > 0 ? n_in : 1), sizeof *kinds);
+    if (!kinds) {
+        cli_error("extract", "out of memory");
+        cli_args_free(&args);
+        return ND_EXIT_SOME_FAILED;
+    }
+    int n_records = 0;
+    for (int i = 0; i < n_in; i++) {
+        kinds[i] = strcmp(in[i], "-") ? file_format(in[i]) : ND_FMT_PAGE;
+        n_records += is_records(kinds[i]);
+    }
+    r.multi = n_in > 1 || n_records > 0;
+    if (r.fmt == FMT_JSON && r.multi) r.fmt = FMT_JSONL;
+    if (r.fmt == FMT_TEXT || r.fmt == FMT_MARKDOWN || r.explain) r.analysis = 0;
     nd_error derr = {0};
-    if (analysis && !nd_analyze_dict_default(&derr)) {
+    if (r.analysis && !nd_analyze_dict_default(&derr)) {
         cli_error("dictionaries", "%s", derr.msg);
+        free(kinds);
         cli_args_free(&args);
         return ND_EXIT_SOME_FAILED;
     }
 
-    /* With several inputs, a first pass counts the lines/blocks that recur
-     * across pages (site furniture).  stdin cannot be read twice. */
+    /* With several page files, a first pass counts the lines/blocks that
+     * recur across them (site furniture).  stdin cannot be read twice. */
     nd_furniture *furn = NULL;
     if (furniture && n_in > 1 && n_stdin == 0) {
         furn = nd_furniture_new();
         for (int i = 0; furn && i < n_in; i++) {
             char *data;
             size_t len;
-            if (cli_read_file(in[i], max_bytes, &data, &len)) continue;
+            if (is_records(kinds[i]) || cli_read_file(in[i], max_bytes, &data, &len)) continue;
             nd_extract_opts o;
             nd_extract_opts_init(&o);
             o.max_bytes = max_bytes;
@@ -208,96 +377,45 @@ int cmd_extract(int argc, char **argv)
         }
     }
 
-    int failed = 0;
-    nd_buf out = ND_BUF_INIT;
-    for (int i = 0; i < n_in; i++) {
+    nd_extract_opts base;
+    nd_extract_opts_init(&base);
+    base.url = url;
+    base.fetched = fetched;
+    base.max_bytes = max_bytes;
+    base.furniture = furn;
+    base.keep_empty = 1; /* a page without text still shows its metadata */
+    nd_reader_opts ro = {.max_record = max_bytes};
+    for (int i = 0; i < n_in && !r.stop; i++) {
         const char *path = in[i];
+        if (is_records(kinds[i])) {
+            each_record(&r, nd_reader_new((const char *const *) &in[i], 1, &ro), path, &base);
+            continue;
+        }
         char *data;
         size_t len;
         int rc = cli_read_file(path, max_bytes, &data, &len);
         if (rc) {
-            failed += file_failed(path, rc);
+            r.failed += file_failed(path, rc);
             continue;
         }
         if (len == 0 && strcmp(path, "-") != 0) {
             /* Said as ingest says it. */
             cli_error(path, "empty file");
             free(data);
-            failed++;
+            r.failed++;
             continue;
         }
-        nd_extract_opts o;
-        nd_extract_opts_init(&o);
-        o.source = path;
-        o.url = url;
-        o.fetched = fetched;
-        o.max_bytes = max_bytes;
-        o.furniture = furn;
-        o.keep_empty = 1; /* a page without text still shows its metadata */
-        if (explain) {
-            nd_buf_clear(&out);
-            nd_buf_printf(&out, "==> %s <==\n", path);
-            rc = nd_extract_explain(data, len, &o, &out);
-            free(data);
-            if (rc) cli_error(path, "%s", nd_strerror(rc)), failed++;
-            cli_write_term(out.ptr, out.len);
-            continue;
-        }
-        nd_article *a = NULL;
-        nd_error err = {0};
-        rc = nd_extract(data, len, &o, &a, &err);
+        if (!strcmp(path, "-") && is_records(nd_input_format(path, data, len))) {
+            if (r.fmt == FMT_JSON) r.fmt = FMT_JSONL;
+            r.multi = 1;
+            each_record(&r, nd_reader_new_mem(path, data, len, &ro), path, &base);
+        } else
+            one_page(&r, path, NULL, data, len, &base);
         free(data);
-        if (rc) {
-            cli_error(path, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
-            failed++;
-            if (!a) continue;
-        }
-        nd_buf_clear(&out);
-        page_analysis an = {0};
-        if (analysis && !rc && analyze_page(a, &an, &err)) {
-            cli_error(path, "analysis: %s", err.msg[0] ? err.msg : "failed");
-            failed++;
-        }
-        switch (fmt) {
-        case FMT_JSON:
-        case FMT_JSONL:
-            if (analysis) {
-                nd_article_json_hooks h = {analysis_keys, related_analysis_keys, &an};
-                nd_article_to_json_hooks(a, &out, fmt == FMT_JSON, &h);
-            } else
-                nd_article_to_json(a, &out, fmt == FMT_JSON);
-            nd_buf_putc(&out, '\n');
-            break;
-        case FMT_TEXT:
-            if (n_in > 1) nd_buf_printf(&out, "==> %s <==\n", path);
-            nd_article_to_text(a, &out);
-            if (n_in > 1 && i + 1 < n_in) nd_buf_putc(&out, '\n');
-            break;
-        case FMT_MARKDOWN:
-            nd_article_to_markdown(a, &out);
-            if (i + 1 < n_in) nd_buf_puts(&out, "\n---\n\n");
-            break;
-        }
-        page_analysis_free(&an);
-        nd_article_free(a);
-        if (nd_buf_failed(&out)) {
-            cli_error(path, "out of memory");
-            failed++;
-            nd_buf_free(&out);
-            continue;
-        }
-        /* Text and Markdown are for people: made safe for a terminal. */
-        if (fmt == FMT_TEXT || fmt == FMT_MARKDOWN ? cli_write_term(out.ptr, out.len)
-                                                   : cli_write(out.ptr, out.len)) {
-            /* stdout closed (e.g. piped into head): stop quietly. */
-            nd_buf_free(&out);
-            nd_furniture_free(furn);
-            cli_args_free(&args);
-            return failed ? ND_EXIT_SOME_FAILED : 0;
-        }
     }
-    nd_buf_free(&out);
+    nd_buf_free(&r.out);
     nd_furniture_free(furn);
+    free(kinds);
     cli_args_free(&args);
-    return failed ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;
+    return r.failed ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;
 }

@@ -27,7 +27,7 @@ static void touch(const char *s)
 static void run(const char *name, const uint8_t *data, size_t size, size_t max)
 {
     nd_reader_opts o = {.max_record = max};
-    nd_reader *r = nd__reader_new_mem(name, data, size, &o);
+    nd_reader *r = nd_reader_new_mem(name, data, size, &o);
     if (!r) return;
     nd_doc d;
     nd_error e;
@@ -71,7 +71,7 @@ static void differential(const uint8_t *data, size_t size)
     json_error_t je;
     json_t *j = json_loadb(line, n, JSON_ALLOW_NUL, &je);
     nd_reader_opts o = {.max_record = 1 << 20};
-    nd_reader *r = nd__reader_new_mem("d.jsonl", line, n, &o);
+    nd_reader *r = nd_reader_new_mem("d.jsonl", line, n, &o);
     if (r) {
         nd_doc d;
         nd_error e;

@@ -25,7 +25,7 @@ static void touch(const char *s)
 static void run(const char *name, const void *p, size_t n, size_t max)
 {
     nd_reader_opts o = {.max_record = max};
-    nd_reader *r = nd__reader_new_mem(name, p, n, &o);
+    nd_reader *r = nd_reader_new_mem(name, p, n, &o);
     if (!r) return;
     nd_doc d;
     nd_error e;

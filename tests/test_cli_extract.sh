@@ -67,6 +67,66 @@ check "--url makes related links absolute" $?
 "$cli" extract --explain "$spec/news_jsonld.html" | grep -q 'BODY'
 check "--explain lists labelled blocks" $?
 
+# A JSON-lines feed and a WARC file hold many pages: one article per
+# record, named PATH:LINE / PATH@OFFSET, with the record's URL and the
+# feed's title and date, as ingest reads them.
+cat >"$tmp/feed.jsonl" <<'JSONL'
+{"id": "a1", "url": "https://feed.example/a1", "title": "Council approves the river bridge", "published": "2025-04-01", "text": "The city council approved the new river bridge on Tuesday after two years of debate.\n\nThe mayor said the work would start in the summer and end before the next election."}
+{"id": "a2", "url": "https://feed.example/a2", "title": "Short note", "text": "Ferries run late."}
+{"id": "a3", "url": "https://feed.example/a3", "title": "Bad line"
+{"id": "a4", "url": "https://feed.example/a4", "title": "Library reopens", "html": "<html><head><title>Library reopens | Town News</title></head><body><article><h1>Library reopens</h1><p>The central library reopened on Monday after a roof repair that took eight months and cost more than planned.</p><p>Readers queued at the door before it opened, the librarian said.</p></article></body></html>"}
+JSONL
+"$cli" extract "$tmp/feed.jsonl" >"$tmp/feed.out" 2>"$tmp/feed.err"
+[ $? = 1 ]
+check "a feed with a bad line: exit 1" $?
+python3 - "$tmp/feed.out" "$tmp/feed.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+src = sys.argv[2]
+assert [r["source"] for r in rows] == [src + ":1", src + ":2", src + ":4"], [r["source"] for r in rows]
+assert [r["url"] for r in rows] == ["https://feed.example/a1", "https://feed.example/a2", "https://feed.example/a4"]
+assert rows[0]["title"] == "Council approves the river bridge" and rows[0]["published"] == "2025-04-01"
+assert rows[0]["text"].startswith("The city council approved") and "\n\nThe mayor said" in rows[0]["text"]
+assert rows[1]["text"] == "Ferries run late.", rows[1]["text"]   # the feed's text as given
+assert "roof repair" in rows[2]["text"] and "<p>" not in rows[2]["text"]
+assert any(q["speaker"] == "mayor" for q in rows[0]["quotes"]), rows[0]["quotes"]
+PY
+check "a JSON-lines feed: one article per line, with its URL, title, date and analysis" $?
+[ "$(wc -l <"$tmp/feed.err")" = 1 ] && grep -q "^newsdesk: $tmp/feed.jsonl:3: " "$tmp/feed.err"
+check "the bad line is one error naming PATH:LINE" $?
+"$cli" extract - <"$tmp/feed.jsonl" 2>/dev/null | python3 -c '
+import json, sys
+assert [json.loads(l)["source"] for l in sys.stdin] == ["-:1", "-:2", "-:4"]'
+check "a feed on stdin" $?
+"$cli" extract --format text "$tmp/feed.jsonl" 2>/dev/null | grep -c "^==> $tmp/feed.jsonl:[124] <==$" | grep -qx 3
+check "text: one header per record" $?
+
+python3 - "$spec/news_jsonld.html" "$spec/german_lang.html" "$tmp" <<'PY'
+import gzip, sys
+def rec(kind, uri, body):
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + body
+    head = ("WARC/1.0\r\nWARC-Type: %s\r\nWARC-Target-URI: %s\r\n"
+            "WARC-Date: 2025-05-02T08:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+            "Content-Length: %d\r\n\r\n" % (kind, uri, len(http))).encode()
+    return head + http + b"\r\n\r\n"
+pages = [open(p, "rb").read() for p in sys.argv[1:3]]
+recs = [rec("request", "https://w.example/0", b""), rec("response", "https://w.example/1", pages[0]),
+        rec("response", "https://w.example/2", pages[1])]
+open(sys.argv[3] + "/crawl.warc", "wb").write(b"".join(recs))
+open(sys.argv[3] + "/crawl.warc.gz", "wb").write(b"".join(gzip.compress(r) for r in recs))
+PY
+for w in crawl.warc crawl.warc.gz; do
+    "$cli" extract --no-analysis "$tmp/$w" | python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+assert [r["url"] for r in rows] == ["https://w.example/1", "https://w.example/2"], rows
+assert all("@" in r["source"] for r in rows)
+assert "floating solar farm" in rows[0]["text"] and rows[1]["language"] == "de"'
+    check "a WARC file ($w): one article per response record" $?
+done
+"$cli" extract --explain "$tmp/crawl.warc.gz" | grep -c "^==> $tmp/crawl.warc.gz@[0-9]* <==$" | grep -qx 2
+check "--explain on a WARC file: each record's blocks" $?
+
 "$cli" extract --format jsonl "$spec"/*.html "$spec"/*.txt 2>/dev/null | head -1 >/dev/null
 check "a closed pipe is not an error" $?
 exit $fail

@@ -201,7 +201,7 @@ static void read_one(const char *path, const nd_reader_opts *o, got *g)
 
 static void read_mem(const char *name, const void *p, size_t n, const nd_reader_opts *o, got *g)
 {
-    nd_reader *r = nd__reader_new_mem(name, p, n, o);
+    nd_reader *r = nd_reader_new_mem(name, p, n, o);
     CHECK(r != NULL);
     if (!r) return;
     collect(r, g);
@@ -340,6 +340,28 @@ static void check_mixed(const got *g, const char *what)
     CHECK_STR(g->url[2], "http://example.test/c");
     CHECK_STR(g->data[2], PAGE_C);
     CHECK(g->cs[2] == NULL);
+}
+
+/* The format of an input from its bytes, then its name (what `newsdesk
+ * extract` asks before reading a file record by record). */
+static void test_input_format(void)
+{
+    CHECK_INT(nd_input_format("a.html", "WARC/1.0\r\n", 10), ND_FMT_WARC);
+    CHECK_INT(nd_input_format("feed.txt", "{\"text\": \"x\"}\n", 14), ND_FMT_JSONL);
+    /* a .warc or .jsonl whose first bytes are not records: the name */
+    CHECK_INT(nd_input_format("crawl.warc", "garbage\n", 8), ND_FMT_WARC);
+    CHECK_INT(nd_input_format("crawl.WARC.GZ", "garbage\n", 8), ND_FMT_WARC);
+    CHECK_INT(nd_input_format("feed.jsonl", "[[[\n", 4), ND_FMT_JSONL);
+    CHECK_INT(nd_input_format("feed.ndjson.gz", "x", 1), ND_FMT_JSONL);
+    CHECK_INT(nd_input_format("page.html", "<p>Hi.</p>", 10), ND_FMT_PAGE);
+    CHECK_INT(nd_input_format("-", "<p>Hi.</p>", 10), ND_FMT_PAGE);
+    CHECK_INT(nd_input_format(NULL, "Just text.", 10), ND_FMT_PAGE);
+    /* gzip: the bytes inside */
+    nd_buf gz = ND_BUF_INIT;
+    const char *w = "WARC/1.1\r\nWARC-Type: warcinfo\r\n";
+    gz_member(&gz, w, strlen(w), 6);
+    CHECK_INT(nd_input_format("x.gz", gz.ptr, gz.len), ND_FMT_WARC);
+    nd_buf_free(&gz);
 }
 
 static void test_warc_mixed(void)
@@ -1219,7 +1241,7 @@ static void test_jsonl(void)
     const char *dup = "{\"title\": \"A\", \"text\": \"one\", \"title\": \"B\"}\n"
                       "{\"title\": \"Har\\u0000bour\", \"url\": \"http://t/\\u0000x\", "
                       "\"id\": \"i\\u00001\", \"text\": \"two\"}\n";
-    nd_reader *rd = nd__reader_new_mem("d.jsonl", dup, strlen(dup), NULL);
+    nd_reader *rd = nd_reader_new_mem("d.jsonl", dup, strlen(dup), NULL);
     nd_doc dd;
     nd_error de;
     CHECK(rd != NULL);
@@ -1591,6 +1613,7 @@ int main(void)
         return 1;
     }
     RUN(test_sniff);
+    RUN(test_input_format);
     RUN(test_warc_mixed);
     RUN(test_warc_codings);
     RUN(test_warc_truncated);

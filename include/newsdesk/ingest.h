@@ -17,6 +17,7 @@
 
 #include "newsdesk/analyze.h"
 #include "newsdesk/base.h"
+#include "newsdesk/extract.h"
 #include "newsdesk/read.h"
 
 #ifdef __cplusplus
@@ -112,6 +113,21 @@ ND_EXPORT int nd_reanalyze(const char *db_path, const nd_reanalyze_opts *opts, u
  * external id and hints, so that the same page under another id is not
  * taken for a copy. */
 ND_EXPORT uint64_t nd_ingest_raw_hash(const nd_doc *doc);
+
+/* One document of a reader (a page, a WARC record, a JSON line) into an
+ * article, as ingest reads it: the record's URL, fetch time, charset and
+ * kind over base's (base may be NULL: defaults; base->source NULL: the
+ * document's file).  A JSON line whose "text" holds no article by the
+ * extractor's reading becomes the article as given (its non-empty lines
+ * the paragraphs).  The feed's title and published hints are not applied
+ * to the article (the store keeps them beside it).  Returns nd_extract()'s
+ * codes; with base->keep_empty *out may hold an article on ND_ENOTEXT. */
+ND_EXPORT int nd_extract_doc(const nd_doc *d, const nd_extract_opts *base, nd_article **out,
+                             nd_error *err);
+
+/* Where a document is, as errors name it: "PATH@OFFSET" for a WARC record,
+ * "PATH:LINE" for a JSON line, "PATH" for a page. */
+ND_EXPORT void nd_doc_where(const nd_doc *d, char *out, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -95,6 +95,18 @@ ND_EXPORT void nd_reader_free(nd_reader *r);
 /* Sniff a file's format from its first bytes (after gunzip when gzip). */
 ND_EXPORT nd_format nd_sniff_format(const char *head, size_t len);
 
+/* The format the reader gives an input called name whose first bytes are
+ * head (len of them; maybe gzip): the bytes first, then the name for a
+ * .warc or .jsonl / .ndjson (maybe .gz) that does not start like one. */
+ND_EXPORT nd_format nd_input_format(const char *name, const char *head, size_t len);
+
+/* A reader over one in-memory input called name (its extension counts as
+ * for a file given by name; "-" for what was read from stdin).  data is
+ * borrowed and must outlive the reader.  Caller owns; free with
+ * nd_reader_free(). */
+ND_EXPORT nd_reader *nd_reader_new_mem(const char *name, const void *data, size_t len,
+                                       const nd_reader_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif

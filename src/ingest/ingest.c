@@ -424,62 +424,30 @@ static void skip_job(run *r, job *j)
     q_push(&r->write, j, 0, NULL);
 }
 
-static void where(const job *j, char *out, size_t cap)
+/* The job's page as the reader gave it (borrowed fields). */
+static nd_doc job_doc(const job *j)
 {
-    if (j->format == ND_FMT_WARC)
-        snprintf(out, cap, "%s@%llu", j->source, (unsigned long long) j->offset);
-    else if (j->format == ND_FMT_JSONL)
-        snprintf(out, cap, "%s:%llu", j->source, (unsigned long long) j->offset);
-    else
-        snprintf(out, cap, "%s", j->source);
+    nd_doc d;
+    memset(&d, 0, sizeof d);
+    d.source = j->source;
+    d.format = j->format;
+    d.offset = j->offset;
+    d.ext_id = j->ext_id;
+    d.url = j->url;
+    d.fetched = j->fetched;
+    d.charset = j->charset;
+    d.kind = j->kind;
+    d.title = j->title;
+    d.published = j->published;
+    d.data = j->data;
+    d.len = j->len;
+    return d;
 }
 
-/* A JSON line's "text" is the article by the feed's word: when the
- * extractor finds no article in it (a few short lines), the text as given
- * becomes the document rather than being lost.  Returns 0 and *out, or
- * ND_ENOTEXT when there is no text at all. */
-static int given_text(const job *j, nd_article **out)
+static void where(const job *j, char *out, size_t cap)
 {
-    nd_slice t = nd_slice_trim((nd_slice){j->data, j->len});
-    if (t.len == 0) return ND_ENOTEXT;
-    nd_article *a = nd_calloc(1, sizeof *a);
-    if (!a) return ND_ENOMEM;
-    a->arena = nd_arena_new(t.len * 2 + 1024);
-    a->published_ts = ND_TIME_NONE;
-    char *text = a->arena ? nd_arena_alloc(a->arena, t.len + 1) : NULL;
-    const char **paras = a->arena ? nd_arena_calloc(a->arena, t.len / 2 + 2, sizeof(char *)) : NULL;
-    if (!text || !paras) {
-        nd_article_free(a);
-        return ND_ENOMEM;
-    }
-    /* Paragraphs are the non-empty lines, joined by blank lines as the
-     * extractor joins them. */
-    size_t n = 0, np = 0;
-    const char *p = t.ptr, *end = t.ptr + t.len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t) (end - p));
-        nd_slice line = nd_slice_trim((nd_slice){p, (size_t) ((nl ? nl : end) - p)});
-        if (line.len) {
-            if (n) {
-                memcpy(text + n, "\n\n", 2);
-                n += 2;
-            }
-            paras[np++] = nd_arena_strndup(a->arena, line.ptr, line.len);
-            memcpy(text + n, line.ptr, line.len);
-            n += line.len;
-        }
-        p = nl ? nl + 1 : end;
-    }
-    text[n] = 0;
-    a->text = text;
-    a->text_len = n;
-    a->paragraphs = paras;
-    a->n_paragraphs = np;
-    a->source = j->source;
-    a->url = j->url;
-    a->title = j->title;
-    *out = a;
-    return 0;
+    nd_doc d = job_doc(j);
+    nd_doc_where(&d, out, cap);
 }
 
 /* The analysis rules are English: text in another language (when known)
@@ -607,17 +575,12 @@ static void *worker_main(void *arg)
         }
         nd_extract_opts eo;
         nd_extract_opts_init(&eo);
-        eo.source = j->source;
-        eo.url = j->url;
-        eo.fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
-        eo.charset_hint = j->charset;
-        eo.kind = j->kind;
+        eo.fetched = r->o.fetched;
         eo.max_bytes = r->o.reader.max_record;
+        nd_doc d = job_doc(j);
         nd_error e = {0};
         nd_article *a = NULL;
-        int rc = nd_extract(j->data, j->len, &eo, &a, &e);
-        if (rc == ND_ENOTEXT && j->format == ND_FMT_JSONL && j->kind == ND_KIND_TEXT)
-            rc = given_text(j, &a);
+        int rc = nd_extract_doc(&d, &eo, &a, &e);
         nd_free(j->data);
         j->data = NULL;
         j->len = 0;

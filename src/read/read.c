@@ -48,6 +48,22 @@ static int name_is(const char *path, const char *ext)
     return iends(path, ext) || iends(path, gz);
 }
 
+/* The name decides what the first bytes could not: a .warc that does
+ * not start with a record, a .jsonl whose first lines are bad (each bad
+ * line is then reported, never the whole file stored as a page). */
+static nd_format by_name(const char *path, nd_format sniffed)
+{
+    if (sniffed != ND_FMT_PAGE) return sniffed;
+    if (name_is(path, ".warc")) return ND_FMT_WARC;
+    if (name_is(path, ".jsonl") || name_is(path, ".ndjson")) return ND_FMT_JSONL;
+    return sniffed;
+}
+
+nd_format nd_input_format(const char *name, const char *head, size_t len)
+{
+    return by_name(name ? name : "", nd_sniff_format(head, len));
+}
+
 static nd_kind kind_from_name(const char *path)
 {
     if (name_is(path, ".txt") || name_is(path, ".text") || name_is(path, ".md"))
@@ -122,7 +138,7 @@ nd_reader *nd_reader_new(const char *const *paths, size_t n_paths, const nd_read
     return r;
 }
 
-nd_reader *nd__reader_new_mem(const char *name, const void *data, size_t len,
+nd_reader *nd_reader_new_mem(const char *name, const void *data, size_t len,
                               const nd_reader_opts *opts)
 {
     nd_reader *r = nd_calloc(1, sizeof *r);
@@ -197,15 +213,7 @@ static int input_open(nd_reader *r, const char *path, int fd, nd_error *err)
     if (is_arc || (in->fmt == ND_FMT_PAGE && name_is(path, ".arc")))
         return nd_error_set(err, ND_EFORMAT, (size_t) -1,
                             "%s: legacy ARC file: not supported (convert it to WARC first)", path);
-    /* The name decides what the first bytes could not: a .warc that does
-     * not start with a record, a .jsonl whose first lines are bad (each
-     * bad line is then reported, never the whole file stored as a page). */
-    if (in->fmt == ND_FMT_PAGE) {
-        if (name_is(path, ".warc"))
-            in->fmt = ND_FMT_WARC;
-        else if (name_is(path, ".jsonl") || name_is(path, ".ndjson"))
-            in->fmt = ND_FMT_JSONL;
-    }
+    in->fmt = by_name(path, in->fmt);
     in->page_kind = kind_from_name(path);
     return 0;
 }

@@ -199,12 +199,4 @@ int nd__warc_next(nd__input *in, nd_doc *doc, nd_error *err);
 int nd__jsonl_next(nd__input *in, nd_doc *doc, nd_error *err);
 void nd__jsonl_free(nd__input *in);
 
-/* ---- memory reader (fuzzing, tests) ------------------------------------- */
-
-/* A reader over one in-memory input called name (its extension counts as
- * for a file given by name).  data is borrowed and must outlive the reader.
- * Caller owns; free with nd_reader_free(). */
-nd_reader *nd__reader_new_mem(const char *name, const void *data, size_t len,
-                              const nd_reader_opts *opts);
-
 #endif
