@@ -217,6 +217,23 @@ kill "$PID" && wait "$PID"
 check "serve exits 0 on SIGTERM" '[ $? = 0 ]'
 PID=
 
+# Every worker's connection is opened (and warmed) before the address is
+# printed: with the store moved away after that, every worker still
+# answers from the connection it was given (one opened on first use
+# would fail: 503).
+cp "$DB" "$T/moved.db"
+"$CLI" serve --db "$T/moved.db" --listen 127.0.0.1:0 --threads 3 >"$T/serve2.out" 2>"$T/serve2.err" &
+PID=$!
+for _ in $(seq 50); do grep -q '^newsdesk serve: http' "$T/serve2.out" 2>/dev/null && break; sleep 0.1; done
+URL2=$(sed -n 's/^newsdesk serve: //p' "$T/serve2.out")
+mv "$T/moved.db" "$T/gone.db"; mv "$T/moved.db-wal" "$T/gone.db-wal" 2>/dev/null; mv "$T/moved.db-shm" "$T/gone.db-shm" 2>/dev/null
+codes=$(for i in $(seq 24); do python3 -c "import sys, urllib.request
+try: print(urllib.request.urlopen(sys.argv[1] + 'search?q=moscow&n=$i', timeout=20).status)
+except Exception as e: print(getattr(e, 'code', e))" "$URL2"; done | sort | uniq -c | tr -s ' \n' ' ')
+check "workers answer from connections opened before the address is printed ($codes)" '[ "$codes" = " 24 200 " ]'
+kill "$PID" && wait "$PID"
+PID=
+
 "$CLI" digest --db "$DB" --date 2025-05-08 >"$T/d.md"
 check "digest: Markdown, hostile text escaped" 'grep -q "^# " "$T/d.md" && ! grep -q "<script" "$T/d.md" && ! grep -q $'"'"'\x1b'"'"' "$T/d.md"'
 "$CLI" digest --db "$DB" --format html >"$T/d.html"
