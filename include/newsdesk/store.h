@@ -95,7 +95,8 @@ ND_EXPORT void nd_store_set_time_limit(nd_store *s, int ms);
  * cost (a read-only connection reads the file through its own map, and
  * each page is mapped on first touch).  About 0.2 s of CPU at 100,000
  * documents (1.6 GB) when the file is cached, more when it is read from
- * disk.  Returns 0, or ND_EDB with err filled (past a time limit, I/O). */
+ * disk.  Returns 0, or ND_EDB / ND_EBUSY with err filled (past a time
+ * limit, an I/O error, locked). */
 ND_EXPORT int nd_store_warm(nd_store *s, nd_error *err);
 
 /* ---- writing -------------------------------------------------------------- */
