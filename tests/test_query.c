@@ -481,7 +481,7 @@ static void test_rank(void)
             char *a = sqlite3_mprintf("SELECT rowid, bm25(t, 4.0, 1.0) AS r FROM t WHERE t MATCH"
                                       " %Q ORDER BY r, rowid LIMIT %d",
                                       queries[qi], k);
-            char *b = sqlite3_mprintf("SELECT rowid, nd_bm25(t, %d, 4.0, 1.0) AS r FROM t WHERE t"
+            char *b = sqlite3_mprintf("SELECT rowid, nd_bm25(t, 't', %d, 4.0, 1.0) AS r FROM t WHERE t"
                                       " MATCH %Q ORDER BY r, rowid LIMIT %d",
                                       k, queries[qi], k);
             sqlite3_stmt *sa, *sb;
@@ -502,7 +502,7 @@ static void test_rank(void)
             sqlite3_free(a);
             sqlite3_free(b);
             /* Row by row: bm25()'s value or pruned. */
-            char *c = sqlite3_mprintf("SELECT bm25(t, 4.0, 1.0), nd_bm25(t, %d, 4.0, 1.0) FROM t"
+            char *c = sqlite3_mprintf("SELECT bm25(t, 4.0, 1.0), nd_bm25(t, 't', %d, 4.0, 1.0) FROM t"
                                       " WHERE t MATCH %Q",
                                       k, queries[qi]);
             CHECK_INT(sqlite3_prepare_v2(s->db, c, -1, &sa, NULL), 0);
@@ -524,6 +524,29 @@ static void test_rank(void)
         }
     /* A common word's length is read for few of its matches. */
     CHECK(pruned_any);
+    /* The lengths are read from the table named: another one's (here
+     * empty) is an error, never a wrong score. */
+    sqlite3_stmt *wrong;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "SELECT nd_bm25(t, 'documents_fts', 5, 4.0, 1.0) FROM t"
+                                 " WHERE t MATCH 'said'",
+                                 -1, &wrong, NULL),
+              0);
+    int wrc = sqlite3_step(wrong);
+    CHECK(wrc != SQLITE_ROW && wrc != SQLITE_DONE);
+    sqlite3_finalize(wrong);
+    /* ... and so is one with the same rows of other lengths. */
+    CHECK_INT(nd__store_exec(s, "CREATE VIRTUAL TABLE t2 USING fts5(title, body);"
+                                "INSERT INTO t2 (rowid, title, body) SELECT rowid, 'x', 'y' FROM t",
+                             &err),
+              0);
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "SELECT nd_bm25(t, 't2', 5, 4.0, 1.0) FROM t WHERE t MATCH 'said'",
+                                 -1, &wrong, NULL),
+              0);
+    CHECK_INT(sqlite3_step(wrong), SQLITE_ERROR);
+    CHECK(strstr(sqlite3_errmsg(s->db), "not the one ranked") != NULL);
+    sqlite3_finalize(wrong);
     nd_store_close(s);
 
     /* Readers map as much of the file as SQLite allows (a 1.6 GB store

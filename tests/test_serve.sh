@@ -10,28 +10,13 @@ set -u
 CLI=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 TESTS=$3
 command -v python3 >/dev/null || { echo "skip: python3 is missing"; exit 77; }
-T=$(mktemp -d /tmp/nd_serve.XXXXXX)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    [ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-fail=0
-n=0
-check() { # check NAME COMMAND...
-    n=$((n + 1))
-    if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fail=1; fi
-}
+. "$(dirname "$0")/serve_lib.sh" nd_serve
 
 DB=$T/n.db
 "$CLI" ingest --db "$DB" "$TESTS/data/serve/hostile.jsonl" 2>"$T/ingest.err"
 check "fixture store ingested" '[ -s "$DB" ]'
 
-"$CLI" serve --db "$DB" --listen 127.0.0.1:0 --threads 2 >"$T/serve.out" 2>"$T/serve.err" &
-PID=$!
-for _ in $(seq 50); do grep -q '^newsdesk serve: http' "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/^newsdesk serve: //p' "$T/serve.out")
+serve_start "$DB" 2 50
 check "serve prints its address on 127.0.0.1" '[[ "$URL" == http://127.0.0.1:* ]]'
 
 check "serve without a store: exit 1, one line" \
@@ -215,6 +200,20 @@ check "no 500 logged" '! grep -q "serve: " "$T/serve.err"'
 
 kill "$PID" && wait "$PID"
 check "serve exits 0 on SIGTERM" '[ $? = 0 ]'
+PID=
+
+# Every worker's connection is opened (and warmed) before the address is
+# printed: with the store moved away after that, every worker still
+# answers from the connection it was given (one opened on first use
+# would fail: 503).
+cp "$DB" "$T/moved.db"
+serve_start "$T/moved.db" 3 50 serve2
+mv "$T/moved.db" "$T/gone.db"; mv "$T/moved.db-wal" "$T/gone.db-wal" 2>/dev/null; mv "$T/moved.db-shm" "$T/gone.db-shm" 2>/dev/null
+codes=$(for i in $(seq 24); do python3 -c "import sys, urllib.request
+try: print(urllib.request.urlopen(sys.argv[1] + 'search?q=moscow&n=$i', timeout=20).status)
+except Exception as e: print(getattr(e, 'code', e))" "$URL"; done | sort | uniq -c | tr -s ' \n' ' ')
+check "workers answer from connections opened before the address is printed ($codes)" '[ "$codes" = " 24 200 " ]'
+kill "$PID" && wait "$PID"
 PID=
 
 "$CLI" digest --db "$DB" --date 2025-05-08 >"$T/d.md"

@@ -16,28 +16,13 @@ command -v python3 >/dev/null || { echo "skip: python3 is missing"; exit 77; }
 ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
 [ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge 2100 ] ||
     { echo "skip: the open-file limit ($(ulimit -n)) is too low for 1,000 connections"; exit 77; }
-T=$(mktemp -d /tmp/nd_load.XXXXXX)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    [ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
-fail=0
-n=0
-check() { # check NAME COMMAND...
-    n=$((n + 1))
-    if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fail=1; fi
-}
+. "$(dirname "$0")/serve_lib.sh" nd_load
 
 DB=$T/load.db
 "$CLI" ingest --db "$DB" "$TESTS/data/serve/hostile.jsonl" "$TESTS/data/serve/midquote.jsonl" \
     >/dev/null 2>"$T/ingest.err"
 check "fixture store ingested" '[ -s "$DB" ]'
-"$CLI" serve --db "$DB" --listen 127.0.0.1:0 --threads 4 >"$T/serve.out" 2>"$T/serve.err" &
-PID=$!
-for _ in $(seq 100); do grep -q '^newsdesk serve: http' "$T/serve.out" 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/^newsdesk serve: //p' "$T/serve.out")
+serve_start "$DB" 4 100
 URL=${URL%/}
 check "serve started" '[[ "$URL" == http://127.0.0.1:* ]]'
 [[ "$URL" == http://127.0.0.1:* ]] || { cat "$T/serve.err"; exit 1; }

@@ -2,6 +2,7 @@
  * once, versions, related articles, search, errors, reading back. */
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "newsdesk/newsdesk.h"
@@ -699,6 +700,66 @@ static void test_df_share(void)
     nd_store_close(s);
 }
 
+/* Page faults of this thread so far. */
+static long thread_faults(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_THREAD, &u);
+    return u.ru_minflt + u.ru_majflt;
+}
+
+/* The page faults of reading the full-text index through r's map. */
+static long index_read_faults(nd_store *r)
+{
+    long f0 = thread_faults();
+    CHECK_INT(sqlite3_exec(r->db, "SELECT sum(length(block)) FROM documents_fts_data", NULL, NULL,
+                           NULL),
+              SQLITE_OK);
+    return thread_faults() - f0;
+}
+
+/* nd_store_warm: a read-only connection maps the file page by page on
+ * first touch; once warmed, reading the full-text index maps nothing new
+ * (a connection not warmed faults its pages in).  A store without some of
+ * the tables it reads is warmed all the same. */
+static void test_warm(void)
+{
+    nd_store *s = fresh("warm.db");
+    if (!s) return;
+    nd_error err = {0};
+    CHECK_INT(nd_store_begin(s, &err), 0);
+    for (int i = 0; i < 400; i++) {
+        /* Words of their own in every document: a large index. */
+        nd_buf b = ND_BUF_INIT;
+        for (int w = 0; w < 300; w++) nd_buf_printf(&b, "%sw%dx%d", w ? " " : "", i, w);
+        const char *paras[] = {b.ptr, NULL};
+        nd_article *a = article("Warm", paras, NULL, 0);
+        char url[64];
+        snprintf(url, sizeof url, "https://warm.example/%d", i);
+        CHECK_INT(add(s, a, url, (uint64_t) (5000 + i), NULL), 0);
+        nd_article_free(a);
+        nd_buf_free(&b);
+    }
+    CHECK_INT(nd_store_commit(s, &err), 0);
+    nd_store *cold = NULL, *warm = NULL;
+    CHECK_INT(nd_store_open(tmp_path("warm.db"), ND_STORE_READONLY, &cold, &err), 0);
+    CHECK_INT(nd_store_open(tmp_path("warm.db"), ND_STORE_READONLY, &warm, &err), 0);
+    if (!cold || !warm) return;
+    CHECK_INT(nd_store_warm(warm, &err), 0);
+    long fc = index_read_faults(cold), fw = index_read_faults(warm);
+    printf("# faults reading the index: %ld not warmed, %ld warmed\n", fc, fw);
+    CHECK(fc >= 8);
+    CHECK(fw * 4 <= fc);
+    nd_store_close(cold);
+    nd_store_close(warm);
+    CHECK_INT(nd__store_exec(s, "DROP INDEX events_doc; DROP TABLE doc_actors", &err), 0);
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(tmp_path("warm.db"), ND_STORE_READONLY, &r, &err), 0);
+    if (r) CHECK_INT(nd_store_warm(r, &err), 0);
+    nd_store_close(r);
+    nd_store_close(s);
+}
+
 int main(void)
 {
     if (tmpdir_make("nd_test_store")) return 1;
@@ -712,6 +773,7 @@ int main(void)
     RUN(test_runs_errors);
     RUN(test_reader_during_write);
     RUN(test_df_share);
+    RUN(test_warm);
     tmpdir_remove();
     return tap_done();
 }

@@ -163,7 +163,7 @@ int nd__doc_actors_top(nd_store *s, const int64_t *docs, size_t n, const nd__sel
                        int by_mentions, int limit, nd_arena *ar, nd__vec *v, nd_error *err);
 
 /* ---- ranking (rank.c) ---- */
-/* Register nd_bm25(fts, k, weights...) on s's connection (once): bm25()'s
+/* Register nd_bm25(fts, 'fts', k, weights...) on s's connection (once): bm25()'s
  * value for every row that can be among the k best by it, ND_RANK_PRUNED
  * (after every score) for the others.  0 or ND_EDB. */
 int nd__rank_register(nd_store *s, nd_error *err);

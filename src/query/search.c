@@ -46,7 +46,7 @@ static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int6
         if (rc) return rc;
     }
     nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, top > 0 ? "WITH m AS (SELECT rowid AS id, nd_bm25(documents_fts, ?2, 4.0, 1.0)"
+    nd_buf_puts(&sql, top > 0 ? "WITH m AS (SELECT rowid AS id, nd_bm25(documents_fts, 'documents_fts', ?2, 4.0, 1.0)"
                                 " AS r FROM documents_fts WHERE documents_fts MATCH ?1"
                               : "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
                                 " FROM documents_fts WHERE documents_fts MATCH ?1");

@@ -322,6 +322,34 @@ void nd_store_set_time_limit(nd_store *s, int ms)
     sqlite3_progress_handler(s->db, 10000, past_deadline, s);
 }
 
+int nd_store_warm(nd_store *s, nd_error *err)
+{
+    /* Each reads every page of one B-tree: the payload of the full-text
+     * index and of the lengths, the leaves of the others (count(*) walks
+     * them without reading rows; the documents' text is in overflow
+     * pages and stays unread). */
+    static const char *const sql[] = {
+        "SELECT sum(length(block)) FROM documents_fts_data",
+        "SELECT count(*) FROM documents_fts_idx",
+        "SELECT sum(length(sz)) FROM documents_fts_docsize",
+        "SELECT count(*) FROM documents NOT INDEXED",
+        "SELECT count(*) FROM documents INDEXED BY documents_ident",
+        "SELECT count(*) FROM doc_actors INDEXED BY doc_actors_doc",
+        "SELECT count(*) FROM quotes INDEXED BY quotes_doc",
+        "SELECT count(*) FROM events INDEXED BY events_doc",
+    };
+    for (size_t i = 0; i < sizeof sql / sizeof *sql; i++) {
+        sqlite3_stmt *st;
+        /* A table or index this store lacks is not an error. */
+        if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK) continue;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot read the store", err);
+    }
+    return 0;
+}
+
 void nd_store_set_busy_timeout(nd_store *s, int ms)
 {
     sqlite3_busy_timeout(s->db, ms);
