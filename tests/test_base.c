@@ -68,6 +68,58 @@ static void test_oom(void)
     nd_set_allocator(NULL);
 }
 
+/* Resident pages of this process (/proc/self/statm), or -1. */
+static long resident_pages(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long size = -1, res = -1;
+    if (!f) return -1;
+    if (fscanf(f, "%ld %ld", &size, &res) != 2) res = -1;
+    fclose(f);
+    return res;
+}
+
+static int all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i += 4093)
+        if (p[i]) return 0;
+    return !p[n - 1];
+}
+
+/* nd_calloc gives zeroed memory without touching it: a big table that a
+ * run uses a little of costs the pages it uses (the default allocator's
+ * calloc), not all of them; another allocator still gets it zeroed. */
+static void test_calloc(void)
+{
+    size_t n = 64u << 20;
+    long before = resident_pages();
+    unsigned char *p = nd_calloc(n / 8, 8);
+    long after = resident_pages();
+    CHECK(p != NULL);
+    if (!p) return;
+    if (before >= 0 && after >= 0) {
+        CHECK(after - before < (long) (n / 4096 / 4));
+        if (after - before >= (long) (n / 4096 / 4))
+            fprintf(stderr, "  64 MB nd_calloc made %ld pages resident\n", after - before);
+    }
+    CHECK(all_zero(p, n));
+    nd_free(p);
+    CHECK(nd_calloc(SIZE_MAX / 4, 8) == NULL); /* n x size overflows */
+    nd_allocator a = {fail_malloc, fail_realloc, fail_free, NULL};
+    nd_set_allocator(&a);
+    p = nd_malloc(1 << 16);
+    CHECK(p != NULL);
+    if (p) memset(p, 0xAB, 1 << 16);
+    nd_free(p);
+    p = nd_calloc(1 << 14, 4);
+    CHECK(p != NULL && all_zero(p, 1 << 16));
+    nd_free(p);
+    fail_after = 0;
+    CHECK(nd_calloc(16, 16) == NULL);
+    fail_after = -1;
+    nd_set_allocator(NULL);
+}
+
 static void test_slice(void)
 {
     nd_slice s = nd_slice_trim(nd_slice_c(" \xC2\xA0 hi there\t\n"));
@@ -175,6 +227,7 @@ int main(void)
     RUN(test_errors);
     RUN(test_buf);
     RUN(test_oom);
+    RUN(test_calloc);
     RUN(test_slice);
     RUN(test_arena);
     RUN(test_json);

@@ -1009,6 +1009,10 @@ static void test_oom(void)
 
 /* ---- the word-rarity prior ------------------------------------------------------ */
 
+/* The map the build compiled in (src/cluster/prior_blob.c). */
+extern const unsigned char nd__prior_map_blob[];
+extern const size_t nd__prior_map_blob_len;
+
 static const nd__blob *prior_blob(void)
 {
     for (size_t i = 0; i < nd__n_data_blobs; i++)
@@ -1035,9 +1039,48 @@ static void test_prior_table(void)
     int q_rare = nd__prior_q(&p, nd__feat_hash(ND__F_WORD, "glacier", 7));
     CHECK(q_rare > q_word);
     CHECK_INT(nd__prior_q(&p, nd__feat_hash(ND__F_WORD, "varnholm", 8)), -1);
-    /* the engine reads the same table */
+    /* the engine reads the same table: the map the build made of it,
+     * compiled in (prior_blob.c), slot for slot what parsing it builds,
+     * and read where it lies, without a copy */
     const nd__prior *g = nd__prior_get();
-    CHECK(g != NULL && g->n == p.n);
+    CHECK(g != NULL && g->n == p.n && g->cap == p.cap);
+    if (g && g->cap == p.cap) {
+        CHECK(!memcmp(g->keys, p.keys, (size_t) p.cap * sizeof *p.keys));
+        CHECK(!memcmp(g->q, p.q, p.cap));
+    }
+    CHECK(g && (const unsigned char *) g->keys == nd__prior_map_blob + ND__PRIOR_MAP_HEAD);
+    CHECK_INT((long long) nd__prior_map_blob_len,
+              (long long) (ND__PRIOR_MAP_HEAD + (size_t) p.cap * 9));
+
+    /* the map as bytes, and back; a map of another table or format is
+     * refused (the build's map is then parsed away, never misread) */
+    nd_buf mb = ND_BUF_INIT;
+    nd__prior_map_write(&mb, &p, b->data, b->len);
+    CHECK(!nd_buf_failed(&mb));
+    unsigned char *map = NULL;
+    CHECK(!posix_memalign((void **) &map, 64, mb.len));
+    memcpy(map, mb.ptr, mb.len);
+    nd__prior v;
+    CHECK_INT(nd__prior_map_view(map, mb.len, b->data, b->len, &v, &err), 0);
+    CHECK(v.cap == p.cap && v.n == p.n && (const unsigned char *) v.keys == map + 64);
+    CHECK_INT(nd__prior_q(&v, nd__feat_hash(ND__F_WORD, "peopl", 5)), q_word);
+    CHECK(mb.len == nd__prior_map_blob_len && !memcmp(map, nd__prior_map_blob, mb.len));
+    CHECK_INT(nd__prior_map_view(map, mb.len - 1, b->data, b->len, &v, &err), ND_EFORMAT);
+    CHECK_INT(nd__prior_map_view(map + 64, mb.len - 64, b->data, b->len, &v, &err), ND_EFORMAT);
+    unsigned char *other = malloc(b->len);
+    memcpy(other, b->data, b->len);
+    other[16] ^= 1; /* the table's checksum field: another table */
+    CHECK_INT(nd__prior_map_view(map, mb.len, other, b->len, &v, &err), ND_EFORMAT);
+    CHECK(strstr(err.msg, "another table") != NULL);
+    free(other);
+    map[4] = 2; /* format version */
+    CHECK_INT(nd__prior_map_view(map, mb.len, b->data, b->len, &v, &err), ND_EFORMAT);
+    map[4] = 1;
+    map[0] = 'X';
+    CHECK_INT(nd__prior_map_view(map, mb.len, b->data, b->len, &v, &err), ND_EFORMAT);
+    CHECK(v.keys == NULL);
+    free(map);
+    nd_buf_free(&mb);
     nd__prior_free(&p);
 
     /* a damaged or foreign table is refused with a reason, never read */

@@ -353,6 +353,77 @@ static int conllu_count(const char *data, int *errors, size_t *first_err_line)
     return n;
 }
 
+/* The model compiled into the library (src/parse/model_blob.c). */
+extern const unsigned char nd__parse_model_blob[];
+extern const size_t nd__parse_model_blob_len;
+
+/* A process checks the compiled-in model's structure, not its checksum:
+ * the build checked that (tools/check_model.c), and so does this test. */
+static void test_model_embedded(void)
+{
+    size_t n = nd__parse_model_blob_len;
+    CHECK(n > ND__PM_HEADER);
+    if (n <= ND__PM_HEADER) return;
+    /* the full check, checksum included, as for a file */
+    nd_error err = {0};
+    nd_parser *m = nd_parser_load_mem(nd__parse_model_blob, n, &err);
+    CHECK(m != NULL);
+    nd_parser_free(m);
+    uint64_t sum = 0;
+    for (int i = 7; i >= 0; i--) sum = sum << 8 | nd__parse_model_blob[24 + i];
+    CHECK(nd__pm_checksum(nd__parse_model_blob + 32, n - 32) == sum);
+    CHECK(nd_parser_default(&err) != NULL);
+
+    unsigned char *p = NULL;
+    CHECK(!posix_memalign((void **) &p, 64, n));
+    if (!p) return;
+    nd_parser pm;
+    /* a checksum that does not match: a file is refused, the compiled-in
+     * check does not read the checksum */
+    memcpy(p, nd__parse_model_blob, n);
+    p[24] ^= 1;
+    CHECK(load_fails(p, n, "checksum"));
+    memset(&pm, 0, sizeof pm);
+    pm.base = p, pm.size = n;
+    CHECK_INT(nd__parser_check_embedded(&pm, &err), 0);
+    CHECK(pm.tagger.n_slots > 0 && pm.n_tags > 1);
+    /* but everything else it does check: sizes, magic, version, a table
+     * that points outside itself */
+    memcpy(p, nd__parse_model_blob, n);
+    memset(&pm, 0, sizeof pm);
+    pm.base = p, pm.size = n - 64;
+    CHECK_INT(nd__parser_check_embedded(&pm, &err), ND_EFORMAT);
+    CHECK(strstr(err.msg, "truncated") != NULL);
+    p[0] = 'X';
+    pm.size = n;
+    CHECK_INT(nd__parser_check_embedded(&pm, &err), ND_EFORMAT);
+    CHECK(strstr(err.msg, "magic") != NULL);
+    memcpy(p, nd__parse_model_blob, n);
+    p[8] = 2;
+    CHECK_INT(nd__parser_check_embedded(&pm, &err), ND_EFORMAT);
+    memcpy(p, nd__parse_model_blob, n);
+    const unsigned char *e = p + ND__PM_HEADER + 24 * (ND__SEC_TAGGER - 1);
+    uint64_t off = 0;
+    for (int i = 7; i >= 0; i--) off = off << 8 | e[8 + i];
+    unsigned char *tab = p + off;
+    uint32_t slots = (uint32_t) tab[4] | (uint32_t) tab[5] << 8 | (uint32_t) tab[6] << 16 |
+                     (uint32_t) tab[7] << 24;
+    int done = 0;
+    for (uint32_t i = 0; i < slots && !done; i++) {
+        unsigned char *sl = tab + 16 + 8 * (size_t) i;
+        if (sl[0] | sl[1] | sl[2] | sl[3]) {
+            sl[4] = sl[5] = sl[6] = sl[7] = 0xFF;
+            done = 1;
+        }
+    }
+    CHECK(done);
+    memset(&pm, 0, sizeof pm);
+    pm.base = p, pm.size = n;
+    CHECK_INT(nd__parser_check_embedded(&pm, &err), ND_EFORMAT);
+    CHECK(strstr(err.msg, "outside") != NULL);
+    free(p);
+}
+
 static void test_conllu(void)
 {
     const char *good = "# newdoc id = email-1\n# sent_id = a\n# text = I don't.\n"
@@ -424,6 +495,7 @@ int main(void)
     RUN(test_trees);
     RUN(test_long_sentence);
     RUN(test_model_file);
+    RUN(test_model_embedded);
     RUN(test_conllu);
     return tap_done();
 }

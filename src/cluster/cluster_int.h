@@ -176,8 +176,8 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
  * ids.  Open addressing, key 0 = empty; read-only once built. */
 #define ND__PRIOR_VERSION 1
 typedef struct nd__prior {
-    uint64_t *keys;
-    uint8_t *q;
+    const uint64_t *keys;
+    const uint8_t *q;
     uint32_t cap, n;
 } nd__prior;
 
@@ -189,9 +189,25 @@ void nd__prior_free(nd__prior *p);
 /* The checksum of a table's entries (FNV-1a 64; tools/gen_wordfreq.c writes
  * it). */
 uint64_t nd__prior_checksum(const void *data, size_t n);
-/* The table compiled into the library, read on first use (thread-safe);
- * NULL when it is missing or damaged.  Borrowed: lives as long as the
- * process. */
+
+/* The map nd__prior_parse() builds, as bytes (native byte order; written at
+ * build time by tools/gen_prior_map.c into the library, src/cluster/
+ * prior_blob.c): "NDPM", u32 version (ND__PRIOR_MAP_VERSION), u32 cap,
+ * u32 n, u64 the checksum field of the prior.bin it was built from, zeros
+ * to ND__PRIOR_MAP_HEAD, then keys[cap] (u64) and q[cap] (u8). */
+#define ND__PRIOR_MAP_VERSION 1
+#define ND__PRIOR_MAP_HEAD    64
+/* Write p as such bytes to b; source: the prior.bin p was parsed from. */
+void nd__prior_map_write(nd_buf *b, const nd__prior *p, const void *source, size_t source_len);
+/* Point p into map (64-byte aligned, borrowed: p lives as long as map),
+ * made from source (the bytes of a prior.bin).  0, or ND_EFORMAT when map
+ * is not such a map of that source; the header is checked, not the
+ * slots: a map is only ever one the build wrote. */
+int nd__prior_map_view(const void *map, size_t len, const void *source, size_t source_len,
+                       nd__prior *p, nd_error *err);
+/* The table compiled into the library: the map the build made of it, else
+ * (a build without one) parsed on first use (thread-safe); NULL when it is
+ * missing or damaged.  Borrowed: lives as long as the process. */
 const nd__prior *nd__prior_get(void);
 
 /* q of feature h, or -1 when the table does not list it. */

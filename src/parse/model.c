@@ -3,7 +3,10 @@
  * Everything a lookup can touch is checked once at load: the header, the
  * checksum, every section's bounds, every slot's offset and count and
  * every pair's class, every string offset.  After that the tagger and the
- * parser read the tables without bounds checks. */
+ * parser read the tables without bounds checks.  The model compiled into
+ * the library is part of the executable: its checksum is checked when the
+ * build embeds it (tools/check_model.c) and by test_parse, not by every
+ * process; the rest of the checks run on it as on any model. */
 #include "parse/parse_int.h"
 
 #include <errno.h>
@@ -177,7 +180,8 @@ static int load_meta(nd_parser *pm, const unsigned char *p, size_t n, nd_error *
     return 0;
 }
 
-static int check_model(nd_parser *pm, nd_error *err)
+/* sum: whether to check the checksum (everything else is always checked). */
+static int check_model(nd_parser *pm, int sum, nd_error *err)
 {
     const unsigned char *b = pm->base;
     size_t n = pm->size;
@@ -194,7 +198,7 @@ static int check_model(nd_parser *pm, nd_error *err)
     if (!n_sec || n_sec > 64 || rd32(b + 32) != ND__PM_HEADER + 24 * n_sec ||
         ND__PM_HEADER + 24 * (size_t) n_sec > n)
         return BAD("model: bad section table");
-    if (nd__pm_checksum(b + 32, n - 32) != rd64(b + 24))
+    if (sum && nd__pm_checksum(b + 32, n - 32) != rd64(b + 24))
         return BAD("model: checksum mismatch (corrupt file)");
     const unsigned char *sec[ND__SEC_MAX] = {0};
     size_t len[ND__SEC_MAX] = {0};
@@ -253,7 +257,7 @@ nd_parser *nd_parser_load_mem(const void *data, size_t len, nd_error *err)
         nd_error_set(err, ND_EINVAL, (size_t) -1, "model: data not aligned to 64 bytes");
         return NULL;
     }
-    if (check_model(pm, err)) {
+    if (check_model(pm, 1, err)) {
         nd_free(pm);
         return NULL;
     }
@@ -339,8 +343,13 @@ static void load_default(void)
     nd_parser *pm = &default_static;
     pm->base = nd__parse_model_blob;
     pm->size = nd__parse_model_blob_len;
-    if (check_model(pm, &default_err)) return;
+    if (nd__parser_check_embedded(pm, &default_err)) return;
     default_parser = pm;
+}
+
+int nd__parser_check_embedded(nd_parser *pm, nd_error *err)
+{
+    return check_model(pm, 0, err) ? ND_EFORMAT : 0;
 }
 
 const nd_parser *nd_parser_default(nd_error *err)
