@@ -423,6 +423,8 @@ int main(int argc, char **argv)
                 p.prior_docs = v;
             else if (!strcmp(kv, "clash"))
                 p.clash = v;
+            else if (!strcmp(kv, "burst"))
+                p.burst = v;
             else {
                 fprintf(stderr, "bench_cluster_stream: unknown parameter %s\n", kv);
                 return 2;

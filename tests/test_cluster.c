@@ -1280,6 +1280,63 @@ static void test_clash_quakes(void)
     CHECK(s[1] == s[3]);
 }
 
+/* Reports of one event come out together: among look-alike documents a
+ * document's neighbours are first the ones published within burst_seconds
+ * of it.  A strike report (X), a second report of that strike the same day
+ * in other words (Y), and a report of another strike at the same port
+ * eleven days later that reads much like X (Z). */
+static const fx strikes[] = {
+    {"2022-03-02", "Dockers strike at Harlow Quay",
+     "Dock workers at Harlow Quay walked out on Wednesday, halting the loading of container "
+     "ships, the Transport Workers Union said. The port operator Calder Shipping said talks "
+     "would continue and that ships were waiting offshore.",
+     'A'},
+    {"2022-03-02", "Pay strike halts Harlow Quay",
+     "Dock workers at Harlow Quay struck for a 6 per cent raise on Wednesday, and container "
+     "ships waited offshore. Calder Shipping offered 3 per cent, the Transport Workers Union "
+     "said.",
+     'A'},
+    {"2022-03-13", "Dockers strike again at Harlow Quay",
+     "Dock workers at Harlow Quay walked out on Sunday for the second time this month, the "
+     "Transport Workers Union said, over the night shifts. The port operator Calder Shipping "
+     "said talks would continue.",
+     'B'},
+};
+
+static int64_t nearest_of_first(double burst, int undated)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.burst = burst;
+    nd_cluster *c = nd_cluster_new(&p, NULL);
+    CHECK(c != NULL);
+    if (!c) return -1;
+    nd_cluster_result r;
+    for (size_t i = 0; i < 3; i++) {
+        fx f = strikes[i];
+        if (undated) f.date = NULL;
+        nd_cluster_doc d = cdoc((int64_t) i + 1, &f);
+        CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    }
+    int64_t id = nd__cluster_nearest(c, 1);
+    nd_cluster_free(c);
+    return id;
+}
+
+static void test_burst(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    CHECK(p.burst > 1);
+    CHECK(p.burst_seconds >= 86400);
+    /* by the cosine alone, the look-alike of eleven days later is nearest */
+    CHECK_INT(nearest_of_first(1.0, 0), 3);
+    /* the report of the same day comes first */
+    CHECK_INT(nearest_of_first(p.burst, 0), 2);
+    /* undated, the cosine decides */
+    CHECK_INT(nearest_of_first(p.burst, 1), nearest_of_first(1.0, 1));
+}
+
 int main(void)
 {
     RUN(test_exact_dup);
@@ -1300,5 +1357,6 @@ int main(void)
     RUN(test_prior_common_words);
     RUN(test_attrs);
     RUN(test_clash_quakes);
+    RUN(test_burst);
     return tap_done();
 }

@@ -115,6 +115,11 @@ typedef struct nd_cluster_params {
                                linked, and a story is dormant for documents published
                                this long after its last (or before its first) one */
     double revive;          /* ... unless their similarity reaches this (0: never) */
+    double burst;           /* reports of one event come out together: a document's
+                               neighbours published at most burst_seconds from it
+                               rank as if this many times more similar (the order
+                               of its neighbours only; 1: off) */
+    int64_t burst_seconds;  /* (both dated) */
     int64_t keep_seconds;   /* dormant stories stay in memory (revivable) this long
                                after their last document, measured against the low
                                watermark of recent publication times */

@@ -34,9 +34,9 @@
 #define WM_SPAN     1024 /* the watermark is the minimum time of this many recent documents */
 #define NONE32      UINT32_MAX
 #define STATE_MAGIC 0x32534c434e44ULL /* "NDCLS2" */
-#define STATE_VERSION                                                                              \
-    4u /* 4: the word-rarity prior, the event attributes among the raw features                    \
-        */
+/* 4: the word-rarity prior, the event attributes among the raw features;
+ * 5: burst and burst_seconds among the parameters */
+#define STATE_VERSION 5u
 
 /* ---- types ------------------------------------------------------------------------ */
 
@@ -187,6 +187,8 @@ void nd_cluster_params_default(nd_cluster_params *p)
     p->profile = 3;
     p->window_seconds = 30 * 86400;
     p->revive = 0.40;
+    p->burst = 1.2;
+    p->burst_seconds = 2 * 86400;
     p->keep_seconds = 90 * 86400;
     p->window_docs = 50000;
     p->recent = 1024;
@@ -230,6 +232,9 @@ static void sanitize(nd_cluster_params *p)
     if (p->candidates > 4096) p->candidates = 4096;
     if (p->df_half_life < 100) p->df_half_life = 100;
     if (p->window_seconds < 0) p->window_seconds = 0;
+    if (p->burst_seconds < 0) p->burst_seconds = 0;
+    if (!(p->burst > 0)) p->burst = 1;
+    if (p->burst > 4) p->burst = 4;
     if (p->keep_seconds < p->window_seconds) p->keep_seconds = p->window_seconds;
     if (p->lead_words > 1u << 20) p->lead_words = 1u << 20;
     if (!(p->background >= 0)) p->background = 0;
@@ -758,6 +763,29 @@ static int nbr_valid(const nd_cluster *c, const nbr *n)
     return c->ring[n->slot].seq == n->seq;
 }
 
+/* What orders a document's neighbours: their similarity, times `burst`
+ * for one published at most burst_seconds from it (both dated).  Reports
+ * of one event come out together, so among look-alike documents the ones
+ * of the same days are the likelier reports of the same event: they come
+ * first, and make up the document's neighbour profile.  The order only:
+ * the similarity that the thresholds read stays the cosine, so a stream
+ * in which every document is recent (a day's news) is clustered as
+ * without it. */
+static float nbr_rank(const nd_cluster *c, const rdoc *d, uint32_t slot, float s1)
+{
+    int64_t t = c->ring[slot].time;
+    if (c->p.burst != 1 && d->time != ND_TIME_NONE && t != ND_TIME_NONE &&
+        tdist(d->time, t) <= (uint64_t) c->p.burst_seconds)
+        return s1 * (float) c->p.burst;
+    return s1;
+}
+
+/* Whether neighbour x (rank rx) comes before the document seq of rank r. */
+static int nbr_before(float rx, const nbr *x, float r, uint64_t seq)
+{
+    return rx > r || (rx == r && x->seq < seq);
+}
+
 /* Insert (or update) neighbour (slot, seq, s1) into d's list. */
 static void nbr_insert(nd_cluster *c, rdoc *d, uint32_t slot, uint64_t seq, float s1)
 {
@@ -767,10 +795,13 @@ static void nbr_insert(nd_cluster *c, rdoc *d, uint32_t slot, uint64_t seq, floa
         if (nbr_valid(c, &d->nb[i]) && d->nb[i].seq != seq) d->nb[k++] = d->nb[i];
     d->n_nb = k;
     uint32_t cap = c->p.neighbours;
-    if (k == cap && (d->nb[k - 1].s1 > s1 || (d->nb[k - 1].s1 == s1 && d->nb[k - 1].seq < seq)))
+    float r = nbr_rank(c, d, slot, s1);
+    if (k == cap &&
+        nbr_before(nbr_rank(c, d, d->nb[k - 1].slot, d->nb[k - 1].s1), &d->nb[k - 1], r, seq))
         return;
     uint32_t j = k < cap ? k++ : k - 1;
-    while (j > 0 && (d->nb[j - 1].s1 < s1 || (d->nb[j - 1].s1 == s1 && d->nb[j - 1].seq > seq))) {
+    while (j > 0 &&
+           !nbr_before(nbr_rank(c, d, d->nb[j - 1].slot, d->nb[j - 1].s1), &d->nb[j - 1], r, seq)) {
         d->nb[j] = d->nb[j - 1];
         j--;
     }
@@ -1994,6 +2025,15 @@ int nd_cluster_restore(nd_cluster *c, const nd_cluster_doc *doc, int64_t story_i
     return rc ? rc : c->oom ? ND_ENOMEM : 0;
 }
 
+int64_t nd__cluster_nearest(nd_cluster *c, int64_t id)
+{
+    rdoc *d = ring_find(c, id);
+    if (!d) return 0;
+    for (uint32_t i = 0; i < d->n_nb; i++)
+        if (nbr_valid(c, &d->nb[i])) return c->ring[d->nb[i].slot].id;
+    return 0;
+}
+
 void nd_cluster_get_stats(const nd_cluster *c, nd_cluster_stats *s)
 {
     *s = c->st;
@@ -2049,10 +2089,10 @@ static int get_i64(const unsigned char **p, const unsigned char *e, int64_t *v)
 
 static void put_params(nd_buf *b, const nd_cluster_params *p)
 {
-    const double d[] = {p->join,     p->background,  p->shared,     p->join_old,
-                        p->revive,   p->dup_jaccard, p->w_word,     p->w_title,
-                        p->w_entity, p->w_phrase,    p->w_number,   p->w_year,
-                        p->w_date,   p->lead_boost,  p->prior_docs, p->clash};
+    const double d[] = {p->join,        p->background, p->shared,  p->join_old,   p->revive,
+                        p->dup_jaccard, p->w_word,     p->w_title, p->w_entity,   p->w_phrase,
+                        p->w_number,    p->w_year,     p->w_date,  p->lead_boost, p->prior_docs,
+                        p->clash,       p->burst};
     for (size_t i = 0; i < sizeof d / sizeof *d; i++) nd__put_f64(b, d[i]);
     const uint32_t u[] = {p->neighbours,   p->profile,    p->window_docs,  p->recent,
                           p->sweep_every,  p->df_bits,    p->df_half_life, p->max_features,
@@ -2060,14 +2100,15 @@ static void put_params(nd_buf *b, const nd_cluster_params *p)
     for (size_t i = 0; i < sizeof u / sizeof *u; i++) nd__put_u32(b, u[i]);
     nd__put_u64(b, (uint64_t) p->window_seconds);
     nd__put_u64(b, (uint64_t) p->keep_seconds);
+    nd__put_u64(b, (uint64_t) p->burst_seconds);
 }
 
 static int get_params(const unsigned char **p, const unsigned char *e, nd_cluster_params *q)
 {
-    double *d[] = {&q->join,     &q->background,  &q->shared,     &q->join_old,
-                   &q->revive,   &q->dup_jaccard, &q->w_word,     &q->w_title,
-                   &q->w_entity, &q->w_phrase,    &q->w_number,   &q->w_year,
-                   &q->w_date,   &q->lead_boost,  &q->prior_docs, &q->clash};
+    double *d[] = {&q->join,        &q->background, &q->shared,  &q->join_old,   &q->revive,
+                   &q->dup_jaccard, &q->w_word,     &q->w_title, &q->w_entity,   &q->w_phrase,
+                   &q->w_number,    &q->w_year,     &q->w_date,  &q->lead_boost, &q->prior_docs,
+                   &q->clash,       &q->burst};
     for (size_t i = 0; i < sizeof d / sizeof *d; i++)
         if (nd__get_f64(p, e, d[i]) || !isfinite(*d[i])) return ND_EFORMAT;
     uint32_t df_bits;
@@ -2077,7 +2118,9 @@ static int get_params(const unsigned char **p, const unsigned char *e, nd_cluste
     for (size_t i = 0; i < sizeof u / sizeof *u; i++)
         if (nd__get_u32(p, e, u[i])) return ND_EFORMAT;
     q->df_bits = df_bits;
-    if (get_i64(p, e, &q->window_seconds) || get_i64(p, e, &q->keep_seconds)) return ND_EFORMAT;
+    if (get_i64(p, e, &q->window_seconds) || get_i64(p, e, &q->keep_seconds) ||
+        get_i64(p, e, &q->burst_seconds))
+        return ND_EFORMAT;
     return 0;
 }
 

@@ -240,6 +240,9 @@ struct nd_cluster_prep {
  * bytes the saved state writes for them). */
 void nd__cluster_sanitize(nd_cluster_params *p);
 uint64_t nd__cluster_params_hash(const nd_cluster_params *p);
+/* For the tests: the id of the first neighbour of recent document id (0:
+ * none, or id not recent). */
+int64_t nd__cluster_nearest(nd_cluster *c, int64_t id);
 
 /* ---- duplicate index (dup.c) ----------------------------------------------- */
 
