@@ -696,6 +696,49 @@ static void test_relative_source_span(void)
     nd_analysis_free(a);
 }
 
+/* "Transportation Secretary Ann Cole says ...": a capitalised title
+ * before a name, which the parse may make a subject with the name for
+ * apposition, is one speaker, not a relative clause on a noun. */
+static void test_title_apposition(void)
+{
+    nd_analysis *a = run("Transportation Secretary Ann Cole says thieves are targeting rail yards "
+                         "in three states.");
+    const nd_quote *q = quote_with(a, "thieves are targeting");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "Ann Cole") != NULL);
+    nd_analysis_free(a);
+}
+
+/* "X said A, adding that B": a participle after the comma with no
+ * subject of its own is a second report by the same speaker. */
+static void test_participle_second_report(void)
+{
+    nd_analysis *a =
+        run("Mayor Ann Roe said the budget was too small, adding that the council would meet "
+            "again.");
+    const nd_quote *q = quote_with(a, "budget was too small");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK(strstr(q->text, "council") == NULL);
+        CHECK_STR(speaker(q), "Ann Roe");
+    }
+    check_speaker(a, "council would meet again", "Ann Roe");
+    nd_analysis_free(a);
+}
+
+/* "A poll released Sunday found that ...": the parse takes the
+ * participle of a reduced relative for the main verb; its subject with
+ * the participle's phrase is the source. */
+static void test_reduced_relative_source(void)
+{
+    const char *t = "Exit polls taken in three states found that most voters backed a ban.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "most voters backed a ban");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "Exit polls taken in three states");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -734,5 +777,8 @@ int main(void)
     RUN(test_cue_noun_before_that);
     RUN(test_relative_source_span);
     RUN(test_second_report_own_subject);
+    RUN(test_title_apposition);
+    RUN(test_participle_second_report);
+    RUN(test_reduced_relative_source);
     return tap_done();
 }

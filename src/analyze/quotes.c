@@ -1626,6 +1626,24 @@ static int aside_between(const nd__doc *d, int32_t lo, int32_t hi, int32_t e, in
     return j >= lo && j <= hi;
 }
 
+/* Is subject s with its apposition k, no comma between, one name whose
+ * first words are a title ("Transportation Secretary Ann Cole says", the
+ * parse making "Transportation" the subject and the rest its apposition)?
+ * Every word of s's phrase before the apposition is capitalised, or an
+ * article first: a noun phrase a relative clause hangs on ("the ceasefire
+ * Trump had said he wanted") is a common noun. */
+static int title_phrase(const nd__doc *d, int32_t s, int32_t k)
+{
+    int32_t lo = d->words[s].lo, hi = d->words[k].lo;
+    if (lo < hi && (w_is(d, lo, "the") || w_is(d, lo, "a"))) lo++;
+    if (lo >= hi || nd__w_ment(d, k) < 0) return 0;
+    for (int32_t j = lo; j < hi; j++)
+        if (!isupper((unsigned char) d->text[d->words[j].start]) ||
+            (d->words[j].upos != ND_UPOS_NOUN && d->words[j].upos != ND_UPOS_PROPN))
+            return 0;
+    return 1;
+}
+
 /* The source of cue c: *span the word whose phrase is the source (the
  * relative pronoun "who" itself), returns the word that names the speaker
  * (the noun "who" stands for): the cue's subject, its passive agent ("was
@@ -1662,7 +1680,7 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
             if (d->words[k].lo == d->words[s].hi + 1 || d->words[k].lo == s + 1) {
                 int comma = 0;
                 for (int32_t j = s + 1; j < d->words[k].lo; j++) comma |= w_punct(d, j);
-                if (!comma && !w_punct(d, d->words[k].lo)) return -2;
+                if (!comma && !w_punct(d, d->words[k].lo) && !title_phrase(d, s, k)) return -2;
             }
         int32_t nlo, nhi;
         np_words(d, s, &nlo, &nhi);
@@ -2206,6 +2224,26 @@ static int object_predicate(const nd__doc *d, int32_t c, int32_t *lo, int32_t *h
     return 0;
 }
 
+/* Is verb word v a past participle ("released", "taken", "made")?  By
+ * its form: -ed, -en, -wn or a common irregular one. */
+static int past_participle(const nd__doc *d, int32_t v)
+{
+    static const char *const irregular[] = {"made", "sent", "held", "put",  "paid", "set",
+                                            "read", "built", "kept", "left", "brought",
+                                            "bought", "led", "sold", "found", "told", NULL};
+    const nd__word *x = &d->words[v];
+    size_t n = x->end - x->start;
+    const char *t = d->text + x->start;
+    if (x->upos != ND_UPOS_VERB || n < 3) return 0;
+    if (!memcmp(t + n - 2, "ed", 2) || !memcmp(t + n - 2, "en", 2) || !memcmp(t + n - 2, "wn", 2))
+        return 1;
+    char low[16];
+    if (n >= sizeof low) return 0;
+    for (size_t i = 0; i < n; i++) low[i] = (char) tolower((unsigned char) t[i]);
+    low[n] = 0;
+    return nd__str_in(low, irregular);
+}
+
 /* The attribution of cue word c (class cls) in sentence [w0, w1), or 0
  * when the cue reports nothing here.  a->par: a parenthetical ("he said")
  * whose content is the clause around it. */
@@ -2268,6 +2306,26 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
              * Clinton" are not Clinton) */
             int32_t m = nd__w_ment(d, hi);
             if (m >= 0 && m == nd__w_ment(d, lo)) a->speaker = word_actor(d, hi);
+        }
+    }
+    if (a->src < 0) {
+        /* "A poll released Sunday found that ...", "A court filing made
+         * public Thursday says ...": the parse took the participle of a
+         * reduced relative for the main verb and hung the cue on it; its
+         * subject, with the participle's phrase, is the source */
+        int32_t v = x->head, s = v >= 0 ? nd__w_child(d, v, ND_DEP_NSUBJ, -1) : -1;
+        int32_t lo = -1, hi = -1;
+        if (s >= 0 && v < c && past_participle(d, v) && s < v && w_nominal(d, s) &&
+            d->words[s].upos != ND_UPOS_PRON && d->words[s].deprel != ND_DEP_NSUBJ_PASS &&
+            !w_relative(d, s) && !w_in_quote(d, s) && !time_word(d, s) &&
+            nd__w_child(d, v, ND_DEP_AUX, -1) < 0 && nd__w_child(d, v, ND_DEP_COP, -1) < 0) {
+            np_words(d, s, &lo, &hi);
+            if (hi + 1 != v || bad_source(d, lo, hi)) lo = -1;
+        }
+        if (lo >= 0) {
+            hi = c - 1;
+            while (hi > v && w_punct(d, hi)) hi--;
+            a->src = s, a->src_lo = lo, a->src_hi = hi, a->speaker = word_actor(d, s);
         }
     }
     int32_t after_src = -1; /* last word of an attribution after the cue */
@@ -2671,7 +2729,14 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
              * say B": a report with a subject of its own after "and" or a
              * semicolon is another's */
             int own = subject_child(d, b->cue) >= 0 || (b->src >= 0 && b->src_lo > k);
-            if (!(conj && shared) && !((contrast || conj || w_char(d, k, ';')) && own)) continue;
+            /* "X said A, adding B", "..., telling reporters that B": a
+             * participle after the comma, with no subject of its own, is a
+             * second report by the same speaker */
+            int part = !conj && !contrast && k == b->seg_lo - 1 && w_char(d, k, ',') &&
+                       w_ing(d, b->cue) && subject_child(d, b->cue) < 0 && a->src >= 0;
+            if (part) shared = 1;
+            if (!part && !(conj && shared) && !((contrast || conj || w_char(d, k, ';')) && own))
+                continue;
             if (shared) {
                 b->src = a->src, b->src_lo = a->src_lo, b->src_hi = a->src_hi;
                 b->speaker = a->speaker;
