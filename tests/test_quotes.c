@@ -739,6 +739,18 @@ static void test_reduced_relative_source(void)
     nd_analysis_free(a);
 }
 
+/* "say Jo Roe, the clerk who ..., held ...": a noun phrase and a finite
+ * verb after a verb of saying are the clause it reports, whatever the
+ * parse made of them; "said goodbye ... and left" reports nothing. */
+static void test_subject_then_verb(void)
+{
+    nd_analysis *a = run("Officials say Jo Roe, the clerk who ran the office for a decade, held two "
+                         "bank accounts. Mr. Lund said goodbye to the crowd and left the stage.");
+    check_speaker(a, "held two bank accounts", "Officials");
+    CHECK(quote_with(a, "left the stage") == NULL);
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -780,5 +792,6 @@ int main(void)
     RUN(test_title_apposition);
     RUN(test_participle_second_report);
     RUN(test_reduced_relative_source);
+    RUN(test_subject_then_verb);
     return tap_done();
 }

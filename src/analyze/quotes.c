@@ -2244,6 +2244,43 @@ static int past_participle(const nd__doc *d, int32_t v)
     return nd__str_in(low, irregular);
 }
 
+/* Do the words from j on open a clause whose subject is a noun phrase,
+ * however the parse read them: nominal words (with "of", "from", "in"
+ * and "and" inside the phrase, an aside between two commas), then a verb
+ * that is neither a gerund nor an infinitive nor a conjunct of cue c
+ * ("said goodbye and left"). */
+static int subject_then_verb(const nd__doc *d, int32_t j, int32_t w1, int32_t c)
+{
+    static const char *const np_preps[] = {"of", "from", "in", "on", "at", "for", "with", NULL};
+    int nominal = 0, commas = 0;
+    for (int32_t k = j; k < w1 && k < j + 30; k++) {
+        if (w_mark(d, k)) return 0;
+        if (w_char(d, k, ',')) {
+            if (!nominal || ++commas > 2) return 0;
+            continue;
+        }
+        if (w_punct(d, k)) return 0;
+        if (commas == 1) continue; /* inside the aside */
+        int u = d->words[k].upos;
+        if ((u == ND_UPOS_VERB || u == ND_UPOS_AUX) && nominal) {
+            if (w_ing(d, k) || w_is(d, k - 1, "to")) return 0;
+            if (d->words[k].head == c && d->words[k].rel == ND_DEP_CONJ) return 0;
+            return 1;
+        }
+        if (u == ND_UPOS_NOUN || u == ND_UPOS_PROPN || u == ND_UPOS_NUM ||
+            (u == ND_UPOS_PRON && !w_relative(d, k))) {
+            nominal = 1;
+            continue;
+        }
+        if (u == ND_UPOS_DET || u == ND_UPOS_ADJ || u == ND_UPOS_ADV || u == ND_UPOS_CCONJ ||
+            (u == ND_UPOS_PART && w_is(d, k, "'s")) ||
+            (u == ND_UPOS_ADP && nominal && nd__str_in(d->words[k].lemma, np_preps)))
+            continue;
+        return 0;
+    }
+    return 0;
+}
+
 /* The attribution of cue word c (class cls) in sentence [w0, w1), or 0
  * when the cue reports nothing here.  a->par: a parenthetical ("he said")
  * whose content is the clause around it. */
@@ -2468,6 +2505,14 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         if (j < w1 && !obj && (speech || w_text(d, j, "that") || w_text(d, j, "whether")) &&
             clause_start(d, j, w1))
             a->c_lo = j, a->c_hi = w1 - 1;
+    }
+    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && hi + 1 < w1 &&
+        cls == ND__CUE_SAY && !in_list(lemma, object_cues) &&
+        !takes_content_object(cls, lemma) && subject_then_verb(d, hi + 1, w1, c)) {
+        /* "says praise from abroad helps ...", "say Jo Roe, the man who
+         * ..., held ...": a noun phrase and a finite verb after a verb of
+         * saying are the clause it reports, whatever the parse made them */
+        a->c_lo = hi + 1, a->c_hi = w1 - 1, obj = 0;
     }
     int np = 0; /* the content is the cue's object or infinitive */
     if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 &&
