@@ -751,6 +751,32 @@ static void test_subject_then_verb(void)
     nd_analysis_free(a);
 }
 
+/* "..., experts say.": a subject and its cue after a comma at the end of
+ * the sentence stand aside, whatever relative clause the parse made. */
+static void test_trailing_relative_aside(void)
+{
+    nd_analysis *a = run("The rising cost of bread is partly because of a decrease in wheat "
+                         "harvests, experts say.");
+    check_speaker(a, "decrease in wheat harvests", "experts");
+    nd_analysis_free(a);
+}
+
+/* A transcript's speaker labels ("ROE: ...", "Matthews: ...") and a
+ * headline's source are capitalised words before a colon that opens the
+ * line; an editor's label ("Update: ...") is none. */
+static void test_speaker_label(void)
+{
+    const char *t = "Partial transcript as follows:\n\nHOST: Governor, what did you make of "
+                    "the debate?\n\nROE: Well, look, the mayor thinks this is a game.\n\n"
+                    "Matthews: Well, speculation is bad.\n\nUpdate: The council will meet "
+                    "on Monday.";
+    nd_analysis *a = run(t);
+    check_speaker(a, "thinks this is a game", "ROE");
+    check_speaker(a, "speculation is bad", "Matthews");
+    CHECK(quote_with(a, "council will meet") == NULL);
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -793,5 +819,7 @@ int main(void)
     RUN(test_participle_second_report);
     RUN(test_reduced_relative_source);
     RUN(test_subject_then_verb);
+    RUN(test_trailing_relative_aside);
+    RUN(test_speaker_label);
     return tap_done();
 }

@@ -2314,7 +2314,14 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
                           d->words[h].upos != ND_UPOS_VERB && d->words[h].upos != ND_UPOS_AUX &&
                           nd__w_child(d, h, ND_DEP_COP, -1) < 0 &&
                           nd__w_child(d, h, ND_DEP_NSUBJ, -1) < 0;
-        if (sj < 0 || (!w_relative(d, sj) && !main_clause)) return 0;
+        /* "..., experts say.": a subject and its cue after a comma at the
+         * sentence's end stand aside; no relative clause without a pronoun
+         * follows a comma */
+        int32_t slo = sj >= 0 ? d->words[sj].lo : -1, e = c + 1;
+        while (e < w1 && w_punct(d, e) && !w_mark(d, e)) e++;
+        int aside = sj >= 0 && sj < c && slo > w0 && w_char(d, slo - 1, ',') && e >= w1 &&
+                    d->words[sj].hi + 1 == c && !w_in_quote(d, sj);
+        if (sj < 0 || (!w_relative(d, sj) && !main_clause && !aside)) return 0;
     }
     int32_t span = -1, sw = source_word(d, c, 0, &span);
     if (sw == -2) return 0;
@@ -2711,8 +2718,25 @@ static int colon_attr(nd__doc *d, int32_t w0, int32_t w1, tattr *a)
     }
     if (k == w0 || k + 2 >= w1 || !w_char(d, k, ':')) return 0;
     int32_t m = nd__w_ment(d, k - 1);
-    if (m < 0 || d->ments[m].pronoun || d->toks[d->ments[m].t1 - 1].sent != d->words[k].sent)
-        return 0;
+    if (m < 0 || d->ments[m].pronoun || d->toks[d->ments[m].t1 - 1].sent != d->words[k].sent) {
+        /* "Matthews: Well, ...", "ROE: ...", "Poll: ...": a transcript's
+         * speaker label or a headline's source, capitalised words the
+         * dictionary does not know; an editor's label ("Update:") is none */
+        static const char *const labels[] = {
+            "update",  "updated", "note", "editor", "correction", "photo", "video", "watch",
+            "read",    "related", "source", "sources", "credit",  "warning", "breaking",
+            "exclusive", "live",  "opinion", "analysis", "transcript", "q", "a", NULL};
+        if (k - w0 > 3 || w_is(d, w0, "the")) return 0;
+        for (int32_t j = w0; j < k; j++)
+            if (!isupper((unsigned char) d->text[d->words[j].start]) || d->words[j].upos == ND_UPOS_PRON)
+                return 0;
+        char low[16];
+        size_t n = d->words[w0].end - d->words[w0].start;
+        if (n >= sizeof low) return 0;
+        for (size_t i = 0; i < n; i++) low[i] = (char) tolower((unsigned char) d->text[d->words[w0].start + i]);
+        low[n] = 0;
+        if (nd__str_in(low, labels)) return 0;
+    }
     memset(a, 0, sizeof *a);
     a->cue = a->cue_hi = k, a->cls = ND__CUE_SAY, a->lemma = ":";
     a->x_lo = 1, a->x_hi = 0;
