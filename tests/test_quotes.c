@@ -777,6 +777,35 @@ static void test_speaker_label(void)
     nd_analysis_free(a);
 }
 
+/* "He said, however, that he hopes '...'": a clause with its "that" is
+ * reported, never an aside reporting the sentence around it. */
+static void test_that_clause_not_aside(void)
+{
+    const char *t = "The clerk left in May. He said, however, that he hopes \xE2\x80\x9C"
+                    "somebody else takes up the fight\xE2\x80\x9D against the plan.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "somebody else takes up");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "He");
+    nd_analysis_free(a);
+}
+
+/* "But, Dale added, he did not back it 'willy-nilly'": a stance in the
+ * clause an aside reports is part of that report, and does not cut it. */
+static void test_aside_holds_stance(void)
+{
+    const char *t = "But, Dale added, he did not support closing schools "
+                    "\xE2\x80\x9Cwilly-nilly.\xE2\x80\x9D";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "willy-nilly");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(span(t, q->source), "Dale");
+        CHECK_STR(q->cue_lemma ? q->cue_lemma : "(none)", "add");
+    }
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -821,5 +850,7 @@ int main(void)
     RUN(test_subject_then_verb);
     RUN(test_trailing_relative_aside);
     RUN(test_speaker_label);
+    RUN(test_that_clause_not_aside);
+    RUN(test_aside_holds_stance);
     return tap_done();
 }

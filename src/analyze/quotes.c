@@ -2571,7 +2571,10 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     }
     int before = lo == w0 || w_bound(d, lo - 1);
     int after = hi + 1 >= w1 || w_bound(d, hi + 1) || (hi + 2 >= w1 && w_punct(d, hi + 1));
-    if (before && after && !obj && !np && !in_list(lemma, object_cues) &&
+    /* "..., that he hopes ...": a clause with its "that" is reported, never
+     * an aside */
+    int that = w_text(d, lo, "that") || nd__w_has(d, c, ND_DEP_MARK, "that");
+    if (before && after && !obj && !np && !that && !in_list(lemma, object_cues) &&
         !in_list(lemma, no_aside) && cls != ND__CUE_ACT &&
         (a->c_lo > a->c_hi || (lo > w0 && a->c_lo > hi + 1) || cb >= 0)) {
         int32_t s0 = w0, s1 = w1 - 1;
@@ -2823,6 +2826,9 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
         if (!a->par) continue;
         for (int j = 0; j < n; j++) {
             if (j == i || !in_content(a, out[j].cue)) continue;
+            /* a stance in the clause is part of what the aside reports
+             * ("But, Dale added, he did not back it 'willy-nilly'") */
+            if (out[j].stance) continue;
             /* before it, only another aside cuts it ("China has refused ...,
              * CNN continues" is CNN's report of the refusal) */
             if (!out[j].par && out[j].seg_hi < a->seg_lo) continue;
