@@ -806,6 +806,35 @@ static void test_aside_holds_stance(void)
     nd_analysis_free(a);
 }
 
+/* "Nearly half said ...", "A third said ...": a share of people that
+ * opens the clause is the source, whatever the tagger made of it. */
+static void test_share_source(void)
+{
+    const char *t = "Nearly half said they prefer an outsider. A third said they had not decided.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "prefer an outsider");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "Nearly half");
+    q = quote_with(a, "had not decided");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "A third");
+    nd_analysis_free(a);
+}
+
+/* '"...," said one former executive who asked ...', '..., said another
+ * leading lawyer, ...': the phrase after an inverted cue, to a relative
+ * pronoun, with its participles as modifiers, is the speaker. */
+static void test_inverted_phrase_source(void)
+{
+    const char *t = "\"The court will wait a year,\" said another leading appeals lawyer, Jo "
+                    "Pincus of the firm Roe Brown. \"She was not one for long meetings,\" said "
+                    "one former executive who requested anonymity.";
+    nd_analysis *a = run(t);
+    check_speaker(a, "wait a year", "another leading appeals lawyer");
+    check_speaker(a, "long meetings", "one former executive");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -852,5 +881,7 @@ int main(void)
     RUN(test_speaker_label);
     RUN(test_that_clause_not_aside);
     RUN(test_aside_holds_stance);
+    RUN(test_share_source);
+    RUN(test_inverted_phrase_source);
     return tap_done();
 }

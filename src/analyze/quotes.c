@@ -634,9 +634,12 @@ static int attr_after(nd__doc *d, uint32_t j, uint32_t s1, uint32_t s0, attr *a)
             a->after = e;
             return 1;
         }
-        /* "said one senior official" */
+        /* "said one senior official", to a relative pronoun ("said one
+         * former aide who asked not to be named") */
+        static const char *const rel[] = {"who", "whom", "whose", "which", "that", NULL};
         uint32_t e = k;
-        while (e < s1 && e - k < 6 && d->toks[e].type == ND_TOK_WORD) e++;
+        while (e < s1 && e - k < 6 && d->toks[e].type == ND_TOK_WORD && !nd__tok_in(d, e, rel))
+            e++;
         if (e > k) {
             a->found = 1, a->cls = cls, a->lemma = lemma;
             a->cue_t0 = j, a->cue_t1 = j + 1;
@@ -976,7 +979,11 @@ static int bad_source(const nd__doc *d, int32_t lo, int32_t hi)
     int32_t h = -1;
     for (int32_t j = lo; j <= hi; j++) {
         int u = d->words[j].upos;
-        if ((u == ND_UPOS_VERB || (u == ND_UPOS_SCONJ && j == lo)) && nd__w_ment(d, j) < 0)
+        /* a participle that modifies a noun ("a leading lawyer") is no verb */
+        int modifier = u == ND_UPOS_VERB && d->words[j].rel == ND_DEP_AMOD &&
+                       d->words[j].head > j && d->words[j].head <= hi;
+        if ((u == ND_UPOS_VERB || (u == ND_UPOS_SCONJ && j == lo)) && nd__w_ment(d, j) < 0 &&
+            !modifier)
             return 1;
         int32_t x = d->words[j].head;
         if ((x < lo || x > hi) && h < 0) h = j;
@@ -2128,22 +2135,28 @@ static int object_content(const nd__doc *d, int32_t c, int32_t *lo, int32_t *hi)
  * number or a capitalised word.  Words [*lo, *hi]; 0 when there is none. */
 static int opening_subject(const nd__doc *d, int32_t c, int32_t w0, int32_t *lo, int32_t *hi)
 {
+    /* "Nearly half said", "A third say": a share of people, whatever the
+     * tagger made of it */
+    static const char *const shares[] = {"half", "third", "thirds", "quarter", "quarters",
+                                         "majority", "most", "percent", NULL};
     int32_t j = c - 1;
     while (j >= w0 && !w_punct(d, j) && !isupper((unsigned char) d->text[d->words[j].start]) &&
            (d->words[j].upos == ND_UPOS_AUX || d->words[j].upos == ND_UPOS_ADV ||
-            d->words[j].upos == ND_UPOS_PART))
+            d->words[j].upos == ND_UPOS_PART) &&
+           !nd__str_in(d->words[j].lemma, shares))
         j--;
     if (j < w0 || w_punct(d, j) || w_in_quote(d, j) || w_relative(d, j)) return 0;
     int u = d->words[j].upos;
     int cap = isupper((unsigned char) d->text[d->words[j].start]);
-    if (!w_nominal(d, j) && u != ND_UPOS_NUM && !cap) return 0;
+    int share = nd__str_in(d->words[j].lemma, shares);
+    if (!w_nominal(d, j) && u != ND_UPOS_NUM && !cap && !share) return 0;
     if (!cap && time_word(d, j)) return 0;
     int32_t k = j;
     while (k > w0 && !w_bound(d, k - 1)) k--;
     while (k < j && d->words[k].upos == ND_UPOS_CCONJ) k++;
     if (j - k > 10) return 0;
     u = d->words[k].upos;
-    if (u == ND_UPOS_ADP || u == ND_UPOS_SCONJ || u == ND_UPOS_ADV) return 0;
+    if (u == ND_UPOS_ADP || u == ND_UPOS_SCONJ || (u == ND_UPOS_ADV && !share)) return 0;
     for (int32_t i = k; i <= j; i++) {
         if (w_in_quote(d, i) || w_relative(d, i) || w_punct(d, i)) return 0;
         /* a capitalised first word the tagger took for a verb is a noun
