@@ -835,6 +835,29 @@ static void test_inverted_phrase_source(void)
     nd_analysis_free(a);
 }
 
+/* "according to exit polls", "According to court records, ...": the
+ * source is the noun phrase right after "to", read off the words (a noun
+ * the tagger took for a verb before another noun is part of it), not a
+ * subject the parse hung "according" on; it stops before a pronoun that
+ * opens a relative clause ("the memo he released"). */
+static void test_according_to_phrase(void)
+{
+    const char *t = "Farmers made up 30 percent of the voters in 2020, according to exit polls. "
+                    "According to court records, the mayor owned half of the company. The plan "
+                    "would cost $2 billion, according to the memo he released.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "30 percent of the voters");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "exit polls");
+    q = quote_with(a, "owned half of the company");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "court records");
+    q = quote_with(a, "would cost $2 billion");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "the memo");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -883,5 +906,6 @@ int main(void)
     RUN(test_aside_holds_stance);
     RUN(test_share_source);
     RUN(test_inverted_phrase_source);
+    RUN(test_according_to_phrase);
     return tap_done();
 }

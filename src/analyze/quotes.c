@@ -2635,8 +2635,35 @@ static int according_attr(nd__doc *d, int32_t w, int32_t w0, int32_t w1, tattr *
     a->c_lo = 1, a->c_hi = 0, a->x_lo = 1, a->x_hi = 0;
     /* X: the noun "according" attaches to (a verb when the parse made the
      * participle after X its head: then X is that verb's subject) */
-    int32_t h = d->words[w].head;
-    if (h >= 0 && d->words[h].upos == ND_UPOS_VERB) {
+    /* the noun phrase right after "to", read off the words: its last noun
+     * ("according to exit polls", "court records", with the noun the
+     * tagger took for a verb before another noun) */
+    int32_t h = -1;
+    for (int32_t j = w + 2; j < w1 && j < w + 12; j++) {
+        int u = d->words[j].upos;
+        if (w_in_quote(d, j)) break;
+        if (u == ND_UPOS_PRON && (h >= 0 || w_relative(d, j)))
+            break; /* "the document he released" */
+        if (u == ND_UPOS_NOUN || u == ND_UPOS_PROPN || u == ND_UPOS_NUM || u == ND_UPOS_PRON) {
+            h = j;
+            continue;
+        }
+        if (u == ND_UPOS_DET || u == ND_UPOS_ADJ || (u == ND_UPOS_PART && w_is(d, j, "'s")))
+            continue;
+        if (u == ND_UPOS_VERB && !w_ing(d, j) && j + 1 < w1 &&
+            (d->words[j + 1].upos == ND_UPOS_NOUN || d->words[j + 1].upos == ND_UPOS_PROPN))
+            continue;
+        break;
+    }
+    int surface = h >= 0;
+    if (h >= 0) {
+        /* the head of that noun's phrase */
+        while (d->words[h].head > h && d->words[h].rel == ND_DEP_COMPOUND) h = d->words[h].head;
+        if (!w_nominal(d, h) && d->words[h].upos != ND_UPOS_NUM) h = -1;
+    } else {
+        h = d->words[w].head;
+    }
+    if (h > w + 1 && d->words[h].upos == ND_UPOS_VERB) {
         int32_t sj = nd__w_child(d, h, ND_DEP_NSUBJ, -1);
         h = sj > w ? sj : -1;
     }
@@ -2654,7 +2681,8 @@ static int according_attr(nd__doc *d, int32_t w, int32_t w0, int32_t w1, tattr *
     }
     if (h < 0 || w_in_quote(d, h)) return 0;
     set_source(d, a, h, h);
-    if (a->src_lo < w + 2) a->src_lo = w + 2;
+    if (a->src_lo < w + 2 || (surface && a->src >= 0 && a->src_lo > w + 2 && a->src_lo <= h))
+        a->src_lo = w + 2;
     /* the phrase: "according to" and its noun phrase, with a participle
      * or relative clause after it ("officials briefed on the call") up to
      * the next comma */
