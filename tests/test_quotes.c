@@ -858,6 +858,19 @@ static void test_according_to_phrase(void)
     nd_analysis_free(a);
 }
 
+/* "X has said A - and thinks B": after a dash, as after a comma, a second
+ * report that shares the subject is its own. */
+static void test_dash_second_report(void)
+{
+    nd_analysis *a = run("Dale has said he does not plan to stage a mock debate - and thinks that "
+                         "maybe his daughter will play the mayor.");
+    const nd_quote *q = quote_with(a, "mock debate");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(q->text, "daughter") == NULL);
+    check_speaker(a, "his daughter will play", "Dale");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -907,5 +920,6 @@ int main(void)
     RUN(test_share_source);
     RUN(test_inverted_phrase_source);
     RUN(test_according_to_phrase);
+    RUN(test_dash_second_report);
     return tap_done();
 }

@@ -2836,7 +2836,9 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
                     contrast = 1;
                 k--;
             }
-            if (!w_char(d, k, ',') && !w_char(d, k, ';')) continue;
+            /* "X has said A - and thinks B": a dash parts them as a comma does */
+            int dash = w_punct(d, k) && is_dash(d, d->words[k].tok);
+            if (!w_char(d, k, ',') && !w_char(d, k, ';') && !dash) continue;
             int shared = d->words[b->cue].rel == ND_DEP_CONJ && subject_child(d, b->cue) < 0;
             /* "X say A, and three-quarters said B", "X say A; 26 percent
              * say B": a report with a subject of its own after "and" or a
@@ -2848,7 +2850,8 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
             int part = !conj && !contrast && k == b->seg_lo - 1 && w_char(d, k, ',') &&
                        w_ing(d, b->cue) && subject_child(d, b->cue) < 0 && a->src >= 0;
             if (part) shared = 1;
-            if (!part && !(conj && shared) && !((contrast || conj || w_char(d, k, ';')) && own))
+            if (!part && !(conj && shared) &&
+                !((contrast || conj || w_char(d, k, ';') || dash) && own))
                 continue;
             if (shared) {
                 b->src = a->src, b->src_lo = a->src_lo, b->src_hi = a->src_hi;
