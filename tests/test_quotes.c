@@ -744,8 +744,9 @@ static void test_reduced_relative_source(void)
  * parse made of them; "said goodbye ... and left" reports nothing. */
 static void test_subject_then_verb(void)
 {
-    nd_analysis *a = run("Officials say Jo Roe, the clerk who ran the office for a decade, held two "
-                         "bank accounts. Mr. Lund said goodbye to the crowd and left the stage.");
+    nd_analysis *a =
+        run("Officials say Jo Roe, the clerk who ran the office for a decade, held two "
+            "bank accounts. Mr. Lund said goodbye to the crowd and left the stage.");
     check_speaker(a, "held two bank accounts", "Officials");
     CHECK(quote_with(a, "left the stage") == NULL);
     nd_analysis_free(a);

@@ -638,8 +638,7 @@ static int attr_after(nd__doc *d, uint32_t j, uint32_t s1, uint32_t s0, attr *a)
          * former aide who asked not to be named") */
         static const char *const rel[] = {"who", "whom", "whose", "which", "that", NULL};
         uint32_t e = k;
-        while (e < s1 && e - k < 6 && d->toks[e].type == ND_TOK_WORD && !nd__tok_in(d, e, rel))
-            e++;
+        while (e < s1 && e - k < 6 && d->toks[e].type == ND_TOK_WORD && !nd__tok_in(d, e, rel)) e++;
         if (e > k) {
             a->found = 1, a->cls = cls, a->lemma = lemma;
             a->cue_t0 = j, a->cue_t1 = j + 1;
@@ -2137,8 +2136,8 @@ static int opening_subject(const nd__doc *d, int32_t c, int32_t w0, int32_t *lo,
 {
     /* "Nearly half said", "A third say": a share of people, whatever the
      * tagger made of it */
-    static const char *const shares[] = {"half", "third", "thirds", "quarter", "quarters",
-                                         "majority", "most", "percent", NULL};
+    static const char *const shares[] = {"half",     "third", "thirds",  "quarter", "quarters",
+                                         "majority", "most",  "percent", NULL};
     int32_t j = c - 1;
     while (j >= w0 && !w_punct(d, j) && !isupper((unsigned char) d->text[d->words[j].start]) &&
            (d->words[j].upos == ND_UPOS_AUX || d->words[j].upos == ND_UPOS_ADV ||
@@ -2241,9 +2240,9 @@ static int object_predicate(const nd__doc *d, int32_t c, int32_t *lo, int32_t *h
  * its form: -ed, -en, -wn or a common irregular one. */
 static int past_participle(const nd__doc *d, int32_t v)
 {
-    static const char *const irregular[] = {"made", "sent", "held", "put",  "paid", "set",
-                                            "read", "built", "kept", "left", "brought",
-                                            "bought", "led", "sold", "found", "told", NULL};
+    static const char *const irregular[] = {"made", "sent",  "held",  "put",  "paid",    "set",
+                                            "read", "built", "kept",  "left", "brought", "bought",
+                                            "led",  "sold",  "found", "told", NULL};
     const nd__word *x = &d->words[v];
     size_t n = x->end - x->start;
     const char *t = d->text + x->start;
@@ -2526,9 +2525,9 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
             clause_start(d, j, w1))
             a->c_lo = j, a->c_hi = w1 - 1;
     }
-    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && hi + 1 < w1 &&
-        cls == ND__CUE_SAY && !in_list(lemma, object_cues) &&
-        !takes_content_object(cls, lemma) && subject_then_verb(d, hi + 1, w1, c)) {
+    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && hi + 1 < w1 && cls == ND__CUE_SAY &&
+        !in_list(lemma, object_cues) && !takes_content_object(cls, lemma) &&
+        subject_then_verb(d, hi + 1, w1, c)) {
         /* "says praise from abroad helps ...", "say Jo Roe, the man who
          * ..., held ...": a noun phrase and a finite verb after a verb of
          * saying are the clause it reports, whatever the parse made them */
@@ -2767,17 +2766,20 @@ static int colon_attr(nd__doc *d, int32_t w0, int32_t w1, tattr *a)
          * speaker label or a headline's source, capitalised words the
          * dictionary does not know; an editor's label ("Update:") is none */
         static const char *const labels[] = {
-            "update",  "updated", "note", "editor", "correction", "photo", "video", "watch",
-            "read",    "related", "source", "sources", "credit",  "warning", "breaking",
-            "exclusive", "live",  "opinion", "analysis", "transcript", "q", "a", NULL};
+            "update",   "updated",    "note",     "editor",    "correction", "photo",
+            "video",    "watch",      "read",     "related",   "source",     "sources",
+            "credit",   "warning",    "breaking", "exclusive", "live",       "opinion",
+            "analysis", "transcript", "q",        "a",         NULL};
         if (k - w0 > 3 || w_is(d, w0, "the")) return 0;
         for (int32_t j = w0; j < k; j++)
-            if (!isupper((unsigned char) d->text[d->words[j].start]) || d->words[j].upos == ND_UPOS_PRON)
+            if (!isupper((unsigned char) d->text[d->words[j].start]) ||
+                d->words[j].upos == ND_UPOS_PRON)
                 return 0;
         char low[16];
         size_t n = d->words[w0].end - d->words[w0].start;
         if (n >= sizeof low) return 0;
-        for (size_t i = 0; i < n; i++) low[i] = (char) tolower((unsigned char) d->text[d->words[w0].start + i]);
+        for (size_t i = 0; i < n; i++)
+            low[i] = (char) tolower((unsigned char) d->text[d->words[w0].start + i]);
         low[n] = 0;
         if (nd__str_in(low, labels)) return 0;
     }
