@@ -872,6 +872,20 @@ static void test_dash_second_report(void)
     nd_analysis_free(a);
 }
 
+/* "Republican front-runner Jim Dale says ...": a hyphen inside a word
+ * is no punctuation that would make the name a relative clause's
+ * subject; "The plan, Mr. Roe argued, is ...": a subject and its cue
+ * between commas stand aside, whatever relative clause the parse made. */
+static void test_hyphen_and_comma_aside(void)
+{
+    nd_analysis *a = run("Republican front-runner Jim Dale says China is using trade rules to take "
+                         "jobs away from Ohio. The allure of simplicity itself, Mr. Furman argued, "
+                         "is largely a chimera.");
+    check_speaker(a, "China is using trade rules", "Jim Dale");
+    check_speaker(a, "allure of simplicity", "Furman");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -922,5 +936,6 @@ int main(void)
     RUN(test_inverted_phrase_source);
     RUN(test_according_to_phrase);
     RUN(test_dash_second_report);
+    RUN(test_hyphen_and_comma_aside);
     return tap_done();
 }

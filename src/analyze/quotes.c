@@ -1595,10 +1595,15 @@ static int reduced_relative(const nd__doc *d, int32_t lo)
     int u = d->words[lo - 1].upos;
     if (u != ND_UPOS_NOUN && u != ND_UPOS_PROPN) return 0;
     /* "In an interview Trump said": an opening phrase (no verb before it)
-     * is no relative */
-    for (int32_t j = lo - 1; j >= w0; j--)
+     * is no relative; a hyphen inside a word ("front-runner") is no
+     * punctuation */
+    for (int32_t j = lo - 1; j >= w0; j--) {
+        if (w_char(d, j, '-') && j > w0 && j + 1 < lo && d->words[j - 1].end == d->words[j].start &&
+            d->words[j].end == d->words[j + 1].start)
+            continue;
         if (w_punct(d, j) || d->words[j].upos == ND_UPOS_VERB || d->words[j].upos == ND_UPOS_AUX)
             return 1;
+    }
     return 0;
 }
 
@@ -2326,12 +2331,14 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
                           d->words[h].upos != ND_UPOS_VERB && d->words[h].upos != ND_UPOS_AUX &&
                           nd__w_child(d, h, ND_DEP_COP, -1) < 0 &&
                           nd__w_child(d, h, ND_DEP_NSUBJ, -1) < 0;
-        /* "..., experts say.": a subject and its cue after a comma at the
-         * sentence's end stand aside; no relative clause without a pronoun
-         * follows a comma */
+        /* "..., experts say.", "The plan, Mr. Roe argued, is ...": a
+         * subject and its cue after a comma, at the sentence's end or before
+         * another comma, stand aside; no relative clause without a pronoun
+         * is set off by a comma */
         int32_t slo = sj >= 0 ? d->words[sj].lo : -1, e = c + 1;
         while (e < w1 && w_punct(d, e) && !w_mark(d, e)) e++;
-        int aside = sj >= 0 && sj < c && slo > w0 && w_char(d, slo - 1, ',') && e >= w1 &&
+        int aside = sj >= 0 && sj < c && slo > w0 && w_char(d, slo - 1, ',') &&
+                    (e >= w1 || (c + 1 < w1 && w_char(d, c + 1, ','))) &&
                     d->words[sj].hi + 1 == c && !w_in_quote(d, sj);
         if (sj < 0 || (!w_relative(d, sj) && !main_clause && !aside)) return 0;
     }
