@@ -886,6 +886,22 @@ static void test_hyphen_and_comma_aside(void)
     nd_analysis_free(a);
 }
 
+/* "says racist things", "say the same of the governor": what "say"
+ * names by a noun phrase is reported, as a stance. */
+static void test_say_object_stance(void)
+{
+    const char *t = "Dale says racist things. Only 49 percent of farmers say the same of the "
+                    "governor.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = stance_with(a, "racist things");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(q), "Dale");
+    q = stance_with(a, "the same of the governor");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "Only 49 percent of farmers");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -937,5 +953,6 @@ int main(void)
     RUN(test_according_to_phrase);
     RUN(test_dash_second_report);
     RUN(test_hyphen_and_comma_aside);
+    RUN(test_say_object_stance);
     return tap_done();
 }

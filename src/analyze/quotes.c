@@ -2556,6 +2556,19 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
                 break;
             }
     }
+    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && w_is(d, c, "say")) {
+        /* "says racist things", "said the same of Trump", "said no": what
+         * is said, named by a noun phrase (a stance) */
+        int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1);
+        if (o > c && !w_in_quote(d, o) && !w_relative(d, o)) {
+            a->c_lo = d->words[o].lo, a->c_hi = d->words[o].hi;
+            if (a->c_lo <= c) a->c_lo = c + 1;
+            trim_content(d, &a->c_lo, &a->c_hi);
+            np = 1;
+            if (hi >= a->c_lo) hi = a->c_lo - 1;
+            if (a->seg_hi > hi) a->seg_hi = hi;
+        }
+    }
     if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && takes_content_object(cls, lemma) &&
         object_content(d, c, &a->c_lo, &a->c_hi)) {
         np = 1;
