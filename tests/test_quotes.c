@@ -886,13 +886,19 @@ static void test_hyphen_and_comma_aside(void)
     nd_analysis_free(a);
 }
 
-/* "says racist things", "say the same of the governor": what "say"
- * names by a noun phrase is reported, as a stance. */
+/* "says racist things", "say the same of the governor", "claimed
+ * victory": what a verb whose object is what is said names by a noun
+ * phrase is reported, as a stance; not the object of a verb with another
+ * sense ("admitted two members", "wrote songs"). */
 static void test_say_object_stance(void)
 {
     const char *t = "Dale says racist things. Only 49 percent of farmers say the same of the "
-                    "governor.";
+                    "governor. Ms. Roe claimed victory in a tweet. The alliance admitted two new "
+                    "members. The band wrote songs about the mill.";
     nd_analysis *a = run(t);
+    CHECK(stance_with(a, "victory") != NULL);
+    CHECK(stance_with(a, "two new members") == NULL); /* "admit": let in */
+    CHECK(stance_with(a, "songs") == NULL);           /* "write": compose */
     const nd_quote *q = stance_with(a, "racist things");
     CHECK(q != NULL);
     if (q) CHECK_STR(speaker(q), "Dale");

@@ -2556,9 +2556,13 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
                 break;
             }
     }
-    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && w_is(d, c, "say")) {
-        /* "says racist things", "said the same of Trump", "said no": what
-         * is said, named by a noun phrase (a stance) */
+    static const char *const said_objects[] = {"say",         "tweet",   "claim", "mention",
+                                               "acknowledge", "concede", NULL};
+    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && in_list(lemma, said_objects)) {
+        /* "says racist things", "said the same of Trump", "claimed
+         * victory": what is said, named by a noun phrase (a stance); verbs
+         * whose object is what is said, not "admit" (let in), "write"
+         * (compose), "declare" (war), "stress" (a need) */
         int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1);
         if (o > c && !w_in_quote(d, o) && !w_relative(d, o)) {
             a->c_lo = d->words[o].lo, a->c_hi = d->words[o].hi;
