@@ -696,6 +696,218 @@ static void test_relative_source_span(void)
     nd_analysis_free(a);
 }
 
+/* "Transportation Secretary Ann Cole says ...": a capitalised title
+ * before a name, which the parse may make a subject with the name for
+ * apposition, is one speaker, not a relative clause on a noun. */
+static void test_title_apposition(void)
+{
+    nd_analysis *a = run("Transportation Secretary Ann Cole says thieves are targeting rail yards "
+                         "in three states.");
+    const nd_quote *q = quote_with(a, "thieves are targeting");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(speaker(q), "Ann Cole") != NULL);
+    nd_analysis_free(a);
+}
+
+/* "X said A, adding that B": a participle after the comma with no
+ * subject of its own is a second report by the same speaker. */
+static void test_participle_second_report(void)
+{
+    nd_analysis *a =
+        run("Mayor Ann Roe said the budget was too small, adding that the council would meet "
+            "again.");
+    const nd_quote *q = quote_with(a, "budget was too small");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK(strstr(q->text, "council") == NULL);
+        CHECK_STR(speaker(q), "Ann Roe");
+    }
+    check_speaker(a, "council would meet again", "Ann Roe");
+    nd_analysis_free(a);
+}
+
+/* "A poll released Sunday found that ...": the parse takes the
+ * participle of a reduced relative for the main verb; its subject with
+ * the participle's phrase is the source. */
+static void test_reduced_relative_source(void)
+{
+    const char *t = "Exit polls taken in three states found that most voters backed a ban.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "most voters backed a ban");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "Exit polls taken in three states");
+    nd_analysis_free(a);
+}
+
+/* "say Jo Roe, the clerk who ..., held ...": a noun phrase and a finite
+ * verb after a verb of saying are the clause it reports, whatever the
+ * parse made of them; "said goodbye ... and left" reports nothing. */
+static void test_subject_then_verb(void)
+{
+    nd_analysis *a =
+        run("Officials say Jo Roe, the clerk who ran the office for a decade, held two "
+            "bank accounts. Mr. Lund said goodbye to the crowd and left the stage.");
+    check_speaker(a, "held two bank accounts", "Officials");
+    CHECK(quote_with(a, "left the stage") == NULL);
+    nd_analysis_free(a);
+}
+
+/* "..., experts say.": a subject and its cue after a comma at the end of
+ * the sentence stand aside, whatever relative clause the parse made. */
+static void test_trailing_relative_aside(void)
+{
+    nd_analysis *a = run("The rising cost of bread is partly because of a decrease in wheat "
+                         "harvests, experts say.");
+    check_speaker(a, "decrease in wheat harvests", "experts");
+    nd_analysis_free(a);
+}
+
+/* A transcript's speaker labels ("ROE: ...", "Matthews: ...") and a
+ * headline's source are capitalised words before a colon that opens the
+ * line; an editor's label ("Update: ...") is none. */
+static void test_speaker_label(void)
+{
+    const char *t = "Partial transcript as follows:\n\nHOST: Governor, what did you make of "
+                    "the debate?\n\nROE: Well, look, the mayor thinks this is a game.\n\n"
+                    "Matthews: Well, speculation is bad.\n\nUpdate: The council will meet "
+                    "on Monday.";
+    nd_analysis *a = run(t);
+    check_speaker(a, "thinks this is a game", "ROE");
+    check_speaker(a, "speculation is bad", "Matthews");
+    CHECK(quote_with(a, "council will meet") == NULL);
+    nd_analysis_free(a);
+}
+
+/* "He said, however, that he hopes '...'": a clause with its "that" is
+ * reported, never an aside reporting the sentence around it. */
+static void test_that_clause_not_aside(void)
+{
+    const char *t = "The clerk left in May. He said, however, that he hopes \xE2\x80\x9C"
+                    "somebody else takes up the fight\xE2\x80\x9D against the plan.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "somebody else takes up");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "He");
+    nd_analysis_free(a);
+}
+
+/* "But, Dale added, he did not back it 'willy-nilly'": a stance in the
+ * clause an aside reports is part of that report, and does not cut it. */
+static void test_aside_holds_stance(void)
+{
+    const char *t = "But, Dale added, he did not support closing schools "
+                    "\xE2\x80\x9Cwilly-nilly.\xE2\x80\x9D";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "willy-nilly");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(span(t, q->source), "Dale");
+        CHECK_STR(q->cue_lemma ? q->cue_lemma : "(none)", "add");
+    }
+    nd_analysis_free(a);
+}
+
+/* "Nearly half said ...", "A third said ...": a share of people that
+ * opens the clause is the source, whatever the tagger made of it. */
+static void test_share_source(void)
+{
+    const char *t = "Nearly half said they prefer an outsider. A third said they had not decided.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "prefer an outsider");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "Nearly half");
+    q = quote_with(a, "had not decided");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "A third");
+    nd_analysis_free(a);
+}
+
+/* '"...," said one former executive who asked ...', '..., said another
+ * leading lawyer, ...': the phrase after an inverted cue, to a relative
+ * pronoun, with its participles as modifiers, is the speaker. */
+static void test_inverted_phrase_source(void)
+{
+    const char *t = "\"The court will wait a year,\" said another leading appeals lawyer, Jo "
+                    "Pincus of the firm Roe Brown. \"She was not one for long meetings,\" said "
+                    "one former executive who requested anonymity.";
+    nd_analysis *a = run(t);
+    check_speaker(a, "wait a year", "another leading appeals lawyer");
+    check_speaker(a, "long meetings", "one former executive");
+    nd_analysis_free(a);
+}
+
+/* "according to exit polls", "According to court records, ...": the
+ * source is the noun phrase right after "to", read off the words (a noun
+ * the tagger took for a verb before another noun is part of it), not a
+ * subject the parse hung "according" on; it stops before a pronoun that
+ * opens a relative clause ("the memo he released"). */
+static void test_according_to_phrase(void)
+{
+    const char *t = "Farmers made up 30 percent of the voters in 2020, according to exit polls. "
+                    "According to court records, the mayor owned half of the company. The plan "
+                    "would cost $2 billion, according to the memo he released.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "30 percent of the voters");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "exit polls");
+    q = quote_with(a, "owned half of the company");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "court records");
+    q = quote_with(a, "would cost $2 billion");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "the memo");
+    nd_analysis_free(a);
+}
+
+/* "X has said A - and thinks B": after a dash, as after a comma, a second
+ * report that shares the subject is its own. */
+static void test_dash_second_report(void)
+{
+    nd_analysis *a = run("Dale has said he does not plan to stage a mock debate - and thinks that "
+                         "maybe his daughter will play the mayor.");
+    const nd_quote *q = quote_with(a, "mock debate");
+    CHECK(q != NULL);
+    if (q) CHECK(strstr(q->text, "daughter") == NULL);
+    check_speaker(a, "his daughter will play", "Dale");
+    nd_analysis_free(a);
+}
+
+/* "Republican front-runner Jim Dale says ...": a hyphen inside a word
+ * is no punctuation that would make the name a relative clause's
+ * subject; "The plan, Mr. Roe argued, is ...": a subject and its cue
+ * between commas stand aside, whatever relative clause the parse made. */
+static void test_hyphen_and_comma_aside(void)
+{
+    nd_analysis *a = run("Republican front-runner Jim Dale says China is using trade rules to take "
+                         "jobs away from Ohio. The allure of simplicity itself, Mr. Furman argued, "
+                         "is largely a chimera.");
+    check_speaker(a, "China is using trade rules", "Jim Dale");
+    check_speaker(a, "allure of simplicity", "Furman");
+    nd_analysis_free(a);
+}
+
+/* "says racist things", "say the same of the governor", "claimed
+ * victory": what a verb whose object is what is said names by a noun
+ * phrase is reported, as a stance; not the object of a verb with another
+ * sense ("admitted two members", "wrote songs"). */
+static void test_say_object_stance(void)
+{
+    const char *t = "Dale says racist things. Only 49 percent of farmers say the same of the "
+                    "governor. Ms. Roe claimed victory in a tweet. The alliance admitted two new "
+                    "members. The band wrote songs about the mill.";
+    nd_analysis *a = run(t);
+    CHECK(stance_with(a, "victory") != NULL);
+    CHECK(stance_with(a, "two new members") == NULL); /* "admit": let in */
+    CHECK(stance_with(a, "songs") == NULL);           /* "write": compose */
+    const nd_quote *q = stance_with(a, "racist things");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(speaker(q), "Dale");
+    q = stance_with(a, "the same of the governor");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "Only 49 percent of farmers");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -734,5 +946,19 @@ int main(void)
     RUN(test_cue_noun_before_that);
     RUN(test_relative_source_span);
     RUN(test_second_report_own_subject);
+    RUN(test_title_apposition);
+    RUN(test_participle_second_report);
+    RUN(test_reduced_relative_source);
+    RUN(test_subject_then_verb);
+    RUN(test_trailing_relative_aside);
+    RUN(test_speaker_label);
+    RUN(test_that_clause_not_aside);
+    RUN(test_aside_holds_stance);
+    RUN(test_share_source);
+    RUN(test_inverted_phrase_source);
+    RUN(test_according_to_phrase);
+    RUN(test_dash_second_report);
+    RUN(test_hyphen_and_comma_aside);
+    RUN(test_say_object_stance);
     return tap_done();
 }

@@ -634,9 +634,11 @@ static int attr_after(nd__doc *d, uint32_t j, uint32_t s1, uint32_t s0, attr *a)
             a->after = e;
             return 1;
         }
-        /* "said one senior official" */
+        /* "said one senior official", to a relative pronoun ("said one
+         * former aide who asked not to be named") */
+        static const char *const rel[] = {"who", "whom", "whose", "which", "that", NULL};
         uint32_t e = k;
-        while (e < s1 && e - k < 6 && d->toks[e].type == ND_TOK_WORD) e++;
+        while (e < s1 && e - k < 6 && d->toks[e].type == ND_TOK_WORD && !nd__tok_in(d, e, rel)) e++;
         if (e > k) {
             a->found = 1, a->cls = cls, a->lemma = lemma;
             a->cue_t0 = j, a->cue_t1 = j + 1;
@@ -976,7 +978,11 @@ static int bad_source(const nd__doc *d, int32_t lo, int32_t hi)
     int32_t h = -1;
     for (int32_t j = lo; j <= hi; j++) {
         int u = d->words[j].upos;
-        if ((u == ND_UPOS_VERB || (u == ND_UPOS_SCONJ && j == lo)) && nd__w_ment(d, j) < 0)
+        /* a participle that modifies a noun ("a leading lawyer") is no verb */
+        int modifier = u == ND_UPOS_VERB && d->words[j].rel == ND_DEP_AMOD &&
+                       d->words[j].head > j && d->words[j].head <= hi;
+        if ((u == ND_UPOS_VERB || (u == ND_UPOS_SCONJ && j == lo)) && nd__w_ment(d, j) < 0 &&
+            !modifier)
             return 1;
         int32_t x = d->words[j].head;
         if ((x < lo || x > hi) && h < 0) h = j;
@@ -1589,10 +1595,15 @@ static int reduced_relative(const nd__doc *d, int32_t lo)
     int u = d->words[lo - 1].upos;
     if (u != ND_UPOS_NOUN && u != ND_UPOS_PROPN) return 0;
     /* "In an interview Trump said": an opening phrase (no verb before it)
-     * is no relative */
-    for (int32_t j = lo - 1; j >= w0; j--)
+     * is no relative; a hyphen inside a word ("front-runner") is no
+     * punctuation */
+    for (int32_t j = lo - 1; j >= w0; j--) {
+        if (w_char(d, j, '-') && j > w0 && j + 1 < lo && d->words[j - 1].end == d->words[j].start &&
+            d->words[j].end == d->words[j + 1].start)
+            continue;
         if (w_punct(d, j) || d->words[j].upos == ND_UPOS_VERB || d->words[j].upos == ND_UPOS_AUX)
             return 1;
+    }
     return 0;
 }
 
@@ -1624,6 +1635,24 @@ static int aside_between(const nd__doc *d, int32_t lo, int32_t hi, int32_t e, in
     if (j == hi) return 1;
     j = before_aside(d, e - 1, w0);
     return j >= lo && j <= hi;
+}
+
+/* Is subject s with its apposition k, no comma between, one name whose
+ * first words are a title ("Transportation Secretary Ann Cole says", the
+ * parse making "Transportation" the subject and the rest its apposition)?
+ * Every word of s's phrase before the apposition is capitalised, or an
+ * article first: a noun phrase a relative clause hangs on ("the ceasefire
+ * Trump had said he wanted") is a common noun. */
+static int title_phrase(const nd__doc *d, int32_t s, int32_t k)
+{
+    int32_t lo = d->words[s].lo, hi = d->words[k].lo;
+    if (lo < hi && (w_is(d, lo, "the") || w_is(d, lo, "a"))) lo++;
+    if (lo >= hi || nd__w_ment(d, k) < 0) return 0;
+    for (int32_t j = lo; j < hi; j++)
+        if (!isupper((unsigned char) d->text[d->words[j].start]) ||
+            (d->words[j].upos != ND_UPOS_NOUN && d->words[j].upos != ND_UPOS_PROPN))
+            return 0;
+    return 1;
 }
 
 /* The source of cue c: *span the word whose phrase is the source (the
@@ -1662,7 +1691,7 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
             if (d->words[k].lo == d->words[s].hi + 1 || d->words[k].lo == s + 1) {
                 int comma = 0;
                 for (int32_t j = s + 1; j < d->words[k].lo; j++) comma |= w_punct(d, j);
-                if (!comma && !w_punct(d, d->words[k].lo)) return -2;
+                if (!comma && !w_punct(d, d->words[k].lo) && !title_phrase(d, s, k)) return -2;
             }
         int32_t nlo, nhi;
         np_words(d, s, &nlo, &nhi);
@@ -2110,22 +2139,28 @@ static int object_content(const nd__doc *d, int32_t c, int32_t *lo, int32_t *hi)
  * number or a capitalised word.  Words [*lo, *hi]; 0 when there is none. */
 static int opening_subject(const nd__doc *d, int32_t c, int32_t w0, int32_t *lo, int32_t *hi)
 {
+    /* "Nearly half said", "A third say": a share of people, whatever the
+     * tagger made of it */
+    static const char *const shares[] = {"half",     "third", "thirds",  "quarter", "quarters",
+                                         "majority", "most",  "percent", NULL};
     int32_t j = c - 1;
     while (j >= w0 && !w_punct(d, j) && !isupper((unsigned char) d->text[d->words[j].start]) &&
            (d->words[j].upos == ND_UPOS_AUX || d->words[j].upos == ND_UPOS_ADV ||
-            d->words[j].upos == ND_UPOS_PART))
+            d->words[j].upos == ND_UPOS_PART) &&
+           !nd__str_in(d->words[j].lemma, shares))
         j--;
     if (j < w0 || w_punct(d, j) || w_in_quote(d, j) || w_relative(d, j)) return 0;
     int u = d->words[j].upos;
     int cap = isupper((unsigned char) d->text[d->words[j].start]);
-    if (!w_nominal(d, j) && u != ND_UPOS_NUM && !cap) return 0;
+    int share = nd__str_in(d->words[j].lemma, shares);
+    if (!w_nominal(d, j) && u != ND_UPOS_NUM && !cap && !share) return 0;
     if (!cap && time_word(d, j)) return 0;
     int32_t k = j;
     while (k > w0 && !w_bound(d, k - 1)) k--;
     while (k < j && d->words[k].upos == ND_UPOS_CCONJ) k++;
     if (j - k > 10) return 0;
     u = d->words[k].upos;
-    if (u == ND_UPOS_ADP || u == ND_UPOS_SCONJ || u == ND_UPOS_ADV) return 0;
+    if (u == ND_UPOS_ADP || u == ND_UPOS_SCONJ || (u == ND_UPOS_ADV && !share)) return 0;
     for (int32_t i = k; i <= j; i++) {
         if (w_in_quote(d, i) || w_relative(d, i) || w_punct(d, i)) return 0;
         /* a capitalised first word the tagger took for a verb is a noun
@@ -2206,6 +2241,63 @@ static int object_predicate(const nd__doc *d, int32_t c, int32_t *lo, int32_t *h
     return 0;
 }
 
+/* Is verb word v a past participle ("released", "taken", "made")?  By
+ * its form: -ed, -en, -wn or a common irregular one. */
+static int past_participle(const nd__doc *d, int32_t v)
+{
+    static const char *const irregular[] = {"made", "sent",  "held",  "put",  "paid",    "set",
+                                            "read", "built", "kept",  "left", "brought", "bought",
+                                            "led",  "sold",  "found", "told", NULL};
+    const nd__word *x = &d->words[v];
+    size_t n = x->end - x->start;
+    const char *t = d->text + x->start;
+    if (x->upos != ND_UPOS_VERB || n < 3) return 0;
+    if (!memcmp(t + n - 2, "ed", 2) || !memcmp(t + n - 2, "en", 2) || !memcmp(t + n - 2, "wn", 2))
+        return 1;
+    char low[16];
+    if (n >= sizeof low) return 0;
+    for (size_t i = 0; i < n; i++) low[i] = (char) tolower((unsigned char) t[i]);
+    low[n] = 0;
+    return nd__str_in(low, irregular);
+}
+
+/* Do the words from j on open a clause whose subject is a noun phrase,
+ * however the parse read them: nominal words (with "of", "from", "in"
+ * and "and" inside the phrase, an aside between two commas), then a verb
+ * that is neither a gerund nor an infinitive nor a conjunct of cue c
+ * ("said goodbye and left"). */
+static int subject_then_verb(const nd__doc *d, int32_t j, int32_t w1, int32_t c)
+{
+    static const char *const np_preps[] = {"of", "from", "in", "on", "at", "for", "with", NULL};
+    int nominal = 0, commas = 0;
+    for (int32_t k = j; k < w1 && k < j + 30; k++) {
+        if (w_mark(d, k)) return 0;
+        if (w_char(d, k, ',')) {
+            if (!nominal || ++commas > 2) return 0;
+            continue;
+        }
+        if (w_punct(d, k)) return 0;
+        if (commas == 1) continue; /* inside the aside */
+        int u = d->words[k].upos;
+        if ((u == ND_UPOS_VERB || u == ND_UPOS_AUX) && nominal) {
+            if (w_ing(d, k) || w_is(d, k - 1, "to")) return 0;
+            if (d->words[k].head == c && d->words[k].rel == ND_DEP_CONJ) return 0;
+            return 1;
+        }
+        if (u == ND_UPOS_NOUN || u == ND_UPOS_PROPN || u == ND_UPOS_NUM ||
+            (u == ND_UPOS_PRON && !w_relative(d, k))) {
+            nominal = 1;
+            continue;
+        }
+        if (u == ND_UPOS_DET || u == ND_UPOS_ADJ || u == ND_UPOS_ADV || u == ND_UPOS_CCONJ ||
+            (u == ND_UPOS_PART && w_is(d, k, "'s")) ||
+            (u == ND_UPOS_ADP && nominal && nd__str_in(d->words[k].lemma, np_preps)))
+            continue;
+        return 0;
+    }
+    return 0;
+}
+
 /* The attribution of cue word c (class cls) in sentence [w0, w1), or 0
  * when the cue reports nothing here.  a->par: a parenthetical ("he said")
  * whose content is the clause around it. */
@@ -2239,7 +2331,16 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
                           d->words[h].upos != ND_UPOS_VERB && d->words[h].upos != ND_UPOS_AUX &&
                           nd__w_child(d, h, ND_DEP_COP, -1) < 0 &&
                           nd__w_child(d, h, ND_DEP_NSUBJ, -1) < 0;
-        if (sj < 0 || (!w_relative(d, sj) && !main_clause)) return 0;
+        /* "..., experts say.", "The plan, Mr. Roe argued, is ...": a
+         * subject and its cue after a comma, at the sentence's end or before
+         * another comma, stand aside; no relative clause without a pronoun
+         * is set off by a comma */
+        int32_t slo = sj >= 0 ? d->words[sj].lo : -1, e = c + 1;
+        while (e < w1 && w_punct(d, e) && !w_mark(d, e)) e++;
+        int aside = sj >= 0 && sj < c && slo > w0 && w_char(d, slo - 1, ',') &&
+                    (e >= w1 || (c + 1 < w1 && w_char(d, c + 1, ','))) &&
+                    d->words[sj].hi + 1 == c && !w_in_quote(d, sj);
+        if (sj < 0 || (!w_relative(d, sj) && !main_clause && !aside)) return 0;
     }
     int32_t span = -1, sw = source_word(d, c, 0, &span);
     if (sw == -2) return 0;
@@ -2268,6 +2369,26 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
              * Clinton" are not Clinton) */
             int32_t m = nd__w_ment(d, hi);
             if (m >= 0 && m == nd__w_ment(d, lo)) a->speaker = word_actor(d, hi);
+        }
+    }
+    if (a->src < 0) {
+        /* "A poll released Sunday found that ...", "A court filing made
+         * public Thursday says ...": the parse took the participle of a
+         * reduced relative for the main verb and hung the cue on it; its
+         * subject, with the participle's phrase, is the source */
+        int32_t v = x->head, s = v >= 0 ? nd__w_child(d, v, ND_DEP_NSUBJ, -1) : -1;
+        int32_t lo = -1, hi = -1;
+        if (s >= 0 && v < c && past_participle(d, v) && s < v && w_nominal(d, s) &&
+            d->words[s].upos != ND_UPOS_PRON && d->words[s].deprel != ND_DEP_NSUBJ_PASS &&
+            !w_relative(d, s) && !w_in_quote(d, s) && !time_word(d, s) &&
+            nd__w_child(d, v, ND_DEP_AUX, -1) < 0 && nd__w_child(d, v, ND_DEP_COP, -1) < 0) {
+            np_words(d, s, &lo, &hi);
+            if (hi + 1 != v || bad_source(d, lo, hi)) lo = -1;
+        }
+        if (lo >= 0) {
+            hi = c - 1;
+            while (hi > v && w_punct(d, hi)) hi--;
+            a->src = s, a->src_lo = lo, a->src_hi = hi, a->speaker = word_actor(d, s);
         }
     }
     int32_t after_src = -1; /* last word of an attribution after the cue */
@@ -2411,6 +2532,14 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
             clause_start(d, j, w1))
             a->c_lo = j, a->c_hi = w1 - 1;
     }
+    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && hi + 1 < w1 && cls == ND__CUE_SAY &&
+        !in_list(lemma, object_cues) && !takes_content_object(cls, lemma) &&
+        subject_then_verb(d, hi + 1, w1, c)) {
+        /* "says praise from abroad helps ...", "say Jo Roe, the man who
+         * ..., held ...": a noun phrase and a finite verb after a verb of
+         * saying are the clause it reports, whatever the parse made them */
+        a->c_lo = hi + 1, a->c_hi = w1 - 1, obj = 0;
+    }
     int np = 0; /* the content is the cue's object or infinitive */
     if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 &&
         (w_is(d, c, "see") || w_is(d, c, "view"))) {
@@ -2426,6 +2555,23 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
                 if (a->seg_hi > hi) a->seg_hi = hi;
                 break;
             }
+    }
+    static const char *const said_objects[] = {"say",         "tweet",   "claim", "mention",
+                                               "acknowledge", "concede", NULL};
+    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && in_list(lemma, said_objects)) {
+        /* "says racist things", "said the same of Trump", "claimed
+         * victory": what is said, named by a noun phrase (a stance); verbs
+         * whose object is what is said, not "admit" (let in), "write"
+         * (compose), "declare" (war), "stress" (a need) */
+        int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1);
+        if (o > c && !w_in_quote(d, o) && !w_relative(d, o)) {
+            a->c_lo = d->words[o].lo, a->c_hi = d->words[o].hi;
+            if (a->c_lo <= c) a->c_lo = c + 1;
+            trim_content(d, &a->c_lo, &a->c_hi);
+            np = 1;
+            if (hi >= a->c_lo) hi = a->c_lo - 1;
+            if (a->seg_hi > hi) a->seg_hi = hi;
+        }
     }
     if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && takes_content_object(cls, lemma) &&
         object_content(d, c, &a->c_lo, &a->c_hi)) {
@@ -2461,7 +2607,10 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     }
     int before = lo == w0 || w_bound(d, lo - 1);
     int after = hi + 1 >= w1 || w_bound(d, hi + 1) || (hi + 2 >= w1 && w_punct(d, hi + 1));
-    if (before && after && !obj && !np && !in_list(lemma, object_cues) &&
+    /* "..., that he hopes ...": a clause with its "that" is reported, never
+     * an aside */
+    int that = w_text(d, lo, "that") || nd__w_has(d, c, ND_DEP_MARK, "that");
+    if (before && after && !obj && !np && !that && !in_list(lemma, object_cues) &&
         !in_list(lemma, no_aside) && cls != ND__CUE_ACT &&
         (a->c_lo > a->c_hi || (lo > w0 && a->c_lo > hi + 1) || cb >= 0)) {
         int32_t s0 = w0, s1 = w1 - 1;
@@ -2509,8 +2658,35 @@ static int according_attr(nd__doc *d, int32_t w, int32_t w0, int32_t w1, tattr *
     a->c_lo = 1, a->c_hi = 0, a->x_lo = 1, a->x_hi = 0;
     /* X: the noun "according" attaches to (a verb when the parse made the
      * participle after X its head: then X is that verb's subject) */
-    int32_t h = d->words[w].head;
-    if (h >= 0 && d->words[h].upos == ND_UPOS_VERB) {
+    /* the noun phrase right after "to", read off the words: its last noun
+     * ("according to exit polls", "court records", with the noun the
+     * tagger took for a verb before another noun) */
+    int32_t h = -1;
+    for (int32_t j = w + 2; j < w1 && j < w + 12; j++) {
+        int u = d->words[j].upos;
+        if (w_in_quote(d, j)) break;
+        if (u == ND_UPOS_PRON && (h >= 0 || w_relative(d, j)))
+            break; /* "the document he released" */
+        if (u == ND_UPOS_NOUN || u == ND_UPOS_PROPN || u == ND_UPOS_NUM || u == ND_UPOS_PRON) {
+            h = j;
+            continue;
+        }
+        if (u == ND_UPOS_DET || u == ND_UPOS_ADJ || (u == ND_UPOS_PART && w_is(d, j, "'s")))
+            continue;
+        if (u == ND_UPOS_VERB && !w_ing(d, j) && j + 1 < w1 &&
+            (d->words[j + 1].upos == ND_UPOS_NOUN || d->words[j + 1].upos == ND_UPOS_PROPN))
+            continue;
+        break;
+    }
+    int surface = h >= 0;
+    if (h >= 0) {
+        /* the head of that noun's phrase */
+        while (d->words[h].head > h && d->words[h].rel == ND_DEP_COMPOUND) h = d->words[h].head;
+        if (!w_nominal(d, h) && d->words[h].upos != ND_UPOS_NUM) h = -1;
+    } else {
+        h = d->words[w].head;
+    }
+    if (h > w + 1 && d->words[h].upos == ND_UPOS_VERB) {
         int32_t sj = nd__w_child(d, h, ND_DEP_NSUBJ, -1);
         h = sj > w ? sj : -1;
     }
@@ -2528,7 +2704,8 @@ static int according_attr(nd__doc *d, int32_t w, int32_t w0, int32_t w1, tattr *
     }
     if (h < 0 || w_in_quote(d, h)) return 0;
     set_source(d, a, h, h);
-    if (a->src_lo < w + 2) a->src_lo = w + 2;
+    if (a->src_lo < w + 2 || (surface && a->src >= 0 && a->src_lo > w + 2 && a->src_lo <= h))
+        a->src_lo = w + 2;
     /* the phrase: "according to" and its noun phrase, with a participle
      * or relative clause after it ("officials briefed on the call") up to
      * the next comma */
@@ -2608,8 +2785,28 @@ static int colon_attr(nd__doc *d, int32_t w0, int32_t w1, tattr *a)
     }
     if (k == w0 || k + 2 >= w1 || !w_char(d, k, ':')) return 0;
     int32_t m = nd__w_ment(d, k - 1);
-    if (m < 0 || d->ments[m].pronoun || d->toks[d->ments[m].t1 - 1].sent != d->words[k].sent)
-        return 0;
+    if (m < 0 || d->ments[m].pronoun || d->toks[d->ments[m].t1 - 1].sent != d->words[k].sent) {
+        /* "Matthews: Well, ...", "ROE: ...", "Poll: ...": a transcript's
+         * speaker label or a headline's source, capitalised words the
+         * dictionary does not know; an editor's label ("Update:") is none */
+        static const char *const labels[] = {
+            "update",   "updated",    "note",     "editor",    "correction", "photo",
+            "video",    "watch",      "read",     "related",   "source",     "sources",
+            "credit",   "warning",    "breaking", "exclusive", "live",       "opinion",
+            "analysis", "transcript", "q",        "a",         NULL};
+        if (k - w0 > 3 || w_is(d, w0, "the")) return 0;
+        for (int32_t j = w0; j < k; j++)
+            if (!isupper((unsigned char) d->text[d->words[j].start]) ||
+                d->words[j].upos == ND_UPOS_PRON)
+                return 0;
+        char low[16];
+        size_t n = d->words[w0].end - d->words[w0].start;
+        if (n >= sizeof low) return 0;
+        for (size_t i = 0; i < n; i++)
+            low[i] = (char) tolower((unsigned char) d->text[d->words[w0].start + i]);
+        low[n] = 0;
+        if (nd__str_in(low, labels)) return 0;
+    }
     memset(a, 0, sizeof *a);
     a->cue = a->cue_hi = k, a->cls = ND__CUE_SAY, a->lemma = ":";
     a->x_lo = 1, a->x_hi = 0;
@@ -2665,13 +2862,23 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
                     contrast = 1;
                 k--;
             }
-            if (!w_char(d, k, ',') && !w_char(d, k, ';')) continue;
+            /* "X has said A - and thinks B": a dash parts them as a comma does */
+            int dash = w_punct(d, k) && is_dash(d, d->words[k].tok);
+            if (!w_char(d, k, ',') && !w_char(d, k, ';') && !dash) continue;
             int shared = d->words[b->cue].rel == ND_DEP_CONJ && subject_child(d, b->cue) < 0;
             /* "X say A, and three-quarters said B", "X say A; 26 percent
              * say B": a report with a subject of its own after "and" or a
              * semicolon is another's */
             int own = subject_child(d, b->cue) >= 0 || (b->src >= 0 && b->src_lo > k);
-            if (!(conj && shared) && !((contrast || conj || w_char(d, k, ';')) && own)) continue;
+            /* "X said A, adding B", "..., telling reporters that B": a
+             * participle after the comma, with no subject of its own, is a
+             * second report by the same speaker */
+            int part = !conj && !contrast && k == b->seg_lo - 1 && w_char(d, k, ',') &&
+                       w_ing(d, b->cue) && subject_child(d, b->cue) < 0 && a->src >= 0;
+            if (part) shared = 1;
+            if (!part && !(conj && shared) &&
+                !((contrast || conj || w_char(d, k, ';') || dash) && own))
+                continue;
             if (shared) {
                 b->src = a->src, b->src_lo = a->src_lo, b->src_hi = a->src_hi;
                 b->speaker = a->speaker;
@@ -2689,6 +2896,9 @@ static int sentence_attrs(nd__doc *d, uint32_t s, tattr *out, int max)
         if (!a->par) continue;
         for (int j = 0; j < n; j++) {
             if (j == i || !in_content(a, out[j].cue)) continue;
+            /* a stance in the clause is part of what the aside reports
+             * ("But, Dale added, he did not back it 'willy-nilly'") */
+            if (out[j].stance) continue;
             /* before it, only another aside cuts it ("China has refused ...,
              * CNN continues" is CNN's report of the refusal) */
             if (!out[j].par && out[j].seg_hi < a->seg_lo) continue;
