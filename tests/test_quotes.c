@@ -908,6 +908,24 @@ static void test_say_object_stance(void)
     nd_analysis_free(a);
 }
 
+/* "report" names what is reported by its object, as "say" does ("reported a
+ * loss"); a time after the cue is when, never what is said ("..., the
+ * Gazette reported Friday" reports the clause around it). */
+static void test_report_object_stance(void)
+{
+    const char *t = "Okafor Farms reported a loss of two million dollars. The mill will close "
+                    "in June, the Harbor Gazette reported Friday.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = stance_with(a, "a loss of two million dollars");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "Okafor Farms");
+    CHECK(stance_with(a, "Friday") == NULL);
+    q = quote_with(a, "The mill will close in June");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "the Harbor Gazette");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -960,5 +978,6 @@ int main(void)
     RUN(test_dash_second_report);
     RUN(test_hyphen_and_comma_aside);
     RUN(test_say_object_stance);
+    RUN(test_report_object_stance);
     return tap_done();
 }

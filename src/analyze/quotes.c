@@ -2041,8 +2041,10 @@ static void segment(const nd__doc *d, int32_t c, int cls, int32_t sj, int32_t w0
     for (int32_t k = d->words[c].child; k >= 0; k = d->words[k].next) {
         int r = d->words[k].rel;
         if (r == ND_DEP_XCOMP && k > c) *obj = 1;
+        /* "..., the paper reported Friday": a time is when, no object */
         if (r == ND_DEP_OBJ && cls != ND__CUE_TELL && k > c && k <= *hi &&
-            !clause_like(d, d->words[k].lo, d->words[k].hi))
+            !clause_like(d, d->words[k].lo, d->words[k].hi) &&
+            !(time_word(d, k) && nd__w_ment(d, k) < 0))
             *obj = 1;
     }
 }
@@ -2557,14 +2559,15 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
             }
     }
     static const char *const said_objects[] = {"say",         "tweet",   "claim", "mention",
-                                               "acknowledge", "concede", NULL};
+                                               "acknowledge", "concede", "report", NULL};
     if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && in_list(lemma, said_objects)) {
         /* "says racist things", "said the same of Trump", "claimed
-         * victory": what is said, named by a noun phrase (a stance); verbs
+         * victory", "reported a loss": what is said, named by a noun phrase (a stance); verbs
          * whose object is what is said, not "admit" (let in), "write"
-         * (compose), "declare" (war), "stress" (a need) */
+         * (compose), "declare" (war), "stress" (a need); a time the parse
+         * made the object is when ("reported Friday") */
         int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1);
-        if (o > c && !w_in_quote(d, o) && !w_relative(d, o)) {
+        if (o > c && !w_in_quote(d, o) && !w_relative(d, o) && !time_word(d, o)) {
             a->c_lo = d->words[o].lo, a->c_hi = d->words[o].hi;
             if (a->c_lo <= c) a->c_lo = c + 1;
             trim_content(d, &a->c_lo, &a->c_hi);
