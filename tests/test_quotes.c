@@ -926,6 +926,24 @@ static void test_report_object_stance(void)
     nd_analysis_free(a);
 }
 
+/* "issued a statement Tuesday saying ...": the time between the thing said
+ * and its participle is when; the statement's issuer speaks.  A participle
+ * on a noun takes no object of its own: "Small Farms Matter issued a
+ * statement" is the group's, whatever the parse made of "issued". */
+static void test_issued_statement_saying(void)
+{
+    const char *t = "Mr. Dale issued a statement Tuesday saying that the Senate should wait. "
+                    "Small Farms Matter issued a statement saying the new tax was unfair.";
+    nd_analysis *a = run(t);
+    const nd_quote *q = quote_with(a, "the Senate should wait");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "Mr. Dale");
+    q = quote_with(a, "the new tax was unfair");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(span(t, q->source), "Small Farms Matter");
+    nd_analysis_free(a);
+}
+
 int main(void)
 {
     RUN(test_two_single_marks);
@@ -979,5 +997,6 @@ int main(void)
     RUN(test_hyphen_and_comma_aside);
     RUN(test_say_object_stance);
     RUN(test_report_object_stance);
+    RUN(test_issued_statement_saying);
     return tap_done();
 }

@@ -1670,6 +1670,8 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
     /* "..., Doe (D-Wis.) said Friday": a time after the cue is when it was
      * said, whatever the parse made of it; the speaker is before the cue */
     if (s > c && time_word(d, s) && nd__w_ment(d, s) < 0) s = -1;
+    /* "issued a statement Tuesday saying ...": nor before it */
+    if (s >= 0 && s < c && time_word(d, s) && nd__w_ment(d, s) < 0 && w_ing(d, c)) s = -1;
     if (s >= 0 && depth > 0 && d->words[s].rel == ND_DEP_OBL)
         s = -1; /* an agent is the cue's own */
     if (s < 0 && depth > 0) s = nd__w_child(d, c, ND_DEP_NSUBJ_PASS, -1);
@@ -1704,6 +1706,10 @@ static int32_t source_word(const nd__doc *d, int32_t c, int depth, int32_t *span
     int32_t j = c - 1, w0 = (int32_t) d->sent_w0[d->words[c].sent];
     while (j >= w0 && (d->words[j].upos == ND_UPOS_AUX || d->words[j].upos == ND_UPOS_ADV ||
                        d->words[j].upos == ND_UPOS_PART))
+        j--;
+    /* "a statement Tuesday saying": the time is when, the noun before it speaks */
+    if (w_ing(d, c) && j > w0 && time_word(d, j) && nd__w_ment(d, j) < 0 &&
+        d->words[j].upos == ND_UPOS_PROPN)
         j--;
     if (!w_ing(d, c)) j = before_aside(d, j, w0); /* "the files, saying" is no subject */
     if (depth == 0 && j >= w0 && (w_nominal(d, j) || nd__w_ment(d, j) >= 0) && !w_in_quote(d, j)) {
@@ -1783,6 +1789,13 @@ static int32_t issuer(const nd__doc *d, int32_t n)
         !in_list(d->words[v].lemma, issue_verbs) || d->words[v].upos != ND_UPOS_VERB)
         return -1;
     int32_t s = subject_child(d, v);
+    /* "Small Farms Matter issued a statement" parsed as a participle on
+     * "Matter": a participle on a noun before it takes no object of its
+     * own, so the verb is the clause's and the noun its subject */
+    int32_t hv = d->words[v].head;
+    if (s < 0 && d->words[v].rel == ND_DEP_ACL && hv >= 0 && hv < v &&
+        (d->words[hv].upos == ND_UPOS_NOUN || d->words[hv].upos == ND_UPOS_PROPN))
+        s = hv;
     if (s < 0 || w_relative(d, s) || w_in_quote(d, s)) return -1;
     return s;
 }
@@ -2342,7 +2355,12 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         int aside = sj >= 0 && sj < c && slo > w0 && w_char(d, slo - 1, ',') &&
                     (e >= w1 || (c + 1 < w1 && w_char(d, c + 1, ','))) &&
                     d->words[sj].hi + 1 == c && !w_in_quote(d, sj);
-        if (sj < 0 || (!w_relative(d, sj) && !main_clause && !aside)) return 0;
+        /* "a statement Tuesday saying ...": a bare "-ing" form is a
+         * participle on its noun, no relative clause, whatever subject
+         * the parse gave it */
+        int participle = w_ing(d, c) && nd__w_child(d, c, ND_DEP_AUX, -1) < 0 && sj >= 0 &&
+                         time_word(d, sj) && nd__w_ment(d, sj) < 0;
+        if (!participle && (sj < 0 || (!w_relative(d, sj) && !main_clause && !aside))) return 0;
     }
     int32_t span = -1, sw = source_word(d, c, 0, &span);
     if (sw == -2) return 0;
