@@ -19,7 +19,7 @@ sentences by a hash of their id, so a slice never changes): the mean and
 the worst slice are printed beside the total.  A rule that helps only one
 slice is a rule of that slice, not of English.
 
-Exits 1 when a figure is below its floor (issues 5 and 9: gsr_news, and
+Exits 1 when a figure is below its floor (issues 5 and 9: PolNeAR quotations, gsr_news, and
 validate_ud with its own dictionaries), 77 (skipped)
 with a message when the bench data or python3 is absent.
 """
@@ -32,7 +32,7 @@ import time
 import zlib
 
 # (set, measure) -> floor.  Totals are enforced; slices are reported.
-QUOTE_FLOORS = {'all': 0.64, 'direct,mixed': 0.86}
+QUOTE_FLOORS = {'all': 0.66, 'direct,mixed': 0.86}  # issue 9's acceptance lines
 EVENT_FLOORS = {'gsr_news': {'full': 0.75, 'dyad': 0.85},
                 'validate_ud+dicts': {'full': 0.78}}
 N_SLICES = 5
