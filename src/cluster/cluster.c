@@ -2388,10 +2388,13 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
     nd__put_f64(b, c->df_n);
     nd__put_u64(b, c->df_since);
     nd__put_u32(b, nz);
-    for (uint32_t i = 0; i <= c->df_mask; i++)
+    /* (up to the last one: an engine without documents, whose export keys
+     * the store's saved state, has none) */
+    for (uint32_t i = 0, put = 0; put < nz; i++)
         if (c->df[i]) {
             nd__put_u32(b, i);
             nd__put_u32(b, c->df[i]);
+            put++;
         }
     put_clock(b, c);
     /* stories, slot by slot (the indexes name slots and stamps) */
@@ -2542,8 +2545,8 @@ struct nd__persist {
     nd__imap stories;           /* story id -> fingerprint of its item */
     nd__imap cents;             /* story id -> fingerprint of its centroid's item */
     uint32_t pg_n[PG_GENS];     /* per index: its blocks that are items (pgen.dirty: changed) */
-    uint64_t *ring; /* per ring slot: fingerprint of its item, 0: none */
-    uint64_t *raw;  /* per ring slot: seq of the document whose raw features it holds */
+    uint64_t *ring;             /* per ring slot: fingerprint of its item, 0: none */
+    uint64_t *raw;              /* per ring slot: seq of the document whose raw features it holds */
 };
 
 static void persist_free(struct nd__persist *ps)
