@@ -247,6 +247,11 @@ static void test_pack(void)
         nd_buf_free(&b);
     }
     CHECK(good);
+    /* a field cut short: an error, nothing read */
+    static const unsigned char seven[7] = {1, 2, 3, 4, 5, 6, 7};
+    const unsigned char *p = seven;
+    uint64_t v = 9;
+    CHECK(nd__get_u64(&p, seven + 7, &v) == ND_EFORMAT && v == 0 && p == seven);
     nd_buf f = ND_BUF_INIT;
     nd_buf_puts(&f, "abc");
     f.failed = 1;
