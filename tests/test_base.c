@@ -1,5 +1,6 @@
 /* test_base.c - errors, buffers, slices, arena, JSON writer, hash. */
 #include "newsdesk/newsdesk.h"
+#include "base/pack.h"
 #include "tap.h"
 
 static void test_errors(void)
@@ -222,6 +223,44 @@ static void test_hash(void)
     CHECK(nd_hash64("0123456789abcdef", 16) != nd_hash64("0123456789abcdeg", 16));
 }
 
+/* The fixed-width writers: little-endian, wherever the buffer's room ends
+ * (the fields written in place and those that grow the buffer), the text
+ * NUL-terminated; a failed buffer takes nothing. */
+static void test_pack(void)
+{
+    static const unsigned char want[12] = {1,    2,    3,    4,    0x11, 0x12,
+                                           0x13, 0x14, 0x15, 0x16, 0x17, 0x18};
+    int good = 1;
+    for (size_t k = 0; k < 140; k++) {
+        nd_buf b = ND_BUF_INIT;
+        for (size_t i = 0; i < k; i++) nd_buf_putc(&b, 'x');
+        nd__put_u32(&b, 0x04030201u);
+        good &= b.len == k + 4 && b.ptr[b.len] == 0;
+        nd__put_u64(&b, 0x1817161514131211ull);
+        good &= !nd_buf_failed(&b) && b.len == k + 12 && b.ptr[b.len] == 0 &&
+                memcmp(b.ptr + k, want, sizeof want) == 0;
+        const unsigned char *p = (const unsigned char *) b.ptr + k, *e = p + 12;
+        uint32_t u;
+        uint64_t v;
+        good &= !nd__get_u32(&p, e, &u) && u == 0x04030201u && !nd__get_u64(&p, e, &v) &&
+                v == 0x1817161514131211ull && p == e;
+        nd_buf_free(&b);
+    }
+    CHECK(good);
+    /* a field cut short: an error, nothing read */
+    static const unsigned char seven[7] = {1, 2, 3, 4, 5, 6, 7};
+    const unsigned char *p = seven;
+    uint64_t v = 9;
+    CHECK(nd__get_u64(&p, seven + 7, &v) == ND_EFORMAT && v == 0 && p == seven);
+    nd_buf f = ND_BUF_INIT;
+    nd_buf_puts(&f, "abc");
+    f.failed = 1;
+    nd__put_u32(&f, 7);
+    nd__put_u64(&f, 7);
+    CHECK(f.len == 3);
+    nd_buf_free(&f);
+}
+
 int main(void)
 {
     RUN(test_errors);
@@ -232,5 +271,6 @@ int main(void)
     RUN(test_arena);
     RUN(test_json);
     RUN(test_hash);
+    RUN(test_pack);
     return tap_done();
 }

@@ -856,6 +856,51 @@ static void test_state_items(void)
     nd_cluster_free(a);
 }
 
+/* A save writes the index blocks changed since the last save or load, and
+ * those only: saved after every document and loaded back each time, the
+ * items hold the engine, across the rotations of the indexes (every few
+ * documents here) and with saves right before them. */
+static void test_state_items_each_step(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 6;
+    p.sweep_every = 4;
+    p.window_docs = 20;
+    p.df_bits = 12;
+    p.window_seconds = 20 * 3600;
+    p.keep_seconds = 40 * 3600;
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    items s = {0};
+    char title[64], text[4096];
+    int same = 1, steps = 0;
+    for (int id = 1; id <= 90; id++) {
+        nd_cluster_doc d = stream_doc(id, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result r;
+        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
+        CHECK_INT(nd_cluster_save(a, id == 1, &(nd_cluster_sink){&s, it_put, it_del}, NULL), 0);
+        nd_cluster *b = items_load(&s);
+        CHECK(b != NULL);
+        if (!b) break;
+        same &= same_state(a, b);
+        steps++;
+        if (id % 3 == 0) {
+            /* go on with the loaded engine: its saves write what changed since the load */
+            nd_cluster_free(a);
+            a = b;
+        } else {
+            nd_cluster_free(b);
+        }
+    }
+    CHECK(same);
+    CHECK_INT(steps, 90);
+    items_free(&s);
+    nd_cluster_free(a);
+}
+
 static void test_restore(void)
 {
     /* a restart without the saved state: the store feeds back the recent
@@ -1350,6 +1395,7 @@ int main(void)
     RUN(test_state_roundtrip);
     RUN(test_state_layout);
     RUN(test_state_items);
+    RUN(test_state_items_each_step);
     RUN(test_restore);
     RUN(test_garbage);
     RUN(test_oom);

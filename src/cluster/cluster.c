@@ -64,11 +64,14 @@ typedef struct story {
     int64_t moved_to; /* where its recent documents went in this clustering */
 } story;
 
+#define PG_BLOCK 512u /* slots of an inverted index per saved item */
+
 typedef struct pgen { /* one generation of an inverted index: feature -> P (a, b) */
     uint64_t *keys;
     uint32_t *a, *b;
     uint32_t cap, n, P;
     uint64_t docs;
+    uint8_t *dirty; /* per block of PG_BLOCK slots: changed since the last save or load */
 } pgen;
 
 typedef struct nbr {
@@ -485,6 +488,7 @@ static void pgen_free(pgen *g)
     nd_free(g->keys);
     nd_free(g->a);
     nd_free(g->b);
+    nd_free(g->dirty);
     uint32_t P = g->P;
     memset(g, 0, sizeof *g);
     g->P = P;
@@ -496,12 +500,16 @@ static int pgen_grow(pgen *g)
     uint64_t *keys = nd_calloc(cap, sizeof *keys);
     uint32_t *a = nd_malloc((size_t) cap * P * sizeof *a);
     uint32_t *b = nd_malloc((size_t) cap * P * sizeof *b);
-    if (!keys || !a || !b) {
+    /* every slot moves: every block is to be saved */
+    uint8_t *dirty = nd_malloc(cap / PG_BLOCK);
+    if (!keys || !a || !b || !dirty) {
         nd_free(keys);
         nd_free(a);
         nd_free(b);
+        nd_free(dirty);
         return ND_ENOMEM;
     }
+    memset(dirty, 1, cap / PG_BLOCK);
     for (uint32_t i = 0; i < g->cap; i++) {
         if (!g->keys[i]) continue;
         uint32_t j = (uint32_t) nd__mix64(g->keys[i]) & (cap - 1);
@@ -513,9 +521,11 @@ static int pgen_grow(pgen *g)
     nd_free(g->keys);
     nd_free(g->a);
     nd_free(g->b);
+    nd_free(g->dirty);
     g->keys = keys;
     g->a = a;
     g->b = b;
+    g->dirty = dirty;
     g->cap = cap;
     return 0;
 }
@@ -539,6 +549,7 @@ static int pgen_post(pgen *g, uint64_t h, uint32_t a, uint32_t b)
     uint32_t j = (uint32_t) nd__mix64(h) & (g->cap - 1);
     while (g->keys[j] && g->keys[j] != h) j = (j + 1) & (g->cap - 1);
     uint32_t *la = g->a + (size_t) j * P, *lb = g->b + (size_t) j * P;
+    g->dirty[j / PG_BLOCK] = 1;
     if (!g->keys[j]) {
         g->keys[j] = h;
         g->n++;
@@ -561,6 +572,8 @@ static void pgen_tick(pgen g[2], uint64_t span)
     if (++g[0].docs < span) return;
     pgen_free(&g[1]);
     g[1] = g[0];
+    /* its blocks are saved under the older generation's keys now */
+    if (g[1].cap) memset(g[1].dirty, 1, g[1].cap / PG_BLOCK);
     uint32_t P = g[0].P;
     memset(&g[0], 0, sizeof g[0]);
     g[0].P = P;
@@ -2375,10 +2388,13 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
     nd__put_f64(b, c->df_n);
     nd__put_u64(b, c->df_since);
     nd__put_u32(b, nz);
-    for (uint32_t i = 0; i <= c->df_mask; i++)
+    /* (up to the last one: an engine without documents, whose export keys
+     * the store's saved state, has none) */
+    for (uint32_t i = 0, put = 0; put < nz; i++)
         if (c->df[i]) {
             nd__put_u32(b, i);
             nd__put_u32(b, c->df[i]);
+            put++;
         }
     put_clock(b, c);
     /* stories, slot by slot (the indexes name slots and stamps) */
@@ -2509,13 +2525,15 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
  * blocks were written, as delta items), per block of PG_BLOCK slots of an
  * inverted index, per recent document (by ring slot), and the duplicate
  * index's (dup.c).  What the last save wrote is remembered as fingerprints
- * (struct nd__persist), so a save writes what changed: after a small
+ * (struct nd__persist), and the index blocks changed since as flags
+ * (pgen.dirty, set where a slot is written: fingerprinting every block at
+ * each load and save cost more than the rest of the items' bookkeeping),
+ * so a save writes what changed: after a small
  * ingest, a few stories, the recent window and a few index blocks. */
 
 #define ITEMS_MAGIC    0x35534c434e44ULL /* "NDCLS5" */
 #define ITEMS_VERSION  1u
 #define DF_BLOCK       4096u
-#define PG_BLOCK       512u
 #define PG_GENS        4 /* sp[0], sp[1], dp[0], dp[1] */
 #define DF_DELTA_SHARE 8 /* delta items hold at most 1/8 of the counters */
 
@@ -2526,10 +2544,9 @@ struct nd__persist {
     uint64_t df_n;              /* counters in delta items */
     nd__imap stories;           /* story id -> fingerprint of its item */
     nd__imap cents;             /* story id -> fingerprint of its centroid's item */
-    uint64_t *pg[PG_GENS];      /* per index block: fingerprint of its item */
-    uint32_t pg_n[PG_GENS];
-    uint64_t *ring; /* per ring slot: fingerprint of its item, 0: none */
-    uint64_t *raw;  /* per ring slot: seq of the document whose raw features it holds */
+    uint32_t pg_n[PG_GENS];     /* per index: its blocks that are items (pgen.dirty: changed) */
+    uint64_t *ring;             /* per ring slot: fingerprint of its item, 0: none */
+    uint64_t *raw;              /* per ring slot: seq of the document whose raw features it holds */
 };
 
 static void persist_free(struct nd__persist *ps)
@@ -2539,7 +2556,6 @@ static void persist_free(struct nd__persist *ps)
     nd_free(ps->dfb);
     nd__imap_free(&ps->stories);
     nd__imap_free(&ps->cents);
-    for (int i = 0; i < PG_GENS; i++) nd_free(ps->pg[i]);
     nd_free(ps->ring);
     nd_free(ps->raw);
     nd_free(ps);
@@ -2620,19 +2636,6 @@ static uint64_t rdoc_fp(const rdoc *d)
         h = fp_mix(h, d->vec[i].h ^ (f32_bits(d->vec[i].w) << 7));
     for (uint32_t i = 0; i < d->n_nb; i++)
         h = fp_mix(h, d->nb[i].seq ^ ((uint64_t) d->nb[i].slot << 40) ^ f32_bits(d->nb[i].s1));
-    return h | 1;
-}
-
-/* The occupied slots of block blk of g. */
-static uint64_t pg_fp(const pgen *g, uint32_t blk)
-{
-    uint64_t h = fp_mix(g->cap, blk);
-    for (uint32_t i = blk * PG_BLOCK; i < (blk + 1) * PG_BLOCK && i < g->cap; i++) {
-        if (!g->keys[i]) continue;
-        h = fp_mix(h, g->keys[i] ^ i);
-        const uint32_t *a = g->a + (size_t) i * g->P, *b = g->b + (size_t) i * g->P;
-        for (uint32_t k = 0; k < g->P; k++) h = fp_mix(h, (uint64_t) a[k] << 32 | b[k]);
-    }
     return h | 1;
 }
 
@@ -2792,28 +2795,22 @@ static int save_stories(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     return rc;
 }
 
+/* The blocks changed since the last save or load (all: every block). */
 static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
 {
     struct nd__persist *ps = c->ps;
     int rc = 0;
     for (int gi = 0; gi < PG_GENS && !rc; gi++) {
-        const pgen *g = pg_at(c, gi);
+        pgen *g = pg_at(c, gi);
         uint32_t nblk = g->cap / PG_BLOCK;
-        if (nblk != ps->pg_n[gi]) {
-            for (uint32_t i = nblk; i < ps->pg_n[gi] && !rc && !all; i++)
-                rc = k->s->del(k->s->ctx, ND__IT_PGEN, (uint64_t) gi << 32 | i);
-            uint64_t *h = nd_realloc(ps->pg[gi], (size_t) (nblk ? nblk : 1) * sizeof *h);
-            if (!h) return ND_ENOMEM;
-            for (uint32_t i = ps->pg_n[gi]; i < nblk; i++) h[i] = 0;
-            ps->pg[gi] = h;
-            ps->pg_n[gi] = nblk;
-        }
+        for (uint32_t i = nblk; i < ps->pg_n[gi] && !rc && !all; i++)
+            rc = k->s->del(k->s->ctx, ND__IT_PGEN, (uint64_t) gi << 32 | i);
+        ps->pg_n[gi] = nblk;
         for (uint32_t i = 0; i < nblk && !rc; i++) {
-            uint64_t fp = pg_fp(g, i);
-            if (!all && fp == ps->pg[gi][i]) continue;
+            if (!all && !g->dirty[i]) continue;
             put_pg_block(b, g, i);
             rc = put_item(k, b, ND__IT_PGEN, (uint64_t) gi << 32 | i);
-            ps->pg[gi][i] = fp;
+            if (!rc) g->dirty[i] = 0;
         }
     }
     return rc;
@@ -2919,15 +2916,10 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
         }
     }
     for (int gi = 0; gi < PG_GENS; gi++) {
-        const pgen *g = pg_at(c, gi);
-        uint32_t nblk = g->cap / PG_BLOCK;
-        ps->pg[gi] = nd_malloc((size_t) (nblk ? nblk : 1) * sizeof *ps->pg[gi]);
-        if (!ps->pg[gi]) {
-            persist_free(ps);
-            return ND_ENOMEM;
-        }
-        ps->pg_n[gi] = nblk;
-        for (uint32_t i = 0; i < nblk; i++) ps->pg[gi][i] = pg_fp(g, i);
+        /* the index blocks are as their items hold them */
+        pgen *g = pg_at(c, gi);
+        ps->pg_n[gi] = g->cap / PG_BLOCK;
+        if (g->cap) memset(g->dirty, 0, g->cap / PG_BLOCK);
     }
     for (uint32_t i = 0; i < c->ring_cap; i++) {
         ps->ring[i] = c->ring[i].seq ? rdoc_fp(&c->ring[i]) : 0;
