@@ -253,6 +253,26 @@ static int load_fails(const unsigned char *p, size_t n, const char *want)
     return err.code == ND_EFORMAT || err.code == ND_EINVAL;
 }
 
+
+/* Points the first used slot of the tagger's table of model p outside the
+ * table (its offset all ones).  Returns 0 when the table has no used slot. */
+static int point_outside(unsigned char *p)
+{
+    const unsigned char *e = p + ND__PM_HEADER + 24 * (ND__SEC_TAGGER - 1);
+    uint64_t off = 0;
+    for (int i = 7; i >= 0; i--) off = off << 8 | e[8 + i];
+    unsigned char *tab = p + off;
+    uint32_t slots = (uint32_t) tab[4] | (uint32_t) tab[5] << 8 | (uint32_t) tab[6] << 16 |
+                     (uint32_t) tab[7] << 24;
+    for (uint32_t i = 0; i < slots; i++) {
+        unsigned char *sl = tab + 16 + 8 * (size_t) i;
+        if (sl[0] | sl[1] | sl[2] | sl[3]) {
+            sl[4] = sl[5] = sl[6] = sl[7] = 0xFF;
+            return 1;
+        }
+    }
+    return 0;
+}
 static void test_model_file(void)
 {
     size_t n = 0;
@@ -296,21 +316,7 @@ static void test_model_file(void)
     CHECK(load_fails(p, n, "checksum"));
     /* a table that points outside itself, with a checksum that matches */
     memcpy(p, good, n);
-    const unsigned char *e = p + ND__PM_HEADER + 24 * (ND__SEC_TAGGER - 1);
-    uint64_t off = 0;
-    for (int i = 7; i >= 0; i--) off = off << 8 | e[8 + i];
-    unsigned char *tab = p + off;
-    uint32_t slots = (uint32_t) tab[4] | (uint32_t) tab[5] << 8 | (uint32_t) tab[6] << 16 |
-                     (uint32_t) tab[7] << 24;
-    int done = 0;
-    for (uint32_t i = 0; i < slots && !done; i++) {
-        unsigned char *sl = tab + 16 + 8 * (size_t) i;
-        if (sl[0] | sl[1] | sl[2] | sl[3]) {
-            sl[4] = sl[5] = sl[6] = sl[7] = 0xFF;
-            done = 1;
-        }
-    }
-    CHECK(done);
+    CHECK(point_outside(p));
     put64(p + 24, nd__pm_checksum(p + 32, n - 32));
     CHECK(load_fails(p, n, "outside"));
     /* files */
@@ -402,21 +408,7 @@ static void test_model_embedded(void)
     p[8] = 2;
     CHECK_INT(nd__parser_check_embedded(&pm, &err), ND_EFORMAT);
     memcpy(p, nd__parse_model_blob, n);
-    const unsigned char *e = p + ND__PM_HEADER + 24 * (ND__SEC_TAGGER - 1);
-    uint64_t off = 0;
-    for (int i = 7; i >= 0; i--) off = off << 8 | e[8 + i];
-    unsigned char *tab = p + off;
-    uint32_t slots = (uint32_t) tab[4] | (uint32_t) tab[5] << 8 | (uint32_t) tab[6] << 16 |
-                     (uint32_t) tab[7] << 24;
-    int done = 0;
-    for (uint32_t i = 0; i < slots && !done; i++) {
-        unsigned char *sl = tab + 16 + 8 * (size_t) i;
-        if (sl[0] | sl[1] | sl[2] | sl[3]) {
-            sl[4] = sl[5] = sl[6] = sl[7] = 0xFF;
-            done = 1;
-        }
-    }
-    CHECK(done);
+    CHECK(point_outside(p));
     memset(&pm, 0, sizeof pm);
     pm.base = p, pm.size = n;
     CHECK_INT(nd__parser_check_embedded(&pm, &err), ND_EFORMAT);
