@@ -101,8 +101,8 @@ static int analyze_page(const nd_article *a, page_analysis *pa, nd_error *err)
     for (size_t i = 0; i < a->n_related; i++) {
         const nd_related *r = &a->related[i];
         if (!nd_related_is_article(r)) continue;
-        rc = analyze_text(r->text, r->published, r->title,
-                          nd_lang_detect(r->text, strlen(r->text)), &pa->related[i], err);
+        rc = analyze_text(r->text, r->published, r->title, nd_lang_detect(r->text, strlen(r->text)),
+                          &pa->related[i], err);
         if (rc) return rc;
     }
     return 0;
@@ -130,10 +130,10 @@ static int file_failed(const char *path, int e)
 typedef struct run {
     enum fmt fmt;
     int analysis, explain;
-    int multi;     /* several pages out: headers and separators */
-    size_t n_out;  /* pages written */
-    int failed;    /* pages that failed */
-    int stop;      /* stdout closed */
+    int multi;    /* several pages out: headers and separators */
+    size_t n_out; /* pages written */
+    int failed;   /* pages that failed */
+    int stop;     /* stdout closed */
     nd_buf out;
 } run;
 
@@ -162,12 +162,7 @@ static void one_page(run *r, const char *label, const nd_doc *doc, const char *d
     o.source = label;
     nd_buf_clear(&r->out);
     if (r->explain) {
-        if (doc) {
-            if (doc->url) o.url = doc->url;
-            if (doc->fetched != ND_TIME_NONE) o.fetched = doc->fetched;
-            if (doc->charset) o.charset_hint = doc->charset;
-            if (doc->kind != ND_KIND_UNKNOWN) o.kind = doc->kind;
-        }
+        if (doc) nd_doc_extract_opts(doc, &o);
         nd_buf_printf(&r->out, "==> %s <==\n", label);
         int rc = nd_extract_explain(data, len, &o, &r->out);
         if (rc) cli_error(label, "%s", nd_strerror(rc)), r->failed++;
@@ -189,10 +184,9 @@ static void one_page(run *r, const char *label, const nd_doc *doc, const char *d
         int64_t ts;
         int has_time;
         a->published = doc->published;
-        a->published_ts =
-            nd_time_parse(doc->published, strlen(doc->published), &ts, &has_time) == 0
-                ? ts
-                : ND_TIME_NONE;
+        a->published_ts = nd_time_parse(doc->published, strlen(doc->published), &ts, &has_time) == 0
+                              ? ts
+                              : ND_TIME_NONE;
     }
     page_analysis an = {0};
     if (r->analysis && !rc && analyze_page(a, &an, &err)) {

@@ -114,6 +114,10 @@ ND_EXPORT int nd_reanalyze(const char *db_path, const nd_reanalyze_opts *opts, u
  * taken for a copy. */
 ND_EXPORT uint64_t nd_ingest_raw_hash(const nd_doc *doc);
 
+/* The document's say over o's: its file as source when o names none, its
+ * URL, fetch time, charset and kind when it has them. */
+ND_EXPORT void nd_doc_extract_opts(const nd_doc *d, nd_extract_opts *o);
+
 /* One document of a reader (a page, a WARC record, a JSON line) into an
  * article, as ingest reads it: the record's URL, fetch time, charset and
  * kind over base's (base may be NULL: defaults; base->source NULL: the

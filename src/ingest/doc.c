@@ -68,8 +68,16 @@ static int given_text(const nd_doc *d, const char *source, nd_article **out)
     return 0;
 }
 
-int nd_extract_doc(const nd_doc *d, const nd_extract_opts *base, nd_article **out,
-                   nd_error *err)
+void nd_doc_extract_opts(const nd_doc *d, nd_extract_opts *o)
+{
+    if (!o->source) o->source = d->source;
+    if (d->url) o->url = d->url;
+    if (d->fetched != ND_TIME_NONE) o->fetched = d->fetched;
+    if (d->charset) o->charset_hint = d->charset;
+    if (d->kind != ND_KIND_UNKNOWN) o->kind = d->kind;
+}
+
+int nd_extract_doc(const nd_doc *d, const nd_extract_opts *base, nd_article **out, nd_error *err)
 {
     *out = NULL;
     nd_extract_opts o;
@@ -77,11 +85,7 @@ int nd_extract_doc(const nd_doc *d, const nd_extract_opts *base, nd_article **ou
         o = *base;
     else
         nd_extract_opts_init(&o);
-    if (!o.source) o.source = d->source;
-    if (d->url) o.url = d->url;
-    if (d->fetched != ND_TIME_NONE) o.fetched = d->fetched;
-    if (d->charset) o.charset_hint = d->charset;
-    if (d->kind != ND_KIND_UNKNOWN) o.kind = d->kind;
+    nd_doc_extract_opts(d, &o);
     int rc = nd_extract(d->data, d->len, &o, out, err);
     if (rc == ND_ENOTEXT && d->format == ND_FMT_JSONL && d->kind == ND_KIND_TEXT) {
         nd_article *a = NULL;

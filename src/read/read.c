@@ -139,7 +139,7 @@ nd_reader *nd_reader_new(const char *const *paths, size_t n_paths, const nd_read
 }
 
 nd_reader *nd_reader_new_mem(const char *name, const void *data, size_t len,
-                              const nd_reader_opts *opts)
+                             const nd_reader_opts *opts)
 {
     nd_reader *r = nd_calloc(1, sizeof *r);
     if (!r) return NULL;
