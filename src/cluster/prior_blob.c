@@ -6,20 +6,10 @@
  * file is not part of the objects the generator itself links. */
 #include <stddef.h>
 
+#include "base/blob.h"
+
 #ifdef ND_PRIOR_MAP_FILE
-__asm__(".section .rodata\n"
-        ".balign 64\n"
-        ".globl nd__prior_map_blob\n"
-        ".hidden nd__prior_map_blob\n"
-        "nd__prior_map_blob:\n"
-        ".incbin \"" ND_PRIOR_MAP_FILE "\"\n"
-        "nd__prior_map_blob_end:\n"
-        ".balign 8\n"
-        ".globl nd__prior_map_blob_len\n"
-        ".hidden nd__prior_map_blob_len\n"
-        "nd__prior_map_blob_len:\n"
-        ".quad nd__prior_map_blob_end - nd__prior_map_blob\n"
-        ".previous\n");
+ND__INCBIN(nd__prior_map_blob, ND_PRIOR_MAP_FILE);
 #else
 _Alignas(64) const unsigned char nd__prior_map_blob[64] = {0};
 const size_t nd__prior_map_blob_len = 0;
