@@ -29,6 +29,7 @@ for bin in "${bins[@]}"; do
     [ -d "$top/fuzz/seeds/$name" ] && seeds+=("$top/fuzz/seeds/$name")
     case "$name" in
     fuzz_html|fuzz_text|fuzz_decode) seeds+=("$top/tests/spec") ;;
+    fuzz_doc) seeds+=("$top/fuzz/seeds/fuzz_warc" "$top/fuzz/seeds/fuzz_jsonl") ;;
     esac
     echo "== $name (${secs}s)"
     st=0
