@@ -9,7 +9,7 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: newsdesk extract [OPTIONS] FILE... | -\n"
+    "usage: newsdesk extract [OPTIONS] FILE|FOLDER... | -\n"
     "\n"
     "Read news pages (HTML or flattened text, any encoding, maybe gzip) and\n"
     "print the article of each: title, author, published, site, credit,\n"
@@ -17,7 +17,9 @@ static const char usage_text[] =
     "the actors, attributed quotations and CAMEO events of the text (as\n"
     "newsdesk analyze prints them; byte offsets into \"text\").\n"
     "A WARC file or a JSON-lines feed gives one article per page record, as\n"
-    "ingest reads it (\"source\" is PATH@OFFSET or PATH:LINE).\n"
+    "ingest reads it (\"source\" is PATH@OFFSET or PATH:LINE). A folder\n"
+    "gives every page, WARC file and feed in it, as ingest reads folders\n"
+    "(recursively, names in byte order; READMEs, images and styles skipped).\n"
     "\n"
     "  -f, --format FMT   json (default; one object, or one per line with\n"
     "                     several inputs), jsonl, text, markdown\n"
@@ -119,10 +121,7 @@ static void page_analysis_free(page_analysis *pa)
 /* Why a file cannot be read, as ingest says it. */
 static int file_failed(const char *path, int e)
 {
-    if (e == -EISDIR)
-        cli_error(path, "is a folder (newsdesk ingest reads folders)");
-    else
-        cli_error(path, "%s", cli_file_error(path, e));
+    cli_error(path, "%s", cli_file_error(path, e));
     return 1;
 }
 
@@ -235,7 +234,9 @@ static void each_record(run *r, nd_reader *rd, const char *path, const nd_extrac
             /* The reader's message names the file and the record. */
             cli_error(NULL, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
             r->failed++;
-            if (rc == ND_ENOMEM || rc == ND_EIO) break;
+            /* The reader goes on after one bad file or record (a folder's
+             * unreadable file stops nothing else). */
+            if (rc == ND_ENOMEM) break;
             continue;
         }
         char label[1024];
@@ -264,9 +265,33 @@ static nd_format file_format(const char *path)
     return n > 0 ? nd_input_format(path, head, (size_t) n) : ND_FMT_PAGE;
 }
 
-static int is_records(nd_format f)
+/* A folder is read as ingest reads it: every page, WARC file and feed in
+ * it, recursively, in byte order of the names (nd_reader_new). */
+#define FMT_FOLDER (-1) /* beside the nd_format values */
+
+static int is_folder(const char *path)
 {
-    return f == ND_FMT_WARC || f == ND_FMT_JSONL;
+    struct stat st;
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int is_records(int f)
+{
+    return f == ND_FMT_WARC || f == ND_FMT_JSONL || f == FMT_FOLDER;
+}
+
+/* The pages of a folder into the furniture counts (its WARC records and
+ * feed lines are not: as for those given by name). */
+static void folder_furniture(nd_furniture *furn, const char *path, const nd_reader_opts *ro,
+                             const nd_extract_opts *o)
+{
+    nd_reader *rd = nd_reader_new(&path, 1, ro);
+    nd_doc d;
+    nd_error err;
+    int rc;
+    while (rd && (rc = nd_reader_next(rd, &d, &err)) != 0)
+        if (rc > 0 && d.format == ND_FMT_PAGE) nd_furniture_add(furn, d.data, d.len, o);
+    nd_reader_free(rd);
 }
 
 int cmd_extract(int argc, char **argv)
@@ -332,7 +357,7 @@ int cmd_extract(int argc, char **argv)
                                              : "'-' (stdin) given more than once");
     /* WARC files and JSON-lines feeds hold many pages: read record by
      * record (stdin: known once read). */
-    nd_format *kinds = calloc((size_t) (n_in > 0 ? n_in : 1), sizeof *kinds);
+    int *kinds = calloc((size_t) (n_in > 0 ? n_in : 1), sizeof *kinds);
     if (!kinds) {
         cli_error("extract", "out of memory");
         cli_args_free(&args);
@@ -340,7 +365,10 @@ int cmd_extract(int argc, char **argv)
     }
     int n_records = 0;
     for (int i = 0; i < n_in; i++) {
-        kinds[i] = strcmp(in[i], "-") ? file_format(in[i]) : ND_FMT_PAGE;
+        if (is_folder(in[i]))
+            kinds[i] = FMT_FOLDER;
+        else
+            kinds[i] = (int) (strcmp(in[i], "-") ? file_format(in[i]) : ND_FMT_PAGE);
         n_records += is_records(kinds[i]);
     }
     r.multi = n_in > 1 || n_records > 0;
@@ -356,16 +384,20 @@ int cmd_extract(int argc, char **argv)
 
     /* With several page files, a first pass counts the lines/blocks that
      * recur across them (site furniture).  stdin cannot be read twice. */
+    nd_reader_opts ro = {.max_record = max_bytes};
     nd_furniture *furn = NULL;
-    if (furniture && n_in > 1 && n_stdin == 0) {
+    int n_folders = 0;
+    for (int i = 0; i < n_in; i++) n_folders += kinds[i] == FMT_FOLDER;
+    if (furniture && (n_in > 1 || n_folders) && n_stdin == 0) {
         furn = nd_furniture_new();
+        nd_extract_opts o;
+        nd_extract_opts_init(&o);
+        o.max_bytes = max_bytes;
         for (int i = 0; furn && i < n_in; i++) {
             char *data;
             size_t len;
+            if (kinds[i] == FMT_FOLDER) folder_furniture(furn, in[i], &ro, &o);
             if (is_records(kinds[i]) || cli_read_file(in[i], max_bytes, &data, &len)) continue;
-            nd_extract_opts o;
-            nd_extract_opts_init(&o);
-            o.max_bytes = max_bytes;
             nd_furniture_add(furn, data, len, &o);
             free(data);
         }
@@ -378,7 +410,6 @@ int cmd_extract(int argc, char **argv)
     base.max_bytes = max_bytes;
     base.furniture = furn;
     base.keep_empty = 1; /* a page without text still shows its metadata */
-    nd_reader_opts ro = {.max_record = max_bytes};
     for (int i = 0; i < n_in && !r.stop; i++) {
         const char *path = in[i];
         if (is_records(kinds[i])) {

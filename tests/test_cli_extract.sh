@@ -127,6 +127,33 @@ done
 "$cli" extract --explain "$tmp/crawl.warc.gz" | grep -c "^==> $tmp/crawl.warc.gz@[0-9]* <==$" | grep -qx 2
 check "--explain on a WARC file: each record's blocks" $?
 
+# A folder is read as ingest reads it: pages, feeds and WARC files inside,
+# subfolders too, names in byte order, a README skipped; a bad file (empty,
+# corrupt gzip) is one error line naming it and the rest is still printed.
+mkdir -p "$tmp/crawl/b-sub"
+cp "$spec/news_jsonld.html" "$tmp/crawl/a-page.html"
+cp "$spec/german_lang.html" "$tmp/crawl/b-sub/page.html"
+: >"$tmp/crawl/c-empty.html"
+printf '\037\213\010garbage' >"$tmp/crawl/c-bad.html.gz"
+head -2 "$tmp/feed.jsonl" >"$tmp/crawl/d-feed.jsonl"
+printf '# notes\nnot a page\n' >"$tmp/crawl/README.md"
+"$cli" extract --no-analysis "$tmp/crawl" >"$tmp/crawl.out" 2>"$tmp/crawl.err"
+st=$?
+python3 - "$tmp/crawl.out" "$tmp/crawl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+d = sys.argv[2]
+want = [d + "/a-page.html", d + "/b-sub/page.html", d + "/d-feed.jsonl:1", d + "/d-feed.jsonl:2"]
+assert [r["source"] for r in rows] == want, [r["source"] for r in rows]
+assert rows[0]["title"].startswith("Harbour city"), rows[0]["title"]
+PY
+check "a folder: every page and feed record in it, in name order, README skipped" $?
+[ $st = 1 ] && [ "$(wc -l <"$tmp/crawl.err")" = 2 ] && grep -q "c-empty.html: empty file" "$tmp/crawl.err" &&
+    grep -q "c-bad.html.gz: " "$tmp/crawl.err"
+check "a folder: a bad file is one error line naming it, exit 1, the rest printed" $?
+[ "$("$cli" extract --format text "$tmp/crawl" 2>/dev/null | grep -c '^==> ')" = 4 ]
+check "a folder in text: one header per page" $?
+
 "$cli" extract --format jsonl "$spec"/*.html "$spec"/*.txt 2>/dev/null | head -1 >/dev/null
 check "a closed pipe is not an error" $?
 exit $fail
