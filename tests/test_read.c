@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "newsdesk/extract.h"
+#include "newsdesk/ingest.h"
 #include "newsdesk/read.h"
 #include "read/read_int.h"
 #include "tap.h"
@@ -1602,6 +1603,52 @@ static void test_alloc_failures(void)
     CHECK(total > 0);
 }
 
+/* ---- a feed's text as given (nd_extract_doc) ---------------------------------- */
+
+/* A JSON line's "text" in which the extractor finds no article is kept as
+ * given, one paragraph per non-empty line joined by blank lines: the text
+ * grows by a byte at every single line break, and must not write past its
+ * space (it once did, into the paragraph pointers after it). */
+static void test_feed_text_given(void)
+{
+    /* Every count of lines up to 150: small texts share their arena block
+     * with the paragraph pointers, where an overrun would land. */
+    int bad = 0;
+    for (int lines = 1; lines <= 150; lines++) {
+        char data[1024];
+        size_t n = 0;
+        for (int i = 0; i < lines; i++)
+            n += (size_t) snprintf(data + n, sizeof data - n, "w%d\n", i % 10);
+        nd_doc d = {.source = "feed.jsonl",
+                    .format = ND_FMT_JSONL,
+                    .offset = 3,
+                    .fetched = ND_TIME_NONE,
+                    .kind = ND_KIND_TEXT,
+                    .url = "https://feed.example/x",
+                    .data = data,
+                    .len = n};
+        nd_article *a = NULL;
+        nd_error err = {0};
+        if (nd_extract_doc(&d, NULL, &a, &err) != 0 || !a) {
+            bad++;
+            nd_article_free(a);
+            continue;
+        }
+        int ok = (int) a->n_paragraphs == lines && a->text && strlen(a->text) == a->text_len &&
+                 a->text_len == (size_t) lines * 4 - 2 && !strcmp(a->url, "https://feed.example/x");
+        for (size_t i = 0; ok && i < a->n_paragraphs; i++) {
+            char want[8];
+            snprintf(want, sizeof want, "w%d", (int) (i % 10));
+            ok = a->paragraphs[i] && !strcmp(a->paragraphs[i], want) &&
+                 !strncmp(a->text + i * 4, want, 2) &&
+                 (i + 1 == a->n_paragraphs || !strncmp(a->text + i * 4 + 2, "\n\n", 2));
+        }
+        bad += !ok;
+        nd_article_free(a);
+    }
+    CHECK_INT(bad, 0);
+}
+
 /* ---- main ------------------------------------------------------------------- */
 
 int main(void)
@@ -1623,6 +1670,7 @@ int main(void)
     RUN(test_warc_limit);
     RUN(test_jsonl);
     RUN(test_jsonl_long_strings);
+    RUN(test_feed_text_given);
     RUN(test_pages);
     RUN(test_stdin);
     RUN(test_folders);

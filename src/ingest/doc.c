@@ -23,9 +23,10 @@ static int given_text(const nd_doc *d, const char *source, nd_article **out)
     if (t.len == 0) return ND_ENOTEXT;
     nd_article *a = nd_calloc(1, sizeof *a);
     if (!a) return ND_ENOMEM;
-    a->arena = nd_arena_new(t.len * 2 + 1024);
+    a->arena = nd_arena_new(t.len * 4 + 1024);
     a->published_ts = ND_TIME_NONE;
-    char *text = a->arena ? nd_arena_alloc(a->arena, t.len + 1) : NULL;
+    /* Each line break may become two ("a\nb" is "a\n\nb"). */
+    char *text = a->arena ? nd_arena_alloc(a->arena, t.len * 2 + 1) : NULL;
     const char **paras = a->arena ? nd_arena_calloc(a->arena, t.len / 2 + 2, sizeof(char *)) : NULL;
     if (!text || !paras) {
         nd_article_free(a);
