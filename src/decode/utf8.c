@@ -36,6 +36,7 @@ static int compute_unsafe(int32_t cp)
     if (cp >= 0x1100 && cp <= 0x11FF) return 1;
     utf8proc_uint8_t buf[8];
     utf8proc_ssize_t n = utf8proc_encode_char(cp, buf);
+    buf[n] = 0; /* utf8proc_NFC reads a NUL-terminated string */
     utf8proc_uint8_t *nfc = utf8proc_NFC(buf);
     int diff = !nfc || strlen((char *) nfc) != (size_t) n || memcmp(nfc, buf, (size_t) n) != 0;
     free(nfc);
