@@ -566,6 +566,122 @@ static void test_rank(void)
     nd_store_close(r);
 }
 
+/* A search's hits and facets as text, every field compared. */
+static void dump_search(nd_store *s, const nd_query_opts *q, nd_buf *out)
+{
+    nd_hit_list *h = NULL;
+    nd_facet_list *f = NULL;
+    nd_error err = {0};
+    nd_buf_printf(out, "search %d", nd_query_search(s, q, &h, &err));
+    for (size_t i = 0; h && i < h->n; i++)
+        nd_buf_printf(out, "\n%lld %.17g %s [%s]", (long long) h->items[i].id, h->items[i].score,
+                      h->items[i].snippet, h->items[i].title ? h->items[i].title : "");
+    if (h) nd_buf_printf(out, "\nsampled %d next %s", h->sampled, h->r.next ? h->r.next : "-");
+    nd_buf_printf(out, "\nfacets %d", nd_query_search_facets(s, q, &f, &err));
+    if (f)
+        nd_buf_printf(out, " matches %llu sampled %d", (unsigned long long) f->matches, f->sampled);
+    for (size_t k = 0; f && k < f->n; k++)
+        for (size_t j = 0; j < f->items[k].n; j++)
+            nd_buf_printf(out, "\n%s %s %llu", f->items[k].field, f->items[k].values[j].value,
+                          (unsigned long long) f->items[k].values[j].n);
+    nd_result_free(h);
+    nd_result_free(f);
+}
+
+/* nd_doc_table (query/docs.c): searches and facets answered from the
+ * documents' columns in memory are the SQL's, field for field, and the
+ * table is not read once the store has changed. */
+static void test_doc_table(void)
+{
+    nd_store *s = fixture("doctable.db");
+    if (!s) return;
+    nd_error err = {0};
+    /* Versions of pages: only the latest counts (unless all_versions). */
+    CHECK_INT(add_doc(s, &DOCS[1], "Spoke again.", 900, NULL), 0);
+    CHECK_INT(add_doc(s, &DOCS[5], "Spoke again.", 901, NULL), 0);
+    nd_doc_table *t = NULL;
+    CHECK_INT(nd_doc_table_new(s, &t, &err), 0);
+    CHECK(t && nd_doc_table_bytes(t) > 0);
+    CHECK(nd_doc_table_version(t) == nd_store_file_version(tmp_path("doctable.db")));
+    static const char *const queries[] = {"spoke",    "said",  "strike OR talks",  "Putin",
+                                          "title:xi", "today", "\"true friends\"", "nothingatall"};
+    static const int facet_docs[] = {2000, 3, 1}, search_docs[] = {50000, 2};
+    int was_f = nd__query_facet_docs, was_s = nd__query_search_docs, used_any = 0;
+    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+        for (int all = 0; all < 2; all++)
+            for (int fi = 0; fi < 3; fi++)
+                for (int si = 0; si < 2; si++) {
+                    nd_query_opts q = {0};
+                    q.text = queries[qi];
+                    q.all_versions = all;
+                    q.limit = 3;
+                    nd__query_facet_docs = facet_docs[fi];
+                    nd__query_search_docs = search_docs[si];
+                    nd_buf a = ND_BUF_INIT, b = ND_BUF_INIT;
+                    nd_store_use_doc_table(s, NULL);
+                    dump_search(s, &q, &a);
+                    nd_store_use_doc_table(s, t);
+                    int used = atomic_load(&nd__docs_used);
+                    dump_search(s, &q, &b);
+                    used_any |= atomic_load(&nd__docs_used) > used;
+                    CHECK(a.len > 0 && b.len == a.len && !memcmp(a.ptr, b.ptr, a.len));
+                    if (b.len != a.len || memcmp(a.ptr, b.ptr, a.len))
+                        fprintf(stderr, "-- SQL:\n%s\n-- table:\n%s\n", a.ptr, b.ptr);
+                    nd_buf_free(&a);
+                    nd_buf_free(&b);
+                }
+    nd__query_facet_docs = was_f;
+    nd__query_search_docs = was_s;
+    CHECK(used_any);
+    /* Every row ranked with the table's lengths has bm25()'s value. */
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "SELECT bm25(documents_fts, 4.0, 1.0),"
+                                 " nd_bm25(documents_fts, 'documents_fts', 1000, 4.0, 1.0)"
+                                 " FROM documents_fts WHERE documents_fts MATCH 'spoke OR said'",
+                                 -1, &st, NULL),
+              0);
+    int rows = 0, used = atomic_load(&nd__docs_used);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        CHECK(sqlite3_column_double(st, 0) == sqlite3_column_double(st, 1));
+        rows++;
+    }
+    sqlite3_finalize(st);
+    CHECK(rows > 5);
+    CHECK(atomic_load(&nd__docs_used) > used);
+    /* The store changes: the table is not read, and the answers are the
+     * new ones. */
+    CHECK_INT(add_doc(s, &DOCS[2], "Spoke once more.", 902, NULL), 0);
+    nd_query_opts q = {0};
+    q.text = "spoke";
+    nd_buf a = ND_BUF_INIT, b = ND_BUF_INIT;
+    nd_store_use_doc_table(s, NULL);
+    dump_search(s, &q, &a);
+    nd_store_use_doc_table(s, t);
+    used = atomic_load(&nd__docs_used);
+    dump_search(s, &q, &b);
+    CHECK_INT(atomic_load(&nd__docs_used), used);
+    CHECK(b.len == a.len && !memcmp(a.ptr, b.ptr, a.len));
+    nd_buf_free(&a);
+    nd_buf_free(&b);
+    /* References: the table lives until the last is dropped. */
+    CHECK(nd_doc_table_ref(t) == t);
+    nd_doc_table_free(t);
+    CHECK(nd_doc_table_bytes(t) > 0);
+    nd_store_use_doc_table(s, NULL);
+    nd_doc_table_free(t);
+    nd_doc_table_free(NULL);
+    CHECK(nd_doc_table_ref(NULL) == NULL);
+    nd_store_close(s);
+    /* A store in memory has no file version to check a table against. */
+    nd_store *m = NULL;
+    CHECK_INT(nd_store_open(":memory:", ND_STORE_CREATE, &m, &err), 0);
+    t = NULL;
+    if (m) CHECK_INT(nd_doc_table_new(m, &t, &err), ND_EINVAL);
+    CHECK(t == NULL);
+    nd_store_close(m);
+}
+
 /* nd_store_file_version: the same while nobody commits, another after any
  * commit (the web server's answers shared by its workers hang on it). */
 static void test_file_version(void)
@@ -1379,6 +1495,7 @@ int main(void)
     RUN(test_search);
     RUN(test_doc_actors_top);
     RUN(test_rank);
+    RUN(test_doc_table);
     RUN(test_file_version);
     RUN(test_about_window);
     RUN(test_stories);

@@ -6,6 +6,7 @@
 #define ND_QUERY_INT_H
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "newsdesk/query.h"
 #include "store/store_int.h"
@@ -41,6 +42,10 @@ extern int nd__query_many;
 /* Matches a search ranks at most: its newest ones (default
  * ND_QUERY_SEARCH_DOCS; tests lower it). */
 extern int nd__query_search_docs;
+
+/* Matches a search's facets count at most: its newest ones (default
+ * ND_QUERY_FACET_DOCS; tests lower it). */
+extern int nd__query_facet_docs;
 
 /* Full-text matches from which quotations --about a text are found
  * walking the newest quotations rather than sorting the matches (tests
@@ -161,6 +166,29 @@ int nd__query_keywords(nd_store *s, int64_t doc, int64_t story, int limit, nd_ar
  * nd_actor_row: documents and mentions are the counts; strings in ar). */
 int nd__doc_actors_top(nd_store *s, const int64_t *docs, size_t n, const nd__sel *skip,
                        int by_mentions, int limit, nd_arena *ar, nd__vec *v, nd_error *err);
+
+/* ---- the documents' columns in memory (docs.c) ---- */
+/* s's table when the file is still at its version, else NULL. */
+const nd_doc_table *nd__docs_fresh(nd_store *s);
+/* Questions answered from a table so far (a ranking or a facet count;
+ * tests read it). */
+extern atomic_int nd__docs_used;
+/* Document id's length in tokens: 1 and *tokens, or 0 when the table
+ * does not know it. */
+int nd__docs_length(const nd_doc_table *t, int64_t id, int *tokens);
+/* -1: the table does not know document id; else 1 when it counts (the
+ * latest version of its page, or any with latest_only 0), 0 when not. */
+int nd__docs_counted(const nd_doc_table *t, int64_t id, int latest_only);
+/* The counts by site, day and language of docs (ids the table knows),
+ * appended to out[0..2] (of nd_count, strings in ar).  0 or ND_ENOMEM. */
+int nd__docs_facets(const nd_doc_table *t, const int64_t *docs, size_t n, nd_arena *ar,
+                    nd__vec out[3]);
+/* The actor ids of document id (one the table knows). */
+size_t nd__docs_actors(const nd_doc_table *t, int64_t id, const uint32_t **actors);
+/* As nd__doc_actors_top(s, docs, n, NULL, 0, limit, ...), the documents'
+ * actors read from t (docs: ids t knows); the mentions are not counted. */
+int nd__doc_actors_top_mem(nd_store *s, const nd_doc_table *t, const int64_t *docs, size_t n,
+                           int limit, nd_arena *ar, nd__vec *v, nd_error *err);
 
 /* ---- ranking (rank.c) ---- */
 /* Register nd_bm25(fts, 'fts', k, weights...) on s's connection (once): bm25()'s

@@ -43,6 +43,8 @@ typedef struct rank_data {
     sqlite3_stmt *sz;
     int64_t at;
     int checked;
+    /* The connection's table of lengths when it is fresh (docs.c). */
+    const nd_doc_table *docs;
 } rank_data;
 
 /* A seek costs about what this many steps do. */
@@ -110,7 +112,7 @@ static int count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *user)
 }
 
 /* The per-query data, made on the first row (as bm25() makes its own). */
-static int rank_data_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db,
+static int rank_data_of(const Fts5ExtensionApi *api, Fts5Context *fts, nd_store *s,
                         const char *table, int k, rank_data **out)
 {
     rank_data *p = api->xGetAuxdata(fts, 0);
@@ -129,8 +131,11 @@ static int rank_data_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *
     p->heap = p->freq + n_phrase;
     p->k = k;
     p->at = -1;
-    char *sql = sqlite3_mprintf("SELECT id, sz FROM \"%w_docsize\" WHERE id >= ?1 ORDER BY id",
-                                table);
+    if (!strcmp(table, "documents_fts")) p->docs = nd__docs_fresh(s);
+    if (p->docs) atomic_fetch_add_explicit(&nd__docs_used, 1, memory_order_relaxed);
+    sqlite3 *db = s->db;
+    char *sql =
+        sqlite3_mprintf("SELECT id, sz FROM \"%w_docsize\" WHERE id >= ?1 ORDER BY id", table);
     int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &p->sz, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);
     sqlite3_int64 rows = 0, tokens = 0;
@@ -205,7 +210,7 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     }
     argc--, argv++; /* the weights follow k, as bm25()'s follow the table */
     rank_data *p;
-    int rc = rank_data_of(api, fts, sqlite3_context_db_handle(ctx), table, k, &p);
+    int rc = rank_data_of(api, fts, api->xUserData(fts), table, k, &p);
     int inst = 0;
     if (rc == SQLITE_OK) {
         memset(p->freq, 0, sizeof(double) * (size_t) p->n_phrase);
@@ -227,7 +232,8 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         return;
     }
     int tokens = 0;
-    rc = length_of(p, api->xRowid(fts), &tokens);
+    int64_t id = api->xRowid(fts);
+    if (!p->docs || !nd__docs_length(p->docs, id, &tokens)) rc = length_of(p, id, &tokens);
     if (rc == SQLITE_OK && !p->checked) {
         int fts5s = 0;
         rc = api->xColumnSize(fts, -1, &fts5s);
@@ -257,7 +263,7 @@ int nd__rank_register(nd_store *s, nd_error *err)
     sqlite3_step(st);
     sqlite3_finalize(st);
     if (!api || api->iVersion < 2 ||
-        api->xCreateFunction(api, "nd_bm25", NULL, rank_fn, NULL) != SQLITE_OK)
+        api->xCreateFunction(api, "nd_bm25", s, rank_fn, NULL) != SQLITE_OK)
         return nd_error_set(err, ND_EDB, (size_t) -1, "cannot rank: no FTS5 API");
     s->rank_ready = 1;
     return 0;

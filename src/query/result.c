@@ -93,6 +93,7 @@ void *nd__vec_push(nd_arena *ar, nd__vec *v)
 
 int nd__query_many = 20000;
 int nd__query_search_docs = ND_QUERY_SEARCH_DOCS;
+int nd__query_facet_docs = ND_QUERY_FACET_DOCS;
 int nd__query_about_many = 2000;
 const nd_query_opts nd__query_none;
 

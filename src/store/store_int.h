@@ -64,6 +64,7 @@ struct nd_store {
     nd_store_clusterer *clusterer; /* stories.c: the open clusterer, told of rollbacks */
     int64_t deadline_ms;           /* nd_store_set_time_limit(): monotonic ms */
     int rank_ready;                /* query/rank.c: nd_bm25 registered */
+    struct nd_doc_table *docs;     /* query/docs.c: borrowed; NULL: none */
 };
 
 /* A statement ready to bind (reset, bindings cleared), or NULL with err set. */
