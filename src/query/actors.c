@@ -412,16 +412,84 @@ int nd__doc_actors_top_mem(nd_store *s, const nd_doc_table *t, const int64_t *do
                            int limit, nd_arena *ar, nd__vec *v, nd_error *err)
 {
     if (!n || limit <= 0) return 0;
-    tally y = {{0}, NULL, 0, 0};
-    for (size_t i = 0; i < n; i++) {
+    /* Counted in an array by actor id, then only the actors with at
+     * least the limit-th best count (and its ties: tally_top needs them)
+     * are handed on: sorting every actor of 2,000 documents (about 8,000)
+     * cost more than counting them. */
+    uint32_t most = nd__docs_max_actor(t);
+    uint32_t *count = nd_calloc((size_t) most + 1, sizeof *count);
+    uint32_t *seen = NULL, *best = nd_calloc((size_t) limit, sizeof *best);
+    size_t n_seen = 0, cap = 0;
+    int ret = count && best ? 0 : ND_ENOMEM;
+    for (size_t i = 0; !ret && i < n; i++) {
         const uint32_t *a;
         size_t k = nd__docs_actors(t, docs[i], &a);
-        for (size_t j = 0; j < k; j++)
-            if (tally_add(&y, a[j], 0)) {
-                nd__imap_free(&y.at);
-                nd_free(y.t);
-                return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        for (size_t j = 0; j < k; j++) {
+            if (count[a[j]]++) continue;
+            if (n_seen == cap) {
+                size_t nc = cap ? cap * 2 : 1024;
+                uint32_t *g = nd_realloc(seen, nc * sizeof *g);
+                if (!g) {
+                    ret = ND_ENOMEM;
+                    break;
+                }
+                seen = g;
+                cap = nc;
             }
+            seen[n_seen++] = a[j];
+        }
+    }
+    /* The limit-th best count: a min-heap of the best limit counts. */
+    size_t nb = 0;
+    for (size_t i = 0; !ret && i < n_seen; i++) {
+        uint32_t c = count[seen[i]];
+        if (nb < (size_t) limit) {
+            size_t at = nb++;
+            best[at] = c;
+            while (at > 0 && best[(at - 1) / 2] > best[at]) {
+                uint32_t x = best[at];
+                best[at] = best[(at - 1) / 2];
+                best[(at - 1) / 2] = x;
+                at = (at - 1) / 2;
+            }
+        } else if (c > best[0]) {
+            best[0] = c;
+            for (size_t at = 0;;) {
+                size_t l = 2 * at + 1, m = at;
+                if (l < nb && best[l] < best[m]) m = l;
+                if (l + 1 < nb && best[l + 1] < best[m]) m = l + 1;
+                if (m == at) break;
+                uint32_t x = best[at];
+                best[at] = best[m];
+                best[m] = x;
+                at = m;
+            }
+        }
+    }
+    uint32_t bar = nb ? best[0] : 0;
+    tally y = {{0}, NULL, 0, 0};
+    for (size_t i = 0; !ret && i < n_seen; i++)
+        if (count[seen[i]] >= bar) {
+            if (y.n == y.cap) {
+                size_t nc = y.cap ? y.cap * 2 : 64;
+                tally_row *g = nd_realloc(y.t, nc * sizeof *g);
+                if (!g) {
+                    ret = ND_ENOMEM;
+                    break;
+                }
+                y.t = g;
+                y.cap = nc;
+            }
+            memset(&y.t[y.n], 0, sizeof *y.t);
+            y.t[y.n].id = seen[i];
+            y.t[y.n++].n = count[seen[i]];
+        }
+    nd_free(count);
+    nd_free(seen);
+    nd_free(best);
+    if (ret) {
+        nd_free(y.t);
+        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     }
     return tally_top(s, &y, 0, limit, ar, v, err);
 }

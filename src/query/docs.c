@@ -42,6 +42,7 @@ struct nd_doc_table {
     uint32_t *actor_at;    /* the actors of id: actors[actor_at[id] .. actor_at[id + 1]) */
     uint32_t *actors;      /* actor ids */
     size_t n_actors;
+    uint32_t max_actor; /* the largest actor id */
     strtab sites, days, langs;
     nd_arena *ar; /* the strings */
     size_t bytes;
@@ -228,6 +229,7 @@ static int build(nd_store *s, nd_doc_table *t, nd_error *err)
         if (t->n_actors >= UINT32_MAX) break;
         while (at < id) t->actor_at[++at] = (uint32_t) t->n_actors;
         t->actors[t->n_actors++] = (uint32_t) a;
+        if ((uint32_t) a > t->max_actor) t->max_actor = (uint32_t) a;
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot read the actors", err);
@@ -332,6 +334,11 @@ int nd__docs_counted(const nd_doc_table *t, int64_t id, int latest_only)
 {
     if (id < 0 || id >= t->n || !(t->flags[id] & HAS_DOC)) return -1;
     return !latest_only || (t->flags[id] & LATEST);
+}
+
+uint32_t nd__docs_max_actor(const nd_doc_table *t)
+{
+    return t->max_actor;
 }
 
 size_t nd__docs_actors(const nd_doc_table *t, int64_t id, const uint32_t **actors)

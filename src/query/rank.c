@@ -252,6 +252,132 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     sqlite3_result_double(ctx, -1.0 * score);
 }
 
+/* ---- nd_top: the best k in C, SQL only walking the matches ---- */
+
+/* a ranks after b: a lower score, or the same and a larger id (the order
+ * of "ORDER BY -score, rowid"). */
+static int worse(const nd__top_hit *a, const nd__top_hit *b)
+{
+    return a->score < b->score || (a->score == b->score && a->id > b->id);
+}
+
+static void top_down(nd__top_hit *h, int n, int i)
+{
+    for (;;) {
+        int l = 2 * i + 1, m = i;
+        if (l < n && worse(&h[l], &h[m])) m = l;
+        if (l + 1 < n && worse(&h[l + 1], &h[m])) m = l + 1;
+        if (m == i) return;
+        nd__top_hit t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void top_add(nd__top *t, nd__top_hit x)
+{
+    nd__top_hit *h = t->hits;
+    if (t->n < t->k) {
+        int i = t->n++;
+        h[i] = x;
+        while (i > 0 && worse(&h[i], &h[(i - 1) / 2])) {
+            nd__top_hit y = h[i];
+            h[i] = h[(i - 1) / 2];
+            h[(i - 1) / 2] = y;
+            i = (i - 1) / 2;
+        }
+    } else if (worse(&h[0], &x)) {
+        h[0] = x;
+        top_down(h, t->n, 0);
+    }
+}
+
+/* nd_top(fts, ptr, weights...): the row's bm25() score into the nd__top
+ * ptr points to (a pointer bound as "nd__top"); returns NULL. */
+static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+                   sqlite3_value **argv)
+{
+    nd__top *t = argc > 0 ? sqlite3_value_pointer(argv[0], "nd__top") : NULL;
+    if (!t || t->k < 1) {
+        sqlite3_result_error(ctx, "nd_top: (table, nd__top pointer, weights...)", -1);
+        return;
+    }
+    sqlite3_result_null(ctx);
+    int64_t id = api->xRowid(fts);
+    if (t->rows == t->max_rows) {
+        t->more = 1; /* the row past the newest max_rows: not ranked */
+        return;
+    }
+    t->rows++;
+    t->last = id;
+    rank_data *p;
+    int rc = rank_data_of(api, fts, api->xUserData(fts), t->table, 1, &p);
+    int inst = 0;
+    if (rc == SQLITE_OK) {
+        memset(p->freq, 0, sizeof(double) * (size_t) p->n_phrase);
+        rc = api->xInstCount(fts, &inst);
+    }
+    for (int i = 0; rc == SQLITE_OK && i < inst; i++) {
+        int ip, ic, io;
+        rc = api->xInst(fts, i, &ip, &ic, &io);
+        if (rc == SQLITE_OK) p->freq[ip] += argc - 1 > ic ? sqlite3_value_double(argv[ic + 1]) : 1.0;
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    /* A row whose bound is below the k-th best cannot be among them. */
+    if (t->n == t->k && score_of(p, 0.0) < t->hits[0].score) return;
+    int tokens = 0;
+    if (!p->docs || !nd__docs_length(p->docs, id, &tokens)) rc = length_of(p, id, &tokens);
+    if (rc == SQLITE_OK && !p->checked) {
+        int fts5s = 0;
+        rc = api->xColumnSize(fts, -1, &fts5s);
+        if (rc == SQLITE_OK && fts5s != tokens) {
+            sqlite3_result_error(ctx, "nd_top: the table named is not the one ranked", -1);
+            return;
+        }
+        p->checked = 1;
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    top_add(t, (nd__top_hit){id, score_of(p, (double) tokens)});
+}
+
+static int best_first(const void *x, const void *y)
+{
+    const nd__top_hit *a = x, *b = y;
+    return worse(a, b) - worse(b, a);
+}
+
+int nd__rank_top(nd_store *s, const char *match, nd__top *t, nd_error *err)
+{
+    t->n = 0;
+    t->rows = t->last = 0;
+    t->more = 0;
+    int rc = nd__rank_register(s, err);
+    if (rc) return rc;
+    sqlite3_stmt *st;
+    char *sql = sqlite3_mprintf("SELECT count(x) FROM (SELECT nd_top(\"%w\", ?2, 4.0, 1.0) AS x"
+                                " FROM \"%w\" WHERE \"%w\" MATCH ?1 ORDER BY rowid DESC LIMIT ?3)",
+                                t->table, t->table, t->table);
+    if (!sql) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) return nd__store_fail(s, "cannot search", err);
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_pointer(st, 2, t, "nd__top", NULL);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64) t->max_rows + 1);
+    rc = sqlite3_step(st);
+    int ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : nd__store_fail(s, "cannot search", err);
+    sqlite3_finalize(st);
+    if (!ret && t->n > 1) qsort(t->hits, (size_t) t->n, sizeof *t->hits, best_first);
+    return ret;
+}
+
 int nd__rank_register(nd_store *s, nd_error *err)
 {
     if (s->rank_ready) return 0;
@@ -263,7 +389,8 @@ int nd__rank_register(nd_store *s, nd_error *err)
     sqlite3_step(st);
     sqlite3_finalize(st);
     if (!api || api->iVersion < 2 ||
-        api->xCreateFunction(api, "nd_bm25", s, rank_fn, NULL) != SQLITE_OK)
+        api->xCreateFunction(api, "nd_bm25", s, rank_fn, NULL) != SQLITE_OK ||
+        api->xCreateFunction(api, "nd_top", s, top_fn, NULL) != SQLITE_OK)
         return nd_error_set(err, ND_EDB, (size_t) -1, "cannot rank: no FTS5 API");
     s->rank_ready = 1;
     return 0;
