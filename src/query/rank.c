@@ -313,15 +313,21 @@ static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
     t->last = id;
     rank_data *p;
     int rc = rank_data_of(api, fts, api->xUserData(fts), t->table, 1, &p);
-    int inst = 0;
-    if (rc == SQLITE_OK) {
-        memset(p->freq, 0, sizeof(double) * (size_t) p->n_phrase);
-        rc = api->xInstCount(fts, &inst);
-    }
-    for (int i = 0; rc == SQLITE_OK && i < inst; i++) {
-        int ip, ic, io;
-        rc = api->xInst(fts, i, &ip, &ic, &io);
-        if (rc == SQLITE_OK) p->freq[ip] += argc - 1 > ic ? sqlite3_value_double(argv[ic + 1]) : 1.0;
+    /* Each phrase's instances from its own position list: the list
+     * xInst() merges for all phrases (building an array per row, a third
+     * of the time for a common word), added up in the same order, so the
+     * same sums. */
+    double w[8];
+    int n_col = api->xColumnCount(fts);
+    for (int c = 0; c < n_col && c < 8; c++)
+        w[c] = argc - 1 > c ? sqlite3_value_double(argv[c + 1]) : 1.0;
+    for (int i = 0; rc == SQLITE_OK && i < p->n_phrase; i++) {
+        Fts5PhraseIter it;
+        int ic = -1, io = 0;
+        p->freq[i] = 0.0;
+        rc = api->xPhraseFirst(fts, i, &it, &ic, &io);
+        for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io))
+            p->freq[i] += ic < 8 ? w[ic] : argc - 1 > ic ? sqlite3_value_double(argv[ic + 1]) : 1.0;
     }
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
