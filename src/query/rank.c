@@ -45,6 +45,9 @@ typedef struct rank_data {
     int checked;
     /* The connection's table of lengths when it is fresh (docs.c). */
     const nd_doc_table *docs;
+    /* nd_top: the position lists read by phrase_sum() gave what
+     * xPhraseNext gives (1), did not (-1), not yet compared (0). */
+    int fast_ok;
 } rank_data;
 
 /* A seek costs about what this many steps do. */
@@ -293,6 +296,30 @@ static void top_add(nd__top *t, nd__top_hit x)
     }
 }
 
+/* The weights added up of a phrase's instances: the first (in column
+ * col, from xPhraseFirst) and those of the rest of its position list,
+ * a..b; -1 when the list cannot be read. */
+static double phrase_sum(const unsigned char *a, const unsigned char *b, int col, int n_col,
+                         const double *w)
+{
+    double f = w[col];
+    while (a < b) {
+        uint64_t v;
+        int u = varint(a, (int) (b - a), &v);
+        if (!u) return -1.0;
+        a += u;
+        if (v == 1) {
+            if (!(u = varint(a, (int) (b - a), &v)) || v >= (uint64_t) n_col) return -1.0;
+            a += u;
+            col = (int) v;
+            if (!(u = varint(a, (int) (b - a), &v))) return -1.0;
+            a += u;
+        }
+        f += w[col];
+    }
+    return f;
+}
+
 /* nd_top(fts, ptr, weights...): the row's bm25() score into the nd__top
  * ptr points to (a pointer bound as "nd__top"); returns NULL. */
 static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
@@ -326,8 +353,20 @@ static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
         int ic = -1, io = 0;
         p->freq[i] = 0.0;
         rc = api->xPhraseFirst(fts, i, &it, &ic, &io);
+        /* The rest of the list read here (SQLite's varints: 1 then a
+         * column starts a column, every other value is an instance), one
+         * loop without a call per instance; checked against xPhraseNext
+         * on the first row, and not used if they differ. */
+        double fast = -1.0;
+        if (rc == SQLITE_OK && ic >= 0 && n_col <= 8 && p->fast_ok >= 0)
+            fast = phrase_sum(it.a, it.b, ic, n_col, w);
+        if (fast >= 0.0 && p->fast_ok > 0) {
+            p->freq[i] = fast;
+            continue;
+        }
         for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io))
             p->freq[i] += ic < 8 ? w[ic] : argc - 1 > ic ? sqlite3_value_double(argv[ic + 1]) : 1.0;
+        if (fast >= 0.0 && p->fast_ok == 0) p->fast_ok = fast == p->freq[i] ? 1 : -1;
     }
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
