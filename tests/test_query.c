@@ -390,6 +390,8 @@ static void test_doc_actors_top(void)
     nd__sel putin;
     nd_error err = {0};
     CHECK_INT(nd__sel_resolve(s, "Putin", 0, &putin, &err), 0);
+    nd_doc_table *table = NULL;
+    CHECK_INT(nd_doc_table_new(s, &table, &err), 0);
     for (int by_m = 0; by_m < 2; by_m++)
         for (int skip = 0; skip < 2; skip++)
             for (int limit = 1; limit <= 7; limit++) {
@@ -425,9 +427,21 @@ static void test_doc_actors_top(void)
                 CHECK_INT(k, v.n);
                 sqlite3_finalize(st);
                 nd_buf_free(&sql);
+                /* From the table in memory: the same actors and counts. */
+                if (!by_m && !skip && table) {
+                    nd__vec w = {NULL, 0, 0, sizeof(nd_actor_row)};
+                    CHECK_INT(nd__doc_actors_top_mem(s, table, docs, n, limit, ar, &w, &err), 0);
+                    CHECK_INT(w.n, v.n);
+                    const nd_actor_row *m = w.items;
+                    for (size_t i = 0; i < w.n && i < v.n; i++) {
+                        CHECK_INT(m[i].id, got[i].id);
+                        CHECK_INT(m[i].documents, got[i].documents);
+                    }
+                }
                 nd_arena_free(ar);
             }
     nd__sel_free(&putin);
+    nd_doc_table_free(table);
     nd_store_close(s);
 }
 
@@ -522,6 +536,51 @@ static void test_rank(void)
             sqlite3_finalize(sa);
             sqlite3_free(c);
         }
+    /* nd__rank_top: the same best k, and scores, among the newest
+     * max_rows matches, as bm25() ordered with the rowid. */
+    static const int maxes[] = {1000000, 250, 7, 1};
+    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+        for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++)
+            for (size_t mi = 0; mi < sizeof maxes / sizeof *maxes; mi++) {
+                int k = ks[ki];
+                nd__top tp = {"t", k, maxes[mi], calloc((size_t) k, sizeof(nd__top_hit)), 0, 0, 0, 0};
+                CHECK_INT(nd__rank_top(s, queries[qi], &tp, &err), 0);
+                int64_t all = 0, from = 0;
+                char *m = sqlite3_mprintf("SELECT count(*) FROM t WHERE t MATCH %Q", queries[qi]);
+                all = one_int(s, m);
+                sqlite3_free(m);
+                CHECK_INT(tp.more, all > maxes[mi]);
+                CHECK_INT(tp.rows, all < maxes[mi] ? all : maxes[mi]);
+                if (all > maxes[mi]) {
+                    m = sqlite3_mprintf("SELECT rowid FROM t WHERE t MATCH %Q ORDER BY rowid DESC"
+                                        " LIMIT 1 OFFSET %d", queries[qi], maxes[mi] - 1);
+                    from = one_int(s, m);
+                    sqlite3_free(m);
+                    CHECK_INT(tp.last, from);
+                }
+                char *a = sqlite3_mprintf("SELECT rowid, bm25(t, 4.0, 1.0) AS r FROM t WHERE t MATCH"
+                                          " %Q AND rowid >= %lld ORDER BY r, rowid LIMIT %d",
+                                          queries[qi], (long long) from, k);
+                sqlite3_stmt *sa;
+                CHECK_INT(sqlite3_prepare_v2(s->db, a, -1, &sa, NULL), 0);
+                int rows = 0;
+                while (sqlite3_step(sa) == SQLITE_ROW) {
+                    CHECK(rows < tp.n);
+                    if (rows < tp.n) {
+                        CHECK_INT(tp.hits[rows].id, sqlite3_column_int64(sa, 0));
+                        CHECK(-tp.hits[rows].score == sqlite3_column_double(sa, 1));
+                    }
+                    rows++;
+                }
+                CHECK_INT(rows, tp.n);
+                sqlite3_finalize(sa);
+                sqlite3_free(a);
+                free(tp.hits);
+            }
+    /* A query FTS5 refuses is an error. */
+    nd__top bad = {"t", 5, 10, calloc(5, sizeof(nd__top_hit)), 0, 0, 0, 0};
+    CHECK(nd__rank_top(s, "said AND", &bad, &err) != 0);
+    free(bad.hits);
     /* A common word's length is read for few of its matches. */
     CHECK(pruned_any);
     /* The lengths are read from the table named: another one's (here
@@ -564,6 +623,185 @@ static void test_rank(void)
     if (r) got = one_int(r, "PRAGMA mmap_size");
     CHECK_INT(got, most);
     nd_store_close(r);
+}
+
+/* A search's hits and facets as text, every field compared. */
+static void dump_search(nd_store *s, const nd_query_opts *q, nd_buf *out)
+{
+    nd_hit_list *h = NULL;
+    nd_facet_list *f = NULL;
+    nd_error err = {0};
+    nd_buf_printf(out, "search %d", nd_query_search(s, q, &h, &err));
+    for (size_t i = 0; h && i < h->n; i++)
+        nd_buf_printf(out, "\n%lld %.17g %s [%s]", (long long) h->items[i].id, h->items[i].score,
+                      h->items[i].snippet, h->items[i].title ? h->items[i].title : "");
+    if (h) nd_buf_printf(out, "\nsampled %d next %s", h->sampled, h->r.next ? h->r.next : "-");
+    nd_buf_printf(out, "\nfacets %d", nd_query_search_facets(s, q, &f, &err));
+    if (f)
+        nd_buf_printf(out, " matches %llu sampled %d", (unsigned long long) f->matches, f->sampled);
+    for (size_t k = 0; f && k < f->n; k++)
+        for (size_t j = 0; j < f->items[k].n; j++)
+            nd_buf_printf(out, "\n%s %s %llu", f->items[k].field, f->items[k].values[j].value,
+                          (unsigned long long) f->items[k].values[j].n);
+    nd_result_free(h);
+    nd_result_free(f);
+}
+
+/* nd_doc_table (query/docs.c): searches and facets answered from the
+ * documents' columns in memory are the SQL's, field for field, and the
+ * table is not read once the store has changed. */
+static void test_doc_table(void)
+{
+    nd_store *s = fixture("doctable.db");
+    if (!s) return;
+    nd_error err = {0};
+    /* Versions of pages: only the latest counts (unless all_versions). */
+    CHECK_INT(add_doc(s, &DOCS[1], "Spoke again.", 900, NULL), 0);
+    CHECK_INT(add_doc(s, &DOCS[5], "Spoke again.", 901, NULL), 0);
+    nd_doc_table *t = NULL;
+    CHECK_INT(nd_doc_table_new(s, &t, &err), 0);
+    CHECK(t && nd_doc_table_bytes(t) > 0);
+    CHECK(nd_doc_table_version(t) == nd_store_file_version(tmp_path("doctable.db")));
+    static const char *const queries[] = {"spoke",    "said",  "strike OR talks",  "Putin",
+                                          "title:xi", "today", "\"true friends\"", "nothingatall"};
+    static const int facet_docs[] = {2000, 3, 1}, search_docs[] = {50000, 2};
+    int was_f = nd__query_facet_docs, was_s = nd__query_search_docs, used_any = 0;
+    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
+        for (int all = 0; all < 2; all++)
+            for (int fi = 0; fi < 3; fi++)
+                for (int si = 0; si < 2; si++) {
+                    nd_query_opts q = {0};
+                    q.text = queries[qi];
+                    q.all_versions = all;
+                    q.limit = 3;
+                    nd__query_facet_docs = facet_docs[fi];
+                    nd__query_search_docs = search_docs[si];
+                    nd_buf a = ND_BUF_INIT, b = ND_BUF_INIT;
+                    nd_store_use_doc_table(s, NULL);
+                    dump_search(s, &q, &a);
+                    nd_store_use_doc_table(s, t);
+                    int used = atomic_load(&nd__docs_used);
+                    dump_search(s, &q, &b);
+                    used_any |= atomic_load(&nd__docs_used) > used;
+                    CHECK(a.len > 0 && b.len == a.len && !memcmp(a.ptr, b.ptr, a.len));
+                    if (b.len != a.len || memcmp(a.ptr, b.ptr, a.len))
+                        fprintf(stderr, "-- SQL:\n%s\n-- table:\n%s\n", a.ptr, b.ptr);
+                    nd_buf_free(&a);
+                    nd_buf_free(&b);
+                }
+    nd__query_facet_docs = was_f;
+    nd__query_search_docs = was_s;
+    CHECK(used_any);
+    /* Every row ranked with the table's lengths has bm25()'s value. */
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "SELECT bm25(documents_fts, 4.0, 1.0),"
+                                 " nd_bm25(documents_fts, 'documents_fts', 1000, 4.0, 1.0)"
+                                 " FROM documents_fts WHERE documents_fts MATCH 'spoke OR said'",
+                                 -1, &st, NULL),
+              0);
+    int rows = 0, used = atomic_load(&nd__docs_used);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        CHECK(sqlite3_column_double(st, 0) == sqlite3_column_double(st, 1));
+        rows++;
+    }
+    sqlite3_finalize(st);
+    CHECK(rows > 5);
+    CHECK(atomic_load(&nd__docs_used) > used);
+    /* The store changes: the table is not read, and the answers are the
+     * new ones. */
+    CHECK_INT(add_doc(s, &DOCS[2], "Spoke once more.", 902, NULL), 0);
+    nd_query_opts q = {0};
+    q.text = "spoke";
+    nd_buf a = ND_BUF_INIT, b = ND_BUF_INIT;
+    nd_store_use_doc_table(s, NULL);
+    dump_search(s, &q, &a);
+    nd_store_use_doc_table(s, t);
+    used = atomic_load(&nd__docs_used);
+    dump_search(s, &q, &b);
+    CHECK_INT(atomic_load(&nd__docs_used), used);
+    CHECK(b.len == a.len && !memcmp(a.ptr, b.ptr, a.len));
+    nd_buf_free(&a);
+    nd_buf_free(&b);
+    /* References: the table lives until the last is dropped. */
+    CHECK(nd_doc_table_ref(t) == t);
+    nd_doc_table_free(t);
+    CHECK(nd_doc_table_bytes(t) > 0);
+    nd_store_use_doc_table(s, NULL);
+    nd_doc_table_free(t);
+    nd_doc_table_free(NULL);
+    CHECK(nd_doc_table_ref(NULL) == NULL);
+    nd_store_close(s);
+    /* A store in memory has no file version to check a table against. */
+    nd_store *m = NULL;
+    CHECK_INT(nd_store_open(":memory:", ND_STORE_CREATE, &m, &err), 0);
+    t = NULL;
+    if (m) CHECK_INT(nd_doc_table_new(m, &t, &err), ND_EINVAL);
+    CHECK(t == NULL);
+    nd_store_close(m);
+}
+
+/* The hits' quotations and events come from statements the connection
+ * keeps (nd__prepare_kept): the same answers every time, each statement
+ * given back reset (no read snapshot held), a second one made when the
+ * kept one is in use. */
+static void test_kept_statements(void)
+{
+    nd_store *s = fixture("kept.db");
+    if (!s) return;
+    nd_error err = {0};
+    nd_buf first = ND_BUF_INIT, again = ND_BUF_INIT;
+    for (int round = 0; round < 3; round++) {
+        nd_buf *b = round ? &again : &first;
+        nd_buf_clear(b);
+        for (int64_t doc = 1; doc <= (int64_t) N_DOCS; doc++) {
+            nd_query_opts q = {0};
+            q.doc = doc;
+            q.limit = 2;
+            nd_quote_list *ql = NULL;
+            nd_event_list *el = NULL;
+            CHECK_INT(nd_query_quotes(s, &q, &ql, &err), 0);
+            CHECK_INT(nd_query_events(s, &q, &el, &err), 0);
+            for (size_t i = 0; ql && i < ql->n; i++)
+                nd_buf_printf(b, "q %lld %s\n", (long long) doc, ql->items[i].text);
+            for (size_t i = 0; el && i < el->n; i++)
+                nd_buf_printf(b, "e %lld %s\n", (long long) doc, el->items[i].code);
+            nd_result_free(ql);
+            nd_result_free(el);
+        }
+        if (round) CHECK(again.len == first.len && !memcmp(again.ptr, first.ptr, first.len));
+    }
+    CHECK(first.len > 0);
+    int kept = 0;
+    for (size_t i = 0; i < sizeof s->kept / sizeof *s->kept; i++)
+        if (s->kept[i].st) {
+            kept++;
+            CHECK(!s->kept[i].busy);
+            CHECK(!sqlite3_stmt_busy(s->kept[i].st));
+        }
+    CHECK(kept >= 2);
+    /* The same SQL twice at once: two statements. */
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT count(*) FROM documents WHERE id > ?1");
+    sqlite3_stmt *a = NULL, *b = NULL;
+    CHECK_INT(nd__prepare_kept(s, &sql, &a, "test", &err), 0);
+    CHECK_INT(nd__prepare_kept(s, &sql, &b, "test", &err), 0);
+    CHECK(a && b && a != b);
+    sqlite3_bind_int64(a, 1, 0);
+    CHECK_INT(sqlite3_step(a), SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int64(a, 0), (int64_t) N_DOCS);
+    nd__release(s, a);
+    nd__release(s, b);
+    sqlite3_stmt *c = NULL;
+    CHECK_INT(nd__prepare_kept(s, &sql, &c, "test", &err), 0);
+    CHECK(c == a); /* kept, bindings cleared */
+    CHECK_INT(sqlite3_step(c), SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int64(c, 0), 0); /* NULL bound: no row is > NULL */
+    nd__release(s, c);
+    nd_buf_free(&sql);
+    nd_buf_free(&first);
+    nd_buf_free(&again);
+    nd_store_close(s);
 }
 
 /* nd_store_file_version: the same while nobody commits, another after any
@@ -1379,6 +1617,8 @@ int main(void)
     RUN(test_search);
     RUN(test_doc_actors_top);
     RUN(test_rank);
+    RUN(test_doc_table);
+    RUN(test_kept_statements);
     RUN(test_file_version);
     RUN(test_about_window);
     RUN(test_stories);

@@ -514,6 +514,35 @@ typedef struct nd_facet_list {
 ND_EXPORT int nd_query_search_facets(nd_store *s, const nd_query_opts *o, nd_facet_list **out,
                                      nd_error *err);
 
+/* ---- the documents' search columns in memory --------------------------------------- */
+
+/* What a search reads of every document it ranks or counts - its length
+ * in tokens (BM25), site, day, language, whether it is the latest version
+ * of its page, and its actors - as arrays indexed by document id, made
+ * from the store once and then only read (any number of threads may read
+ * one table).  A connection given a table (nd_store_use_doc_table) ranks
+ * and counts the facets from it while the store's file is at the version
+ * the table was made from (nd_store_file_version), and from SQL
+ * otherwise: the answers are the same either way.  About 90 bytes per
+ * document (the actor ids are most of it; nd_doc_table_bytes). */
+typedef struct nd_doc_table nd_doc_table;
+
+/* Make the table from s (one read transaction).  Returns 0 and *out
+ * (caller owns one reference; free with nd_doc_table_free()), or
+ * ND_ENOMEM, ND_EDB, or ND_EINVAL (a store in memory, which has no file
+ * version; values the table cannot hold) with err filled. */
+ND_EXPORT int nd_doc_table_new(nd_store *s, nd_doc_table **out, nd_error *err);
+/* One more reference to t (NULL stays NULL); returns t. */
+ND_EXPORT nd_doc_table *nd_doc_table_ref(nd_doc_table *t);
+/* Drops one reference; the last frees the table.  NULL is fine. */
+ND_EXPORT void nd_doc_table_free(nd_doc_table *t);
+/* The file version it was made from, and the bytes it holds. */
+ND_EXPORT uint64_t nd_doc_table_version(const nd_doc_table *t);
+ND_EXPORT size_t nd_doc_table_bytes(const nd_doc_table *t);
+/* s's questions read t (borrowed: keep a reference until the last
+ * question asked with it has returned, or call again with NULL). */
+ND_EXPORT void nd_store_use_doc_table(nd_store *s, nd_doc_table *t);
+
 /* ---- counts, runs, errors ------------------------------------------------------------ */
 
 typedef struct nd_stats_page {

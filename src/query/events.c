@@ -211,7 +211,7 @@ static int ev_stmt(nd_store *s, const nd_query_opts *o, const ev_query *e, int o
         nd_buf_puts(&sql, ")");
         nd_buf_puts(&sql, by);
     }
-    int rc = nd__prepare(s, &sql, out, "cannot list events", err);
+    int rc = nd__prepare_kept(s, &sql, out, "cannot list events", err);
     nd_buf_free(&sql);
     if (rc) return rc;
     if (e->since[0]) sqlite3_bind_text(*out, 1, e->since, -1, SQLITE_TRANSIENT);
@@ -297,7 +297,7 @@ static int ev_list(nd_store *s, const nd_query_opts *o, const ev_query *e, ev_po
         }
         if (!ret && rc != SQLITE_DONE && rc != SQLITE_ROW)
             ret = nd__store_fail(s, "cannot list events", err);
-        sqlite3_finalize(st);
+        nd__release(s, st);
         /* The undated part after the dated one starts at its beginning. */
         pos->set = 0;
     }

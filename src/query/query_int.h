@@ -6,6 +6,7 @@
 #define ND_QUERY_INT_H
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "newsdesk/query.h"
 #include "store/store_int.h"
@@ -41,6 +42,10 @@ extern int nd__query_many;
 /* Matches a search ranks at most: its newest ones (default
  * ND_QUERY_SEARCH_DOCS; tests lower it). */
 extern int nd__query_search_docs;
+
+/* Matches a search's facets count at most: its newest ones (default
+ * ND_QUERY_FACET_DOCS; tests lower it). */
+extern int nd__query_facet_docs;
 
 /* Full-text matches from which quotations --about a text are found
  * walking the newest quotations rather than sorting the matches (tests
@@ -138,6 +143,13 @@ void nd__agg_end(nd__agg *g);
 /* ---- SQL helpers ---- */
 /* Prepare sql (ND_ENOMEM when the buffer failed). */
 int nd__prepare(nd_store *s, nd_buf *sql, sqlite3_stmt **st, const char *what, nd_error *err);
+/* As nd__prepare, a statement the connection keeps for the next time the
+ * same SQL is asked (the hits' quotations and events: 20 of each per
+ * search page, 1.5 of its 10 ms of CPU in preparing them).  Give it back
+ * with nd__release() (reset, bindings cleared), never sqlite3_finalize. */
+int nd__prepare_kept(nd_store *s, nd_buf *sql, sqlite3_stmt **st, const char *what, nd_error *err);
+/* Back to the connection's keeping (finalized when not kept). */
+void nd__release(nd_store *s, sqlite3_stmt *st);
 /* The first column of the first row of sql as an integer (0 when none). */
 int nd__query_int(nd_store *s, const char *sql, int64_t arg, int64_t *out, nd_error *err);
 
@@ -162,12 +174,58 @@ int nd__query_keywords(nd_store *s, int64_t doc, int64_t story, int limit, nd_ar
 int nd__doc_actors_top(nd_store *s, const int64_t *docs, size_t n, const nd__sel *skip,
                        int by_mentions, int limit, nd_arena *ar, nd__vec *v, nd_error *err);
 
+/* ---- the documents' columns in memory (docs.c) ---- */
+/* s's table when the file is still at its version, else NULL. */
+const nd_doc_table *nd__docs_fresh(nd_store *s);
+/* Questions answered from a table so far (a ranking or a facet count;
+ * tests read it). */
+extern atomic_int nd__docs_used;
+/* Document id's length in tokens: 1 and *tokens, or 0 when the table
+ * does not know it. */
+int nd__docs_length(const nd_doc_table *t, int64_t id, int *tokens);
+/* -1: the table does not know document id; else 1 when it counts (the
+ * latest version of its page, or any with latest_only 0), 0 when not. */
+int nd__docs_counted(const nd_doc_table *t, int64_t id, int latest_only);
+/* The counts by site, day and language of docs (ids the table knows),
+ * appended to out[0..2] (of nd_count, strings in ar).  0 or ND_ENOMEM. */
+int nd__docs_facets(const nd_doc_table *t, const int64_t *docs, size_t n, nd_arena *ar,
+                    nd__vec out[3]);
+/* The largest actor id of the table. */
+uint32_t nd__docs_max_actor(const nd_doc_table *t);
+/* The actor ids of document id (one the table knows). */
+size_t nd__docs_actors(const nd_doc_table *t, int64_t id, const uint32_t **actors);
+/* As nd__doc_actors_top(s, docs, n, NULL, 0, limit, ...), the documents'
+ * actors read from t (docs: ids t knows); the mentions are not counted. */
+int nd__doc_actors_top_mem(nd_store *s, const nd_doc_table *t, const int64_t *docs, size_t n,
+                           int limit, nd_arena *ar, nd__vec *v, nd_error *err);
+
 /* ---- ranking (rank.c) ---- */
 /* Register nd_bm25(fts, 'fts', k, weights...) on s's connection (once): bm25()'s
  * value for every row that can be among the k best by it, ND_RANK_PRUNED
  * (after every score) for the others.  0 or ND_EDB. */
 int nd__rank_register(nd_store *s, nd_error *err);
 #define ND_RANK_PRUNED 1e300
+
+/* The best k matches by bm25(fts, 4.0, 1.0) among the newest max_rows,
+ * found in C: SQL only walks the matches, newest first (nd_top(fts, ptr,
+ * weights) on each), where "ORDER BY nd_bm25(...) LIMIT k" put every
+ * match through SQLite's sorter.  The same rows and scores as
+ * "ORDER BY bm25(...), rowid LIMIT k" over those matches. */
+typedef struct nd__top_hit {
+    int64_t id;
+    double score; /* bm25()'s value negated: higher is better */
+} nd__top_hit;
+typedef struct nd__top {
+    const char *table; /* in: the FTS5 table (its %_docsize is read) */
+    int k, max_rows;   /* in: how many best, among how many newest */
+    nd__top_hit *hits; /* in: room for k; out: the best, best first */
+    int n;
+    int64_t rows, last; /* out: the matches ranked, the smallest id of them */
+    int more;           /* out: 1 when more than max_rows match */
+} nd__top;
+/* Fill t from the matches of FTS query match: 0, ND_EPARSE-worthy
+ * ND_EDB (the connection's error says which) or ND_ENOMEM. */
+int nd__rank_top(nd_store *s, const char *match, nd__top *t, nd_error *err);
 
 /* The name of a CAMEO event code, or "". */
 const char *nd__event_name(const char *code);

@@ -264,7 +264,7 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
     int listed = idlist.len > 0;
     nd_buf_free(&idlist);
     sqlite3_stmt *st;
-    rc = nd__prepare(s, &sql, &st, "cannot list quotations", err);
+    rc = nd__prepare_kept(s, &sql, &st, "cannot list quotations", err);
     nd_buf_free(&sql);
     if (rc) return rc;
     if (about && !listed) sqlite3_bind_text(st, 1, q->text, -1, SQLITE_STATIC);
@@ -326,7 +326,7 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
             ret = nd__store_fail(s, "cannot list quotations", err);
         }
     }
-    sqlite3_finalize(st);
+    nd__release(s, st);
     return ret;
 }
 

@@ -43,6 +43,11 @@ typedef struct rank_data {
     sqlite3_stmt *sz;
     int64_t at;
     int checked;
+    /* The connection's table of lengths when it is fresh (docs.c). */
+    const nd_doc_table *docs;
+    /* nd_top: the position lists read by phrase_sum() gave what
+     * xPhraseNext gives (1), did not (-1), not yet compared (0). */
+    int fast_ok;
 } rank_data;
 
 /* A seek costs about what this many steps do. */
@@ -110,7 +115,7 @@ static int count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *user)
 }
 
 /* The per-query data, made on the first row (as bm25() makes its own). */
-static int rank_data_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db,
+static int rank_data_of(const Fts5ExtensionApi *api, Fts5Context *fts, nd_store *s,
                         const char *table, int k, rank_data **out)
 {
     rank_data *p = api->xGetAuxdata(fts, 0);
@@ -129,8 +134,11 @@ static int rank_data_of(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *
     p->heap = p->freq + n_phrase;
     p->k = k;
     p->at = -1;
-    char *sql = sqlite3_mprintf("SELECT id, sz FROM \"%w_docsize\" WHERE id >= ?1 ORDER BY id",
-                                table);
+    if (!strcmp(table, "documents_fts")) p->docs = nd__docs_fresh(s);
+    if (p->docs) atomic_fetch_add_explicit(&nd__docs_used, 1, memory_order_relaxed);
+    sqlite3 *db = s->db;
+    char *sql =
+        sqlite3_mprintf("SELECT id, sz FROM \"%w_docsize\" WHERE id >= ?1 ORDER BY id", table);
     int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &p->sz, NULL) : SQLITE_NOMEM;
     sqlite3_free(sql);
     sqlite3_int64 rows = 0, tokens = 0;
@@ -205,7 +213,7 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     }
     argc--, argv++; /* the weights follow k, as bm25()'s follow the table */
     rank_data *p;
-    int rc = rank_data_of(api, fts, sqlite3_context_db_handle(ctx), table, k, &p);
+    int rc = rank_data_of(api, fts, api->xUserData(fts), table, k, &p);
     int inst = 0;
     if (rc == SQLITE_OK) {
         memset(p->freq, 0, sizeof(double) * (size_t) p->n_phrase);
@@ -227,7 +235,8 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         return;
     }
     int tokens = 0;
-    rc = length_of(p, api->xRowid(fts), &tokens);
+    int64_t id = api->xRowid(fts);
+    if (!p->docs || !nd__docs_length(p->docs, id, &tokens)) rc = length_of(p, id, &tokens);
     if (rc == SQLITE_OK && !p->checked) {
         int fts5s = 0;
         rc = api->xColumnSize(fts, -1, &fts5s);
@@ -246,6 +255,174 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     sqlite3_result_double(ctx, -1.0 * score);
 }
 
+/* ---- nd_top: the best k in C, SQL only walking the matches ---- */
+
+/* a ranks after b: a lower score, or the same and a larger id (the order
+ * of "ORDER BY -score, rowid"). */
+static int worse(const nd__top_hit *a, const nd__top_hit *b)
+{
+    return a->score < b->score || (a->score == b->score && a->id > b->id);
+}
+
+static void top_down(nd__top_hit *h, int n, int i)
+{
+    for (;;) {
+        int l = 2 * i + 1, m = i;
+        if (l < n && worse(&h[l], &h[m])) m = l;
+        if (l + 1 < n && worse(&h[l + 1], &h[m])) m = l + 1;
+        if (m == i) return;
+        nd__top_hit t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void top_add(nd__top *t, nd__top_hit x)
+{
+    nd__top_hit *h = t->hits;
+    if (t->n < t->k) {
+        int i = t->n++;
+        h[i] = x;
+        while (i > 0 && worse(&h[i], &h[(i - 1) / 2])) {
+            nd__top_hit y = h[i];
+            h[i] = h[(i - 1) / 2];
+            h[(i - 1) / 2] = y;
+            i = (i - 1) / 2;
+        }
+    } else if (worse(&h[0], &x)) {
+        h[0] = x;
+        top_down(h, t->n, 0);
+    }
+}
+
+/* The weights added up of a phrase's instances: the first (in column
+ * col, from xPhraseFirst) and those of the rest of its position list,
+ * a..b; -1 when the list cannot be read. */
+static double phrase_sum(const unsigned char *a, const unsigned char *b, int col, int n_col,
+                         const double *w)
+{
+    double f = w[col];
+    while (a < b) {
+        uint64_t v;
+        int u = varint(a, (int) (b - a), &v);
+        if (!u) return -1.0;
+        a += u;
+        if (v == 1) {
+            if (!(u = varint(a, (int) (b - a), &v)) || v >= (uint64_t) n_col) return -1.0;
+            a += u;
+            col = (int) v;
+            if (!(u = varint(a, (int) (b - a), &v))) return -1.0;
+            a += u;
+        }
+        f += w[col];
+    }
+    return f;
+}
+
+/* nd_top(fts, ptr, weights...): the row's bm25() score into the nd__top
+ * ptr points to (a pointer bound as "nd__top"); returns NULL. */
+static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
+                   sqlite3_value **argv)
+{
+    nd__top *t = argc > 0 ? sqlite3_value_pointer(argv[0], "nd__top") : NULL;
+    if (!t || t->k < 1) {
+        sqlite3_result_error(ctx, "nd_top: (table, nd__top pointer, weights...)", -1);
+        return;
+    }
+    sqlite3_result_null(ctx);
+    int64_t id = api->xRowid(fts);
+    if (t->rows == t->max_rows) {
+        t->more = 1; /* the row past the newest max_rows: not ranked */
+        return;
+    }
+    t->rows++;
+    t->last = id;
+    rank_data *p;
+    int rc = rank_data_of(api, fts, api->xUserData(fts), t->table, 1, &p);
+    /* Each phrase's instances from its own position list: the list
+     * xInst() merges for all phrases (building an array per row, a third
+     * of the time for a common word), added up in the same order, so the
+     * same sums. */
+    double w[8];
+    int n_col = api->xColumnCount(fts);
+    for (int c = 0; c < n_col && c < 8; c++)
+        w[c] = argc - 1 > c ? sqlite3_value_double(argv[c + 1]) : 1.0;
+    for (int i = 0; rc == SQLITE_OK && i < p->n_phrase; i++) {
+        Fts5PhraseIter it;
+        int ic = -1, io = 0;
+        p->freq[i] = 0.0;
+        rc = api->xPhraseFirst(fts, i, &it, &ic, &io);
+        /* The rest of the list read here (SQLite's varints: 1 then a
+         * column starts a column, every other value is an instance), one
+         * loop without a call per instance; checked against xPhraseNext
+         * on the first row, and not used if they differ. */
+        double fast = -1.0;
+        if (rc == SQLITE_OK && ic >= 0 && n_col <= 8 && p->fast_ok >= 0)
+            fast = phrase_sum(it.a, it.b, ic, n_col, w);
+        if (fast >= 0.0 && p->fast_ok > 0) {
+            p->freq[i] = fast;
+            continue;
+        }
+        for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io))
+            p->freq[i] += ic < 8 ? w[ic] : argc - 1 > ic ? sqlite3_value_double(argv[ic + 1]) : 1.0;
+        if (fast >= 0.0 && p->fast_ok == 0) p->fast_ok = fast == p->freq[i] ? 1 : -1;
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    /* A row whose bound is below the k-th best cannot be among them. */
+    if (t->n == t->k && score_of(p, 0.0) < t->hits[0].score) return;
+    int tokens = 0;
+    if (!p->docs || !nd__docs_length(p->docs, id, &tokens)) rc = length_of(p, id, &tokens);
+    if (rc == SQLITE_OK && !p->checked) {
+        int fts5s = 0;
+        rc = api->xColumnSize(fts, -1, &fts5s);
+        if (rc == SQLITE_OK && fts5s != tokens) {
+            sqlite3_result_error(ctx, "nd_top: the table named is not the one ranked", -1);
+            return;
+        }
+        p->checked = 1;
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    top_add(t, (nd__top_hit){id, score_of(p, (double) tokens)});
+}
+
+static int best_first(const void *x, const void *y)
+{
+    const nd__top_hit *a = x, *b = y;
+    return worse(a, b) - worse(b, a);
+}
+
+int nd__rank_top(nd_store *s, const char *match, nd__top *t, nd_error *err)
+{
+    t->n = 0;
+    t->rows = t->last = 0;
+    t->more = 0;
+    int rc = nd__rank_register(s, err);
+    if (rc) return rc;
+    sqlite3_stmt *st;
+    char *sql = sqlite3_mprintf("SELECT count(x) FROM (SELECT nd_top(\"%w\", ?2, 4.0, 1.0) AS x"
+                                " FROM \"%w\" WHERE \"%w\" MATCH ?1 ORDER BY rowid DESC LIMIT ?3)",
+                                t->table, t->table, t->table);
+    if (!sql) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) return nd__store_fail(s, "cannot search", err);
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+    sqlite3_bind_pointer(st, 2, t, "nd__top", NULL);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64) t->max_rows + 1);
+    rc = sqlite3_step(st);
+    int ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : nd__store_fail(s, "cannot search", err);
+    sqlite3_finalize(st);
+    if (!ret && t->n > 1) qsort(t->hits, (size_t) t->n, sizeof *t->hits, best_first);
+    return ret;
+}
+
 int nd__rank_register(nd_store *s, nd_error *err)
 {
     if (s->rank_ready) return 0;
@@ -257,7 +434,8 @@ int nd__rank_register(nd_store *s, nd_error *err)
     sqlite3_step(st);
     sqlite3_finalize(st);
     if (!api || api->iVersion < 2 ||
-        api->xCreateFunction(api, "nd_bm25", NULL, rank_fn, NULL) != SQLITE_OK)
+        api->xCreateFunction(api, "nd_bm25", s, rank_fn, NULL) != SQLITE_OK ||
+        api->xCreateFunction(api, "nd_top", s, top_fn, NULL) != SQLITE_OK)
         return nd_error_set(err, ND_EDB, (size_t) -1, "cannot rank: no FTS5 API");
     s->rank_ready = 1;
     return 0;

@@ -93,6 +93,7 @@ void *nd__vec_push(nd_arena *ar, nd__vec *v)
 
 int nd__query_many = 20000;
 int nd__query_search_docs = ND_QUERY_SEARCH_DOCS;
+int nd__query_facet_docs = ND_QUERY_FACET_DOCS;
 int nd__query_about_many = 2000;
 const nd_query_opts nd__query_none;
 
@@ -309,6 +310,56 @@ int nd__prepare(nd_store *s, nd_buf *sql, sqlite3_stmt **st, const char *what, n
     if (sqlite3_prepare_v2(s->db, sql->ptr, (int) sql->len, st, NULL) != SQLITE_OK)
         return nd__store_fail(s, what, err);
     return 0;
+}
+
+#define N_KEPT (int) (sizeof ((nd_store *) 0)->kept / sizeof *((nd_store *) 0)->kept)
+
+int nd__prepare_kept(nd_store *s, nd_buf *sql, sqlite3_stmt **st, const char *what, nd_error *err)
+{
+    *st = NULL;
+    if (nd_buf_failed(sql)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    struct nd__kept *slot = NULL;
+    for (int i = 0; i < N_KEPT; i++) {
+        struct nd__kept *k = &s->kept[i];
+        if (k->st && !k->busy && k->len == sql->len && !memcmp(k->sql, sql->ptr, sql->len)) {
+            k->busy = 1;
+            k->used = ++s->kept_tick;
+            *st = k->st;
+            return 0;
+        }
+        if (!k->busy && (!slot || (slot->st && (!k->st || k->used < slot->used)))) slot = k;
+    }
+    if (sql->len > 2048) slot = NULL; /* lists of ids: asked once */
+    if (sqlite3_prepare_v3(s->db, sql->ptr, (int) sql->len, slot ? SQLITE_PREPARE_PERSISTENT : 0, st,
+                           NULL) != SQLITE_OK)
+        return nd__store_fail(s, what, err);
+    char *copy = slot ? nd_malloc(sql->len + 1) : NULL;
+    if (copy) {
+        memcpy(copy, sql->ptr, sql->len);
+        copy[sql->len] = 0;
+        sqlite3_finalize(slot->st);
+        nd_free(slot->sql);
+        slot->sql = copy;
+        slot->len = sql->len;
+        slot->st = *st;
+        slot->busy = 1;
+        slot->used = ++s->kept_tick;
+    }
+    return 0;
+}
+
+void nd__release(nd_store *s, sqlite3_stmt *st)
+{
+    if (!st) return;
+    for (int i = 0; i < N_KEPT; i++)
+        if (s->kept[i].st == st) {
+            /* Reset: a statement left stepped holds its read snapshot. */
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            s->kept[i].busy = 0;
+            return;
+        }
+    sqlite3_finalize(st);
 }
 
 int nd__query_int(nd_store *s, const char *sql, int64_t arg, int64_t *out, nd_error *err)

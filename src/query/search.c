@@ -31,27 +31,16 @@ typedef struct filters {
 static void hit_where(nd_buf *sql, const nd_query_opts *q, const filters *f);
 static void hit_bind(sqlite3_stmt *st, const nd_query_opts *q, const filters *f);
 
-/* Phase 1: the ids and scores of the best hits, filters applied, among
- * the matches of id from or more (0: all).  With
- * top > 0 only the top best matches by rank are looked at before the
- * filters (cheap: no row is read for the others); the caller retries
- * without that bound when too few survive. */
+/* Phase 1 when the best few do not pass the filters: the ids and scores
+ * of the best hits, filters applied, among the matches of id from or
+ * more (0: all), every match ranked by bm25(). */
 static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int64_t from, int want,
-                     int top, ranked *out, int *n, nd_error *err)
+                     ranked *out, int *n, nd_error *err)
 {
-    /* The best top only: nd_bm25 (rank.c) skips reading the lengths of
-     * the matches that cannot be among them. */
-    if (top > 0) {
-        int rc = nd__rank_register(s, err);
-        if (rc) return rc;
-    }
     nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, top > 0 ? "WITH m AS (SELECT rowid AS id, nd_bm25(documents_fts, 'documents_fts', ?2, 4.0, 1.0)"
-                                " AS r FROM documents_fts WHERE documents_fts MATCH ?1"
-                              : "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
-                                " FROM documents_fts WHERE documents_fts MATCH ?1");
+    nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id, bm25(documents_fts, 4.0, 1.0) AS r"
+                      " FROM documents_fts WHERE documents_fts MATCH ?1");
     if (from > 0) nd_buf_puts(&sql, " AND rowid >= ?9");
-    if (top > 0) nd_buf_puts(&sql, " ORDER BY r LIMIT ?2");
     nd_buf_puts(&sql, ") SELECT m.id, m.r FROM m JOIN documents d ON d.id = m.id WHERE 1");
     hit_where(&sql, q, f);
     nd_buf_puts(&sql, " ORDER BY m.r, m.id LIMIT ?5");
@@ -60,7 +49,6 @@ static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int6
     nd_buf_free(&sql);
     if (rc) return rc;
     hit_bind(st, q, f);
-    if (top > 0) sqlite3_bind_int(st, 2, top);
     sqlite3_bind_int(st, 5, want);
     if (from > 0) sqlite3_bind_int64(st, 9, from);
     *n = 0;
@@ -70,27 +58,6 @@ static int rank_hits(nd_store *s, const nd_query_opts *q, const filters *f, int6
         ++*n;
     }
     int ret = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : search_fail(s, err);
-    sqlite3_finalize(st);
-    return ret;
-}
-
-/* The smallest id among the newest nd__query_search_docs matches when
- * there are more (walking the index backwards, no score computed), else
- * 0: everything is ranked. */
-static int newest_bound(nd_store *s, const char *text, int64_t *from, nd_error *err)
-{
-    sqlite3_stmt *st;
-    *from = 0;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1"
-                           " ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
-                           -1, &st, NULL) != SQLITE_OK)
-        return search_fail(s, err);
-    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, nd__query_search_docs);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) *from = sqlite3_column_int64(st, 0) + 1;
-    int ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : search_fail(s, err);
     sqlite3_finalize(st);
     return ret;
 }
@@ -183,6 +150,47 @@ static int search_open(nd_store *s, const nd_query_opts *q, filters *f, nd_error
     return rc ? rc : search_begin(s, q, f, err);
 }
 
+/* The best matches (tp's, best first) that pass the filters, at most
+ * want, into out.  Without filters but the latest version, the table in
+ * memory says which are; else one look at each row. */
+static int keep_hits(nd_store *s, const nd_query_opts *q, const filters *f, const nd__top *tp,
+                     int want, ranked *out, int *n, nd_error *err)
+{
+    const nd_doc_table *t = nd__docs_fresh(s);
+    int plain = !f->since[0] && !f->until[0] && !q->site && !q->language && !q->story && !f->has_who;
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    *n = 0;
+    for (int i = 0; i < tp->n && *n < want && !rc; i++) {
+        int64_t id = tp->hits[i].id;
+        int keep = plain && t ? nd__docs_counted(t, id, !q->all_versions) : -1;
+        if (keep < 0) {
+            if (!st) {
+                nd_buf sql = ND_BUF_INIT;
+                nd_buf_puts(&sql, "SELECT 1 FROM documents d WHERE d.id = ?10");
+                hit_where(&sql, q, f);
+                if ((rc = nd__prepare(s, &sql, &st, "cannot search", err))) {
+                    nd_buf_free(&sql);
+                    break;
+                }
+                nd_buf_free(&sql);
+                hit_bind(st, q, f);
+            }
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 10, id);
+            int r = sqlite3_step(st);
+            if (r != SQLITE_ROW && r != SQLITE_DONE) rc = search_fail(s, err);
+            keep = r == SQLITE_ROW;
+        }
+        if (keep) {
+            out[*n].id = id;
+            out[(*n)++].r = -1.0 * tp->hits[i].score;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_error *err)
 {
     *out = NULL;
@@ -216,9 +224,16 @@ int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_e
      * unless the filters remove many: then rank everything. */
     int top = want * 4 + 64;
     int64_t from = 0;
-    rc = newest_bound(s, q->text, &from, err);
-    if (!rc) rc = rank_hits(s, q, &f, from, want, top, hits, &n, err);
-    if (!rc && n < want) rc = rank_hits(s, q, &f, from, want, 0, hits, &n, err);
+    nd__top tp = {"documents_fts", top, nd__query_search_docs, NULL, 0, 0, 0, 0};
+    tp.hits = nd_malloc((size_t) top * sizeof *tp.hits);
+    rc = tp.hits ? nd__rank_top(s, q->text, &tp, err)
+                 : nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    if (rc == ND_EDB || rc == ND_EPARSE) rc = search_fail(s, err);
+    /* The matches ranked are those of id from or more. */
+    if (!rc && tp.more) from = tp.last;
+    if (!rc) rc = keep_hits(s, q, &f, &tp, want, hits, &n, err);
+    nd_free(tp.hits);
+    if (!rc && n < want) rc = rank_hits(s, q, &f, from, want, hits, &n, err);
     nd__sel_free(&f.who);
     if (rc) {
         nd_free(hits);
@@ -328,35 +343,55 @@ static void facet_end(nd_facet *f, nd__vec *c)
     f->n = c->n < 8 ? c->n : 8;
 }
 
+/* The newest matches (at most ND_QUERY_FACET_DOCS of those that count,
+ * as the SQL below finds them: the newest ND_QUERY_FACET_DOCS + 1 matches
+ * and then the latest versions among them) when t knows every one: 1
+ * and ids[0..*n), *sampled; 0 when t does not know one (the store moved
+ * on: the SQL answers); or an error. */
+static int facet_ids_mem(nd_store *s, const nd_doc_table *t, const nd_query_opts *q, int64_t *ids,
+                         uint64_t *n, int *sampled, nd_error *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1"
+                           " ORDER BY rowid DESC LIMIT ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return search_fail(s, err);
+    sqlite3_bind_text(st, 1, q->text, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, nd__query_facet_docs + 1);
+    int r, known = 1;
+    *n = 0;
+    *sampled = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        int c = nd__docs_counted(t, id, !q->all_versions);
+        if (c < 0) {
+            known = 0;
+            break;
+        }
+        if (!c) continue;
+        if (*n == (uint64_t) nd__query_facet_docs) {
+            *sampled = 1;
+            break;
+        }
+        ids[(*n)++] = id;
+    }
+    int ret = r == SQLITE_DONE || r == SQLITE_ROW ? known : search_fail(s, err);
+    sqlite3_finalize(st);
+    return ret;
+}
+
 int nd_query_search_facets(nd_store *s, const nd_query_opts *q, nd_facet_list **out, nd_error *err)
 {
     *out = NULL;
     filters f;
     int rc = search_open(s, q, &f, err);
     if (rc) return rc;
-    nd_buf sql = ND_BUF_INIT;
-    /* The newest matches, in rowid order on the index (no ranking). */
-    nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id FROM documents_fts"
-                      " WHERE documents_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)"
-                      " SELECT d.id, coalesce(nullif(d.site, ''), d.host),"
-                      " substr(coalesce(d.published, d.fetched), 1, 10), d.language"
-                      " FROM m JOIN documents d ON d.id = m.id WHERE 1");
-    hit_where(&sql, q, &f);
-    sqlite3_stmt *st;
-    rc = nd__prepare(s, &sql, &st, "cannot search", err);
-    nd_buf_free(&sql);
-    if (rc) {
-        nd__sel_free(&f.who);
-        return rc;
-    }
-    hit_bind(st, q, &f);
-    sqlite3_bind_int(st, 2, ND_QUERY_FACET_DOCS + 1);
     nd_facet_list *res = nd__result_new(sizeof *res, 0, err);
     nd_facet *fs = res ? nd_arena_calloc(res->r.arena, 4, sizeof *fs) : NULL;
-    int64_t *ids = nd_malloc(ND_QUERY_FACET_DOCS * sizeof *ids);
+    int64_t *ids = nd_malloc((size_t) nd__query_facet_docs * sizeof *ids);
     if (!fs || !ids) {
         nd_free(ids);
-        sqlite3_finalize(st);
         nd_result_free(res);
         nd__sel_free(&f.who);
         return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
@@ -365,26 +400,62 @@ int nd_query_search_facets(nd_store *s, const nd_query_opts *q, nd_facet_list **
     nd__vec c[3] = {{NULL, 0, 0, sizeof(nd_count)},
                     {NULL, 0, 0, sizeof(nd_count)},
                     {NULL, 0, 0, sizeof(nd_count)}};
-    int r;
     uint64_t n = 0;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == ND_QUERY_FACET_DOCS) {
-            res->sampled = 1;
-            break;
-        }
-        ids[n++] = sqlite3_column_int64(st, 0);
-        for (int k = 0; k < 3; k++) tally(ar, &c[k], (const char *) sqlite3_column_text(st, k + 1));
+    int ret = 0;
+    /* Without filters but the latest versions, the documents' columns in
+     * memory answer when they are fresh and know every match: the same
+     * counts as the SQL's (test_doc_table). */
+    const nd_doc_table *t = nd__docs_fresh(s);
+    int mem = 0;
+    if (t && !f.since[0] && !f.until[0] && !q->site && !q->language && !q->story && !f.has_who) {
+        mem = facet_ids_mem(s, t, q, ids, &n, &res->sampled, err);
+        if (mem > 0 && nd__docs_facets(t, ids, (size_t) n, ar, c))
+            ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        if (mem > 0) atomic_fetch_add_explicit(&nd__docs_used, 1, memory_order_relaxed);
+        if (mem < 0) ret = mem;
     }
-    int ret = r == SQLITE_DONE || r == SQLITE_ROW ? 0 : search_fail(s, err);
-    sqlite3_finalize(st);
+    if (!ret && mem <= 0) {
+        nd_buf sql = ND_BUF_INIT;
+        /* The newest matches, in rowid order on the index (no ranking). */
+        nd_buf_puts(&sql, "WITH m AS (SELECT rowid AS id FROM documents_fts"
+                          " WHERE documents_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)"
+                          " SELECT d.id, coalesce(nullif(d.site, ''), d.host),"
+                          " substr(coalesce(d.published, d.fetched), 1, 10), d.language"
+                          " FROM m JOIN documents d ON d.id = m.id WHERE 1");
+        hit_where(&sql, q, &f);
+        sqlite3_stmt *st;
+        ret = nd__prepare(s, &sql, &st, "cannot search", err);
+        nd_buf_free(&sql);
+        if (!ret) {
+            hit_bind(st, q, &f);
+            sqlite3_bind_int(st, 2, nd__query_facet_docs + 1);
+            int r;
+            n = 0;
+            res->sampled = 0;
+            while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+                if (n == (uint64_t) nd__query_facet_docs) {
+                    res->sampled = 1;
+                    break;
+                }
+                ids[n++] = sqlite3_column_int64(st, 0);
+                for (int k = 0; k < 3; k++)
+                    tally(ar, &c[k], (const char *) sqlite3_column_text(st, k + 1));
+            }
+            ret = r == SQLITE_DONE || r == SQLITE_ROW ? 0 : search_fail(s, err);
+            sqlite3_finalize(st);
+        }
+    }
     nd__sel_free(&f.who);
     static const char *const names[] = {"site", "day", "language", "actor"};
     for (int k = 0; k < 4; k++) fs[k].field = names[k];
     for (int k = 0; k < 3; k++) facet_end(&fs[k], &c[k]);
-    /* The actors of the matches, counted on the (doc_id, actor_id) index. */
+    /* The actors of the matches, counted on the (doc_id, actor_id) index
+     * or from memory. */
     nd__vec ac = {NULL, 0, 0, sizeof(nd_count)};
     nd__vec top = {NULL, 0, 0, sizeof(nd_actor_row)};
-    if (!ret && n) ret = nd__doc_actors_top(s, ids, (size_t) n, NULL, 0, 8, ar, &top, err);
+    if (!ret && n)
+        ret = mem > 0 ? nd__doc_actors_top_mem(s, t, ids, (size_t) n, 8, ar, &top, err)
+                      : nd__doc_actors_top(s, ids, (size_t) n, NULL, 0, 8, ar, &top, err);
     for (size_t i = 0; !ret && i < top.n; i++) {
         const nd_actor_row *a = &((const nd_actor_row *) top.items)[i];
         nd_count *x = nd__vec_push(ar, &ac);

@@ -251,6 +251,10 @@ void nd_store_close(nd_store *s)
     if (s->in_tx) nd_store_rollback(s);
     nd__store_analysis_close(s);
     for (int i = 0; i < ND_STMT_COUNT_; i++) sqlite3_finalize(s->stmt[i]);
+    for (int i = 0; i < (int) (sizeof s->kept / sizeof *s->kept); i++) {
+        sqlite3_finalize(s->kept[i].st);
+        nd_free(s->kept[i].sql);
+    }
     if (s->db) sqlite3_close_v2(s->db);
     nd_free(s->path);
     nd_free(s);

@@ -64,6 +64,17 @@ struct nd_store {
     nd_store_clusterer *clusterer; /* stories.c: the open clusterer, told of rollbacks */
     int64_t deadline_ms;           /* nd_store_set_time_limit(): monotonic ms */
     int rank_ready;                /* query/rank.c: nd_bm25 registered */
+    struct nd_doc_table *docs;     /* query/docs.c: borrowed; NULL: none */
+    /* query/result.c: statements the query layer keeps by their SQL
+     * (nd__prepare_kept); the least recently used is dropped. */
+    struct nd__kept {
+        char *sql;
+        size_t len;
+        sqlite3_stmt *st;
+        int busy;
+        uint64_t used;
+    } kept[16];
+    uint64_t kept_tick;
 };
 
 /* A statement ready to bind (reset, bindings cleared), or NULL with err set. */
