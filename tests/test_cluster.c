@@ -11,6 +11,7 @@
 #include "tap.h"
 
 #include <math.h>
+#include <sys/resource.h>
 #include <time.h>
 
 typedef struct fx {
@@ -901,6 +902,149 @@ static void test_state_items_each_step(void)
     nd_cluster_free(a);
 }
 
+/* A duplicate index loaded from its items builds no hash tables at once:
+ * its first lookups read the band keys in order (one page into a large
+ * store makes one or two), and give the answers the tables give - a
+ * bucket's newest 64 documents only, the first of several with one
+ * content hash - in both generations; later lookups build the tables. */
+static uint64_t lcg(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *s >> 17;
+}
+
+static void test_dup_load_scans(void)
+{
+    nd_dup_index *x = nd_dup_index_new(1000); /* generations of 500 */
+    CHECK(x != NULL);
+    if (!x) return;
+    uint64_t seed = 7;
+    nd_dup_sketch base, sk;
+    memset(&base, 0, sizeof base);
+    base.n_words = base.n_shingles = 400;
+    for (int i = 0; i < ND_DUP_SLOTS; i++) base.mh[i] = (uint32_t) lcg(&seed);
+    int id = 1, copy0 = 0;
+    for (int i = 0; i < 650; i++, id++) {
+        sk = base;
+        sk.content_hash = lcg(&seed) | 1;
+        if (i >= 300 && i < 400) {
+            /* 100 copies of base: band 0 as base's, every other band one
+             * slot off, and 0-6 slots more */
+            if (i == 300) copy0 = id;
+            for (int b = 1; b < ND_DUP_BANDS; b++) sk.mh[b * ND_DUP_ROWS] ^= 1;
+            for (int k = 0; k < (i - 300) % 7; k++) sk.mh[(1 + k) * ND_DUP_ROWS + 1] ^= 2;
+        } else {
+            for (int k = 0; k < ND_DUP_SLOTS; k++) sk.mh[k] = (uint32_t) lcg(&seed);
+            if (i == 610 || i == 620) sk.content_hash = 12345; /* the same text twice */
+        }
+        CHECK_INT(nd__dup_index_add(x, id, &sk, id * 10, NULL), 0);
+    }
+    items s = {0};
+    nd__sink k = {&(nd_cluster_sink){&s, it_put, it_del}, 0};
+    CHECK_INT(nd__dup_index_save(x, 1, &k), 0);
+    nd_dup_index *y = NULL;
+    int rc = 0;
+    for (size_t i = 0; i < s.n && !rc; i++) {
+        const unsigned char *p = (const unsigned char *) s.v[i].data, *e = p + s.v[i].len;
+        if (s.v[i].kind == ND__IT_DUPH)
+            rc = nd__dup_index_load_head(&y, p, e, NULL);
+        else
+            rc = y ? nd__dup_index_load_item(y, s.v[i].kind, s.v[i].key, p, e) : ND_EFORMAT;
+    }
+    CHECK_INT(rc, 0);
+    CHECK(y != NULL);
+    if (y) CHECK_INT(nd__dup_index_load_end(y), 0);
+    if (rc || !y) {
+        nd_dup_index_free(x);
+        nd_dup_index_free(y);
+        items_free(&s);
+        return;
+    }
+    size_t built = nd__dup_index_bytes(x), loaded = nd__dup_index_bytes(y);
+    /* (the generations of 500 and 150 documents, room for 500 and 256:
+     * 1024 and 512 buckets a band, and an exact table as large) */
+    CHECK(built - loaded == (1024 + 512) * (ND_DUP_BANDS + 1) * sizeof(uint32_t));
+    /* the same answers, scanned then from the tables */
+    nd_dup_sketch q[4];
+    q[0] = base;
+    q[0].content_hash = 99; /* near: the copies */
+    memset(&q[1], 0, sizeof q[1]);
+    q[1].content_hash = 12345; /* exact */
+    q[2] = base;
+    q[2].content_hash = 98;
+    for (int i = 0; i < ND_DUP_SLOTS; i++) q[2].mh[i] = (uint32_t) lcg(&seed); /* none */
+    q[3] = q[0];
+    q[3].n_shingles = 0; /* no sketch: exact only */
+    int same = 1;
+    for (int round = 0; round < 3; round++)
+        for (int j = 0; j < 4; j++) {
+            int64_t ia = 0, ib = 0, ta = 0, tb = 0;
+            double ja = 0, jb = 0;
+            int ra = nd__dup_index_find(x, &q[j], 0.7, &ia, &ja, &ta);
+            int rb = nd__dup_index_find(y, &q[j], 0.7, &ib, &jb, &tb);
+            same &= ra == rb && ia == ib && ja == jb && ta == tb;
+            if (round == 0 && j == 0) {
+                /* the chain of band 0 holds the newest 64 copies; of the
+                 * closest (no slot more), the earliest of those */
+                CHECK_INT(rb, ND_DUP_NEAR);
+                CHECK_INT((int) ib, copy0 + 42);
+                CHECK_INT((int) tb, (copy0 + 42) * 10);
+                CHECK(nd__dup_index_bytes(y) == loaded); /* still no tables */
+            }
+            if (round == 0 && j == 1) CHECK_INT((int) ib, 611);
+        }
+    CHECK(same);
+    CHECK(nd__dup_index_bytes(y) == built); /* built by now */
+    /* and documents added after the load are found */
+    sk = base;
+    sk.content_hash = 4242;
+    CHECK_INT(nd__dup_index_add(y, 9999, &sk, 0, NULL), 0);
+    int64_t got = 0;
+    CHECK_INT(nd__dup_index_find(y, &sk, 0.7, &got, NULL, NULL), ND_DUP_EXACT);
+    CHECK_INT((int) got, 9999);
+    nd_dup_index_free(x);
+    nd_dup_index_free(y);
+    items_free(&s);
+}
+
+/* The export of a new engine keys a store's saved state (its parameters
+ * and format): it reads none of the pages of its zero statistics, which
+ * stay as calloc() left them (the 4 MB of the default table were 1,024
+ * page faults at every ingest's start).  Once a document has been given,
+ * the counters are exported as before. */
+static void test_export_new_untouched(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.df_bits = 24; /* 64 MB of counters */
+    nd_cluster *c = nd_cluster_new(&p, NULL);
+    CHECK(c != NULL);
+    if (!c) return;
+    struct rusage u0, u1;
+    nd_buf b = ND_BUF_INIT;
+    getrusage(RUSAGE_SELF, &u0);
+    CHECK_INT(nd_cluster_export(c, &b), 0);
+    getrusage(RUSAGE_SELF, &u1);
+    long faults = u1.ru_minflt - u0.ru_minflt;
+    CHECK(faults < 2048); /* reading the table is 16,384 */
+    /* the same bytes as an engine that has counted nothing */
+    size_t empty = b.len;
+    nd_buf_clear(&b);
+    char title[64], text[4096];
+    nd_cluster_doc d = stream_doc(1, title, sizeof title, text, sizeof text);
+    d.id = 1;
+    nd_cluster_result r;
+    CHECK_INT(nd_cluster_add(c, &d, &r), 0);
+    CHECK_INT(nd_cluster_export(c, &b), 0);
+    nd_cluster *back = nd_cluster_import(b.ptr, b.len, NULL);
+    CHECK(back != NULL);
+    if (back) CHECK(same_state(c, back));
+    CHECK(b.len > empty);
+    nd_cluster_free(back);
+    nd_buf_free(&b);
+    nd_cluster_free(c);
+}
+
 static void test_restore(void)
 {
     /* a restart without the saved state: the store feeds back the recent
@@ -1396,6 +1540,8 @@ int main(void)
     RUN(test_state_layout);
     RUN(test_state_items);
     RUN(test_state_items_each_step);
+    RUN(test_dup_load_scans);
+    RUN(test_export_new_untouched);
     RUN(test_restore);
     RUN(test_garbage);
     RUN(test_oom);

@@ -122,6 +122,7 @@ struct nd_cluster {
     /* statistics */
     uint32_t *df;
     uint32_t df_mask;
+    int df_written; /* df may hold a nonzero counter (0: all zero, never scanned) */
     double df_n;
     uint64_t df_since;
     const nd__prior *prior; /* borrowed: the process-wide table, or NULL */
@@ -397,6 +398,7 @@ static void df_add(nd_cluster *c, const nd__feat *f, uint32_t n)
         if (f[i].w < 0) continue; /* an attribute, not a word */
         uint32_t *d = &c->df[f[i].h & c->df_mask];
         if (*d < UINT32_MAX) (*d)++;
+        c->df_written = 1;
     }
     c->df_n += 1.0;
     if (++c->df_since >= c->p.df_half_life * 2ull) {
@@ -2382,9 +2384,11 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
     nd__put_u64(b, STATE_MAGIC);
     nd__put_u32(b, STATE_VERSION);
     put_params(b, &c->p);
-    /* statistics: the non-zero counters */
+    /* statistics: the non-zero counters (a new engine's export keys the
+     * store's saved state: its 4 MB of zeros are not read, so the pages
+     * calloc() left untouched stay so) */
     uint32_t nz = 0;
-    for (uint32_t i = 0; i <= c->df_mask; i++) nz += c->df[i] != 0;
+    for (uint32_t i = 0; c->df_written && i <= c->df_mask; i++) nz += c->df[i] != 0;
     nd__put_f64(b, c->df_n);
     nd__put_u64(b, c->df_since);
     nd__put_u32(b, nz);
@@ -2439,6 +2443,7 @@ static int import_body(nd_cluster *c, const unsigned char **pp, const unsigned c
         uint32_t at, v;
         NEED(nd__get_u32(&p, e, &at) || nd__get_u32(&p, e, &v) || at > c->df_mask);
         c->df[at] = v;
+        c->df_written = 1;
     }
     NEED(get_clock(c, &p, e));
     uint32_t n_slots;
@@ -3178,6 +3183,7 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
             rc = key >= size / blk || len != (size_t) blk * 4 ? ND_EFORMAT : 0;
             for (uint32_t i = 0; !rc && i < blk; i++) nd__get_u32(&p, e, &c->df[key * blk + i]);
             if (!rc) dfb[key] = 1;
+            c->df_written = 1;
             break;
         }
         case ND__IT_DFD:
@@ -3195,6 +3201,7 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
                 else
                     c->df[at] = v;
             }
+            c->df_written = 1;
             if (df_first == UINT64_MAX) df_first = key;
             df_next = key + 1;
             df_n += u;

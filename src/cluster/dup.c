@@ -132,7 +132,9 @@ typedef struct dgen {
     uint32_t *bhead; /* ND_DUP_BANDS x hcap: first document + 1 */
     uint32_t *xtab;  /* hcap: exact table, document + 1 */
     uint32_t hcap;
-    uint8_t *lazy; /* per chunk of DUP_CHUNK documents: sketches not loaded yet */
+    uint8_t indexed; /* bhead, bnext and xtab are built (else lookups scan) */
+    uint32_t scans;  /* lookups answered by scanning since the load */
+    uint8_t *lazy;   /* per chunk of DUP_CHUNK documents: sketches not loaded yet */
 } dgen;
 
 /* What the last nd__dup_index_save() wrote of a generation. */
@@ -144,6 +146,13 @@ typedef struct dsaved {
 } dsaved;
 
 #define DUP_CHUNK 128 /* documents an item holds (state in pieces) */
+
+/* A loaded generation answers its first DUP_SCANS lookups by scanning its
+ * band keys, and builds its hash tables at the next: one page into a large
+ * store makes one or two lookups, and building the tables (8 MB of bucket
+ * heads at 25,000 documents, each page of them written) cost more than a
+ * scan (32 keys a document, in order). */
+#define DUP_SCANS 4
 
 struct nd_dup_index {
     nd__fetch fetch; /* sketches loaded on demand (nd_cluster_load) */
@@ -177,7 +186,8 @@ static size_t gen_bytes(const dgen *g)
 {
     size_t per = 2 * sizeof(int64_t) + 2 * sizeof(uint64_t) + ND_DUP_SLOTS * sizeof(uint16_t) + 1 +
                  2 * ND_DUP_BANDS * sizeof(uint32_t);
-    return (size_t) g->cap * per + (size_t) g->hcap * (ND_DUP_BANDS + 1) * sizeof(uint32_t);
+    return (size_t) g->cap * per +
+           (g->indexed ? (size_t) g->hcap * (ND_DUP_BANDS + 1) * sizeof(uint32_t) : 0);
 }
 
 static uint32_t band_key(const uint32_t *mh, int b)
@@ -208,6 +218,7 @@ static int gen_rehash(dgen *g, uint32_t hcap)
     g->bhead = bhead;
     g->xtab = xtab;
     g->hcap = hcap;
+    g->indexed = 1;
     for (uint32_t d = 0; d < g->n; d++) {
         uint32_t j = hslot(g->chash[d], hcap);
         while (xtab[j] && g->chash[xtab[j] - 1] != g->chash[d]) j = (j + 1) & (hcap - 1);
@@ -249,8 +260,11 @@ static int gen_grow(dgen *g, uint32_t cap)
     uint32_t hcap = 16;
     while (hcap < cap * 2) hcap *= 2;
     /* The capacity grows only with its hash tables (a failed rehash leaves
-     * the index as it was, with larger arrays). */
-    if (hcap != g->hcap && gen_rehash(g, hcap)) return ND_ENOMEM;
+     * the index as it was, with larger arrays).  Tables not built yet are
+     * built for the capacity they will have: the layout, and so the order
+     * of a bucket's documents, is the same either way. */
+    if (hcap != g->hcap && g->indexed && gen_rehash(g, hcap)) return ND_ENOMEM;
+    g->hcap = hcap;
     g->cap = cap;
     return 0;
 }
@@ -264,6 +278,7 @@ nd_dup_index *nd_dup_index_new(size_t window)
     x->window = window;
     x->gen_docs = (uint32_t) (window / 2);
     x->g[0].gen = 1;
+    x->g[0].indexed = 1;
     x->next_gen = 2;
     return x;
 }
@@ -285,6 +300,12 @@ size_t nd__dup_index_bytes(const nd_dup_index *x)
 
 static int exact_find(const dgen *g, uint64_t ch)
 {
+    if (!g->indexed) {
+        /* the table keeps the first document with a hash */
+        for (uint32_t d = 0; d < g->n; d++)
+            if (g->chash[d] == ch) return (int) d;
+        return -1;
+    }
     if (!g->hcap) return -1;
     uint32_t j = hslot(ch, g->hcap);
     while (g->xtab[j]) {
@@ -294,9 +315,59 @@ static int exact_find(const dgen *g, uint64_t ch)
     return -1;
 }
 
-int nd__dup_index_find(const nd_dup_index *x, const nd_dup_sketch *sk, double min_jaccard,
+/* The best candidate so far: most equal slots, then the earliest. */
+typedef struct dbest {
+    int d, gi, eq;
+} dbest;
+
+static void consider(nd_dup_index *x, int gi, uint32_t d, const uint16_t *q, int need, dbest *best)
+{
+    const dgen *g = &x->g[gi];
+    if (g->lazy && g->lazy[d / DUP_CHUNK] && lazy_chunk(x, gi, d / DUP_CHUNK))
+        return; /* unreadable: not a candidate */
+    const uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
+    int eq = 0;
+    for (int i = 0; i < ND_DUP_SLOTS; i++) eq += m[i] == q[i];
+    if (eq < need) return;
+    if (eq > best->eq || (eq == best->eq && g->seqs[d] < x->g[best->gi].seqs[best->d])) {
+        best->eq = eq;
+        best->d = (int) d;
+        best->gi = gi;
+    }
+}
+
+/* The candidates of generation gi without its tables: the documents each
+ * band's bucket chain holds, newest first and at most MAX_CHAIN of them,
+ * found by reading every document's band keys once.  The same candidates
+ * as the chains give, and the choice among them does not depend on the
+ * order they come in. */
+static void scan_bands(nd_dup_index *x, int gi, const uint32_t *keys, const uint16_t *q, int need,
+                       dbest *best)
+{
+    const dgen *g = &x->g[gi];
+    uint32_t mask = g->hcap - 1, slot[ND_DUP_BANDS];
+    int steps[ND_DUP_BANDS] = {0}, open = ND_DUP_BANDS;
+    for (int b = 0; b < ND_DUP_BANDS; b++) slot[b] = keys[b] & mask;
+    for (uint32_t d = g->n; d-- > 0 && open;) {
+        if (!g->has[d]) continue;
+        const uint32_t *k = g->bkey + (size_t) d * ND_DUP_BANDS;
+        for (int b = 0; b < ND_DUP_BANDS; b++) {
+            if ((k[b] & mask) != slot[b] || steps[b] >= MAX_CHAIN) continue;
+            if (++steps[b] == MAX_CHAIN) open--;
+            if (k[b] == keys[b]) consider(x, gi, d, q, need, best);
+        }
+    }
+}
+
+int nd__dup_index_find(const nd_dup_index *cx, const nd_dup_sketch *sk, double min_jaccard,
                        int64_t *id, double *jaccard, int64_t *tag)
 {
+    /* Loading sketches on demand and building tables change no answer. */
+    nd_dup_index *x = (nd_dup_index *) cx;
+    for (int gi = 0; gi < 2; gi++) {
+        dgen *g = &x->g[gi];
+        if (!g->indexed && g->n && ++g->scans > DUP_SCANS) gen_rehash(g, g->hcap);
+    }
     /* Exact: the older generation holds the earlier documents. */
     for (int gi = 1; gi >= 0; gi--) {
         const dgen *g = &x->g[gi];
@@ -313,36 +384,31 @@ int nd__dup_index_find(const nd_dup_index *x, const nd_dup_sketch *sk, double mi
     for (int i = 0; i < ND_DUP_SLOTS; i++) q[i] = (uint16_t) sk->mh[i];
     int need = (int) (min_jaccard * ND_DUP_SLOTS + 0.999999);
     if (need < 1) need = 1;
-    int best = -1, best_g = -1, best_eq = 0;
+    uint32_t keys[ND_DUP_BANDS];
+    for (int b = 0; b < ND_DUP_BANDS; b++) keys[b] = band_key(sk->mh, b);
+    dbest best = {-1, 0, 0};
     for (int gi = 0; gi < 2; gi++) {
         const dgen *g = &x->g[gi];
         if (!g->n) continue;
+        if (!g->indexed) {
+            scan_bands(x, gi, keys, q, need, &best);
+            continue;
+        }
         for (int b = 0; b < ND_DUP_BANDS; b++) {
-            uint32_t key = band_key(sk->mh, b);
+            uint32_t key = keys[b];
             uint32_t e = g->bhead[(size_t) b * g->hcap + (key & (g->hcap - 1))];
             for (int steps = 0; e && steps < MAX_CHAIN; steps++) {
                 uint32_t d = e - 1;
                 e = g->bnext[(size_t) d * ND_DUP_BANDS + b];
-                if (g->bkey[(size_t) d * ND_DUP_BANDS + b] != key) continue;
-                if (g->lazy && g->lazy[d / DUP_CHUNK] &&
-                    lazy_chunk((nd_dup_index *) x, gi, d / DUP_CHUNK))
-                    continue; /* unreadable: not a candidate */
-                const uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
-                int eq = 0;
-                for (int i = 0; i < ND_DUP_SLOTS; i++) eq += m[i] == q[i];
-                if (eq < need) continue;
-                if (eq > best_eq || (eq == best_eq && g->seqs[d] < x->g[best_g].seqs[best])) {
-                    best_eq = eq;
-                    best = (int) d;
-                    best_g = gi;
-                }
+                if (g->bkey[(size_t) d * ND_DUP_BANDS + b] == key)
+                    consider(x, gi, d, q, need, &best);
             }
         }
     }
-    if (best < 0) return ND_DUP_NONE;
-    if (id) *id = x->g[best_g].ids[best];
-    if (tag) *tag = x->g[best_g].tags[best];
-    if (jaccard) *jaccard = (double) best_eq / ND_DUP_SLOTS;
+    if (best.d < 0) return ND_DUP_NONE;
+    if (id) *id = x->g[best.gi].ids[best.d];
+    if (tag) *tag = x->g[best.gi].tags[best.d];
+    if (jaccard) *jaccard = (double) best.eq / ND_DUP_SLOTS;
     return ND_DUP_NEAR;
 }
 
@@ -362,6 +428,7 @@ int nd__dup_index_add(nd_dup_index *x, int64_t id, const nd_dup_sketch *sk, int6
         x->g[1] = x->g[0];
         memset(&x->g[0], 0, sizeof x->g[0]);
         x->g[0].gen = x->next_gen++;
+        x->g[0].indexed = 1;
     }
     if (g->n == g->cap) {
         uint32_t cap = g->cap ? g->cap * 2 : 64;
@@ -377,15 +444,18 @@ int nd__dup_index_add(nd_dup_index *x, int64_t id, const nd_dup_sketch *sk, int6
     for (int i = 0; i < ND_DUP_SLOTS; i++)
         g->mh[(size_t) d * ND_DUP_SLOTS + i] = (uint16_t) sk->mh[i];
     g->n++;
-    /* exact table: the first document with a hash stays */
-    uint32_t j = hslot(sk->content_hash, g->hcap);
-    while (g->xtab[j] && g->chash[g->xtab[j] - 1] != sk->content_hash) j = (j + 1) & (g->hcap - 1);
-    if (!g->xtab[j]) g->xtab[j] = d + 1;
-    if (g->has[d]) {
-        for (int b = 0; b < ND_DUP_BANDS; b++) {
-            uint32_t key = band_key(sk->mh, b);
-            g->bkey[(size_t) d * ND_DUP_BANDS + b] = key;
-            uint32_t *head = &g->bhead[(size_t) b * g->hcap + (key & (g->hcap - 1))];
+    if (g->has[d])
+        for (int b = 0; b < ND_DUP_BANDS; b++)
+            g->bkey[(size_t) d * ND_DUP_BANDS + b] = band_key(sk->mh, b);
+    if (g->indexed) {
+        /* exact table: the first document with a hash stays */
+        uint32_t j = hslot(sk->content_hash, g->hcap);
+        while (g->xtab[j] && g->chash[g->xtab[j] - 1] != sk->content_hash)
+            j = (j + 1) & (g->hcap - 1);
+        if (!g->xtab[j]) g->xtab[j] = d + 1;
+        for (int b = 0; g->has[d] && b < ND_DUP_BANDS; b++) {
+            uint32_t *head = &g->bhead[(size_t) b * g->hcap +
+                                       (g->bkey[(size_t) d * ND_DUP_BANDS + b] & (g->hcap - 1))];
             g->bnext[(size_t) d * ND_DUP_BANDS + b] = *head;
             *head = d + 1;
         }
@@ -703,6 +773,7 @@ int nd__dup_index_load_head(nd_dup_index **out, const unsigned char *p, const un
             return ND_EFORMAT;
         }
         g->gen = gen;
+        g->indexed = 0;
         /* The same capacity as saved, so the same hash layout. */
         if (cap && gen_grow(g, cap)) {
             nd_dup_index_free(x);
@@ -775,7 +846,7 @@ int nd__dup_index_load_item(nd_dup_index *x, uint32_t kind, uint64_t key, const 
         g->seqs[d] = v[1];
         g->chash[d] = v[2];
         g->has[d] = (uint8_t) has;
-        memset(g->mh + (size_t) d * ND_DUP_SLOTS, 0, ND_DUP_SLOTS * sizeof *g->mh);
+        /* (its sketch is written when its chunk is loaded, before a read) */
         memset(g->bkey + (size_t) d * ND_DUP_BANDS, 0, ND_DUP_BANDS * sizeof *g->bkey);
         if (has)
             for (int b = 0; b < ND_DUP_BANDS; b++)
@@ -795,7 +866,7 @@ int nd__dup_index_load_end(nd_dup_index *x)
         /* Without loading on demand, every chunk's sketches were read. */
         for (uint32_t i = 0; !x->fetch.fn && g->lazy && i < (g->n + DUP_CHUNK - 1) / DUP_CHUNK; i++)
             if (g->lazy[i]) return ND_EFORMAT;
-        if (g->cap && gen_rehash(g, g->hcap)) return ND_ENOMEM;
+        /* (its tables: at its first lookups, DUP_SCANS) */
         /* What was loaded is what is saved. */
         uint32_t chunks = (g->n + DUP_CHUNK - 1) / DUP_CHUNK;
         v->gen = g->n ? g->gen : 0;
