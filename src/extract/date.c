@@ -453,7 +453,8 @@ static int64_t local_day(when w)
  * score) stand for the page against the declared publication `pub`?
  * It does when it falls on a later day and says so: labelled as an
  * update ("Updated June 14, 2021", "Aktualisiert:", "Stand:") or as the
- * publication, or given to the minute ("9. April 2021 - 15:00 Uhr").
+ * publication, or given to the minute ("9. April 2021 - 15:00 Uhr") on a
+ * page that declares a later update.
  * The page then presents itself as of that (re)publication, and that is
  * the date its reader sees; the older date of the markup is the first
  * version's.  A bare day by the headline may be anything (an event, an
@@ -465,7 +466,9 @@ static int seen_later(const best *first, when pub, when upd)
 {
     if (!first->w.ok || (upd.ok && first->w.ts > upd.ts + 14 * 3600)) return 0;
     if (!pub.ok) return first->score == 2;
-    if (first->score == 0 && !first->w.has_time) return 0;
+    /* an unlabelled clock counts only on a page that says it changed
+     * after its publication (not the site's clock of the day above it) */
+    if (first->score == 0 && (!first->w.has_time || !upd.ok)) return 0;
     return local_day(first->w) > local_day(pub);
 }
 
