@@ -11,6 +11,9 @@
  *      footers) and by their labels ("published" vs "updated");
  *   5. the URL path ("/2023/04/28/", "/2023-04-28-", "/20230428/");
  *   6. an age next to the title with the fetch time (extract.c/meta.c).
+ * The first date a reader sees by the headline wins over the declared one
+ * when it is later and says it is an update or the publication, or gives
+ * the minute (seen_later).
  * A date before 1995 or after the fetch time is not a publication date.
  * The page's own zone is kept: the printed date is its wall clock with its
  * offset, and a date given in UTC borrows the offset another source on the
@@ -154,6 +157,16 @@ typedef struct best {
     size_t pos;
 } best;
 
+/* The first date by the headline, whatever its score: the one a reader
+ * sees first.  `score` holds its kind (label_kind). */
+static void first_seen(best *b, when w, int kind, size_t pos)
+{
+    if (!w.ok || (b->w.ok && pos >= b->pos)) return;
+    b->w = w;
+    b->score = kind;
+    b->pos = pos;
+}
+
 static void consider(best *b, when w, int score, size_t pos)
 {
     if (!w.ok) return;
@@ -201,8 +214,23 @@ static int date_opens(nd_slice s, size_t a)
     return nd__words(head) <= 3 && !memchr(head.ptr, '.', head.len);
 }
 
-/* The best published and updated dates the page shows itself. */
-static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd, best *weak)
+/* "Stand: 02.02.2023": German for "as of", the state of the text at its
+ * last update, when it is the label just before the date. */
+static int stand_label(nd_slice head)
+{
+    head = nd_slice_trim(head);
+    if (head.len && head.ptr[head.len - 1] == ':') head.len--;
+    if (head.len < 5 || nd_slice_ifind((nd_slice){head.ptr + head.len - 5, 5}, "stand") != 0)
+        return 0;
+    unsigned char c = head.len > 5 ? (unsigned char) head.ptr[head.len - 6] : ' ';
+    return !(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
+/* The best published and updated dates the page shows itself; `first`,
+ * the first date by the headline (its kind in `score`: 2 when labelled as
+ * an update before it). */
+static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd, best *weak,
+                       best *first)
 {
     const nd_page *pg = x->pg;
     page_marks m = marks(x);
@@ -230,6 +258,7 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
             if (b->link_len * 2 > b->len && m.body_end != SIZE_MAX && t->block > m.body_end)
                 score -= 2;
         }
+        if (place == 3 && !(at & AT_TEASER)) first_seen(first, w, t->kind, t->block);
         if (t->kind == 2) {
             consider(upd, w, score, t->block);
             continue;
@@ -253,6 +282,10 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
         /* The label before the date, or anywhere in a short line ("wurde
          * am 19. Mai 2010 gepostet"). */
         int kind = label_kind(s.len <= 200 ? s : (nd_slice){s.ptr, a});
+        int head_kind = label_kind((nd_slice){s.ptr, a});
+        /* "Stand:" dates the page as it stands: its date when it shows no
+         * other, an update only against an older declared publication */
+        if (!head_kind && stand_label((nd_slice){s.ptr, a})) head_kind = 2;
         int dateline = (e - a) * 2 >= s.len || (s.len <= 160 && date_segment(s, a, e));
         /* A date inside a headline or a sentence is what the article is
          * about ("Ergebnisse vom 19.5.2007", "Der Stammtisch findet am 5.
@@ -286,6 +319,7 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
         fprintf(stderr, "DATE blk %zu score %d kind %d at %d ok %d: %.*s\n", i, score, kind, at,
                 w.ok, (int) (s.len > 80 ? 80 : s.len), s.ptr);
 #endif
+        if (place_points(&m, i) == 3 && !(at & AT_TEASER)) first_seen(first, w, head_kind, i);
         if (kind == 2) {
             consider(upd, w, score, i);
             /* "Published 3 May, updated 5 May": the first date is the
@@ -408,6 +442,36 @@ static when other_reading(const nd_extract_ctx *x, const char *s, when pub, when
     return w.ok && w.ts <= upd.ts + 86400 ? w : pub;
 }
 
+/* The day of w on its own wall clock. */
+static int64_t local_day(when w)
+{
+    int64_t t = w.ts + (w.off == ND_ZONE_NONE ? 0 : w.off);
+    return (t >= 0 ? t : t - 86399) / 86400;
+}
+
+/* Does the first date by the headline (`first`, its label kind in
+ * score) stand for the page against the declared publication `pub`?
+ * It does when it falls on a later day and says so: labelled as an
+ * update ("Updated June 14, 2021", "Aktualisiert:", "Stand:") or as the
+ * publication, or given to the minute ("9. April 2021 - 15:00 Uhr") on a
+ * page that declares a later update.
+ * The page then presents itself as of that (re)publication, and that is
+ * the date its reader sees; the older date of the markup is the first
+ * version's.  A bare day by the headline may be anything (an event, an
+ * issue), and an earlier one is not a re-publication; nor is one after
+ * the page's own last update (give or take a zone: a clock in no zone is
+ * read as UTC), which is a misreading ("04/03/2022 09:00 am" read as
+ * April 3 on a day-first page). */
+static int seen_later(const best *first, when pub, when upd)
+{
+    if (!first->w.ok || (upd.ok && first->w.ts > upd.ts + 14 * 3600)) return 0;
+    if (!pub.ok) return first->score == 2;
+    /* an unlabelled clock counts only on a page that says it changed
+     * after its publication (not the site's clock of the day above it) */
+    if (first->score == 0 && (!first->w.has_time || !upd.ok)) return 0;
+    return local_day(first->w) > local_day(pub);
+}
+
 void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char *ld_modified,
                         const char *ld_any_published, const char *ld_any_modified)
 {
@@ -469,9 +533,10 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
     if (pub.ok) pub = other_reading(x, pub_src, pub, upd);
     /* Text pages read their datelines by the title themselves (meta.c):
      * a date further down a flattened page is the story's, not the page's. */
-    if (pg->is_html && (!pub.ok || !upd.ok)) {
+    best bf = {{0, 0, ND_ZONE_NONE, 0}, 0, 0};
+    if (pg->is_html && (!pub.ok || !upd.ok || upd.ts > pub.ts)) {
         best bp = {{0, 0, ND_ZONE_NONE, 0}, 0, 0}, bu = bp, bw = bp;
-        page_dates(x, x->thread, &bp, &bu, &bw);
+        page_dates(x, x->thread, &bp, &bu, &bw, &bf);
         if (!pub.ok) pub = bp.w;
         if (!upd.ok) upd = bu.w;
         if (bp.w.ok && nf < 32) found[nf++] = bp.w;
@@ -480,21 +545,39 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
         if (!pub.ok) pub = bw.w;
     }
     if (!pub.ok) pub = generic;
+    /* pub (upd) is a clock the page shows in no zone: its wall clock is
+     * kept, not given another source's offset */
+    int seen = 0, upd_seen = 0;
+    if (bf.w.ok) {
+        when local = pub;
+        if (local.ok) {
+            borrow_offset(&local, found, nf);
+            local_midnight(x, &local);
+        }
+        if (seen_later(&bf, local, upd)) {
+            if (!upd.ok) upd = bf.w, upd_seen = 1;
+            pub = bf.w;
+            seen = bf.w.off == ND_ZONE_NONE;
+        }
+    }
     /* A full date in the URL's path is fixed when the page is first
      * published; a later date elsewhere is a re-publication's. */
     when u = url_date(x);
-    if (u.ok && (!pub.ok || pub.ts > u.ts + 7 * 86400)) pub = u;
+    if (u.ok && (!pub.ok || pub.ts > u.ts + 7 * 86400)) pub = u, seen = 0;
     /* A page that shows only when it was last updated: that date is the
      * best there is. */
     if (!pub.ok && upd.ok) pub = upd;
-    if (pub.ok) {
+    if (pub.ok && !seen) {
         borrow_offset(&pub, found, nf);
         local_midnight(x, &pub);
+    }
+    if (pub.ok) {
         a->published = format(x, pub);
         a->published_ts = pub.ts;
     }
-    if (upd.ok && (!pub.ok || upd.ts >= pub.ts)) {
-        borrow_offset(&upd, found, nf);
+    /* (a clock in no zone is read as UTC: up to 14 hours off) */
+    if (upd.ok && (!pub.ok || upd.ts + (seen ? 14 * 3600 : 0) >= pub.ts)) {
+        if (!upd_seen) borrow_offset(&upd, found, nf);
         a->modified = format(x, upd);
     }
 }
