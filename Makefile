@@ -52,8 +52,13 @@ bench: build
 
 # Retrain the parser model (data/parse/en_ewt.ndpm) from ../shared/data;
 # deterministic.  cmake is re-run so that the library embeds the new file.
+# PARSE_DATA=train+dev adds EWT dev to the training data (then `make eval`
+# labels its dev rows as not held out); PARSE_MIX=N averages N models
+# trained with different seeds (tools/make_model.sh).
+PARSE_DATA ?= train
+PARSE_MIX ?= 1
 model: build
-	tools/make_model.sh $(BUILD) $(SHARED)
+	PARSE_DATA=$(PARSE_DATA) PARSE_MIX=$(PARSE_MIX) tools/make_model.sh $(BUILD) $(SHARED)
 	cmake -S . -B $(BUILD) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 

@@ -11,7 +11,11 @@
  * parser learns from the tags it will see.  Lemmas: a (word, UPOS) table
  * of the exceptions to suffix rules learnt per UPOS.
  *
- * Deterministic: one thread, a fixed seed, fixed orders; the same input
+ * With --mix N, N such models are trained with different seeds (sentence
+ * orders, jackknife taggers, exploration) and their averaged weights are
+ * averaged before quantisation (parameter mixing, McDonald et al. 2010).
+ *
+ * Deterministic: one thread, fixed seeds, fixed orders; the same input
  * gives the same bytes.  The dev set only reports figures. */
 #include "parse/parse_int.h"
 
@@ -84,6 +88,15 @@ static uint64_t rng_next(void)
     return rng_state = x;
 }
 
+/* The generator's state for member `member` of a mix trained with seed
+ * `seed`; seed 0, member 0 is the original fixed state. */
+static void rng_seed(unsigned long seed, int member)
+{
+    uint64_t x = (uint64_t) seed * 1000003u + (uint64_t) member;
+    rng_state = 0x243F6A8885A308D3ULL ^ (x * 0x9E3779B97F4A7C15ULL);
+    if (!rng_state) rng_state = 1;
+}
+
 static double rng_unit(void)
 {
     return (double) (rng_next() >> 11) / (double) (1ULL << 53);
@@ -140,7 +153,10 @@ static struct {
     int coarse;   /* tags are UPOS alone */
     int tag_only; /* train and report the tagger only (for experiments) */
     int passes;   /* tagger passes: 2 = a second pass sees the first's tags to the right */
-} opt = {8, 15, 10, 2, 0.9, 0.0, 0.0, 20, 1, 0, 0, 1};
+    int mix;      /* models trained with different seeds whose weights are averaged */
+    unsigned long seed;
+    const char *data_name; /* what the model was trained on, for META's "data" line */
+} opt = {8, 15, 10, 2, 0.9, 0.0, 0.0, 20, 1, 0, 0, 1, 1, 0, NULL};
 
 /* ---- sentences ------------------------------------------------------------- */
 
@@ -386,6 +402,24 @@ static void apm_update(apm *m, const uint64_t *keys, size_t n, int cls, float de
         e[k].w += delta;
         e[k].u += (float) (m->t * delta);
     }
+}
+
+/* Adds `share` times m's averaged weights to acc's weights (acc then holds
+ * final weights: its t is 1 and its sums 0, so its average is its weight).
+ * Parameter mixing (McDonald et al. 2010) of models trained apart. */
+static void apm_mix(apm *acc, const apm *m, double share)
+{
+    acc->t = 0; /* no sums: apm_update adds t x delta to them */
+    for (size_t i = 0; i <= m->mask; i++) {
+        const fslot *s = &m->slots[i];
+        if (!s->key) continue;
+        for (int k = 0; k < s->n; k++) {
+            const fent *e = &m->pool[s->first + k];
+            double a = ((double) e->w - (double) e->u / m->t) * share;
+            if (a != 0) apm_update(acc, &s->key, 1, (int) e->cls, (float) a);
+        }
+    }
+    acc->t = 1;
 }
 
 /* ---- writing tables ---------------------------------------------------------- */
@@ -1271,6 +1305,12 @@ static obuf write_model(const apm *tagger, const apm *parser, const apm *labeler
         ob_put(meta, d, strlen(d));
     }
     ob_put(meta, "\npasses\t1\n", 10);
+    /* Not read by the loader: says what the model has seen (tools/eval_parse.sh). */
+    if (opt.data_name && *opt.data_name && !strpbrk(opt.data_name, "\t\n")) {
+        ob_put(meta, "data\t", 5);
+        ob_put(meta, opt.data_name, strlen(opt.data_name));
+        ob_put(meta, "\n", 1);
+    }
     double st, sl;
     size_t kt = write_wtab(&sec[ND__SEC_TAGGER], tagger, opt.prune_tag, &st);
     size_t kp = write_ttab(&sec[ND__SEC_PARSER], parser, opt.prune_parse);
@@ -1389,7 +1429,8 @@ static void usage(void)
 {
     fprintf(stderr, "usage: train_parser --train FILE.conllu [--dev FILE.conllu] --out MODEL\n"
                     "       [--tag-epochs N] [--parse-epochs N] [--folds K] [--explore-from N]\n"
-                    "       [--explore-p P] [--prune-tag X] [--prune-parse X] [--quiet]\n");
+                    "       [--explore-p P] [--prune-tag X] [--prune-parse X] [--mix N]\n"
+                    "       [--seed S] [--data-name TEXT] [--quiet]\n");
     exit(2);
 }
 
@@ -1401,7 +1442,8 @@ int main(int argc, char **argv)
         {"tag-epochs", 1, 0, 'T'},   {"parse-epochs", 1, 0, 'P'}, {"folds", 1, 0, 'F'},
         {"explore-from", 1, 0, 'E'}, {"explore-p", 1, 0, 'e'},    {"prune-tag", 1, 0, 'x'},
         {"prune-parse", 1, 0, 'y'},  {"quiet", 0, 0, 'q'},        {"coarse", 0, 0, 'C'},
-        {"tag-only", 0, 0, 'O'},     {"passes", 1, 0, 'p'},       {0, 0, 0, 0}};
+        {"tag-only", 0, 0, 'O'},     {"passes", 1, 0, 'p'},       {"mix", 1, 0, 'M'},
+        {"seed", 1, 0, 'S'},         {"data-name", 1, 0, 'N'},    {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "t:d:o:q", lo, NULL)) != -1) {
         switch (c) {
@@ -1419,10 +1461,13 @@ int main(int argc, char **argv)
         case 'C': opt.coarse = 1; break;
         case 'O': opt.tag_only = 1; break;
         case 'p': opt.passes = atoi(optarg) == 2 ? 2 : 1; break;
+        case 'M': opt.mix = atoi(optarg); break;
+        case 'S': opt.seed = strtoul(optarg, NULL, 10); break;
+        case 'N': opt.data_name = optarg; break;
         default: usage();
         }
     }
-    if (!train_path || !out_path || opt.folds < 2) usage();
+    if (!train_path || !out_path || opt.folds < 2 || opt.mix < 1 || opt.mix > 64) usage();
     double t_start = now();
     corpus tr, dev;
     read_corpus(train_path, &tr);
@@ -1453,87 +1498,115 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "train_parser: %d sentences, %ld words, %d tags, %d labels\n", tr.n, tr.words,
             n_tags, n_labels);
-    /* Jackknifed tags for the parser (and for the second pass's training):
-     * each tenth of train tagged by taggers trained on the other nine. */
-    double t0 = now();
+    /* With --mix N, N models (taggers, jackknifed tags, parsers) are
+     * trained with different seeds (sentence orders, exploration) and
+     * their averaged weights averaged; --mix 1 is one model. */
     int *use = xmalloc((size_t) tr.n * sizeof *use);
-    uint8_t **jk1 = xcalloc((size_t) tr.n, sizeof *jk1); /* first pass, jackknifed */
-    for (int i = 0; i < tr.n; i++) jk1[i] = xmalloc((size_t) tr.s[i].n + 1);
-    for (int pass = 0; pass < opt.passes; pass++) {
-        for (int f = 0; f < opt.folds; f++) {
-            int lo_ = (int) ((long) tr.n * f / opt.folds),
-                hi = (int) ((long) tr.n * (f + 1) / opt.folds);
-            int nu = 0;
-            for (int i = 0; i < tr.n; i++)
-                if (i < lo_ || i >= hi) use[nu++] = i;
-            tagdict td;
-            tagdict_build(&td, &tr, use, nu);
-            apm m;
-            apm_init(&m, n_tags, 18);
-            train_tagger(&m, &td, &tr, use, nu, opt.tag_epochs, NULL, "fold", pass ? jk1 : NULL,
-                         NULL);
-            long right = 0, tot = 0;
-            for (int i = lo_; i < hi; i++) {
-                uint8_t *out = pass || opt.passes == 1 ? tr.s[i].ptag : jk1[i];
-                tag_sent(&m, &td, &tr.s[i], out, 1, pass ? jk1[i] : NULL);
-                if (!pass && opt.passes == 1) memcpy(jk1[i], out, (size_t) tr.s[i].n);
-                for (int k = 0; k < tr.s[i].n; k++) right += out[k] == tr.s[i].tag[k], tot++;
-            }
-            if (opt.verbose && f == 0)
-                fprintf(stderr, "  pass %d fold %d: held-out tag accuracy %.2f\n", pass + 1, f + 1,
-                        100.0 * right / tot);
-            apm_free(&m);
-            tagdict_free(&td);
-        }
-    }
-    fprintf(stderr, "train_parser: jackknifed tags in %.1f s\n", now() - t0);
-    /* The tagger(s) on all of train. */
-    t0 = now();
-    for (int i = 0; i < tr.n; i++) use[i] = i;
     tagdict td;
-    tagdict_build(&td, &tr, use, tr.n);
-    apm tagger, tagger2;
-    memset(&tagger2, 0, sizeof tagger2);
-    apm_init(&tagger, n_tags, 18);
-    train_tagger(&tagger, &td, &tr, use, tr.n, opt.tag_epochs, dev_path ? &dev : NULL, "tagger",
-                 NULL, NULL);
-    uint8_t **dev_tags = xcalloc((size_t) dev.n + 1, sizeof *dev_tags);
-    uint8_t **dev_tags1 = xcalloc((size_t) dev.n + 1, sizeof *dev_tags1);
-    for (int i = 0; i < dev.n; i++) {
-        dev_tags[i] = xmalloc((size_t) dev.s[i].n + 1);
-        dev_tags1[i] = xmalloc((size_t) dev.s[i].n + 1);
-        tag_sent(&tagger, &td, &dev.s[i], dev_tags1[i], 1, NULL);
-        memcpy(dev_tags[i], dev_tags1[i], (size_t) dev.s[i].n);
+    apm tagger, parser, labeler, mix_t, mix_p, mix_l;
+    if (opt.mix > 1) {
+        apm_init(&mix_t, n_tags, 18);
+        apm_init(&mix_p, 3, 22);
+        apm_init(&mix_l, n_labels, 20);
     }
-    if (opt.passes == 2) {
-        apm_init(&tagger2, n_tags, 18);
-        train_tagger(&tagger2, &td, &tr, use, tr.n, opt.tag_epochs, dev_path ? &dev : NULL,
-                     "tagger pass 2", jk1, dev_tags1);
-        for (int i = 0; i < dev.n; i++)
-            tag_sent(&tagger2, &td, &dev.s[i], dev_tags[i], 1, dev_tags1[i]);
-    }
-    fprintf(stderr, "train_parser: tagger in %.1f s (%zu tag dictionary words)\n", now() - t0,
-            td.kv.n);
-    if (opt.tag_only) return 0;
-    if (opt.passes == 2) die("--passes 2 is an experiment for --tag-only (the model has one pass)");
-    for (int i = 0; i < dev.n; i++)
-        if (getenv("ND_GOLD_DEV_TAGS"))
-            for (int k = 0; k < dev.s[i].n; k++) dev_tags[i][k] = (uint8_t) dev.s[i].tag[k];
-    /* The parser: which labels go which way, then the perceptrons. */
-    for (int i = 0; i < tr.n; i++)
-        for (int k = 0; k < tr.s[i].n; k++) {
-            if (tr.s[i].label[k] == root_label) continue;
-            if (k < tr.s[i].head[k])
-                left_mask |= 1ULL << tr.s[i].label[k];
-            else
-                right_mask |= 1ULL << tr.s[i].label[k];
+    for (int member = 0; member < opt.mix; member++) {
+        rng_seed(opt.seed, member);
+        if (opt.mix > 1) fprintf(stderr, "train_parser: model %d of %d\n", member + 1, opt.mix);
+        /* Jackknifed tags for the parser (and for the second pass's training):
+         * each tenth of train tagged by taggers trained on the other nine. */
+        double t0 = now();
+        uint8_t **jk1 = xcalloc((size_t) tr.n, sizeof *jk1); /* first pass, jackknifed */
+        for (int i = 0; i < tr.n; i++) jk1[i] = xmalloc((size_t) tr.s[i].n + 1);
+        for (int pass = 0; pass < opt.passes; pass++) {
+            for (int f = 0; f < opt.folds; f++) {
+                int lo_ = (int) ((long) tr.n * f / opt.folds),
+                    hi = (int) ((long) tr.n * (f + 1) / opt.folds);
+                int nu = 0;
+                for (int i = 0; i < tr.n; i++)
+                    if (i < lo_ || i >= hi) use[nu++] = i;
+                tagdict ftd;
+                tagdict_build(&ftd, &tr, use, nu);
+                apm m;
+                apm_init(&m, n_tags, 18);
+                train_tagger(&m, &ftd, &tr, use, nu, opt.tag_epochs, NULL, "fold",
+                             pass ? jk1 : NULL, NULL);
+                long right = 0, tot = 0;
+                for (int i = lo_; i < hi; i++) {
+                    uint8_t *out = pass || opt.passes == 1 ? tr.s[i].ptag : jk1[i];
+                    tag_sent(&m, &ftd, &tr.s[i], out, 1, pass ? jk1[i] : NULL);
+                    if (!pass && opt.passes == 1) memcpy(jk1[i], out, (size_t) tr.s[i].n);
+                    for (int k = 0; k < tr.s[i].n; k++) right += out[k] == tr.s[i].tag[k], tot++;
+                }
+                if (opt.verbose && f == 0)
+                    fprintf(stderr, "  pass %d fold %d: held-out tag accuracy %.2f\n", pass + 1,
+                            f + 1, 100.0 * right / tot);
+                apm_free(&m);
+                tagdict_free(&ftd);
+            }
         }
-    t0 = now();
-    apm parser, labeler;
-    apm_init(&parser, 3, 22);
-    apm_init(&labeler, n_labels, 20);
-    train_parser(&parser, &labeler, &tr, dev_path ? &dev : NULL, (const uint8_t *const *) dev_tags);
-    fprintf(stderr, "train_parser: parser in %.1f s\n", now() - t0);
+        fprintf(stderr, "train_parser: jackknifed tags in %.1f s\n", now() - t0);
+        /* The tagger(s) on all of train. */
+        t0 = now();
+        for (int i = 0; i < tr.n; i++) use[i] = i;
+        tagdict_build(&td, &tr, use, tr.n);
+        apm tagger2;
+        memset(&tagger2, 0, sizeof tagger2);
+        apm_init(&tagger, n_tags, 18);
+        train_tagger(&tagger, &td, &tr, use, tr.n, opt.tag_epochs, dev_path ? &dev : NULL, "tagger",
+                     NULL, NULL);
+        uint8_t **dev_tags = xcalloc((size_t) dev.n + 1, sizeof *dev_tags);
+        uint8_t **dev_tags1 = xcalloc((size_t) dev.n + 1, sizeof *dev_tags1);
+        for (int i = 0; i < dev.n; i++) {
+            dev_tags[i] = xmalloc((size_t) dev.s[i].n + 1);
+            dev_tags1[i] = xmalloc((size_t) dev.s[i].n + 1);
+            tag_sent(&tagger, &td, &dev.s[i], dev_tags1[i], 1, NULL);
+            memcpy(dev_tags[i], dev_tags1[i], (size_t) dev.s[i].n);
+        }
+        if (opt.passes == 2) {
+            apm_init(&tagger2, n_tags, 18);
+            train_tagger(&tagger2, &td, &tr, use, tr.n, opt.tag_epochs, dev_path ? &dev : NULL,
+                         "tagger pass 2", jk1, dev_tags1);
+            for (int i = 0; i < dev.n; i++)
+                tag_sent(&tagger2, &td, &dev.s[i], dev_tags[i], 1, dev_tags1[i]);
+        }
+        fprintf(stderr, "train_parser: tagger in %.1f s (%zu tag dictionary words)\n", now() - t0,
+                td.kv.n);
+        if (opt.tag_only) return 0;
+        if (opt.passes == 2)
+            die("--passes 2 is an experiment for --tag-only (the model has one pass)");
+        for (int i = 0; i < dev.n; i++)
+            if (getenv("ND_GOLD_DEV_TAGS"))
+                for (int k = 0; k < dev.s[i].n; k++) dev_tags[i][k] = (uint8_t) dev.s[i].tag[k];
+        /* The parser: which labels go which way, then the perceptrons. */
+        for (int i = 0; i < tr.n; i++)
+            for (int k = 0; k < tr.s[i].n; k++) {
+                if (tr.s[i].label[k] == root_label) continue;
+                if (k < tr.s[i].head[k])
+                    left_mask |= 1ULL << tr.s[i].label[k];
+                else
+                    right_mask |= 1ULL << tr.s[i].label[k];
+            }
+        t0 = now();
+        apm_init(&parser, 3, 22);
+        apm_init(&labeler, n_labels, 20);
+        train_parser(&parser, &labeler, &tr, dev_path ? &dev : NULL,
+                     (const uint8_t *const *) dev_tags);
+        fprintf(stderr, "train_parser: parser in %.1f s\n", now() - t0);
+        if (opt.mix > 1) {
+            apm_mix(&mix_t, &tagger, 1.0 / opt.mix);
+            apm_mix(&mix_p, &parser, 1.0 / opt.mix);
+            apm_mix(&mix_l, &labeler, 1.0 / opt.mix);
+            apm_free(&tagger);
+            apm_free(&parser);
+            apm_free(&labeler);
+            if (member + 1 < opt.mix) tagdict_free(&td);
+        }
+    }
+    if (opt.mix > 1) {
+        tagger = mix_t;
+        parser = mix_p;
+        labeler = mix_l;
+    }
     /* Lemmas. */
     kvlist exc = {0}, rules = {0};
     spool sp = {0};
