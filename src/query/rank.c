@@ -23,6 +23,7 @@
  * read is checked against FTS5's own (xColumnSize): a wrong table name is
  * an error, not a wrong score. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,9 +92,12 @@ static int length_of(rank_data *p, int64_t id, int *tokens)
     }
     while (p->at < id && p->at != INT64_MAX) {
         rc = sqlite3_step(p->sz);
-        if (rc == SQLITE_ROW) p->at = sqlite3_column_int64(p->sz, 0);
-        else if (rc == SQLITE_DONE) p->at = INT64_MAX;
-        else return rc;
+        if (rc == SQLITE_ROW)
+            p->at = sqlite3_column_int64(p->sz, 0);
+        else if (rc == SQLITE_DONE)
+            p->at = INT64_MAX;
+        else
+            return rc;
     }
     if (p->at != id) return SQLITE_CORRUPT_VTAB;
     const unsigned char *b = sqlite3_column_blob(p->sz, 1);
@@ -154,8 +158,10 @@ static int rank_data_of(const Fts5ExtensionApi *api, Fts5Context *fts, nd_store 
             p->idf[i] = idf;
         }
     }
-    if (rc == SQLITE_OK) rc = api->xSetAuxdata(fts, p, rank_data_free); /* freed on error too */
-    else rank_data_free(p);
+    if (rc == SQLITE_OK)
+        rc = api->xSetAuxdata(fts, p, rank_data_free); /* freed on error too */
+    else
+        rank_data_free(p);
     *out = rc == SQLITE_OK ? p : NULL;
     return rc;
 }
@@ -202,6 +208,34 @@ static void heap_add(rank_data *p, double score)
     }
 }
 
+/* The row's length in tokens: from the document table when it knows the
+ * row, else from the %_docsize table named; the first length read is
+ * checked against FTS5's own, so that a wrong table name is an error
+ * (fn names the function in it), not a wrong score.  Returns 1, or 0
+ * with the error set on ctx. */
+static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+                      rank_data *p, int64_t id, const char *fn, int *tokens)
+{
+    int rc = SQLITE_OK;
+    if (!p->docs || !nd__docs_length(p->docs, id, tokens)) rc = length_of(p, id, tokens);
+    if (rc == SQLITE_OK && !p->checked) {
+        int fts5s = 0;
+        rc = api->xColumnSize(fts, -1, &fts5s);
+        if (rc == SQLITE_OK && fts5s != *tokens) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "%s: the table named is not the one ranked", fn);
+            sqlite3_result_error(ctx, msg, -1);
+            return 0;
+        }
+        p->checked = 1;
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, rc);
+        return 0;
+    }
+    return 1;
+}
+
 static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
                     sqlite3_value **argv)
 {
@@ -222,7 +256,8 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     for (int i = 0; rc == SQLITE_OK && i < inst; i++) {
         int ip, ic, io;
         rc = api->xInst(fts, i, &ip, &ic, &io);
-        if (rc == SQLITE_OK) p->freq[ip] += argc - 1 > ic ? sqlite3_value_double(argv[ic + 1]) : 1.0;
+        if (rc == SQLITE_OK)
+            p->freq[ip] += argc - 1 > ic ? sqlite3_value_double(argv[ic + 1]) : 1.0;
     }
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(ctx, rc);
@@ -235,21 +270,7 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         return;
     }
     int tokens = 0;
-    int64_t id = api->xRowid(fts);
-    if (!p->docs || !nd__docs_length(p->docs, id, &tokens)) rc = length_of(p, id, &tokens);
-    if (rc == SQLITE_OK && !p->checked) {
-        int fts5s = 0;
-        rc = api->xColumnSize(fts, -1, &fts5s);
-        if (rc == SQLITE_OK && fts5s != tokens) {
-            sqlite3_result_error(ctx, "nd_bm25: the table named is not the one ranked", -1);
-            return;
-        }
-        p->checked = 1;
-    }
-    if (rc != SQLITE_OK) {
-        sqlite3_result_error_code(ctx, rc);
-        return;
-    }
+    if (!row_length(api, fts, ctx, p, api->xRowid(fts), "nd_bm25", &tokens)) return;
     double score = score_of(p, (double) tokens);
     heap_add(p, score);
     sqlite3_result_double(ctx, -1.0 * score);
@@ -375,20 +396,7 @@ static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
     /* A row whose bound is below the k-th best cannot be among them. */
     if (t->n == t->k && score_of(p, 0.0) < t->hits[0].score) return;
     int tokens = 0;
-    if (!p->docs || !nd__docs_length(p->docs, id, &tokens)) rc = length_of(p, id, &tokens);
-    if (rc == SQLITE_OK && !p->checked) {
-        int fts5s = 0;
-        rc = api->xColumnSize(fts, -1, &fts5s);
-        if (rc == SQLITE_OK && fts5s != tokens) {
-            sqlite3_result_error(ctx, "nd_top: the table named is not the one ranked", -1);
-            return;
-        }
-        p->checked = 1;
-    }
-    if (rc != SQLITE_OK) {
-        sqlite3_result_error_code(ctx, rc);
-        return;
-    }
+    if (!row_length(api, fts, ctx, p, id, "nd_top", &tokens)) return;
     top_add(t, (nd__top_hit){id, score_of(p, (double) tokens)});
 }
 
