@@ -214,6 +214,27 @@ static int date_opens(nd_slice s, size_t a)
     return nd__words(head) <= 3 && !memchr(head.ptr, '.', head.len);
 }
 
+/* The first date of a line.  A label and its value in two inline
+ * elements run together in the text ("Erstellt am<span>12.03.2021"):
+ * when the line has no date at a word's start, a numeric date glued to
+ * the word before it is taken. */
+static int find_date(nd_slice s, when *w, size_t *a, size_t *e)
+{
+    if (nd_time_find_zone(s.ptr, s.len, &w->ts, &w->has_time, &w->off, a, e) == 0) return 0;
+    for (size_t i = 1; i + 8 <= s.len; i++) {
+        unsigned char p = (unsigned char) s.ptr[i - 1], c = (unsigned char) s.ptr[i];
+        if (c < '0' || c > '9' || !((p >= 'a' && p <= 'z') || (p >= 'A' && p <= 'Z'))) continue;
+        size_t a2, e2;
+        if (nd_time_find_zone(s.ptr + i, s.len - i, &w->ts, &w->has_time, &w->off, &a2, &e2) == 0 &&
+            a2 == 0) {
+            *a = i;
+            *e = i + e2;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 /* "Stand: 02.02.2023": German for "as of", the state of the text at its
  * last update, when it is the label just before the date. */
 static int stand_label(nd_slice head)
@@ -278,7 +299,7 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
         if (linked && !(s.len <= 80 && place_points(&m, i) == 3)) continue;
         when w = {0, 0, ND_ZONE_NONE, 0};
         size_t a, e;
-        if (nd_time_find_zone(s.ptr, s.len, &w.ts, &w.has_time, &w.off, &a, &e) != 0) continue;
+        if (find_date(s, &w, &a, &e) != 0) continue;
         /* The label before the date, or anywhere in a short line ("wurde
          * am 19. Mai 2010 gepostet"). */
         int kind = label_kind(s.len <= 200 ? s : (nd_slice){s.ptr, a});
