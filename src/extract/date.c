@@ -10,7 +10,12 @@
  *      date element, before the body; never in comments, teasers, nav or
  *      footers) and by their labels ("published" vs "updated");
  *   5. the URL path ("/2023/04/28/", "/2023-04-28-", "/20230428/");
- *   6. an age next to the title with the fetch time (extract.c/meta.c).
+ *   6. an age next to the title with the fetch time (extract.c/meta.c);
+ *   7. only when none of these (nor an update date) gives one: the rarer
+ *      <meta> names peers read ("og:publish_date", "dateposted"), then
+ *      the publication keys of JSON in scripts other than JSON-LD
+ *      ("publishedAt": ISO 8601 or a Unix time), as framework state and
+ *      data layers carry them (nd__gap_date).
  * The first date a reader sees by the headline wins over the declared one
  * when it is later and says it is an update or the publication, or gives
  * the minute (seen_later).
@@ -395,6 +400,143 @@ static when url_date(const nd_extract_ctx *x)
     return w;
 }
 
+/* ---- sources that only fill gaps ------------------------------------- */
+
+/* Publication-date <meta> names peers read (htmldate's list) beyond the
+ * common ones above: trusted below every other source, as they are rare
+ * and some are a CMS's own. */
+static when rare_meta_date(const nd_extract_ctx *x)
+{
+    static const char *const keys[] = {"og:publish_date",
+                                       "og:pubdate",
+                                       "og:datepublished",
+                                       "og:article:published",
+                                       "date_published",
+                                       "published-date",
+                                       "published_date",
+                                       "dateposted",
+                                       "displaydate",
+                                       "doc_date",
+                                       "originalpublicationdate",
+                                       "article.created",
+                                       "article_date_original",
+                                       "dc.date.publication",
+                                       "dc.created",
+                                       "dc:created",
+                                       "dcsext.articlefirstpublished",
+                                       "rnews:datepublished",
+                                       "bt:pubdate",
+                                       "cxenseparse:recs:publishtime",
+                                       "shareaholic:article_published_time",
+                                       "mediator_published_time",
+                                       "vr:published_time",
+                                       "twt-published-at"};
+    when w = {0, 0, ND_ZONE_NONE, 0};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys && !w.ok; i++)
+        w = parse_when(x, nd__page_meta(x->pg, keys[i]));
+    return w;
+}
+
+static int key_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+}
+
+/* A JSON key that names the publication date: "datePublished",
+ * "publishDate", "published_at", "firstPublishDate", "publicationDate" ...
+ * compared lowercased without '_' and '-'.  Never a last, modified,
+ * scheduled or expiry date. */
+static int publish_key(const char *k, size_t n)
+{
+    static const char *const names[] = {
+        "datepublished",      "publishdate",         "publisheddate",
+        "publishedat",        "publishedon",         "publishat",
+        "publishon",          "published",           "publishedtime",
+        "publishtime",        "publisheddatetime",   "publishdatetime",
+        "publishingdate",     "publishtimestamp",    "publishedtimestamp",
+        "publishedunixtime",  "firstpublished",      "firstpublishdate",
+        "firstpublisheddate", "firstpublishedat",    "firstpublishedtime",
+        "publicationdate",    "publicationtime",     "publicationtimets",
+        "webpublicationdate", "originalpublishdate", "originalpublicationdate"};
+    char low[32];
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char) k[i];
+        if (c == '_' || c == '-') continue;
+        if (m + 1 >= sizeof low) return 0;
+        low[m++] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    low[m] = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(low, names[i]) == 0) return 1;
+    return 0;
+}
+
+/* The value after a JSON key ending at s[i] (its closing quote): an ISO
+ * 8601 string, or a Unix time in seconds (10 digits) or milliseconds
+ * (13), quoted or not.  A JSON text inside a script's string has its
+ * quotes escaped (\"publishedAt\":\"2021-...\"). */
+static when json_date_value(const nd_extract_ctx *x, const char *s, size_t n, size_t i)
+{
+    when w = {0, 0, ND_ZONE_NONE, 0};
+    size_t lim = i + 8 < n ? i + 8 : n;
+    while (i < lim && (s[i] == ' ' || s[i] == '\t' || s[i] == '\\' || s[i] == '"')) i++;
+    if (i >= n || s[i] != ':') return w;
+    i++;
+    lim = i + 8 < n ? i + 8 : n;
+    while (i < lim && (s[i] == ' ' || s[i] == '\t' || s[i] == '\\' || s[i] == '"' || s[i] == '\''))
+        i++;
+    size_t d = 0;
+    while (i + d < n && d < 14 && s[i + d] >= '0' && s[i + d] <= '9') d++;
+    if (d == 10 || d == 13) {
+        int64_t v = 0;
+        for (size_t k = 0; k < d; k++) v = v * 10 + (s[i + k] - '0');
+        if (d == 13) v /= 1000;
+        w.ts = v;
+        w.has_time = 1;
+        w.off = 0;
+        w.ok = plausible(x, v);
+        return w;
+    }
+    if (d != 4 || i + 10 > n || s[i + 4] != '-' || s[i + 7] != '-') return w;
+    char buf[48];
+    size_t k = 0;
+    while (i + k < n && k < sizeof buf - 1 && s[i + k] != '"' && s[i + k] != '\'' &&
+           s[i + k] != '\\' && s[i + k] != ',' && s[i + k] != '}')
+        k++;
+    memcpy(buf, s + i, k);
+    buf[k] = 0;
+    return parse_when(x, buf);
+}
+
+/* A publication date in JSON that is not JSON-LD: a framework's page
+ * state (<script id="__NEXT_DATA__">, window.__INITIAL_STATE__ = {...}),
+ * an analytics data layer, a player's settings ("publishedAt":
+ * "2021-05-04T10:00:00Z", "firstPublished": 1682640000).  Read from the
+ * page as decoded, as the prefilter drops scripts.  The first key of the
+ * page that names the publication and holds a plausible date; pages list
+ * their own object before the teasers they carry. */
+static when script_date(const nd_extract_ctx *x)
+{
+    when w = {0, 0, ND_ZONE_NONE, 0};
+    const char *s = x->pg->raw;
+    size_t n = x->pg->raw_len;
+    if (!s) return w;
+    /* every key above holds "ubli" (publish, publication) */
+    for (const char *p = s; (p = memmem(p, n - (size_t) (p - s), "ubli", 4)) != NULL; p += 4) {
+        size_t at = (size_t) (p - s), a = at, e = at + 4;
+        while (a > 0 && at - a < 24 && key_char((unsigned char) s[a - 1])) a--;
+        while (e < n && e - at < 32 && key_char((unsigned char) s[e])) e++;
+        if (a == 0 || e >= n || (s[a - 1] != '"' && s[a - 1] != '\'')) continue;
+        if (s[e] != s[a - 1] && !(s[e] == '\\' && e + 1 < n && s[e + 1] == s[a - 1])) continue;
+        if (!publish_key(s + a, e - a)) continue;
+        w = json_date_value(x, s, n, e + 1);
+        if (w.ok) return w;
+    }
+    w.ok = 0;
+    return w;
+}
+
 static const char *format(nd_extract_ctx *x, when w)
 {
     char buf[32];
@@ -601,4 +743,15 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
         if (!upd_seen) borrow_offset(&upd, found, nf);
         a->modified = format(x, upd);
     }
+}
+
+void nd__gap_date(nd_extract_ctx *x)
+{
+    if (x->a->published || !x->pg->is_html) return;
+    when w = rare_meta_date(x);
+    if (!w.ok) w = script_date(x);
+    if (!w.ok) return;
+    local_midnight(x, &w);
+    x->a->published = format(x, w);
+    x->a->published_ts = w.ts;
 }

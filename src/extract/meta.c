@@ -1065,5 +1065,6 @@ int nd__assemble_meta(nd_extract_ctx *x)
             }
         }
     }
+    nd__gap_date(x);
     return 0;
 }

@@ -72,6 +72,11 @@ void nd__text_title(nd_extract_ctx *x);
 void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char *ld_modified,
                         const char *ld_any_published, const char *ld_any_modified);
 
+/* date.c: when nothing above gave a published date (nor an age beside
+ * the title), the sources peers read that only fill gaps: rarer <meta>
+ * names, then publication keys in scripts' JSON. */
+void nd__gap_date(nd_extract_ctx *x);
+
 /* comments.c: the reader comments of an HTML page (none for a thread). */
 int nd__html_comments(nd_extract_ctx *x);
 

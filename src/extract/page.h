@@ -162,6 +162,12 @@ typedef struct nd_page {
     const char *title; /* <title> */
     const char *lang;  /* <html lang> */
     const char *canonical;
+    /* The HTML as decoded, before the prefilter drops scripts and
+     * comments: read for dates that only scripts carry (date.c).
+     * Borrowed; valid until the nd_decoded it came from is freed, which
+     * every caller does after the page.  NULL on text pages. */
+    const char *raw;
+    size_t raw_len;
     nd_meta_kv *meta; /* arena array */
     size_t n_meta, cap_meta;
     const char **jsonld; /* raw JSON-LD scripts */

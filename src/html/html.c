@@ -692,6 +692,8 @@ int nd__html_to_page(const char *html, size_t len, nd_page *pg)
 {
     pthread_once(&init_once, init_libxml);
     if (len > INT32_MAX) return ND_ETOOBIG;
+    pg->raw = html;
+    pg->raw_len = len;
     size_t cut_n = 0;
     char *cut = nd__html_prefilter(html, len, &cut_n);
     if (!cut) return ND_ENOMEM;
