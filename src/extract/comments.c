@@ -131,7 +131,7 @@ int nd__html_comments(nd_extract_ctx *x)
             }
             for (size_t k = 0; k < pg->n_times && !c->published; k++) {
                 const nd_time_el *t = &pg->times[k];
-                if (t->block < in->first_block || t->block >= in->end_block) continue;
+                if (t->stamp || t->block < in->first_block || t->block >= in->end_block) continue;
                 int64_t ts;
                 int ht, off;
                 if (nd_time_parse_zone(t->datetime, strlen(t->datetime), &ts, &ht, &off) == 0) {

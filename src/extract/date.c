@@ -263,6 +263,7 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
     uint32_t art = pg->is_html ? nd__article_node(x) : 0;
     for (size_t k = 0; k < pg->n_times; k++) {
         const nd_time_el *t = &pg->times[k];
+        if (t->stamp) continue; /* a gap filler (stamp_date) */
         int at = where(pg, t->node, thread, art);
         int place = place_points(&m, t->block);
 #ifdef ND_DATE_DEBUG
@@ -745,11 +746,33 @@ void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char 
     }
 }
 
+/* A Unix time in a data attribute (data-timestamp="1682640000") where
+ * the article's date stands: not in comments, teasers, navigation, ads
+ * or footers; the one best placed by the headline, the first of those. */
+static when stamp_date(const nd_extract_ctx *x)
+{
+    const nd_page *pg = x->pg;
+    best b = {{0, 0, ND_ZONE_NONE, 0}, 0, 0};
+    page_marks m = marks(x);
+    uint32_t art = nd__article_node(x);
+    for (size_t k = 0; k < pg->n_times; k++) {
+        const nd_time_el *t = &pg->times[k];
+        if (!t->stamp) continue;
+        int at = where(pg, t->node, x->thread, art);
+        if (at & (AT_FURNITURE | AT_FOOTER | AT_TEASER | AT_AD)) continue;
+        int score = place_points(&m, t->block) + ((at & AT_DATE) ? 1 : 0);
+        if (score < 0) continue;
+        consider(&b, parse_when(x, t->datetime), score, t->block);
+    }
+    return b.w;
+}
+
 void nd__gap_date(nd_extract_ctx *x)
 {
     if (x->a->published || !x->pg->is_html) return;
     when w = rare_meta_date(x);
     if (!w.ok) w = script_date(x);
+    if (!w.ok) w = stamp_date(x);
     if (!w.ok) return;
     local_midnight(x, &w);
     x->a->published = format(x, w);

@@ -139,6 +139,8 @@ typedef struct nd_time_el {
     uint32_t node;        /* the <time> node, or its enclosing node */
     uint32_t block;       /* index of the block its text falls into */
     uint8_t kind;         /* 0 unknown, 1 says published, 2 says updated */
+    uint8_t stamp;        /* 1: a Unix time of a data-* attribute, read
+                             only to fill a gap (date.c) */
 } nd_time_el;
 
 /* The text of an element the markup calls the author's (rel=author,

@@ -10,6 +10,7 @@
 #include <libxml/parserInternals.h>
 #include <pthread.h>
 #include <string.h>
+#include <strings.h>
 
 #include "extract/extract_int.h"
 #include "html/html_int.h"
@@ -365,6 +366,32 @@ static int iso_date_start(const char *s)
     return 1;
 }
 
+/* A Unix time in seconds (10 digits) or milliseconds (13) in a data
+ * attribute that names a date (data-timestamp="1682640000",
+ * data-published="1682640000000"): the ISO 8601 text of it in out, or 0. */
+static int stamp_attr(const xmlChar **atts, char out[32])
+{
+    static const char *const names[] = {"data-timestamp",    "data-time",     "data-date",
+                                        "data-published",    "data-pubdate",  "data-publish-date",
+                                        "data-publish-time", "data-created",  "data-published-at",
+                                        "data-publishtime",  "data-datetime", "data-publishdate"};
+    for (size_t i = 0; atts[i] && atts[i + 1]; i += 2) {
+        const char *k = (const char *) atts[i], *v = (const char *) atts[i + 1];
+        if (strncasecmp(k, "data-", 5) != 0) continue;
+        size_t d = 0;
+        while (d < 14 && v[d] >= '0' && v[d] <= '9') d++;
+        if ((d != 10 && d != 13) || v[d]) continue;
+        size_t j = 0;
+        while (j < sizeof names / sizeof *names && strcasecmp(k, names[j]) != 0) j++;
+        if (j == sizeof names / sizeof *names) continue;
+        int64_t ts = 0;
+        for (size_t m = 0; m < 10; m++) ts = ts * 10 + (v[m] - '0');
+        nd_time_format(ts, 0, out);
+        return 1;
+    }
+    return 0;
+}
+
 /* Record a <time datetime> with where it is and what it says it is
  * (pubdate, class "published"/"entry-date", itemprop datePublished; or
  * class "updated"/"modified", itemprop dateModified). */
@@ -398,6 +425,7 @@ static void add_time(sax_state *st, const xmlChar **atts, const char *dt)
     t->node = st->cur;
     t->block = (uint32_t) pg->n_blocks;
     t->kind = kind;
+    t->stamp = 0;
 }
 
 static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
@@ -443,9 +471,15 @@ static void on_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
              * title="2012-08-22T09:43:41+0100">, <span class="updated"
              * title="2013-04-04T18:52:11+00:00"></span>. */
             const char *cls = attr(atts, "class"), *ti = attr(atts, "title");
+            char stamp[32];
             if (cls && ti && iso_date_start(ti) &&
                 (strstr(cls, "published") || strstr(cls, "updated") || strstr(cls, "date")))
                 add_time(st, atts, ti);
+            else if (stamp_attr(atts, stamp)) {
+                size_t before = pg->n_times;
+                add_time(st, atts, stamp);
+                if (pg->n_times > before) pg->times[before].stamp = 1;
+            }
         }
     }
     if (tag == ND_TAG_BODY) st->in_body = 1;

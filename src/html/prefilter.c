@@ -141,6 +141,18 @@ static int date_title(const char *a, size_t n, const char *v, size_t vn)
     return 1;
 }
 
+/* A data attribute whose value is a Unix time in seconds or milliseconds
+ * (data-timestamp="1682640000"): html.c reads those that name a date. */
+static int data_stamp(const char *a, size_t n, const char *v, size_t vn)
+{
+    if (n < 6 || !starts_word(a, n, "data-")) return 0;
+    if (vn >= 2 && (v[0] == '"' || v[0] == '\'') && v[vn - 1] == v[0]) v++, vn -= 2;
+    if (vn != 10 && vn != 13) return 0;
+    for (size_t i = 0; i < vn; i++)
+        if (v[i] < '0' || v[i] > '9') return 0;
+    return 1;
+}
+
 /* Copy the start tag s[p, end) keeping only the attributes that matter.
  * Anything unexpected (a quote in a name, a tag cut short) copies the tag
  * unchanged: libxml2 remains the judge of odd markup. */
@@ -182,7 +194,8 @@ static void copy_tag(nd_buf *b, const char *s, size_t p, size_t end)
             i = ve;
         }
         if (ne > ns &&
-            (keep_attr(s + ns, ne - ns) || date_title(s + ns, ne - ns, s + vs, ve - vs))) {
+            (keep_attr(s + ns, ne - ns) || date_title(s + ns, ne - ns, s + vs, ve - vs) ||
+             data_stamp(s + ns, ne - ns, s + vs, ve - vs))) {
             nd_buf_putc(b, ' ');
             nd_buf_append(b, s + ns, ne - ns);
             if (ve > vs) {
