@@ -397,9 +397,9 @@ static void test_doc_actors_top(void)
             for (int limit = 1; limit <= 7; limit++) {
                 nd_arena *ar = nd_arena_new(0);
                 nd__vec v = {NULL, 0, 0, sizeof(nd_actor_row)};
-                CHECK_INT(nd__doc_actors_top(s, docs, n, skip ? &putin : NULL, by_m, limit, ar, &v,
-                                             &err),
-                          0);
+                CHECK_INT(
+                    nd__doc_actors_top(s, docs, n, skip ? &putin : NULL, by_m, limit, ar, &v, &err),
+                    0);
                 nd_buf sql = ND_BUF_INIT;
                 nd_buf_puts(&sql, "SELECT a.id, t.n, t.m FROM (SELECT actor_id, count(*) AS n,"
                                   " sum(mentions) AS m FROM doc_actors WHERE 1");
@@ -445,24 +445,27 @@ static void test_doc_actors_top(void)
     nd_store_close(s);
 }
 
-/* nd_bm25 (query/rank.c): the best k rows and their scores are bm25()'s,
- * every row it scores has bm25()'s value, and the others are pruned
- * unread.  A table of its own: documents of varied lengths and word
- * counts. */
+/* nd__rank_top (query/rank.c): the best k rows among the newest
+ * max_rows matches and their scores are bm25()'s, and the lengths of rows
+ * that cannot be among them are not read.  A table of its own: documents
+ * of varied lengths and word counts. */
 static void test_rank(void)
 {
     nd_store *s = fresh("rank.db");
     if (!s) return;
     nd_error err = {0};
-    CHECK_INT(nd__store_exec(s, "CREATE VIRTUAL TABLE t USING fts5(title, body,"
-                                " tokenize = 'porter unicode61')", &err), 0);
-    static const char *const words[] = {"said", "police", "harbour", "strike", "the", "of",
-                                        "talks", "minister", "port", "union", "wages", "night"};
+    CHECK_INT(nd__store_exec(s,
+                             "CREATE VIRTUAL TABLE t USING fts5(title, body,"
+                             " tokenize = 'porter unicode61')",
+                             &err),
+              0);
+    static const char *const words[] = {"said",  "police",   "harbour", "strike", "the",   "of",
+                                        "talks", "minister", "port",    "union",  "wages", "night"};
     uint32_t x = 12345;
     sqlite3_stmt *ins;
-    CHECK_INT(sqlite3_prepare_v2(s->db, "INSERT INTO t (title, body) VALUES (?1, ?2)", -1, &ins,
-                                 NULL),
-              0);
+    CHECK_INT(
+        sqlite3_prepare_v2(s->db, "INSERT INTO t (title, body) VALUES (?1, ?2)", -1, &ins, NULL),
+        0);
     for (int d = 0; d < 600; d++) {
         nd_buf title = ND_BUF_INIT, body = ND_BUF_INIT;
         x = x * 1103515245u + 12345u;
@@ -484,58 +487,10 @@ static void test_rank(void)
         nd_buf_free(&body);
     }
     sqlite3_finalize(ins);
-    CHECK_INT(nd__rank_register(s, &err), 0);
-    static const char *const queries[] = {"said", "police OR harbour", "\"said police\"",
-                                          "strike AND said", "title:port", "wag*"};
+    static const char *const queries[] = {
+        "said", "police OR harbour", "\"said police\"", "strike AND said", "title:port", "wag*"};
     static const int ks[] = {1, 5, 37, 2000};
     int pruned_any = 0;
-    for (size_t qi = 0; qi < sizeof queries / sizeof *queries; qi++)
-        for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
-            int k = ks[ki];
-            char *a = sqlite3_mprintf("SELECT rowid, bm25(t, 4.0, 1.0) AS r FROM t WHERE t MATCH"
-                                      " %Q ORDER BY r, rowid LIMIT %d",
-                                      queries[qi], k);
-            char *b = sqlite3_mprintf("SELECT rowid, nd_bm25(t, 't', %d, 4.0, 1.0) AS r FROM t WHERE t"
-                                      " MATCH %Q ORDER BY r, rowid LIMIT %d",
-                                      k, queries[qi], k);
-            sqlite3_stmt *sa, *sb;
-            CHECK_INT(sqlite3_prepare_v2(s->db, a, -1, &sa, NULL), 0);
-            CHECK_INT(sqlite3_prepare_v2(s->db, b, -1, &sb, NULL), 0);
-            int rows = 0;
-            for (;;) {
-                int ra = sqlite3_step(sa), rb = sqlite3_step(sb);
-                CHECK_INT(rb, ra);
-                if (ra != SQLITE_ROW || rb != SQLITE_ROW) break;
-                CHECK_INT(sqlite3_column_int64(sb, 0), sqlite3_column_int64(sa, 0));
-                CHECK(sqlite3_column_double(sb, 1) == sqlite3_column_double(sa, 1));
-                rows++;
-            }
-            CHECK(rows > 0);
-            sqlite3_finalize(sa);
-            sqlite3_finalize(sb);
-            sqlite3_free(a);
-            sqlite3_free(b);
-            /* Row by row: bm25()'s value or pruned. */
-            char *c = sqlite3_mprintf("SELECT bm25(t, 4.0, 1.0), nd_bm25(t, 't', %d, 4.0, 1.0) FROM t"
-                                      " WHERE t MATCH %Q",
-                                      k, queries[qi]);
-            CHECK_INT(sqlite3_prepare_v2(s->db, c, -1, &sa, NULL), 0);
-            int pruned = 0, scored = 0;
-            while (sqlite3_step(sa) == SQLITE_ROW) {
-                double v = sqlite3_column_double(sa, 1);
-                if (v == ND_RANK_PRUNED)
-                    pruned++;
-                else {
-                    scored++;
-                    CHECK(v == sqlite3_column_double(sa, 0));
-                }
-            }
-            CHECK(scored >= (rows < k ? rows : k));
-            if (k >= 2000) CHECK_INT(pruned, 0);
-            if (!strcmp(queries[qi], "said") && k <= 5) pruned_any |= pruned > 0;
-            sqlite3_finalize(sa);
-            sqlite3_free(c);
-        }
     /* nd__rank_top: the same best k, and scores, among the newest
      * max_rows matches, as bm25() ordered with the rowid. */
     static const int maxes[] = {1000000, 250, 7, 1};
@@ -543,7 +498,10 @@ static void test_rank(void)
         for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++)
             for (size_t mi = 0; mi < sizeof maxes / sizeof *maxes; mi++) {
                 int k = ks[ki];
-                nd__top tp = {"t", k, maxes[mi], calloc((size_t) k, sizeof(nd__top_hit)), 0, 0, 0, 0};
+                nd__top tp = {.table = "t",
+                              .k = k,
+                              .max_rows = maxes[mi],
+                              .hits = calloc((size_t) k, sizeof(nd__top_hit))};
                 CHECK_INT(nd__rank_top(s, queries[qi], &tp, &err), 0);
                 int64_t all = 0, from = 0;
                 char *m = sqlite3_mprintf("SELECT count(*) FROM t WHERE t MATCH %Q", queries[qi]);
@@ -551,16 +509,21 @@ static void test_rank(void)
                 sqlite3_free(m);
                 CHECK_INT(tp.more, all > maxes[mi]);
                 CHECK_INT(tp.rows, all < maxes[mi] ? all : maxes[mi]);
+                CHECK(tp.lengths >= tp.n && tp.lengths <= tp.rows);
+                if (k >= tp.rows) CHECK_INT(tp.lengths, tp.rows);
+                if (!strcmp(queries[qi], "said") && k <= 5) pruned_any |= tp.lengths < tp.rows;
                 if (all > maxes[mi]) {
                     m = sqlite3_mprintf("SELECT rowid FROM t WHERE t MATCH %Q ORDER BY rowid DESC"
-                                        " LIMIT 1 OFFSET %d", queries[qi], maxes[mi] - 1);
+                                        " LIMIT 1 OFFSET %d",
+                                        queries[qi], maxes[mi] - 1);
                     from = one_int(s, m);
                     sqlite3_free(m);
                     CHECK_INT(tp.last, from);
                 }
-                char *a = sqlite3_mprintf("SELECT rowid, bm25(t, 4.0, 1.0) AS r FROM t WHERE t MATCH"
-                                          " %Q AND rowid >= %lld ORDER BY r, rowid LIMIT %d",
-                                          queries[qi], (long long) from, k);
+                char *a =
+                    sqlite3_mprintf("SELECT rowid, bm25(t, 4.0, 1.0) AS r FROM t WHERE t MATCH"
+                                    " %Q AND rowid >= %lld ORDER BY r, rowid LIMIT %d",
+                                    queries[qi], (long long) from, k);
                 sqlite3_stmt *sa;
                 CHECK_INT(sqlite3_prepare_v2(s->db, a, -1, &sa, NULL), 0);
                 int rows = 0;
@@ -578,34 +541,11 @@ static void test_rank(void)
                 free(tp.hits);
             }
     /* A query FTS5 refuses is an error. */
-    nd__top bad = {"t", 5, 10, calloc(5, sizeof(nd__top_hit)), 0, 0, 0, 0};
+    nd__top bad = {.table = "t", .k = 5, .max_rows = 10, .hits = calloc(5, sizeof(nd__top_hit))};
     CHECK(nd__rank_top(s, "said AND", &bad, &err) != 0);
     free(bad.hits);
     /* A common word's length is read for few of its matches. */
     CHECK(pruned_any);
-    /* The lengths are read from the table named: another one's (here
-     * empty) is an error, never a wrong score. */
-    sqlite3_stmt *wrong;
-    CHECK_INT(sqlite3_prepare_v2(s->db,
-                                 "SELECT nd_bm25(t, 'documents_fts', 5, 4.0, 1.0) FROM t"
-                                 " WHERE t MATCH 'said'",
-                                 -1, &wrong, NULL),
-              0);
-    int wrc = sqlite3_step(wrong);
-    CHECK(wrc != SQLITE_ROW && wrc != SQLITE_DONE);
-    sqlite3_finalize(wrong);
-    /* ... and so is one with the same rows of other lengths. */
-    CHECK_INT(nd__store_exec(s, "CREATE VIRTUAL TABLE t2 USING fts5(title, body);"
-                                "INSERT INTO t2 (rowid, title, body) SELECT rowid, 'x', 'y' FROM t",
-                             &err),
-              0);
-    CHECK_INT(sqlite3_prepare_v2(s->db,
-                                 "SELECT nd_bm25(t, 't2', 5, 4.0, 1.0) FROM t WHERE t MATCH 'said'",
-                                 -1, &wrong, NULL),
-              0);
-    CHECK_INT(sqlite3_step(wrong), SQLITE_ERROR);
-    CHECK(strstr(sqlite3_errmsg(s->db), "not the one ranked") != NULL);
-    sqlite3_finalize(wrong);
     nd_store_close(s);
 
     /* Readers map as much of the file as SQLite allows (a 1.6 GB store
@@ -692,22 +632,31 @@ static void test_doc_table(void)
     nd__query_facet_docs = was_f;
     nd__query_search_docs = was_s;
     CHECK(used_any);
-    /* Every row ranked with the table's lengths has bm25()'s value. */
+    /* The best rows ranked with the table's lengths have bm25()'s values. */
+    nd__top tp = {.table = "documents_fts",
+                  .k = 1000,
+                  .max_rows = 1000000,
+                  .hits = calloc(1000, sizeof(nd__top_hit))};
+    int used = atomic_load(&nd__docs_used);
+    CHECK_INT(nd__rank_top(s, "spoke OR said", &tp, &err), 0);
+    CHECK(atomic_load(&nd__docs_used) > used);
     sqlite3_stmt *st;
-    CHECK_INT(sqlite3_prepare_v2(s->db,
-                                 "SELECT bm25(documents_fts, 4.0, 1.0),"
-                                 " nd_bm25(documents_fts, 'documents_fts', 1000, 4.0, 1.0)"
-                                 " FROM documents_fts WHERE documents_fts MATCH 'spoke OR said'",
-                                 -1, &st, NULL),
-              0);
-    int rows = 0, used = atomic_load(&nd__docs_used);
+    CHECK_INT(
+        sqlite3_prepare_v2(s->db,
+                           "SELECT rowid, bm25(documents_fts, 4.0, 1.0) AS r FROM documents_fts"
+                           " WHERE documents_fts MATCH 'spoke OR said' ORDER BY r, rowid",
+                           -1, &st, NULL),
+        0);
+    int rows = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
-        CHECK(sqlite3_column_double(st, 0) == sqlite3_column_double(st, 1));
+        CHECK(rows < tp.n && tp.hits[rows].id == sqlite3_column_int64(st, 0) &&
+              -tp.hits[rows].score == sqlite3_column_double(st, 1));
         rows++;
     }
     sqlite3_finalize(st);
     CHECK(rows > 5);
-    CHECK(atomic_load(&nd__docs_used) > used);
+    CHECK_INT(rows, tp.n);
+    free(tp.hits);
     /* The store changes: the table is not read, and the answers are the
      * new ones. */
     CHECK_INT(add_doc(s, &DOCS[2], "Spoke once more.", 902, NULL), 0);
@@ -855,8 +804,9 @@ static void test_about_window(void)
 {
     nd_store *s = fresh("about.db");
     if (!s) return;
-    static const char *const dates[] = {"2024-05-01", "2024-05-01", "2024-06-11T08:00:00Z", NULL,
-                                        "2023-12-31", "2024-05-01", "2025-01-02"};
+    static const char *const dates[] = {"2024-05-01", "2024-05-01", "2024-06-11T08:00:00Z",
+                                        NULL,         "2023-12-31", "2024-05-01",
+                                        "2025-01-02"};
     char urls[80][64];
     for (int k = 0; k < 80; k++) {
         spec d = DOCS[k % N_DOCS];
@@ -865,8 +815,8 @@ static void test_about_window(void)
         d.published = dates[(k * 3) % 7];
         CHECK_INT(add_doc(s, &d, NULL, 5000 + (uint64_t) k, NULL), 0);
     }
-    static const char *const texts[] = {"friends", "era", "Thursday", "we", "nobody OR best",
-                                        "zebra"};
+    static const char *const texts[] = {"friends",        "era",  "Thursday", "we",
+                                        "nobody OR best", "zebra"};
     int listed = 0;
     sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, listed_trace, &listed);
     for (size_t t = 0; t < sizeof texts / sizeof *texts; t++)

@@ -345,6 +345,15 @@ static void test_format(void)
     CHECK_STR(out, "2100-02-28T23:59:59Z");
     nd_time_format(ND_TIME_NONE, 0, out); /* must not crash or overflow */
     CHECK(strlen(out) < 32);
+    /* Beyond four-digit years: the nearest time that fits, whole. */
+    nd_time_format(INT64_MAX / 2, 0, out);
+    CHECK_STR(out, "9999-12-31T23:59:59Z");
+    nd_time_format(-INT64_MAX / 2, 0, out);
+    CHECK_STR(out, "0000-01-01T00:00:00Z");
+    nd_time_format_zone(253402300799LL + 86400, 0, -3600, out);
+    CHECK_STR(out, "9999-12-31T23:59:59-01:00");
+    nd_time_format(253402300799LL, 0, out);
+    CHECK_STR(out, "9999-12-31T23:59:59Z");
     /* Round trip over two centuries of days at a fixed time. */
     int bad = 0;
     for (int64_t d = -25567; d < 47482; d += 13) {

@@ -684,7 +684,10 @@ static uint32_t sp_add(spool *sp, const char *s)
 }
 
 static int n_tags, n_labels, root_label;
-static strset tagset, labelset;
+/* Not static: GCC 12 at -O3 (-fipa-reference-addressable) put the static
+ * ones in read-only data although main adds to them (a write there
+ * crashed train_parser). */
+strset tagset, labelset;
 
 /* ---- the tagger ------------------------------------------------------------- */
 
@@ -1479,6 +1482,7 @@ int main(int argc, char **argv)
             strset_add(&tagset, tr.s[i].tagname[k]);
             strset_add(&labelset, tr.s[i].labelname[k]);
         }
+    if (!tagset.n || !labelset.n) die("no sentences in the training data");
     qsort(tagset.s, (size_t) tagset.n, sizeof *tagset.s, cmp_str);
     qsort(labelset.s, (size_t) labelset.n, sizeof *labelset.s, cmp_str);
     n_tags = tagset.n;

@@ -1235,6 +1235,10 @@ void nd_time_format_zone(int64_t ts, int date_only, int offset, char out[32])
     if (secs < 0) secs += 86400, days--;
     int m, d;
     civil_from_days(days, &y, &m, &d);
+    /* ISO 8601's four-digit years: a time beyond them (a corrupt or
+     * crafted value) is written as the nearest one that fits, never cut. */
+    if (y < 0) y = 0, m = 1, d = 1, secs = 0;
+    if (y > 9999) y = 9999, m = 12, d = 31, secs = 86399;
     int h = (int) (secs / 3600), mi = (int) (secs / 60 % 60), s = (int) (secs % 60);
     if (date_only) {
         snprintf(out, 32, "%04lld-%02d-%02d", (long long) y, m, d);

@@ -200,15 +200,9 @@ int nd__doc_actors_top_mem(nd_store *s, const nd_doc_table *t, const int64_t *do
                            int limit, nd_arena *ar, nd__vec *v, nd_error *err);
 
 /* ---- ranking (rank.c) ---- */
-/* Register nd_bm25(fts, 'fts', k, weights...) on s's connection (once): bm25()'s
- * value for every row that can be among the k best by it, ND_RANK_PRUNED
- * (after every score) for the others.  0 or ND_EDB. */
-int nd__rank_register(nd_store *s, nd_error *err);
-#define ND_RANK_PRUNED 1e300
-
 /* The best k matches by bm25(fts, 4.0, 1.0) among the newest max_rows,
  * found in C: SQL only walks the matches, newest first (nd_top(fts, ptr,
- * weights) on each), where "ORDER BY nd_bm25(...) LIMIT k" put every
+ * weights) on each), where "ORDER BY bm25(...) LIMIT k" puts every
  * match through SQLite's sorter.  The same rows and scores as
  * "ORDER BY bm25(...), rowid LIMIT k" over those matches. */
 typedef struct nd__top_hit {
@@ -221,6 +215,7 @@ typedef struct nd__top {
     nd__top_hit *hits; /* in: room for k; out: the best, best first */
     int n;
     int64_t rows, last; /* out: the matches ranked, the smallest id of them */
+    int64_t lengths;    /* out: the rows whose length was read (not pruned) */
     int more;           /* out: 1 when more than max_rows match */
 } nd__top;
 /* Fill t from the matches of FTS query match: 0, ND_EPARSE-worthy

@@ -1,29 +1,28 @@
-/* rank.c - FTS5's bm25() for the best k matches only: nd_bm25(documents_fts,
- * k, weights...).
+/* rank.c - the best k matches of an FTS5 query by bm25(), picked in C:
+ * nd_top(fts, ptr, weights...), with SQL only walking the matches newest
+ * first.
  *
  * bm25() reads each match's length from the %_docsize table (one
- * statement per row): ranking the 50,000 matches of a common word cost
- * 36 ms, most of it there.  A match's score grows with its phrase
- * frequencies and falls with its length, so the frequencies alone bound
- * it from above (the score of a document of length 0).  nd_bm25 keeps the
- * k best exact scores seen so far; a row whose bound is below the k-th
- * of them cannot be among the best k, and gets ND_RANK_PRUNED (sorting
- * after every score) without its length being read.  Every other row gets
- * exactly bm25()'s value: the same IDFs (from the same counts), average
- * length and arithmetic, in the same order (SQLite 3.40's fts5_aux.c).
- * So "ORDER BY nd_bm25(t, k, ...) LIMIT k" returns the rows and scores
- * "ORDER BY bm25(t, ...) LIMIT k" returns.  Rows come in rowid order: the
- * bound can only prune after k rows have been scored.
+ * statement per row), and "ORDER BY bm25() LIMIT k" puts every match
+ * through SQLite's sorter: ranking the 50,000 matches of a common word
+ * cost 36 ms.  A match's score grows with its phrase frequencies and
+ * falls with its length, so the frequencies alone bound it from above
+ * (the score of a document of length 0).  nd_top keeps the k best exact
+ * scores seen so far in a min-heap; a row whose bound is below the k-th
+ * of them cannot be among the best k and its length is not read.  Every
+ * other row gets exactly bm25()'s value: the same IDFs (from the same
+ * counts), average length and arithmetic, in the same order (SQLite
+ * 3.40's fts5_aux.c).  So the hits and scores are those of "ORDER BY
+ * bm25(t, ...), rowid LIMIT k" over the same matches.
  *
- * The lengths it does read, it reads in that order too: nd_bm25(t, 't', k,
- * ...) names the table, and one cursor steps through its %_docsize rows
- * beside the matches (a step where bm25()'s lookup walks the B-tree from
- * its root: 20,000 lookups were 12 of the 24 ms a common word cost at
- * 100,000 documents), seeking only across long gaps.  The first length
- * read is checked against FTS5's own (xColumnSize): a wrong table name is
- * an error, not a wrong score. */
+ * The lengths it does read come from the in-memory document table when
+ * it is fresh (docs.c), else from one cursor stepping through the
+ * %_docsize rows beside the matches (a step where bm25()'s lookup walks
+ * the B-tree from its root: 20,000 lookups were 12 of the 24 ms a common
+ * word cost at 100,000 documents), seeking only across long gaps.  The
+ * first length read is checked against FTS5's own (xColumnSize): a table
+ * of lengths that does not match is an error, not a wrong score. */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,9 +35,6 @@ typedef struct rank_data {
     int n_phrase;
     double avgdl;
     double *idf, *freq;
-    /* The best k scores so far: a min-heap (heap[0] the k-th best). */
-    double *heap;
-    int k, n;
     /* The lengths, read in rowid order: the cursor's row (-1: none yet,
      * INT64_MAX: past the last), checked against FTS5's once. */
     sqlite3_stmt *sz;
@@ -120,7 +116,7 @@ static int count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *user)
 
 /* The per-query data, made on the first row (as bm25() makes its own). */
 static int rank_data_of(const Fts5ExtensionApi *api, Fts5Context *fts, nd_store *s,
-                        const char *table, int k, rank_data **out)
+                        const char *table, rank_data **out)
 {
     rank_data *p = api->xGetAuxdata(fts, 0);
     if (p) {
@@ -128,15 +124,13 @@ static int rank_data_of(const Fts5ExtensionApi *api, Fts5Context *fts, nd_store 
         return SQLITE_OK;
     }
     int n_phrase = api->xPhraseCount(fts);
-    size_t bytes = sizeof *p + ((size_t) n_phrase * 2 + (size_t) k) * sizeof(double);
+    size_t bytes = sizeof *p + (size_t) n_phrase * 2 * sizeof(double);
     p = sqlite3_malloc64(bytes);
     if (!p) return SQLITE_NOMEM;
     memset(p, 0, bytes);
     p->n_phrase = n_phrase;
     p->idf = (double *) &p[1];
     p->freq = p->idf + n_phrase;
-    p->heap = p->freq + n_phrase;
-    p->k = k;
     p->at = -1;
     if (!strcmp(table, "documents_fts")) p->docs = nd__docs_fresh(s);
     if (p->docs) atomic_fetch_add_explicit(&nd__docs_used, 1, memory_order_relaxed);
@@ -176,45 +170,12 @@ static double score_of(const rank_data *p, double D)
     return score;
 }
 
-static void heap_down(double *h, int n, int i)
-{
-    for (;;) {
-        int l = 2 * i + 1, m = i;
-        if (l < n && h[l] < h[m]) m = l;
-        if (l + 1 < n && h[l + 1] < h[m]) m = l + 1;
-        if (m == i) return;
-        double t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
-    }
-}
-
-static void heap_add(rank_data *p, double score)
-{
-    if (p->n < p->k) {
-        /* Sift up. */
-        int i = p->n++;
-        p->heap[i] = score;
-        while (i > 0 && p->heap[(i - 1) / 2] > p->heap[i]) {
-            double t = p->heap[i];
-            p->heap[i] = p->heap[(i - 1) / 2];
-            p->heap[(i - 1) / 2] = t;
-            i = (i - 1) / 2;
-        }
-    } else if (score > p->heap[0]) {
-        p->heap[0] = score;
-        heap_down(p->heap, p->n, 0);
-    }
-}
-
 /* The row's length in tokens: from the document table when it knows the
- * row, else from the %_docsize table named; the first length read is
- * checked against FTS5's own, so that a wrong table name is an error
- * (fn names the function in it), not a wrong score.  Returns 1, or 0
- * with the error set on ctx. */
+ * row, else from the %_docsize cursor; the first length read is checked
+ * against FTS5's own, so that lengths from the wrong place are an error,
+ * not a wrong score.  Returns 1, or 0 with the error set on ctx. */
 static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-                      rank_data *p, int64_t id, const char *fn, int *tokens)
+                      rank_data *p, int64_t id, int *tokens)
 {
     int rc = SQLITE_OK;
     if (!p->docs || !nd__docs_length(p->docs, id, tokens)) rc = length_of(p, id, tokens);
@@ -222,9 +183,7 @@ static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
         int fts5s = 0;
         rc = api->xColumnSize(fts, -1, &fts5s);
         if (rc == SQLITE_OK && fts5s != *tokens) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "%s: the table named is not the one ranked", fn);
-            sqlite3_result_error(ctx, msg, -1);
+            sqlite3_result_error(ctx, "nd_top: the lengths read are not the table's", -1);
             return 0;
         }
         p->checked = 1;
@@ -235,48 +194,6 @@ static int row_length(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_con
     }
     return 1;
 }
-
-static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int argc,
-                    sqlite3_value **argv)
-{
-    const char *table = argc > 1 ? (const char *) sqlite3_value_text(argv[0]) : NULL;
-    int k = argc > 1 ? sqlite3_value_int(argv[1]) : 0;
-    if (!table || k < 1 || k > 1000000) {
-        sqlite3_result_error(ctx, "nd_bm25: (table, 'table', k 1 to 1000000, weights...)", -1);
-        return;
-    }
-    argc--, argv++; /* the weights follow k, as bm25()'s follow the table */
-    rank_data *p;
-    int rc = rank_data_of(api, fts, api->xUserData(fts), table, k, &p);
-    int inst = 0;
-    if (rc == SQLITE_OK) {
-        memset(p->freq, 0, sizeof(double) * (size_t) p->n_phrase);
-        rc = api->xInstCount(fts, &inst);
-    }
-    for (int i = 0; rc == SQLITE_OK && i < inst; i++) {
-        int ip, ic, io;
-        rc = api->xInst(fts, i, &ip, &ic, &io);
-        if (rc == SQLITE_OK)
-            p->freq[ip] += argc - 1 > ic ? sqlite3_value_double(argv[ic + 1]) : 1.0;
-    }
-    if (rc != SQLITE_OK) {
-        sqlite3_result_error_code(ctx, rc);
-        return;
-    }
-    /* Rounding is monotonic: the bound computed so is >= the exact score
-     * computed so. */
-    if (p->n == p->k && score_of(p, 0.0) < p->heap[0]) {
-        sqlite3_result_double(ctx, ND_RANK_PRUNED);
-        return;
-    }
-    int tokens = 0;
-    if (!row_length(api, fts, ctx, p, api->xRowid(fts), "nd_bm25", &tokens)) return;
-    double score = score_of(p, (double) tokens);
-    heap_add(p, score);
-    sqlite3_result_double(ctx, -1.0 * score);
-}
-
-/* ---- nd_top: the best k in C, SQL only walking the matches ---- */
 
 /* a ranks after b: a lower score, or the same and a larger id (the order
  * of "ORDER BY -score, rowid"). */
@@ -360,7 +277,7 @@ static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
     t->rows++;
     t->last = id;
     rank_data *p;
-    int rc = rank_data_of(api, fts, api->xUserData(fts), t->table, 1, &p);
+    int rc = rank_data_of(api, fts, api->xUserData(fts), t->table, &p);
     /* Each phrase's instances from its own position list: the list
      * xInst() merges for all phrases (building an array per row, a third
      * of the time for a common word), added up in the same order, so the
@@ -396,8 +313,27 @@ static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
     /* A row whose bound is below the k-th best cannot be among them. */
     if (t->n == t->k && score_of(p, 0.0) < t->hits[0].score) return;
     int tokens = 0;
-    if (!row_length(api, fts, ctx, p, id, "nd_top", &tokens)) return;
+    if (!row_length(api, fts, ctx, p, id, &tokens)) return;
+    t->lengths++;
     top_add(t, (nd__top_hit){id, score_of(p, (double) tokens)});
+}
+
+/* Register nd_top on s's connection (once): 0 or ND_EDB. */
+static int rank_register(nd_store *s, nd_error *err)
+{
+    if (s->rank_ready) return 0;
+    fts5_api *api = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot rank", err);
+    sqlite3_bind_pointer(st, 1, (void *) &api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (!api || api->iVersion < 2 ||
+        api->xCreateFunction(api, "nd_top", s, top_fn, NULL) != SQLITE_OK)
+        return nd_error_set(err, ND_EDB, (size_t) -1, "cannot rank: no FTS5 API");
+    s->rank_ready = 1;
+    return 0;
 }
 
 static int best_first(const void *x, const void *y)
@@ -409,9 +345,9 @@ static int best_first(const void *x, const void *y)
 int nd__rank_top(nd_store *s, const char *match, nd__top *t, nd_error *err)
 {
     t->n = 0;
-    t->rows = t->last = 0;
+    t->rows = t->last = t->lengths = 0;
     t->more = 0;
-    int rc = nd__rank_register(s, err);
+    int rc = rank_register(s, err);
     if (rc) return rc;
     sqlite3_stmt *st;
     char *sql = sqlite3_mprintf("SELECT count(x) FROM (SELECT nd_top(\"%w\", ?2, 4.0, 1.0) AS x"
@@ -429,22 +365,4 @@ int nd__rank_top(nd_store *s, const char *match, nd__top *t, nd_error *err)
     sqlite3_finalize(st);
     if (!ret && t->n > 1) qsort(t->hits, (size_t) t->n, sizeof *t->hits, best_first);
     return ret;
-}
-
-int nd__rank_register(nd_store *s, nd_error *err)
-{
-    if (s->rank_ready) return 0;
-    fts5_api *api = NULL;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
-        return nd__store_fail(s, "cannot rank", err);
-    sqlite3_bind_pointer(st, 1, (void *) &api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (!api || api->iVersion < 2 ||
-        api->xCreateFunction(api, "nd_bm25", s, rank_fn, NULL) != SQLITE_OK ||
-        api->xCreateFunction(api, "nd_top", s, top_fn, NULL) != SQLITE_OK)
-        return nd_error_set(err, ND_EDB, (size_t) -1, "cannot rank: no FTS5 API");
-    s->rank_ready = 1;
-    return 0;
 }

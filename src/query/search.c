@@ -157,7 +157,8 @@ static int keep_hits(nd_store *s, const nd_query_opts *q, const filters *f, cons
                      int want, ranked *out, int *n, nd_error *err)
 {
     const nd_doc_table *t = nd__docs_fresh(s);
-    int plain = !f->since[0] && !f->until[0] && !q->site && !q->language && !q->story && !f->has_who;
+    int plain =
+        !f->since[0] && !f->until[0] && !q->site && !q->language && !q->story && !f->has_who;
     sqlite3_stmt *st = NULL;
     int rc = 0;
     *n = 0;
@@ -224,7 +225,7 @@ int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_e
      * unless the filters remove many: then rank everything. */
     int top = want * 4 + 64;
     int64_t from = 0;
-    nd__top tp = {"documents_fts", top, nd__query_search_docs, NULL, 0, 0, 0, 0};
+    nd__top tp = {.table = "documents_fts", .k = top, .max_rows = nd__query_search_docs};
     tp.hits = nd_malloc((size_t) top * sizeof *tp.hits);
     rc = tp.hits ? nd__rank_top(s, q->text, &tp, err)
                  : nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
