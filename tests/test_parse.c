@@ -253,7 +253,6 @@ static int load_fails(const unsigned char *p, size_t n, const char *want)
     return err.code == ND_EFORMAT || err.code == ND_EINVAL;
 }
 
-
 /* Points the first used slot of the tagger's table of model p outside the
  * table (its offset all ones).  Returns 0 when the table has no used slot. */
 static int point_outside(unsigned char *p)
@@ -479,6 +478,44 @@ static void test_conllu(void)
     nd_conllu_reader_free(r);
 }
 
+/* The labeller sees the words of the dependent's outermost children: the
+ * case marker of "in Alaska" is what tells obl from nmod.  Two sentences
+ * that differ only in that marker give different label features for the
+ * arc of "Alaska", and the same ones when the marker is the same word. */
+static void label_keys(const char *marker, uint64_t *keys, size_t *nk)
+{
+    /* met(0) in(1) Alaska(2), root at 3: in <- Alaska, Alaska -> met */
+    const char *form[3] = {"met", marker, "Alaska"};
+    nd__watom w[3];
+    char low[64];
+    for (int i = 0; i < 3; i++) nd__word_atoms(form[i], strlen(form[i]), &w[i], low, sizeof low);
+    uint8_t tags[3] = {1, 2, 3};
+    char mem[1024];
+    nd__pstate s;
+    CHECK(nd__pstate_bytes(3) <= sizeof mem);
+    nd__pstate_init(&s, 3, mem);
+    nd__pstate_apply(&s, ND__T_SHIFT, 0);                     /* met */
+    nd__pstate_apply(&s, ND__T_SHIFT, 0);                     /* in */
+    nd__pstate_apply(&s, ND__T_LEFT, 1);                      /* in <- Alaska */
+    nd__pstate_apply(&s, ND__T_SHIFT, 0);                     /* Alaska */
+    *nk = nd__label_features(&s, ND__T_RIGHT, w, tags, keys); /* met -> Alaska */
+}
+
+static void test_label_features(void)
+{
+    uint64_t a[ND__MAX_FEATS], b[ND__MAX_FEATS], c[ND__MAX_FEATS];
+    size_t na, nb, nc;
+    label_keys("in", a, &na);
+    label_keys("of", b, &nb);
+    label_keys("in", c, &nc);
+    CHECK_INT((long) na, (long) nb);
+    CHECK_INT((long) na, (long) nc);
+    int differ = 0;
+    for (size_t i = 0; i < na; i++) differ += a[i] != b[i];
+    CHECK(differ >= 2);
+    CHECK(memcmp(a, c, na * sizeof a[0]) == 0);
+}
+
 int main(void)
 {
     RUN(test_labels);
@@ -489,5 +526,6 @@ int main(void)
     RUN(test_model_file);
     RUN(test_model_embedded);
     RUN(test_conllu);
+    RUN(test_label_features);
     return tap_done();
 }

@@ -438,8 +438,12 @@ size_t nd__label_features(const nd__pstate *s, int t, const nd__watom *w, const 
     uint64_t dir = t == ND__T_LEFT ? 0x4c4546ULL : 0x524947ULL;
     uint64_t Dw = W(d), Dp = P(d), Hw = W(h), Hp = P(h);
     uint64_t dist = dist_atom(h - d);
+    /* A dependent is complete when it is attached, so lc1 and rc1 are its
+     * outermost children: the case marker of "in Alaska", the mark of
+     * "that it ...", which tell obl from nmod or ccomp from advcl. */
     int dl = s->lc1[d], dr = s->rc1[d];
     uint64_t Dlp = P(dl), Dll = L(dl), Drp = P(dr), Drl = L(dr);
+    uint64_t Dlw = W(dl), Drw = W(dr);
     uint64_t Dsl = nd__mix64(s->lset[d] + 5), Dsr = nd__mix64(s->rset[d] + 6);
     uint64_t Hsl = nd__mix64(s->lset[h] + 7), Hsr = nd__mix64(s->rset[h] + 8);
     uint64_t Dm1 = d > 0 ? P(d - 1) : A_START, Dp1 = P(d + 1);
@@ -471,6 +475,9 @@ size_t nd__label_features(const nd__pstate *s, int t, const nd__watom *w, const 
     F3(23, Dw, Hp, Hsl);
     F3(24, Dshape, Dp, Hp);
     F3(25, Hw, Dw, Dsl);
+    F3(26, Dlw, Dp, Hp);
+    F3(27, Drw, Dp, Hp);
+    F3(28, Dlw, Hw, Dp);
 #undef W
 #undef P
 #undef L
