@@ -56,6 +56,17 @@ static int add(nd_store *s, nd_article *a, const char *url, uint64_t raw, nd_sto
     return rc;
 }
 
+/* The first column of the first row of sql on s's connection (-1: none). */
+static int64_t sql_int(nd_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 static void test_open(void)
 {
     nd_store *s = NULL;
@@ -67,6 +78,12 @@ static void test_open(void)
     s = fresh("open.db");
     CHECK(s != NULL);
     CHECK_INT(nd_store_schema_version(s), ND_STORE_SCHEMA);
+    nd_store_close(s);
+
+    /* A bulk writer keeps its savepoints' and statements' journals in
+     * memory (no temporary files). */
+    CHECK_INT(nd_store_open(tmp_path("open.db"), ND_STORE_FAST, &s, &err), 0);
+    if (s) CHECK(sql_int(s, "PRAGMA temp_store") == 2);
     nd_store_close(s);
 
     /* WAL mode is recorded in the file. */
