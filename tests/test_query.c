@@ -1281,7 +1281,7 @@ static void test_migration(void)
     uint64_t docs = st ? st->documents : 0, paras = st ? st->paragraphs : 0;
     nd_result_free(st);
     nd_store_close(s);
-    /* Back to schema 4: what steps 8, 7, 6 and 5 added goes (their
+    /* Back to schema 4: what steps 9, 8, 7, 6 and 5 added goes (their
      * triggers first). */
     sqlite3 *db;
     sqlite3_open(tmp_path("migrate.db"), &db);
@@ -1302,8 +1302,20 @@ static void test_migration(void)
         CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     }
     int rc = sqlite3_exec(db,
+                          /* what step 9 (saved word frequencies) added */
+                          "DROP TABLE word_df;"
+                          " DROP TRIGGER documents_fts_ad; DROP TRIGGER documents_fts_au;"
+                          " CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN"
+                          " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+                          " VALUES ('delete', old.id, old.title, old.text); END;"
+                          " CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text"
+                          " ON documents BEGIN"
+                          " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+                          " VALUES ('delete', old.id, old.title, old.text);"
+                          " INSERT INTO documents_fts(rowid, title, text)"
+                          " VALUES (new.id, new.title, new.text); END;"
                           /* what step 8 (stories at scale) added */
-                          "DROP TABLE cluster_items; DROP TABLE cluster_saved;"
+                          " DROP TABLE cluster_items; DROP TABLE cluster_saved;"
                           " DROP TABLE cluster_log; DROP TABLE story_agg; DROP TABLE docs_indexed;"
                           " CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN"
                           " INSERT INTO documents_fts(rowid, title, text)"

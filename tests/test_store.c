@@ -56,6 +56,17 @@ static int add(nd_store *s, nd_article *a, const char *url, uint64_t raw, nd_sto
     return rc;
 }
 
+/* The first column of the first row of sql on s's connection (-1: none). */
+static int64_t sql_int(nd_store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 static void test_open(void)
 {
     nd_store *s = NULL;
@@ -67,6 +78,12 @@ static void test_open(void)
     s = fresh("open.db");
     CHECK(s != NULL);
     CHECK_INT(nd_store_schema_version(s), ND_STORE_SCHEMA);
+    nd_store_close(s);
+
+    /* A bulk writer keeps its savepoints' and statements' journals in
+     * memory (no temporary files). */
+    CHECK_INT(nd_store_open(tmp_path("open.db"), ND_STORE_FAST, &s, &err), 0);
+    if (s) CHECK(sql_int(s, "PRAGMA temp_store") == 2);
     nd_store_close(s);
 
     /* WAL mode is recorded in the file. */
@@ -700,6 +717,65 @@ static void test_df_share(void)
     nd_store_close(s);
 }
 
+/* The frequencies count the store as it was when the cache was made (a
+ * document stored since is not counted, as nd_store_df_docs does not
+ * count it); nd_store_df_save keeps them in word_df, and a later lookup
+ * adds to a saved count only the documents stored after it (the row is
+ * read: a count changed by hand shows through); a deleted document
+ * empties the table. */
+static void test_df_saved(void)
+{
+    nd_store *s = fresh("dfs.db");
+    const char *p1[] = {"Harbour strike closes the port.", NULL};
+    const char *p2[] = {"The harbour board met.", NULL};
+    const char *p3[] = {"A quiet day.", NULL};
+    const char *p4[] = {"A quiet harbour.", NULL};
+    const char *const *ps[] = {p1, p2, p3, p4};
+    for (int i = 0; i < 3; i++) {
+        nd_article *a = article(NULL, ps[i], NULL, 0);
+        char url[64];
+        snprintf(url, sizeof url, "https://example.com/dfs/%d", i);
+        CHECK_INT(add(s, a, url, (uint64_t) (2000 + i), NULL), 0);
+        nd_article_free(a);
+    }
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(tmp_path("dfs.db"), ND_STORE_READONLY, &r, NULL), 0);
+    nd_store_df *d = NULL;
+    CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+    if (!r || !d) return;
+    CHECK(nd_store_df_get(d, "harbour", 7) == 2);
+    nd_article *a = article(NULL, ps[3], NULL, 0);
+    CHECK_INT(add(s, a, "https://example.com/dfs/3", 2003, NULL), 0);
+    nd_article_free(a);
+    CHECK(nd_store_df_get(d, "quiet", 5) == 1);
+    CHECK((int) nd_store_df_docs(d) == 3);
+    nd_error err = {0};
+    CHECK_INT(nd_store_df_save(s, d, &err), 0);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 2);
+    CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'harbour'") == 3);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'quiet'") == 1);
+    nd_store_df_free(d);
+
+    CHECK_INT(nd__store_exec(s, "UPDATE word_df SET df = df + 100 WHERE word = 'harbour'", &err),
+              0);
+    CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+    if (!d) return;
+    CHECK((int) nd_store_df_docs(d) == 4);
+    CHECK(nd_store_df_get(d, "harbour", 7) == 103);
+    CHECK(nd_store_df_get(d, "quiet", 5) == 2);
+    CHECK(nd_store_df_get(d, "board", 5) == 1);
+    CHECK_INT(nd_store_df_save(s, d, &err), 0);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 103);
+    CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'quiet'") == 4);
+    CHECK(sql_int(s, "SELECT count(*) FROM word_df") == 3);
+    nd_store_df_free(d);
+
+    CHECK_INT(nd__store_exec(s, "DELETE FROM documents WHERE id = 4", &err), 0);
+    CHECK(sql_int(s, "SELECT count(*) FROM word_df") == 0);
+    nd_store_close(r);
+    nd_store_close(s);
+}
+
 /* Page faults of this thread so far. */
 static long thread_faults(void)
 {
@@ -773,6 +849,7 @@ int main(void)
     RUN(test_runs_errors);
     RUN(test_reader_during_write);
     RUN(test_df_share);
+    RUN(test_df_saved);
     RUN(test_warm);
     tmpdir_remove();
     return tap_done();

@@ -683,7 +683,7 @@ static void test_step7_store(void)
     nd_store *s = NULL;
     CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
     if (!s) return;
-    CHECK_INT(nd_store_schema_version(s), 8);
+    CHECK_INT(nd_store_schema_version(s), ND_STORE_SCHEMA);
     CHECK_INT(one_int(s, "SELECT last FROM docs_indexed"), 4);
     CHECK_INT(one_int(s, "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'crane'"),
               4);

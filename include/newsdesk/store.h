@@ -32,7 +32,7 @@ extern "C" {
 
 /* The schema version this program writes (PRAGMA user_version).  Older
  * files are migrated forward on open; newer ones are refused (ND_ESCHEMA). */
-#define ND_STORE_SCHEMA 8
+#define ND_STORE_SCHEMA 9
 
 /* A related item becomes a document of its own when its text has at
  * least this many bytes or several paragraphs: an embedded article, not
@@ -426,7 +426,9 @@ ND_EXPORT int nd_store_keywords_todo(nd_store *s, int64_t after, int all, int64_
 
 /* Document frequencies of words as the store's full-text index counts
  * them, for nd_keywords_opts.df: one lookup per word, remembered (a
- * bounded cache, emptied when full).  Reads through s, which must outlive
+ * bounded cache, emptied when full).  They count the documents stored
+ * when the cache was made or last emptied (those nd_store_df_docs
+ * counts), not those stored since.  Reads through s, which must outlive
  * it and be used by the same thread.  Caller owns; free with
  * nd_store_df_free(). */
 typedef struct nd_store_df nd_store_df;
@@ -441,6 +443,12 @@ ND_EXPORT int64_t nd_store_df_get(void *ctx, const char *word, size_t len);
 /* The documents the frequencies count (read when the cache was last
  * emptied). */
 ND_EXPORT uint64_t nd_store_df_docs(const nd_store_df *df);
+/* Keep what df's cache counted in the store (writer s; in its open
+ * transaction, else in one of its own), so that the next lookups of
+ * those words count only the documents added since: a lookup reads the
+ * word's saved count and adds that of the later documents.  The counts
+ * are the same with or without it.  Returns 0 or a negative code. */
+ND_EXPORT int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err);
 
 #ifdef __cplusplus
 }

@@ -325,7 +325,8 @@ typedef struct run {
     int64_t run_id;
     pthread_mutex_t report_mu;
     pthread_mutex_t df_mu; /* guards df_first */
-    nd_store_df *df_first; /* a worker's, whose frequency cache the others share */
+    nd_store_df *df_first; /* whose frequency cache the workers share: df_run's */
+    nd_store_df *df_run;   /* the run's, on wstore: its cache is saved at the end */
     _Atomic uint64_t pages, added, versions, related, duplicates, errors;
     _Atomic uint64_t files, skipped, bytes; /* summed over the readers */
     _Atomic uint64_t skipped_files;
@@ -1105,6 +1106,11 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     }
     pthread_mutex_init(&r->report_mu, NULL);
     pthread_mutex_init(&r->df_mu, NULL);
+    /* The workers' frequency cache, held by the run so that what they
+     * counted is kept in the store at the end (without it, each worker
+     * shares the first one's as before). */
+    if (!r->o.no_analysis && nd_store_df_new(r->wstore, &r->df_run, NULL) != 0) r->df_run = NULL;
+    r->df_first = r->df_run;
 
     /* What there is to read, for the progress line (a walk, no reading). */
     nd_reader *all = nd_reader_new(inputs, n_inputs, &r->o.reader);
@@ -1134,6 +1140,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         q_destroy(&r->write);
         pthread_mutex_destroy(&r->report_mu);
         pthread_mutex_destroy(&r->df_mu);
+        nd_store_df_free(r->df_run);
         nd_store_close(r->wstore);
         nd_free(r);
         return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
@@ -1205,6 +1212,11 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         if (err) *err = r->fatal_err;
         rc = r->fatal_err.code ? r->fatal_err.code : ND_EDB;
     }
+    /* The words the keywords looked up: the next runs count only the
+     * documents added since (a cache: a failure to keep them is not the
+     * run's). */
+    if (r->df_run && !atomic_load(&r->fatal)) nd_store_df_save(r->wstore, r->df_run, NULL);
+    nd_store_df_free(r->df_run);
     nd_store_run run_rec = {0};
     run_rec.id = r->run_id;
     run_rec.status = rc ? "failed" : (r->o.stop && *r->o.stop) ? "interrupted" : NULL;

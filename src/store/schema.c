@@ -559,7 +559,33 @@ static const char step8[] =
     "CREATE TABLE docs_indexed (last INTEGER NOT NULL);"
     "INSERT INTO docs_indexed SELECT coalesce(max(id), 0) FROM documents;";
 
-static const char *const steps[] = {step1, step2, step3, step4, step5, step6, step7, step8};
+/* Step 9: the document frequencies the ingest's keywords looked up,
+ * kept between runs (src/store/keywords.c).  A row says that `df`
+ * documents of id <= `upto` hold the word; the count of the later ones
+ * is added at lookup, so a word's frequency never walks its whole list of
+ * documents again.  The rows hold while documents are only appended: a
+ * document deleted or whose text changes empties the table. */
+static const char step9[] =
+    "CREATE TABLE word_df ("
+    " word TEXT PRIMARY KEY,"
+    " df INTEGER NOT NULL,"
+    " upto INTEGER NOT NULL) WITHOUT ROWID;"
+    "DROP TRIGGER documents_fts_ad;"
+    "DROP TRIGGER documents_fts_au;"
+    "CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN"
+    " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+    " VALUES ('delete', old.id, old.title, old.text);"
+    " DELETE FROM word_df;"
+    " END;"
+    "CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN"
+    " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+    " VALUES ('delete', old.id, old.title, old.text);"
+    " INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
+    " DELETE FROM word_df;"
+    " END;";
+
+static const char *const steps[] = {step1, step2, step3, step4, step5,
+                                    step6, step7, step8, step9};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");
