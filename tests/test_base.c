@@ -221,6 +221,25 @@ static void test_hash(void)
     CHECK(nd_hash64("abc", 3) != nd_hash64("abd", 3));
     CHECK(nd_hash64("", 0) != nd_hash64("a", 1));
     CHECK(nd_hash64("0123456789abcdef", 16) != nd_hash64("0123456789abcdeg", 16));
+    /* The values are stored (content and raw hashes, story keys): fixed
+     * for every length class (empty, tail only, whole words, words and a
+     * tail) and every alignment of the input. */
+    static const struct {
+        size_t n;
+        uint64_t h;
+    } known[] = {{0, 0x9ca066f1a4ab2eeaULL},  {1, 0xad732b10432bb04fULL},
+                 {7, 0xce8d3107fbbe9e2fULL},  {8, 0xd93032342b8c685bULL},
+                 {9, 0xfe50c722b8b500fdULL},  {16, 0x92330aaad71c4a14ULL},
+                 {23, 0x92fd3417acc0572fULL}, {56, 0x8721c8961a447b9bULL}};
+    const char *fox = "The quick brown fox jumps over the lazy dog, 0123456789!";
+    char moved[64 + 8];
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+        CHECK(nd_hash64(fox, known[i].n) == known[i].h);
+        for (size_t a = 1; a < 8; a++) {
+            memcpy(moved + a, fox, known[i].n);
+            CHECK(nd_hash64(moved + a, known[i].n) == known[i].h);
+        }
+    }
 }
 
 /* The fixed-width writers: little-endian, wherever the buffer's room ends

@@ -144,9 +144,11 @@ typedef struct nd__fx {
     uint64_t *fk;
     float *ftf;
     uint32_t *fkind; /* kind | pq << 8 */
+    uint32_t *fused; /* the slots taken, fn of them (room for fcap / 2) */
     uint32_t fcap, fn;
     /* scratch: lowercase words seen capitalised mid-sentence */
     uint64_t *ck;
+    uint32_t *cused; /* the slots taken, cn of them */
     uint32_t ccap, cn;
     /* the lead's event attributes (ND__A_*) */
     nd__feat attr[2 * ND__A_MAX + 1];

@@ -59,6 +59,8 @@ void nd__fx_free(nd__fx *fx)
     nd_free(fx->ftf);
     nd_free(fx->fkind);
     nd_free(fx->ck);
+    nd_free(fx->fused);
+    nd_free(fx->cused);
     nd_free(fx->out);
     nd_free(fx->wc);
     nd_free(fx->wt);
@@ -69,30 +71,35 @@ void nd__fx_free(nd__fx *fx)
 
 size_t nd__fx_bytes(const nd__fx *fx)
 {
-    return fx->tok_cap * sizeof(nd_token) + fx->fcap * (sizeof(uint64_t) + sizeof(float) + 1) +
-           fx->ccap * sizeof(uint64_t) + fx->out_cap * sizeof(nd__feat) +
+    return fx->tok_cap * sizeof(nd_token) +
+           fx->fcap * (sizeof(uint64_t) + sizeof(float) + 1 + sizeof(uint32_t) / 2) +
+           fx->ccap * (sizeof(uint64_t) + sizeof(uint32_t) / 2) + fx->out_cap * sizeof(nd__feat) +
            (fx->wc ? ND__WCACHE * sizeof *fx->wc : 0) + fx->join_cap;
 }
 
 /* ---- scratch sets ------------------------------------------------------------ */
 
-static int scratch_reset(uint64_t **keys, uint32_t *cap, uint32_t *n, uint32_t want, float **tf,
-                         uint32_t **kind)
+static int scratch_reset(uint64_t **keys, uint32_t **used, uint32_t *cap, uint32_t *n,
+                         uint32_t want, float **tf, uint32_t **kind)
 {
     uint32_t c = 64;
     while (c < want * 2) c *= 2;
     if (c > *cap) {
-        uint64_t *k = nd_malloc((size_t) c * sizeof *k);
+        uint64_t *k = nd_calloc(c, sizeof *k);
+        uint32_t *u = nd_malloc((size_t) c / 2 * sizeof *u);
         float *t = tf ? nd_malloc((size_t) c * sizeof *t) : NULL;
         uint32_t *d = kind ? nd_malloc((size_t) c * sizeof *d) : NULL;
-        if (!k || (tf && !t) || (kind && !d)) {
+        if (!k || !u || (tf && !t) || (kind && !d)) {
             nd_free(k);
+            nd_free(u);
             nd_free(t);
             nd_free(d);
             return ND_ENOMEM;
         }
         nd_free(*keys);
         *keys = k;
+        nd_free(*used);
+        *used = u;
         if (tf) {
             nd_free(*tf);
             *tf = t;
@@ -102,8 +109,11 @@ static int scratch_reset(uint64_t **keys, uint32_t *cap, uint32_t *n, uint32_t w
             *kind = d;
         }
         *cap = c;
+    } else {
+        /* The table keeps the size of the largest text so far: clear
+         * only the slots the last text took, not all of it. */
+        for (uint32_t i = 0; i < *n; i++) (*keys)[(*used)[i]] = 0;
     }
-    memset(*keys, 0, (size_t) *cap * sizeof **keys);
     *n = 0;
     return 0;
 }
@@ -119,7 +129,7 @@ static void cset_add(nd__fx *fx, uint64_t h)
         j = (j + 1) & (fx->ccap - 1);
     }
     fx->ck[j] = h;
-    fx->cn++;
+    fx->cused[fx->cn++] = j;
 }
 
 static int cset_has(const nd__fx *fx, uint64_t h)
@@ -159,7 +169,7 @@ static void feat_count(nd__fx *fx, uint64_t h, int kind, uint16_t pq)
     fx->fk[j] = h;
     fx->ftf[j] = fx->occ;
     fx->fkind[j] = (uint32_t) kind | (uint32_t) pq << 8;
-    fx->fn++;
+    fx->fused[fx->fn++] = j;
 }
 
 /* A feature the prior does not list (numbers, years, dates, phrases). */
@@ -583,9 +593,9 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
     }
     wtok *wt = fx->wt;
     char *lbuf = fx->lbuf;
-    if (scratch_reset(&fx->fk, &fx->fcap, &fx->fn, (uint32_t) (total * 4 + 64), &fx->ftf,
-                      &fx->fkind) ||
-        scratch_reset(&fx->ck, &fx->ccap, &fx->cn, (uint32_t) (total + 64), NULL, NULL))
+    if (scratch_reset(&fx->fk, &fx->fused, &fx->fcap, &fx->fn, (uint32_t) (total * 4 + 64),
+                      &fx->ftf, &fx->fkind) ||
+        scratch_reset(&fx->ck, &fx->cused, &fx->ccap, &fx->cn, (uint32_t) (total + 64), NULL, NULL))
         return ND_ENOMEM;
 
     /* Pass A: lowercase forms, sentence starts, the sketch, and the words
@@ -748,10 +758,13 @@ int nd__fx_doc(nd__fx *fx, const char *title, size_t title_len, const char *text
         fx->out = o;
         fx->out_cap = fx->fn + fx->n_attr;
     }
+    /* The slots taken, in the order they were taken (the sort below
+     * makes the order of the table irrelevant: the keys are distinct). */
     uint32_t k = 0;
-    for (uint32_t j = 0; j < fx->fcap; j++) {
+    for (uint32_t i = 0; i < fx->fn; i++) {
+        uint32_t j = fx->fused[i];
         int kind = (int) (fx->fkind[j] & 0xff);
-        if (!fx->fk[j] || fx->kw[kind] <= 0) continue;
+        if (fx->kw[kind] <= 0) continue;
         fx->out[k].h = fx->fk[j];
         fx->out[k].w = (float) (fx->kw[kind] * (1.0 + log(fx->ftf[j])));
         fx->out[k].pq = (uint16_t) (fx->fkind[j] >> 8);

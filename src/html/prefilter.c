@@ -24,15 +24,19 @@ static int is_alpha(int c)
     return (c | 32) >= 'a' && (c | 32) <= 'z';
 }
 
-/* Case-insensitive: does s (n bytes left) start with the lowercase word w? */
-static int starts_word(const char *s, size_t n, const char *w)
+/* Case-insensitive: does s (n bytes left) start with the lowercase word w
+ * of k bytes? */
+static int starts_word_n(const char *s, size_t n, const char *w, size_t k)
 {
-    size_t k = strlen(w);
     if (n < k) return 0;
     for (size_t i = 0; i < k; i++)
         if (lower((unsigned char) s[i]) != w[i]) return 0;
     return 1;
 }
+
+/* The same for a string literal w, whose length is known here (this runs
+ * for every tag of the page). */
+#define starts_word(s, n, w) starts_word_n(s, n, w, sizeof(w) - 1)
 
 /* End of the tag starting at p (the byte after its '>'), honouring quoted
  * attribute values; n when it never closes. */
@@ -66,7 +70,7 @@ static size_t find_close(const char *s, size_t i, size_t n, const char *name)
         const char *lt = memchr(s + i, '<', n - i);
         if (!lt) return n;
         size_t p = (size_t) (lt - s);
-        if (p + 2 + k <= n && s[p + 1] == '/' && starts_word(s + p + 2, n - p - 2, name) &&
+        if (p + 2 + k <= n && s[p + 1] == '/' && starts_word_n(s + p + 2, n - p - 2, name, k) &&
             (p + 2 + k == n || !is_alpha((unsigned char) s[p + 2 + k])))
             return p;
         i = p + 1;
@@ -113,16 +117,18 @@ static void copy_text(nd_buf *b, const char *s, size_t n, int pre)
  * inside tags. */
 static int keep_attr(const char *a, size_t n)
 {
-    static const char *const keep[] = {"class",    "id",      "role",   "itemprop",    "itemtype",
-                                       "rel",      "href",    "hidden", "aria-hidden", "style",
-                                       "datetime", "content", "name",   "property",    "http-equiv",
-                                       "charset",  "type",    "lang",   "xml:lang"};
+#define KEEP(w) w, sizeof(w) - 1
+    static const struct {
+        const char *w;
+        size_t n;
+    } keep[] = {{KEEP("class")},       {KEEP("id")},       {KEEP("role")},       {KEEP("itemprop")},
+                {KEEP("itemtype")},    {KEEP("rel")},      {KEEP("href")},       {KEEP("hidden")},
+                {KEEP("aria-hidden")}, {KEEP("style")},    {KEEP("datetime")},   {KEEP("content")},
+                {KEEP("name")},        {KEEP("property")}, {KEEP("http-equiv")}, {KEEP("charset")},
+                {KEEP("type")},        {KEEP("lang")},     {KEEP("xml:lang")}};
+#undef KEEP
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
-        if (strlen(keep[i]) == n) {
-            size_t k = 0;
-            while (k < n && lower((unsigned char) a[k]) == keep[i][k]) k++;
-            if (k == n) return 1;
-        }
+        if (keep[i].n == n && starts_word_n(a, n, keep[i].w, n)) return 1;
     return 0;
 }
 

@@ -324,12 +324,14 @@ static void word_init(void)
     }
 }
 
-static const word_def *word_find(const char *w, size_t n)
+/* Find the word (w, n) whose word_hash() is h. */
+static const word_def *word_find(const char *w, size_t n, unsigned h)
 {
-    unsigned h = word_hash(w, n) & (WORD_SLOTS - 1);
+    h &= WORD_SLOTS - 1;
     while (word_slot[h]) {
         const word_def *d = &word_defs[word_slot[h] - 1];
-        if (strlen(d->word) == n && memcmp(d->word, w, n) == 0) return d;
+        /* (w holds letters only: strncmp stops at the entry's end) */
+        if (strncmp(d->word, w, n) == 0 && !d->word[n]) return d;
         h = (h + 1) & (WORD_SLOTS - 1);
     }
     return NULL;
@@ -338,12 +340,20 @@ static const word_def *word_find(const char *w, size_t n)
 static const word_def *word_lookup(const char *w, size_t n)
 {
     pthread_once(&word_once, word_init);
-    const word_def *d = word_find(w, n);
+    /* The hash is FNV-1a, so the hash of each prefix of the word is a
+     * step of the word's own: one pass gives them all. */
+    unsigned hp[32];
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        if (i < 32) hp[i] = h;
+        h = (h ^ (unsigned char) w[i]) * 16777619u;
+    }
+    const word_def *d = word_find(w, n, h);
     if (d) return d;
     /* The longest prefix entry that starts the word ("advertisement"). */
     for (size_t k = n - 1 < 31 ? n - 1 : 31; k >= 3; k--) {
         if (!(prefix_lens & (1u << k))) continue;
-        d = word_find(w, k);
+        d = word_find(w, k, hp[k]);
         if (d && d->prefix) return d;
     }
     return NULL;

@@ -150,16 +150,34 @@ static void add(ctx *c, const char *key, size_t klen, const char *text, size_t t
     if (count == 1) x->intext++;
 }
 
+/* A word of a fixed list, with its length (the lists are read for
+ * every token: no strlen per entry). */
+typedef struct {
+    const char *s;
+    size_t n;
+} kw_word;
+#define KW_WORD(s) s, sizeof s - 1
+
+static int in_list(const kw_word *list, size_t count, const char *w, size_t n)
+{
+    for (size_t i = 0; i < count; i++)
+        if (list[i].n == n && !memcmp(list[i].s, w, n)) return 1;
+    return 0;
+}
+
 static int is_calendar(const char *w, size_t n)
 {
-    static const char *const names[] = {"monday",    "tuesday", "wednesday", "thursday", "friday",
-                                        "saturday",  "sunday",  "january",   "february", "march",
-                                        "april",     "may",     "june",      "july",     "august",
-                                        "september", "october", "november",  "december", "mr",
-                                        "mrs",       "ms",      "dr",        "said",     "says"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strlen(names[i]) == n && !memcmp(names[i], w, n)) return 1;
-    return 0;
+    static const kw_word names[] = {
+        {KW_WORD("monday")},    {KW_WORD("tuesday")}, {KW_WORD("wednesday")},
+        {KW_WORD("thursday")},  {KW_WORD("friday")},  {KW_WORD("saturday")},
+        {KW_WORD("sunday")},    {KW_WORD("january")}, {KW_WORD("february")},
+        {KW_WORD("march")},     {KW_WORD("april")},   {KW_WORD("may")},
+        {KW_WORD("june")},      {KW_WORD("july")},    {KW_WORD("august")},
+        {KW_WORD("september")}, {KW_WORD("october")}, {KW_WORD("november")},
+        {KW_WORD("december")},  {KW_WORD("mr")},      {KW_WORD("mrs")},
+        {KW_WORD("ms")},        {KW_WORD("dr")},      {KW_WORD("said")},
+        {KW_WORD("says")}};
+    return in_list(names, sizeof names / sizeof *names, w, n);
 }
 
 /* Lower-case word i into buf; its length (0 when it is not a word). */
@@ -172,10 +190,10 @@ static size_t lower(const char *text, const nd_token *t, char *buf)
 /* Names joined by these stay one name ("Bank of England"). */
 static int connector(const char *w, size_t n)
 {
-    static const char *const c[] = {"of", "de", "du", "von", "van", "der", "al", "del", "la"};
-    for (size_t i = 0; i < sizeof c / sizeof *c; i++)
-        if (strlen(c[i]) == n && !memcmp(c[i], w, n)) return 1;
-    return 0;
+    static const kw_word c[] = {{KW_WORD("of")},  {KW_WORD("de")},  {KW_WORD("du")},
+                                {KW_WORD("von")}, {KW_WORD("van")}, {KW_WORD("der")},
+                                {KW_WORD("al")},  {KW_WORD("del")}, {KW_WORD("la")}};
+    return in_list(c, sizeof c / sizeof *c, w, n);
 }
 
 /* Candidates from one text; its occurrences count `times`. */

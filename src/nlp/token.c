@@ -146,6 +146,11 @@ static size_t scan_word(const unsigned char *p, size_t n, size_t i, uint16_t *ty
             i++;
             continue;
         }
+        /* Other ASCII ends the word unless it is punctuation that may join
+         * (below): the space after most words, without a call. */
+        if (b0 < 0x80 && b0 != '\'' && b0 != '-' && b0 != ',' && b0 != '.' && b0 != ':' &&
+            b0 != '/' && b0 != '&')
+            break;
         k = next_cp(p + i, n - i, &c);
         int t = cls(c);
         if (t == C_LETTER || t == C_MARK) {

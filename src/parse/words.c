@@ -59,13 +59,19 @@ static int is_alnum_byte(unsigned char c)
     return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
 }
 
-static int istarts(const char *p, size_t n, const char *prefix)
+/* Does (p, n) start with the lowercase prefix of k bytes, ignoring ASCII
+ * case? */
+static int istarts_n(const char *p, size_t n, const char *prefix, size_t k)
 {
-    size_t k = strlen(prefix);
     if (n < k) return 0;
     for (size_t i = 0; i < k; i++)
         if ((p[i] | (p[i] >= 'A' && p[i] <= 'Z' ? 32 : 0)) != prefix[i]) return 0;
     return 1;
+}
+
+static int istarts(const char *p, size_t n, const char *prefix)
+{
+    return istarts_n(p, n, prefix, strlen(prefix));
 }
 
 /* The length of a web or e-mail address starting at p (0 when there is
@@ -118,11 +124,6 @@ static int is_prefix(const char *p, size_t n)
     return 0;
 }
 
-static int ieq(const char *p, size_t n, const char *w)
-{
-    return strlen(w) == n && istarts(p, n, w);
-}
-
 /* Where a clitic starts in the token [p, p+n): its offset, or n when the
  * token has none. */
 static size_t clitic_at(const char *p, size_t n)
@@ -133,23 +134,33 @@ static size_t clitic_at(const char *p, size_t n)
         (p[n - 1] | 32) == 't')
         return n - 5;
     /* 's 'm 'd 're 've 'll and the same with ’ */
-    static const char *const tails[] = {"s", "m", "d", "re", "ve", "ll", NULL};
-    for (size_t i = 0; tails[i]; i++) {
-        size_t k = strlen(tails[i]);
-        if (n < k + 2 || !istarts(p + n - k, k, tails[i])) continue;
+    static const struct {
+        const char *w;
+        size_t k;
+    } tails[] = {{"s", 1}, {"m", 1}, {"d", 1}, {"re", 2}, {"ve", 2}, {"ll", 2}};
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        size_t k = tails[i].k;
+        if (n < k + 2 || !istarts_n(p + n - k, k, tails[i].w, k)) continue;
         if (p[n - k - 1] == '\'') return n - k - 1;
         if (n >= k + 4 && !memcmp(p + n - k - 3, "\xE2\x80\x99", 3)) return n - k - 3;
     }
     /* Written without an apostrophe: "cannot", "gonna", "dont". */
+    /* (lengths written out: this runs for every word) */
+#define JOINED(w, at) w, sizeof w - 1, at
     static const struct {
         const char *w;
-        size_t at;
-    } joined[] = {{"cannot", 3},  {"gonna", 3},    {"wanna", 3}, {"gotta", 3}, {"dont", 2},
-                  {"doesnt", 4},  {"didnt", 3},    {"isnt", 2},  {"arent", 3}, {"wasnt", 3},
-                  {"werent", 4},  {"havent", 4},   {"hasnt", 3}, {"hadnt", 3}, {"wouldnt", 5},
-                  {"couldnt", 5}, {"shouldnt", 6}, {"aint", 2},  {"cant", 2},  {"wont", 2}};
+        size_t n, at;
+    } joined[] = {{JOINED("cannot", 3)},  {JOINED("gonna", 3)},    {JOINED("wanna", 3)},
+                  {JOINED("gotta", 3)},   {JOINED("dont", 2)},     {JOINED("doesnt", 4)},
+                  {JOINED("didnt", 3)},   {JOINED("isnt", 2)},     {JOINED("arent", 3)},
+                  {JOINED("wasnt", 3)},   {JOINED("werent", 4)},   {JOINED("havent", 4)},
+                  {JOINED("hasnt", 3)},   {JOINED("hadnt", 3)},    {JOINED("wouldnt", 5)},
+                  {JOINED("couldnt", 5)}, {JOINED("shouldnt", 6)}, {JOINED("aint", 2)},
+                  {JOINED("cant", 2)},    {JOINED("wont", 2)}};
+#undef JOINED
+    if (n < 4 || n > 8) return n;
     for (size_t i = 0; i < sizeof joined / sizeof *joined; i++)
-        if (ieq(p, n, joined[i].w)) return joined[i].at;
+        if (joined[i].n == n && istarts_n(p, n, joined[i].w, n)) return joined[i].at;
     return n;
 }
 
