@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/analyze_int.h"
 #include "newsdesk/analyze.h"
 #include "tap.h"
 
@@ -15,6 +16,50 @@ static nd_analysis *run(const char *text)
     nd_error err = {0};
     int rc = nd_analyze(text, strlen(text), &o, &a, &err);
     if (rc) fprintf(stderr, "nd_analyze: %s\n", err.msg);
+    return a;
+}
+
+/* text analysed with the trees given in words: "FORM/UPOS/HEAD/DEPREL"
+ * separated by spaces (HEAD 1-based, 0 for the root), sentences separated
+ * by " | "; the trees a parser model makes, checked whatever model ships
+ * (nd__analyze_given). */
+static nd_analysis *run_tree(const char *text, const char *words)
+{
+    static char conllu[8192];
+    size_t n = 0;
+    int id = 1;
+    const char *p = words;
+    while (*p) {
+        while (*p == ' ') p++;
+        if (*p == '|') {
+            n += (size_t) snprintf(conllu + n, sizeof conllu - n, "\n");
+            id = 1, p++;
+            continue;
+        }
+        if (!*p) break;
+        const char *e = strchr(p, ' ');
+        if (!e) e = p + strlen(p);
+        char w[128], form[64], upos[16], rel[32];
+        int head = -1;
+        snprintf(w, sizeof w, "%.*s", (int) (e - p), p);
+        for (char *c = w; *c; c++)
+            if (*c == '/') *c = ' ';
+        if (sscanf(w, "%63s %15s %d %31s", form, upos, &head, rel) != 4) {
+            fprintf(stderr, "run_tree: bad word %s\n", w);
+            return NULL;
+        }
+        n += (size_t) snprintf(conllu + n, sizeof conllu - n, "%d\t%s\t_\t%s\t_\t_\t%d\t%s\t_\t_\n",
+                               id++, form, upos, head, rel);
+        p = e;
+    }
+    n += (size_t) snprintf(conllu + n, sizeof conllu - n, "\n");
+    nd_analyze_opts o;
+    nd_analyze_opts_init(&o);
+    o.date = "2025-05-08";
+    nd_analysis *a = NULL;
+    nd_error err = {0};
+    if (nd__analyze_given(text, strlen(text), &o, conllu, n, &a, &err))
+        fprintf(stderr, "nd__analyze_given: %s\n", err.msg);
     return a;
 }
 
@@ -544,7 +589,8 @@ static void test_issuer_speaks(void)
  * reported clause is its subject, whatever the parse hung where. */
 static void test_gerund_subject(void)
 {
-    nd_analysis *a = run("The water board says raising the dam will protect the valley from floods.");
+    nd_analysis *a =
+        run("The water board says raising the dam will protect the valley from floods.");
     const nd_quote *q = quote_with(a, "raising the dam will protect");
     CHECK(q != NULL);
     if (q) CHECK(strstr(speaker(q), "water board") != NULL);
@@ -601,7 +647,8 @@ static void test_object_predicate(void)
         CHECK(strstr(speaker(q), "Okafor") != NULL);
     }
     nd_analysis_free(a);
-    a = run("Tom Baird runs the depot. He said the majority of drivers passing by were very polite.");
+    a = run(
+        "Tom Baird runs the depot. He said the majority of drivers passing by were very polite.");
     check_speaker(a, "drivers passing by were very polite", "Tom Baird");
     nd_analysis_free(a);
     /* the cue hung from the predicate, the infinitive the object's */
@@ -614,6 +661,55 @@ static void test_object_predicate(void)
         CHECK_STR(speaker(q), "Ana Ruiz");
     }
     nd_analysis_free(a);
+}
+
+/* The same sentences with the trees of a parser that reads them as UD
+ * does, but for the reported clause's subject, made the cue's object: a
+ * content clause with a finite copula or auxiliary and no subject of its
+ * own takes the cue's object before it for subject. */
+static void test_object_subject_given_tree(void)
+{
+    const char *t = "Okafor says Lee\xE2\x80\x99s plan of action for all is the best way the city "
+                    "might grow.";
+    nd_analysis *a =
+        run_tree(t, "Okafor/ADJ/2/nsubj says/VERB/0/root Lee/PROPN/5/nmod:poss "
+                    "\xE2\x80\x99s/PART/3/case plan/NOUN/2/obj of/ADP/7/case action/NOUN/5/nmod "
+                    "for/ADP/9/case all/DET/13/obl is/AUX/13/cop the/DET/13/det best/ADJ/13/amod "
+                    "way/NOUN/2/ccomp the/DET/15/det city/NOUN/17/nsubj might/AUX/17/aux "
+                    "grow/VERB/13/acl:relcl ./PUNCT/2/punct");
+    CHECK(a != NULL);
+    const nd_quote *q = quote_with(a, "is the best way");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(q->text,
+                  "Lee\xE2\x80\x99s plan of action for all is the best way the city might grow");
+        CHECK(strstr(speaker(q), "Okafor") != NULL);
+    }
+    nd_analysis_free(a);
+    t = "Ana Ruiz runs the library. In June she said her plan to close the library was a mistake.";
+    a = run_tree(t, "Ana/PROPN/3/nsubj Ruiz/PROPN/1/flat runs/VERB/0/root the/DET/5/det "
+                    "library/NOUN/3/obj ./PUNCT/3/punct | In/ADP/2/case June/PROPN/4/obl "
+                    "she/PRON/4/nsubj said/VERB/0/root her/PRON/6/nmod:poss plan/NOUN/4/obj "
+                    "to/PART/8/mark close/VERB/4/xcomp the/DET/10/det library/NOUN/8/obj "
+                    "was/AUX/13/cop a/DET/13/det mistake/NOUN/4/ccomp ./PUNCT/13/punct");
+    q = quote_with(a, "was a mistake");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(q->text, "her plan to close the library was a mistake");
+        CHECK_STR(speaker(q), "Ana Ruiz");
+    }
+    nd_analysis_free(a);
+    /* an object with a clause that has its own subject stays the object */
+    t = "She told the board the plan was a mistake.";
+    a = run_tree(t, "She/PRON/2/nsubj told/VERB/0/root the/DET/4/det board/NOUN/2/obj "
+                    "the/DET/6/det plan/NOUN/9/nsubj was/AUX/9/cop a/DET/9/det "
+                    "mistake/NOUN/2/ccomp ./PUNCT/2/punct");
+    q = quote_with(a, "was a mistake");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->text, "the plan was a mistake");
+    nd_analysis_free(a);
+    /* a given tree that is not the text's is an error */
+    CHECK(run_tree("She left.", "She/PRON/0/root") == NULL);
 }
 
 /* "X say A; 26 percent say B": a report with a subject of its own after a
@@ -977,6 +1073,7 @@ int main(void)
     RUN(test_relative_main_clause);
     RUN(test_opening_subject);
     RUN(test_object_predicate);
+    RUN(test_object_subject_given_tree);
     RUN(test_see_as);
     RUN(test_inverted_speaker_phrase);
     RUN(test_cue_noun_before_that);

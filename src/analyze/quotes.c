@@ -2256,6 +2256,33 @@ static int object_predicate(const nd__doc *d, int32_t c, int32_t *lo, int32_t *h
     return 0;
 }
 
+/* "says Lee's plan ... is the best way", "said her plan to close it was
+ * a mistake" parsed with the reported clause (ccomp cc, a predicate with
+ * a finite copula or auxiliary) apart from its subject, which the parse
+ * made the object of cue c.  A finite clause has a subject; one with none
+ * of its own, right after the cue's object, has that object for subject.
+ * Returns the object, or -1 when the parse is not so. */
+static int32_t object_subject(const nd__doc *d, int32_t c, int32_t cc)
+{
+    if (cc <= c || nd__w_child(d, cc, ND_DEP_NSUBJ, -1) >= 0 ||
+        nd__w_child(d, cc, ND_DEP_EXPL, -1) >= 0 || nd__w_child(d, cc, ND_DEP_CSUBJ, -1) >= 0 ||
+        nd__w_child(d, cc, ND_DEP_MARK, -1) >= 0)
+        return -1;
+    int finite = 0;
+    for (int32_t k = d->words[cc].child; k >= 0 && k < cc && !finite; k = d->words[k].next)
+        finite = (d->words[k].rel == ND_DEP_COP || d->words[k].rel == ND_DEP_AUX) &&
+                 has_finite(d, k, k, 1, 0);
+    if (!finite) return -1;
+    int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1);
+    if (o <= c || o >= cc || !w_nominal(d, o) || w_relative(d, o) || w_in_quote(d, o) ||
+        d->words[o].hi >= d->words[cc].lo)
+        return -1;
+    /* one stretch of words from the object to the clause */
+    for (int32_t j = d->words[o].lo; j < d->words[cc].lo; j++)
+        if (w_punct(d, j) || w_in_quote(d, j)) return -1;
+    return o;
+}
+
 /* Is verb word v a past participle ("released", "taken", "made")?  By
  * its form: -ed, -en, -wn or a common irregular one. */
 static int past_participle(const nd__doc *d, int32_t v)
@@ -2523,9 +2550,19 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         nd__w_child(d, cc, ND_DEP_NSUBJ, -1) < 0 && nd__w_child(d, cc, ND_DEP_EXPL, -1) < 0 &&
         nd__w_child(d, cc, ND_DEP_MARK, -1) < 0 && nd__w_child(d, cc, ND_DEP_CSUBJ, -1) < 0)
         cc = -1;
+    int32_t osubj = -1;
+    if (cc >= 0 && gerund_hi < 0 && (cls == ND__CUE_SAY || cls == ND__CUE_THINK) && a->src < c &&
+        !in_list(lemma, object_cues) && !takes_content_object(cls, lemma))
+        osubj = object_subject(d, c, cc);
     if (cc >= 0) {
         a->c_lo = d->words[cc].lo, a->c_hi = d->words[cc].hi;
         if (gerund_hi > a->c_hi) a->c_hi = gerund_hi;
+        if (osubj >= 0) {
+            /* the object is the clause's subject, not the cue's */
+            a->c_lo = d->words[osubj].lo, obj = 0;
+            if (hi >= a->c_lo) hi = a->c_lo - 1;
+            if (a->seg_hi > hi) a->seg_hi = hi;
+        }
         if (a->c_lo <= hi && a->c_hi > hi) a->c_lo = hi + 1;
         trim_content(d, &a->c_lo, &a->c_hi);
     } else if (cls == ND__CUE_CALL) {
@@ -2561,8 +2598,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         a->c_lo = hi + 1, a->c_hi = w1 - 1, obj = 0;
     }
     int np = 0; /* the content is the cue's object or infinitive */
-    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 &&
-        (w_is(d, c, "see") || w_is(d, c, "view"))) {
+    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && (w_is(d, c, "see") || w_is(d, c, "view"))) {
         /* "sees Cruz as a uniter", "view the plan as unfair": a judgement,
          * the object and what it is seen as */
         int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1);
@@ -2576,7 +2612,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
                 break;
             }
     }
-    static const char *const said_objects[] = {"say",         "tweet",   "claim", "mention",
+    static const char *const said_objects[] = {"say",         "tweet",   "claim",  "mention",
                                                "acknowledge", "concede", "report", NULL};
     if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && in_list(lemma, said_objects)) {
         /* "says racist things", "said the same of Trump", "claimed
