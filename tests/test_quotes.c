@@ -932,6 +932,38 @@ static void test_inverted_phrase_source(void)
     nd_analysis_free(a);
 }
 
+/* The same with the tree of a parser that makes the phrase after the cue
+ * its subject (as UD does) and the name its apposition: the speaker's
+ * phrase ends at the apposition's comma (a list of names is no
+ * apposition). */
+static void test_inverted_apposition_given_tree(void)
+{
+    const char *t = "\"The court will wait a year,\" said another leading appeals lawyer, Jo "
+                    "Pincus of the firm Roe Brown.";
+    nd_analysis *a = run_tree(
+        t, "\"/PUNCT/5/punct The/DET/3/det court/NOUN/5/nsubj will/AUX/5/aux wait/VERB/10/ccomp "
+           "a/DET/7/det year/NOUN/5/obl:unmarked ,/PUNCT/5/punct \"/PUNCT/5/punct said/VERB/0/root "
+           "another/DET/14/det leading/VERB/14/amod appeals/NOUN/14/compound "
+           "lawyer/NOUN/10/nsubj ,/PUNCT/16/punct Jo/PROPN/14/appos Pincus/PROPN/16/flat "
+           "of/ADP/20/case the/DET/20/det firm/NOUN/17/nmod Roe/PROPN/22/compound "
+           "Brown/PROPN/16/flat ./PUNCT/10/punct");
+    CHECK(a != NULL);
+    check_speaker(a, "wait a year", "another leading appeals lawyer");
+    const nd_quote *q = quote_with(a, "wait a year");
+    if (q) CHECK_STR(span(t, q->source), "another leading appeals lawyer");
+    nd_analysis_free(a);
+    t = "\"It was a long fight,\" said Ann Lee, Tom Hart and Raj Patel.";
+    a = run_tree(t, "\"/PUNCT/5/punct It/PRON/5/nsubj was/AUX/5/cop a/DET/5/det "
+                    "long/ADJ/5/amod fight/NOUN/10/ccomp ,/PUNCT/5/punct \"/PUNCT/5/punct "
+                    "said/VERB/0/root Ann/PROPN/11/compound Lee/PROPN/10/nsubj ,/PUNCT/13/punct "
+                    "Tom/PROPN/11/conj Hart/PROPN/13/flat and/CCONJ/16/cc Raj/PROPN/11/conj "
+                    "Patel/PROPN/16/flat ./PUNCT/10/punct");
+    q = quote_with(a, "long fight");
+    CHECK(q != NULL);
+    if (q) CHECK(!strncmp(span(t, q->source), "Ann Lee", 7));
+    nd_analysis_free(a);
+}
+
 /* "according to exit polls", "According to court records, ...": the
  * source is the noun phrase right after "to", read off the words (a noun
  * the tagger took for a verb before another noun is part of it), not a
@@ -1089,6 +1121,7 @@ int main(void)
     RUN(test_aside_holds_stance);
     RUN(test_share_source);
     RUN(test_inverted_phrase_source);
+    RUN(test_inverted_apposition_given_tree);
     RUN(test_according_to_phrase);
     RUN(test_dash_second_report);
     RUN(test_hyphen_and_comma_aside);

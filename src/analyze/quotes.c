@@ -2392,6 +2392,21 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     int32_t span = -1, sw = source_word(d, c, 0, &span);
     if (sw == -2) return 0;
     if (sw >= 0) set_source(d, a, span, sw);
+    /* '"...," said another leading lawyer, Jo Pincus of ...': after an
+     * inverted cue the speaker's noun phrase ends at the comma that opens
+     * an apposition or a description, whatever relation the parse gave
+     * it; a list ("said Ann Lee, Tom Hart and Raj Patel") is one phrase */
+    if (a->src > c && a->src_lo > c) {
+        int list = 0;
+        for (int32_t k = nd__w_child(d, a->src, ND_DEP_CONJ, -1); k >= 0 && !list;
+             k = nd__w_child(d, a->src, ND_DEP_CONJ, k))
+            list = k <= a->src_hi;
+        for (int32_t j = a->src + 1; j <= a->src_hi && !list; j++)
+            if (w_char(d, j, ',')) {
+                a->src_hi = j - 1;
+                break;
+            }
+    }
     if (a->src < 0) {
         /* no subject on the tree: the words before the cue ("X, who ...,
          * said", "X, the only candidate to ..., told") */
