@@ -964,6 +964,44 @@ static void test_inverted_apposition_given_tree(void)
     nd_analysis_free(a);
 }
 
+/* Not reports: a clause of consequence ("opposed the budget, so the
+ * council voted again") hung on the verb as a parataxis, and an
+ * imperative opening the sentence ("READ MORE", page furniture glued to
+ * it), on the trees parser models make of them. */
+static void test_not_reports_given_tree(void)
+{
+    const char *t = "The mayor opposed the budget, so the council voted again.";
+    nd_analysis *a = run_tree(t, "The/DET/2/det mayor/NOUN/3/nsubj opposed/VERB/0/root "
+                                 "the/DET/5/det budget/NOUN/3/obj ,/PUNCT/10/punct "
+                                 "so/ADV/10/advmod the/DET/9/det council/NOUN/10/nsubj "
+                                 "voted/VERB/3/parataxis again/ADV/10/advmod ./PUNCT/3/punct");
+    CHECK(a != NULL);
+    CHECK_INT(quotes_with(a, "council voted"), 0);
+    for (size_t i = 0; a && i < a->n_stances; i++)
+        CHECK(strstr(a->stances[i].text, "council voted") == NULL);
+    nd_analysis_free(a);
+    t = "READ MORE: Council says the flood barrier will be built";
+    a = run_tree(t, "READ/VERB/0/root MORE/ADJ/1/obj :/PUNCT/5/punct Council/PROPN/5/nsubj "
+                    "says/VERB/1/parataxis the/DET/8/det flood/NOUN/8/compound "
+                    "barrier/NOUN/5/obj will/AUX/11/aux be/AUX/11/aux:pass built/VERB/1/conj");
+    CHECK_INT(quotes_with(a, "Council says"), 0);
+    check_speaker(a, "flood barrier will be built", "Council");
+    nd_analysis_free(a);
+    t = "The council approved the flood barrier on Wednesday. READ MORE The mayor said the "
+        "barrier would protect homes.";
+    a = run_tree(t, "The/DET/2/det council/NOUN/3/nsubj approved/VERB/0/root the/DET/6/det "
+                    "flood/NOUN/6/compound barrier/NOUN/3/obj on/ADP/8/case "
+                    "Wednesday/PROPN/3/obl ./PUNCT/3/punct | READ/VERB/5/ccomp MORE/ADJ/1/obj "
+                    "The/DET/4/det mayor/NOUN/5/nsubj said/VERB/0/root the/DET/7/det "
+                    "barrier/NOUN/9/nsubj would/AUX/9/aux protect/VERB/5/ccomp homes/NOUN/9/obj "
+                    "./PUNCT/5/punct");
+    CHECK_INT(quotes_with(a, "MORE"), 0);
+    const nd_quote *q = quote_with(a, "would protect homes");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->text, "the barrier would protect homes");
+    nd_analysis_free(a);
+}
+
 /* "according to exit polls", "According to court records, ...": the
  * source is the noun phrase right after "to", read off the words (a noun
  * the tagger took for a verb before another noun is part of it), not a
@@ -1122,6 +1160,7 @@ int main(void)
     RUN(test_share_source);
     RUN(test_inverted_phrase_source);
     RUN(test_inverted_apposition_given_tree);
+    RUN(test_not_reports_given_tree);
     RUN(test_according_to_phrase);
     RUN(test_dash_second_report);
     RUN(test_hyphen_and_comma_aside);

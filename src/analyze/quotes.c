@@ -2283,6 +2283,39 @@ static int32_t object_subject(const nd__doc *d, int32_t c, int32_t cc)
     return o;
 }
 
+/* Does clause k open with a connective of consequence after a comma or
+ * semicolon ("opposed it, so the plan failed", "; thus the vote ...")?
+ * Such a clause says what followed, not what was said or thought. */
+static int consequence(const nd__doc *d, int32_t k)
+{
+    static const char *const words[] = {"so", "thus", "hence", "therefore", NULL};
+    int32_t lo = d->words[k].lo;
+    while (lo < k && w_punct(d, lo)) lo++; /* the comma may hang on the clause */
+    if (lo <= 0 || d->words[lo].head != k || !nd__str_in(d->words[lo].lemma, words)) return 0;
+    int32_t p = lo - 1;
+    if (w_is(d, p, "and") && p > 0) p--; /* ", and so ..." */
+    return d->words[p].sent == d->words[k].sent && (w_char(d, p, ',') || w_char(d, p, ';'));
+}
+
+/* Is cue c an imperative: a verb in its base form that opens its sentence
+ * (after punctuation only) with no subject or auxiliary ("Read more:",
+ * "READ MORE", "Watch:", "Tell us what you think")?  It speaks to the
+ * reader: page furniture or an appeal, never a report with a speaker. */
+static int imperative(const nd__doc *d, int32_t c, int32_t w0)
+{
+    for (int32_t j = w0; j < c; j++)
+        if (!w_punct(d, j)) return 0;
+    if (nd__w_child(d, c, ND_DEP_NSUBJ, -1) >= 0 || nd__w_child(d, c, ND_DEP_EXPL, -1) >= 0 ||
+        nd__w_child(d, c, ND_DEP_AUX, -1) >= 0 || nd__w_child(d, c, ND_DEP_COP, -1) >= 0)
+        return 0;
+    const char *t = d->text + d->words[c].start, *l = d->words[c].lemma;
+    size_t n = d->words[c].end - d->words[c].start;
+    if (strlen(l) != n) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char) t[i]) != l[i]) return 0;
+    return 1;
+}
+
 /* Is verb word v a past participle ("released", "taken", "made")?  By
  * its form: -ed, -en, -wn or a common irregular one. */
 static int past_participle(const nd__doc *d, int32_t v)
@@ -2351,6 +2384,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     a->c_lo = 1, a->c_hi = 0, a->x_lo = 1, a->x_hi = 0;
     a->src = a->src_lo = a->src_hi = a->speaker = -1;
     const nd__word *x = &d->words[c];
+    if (imperative(d, c, w0)) return 0;
     /* a passive cue speaks through its agent only ("is expected", "was
      * told" name no speaker) */
     int passive = nd__w_child(d, c, ND_DEP_AUX_PASS, -1) >= 0 ||
@@ -2520,7 +2554,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     for (int32_t k = x->child; k >= 0; k = d->words[k].next) {
         int r = d->words[k].rel;
         if (r == ND_DEP_CCOMP || (r == ND_DEP_CSUBJ && k > c)) {
-            if (k > c && cc < 0) cc = k;
+            if (k > c && cc < 0 && !consequence(d, k)) cc = k;
             if (k < c && cb < 0) cb = k;
         }
     }
@@ -2535,7 +2569,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     if (cc < 0)
         for (int32_t k = nd__w_child(d, c, ND_DEP_PARATAXIS, -1); k >= 0 && cc < 0;
              k = nd__w_child(d, c, ND_DEP_PARATAXIS, k))
-            if (k > c && w_clause(d, k)) cc = k;
+            if (k > c && w_clause(d, k) && !consequence(d, k)) cc = k;
     if (cc >= 0 && cc <= hi && cc >= lo) cc = -1; /* a parse that hangs the speaker there */
     /* "saw that ..." is a judgement; "see if it works", "saw him leave"
      * are none */
