@@ -980,6 +980,22 @@ static void test_not_reports_given_tree(void)
     for (size_t i = 0; a && i < a->n_stances; i++)
         CHECK(strstr(a->stances[i].text, "council voted") == NULL);
     nd_analysis_free(a);
+    /* after a verb that is not one of saying, with no comma too */
+    t = "The union opposed the new rules in March so the likely outcome is that the board will "
+        "drop them.";
+    a = run_tree(t, "The/DET/2/det union/NOUN/3/nsubj opposed/VERB/0/root the/DET/6/det "
+                    "new/ADJ/6/amod rules/NOUN/3/obj in/ADP/8/case March/PROPN/3/obl "
+                    "so/ADV/18/advmod the/DET/12/det likely/ADJ/12/amod "
+                    "outcome/NOUN/18/nsubj:outer is/AUX/18/cop that/SCONJ/18/mark the/DET/16/det "
+                    "board/NOUN/18/nsubj will/AUX/18/aux drop/VERB/3/parataxis them/PRON/18/obj "
+                    "./PUNCT/3/punct");
+    CHECK_INT(quotes_with(a, "likely outcome"), 0);
+    nd_analysis_free(a);
+    /* a verb of saying reports a clause it runs into with no comma */
+    t = "The union said the rules were unfair and so the board would drop them.";
+    a = run(t);
+    check_speaker(a, "rules were unfair", "The union");
+    nd_analysis_free(a);
     t = "READ MORE: Council says the flood barrier will be built";
     a = run_tree(t, "READ/VERB/0/root MORE/ADJ/1/obj :/PUNCT/5/punct Council/PROPN/5/nsubj "
                     "says/VERB/1/parataxis the/DET/8/det flood/NOUN/8/compound "

@@ -2283,10 +2283,13 @@ static int32_t object_subject(const nd__doc *d, int32_t c, int32_t cc)
     return o;
 }
 
-/* Does clause k open with a connective of consequence after a comma or
- * semicolon ("opposed it, so the plan failed", "; thus the vote ...")?
- * Such a clause says what followed, not what was said or thought. */
-static int consequence(const nd__doc *d, int32_t k)
+/* Does clause k of a cue of class cls open with a connective of
+ * consequence ("opposed it, so the plan failed", "opposed it in March so
+ * the likely outcome is ...", "; thus the vote ...")?  Such a clause says
+ * what followed, not what was said or thought.  After a verb of saying it
+ * must follow a comma or semicolon ("said so the plan would work" has
+ * none: "so" may be a purpose there). */
+static int consequence(const nd__doc *d, int32_t k, int cls)
 {
     static const char *const words[] = {"so", "thus", "hence", "therefore", NULL};
     int32_t lo = d->words[k].lo;
@@ -2294,6 +2297,7 @@ static int consequence(const nd__doc *d, int32_t k)
     if (lo <= 0 || d->words[lo].head != k || !nd__str_in(d->words[lo].lemma, words)) return 0;
     int32_t p = lo - 1;
     if (w_is(d, p, "and") && p > 0) p--; /* ", and so ..." */
+    if (cls != ND__CUE_SAY && cls != ND__CUE_TELL) return 1;
     return d->words[p].sent == d->words[k].sent && (w_char(d, p, ',') || w_char(d, p, ';'));
 }
 
@@ -2554,7 +2558,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     for (int32_t k = x->child; k >= 0; k = d->words[k].next) {
         int r = d->words[k].rel;
         if (r == ND_DEP_CCOMP || (r == ND_DEP_CSUBJ && k > c)) {
-            if (k > c && cc < 0 && !consequence(d, k)) cc = k;
+            if (k > c && cc < 0 && !consequence(d, k, cls)) cc = k;
             if (k < c && cb < 0) cb = k;
         }
     }
@@ -2569,7 +2573,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     if (cc < 0)
         for (int32_t k = nd__w_child(d, c, ND_DEP_PARATAXIS, -1); k >= 0 && cc < 0;
              k = nd__w_child(d, c, ND_DEP_PARATAXIS, k))
-            if (k > c && w_clause(d, k) && !consequence(d, k)) cc = k;
+            if (k > c && w_clause(d, k) && !consequence(d, k, cls)) cc = k;
     if (cc >= 0 && cc <= hi && cc >= lo) cc = -1; /* a parse that hangs the speaker there */
     /* "saw that ..." is a judgement; "see if it works", "saw him leave"
      * are none */
