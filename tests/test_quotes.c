@@ -33,6 +33,7 @@ static nd_analysis *run_tree(const char *text, const char *words)
         while (*p == ' ') p++;
         if (*p == '|') {
             n += (size_t) snprintf(conllu + n, sizeof conllu - n, "\n");
+            if (n + 2 >= sizeof conllu) return NULL;
             id = 1, p++;
             continue;
         }
@@ -50,6 +51,7 @@ static nd_analysis *run_tree(const char *text, const char *words)
         }
         n += (size_t) snprintf(conllu + n, sizeof conllu - n, "%d\t%s\t_\t%s\t_\t_\t%d\t%s\t_\t_\n",
                                id++, form, upos, head, rel);
+        if (n + 2 >= sizeof conllu) return NULL; /* room for the last line break */
         p = e;
     }
     n += (size_t) snprintf(conllu + n, sizeof conllu - n, "\n");
