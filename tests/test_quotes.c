@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/analyze_int.h"
 #include "newsdesk/analyze.h"
 #include "tap.h"
 
@@ -15,6 +16,52 @@ static nd_analysis *run(const char *text)
     nd_error err = {0};
     int rc = nd_analyze(text, strlen(text), &o, &a, &err);
     if (rc) fprintf(stderr, "nd_analyze: %s\n", err.msg);
+    return a;
+}
+
+/* text analysed with the trees given in words: "FORM/UPOS/HEAD/DEPREL"
+ * separated by spaces (HEAD 1-based, 0 for the root), sentences separated
+ * by " | "; the trees a parser model makes, checked whatever model ships
+ * (nd__analyze_given). */
+static nd_analysis *run_tree(const char *text, const char *words)
+{
+    static char conllu[8192];
+    size_t n = 0;
+    int id = 1;
+    const char *p = words;
+    while (*p) {
+        while (*p == ' ') p++;
+        if (*p == '|') {
+            n += (size_t) snprintf(conllu + n, sizeof conllu - n, "\n");
+            if (n + 2 >= sizeof conllu) return NULL;
+            id = 1, p++;
+            continue;
+        }
+        if (!*p) break;
+        const char *e = strchr(p, ' ');
+        if (!e) e = p + strlen(p);
+        char w[128], form[64], upos[16], rel[32];
+        int head = -1;
+        snprintf(w, sizeof w, "%.*s", (int) (e - p), p);
+        for (char *c = w; *c; c++)
+            if (*c == '/') *c = ' ';
+        if (sscanf(w, "%63s %15s %d %31s", form, upos, &head, rel) != 4) {
+            fprintf(stderr, "run_tree: bad word %s\n", w);
+            return NULL;
+        }
+        n += (size_t) snprintf(conllu + n, sizeof conllu - n, "%d\t%s\t_\t%s\t_\t_\t%d\t%s\t_\t_\n",
+                               id++, form, upos, head, rel);
+        if (n + 2 >= sizeof conllu) return NULL; /* room for the last line break */
+        p = e;
+    }
+    n += (size_t) snprintf(conllu + n, sizeof conllu - n, "\n");
+    nd_analyze_opts o;
+    nd_analyze_opts_init(&o);
+    o.date = "2025-05-08";
+    nd_analysis *a = NULL;
+    nd_error err = {0};
+    if (nd__analyze_given(text, strlen(text), &o, conllu, n, &a, &err))
+        fprintf(stderr, "nd__analyze_given: %s\n", err.msg);
     return a;
 }
 
@@ -544,7 +591,8 @@ static void test_issuer_speaks(void)
  * reported clause is its subject, whatever the parse hung where. */
 static void test_gerund_subject(void)
 {
-    nd_analysis *a = run("The water board says raising the dam will protect the valley from floods.");
+    nd_analysis *a =
+        run("The water board says raising the dam will protect the valley from floods.");
     const nd_quote *q = quote_with(a, "raising the dam will protect");
     CHECK(q != NULL);
     if (q) CHECK(strstr(speaker(q), "water board") != NULL);
@@ -601,7 +649,8 @@ static void test_object_predicate(void)
         CHECK(strstr(speaker(q), "Okafor") != NULL);
     }
     nd_analysis_free(a);
-    a = run("Tom Baird runs the depot. He said the majority of drivers passing by were very polite.");
+    a = run(
+        "Tom Baird runs the depot. He said the majority of drivers passing by were very polite.");
     check_speaker(a, "drivers passing by were very polite", "Tom Baird");
     nd_analysis_free(a);
     /* the cue hung from the predicate, the infinitive the object's */
@@ -614,6 +663,55 @@ static void test_object_predicate(void)
         CHECK_STR(speaker(q), "Ana Ruiz");
     }
     nd_analysis_free(a);
+}
+
+/* The same sentences with the trees of a parser that reads them as UD
+ * does, but for the reported clause's subject, made the cue's object: a
+ * content clause with a finite copula or auxiliary and no subject of its
+ * own takes the cue's object before it for subject. */
+static void test_object_subject_given_tree(void)
+{
+    const char *t = "Okafor says Lee\xE2\x80\x99s plan of action for all is the best way the city "
+                    "might grow.";
+    nd_analysis *a =
+        run_tree(t, "Okafor/ADJ/2/nsubj says/VERB/0/root Lee/PROPN/5/nmod:poss "
+                    "\xE2\x80\x99s/PART/3/case plan/NOUN/2/obj of/ADP/7/case action/NOUN/5/nmod "
+                    "for/ADP/9/case all/DET/13/obl is/AUX/13/cop the/DET/13/det best/ADJ/13/amod "
+                    "way/NOUN/2/ccomp the/DET/15/det city/NOUN/17/nsubj might/AUX/17/aux "
+                    "grow/VERB/13/acl:relcl ./PUNCT/2/punct");
+    CHECK(a != NULL);
+    const nd_quote *q = quote_with(a, "is the best way");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(q->text,
+                  "Lee\xE2\x80\x99s plan of action for all is the best way the city might grow");
+        CHECK(strstr(speaker(q), "Okafor") != NULL);
+    }
+    nd_analysis_free(a);
+    t = "Ana Ruiz runs the library. In June she said her plan to close the library was a mistake.";
+    a = run_tree(t, "Ana/PROPN/3/nsubj Ruiz/PROPN/1/flat runs/VERB/0/root the/DET/5/det "
+                    "library/NOUN/3/obj ./PUNCT/3/punct | In/ADP/2/case June/PROPN/4/obl "
+                    "she/PRON/4/nsubj said/VERB/0/root her/PRON/6/nmod:poss plan/NOUN/4/obj "
+                    "to/PART/8/mark close/VERB/4/xcomp the/DET/10/det library/NOUN/8/obj "
+                    "was/AUX/13/cop a/DET/13/det mistake/NOUN/4/ccomp ./PUNCT/13/punct");
+    q = quote_with(a, "was a mistake");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(q->text, "her plan to close the library was a mistake");
+        CHECK_STR(speaker(q), "Ana Ruiz");
+    }
+    nd_analysis_free(a);
+    /* an object with a clause that has its own subject stays the object */
+    t = "She told the board the plan was a mistake.";
+    a = run_tree(t, "She/PRON/2/nsubj told/VERB/0/root the/DET/4/det board/NOUN/2/obj "
+                    "the/DET/6/det plan/NOUN/9/nsubj was/AUX/9/cop a/DET/9/det "
+                    "mistake/NOUN/2/ccomp ./PUNCT/2/punct");
+    q = quote_with(a, "was a mistake");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->text, "the plan was a mistake");
+    nd_analysis_free(a);
+    /* a given tree that is not the text's is an error */
+    CHECK(run_tree("She left.", "She/PRON/0/root") == NULL);
 }
 
 /* "X say A; 26 percent say B": a report with a subject of its own after a
@@ -836,6 +934,92 @@ static void test_inverted_phrase_source(void)
     nd_analysis_free(a);
 }
 
+/* The same with the tree of a parser that makes the phrase after the cue
+ * its subject (as UD does) and the name its apposition: the speaker's
+ * phrase ends at the apposition's comma (a list of names is no
+ * apposition). */
+static void test_inverted_apposition_given_tree(void)
+{
+    const char *t = "\"The court will wait a year,\" said another leading appeals lawyer, Jo "
+                    "Pincus of the firm Roe Brown.";
+    nd_analysis *a = run_tree(
+        t, "\"/PUNCT/5/punct The/DET/3/det court/NOUN/5/nsubj will/AUX/5/aux wait/VERB/10/ccomp "
+           "a/DET/7/det year/NOUN/5/obl:unmarked ,/PUNCT/5/punct \"/PUNCT/5/punct said/VERB/0/root "
+           "another/DET/14/det leading/VERB/14/amod appeals/NOUN/14/compound "
+           "lawyer/NOUN/10/nsubj ,/PUNCT/16/punct Jo/PROPN/14/appos Pincus/PROPN/16/flat "
+           "of/ADP/20/case the/DET/20/det firm/NOUN/17/nmod Roe/PROPN/22/compound "
+           "Brown/PROPN/16/flat ./PUNCT/10/punct");
+    CHECK(a != NULL);
+    check_speaker(a, "wait a year", "another leading appeals lawyer");
+    const nd_quote *q = quote_with(a, "wait a year");
+    if (q) CHECK_STR(span(t, q->source), "another leading appeals lawyer");
+    nd_analysis_free(a);
+    t = "\"It was a long fight,\" said Ann Lee, Tom Hart and Raj Patel.";
+    a = run_tree(t, "\"/PUNCT/5/punct It/PRON/5/nsubj was/AUX/5/cop a/DET/5/det "
+                    "long/ADJ/5/amod fight/NOUN/10/ccomp ,/PUNCT/5/punct \"/PUNCT/5/punct "
+                    "said/VERB/0/root Ann/PROPN/11/compound Lee/PROPN/10/nsubj ,/PUNCT/13/punct "
+                    "Tom/PROPN/11/conj Hart/PROPN/13/flat and/CCONJ/16/cc Raj/PROPN/11/conj "
+                    "Patel/PROPN/16/flat ./PUNCT/10/punct");
+    q = quote_with(a, "long fight");
+    CHECK(q != NULL);
+    if (q) CHECK(!strncmp(span(t, q->source), "Ann Lee", 7));
+    nd_analysis_free(a);
+}
+
+/* Not reports: a clause of consequence ("opposed the budget, so the
+ * council voted again") hung on the verb as a parataxis, and an
+ * imperative opening the sentence ("READ MORE", page furniture glued to
+ * it), on the trees parser models make of them. */
+static void test_not_reports_given_tree(void)
+{
+    const char *t = "The mayor opposed the budget, so the council voted again.";
+    nd_analysis *a = run_tree(t, "The/DET/2/det mayor/NOUN/3/nsubj opposed/VERB/0/root "
+                                 "the/DET/5/det budget/NOUN/3/obj ,/PUNCT/10/punct "
+                                 "so/ADV/10/advmod the/DET/9/det council/NOUN/10/nsubj "
+                                 "voted/VERB/3/parataxis again/ADV/10/advmod ./PUNCT/3/punct");
+    CHECK(a != NULL);
+    CHECK_INT(quotes_with(a, "council voted"), 0);
+    for (size_t i = 0; a && i < a->n_stances; i++)
+        CHECK(strstr(a->stances[i].text, "council voted") == NULL);
+    nd_analysis_free(a);
+    /* after a verb that is not one of saying, with no comma too */
+    t = "The union opposed the new rules in March so the likely outcome is that the board will "
+        "drop them.";
+    a = run_tree(t, "The/DET/2/det union/NOUN/3/nsubj opposed/VERB/0/root the/DET/6/det "
+                    "new/ADJ/6/amod rules/NOUN/3/obj in/ADP/8/case March/PROPN/3/obl "
+                    "so/ADV/18/advmod the/DET/12/det likely/ADJ/12/amod "
+                    "outcome/NOUN/18/nsubj:outer is/AUX/18/cop that/SCONJ/18/mark the/DET/16/det "
+                    "board/NOUN/18/nsubj will/AUX/18/aux drop/VERB/3/parataxis them/PRON/18/obj "
+                    "./PUNCT/3/punct");
+    CHECK_INT(quotes_with(a, "likely outcome"), 0);
+    nd_analysis_free(a);
+    /* a verb of saying reports a clause it runs into with no comma */
+    t = "The union said the rules were unfair and so the board would drop them.";
+    a = run(t);
+    check_speaker(a, "rules were unfair", "The union");
+    nd_analysis_free(a);
+    t = "READ MORE: Council says the flood barrier will be built";
+    a = run_tree(t, "READ/VERB/0/root MORE/ADJ/1/obj :/PUNCT/5/punct Council/PROPN/5/nsubj "
+                    "says/VERB/1/parataxis the/DET/8/det flood/NOUN/8/compound "
+                    "barrier/NOUN/5/obj will/AUX/11/aux be/AUX/11/aux:pass built/VERB/1/conj");
+    CHECK_INT(quotes_with(a, "Council says"), 0);
+    check_speaker(a, "flood barrier will be built", "Council");
+    nd_analysis_free(a);
+    t = "The council approved the flood barrier on Wednesday. READ MORE The mayor said the "
+        "barrier would protect homes.";
+    a = run_tree(t, "The/DET/2/det council/NOUN/3/nsubj approved/VERB/0/root the/DET/6/det "
+                    "flood/NOUN/6/compound barrier/NOUN/3/obj on/ADP/8/case "
+                    "Wednesday/PROPN/3/obl ./PUNCT/3/punct | READ/VERB/5/ccomp MORE/ADJ/1/obj "
+                    "The/DET/4/det mayor/NOUN/5/nsubj said/VERB/0/root the/DET/7/det "
+                    "barrier/NOUN/9/nsubj would/AUX/9/aux protect/VERB/5/ccomp homes/NOUN/9/obj "
+                    "./PUNCT/5/punct");
+    CHECK_INT(quotes_with(a, "MORE"), 0);
+    const nd_quote *q = quote_with(a, "would protect homes");
+    CHECK(q != NULL);
+    if (q) CHECK_STR(q->text, "the barrier would protect homes");
+    nd_analysis_free(a);
+}
+
 /* "according to exit polls", "According to court records, ...": the
  * source is the noun phrase right after "to", read off the words (a noun
  * the tagger took for a verb before another noun is part of it), not a
@@ -977,6 +1161,7 @@ int main(void)
     RUN(test_relative_main_clause);
     RUN(test_opening_subject);
     RUN(test_object_predicate);
+    RUN(test_object_subject_given_tree);
     RUN(test_see_as);
     RUN(test_inverted_speaker_phrase);
     RUN(test_cue_noun_before_that);
@@ -992,6 +1177,8 @@ int main(void)
     RUN(test_aside_holds_stance);
     RUN(test_share_source);
     RUN(test_inverted_phrase_source);
+    RUN(test_inverted_apposition_given_tree);
+    RUN(test_not_reports_given_tree);
     RUN(test_according_to_phrase);
     RUN(test_dash_second_report);
     RUN(test_hyphen_and_comma_aside);

@@ -336,8 +336,8 @@ static int finish(nd__doc *d, nd_analysis *a)
     return 0;
 }
 
-int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_analysis **out,
-               nd_error *err)
+static int analyze(const char *text, size_t len, const nd_analyze_opts *opts, const char *given,
+                   size_t given_len, nd_analysis **out, nd_error *err)
 {
     nd_analyze_opts def;
     if (!opts) {
@@ -368,6 +368,7 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
     d.text = text ? text : "";
     d.len = n;
     d.day = ND__DAY_MIN;
+    d.given = given, d.given_len = given_len;
     if (opts->date) {
         int32_t day;
         if (!nd__parse_day(opts->date, strlen(opts->date), &day)) {
@@ -401,6 +402,10 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
                                 "parser model: %s", perr.msg);
         }
         rc = nd__parse_doc(&d, parser, opts->parse_work);
+        if (rc == ND_EINVAL) {
+            nd_arena_free(ar);
+            return nd_error_set(err, rc, (size_t) -1, "given trees do not match the sentences");
+        }
     }
     if (!rc && !d.failed) nd__find_quote_marks(&d);
     if (!rc && !d.failed) nd__find_mentions(&d);
@@ -419,6 +424,19 @@ int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_ana
     }
     *out = a;
     return 0;
+}
+
+int nd_analyze(const char *text, size_t len, const nd_analyze_opts *opts, nd_analysis **out,
+               nd_error *err)
+{
+    return analyze(text, len, opts, NULL, 0, out, err);
+}
+
+int nd__analyze_given(const char *text, size_t len, const nd_analyze_opts *opts, const char *conllu,
+                      size_t clen, nd_analysis **out, nd_error *err)
+{
+    if (!conllu) return nd_error_set(err, ND_EINVAL, (size_t) -1, "no trees");
+    return analyze(text, len, opts, conllu, clen, out, err);
 }
 
 /* ---- JSON ------------------------------------------------------------------ */

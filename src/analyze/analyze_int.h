@@ -426,14 +426,29 @@ typedef struct nd__doc {
     uint64_t *caps; /* hashes of words seen capitalised inside sentences */
     size_t caps_mask;
     struct nd__actor_ix *actor_ix; /* lookups of acts by entity, name, surname (actors.c) */
+    /* Trees to use instead of the parser's (nd__analyze_given): CoNLL-U,
+     * one sentence per sentence of the text; borrowed; NULL normally. */
+    const char *given;
+    size_t given_len;
 } nd__doc;
+
+/* nd_analyze() with the trees given as CoNLL-U (conllu[0..clen)) instead
+ * of the parser's: one sentence for each sentence the analysis finds in
+ * text, with the same words (FORM); UPOS, HEAD and DEPREL are taken from
+ * it, and LEMMA unless "_"; trees that do not match the sentences are
+ * an ND_EINVAL error.  For tests: a rule can be checked on the tree
+ * a given model makes, whatever model is shipped.  Memory as
+ * nd_analyze(); conllu is borrowed for the call. */
+int nd__analyze_given(const char *text, size_t len, const nd_analyze_opts *opts, const char *conllu,
+                      size_t clen, nd_analysis **out, nd_error *err);
 
 /* Stages (each over the whole document). */
 int nd__tokenize_doc(nd__doc *d);
 void nd__split_sentences(nd__doc *d);
 /* Tag and parse every sentence (work: the caller's, or NULL for one of
- * its own).  Returns 0 or ND_ENOMEM; a document whose parser cannot be
- * loaded gets no trees (n_words 0) and an error. */
+ * its own), or take its tree from d->given.  Returns 0, ND_ENOMEM, or
+ * ND_EINVAL when d->given does not match the sentences; a document whose
+ * parser cannot be loaded gets no trees (n_words 0) and an error. */
 int nd__parse_doc(nd__doc *d, const nd_parser *p, nd_parse_work *work);
 void nd__find_quote_marks(nd__doc *d);
 void nd__find_mentions(nd__doc *d);

@@ -2256,6 +2256,70 @@ static int object_predicate(const nd__doc *d, int32_t c, int32_t *lo, int32_t *h
     return 0;
 }
 
+/* "says Lee's plan ... is the best way", "said her plan to close it was
+ * a mistake" parsed with the reported clause (ccomp cc, a predicate with
+ * a finite copula or auxiliary) apart from its subject, which the parse
+ * made the object of cue c.  A finite clause has a subject; one with none
+ * of its own, right after the cue's object, has that object for subject.
+ * Returns the object, or -1 when the parse is not so. */
+static int32_t object_subject(const nd__doc *d, int32_t c, int32_t cc)
+{
+    if (cc <= c || nd__w_child(d, cc, ND_DEP_NSUBJ, -1) >= 0 ||
+        nd__w_child(d, cc, ND_DEP_EXPL, -1) >= 0 || nd__w_child(d, cc, ND_DEP_CSUBJ, -1) >= 0 ||
+        nd__w_child(d, cc, ND_DEP_MARK, -1) >= 0)
+        return -1;
+    int finite = 0;
+    for (int32_t k = d->words[cc].child; k >= 0 && k < cc && !finite; k = d->words[k].next)
+        finite = (d->words[k].rel == ND_DEP_COP || d->words[k].rel == ND_DEP_AUX) &&
+                 has_finite(d, k, k, 1, 0);
+    if (!finite) return -1;
+    int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1);
+    if (o <= c || o >= cc || !w_nominal(d, o) || w_relative(d, o) || w_in_quote(d, o) ||
+        d->words[o].hi >= d->words[cc].lo)
+        return -1;
+    /* one stretch of words from the object to the clause */
+    for (int32_t j = d->words[o].lo; j < d->words[cc].lo; j++)
+        if (w_punct(d, j) || w_in_quote(d, j)) return -1;
+    return o;
+}
+
+/* Does clause k of a cue of class cls open with a connective of
+ * consequence ("opposed it, so the plan failed", "opposed it in March so
+ * the likely outcome is ...", "; thus the vote ...")?  Such a clause says
+ * what followed, not what was said or thought.  After a verb of saying it
+ * must follow a comma or semicolon ("said so the plan would work" has
+ * none: "so" may be a purpose there). */
+static int consequence(const nd__doc *d, int32_t k, int cls)
+{
+    static const char *const words[] = {"so", "thus", "hence", "therefore", NULL};
+    int32_t lo = d->words[k].lo;
+    while (lo < k && w_punct(d, lo)) lo++; /* the comma may hang on the clause */
+    if (lo <= 0 || d->words[lo].head != k || !nd__str_in(d->words[lo].lemma, words)) return 0;
+    int32_t p = lo - 1;
+    if (w_is(d, p, "and") && p > 0) p--; /* ", and so ..." */
+    if (cls != ND__CUE_SAY && cls != ND__CUE_TELL) return 1;
+    return d->words[p].sent == d->words[k].sent && (w_char(d, p, ',') || w_char(d, p, ';'));
+}
+
+/* Is cue c an imperative: a verb in its base form that opens its sentence
+ * (after punctuation only) with no subject or auxiliary ("Read more:",
+ * "READ MORE", "Watch:", "Tell us what you think")?  It speaks to the
+ * reader: page furniture or an appeal, never a report with a speaker. */
+static int imperative(const nd__doc *d, int32_t c, int32_t w0)
+{
+    for (int32_t j = w0; j < c; j++)
+        if (!w_punct(d, j)) return 0;
+    if (nd__w_child(d, c, ND_DEP_NSUBJ, -1) >= 0 || nd__w_child(d, c, ND_DEP_EXPL, -1) >= 0 ||
+        nd__w_child(d, c, ND_DEP_AUX, -1) >= 0 || nd__w_child(d, c, ND_DEP_COP, -1) >= 0)
+        return 0;
+    const char *t = d->text + d->words[c].start, *l = d->words[c].lemma;
+    size_t n = d->words[c].end - d->words[c].start;
+    if (strlen(l) != n) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char) t[i]) != l[i]) return 0;
+    return 1;
+}
+
 /* Is verb word v a past participle ("released", "taken", "made")?  By
  * its form: -ed, -en, -wn or a common irregular one. */
 static int past_participle(const nd__doc *d, int32_t v)
@@ -2324,6 +2388,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     a->c_lo = 1, a->c_hi = 0, a->x_lo = 1, a->x_hi = 0;
     a->src = a->src_lo = a->src_hi = a->speaker = -1;
     const nd__word *x = &d->words[c];
+    if (imperative(d, c, w0)) return 0;
     /* a passive cue speaks through its agent only ("is expected", "was
      * told" name no speaker) */
     int passive = nd__w_child(d, c, ND_DEP_AUX_PASS, -1) >= 0 ||
@@ -2365,6 +2430,21 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     int32_t span = -1, sw = source_word(d, c, 0, &span);
     if (sw == -2) return 0;
     if (sw >= 0) set_source(d, a, span, sw);
+    /* '"...," said another leading lawyer, Jo Pincus of ...': after an
+     * inverted cue the speaker's noun phrase ends at the comma that opens
+     * an apposition or a description, whatever relation the parse gave
+     * it; a list ("said Ann Lee, Tom Hart and Raj Patel") is one phrase */
+    if (a->src > c && a->src_lo > c) {
+        int list = 0;
+        for (int32_t k = nd__w_child(d, a->src, ND_DEP_CONJ, -1); k >= 0 && !list;
+             k = nd__w_child(d, a->src, ND_DEP_CONJ, k))
+            list = k <= a->src_hi;
+        for (int32_t j = a->src + 1; j <= a->src_hi && !list; j++)
+            if (w_char(d, j, ',')) {
+                a->src_hi = j - 1;
+                break;
+            }
+    }
     if (a->src < 0) {
         /* no subject on the tree: the words before the cue ("X, who ...,
          * said", "X, the only candidate to ..., told") */
@@ -2478,7 +2558,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     for (int32_t k = x->child; k >= 0; k = d->words[k].next) {
         int r = d->words[k].rel;
         if (r == ND_DEP_CCOMP || (r == ND_DEP_CSUBJ && k > c)) {
-            if (k > c && cc < 0) cc = k;
+            if (k > c && cc < 0 && !consequence(d, k, cls)) cc = k;
             if (k < c && cb < 0) cb = k;
         }
     }
@@ -2493,7 +2573,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     if (cc < 0)
         for (int32_t k = nd__w_child(d, c, ND_DEP_PARATAXIS, -1); k >= 0 && cc < 0;
              k = nd__w_child(d, c, ND_DEP_PARATAXIS, k))
-            if (k > c && w_clause(d, k)) cc = k;
+            if (k > c && w_clause(d, k) && !consequence(d, k, cls)) cc = k;
     if (cc >= 0 && cc <= hi && cc >= lo) cc = -1; /* a parse that hangs the speaker there */
     /* "saw that ..." is a judgement; "see if it works", "saw him leave"
      * are none */
@@ -2523,9 +2603,19 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         nd__w_child(d, cc, ND_DEP_NSUBJ, -1) < 0 && nd__w_child(d, cc, ND_DEP_EXPL, -1) < 0 &&
         nd__w_child(d, cc, ND_DEP_MARK, -1) < 0 && nd__w_child(d, cc, ND_DEP_CSUBJ, -1) < 0)
         cc = -1;
+    int32_t osubj = -1;
+    if (cc >= 0 && gerund_hi < 0 && (cls == ND__CUE_SAY || cls == ND__CUE_THINK) && a->src < c &&
+        !in_list(lemma, object_cues) && !takes_content_object(cls, lemma))
+        osubj = object_subject(d, c, cc);
     if (cc >= 0) {
         a->c_lo = d->words[cc].lo, a->c_hi = d->words[cc].hi;
         if (gerund_hi > a->c_hi) a->c_hi = gerund_hi;
+        if (osubj >= 0) {
+            /* the object is the clause's subject, not the cue's */
+            a->c_lo = d->words[osubj].lo, obj = 0;
+            if (hi >= a->c_lo) hi = a->c_lo - 1;
+            if (a->seg_hi > hi) a->seg_hi = hi;
+        }
         if (a->c_lo <= hi && a->c_hi > hi) a->c_lo = hi + 1;
         trim_content(d, &a->c_lo, &a->c_hi);
     } else if (cls == ND__CUE_CALL) {
@@ -2561,8 +2651,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
         a->c_lo = hi + 1, a->c_hi = w1 - 1, obj = 0;
     }
     int np = 0; /* the content is the cue's object or infinitive */
-    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 &&
-        (w_is(d, c, "see") || w_is(d, c, "view"))) {
+    if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && (w_is(d, c, "see") || w_is(d, c, "view"))) {
         /* "sees Cruz as a uniter", "view the plan as unfair": a judgement,
          * the object and what it is seen as */
         int32_t o = nd__w_child(d, c, ND_DEP_OBJ, -1);
@@ -2576,7 +2665,7 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
                 break;
             }
     }
-    static const char *const said_objects[] = {"say",         "tweet",   "claim", "mention",
+    static const char *const said_objects[] = {"say",         "tweet",   "claim",  "mention",
                                                "acknowledge", "concede", "report", NULL};
     if (a->c_lo > a->c_hi && cc < 0 && a->src >= 0 && in_list(lemma, said_objects)) {
         /* "says racist things", "said the same of Trump", "claimed

@@ -103,6 +103,30 @@ static int link(nd__doc *d)
     return 0;
 }
 
+/* The next sentence of the given trees over the parser's tree of words
+ * w[0..n): the same words, in order, or ND_EINVAL.  The lemmas point into
+ * the reader until its next sentence (add_words copies them). */
+static int take_given(const nd__doc *d, nd_conllu_reader *r, nd_word *w, size_t n)
+{
+    const nd_conllu_sent *cs = NULL;
+    if (nd_conllu_next(r, &cs, NULL) != 1 || cs->n_words != n) return ND_EINVAL;
+    size_t k = 0;
+    for (size_t i = 0; i < cs->n_lines; i++) {
+        const nd_conllu_line *l = &cs->lines[i];
+        if (l->kind != ND_CONLLU_WORD) continue;
+        const char *form = l->col[1];
+        size_t fl = strlen(form);
+        if (fl != w[k].end - w[k].start || memcmp(form, d->text + w[k].start, fl)) return ND_EINVAL;
+        if (l->head < -1 || l->head >= (int32_t) n) return ND_EINVAL;
+        w[k].head = l->head;
+        w[k].upos = l->upos;
+        w[k].deprel = l->deprel;
+        if (strcmp(l->col[2], "_")) w[k].lemma = l->col[2];
+        k++;
+    }
+    return 0;
+}
+
 int nd__parse_doc(nd__doc *d, const nd_parser *p, nd_parse_work *work)
 {
     d->sent_w0 = nd_arena_alloc(d->ar, (d->n_sents + 1) * sizeof *d->sent_w0);
@@ -111,6 +135,11 @@ int nd__parse_doc(nd__doc *d, const nd_parser *p, nd_parse_work *work)
     nd_parse_work *own = NULL;
     if (!work) work = own = nd_parse_work_new();
     if (!work) return ND_ENOMEM;
+    nd_conllu_reader *given = NULL;
+    if (d->given && !(given = nd_conllu_reader_new(d->given, d->given_len))) {
+        nd_parse_work_free(own);
+        return ND_ENOMEM;
+    }
     wbuf b = {NULL, 0};
     size_t cap = 0;
     int rc = 0;
@@ -122,11 +151,13 @@ int nd__parse_doc(nd__doc *d, const nd_parser *p, nd_parse_work *work)
             rc = nd_parse_sentence(p, d->text, d->len, b.w, n, work);
             if (rc == ND_EINVAL) rc = 0, n = 0; /* a sentence it cannot take has no tree */
         }
+        if (!rc && n && given) rc = take_given(d, given, b.w, n);
         if (!rc && n) rc = add_words(d, &cap, s, b.w, n);
         d->sent_w1[s] = (uint32_t) d->n_words;
     }
     nd_free(b.w);
     nd_parse_work_free(own);
+    nd_conllu_reader_free(given);
     if (!rc) rc = link(d);
     return rc;
 }
