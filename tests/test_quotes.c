@@ -966,6 +966,33 @@ static void test_inverted_apposition_given_tree(void)
     nd_analysis_free(a);
 }
 
+/* "said in a statement that A ...": the that-clause on the thing said is
+ * the content even when the parse hangs a later phrase on the cue as its
+ * ccomp (a description after the quoted words: "ready to ..."). */
+static void test_statement_clause_first_given_tree(void)
+{
+    const char *t = "Ana Ruiz said in a statement that the union backed a plan that would let "
+                    "ports 'share the cost of the repairs, ready to start in spring'.";
+    nd_analysis *a =
+        run_tree(t, "Ana/PROPN/2/compound Ruiz/PROPN/3/nsubj said/VERB/0/root in/ADP/6/case "
+                    "a/DET/6/det statement/NOUN/3/obl that/SCONJ/10/mark the/DET/9/det "
+                    "union/NOUN/10/nsubj backed/VERB/6/acl a/DET/12/det plan/NOUN/10/obj "
+                    "that/PRON/15/nsubj would/AUX/15/aux let/VERB/12/acl:relcl ports/NOUN/15/obj "
+                    "'/PUNCT/16/punct share/VERB/15/xcomp the/DET/20/det cost/NOUN/18/obj "
+                    "of/ADP/23/case the/DET/23/det repairs/NOUN/20/nmod ,/PUNCT/25/punct "
+                    "ready/ADJ/3/ccomp to/PART/27/mark start/VERB/25/xcomp in/ADP/29/case "
+                    "spring/NOUN/27/obl '/PUNCT/25/punct ./PUNCT/3/punct");
+    CHECK(a != NULL);
+    const nd_quote *q = quote_with(a, "share the cost");
+    CHECK(q != NULL);
+    if (q) {
+        CHECK_STR(speaker(q), "Ana Ruiz");
+        CHECK_INT(q->type, ND_QUOTE_PARTIAL);
+        CHECK(strstr(span(t, q->clause), "the union backed a plan") != NULL);
+    }
+    nd_analysis_free(a);
+}
+
 /* Not reports: a clause of consequence ("opposed the budget, so the
  * council voted again") hung on the verb as a parataxis, and an
  * imperative opening the sentence ("READ MORE", page furniture glued to
@@ -1179,6 +1206,7 @@ int main(void)
     RUN(test_inverted_phrase_source);
     RUN(test_inverted_apposition_given_tree);
     RUN(test_not_reports_given_tree);
+    RUN(test_statement_clause_first_given_tree);
     RUN(test_according_to_phrase);
     RUN(test_dash_second_report);
     RUN(test_hyphen_and_comma_aside);

@@ -9,9 +9,11 @@ article and each embedded article, named by the start of its title) is
 scored on its own.
 
 Quotations: an attributed prediction (not scare, with a speaker or a
-source) is correct when its content overlaps a reading's content (each
-reading taken once) and its speaker is the reading's speaker, one of its
-aliases or the same surname.  Precision over the predictions, recall over
+source) is correct when its content (with a partial quotation's reported
+clause) overlaps a reading's content (each reading taken once; of the
+readings it overlaps, one with its speaker first, then one not optional,
+then the largest overlap) and its speaker is the reading's speaker, one of
+its aliases or the same surname.  Precision over the predictions, recall over
 the readings not marked optional.
 
 Events: a prediction (source and target cut to 3 characters, the 2-digit
@@ -106,14 +108,20 @@ def score_doc(doc, reading, where, verbose):
         if q.get('scare') or not (q.get('speaker') or q.get('source')):
             continue
         res['qp'] += 1
-        spans = char_spans(text, q.get('content') or [])
-        best, bo = None, 0
+        # a partial quotation's reported clause is what it reports
+        spans = char_spans(text, (q.get('content') or []) + ([q['clause']] if q.get('clause') else []))
+        # of the readings it overlaps: one with its speaker first, then one
+        # not optional, then the largest overlap
+        best, bkey = None, None
         for k, (g, rng) in enumerate(golds):
             if k in taken:
                 continue
             o = max((overlap(s, rng) for s in spans), default=0)
-            if o > bo:
-                best, bo = k, o
+            if o <= 0:
+                continue
+            key = (same_speaker(q.get('speaker') or '', g), not g.get('optional'), o)
+            if bkey is None or key > bkey:
+                best, bkey = k, key
         ok = best is not None and same_speaker(q.get('speaker') or '', golds[best][0])
         if ok:
             taken.add(best)

@@ -1455,9 +1455,10 @@ static int word_cue(const nd__doc *d, int32_t w, const char **lemma)
         /* "The union leadership fears that ...", "the council hopes that
          * ...": an inflected form between a noun and "that" is read as the
          * verb it mostly is there */
-        int that = inflected && w > w0 && w + 2 < w1 && w_text(d, w + 1, "that") &&
-                   (d->words[w - 1].upos == ND_UPOS_NOUN || d->words[w - 1].upos == ND_UPOS_PROPN) &&
-                   !w_in_quote(d, w - 1);
+        int that =
+            inflected && w > w0 && w + 2 < w1 && w_text(d, w + 1, "that") &&
+            (d->words[w - 1].upos == ND_UPOS_NOUN || d->words[w - 1].upos == ND_UPOS_PROPN) &&
+            !w_in_quote(d, w - 1);
         if (!aside && !that && (nd__w_child(d, w, ND_DEP_NSUBJ, -1) < 0 || x->rel == ND_DEP_NSUBJ))
             return 0;
         slip = 1;
@@ -2562,14 +2563,19 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
             if (k < c && cb < 0) cb = k;
         }
     }
-    if (cc < 0)
-        for (int32_t k = nd__w_child(d, c, ND_DEP_OBL, -1); k >= 0 && cc < 0;
-             k = nd__w_child(d, c, ND_DEP_OBL, k)) {
-            if (!in_list(d->words[k].lemma, said_nouns)) continue;
-            for (int32_t q = nd__w_child(d, k, ND_DEP_ACL, -1); q >= 0 && cc < 0;
-                 q = nd__w_child(d, k, ND_DEP_ACL, q))
-                if (nd__w_has(d, q, ND_DEP_MARK, "that")) cc = q;
-        }
+    /* the that-clause on the thing said, when it comes first: the content
+     * starts at the first clause after the cue ("said in a statement that
+     * A ..., ready to ...": a later ccomp is part of A or misattached) */
+    for (int32_t k = nd__w_child(d, c, ND_DEP_OBL, -1); k >= 0;
+         k = nd__w_child(d, c, ND_DEP_OBL, k)) {
+        if (k < c || (cc >= 0 && k > cc) || !in_list(d->words[k].lemma, said_nouns)) continue;
+        int32_t found = -1;
+        for (int32_t q = nd__w_child(d, k, ND_DEP_ACL, -1); q >= 0 && found < 0;
+             q = nd__w_child(d, k, ND_DEP_ACL, q))
+            if (nd__w_has(d, q, ND_DEP_MARK, "that")) found = q;
+        if (found >= 0 && (cc < 0 || d->words[found].lo < d->words[cc].lo)) cc = found;
+        break;
+    }
     if (cc < 0)
         for (int32_t k = nd__w_child(d, c, ND_DEP_PARATAXIS, -1); k >= 0 && cc < 0;
              k = nd__w_child(d, c, ND_DEP_PARATAXIS, k))
@@ -2599,9 +2605,10 @@ static int tree_attr(nd__doc *d, int32_t c, int cls, const char *lemma, int32_t 
     /* a reported clause has its subject, its "that" or "to", or is a
      * quotation: "member states except Hungary endorsed ..." is no report
      * of "states" */
-    if (cc >= 0 && gerund_hi < 0 && d->words[cc].upos == ND_UPOS_VERB && !w_mark(d, d->words[cc].lo) &&
-        nd__w_child(d, cc, ND_DEP_NSUBJ, -1) < 0 && nd__w_child(d, cc, ND_DEP_EXPL, -1) < 0 &&
-        nd__w_child(d, cc, ND_DEP_MARK, -1) < 0 && nd__w_child(d, cc, ND_DEP_CSUBJ, -1) < 0)
+    if (cc >= 0 && gerund_hi < 0 && d->words[cc].upos == ND_UPOS_VERB &&
+        !w_mark(d, d->words[cc].lo) && nd__w_child(d, cc, ND_DEP_NSUBJ, -1) < 0 &&
+        nd__w_child(d, cc, ND_DEP_EXPL, -1) < 0 && nd__w_child(d, cc, ND_DEP_MARK, -1) < 0 &&
+        nd__w_child(d, cc, ND_DEP_CSUBJ, -1) < 0)
         cc = -1;
     int32_t osubj = -1;
     if (cc >= 0 && gerund_hi < 0 && (cls == ND__CUE_SAY || cls == ND__CUE_THINK) && a->src < c &&
