@@ -450,6 +450,21 @@ static void test_event_instances(void)
     for (size_t i = 0; a && i < a->n_events; i++) n += !strcmp(a->events[i].code, "194");
     CHECK_INT(n, 2);
     nd_analysis_free(a);
+
+    /* one verb found twice for one dyad (a name and its title, two
+     * mentions of one actor) is one mention */
+    t = "Chinese President Xi Jinping spoke to reporters in Beijing. Ukrainian president Olena "
+        "Marchenko has in the past urged him to try to persuade Mr Putin to halt the war.";
+    a = run(t, "2024-05-16");
+    for (size_t i = 0; a && i < a->n_events; i++) {
+        const nd_event *x = &a->events[i];
+        for (size_t m = 1; m < x->n_mentions; m++)
+            CHECK(x->mentions[m].verb.start != x->mentions[m - 1].verb.start);
+    }
+    e = event_with(a, "UKR", "CHN", "02");
+    CHECK(e != NULL);
+    if (e) CHECK_INT(e->n_mentions, 1);
+    nd_analysis_free(a);
 }
 
 /* ---- robustness ------------------------------------------------------------------ */

@@ -166,7 +166,17 @@ static int merge_events(nd__doc *d, nd_analysis *a, const int32_t *remap)
             a->events[ne++].n_mentions = 1;
             continue;
         }
-        a->events[k].n_mentions++;
+        /* the same verb of the same sentence found twice (two paths to
+         * one dyad) is one mention */
+        size_t j = 0;
+        while (j < i &&
+               !(of[j] == (int32_t) k && d->events[j].sent == w->sent &&
+                 d->events[j].verb.start == w->verb.start && d->events[j].verb.end == w->verb.end))
+            j++;
+        if (j < i)
+            of[i] = -1;
+        else
+            a->events[k].n_mentions++;
         if (day[k] == d->day) day[k] = w->day;
         nd__wevent *f = &d->events[first[k]];
         if (code_rank(w->code) > code_rank(f->code)) {
@@ -184,6 +194,7 @@ static int merge_events(nd__doc *d, nd_analysis *a, const int32_t *remap)
     }
     for (size_t i = 0; i < nw; i++) {
         const nd__wevent *w = &d->events[i];
+        if (of[i] < 0) continue;
         nd_event *o = &a->events[of[i]];
         nd_event_mention *m = &o->mentions[o->n_mentions++];
         m->sentence = d->sents[w->sent];
