@@ -12,7 +12,9 @@
  *    prose minus furniture (a maximum-subarray), which cannot cross a
  *    section header;
  * 4. inside it, near-good lines live or die by their neighbours (jusText's
- *    context rule, made stricter), short lines stay between paragraphs.
+ *    context rule, made stricter), short lines stay between paragraphs;
+ * 5. when that leaves no body, the page's best run of sentence-like lines
+ *    stands in for it (the fallback, with a warning as on HTML pages).
  */
 #include <math.h>
 #include <string.h>
@@ -30,6 +32,7 @@ typedef struct tline {
     int bullet;   /* a lone bullet character */
     int age;      /* the whole line is an age/date ("2 hours ago") */
     int dup;      /* the same text occurs earlier */
+    int sentence; /* ends like a sentence */
     float v;      /* value for the region search */
 } tline;
 
@@ -175,6 +178,7 @@ static int classify_lines(nd_extract_ctx *x, tline *tl)
         tl[i].boundary = is_boundary(s);
         tl[i].bullet = is_bullet(s);
         tl[i].age = nd__is_age_line(s.ptr, s.len);
+        tl[i].sentence = f.ends_sentence;
         if (tl[i].boundary || tl[i].bullet || tl[i].age) q = -1.f;
         /* Seen on other pages of the batch: site furniture. */
         if (b->flags & ND_BLK_FURNITURE) q = -0.8f;
@@ -260,6 +264,162 @@ static void find_related_runs(nd_extract_ctx *x, tline *tl)
         for (size_t m = start; m < end; m++) pg->blocks[m].label = ND_LBL_RELATED;
         i = end - 1;
     }
+}
+
+/* A flattened link card: a headline in title case glued to its summary
+ * with no space, where two inline elements met ("Bill At Troy
+ * SteakhouseA party of six left ...", "Is Violence In Sports On The
+ * Rise?Violence is part of the game ...").  The glue is a capital after
+ * a lower-case letter, digit or closing mark inside a word of at least
+ * three letters; the words before it are mostly capitalised (at least
+ * three of them) and at least four words follow.  A brand inside a
+ * sentence ("the new PlayStation") has lower-case words before it. */
+static int glued_teaser(nd_slice s)
+{
+    size_t lim = s.len < 240 ? s.len : 240;
+    for (size_t p = 1; p + 1 < lim; p++) {
+        unsigned char c = (unsigned char) s.ptr[p], prev = (unsigned char) s.ptr[p - 1],
+                      next = (unsigned char) s.ptr[p + 1];
+        if (c < 'A' || c > 'Z') continue;
+        int glue = (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9') || prev == ')' ||
+                   prev == '?' || prev == '!' || prev == '"' || prev == '\'';
+        if (!glue) continue;
+        if (!((next >= 'a' && next <= 'z') || (next == ' ' && (c == 'A' || c == 'I')))) continue;
+        /* the word the capital is glued into: three letters before it */
+        size_t w0 = p;
+        while (w0 > 0 && s.ptr[w0 - 1] != ' ') w0--;
+        int letters = 0;
+        for (size_t k = w0; k < p; k++) {
+            unsigned char d = (unsigned char) s.ptr[k];
+            letters += (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || d >= 0x80 ||
+                       (d >= '0' && d <= '9');
+        }
+        if (letters < 3) continue;
+        /* the words before: mostly capitalised */
+        int words = 0, caps = 0;
+        for (size_t k = 0; k < p;) {
+            while (k < p && s.ptr[k] == ' ') k++;
+            if (k >= p) break;
+            unsigned char d = (unsigned char) s.ptr[k];
+            words++;
+            if ((d >= 'A' && d <= 'Z') || (d >= '0' && d <= '9') || d == '"' || d == '\'' ||
+                d >= 0xC3)
+                caps++;
+            while (k < p && s.ptr[k] != ' ') k++;
+        }
+        if (words < 3 || caps * 10 < words * 7) continue;
+        int after = 0;
+        for (size_t k = p; k < s.len; k++)
+            if (s.ptr[k] == ' ' && k + 1 < s.len && s.ptr[k + 1] != ' ') after++;
+        if (after + 1 >= 4) return 1;
+    }
+    return 0;
+}
+
+/* A byline line: "By Jane Doe", "Von ...", "Par ...". */
+static int byline_like(nd_slice s, const nd_block *b)
+{
+    static const char *const by[] = {"by ", "von ", "par ", "por ", "door ", "av "};
+    if (b->words > 15) return 0;
+    for (size_t i = 0; i < sizeof by / sizeof *by; i++)
+        if (nd_slice_istarts_c(s, by[i])) return 1;
+    return 0;
+}
+
+/* A line of the block between a headline and its article: a dateline or
+ * a short line holding a date ("Chris Davies - Nov 19, 2019, 10:31 pm"),
+ * an age, a byline. */
+static int header_line(const nd_page *pg, const tline *tl, size_t i)
+{
+    const nd_block *b = &pg->blocks[i];
+    nd_slice s = nd__block_text(pg, b);
+    if (tl[i].age || byline_like(s, b) || nd__is_dateline(s)) return 1;
+    if (s.len > 120 || b->words > 16 || (tl[i].sentence && b->words > 8)) return 0;
+    int64_t ts;
+    int ht;
+    size_t a, e;
+    return nd_time_find(s.ptr, s.len, &ts, &ht, &a, &e) == 0;
+}
+
+/* The region search found no body.  The page's best prose stands in for
+ * it, as on HTML pages: the run of lines with the most sentence-like
+ * text, where a sentence-like line counts for its length even when its
+ * words are not prose by their stop words (scores, lists of names, a
+ * short story in another language), a short line costs little, and
+ * furniture, link cards and other structures cost as before.  Embedded
+ * related items do not hold here: the structure that swallowed the
+ * article is what left it empty.  Inside the run every line that is not
+ * furniture, a dateline or a byline is kept, and so are the short lines
+ * just above it (subheads, a table's rows) when furniture or a dateline
+ * closes them off within a few lines. */
+static void fallback(nd_extract_ctx *x, tline *tl)
+{
+    nd_page *pg = x->pg;
+    size_t n = pg->n_blocks;
+    float best = 0;
+    size_t a = 0, e = 0;
+    /* Sentences of five words or more first; on a page of captions and
+     * labels ("Camera: Pentax Z-1."), sentences of two. */
+    for (int min_words = 5; min_words >= 2 && best <= 0; min_words -= 3) {
+        for (size_t i = 0; i < n; i++) {
+            nd_block *b = &pg->blocks[i];
+            nd_slice s = nd__block_text(pg, b);
+            float len = (float) b->len;
+            int lbl = b->label == ND_LBL_RELATED ? ND_LBL_NONE : b->label;
+            if (lbl == ND_LBL_COMMENT || tl[i].boundary == B_COMMENTS)
+                tl[i].v = -INFINITY;
+            else if (tl[i].boundary)
+                tl[i].v = -300.f;
+            else if (lbl || tl[i].cls == C_BAD || glued_teaser(s) || header_line(pg, tl, i))
+                tl[i].v = -(40.f + 0.25f * len);
+            else if (tl[i].sentence && b->words >= min_words)
+                tl[i].v = len * (b->q > 0.5f ? b->q : 0.5f);
+            else
+                tl[i].v = -(5.f + 0.1f * len);
+        }
+        float cur = 0;
+        size_t cur_a = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (tl[i].v == -INFINITY) {
+                cur = 0;
+                cur_a = i + 1;
+                continue;
+            }
+            if (cur <= 0) {
+                cur = 0;
+                cur_a = i;
+            }
+            cur += tl[i].v;
+            if (cur > best) {
+                best = cur;
+                a = cur_a;
+                e = i + 1;
+            }
+        }
+    }
+    if (best <= 0) return;
+    /* Short lines above the run, closed off by furniture or a dateline
+     * within eight lines; a longer run of short lines is a menu. */
+    size_t top = a;
+    while (top > 0 && a - top < 8 && tl[top - 1].v > -40.f && tl[top - 1].v < 0 && !tl[top - 1].dup)
+        top--;
+    if (top > 0 && a - top < 8 && tl[top - 1].v <= -40.f) a = top;
+    /* The related item the body was taken for is none: its lines above
+     * the body up to its age line, and below it, lose the label. */
+    for (size_t k = a; k-- > 0 && pg->blocks[k].label == ND_LBL_RELATED;) {
+        pg->blocks[k].label = ND_LBL_NONE;
+        if (tl[k].age) break;
+    }
+    for (size_t k = e; k < n && pg->blocks[k].label == ND_LBL_RELATED && !tl[k].age; k++)
+        pg->blocks[k].label = ND_LBL_NONE;
+    for (size_t i = a; i < e; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label == ND_LBL_RELATED) b->label = ND_LBL_NONE;
+        if (tl[i].v > -40.f) b->label = ND_LBL_BODY;
+    }
+    x->region_start = a;
+    x->region_end = e;
+    x->fallback = 1;
 }
 
 int nd__classify_text(nd_extract_ctx *x)
@@ -391,6 +551,11 @@ int nd__classify_text(nd_extract_ctx *x)
         if (seen_body && j < best_b && pg->blocks[j].label == ND_LBL_BODY && j - i <= 2 &&
             !tl[i].dup && nd__heading_like(nd__block_text(pg, b)))
             b->label = ND_LBL_BODY;
+    }
+    {
+        int any = 0;
+        for (size_t i = 0; i < n && !any; i++) any = pg->blocks[i].label == ND_LBL_BODY;
+        if (!any) fallback(x, tl);
     }
     for (size_t i = 0; i < n; i++)
         if (!pg->blocks[i].label) pg->blocks[i].label = ND_LBL_BOILER;
