@@ -14,7 +14,10 @@
  * 4. inside it, near-good lines live or die by their neighbours (jusText's
  *    context rule, made stricter), short lines stay between paragraphs;
  * 5. when that leaves no body, the page's best run of sentence-like lines
- *    stands in for it (the fallback, with a warning as on HTML pages).
+ *    stands in for it (the fallback, with a warning as on HTML pages);
+ * 6. the dateline block the body opens with leaves it, and the title is
+ *    the headline-like line above the body, best one right above its
+ *    byline or dateline.
  */
 #include <math.h>
 #include <string.h>
@@ -341,6 +344,26 @@ static int header_line(const nd_page *pg, const tline *tl, size_t i)
     return nd_time_find(s.ptr, s.len, &ts, &ht, &a, &e) == 0;
 }
 
+/* A short line of names beside a byline: "Jane Doe", "Reuters", "Valley
+ * Voice" (at most four words, each capitalised or a joining word). */
+static int name_line(const nd_page *pg, const tline *tl, size_t i)
+{
+    const nd_block *b = &pg->blocks[i];
+    nd_slice s = nd__block_text(pg, b);
+    if (b->words < 1 || b->words > 4 || s.len > 48 || tl[i].sentence) return 0;
+    for (size_t k = 0; k < s.len;) {
+        while (k < s.len && s.ptr[k] == ' ') k++;
+        if (k >= s.len) break;
+        size_t w = k;
+        while (k < s.len && s.ptr[k] != ' ') k++;
+        nd_slice word = {s.ptr + w, k - w};
+        if (!nd__upper_at(word.ptr, word.len) && !nd_slice_eq_c(word, "and") &&
+            !nd_slice_eq_c(word, "&") && !nd_slice_eq_c(word, "|") && !nd_slice_eq_c(word, "-"))
+            return 0;
+    }
+    return 1;
+}
+
 /* The region search found no body.  The page's best prose stands in for
  * it, as on HTML pages: the run of lines with the most sentence-like
  * text, where a sentence-like line counts for its length even when its
@@ -420,6 +443,62 @@ static void fallback(nd_extract_ctx *x, tline *tl)
     x->region_start = a;
     x->region_end = e;
     x->fallback = 1;
+}
+
+/* The title of a text page: the headline-like line closest above the
+ * body (within twelve lines), preferring one the page repeats in a
+ * longer line (the page title, a breadcrumb) and one that stands right
+ * above a block of datelines, bylines and names; a dateline, a byline or
+ * a line holding a date is never the headline.  The first line of the
+ * body itself may be the headline when it reads as one.  Returns the
+ * line's index, or -1. */
+static long text_headline(const nd_extract_ctx *x, const tline *tl)
+{
+    const nd_page *pg = x->pg;
+    size_t n = pg->n_blocks, first = 0;
+    while (first < n && pg->blocks[first].label != ND_LBL_BODY) first++;
+    if (first >= n) first = x->region_start < n ? x->region_start : 0;
+    size_t lo = first > 12 ? first - 12 : 0;
+    /* which lines of the window can be the headline */
+    unsigned char ok[13] = {0};
+    for (size_t k = lo; k <= first && k < n; k++) {
+        const nd_block *b = &pg->blocks[k];
+        if (b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED || b->label == ND_LBL_BIO ||
+            b->label == ND_LBL_COMMENT || tl[k].boundary || tl[k].bullet)
+            continue;
+        nd_slice s = nd__block_text(pg, b);
+        if (b->words < 3 || b->words > 30 || s.len > 250) continue;
+        if (k == first && (tl[k].sentence || b->words > 20)) continue;
+        if (s.ptr[s.len - 1] == '.' && b->words > 12) continue;
+        if (nd__has_phrase(s.ptr, s.len, 0) || header_line(pg, tl, k)) continue;
+        ok[k - lo] = 1;
+    }
+    long best = -1;
+    int best_score = -1;
+    for (size_t k = first + 1; k-- > lo;) {
+        if (k >= n || !ok[k - lo]) continue;
+        nd_slice s = nd__block_text(pg, &pg->blocks[k]);
+        int score = 10 - (int) (first - k);
+        for (size_t o = 0; o < n && o < 20000; o++) {
+            if (o == k || pg->blocks[o].len <= s.len) continue;
+            nd_slice os = nd__block_text(pg, &pg->blocks[o]);
+            if (os.len < 400 && memmem(os.ptr, os.len, s.ptr, s.len)) {
+                score += 5;
+                break;
+            }
+        }
+        if (s.ptr[s.len - 1] != '.') score += 3;
+        /* right above its byline or dateline (names may come between),
+         * when not itself one of the names ("The Daily Courier") */
+        size_t j = k + 1;
+        while (j < n && j - k <= 2 && name_line(pg, tl, j)) j++;
+        if (j < n && j <= first && header_line(pg, tl, j) && !name_line(pg, tl, k)) score += 6;
+        if (score > best_score) {
+            best_score = score;
+            best = (long) k;
+        }
+    }
+    return best;
 }
 
 int nd__classify_text(nd_extract_ctx *x)
@@ -559,7 +638,21 @@ int nd__classify_text(nd_extract_ctx *x)
     }
     for (size_t i = 0; i < n; i++)
         if (!pg->blocks[i].label) pg->blocks[i].label = ND_LBL_BOILER;
-    nd__text_title(x);
+    /* The dateline and byline block the article opens with is not its
+     * text ("Written by Jane Doe on November 14, 2019"); the headline may
+     * follow it. */
+    for (size_t i = 0; i < n; i++) {
+        if (pg->blocks[i].label != ND_LBL_BODY) continue;
+        while (i < n && pg->blocks[i].label == ND_LBL_BODY && header_line(pg, tl, i))
+            pg->blocks[i++].label = ND_LBL_DATELINE;
+        break;
+    }
+    long h = text_headline(x, tl);
+    if (h >= 0) {
+        pg->blocks[h].label = ND_LBL_TITLE;
+        nd_slice t = nd__block_text(pg, &pg->blocks[h]);
+        x->a->title = nd__astr(x->a, t.ptr, t.len);
+    }
     nd_free(tl);
     return 0;
 }
