@@ -12,7 +12,12 @@
  *    prose minus furniture (a maximum-subarray), which cannot cross a
  *    section header;
  * 4. inside it, near-good lines live or die by their neighbours (jusText's
- *    context rule, made stricter), short lines stay between paragraphs.
+ *    context rule, made stricter), short lines stay between paragraphs;
+ * 5. when that leaves no body, the page's best run of sentence-like lines
+ *    stands in for it (the fallback, with a warning as on HTML pages);
+ * 6. the dateline block the body opens with leaves it, and the title is
+ *    the headline-like line above the body, best one right above its
+ *    byline or dateline.
  */
 #include <math.h>
 #include <string.h>
@@ -30,6 +35,7 @@ typedef struct tline {
     int bullet;   /* a lone bullet character */
     int age;      /* the whole line is an age/date ("2 hours ago") */
     int dup;      /* the same text occurs earlier */
+    int sentence; /* ends like a sentence */
     float v;      /* value for the region search */
 } tline;
 
@@ -175,6 +181,7 @@ static int classify_lines(nd_extract_ctx *x, tline *tl)
         tl[i].boundary = is_boundary(s);
         tl[i].bullet = is_bullet(s);
         tl[i].age = nd__is_age_line(s.ptr, s.len);
+        tl[i].sentence = f.ends_sentence;
         if (tl[i].boundary || tl[i].bullet || tl[i].age) q = -1.f;
         /* Seen on other pages of the batch: site furniture. */
         if (b->flags & ND_BLK_FURNITURE) q = -0.8f;
@@ -260,6 +267,238 @@ static void find_related_runs(nd_extract_ctx *x, tline *tl)
         for (size_t m = start; m < end; m++) pg->blocks[m].label = ND_LBL_RELATED;
         i = end - 1;
     }
+}
+
+/* A flattened link card: a headline in title case glued to its summary
+ * with no space, where two inline elements met ("Bill At Troy
+ * SteakhouseA party of six left ...", "Is Violence In Sports On The
+ * Rise?Violence is part of the game ...").  The glue is a capital after
+ * a lower-case letter, digit or closing mark inside a word of at least
+ * three letters; the words before it are mostly capitalised (at least
+ * three of them) and at least four words follow.  A brand inside a
+ * sentence ("the new PlayStation") has lower-case words before it. */
+static int glued_teaser(nd_slice s)
+{
+    size_t lim = s.len < 240 ? s.len : 240;
+    for (size_t p = 1; p + 1 < lim; p++) {
+        unsigned char c = (unsigned char) s.ptr[p], prev = (unsigned char) s.ptr[p - 1],
+                      next = (unsigned char) s.ptr[p + 1];
+        if (c < 'A' || c > 'Z') continue;
+        int glue = (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9') || prev == ')' ||
+                   prev == '?' || prev == '!' || prev == '"' || prev == '\'';
+        if (!glue) continue;
+        if (!((next >= 'a' && next <= 'z') || (next == ' ' && (c == 'A' || c == 'I')))) continue;
+        /* the word the capital is glued into: three letters before it */
+        size_t w0 = p;
+        while (w0 > 0 && s.ptr[w0 - 1] != ' ') w0--;
+        int letters = 0;
+        for (size_t k = w0; k < p; k++) {
+            unsigned char d = (unsigned char) s.ptr[k];
+            letters += (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z') || d >= 0x80 ||
+                       (d >= '0' && d <= '9');
+        }
+        if (letters < 3) continue;
+        /* the words before: mostly capitalised */
+        int words = 0, caps = 0;
+        for (size_t k = 0; k < p;) {
+            while (k < p && s.ptr[k] == ' ') k++;
+            if (k >= p) break;
+            unsigned char d = (unsigned char) s.ptr[k];
+            words++;
+            if ((d >= 'A' && d <= 'Z') || (d >= '0' && d <= '9') || d == '"' || d == '\'' ||
+                d >= 0xC3)
+                caps++;
+            while (k < p && s.ptr[k] != ' ') k++;
+        }
+        if (words < 3 || caps * 10 < words * 7) continue;
+        int after = 0;
+        for (size_t k = p; k < s.len; k++)
+            if (s.ptr[k] == ' ' && k + 1 < s.len && s.ptr[k + 1] != ' ') after++;
+        if (after + 1 >= 4) return 1;
+    }
+    return 0;
+}
+
+/* A byline line: "By Jane Doe", "Von ...", "Par ...". */
+static int byline_like(nd_slice s, const nd_block *b)
+{
+    static const char *const by[] = {"by ", "von ", "par ", "por ", "door ", "av "};
+    if (b->words > 15) return 0;
+    for (size_t i = 0; i < sizeof by / sizeof *by; i++)
+        if (nd_slice_istarts_c(s, by[i])) return 1;
+    return 0;
+}
+
+/* A line of the block between a headline and its article: a dateline or
+ * a short line holding a date ("Chris Davies - Nov 19, 2019, 10:31 pm"),
+ * an age, a byline. */
+static int header_line(const nd_page *pg, const tline *tl, size_t i)
+{
+    const nd_block *b = &pg->blocks[i];
+    nd_slice s = nd__block_text(pg, b);
+    if (tl[i].age || byline_like(s, b) || nd__is_dateline(s)) return 1;
+    if (s.len > 120 || b->words > 16 || (tl[i].sentence && b->words > 8)) return 0;
+    int64_t ts;
+    int ht;
+    size_t a, e;
+    return nd_time_find(s.ptr, s.len, &ts, &ht, &a, &e) == 0;
+}
+
+/* A short line of names beside a byline: "Jane Doe", "Reuters", "Valley
+ * Voice" (at most four words, each capitalised or a joining word). */
+static int name_line(const nd_page *pg, const tline *tl, size_t i)
+{
+    const nd_block *b = &pg->blocks[i];
+    nd_slice s = nd__block_text(pg, b);
+    if (b->words < 1 || b->words > 4 || s.len > 48 || tl[i].sentence) return 0;
+    for (size_t k = 0; k < s.len;) {
+        while (k < s.len && s.ptr[k] == ' ') k++;
+        if (k >= s.len) break;
+        size_t w = k;
+        while (k < s.len && s.ptr[k] != ' ') k++;
+        nd_slice word = {s.ptr + w, k - w};
+        if (!nd__upper_at(word.ptr, word.len) && !nd_slice_eq_c(word, "and") &&
+            !nd_slice_eq_c(word, "&") && !nd_slice_eq_c(word, "|") && !nd_slice_eq_c(word, "-"))
+            return 0;
+    }
+    return 1;
+}
+
+/* The region search found no body.  The page's best prose stands in for
+ * it, as on HTML pages: the run of lines with the most sentence-like
+ * text, where a sentence-like line counts for its length even when its
+ * words are not prose by their stop words (scores, lists of names, a
+ * short story in another language), a short line costs little, and
+ * furniture, link cards and other structures cost as before.  Embedded
+ * related items do not hold here: the structure that swallowed the
+ * article is what left it empty.  Inside the run every line that is not
+ * furniture, a dateline or a byline is kept, and so are the short lines
+ * just above it (subheads, a table's rows) when furniture or a dateline
+ * closes them off within a few lines. */
+static void fallback(nd_extract_ctx *x, tline *tl)
+{
+    nd_page *pg = x->pg;
+    size_t n = pg->n_blocks;
+    float best = 0;
+    size_t a = 0, e = 0;
+    /* Sentences of five words or more first; on a page of captions and
+     * labels ("Camera: Pentax Z-1."), sentences of two. */
+    for (int min_words = 5; min_words >= 2 && best <= 0; min_words -= 3) {
+        for (size_t i = 0; i < n; i++) {
+            nd_block *b = &pg->blocks[i];
+            nd_slice s = nd__block_text(pg, b);
+            float len = (float) b->len;
+            int lbl = b->label == ND_LBL_RELATED ? ND_LBL_NONE : b->label;
+            if (lbl == ND_LBL_COMMENT || tl[i].boundary == B_COMMENTS)
+                tl[i].v = -INFINITY;
+            else if (tl[i].boundary)
+                tl[i].v = -300.f;
+            else if (lbl || tl[i].cls == C_BAD || glued_teaser(s) || header_line(pg, tl, i))
+                tl[i].v = -(40.f + 0.25f * len);
+            else if (tl[i].sentence && b->words >= min_words)
+                tl[i].v = len * (b->q > 0.5f ? b->q : 0.5f);
+            else
+                tl[i].v = -(5.f + 0.1f * len);
+        }
+        float cur = 0;
+        size_t cur_a = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (tl[i].v == -INFINITY) {
+                cur = 0;
+                cur_a = i + 1;
+                continue;
+            }
+            if (cur <= 0) {
+                cur = 0;
+                cur_a = i;
+            }
+            cur += tl[i].v;
+            if (cur > best) {
+                best = cur;
+                a = cur_a;
+                e = i + 1;
+            }
+        }
+    }
+    if (best <= 0) return;
+    /* Short lines above the run, closed off by furniture or a dateline
+     * within eight lines; a longer run of short lines is a menu. */
+    size_t top = a;
+    while (top > 0 && a - top < 8 && tl[top - 1].v > -40.f && tl[top - 1].v < 0 && !tl[top - 1].dup)
+        top--;
+    if (top > 0 && a - top < 8 && tl[top - 1].v <= -40.f) a = top;
+    /* The related item the body was taken for is none: its lines above
+     * the body up to its age line, and below it, lose the label. */
+    for (size_t k = a; k-- > 0 && pg->blocks[k].label == ND_LBL_RELATED;) {
+        pg->blocks[k].label = ND_LBL_NONE;
+        if (tl[k].age) break;
+    }
+    for (size_t k = e; k < n && pg->blocks[k].label == ND_LBL_RELATED && !tl[k].age; k++)
+        pg->blocks[k].label = ND_LBL_NONE;
+    for (size_t i = a; i < e; i++) {
+        nd_block *b = &pg->blocks[i];
+        if (b->label == ND_LBL_RELATED) b->label = ND_LBL_NONE;
+        if (tl[i].v > -40.f) b->label = ND_LBL_BODY;
+    }
+    x->region_start = a;
+    x->region_end = e;
+    x->fallback = 1;
+}
+
+/* The title of a text page: the headline-like line closest above the
+ * body (within twelve lines), preferring one the page repeats in a
+ * longer line (the page title, a breadcrumb) and one that stands right
+ * above a block of datelines, bylines and names; a dateline, a byline or
+ * a line holding a date is never the headline.  The first line of the
+ * body itself may be the headline when it reads as one.  Returns the
+ * line's index, or -1. */
+static long text_headline(const nd_extract_ctx *x, const tline *tl)
+{
+    const nd_page *pg = x->pg;
+    size_t n = pg->n_blocks, first = 0;
+    while (first < n && pg->blocks[first].label != ND_LBL_BODY) first++;
+    if (first >= n) first = x->region_start < n ? x->region_start : 0;
+    size_t lo = first > 12 ? first - 12 : 0;
+    /* which lines of the window can be the headline */
+    unsigned char ok[13] = {0};
+    for (size_t k = lo; k <= first && k < n; k++) {
+        const nd_block *b = &pg->blocks[k];
+        if (b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED || b->label == ND_LBL_BIO ||
+            b->label == ND_LBL_COMMENT || tl[k].boundary || tl[k].bullet)
+            continue;
+        nd_slice s = nd__block_text(pg, b);
+        if (b->words < 3 || b->words > 30 || s.len > 250) continue;
+        if (k == first && (tl[k].sentence || b->words > 20)) continue;
+        if (s.ptr[s.len - 1] == '.' && b->words > 12) continue;
+        if (nd__has_phrase(s.ptr, s.len, 0) || header_line(pg, tl, k)) continue;
+        ok[k - lo] = 1;
+    }
+    long best = -1;
+    int best_score = -1;
+    for (size_t k = first + 1; k-- > lo;) {
+        if (k >= n || !ok[k - lo]) continue;
+        nd_slice s = nd__block_text(pg, &pg->blocks[k]);
+        int score = 10 - (int) (first - k);
+        for (size_t o = 0; o < n && o < 20000; o++) {
+            if (o == k || pg->blocks[o].len <= s.len) continue;
+            nd_slice os = nd__block_text(pg, &pg->blocks[o]);
+            if (os.len < 400 && memmem(os.ptr, os.len, s.ptr, s.len)) {
+                score += 5;
+                break;
+            }
+        }
+        if (s.ptr[s.len - 1] != '.') score += 3;
+        /* right above its byline or dateline (names may come between),
+         * when not itself one of the names ("The Daily Courier") */
+        size_t j = k + 1;
+        while (j < n && j - k <= 2 && name_line(pg, tl, j)) j++;
+        if (j < n && j <= first && header_line(pg, tl, j) && !name_line(pg, tl, k)) score += 6;
+        if (score > best_score) {
+            best_score = score;
+            best = (long) k;
+        }
+    }
+    return best;
 }
 
 int nd__classify_text(nd_extract_ctx *x)
@@ -392,9 +631,28 @@ int nd__classify_text(nd_extract_ctx *x)
             !tl[i].dup && nd__heading_like(nd__block_text(pg, b)))
             b->label = ND_LBL_BODY;
     }
+    {
+        int any = 0;
+        for (size_t i = 0; i < n && !any; i++) any = pg->blocks[i].label == ND_LBL_BODY;
+        if (!any) fallback(x, tl);
+    }
     for (size_t i = 0; i < n; i++)
         if (!pg->blocks[i].label) pg->blocks[i].label = ND_LBL_BOILER;
-    nd__text_title(x);
+    /* The dateline and byline block the article opens with is not its
+     * text ("Written by Jane Doe on November 14, 2019"); the headline may
+     * follow it. */
+    for (size_t i = 0; i < n; i++) {
+        if (pg->blocks[i].label != ND_LBL_BODY) continue;
+        while (i < n && pg->blocks[i].label == ND_LBL_BODY && header_line(pg, tl, i))
+            pg->blocks[i++].label = ND_LBL_DATELINE;
+        break;
+    }
+    long h = text_headline(x, tl);
+    if (h >= 0) {
+        pg->blocks[h].label = ND_LBL_TITLE;
+        nd_slice t = nd__block_text(pg, &pg->blocks[h]);
+        x->a->title = nd__astr(x->a, t.ptr, t.len);
+    }
     nd_free(tl);
     return 0;
 }
