@@ -362,8 +362,14 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
             consider(pub, w, score, i);
         else if ((dateline || kind == 1) && (m.body_end == SIZE_MAX || i <= m.body_end + 2)) {
             /* Nothing placed better: the first date line of the page
-             * above the body's end stands for the article's. */
-            consider(weak, w, 0, i);
+             * above the body's end stands for the article's, and one
+             * inside the article's container before one outside it (the
+             * site's clock of the day in the page's header). */
+            int inside = 0;
+            for (uint32_t n = pg->is_html ? b->node : 0; n && x->container && !inside;
+                 n = pg->nodes[n].parent)
+                inside = n == x->container;
+            consider(weak, w, inside, i);
         }
     }
 }
