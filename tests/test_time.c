@@ -148,6 +148,10 @@ static void test_numeric(void)
     OK("05/06/2013 4:59 pm BST", T_2013_06_13 - 8 * 86400 + HMS(15, 59, 0), 1);
     OK("05/06/2013 16:59 GMT", T_2013_06_13 - 8 * 86400 + HMS(16, 59, 0), 1);
     OK("05.06.2013 4:59 PM", T_2013_06_13 - 8 * 86400 + HMS(16, 59, 0), 1);
+    /* A short year with its clock, and the two run together. */
+    OK("13.06.13 16:59", T_2013_06_13 + HMS(16, 59, 0), 1);
+    OK("13.06.13, 16:59 Uhr", T_2013_06_13 + HMS(16, 59, 0), 1);
+    OK("13.06.1316:59", T_2013_06_13 + HMS(16, 59, 0), 1);
 }
 
 static void test_labels_and_zones(void)
@@ -210,6 +214,8 @@ static void test_rejects(void)
     BAD("2019-11-19abc");
     BAD("19.11");
     BAD("Nov 19 2019:12");
+    BAD("13.06.13"); /* a short year without a clock: a version, a verse */
+    BAD("1.2.19 beta");
 }
 
 static void test_find(void)

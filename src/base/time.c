@@ -659,6 +659,8 @@ static int set_date(dt *t, int y, int m, int d)
     return 1;
 }
 
+static void date_time_sep(cur *c);
+
 /* A date without its time: month-name forms, numeric forms, ISO, CJK.
  * compact allows "20191119" (only where the whole string is the date).
  * asctime ("Nov 19 14:03:00 2019") carries its time inside and sets it. */
@@ -745,7 +747,31 @@ static int parse_date(cur *c, dt *t, int compact)
         if (nb >= 1 && nb <= 2 && get(c, 0) == sep) {
             /* 13/06/2013: day first unless impossible; dots always are. */
             c->i++;
-            if (read_num(c, &y) != 4) goto fail;
+            size_t ys = c->i;
+            int ny = read_num(c, &y);
+            /* "28.09.19 12:44": a German short date, read only with the
+             * clock after it (alone, "1.2.19" may be a version or a
+             * verse).  Two inline elements run together in a page's
+             * text ("<span>28.09.19</span><span>12:44</span>") give
+             * "28.09.1912:44": a year is never glued to a clock. */
+            if (ny == 4 && sep == '.' && get(c, 0) == ':' && is_digit(get(c, 1)) &&
+                is_digit(get(c, 2))) {
+                c->i = ys + 2;
+                y /= 100;
+                ny = 2;
+            }
+            if (ny == 2 && sep == '.') {
+                size_t k2 = c->i;
+                dt clock;
+                memset(&clock, 0, sizeof clock);
+                date_time_sep(c);
+                int timed = parse_time(c, &clock);
+                c->i = k2;
+                if (!timed) goto fail;
+                y += y < 70 ? 2000 : 1900;
+            } else if (ny != 4) {
+                goto fail;
+            }
             int d = a, mo = b;
             if (b > 12 && sep != '.') d = b, mo = a;
             if (!set_date(t, y, mo, d)) goto fail;

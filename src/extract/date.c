@@ -320,6 +320,10 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
          * opens the line ("29.11.2022 – Mehrfach ...") is the article's. */
         int heading = b->tag == ND_TAG_H1 || b->tag == ND_TAG_H2 || b->tag == ND_TAG_H3;
         int sentence = b->label == ND_LBL_BODY && b->words >= 8 && !date_opens(s, a);
+        /* ... but a heading that carries the article's stamp, date and
+         * clock ("Stars <span>06.11.2023 13:30 von Olga</span>"), dates
+         * the article: a headline names a day, not its minute. */
+        if (heading && !sentence && w.has_time) heading = 0;
         if (!kind && !dateline && (heading || sentence)) continue;
         if (s.len > 160 && !kind && place_points(&m, i) != 3) continue;
         int at = pg->is_html ? where(pg, b->node, thread, art) : AT_PLAIN;
@@ -356,10 +360,17 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
         if (kind == 1) score += 2;
         if (score >= 3)
             consider(pub, w, score, i);
-        else if ((dateline || kind == 1) && (m.body_end == SIZE_MAX || i <= m.body_end + 2))
+        else if ((dateline || kind == 1) && (m.body_end == SIZE_MAX || i <= m.body_end + 2)) {
             /* Nothing placed better: the first date line of the page
-             * above the body's end stands for the article's. */
-            consider(weak, w, 0, i);
+             * above the body's end stands for the article's, and one
+             * inside the article's container before one outside it (the
+             * site's clock of the day in the page's header). */
+            int inside = 0;
+            for (uint32_t n = pg->is_html ? b->node : 0; n && x->container && !inside;
+                 n = pg->nodes[n].parent)
+                inside = n == x->container;
+            consider(weak, w, inside, i);
+        }
     }
 }
 
