@@ -68,8 +68,9 @@ static when parse_when(const nd_extract_ctx *x, const char *s)
 
 /* ---- the page's own dates --------------------------------------------- */
 
-/* Words before a date that say what it is. */
-static int label_kind(nd_slice s)
+/* Words before a date that say what it is: 2 an update, 1 a publication,
+ * 0 neither. */
+int nd__date_label(nd_slice s)
 {
     static const char *const upd[] = {"aktualisiert", "updated",    "modified",      "mis à jour",
                                       "actualizado",  "aggiornato", "atualizado",    "zuletzt",
@@ -308,8 +309,8 @@ static void page_dates(const nd_extract_ctx *x, int thread, best *pub, best *upd
         if (find_date(s, &w, &a, &e) != 0) continue;
         /* The label before the date, or anywhere in a short line ("wurde
          * am 19. Mai 2010 gepostet"). */
-        int kind = label_kind(s.len <= 200 ? s : (nd_slice){s.ptr, a});
-        int head_kind = label_kind((nd_slice){s.ptr, a});
+        int kind = nd__date_label(s.len <= 200 ? s : (nd_slice){s.ptr, a});
+        int head_kind = nd__date_label((nd_slice){s.ptr, a});
         /* "Stand:" dates the page as it stands: its date when it shows no
          * other, an update only against an older declared publication */
         if (!head_kind && stand_label((nd_slice){s.ptr, a})) head_kind = 2;

@@ -598,49 +598,6 @@ static void related_from_text(nd_extract_ctx *x)
     }
 }
 
-/* Title of a text page: the headline-like line closest above the body
- * (within a few lines), preferring one that the page repeats; the first
- * line of the body itself when it reads as a headline.  Runs before the
- * paragraphs are built, so the title leaves the body. */
-void nd__text_title(nd_extract_ctx *x)
-{
-    nd_page *pg = x->pg;
-    size_t start = x->region_start;
-    size_t first_body = start;
-    while (first_body < pg->n_blocks && pg->blocks[first_body].label != ND_LBL_BODY) first_body++;
-    if (first_body >= pg->n_blocks) first_body = start;
-    long best = -1;
-    int best_score = -1;
-    for (size_t k = first_body + 1; k-- > 0 && first_body - k <= 12;) {
-        nd_block *b = &pg->blocks[k];
-        if (b->label == ND_LBL_TEASER || b->label == ND_LBL_RELATED) continue;
-        nd_slice s = nd__block_text(pg, b);
-        if (b->words < 3 || b->words > 30 || s.len > 250) continue;
-        if (k == first_body && (nd__ends_sentence(s.ptr, s.len) || b->words > 20)) continue;
-        if (s.ptr[s.len - 1] == '.' && b->words > 12) continue;
-        if (nd__has_phrase(s.ptr, s.len, 0) || nd_slice_istarts_c(s, "by ")) continue;
-        int score = 10 - (int) (first_body - k);
-        /* repeated elsewhere (the page title in the head, a breadcrumb) */
-        for (size_t o = 0; o < pg->n_blocks && o < 20000; o++) {
-            if (o == k || pg->blocks[o].len <= s.len) continue;
-            nd_slice os = nd__block_text(pg, &pg->blocks[o]);
-            if (os.len < 400 && memmem(os.ptr, os.len, s.ptr, s.len)) {
-                score += 5;
-                break;
-            }
-        }
-        if (s.ptr[s.len - 1] != '.') score += 3;
-        if (score > best_score) {
-            best_score = score;
-            best = (long) k;
-        }
-    }
-    if (best >= 0) {
-        pg->blocks[best].label = ND_LBL_TITLE;
-        x->a->title = astr(x, nd__block_text(pg, &pg->blocks[best]));
-    }
-}
-
 static void html_related(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
@@ -1001,21 +958,40 @@ static void text_meta(nd_extract_ctx *x)
                 b->label = ND_LBL_BIO;
             }
         }
-    /* A dateline near the top: "Published: June 13, 2013 4:59 PM EDT". */
+    /* A dateline above the body ("Published: June 13, 2013 4:59 PM EDT"):
+     * one labelled as the publication, else the one nearest the article's
+     * start, since the article's dateline sits by its headline and byline
+     * while the page's top holds the masthead's and the teasers' dates
+     * ("Weather November 20, 2019"); "Updated: ..." is when it last
+     * changed, and the date of a page that shows only that. */
     size_t lim = x->region_start + 3 < pg->n_blocks ? x->region_start + 3 : pg->n_blocks;
-    for (size_t i = 0; i < lim && !x->a->published; i++) {
+    int64_t pub_ts = 0, upd_ts = 0;
+    int pub_ht = 0, upd_ht = 0, pub = 0, upd = 0;
+    for (size_t i = lim; i-- > 0 && pub < 2;) {
         nd_block *b = &pg->blocks[i];
         if (b->label == ND_LBL_BODY || b->words > 14) continue;
         nd_slice s = nd__block_text(pg, b);
         int64_t ts;
         int ht;
         size_t ds, de;
-        if (nd_time_find(s.ptr, s.len, &ts, &ht, &ds, &de) == 0) {
-            char buf[32];
-            nd_time_format(ts, !ht, buf);
-            x->a->published = nd_arena_strndup(x->a->arena, buf, strlen(buf));
-            x->a->published_ts = ts;
+        if (nd_time_find(s.ptr, s.len, &ts, &ht, &ds, &de) != 0) continue;
+        int kind = nd__date_label((nd_slice){s.ptr, ds});
+        if (kind == 2) {
+            if (!upd) upd = 1, upd_ts = ts, upd_ht = ht;
+        } else if (kind == 1 || !pub) {
+            pub = kind == 1 ? 2 : 1, pub_ts = ts, pub_ht = ht;
         }
+    }
+    char buf[32];
+    if (upd && !x->a->modified) {
+        nd_time_format(upd_ts, !upd_ht, buf);
+        x->a->modified = nd_arena_strndup(x->a->arena, buf, strlen(buf));
+    }
+    if (!pub && upd) pub = 1, pub_ts = upd_ts, pub_ht = upd_ht;
+    if (pub && !x->a->published) {
+        nd_time_format(pub_ts, !pub_ht, buf);
+        x->a->published = nd_arena_strndup(x->a->arena, buf, strlen(buf));
+        x->a->published_ts = pub_ts;
     }
     if (!x->a->published) nd__assemble_dates(x, NULL, NULL, NULL, NULL);
     related_from_text(x);

@@ -64,11 +64,11 @@ void nd__page_authors(nd_extract_ctx *x);
  * paragraph (equal when nothing is to be removed). */
 const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start, size_t *cut_end);
 
-/* Choose the title line of a text page (labels it ND_LBL_TITLE). */
-void nd__text_title(nd_extract_ctx *x);
-
 /* date.c: published and modified, from JSON-LD (the article's dates, then
  * another object's), <meta>, <time>, the page's datelines and the URL. */
+/* 2 when the words of s label a date as an update ("Updated",
+ * "Aktualisiert am"), 1 as a publication, 0 neither (date.c). */
+int nd__date_label(nd_slice s);
 void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char *ld_modified,
                         const char *ld_any_published, const char *ld_any_modified);
 
