@@ -15,6 +15,10 @@
  * orders, jackknife taggers, exploration) and their averaged weights are
  * averaged before quantisation (parameter mixing, McDonald et al. 2010).
  *
+ * With --beam K the transitions are trained globally with a beam of K
+ * (see "the parser trained with a beam" below) and the model says so in
+ * META ("beam K"), so that the library parses it with that beam.
+ *
  * Deterministic: one thread, fixed seeds, fixed orders; the same input
  * gives the same bytes.  The dev set only reports figures. */
 #include "parse/parse_int.h"
