@@ -338,6 +338,112 @@ static void test_model_file(void)
     free(good);
 }
 
+/* A copy of the model (64-byte aligned, caller frees) whose META line
+ * "passes\t1" is replaced by the eight bytes of line, checksum fixed. */
+static unsigned char *model_with_line(const unsigned char *good, size_t n, const char *line)
+{
+    unsigned char *p = NULL;
+    if (posix_memalign((void **) &p, 64, n)) return NULL;
+    memcpy(p, good, n);
+    unsigned char *at = memmem(p, n, "\npasses\t1\n", 10);
+    if (!at || strlen(line) != 8) {
+        free(p);
+        return NULL;
+    }
+    memcpy(at + 1, line, 8);
+    put64(p + 24, nd__pm_checksum(p + 32, n - 32));
+    return p;
+}
+
+/* Parse s with model m; the heads and relations as a string. */
+static const char *parsed(const nd_parser *m, const char *s, nd_parse_work *wk, int *tree)
+{
+    static char out[4096];
+    nd_word w[256];
+    size_t k = words(s, w, 256), o = 0;
+    *tree = 0;
+    if (nd_parse_sentence(m, s, strlen(s), w, k, wk)) return "";
+    *tree = is_tree(w, k);
+    for (size_t i = 0; i < k && o + 32 < sizeof out; i++)
+        o += (size_t) snprintf(out + o, sizeof out - o, "%d:%s ", (int) w[i].head,
+                               nd_deprel_name(w[i].deprel));
+    return out;
+}
+
+/* META "beam K": read with bounds; a beam of 1 parses as the greedy
+ * parser, a wider beam gives trees, long sentences included. */
+static void test_beam(void)
+{
+    size_t n = 0;
+    unsigned char *good = read_model(&n);
+    CHECK(good != NULL);
+    if (!good) return;
+    static const char *const bad[] = {"beam\t000", "beam\t065", "beam\t0x8", "beam\t-01",
+                                      "beam\t999"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        unsigned char *p = model_with_line(good, n, bad[i]);
+        CHECK(p != NULL);
+        if (p) CHECK(load_fails(p, n, "beam width"));
+        free(p);
+    }
+    unsigned char *p1 = model_with_line(good, n, "beam\t001");
+    unsigned char *p8 = model_with_line(good, n, "beam\t008");
+    unsigned char *p64 = model_with_line(good, n, "beam\t064");
+    nd_error err = {0};
+    nd_parser *greedy = nd_parser_load_mem(good, n, &err);
+    nd_parser *b1 = p1 ? nd_parser_load_mem(p1, n, &err) : NULL;
+    nd_parser *b8 = p8 ? nd_parser_load_mem(p8, n, &err) : NULL;
+    CHECK(greedy && b1 && b8);
+    if (greedy && b1 && b8) {
+        CHECK_INT(greedy->beam, 0);
+        CHECK_INT(b1->beam, 1);
+        CHECK_INT(b8->beam, 8);
+        nd_parser *b64 = p64 ? nd_parser_load_mem(p64, n, &err) : NULL;
+        CHECK(b64 && b64->beam == ND__MAX_BEAM);
+        nd_parser_free(b64);
+        static const char *const sents[] = {
+            "They were killed by soldiers.",
+            "Putin will not attend the summit in Alaska, the Kremlin said on Tuesday.",
+            ("The company, which was founded in 1998, said that it would cut 200 jobs "
+             "and close two plants in Ohio and Texas by the end of next year."),
+            "i dont think so lol", "Who did she say he met, and why?"};
+        nd_parse_work *wk = nd_parse_work_new();
+        int tree = 0;
+        for (size_t i = 0; i < sizeof sents / sizeof *sents; i++) {
+            char g[4096];
+            snprintf(g, sizeof g, "%s", parsed(greedy, sents[i], wk, &tree));
+            CHECK(tree);
+            CHECK_STR(parsed(b1, sents[i], wk, &tree), g);
+            CHECK(tree);
+            parsed(b8, sents[i], wk, &tree);
+            CHECK(tree);
+        }
+        /* 3,000 words: pieces of 256 with a beam of 8 */
+        size_t n_words = 3000, len = 0;
+        char *s = malloc(n_words * 8);
+        static const char *const pat[] = {"the ", "cat ", "saw ", "a ", "dog ", ", "};
+        for (size_t i = 0; i < n_words; i++) {
+            size_t k = strlen(pat[i % 6]);
+            memcpy(s + len, pat[i % 6], k);
+            len += k;
+        }
+        nd_word *w = malloc(n_words * 2 * sizeof *w);
+        size_t k = nd_parse_words(s, 0, len, w, n_words * 2, NULL);
+        CHECK_INT(nd_parse_sentence(b8, s, len, w, k, wk), 0);
+        CHECK(is_tree(w, k));
+        free(w);
+        free(s);
+        nd_parse_work_free(wk);
+    }
+    nd_parser_free(greedy);
+    nd_parser_free(b1);
+    nd_parser_free(b8);
+    free(p1);
+    free(p8);
+    free(p64);
+    free(good);
+}
+
 static int conllu_count(const char *data, int *errors, size_t *first_err_line)
 {
     nd_conllu_reader *r = nd_conllu_reader_new(data, strlen(data));
@@ -525,6 +631,7 @@ int main(void)
     RUN(test_long_sentence);
     RUN(test_model_file);
     RUN(test_model_embedded);
+    RUN(test_beam);
     RUN(test_conllu);
     RUN(test_label_features);
     return tap_done();

@@ -3,8 +3,9 @@
 # this test (tests/data/parse/train_tiny.conllu): the same data and options
 # give the same bytes, --mix N averages N models trained with different
 # seeds (so it differs from one model and from another seed), --data-name
-# goes into META's "data" line, and the models load and parse through the
-# CLI (NEWSDESK_DATA_DIR).
+# goes into META's "data" line, --beam K trains with a beam (deterministic
+# too, META's "beam" line), and the models load and parse through the CLI
+# (NEWSDESK_DATA_DIR).
 #   bash test_train_parser.sh CLI SHARED_DIR TESTS_DIR
 set -u
 CLI=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -38,7 +39,16 @@ check "data name in META, none without --data-name" \
     'grep -aqxF "$(printf "data\ttiny train+dev")" "$T/mix_a.ndpm" && ! grep -aq "^$(printf "data\t")" "$T/one.ndpm"'
 train "$T/bad.ndpm" --mix 0
 check "mix 0: a usage error" '[ $? = 2 ] && [ ! -e "$T/bad.ndpm" ]'
-for m in one mix_a; do
+train "$T/beam_a.ndpm" --beam 3
+check "beam 3: exit 0" '[ $? = 0 ]'
+train "$T/beam_b.ndpm" --beam 3
+check "beam 3 twice: the same bytes, not the greedy model's" \
+    'cmp -s "$T/beam_a.ndpm" "$T/beam_b.ndpm" && ! cmp -s "$T/one.ndpm" "$T/beam_a.ndpm"'
+check "beam width in META, none without --beam" \
+    'grep -aqxF "$(printf "beam\t3")" "$T/beam_a.ndpm" && ! grep -aq "^$(printf "beam\t")" "$T/one.ndpm"'
+train "$T/bad.ndpm" --beam 65
+check "beam 65: a usage error" '[ $? = 2 ] && [ ! -e "$T/bad.ndpm" ]'
+for m in one mix_a beam_a; do
     mkdir -p "$T/$m/parse"
     cp "$T/$m.ndpm" "$T/$m/parse/en_ewt.ndpm"
     NEWSDESK_DATA_DIR="$T/$m" "$CLI" parse --input conllu "$D/train_tiny.conllu" >"$T/$m.out" 2>"$T/$m.err"

@@ -15,6 +15,10 @@
  * orders, jackknife taggers, exploration) and their averaged weights are
  * averaged before quantisation (parameter mixing, McDonald et al. 2010).
  *
+ * With --beam K the transitions are trained globally with a beam of K
+ * (see "the parser trained with a beam" below) and the model says so in
+ * META ("beam K"), so that the library parses it with that beam.
+ *
  * Deterministic: one thread, fixed seeds, fixed orders; the same input
  * gives the same bytes.  The dev set only reports figures. */
 #include "parse/parse_int.h"
@@ -156,7 +160,8 @@ static struct {
     int mix;      /* models trained with different seeds whose weights are averaged */
     unsigned long seed;
     const char *data_name; /* what the model was trained on, for META's "data" line */
-} opt = {8, 15, 10, 2, 0.9, 0.0, 0.0, 20, 1, 0, 0, 1, 1, 0, NULL};
+    int beam;              /* 0: greedy, trained locally; K: trained and parsed with a beam of K */
+} opt = {8, 15, 10, 2, 0.9, 0.0, 0.0, 20, 1, 0, 0, 1, 1, 0, NULL, 0};
 
 /* ---- sentences ------------------------------------------------------------- */
 
@@ -1062,6 +1067,338 @@ static void train_parser(apm *mt, apm *ml, const corpus *c, const corpus *dev,
     free(order);
 }
 
+/* ---- the parser trained with a beam ------------------------------------------
+ *
+ * With --beam K the transitions are trained globally (Zhang & Nivre 2011):
+ * a sentence is parsed with a beam of K states, a state's score being the
+ * sum of its transitions' scores (forced transitions score nothing, as in
+ * the library), against one gold sequence: the oracle's cheapest
+ * transition at each step, reductions first (for a projective tree, the
+ * static oracle's sequence; for another, a sequence to its best projective
+ * tree).  The structured perceptron is updated at the prefix where the
+ * beam's best outscores the gold prefix the most (max-violation, Huang,
+ * Fayong & Guo 2012): unlike early update, which stops where the gold
+ * sequence falls off the beam, it also learns from the rest of the
+ * sentence; both converge, max-violation in fewer epochs.  Weights are
+ * averaged over sentences.  The labeller is trained as in the greedy
+ * trainer, on the gold sequence's states; each state of the beam labels
+ * its arcs with it (the parser's features see the labels). */
+
+typedef struct bstep {
+    int16_t from;  /* the state of the previous step it extends */
+    uint8_t t;     /* its transition */
+    uint8_t label; /* the label of the arc it made */
+} bstep;
+
+typedef struct beamw {
+    int K;
+    ostate *st[2]; /* K states each */
+    double *score[2];
+    bstep *hist;      /* [step][K] */
+    float (*sc)[3];   /* scores of each state's transitions, this step */
+    int *gseq, *glab; /* the gold sequence and its labels */
+    int *bseq, *blab; /* the sequence of the update's beam state */
+    ostate *g, *r;    /* the gold state; a replay */
+} beamw;
+
+static void beamw_init(beamw *bw, int K)
+{
+    memset(bw, 0, sizeof *bw);
+    bw->K = K;
+    for (int g = 0; g < 2; g++) {
+        bw->st[g] = xmalloc((size_t) K * sizeof *bw->st[g]);
+        bw->score[g] = xmalloc((size_t) K * sizeof *bw->score[g]);
+    }
+    bw->hist = xmalloc((size_t) 2 * MAX_N * (size_t) K * sizeof *bw->hist);
+    bw->sc = xmalloc((size_t) K * sizeof *bw->sc);
+    bw->gseq = xmalloc(2 * MAX_N * sizeof *bw->gseq);
+    bw->glab = xmalloc(2 * MAX_N * sizeof *bw->glab);
+    bw->bseq = xmalloc(2 * MAX_N * sizeof *bw->bseq);
+    bw->blab = xmalloc(2 * MAX_N * sizeof *bw->blab);
+    bw->g = xmalloc(sizeof *bw->g);
+    bw->r = xmalloc(sizeof *bw->r);
+}
+
+static void beamw_free(beamw *bw)
+{
+    for (int g = 0; g < 2; g++) {
+        free(bw->st[g]);
+        free(bw->score[g]);
+    }
+    free(bw->hist);
+    free(bw->sc);
+    free(bw->gseq);
+    free(bw->glab);
+    free(bw->bseq);
+    free(bw->blab);
+    free(bw->g);
+    free(bw->r);
+}
+
+/* The label the labeller gives the arc transition t is about to make. */
+static int predict_label(const apm *ml, const nd__pstate *st, const tsent *s, const uint8_t *tags,
+                         int t, int avg)
+{
+    if (t == ND__T_LEFT && st->b == st->n) return root_label;
+    uint64_t keys[ND__MAX_FEATS];
+    float lsc[ND__MAX_LABELS + 1];
+    size_t k = nd__label_features(st, t, s->atoms, tags, keys);
+    if (avg)
+        apm_score_avg(ml, keys, k, lsc);
+    else
+        apm_score(ml, keys, k, lsc);
+    uint64_t ok = t == ND__T_LEFT ? left_mask : right_mask;
+    int best = -1;
+    for (int l = 0; l < n_labels; l++) {
+        if (!(ok >> l & 1)) continue;
+        if (best < 0 || lsc[l] > lsc[best]) best = l;
+    }
+    return best;
+}
+
+/* The gold sequence of s: at each step the cheapest transition, LEFT,
+ * RIGHT, SHIFT on ties.  Returns its length (2n). */
+static int gold_sequence(beamw *bw, const tsent *s)
+{
+    ostate *o = bw->r;
+    os_init(o, s->n);
+    int j = 0;
+    while (!nd__pstate_done(&o->st)) {
+        int cost[3], best = -1;
+        oracle_costs(o, s, cost);
+        static const int order[3] = {ND__T_LEFT, ND__T_RIGHT, ND__T_SHIFT};
+        for (int q = 0; q < 3; q++) {
+            int t = order[q];
+            if (cost[t] >= 0 && (best < 0 || cost[t] < cost[best])) best = t;
+        }
+        bw->gseq[j++] = best;
+        os_apply(o, best, 0);
+    }
+    return j;
+}
+
+/* Train the labeller on the gold sequence's states, as train_parser does
+ * on the states it visits: an update when an arc with the right head gets
+ * the wrong label; the state then takes the gold label, or from epoch
+ * explore_from with probability explore_p the predicted one. */
+static void train_labels_gold(beamw *bw, apm *ml, const tsent *s, int len, int explore, long *arcs,
+                              long *lerrors)
+{
+    ostate *o = bw->r;
+    os_init(o, s->n);
+    uint64_t keys[ND__MAX_FEATS];
+    float lsc[ND__MAX_LABELS + 1];
+    for (int j = 0; j < len; j++) {
+        int t = bw->gseq[j], label = 0;
+        if (t != ND__T_SHIFT) {
+            int s0 = o->st.stack[o->st.sp - 1];
+            int h = t == ND__T_LEFT ? o->st.b : o->st.stack[o->st.sp - 2];
+            if (t == ND__T_LEFT && o->st.b == o->st.n) {
+                label = root_label;
+            } else {
+                size_t k = nd__label_features(&o->st, t, s->atoms, s->ptag, keys);
+                apm_score(ml, keys, k, lsc);
+                int lp = best_label(o, t, lsc);
+                label = lp;
+                if (s->head[s0] == h) {
+                    int gl = s->label[s0];
+                    (*arcs)++;
+                    if (lp != gl) {
+                        apm_update(ml, keys, k, gl, 1);
+                        apm_update(ml, keys, k, lp, -1);
+                        (*lerrors)++;
+                    }
+                    ml->t++;
+                    if (!(explore && rng_unit() < opt.explore_p)) label = gl;
+                }
+            }
+        }
+        os_apply(o, t, label);
+    }
+}
+
+/* Add delta to the weights of the transitions of seq[from, to) from the
+ * state after seq[0, from) (labels lab). */
+static void update_sequence(apm *mt, ostate *o, const tsent *s, const int *seq, const int *lab,
+                            int from, int to, float delta)
+{
+    uint64_t keys[ND__MAX_FEATS];
+    nd__pstate_init(&o->st, s->n, o->mem);
+    for (int j = 0; j < to; j++) {
+        if (j >= from && nd__pstate_forced(&o->st) < 0) {
+            size_t k = nd__parse_features(&o->st, s->atoms, s->ptag, keys);
+            apm_update(mt, keys, k, seq[j], delta);
+        }
+        nd__pstate_apply(&o->st, seq[j], lab[j]);
+    }
+}
+
+/* Parse s with the beam.  train: follow the gold sequence of bw->gseq
+ * (length len) alongside and make the max-violation update; returns 1
+ * when it updated.  Otherwise heads and labels get the best parse. */
+static int beam_sentence(beamw *bw, apm *mt, const apm *ml, const tsent *s, const uint8_t *tags,
+                         int avg, int train, int len, int *heads, int *labels)
+{
+    int K = bw->K, cur = 0, nb = 1, gi = train ? 0 : -1, step = 0;
+    for (int g = 0; g < 2; g++)
+        for (int k = 0; k < K; k++) nd__pstate_init(&bw->st[g][k].st, s->n, bw->st[g][k].mem);
+    bw->score[0][0] = 0;
+    double gscore = 0, maxv = -1;
+    int vstep = -1, vitem = -1;
+    if (train) nd__pstate_init(&bw->g->st, s->n, bw->g->mem);
+    uint64_t keys[ND__MAX_FEATS];
+    typedef struct {
+        double score;
+        int from, t;
+    } cand_t;
+    cand_t cand[3 * 64];
+    while (!nd__pstate_done(&bw->st[cur][0].st)) {
+        int nc = 0;
+        for (int i = 0; i < nb; i++) {
+            const nd__pstate *st = &bw->st[cur][i].st;
+            int forced = nd__pstate_forced(st);
+            float *sc = bw->sc[i];
+            if (forced < 0) {
+                size_t k = nd__parse_features(st, s->atoms, tags, keys);
+                if (avg)
+                    apm_score_avg(mt, keys, k, sc);
+                else
+                    apm_score(mt, keys, k, sc);
+            }
+            for (int t = 0; t < 3; t++) {
+                if (forced >= 0 ? t != forced : !nd__pstate_valid(st, t)) continue;
+                double v = bw->score[cur][i] + (forced >= 0 ? 0 : sc[t]);
+                if (nc == K && v <= cand[K - 1].score) continue;
+                int at = nc < K ? nc++ : K - 1;
+                while (at > 0 && cand[at - 1].score < v) {
+                    cand[at] = cand[at - 1];
+                    at--;
+                }
+                cand[at] = (cand_t){v, i, t};
+            }
+        }
+        int gt = -1, gl = 0;
+        if (train) {
+            /* the gold state: its score and label as a state of the beam would get them */
+            nd__pstate *g = &bw->g->st;
+            gt = bw->gseq[step];
+            if (nd__pstate_forced(g) < 0) {
+                if (gi >= 0) {
+                    gscore += bw->sc[gi][gt];
+                } else {
+                    float sc[3];
+                    size_t k = nd__parse_features(g, s->atoms, tags, keys);
+                    apm_score(mt, keys, k, sc);
+                    gscore += sc[gt];
+                }
+            }
+            if (gt != ND__T_SHIFT) gl = predict_label(ml, g, s, tags, gt, avg);
+            bw->glab[step] = gl;
+            nd__pstate_apply(g, gt, gl);
+        }
+        int nxt = !cur, ngi = -1;
+        bstep *h = bw->hist + (size_t) step * (size_t) K;
+        for (int c = 0; c < nc; c++) {
+            nd__pstate *d = &bw->st[nxt][c].st;
+            const nd__pstate *from = &bw->st[cur][cand[c].from].st;
+            int t = cand[c].t, label = 0;
+            if (t != ND__T_SHIFT)
+                label =
+                    cand[c].from == gi && t == gt ? gl : predict_label(ml, from, s, tags, t, avg);
+            nd__pstate_copy(d, from);
+            nd__pstate_apply(d, t, label);
+            bw->score[nxt][c] = cand[c].score;
+            h[c] = (bstep){(int16_t) cand[c].from, (uint8_t) t, (uint8_t) label};
+            if (cand[c].from == gi && t == gt) ngi = c;
+        }
+        cur = nxt, nb = nc, gi = ngi;
+        step++;
+        if (train && gi != 0) {
+            double v = bw->score[cur][0] - gscore;
+            if (v >= maxv) maxv = v, vstep = step, vitem = 0;
+        }
+    }
+    if (!train) {
+        const nd__pstate *best = &bw->st[cur][0].st;
+        for (int i = 0; i < s->n; i++) {
+            heads[i] = best->head[i];
+            labels[i] = best->label[i];
+        }
+        return 0;
+    }
+    if (step != len) die("beam: %d steps, gold sequence %d", step, len);
+    if (gi == 0 || vstep < 0) return 0;
+    /* The beam state's sequence up to the violation, then the update from
+     * where it leaves the gold sequence. */
+    for (int j = vstep - 1, i = vitem; j >= 0; j--) {
+        const bstep *b = &bw->hist[(size_t) j * (size_t) K + (size_t) i];
+        bw->bseq[j] = b->t;
+        bw->blab[j] = b->label;
+        i = b->from;
+    }
+    int d = 0;
+    while (d < vstep && bw->bseq[d] == bw->gseq[d]) d++;
+    update_sequence(mt, bw->r, s, bw->gseq, bw->glab, d, vstep, 1);
+    update_sequence(mt, bw->r, s, bw->bseq, bw->blab, d, vstep, -1);
+    return 1;
+}
+
+static void eval_parser_beam(beamw *bw, apm *mt, const apm *ml, const corpus *dev,
+                             const uint8_t *const *dev_tags, pscore *sc)
+{
+    int heads[MAX_N], labels[MAX_N];
+    memset(sc, 0, sizeof *sc);
+    for (int i = 0; i < dev->n; i++) {
+        const tsent *s = &dev->s[i];
+        if (s->n > MAX_N - 1) continue;
+        beam_sentence(bw, mt, ml, s, dev_tags[i], 1, 0, 0, heads, labels);
+        for (int k = 0; k < s->n; k++) {
+            sc->words++;
+            if (heads[k] != s->head[k]) continue;
+            sc->uas++;
+            sc->las += same_base(labelset.s[labels[k]], s->labelname[k]);
+            sc->las_full += labels[k] == s->label[k];
+        }
+    }
+}
+
+static void train_parser_beam(apm *mt, apm *ml, const corpus *c, const corpus *dev,
+                              const uint8_t *const *dev_tags)
+{
+    int *order = xmalloc((size_t) c->n * sizeof *order);
+    int n_order = 0;
+    for (int i = 0; i < c->n; i++)
+        if (c->s[i].n <= MAX_N - 1) order[n_order++] = i;
+    beamw bw;
+    beamw_init(&bw, opt.beam);
+    for (int ep = 0; ep < opt.parse_epochs; ep++) {
+        double t0 = now();
+        shuffle(order, n_order);
+        long updates = 0, arcs = 0, lerrors = 0;
+        int explore = ep >= opt.explore_from;
+        for (int u = 0; u < n_order; u++) {
+            const tsent *s = &c->s[order[u]];
+            int len = gold_sequence(&bw, s);
+            train_labels_gold(&bw, ml, s, len, explore, &arcs, &lerrors);
+            updates += beam_sentence(&bw, mt, ml, s, s->ptag, 0, 1, len, NULL, NULL);
+            mt->t++;
+        }
+        if (opt.verbose) {
+            pscore sc_ = {0};
+            if (dev) eval_parser_beam(&bw, mt, ml, dev, dev_tags, &sc_);
+            long w = sc_.words ? sc_.words : 1;
+            fprintf(stderr,
+                    "  parser (beam %d) epoch %d: %.1f%% sentences updated, %.1f%% labels wrong, "
+                    "%zu + %zu features, %.1f s; dev UAS %.2f LAS %.2f (full labels %.2f)\n",
+                    opt.beam, ep + 1, 100.0 * updates / (n_order ? n_order : 1),
+                    100.0 * lerrors / (arcs ? arcs : 1), mt->count, ml->count, now() - t0,
+                    100.0 * sc_.uas / w, 100.0 * sc_.las / w, 100.0 * sc_.las_full / w);
+        }
+    }
+    beamw_free(&bw);
+    free(order);
+}
+
 /* ---- lemmas ---------------------------------------------------------------- */
 
 #define MAX_SUFFIX 8
@@ -1308,6 +1645,11 @@ static obuf write_model(const apm *tagger, const apm *parser, const apm *labeler
         ob_put(meta, d, strlen(d));
     }
     ob_put(meta, "\npasses\t1\n", 10);
+    if (opt.beam > 0) {
+        char line[32];
+        int ln = snprintf(line, sizeof line, "beam\t%d\n", opt.beam);
+        ob_put(meta, line, (size_t) ln);
+    }
     /* Not read by the loader: says what the model has seen (tools/eval_parse.sh). */
     if (opt.data_name && *opt.data_name && !strpbrk(opt.data_name, "\t\n")) {
         ob_put(meta, "data\t", 5);
@@ -1433,20 +1775,32 @@ static void usage(void)
     fprintf(stderr, "usage: train_parser --train FILE.conllu [--dev FILE.conllu] --out MODEL\n"
                     "       [--tag-epochs N] [--parse-epochs N] [--folds K] [--explore-from N]\n"
                     "       [--explore-p P] [--prune-tag X] [--prune-parse X] [--mix N]\n"
-                    "       [--seed S] [--data-name TEXT] [--quiet]\n");
+                    "       [--seed S] [--data-name TEXT] [--beam K] [--quiet]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     const char *train_path = NULL, *dev_path = NULL, *out_path = NULL;
-    static const struct option lo[] = {
-        {"train", 1, 0, 't'},        {"dev", 1, 0, 'd'},          {"out", 1, 0, 'o'},
-        {"tag-epochs", 1, 0, 'T'},   {"parse-epochs", 1, 0, 'P'}, {"folds", 1, 0, 'F'},
-        {"explore-from", 1, 0, 'E'}, {"explore-p", 1, 0, 'e'},    {"prune-tag", 1, 0, 'x'},
-        {"prune-parse", 1, 0, 'y'},  {"quiet", 0, 0, 'q'},        {"coarse", 0, 0, 'C'},
-        {"tag-only", 0, 0, 'O'},     {"passes", 1, 0, 'p'},       {"mix", 1, 0, 'M'},
-        {"seed", 1, 0, 'S'},         {"data-name", 1, 0, 'N'},    {0, 0, 0, 0}};
+    static const struct option lo[] = {{"train", 1, 0, 't'},
+                                       {"dev", 1, 0, 'd'},
+                                       {"out", 1, 0, 'o'},
+                                       {"tag-epochs", 1, 0, 'T'},
+                                       {"parse-epochs", 1, 0, 'P'},
+                                       {"folds", 1, 0, 'F'},
+                                       {"explore-from", 1, 0, 'E'},
+                                       {"explore-p", 1, 0, 'e'},
+                                       {"prune-tag", 1, 0, 'x'},
+                                       {"prune-parse", 1, 0, 'y'},
+                                       {"quiet", 0, 0, 'q'},
+                                       {"coarse", 0, 0, 'C'},
+                                       {"tag-only", 0, 0, 'O'},
+                                       {"passes", 1, 0, 'p'},
+                                       {"mix", 1, 0, 'M'},
+                                       {"seed", 1, 0, 'S'},
+                                       {"data-name", 1, 0, 'N'},
+                                       {"beam", 1, 0, 'B'},
+                                       {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "t:d:o:q", lo, NULL)) != -1) {
         switch (c) {
@@ -1467,10 +1821,13 @@ int main(int argc, char **argv)
         case 'M': opt.mix = atoi(optarg); break;
         case 'S': opt.seed = strtoul(optarg, NULL, 10); break;
         case 'N': opt.data_name = optarg; break;
+        case 'B': opt.beam = atoi(optarg); break;
         default: usage();
         }
     }
-    if (!train_path || !out_path || opt.folds < 2 || opt.mix < 1 || opt.mix > 64) usage();
+    if (!train_path || !out_path || opt.folds < 2 || opt.mix < 1 || opt.mix > 64 || opt.beam < 0 ||
+        opt.beam > ND__MAX_BEAM)
+        usage();
     double t_start = now();
     corpus tr, dev;
     read_corpus(train_path, &tr);
@@ -1593,8 +1950,12 @@ int main(int argc, char **argv)
         t0 = now();
         apm_init(&parser, 3, 22);
         apm_init(&labeler, n_labels, 20);
-        train_parser(&parser, &labeler, &tr, dev_path ? &dev : NULL,
-                     (const uint8_t *const *) dev_tags);
+        if (opt.beam > 0)
+            train_parser_beam(&parser, &labeler, &tr, dev_path ? &dev : NULL,
+                              (const uint8_t *const *) dev_tags);
+        else
+            train_parser(&parser, &labeler, &tr, dev_path ? &dev : NULL,
+                         (const uint8_t *const *) dev_tags);
         fprintf(stderr, "train_parser: parser in %.1f s\n", now() - t0);
         if (opt.mix > 1) {
             apm_mix(&mix_t, &tagger, 1.0 / opt.mix);

@@ -215,11 +215,23 @@ size_t nd__tag_features(const nd__watom *w, size_t n, size_t i, const uint8_t *p
 
 /* ---- the parser's state ----------------------------------------------------- */
 
-size_t nd__pstate_bytes(int n)
+/* Bytes of a state's arrays for n words, laid out from lset on. */
+static size_t pstate_span(int n)
 {
     size_t m = (size_t) n + 1;
-    return m * (sizeof(int) + 5 * sizeof(int16_t) + 3 * sizeof(uint8_t) + 2 * sizeof(uint64_t)) +
-           64;
+    return m * (sizeof(int) + 5 * sizeof(int16_t) + 3 * sizeof(uint8_t) + 2 * sizeof(uint64_t));
+}
+
+size_t nd__pstate_bytes(int n)
+{
+    return pstate_span(n) + 64;
+}
+
+void nd__pstate_copy(nd__pstate *dst, const nd__pstate *src)
+{
+    memcpy(dst->lset, src->lset, pstate_span(src->n));
+    dst->sp = src->sp;
+    dst->b = src->b;
 }
 
 void nd__pstate_init(nd__pstate *s, int n, void *mem)

@@ -115,6 +115,7 @@ static int load_meta(nd_parser *pm, const unsigned char *p, size_t n, nd_error *
     const char *s = (const char *) p, *e = s + n;
     int have_tags = 0, have_labels = 0;
     pm->tag_passes = 1;
+    pm->beam = 0;
     pm->root_label = -1;
     pm->punct_tag = -1;
     while (s < e) {
@@ -126,6 +127,18 @@ static int load_meta(nd_parser *pm, const unsigned char *p, size_t n, nd_error *
         int is_labels = kn == 6 && !memcmp(s, "labels", 6);
         if (kn == 6 && !memcmp(s, "passes", 6) && tab && tab + 1 < le)
             pm->tag_passes = tab[1] == '2' ? 2 : 1;
+        if (kn == 4 && !memcmp(s, "beam", 4)) {
+            /* "beam\tK": a decimal 1..ND__MAX_BEAM, nothing else */
+            int k = 0;
+            const char *f = tab ? tab + 1 : le;
+            if (f >= le) return BAD("model: beam width missing");
+            for (; f < le; f++) {
+                if (*f < '0' || *f > '9' || k > ND__MAX_BEAM) return BAD("model: bad beam width");
+                k = k * 10 + (*f - '0');
+            }
+            if (k < 1 || k > ND__MAX_BEAM) return BAD("model: beam width out of range");
+            pm->beam = k;
+        }
         if (kn == 10 && !memcmp(s, "directions", 10) && tab) {
             /* "L" or "R" or "LR" per label, in label order */
             int i = 0;

@@ -4,7 +4,10 @@
  * first pass's tags of the next words); words the tag dictionary knows
  * with one tag skip the model.  The parser is greedy arc-hybrid: at each
  * step it scores SHIFT, LEFT and RIGHT and takes the best one the state
- * allows; when that makes an arc, a second model chooses its label. */
+ * allows; when that makes an arc, a second model chooses its label.
+ * A model trained with a beam (META "beam K") is parsed with a beam of K
+ * states instead: each step extends every state by each transition it
+ * allows, and the K highest sums of the transitions' scores go on. */
 #include "parse/parse_int.h"
 
 #include <string.h>
@@ -25,7 +28,12 @@ struct nd_parse_work {
     size_t lemmas_len, lemmas_cap;
     uint32_t *lemma_off; /* per word: where its lemma starts in lemmas; grows */
     size_t lemma_off_cap;
+    unsigned char *beam_mem; /* 2 x beam_k states of ND_PARSE_MAX_WORDS words; NULL until needed */
+    int beam_k;
 };
+
+/* Bytes of one state of the beam (a multiple of 64). */
+#define BEAM_STRIDE ((nd__pstate_bytes(ND_PARSE_MAX_WORDS) + 63) / 64 * 64)
 
 nd_parse_work *nd_parse_work_new(void)
 {
@@ -45,6 +53,7 @@ void nd_parse_work_free(nd_parse_work *w)
     if (!w) return;
     nd_free(w->lemmas);
     nd_free(w->lemma_off);
+    nd_free(w->beam_mem);
     nd_free(w);
 }
 
@@ -126,6 +135,81 @@ static void parse_piece(const nd_parser *p, nd_parse_work *wk, nd_word *w, size_
     }
 }
 
+/* A candidate of the beam: state `from` extended by transition t. */
+typedef struct beam_cand {
+    int64_t score;
+    int from, t;
+} beam_cand;
+
+/* Parse words [0, n) of one piece with a beam of p->beam states; heads
+ * relative to the piece, -1 root.  Every sequence of arc-hybrid has 2n
+ * transitions, so the states of a beam end together; the best one wins.
+ * Ties go to the candidate met first (states in beam order, transitions
+ * in SHIFT, LEFT, RIGHT order): with a beam of 1 this is the greedy
+ * parse.  A forced transition adds nothing to the score, as in training.
+ * ND_ENOMEM when the beam's states cannot be allocated. */
+static int parse_piece_beam(const nd_parser *p, nd_parse_work *wk, nd_word *w, size_t n)
+{
+    int K = p->beam;
+    if (wk->beam_k < K) {
+        size_t stride = BEAM_STRIDE;
+        unsigned char *m = nd_malloc(stride * 2 * (size_t) K);
+        if (!m) return ND_ENOMEM;
+        nd_free(wk->beam_mem);
+        wk->beam_mem = m, wk->beam_k = K;
+    }
+    nd__pstate st[2][ND__MAX_BEAM];
+    int64_t score[2][ND__MAX_BEAM];
+    beam_cand cand[ND__MAX_BEAM];
+    for (int k = 0; k < K; k++)
+        for (int g = 0; g < 2; g++)
+            nd__pstate_init(&st[g][k], (int) n, wk->beam_mem + BEAM_STRIDE * (size_t) (g * K + k));
+    int cur = 0, nb = 1;
+    score[0][0] = 0;
+    int32_t sc[3];
+    while (!nd__pstate_done(&st[cur][0])) {
+        int nc = 0;
+        for (int i = 0; i < nb; i++) {
+            const nd__pstate *s = &st[cur][i];
+            int forced = nd__pstate_forced(s);
+            if (forced < 0) {
+                size_t k = nd__parse_features(s, wk->atoms, wk->tags, wk->keys);
+                nd__ttab_score(&p->parser, wk->keys, k, sc);
+            }
+            for (int t = 0; t < 3; t++) {
+                if (forced >= 0 ? t != forced : !nd__pstate_valid(s, t)) continue;
+                int64_t v = score[cur][i] + (forced >= 0 ? 0 : sc[t]);
+                /* insert after the candidates of equal or higher score */
+                if (nc == K && v <= cand[K - 1].score) continue;
+                int at = nc < K ? nc++ : K - 1;
+                while (at > 0 && cand[at - 1].score < v) {
+                    cand[at] = cand[at - 1];
+                    at--;
+                }
+                cand[at] = (beam_cand){v, i, t};
+            }
+        }
+        int nxt = !cur;
+        for (int c = 0; c < nc; c++) {
+            nd__pstate *d = &st[nxt][c];
+            const nd__pstate *s = &st[cur][cand[c].from];
+            int t = cand[c].t;
+            int label = t == ND__T_SHIFT ? 0 : choose_label(p, wk, s, t);
+            nd__pstate_copy(d, s);
+            nd__pstate_apply(d, t, label);
+            score[nxt][c] = cand[c].score;
+        }
+        cur = nxt, nb = nc;
+    }
+    const nd__pstate *best = &st[cur][0];
+    for (size_t i = 0; i < n; i++) {
+        int h = best->head[i];
+        w[i].head = h == (int) n || h < 0 ? -1 : h;
+        w[i].deprel = p->label_deprel[best->label[i]];
+    }
+    return 0;
+}
+
 /* Room for one more lemma in the work's buffer; 0 or ND_ENOMEM. */
 static int lemma_room(nd_parse_work *wk)
 {
@@ -173,7 +257,12 @@ int nd_parse_sentence(const nd_parser *p, const char *text, size_t len, nd_word 
             e = a + m;
         }
         tag_piece(p, wk, m);
-        parse_piece(p, wk, w + a, m);
+        if (p->beam > 0) {
+            int rc = parse_piece_beam(p, wk, w + a, m);
+            if (rc) return rc;
+        } else {
+            parse_piece(p, wk, w + a, m);
+        }
         for (size_t i = 0; i < m; i++) {
             nd_word *x = &w[a + i];
             x->upos = p->tag_upos[wk->tags[i]];

@@ -99,7 +99,11 @@ struct nd_parser {
                                                  its head */
     int punct_tag;                            /* a tag class whose UPOS is PUNCT, or -1 */
     int tag_passes;                           /* 1 or 2 */
+    int beam; /* META "beam K": parse with a beam of K (1..ND__MAX_BEAM); 0 = greedy */
 };
+
+/* The widest beam a model may ask for. */
+#define ND__MAX_BEAM 64
 
 /* ---- hashing ------------------------------------------------------------ */
 
@@ -190,6 +194,8 @@ size_t nd__pstate_bytes(int n);
 /* Lay out a state for n words in mem (nd__pstate_bytes(n) bytes, aligned
  * for 8) and reset it. */
 void nd__pstate_init(nd__pstate *s, int n, void *mem);
+/* Make dst (laid out by nd__pstate_init for the same n) a copy of src. */
+void nd__pstate_copy(nd__pstate *dst, const nd__pstate *src);
 /* Apply a transition (already checked valid); label: of the new arc. */
 void nd__pstate_apply(nd__pstate *s, int t, int label);
 /* Is the transition allowed now? */
@@ -202,6 +208,15 @@ static inline int nd__pstate_valid(const nd__pstate *s, int t)
 static inline int nd__pstate_done(const nd__pstate *s)
 {
     return s->sp == 0 && s->b == s->n;
+}
+/* The only transition allowed (SHIFT with an empty stack; with only the
+ * root left, LEFT onto it for the last word, else RIGHT), or -1 when there
+ * is a choice.  Forced transitions are not scored. */
+static inline int nd__pstate_forced(const nd__pstate *s)
+{
+    if (s->sp == 0) return ND__T_SHIFT;
+    if (s->b == s->n) return s->sp == 1 ? ND__T_LEFT : ND__T_RIGHT;
+    return -1;
 }
 
 /* Features of the state for the transition.  w: word atoms (the norm is
