@@ -54,11 +54,13 @@ bench: build
 # deterministic.  cmake is re-run so that the library embeds the new file.
 # PARSE_DATA=train+dev adds EWT dev to the training data (then `make eval`
 # labels its dev rows as not held out); PARSE_MIX=N averages N models
-# trained with different seeds (tools/make_model.sh).
+# trained with different seeds; PARSE_LABEL_OUTER=1 adds the labeller's
+# outer-children features (tools/make_model.sh).
 PARSE_DATA ?= train
 PARSE_MIX ?= 1
+PARSE_LABEL_OUTER ?=
 model: build
-	PARSE_DATA=$(PARSE_DATA) PARSE_MIX=$(PARSE_MIX) tools/make_model.sh $(BUILD) $(SHARED)
+	PARSE_DATA=$(PARSE_DATA) PARSE_MIX=$(PARSE_MIX) PARSE_LABEL_OUTER=$(PARSE_LABEL_OUTER) tools/make_model.sh $(BUILD) $(SHARED)
 	cmake -S . -B $(BUILD) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 

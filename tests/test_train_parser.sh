@@ -4,7 +4,8 @@
 # give the same bytes, --mix N averages N models trained with different
 # seeds (so it differs from one model and from another seed), --data-name
 # goes into META's "data" line, --beam K trains with a beam (deterministic
-# too, META's "beam" line), and the models load and parse through the CLI
+# too, META's "beam" line), --label-outer adds the labeller's templates
+# 26-28 (a different model), and the models load and parse through the CLI
 # (NEWSDESK_DATA_DIR).
 #   bash test_train_parser.sh CLI SHARED_DIR TESTS_DIR
 set -u
@@ -48,7 +49,11 @@ check "beam width in META, none without --beam" \
     'grep -aqxF "$(printf "beam\t3")" "$T/beam_a.ndpm" && ! grep -aq "^$(printf "beam\t")" "$T/one.ndpm"'
 train "$T/bad.ndpm" --beam 65
 check "beam 65: a usage error" '[ $? = 2 ] && [ ! -e "$T/bad.ndpm" ]'
-for m in one mix_a beam_a; do
+train "$T/outer_a.ndpm" --label-outer
+train "$T/outer_b.ndpm" --label-outer
+check "label-outer: the labeller's outer-children features, deterministic, not the default model" \
+    'cmp -s "$T/outer_a.ndpm" "$T/outer_b.ndpm" && ! cmp -s "$T/one.ndpm" "$T/outer_a.ndpm"'
+for m in one mix_a beam_a outer_a; do
     mkdir -p "$T/$m/parse"
     cp "$T/$m.ndpm" "$T/$m/parse/en_ewt.ndpm"
     NEWSDESK_DATA_DIR="$T/$m" "$CLI" parse --input conllu "$D/train_tiny.conllu" >"$T/$m.out" 2>"$T/$m.err"

@@ -32,6 +32,18 @@
 #include <time.h>
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* The labeller's features: the first 25 templates of nd__label_features,
+ * or all of them with --label-outer (templates 26-28, the words of the
+ * dependent's outermost children: not in the shipped model, so that the
+ * default training rebuilds it byte for byte). */
+#define LABEL_KEYS_BASE 25
+static size_t label_keys_max = LABEL_KEYS_BASE;
+
+static size_t label_keys(size_t k)
+{
+    return k < label_keys_max ? k : label_keys_max;
+}
 static void die(const char *fmt, ...)
 {
     va_list ap;
@@ -944,7 +956,7 @@ static void parse_sent_avg(const apm *mt, const apm *ml, const tsent *s, const u
         }
         int label = 0;
         if (best != ND__T_SHIFT) {
-            k = nd__label_features(&o->st, best, s->atoms, tags, keys);
+            k = label_keys(nd__label_features(&o->st, best, s->atoms, tags, keys));
             apm_score_avg(ml, keys, k, lsc);
             label = best_label(o, best, lsc);
         }
@@ -1031,7 +1043,8 @@ static void train_parser(apm *mt, apm *ml, const corpus *c, const corpus *dev,
                     if (next == ND__T_LEFT && o->st.b == o->st.n) {
                         label = root_label;
                     } else {
-                        size_t lk = nd__label_features(&o->st, next, s->atoms, s->ptag, lkeys);
+                        size_t lk =
+                            label_keys(nd__label_features(&o->st, next, s->atoms, s->ptag, lkeys));
                         apm_score(ml, lkeys, lk, lsc);
                         int lp = best_label(o, next, lsc);
                         label = lp;
@@ -1142,7 +1155,7 @@ static int predict_label(const apm *ml, const nd__pstate *st, const tsent *s, co
     if (t == ND__T_LEFT && st->b == st->n) return root_label;
     uint64_t keys[ND__MAX_FEATS];
     float lsc[ND__MAX_LABELS + 1];
-    size_t k = nd__label_features(st, t, s->atoms, tags, keys);
+    size_t k = label_keys(nd__label_features(st, t, s->atoms, tags, keys));
     if (avg)
         apm_score_avg(ml, keys, k, lsc);
     else
@@ -1196,7 +1209,7 @@ static void train_labels_gold(beamw *bw, apm *ml, const tsent *s, int len, int e
             if (t == ND__T_LEFT && o->st.b == o->st.n) {
                 label = root_label;
             } else {
-                size_t k = nd__label_features(&o->st, t, s->atoms, s->ptag, keys);
+                size_t k = label_keys(nd__label_features(&o->st, t, s->atoms, s->ptag, keys));
                 apm_score(ml, keys, k, lsc);
                 int lp = best_label(o, t, lsc);
                 label = lp;
@@ -1775,32 +1788,23 @@ static void usage(void)
     fprintf(stderr, "usage: train_parser --train FILE.conllu [--dev FILE.conllu] --out MODEL\n"
                     "       [--tag-epochs N] [--parse-epochs N] [--folds K] [--explore-from N]\n"
                     "       [--explore-p P] [--prune-tag X] [--prune-parse X] [--mix N]\n"
-                    "       [--seed S] [--data-name TEXT] [--beam K] [--quiet]\n");
+                    "       [--seed S] [--data-name TEXT] [--beam K] [--label-outer] [--quiet]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     const char *train_path = NULL, *dev_path = NULL, *out_path = NULL;
-    static const struct option lo[] = {{"train", 1, 0, 't'},
-                                       {"dev", 1, 0, 'd'},
-                                       {"out", 1, 0, 'o'},
-                                       {"tag-epochs", 1, 0, 'T'},
-                                       {"parse-epochs", 1, 0, 'P'},
-                                       {"folds", 1, 0, 'F'},
-                                       {"explore-from", 1, 0, 'E'},
-                                       {"explore-p", 1, 0, 'e'},
-                                       {"prune-tag", 1, 0, 'x'},
-                                       {"prune-parse", 1, 0, 'y'},
-                                       {"quiet", 0, 0, 'q'},
-                                       {"coarse", 0, 0, 'C'},
-                                       {"tag-only", 0, 0, 'O'},
-                                       {"passes", 1, 0, 'p'},
-                                       {"mix", 1, 0, 'M'},
-                                       {"seed", 1, 0, 'S'},
-                                       {"data-name", 1, 0, 'N'},
-                                       {"beam", 1, 0, 'B'},
-                                       {0, 0, 0, 0}};
+    static const struct option lo[] = {{"train", 1, 0, 't'},        {"dev", 1, 0, 'd'},
+                                       {"out", 1, 0, 'o'},          {"tag-epochs", 1, 0, 'T'},
+                                       {"parse-epochs", 1, 0, 'P'}, {"folds", 1, 0, 'F'},
+                                       {"explore-from", 1, 0, 'E'}, {"explore-p", 1, 0, 'e'},
+                                       {"prune-tag", 1, 0, 'x'},    {"prune-parse", 1, 0, 'y'},
+                                       {"quiet", 0, 0, 'q'},        {"coarse", 0, 0, 'C'},
+                                       {"tag-only", 0, 0, 'O'},     {"passes", 1, 0, 'p'},
+                                       {"mix", 1, 0, 'M'},          {"seed", 1, 0, 'S'},
+                                       {"data-name", 1, 0, 'N'},    {"beam", 1, 0, 'B'},
+                                       {"label-outer", 0, 0, 'L'},  {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "t:d:o:q", lo, NULL)) != -1) {
         switch (c) {
@@ -1822,6 +1826,7 @@ int main(int argc, char **argv)
         case 'S': opt.seed = strtoul(optarg, NULL, 10); break;
         case 'N': opt.data_name = optarg; break;
         case 'B': opt.beam = atoi(optarg); break;
+        case 'L': label_keys_max = ND__MAX_FEATS; break;
         default: usage();
         }
     }
