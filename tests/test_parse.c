@@ -192,17 +192,26 @@ static void test_trees(void)
     nd_parse_work_free(NULL);
 }
 
+/* n_words words without a stop ("the cat saw a dog , the ..."), malloc'd;
+ * its length in *len. */
+static char *long_text(size_t n_words, size_t *len)
+{
+    static const char *const pat[] = {"the ", "cat ", "saw ", "a ", "dog ", ", "};
+    char *s = malloc(n_words * 8);
+    *len = 0;
+    for (size_t i = 0; s && i < n_words; i++) {
+        size_t k = strlen(pat[i % 6]);
+        memcpy(s + *len, pat[i % 6], k);
+        *len += k;
+    }
+    return s;
+}
+
 static void test_long_sentence(void)
 {
     /* 3,000 words without a stop: parsed in pieces, still one tree. */
     size_t n_words = 3000, len = 0;
-    char *s = malloc(n_words * 8);
-    static const char *const pat[] = {"the ", "cat ", "saw ", "a ", "dog ", ", "};
-    for (size_t i = 0; i < n_words; i++) {
-        size_t k = strlen(pat[i % 6]);
-        memcpy(s + len, pat[i % 6], k);
-        len += k;
-    }
+    char *s = long_text(n_words, &len);
     nd_word *w = malloc(n_words * 2 * sizeof *w);
     size_t n = nd_parse_words(s, 0, len, w, n_words * 2, NULL);
     CHECK_INT(n, n_words);
@@ -420,13 +429,7 @@ static void test_beam(void)
         }
         /* 3,000 words: pieces of 256 with a beam of 8 */
         size_t n_words = 3000, len = 0;
-        char *s = malloc(n_words * 8);
-        static const char *const pat[] = {"the ", "cat ", "saw ", "a ", "dog ", ", "};
-        for (size_t i = 0; i < n_words; i++) {
-            size_t k = strlen(pat[i % 6]);
-            memcpy(s + len, pat[i % 6], k);
-            len += k;
-        }
+        char *s = long_text(n_words, &len);
         nd_word *w = malloc(n_words * 2 * sizeof *w);
         size_t k = nd_parse_words(s, 0, len, w, n_words * 2, NULL);
         CHECK_INT(nd_parse_sentence(b8, s, len, w, k, wk), 0);

@@ -921,10 +921,9 @@ static void oracle_costs(const ostate *o, const tsent *g, int cost[3])
     }
 }
 
-/* The best label by the scores among those allowed for the direction. */
-static int best_label(const ostate *o, int t, const float *sc)
+/* The best label by the scores among those seen in the direction of t. */
+static int best_allowed(int t, const float *sc)
 {
-    if (t == ND__T_LEFT && o->st.b == o->st.n) return root_label;
     uint64_t ok = t == ND__T_LEFT ? left_mask : right_mask;
     int best = -1;
     for (int l = 0; l < n_labels; l++) {
@@ -932,6 +931,13 @@ static int best_label(const ostate *o, int t, const float *sc)
         if (best < 0 || sc[l] > sc[best]) best = l;
     }
     return best;
+}
+
+/* The same, and root for LEFT onto the root. */
+static int best_label(const ostate *o, int t, const float *sc)
+{
+    if (t == ND__T_LEFT && o->st.b == o->st.n) return root_label;
+    return best_allowed(t, sc);
 }
 
 typedef struct pscore {
@@ -975,6 +981,28 @@ static int same_base(const char *a, const char *b)
            nd_deprel_base(nd_deprel_from_name(b, strlen(b)));
 }
 
+/* Add one parsed sentence to the dev figures. */
+static void score_sent(pscore *sc, const tsent *s, const int *heads, const int *labels)
+{
+    for (int k = 0; k < s->n; k++) {
+        sc->words++;
+        if (heads[k] != s->head[k]) continue;
+        sc->uas++;
+        sc->las += same_base(labelset.s[labels[k]], s->labelname[k]);
+        sc->las_full += labels[k] == s->label[k];
+    }
+}
+
+/* The training sentences the parser takes (short enough), in file order. */
+static int *train_order(const corpus *c, int *n_order)
+{
+    int *order = xmalloc((size_t) c->n * sizeof *order);
+    *n_order = 0;
+    for (int i = 0; i < c->n; i++)
+        if (c->s[i].n <= MAX_N - 1) order[(*n_order)++] = i;
+    return order;
+}
+
 static void eval_parser_avg(const apm *mt, const apm *ml, const corpus *dev,
                             const uint8_t *const *dev_tags, pscore *sc)
 {
@@ -984,23 +1012,15 @@ static void eval_parser_avg(const apm *mt, const apm *ml, const corpus *dev,
         const tsent *s = &dev->s[i];
         if (s->n > MAX_N - 1) continue;
         parse_sent_avg(mt, ml, s, dev_tags[i], heads, labels);
-        for (int k = 0; k < s->n; k++) {
-            sc->words++;
-            if (heads[k] != s->head[k]) continue;
-            sc->uas++;
-            sc->las += same_base(labelset.s[labels[k]], s->labelname[k]);
-            sc->las_full += labels[k] == s->label[k];
-        }
+        score_sent(sc, s, heads, labels);
     }
 }
 
 static void train_parser(apm *mt, apm *ml, const corpus *c, const corpus *dev,
                          const uint8_t *const *dev_tags)
 {
-    int *order = xmalloc((size_t) c->n * sizeof *order);
-    int n_order = 0;
-    for (int i = 0; i < c->n; i++)
-        if (c->s[i].n <= MAX_N - 1) order[n_order++] = i;
+    int n_order;
+    int *order = train_order(c, &n_order);
     ostate *o = xmalloc(sizeof *o);
     uint64_t keys[ND__MAX_FEATS], lkeys[ND__MAX_FEATS];
     float sc[3], lsc[ND__MAX_LABELS + 1];
@@ -1160,13 +1180,7 @@ static int predict_label(const apm *ml, const nd__pstate *st, const tsent *s, co
         apm_score_avg(ml, keys, k, lsc);
     else
         apm_score(ml, keys, k, lsc);
-    uint64_t ok = t == ND__T_LEFT ? left_mask : right_mask;
-    int best = -1;
-    for (int l = 0; l < n_labels; l++) {
-        if (!(ok >> l & 1)) continue;
-        if (best < 0 || lsc[l] > lsc[best]) best = l;
-    }
-    return best;
+    return best_allowed(t, lsc);
 }
 
 /* The gold sequence of s: at each step the cheapest transition, LEFT,
@@ -1365,23 +1379,15 @@ static void eval_parser_beam(beamw *bw, apm *mt, const apm *ml, const corpus *de
         const tsent *s = &dev->s[i];
         if (s->n > MAX_N - 1) continue;
         beam_sentence(bw, mt, ml, s, dev_tags[i], 1, 0, 0, heads, labels);
-        for (int k = 0; k < s->n; k++) {
-            sc->words++;
-            if (heads[k] != s->head[k]) continue;
-            sc->uas++;
-            sc->las += same_base(labelset.s[labels[k]], s->labelname[k]);
-            sc->las_full += labels[k] == s->label[k];
-        }
+        score_sent(sc, s, heads, labels);
     }
 }
 
 static void train_parser_beam(apm *mt, apm *ml, const corpus *c, const corpus *dev,
                               const uint8_t *const *dev_tags)
 {
-    int *order = xmalloc((size_t) c->n * sizeof *order);
-    int n_order = 0;
-    for (int i = 0; i < c->n; i++)
-        if (c->s[i].n <= MAX_N - 1) order[n_order++] = i;
+    int n_order;
+    int *order = train_order(c, &n_order);
     beamw bw;
     beamw_init(&bw, opt.beam);
     for (int ep = 0; ep < opt.parse_epochs; ep++) {

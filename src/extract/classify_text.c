@@ -364,6 +364,33 @@ static int name_line(const nd_page *pg, const tline *tl, size_t i)
     return 1;
 }
 
+/* The maximum-sum contiguous run of lines by their values v (Kadane); a
+ * line of value -INFINITY is a wall no run crosses.  Returns the sum (0
+ * when no run is positive) and the run in [*a, *e). */
+static float best_run(const tline *tl, size_t n, size_t *a, size_t *e)
+{
+    float best = 0, cur = 0;
+    size_t cur_a = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (tl[i].v == -INFINITY) {
+            cur = 0;
+            cur_a = i + 1;
+            continue;
+        }
+        if (cur <= 0) {
+            cur = 0;
+            cur_a = i;
+        }
+        cur += tl[i].v;
+        if (cur > best) {
+            best = cur;
+            *a = cur_a;
+            *e = i + 1;
+        }
+    }
+    return best;
+}
+
 /* The region search found no body.  The page's best prose stands in for
  * it, as on HTML pages: the run of lines with the most sentence-like
  * text, where a sentence-like line counts for its length even when its
@@ -400,25 +427,7 @@ static void fallback(nd_extract_ctx *x, tline *tl)
             else
                 tl[i].v = -(5.f + 0.1f * len);
         }
-        float cur = 0;
-        size_t cur_a = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (tl[i].v == -INFINITY) {
-                cur = 0;
-                cur_a = i + 1;
-                continue;
-            }
-            if (cur <= 0) {
-                cur = 0;
-                cur_a = i;
-            }
-            cur += tl[i].v;
-            if (cur > best) {
-                best = cur;
-                a = cur_a;
-                e = i + 1;
-            }
-        }
+        best = best_run(tl, n, &a, &e);
     }
     if (best <= 0) return;
     /* Short lines above the run, closed off by furniture or a dateline
@@ -563,26 +572,8 @@ int nd__classify_text(nd_extract_ctx *x)
              * parts of an article must not cut the article in two. */
             tl[i].v = -(40.f + 0.25f * len);
     }
-    /* Maximum-sum contiguous run (Kadane). */
-    float best = 0, cur = 0;
-    size_t best_a = 0, best_b = 0, cur_a = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (tl[i].v == -INFINITY) {
-            cur = 0;
-            cur_a = i + 1;
-            continue;
-        }
-        if (cur <= 0) {
-            cur = 0;
-            cur_a = i;
-        }
-        cur += tl[i].v;
-        if (cur > best) {
-            best = cur;
-            best_a = cur_a;
-            best_b = i + 1;
-        }
-    }
+    size_t best_a = 0, best_b = 0;
+    best_run(tl, n, &best_a, &best_b);
     x->region_start = best_a;
     x->region_end = best_b;
 
