@@ -306,10 +306,15 @@ static uint16_t word_slot[WORD_SLOTS]; /* 1-based index into word_defs */
 static uint32_t prefix_lens;           /* bit k: some prefix entry has length k */
 static pthread_once_t word_once = PTHREAD_ONCE_INIT;
 
-static unsigned word_hash(const char *w, size_t n)
+/* FNV-1a of the word; with prefix, also the hash of each of its first 32
+ * prefixes (prefix[k]: of its first k bytes), steps of the same pass. */
+static unsigned word_hash(const char *w, size_t n, unsigned prefix[32])
 {
     unsigned h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char) w[i]) * 16777619u;
+    for (size_t i = 0; i < n; i++) {
+        if (prefix && i < 32) prefix[i] = h;
+        h = (h ^ (unsigned char) w[i]) * 16777619u;
+    }
     return h;
 }
 
@@ -317,7 +322,7 @@ static void word_init(void)
 {
     for (size_t i = 0; i < sizeof word_defs / sizeof *word_defs; i++) {
         size_t n = strlen(word_defs[i].word);
-        unsigned h = word_hash(word_defs[i].word, n) & (WORD_SLOTS - 1);
+        unsigned h = word_hash(word_defs[i].word, n, NULL) & (WORD_SLOTS - 1);
         while (word_slot[h]) h = (h + 1) & (WORD_SLOTS - 1);
         word_slot[h] = (uint16_t) (i + 1);
         if (word_defs[i].prefix && n < 32) prefix_lens |= 1u << n;
@@ -340,15 +345,9 @@ static const word_def *word_find(const char *w, size_t n, unsigned h)
 static const word_def *word_lookup(const char *w, size_t n)
 {
     pthread_once(&word_once, word_init);
-    /* The hash is FNV-1a, so the hash of each prefix of the word is a
-     * step of the word's own: one pass gives them all. */
+    /* the prefixes' hashes come with the word's: one pass */
     unsigned hp[32];
-    unsigned h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        if (i < 32) hp[i] = h;
-        h = (h ^ (unsigned char) w[i]) * 16777619u;
-    }
-    const word_def *d = word_find(w, n, h);
+    const word_def *d = word_find(w, n, word_hash(w, n, hp));
     if (d) return d;
     /* The longest prefix entry that starts the word ("advertisement"). */
     for (size_t k = n - 1 < 31 ? n - 1 : 31; k >= 3; k--) {

@@ -102,6 +102,17 @@ static int choose_label(const nd_parser *p, nd_parse_work *wk, const nd__pstate 
     return best;
 }
 
+/* The heads and relations of the final state st into the n words
+ * (heads relative to the piece, -1 for the root). */
+static void take_tree(const nd_parser *p, const nd__pstate *st, nd_word *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int h = st->head[i];
+        w[i].head = h == (int) n || h < 0 ? -1 : h;
+        w[i].deprel = p->label_deprel[st->label[i]];
+    }
+}
+
 /* Parse words [0, n) of one piece; heads relative to the piece, -1 root. */
 static void parse_piece(const nd_parser *p, nd_parse_work *wk, nd_word *w, size_t n)
 {
@@ -109,15 +120,10 @@ static void parse_piece(const nd_parser *p, nd_parse_work *wk, nd_word *w, size_
     nd__pstate_init(&st, (int) n, wk->state_mem);
     int32_t sc[3];
     while (!nd__pstate_done(&st)) {
-        int best = -1;
-        /* Only one transition is possible with an empty stack (SHIFT) and
-         * with only the root left in the buffer (RIGHT, or LEFT onto the
-         * root for the last word): no need to score. */
-        if (st.sp == 0) {
-            best = ND__T_SHIFT;
-        } else if (st.b == st.n) {
-            best = st.sp == 1 ? ND__T_LEFT : ND__T_RIGHT;
-        } else {
+        /* a forced transition (empty stack, only the root left) is not
+         * scored */
+        int best = nd__pstate_forced(&st);
+        if (best < 0) {
             size_t k = nd__parse_features(&st, wk->atoms, wk->tags, wk->keys);
             nd__ttab_score(&p->parser, wk->keys, k, sc);
             for (int t = 0; t < 3; t++) {
@@ -128,11 +134,7 @@ static void parse_piece(const nd_parser *p, nd_parse_work *wk, nd_word *w, size_
         int label = best == ND__T_SHIFT ? 0 : choose_label(p, wk, &st, best);
         nd__pstate_apply(&st, best, label);
     }
-    for (size_t i = 0; i < n; i++) {
-        int h = st.head[i];
-        w[i].head = h == (int) n || h < 0 ? -1 : h;
-        w[i].deprel = p->label_deprel[st.label[i]];
-    }
+    take_tree(p, &st, w, n);
 }
 
 /* A candidate of the beam: state `from` extended by transition t. */
@@ -201,12 +203,7 @@ static int parse_piece_beam(const nd_parser *p, nd_parse_work *wk, nd_word *w, s
         }
         cur = nxt, nb = nc;
     }
-    const nd__pstate *best = &st[cur][0];
-    for (size_t i = 0; i < n; i++) {
-        int h = best->head[i];
-        w[i].head = h == (int) n || h < 0 ? -1 : h;
-        w[i].deprel = p->label_deprel[best->label[i]];
-    }
+    take_tree(p, &st[cur][0], w, n);
     return 0;
 }
 
