@@ -112,6 +112,12 @@ typedef struct nd_slice {
 } nd_slice;
 
 #define ND_SLICE_LIT(s) ((nd_slice){(s), sizeof(s) - 1})
+/* The same as an initializer, for static tables of words with their
+ * lengths: static const nd_slice words[] = {ND_SLICE_INIT("of"), ...}. */
+#define ND_SLICE_INIT(s)                                                                           \
+    {                                                                                              \
+        (s), sizeof(s) - 1                                                                         \
+    }
 ND_EXPORT nd_slice nd_slice_c(const char *s); /* from a C string; NULL gives {NULL,0} */
 ND_EXPORT nd_slice nd_slice_trim(nd_slice s); /* ASCII and Unicode white space */
 ND_EXPORT int nd_slice_eq(nd_slice a, nd_slice b);

@@ -117,18 +117,16 @@ static void copy_text(nd_buf *b, const char *s, size_t n, int pre)
  * inside tags. */
 static int keep_attr(const char *a, size_t n)
 {
-#define KEEP(w) w, sizeof(w) - 1
-    static const struct {
-        const char *w;
-        size_t n;
-    } keep[] = {{KEEP("class")},       {KEEP("id")},       {KEEP("role")},       {KEEP("itemprop")},
-                {KEEP("itemtype")},    {KEEP("rel")},      {KEEP("href")},       {KEEP("hidden")},
-                {KEEP("aria-hidden")}, {KEEP("style")},    {KEEP("datetime")},   {KEEP("content")},
-                {KEEP("name")},        {KEEP("property")}, {KEEP("http-equiv")}, {KEEP("charset")},
-                {KEEP("type")},        {KEEP("lang")},     {KEEP("xml:lang")}};
-#undef KEEP
+    static const nd_slice keep[] = {
+        ND_SLICE_INIT("class"),    ND_SLICE_INIT("id"),       ND_SLICE_INIT("role"),
+        ND_SLICE_INIT("itemprop"), ND_SLICE_INIT("itemtype"), ND_SLICE_INIT("rel"),
+        ND_SLICE_INIT("href"),     ND_SLICE_INIT("hidden"),   ND_SLICE_INIT("aria-hidden"),
+        ND_SLICE_INIT("style"),    ND_SLICE_INIT("datetime"), ND_SLICE_INIT("content"),
+        ND_SLICE_INIT("name"),     ND_SLICE_INIT("property"), ND_SLICE_INIT("http-equiv"),
+        ND_SLICE_INIT("charset"),  ND_SLICE_INIT("type"),     ND_SLICE_INIT("lang"),
+        ND_SLICE_INIT("xml:lang")};
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
-        if (keep[i].n == n && starts_word_n(a, n, keep[i].w, n)) return 1;
+        if (keep[i].len == n && starts_word_n(a, n, keep[i].ptr, n)) return 1;
     return 0;
 }
 

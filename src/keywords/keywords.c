@@ -150,33 +150,27 @@ static void add(ctx *c, const char *key, size_t klen, const char *text, size_t t
     if (count == 1) x->intext++;
 }
 
-/* A word of a fixed list, with its length (the lists are read for
- * every token: no strlen per entry). */
-typedef struct {
-    const char *s;
-    size_t n;
-} kw_word;
-#define KW_WORD(s) s, sizeof s - 1
-
-static int in_list(const kw_word *list, size_t count, const char *w, size_t n)
+/* Is (w, n) a word of the fixed list?  (The lists carry their lengths:
+ * they are read for every token, no strlen per entry.) */
+static int in_list(const nd_slice *list, size_t count, const char *w, size_t n)
 {
     for (size_t i = 0; i < count; i++)
-        if (list[i].n == n && !memcmp(list[i].s, w, n)) return 1;
+        if (list[i].len == n && !memcmp(list[i].ptr, w, n)) return 1;
     return 0;
 }
 
 static int is_calendar(const char *w, size_t n)
 {
-    static const kw_word names[] = {
-        {KW_WORD("monday")},    {KW_WORD("tuesday")}, {KW_WORD("wednesday")},
-        {KW_WORD("thursday")},  {KW_WORD("friday")},  {KW_WORD("saturday")},
-        {KW_WORD("sunday")},    {KW_WORD("january")}, {KW_WORD("february")},
-        {KW_WORD("march")},     {KW_WORD("april")},   {KW_WORD("may")},
-        {KW_WORD("june")},      {KW_WORD("july")},    {KW_WORD("august")},
-        {KW_WORD("september")}, {KW_WORD("october")}, {KW_WORD("november")},
-        {KW_WORD("december")},  {KW_WORD("mr")},      {KW_WORD("mrs")},
-        {KW_WORD("ms")},        {KW_WORD("dr")},      {KW_WORD("said")},
-        {KW_WORD("says")}};
+    static const nd_slice names[] = {
+        ND_SLICE_INIT("monday"),    ND_SLICE_INIT("tuesday"), ND_SLICE_INIT("wednesday"),
+        ND_SLICE_INIT("thursday"),  ND_SLICE_INIT("friday"),  ND_SLICE_INIT("saturday"),
+        ND_SLICE_INIT("sunday"),    ND_SLICE_INIT("january"), ND_SLICE_INIT("february"),
+        ND_SLICE_INIT("march"),     ND_SLICE_INIT("april"),   ND_SLICE_INIT("may"),
+        ND_SLICE_INIT("june"),      ND_SLICE_INIT("july"),    ND_SLICE_INIT("august"),
+        ND_SLICE_INIT("september"), ND_SLICE_INIT("october"), ND_SLICE_INIT("november"),
+        ND_SLICE_INIT("december"),  ND_SLICE_INIT("mr"),      ND_SLICE_INIT("mrs"),
+        ND_SLICE_INIT("ms"),        ND_SLICE_INIT("dr"),      ND_SLICE_INIT("said"),
+        ND_SLICE_INIT("says")};
     return in_list(names, sizeof names / sizeof *names, w, n);
 }
 
@@ -190,9 +184,9 @@ static size_t lower(const char *text, const nd_token *t, char *buf)
 /* Names joined by these stay one name ("Bank of England"). */
 static int connector(const char *w, size_t n)
 {
-    static const kw_word c[] = {{KW_WORD("of")},  {KW_WORD("de")},  {KW_WORD("du")},
-                                {KW_WORD("von")}, {KW_WORD("van")}, {KW_WORD("der")},
-                                {KW_WORD("al")},  {KW_WORD("del")}, {KW_WORD("la")}};
+    static const nd_slice c[] = {ND_SLICE_INIT("of"),  ND_SLICE_INIT("de"),  ND_SLICE_INIT("du"),
+                                 ND_SLICE_INIT("von"), ND_SLICE_INIT("van"), ND_SLICE_INIT("der"),
+                                 ND_SLICE_INIT("al"),  ND_SLICE_INIT("del"), ND_SLICE_INIT("la")};
     return in_list(c, sizeof c / sizeof *c, w, n);
 }
 

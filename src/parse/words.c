@@ -134,33 +134,32 @@ static size_t clitic_at(const char *p, size_t n)
         (p[n - 1] | 32) == 't')
         return n - 5;
     /* 's 'm 'd 're 've 'll and the same with ’ */
-    static const struct {
-        const char *w;
-        size_t k;
-    } tails[] = {{"s", 1}, {"m", 1}, {"d", 1}, {"re", 2}, {"ve", 2}, {"ll", 2}};
+    static const nd_slice tails[] = {ND_SLICE_INIT("s"),  ND_SLICE_INIT("m"),  ND_SLICE_INIT("d"),
+                                     ND_SLICE_INIT("re"), ND_SLICE_INIT("ve"), ND_SLICE_INIT("ll")};
     for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
-        size_t k = tails[i].k;
-        if (n < k + 2 || !istarts_n(p + n - k, k, tails[i].w, k)) continue;
+        size_t k = tails[i].len;
+        if (n < k + 2 || !istarts_n(p + n - k, k, tails[i].ptr, k)) continue;
         if (p[n - k - 1] == '\'') return n - k - 1;
         if (n >= k + 4 && !memcmp(p + n - k - 3, "\xE2\x80\x99", 3)) return n - k - 3;
     }
     /* Written without an apostrophe: "cannot", "gonna", "dont". */
     /* (lengths written out: this runs for every word) */
-#define JOINED(w, at) w, sizeof w - 1, at
     static const struct {
-        const char *w;
-        size_t n, at;
-    } joined[] = {{JOINED("cannot", 3)},  {JOINED("gonna", 3)},    {JOINED("wanna", 3)},
-                  {JOINED("gotta", 3)},   {JOINED("dont", 2)},     {JOINED("doesnt", 4)},
-                  {JOINED("didnt", 3)},   {JOINED("isnt", 2)},     {JOINED("arent", 3)},
-                  {JOINED("wasnt", 3)},   {JOINED("werent", 4)},   {JOINED("havent", 4)},
-                  {JOINED("hasnt", 3)},   {JOINED("hadnt", 3)},    {JOINED("wouldnt", 5)},
-                  {JOINED("couldnt", 5)}, {JOINED("shouldnt", 6)}, {JOINED("aint", 2)},
-                  {JOINED("cant", 2)},    {JOINED("wont", 2)}};
-#undef JOINED
+        nd_slice w;
+        size_t at;
+    } joined[] = {{ND_SLICE_INIT("cannot"), 3},   {ND_SLICE_INIT("gonna"), 3},
+                  {ND_SLICE_INIT("wanna"), 3},    {ND_SLICE_INIT("gotta"), 3},
+                  {ND_SLICE_INIT("dont"), 2},     {ND_SLICE_INIT("doesnt"), 4},
+                  {ND_SLICE_INIT("didnt"), 3},    {ND_SLICE_INIT("isnt"), 2},
+                  {ND_SLICE_INIT("arent"), 3},    {ND_SLICE_INIT("wasnt"), 3},
+                  {ND_SLICE_INIT("werent"), 4},   {ND_SLICE_INIT("havent"), 4},
+                  {ND_SLICE_INIT("hasnt"), 3},    {ND_SLICE_INIT("hadnt"), 3},
+                  {ND_SLICE_INIT("wouldnt"), 5},  {ND_SLICE_INIT("couldnt"), 5},
+                  {ND_SLICE_INIT("shouldnt"), 6}, {ND_SLICE_INIT("aint"), 2},
+                  {ND_SLICE_INIT("cant"), 2},     {ND_SLICE_INIT("wont"), 2}};
     if (n < 4 || n > 8) return n;
     for (size_t i = 0; i < sizeof joined / sizeof *joined; i++)
-        if (joined[i].n == n && istarts_n(p, n, joined[i].w, n)) return joined[i].at;
+        if (joined[i].w.len == n && istarts_n(p, n, joined[i].w.ptr, n)) return joined[i].at;
     return n;
 }
 
