@@ -935,6 +935,14 @@ static void html_meta(nd_extract_ctx *x)
     html_related(x);
 }
 
+/* A date of a text page (no zone) as the article's ISO 8601 string. */
+static const char *text_date(nd_extract_ctx *x, int64_t ts, int has_time)
+{
+    char buf[32];
+    nd_time_format(ts, !has_time, buf);
+    return nd_arena_strndup(x->a->arena, buf, strlen(buf));
+}
+
 static void text_meta(nd_extract_ctx *x)
 {
     nd_page *pg = x->pg;
@@ -965,9 +973,12 @@ static void text_meta(nd_extract_ctx *x)
      * ("Weather November 20, 2019"); "Updated: ..." is when it last
      * changed, and the date of a page that shows only that. */
     size_t lim = x->region_start + 3 < pg->n_blocks ? x->region_start + 3 : pg->n_blocks;
-    int64_t pub_ts = 0, upd_ts = 0;
-    int pub_ht = 0, upd_ht = 0, pub = 0, upd = 0;
-    for (size_t i = lim; i-- > 0 && pub < 2;) {
+    struct {
+        int64_t ts;
+        int ht, found;
+    } pub = {0, 0, 0}, upd = {0, 0, 0};
+    int labelled = 0; /* pub is labelled as the publication: the search ends */
+    for (size_t i = lim; i-- > 0 && !labelled;) {
         nd_block *b = &pg->blocks[i];
         if (b->label == ND_LBL_BODY || b->words > 14) continue;
         nd_slice s = nd__block_text(pg, b);
@@ -977,21 +988,17 @@ static void text_meta(nd_extract_ctx *x)
         if (nd_time_find(s.ptr, s.len, &ts, &ht, &ds, &de) != 0) continue;
         int kind = nd__date_label((nd_slice){s.ptr, ds});
         if (kind == 2) {
-            if (!upd) upd = 1, upd_ts = ts, upd_ht = ht;
-        } else if (kind == 1 || !pub) {
-            pub = kind == 1 ? 2 : 1, pub_ts = ts, pub_ht = ht;
+            if (!upd.found) upd.ts = ts, upd.ht = ht, upd.found = 1;
+        } else if (kind == 1 || !pub.found) {
+            pub.ts = ts, pub.ht = ht, pub.found = 1;
+            labelled = kind == 1;
         }
     }
-    char buf[32];
-    if (upd && !x->a->modified) {
-        nd_time_format(upd_ts, !upd_ht, buf);
-        x->a->modified = nd_arena_strndup(x->a->arena, buf, strlen(buf));
-    }
-    if (!pub && upd) pub = 1, pub_ts = upd_ts, pub_ht = upd_ht;
-    if (pub && !x->a->published) {
-        nd_time_format(pub_ts, !pub_ht, buf);
-        x->a->published = nd_arena_strndup(x->a->arena, buf, strlen(buf));
-        x->a->published_ts = pub_ts;
+    if (!pub.found) pub = upd;
+    if (upd.found && !x->a->modified) x->a->modified = text_date(x, upd.ts, upd.ht);
+    if (pub.found && !x->a->published) {
+        x->a->published = text_date(x, pub.ts, pub.ht);
+        x->a->published_ts = pub.ts;
     }
     if (!x->a->published) nd__assemble_dates(x, NULL, NULL, NULL, NULL);
     related_from_text(x);

@@ -66,11 +66,11 @@ const char *nd__credit_in(const char *s, size_t n, int first, size_t *cut_start,
 
 /* date.c: published and modified, from JSON-LD (the article's dates, then
  * another object's), <meta>, <time>, the page's datelines and the URL. */
+void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char *ld_modified,
+                        const char *ld_any_published, const char *ld_any_modified);
 /* 2 when the words of s label a date as an update ("Updated",
  * "Aktualisiert am"), 1 as a publication, 0 neither (date.c). */
 int nd__date_label(nd_slice s);
-void nd__assemble_dates(nd_extract_ctx *x, const char *ld_published, const char *ld_modified,
-                        const char *ld_any_published, const char *ld_any_modified);
 
 /* date.c: when nothing above gave a published date (nor an age beside
  * the title), the sources peers read that only fill gaps: rarer <meta>
