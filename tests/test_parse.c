@@ -625,6 +625,122 @@ static void test_label_features(void)
     CHECK(memcmp(a, c, na * sizeof a[0]) == 0);
 }
 
+/* The tagger's features at nd__tag_prev_pos depend on the two previous
+ * tags alone, the labeller's at nd__label_pair_pos on the direction and
+ * the two tags alone: the parser keeps their sums per tag pair. */
+static void test_tag_only_features(void)
+{
+    static const char *const form[2][4] = {{"The", "old", "man", "left"},
+                                           {"A", "3D-printed", "Ship", "sank"}};
+    nd__watom w[2][4];
+    char low[ND__LOWER_CAP];
+    for (int s = 0; s < 2; s++)
+        for (int i = 0; i < 4; i++)
+            nd__word_atoms(form[s][i], strlen(form[s][i]), &w[s][i], low, sizeof low);
+    uint8_t tags[2][4] = {{5, 0, 7, 15}, {5, 0, 7, 15}};
+    uint64_t a[ND__MAX_FEATS], b[ND__MAX_FEATS];
+    for (size_t i = 0; i < 4; i++) {
+        size_t na = nd__tag_features(w[0], 4, i, tags[0], NULL, a);
+        size_t nb = nd__tag_features(w[1], 4, i, tags[1], NULL, b);
+        CHECK_INT((long) na, (long) nb);
+        int same = 0, differ = 0;
+        for (size_t k = 0; k < na; k++) {
+            int fixed = 0;
+            for (size_t j = 0; j < ND__TAG_PREV_FEATS; j++) fixed |= k == nd__tag_prev_pos[j];
+            if (fixed)
+                same += a[k] == b[k];
+            else
+                differ += a[k] != b[k];
+        }
+        CHECK_INT(same, ND__TAG_PREV_FEATS);
+        CHECK(differ >= 10);
+        if (i >= 2) { /* another tag two words back changes those of p2 */
+            tags[1][i - 2] = 6;
+            nd__tag_features(w[1], 4, i, tags[1], NULL, b);
+            CHECK(a[nd__tag_prev_pos[2]] != b[nd__tag_prev_pos[2]]); /* p2 */
+            CHECK(a[nd__tag_prev_pos[3]] != b[nd__tag_prev_pos[3]]); /* p1, p2 */
+            tags[1][i - 2] = tags[0][i - 2];
+        }
+    }
+    /* the arc old <- man (LEFT) in both sentences */
+    char mem[2][1024];
+    nd__pstate st[2];
+    for (int s = 0; s < 2; s++) {
+        nd__pstate_init(&st[s], 4, mem[s]);
+        nd__pstate_apply(&st[s], ND__T_SHIFT, 0);
+        nd__pstate_apply(&st[s], ND__T_SHIFT, 0);
+    }
+    size_t na = nd__label_features(&st[0], ND__T_LEFT, w[0], tags[0], a);
+    size_t nb = nd__label_features(&st[1], ND__T_LEFT, w[1], tags[1], b);
+    CHECK_INT((long) na, (long) nb);
+    for (size_t j = 0; j < ND__LABEL_PAIR_FEATS; j++)
+        CHECK(a[nd__label_pair_pos[j]] == b[nd__label_pair_pos[j]]);
+    CHECK(a[1] != b[1] && a[3] != b[3]); /* Dw, Hw */
+}
+
+/* Negate every weight of a wtab (in memory the test owns). */
+static void negate_wtab(const nd__wtab *t)
+{
+    uint32_t *pairs = (uint32_t *) t->pairs;
+    for (uint32_t i = 0; i < t->n_slots; i++) {
+        if (!t->slots[2 * i]) continue;
+        uint32_t *q = pairs + t->slots[2 * i + 1];
+        for (uint32_t k = 1; k <= q[0]; k++) {
+            int32_t wt = (int32_t) q[k] >> 16;
+            wt = wt == -32768 ? 32767 : -wt;
+            q[k] = (uint32_t) (uint16_t) wt << 16 | (q[k] & 0xFFFF);
+        }
+    }
+}
+
+/* A work keeps sums of weights for the model it parsed with last: one
+ * work used with two models in turn parses as a new work with each. */
+static void test_work_two_models(void)
+{
+    size_t n = 0;
+    unsigned char *good = read_model(&n), *other = NULL;
+    CHECK(good != NULL);
+    if (!good || posix_memalign((void **) &other, 64, n)) {
+        free(good);
+        return;
+    }
+    memcpy(other, good, n);
+    nd_error err = {0};
+    nd_parser *a = nd_parser_load_mem(good, n, &err);
+    nd_parser *b = nd_parser_load_mem(other, n, &err);
+    CHECK(a && b);
+    if (a && b) {
+        CHECK(a->serial && b->serial && a->serial != b->serial);
+        negate_wtab(&b->tagger);
+        negate_wtab(&b->labeler);
+        static const char *const sents[] = {
+            "They were killed by soldiers.",
+            "Putin will not attend the summit in Alaska, the Kremlin said on Tuesday.",
+            "The company said that it would cut 200 jobs and close two plants in Ohio.",
+            "Who did she say he met, and why?"};
+        nd_parse_work *shared = nd_parse_work_new();
+        int tree = 0, differ = 0;
+        for (int round = 0; round < 2; round++) {
+            for (size_t i = 0; i < sizeof sents / sizeof *sents; i++) {
+                const nd_parser *m = (i + (size_t) round) % 2 ? b : a;
+                nd_parse_work *fresh = nd_parse_work_new();
+                char want[4096];
+                snprintf(want, sizeof want, "%s", parsed(m, sents[i], fresh, &tree));
+                nd_parse_work_free(fresh);
+                CHECK_STR(parsed(m, sents[i], shared, &tree), want);
+                differ += strcmp(want, parsed(m == a ? b : a, sents[i], shared, &tree)) != 0;
+                CHECK_STR(parsed(m, sents[i], shared, &tree), want);
+            }
+        }
+        CHECK(differ > 0); /* the two models do parse differently */
+        nd_parse_work_free(shared);
+    }
+    nd_parser_free(a);
+    nd_parser_free(b);
+    free(good);
+    free(other);
+}
+
 int main(void)
 {
     RUN(test_labels);
@@ -637,5 +753,7 @@ int main(void)
     RUN(test_beam);
     RUN(test_conllu);
     RUN(test_label_features);
+    RUN(test_tag_only_features);
+    RUN(test_work_two_models);
     return tap_done();
 }

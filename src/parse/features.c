@@ -156,6 +156,10 @@ size_t nd__word_atoms(const char *p, size_t n, nd__watom *a, char *lower, size_t
 #define A_START 0x5354415254ULL
 #define A_END   0x454e440a0aULL
 
+/* Positions in the output of F(1, 0), F(12, p1), F(13, p2), F2(14, p1, p2)
+ * below; test_parse checks that they depend on nothing else. */
+const uint8_t nd__tag_prev_pos[ND__TAG_PREV_FEATS] = {0, 11, 12, 13};
+
 size_t nd__tag_features(const nd__watom *w, size_t n, size_t i, const uint8_t *prev,
                         const uint8_t *next, uint64_t *out)
 {
@@ -439,6 +443,10 @@ size_t nd__parse_features(const nd__pstate *s, const nd__watom *w, const uint8_t
     F2(115, N0p, N0sl);
     return k;
 }
+
+/* Positions in the output of F(1, dir), F2(3, Dp, dir), F2(5, Hp, dir),
+ * F3(6, Hp, Dp, dir) below. */
+const uint8_t nd__label_pair_pos[ND__LABEL_PAIR_FEATS] = {0, 2, 4, 5};
 
 size_t nd__label_features(const nd__pstate *s, int t, const nd__watom *w, const uint8_t *tags,
                           uint64_t *out)

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,12 @@ static int check_model(nd_parser *pm, int sum, nd_error *err)
     return 0;
 }
 
+uint64_t nd__parser_serial(void)
+{
+    static atomic_uint_fast64_t next;
+    return (uint64_t) atomic_fetch_add_explicit(&next, 1, memory_order_relaxed) + 1;
+}
+
 nd_parser *nd_parser_load_mem(const void *data, size_t len, nd_error *err)
 {
     if (!data) {
@@ -274,6 +281,7 @@ nd_parser *nd_parser_load_mem(const void *data, size_t len, nd_error *err)
         nd_free(pm);
         return NULL;
     }
+    pm->serial = nd__parser_serial();
     return pm;
 }
 
@@ -362,7 +370,9 @@ static void load_default(void)
 
 int nd__parser_check_embedded(nd_parser *pm, nd_error *err)
 {
-    return check_model(pm, 0, err) ? ND_EFORMAT : 0;
+    if (check_model(pm, 0, err)) return ND_EFORMAT;
+    pm->serial = nd__parser_serial();
+    return 0;
 }
 
 const nd_parser *nd_parser_default(nd_error *err)

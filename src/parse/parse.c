@@ -30,7 +30,21 @@ struct nd_parse_work {
     size_t lemma_off_cap;
     unsigned char *beam_mem; /* 2 x beam_k states of ND_PARSE_MAX_WORDS words; NULL until needed */
     int beam_k;
+    /* Sums of the weights of the features that depend on tags alone
+     * (nd__tag_prev_pos, nd__label_pair_pos), for the model numbered
+     * sums_of: a row of n_tags per tagger row (previous tag, the one before
+     * it; tag + 1, 0 = the sentence's start), then a row of n_labels per
+     * labeller row (head tag, dependent tag, direction).  Integer sums, so
+     * the scores are those of adding the features one by one.  Filled on
+     * first use; NULL when the model has too many classes to keep them. */
+    uint64_t sums_of;
+    int32_t *sums;
+    uint8_t *sums_set; /* per row: 1 when filled */
+    size_t tag_rows, label_rows;
 };
+
+/* The most bytes of sums kept for one model. */
+#define SUMS_MAX_BYTES ((size_t) 4 << 20)
 
 /* Bytes of one state of the beam (a multiple of 64). */
 #define BEAM_STRIDE ((nd__pstate_bytes(ND_PARSE_MAX_WORDS) + 63) / 64 * 64)
@@ -54,7 +68,67 @@ void nd_parse_work_free(nd_parse_work *w)
     nd_free(w->lemmas);
     nd_free(w->lemma_off);
     nd_free(w->beam_mem);
+    nd_free(w->sums);
+    nd_free(w->sums_set);
     nd_free(w);
+}
+
+/* Make wk's sums those of model p (emptied when p is another model than
+ * last time).  Without memory for them the sums are not kept. */
+static void sums_for(const nd_parser *p, nd_parse_work *wk)
+{
+    if (wk->sums_of == p->serial && p->serial) return;
+    nd_free(wk->sums);
+    nd_free(wk->sums_set);
+    wk->sums = NULL, wk->sums_set = NULL;
+    wk->sums_of = p->serial;
+    wk->tag_rows = wk->label_rows = 0;
+    if (!p->serial) return;
+    size_t nt = (size_t) p->n_tags, tag_rows = (nt + 1) * (nt + 1), label_rows = nt * nt * 2;
+    size_t cells = tag_rows * nt + label_rows * (size_t) p->n_labels;
+    if (cells * sizeof(int32_t) > SUMS_MAX_BYTES) return;
+    wk->sums = nd_malloc(cells * sizeof(int32_t));
+    wk->sums_set = nd_calloc(tag_rows + label_rows, 1);
+    if (!wk->sums || !wk->sums_set) {
+        nd_free(wk->sums);
+        nd_free(wk->sums_set);
+        wk->sums = NULL, wk->sums_set = NULL;
+        return;
+    }
+    wk->tag_rows = tag_rows, wk->label_rows = label_rows;
+}
+
+/* Score the n features in keys with table t into scores[classes] (zeroed
+ * first): the features at the np positions pos[] from the sums' row
+ * (filled from them when first asked for), the rest from the table.  row
+ * NULL: every feature from the table. */
+static void score_with_sums(const nd__wtab *t, uint64_t *keys, size_t n, const uint8_t *pos,
+                            size_t np, int32_t *row, uint8_t *row_set, int32_t *scores)
+{
+    size_t nc = t->n_classes;
+    if (!row || n > ND__MAX_FEATS) {
+        memset(scores, 0, nc * sizeof *scores);
+        nd__wtab_score(t, keys, n, scores);
+        return;
+    }
+    uint64_t fixed[ND__MAX_FEATS];
+    for (size_t i = 0; i < np; i++) fixed[i] = keys[pos[i]];
+    if (!*row_set) {
+        memset(row, 0, nc * sizeof *row);
+        nd__wtab_score(t, fixed, np, row);
+        *row_set = 1;
+    }
+    /* the other keys, in their order, to the front of keys */
+    size_t k = 0, j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (j < np && i == pos[j]) {
+            j++;
+            continue;
+        }
+        keys[k++] = keys[i];
+    }
+    memcpy(scores, row, nc * sizeof *scores);
+    nd__wtab_score(t, keys, k, scores);
 }
 
 static int best_class(const int32_t *scores, int n)
@@ -79,8 +153,15 @@ static void tag_piece(const nd_parser *p, nd_parse_work *wk, size_t n)
                 continue;
             }
             size_t k = nd__tag_features(wk->atoms, n, i, out, next, wk->keys);
-            memset(wk->scores, 0, (size_t) p->n_tags * sizeof *wk->scores);
-            nd__wtab_score(t, wk->keys, k, wk->scores);
+            int32_t *row = NULL;
+            uint8_t *row_set = NULL;
+            if (wk->tag_rows) {
+                size_t r = (i >= 1 ? (size_t) out[i - 1] + 1 : 0) * ((size_t) p->n_tags + 1) +
+                           (i >= 2 ? (size_t) out[i - 2] + 1 : 0);
+                row = wk->sums + r * (size_t) p->n_tags, row_set = wk->sums_set + r;
+            }
+            score_with_sums(t, wk->keys, k, nd__tag_prev_pos, ND__TAG_PREV_FEATS, row, row_set,
+                            wk->scores);
             out[i] = (uint8_t) best_class(wk->scores, p->n_tags);
         }
     }
@@ -91,8 +172,17 @@ static int choose_label(const nd_parser *p, nd_parse_work *wk, const nd__pstate 
 {
     if (t == ND__T_LEFT && st->b == st->n) return p->root_label;
     size_t k = nd__label_features(st, t, wk->atoms, wk->tags, wk->keys);
-    memset(wk->scores, 0, (size_t) p->n_labels * sizeof *wk->scores);
-    nd__wtab_score(&p->labeler, wk->keys, k, wk->scores);
+    int32_t *row = NULL;
+    uint8_t *row_set = NULL;
+    int d = st->stack[st->sp - 1], h = t == ND__T_LEFT ? st->b : st->stack[st->sp - 2];
+    if (wk->label_rows && h < st->n) {
+        size_t nt = (size_t) p->n_tags;
+        size_t r = ((size_t) wk->tags[h] * nt + wk->tags[d]) * 2 + (t == ND__T_LEFT);
+        row = wk->sums + wk->tag_rows * nt + r * (size_t) p->n_labels;
+        row_set = wk->sums_set + wk->tag_rows + r;
+    }
+    score_with_sums(&p->labeler, wk->keys, k, nd__label_pair_pos, ND__LABEL_PAIR_FEATS, row,
+                    row_set, wk->scores);
     uint64_t ok = t == ND__T_LEFT ? p->left_labels : p->right_labels;
     int best = -1;
     for (int l = 0; l < p->n_labels; l++) {
@@ -236,6 +326,7 @@ int nd_parse_sentence(const nd_parser *p, const char *text, size_t len, nd_word 
         wk->lemma_off = no, wk->lemma_off_cap = cap;
     }
     wk->lemmas_len = 0;
+    sums_for(p, wk);
     int root0 = -1;
     for (size_t a = 0; a < n;) {
         size_t e = a + ND_PARSE_MAX_WORDS < n ? a + ND_PARSE_MAX_WORDS : n;

@@ -99,8 +99,13 @@ struct nd_parser {
                                                  its head */
     int punct_tag;                            /* a tag class whose UPOS is PUNCT, or -1 */
     int tag_passes;                           /* 1 or 2 */
-    int beam; /* META "beam K": parse with a beam of K (1..ND__MAX_BEAM); 0 = greedy */
+    int beam;        /* META "beam K": parse with a beam of K (1..ND__MAX_BEAM); 0 = greedy */
+    uint64_t serial; /* unique in the process (nd__parser_serial), so that a work's sums
+                        (parse.c) are never taken for another model's */
 };
+
+/* A number never returned before in this process (from 1). */
+uint64_t nd__parser_serial(void);
 
 /* The widest beam a model may ask for. */
 #define ND__MAX_BEAM 64
@@ -165,6 +170,18 @@ static inline uint64_t nd__tag_atom(int tag)
  * pass).  Writes at most ND__MAX_FEATS keys; returns the count. */
 size_t nd__tag_features(const nd__watom *w, size_t n, size_t i, const uint8_t *prev,
                         const uint8_t *next, uint64_t *out);
+
+/* Where nd__tag_features puts the features of the two previous tags alone
+ * (templates 1, 12, 13 and 14: their keys are the same for every word
+ * with the same two tags before it, or the sentence's start), and where
+ * nd__label_features puts those of the arc's direction and the head's and
+ * dependent's tags alone (templates 1, 3, 5 and 6).  The parser adds up
+ * their weights once per tag pair (or tag pair and direction) and keeps
+ * the sums (parse.c). */
+#define ND__TAG_PREV_FEATS 4
+extern const uint8_t nd__tag_prev_pos[ND__TAG_PREV_FEATS];
+#define ND__LABEL_PAIR_FEATS 4
+extern const uint8_t nd__label_pair_pos[ND__LABEL_PAIR_FEATS];
 
 /* ---- the transition system (arc-hybrid, root at the end) -----------------
  *
