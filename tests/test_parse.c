@@ -673,9 +673,64 @@ static void test_tag_only_features(void)
     size_t na = nd__label_features(&st[0], ND__T_LEFT, w[0], tags[0], a);
     size_t nb = nd__label_features(&st[1], ND__T_LEFT, w[1], tags[1], b);
     CHECK_INT((long) na, (long) nb);
-    for (size_t j = 0; j < ND__LABEL_PAIR_FEATS; j++)
+    /* "old" has no children: the leaf's positions too */
+    for (size_t j = 0; j < ND__LABEL_LEAF_FEATS; j++)
         CHECK(a[nd__label_pair_pos[j]] == b[nd__label_pair_pos[j]]);
     CHECK(a[1] != b[1] && a[3] != b[3]); /* Dw, Hw */
+    /* the same arc when "old" has a child ("The" <- "old"): the first
+     * four positions stay, the leaf's change */
+    nd__pstate_init(&st[1], 4, mem[1]);
+    nd__pstate_apply(&st[1], ND__T_SHIFT, 0);
+    nd__pstate_apply(&st[1], ND__T_LEFT, 3);
+    nd__pstate_apply(&st[1], ND__T_SHIFT, 0);
+    nd__label_features(&st[1], ND__T_LEFT, w[0], tags[0], b);
+    for (size_t j = 0; j < ND__LABEL_PAIR_FEATS; j++)
+        CHECK(a[nd__label_pair_pos[j]] == b[nd__label_pair_pos[j]]);
+    int changed = 0;
+    for (size_t j = ND__LABEL_PAIR_FEATS; j < ND__LABEL_LEAF_FEATS; j++)
+        changed += a[nd__label_pair_pos[j]] != b[nd__label_pair_pos[j]];
+    CHECK_INT(changed, 3); /* templates 11, 13, 17 (left child); not 12, 14, 18 (right) */
+}
+
+/* The parser's kept sums change no parse: the same sentences, a long text
+ * in pieces included, with a work that keeps none. */
+static void test_sums_same_parses(void)
+{
+    nd_error err = {0};
+    const nd_parser *p = nd_parser_default(&err);
+    CHECK(p != NULL);
+    if (!p) return;
+    nd_parse_work *with = nd_parse_work_new(), *without = nd_parse_work_new();
+    nd__parse_work_no_sums(without);
+    static const char *const sents[] = {
+        "They were killed by soldiers.",
+        "Putin will not attend the summit in Alaska, the Kremlin said on Tuesday.",
+        ("The company, which was founded in 1998, said that it would cut 200 jobs "
+         "and close two plants in Ohio and Texas by the end of next year."),
+        "i dont think so lol", "Who did she say he met, and why?"};
+    int tree = 0;
+    for (size_t i = 0; i < sizeof sents / sizeof *sents; i++) {
+        char want[4096];
+        snprintf(want, sizeof want, "%s", parsed(p, sents[i], without, &tree));
+        CHECK_STR(parsed(p, sents[i], with, &tree), want);
+    }
+    size_t n_words = 3000, len = 0;
+    char *s = long_text(n_words, &len);
+    nd_word *a = malloc(n_words * 2 * sizeof *a), *b = malloc(n_words * 2 * sizeof *b);
+    size_t k = nd_parse_words(s, 0, len, a, n_words * 2, NULL);
+    memcpy(b, a, k * sizeof *a);
+    CHECK_INT(nd_parse_sentence(p, s, len, a, k, with), 0);
+    CHECK_INT(nd_parse_sentence(p, s, len, b, k, without), 0);
+    int same = 1;
+    for (size_t i = 0; i < k; i++)
+        same &= a[i].head == b[i].head && a[i].deprel == b[i].deprel && a[i].upos == b[i].upos &&
+                !strcmp(a[i].lemma, b[i].lemma);
+    CHECK(same);
+    free(a);
+    free(b);
+    free(s);
+    nd_parse_work_free(with);
+    nd_parse_work_free(without);
 }
 
 /* Negate every weight of a wtab (in memory the test owns). */
@@ -755,5 +810,6 @@ int main(void)
     RUN(test_label_features);
     RUN(test_tag_only_features);
     RUN(test_work_two_models);
+    RUN(test_sums_same_parses);
     return tap_done();
 }

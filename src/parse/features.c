@@ -445,8 +445,11 @@ size_t nd__parse_features(const nd__pstate *s, const nd__watom *w, const uint8_t
 }
 
 /* Positions in the output of F(1, dir), F2(3, Dp, dir), F2(5, Hp, dir),
- * F3(6, Hp, Dp, dir) below. */
-const uint8_t nd__label_pair_pos[ND__LABEL_PAIR_FEATS] = {0, 2, 4, 5};
+ * F3(6, Hp, Dp, dir) below, then of F3(11, Dp, Dll, Dlp), F3(12, Dp, Drl,
+ * Drp), F2(13, Dp, Dsl), F2(14, Dp, Dsr), F3(17, Hp, Dp, Dsl), F3(18, Hp,
+ * Dp, Dsr): constant atoms but Dp and Hp for a dependent without
+ * children. */
+const uint8_t nd__label_pair_pos[ND__LABEL_LEAF_FEATS] = {0, 2, 4, 5, 10, 11, 12, 13, 16, 17};
 
 size_t nd__label_features(const nd__pstate *s, int t, const nd__watom *w, const uint8_t *tags,
                           uint64_t *out)

@@ -34,9 +34,10 @@ struct nd_parse_work {
      * (nd__tag_prev_pos, nd__label_pair_pos), for the model numbered
      * sums_of: a row of n_tags per tagger row (previous tag, the one before
      * it; tag + 1, 0 = the sentence's start), then a row of n_labels per
-     * labeller row (head tag, dependent tag, direction).  Integer sums, so
+     * labeller row (head tag, dependent tag, direction, leaf or not).  Integer sums, so
      * the scores are those of adding the features one by one.  Filled on
      * first use; NULL when the model has too many classes to keep them. */
+    int no_sums; /* nd__parse_work_no_sums() */
     uint64_t sums_of;
     int32_t *sums;
     uint8_t *sums_set; /* per row: 1 when filled */
@@ -73,18 +74,23 @@ void nd_parse_work_free(nd_parse_work *w)
     nd_free(w);
 }
 
+void nd__parse_work_no_sums(nd_parse_work *wk)
+{
+    wk->no_sums = 1;
+}
+
 /* Make wk's sums those of model p (emptied when p is another model than
  * last time).  Without memory for them the sums are not kept. */
 static void sums_for(const nd_parser *p, nd_parse_work *wk)
 {
-    if (wk->sums_of == p->serial && p->serial) return;
+    if (wk->sums_of == p->serial && p->serial && !wk->no_sums) return;
     nd_free(wk->sums);
     nd_free(wk->sums_set);
     wk->sums = NULL, wk->sums_set = NULL;
     wk->sums_of = p->serial;
     wk->tag_rows = wk->label_rows = 0;
-    if (!p->serial) return;
-    size_t nt = (size_t) p->n_tags, tag_rows = (nt + 1) * (nt + 1), label_rows = nt * nt * 2;
+    if (!p->serial || wk->no_sums) return;
+    size_t nt = (size_t) p->n_tags, tag_rows = (nt + 1) * (nt + 1), label_rows = nt * nt * 4;
     size_t cells = tag_rows * nt + label_rows * (size_t) p->n_labels;
     if (cells * sizeof(int32_t) > SUMS_MAX_BYTES) return;
     wk->sums = nd_malloc(cells * sizeof(int32_t));
@@ -175,14 +181,17 @@ static int choose_label(const nd_parser *p, nd_parse_work *wk, const nd__pstate 
     int32_t *row = NULL;
     uint8_t *row_set = NULL;
     int d = st->stack[st->sp - 1], h = t == ND__T_LEFT ? st->b : st->stack[st->sp - 2];
+    /* a dependent without children: its children's features are constant */
+    int leaf = st->lc1[d] < 0 && st->rc1[d] < 0 && !st->lset[d] && !st->rset[d];
     if (wk->label_rows && h < st->n) {
         size_t nt = (size_t) p->n_tags;
-        size_t r = ((size_t) wk->tags[h] * nt + wk->tags[d]) * 2 + (t == ND__T_LEFT);
+        size_t r =
+            (((size_t) wk->tags[h] * nt + wk->tags[d]) * 2 + (t == ND__T_LEFT)) * 2 + (size_t) leaf;
         row = wk->sums + wk->tag_rows * nt + r * (size_t) p->n_labels;
         row_set = wk->sums_set + wk->tag_rows + r;
     }
-    score_with_sums(&p->labeler, wk->keys, k, nd__label_pair_pos, ND__LABEL_PAIR_FEATS, row,
-                    row_set, wk->scores);
+    score_with_sums(&p->labeler, wk->keys, k, nd__label_pair_pos,
+                    leaf ? ND__LABEL_LEAF_FEATS : ND__LABEL_PAIR_FEATS, row, row_set, wk->scores);
     uint64_t ok = t == ND__T_LEFT ? p->left_labels : p->right_labels;
     int best = -1;
     for (int l = 0; l < p->n_labels; l++) {

@@ -175,13 +175,20 @@ size_t nd__tag_features(const nd__watom *w, size_t n, size_t i, const uint8_t *p
  * (templates 1, 12, 13 and 14: their keys are the same for every word
  * with the same two tags before it, or the sentence's start), and where
  * nd__label_features puts those of the arc's direction and the head's and
- * dependent's tags alone (templates 1, 3, 5 and 6).  The parser adds up
- * their weights once per tag pair (or tag pair and direction) and keeps
- * the sums (parse.c). */
+ * dependent's tags alone (templates 1, 3, 5 and 6), then, when the
+ * dependent has no children, those that see only its children besides
+ * (templates 11-14, 17 and 18).  The parser adds up their weights once
+ * per tag pair (or tag pair, direction and whether the dependent is a
+ * leaf) and keeps the sums (parse.c). */
+/* Let work wk score every feature from the tables, keeping no sums (for
+ * tests: the parses must not change). */
+void nd__parse_work_no_sums(nd_parse_work *wk);
+
 #define ND__TAG_PREV_FEATS 4
 extern const uint8_t nd__tag_prev_pos[ND__TAG_PREV_FEATS];
 #define ND__LABEL_PAIR_FEATS 4
-extern const uint8_t nd__label_pair_pos[ND__LABEL_PAIR_FEATS];
+#define ND__LABEL_LEAF_FEATS 10
+extern const uint8_t nd__label_pair_pos[ND__LABEL_LEAF_FEATS];
 
 /* ---- the transition system (arc-hybrid, root at the end) -----------------
  *
