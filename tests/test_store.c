@@ -781,9 +781,9 @@ static void test_df_saved(void)
  * the next run does not count the documents since for each word again:
  * from the tokens of those documents when they are fewer than the
  * catch-up threshold (1,024; 100 here), else with the index (1 here).
- * Both give the counts the index gives, a word of several tokens
- * ("covid-19") included, and the cache still answers with the snapshot
- * it was made in. */
+ * Both give the counts the index gives, words of several tokens
+ * ("covid-19": a phrase) included, and the cache still answers with the
+ * snapshot it was made in. */
 static void df_catch_up(int64_t threshold)
 {
     char name[32];
@@ -808,6 +808,8 @@ static void df_catch_up(int64_t threshold)
     CHECK(nd_store_df_get(d, "quiet", 5) == 0);
     CHECK(nd_store_df_get(d, "strike", 6) == 1);
     CHECK(nd_store_df_get(d, "covid-19", 8) == 1);
+    CHECK(nd_store_df_get(d, "quiet-harbour", 13) == 0);
+    CHECK(nd_store_df_get(d, "board-strike", 12) == 0);
     for (int i = 1; i < 5; i++) {
         char url[64];
         snprintf(url, sizeof url, "https://example.com/dfc/%d", i);
@@ -826,6 +828,10 @@ static void df_catch_up(int64_t threshold)
     CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'strike'") == 5);
     CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'covid-19'") == 2);
     CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'covid-19'") == 5);
+    /* a phrase: in one document; another holds its words apart */
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'quiet-harbour'") == 1);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'board-strike'") == 0);
+    CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'board-strike'") == 5);
     /* the run's own lookups still count its snapshot */
     CHECK(nd_store_df_get(d, "harbour", 7) == 1);
     nd_store_df_free(d);
@@ -851,6 +857,9 @@ static void df_catch_up(int64_t threshold)
     CHECK(nd_store_df_get(d, "strike", 6) == 1);
     CHECK(nd_store_df_get(d, "covid-19", 8) == 3);
     CHECK(nd_store_df_get(d, "returns", 7) == 1); /* never saved: "return" */
+    CHECK(nd_store_df_get(d, "quiet-harbour", 13) == 2);
+    CHECK(nd_store_df_get(d, "board-strike", 12) == 0);
+    CHECK(nd_store_df_get(d, "evening-harbour", 15) == 0); /* apart: the index says */
     nd_store_df_free(d);
     nd_store_close(r);
     nd_store_close(s);
