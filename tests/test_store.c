@@ -780,14 +780,15 @@ static void test_df_saved(void)
 /* A save brings every count up to the store's last document, so that
  * the next run does not count the documents since for each word again:
  * from the tokens of those documents when they are fewer than the
- * catch-up threshold (1,024; 100 here), else with the index (1 here).
+ * catch-up threshold (1,024; 100 here), else with the index (1 here),
+ * when it would find enough documents at the word's rate so far.
  * Both give the counts the index gives, words of several tokens
  * ("covid-19": a phrase) included, and the cache still answers with the
  * snapshot it was made in. */
-static void df_catch_up(int64_t threshold)
+static void df_catch_up(int64_t threshold, int64_t postings)
 {
     char name[32];
-    snprintf(name, sizeof name, "dfc%d.db", (int) threshold);
+    snprintf(name, sizeof name, "dfc%d_%d.db", (int) threshold, (int) postings);
     nd_store *s = fresh(name);
     const char *p1[] = {"Harbour strike closes the port over covid-19 rules.", NULL};
     const char *p2[] = {"The harbour board met about covid rules.", NULL};
@@ -803,7 +804,7 @@ static void df_catch_up(int64_t threshold)
     nd_store_df *d = NULL;
     CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
     if (!r || !d) return;
-    nd__store_df_catch_up(d, threshold);
+    nd__store_df_catch_up(d, threshold, postings);
     CHECK(nd_store_df_get(d, "harbour", 7) == 1);
     CHECK(nd_store_df_get(d, "quiet", 5) == 0);
     CHECK(nd_store_df_get(d, "strike", 6) == 1);
@@ -819,6 +820,17 @@ static void df_catch_up(int64_t threshold)
     }
     nd_error err = {0};
     CHECK_INT(nd_store_df_save(s, d, &err), 0);
+    if (postings > 4) {
+        /* the index would find fewer than `postings` at the words'
+         * rates (1 a document at most, over 4): saved as counted */
+        CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'harbour'") == 1);
+        CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 1);
+        CHECK(sql_int(s, "SELECT count(*) FROM word_df WHERE upto > 1") == 0);
+        nd_store_df_free(d);
+        nd_store_close(r);
+        nd_store_close(s);
+        return;
+    }
     /* 4 documents later: counted up to the fifth ("harbours" is
      * "harbour" to the index's stemmer) */
     CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 5);
@@ -851,7 +863,7 @@ static void df_catch_up(int64_t threshold)
     nd_article_free(a);
     CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
     if (!d) return;
-    nd__store_df_catch_up(d, threshold);
+    nd__store_df_catch_up(d, threshold, postings);
     CHECK(nd_store_df_get(d, "harbour", 7) == 6);
     CHECK(nd_store_df_get(d, "quiet", 5) == 3);
     CHECK(nd_store_df_get(d, "strike", 6) == 1);
@@ -867,8 +879,9 @@ static void df_catch_up(int64_t threshold)
 
 static void test_df_catch_up(void)
 {
-    df_catch_up(1);   /* by the index */
-    df_catch_up(100); /* by the documents' tokens */
+    df_catch_up(1, 0);   /* by the index */
+    df_catch_up(100, 0); /* by the documents' tokens */
+    df_catch_up(1, 5);   /* not worth the index's counting */
 }
 
 /* Page faults of this thread so far. */
