@@ -333,10 +333,10 @@ typedef struct df_cache {
     pthread_mutex_t mu;
     int refs;
     uint64_t docs;
-    int64_t last; /* the last document counted: the snapshot of docs */
+    int64_t last;         /* the last document counted: the snapshot of docs */
     int64_t catch_up;     /* DF_CATCH_UP */
     int64_t catch_up_min; /* DF_CATCH_UP_MIN */
-    tok_acc toks;      /* the tokens of the documents (toks_from, last] */
+    tok_acc toks;         /* the tokens of the documents (toks_from, last] */
     int64_t toks_from;
     size_t used;
     nd_buf words; /* the slots' words, each NUL-terminated */
@@ -654,13 +654,13 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
      * (the run's snapshot); the table gets the new ones. */
     int64_t lo = now;
     for (size_t k = 0; !rc && k < DF_SLOTS; k++)
-        if (c->slot[k].hash && c->slot[k].df >= 0 && c->slot[k].upto >= 0 &&
-            c->slot[k].upto < lo && now - c->slot[k].upto < c->catch_up)
+        if (c->slot[k].hash && c->slot[k].df >= 0 && c->slot[k].upto >= 0 && c->slot[k].upto < lo &&
+            now - c->slot[k].upto < c->catch_up)
             lo = c->slot[k].upto;
     df_tok tk = {0};
     tok_acc acc = {0};
-    int by_tokens = !rc && lo < now && tok_open(s->db, &tk) == 0 &&
-                    tok_docs(s->db, &tk, lo, now, &acc) == 0;
+    int by_tokens =
+        !rc && lo < now && tok_open(s->db, &tk) == 0 && tok_docs(s->db, &tk, lo, now, &acc) == 0;
     for (size_t k = 0; !rc && k < DF_SLOTS && m < c->used; k++) {
         if (!c->slot[k].hash || c->slot[k].df < 0 || c->slot[k].upto < 0) continue;
         int64_t v = c->slot[k].df, upto = c->slot[k].upto, more = -1;
@@ -670,9 +670,9 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
             tk.api.xTokenize(tk.t, &one, FTS5_TOKENIZE_QUERY, w, (int) strlen(w), tok_word_cb);
             more = tok_count(&acc, &one, upto);
         }
-        int worth = now - upto < c->catch_up ||
-                    (upto > 0 && (double) v * (double) (now - upto) >=
-                                     (double) c->catch_up_min * (double) upto);
+        int worth =
+            now - upto < c->catch_up || (upto > 0 && (double) v * (double) (now - upto) >=
+                                                         (double) c->catch_up_min * (double) upto);
         if (upto < now && more < 0 && worth) more = df_count(count, w, strlen(w), upto, now);
         if (upto < now && more >= 0) {
             v += more;
