@@ -751,9 +751,10 @@ static void test_df_saved(void)
     CHECK((int) nd_store_df_docs(d) == 3);
     nd_error err = {0};
     CHECK_INT(nd_store_df_save(s, d, &err), 0);
-    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 2);
-    CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'harbour'") == 3);
-    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'quiet'") == 1);
+    /* saved up to the store's last document (test_df_catch_up) */
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 3);
+    CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'harbour'") == 4);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'quiet'") == 2);
     nd_store_df_free(d);
 
     CHECK_INT(nd__store_exec(s, "UPDATE word_df SET df = df + 100 WHERE word = 'harbour'", &err),
@@ -774,6 +775,113 @@ static void test_df_saved(void)
     CHECK(sql_int(s, "SELECT count(*) FROM word_df") == 0);
     nd_store_close(r);
     nd_store_close(s);
+}
+
+/* A save brings every count up to the store's last document, so that
+ * the next run does not count the documents since for each word again:
+ * from the tokens of those documents when they are fewer than the
+ * catch-up threshold (1,024; 100 here), else with the index (1 here),
+ * when it would find enough documents at the word's rate so far.
+ * Both give the counts the index gives, words of several tokens
+ * ("covid-19": a phrase) included, and the cache still answers with the
+ * snapshot it was made in. */
+static void df_catch_up(int64_t threshold, int64_t postings)
+{
+    char name[32];
+    snprintf(name, sizeof name, "dfc%d_%d.db", (int) threshold, (int) postings);
+    nd_store *s = fresh(name);
+    const char *p1[] = {"Harbour strike closes the port over covid-19 rules.", NULL};
+    const char *p2[] = {"The harbour board met about covid rules.", NULL};
+    const char *p3[] = {"A quiet harbour, 19 boats.", NULL};
+    const char *p4[] = {"The harbours reopen after the covid-19 wave.", NULL};
+    const char *p5[] = {"A quiet evening at the Harbour.", NULL};
+    const char *const *ps[] = {p1, p2, p3, p4, p5};
+    nd_article *a = article(NULL, ps[0], NULL, 0);
+    CHECK_INT(add(s, a, "https://example.com/dfc/0", 3000, NULL), 0);
+    nd_article_free(a);
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(tmp_path(name), ND_STORE_READONLY, &r, NULL), 0);
+    nd_store_df *d = NULL;
+    CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+    if (!r || !d) return;
+    nd__store_df_catch_up(d, threshold, postings);
+    CHECK(nd_store_df_get(d, "harbour", 7) == 1);
+    CHECK(nd_store_df_get(d, "quiet", 5) == 0);
+    CHECK(nd_store_df_get(d, "strike", 6) == 1);
+    CHECK(nd_store_df_get(d, "covid-19", 8) == 1);
+    CHECK(nd_store_df_get(d, "quiet-harbour", 13) == 0);
+    CHECK(nd_store_df_get(d, "board-strike", 12) == 0);
+    for (int i = 1; i < 5; i++) {
+        char url[64];
+        snprintf(url, sizeof url, "https://example.com/dfc/%d", i);
+        a = article(NULL, ps[i], NULL, 0);
+        CHECK_INT(add(s, a, url, (uint64_t) (3000 + i), NULL), 0);
+        nd_article_free(a);
+    }
+    nd_error err = {0};
+    CHECK_INT(nd_store_df_save(s, d, &err), 0);
+    if (postings > 4) {
+        /* the index would find fewer than `postings` at the words'
+         * rates (1 a document at most, over 4): saved as counted */
+        CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'harbour'") == 1);
+        CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 1);
+        CHECK(sql_int(s, "SELECT count(*) FROM word_df WHERE upto > 1") == 0);
+        nd_store_df_free(d);
+        nd_store_close(r);
+        nd_store_close(s);
+        return;
+    }
+    /* 4 documents later: counted up to the fifth ("harbours" is
+     * "harbour" to the index's stemmer) */
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 5);
+    CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'harbour'") == 5);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'quiet'") == 2);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'strike'") == 1);
+    CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'strike'") == 5);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'covid-19'") == 2);
+    CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'covid-19'") == 5);
+    /* a phrase: in one document; another holds its words apart */
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'quiet-harbour'") == 1);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'board-strike'") == 0);
+    CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'board-strike'") == 5);
+    /* the run's own lookups still count its snapshot */
+    CHECK(nd_store_df_get(d, "harbour", 7) == 1);
+    nd_store_df_free(d);
+    /* a new cache reads the saved counts and counts nothing more */
+    CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+    if (!d) return;
+    CHECK(nd_store_df_get(d, "harbour", 7) == 5);
+    CHECK(nd_store_df_get(d, "quiet", 5) == 2);
+    CHECK(nd_store_df_get(d, "covid-19", 8) == 2);
+    nd_store_df_free(d);
+    /* a document later, the saved counts lag by one: a lookup adds it
+     * (from its tokens when the lag is under the threshold, with the
+     * index otherwise; a word never saved lags by 6) */
+    const char *p6[] = {"Covid-19 returns to a quiet harbour.", NULL};
+    a = article(NULL, p6, NULL, 0);
+    CHECK_INT(add(s, a, "https://example.com/dfc/5", 3005, NULL), 0);
+    nd_article_free(a);
+    CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+    if (!d) return;
+    nd__store_df_catch_up(d, threshold, postings);
+    CHECK(nd_store_df_get(d, "harbour", 7) == 6);
+    CHECK(nd_store_df_get(d, "quiet", 5) == 3);
+    CHECK(nd_store_df_get(d, "strike", 6) == 1);
+    CHECK(nd_store_df_get(d, "covid-19", 8) == 3);
+    CHECK(nd_store_df_get(d, "returns", 7) == 1); /* never saved: "return" */
+    CHECK(nd_store_df_get(d, "quiet-harbour", 13) == 2);
+    CHECK(nd_store_df_get(d, "board-strike", 12) == 0);
+    CHECK(nd_store_df_get(d, "evening-harbour", 15) == 0); /* apart: the index says */
+    nd_store_df_free(d);
+    nd_store_close(r);
+    nd_store_close(s);
+}
+
+static void test_df_catch_up(void)
+{
+    df_catch_up(1, 0);   /* by the index */
+    df_catch_up(100, 0); /* by the documents' tokens */
+    df_catch_up(1, 5);   /* not worth the index's counting */
 }
 
 /* Page faults of this thread so far. */
@@ -850,6 +958,7 @@ int main(void)
     RUN(test_reader_during_write);
     RUN(test_df_share);
     RUN(test_df_saved);
+    RUN(test_df_catch_up);
     RUN(test_warm);
     tmpdir_remove();
     return tap_done();

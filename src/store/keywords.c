@@ -13,7 +13,9 @@
  * covers the documents up to an id, and only the later ones are counted
  * from the index.  A common word's list of documents grows with the
  * store (14,600 documents for "said" at 20,000); the documents since the
- * last run that looked it up are a run's worth. */
+ * last run that looked it up are a run's worth, and a run that stored
+ * many documents counts its own for the words it saves (nd_store_df_save),
+ * so that the next one does not. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,9 +101,228 @@ int nd_store_keywords_todo(nd_store *s, int64_t after, int all, int64_t *ids, si
     return nd__store_todo(s, "keyword_docs", after, all, ids, cap, n, err);
 }
 
+/* ---- a run's own documents, counted from their tokens --------------------------------- */
+
+/* documents_fts's tokenizer (schema.c: "porter unicode61 remove_diacritics
+ * 2"), from the connection's FTS5 API. */
+typedef struct df_tok {
+    fts5_tokenizer api;
+    Fts5Tokenizer *t;
+} df_tok;
+
+static int tok_open(sqlite3 *db, df_tok *k)
+{
+    memset(k, 0, sizeof *k);
+    fts5_api *api = NULL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_pointer(st, 1, (void *) &api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    void *ud = NULL;
+    const char *args[] = {"unicode61", "remove_diacritics", "2"};
+    if (!api || api->iVersion < 2 ||
+        api->xFindTokenizer(api, "porter", &ud, &k->api) != SQLITE_OK ||
+        k->api.xCreate(ud, args, 3, &k->t) != SQLITE_OK) {
+        k->t = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void tok_close(df_tok *k)
+{
+    if (k->t) k->api.xDelete(k->t);
+    k->t = NULL;
+}
+
+/* The documents of each token, for a few hundred documents: a table of
+ * token hashes (open addressing, 0: empty), each with a chain of the
+ * documents that hold it.  A document is added once per token (its
+ * tokens come together: the chain's head is the document being added). */
+typedef struct tok_node {
+    int64_t doc;
+    uint32_t next; /* node + 1; 0 ends the chain */
+} tok_node;
+
+typedef struct tok_acc {
+    uint64_t *keys;
+    uint32_t *head; /* node + 1 */
+    uint32_t cap, used;
+    tok_node *node;
+    uint32_t n_node, cap_node;
+    int64_t doc; /* the document being added */
+    int oom;
+} tok_acc;
+
+#define WORD_TOKENS 8 /* tokens of a word counted from the table, at most */
+
+/* A word's tokens: how many, the hashes of the first WORD_TOKENS. */
+typedef struct tok_word {
+    int count;
+    uint64_t h[WORD_TOKENS];
+} tok_word;
+
+static void tok_acc_clear(tok_acc *a)
+{
+    if (a->keys) memset(a->keys, 0, a->cap * sizeof *a->keys);
+    a->used = 0;
+    a->n_node = 0;
+    a->oom = 0;
+}
+
+static void tok_acc_free(tok_acc *a)
+{
+    nd_free(a->keys);
+    nd_free(a->head);
+    nd_free(a->node);
+    memset(a, 0, sizeof *a);
+}
+
+static uint32_t tok_slot(const tok_acc *a, uint64_t h)
+{
+    uint32_t k = (uint32_t) (h ^ h >> 32) & (a->cap - 1);
+    while (a->keys[k] && a->keys[k] != h) k = (k + 1) & (a->cap - 1);
+    return k;
+}
+
+static int tok_grow(tok_acc *a)
+{
+    uint32_t cap = a->cap ? 2 * a->cap : 4096;
+    uint64_t *keys = nd_calloc(cap, sizeof *keys);
+    uint32_t *head = nd_malloc(cap * sizeof *head);
+    if (!keys || !head) {
+        nd_free(keys);
+        nd_free(head);
+        return -1;
+    }
+    tok_acc b = *a;
+    b.keys = keys;
+    b.head = head;
+    b.cap = cap;
+    for (uint32_t i = 0; i < a->cap; i++)
+        if (a->keys[i]) {
+            uint32_t k = tok_slot(&b, a->keys[i]);
+            keys[k] = a->keys[i];
+            head[k] = a->head[i];
+        }
+    nd_free(a->keys);
+    nd_free(a->head);
+    a->keys = keys;
+    a->head = head;
+    a->cap = cap;
+    return 0;
+}
+
+static int tok_doc_cb(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    tok_acc *a = ctx;
+    (void) flags, (void) start, (void) end;
+    uint64_t h = nd_hash64(tok, (size_t) n) | 1;
+    if ((a->used + 1) * 2 > a->cap && tok_grow(a)) {
+        a->oom = 1;
+        return SQLITE_NOMEM;
+    }
+    uint32_t k = tok_slot(a, h);
+    if (a->keys[k] && a->node[a->head[k] - 1].doc == a->doc) return SQLITE_OK;
+    if (a->n_node == a->cap_node) {
+        uint32_t cap = a->cap_node ? 2 * a->cap_node : 16384;
+        tok_node *v = nd_realloc(a->node, cap * sizeof *v);
+        if (!v) {
+            a->oom = 1;
+            return SQLITE_NOMEM;
+        }
+        a->node = v;
+        a->cap_node = cap;
+    }
+    a->node[a->n_node] = (tok_node){a->doc, a->keys[k] ? a->head[k] : 0};
+    if (!a->keys[k]) a->used++;
+    a->keys[k] = h;
+    a->head[k] = ++a->n_node;
+    return SQLITE_OK;
+}
+
+static int tok_word_cb(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    tok_word *w = ctx;
+    (void) flags, (void) start, (void) end;
+    if (w->count < WORD_TOKENS) w->h[w->count] = nd_hash64(tok, (size_t) n) | 1;
+    w->count++;
+    return SQLITE_OK;
+}
+
+/* Add the tokens of the documents after `from` up to `upto` (title and
+ * text, as the index has them) to a.  0, or -1 (out of memory, a
+ * database error). */
+static int tok_docs(sqlite3 *db, df_tok *k, int64_t from, int64_t upto, tok_acc *a)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT id, title, text FROM documents WHERE id > ?1 AND id <= ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, upto);
+    int sr;
+    while (!a->oom && (sr = sqlite3_step(st)) == SQLITE_ROW) {
+        a->doc = sqlite3_column_int64(st, 0);
+        for (int col = 1; col <= 2 && !a->oom; col++) {
+            const char *t = (const char *) sqlite3_column_text(st, col);
+            int n = sqlite3_column_bytes(st, col);
+            if (t && n) k->api.xTokenize(k->t, a, FTS5_TOKENIZE_DOCUMENT, t, n, tok_doc_cb);
+        }
+    }
+    sqlite3_finalize(st);
+    return a->oom || sr != SQLITE_DONE ? -1 : 0;
+}
+
+/* The first node + 1 of the documents of the token of hash h in a (0: none). */
+static uint32_t tok_chain(const tok_acc *a, uint64_t h)
+{
+    if (!a->cap) return 0;
+    uint32_t k = tok_slot(a, h);
+    return a->keys[k] ? a->head[k] : 0;
+}
+
+static int tok_has(const tok_acc *a, uint32_t chain, int64_t doc)
+{
+    for (uint32_t i = chain; i; i = a->node[i - 1].next)
+        if (a->node[i - 1].doc == doc) return 1;
+    return 0;
+}
+
+/* The documents after `from` in a (tok_docs) that hold word (its tokens
+ * w), or -1 when the index must count them: a word of one token holds
+ * the documents of its token; a word of several is a phrase, and holds
+ * none of the documents that lack one of its tokens - when every
+ * document has one missing the count is 0, else the index, which knows
+ * the tokens' positions, counts it (the hyphenated names and numbers of
+ * a page, "a30-580", are phrases, and each such count cost the index
+ * 0.3-5 ms over the last 300 documents of a 210,000-document store). */
+static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from)
+{
+    if (w->count < 1 || w->count > WORD_TOKENS) return -1;
+    uint32_t first = tok_chain(a, w->h[0]);
+    int64_t n = 0;
+    for (uint32_t i = first; i; i = a->node[i - 1].next) {
+        int64_t doc = a->node[i - 1].doc;
+        int all = doc > from;
+        for (int t = 1; t < w->count && all; t++) all = tok_has(a, tok_chain(a, w->h[t]), doc);
+        n += all;
+    }
+    return w->count == 1 || n == 0 ? n : -1;
+}
+
 /* ---- document frequencies ---------------------------------------------------------- */
 
 #define DF_SLOTS 65536 /* a power of two */
+
+/* nd_store_df_save counts the documents stored after a word's count from
+ * their tokens when they are fewer than this, else with the index
+ * (nd__store_df_catch_up changes it). */
+#define DF_CATCH_UP 1024
+/* ... and past that many, only the words the index would find at least
+ * this many documents of among them, at their rate so far. */
+#define DF_CATCH_UP_MIN 1024
 
 /* The remembered frequencies, shared by the nd_store_df of several
  * threads (the ingest workers): each word is looked up once per run, not
@@ -112,7 +333,11 @@ typedef struct df_cache {
     pthread_mutex_t mu;
     int refs;
     uint64_t docs;
-    int64_t last; /* the last document counted: the snapshot of docs */
+    int64_t last;         /* the last document counted: the snapshot of docs */
+    int64_t catch_up;     /* DF_CATCH_UP */
+    int64_t catch_up_min; /* DF_CATCH_UP_MIN */
+    tok_acc toks;         /* the tokens of the documents (toks_from, last] */
+    int64_t toks_from;
     size_t used;
     nd_buf words; /* the slots' words, each NUL-terminated */
     struct {
@@ -129,6 +354,8 @@ struct nd_store_df {
     sqlite3_stmt *saved, *count;
     df_cache *c;
     uint64_t docs; /* c->docs when this one last looked */
+    df_tok tk;     /* the index's tokenizer, on s */
+    int tk_state;  /* 0: not opened yet, 1: open, -1: not available */
 };
 
 /* Empty the cache and read the snapshot it counts in, through df's
@@ -155,6 +382,8 @@ static void df_reset(nd_store_df *df, int clear)
         }
         sqlite3_finalize(st);
     }
+    tok_acc_clear(&c->toks);
+    c->toks_from = c->last;
 }
 
 /* A word's saved count, when it covers no document after the cache's
@@ -195,6 +424,8 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
     } else {
         pthread_mutex_init(&c->mu, NULL);
         c->refs = 1;
+        c->catch_up = DF_CATCH_UP;
+        c->catch_up_min = DF_CATCH_UP_MIN;
         df_reset(df, 0);
     }
     df->docs = c->docs;
@@ -219,14 +450,74 @@ void nd_store_df_free(nd_store_df *df)
     if (last) {
         pthread_mutex_destroy(&c->mu);
         nd_buf_free(&c->words);
+        tok_acc_free(&c->toks);
         nd_free(c);
     }
+    tok_close(&df->tk);
     nd_free(df);
 }
 
 uint64_t nd_store_df_docs(const nd_store_df *df)
 {
     return df ? df->docs : 0;
+}
+
+/* The documents after `from` up to `upto` that hold word (n bytes), by
+ * st (DF_COUNT_SQL), or -1. */
+static int64_t df_count(sqlite3_stmt *st, const char *word, size_t n, int64_t from, int64_t upto)
+{
+    /* The word as one FTS5 phrase: "..." with inner quotes doubled. */
+    char q[420];
+    size_t m = 0;
+    if (n > 200) return -1;
+    q[m++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (word[i] == '"') q[m++] = '"';
+        q[m++] = word[i];
+    }
+    q[m++] = '"';
+    sqlite3_bind_text(st, 1, q, (int) m, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, upto);
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return v;
+}
+
+/* The documents after `from` up to `last` (the cache's snapshot) that
+ * hold word, from the tokens of those documents, or -1 (a word of
+ * several tokens, no tokenizer, a failure: the index counts it).  The
+ * cache keeps the tokens of the documents since the earliest count it
+ * was asked to bring up to `last`, read when first needed: after runs of
+ * a few pages, the saved counts lag by a run or a few, and a full-text
+ * query for each of them cost about 70 us whatever it counted (a lookup
+ * in every segment of the index), 2.2 of the 7.1 G instructions of 100
+ * pages into a 20,000-document store. */
+static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64_t from,
+                            int64_t last)
+{
+    if (!df->tk_state) df->tk_state = tok_open(df->s->db, &df->tk) == 0 ? 1 : -1;
+    if (df->tk_state < 0) return -1;
+    tok_word one = {0};
+    df->tk.api.xTokenize(df->tk.t, &one, FTS5_TOKENIZE_QUERY, word, (int) len, tok_word_cb);
+    if (one.count < 1 || one.count > WORD_TOKENS) return -1;
+    df_cache *c = df->c;
+    int64_t v = -1;
+    pthread_mutex_lock(&c->mu);
+    if (c->last == last) { /* not emptied meanwhile */
+        if (c->toks_from > from) {
+            if (tok_docs(df->s->db, &df->tk, from, c->toks_from, &c->toks) == 0) {
+                c->toks_from = from;
+            } else {
+                tok_acc_clear(&c->toks);
+                c->toks_from = c->last;
+            }
+        }
+        if (c->toks_from <= from) v = tok_count(&c->toks, &one, from);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return v;
 }
 
 /* The slot of h in c: its own, or the empty one it would take (c->mu held). */
@@ -248,18 +539,9 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     int64_t v = c->slot[k].df;
     int hit = c->slot[k].hash == h;
     df->docs = c->docs;
-    int64_t last = c->last;
+    int64_t last = c->last, catch_up = c->catch_up;
     pthread_mutex_unlock(&c->mu);
     if (hit) return v;
-    /* The word as one FTS5 phrase: "..." with inner quotes doubled. */
-    char q[420];
-    size_t n = 0;
-    q[n++] = '"';
-    for (size_t i = 0; i < len; i++) {
-        if (word[i] == '"') q[n++] = '"';
-        q[n++] = word[i];
-    }
-    q[n++] = '"';
     v = -1;
     int64_t saved = -1;
     int64_t base = 0, from = 0;
@@ -275,13 +557,10 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
         v = base;
         if (from < last) {
-            sqlite3_bind_text(df->count, 1, q, (int) n, SQLITE_STATIC);
-            sqlite3_bind_int64(df->count, 2, from);
-            sqlite3_bind_int64(df->count, 3, last);
-            v = sqlite3_step(df->count) == SQLITE_ROW ? base + sqlite3_column_int64(df->count, 0)
-                                                      : -1;
-            sqlite3_reset(df->count);
-            sqlite3_clear_bindings(df->count);
+            int64_t more = -1;
+            if (last - from < catch_up) more = df_tok_count(df, word, len, from, last);
+            if (more < 0) more = df_count(df->count, word, len, from, last);
+            v = more >= 0 ? base + more : -1;
         }
     }
     pthread_mutex_lock(&c->mu);
@@ -305,12 +584,27 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
 /* qsort has no context argument: the cache whose slots this thread sorts. */
 static _Thread_local const df_cache *sort_c;
 
-/* Slot numbers by their words, as SQLite's BINARY collation orders them. */
+/* A row of word_df to write: slot k's word, its count and the last
+ * document the count covers. */
+typedef struct df_row {
+    uint32_t k;
+    int64_t df, upto;
+} df_row;
+
+/* Rows by their words, as SQLite's BINARY collation orders them. */
 static int by_word(const void *a, const void *b)
 {
     const df_cache *c = sort_c;
-    return strcmp(c->words.ptr + c->slot[*(const uint32_t *) a].word,
-                  c->words.ptr + c->slot[*(const uint32_t *) b].word);
+    return strcmp(c->words.ptr + c->slot[((const df_row *) a)->k].word,
+                  c->words.ptr + c->slot[((const df_row *) b)->k].word);
+}
+
+void nd__store_df_catch_up(nd_store_df *df, int64_t docs, int64_t postings)
+{
+    pthread_mutex_lock(&df->c->mu);
+    df->c->catch_up = docs;
+    df->c->catch_up_min = postings;
+    pthread_mutex_unlock(&df->c->mu);
 }
 
 int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
@@ -322,35 +616,84 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
     int own = !s->in_tx;
     int rc = nd__store_exec(s, own ? "BEGIN IMMEDIATE" : "SAVEPOINT word_df", err);
     if (rc) return rc;
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = NULL, *count = NULL, *now_st = NULL;
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO word_df(word, df, upto) VALUES (?1, ?2, ?3)"
                            " ON CONFLICT(word) DO UPDATE SET df = excluded.df, upto = excluded.upto"
                            " WHERE excluded.upto > upto",
-                           -1, &st, NULL) != SQLITE_OK)
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, DF_COUNT_SQL, -1, &count, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT last FROM docs_indexed", -1, &now_st, NULL) != SQLITE_OK)
         rc = nd__store_fail(s, "cannot save word frequencies", err);
+    /* The last document the index holds now (the writer's lock is held:
+     * no other can be added meanwhile). */
+    int64_t now = 0;
+    if (!rc && sqlite3_step(now_st) == SQLITE_ROW) now = sqlite3_column_int64(now_st, 0);
+    sqlite3_finalize(now_st);
     pthread_mutex_lock(&c->mu);
     /* Only what this run counted further than the table had it, in the
      * table's order: the rows go in along the B-tree, not all over it. */
-    uint32_t *order = rc ? NULL : nd_malloc((c->used ? c->used : 1) * sizeof *order);
+    df_row *order = rc ? NULL : nd_malloc((c->used ? c->used : 1) * sizeof *order);
     size_t m = 0;
     if (!rc && !order) rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-    for (size_t k = 0; !rc && k < DF_SLOTS && m < c->used; k++)
-        if (c->slot[k].hash && c->slot[k].df >= 0 && c->slot[k].upto > 0 &&
-            c->slot[k].upto > c->slot[k].saved)
-            order[m++] = (uint32_t) k;
+    /* Every count is brought up to now before it is saved: the slots
+     * count the store as it was when the cache was last emptied, and the
+     * next run would count all the documents since for each word it asks
+     * for - after a bulk run of 100,000, 35 ms for "said" at 200,000
+     * documents; after a run of a few pages, a full-text query of about
+     * 70 us (a lookup in each of the index's segments) for each word.
+     * The documents of a run of fewer than catch_up are read once and
+     * cut into tokens by the index's own tokenizer, and a word that is
+     * one token counts the documents that hold it (a word of several
+     * tokens is a phrase: the index counts it); past that many, the
+     * index counts each word's documents - those it would find
+     * DF_CATCH_UP_MIN or more of, at the word's rate so far: a rarer
+     * word's count later costs about what it would here, and a bulk run
+     * of 10,000 pages ended with 23,000 words in its cache, at ~0.5 ms
+     * of CPU each over 5,000 documents.  The slots keep their counts
+     * (the run's snapshot); the table gets the new ones. */
+    int64_t lo = now;
+    for (size_t k = 0; !rc && k < DF_SLOTS; k++)
+        if (c->slot[k].hash && c->slot[k].df >= 0 && c->slot[k].upto >= 0 && c->slot[k].upto < lo &&
+            now - c->slot[k].upto < c->catch_up)
+            lo = c->slot[k].upto;
+    df_tok tk = {0};
+    tok_acc acc = {0};
+    int by_tokens =
+        !rc && lo < now && tok_open(s->db, &tk) == 0 && tok_docs(s->db, &tk, lo, now, &acc) == 0;
+    for (size_t k = 0; !rc && k < DF_SLOTS && m < c->used; k++) {
+        if (!c->slot[k].hash || c->slot[k].df < 0 || c->slot[k].upto < 0) continue;
+        int64_t v = c->slot[k].df, upto = c->slot[k].upto, more = -1;
+        const char *w = c->words.ptr + c->slot[k].word;
+        if (upto < now && by_tokens && now - upto < c->catch_up) {
+            tok_word one = {0};
+            tk.api.xTokenize(tk.t, &one, FTS5_TOKENIZE_QUERY, w, (int) strlen(w), tok_word_cb);
+            more = tok_count(&acc, &one, upto);
+        }
+        int worth =
+            now - upto < c->catch_up || (upto > 0 && (double) v * (double) (now - upto) >=
+                                                         (double) c->catch_up_min * (double) upto);
+        if (upto < now && more < 0 && worth) more = df_count(count, w, strlen(w), upto, now);
+        if (upto < now && more >= 0) {
+            v += more;
+            upto = now;
+        }
+        if (upto > 0 && upto > c->slot[k].saved) order[m++] = (df_row){(uint32_t) k, v, upto};
+    }
+    tok_acc_free(&acc);
+    tok_close(&tk);
     sort_c = c;
     if (m) qsort(order, m, sizeof *order, by_word);
     for (size_t i = 0; !rc && i < m; i++) {
-        size_t k = order[i];
-        sqlite3_bind_text(st, 1, c->words.ptr + c->slot[k].word, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, c->slot[k].df);
-        sqlite3_bind_int64(st, 3, c->slot[k].upto);
+        sqlite3_bind_text(st, 1, c->words.ptr + c->slot[order[i].k].word, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, order[i].df);
+        sqlite3_bind_int64(st, 3, order[i].upto);
         rc = step_done(s, st, "cannot save word frequencies", err);
     }
     pthread_mutex_unlock(&c->mu);
     nd_free(order);
     sqlite3_finalize(st);
+    sqlite3_finalize(count);
     if (rc) {
         sqlite3_exec(s->db, own ? "ROLLBACK" : "ROLLBACK TO word_df", NULL, NULL, NULL);
         if (!own) sqlite3_exec(s->db, "RELEASE word_df", NULL, NULL, NULL);

@@ -110,6 +110,11 @@ void nd__store_analysis_close(nd_store *s);
 /* keywords.c: store k's rows for document doc (inside the caller's
  * transaction). */
 int nd__store_put_keywords(nd_store *s, int64_t doc, const nd_keywords *k, nd_error *err);
+/* nd_store_df_save brings a word's count up to the store's last
+ * document from the tokens of the documents since when they are fewer
+ * than `docs` (default 1024), else with the full-text index when it
+ * would find `postings` (default 1024) or more at the word's rate. */
+void nd__store_df_catch_up(nd_store_df *df, int64_t docs, int64_t postings);
 void nd__store_analysis_rolled_back(nd_store *s);
 /* Index the quotations this connection added in the open transaction
  * (quotes_fts); called just before COMMIT.  0 or a negative code. */
