@@ -1525,6 +1525,7 @@ static void test_plans(void)
          * plans that read in date order and filter). */
         nd__query_many = many ? 0 : 20000;
         nd__query_about_many = many ? 0 : 2000;
+        nd__sel_large = many ? 0 : 2000;
 #define PLAN(what, fn, ...)                                                                        \
     do {                                                                                           \
         memset(&Q, 0, sizeof Q);                                                                   \
@@ -1570,6 +1571,121 @@ static void test_plans(void)
     }
     nd__query_many = 20000;
     nd__query_about_many = 2000;
+    nd__sel_large = 2000;
+    nd_store_close(s);
+}
+
+/* ---- a large code prefix --------------------------------------------------------- */
+
+/* VM steps of the statements that read actor_stats (SQLITE_TRACE_PROFILE). */
+static int stats_steps(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type;
+    (void) x;
+    const char *sql = sqlite3_sql(p);
+    if (sql && strstr(sql, "actor_stats"))
+        *(int64_t *) ctx += sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 0);
+    return 0;
+}
+
+/* The actor ids an actor page lists, in order, into ids ("" when it fails). */
+static void page_ids(nd_store *s, const char *name, char *ids, size_t cap)
+{
+    nd_actor_page *p = NULL;
+    nd_error err = {0};
+    ids[0] = 0;
+    int rc = nd_query_actor(s, name, NULL, &p, &err);
+    if (rc) fprintf(stderr, "  actor %s: %s\n", name, err.msg);
+    CHECK_INT(rc, 0);
+    if (rc) return;
+    size_t k = 0;
+    for (size_t i = 0; i < p->n_actors && k + 24 < cap; i++)
+        k += (size_t) snprintf(ids + k, cap - k, "%lld,", (long long) p->actors[i].id);
+    nd_result_free(p);
+}
+
+/* A code prefix of thousands of actors (every American official is
+ * USAGOV): its actor page lists its first 100 from the top of the rank
+ * index, and the plans' totals come from code_days, so the actor_stats
+ * rows read do not grow with the prefix's actors; the page is the one
+ * the sort over every actor gives (ties by name, then id). */
+static void test_large_prefix(void)
+{
+    nd_store *s = fresh("prefix.db");
+    if (!s) return;
+    enum { N = 20000 };
+    CHECK_INT(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_stmt *a = NULL, *t = NULL;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO actors(id, name, code, kind) VALUES (?1, ?2, ?3,"
+                                 " 'person')",
+                                 -1, &a, NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO actor_stats(actor_id, documents, mentions, quotes,"
+                                 " first, last) VALUES (?1, ?2, ?3, 1, '2025-01-01', '2025-01-02')",
+                                 -1, &t, NULL),
+              SQLITE_OK);
+    for (int i = 1; i <= 2 * N; i++) {
+        /* Every other actor is of the prefix ZZZ; counts with many ties,
+         * broken by the name (in no relation to the id). */
+        static const char *const codes[] = {"ZZZ", "ZZZGOV", "ZZZBUS", "ZZZMIL"};
+        char name[32];
+        snprintf(name, sizeof name, "Name %05d", (i * 7919) % 100000);
+        sqlite3_bind_int(a, 1, i);
+        sqlite3_bind_text(a, 2, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(a, 3, i % 2 ? codes[i % 4 / 2 + (i % 3 == 0) * 2] : "AAA", -1,
+                          SQLITE_STATIC);
+        CHECK_INT(sqlite3_step(a), SQLITE_DONE);
+        sqlite3_reset(a);
+        sqlite3_bind_int(t, 1, i);
+        sqlite3_bind_int(t, 2, 1 + (i * 31) % 400);
+        sqlite3_bind_int(t, 3, 1 + (i * 13) % 5);
+        CHECK_INT(sqlite3_step(t), SQLITE_DONE);
+        sqlite3_reset(t);
+    }
+    sqlite3_finalize(a);
+    sqlite3_finalize(t);
+    CHECK_INT(sqlite3_exec(s->db,
+                           "INSERT INTO code_days VALUES ('ZZZ', '2025-01-01', 30000, 90000);"
+                           "INSERT INTO code_days VALUES ('ZZZGOV', '2025-01-01', 8000, 9000);"
+                           "COMMIT",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+
+    int64_t steps = 0;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, stats_steps, &steps);
+    static char walked[4096], sorted[4096], short_walk[4096];
+    page_ids(s, "ZZZ", walked, sizeof walked);
+    nd_quote_list *q = NULL;
+    nd_error err = {0};
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.actor = "ZZZ";
+    CHECK_INT(nd_query_quotes(s, &o, &q, &err), 0);
+    nd_result_free(q);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    if (steps >= N) fprintf(stderr, "  actor_stats read in %lld VM steps\n", (long long) steps);
+    CHECK(steps > 0 && steps < N);
+
+    /* The same page sorted from every actor, and from a walk that runs
+     * out before it finds 100. */
+    int large = nd__sel_large, walk = nd__actor_walk;
+    nd__sel_large = 1 << 30;
+    page_ids(s, "ZZZ", sorted, sizeof sorted);
+    nd__sel_large = large;
+    nd__actor_walk = 150;
+    page_ids(s, "ZZZ", short_walk, sizeof short_walk);
+    nd__actor_walk = walk;
+    CHECK(walked[0] != 0);
+    CHECK_STR(walked, sorted);
+    CHECK_STR(short_walk, sorted);
+    /* A narrower prefix. */
+    page_ids(s, "ZZZGOV", walked, sizeof walked);
+    nd__sel_large = 1 << 30;
+    page_ids(s, "ZZZGOV", sorted, sizeof sorted);
+    nd__sel_large = large;
+    CHECK_STR(walked, sorted);
     nd_store_close(s);
 }
 
@@ -1587,6 +1703,7 @@ int main(void)
     RUN(test_documents);
     RUN(test_quotes_events);
     RUN(test_actors);
+    RUN(test_large_prefix);
     RUN(test_stats_errors);
     RUN(test_render);
     RUN(test_totals);

@@ -5,24 +5,14 @@
  * quotes(speaker_id, date, doc_id, idx), so a page costs its rows.  A
  * speaker with very many quotations (a country's code: every Russian
  * actor) is read on the date index too, filtered, instead of sorting all
- * of its quotations; the maintained actor_stats.quotes says which. */
+ * of its quotations; the maintained actor_stats.quotes says which (for a
+ * prefix of thousands of actors, its documents in code_days:
+ * nd__sel_total). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "query/query_int.h"
-
-/* The quotations the speakers of x said (maintained counts). */
-static int speaker_quotes(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
-{
-    nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "SELECT coalesce(sum(quotes), 0) FROM actor_stats WHERE actor_id ");
-    nd__sel_in(&sql, x);
-    int rc = nd_buf_failed(&sql) ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
-                                 : nd__query_int(s, sql.ptr, 0, n, err);
-    nd_buf_free(&sql);
-    return rc;
-}
 
 /* One side of a pair: spoken by a (an actor of it) with a mention of b
  * inside the quotation. */
@@ -172,8 +162,10 @@ static int about_window(nd_store *s, const nd_query_opts *q, int limit, nd_buf *
         }
         sqlite3_finalize(st);
     }
-    if (!exact || nd_buf_failed(idlist)) nd_buf_clear(idlist);
-    else if (!n) nd_buf_puts(idlist, "0"); /* no match at all: an empty page */
+    if (!exact || nd_buf_failed(idlist))
+        nd_buf_clear(idlist);
+    else if (!n)
+        nd_buf_puts(idlist, "0"); /* no match at all: an empty page */
     return 0;
 }
 
@@ -203,7 +195,7 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
     if (q->actor) {
         rc = nd__sel_resolve(s, q->actor, !q->exact_actor, &x, err);
         if (!rc && q->actor_b) rc = nd__sel_resolve(s, q->actor_b, !q->exact_actor, &y, err);
-        if (!rc && !q->actor_b) rc = speaker_quotes(s, &x, &many, err);
+        if (!rc && !q->actor_b) rc = nd__sel_total(s, &x, "quotes", &many, err);
         if (rc) {
             nd__sel_free(&x);
             nd__sel_free(&y);

@@ -82,8 +82,8 @@ int nd__sel_resolve(nd_store *s, const char *name, int country_as_code, nd__sel 
         long long id = strtoll(nm + 1, &end, 10);
         if (!nm[1] || *end || id <= 0)
             return nd_error_set(err, ND_EINVAL, (size_t) -1, "bad actor number '%s'", nm);
-        int rc = any_row(s, "SELECT 1 FROM actors WHERE id = CAST(?1 AS INTEGER)", nm + 1, NULL,
-                         err);
+        int rc =
+            any_row(s, "SELECT 1 FROM actors WHERE id = CAST(?1 AS INTEGER)", nm + 1, NULL, err);
         if (rc < 0) return rc;
         if (!rc) return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "no actor %lld", id);
         if (sel_add(out, id)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
@@ -175,6 +175,42 @@ void nd__sel_in(nd_buf *b, const nd__sel *x)
     for (size_t i = 0; i < x->n; i++)
         nd_buf_printf(b, "%s%lld", i ? "," : "", (long long) x->ids[i]);
     nd_buf_puts(b, ")");
+}
+
+int nd__sel_large = 2000;
+
+int nd__sel_count(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
+{
+    if (!x->prefix[0]) {
+        *n = (int64_t) x->n;
+        return 0;
+    }
+    char hi[32], sql[160];
+    nd__prefix_hi(x->prefix, hi, sizeof hi);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM (SELECT 1 FROM actors WHERE code >= '%s' AND code < '%s'"
+             " LIMIT %d)",
+             x->prefix, hi, nd__sel_large + 1);
+    return nd__query_int(s, sql, 0, n, err);
+}
+
+int nd__sel_total(nd_store *s, const nd__sel *x, const char *column, int64_t *n, nd_error *err)
+{
+    int64_t actors = 0;
+    int rc = nd__sel_count(s, x, &actors, err);
+    if (rc) return rc;
+    nd_buf sql = ND_BUF_INIT;
+    if (x->prefix[0] && actors > nd__sel_large && strlen(x->prefix) % 3 == 0) {
+        nd_buf_printf(&sql, "SELECT coalesce(sum(documents), 0) FROM code_days WHERE prefix = '%s'",
+                      x->prefix);
+    } else {
+        nd_buf_printf(&sql, "SELECT coalesce(sum(%s), 0) FROM actor_stats WHERE actor_id ", column);
+        nd__sel_in(&sql, x);
+    }
+    rc = nd_buf_failed(&sql) ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
+                             : nd__query_int(s, sql.ptr, 0, n, err);
+    nd_buf_free(&sql);
+    return rc;
 }
 
 void nd__sel_side(nd_buf *b, const nd__sel *x, const char *code_col, const char *id_col)
