@@ -319,8 +319,7 @@ static int tally_top(nd_store *s, tally *y, int by_mentions, int limit, nd_arena
     while (nc < nt && t[nc].n == t[nc - 1].n && (!by_mentions || t[nc].m == t[nc - 1].m)) nc++;
     nd_buf sql = ND_BUF_INIT;
     nd_buf_puts(&sql, "SELECT " ACTOR_COLS " FROM actors a WHERE a.id IN (");
-    for (size_t i = 0; i < nc; i++)
-        nd_buf_printf(&sql, "%s%lld", i ? "," : "", (long long) t[i].id);
+    for (size_t i = 0; i < nc; i++) nd_buf_printf(&sql, "%s%lld", i ? "," : "", (long long) t[i].id);
     nd_buf_puts(&sql, ")");
     sqlite3_stmt *st = NULL;
     int ret = nd__prepare(s, &sql, &st, "cannot count actors", err), rc = SQLITE_DONE;
@@ -590,8 +589,8 @@ int nd_query_actor(nd_store *s, const char *name, const nd_query_opts *o, nd_act
         nd_buf_printf(&sql,
                       "SELECT " ACTOR_COLS ", t.documents, t.mentions, t.quotes, t.first, t.last"
                       " FROM actor_stats t INDEXED BY actor_stats_top CROSS JOIN actors a"
-                      " ON a.id = t.actor_id WHERE (t.documents > %lld OR (t.documents = %lld"
-                      " AND t.mentions >= %lld)) AND a.code >= '%s' AND a.code < '%s'",
+                      " ON a.id = t.actor_id WHERE t.documents >= %lld AND (t.documents > %lld"
+                      " OR t.mentions >= %lld) AND a.code >= '%s' AND a.code < '%s'",
                       (long long) bar_docs, (long long) bar_docs, (long long) bar_mentions,
                       x.prefix, hi);
     } else {
