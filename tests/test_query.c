@@ -1689,6 +1689,125 @@ static void test_large_prefix(void)
     nd_store_close(s);
 }
 
+/* VM steps of the statements that read quotes (SQLITE_TRACE_PROFILE). */
+static int quote_steps(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type;
+    (void) x;
+    const char *sql = sqlite3_sql(p);
+    /* Kept statements count across runs: each run's own, reset. */
+    int n = sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 1);
+    if (ctx && sql && strstr(sql, "FROM quotes q")) *(int64_t *) ctx += n;
+    return 0;
+}
+
+/* Every page of quotes --by name (limit rows a page), the ids joined. */
+static void quote_pages(nd_store *s, const char *name, int limit, char *ids, size_t cap)
+{
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.actor = name;
+    o.limit = limit;
+    size_t k = 0;
+    ids[0] = 0;
+    char cursor[256] = "";
+    for (int page = 0; page < 1000; page++) {
+        nd_quote_list *r = NULL;
+        nd_error err = {0};
+        o.cursor = cursor[0] ? cursor : NULL;
+        int rc = nd_query_quotes(s, &o, &r, &err);
+        if (rc) fprintf(stderr, "  quotes --by %s: %s\n", name, err.msg);
+        CHECK_INT(rc, 0);
+        if (rc) return;
+        for (size_t i = 0; i < r->n && k + 24 < cap; i++)
+            k += (size_t) snprintf(ids + k, cap - k, "%lld,", (long long) r->items[i].id);
+        if (k + 2 < cap) ids[k++] = '|', ids[k] = 0;
+        int more = r->r.next != NULL;
+        if (more) snprintf(cursor, sizeof cursor, "%s", r->r.next);
+        nd_result_free(r);
+        if (!more) break;
+    }
+}
+
+/* A name that means two actors: their quotations are listed from each
+ * one's first page on its speaker index, merged; the pages are those of
+ * the sort of all of them (every limit, paged with the cursor), and the
+ * first page reads fewer rows than the sort did. */
+static void test_quotes_split(void)
+{
+    nd_store *s = fixture("split.db");
+    if (!s) return;
+    CHECK_INT(sqlite3_exec(s->db,
+                           "BEGIN;"
+                           "INSERT INTO actors(id, name, code, kind) VALUES"
+                           " (900001, 'Split Speaker', 'AAAGOV', 'person'),"
+                           " (900002, 'Split Speaker', 'BBBELI', 'person');",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO quotes(doc_id, idx, speaker_id, speaker, type, scare,"
+                                 " start_off, end_off, content, text, date, latest) VALUES (?1,"
+                                 " ?2, ?3, 'Split Speaker', 'direct', ?4, 0, 1, '[]', 'words', ?5,"
+                                 " ?6)",
+                                 -1, &st, NULL),
+              SQLITE_OK);
+    for (int i = 0; i < 600; i++) {
+        char date[32];
+        /* Dates with ties, some undated; a few scare quotes and old
+         * versions (not listed). */
+        snprintf(date, sizeof date, "2025-%02d-%02d", 1 + i % 12, 1 + (i * 7) % 28);
+        sqlite3_bind_int64(st, 1, 1 + i % (int) N_DOCS);
+        sqlite3_bind_int(st, 2, 1000 + i);
+        sqlite3_bind_int(st, 3, i % 3 ? 900001 : 900002);
+        sqlite3_bind_int(st, 4, i % 17 == 0);
+        if (i % 11 == 0)
+            sqlite3_bind_null(st, 5);
+        else
+            sqlite3_bind_text(st, 5, date, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 6, i % 13 != 0);
+        CHECK_INT(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    CHECK_INT(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, quote_steps, NULL);
+    static char split[65536], sorted[65536];
+    static const int limits[] = {1, 5, 20, 1000};
+    for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
+        quote_pages(s, "Split Speaker", limits[i], split, sizeof split);
+        int keep = nd__quotes_split;
+        nd__quotes_split = 0;
+        quote_pages(s, "Split Speaker", limits[i], sorted, sizeof sorted);
+        nd__quotes_split = keep;
+        CHECK(strlen(split) > 100);
+        CHECK_STR(split, sorted);
+    }
+    int64_t steps_split = 0, steps_sorted = 0;
+    nd_quote_list *r = NULL;
+    nd_error err = {0};
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.actor = "Split Speaker";
+    o.limit = 5;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, quote_steps, &steps_split);
+    CHECK_INT(nd_query_quotes(s, &o, &r, &err), 0);
+    nd_result_free(r);
+    int keep = nd__quotes_split;
+    nd__quotes_split = 0;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, quote_steps, &steps_sorted);
+    CHECK_INT(nd_query_quotes(s, &o, &r, &err), 0);
+    nd_result_free(r);
+    nd__quotes_split = keep;
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    if (steps_split * 2 >= steps_sorted)
+        fprintf(stderr, "  VM steps: %lld split, %lld sorted\n", (long long) steps_split,
+                (long long) steps_sorted);
+    CHECK(steps_split * 2 < steps_sorted);
+    nd_store_close(s);
+}
+
 int main(void)
 {
     if (tmpdir_make("nd_test_query")) return 1;
@@ -1704,6 +1823,7 @@ int main(void)
     RUN(test_quotes_events);
     RUN(test_actors);
     RUN(test_large_prefix);
+    RUN(test_quotes_split);
     RUN(test_stats_errors);
     RUN(test_render);
     RUN(test_totals);

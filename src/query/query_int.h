@@ -53,6 +53,11 @@ extern int nd__query_facet_docs;
 extern int nd__query_about_many;
 #define ND_QUERY_ABOUT_MANY nd__query_about_many
 
+/* Actors a name may mean whose quotations are listed actor by actor
+ * (each one's first page on its speaker index, merged) rather than all
+ * sorted (quotes.c; 16; tests set 0 to compare). */
+extern int nd__quotes_split;
+
 /* Options with nothing set (for a NULL opts). */
 extern const nd_query_opts nd__query_none;
 
