@@ -1808,6 +1808,87 @@ static void test_quotes_split(void)
     nd_store_close(s);
 }
 
+/* Whether a statement read actor_days (SQLITE_TRACE_STMT). */
+static int days_trace(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type;
+    (void) x;
+    const char *sql = sqlite3_sql(p);
+    if (sql && strstr(sql, "FROM actor_days")) *(int *) ctx = 1;
+    return 0;
+}
+
+/* The timeline of an actor page by period, as text. */
+static void timeline_text(nd_store *s, const char *name, const char *by, char *out, size_t cap)
+{
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.period = by;
+    nd_actor_page *p = NULL;
+    nd_error err = {0};
+    out[0] = 0;
+    int rc = nd_query_actor(s, name, &o, &p, &err);
+    if (rc) fprintf(stderr, "  actor %s: %s\n", name, err.msg);
+    CHECK_INT(rc, 0);
+    if (rc) return;
+    size_t k = 0;
+    for (size_t i = 0; i < p->n_timeline && k + 80 < cap; i++)
+        k += (size_t) snprintf(out + k, cap - k, "%s=%llu/%llu,",
+                               p->timeline[i].period ? p->timeline[i].period : "-",
+                               (unsigned long long) p->timeline[i].documents,
+                               (unsigned long long) p->timeline[i].mentions);
+    nd_result_free(p);
+}
+
+/* A name that means a few actors: its timeline is their days summed, less
+ * the documents that name more than one of them; the same counts as one
+ * per document (every period). */
+static void test_timeline_split(void)
+{
+    nd_store *s = fixture("timeline.db");
+    if (!s) return;
+    /* Two actors of different codes that share a document and each have
+     * others, given one name. */
+    sqlite3_stmt *st = NULL;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "SELECT x.actor_id, y.actor_id FROM doc_actors x JOIN doc_actors y"
+                                 " ON y.doc_id = x.doc_id AND y.actor_id > x.actor_id"
+                                 " JOIN actors a ON a.id = x.actor_id JOIN actors b"
+                                 " ON b.id = y.actor_id WHERE a.code != b.code"
+                                 " AND (SELECT count(*) FROM doc_actors WHERE actor_id = x.actor_id) > 1"
+                                 " AND (SELECT count(*) FROM doc_actors WHERE actor_id = y.actor_id) > 1"
+                                 " ORDER BY x.actor_id, y.actor_id LIMIT 1",
+                                 -1, &st, NULL),
+              SQLITE_OK);
+    int64_t a = 0, b = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        a = sqlite3_column_int64(st, 0);
+        b = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    CHECK(a > 0 && b > 0);
+    char *sql = sqlite3_mprintf("UPDATE actors SET name = 'Shared Name' WHERE id IN (%lld, %lld)",
+                                (long long) a, (long long) b);
+    CHECK_INT(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+    static const char *const by[] = {"day", "week", "month", "year"};
+    static char split[8192], per_doc[8192];
+    for (size_t i = 0; i < 4; i++) {
+        int days = 0;
+        sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, days_trace, &days);
+        timeline_text(s, "Shared Name", by[i], split, sizeof split);
+        sqlite3_trace_v2(s->db, 0, NULL, NULL);
+        CHECK(days);
+        int keep = nd__timeline_split;
+        nd__timeline_split = 0;
+        timeline_text(s, "Shared Name", by[i], per_doc, sizeof per_doc);
+        nd__timeline_split = keep;
+        CHECK(split[0] != 0);
+        CHECK_STR(split, per_doc);
+    }
+    nd_store_close(s);
+}
+
 int main(void)
 {
     if (tmpdir_make("nd_test_query")) return 1;
@@ -1824,6 +1905,7 @@ int main(void)
     RUN(test_actors);
     RUN(test_large_prefix);
     RUN(test_quotes_split);
+    RUN(test_timeline_split);
     RUN(test_stats_errors);
     RUN(test_render);
     RUN(test_totals);

@@ -57,6 +57,9 @@ extern int nd__query_about_many;
  * (each one's first page on its speaker index, merged) rather than all
  * sorted (quotes.c; 16; tests set 0 to compare). */
 extern int nd__quotes_split;
+/* Actors a name may mean whose timeline is summed from their days
+ * (actors.c; 16; tests set 0 to compare with the per-document count). */
+extern int nd__timeline_split;
 
 /* Options with nothing set (for a NULL opts). */
 extern const nd_query_opts nd__query_none;
