@@ -1525,6 +1525,7 @@ static void test_plans(void)
          * plans that read in date order and filter). */
         nd__query_many = many ? 0 : 20000;
         nd__query_about_many = many ? 0 : 2000;
+        nd__sel_large = many ? 0 : 2000;
 #define PLAN(what, fn, ...)                                                                        \
     do {                                                                                           \
         memset(&Q, 0, sizeof Q);                                                                   \
@@ -1570,6 +1571,321 @@ static void test_plans(void)
     }
     nd__query_many = 20000;
     nd__query_about_many = 2000;
+    nd__sel_large = 2000;
+    nd_store_close(s);
+}
+
+/* ---- a large code prefix --------------------------------------------------------- */
+
+/* VM steps of the statements that read actor_stats (SQLITE_TRACE_PROFILE). */
+static int stats_steps(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type;
+    (void) x;
+    const char *sql = sqlite3_sql(p);
+    if (sql && strstr(sql, "actor_stats"))
+        *(int64_t *) ctx += sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 0);
+    return 0;
+}
+
+/* The actor ids an actor page lists, in order, into ids ("" when it fails). */
+static void page_ids(nd_store *s, const char *name, char *ids, size_t cap)
+{
+    nd_actor_page *p = NULL;
+    nd_error err = {0};
+    ids[0] = 0;
+    int rc = nd_query_actor(s, name, NULL, &p, &err);
+    if (rc) fprintf(stderr, "  actor %s: %s\n", name, err.msg);
+    CHECK_INT(rc, 0);
+    if (rc) return;
+    size_t k = 0;
+    for (size_t i = 0; i < p->n_actors && k + 24 < cap; i++)
+        k += (size_t) snprintf(ids + k, cap - k, "%lld,", (long long) p->actors[i].id);
+    nd_result_free(p);
+}
+
+/* A code prefix of thousands of actors (every American official is
+ * USAGOV): its actor page lists its first 100 from the top of the rank
+ * index, and the plans' totals come from code_days, so the actor_stats
+ * rows read do not grow with the prefix's actors; the page is the one
+ * the sort over every actor gives (ties by name, then id). */
+static void test_large_prefix(void)
+{
+    nd_store *s = fresh("prefix.db");
+    if (!s) return;
+    enum { N = 20000 };
+    CHECK_INT(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_stmt *a = NULL, *t = NULL;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO actors(id, name, code, kind) VALUES (?1, ?2, ?3,"
+                                 " 'person')",
+                                 -1, &a, NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO actor_stats(actor_id, documents, mentions, quotes,"
+                                 " first, last) VALUES (?1, ?2, ?3, 1, '2025-01-01', '2025-01-02')",
+                                 -1, &t, NULL),
+              SQLITE_OK);
+    for (int i = 1; i <= 2 * N; i++) {
+        /* Every other actor is of the prefix ZZZ; counts with many ties,
+         * broken by the name (in no relation to the id). */
+        static const char *const codes[] = {"ZZZ", "ZZZGOV", "ZZZBUS", "ZZZMIL"};
+        char name[32];
+        snprintf(name, sizeof name, "Name %05d", (i * 7919) % 100000);
+        sqlite3_bind_int(a, 1, i);
+        sqlite3_bind_text(a, 2, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(a, 3, i % 2 ? codes[i % 4 / 2 + (i % 3 == 0) * 2] : "AAA", -1,
+                          SQLITE_STATIC);
+        CHECK_INT(sqlite3_step(a), SQLITE_DONE);
+        sqlite3_reset(a);
+        sqlite3_bind_int(t, 1, i);
+        sqlite3_bind_int(t, 2, 1 + (i * 31) % 400);
+        sqlite3_bind_int(t, 3, 1 + (i * 13) % 5);
+        CHECK_INT(sqlite3_step(t), SQLITE_DONE);
+        sqlite3_reset(t);
+    }
+    sqlite3_finalize(a);
+    sqlite3_finalize(t);
+    CHECK_INT(sqlite3_exec(s->db,
+                           "INSERT INTO code_days VALUES ('ZZZ', '2025-01-01', 30000, 90000);"
+                           "INSERT INTO code_days VALUES ('ZZZGOV', '2025-01-01', 8000, 9000);"
+                           "COMMIT",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+
+    int64_t steps = 0;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, stats_steps, &steps);
+    static char walked[4096], sorted[4096], short_walk[4096];
+    page_ids(s, "ZZZ", walked, sizeof walked);
+    nd_quote_list *q = NULL;
+    nd_error err = {0};
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.actor = "ZZZ";
+    CHECK_INT(nd_query_quotes(s, &o, &q, &err), 0);
+    nd_result_free(q);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    if (steps >= N) fprintf(stderr, "  actor_stats read in %lld VM steps\n", (long long) steps);
+    CHECK(steps > 0 && steps < N);
+
+    /* The same page sorted from every actor, and from a walk that runs
+     * out before it finds 100. */
+    int large = nd__sel_large, walk = nd__actor_walk;
+    nd__sel_large = 1 << 30;
+    page_ids(s, "ZZZ", sorted, sizeof sorted);
+    nd__sel_large = large;
+    nd__actor_walk = 150;
+    page_ids(s, "ZZZ", short_walk, sizeof short_walk);
+    nd__actor_walk = walk;
+    CHECK(walked[0] != 0);
+    CHECK_STR(walked, sorted);
+    CHECK_STR(short_walk, sorted);
+    /* A narrower prefix. */
+    page_ids(s, "ZZZGOV", walked, sizeof walked);
+    nd__sel_large = 1 << 30;
+    page_ids(s, "ZZZGOV", sorted, sizeof sorted);
+    nd__sel_large = large;
+    CHECK_STR(walked, sorted);
+    nd_store_close(s);
+}
+
+/* VM steps of the statements that read quotes (SQLITE_TRACE_PROFILE). */
+static int quote_steps(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type;
+    (void) x;
+    const char *sql = sqlite3_sql(p);
+    /* Kept statements count across runs: each run's own, reset. */
+    int n = sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 1);
+    if (ctx && sql && strstr(sql, "FROM quotes q")) *(int64_t *) ctx += n;
+    return 0;
+}
+
+/* Every page of quotes --by name (limit rows a page), the ids joined. */
+static void quote_pages(nd_store *s, const char *name, int limit, char *ids, size_t cap)
+{
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.actor = name;
+    o.limit = limit;
+    size_t k = 0;
+    ids[0] = 0;
+    char cursor[256] = "";
+    for (int page = 0; page < 1000; page++) {
+        nd_quote_list *r = NULL;
+        nd_error err = {0};
+        o.cursor = cursor[0] ? cursor : NULL;
+        int rc = nd_query_quotes(s, &o, &r, &err);
+        if (rc) fprintf(stderr, "  quotes --by %s: %s\n", name, err.msg);
+        CHECK_INT(rc, 0);
+        if (rc) return;
+        for (size_t i = 0; i < r->n && k + 24 < cap; i++)
+            k += (size_t) snprintf(ids + k, cap - k, "%lld,", (long long) r->items[i].id);
+        if (k + 2 < cap) ids[k++] = '|', ids[k] = 0;
+        int more = r->r.next != NULL;
+        if (more) snprintf(cursor, sizeof cursor, "%s", r->r.next);
+        nd_result_free(r);
+        if (!more) break;
+    }
+}
+
+/* A name that means two actors: their quotations are listed from each
+ * one's first page on its speaker index, merged; the pages are those of
+ * the sort of all of them (every limit, paged with the cursor), and the
+ * first page reads fewer rows than the sort did. */
+static void test_quotes_split(void)
+{
+    nd_store *s = fixture("split.db");
+    if (!s) return;
+    CHECK_INT(sqlite3_exec(s->db,
+                           "BEGIN;"
+                           "INSERT INTO actors(id, name, code, kind) VALUES"
+                           " (900001, 'Split Speaker', 'AAAGOV', 'person'),"
+                           " (900002, 'Split Speaker', 'BBBELI', 'person');",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO quotes(doc_id, idx, speaker_id, speaker, type, scare,"
+                                 " start_off, end_off, content, text, date, latest) VALUES (?1,"
+                                 " ?2, ?3, 'Split Speaker', 'direct', ?4, 0, 1, '[]', 'words', ?5,"
+                                 " ?6)",
+                                 -1, &st, NULL),
+              SQLITE_OK);
+    for (int i = 0; i < 600; i++) {
+        char date[32];
+        /* Dates with ties, some undated; a few scare quotes and old
+         * versions (not listed). */
+        snprintf(date, sizeof date, "2025-%02d-%02d", 1 + i % 12, 1 + (i * 7) % 28);
+        sqlite3_bind_int64(st, 1, 1 + i % (int) N_DOCS);
+        sqlite3_bind_int(st, 2, 1000 + i);
+        sqlite3_bind_int(st, 3, i % 3 ? 900001 : 900002);
+        sqlite3_bind_int(st, 4, i % 17 == 0);
+        if (i % 11 == 0)
+            sqlite3_bind_null(st, 5);
+        else
+            sqlite3_bind_text(st, 5, date, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 6, i % 13 != 0);
+        CHECK_INT(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    CHECK_INT(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, quote_steps, NULL);
+    static char split[65536], sorted[65536];
+    static const int limits[] = {1, 5, 20, 1000};
+    for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
+        quote_pages(s, "Split Speaker", limits[i], split, sizeof split);
+        int keep = nd__quotes_split;
+        nd__quotes_split = 0;
+        quote_pages(s, "Split Speaker", limits[i], sorted, sizeof sorted);
+        nd__quotes_split = keep;
+        CHECK(strlen(split) > 100);
+        CHECK_STR(split, sorted);
+    }
+    int64_t steps_split = 0, steps_sorted = 0;
+    nd_quote_list *r = NULL;
+    nd_error err = {0};
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.actor = "Split Speaker";
+    o.limit = 5;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, quote_steps, &steps_split);
+    CHECK_INT(nd_query_quotes(s, &o, &r, &err), 0);
+    nd_result_free(r);
+    int keep = nd__quotes_split;
+    nd__quotes_split = 0;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, quote_steps, &steps_sorted);
+    CHECK_INT(nd_query_quotes(s, &o, &r, &err), 0);
+    nd_result_free(r);
+    nd__quotes_split = keep;
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    if (steps_split * 2 >= steps_sorted)
+        fprintf(stderr, "  VM steps: %lld split, %lld sorted\n", (long long) steps_split,
+                (long long) steps_sorted);
+    CHECK(steps_split * 2 < steps_sorted);
+    nd_store_close(s);
+}
+
+/* Whether a statement read actor_days (SQLITE_TRACE_STMT). */
+static int days_trace(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type;
+    (void) x;
+    const char *sql = sqlite3_sql(p);
+    if (sql && strstr(sql, "FROM actor_days")) *(int *) ctx = 1;
+    return 0;
+}
+
+/* The timeline of an actor page by period, as text. */
+static void timeline_text(nd_store *s, const char *name, const char *by, char *out, size_t cap)
+{
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.period = by;
+    nd_actor_page *p = NULL;
+    nd_error err = {0};
+    out[0] = 0;
+    int rc = nd_query_actor(s, name, &o, &p, &err);
+    if (rc) fprintf(stderr, "  actor %s: %s\n", name, err.msg);
+    CHECK_INT(rc, 0);
+    if (rc) return;
+    size_t k = 0;
+    for (size_t i = 0; i < p->n_timeline && k + 80 < cap; i++)
+        k += (size_t) snprintf(out + k, cap - k, "%s=%llu/%llu,",
+                               p->timeline[i].period ? p->timeline[i].period : "-",
+                               (unsigned long long) p->timeline[i].documents,
+                               (unsigned long long) p->timeline[i].mentions);
+    nd_result_free(p);
+}
+
+/* A name that means a few actors: its timeline is their days summed, less
+ * the documents that name more than one of them; the same counts as one
+ * per document (every period). */
+static void test_timeline_split(void)
+{
+    nd_store *s = fixture("timeline.db");
+    if (!s) return;
+    /* Two actors of different codes that share a document and each have
+     * others, given one name. */
+    sqlite3_stmt *st = NULL;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "SELECT x.actor_id, y.actor_id FROM doc_actors x JOIN doc_actors y"
+                                 " ON y.doc_id = x.doc_id AND y.actor_id > x.actor_id"
+                                 " JOIN actors a ON a.id = x.actor_id JOIN actors b"
+                                 " ON b.id = y.actor_id WHERE a.code != b.code"
+                                 " AND (SELECT count(*) FROM doc_actors WHERE actor_id = x.actor_id) > 1"
+                                 " AND (SELECT count(*) FROM doc_actors WHERE actor_id = y.actor_id) > 1"
+                                 " ORDER BY x.actor_id, y.actor_id LIMIT 1",
+                                 -1, &st, NULL),
+              SQLITE_OK);
+    int64_t a = 0, b = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        a = sqlite3_column_int64(st, 0);
+        b = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    CHECK(a > 0 && b > 0);
+    char *sql = sqlite3_mprintf("UPDATE actors SET name = 'Shared Name' WHERE id IN (%lld, %lld)",
+                                (long long) a, (long long) b);
+    CHECK_INT(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_free(sql);
+    static const char *const by[] = {"day", "week", "month", "year"};
+    static char split[8192], per_doc[8192];
+    for (size_t i = 0; i < 4; i++) {
+        int days = 0;
+        sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, days_trace, &days);
+        timeline_text(s, "Shared Name", by[i], split, sizeof split);
+        sqlite3_trace_v2(s->db, 0, NULL, NULL);
+        CHECK(days);
+        int keep = nd__timeline_split;
+        nd__timeline_split = 0;
+        timeline_text(s, "Shared Name", by[i], per_doc, sizeof per_doc);
+        nd__timeline_split = keep;
+        CHECK(split[0] != 0);
+        CHECK_STR(split, per_doc);
+    }
     nd_store_close(s);
 }
 
@@ -1587,6 +1903,9 @@ int main(void)
     RUN(test_documents);
     RUN(test_quotes_events);
     RUN(test_actors);
+    RUN(test_large_prefix);
+    RUN(test_quotes_split);
+    RUN(test_timeline_split);
     RUN(test_stats_errors);
     RUN(test_render);
     RUN(test_totals);

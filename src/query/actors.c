@@ -139,6 +139,8 @@ int nd_query_actors(nd_store *s, const nd_query_opts *o, nd_actor_list **out, nd
 
 /* ---- one actor -------------------------------------------------------------------------- */
 
+int nd__timeline_split = 16;
+
 /* Documents and mentions per period of the actors x means. */
 static int timeline(nd_store *s, const nd__sel *x, nd__agg *g, nd_error *err)
 {
@@ -156,6 +158,28 @@ static int timeline(nd_store *s, const nd__sel *x, nd__agg *g, nd_error *err)
                       "SELECT day, documents, mentions FROM code_days"
                       " WHERE prefix = '%s' AND documents > 0 ORDER BY day = '', day",
                       x->prefix);
+    } else if (!x->prefix[0] && x->n <= (size_t) nd__timeline_split) {
+        /* A few actors by name ("Donald Trump": USAELI and USAGOV,
+         * 21,500 documents at 200,000): their days summed, less each
+         * document counted more than once - a document naming k of them
+         * is in k actors' days.  Those documents are found among the
+         * documents of all but the actor with the most (each looked up
+         * in the others' (actor_id, doc_id) keys), and only their rows
+         * are read for their day: the per-document counts below, exact,
+         * without reading every document of the actors. */
+        nd_buf_puts(&sql, "SELECT day, sum(n), sum(m) FROM (SELECT day, documents AS n,"
+                          " mentions AS m FROM actor_days WHERE documents > 0 AND actor_id ");
+        nd__sel_in(&sql, x);
+        nd_buf_puts(&sql, " UNION ALL SELECT coalesce(substr(coalesce(d.published, d.fetched), 1,"
+                          " 10), ''), 1 - o.k, 0 FROM (SELECT y.doc_id, count(*) AS k FROM"
+                          " doc_actors y WHERE y.actor_id ");
+        nd__sel_in(&sql, x);
+        nd_buf_puts(&sql, " AND y.doc_id IN (SELECT doc_id FROM doc_actors WHERE actor_id IN"
+                          " (SELECT actor_id FROM actor_stats WHERE actor_id ");
+        nd__sel_in(&sql, x);
+        nd_buf_puts(&sql, " ORDER BY documents DESC, actor_id LIMIT -1 OFFSET 1)) GROUP BY"
+                          " y.doc_id HAVING count(*) > 1) o JOIN documents d ON d.id = o.doc_id)"
+                          " GROUP BY day HAVING sum(n) > 0 ORDER BY day = '', day");
     } else {
         /* Several actors by name, or an odd prefix: per document. */
         nd_buf_puts(&sql, "SELECT substr(coalesce(d.published, d.fetched), 1, 10) AS dd, 1,"
@@ -191,16 +215,9 @@ static int peer_docs(nd_store *s, const nd__sel *x, int64_t *docs, size_t *n, in
                      nd_error *err)
 {
     int64_t total = 0;
+    int rc = nd__sel_total(s, x, "documents", &total, err);
+    if (rc) return rc;
     nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "SELECT coalesce(sum(documents), 0) FROM actor_stats WHERE actor_id ");
-    nd__sel_in(&sql, x);
-    int rc = nd_buf_failed(&sql) ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
-                                 : nd__query_int(s, sql.ptr, 0, &total, err);
-    nd_buf_clear(&sql);
-    if (rc) {
-        nd_buf_free(&sql);
-        return rc;
-    }
     if (!x->prefix[0] && x->n == 1) {
         nd_buf_printf(&sql,
                       "SELECT doc_id FROM doc_actors WHERE actor_id = %lld"
@@ -509,6 +526,63 @@ static int peers(nd_store *s, const nd__sel *x, int limit, nd_actor_page *res, n
     return rc;
 }
 
+/* The actors an actor page lists: the first by documents, mentions, name. */
+#define ACTOR_PAGE_ACTORS 100
+
+/* Rank order entries walked at most to find a large prefix's first
+ * ACTOR_PAGE_ACTORS actors (USA: its 100th is the 3,108th actor at
+ * 200,000 documents; tests lower it). */
+int nd__actor_walk = 20000;
+
+/* A large code prefix (more than nd__sel_large actors: USA has 12,357 at
+ * 200,000 documents) lists its first actors without sorting all of them:
+ * the rank index actor_stats(documents, mentions) is walked from the top
+ * (at most nd__actor_walk entries) until ACTOR_PAGE_ACTORS of the prefix
+ * are found; the last of them is the bar (*docs, *mentions), and the
+ * page is the actors of the prefix at or above it (its ties included)
+ * in the order shown: the rows of the sort over every actor.  *docs = 0
+ * when the walk does not apply (the sort is read instead): a small
+ * selection, a walk that ran out, or a bar at no documents (an actor
+ * without totals would rank there). */
+static int rank_bar(nd_store *s, const nd__sel *x, int64_t *docs, int64_t *mentions, nd_error *err)
+{
+    *docs = *mentions = 0;
+    if (!x->prefix[0]) return 0;
+    int64_t n = 0;
+    int rc = nd__sel_count(s, x, &n, err);
+    if (rc || n <= nd__sel_large) return rc;
+    char hi[32];
+    nd__prefix_hi(x->prefix, hi, sizeof hi);
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_printf(&sql,
+                  "SELECT t.documents, t.mentions FROM (SELECT actor_id, documents, mentions"
+                  " FROM actor_stats INDEXED BY actor_stats_top ORDER BY documents DESC,"
+                  " mentions DESC LIMIT %d) t CROSS JOIN actors a ON a.id = t.actor_id"
+                  " WHERE a.code >= '%s' AND a.code < '%s' LIMIT %d",
+                  nd__actor_walk, x->prefix, hi, ACTOR_PAGE_ACTORS);
+    sqlite3_stmt *st;
+    rc = nd__prepare(s, &sql, &st, "cannot find actors", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    int found = 0;
+    int64_t d = 0, m = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t rd = sqlite3_column_int64(st, 0), rm = sqlite3_column_int64(st, 1);
+        /* The least of them, whatever order the rows come in. */
+        if (!found++ || rd < d || (rd == d && rm < m)) {
+            d = rd;
+            m = rm;
+        }
+    }
+    int ret = rc == SQLITE_DONE ? 0 : nd__store_fail(s, "cannot find actors", err);
+    sqlite3_finalize(st);
+    if (!ret && found == ACTOR_PAGE_ACTORS && d > 0) {
+        *docs = d;
+        *mentions = m;
+    }
+    return ret;
+}
+
 int nd_query_actor(nd_store *s, const char *name, const nd_query_opts *o, nd_actor_page **out,
                    nd_error *err)
 {
@@ -530,13 +604,29 @@ int nd_query_actor(nd_store *s, const char *name, const nd_query_opts *o, nd_act
     res->period = period;
 
     nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "SELECT " ACTOR_COLS ", coalesce(t.documents, 0), coalesce(t.mentions, 0),"
-                      " coalesce(t.quotes, 0), t.first, t.last FROM actors a"
-                      " LEFT JOIN actor_stats t ON t.actor_id = a.id WHERE a.id ");
-    nd__sel_in(&sql, &x);
-    nd_buf_puts(&sql, " ORDER BY 8 DESC, 9 DESC, a.name LIMIT 100");
-    sqlite3_stmt *st;
-    rc = nd__prepare(s, &sql, &st, "cannot find actors", err);
+    int64_t bar_docs = 0, bar_mentions = 0;
+    rc = rank_bar(s, &x, &bar_docs, &bar_mentions, err);
+    if (!rc && bar_docs > 0) {
+        /* Every actor of x ranked at or above the bar, on the rank index. */
+        char hi[32];
+        nd__prefix_hi(x.prefix, hi, sizeof hi);
+        nd_buf_printf(&sql,
+                      "SELECT " ACTOR_COLS ", t.documents, t.mentions, t.quotes, t.first, t.last"
+                      " FROM actor_stats t INDEXED BY actor_stats_top CROSS JOIN actors a"
+                      " ON a.id = t.actor_id WHERE t.documents >= %lld AND (t.documents > %lld"
+                      " OR t.mentions >= %lld) AND a.code >= '%s' AND a.code < '%s'",
+                      (long long) bar_docs, (long long) bar_docs, (long long) bar_mentions,
+                      x.prefix, hi);
+    } else {
+        nd_buf_puts(&sql,
+                    "SELECT " ACTOR_COLS ", coalesce(t.documents, 0), coalesce(t.mentions, 0),"
+                    " coalesce(t.quotes, 0), t.first, t.last FROM actors a"
+                    " LEFT JOIN actor_stats t ON t.actor_id = a.id WHERE a.id ");
+        nd__sel_in(&sql, &x);
+    }
+    nd_buf_printf(&sql, " ORDER BY 8 DESC, 9 DESC, a.name, a.id LIMIT %d", ACTOR_PAGE_ACTORS);
+    sqlite3_stmt *st = NULL;
+    if (!rc) rc = nd__prepare(s, &sql, &st, "cannot find actors", err);
     nd_buf_free(&sql);
     nd__vec v = {NULL, 0, 0, sizeof(nd_actor_row)};
     if (!rc) rc = actor_rows(s, st, 1, ar, &v, 0, NULL, "cannot find actors", err);

@@ -53,6 +53,14 @@ extern int nd__query_facet_docs;
 extern int nd__query_about_many;
 #define ND_QUERY_ABOUT_MANY nd__query_about_many
 
+/* Actors a name may mean whose quotations are listed actor by actor
+ * (each one's first page on its speaker index, merged) rather than all
+ * sorted (quotes.c; 16; tests set 0 to compare). */
+extern int nd__quotes_split;
+/* Actors a name may mean whose timeline is summed from their days
+ * (actors.c; 16; tests set 0 to compare with the per-document count). */
+extern int nd__timeline_split;
+
 /* Options with nothing set (for a NULL opts). */
 extern const nd_query_opts nd__query_none;
 
@@ -118,6 +126,21 @@ int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *re
                    uint64_t *over, nd_error *err);
 /* The upper bound of a code prefix: the prefix with its last byte raised. */
 void nd__prefix_hi(const char *p, char *hi, size_t cap);
+/* Actors of a code prefix above which it is "large": its totals are not
+ * summed actor by actor and its actor list is read in rank order
+ * (default 2000; tests lower it). */
+extern int nd__sel_large;
+/* Rank order entries an actor page walks at most for a large prefix's
+ * first actors (actors.c; tests lower it). */
+extern int nd__actor_walk;
+/* How many actors x means, counted up to nd__sel_large + 1. */
+int nd__sel_count(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err);
+/* The sum of actor_stats.column (documents or quotes) over the actors of
+ * x, which only chooses a plan: for a large prefix of whole levels
+ * (nd__sel_large), whose sum reads one row per actor (12,357 for USA at
+ * 200,000 documents), the prefix's documents from code_days instead
+ * (each document once, one row per day). */
+int nd__sel_total(nd_store *s, const nd__sel *x, const char *column, int64_t *n, nd_error *err);
 
 /* ---- periods (periods.c) ---- */
 enum { ND__BY_DAY, ND__BY_WEEK, ND__BY_MONTH, ND__BY_YEAR };

@@ -177,6 +177,42 @@ void nd__sel_in(nd_buf *b, const nd__sel *x)
     nd_buf_puts(b, ")");
 }
 
+int nd__sel_large = 2000;
+
+int nd__sel_count(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
+{
+    if (!x->prefix[0]) {
+        *n = (int64_t) x->n;
+        return 0;
+    }
+    char hi[32], sql[160];
+    nd__prefix_hi(x->prefix, hi, sizeof hi);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM (SELECT 1 FROM actors WHERE code >= '%s' AND code < '%s'"
+             " LIMIT %d)",
+             x->prefix, hi, nd__sel_large + 1);
+    return nd__query_int(s, sql, 0, n, err);
+}
+
+int nd__sel_total(nd_store *s, const nd__sel *x, const char *column, int64_t *n, nd_error *err)
+{
+    int64_t actors = 0;
+    int rc = nd__sel_count(s, x, &actors, err);
+    if (rc) return rc;
+    nd_buf sql = ND_BUF_INIT;
+    if (x->prefix[0] && actors > nd__sel_large && strlen(x->prefix) % 3 == 0) {
+        nd_buf_printf(&sql, "SELECT coalesce(sum(documents), 0) FROM code_days WHERE prefix = '%s'",
+                      x->prefix);
+    } else {
+        nd_buf_printf(&sql, "SELECT coalesce(sum(%s), 0) FROM actor_stats WHERE actor_id ", column);
+        nd__sel_in(&sql, x);
+    }
+    rc = nd_buf_failed(&sql) ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
+                             : nd__query_int(s, sql.ptr, 0, n, err);
+    nd_buf_free(&sql);
+    return rc;
+}
+
 void nd__sel_side(nd_buf *b, const nd__sel *x, const char *code_col, const char *id_col)
 {
     if (x->prefix[0]) {
