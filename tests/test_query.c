@@ -1850,16 +1850,17 @@ static void test_timeline_split(void)
     /* Two actors of different codes that share a document and each have
      * others, given one name. */
     sqlite3_stmt *st = NULL;
-    CHECK_INT(sqlite3_prepare_v2(s->db,
-                                 "SELECT x.actor_id, y.actor_id FROM doc_actors x JOIN doc_actors y"
-                                 " ON y.doc_id = x.doc_id AND y.actor_id > x.actor_id"
-                                 " JOIN actors a ON a.id = x.actor_id JOIN actors b"
-                                 " ON b.id = y.actor_id WHERE a.code != b.code"
-                                 " AND (SELECT count(*) FROM doc_actors WHERE actor_id = x.actor_id) > 1"
-                                 " AND (SELECT count(*) FROM doc_actors WHERE actor_id = y.actor_id) > 1"
-                                 " ORDER BY x.actor_id, y.actor_id LIMIT 1",
-                                 -1, &st, NULL),
-              SQLITE_OK);
+    CHECK_INT(
+        sqlite3_prepare_v2(s->db,
+                           "SELECT x.actor_id, y.actor_id FROM doc_actors x JOIN doc_actors y"
+                           " ON y.doc_id = x.doc_id AND y.actor_id > x.actor_id"
+                           " JOIN actors a ON a.id = x.actor_id JOIN actors b"
+                           " ON b.id = y.actor_id WHERE a.code != b.code"
+                           " AND (SELECT count(*) FROM doc_actors WHERE actor_id = x.actor_id) > 1"
+                           " AND (SELECT count(*) FROM doc_actors WHERE actor_id = y.actor_id) > 1"
+                           " ORDER BY x.actor_id, y.actor_id LIMIT 1",
+                           -1, &st, NULL),
+        SQLITE_OK);
     int64_t a = 0, b = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
         a = sqlite3_column_int64(st, 0);

@@ -343,7 +343,8 @@ static int tally_top(nd_store *s, tally *y, int by_mentions, int limit, nd_arena
     while (nc < nt && t[nc].n == t[nc - 1].n && (!by_mentions || t[nc].m == t[nc - 1].m)) nc++;
     nd_buf sql = ND_BUF_INIT;
     nd_buf_puts(&sql, "SELECT " ACTOR_COLS " FROM actors a WHERE a.id IN (");
-    for (size_t i = 0; i < nc; i++) nd_buf_printf(&sql, "%s%lld", i ? "," : "", (long long) t[i].id);
+    for (size_t i = 0; i < nc; i++)
+        nd_buf_printf(&sql, "%s%lld", i ? "," : "", (long long) t[i].id);
     nd_buf_puts(&sql, ")");
     sqlite3_stmt *st = NULL;
     int ret = nd__prepare(s, &sql, &st, "cannot count actors", err), rc = SQLITE_DONE;

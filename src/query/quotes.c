@@ -164,8 +164,10 @@ static int about_window(nd_store *s, const nd_query_opts *q, int limit, nd_buf *
         }
         sqlite3_finalize(st);
     }
-    if (!exact || nd_buf_failed(idlist)) nd_buf_clear(idlist);
-    else if (!n) nd_buf_puts(idlist, "0"); /* no match at all: an empty page */
+    if (!exact || nd_buf_failed(idlist))
+        nd_buf_clear(idlist);
+    else if (!n)
+        nd_buf_puts(idlist, "0"); /* no match at all: an empty page */
     return 0;
 }
 

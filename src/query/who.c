@@ -82,8 +82,8 @@ int nd__sel_resolve(nd_store *s, const char *name, int country_as_code, nd__sel 
         long long id = strtoll(nm + 1, &end, 10);
         if (!nm[1] || *end || id <= 0)
             return nd_error_set(err, ND_EINVAL, (size_t) -1, "bad actor number '%s'", nm);
-        int rc = any_row(s, "SELECT 1 FROM actors WHERE id = CAST(?1 AS INTEGER)", nm + 1, NULL,
-                         err);
+        int rc =
+            any_row(s, "SELECT 1 FROM actors WHERE id = CAST(?1 AS INTEGER)", nm + 1, NULL, err);
         if (rc < 0) return rc;
         if (!rc) return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "no actor %lld", id);
         if (sel_add(out, id)) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");

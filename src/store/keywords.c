@@ -565,7 +565,7 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     }
     pthread_mutex_lock(&c->mu);
     if (c->used * 4 >= DF_SLOTS * 3) df_reset(df, 1);
-    k = df_slot(c, h); /* another thread may have filled it meanwhile */
+    k = df_slot(c, h);                         /* another thread may have filled it meanwhile */
     if (!c->slot[k].hash && c->last == last) { /* not when emptied meanwhile */
         size_t off = c->words.len;
         nd_buf_append(&c->words, word, len);
