@@ -12,7 +12,9 @@
 # run (not timed) and deleted after it, so the disk holds one step's
 # corpus (~3.5 GB) and the store.  Hours long: not for CI.
 # ND_SCALE_DIR: where the corpus and the store go (default a temporary
-# folder under $TMPDIR; ND_SCALE_KEEP=1 keeps it).
+# folder under $TMPDIR; ND_SCALE_KEEP=1 keeps it).  ND_SCALE_RESUME=1 with
+# ND_SCALE_DIR goes on with the store already there (a run stopped midway,
+# or a larger ND_SCALE_PAGES than before).
 # Acceptance (issue 13): >= 560 pages/s on 2 cores, CPU per page flat within
 # 15% from 100k to 1M, peak RSS <= 500 MB; 1 page <= 100 ms, 100 pages <= 1 s;
 # every query <= 100 ms at 1M.
@@ -32,7 +34,17 @@ W=${ND_SCALE_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/nd_bench_scale.XXXXXX")}
 mkdir -p "$W"
 [ -n "${ND_SCALE_KEEP:-}" ] || trap 'rm -rf "$W"' EXIT
 DB=$W/scale.db
-rm -f "$DB" "$DB-wal" "$DB-shm"
+done_pages=0
+if [ -n "${ND_SCALE_RESUME:-}" ] && [ -f "$DB" ]; then
+    # Go on with the store of an earlier run in ND_SCALE_DIR (kept with
+    # ND_SCALE_KEEP=1): its whole steps are not made again.  The corpus's
+    # first units are the same whatever ND_SCALE_PAGES (gen_corpus.py).
+    docs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$DB")
+    done_pages=$((docs / STEP * STEP))
+    echo "bench_scale: resuming with $DB: $docs documents, from page $done_pages"
+else
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+fi
 
 echo "bench_scale: $PAGES pages, $STEP a run, in $W; $(nproc) cores; $(uptime)"
 
@@ -103,7 +115,6 @@ size_mb() {
 printf '%9s %8s %7s %7s %8s %8s |' documents pages/s "CPU ms" "RSS MB" "store MB" "gen s"
 for q in "${QUERIES[@]}"; do printf ' %s |' "${q%%|*}"; done
 echo "   (query columns: ms)"
-done_pages=0
 unit_of() { echo $(($1 / UNIT)); }
 while [ "$done_pages" -lt "$PAGES" ]; do
     n=$((PAGES - done_pages < STEP ? PAGES - done_pages : STEP))
