@@ -271,6 +271,34 @@ static void test_pack(void)
     const unsigned char *p = seven;
     uint64_t v = 9;
     CHECK(nd__get_u64(&p, seven + 7, &v) == ND_EFORMAT && v == 0 && p == seven);
+    /* runs of fields with one bounds check: the same values as one by one,
+     * and a run cut short is an error that reads nothing */
+    nd_buf r = ND_BUF_INIT;
+    for (uint32_t i = 0; i < 9; i++) nd__put_u32(&r, 0x01010101u * i + 0x80706050u);
+    for (uint32_t len = 0; len <= 36; len++) {
+        const unsigned char *q = (const unsigned char *) r.ptr, *qe = q + len;
+        uint32_t one[9] = {0}, run[9] = {0}, a[4] = {0}, b[4] = {0};
+        uint32_t n = len / 4;
+        for (uint32_t i = 0; i < n; i++) nd__get_u32(&q, qe, &one[i]);
+        q = (const unsigned char *) r.ptr;
+        CHECK(nd__get_u32_n(&q, qe, run, n) == 0 && q == (const unsigned char *) r.ptr + 4 * n);
+        CHECK(memcmp(one, run, sizeof one) == 0);
+        q = (const unsigned char *) r.ptr;
+        CHECK(nd__get_u32_n(&q, qe, run, n + 1) == ND_EFORMAT &&
+              q == (const unsigned char *) r.ptr);
+        q = (const unsigned char *) r.ptr;
+        if (n / 2 <= 4) {
+            CHECK(nd__get_u32_pairs(&q, qe, a, b, n / 2) == 0);
+            for (uint32_t i = 0; i < n / 2; i++)
+                CHECK(a[i] == one[2 * i] && b[i] == one[2 * i + 1]);
+            q = (const unsigned char *) r.ptr;
+            CHECK(nd__get_u32_pairs(&q, qe, a, b, n / 2 + 1) == ND_EFORMAT &&
+                  q == (const unsigned char *) r.ptr);
+        }
+        q = (const unsigned char *) r.ptr;
+        CHECK(len < 8 || nd__rd64(q) == ((uint64_t) one[1] << 32 | one[0]));
+    }
+    nd_buf_free(&r);
     nd_buf f = ND_BUF_INIT;
     nd_buf_puts(&f, "abc");
     f.failed = 1;

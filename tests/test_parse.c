@@ -524,6 +524,47 @@ static void test_model_embedded(void)
     free(p);
 }
 
+/* A table needs one free slot (it ends every probe), wherever it is: the
+ * parser's table with only its last slot free loads, with none it is
+ * refused.  (The check stops at the first free slot.) */
+static void test_model_free_slot(void)
+{
+    size_t n = nd__parse_model_blob_len;
+    if (n <= ND__PM_HEADER) return;
+    unsigned char *p = NULL;
+    CHECK(!posix_memalign((void **) &p, 64, n));
+    if (!p) return;
+    memcpy(p, nd__parse_model_blob, n);
+    const unsigned char *e = p + ND__PM_HEADER + 24 * (ND__SEC_PARSER - 1);
+    CHECK(e[0] == ND__SEC_PARSER);
+    uint64_t off = 0;
+    for (int i = 7; i >= 0; i--) off = off << 8 | e[8 + i];
+    unsigned char *tab = p + off;
+    uint32_t slots = (uint32_t) tab[0] | (uint32_t) tab[1] << 8 | (uint32_t) tab[2] << 16 |
+                     (uint32_t) tab[3] << 24,
+             freed = 0;
+    for (uint32_t i = 0; i + 1 < slots; i++) {
+        unsigned char *sl = tab + 8 + 8 * (size_t) i;
+        if (!(sl[0] | sl[1])) sl[0] = 1, freed++;
+    }
+    CHECK(freed > 0);
+    nd_parser pm;
+    nd_error err = {0};
+    unsigned char *last = tab + 8 + 8 * (size_t) (slots - 1);
+    if (last[0] | last[1]) {
+        last[0] = last[1] = 0; /* (a slot that was used: the lookups are not run) */
+    }
+    memset(&pm, 0, sizeof pm);
+    pm.base = p, pm.size = n;
+    CHECK_INT(nd__parser_check_embedded(&pm, &err), 0);
+    last[0] = 1;
+    memset(&pm, 0, sizeof pm);
+    pm.base = p, pm.size = n;
+    CHECK_INT(nd__parser_check_embedded(&pm, &err), ND_EFORMAT);
+    CHECK(strstr(err.msg, "parser: table has no free slot") != NULL);
+    free(p);
+}
+
 static void test_conllu(void)
 {
     const char *good = "# newdoc id = email-1\n# sent_id = a\n# text = I don't.\n"
@@ -805,6 +846,7 @@ int main(void)
     RUN(test_long_sentence);
     RUN(test_model_file);
     RUN(test_model_embedded);
+    RUN(test_model_free_slot);
     RUN(test_beam);
     RUN(test_conllu);
     RUN(test_label_features);

@@ -496,9 +496,11 @@ static void pgen_free(pgen *g)
     g->P = P;
 }
 
-static int pgen_grow(pgen *g)
+/* To cap slots (a power of two above the current capacity), every key
+ * moved to its new home. */
+static int pgen_resize(pgen *g, uint32_t cap)
 {
-    uint32_t cap = g->cap ? g->cap * 2 : 1024, P = g->P;
+    uint32_t P = g->P;
     uint64_t *keys = nd_calloc(cap, sizeof *keys);
     uint32_t *a = nd_malloc((size_t) cap * P * sizeof *a);
     uint32_t *b = nd_malloc((size_t) cap * P * sizeof *b);
@@ -530,6 +532,11 @@ static int pgen_grow(pgen *g)
     g->dirty = dirty;
     g->cap = cap;
     return 0;
+}
+
+static int pgen_grow(pgen *g)
+{
+    return pgen_resize(g, g->cap ? g->cap * 2 : 1024);
 }
 
 static int64_t pgen_find(const pgen *g, uint64_t h)
@@ -2153,10 +2160,16 @@ static int get_feats(const unsigned char **p, const unsigned char *e, nd__feat *
     if (nd__get_u32(p, e, n) || (size_t) (e - *p) / 12 < *n) return ND_EFORMAT;
     *f = nd_malloc((size_t) (*n ? *n : 1) * sizeof **f);
     if (!*f) return ND_ENOMEM;
-    for (uint32_t i = 0; i < *n; i++) {
+    /* (the bounds are checked above, for all of them) */
+    const unsigned char *s = *p;
+    for (uint32_t i = 0; i < *n; i++, s += 12) {
+        uint32_t w = nd__rd32(s + 8);
         (*f)[i].pq = 0; /* the prior is looked up again when needed */
-        if (nd__get_u64(p, e, &(*f)[i].h) || get_f32(p, e, &(*f)[i].w)) return ND_EFORMAT;
+        (*f)[i].h = nd__rd64(s);
+        memcpy(&(*f)[i].w, &w, sizeof w);
+        if (!isfinite((*f)[i].w)) return ND_EFORMAT;
     }
+    *p = s;
     return 0;
 }
 
@@ -2345,18 +2358,14 @@ static int get_pgen(const unsigned char **p, const unsigned char *e, pgen *g)
     if (nd__get_u64(p, e, &g->docs) || nd__layout_head(p, e, 1024, 8 + 8 * (size_t) g->P, &cap, &n))
         return ND_EFORMAT;
     if (!cap) return 0;
-    /* pgen_grow from nothing allocates 1024 slots; double up to cap */
-    while (g->cap < cap)
-        if (pgen_grow(g)) return ND_ENOMEM;
+    if (g->cap < cap && pgen_resize(g, cap)) return ND_ENOMEM;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t h;
         if (nd__layout_slot(p, e, cap, &prev, &slot) || nd__get_u64(p, e, &h) || !h)
             return ND_EFORMAT;
         g->keys[slot] = h;
-        for (uint32_t k = 0; k < g->P; k++)
-            if (nd__get_u32(p, e, &g->a[(size_t) slot * g->P + k]) ||
-                nd__get_u32(p, e, &g->b[(size_t) slot * g->P + k]))
-                return ND_EFORMAT;
+        size_t at_p = (size_t) slot * g->P;
+        if (nd__get_u32_pairs(p, e, g->a + at_p, g->b + at_p, g->P)) return ND_EFORMAT;
     }
     g->n = n;
     return nd__layout_check(g->keys, g->cap);
@@ -2539,8 +2548,9 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
 #define ITEMS_MAGIC    0x35534c434e44ULL /* "NDCLS5" */
 #define ITEMS_VERSION  1u
 #define DF_BLOCK       4096u
-#define PG_GENS        4 /* sp[0], sp[1], dp[0], dp[1] */
-#define DF_DELTA_SHARE 8 /* delta items hold at most 1/8 of the counters */
+#define PG_GENS        4   /* sp[0], sp[1], dp[0], dp[1] */
+#define DF_CMP         64u /* counters compared at once with the saved copy (divides 1 << df_bits) */
+#define DF_DELTA_SHARE 8   /* delta items hold at most 1/8 of the counters */
 
 struct nd__persist {
     uint32_t *df;               /* the statistics as the items hold them */
@@ -2700,8 +2710,15 @@ static int save_df(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     struct nd__persist *ps = c->ps;
     uint32_t size = c->df_mask + 1, blk = size < DF_BLOCK ? size : DF_BLOCK;
     uint64_t changed = 0;
+    /* Runs of DF_CMP counters the same as saved are compared whole
+     * (memcmp): counting counter by counter over the 1 M of them was 8 M
+     * instructions of a one-page run, and again to write the deltas (one
+     * page touches most blocks of 4,096, a few runs of 64). */
+    const size_t run = DF_CMP * sizeof *c->df;
     if (!all)
-        for (uint32_t i = 0; i < size; i++) changed += c->df[i] != ps->df[i];
+        for (uint32_t i = 0; i < size; i += DF_CMP)
+            if (memcmp(c->df + i, ps->df + i, run))
+                for (uint32_t j = i; j < i + DF_CMP; j++) changed += c->df[j] != ps->df[j];
     if (!all && !changed) return 0;
     int rc = 0;
     if (all || ps->df_n + changed > size / DF_DELTA_SHARE) {
@@ -2724,11 +2741,14 @@ static int save_df(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
         ps->df_n = 0;
     } else {
         nd__put_u32(b, (uint32_t) changed);
-        for (uint32_t i = 0; i < size; i++)
-            if (c->df[i] != ps->df[i]) {
-                nd__put_u32(b, i);
-                nd__put_u32(b, c->df[i]);
-            }
+        for (uint32_t i = 0; i < size; i += DF_CMP) {
+            if (!memcmp(c->df + i, ps->df + i, run)) continue;
+            for (uint32_t j = i; j < i + DF_CMP; j++)
+                if (c->df[j] != ps->df[j]) {
+                    nd__put_u32(b, j);
+                    nd__put_u32(b, c->df[j]);
+                }
+        }
         rc = put_item(k, b, ND__IT_DFD, ps->df_next++);
         ps->df_n += changed;
     }
@@ -3067,8 +3087,10 @@ static int load_core(nd_cluster **out, const unsigned char *p, const unsigned ch
         NEED(nd__get_u64(&p, e, &g->docs) || nd__get_u32(&p, e, &cap) || nd__get_u32(&p, e, &n));
         NEED(cap && ((cap & (cap - 1)) || cap < 1024 || cap > (1u << 28)));
         NEED((uint64_t) n * 4 > (uint64_t) cap * 3);
-        while (g->cap < cap)
-            if (pgen_grow(g)) return ND_ENOMEM;
+        /* at its size at once: doubling from 1,024 slots allocated and
+         * freed every smaller size (7.7 M instructions of a 200,000-document
+         * store's load) */
+        if (g->cap < cap && pgen_resize(g, cap)) return ND_ENOMEM;
         g->n = n; /* checked against the blocks at the end */
     }
     NEED(nd__get_u32(&p, e, &c->ring_n) || c->ring_n > c->ring_cap);
@@ -3093,10 +3115,8 @@ static int load_pg_block(nd_cluster *c, uint64_t key, const unsigned char *p,
         uint32_t slot = blk * PG_BLOCK + at;
         if (g->keys[slot]) return ND_EFORMAT;
         g->keys[slot] = h;
-        for (uint32_t q = 0; q < g->P; q++)
-            if (nd__get_u32(&p, e, &g->a[(size_t) slot * g->P + q]) ||
-                nd__get_u32(&p, e, &g->b[(size_t) slot * g->P + q]))
-                return ND_EFORMAT;
+        size_t at_p = (size_t) slot * g->P;
+        if (nd__get_u32_pairs(&p, e, g->a + at_p, g->b + at_p, g->P)) return ND_EFORMAT;
     }
     return p == e ? 0 : ND_EFORMAT;
 }
@@ -3181,7 +3201,7 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
             uint32_t size = c->df_mask + 1, blk = size < DF_BLOCK ? size : DF_BLOCK;
             /* (blocks of zeros are not written) */
             rc = key >= size / blk || len != (size_t) blk * 4 ? ND_EFORMAT : 0;
-            for (uint32_t i = 0; !rc && i < blk; i++) nd__get_u32(&p, e, &c->df[key * blk + i]);
+            if (!rc) nd__get_u32_n(&p, e, c->df + key * blk, blk);
             if (!rc) dfb[key] = 1;
             c->df_written = 1;
             break;

@@ -312,8 +312,16 @@ void nd__dup_index_save_forget(nd_dup_index *x);
 /* Hash-table layouts (capacity, count, then slot + entry in slot order). */
 int nd__layout_head(const unsigned char **p, const unsigned char *end, uint32_t min_cap,
                     size_t entry_bytes, uint32_t *cap, uint32_t *n);
-int nd__layout_slot(const unsigned char **p, const unsigned char *end, uint32_t cap, int64_t *prev,
-                    uint32_t *slot);
+/* Read the slot of the next entry: below cap and past the previous one.
+ * Inline: a load reads one per entry of an inverted index (143,000 calls
+ * at 200,000 documents). */
+static inline int nd__layout_slot(const unsigned char **p, const unsigned char *end, uint32_t cap,
+                                  int64_t *prev, uint32_t *slot)
+{
+    if (nd__get_u32(p, end, slot) || *slot >= cap || (int64_t) *slot <= *prev) return ND_EFORMAT;
+    *prev = *slot;
+    return 0;
+}
 int nd__layout_check(const uint64_t *keys, uint32_t cap);
 
 #endif

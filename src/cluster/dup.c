@@ -823,12 +823,8 @@ int nd__dup_index_load_item(nd_dup_index *x, uint32_t kind, uint64_t key, const 
     if (count == 0 || count > DUP_CHUNK || from + count > x->sv[gi].n) return ND_EFORMAT;
     if (kind == ND__IT_DUPT) {
         /* Tags come after the entries (a higher kind). */
-        if (from + count > g->n) return ND_EFORMAT;
-        for (uint32_t d = from; d < from + count; d++) {
-            uint64_t v;
-            if (nd__get_u64(&p, e, &v)) return ND_EFORMAT;
-            g->tags[d] = (int64_t) v;
-        }
+        if (from + count > g->n || (size_t) (e - p) / 8 < count) return ND_EFORMAT;
+        for (uint32_t d = from; d < from + count; d++, p += 8) g->tags[d] = (int64_t) nd__rd64(p);
         x->sv[gi].n_tags++; /* counted here, checked at the end */
         return p == e ? 0 : ND_EFORMAT;
     }
@@ -836,21 +832,22 @@ int nd__dup_index_load_item(nd_dup_index *x, uint32_t kind, uint64_t key, const 
     /* Entries: chunks in order, each one once. */
     if (from != g->n) return ND_EFORMAT;
     for (uint32_t d = from; d < from + count; d++) {
-        uint64_t v[3];
-        uint32_t has;
-        for (int i = 0; i < 3; i++)
-            if (nd__get_u64(&p, e, &v[i])) return ND_EFORMAT;
-        if (nd__get_u32(&p, e, &has) || has > 1) return ND_EFORMAT;
-        g->ids[d] = (int64_t) v[0];
+        /* id, seq, content hash, whether it has band keys: one bounds check */
+        if (e - p < 28) return ND_EFORMAT;
+        uint32_t has = nd__rd32(p + 24);
+        if (has > 1) return ND_EFORMAT;
+        g->ids[d] = (int64_t) nd__rd64(p);
         g->tags[d] = 0;
-        g->seqs[d] = v[1];
-        g->chash[d] = v[2];
+        g->seqs[d] = nd__rd64(p + 8);
+        g->chash[d] = nd__rd64(p + 16);
+        p += 28;
         g->has[d] = (uint8_t) has;
         /* (its sketch is written when its chunk is loaded, before a read) */
-        memset(g->bkey + (size_t) d * ND_DUP_BANDS, 0, ND_DUP_BANDS * sizeof *g->bkey);
-        if (has)
-            for (int b = 0; b < ND_DUP_BANDS; b++)
-                if (nd__get_u32(&p, e, &g->bkey[(size_t) d * ND_DUP_BANDS + b])) return ND_EFORMAT;
+        uint32_t *bk = g->bkey + (size_t) d * ND_DUP_BANDS;
+        if (!has)
+            memset(bk, 0, ND_DUP_BANDS * sizeof *bk);
+        else if (nd__get_u32_n(&p, e, bk, ND_DUP_BANDS))
+            return ND_EFORMAT;
         g->n = d + 1;
     }
     g->lazy[chunk] = 1; /* its sketches: later */

@@ -23,15 +23,6 @@ int nd__layout_head(const unsigned char **p, const unsigned char *end, uint32_t 
     return 0;
 }
 
-/* Read the slot of the next entry: below cap and past the previous one. */
-int nd__layout_slot(const unsigned char **p, const unsigned char *end, uint32_t cap, int64_t *prev,
-                    uint32_t *slot)
-{
-    if (nd__get_u32(p, end, slot) || *slot >= cap || (int64_t) *slot <= *prev) return ND_EFORMAT;
-    *prev = *slot;
-    return 0;
-}
-
 /* Linear probing's invariant: every slot from a key's home to where it
  * sits is occupied by other keys.  Without it a lookup could miss a key or
  * find it twice. */

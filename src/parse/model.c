@@ -78,9 +78,11 @@ static int load_ttab(nd__ttab *t, const unsigned char *p, size_t n, const char *
     if ((uint64_t) slots * 8 + 8 != n) return BAD("%s: table size does not match", what);
     t->slots = (const uint16_t *) (p + 8);
     t->n_slots = slots;
-    size_t empty = 0;
-    for (uint32_t i = 0; i < slots; i++) empty += t->slots[4 * i] == 0;
-    if (!empty) return BAD("%s: table has no free slot", what);
+    /* A free slot ends every probe: one is enough (counting them all was
+     * 11 M instructions, 4% of one page into a store). */
+    uint32_t i = 0;
+    while (i < slots && t->slots[4 * i]) i++;
+    if (i == slots) return BAD("%s: table has no free slot", what);
     return 0;
 }
 
@@ -93,9 +95,9 @@ static int load_ktab(nd__ktab *t, const unsigned char *p, size_t n, const char *
     t->keys = (const uint64_t *) (p + 8);
     t->vals = (const uint32_t *) (p + 8 + (size_t) slots * 8);
     t->n_slots = slots;
-    size_t empty = 0;
-    for (uint32_t i = 0; i < slots; i++) empty += t->keys[i] == 0;
-    if (!empty) return BAD("%s: table has no free slot", what);
+    uint32_t i = 0; /* (one free slot is enough, as above) */
+    while (i < slots && t->keys[i]) i++;
+    if (i == slots) return BAD("%s: table has no free slot", what);
     return 0;
 }
 
