@@ -364,6 +364,15 @@ static unsigned char *model_with_line(const unsigned char *good, size_t n, const
     return p;
 }
 
+/* Sentences of several shapes (passive, reported speech, a relative
+ * clause, no capitals, a question) that parses are compared on. */
+static const char *const five_sents[] = {
+    "They were killed by soldiers.",
+    "Putin will not attend the summit in Alaska, the Kremlin said on Tuesday.",
+    ("The company, which was founded in 1998, said that it would cut 200 jobs "
+     "and close two plants in Ohio and Texas by the end of next year."),
+    "i dont think so lol", "Who did she say he met, and why?"};
+
 /* Parse s with model m; the heads and relations as a string. */
 static const char *parsed(const nd_parser *m, const char *s, nd_parse_work *wk, int *tree)
 {
@@ -410,21 +419,15 @@ static void test_beam(void)
         nd_parser *b64 = p64 ? nd_parser_load_mem(p64, n, &err) : NULL;
         CHECK(b64 && b64->beam == ND__MAX_BEAM);
         nd_parser_free(b64);
-        static const char *const sents[] = {
-            "They were killed by soldiers.",
-            "Putin will not attend the summit in Alaska, the Kremlin said on Tuesday.",
-            ("The company, which was founded in 1998, said that it would cut 200 jobs "
-             "and close two plants in Ohio and Texas by the end of next year."),
-            "i dont think so lol", "Who did she say he met, and why?"};
         nd_parse_work *wk = nd_parse_work_new();
         int tree = 0;
-        for (size_t i = 0; i < sizeof sents / sizeof *sents; i++) {
+        for (size_t i = 0; i < sizeof five_sents / sizeof *five_sents; i++) {
             char g[4096];
-            snprintf(g, sizeof g, "%s", parsed(greedy, sents[i], wk, &tree));
+            snprintf(g, sizeof g, "%s", parsed(greedy, five_sents[i], wk, &tree));
             CHECK(tree);
-            CHECK_STR(parsed(b1, sents[i], wk, &tree), g);
+            CHECK_STR(parsed(b1, five_sents[i], wk, &tree), g);
             CHECK(tree);
-            parsed(b8, sents[i], wk, &tree);
+            parsed(b8, five_sents[i], wk, &tree);
             CHECK(tree);
         }
         /* 3,000 words: pieces of 256 with a beam of 8 */
@@ -743,17 +746,11 @@ static void test_sums_same_parses(void)
     if (!p) return;
     nd_parse_work *with = nd_parse_work_new(), *without = nd_parse_work_new();
     nd__parse_work_no_sums(without);
-    static const char *const sents[] = {
-        "They were killed by soldiers.",
-        "Putin will not attend the summit in Alaska, the Kremlin said on Tuesday.",
-        ("The company, which was founded in 1998, said that it would cut 200 jobs "
-         "and close two plants in Ohio and Texas by the end of next year."),
-        "i dont think so lol", "Who did she say he met, and why?"};
     int tree = 0;
-    for (size_t i = 0; i < sizeof sents / sizeof *sents; i++) {
+    for (size_t i = 0; i < sizeof five_sents / sizeof *five_sents; i++) {
         char want[4096];
-        snprintf(want, sizeof want, "%s", parsed(p, sents[i], without, &tree));
-        CHECK_STR(parsed(p, sents[i], with, &tree), want);
+        snprintf(want, sizeof want, "%s", parsed(p, five_sents[i], without, &tree));
+        CHECK_STR(parsed(p, five_sents[i], with, &tree), want);
     }
     size_t n_words = 3000, len = 0;
     char *s = long_text(n_words, &len);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/imap.h"
 #include "store/store_int.h"
 
 static int step_done(nd_store *s, sqlite3_stmt *st, const char *what, nd_error *err)
@@ -137,18 +138,16 @@ static void tok_close(df_tok *k)
 }
 
 /* The documents of each token, for a few hundred documents: a table of
- * token hashes (open addressing, 0: empty), each with a chain of the
- * documents that hold it.  A document is added once per token (its
- * tokens come together: the chain's head is the document being added). */
+ * token hashes (nd__imap), each with a chain of the documents that hold
+ * it.  A document is added once per token (its tokens come together: the
+ * chain's head is the document being added). */
 typedef struct tok_node {
     int64_t doc;
     uint32_t next; /* node + 1; 0 ends the chain */
 } tok_node;
 
 typedef struct tok_acc {
-    uint64_t *keys;
-    uint32_t *head; /* node + 1 */
-    uint32_t cap, used;
+    nd__imap head; /* token hash -> its chain's first node + 1 */
     tok_node *node;
     uint32_t n_node, cap_node;
     int64_t doc; /* the document being added */
@@ -165,53 +164,17 @@ typedef struct tok_word {
 
 static void tok_acc_clear(tok_acc *a)
 {
-    if (a->keys) memset(a->keys, 0, a->cap * sizeof *a->keys);
-    a->used = 0;
+    nd__imap_free(&a->head);
+    memset(&a->head, 0, sizeof a->head);
     a->n_node = 0;
     a->oom = 0;
 }
 
 static void tok_acc_free(tok_acc *a)
 {
-    nd_free(a->keys);
-    nd_free(a->head);
+    nd__imap_free(&a->head);
     nd_free(a->node);
     memset(a, 0, sizeof *a);
-}
-
-static uint32_t tok_slot(const tok_acc *a, uint64_t h)
-{
-    uint32_t k = (uint32_t) (h ^ h >> 32) & (a->cap - 1);
-    while (a->keys[k] && a->keys[k] != h) k = (k + 1) & (a->cap - 1);
-    return k;
-}
-
-static int tok_grow(tok_acc *a)
-{
-    uint32_t cap = a->cap ? 2 * a->cap : 4096;
-    uint64_t *keys = nd_calloc(cap, sizeof *keys);
-    uint32_t *head = nd_malloc(cap * sizeof *head);
-    if (!keys || !head) {
-        nd_free(keys);
-        nd_free(head);
-        return -1;
-    }
-    tok_acc b = *a;
-    b.keys = keys;
-    b.head = head;
-    b.cap = cap;
-    for (uint32_t i = 0; i < a->cap; i++)
-        if (a->keys[i]) {
-            uint32_t k = tok_slot(&b, a->keys[i]);
-            keys[k] = a->keys[i];
-            head[k] = a->head[i];
-        }
-    nd_free(a->keys);
-    nd_free(a->head);
-    a->keys = keys;
-    a->head = head;
-    a->cap = cap;
-    return 0;
 }
 
 static int tok_doc_cb(void *ctx, int flags, const char *tok, int n, int start, int end)
@@ -219,12 +182,9 @@ static int tok_doc_cb(void *ctx, int flags, const char *tok, int n, int start, i
     tok_acc *a = ctx;
     (void) flags, (void) start, (void) end;
     uint64_t h = nd_hash64(tok, (size_t) n) | 1;
-    if ((a->used + 1) * 2 > a->cap && tok_grow(a)) {
-        a->oom = 1;
-        return SQLITE_NOMEM;
-    }
-    uint32_t k = tok_slot(a, h);
-    if (a->keys[k] && a->node[a->head[k] - 1].doc == a->doc) return SQLITE_OK;
+    int64_t head = 0;
+    nd__imap_get(&a->head, h, &head);
+    if (head && a->node[head - 1].doc == a->doc) return SQLITE_OK;
     if (a->n_node == a->cap_node) {
         uint32_t cap = a->cap_node ? 2 * a->cap_node : 16384;
         tok_node *v = nd_realloc(a->node, cap * sizeof *v);
@@ -235,10 +195,12 @@ static int tok_doc_cb(void *ctx, int flags, const char *tok, int n, int start, i
         a->node = v;
         a->cap_node = cap;
     }
-    a->node[a->n_node] = (tok_node){a->doc, a->keys[k] ? a->head[k] : 0};
-    if (!a->keys[k]) a->used++;
-    a->keys[k] = h;
-    a->head[k] = ++a->n_node;
+    a->node[a->n_node] = (tok_node){a->doc, (uint32_t) head};
+    if (nd__imap_put(&a->head, h, (int64_t) a->n_node + 1)) {
+        a->oom = 1;
+        return SQLITE_NOMEM;
+    }
+    a->n_node++;
     return SQLITE_OK;
 }
 
@@ -278,9 +240,9 @@ static int tok_docs(sqlite3 *db, df_tok *k, int64_t from, int64_t upto, tok_acc 
 /* The first node + 1 of the documents of the token of hash h in a (0: none). */
 static uint32_t tok_chain(const tok_acc *a, uint64_t h)
 {
-    if (!a->cap) return 0;
-    uint32_t k = tok_slot(a, h);
-    return a->keys[k] ? a->head[k] : 0;
+    int64_t head = 0;
+    nd__imap_get(&a->head, h, &head);
+    return (uint32_t) head;
 }
 
 static int tok_has(const tok_acc *a, uint32_t chain, int64_t doc)
