@@ -174,6 +174,25 @@ static void test_migrate_from_v1(void)
     nd_store_close(s);
 }
 
+/* Readers map the file; a reader opened with ND_STORE_NOMAP (ingest's
+ * workers) does not, so the pages it reads are not in its process's
+ * resident memory; writers do not map. */
+static void test_nomap(void)
+{
+    nd_store *s = fresh("nomap.db");
+    if (!s) return;
+    CHECK_INT(sql_int(s, "PRAGMA mmap_size"), 0);
+    nd_store_close(s);
+    nd_error err = {0};
+    nd_store *r = NULL, *n = NULL;
+    CHECK_INT(nd_store_open(tmp_path("nomap.db"), ND_STORE_READONLY, &r, &err), 0);
+    CHECK_INT(nd_store_open(tmp_path("nomap.db"), ND_STORE_READONLY | ND_STORE_NOMAP, &n, &err), 0);
+    if (r) CHECK(sql_int(r, "PRAGMA mmap_size") > 0);
+    if (n) CHECK_INT(sql_int(n, "PRAGMA mmap_size"), 0);
+    nd_store_close(r);
+    nd_store_close(n);
+}
+
 static void test_add_once(void)
 {
     nd_store *s = fresh("once.db");
@@ -896,9 +915,9 @@ static long thread_faults(void)
 static long index_read_faults(nd_store *r)
 {
     long f0 = thread_faults();
-    CHECK_INT(sqlite3_exec(r->db, "SELECT sum(length(block)) FROM documents_fts_data", NULL, NULL,
-                           NULL),
-              SQLITE_OK);
+    CHECK_INT(
+        sqlite3_exec(r->db, "SELECT sum(length(block)) FROM documents_fts_data", NULL, NULL, NULL),
+        SQLITE_OK);
     return thread_faults() - f0;
 }
 
@@ -950,6 +969,7 @@ int main(void)
     RUN(test_open);
     RUN(test_newer_refused);
     RUN(test_migrate_from_v1);
+    RUN(test_nomap);
     RUN(test_add_once);
     RUN(test_identity_without_url);
     RUN(test_related);

@@ -49,7 +49,11 @@ enum {
     ND_STORE_READONLY = 1u << 1, /* never write the data: reading commands; works on read-only
                                     media; a file of an older newsdesk is migrated first when it
                                     can be written, else refused */
-    ND_STORE_FAST = 1u << 2      /* bulk writer: larger cache, fewer syncs (still crash-safe) */
+    ND_STORE_FAST = 1u << 2,     /* bulk writer: larger cache, fewer syncs (still crash-safe) */
+    ND_STORE_NOMAP = 1u << 3     /* a reader that reads through its page cache, not a memory map:
+                                    for a long-lived process that looks up a few pages of a large
+                                    store (ingest's workers), whose mapped pages would count in
+                                    its resident memory */
 };
 
 /* Open (and create, with ND_STORE_CREATE) the store at path, migrating an

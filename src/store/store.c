@@ -221,7 +221,9 @@ int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *er
                                 " be written here",
                                 path, v, ND_STORE_SCHEMA);
         nd_store *w = NULL;
-        rc = nd_store_open(path, flags & ~(unsigned) (ND_STORE_READONLY | ND_STORE_FAST), &w, err);
+        rc = nd_store_open(path,
+                           flags & ~(unsigned) (ND_STORE_READONLY | ND_STORE_FAST | ND_STORE_NOMAP),
+                           &w, err);
         nd_store_close(w);
         if (rc) return rc;
         return nd_store_open(path, flags, out, err);
@@ -232,7 +234,7 @@ int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *er
      * documents is 1.6 GB, and the pages past a 1 GiB map were read with
      * pread(), a tenth of the actor page's CPU.  Not writers: the pages a
      * long ingest touches would count in its resident memory. */
-    if (!memory && (flags & ND_STORE_READONLY))
+    if (!memory && (flags & ND_STORE_READONLY) && !(flags & ND_STORE_NOMAP))
         nd__store_exec(s, "PRAGMA mmap_size=1099511627776", NULL);
     if (flags & ND_STORE_FAST) {
         /* A bulk writer: a larger page cache keeps the FTS and index pages
@@ -353,7 +355,8 @@ int nd_store_warm(nd_store *s, nd_error *err)
         /* A table or index this store lacks is not an error. */
         if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK) continue;
         int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {}
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        }
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot read the store", err);
     }
