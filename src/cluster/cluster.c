@@ -72,6 +72,10 @@ typedef struct pgen { /* one generation of an inverted index: feature -> P (a, b
     uint32_t cap, n, P;
     uint64_t docs;
     uint8_t *dirty; /* per block of PG_BLOCK slots: changed since the last save or load */
+    /* saved state loaded on demand: per block, its item is not read yet
+     * (n_lazy of them); NULL when every block is */
+    uint8_t *lazy;
+    uint32_t n_lazy;
 } pgen;
 
 typedef struct nbr {
@@ -178,6 +182,8 @@ struct nd_cluster {
 
 static void persist_free(struct nd__persist *ps);
 static void lazy_story(nd_cluster *c, story *s);
+static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk);
+static void pg_load_gen(nd_cluster *c, pgen *g);
 static void lazy_window(nd_cluster *c, int raw);
 
 void nd_cluster_params_default(nd_cluster_params *p)
@@ -491,6 +497,7 @@ static void pgen_free(pgen *g)
     nd_free(g->a);
     nd_free(g->b);
     nd_free(g->dirty);
+    nd_free(g->lazy);
     uint32_t P = g->P;
     memset(g, 0, sizeof *g);
     g->P = P;
@@ -526,10 +533,13 @@ static int pgen_resize(pgen *g, uint32_t cap)
     nd_free(g->a);
     nd_free(g->b);
     nd_free(g->dirty);
+    nd_free(g->lazy); /* (every block was read first: pg_load_gen) */
     g->keys = keys;
     g->a = a;
     g->b = b;
     g->dirty = dirty;
+    g->lazy = NULL;
+    g->n_lazy = 0;
     g->cap = cap;
     return 0;
 }
@@ -539,24 +549,41 @@ static int pgen_grow(pgen *g)
     return pgen_resize(g, g->cap ? g->cap * 2 : 1024);
 }
 
-static int64_t pgen_find(const pgen *g, uint64_t h)
+/* Slot j's block, read from its item first when a load left it for later. */
+static inline void pg_need(nd_cluster *c, pgen *g, uint32_t j)
+{
+    if (g->n_lazy && g->lazy[j / PG_BLOCK]) pg_lazy_block(c, g, j / PG_BLOCK);
+}
+
+/* The slot of feature h, or -1.  A probe reads the blocks it passes
+ * through (those of a loaded state are read when first probed). */
+static int64_t pgen_find(nd_cluster *c, pgen *g, uint64_t h)
 {
     if (!g->cap) return -1;
     uint32_t j = (uint32_t) nd__mix64(h) & (g->cap - 1);
+    pg_need(c, g, j);
     while (g->keys[j]) {
         if (g->keys[j] == h) return j;
         j = (j + 1) & (g->cap - 1);
+        if (!(j % PG_BLOCK)) pg_need(c, g, j);
     }
     return -1;
 }
 
 /* Put (a + 1, b) at the front of feature h's list (a entry 0 = empty). */
-static int pgen_post(pgen *g, uint64_t h, uint32_t a, uint32_t b)
+static int pgen_post(nd_cluster *c, pgen *g, uint64_t h, uint32_t a, uint32_t b)
 {
     uint32_t P = g->P;
-    if ((uint64_t) (g->n + 1) * 4 > (uint64_t) g->cap * 3 && pgen_grow(g)) return ND_ENOMEM;
+    if ((uint64_t) (g->n + 1) * 4 > (uint64_t) g->cap * 3) {
+        pg_load_gen(c, g); /* every key moves */
+        if (pgen_grow(g)) return ND_ENOMEM;
+    }
     uint32_t j = (uint32_t) nd__mix64(h) & (g->cap - 1);
-    while (g->keys[j] && g->keys[j] != h) j = (j + 1) & (g->cap - 1);
+    pg_need(c, g, j);
+    while (g->keys[j] && g->keys[j] != h) {
+        j = (j + 1) & (g->cap - 1);
+        if (!(j % PG_BLOCK)) pg_need(c, g, j);
+    }
     uint32_t *la = g->a + (size_t) j * P, *lb = g->b + (size_t) j * P;
     g->dirty[j / PG_BLOCK] = 1;
     if (!g->keys[j]) {
@@ -576,9 +603,11 @@ static int pgen_post(pgen *g, uint64_t h, uint32_t a, uint32_t b)
 
 /* Count one document against a pair of generations; rotate when the newer
  * has seen `span` documents. */
-static void pgen_tick(pgen g[2], uint64_t span)
+static void pgen_tick(nd_cluster *c, pgen g[2], uint64_t span)
 {
     if (++g[0].docs < span) return;
+    /* its blocks are saved under the other generation's keys: read them all */
+    pg_load_gen(c, &g[0]);
     pgen_free(&g[1]);
     g[1] = g[0];
     /* its blocks are saved under the older generation's keys now */
@@ -714,7 +743,7 @@ static void story_post(nd_cluster *c, story *s, const nd__feat *v, uint32_t n)
     uint32_t idx[POST_T];
     uint32_t k = top_feats(v, n, POST_T, idx);
     for (uint32_t i = 0; i < k; i++)
-        if (pgen_post(&c->sp[0], v[idx[i]].h, s->slot, c->stamps[s->slot])) c->oom = 1;
+        if (pgen_post(c, &c->sp[0], v[idx[i]].h, s->slot, c->stamps[s->slot])) c->oom = 1;
 }
 
 /* Settled stories that could take vector v, into c->cand; returns how many. */
@@ -732,8 +761,8 @@ static uint32_t story_candidates(nd_cluster *c, const nd__feat *v, uint32_t n)
     c->mark++;
     for (uint32_t i = 0; i < t; i++) {
         for (int gi = 0; gi < 2; gi++) {
-            const pgen *g = &c->sp[gi];
-            int64_t j = pgen_find(g, v[idx[i]].h);
+            pgen *g = &c->sp[gi];
+            int64_t j = pgen_find(c, g, v[idx[i]].h);
             if (j < 0) continue;
             const uint32_t *la = g->a + (size_t) j * g->P, *lb = g->b + (size_t) j * g->P;
             for (uint32_t e = 0; e < g->P && la[e]; e++) {
@@ -837,7 +866,7 @@ static void doc_post(nd_cluster *c, uint32_t slot)
     uint32_t idx[POST_T];
     uint32_t k = top_feats(d->vec, d->n_vec, POST_T, idx);
     for (uint32_t i = 0; i < k; i++)
-        if (pgen_post(&c->dp[0], d->vec[idx[i]].h, slot, (uint32_t) d->seq)) c->oom = 1;
+        if (pgen_post(c, &c->dp[0], d->vec[idx[i]].h, slot, (uint32_t) d->seq)) c->oom = 1;
 }
 
 /* Recent documents that could be near slot `self`, into c->dcand;
@@ -850,8 +879,8 @@ static uint32_t doc_candidates(nd_cluster *c, uint32_t self)
     c->mark++;
     for (uint32_t i = 0; i < t; i++) {
         for (int gi = 0; gi < 2; gi++) {
-            const pgen *g = &c->dp[gi];
-            int64_t j = pgen_find(g, d->vec[idx[i]].h);
+            pgen *g = &c->dp[gi];
+            int64_t j = pgen_find(c, g, d->vec[idx[i]].h);
             if (j < 0) continue;
             const uint32_t *la = g->a + (size_t) j * g->P, *lb = g->b + (size_t) j * g->P;
             for (uint32_t e = 0; e < g->P && la[e]; e++) {
@@ -1739,8 +1768,8 @@ static void evict_some(nd_cluster *c, int budget)
 static void tick(nd_cluster *c)
 {
     c->st.docs++;
-    pgen_tick(c->sp, c->p.window_docs);
-    pgen_tick(c->dp, c->ring_cap);
+    pgen_tick(c, c->sp, c->p.window_docs);
+    pgen_tick(c, c->dp, c->ring_cap);
     if (++c->fwd_docs >= c->p.window_docs) {
         nd__imap_free(&c->fwd[1]);
         c->fwd[1] = c->fwd[0];
@@ -2560,6 +2589,7 @@ struct nd__persist {
     nd__imap stories;           /* story id -> fingerprint of its item */
     nd__imap cents;             /* story id -> fingerprint of its centroid's item */
     uint32_t pg_n[PG_GENS];     /* per index: its blocks that are items (pgen.dirty: changed) */
+    int pg_old;                 /* they are ND__IT_PGEN items (an older save's) */
     uint64_t *ring;             /* per ring slot: fingerprint of its item, 0: none */
     uint64_t *raw;              /* per ring slot: seq of the document whose raw features it holds */
 };
@@ -2828,16 +2858,20 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     for (int gi = 0; gi < PG_GENS && !rc; gi++) {
         pgen *g = pg_at(c, gi);
         uint32_t nblk = g->cap / PG_BLOCK;
-        for (uint32_t i = nblk; i < ps->pg_n[gi] && !rc && !all; i++)
-            rc = k->s->del(k->s->ctx, ND__IT_PGEN, (uint64_t) gi << 32 | i);
+        /* items of the older kind (all of them were read) give way to the
+         * new kind's */
+        for (uint32_t i = ps->pg_old ? 0 : nblk; i < ps->pg_n[gi] && !rc && !all; i++)
+            rc = k->s->del(k->s->ctx, ps->pg_old ? ND__IT_PGEN : ND__IT_PGENL,
+                           (uint64_t) gi << 32 | i);
         ps->pg_n[gi] = nblk;
         for (uint32_t i = 0; i < nblk && !rc; i++) {
-            if (!all && !g->dirty[i]) continue;
+            if (!all && !ps->pg_old && !g->dirty[i]) continue;
             put_pg_block(b, g, i);
-            rc = put_item(k, b, ND__IT_PGEN, (uint64_t) gi << 32 | i);
+            rc = put_item(k, b, ND__IT_PGENL, (uint64_t) gi << 32 | i);
             if (!rc) g->dirty[i] = 0;
         }
     }
+    if (!rc) ps->pg_old = 0;
     return rc;
 }
 
@@ -2920,11 +2954,10 @@ int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sink, size_t 
 
 /* What a save of the engine as it is now would leave in the sink. */
 static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, uint64_t df_next,
-                         uint64_t df_n)
+                         uint64_t df_n, int pg_old)
 {
     struct nd__persist *ps = persist_new(c);
     if (!ps) return ND_ENOMEM;
-    memcpy(ps->df, c->df, ((size_t) c->df_mask + 1) * sizeof *c->df);
     memcpy(ps->dfb, dfb, (size_t) c->df_mask / DF_BLOCK + 1);
     ps->df_first = df_first;
     ps->df_next = df_next;
@@ -2940,6 +2973,8 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
             return ND_ENOMEM;
         }
     }
+    memcpy(ps->df, c->df, ((size_t) c->df_mask + 1) * sizeof *c->df);
+    ps->pg_old = pg_old;
     for (int gi = 0; gi < PG_GENS; gi++) {
         /* the index blocks are as their items hold them */
         pgen *g = pg_at(c, gi);
@@ -3041,6 +3076,7 @@ int nd_cluster_load_all(nd_cluster *c)
     for (uint32_t i = 0; i < c->n_slots; i++)
         if (c->slots[i]) lazy_story(c, c->slots[i]);
     lazy_window(c, 1);
+    for (int gi = 0; gi < PG_GENS; gi++) pg_load_gen(c, pg_at(c, gi));
     int failed = c->oom || nd__dup_index_load_all(c->dups);
     c->oom = oom || failed;
     return failed ? ND_ENOMEM : 0;
@@ -3091,7 +3127,14 @@ static int load_core(nd_cluster **out, const unsigned char *p, const unsigned ch
          * freed every smaller size (7.7 M instructions of a 200,000-document
          * store's load) */
         if (g->cap < cap && pgen_resize(g, cap)) return ND_ENOMEM;
-        g->n = n; /* checked against the blocks at the end */
+        g->n = n; /* checked against the blocks when all are read */
+        /* Its blocks are read when a probe reaches them (or from the
+         * stream): the tables' pages untouched until then. */
+        if (cap) {
+            if (!(g->lazy = nd_malloc(cap / PG_BLOCK))) return ND_ENOMEM;
+            memset(g->lazy, 1, cap / PG_BLOCK);
+            g->n_lazy = cap / PG_BLOCK;
+        }
     }
     NEED(nd__get_u32(&p, e, &c->ring_n) || c->ring_n > c->ring_cap);
     NEED(nd__get_u32(&p, e, &c->ring_next) || c->ring_next >= c->ring_cap);
@@ -3099,13 +3142,11 @@ static int load_core(nd_cluster **out, const unsigned char *p, const unsigned ch
     return 0;
 }
 
-static int load_pg_block(nd_cluster *c, uint64_t key, const unsigned char *p,
-                         const unsigned char *e)
+/* Block blk of g from its item's bytes, into free slots. */
+static int load_pg_block(pgen *g, uint32_t blk, const unsigned char *p, const unsigned char *e)
 {
-    uint32_t gi = (uint32_t) (key >> 32), blk = (uint32_t) key, n;
-    if (gi >= PG_GENS) return ND_EFORMAT;
-    pgen *g = pg_at(c, (int) gi);
-    if (blk >= g->cap / PG_BLOCK || nd__get_u32(&p, e, &n) || n > PG_BLOCK) return ND_EFORMAT;
+    uint32_t n;
+    if (nd__get_u32(&p, e, &n) || n > PG_BLOCK) return ND_EFORMAT;
     int64_t prev = -1;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t at;
@@ -3118,11 +3159,63 @@ static int load_pg_block(nd_cluster *c, uint64_t key, const unsigned char *p,
         size_t at_p = (size_t) slot * g->P;
         if (nd__get_u32_pairs(&p, e, g->a + at_p, g->b + at_p, g->P)) return ND_EFORMAT;
     }
-    return p == e ? 0 : ND_EFORMAT;
+    if (p != e) return ND_EFORMAT;
+    /* Each key is reached from its home slot: no free slot and no copy of
+     * it on the way, as far as this block holds the way (the blocks before
+     * are checked with theirs, and whole when every block is read). */
+    uint32_t base = blk * PG_BLOCK, mask = g->cap - 1;
+    for (uint32_t s = base; s < base + PG_BLOCK; s++) {
+        if (!g->keys[s]) continue;
+        uint32_t h = (uint32_t) nd__mix64(g->keys[s]) & mask;
+        for (uint32_t j = h >= base && h <= s ? h : base; j != s; j++)
+            if (!g->keys[j] || g->keys[j] == g->keys[s]) return ND_EFORMAT;
+    }
+    return 0;
+}
+
+/* Every block read: the count and the layout of the whole table. */
+static int pg_check(const pgen *g)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < g->cap; i++) n += g->keys[i] != 0;
+    return n != g->n || (g->cap && nd__layout_check(g->keys, g->cap)) ? ND_EFORMAT : 0;
+}
+
+/* An item of a block from the stream (kind ND__IT_PGEN or ND__IT_PGENL). */
+static int load_pg_item(nd_cluster *c, uint64_t key, const unsigned char *p, const unsigned char *e)
+{
+    uint64_t gi = key >> 32;
+    uint32_t blk = (uint32_t) key;
+    if (gi >= PG_GENS) return ND_EFORMAT;
+    pgen *g = pg_at(c, (int) gi);
+    if (blk >= g->cap / PG_BLOCK || !g->lazy[blk]) return ND_EFORMAT;
+    g->lazy[blk] = 0;
+    g->n_lazy--;
+    return load_pg_block(g, blk, p, e);
+}
+
+/* Block blk of g through the engine's fetch.  A failure leaves it empty
+ * (or part read) and the engine reports ND_ENOMEM. */
+static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk)
+{
+    const unsigned char *p, *e;
+    uint64_t gi = g == &c->sp[0] ? 0 : g == &c->sp[1] ? 1 : g == &c->dp[0] ? 2 : 3;
+    g->lazy[blk] = 0;
+    g->n_lazy--;
+    if (fetch_item(c, ND__IT_PGENL, gi << 32 | blk, &p, &e) || load_pg_block(g, blk, p, e) ||
+        (!g->n_lazy && pg_check(g)))
+        c->oom = 1;
+}
+
+/* Every block of g not read yet. */
+static void pg_load_gen(nd_cluster *c, pgen *g)
+{
+    for (uint32_t i = 0; g->n_lazy && i < g->cap / PG_BLOCK; i++)
+        if (g->lazy[i]) pg_lazy_block(c, g, i);
 }
 
 /* After the last item: everything is there and consistent. */
-static int load_end(nd_cluster *c)
+static int load_end(nd_cluster *c, int pg_old)
 {
     if (!c->fetch.fn) {
         /* No loading on demand: the stream held everything. */
@@ -3134,10 +3227,12 @@ static int load_end(nd_cluster *c)
     for (uint32_t i = 0; i < c->n_free; i++)
         if (c->slots[c->free_slots[i]]) return ND_EFORMAT;
     for (int gi = 0; gi < PG_GENS; gi++) {
+        /* blocks left for later: only when they can be fetched, and all or
+         * none (items of the older kind come whole) */
         const pgen *g = pg_at(c, gi);
-        uint32_t n = 0;
-        for (uint32_t i = 0; i < g->cap; i++) n += g->keys[i] != 0;
-        if (n != g->n || (g->cap && nd__layout_check(g->keys, g->cap))) return ND_EFORMAT;
+        if (g->n_lazy && (!c->fetch.fn || pg_old || g->n_lazy != g->cap / PG_BLOCK))
+            return ND_EFORMAT;
+        if (!g->n_lazy && pg_check(g)) return ND_EFORMAT;
     }
     uint32_t used = 0;
     for (uint32_t i = 0; i < c->ring_cap; i++) used += c->ring[i].seq != 0;
@@ -3157,7 +3252,7 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
     uint64_t key, df_first = UINT64_MAX, df_next = 0, df_n = 0;
     const void *data;
     size_t len;
-    int rc = next(ctx, &kind, &key, &data, &len), have_dups = 0;
+    int rc = next(ctx, &kind, &key, &data, &len), have_dups = 0, pg_old = 0;
     if (rc == 1 && (kind != ND__IT_CORE || key != 0)) rc = ND_EFORMAT;
     if (rc == 1) {
         rc = load_core(&c, data, (const unsigned char *) data + len, err);
@@ -3226,7 +3321,10 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
             df_next = key + 1;
             df_n += u;
             break;
-        case ND__IT_PGEN: rc = load_pg_block(c, key, p, e); break;
+        case ND__IT_PGEN:
+            pg_old = 1;
+            /* fall through */
+        case ND__IT_PGENL: rc = load_pg_item(c, key, p, e); break;
         case ND__IT_RING: {
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
             if (!d || nd__get_u64(&p, e, &d->seq) || !d->seq) {
@@ -3264,8 +3362,9 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         if (!rc) rc = 1;
     }
     if (rc == 0 && !have_dups) rc = ND_EFORMAT;
-    if (rc == 0) rc = load_end(c);
-    if (rc == 0) rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n);
+    if (rc == 0) rc = load_end(c, pg_old);
+    if (rc == 0)
+        rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n, pg_old);
     nd_free(dfb);
     if (rc) {
         nd_cluster_free(c);
