@@ -184,6 +184,8 @@ static void persist_free(struct nd__persist *ps);
 static void lazy_story(nd_cluster *c, story *s);
 static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk);
 static void pg_load_gen(nd_cluster *c, pgen *g);
+static void df_keep(nd_cluster *c, uint32_t at);
+static void df_keep_all(nd_cluster *c);
 static void lazy_window(nd_cluster *c, int raw);
 
 void nd_cluster_params_default(nd_cluster_params *p)
@@ -402,13 +404,15 @@ static void df_add(nd_cluster *c, const nd__feat *f, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
         if (f[i].w < 0) continue; /* an attribute, not a word */
-        uint32_t *d = &c->df[f[i].h & c->df_mask];
-        if (*d < UINT32_MAX) (*d)++;
+        uint32_t at = (uint32_t) (f[i].h & c->df_mask);
+        if (c->ps) df_keep(c, at); /* what the save compares with */
+        if (c->df[at] < UINT32_MAX) c->df[at]++;
         c->df_written = 1;
     }
     c->df_n += 1.0;
     if (++c->df_since >= c->p.df_half_life * 2ull) {
         /* Halve: the counts then describe the recent documents most. */
+        if (c->ps) df_keep_all(c);
         for (uint32_t i = 0; i <= c->df_mask; i++) c->df[i] >>= 1;
         c->df_n /= 2.0;
         c->df_since = c->p.df_half_life;
@@ -2582,7 +2586,16 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
 #define DF_DELTA_SHARE 8   /* delta items hold at most 1/8 of the counters */
 
 struct nd__persist {
-    uint32_t *df;               /* the statistics as the items hold them */
+    /* The statistics as the items hold them, for the runs of DF_CMP
+     * counters written since (a copy of all 4 MB was as many page faults
+     * again as the counters' own load): dfr[run] is 1 + where in dfo its
+     * saved counters are, 0 when it was not written; dfo_run[i] the run of
+     * dfo's i-th.  df_lost: a copy could not be made (no memory), the
+     * blocks are written again. */
+    uint32_t *dfr;
+    uint32_t *dfo, *dfo_run;
+    uint32_t dfo_n, dfo_cap;
+    int df_lost;
     uint8_t *dfb;               /* which blocks of them are items (the others are 0) */
     uint64_t df_first, df_next; /* delta item keys in use */
     uint64_t df_n;              /* counters in delta items */
@@ -2597,7 +2610,9 @@ struct nd__persist {
 static void persist_free(struct nd__persist *ps)
 {
     if (!ps) return;
-    nd_free(ps->df);
+    nd_free(ps->dfr);
+    nd_free(ps->dfo);
+    nd_free(ps->dfo_run);
     nd_free(ps->dfb);
     nd__imap_free(&ps->stories);
     nd__imap_free(&ps->cents);
@@ -2735,23 +2750,65 @@ static int put_item(nd__sink *k, nd_buf *b, uint32_t kind, uint64_t key)
     return rc;
 }
 
+/* Counter at's run, kept as saved before its first write since the
+ * last save or load. */
+static void df_keep(nd_cluster *c, uint32_t at)
+{
+    struct nd__persist *ps = c->ps;
+    uint32_t r = at / DF_CMP;
+    if (ps->dfr[r] || ps->df_lost) return;
+    if (ps->dfo_n == ps->dfo_cap) {
+        uint32_t cap = ps->dfo_cap ? ps->dfo_cap * 2 : 512;
+        uint32_t *o = nd_realloc(ps->dfo, (size_t) cap * DF_CMP * sizeof *o);
+        if (o) ps->dfo = o;
+        uint32_t *w = o ? nd_realloc(ps->dfo_run, (size_t) cap * sizeof *w) : NULL;
+        if (w) ps->dfo_run = w;
+        if (!o || !w) {
+            ps->df_lost = 1;
+            return;
+        }
+        ps->dfo_cap = cap;
+    }
+    memcpy(ps->dfo + (size_t) ps->dfo_n * DF_CMP, c->df + (size_t) r * DF_CMP,
+           DF_CMP * sizeof *c->df);
+    ps->dfo_run[ps->dfo_n++] = r;
+    ps->dfr[r] = ps->dfo_n;
+}
+
+/* Every run (the counters are halved). */
+static void df_keep_all(nd_cluster *c)
+{
+    for (uint32_t i = 0; i <= c->df_mask && !c->ps->df_lost; i += DF_CMP) df_keep(c, i);
+}
+
+/* The statistics are as saved now. */
+static void df_kept_clear(struct nd__persist *ps)
+{
+    for (uint32_t i = 0; i < ps->dfo_n; i++) ps->dfr[ps->dfo_run[i]] = 0;
+    ps->dfo_n = 0;
+    ps->df_lost = 0;
+}
+
 static int save_df(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
 {
     struct nd__persist *ps = c->ps;
     uint32_t size = c->df_mask + 1, blk = size < DF_BLOCK ? size : DF_BLOCK;
     uint64_t changed = 0;
-    /* Runs of DF_CMP counters the same as saved are compared whole
-     * (memcmp): counting counter by counter over the 1 M of them was 8 M
-     * instructions of a one-page run, and again to write the deltas (one
-     * page touches most blocks of 4,096, a few runs of 64). */
+    /* Only the runs written since the save can differ from it. */
     const size_t run = DF_CMP * sizeof *c->df;
-    if (!all)
-        for (uint32_t i = 0; i < size; i += DF_CMP)
-            if (memcmp(c->df + i, ps->df + i, run))
-                for (uint32_t j = i; j < i + DF_CMP; j++) changed += c->df[j] != ps->df[j];
-    if (!all && !changed) return 0;
+    if (!all && !ps->df_lost)
+        for (uint32_t i = 0; i < ps->dfo_n; i++) {
+            const uint32_t *was = ps->dfo + (size_t) i * DF_CMP,
+                           *now = c->df + ps->dfo_run[i] * DF_CMP;
+            if (memcmp(now, was, run))
+                for (uint32_t j = 0; j < DF_CMP; j++) changed += now[j] != was[j];
+        }
+    if (!all && !ps->df_lost && !changed) {
+        df_kept_clear(ps);
+        return 0;
+    }
     int rc = 0;
-    if (all || ps->df_n + changed > size / DF_DELTA_SHARE) {
+    if (all || ps->df_lost || ps->df_n + changed > size / DF_DELTA_SHARE) {
         /* Blocks again (but those of zeros), and no deltas. */
         for (uint32_t i = 0; i < size && !rc; i += blk) {
             int zero = 1;
@@ -2770,19 +2827,23 @@ static int save_df(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
         ps->df_first = ps->df_next;
         ps->df_n = 0;
     } else {
+        /* the changed counters in key order: the runs in order */
         nd__put_u32(b, (uint32_t) changed);
-        for (uint32_t i = 0; i < size; i += DF_CMP) {
-            if (!memcmp(c->df + i, ps->df + i, run)) continue;
-            for (uint32_t j = i; j < i + DF_CMP; j++)
-                if (c->df[j] != ps->df[j]) {
-                    nd__put_u32(b, j);
-                    nd__put_u32(b, c->df[j]);
+        for (uint32_t r = 0; r < size / DF_CMP; r++) {
+            if (!ps->dfr[r]) continue;
+            const uint32_t *was = ps->dfo + (size_t) (ps->dfr[r] - 1) * DF_CMP,
+                           *now = c->df + (size_t) r * DF_CMP;
+            if (!memcmp(now, was, run)) continue;
+            for (uint32_t j = 0; j < DF_CMP; j++)
+                if (now[j] != was[j]) {
+                    nd__put_u32(b, r * DF_CMP + j);
+                    nd__put_u32(b, now[j]);
                 }
         }
         rc = put_item(k, b, ND__IT_DFD, ps->df_next++);
         ps->df_n += changed;
     }
-    if (!rc) memcpy(ps->df, c->df, (size_t) size * sizeof *c->df);
+    if (!rc) df_kept_clear(ps);
     return rc;
 }
 
@@ -2911,11 +2972,11 @@ static struct nd__persist *persist_new(const nd_cluster *c)
 {
     struct nd__persist *ps = nd_calloc(1, sizeof *ps);
     if (!ps) return NULL;
-    ps->df = nd_calloc((size_t) c->df_mask + 1, sizeof *ps->df);
+    ps->dfr = nd_calloc(((size_t) c->df_mask + 1) / DF_CMP, sizeof *ps->dfr);
     ps->dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1);
     ps->ring = nd_calloc(c->ring_cap, sizeof *ps->ring);
     ps->raw = nd_calloc(c->ring_cap, sizeof *ps->raw);
-    if (!ps->df || !ps->dfb || !ps->ring || !ps->raw) {
+    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->raw) {
         persist_free(ps);
         return NULL;
     }
@@ -2973,7 +3034,6 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
             return ND_ENOMEM;
         }
     }
-    memcpy(ps->df, c->df, ((size_t) c->df_mask + 1) * sizeof *c->df);
     ps->pg_old = pg_old;
     for (int gi = 0; gi < PG_GENS; gi++) {
         /* the index blocks are as their items hold them */
