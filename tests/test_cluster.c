@@ -937,6 +937,60 @@ static void test_state_load_allocs(void)
     nd_cluster_free(a);
 }
 
+/* A load keeps the statistics once: what a save compares them with is
+ * copied run by run as they are written (a copy of the whole table at each
+ * load was 4 MB, 1,000 page faults of one page into a large store), and
+ * the saves after it write what they wrote before (test_state_items). */
+static void test_state_load_df_once(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 256;
+    p.window_docs = 2000;
+    p.df_bits = 20; /* 4 MB of counters */
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    char title[64], text[4096];
+    for (int id = 1; id <= 300; id++) {
+        nd_cluster_doc d = stream_doc(id, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result r;
+        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
+    }
+    items s = {0};
+    CHECK_INT(nd_cluster_save(a, 1, &(nd_cluster_sink){&s, it_put, it_del}, NULL), 0);
+    nd_cluster_doc d = stream_doc(301, title, sizeof title, text, sizeof text);
+    d.id = 301;
+    nd_cluster_result r;
+    CHECK_INT(nd_cluster_add(a, &d, &r), 0);
+    /* (the counting allocator from here to b's free: a is libc's) */
+    const size_t df_bytes = (size_t) 4 << 20;
+    nd_allocator al = {m_malloc, m_realloc, m_free, NULL};
+    nd_set_allocator(&al);
+    live_bytes = total_bytes = 0;
+    nd_cluster *fresh = nd_cluster_new(&p, NULL); /* the statistics and the scratch */
+    size_t base = live_bytes;
+    nd_cluster_free(fresh);
+    live_bytes = total_bytes = 0;
+    nd_cluster *b = items_load_lazy(&s);
+    size_t after = live_bytes;
+    CHECK(b != NULL);
+    fprintf(stderr, "# load kept %zu bytes, a new engine %zu (statistics %zu)\n", after, base,
+            df_bytes);
+    CHECK(after > base && after < base + df_bytes * 3 / 4);
+    /* one more document, saved: b's items load to a */
+    if (b) CHECK_INT(nd_cluster_add(b, &d, &r), 0);
+    if (b) CHECK_INT(nd_cluster_save(b, 0, &(nd_cluster_sink){&s, it_put, it_del}, NULL), 0);
+    nd_cluster *c = items_load(&s);
+    CHECK(c && same_state(c, a));
+    nd_cluster_free(c);
+    nd_cluster_free(b);
+    nd_set_allocator(NULL);
+    items_free(&s);
+    nd_cluster_free(a);
+}
+
 static size_t items_of_kind(const items *s, uint32_t kind)
 {
     size_t n = 0;
@@ -1694,6 +1748,7 @@ int main(void)
     RUN(test_state_items_each_step);
     RUN(test_state_load_allocs);
     RUN(test_state_index_lazy);
+    RUN(test_state_load_df_once);
     RUN(test_dup_load_scans);
     RUN(test_export_new_untouched);
     RUN(test_restore);
