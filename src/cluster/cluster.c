@@ -64,7 +64,12 @@ typedef struct story {
     int64_t moved_to; /* where its recent documents went in this clustering */
 } story;
 
-#define PG_BLOCK 512u /* slots of an inverted index per saved item */
+/* Slots of an inverted index per saved item: loaded when a probe reaches
+ * it, a block writes P x 8 bytes a slot (4 KB of a and of b for the
+ * document index), so that a lookup touches a few pages, not 17 as with
+ * the 512 slots of the older items (ND__IT_PGEN, read at once). */
+#define PG_BLOCK     64u
+#define PG_OLD_BLOCK 512u
 
 typedef struct pgen { /* one generation of an inverted index: feature -> P (a, b) */
     uint64_t *keys;
@@ -2921,7 +2926,9 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
         uint32_t nblk = g->cap / PG_BLOCK;
         /* items of the older kind (all of them were read) give way to the
          * new kind's */
-        for (uint32_t i = ps->pg_old ? 0 : nblk; i < ps->pg_n[gi] && !rc && !all; i++)
+        uint32_t from = ps->pg_old ? 0 : nblk,
+                 to = ps->pg_old ? ps->pg_n[gi] / (PG_OLD_BLOCK / PG_BLOCK) : ps->pg_n[gi];
+        for (uint32_t i = from; i < to && !rc && !all; i++)
             rc = k->s->del(k->s->ctx, ps->pg_old ? ND__IT_PGEN : ND__IT_PGENL,
                            (uint64_t) gi << 32 | i);
         ps->pg_n[gi] = nblk;
@@ -3202,18 +3209,19 @@ static int load_core(nd_cluster **out, const unsigned char *p, const unsigned ch
     return 0;
 }
 
-/* Block blk of g from its item's bytes, into free slots. */
-static int load_pg_block(pgen *g, uint32_t blk, const unsigned char *p, const unsigned char *e)
+/* Block blk of g (of size slots) from its item's bytes, into free slots. */
+static int load_pg_block(pgen *g, uint32_t blk, uint32_t size, const unsigned char *p,
+                         const unsigned char *e)
 {
     uint32_t n;
-    if (nd__get_u32(&p, e, &n) || n > PG_BLOCK) return ND_EFORMAT;
+    if (nd__get_u32(&p, e, &n) || n > size) return ND_EFORMAT;
     int64_t prev = -1;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t at;
         uint64_t h;
-        if (nd__layout_slot(&p, e, PG_BLOCK, &prev, &at) || nd__get_u64(&p, e, &h) || !h)
+        if (nd__layout_slot(&p, e, size, &prev, &at) || nd__get_u64(&p, e, &h) || !h)
             return ND_EFORMAT;
-        uint32_t slot = blk * PG_BLOCK + at;
+        uint32_t slot = blk * size + at;
         if (g->keys[slot]) return ND_EFORMAT;
         g->keys[slot] = h;
         size_t at_p = (size_t) slot * g->P;
@@ -3223,8 +3231,8 @@ static int load_pg_block(pgen *g, uint32_t blk, const unsigned char *p, const un
     /* Each key is reached from its home slot: no free slot and no copy of
      * it on the way, as far as this block holds the way (the blocks before
      * are checked with theirs, and whole when every block is read). */
-    uint32_t base = blk * PG_BLOCK, mask = g->cap - 1;
-    for (uint32_t s = base; s < base + PG_BLOCK; s++) {
+    uint32_t base = blk * size, mask = g->cap - 1;
+    for (uint32_t s = base; s < base + size; s++) {
         if (!g->keys[s]) continue;
         uint32_t h = (uint32_t) nd__mix64(g->keys[s]) & mask;
         for (uint32_t j = h >= base && h <= s ? h : base; j != s; j++)
@@ -3241,17 +3249,22 @@ static int pg_check(const pgen *g)
     return n != g->n || (g->cap && nd__layout_check(g->keys, g->cap)) ? ND_EFORMAT : 0;
 }
 
-/* An item of a block from the stream (kind ND__IT_PGEN or ND__IT_PGENL). */
-static int load_pg_item(nd_cluster *c, uint64_t key, const unsigned char *p, const unsigned char *e)
+/* An item of a block from the stream (kind ND__IT_PGEN: PG_OLD_BLOCK
+ * slots, or ND__IT_PGENL). */
+static int load_pg_item(nd_cluster *c, uint32_t kind, uint64_t key, const unsigned char *p,
+                        const unsigned char *e)
 {
     uint64_t gi = key >> 32;
-    uint32_t blk = (uint32_t) key;
+    uint32_t blk = (uint32_t) key, size = kind == ND__IT_PGEN ? PG_OLD_BLOCK : PG_BLOCK;
     if (gi >= PG_GENS) return ND_EFORMAT;
     pgen *g = pg_at(c, (int) gi);
-    if (blk >= g->cap / PG_BLOCK || !g->lazy[blk]) return ND_EFORMAT;
-    g->lazy[blk] = 0;
-    g->n_lazy--;
-    return load_pg_block(g, blk, p, e);
+    if (blk >= g->cap / size) return ND_EFORMAT;
+    for (uint32_t i = blk * (size / PG_BLOCK); i < (blk + 1) * (size / PG_BLOCK); i++) {
+        if (!g->lazy[i]) return ND_EFORMAT;
+        g->lazy[i] = 0;
+        g->n_lazy--;
+    }
+    return load_pg_block(g, blk, size, p, e);
 }
 
 /* Block blk of g through the engine's fetch.  A failure leaves it empty
@@ -3262,8 +3275,8 @@ static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk)
     uint64_t gi = g == &c->sp[0] ? 0 : g == &c->sp[1] ? 1 : g == &c->dp[0] ? 2 : 3;
     g->lazy[blk] = 0;
     g->n_lazy--;
-    if (fetch_item(c, ND__IT_PGENL, gi << 32 | blk, &p, &e) || load_pg_block(g, blk, p, e) ||
-        (!g->n_lazy && pg_check(g)))
+    if (fetch_item(c, ND__IT_PGENL, gi << 32 | blk, &p, &e) ||
+        load_pg_block(g, blk, PG_BLOCK, p, e) || (!g->n_lazy && pg_check(g)))
         c->oom = 1;
 }
 
@@ -3384,7 +3397,7 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         case ND__IT_PGEN:
             pg_old = 1;
             /* fall through */
-        case ND__IT_PGENL: rc = load_pg_item(c, key, p, e); break;
+        case ND__IT_PGENL: rc = load_pg_item(c, kind, key, p, e); break;
         case ND__IT_RING: {
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
             if (!d || nd__get_u64(&p, e, &d->seq) || !d->seq) {
