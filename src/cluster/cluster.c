@@ -2466,9 +2466,11 @@ int nd_cluster_export(const nd_cluster *c, nd_buf *b)
     nd__put_u32(b, c->ring_n);
     nd__put_u32(b, c->ring_next);
     for (uint32_t i = 0; i < c->ring_cap; i++) {
-        const rdoc *d = &c->ring[i];
-        nd__put_u64(b, d->seq);
-        if (d->seq) put_rdoc(b, d);
+        /* (an empty window - the new engine whose export keys the saved
+         * state - is not read: its 560 KB are calloc's untouched pages) */
+        const rdoc *d = c->ring_n ? &c->ring[i] : NULL;
+        nd__put_u64(b, d ? d->seq : 0);
+        if (d && d->seq) put_rdoc(b, d);
     }
     nd__dup_index_export(c->dups, b);
     return nd_buf_failed(b) ? ND_ENOMEM : 0;
@@ -3127,7 +3129,7 @@ static void lazy_raw(nd_cluster *c, rdoc *d)
  * (raw: the window is about to be recomputed). */
 static void lazy_window(nd_cluster *c, int raw)
 {
-    for (uint32_t i = 0; i < c->ring_cap; i++) {
+    for (uint32_t i = 0; c->ring_n && i < c->ring_cap; i++) {
         rdoc *d = &c->ring[i];
         if (!d->seq) continue;
         story *s = story_get(c, d->story);
