@@ -304,12 +304,14 @@ ND_EXPORT int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sin
  * call), 0 at the end, or a negative code, which is returned.
  *
  * Items of kind ND_CLUSTER_LAZY_KIND or more (story centroids, the recent
- * documents' raw features, the duplicate window's sketches: most of the
- * bytes, few of them needed by a small ingest) may be left out of next's
- * stream when fetch is given: the engine then asks fetch for each when it
- * first needs it (1... as next, but for that one kind and key; 0 when it
- * is missing), as long as it lives, and the items must not change while
- * it does except by its own saves.  A fetch that fails makes the engine
+ * documents' raw features, the duplicate window's sketches, the blocks of
+ * the inverted indexes: most of the bytes, few of them needed by a small
+ * ingest) may be left out of next's stream when fetch is given: the engine
+ * then asks fetch for each when it first needs it (1... as next, but for
+ * that one kind and key; 0 when it is missing), as long as it lives, and
+ * the items must not change while it does except by its own saves.  With
+ * fetch, it may also ask for a recent document's item of the stream again
+ * (its vector is read when first needed).  A fetch that fails makes the engine
  * report ND_ENOMEM.  Caller owns the engine; free with nd_cluster_free().
  * NULL with err set (ND_EFORMAT: items missing, corrupt or of another
  * format; ND_ENOMEM). */

@@ -97,6 +97,10 @@ typedef struct rdoc {
     uint32_t n_raw;
     nd__feat *vec; /* unit vector, sorted by hash (NULL for duplicates) */
     uint32_t n_vec;
+    /* saved state loaded on demand: vec (n_vec features) is not read yet
+     * (an original: HAS_VEC); vfp stands for vec in the fingerprint */
+    int vec_lazy;
+    uint64_t vfp;
     nbr nb[NN_MAX]; /* nearest recent documents, most similar first */
     uint32_t n_nb;
     uint64_t dup_handle;
@@ -192,6 +196,11 @@ static void pg_load_gen(nd_cluster *c, pgen *g);
 static void df_keep(nd_cluster *c, uint32_t at);
 static void df_keep_all(nd_cluster *c);
 static void lazy_window(nd_cluster *c, int raw);
+static void lazy_vec(nd_cluster *c, rdoc *d);
+static uint64_t vec_fp(const nd__feat *v, uint32_t n);
+
+/* A recent document is an original (it has a vector, read or not). */
+#define HAS_VEC(d) ((d)->vec != NULL || (d)->vec_lazy)
 
 void nd_cluster_params_default(nd_cluster_params *p)
 {
@@ -895,7 +904,7 @@ static uint32_t doc_candidates(nd_cluster *c, uint32_t self)
             for (uint32_t e = 0; e < g->P && la[e]; e++) {
                 uint32_t s = la[e] - 1;
                 if (s == self || s >= c->ring_cap || (uint32_t) c->ring[s].seq != lb[e] ||
-                    !c->ring[s].vec)
+                    !HAS_VEC(&c->ring[s]))
                     continue;
                 if (c->dmark[s] != c->mark) {
                     c->dmark[s] = c->mark;
@@ -995,6 +1004,8 @@ static int clashes(nd_cluster *c, rdoc *a, rdoc *b)
  * differently. */
 static float pair_sim(nd_cluster *c, rdoc *a, rdoc *b)
 {
+    lazy_vec(c, a);
+    lazy_vec(c, b);
     float s1 = (float) fdot(a->vec, a->n_vec, b->vec, b->n_vec);
     if (s1 > 0 && c->p.clash < 1)
         for (int k = clashes(c, a, b); k > 0; k--) s1 *= (float) c->p.clash;
@@ -1053,6 +1064,7 @@ static void settle(nd_cluster *c, rdoc *d)
     if (s) lazy_story(c, s);
     if (s) {
         if (s->ring_refs) s->ring_refs--;
+        lazy_vec(c, d);
         if (d->vec) {
             if (s->n_recent) s->n_recent--;
             if (!nd__fmap_reserve(&s->c, s->c.n + d->n_vec)) {
@@ -1270,6 +1282,7 @@ static void refresh_window(nd_cluster *c, const uint32_t *order, uint32_t m)
         nd_free(d->vec);
         d->vec = v;
         d->n_vec = (uint32_t) n;
+        d->vfp = vec_fp(v, (uint32_t) n);
         d->n_nb = 0;
     }
     pgen_free(&c->dp[0]);
@@ -1924,6 +1937,7 @@ static int place(nd_cluster *c, const nd_cluster_doc *doc, nd__feat *raw, uint32
     d->n_raw = n_raw;
     d->vec = vec;
     d->n_vec = n_vec;
+    d->vfp = vec_fp(vec, n_vec);
     d->story = sid;
     *slot_out = slot;
     return 0;
@@ -2354,8 +2368,20 @@ static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned 
 {
     uint32_t u32;
     int rc;
-    if (nd__get_u32(p, e, &u32)) return ND_EFORMAT;
-    if (u32 && (rc = get_feats(p, e, &d->vec, &d->n_vec))) return rc;
+    if (nd__get_u32(p, e, &u32) || u32 > 1) return ND_EFORMAT;
+    if (u32 && c->fetch.fn) {
+        /* The vector, when the document is compared with a new one or
+         * settles (lazy_vec: its item again): most of a small run's are
+         * not. */
+        if (nd__get_u32(p, e, &d->n_vec) || (size_t) (e - *p) / 12 < d->n_vec) return ND_EFORMAT;
+        *p += (size_t) d->n_vec * 12;
+        d->vec_lazy = 1;
+        /* (a stand-in: the vector is as saved until it is set again) */
+        d->vfp = nd__mix64(d->seq ^ (uint64_t) d->n_vec << 40) ^ 0x1a2b;
+    } else if (u32) {
+        if ((rc = get_feats(p, e, &d->vec, &d->n_vec))) return rc;
+        d->vfp = vec_fp(d->vec, d->n_vec);
+    }
     if (nd__get_u32(p, e, &d->n_nb) || d->n_nb > NN_MAX) return ND_EFORMAT;
     for (uint32_t k = 0; k < d->n_nb; k++)
         if (nd__get_u64(p, e, &d->nb[k].seq) || nd__get_u32(p, e, &d->nb[k].slot) ||
@@ -2683,6 +2709,16 @@ static uint64_t cent_fp(const story *s)
     return fp_mix(fp_mix(fp_mix((uint64_t) s->id, s->n_settled), n), cap) | 1;
 }
 
+/* A vector, for the fingerprint of its recent document (kept in vfp: the
+ * vector changes only when it is set; hashing every vector of the window
+ * at each load and save was 10 M instructions at 100,000 documents). */
+static uint64_t vec_fp(const nd__feat *v, uint32_t n)
+{
+    uint64_t h = 0x5ec7;
+    for (uint32_t i = 0; v && i < n; i++) h = fp_mix(h, v[i].h ^ (f32_bits(v[i].w) << 7));
+    return h;
+}
+
 /* A recent document: its raw features never change while its seq stays. */
 static uint64_t rdoc_fp(const rdoc *d)
 {
@@ -2694,13 +2730,12 @@ static uint64_t rdoc_fp(const rdoc *d)
                           d->dup_handle,
                           (uint64_t) d->indexed,
                           d->n_raw,
-                          d->vec != NULL,
+                          HAS_VEC(d),
                           d->n_vec,
+                          d->vfp,
                           d->n_nb};
     uint64_t h = 0;
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) h = fp_mix(h, v[i]);
-    for (uint32_t i = 0; d->vec && i < d->n_vec; i++)
-        h = fp_mix(h, d->vec[i].h ^ (f32_bits(d->vec[i].w) << 7));
     for (uint32_t i = 0; i < d->n_nb; i++)
         h = fp_mix(h, d->nb[i].seq ^ ((uint64_t) d->nb[i].slot << 40) ^ f32_bits(d->nb[i].s1));
     return h | 1;
@@ -2950,7 +2985,7 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     struct nd__persist *ps = c->ps;
     int rc = 0;
     for (uint32_t i = 0; i < c->ring_cap && !rc; i++) {
-        const rdoc *d = &c->ring[i];
+        rdoc *d = &c->ring[i];
         if (!d->seq) {
             if (ps->ring[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RING, i);
             if (!rc && ps->raw[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RAW, i);
@@ -2959,6 +2994,7 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
         }
         uint64_t fp = rdoc_fp(d);
         if (all || fp != ps->ring[i]) {
+            lazy_vec(c, d); /* (the item holds it) */
             nd__put_u64(b, d->seq);
             put_rdoc_head(b, d);
             nd__put_u32(b, d->n_raw);
@@ -3134,7 +3170,32 @@ static void lazy_window(nd_cluster *c, int raw)
         if (!d->seq) continue;
         story *s = story_get(c, d->story);
         if (s) lazy_story(c, s);
+        lazy_vec(c, d);
         if (raw) lazy_raw(c, d);
+    }
+}
+
+/* A recent document's vector, before it is read: from its item (the
+ * recent document's, fetched again: it has not changed, as a save of it
+ * reads the vector first).  A failure leaves it empty and the engine
+ * reports ND_ENOMEM. */
+static void lazy_vec(nd_cluster *c, rdoc *d)
+{
+    const unsigned char *p, *e;
+    if (!d->vec_lazy) return;
+    d->vec_lazy = 0;
+    uint32_t n = d->n_vec, n_raw, has;
+    rdoc t;
+    memset(&t, 0, sizeof t);
+    uint64_t seq;
+    if (fetch_item(c, ND__IT_RING, (uint64_t) (d - c->ring), &p, &e) || nd__get_u64(&p, e, &seq) ||
+        seq != d->seq || get_rdoc_head(&p, e, &t) || nd__get_u32(&p, e, &n_raw) ||
+        nd__get_u32(&p, e, &has) || has != 1 || get_feats(&p, e, &d->vec, &d->n_vec) ||
+        d->n_vec != n) {
+        c->oom = 1;
+        nd_free(d->vec);
+        d->vec = nd_malloc(sizeof *d->vec); /* (still an original) */
+        d->n_vec = 0;
     }
 }
 
