@@ -1038,8 +1038,9 @@ static void to_old_blocks(items *s)
     *s = o;
 }
 
-/* The blocks of the inverted indexes are loaded when a probe reaches them:
- * a load reads none, one document a few (their tables' pages untouched
+/* The blocks of the inverted indexes are loaded when a probe reaches them,
+ * and the recent documents' vectors when one is compared or settles: a
+ * load reads none, one document a few (their tables' pages untouched
  * until then: a third of the page faults of one page into a large
  * store), and the engine goes on as the one that saved them.  Items of
  * the older kind (read at once) load too, and the next save replaces
@@ -1071,6 +1072,7 @@ static void test_state_index_lazy(void)
     if (!b) goto out;
     CHECK_INT(s.streamed_kind[ND__IT_PGEN] + s.streamed_kind[ND__IT_PGENL], 0);
     CHECK_INT(s.fetched_kind[ND__IT_PGENL], 0);
+    CHECK_INT(s.fetched_kind[ND__IT_RING], 0);
     /* one more document: the same story, a few blocks read */
     nd_cluster_doc d = stream_doc(7001, title, sizeof title, text, sizeof text);
     d.id = 1001;
@@ -1078,7 +1080,12 @@ static void test_state_index_lazy(void)
     CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
     CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
     CHECK(ra.story == rb.story && ra.dup_of == rb.dup_of);
-    size_t read = s.fetched_kind[ND__IT_PGENL];
+    size_t read = s.fetched_kind[ND__IT_PGENL], vecs = s.fetched_kind[ND__IT_RING],
+           recent = items_of_kind(&s, ND__IT_RING);
+    /* the recent documents' vectors: those compared with it (and the one
+     * that settles), read again from their items */
+    fprintf(stderr, "# recent documents %zu, vectors read %zu\n", recent, vecs);
+    CHECK(vecs > 0 && vecs * 4 < recent);
     fprintf(stderr, "# index blocks: %zu, read for one document %zu\n", blocks, read);
     CHECK(read > 0 && read * 3 < blocks);
     /* saved, loaded whole: the same engine */
