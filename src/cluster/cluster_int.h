@@ -91,8 +91,12 @@ enum {
 #define ND__TOLL_HURT    2
 #define ND__A_MAX        4 /* of each slot per document */
 
-/* Entries of the per-engine word cache (a power of two). */
-#define ND__WCACHE 65536
+/* Entries of the per-engine word cache (powers of two): it starts small
+ * and doubles each time it has missed as many words as it holds, up to
+ * ND__WCACHE (direct-mapped: its 2.6 MB, touched where each word of one
+ * page hashes, were 600 page faults of a one-page run). */
+#define ND__WCACHE       65536
+#define ND__WCACHE_FIRST 4096
 typedef struct nd__wcache {
     uint64_t key;              /* hash of the lowercased word; 0: empty */
     uint64_t word;             /* feature id of its stem as a word ... */
@@ -134,6 +138,8 @@ typedef struct nd__fx {
     char *join;                    /* title + text when the text lacks the title */
     size_t join_cap;
     nd__wcache *wc;      /* word cache: stop word flag and stem ids */
+    uint32_t wc_mask;    /* its entries - 1 */
+    uint32_t wc_miss;    /* words it missed at this size */
     struct nd__wtok *wt; /* per-token scratch */
     size_t wt_cap;
     char *lbuf; /* lowercased tokens */

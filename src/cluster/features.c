@@ -32,7 +32,8 @@ int nd__fx_init(nd__fx *fx, const nd_cluster_params *p)
 {
     memset(fx, 0, sizeof *fx);
     fx->stemmer = sb_stemmer_new("english", NULL);
-    fx->wc = nd_calloc(ND__WCACHE, sizeof *fx->wc);
+    fx->wc = nd_calloc(ND__WCACHE_FIRST, sizeof *fx->wc);
+    fx->wc_mask = ND__WCACHE_FIRST - 1;
     if (!fx->stemmer || !fx->wc) {
         nd__fx_free(fx);
         return ND_ENOMEM;
@@ -74,7 +75,7 @@ size_t nd__fx_bytes(const nd__fx *fx)
     return fx->tok_cap * sizeof(nd_token) +
            fx->fcap * (sizeof(uint64_t) + sizeof(float) + 1 + sizeof(uint32_t) / 2) +
            fx->ccap * (sizeof(uint64_t) + sizeof(uint32_t) / 2) + fx->out_cap * sizeof(nd__feat) +
-           (fx->wc ? ND__WCACHE * sizeof *fx->wc : 0) + fx->join_cap;
+           (fx->wc ? ((size_t) fx->wc_mask + 1) * sizeof *fx->wc : 0) + fx->join_cap;
 }
 
 /* ---- scratch sets ------------------------------------------------------------ */
@@ -338,8 +339,19 @@ static int newline_between(const char *text, const nd_token *a, const nd_token *
  * the costliest step of the features; news repeats its words. */
 static const nd__wcache *word_info(nd__fx *fx, const char *low, size_t n, uint64_t lh)
 {
-    nd__wcache *e = &fx->wc[lh & (ND__WCACHE - 1)];
+    nd__wcache *e = &fx->wc[lh & fx->wc_mask];
     if (e->key == lh) return e;
+    if (++fx->wc_miss > fx->wc_mask && fx->wc_mask + 1 < ND__WCACHE) {
+        /* a bigger cache, empty (out of memory: this one) */
+        nd__wcache *w = nd_calloc(((size_t) fx->wc_mask + 1) * 2, sizeof *w);
+        if (w) {
+            nd_free(fx->wc);
+            fx->wc = w;
+            fx->wc_mask = fx->wc_mask * 2 + 1;
+            fx->wc_miss = 0;
+            e = &fx->wc[lh & fx->wc_mask];
+        }
+    }
     e->key = lh;
     e->stop = (uint8_t) nd_stopword(NULL, low, n);
     const sb_symbol *st = sb_stemmer_stem(fx->stemmer, (const sb_symbol *) low, (int) n);
