@@ -991,6 +991,34 @@ static void test_state_load_df_once(void)
     nd_cluster_free(a);
 }
 
+/* The word cache starts small and grows as it misses (a one-page run
+ * touched its 2.6 MB where the page's words hashed: 600 page faults). */
+static void test_word_cache_grows(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 16;
+    p.window_docs = 200;
+    p.df_bits = 10;
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    nd_cluster_stats st0, st1;
+    nd_cluster_get_stats(a, &st0);
+    CHECK(st0.bytes < (size_t) 1 << 20);
+    char title[64], text[4096];
+    for (int id = 1; id <= 400; id++) {
+        nd_cluster_doc d = stream_doc(id, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result r;
+        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
+    }
+    nd_cluster_get_stats(a, &st1);
+    fprintf(stderr, "# engine bytes new %zu, after 400 documents %zu\n", st0.bytes, st1.bytes);
+    CHECK(st1.bytes > st0.bytes + ((size_t) 1 << 20));
+    nd_cluster_free(a);
+}
+
 static size_t items_of_kind(const items *s, uint32_t kind)
 {
     size_t n = 0;
@@ -1796,6 +1824,7 @@ int main(void)
     RUN(test_state_load_allocs);
     RUN(test_state_index_lazy);
     RUN(test_state_load_df_once);
+    RUN(test_word_cache_grows);
     RUN(test_dup_load_scans);
     RUN(test_export_new_untouched);
     RUN(test_restore);
