@@ -993,6 +993,75 @@ static void test_df_phrase_bounded(void)
     CHECK(count[1] == 4000);
 }
 
+/* The documents of the store holding word, as the index counts them. */
+static int64_t index_df(nd_store *s, const char *word)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH '\"%s\"'", word);
+    return sql_int(s, sql);
+}
+
+/* A cache that fills is emptied, and keeps the counts it had: a word
+ * looked up again is counted only in the documents since (none: no
+ * page read), not from its saved count (or the first document) again;
+ * the save writes the kept counts too, brought up to date. */
+static void test_df_kept(void)
+{
+    nd_store *s = fresh("dfkept.db");
+    if (!s) return;
+    const char *texts[] = {"Harbour strike closes the port.", "The harbour board met.",
+                           "A quiet harbour, 19 boats.", "The harbours reopen.",
+                           "A quiet evening at the Harbour."};
+    for (int i = 0; i < 5; i++) {
+        const char *paras[] = {texts[i], NULL};
+        nd_article *a = article(NULL, paras, NULL, 0);
+        char url[64];
+        snprintf(url, sizeof url, "https://example.com/kept/%d", i);
+        CHECK_INT(add(s, a, url, (uint64_t) (7000 + i), NULL), 0);
+        nd_article_free(a);
+    }
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(tmp_path("dfkept.db"), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL),
+              0);
+    nd_store_df *d = NULL;
+    CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+    if (!r || !d) return;
+    nd__store_df_catch_up(d, 1, 0); /* the index counts */
+    nd__store_df_limit(d, 2);
+    CHECK(nd_store_df_get(d, "harbour", 7) == 5);
+    CHECK(nd_store_df_get(d, "quiet", 5) == 2);
+    CHECK(nd_store_df_get(d, "strike", 6) == 1); /* the cache was full: emptied */
+    pages_read(r);
+    CHECK(nd_store_df_get(d, "harbour", 7) == 5); /* kept: nothing to count */
+    CHECK_INT((int) pages_read(r), 0);
+    /* a document later, the cache emptied again (its snapshot moves on):
+     * the kept counts and the documents since */
+    const char *p6[] = {"Covid-19 returns to a quiet harbour.", NULL};
+    nd_article *a = article(NULL, p6, NULL, 0);
+    CHECK_INT(add(s, a, "https://example.com/kept/5", 7005, NULL), 0);
+    nd_article_free(a);
+    CHECK(nd_store_df_get(d, "board", 5) == 1);
+    CHECK(nd_store_df_get(d, "evening", 7) == 1);
+    CHECK(nd_store_df_get(d, "harbour", 7) == index_df(s, "harbour"));
+    CHECK(nd_store_df_get(d, "quiet", 5) == index_df(s, "quiet"));
+    CHECK(nd_store_df_get(d, "quiet", 5) == 3);
+    nd_error err = {0};
+    CHECK_INT(nd_store_df_save(s, d, &err), 0);
+    /* "board" was counted in the snapshot before the cache was emptied,
+     * and dropped ("evening" then in the new one) */
+    const char *words[] = {"harbour", "quiet", "strike", "evening"};
+    for (int i = 0; i < 4; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT df FROM word_df WHERE word = '%s' AND upto = 6",
+                 words[i]);
+        CHECK(sql_int(s, sql) == index_df(s, words[i]));
+    }
+    nd_store_df_free(d);
+    nd_store_close(r);
+    nd_store_close(s);
+}
+
 /* Page faults of this thread so far. */
 static long thread_faults(void)
 {
@@ -1069,6 +1138,7 @@ int main(void)
     RUN(test_df_share);
     RUN(test_df_saved);
     RUN(test_df_catch_up);
+    RUN(test_df_kept);
     RUN(test_warm);
     RUN(test_df_phrase_bounded); /* after test_warm: its fault counts depend on the heap before it
                                   */

@@ -315,6 +315,8 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from)
  * is counted in the last DF_PHRASE_WINDOW documents and scaled
  * (df_phrase; nd__store_df_phrase changes both). */
 #define DF_PHRASE_EXACT 8192
+/* Counts kept across the cache's emptying, at most (df_keep). */
+#define DF_KEPT_MAX (1u << 21)
 
 /* The remembered frequencies, shared by the nd_store_df of several
  * threads (the ingest workers): each word is looked up once per run, not
@@ -333,7 +335,19 @@ typedef struct df_cache {
     tok_acc toks;          /* the tokens of the documents (toks_from, last] */
     int64_t toks_from;
     size_t used;
-    nd_buf words; /* the slots' words, each NUL-terminated */
+    size_t max_used; /* emptied when this full: 3/4 of DF_SLOTS */
+    nd_buf words;    /* the slots' words, each NUL-terminated */
+    /* The exact counts of the words the cache let go of when it filled
+     * (df_reset), for the run's later lookups of them and its save: the
+     * next lookup counts only the documents since (kept_at: word hash
+     * -> entry + 1). */
+    nd__imap kept_at;
+    struct df_kept {
+        int64_t df, upto, saved;
+        size_t word; /* offset in kept_words */
+    } * kept;
+    size_t n_kept, cap_kept;
+    nd_buf kept_words;
     struct {
         uint64_t hash; /* 0: empty */
         int64_t df;
@@ -356,9 +370,40 @@ struct nd_store_df {
 /* Empty the cache and read the snapshot it counts in, through df's
  * connection (c->mu held): the documents and the last one the index
  * holds (documents are indexed at each commit, in id order). */
+/* Keep the count of slot k for the lookups after the cache is emptied
+ * (c->mu held): a failure to keep it only costs a count. */
+static void df_keep(df_cache *c, size_t k)
+{
+    if (!c->slot[k].hash || c->slot[k].df < 0 || c->slot[k].scaled || c->slot[k].upto < 0) return;
+    if (c->n_kept >= DF_KEPT_MAX) return;
+    int64_t at = 0;
+    if (nd__imap_get(&c->kept_at, c->slot[k].hash, &at)) {
+        /* counted again since it was kept: the later count */
+        c->kept[at - 1].df = c->slot[k].df;
+        c->kept[at - 1].upto = c->slot[k].upto;
+        return;
+    }
+    if (c->n_kept == c->cap_kept) {
+        size_t cap = c->cap_kept ? 2 * c->cap_kept : 4096;
+        struct df_kept *v = nd_realloc(c->kept, cap * sizeof *v);
+        if (!v) return;
+        c->kept = v;
+        c->cap_kept = cap;
+    }
+    const char *w = c->words.ptr + c->slot[k].word;
+    size_t off = c->kept_words.len;
+    nd_buf_append(&c->kept_words, w, strlen(w) + 1);
+    if (nd_buf_failed(&c->kept_words) ||
+        nd__imap_put(&c->kept_at, c->slot[k].hash, (int64_t) c->n_kept + 1))
+        return;
+    c->kept[c->n_kept++] = (struct df_kept){c->slot[k].df, c->slot[k].upto, c->slot[k].saved, off};
+}
+
 static void df_reset(nd_store_df *df, int clear)
 {
     df_cache *c = df->c;
+    if (clear)
+        for (size_t k = 0; k < DF_SLOTS; k++) df_keep(c, k);
     /* A new cache is zeroed by calloc: its 2.6 MB are not touched. */
     if (clear) memset(c->slot, 0, sizeof c->slot);
     c->used = 0;
@@ -423,6 +468,7 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
         c->catch_up_min = DF_CATCH_UP_MIN;
         c->phrase_window = DF_PHRASE_WINDOW;
         c->phrase_exact = DF_PHRASE_EXACT;
+        c->max_used = DF_SLOTS / 4 * 3;
         df_reset(df, 0);
     }
     df->docs = c->docs;
@@ -448,6 +494,9 @@ void nd_store_df_free(nd_store_df *df)
         pthread_mutex_destroy(&c->mu);
         nd_buf_free(&c->words);
         tok_acc_free(&c->toks);
+        nd__imap_free(&c->kept_at);
+        nd_free(c->kept);
+        nd_buf_free(&c->kept_words);
         nd_free(c);
     }
     tok_close(&df->tk);
@@ -585,21 +634,30 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     int hit = c->slot[k].hash == h;
     df->docs = c->docs;
     int64_t last = c->last, catch_up = c->catch_up;
+    int64_t saved = -1;
+    int64_t base = 0, from = 0, at = 0;
+    int kept = !hit && nd__imap_get(&c->kept_at, h, &at);
+    if (kept) {
+        base = c->kept[at - 1].df;
+        from = c->kept[at - 1].upto;
+        saved = c->kept[at - 1].saved;
+    }
     pthread_mutex_unlock(&c->mu);
     if (hit) return v;
     v = -1;
-    int64_t saved = -1;
-    int64_t base = 0, from = 0;
     int scaled = 0;
-    sqlite3_bind_text(df->saved, 1, word, (int) len, SQLITE_STATIC);
-    sqlite3_bind_int64(df->saved, 2, last);
-    int rc = sqlite3_step(df->saved);
-    if (rc == SQLITE_ROW) {
-        base = sqlite3_column_int64(df->saved, 0);
-        saved = from = sqlite3_column_int64(df->saved, 1);
+    int rc = SQLITE_DONE;
+    if (!kept) {
+        sqlite3_bind_text(df->saved, 1, word, (int) len, SQLITE_STATIC);
+        sqlite3_bind_int64(df->saved, 2, last);
+        rc = sqlite3_step(df->saved);
+        if (rc == SQLITE_ROW) {
+            base = sqlite3_column_int64(df->saved, 0);
+            saved = from = sqlite3_column_int64(df->saved, 1);
+        }
+        sqlite3_reset(df->saved);
+        sqlite3_clear_bindings(df->saved);
     }
-    sqlite3_reset(df->saved);
-    sqlite3_clear_bindings(df->saved);
     if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
         v = base;
         if (from < last) {
@@ -611,7 +669,7 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
         }
     }
     pthread_mutex_lock(&c->mu);
-    if (c->used * 4 >= DF_SLOTS * 3) df_reset(df, 1);
+    if (c->used >= c->max_used) df_reset(df, 1);
     k = df_slot(c, h);                         /* another thread may have filled it meanwhile */
     if (!c->slot[k].hash && c->last == last) { /* not when emptied meanwhile */
         size_t off = c->words.len;
@@ -629,22 +687,18 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     return v;
 }
 
-/* qsort has no context argument: the cache whose slots this thread sorts. */
-static _Thread_local const df_cache *sort_c;
-
-/* A row of word_df to write: slot k's word, its count and the last
- * document the count covers. */
+/* A word's count to bring up to date and write to word_df: the word,
+ * its count, the last document the count covers, word_df's when it was
+ * looked up (-1: none). */
 typedef struct df_row {
-    uint32_t k;
-    int64_t df, upto;
+    const char *word;
+    int64_t df, upto, saved;
 } df_row;
 
 /* Rows by their words, as SQLite's BINARY collation orders them. */
 static int by_word(const void *a, const void *b)
 {
-    const df_cache *c = sort_c;
-    return strcmp(c->words.ptr + c->slot[((const df_row *) a)->k].word,
-                  c->words.ptr + c->slot[((const df_row *) b)->k].word);
+    return strcmp(((const df_row *) a)->word, ((const df_row *) b)->word);
 }
 
 void nd__store_df_catch_up(nd_store_df *df, int64_t docs, int64_t postings)
@@ -652,6 +706,13 @@ void nd__store_df_catch_up(nd_store_df *df, int64_t docs, int64_t postings)
     pthread_mutex_lock(&df->c->mu);
     df->c->catch_up = docs;
     df->c->catch_up_min = postings;
+    pthread_mutex_unlock(&df->c->mu);
+}
+
+void nd__store_df_limit(nd_store_df *df, size_t words)
+{
+    pthread_mutex_lock(&df->c->mu);
+    df->c->max_used = words;
     pthread_mutex_unlock(&df->c->mu);
 }
 
@@ -687,11 +748,24 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
     if (!rc && sqlite3_step(now_st) == SQLITE_ROW) now = sqlite3_column_int64(now_st, 0);
     sqlite3_finalize(now_st);
     pthread_mutex_lock(&c->mu);
+    /* The slots' counts and those kept when the cache was emptied (a
+     * word in both: the slot's, the later one). */
+    size_t n_row = 0, m = 0;
+    df_row *row = rc ? NULL : nd_malloc((c->used + c->n_kept + 1) * sizeof *row);
+    if (!rc && !row) rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    for (size_t k = 0; !rc && k < DF_SLOTS; k++)
+        if (c->slot[k].hash && c->slot[k].df >= 0 && !c->slot[k].scaled && c->slot[k].upto >= 0)
+            row[n_row++] = (df_row){c->words.ptr + c->slot[k].word, c->slot[k].df, c->slot[k].upto,
+                                    c->slot[k].saved};
+    for (size_t i = 0; !rc && i < c->n_kept; i++) {
+        const char *w = c->kept_words.ptr + c->kept[i].word;
+        size_t k = df_slot(c, nd_hash64(w, strlen(w)) | 1);
+        if (c->slot[k].hash) continue;
+        row[n_row++] = (df_row){w, c->kept[i].df, c->kept[i].upto, c->kept[i].saved};
+    }
     /* Only what this run counted further than the table had it, in the
      * table's order: the rows go in along the B-tree, not all over it. */
-    df_row *order = rc ? NULL : nd_malloc((c->used ? c->used : 1) * sizeof *order);
-    size_t m = 0;
-    if (!rc && !order) rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    df_row *order = row;
     /* Every count is brought up to now before it is saved: the slots
      * count the store as it was when the cache was last emptied, and the
      * next run would count all the documents since for each word it asks
@@ -709,19 +783,15 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
      * of CPU each over 5,000 documents.  The slots keep their counts
      * (the run's snapshot); the table gets the new ones. */
     int64_t lo = now;
-    for (size_t k = 0; !rc && k < DF_SLOTS; k++)
-        if (c->slot[k].hash && c->slot[k].df >= 0 && !c->slot[k].scaled && c->slot[k].upto >= 0 &&
-            c->slot[k].upto < lo && now - c->slot[k].upto < c->catch_up)
-            lo = c->slot[k].upto;
+    for (size_t i = 0; i < n_row; i++)
+        if (row[i].upto < lo && now - row[i].upto < c->catch_up) lo = row[i].upto;
     df_tok tk = {0};
     tok_acc acc = {0};
     int by_tokens =
         !rc && lo < now && tok_open(s->db, &tk) == 0 && tok_docs(s->db, &tk, lo, now, &acc) == 0;
-    for (size_t k = 0; !rc && k < DF_SLOTS && m < c->used; k++) {
-        if (!c->slot[k].hash || c->slot[k].df < 0 || c->slot[k].scaled || c->slot[k].upto < 0)
-            continue;
-        int64_t v = c->slot[k].df, upto = c->slot[k].upto, more = -1;
-        const char *w = c->words.ptr + c->slot[k].word;
+    for (size_t i = 0; !rc && i < n_row; i++) {
+        int64_t v = row[i].df, upto = row[i].upto, more = -1;
+        const char *w = row[i].word;
         if (upto < now && by_tokens && now - upto < c->catch_up) {
             tok_word one = {0};
             tk.api.xTokenize(tk.t, &one, FTS5_TOKENIZE_QUERY, w, (int) strlen(w), tok_word_cb);
@@ -735,20 +805,19 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
             v += more;
             upto = now;
         }
-        if (upto > 0 && upto > c->slot[k].saved) order[m++] = (df_row){(uint32_t) k, v, upto};
+        if (upto > 0 && upto > row[i].saved) order[m++] = (df_row){w, v, upto, row[i].saved};
     }
     tok_acc_free(&acc);
     tok_close(&tk);
-    sort_c = c;
     if (m) qsort(order, m, sizeof *order, by_word);
     for (size_t i = 0; !rc && i < m; i++) {
-        sqlite3_bind_text(st, 1, c->words.ptr + c->slot[order[i].k].word, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, order[i].word, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, order[i].df);
         sqlite3_bind_int64(st, 3, order[i].upto);
         rc = step_done(s, st, "cannot save word frequencies", err);
     }
     pthread_mutex_unlock(&c->mu);
-    nd_free(order);
+    nd_free(row);
     sqlite3_finalize(st);
     sqlite3_finalize(count);
     if (rc) {

@@ -119,6 +119,9 @@ void nd__store_df_catch_up(nd_store_df *df, int64_t docs, int64_t postings);
  * last `window` and scaled, unless its tokens' saved counts bound one of
  * them to `exact` documents or fewer (defaults 16,384 and 8,192). */
 void nd__store_df_phrase(nd_store_df *df, int64_t window, int64_t exact);
+/* The cache is emptied when it holds this many words (default 49,152);
+ * it keeps their counts for its later lookups and nd_store_df_save. */
+void nd__store_df_limit(nd_store_df *df, size_t words);
 void nd__store_analysis_rolled_back(nd_store *s);
 /* Index the quotations this connection added in the open transaction
  * (quotes_fts); called just before COMMIT.  0 or a negative code. */
