@@ -316,7 +316,7 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from)
  * (df_phrase; nd__store_df_phrase changes both). */
 #define DF_PHRASE_EXACT 8192
 /* Counts kept across the cache's emptying, at most (df_keep). */
-#define DF_KEPT_MAX (1u << 21)
+#define DF_KEPT_MAX (1u << 19) /* ~45 MB of entries, table and words */
 
 /* The remembered frequencies, shared by the nd_store_df of several
  * threads (the ingest workers): each word is looked up once per run, not
@@ -760,7 +760,8 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
     for (size_t i = 0; !rc && i < c->n_kept; i++) {
         const char *w = c->kept_words.ptr + c->kept[i].word;
         size_t k = df_slot(c, nd_hash64(w, strlen(w)) | 1);
-        if (c->slot[k].hash) continue;
+        if (c->slot[k].hash && c->slot[k].df >= 0 && !c->slot[k].scaled && c->slot[k].upto >= 0)
+            continue; /* the slot's row, a later count */
         row[n_row++] = (df_row){w, c->kept[i].df, c->kept[i].upto, c->kept[i].saved};
     }
     /* Only what this run counted further than the table had it, in the
