@@ -115,6 +115,13 @@ int nd__store_put_keywords(nd_store *s, int64_t doc, const nd_keywords *k, nd_er
  * than `docs` (default 1024), else with the full-text index when it
  * would find `postings` (default 1024) or more at the word's rate. */
 void nd__store_df_catch_up(nd_store_df *df, int64_t docs, int64_t postings);
+/* A phrase counted over more than `window` documents is counted in the
+ * last `window` and scaled, unless its tokens' saved counts bound one of
+ * them to `exact` documents or fewer (defaults 16,384 and 8,192). */
+void nd__store_df_phrase(nd_store_df *df, int64_t window, int64_t exact);
+/* The cache is emptied when it holds this many words (default 49,152);
+ * it keeps their counts for its later lookups and nd_store_df_save. */
+void nd__store_df_limit(nd_store_df *df, size_t words);
 void nd__store_analysis_rolled_back(nd_store *s);
 /* Index the quotations this connection added in the open transaction
  * (quotes_fts); called just before COMMIT.  0 or a negative code. */
