@@ -1062,47 +1062,6 @@ static void test_df_kept(void)
     nd_store_close(s);
 }
 
-/* A cache made on an empty store (the first bulk run's: every count is
- * 0, nothing to go by for a word's rate) still saves its words of one
- * token, counted by the index up to the store's last document: else
- * every later run counts them in the whole index.  A phrase is not
- * counted there (its later counts are bounded: test_df_phrase_bounded). */
-static void test_df_empty_snapshot(void)
-{
-    nd_store *s = fresh("dfempty.db");
-    if (!s) return;
-    nd_store *r = NULL;
-    CHECK_INT(nd_store_open(tmp_path("dfempty.db"), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL),
-              0);
-    nd_store_df *d = NULL;
-    CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
-    if (!r || !d) return;
-    nd__store_df_catch_up(d, 1, 0); /* past the tokens' catch-up: the index counts */
-    const char *texts[] = {"Harbour strike closes the port over covid-19 rules.",
-                           "The harbour board met.", "A quiet evening, covid-19 again."};
-    for (int i = 0; i < 3; i++) {
-        const char *paras[] = {texts[i], NULL};
-        nd_article *a = article(NULL, paras, NULL, 0);
-        char url[64];
-        snprintf(url, sizeof url, "https://example.com/empty/%d", i);
-        CHECK_INT(add(s, a, url, (uint64_t) (7100 + i), NULL), 0);
-        nd_article_free(a);
-    }
-    /* the snapshot of the empty store */
-    CHECK(nd_store_df_get(d, "harbour", 7) == 0);
-    CHECK(nd_store_df_get(d, "quiet", 5) == 0);
-    CHECK(nd_store_df_get(d, "covid-19", 8) == 0);
-    nd_error err = {0};
-    CHECK_INT(nd_store_df_save(s, d, &err), 0);
-    CHECK(index_df(s, "harbour") == 2);
-    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour' AND upto = 3") == 2);
-    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'quiet' AND upto = 3") == 1);
-    CHECK(sql_int(s, "SELECT count(*) FROM word_df WHERE word = 'covid-19'") == 0);
-    nd_store_df_free(d);
-    nd_store_close(r);
-    nd_store_close(s);
-}
-
 /* Page faults of this thread so far. */
 static long thread_faults(void)
 {
@@ -1180,7 +1139,6 @@ int main(void)
     RUN(test_df_saved);
     RUN(test_df_catch_up);
     RUN(test_df_kept);
-    RUN(test_df_empty_snapshot);
     RUN(test_warm);
     RUN(test_df_phrase_bounded); /* after test_warm: its fault counts depend on the heap before it
                                   */

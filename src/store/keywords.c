@@ -727,16 +727,6 @@ void nd__store_df_phrase(nd_store_df *df, int64_t window, int64_t exact)
     pthread_mutex_unlock(&df->c->mu);
 }
 
-/* Whether word is one token to the index's tokenizer (tk opened here
- * when it is not yet). */
-static int df_one_token(df_tok *tk, sqlite3 *db, const char *word)
-{
-    if (!tk->t && tok_open(db, tk) != 0) return 0;
-    tok_word one = {0};
-    tk->api.xTokenize(tk->t, &one, FTS5_TOKENIZE_QUERY, word, (int) strlen(word), tok_word_cb);
-    return one.count == 1;
-}
-
 int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
 {
     if (!df) return 0;
@@ -816,15 +806,6 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
         int worth =
             now - upto < c->catch_up || (upto > 0 && (double) v * (double) (now - upto) >=
                                                          (double) c->catch_up_min * (double) upto);
-        /* A word of one token counted against an empty store (the
-         * snapshot of a first bulk run: nothing to go by for its rate)
-         * and not in word_df is counted now: else it stays out of the
-         * table, and every later run counts it in the whole index - 163
-         * of the 168 words of one page into the 100,000-document store
-         * of a first bulk run, 5 M instructions each.  Once per word and
-         * store; a phrase is left to the bounded count (df_phrase). */
-        if (!worth && upto == 0 && row[i].saved < 0 && upto < now && df_one_token(&tk, s->db, w))
-            worth = 1;
         if (upto < now && more < 0 && worth) more = df_count(count, w, strlen(w), upto, now);
         if (upto < now && more >= 0) {
             v += more;
