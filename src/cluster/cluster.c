@@ -2659,6 +2659,14 @@ static pgen *pg_at(nd_cluster *c, int i)
     return i < 2 ? &c->sp[i] : &c->dp[i - 2];
 }
 
+/* Which of pg_at's indexes g is (the key of its blocks' items). */
+static uint64_t pg_index(nd_cluster *c, const pgen *g)
+{
+    int i = 0;
+    while (i < PG_GENS - 1 && pg_at(c, i) != g) i++;
+    return (uint64_t) i;
+}
+
 static inline uint64_t fp_mix(uint64_t h, uint64_t v)
 {
     return nd__mix64(h ^ v) + 0x9e3779b97f4a7c15ULL;
@@ -3335,7 +3343,7 @@ static int load_pg_item(nd_cluster *c, uint32_t kind, uint64_t key, const unsign
 static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk)
 {
     const unsigned char *p, *e;
-    uint64_t gi = g == &c->sp[0] ? 0 : g == &c->sp[1] ? 1 : g == &c->dp[0] ? 2 : 3;
+    uint64_t gi = pg_index(c, g);
     g->lazy[blk] = 0;
     g->n_lazy--;
     if (fetch_item(c, ND__IT_PGENL, gi << 32 | blk, &p, &e) ||
