@@ -1140,8 +1140,8 @@ int main(void)
     RUN(test_df_catch_up);
     RUN(test_df_kept);
     RUN(test_warm);
-    RUN(test_df_phrase_bounded); /* after test_warm: its fault counts depend on the heap before it
-                                  */
+    /* after test_warm: its fault counts depend on the heap before it */
+    RUN(test_df_phrase_bounded);
     tmpdir_remove();
     return tap_done();
 }

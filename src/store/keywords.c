@@ -569,6 +569,24 @@ static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64
     return v;
 }
 
+/* word's row of word_df whose count covers no document after last:
+ * SQLITE_ROW with its count and upto, SQLITE_DONE (none), or an error
+ * (st: DF_SAVED_SQL). */
+static int df_saved_row(sqlite3_stmt *st, const char *word, size_t len, int64_t last,
+                        int64_t *count, int64_t *upto)
+{
+    sqlite3_bind_text(st, 1, word, (int) len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, last);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *count = sqlite3_column_int64(st, 0);
+        *upto = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
 /* The documents after `from` up to `last` that hold word when it is a
  * phrase to the index (several tokens: "covid-19", "12-year-old") that
  * would cost the index more than a bounded count, or -1 (count it in
@@ -600,15 +618,12 @@ static int64_t df_phrase(nd_store_df *df, const char *word, size_t len, int64_t 
      * most its saved count, and every document after that count's. */
     int64_t fewest = -1;
     for (int t = 0; t < sp.count && t < WORD_TOKENS; t++) {
-        sqlite3_bind_text(df->saved, 1, word + sp.start[t], sp.end[t] - sp.start[t], SQLITE_STATIC);
-        sqlite3_bind_int64(df->saved, 2, last);
-        if (sqlite3_step(df->saved) == SQLITE_ROW) {
-            int64_t n =
-                sqlite3_column_int64(df->saved, 0) + last - sqlite3_column_int64(df->saved, 1);
+        int64_t count = 0, upto = 0;
+        if (df_saved_row(df->saved, word + sp.start[t], (size_t) (sp.end[t] - sp.start[t]), last,
+                         &count, &upto) == SQLITE_ROW) {
+            int64_t n = count + last - upto;
             if (fewest < 0 || n < fewest) fewest = n;
         }
-        sqlite3_reset(df->saved);
-        sqlite3_clear_bindings(df->saved);
     }
     if (fewest >= 0 && fewest <= exact) return -1;
     int64_t n = df_count(df->count, word, len, last - window, last);
@@ -651,15 +666,8 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     int scaled = 0;
     int rc = SQLITE_DONE;
     if (!kept) {
-        sqlite3_bind_text(df->saved, 1, word, (int) len, SQLITE_STATIC);
-        sqlite3_bind_int64(df->saved, 2, last);
-        rc = sqlite3_step(df->saved);
-        if (rc == SQLITE_ROW) {
-            base = sqlite3_column_int64(df->saved, 0);
-            saved = from = sqlite3_column_int64(df->saved, 1);
-        }
-        sqlite3_reset(df->saved);
-        sqlite3_clear_bindings(df->saved);
+        rc = df_saved_row(df->saved, word, len, last, &base, &from);
+        if (rc == SQLITE_ROW) saved = from;
     }
     if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
         v = base;
