@@ -993,6 +993,73 @@ static void test_df_phrase_bounded(void)
     CHECK(count[1] == 4000);
 }
 
+/* The pages a fresh cache on r reads to count a word no saved count
+ * covers, counted back from the last document to its 64th, and the
+ * count. */
+static int64_t recent_cost(nd_store *r, const char *word, int64_t *count)
+{
+    nd_store_df *d = NULL;
+    CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+    if (!d) return -1;
+    nd__store_df_catch_up(d, 1, 0); /* the index counts, not the tokens */
+    nd__store_df_recent(d, 64);
+    pages_read(r);
+    *count = nd_store_df_get(d, word, strlen(word));
+    int64_t pages = pages_read(r);
+    nd_store_df_free(d);
+    return pages;
+}
+
+/* A word no saved count covers (a first bulk run into an empty store
+ * saves none) was counted over the whole store: a common one cost what
+ * the store holds (issue 13).  Now it is counted from the last document
+ * back and, past its 64th here, its rate over their span is scaled to
+ * the store, so that its cost does not grow with the store; a word in
+ * fewer documents is counted exactly, and only an exact count is
+ * saved. */
+static void test_df_recent_bounded(void)
+{
+    int64_t pages[2] = {0}, count[2] = {0};
+    for (int k = 0; k < 2; k++) {
+        const char *name = k ? "dfrecent4.db" : "dfrecent1.db";
+        nd_store *s = fresh(name), *r = NULL;
+        if (!s) return;
+        phrase_docs(s, 0, k ? 4000 : 500);
+        CHECK_INT(nd_store_open(tmp_path(name), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
+        if (!r) return;
+        pages[k] = recent_cost(r, "harbour", &count[k]);
+        if (k) {
+            /* "zeta" is in the first document only: counted exactly, and
+             * saved; "harbour"'s scaled count is not */
+            int64_t z = -1;
+            recent_cost(r, "zeta", &z);
+            CHECK(z == 1);
+            nd_store_df *d = NULL;
+            nd_error err = {0};
+            CHECK_INT(nd_store_df_new(s, &d, NULL), 0);
+            if (!d) return;
+            nd__store_df_catch_up(d, 1, 0);
+            nd__store_df_recent(d, 64);
+            CHECK(nd_store_df_get(d, "zeta", 4) == 1);
+            CHECK(nd_store_df_get(d, "harbour", 7) == 4000);
+            CHECK_INT(nd_store_df_save(s, d, &err), 0);
+            nd_store_df_free(d);
+            CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'zeta'") == 1);
+            CHECK(sql_int(s, "SELECT count(*) FROM word_df WHERE word = 'harbour'") == 0);
+        }
+        nd_store_close(r);
+        nd_store_close(s);
+    }
+    printf("# pages read for a first-seen word: %lld at 500 documents, %lld at 4,000\n",
+           (long long) pages[0], (long long) pages[1]);
+    CHECK(pages[0] > 0);
+    /* 8 times the documents: no more pages than twice */
+    CHECK(pages[1] <= 2 * pages[0]);
+    /* every document holds it: its rate scales to the store's count */
+    CHECK(count[0] == 500);
+    CHECK(count[1] == 4000);
+}
+
 /* The documents of the store holding word, as the index counts them. */
 static int64_t index_df(nd_store *s, const char *word)
 {
@@ -1142,6 +1209,7 @@ int main(void)
     RUN(test_warm);
     /* after test_warm: its fault counts depend on the heap before it */
     RUN(test_df_phrase_bounded);
+    RUN(test_df_recent_bounded);
     tmpdir_remove();
     return tap_done();
 }

@@ -18,7 +18,8 @@
  * so that the next one does not.  A word of several tokens (a phrase to
  * the index: "covid-19") whose tokens are all common is counted in the
  * last documents and scaled when its count spans more of them
- * (df_phrase): its exact count cost what the store holds. */
+ * (df_phrase): its exact count cost what the store holds.  So is a word
+ * no saved count covers, past its last DF_RECENT documents (df_recent). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +316,12 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from)
  * is counted in the last DF_PHRASE_WINDOW documents and scaled
  * (df_phrase; nd__store_df_phrase changes both). */
 #define DF_PHRASE_EXACT 8192
+/* A word no saved count covers (none in word_df: a first bulk run into
+ * an empty store saves none) is counted from the last document back,
+ * and only its last this many documents when it has more: their span
+ * gives its rate, scaled to the store (df_recent; nd__store_df_recent
+ * changes it). */
+#define DF_RECENT 1024
 /* Counts kept across the cache's emptying, at most (df_keep). */
 #define DF_KEPT_MAX (1u << 19) /* ~45 MB of entries, table and words */
 
@@ -332,6 +339,7 @@ typedef struct df_cache {
     int64_t catch_up_min;  /* DF_CATCH_UP_MIN */
     int64_t phrase_window; /* DF_PHRASE_WINDOW */
     int64_t phrase_exact;  /* DF_PHRASE_EXACT */
+    int64_t recent;        /* DF_RECENT */
     tok_acc toks;          /* the tokens of the documents (toks_from, last] */
     int64_t toks_from;
     size_t used;
@@ -363,7 +371,7 @@ typedef struct df_cache {
 
 struct nd_store_df {
     nd_store *s;
-    sqlite3_stmt *saved, *count;
+    sqlite3_stmt *saved, *count, *recent;
     df_cache *c;
     uint64_t docs; /* c->docs when this one last looked */
     df_tok tk;     /* the index's tokenizer, on s */
@@ -439,6 +447,12 @@ static void df_reset(nd_store_df *df, int clear)
 static const char DF_SAVED_SQL[] = "SELECT df, upto FROM word_df WHERE word = ?1 AND upto <= ?2";
 static const char DF_COUNT_SQL[] = "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1"
                                    " AND rowid > ?2 AND rowid <= ?3";
+/* The same documents from the last back, at most ?4 of them: how many,
+ * and the earliest (the index walks the word's documents in descending
+ * order and stops at the ?4th). */
+static const char DF_RECENT_SQL[] =
+    "SELECT count(*), min(rowid) FROM (SELECT rowid FROM documents_fts"
+    " WHERE documents_fts MATCH ?1 AND rowid > ?2 AND rowid <= ?3 ORDER BY rowid DESC LIMIT ?4)";
 
 int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_error *err)
 {
@@ -452,9 +466,11 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
     }
     df->s = s;
     if (sqlite3_prepare_v2(s->db, DF_SAVED_SQL, -1, &df->saved, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, DF_COUNT_SQL, -1, &df->count, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(s->db, DF_COUNT_SQL, -1, &df->count, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, DF_RECENT_SQL, -1, &df->recent, NULL) != SQLITE_OK) {
         int rc = nd__store_fail(s, "cannot read word frequencies", err);
         sqlite3_finalize(df->saved);
+        sqlite3_finalize(df->count);
         nd_free(df);
         if (!with) nd_free(c);
         return rc;
@@ -471,6 +487,7 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
         c->catch_up_min = DF_CATCH_UP_MIN;
         c->phrase_window = DF_PHRASE_WINDOW;
         c->phrase_exact = DF_PHRASE_EXACT;
+        c->recent = DF_RECENT;
         c->max_used = DF_SLOTS / 4 * 3;
         df_reset(df, 0);
     }
@@ -489,6 +506,7 @@ void nd_store_df_free(nd_store_df *df)
     if (!df) return;
     sqlite3_finalize(df->saved);
     sqlite3_finalize(df->count);
+    sqlite3_finalize(df->recent);
     df_cache *c = df->c;
     pthread_mutex_lock(&c->mu);
     int last = --c->refs == 0;
@@ -511,12 +529,11 @@ uint64_t nd_store_df_docs(const nd_store_df *df)
     return df ? df->docs : 0;
 }
 
-/* The documents after `from` up to `upto` that hold word (n bytes), by
- * st (DF_COUNT_SQL), or -1. */
-static int64_t df_count(sqlite3_stmt *st, const char *word, size_t n, int64_t from, int64_t upto)
+/* Bind word (n bytes, at most 200) to st's first parameter as one FTS5
+ * phrase: "..." with inner quotes doubled, in q (420 bytes, borrowed by
+ * st until its reset).  Returns 0, or -1 when word is too long. */
+static int df_bind_word(sqlite3_stmt *st, char *q, const char *word, size_t n)
 {
-    /* The word as one FTS5 phrase: "..." with inner quotes doubled. */
-    char q[420];
     size_t m = 0;
     if (n > 200) return -1;
     q[m++] = '"';
@@ -526,6 +543,15 @@ static int64_t df_count(sqlite3_stmt *st, const char *word, size_t n, int64_t fr
     }
     q[m++] = '"';
     sqlite3_bind_text(st, 1, q, (int) m, SQLITE_STATIC);
+    return 0;
+}
+
+/* The documents after `from` up to `upto` that hold word (n bytes), by
+ * st (DF_COUNT_SQL), or -1. */
+static int64_t df_count(sqlite3_stmt *st, const char *word, size_t n, int64_t from, int64_t upto)
+{
+    char q[420];
+    if (df_bind_word(st, q, word, n)) return -1;
     sqlite3_bind_int64(st, 2, from);
     sqlite3_bind_int64(st, 3, upto);
     int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
@@ -632,6 +658,45 @@ static int64_t df_phrase(nd_store_df *df, const char *word, size_t len, int64_t 
     return (n * (last - from) + window / 2) / window;
 }
 
+/* The documents after `from` up to `last` that hold word when no saved
+ * count covers any of them, or -1 (count them all).  Counted over the
+ * whole store, a common word cost what the store holds: its list of
+ * documents is walked to the end ("said" is in 73% of them: 4.4 ms at
+ * 100,000 documents; 660 us a word on average), and a first bulk run
+ * into an empty store saves no count, so every word of the runs after
+ * it was counted so.  Here the index walks the word's documents from the
+ * last back and stops at the `recent`th: a word in fewer is counted
+ * exactly (and saved); a word in more has its rate over the span of its
+ * last `recent` documents scaled to the whole span (*scaled set: its
+ * rate in the recent news, to about 1/sqrt(recent); never saved).  Its
+ * cost is `recent` documents of its list at most, whatever the store. */
+static int64_t df_recent(nd_store_df *df, const char *word, size_t len, int64_t from, int64_t last,
+                         int *scaled)
+{
+    df_cache *c = df->c;
+    pthread_mutex_lock(&c->mu);
+    int64_t most = c->recent;
+    pthread_mutex_unlock(&c->mu);
+    if (most <= 0 || last - from <= most) return -1;
+    char q[420];
+    if (df_bind_word(df->recent, q, word, len)) return -1;
+    sqlite3_bind_int64(df->recent, 2, from);
+    sqlite3_bind_int64(df->recent, 3, last);
+    sqlite3_bind_int64(df->recent, 4, most);
+    int64_t n = -1, first = 0;
+    if (sqlite3_step(df->recent) == SQLITE_ROW) {
+        n = sqlite3_column_int64(df->recent, 0);
+        first = sqlite3_column_int64(df->recent, 1);
+    }
+    sqlite3_reset(df->recent);
+    sqlite3_clear_bindings(df->recent);
+    if (n < most || first <= from) return n; /* all of them: exact */
+    /* n documents in (first - 1, last]: at that rate over (from, last] */
+    int64_t span = last - first + 1, v = (n * (last - from) + span / 2) / span;
+    *scaled = 1;
+    return v;
+}
+
 /* The slot of h in c: its own, or the empty one it would take (c->mu held). */
 static size_t df_slot(const df_cache *c, uint64_t h)
 {
@@ -675,6 +740,8 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
             int64_t more = -1;
             if (last - from < catch_up) more = df_tok_count(df, word, len, from, last);
             if (more < 0) more = df_phrase(df, word, len, from, last, &scaled);
+            if (more < 0 && !kept && rc == SQLITE_DONE)
+                more = df_recent(df, word, len, from, last, &scaled);
             if (more < 0) more = df_count(df->count, word, len, from, last);
             v = more >= 0 ? base + more : -1;
         }
@@ -724,6 +791,13 @@ void nd__store_df_limit(nd_store_df *df, size_t words)
 {
     pthread_mutex_lock(&df->c->mu);
     df->c->max_used = words;
+    pthread_mutex_unlock(&df->c->mu);
+}
+
+void nd__store_df_recent(nd_store_df *df, int64_t most)
+{
+    pthread_mutex_lock(&df->c->mu);
+    df->c->recent = most;
     pthread_mutex_unlock(&df->c->mu);
 }
 

@@ -119,6 +119,10 @@ void nd__store_df_catch_up(nd_store_df *df, int64_t docs, int64_t postings);
  * last `window` and scaled, unless its tokens' saved counts bound one of
  * them to `exact` documents or fewer (defaults 16,384 and 8,192). */
 void nd__store_df_phrase(nd_store_df *df, int64_t window, int64_t exact);
+/* A word no saved count covers is counted from the last document back,
+ * and past `most` documents (default 1,024; 0: never) its rate over their
+ * span is scaled to the store. */
+void nd__store_df_recent(nd_store_df *df, int64_t most);
 /* The cache is emptied when it holds this many words (default 49,152);
  * it keeps their counts for its later lookups and nd_store_df_save. */
 void nd__store_df_limit(nd_store_df *df, size_t words);
