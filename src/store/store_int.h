@@ -121,7 +121,7 @@ void nd__store_df_catch_up(nd_store_df *df, int64_t docs, int64_t postings);
 void nd__store_df_phrase(nd_store_df *df, int64_t window, int64_t exact);
 /* A word no saved count covers is counted from the last document back,
  * and past `most` documents (default 1,024; 0: never) its rate over their
- * span is scaled to the store. */
+ * span is scaled to the store (and saved as its count). */
 void nd__store_df_recent(nd_store_df *df, int64_t most);
 /* The cache is emptied when it holds this many words (default 49,152);
  * it keeps their counts for its later lookups and nd_store_df_save. */
