@@ -1059,6 +1059,33 @@ static void test_df_recent_bounded(void)
     CHECK(count[1] == 4000);
 }
 
+/* A run into an empty store counts every word as of its empty snapshot
+ * (0); past DF_CATCH_UP documents its save had no rate to bring those
+ * counts up to date by, and saved none, so that every word of the runs
+ * after it was counted over the whole store (issue 13: the store of make
+ * bench-scale).  Now they are counted back from the last document as a
+ * first lookup would be, and saved. */
+static void test_df_empty_saved(void)
+{
+    nd_store *s = fresh("dfempty.db");
+    if (!s) return;
+    nd_store_df *d = NULL;
+    CHECK_INT(nd_store_df_new(s, &d, NULL), 0);
+    if (!d) return;
+    nd__store_df_catch_up(d, 1024, 1024);
+    nd__store_df_recent(d, 64);
+    CHECK(nd_store_df_get(d, "harbour", 7) == 0); /* the empty store */
+    CHECK(nd_store_df_get(d, "zeta", 4) == 0);
+    phrase_docs(s, 0, 2000);
+    nd_error err = {0};
+    CHECK_INT(nd_store_df_save(s, d, &err), 0);
+    nd_store_df_free(d);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 2000);
+    CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'harbour'") == 2000);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'zeta'") == 1);
+    nd_store_close(s);
+}
+
 /* The documents of the store holding word, as the index counts them. */
 static int64_t index_df(nd_store *s, const char *word)
 {
@@ -1209,6 +1236,7 @@ int main(void)
     /* after test_warm: its fault counts depend on the heap before it */
     RUN(test_df_phrase_bounded);
     RUN(test_df_recent_bounded);
+    RUN(test_df_empty_saved);
     tmpdir_remove();
     return tap_done();
 }

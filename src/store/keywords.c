@@ -659,7 +659,7 @@ static int64_t df_phrase(nd_store_df *df, const char *word, size_t len, int64_t 
 }
 
 /* The documents after `from` up to `last` that hold word when no saved
- * count covers any of them, or -1 (count them all).  Counted over the
+ * count covers any of them, or -1 (count them all), by st (DF_RECENT_SQL).  Counted over the
  * whole store, a common word cost what the store holds: its list of
  * documents is walked to the end ("said" is in 73% of them: 4.4 ms at
  * 100,000 documents; 660 us a word on average), and a first bulk run
@@ -682,29 +682,36 @@ static int64_t df_phrase(nd_store_df *df, const char *word, size_t len, int64_t 
  * the 100,000-document store, keyword rows no longer among their
  * document's 144 of 20,000 at 1,024, 379 at 512, 599 at 256 (~340, 240
  * and 190 us of CPU a query). */
+static int64_t df_recent_count(sqlite3_stmt *st, const char *word, size_t len, int64_t from,
+                               int64_t last, int64_t most)
+{
+    if (most <= 0 || last - from <= most) return -1;
+    char q[420];
+    if (df_bind_word(st, q, word, len)) return -1;
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, last);
+    sqlite3_bind_int64(st, 4, most);
+    int64_t n = -1, first = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        n = sqlite3_column_int64(st, 0);
+        first = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (n < most || first <= from) return n; /* all of them: exact */
+    /* n documents in (first - 1, last]: at that rate over (from, last] */
+    int64_t span = last - first + 1;
+    return (n * (last - from) + span / 2) / span;
+}
+
+/* df_recent_count on df's connection, at the cache's `recent`. */
 static int64_t df_recent(nd_store_df *df, const char *word, size_t len, int64_t from, int64_t last)
 {
     df_cache *c = df->c;
     pthread_mutex_lock(&c->mu);
     int64_t most = c->recent;
     pthread_mutex_unlock(&c->mu);
-    if (most <= 0 || last - from <= most) return -1;
-    char q[420];
-    if (df_bind_word(df->recent, q, word, len)) return -1;
-    sqlite3_bind_int64(df->recent, 2, from);
-    sqlite3_bind_int64(df->recent, 3, last);
-    sqlite3_bind_int64(df->recent, 4, most);
-    int64_t n = -1, first = 0;
-    if (sqlite3_step(df->recent) == SQLITE_ROW) {
-        n = sqlite3_column_int64(df->recent, 0);
-        first = sqlite3_column_int64(df->recent, 1);
-    }
-    sqlite3_reset(df->recent);
-    sqlite3_clear_bindings(df->recent);
-    if (n < most || first <= from) return n; /* all of them: exact */
-    /* n documents in (first - 1, last]: at that rate over (from, last] */
-    int64_t span = last - first + 1;
-    return (n * (last - from) + span / 2) / span;
+    return df_recent_count(df->recent, word, len, from, last, most);
 }
 
 /* The slot of h in c: its own, or the empty one it would take (c->mu held). */
@@ -750,7 +757,9 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
             int64_t more = -1;
             if (last - from < catch_up) more = df_tok_count(df, word, len, from, last);
             if (more < 0) more = df_phrase(df, word, len, from, last, &scaled);
-            if (more < 0 && !kept && rc == SQLITE_DONE) more = df_recent(df, word, len, from, last);
+            /* no count of any document: none saved, or kept of a cache
+             * whose snapshot was an empty store */
+            if (more < 0 && from == 0) more = df_recent(df, word, len, from, last);
             if (more < 0) more = df_count(df->count, word, len, from, last);
             v = more >= 0 ? base + more : -1;
         }
@@ -827,13 +836,14 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
     int own = !s->in_tx;
     int rc = nd__store_exec(s, own ? "BEGIN IMMEDIATE" : "SAVEPOINT word_df", err);
     if (rc) return rc;
-    sqlite3_stmt *st = NULL, *count = NULL, *now_st = NULL;
+    sqlite3_stmt *st = NULL, *count = NULL, *recent = NULL, *now_st = NULL;
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO word_df(word, df, upto) VALUES (?1, ?2, ?3)"
                            " ON CONFLICT(word) DO UPDATE SET df = excluded.df, upto = excluded.upto"
                            " WHERE excluded.upto > upto",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, DF_COUNT_SQL, -1, &count, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, DF_RECENT_SQL, -1, &recent, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db, "SELECT last FROM docs_indexed", -1, &now_st, NULL) != SQLITE_OK)
         rc = nd__store_fail(s, "cannot save word frequencies", err);
     /* The last document the index holds now (the writer's lock is held:
@@ -898,6 +908,14 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
             now - upto < c->catch_up || (upto > 0 && (double) v * (double) (now - upto) >=
                                                          (double) c->catch_up_min * (double) upto);
         if (upto < now && more < 0 && worth) more = df_count(count, w, strlen(w), upto, now);
+        /* A count of an empty store's snapshot (a run into an empty
+         * store) has no rate to go by: counted back from now as a first
+         * lookup would be (df_recent_count), so that the runs after a
+         * bulk run into an empty store find their words saved - its
+         * cost, a few hundred microseconds a word, is the bulk run's
+         * once and not every later run's. */
+        if (upto == 0 && v == 0 && more < 0)
+            more = df_recent_count(recent, w, strlen(w), 0, now, c->recent);
         if (upto < now && more >= 0) {
             v += more;
             upto = now;
@@ -917,6 +935,7 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
     nd_free(row);
     sqlite3_finalize(st);
     sqlite3_finalize(count);
+    sqlite3_finalize(recent);
     if (rc) {
         sqlite3_exec(s->db, own ? "ROLLBACK" : "ROLLBACK TO word_df", NULL, NULL, NULL);
         if (!own) sqlite3_exec(s->db, "RELEASE word_df", NULL, NULL, NULL);
