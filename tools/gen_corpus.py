@@ -40,6 +40,7 @@ a corpus are the k*unit-page corpus.  Memory is one unit's worth of state,
 whatever N.  Nothing of the source pages is written anywhere but OUT_DIR.
 """
 import argparse
+import bisect
 import datetime
 import hashlib
 import json
@@ -72,18 +73,17 @@ ISO_RE = re.compile(rb"(?<![0-9])(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9]"
                     rb"(?:Z|[+-][0-2][0-9]:?[0-5][0-9])?)?(?![0-9])")
 # Markup, entities and escapes pass through; words and numbers are rewritten.
 TOKEN_RE = re.compile(rb"<[^>]*>|&#?[A-Za-z0-9]+;|\\u[0-9A-Fa-f]{4}|\\.|[A-Za-z]+|[0-9]+")
+TOKEN_SPLIT = re.compile(rb"(" + TOKEN_RE.pattern + rb")")
 WORD_RE = re.compile(rb"[A-Za-z]+")
 META_TEXT = (b"og:title", b"twitter:title", b"description", b"og:description",
              b"twitter:description")
 
 
 def h64(*parts):
-    """A hash of the parts that is the same in every run and process."""
-    m = hashlib.blake2b(digest_size=8)
-    for p in parts:
-        m.update(p if isinstance(p, bytes) else str(p).encode())
-        m.update(b"\0")
-    return int.from_bytes(m.digest(), "little")
+    """A hash of the parts that is the same in every run and process: each
+    part as bytes (str() of a number) followed by a NUL, hashed together."""
+    data = b"\0".join(p if isinstance(p, bytes) else str(p).encode() for p in parts) + b"\0"
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 # ---- the built-in pages (when there are no source pages) -------------------------
@@ -154,12 +154,14 @@ class Template:
         # script) with the most text, where each starts within 4 KB of the
         # last one's end.  Paragraphs elsewhere (teasers, asides) stay.
         scripts = [(m.start(), m.end()) for m in SCRIPT_RE.finditer(html)]
+        script_starts = [a for a, _ in scripts]  # in order, not overlapping
         runs, run, last_end = [], [], -1
         for m in P_RE.finditer(html):
             inner = m.group(1)
             if len(TAG_RE.sub(b"", inner).split()) < 12 or b"\\/" in inner:
                 continue
-            if any(s <= m.start() < e for s, e in scripts):
+            k = bisect.bisect_right(script_starts, m.start()) - 1
+            if k >= 0 and m.start() < scripts[k][1]:
                 continue
             if run and m.start() - last_end > 4096:
                 runs.append(run)
@@ -286,6 +288,7 @@ class Story:
         self.year = self.rng.randrange(-6, 4)
         self.names = [self.caps[self.rng.randrange(len(self.caps))] for _ in range(4)]
         self.mapped = {}  # paragraph -> rewritten with the story's map
+        self.tokens = {}  # token -> rewritten (Story.token)
 
     def word(self, w):
         r = self.map.get(w)
@@ -316,21 +319,37 @@ class Story:
             s = s.lstrip(b"0") or b"1"
         return s
 
+    def token(self, t):
+        """One token of TOKEN_RE rewritten: markup, entities and escapes
+        as they are, numbers and words by the story's maps."""
+        c = t[:1]
+        if c in b"<&\\":
+            r = t
+        elif c.isdigit():
+            r = self.number(t)
+        else:
+            r = self.word(t)
+        self.tokens[t] = r
+        return r
+
     def rewrite(self, text, extra=None):
         """Words and numbers of HTML text rewritten; extra: the page's own
-        additional rewrites."""
-        def sub(m):
-            t = m.group(0)
-            c = t[:1]
-            if c in b"<&\\":
-                return t
-            if c.isdigit():
-                return self.number(t)
-            r = self.word(t)
-            if extra is not None:
-                r = extra(r)
-            return r
-        return TOKEN_RE.sub(sub, text)
+        additional rewrites (of words only)."""
+        # TOKEN_SPLIT puts the tokens at the odd places, as TOKEN_RE.sub
+        # would find them; each is looked up in the story's table.
+        parts = TOKEN_SPLIT.split(text)
+        tokens = self.tokens
+        memo = extra.memo if extra is not None else None  # what extra gave before
+        for i in range(1, len(parts), 2):
+            t = parts[i]
+            r = tokens.get(t)
+            if r is None:
+                r = self.token(t)
+            if extra is not None and t[:1].isalpha():
+                x = memo.get(r)
+                r = extra(r) if x is None else x
+            parts[i] = r
+        return b"".join(parts)
 
     def para(self, p):
         r = self.mapped.get(p)
@@ -374,6 +393,8 @@ def make_page(n, seed, stories, cache, ts, vocab, caps, common):
                         r = r[:1].upper() + r[1:]
             pmap[w] = r
         return r
+
+    extra.memo = pmap
 
     # Paragraphs: a shuffled 55-80% of the story's, some of a second page,
     # a lead of the page's own first.
@@ -531,7 +552,10 @@ def main():
     ap.add_argument("--gzip", action="store_true", help="gzip page files and JSON lines too")
     ap.add_argument("--jobs", type=int, default=1)
     a = ap.parse_args()
-    _, builtin = load_templates(a.src)
+    # The pages are read and cut into templates by each process that makes
+    # units (sources); here only whether there are any.
+    builtin = not (a.src and os.path.isdir(a.src) and
+                   any(not f.startswith(".") for f in os.listdir(a.src)))
     if builtin:
         print("gen_corpus: %s is absent: built-in pages" % a.src, file=sys.stderr)
     os.makedirs(a.out, exist_ok=True)
