@@ -767,7 +767,7 @@ static void *writer_main(void *arg)
      * WAL, and the 250 ms bound ended batches of about 30 pages, whose
      * index pages the next batches changed and wrote again.  With the
      * checkpoint every 32768 pages (store.c) the bytes written a page
-     * into a store of 100,000 documents went from 473 to 269 KB
+     * into a store of 100,000 documents went from 465 to 270 KB
      * (docs/architecture.md, "Commits and checkpoints"). */
     int batch_ms = r->o.batch_ms > 0 ? r->o.batch_ms : 2000;
     int open = 0, failures = 0;
