@@ -23,7 +23,7 @@ Comparison rules (documented in README.md too):
     0.04 s (162 pages/s, 0.2 MB/s)" reads "6 pages in N s (N pages/s,
     N MB/s)");
   * the size of the database file in `stats` is masked on both sides: the
-    writer commits every 200 documents or 250 ms, so the number of
+    writer commits every 200 documents or 2 s, so the number of
     transactions (and of full-text index segments) depends on the
     machine's load, and with it the file's size;
   * "..." in an expected line matches any text within that line, and a

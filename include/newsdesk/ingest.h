@@ -55,7 +55,7 @@ typedef struct nd_ingest_opts {
     int threads;        /* extraction workers; 0: the number of cores */
     int64_t fetched;    /* fetch time for pages that do not carry one, or ND_TIME_NONE */
     size_t batch_docs;  /* documents per transaction; 0: 200 */
-    int batch_ms;       /* longest a transaction stays open; 0: 250 */
+    int batch_ms;       /* longest a transaction stays open; 0: 2000 */
     size_t queue_bytes; /* raw bytes waiting for extraction at most; 0: 64 MiB */
     nd_reader_opts reader;
     /* Called for each failed input, from any thread but never two at once. */
