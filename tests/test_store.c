@@ -938,19 +938,72 @@ static void phrase_docs(nd_store *s, int first, int n)
     CHECK_INT(nd_store_commit(s, &err), 0);
 }
 
-/* The pages a fresh cache on r reads to count word, and the count. */
-static int64_t phrase_cost(nd_store *r, const char *word, int64_t *count)
+/* The pages a fresh cache on r reads to count word, and the count: a
+ * phrase past a window of the last 64 documents (exact when a token is
+ * in at most 16), or (recent) a word no saved count covers, counted back
+ * from the last document to its 64th. */
+static int64_t count_cost(nd_store *r, const char *word, int recent, int64_t *count)
 {
     nd_store_df *d = NULL;
     CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
     if (!d) return -1;
     nd__store_df_catch_up(d, 1, 0); /* the index counts, not the tokens */
-    nd__store_df_phrase(d, 64, 16);
+    if (recent)
+        nd__store_df_recent(d, 64);
+    else
+        nd__store_df_phrase(d, 64, 16);
     pages_read(r);
     *count = nd_store_df_get(d, word, strlen(word));
     int64_t pages = pages_read(r);
     nd_store_df_free(d);
     return pages;
+}
+
+/* count_cost of word at 500 and at 4,000 documents (pages, count),
+ * with more(s, r) run on the larger store (s its writer, r a reader). */
+static void cost_at_two_sizes(const char *stem, const char *word, int recent,
+                              void (*more)(nd_store *s, nd_store *r), int64_t pages[2],
+                              int64_t count[2])
+{
+    for (int k = 0; k < 2; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s%d.db", stem, k ? 4 : 1);
+        nd_store *s = fresh(name), *r = NULL;
+        if (!s) return;
+        phrase_docs(s, 0, k ? 4000 : 500);
+        CHECK_INT(nd_store_open(tmp_path(name), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
+        if (r) {
+            pages[k] = count_cost(r, word, recent, &count[k]);
+            if (k) more(s, r);
+        }
+        nd_store_close(r);
+        nd_store_close(s);
+    }
+}
+
+/* The checks of a count whose cost does not grow with the store:
+ * 8 times the documents read no more than twice the pages, and a word
+ * every document holds is counted (or scaled) to the store's count. */
+static void check_bounded(const char *what, const int64_t pages[2], const int64_t count[2])
+{
+    printf("# pages read for a first-seen %s: %lld at 500 documents, %lld at 4,000\n", what,
+           (long long) pages[0], (long long) pages[1]);
+    CHECK(pages[0] > 0);
+    CHECK(pages[1] <= 2 * pages[0]);
+    CHECK(count[0] == 500);
+    CHECK(count[1] == 4000);
+}
+
+/* "zeta" is in one document (its saved count says so): counted in full,
+ * although the window (the last 64 documents) does not hold it. */
+static void phrase_rare(nd_store *s, nd_store *r)
+{
+    nd_error err = {0};
+    CHECK_INT(
+        nd__store_exec(s, "INSERT INTO word_df(word, df, upto) VALUES ('zeta', 1, 4000)", &err), 0);
+    int64_t z = -1;
+    count_cost(r, "zeta-19", 0, &z);
+    CHECK(z == 1);
 }
 
 /* A word of several tokens is a phrase to the index, which walks the
@@ -963,55 +1016,31 @@ static int64_t phrase_cost(nd_store *r, const char *word, int64_t *count)
 static void test_df_phrase_bounded(void)
 {
     int64_t pages[2] = {0}, count[2] = {0};
-    for (int k = 0; k < 2; k++) {
-        const char *name = k ? "dfphrase4.db" : "dfphrase1.db";
-        nd_store *s = fresh(name), *r = NULL;
-        if (!s) return;
-        phrase_docs(s, 0, k ? 4000 : 500);
-        CHECK_INT(nd_store_open(tmp_path(name), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
-        if (!r) return;
-        pages[k] = phrase_cost(r, "covid-19", &count[k]);
-        if (k) {
-            /* "zeta" is in one document (its saved count says so):
-             * counted in full, although the window (the last 64
-             * documents) does not hold it */
-            nd_error err = {0};
-            CHECK_INT(nd__store_exec(
-                          s, "INSERT INTO word_df(word, df, upto) VALUES ('zeta', 1, 4000)", &err),
-                      0);
-            int64_t z = -1;
-            phrase_cost(r, "zeta-19", &z);
-            CHECK(z == 1);
-        }
-        nd_store_close(r);
-        nd_store_close(s);
-    }
-    printf("# pages read for a first-seen phrase: %lld at 500 documents, %lld at 4,000\n",
-           (long long) pages[0], (long long) pages[1]);
-    CHECK(pages[0] > 0);
-    /* 8 times the documents: the old code read 3.9 times the pages (14,
-     * 54), a window 1.4 times (18, 26: the index is deeper) */
-    CHECK(pages[1] <= 2 * pages[0]);
-    /* every document holds it: the window's count scales to the store's */
-    CHECK(count[0] == 500);
-    CHECK(count[1] == 4000);
+    cost_at_two_sizes("dfphrase", "covid-19", 0, phrase_rare, pages, count);
+    /* the old code read 3.9 times the pages (14, 54), a window 1.4 times
+     * (18, 26: the index is deeper) */
+    check_bounded("phrase", pages, count);
 }
 
-/* The pages a fresh cache on r reads to count a word no saved count
- * covers, counted back from the last document to its 64th, and the
- * count. */
-static int64_t recent_cost(nd_store *r, const char *word, int64_t *count)
+/* "zeta" is in the first document only: counted exactly; both counts
+ * are saved. */
+static void recent_saved(nd_store *s, nd_store *r)
 {
+    int64_t z = -1;
+    count_cost(r, "zeta", 1, &z);
+    CHECK(z == 1);
     nd_store_df *d = NULL;
-    CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
-    if (!d) return -1;
-    nd__store_df_catch_up(d, 1, 0); /* the index counts, not the tokens */
+    nd_error err = {0};
+    CHECK_INT(nd_store_df_new(s, &d, NULL), 0);
+    if (!d) return;
+    nd__store_df_catch_up(d, 1, 0);
     nd__store_df_recent(d, 64);
-    pages_read(r);
-    *count = nd_store_df_get(d, word, strlen(word));
-    int64_t pages = pages_read(r);
+    CHECK(nd_store_df_get(d, "zeta", 4) == 1);
+    CHECK(nd_store_df_get(d, "harbour", 7) == 4000);
+    CHECK_INT(nd_store_df_save(s, d, &err), 0);
     nd_store_df_free(d);
-    return pages;
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'zeta'") == 1);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 4000);
 }
 
 /* A word no saved count covers (a first bulk run into an empty store
@@ -1023,44 +1052,9 @@ static int64_t recent_cost(nd_store *r, const char *word, int64_t *count)
 static void test_df_recent_bounded(void)
 {
     int64_t pages[2] = {0}, count[2] = {0};
-    for (int k = 0; k < 2; k++) {
-        const char *name = k ? "dfrecent4.db" : "dfrecent1.db";
-        nd_store *s = fresh(name), *r = NULL;
-        if (!s) return;
-        phrase_docs(s, 0, k ? 4000 : 500);
-        CHECK_INT(nd_store_open(tmp_path(name), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
-        if (!r) return;
-        pages[k] = recent_cost(r, "harbour", &count[k]);
-        if (k) {
-            /* "zeta" is in the first document only: counted exactly;
-             * both counts are saved */
-            int64_t z = -1;
-            recent_cost(r, "zeta", &z);
-            CHECK(z == 1);
-            nd_store_df *d = NULL;
-            nd_error err = {0};
-            CHECK_INT(nd_store_df_new(s, &d, NULL), 0);
-            if (!d) return;
-            nd__store_df_catch_up(d, 1, 0);
-            nd__store_df_recent(d, 64);
-            CHECK(nd_store_df_get(d, "zeta", 4) == 1);
-            CHECK(nd_store_df_get(d, "harbour", 7) == 4000);
-            CHECK_INT(nd_store_df_save(s, d, &err), 0);
-            nd_store_df_free(d);
-            CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'zeta'") == 1);
-            CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 4000);
-        }
-        nd_store_close(r);
-        nd_store_close(s);
-    }
-    printf("# pages read for a first-seen word: %lld at 500 documents, %lld at 4,000\n",
-           (long long) pages[0], (long long) pages[1]);
-    CHECK(pages[0] > 0);
-    /* 8 times the documents: no more pages than twice */
-    CHECK(pages[1] <= 2 * pages[0]);
-    /* every document holds it: its rate scales to the store's count */
-    CHECK(count[0] == 500);
-    CHECK(count[1] == 4000);
+    cost_at_two_sizes("dfrecent", "harbour", 1, recent_saved, pages, count);
+    /* the old code read 3 times the pages (10, 30) */
+    check_bounded("word", pages, count);
 }
 
 /* A run into an empty store counts every word as of its empty snapshot
