@@ -693,6 +693,127 @@ static void test_warc_garbage(void)
     nd_buf_free(&w);
 }
 
+/* Pseudo-random text (a fixed LCG) that deflate shrinks by about 2x. */
+static void some_text(nd_buf *out, size_t n, unsigned seed)
+{
+    static const char *words[] = {"the ",     "minister ", "said ",   "on ",
+                                  "Tuesday ", "that ",     "prices ", "rose ",
+                                  "by ",      "percent ",  "\n",      "police "};
+    while (n) {
+        seed = seed * 1103515245u + 12345u;
+        const char *w = (seed >> 16) % 5 ? words[(seed >> 16) % 12] : NULL;
+        char tmp[16];
+        if (!w) {
+            snprintf(tmp, sizeof tmp, "%u ", (seed >> 8) & 0xffff);
+            w = tmp;
+        }
+        size_t k = strlen(w) < n ? strlen(w) : n;
+        nd_buf_append(out, w, k);
+        n -= k;
+    }
+}
+
+/* The gzip stream inflates each member it has whole at once (libdeflate)
+ * and the rest as it streams (zlib): members of every size between the
+ * two (empty; small; inflating past the first output buffer; past the
+ * largest, to zlib; larger than the raw buffer, to zlib) give the same
+ * bytes and member offsets read in small or large steps, from memory or
+ * from a file; a corrupt member costs only itself. */
+static void test_stream_members(void)
+{
+    enum { NM = 9 };
+    nd_buf plain[NM], gz = ND_BUF_INIT, all = ND_BUF_INIT;
+    size_t coff[NM], uoff[NM];
+    for (int i = 0; i < NM; i++) plain[i] = (nd_buf) ND_BUF_INIT;
+    some_text(&plain[0], 1000, 1);
+    /* plain[1]: empty */
+    some_text(&plain[2], 40000, 2);
+    some_text(&plain[3], 700000, 3);     /* inflates past 256 KiB */
+    nd_buf_reserve(&plain[4], 12 << 20); /* 12 MiB of zeros: past 8 MiB */
+    memset(plain[4].ptr, 0, 12 << 20);
+    plain[4].len = 12 << 20;
+    for (size_t i = 0; i < 300000; i++) { /* does not compress: > 128 KiB */
+        unsigned x = (unsigned) (i * 2654435761u);
+        char c = (char) (x >> 24);
+        nd_buf_append(&plain[5], &c, 1);
+    }
+    some_text(&plain[6], 5, 6);
+    some_text(&plain[7], 90000, 7);
+    some_text(&plain[8], 3000, 8);
+    for (int i = 0; i < NM; i++) {
+        coff[i] = gz.len;
+        uoff[i] = all.len;
+        gz_member(&gz, plain[i].ptr, plain[i].len, i % 2 ? 1 : 9);
+        nd_buf_append(&all, plain[i].ptr, plain[i].len);
+        if (i == 6) nd_buf_append(&gz, "\0\0\0", 3); /* NUL padding after a member */
+    }
+    write_file(tpath("members.gz"), gz.ptr, gz.len);
+    static const size_t steps[] = {1, 4096, 65536, 1 << 20};
+    for (int src = 0; src < 2; src++) {
+        for (size_t si = 0; si < sizeof steps / sizeof *steps; si++) {
+            nd__stream s;
+            int rc;
+            if (src == 0) {
+                rc = nd__stream_open_mem(&s, gz.ptr, gz.len);
+            } else {
+                int fd = open(tpath("members.gz"), O_RDONLY);
+                rc = nd__stream_open_fd(&s, fd, 1, NULL);
+            }
+            CHECK_INT(rc, 0);
+            size_t at = 0, bad = 0, found = 0;
+            for (;;) {
+                size_t a = nd__stream_fill(&s, steps[si]);
+                if (!a) break;
+                if (at + a > all.len || memcmp(nd__stream_ptr(&s), all.ptr + at, a)) bad++;
+                /* Members starting in what is available: their compressed
+                 * offsets (several at one place, after the empty one: the last). */
+                for (size_t m = 0; m < NM; m++) {
+                    uint64_t c = 0;
+                    if (uoff[m] < at || uoff[m] >= at + a || (m + 1 < NM && uoff[m + 1] == uoff[m]))
+                        continue;
+                    if (nd__stream_member_at(&s, uoff[m], &c) && c == coff[m]) found++;
+                }
+                nd__stream_consume(&s, a);
+                at += a;
+            }
+            CHECK(s.eof && !s.err);
+            CHECK_INT(at, all.len);
+            CHECK_INT(bad, 0);
+            CHECK_INT(found, NM - 1);
+            nd__stream_close(&s);
+        }
+    }
+
+    /* The CRC of member 2 broken: the members before and after it read whole. */
+    nd_buf broken = ND_BUF_INIT;
+    nd_buf_append(&broken, gz.ptr, gz.len);
+    broken.ptr[coff[3] - 8] ^= 0x01;
+    nd__stream s;
+    CHECK_INT(nd__stream_open_mem(&s, broken.ptr, broken.len), 0);
+    size_t at = 0;
+    for (;;) {
+        size_t a = nd__stream_fill(&s, 65536);
+        if (!a) break;
+        nd__stream_consume(&s, a);
+        at += a;
+    }
+    CHECK_INT(s.err, ND_EGZIP);
+    CHECK_INT(s.err_coff, coff[2]);
+    CHECK(at >= uoff[2] && at <= uoff[3]);
+    nd__stream_resync(&s);
+    size_t a = nd__stream_fill(&s, plain[3].len);
+    CHECK_INT(a, plain[3].len);
+    CHECK(a == plain[3].len && !memcmp(nd__stream_ptr(&s), plain[3].ptr, a));
+    uint64_t c = 0;
+    CHECK(nd__stream_member_at(&s, nd__stream_tell(&s), &c) && c == coff[3]);
+    nd__stream_close(&s);
+
+    nd_buf_free(&broken);
+    for (int i = 0; i < NM; i++) nd_buf_free(&plain[i]);
+    nd_buf_free(&gz);
+    nd_buf_free(&all);
+}
+
 static void test_warc_bad_gzip_member(void)
 {
     nd_buf r[4], gz = ND_BUF_INIT;
@@ -1667,6 +1788,7 @@ int main(void)
     RUN(test_warc_wrong_length);
     RUN(test_warc_garbage);
     RUN(test_warc_bad_gzip_member);
+    RUN(test_stream_members);
     RUN(test_warc_limit);
     RUN(test_jsonl);
     RUN(test_jsonl_long_strings);

@@ -10,7 +10,7 @@ set -euo pipefail
 
 # Build: compiler and make (build-essential), CMake, pkg-config and the
 # libraries (-dev packages).
-BUILD_PKGS="build-essential cmake pkg-config libxml2-dev libsqlite3-dev zlib1g-dev
+BUILD_PKGS="build-essential cmake pkg-config libxml2-dev libsqlite3-dev zlib1g-dev libdeflate-dev
 libutf8proc-dev libuchardet-dev libjansson-dev libstemmer-dev libmicrohttpd-dev"
 # Tests, fuzzing and evaluation: clang (libFuzzer, sanitizers), python3 for
 # the benchmark scorers, wget for real-crawler WARC fixtures, sqlite3 CLI,
@@ -21,7 +21,7 @@ TEST_PKGS="clang libclang-rt-14-dev python3 wget sqlite3 wrk chromium debootstra
 have_all() {
     command -v cc >/dev/null && command -v make >/dev/null && command -v cmake >/dev/null &&
         command -v pkg-config >/dev/null || return 1
-    pkg-config --exists libxml-2.0 sqlite3 zlib libutf8proc uchardet jansson libmicrohttpd || return 1
+    pkg-config --exists libxml-2.0 sqlite3 zlib libdeflate libutf8proc uchardet jansson libmicrohttpd || return 1
     [ -f /usr/include/libstemmer.h ] || return 1
     if [ "${1:-}" = test ]; then
         command -v clang >/dev/null && command -v python3 >/dev/null && command -v wget >/dev/null &&

@@ -40,11 +40,16 @@ typedef struct nd__stream {
 
     int gz; /* gzip mode: the source starts with a gzip member */
     z_stream z;
-    int z_ready;          /* inflateInit2 done */
-    int in_member;        /* inside a gzip member */
+    int z_ready;   /* inflateInit2 done */
+    int in_member; /* inside a gzip member (zlib) */
+    /* A member found whole in the raw buffer is inflated at once by
+     * libdeflate into dz and handed to the window from there. */
+    struct libdeflate_decompressor *ld;
+    unsigned char *dz;
+    size_t dz_pos, dz_len, dz_cap;
     uint64_t member_coff; /* source offset of the current member */
     unsigned char *raw;   /* compressed bytes read from the source */
-    size_t raw_pos, raw_len;
+    size_t raw_pos, raw_len, raw_cap;
     uint64_t raw_off; /* source offset of raw[0] */
     struct nd__member {
         uint64_t uoff, coff;

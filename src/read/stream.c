@@ -2,11 +2,14 @@
  *
  * The window (buf) holds decoded bytes; it grows only as far as a caller
  * asks (a record, a line) and shrinks back after a big one.  In gzip mode
- * the compressed bytes go through a fixed raw buffer and zlib; the start of
- * each member is remembered so that a WARC record can be located by its
- * member's offset in the compressed file, and a corrupt member can be
- * skipped by scanning for the next member header. */
+ * the compressed bytes go through a fixed raw buffer; a member that is
+ * whole in it (a page file, a WARC record) is inflated at once by
+ * libdeflate, any other (larger, cut short, corrupt) by zlib as it streams.
+ * The start of each member is remembered so that a WARC record can be
+ * located by its member's offset in the compressed file, and a corrupt
+ * member can be skipped by scanning for the next member header. */
 #include <errno.h>
+#include <libdeflate.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,10 +17,17 @@
 
 #include "read/read_int.h"
 
-#define RAW_CAP ((size_t) 128 << 10)
-#define MIN_WINDOW ((size_t) 64 << 10)
+#define RAW_CAP      ((size_t) 128 << 10)
+#define MIN_WINDOW   ((size_t) 64 << 10)
 #define SHRINK_ABOVE ((size_t) 8 << 20)
-#define ZCHUNK ((size_t) 1 << 30) /* zlib counts in uInt */
+#define ZCHUNK       ((size_t) 1 << 30) /* zlib counts in uInt */
+/* libdeflate's output buffer: first size, largest (a member that inflates
+ * to more goes through zlib), and the size kept between members; the raw
+ * buffer grows up to RAW_MAX for a member that is larger than it. */
+#define RAW_MAX ((size_t) 4 << 20)
+#define DZ_MIN  ((size_t) 1 << 20)
+#define DZ_MAX  ((size_t) 8 << 20)
+#define DZ_KEEP ((size_t) 1 << 20)
 
 /* ---- source ------------------------------------------------------------ */
 
@@ -85,9 +95,9 @@ static void raw_refill(nd__stream *s)
         s->raw_pos = 0;
         s->raw_len = left;
     }
-    if (s->src_eof || s->raw_len == RAW_CAP) return;
+    if (s->src_eof || s->raw_len == s->raw_cap) return;
     size_t got;
-    if (src_read(s, s->raw + s->raw_len, RAW_CAP - s->raw_len, &got)) {
+    if (src_read(s, s->raw + s->raw_len, s->raw_cap - s->raw_len, &got)) {
         set_err(s, ND_EIO, s->src_off, "read error");
         return;
     }
@@ -101,6 +111,7 @@ static int open_common(nd__stream *s)
 {
     s->raw = nd_malloc(RAW_CAP);
     if (!s->raw) return ND_ENOMEM;
+    s->raw_cap = RAW_CAP;
     /* Two bytes tell gzip; read until there are two or the input ends. */
     while (s->raw_len < 2 && !s->src_eof && !s->err) raw_refill(s);
     if (s->err == ND_EIO) return ND_EIO;
@@ -153,6 +164,8 @@ void nd__stream_close(nd__stream *s)
 {
     if (s->own_fd && s->fd >= 0) close(s->fd);
     if (s->z_ready) inflateEnd(&s->z);
+    if (s->ld) libdeflate_free_decompressor(s->ld);
+    nd_free(s->dz);
     nd_free(s->raw);
     nd_free(s->buf);
     nd_free(s->members);
@@ -208,8 +221,7 @@ static void plain_step(nd__stream *s)
 static void push_member(nd__stream *s, uint64_t uoff, uint64_t coff)
 {
     if (s->m_head > 0 && s->m_head * 2 >= s->m_len) {
-        memmove(s->members, s->members + s->m_head,
-                (s->m_len - s->m_head) * sizeof *s->members);
+        memmove(s->members, s->members + s->m_head, (s->m_len - s->m_head) * sizeof *s->members);
         s->m_len -= s->m_head;
         s->m_head = 0;
     }
@@ -231,8 +243,98 @@ static void prune_members(nd__stream *s, uint64_t before)
     while (s->m_head + 1 < s->m_len && s->members[s->m_head + 1].uoff <= before) s->m_head++;
 }
 
+/* Hand what libdeflate inflated to the window, as far as it has room. */
+static void dz_drain(nd__stream *s)
+{
+    size_t k = s->dz_len - s->dz_pos, room = s->cap - s->len;
+    if (k > room) k = room;
+    memcpy(s->buf + s->len, s->dz + s->dz_pos, k);
+    s->len += k;
+    s->dz_pos += k;
+    if (s->dz_pos == s->dz_len && s->dz_cap > DZ_KEEP) {
+        nd_free(s->dz);
+        s->dz = NULL;
+        s->dz_cap = 0;
+    }
+}
+
+/* Move what is left of the raw buffer to its start and fill the rest from
+ * the source.  A read error is left for the next raw_refill to report. */
+static void raw_top_up(nd__stream *s)
+{
+    if (s->raw_pos > 0) {
+        size_t left = s->raw_len - s->raw_pos;
+        memmove(s->raw, s->raw + s->raw_pos, left);
+        s->raw_off += s->raw_pos;
+        s->raw_pos = 0;
+        s->raw_len = left;
+    }
+    size_t got;
+    if (s->raw_len < s->raw_cap &&
+        src_read(s, s->raw + s->raw_len, s->raw_cap - s->raw_len, &got) == 0) {
+        if (!got) s->src_eof = 1;
+        s->raw_len += got;
+    }
+}
+
+/* At the start of a member: inflate it whole with libdeflate when it is
+ * whole in the raw buffer and inflates to at most DZ_MAX bytes.  1 when
+ * done (raw_pos after the member, its bytes in dz); 0 when zlib is to read
+ * it (nothing consumed): too large, cut short or corrupt, where zlib gives
+ * the bytes before the fault and the error as it always has.  The raw
+ * buffer is topped up (and grown, for a member larger than it) only from a
+ * file or memory, never from a pipe, whose read could wait for bytes the
+ * member does not need. */
+static int whole_member(nd__stream *s)
+{
+    int file = s->size != UINT64_MAX;
+    if (file && !s->src_eof && s->raw_len - s->raw_pos < s->raw_cap / 2) raw_top_up(s);
+    if (!s->ld && !(s->ld = libdeflate_alloc_decompressor())) return 0;
+    for (;;) {
+        if (!s->dz) {
+            s->dz = nd_malloc(DZ_MIN);
+            if (!s->dz) return 0;
+            s->dz_cap = DZ_MIN;
+        }
+        size_t in_n = 0, out_n = 0;
+        enum libdeflate_result r = libdeflate_gzip_decompress_ex(
+            s->ld, s->raw + s->raw_pos, s->raw_len - s->raw_pos, s->dz, s->dz_cap, &in_n, &out_n);
+        if (r == LIBDEFLATE_SUCCESS) {
+            s->raw_pos += in_n;
+            s->dz_pos = 0;
+            s->dz_len = out_n;
+            return 1;
+        }
+        if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
+            if (s->dz_cap >= DZ_MAX) return 0;
+            size_t nc = s->dz_cap * 4 < DZ_MAX ? s->dz_cap * 4 : DZ_MAX;
+            unsigned char *p = nd_realloc(s->dz, nc);
+            if (!p) return 0;
+            s->dz = p;
+            s->dz_cap = nc;
+            continue;
+        }
+        /* The member may go on past the raw buffer: fill it, then grow it. */
+        if (!file || s->src_eof) return 0;
+        if (s->raw_len == s->raw_cap && s->raw_pos == 0) {
+            if (s->raw_cap >= RAW_MAX) return 0;
+            unsigned char *p = nd_realloc(s->raw, s->raw_cap * 4);
+            if (!p) return 0;
+            s->raw = p;
+            s->raw_cap *= 4;
+        }
+        uint64_t before = s->raw_off + s->raw_len;
+        raw_top_up(s);
+        if (s->raw_off + s->raw_len == before && !s->src_eof) return 0; /* a read error */
+    }
+}
+
 static void gz_step(nd__stream *s)
 {
+    if (s->dz_pos < s->dz_len) {
+        dz_drain(s);
+        return;
+    }
     if (s->raw_pos == s->raw_len || (!s->in_member && s->raw_len - s->raw_pos < 2)) {
         raw_refill(s);
         if (s->err) return;
@@ -250,10 +352,14 @@ static void gz_step(nd__stream *s)
             set_err(s, ND_EGZIP, s->raw_off + s->raw_pos, "data after a gzip member is not gzip");
             return;
         }
-        inflateReset(&s->z);
-        s->in_member = 1;
         s->member_coff = s->raw_off + s->raw_pos;
         push_member(s, s->off + s->len, s->member_coff);
+        if (whole_member(s)) {
+            dz_drain(s);
+            return;
+        }
+        inflateReset(&s->z);
+        s->in_member = 1;
     }
     size_t room = s->cap - s->len;
     if (room > ZCHUNK) room = ZCHUNK;
@@ -265,23 +371,16 @@ static void gz_step(nd__stream *s)
     s->raw_pos = s->raw_len - s->z.avail_in;
     s->len += room - s->z.avail_out;
     switch (rc) {
-    case Z_STREAM_END:
-        s->in_member = 0;
-        break;
-    case Z_OK:
-        break;
+    case Z_STREAM_END: s->in_member = 0; break;
+    case Z_OK: break;
     case Z_BUF_ERROR:
         /* No progress: more input is needed.  At the end of the source the
          * member is cut short. */
         if (s->src_eof && s->raw_pos == s->raw_len)
             set_err(s, ND_ETRUNCATED, s->member_coff, "gzip data ends in the middle of a member");
         break;
-    case Z_MEM_ERROR:
-        set_err(s, ND_ENOMEM, s->member_coff, "out of memory");
-        break;
-    default:
-        set_err(s, ND_EGZIP, s->member_coff, s->z.msg ? s->z.msg : "corrupt data");
-        break;
+    case Z_MEM_ERROR: set_err(s, ND_ENOMEM, s->member_coff, "out of memory"); break;
+    default: set_err(s, ND_EGZIP, s->member_coff, s->z.msg ? s->z.msg : "corrupt data"); break;
     }
 }
 
@@ -362,6 +461,7 @@ void nd__stream_resync(nd__stream *s)
     int code = s->err;
     s->off += s->len;
     s->pos = s->len = 0;
+    s->dz_pos = s->dz_len = 0;
     s->m_head = s->m_len = 0;
     s->err = 0;
     s->err_what = NULL;
@@ -406,18 +506,12 @@ void nd__stream_resync(nd__stream *s)
 const char *nd__stream_errstr(const nd__stream *s, char *tmp, size_t n)
 {
     switch (s->err) {
-    case ND_EIO:
-        snprintf(tmp, n, "read error: %s", strerror(s->err_errno));
-        break;
+    case ND_EIO: snprintf(tmp, n, "read error: %s", strerror(s->err_errno)); break;
     case ND_EGZIP:
         snprintf(tmp, n, "corrupt gzip data: %s", s->err_what ? s->err_what : "bad member");
         break;
-    case ND_ETRUNCATED:
-        snprintf(tmp, n, "truncated gzip data");
-        break;
-    default:
-        snprintf(tmp, n, "%s", nd_strerror(s->err));
-        break;
+    case ND_ETRUNCATED: snprintf(tmp, n, "truncated gzip data"); break;
+    default: snprintf(tmp, n, "%s", nd_strerror(s->err)); break;
     }
     return tmp;
 }
