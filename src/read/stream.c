@@ -358,6 +358,11 @@ static void gz_step(nd__stream *s)
             dz_drain(s);
             return;
         }
+        if (s->dz_cap > DZ_KEEP) { /* grown for a member that zlib reads */
+            nd_free(s->dz);
+            s->dz = NULL;
+            s->dz_cap = 0;
+        }
         inflateReset(&s->z);
         s->in_member = 1;
     }
