@@ -42,6 +42,9 @@
     X(GET_EXT,                                                                                     \
       "SELECT id FROM documents WHERE ext_id = ?1 ORDER BY version DESC, id DESC LIMIT 1")         \
     X(GET_PARAS, "SELECT start_off, end_off FROM paragraphs WHERE doc_id = ?1 ORDER BY idx")       \
+    X(ADD_KEYWORD, "INSERT OR REPLACE INTO keywords(doc_id, idx, phrase, kind, score)"             \
+                   " VALUES (?1, ?2, ?3, ?4, ?5)")                                                 \
+    X(MARK_KEYWORDS, "INSERT OR REPLACE INTO keyword_docs(doc_id, n) VALUES (?1, ?2)")             \
     X(GET_RELATED,                                                                                 \
       "SELECT title, site, url, age, published, child_id FROM related WHERE doc_id = ?1"           \
       " ORDER BY idx")
