@@ -136,6 +136,11 @@ extern int nd__actor_walk;
 /* Document ids the walk for a frequent actor's co-occurring actors reads
  * a statement (actors.c; 4096; tests lower it). */
 extern int nd__peer_walk_ids;
+/* Whether an actor of more than nd__query_many / 2 documents (and more
+ * than one actor id) has its co-occurring actors counted walking the
+ * newest documents: -1 when the walk reads fewer rows than its actors'
+ * own keys would (an estimate), else 0 or 1 (tests set it). */
+extern int nd__peer_walk;
 /* How many actors x means, counted up to nd__sel_large + 1. */
 int nd__sel_count(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err);
 /* The sum of actor_stats.column (documents or quotes) over the actors of
