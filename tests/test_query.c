@@ -1057,6 +1057,53 @@ static void test_quotes_events(void)
     nd_store_close(s);
 }
 
+/* The event counts of name's actor page are those of SQL's union of its
+ * two sides (the latest events, each once, and their reports), none when
+ * more than nd__query_many events (latest or not) are on its sides. */
+static void check_event_counts(nd_store *s, const char *name)
+{
+    nd__sel x;
+    nd_error err = {0};
+    CHECK_INT(nd__sel_resolve(s, name, 0, &x, &err), 0);
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT count(DISTINCT i), count(*), (SELECT count(*) FROM events WHERE ");
+    nd__sel_side(&sql, &x, "source_code", "source_id");
+    nd_buf_puts(&sql, "), (SELECT count(*) FROM events WHERE ");
+    nd__sel_side(&sql, &x, "target_code", "target_id");
+    nd_buf_puts(&sql, ") FROM (SELECT id, coalesce(instance_id, -id) AS i FROM events WHERE latest"
+                      " AND ");
+    nd__sel_side(&sql, &x, "source_code", "source_id");
+    nd_buf_puts(&sql, " UNION SELECT id, coalesce(instance_id, -id) FROM events WHERE latest AND ");
+    nd__sel_side(&sql, &x, "target_code", "target_id");
+    nd_buf_puts(&sql, ")");
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(s->db, sql.ptr, -1, &st, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    int64_t ev = sqlite3_column_int64(st, 0), rep = sqlite3_column_int64(st, 1);
+    int64_t src = sqlite3_column_int64(st, 2), tgt = sqlite3_column_int64(st, 3);
+    sqlite3_finalize(st);
+    nd_buf_free(&sql);
+    nd__sel_free(&x);
+    CHECK(rep > 0);
+    int many = nd__query_many;
+    for (int m = 0; m <= src + tgt + 1; m++) {
+        nd__query_many = m;
+        nd_actor_page *p = NULL;
+        CHECK_INT(nd_query_actor(s, name, NULL, &p, &err), 0);
+        int64_t n = (src < m + 1 ? src : m + 1) + (tgt < m + 1 ? tgt : m + 1);
+        if (p && n > m) {
+            CHECK_INT(p->events_over, m);
+            CHECK_INT(p->events + p->event_reports, 0);
+        } else if (p) {
+            CHECK_INT(p->events_over, 0);
+            CHECK_INT(p->events, ev);
+            CHECK_INT(p->event_reports, rep);
+        }
+        nd_result_free(p);
+    }
+    nd__query_many = many;
+}
+
 static void test_actors(void)
 {
     nd_store *s = fixture("actors.db");
@@ -1110,6 +1157,9 @@ static void test_actors(void)
     }
     nd_result_free(p);
     CHECK_INT(nd_query_actor(s, "Atlantis", &q, &p, &err), ND_ENOTFOUND);
+    check_event_counts(s, "RUS");
+    check_event_counts(s, "CHN");
+    check_event_counts(s, "Putin");
     nd_store_close(s);
 }
 
