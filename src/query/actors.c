@@ -609,24 +609,22 @@ typedef struct doc_rows {
 } doc_rows;
 
 /* The peers of a frequent x in one walk of the (doc_id, actor_id,
- * mentions) index from the newest document: a document is kept when one
- * of its actors is in `in`, and its other actors are counted into y
- * there and then, until ND_QUERY_PEER_DOCS documents are kept (*sampled
- * when one more mentions x).  The walk reads nd__peer_walk_ids document
- * ids a statement (a bounded range each).  Where this took two
- * statements - x's documents found walking the same index with
- * "actor_id IN (the prefix's actors)", then their rows read again by
- * "doc_id IN (2,000 ids) AND actor_id NOT IN (the prefix's actors)" -
- * each built an ephemeral index of every actor of the prefix and the
- * second sought each document again. */
-static int peers_walk(nd_store *s, const nd__imap *in, tally *y, size_t *n, int *sampled,
-                      nd_error *err)
+ * mentions) index from the newest document (hi, the largest doc_id of
+ * doc_actors): a document is kept when one of its actors is in `in`, and
+ * its other actors are counted into y there and then, until
+ * ND_QUERY_PEER_DOCS documents are kept (*sampled when one more mentions
+ * x).  The walk reads nd__peer_walk_ids document ids a statement (a
+ * bounded range each).  Where this took two statements - x's documents
+ * found walking the same index with "actor_id IN (the prefix's actors)",
+ * then their rows read again by "doc_id IN (2,000 ids) AND actor_id NOT
+ * IN (the prefix's actors)" - each built an ephemeral index of every
+ * actor of the prefix and the second sought each document again. */
+static int peers_walk(nd_store *s, int64_t hi, const nd__imap *in, tally *y, size_t *n,
+                      int *sampled, nd_error *err)
 {
     *n = 0;
     *sampled = 0;
-    int64_t hi = 0;
-    int rc = nd__query_int(s, "SELECT max(doc_id) FROM doc_actors", 0, &hi, err);
-    if (rc || hi <= 0) return rc;
+    int rc;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT doc_id, actor_id, mentions FROM doc_actors"
@@ -721,7 +719,7 @@ static int peers(nd_store *s, const nd__sel *x, int limit, nd_actor_page *res, n
     if (walk) {
         /* Many documents: walk the newest documents and keep those that
          * mention x, rather than gather all of x's and sort them. */
-        rc = peers_walk(s, &in, &y, &n, &res->peers_sampled, err);
+        rc = peers_walk(s, last, &in, &y, &n, &res->peers_sampled, err);
     } else {
         int64_t *docs = NULL;
         rc = peer_docs(s, ids, k, &docs, &n, &res->peers_sampled, err);
