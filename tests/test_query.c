@@ -1104,6 +1104,33 @@ static void check_event_counts(nd_store *s, const char *name)
     nd__query_many = many;
 }
 
+/* quotes --by a prefix read in date order (very frequent: its speakers
+ * looked up one by one) list what the speaker index and a sort list. */
+static void check_frequent_quotes(nd_store *s, const char *name)
+{
+    char ids[2][512];
+    int many = nd__query_many;
+    for (int f = 0; f < 2; f++) {
+        nd__query_many = f ? 0 : 1 << 30;
+        nd_query_opts o;
+        memset(&o, 0, sizeof o);
+        o.actor = name;
+        o.all = 1;
+        nd_quote_list *r = NULL;
+        nd_error err = {0};
+        CHECK_INT(nd_query_quotes(s, &o, &r, &err), 0);
+        size_t k = 0;
+        ids[f][0] = 0;
+        for (size_t i = 0; r && i < r->n && k + 24 < sizeof ids[f]; i++)
+            k += (size_t) snprintf(ids[f] + k, sizeof ids[f] - k, "%lld,",
+                                   (long long) r->items[i].id);
+        if (!f) CHECK(r && r->n > 0);
+        nd_result_free(r);
+    }
+    nd__query_many = many;
+    CHECK_STR(ids[1], ids[0]);
+}
+
 static void test_actors(void)
 {
     nd_store *s = fixture("actors.db");
@@ -1160,6 +1187,8 @@ static void test_actors(void)
     check_event_counts(s, "RUS");
     check_event_counts(s, "CHN");
     check_event_counts(s, "Putin");
+    check_frequent_quotes(s, "RUS");
+    check_frequent_quotes(s, "CHN");
     nd_store_close(s);
 }
 
