@@ -704,19 +704,14 @@ static int peers(nd_store *s, const nd__sel *x, int limit, nd_actor_page *res, n
     size_t n = 0;
     int walk = k > 1 && total > nd__query_many / 2;
     if (walk && nd__peer_walk < 0) {
-        /* Rows read, roughly (a row of the walk about 950 instructions):
-         * the walk about 20 a document (17.8 at 100,000) in the share of
-         * the newest documents that holds ND_QUERY_PEER_DOCS of x's; the
-         * keys a statement an actor (about 4 rows), their documents (at
-         * most 2,001 an actor, most of a prefix's in a few large
-         * actors: a quarter of the bound), then a seek and the rows of
-         * each of the ND_QUERY_PEER_DOCS documents (about 42: 40,000
-         * instructions).  CHN at 1,000,000 (15%, 6,450 actors): the
-         * walk read 245,887 rows, 234 million instructions. */
+        /* Rows read, roughly: the walk about 20 a document (17.8 at
+         * 100,000) in the share of the newest documents that holds
+         * ND_QUERY_PEER_DOCS of x's; the keys a seek an actor (worth
+         * about 8 rows) and x's documents, then a seek and the rows of
+         * each of the ND_QUERY_PEER_DOCS documents (about 40). */
         double docs = (double) ND_QUERY_PEER_DOCS + 1;
         double w = 20.0 * docs * (double) last / (double) total;
-        double bound = docs * (double) k < (double) total ? docs * (double) k : (double) total;
-        double keys = 4.0 * (double) k + bound / 4 + 42.0 * docs;
+        double keys = 8.0 * (double) k + (double) total + 40.0 * docs;
         walk = w < keys;
     } else if (walk) {
         walk = nd__peer_walk;
