@@ -32,6 +32,14 @@ static void cell_text(nd_buf *b, const char *s, size_t n)
 /* A cell's copy (malloc'd): one line, safe for a terminal. */
 static char *cell_dup(const char *s)
 {
+    /* Printable ASCII is its own safe copy (most cells). */
+    size_t n = 0;
+    while (s && (unsigned char) s[n] >= 0x20 && (unsigned char) s[n] < 0x7f) n++;
+    if (s && !s[n]) {
+        char *c = malloc(n + 1);
+        if (c) memcpy(c, s, n + 1);
+        return c;
+    }
     nd_buf b = ND_BUF_INIT;
     if (s) cell_text(&b, s, strlen(s));
     nd_buf_putc(&b, 0);
@@ -133,6 +141,12 @@ int cli_text_width(const char *s)
     int w = 0;
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) s;
     while (*p) {
+        /* Printable ASCII, one column a byte (most of a table). */
+        if (*p >= 0x20 && *p < 0x7f) {
+            w++;
+            p++;
+            continue;
+        }
         if (*p == 0x1b && p[1] == '[') {
             p += 2;
             while (*p && !(*p >= 0x40 && *p <= 0x7e)) p++;
@@ -153,15 +167,29 @@ int cli_text_width(const char *s)
     return w;
 }
 
-/* Print s cut to width columns ("…" marks a cut), padded to pad columns
- * (0: no padding).  An escape sequence open at the cut is reset. */
-void cli_print_cut(FILE *f, const char *s, int width, int pad)
+/* Print s (total columns wide) cut to width columns ("…" marks a cut),
+ * padded to pad columns (0: no padding).  An escape sequence open at the
+ * cut is reset. */
+static void print_cut(FILE *f, const char *s, int total, int width, int pad)
 {
-    int total = cli_text_width(s);
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) s;
     int w = 0, cut = width > 0 && total > width, in_esc = 0;
     int limit = cut ? width - 1 : total;
     while (*p) {
+        /* A run of printable ASCII (a column a byte) in one write: fwrite
+         * a character took most of a long story's 57 million
+         * instructions of table. */
+        if (*p >= 0x20 && *p < 0x7f) {
+            const utf8proc_uint8_t *q = p;
+            while (*q >= 0x20 && *q < 0x7f && w < limit) {
+                q++;
+                w++;
+            }
+            fwrite(p, 1, (size_t) (q - p), f);
+            p = q;
+            if (*p >= 0x20 && *p < 0x7f) break; /* the next one is past the limit */
+            continue;
+        }
         if (*p == 0x1b && p[1] == '[') {
             const utf8proc_uint8_t *q = p + 2;
             while (*q && !(*q >= 0x40 && *q <= 0x7e)) q++;
@@ -192,14 +220,25 @@ void cli_print_cut(FILE *f, const char *s, int width, int pad)
     for (; w < pad; w++) fputc(' ', f);
 }
 
+void cli_print_cut(FILE *f, const char *s, int width, int pad)
+{
+    print_cut(f, s, cli_text_width(s), width, pad);
+}
+
 void cli_table_print(cli_table *t, FILE *f, int width)
 {
     int *w = calloc((size_t) t->ncols, sizeof(int));
-    if (!w) return;
-    for (int i = 0; i < t->ncols; i++) w[i] = cli_text_width(t->headers[i]);
-    for (size_t r = 0; r < t->n; r++)
+    /* Each cell's width, measured once (row 0: the headers). */
+    int *cws = calloc((t->n + 1) * (size_t) t->ncols, sizeof(int));
+    if (!w || !cws) {
+        free(w);
+        free(cws);
+        return;
+    }
+    for (size_t r = 0; r <= t->n; r++)
         for (int i = 0; i < t->ncols; i++) {
-            int cw = cli_text_width(t->rows[r][i]);
+            int cw = cli_text_width(r == 0 ? t->headers[i] : t->rows[r - 1][i]);
+            cws[r * (size_t) t->ncols + (size_t) i] = cw;
             if (cw > w[i]) w[i] = cw;
         }
     /* Columns are separated by two spaces; when the total is wider than
@@ -226,12 +265,12 @@ void cli_table_print(cli_table *t, FILE *f, int width)
             }
             int colw = w[i];
             if (width > 0 && used + colw > width) colw = width - used > 1 ? width - used : 1;
-            int cw = cli_text_width(cells[i]);
+            int cw = cws[r * (size_t) t->ncols + (size_t) i];
             if ((t->right >> i) & 1) {
                 for (int k = cw; k < colw; k++) fputc(' ', f);
-                cli_print_cut(f, cells[i], colw, 0);
+                print_cut(f, cells[i], cw, colw, 0);
             } else {
-                cli_print_cut(f, cells[i], colw, last ? 0 : colw);
+                print_cut(f, cells[i], cw, colw, last ? 0 : colw);
             }
             used += colw;
             if (width > 0 && used >= width) break;
@@ -246,6 +285,7 @@ void cli_table_print(cli_table *t, FILE *f, int width)
         }
     }
     free(w);
+    free(cws);
 }
 
 void cli_table_free(cli_table *t)

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "base/imap.h"
 #include "newsdesk/newsdesk.h"
 #include "query/query_int.h"
 #include "store/store_int.h"
@@ -390,6 +391,9 @@ static void test_doc_actors_top(void)
     nd__sel putin;
     nd_error err = {0};
     CHECK_INT(nd__sel_resolve(s, "Putin", 0, &putin, &err), 0);
+    nd__imap putin_ids = {0};
+    for (size_t i = 0; i < putin.n; i++)
+        CHECK_INT(nd__imap_put(&putin_ids, (uint64_t) putin.ids[i], 1), 0);
     nd_doc_table *table = NULL;
     CHECK_INT(nd_doc_table_new(s, &table, &err), 0);
     for (int by_m = 0; by_m < 2; by_m++)
@@ -397,9 +401,9 @@ static void test_doc_actors_top(void)
             for (int limit = 1; limit <= 7; limit++) {
                 nd_arena *ar = nd_arena_new(0);
                 nd__vec v = {NULL, 0, 0, sizeof(nd_actor_row)};
-                CHECK_INT(
-                    nd__doc_actors_top(s, docs, n, skip ? &putin : NULL, by_m, limit, ar, &v, &err),
-                    0);
+                CHECK_INT(nd__doc_actors_top(s, docs, n, skip ? &putin_ids : NULL, by_m, limit, ar,
+                                             &v, &err),
+                          0);
                 nd_buf sql = ND_BUF_INIT;
                 nd_buf_puts(&sql, "SELECT a.id, t.n, t.m FROM (SELECT actor_id, count(*) AS n,"
                                   " sum(mentions) AS m FROM doc_actors WHERE 1");
@@ -441,6 +445,7 @@ static void test_doc_actors_top(void)
                 nd_arena_free(ar);
             }
     nd__sel_free(&putin);
+    nd__imap_free(&putin_ids);
     nd_doc_table_free(table);
     nd_store_close(s);
 }
@@ -1052,6 +1057,80 @@ static void test_quotes_events(void)
     nd_store_close(s);
 }
 
+/* The event counts of name's actor page are those of SQL's union of its
+ * two sides (the latest events, each once, and their reports), none when
+ * more than nd__query_many events (latest or not) are on its sides. */
+static void check_event_counts(nd_store *s, const char *name)
+{
+    nd__sel x;
+    nd_error err = {0};
+    CHECK_INT(nd__sel_resolve(s, name, 0, &x, &err), 0);
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT count(DISTINCT i), count(*), (SELECT count(*) FROM events WHERE ");
+    nd__sel_side(&sql, &x, "source_code", "source_id");
+    nd_buf_puts(&sql, "), (SELECT count(*) FROM events WHERE ");
+    nd__sel_side(&sql, &x, "target_code", "target_id");
+    nd_buf_puts(&sql, ") FROM (SELECT id, coalesce(instance_id, -id) AS i FROM events WHERE latest"
+                      " AND ");
+    nd__sel_side(&sql, &x, "source_code", "source_id");
+    nd_buf_puts(&sql, " UNION SELECT id, coalesce(instance_id, -id) FROM events WHERE latest AND ");
+    nd__sel_side(&sql, &x, "target_code", "target_id");
+    nd_buf_puts(&sql, ")");
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(s->db, sql.ptr, -1, &st, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    int64_t ev = sqlite3_column_int64(st, 0), rep = sqlite3_column_int64(st, 1);
+    int64_t src = sqlite3_column_int64(st, 2), tgt = sqlite3_column_int64(st, 3);
+    sqlite3_finalize(st);
+    nd_buf_free(&sql);
+    nd__sel_free(&x);
+    CHECK(rep > 0);
+    int many = nd__query_many;
+    for (int m = 0; m <= src + tgt + 1; m++) {
+        nd__query_many = m;
+        nd_actor_page *p = NULL;
+        CHECK_INT(nd_query_actor(s, name, NULL, &p, &err), 0);
+        int64_t n = (src < m + 1 ? src : m + 1) + (tgt < m + 1 ? tgt : m + 1);
+        if (p && n > m) {
+            CHECK_INT(p->events_over, m);
+            CHECK_INT(p->events + p->event_reports, 0);
+        } else if (p) {
+            CHECK_INT(p->events_over, 0);
+            CHECK_INT(p->events, ev);
+            CHECK_INT(p->event_reports, rep);
+        }
+        nd_result_free(p);
+    }
+    nd__query_many = many;
+}
+
+/* quotes --by a prefix read in date order (very frequent: its speakers
+ * looked up one by one) list what the speaker index and a sort list. */
+static void check_frequent_quotes(nd_store *s, const char *name)
+{
+    char ids[2][512];
+    int many = nd__query_many;
+    for (int f = 0; f < 2; f++) {
+        nd__query_many = f ? 0 : 1 << 30;
+        nd_query_opts o;
+        memset(&o, 0, sizeof o);
+        o.actor = name;
+        o.all = 1;
+        nd_quote_list *r = NULL;
+        nd_error err = {0};
+        CHECK_INT(nd_query_quotes(s, &o, &r, &err), 0);
+        size_t k = 0;
+        ids[f][0] = 0;
+        for (size_t i = 0; r && i < r->n && k + 24 < sizeof ids[f]; i++)
+            k += (size_t) snprintf(ids[f] + k, sizeof ids[f] - k, "%lld,",
+                                   (long long) r->items[i].id);
+        if (!f) CHECK(r && r->n > 0);
+        nd_result_free(r);
+    }
+    nd__query_many = many;
+    CHECK_STR(ids[1], ids[0]);
+}
+
 static void test_actors(void)
 {
     nd_store *s = fixture("actors.db");
@@ -1105,6 +1184,11 @@ static void test_actors(void)
     }
     nd_result_free(p);
     CHECK_INT(nd_query_actor(s, "Atlantis", &q, &p, &err), ND_ENOTFOUND);
+    check_event_counts(s, "RUS");
+    check_event_counts(s, "CHN");
+    check_event_counts(s, "Putin");
+    check_frequent_quotes(s, "RUS");
+    check_frequent_quotes(s, "CHN");
     nd_store_close(s);
 }
 
@@ -1526,6 +1610,7 @@ static void test_plans(void)
         nd__query_many = many ? 0 : 20000;
         nd__query_about_many = many ? 0 : 2000;
         nd__sel_large = many ? 0 : 2000;
+        nd__peer_walk = many ? 1 : 0;
 #define PLAN(what, fn, ...)                                                                        \
     do {                                                                                           \
         memset(&Q, 0, sizeof Q);                                                                   \
@@ -1572,6 +1657,7 @@ static void test_plans(void)
     nd__query_many = 20000;
     nd__query_about_many = 2000;
     nd__sel_large = 2000;
+    nd__peer_walk = -1;
     nd_store_close(s);
 }
 
@@ -1687,6 +1773,152 @@ static void test_large_prefix(void)
     nd__sel_large = large;
     CHECK_STR(walked, sorted);
     nd_store_close(s);
+}
+
+/* ---- the co-occurring actors of a frequent prefix ------------------------------- */
+
+/* VM steps of the statements that read doc_actors (SQLITE_TRACE_PROFILE;
+ * a statement run several times counts each run). */
+static int peer_steps(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type;
+    (void) x;
+    const char *sql = sqlite3_sql(p);
+    int n = sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 1);
+    if (sql && strstr(sql, "doc_actors")) *(int64_t *) ctx += n;
+    return 0;
+}
+
+/* A store of docs documents and a prefix ZZZ of actors actors: the
+ * newest documents are the same whatever docs (document max - k names
+ * the ZZZ actor k % 50 + 1 unless k % 4 == 3, and two others). */
+static nd_store *peer_store(const char *name, int docs, int actors)
+{
+    nd_store *s = fresh(name);
+    if (!s) return NULL;
+    CHECK_INT(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_stmt *a = NULL, *d = NULL;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO actors(id, name, code, kind) VALUES (?1, ?2, ?3,"
+                                 " 'person')",
+                                 -1, &a, NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_prepare_v2(s->db, "INSERT INTO doc_actors VALUES (?1, ?2, ?3)", -1, &d, NULL),
+              SQLITE_OK);
+    /* ZZZ actors 1..actors, then 20 others from 1,000,000. */
+    for (int i = 1; i <= actors + 20; i++) {
+        int id = i <= actors ? i : 1000000 + i - actors;
+        char nm[32];
+        snprintf(nm, sizeof nm, "Peer %d", id);
+        sqlite3_bind_int(a, 1, id);
+        sqlite3_bind_text(a, 2, nm, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(a, 3, i <= actors ? (i % 2 ? "ZZZ" : "ZZZGOV") : "AAA", -1,
+                          SQLITE_STATIC);
+        CHECK_INT(sqlite3_step(a), SQLITE_DONE);
+        sqlite3_reset(a);
+    }
+    for (int k = 0; k < docs; k++) {
+        int rows[3][2] = {
+            {k % 50 + 1, 1 + k % 3}, {1000001 + k % 7, 1 + k % 5}, {1000008 + (k * 7) % 13, 1}};
+        for (int r = k % 4 == 3 ? 1 : 0; r < 3; r++) {
+            sqlite3_bind_int(d, 1, rows[r][0]);
+            sqlite3_bind_int(d, 2, docs - k);
+            sqlite3_bind_int(d, 3, rows[r][1]);
+            CHECK_INT(sqlite3_step(d), SQLITE_DONE);
+            sqlite3_reset(d);
+        }
+    }
+    sqlite3_finalize(a);
+    sqlite3_finalize(d);
+    char sql[160];
+    snprintf(sql, sizeof sql, "INSERT INTO code_days VALUES ('ZZZ', '2025-01-01', %d, %d); COMMIT",
+             docs - docs / 4, docs);
+    CHECK_INT(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    return s;
+}
+
+/* The peers of name: "id:documents:mentions," each, into out; *steps
+ * gets the VM steps of the statements that read doc_actors. */
+static void peer_list(nd_store *s, const char *name, char *out, size_t cap, int64_t *steps)
+{
+    nd_actor_page *p = NULL;
+    nd_error err = {0};
+    int64_t n = 0;
+    out[0] = 0;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, peer_steps, &n);
+    int rc = nd_query_actor(s, name, NULL, &p, &err);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    if (rc) fprintf(stderr, "  actor %s: %s\n", name, err.msg);
+    CHECK_INT(rc, 0);
+    if (steps) *steps = n;
+    if (rc) return;
+    size_t k = (size_t) snprintf(out, cap, "%d/%llu:", p->peers_sampled,
+                                 (unsigned long long) p->peer_docs);
+    for (size_t i = 0; i < p->n_peers && k + 64 < cap; i++)
+        k += (size_t) snprintf(out + k, cap - k, "%lld:%llu:%llu,", (long long) p->peers[i].id,
+                               (unsigned long long) p->peers[i].documents,
+                               (unsigned long long) p->peers[i].mentions);
+    nd_result_free(p);
+}
+
+/* A frequent prefix's co-occurring actors are counted in one walk of the
+ * newest documents (the estimate chooses it): the rows of doc_actors read
+ * do not grow with the store's documents nor with the prefix's actors
+ * (the old plan named "actor_id IN (every actor of the prefix)" in two
+ * statements, each building an index of them), and they are the actors
+ * the documents found on the prefix's own keys give (the plan of a rarer
+ * actor), however many document ids a statement of the walk reads. */
+static void test_peers_walk(void)
+{
+    int many = nd__query_many;
+    nd__query_many = 2000; /* 7,500 and 75,000 documents of ZZZ: walked */
+    nd_store *small = peer_store("peers_small.db", 10000, 3000);
+    nd_store *large = peer_store("peers_large.db", 100000, 60000);
+    if (!small || !large) {
+        nd__query_many = many;
+        nd_store_close(small);
+        nd_store_close(large);
+        return;
+    }
+    static char a[8192], b[8192], c[8192], d[8192];
+    int64_t steps_small = 0, steps_large = 0;
+    peer_list(small, "ZZZ", a, sizeof a, &steps_small);
+    peer_list(large, "ZZZ", b, sizeof b, &steps_large);
+    CHECK(strncmp(a, "1/2000:", 7) == 0);
+    CHECK_STR(a, b);
+    if (steps_large > steps_small + steps_small / 4)
+        fprintf(stderr, "  doc_actors read in %lld VM steps at 10,000 documents, %lld at 100,000\n",
+                (long long) steps_small, (long long) steps_large);
+    CHECK(steps_small > 0 && steps_large <= steps_small + steps_small / 4);
+    /* The same peers from the prefix's own keys, and from a walk of 7
+     * ids a statement. */
+    nd__peer_walk = 0;
+    peer_list(small, "ZZZ", c, sizeof c, NULL);
+    nd__peer_walk = 1;
+    int ids = nd__peer_walk_ids;
+    nd__peer_walk_ids = 7;
+    peer_list(small, "ZZZ", d, sizeof d, NULL);
+    nd__peer_walk_ids = ids;
+    CHECK_STR(a, c);
+    CHECK_STR(a, d);
+    /* A narrower prefix: half of the documents. */
+    int large_sel = nd__sel_large;
+    nd__sel_large = 100;
+    CHECK_INT(sqlite3_exec(small->db,
+                           "INSERT INTO code_days VALUES ('ZZZGOV', '2025-01-01', 3750,"
+                           " 7500)",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    peer_list(small, "ZZZGOV", a, sizeof a, NULL);
+    nd__peer_walk = 0;
+    peer_list(small, "ZZZGOV", c, sizeof c, NULL);
+    CHECK(strncmp(a, "1/2000:", 7) == 0);
+    CHECK_STR(a, c);
+    nd__sel_large = large_sel;
+    nd__query_many = many;
+    nd__peer_walk = -1;
+    nd_store_close(small);
+    nd_store_close(large);
 }
 
 /* VM steps of the statements that read quotes (SQLITE_TRACE_PROFILE). */
@@ -1905,6 +2137,7 @@ int main(void)
     RUN(test_quotes_events);
     RUN(test_actors);
     RUN(test_large_prefix);
+    RUN(test_peers_walk);
     RUN(test_quotes_split);
     RUN(test_timeline_split);
     RUN(test_stats_errors);

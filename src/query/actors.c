@@ -209,50 +209,6 @@ static int timeline(nd_store *s, const nd__sel *x, nd__agg *g, nd_error *err)
     return ret;
 }
 
-/* The documents that mention x, newest first: at most ND_QUERY_PEER_DOCS
- * ids into docs; *sampled when there are more. */
-static int peer_docs(nd_store *s, const nd__sel *x, int64_t *docs, size_t *n, int *sampled,
-                     nd_error *err)
-{
-    int64_t total = 0;
-    int rc = nd__sel_total(s, x, "documents", &total, err);
-    if (rc) return rc;
-    nd_buf sql = ND_BUF_INIT;
-    if (!x->prefix[0] && x->n == 1) {
-        nd_buf_printf(&sql,
-                      "SELECT doc_id FROM doc_actors WHERE actor_id = %lld"
-                      " ORDER BY doc_id DESC LIMIT %d",
-                      (long long) x->ids[0], ND_QUERY_PEER_DOCS + 1);
-    } else {
-        /* Many documents: walk the newest documents and keep those that
-         * mention x, rather than gather all of x's and sort them. */
-        nd_buf_puts(&sql, total > nd__query_many / 2
-                              ? "SELECT DISTINCT doc_id FROM doc_actors INDEXED BY doc_actors_doc"
-                                " WHERE actor_id "
-                              : "SELECT DISTINCT doc_id FROM doc_actors WHERE actor_id ");
-        nd__sel_in(&sql, x);
-        nd_buf_printf(&sql, " ORDER BY doc_id DESC LIMIT %d", ND_QUERY_PEER_DOCS + 1);
-    }
-    sqlite3_stmt *st;
-    rc = nd__prepare(s, &sql, &st, "cannot find co-occurring actors", err);
-    nd_buf_free(&sql);
-    if (rc) return rc;
-    *n = 0;
-    *sampled = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == ND_QUERY_PEER_DOCS) {
-            *sampled = 1;
-            break;
-        }
-        docs[(*n)++] = sqlite3_column_int64(st, 0);
-    }
-    int ret = rc == SQLITE_DONE || rc == SQLITE_ROW
-                  ? 0
-                  : nd__store_fail(s, "cannot find co-occurring actors", err);
-    sqlite3_finalize(st);
-    return ret;
-}
-
 /* One actor's count over a set of documents. */
 typedef struct tally_row {
     int64_t id;
@@ -389,35 +345,39 @@ static int tally_top(nd_store *s, tally *y, int by_mentions, int limit, nd_arena
     return ret;
 }
 
-int nd__doc_actors_top(nd_store *s, const int64_t *docs, size_t n, const nd__sel *skip,
-                       int by_mentions, int limit, nd_arena *ar, nd__vec *v, nd_error *err)
+/* Count the actors of docs[0..n) into y, but those of skip (may be NULL),
+ * from the (doc_id, actor_id, mentions) index alone: SQLite's GROUP BY
+ * sorted every row (45,000 for 2,000 documents) and named every group
+ * before the LIMIT. */
+static int doc_rows_tally(nd_store *s, const int64_t *docs, size_t n, const nd__imap *skip,
+                          tally *y, nd_error *err)
 {
-    if (!n || limit <= 0) return 0;
     nd_buf sql = ND_BUF_INIT;
-    /* The (doc_id, actor_id, mentions) index alone, counted here: SQLite's
-     * GROUP BY sorted every row (45,000 for 2,000 documents) and named
-     * every group before the LIMIT. */
     nd_buf_puts(&sql, "SELECT actor_id, mentions FROM doc_actors WHERE doc_id IN (");
     for (size_t i = 0; i < n; i++) nd_buf_printf(&sql, "%s%lld", i ? "," : "", (long long) docs[i]);
     nd_buf_puts(&sql, ")");
-    if (skip) {
-        nd_buf_puts(&sql, " AND actor_id NOT ");
-        nd__sel_in(&sql, skip);
-    }
     sqlite3_stmt *st;
     int rc = nd__prepare(s, &sql, &st, "cannot count actors", err);
     nd_buf_free(&sql);
     if (rc) return rc;
-    tally y = {{0}, NULL, 0, 0};
     int ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
-        if (id <= 0) continue;
-        if ((ret = tally_add(&y, id, (uint64_t) sqlite3_column_int64(st, 1)))) break;
+        if (id <= 0 || (skip && nd__imap_get(skip, (uint64_t) id, NULL))) continue;
+        if ((ret = tally_add(y, id, (uint64_t) sqlite3_column_int64(st, 1)))) break;
     }
     if (!ret && rc != SQLITE_DONE) ret = nd__store_fail(s, "cannot count actors", err);
     sqlite3_finalize(st);
     if (ret == ND_ENOMEM) ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    return ret;
+}
+
+int nd__doc_actors_top(nd_store *s, const int64_t *docs, size_t n, const nd__imap *skip,
+                       int by_mentions, int limit, nd_arena *ar, nd__vec *v, nd_error *err)
+{
+    if (!n || limit <= 0) return 0;
+    tally y = {{0}, NULL, 0, 0};
+    int ret = doc_rows_tally(s, docs, n, skip, &y, err);
     if (ret) {
         nd__imap_free(&y.at);
         nd_free(y.t);
@@ -512,16 +472,270 @@ int nd__doc_actors_top_mem(nd_store *s, const nd_doc_table *t, const int64_t *do
     return tally_top(s, &y, 0, limit, ar, v, err);
 }
 
+/* The actor ids x means, in memory: a set (id -> 1) and a list (*ids,
+ * *k; nd_free it).  A prefix reads its range of the code index once
+ * (6,485 entries for USA at 100,000 documents), where "actor_id IN
+ * (SELECT id FROM actors WHERE code ...)" built an ephemeral index of them
+ * in each statement that named it. */
+static int sel_set(nd_store *s, const nd__sel *x, nd__imap *out, int64_t **ids, size_t *k,
+                   nd_error *err)
+{
+    memset(out, 0, sizeof *out);
+    *ids = NULL;
+    *k = 0;
+    size_t cap = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = SQLITE_DONE;
+    char hi[32];
+    if (x->prefix[0]) {
+        nd__prefix_hi(x->prefix, hi, sizeof hi);
+        if (sqlite3_prepare_v2(s->db, "SELECT id FROM actors WHERE code >= ?1 AND code < ?2", -1,
+                               &st, NULL) != SQLITE_OK)
+            return nd__store_fail(s, "cannot find co-occurring actors", err);
+        sqlite3_bind_text(st, 1, x->prefix, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    }
+    for (size_t i = 0;; i++) {
+        int64_t id;
+        if (st) {
+            if ((rc = sqlite3_step(st)) != SQLITE_ROW) break;
+            id = sqlite3_column_int64(st, 0);
+        } else {
+            if (i == x->n) break;
+            id = x->ids[i];
+        }
+        if (id <= 0 || nd__imap_get(out, (uint64_t) id, NULL)) continue;
+        if (*k == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            int64_t *g = nd_realloc(*ids, nc * sizeof *g);
+            if (!g) goto nomem;
+            *ids = g;
+            cap = nc;
+        }
+        (*ids)[(*k)++] = id;
+        if (nd__imap_put(out, (uint64_t) id, 1)) goto nomem;
+    }
+    if (st) sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        nd__imap_free(out);
+        nd_free(*ids);
+        *ids = NULL;
+        return nd__store_fail(s, "cannot find co-occurring actors", err);
+    }
+    return 0;
+nomem:
+    if (st) sqlite3_finalize(st);
+    nd__imap_free(out);
+    nd_free(*ids);
+    *ids = NULL;
+    return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+}
+
+static int by_id_desc(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *) x, b = *(const int64_t *) y;
+    return (a < b) - (a > b);
+}
+
+/* The documents that mention x (the actors ids[0..k)), newest first, on
+ * each actor's own (actor_id, doc_id) keys: each one's newest
+ * ND_QUERY_PEER_DOCS + 1, merged (the newest of all are among them),
+ * where "SELECT DISTINCT doc_id ... WHERE actor_id IN (...) ORDER BY
+ * doc_id DESC" read and sorted every document of every actor.  At most
+ * ND_QUERY_PEER_DOCS ids into *docs (nd_free it); *sampled when there
+ * are more. */
+static int peer_docs(nd_store *s, const int64_t *ids, size_t k, int64_t **docs, size_t *n,
+                     int *sampled, nd_error *err)
+{
+    *docs = NULL;
+    *n = 0;
+    *sampled = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT doc_id FROM doc_actors WHERE actor_id = ?1"
+                           " ORDER BY doc_id DESC LIMIT ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot find co-occurring actors", err);
+    int64_t *d = NULL;
+    size_t nd = 0, cap = 0;
+    int rc = SQLITE_DONE, ret = 0;
+    for (size_t i = 0; i < k && !ret; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, ids[i]);
+        sqlite3_bind_int(st, 2, ND_QUERY_PEER_DOCS + 1);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (nd == cap) {
+                size_t nc = cap ? cap * 2 : 4096;
+                int64_t *g = nd_realloc(d, nc * sizeof *g);
+                if (!g) {
+                    ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+                    break;
+                }
+                d = g;
+                cap = nc;
+            }
+            d[nd++] = sqlite3_column_int64(st, 0);
+        }
+        if (!ret && rc != SQLITE_DONE)
+            ret = nd__store_fail(s, "cannot find co-occurring actors", err);
+    }
+    sqlite3_finalize(st);
+    if (ret) {
+        nd_free(d);
+        return ret;
+    }
+    if (k > 1) qsort(d, nd, sizeof *d, by_id_desc);
+    size_t u = 0;
+    for (size_t i = 0; i < nd; i++) {
+        if (u && d[u - 1] == d[i]) continue;
+        if (u == ND_QUERY_PEER_DOCS) {
+            *sampled = 1;
+            break;
+        }
+        d[u++] = d[i];
+    }
+    *docs = d;
+    *n = u;
+    return 0;
+}
+
+/* Document ids a statement of the walk reads at a time. */
+int nd__peer_walk_ids = 4096;
+
+/* A document's actors as the walk reads them. */
+typedef struct doc_rows {
+    int64_t *id, *m;
+    size_t n, cap;
+} doc_rows;
+
+/* The peers of a frequent x in one walk of the (doc_id, actor_id,
+ * mentions) index from the newest document (hi, the largest doc_id of
+ * doc_actors): a document is kept when one of its actors is in `in`, and
+ * its other actors are counted into y there and then, until
+ * ND_QUERY_PEER_DOCS documents are kept (*sampled when one more mentions
+ * x).  The walk reads nd__peer_walk_ids document ids a statement (a
+ * bounded range each).  Where this took two statements - x's documents
+ * found walking the same index with "actor_id IN (the prefix's actors)",
+ * then their rows read again by "doc_id IN (2,000 ids) AND actor_id NOT
+ * IN (the prefix's actors)" - each built an ephemeral index of every
+ * actor of the prefix and the second sought each document again. */
+static int peers_walk(nd_store *s, int64_t hi, const nd__imap *in, tally *y, size_t *n,
+                      int *sampled, nd_error *err)
+{
+    *n = 0;
+    *sampled = 0;
+    int rc;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT doc_id, actor_id, mentions FROM doc_actors"
+                           " WHERE doc_id > ?1 AND doc_id <= ?2 ORDER BY doc_id DESC",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot find co-occurring actors", err);
+    doc_rows d = {NULL, NULL, 0, 0};
+    int64_t cur = 0;
+    int ret = 0, done = 0;
+    for (; !ret && !done && hi > 0; hi -= nd__peer_walk_ids) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, hi - nd__peer_walk_ids);
+        sqlite3_bind_int64(st, 2, hi);
+        for (;;) {
+            rc = sqlite3_step(st);
+            int64_t doc = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+            /* The last document of the range ends with it: a document's
+             * rows are all in one range. */
+            if (d.n && doc != cur) {
+                int hit = 0;
+                for (size_t i = 0; i < d.n && !hit; i++)
+                    hit = nd__imap_get(in, (uint64_t) d.id[i], NULL);
+                if (hit && *n == ND_QUERY_PEER_DOCS) {
+                    *sampled = 1;
+                    done = 1;
+                    break;
+                }
+                if (hit) {
+                    (*n)++;
+                    for (size_t i = 0; i < d.n && !ret; i++)
+                        if (d.id[i] > 0 && !nd__imap_get(in, (uint64_t) d.id[i], NULL))
+                            ret = tally_add(y, d.id[i], (uint64_t) d.m[i]);
+                }
+                d.n = 0;
+                if (ret) break;
+            }
+            if (rc != SQLITE_ROW) break;
+            if (d.n == d.cap) {
+                size_t nc = d.cap ? d.cap * 2 : 64;
+                int64_t *a = nd_realloc(d.id, nc * sizeof *a);
+                if (a) d.id = a;
+                int64_t *b = a ? nd_realloc(d.m, nc * sizeof *b) : NULL;
+                if (b) d.m = b;
+                if (!a || !b) {
+                    ret = ND_ENOMEM;
+                    break;
+                }
+                d.cap = nc;
+            }
+            cur = doc;
+            d.id[d.n] = sqlite3_column_int64(st, 1);
+            d.m[d.n++] = sqlite3_column_int64(st, 2);
+        }
+        if (!ret && !done && rc != SQLITE_DONE)
+            ret = nd__store_fail(s, "cannot find co-occurring actors", err);
+    }
+    sqlite3_finalize(st);
+    nd_free(d.id);
+    nd_free(d.m);
+    if (ret == ND_ENOMEM) ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    return ret;
+}
+
+int nd__peer_walk = -1;
+
 static int peers(nd_store *s, const nd__sel *x, int limit, nd_actor_page *res, nd_error *err)
 {
-    int64_t *docs = nd_malloc(ND_QUERY_PEER_DOCS * sizeof *docs);
-    if (!docs) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    int64_t total = 0, last = 0;
+    int rc = nd__sel_total(s, x, "documents", &total, err);
+    if (!rc) rc = nd__query_int(s, "SELECT max(doc_id) FROM doc_actors", 0, &last, err);
+    if (rc) return rc;
+    nd__imap in;
+    int64_t *ids;
+    size_t k;
+    if ((rc = sel_set(s, x, &in, &ids, &k, err))) return rc;
+    tally y = {{0}, NULL, 0, 0};
     size_t n = 0;
-    int rc = peer_docs(s, x, docs, &n, &res->peers_sampled, err);
+    int walk = k > 1 && total > nd__query_many / 2;
+    if (walk && nd__peer_walk < 0) {
+        /* Rows read, roughly: the walk about 20 a document (17.8 at
+         * 100,000) in the share of the newest documents that holds
+         * ND_QUERY_PEER_DOCS of x's; the keys a seek an actor (worth
+         * about 8 rows) and x's documents, then a seek and the rows of
+         * each of the ND_QUERY_PEER_DOCS documents (about 40). */
+        double docs = (double) ND_QUERY_PEER_DOCS + 1;
+        double w = 20.0 * docs * (double) last / (double) total;
+        double keys = 8.0 * (double) k + (double) total + 40.0 * docs;
+        walk = w < keys;
+    } else if (walk) {
+        walk = nd__peer_walk;
+    }
+    if (walk) {
+        /* Many documents: walk the newest documents and keep those that
+         * mention x, rather than gather all of x's and sort them. */
+        rc = peers_walk(s, last, &in, &y, &n, &res->peers_sampled, err);
+    } else {
+        int64_t *docs = NULL;
+        rc = peer_docs(s, ids, k, &docs, &n, &res->peers_sampled, err);
+        if (!rc && n) rc = doc_rows_tally(s, docs, n, &in, &y, err);
+        nd_free(docs);
+    }
+    nd__imap_free(&in);
+    nd_free(ids);
     res->peer_docs = n;
     nd__vec v = {NULL, 0, 0, sizeof(nd_actor_row)};
-    if (!rc && n) rc = nd__doc_actors_top(s, docs, n, x, 1, limit, res->r.arena, &v, err);
-    nd_free(docs);
+    if (!rc) {
+        rc = tally_top(s, &y, 1, limit, res->r.arena, &v, err);
+    } else {
+        nd__imap_free(&y.at);
+        nd_free(y.t);
+    }
     res->peers = v.items;
     res->n_peers = v.n;
     return rc;

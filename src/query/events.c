@@ -44,37 +44,82 @@ static int count_side(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
     return rc;
 }
 
+static int by_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *) x, b = *(const int64_t *) y;
+    return (a > b) - (a < b);
+}
+
+/* Distinct values of v[0..n), sorted in place. */
+static size_t distinct(int64_t *v, size_t n)
+{
+    qsort(v, n, sizeof *v, by_i64);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!u || v[u - 1] != v[i]) v[u++] = v[i];
+    return u;
+}
+
 int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *reports,
                    uint64_t *over, nd_error *err)
 {
     *events = *reports = *over = 0;
-    int64_t n = 0;
-    int rc = count_side(s, x, &n, err);
-    if (rc) return rc;
-    if (n > nd__query_many) {
+    /* Each side's events on its index, counted (latest or not) up to
+     * nd__query_many + 1 in all, as count_side bounds them; the latest
+     * kept: their ids (reports, each once: an event of x on both sides
+     * is read twice) and instances (events) counted distinct here.  A
+     * UNION and a count(DISTINCT) built two temporary indexes of them
+     * (86 of the 225 million instructions of `actor USA` at 100,000
+     * documents, 15,891 events). */
+    size_t cap = 0, n = 0;
+    int64_t *id = NULL, *inst = NULL, seen = 0;
+    int ret = 0;
+    for (int side = 0; side < 2 && !ret && seen <= nd__query_many; side++) {
+        nd_buf sql = ND_BUF_INIT;
+        nd_buf_puts(&sql, "SELECT id, coalesce(instance_id, -id), latest FROM events WHERE ");
+        if (side)
+            nd__sel_side(&sql, x, "target_code", "target_id");
+        else
+            nd__sel_side(&sql, x, "source_code", "source_id");
+        nd_buf_printf(&sql, " LIMIT %lld", (long long) (nd__query_many + 1 - seen));
+        sqlite3_stmt *st;
+        ret = nd__prepare(s, &sql, &st, "cannot count events", err);
+        nd_buf_free(&sql);
+        if (ret) break;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            seen++;
+            if (!sqlite3_column_int(st, 2)) continue;
+            if (n == cap) {
+                size_t nc = cap ? cap * 2 : 1024;
+                int64_t *a = nd_realloc(id, nc * sizeof *a);
+                if (a) id = a;
+                int64_t *b = a ? nd_realloc(inst, nc * sizeof *b) : NULL;
+                if (b) inst = b;
+                if (!a || !b) {
+                    ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+                    break;
+                }
+                cap = nc;
+            }
+            id[n] = sqlite3_column_int64(st, 0);
+            inst[n++] = sqlite3_column_int64(st, 1);
+        }
+        if (!ret && rc != SQLITE_DONE) ret = nd__store_fail(s, "cannot count events", err);
+        sqlite3_finalize(st);
+    }
+    if (!ret && seen > nd__query_many) {
         *over = (uint64_t) nd__query_many;
-        return 0;
+    } else if (!ret && n) {
+        /* An event read on both sides has one instance: its second
+         * reading adds no instance, so the instances are counted over
+         * both readings. */
+        *reports = distinct(id, n);
+        *events = distinct(inst, n);
     }
-    nd_buf sql = ND_BUF_INIT;
-    nd_buf_puts(&sql, "SELECT count(DISTINCT i), count(*) FROM (SELECT id,"
-                      " coalesce(instance_id, -id) AS i FROM events WHERE latest AND ");
-    nd__sel_side(&sql, x, "source_code", "source_id");
-    nd_buf_puts(&sql, " UNION SELECT id, coalesce(instance_id, -id) FROM events WHERE latest AND ");
-    nd__sel_side(&sql, x, "target_code", "target_id");
-    nd_buf_puts(&sql, ")");
-    sqlite3_stmt *st;
-    rc = nd__prepare(s, &sql, &st, "cannot count events", err);
-    nd_buf_free(&sql);
-    if (rc) return rc;
-    int r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        *events = (uint64_t) sqlite3_column_int64(st, 0);
-        *reports = (uint64_t) sqlite3_column_int64(st, 1);
-    } else {
-        rc = nd__store_fail(s, "cannot count events", err);
-    }
-    sqlite3_finalize(st);
-    return rc;
+    nd_free(id);
+    nd_free(inst);
+    return ret;
 }
 
 static int ev_prepare(nd_store *s, const nd_query_opts *o, ev_query *e, nd_error *err)

@@ -133,6 +133,14 @@ extern int nd__sel_large;
 /* Rank order entries an actor page walks at most for a large prefix's
  * first actors (actors.c; tests lower it). */
 extern int nd__actor_walk;
+/* Document ids the walk for a frequent actor's co-occurring actors reads
+ * a statement (actors.c; 4096; tests lower it). */
+extern int nd__peer_walk_ids;
+/* Whether an actor of more than nd__query_many / 2 documents (and more
+ * than one actor id) has its co-occurring actors counted walking the
+ * newest documents: -1 when the walk reads fewer rows than its actors'
+ * own keys would (an estimate), else 0 or 1 (tests set it). */
+extern int nd__peer_walk;
 /* How many actors x means, counted up to nd__sel_large + 1. */
 int nd__sel_count(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err);
 /* The sum of actor_stats.column (documents or quotes) over the actors of
@@ -190,11 +198,12 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
 int nd__query_keywords(nd_store *s, int64_t doc, int64_t story, int limit, nd_arena *ar,
                        const nd_keyword_row **items, size_t *n, nd_error *err);
 
-/* The actors named in documents docs[0..n), but those skip means (skip
+/* The actors named in documents docs[0..n), but the ids in skip (a set;
  * may be NULL), counted from doc_actors: the first limit by documents
  * (then mentions when by_mentions), then name, appended to v (of
  * nd_actor_row: documents and mentions are the counts; strings in ar). */
-int nd__doc_actors_top(nd_store *s, const int64_t *docs, size_t n, const nd__sel *skip,
+struct nd__imap;
+int nd__doc_actors_top(nd_store *s, const int64_t *docs, size_t n, const struct nd__imap *skip,
                        int by_mentions, int limit, nd_arena *ar, nd__vec *v, nd_error *err);
 
 /* ---- the documents' columns in memory (docs.c) ---- */

@@ -238,7 +238,19 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec 
     if (!q->all) nd_buf_puts(&pre, " AND q.scare = 0 AND q.speaker IS NOT NULL");
     if (q->actor_b)
         pair_filter(&pre, &x, &y);
-    else if (q->actor && !split) {
+    else if (q->actor && !split && frequent && x.prefix[0]) {
+        /* Read in date order: each quotation's speaker is looked up by
+         * its key, where "speaker_id IN (SELECT id FROM actors WHERE code
+         * ...)" first built an index of every actor of the prefix (50,990
+         * for USA at 1,000,000 documents: 100 of the 330 million
+         * instructions of `actor USA`) to read a few dozen quotations. */
+        char hi[32];
+        nd__prefix_hi(x.prefix, hi, sizeof hi);
+        nd_buf_printf(&pre,
+                      " AND (SELECT code >= '%s' AND code < '%s' FROM actors"
+                      " WHERE id = q.speaker_id)",
+                      x.prefix, hi);
+    } else if (q->actor && !split) {
         nd_buf_puts(&pre, " AND q.speaker_id ");
         nd__sel_in(&pre, &x);
     }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/imap.h"
 #include "query/query_int.h"
 
 #define STORY_COLUMNS "id, headline, rep_doc, first_seen, last_seen, n_docs, n_dups, n_sites"
@@ -190,16 +191,23 @@ int nd_query_story(nd_store *s, int64_t id, nd_story_page **out, nd_error *err)
      * article); a duplicate goes with the article it copies, when that is
      * in the story.  original holds time-order indexes until the sort. */
     size_t n_groups = 0;
+    /* The originals by id (a duplicate's look-up read every article: 24
+     * of the 187 million instructions of a story of 12,077 articles). */
+    nd__imap orig = {0};
+    for (size_t k = 0; k < n && !ret; k++)
+        if (!v[k].a.dup_of && nd__imap_put(&orig, (uint64_t) v[k].a.id, (int64_t) k))
+            ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     for (size_t i = 0; i < n && !ret; i++) {
         slot *d = &v[i];
-        if (d->a.dup_of)
-            for (size_t k = 0; k < n; k++)
-                if (v[k].a.id == d->a.dup_of && !v[k].a.dup_of) d->a.original = (ptrdiff_t) k;
+        int64_t at;
+        if (d->a.dup_of && nd__imap_get(&orig, (uint64_t) d->a.dup_of, &at))
+            d->a.original = (ptrdiff_t) at;
         d->group = (size_t) -1;
         for (size_t k = 0; k < i && d->group == (size_t) -1; k++)
             if (v[k].a.original < 0 && !strcmp(v[k].a.outlet, d->a.outlet)) d->group = v[k].group;
         if (d->group == (size_t) -1 && d->a.original < 0) d->group = n_groups++;
     }
+    nd__imap_free(&orig);
     /* A duplicate takes its original's place, after it and its earlier
      * duplicates: ranks are time order. */
     for (size_t i = 0; i < n && !ret; i++) {
