@@ -1149,6 +1149,20 @@ static void test_long_story(void)
         nd_buf_free(&want);
         nd_buf_free(&b);
         nd_result_free(p);
+        /* A reader's memory map is left off while the page is read and is
+         * back after. */
+        nd_store *r = NULL;
+        CHECK_INT(nd_store_open(tmp_path(name), ND_STORE_READONLY, &r, NULL), 0);
+        if (r) {
+            int64_t map = one_int(r, "PRAGMA mmap_size");
+            CHECK(map > 0);
+            p = NULL;
+            CHECK_INT(nd_query_story(r, 7, NULL, &p, &err), 0);
+            CHECK(p && p->n_articles == 100);
+            nd_result_free(p);
+            CHECK_INT(one_int(r, "PRAGMA mmap_size"), map);
+            nd_store_close(r);
+        }
         nd_store_close(s);
     }
     printf("# pages read for a story page of 100: %lld at 300 articles, %lld at 2,400\n",
