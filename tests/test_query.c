@@ -1804,6 +1804,8 @@ static void test_plans(void)
         PLAN("stories --since", q_stories, Q.since = "2024-04-01");
         PLAN("stories, page 2", q_stories, Q.cursor = "s~2024-04-02T12:00:00Z~2");
         PLAN("story", q_story, (void) 0);
+        PLAN("story --limit 0", q_story, Q.all = 1);
+        PLAN("story --limit 1", q_story, Q.limit = 1);
         PLAN("show", q_article, (void) 0);
         PLAN("export", q_documents, Q.limit = 64);
         PLAN("quotes", q_quotes, (void) 0);
