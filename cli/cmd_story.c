@@ -12,20 +12,25 @@ static const char usage_text[] =
     "first and last seen, and its articles grouped by outlet (outlets in the\n"
     "order they first covered it), each outlet's in time order.  Duplicates -\n"
     "the same text again, or syndicated copies of it - are folded under the\n"
-    "article they copy, marked '='.\n"
+    "article they copy, marked '='.  A long story shows its latest articles\n"
+    "(the most recently added), in that same order, and every outlet's count.\n"
     "\n"
+    "  -n, --limit N  at most N articles, the latest added (default 200; 0: all)\n"
     "      --db PATH  the store (default $NEWSDESK_DB, else ./newsdesk.db)\n"
     "      --json     the story as one JSON object: id, headline, articles,\n"
     "                 duplicates, outlets, first_seen, last_seen, doc_id and\n"
     "                 documents (id, doc_id, title, site, host, url, published,\n"
-    "                 fetched, language, parent, duplicates: [...])\n"
+    "                 fetched, language, parent, duplicates: [...]); when not\n"
+    "                 every article is shown, also shown (documents listed) and\n"
+    "                 outlet_articles (outlet, articles) for every outlet\n"
     "  -h, --help     this text\n"
     "\n"
     "Exit status: 0 shown, 1 no such story, 2 usage error.\n";
 
 /* The header lines of a story for people. */
-static void header(nd_buf *out, const nd_story_row *st)
+static void header(nd_buf *out, const nd_story_page *p)
 {
+    const nd_story_row *st = &p->story;
     char arts[64], dups[64], outs[64];
     nd_buf_printf(out, "story      %lld\n", (long long) st->id);
     nd_buf_printf(out, "headline   %s\n", st->headline ? st->headline : "(untitled)");
@@ -33,9 +38,32 @@ static void header(nd_buf *out, const nd_story_row *st)
         nd_buf_printf(out, "seen       %s .. %s\n", st->first_seen,
                       st->last_seen ? st->last_seen : st->first_seen);
     cli_num(arts, st->n_docs);
-    nd_buf_printf(out, "articles   %s (%s) from %s\n\n", arts,
+    nd_buf_printf(out, "articles   %s (%s) from %s\n", arts,
                   cli_count(dups, st->n_dups, "duplicate", "duplicates"),
                   cli_count(outs, st->n_sites, "outlet", "outlets"));
+    if ((uint64_t) p->n_articles < p->n_total) {
+        char shown[32], total[32];
+        nd_buf_printf(out, "shown      the latest %s of %s (--limit N; 0: all)\n",
+                      cli_num(shown, p->n_articles), cli_num(total, p->n_total));
+    }
+    nd_buf_putc(out, '\n');
+}
+
+/* Every outlet's articles, when not all of them are shown. */
+static void outlet_table(const nd_story_page *p)
+{
+    if ((uint64_t) p->n_articles >= p->n_total) return;
+    static const char *const headers[] = {"OUTLET", "ARTICLES"};
+    cli_table *t = cli_table_new(2, headers, "<>");
+    for (size_t i = 0; i < p->n_outlet_counts; i++) {
+        const nd_count *c = &p->outlet_counts[i];
+        char n[32];
+        const char *cells[] = {*c->value ? c->value : "-", cli_num(n, c->n)};
+        cli_table_add(t, cells, NULL);
+    }
+    fputc('\n', stdout);
+    cli_table_print(t, stdout, cli_term_width());
+    cli_table_free(t);
 }
 
 static void table(const nd_story_page *p)
@@ -71,11 +99,14 @@ static void table(const nd_story_page *p)
 
 int cmd_story(int argc, char **argv)
 {
-    static const cli_opt opts[] = {CLI_OPT_DB, CLI_OPT_JSON, CLI_OPT_HELP, CLI_OPT_END};
+    static const cli_opt opts[] = {CLI_OPT_DB, CLI_OPT_JSON, CLI_OPT_LIMIT, CLI_OPT_HELP,
+                                   CLI_OPT_END};
     int id;
     long long sid;
     cli_args a;
     cli_args_init(&a, "story", usage_text, opts, argc, argv);
+    a.limit = ND_QUERY_STORY_ARTICLES;
+    a.limit_min = 0;
     while ((id = cli_next(&a)) > 0) continue;
     if (id < 0 || cli_args_count(&a, 1, 1, "ID (newsdesk stories lists them)"))
         return cli_args_exit(&a);
@@ -86,7 +117,12 @@ int cmd_story(int argc, char **argv)
     if (!s) return ND_EXIT_SOME_FAILED;
     nd_story_page *p = NULL;
     nd_error err = {0};
-    int rc = nd_query_story(s, sid, &p, &err);
+    nd_query_opts q = {0};
+    if (a.limit)
+        q.limit = (int) a.limit;
+    else
+        q.all = 1;
+    int rc = nd_query_story(s, sid, &q, &p, &err);
     nd_store_close(s);
     if (rc) {
         cli_error("story", "%s", err.msg[0] ? err.msg : nd_strerror(rc));
@@ -96,10 +132,11 @@ int cmd_story(int argc, char **argv)
         CLI_JSON_PRINT(nd_render_json_story_page, p);
     } else {
         nd_buf out = ND_BUF_INIT;
-        header(&out, &p->story);
+        header(&out, p);
         if (!nd_buf_failed(&out)) cli_write_term(out.ptr, out.len);
         nd_buf_free(&out);
         table(p);
+        outlet_table(p);
     }
     nd_result_free(p);
     return ND_EXIT_OK;

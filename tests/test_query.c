@@ -894,7 +894,7 @@ static void test_stories(void)
     /* One story: its articles grouped by outlet. */
     int64_t sid = one_int(s, "SELECT story_id FROM documents WHERE id = 1");
     nd_story_page *p = NULL;
-    CHECK_INT(nd_query_story(s, sid, &p, &err), 0);
+    CHECK_INT(nd_query_story(s, sid, NULL, &p, &err), 0);
     if (p) {
         CHECK_INT(p->story.id, sid);
         CHECK((uint64_t) p->n_articles == p->story.n_docs);
@@ -907,8 +907,273 @@ static void test_stories(void)
         CHECK_INT(total, p->n_articles);
     }
     nd_result_free(p);
-    CHECK_INT(nd_query_story(s, 99999, &p, &err), ND_ENOTFOUND);
+    CHECK_INT(nd_query_story(s, 99999, NULL, &p, &err), ND_ENOTFOUND);
     nd_store_close(s);
+}
+
+/* ---- a long story ------------------------------------------------------------------ */
+
+/* The page order of story sid as main's nd_query_story made it before the
+ * page was bounded (every member, its two quadratic loops), written out
+ * as "id:original:outlet_index," into out. */
+static void old_order(nd_store *s, int64_t sid, nd_buf *out)
+{
+    typedef struct {
+        int64_t id, dup_of;
+        char outlet[64];
+        ptrdiff_t original;
+        size_t group, rank;
+    } row;
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "SELECT id, coalesce(nullif(site, ''), host, ''), dup_of"
+                                 " FROM documents WHERE story_id = ?1"
+                                 " ORDER BY coalesce(published, fetched) IS NULL,"
+                                 " coalesce(published, fetched), id",
+                                 -1, &st, NULL),
+              SQLITE_OK);
+    sqlite3_bind_int64(st, 1, sid);
+    row *v = calloc(4096, sizeof *v);
+    size_t n = 0, n_groups = 0;
+    while (v && n < 4096 && sqlite3_step(st) == SQLITE_ROW) {
+        v[n].id = sqlite3_column_int64(st, 0);
+        snprintf(v[n].outlet, sizeof v[n].outlet, "%s", sqlite3_column_text(st, 1));
+        v[n].dup_of = sqlite3_column_int64(st, 2);
+        v[n].original = -1;
+        v[n].rank = n;
+        n++;
+    }
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++) {
+        row *d = &v[i];
+        if (d->dup_of)
+            for (size_t k = 0; k < n; k++)
+                if (v[k].id == d->dup_of && !v[k].dup_of) d->original = (ptrdiff_t) k;
+        d->group = (size_t) -1;
+        for (size_t k = 0; k < i && d->group == (size_t) -1; k++)
+            if (v[k].original < 0 && !strcmp(v[k].outlet, d->outlet)) d->group = v[k].group;
+        if (d->group == (size_t) -1 && d->original < 0) d->group = n_groups++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        row *d = &v[i];
+        if (d->original < 0) continue;
+        d->group = v[d->original].group;
+        d->rank = v[d->original].rank * (n + 1) + 1 + d->rank;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (v[i].original < 0) v[i].rank *= n + 1;
+    /* The sort (insertion: a test's sizes). */
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && (v[k - 1].group > v[k].group ||
+                                     (v[k - 1].group == v[k].group && v[k - 1].rank > v[k].rank));
+             k--) {
+            row t = v[k];
+            v[k] = v[k - 1];
+            v[k - 1] = t;
+        }
+    size_t last = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].original < 0) last = i;
+        nd_buf_printf(out, "%lld:%td:%zu,", (long long) v[i].id,
+                      v[i].original < 0 ? -1 : (ptrdiff_t) last, v[i].group);
+    }
+    free(v);
+}
+
+/* A page's order in old_order's form. */
+static void page_order(const nd_story_page *p, nd_buf *out)
+{
+    for (size_t i = 0; i < p->n_articles; i++)
+        nd_buf_printf(out, "%lld:%td:%zu,", (long long) p->articles[i].id, p->articles[i].original,
+                      p->articles[i].outlet_index);
+}
+
+/* Story 7 of n members (and story 8 between them) made by hand: dates
+ * out of id order, some undated, outlets by site or host, duplicates of
+ * originals, of duplicates and of documents of another story; texts long
+ * enough to need overflow pages. */
+static nd_store *long_story(const char *name, int n)
+{
+    nd_store *s = fresh(name);
+    if (!s) return NULL;
+    nd_error err = {0};
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "BEGIN;"
+             "INSERT INTO stories(id, headline, rep_doc, n_docs, n_sites) VALUES"
+             " (7, 'Harbour', 1, %d, 6), (8, 'Other', 2, %d, 1);"
+             "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < %d)"
+             " INSERT INTO documents(id, ident, url, site, host, title, published, fetched,"
+             " text, content_hash, added, story_id, dup_of)"
+             " SELECT i, 'u' || i, 'https://x.example/' || i,"
+             " CASE WHEN i %% 6 = 5 THEN '' ELSE 'Outlet ' || (i * 7 %% 5) END,"
+             " 'host' || (i %% 3) || '.example', 'Title ' || i,"
+             " CASE WHEN i %% 11 = 0 THEN NULL"
+             " ELSE printf('2025-%%02d-%%02dT%%02d:00:00Z', 1 + i * 5 %% 12, 1 + i * 13 %% 28,"
+             " i %% 24) END,"
+             " CASE WHEN i %% 22 = 0 THEN NULL ELSE '2025-06-01T00:00:00Z' END,"
+             " hex(randomblob(2500)), i, '2025-06-02', CASE WHEN i %% 4 = 3 THEN 8 ELSE 7 END,"
+             " CASE WHEN i %% 9 = 4 THEN i - 8 WHEN i %% 13 = 6 THEN i - 3"
+             " WHEN i %% 17 = 2 THEN i - 1 END"
+             " FROM c;"
+             "COMMIT;",
+             n, n / 3, n * 4 / 3);
+    CHECK_INT(nd__store_exec(s, sql, &err), 0);
+    if (err.msg[0]) fprintf(stderr, "  %s\n", err.msg);
+    return s;
+}
+
+/* The pages (cache hits and misses) a fresh reader of path reads for
+ * story 7's page of at most 100 articles. */
+static int64_t story_pages(const char *path)
+{
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(path, ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
+    if (!r) return -1;
+    nd_query_opts q = {0};
+    q.limit = 100;
+    int hit = 0, miss = 0, hi = 0;
+    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &hi, 1);
+    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &hi, 1);
+    nd_story_page *p = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_query_story(r, 7, &q, &p, &err), 0);
+    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &hi, 1);
+    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &hi, 1);
+    CHECK(p && p->n_articles == 100);
+    nd_result_free(p);
+    nd_store_close(r);
+    return (int64_t) hit + miss;
+}
+
+/* A story of more articles than a page shows: the latest limit (the
+ * highest ids) in the order the whole story would have if they were all
+ * it held; every outlet counted; the pages read do not grow with the
+ * story (8 times the articles read less than twice the pages: main's
+ * read every member's row past its text); and every article (opts.all)
+ * in main's order. */
+static void test_long_story(void)
+{
+    int64_t pages[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        int n = k ? 2400 : 300;
+        const char *name = k ? "story2400.db" : "story300.db";
+        nd_store *s = long_story(name, n);
+        if (!s) return;
+        CHECK_INT(one_int(s, "SELECT count(*) FROM documents WHERE story_id = 7"), n);
+        pages[k] = story_pages(tmp_path(name));
+        if (!k) {
+            nd_store_close(s);
+            continue;
+        }
+        nd_error err = {0};
+        nd_query_opts q = {0};
+        q.limit = 100;
+        nd_story_page *p = NULL;
+        CHECK_INT(nd_query_story(s, 7, &q, &p, &err), 0);
+        if (!p) {
+            nd_store_close(s);
+            return;
+        }
+        CHECK_INT(p->n_articles, 100);
+        CHECK_INT(p->n_total, 2400);
+        /* The shown ones are the 100 highest ids. */
+        int64_t lowest = one_int(s, "SELECT min(id) FROM (SELECT id FROM documents"
+                                    " WHERE story_id = 7 ORDER BY id DESC LIMIT 100)");
+        size_t above = 0;
+        for (size_t i = 0; i < p->n_articles; i++) above += p->articles[i].id >= lowest;
+        CHECK_INT(above, 100);
+        /* Every outlet, with its count. */
+        CHECK_INT(p->n_outlet_counts,
+                  one_int(s, "SELECT count(DISTINCT coalesce(nullif(site, ''), host, ''))"
+                             " FROM documents WHERE story_id = 7"));
+        uint64_t sum = 0;
+        for (size_t i = 0; i < p->n_outlet_counts; i++) {
+            char sql[256];
+            snprintf(sql, sizeof sql,
+                     "SELECT count(*) FROM documents WHERE story_id = 7 AND"
+                     " coalesce(nullif(site, ''), host, '') = '%s'",
+                     p->outlet_counts[i].value);
+            CHECK_INT(p->outlet_counts[i].n, one_int(s, sql));
+            if (i) CHECK(p->outlet_counts[i].n <= p->outlet_counts[i - 1].n);
+            sum += p->outlet_counts[i].n;
+        }
+        CHECK_INT(sum, 2400);
+        /* The JSON says how many it shows. */
+        nd_buf b = ND_BUF_INIT;
+        nd_json j;
+        nd_json_init(&j, &b, 0);
+        nd_render_json_story_page(&j, p);
+        CHECK(b.ptr && strstr(b.ptr, "\"shown\":100,\"outlet_articles\":[{\"outlet\":") != NULL);
+        nd_buf_free(&b);
+        /* Every article: main's order. */
+        nd_buf got = ND_BUF_INIT, want = ND_BUF_INIT;
+        nd_story_page *all = NULL;
+        q.all = 1;
+        CHECK_INT(nd_query_story(s, 7, &q, &all, &err), 0);
+        if (all) {
+            CHECK_INT(all->n_articles, 2400);
+            page_order(all, &got);
+            old_order(s, 7, &want);
+            CHECK(got.ptr && want.ptr && !strcmp(got.ptr, want.ptr));
+        }
+        nd_result_free(all);
+        nd_buf_free(&got);
+        nd_buf_free(&want);
+        /* The page of 100: the order the story has when they are all it
+         * holds (the others moved to story 8), outlets as ranges. */
+        char sql[128];
+        snprintf(sql, sizeof sql,
+                 "UPDATE documents SET story_id = 8 WHERE story_id = 7 AND id < %lld",
+                 (long long) lowest);
+        CHECK_INT(nd__store_exec(s, sql, &err), 0);
+        q.all = 0;
+        nd_story_page *rest = NULL;
+        CHECK_INT(nd_query_story(s, 7, &q, &rest, &err), 0);
+        if (rest) {
+            CHECK_INT(rest->n_total, 100);
+            page_order(p, &got);
+            page_order(rest, &want);
+            old_order(s, 7, &b);
+            CHECK(got.ptr && want.ptr && !strcmp(got.ptr, want.ptr));
+            CHECK(b.ptr && !strcmp(got.ptr, b.ptr));
+            CHECK_INT(rest->n_outlets, p->n_outlets);
+            for (size_t i = 0; i < p->n_outlets && i < rest->n_outlets; i++) {
+                CHECK(!strcmp(p->outlets[i].name, rest->outlets[i].name));
+                CHECK_INT(p->outlets[i].first, rest->outlets[i].first);
+                CHECK_INT(p->outlets[i].n, rest->outlets[i].n);
+            }
+            /* Every article shown: the JSON as before. */
+            nd_buf_free(&b);
+            nd_json_init(&j, &b, 0);
+            nd_render_json_story_page(&j, rest);
+            CHECK(b.ptr && !strstr(b.ptr, "\"shown\"") && !strstr(b.ptr, "outlet_articles"));
+        }
+        nd_result_free(rest);
+        nd_buf_free(&got);
+        nd_buf_free(&want);
+        nd_buf_free(&b);
+        nd_result_free(p);
+        /* A reader's memory map is left off while the page is read and is
+         * back after. */
+        nd_store *r = NULL;
+        CHECK_INT(nd_store_open(tmp_path(name), ND_STORE_READONLY, &r, NULL), 0);
+        if (r) {
+            int64_t map = one_int(r, "PRAGMA mmap_size");
+            CHECK(map > 0);
+            p = NULL;
+            CHECK_INT(nd_query_story(r, 7, NULL, &p, &err), 0);
+            CHECK(p && p->n_articles == 100);
+            nd_result_free(p);
+            CHECK_INT(one_int(r, "PRAGMA mmap_size"), map);
+            nd_store_close(r);
+        }
+        nd_store_close(s);
+    }
+    printf("# pages read for a story page of 100: %lld at 300 articles, %lld at 2,400\n",
+           (long long) pages[0], (long long) pages[1]);
+    CHECK(pages[0] > 0);
+    CHECK(pages[1] <= 2 * pages[0]);
 }
 
 static void test_documents(void)
@@ -1538,7 +1803,7 @@ static int q_stories(nd_store *s, void **r, nd_error *e)
 }
 static int q_story(nd_store *s, void **r, nd_error *e)
 {
-    return nd_query_story(s, 1, (nd_story_page **) r, e);
+    return nd_query_story(s, 1, &Q, (nd_story_page **) r, e);
 }
 static int q_article(nd_store *s, void **r, nd_error *e)
 {
@@ -1624,6 +1889,8 @@ static void test_plans(void)
         PLAN("stories --since", q_stories, Q.since = "2024-04-01");
         PLAN("stories, page 2", q_stories, Q.cursor = "s~2024-04-02T12:00:00Z~2");
         PLAN("story", q_story, (void) 0);
+        PLAN("story --limit 0", q_story, Q.all = 1);
+        PLAN("story --limit 1", q_story, Q.limit = 1);
         PLAN("show", q_article, (void) 0);
         PLAN("export", q_documents, Q.limit = 64);
         PLAN("quotes", q_quotes, (void) 0);
@@ -2133,6 +2400,7 @@ int main(void)
     RUN(test_file_version);
     RUN(test_about_window);
     RUN(test_stories);
+    RUN(test_long_story);
     RUN(test_documents);
     RUN(test_quotes_events);
     RUN(test_actors);

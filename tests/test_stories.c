@@ -659,10 +659,10 @@ static void test_migrated_store(void)
     /* Reading: one story and its documents (the query layer). */
     nd_story_page *st = NULL;
     int64_t sid = one_int(s, "SELECT story_id FROM documents WHERE id = 1");
-    CHECK_INT(nd_query_story(s, sid, &st, &err), 0);
+    CHECK_INT(nd_query_story(s, sid, NULL, &st, &err), 0);
     CHECK(st && st->story.n_docs >= 1 && st->story.headline != NULL && st->n_articles >= 1);
     nd_result_free(st);
-    CHECK_INT(nd_query_story(s, 999, &st, &err), ND_ENOTFOUND);
+    CHECK_INT(nd_query_story(s, 999, NULL, &st, &err), ND_ENOTFOUND);
     nd_store_close(s);
 
     /* A read-only store has no clusterer. */

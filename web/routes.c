@@ -288,7 +288,9 @@ static void story(web_req *r, const char *rest)
     nd_html_story v = {0};
     nd_error e = {0};
     nd_story_page *p = NULL;
-    int rc = nd_query_story(r->s, id, &p, &e);
+    nd_query_opts sq = {0};
+    if (limit_of(r, 10000, &sq.limit)) return;
+    int rc = nd_query_story(r->s, id, &sq, &p, &e);
     if (rc) {
         query_fail(r, rc, &e);
         return;

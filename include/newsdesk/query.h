@@ -78,7 +78,8 @@ typedef struct nd_query_opts {
 
     const char *period; /* actor, relations: "day", "week", "month" (NULL) or "year" */
     int all_versions;   /* search: also older versions of changed pages */
-    int all;            /* quotes: also scare quotes and quotations with no speaker */
+    int all;            /* quotes: also scare quotes and quotations with no speaker;
+                           story: every article */
     int exact_actor;    /* a country's name means the country itself, not its code */
     int oldest_first;   /* events: oldest first (undated last); else newest first */
     int with_sentence;  /* events: fill sentence_text */
@@ -162,21 +163,43 @@ typedef struct nd_story_outlet {
     size_t first, n;
 } nd_story_outlet;
 
+/* A value and how many have it (outlets, sites, languages, ...). */
+typedef struct nd_count {
+    const char *value; /* "" for documents that do not say */
+    uint64_t n;
+} nd_count;
+
 typedef struct nd_story_page {
     nd_result r;
     nd_story_row story;
-    /* Originals grouped by outlet (outlets in the order they first
-     * covered it), each outlet's in time order; a duplicate follows the
-     * article it copies when that is in the story, else it stands as an
-     * original. */
+    /* The articles shown: the story's latest limit (the highest document
+     * ids, the most recently added), every one with opts->all.  Originals
+     * grouped by outlet (outlets in the order they first covered it), each
+     * outlet's in time order; a duplicate follows the article it copies
+     * when that is shown, else it stands as an original. */
     const nd_story_article *articles;
     size_t n_articles;
     const nd_story_outlet *outlets;
     size_t n_outlets;
+    /* The story's articles (duplicates included) as the store holds them
+     * now; n_articles < n_total when not all are shown. */
+    uint64_t n_total;
+    /* Every outlet of the story and its articles (duplicates included,
+     * each under its own outlet), most first, then the first added;
+     * whether or not its articles are shown. */
+    const nd_count *outlet_counts;
+    size_t n_outlet_counts;
 } nd_story_page;
 
-/* One story; ND_ENOTFOUND when there is none with that id. */
-ND_EXPORT int nd_query_story(nd_store *s, int64_t id, nd_story_page **out, nd_error *err);
+/* Articles a story page shows by default. */
+#define ND_QUERY_STORY_ARTICLES 200
+
+/* One story; ND_ENOTFOUND when there is none with that id.  Reads limit
+ * (default ND_QUERY_STORY_ARTICLES) and all (every article).  What it
+ * reads is the limit's rows and two index ranges (the story's members and
+ * their outlets), whatever the story's size. */
+ND_EXPORT int nd_query_story(nd_store *s, int64_t id, const nd_query_opts *o, nd_story_page **out,
+                             nd_error *err);
 
 /* ---- documents -------------------------------------------------------------------- */
 
@@ -394,11 +417,6 @@ ND_EXPORT int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relatio
                                  nd_error *err);
 
 /* ---- keywords, summaries, the day's briefing (briefing.c) ---------------------------- */
-
-typedef struct nd_count {
-    const char *value; /* "" for documents that do not say */
-    uint64_t n;
-} nd_count;
 
 typedef struct nd_keyword_list {
     nd_result r;

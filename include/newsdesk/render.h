@@ -35,7 +35,9 @@ ND_EXPORT void nd_render_json_story(nd_json *j, const nd_story_row *s);
 
 /* story: the story's keys, then documents: [{id, doc_id, title, site,
  * host, url, published, fetched, language, parent, duplicates: [...]}]
- * in the order of nd_story_page. */
+ * in the order of nd_story_page; when not every article is shown, also
+ * shown (the documents listed, duplicates included) and outlet_articles:
+ * [{outlet, articles}] for every outlet of the story. */
 ND_EXPORT void nd_render_json_story_page(nd_json *j, const nd_story_page *p);
 
 /* show and export: a document whole: id, doc_id, ext_id, url, host, site,

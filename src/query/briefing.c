@@ -250,38 +250,6 @@ static int by_sent_score(const void *x, const void *y)
 
 /* The summary of a story's documents (max_docs originals) and each
  * outlet's take.  Everything in ar. */
-/* A story's articles per outlet (site, else host, else ""), duplicates
- * included, most first: one grouped count read from the
- * documents_story_outlet index (schema step 7) without touching a row. */
-static int outlet_counts(nd_store *s, int64_t story, nd_arena *ar, nd_count **out, size_t *n,
-                         nd_error *err)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT coalesce(nullif(site, ''), host, '') AS o, count(*) FROM"
-                           " documents WHERE story_id = ?1 GROUP BY o ORDER BY 2 DESC, min(id)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return nd__store_fail(s, "cannot count a story's outlets", err);
-    sqlite3_bind_int64(st, 1, story);
-    nd__vec v = {NULL, 0, 0, sizeof(nd_count)};
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        nd_count *c = nd__vec_push(ar, &v);
-        if (!c) {
-            sqlite3_finalize(st);
-            return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-        }
-        c->value = nd__col_dup(ar, st, 0);
-        c->n = (uint64_t) sqlite3_column_int64(st, 1);
-        if (!c->value) c->value = "";
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot count a story's outlets", err);
-    *out = v.items;
-    *n = v.n;
-    return 0;
-}
-
 static int summarize(nd_store *s, int64_t story, int max_docs, int want, nd_arena *ar,
                      nd_story_summary *out, nd_error *err)
 {
@@ -346,7 +314,7 @@ static int summarize(nd_store *s, int64_t story, int max_docs, int want, nd_aren
     /* Articles per outlet, duplicates included. */
     nd_count *oc = NULL;
     size_t n_oc = 0;
-    if ((rc = outlet_counts(s, story, ar, &oc, &n_oc, err)) != 0) return rc;
+    if ((rc = nd__story_outlet_counts(s, story, ar, &oc, &n_oc, err)) != 0) return rc;
     for (size_t i = 0; i < n_oc; i++)
         for (size_t k = 0; k < takes.n; k++) {
             nd_outlet_take *t = &((nd_outlet_take *) takes.items)[k];
@@ -481,7 +449,7 @@ static int outlets_of(nd_store *s, nd_arena *ar, nd_brief *b, nd_error *err)
 {
     nd_count *oc = NULL;
     size_t n_oc = 0;
-    int rc = outlet_counts(s, b->story.id, ar, &oc, &n_oc, err);
+    int rc = nd__story_outlet_counts(s, b->story.id, ar, &oc, &n_oc, err);
     if (rc) return rc;
     const char **v = nd_arena_alloc(ar, 8 * sizeof *v);
     if (!v) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");

@@ -102,6 +102,12 @@ int nd__cursor_int(const char *field, int64_t *out, nd_error *err);
 
 /* Story id's row into out (strings in ar); ND_ENOTFOUND when none. */
 int nd__story_get(nd_store *s, nd_arena *ar, int64_t id, nd_story_row *out, nd_error *err);
+/* A story's articles per outlet (site, else host, else ""), duplicates
+ * included, most first (then the first added): one grouped count read
+ * from the documents_story_outlet index (schema step 7) without touching
+ * a row.  The array and strings in ar. */
+int nd__story_outlet_counts(nd_store *s, int64_t story, nd_arena *ar, nd_count **out, size_t *n,
+                            nd_error *err);
 
 /* ---- who a name means (who.c) ---- */
 typedef struct nd__sel {

@@ -114,6 +114,48 @@ int nd__story_get(nd_store *s, nd_arena *ar, int64_t id, nd_story_row *out, nd_e
 
 /* ---- one story ------------------------------------------------------------------------ */
 
+int nd__story_outlet_counts(nd_store *s, int64_t story, nd_arena *ar, nd_count **out, size_t *n,
+                            nd_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT coalesce(nullif(site, ''), host, '') AS o, count(*) FROM"
+                           " documents WHERE story_id = ?1 GROUP BY o ORDER BY 2 DESC, min(id)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot count a story's outlets", err);
+    sqlite3_bind_int64(st, 1, story);
+    nd__vec v = {NULL, 0, 0, sizeof(nd_count)};
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        nd_count *c = nd__vec_push(ar, &v);
+        if (!c) {
+            sqlite3_finalize(st);
+            return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        }
+        c->value = nd__col_dup(ar, st, 0);
+        c->n = (uint64_t) sqlite3_column_int64(st, 1);
+        if (!c->value) c->value = "";
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot count a story's outlets", err);
+    *out = v.items;
+    *n = v.n;
+    return 0;
+}
+
+/* A member of a story as its index holds it. */
+typedef struct member {
+    int64_t id, dup_of;
+} member;
+
+static int by_id_desc(const void *x, const void *y)
+{
+    const member *a = x, *b = y;
+    return a->id > b->id ? -1 : a->id < b->id;
+}
+
 /* Working order of an article: outlet group, then rank (time order; a
  * duplicate just after the article it copies). */
 typedef struct slot {
@@ -128,36 +170,38 @@ static int by_outlet(const void *x, const void *y)
     return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
-int nd_query_story(nd_store *s, int64_t id, nd_story_page **out, nd_error *err)
+/* Time order as SQL's "ORDER BY coalesce(published, fetched) IS NULL,
+ * coalesce(published, fetched), id" (text compares as memcmp, then
+ * length: strcmp for text without NUL bytes). */
+static int by_time(const void *x, const void *y)
+{
+    const nd_story_article *a = &((const slot *) x)->a, *b = &((const slot *) y)->a;
+    const char *ta = a->published ? a->published : a->fetched;
+    const char *tb = b->published ? b->published : b->fetched;
+    if (!ta != !tb) return ta ? -1 : 1;
+    int c = ta ? strcmp(ta, tb) : 0;
+    if (c) return c;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The story's members (id, dup_of) from its index documents_story
+ * (story_id, dup_of): no row is read.  *v is nd_malloc'ed. */
+static int read_members(nd_store *s, int64_t id, member **out, size_t *n_out, nd_error *err)
 {
     *out = NULL;
-    nd_story_page *res = nd__result_new(sizeof *res, 0, err);
-    if (!res) return ND_ENOMEM;
-    nd_arena *ar = res->r.arena;
-    int rc = nd__story_get(s, ar, id, &res->story, err);
-    if (rc) {
-        nd_result_free(res);
-        return rc;
-    }
+    *n_out = 0;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, ext_id, title, site, host, url, language, published,"
-                           " fetched, dup_of, parent_id, version FROM documents"
-                           " WHERE story_id = ?1"
-                           " ORDER BY coalesce(published, fetched) IS NULL,"
-                           " coalesce(published, fetched), id",
-                           -1, &st, NULL) != SQLITE_OK) {
-        nd_result_free(res);
+    if (sqlite3_prepare_v2(s->db, "SELECT id, dup_of FROM documents WHERE story_id = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
         return nd__store_fail(s, "cannot read a story", err);
-    }
     sqlite3_bind_int64(st, 1, id);
-    size_t cap = 0, n = 0;
-    slot *v = NULL;
-    int ret = 0;
+    member *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc, ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            slot *p = nd_realloc(v, nc * sizeof *p);
+            size_t nc = cap ? cap * 2 : 64;
+            member *p = nd_realloc(v, nc * sizeof *p);
             if (!p) {
                 ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
                 break;
@@ -165,60 +209,194 @@ int nd_query_story(nd_store *s, int64_t id, nd_story_page **out, nd_error *err)
             v = p;
             cap = nc;
         }
-        slot *x = &v[n];
-        memset(x, 0, sizeof *x);
-        nd_story_article *a = &x->a;
-        a->id = sqlite3_column_int64(st, 0);
-        a->ext_id = nd__col_dup(ar, st, 1);
-        a->title = nd__col_dup(ar, st, 2);
-        a->site = nd__col_dup(ar, st, 3);
-        a->host = nd__col_dup(ar, st, 4);
-        a->url = nd__col_dup(ar, st, 5);
-        a->language = nd__col_dup(ar, st, 6);
-        a->published = nd__col_dup(ar, st, 7);
-        a->fetched = nd__col_dup(ar, st, 8);
-        a->dup_of = sqlite3_column_int64(st, 9);
-        a->parent_id = sqlite3_column_int64(st, 10);
-        a->version = sqlite3_column_int(st, 11);
-        a->outlet = a->site && *a->site ? a->site : a->host ? a->host : "";
-        a->original = -1;
-        x->rank = n++;
+        v[n].id = sqlite3_column_int64(st, 0);
+        v[n].dup_of = sqlite3_column_int64(st, 1);
+        n++;
     }
     if (!ret && rc != SQLITE_DONE) ret = nd__store_fail(s, "cannot read a story", err);
     sqlite3_finalize(st);
+    if (ret) {
+        nd_free(v);
+        return ret;
+    }
+    *out = v;
+    *n_out = n;
+    return 0;
+}
 
-    /* Originals are grouped by outlet (outlets ranked by their first
-     * article); a duplicate goes with the article it copies, when that is
-     * in the story.  original holds time-order indexes until the sort. */
-    size_t n_groups = 0;
-    /* The originals by id (a duplicate's look-up read every article: 24
-     * of the 187 million instructions of a story of 12,077 articles). */
-    nd__imap orig = {0};
-    for (size_t k = 0; k < n && !ret; k++)
-        if (!v[k].a.dup_of && nd__imap_put(&orig, (uint64_t) v[k].a.id, (int64_t) k))
-            ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+/* The shown members' rows: only the columns stored before text (the
+ * documents' long value), one lookup by id each.  A member gone since
+ * its index entry was read is left out.  *n is the slots filled. */
+static int read_rows(nd_store *s, nd_arena *ar, const member *m, size_t n_m, slot *v, size_t *n,
+                     nd_error *err)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT ext_id, title, site, host, url, language, published, fetched,"
+                           " parent_id, version FROM documents WHERE id = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot read a story", err);
+    int ret = 0;
+    for (size_t i = 0; i < n_m && !ret; i++) {
+        sqlite3_bind_int64(st, 1, m[i].id);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            slot *x = &v[*n];
+            memset(x, 0, sizeof *x);
+            nd_story_article *a = &x->a;
+            a->id = m[i].id;
+            a->ext_id = nd__col_dup(ar, st, 0);
+            a->title = nd__col_dup(ar, st, 1);
+            a->site = nd__col_dup(ar, st, 2);
+            a->host = nd__col_dup(ar, st, 3);
+            a->url = nd__col_dup(ar, st, 4);
+            a->language = nd__col_dup(ar, st, 5);
+            a->published = nd__col_dup(ar, st, 6);
+            a->fetched = nd__col_dup(ar, st, 7);
+            a->dup_of = m[i].dup_of;
+            a->parent_id = sqlite3_column_int64(st, 8);
+            a->version = sqlite3_column_int(st, 9);
+            a->outlet = a->site && *a->site ? a->site : a->host ? a->host : "";
+            a->original = -1;
+            (*n)++;
+        } else if (rc != SQLITE_DONE) {
+            ret = nd__store_fail(s, "cannot read a story", err);
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return ret;
+}
+
+/* The group of outlet name (its map key: the name's hash, probed on to
+ * the next key when another name has it), a new one (*n_groups + 1) when
+ * it has none yet.  -1: out of memory. */
+static ptrdiff_t outlet_group(nd__imap *m, const char ***names, size_t *cap, size_t *n_groups,
+                              const char *name)
+{
+    uint64_t k = nd_hash64(name, strlen(name));
+    int64_t g;
+    for (;; k++) {
+        if (!k) continue;
+        if (!nd__imap_get(m, k, &g)) break;
+        if (!strcmp((*names)[g], name)) return (ptrdiff_t) g;
+    }
+    if (*n_groups == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        const char **p = nd_realloc((void *) *names, nc * sizeof *p);
+        if (!p) return -1;
+        *names = p;
+        *cap = nc;
+    }
+    if (nd__imap_put(m, k, (int64_t) *n_groups)) return -1;
+    (*names)[*n_groups] = name;
+    return (ptrdiff_t) (*n_groups)++;
+}
+
+/* Originals are grouped by outlet (outlets ranked by their first
+ * article); a duplicate goes with the article it copies, when that is
+ * shown (an original itself).  v[0..n) is in time order; on return it is
+ * in page order with group and original (a time-order index until then)
+ * set.  Hash maps make it linear but for the sort. */
+static int arrange(slot *v, size_t n, size_t *n_groups_out, nd_error *err)
+{
+    nd__imap by_id = {0}, by_name = {0};
+    const char **names = NULL;
+    size_t names_cap = 0, n_groups = 0;
+    int ret = 0;
+    for (size_t i = 0; i < n && !ret; i++)
+        if (!v[i].a.dup_of && nd__imap_put(&by_id, (uint64_t) v[i].a.id, (int64_t) i))
+            ret = ND_ENOMEM;
     for (size_t i = 0; i < n && !ret; i++) {
         slot *d = &v[i];
-        int64_t at;
-        if (d->a.dup_of && nd__imap_get(&orig, (uint64_t) d->a.dup_of, &at))
-            d->a.original = (ptrdiff_t) at;
-        d->group = (size_t) -1;
-        for (size_t k = 0; k < i && d->group == (size_t) -1; k++)
-            if (v[k].a.original < 0 && !strcmp(v[k].a.outlet, d->a.outlet)) d->group = v[k].group;
-        if (d->group == (size_t) -1 && d->a.original < 0) d->group = n_groups++;
+        d->rank = i;
+        int64_t k;
+        if (d->a.dup_of && nd__imap_get(&by_id, (uint64_t) d->a.dup_of, &k))
+            d->a.original = (ptrdiff_t) k;
+        /* The group of the outlet's first original in time order. */
+        if (d->a.original >= 0) continue;
+        ptrdiff_t g = outlet_group(&by_name, &names, &names_cap, &n_groups, d->a.outlet);
+        if (g < 0)
+            ret = ND_ENOMEM;
+        else
+            d->group = (size_t) g;
     }
-    nd__imap_free(&orig);
+    nd__imap_free(&by_id);
+    nd__imap_free(&by_name);
+    nd_free((void *) names);
+    if (ret) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     /* A duplicate takes its original's place, after it and its earlier
      * duplicates: ranks are time order. */
-    for (size_t i = 0; i < n && !ret; i++) {
+    for (size_t i = 0; i < n; i++) {
         slot *d = &v[i];
         if (d->a.original < 0) continue;
         d->group = v[d->a.original].group;
         d->rank = v[d->a.original].rank * (n + 1) + 1 + d->rank;
     }
-    for (size_t i = 0; i < n && !ret; i++)
+    for (size_t i = 0; i < n; i++)
         if (v[i].a.original < 0) v[i].rank *= n + 1;
-    if (n && !ret) qsort(v, n, sizeof *v, by_outlet);
+    if (n) qsort(v, n, sizeof *v, by_outlet);
+    *n_groups_out = n_groups;
+    return 0;
+}
+
+static int query_story(nd_store *s, int64_t id, const nd_query_opts *o, nd_story_page **out,
+                       nd_error *err);
+
+/* A page's rows are scattered over the file: they are read with pread(),
+ * not through the reader's memory map, whose faults on pages not in memory
+ * read the device's whole read-ahead window around each (8 MB on the
+ * machine measured: a 200-article page of a 100,000-document store with
+ * its file out of the page cache read 520 MB through the map in 600-900
+ * ms, 1 MB in 66-90 ms by pread).  The map is back for the next question. */
+int nd_query_story(nd_store *s, int64_t id, const nd_query_opts *o, nd_story_page **out,
+                   nd_error *err)
+{
+    *out = NULL;
+    int rc = nd__query_check(o, 0, "story", err);
+    if (rc) return rc;
+    int64_t map = 0;
+    if (!s->in_tx && nd__query_int(s, "PRAGMA mmap_size", 0, &map, NULL) == 0 && map > 0)
+        nd__store_exec(s, "PRAGMA mmap_size=0", NULL);
+    rc = query_story(s, id, o, out, err);
+    if (map > 0) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA mmap_size=%lld", (long long) map);
+        nd__store_exec(s, sql, NULL);
+    }
+    return rc;
+}
+
+static int query_story(nd_store *s, int64_t id, const nd_query_opts *o, nd_story_page **out,
+                       nd_error *err)
+{
+    int rc;
+    nd_story_page *res = nd__result_new(sizeof *res, 0, err);
+    if (!res) return ND_ENOMEM;
+    nd_arena *ar = res->r.arena;
+    rc = nd__story_get(s, ar, id, &res->story, err);
+    nd_count *oc = NULL;
+    size_t n_oc = 0;
+    if (!rc) rc = nd__story_outlet_counts(s, id, ar, &oc, &n_oc, err);
+    member *m = NULL;
+    size_t n_m = 0;
+    if (!rc) rc = read_members(s, id, &m, &n_m, err);
+    if (rc) {
+        nd_result_free(res);
+        return rc;
+    }
+    /* The latest limit members: the highest ids. */
+    size_t limit = o && o->all ? n_m : (size_t) nd__query_limit(o, ND_QUERY_STORY_ARTICLES);
+    if (n_m > limit) qsort(m, n_m, sizeof *m, by_id_desc);
+    size_t n_shown = n_m < limit ? n_m : limit, n = 0;
+    slot *v = nd_malloc((n_shown ? n_shown : 1) * sizeof *v);
+    int ret = v ? 0 : nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    if (!ret) ret = read_rows(s, ar, m, n_shown, v, &n, err);
+    nd_free(m);
+    if (!ret && n) qsort(v, n, sizeof *v, by_time);
+    size_t n_groups = 0;
+    if (!ret) ret = arrange(v, n, &n_groups, err);
 
     nd_story_article *arts = ret ? NULL : nd_arena_calloc(ar, n ? n : 1, sizeof *arts);
     nd_story_outlet *outs = ret ? NULL : nd_arena_calloc(ar, n_groups ? n_groups : 1, sizeof *outs);
@@ -250,6 +428,9 @@ int nd_query_story(nd_store *s, int64_t id, nd_story_page **out, nd_error *err)
     res->n_articles = n;
     res->outlets = outs;
     res->n_outlets = n_groups;
+    res->n_total = n_m;
+    res->outlet_counts = oc;
+    res->n_outlet_counts = n_oc;
     *out = res;
     return 0;
 }

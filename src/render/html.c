@@ -704,6 +704,20 @@ void nd_render_html_story(nd_buf *o, const nd_html_story *v)
     }
 
     LIT(o, "<section aria-labelledby=\"h-time\"><h2 id=\"h-time\">Timeline</h2>");
+    /* A long story: its latest articles, and every outlet's count. */
+    if ((uint64_t) p->n_articles < p->n_total) {
+        LIT(o, "<p class=\"hint\">The latest ");
+        plural(o, p->n_articles, "article", "articles");
+        nd_buf_printf(
+            o, " of %llu (the most recently added). Outlets: ", (unsigned long long) p->n_total);
+        for (size_t i = 0; i < p->n_outlet_counts; i++) {
+            const nd_count *c = &p->outlet_counts[i];
+            if (i) LIT(o, " · ");
+            T(o, *c->value ? c->value : "unknown outlet");
+            nd_buf_printf(o, " (%llu)", (unsigned long long) c->n);
+        }
+        LIT(o, ".</p>");
+    }
     const nd_story_article **t = calloc(p->n_articles ? p->n_articles : 1, sizeof *t);
     for (size_t i = 0; t && i < p->n_articles; i++) t[i] = &p->articles[i];
     if (t && p->n_articles) qsort(t, p->n_articles, sizeof *t, by_time);
@@ -721,8 +735,11 @@ void nd_render_html_story(nd_buf *o, const nd_html_story *v)
         if (a->parent_id) LIT(o, " <small>(embedded in another page)</small>");
         LIT(o, "</li>");
     }
-    if (p->n_articles > 200)
-        nd_buf_printf(o, "<li>… and %zu more articles</li>", p->n_articles - 200);
+    /* Those not listed: past the first 200, and those not shown. */
+    size_t listed = p->n_articles < 200 ? p->n_articles : 200;
+    if (p->n_total > (uint64_t) listed)
+        nd_buf_printf(o, "<li>… and %llu more articles</li>",
+                      (unsigned long long) (p->n_total - listed));
     free(t);
     LIT(o, "</ol></section>");
 

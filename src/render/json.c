@@ -143,6 +143,19 @@ void nd_render_json_story_page(nd_json *j, const nd_story_page *p)
         i = k;
     }
     nd_json_arr_end(j);
+    /* Not every article shown: how many are, and every outlet's count. */
+    if ((uint64_t) p->n_articles < p->n_total) {
+        key_int(j, "shown", (long long) p->n_articles);
+        nd_json_key(j, "outlet_articles");
+        nd_json_arr_begin(j);
+        for (size_t i = 0; i < p->n_outlet_counts; i++) {
+            nd_json_obj_begin(j);
+            key_str(j, "outlet", p->outlet_counts[i].value);
+            key_int(j, "articles", (long long) p->outlet_counts[i].n);
+            nd_json_obj_end(j);
+        }
+        nd_json_arr_end(j);
+    }
     nd_json_obj_end(j);
 }
 
