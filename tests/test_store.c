@@ -1043,6 +1043,53 @@ static void recent_saved(nd_store *s, nd_store *r)
     CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 4000);
 }
 
+/* A saved count that covers at least half the store, of at least
+ * DF_STALE_MIN documents, is scaled at its own rate without a query
+ * (df_stale): its lookup reads what an up-to-date count's does (the
+ * word_df row), no page of the full-text index - the code before counted
+ * the documents since with the index.  A count covering less than half
+ * the store, or a rare word's, is counted; the estimate is not saved. */
+static void test_df_stale_scaled(void)
+{
+    nd_store *s = fresh("dfstale.db"), *r = NULL;
+    if (!s) return;
+    phrase_docs(s, 0, 4000);
+    nd_error err = {0};
+    CHECK_INT(nd__store_exec(s,
+                             "INSERT INTO word_df(word, df, upto) VALUES ('harbour', 4000, 4000),"
+                             " ('rules', 2500, 2500), ('board', 1500, 1500), ('zeta', 1, 2500)",
+                             &err),
+              0);
+    CHECK_INT(nd_store_open(tmp_path("dfstale.db"), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL),
+              0);
+    if (r) {
+        int64_t up = -1, stale = -1, old = -1, rare = -1;
+        int64_t p_up = count_cost(r, "harbour", 1, &up);
+        int64_t p_stale = count_cost(r, "rules", 1, &stale);
+        int64_t p_old = count_cost(r, "board", 1, &old);
+        count_cost(r, "zeta", 1, &rare);
+        printf("# pages read: an up-to-date count %lld, one of 2,500 of 4,000 documents %lld,"
+               " one of 1,500 %lld\n",
+               (long long) p_up, (long long) p_stale, (long long) p_old);
+        CHECK(up == 4000);
+        CHECK(stale == 4000);
+        CHECK(p_stale <= p_up);
+        CHECK(old == 4000);
+        CHECK(p_old > p_up);
+        CHECK(rare == 1);
+    }
+    nd_store_close(r);
+    nd_store_df *d = NULL;
+    CHECK_INT(nd_store_df_new(s, &d, NULL), 0);
+    if (d) {
+        CHECK(nd_store_df_get(d, "rules", 5) == 4000);
+        CHECK_INT(nd_store_df_save(s, d, &err), 0);
+        nd_store_df_free(d);
+        CHECK(sql_int(s, "SELECT upto FROM word_df WHERE word = 'rules'") == 2500);
+    }
+    nd_store_close(s);
+}
+
 /* A word no saved count covers (a first bulk run into an empty store
  * saves none) was counted over the whole store: a common one cost what
  * the store holds (issue 13).  Now it is counted from the last document
@@ -1234,6 +1281,7 @@ int main(void)
     /* after test_warm: its fault counts depend on the heap before it */
     RUN(test_df_phrase_bounded);
     RUN(test_df_recent_bounded);
+    RUN(test_df_stale_scaled);
     RUN(test_df_empty_saved);
     tmpdir_remove();
     return tap_done();

@@ -122,10 +122,13 @@ void nd__store_df_catch_up(nd_store_df *df, int64_t docs, int64_t postings);
  * last `window` and scaled, unless its tokens' saved counts bound one of
  * them to `exact` documents or fewer (defaults 16,384 and 8,192). */
 void nd__store_df_phrase(nd_store_df *df, int64_t window, int64_t exact);
-/* A word no saved count covers is counted from the last document back,
+/* A word no saved count covers, or whose saved count lags by more than
+ * `most` documents, is counted from the last document back,
  * and past `most` documents (default 1,024; 0: never) its rate over their
  * span is scaled to the store (and saved as its count). */
 void nd__store_df_recent(nd_store_df *df, int64_t most);
+/* The least saved count scaled without a query (df_stale; DF_STALE_MIN). */
+void nd__store_df_stale(nd_store_df *df, int64_t least);
 /* The cache is emptied when it holds this many words (default 49,152);
  * it keeps their counts for its later lookups and nd_store_df_save. */
 void nd__store_df_limit(nd_store_df *df, size_t words);
