@@ -53,7 +53,8 @@ enum {
     ND_STORE_NOMAP = 1u << 3     /* a reader that reads through its page cache, not a memory map:
                                     for a long-lived process that looks up a few pages of a large
                                     store (ingest's workers), whose mapped pages would count in
-                                    its resident memory */
+                                    its resident memory, and for the CLI's readers (a cold
+                                    mapped page is read with the kernel's read-ahead around it) */
 };
 
 /* Open (and create, with ND_STORE_CREATE) the store at path, migrating an
