@@ -1957,6 +1957,18 @@ static void page_ids(nd_store *s, const char *name, char *ids, size_t cap)
     nd_result_free(p);
 }
 
+/* A transaction begun on s, and *a the statement that adds an actor
+ * (id, name, code) as a person. */
+static void begin_actors(nd_store *s, sqlite3_stmt **a)
+{
+    CHECK_INT(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO actors(id, name, code, kind) VALUES (?1, ?2, ?3,"
+                                 " 'person')",
+                                 -1, a, NULL),
+              SQLITE_OK);
+}
+
 /* A code prefix of thousands of actors (every American official is
  * USAGOV): its actor page lists its first 100 from the top of the rank
  * index, and the plans' totals come from code_days, so the actor_stats
@@ -1967,13 +1979,8 @@ static void test_large_prefix(void)
     nd_store *s = fresh("prefix.db");
     if (!s) return;
     enum { N = 20000 };
-    CHECK_INT(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_stmt *a = NULL, *t = NULL;
-    CHECK_INT(sqlite3_prepare_v2(s->db,
-                                 "INSERT INTO actors(id, name, code, kind) VALUES (?1, ?2, ?3,"
-                                 " 'person')",
-                                 -1, &a, NULL),
-              SQLITE_OK);
+    begin_actors(s, &a);
     CHECK_INT(sqlite3_prepare_v2(s->db,
                                  "INSERT INTO actor_stats(actor_id, documents, mentions, quotes,"
                                  " first, last) VALUES (?1, ?2, ?3, 1, '2025-01-01', '2025-01-02')",
@@ -2063,13 +2070,8 @@ static nd_store *peer_store(const char *name, int docs, int actors)
 {
     nd_store *s = fresh(name);
     if (!s) return NULL;
-    CHECK_INT(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_stmt *a = NULL, *d = NULL;
-    CHECK_INT(sqlite3_prepare_v2(s->db,
-                                 "INSERT INTO actors(id, name, code, kind) VALUES (?1, ?2, ?3,"
-                                 " 'person')",
-                                 -1, &a, NULL),
-              SQLITE_OK);
+    begin_actors(s, &a);
     CHECK_INT(sqlite3_prepare_v2(s->db, "INSERT INTO doc_actors VALUES (?1, ?2, ?3)", -1, &d, NULL),
               SQLITE_OK);
     /* ZZZ actors 1..actors, then 20 others from 1,000,000. */

@@ -85,8 +85,8 @@ static void set_err(nd__stream *s, int code, uint64_t coff, const char *what)
     s->err_what = what;
 }
 
-/* Fill the raw buffer after what is left in it. */
-static void raw_refill(nd__stream *s)
+/* Move what is left of the raw buffer to its start. */
+static void raw_compact(nd__stream *s)
 {
     if (s->raw_pos > 0) {
         size_t left = s->raw_len - s->raw_pos;
@@ -95,6 +95,12 @@ static void raw_refill(nd__stream *s)
         s->raw_pos = 0;
         s->raw_len = left;
     }
+}
+
+/* Fill the raw buffer after what is left in it. */
+static void raw_refill(nd__stream *s)
+{
+    raw_compact(s);
     if (s->src_eof || s->raw_len == s->raw_cap) return;
     size_t got;
     if (src_read(s, s->raw + s->raw_len, s->raw_cap - s->raw_len, &got)) {
@@ -262,13 +268,7 @@ static void dz_drain(nd__stream *s)
  * the source.  A read error is left for the next raw_refill to report. */
 static void raw_top_up(nd__stream *s)
 {
-    if (s->raw_pos > 0) {
-        size_t left = s->raw_len - s->raw_pos;
-        memmove(s->raw, s->raw + s->raw_pos, left);
-        s->raw_off += s->raw_pos;
-        s->raw_pos = 0;
-        s->raw_len = left;
-    }
+    raw_compact(s);
     size_t got;
     if (s->raw_len < s->raw_cap &&
         src_read(s, s->raw + s->raw_len, s->raw_cap - s->raw_len, &got) == 0) {
