@@ -584,7 +584,7 @@ static int peer_docs(nd_store *s, const int64_t *ids, size_t k, int64_t **docs, 
         nd_free(d);
         return ret;
     }
-    if (k > 1) qsort(d, nd, sizeof *d, by_id_desc);
+    if (k > 1 && nd > 1) qsort(d, nd, sizeof *d, by_id_desc);
     size_t u = 0;
     for (size_t i = 0; i < nd; i++) {
         if (u && d[u - 1] == d[i]) continue;

@@ -53,7 +53,7 @@ static int by_i64(const void *x, const void *y)
 /* Distinct values of v[0..n), sorted in place. */
 static size_t distinct(int64_t *v, size_t n)
 {
-    qsort(v, n, sizeof *v, by_i64);
+    if (n > 1) qsort(v, n, sizeof *v, by_i64);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
         if (!u || v[u - 1] != v[i]) v[u++] = v[i];
