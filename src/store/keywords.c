@@ -318,7 +318,7 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from)
 #define DF_RECENT 1024
 /* A saved count of at least DF_STALE_MIN documents that covers at least
  * half the store's documents is scaled to the store at its own rate, not
- * counted further (df_stale; nd__store_df_stale changes the minimum). */
+ * counted further (df_stale). */
 #define DF_STALE_MIN 64
 /* Counts kept across the cache's emptying, at most (df_keep). */
 #define DF_KEPT_MAX (1u << 19) /* ~45 MB of entries, table and words */
@@ -338,7 +338,6 @@ typedef struct df_cache {
     int64_t phrase_window; /* DF_PHRASE_WINDOW */
     int64_t phrase_exact;  /* DF_PHRASE_EXACT */
     int64_t recent;        /* DF_RECENT */
-    int64_t stale_min;     /* DF_STALE_MIN */
     tok_acc toks;          /* the tokens of the documents (toks_from, last] */
     int64_t toks_from;
     size_t used;
@@ -487,7 +486,6 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
         c->phrase_window = DF_PHRASE_WINDOW;
         c->phrase_exact = DF_PHRASE_EXACT;
         c->recent = DF_RECENT;
-        c->stale_min = DF_STALE_MIN;
         c->max_used = DF_SLOTS / 4 * 3;
         df_reset(df, 0);
     }
@@ -710,8 +708,8 @@ static int64_t df_recent_count(sqlite3_stmt *st, const char *word, size_t len, i
 /* The documents after `from` up to `last` that hold a word whose saved
  * count `base` covers the documents up to `from`, at its rate so far,
  * without a query, or -1 (count them): when the count covers at least
- * half the store's documents and is at least stale_min (DF_STALE_MIN) (a rate measured
- * to about 1/sqrt(stale_min)).  Counted, a lagging word cost a full-text
+ * half the store's documents and is of at least DF_STALE_MIN (a rate
+ * measured to about 1/sqrt(DF_STALE_MIN)).  Counted, a lagging word cost a full-text
  * query whatever it counted - the set-up of a lookup in each segment of
  * the index, ~1.3 M instructions at 1,000,000 documents and 12 segments -
  * and the store of ten bulk runs of 100,000 pages keeps 153,166 counts of
@@ -720,9 +718,9 @@ static int64_t df_recent_count(sqlite3_stmt *st, const char *word, size_t len, i
  * count is counted further, and brought up to date at a save, once the
  * store has doubled since - the error of a rate that moved is bounded by
  * that half. */
-static int64_t df_stale(int64_t stale_min, int64_t base, int64_t from, int64_t last, int *scaled)
+static int64_t df_stale(int64_t base, int64_t from, int64_t last, int *scaled)
 {
-    if (from <= 0 || base < stale_min || last - from > from) return -1;
+    if (from <= 0 || base < DF_STALE_MIN || last - from > from) return -1;
     *scaled = 1;
     return (base * (last - from) + from / 2) / from;
 }
@@ -756,7 +754,7 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     int64_t v = c->slot[k].df;
     int hit = c->slot[k].hash == h;
     df->docs = c->docs;
-    int64_t last = c->last, catch_up = c->catch_up, stale_min = c->stale_min;
+    int64_t last = c->last, catch_up = c->catch_up;
     int64_t saved = -1;
     int64_t base = 0, from = 0, at = 0;
     int kept = !hit && nd__imap_get(&c->kept_at, h, &at);
@@ -779,7 +777,7 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
         if (from < last) {
             int64_t more = -1;
             if (last - from < catch_up) more = df_tok_count(df, word, len, from, last);
-            if (more < 0) more = df_stale(stale_min, base, from, last, &scaled);
+            if (more < 0) more = df_stale(base, from, last, &scaled);
             if (more < 0) more = df_phrase(df, word, len, from, last, &scaled);
             /* no count of any document (none saved, or kept of a cache
              * whose snapshot was an empty store), or a saved count that
@@ -847,13 +845,6 @@ void nd__store_df_recent(nd_store_df *df, int64_t most)
 {
     pthread_mutex_lock(&df->c->mu);
     df->c->recent = most;
-    pthread_mutex_unlock(&df->c->mu);
-}
-
-void nd__store_df_stale(nd_store_df *df, int64_t least)
-{
-    pthread_mutex_lock(&df->c->mu);
-    df->c->stale_min = least;
     pthread_mutex_unlock(&df->c->mu);
 }
 

@@ -127,8 +127,6 @@ void nd__store_df_phrase(nd_store_df *df, int64_t window, int64_t exact);
  * and past `most` documents (default 1,024; 0: never) its rate over their
  * span is scaled to the store (and saved as its count). */
 void nd__store_df_recent(nd_store_df *df, int64_t most);
-/* The least saved count scaled without a query (df_stale; DF_STALE_MIN). */
-void nd__store_df_stale(nd_store_df *df, int64_t least);
 /* The cache is emptied when it holds this many words (default 49,152);
  * it keeps their counts for its later lookups and nd_store_df_save. */
 void nd__store_df_limit(nd_store_df *df, size_t words);
