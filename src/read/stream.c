@@ -249,6 +249,16 @@ static void prune_members(nd__stream *s, uint64_t before)
     while (s->m_head + 1 < s->m_len && s->members[s->m_head + 1].uoff <= before) s->m_head++;
 }
 
+/* The libdeflate output buffer given back when it grew past DZ_KEEP (it
+ * holds nothing the window still needs). */
+static void dz_release(nd__stream *s)
+{
+    if (s->dz_cap <= DZ_KEEP) return;
+    nd_free(s->dz);
+    s->dz = NULL;
+    s->dz_cap = 0;
+}
+
 /* Hand what libdeflate inflated to the window, as far as it has room. */
 static void dz_drain(nd__stream *s)
 {
@@ -257,11 +267,7 @@ static void dz_drain(nd__stream *s)
     memcpy(s->buf + s->len, s->dz + s->dz_pos, k);
     s->len += k;
     s->dz_pos += k;
-    if (s->dz_pos == s->dz_len && s->dz_cap > DZ_KEEP) {
-        nd_free(s->dz);
-        s->dz = NULL;
-        s->dz_cap = 0;
-    }
+    if (s->dz_pos == s->dz_len) dz_release(s);
 }
 
 /* Move what is left of the raw buffer to its start and fill the rest from
@@ -358,11 +364,7 @@ static void gz_step(nd__stream *s)
             dz_drain(s);
             return;
         }
-        if (s->dz_cap > DZ_KEEP) { /* grown for a member that zlib reads */
-            nd_free(s->dz);
-            s->dz = NULL;
-            s->dz_cap = 0;
-        }
+        dz_release(s); /* grown for a member that zlib reads */
         inflateReset(&s->z);
         s->in_member = 1;
     }
