@@ -16,6 +16,12 @@ struct cli_table {
     size_t n, cap;
 };
 
+/* Printable ASCII: its own safe copy, one column a byte. */
+static int ascii_print(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f;
+}
+
 /* Append s (n bytes) as one line of a cell: tabs and line breaks as
  * spaces, then made safe for a terminal. */
 static void cell_text(nd_buf *b, const char *s, size_t n)
@@ -34,7 +40,7 @@ static char *cell_dup(const char *s)
 {
     /* Printable ASCII is its own safe copy (most cells). */
     size_t n = 0;
-    while (s && (unsigned char) s[n] >= 0x20 && (unsigned char) s[n] < 0x7f) n++;
+    while (s && ascii_print((unsigned char) s[n])) n++;
     if (s && !s[n]) {
         char *c = malloc(n + 1);
         if (c) memcpy(c, s, n + 1);
@@ -142,7 +148,7 @@ int cli_text_width(const char *s)
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *) s;
     while (*p) {
         /* Printable ASCII, one column a byte (most of a table). */
-        if (*p >= 0x20 && *p < 0x7f) {
+        if (ascii_print(*p)) {
             w++;
             p++;
             continue;
@@ -179,15 +185,15 @@ static void print_cut(FILE *f, const char *s, int total, int width, int pad)
         /* A run of printable ASCII (a column a byte) in one write: fwrite
          * a character took most of a long story's 57 million
          * instructions of table. */
-        if (*p >= 0x20 && *p < 0x7f) {
+        if (ascii_print(*p)) {
             const utf8proc_uint8_t *q = p;
-            while (*q >= 0x20 && *q < 0x7f && w < limit) {
+            while (ascii_print(*q) && w < limit) {
                 q++;
                 w++;
             }
             fwrite(p, 1, (size_t) (q - p), f);
             p = q;
-            if (*p >= 0x20 && *p < 0x7f) break; /* the next one is past the limit */
+            if (ascii_print(*p)) break; /* the next one is past the limit */
             continue;
         }
         if (*p == 0x1b && p[1] == '[') {
