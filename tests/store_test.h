@@ -1,5 +1,5 @@
 /* store_test.h - what the store tests share: a temporary folder for
- * their files and a fresh store in it. */
+ * their files, a fresh store in it, and the pages a connection reads. */
 #ifndef ND_STORE_TEST_H
 #define ND_STORE_TEST_H
 
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "newsdesk/newsdesk.h"
+#include "store/store_int.h"
 
 static char dir[64];
 
@@ -45,6 +46,15 @@ static inline void tmpdir_remove(void)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+}
+
+/* Pages of the store read by r's connection since the last call. */
+static inline int64_t pages_read(nd_store *r)
+{
+    int hit = 0, miss = 0, hi = 0;
+    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &hi, 1);
+    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &hi, 1);
+    return (int64_t) hit + miss;
 }
 
 #endif

@@ -1032,18 +1032,15 @@ static int64_t story_pages(const char *path)
     if (!r) return -1;
     nd_query_opts q = {0};
     q.limit = 100;
-    int hit = 0, miss = 0, hi = 0;
-    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &hi, 1);
-    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &hi, 1);
+    pages_read(r);
     nd_story_page *p = NULL;
     nd_error err = {0};
     CHECK_INT(nd_query_story(r, 7, &q, &p, &err), 0);
-    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &hi, 1);
-    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &hi, 1);
+    int64_t pages = pages_read(r);
     CHECK(p && p->n_articles == 100);
     nd_result_free(p);
     nd_store_close(r);
-    return (int64_t) hit + miss;
+    return pages;
 }
 
 /* A story of more articles than a page shows: the latest limit (the

@@ -907,15 +907,6 @@ static void test_df_catch_up(void)
     df_catch_up(1, 5);   /* not worth the index's counting */
 }
 
-/* Pages of the store read by r's connection since the last call. */
-static int64_t pages_read(nd_store *r)
-{
-    int hit = 0, miss = 0, hi = 0;
-    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &hi, 1);
-    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &hi, 1);
-    return (int64_t) hit + miss;
-}
-
 /* n more documents in one transaction, every one with the phrase
  * "covid-19" of two common tokens; the first also "zeta 19". */
 static void phrase_docs(nd_store *s, int first, int n)
