@@ -29,6 +29,7 @@ static const char usage_text[] =
     "      --no-furniture with several inputs, do not use lines that recur\n"
     "                     across them as a boilerplate signal\n"
     "      --max-bytes N  largest page accepted (default 64 MiB)\n"
+    "  -L, --follow-symlinks  read what symbolic links inside folders point to\n"
     "      --explain      print the page's blocks with their features and\n"
     "                     labels instead of the article (for tuning)\n"
     "      --no-analysis  JSON without the \"actors\", \"quotes\" and \"events\"\n"
@@ -129,6 +130,7 @@ static int file_failed(const char *path, int e)
 typedef struct run {
     enum fmt fmt;
     int analysis, explain;
+    int follow;   /* -L: symbolic links in folders are read */
     int multi;    /* several pages out: headers and separators */
     size_t n_out; /* pages written */
     int failed;   /* pages that failed */
@@ -219,6 +221,8 @@ static void one_page(run *r, const char *label, const nd_doc *doc, const char *d
 
 /* Every page of a WARC file or a JSON-lines feed, one article each (the
  * reader's records, as ingest takes them).  rd is consumed. */
+static int is_folder(const char *path);
+
 static void each_record(run *r, nd_reader *rd, const char *path, const nd_extract_opts *base)
 {
     if (!rd) {
@@ -229,7 +233,9 @@ static void each_record(run *r, nd_reader *rd, const char *path, const nd_extrac
     nd_doc d;
     nd_error err = {0};
     int rc;
+    uint64_t seen = 0;
     while (!r->stop && (rc = nd_reader_next(rd, &d, &err)) != 0) {
+        seen++;
         if (rc < 0) {
             /* The reader's message names the file and the record. */
             cli_error(NULL, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
@@ -243,6 +249,20 @@ static void each_record(run *r, nd_reader *rd, const char *path, const nd_extrac
         nd_doc_where(&d, label, sizeof label);
         if (d.warning) cli_error(NULL, "warning: %s", d.warning);
         one_page(r, label, &d, d.data, d.len, base);
+    }
+    /* A folder that gave nothing is a failed input, and says why. */
+    const nd_reader_stats *st = nd_reader_get_stats(rd);
+    if (!seen && !r->stop && is_folder(path)) {
+        char links[64];
+        if (st->links_skipped)
+            cli_error(path,
+                      r->follow ? "no pages found (%s leading nowhere)"
+                                : "no pages found (%s not followed: -L follows them)",
+                      cli_count(links, st->links_skipped, "symbolic link", "symbolic links"));
+        else
+            cli_error(path, "no pages found%s",
+                      st->skipped_files ? " (the files there are not pages by their names)" : "");
+        r->failed++;
     }
     nd_reader_free(rd);
 }
@@ -296,10 +316,11 @@ static void folder_furniture(nd_furniture *furn, const char *path, const nd_read
 
 int cmd_extract(int argc, char **argv)
 {
-    static const cli_opt opts[] = {
-        {"format", 'f', 1, 'f'},     {"url", 'u', 1, 'u'},       {"fetched", 0, 1, 'F'},
-        {"no-furniture", 0, 0, 'N'}, {"max-bytes", 0, 1, 'M'},   CLI_OPT_HELP,
-        {"explain", 0, 0, 'E'},      {"no-analysis", 0, 0, 'A'}, CLI_OPT_END};
+    static const cli_opt opts[] = {{"format", 'f', 1, 'f'},          {"url", 'u', 1, 'u'},
+                                   {"fetched", 0, 1, 'F'},           {"no-furniture", 0, 0, 'N'},
+                                   {"max-bytes", 0, 1, 'M'},         CLI_OPT_HELP,
+                                   {"explain", 0, 0, 'E'},           {"no-analysis", 0, 0, 'A'},
+                                   {"follow-symlinks", 'L', 0, 'L'}, CLI_OPT_END};
     static const struct {
         const char *name;
         enum fmt fmt;
@@ -335,6 +356,7 @@ int cmd_extract(int argc, char **argv)
         case 'N': furniture = 0; break;
         case 'E': r.explain = 1; break;
         case 'A': r.analysis = 0; break;
+        case 'L': r.follow = 1; break;
         case 'M': {
             char *end;
             unsigned long long v = strtoull(args.value, &end, 10);
@@ -384,7 +406,7 @@ int cmd_extract(int argc, char **argv)
 
     /* With several page files, a first pass counts the lines/blocks that
      * recur across them (site furniture).  stdin cannot be read twice. */
-    nd_reader_opts ro = {.max_record = max_bytes};
+    nd_reader_opts ro = {.max_record = max_bytes, .follow_symlinks = r.follow};
     nd_furniture *furn = NULL;
     int n_folders = 0;
     for (int i = 0; i < n_in; i++) n_folders += kinds[i] == FMT_FOLDER;

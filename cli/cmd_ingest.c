@@ -24,6 +24,9 @@ static const char usage_text[] =
     "      --no-analysis   do not find actors, quotations and events (newsdesk\n"
     "                      reanalyze does it later)\n"
     "      --max-bytes N   largest page accepted (default 64 MiB)\n"
+    "  -L, --follow-symlinks  read what symbolic links inside folders point to\n"
+    "                      (a folder is entered once however many links lead\n"
+    "                      to it); links given by name are always followed\n"
     "  -q, --quiet         no progress line, even on a terminal\n"
     "  -h, --help          this text\n"
     "\n"
@@ -90,7 +93,7 @@ static void on_progress(void *ctx, const nd_ingest_stats *st)
 
 /* The summary line: one number format throughout, plurals right, the
  * files passed over for their name and why. */
-static void summary(const nd_ingest_stats *st, int failed)
+static void summary(const nd_ingest_stats *st, int failed, int follow)
 {
     char pages[64], rate[32], stored[32], ver[64], rel[32], dup[64], rec[64], err[64];
     double s = st->seconds > 0.001 ? st->seconds : 0.001;
@@ -108,6 +111,13 @@ static void summary(const nd_ingest_stats *st, int failed)
         printf("; %s not read (README, .json, .css, images...: not pages by their names)",
                cli_count(f, st->skipped_files, "file", "files"));
     }
+    if (st->links_skipped) {
+        char l[64];
+        cli_count(l, st->links_skipped, "symbolic link", "symbolic links");
+        printf(follow ? "; %s in folders leading nowhere"
+                      : "; %s in folders not followed (-L follows them)",
+               l);
+    }
     printf("%s\n", failed ? " (stopped by the error above)" : stop_flag ? " (interrupted)" : "");
     fflush(stdout);
 }
@@ -121,6 +131,7 @@ int cmd_ingest(int argc, char **argv)
                                    {"max-bytes", 0, 1, 'M'},
                                    {"quiet", 'q', 0, 'q'},
                                    {"no-analysis", 0, 0, 'A'},
+                                   {"follow-symlinks", 'L', 0, 'L'},
                                    CLI_OPT_HELP,
                                    CLI_OPT_END};
     nd_ingest_opts o;
@@ -155,6 +166,7 @@ int cmd_ingest(int argc, char **argv)
             break;
         case 'q': quiet = 1; break;
         case 'A': o.no_analysis = 1; break;
+        case 'L': o.reader.follow_symlinks = 1; break;
         }
     }
     if (id < 0 || cli_args_count(&a, 1, -1, "INPUT (files, folders, or - for stdin)"))
@@ -180,6 +192,9 @@ int cmd_ingest(int argc, char **argv)
     memset(&st, 0, sizeof st);
     nd_error err = {0};
     int n_inputs = a.n_pos;
+    /* the input named in "no pages found" (a.pos is freed below) */
+    char first[256];
+    snprintf(first, sizeof first, "%s", a.n_pos == 1 ? a.pos[0] : "");
     int rc = nd_ingest(path, (const char *const *) a.pos, (size_t) a.n_pos, &o, &st, &err);
     cli_args_free(&a);
     signal(SIGINT, SIG_DFL);
@@ -189,12 +204,22 @@ int cmd_ingest(int argc, char **argv)
         /* a run that got going (a disk that filled up) still says what it did */
         if (!st.inputs && !st.pages) return ND_EXIT_SOME_FAILED;
     }
-    summary(&st, rc != 0);
+    summary(&st, rc != 0, o.reader.follow_symlinks);
     if (rc) return ND_EXIT_SOME_FAILED;
     if (st.pages == 0 && st.errors == 0 && !stop_flag) {
-        /* Nothing happened: say so (and exit 1), rather than a quiet 0. */
-        cli_error(NULL, "no pages found in the input%s%s", n_inputs > 1 ? "s" : "",
-                  st.skipped_files ? " (the files there are not pages by their names)" : "");
+        /* Nothing happened: say so and why (and exit 1), rather than a quiet 0. */
+        char why[128] = "", links[64];
+        if (st.links_skipped)
+            snprintf(why, sizeof why,
+                     o.reader.follow_symlinks ? " (%s leading nowhere)"
+                                              : " (%s not followed: -L follows them)",
+                     cli_count(links, st.links_skipped, "symbolic link", "symbolic links"));
+        else if (st.skipped_files)
+            snprintf(why, sizeof why, " (the files there are not pages by their names)");
+        if (n_inputs == 1 && strcmp(first, "-") != 0)
+            cli_error(NULL, "%s: no pages found%s", first, why);
+        else
+            cli_error(NULL, "no pages found in the input%s%s", n_inputs > 1 ? "s" : "", why);
         return ND_EXIT_SOME_FAILED;
     }
     return st.errors || stop_flag ? ND_EXIT_SOME_FAILED : ND_EXIT_OK;

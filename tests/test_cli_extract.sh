@@ -154,6 +154,21 @@ check "a folder: a bad file is one error line naming it, exit 1, the rest printe
 [ "$("$cli" extract --format text "$tmp/crawl" 2>/dev/null | grep -c '^==> ')" = 4 ]
 check "a folder in text: one header per page" $?
 
+# A folder of symbolic links: not followed unless -L, and the reason given.
+mkdir -p "$tmp/links"
+ln -s "$spec/news_jsonld.html" "$tmp/links/a.html"
+"$cli" extract --no-analysis "$tmp/links" >"$tmp/links.out" 2>"$tmp/links.err"
+st=$?
+[ $st = 1 ] && [ ! -s "$tmp/links.out" ] &&
+    grep -qx "newsdesk: $tmp/links: no pages found (1 symbolic link not followed: -L follows them)" "$tmp/links.err"
+check "a folder of links: no pages, exit 1, says the links were not followed" $?
+"$cli" extract --no-analysis -L "$tmp/links" 2>/dev/null | grep -q '"title": *"Harbour city'
+check "a folder of links with -L: the linked page is read" $?
+mkdir -p "$tmp/empty"
+"$cli" extract "$tmp/empty" 2>"$tmp/empty.err"
+[ $? = 1 ] && grep -qx "newsdesk: $tmp/empty: no pages found" "$tmp/empty.err"
+check "an empty folder: no pages found, exit 1" $?
+
 "$cli" extract --format jsonl "$spec"/*.html "$spec"/*.txt 2>/dev/null | head -1 >/dev/null
 check "a closed pipe is not an error" $?
 exit $fail

@@ -1616,6 +1616,8 @@ static void test_folders(void)
     CHECK_STR(order, "/a/1.html /b/2.html /b/c/3.warc.gz /z.jsonl ");
     /* Passed over for their names (style.css, 3.cdx), and counted so. */
     CHECK_INT(nd_reader_get_stats(r)->skipped_files, 2);
+    /* The two links (b/c/loop, b/link.html) not followed, and counted so. */
+    CHECK_INT(nd_reader_get_stats(r)->links_skipped, 2);
     nd_reader_free(r);
 
     /* A file deleted during the run (listed, gone when reached) is an
@@ -1640,7 +1642,20 @@ static void test_folders(void)
     read_one(d, &o, &g);
     CHECK_INT(g.ndocs, 11);
     CHECK_INT(g.st.files, 5);
+    CHECK_INT(g.st.links_skipped, 0);
     got_free(&g);
+    /* a link leading nowhere is counted, followed or not */
+    snprintf(cmd, sizeof cmd, "ln -s nowhere.html '%s/b/dangling.html'", d);
+    CHECK(system(cmd) == 0);
+    read_one(d, &o, &g);
+    CHECK_INT(g.ndocs, 11);
+    CHECK_INT(g.st.links_skipped, 1);
+    got_free(&g);
+    read_one(d, NULL, &g);
+    CHECK_INT(g.st.links_skipped, 3);
+    got_free(&g);
+    snprintf(cmd, sizeof cmd, "%s/b/dangling.html", d);
+    unlink(cmd);
 
     /* an unreadable file: one error, the rest read */
     if (geteuid() != 0) {

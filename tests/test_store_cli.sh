@@ -41,6 +41,20 @@ cp -r "$T/in/pages" "$T/copy"
 "$CLI" ingest "$T/copy" >"$T/out3"
 check "a copied folder adds nothing" 'grep -q ": 0 stored" "$T/out3"'
 
+# A folder of symbolic links: not followed unless -L, and the reason given.
+mkdir -p "$T/links"
+ln -s "$T/in/pages/p00001.html" "$T/links/a.html"
+ln -s "$T/nowhere.html" "$T/links/b.html"
+"$CLI" ingest --db "$T/links.db" "$T/links" >"$T/out_l1" 2>"$T/err_l1"
+rc=$?
+check "a folder of links: exit 1" '[ $rc = 1 ]'
+check "a folder of links: the summary counts them" 'grep -q "; 2 symbolic links in folders not followed (-L follows them)$" "$T/out_l1"'
+check "a folder of links: says why no pages were found" 'grep -qx "newsdesk: $T/links: no pages found (2 symbolic links not followed: -L follows them)" "$T/err_l1"'
+"$CLI" ingest -L --db "$T/links.db" "$T/links" >"$T/out_l2" 2>"$T/err_l2"
+rc=$?
+check "a folder of links with -L: the page is stored, exit 0" '[ $rc = 0 ] && grep -q ": 1 stored," "$T/out_l2"'
+check "a folder of links with -L: the dangling one is counted" 'grep -q "; 1 symbolic link in folders leading nowhere$" "$T/out_l2"'
+
 # ---- a changed page becomes a new version -----------------------------------
 sed -i 's/The reference code is tok7x4\./The reference code is tok7x4. Correction: the mayor resigned./' "$T/in/pages/p00007.html"
 "$CLI" ingest "$T/in/pages" >"$T/out4"

@@ -40,6 +40,8 @@ typedef struct nd_ingest_stats {
     uint64_t bytes;         /* input bytes read so far */
     uint64_t total_bytes;   /* size of all inputs when known, else 0 */
     double seconds;         /* since the start */
+    uint64_t links_skipped; /* symbolic links in folders not followed (reader.follow_symlinks
+                               off) or dangling */
 } nd_ingest_stats;
 
 /* One failed input. Borrowed for the callback. */

@@ -73,6 +73,8 @@ typedef struct nd_reader_stats {
     uint64_t total_files;   /* inputs found by nd_reader_new() (files and "-") */
     uint64_t skipped_files; /* files in folders passed over for their name (README, .css,
                                images, .json: not pages); also counted in skipped */
+    uint64_t links_skipped; /* symbolic links in folders not followed (follow_symlinks
+                               off) or dangling, found by nd_reader_new()'s walk */
 } nd_reader_stats;
 
 typedef struct nd_reader nd_reader;

@@ -331,6 +331,7 @@ typedef struct run {
     _Atomic uint64_t files, skipped, bytes; /* summed over the readers */
     _Atomic uint64_t skipped_files;
     uint64_t total_files, total_bytes; /* of all inputs, found before reading */
+    uint64_t links_skipped;            /* ... and the links in folders not followed */
     _Atomic int fatal;                 /* the writer cannot go on */
     nd_error fatal_err;
     nd_store *wstore;
@@ -368,6 +369,7 @@ static void fill_stats(run *r, nd_ingest_stats *st)
     st->bytes = atomic_load(&r->bytes);
     st->total_inputs = r->total_files;
     st->total_bytes = r->total_bytes;
+    st->links_skipped = r->links_skipped;
     st->seconds = secs_between(r->t0, mono_now());
 }
 
@@ -1126,6 +1128,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     if (all) {
         r->total_files = nd_reader_get_stats(all)->total_files;
         r->total_bytes = nd_reader_get_stats(all)->total_bytes;
+        r->links_skipped = nd_reader_get_stats(all)->links_skipped;
         nd_reader_free(all);
     }
 

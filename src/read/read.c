@@ -130,6 +130,7 @@ nd_reader *nd_reader_new(const char *const *paths, size_t n_paths, const nd_read
         r->stats.total_files++;
         if (S_ISREG(st.st_mode)) r->stats.total_bytes += (uint64_t) st.st_size;
     }
+    r->stats.links_skipped = pre.links_skipped;
     nd__walk_free(&pre);
     if (rc == ND_ENOMEM || nd__walk_init(&r->walk, paths, n_paths, r->opts.follow_symlinks)) {
         nd_reader_free(r);

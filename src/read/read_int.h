@@ -115,6 +115,7 @@ typedef struct nd__walk {
     } * seen; /* hash set of folders visited */
     size_t n_seen, cap_seen;
     int follow;
+    uint64_t links_skipped; /* symbolic links in folders not followed (or dangling) */
     nd_buf path;
 } nd__walk;
 

@@ -179,7 +179,10 @@ int nd__walk_next(nd__walk *w, const char **path, struct stat *st, int *walked, 
                 return nd_error_set(err, ND_EIO, (size_t) -1, "%s: %s (deleted during the run?)", p,
                                     nd_path_strerror(p, errno));
             if (S_ISLNK(st->st_mode)) {
-                if (!w->follow || stat(p, st) != 0) continue; /* not followed, or dangling */
+                if (!w->follow || stat(p, st) != 0) { /* not followed, or dangling */
+                    w->links_skipped++;
+                    continue;
+                }
             }
             if (S_ISDIR(st->st_mode)) {
                 int seen = seen_add(w, st->st_dev, st->st_ino);
