@@ -750,6 +750,16 @@ static void test_df_share(void)
     CHECK(nd_store_df_get(d2, "board", 5) == 1);
     CHECK(nd_store_df_get(d2, "absent", 6) == 0);
     nd_store_df_free(d2);
+    /* A reader counting frequencies keeps 16 MB of pages (the doclist
+     * indexes of common tokens, which each phrase's count walks again);
+     * the writer's connection keeps its own setting. */
+    CHECK_INT(sql_int(r1, "PRAGMA cache_size"), -16384);
+    CHECK_INT(sql_int(r2, "PRAGMA cache_size"), -16384);
+    nd_store_df *dw = NULL;
+    int64_t before = sql_int(s, "PRAGMA cache_size");
+    CHECK_INT(nd_store_df_new(s, &dw, NULL), 0);
+    CHECK_INT(sql_int(s, "PRAGMA cache_size"), before);
+    nd_store_df_free(dw);
     nd_store_close(r1);
     nd_store_close(r2);
     nd_store_close(s);
