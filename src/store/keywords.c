@@ -144,12 +144,33 @@ typedef struct tok_node {
     uint32_t next; /* node + 1; 0 ends the chain */
 } tok_node;
 
+/* Where a document's tokens are in tok_acc's seq: from `start`, those of
+ * its title (n[0]), then those of its text (n[1]). */
+typedef struct tok_doc {
+    size_t start;
+    uint32_t n[2];
+} tok_doc;
+
 typedef struct tok_acc {
     nd__imap head; /* token hash -> its chain's first node + 1 */
     tok_node *node;
     uint32_t n_node, cap_node;
     int64_t doc; /* the document being added */
     int oom;
+    /* Every token's hash in order, by document (at: document id -> its
+     * tok_doc + 1), so that a phrase is found where the index finds it:
+     * its tokens at consecutive positions of one column. */
+    uint64_t *seq;
+    size_t n_seq, cap_seq;
+    nd__imap at;
+    tok_doc *docs;
+    size_t n_docs, cap_docs;
+    int col;      /* the column being added: 0 title, 1 text */
+    int keep_pos; /* keep seq (the save's: 8 bytes a token, ~8 MB for
+                   * 1,024 documents; a run's lookups count a phrase
+                   * with the index, rarely: after df_stale's estimate) */
+    int no_pos;   /* a token at the position of another (never with this
+                   * tokenizer): phrases are left to the index */
 } tok_acc;
 
 #define WORD_TOKENS 8 /* tokens of a word counted from the table, at most */
@@ -164,22 +185,64 @@ static void tok_acc_clear(tok_acc *a)
 {
     nd__imap_free(&a->head);
     memset(&a->head, 0, sizeof a->head);
+    nd__imap_free(&a->at);
+    memset(&a->at, 0, sizeof a->at);
     a->n_node = 0;
+    a->n_seq = 0;
+    a->n_docs = 0;
+    a->no_pos = 0;
     a->oom = 0;
 }
 
 static void tok_acc_free(tok_acc *a)
 {
     nd__imap_free(&a->head);
+    nd__imap_free(&a->at);
     nd_free(a->node);
+    nd_free(a->seq);
+    nd_free(a->docs);
     memset(a, 0, sizeof *a);
+}
+
+/* A new document a->doc in a's positions: 0, or -1 (out of memory, or
+ * no id). */
+static int tok_pos_doc(tok_acc *a)
+{
+    if (a->n_docs == a->cap_docs) {
+        size_t cap = a->cap_docs ? 2 * a->cap_docs : 256;
+        tok_doc *v = nd_realloc(a->docs, cap * sizeof *v);
+        if (!v) return a->oom = 1, -1;
+        a->docs = v;
+        a->cap_docs = cap;
+    }
+    a->docs[a->n_docs++] = (tok_doc){a->n_seq, {0, 0}};
+    if (a->doc <= 0 || nd__imap_put(&a->at, (uint64_t) a->doc, (int64_t) a->n_docs))
+        return a->oom = 1, -1;
+    return 0;
+}
+
+/* The next token of a->doc's column a->col: 0, or -1 (out of memory). */
+static int tok_pos_add(tok_acc *a, uint64_t h)
+{
+    if (a->n_seq == a->cap_seq) {
+        size_t cap = a->cap_seq ? 2 * a->cap_seq : 65536;
+        uint64_t *v = nd_realloc(a->seq, cap * sizeof *v);
+        if (!v) return a->oom = 1, -1;
+        a->seq = v;
+        a->cap_seq = cap;
+    }
+    a->seq[a->n_seq++] = h;
+    a->docs[a->n_docs - 1].n[a->col]++;
+    return 0;
 }
 
 static int tok_doc_cb(void *ctx, int flags, const char *tok, int n, int start, int end)
 {
     tok_acc *a = ctx;
-    (void) flags, (void) start, (void) end;
+    (void) start, (void) end;
     uint64_t h = nd_hash64(tok, (size_t) n) | 1;
+    if (flags & FTS5_TOKEN_COLOCATED) a->no_pos = 1;
+    if (a->keep_pos && tok_pos_add(a, h)) return SQLITE_NOMEM;
     int64_t head = 0;
     nd__imap_get(&a->head, h, &head);
     if (head && a->node[head - 1].doc == a->doc) return SQLITE_OK;
@@ -244,9 +307,11 @@ static int tok_docs(sqlite3 *db, df_tok *k, int64_t from, int64_t upto, tok_acc 
     int sr;
     while (!a->oom && (sr = sqlite3_step(st)) == SQLITE_ROW) {
         a->doc = sqlite3_column_int64(st, 0);
+        if (a->keep_pos && tok_pos_doc(a)) break;
         for (int col = 1; col <= 2 && !a->oom; col++) {
             const char *t = (const char *) sqlite3_column_text(st, col);
             int n = sqlite3_column_bytes(st, col);
+            a->col = col - 1;
             if (t && n) k->api.xTokenize(k->t, a, FTS5_TOKENIZE_DOCUMENT, t, n, tok_doc_cb);
         }
     }
@@ -269,26 +334,52 @@ static int tok_has(const tok_acc *a, uint32_t chain, int64_t doc)
     return 0;
 }
 
+/* Whether doc's tokens in a hold w's at consecutive positions of one
+ * column, as the index finds a phrase (1 or 0), or -1 (not known). */
+static int tok_phrase_in(const tok_acc *a, int64_t doc, const tok_word *w)
+{
+    int64_t at = 0;
+    if (!a->keep_pos || a->no_pos || !nd__imap_get(&a->at, (uint64_t) doc, &at)) return -1;
+    const tok_doc *d = &a->docs[at - 1];
+    const uint64_t *col = a->seq + d->start;
+    for (int c = 0; c < 2; col += d->n[c], c++)
+        for (uint32_t i = 0; i + (uint32_t) w->count <= d->n[c]; i++) {
+            int t = 0;
+            while (t < w->count && col[i + t] == w->h[t]) t++;
+            if (t == w->count) return 1;
+        }
+    return 0;
+}
+
 /* The documents after `from` in a (tok_docs) that hold word (its tokens
  * w), or -1 when the index must count them: a word of one token holds
  * the documents of its token; a word of several is a phrase, and holds
  * none of the documents that lack one of its tokens - when every
- * document has one missing the count is 0, else the index, which knows
- * the tokens' positions, counts it (the hyphenated names and numbers of
- * a page, "a30-580", are phrases, and each such count cost the index
- * 0.3-5 ms over the last 300 documents of a 210,000-document store). */
-static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from)
+ * document has one missing the count is 0; else, with `phrases`, the
+ * documents that have its tokens at consecutive positions of one column
+ * are counted as the index would count them, and without, the index
+ * counts it (the hyphenated names and numbers of a page, "a30-580", are
+ * phrases, and each such count cost the index 0.3-5 ms over the last 300
+ * documents of a 210,000-document store; at 1,000,000 documents 0.4 ms
+ * of set-up, a lookup in each of the index's 12 segments for each
+ * token, whatever it counted). */
+static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from, int phrases)
 {
     if (w->count < 1 || w->count > WORD_TOKENS) return -1;
     uint32_t first = tok_chain(a, w->h[0]);
-    int64_t n = 0;
+    int64_t n = 0, in = 0;
     for (uint32_t i = first; i; i = a->node[i - 1].next) {
         int64_t doc = a->node[i - 1].doc;
         int all = doc > from;
         for (int t = 1; t < w->count && all; t++) all = tok_has(a, tok_chain(a, w->h[t]), doc);
         n += all;
+        if (all && phrases && in >= 0 && w->count > 1) {
+            int p = tok_phrase_in(a, doc, w);
+            in = p < 0 ? -1 : in + p;
+        }
     }
-    return w->count == 1 || n == 0 ? n : -1;
+    if (w->count == 1 || n == 0) return n;
+    return phrases ? in : -1;
 }
 
 /* ---- document frequencies ---------------------------------------------------------- */
@@ -320,6 +411,8 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from)
  * half the store's documents is scaled to the store at its own rate, not
  * counted further (df_stale). */
 #define DF_STALE_MIN 64
+/* The page cache of a read connection that counts frequencies, KB. */
+#define DF_CACHE_KB 16384
 /* Counts kept across the cache's emptying, at most (df_keep). */
 #define DF_KEPT_MAX (1u << 19) /* ~45 MB of entries, table and words */
 
@@ -473,6 +566,19 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
         if (!with) nd_free(c);
         return rc;
     }
+    /* A reader of its own (an ingest's worker) keeps DF_CACHE_KB of pages,
+     * not SQLite's 2 MB: a count of a phrase of common tokens ("go-to",
+     * "it'll") walks the doclist index of each of them from its start in
+     * every segment of the full-text index - pages that most of a run's
+     * phrases read again - and at 1,000,000 documents the workers re-read
+     * them through pread (100 pages into that store: 53,000-56,000 reads
+     * with 2 MB, 38,700 with 16 MB, strace -f -c).  Pages are allocated
+     * as they are read. */
+    if (s->flags & ND_STORE_READONLY) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", DF_CACHE_KB);
+        nd__store_exec(s, sql, NULL);
+    }
     df->c = c;
     if (with) {
         pthread_mutex_lock(&c->mu);
@@ -587,7 +693,7 @@ static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64
                 c->toks_from = c->last;
             }
         }
-        if (c->toks_from <= from) v = tok_count(&c->toks, &one, from);
+        if (c->toks_from <= from) v = tok_count(&c->toks, &one, from, 0);
     }
     pthread_mutex_unlock(&c->mu);
     return v;
@@ -923,7 +1029,7 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
     for (size_t i = 0; i < n_row; i++)
         if (row[i].upto < lo && now - row[i].upto < c->catch_up) lo = row[i].upto;
     df_tok tk = {0};
-    tok_acc acc = {0};
+    tok_acc acc = {.keep_pos = 1};
     int by_tokens =
         !rc && lo < now && tok_open(s->db, &tk) == 0 && tok_docs(s->db, &tk, lo, now, &acc) == 0;
     for (size_t i = 0; !rc && i < n_row; i++) {
@@ -932,7 +1038,7 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
         if (upto < now && by_tokens && now - upto < c->catch_up) {
             tok_word one = {0};
             tk.api.xTokenize(tk.t, &one, FTS5_TOKENIZE_QUERY, w, (int) strlen(w), tok_word_cb);
-            more = tok_count(&acc, &one, upto);
+            more = tok_count(&acc, &one, upto, 1);
         }
         int worth =
             now - upto < c->catch_up || (upto > 0 && (double) v * (double) (now - upto) >=
