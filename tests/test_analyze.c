@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analyze/analyze_int.h"
 #include "newsdesk/analyze.h"
 #include "tap.h"
 
@@ -665,6 +666,193 @@ static void test_dictionaries(void)
     rmdir(dir);
 }
 
+/* The default dictionaries come from their compiled form (made by the
+ * build from the texts compiled in): a process parses no dictionary text,
+ * whatever the texts' size, and gets the dictionaries the texts give, to
+ * the byte; a data directory whose texts differ is read from its text. */
+extern const unsigned char nd__dict_blob[];
+extern const size_t nd__dict_blob_len;
+
+static void write_tree_file(const char *dir, const char *rel, const void *p, size_t n,
+                            const char *extra)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    char *slash = strrchr(path, '/');
+    *slash = 0;
+    mkdir(path, 0700);
+    *slash = '/';
+    FILE *f = fopen(path, "wb");
+    if (!f) return;
+    fwrite(p, 1, n, f);
+    if (extra) fputs(extra, f);
+    fclose(f);
+}
+
+static void remove_tree(const char *dir)
+{
+    static const char *const subs[] = {"cameo", "actors", "verbs"};
+    for (size_t s = 0; s < 3; s++) {
+        char sub[512];
+        snprintf(sub, sizeof sub, "%s/%s", dir, subs[s]);
+        DIR *dh = opendir(sub);
+        if (!dh) continue;
+        struct dirent *de;
+        while ((de = readdir(dh))) {
+            if (de->d_name[0] == '.') continue;
+            char p[1024];
+            snprintf(p, sizeof p, "%s/%s", sub, de->d_name);
+            unlink(p);
+        }
+        closedir(dh);
+        rmdir(sub);
+    }
+    rmdir(dir);
+}
+
+static char *analysis_json(const nd_analysis *a)
+{
+    nd_buf b = ND_BUF_INIT;
+    nd_json j;
+    nd_json_init(&j, &b, 0);
+    nd_json_obj_begin(&j);
+    nd_analysis_to_json(a, &j);
+    nd_json_obj_end(&j);
+    nd_buf_putc(&b, 0);
+    if (nd_buf_failed(&b)) {
+        nd_buf_free(&b);
+        return NULL;
+    }
+    return b.ptr;
+}
+
+static int same_form(const nd_analyze_dict *d, const void *form, size_t len)
+{
+    void *f = NULL;
+    size_t n = 0;
+    if (nd__dict_compile(d, &f, &n)) return 0;
+    int same = n == len && !memcmp(f, form, n);
+    nd_free(f);
+    return same;
+}
+
+static void test_dict_compiled(void)
+{
+    nd_error err = {0};
+    CHECK(nd__dict_blob_len > 0);
+    if (!nd__dict_blob_len) return;
+    /* the texts parsed, twice: the compiled-in form to the byte */
+    nd_analyze_dict *t1 = nd__dict_load_embedded(&err), *t2 = nd__dict_load_embedded(&err);
+    CHECK(t1 && t2);
+    if (!t1 || !t2) return;
+    CHECK(same_form(t1, nd__dict_blob, nd__dict_blob_len));
+    CHECK(same_form(t2, nd__dict_blob, nd__dict_blob_len));
+    size_t np1, nv1, np, nv;
+    size_t ne1 = nd_analyze_dict_size(t1, &np1, &nv1);
+
+    /* a new default set is the compiled form, and gives it back */
+    size_t loads = nd__dict_compiled_loads();
+    nd_analyze_dict *c = nd_analyze_dict_new(NULL, &err);
+    CHECK(c != NULL);
+    CHECK(nd__dict_compiled_loads() == loads + 1);
+    if (c) {
+        CHECK(same_form(c, nd__dict_blob, nd__dict_blob_len));
+        CHECK(nd_analyze_dict_size(c, &np, &nv) == ne1 && np == np1 && nv == nv1);
+        /* what holds no pointer, compared without the compiled form's own
+         * description of the arrays: the synsets' bits (two words an
+         * entry), the rules, the verb keys, the tables' hashes and values */
+        CHECK(c->n_vset_bits == t1->n_vset_bits && c->n_vset_bits > 0 &&
+              !memcmp(c->vset_bits, t1->vset_bits, 2 * t1->n_vset_bits * sizeof *c->vset_bits));
+        CHECK(c->n_vrules == t1->n_vrules &&
+              !memcmp(c->vrules, t1->vrules, t1->n_vrules * sizeof *c->vrules));
+        CHECK(c->n_vkeys == t1->n_vkeys &&
+              !memcmp(c->vkeys, t1->vkeys, t1->n_vkeys * sizeof *c->vkeys));
+        CHECK(c->phrase_map.cap == t1->phrase_map.cap &&
+              !memcmp(c->phrase_map.hashes, t1->phrase_map.hashes,
+                      t1->phrase_map.cap * sizeof *c->phrase_map.hashes));
+        for (size_t i = 0; i < t1->phrase_map.cap && i < c->phrase_map.cap; i++)
+            if (t1->phrase_map.hashes[i] &&
+                (c->phrase_map.vals[i] != t1->phrase_map.vals[i] ||
+                 strcmp(c->phrase_map.keys[i], t1->phrase_map.keys[i]))) {
+                CHECK(!"a phrase key differs");
+                break;
+            }
+        for (size_t i = 0; i < t1->n_ents && i < c->n_ents; i++)
+            if (strcmp(c->ents[i].name, t1->ents[i].name) ||
+                strcmp(c->ents[i].code, t1->ents[i].code)) {
+                CHECK(!"an entity differs");
+                break;
+            }
+        /* the same analysis as from the texts */
+        nd_analyze_opts o;
+        nd_analyze_opts_init(&o);
+        o.date = "2024-03-01";
+        const char *txt = "Russian troops attacked Ukraine on Monday, the foreign minister "
+                          "said. \"We will not negotiate,\" President Zelensky told reporters "
+                          "in Kyiv. China and the United Nations called for talks.";
+        char *j1 = NULL, *j2 = NULL;
+        nd_analysis *a = NULL;
+        o.dict = t1;
+        if (nd_analyze(txt, strlen(txt), &o, &a, &err) == 0) j1 = analysis_json(a);
+        nd_analysis_free(a), a = NULL;
+        o.dict = c;
+        if (nd_analyze(txt, strlen(txt), &o, &a, &err) == 0) j2 = analysis_json(a);
+        nd_analysis_free(a);
+        CHECK(j1 && j2 && !strcmp(j1, j2));
+        CHECK(j1 && strstr(j1, "UKR") != NULL);
+        nd_free(j1), nd_free(j2);
+        nd_analyze_dict_free(c);
+    }
+
+    /* a directory of the same texts: the compiled form; one edited: its text */
+    char dir[] = "/tmp/nd_test_dictcXXXXXX";
+    if (!mkdtemp(dir)) return;
+    for (size_t i = 0; i < nd__n_data_blobs; i++) {
+        const nd__blob *b = &nd__data_blobs[i];
+        if (strncmp(b->name, "cameo/", 6) && strncmp(b->name, "actors/", 7) &&
+            strncmp(b->name, "verbs/", 6))
+            continue;
+        write_tree_file(dir, b->name, b->data, b->len, NULL);
+    }
+    loads = nd__dict_compiled_loads();
+    c = nd_analyze_dict_new(dir, &err);
+    CHECK(c != NULL);
+    CHECK(nd__dict_compiled_loads() == loads + 1);
+    if (c) CHECK(same_form(c, nd__dict_blob, nd__dict_blob_len));
+    nd_analyze_dict_free(c);
+    for (size_t i = 0; i < nd__n_data_blobs; i++) {
+        const nd__blob *b = &nd__data_blobs[i];
+        if (!strcmp(b->name, "actors/countries.txt"))
+            write_tree_file(dir, b->name, b->data, b->len, "\ncountry FRD Freedonia\n");
+    }
+    c = nd_analyze_dict_new(dir, &err);
+    CHECK(c != NULL);
+    CHECK(nd__dict_compiled_loads() == loads + 1);
+    if (c) {
+        CHECK(nd_analyze_dict_size(c, &np, &nv) == ne1 + 1);
+        CHECK(!same_form(c, nd__dict_blob, nd__dict_blob_len));
+        nd_analyze_dict_free(c);
+    }
+    remove_tree(dir);
+
+    /* a form of other texts (another key) or cut short is not used */
+    CHECK(nd__dict_from_compiled(nd__dict_blob, nd__dict_blob_len, 1) == NULL);
+    unsigned char *cp = NULL;
+    CHECK(!posix_memalign((void **) &cp, 64, nd__dict_blob_len));
+    if (cp) {
+        memcpy(cp, nd__dict_blob, nd__dict_blob_len);
+        uint64_t key;
+        memcpy(&key, cp + 8, sizeof key);
+        nd_analyze_dict *r = nd__dict_from_compiled(cp, nd__dict_blob_len, key);
+        CHECK(r != NULL);
+        nd_analyze_dict_free(r);
+        CHECK(nd__dict_from_compiled(cp, nd__dict_blob_len - 8, key) == NULL);
+        free(cp);
+    }
+    nd_analyze_dict_free(t1);
+    nd_analyze_dict_free(t2);
+}
+
 /* ---- the seed pages (../shared/seeds) ---------------------------------------------------- */
 
 /* Lowercased words only: "‘Friends of steel'," -> "friends of steel". */
@@ -775,6 +963,7 @@ int main(void)
     RUN(test_robustness);
     RUN(test_json);
     RUN(test_dictionaries);
+    RUN(test_dict_compiled);
     RUN(test_seeds);
     return tap_done();
 }

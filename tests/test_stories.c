@@ -501,23 +501,27 @@ static void test_resume(void)
 
     nd_store_clusterer *c = NULL;
     nd_error err = {0};
-    int miss0 = 0, miss1 = 0, hi;
+    int miss0 = 0, miss1 = 0, used = 0, hi;
     sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_MISS, &miss0, &hi, 0);
     CHECK_INT(nd_store_clusterer_open(s, &p, &c, &err), 0);
     sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_MISS, &miss1, &hi, 0);
+    sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_USED, &used, &hi, 0);
     nd_store_cluster_stats st;
     nd_store_cluster_get_stats(c, &st);
     CHECK_INT(st.start, ND_STORE_CLUSTER_IMPORTED);
     CHECK_INT(st.replayed, 0);
     CHECK(st.loaded_bytes > 0);
-    /* The items are read through a memory map: their pages are not read
-     * into the connection's page cache (a bulk writer's holds 64 MB, and
-     * one page into a store of 20,000 documents grew the heap by what it
-     * read: 3,700 page faults). */
-    fprintf(stderr, "# state loaded: %llu bytes, %d pages read into the cache\n",
-            (unsigned long long) st.loaded_bytes, miss1 - miss0);
+    /* The items do not stay in the connection's page cache (a bulk
+     * writer's holds 64 MB, and one page into a store of 20,000 documents
+     * grew the heap by what it read: 3,700 page faults): they are read
+     * through a cache made small for the load (no longer a memory map,
+     * whose faults read megabytes of a store not in the page cache), so
+     * what the cache holds after the load is a fraction of what was read,
+     * as what it read was with the map. */
+    fprintf(stderr, "# state loaded: %llu bytes, %d pages read into the cache, %d bytes kept\n",
+            (unsigned long long) st.loaded_bytes, miss1 - miss0, used);
     CHECK(st.loaded_bytes > 100000);
-    CHECK((uint64_t) (miss1 - miss0) < st.loaded_bytes / 4096 / 4);
+    CHECK((uint64_t) used < st.loaded_bytes / 4);
     nd_store_clusterer_free(c);
 
     /* Run 2: the rest of the stream joins the stories of run 1. */

@@ -19,6 +19,8 @@
 /* This program links the library's objects without prior_blob.c. */
 _Alignas(64) const unsigned char nd__prior_map_blob[64] = {0};
 const size_t nd__prior_map_blob_len = 0;
+_Alignas(64) const unsigned char nd__dict_blob[64] = {0};
+const size_t nd__dict_blob_len = 0;
 
 int main(int argc, char **argv)
 {

@@ -21,6 +21,8 @@
  * what that file compiles in): no map, so nothing reads one. */
 _Alignas(64) const unsigned char nd__prior_map_blob[64] = {0};
 const size_t nd__prior_map_blob_len = 0;
+_Alignas(64) const unsigned char nd__dict_blob[64] = {0};
+const size_t nd__dict_blob_len = 0;
 
 static unsigned char *read_file(const char *path, size_t *len)
 {

@@ -319,7 +319,7 @@ typedef struct nd_store_cluster_stats {
     uint64_t new_stories;   /* stories started */
     uint64_t moves, merges; /* earlier assignments changed by the engine */
     uint64_t failed;        /* documents the engine refused (left unclustered) */
-    uint64_t stories;       /* stories in the store (after finish) */
+    uint64_t stories;       /* stories in the store (after finish; counted when read) */
     size_t state_bytes;     /* bytes of the saved state written (all saves of this clusterer) */
     uint64_t replayed;      /* logged operations given to the engine again at open */
     size_t loaded_bytes;    /* bytes of saved state read (at open, and on demand) */

@@ -265,6 +265,19 @@ int nd__dict_parse_err(nd_error *err, const char *name, int line, const char *wh
 int nd__dict_load_text(nd_analyze_dict *d, const char *name, const char *text, size_t len,
                        nd_error *err);
 
+/* The dictionaries' compiled form (dict.c; tools/gen_dict_blob.c writes the
+ * default set's, src/analyze/dict_blob.c compiles it in): of d, in *out
+ * (nd_free it), 0 or ND_ENOMEM.  Only a build of the same code reads it:
+ * nd__dict_from_compiled() gives NULL for any other layout or for a key
+ * other than that of the texts compiled in.  nd__dict_compiled_loads()
+ * counts the dictionaries made from a compiled form in this process. */
+int nd__dict_compile(const nd_analyze_dict *d, void **out, size_t *len);
+nd_analyze_dict *nd__dict_from_compiled(const void *form, size_t len, uint64_t key);
+size_t nd__dict_compiled_loads(void);
+/* The default dictionaries parsed from the texts compiled in (never from
+ * the compiled form): what gen_dict_blob compiles and the tests compare. */
+nd_analyze_dict *nd__dict_load_embedded(nd_error *err);
+
 /* Verb lexicon (verbs.c).  Loaders: a "# cameo-verbs" file (strict: an
  * error names file:line), a PETRARCH verb dictionary (lenient, as PETRARCH
  * reads it: unusable lines are skipped; *skipped counts them), and one

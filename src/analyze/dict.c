@@ -2,10 +2,13 @@
  * roles, quotation cue verbs, event verb patterns and the CAMEO code table.
  * Loads newsdesk's own format (docs/analyze.md) and PETRARCH/Phoenix files. */
 #include "analyze/analyze_int.h"
+#include "base/imap.h"
+#include "base/mix.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +196,9 @@ int nd__dict_grow(void **p, size_t *cap, size_t need, size_t elem)
     while (nc < need) nc *= 2;
     void *q = nd_realloc(*p, nc * elem);
     if (!q) return ND_ENOMEM;
+    /* zeroed: the padding of what is stored there is too (the compiled
+     * form copies the arrays as they lie, and is the same bytes each time) */
+    memset((char *) q + *cap * elem, 0, (nc - *cap) * elem);
     *p = q;
     *cap = nc;
     return 0;
@@ -1062,6 +1068,339 @@ int nd_analyze_dict_add_file(nd_analyze_dict *d, const char *path, nd_error *err
     return load_file(d, path, err);
 }
 
+/* ---- the compiled form --------------------------------------------------------- */
+
+/* The default dictionaries as the build loaded them (tools/gen_dict_blob.c
+ * from the texts compiled into the library, written by nd__dict_compile):
+ * the loaded arrays and tables of this very build, with each string
+ * pointer as an offset into a string pool that follows them.  A process
+ * copies the arrays and tables and points the strings into the pool
+ * instead of parsing the texts (37 M instructions, 12-16 ms a process).
+ * Used only when the texts to load are byte for byte those compiled in
+ * (the key: their hash, checked, then the bytes themselves compared), so
+ * that an edited data/ directory is read from its text as before. */
+extern const unsigned char nd__dict_blob[];
+extern const size_t nd__dict_blob_len;
+
+#define DC_MAGIC "NDDICT01"
+
+static nd_analyze_dict *dict_alloc(void);
+
+typedef struct dc_head {
+    char magic[8];
+    uint64_t key;      /* dc_key() of the texts it was loaded from */
+    uint64_t len;      /* bytes of the whole form */
+    uint64_t pool;     /* offset of the string pool */
+    uint32_t sizes[8]; /* the structs' sizes, a check of the layout */
+} dc_head;
+
+typedef struct dc_arr {
+    void **p;
+    size_t *n, *cap;
+    size_t size; /* bytes an entry counted by *n */
+    size_t per;  /* elements an entry (*cap counts elements) */
+} dc_arr;
+
+#define DC_N_ARRAYS 14
+#define DC_N_MAPS   9
+
+static void dc_arrays(nd_analyze_dict *d, dc_arr *a)
+{
+    size_t k = 0;
+#define DC_A(f, per)                                                                               \
+    a[k++] = (dc_arr){(void **) &d->f, &d->n_##f, &d->cap_##f, per * sizeof *d->f, per}
+    DC_A(ents, 1), DC_A(roles, 1), DC_A(phrases, 1), DC_A(vpats, 1), DC_A(cues, 1);
+    DC_A(cameo, 1), DC_A(verbs, 1), DC_A(vkeys, 1), DC_A(vblocks, 1), DC_A(vrules, 1);
+    DC_A(pels, 1), DC_A(vsets, 1), DC_A(vset_ents, 1);
+    DC_A(vset_bits, 2); /* two words of bits an entry of vset_first */
+#undef DC_A
+}
+
+static void dc_maps(nd_analyze_dict *d, nd__map **m)
+{
+    m[0] = &d->phrase_map, m[1] = &d->verb_map, m[2] = &d->cue_map, m[3] = &d->cameo_map;
+    m[4] = &d->vverb_map, m[5] = &d->vnoun_map, m[6] = &d->vset_first, m[7] = &d->vset_names;
+    m[8] = &d->vset_phrases;
+}
+
+static void dc_sizes(uint32_t *sz)
+{
+    sz[0] = sizeof(nd_analyze_dict), sz[1] = sizeof(nd__entity), sz[2] = sizeof(nd__phrase);
+    sz[3] = sizeof(nd__vpat), sz[4] = sizeof(nd__verb), sz[5] = sizeof(nd__vrule);
+    sz[6] = sizeof(nd__pel), sz[7] = sizeof(nd__map);
+}
+
+/* Every string pointer the dictionaries hold, each given to f. */
+static void dc_walk(nd_analyze_dict *d, void (*f)(void *ctx, const char **p), void *ctx)
+{
+    for (size_t i = 0; i < d->n_ents; i++) f(ctx, &d->ents[i].name), f(ctx, &d->ents[i].role_key);
+    for (size_t i = 0; i < d->n_roles; i++) f(ctx, &d->roles[i].keys);
+    for (size_t i = 0; i < d->n_phrases; i++) f(ctx, &d->phrases[i].role_key);
+    for (size_t i = 0; i < d->n_vpats; i++)
+        for (size_t k = 0; k < sizeof d->vpats[i].words / sizeof *d->vpats[i].words; k++)
+            f(ctx, &d->vpats[i].words[k]);
+    for (size_t i = 0; i < d->n_cues; i++) f(ctx, &d->cues[i].lemma);
+    for (size_t i = 0; i < d->n_cameo; i++) f(ctx, &d->cameo[i].name);
+    for (size_t i = 0; i < d->n_verbs; i++) {
+        f(ctx, &d->verbs[i].lemma);
+        for (size_t k = 0; k < sizeof d->verbs[i].rest / sizeof *d->verbs[i].rest; k++)
+            f(ctx, &d->verbs[i].rest[k]);
+    }
+    for (size_t i = 0; i < d->n_vblocks; i++) f(ctx, &d->vblocks[i].name);
+    for (size_t i = 0; i < d->n_pels; i++) f(ctx, &d->pels[i].word);
+    for (size_t i = 0; i < d->n_vsets; i++) f(ctx, &d->vsets[i].name);
+    for (size_t i = 0; i < d->n_vset_ents; i++) f(ctx, &d->vset_ents[i].text);
+    nd__map *m[DC_N_MAPS];
+    dc_maps(d, m);
+    for (size_t k = 0; k < DC_N_MAPS; k++)
+        for (size_t i = 0; i < m[k]->cap; i++)
+            if (m[k]->hashes[i]) f(ctx, &m[k]->keys[i]);
+}
+
+/* The key of a list of texts: their names and bytes, in load order. */
+static uint64_t dc_key_add(uint64_t h, const char *name, const void *data, size_t len)
+{
+    h = nd__mix64(h ^ nd_hash64(name, strlen(name)));
+    h = nd__mix64(h ^ nd_hash64(data, len) ^ (uint64_t) len);
+    return h;
+}
+
+/* The texts the default set loads when no directory is read: the files
+ * compiled in, cameo/, actors/, verbs/ (names sort that way within each). */
+static const char *const dc_order[] = {"cameo/", "actors/", "verbs/"};
+
+static uint64_t dc_embedded_key(void)
+{
+    uint64_t h = 0x6e64646963743031ULL;
+    for (size_t o = 0; o < 3; o++)
+        for (size_t i = 0; i < nd__n_data_blobs; i++) {
+            const nd__blob *b = &nd__data_blobs[i];
+            if (!strncmp(b->name, dc_order[o], strlen(dc_order[o])))
+                h = dc_key_add(h, b->name, b->data, b->len);
+        }
+    return h;
+}
+
+typedef struct dc_pool {
+    nd__imap seen; /* pointer -> offset + 1 */
+    nd_buf text;
+    int failed;
+} dc_pool;
+
+static void dc_to_off(void *ctx, const char **p)
+{
+    dc_pool *pl = ctx;
+    if (!*p) return;
+    int64_t off;
+    if (!nd__imap_get(&pl->seen, (uint64_t) (uintptr_t) *p, &off)) {
+        off = (int64_t) pl->text.len + 1;
+        nd_buf_append(&pl->text, *p, strlen(*p) + 1);
+        if (nd__imap_put(&pl->seen, (uint64_t) (uintptr_t) *p, off)) pl->failed = 1;
+    }
+    *p = (const char *) (uintptr_t) off;
+}
+
+static void dc_align(nd_buf *b)
+{
+    static const char zero[8] = {0};
+    if (b->len % 8) nd_buf_append(b, zero, 8 - b->len % 8);
+}
+
+int nd__dict_compile(const nd_analyze_dict *src, void **out, size_t *out_len)
+{
+    /* A shallow copy whose arrays and tables are copies, so that their
+     * string pointers can be turned into offsets. */
+    nd_analyze_dict c = *src;
+    dc_arr a[DC_N_ARRAYS];
+    nd__map *m[DC_N_MAPS];
+    dc_arrays(&c, a);
+    dc_maps(&c, m);
+    int rc = 0;
+    for (size_t k = 0; k < DC_N_ARRAYS; k++) {
+        size_t bytes = *a[k].n * a[k].size;
+        void *q = bytes ? nd_malloc(bytes) : NULL;
+        if (bytes && !q) rc = ND_ENOMEM;
+        if (q) memcpy(q, *a[k].p, bytes);
+        *a[k].p = q;
+    }
+    for (size_t k = 0; k < DC_N_MAPS; k++) {
+        nd__map *x = m[k];
+        size_t cap = x->cap;
+        uint64_t *h = cap ? nd_malloc(cap * sizeof *h) : NULL;
+        uint32_t *v = cap ? nd_calloc(cap, sizeof *v) : NULL;
+        const char **ks = cap ? nd_calloc(cap, sizeof *ks) : NULL;
+        uint32_t *kl = cap ? nd_calloc(cap, sizeof *kl) : NULL;
+        if (cap && (!h || !v || !ks || !kl)) rc = ND_ENOMEM;
+        for (size_t i = 0; h && v && ks && kl && i < cap; i++) {
+            h[i] = x->hashes[i];
+            if (h[i]) v[i] = x->vals[i], ks[i] = x->keys[i], kl[i] = x->key_lens[i];
+        }
+        x->hashes = h, x->vals = v, x->keys = ks, x->key_lens = kl;
+    }
+    dc_pool pl = {0};
+    pl.text = (nd_buf) ND_BUF_INIT;
+    if (!rc) {
+        dc_walk(&c, dc_to_off, &pl);
+        if (pl.failed || nd_buf_failed(&pl.text)) rc = ND_ENOMEM;
+    }
+    nd_buf b = ND_BUF_INIT;
+    if (!rc) {
+        dc_head hd;
+        memset(&hd, 0, sizeof hd);
+        memcpy(hd.magic, DC_MAGIC, 8);
+        hd.key = dc_embedded_key();
+        dc_sizes(hd.sizes);
+        nd_buf_append(&b, &hd, sizeof hd);
+        dc_align(&b);
+        /* the struct itself, its pointers cleared (its scalars and counts) */
+        nd_analyze_dict z = c;
+        z.arena = NULL;
+        dc_arr za[DC_N_ARRAYS];
+        nd__map *zm[DC_N_MAPS];
+        dc_arrays(&z, za);
+        dc_maps(&z, zm);
+        for (size_t k = 0; k < DC_N_ARRAYS; k++) *za[k].p = NULL, *za[k].cap = *za[k].n * za[k].per;
+        for (size_t k = 0; k < DC_N_MAPS; k++)
+            zm[k]->hashes = NULL, zm[k]->vals = NULL, zm[k]->keys = NULL, zm[k]->key_lens = NULL;
+        nd_buf_append(&b, &z, sizeof z);
+        dc_align(&b);
+        for (size_t k = 0; k < DC_N_ARRAYS; k++) {
+            if (*a[k].n) nd_buf_append(&b, *a[k].p, *a[k].n * a[k].size);
+            dc_align(&b);
+        }
+        for (size_t k = 0; k < DC_N_MAPS; k++) {
+            size_t cap = m[k]->cap;
+            if (!cap) continue;
+            nd_buf_append(&b, m[k]->hashes, cap * sizeof *m[k]->hashes);
+            nd_buf_append(&b, m[k]->keys, cap * sizeof *m[k]->keys);
+            nd_buf_append(&b, m[k]->vals, cap * sizeof *m[k]->vals);
+            nd_buf_append(&b, m[k]->key_lens, cap * sizeof *m[k]->key_lens);
+            dc_align(&b);
+        }
+        uint64_t pool = b.len;
+        nd_buf_append(&b, pl.text.ptr, pl.text.len);
+        dc_align(&b);
+        if (nd_buf_failed(&b)) {
+            rc = ND_ENOMEM;
+        } else {
+            dc_head *h = (dc_head *) (void *) b.ptr;
+            h->len = b.len;
+            h->pool = pool;
+        }
+    }
+    for (size_t k = 0; k < DC_N_ARRAYS; k++) nd_free(*a[k].p);
+    for (size_t k = 0; k < DC_N_MAPS; k++) nd__map_free(m[k]);
+    nd__imap_free(&pl.seen);
+    nd_buf_free(&pl.text);
+    if (rc) {
+        nd_buf_free(&b);
+        return rc;
+    }
+    *out = nd_buf_detach(&b, out_len);
+    return *out ? 0 : ND_ENOMEM;
+}
+
+typedef struct dc_fix {
+    const char *pool;
+    size_t pool_len;
+    int bad;
+} dc_fix;
+
+static void dc_to_ptr(void *ctx, const char **p)
+{
+    dc_fix *f = ctx;
+    uintptr_t off = (uintptr_t) *p;
+    if (!off) return;
+    if (off > f->pool_len) {
+        f->bad = 1;
+        *p = NULL;
+        return;
+    }
+    *p = f->pool + off - 1;
+}
+
+static atomic_size_t dict_compiled_loads;
+
+size_t nd__dict_compiled_loads(void)
+{
+    return atomic_load_explicit(&dict_compiled_loads, memory_order_relaxed);
+}
+
+/* The dictionaries from a compiled form: NULL when it is not one of this
+ * build's or not of the texts keyed by key (the caller reads the texts). */
+nd_analyze_dict *nd__dict_from_compiled(const void *form, size_t len, uint64_t key)
+{
+    const unsigned char *p = form;
+    dc_head hd;
+    uint32_t sizes[8];
+    dc_sizes(sizes);
+    if (!p || len < sizeof hd || (uintptr_t) p % 8) return NULL;
+    memcpy(&hd, p, sizeof hd);
+    if (memcmp(hd.magic, DC_MAGIC, 8) || hd.key != key || hd.len != len ||
+        memcmp(hd.sizes, sizes, sizeof sizes) || hd.pool > len)
+        return NULL;
+    nd_analyze_dict *d = dict_alloc();
+    if (!d) return NULL;
+    size_t o = (sizeof hd + 7) / 8 * 8;
+    if (o + sizeof *d > hd.pool) goto bad;
+    nd_arena *ar = d->arena;
+    memcpy(d, p + o, sizeof *d);
+    d->arena = ar;
+    o += (sizeof *d + 7) / 8 * 8;
+    dc_arr a[DC_N_ARRAYS];
+    nd__map *m[DC_N_MAPS];
+    dc_arrays(d, a);
+    dc_maps(d, m);
+    /* nothing owned yet: clear every pointer before the first allocation */
+    for (size_t k = 0; k < DC_N_ARRAYS; k++) *a[k].p = NULL, *a[k].cap = 0;
+    size_t caps[DC_N_MAPS];
+    for (size_t k = 0; k < DC_N_MAPS; k++) {
+        caps[k] = m[k]->cap;
+        m[k]->hashes = NULL, m[k]->vals = NULL, m[k]->keys = NULL, m[k]->key_lens = NULL;
+        m[k]->cap = 0;
+    }
+    size_t counts[DC_N_ARRAYS];
+    for (size_t k = 0; k < DC_N_ARRAYS; k++) counts[k] = *a[k].n, *a[k].n = 0;
+    for (size_t k = 0; k < DC_N_ARRAYS; k++) {
+        size_t bytes = counts[k] * a[k].size;
+        if (bytes > hd.pool - o) goto bad;
+        if (bytes) {
+            if (!(*a[k].p = nd_malloc(bytes))) goto bad;
+            memcpy(*a[k].p, p + o, bytes);
+            *a[k].n = counts[k];
+            *a[k].cap = counts[k] * a[k].per;
+        }
+        o += (bytes + 7) / 8 * 8;
+    }
+    for (size_t k = 0; k < DC_N_MAPS; k++) {
+        size_t cap = caps[k];
+        if (!cap) continue;
+        size_t bytes = cap * (sizeof(uint64_t) + sizeof(char *) + 2 * sizeof(uint32_t));
+        if (cap & (cap - 1) || bytes > hd.pool - o) goto bad;
+        nd__map *x = m[k];
+        x->hashes = nd_malloc(cap * sizeof *x->hashes);
+        x->keys = nd_malloc(cap * sizeof *x->keys);
+        x->vals = nd_malloc(cap * sizeof *x->vals);
+        x->key_lens = nd_malloc(cap * sizeof *x->key_lens);
+        if (!x->hashes || !x->keys || !x->vals || !x->key_lens) goto bad;
+        x->cap = cap;
+        memcpy(x->hashes, p + o, cap * sizeof *x->hashes), o += cap * sizeof *x->hashes;
+        memcpy(x->keys, p + o, cap * sizeof *x->keys), o += cap * sizeof *x->keys;
+        memcpy(x->vals, p + o, cap * sizeof *x->vals), o += cap * sizeof *x->vals;
+        memcpy(x->key_lens, p + o, cap * sizeof *x->key_lens), o += cap * sizeof *x->key_lens;
+        o = (o + 7) / 8 * 8;
+    }
+    if (o != hd.pool) goto bad;
+    dc_fix f = {(const char *) p + hd.pool, len - hd.pool, 0};
+    dc_walk(d, dc_to_ptr, &f);
+    if (f.bad) goto bad;
+    atomic_fetch_add_explicit(&dict_compiled_loads, 1, memory_order_relaxed);
+    return d;
+bad:
+    nd_analyze_dict_free(d);
+    return NULL;
+}
+
 /* ---- construction ------------------------------------------------------------ */
 
 static nd_analyze_dict *dict_alloc(void)
@@ -1082,53 +1421,134 @@ static int dir_exists(const char *p)
     return p && *p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The default file set, relative to a data directory. */
-static int load_dir(nd_analyze_dict *d, const char *dir, nd_error *err)
+/* The compiled form of the texts compiled in, or NULL (none built, or not
+ * of this build's texts: the caller reads them). */
+static nd_analyze_dict *load_compiled(void)
+{
+    if (!nd__dict_blob_len) return NULL;
+    return nd__dict_from_compiled(nd__dict_blob, nd__dict_blob_len, dc_embedded_key());
+}
+
+typedef struct dir_text {
+    char *path; /* DIR/SUB/NAME */
+    size_t rel; /* where SUB/NAME starts in path */
+    char *data;
+    size_t len;
+} dir_text;
+
+/* Whether texts are the files compiled in, names and bytes. */
+static int same_as_embedded(const dir_text *t, size_t n)
+{
+    size_t j = 0;
+    for (size_t o = 0; o < 3; o++)
+        for (size_t i = 0; i < nd__n_data_blobs; i++) {
+            const nd__blob *b = &nd__data_blobs[i];
+            if (strncmp(b->name, dc_order[o], strlen(dc_order[o]))) continue;
+            if (j >= n || strcmp(t[j].path + t[j].rel, b->name) || t[j].len != b->len ||
+                memcmp(t[j].data, b->data, b->len))
+                return 0;
+            j++;
+        }
+    return j == n;
+}
+
+/* The default file set, relative to a data directory: every file is read
+ * first, and when they are the texts compiled in, *dp becomes their
+ * compiled form; else they are loaded into *dp in order. */
+static int load_dir(nd_analyze_dict **dp, const char *dir, nd_error *err)
 {
     static const char *const subdirs[] = {"cameo", "actors", "verbs"};
-    int any = 0;
-    for (size_t s = 0; s < 3; s++) {
+    int any = 0, rc = 0;
+    dir_text *t = NULL;
+    size_t n = 0, cap = 0;
+    const char *unread = NULL; /* the first file that could not be read */
+    for (size_t s = 0; s < 3 && !rc && !unread; s++) {
         char sub[4096];
         snprintf(sub, sizeof sub, "%s/%s", dir, subdirs[s]);
         DIR *dh = opendir(sub);
         if (!dh) continue;
         char *names[256];
-        size_t n = 0;
+        size_t nn = 0;
         struct dirent *de;
-        while ((de = readdir(dh)) && n < 256) {
+        while ((de = readdir(dh)) && nn < 256) {
             size_t l = strlen(de->d_name);
             if (l > 4 && !strcmp(de->d_name + l - 4, ".txt"))
-                if ((names[n] = nd_strndup(de->d_name, l))) n++;
+                if ((names[nn] = nd_strndup(de->d_name, l))) nn++;
         }
         closedir(dh);
-        qsort(names, n, sizeof *names, cmp_str);
-        int rc = 0;
-        for (size_t i = 0; i < n; i++) {
-            char path[4200];
-            snprintf(path, sizeof path, "%s/%s", sub, names[i]);
-            if (!rc) rc = load_file(d, path, err);
+        qsort(names, nn, sizeof *names, cmp_str);
+        for (size_t i = 0; i < nn; i++) {
+            if (!rc && !unread && nd__dict_grow((void **) &t, &cap, n + 1, sizeof *t))
+                rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            if (!rc && !unread) {
+                char path[4200];
+                int pl = snprintf(path, sizeof path, "%s/%s", sub, names[i]);
+                dir_text *x = &t[n];
+                memset(x, 0, sizeof *x);
+                x->path = nd_strndup(path, (size_t) (pl > 0 ? pl : 0));
+                x->rel = strlen(dir) + 1;
+                if (!x->path)
+                    rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+                else if (read_whole(x->path, &x->data, &x->len))
+                    unread = x->path;
+                n++;
+            }
             nd_free(names[i]);
         }
-        if (rc) return rc;
         any = 1;
     }
+    nd_analyze_dict *c = !rc && !unread && any && same_as_embedded(t, n) ? load_compiled() : NULL;
+    if (c) {
+        nd_analyze_dict_free(*dp);
+        *dp = c;
+    }
+    for (size_t i = 0; i < n && !c && !rc && t[i].data; i++)
+        rc = nd__dict_load_text(*dp, t[i].path, t[i].data, t[i].len, err);
+    if (!rc && unread) rc = nd_error_set(err, ND_EIO, (size_t) -1, "%s: cannot read", unread);
+    for (size_t i = 0; i < n; i++) nd_free(t[i].path), nd_free(t[i].data);
+    nd_free(t);
+    if (rc) return rc;
     if (!any) return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "%s: no dictionary files", dir);
     return 0;
 }
 
-static int load_embedded(nd_analyze_dict *d, nd_error *err)
+static int load_embedded_text(nd_analyze_dict *d, nd_error *err)
 {
     /* Same order as load_dir: cameo, actors, verbs (names sort that way
      * within each directory). */
-    static const char *const order[] = {"cameo/", "actors/", "verbs/"};
     for (size_t o = 0; o < 3; o++)
         for (size_t i = 0; i < nd__n_data_blobs; i++) {
             const nd__blob *b = &nd__data_blobs[i];
-            if (strncmp(b->name, order[o], strlen(order[o]))) continue;
+            if (strncmp(b->name, dc_order[o], strlen(dc_order[o]))) continue;
             int rc = nd__dict_load_text(d, b->name, (const char *) b->data, b->len, err);
             if (rc) return rc;
         }
     return 0;
+}
+
+static int load_embedded(nd_analyze_dict **dp, nd_error *err)
+{
+    nd_analyze_dict *c = load_compiled();
+    if (c) {
+        nd_analyze_dict_free(*dp);
+        *dp = c;
+        return 0;
+    }
+    return load_embedded_text(*dp, err);
+}
+
+nd_analyze_dict *nd__dict_load_embedded(nd_error *err)
+{
+    nd_analyze_dict *d = dict_alloc();
+    if (!d) {
+        nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        return NULL;
+    }
+    if (load_embedded_text(d, err)) {
+        nd_analyze_dict_free(d);
+        return NULL;
+    }
+    return d;
 }
 
 nd_analyze_dict *nd_analyze_dict_new(const char *data_dir, nd_error *err)
@@ -1140,16 +1560,16 @@ nd_analyze_dict *nd_analyze_dict_new(const char *data_dir, nd_error *err)
     }
     int rc;
     if (data_dir) {
-        rc = load_dir(d, data_dir, err);
+        rc = load_dir(&d, data_dir, err);
     } else {
         const char *env = getenv("NEWSDESK_DATA_DIR");
-        if (dir_exists(env)) rc = load_dir(d, env, err);
+        if (dir_exists(env)) rc = load_dir(&d, env, err);
 #ifdef ND_DATA_DIR
         else if (dir_exists(ND_DATA_DIR "/actors"))
-            rc = load_dir(d, ND_DATA_DIR, err);
+            rc = load_dir(&d, ND_DATA_DIR, err);
 #endif
         else
-            rc = load_embedded(d, err);
+            rc = load_embedded(&d, err);
     }
     if (rc) {
         nd_analyze_dict_free(d);

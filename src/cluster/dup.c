@@ -361,6 +361,14 @@ static void scan_bands(nd_dup_index *x, int gi, const uint32_t *keys, const uint
     for (uint32_t d = g->n; d-- > 0 && open;) {
         if (!g->has[d]) continue;
         const uint32_t *k = g->bkey + (size_t) d * ND_DUP_BANDS;
+        /* Most documents have no band in a slot of the query's: tell them
+         * in one pass without a branch a band (the compiler's vectors),
+         * and walk the bands of the others (a first lookup after a load
+         * scans a whole generation: 9 M instructions at 1,000,000
+         * documents, on the writer's path of a one-page run). */
+        uint32_t any = 0;
+        for (int b = 0; b < ND_DUP_BANDS; b++) any |= (k[b] & mask) == slot[b];
+        if (!any) continue;
         for (int b = 0; b < ND_DUP_BANDS; b++) {
             if ((k[b] & mask) != slot[b] || steps[b] >= MAX_CHAIN) continue;
             if (++steps[b] == MAX_CHAIN) open--;
