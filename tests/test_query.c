@@ -2187,6 +2187,82 @@ static void test_peers_walk(void)
     nd_store_close(large);
 }
 
+/* ---- the relations of two code prefixes ----------------------------------------- */
+
+/* VM steps of the statements that read events (SQLITE_TRACE_PROFILE). */
+static int event_steps(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type;
+    (void) x;
+    const char *sql = sqlite3_sql(p);
+    int n = sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 1);
+    if (sql && strstr(sql, "FROM events")) *(int64_t *) ctx += n;
+    return 0;
+}
+
+/* Two code prefixes with few events between them among many to or from
+ * each: the relations page reads the events between the two (one range
+ * a source code of the first side), not every event of one side's
+ * prefix; its counts are those of the events between them. */
+static void test_relations_codes(void)
+{
+    nd_store *s = fresh("relations.db");
+    if (!s) return;
+    enum { NOISE = 3000 };
+    sqlite3_stmt *ev = NULL;
+    CHECK_INT(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO events(doc_id, idx, source_code, target_code, code,"
+                                 " quad, goldstein, sentence_start, sentence_end, day)"
+                                 " VALUES (?1, 0, ?2, ?3, '040', ?4, 1.0, 0, 10, ?5)",
+                                 -1, &ev, NULL),
+              SQLITE_OK);
+    /* Between them: ZZA* -> ZZB* and ZZB* -> ZZA*, 30 in all; the rest
+     * from or to one of them only. */
+    static const char *const pairs[][2] = {
+        {"ZZA", "ZZB"}, {"ZZAGOV", "ZZBGOV"}, {"ZZAMIL", "ZZB"}, {"ZZBGOV", "ZZA"},
+        {"ZZA", "AAA"}, {"QQQ", "ZZB"},       {"ZZB", "CCC"},    {"DDD", "ZZAGOV"}};
+    int doc = 0;
+    for (int p = 0; p < 8; p++) {
+        int n = p < 3 ? 7 : p == 3 ? 9 : NOISE;
+        for (int i = 0; i < n; i++) {
+            char day[16];
+            snprintf(day, sizeof day, "2025-%02d-%02d", 1 + i % 12, 1 + i % 28);
+            sqlite3_bind_int(ev, 1, ++doc);
+            sqlite3_bind_text(ev, 2, pairs[p][0], -1, SQLITE_STATIC);
+            sqlite3_bind_text(ev, 3, pairs[p][1], -1, SQLITE_STATIC);
+            sqlite3_bind_int(ev, 4, 1 + i % 4);
+            sqlite3_bind_text(ev, 5, day, -1, SQLITE_TRANSIENT);
+            CHECK_INT(sqlite3_step(ev), SQLITE_DONE);
+            sqlite3_reset(ev);
+        }
+    }
+    sqlite3_finalize(ev);
+    CHECK_INT(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+
+    int64_t steps = 0;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, event_steps, &steps);
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.actor = "ZZA";
+    o.actor_b = "ZZB";
+    nd_relations_page *rel = NULL;
+    nd_error err = {0};
+    int rc = nd_query_relations(s, &o, &rel, &err);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    if (rc) fprintf(stderr, "  relations ZZA ZZB: %s\n", err.msg);
+    CHECK_INT(rc, 0);
+    if (rel) {
+        CHECK_INT((int) rel->reports, 30);
+        CHECK_INT((int) rel->events, 30);
+        CHECK_INT((int) (rel->cooperative + rel->conflictual), 30);
+    }
+    nd_result_free(rel);
+    if (steps >= NOISE) fprintf(stderr, "  events read in %lld VM steps\n", (long long) steps);
+    CHECK(steps > 0 && steps < NOISE);
+    nd_store_close(s);
+}
+
 /* VM steps of the statements that read quotes (SQLITE_TRACE_PROFILE). */
 static int quote_steps(unsigned type, void *ctx, void *p, void *x)
 {
@@ -2405,6 +2481,7 @@ int main(void)
     RUN(test_actors);
     RUN(test_large_prefix);
     RUN(test_peers_walk);
+    RUN(test_relations_codes);
     RUN(test_quotes_split);
     RUN(test_timeline_split);
     RUN(test_stats_errors);
