@@ -2046,6 +2046,74 @@ static void test_large_prefix(void)
     nd_store_close(s);
 }
 
+/* A large prefix whose actors are one in 20 of the top of the rank
+ * index: its page walks 2,000 entries of the index to find its first
+ * 100, and reads the index alone for it (the prefix checked in memory),
+ * then the rows of the actors it lists; a join of actors to each entry
+ * walked read a row of actors for each, twice (the bar, then the page). */
+static void test_prefix_pages(void)
+{
+    const char *path = tmp_path("prefix_pages.db");
+    nd_store *s = fresh("prefix_pages.db");
+    if (!s) return;
+    enum { N = 60000, STEP = 20 };
+    sqlite3_stmt *a = NULL, *t = NULL;
+    begin_actors(s, &a);
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO actor_stats(actor_id, documents, mentions, quotes,"
+                                 " first, last) VALUES (?1, ?2, 1, 0, '2025-01-01', '2025-01-02')",
+                                 -1, &t, NULL),
+              SQLITE_OK);
+    for (int i = 1; i <= N; i++) {
+        /* Ids in no relation to the rank: actor i ranks r = i * 7919 % N. */
+        int r = (int) ((int64_t) i * 7919 % N);
+        char name[32];
+        snprintf(name, sizeof name, "Actor %05d", i);
+        sqlite3_bind_int(a, 1, i);
+        sqlite3_bind_text(a, 2, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(a, 3, r % STEP ? "AAA" : "ZZZ", -1, SQLITE_STATIC);
+        CHECK_INT(sqlite3_step(a), SQLITE_DONE);
+        sqlite3_reset(a);
+        sqlite3_bind_int(t, 1, i);
+        sqlite3_bind_int(t, 2, N + 1 - r);
+        CHECK_INT(sqlite3_step(t), SQLITE_DONE);
+        sqlite3_reset(t);
+    }
+    sqlite3_finalize(a);
+    sqlite3_finalize(t);
+    /* Its documents (many: its peers are found walking the newest
+     * documents, here none, not by each actor's keys). */
+    CHECK_INT(sqlite3_exec(s->db,
+                           "INSERT INTO code_days VALUES ('ZZZ', '2025-01-01', 30000, 90000);"
+                           "COMMIT",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    nd_store_close(s);
+
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(path, ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
+    if (!r) return;
+    pages_read(r);
+    nd_actor_page *p = NULL;
+    nd_error err = {0};
+    int rc = nd_query_actor(r, "ZZZ", NULL, &p, &err);
+    int64_t pages = pages_read(r);
+    if (rc) fprintf(stderr, "  actor ZZZ: %s\n", err.msg);
+    CHECK_INT(rc, 0);
+    CHECK(p && p->n_actors == 100);
+    /* The first of the prefix by rank, and the 100th. */
+    if (p && p->n_actors == 100) {
+        CHECK_INT((int) p->actors[0].documents, N + 1);
+        CHECK_INT((int) p->actors[99].documents, N + 1 - 99 * STEP);
+    }
+    nd_result_free(p);
+    nd_store_close(r);
+    if (pages >= 100 * STEP)
+        fprintf(stderr, "  actor ZZZ read %lld pages for a walk of %d entries\n", (long long) pages,
+                100 * STEP);
+    CHECK(pages > 0 && pages < 100 * STEP);
+}
+
 /* ---- the co-occurring actors of a frequent prefix ------------------------------- */
 
 /* VM steps of the statements that read doc_actors (SQLITE_TRACE_PROFILE;
@@ -2480,6 +2548,7 @@ int main(void)
     RUN(test_quotes_events);
     RUN(test_actors);
     RUN(test_large_prefix);
+    RUN(test_prefix_pages);
     RUN(test_peers_walk);
     RUN(test_relations_codes);
     RUN(test_quotes_split);
