@@ -690,6 +690,9 @@ static int peers_walk(nd_store *s, int64_t hi, const nd__imap *in, tally *y, siz
 
 int nd__peer_walk = -1;
 
+/* The rows a seek is worth in peers()'s choice. */
+#define PEER_SEEK 64.0
+
 /* The peers of x, whose actors are `in` (a set) and ids[0..k). */
 static int peers(nd_store *s, const nd__sel *x, const nd__imap *in, const int64_t *ids, size_t k,
                  int limit, nd_actor_page *res, nd_error *err)
@@ -704,12 +707,16 @@ static int peers(nd_store *s, const nd__sel *x, const nd__imap *in, const int64_
     if (walk && nd__peer_walk < 0) {
         /* Rows read, roughly: the walk about 20 a document (17.8 at
          * 100,000) in the share of the newest documents that holds
-         * ND_QUERY_PEER_DOCS of x's; the keys a seek an actor (worth
-         * about 8 rows) and x's documents, then a seek and the rows of
-         * each of the ND_QUERY_PEER_DOCS documents (about 40). */
+         * ND_QUERY_PEER_DOCS of x's; the keys a seek an actor and x's
+         * documents, then a seek and the rows (about 20) of each of the
+         * ND_QUERY_PEER_DOCS documents.  A seek is worth PEER_SEEK rows:
+         * about 8 in CPU, but a page of its own on a cold store, where a
+         * page of the walk holds some 300 rows (GBR at 1,000,000
+         * documents, 3,939 actors: the keys read 5,085 pages cold, the
+         * walk 1,000). */
         double docs = (double) ND_QUERY_PEER_DOCS + 1;
         double w = 20.0 * docs * (double) last / (double) total;
-        double keys = 8.0 * (double) k + (double) total + 40.0 * docs;
+        double keys = PEER_SEEK * (double) k + (double) total + (PEER_SEEK + 20.0) * docs;
         walk = w < keys;
     } else if (walk) {
         walk = nd__peer_walk;
@@ -742,13 +749,19 @@ static int peers(nd_store *s, const nd__sel *x, const nd__imap *in, const int64_
 
 /* Rank order entries walked at most to find a large prefix's first
  * ACTOR_PAGE_ACTORS actors (USA: its 100th is the 3,108th actor at
- * 200,000 documents; tests lower it). */
+ * 200,000 documents; tests lower it), and past that, so many for each
+ * actor of the prefix: an entry walked is about a 300th of a page of the
+ * index, where the sort reads a row of actors and one of actor_stats for
+ * each actor of the prefix (CHN at 1,000,000 documents: 6,450 actors, its
+ * 100th the 71,034th of the index; GBR 3,939 and the 46,875th). */
 int nd__actor_walk = 20000;
+int nd__actor_walk_per = 128;
 
 /* A large code prefix (more than nd__sel_large actors: USA has 12,357 at
  * 200,000 documents) lists its first actors without sorting all of them:
  * the rank index actor_stats(documents, mentions) is walked from the top
- * (at most nd__actor_walk entries) until ACTOR_PAGE_ACTORS of the prefix
+ * (at most nd__actor_walk entries, or nd__actor_walk_per for each of the
+ * prefix's k actors) until ACTOR_PAGE_ACTORS of the prefix
  * (`in`, its actors in memory) are found; the last of them is the bar,
  * and the page is the actors of the prefix at or above it (its ties
  * included, read on past the walk's bound) in the order shown: the rows
@@ -760,8 +773,8 @@ int nd__actor_walk = 20000;
  * a row of actors read for its code (586 pages of actors cold for `actor
  * USA` at 1,000,000 documents, and 522 more for the page's rows, found
  * again by the same join from the top). */
-static int rank_top(nd_store *s, const nd__sel *x, const nd__imap *in, int64_t **top, size_t *n,
-                    nd_error *err)
+static int rank_top(nd_store *s, const nd__sel *x, const nd__imap *in, size_t k, int64_t **top,
+                    size_t *n, nd_error *err)
 {
     *top = NULL;
     *n = 0;
@@ -776,10 +789,12 @@ static int rank_top(nd_store *s, const nd__sel *x, const nd__imap *in, int64_t *
                            -1, &st, NULL) != SQLITE_OK)
         return nd__store_fail(s, "cannot find actors", err);
     int64_t *ids = NULL, d = 0, m = 0;
+    int64_t most = (int64_t) k * nd__actor_walk_per;
+    if (most < nd__actor_walk) most = nd__actor_walk;
     size_t found = 0, cap = 0;
     int ret = 0;
     for (int64_t walked = 0;; walked++) {
-        if (found < ACTOR_PAGE_ACTORS && walked == nd__actor_walk) break; /* ran out */
+        if (found < ACTOR_PAGE_ACTORS && walked == most) break; /* ran out */
         if ((rc = sqlite3_step(st)) != SQLITE_ROW) break;
         int64_t rd = sqlite3_column_int64(st, 1), rm = sqlite3_column_int64(st, 2);
         /* Past the bar: every actor at or above it is found. */
@@ -842,7 +857,7 @@ int nd_query_actor(nd_store *s, const char *name, const nd_query_opts *o, nd_act
         return rc;
     }
     nd_buf sql = ND_BUF_INIT;
-    rc = rank_top(s, &x, &in, &top, &n_top, err);
+    rc = rank_top(s, &x, &in, k, &top, &n_top, err);
     if (!rc && n_top) {
         /* Every actor of x ranked at or above the bar, by id. */
         nd_buf_puts(&sql, "SELECT " ACTOR_COLS ", t.documents, t.mentions, t.quotes, t.first,"

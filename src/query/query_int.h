@@ -137,8 +137,10 @@ void nd__prefix_hi(const char *p, char *hi, size_t cap);
  * (default 2000; tests lower it). */
 extern int nd__sel_large;
 /* Rank order entries an actor page walks at most for a large prefix's
- * first actors (actors.c; tests lower it). */
+ * first actors: nd__actor_walk, or nd__actor_walk_per for each actor of
+ * the prefix when more (actors.c; tests lower them). */
 extern int nd__actor_walk;
+extern int nd__actor_walk_per;
 /* Document ids the walk for a frequent actor's co-occurring actors reads
  * a statement (actors.c; 4096; tests lower it). */
 extern int nd__peer_walk_ids;
