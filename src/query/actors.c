@@ -899,7 +899,7 @@ int nd_query_actor(nd_store *s, const char *name, const nd_query_opts *o, nd_act
         q.limit = limit;
         nd__vec qv = {NULL, 0, 0, sizeof(nd_quote_row)};
         const char *next = NULL;
-        rc = nd__query_quotes(s, &q, ar, &qv, &next, err);
+        rc = nd__query_quotes(s, &q, &in, ar, &qv, &next, err);
         res->quotes = qv.items;
         res->n_quotes = qv.n;
     }

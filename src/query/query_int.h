@@ -196,10 +196,14 @@ int nd__query_int(nd_store *s, const char *sql, int64_t arg, int64_t *out, nd_er
 #define ND__LATEST_DOC                                                                             \
     " NOT EXISTS (SELECT 1 FROM documents v WHERE v.ident = d.ident AND v.version > d.version)"
 
+struct nd__imap;
+
 /* Quotations as nd_query_quotes() finds them, appended to v (of
- * nd_quote_row, in ar); *next gets the cursor when more follow. */
-int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec *v,
-                     const char **next, nd_error *err);
+ * nd_quote_row, in ar); *next gets the cursor when more follow.  in:
+ * the ids of the actors q->actor means when the caller has them (a set;
+ * borrowed), else NULL. */
+int nd__query_quotes(nd_store *s, const nd_query_opts *q, const struct nd__imap *in, nd_arena *ar,
+                     nd__vec *v, const char **next, nd_error *err);
 
 /* Keywords of document doc (doc > 0) or of story `story`, best first, at
  * most limit, into ar. */
