@@ -248,7 +248,11 @@ int nd__doc_actors_top_mem(nd_store *s, const nd_doc_table *t, const int64_t *do
  * found in C: SQL only walks the matches, newest first (nd_top(fts, ptr,
  * weights) on each), where "ORDER BY bm25(...) LIMIT k" puts every
  * match through SQLite's sorter.  The same rows and scores as
- * "ORDER BY bm25(...), rowid LIMIT k" over those matches. */
+ * "ORDER BY bm25(...), rowid LIMIT k" over those matches, but for a
+ * query of one phrase matching more than max_rows: its IDF is that of
+ * the window ranked (max_rows matches among the table's rows from the
+ * first of them on), not of the whole table (the same rows; the scores
+ * scaled by the ratio of the two). */
 typedef struct nd__top_hit {
     int64_t id;
     double score; /* bm25()'s value negated: higher is better */
@@ -261,6 +265,8 @@ typedef struct nd__top {
     int64_t rows, last; /* out: the matches ranked, the smallest id of them */
     int64_t lengths;    /* out: the rows whose length was read (not pruned) */
     int more;           /* out: 1 when more than max_rows match */
+    int deferred;       /* out: one phrase, its IDF applied after the walk */
+    int64_t docs;       /* out: the table's rows (when deferred) */
 } nd__top;
 /* Fill t from the matches of FTS query match: 0, ND_EPARSE-worthy
  * ND_EDB (the connection's error says which) or ND_ENOMEM. */
