@@ -250,9 +250,9 @@ int nd__doc_actors_top_mem(nd_store *s, const nd_doc_table *t, const int64_t *do
  * match through SQLite's sorter.  The same rows and scores as
  * "ORDER BY bm25(...), rowid LIMIT k" over those matches, but for a
  * query of one phrase matching more than max_rows: its IDF is that of
- * the window ranked (max_rows matches among the table's rows from the
- * first of them on), not of the whole table (the same rows; the scores
- * scaled by the ratio of the two). */
+ * the window ranked (max_rows matches among the ids from the first of
+ * them to the table's last), not of the whole table (the same rows; the
+ * scores scaled by the ratio of the two). */
 typedef struct nd__top_hit {
     int64_t id;
     double score; /* bm25()'s value negated: higher is better */
