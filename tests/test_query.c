@@ -8,6 +8,7 @@
  * The documents and their analyses are made here by hand (nd_analysis is
  * a plain struct), so that the queries are tested apart from the
  * analysis rules. */
+#include <math.h>
 #include <regex.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -450,6 +451,63 @@ static void test_doc_actors_top(void)
     nd_store_close(s);
 }
 
+/* A common word ranked among its newest matches does not read all of its
+ * documents in the index: its IDF is not counted over them.  Two tables,
+ * the second the first's 300 documents after 4,000 older ones that hold
+ * the word 600 times each (their part of its list of documents: 600 pages
+ * and more).  The rest of what the ranking reads grows only with the
+ * depth of the trees it seeks in. */
+static void test_rank_pages(void)
+{
+    nd_store *s = fresh("rank_pages.db");
+    if (!s) return;
+    nd_error err = {0};
+    CHECK_INT(nd__store_exec(s,
+                             "CREATE VIRTUAL TABLE small USING fts5(title, body);"
+                             "CREATE VIRTUAL TABLE large USING fts5(title, body); BEGIN",
+                             &err),
+              0);
+    nd_buf old = ND_BUF_INIT, body = ND_BUF_INIT;
+    for (int w = 0; w < 600; w++) nd_buf_puts(&old, "said ");
+    for (int w = 0; w < 40; w++) nd_buf_puts(&body, "said other ");
+    for (int d = 0; d < 4300; d++) {
+        char *sql = sqlite3_mprintf("INSERT INTO large (title, body) VALUES ('t%d', %Q)", d,
+                                    d < 4000 ? old.ptr : body.ptr);
+        if (d >= 4000)
+            sql = sqlite3_mprintf("%z; INSERT INTO small (title, body) VALUES ('t%d', %Q)", sql, d,
+                                  body.ptr);
+        CHECK_INT(nd__store_exec(s, sql, &err), 0);
+        sqlite3_free(sql);
+    }
+    nd_buf_free(&old);
+    nd_buf_free(&body);
+    CHECK_INT(nd__store_exec(s, "COMMIT", &err), 0);
+    int64_t pages[2] = {0, 0};
+    for (int i = 0; i < 2; i++) {
+        nd__top tp = {.table = i ? "large" : "small",
+                      .k = 1,
+                      .max_rows = 100,
+                      .hits = calloc(1, sizeof(nd__top_hit))};
+        pages_read(s);
+        CHECK_INT(nd__rank_top(s, "said", &tp, &err), 0);
+        pages[i] = pages_read(s);
+        CHECK(tp.more && tp.n == 1);
+        free(tp.hits);
+    }
+    if (pages[1] >= 3 * pages[0])
+        fprintf(stderr, "  pages read ranking \"said\": %lld of 300 documents, %lld of 4,300\n",
+                (long long) pages[0], (long long) pages[1]);
+    CHECK(pages[0] > 0 && pages[1] < 3 * pages[0]);
+    nd_store_close(s);
+}
+
+/* bm25()'s IDF of a phrase in n of docs rows. */
+static double rank_idf(int64_t docs, int64_t n)
+{
+    double idf = log(((double) docs - (double) n + 0.5) / ((double) n + 0.5));
+    return idf <= 0.0 ? 1e-6 : idf;
+}
+
 /* nd__rank_top (query/rank.c): the best k rows among the newest
  * max_rows matches and their scores are bm25()'s, and the lengths of rows
  * that cannot be among them are not read.  A table of its own: documents
@@ -531,12 +589,28 @@ static void test_rank(void)
                                     queries[qi], (long long) from, k);
                 sqlite3_stmt *sa;
                 CHECK_INT(sqlite3_prepare_v2(s->db, a, -1, &sa, NULL), 0);
+                /* A query of one phrase ranked among its newest max_rows
+                 * has the IDF of that window: max_rows matches among the
+                 * ids from the first of them to the last (its scores
+                 * bm25()'s scaled by the two IDFs' ratio); any other
+                 * bm25()'s. */
+                double scale = 1.0;
+                int one = qi == 0 || qi == 2 || qi == 4 || qi == 5;
+                if (one && all > maxes[mi]) {
+                    int64_t docs = one_int(s, "SELECT count(*) FROM t");
+                    int64_t window = one_int(s, "SELECT max(rowid) FROM t") - from + 1;
+                    scale = rank_idf(window, maxes[mi]) / rank_idf(docs, all);
+                }
                 int rows = 0;
                 while (sqlite3_step(sa) == SQLITE_ROW) {
                     CHECK(rows < tp.n);
                     if (rows < tp.n) {
                         CHECK_INT(tp.hits[rows].id, sqlite3_column_int64(sa, 0));
-                        CHECK(-tp.hits[rows].score == sqlite3_column_double(sa, 1));
+                        double want = sqlite3_column_double(sa, 1) * scale;
+                        if (scale == 1.0)
+                            CHECK(-tp.hits[rows].score == want);
+                        else
+                            CHECK(fabs(-tp.hits[rows].score - want) <= 1e-12 * fabs(want));
                     }
                     rows++;
                 }
@@ -2031,9 +2105,12 @@ static void test_large_prefix(void)
     nd__sel_large = 1 << 30;
     page_ids(s, "ZZZ", sorted, sizeof sorted);
     nd__sel_large = large;
+    int per = nd__actor_walk_per;
     nd__actor_walk = 150;
+    nd__actor_walk_per = 0;
     page_ids(s, "ZZZ", short_walk, sizeof short_walk);
     nd__actor_walk = walk;
+    nd__actor_walk_per = per;
     CHECK(walked[0] != 0);
     CHECK_STR(walked, sorted);
     CHECK_STR(short_walk, sorted);
@@ -2044,6 +2121,81 @@ static void test_large_prefix(void)
     nd__sel_large = large;
     CHECK_STR(walked, sorted);
     nd_store_close(s);
+}
+
+/* A large prefix whose actors are one in 20 of the top of the rank
+ * index: its page walks 2,000 entries of the index to find its first
+ * 100, and reads the index alone for it (the prefix checked in memory),
+ * then the rows of the actors it lists; a join of actors to each entry
+ * walked read a row of actors for each, twice (the bar, then the page),
+ * and a walk that ran out sorted all 3,000 actors of the prefix. */
+static void test_prefix_pages(void)
+{
+    const char *path = tmp_path("prefix_pages.db");
+    nd_store *s = fresh("prefix_pages.db");
+    if (!s) return;
+    enum { N = 60000, STEP = 20 };
+    sqlite3_stmt *a = NULL, *t = NULL;
+    begin_actors(s, &a);
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO actor_stats(actor_id, documents, mentions, quotes,"
+                                 " first, last) VALUES (?1, ?2, 1, 0, '2025-01-01', '2025-01-02')",
+                                 -1, &t, NULL),
+              SQLITE_OK);
+    for (int i = 1; i <= N; i++) {
+        /* Ids in no relation to the rank: actor i ranks r = i * 7919 % N. */
+        int r = (int) ((int64_t) i * 7919 % N);
+        char name[32];
+        snprintf(name, sizeof name, "Actor %05d", i);
+        sqlite3_bind_int(a, 1, i);
+        sqlite3_bind_text(a, 2, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(a, 3, r % STEP ? "AAA" : "ZZZ", -1, SQLITE_STATIC);
+        CHECK_INT(sqlite3_step(a), SQLITE_DONE);
+        sqlite3_reset(a);
+        sqlite3_bind_int(t, 1, i);
+        sqlite3_bind_int(t, 2, N + 1 - r);
+        CHECK_INT(sqlite3_step(t), SQLITE_DONE);
+        sqlite3_reset(t);
+    }
+    sqlite3_finalize(a);
+    sqlite3_finalize(t);
+    /* Its documents (many: its peers are found walking the newest
+     * documents, here none, not by each actor's keys). */
+    CHECK_INT(sqlite3_exec(s->db,
+                           "INSERT INTO code_days VALUES ('ZZZ', '2025-01-01', 30000, 90000);"
+                           "COMMIT",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    nd_store_close(s);
+
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(path, ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
+    if (!r) return;
+    /* A walk bound below the 2,000 entries (20,000 against USA's 3,108
+     * at 200,000 documents, CHN's 71,034 at 1,000,000): the walk goes on
+     * for a prefix of many actors rather than sort them all. */
+    int walk = nd__actor_walk;
+    nd__actor_walk = 1000;
+    pages_read(r);
+    nd_actor_page *p = NULL;
+    nd_error err = {0};
+    int rc = nd_query_actor(r, "ZZZ", NULL, &p, &err);
+    int64_t pages = pages_read(r);
+    nd__actor_walk = walk;
+    if (rc) fprintf(stderr, "  actor ZZZ: %s\n", err.msg);
+    CHECK_INT(rc, 0);
+    CHECK(p && p->n_actors == 100);
+    /* The first of the prefix by rank, and the 100th. */
+    if (p && p->n_actors == 100) {
+        CHECK_INT((int) p->actors[0].documents, N + 1);
+        CHECK_INT((int) p->actors[99].documents, N + 1 - 99 * STEP);
+    }
+    nd_result_free(p);
+    nd_store_close(r);
+    if (pages >= 100 * STEP)
+        fprintf(stderr, "  actor ZZZ read %lld pages for a walk of %d entries\n", (long long) pages,
+                100 * STEP);
+    CHECK(pages > 0 && pages < 100 * STEP);
 }
 
 /* ---- the co-occurring actors of a frequent prefix ------------------------------- */
@@ -2185,6 +2337,82 @@ static void test_peers_walk(void)
     nd__peer_walk = -1;
     nd_store_close(small);
     nd_store_close(large);
+}
+
+/* ---- the relations of two code prefixes ----------------------------------------- */
+
+/* VM steps of the statements that read events (SQLITE_TRACE_PROFILE). */
+static int event_steps(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type;
+    (void) x;
+    const char *sql = sqlite3_sql(p);
+    int n = sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 1);
+    if (sql && strstr(sql, "FROM events")) *(int64_t *) ctx += n;
+    return 0;
+}
+
+/* Two code prefixes with few events between them among many to or from
+ * each: the relations page reads the events between the two (one range
+ * a source code of the first side), not every event of one side's
+ * prefix; its counts are those of the events between them. */
+static void test_relations_codes(void)
+{
+    nd_store *s = fresh("relations.db");
+    if (!s) return;
+    enum { NOISE = 3000 };
+    sqlite3_stmt *ev = NULL;
+    CHECK_INT(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_prepare_v2(s->db,
+                                 "INSERT INTO events(doc_id, idx, source_code, target_code, code,"
+                                 " quad, goldstein, sentence_start, sentence_end, day)"
+                                 " VALUES (?1, 0, ?2, ?3, '040', ?4, 1.0, 0, 10, ?5)",
+                                 -1, &ev, NULL),
+              SQLITE_OK);
+    /* Between them: ZZA* -> ZZB* and ZZB* -> ZZA*, 30 in all; the rest
+     * from or to one of them only. */
+    static const char *const pairs[][2] = {
+        {"ZZA", "ZZB"}, {"ZZAGOV", "ZZBGOV"}, {"ZZAMIL", "ZZB"}, {"ZZBGOV", "ZZA"},
+        {"ZZA", "AAA"}, {"QQQ", "ZZB"},       {"ZZB", "CCC"},    {"DDD", "ZZAGOV"}};
+    int doc = 0;
+    for (int p = 0; p < 8; p++) {
+        int n = p < 3 ? 7 : p == 3 ? 9 : NOISE;
+        for (int i = 0; i < n; i++) {
+            char day[16];
+            snprintf(day, sizeof day, "2025-%02d-%02d", 1 + i % 12, 1 + i % 28);
+            sqlite3_bind_int(ev, 1, ++doc);
+            sqlite3_bind_text(ev, 2, pairs[p][0], -1, SQLITE_STATIC);
+            sqlite3_bind_text(ev, 3, pairs[p][1], -1, SQLITE_STATIC);
+            sqlite3_bind_int(ev, 4, 1 + i % 4);
+            sqlite3_bind_text(ev, 5, day, -1, SQLITE_TRANSIENT);
+            CHECK_INT(sqlite3_step(ev), SQLITE_DONE);
+            sqlite3_reset(ev);
+        }
+    }
+    sqlite3_finalize(ev);
+    CHECK_INT(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+
+    int64_t steps = 0;
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, event_steps, &steps);
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.actor = "ZZA";
+    o.actor_b = "ZZB";
+    nd_relations_page *rel = NULL;
+    nd_error err = {0};
+    int rc = nd_query_relations(s, &o, &rel, &err);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    if (rc) fprintf(stderr, "  relations ZZA ZZB: %s\n", err.msg);
+    CHECK_INT(rc, 0);
+    if (rel) {
+        CHECK_INT((int) rel->reports, 30);
+        CHECK_INT((int) rel->events, 30);
+        CHECK_INT((int) (rel->cooperative + rel->conflictual), 30);
+    }
+    nd_result_free(rel);
+    if (steps >= NOISE) fprintf(stderr, "  events read in %lld VM steps\n", (long long) steps);
+    CHECK(steps > 0 && steps < NOISE);
+    nd_store_close(s);
 }
 
 /* VM steps of the statements that read quotes (SQLITE_TRACE_PROFILE). */
@@ -2394,6 +2622,7 @@ int main(void)
     RUN(test_search);
     RUN(test_doc_actors_top);
     RUN(test_rank);
+    RUN(test_rank_pages);
     RUN(test_doc_table);
     RUN(test_kept_statements);
     RUN(test_file_version);
@@ -2404,7 +2633,9 @@ int main(void)
     RUN(test_quotes_events);
     RUN(test_actors);
     RUN(test_large_prefix);
+    RUN(test_prefix_pages);
     RUN(test_peers_walk);
+    RUN(test_relations_codes);
     RUN(test_quotes_split);
     RUN(test_timeline_split);
     RUN(test_stats_errors);

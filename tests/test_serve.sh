@@ -18,6 +18,9 @@ check "fixture store ingested" '[ -s "$DB" ]'
 
 serve_start "$DB" 2 50
 check "serve prints its address on 127.0.0.1" '[[ "$URL" == http://127.0.0.1:* ]]'
+# Its readers read through their page caches: the store is not mapped
+# (a cold mapped page is read with the device's read-ahead around it).
+check "serve does not map the store" '[ -n "$PID" ] && ! grep -q " $DB$" "/proc/$PID/maps"'
 
 check "serve without a store: exit 1, one line" \
     '"$CLI" serve --db "$T/none.db" --listen 127.0.0.1:0 >/dev/null 2>"$T/e1"; [ $? = 1 ] && [ "$(wc -l <"$T/e1")" = 1 ]'

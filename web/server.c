@@ -101,7 +101,7 @@ static worker *thread_worker(server *sv)
     if (sv->n_pool) w->s = sv->pool[--sv->n_pool];
     pthread_mutex_unlock(&sv->mu);
     nd_error err = {0};
-    if (!w->s && nd_store_open(sv->o->db, ND_STORE_READONLY, &w->s, &err) != 0) {
+    if (!w->s && nd_store_open(sv->o->db, ND_STORE_READONLY | ND_STORE_NOMAP, &w->s, &err) != 0) {
         pthread_mutex_lock(&sv->mu);
         sv->open_err = err;
         sv->open_failed = 1;
@@ -128,8 +128,8 @@ static void cache_key(struct MHD_Connection *c, const char *path, nd_buf *key)
 {
     if (strcmp(path, "/") && strcmp(path, "/digest") && strcmp(path, "/api/v1/digest") &&
         strcmp(path, "/search") && strcmp(path, "/api/v1/search") && strcmp(path, "/relations") &&
-        strcmp(path, "/api/v1/relations") &&
-        strncmp(path, "/actors/", 8) && strncmp(path, "/api/v1/actors/", 15))
+        strcmp(path, "/api/v1/relations") && strncmp(path, "/actors/", 8) &&
+        strncmp(path, "/api/v1/actors/", 15))
         return;
     nd_buf_puts(key, path);
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, key_arg, key);
@@ -320,52 +320,30 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     return ret;
 }
 
-typedef struct warming {
-    nd_store *s;
-    nd_error err;
-    int rc;
-} warming;
-
-static void *warm_one(void *p)
-{
-    warming *x = p;
-    x->rc = nd_store_warm(x->s, &x->err);
-    return NULL;
-}
-
 static void pool_close(nd_store **pool, unsigned n)
 {
     for (unsigned i = 0; i < n; i++) nd_store_close(pool[i]);
     nd_free(pool);
 }
 
-/* One connection per worker, opened and warmed (nd_store_warm) at once
- * before anyone is told the store is served: the first requests,
- * the first search above all, would otherwise map the store page by page
- * (0.1 to 1 s at 100,000 documents).  Two at a time: the first pair
- * reads the file from disk, if it must, for the others. */
+/* One connection per worker, opened before anyone is told the store is
+ * served, and the store's indexes read once (nd_store_warm) into the
+ * system's page cache, which all of them share: the first requests, the
+ * first search above all, would otherwise read them page by page.  The
+ * connections read through their page caches, not a memory map
+ * (ND_STORE_NOMAP): a page first touched through a map is read with the
+ * device's read-ahead around it (8 MB on the machine of issue 13), so on
+ * a store dropped from the page cache since (a night's ingest, another
+ * process) each page an actor or relations page needed cost megabytes;
+ * warmed through a map, each connection also mapped the file anew
+ * (docs/architecture.md, "SQLite settings"). */
 static int pool_open(const nd_web_opts *o, unsigned n, nd_store ***out, nd_error *err)
 {
     nd_store **pool = nd_calloc(n, sizeof *pool);
-    warming *w = nd_calloc(n, sizeof *w);
-    int rc = pool && w ? 0 : nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-    for (unsigned i = 0; !rc && i < n; i++) {
-        rc = nd_store_open(o->db, ND_STORE_READONLY, &pool[i], err);
-        w[i].s = pool[i];
-    }
-    for (unsigned i = 0; !rc && i < n; i += 2) {
-        pthread_t t;
-        int spawned = i + 1 < n && pthread_create(&t, NULL, warm_one, &w[i + 1]) == 0;
-        warm_one(&w[i]);
-        if (i + 1 < n && !spawned) warm_one(&w[i + 1]);
-        if (spawned) pthread_join(t, NULL);
-        for (unsigned k = i; !rc && k < i + 2 && k < n; k++)
-            if (w[k].rc) {
-                rc = w[k].rc;
-                if (err) *err = w[k].err;
-            }
-    }
-    nd_free(w);
+    int rc = pool ? 0 : nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    for (unsigned i = 0; !rc && i < n; i++)
+        rc = nd_store_open(o->db, ND_STORE_READONLY | ND_STORE_NOMAP, &pool[i], err);
+    if (!rc && n) rc = nd_store_warm(pool[0], err);
     if (rc) {
         if (pool) pool_close(pool, n);
         return rc;
@@ -443,7 +421,8 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
     pthread_key_create(&sv.key, worker_free);
     pthread_mutex_init(&sv.mu, NULL);
     /* The table is made before anyone is told the store is served. */
-    if (nd_store_open(o->db, ND_STORE_READONLY, &sv.builder, NULL)) sv.builder = NULL;
+    if (nd_store_open(o->db, ND_STORE_READONLY | ND_STORE_NOMAP, &sv.builder, NULL))
+        sv.builder = NULL;
     table_refresh(&sv);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &sv,

@@ -690,28 +690,33 @@ static int peers_walk(nd_store *s, int64_t hi, const nd__imap *in, tally *y, siz
 
 int nd__peer_walk = -1;
 
-static int peers(nd_store *s, const nd__sel *x, int limit, nd_actor_page *res, nd_error *err)
+/* The rows a seek is worth in peers()'s choice. */
+#define PEER_SEEK 64.0
+
+/* The peers of x, whose actors are `in` (a set) and ids[0..k). */
+static int peers(nd_store *s, const nd__sel *x, const nd__imap *in, const int64_t *ids, size_t k,
+                 int limit, nd_actor_page *res, nd_error *err)
 {
     int64_t total = 0, last = 0;
     int rc = nd__sel_total(s, x, "documents", &total, err);
     if (!rc) rc = nd__query_int(s, "SELECT max(doc_id) FROM doc_actors", 0, &last, err);
     if (rc) return rc;
-    nd__imap in;
-    int64_t *ids;
-    size_t k;
-    if ((rc = sel_set(s, x, &in, &ids, &k, err))) return rc;
     tally y = {{0}, NULL, 0, 0};
     size_t n = 0;
     int walk = k > 1 && total > nd__query_many / 2;
     if (walk && nd__peer_walk < 0) {
         /* Rows read, roughly: the walk about 20 a document (17.8 at
          * 100,000) in the share of the newest documents that holds
-         * ND_QUERY_PEER_DOCS of x's; the keys a seek an actor (worth
-         * about 8 rows) and x's documents, then a seek and the rows of
-         * each of the ND_QUERY_PEER_DOCS documents (about 40). */
+         * ND_QUERY_PEER_DOCS of x's; the keys a seek an actor and x's
+         * documents, then a seek and the rows (about 20) of each of the
+         * ND_QUERY_PEER_DOCS documents.  A seek is worth PEER_SEEK rows:
+         * about 8 in CPU, but a page of its own on a cold store, where a
+         * page of the walk holds some 300 rows (GBR at 1,000,000
+         * documents, 3,939 actors: the keys read 5,085 pages cold, the
+         * walk 1,000). */
         double docs = (double) ND_QUERY_PEER_DOCS + 1;
         double w = 20.0 * docs * (double) last / (double) total;
-        double keys = 8.0 * (double) k + (double) total + 40.0 * docs;
+        double keys = PEER_SEEK * (double) k + (double) total + (PEER_SEEK + 20.0) * docs;
         walk = w < keys;
     } else if (walk) {
         walk = nd__peer_walk;
@@ -719,15 +724,13 @@ static int peers(nd_store *s, const nd__sel *x, int limit, nd_actor_page *res, n
     if (walk) {
         /* Many documents: walk the newest documents and keep those that
          * mention x, rather than gather all of x's and sort them. */
-        rc = peers_walk(s, last, &in, &y, &n, &res->peers_sampled, err);
+        rc = peers_walk(s, last, in, &y, &n, &res->peers_sampled, err);
     } else {
         int64_t *docs = NULL;
         rc = peer_docs(s, ids, k, &docs, &n, &res->peers_sampled, err);
-        if (!rc && n) rc = doc_rows_tally(s, docs, n, &in, &y, err);
+        if (!rc && n) rc = doc_rows_tally(s, docs, n, in, &y, err);
         nd_free(docs);
     }
-    nd__imap_free(&in);
-    nd_free(ids);
     res->peer_docs = n;
     nd__vec v = {NULL, 0, 0, sizeof(nd_actor_row)};
     if (!rc) {
@@ -746,56 +749,81 @@ static int peers(nd_store *s, const nd__sel *x, int limit, nd_actor_page *res, n
 
 /* Rank order entries walked at most to find a large prefix's first
  * ACTOR_PAGE_ACTORS actors (USA: its 100th is the 3,108th actor at
- * 200,000 documents; tests lower it). */
+ * 200,000 documents; tests lower it), and past that, so many for each
+ * actor of the prefix: an entry walked is about a 300th of a page of the
+ * index, where the sort reads a row of actors and one of actor_stats for
+ * each actor of the prefix (CHN at 1,000,000 documents: 6,450 actors, its
+ * 100th the 71,034th of the index; GBR 3,939 and the 46,875th). */
 int nd__actor_walk = 20000;
+int nd__actor_walk_per = 128;
 
 /* A large code prefix (more than nd__sel_large actors: USA has 12,357 at
  * 200,000 documents) lists its first actors without sorting all of them:
  * the rank index actor_stats(documents, mentions) is walked from the top
- * (at most nd__actor_walk entries) until ACTOR_PAGE_ACTORS of the prefix
- * are found; the last of them is the bar (*docs, *mentions), and the
- * page is the actors of the prefix at or above it (its ties included)
- * in the order shown: the rows of the sort over every actor.  *docs = 0
- * when the walk does not apply (the sort is read instead): a small
- * selection, a walk that ran out, or a bar at no documents (an actor
- * without totals would rank there). */
-static int rank_bar(nd_store *s, const nd__sel *x, int64_t *docs, int64_t *mentions, nd_error *err)
+ * (at most nd__actor_walk entries, or nd__actor_walk_per for each of the
+ * prefix's k actors) until ACTOR_PAGE_ACTORS of the prefix
+ * (`in`, its actors in memory) are found; the last of them is the bar,
+ * and the page is the actors of the prefix at or above it (its ties
+ * included, read on past the walk's bound) in the order shown: the rows
+ * of the sort over every actor.  Their ids into *top (*n of them;
+ * nd_free it), or *n = 0 when the walk does not apply (the sort is read
+ * instead): a small selection, a walk that ran out, or a bar at no
+ * documents (an actor without totals would rank there).  The index alone
+ * is read: the prefix is checked in memory, where each entry walked was
+ * a row of actors read for its code (586 pages of actors cold for `actor
+ * USA` at 1,000,000 documents, and 522 more for the page's rows, found
+ * again by the same join from the top). */
+static int rank_top(nd_store *s, const nd__sel *x, const nd__imap *in, size_t k, int64_t **top,
+                    size_t *n, nd_error *err)
 {
-    *docs = *mentions = 0;
+    *top = NULL;
+    *n = 0;
     if (!x->prefix[0]) return 0;
-    int64_t n = 0;
-    int rc = nd__sel_count(s, x, &n, err);
-    if (rc || n <= nd__sel_large) return rc;
-    char hi[32];
-    nd__prefix_hi(x->prefix, hi, sizeof hi);
-    nd_buf sql = ND_BUF_INIT;
-    nd_buf_printf(&sql,
-                  "SELECT t.documents, t.mentions FROM (SELECT actor_id, documents, mentions"
-                  " FROM actor_stats INDEXED BY actor_stats_top ORDER BY documents DESC,"
-                  " mentions DESC LIMIT %d) t CROSS JOIN actors a ON a.id = t.actor_id"
-                  " WHERE a.code >= '%s' AND a.code < '%s' LIMIT %d",
-                  nd__actor_walk, x->prefix, hi, ACTOR_PAGE_ACTORS);
+    int64_t count = 0;
+    int rc = nd__sel_count(s, x, &count, err);
+    if (rc || count <= nd__sel_large) return rc;
     sqlite3_stmt *st;
-    rc = nd__prepare(s, &sql, &st, "cannot find actors", err);
-    nd_buf_free(&sql);
-    if (rc) return rc;
-    int found = 0;
-    int64_t d = 0, m = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t rd = sqlite3_column_int64(st, 0), rm = sqlite3_column_int64(st, 1);
-        /* The least of them, whatever order the rows come in. */
-        if (!found++ || rd < d || (rd == d && rm < m)) {
-            d = rd;
-            m = rm;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT actor_id, documents, mentions FROM actor_stats"
+                           " INDEXED BY actor_stats_top ORDER BY documents DESC, mentions DESC",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot find actors", err);
+    int64_t *ids = NULL, d = 0, m = 0;
+    int64_t most = (int64_t) k * nd__actor_walk_per;
+    if (most < nd__actor_walk) most = nd__actor_walk;
+    size_t found = 0, cap = 0;
+    int ret = 0;
+    for (int64_t walked = 0;; walked++) {
+        if (found < ACTOR_PAGE_ACTORS && walked == most) break; /* ran out */
+        if ((rc = sqlite3_step(st)) != SQLITE_ROW) break;
+        int64_t rd = sqlite3_column_int64(st, 1), rm = sqlite3_column_int64(st, 2);
+        /* Past the bar: every actor at or above it is found. */
+        if (found >= ACTOR_PAGE_ACTORS && (rd != d || rm != m)) break;
+        if (!nd__imap_get(in, (uint64_t) sqlite3_column_int64(st, 0), NULL)) continue;
+        if (found == cap) {
+            size_t nc = cap ? 2 * cap : 2 * ACTOR_PAGE_ACTORS;
+            int64_t *g = nd_realloc(ids, nc * sizeof *g);
+            if (!g) {
+                ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+                break;
+            }
+            ids = g;
+            cap = nc;
         }
+        ids[found++] = sqlite3_column_int64(st, 0);
+        d = rd;
+        m = rm;
     }
-    int ret = rc == SQLITE_DONE ? 0 : nd__store_fail(s, "cannot find actors", err);
+    if (!ret && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        ret = nd__store_fail(s, "cannot find actors", err);
     sqlite3_finalize(st);
-    if (!ret && found == ACTOR_PAGE_ACTORS && d > 0) {
-        *docs = d;
-        *mentions = m;
+    if (ret || found < ACTOR_PAGE_ACTORS || d <= 0) {
+        nd_free(ids);
+        return ret;
     }
-    return ret;
+    *top = ids;
+    *n = found;
+    return 0;
 }
 
 int nd_query_actor(nd_store *s, const char *name, const nd_query_opts *o, nd_actor_page **out,
@@ -818,20 +846,26 @@ int nd_query_actor(nd_store *s, const char *name, const nd_query_opts *o, nd_act
     res->name = nd__str_dup(ar, name);
     res->period = period;
 
+    /* The actors x means, in memory: the rank walk's and the peers'. */
+    nd__imap in;
+    int64_t *ids = NULL, *top = NULL;
+    size_t k = 0, n_top = 0;
+    rc = sel_set(s, &x, &in, &ids, &k, err);
+    if (rc) {
+        nd__sel_free(&x);
+        nd_result_free(res);
+        return rc;
+    }
     nd_buf sql = ND_BUF_INIT;
-    int64_t bar_docs = 0, bar_mentions = 0;
-    rc = rank_bar(s, &x, &bar_docs, &bar_mentions, err);
-    if (!rc && bar_docs > 0) {
-        /* Every actor of x ranked at or above the bar, on the rank index. */
-        char hi[32];
-        nd__prefix_hi(x.prefix, hi, sizeof hi);
-        nd_buf_printf(&sql,
-                      "SELECT " ACTOR_COLS ", t.documents, t.mentions, t.quotes, t.first, t.last"
-                      " FROM actor_stats t INDEXED BY actor_stats_top CROSS JOIN actors a"
-                      " ON a.id = t.actor_id WHERE t.documents >= %lld AND (t.documents > %lld"
-                      " OR t.mentions >= %lld) AND a.code >= '%s' AND a.code < '%s'",
-                      (long long) bar_docs, (long long) bar_docs, (long long) bar_mentions,
-                      x.prefix, hi);
+    rc = rank_top(s, &x, &in, k, &top, &n_top, err);
+    if (!rc && n_top) {
+        /* Every actor of x ranked at or above the bar, by id. */
+        nd_buf_puts(&sql, "SELECT " ACTOR_COLS ", t.documents, t.mentions, t.quotes, t.first,"
+                          " t.last FROM actor_stats t CROSS JOIN actors a ON a.id = t.actor_id"
+                          " WHERE t.actor_id IN (");
+        for (size_t i = 0; i < n_top; i++)
+            nd_buf_printf(&sql, "%s%lld", i ? "," : "", (long long) top[i]);
+        nd_buf_puts(&sql, ")");
     } else {
         nd_buf_puts(&sql,
                     "SELECT " ACTOR_COLS ", coalesce(t.documents, 0), coalesce(t.mentions, 0),"
@@ -865,11 +899,14 @@ int nd_query_actor(nd_store *s, const char *name, const nd_query_opts *o, nd_act
         q.limit = limit;
         nd__vec qv = {NULL, 0, 0, sizeof(nd_quote_row)};
         const char *next = NULL;
-        rc = nd__query_quotes(s, &q, ar, &qv, &next, err);
+        rc = nd__query_quotes(s, &q, &in, ar, &qv, &next, err);
         res->quotes = qv.items;
         res->n_quotes = qv.n;
     }
-    if (!rc) rc = peers(s, &x, limit, res, err);
+    if (!rc) rc = peers(s, &x, &in, ids, k, limit, res, err);
+    nd__imap_free(&in);
+    nd_free(ids);
+    nd_free(top);
     nd__sel_free(&x);
     if (rc) {
         nd_result_free(res);

@@ -466,17 +466,51 @@ static int dyad_inst(const void *x, const void *y)
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
+/* The first source code of events from lo (after == NULL) or after
+ * `after`, below hi, into code: 1, 0 when there is none, or an error.
+ * One seek on events_dyad each (min() of its first column reads no row);
+ * st[0] and st[1] are kept for the next call. */
+static int next_source(nd_store *s, sqlite3_stmt *st[2], const char *lo, const char *hi,
+                       const char *after, char *code, size_t cap, nd_error *err)
+{
+    static const char *const sql[2] = {
+        "SELECT min(source_code) FROM events WHERE source_code >= ?1 AND source_code < ?2",
+        "SELECT min(source_code) FROM events WHERE source_code > ?1 AND source_code < ?2"};
+    int k = after != NULL;
+    if (!st[k] && sqlite3_prepare_v2(s->db, sql[k], -1, &st[k], NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot count events", err);
+    sqlite3_reset(st[k]);
+    sqlite3_bind_text(st[k], 1, after ? after : lo, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st[k], 2, hi, -1, SQLITE_STATIC);
+    if (sqlite3_step(st[k]) != SQLITE_ROW) return nd__store_fail(s, "cannot count events", err);
+    const unsigned char *c = sqlite3_column_text(st[k], 0);
+    if (!c) return 0;
+    if (strlen((const char *) c) >= cap) return nd__store_fail(s, "cannot count events", err);
+    snprintf(code, cap, "%s", (const char *) c);
+    return 1;
+}
+
 /* Every event from x to y (one direction) into v: with code prefixes on
- * both sides it is one range of events(source_code, target_code, day,
- * doc_id, idx, quad, goldstein, latest), read from the index alone. */
+ * both sides, the range of events(source_code, target_code, day, doc_id,
+ * idx, quad, goldstein, latest) of each source code of x's prefix and
+ * y's prefix of target codes, read from the index alone.  One range over
+ * both prefixes (source_code in x's, then target_code checked in each
+ * entry) read every event of one side's prefix: `relations USA CHN` at
+ * 1,000,000 documents walked the 81,022 events to USA* for the 24,945
+ * from CHN*, 1,320 pages of the index cold; a range per source code
+ * (USA* has 24, CHN* 9) reads the events between the two only. */
 static int collect(nd_store *s, const nd_query_opts *o, const ev_query *e, const nd__sel *x,
                    const nd__sel *y, nd_arena *ar, nd__vec *v, nd_error *err)
 {
+    int per_code = x->prefix[0] && y->prefix[0];
     nd_buf sql = ND_BUF_INIT;
     nd_buf_puts(&sql, "SELECT e.id, e.day, e.doc_id, e.idx, e.quad, e.goldstein,"
                       " coalesce(e.instance_id, -e.id) FROM events e"
                       " WHERE e.latest AND ");
-    nd__sel_side(&sql, x, "e.source_code", "e.source_id");
+    if (per_code)
+        nd_buf_puts(&sql, "e.source_code = ?4");
+    else
+        nd__sel_side(&sql, x, "e.source_code", "e.source_id");
     nd_buf_puts(&sql, " AND ");
     nd__sel_side(&sql, y, "e.target_code", "e.target_id");
     if (e->since[0]) nd_buf_puts(&sql, " AND e.day >= ?1");
@@ -492,24 +526,45 @@ static int collect(nd_store *s, const nd_query_opts *o, const ev_query *e, const
     if (e->since[0]) sqlite3_bind_text(st, 1, e->since, -1, SQLITE_STATIC);
     if (e->until[0]) sqlite3_bind_text(st, 2, e->until, -1, SQLITE_STATIC);
     if (o->story) sqlite3_bind_int64(st, 3, o->story);
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        dyad *d = nd__vec_push(ar, v);
-        if (!d) {
-            rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-            break;
-        }
-        d->id = sqlite3_column_int64(st, 0);
-        const unsigned char *day = sqlite3_column_text(st, 1);
-        snprintf(d->day, sizeof d->day, "%s", day ? (const char *) day : "");
-        d->doc = sqlite3_column_int64(st, 2);
-        d->idx = sqlite3_column_int64(st, 3);
-        d->quad = sqlite3_column_int(st, 4);
-        d->goldstein = sqlite3_column_double(st, 5);
-        d->inst = sqlite3_column_int64(st, 6);
-        d->reports = 1;
+    char lo[32], hi[32], code[64];
+    if (per_code) {
+        snprintf(lo, sizeof lo, "%s", x->prefix);
+        nd__prefix_hi(x->prefix, hi, sizeof hi);
     }
-    if (!rc && r != SQLITE_DONE) rc = nd__store_fail(s, "cannot count events", err);
+    sqlite3_stmt *codes[2] = {NULL, NULL};
+    for (int more = 1, first = 1; !rc && more; first = 0) {
+        if (per_code) {
+            more = next_source(s, codes, lo, hi, first ? NULL : code, code, sizeof code, err);
+            if (more <= 0) {
+                rc = more;
+                break;
+            }
+            sqlite3_reset(st);
+            sqlite3_bind_text(st, 4, code, -1, SQLITE_STATIC);
+        } else {
+            more = 0;
+        }
+        int r;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+            dyad *d = nd__vec_push(ar, v);
+            if (!d) {
+                rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+                break;
+            }
+            d->id = sqlite3_column_int64(st, 0);
+            const unsigned char *day = sqlite3_column_text(st, 1);
+            snprintf(d->day, sizeof d->day, "%s", day ? (const char *) day : "");
+            d->doc = sqlite3_column_int64(st, 2);
+            d->idx = sqlite3_column_int64(st, 3);
+            d->quad = sqlite3_column_int(st, 4);
+            d->goldstein = sqlite3_column_double(st, 5);
+            d->inst = sqlite3_column_int64(st, 6);
+            d->reports = 1;
+        }
+        if (!rc && r != SQLITE_DONE) rc = nd__store_fail(s, "cannot count events", err);
+    }
+    sqlite3_finalize(codes[0]);
+    sqlite3_finalize(codes[1]);
     sqlite3_finalize(st);
     return rc;
 }

@@ -137,8 +137,10 @@ void nd__prefix_hi(const char *p, char *hi, size_t cap);
  * (default 2000; tests lower it). */
 extern int nd__sel_large;
 /* Rank order entries an actor page walks at most for a large prefix's
- * first actors (actors.c; tests lower it). */
+ * first actors: nd__actor_walk, or nd__actor_walk_per for each actor of
+ * the prefix when more (actors.c; tests lower them). */
 extern int nd__actor_walk;
+extern int nd__actor_walk_per;
 /* Document ids the walk for a frequent actor's co-occurring actors reads
  * a statement (actors.c; 4096; tests lower it). */
 extern int nd__peer_walk_ids;
@@ -194,10 +196,14 @@ int nd__query_int(nd_store *s, const char *sql, int64_t arg, int64_t *out, nd_er
 #define ND__LATEST_DOC                                                                             \
     " NOT EXISTS (SELECT 1 FROM documents v WHERE v.ident = d.ident AND v.version > d.version)"
 
+struct nd__imap;
+
 /* Quotations as nd_query_quotes() finds them, appended to v (of
- * nd_quote_row, in ar); *next gets the cursor when more follow. */
-int nd__query_quotes(nd_store *s, const nd_query_opts *q, nd_arena *ar, nd__vec *v,
-                     const char **next, nd_error *err);
+ * nd_quote_row, in ar); *next gets the cursor when more follow.  in:
+ * the ids of the actors q->actor means when the caller has them (a set;
+ * borrowed), else NULL. */
+int nd__query_quotes(nd_store *s, const nd_query_opts *q, const struct nd__imap *in, nd_arena *ar,
+                     nd__vec *v, const char **next, nd_error *err);
 
 /* Keywords of document doc (doc > 0) or of story `story`, best first, at
  * most limit, into ar. */
@@ -242,7 +248,11 @@ int nd__doc_actors_top_mem(nd_store *s, const nd_doc_table *t, const int64_t *do
  * found in C: SQL only walks the matches, newest first (nd_top(fts, ptr,
  * weights) on each), where "ORDER BY bm25(...) LIMIT k" puts every
  * match through SQLite's sorter.  The same rows and scores as
- * "ORDER BY bm25(...), rowid LIMIT k" over those matches. */
+ * "ORDER BY bm25(...), rowid LIMIT k" over those matches, but for a
+ * query of one phrase matching more than max_rows: its IDF is that of
+ * the window ranked (max_rows matches among the ids from the first of
+ * them to the table's last), not of the whole table (the same rows; the
+ * scores scaled by the ratio of the two). */
 typedef struct nd__top_hit {
     int64_t id;
     double score; /* bm25()'s value negated: higher is better */
@@ -255,6 +265,8 @@ typedef struct nd__top {
     int64_t rows, last; /* out: the matches ranked, the smallest id of them */
     int64_t lengths;    /* out: the rows whose length was read (not pruned) */
     int more;           /* out: 1 when more than max_rows match */
+    int deferred;       /* out: one phrase, its IDF applied after the walk */
+    int64_t docs;       /* out: the table's rows (when deferred) */
 } nd__top;
 /* Fill t from the matches of FTS query match: 0, ND_EPARSE-worthy
  * ND_EDB (the connection's error says which) or ND_ENOMEM. */

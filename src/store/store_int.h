@@ -67,6 +67,7 @@ struct nd_store {
     nd_store_clusterer *clusterer; /* stories.c: the open clusterer, told of rollbacks */
     int64_t deadline_ms;           /* nd_store_set_time_limit(): monotonic ms */
     int rank_ready;                /* query/rank.c: nd_top registered */
+    int member_ready;              /* query/quotes.c: nd_member registered */
     struct nd_doc_table *docs;     /* query/docs.c: borrowed; NULL: none */
     /* query/result.c: statements the query layer keeps by their SQL
      * (nd__prepare_kept); the least recently used is dropped. */
