@@ -21,6 +21,13 @@ check "serve prints its address on 127.0.0.1" '[[ "$URL" == http://127.0.0.1:* ]
 # Its readers read through their page caches: the store is not mapped
 # (a cold mapped page is read with the device's read-ahead around it).
 check "serve does not map the store" '[ -n "$PID" ] && ! grep -q " $DB$" "/proc/$PID/maps"'
+# It listens first and prepares after (the search table, the indexes
+# read into the page cache: a minute at 1,000,000 documents), saying so
+# on a second line once done.
+for _ in $(seq 100); do grep -q '^newsdesk serve ready: ' "$T/serve.out" && break; sleep 0.1; done
+check "serve: the address first, then a line once prepared" \
+    '[ "$(sed -n 1p "$T/serve.out")" = "newsdesk serve: $URL" ] &&
+     sed -n 2p "$T/serve.out" | grep -qx "newsdesk serve ready: search table after [0-9.]* s, indexes read after [0-9.]* s"'
 
 check "serve without a store: exit 1, one line" \
     '"$CLI" serve --db "$T/none.db" --listen 127.0.0.1:0 >/dev/null 2>"$T/e1"; [ $? = 1 ] && [ "$(wc -l <"$T/e1")" = 1 ]'
@@ -205,7 +212,7 @@ kill "$PID" && wait "$PID"
 check "serve exits 0 on SIGTERM" '[ $? = 0 ]'
 PID=
 
-# Every worker's connection is opened (and warmed) before the address is
+# Every worker's connection is opened before the address is
 # printed: with the store moved away after that, every worker still
 # answers from the connection it was given (one opened on first use
 # would fail: 503).

@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ typedef struct server {
     int open_failed;
     char base[256]; /* the site's address, for mailed briefings (web_req.base) */
     struct answer_cache *cache;
-    nd_store **pool; /* connections opened and warmed before listening, one per worker */
+    nd_store **pool; /* connections opened before listening, one per worker */
     unsigned n_pool;
     /* The documents' search columns in memory (nd_doc_table), shared by
      * the workers: each request takes a reference under mu.  The main
@@ -42,6 +43,11 @@ typedef struct server {
     nd_doc_table *table;
     nd_store *builder;
     int64_t next_build_ms; /* not before (monotonic ms) */
+    /* The thread that makes the table and warms the store after the
+     * address is printed (prepare), on the builder's connection. */
+    pthread_t prep;
+    int prep_running;
+    _Atomic int stopping;
 } server;
 
 /* The briefing's pages (/, /digest, /api/v1/digest) are what every
@@ -327,10 +333,9 @@ static void pool_close(nd_store **pool, unsigned n)
 }
 
 /* One connection per worker, opened before anyone is told the store is
- * served, and the store's indexes read once (nd_store_warm) into the
- * system's page cache, which all of them share: the first requests, the
- * first search above all, would otherwise read them page by page.  The
- * connections read through their page caches, not a memory map
+ * served (the store's indexes are read into the system's page cache after
+ * that: prepare below).  The connections read through their page caches,
+ * not a memory map
  * (ND_STORE_NOMAP): a page first touched through a map is read with the
  * device's read-ahead around it (8 MB on the machine of issue 13), so on
  * a store dropped from the page cache since (a night's ingest, another
@@ -343,7 +348,6 @@ static int pool_open(const nd_web_opts *o, unsigned n, nd_store ***out, nd_error
     int rc = pool ? 0 : nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     for (unsigned i = 0; !rc && i < n; i++)
         rc = nd_store_open(o->db, ND_STORE_READONLY | ND_STORE_NOMAP, &pool[i], err);
-    if (!rc && n) rc = nd_store_warm(pool[0], err);
     if (rc) {
         if (pool) pool_close(pool, n);
         return rc;
@@ -383,6 +387,58 @@ static void table_refresh(server *sv)
     nd_doc_table_free(old);
 }
 
+/* After the address is printed, on the builder's connection: the table
+ * first (searches rank from memory once it is made, and from SQL with the
+ * same answers until then), then the store's indexes read once
+ * (nd_store_warm) into the system's page cache, which every connection
+ * shares, so that the first search or actor page does not read them page
+ * by page; then the table is remade whenever the store changes.  Both
+ * used to run before the server listened: at 1,000,000 documents that
+ * was 8-11 s for the table and about 75 s for the warm-up (3 GB read
+ * from a cold disk), a minute and more before the first page. */
+static void *prepare(void *arg)
+{
+    server *sv = arg;
+    int64_t t0 = now_ms();
+    table_refresh(sv);
+    int64_t t1 = now_ms();
+    int warmed = 0;
+    if (sv->builder && !atomic_load(&sv->stopping)) {
+        nd_error err = {0};
+        /* a help, not a need: a failure changes no answer */
+        warmed = nd_store_warm(sv->builder, &err) == 0;
+    }
+    if (sv->o->on_prepared && !atomic_load(&sv->stopping)) {
+        pthread_mutex_lock(&sv->mu);
+        int have = sv->table != NULL;
+        pthread_mutex_unlock(&sv->mu);
+        sv->o->on_prepared(sv->o->ctx, have ? (double) (t1 - t0) / 1000 : -1,
+                           warmed ? (double) (now_ms() - t0) / 1000 : -1);
+    }
+    while (!atomic_load(&sv->stopping)) {
+        struct timespec t = {0, 100 * 1000 * 1000};
+        nanosleep(&t, NULL);
+        table_refresh(sv);
+    }
+    return NULL;
+}
+
+/* Stops prepare: its statement is interrupted until it has returned. */
+static void prepare_stop(server *sv)
+{
+    if (!sv->prep_running) return;
+    atomic_store(&sv->stopping, 1);
+    for (;;) {
+        nd_store_interrupt(sv->builder);
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += 50 * 1000 * 1000;
+        if (t.tv_nsec >= 1000000000) t.tv_sec++, t.tv_nsec -= 1000000000;
+        if (pthread_timedjoin_np(sv->prep, NULL, &t) == 0) break;
+    }
+    sv->prep_running = 0;
+}
+
 int nd_web_serve(const nd_web_opts *o, nd_error *err)
 {
     /* The analysis dictionary (event names) is loaded once, up front. */
@@ -420,10 +476,9 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
     sv.n_pool = threads;
     pthread_key_create(&sv.key, worker_free);
     pthread_mutex_init(&sv.mu, NULL);
-    /* The table is made before anyone is told the store is served. */
+    /* The connection the table is made on (prepare, once listening). */
     if (nd_store_open(o->db, ND_STORE_READONLY | ND_STORE_NOMAP, &sv.builder, NULL))
         sv.builder = NULL;
-    table_refresh(&sv);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &sv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -447,11 +502,14 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
     snprintf(sv.base, sizeof sv.base, "%s", o->base_url ? o->base_url : url);
     for (size_t n = strlen(sv.base); n && sv.base[n - 1] == '/';) sv.base[--n] = 0;
     if (o->on_ready) o->on_ready(o->ctx, url);
+    atomic_init(&sv.stopping, 0);
+    sv.prep_running = pthread_create(&sv.prep, NULL, prepare, &sv) == 0;
     while (!(o->stop && *o->stop)) {
         struct timespec t = {0, 100 * 1000 * 1000};
         nanosleep(&t, NULL);
-        table_refresh(&sv);
+        if (!sv.prep_running) table_refresh(&sv);
     }
+    prepare_stop(&sv);
     MHD_stop_daemon(d);
     nd_doc_table_free(sv.table);
     nd_store_close(sv.builder);

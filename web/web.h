@@ -23,6 +23,10 @@ typedef struct nd_web_opts {
     volatile sig_atomic_t *stop; /* set nonzero: stop serving */
     /* Called once listening, with the address ("http://127.0.0.1:8080/"). */
     void (*on_ready)(void *ctx, const char *url);
+    /* Called once after that, from another thread, when the documents'
+     * search table is made and the store's indexes are read into the
+     * system's page cache (seconds each since on_ready; -1: not made). */
+    void (*on_prepared)(void *ctx, double table_s, double warm_s);
     void *ctx;
 } nd_web_opts;
 

@@ -92,6 +92,11 @@ ND_EXPORT uint64_t nd_store_file_version(const char *path);
  * sets it before each request. */
 ND_EXPORT void nd_store_set_time_limit(nd_store *s, int ms);
 
+/* Makes the statement running on s, if any, stop soon (it fails with
+ * ND_EDB, "interrupted").  The one call that is safe from another thread
+ * while s is in use: a server stopping interrupts its background reads. */
+ND_EXPORT void nd_store_interrupt(nd_store *s);
+
 /* Reads what the pages and searches of the store read first - the
  * documents' full-text index and lengths, the documents' rows (not their
  * text) and the indexes by document of actors, quotations and events -

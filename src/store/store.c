@@ -354,6 +354,11 @@ void nd_store_set_time_limit(nd_store *s, int ms)
     sqlite3_progress_handler(s->db, 10000, past_deadline, s);
 }
 
+void nd_store_interrupt(nd_store *s)
+{
+    if (s && s->db) sqlite3_interrupt(s->db);
+}
+
 int nd_store_warm(nd_store *s, nd_error *err)
 {
     /* Each reads every page of one B-tree: the payload of the full-text
