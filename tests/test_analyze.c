@@ -470,6 +470,24 @@ static void test_event_instances(void)
 
 /* ---- robustness ------------------------------------------------------------------ */
 
+/* The analysis as JSON (one object), NUL-terminated; nd_free() it.  NULL
+ * when out of memory. */
+static char *analysis_json(const nd_analysis *a)
+{
+    nd_buf b = ND_BUF_INIT;
+    nd_json j;
+    nd_json_init(&j, &b, 0);
+    nd_json_obj_begin(&j);
+    nd_analysis_to_json(a, &j);
+    nd_json_obj_end(&j);
+    nd_buf_putc(&b, 0);
+    if (nd_buf_failed(&b)) {
+        nd_buf_free(&b);
+        return NULL;
+    }
+    return b.ptr;
+}
+
 static void test_robustness(void)
 {
     nd_analysis *a = run("", NULL);
@@ -540,15 +558,9 @@ static void test_robustness(void)
         CHECK_INT(nd_analyze(u, big_n, &o, &a, &err), 0);
         CHECK(a && a->truncated && a->text_len < big_n);
         if (a) {
-            nd_buf b = ND_BUF_INIT;
-            nd_json j;
-            nd_json_init(&j, &b, 0);
-            nd_json_obj_begin(&j);
-            nd_analysis_to_json(a, &j);
-            nd_json_obj_end(&j);
-            CHECK(b.ptr &&
-                  strstr(b.ptr, "\"analysis_warnings\":[\"analysis stopped after") != NULL);
-            nd_buf_free(&b);
+            char *js = analysis_json(a);
+            CHECK(js && strstr(js, "\"analysis_warnings\":[\"analysis stopped after") != NULL);
+            nd_free(js);
         }
         nd_analysis_free(a);
         for (size_t i = 0; i < big_n; i++) u[i] = "Talks went on. "[i % 15];
@@ -708,22 +720,6 @@ static void remove_tree(const char *dir)
         rmdir(sub);
     }
     rmdir(dir);
-}
-
-static char *analysis_json(const nd_analysis *a)
-{
-    nd_buf b = ND_BUF_INIT;
-    nd_json j;
-    nd_json_init(&j, &b, 0);
-    nd_json_obj_begin(&j);
-    nd_analysis_to_json(a, &j);
-    nd_json_obj_end(&j);
-    nd_buf_putc(&b, 0);
-    if (nd_buf_failed(&b)) {
-        nd_buf_free(&b);
-        return NULL;
-    }
-    return b.ptr;
 }
 
 static int same_form(const nd_analyze_dict *d, const void *form, size_t len)
