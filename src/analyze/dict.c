@@ -1169,15 +1169,24 @@ static uint64_t dc_key_add(uint64_t h, const char *name, const void *data, size_
  * compiled in, cameo/, actors/, verbs/ (names sort that way within each). */
 static const char *const dc_order[] = {"cameo/", "actors/", "verbs/"};
 
+/* The next of those texts in load order after *at (0 to start), or NULL
+ * after the last. */
+static const nd__blob *embedded_next(size_t *at)
+{
+    while (*at < 3 * nd__n_data_blobs) {
+        size_t o = *at / nd__n_data_blobs, i = *at % nd__n_data_blobs;
+        (*at)++;
+        const nd__blob *b = &nd__data_blobs[i];
+        if (!strncmp(b->name, dc_order[o], strlen(dc_order[o]))) return b;
+    }
+    return NULL;
+}
+
 static uint64_t dc_embedded_key(void)
 {
     uint64_t h = 0x6e64646963743031ULL;
-    for (size_t o = 0; o < 3; o++)
-        for (size_t i = 0; i < nd__n_data_blobs; i++) {
-            const nd__blob *b = &nd__data_blobs[i];
-            if (!strncmp(b->name, dc_order[o], strlen(dc_order[o])))
-                h = dc_key_add(h, b->name, b->data, b->len);
-        }
+    size_t at = 0;
+    for (const nd__blob *b; (b = embedded_next(&at));) h = dc_key_add(h, b->name, b->data, b->len);
     return h;
 }
 
@@ -1439,16 +1448,11 @@ typedef struct dir_text {
 /* Whether texts are the files compiled in, names and bytes. */
 static int same_as_embedded(const dir_text *t, size_t n)
 {
-    size_t j = 0;
-    for (size_t o = 0; o < 3; o++)
-        for (size_t i = 0; i < nd__n_data_blobs; i++) {
-            const nd__blob *b = &nd__data_blobs[i];
-            if (strncmp(b->name, dc_order[o], strlen(dc_order[o]))) continue;
-            if (j >= n || strcmp(t[j].path + t[j].rel, b->name) || t[j].len != b->len ||
-                memcmp(t[j].data, b->data, b->len))
-                return 0;
-            j++;
-        }
+    size_t j = 0, at = 0;
+    for (const nd__blob *b; (b = embedded_next(&at)); j++)
+        if (j >= n || strcmp(t[j].path + t[j].rel, b->name) || t[j].len != b->len ||
+            memcmp(t[j].data, b->data, b->len))
+            return 0;
     return j == n;
 }
 
@@ -1516,13 +1520,11 @@ static int load_embedded_text(nd_analyze_dict *d, nd_error *err)
 {
     /* Same order as load_dir: cameo, actors, verbs (names sort that way
      * within each directory). */
-    for (size_t o = 0; o < 3; o++)
-        for (size_t i = 0; i < nd__n_data_blobs; i++) {
-            const nd__blob *b = &nd__data_blobs[i];
-            if (strncmp(b->name, dc_order[o], strlen(dc_order[o]))) continue;
-            int rc = nd__dict_load_text(d, b->name, (const char *) b->data, b->len, err);
-            if (rc) return rc;
-        }
+    size_t at = 0;
+    for (const nd__blob *b; (b = embedded_next(&at));) {
+        int rc = nd__dict_load_text(d, b->name, (const char *) b->data, b->len, err);
+        if (rc) return rc;
+    }
     return 0;
 }
 
