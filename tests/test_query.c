@@ -2200,15 +2200,25 @@ static void test_prefix_pages(void)
 
 /* ---- the co-occurring actors of a frequent prefix ------------------------------- */
 
-/* VM steps of the statements that read doc_actors (SQLITE_TRACE_PROFILE;
- * a statement run several times counts each run). */
-static int peer_steps(unsigned type, void *ctx, void *p, void *x)
+/* The VM steps of the statements whose SQL holds `what`, as counted by
+ * count_steps (SQLITE_TRACE_PROFILE). */
+typedef struct steps_of {
+    const char *what;
+    int64_t n;
+} steps_of;
+
+/* Adds a statement's VM steps to ctx (a steps_of) when its SQL holds
+ * ctx->what.  Each statement's counter is reset as it is read, so a
+ * statement run several times (kept ones across runs too) counts each run
+ * once; with ctx NULL it only resets them. */
+static int count_steps(unsigned type, void *ctx, void *p, void *x)
 {
     (void) type;
     (void) x;
+    steps_of *c = ctx;
     const char *sql = sqlite3_sql(p);
     int n = sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 1);
-    if (sql && strstr(sql, "doc_actors")) *(int64_t *) ctx += n;
+    if (c && sql && strstr(sql, c->what)) c->n += n;
     return 0;
 }
 
@@ -2261,14 +2271,14 @@ static void peer_list(nd_store *s, const char *name, char *out, size_t cap, int6
 {
     nd_actor_page *p = NULL;
     nd_error err = {0};
-    int64_t n = 0;
+    steps_of n = {"doc_actors", 0};
     out[0] = 0;
-    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, peer_steps, &n);
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, count_steps, &n);
     int rc = nd_query_actor(s, name, NULL, &p, &err);
     sqlite3_trace_v2(s->db, 0, NULL, NULL);
     if (rc) fprintf(stderr, "  actor %s: %s\n", name, err.msg);
     CHECK_INT(rc, 0);
-    if (steps) *steps = n;
+    if (steps) *steps = n.n;
     if (rc) return;
     size_t k = (size_t) snprintf(out, cap, "%d/%llu:", p->peers_sampled,
                                  (unsigned long long) p->peer_docs);
@@ -2341,17 +2351,6 @@ static void test_peers_walk(void)
 
 /* ---- the relations of two code prefixes ----------------------------------------- */
 
-/* VM steps of the statements that read events (SQLITE_TRACE_PROFILE). */
-static int event_steps(unsigned type, void *ctx, void *p, void *x)
-{
-    (void) type;
-    (void) x;
-    const char *sql = sqlite3_sql(p);
-    int n = sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 1);
-    if (sql && strstr(sql, "FROM events")) *(int64_t *) ctx += n;
-    return 0;
-}
-
 /* Two code prefixes with few events between them among many to or from
  * each: the relations page reads the events between the two (one range
  * a source code of the first side), not every event of one side's
@@ -2392,8 +2391,8 @@ static void test_relations_codes(void)
     sqlite3_finalize(ev);
     CHECK_INT(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 
-    int64_t steps = 0;
-    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, event_steps, &steps);
+    steps_of ev_read = {"FROM events", 0};
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, count_steps, &ev_read);
     nd_query_opts o;
     memset(&o, 0, sizeof o);
     o.actor = "ZZA";
@@ -2410,21 +2409,10 @@ static void test_relations_codes(void)
         CHECK_INT((int) (rel->cooperative + rel->conflictual), 30);
     }
     nd_result_free(rel);
+    int64_t steps = ev_read.n;
     if (steps >= NOISE) fprintf(stderr, "  events read in %lld VM steps\n", (long long) steps);
     CHECK(steps > 0 && steps < NOISE);
     nd_store_close(s);
-}
-
-/* VM steps of the statements that read quotes (SQLITE_TRACE_PROFILE). */
-static int quote_steps(unsigned type, void *ctx, void *p, void *x)
-{
-    (void) type;
-    (void) x;
-    const char *sql = sqlite3_sql(p);
-    /* Kept statements count across runs: each run's own, reset. */
-    int n = sqlite3_stmt_status(p, SQLITE_STMTSTATUS_VM_STEP, 1);
-    if (ctx && sql && strstr(sql, "FROM quotes q")) *(int64_t *) ctx += n;
-    return 0;
 }
 
 /* Every page of quotes --by name (limit rows a page), the ids joined. */
@@ -2498,7 +2486,7 @@ static void test_quotes_split(void)
     sqlite3_finalize(st);
     CHECK_INT(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 
-    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, quote_steps, NULL);
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, count_steps, NULL);
     static char split[65536], sorted[65536];
     static const int limits[] = {1, 5, 20, 1000};
     for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
@@ -2510,23 +2498,24 @@ static void test_quotes_split(void)
         CHECK(strlen(split) > 100);
         CHECK_STR(split, sorted);
     }
-    int64_t steps_split = 0, steps_sorted = 0;
+    steps_of split_q = {"FROM quotes q", 0}, sorted_q = {"FROM quotes q", 0};
     nd_quote_list *r = NULL;
     nd_error err = {0};
     nd_query_opts o;
     memset(&o, 0, sizeof o);
     o.actor = "Split Speaker";
     o.limit = 5;
-    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, quote_steps, &steps_split);
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, count_steps, &split_q);
     CHECK_INT(nd_query_quotes(s, &o, &r, &err), 0);
     nd_result_free(r);
     int keep = nd__quotes_split;
     nd__quotes_split = 0;
-    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, quote_steps, &steps_sorted);
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, count_steps, &sorted_q);
     CHECK_INT(nd_query_quotes(s, &o, &r, &err), 0);
     nd_result_free(r);
     nd__quotes_split = keep;
     sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    int64_t steps_split = split_q.n, steps_sorted = sorted_q.n;
     if (steps_split * 2 >= steps_sorted)
         fprintf(stderr, "  VM steps: %lld split, %lld sorted\n", (long long) steps_split,
                 (long long) steps_sorted);
