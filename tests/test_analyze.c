@@ -579,14 +579,9 @@ static void test_json(void)
     const char *t = "\"We want peace,\" said Ukrainian President Volodymyr Zelensky. Russia "
                     "attacked Ukraine.";
     nd_analysis *a = run(t, "2024-02-24");
-    nd_buf b = ND_BUF_INIT;
-    nd_json j;
-    nd_json_init(&j, &b, 0);
-    nd_json_obj_begin(&j);
-    nd_analysis_to_json(a, &j);
-    nd_json_obj_end(&j);
+    char *js = analysis_json(a);
     json_error_t je;
-    json_t *root = json_loadb(b.ptr, b.len, 0, &je);
+    json_t *root = js ? json_loads(js, 0, &je) : NULL;
     CHECK(root != NULL);
     if (root) {
         json_t *qs = json_object_get(root, "quotes"), *ev = json_object_get(root, "events");
@@ -604,7 +599,7 @@ static void test_json(void)
         CHECK_INT(json_integer_value(json_object_get(e0, "quad")), 4);
         json_decref(root);
     }
-    nd_buf_free(&b);
+    nd_free(js);
     nd_analysis_free(a);
 }
 
