@@ -114,6 +114,13 @@ static int count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *user)
     return SQLITE_OK;
 }
 
+/* bm25()'s IDF of a phrase in n of docs documents. */
+static double idf_of(int64_t docs, int64_t n)
+{
+    double idf = log(((double) docs - (double) n + 0.5) / ((double) n + 0.5));
+    return idf <= 0.0 ? 1e-6 : idf;
+}
+
 /* The per-query data, made on the first row (as bm25() makes its own).
  * A query of one phrase (t given) gets no IDF here: its scores are
  * ranked without it (the same order: it multiplies every score) and
@@ -156,11 +163,7 @@ static int rank_data_of(const Fts5ExtensionApi *api, Fts5Context *fts, nd_store 
     for (int i = 0; rc == SQLITE_OK && i < n_phrase; i++) {
         sqlite3_int64 hits = 0;
         rc = api->xQueryPhrase(fts, i, &hits, count_cb);
-        if (rc == SQLITE_OK) {
-            double idf = log((rows - hits + 0.5) / (hits + 0.5));
-            if (idf <= 0.0) idf = 1e-6;
-            p->idf[i] = idf;
-        }
+        if (rc == SQLITE_OK) p->idf[i] = idf_of(rows, hits);
     }
     if (rc == SQLITE_OK)
         rc = api->xSetAuxdata(fts, p, rank_data_free); /* freed on error too */
@@ -350,13 +353,6 @@ static int best_first(const void *x, const void *y)
 {
     const nd__top_hit *a = x, *b = y;
     return worse(a, b) - worse(b, a);
-}
-
-/* bm25()'s IDF of a phrase in n of docs documents. */
-static double idf_of(int64_t docs, int64_t n)
-{
-    double idf = log(((double) docs - (double) n + 0.5) / ((double) n + 0.5));
-    return idf <= 0.0 ? 1e-6 : idf;
 }
 
 /* The IDF of a one-phrase query whose best t holds without it: over the
