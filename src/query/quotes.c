@@ -216,6 +216,8 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, const nd__imap *in, nd
     }
     if (q->actor_b && !q->actor)
         return nd_error_set(err, ND_EINVAL, (size_t) -1, "quotes: actor_b without actor");
+    /* nd_member, for the caller's set (registered once a connection) */
+    if (in && (rc = member_register(s, err)) != 0) return rc;
     nd__sel x, y;
     memset(&x, 0, sizeof x);
     memset(&y, 0, sizeof y);
@@ -271,15 +273,6 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, const nd__imap *in, nd
          * looked up by its key in actors, a speaker was a page read for
          * each quotation passed (CHN at 1,000,000 documents: 1,491 pages
          * cold for its page's latest 10). */
-        if ((rc = member_register(s, err)) != 0) {
-            nd__sel_free(&x);
-            nd__sel_free(&y);
-            nd_buf_free(&idlist);
-            nd_buf_free(&sql);
-            nd_buf_free(&pre);
-            nd_buf_free(&post);
-            return rc;
-        }
         nd_buf_puts(&pre, " AND nd_member(?10, q.speaker_id)");
         by_set = 1;
     } else if (q->actor && !split && frequent && x.prefix[0]) {
