@@ -21,6 +21,11 @@ check "serve prints its address on 127.0.0.1" '[[ "$URL" == http://127.0.0.1:* ]
 # Its readers read through their page caches: the store is not mapped
 # (a cold mapped page is read with the device's read-ahead around it).
 check "serve does not map the store" '[ -n "$PID" ] && ! grep -q " $DB$" "/proc/$PID/maps"'
+# libmicrohttpd (and GnuTLS with it) is loaded by the server when it
+# starts, not by every command: the binary does not need it.
+check "serve loads libmicrohttpd" '[ -n "$PID" ] && grep -q "/libmicrohttpd\.so" "/proc/$PID/maps"'
+check "other commands do not load libmicrohttpd" \
+    '! LD_TRACE_LOADED_OBJECTS=1 "$CLI" 2>&1 | grep -qE "libmicrohttpd|libgnutls"'
 # It listens first and prepares after (the search table, the indexes
 # read into the page cache: a minute at 1,000,000 documents), saying so
 # on a second line once done.

@@ -3,6 +3,7 @@
  * limits on connections, idle time, request size and header count; GET
  * and HEAD only; the security headers on every answer. */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -16,6 +17,55 @@
 #include <unistd.h>
 
 #include "web.h"
+
+/* libmicrohttpd is loaded when a server starts (dlopen), not linked into
+ * the binary: linked, every process of the command-line tool loaded it
+ * and what it needs (GnuTLS, p11-kit, nettle, gmp and five more shared
+ * objects), 1.3 ms of CPU and 165 page faults before main() - an eighth
+ * of the CPU of a query on a warm store, for a server only `serve`
+ * starts.  The calls go through this table, filled by web_mhd_load(). */
+#define WEB_MHD_FNS(X)                                                                             \
+    X(MHD_start_daemon)                                                                            \
+    X(MHD_stop_daemon)                                                                             \
+    X(MHD_get_daemon_info)                                                                         \
+    X(MHD_get_connection_values)                                                                   \
+    X(MHD_lookup_connection_value)                                                                 \
+    X(MHD_create_response_from_buffer)                                                             \
+    X(MHD_create_response_from_buffer_with_free_callback)                                          \
+    X(MHD_add_response_header)                                                                     \
+    X(MHD_queue_response)                                                                          \
+    X(MHD_destroy_response)
+
+static struct {
+#define X(f) __typeof__(&f) f;
+    WEB_MHD_FNS(X)
+#undef X
+} mhd;
+static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
+static char mhd_error[256];
+
+static void mhd_load(void)
+{
+    void *h = dlopen(WEB_MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(mhd_error, sizeof mhd_error, "cannot load %s: %s", WEB_MHD_SONAME, dlerror());
+        return;
+    }
+#define X(f)                                                                                       \
+    if (!(*(void **) &mhd.f = dlsym(h, #f))) {                                                     \
+        snprintf(mhd_error, sizeof mhd_error, "%s: no %s", WEB_MHD_SONAME, #f);                    \
+        return;                                                                                    \
+    }
+    WEB_MHD_FNS(X)
+#undef X
+}
+
+/* 0 once libmicrohttpd is loaded, or -1 with the reason in mhd_error. */
+static int web_mhd_load(void)
+{
+    pthread_once(&mhd_once, mhd_load);
+    return mhd_error[0] ? -1 : 0;
+}
 
 #define MAX_HEADERS 64
 #define MAX_PARAM   1024
@@ -138,7 +188,7 @@ static void cache_key(struct MHD_Connection *c, const char *path, nd_buf *key)
         strncmp(path, "/api/v1/actors/", 15))
         return;
     nd_buf_puts(key, path);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, key_arg, key);
+    mhd.MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, key_arg, key);
 }
 
 static void answer_cache_free(answer_cache *ac)
@@ -224,7 +274,7 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
 /* A query-string value as libmicrohttpd decoded it. */
 static const char *mhd_arg(void *conn, const char *name)
 {
-    return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
+    return mhd.MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 static enum MHD_Result send_answer(struct MHD_Connection *c, web_req *r)
@@ -232,27 +282,28 @@ static enum MHD_Result send_answer(struct MHD_Connection *c, web_req *r)
     size_t len = r->out.len;
     char *body = nd_buf_detach(&r->out, &len);
     struct MHD_Response *resp =
-        body ? MHD_create_response_from_buffer_with_free_callback(len, body, nd_free)
-             : MHD_create_response_from_buffer(0, (void *) "", MHD_RESPMEM_PERSISTENT);
+        body ? mhd.MHD_create_response_from_buffer_with_free_callback(len, body, nd_free)
+             : mhd.MHD_create_response_from_buffer(0, (void *) "", MHD_RESPMEM_PERSISTENT);
     if (!resp) {
         nd_free(body);
         return MHD_NO;
     }
     if (!body) r->status = 500;
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-                            r->ctype ? r->ctype : "text/plain; charset=utf-8");
-    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-    MHD_add_response_header(resp, "Cache-Control",
-                            r->ctype && !strncmp(r->ctype, "text/css", 8)           ? "max-age=3600"
-                            : r->ctype && !strncmp(r->ctype, "text/javascript", 15) ? "max-age=3600"
-                                                                                    : "no-cache");
-    if (r->allow) MHD_add_response_header(resp, "Allow", r->allow);
-    enum MHD_Result ret = MHD_queue_response(c, (unsigned) r->status, resp);
-    MHD_destroy_response(resp);
+    mhd.MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                r->ctype ? r->ctype : "text/plain; charset=utf-8");
+    mhd.MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    mhd.MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    mhd.MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    mhd.MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    mhd.MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    mhd.MHD_add_response_header(resp, "Cache-Control",
+                                r->ctype && !strncmp(r->ctype, "text/css", 8) ? "max-age=3600"
+                                : r->ctype && !strncmp(r->ctype, "text/javascript", 15)
+                                    ? "max-age=3600"
+                                    : "no-cache");
+    if (r->allow) mhd.MHD_add_response_header(resp, "Allow", r->allow);
+    enum MHD_Result ret = mhd.MHD_queue_response(c, (unsigned) r->status, resp);
+    mhd.MHD_destroy_response(resp);
     return ret;
 }
 
@@ -268,9 +319,9 @@ static void plain_error(web_req *r, int status, const char *msg)
 static int has_body(struct MHD_Connection *c)
 {
     const char *len =
-        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     const char *te =
-        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
     return te || (len && strspn(len, "0") != strlen(len));
 }
 
@@ -290,7 +341,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
     r.base = sv->base;
     r.status = 200;
     int headers = 0;
-    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &headers);
+    mhd.MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &headers);
     if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
         /* Nothing here changes the store. */
         plain_error(&r, 405, "newsdesk serve only reads: GET and HEAD");
@@ -441,6 +492,7 @@ static void prepare_stop(server *sv)
 
 int nd_web_serve(const nd_web_opts *o, nd_error *err)
 {
+    if (web_mhd_load()) return nd_error_set(err, ND_EIO, (size_t) -1, "%s", mhd_error);
     /* The analysis dictionary (event names) is loaded once, up front. */
     if (!nd_analyze_dict_default(err)) return err && err->code ? err->code : ND_ENOMEM;
     unsigned threads = o->threads > 0 ? (unsigned) o->threads : 4;
@@ -479,7 +531,7 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
     /* The connection the table is made on (prepare, once listening). */
     if (nd_store_open(o->db, ND_STORE_READONLY | ND_STORE_NOMAP, &sv.builder, NULL))
         sv.builder = NULL;
-    struct MHD_Daemon *d = MHD_start_daemon(
+    struct MHD_Daemon *d = mhd.MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, answer, &sv,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned) (o->max_conns > 0 ? o->max_conns : 4096),
@@ -497,7 +549,7 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
                             o->port, errno ? strerror(errno) : "address in use?");
     }
     char url[96];
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = mhd.MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     snprintf(url, sizeof url, "http://%s:%u/", o->host, info ? info->port : o->port);
     snprintf(sv.base, sizeof sv.base, "%s", o->base_url ? o->base_url : url);
     for (size_t n = strlen(sv.base); n && sv.base[n - 1] == '/';) sv.base[--n] = 0;
@@ -510,7 +562,7 @@ int nd_web_serve(const nd_web_opts *o, nd_error *err)
         if (!sv.prep_running) table_refresh(&sv);
     }
     prepare_stop(&sv);
-    MHD_stop_daemon(d);
+    mhd.MHD_stop_daemon(d);
     nd_doc_table_free(sv.table);
     nd_store_close(sv.builder);
     pthread_key_delete(sv.key);

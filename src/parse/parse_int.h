@@ -123,10 +123,11 @@ static inline uint64_t nd__fk(uint64_t h, uint64_t a)
 uint64_t nd__pm_checksum(const unsigned char *p, size_t n);
 
 /* Check the model at pm->base, pm->size (64-byte aligned) as the
- * compiled-in one is checked when a process first parses: everything
- * nd_parser_load_mem() checks but the checksum, which the build checked
- * (tools/check_model.c).  0 with pm's tables set, or ND_EFORMAT with err
- * set. */
+ * compiled-in one is checked when a process first parses: the header,
+ * sections, meta, strings and every table's size and free slot, not the
+ * checksum nor the weight tables' slots and pairs, which the build checked
+ * in the bytes compiled in (tools/check_model.c runs nd_parser_load_mem()
+ * on them).  0 with pm's tables set, or ND_EFORMAT with err set. */
 int nd__parser_check_embedded(nd_parser *pm, nd_error *err);
 
 /* ---- sentences as the features see them --------------------------------- */
