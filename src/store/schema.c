@@ -585,7 +585,8 @@ static const char step9[] =
     " DELETE FROM word_df;"
     " END;";
 
-/* Step 10: how many events each CAMEO code takes part in (issue 13):
+/* Step 10: what an actor page of a code prefix reads cold (issue 13).
+ * How many events each CAMEO code takes part in:
  * event_codes(code) -> n, the events whose source_code is code plus those
  * whose target_code is (an event with both counts twice), kept by
  * triggers on every write of events and filled here for the rows already
@@ -617,6 +618,42 @@ static const char step10[] =
     " ON CONFLICT (code) DO UPDATE SET n = n + 1;"
     " INSERT INTO event_codes VALUES (new.target_code, 1)"
     " ON CONFLICT (code) DO UPDATE SET n = n + 1;"
+    " END;"
+    /* The actors of each three-letter code prefix ("USA": every code from
+     * USA to USAZZZ...) as lists of ids, 512 a row: in
+     * id order, the first in full and each next as its distance from the
+     * one before, in decimal, comma-separated ("1200,3,41"); n of them,
+     * the last `last`.  An actor is appended to its prefix's last row, or
+     * begins a new one, by a trigger (actors are only ever inserted, and
+     * never change code).  A prefix's set of actors is read from a few
+     * rows (USA at 1,000,000 documents: 50,990 actors, 100 rows of about
+     * 1.5 KB) where the actors(code) index held an entry each (182
+     * pages). */
+    "CREATE TABLE prefix_actors ("
+    " id INTEGER PRIMARY KEY,"
+    " prefix TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " last INTEGER NOT NULL,"
+    " ids TEXT NOT NULL);"
+    "CREATE INDEX prefix_actors_prefix ON prefix_actors(prefix, id);"
+    "INSERT INTO prefix_actors(prefix, n, last, ids)"
+    " SELECT p, r, id, l FROM (SELECT p, c, id, r,"
+    " group_concat(v, ',') OVER (PARTITION BY p, c ORDER BY id ROWS UNBOUNDED PRECEDING) AS l,"
+    " count(*) OVER (PARTITION BY p, c) AS k FROM"
+    " (SELECT p, c, id, row_number() OVER w AS r,"
+    " id - coalesce(lag(id) OVER w, 0) AS v FROM"
+    " (SELECT p, id, (row_number() OVER (PARTITION BY p ORDER BY id) - 1) / 512 AS c FROM"
+    " (SELECT substr(code, 1, 3) AS p, id FROM actors WHERE length(code) >= 3))"
+    " WINDOW w AS (PARTITION BY p, c ORDER BY id)))"
+    " WHERE r = k ORDER BY p, c;"
+    "CREATE TRIGGER prefix_actors_ai AFTER INSERT ON actors WHEN length(new.code) >= 3 BEGIN"
+    " UPDATE prefix_actors SET n = n + 1, last = new.id, ids = ids || ',' || (new.id - last)"
+    " WHERE id = (SELECT max(id) FROM prefix_actors WHERE prefix = substr(new.code, 1, 3))"
+    " AND n < 512 AND last < new.id;"
+    " INSERT INTO prefix_actors(prefix, n, last, ids)"
+    " SELECT substr(new.code, 1, 3), 1, new.id, new.id WHERE NOT EXISTS"
+    " (SELECT 1 FROM prefix_actors WHERE id = (SELECT max(id) FROM prefix_actors"
+    " WHERE prefix = substr(new.code, 1, 3)) AND last = new.id);"
     " END;";
 
 static const char *const steps[] = {step1, step2, step3, step4, step5,
