@@ -654,7 +654,15 @@ static const char step10[] =
     " SELECT substr(new.code, 1, 3), 1, new.id, new.id WHERE NOT EXISTS"
     " (SELECT 1 FROM prefix_actors WHERE id = (SELECT max(id) FROM prefix_actors"
     " WHERE prefix = substr(new.code, 1, 3)) AND last = new.id);"
-    " END;";
+    " END;"
+    /* The quotations the listings show (latest version, not scare quotes,
+     * a speaker) in date order with their speaker: a frequent speaker's
+     * (a prefix's) are read in date order, filtered on the index alone,
+     * and only the page's rows are read, where each quotation passed was
+     * a row read (`actor CHN` at 1,000,000 documents: 8,414 quotations
+     * passed for its page's 10, 671 pages cold). */
+    "CREATE INDEX quotes_shown ON quotes(date, doc_id, idx, speaker_id)"
+    " WHERE latest AND scare = 0 AND speaker IS NOT NULL;";
 
 static const char *const steps[] = {step1, step2, step3, step4, step5,
                                     step6, step7, step8, step9, step10};
