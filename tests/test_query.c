@@ -1442,7 +1442,7 @@ static void check_event_counts(nd_store *s, const char *name)
 
 /* quotes --by a prefix read in date order (very frequent: its speakers
  * looked up one by one) list what the speaker index and a sort list. */
-static void check_frequent_quotes(nd_store *s, const char *name)
+static void check_frequent_quotes(nd_store *s, const char *name, int all)
 {
     char ids[2][512];
     int many = nd__query_many;
@@ -1451,7 +1451,7 @@ static void check_frequent_quotes(nd_store *s, const char *name)
         nd_query_opts o;
         memset(&o, 0, sizeof o);
         o.actor = name;
-        o.all = 1;
+        o.all = all;
         nd_quote_list *r = NULL;
         nd_error err = {0};
         CHECK_INT(nd_query_quotes(s, &o, &r, &err), 0);
@@ -1523,8 +1523,11 @@ static void test_actors(void)
     check_event_counts(s, "RUS");
     check_event_counts(s, "CHN");
     check_event_counts(s, "Putin");
-    check_frequent_quotes(s, "RUS");
-    check_frequent_quotes(s, "CHN");
+    for (int all = 0; all < 2; all++) {
+        check_frequent_quotes(s, "RUS", all);
+        check_frequent_quotes(s, "CHN", all);
+        check_frequent_quotes(s, "Putin", all);
+    }
     nd_store_close(s);
 }
 
@@ -1594,6 +1597,57 @@ static void test_render(void)
 
 /* The totals recomputed from the rows, as the migration computes them,
  * compared with those kept: 0 when equal. */
+/* 0 when event_codes (schema step 10) holds the events' own count of
+ * each code, both sides. */
+static const char event_codes_differ[] =
+    "WITH t(code, n) AS (SELECT code, sum(n) FROM (SELECT source_code AS code, count(*) AS n"
+    " FROM events GROUP BY 1 UNION ALL SELECT target_code, count(*) FROM events GROUP BY 1)"
+    " GROUP BY code), c(code, n) AS (SELECT code, n FROM event_codes WHERE n != 0)"
+    " SELECT (SELECT count(*) FROM (SELECT * FROM t EXCEPT SELECT * FROM c))"
+    " + (SELECT count(*) FROM (SELECT * FROM c EXCEPT SELECT * FROM t))";
+
+/* The number of actors whose three-letter prefix's rows of prefix_actors
+ * (schema step 10) do not list them, plus the ids listed that are not
+ * actors of the prefix or listed twice. */
+static int prefix_actors_differ(nd_store *s)
+{
+    sqlite3_stmt *st = NULL, *a = NULL;
+    sqlite3_prepare_v2(s->db, "SELECT prefix, ids FROM prefix_actors ORDER BY prefix, id", -1, &st,
+                       NULL);
+    sqlite3_prepare_v2(s->db,
+                       "SELECT (SELECT substr(code, 1, 3) FROM actors WHERE id = ?1 AND"
+                       " length(code) >= 3)",
+                       -1, &a, NULL);
+    int64_t listed = 0, bad = 0;
+    nd__imap seen = {0};
+    while (st && a && sqlite3_step(st) == SQLITE_ROW) {
+        const char *prefix = (const char *) sqlite3_column_text(st, 0);
+        const char *p = (const char *) sqlite3_column_text(st, 1);
+        int64_t id = 0, v = 0;
+        for (; p; p++) {
+            if (*p >= '0' && *p <= '9') {
+                v = v * 10 + (*p - '0');
+                continue;
+            }
+            id += v;
+            v = 0;
+            sqlite3_bind_int64(a, 1, id);
+            const char *code =
+                sqlite3_step(a) == SQLITE_ROW ? (const char *) sqlite3_column_text(a, 0) : NULL;
+            if (!code || strcmp(code, prefix) || nd__imap_get(&seen, (uint64_t) id, NULL)) bad++;
+            nd__imap_put(&seen, (uint64_t) id, 1);
+            sqlite3_reset(a);
+            listed++;
+            if (!*p) break;
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(a);
+    nd__imap_free(&seen);
+    int64_t all = one_int(s, "SELECT count(*) FROM actors WHERE length(code) >= 3");
+    return (int) (bad + (all > listed ? all - listed : listed - all));
+}
+
 static int totals_differ(nd_store *s)
 {
     static const char *const checks[] = {
@@ -1639,8 +1693,10 @@ static int totals_differ(nd_store *s)
         " AND v.version > d.version)",
         "SELECT count(*) FROM actors a WHERE NOT EXISTS (SELECT 1 FROM actor_words w"
         " WHERE w.actor_id = a.id)",
+        event_codes_differ,
     };
-    int bad = 0;
+    int bad = prefix_actors_differ(s);
+    if (bad) fprintf(stderr, "  prefix_actors: %d actors differ\n", bad);
     for (size_t i = 0; i < sizeof checks / sizeof *checks; i++) {
         int64_t n = one_int(s, checks[i]);
         if (n != 0) {
@@ -1701,7 +1757,7 @@ static void test_migration(void)
     uint64_t docs = st ? st->documents : 0, paras = st ? st->paragraphs : 0;
     nd_result_free(st);
     nd_store_close(s);
-    /* Back to schema 4: what steps 9, 8, 7, 6 and 5 added goes (their
+    /* Back to schema 4: what steps 10, 9, 8, 7, 6 and 5 added goes (their
      * triggers first). */
     sqlite3 *db;
     sqlite3_open(tmp_path("migrate.db"), &db);
@@ -1722,8 +1778,13 @@ static void test_migration(void)
         CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     }
     int rc = sqlite3_exec(db,
+                          /* what step 10 (cold prefix pages) added */
+                          "DROP TRIGGER event_codes_ai; DROP TRIGGER event_codes_ad;"
+                          " DROP TRIGGER event_codes_au; DROP TABLE event_codes;"
+                          " DROP TRIGGER prefix_actors_ai; DROP TABLE prefix_actors;"
+                          " DROP INDEX quotes_shown;"
                           /* what step 9 (saved word frequencies) added */
-                          "DROP TABLE word_df;"
+                          " DROP TABLE word_df;"
                           " DROP TRIGGER documents_fts_ad; DROP TRIGGER documents_fts_au;"
                           " CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN"
                           " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
@@ -2163,9 +2224,27 @@ static void test_prefix_pages(void)
      * documents, here none, not by each actor's keys). */
     CHECK_INT(sqlite3_exec(s->db,
                            "INSERT INTO code_days VALUES ('ZZZ', '2025-01-01', 30000, 90000);"
+                           "INSERT INTO code_days VALUES ('AAA', '2025-01-01', 30000, 90000);"
                            "COMMIT",
                            NULL, NULL, NULL),
               SQLITE_OK);
+    /* The prefixes' lists of actors, as the trigger kept them (57,000
+     * AAA: 112 rows) and as the migration fills them. */
+    CHECK_INT(prefix_actors_differ(s), 0);
+    CHECK_INT(sqlite3_exec(s->db,
+                           "DROP TRIGGER event_codes_ai; DROP TRIGGER event_codes_ad;"
+                           " DROP TRIGGER event_codes_au; DROP TABLE event_codes;"
+                           " DROP TRIGGER prefix_actors_ai; DROP TABLE prefix_actors;"
+                           " DROP INDEX quotes_shown; PRAGMA user_version = 9;",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    nd_store_close(s);
+    s = NULL;
+    CHECK_INT(nd_store_open(path, 0, &s, NULL), 0);
+    if (!s) return;
+    CHECK_INT(prefix_actors_differ(s), 0);
+    CHECK_INT(one_int(s, "SELECT count(*) FROM prefix_actors WHERE prefix = 'AAA'"), 112);
+    CHECK_INT(one_int(s, "SELECT max(n) FROM prefix_actors"), 512);
     nd_store_close(s);
 
     nd_store *r = NULL;
@@ -2191,11 +2270,186 @@ static void test_prefix_pages(void)
         CHECK_INT((int) p->actors[99].documents, N + 1 - 99 * STEP);
     }
     nd_result_free(p);
-    nd_store_close(r);
     if (pages >= 100 * STEP)
         fprintf(stderr, "  actor ZZZ read %lld pages for a walk of %d entries\n", (long long) pages,
                 100 * STEP);
     CHECK(pages > 0 && pages < 100 * STEP);
+    /* AAA, 57,000 actors: its set from its 112 rows of prefix_actors,
+     * not an entry of actors(code) each (631 pages on the old code, 495
+     * now: the rest is the rank walk's 20,000 entries and the rows). */
+    pages_read(r);
+    p = NULL;
+    CHECK_INT(nd_query_actor(r, "AAA", NULL, &p, &err), 0);
+    pages = pages_read(r);
+    if (pages >= 560) fprintf(stderr, "  actor AAA read %lld pages\n", (long long) pages);
+    CHECK(pages > 0 && pages < 560);
+    CHECK(p && p->n_actors == 100);
+    nd_result_free(p);
+    nd_store_close(r);
+}
+
+/* The events each code takes part in (event_codes, schema step 10) are
+ * the events' own count through inserts, a code changed and deletes; a
+ * code prefix in more than nd__query_many events has its actor page say
+ * so from its codes' rows, without reading its events (the two dyad index
+ * ranges of nd__query_many + 1 entries: 244 pages cold for `actor USA` at
+ * 1,000,000 documents; 294 pages here, 42 now), and a prefix in fewer
+ * still has its exact counts. */
+static void test_event_codes(void)
+{
+    const char *path = tmp_path("event_codes.db");
+    nd_store *s = fresh("event_codes.db");
+    if (!s) return;
+    enum { N = 30000 };
+    sqlite3_stmt *a = NULL;
+    begin_actors(s, &a);
+    static const char *const actors[][2] = {{"Zed", "ZZZ"}, {"Zed army", "ZZZMIL"}, {"Ay", "AAA"}};
+    for (int i = 0; i < 3; i++) {
+        sqlite3_bind_int(a, 1, i + 1);
+        sqlite3_bind_text(a, 2, actors[i][0], -1, SQLITE_STATIC);
+        sqlite3_bind_text(a, 3, actors[i][1], -1, SQLITE_STATIC);
+        CHECK_INT(sqlite3_step(a), SQLITE_DONE);
+        sqlite3_reset(a);
+    }
+    sqlite3_finalize(a);
+    /* N events of ZZZ or ZZZMIL against AAA or each other; 40 of AAA
+     * with itself, 10 of them in an older version of their page. */
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %d)"
+             " INSERT INTO events(doc_id, idx, source_code, target_code, code, sentence_start,"
+             " sentence_end, day, latest, instance_id) SELECT i / 10 + 1, i %% 10,"
+             " CASE i %% 3 WHEN 0 THEN 'ZZZ' WHEN 1 THEN 'ZZZMIL' ELSE 'AAA' END,"
+             " CASE i %% 4 WHEN 0 THEN 'AAA' ELSE 'ZZZ' END, '042', 0, 10, '2025-01-01', 1, i"
+             " FROM k;"
+             "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 40)"
+             " INSERT INTO events(doc_id, idx, source_code, target_code, code, sentence_start,"
+             " sentence_end, day, latest, instance_id) SELECT %d + i, 0, 'AAA', 'AAA', '042', 0,"
+             " 10, '2025-01-02', i > 10, %d + i / 2 FROM k;"
+             "COMMIT",
+             N, N, N);
+    CHECK_INT(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(one_int(s, event_codes_differ), 0);
+    CHECK_INT(one_int(s, "SELECT n FROM event_codes WHERE code = 'ZZZMIL'"), N / 3);
+    CHECK_INT(sqlite3_exec(s->db,
+                           "UPDATE events SET target_code = 'BBB' WHERE id % 7 = 0;"
+                           "DELETE FROM events WHERE id % 11 = 0;"
+                           "UPDATE events SET target_code = 'ZZZ' WHERE target_code = 'BBB';"
+                           "DELETE FROM events WHERE id % 13 = 0 AND source_code != 'AAA';",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    CHECK_INT(one_int(s, event_codes_differ), 0);
+    nd_store_close(s);
+
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(path, ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
+    if (!r) return;
+    pages_read(r);
+    nd_actor_page *p = NULL;
+    nd_error err = {0};
+    int rc = nd_query_actor(r, "ZZZ", NULL, &p, &err);
+    int64_t pages = pages_read(r);
+    if (rc) fprintf(stderr, "  actor ZZZ: %s\n", err.msg);
+    CHECK_INT(rc, 0);
+    CHECK(p && p->events_over == (uint64_t) nd__query_many && !p->events && !p->event_reports);
+    nd_result_free(p);
+    if (pages >= 100) fprintf(stderr, "  actor ZZZ read %lld pages\n", (long long) pages);
+    CHECK(pages > 0 && pages < 100);
+    /* AAA, in fewer events: its counts as its events' rows give them
+     * (an event with AAA on both sides one report; ten of them in an
+     * older version of their page, pairs of them one instance). */
+    p = NULL;
+    CHECK_INT(nd_query_actor(r, "AAA", NULL, &p, &err), 0);
+    CHECK(p && !p->events_over);
+    if (p) {
+        int64_t reports = one_int(r, "SELECT count(*) FROM events WHERE latest AND"
+                                     " (source_code = 'AAA' OR target_code = 'AAA')");
+        int64_t events = one_int(r, "SELECT count(DISTINCT coalesce(instance_id, -id)) FROM"
+                                    " events WHERE latest AND (source_code = 'AAA'"
+                                    " OR target_code = 'AAA')");
+        CHECK_INT((int64_t) p->event_reports, reports);
+        CHECK_INT((int64_t) p->events, events);
+    }
+    nd_result_free(p);
+    nd_store_close(r);
+}
+
+/* A prefix with very many quotations has its page's latest read in date
+ * order, filtered: on quotes_shown (schema step 10) its speakers are
+ * checked in the index and only the rows shown are read, where each
+ * quotation passed was its row (`actor CHN` at 1,000,000 documents:
+ * 8,414 passed for 10, 671 pages cold). */
+static void test_quotes_shown(void)
+{
+    const char *path = tmp_path("quotes_shown.db");
+    nd_store *s = fresh("quotes_shown.db");
+    if (!s) return;
+    enum { N = 20000, EVERY = 1000 };
+    sqlite3_stmt *a = NULL;
+    begin_actors(s, &a);
+    static const char *const actors[][2] = {{"Zed", "ZZZ"}, {"Ay", "AAA"}};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_bind_int(a, 1, i + 1);
+        sqlite3_bind_text(a, 2, actors[i][0], -1, SQLITE_STATIC);
+        sqlite3_bind_text(a, 3, actors[i][1], -1, SQLITE_STATIC);
+        CHECK_INT(sqlite3_step(a), SQLITE_DONE);
+        sqlite3_reset(a);
+    }
+    sqlite3_finalize(a);
+    /* N quotations a document each, newest last, one in EVERY by ZZZ;
+     * every tenth by ZZZ a scare quote. */
+    char sql[1536];
+    snprintf(sql, sizeof sql,
+             "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %d)"
+             " INSERT INTO documents(ident, url, title, text, content_hash, added, published)"
+             " SELECT 'u' || i, 'https://q.example/' || i, 'Quote ' || i, 'Text.', i,"
+             " '2025-01-01', printf('2025-01-01T%%02d:%%02d:%%02d', i / 3600, i / 60 %% 60,"
+             " i %% 60) FROM k;"
+             "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %d)"
+             " INSERT INTO quotes(doc_id, idx, speaker_id, speaker, type, scare, start_off,"
+             " end_off, content, text, date, latest) SELECT i, 0, CASE WHEN i %% %d THEN 2"
+             " ELSE 1 END, 'Someone', 'direct', i %% %d = 0, 0, 10, 'x', printf('%%.300c',"
+             " 'x'), printf('2025-01-01T%%02d:%%02d:%%02d', i / 3600, i / 60 %% 60, i %% 60), 1"
+             " FROM k;"
+             "INSERT INTO actor_stats(actor_id, documents, quotes) VALUES (1, 20, 20), (2, 1, %d);"
+             "COMMIT",
+             N, N, EVERY, 10 * EVERY, N);
+    CHECK_INT(sqlite3_exec(s->db, sql, NULL, NULL, NULL), SQLITE_OK);
+    nd_store_close(s);
+
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(path, ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
+    if (!r) return;
+    int many = nd__query_many;
+    nd__query_many = 10; /* ZZZ's 20 quotations are very many */
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.actor = "ZZZ";
+    o.limit = 5;
+    nd_quote_list *q = NULL;
+    nd_error err = {0};
+    /* The pages read from the file (cache misses: the connection is new),
+     * as a cold store reads them: not the actors' few pages again for
+     * each speaker looked up. */
+    int miss = 0, hi = 0;
+    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &hi, 1);
+    CHECK_INT(nd_query_quotes(r, &o, &q, &err), 0);
+    sqlite3_db_status(r->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &hi, 1);
+    int64_t pages = miss;
+    /* The latest 5 of ZZZ: documents 20,000, 19,000, 18,000, 17,000 and
+     * 16,000, but 20,000 and 10,000 are scare quotes. */
+    CHECK(q && q->n == 5);
+    if (q && q->n == 5) {
+        CHECK_INT(q->items[0].doc_id, 19000);
+        CHECK_INT(q->items[4].doc_id, 15000);
+    }
+    nd_result_free(q);
+    nd__query_many = many;
+    nd_store_close(r);
+    /* 721 pages on the old code (the 5,000 rows passed), 93 now (their
+     * index entries). */
+    if (pages >= 200) fprintf(stderr, "  quotes --by ZZZ read %lld pages\n", (long long) pages);
+    CHECK(pages > 0 && pages < 200);
 }
 
 /* ---- the co-occurring actors of a frequent prefix ------------------------------- */
@@ -2623,6 +2877,8 @@ int main(void)
     RUN(test_actors);
     RUN(test_large_prefix);
     RUN(test_prefix_pages);
+    RUN(test_event_codes);
+    RUN(test_quotes_shown);
     RUN(test_peers_walk);
     RUN(test_relations_codes);
     RUN(test_quotes_split);

@@ -28,9 +28,34 @@ static void ev_free(ev_query *e)
     nd__sel_free(&e->B);
 }
 
-/* How many events x takes part in, counted up to nd__query_many + 1. */
+/* How many events the code prefix of x takes part in, an event with both
+ * sides in x twice (what count_side and nd__sel_events count on the two
+ * dyad indexes), from the prefix's rows of event_codes (schema step 10):
+ * its codes, not its events (USA at 1,000,000 documents: 24 source codes,
+ * where the two index ranges were 20,001 entries, 244 pages cold). */
+static int prefix_events(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
+{
+    *n = 0;
+    char hi[32];
+    nd__prefix_hi(x->prefix, hi, sizeof hi);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT sum(n) FROM event_codes WHERE code >= ?1 AND code < ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return nd__store_fail(s, "cannot count events", err);
+    sqlite3_bind_text(st, 1, x->prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return nd__store_fail(s, "cannot count events", err);
+    return 0;
+}
+
+/* How many events x takes part in, counted up to nd__query_many + 1 (a
+ * prefix: all of them, from event_codes). */
 static int count_side(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
 {
+    if (x->prefix[0]) return prefix_events(s, x, n, err);
     nd_buf sql = ND_BUF_INIT;
     nd_buf_printf(&sql, "SELECT (SELECT count(*) FROM (SELECT 1 FROM events WHERE ");
     nd__sel_side(&sql, x, "source_code", "source_id");
@@ -74,6 +99,16 @@ int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *re
     size_t cap = 0, n = 0;
     int64_t *id = NULL, *inst = NULL, seen = 0;
     int ret = 0;
+    if (x->prefix[0]) {
+        /* More than nd__query_many: said from the prefix's codes, none of
+         * its events read. */
+        int64_t all = 0;
+        if ((ret = prefix_events(s, x, &all, err)) != 0) return ret;
+        if (all > nd__query_many) {
+            *over = (uint64_t) nd__query_many;
+            return 0;
+        }
+    }
     for (int side = 0; side < 2 && !ret && seen <= nd__query_many; side++) {
         nd_buf sql = ND_BUF_INIT;
         nd_buf_puts(&sql, "SELECT id, coalesce(instance_id, -id), latest FROM events WHERE ");

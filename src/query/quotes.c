@@ -246,8 +246,12 @@ int nd__query_quotes(nd_store *s, const nd_query_opts *q, const nd__imap *in, nd
                       " q.date, q.speaker, a.code, q.speaker_id, q.type, q.scare, q.text,"
                       " q.cue_lemma, q.start_off, q.end_off, q.source_start, q.source_end,"
                       " q.cue_start, q.cue_end, q.idx FROM quotes q");
-    /* A speaker with very many quotations: read in date order, filtered. */
-    if (frequent) nd_buf_puts(&sql, " INDEXED BY quotes_date");
+    /* A speaker with very many quotations: read in date order, filtered;
+     * the quotations shown by default on quotes_shown, their speaker
+     * checked in the index and only the rows kept read (schema step
+     * 10). */
+    if (frequent)
+        nd_buf_puts(&sql, q->all ? " INDEXED BY quotes_date" : " INDEXED BY quotes_shown");
     nd_buf_puts(&sql,
                 " JOIN documents d ON d.id = q.doc_id LEFT JOIN actors a ON a.id = q.speaker_id");
     /* Quotations found on the speaker or full-text indexes are sorted:
