@@ -1701,7 +1701,7 @@ static void test_migration(void)
     uint64_t docs = st ? st->documents : 0, paras = st ? st->paragraphs : 0;
     nd_result_free(st);
     nd_store_close(s);
-    /* Back to schema 4: what steps 9, 8, 7, 6 and 5 added goes (their
+    /* Back to schema 4: what steps 10, 9, 8, 7, 6 and 5 added goes (their
      * triggers first). */
     sqlite3 *db;
     sqlite3_open(tmp_path("migrate.db"), &db);
@@ -1722,8 +1722,9 @@ static void test_migration(void)
         CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     }
     int rc = sqlite3_exec(db,
-                          /* what step 9 (saved word frequencies) added */
-                          "DROP TABLE word_df;"
+                          /* what steps 10 (phrases' window counts) and 9
+                           * (saved word frequencies) added */
+                          "DROP TABLE phrase_window; DROP TABLE word_df;"
                           " DROP TRIGGER documents_fts_ad; DROP TRIGGER documents_fts_au;"
                           " CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN"
                           " INSERT INTO documents_fts(documents_fts, rowid, title, text)"

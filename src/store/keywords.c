@@ -415,6 +415,9 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from, int 
 #define DF_CACHE_KB 16384
 /* Counts kept across the cache's emptying, at most (df_keep). */
 #define DF_KEPT_MAX (1u << 19) /* ~45 MB of entries, table and words */
+/* A phrase's saved window count is moved by the saves of this many runs
+ * after the last that looked it up (df_save_windows). */
+#define DF_WINDOW_RUNS 4
 
 /* The remembered frequencies, shared by the nd_store_df of several
  * threads (the ingest workers): each word is looked up once per run, not
@@ -453,7 +456,10 @@ typedef struct df_cache {
         int64_t upto;  /* the count covers the documents of id <= upto */
         int64_t saved; /* word_df's upto for the word when looked up (-1: none) */
         size_t word;   /* offset of the word in words */
-        int scaled;    /* df is a phrase's estimate (df_phrase): never saved */
+        int scaled;    /* df is an estimate (df_stale, df_phrase): never saved */
+        int64_t win;   /* df_phrase's count in the window it scaled (-1: none),
+                        * of the documents (upto - span, upto] */
+        int64_t span;
     } slot[DF_SLOTS];
     /* the slots taken, used of them, in the order they were: a save walks
      * these, not the 2.6 MB of slots (640 page faults of a one-page run) */
@@ -463,6 +469,7 @@ typedef struct df_cache {
 struct nd_store_df {
     nd_store *s;
     sqlite3_stmt *saved, *count, *recent;
+    sqlite3_stmt *window; /* DF_WINDOW_SQL (NULL: a store without phrase_window) */
     df_cache *c;
     uint64_t docs; /* c->docs when this one last looked */
     df_tok tk;     /* the index's tokenizer, on s */
@@ -538,6 +545,10 @@ static void df_reset(nd_store_df *df, int clear)
 static const char DF_SAVED_SQL[] = "SELECT df, upto FROM word_df WHERE word = ?1 AND upto <= ?2";
 static const char DF_COUNT_SQL[] = "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1"
                                    " AND rowid > ?2 AND rowid <= ?3";
+/* A phrase's count in the window df_phrase counts, as a run's save left
+ * it (schema step 10): the documents of id in (?2 - ?3, ?2] that hold it. */
+static const char DF_WINDOW_SQL[] =
+    "SELECT n FROM phrase_window WHERE word = ?1 AND upto = ?2 AND span = ?3";
 /* The same documents from the last back, at most ?4 of them: how many,
  * and the earliest (the index walks the word's documents in descending
  * order and stops at the ?4th). */
@@ -562,10 +573,15 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
         int rc = nd__store_fail(s, "cannot read word frequencies", err);
         sqlite3_finalize(df->saved);
         sqlite3_finalize(df->count);
+        sqlite3_finalize(df->recent);
         nd_free(df);
         if (!with) nd_free(c);
         return rc;
     }
+    /* (a store of schema 9, opened read-only where it could not be
+     * migrated, has no window counts: its phrases are counted) */
+    if (sqlite3_prepare_v2(s->db, DF_WINDOW_SQL, -1, &df->window, NULL) != SQLITE_OK)
+        df->window = NULL;
     /* A reader of its own (an ingest's worker) keeps DF_CACHE_KB of pages,
      * not SQLite's 2 MB: a count of a phrase of common tokens ("go-to",
      * "it'll") walks the doclist index of each of them from its start in
@@ -611,6 +627,7 @@ void nd_store_df_free(nd_store_df *df)
     sqlite3_finalize(df->saved);
     sqlite3_finalize(df->count);
     sqlite3_finalize(df->recent);
+    sqlite3_finalize(df->window);
     df_cache *c = df->c;
     pthread_mutex_lock(&c->mu);
     int last = --c->refs == 0;
@@ -732,7 +749,7 @@ static int df_saved_row(sqlite3_stmt *st, const char *word, size_t len, int64_t 
  * its rate in the recent news, to the precision of a sample of
  * `phrase_window` documents (a scaled count is not saved). */
 static int64_t df_phrase(nd_store_df *df, const char *word, size_t len, int64_t from, int64_t last,
-                         int *scaled)
+                         int *scaled, int64_t *win, int64_t *span)
 {
     df_cache *c = df->c;
     pthread_mutex_lock(&c->mu);
@@ -756,9 +773,25 @@ static int64_t df_phrase(nd_store_df *df, const char *word, size_t len, int64_t 
         }
     }
     if (fewest >= 0 && fewest <= exact) return -1;
-    int64_t n = df_count(df->count, word, len, last - window, last);
+    /* The window's count as the last run's save moved it, else the
+     * index's: the same count (an index count of a phrase of common
+     * tokens is its set-up in every segment of the index, 1-1.5 ms at
+     * 1,000,000 documents, and a run's phrases recur: 177 of the 315 of
+     * 100 pages had been counted by the 100 before). */
+    int64_t n = -1;
+    if (df->window) {
+        sqlite3_bind_text(df->window, 1, word, (int) len, SQLITE_STATIC);
+        sqlite3_bind_int64(df->window, 2, last);
+        sqlite3_bind_int64(df->window, 3, window);
+        if (sqlite3_step(df->window) == SQLITE_ROW) n = sqlite3_column_int64(df->window, 0);
+        sqlite3_reset(df->window);
+        sqlite3_clear_bindings(df->window);
+    }
+    if (n < 0) n = df_count(df->count, word, len, last - window, last);
     if (n < 0) return -1;
     *scaled = 1;
+    *win = n;
+    *span = window;
     return (n * (last - from) + window / 2) / window;
 }
 
@@ -873,6 +906,7 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     if (hit) return v;
     v = -1;
     int scaled = 0;
+    int64_t win = -1, span = 0;
     int rc = SQLITE_DONE;
     if (!kept) {
         rc = df_saved_row(df->saved, word, len, last, &base, &from);
@@ -884,7 +918,7 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
             int64_t more = -1;
             if (last - from < catch_up) more = df_tok_count(df, word, len, from, last);
             if (more < 0) more = df_stale(base, from, last, &scaled);
-            if (more < 0) more = df_phrase(df, word, len, from, last, &scaled);
+            if (more < 0) more = df_phrase(df, word, len, from, last, &scaled, &win, &span);
             /* no count of any document (none saved, or kept of a cache
              * whose snapshot was an empty store), or a saved count that
              * lags by more than the recent documents: the documents
@@ -912,6 +946,8 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
         c->slot[k].saved = saved;
         c->slot[k].word = off;
         c->slot[k].scaled = scaled;
+        c->slot[k].win = win;
+        c->slot[k].span = span;
         c->taken[c->used++] = (uint32_t) k;
     }
     pthread_mutex_unlock(&c->mu);
@@ -960,6 +996,125 @@ void nd__store_df_phrase(nd_store_df *df, int64_t window, int64_t exact)
     df->c->phrase_window = window;
     df->c->phrase_exact = exact;
     pthread_mutex_unlock(&df->c->mu);
+}
+
+/* The slots whose counts are df_phrase's window counts of the cache's
+ * snapshot, at its window (c->mu held): how many, each put in row (when
+ * not NULL: the word, the count in df, its window's size in saved). */
+static size_t df_windows(const df_cache *c, df_row *row)
+{
+    size_t n = 0;
+    for (size_t i = 0, k; i < c->used; i++)
+        if ((k = c->taken[i], c->slot[k].hash) && c->slot[k].scaled && c->slot[k].win >= 0 &&
+            c->slot[k].upto == c->last && c->slot[k].span == c->phrase_window) {
+            if (row)
+                row[n] = (df_row){c->words.ptr + c->slot[k].word, c->slot[k].win, c->last,
+                                  c->slot[k].span};
+            n++;
+        }
+    return n;
+}
+
+/* Write the phrases' window counts of the cache's snapshot to
+ * phrase_window, moved to the documents (now - span, now]: those after
+ * the snapshot (in acc, from the tokens of the documents after it) enter
+ * the window and as many leave it, read here - a run's worth of
+ * documents - as the index finds the phrase (tok_count).  The counts are
+ * the run's own (df_windows) and the rows of the runs before that were
+ * moved to the snapshot, each for DF_WINDOW_RUNS runs after its last
+ * lookup (a run of one page between two of a hundred keeps the first's
+ * phrases for the second); the other rows are deleted, so that the table
+ * holds those few runs' phrases.  The next run's lookups read the count
+ * there instead of asking the index (df_phrase).  A count not known so
+ * is not written; nor is any when the store has no phrase_window (the
+ * next run counts them) (c->mu held). */
+static void df_save_windows(nd_store *s, df_cache *c, int64_t now, df_tok *tk, const tok_acc *acc)
+{
+    sqlite3_stmt *st = NULL, *old = NULL;
+    int64_t span = c->phrase_window, last = c->last;
+    size_t n = df_windows(c, NULL), cap = n + 64;
+    df_row *row = nd_malloc(cap * sizeof *row);
+    nd_buf words = ND_BUF_INIT;
+    if (!row ||
+        sqlite3_prepare_v2(s->db,
+                           "INSERT INTO phrase_window(word, n, upto, span, runs)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(word) DO UPDATE SET"
+                           " n = excluded.n, upto = excluded.upto, span = excluded.span,"
+                           " runs = excluded.runs WHERE excluded.upto > upto",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT word, n, runs FROM phrase_window"
+                           " WHERE upto = ?1 AND span = ?2 AND runs > 0",
+                           -1, &old, NULL) != SQLITE_OK) {
+        nd_free(row);
+        sqlite3_finalize(st);
+        return;
+    }
+    /* df: the count; saved: the runs left (the run's own, all of them) */
+    n = df_windows(c, row);
+    for (size_t i = 0; i < n; i++) row[i].saved = DF_WINDOW_RUNS;
+    /* the rows of the runs before, not looked up by this one (their words
+     * copied: offsets in words until all are read) */
+    sqlite3_bind_int64(old, 1, last);
+    sqlite3_bind_int64(old, 2, span);
+    while (sqlite3_step(old) == SQLITE_ROW) {
+        const char *w = (const char *) sqlite3_column_text(old, 0);
+        size_t len = (size_t) sqlite3_column_bytes(old, 0);
+        size_t k = df_slot(c, nd_hash64(w, len) | 1);
+        if (c->slot[k].hash && c->slot[k].win >= 0) continue; /* counted by this run */
+        if (n == cap) {
+            df_row *v = nd_realloc(row, 2 * cap * sizeof *v);
+            if (!v) break;
+            row = v;
+            cap *= 2;
+        }
+        row[n++] = (df_row){(const char *) (uintptr_t) words.len, sqlite3_column_int64(old, 1), -1,
+                            sqlite3_column_int64(old, 2) - 1};
+        nd_buf_append(&words, w, len);
+        nd_buf_putc(&words, '\0');
+    }
+    sqlite3_finalize(old);
+    for (size_t i = 0; i < n && !nd_buf_failed(&words); i++)
+        if (row[i].upto < 0) row[i].word = words.ptr + (uintptr_t) row[i].word;
+    if (nd_buf_failed(&words)) n = df_windows(c, row); /* the run's own only */
+    tok_acc gone = {.keep_pos = 1};
+    int moved = last == now || tok_docs(s->db, tk, last - span, now - span, &gone) == 0;
+    size_t m = 0;
+    for (size_t i = 0; moved && i < n; i++) {
+        int64_t v = row[i].df;
+        if (last < now) {
+            tok_word one = {0};
+            const char *w = row[i].word;
+            tk->api.xTokenize(tk->t, &one, FTS5_TOKENIZE_QUERY, w, (int) strlen(w), tok_word_cb);
+            int64_t in = tok_count(acc, &one, last, 1),
+                    out = tok_count(&gone, &one, last - span, 1);
+            if (in < 0 || out < 0 || v + in - out < 0) continue;
+            v += in - out;
+        }
+        row[m++] = (df_row){row[i].word, v, now, row[i].saved};
+    }
+    tok_acc_free(&gone);
+    if (m) qsort(row, m, sizeof *row, by_word);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < m; i++) {
+        sqlite3_bind_text(st, 1, row[i].word, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, row[i].df);
+        sqlite3_bind_int64(st, 3, row[i].upto);
+        sqlite3_bind_int64(st, 4, span);
+        sqlite3_bind_int64(st, 5, row[i].saved);
+        rc = step_done(s, st, "cannot save phrases' window counts", NULL);
+    }
+    sqlite3_finalize(st);
+    nd_buf_free(&words);
+    nd_free(row);
+    /* what was not moved no longer counts the window */
+    sqlite3_stmt *del = NULL;
+    if (!rc && sqlite3_prepare_v2(s->db, "DELETE FROM phrase_window WHERE upto < ?1", -1, &del,
+                                  NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(del, 1, now);
+        step_done(s, del, "cannot save phrases' window counts", NULL);
+    }
+    sqlite3_finalize(del);
 }
 
 int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
@@ -1028,6 +1183,10 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
     int64_t lo = now;
     for (size_t i = 0; i < n_row; i++)
         if (row[i].upto < lo && now - row[i].upto < c->catch_up) lo = row[i].upto;
+    /* the documents since the cache's snapshot enter the phrases' windows
+     * (the run's and those of the runs before: df_save_windows) */
+    size_t n_win = rc ? 0 : df_windows(c, NULL);
+    if ((n_win || n_row) && c->last < lo && now - c->last < c->catch_up) lo = c->last;
     df_tok tk = {0};
     tok_acc acc = {.keep_pos = 1};
     int by_tokens =
@@ -1061,6 +1220,8 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
         }
         if (upto > 0 && upto > row[i].saved) order[m++] = (df_row){w, v, upto, row[i].saved};
     }
+    if (!rc && (n_win || n_row) && (c->last == now || (by_tokens && lo <= c->last)))
+        df_save_windows(s, c, now, &tk, &acc);
     tok_acc_free(&acc);
     tok_close(&tk);
     if (m) qsort(order, m, sizeof *order, by_word);

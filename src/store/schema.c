@@ -13,8 +13,10 @@
  * each document; docs/architecture.md, "Analysis in the store"), 5 what
  * the query layer reads instead of scanning (issue 13: totals kept as
  * rows are written, listing indexes; "The query layer"), 6 event
- * instances (issue 9: an event across documents), 7 stories at scale
- * (issue 13: the engine's state in pieces, its log, story aggregates).
+ * instances (issue 9: an event across documents), 7 keywords (issue
+ * 11), 8 stories at scale (issue 13: the engine's state in pieces, its
+ * log, story aggregates), 9 the keywords' saved word frequencies, 10
+ * their phrases' window counts (src/store/keywords.c).
  * Each adds tables and nullable columns only, so export keeps working on
  * documents stored before them.
  */
@@ -584,8 +586,38 @@ static const char step9[] =
     " DELETE FROM word_df;"
     " END;";
 
+/* Step 10: the window counts of phrases (src/store/keywords.c, df_phrase):
+ * a row says that `n` of the documents of id in (upto - span, upto] hold
+ * the phrase - the count a run scales to its estimate, which the next run
+ * would otherwise ask the full-text index for again.  A run's save moves
+ * the rows of the phrases it looked up to its last document by the
+ * documents that entered and left the window, and those of the `runs`
+ * runs before it; the other rows are deleted.  Emptied with word_df. */
+static const char step10[] =
+    "CREATE TABLE phrase_window ("
+    " word TEXT PRIMARY KEY,"
+    " n INTEGER NOT NULL,"
+    " upto INTEGER NOT NULL,"
+    " span INTEGER NOT NULL,"
+    " runs INTEGER NOT NULL) WITHOUT ROWID;"
+    "DROP TRIGGER documents_fts_ad;"
+    "DROP TRIGGER documents_fts_au;"
+    "CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN"
+    " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+    " VALUES ('delete', old.id, old.title, old.text);"
+    " DELETE FROM word_df;"
+    " DELETE FROM phrase_window;"
+    " END;"
+    "CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN"
+    " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+    " VALUES ('delete', old.id, old.title, old.text);"
+    " INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
+    " DELETE FROM word_df;"
+    " DELETE FROM phrase_window;"
+    " END;";
+
 static const char *const steps[] = {step1, step2, step3, step4, step5,
-                                    step6, step7, step8, step9};
+                                    step6, step7, step8, step9, step10};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");
