@@ -418,6 +418,13 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from, int 
 /* A phrase's saved window count is moved by the saves of this many runs
  * after the last that looked it up (df_save_windows). */
 #define DF_WINDOW_RUNS 4
+/* The workers' token table is extended by at most this many documents
+ * at once for a word of one token, plus DF_TOK_QUERY for each such word
+ * the index counted instead (df_tok_count): an index count of a word in
+ * a few hundred documents costs about what cutting 2 of them into tokens
+ * does (0.2-0.3 ms against 0.11 ms at 1,000,000 documents). */
+#define DF_TOK_BUDGET 32
+#define DF_TOK_QUERY  2
 
 /* The remembered frequencies, shared by the nd_store_df of several
  * threads (the ingest workers): each word is looked up once per run, not
@@ -436,6 +443,7 @@ typedef struct df_cache {
     int64_t recent;        /* DF_RECENT */
     tok_acc toks;          /* the tokens of the documents (toks_from, last] */
     int64_t toks_from;
+    int64_t tok_budget; /* documents toks may be extended by at once (df_tok_count) */
     size_t used;
     size_t max_used; /* emptied when this full: 3/4 of DF_SLOTS */
     nd_buf words;    /* the slots' words, each NUL-terminated */
@@ -608,6 +616,7 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
         c->phrase_window = DF_PHRASE_WINDOW;
         c->phrase_exact = DF_PHRASE_EXACT;
         c->recent = DF_RECENT;
+        c->tok_budget = DF_TOK_BUDGET;
         c->max_used = DF_SLOTS / 4 * 3;
         df_reset(df, 0);
     }
@@ -689,7 +698,17 @@ static int64_t df_count(sqlite3_stmt *st, const char *word, size_t n, int64_t fr
  * a few pages, the saved counts lag by a run or a few, and a full-text
  * query for each of them cost about 70 us whatever it counted (a lookup
  * in every segment of the index), 2.2 of the 7.1 G instructions of 100
- * pages into a 20,000-document store. */
+ * pages into a 20,000-document store.  But a table read back to a word's
+ * count that lags by hundreds of documents costs what those hold (0.11
+ * ms a document at 1,000,000), which a run of one page, asking for a few
+ * dozen such words, paid whole: 22-36 ms for its first, each of the
+ * store's last 1,023 documents cut into tokens again by every run.  So a
+ * word of one token whose count would extend the table by more than the
+ * budget is counted by the index (the same count), and each such count
+ * raises the budget by what it cost: a run that asks for many words
+ * reads the documents once, as before, after index counts that cost at
+ * most about as much; one that asks for few never reads them (a
+ * ski-rental bound: at most about twice the cheaper of the two). */
 static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64_t from,
                             int64_t last)
 {
@@ -700,8 +719,13 @@ static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64
     if (one.count < 1 || one.count > WORD_TOKENS) return -1;
     df_cache *c = df->c;
     int64_t v = -1;
+    int ask = 0;
     pthread_mutex_lock(&c->mu);
-    if (c->last == last) { /* not emptied meanwhile */
+    if (c->last == last && c->toks_from > from && one.count == 1 &&
+        c->toks_from - from > c->tok_budget) {
+        ask = 1;
+        c->tok_budget += DF_TOK_QUERY;
+    } else if (c->last == last) { /* not emptied meanwhile */
         if (c->toks_from > from) {
             if (tok_docs(df->s->db, &df->tk, from, c->toks_from, &c->toks) == 0) {
                 c->toks_from = from;
@@ -713,7 +737,7 @@ static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64
         if (c->toks_from <= from) v = tok_count(&c->toks, &one, from, 0);
     }
     pthread_mutex_unlock(&c->mu);
-    return v;
+    return ask ? df_count(df->count, word, len, from, last) : v;
 }
 
 /* word's row of word_df whose count covers no document after last:
