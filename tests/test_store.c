@@ -1249,18 +1249,25 @@ static void test_df_lag_bounded(void)
     phrase_docs(s, 0, 1000);
     CHECK_INT(nd_store_open(tmp_path("dflag.db"), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
     if (r) {
-        int64_t near = -1, far = -1, few = -1;
+        int64_t near = -1, far = -1, few = -1, none = -1, all = -1;
         int64_t p_near = lag_cost(s, r, "harbour", 900, 900, &near);
         int64_t p_far = lag_cost(s, r, "rules", 100, 100, &far);
         int64_t p_few = lag_cost(s, r, "board", 990, 990, &few);
+        /* a phrase: whether a document has all its tokens ("zeta" is in
+         * the first only), and when one has, counted as before */
+        int64_t p_none = lag_cost(s, r, "zeta-19", 0, 100, &none);
+        lag_cost(s, r, "covid-19", 100, 100, &all);
         printf("# pages read for a count 100 documents behind %lld, 900 behind %lld,"
-               " 10 behind %lld\n",
-               (long long) p_near, (long long) p_far, (long long) p_few);
+               " 10 behind %lld, a phrase none of the 900 holds %lld\n",
+               (long long) p_near, (long long) p_far, (long long) p_few, (long long) p_none);
         CHECK(near == 1000);
         CHECK(far == 1000);
         CHECK(few == 1000);
-        /* the code before read the 900 documents (8 times the 100's) */
+        CHECK(none == 0);
+        CHECK(all == 1000);
+        /* the code before read the 900 documents (7 and 12 times) */
         CHECK(p_far <= p_near + 4);
+        CHECK(p_none <= p_near + 4);
     }
     nd_store_close(r);
     nd_store_close(s);

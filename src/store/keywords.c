@@ -419,8 +419,8 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from, int 
  * after the last that looked it up (df_save_windows). */
 #define DF_WINDOW_RUNS 4
 /* The workers' token table is extended by at most this many documents
- * at once for a word of one token, plus DF_TOK_QUERY for each such word
- * the index counted instead (df_tok_count): an index count of a word in
+ * at once, plus DF_TOK_QUERY for each word the index counted instead
+ * (df_tok_count): an index count of a word in
  * a few hundred documents costs about what cutting 2 of them into tokens
  * does (0.2-0.3 ms against 0.11 ms at 1,000,000 documents). */
 #define DF_TOK_BUDGET 32
@@ -478,6 +478,7 @@ struct nd_store_df {
     nd_store *s;
     sqlite3_stmt *saved, *count, *recent;
     sqlite3_stmt *window; /* DF_WINDOW_SQL (NULL: a store without phrase_window) */
+    sqlite3_stmt *any;    /* DF_ANY_SQL, prepared when first needed */
     df_cache *c;
     uint64_t docs; /* c->docs when this one last looked */
     df_tok tk;     /* the index's tokenizer, on s */
@@ -557,6 +558,10 @@ static const char DF_COUNT_SQL[] = "SELECT count(*) FROM documents_fts WHERE doc
  * it (schema step 10): the documents of id in (?2 - ?3, ?2] that hold it. */
 static const char DF_WINDOW_SQL[] =
     "SELECT n FROM phrase_window WHERE word = ?1 AND upto = ?2 AND span = ?3";
+/* Whether one of the documents of id in (?2, ?3] holds every token of
+ * the query ?1 ("a" AND "b": anywhere, in any column). */
+static const char DF_ANY_SQL[] = "SELECT 1 FROM documents_fts WHERE documents_fts MATCH ?1"
+                                 " AND rowid > ?2 AND rowid <= ?3 LIMIT 1";
 /* The same documents from the last back, at most ?4 of them: how many,
  * and the earliest (the index walks the word's documents in descending
  * order and stops at the ?4th). */
@@ -637,6 +642,7 @@ void nd_store_df_free(nd_store_df *df)
     sqlite3_finalize(df->count);
     sqlite3_finalize(df->recent);
     sqlite3_finalize(df->window);
+    sqlite3_finalize(df->any);
     df_cache *c = df->c;
     pthread_mutex_lock(&c->mu);
     int last = --c->refs == 0;
@@ -703,12 +709,46 @@ static int64_t df_count(sqlite3_stmt *st, const char *word, size_t n, int64_t fr
  * ms a document at 1,000,000), which a run of one page, asking for a few
  * dozen such words, paid whole: 22-36 ms for its first, each of the
  * store's last 1,023 documents cut into tokens again by every run.  So a
- * word of one token whose count would extend the table by more than the
- * budget is counted by the index (the same count), and each such count
+ * word whose count would extend the table by more than the budget is
+ * counted by the index (the same count; of a word of several tokens,
+ * whether a document holds them all, which is all tok_count tells of
+ * one without positions: df_any_all), and each such count
  * raises the budget by what it cost: a run that asks for many words
  * reads the documents once, as before, after index counts that cost at
  * most about as much; one that asks for few never reads them (a
  * ski-rental bound: at most about twice the cheaper of the two). */
+/* Whether a document after `from` up to `last` holds every token of
+ * word (1 or 0; -1: not known), by the index: what tok_count tells of a
+ * word of several tokens without the documents' tokens. */
+static int df_any_all(nd_store_df *df, const char *word, size_t len, int64_t from, int64_t last)
+{
+    if (!df->any && sqlite3_prepare_v2(df->s->db, DF_ANY_SQL, -1, &df->any, NULL) != SQLITE_OK) {
+        df->any = NULL;
+        return -1;
+    }
+    tok_spans sp = {0};
+    df->tk.api.xTokenize(df->tk.t, &sp, FTS5_TOKENIZE_QUERY, word, (int) len, tok_span_cb);
+    if (sp.count < 1 || sp.count > WORD_TOKENS) return -1;
+    char q[512]; /* 200 bytes of tokens, their quotes doubled, and 7 " AND " */
+    size_t m = 0;
+    for (int t = 0; t < sp.count; t++) {
+        if (t) m += (size_t) snprintf(q + m, sizeof q - m, " AND ");
+        q[m++] = '"';
+        for (int i = sp.start[t]; i < sp.end[t]; i++) {
+            if (word[i] == '"') q[m++] = '"';
+            q[m++] = word[i];
+        }
+        q[m++] = '"';
+    }
+    sqlite3_bind_text(df->any, 1, q, (int) m, SQLITE_STATIC);
+    sqlite3_bind_int64(df->any, 2, from);
+    sqlite3_bind_int64(df->any, 3, last);
+    int rc = sqlite3_step(df->any);
+    sqlite3_reset(df->any);
+    sqlite3_clear_bindings(df->any);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64_t from,
                             int64_t last)
 {
@@ -721,8 +761,7 @@ static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64
     int64_t v = -1;
     int ask = 0;
     pthread_mutex_lock(&c->mu);
-    if (c->last == last && c->toks_from > from && one.count == 1 &&
-        c->toks_from - from > c->tok_budget) {
+    if (c->last == last && c->toks_from > from && c->toks_from - from > c->tok_budget) {
         ask = 1;
         c->tok_budget += DF_TOK_QUERY;
     } else if (c->last == last) { /* not emptied meanwhile */
@@ -737,7 +776,11 @@ static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64
         if (c->toks_from <= from) v = tok_count(&c->toks, &one, from, 0);
     }
     pthread_mutex_unlock(&c->mu);
-    return ask ? df_count(df->count, word, len, from, last) : v;
+    if (!ask) return v;
+    if (one.count == 1) return df_count(df->count, word, len, from, last);
+    /* several tokens: 0 when no document has them all, else the index
+     * counts the phrase (tok_count's answers) */
+    return df_any_all(df, word, len, from, last) == 0 ? 0 : -1;
 }
 
 /* word's row of word_df whose count covers no document after last:
