@@ -420,11 +420,14 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from, int 
 #define DF_WINDOW_RUNS 4
 /* The workers' token table is extended by at most this many documents
  * at once, plus DF_TOK_QUERY for each word the index counted instead
- * (df_tok_count): an index count of a word in
- * a few hundred documents costs about what cutting 2 of them into tokens
- * does (0.2-0.3 ms against 0.11 ms at 1,000,000 documents). */
+ * (df_tok_count): an index count of a word in a few hundred documents
+ * costs about what cutting 2-10 of them into tokens does (0.2-0.4 ms at
+ * 100,000 documents, ~1.1 ms in a one-page run's cold page cache at
+ * 1,000,000, against 0.11 ms a document).  Counted by the index, the
+ * words cost at most 1 + 10/8 times what reading the documents at once
+ * would have. */
 #define DF_TOK_BUDGET 32
-#define DF_TOK_QUERY  2
+#define DF_TOK_QUERY  8
 
 /* The remembered frequencies, shared by the nd_store_df of several
  * threads (the ingest workers): each word is looked up once per run, not
@@ -696,27 +699,6 @@ static int64_t df_count(sqlite3_stmt *st, const char *word, size_t n, int64_t fr
     return v;
 }
 
-/* The documents after `from` up to `last` (the cache's snapshot) that
- * hold word, from the tokens of those documents, or -1 (a word of
- * several tokens, no tokenizer, a failure: the index counts it).  The
- * cache keeps the tokens of the documents since the earliest count it
- * was asked to bring up to `last`, read when first needed: after runs of
- * a few pages, the saved counts lag by a run or a few, and a full-text
- * query for each of them cost about 70 us whatever it counted (a lookup
- * in every segment of the index), 2.2 of the 7.1 G instructions of 100
- * pages into a 20,000-document store.  But a table read back to a word's
- * count that lags by hundreds of documents costs what those hold (0.11
- * ms a document at 1,000,000), which a run of one page, asking for a few
- * dozen such words, paid whole: 22-36 ms for its first, each of the
- * store's last 1,023 documents cut into tokens again by every run.  So a
- * word whose count would extend the table by more than the budget is
- * counted by the index (the same count; of a word of several tokens,
- * whether a document holds them all, which is all tok_count tells of
- * one without positions: df_any_all), and each such count
- * raises the budget by what it cost: a run that asks for many words
- * reads the documents once, as before, after index counts that cost at
- * most about as much; one that asks for few never reads them (a
- * ski-rental bound: at most about twice the cheaper of the two). */
 /* Whether a document after `from` up to `last` holds every token of
  * word (1 or 0; -1: not known), by the index: what tok_count tells of a
  * word of several tokens without the documents' tokens. */
@@ -749,6 +731,27 @@ static int df_any_all(nd_store_df *df, const char *word, size_t len, int64_t fro
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The documents after `from` up to `last` (the cache's snapshot) that
+ * hold word, from the tokens of those documents, or -1 (a word of
+ * several tokens, no tokenizer, a failure: the index counts it).  The
+ * cache keeps the tokens of the documents since the earliest count it
+ * was asked to bring up to `last`, read when first needed: after runs of
+ * a few pages, the saved counts lag by a run or a few, and a full-text
+ * query for each of them cost about 70 us whatever it counted (a lookup
+ * in every segment of the index), 2.2 of the 7.1 G instructions of 100
+ * pages into a 20,000-document store.  But a table read back to a word's
+ * count that lags by hundreds of documents costs what those hold (0.11
+ * ms a document at 1,000,000), which a run of one page, asking for a few
+ * dozen such words, paid whole: 22-36 ms for its first, each of the
+ * store's last 1,023 documents cut into tokens again by every run.  So a
+ * word whose count would extend the table by more than the budget is
+ * counted by the index (the same count; of a word of several tokens,
+ * whether a document holds them all, which is all tok_count tells of
+ * one without positions: df_any_all), and each such count
+ * raises the budget by what it cost: a run that asks for many words
+ * reads the documents once, as before, after index counts that cost
+ * about as much; one that asks for few never reads them (a ski-rental
+ * bound: a small multiple of the cheaper of the two). */
 static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64_t from,
                             int64_t last)
 {
