@@ -18,8 +18,10 @@
  * so that the next one does not.  A word of several tokens (a phrase to
  * the index: "covid-19") whose tokens are all common is counted in the
  * last documents and scaled when its count spans more of them
- * (df_phrase): its exact count cost what the store holds.  So is a word
- * no saved count covers, past its last DF_RECENT documents (df_recent). */
+ * (df_phrase): its exact count cost what the store holds; the save keeps
+ * that window's count, moved to its last document, for the next runs
+ * (phrase_window, df_save_windows).  So is a word no saved count covers,
+ * past its last DF_RECENT documents (df_recent). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
