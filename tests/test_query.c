@@ -1724,7 +1724,7 @@ static void test_migration(void)
     int rc = sqlite3_exec(db,
                           /* what steps 10 (phrases' window counts) and 9
                            * (saved word frequencies) added */
-                          "DROP TABLE phrase_window; DROP TABLE word_df;"
+                          "DROP TABLE doc_tokens; DROP TABLE phrase_window; DROP TABLE word_df;"
                           " DROP TRIGGER documents_fts_ad; DROP TRIGGER documents_fts_au;"
                           " CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN"
                           " INSERT INTO documents_fts(documents_fts, rowid, title, text)"

@@ -1273,6 +1273,64 @@ static void test_df_lag_bounded(void)
     nd_store_close(s);
 }
 
+/* The save keeps the tokens of the documents it cut (doc_tokens), and
+ * the next run's counts read them instead of cutting the texts again
+ * (0.11 ms a document at 1,000,000 documents, every run): the same
+ * counts; a document's row is what is read (one emptied by hand counts
+ * nothing), dropped with its document, and rows past the catch-up go. */
+static void test_df_doc_tokens(void)
+{
+    nd_store *s = fresh("dftoks.db"), *r = NULL;
+    if (!s) return;
+    phrase_docs(s, 0, 50);
+    nd_store_df *d = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_df_new(s, &d, NULL), 0);
+    if (!d) return;
+    CHECK(nd_store_df_get(d, "harbour", 7) == 50);
+    plain_docs(s, 0, 20);
+    CHECK_INT(nd_store_df_save(s, d, &err), 0);
+    nd_store_df_free(d);
+    CHECK(sql_int(s, "SELECT count(*) FROM doc_tokens") == 20);
+    CHECK(sql_int(s, "SELECT min(doc_id) FROM doc_tokens") == 51);
+    CHECK_INT(nd__store_exec(s,
+                             "INSERT INTO word_df(word, df, upto) VALUES ('rules', 0, 50),"
+                             " ('covid', 0, 50), ('board', 0, 50), ('them', 0, 50)",
+                             &err),
+              0);
+    CHECK_INT(nd_store_open(tmp_path("dftoks.db"), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL),
+              0);
+    const char *words[] = {"rules", "covid", "board", "them"};
+    const int64_t want[] = {20, 20, 0, 20};
+    for (int pass = 0; r && pass < 2; pass++) {
+        CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+        if (!d) break;
+        for (int i = 0; i < 4; i++) {
+            int64_t v = nd_store_df_get(d, words[i], strlen(words[i]));
+            /* the second pass: document 52's row emptied */
+            CHECK(v == want[i] - (pass && want[i] ? 1 : 0));
+        }
+        nd_store_df_free(d);
+        CHECK_INT(
+            nd__store_exec(s, "UPDATE doc_tokens SET toks = zeroblob(8) WHERE doc_id = 52", &err),
+            0);
+    }
+    nd_store_close(r);
+    CHECK_INT(nd__store_exec(s, "DELETE FROM documents WHERE id = 52", &err), 0);
+    CHECK(sql_int(s, "SELECT count(*) FROM doc_tokens WHERE doc_id = 52") == 0);
+    /* a save past the catch-up drops the rows behind it */
+    CHECK_INT(nd_store_df_new(s, &d, NULL), 0);
+    if (d) {
+        nd__store_df_catch_up(d, 10, 0);
+        CHECK(nd_store_df_get(d, "harbour", 7) > 0);
+        plain_docs(s, 20, 5);
+        CHECK_INT(nd_store_df_save(s, d, &err), 0);
+        nd_store_df_free(d);
+        CHECK(sql_int(s, "SELECT min(doc_id) FROM doc_tokens") > 65);
+    }
+    nd_store_close(s);
+}
+
 /* "zeta" is in the first document only: counted exactly; both counts
  * are saved. */
 static void recent_saved(nd_store *s, nd_store *r)
@@ -1592,6 +1650,7 @@ int main(void)
     RUN(test_df_phrase_bounded);
     RUN(test_df_phrase_window_saved);
     RUN(test_df_lag_bounded);
+    RUN(test_df_doc_tokens);
     RUN(test_df_recent_bounded);
     RUN(test_df_stale_scaled);
     RUN(test_df_empty_saved);

@@ -592,7 +592,9 @@ static const char step9[] =
  * would otherwise ask the full-text index for again.  A run's save moves
  * the rows of the phrases it looked up to its last document by the
  * documents that entered and left the window, and those of the `runs`
- * runs before it; the other rows are deleted.  Emptied with word_df. */
+ * runs before it; the other rows are deleted.  Emptied with word_df.
+ * And the tokens of the last documents, which the keywords' counts read
+ * instead of cutting the texts again. */
 static const char step10[] =
     "CREATE TABLE phrase_window ("
     " word TEXT PRIMARY KEY,"
@@ -600,6 +602,11 @@ static const char step10[] =
     " upto INTEGER NOT NULL,"
     " span INTEGER NOT NULL,"
     " runs INTEGER NOT NULL) WITHOUT ROWID;"
+    /* the tokens of the last documents, as a save cut them: their hashes in
+     * order (keywords.c, df_save_tokens) */
+    "CREATE TABLE doc_tokens ("
+    " doc_id INTEGER PRIMARY KEY,"
+    " toks BLOB NOT NULL);"
     "DROP TRIGGER documents_fts_ad;"
     "DROP TRIGGER documents_fts_au;"
     "CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN"
@@ -607,6 +614,7 @@ static const char step10[] =
     " VALUES ('delete', old.id, old.title, old.text);"
     " DELETE FROM word_df;"
     " DELETE FROM phrase_window;"
+    " DELETE FROM doc_tokens WHERE doc_id = old.id;"
     " END;"
     "CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN"
     " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
@@ -614,6 +622,7 @@ static const char step10[] =
     " INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
     " DELETE FROM word_df;"
     " DELETE FROM phrase_window;"
+    " DELETE FROM doc_tokens WHERE doc_id = old.id;"
     " END;";
 
 static const char *const steps[] = {step1, step2, step3, step4, step5,
