@@ -1757,7 +1757,7 @@ static void test_migration(void)
     uint64_t docs = st ? st->documents : 0, paras = st ? st->paragraphs : 0;
     nd_result_free(st);
     nd_store_close(s);
-    /* Back to schema 4: what steps 10, 9, 8, 7, 6 and 5 added goes (their
+    /* Back to schema 4: what steps 11, 10, 9, 8, 7, 6 and 5 added goes (their
      * triggers first). */
     sqlite3 *db;
     sqlite3_open(tmp_path("migrate.db"), &db);
@@ -1778,8 +1778,10 @@ static void test_migration(void)
         CHECK_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     }
     int rc = sqlite3_exec(db,
+                          /* what step 11 (phrases' window counts) added */
+                          "DROP TABLE doc_tokens; DROP TABLE phrase_window;"
                           /* what step 10 (cold prefix pages) added */
-                          "DROP TRIGGER event_codes_ai; DROP TRIGGER event_codes_ad;"
+                          " DROP TRIGGER event_codes_ai; DROP TRIGGER event_codes_ad;"
                           " DROP TRIGGER event_codes_au; DROP TABLE event_codes;"
                           " DROP TRIGGER prefix_actors_ai; DROP TABLE prefix_actors;"
                           " DROP INDEX quotes_shown;"
@@ -2232,7 +2234,8 @@ static void test_prefix_pages(void)
      * AAA: 112 rows) and as the migration fills them. */
     CHECK_INT(prefix_actors_differ(s), 0);
     CHECK_INT(sqlite3_exec(s->db,
-                           "DROP TRIGGER event_codes_ai; DROP TRIGGER event_codes_ad;"
+                           "DROP TABLE doc_tokens; DROP TABLE phrase_window;" /* step 11 */
+                           " DROP TRIGGER event_codes_ai; DROP TRIGGER event_codes_ad;"
                            " DROP TRIGGER event_codes_au; DROP TABLE event_codes;"
                            " DROP TRIGGER prefix_actors_ai; DROP TABLE prefix_actors;"
                            " DROP INDEX quotes_shown; PRAGMA user_version = 9;",

@@ -18,8 +18,10 @@
  * so that the next one does not.  A word of several tokens (a phrase to
  * the index: "covid-19") whose tokens are all common is counted in the
  * last documents and scaled when its count spans more of them
- * (df_phrase): its exact count cost what the store holds.  So is a word
- * no saved count covers, past its last DF_RECENT documents (df_recent). */
+ * (df_phrase): its exact count cost what the store holds; the save keeps
+ * that window's count, moved to its last document, for the next runs
+ * (phrase_window, df_save_windows).  So is a word no saved count covers,
+ * past its last DF_RECENT documents (df_recent). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,12 +238,9 @@ static int tok_pos_add(tok_acc *a, uint64_t h)
     return 0;
 }
 
-static int tok_doc_cb(void *ctx, int flags, const char *tok, int n, int start, int end)
+/* The next token of a->doc, of hash h: SQLITE_OK or SQLITE_NOMEM. */
+static int tok_add(tok_acc *a, uint64_t h)
 {
-    tok_acc *a = ctx;
-    (void) start, (void) end;
-    uint64_t h = nd_hash64(tok, (size_t) n) | 1;
-    if (flags & FTS5_TOKEN_COLOCATED) a->no_pos = 1;
     if (a->keep_pos && tok_pos_add(a, h)) return SQLITE_NOMEM;
     int64_t head = 0;
     nd__imap_get(&a->head, h, &head);
@@ -263,6 +262,43 @@ static int tok_doc_cb(void *ctx, int flags, const char *tok, int n, int start, i
     }
     a->n_node++;
     return SQLITE_OK;
+}
+
+static int tok_doc_cb(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    tok_acc *a = ctx;
+    (void) start, (void) end;
+    if (flags & FTS5_TOKEN_COLOCATED) a->no_pos = 1;
+    return tok_add(a, nd_hash64(tok, (size_t) n) | 1);
+}
+
+/* The tokens of a document as doc_tokens keeps them (schema step 11):
+ * the counts of its title's and its text's (4 bytes each), then each
+ * token's hash (8 bytes), in order, little-endian. */
+static uint64_t get_le(const unsigned char *p, int bytes)
+{
+    uint64_t v = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (bytes == 8) return memcpy(&v, p, 8), v;
+#endif
+    for (int i = bytes - 1; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+/* Add a document's tokens from its doc_tokens blob (b, n bytes) to a:
+ * 0, or -1 (not such a blob, out of memory). */
+static int tok_blob(tok_acc *a, const unsigned char *b, size_t n)
+{
+    if (n < 8) return -1;
+    uint64_t cols[2] = {get_le(b, 4), get_le(b + 4, 4)};
+    if (n != 8 + 8 * (cols[0] + cols[1])) return -1;
+    const unsigned char *p = b + 8;
+    for (int c = 0; c < 2; c++) {
+        a->col = c;
+        for (uint64_t i = 0; i < cols[c]; i++, p += 8)
+            if (tok_add(a, get_le(p, 8)) != SQLITE_OK) return -1;
+    }
+    return 0;
 }
 
 static int tok_word_cb(void *ctx, int flags, const char *tok, int n, int start, int end)
@@ -294,12 +330,21 @@ static int tok_span_cb(void *ctx, int flags, const char *tok, int n, int start, 
 }
 
 /* Add the tokens of the documents after `from` up to `upto` (title and
- * text, as the index has them) to a.  0, or -1 (out of memory, a
- * database error). */
+ * text, as the index has them) to a: those doc_tokens keeps (a save
+ * wrote them: ~0.03 of the instructions of cutting the text), the others
+ * cut from their text (their title and text are not read otherwise).  0,
+ * or -1 (out of memory, a database error). */
 static int tok_docs(sqlite3 *db, df_tok *k, int64_t from, int64_t upto, tok_acc *a)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT id, title, text FROM documents WHERE id > ?1 AND id <= ?2",
+    if (sqlite3_prepare_v2(db,
+                           "SELECT d.id, CASE WHEN t.toks IS NULL THEN d.title END,"
+                           " CASE WHEN t.toks IS NULL THEN d.text END, t.toks"
+                           " FROM documents d LEFT JOIN doc_tokens t ON t.doc_id = d.id"
+                           " WHERE d.id > ?1 AND d.id <= ?2 ORDER BY d.id",
+                           -1, &st, NULL) != SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT id, title, text, NULL FROM documents WHERE id > ?1 AND id <= ?2",
                            -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, from);
@@ -308,6 +353,13 @@ static int tok_docs(sqlite3 *db, df_tok *k, int64_t from, int64_t upto, tok_acc 
     while (!a->oom && (sr = sqlite3_step(st)) == SQLITE_ROW) {
         a->doc = sqlite3_column_int64(st, 0);
         if (a->keep_pos && tok_pos_doc(a)) break;
+        if (sqlite3_column_type(st, 3) == SQLITE_BLOB) {
+            if (tok_blob(a, sqlite3_column_blob(st, 3), (size_t) sqlite3_column_bytes(st, 3))) {
+                a->oom = 1; /* (or not a blob of tokens: the caller counts otherwise) */
+                break;
+            }
+            continue;
+        }
         for (int col = 1; col <= 2 && !a->oom; col++) {
             const char *t = (const char *) sqlite3_column_text(st, col);
             int n = sqlite3_column_bytes(st, col);
@@ -415,6 +467,19 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from, int 
 #define DF_CACHE_KB 16384
 /* Counts kept across the cache's emptying, at most (df_keep). */
 #define DF_KEPT_MAX (1u << 19) /* ~45 MB of entries, table and words */
+/* A phrase's saved window count is moved by the saves of this many runs
+ * after the last that looked it up (df_save_windows). */
+#define DF_WINDOW_RUNS 4
+/* The workers' token table is extended by at most this many documents
+ * at once, plus DF_TOK_QUERY for each word the index counted instead
+ * (df_tok_count): an index count of a word in a few hundred documents
+ * costs about what cutting 2-10 of them into tokens does (0.2-0.4 ms at
+ * 100,000 documents, ~1.1 ms in a one-page run's cold page cache at
+ * 1,000,000, against 0.11 ms a document).  Counted by the index, the
+ * words cost at most 1 + 10/8 times what reading the documents at once
+ * would have. */
+#define DF_TOK_BUDGET 32
+#define DF_TOK_QUERY  8
 
 /* The remembered frequencies, shared by the nd_store_df of several
  * threads (the ingest workers): each word is looked up once per run, not
@@ -433,6 +498,7 @@ typedef struct df_cache {
     int64_t recent;        /* DF_RECENT */
     tok_acc toks;          /* the tokens of the documents (toks_from, last] */
     int64_t toks_from;
+    int64_t tok_budget; /* documents toks may be extended by at once (df_tok_count) */
     size_t used;
     size_t max_used; /* emptied when this full: 3/4 of DF_SLOTS */
     nd_buf words;    /* the slots' words, each NUL-terminated */
@@ -453,7 +519,10 @@ typedef struct df_cache {
         int64_t upto;  /* the count covers the documents of id <= upto */
         int64_t saved; /* word_df's upto for the word when looked up (-1: none) */
         size_t word;   /* offset of the word in words */
-        int scaled;    /* df is a phrase's estimate (df_phrase): never saved */
+        int scaled;    /* df is an estimate (df_stale, df_phrase): never saved */
+        int64_t win;   /* df_phrase's count in the window it scaled (-1: none),
+                        * of the documents (upto - span, upto] */
+        int64_t span;
     } slot[DF_SLOTS];
     /* the slots taken, used of them, in the order they were: a save walks
      * these, not the 2.6 MB of slots (640 page faults of a one-page run) */
@@ -463,6 +532,8 @@ typedef struct df_cache {
 struct nd_store_df {
     nd_store *s;
     sqlite3_stmt *saved, *count, *recent;
+    sqlite3_stmt *window; /* DF_WINDOW_SQL (NULL: a store without phrase_window) */
+    sqlite3_stmt *any;    /* DF_ANY_SQL, prepared when first needed */
     df_cache *c;
     uint64_t docs; /* c->docs when this one last looked */
     df_tok tk;     /* the index's tokenizer, on s */
@@ -538,6 +609,14 @@ static void df_reset(nd_store_df *df, int clear)
 static const char DF_SAVED_SQL[] = "SELECT df, upto FROM word_df WHERE word = ?1 AND upto <= ?2";
 static const char DF_COUNT_SQL[] = "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?1"
                                    " AND rowid > ?2 AND rowid <= ?3";
+/* A phrase's count in the window df_phrase counts, as a run's save left
+ * it (schema step 11): the documents of id in (?2 - ?3, ?2] that hold it. */
+static const char DF_WINDOW_SQL[] =
+    "SELECT n FROM phrase_window WHERE word = ?1 AND upto = ?2 AND span = ?3";
+/* Whether one of the documents of id in (?2, ?3] holds every token of
+ * the query ?1 ("a" AND "b": anywhere, in any column). */
+static const char DF_ANY_SQL[] = "SELECT 1 FROM documents_fts WHERE documents_fts MATCH ?1"
+                                 " AND rowid > ?2 AND rowid <= ?3 LIMIT 1";
 /* The same documents from the last back, at most ?4 of them: how many,
  * and the earliest (the index walks the word's documents in descending
  * order and stops at the ?4th). */
@@ -562,10 +641,15 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
         int rc = nd__store_fail(s, "cannot read word frequencies", err);
         sqlite3_finalize(df->saved);
         sqlite3_finalize(df->count);
+        sqlite3_finalize(df->recent);
         nd_free(df);
         if (!with) nd_free(c);
         return rc;
     }
+    /* (a store of schema 9, opened read-only where it could not be
+     * migrated, has no window counts: its phrases are counted) */
+    if (sqlite3_prepare_v2(s->db, DF_WINDOW_SQL, -1, &df->window, NULL) != SQLITE_OK)
+        df->window = NULL;
     /* A reader of its own (an ingest's worker) keeps DF_CACHE_KB of pages,
      * not SQLite's 2 MB: a count of a phrase of common tokens ("go-to",
      * "it'll") walks the doclist index of each of them from its start in
@@ -592,6 +676,7 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
         c->phrase_window = DF_PHRASE_WINDOW;
         c->phrase_exact = DF_PHRASE_EXACT;
         c->recent = DF_RECENT;
+        c->tok_budget = DF_TOK_BUDGET;
         c->max_used = DF_SLOTS / 4 * 3;
         df_reset(df, 0);
     }
@@ -611,6 +696,8 @@ void nd_store_df_free(nd_store_df *df)
     sqlite3_finalize(df->saved);
     sqlite3_finalize(df->count);
     sqlite3_finalize(df->recent);
+    sqlite3_finalize(df->window);
+    sqlite3_finalize(df->any);
     df_cache *c = df->c;
     pthread_mutex_lock(&c->mu);
     int last = --c->refs == 0;
@@ -664,6 +751,38 @@ static int64_t df_count(sqlite3_stmt *st, const char *word, size_t n, int64_t fr
     return v;
 }
 
+/* Whether a document after `from` up to `last` holds every token of
+ * word (1 or 0; -1: not known), by the index: what tok_count tells of a
+ * word of several tokens without the documents' tokens. */
+static int df_any_all(nd_store_df *df, const char *word, size_t len, int64_t from, int64_t last)
+{
+    if (!df->any && sqlite3_prepare_v2(df->s->db, DF_ANY_SQL, -1, &df->any, NULL) != SQLITE_OK) {
+        df->any = NULL;
+        return -1;
+    }
+    tok_spans sp = {0};
+    df->tk.api.xTokenize(df->tk.t, &sp, FTS5_TOKENIZE_QUERY, word, (int) len, tok_span_cb);
+    if (sp.count < 1 || sp.count > WORD_TOKENS) return -1;
+    char q[512]; /* 200 bytes of tokens, their quotes doubled, and 7 " AND " */
+    size_t m = 0;
+    for (int t = 0; t < sp.count; t++) {
+        if (t) m += (size_t) snprintf(q + m, sizeof q - m, " AND ");
+        q[m++] = '"';
+        for (int i = sp.start[t]; i < sp.end[t]; i++) {
+            if (word[i] == '"') q[m++] = '"';
+            q[m++] = word[i];
+        }
+        q[m++] = '"';
+    }
+    sqlite3_bind_text(df->any, 1, q, (int) m, SQLITE_STATIC);
+    sqlite3_bind_int64(df->any, 2, from);
+    sqlite3_bind_int64(df->any, 3, last);
+    int rc = sqlite3_step(df->any);
+    sqlite3_reset(df->any);
+    sqlite3_clear_bindings(df->any);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* The documents after `from` up to `last` (the cache's snapshot) that
  * hold word, from the tokens of those documents, or -1 (a word of
  * several tokens, no tokenizer, a failure: the index counts it).  The
@@ -672,7 +791,19 @@ static int64_t df_count(sqlite3_stmt *st, const char *word, size_t n, int64_t fr
  * a few pages, the saved counts lag by a run or a few, and a full-text
  * query for each of them cost about 70 us whatever it counted (a lookup
  * in every segment of the index), 2.2 of the 7.1 G instructions of 100
- * pages into a 20,000-document store. */
+ * pages into a 20,000-document store.  But a table read back to a word's
+ * count that lags by hundreds of documents costs what those hold (0.11
+ * ms a document at 1,000,000), which a run of one page, asking for a few
+ * dozen such words, paid whole: 22-36 ms for its first, each of the
+ * store's last 1,023 documents cut into tokens again by every run.  So a
+ * word whose count would extend the table by more than the budget is
+ * counted by the index (the same count; of a word of several tokens,
+ * whether a document holds them all, which is all tok_count tells of
+ * one without positions: df_any_all), and each such count
+ * raises the budget by what it cost: a run that asks for many words
+ * reads the documents once, as before, after index counts that cost
+ * about as much; one that asks for few never reads them (a ski-rental
+ * bound: a small multiple of the cheaper of the two). */
 static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64_t from,
                             int64_t last)
 {
@@ -683,8 +814,12 @@ static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64
     if (one.count < 1 || one.count > WORD_TOKENS) return -1;
     df_cache *c = df->c;
     int64_t v = -1;
+    int ask = 0;
     pthread_mutex_lock(&c->mu);
-    if (c->last == last) { /* not emptied meanwhile */
+    if (c->last == last && c->toks_from > from && c->toks_from - from > c->tok_budget) {
+        ask = 1;
+        c->tok_budget += DF_TOK_QUERY;
+    } else if (c->last == last) { /* not emptied meanwhile */
         if (c->toks_from > from) {
             if (tok_docs(df->s->db, &df->tk, from, c->toks_from, &c->toks) == 0) {
                 c->toks_from = from;
@@ -696,7 +831,11 @@ static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64
         if (c->toks_from <= from) v = tok_count(&c->toks, &one, from, 0);
     }
     pthread_mutex_unlock(&c->mu);
-    return v;
+    if (!ask) return v;
+    if (one.count == 1) return df_count(df->count, word, len, from, last);
+    /* several tokens: 0 when no document has them all, else the index
+     * counts the phrase (tok_count's answers) */
+    return df_any_all(df, word, len, from, last) == 0 ? 0 : -1;
 }
 
 /* word's row of word_df whose count covers no document after last:
@@ -732,7 +871,7 @@ static int df_saved_row(sqlite3_stmt *st, const char *word, size_t len, int64_t 
  * its rate in the recent news, to the precision of a sample of
  * `phrase_window` documents (a scaled count is not saved). */
 static int64_t df_phrase(nd_store_df *df, const char *word, size_t len, int64_t from, int64_t last,
-                         int *scaled)
+                         int *scaled, int64_t *win, int64_t *span)
 {
     df_cache *c = df->c;
     pthread_mutex_lock(&c->mu);
@@ -756,9 +895,25 @@ static int64_t df_phrase(nd_store_df *df, const char *word, size_t len, int64_t 
         }
     }
     if (fewest >= 0 && fewest <= exact) return -1;
-    int64_t n = df_count(df->count, word, len, last - window, last);
+    /* The window's count as the last run's save moved it, else the
+     * index's: the same count (an index count of a phrase of common
+     * tokens is its set-up in every segment of the index, 1-1.5 ms at
+     * 1,000,000 documents, and a run's phrases recur: 177 of the 315 of
+     * 100 pages had been counted by the 100 before). */
+    int64_t n = -1;
+    if (df->window) {
+        sqlite3_bind_text(df->window, 1, word, (int) len, SQLITE_STATIC);
+        sqlite3_bind_int64(df->window, 2, last);
+        sqlite3_bind_int64(df->window, 3, window);
+        if (sqlite3_step(df->window) == SQLITE_ROW) n = sqlite3_column_int64(df->window, 0);
+        sqlite3_reset(df->window);
+        sqlite3_clear_bindings(df->window);
+    }
+    if (n < 0) n = df_count(df->count, word, len, last - window, last);
     if (n < 0) return -1;
     *scaled = 1;
+    *win = n;
+    *span = window;
     return (n * (last - from) + window / 2) / window;
 }
 
@@ -873,6 +1028,7 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     if (hit) return v;
     v = -1;
     int scaled = 0;
+    int64_t win = -1, span = 0;
     int rc = SQLITE_DONE;
     if (!kept) {
         rc = df_saved_row(df->saved, word, len, last, &base, &from);
@@ -884,7 +1040,7 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
             int64_t more = -1;
             if (last - from < catch_up) more = df_tok_count(df, word, len, from, last);
             if (more < 0) more = df_stale(base, from, last, &scaled);
-            if (more < 0) more = df_phrase(df, word, len, from, last, &scaled);
+            if (more < 0) more = df_phrase(df, word, len, from, last, &scaled, &win, &span);
             /* no count of any document (none saved, or kept of a cache
              * whose snapshot was an empty store), or a saved count that
              * lags by more than the recent documents: the documents
@@ -912,6 +1068,8 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
         c->slot[k].saved = saved;
         c->slot[k].word = off;
         c->slot[k].scaled = scaled;
+        c->slot[k].win = win;
+        c->slot[k].span = span;
         c->taken[c->used++] = (uint32_t) k;
     }
     pthread_mutex_unlock(&c->mu);
@@ -960,6 +1118,171 @@ void nd__store_df_phrase(nd_store_df *df, int64_t window, int64_t exact)
     df->c->phrase_window = window;
     df->c->phrase_exact = exact;
     pthread_mutex_unlock(&df->c->mu);
+}
+
+/* The slots whose counts are df_phrase's window counts of the cache's
+ * snapshot, at its window (c->mu held): how many, each put in row (when
+ * not NULL: the word, the count in df, its window's size in saved). */
+static size_t df_windows(const df_cache *c, df_row *row)
+{
+    size_t n = 0;
+    for (size_t i = 0, k; i < c->used; i++)
+        if ((k = c->taken[i], c->slot[k].hash) && c->slot[k].scaled && c->slot[k].win >= 0 &&
+            c->slot[k].upto == c->last && c->slot[k].span == c->phrase_window) {
+            if (row)
+                row[n] = (df_row){c->words.ptr + c->slot[k].word, c->slot[k].win, c->last,
+                                  c->slot[k].span};
+            n++;
+        }
+    return n;
+}
+
+/* Write the phrases' window counts of the cache's snapshot to
+ * phrase_window, moved to the documents (now - span, now]: those after
+ * the snapshot (in acc, from the tokens of the documents after it) enter
+ * the window and as many leave it, read here - a run's worth of
+ * documents - as the index finds the phrase (tok_count).  The counts are
+ * the run's own (df_windows) and the rows of the runs before that were
+ * moved to the snapshot, each for DF_WINDOW_RUNS runs after its last
+ * lookup (a run of one page between two of a hundred keeps the first's
+ * phrases for the second); the other rows are deleted, so that the table
+ * holds those few runs' phrases.  The next run's lookups read the count
+ * there instead of asking the index (df_phrase).  A count not known so
+ * is not written; nor is any when the store has no phrase_window (the
+ * next run counts them) (c->mu held). */
+static void df_save_windows(nd_store *s, df_cache *c, int64_t now, df_tok *tk, const tok_acc *acc)
+{
+    sqlite3_stmt *st = NULL, *old = NULL;
+    int64_t span = c->phrase_window, last = c->last;
+    size_t n = df_windows(c, NULL), cap = n + 64;
+    df_row *row = nd_malloc(cap * sizeof *row);
+    nd_buf words = ND_BUF_INIT;
+    if (!row ||
+        sqlite3_prepare_v2(s->db,
+                           "INSERT INTO phrase_window(word, n, upto, span, runs)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(word) DO UPDATE SET"
+                           " n = excluded.n, upto = excluded.upto, span = excluded.span,"
+                           " runs = excluded.runs WHERE excluded.upto > upto",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT word, n, runs FROM phrase_window"
+                           " WHERE upto = ?1 AND span = ?2 AND runs > 0",
+                           -1, &old, NULL) != SQLITE_OK) {
+        nd_free(row);
+        sqlite3_finalize(st);
+        return;
+    }
+    /* df: the count; saved: the runs left (the run's own, all of them) */
+    n = df_windows(c, row);
+    for (size_t i = 0; i < n; i++) row[i].saved = DF_WINDOW_RUNS;
+    /* the rows of the runs before, not looked up by this one (their words
+     * copied: offsets in words until all are read) */
+    sqlite3_bind_int64(old, 1, last);
+    sqlite3_bind_int64(old, 2, span);
+    while (sqlite3_step(old) == SQLITE_ROW) {
+        const char *w = (const char *) sqlite3_column_text(old, 0);
+        size_t len = (size_t) sqlite3_column_bytes(old, 0);
+        size_t k = df_slot(c, nd_hash64(w, len) | 1);
+        if (c->slot[k].hash && c->slot[k].win >= 0) continue; /* counted by this run */
+        if (n == cap) {
+            df_row *v = nd_realloc(row, 2 * cap * sizeof *v);
+            if (!v) break;
+            row = v;
+            cap *= 2;
+        }
+        row[n++] = (df_row){(const char *) (uintptr_t) words.len, sqlite3_column_int64(old, 1), -1,
+                            sqlite3_column_int64(old, 2) - 1};
+        nd_buf_append(&words, w, len);
+        nd_buf_putc(&words, '\0');
+    }
+    sqlite3_finalize(old);
+    for (size_t i = 0; i < n && !nd_buf_failed(&words); i++)
+        if (row[i].upto < 0) row[i].word = words.ptr + (uintptr_t) row[i].word;
+    if (nd_buf_failed(&words)) n = df_windows(c, row); /* the run's own only */
+    tok_acc gone = {.keep_pos = 1};
+    int moved = last == now || tok_docs(s->db, tk, last - span, now - span, &gone) == 0;
+    size_t m = 0;
+    for (size_t i = 0; moved && i < n; i++) {
+        int64_t v = row[i].df;
+        if (last < now) {
+            tok_word one = {0};
+            const char *w = row[i].word;
+            tk->api.xTokenize(tk->t, &one, FTS5_TOKENIZE_QUERY, w, (int) strlen(w), tok_word_cb);
+            int64_t in = tok_count(acc, &one, last, 1),
+                    out = tok_count(&gone, &one, last - span, 1);
+            if (in < 0 || out < 0 || v + in - out < 0) continue;
+            v += in - out;
+        }
+        row[m++] = (df_row){row[i].word, v, now, row[i].saved};
+    }
+    tok_acc_free(&gone);
+    if (m) qsort(row, m, sizeof *row, by_word);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < m; i++) {
+        sqlite3_bind_text(st, 1, row[i].word, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, row[i].df);
+        sqlite3_bind_int64(st, 3, row[i].upto);
+        sqlite3_bind_int64(st, 4, span);
+        sqlite3_bind_int64(st, 5, row[i].saved);
+        rc = step_done(s, st, "cannot save phrases' window counts", NULL);
+    }
+    sqlite3_finalize(st);
+    nd_buf_free(&words);
+    nd_free(row);
+    /* what was not moved no longer counts the window */
+    sqlite3_stmt *del = NULL;
+    if (!rc && sqlite3_prepare_v2(s->db, "DELETE FROM phrase_window WHERE upto < ?1", -1, &del,
+                                  NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(del, 1, now);
+        step_done(s, del, "cannot save phrases' window counts", NULL);
+    }
+    sqlite3_finalize(del);
+}
+
+/* Keep the tokens of the documents in acc (positions kept) of id in
+ * (from, now] in doc_tokens, for the runs after this one (tok_docs), and
+ * drop those of id <= `drop`: the workers and the save read back to a
+ * count DF_CATCH_UP documents behind at most.  Nothing is lost but time
+ * when a row cannot be written (or the store has no doc_tokens). */
+static void df_save_tokens(nd_store *s, const tok_acc *acc, int64_t from, int64_t now, int64_t drop)
+{
+    sqlite3_stmt *put = NULL, *del = NULL;
+    if (acc->no_pos || acc->oom ||
+        sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO doc_tokens(doc_id, toks) VALUES (?1, ?2)",
+                           -1, &put, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "DELETE FROM doc_tokens WHERE doc_id <= ?1", -1, &del, NULL) !=
+            SQLITE_OK) {
+        sqlite3_finalize(put);
+        return;
+    }
+    nd_buf b = ND_BUF_INIT;
+    int rc = 0;
+    for (int64_t doc = from + 1; !rc && doc <= now; doc++) {
+        int64_t at = 0;
+        if (!nd__imap_get(&acc->at, (uint64_t) doc, &at)) continue;
+        const tok_doc *d = &acc->docs[at - 1];
+        size_t n = (size_t) d->n[0] + d->n[1];
+        nd_buf_clear(&b);
+        unsigned char le[8];
+        for (int c = 0; c < 2; c++) {
+            for (int i = 0; i < 4; i++) le[i] = (unsigned char) (d->n[c] >> (8 * i));
+            nd_buf_append(&b, le, 4);
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t h = acc->seq[d->start + i];
+            for (int j = 0; j < 8; j++) le[j] = (unsigned char) (h >> (8 * j));
+            nd_buf_append(&b, le, 8);
+        }
+        if (nd_buf_failed(&b)) break;
+        sqlite3_bind_int64(put, 1, doc);
+        sqlite3_bind_blob(put, 2, b.ptr, (int) b.len, SQLITE_STATIC);
+        rc = step_done(s, put, "cannot keep documents' tokens", NULL);
+    }
+    nd_buf_free(&b);
+    sqlite3_finalize(put);
+    sqlite3_bind_int64(del, 1, drop);
+    step_done(s, del, "cannot keep documents' tokens", NULL);
+    sqlite3_finalize(del);
 }
 
 int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
@@ -1028,6 +1351,10 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
     int64_t lo = now;
     for (size_t i = 0; i < n_row; i++)
         if (row[i].upto < lo && now - row[i].upto < c->catch_up) lo = row[i].upto;
+    /* the documents since the cache's snapshot enter the phrases' windows
+     * (the run's and those of the runs before: df_save_windows) */
+    size_t n_win = rc ? 0 : df_windows(c, NULL);
+    if ((n_win || n_row) && c->last < lo && now - c->last < c->catch_up) lo = c->last;
     df_tok tk = {0};
     tok_acc acc = {.keep_pos = 1};
     int by_tokens =
@@ -1061,6 +1388,11 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
         }
         if (upto > 0 && upto > row[i].saved) order[m++] = (df_row){w, v, upto, row[i].saved};
     }
+    if (!rc && (n_win || n_row) && (c->last == now || (by_tokens && lo <= c->last)))
+        df_save_windows(s, c, now, &tk, &acc);
+    if (!rc && by_tokens)
+        df_save_tokens(s, &acc, lo > now - c->catch_up ? lo : now - c->catch_up, now,
+                       now - c->catch_up);
     tok_acc_free(&acc);
     tok_close(&tk);
     if (m) qsort(order, m, sizeof *order, by_word);

@@ -13,9 +13,13 @@
  * each document; docs/architecture.md, "Analysis in the store"), 5 what
  * the query layer reads instead of scanning (issue 13: totals kept as
  * rows are written, listing indexes; "The query layer"), 6 event
- * instances (issue 9: an event across documents), 7 stories at scale
- * (issue 13: the engine's state in pieces, its log, story aggregates),
- * 10 events per CAMEO code (issue 13: an actor page's count of events).
+ * instances (issue 9: an event across documents), 7 keywords (issue
+ * 11), 8 stories at scale (issue 13: the engine's state in pieces, its
+ * log, story aggregates), 9 the keywords' saved word frequencies, 10
+ * what an actor page of a code prefix reads cold (issue 13: events per
+ * CAMEO code, actors per prefix, the quotations listed), 11 the keywords'
+ * phrases' window counts and the last documents' tokens
+ * (src/store/keywords.c).
  * Each adds tables and nullable columns only, so export keeps working on
  * documents stored before them.
  */
@@ -664,8 +668,47 @@ static const char step10[] =
     "CREATE INDEX quotes_shown ON quotes(date, doc_id, idx, speaker_id)"
     " WHERE latest AND scare = 0 AND speaker IS NOT NULL;";
 
-static const char *const steps[] = {step1, step2, step3, step4, step5,
-                                    step6, step7, step8, step9, step10};
+/* Step 11: the window counts of phrases (src/store/keywords.c, df_phrase):
+ * a row says that `n` of the documents of id in (upto - span, upto] hold
+ * the phrase - the count a run scales to its estimate, which the next run
+ * would otherwise ask the full-text index for again.  A run's save moves
+ * the rows of the phrases it looked up to its last document by the
+ * documents that entered and left the window, and those of the `runs`
+ * runs before it; the other rows are deleted.  Emptied with word_df.
+ * And the tokens of the last documents, which the keywords' counts read
+ * instead of cutting the texts again. */
+static const char step11[] =
+    "CREATE TABLE phrase_window ("
+    " word TEXT PRIMARY KEY,"
+    " n INTEGER NOT NULL,"
+    " upto INTEGER NOT NULL,"
+    " span INTEGER NOT NULL,"
+    " runs INTEGER NOT NULL) WITHOUT ROWID;"
+    /* the tokens of the last documents, as a save cut them: their hashes in
+     * order (keywords.c, df_save_tokens) */
+    "CREATE TABLE doc_tokens ("
+    " doc_id INTEGER PRIMARY KEY,"
+    " toks BLOB NOT NULL);"
+    "DROP TRIGGER documents_fts_ad;"
+    "DROP TRIGGER documents_fts_au;"
+    "CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN"
+    " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+    " VALUES ('delete', old.id, old.title, old.text);"
+    " DELETE FROM word_df;"
+    " DELETE FROM phrase_window;"
+    " DELETE FROM doc_tokens WHERE doc_id = old.id;"
+    " END;"
+    "CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN"
+    " INSERT INTO documents_fts(documents_fts, rowid, title, text)"
+    " VALUES ('delete', old.id, old.title, old.text);"
+    " INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
+    " DELETE FROM word_df;"
+    " DELETE FROM phrase_window;"
+    " DELETE FROM doc_tokens WHERE doc_id = old.id;"
+    " END;";
+
+static const char *const steps[] = {step1, step2, step3, step4,  step5, step6,
+                                    step7, step8, step9, step10, step11};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");
