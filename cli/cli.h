@@ -172,7 +172,8 @@ int cli_parse_time(const char *s, long long *ts);
 int cli_term_width(void);
 
 /* ---- store commands (cli/store_util.c) ---- */
-/* The database: --db PATH, else $NEWSDESK_DB, else ./newsdesk.db. */
+/* The database: --db PATH, else $NEWSDESK_DB, else ./newsdesk.db.  Says on
+ * stderr when the file is of an older schema that the open will migrate. */
 const char *cli_db_path(const char *opt);
 /* Open the store for a command that only reads (read-only, so a store on
  * read-only media works; an older store is migrated first when it can
