@@ -2103,6 +2103,22 @@ static void begin_actors(nd_store *s, sqlite3_stmt **a)
               SQLITE_OK);
 }
 
+/* In a transaction begun here (the caller commits): the actors ids 1..n
+ * named and coded as actors[i] = {name, code}. */
+static void begin_with_actors(nd_store *s, const char *const (*actors)[2], int n)
+{
+    sqlite3_stmt *a = NULL;
+    begin_actors(s, &a);
+    for (int i = 0; i < n; i++) {
+        sqlite3_bind_int(a, 1, i + 1);
+        sqlite3_bind_text(a, 2, actors[i][0], -1, SQLITE_STATIC);
+        sqlite3_bind_text(a, 3, actors[i][1], -1, SQLITE_STATIC);
+        CHECK_INT(sqlite3_step(a), SQLITE_DONE);
+        sqlite3_reset(a);
+    }
+    sqlite3_finalize(a);
+}
+
 /* A code prefix of thousands of actors (every American official is
  * USAGOV): its actor page lists its first 100 from the top of the rank
  * index, and the plans' totals come from code_days, so the actor_stats
@@ -2304,17 +2320,8 @@ static void test_event_codes(void)
     nd_store *s = fresh("event_codes.db");
     if (!s) return;
     enum { N = 30000 };
-    sqlite3_stmt *a = NULL;
-    begin_actors(s, &a);
     static const char *const actors[][2] = {{"Zed", "ZZZ"}, {"Zed army", "ZZZMIL"}, {"Ay", "AAA"}};
-    for (int i = 0; i < 3; i++) {
-        sqlite3_bind_int(a, 1, i + 1);
-        sqlite3_bind_text(a, 2, actors[i][0], -1, SQLITE_STATIC);
-        sqlite3_bind_text(a, 3, actors[i][1], -1, SQLITE_STATIC);
-        CHECK_INT(sqlite3_step(a), SQLITE_DONE);
-        sqlite3_reset(a);
-    }
-    sqlite3_finalize(a);
+    begin_with_actors(s, actors, 3);
     /* N events of ZZZ or ZZZMIL against AAA or each other; 40 of AAA
      * with itself, 10 of them in an older version of their page. */
     char sql[1024];
@@ -2388,17 +2395,8 @@ static void test_quotes_shown(void)
     nd_store *s = fresh("quotes_shown.db");
     if (!s) return;
     enum { N = 20000, EVERY = 1000 };
-    sqlite3_stmt *a = NULL;
-    begin_actors(s, &a);
     static const char *const actors[][2] = {{"Zed", "ZZZ"}, {"Ay", "AAA"}};
-    for (int i = 0; i < 2; i++) {
-        sqlite3_bind_int(a, 1, i + 1);
-        sqlite3_bind_text(a, 2, actors[i][0], -1, SQLITE_STATIC);
-        sqlite3_bind_text(a, 3, actors[i][1], -1, SQLITE_STATIC);
-        CHECK_INT(sqlite3_step(a), SQLITE_DONE);
-        sqlite3_reset(a);
-    }
-    sqlite3_finalize(a);
+    begin_with_actors(s, actors, 2);
     /* N quotations a document each, newest last, one in EVERY by ZZZ;
      * every tenth by ZZZ a scare quote. */
     char sql[1536];
