@@ -275,4 +275,10 @@ int nd__rank_top(nd_store *s, const char *match, nd__top *t, nd_error *err);
 /* The name of a CAMEO event code, or "". */
 const char *nd__event_name(const char *code);
 
+/* relations' reader thread (events.c), for the tests: mode 1 starts it
+ * on a warm store too, 2 also lets each of its jobs run to its end; what
+ * its last run read: index entries walked, event rows read, pages. */
+extern int nd__relations_ahead_mode;
+extern int64_t nd__relations_ahead[3];
+
 #endif
