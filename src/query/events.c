@@ -592,8 +592,12 @@ static int collect(nd_store *s, const nd_query_opts *o, const ev_query *e, const
                 break;
             }
             d->id = sqlite3_column_int64(st, 0);
+            /* Copied by length: snprintf was a sixth of the answer's
+             * instructions (33,641 rows for USA CHN). */
             const unsigned char *day = sqlite3_column_text(st, 1);
-            snprintf(d->day, sizeof d->day, "%s", day ? (const char *) day : "");
+            size_t len = day ? strnlen((const char *) day, sizeof d->day - 1) : 0;
+            memcpy(d->day, day ? (const char *) day : "", len);
+            d->day[len] = 0;
             d->doc = sqlite3_column_int64(st, 2);
             d->idx = sqlite3_column_int64(st, 3);
             d->quad = sqlite3_column_int(st, 4);
@@ -882,10 +886,14 @@ int nd_query_relations(nd_store *s, const nd_query_opts *o, nd_relations_page **
              : nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     if (!rc) rc = collect(s, o, &e, &e.B, &e.A, tmp, &v, err);
     ahead_wait(&ah, 0);
+    /* Two code prefixes neither of which begins the other have no event
+     * both ways: no sort by id (a fifth of the sorting's instructions). */
+    size_t la = strlen(e.A.prefix), lb = strlen(e.B.prefix);
+    int apart = la && lb && strncmp(e.A.prefix, e.B.prefix, la < lb ? la : lb) != 0;
     ev_free(&e);
     dyad *d = v.items;
     size_t n = v.n;
-    if (!rc && n > 1) {
+    if (!rc && n > 1 && !apart) {
         qsort(d, n, sizeof *d, dyad_id);
         size_t u = 1;
         for (size_t i = 1; i < n; i++)
