@@ -2573,6 +2573,16 @@ static void test_peers_walk(void)
         fprintf(stderr, "  doc_actors read in %lld VM steps at 10,000 documents, %lld at 100,000\n",
                 (long long) steps_small, (long long) steps_large);
     CHECK(steps_small > 0 && steps_large <= steps_small + steps_small / 4);
+    /* With the walk read ahead by the page's thread (made to start on this
+     * warm store and run to its end): the same peers, and the thread
+     * walked the documents the walk reads, to the first mentioning ZZZ
+     * past the ND_QUERY_PEER_DOCS kept. */
+    nd__peers_ahead_mode = 2;
+    nd__peers_ahead_docs = 0;
+    peer_list(small, "ZZZ", c, sizeof c, NULL);
+    nd__peers_ahead_mode = 0;
+    CHECK_STR(a, c);
+    CHECK_INT((int) nd__peers_ahead_docs, ND_QUERY_PEER_DOCS + 1);
     /* The same peers from the prefix's own keys, and from a walk of 7
      * ids a statement. */
     nd__peer_walk = 0;

@@ -9,14 +9,11 @@
  * which).  The relations of two actors read the code indexes (a prefix
  * range on one side, the other side checked in the index). */
 #include <limits.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "query/query_int.h"
 
@@ -738,36 +735,6 @@ static void ahead_wait(ahead *a, int job)
     a->entries = 0;
 }
 
-/* Whether the root page of events_dyad is in the system's page cache
- * (mincore of a one-page map of the file): 1, 0 when it is not, -1 when
- * it cannot be told.  The thread is for a cold store: warm, its reads
- * are the same rows' CPU again (43 -> 57 ms of CPU for `relations USA
- * CHN` at 1,000,000 documents, perf stat, 5 runs), and the store's
- * connection reads the root first whatever it walks. */
-static int root_cached(nd_store *s, const char *path)
-{
-    int64_t root = 0, size = 0;
-    if (nd__query_int(s, "SELECT rootpage FROM sqlite_schema WHERE name = 'events_dyad'", 0, &root,
-                      NULL) ||
-        nd__query_int(s, "PRAGMA page_size", 0, &size, NULL) || root < 1 || size < 512)
-        return -1;
-    long os = sysconf(_SC_PAGESIZE);
-    if (os <= 0) return -1;
-    off_t at = (off_t) ((root - 1) * size);
-    at -= at % os;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    int ret = -1;
-    void *m = mmap(NULL, (size_t) os, PROT_READ, MAP_SHARED, fd, at);
-    if (m != MAP_FAILED) {
-        unsigned char in = 0;
-        if (mincore(m, (size_t) os, &in) == 0) ret = in & 1;
-        munmap(m, (size_t) os);
-    }
-    close(fd);
-    return ret;
-}
-
 /* Starts the walk of y's events to x's (the second direction) when the
  * store is cold. */
 static void ahead_start(nd_store *s, ahead *a, const nd__sel *x, const nd__sel *y)
@@ -778,7 +745,9 @@ static void ahead_start(nd_store *s, ahead *a, const nd__sel *x, const nd__sel *
         nd__relations_ahead[0] = nd__relations_ahead[1] = nd__relations_ahead[2] = 0;
     const char *path = sqlite3_db_filename(s->db, "main");
     if (!x->prefix[0] || !y->prefix[0] || !path || !path[0]) return;
-    if (!nd__relations_ahead_mode && root_cached(s, path) != 0) return;
+    /* Warm, its reads are the same rows' CPU again (43 -> 57 ms of CPU at
+     * 1,000,000 documents, perf stat, 5 runs). */
+    if (!nd__relations_ahead_mode && nd__leaf_cached(s, "events_dyad") != 0) return;
     snprintf(a->lo, sizeof a->lo, "%s", y->prefix);
     nd__prefix_hi(y->prefix, a->hi, sizeof a->hi);
     snprintf(a->tlo, sizeof a->tlo, "%s", x->prefix);
