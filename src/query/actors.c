@@ -845,8 +845,7 @@ static void *peers_ahead_run(void *p)
     return NULL;
 }
 
-static void peers_ahead_start(nd_store *s, peers_ahead *a, const nd__imap *in, int64_t hi,
-                              int cold)
+static void peers_ahead_start(nd_store *s, peers_ahead *a, const nd__imap *in, int64_t hi, int cold)
 {
     memset(a, 0, sizeof *a);
     atomic_init(&a->stop, 0);
