@@ -2573,6 +2573,16 @@ static void test_peers_walk(void)
         fprintf(stderr, "  doc_actors read in %lld VM steps at 10,000 documents, %lld at 100,000\n",
                 (long long) steps_small, (long long) steps_large);
     CHECK(steps_small > 0 && steps_large <= steps_small + steps_small / 4);
+    /* With the walk read ahead by the page's thread (made to start on this
+     * warm store and run to its end): the same peers, and the thread
+     * walked the documents the walk reads, to the first mentioning ZZZ
+     * past the ND_QUERY_PEER_DOCS kept. */
+    nd__peers_ahead_mode = 2;
+    nd__peers_ahead_docs = 0;
+    peer_list(small, "ZZZ", c, sizeof c, NULL);
+    nd__peers_ahead_mode = 0;
+    CHECK_STR(a, c);
+    CHECK_INT((int) nd__peers_ahead_docs, ND_QUERY_PEER_DOCS + 1);
     /* The same peers from the prefix's own keys, and from a walk of 7
      * ids a statement. */
     nd__peer_walk = 0;
@@ -2667,6 +2677,99 @@ static void test_relations_codes(void)
     int64_t steps = ev_read.n;
     if (steps >= NOISE) fprintf(stderr, "  events read in %lld VM steps\n", (long long) steps);
     CHECK(steps > 0 && steps < NOISE);
+    nd_store_close(s);
+}
+
+/* relations of two code prefixes with its reader thread made to run (a
+ * warm store does not start it) and each of its jobs to its end: the
+ * answer is the same as without it, and the thread read, on a connection
+ * of its own, the second direction's index entries (every one of the
+ * codes of B's prefix to A's, latest or not) and the listed rows. */
+static void rel_digest(nd_store *s, char *out, size_t cap)
+{
+    nd_query_opts o;
+    memset(&o, 0, sizeof o);
+    o.actor = "ZZA";
+    o.actor_b = "ZZB";
+    o.limit = 40;
+    nd_relations_page *rel = NULL;
+    nd_error err = {0};
+    int rc = nd_query_relations(s, &o, &rel, &err);
+    if (rc) fprintf(stderr, "  relations ZZA ZZB: %s\n", err.msg);
+    CHECK_INT(rc, 0);
+    size_t k = 0;
+    out[0] = 0;
+    if (!rel) return;
+    k += (size_t) snprintf(out + k, cap - k, "%llu %llu %llu %.3f %zu|",
+                           (unsigned long long) rel->reports, (unsigned long long) rel->events,
+                           (unsigned long long) rel->cooperative, rel->goldstein, rel->n_periods);
+    for (size_t i = 0; i < rel->n && k + 64 < cap; i++)
+        k += (size_t) snprintf(out + k, cap - k, "%lld:%s:%s,", (long long) rel->items[i].id,
+                               rel->items[i].date ? rel->items[i].date : "-",
+                               rel->items[i].sentence_text ? rel->items[i].sentence_text : "-");
+    CHECK_INT((int) rel->n, 40);
+    nd_result_free(rel);
+}
+
+static void test_relations_ahead(void)
+{
+    nd_store *s = fresh("relations_ahead.db");
+    if (!s) return;
+    nd_error err = {0};
+    /* 60 documents; ZZA* -> ZZB* 50 events, ZZB* -> ZZA* 900 (30 of them
+     * not the latest version), and noise from and to each side. */
+    CHECK_INT(
+        nd__store_exec(s,
+                       "BEGIN;"
+                       "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
+                       " WHERE i < 60)"
+                       " INSERT INTO documents(id, ident, title, text, content_hash, added)"
+                       " SELECT i, 'u' || i, 'Title ' || i,"
+                       " 'Sentence ' || i || ' of the text. ' || hex(randomblob(3000)),"
+                       " i, '2025-06-02' FROM c;"
+                       "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
+                       " WHERE i < 3000)"
+                       " INSERT INTO events(doc_id, idx, source_code, target_code, code, quad,"
+                       " goldstein, sentence_start, sentence_end, day, latest)"
+                       " SELECT 1 + i % 60, i,"
+                       " CASE WHEN i <= 50 THEN 'ZZA' || substr('GOVMIL', 1 + 3 * (i % 2), 3)"
+                       " WHEN i <= 950 THEN CASE i % 3 WHEN 0 THEN 'ZZB' WHEN 1 THEN 'ZZBGOV'"
+                       " ELSE 'ZZBMED' END"
+                       " WHEN i <= 2000 THEN 'ZZA' ELSE 'QQQ' END,"
+                       " CASE WHEN i <= 50 THEN 'ZZB' WHEN i <= 950 THEN 'ZZA' || 'GOV'"
+                       " WHEN i <= 2000 THEN 'AAA' ELSE 'ZZB' END,"
+                       " '040', 1 + i % 4, 1.0 + i % 7, 0, 8,"
+                       " printf('2025-%02d-%02d', 1 + i % 12, 1 + i % 28), i % 30 != 7"
+                       " FROM c;"
+                       "COMMIT;",
+                       &err),
+        0);
+    if (err.msg[0]) fprintf(stderr, "  %s\n", err.msg);
+    int64_t back = 0;
+    CHECK_INT(nd__query_int(s,
+                            "SELECT count(*) FROM events WHERE source_code >= 'ZZB'"
+                            " AND source_code < 'ZZC' AND target_code >= 'ZZA'"
+                            " AND target_code < 'ZZB'",
+                            0, &back, &err),
+              0);
+    CHECK_INT((int) back, 900);
+
+    char alone[8192], with[8192];
+    nd__relations_ahead_mode = 0;
+    rel_digest(s, alone, sizeof alone);
+    nd__relations_ahead_mode = 2;
+    rel_digest(s, with, sizeof with);
+    nd__relations_ahead_mode = 0;
+    CHECK(strcmp(alone, with) == 0);
+    if (strcmp(alone, with)) fprintf(stderr, "  alone %.200s\n  with  %.200s\n", alone, with);
+    /* The walk of ZZB* -> ZZA*, the 40 rows listed, their pages. */
+    if (nd__relations_ahead[0] != back || nd__relations_ahead[1] != 40)
+        fprintf(stderr, "  reader: %lld entries, %lld rows, %lld pages\n",
+                (long long) nd__relations_ahead[0], (long long) nd__relations_ahead[1],
+                (long long) nd__relations_ahead[2]);
+    CHECK_INT((int) nd__relations_ahead[0], 900);
+    CHECK_INT((int) nd__relations_ahead[1], 40);
+    CHECK(nd__relations_ahead[2] > 40);
     nd_store_close(s);
 }
 
@@ -2882,6 +2985,7 @@ int main(void)
     RUN(test_quotes_shown);
     RUN(test_peers_walk);
     RUN(test_relations_codes);
+    RUN(test_relations_ahead);
     RUN(test_quotes_split);
     RUN(test_timeline_split);
     RUN(test_stats_errors);

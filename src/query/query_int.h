@@ -275,4 +275,27 @@ int nd__rank_top(nd_store *s, const char *match, nd__top *t, nd_error *err);
 /* The name of a CAMEO event code, or "". */
 const char *nd__event_name(const char *code);
 
+/* The reader threads of relations and the actor page are for a cold
+ * store: warm, their reads are the same rows' CPU again. */
+/* Whether the last leaf of the table or index named (the file's pages
+ * down its right-most pointers, read with pread: the walk of the newest
+ * entries reads them first anyway) is in the system's page cache
+ * (mincore, before it is read): 1, 0 when it is not, -1 when it cannot
+ * be told.  The root
+ * alone says little: an index made with the schema has its root among
+ * the first pages, which the system reads ahead of the schema's. */
+int nd__leaf_cached(nd_store *s, const char *index);
+
+/* relations' reader thread (events.c), for the tests: mode 1 starts it
+ * on a warm store too, 2 also lets each of its jobs run to its end; what
+ * its last run read: index entries walked, event rows read, pages. */
+extern int nd__relations_ahead_mode;
+extern int64_t nd__relations_ahead[3];
+
+/* The actor page's reader of the peers' walk (actors.c), for the tests:
+ * mode 1 starts it on a warm store too, 2 also lets it run to its end;
+ * the documents mentioning x its last run walked. */
+extern int nd__peers_ahead_mode;
+extern int64_t nd__peers_ahead_docs;
+
 #endif

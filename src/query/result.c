@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "query/query_int.h"
 
 /* ---- results ---------------------------------------------------------------------- */
@@ -312,7 +316,7 @@ int nd__prepare(nd_store *s, nd_buf *sql, sqlite3_stmt **st, const char *what, n
     return 0;
 }
 
-#define N_KEPT (int) (sizeof ((nd_store *) 0)->kept / sizeof *((nd_store *) 0)->kept)
+#define N_KEPT (int) (sizeof((nd_store *) 0)->kept / sizeof *((nd_store *) 0)->kept)
 
 int nd__prepare_kept(nd_store *s, nd_buf *sql, sqlite3_stmt **st, const char *what, nd_error *err)
 {
@@ -330,8 +334,8 @@ int nd__prepare_kept(nd_store *s, nd_buf *sql, sqlite3_stmt **st, const char *wh
         if (!k->busy && (!slot || (slot->st && (!k->st || k->used < slot->used)))) slot = k;
     }
     if (sql->len > 2048) slot = NULL; /* lists of ids: asked once */
-    if (sqlite3_prepare_v3(s->db, sql->ptr, (int) sql->len, slot ? SQLITE_PREPARE_PERSISTENT : 0, st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v3(s->db, sql->ptr, (int) sql->len, slot ? SQLITE_PREPARE_PERSISTENT : 0,
+                           st, NULL) != SQLITE_OK)
         return nd__store_fail(s, what, err);
     char *copy = slot ? nd_malloc(sql->len + 1) : NULL;
     if (copy) {
@@ -382,4 +386,46 @@ const char *nd__event_name(const char *code)
     const nd_analyze_dict *d = nd_analyze_dict_default(NULL);
     if (!d || !code || nd_cameo_lookup(d, code, &name, NULL, NULL) != 0 || !name) return "";
     return name;
+}
+
+int nd__leaf_cached(nd_store *s, const char *index)
+{
+    int64_t root = 0, size = 0;
+    const char *path = sqlite3_db_filename(s->db, "main");
+    sqlite3_stmt *st;
+    if (!path || !path[0] ||
+        sqlite3_prepare_v2(s->db, "SELECT rootpage FROM sqlite_schema WHERE name = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, index, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) root = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (nd__query_int(s, "PRAGMA page_size", 0, &size, NULL) || root < 2 || size < 512 ||
+        size > 65536)
+        return -1;
+    long os = sysconf(_SC_PAGESIZE);
+    int fd = os > 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0) return -1;
+    /* Down the right-most pointers (bytes 8-11 of an interior page's
+     * header; page 1, with the file's header first, is the schema's),
+     * each page asked before it is read (the read caches it). */
+    unsigned char h[12];
+    int64_t pg = root;
+    int ret = -1;
+    for (int depth = 0; depth < 16 && pg >= 2; depth++) {
+        off_t at = (off_t) ((pg - 1) * size);
+        void *m = mmap(NULL, (size_t) os, PROT_READ, MAP_SHARED, fd, at - at % os);
+        unsigned char in = 0;
+        int known = m != MAP_FAILED && mincore(m, (size_t) os, &in) == 0;
+        if (m != MAP_FAILED) munmap(m, (size_t) os);
+        if (!known || pread(fd, h, sizeof h, at) != (ssize_t) sizeof h) break;
+        if (h[0] == 0x0a || h[0] == 0x0d) { /* a leaf */
+            ret = in & 1;
+            break;
+        }
+        if (h[0] != 0x02 && h[0] != 0x05) break;
+        pg = (int64_t) h[8] << 24 | (int64_t) h[9] << 16 | (int64_t) h[10] << 8 | h[11];
+    }
+    close(fd);
+    return ret;
 }
