@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "base/imap.h"
+#include "base/pack.h"
 #include "store/store_int.h"
 
 static int step_done(nd_store *s, sqlite3_stmt *st, const char *what, nd_error *err)
@@ -274,29 +275,20 @@ static int tok_doc_cb(void *ctx, int flags, const char *tok, int n, int start, i
 
 /* The tokens of a document as doc_tokens keeps them (schema step 11):
  * the counts of its title's and its text's (4 bytes each), then each
- * token's hash (8 bytes), in order, little-endian. */
-static uint64_t get_le(const unsigned char *p, int bytes)
-{
-    uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (bytes == 8) return memcpy(&v, p, 8), v;
-#endif
-    for (int i = bytes - 1; i >= 0; i--) v = v << 8 | p[i];
-    return v;
-}
+ * token's hash (8 bytes), in order, little-endian (base/pack.h). */
 
 /* Add a document's tokens from its doc_tokens blob (b, n bytes) to a:
  * 0, or -1 (not such a blob, out of memory). */
 static int tok_blob(tok_acc *a, const unsigned char *b, size_t n)
 {
     if (n < 8) return -1;
-    uint64_t cols[2] = {get_le(b, 4), get_le(b + 4, 4)};
+    uint64_t cols[2] = {nd__rd32(b), nd__rd32(b + 4)};
     if (n != 8 + 8 * (cols[0] + cols[1])) return -1;
     const unsigned char *p = b + 8;
     for (int c = 0; c < 2; c++) {
         a->col = c;
         for (uint64_t i = 0; i < cols[c]; i++, p += 8)
-            if (tok_add(a, get_le(p, 8)) != SQLITE_OK) return -1;
+            if (tok_add(a, nd__rd64(p)) != SQLITE_OK) return -1;
     }
     return 0;
 }
@@ -1263,16 +1255,9 @@ static void df_save_tokens(nd_store *s, const tok_acc *acc, int64_t from, int64_
         const tok_doc *d = &acc->docs[at - 1];
         size_t n = (size_t) d->n[0] + d->n[1];
         nd_buf_clear(&b);
-        unsigned char le[8];
-        for (int c = 0; c < 2; c++) {
-            for (int i = 0; i < 4; i++) le[i] = (unsigned char) (d->n[c] >> (8 * i));
-            nd_buf_append(&b, le, 4);
-        }
-        for (size_t i = 0; i < n; i++) {
-            uint64_t h = acc->seq[d->start + i];
-            for (int j = 0; j < 8; j++) le[j] = (unsigned char) (h >> (8 * j));
-            nd_buf_append(&b, le, 8);
-        }
+        nd__put_u32(&b, d->n[0]);
+        nd__put_u32(&b, d->n[1]);
+        for (size_t i = 0; i < n; i++) nd__put_u64(&b, acc->seq[d->start + i]);
         if (nd_buf_failed(&b)) break;
         sqlite3_bind_int64(put, 1, doc);
         sqlite3_bind_blob(put, 2, b.ptr, (int) b.len, SQLITE_STATIC);
