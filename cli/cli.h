@@ -172,9 +172,11 @@ int cli_parse_time(const char *s, long long *ts);
 int cli_term_width(void);
 
 /* ---- store commands (cli/store_util.c) ---- */
-/* The database: --db PATH, else $NEWSDESK_DB, else ./newsdesk.db.  Says on
- * stderr when the file is of an older schema that the open will migrate. */
+/* The database: --db PATH, else $NEWSDESK_DB, else ./newsdesk.db. */
 const char *cli_db_path(const char *opt);
+/* Says on stderr that a store of an older schema is being migrated (the
+ * store's nd_store_on_migrate hook, set by main): it can take a minute. */
+void cli_note_migration(const char *path, int from, int to);
 /* Open the store for a command that only reads (read-only, so a store on
  * read-only media works; an older store is migrated first when it can
  * be); prints the error and returns NULL on failure.  Caller closes with

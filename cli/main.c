@@ -27,6 +27,7 @@ int main(int argc, char **argv)
 {
     /* A closed pipe (newsdesk ... | head) ends output quietly. */
     signal(SIGPIPE, SIG_IGN);
+    nd_store_on_migrate(cli_note_migration);
     if (argc < 2) {
         usage(stderr);
         return ND_EXIT_USAGE;

@@ -7,30 +7,20 @@
 
 #include "cli.h"
 
-/* A store of an older newsdesk is migrated when a command first opens it,
- * in one go that can take a while (a minute for a million documents,
- * schema 9 to 11): say so first, once, rather than sit silent.  A file
- * that cannot be written is refused by the open, with its own message. */
-static void note_upgrade(const char *path)
-{
-    int v = 0, can_write = 0;
-    if (nd_store_file_schema(path, &v, &can_write, NULL) == 0 && v > 0 && v < ND_STORE_SCHEMA &&
-        can_write)
-        fprintf(stderr,
-                "newsdesk: %s: upgrading the store from schema %d to %d (once; about a minute"
-                " for a million documents)\n",
-                path, v, ND_STORE_SCHEMA);
-}
-
 const char *cli_db_path(const char *opt)
 {
-    const char *path = ND_STORE_DEFAULT_PATH, *env = getenv("NEWSDESK_DB");
-    if (opt && *opt)
-        path = opt;
-    else if (env && *env)
-        path = env;
-    note_upgrade(path);
-    return path;
+    if (opt && *opt) return opt;
+    const char *env = getenv("NEWSDESK_DB");
+    if (env && *env) return env;
+    return ND_STORE_DEFAULT_PATH;
+}
+
+void cli_note_migration(const char *path, int from, int to)
+{
+    fprintf(stderr,
+            "newsdesk: %s: upgrading the store from schema %d to %d (once; about a minute for a"
+            " million documents)\n",
+            path, from, to);
 }
 
 /* A command's reader reads through its page cache (pread), not a memory

@@ -71,12 +71,12 @@ ND_EXPORT void nd_store_close(nd_store *s);
 /* The file's schema version (after migrations: ND_STORE_SCHEMA). */
 ND_EXPORT int nd_store_schema_version(const nd_store *s);
 
-/* The schema version of the store file at path as it is, without opening
- * it as a store nor migrating it (PRAGMA user_version on a read-only
- * connection): 0 and *version, or ND_ENOTFOUND (no such file), ND_EDB
- * (not a database) with err naming the path.  *writable: whether an open
- * could migrate it (the file and its folder can be written). */
-ND_EXPORT int nd_store_file_schema(const char *path, int *version, int *writable, nd_error *err);
+/* fn is called when an open is about to migrate an existing store of an
+ * older schema (from >= 1) to `to`, once per open, holding the lock: a
+ * migration of a large store takes a while (49 s at 1,000,000 documents,
+ * schema 9 to 11), and the CLI says so first.  NULL (the default):
+ * nothing.  Set it before any store is opened. */
+ND_EXPORT void nd_store_on_migrate(void (*fn)(const char *path, int from, int to));
 
 /* How long a statement waits for another connection's lock, in
  * milliseconds (default 10000). */

@@ -733,9 +733,16 @@ static int fail(sqlite3 *db, int rc, const char *path, const char *what, nd_erro
     return nd_error_set(err, code, (size_t) -1, "%s: %s: %s", path, what, sqlite3_errmsg(db));
 }
 
+static void (*on_migrate)(const char *path, int from, int to);
+
+void nd_store_on_migrate(void (*fn)(const char *path, int from, int to))
+{
+    on_migrate = fn;
+}
+
 int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err)
 {
-    int v = 0;
+    int v = 0, said = 0;
     int rc = user_version(db, &v);
     if (rc != SQLITE_OK) return fail(db, rc, path, "cannot read the schema version", err);
     if (v > ND_STORE_SCHEMA)
@@ -754,6 +761,8 @@ int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err)
             if (rc != SQLITE_OK) return fail(db, rc, path, "cannot read the schema version", err);
             break;
         }
+        if (!said && v > 0 && on_migrate) on_migrate(path, v, target);
+        said = 1;
         char pragma[48];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
         rc = sqlite3_exec(db, steps[v], NULL, NULL, NULL);

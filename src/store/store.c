@@ -293,30 +293,6 @@ int nd_store_schema_version(const nd_store *s)
     return s->schema;
 }
 
-int nd_store_file_schema(const char *path, int *version, int *can_write, nd_error *err)
-{
-    *version = 0;
-    if (can_write) *can_write = 0;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return nd_error_set(err, ND_ENOTFOUND, (size_t) -1, "%s: %s", path, strerror(errno));
-    sqlite3 *db = NULL;
-    sqlite3_stmt *q = NULL;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL);
-    if (rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-        *version = sqlite3_column_int(q, 0);
-    else if (rc == SQLITE_OK)
-        rc = sqlite3_errcode(db);
-    int out = rc == SQLITE_OK ? 0
-                              : nd_error_set(err, ND_EDB, (size_t) -1, "%s: %s", path,
-                                             db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-    sqlite3_finalize(q);
-    sqlite3_close(db);
-    if (!out && can_write) *can_write = writable(path);
-    return out;
-}
-
 int64_t nd_store_data_version(nd_store *s)
 {
     sqlite3_stmt *st;
