@@ -790,7 +790,8 @@ static int peers_plan(nd_store *s, const nd__sel *x, size_t k, int *walk, int64_
  * It only reads (the set, never changed while it runs, and the store):
  * the page is the store's connection's, and a thread that cannot start
  * or open changes nothing.  Started on a cold store only (the index's
- * root page not in the page cache): warm, it is the walk's CPU again. */
+ * last leaf not in the page cache, nd__leaf_cached): warm, it is the
+ * walk's CPU again. */
 typedef struct peers_ahead {
     pthread_t th;
     int started;
@@ -804,27 +805,19 @@ typedef struct peers_ahead {
 int nd__peers_ahead_mode;
 int64_t nd__peers_ahead_docs;
 
-static int peers_ahead_stop(void *p)
-{
-    return atomic_load(&((peers_ahead *) p)->stop);
-}
-
 static void *peers_ahead_run(void *p)
 {
     peers_ahead *a = p;
-    sqlite3 *db = NULL;
+    sqlite3 *db = nd__ahead_open(a->path, &a->stop);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_open_v2(a->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
-            SQLITE_OK &&
-        sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db,
-                           "SELECT doc_id, actor_id FROM doc_actors"
-                           " WHERE doc_id > ?1 AND doc_id <= ?2 ORDER BY doc_id DESC",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_progress_handler(db, 1000, peers_ahead_stop, a);
+    if (db && sqlite3_prepare_v2(db,
+                                 "SELECT doc_id, actor_id FROM doc_actors"
+                                 " WHERE doc_id > ?1 AND doc_id <= ?2 ORDER BY doc_id DESC",
+                                 -1, &st, NULL) == SQLITE_OK) {
         int64_t cur = 0;
         int hit = 0, done = 0;
-        for (int64_t hi = a->hi; !done && hi > 0 && !peers_ahead_stop(a); hi -= nd__peer_walk_ids) {
+        for (int64_t hi = a->hi; !done && hi > 0 && !atomic_load(&a->stop);
+             hi -= nd__peer_walk_ids) {
             sqlite3_reset(st);
             sqlite3_bind_int64(st, 1, hi - nd__peer_walk_ids);
             sqlite3_bind_int64(st, 2, hi);

@@ -644,11 +644,6 @@ typedef struct ahead {
 int nd__relations_ahead_mode;
 int64_t nd__relations_ahead[3];
 
-static int ahead_stop(void *p)
-{
-    return atomic_load(&((ahead *) p)->stop);
-}
-
 static void ahead_walk(ahead *a)
 {
     sqlite3_stmt *src = NULL, *walk = NULL;
@@ -666,7 +661,7 @@ static void ahead_walk(ahead *a)
         sqlite3_bind_text(src, 1, a->lo, -1, SQLITE_STATIC);
         sqlite3_bind_text(walk, 2, a->tlo, -1, SQLITE_STATIC);
         sqlite3_bind_text(walk, 3, a->thi, -1, SQLITE_STATIC);
-        while (!ahead_stop(a)) {
+        while (!atomic_load(&a->stop)) {
             sqlite3_reset(src);
             sqlite3_bind_text(src, 2, code, -1, SQLITE_TRANSIENT);
             if (sqlite3_step(src) != SQLITE_ROW || sqlite3_column_type(src, 0) == SQLITE_NULL)
@@ -685,7 +680,7 @@ static void ahead_rows(ahead *a)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(a->db, a->sql, -1, &st, NULL) == SQLITE_OK)
-        for (size_t i = a->n; i-- > 0 && !ahead_stop(a);) {
+        for (size_t i = a->n; i-- > 0 && !atomic_load(&a->stop);) {
             sqlite3_reset(st);
             sqlite3_bind_int64(st, 1, a->ids[i]);
             while (sqlite3_step(st) == SQLITE_ROW) {
@@ -699,17 +694,7 @@ static void ahead_rows(ahead *a)
 static void *ahead_run(void *p)
 {
     ahead *a = p;
-    if (!a->db) {
-        if (sqlite3_open_v2(a->path, &a->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-            SQLITE_OK) {
-            sqlite3_close(a->db);
-            a->db = NULL;
-            return NULL;
-        }
-        /* A reader: its close checkpoints nothing. */
-        sqlite3_db_config(a->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-        sqlite3_progress_handler(a->db, 1000, ahead_stop, a);
-    }
+    if (!a->db && !(a->db = nd__ahead_open(a->path, &a->stop))) return NULL;
     if (a->sql)
         ahead_rows(a);
     else

@@ -286,6 +286,11 @@ const char *nd__event_name(const char *code);
  * the first pages, which the system reads ahead of the schema's. */
 int nd__leaf_cached(nd_store *s, const char *index);
 
+/* The connection of a reader thread (relations, the actor page): on the
+ * file at path, read-only, checkpointing nothing when closed, its
+ * statements interrupted once *stop is set.  NULL when it cannot open. */
+sqlite3 *nd__ahead_open(const char *path, atomic_int *stop);
+
 /* relations' reader thread (events.c), for the tests: mode 1 starts it
  * on a warm store too, 2 also lets each of its jobs run to its end; what
  * its last run read: index entries walked, event rows read, pages. */

@@ -429,3 +429,20 @@ int nd__leaf_cached(nd_store *s, const char *index)
     close(fd);
     return ret;
 }
+
+static int ahead_stopped(void *stop)
+{
+    return atomic_load((atomic_int *) stop);
+}
+
+sqlite3 *nd__ahead_open(const char *path, atomic_int *stop)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+        sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_progress_handler(db, 1000, ahead_stopped, stop);
+    return db;
+}
