@@ -6,6 +6,8 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "query/query_int.h"
@@ -445,4 +447,228 @@ sqlite3 *nd__ahead_open(const char *path, atomic_int *stop)
     }
     sqlite3_progress_handler(db, 1000, ahead_stopped, stop);
     return db;
+}
+
+/* ---- pages asked for ahead ------------------------------------------------------- */
+
+void (*nd__fetch_seen)(int64_t page);
+int nd__fetch_always;
+
+/* A table page's child pointers for the sorted ids: the children that
+ * hold them, each once, into kids (at most room); their ids' slices into
+ * from/to.  The number found, or -1 when the page is not a table's
+ * interior page as expected (a hint only: the file may hold an older
+ * page than the WAL). */
+static int table_kids(const unsigned char *pg, size_t size, const int64_t *ids, size_t lo,
+                      size_t hi, uint32_t *kids, size_t *from, size_t *to, int room)
+{
+    if (pg[0] != 0x05) return -1;
+    unsigned ncell = (unsigned) pg[3] << 8 | pg[4];
+    if (12 + 2 * (size_t) ncell > size) return -1;
+    int n = 0;
+    size_t at = lo;
+    int64_t prev = INT64_MIN;
+    for (unsigned c = 0; c <= ncell && at < hi; c++) {
+        const unsigned char *q;
+        int64_t key = INT64_MAX;
+        if (c < ncell) {
+            size_t off = (size_t) pg[12 + 2 * c] << 8 | pg[13 + 2 * c];
+            if (off + 5 > size) return -1;
+            q = pg + off;
+            uint64_t v = 0;
+            size_t i = 4;
+            for (; i < 13 && off + i < size; i++) {
+                if (i == 12) {
+                    v = v << 8 | q[i];
+                    break;
+                }
+                v = v << 7 | (q[i] & 0x7f);
+                if (!(q[i] & 0x80)) break;
+            }
+            key = (int64_t) v;
+            if (key < prev) return -1;
+            prev = key;
+        } else {
+            q = pg + 8; /* the right-most child */
+        }
+        size_t end = at;
+        while (end < hi && ids[end] <= key) end++;
+        if (end == at) continue;
+        if (n == room) return -1;
+        kids[n] = (uint32_t) q[0] << 24 | (uint32_t) q[1] << 16 | (uint32_t) q[2] << 8 | q[3];
+        from[n] = at;
+        to[n++] = end;
+        at = end;
+    }
+    return n;
+}
+
+/* The level of a descent: pages and, for each, the slice of ids under it. */
+typedef struct ahead_level {
+    uint32_t *pg;
+    size_t *from, *to;
+    int n, room;
+} ahead_level;
+
+static int level_grow(ahead_level *l, int room)
+{
+    if (room <= l->room) return 0;
+    uint32_t *pg = nd_realloc(l->pg, (size_t) room * sizeof *pg);
+    if (pg) l->pg = pg;
+    size_t *from = pg ? nd_realloc(l->from, (size_t) room * sizeof *from) : NULL;
+    if (from) l->from = from;
+    size_t *to = from ? nd_realloc(l->to, (size_t) room * sizeof *to) : NULL;
+    if (to) l->to = to;
+    if (!to) return -1;
+    l->room = room;
+    return 0;
+}
+
+int nd__fetch_open(nd_store *s, const char *table, nd__fetch *a)
+{
+    memset(a, 0, sizeof *a);
+    a->fd = -1;
+    const char *path = sqlite3_db_filename(s->db, "main");
+    /* One statement for the tables of a search (its preparation costs
+     * what reading 100 lengths does). */
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT rootpage, (SELECT page_size FROM pragma_page_size)"
+                      " FROM sqlite_schema WHERE name = ?1");
+    sqlite3_stmt *st;
+    int rc = path && path[0] ? nd__prepare_kept(s, &sql, &st, "cannot read", NULL) : -1;
+    nd_buf_free(&sql);
+    if (rc) return -1;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        a->root = sqlite3_column_int64(st, 0);
+        a->size = sqlite3_column_int64(st, 1);
+    }
+    nd__release(s, st);
+    if (a->root < 2 || a->size < 512 || a->size > 65536) return -1;
+    a->fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (a->fd >= 0 && fstat(a->fd, &sb) == 0) a->last = (int64_t) sb.st_size / a->size;
+    a->page = nd_malloc((size_t) a->size);
+    if (a->fd < 0 || !a->page || a->root > a->last) {
+        nd__fetch_close(a);
+        return -1;
+    }
+    return 0;
+}
+
+void nd__fetch_close(nd__fetch *a)
+{
+    if (a->fd >= 0) close(a->fd);
+    a->fd = -1;
+    nd_free(a->page);
+    a->page = NULL;
+}
+
+/* Whether page pg of the file is in the system's page cache (a read that
+ * may not wait: RWF_NOWAIT). */
+static int page_cached(const nd__fetch *a, uint32_t pg)
+{
+#ifdef RWF_NOWAIT
+    char b;
+    struct iovec v = {&b, 1};
+    return preadv2(a->fd, &v, 1, (off_t) (pg - 1) * a->size, RWF_NOWAIT) == 1;
+#else
+    (void) a, (void) pg;
+    return 0;
+#endif
+}
+
+int nd__fetch_cold(nd__fetch *a)
+{
+    if (a->fd < 0) return 0;
+    if (nd__fetch_always) return 1;
+    /* Down the right-most pointers (bytes 8-11 of an interior page's
+     * header), each page asked whether it is cached before it is read. */
+    int64_t pg = a->root;
+    unsigned char h[12];
+    for (int depth = 0; depth < 16 && pg >= 2 && pg <= a->last; depth++) {
+        if (!page_cached(a, (uint32_t) pg)) return 1;
+        if (pread(a->fd, h, sizeof h, (off_t) (pg - 1) * a->size) != (ssize_t) sizeof h) break;
+        if (h[0] == 0x0a || h[0] == 0x0d) return 0;
+        if (h[0] != 0x02 && h[0] != 0x05) break;
+        pg = (int64_t) h[8] << 24 | (int64_t) h[9] << 16 | (int64_t) h[10] << 8 | h[11];
+    }
+    return 0;
+}
+
+int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n)
+{
+    if (!n || a->fd < 0) return 0;
+    int fd = a->fd;
+    int64_t size = a->size;
+    unsigned char *pg = a->page;
+    ahead_level cur = {0}, next = {0};
+    int asked = 0, ok = level_grow(&cur, 1) == 0;
+    if (ok) {
+        cur.pg[0] = (uint32_t) a->root;
+        cur.from[0] = 0;
+        cur.to[0] = n;
+        cur.n = 1;
+    }
+    /* Level by level from the root: each level's pages asked for at once
+     * (the device serves them together), then read; the first child read
+     * says whether the next level holds the leaves, which are only asked
+     * for, not waited on. */
+    for (int depth = 0; ok && depth < 16 && cur.n; depth++) {
+        for (int i = 0; i < cur.n && cur.n > 1; i++)
+            posix_fadvise(fd, (off_t) (cur.pg[i] - 1) * size, (off_t) size, POSIX_FADV_WILLNEED);
+        next.n = 0;
+        int leaves = -1;
+        for (int i = 0; ok && i < cur.n; i++) {
+            if (pread(fd, pg, (size_t) size, (off_t) (cur.pg[i] - 1) * size) != (ssize_t) size) {
+                ok = 0;
+                break;
+            }
+            if (nd__fetch_seen) nd__fetch_seen(cur.pg[i]);
+            if (pg[0] == 0x0d) break; /* a leaf: the level above was one page */
+            int room = (int) (cur.to[i] - cur.from[i]) + 1;
+            if (level_grow(&next, next.n + room)) {
+                ok = 0;
+                break;
+            }
+            int k = table_kids(pg, (size_t) size, ids, cur.from[i], cur.to[i], next.pg + next.n,
+                               next.from + next.n, next.to + next.n, room);
+            if (k < 0) {
+                ok = 0;
+                break;
+            }
+            for (int j = next.n; j < next.n + k; j++)
+                if (next.pg[j] < 2 || next.pg[j] > a->last) ok = 0;
+            next.n += k;
+            if (leaves < 0 && next.n) {
+                unsigned char h;
+                if (pread(fd, &h, 1, (off_t) (next.pg[0] - 1) * size) != 1) ok = 0;
+                leaves = h == 0x0d;
+            }
+        }
+        if (!ok || leaves < 0) break;
+        if (leaves) {
+            /* The middle one cached (the first was read above to tell a
+             * leaf, the last may be the one before's first): the leaves
+             * are taken as cached (a warm store), where asking for each
+             * would be a call each. */
+            if (next.n > 2 && !nd__fetch_always && page_cached(a, next.pg[next.n / 2])) break;
+            for (int j = 0; j < next.n && asked < 4096; j++, asked++) {
+                posix_fadvise(fd, (off_t) (next.pg[j] - 1) * size, (off_t) size,
+                              POSIX_FADV_WILLNEED);
+                if (nd__fetch_seen) nd__fetch_seen(next.pg[j]);
+            }
+            break;
+        }
+        ahead_level t = cur;
+        cur = next;
+        next = t;
+    }
+    nd_free(cur.pg);
+    nd_free(cur.from);
+    nd_free(cur.to);
+    nd_free(next.pg);
+    nd_free(next.from);
+    nd_free(next.to);
+    return asked;
 }

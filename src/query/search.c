@@ -192,6 +192,28 @@ static int keep_hits(nd_store *s, const nd_query_opts *q, const filters *f, cons
     return rc;
 }
 
+static int id_order(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *) x, b = *(const int64_t *) y;
+    return (a > b) - (a < b);
+}
+
+/* The rows of the best want hits asked for at once (nd__fetch_rows) on
+ * a cold store: their filters and then their columns and snippets read
+ * them one after the other, each a wait. */
+static void ahead_hits(nd_store *s, const nd__top *tp, int want)
+{
+    int64_t ids[256];
+    size_t m = 0;
+    for (int i = 0; i < tp->n && i < want && m < sizeof ids / sizeof *ids; i++)
+        ids[m++] = tp->hits[i].id;
+    if (!m) return;
+    qsort(ids, m, sizeof *ids, id_order);
+    nd__fetch f;
+    if (nd__fetch_open(s, "documents", &f) == 0) nd__fetch_rows(&f, ids, m);
+    nd__fetch_close(&f);
+}
+
 int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_error *err)
 {
     *out = NULL;
@@ -232,6 +254,7 @@ int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_e
     if (rc == ND_EDB || rc == ND_EPARSE) rc = search_fail(s, err);
     /* The matches ranked are those of id from or more. */
     if (!rc && tp.more) from = tp.last;
+    if (!rc && tp.cold) ahead_hits(s, &tp, want);
     if (!rc) rc = keep_hits(s, q, &f, &tp, want, hits, &n, err);
     nd_free(tp.hits);
     if (!rc && n < want) rc = rank_hits(s, q, &f, from, want, hits, &n, err);
