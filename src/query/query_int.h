@@ -302,7 +302,7 @@ typedef struct nd__fetch {
     int64_t root, size, last; /* the root page, the page size, the file's pages */
     unsigned char *page;      /* a page read */
 } nd__fetch;
-/* Open a on s's file for the table (a rowid table) named: 0, or -1 when
+/* Open a on s's file for the table or index named: 0, or -1 when
  * it cannot be (a in-memory store, no such table): a then asks nothing.
  * Close it with nd__fetch_close() either way. */
 int nd__fetch_open(nd_store *s, const char *table, nd__fetch *a);
@@ -313,9 +313,14 @@ void nd__fetch_close(nd__fetch *a);
  * the page cache already (a warm store).  The leaves asked for (at most
  * 4,096). */
 int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n);
-/* Whether the table's last leaf, or a page above it, is not in the page
- * cache (asked before each is read: RWF_NOWAIT): 1, or 0 (cached, or it
- * cannot be told).  A walk of the newest rows reads them first. */
+/* The same for an index (a opened on it) whose keys begin with a text
+ * column of BINARY collation: the leaves that hold the keys beginning
+ * with texts[i] (lens[i] bytes; sorted as memcmp and length sort them). */
+int nd__fetch_texts(nd__fetch *a, const char *const *texts, const size_t *lens, size_t n);
+/* Whether the table's last leaf or the leaf 50,000 rows before its last
+ * row, or a page above them, is not in the page cache (asked before each
+ * is read: RWF_NOWAIT): 1, or 0 (cached, or it cannot be told).  A walk
+ * of the newest rows reads them. */
 int nd__fetch_cold(nd__fetch *a);
 /* For the tests: called with each page nd__fetch_rows reads or asks for;
  * nd__fetch_always set, a store is taken as cold (nd__fetch_cold 1, the

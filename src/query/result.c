@@ -578,25 +578,143 @@ static int page_cached(const nd__fetch *a, uint32_t pg)
 #endif
 }
 
-int nd__fetch_cold(nd__fetch *a)
+/* SQLite's varint at p (at most avail bytes): its length, 0 if cut. */
+static size_t sqlite_varint(const unsigned char *p, size_t avail, uint64_t *v)
 {
-    if (a->fd < 0) return 0;
-    if (nd__fetch_always) return 1;
-    /* Down the right-most pointers (bytes 8-11 of an interior page's
-     * header), each page asked whether it is cached before it is read. */
-    int64_t pg = a->root;
-    unsigned char h[12];
-    for (int depth = 0; depth < 16 && pg >= 2 && pg <= a->last; depth++) {
-        if (!page_cached(a, (uint32_t) pg)) return 1;
-        if (pread(a->fd, h, sizeof h, (off_t) (pg - 1) * a->size) != (ssize_t) sizeof h) break;
-        if (h[0] == 0x0a || h[0] == 0x0d) return 0;
-        if (h[0] != 0x02 && h[0] != 0x05) break;
-        pg = (int64_t) h[8] << 24 | (int64_t) h[9] << 16 | (int64_t) h[10] << 8 | h[11];
+    uint64_t x = 0;
+    for (size_t i = 0; i < 9 && i < avail; i++) {
+        if (i == 8) {
+            *v = x << 8 | p[i];
+            return 9;
+        }
+        x = x << 7 | (p[i] & 0x7f);
+        if (!(p[i] & 0x80)) {
+            *v = x;
+            return i + 1;
+        }
     }
     return 0;
 }
 
-int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n)
+/* Down the table's B-tree to the leaf of rowid id (INT64_MAX: the last
+ * leaf, its largest rowid into *max), each page asked whether it is
+ * cached before it is read: 1 when one is not, 0 when all are (or the
+ * pages cannot be read so). */
+static int path_cold(nd__fetch *a, int64_t id, int64_t *max)
+{
+    int64_t pg = a->root;
+    size_t size = (size_t) a->size;
+    unsigned char *b = a->page;
+    for (int depth = 0; depth < 16 && pg >= 2 && pg <= a->last; depth++) {
+        if (!page_cached(a, (uint32_t) pg)) return 1;
+        if (pread(a->fd, b, size, (off_t) (pg - 1) * a->size) != (ssize_t) size) return 0;
+        unsigned ncell = (unsigned) b[3] << 8 | b[4];
+        if (12 + 2 * (size_t) ncell > size) return 0;
+        if (b[0] == 0x0d) {
+            if (id == INT64_MAX && ncell) {
+                size_t off = (size_t) b[8 + 2 * (ncell - 1)] << 8 | b[9 + 2 * (ncell - 1)];
+                uint64_t len, rowid;
+                size_t u = off < size ? sqlite_varint(b + off, size - off, &len) : 0;
+                if (u && sqlite_varint(b + off + u, size - off - u, &rowid)) *max = (int64_t) rowid;
+            }
+            return 0;
+        }
+        if (b[0] != 0x05) return 0;
+        const unsigned char *child = b + 8; /* the right-most */
+        for (unsigned c = 0; id != INT64_MAX && c < ncell; c++) {
+            size_t off = (size_t) b[12 + 2 * c] << 8 | b[13 + 2 * c];
+            uint64_t key;
+            if (off + 5 > size || !sqlite_varint(b + off + 4, size - off - 4, &key)) return 0;
+            if ((int64_t) key >= id) {
+                child = b + off;
+                break;
+            }
+        }
+        pg = (int64_t) child[0] << 24 | (int64_t) child[1] << 16 | (int64_t) child[2] << 8 |
+             child[3];
+    }
+    return 0;
+}
+
+int nd__fetch_cold(nd__fetch *a)
+{
+    if (a->fd < 0) return 0;
+    if (nd__fetch_always) return 1;
+    /* The last leaf, then the one 50,000 rows back: the newest pages
+     * alone may be cached (another reader's, a writer's) when the rest is
+     * not. */
+    int64_t max = 0;
+    if (path_cold(a, INT64_MAX, &max)) return 1;
+    return max > 50000 && path_cold(a, max - 50000, &max);
+}
+
+/* An index page's child pointers for the sorted texts (the first column
+ * of its keys, compared as BINARY): as table_kids, each text under the
+ * child of the first key whose first column is not below it, and the
+ * next one too when equal (the rows after it may go on there). */
+static int index_kids(const unsigned char *pg, size_t size, const char *const *texts,
+                      const size_t *lens, size_t lo, size_t hi, uint32_t *kids, size_t *from,
+                      size_t *to, int room)
+{
+    if (pg[0] != 0x02) return -1;
+    unsigned ncell = (unsigned) pg[3] << 8 | pg[4];
+    if (12 + 2 * (size_t) ncell > size) return -1;
+    /* What of a cell's payload is on the page: all of it up to X. */
+    size_t x = (size - 12) * 64 / 255 - 23;
+    int n = 0;
+    size_t at = lo;
+    for (unsigned c = 0; c <= ncell && at < hi; c++) {
+        const unsigned char *q = pg + 8, *col = NULL;
+        size_t clen = 0;
+        if (c < ncell) {
+            size_t off = (size_t) pg[12 + 2 * c] << 8 | pg[13 + 2 * c];
+            uint64_t pay, hdr, type;
+            size_t u, v, w;
+            if (off + 4 >= size) return -1;
+            q = pg + off;
+            if (!(u = sqlite_varint(q + 4, size - off - 4, &pay)) || pay > x) return -1;
+            const unsigned char *rec = q + 4 + u;
+            if (rec + pay > pg + size || !(v = sqlite_varint(rec, pay, &hdr)) || hdr > pay ||
+                !(w = sqlite_varint(rec + v, hdr - v, &type)) || type < 13 || !(type & 1))
+                return -1;
+            col = rec + hdr;
+            clen = (size_t) (type - 13) / 2;
+            if (hdr + clen > pay) return -1;
+        }
+        size_t end = at;
+        int equal = 0;
+        while (end < hi) {
+            if (col) {
+                size_t m = lens[end] < clen ? lens[end] : clen;
+                int d = memcmp(texts[end], col, m);
+                if (d > 0 || (d == 0 && lens[end] > clen)) break;
+                equal |= d == 0 && lens[end] == clen;
+            }
+            end++;
+        }
+        if (end == at) continue;
+        if (n + 2 > room) return -1;
+        kids[n] = (uint32_t) q[0] << 24 | (uint32_t) q[1] << 16 | (uint32_t) q[2] << 8 | q[3];
+        from[n] = at;
+        to[n++] = end;
+        if (equal && c < ncell) {
+            /* the equal text's rows may go on under the next child */
+            const unsigned char *r = pg + 8;
+            if (c + 1 < ncell) r = pg + ((size_t) pg[14 + 2 * c] << 8 | pg[15 + 2 * c]);
+            if (r + 4 > pg + size) return -1;
+            kids[n] = (uint32_t) r[0] << 24 | (uint32_t) r[1] << 16 | (uint32_t) r[2] << 8 | r[3];
+            from[n] = end - 1;
+            to[n++] = end;
+        }
+        at = end;
+    }
+    return n;
+}
+
+/* The leaves of a's B-tree that hold the ids (a table's) or the texts
+ * (an index's first column), n of them sorted: nd__fetch_rows. */
+static int fetch_descend(nd__fetch *a, const int64_t *ids, const char *const *texts,
+                         const size_t *lens, size_t n)
 {
     if (!n || a->fd < 0) return 0;
     int fd = a->fd;
@@ -625,14 +743,16 @@ int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n)
                 break;
             }
             if (nd__fetch_seen) nd__fetch_seen(cur.pg[i]);
-            if (pg[0] == 0x0d) break; /* a leaf: the level above was one page */
-            int room = (int) (cur.to[i] - cur.from[i]) + 1;
+            if (pg[0] == 0x0d || pg[0] == 0x0a) break; /* a leaf: the level above was one page */
+            int room = 2 * (int) (cur.to[i] - cur.from[i]) + 2;
             if (level_grow(&next, next.n + room)) {
                 ok = 0;
                 break;
             }
-            int k = table_kids(pg, (size_t) size, ids, cur.from[i], cur.to[i], next.pg + next.n,
-                               next.from + next.n, next.to + next.n, room);
+            int k = ids ? table_kids(pg, (size_t) size, ids, cur.from[i], cur.to[i],
+                                     next.pg + next.n, next.from + next.n, next.to + next.n, room)
+                        : index_kids(pg, (size_t) size, texts, lens, cur.from[i], cur.to[i],
+                                     next.pg + next.n, next.from + next.n, next.to + next.n, room);
             if (k < 0) {
                 ok = 0;
                 break;
@@ -643,7 +763,7 @@ int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n)
             if (leaves < 0 && next.n) {
                 unsigned char h;
                 if (pread(fd, &h, 1, (off_t) (next.pg[0] - 1) * size) != 1) ok = 0;
-                leaves = h == 0x0d;
+                leaves = h == 0x0d || h == 0x0a;
             }
         }
         if (!ok || leaves < 0) break;
@@ -671,4 +791,14 @@ int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n)
     nd_free(next.from);
     nd_free(next.to);
     return asked;
+}
+
+int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n)
+{
+    return fetch_descend(a, ids, NULL, NULL, n);
+}
+
+int nd__fetch_texts(nd__fetch *a, const char *const *texts, const size_t *lens, size_t n)
+{
+    return fetch_descend(a, NULL, texts, lens, n);
 }
