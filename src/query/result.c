@@ -711,6 +711,30 @@ static int index_kids(const unsigned char *pg, size_t size, const char *const *t
     return n;
 }
 
+static int page_order(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *) x, b = *(const uint32_t *) y;
+    return (a > b) - (a < b);
+}
+
+/* Ask for pages pg[0..n) of fd, a run of consecutive pages in one call
+ * (the device reads it as one). */
+static void advise(int fd, int64_t size, const uint32_t *pg, int n)
+{
+    uint32_t *p = nd_malloc((size_t) n * sizeof *p);
+    if (!p) return;
+    memcpy(p, pg, (size_t) n * sizeof *p);
+    qsort(p, (size_t) n, sizeof *p, page_order);
+    for (int i = 0; i < n;) {
+        int j = i + 1;
+        while (j < n && p[j] <= p[j - 1] + 1) j++;
+        posix_fadvise(fd, (off_t) (p[i] - 1) * size, (off_t) (p[j - 1] - p[i] + 1) * size,
+                      POSIX_FADV_WILLNEED);
+        i = j;
+    }
+    nd_free(p);
+}
+
 /* The leaves of a's B-tree that hold the ids (a table's) or the texts
  * (an index's first column), n of them sorted: nd__fetch_rows. */
 static int fetch_descend(nd__fetch *a, const int64_t *ids, const char *const *texts,
@@ -733,8 +757,7 @@ static int fetch_descend(nd__fetch *a, const int64_t *ids, const char *const *te
      * says whether the next level holds the leaves, which are only asked
      * for, not waited on. */
     for (int depth = 0; ok && depth < 16 && cur.n; depth++) {
-        for (int i = 0; i < cur.n && cur.n > 1; i++)
-            posix_fadvise(fd, (off_t) (cur.pg[i] - 1) * size, (off_t) size, POSIX_FADV_WILLNEED);
+        if (cur.n > 1) advise(fd, size, cur.pg, cur.n);
         next.n = 0;
         int leaves = -1;
         for (int i = 0; ok && i < cur.n; i++) {
@@ -773,11 +796,9 @@ static int fetch_descend(nd__fetch *a, const int64_t *ids, const char *const *te
              * are taken as cached (a warm store), where asking for each
              * would be a call each. */
             if (next.n > 2 && !nd__fetch_always && page_cached(a, next.pg[next.n / 2])) break;
-            for (int j = 0; j < next.n && asked < 4096; j++, asked++) {
-                posix_fadvise(fd, (off_t) (next.pg[j] - 1) * size, (off_t) size,
-                              POSIX_FADV_WILLNEED);
-                if (nd__fetch_seen) nd__fetch_seen(next.pg[j]);
-            }
+            asked = next.n < 4096 ? next.n : 4096;
+            advise(fd, size, next.pg, asked);
+            for (int j = 0; j < asked && nd__fetch_seen; j++) nd__fetch_seen(next.pg[j]);
             break;
         }
         ahead_level t = cur;
