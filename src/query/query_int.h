@@ -313,10 +313,17 @@ void nd__fetch_close(nd__fetch *a);
  * the page cache already (a warm store).  The leaves asked for (at most
  * 4,096). */
 int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n);
-/* The same for an index (a opened on it) whose keys begin with a text
- * column of BINARY collation: the leaves that hold the keys beginning
- * with texts[i] (lens[i] bytes; sorted as memcmp and length sort them). */
-int nd__fetch_texts(nd__fetch *a, const char *const *texts, const size_t *lens, size_t n);
+/* The same for an index (a opened on it, or a WITHOUT ROWID table) whose
+ * keys begin with a text or blob (memcmp, then the length: BINARY), or
+ * with an integer then a text or blob (has_num): the leaves that hold
+ * the keys beginning with keys[0..n) (sorted so). */
+typedef struct nd__fetch_key {
+    int has_num;
+    int64_t num;
+    const char *text;
+    size_t len;
+} nd__fetch_key;
+int nd__fetch_keys(nd__fetch *a, const nd__fetch_key *keys, size_t n);
 /* Whether the table's last leaf or the leaf 50,000 rows before its last
  * row, or a page above them, is not in the page cache (asked before each
  * is read: RWF_NOWAIT): 1, or 0 (cached, or it cannot be told).  A walk

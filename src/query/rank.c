@@ -526,6 +526,75 @@ static int rowid_order(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
+/* Segments read at most. */
+#define MAX_SEGS 64
+
+static int key_order(const void *x, const void *y)
+{
+    const nd__fetch_key *a = x, *b = y;
+    if (a->num != b->num) return a->num < b->num ? -1 : 1;
+    size_t m = a->len < b->len ? a->len : b->len;
+    int d = memcmp(a->text, b->text, m);
+    return d ? d : (a->len > b->len) - (a->len < b->len);
+}
+
+/* documents_fts's segments (their ids into segs, at most MAX_SEGS) from
+ * its structure record (FTS5's %_data row 10: a cookie, then varints -
+ * the levels, the segments, a write counter, and each level's merge
+ * count and segments, each its id, first and last page, and five more
+ * in the format's second version): how many, or -1 when the record
+ * cannot be read so. */
+static int index_segments(nd_store *s, int64_t *segs)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT block FROM documents_fts_data WHERE id = 10", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    int n = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        int len = sqlite3_column_bytes(st, 0), i = 4, u;
+        int v2 = len >= 8 && !memcmp(b + 4, "\xff\x00\x00\x01", 4);
+        if (v2) i += 4;
+        uint64_t levels = 0, total = 0, x;
+        if (b && len > i && (u = varint(b + i, len - i, &levels)) && (i += u) < len &&
+            (u = varint(b + i, len - i, &total)) && (i += u) < len &&
+            (u = varint(b + i, len - i, &x)) && total <= MAX_SEGS && levels <= 64) {
+            i += u;
+            n = 0;
+            for (uint64_t l = 0; n >= 0 && l < levels; l++) {
+                uint64_t segs_here = 0;
+                if (!(u = varint(b + i, len - i, &x)) ||
+                    !(i += u, u = varint(b + i, len - i, &segs_here))) {
+                    n = -1;
+                    break;
+                }
+                i += u;
+                for (uint64_t g = 0; g < segs_here; g++) {
+                    uint64_t id;
+                    if (n == MAX_SEGS || i >= len || !(u = varint(b + i, len - i, &id))) {
+                        n = -1;
+                        break;
+                    }
+                    i += u;
+                    segs[n++] = (int64_t) id;
+                    for (int f = 0; f < (v2 ? 7 : 2); f++) {
+                        if (i >= len || !(u = varint(b + i, len - i, &x))) {
+                            n = -1;
+                            break;
+                        }
+                        i += u;
+                    }
+                    if (n < 0) break;
+                }
+            }
+            if (n >= 0 && (uint64_t) n != total) n = -1;
+        }
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
 /* The pages of documents_fts's index that the walk of a query of plain
  * words (no operator, prefix or column filter) reads, asked for at once
  * before it starts: FTS5 reads them one at a time, each segment's in
@@ -580,11 +649,38 @@ static void fetch_terms(nd_store *s, const nd__top *t, const char *match, int64_
                            " ORDER BY term LIMIT 1",
                            -1, &next, NULL) != SQLITE_OK)
         goto done;
-    for (int64_t id = -1;;) {
-        sqlite3_reset(seg);
-        sqlite3_bind_int64(seg, 1, id);
-        if (sqlite3_step(seg) != SQLITE_ROW) break;
-        id = sqlite3_column_int64(seg, 0);
+    /* The segments, from the index's structure record (else one lookup
+     * each in %_idx); their entries of the words asked for at once. */
+    int64_t segs[MAX_SEGS];
+    int n_seg = index_segments(s, segs);
+    if (n_seg < 0) {
+        n_seg = 0;
+        for (int64_t id = -1; n_seg < MAX_SEGS;) {
+            sqlite3_reset(seg);
+            sqlite3_bind_int64(seg, 1, id);
+            if (sqlite3_step(seg) != SQLITE_ROW) break;
+            segs[n_seg++] = id = sqlite3_column_int64(seg, 0);
+        }
+    } else {
+        char keys[8][65];
+        nd__fetch_key *fk = nd_malloc((size_t) n_seg * (size_t) q.n * sizeof *fk);
+        size_t nk = 0;
+        for (int i = 0; i < q.n; i++) {
+            keys[i][0] = '0';
+            memcpy(keys[i] + 1, q.tok[i], strlen(q.tok[i]) + 1);
+        }
+        for (int g = 0; fk && g < n_seg; g++)
+            for (int i = 0; i < q.n; i++)
+                fk[nk++] = (nd__fetch_key){1, segs[g], keys[i], strlen(keys[i])};
+        if (fk) qsort(fk, nk, sizeof *fk, key_order);
+        nd__fetch f;
+        if (fk && nd__fetch_open(s, "documents_fts_idx", &f) == 0)
+            *asked += nd__fetch_keys(&f, fk, nk);
+        nd__fetch_close(&f);
+        nd_free(fk);
+    }
+    for (int g = 0; g < n_seg; g++) {
+        int64_t id = segs[g];
         for (int i = 0; i < q.n; i++) {
             char key[65];
             key[0] = '0'; /* the main index's terms (not a prefix index's) */

@@ -648,13 +648,59 @@ int nd__fetch_cold(nd__fetch *a)
     return max > 50000 && path_cold(a, max - 50000, &max);
 }
 
-/* An index page's child pointers for the sorted texts (the first column
- * of its keys, compared as BINARY): as table_kids, each text under the
- * child of the first key whose first column is not below it, and the
- * next one too when equal (the rows after it may go on there). */
-static int index_kids(const unsigned char *pg, size_t size, const char *const *texts,
-                      const size_t *lens, size_t lo, size_t hi, uint32_t *kids, size_t *from,
-                      size_t *to, int room)
+/* A column of a record whose header is at rec (hdr bytes) and whose
+ * payload is pay bytes: the i-th's serial type and bytes; 0, or -1 when
+ * it is not on the page. */
+static int record_col(const unsigned char *rec, uint64_t hdr, uint64_t pay, int i, uint64_t *type,
+                      const unsigned char **at, size_t *len)
+{
+    static const unsigned char bytes[] = {0, 1, 2, 3, 4, 6, 8, 8, 0, 0};
+    size_t h = 0, d = (size_t) hdr;
+    uint64_t v;
+    size_t u = sqlite_varint(rec, (size_t) hdr, &v);
+    if (!u) return -1;
+    h = u;
+    for (int c = 0; c <= i; c++) {
+        if (h >= hdr || !(u = sqlite_varint(rec + h, (size_t) hdr - h, type))) return -1;
+        h += u;
+        *len = *type < 10 ? bytes[*type] : *type >= 12 ? (size_t) (*type - 12) / 2 : 0;
+        if (c < i) d += *len;
+    }
+    if (d + *len > pay) return -1;
+    *at = rec + d;
+    return 0;
+}
+
+/* Key k against a cell's record: <0, 0 (the columns compared equal) or
+ * >0; -2 when the record cannot be compared (not on the page, another
+ * type). */
+static int key_cmp(const nd__fetch_key *k, const unsigned char *rec, uint64_t hdr, uint64_t pay)
+{
+    uint64_t type;
+    const unsigned char *at;
+    size_t len;
+    int col = 0;
+    if (k->has_num) {
+        if (record_col(rec, hdr, pay, 0, &type, &at, &len) || type == 0 || type == 7 || type > 9)
+            return -2;
+        int64_t x = type == 8 ? 0 : type == 9 ? 1 : (at[0] & 0x80) ? -1 : 0;
+        for (size_t i = 0; i < len; i++) x = (int64_t) ((uint64_t) x << 8 | at[i]);
+        if (k->num != x) return k->num < x ? -1 : 1;
+        col = 1;
+    }
+    if (record_col(rec, hdr, pay, col, &type, &at, &len) || type < 12) return -2;
+    size_t m = k->len < len ? k->len : len;
+    int d = memcmp(k->text, at, m);
+    if (d) return d < 0 ? -1 : 1;
+    return k->len < len ? -1 : k->len > len ? 1 : 0;
+}
+
+/* An index page's child pointers for the sorted keys: as table_kids,
+ * each key under the child of the first cell whose key is not below it,
+ * and the next child too when they are equal (the rows after it may go
+ * on there). */
+static int index_kids(const unsigned char *pg, size_t size, const nd__fetch_key *keys, size_t lo,
+                      size_t hi, uint32_t *kids, size_t *from, size_t *to, int room)
 {
     if (pg[0] != 0x02) return -1;
     unsigned ncell = (unsigned) pg[3] << 8 | pg[4];
@@ -664,31 +710,26 @@ static int index_kids(const unsigned char *pg, size_t size, const char *const *t
     int n = 0;
     size_t at = lo;
     for (unsigned c = 0; c <= ncell && at < hi; c++) {
-        const unsigned char *q = pg + 8, *col = NULL;
-        size_t clen = 0;
+        const unsigned char *q = pg + 8, *rec = NULL;
+        uint64_t pay = 0, hdr = 0;
         if (c < ncell) {
             size_t off = (size_t) pg[12 + 2 * c] << 8 | pg[13 + 2 * c];
-            uint64_t pay, hdr, type;
-            size_t u, v, w;
+            size_t u;
             if (off + 4 >= size) return -1;
             q = pg + off;
             if (!(u = sqlite_varint(q + 4, size - off - 4, &pay)) || pay > x) return -1;
-            const unsigned char *rec = q + 4 + u;
-            if (rec + pay > pg + size || !(v = sqlite_varint(rec, pay, &hdr)) || hdr > pay ||
-                !(w = sqlite_varint(rec + v, hdr - v, &type)) || type < 13 || !(type & 1))
+            rec = q + 4 + u;
+            if (rec + pay > pg + size || !sqlite_varint(rec, (size_t) pay, &hdr) || hdr > pay)
                 return -1;
-            col = rec + hdr;
-            clen = (size_t) (type - 13) / 2;
-            if (hdr + clen > pay) return -1;
         }
         size_t end = at;
         int equal = 0;
         while (end < hi) {
-            if (col) {
-                size_t m = lens[end] < clen ? lens[end] : clen;
-                int d = memcmp(texts[end], col, m);
-                if (d > 0 || (d == 0 && lens[end] > clen)) break;
-                equal |= d == 0 && lens[end] == clen;
+            if (rec) {
+                int d = key_cmp(&keys[end], rec, hdr, pay);
+                if (d == -2) return -1;
+                if (d > 0) break;
+                equal |= d == 0;
             }
             end++;
         }
@@ -698,7 +739,7 @@ static int index_kids(const unsigned char *pg, size_t size, const char *const *t
         from[n] = at;
         to[n++] = end;
         if (equal && c < ncell) {
-            /* the equal text's rows may go on under the next child */
+            /* the equal key's rows may go on under the next child */
             const unsigned char *r = pg + 8;
             if (c + 1 < ncell) r = pg + ((size_t) pg[14 + 2 * c] << 8 | pg[15 + 2 * c]);
             if (r + 4 > pg + size) return -1;
@@ -737,8 +778,7 @@ static void advise(int fd, int64_t size, const uint32_t *pg, int n)
 
 /* The leaves of a's B-tree that hold the ids (a table's) or the texts
  * (an index's first column), n of them sorted: nd__fetch_rows. */
-static int fetch_descend(nd__fetch *a, const int64_t *ids, const char *const *texts,
-                         const size_t *lens, size_t n)
+static int fetch_descend(nd__fetch *a, const int64_t *ids, const nd__fetch_key *keys, size_t n)
 {
     if (!n || a->fd < 0) return 0;
     int fd = a->fd;
@@ -774,7 +814,7 @@ static int fetch_descend(nd__fetch *a, const int64_t *ids, const char *const *te
             }
             int k = ids ? table_kids(pg, (size_t) size, ids, cur.from[i], cur.to[i],
                                      next.pg + next.n, next.from + next.n, next.to + next.n, room)
-                        : index_kids(pg, (size_t) size, texts, lens, cur.from[i], cur.to[i],
+                        : index_kids(pg, (size_t) size, keys, cur.from[i], cur.to[i],
                                      next.pg + next.n, next.from + next.n, next.to + next.n, room);
             if (k < 0) {
                 ok = 0;
@@ -816,10 +856,10 @@ static int fetch_descend(nd__fetch *a, const int64_t *ids, const char *const *te
 
 int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n)
 {
-    return fetch_descend(a, ids, NULL, NULL, n);
+    return fetch_descend(a, ids, NULL, n);
 }
 
-int nd__fetch_texts(nd__fetch *a, const char *const *texts, const size_t *lens, size_t n)
+int nd__fetch_keys(nd__fetch *a, const nd__fetch_key *keys, size_t n)
 {
-    return fetch_descend(a, NULL, texts, lens, n);
+    return fetch_descend(a, NULL, keys, n);
 }

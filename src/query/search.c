@@ -225,8 +225,8 @@ static void ahead_hits(nd_store *s, const nd__top *tp, int want, int latest)
     if (!latest || nd__docs_fresh(s)) return;
     /* The rows' identities (their pages asked for above, read together). */
     nd_slice keys[256];
-    const char *texts[256];
-    size_t lens[256], k = 0;
+    nd__fetch_key fk[256];
+    size_t k = 0;
     nd_arena *ar = nd_arena_new(4096);
     sqlite3_stmt *st = NULL;
     if (ar && sqlite3_prepare_v2(s->db, "SELECT ident FROM documents WHERE id = ?1", -1, &st,
@@ -244,11 +244,8 @@ static void ahead_hits(nd_store *s, const nd__top *tp, int want, int latest)
         }
     sqlite3_finalize(st);
     qsort(keys, k, sizeof *keys, text_order);
-    for (size_t i = 0; i < k; i++) {
-        texts[i] = keys[i].ptr;
-        lens[i] = keys[i].len;
-    }
-    if (k && nd__fetch_open(s, "documents_ident", &f) == 0) nd__fetch_texts(&f, texts, lens, k);
+    for (size_t i = 0; i < k; i++) fk[i] = (nd__fetch_key){0, 0, keys[i].ptr, keys[i].len};
+    if (k && nd__fetch_open(s, "documents_ident", &f) == 0) nd__fetch_keys(&f, fk, k);
     nd__fetch_close(&f);
     nd_arena_free(ar);
 }
