@@ -501,6 +501,204 @@ static void test_rank_pages(void)
     nd_store_close(s);
 }
 
+/* ---- pages a search asks for ahead (test_search_fetch) ---------------------------- */
+
+/* A VFS over the default one that lists the pages of main databases read
+ * through xRead while log_on is set, and whether each had been asked for
+ * (nd__fetch_seen) before SQLite read it first. */
+typedef struct log_file {
+    sqlite3_file base;
+    sqlite3_file *real;
+    int main_db;
+} log_file;
+static sqlite3_vfs *log_real, log_vfs;
+static sqlite3_io_methods log_io;
+static int log_on;
+static unsigned char log_state[1 << 16]; /* a page: 1 asked, 2 read after asked, 3 read unasked */
+
+static void log_seen(int64_t page)
+{
+    if (page > 0 && page < (int64_t) sizeof log_state && !log_state[page]) log_state[page] = 1;
+}
+
+static int log_read(sqlite3_file *f, void *buf, int amt, sqlite3_int64 off)
+{
+    log_file *l = (log_file *) f;
+    if (log_on && l->main_db && amt >= 512) {
+        int64_t page = off / amt + 1;
+        if (page < (int64_t) sizeof log_state && log_state[page] < 2)
+            log_state[page] = log_state[page] == 1 ? 2 : 3;
+    }
+    return l->real->pMethods->xRead(l->real, buf, amt, off);
+}
+
+#define LOG_FWD(name, proto, args)                                                                 \
+    static int log_##name proto                                                                    \
+    {                                                                                              \
+        sqlite3_file *r = ((log_file *) f)->real;                                                  \
+        return r->pMethods->x##name args;                                                          \
+    }
+LOG_FWD(Write, (sqlite3_file * f, const void *b, int n, sqlite3_int64 o), (r, b, n, o))
+LOG_FWD(Truncate, (sqlite3_file * f, sqlite3_int64 n), (r, n))
+LOG_FWD(Sync, (sqlite3_file * f, int fl), (r, fl))
+LOG_FWD(FileSize, (sqlite3_file * f, sqlite3_int64 *n), (r, n))
+LOG_FWD(Lock, (sqlite3_file * f, int l), (r, l))
+LOG_FWD(Unlock, (sqlite3_file * f, int l), (r, l))
+LOG_FWD(CheckReservedLock, (sqlite3_file * f, int *o), (r, o))
+LOG_FWD(FileControl, (sqlite3_file * f, int op, void *a), (r, op, a))
+LOG_FWD(SectorSize, (sqlite3_file * f), (r))
+LOG_FWD(DeviceCharacteristics, (sqlite3_file * f), (r))
+LOG_FWD(ShmMap, (sqlite3_file * f, int i, int n, int w, void volatile **p), (r, i, n, w, p))
+LOG_FWD(ShmLock, (sqlite3_file * f, int o, int n, int fl), (r, o, n, fl))
+LOG_FWD(ShmUnmap, (sqlite3_file * f, int d), (r, d))
+LOG_FWD(Fetch, (sqlite3_file * f, sqlite3_int64 o, int n, void **p), (r, o, n, p))
+LOG_FWD(Unfetch, (sqlite3_file * f, sqlite3_int64 o, void *p), (r, o, p))
+
+static void log_ShmBarrier(sqlite3_file *f)
+{
+    sqlite3_file *r = ((log_file *) f)->real;
+    r->pMethods->xShmBarrier(r);
+}
+
+static int log_close(sqlite3_file *f)
+{
+    sqlite3_file *r = ((log_file *) f)->real;
+    int rc = r->pMethods ? r->pMethods->xClose(r) : SQLITE_OK;
+    return rc;
+}
+
+static int log_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
+{
+    (void) v;
+    log_file *l = (log_file *) f;
+    l->real = (sqlite3_file *) &l[1];
+    l->main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+    int rc = log_real->xOpen(log_real, name, l->real, flags, out);
+    f->pMethods = rc == SQLITE_OK && l->real->pMethods ? &log_io : NULL;
+    return rc;
+}
+
+static void log_install(void)
+{
+    log_real = sqlite3_vfs_find(NULL);
+    log_vfs = *log_real;
+    log_vfs.zName = "ndlog";
+    log_vfs.szOsFile = (int) sizeof(log_file) + log_real->szOsFile;
+    log_vfs.xOpen = log_open;
+    log_io = (sqlite3_io_methods){3,
+                                  log_close,
+                                  log_read,
+                                  log_Write,
+                                  log_Truncate,
+                                  log_Sync,
+                                  log_FileSize,
+                                  log_Lock,
+                                  log_Unlock,
+                                  log_CheckReservedLock,
+                                  log_FileControl,
+                                  log_SectorSize,
+                                  log_DeviceCharacteristics,
+                                  log_ShmMap,
+                                  log_ShmLock,
+                                  log_ShmBarrier,
+                                  log_ShmUnmap,
+                                  log_Fetch,
+                                  log_Unfetch};
+    sqlite3_vfs_register(&log_vfs, 1);
+}
+
+/* What one search of word read, asked for ahead (fetch 1) or not (0), on
+ * the store at path opened anew (no page in SQLite's cache), its
+ * reads through xRead: the pages read ahead of SQLite (state 2) and not
+ * (3) into ahead / alone, the hits' ids and scores into ids / scores. */
+static void fetch_search(const char *path, const char *word, int fetch, int *ahead, int *alone,
+                         int64_t *ids, double *scores, size_t *n)
+{
+    nd_store *r = NULL;
+    nd_error err = {0};
+    *ahead = *alone = 0;
+    *n = 0;
+    if (nd_store_open(path, ND_STORE_READONLY, &r, &err)) return;
+    CHECK_INT(nd__store_exec(r, "PRAGMA mmap_size=0", &err), 0);
+    memset(log_state, 0, sizeof log_state);
+    nd__fetch_always = fetch;
+    nd__fetch_seen = log_seen;
+    log_on = 1;
+    nd_query_opts q = {.text = word, .limit = 10};
+    nd_hit_list *h = NULL;
+    CHECK_INT(nd_query_search(r, &q, &h, &err), 0);
+    log_on = 0;
+    nd__fetch_seen = NULL;
+    nd__fetch_always = 0;
+    for (size_t i = 0; h && i < h->n && i < 10; i++) {
+        ids[i] = h->items[i].id;
+        scores[i] = h->items[i].score;
+        ++*n;
+    }
+    nd_result_free(h);
+    for (size_t p = 0; p < sizeof log_state; p++) {
+        *ahead += log_state[p] == 2;
+        *alone += log_state[p] == 3;
+    }
+    nd_store_close(r);
+}
+
+/* A search on a cold store asks for the pages its walk of the index, its
+ * lengths and its hits' rows will read before it reads them (they come
+ * from the disk together, not one wait each): of the pages SQLite reads,
+ * few are read alone (not asked for before), where all were.  The same
+ * hits either way. */
+static void test_search_fetch(void)
+{
+    nd_store *s = fresh("fetch.db");
+    if (!s) return;
+    nd_error err = {0};
+    /* 20,000 documents in a few segments, "said" in 2 of 3, 1 to 30
+     * times among 10 to 400 other words. */
+    for (int part = 0; part < 20; part++) {
+        char *sql = sqlite3_mprintf(
+            "BEGIN;"
+            "WITH RECURSIVE c(i) AS (SELECT %d UNION ALL SELECT i + 1 FROM c WHERE i < %d)"
+            " INSERT INTO documents(id, ident, title, text, content_hash, added)"
+            " SELECT i, 'u' || i, 'Title ' || i, 'Sentence ' || i"
+            " || CASE WHEN i %% 3 THEN replace(hex(zeroblob(1 + i %% 30)), '00', ' said')"
+            " ELSE '' END || replace(hex(zeroblob(10 + i * 7 %% 390)), '00', ' word'),"
+            " i, '2025-06-02' FROM c;"
+            "INSERT INTO documents_fts(rowid, title, text)"
+            " SELECT id, title, text FROM documents WHERE id >= %d;"
+            "COMMIT;",
+            1 + part * 1000, (part + 1) * 1000, 1 + part * 1000);
+        CHECK_INT(nd__store_exec(s, sql, &err), 0);
+        sqlite3_free(sql);
+    }
+    if (err.msg[0]) fprintf(stderr, "  %s\n", err.msg);
+    nd_store_close(s);
+    log_install();
+    int ahead[2], alone[2];
+    int64_t ids[2][10];
+    double scores[2][10];
+    size_t n[2];
+    for (int f = 0; f < 2; f++)
+        fetch_search(tmp_path("fetch.db"), "said", f, &ahead[f], &alone[f], ids[f], scores[f],
+                     &n[f]);
+    sqlite3_vfs_unregister(&log_vfs);
+    fprintf(stderr,
+            "  pages read by a search of \"said\": %d alone; asked for ahead %d, alone %d\n",
+            alone[0] + ahead[0], ahead[1], alone[1]);
+    CHECK_INT((int) n[0], 10);
+    CHECK_INT((int) n[1], 10);
+    for (size_t i = 0; i < n[0] && i < n[1]; i++) {
+        CHECK_INT(ids[0][i], ids[1][i]);
+        CHECK(scores[0][i] == scores[1][i]);
+    }
+    CHECK_INT(ahead[0], 0);
+    CHECK(alone[0] > 100);
+    /* Asked for ahead: all but the schema's, the index's structure and
+     * entries (%_idx) and the first of each B-tree's levels. */
+    CHECK(ahead[1] > 4 * alone[1]);
+    CHECK(4 * alone[1] < alone[0]);
+}
+
 /* bm25()'s IDF of a phrase in n of docs rows. */
 static double rank_idf(int64_t docs, int64_t n)
 {
@@ -2970,6 +3168,7 @@ int main(void)
     RUN(test_doc_actors_top);
     RUN(test_rank);
     RUN(test_rank_pages);
+    RUN(test_search_fetch);
     RUN(test_doc_table);
     RUN(test_kept_statements);
     RUN(test_file_version);

@@ -262,15 +262,20 @@ typedef struct nd__top {
     int k, max_rows;   /* in: how many best, among how many newest */
     nd__top_hit *hits; /* in: room for k; out: the best, best first */
     int n;
-    int64_t rows, last; /* out: the matches ranked, the smallest id of them */
-    int64_t lengths;    /* out: the rows whose length was read (not pruned) */
-    int more;           /* out: 1 when more than max_rows match */
-    int deferred;       /* out: one phrase, its IDF applied after the walk */
-    int64_t docs;       /* out: the table's rows (when deferred) */
+    int64_t rows, last;        /* out: the matches ranked, the smallest id of them */
+    int64_t lengths;           /* out: the rows whose length was read (not pruned) */
+    int more;                  /* out: 1 when more than max_rows match */
+    int deferred;              /* out: one phrase, its IDF applied after the walk */
+    int64_t docs;              /* out: the table's rows (when deferred) */
+    int64_t ahead;             /* out: the pages asked for ahead (nd__fetch_rows) */
+    int cold;                  /* out: 1 when taken as cold (pages asked for ahead) */
+    struct nd__top_walk *walk; /* the matches walked (rank.c's) */
 } nd__top;
 /* Fill t from the matches of FTS query match: 0, ND_EPARSE-worthy
  * ND_EDB (the connection's error says which) or ND_ENOMEM. */
 int nd__rank_top(nd_store *s, const char *match, nd__top *t, nd_error *err);
+/* nd__rank_top asks for the pages of the walk and the lengths ahead on a
+ * cold store only (nd__fetch_cold of the lengths). */
 
 /* The name of a CAMEO event code, or "". */
 const char *nd__event_name(const char *code);
@@ -285,6 +290,50 @@ const char *nd__event_name(const char *code);
  * alone says little: an index made with the schema has its root among
  * the first pages, which the system reads ahead of the schema's. */
 int nd__leaf_cached(nd_store *s, const char *index);
+
+/* Pages of a table's B-tree asked of the system ahead of their reads
+ * (posix_fadvise WILLNEED, many at once: the disk serves them together,
+ * where SQLite reads one page at a time and waits for each): the file
+ * open read-only, the table's root page.  A hint only: the file's pages
+ * are read as they are (the WAL's newer ones not looked at), and nothing
+ * read changes an answer. */
+typedef struct nd__fetch {
+    int fd;
+    int64_t root, size, last; /* the root page, the page size, the file's pages */
+    unsigned char *page;      /* a page read */
+} nd__fetch;
+/* Open a on s's file for the table or index named: 0, or -1 when
+ * it cannot be (a in-memory store, no such table): a then asks nothing.
+ * Close it with nd__fetch_close() either way. */
+int nd__fetch_open(nd_store *s, const char *table, nd__fetch *a);
+void nd__fetch_close(nd__fetch *a);
+/* The leaves that hold the rowids ids[0..n) (ascending) asked for, the
+ * interior pages above them read level by level (each level asked for at
+ * once); nothing asked when the middle one of three or more leaves is in
+ * the page cache already (a warm store).  The leaves asked for (at most
+ * 4,096). */
+int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n);
+/* The same for an index (a opened on it, or a WITHOUT ROWID table) whose
+ * keys begin with a text or blob (memcmp, then the length: BINARY), or
+ * with an integer then a text or blob (has_num): the leaves that hold
+ * the keys beginning with keys[0..n) (sorted so). */
+typedef struct nd__fetch_key {
+    int has_num;
+    int64_t num;
+    const char *text;
+    size_t len;
+} nd__fetch_key;
+int nd__fetch_keys(nd__fetch *a, const nd__fetch_key *keys, size_t n);
+/* Whether the table's last leaf or the leaf 50,000 rows before its last
+ * row, or a page above them, is not in the page cache (asked before each
+ * is read: RWF_NOWAIT): 1, or 0 (cached, or it cannot be told).  A walk
+ * of the newest rows reads them. */
+int nd__fetch_cold(nd__fetch *a);
+/* For the tests: called with each page nd__fetch_rows reads or asks for;
+ * nd__fetch_always set, a store is taken as cold (nd__fetch_cold 1, the
+ * leaves asked for even when cached). */
+extern void (*nd__fetch_seen)(int64_t page);
+extern int nd__fetch_always;
 
 /* The connection of a reader thread (relations, the actor page): on the
  * file at path, read-only, checkpointing nothing when closed, its

@@ -6,6 +6,8 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "query/query_int.h"
@@ -445,4 +447,419 @@ sqlite3 *nd__ahead_open(const char *path, atomic_int *stop)
     }
     sqlite3_progress_handler(db, 1000, ahead_stopped, stop);
     return db;
+}
+
+/* ---- pages asked for ahead ------------------------------------------------------- */
+
+void (*nd__fetch_seen)(int64_t page);
+int nd__fetch_always;
+
+/* A table page's child pointers for the sorted ids: the children that
+ * hold them, each once, into kids (at most room); their ids' slices into
+ * from/to.  The number found, or -1 when the page is not a table's
+ * interior page as expected (a hint only: the file may hold an older
+ * page than the WAL). */
+static int table_kids(const unsigned char *pg, size_t size, const int64_t *ids, size_t lo,
+                      size_t hi, uint32_t *kids, size_t *from, size_t *to, int room)
+{
+    if (pg[0] != 0x05) return -1;
+    unsigned ncell = (unsigned) pg[3] << 8 | pg[4];
+    if (12 + 2 * (size_t) ncell > size) return -1;
+    int n = 0;
+    size_t at = lo;
+    int64_t prev = INT64_MIN;
+    for (unsigned c = 0; c <= ncell && at < hi; c++) {
+        const unsigned char *q;
+        int64_t key = INT64_MAX;
+        if (c < ncell) {
+            size_t off = (size_t) pg[12 + 2 * c] << 8 | pg[13 + 2 * c];
+            if (off + 5 > size) return -1;
+            q = pg + off;
+            uint64_t v = 0;
+            size_t i = 4;
+            for (; i < 13 && off + i < size; i++) {
+                if (i == 12) {
+                    v = v << 8 | q[i];
+                    break;
+                }
+                v = v << 7 | (q[i] & 0x7f);
+                if (!(q[i] & 0x80)) break;
+            }
+            key = (int64_t) v;
+            if (key < prev) return -1;
+            prev = key;
+        } else {
+            q = pg + 8; /* the right-most child */
+        }
+        size_t end = at;
+        while (end < hi && ids[end] <= key) end++;
+        if (end == at) continue;
+        if (n == room) return -1;
+        kids[n] = (uint32_t) q[0] << 24 | (uint32_t) q[1] << 16 | (uint32_t) q[2] << 8 | q[3];
+        from[n] = at;
+        to[n++] = end;
+        at = end;
+    }
+    return n;
+}
+
+/* The level of a descent: pages and, for each, the slice of ids under it. */
+typedef struct ahead_level {
+    uint32_t *pg;
+    size_t *from, *to;
+    int n, room;
+} ahead_level;
+
+static int level_grow(ahead_level *l, int room)
+{
+    if (room <= l->room) return 0;
+    uint32_t *pg = nd_realloc(l->pg, (size_t) room * sizeof *pg);
+    if (pg) l->pg = pg;
+    size_t *from = pg ? nd_realloc(l->from, (size_t) room * sizeof *from) : NULL;
+    if (from) l->from = from;
+    size_t *to = from ? nd_realloc(l->to, (size_t) room * sizeof *to) : NULL;
+    if (to) l->to = to;
+    if (!to) return -1;
+    l->room = room;
+    return 0;
+}
+
+int nd__fetch_open(nd_store *s, const char *table, nd__fetch *a)
+{
+    memset(a, 0, sizeof *a);
+    a->fd = -1;
+    const char *path = sqlite3_db_filename(s->db, "main");
+    /* One statement for the tables of a search (its preparation costs
+     * what reading 100 lengths does). */
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT rootpage, (SELECT page_size FROM pragma_page_size)"
+                      " FROM sqlite_schema WHERE name = ?1");
+    sqlite3_stmt *st;
+    int rc = path && path[0] ? nd__prepare_kept(s, &sql, &st, "cannot read", NULL) : -1;
+    nd_buf_free(&sql);
+    if (rc) return -1;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        a->root = sqlite3_column_int64(st, 0);
+        a->size = sqlite3_column_int64(st, 1);
+    }
+    nd__release(s, st);
+    if (a->root < 2 || a->size < 512 || a->size > 65536) return -1;
+    a->fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (a->fd >= 0 && fstat(a->fd, &sb) == 0) a->last = (int64_t) sb.st_size / a->size;
+    a->page = nd_malloc((size_t) a->size);
+    if (a->fd < 0 || !a->page || a->root > a->last) {
+        nd__fetch_close(a);
+        return -1;
+    }
+    return 0;
+}
+
+void nd__fetch_close(nd__fetch *a)
+{
+    if (a->fd >= 0) close(a->fd);
+    a->fd = -1;
+    nd_free(a->page);
+    a->page = NULL;
+}
+
+/* Whether page pg of the file is in the system's page cache (a read that
+ * may not wait: RWF_NOWAIT). */
+static int page_cached(const nd__fetch *a, uint32_t pg)
+{
+#ifdef RWF_NOWAIT
+    char b;
+    struct iovec v = {&b, 1};
+    return preadv2(a->fd, &v, 1, (off_t) (pg - 1) * a->size, RWF_NOWAIT) == 1;
+#else
+    (void) a, (void) pg;
+    return 0;
+#endif
+}
+
+/* SQLite's varint at p (at most avail bytes): its length, 0 if cut. */
+static size_t sqlite_varint(const unsigned char *p, size_t avail, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (size_t i = 0; i < 9 && i < avail; i++) {
+        if (i == 8) {
+            *v = x << 8 | p[i];
+            return 9;
+        }
+        x = x << 7 | (p[i] & 0x7f);
+        if (!(p[i] & 0x80)) {
+            *v = x;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* Down the table's B-tree to the leaf of rowid id (INT64_MAX: the last
+ * leaf, its largest rowid into *max), each page asked whether it is
+ * cached before it is read: 1 when one is not, 0 when all are (or the
+ * pages cannot be read so). */
+static int path_cold(nd__fetch *a, int64_t id, int64_t *max)
+{
+    int64_t pg = a->root;
+    size_t size = (size_t) a->size;
+    unsigned char *b = a->page;
+    for (int depth = 0; depth < 16 && pg >= 2 && pg <= a->last; depth++) {
+        if (!page_cached(a, (uint32_t) pg)) return 1;
+        if (pread(a->fd, b, size, (off_t) (pg - 1) * a->size) != (ssize_t) size) return 0;
+        unsigned ncell = (unsigned) b[3] << 8 | b[4];
+        if (12 + 2 * (size_t) ncell > size) return 0;
+        if (b[0] == 0x0d) {
+            if (id == INT64_MAX && ncell) {
+                size_t off = (size_t) b[8 + 2 * (ncell - 1)] << 8 | b[9 + 2 * (ncell - 1)];
+                uint64_t len, rowid;
+                size_t u = off < size ? sqlite_varint(b + off, size - off, &len) : 0;
+                if (u && sqlite_varint(b + off + u, size - off - u, &rowid)) *max = (int64_t) rowid;
+            }
+            return 0;
+        }
+        if (b[0] != 0x05) return 0;
+        const unsigned char *child = b + 8; /* the right-most */
+        for (unsigned c = 0; id != INT64_MAX && c < ncell; c++) {
+            size_t off = (size_t) b[12 + 2 * c] << 8 | b[13 + 2 * c];
+            uint64_t key;
+            if (off + 5 > size || !sqlite_varint(b + off + 4, size - off - 4, &key)) return 0;
+            if ((int64_t) key >= id) {
+                child = b + off;
+                break;
+            }
+        }
+        pg = (int64_t) child[0] << 24 | (int64_t) child[1] << 16 | (int64_t) child[2] << 8 |
+             child[3];
+    }
+    return 0;
+}
+
+int nd__fetch_cold(nd__fetch *a)
+{
+    if (a->fd < 0) return 0;
+    if (nd__fetch_always) return 1;
+    /* The last leaf, then the one 50,000 rows back: the newest pages
+     * alone may be cached (another reader's, a writer's) when the rest is
+     * not. */
+    int64_t max = 0;
+    if (path_cold(a, INT64_MAX, &max)) return 1;
+    return max > 50000 && path_cold(a, max - 50000, &max);
+}
+
+/* A column of a record whose header is at rec (hdr bytes) and whose
+ * payload is pay bytes: the i-th's serial type and bytes; 0, or -1 when
+ * it is not on the page. */
+static int record_col(const unsigned char *rec, uint64_t hdr, uint64_t pay, int i, uint64_t *type,
+                      const unsigned char **at, size_t *len)
+{
+    static const unsigned char bytes[] = {0, 1, 2, 3, 4, 6, 8, 8, 0, 0};
+    size_t h = 0, d = (size_t) hdr;
+    uint64_t v;
+    size_t u = sqlite_varint(rec, (size_t) hdr, &v);
+    if (!u) return -1;
+    h = u;
+    for (int c = 0; c <= i; c++) {
+        if (h >= hdr || !(u = sqlite_varint(rec + h, (size_t) hdr - h, type))) return -1;
+        h += u;
+        *len = *type < 10 ? bytes[*type] : *type >= 12 ? (size_t) (*type - 12) / 2 : 0;
+        if (c < i) d += *len;
+    }
+    if (d + *len > pay) return -1;
+    *at = rec + d;
+    return 0;
+}
+
+/* Key k against a cell's record: <0, 0 (the columns compared equal) or
+ * >0; -2 when the record cannot be compared (not on the page, another
+ * type). */
+static int key_cmp(const nd__fetch_key *k, const unsigned char *rec, uint64_t hdr, uint64_t pay)
+{
+    uint64_t type;
+    const unsigned char *at;
+    size_t len;
+    int col = 0;
+    if (k->has_num) {
+        if (record_col(rec, hdr, pay, 0, &type, &at, &len) || type == 0 || type == 7 || type > 9)
+            return -2;
+        int64_t x = type == 8 ? 0 : type == 9 ? 1 : (at[0] & 0x80) ? -1 : 0;
+        for (size_t i = 0; i < len; i++) x = (int64_t) ((uint64_t) x << 8 | at[i]);
+        if (k->num != x) return k->num < x ? -1 : 1;
+        col = 1;
+    }
+    if (record_col(rec, hdr, pay, col, &type, &at, &len) || type < 12) return -2;
+    size_t m = k->len < len ? k->len : len;
+    int d = memcmp(k->text, at, m);
+    if (d) return d < 0 ? -1 : 1;
+    return k->len < len ? -1 : k->len > len ? 1 : 0;
+}
+
+/* An index page's child pointers for the sorted keys: as table_kids,
+ * each key under the child of the first cell whose key is not below it,
+ * and the next child too when they are equal (the rows after it may go
+ * on there). */
+static int index_kids(const unsigned char *pg, size_t size, const nd__fetch_key *keys, size_t lo,
+                      size_t hi, uint32_t *kids, size_t *from, size_t *to, int room)
+{
+    if (pg[0] != 0x02) return -1;
+    unsigned ncell = (unsigned) pg[3] << 8 | pg[4];
+    if (12 + 2 * (size_t) ncell > size) return -1;
+    /* What of a cell's payload is on the page: all of it up to X. */
+    size_t x = (size - 12) * 64 / 255 - 23;
+    int n = 0;
+    size_t at = lo;
+    for (unsigned c = 0; c <= ncell && at < hi; c++) {
+        const unsigned char *q = pg + 8, *rec = NULL;
+        uint64_t pay = 0, hdr = 0;
+        if (c < ncell) {
+            size_t off = (size_t) pg[12 + 2 * c] << 8 | pg[13 + 2 * c];
+            size_t u;
+            if (off + 4 >= size) return -1;
+            q = pg + off;
+            if (!(u = sqlite_varint(q + 4, size - off - 4, &pay)) || pay > x) return -1;
+            rec = q + 4 + u;
+            if (rec + pay > pg + size || !sqlite_varint(rec, (size_t) pay, &hdr) || hdr > pay)
+                return -1;
+        }
+        size_t end = at;
+        int equal = 0;
+        while (end < hi) {
+            if (rec) {
+                int d = key_cmp(&keys[end], rec, hdr, pay);
+                if (d == -2) return -1;
+                if (d > 0) break;
+                equal |= d == 0;
+            }
+            end++;
+        }
+        if (end == at) continue;
+        if (n + 2 > room) return -1;
+        kids[n] = (uint32_t) q[0] << 24 | (uint32_t) q[1] << 16 | (uint32_t) q[2] << 8 | q[3];
+        from[n] = at;
+        to[n++] = end;
+        if (equal && c < ncell) {
+            /* the equal key's rows may go on under the next child */
+            const unsigned char *r = pg + 8;
+            if (c + 1 < ncell) r = pg + ((size_t) pg[14 + 2 * c] << 8 | pg[15 + 2 * c]);
+            if (r + 4 > pg + size) return -1;
+            kids[n] = (uint32_t) r[0] << 24 | (uint32_t) r[1] << 16 | (uint32_t) r[2] << 8 | r[3];
+            from[n] = end - 1;
+            to[n++] = end;
+        }
+        at = end;
+    }
+    return n;
+}
+
+static int page_order(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *) x, b = *(const uint32_t *) y;
+    return (a > b) - (a < b);
+}
+
+/* Ask for pages pg[0..n) of fd, a run of consecutive pages in one call
+ * (the device reads it as one). */
+static void advise(int fd, int64_t size, const uint32_t *pg, int n)
+{
+    uint32_t *p = nd_malloc((size_t) n * sizeof *p);
+    if (!p) return;
+    memcpy(p, pg, (size_t) n * sizeof *p);
+    qsort(p, (size_t) n, sizeof *p, page_order);
+    for (int i = 0; i < n;) {
+        int j = i + 1;
+        while (j < n && p[j] <= p[j - 1] + 1) j++;
+        posix_fadvise(fd, (off_t) (p[i] - 1) * size, (off_t) (p[j - 1] - p[i] + 1) * size,
+                      POSIX_FADV_WILLNEED);
+        i = j;
+    }
+    nd_free(p);
+}
+
+/* The leaves of a's B-tree that hold the ids (a table's) or the texts
+ * (an index's first column), n of them sorted: nd__fetch_rows. */
+static int fetch_descend(nd__fetch *a, const int64_t *ids, const nd__fetch_key *keys, size_t n)
+{
+    if (!n || a->fd < 0) return 0;
+    int fd = a->fd;
+    int64_t size = a->size;
+    unsigned char *pg = a->page;
+    ahead_level cur = {0}, next = {0};
+    int asked = 0, ok = level_grow(&cur, 1) == 0;
+    if (ok) {
+        cur.pg[0] = (uint32_t) a->root;
+        cur.from[0] = 0;
+        cur.to[0] = n;
+        cur.n = 1;
+    }
+    /* Level by level from the root: each level's pages asked for at once
+     * (the device serves them together), then read; the first child read
+     * says whether the next level holds the leaves, which are only asked
+     * for, not waited on. */
+    for (int depth = 0; ok && depth < 16 && cur.n; depth++) {
+        if (cur.n > 1) advise(fd, size, cur.pg, cur.n);
+        next.n = 0;
+        int leaves = -1;
+        for (int i = 0; ok && i < cur.n; i++) {
+            if (pread(fd, pg, (size_t) size, (off_t) (cur.pg[i] - 1) * size) != (ssize_t) size) {
+                ok = 0;
+                break;
+            }
+            if (nd__fetch_seen) nd__fetch_seen(cur.pg[i]);
+            if (pg[0] == 0x0d || pg[0] == 0x0a) break; /* a leaf: the level above was one page */
+            int room = 2 * (int) (cur.to[i] - cur.from[i]) + 2;
+            if (level_grow(&next, next.n + room)) {
+                ok = 0;
+                break;
+            }
+            int k = ids ? table_kids(pg, (size_t) size, ids, cur.from[i], cur.to[i],
+                                     next.pg + next.n, next.from + next.n, next.to + next.n, room)
+                        : index_kids(pg, (size_t) size, keys, cur.from[i], cur.to[i],
+                                     next.pg + next.n, next.from + next.n, next.to + next.n, room);
+            if (k < 0) {
+                ok = 0;
+                break;
+            }
+            for (int j = next.n; j < next.n + k; j++)
+                if (next.pg[j] < 2 || next.pg[j] > a->last) ok = 0;
+            next.n += k;
+            if (leaves < 0 && next.n) {
+                unsigned char h;
+                if (pread(fd, &h, 1, (off_t) (next.pg[0] - 1) * size) != 1) ok = 0;
+                leaves = h == 0x0d || h == 0x0a;
+            }
+        }
+        if (!ok || leaves < 0) break;
+        if (leaves) {
+            /* The middle one cached (the first was read above to tell a
+             * leaf, the last may be the one before's first): the leaves
+             * are taken as cached (a warm store), where asking for each
+             * would be a call each. */
+            if (next.n > 2 && !nd__fetch_always && page_cached(a, next.pg[next.n / 2])) break;
+            asked = next.n < 4096 ? next.n : 4096;
+            advise(fd, size, next.pg, asked);
+            for (int j = 0; j < asked && nd__fetch_seen; j++) nd__fetch_seen(next.pg[j]);
+            break;
+        }
+        ahead_level t = cur;
+        cur = next;
+        next = t;
+    }
+    nd_free(cur.pg);
+    nd_free(cur.from);
+    nd_free(cur.to);
+    nd_free(next.pg);
+    nd_free(next.from);
+    nd_free(next.to);
+    return asked;
+}
+
+int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n)
+{
+    return fetch_descend(a, ids, NULL, n);
+}
+
+int nd__fetch_keys(nd__fetch *a, const nd__fetch_key *keys, size_t n)
+{
+    return fetch_descend(a, NULL, keys, n);
 }

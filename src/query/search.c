@@ -192,6 +192,64 @@ static int keep_hits(nd_store *s, const nd_query_opts *q, const filters *f, cons
     return rc;
 }
 
+static int id_order(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *) x, b = *(const int64_t *) y;
+    return (a > b) - (a < b);
+}
+
+static int text_order(const void *x, const void *y)
+{
+    const nd_slice *a = x, *b = y;
+    size_t m = a->len < b->len ? a->len : b->len;
+    int d = memcmp(a->ptr, b->ptr, m);
+    return d ? d : (a->len > b->len) - (a->len < b->len);
+}
+
+/* The rows of the best want hits asked for at once (nd__fetch_rows) on
+ * a cold store, and when each is checked for the latest version of its
+ * page (latest) their entries of documents_ident too: their filters and
+ * then their columns and snippets read them one after the other, each a
+ * wait. */
+static void ahead_hits(nd_store *s, const nd__top *tp, int want, int latest)
+{
+    int64_t ids[256];
+    size_t m = 0;
+    for (int i = 0; i < tp->n && i < want && m < sizeof ids / sizeof *ids; i++)
+        ids[m++] = tp->hits[i].id;
+    if (!m) return;
+    qsort(ids, m, sizeof *ids, id_order);
+    nd__fetch f;
+    if (nd__fetch_open(s, "documents", &f) == 0) nd__fetch_rows(&f, ids, m);
+    nd__fetch_close(&f);
+    if (!latest || nd__docs_fresh(s)) return;
+    /* The rows' identities (their pages asked for above, read together). */
+    nd_slice keys[256];
+    nd__fetch_key fk[256];
+    size_t k = 0;
+    nd_arena *ar = nd_arena_new(4096);
+    sqlite3_stmt *st = NULL;
+    if (ar && sqlite3_prepare_v2(s->db, "SELECT ident FROM documents WHERE id = ?1", -1, &st,
+                                 NULL) == SQLITE_OK)
+        for (size_t i = 0; i < m; i++) {
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, ids[i]);
+            if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_type(st, 0) != SQLITE_TEXT)
+                continue;
+            size_t n = (size_t) sqlite3_column_bytes(st, 0);
+            char *c = nd_arena_alloc(ar, n + 1);
+            if (!c) break;
+            memcpy(c, sqlite3_column_text(st, 0), n);
+            keys[k++] = (nd_slice){c, n};
+        }
+    sqlite3_finalize(st);
+    qsort(keys, k, sizeof *keys, text_order);
+    for (size_t i = 0; i < k; i++) fk[i] = (nd__fetch_key){0, 0, keys[i].ptr, keys[i].len};
+    if (k && nd__fetch_open(s, "documents_ident", &f) == 0) nd__fetch_keys(&f, fk, k);
+    nd__fetch_close(&f);
+    nd_arena_free(ar);
+}
+
 int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_error *err)
 {
     *out = NULL;
@@ -232,6 +290,7 @@ int nd_query_search(nd_store *s, const nd_query_opts *q, nd_hit_list **out, nd_e
     if (rc == ND_EDB || rc == ND_EPARSE) rc = search_fail(s, err);
     /* The matches ranked are those of id from or more. */
     if (!rc && tp.more) from = tp.last;
+    if (!rc && tp.cold) ahead_hits(s, &tp, want, !q->all_versions);
     if (!rc) rc = keep_hits(s, q, &f, &tp, want, hits, &n, err);
     nd_free(tp.hits);
     if (!rc && n < want) rc = rank_hits(s, q, &f, from, want, hits, &n, err);
