@@ -8,6 +8,7 @@
  * The documents and their analyses are made here by hand (nd_analysis is
  * a plain struct), so that the queries are tested apart from the
  * analysis rules. */
+#include <fcntl.h>
 #include <math.h>
 #include <regex.h>
 #include <sqlite3.h>
@@ -697,6 +698,200 @@ static void test_search_fetch(void)
      * entries (%_idx) and the first of each B-tree's levels. */
     CHECK(ahead[1] > 4 * alone[1]);
     CHECK(4 * alone[1] < alone[0]);
+}
+
+/* ---- damaged pages under the pages asked for ahead (test_fetch_damaged) ------------ */
+
+static int64_t damaged_pages, damaged_bad; /* pages nd__fetch_* asked for; of them past the file */
+static int64_t damaged_last;               /* the file's pages when the fetchers opened */
+
+static void damaged_seen(int64_t page)
+{
+    damaged_pages++;
+    if (page < 1 || page > damaged_last) damaged_bad++;
+}
+
+static uint32_t damaged_rnd(uint32_t *x)
+{
+    *x = *x * 1103515245u + 12345u;
+    return *x >> 8;
+}
+
+static int key_text_order(const void *a, const void *b)
+{
+    const nd__fetch_key *x = a, *y = b;
+    if (x->num != y->num) return x->num < y->num ? -1 : 1;
+    size_t m = x->len < y->len ? x->len : y->len;
+    int d = memcmp(x->text, y->text, m);
+    return d ? d : (x->len > y->len) - (x->len < y->len);
+}
+
+static int id_up(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+    return (x > y) - (x < y);
+}
+
+/* The pages a search asks for ahead are found by reading SQLite's B-tree
+ * pages from the file (query/result.c), as hints.  A file whose pages of
+ * those tables are damaged - random bytes under a B-tree page's type,
+ * bytes of the header and the cell pointers changed, a cell count past
+ * the page, the file cut short under the readers - is read without a
+ * read outside a page (ASan in CI) and asks for no page past the file;
+ * a search on it ends, with hits or an error.  The store of
+ * test_search_fetch, damaged anew each round from a fixed seed. */
+static void test_fetch_damaged(void)
+{
+    char good[160], bad[160], bad_wal[168], bad_shm[168];
+    snprintf(good, sizeof good, "%s", tmp_path("fetch.db"));
+    snprintf(bad, sizeof bad, "%s", tmp_path("damaged.db"));
+    snprintf(bad_wal, sizeof bad_wal, "%s-wal", bad);
+    snprintf(bad_shm, sizeof bad_shm, "%s-shm", bad);
+    nd_store *w = NULL;
+    nd_error err = {0};
+    if (nd_store_open(good, 0, &w, &err)) {
+        CHECK(!"the store of test_search_fetch");
+        return;
+    }
+    CHECK_INT(nd__store_exec(w, "PRAGMA wal_checkpoint(TRUNCATE)", &err), 0);
+    static const char *const tables[] = {"documents_fts_docsize", "documents_fts_data",
+                                         "documents_fts_idx", "documents", "documents_ident"};
+    const size_t n_tables = sizeof tables / sizeof *tables;
+    int64_t *pages = NULL;
+    size_t n_pages = 0, cap = 0;
+    int64_t size = 0;
+    CHECK_INT(nd__query_int(w, "PRAGMA page_size", 0, &size, &err), 0);
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(w->db, "SELECT pageno FROM dbstat WHERE name = ?1", -1, &st, NULL),
+              SQLITE_OK);
+    for (size_t t = 0; t < n_tables; t++) {
+        sqlite3_bind_text(st, 1, tables[t], -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (n_pages == cap) {
+                cap = cap ? 2 * cap : 1024;
+                pages = nd_realloc(pages, cap * sizeof *pages);
+                if (!pages) break;
+            }
+            pages[n_pages++] = sqlite3_column_int64(st, 0);
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    nd_store_close(w);
+    FILE *f = fopen(good, "rb");
+    unsigned char *orig = NULL;
+    long len = 0;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (orig = nd_malloc((size_t) len)) && fread(orig, 1, (size_t) len, f) != (size_t) len) {
+        nd_free(orig);
+        orig = NULL;
+    }
+    if (f) fclose(f);
+    CHECK(pages && n_pages > 100 && orig && size >= 512);
+    if (!pages || !orig || size < 512) {
+        nd_free(pages);
+        nd_free(orig);
+        return;
+    }
+    unsigned char *page = nd_malloc((size_t) size);
+    uint32_t x = 20261205;
+    int searched = 0, failed = 0;
+    int64_t asked = 0;
+    for (int round = 0; round < 40 && page; round++) {
+        f = fopen(bad, "wb");
+        CHECK(f && fwrite(orig, 1, (size_t) len, f) == (size_t) len);
+        if (f) fclose(f);
+        unlink(bad_wal);
+        unlink(bad_shm);
+        nd_store *r = NULL;
+        if (nd_store_open(bad, ND_STORE_READONLY, &r, &err)) {
+            fprintf(stderr, "  round %d: %s\n", round, err.msg);
+            CHECK(!"open the copy");
+            break;
+        }
+        nd__fetch a[5];
+        for (size_t t = 0; t < n_tables; t++) CHECK_INT(nd__fetch_open(r, tables[t], &a[t]), 0);
+        damaged_last = len / size;
+        /* Damage half the pages of those tables, in place (the fetchers
+         * read the file by their own descriptors). */
+        int fd = open(bad, O_RDWR);
+        for (size_t i = 0; fd >= 0 && i < n_pages; i++) {
+            if (damaged_rnd(&x) % (2u << 2 * (round % 4))) continue; /* 1/2 to 1/128 of them */
+            off_t at = (off_t) (pages[i] - 1) * size;
+            memcpy(page, orig + at, (size_t) size);
+            static const unsigned char types[] = {0x02, 0x05, 0x0a, 0x0d};
+            switch (damaged_rnd(&x) % 4) {
+            case 0: /* random bytes under a B-tree page's type */
+                for (int64_t b = 0; b < size; b++) page[b] = (unsigned char) damaged_rnd(&x);
+                page[0] = types[damaged_rnd(&x) % 4];
+                break;
+            case 1: /* the header and the cell pointers */
+                for (int k = 0; k < 24; k++)
+                    page[damaged_rnd(&x) % 64] = (unsigned char) damaged_rnd(&x);
+                break;
+            case 2: /* cells anywhere */
+                for (int k = 0; k < 16; k++)
+                    page[damaged_rnd(&x) % (uint32_t) size] = (unsigned char) damaged_rnd(&x);
+                break;
+            default: /* a cell count past the page, its type kept or changed */
+                page[3] = 0xff, page[4] = (unsigned char) damaged_rnd(&x);
+                if (damaged_rnd(&x) % 2) page[0] = types[damaged_rnd(&x) % 4];
+                break;
+            }
+            CHECK(pwrite(fd, page, (size_t) size, at) == (ssize_t) size);
+        }
+        if (fd >= 0 && round % 5 == 4) /* cut short under the readers */
+            CHECK_INT(ftruncate(fd, (off_t) (len / 2 + damaged_rnd(&x) % (uint32_t) (len / 2))), 0);
+        if (fd >= 0) close(fd);
+        nd__fetch_seen = damaged_seen;
+        nd__fetch_always = round % 2;
+        for (size_t t = 0; t < n_tables; t++) {
+            (void) nd__fetch_cold(&a[t]);
+            (void) nd__leaf_cached(r, tables[t]);
+            int64_t ids[64];
+            nd__fetch_key keys[64];
+            char texts[64][24];
+            for (int i = 0; i < 64; i++) {
+                uint32_t k = damaged_rnd(&x);
+                ids[i] = k % 3 == 0   ? (int64_t) (k % 25000)
+                         : k % 3 == 1 ? (int64_t) (damaged_rnd(&x) % 4096) << 37 | (k % 4096)
+                                      : (int64_t) k - (1 << 23);
+                int tl = snprintf(texts[i], sizeof texts[i], "%su%u", k % 4 ? "0" : "",
+                                  (unsigned) (damaged_rnd(&x) % 30000));
+                keys[i] = (nd__fetch_key){t == 2, (int64_t) (k % 40), texts[i], (size_t) tl};
+            }
+            qsort(ids, 64, sizeof *ids, id_up);
+            qsort(keys, 64, sizeof *keys, key_text_order);
+            int got =
+                t == 2 || t == 4 ? nd__fetch_keys(&a[t], keys, 64) : nd__fetch_rows(&a[t], ids, 64);
+            CHECK(got >= 0 && got <= 4096);
+            if (got > 0) asked += got;
+        }
+        nd_query_opts q = {.text = round % 3 ? "said" : "word", .limit = 10};
+        nd_hit_list *h = NULL;
+        nd_error e2 = {0};
+        if (nd_query_search(r, &q, &h, &e2) == 0)
+            searched++;
+        else
+            failed++;
+        nd_result_free(h);
+        nd__fetch_seen = NULL;
+        nd__fetch_always = 0;
+        for (size_t t = 0; t < n_tables; t++) nd__fetch_close(&a[t]);
+        nd_store_close(r);
+    }
+    fprintf(stderr,
+            "  40 damaged copies: %d searches ended with hits, %d with an error; %lld pages asked "
+            "for, %lld of them past the file\n",
+            searched, failed, (long long) damaged_pages, (long long) damaged_bad);
+    CHECK_INT(searched + failed, 40);
+    CHECK_INT(damaged_bad, 0);
+    CHECK(damaged_pages > 0);
+    (void) asked;
+    unlink(bad);
+    nd_free(page);
+    nd_free(pages);
+    nd_free(orig);
 }
 
 /* bm25()'s IDF of a phrase in n of docs rows. */
@@ -3169,6 +3364,7 @@ int main(void)
     RUN(test_rank);
     RUN(test_rank_pages);
     RUN(test_search_fetch);
+    RUN(test_fetch_damaged);
     RUN(test_doc_table);
     RUN(test_kept_statements);
     RUN(test_file_version);

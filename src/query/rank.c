@@ -261,6 +261,7 @@ static void top_add(nd__top *t, nd__top_hit x)
 static double phrase_sum(const unsigned char *a, const unsigned char *b, int col, int n_col,
                          const double *w)
 {
+    if (col < 0 || col >= n_col) return -1.0; /* a damaged list */
     double f = w[col];
     while (a < b) {
         uint64_t v;
@@ -423,7 +424,10 @@ static void top_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_contex
             continue;
         }
         for (; rc == SQLITE_OK && ic >= 0; api->xPhraseNext(fts, &it, &ic, &io))
-            p->freq[i] += ic < 8 ? w[ic] : argc - 1 > ic ? sqlite3_value_double(argv[ic + 1]) : 1.0;
+            p->freq[i] += ic < 8 && ic < n_col ? w[ic]
+                          : argc - 1 > ic && ic < n_col
+                              ? sqlite3_value_double(argv[ic + 1])
+                              : 1.0; /* a column past the table's: damaged */
         if (fast >= 0.0 && p->fast_ok == 0) p->fast_ok = fast == p->freq[i] ? 1 : -1;
     }
     if (rc != SQLITE_OK) {
@@ -673,7 +677,7 @@ static void fetch_terms(nd_store *s, const nd__top *t, const char *match, int64_
             for (int i = 0; i < q.n; i++)
                 fk[nk++] = (nd__fetch_key){1, segs[g], keys[i], strlen(keys[i])};
         if (fk) qsort(fk, nk, sizeof *fk, key_order);
-        nd__fetch f;
+        nd__fetch f = {.fd = -1};
         if (fk && nd__fetch_open(s, "documents_fts_idx", &f) == 0)
             *asked += nd__fetch_keys(&f, fk, nk);
         nd__fetch_close(&f);
@@ -833,28 +837,41 @@ int nd__rank_top(nd_store *s, const char *match, nd__top *t, nd_error *err)
         sqlite3_mprintf("SELECT id, sz FROM \"%w_docsize\" WHERE id >= ?1 ORDER BY id", t->table);
     rc = len_sql ? sqlite3_prepare_v2(s->db, len_sql, -1, &w.sz, NULL) : SQLITE_NOMEM;
     sqlite3_free(len_sql);
-    if (rc != SQLITE_OK) return nd__store_fail(s, "cannot search", err);
+    sqlite3_stmt *st = NULL;
+    int ret = 0;
+    /* Every way out below frees what the walk holds (a store whose pages
+     * are damaged fails in any of these steps). */
+    if (rc != SQLITE_OK) {
+        ret = nd__store_fail(s, "cannot search", err);
+        goto done;
+    }
     t->walk = &w;
     if (w.fetching) fetch_terms(s, t, match, &w.asked);
-    sqlite3_stmt *st;
     char *sql = sqlite3_mprintf("SELECT count(x) FROM (SELECT nd_top(\"%w\", ?2, 4.0, 1.0) AS x"
                                 " FROM \"%w\" WHERE \"%w\" MATCH ?1 ORDER BY rowid DESC LIMIT ?3)",
                                 t->table, t->table, t->table);
-    if (!sql) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    if (!sql) {
+        ret = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        goto done;
+    }
     rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     sqlite3_free(sql);
-    if (rc != SQLITE_OK) return nd__store_fail(s, "cannot search", err);
+    if (rc != SQLITE_OK) {
+        ret = nd__store_fail(s, "cannot search", err);
+        goto done;
+    }
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
     sqlite3_bind_pointer(st, 2, t, "nd__top", NULL);
     sqlite3_bind_int64(st, 3, (sqlite3_int64) t->max_rows + 1);
     rc = sqlite3_step(st);
-    int ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : nd__store_fail(s, "cannot search", err);
+    ret = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : nd__store_fail(s, "cannot search", err);
     /* Scored while the walk's statement holds its read transaction: the
      * lengths are of the same snapshot, and each is not a transaction of
      * its own (its locks). */
     if (!ret && (rc = score_walk(t, &w)) != SQLITE_OK)
         ret = rc == SQLITE_NOMEM ? nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory")
                                  : nd__store_fail(s, "cannot search", err);
+done:
     sqlite3_finalize(st);
     t->walk = NULL;
     sqlite3_finalize(w.sz);
