@@ -75,7 +75,7 @@ int cmd_reanalyze(int argc, char **argv)
     signal(SIGINT, SIG_DFL);
     if (tty) fputs("\r\033[K", stderr);
     if (rc) {
-        cli_error(NULL, "%s", err.msg[0] ? err.msg : nd_strerror(rc));
+        cli_error("reanalyze", "%s", err.msg[0] ? err.msg : nd_strerror(rc));
         return ND_EXIT_SOME_FAILED;
     }
     char n[64];

@@ -1219,9 +1219,24 @@ int nd__store_todo(nd_store *s, const char *done_table, int64_t after, int all, 
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_int64(st, 2, (sqlite3_int64) cap);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
-        ids[(*n)++] = sqlite3_column_int64(st, 0);
+    int64_t last = after;
+    int back = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        /* ascending, past after: a damaged table's ids may go back, and
+         * the callers' walks (after = the last) would never end */
+        if (id <= last) {
+            back = 1;
+            break;
+        }
+        ids[(*n)++] = last = id;
+    }
     sqlite3_finalize(st);
+    if (back)
+        return nd_error_set(err, ND_EDB, (size_t) -1,
+                            "%s: cannot list documents: their ids go back after %lld (the "
+                            "file is damaged: PRAGMA integrity_check)",
+                            s->path, (long long) last);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return nd__store_fail(s, "cannot list documents", err);
     return 0;
