@@ -57,7 +57,9 @@ int cmd_export(int argc, char **argv)
     } while (q.cursor && !closed);
     cli_pager_end(&pg);
     nd_store_close(s);
-    if (!rc && !closed && cli_flush(&out, 1)) closed = 1;
+    /* what was read before an error is written (a damaged store's export
+     * keeps the documents up to the damage) */
+    if (!closed && cli_flush(&out, 1)) closed = 1;
     if (nd_buf_failed(&out)) {
         nd_buf_free(&out);
         cli_error("export", "out of memory");

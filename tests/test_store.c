@@ -1626,12 +1626,11 @@ static void test_warm(void)
 }
 
 /* A walk of the documents still to analyse (reanalyze's: after = the
- * last id of each batch) ends on a store whose `documents` pages are
- * damaged: with an error, or with the ids it could read.  A damaged
- * B-tree gave ids of 0 after larger ones, and reanalyze asked for the
- * same batch forever.  40 copies, 1/4 to 1/64 of the table's pages
- * damaged from a fixed seed (random bytes under a page type, header and
- * cell bytes, a cell count past the page). */
+ * last id of each batch), and of the pages of documents (export's), ends on a store whose
+ * `documents` pages are damaged: with an error, or with the ids it could read.  A damaged B-tree
+ * gave ids of 0 after larger ones, and reanalyze asked for the same batch forever.  40 copies, 1/4
+ * to 1/64 of the table's pages damaged from a fixed seed (random bytes under a page type, header
+ * and cell bytes, a cell count past the page). */
 static void test_todo_damaged(void)
 {
     nd_store *s = fresh("todo.db");
@@ -1679,7 +1678,7 @@ static void test_todo_damaged(void)
         return;
     }
     uint32_t x = 1205;
-    int ended_error = 0, ended_done = 0, endless = 0;
+    int ended_error = 0, ended_done = 0, endless = 0, endless_docs = 0;
     for (int round = 0; round < 40; round++) {
         unsigned char *b = malloc((size_t) len);
         if (!b) break;
@@ -1724,11 +1723,28 @@ static void test_todo_damaged(void)
             ended_error++;
         else
             ended_done++;
+        /* the pages of documents export walks (its cursor: the last id) */
+        nd_query_opts q = {.limit = 64};
+        int walked = 0;
+        for (; walked < 1000; walked++) {
+            nd_document_list *l = NULL;
+            rc = nd_query_documents(r, &q, &l, &e2);
+            const char *next = !rc && l && l->r.next ? strdup(l->r.next) : NULL;
+            nd_result_free(l);
+            free((char *) q.cursor);
+            q.cursor = next;
+            if (!next) break;
+        }
+        free((char *) q.cursor);
+        if (walked == 1000) endless_docs++;
         nd_store_close(r);
     }
-    fprintf(stderr, "  40 damaged copies: the walk ended with an error %d, done %d, endless %d\n",
-            ended_error, ended_done, endless);
+    fprintf(stderr,
+            "  40 damaged copies: the walk ended with an error %d, done %d, endless %d; the pages "
+            "of documents endless %d\n",
+            ended_error, ended_done, endless, endless_docs);
     CHECK_INT(endless, 0);
+    CHECK_INT(endless_docs, 0);
     free(orig);
 }
 

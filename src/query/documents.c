@@ -144,9 +144,26 @@ int nd_query_documents(nd_store *s, const nd_query_opts *o, nd_document_list **o
         return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
     }
     size_t n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) ids[n++] = sqlite3_column_int64(st, 0);
+    int64_t last = after;
+    int back = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n <= (size_t) limit) {
+        ids[n] = sqlite3_column_int64(st, 0);
+        /* ascending past the cursor: a damaged table's ids may go back,
+         * and a walk of the pages (export) would never end */
+        if (ids[n] <= last) {
+            back = 1;
+            break;
+        }
+        last = ids[n++];
+    }
     sqlite3_finalize(st);
-    int ret = rc == SQLITE_DONE ? 0 : nd__store_fail(s, "cannot list documents", err);
+    int ret = back ? nd_error_set(err, ND_EDB, (size_t) -1,
+                                  "%s: cannot list documents: their ids go back after %lld (the "
+                                  "file is damaged: PRAGMA integrity_check)",
+                                  s->path, (long long) last)
+              : rc == SQLITE_DONE || rc == SQLITE_ROW
+                  ? 0
+                  : nd__store_fail(s, "cannot list documents", err);
     nd_arena *ar = res->r.arena;
     if (!ret && n > (size_t) limit) {
         n = (size_t) limit;
