@@ -143,6 +143,37 @@ int nd_query_actors(nd_store *s, const nd_query_opts *o, nd_actor_list **out, nd
 
 int nd__timeline_split = 16;
 
+/* The span of the document ids of x's actors but the one with the most
+ * documents (the documents a document of two of them must be among):
+ * [*lo, *hi], or lo > hi when they have none. */
+static int others_span(nd_store *s, const nd__sel *x, int64_t *lo, int64_t *hi, nd_error *err)
+{
+    *lo = 1, *hi = 0;
+    nd_buf sql = ND_BUF_INIT;
+    nd_buf_puts(&sql, "SELECT (SELECT min(doc_id) FROM doc_actors WHERE actor_id = o.actor_id),"
+                      " (SELECT max(doc_id) FROM doc_actors WHERE actor_id = o.actor_id) FROM"
+                      " (SELECT actor_id FROM actor_stats WHERE actor_id ");
+    nd__sel_in(&sql, x);
+    nd_buf_puts(&sql, " ORDER BY documents DESC, actor_id LIMIT -1 OFFSET 1) o");
+    sqlite3_stmt *st;
+    int rc = nd__prepare(s, &sql, &st, "cannot count mentions", err);
+    nd_buf_free(&sql);
+    if (rc) return rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) == SQLITE_NULL) continue;
+        int64_t a = sqlite3_column_int64(st, 0), b = sqlite3_column_int64(st, 1);
+        if (*lo > *hi) {
+            *lo = a, *hi = b;
+        } else {
+            if (a < *lo) *lo = a;
+            if (b > *hi) *hi = b;
+        }
+    }
+    int ret = rc == SQLITE_DONE ? 0 : nd__store_fail(s, "cannot count mentions", err);
+    sqlite3_finalize(st);
+    return ret;
+}
+
 /* Documents and mentions per period of the actors x means. */
 static int timeline(nd_store *s, const nd__sel *x, nd__agg *g, nd_error *err)
 {
@@ -169,6 +200,9 @@ static int timeline(nd_store *s, const nd__sel *x, nd__agg *g, nd_error *err)
          * in the others' (actor_id, doc_id) keys), and only their rows
          * are read for their day: the per-document counts below, exact,
          * without reading every document of the actors. */
+        int64_t lo = 1, hi = 0;
+        int rc0 = others_span(s, x, &lo, &hi, err);
+        if (rc0) return rc0;
         nd_buf_puts(&sql, "SELECT day, sum(n), sum(m) FROM (SELECT day, documents AS n,"
                           " mentions AS m FROM actor_days WHERE documents > 0 AND actor_id ");
         nd__sel_in(&sql, x);
@@ -176,6 +210,12 @@ static int timeline(nd_store *s, const nd__sel *x, nd__agg *g, nd_error *err)
                           " 10), ''), 1 - o.k, 0 FROM (SELECT y.doc_id, count(*) AS k FROM"
                           " doc_actors y WHERE y.actor_id ");
         nd__sel_in(&sql, x);
+        /* Within the others' span of ids: the actors' own (actor_id,
+         * doc_id) ranges read in order, where the plan without it looked
+         * each of the others' documents up in doc_actors_doc, a page each
+         * cold (`actor "Donald Trump"` at 1,000,000 documents: 12,160
+         * documents of USAGOV, 12,000 pages). */
+        nd_buf_printf(&sql, " AND y.doc_id BETWEEN %lld AND %lld", (long long) lo, (long long) hi);
         nd_buf_puts(&sql, " AND y.doc_id IN (SELECT doc_id FROM doc_actors WHERE actor_id IN"
                           " (SELECT actor_id FROM actor_stats WHERE actor_id ");
         nd__sel_in(&sql, x);
@@ -351,10 +391,41 @@ static int tally_top(nd_store *s, tally *y, int by_mentions, int limit, nd_arena
  * from the (doc_id, actor_id, mentions) index alone: SQLite's GROUP BY
  * sorted every row (45,000 for 2,000 documents) and named every group
  * before the LIMIT. */
+static int by_i64_up(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *) x, b = *(const int64_t *) y;
+    return (a > b) - (a < b);
+}
+
+/* On a cold store, the pages of doc_actors_doc that hold the rows of
+ * docs[0..n) asked of the system at once (nd__fetch_keys), before the
+ * statement reads them one at a time: the newest documents of an actor
+ * by name are spread over the index (`actor "Donald Trump"` at 1,000,000
+ * documents: its 1,000 newest documents' rows, 923 pages).  A hint only.
+ * Warm, nd__fetch_keys asks nothing (the middle leaf of its batch is
+ * cached); the index's last leaf is no probe here, the page has read it. */
+static void doc_rows_ahead(nd_store *s, const int64_t *docs, size_t n)
+{
+    if (n < 32) return;
+    int64_t *ids = nd_malloc(n * sizeof *ids);
+    nd__fetch_key *keys = ids ? nd_malloc(n * sizeof *keys) : NULL;
+    nd__fetch f = {.fd = -1};
+    if (keys && nd__fetch_open(s, "doc_actors_doc", &f) == 0) {
+        memcpy(ids, docs, n * sizeof *ids);
+        qsort(ids, n, sizeof *ids, by_i64_up);
+        for (size_t i = 0; i < n; i++) keys[i] = (nd__fetch_key){1, ids[i], NULL, 0};
+        nd__fetch_keys(&f, keys, n);
+    }
+    nd__fetch_close(&f);
+    nd_free(keys);
+    nd_free(ids);
+}
+
 static int doc_rows_tally(nd_store *s, const int64_t *docs, size_t n, const nd__imap *skip,
                           tally *y, nd_error *err)
 {
     nd_buf sql = ND_BUF_INIT;
+    doc_rows_ahead(s, docs, n);
     nd_buf_puts(&sql, "SELECT actor_id, mentions FROM doc_actors WHERE doc_id IN (");
     for (size_t i = 0; i < n; i++) nd_buf_printf(&sql, "%s%lld", i ? "," : "", (long long) docs[i]);
     nd_buf_puts(&sql, ")");

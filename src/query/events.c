@@ -87,6 +87,50 @@ static size_t distinct(int64_t *v, size_t n)
     return u;
 }
 
+/* The rows of x's events (at most nd__query_many + 1 of them, as
+ * nd__sel_events reads them) asked of the system at once on a cold store
+ * (nd__fetch_rows asks nothing when they are cached): their ids from the
+ * sides' index entries alone, then the rows, where the count read each
+ * row's page in turn (`actor "Xi Jinping"` at 1,000,000 documents: 7,637
+ * rows, 3,315 pages).  A hint only. */
+static void events_ahead(nd_store *s, const nd__sel *x)
+{
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    for (int side = 0; side < 2 && (int64_t) n <= nd__query_many; side++) {
+        nd_buf sql = ND_BUF_INIT;
+        nd_buf_puts(&sql, "SELECT id FROM events WHERE ");
+        if (side)
+            nd__sel_side(&sql, x, "target_code", "target_id");
+        else
+            nd__sel_side(&sql, x, "source_code", "source_id");
+        nd_buf_printf(&sql, " LIMIT %lld", (long long) (nd__query_many + 1 - (int64_t) n));
+        sqlite3_stmt *st;
+        int rc =
+            nd_buf_failed(&sql) ? SQLITE_NOMEM : sqlite3_prepare_v2(s->db, sql.ptr, -1, &st, NULL);
+        nd_buf_free(&sql);
+        if (rc != SQLITE_OK) break;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (n == cap) {
+                size_t nc = cap ? cap * 2 : 1024;
+                int64_t *a = nd_realloc(ids, nc * sizeof *a);
+                if (!a) break;
+                ids = a;
+                cap = nc;
+            }
+            ids[n++] = sqlite3_column_int64(st, 0);
+        }
+        sqlite3_finalize(st);
+    }
+    if (n >= 32) {
+        n = distinct(ids, n);
+        nd__fetch f;
+        if (nd__fetch_open(s, "events", &f) == 0) nd__fetch_rows(&f, ids, n);
+        nd__fetch_close(&f);
+    }
+    nd_free(ids);
+}
+
 int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *reports,
                    uint64_t *over, nd_error *err)
 {
@@ -101,16 +145,20 @@ int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *re
     size_t cap = 0, n = 0;
     int64_t *id = NULL, *inst = NULL, seen = 0;
     int ret = 0;
-    if (x->prefix[0]) {
-        /* More than nd__query_many: said from the prefix's codes, none of
-         * its events read. */
+    {
+        /* More than nd__query_many: said from the prefix's codes, or from
+         * the sides' index entries alone (count_side, the same bound as
+         * `seen` below), none of the events' rows read: each is a page
+         * of its own on a cold store (`actor "Donald Trump"` at
+         * 1,000,000 documents, 20,001 rows: 19,521 pages, 1.9 s). */
         int64_t all = 0;
-        if ((ret = prefix_events(s, x, &all, err)) != 0) return ret;
+        if ((ret = count_side(s, x, &all, err)) != 0) return ret;
         if (all > nd__query_many) {
             *over = (uint64_t) nd__query_many;
             return 0;
         }
     }
+    events_ahead(s, x);
     for (int side = 0; side < 2 && !ret && seen <= nd__query_many; side++) {
         nd_buf sql = ND_BUF_INIT;
         nd_buf_puts(&sql, "SELECT id, coalesce(instance_id, -id), latest FROM events WHERE ");

@@ -315,8 +315,9 @@ void nd__fetch_close(nd__fetch *a);
 int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n);
 /* The same for an index (a opened on it, or a WITHOUT ROWID table) whose
  * keys begin with a text or blob (memcmp, then the length: BINARY), or
- * with an integer then a text or blob (has_num): the leaves that hold
- * the keys beginning with keys[0..n) (sorted so). */
+ * with an integer then a text or blob (has_num), or with an integer
+ * (has_num, text NULL: every key that begins with it): the leaves that
+ * hold the keys beginning with keys[0..n) (sorted so). */
 typedef struct nd__fetch_key {
     int has_num;
     int64_t num;

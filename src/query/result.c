@@ -686,6 +686,7 @@ static int key_cmp(const nd__fetch_key *k, const unsigned char *rec, uint64_t hd
         int64_t x = type == 8 ? 0 : type == 9 ? 1 : (at[0] & 0x80) ? -1 : 0;
         for (size_t i = 0; i < len; i++) x = (int64_t) ((uint64_t) x << 8 | at[i]);
         if (k->num != x) return k->num < x ? -1 : 1;
+        if (!k->text) return 0; /* the integer alone: every key that begins with it */
         col = 1;
     }
     if (record_col(rec, hdr, pay, col, &type, &at, &len) || type < 12) return -2;
