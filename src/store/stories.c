@@ -1372,6 +1372,7 @@ static int item_next(void *ctx, uint32_t *kind, uint64_t *key, const void **data
     *key = id & ((UINT64_C(1) << 48) - 1);
     *data = sqlite3_column_blob(st, 1);
     *len = (size_t) sqlite3_column_bytes(st, 1);
+    if (!*data) *data = "", *len = 0; /* empty, NULL or damaged: never a null pointer */
     c->st.loaded_bytes += *len;
     return 1;
 }
@@ -1387,6 +1388,7 @@ static int item_fetch(void *ctx, uint32_t kind, uint64_t key, const void **data,
     if (sr != SQLITE_ROW) return ND_EDB;
     *data = sqlite3_column_blob(st, 0);
     *len = (size_t) sqlite3_column_bytes(st, 0);
+    if (!*data) *data = "", *len = 0; /* empty, NULL or damaged: never a null pointer */
     c->st.loaded_bytes += *len;
     c->st.fetched++;
     return 1; /* valid until the next fetch resets the statement */
