@@ -87,6 +87,18 @@ static size_t distinct(int64_t *v, size_t n)
     return u;
 }
 
+/* "SELECT cols FROM events WHERE" x's side (0 source, 1 target) " LIMIT
+ * limit" into sql: the statements of x's events on one side. */
+static void side_sql(nd_buf *sql, const char *cols, const nd__sel *x, int side, int64_t limit)
+{
+    nd_buf_printf(sql, "SELECT %s FROM events WHERE ", cols);
+    if (side)
+        nd__sel_side(sql, x, "target_code", "target_id");
+    else
+        nd__sel_side(sql, x, "source_code", "source_id");
+    nd_buf_printf(sql, " LIMIT %lld", (long long) limit);
+}
+
 /* The rows of x's events (at most nd__query_many + 1 of them, as
  * nd__sel_events reads them) asked of the system at once on a cold store
  * (nd__fetch_rows asks nothing when they are cached): their ids from the
@@ -99,12 +111,7 @@ static void events_ahead(nd_store *s, const nd__sel *x)
     size_t n = 0, cap = 0;
     for (int side = 0; side < 2 && (int64_t) n <= nd__query_many; side++) {
         nd_buf sql = ND_BUF_INIT;
-        nd_buf_puts(&sql, "SELECT id FROM events WHERE ");
-        if (side)
-            nd__sel_side(&sql, x, "target_code", "target_id");
-        else
-            nd__sel_side(&sql, x, "source_code", "source_id");
-        nd_buf_printf(&sql, " LIMIT %lld", (long long) (nd__query_many + 1 - (int64_t) n));
+        side_sql(&sql, "id", x, side, nd__query_many + 1 - (int64_t) n);
         sqlite3_stmt *st;
         int rc =
             nd_buf_failed(&sql) ? SQLITE_NOMEM : sqlite3_prepare_v2(s->db, sql.ptr, -1, &st, NULL);
@@ -161,12 +168,8 @@ int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *re
     events_ahead(s, x);
     for (int side = 0; side < 2 && !ret && seen <= nd__query_many; side++) {
         nd_buf sql = ND_BUF_INIT;
-        nd_buf_puts(&sql, "SELECT id, coalesce(instance_id, -id), latest FROM events WHERE ");
-        if (side)
-            nd__sel_side(&sql, x, "target_code", "target_id");
-        else
-            nd__sel_side(&sql, x, "source_code", "source_id");
-        nd_buf_printf(&sql, " LIMIT %lld", (long long) (nd__query_many + 1 - seen));
+        side_sql(&sql, "id, coalesce(instance_id, -id), latest", x, side,
+                 nd__query_many + 1 - seen);
         sqlite3_stmt *st;
         ret = nd__prepare(s, &sql, &st, "cannot count events", err);
         nd_buf_free(&sql);
