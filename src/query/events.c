@@ -101,10 +101,10 @@ static void side_sql(nd_buf *sql, const char *cols, const nd__sel *x, int side, 
 
 /* The rows of x's events (at most nd__query_many + 1 of them, as
  * nd__sel_events reads them) asked of the system at once on a cold store
- * (nd__fetch_rows asks nothing when they are cached): their ids from the
- * sides' index entries alone, then the rows, where the count read each
- * row's page in turn (`actor "Xi Jinping"` at 1,000,000 documents: 7,637
- * rows, 3,315 pages).  A hint only. */
+ * (nd__sel_events' cold): their ids from the sides' index entries alone,
+ * then the rows, where the count read each row's page in turn (`actor
+ * "Xi Jinping"` at 1,000,000 documents: 7,637 rows, 3,315 pages).  A
+ * hint only. */
 static void events_ahead(nd_store *s, const nd__sel *x)
 {
     int64_t *ids = NULL;
@@ -138,7 +138,7 @@ static void events_ahead(nd_store *s, const nd__sel *x)
     nd_free(ids);
 }
 
-int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *reports,
+int nd__sel_events(nd_store *s, const nd__sel *x, int cold, uint64_t *events, uint64_t *reports,
                    uint64_t *over, nd_error *err)
 {
     *events = *reports = *over = 0;
@@ -165,7 +165,7 @@ int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *re
             return 0;
         }
     }
-    events_ahead(s, x);
+    if (cold) events_ahead(s, x);
     for (int side = 0; side < 2 && !ret && seen <= nd__query_many; side++) {
         nd_buf sql = ND_BUF_INIT;
         side_sql(&sql, "id, coalesce(instance_id, -id), latest", x, side,

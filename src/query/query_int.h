@@ -127,8 +127,9 @@ void nd__sel_in(nd_buf *b, const nd__sel *x);
 void nd__sel_side(nd_buf *b, const nd__sel *x, const char *code_col, const char *id_col);
 /* The events x takes part in (latest versions), each once however many
  * documents report it, and their reports; *over = nd__query_many when
- * there are more reports than that (no counts made). */
-int nd__sel_events(nd_store *s, const nd__sel *x, uint64_t *events, uint64_t *reports,
+ * there are more reports than that (no counts made).  cold: the store's
+ * pages are not cached (the events' rows are asked for ahead). */
+int nd__sel_events(nd_store *s, const nd__sel *x, int cold, uint64_t *events, uint64_t *reports,
                    uint64_t *over, nd_error *err);
 /* The upper bound of a code prefix: the prefix with its last byte raised. */
 void nd__prefix_hi(const char *p, char *hi, size_t cap);
