@@ -391,12 +391,6 @@ static int tally_top(nd_store *s, tally *y, int by_mentions, int limit, nd_arena
  * from the (doc_id, actor_id, mentions) index alone: SQLite's GROUP BY
  * sorted every row (45,000 for 2,000 documents) and named every group
  * before the LIMIT. */
-static int by_i64_up(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *) x, b = *(const int64_t *) y;
-    return (a > b) - (a < b);
-}
-
 /* The pages of doc_actors_doc that hold the rows of docs[0..n) asked of
  * the system at once (nd__fetch_keys), before doc_rows_tally reads them
  * one at a time: the newest documents of an actor by name are spread
@@ -411,7 +405,7 @@ static void doc_rows_ahead(nd_store *s, const int64_t *docs, size_t n)
     nd__fetch f = {.fd = -1};
     if (keys && nd__fetch_open(s, "doc_actors_doc", &f) == 0) {
         memcpy(ids, docs, n * sizeof *ids);
-        qsort(ids, n, sizeof *ids, by_i64_up);
+        qsort(ids, n, sizeof *ids, nd__i64_order);
         for (size_t i = 0; i < n; i++) keys[i] = (nd__fetch_key){1, ids[i], NULL, 0};
         nd__fetch_keys(&f, keys, n);
     }

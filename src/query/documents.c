@@ -157,10 +157,7 @@ int nd_query_documents(nd_store *s, const nd_query_opts *o, nd_document_list **o
         last = ids[n++];
     }
     sqlite3_finalize(st);
-    int ret = back ? nd_error_set(err, ND_EDB, (size_t) -1,
-                                  "%s: cannot list documents: their ids go back after %lld (the "
-                                  "file is damaged: PRAGMA integrity_check)",
-                                  s->path, (long long) last)
+    int ret = back ? nd__store_ids_back(s, last, err)
               : rc == SQLITE_DONE || rc == SQLITE_ROW
                   ? 0
                   : nd__store_fail(s, "cannot list documents", err);

@@ -71,16 +71,10 @@ static int count_side(nd_store *s, const nd__sel *x, int64_t *n, nd_error *err)
     return rc;
 }
 
-static int by_i64(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *) x, b = *(const int64_t *) y;
-    return (a > b) - (a < b);
-}
-
 /* Distinct values of v[0..n), sorted in place. */
 static size_t distinct(int64_t *v, size_t n)
 {
-    if (n > 1) qsort(v, n, sizeof *v, by_i64);
+    if (n > 1) qsort(v, n, sizeof *v, nd__i64_order);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
         if (!u || v[u - 1] != v[i]) v[u++] = v[i];

@@ -64,6 +64,8 @@ extern int nd__timeline_split;
 /* Options with nothing set (for a NULL opts). */
 extern const nd_query_opts nd__query_none;
 
+/* qsort's order of int64_t values, ascending. */
+int nd__i64_order(const void *x, const void *y);
 /* The page size: limit, else def; at most ND_QUERY_MAX_LIMIT. */
 int nd__query_limit(const nd_query_opts *o, int def);
 

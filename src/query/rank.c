@@ -524,12 +524,6 @@ static int token_cb(void *ctx, int flags, const char *tok, int n, int start, int
  * first and last few. */
 #define TERM_RUN 64
 
-static int rowid_order(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *) x, b = *(const int64_t *) y;
-    return (a > b) - (a < b);
-}
-
 /* Segments read at most. */
 #define MAX_SEGS 64
 
@@ -707,7 +701,7 @@ static void fetch_terms(nd_store *s, const nd__top *t, const char *match, int64_
         }
     }
     if (n) {
-        qsort(rows, n, sizeof *rows, rowid_order);
+        qsort(rows, n, sizeof *rows, nd__i64_order);
         nd__fetch f;
         if (nd__fetch_open(s, "documents_fts_data", &f) == 0) *asked += nd__fetch_rows(&f, rows, n);
         nd__fetch_close(&f);

@@ -105,6 +105,12 @@ const nd_query_opts nd__query_none;
 
 /* ---- options ---------------------------------------------------------------------- */
 
+int nd__i64_order(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *) x, b = *(const int64_t *) y;
+    return (a > b) - (a < b);
+}
+
 int nd__query_limit(const nd_query_opts *o, int def)
 {
     int n = o && o->limit > 0 ? o->limit : def;

@@ -192,12 +192,6 @@ static int keep_hits(nd_store *s, const nd_query_opts *q, const filters *f, cons
     return rc;
 }
 
-static int id_order(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *) x, b = *(const int64_t *) y;
-    return (a > b) - (a < b);
-}
-
 static int text_order(const void *x, const void *y)
 {
     const nd_slice *a = x, *b = y;
@@ -218,7 +212,7 @@ static void ahead_hits(nd_store *s, const nd__top *tp, int want, int latest)
     for (int i = 0; i < tp->n && i < want && m < sizeof ids / sizeof *ids; i++)
         ids[m++] = tp->hits[i].id;
     if (!m) return;
-    qsort(ids, m, sizeof *ids, id_order);
+    qsort(ids, m, sizeof *ids, nd__i64_order);
     nd__fetch f;
     if (nd__fetch_open(s, "documents", &f) == 0) nd__fetch_rows(&f, ids, m);
     nd__fetch_close(&f);

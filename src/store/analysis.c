@@ -1232,11 +1232,7 @@ int nd__store_todo(nd_store *s, const char *done_table, int64_t after, int all, 
         ids[(*n)++] = last = id;
     }
     sqlite3_finalize(st);
-    if (back)
-        return nd_error_set(err, ND_EDB, (size_t) -1,
-                            "%s: cannot list documents: their ids go back after %lld (the "
-                            "file is damaged: PRAGMA integrity_check)",
-                            s->path, (long long) last);
+    if (back) return nd__store_ids_back(s, last, err);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return nd__store_fail(s, "cannot list documents", err);
     return 0;

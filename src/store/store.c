@@ -26,6 +26,14 @@ int nd__store_fail(nd_store *s, const char *what, nd_error *err)
     return nd_error_set(err, code, (size_t) -1, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
+int nd__store_ids_back(nd_store *s, int64_t after, nd_error *err)
+{
+    return nd_error_set(err, ND_EDB, (size_t) -1,
+                        "%s: cannot list documents: their ids go back after %lld (the file is "
+                        "damaged: PRAGMA integrity_check)",
+                        s->path, (long long) after);
+}
+
 sqlite3_stmt *nd__store_stmt(nd_store *s, enum nd_store_stmt which, nd_error *err)
 {
     sqlite3_stmt *st = s->stmt[which];

@@ -87,6 +87,9 @@ sqlite3_stmt *nd__store_stmt(nd_store *s, enum nd_store_stmt which, nd_error *er
 /* Fill err from the connection's last error; returns ND_EDB, ND_EBUSY or
  * ND_EPARSE (FTS query syntax) as fits.  what names the operation. */
 int nd__store_fail(nd_store *s, const char *what, nd_error *err);
+/* A walk of the documents in id order read an id at or below `after`, the
+ * one before it (a damaged table): ND_EDB, and err says so. */
+int nd__store_ids_back(nd_store *s, int64_t after, nd_error *err);
 
 /* Run SQL without results (several statements allowed). */
 int nd__store_exec(nd_store *s, const char *sql, nd_error *err);
