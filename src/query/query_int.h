@@ -66,6 +66,9 @@ extern const nd_query_opts nd__query_none;
 
 /* qsort's order of int64_t values, ascending. */
 int nd__i64_order(const void *x, const void *y);
+/* SQLite's varint at p (at most avail bytes) into *v: its length, 0 when
+ * it is cut (the file format's, and FTS5's records'). */
+size_t nd__varint(const unsigned char *p, size_t avail, uint64_t *v);
 /* The page size: limit, else def; at most ND_QUERY_MAX_LIMIT. */
 int nd__query_limit(const nd_query_opts *o, int def);
 

@@ -91,23 +91,11 @@ static void rank_data_free(void *v)
     sqlite3_free(v);
 }
 
-/* SQLite's varint (FTS5 writes the column sizes so): its length. */
+/* SQLite's varint (FTS5 writes the column sizes so): its length
+ * (nd__varint, of n bytes that may be none or fewer). */
 static int varint(const unsigned char *b, int n, uint64_t *v)
 {
-    uint64_t x = 0;
-    for (int i = 0; i < n && i < 9; i++) {
-        if (i == 8) {
-            *v = (x << 8) | b[i];
-            return 9;
-        }
-        x = (x << 7) | (b[i] & 0x7f);
-        if (!(b[i] & 0x80)) {
-            *v = x;
-            return i + 1;
-        }
-    }
-    *v = x;
-    return 0;
+    return n > 0 ? (int) nd__varint(b, (size_t) n, v) : 0;
 }
 
 /* The token count of row id (all columns) from the %_docsize cursor,

@@ -457,6 +457,23 @@ sqlite3 *nd__ahead_open(const char *path, atomic_int *stop)
 
 /* ---- pages asked for ahead ------------------------------------------------------- */
 
+size_t nd__varint(const unsigned char *p, size_t avail, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (size_t i = 0; i < 9 && i < avail; i++) {
+        if (i == 8) {
+            *v = x << 8 | p[i];
+            return 9;
+        }
+        x = x << 7 | (p[i] & 0x7f);
+        if (!(p[i] & 0x80)) {
+            *v = x;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
 void (*nd__fetch_seen)(int64_t page);
 int nd__fetch_always;
 
@@ -481,16 +498,8 @@ static int table_kids(const unsigned char *pg, size_t size, const int64_t *ids, 
             size_t off = (size_t) pg[12 + 2 * c] << 8 | pg[13 + 2 * c];
             if (off + 5 > size) return -1;
             q = pg + off;
-            uint64_t v = 0;
-            size_t i = 4;
-            for (; i < 13 && off + i < size; i++) {
-                if (i == 12) {
-                    v = v << 8 | q[i];
-                    break;
-                }
-                v = v << 7 | (q[i] & 0x7f);
-                if (!(q[i] & 0x80)) break;
-            }
+            uint64_t v;
+            if (!nd__varint(q + 4, size - off - 4, &v)) return -1;
             key = (int64_t) v;
             if (key < prev) return -1;
             prev = key;
@@ -584,24 +593,6 @@ static int page_cached(const nd__fetch *a, uint32_t pg)
 #endif
 }
 
-/* SQLite's varint at p (at most avail bytes): its length, 0 if cut. */
-static size_t sqlite_varint(const unsigned char *p, size_t avail, uint64_t *v)
-{
-    uint64_t x = 0;
-    for (size_t i = 0; i < 9 && i < avail; i++) {
-        if (i == 8) {
-            *v = x << 8 | p[i];
-            return 9;
-        }
-        x = x << 7 | (p[i] & 0x7f);
-        if (!(p[i] & 0x80)) {
-            *v = x;
-            return i + 1;
-        }
-    }
-    return 0;
-}
-
 /* Down the table's B-tree to the leaf of rowid id (INT64_MAX: the last
  * leaf, its largest rowid into *max), each page asked whether it is
  * cached before it is read: 1 when one is not, 0 when all are (or the
@@ -620,8 +611,8 @@ static int path_cold(nd__fetch *a, int64_t id, int64_t *max)
             if (id == INT64_MAX && ncell) {
                 size_t off = (size_t) b[8 + 2 * (ncell - 1)] << 8 | b[9 + 2 * (ncell - 1)];
                 uint64_t len, rowid;
-                size_t u = off < size ? sqlite_varint(b + off, size - off, &len) : 0;
-                if (u && sqlite_varint(b + off + u, size - off - u, &rowid)) *max = (int64_t) rowid;
+                size_t u = off < size ? nd__varint(b + off, size - off, &len) : 0;
+                if (u && nd__varint(b + off + u, size - off - u, &rowid)) *max = (int64_t) rowid;
             }
             return 0;
         }
@@ -630,7 +621,7 @@ static int path_cold(nd__fetch *a, int64_t id, int64_t *max)
         for (unsigned c = 0; id != INT64_MAX && c < ncell; c++) {
             size_t off = (size_t) b[12 + 2 * c] << 8 | b[13 + 2 * c];
             uint64_t key;
-            if (off + 5 > size || !sqlite_varint(b + off + 4, size - off - 4, &key)) return 0;
+            if (off + 5 > size || !nd__varint(b + off + 4, size - off - 4, &key)) return 0;
             if ((int64_t) key >= id) {
                 child = b + off;
                 break;
@@ -663,11 +654,11 @@ static int record_col(const unsigned char *rec, uint64_t hdr, uint64_t pay, int 
     static const unsigned char bytes[] = {0, 1, 2, 3, 4, 6, 8, 8, 0, 0};
     size_t h = 0, d = (size_t) hdr;
     uint64_t v;
-    size_t u = sqlite_varint(rec, (size_t) hdr, &v);
+    size_t u = nd__varint(rec, (size_t) hdr, &v);
     if (!u) return -1;
     h = u;
     for (int c = 0; c <= i; c++) {
-        if (h >= hdr || !(u = sqlite_varint(rec + h, (size_t) hdr - h, type))) return -1;
+        if (h >= hdr || !(u = nd__varint(rec + h, (size_t) hdr - h, type))) return -1;
         h += u;
         *len = *type < 10 ? bytes[*type] : *type >= 12 ? (size_t) (*type - 12) / 2 : 0;
         if (c < i) d += *len;
@@ -724,9 +715,9 @@ static int index_kids(const unsigned char *pg, size_t size, const nd__fetch_key 
             size_t u;
             if (off + 4 >= size) return -1;
             q = pg + off;
-            if (!(u = sqlite_varint(q + 4, size - off - 4, &pay)) || pay > x) return -1;
+            if (!(u = nd__varint(q + 4, size - off - 4, &pay)) || pay > x) return -1;
             rec = q + 4 + u;
-            if (rec + pay > pg + size || !sqlite_varint(rec, (size_t) pay, &hdr) || hdr > pay)
+            if (rec + pay > pg + size || !nd__varint(rec, (size_t) pay, &hdr) || hdr > pay)
                 return -1;
         }
         size_t end = at;
