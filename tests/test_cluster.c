@@ -11,6 +11,9 @@
 #include "tap.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -1807,6 +1810,138 @@ static void test_burst(void)
     CHECK_INT(nearest_of_first(p.burst, 1), nearest_of_first(1.0, 1));
 }
 
+/* ---- the window's recomputation on threads ---------------------------------- */
+
+/* Allocations made by threads other than the test's own: the flush's. */
+static pthread_t g_main_thread;
+static atomic_int g_other_allocs;
+
+static void *count_malloc(size_t n, void *ctx)
+{
+    (void) ctx;
+    if (!pthread_equal(pthread_self(), g_main_thread)) atomic_fetch_add(&g_other_allocs, 1);
+    return malloc(n);
+}
+
+static void *count_realloc(void *p, size_t n, void *ctx)
+{
+    (void) ctx;
+    if (!pthread_equal(pthread_self(), g_main_thread)) atomic_fetch_add(&g_other_allocs, 1);
+    return realloc(p, n);
+}
+
+static void count_free(void *p, void *ctx)
+{
+    (void) ctx;
+    free(p);
+}
+
+/* Flush c on n threads; the changes into *changes (a fingerprint of them:
+ * kind, doc, from, to in order).  Returns how many allocations other
+ * threads made. */
+static int flush_on(nd_cluster *c, int n, uint64_t *changes)
+{
+    nd_cluster_result r;
+    nd_cluster_set_threads(c, n);
+    atomic_store(&g_other_allocs, 0);
+    CHECK_INT(nd_cluster_flush(c, &r), 0);
+    int other = atomic_load(&g_other_allocs);
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t k = 0; k < r.n_changes; k++) {
+        const nd_cluster_change *ch = &r.changes[k];
+        int64_t v[4] = {ch->kind, ch->doc, ch->from, ch->to};
+        for (int q = 0; q < 4; q++) h = (h ^ (uint64_t) v[q]) * 1099511628211ULL;
+    }
+    *changes = h ^ r.n_changes;
+    nd_cluster_set_threads(c, 1);
+    return other;
+}
+
+/* A flush on 2 or 3 threads recomputes the recent window (vectors,
+ * neighbour lists) to the same bytes as on one, and moves the same
+ * documents: engines fed the same stream (the fixtures' events, whose
+ * attributes the similarities compare, then made-up news), flushed at
+ * the same points on 1, 2 and 3 threads, export the same state after each
+ * flush; and so does an engine loaded from saved items (its vectors and
+ * raw features read lazily) flushed on 2 threads. */
+static void test_flush_threads(void)
+{
+    nd_allocator al = {count_malloc, count_realloc, count_free, NULL};
+    g_main_thread = pthread_self();
+    nd_set_allocator(&al);
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 256;
+    p.sweep_every = 97;
+    p.window_docs = 2000;
+    nd_cluster *e[3];
+    for (int t = 0; t < 3; t++) e[t] = nd_cluster_new(&p, NULL);
+    CHECK(e[0] && e[1] && e[2]);
+    if (!e[0] || !e[1] || !e[2]) {
+        nd_set_allocator(NULL);
+        return;
+    }
+    char title[64], text[4096];
+    int id = 1, flushes = 0, same = 1, same_changes = 1, others1 = 0, others2 = 0;
+    items s = {0};
+    for (int round = 0; round < 4; round++) {
+        int k = round == 0 ? 150 : 170;
+        for (int j = 0; j < k; j++, id++) {
+            nd_cluster_doc d;
+            if (id <= (int) N_DOCS)
+                d = cdoc(id, &docs[id - 1]);
+            else
+                d = stream_doc(id, title, sizeof title, text, sizeof text);
+            d.id = id;
+            for (int t = 0; t < 3; t++) {
+                nd_cluster_result r;
+                CHECK_INT(nd_cluster_add(e[t], &d, &r), 0);
+            }
+        }
+        uint64_t ch[3];
+        for (int t = 0; t < 3; t++) {
+            int other = flush_on(e[t], t + 1, &ch[t]);
+            if (t == 0) others1 += other;
+            if (t == 1) others2 += other;
+        }
+        flushes++;
+        same &= same_state(e[0], e[1]) && same_state(e[0], e[2]);
+        same_changes &= ch[0] == ch[1] && ch[0] == ch[2];
+        if (round == 2) {
+            /* saved, loaded lazily, flushed on 2 threads: as e[0] flushed */
+            size_t bytes;
+            nd_cluster_result r;
+            CHECK_INT(nd_cluster_save(e[1], 1, &(nd_cluster_sink){&s, it_put, it_del}, &bytes), 0);
+            nd_cluster *l = items_load_lazy(&s);
+            CHECK(l != NULL);
+            if (l) {
+                uint64_t cl, c0;
+                for (int j = 0; j < 40; j++, id++) {
+                    nd_cluster_doc d = stream_doc(id, title, sizeof title, text, sizeof text);
+                    d.id = id;
+                    CHECK_INT(nd_cluster_add(l, &d, &r), 0);
+                    for (int t = 0; t < 3; t++) CHECK_INT(nd_cluster_add(e[t], &d, &r), 0);
+                }
+                others2 += flush_on(l, 2, &cl);
+                flush_on(e[0], 1, &c0);
+                flush_on(e[1], 2, &c0);
+                flush_on(e[2], 3, &c0);
+                CHECK(cl == c0);
+                CHECK(same_state(l, e[0]));
+                nd_cluster_free(l);
+            }
+        }
+    }
+    CHECK_INT(flushes, 4);
+    CHECK(same);
+    CHECK(same_changes);
+    CHECK_INT(others1, 0); /* one thread: none started */
+    CHECK(others2 > 0);    /* two: the other computed too */
+    for (int t = 0; t < 3; t++) nd_cluster_free(e[t]);
+    items_free(&s);
+    nd_set_allocator(NULL);
+}
+
 int main(void)
 {
     RUN(test_exact_dup);
@@ -1835,5 +1970,6 @@ int main(void)
     RUN(test_attrs);
     RUN(test_clash_quakes);
     RUN(test_burst);
+    RUN(test_flush_threads);
     return tap_done();
 }

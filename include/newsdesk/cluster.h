@@ -249,6 +249,13 @@ ND_EXPORT int nd_cluster_add_prepared(nd_cluster *c, const nd_cluster_doc *doc,
  * 0 or ND_ENOMEM. */
 ND_EXPORT int nd_cluster_flush(nd_cluster *c, nd_cluster_result *out);
 
+/* How many threads nd_cluster_flush() may compute on, the caller's
+ * included (1, the default: none started).  Its recomputation of the
+ * recent window (each vector, each document's candidate neighbours and
+ * their similarities) is shared among them; the result is the same bytes
+ * whatever n.  Not saved with the state. */
+ND_EXPORT void nd_cluster_set_threads(nd_cluster *c, int n);
+
 /* Rebuild state after a restart without the exported state: feed back the
  * most recent documents (oldest first; at least `recent` of them, ideally
  * the last window_docs) with the story and dup_of the store recorded

@@ -390,6 +390,11 @@ ND_EXPORT int nd_store_cluster_sync(nd_store_clusterer *c, nd_error *err);
  * engine's state.  Call inside a transaction. */
 ND_EXPORT int nd_store_cluster_finish(nd_store_clusterer *c, nd_error *err);
 
+/* How many threads the re-examination of nd_store_cluster_finish() may
+ * compute on, the caller's included (nd_cluster_set_threads(); 1, the
+ * default: none started).  The same stories whatever n. */
+ND_EXPORT void nd_store_clusterer_set_threads(nd_store_clusterer *c, int n);
+
 ND_EXPORT void nd_store_cluster_get_stats(const nd_store_clusterer *c, nd_store_cluster_stats *st);
 
 /* Rebuild every story from scratch with a new engine (parameters p, NULL:

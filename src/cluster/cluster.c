@@ -23,6 +23,8 @@
 #include "cluster/cluster_int.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +189,7 @@ struct nd_cluster {
     uint64_t params_hash;   /* nd__cluster_params_hash(&p) */
     struct nd__persist *ps; /* what the last nd_cluster_save() wrote, or NULL */
     nd__fetch fetch;        /* items loaded on demand (nd_cluster_load) */
+    int threads;            /* threads a flush may compute on (nd_cluster_set_threads) */
 };
 
 static void persist_free(struct nd__persist *ps);
@@ -299,16 +302,21 @@ static int ensure_f(nd__feat **a, uint32_t *cap, uint32_t n)
     return 0;
 }
 
+static int ensure_wv(float **a, uint32_t *cap, uint32_t n)
+{
+    if (n <= *cap) return 0;
+    uint32_t nc = *cap ? *cap : 64;
+    while (nc < n) nc *= 2;
+    float *p = nd_realloc(*a, (size_t) nc * sizeof *p);
+    if (!p) return ND_ENOMEM;
+    *a = p;
+    *cap = nc;
+    return 0;
+}
+
 static int ensure_w(nd_cluster *c, uint32_t n)
 {
-    if (n <= c->wtmp_cap) return 0;
-    uint32_t nc = c->wtmp_cap ? c->wtmp_cap : 64;
-    while (nc < n) nc *= 2;
-    float *p = nd_realloc(c->wtmp, (size_t) nc * sizeof *p);
-    if (!p) return ND_ENOMEM;
-    c->wtmp = p;
-    c->wtmp_cap = nc;
-    return 0;
+    return ensure_wv(&c->wtmp, &c->wtmp_cap, n);
 }
 
 static nd__feat *feat_dup(const nd__feat *f, uint32_t n)
@@ -467,12 +475,23 @@ static void prior_init(nd_cluster *c)
     c->prior_df[256] = 0.0f;
 }
 
-/* The unit TF-IDF vector of raw features into c->vbuf (sorted by hash,
- * the strongest max_features kept).  Returns its length or -1. */
-static long vectorize(nd_cluster *c, const nd__feat *raw, uint32_t n)
+/* Scratch of one thread that vectorizes: the vector and the weights. */
+typedef struct vscratch {
+    nd__feat *vbuf;
+    uint32_t vbuf_cap;
+    float *wtmp;
+    uint32_t wtmp_cap;
+} vscratch;
+
+/* The unit TF-IDF vector of raw features into x->vbuf (sorted by hash,
+ * the strongest max_features kept).  Returns its length or -1.  Reads c
+ * only: threads with scratch of their own may run it at once. */
+static long vectorize_in(const nd_cluster *c, vscratch *x, const nd__feat *raw, uint32_t n)
 {
-    if (ensure_f(&c->vbuf, &c->vbuf_cap, n + 1) || ensure_w(c, 2 * n + 2)) return -1;
-    float *w = c->wtmp, *cp = c->wtmp + n + 1;
+    if (ensure_f(&x->vbuf, &x->vbuf_cap, n + 1) || ensure_wv(&x->wtmp, &x->wtmp_cap, 2 * n + 2))
+        return -1;
+    nd__feat *vbuf = x->vbuf;
+    float *w = x->wtmp, *cp = x->wtmp + n + 1;
     for (uint32_t i = 0; i < n; i++) w[i] = raw[i].w * (float) idf(c, &raw[i]);
     float thr = -1.0f;
     uint32_t at_thr = 0; /* how many equal to thr may still be kept */
@@ -494,17 +513,29 @@ static long vectorize(nd_cluster *c, const nd__feat *raw, uint32_t n)
                 at_thr--;
             }
         }
-        c->vbuf[k].h = raw[i].h;
-        c->vbuf[k].w = w[i];
-        c->vbuf[k].pq = 0;
+        vbuf[k].h = raw[i].h;
+        vbuf[k].w = w[i];
+        vbuf[k].pq = 0;
         norm += (double) w[i] * w[i];
         k++;
     }
     if (norm > 0) {
         float inv = (float) (1.0 / sqrt(norm));
-        for (uint32_t i = 0; i < k; i++) c->vbuf[i].w *= inv;
+        for (uint32_t i = 0; i < k; i++) vbuf[i].w *= inv;
     }
     return (long) k;
+}
+
+/* vectorize_in() into c->vbuf, with the engine's scratch. */
+static long vectorize(nd_cluster *c, const nd__feat *raw, uint32_t n)
+{
+    vscratch x = {c->vbuf, c->vbuf_cap, c->wtmp, c->wtmp_cap};
+    long k = vectorize_in(c, &x, raw, n);
+    c->vbuf = x.vbuf;
+    c->vbuf_cap = x.vbuf_cap;
+    c->wtmp = x.wtmp;
+    c->wtmp_cap = x.wtmp_cap;
+    return k;
 }
 
 /* ---- inverted indexes ----------------------------------------------------------------------- */
@@ -887,14 +918,27 @@ static void doc_post(nd_cluster *c, uint32_t slot)
         if (pgen_post(c, &c->dp[0], d->vec[idx[i]].h, slot, (uint32_t) d->seq)) c->oom = 1;
 }
 
-/* Recent documents that could be near slot `self`, into c->dcand;
- * returns how many (at most `candidates`). */
-static uint32_t doc_candidates(nd_cluster *c, uint32_t self)
+/* Candidate scratch of one thread: per ring slot, the evidence and the
+ * mark of the last search that met it; the candidates found. */
+typedef struct cscratch {
+    float *dacc;
+    uint64_t *dmark;
+    uint32_t *dcand;
+    uint64_t mark;
+} cscratch;
+
+/* Recent documents that could be near slot `self`, into x->dcand;
+ * returns how many (at most `candidates`).  Writes x only, so threads
+ * with scratch of their own may search at once while the document index
+ * has no block left to read (pg_need). */
+static uint32_t doc_candidates_in(nd_cluster *c, cscratch *x, uint32_t self)
 {
     const rdoc *d = &c->ring[self];
     uint32_t idx[POST_T], k = 0;
     uint32_t t = top_feats(d->vec, d->n_vec, POST_T, idx);
-    c->mark++;
+    float *dacc = x->dacc;
+    uint64_t *dmark = x->dmark, mark = ++x->mark;
+    uint32_t *dcand = x->dcand;
     for (uint32_t i = 0; i < t; i++) {
         for (int gi = 0; gi < 2; gi++) {
             pgen *g = &c->dp[gi];
@@ -906,12 +950,12 @@ static uint32_t doc_candidates(nd_cluster *c, uint32_t self)
                 if (s == self || s >= c->ring_cap || (uint32_t) c->ring[s].seq != lb[e] ||
                     !HAS_VEC(&c->ring[s]))
                     continue;
-                if (c->dmark[s] != c->mark) {
-                    c->dmark[s] = c->mark;
-                    c->dacc[s] = 0;
-                    c->dcand[k++] = s;
+                if (dmark[s] != mark) {
+                    dmark[s] = mark;
+                    dacc[s] = 0;
+                    dcand[k++] = s;
                 }
-                c->dacc[s] += d->vec[idx[i]].w;
+                dacc[s] += d->vec[idx[i]].w;
             }
         }
     }
@@ -919,17 +963,26 @@ static uint32_t doc_candidates(nd_cluster *c, uint32_t self)
     if (k > want) {
         /* the `want` with the most evidence (ties: older) */
         for (uint32_t i = 1; i < k; i++) {
-            uint32_t x = c->dcand[i], j = i;
-            while (j > 0 && (c->dacc[c->dcand[j - 1]] < c->dacc[x] ||
-                             (c->dacc[c->dcand[j - 1]] == c->dacc[x] &&
-                              c->ring[c->dcand[j - 1]].seq > c->ring[x].seq))) {
-                c->dcand[j] = c->dcand[j - 1];
+            uint32_t y = dcand[i], j = i;
+            while (j > 0 &&
+                   (dacc[dcand[j - 1]] < dacc[y] || (dacc[dcand[j - 1]] == dacc[y] &&
+                                                     c->ring[dcand[j - 1]].seq > c->ring[y].seq))) {
+                dcand[j] = dcand[j - 1];
                 j--;
             }
-            c->dcand[j] = x;
+            dcand[j] = y;
         }
         k = want;
     }
+    return k;
+}
+
+/* doc_candidates_in() with the engine's scratch, into c->dcand. */
+static uint32_t doc_candidates(nd_cluster *c, uint32_t self)
+{
+    cscratch x = {c->dacc, c->dmark, c->dcand, c->mark};
+    uint32_t k = doc_candidates_in(c, &x, self);
+    c->mark = x.mark;
     return k;
 }
 
@@ -1267,28 +1320,163 @@ static int node_cmp(const void *x, const void *y)
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
+/* The window's recomputation on threads (refresh_window): each document's
+ * vector, then each document's candidate neighbours and their
+ * similarities, depend on no other document's being done and only read
+ * the engine; threads take the documents in chunks and write what they
+ * found at the document's place in canonical order, and the caller then
+ * applies it in that order.  So the vectors and neighbour lists are those
+ * of one thread, bit for bit: the same operations on the same operands, in
+ * the same order for each. */
+#define RF_CHUNK 8
+
+typedef struct rf_link {
+    uint32_t slot;
+    float s1;
+} rf_link;
+
+typedef struct rf_job {
+    nd_cluster *c;
+    const uint32_t *order;
+    uint32_t m;
+    int phase;         /* 0: vectors; 1: candidates and similarities */
+    atomic_uint next;  /* the next document to take */
+    atomic_int failed; /* out of memory */
+    rf_link *links;    /* phase 1: document i's at links[i * candidates] */
+    uint32_t *n_links; /* phase 1: how many */
+} rf_job;
+
+static void rf_vector(rf_job *j, vscratch *x, uint32_t i)
+{
+    nd_cluster *c = j->c;
+    rdoc *d = &c->ring[j->order[i]];
+    long n = vectorize_in(c, x, d->raw, d->n_raw);
+    nd__feat *v = n >= 0 ? feat_dup(x->vbuf, (uint32_t) n) : NULL;
+    if (!v) {
+        atomic_store(&j->failed, 1);
+        return;
+    }
+    nd_free(d->vec);
+    d->vec = v;
+    d->n_vec = (uint32_t) n;
+    d->vfp = vec_fp(v, (uint32_t) n);
+    d->n_nb = 0;
+}
+
+/* What link_doc() would insert for document i: its candidates with a
+ * similarity, in the order it would insert them. */
+static void rf_link_doc(rf_job *j, cscratch *x, uint32_t i)
+{
+    nd_cluster *c = j->c;
+    uint32_t slot = j->order[i];
+    rdoc *d = &c->ring[slot];
+    rf_link *out = j->links + (size_t) i * c->p.candidates;
+    uint32_t k = doc_candidates_in(c, x, slot), n = 0;
+    for (uint32_t q = 0; q < k; q++) {
+        uint32_t s = x->dcand[q];
+        rdoc *o = &c->ring[s];
+        float s1 = pair_sim(c, d, o);
+        if (s1 <= 0 || !time_ok(c, d->time, o->time, s1)) continue;
+        out[n++] = (rf_link){s, s1};
+    }
+    j->n_links[i] = n;
+}
+
+static void *rf_main(void *arg)
+{
+    rf_job *j = arg;
+    nd_cluster *c = j->c;
+    vscratch vx = {0};
+    cscratch cx = {0};
+    if (j->phase == 1) {
+        cx.dacc = nd_malloc((size_t) c->ring_cap * sizeof *cx.dacc);
+        cx.dmark = nd_calloc(c->ring_cap, sizeof *cx.dmark);
+        cx.dcand = nd_malloc((size_t) c->ring_cap * sizeof *cx.dcand);
+        if (!cx.dacc || !cx.dmark || !cx.dcand) atomic_store(&j->failed, 1);
+    }
+    while (!atomic_load(&j->failed)) {
+        uint32_t i = atomic_fetch_add(&j->next, RF_CHUNK);
+        if (i >= j->m) break;
+        uint32_t e = j->m - i < RF_CHUNK ? j->m : i + RF_CHUNK;
+        for (; i < e; i++) {
+            if (j->phase == 0)
+                rf_vector(j, &vx, i);
+            else
+                rf_link_doc(j, &cx, i);
+        }
+    }
+    nd_free(vx.vbuf);
+    nd_free(vx.wtmp);
+    nd_free(cx.dacc);
+    nd_free(cx.dmark);
+    nd_free(cx.dcand);
+    return NULL;
+}
+
+/* Phase `phase` of j over its documents, on the caller and up to
+ * c->threads - 1 more threads (fewer for a few documents, or when they
+ * cannot start).  Returns 0 or ND_ENOMEM. */
+static int rf_run(rf_job *j, int phase)
+{
+    enum { RF_MAX = 15 };
+    pthread_t tid[RF_MAX];
+    int n = 0, want = j->c->threads - 1;
+    if (want > RF_MAX) want = RF_MAX;
+    while (want > 0 && j->m < (uint32_t) (want + 1) * 4 * RF_CHUNK) want--; /* 4 chunks each */
+    j->phase = phase;
+    atomic_store(&j->next, 0);
+    for (; n < want; n++)
+        if (pthread_create(&tid[n], NULL, rf_main, j) != 0) break;
+    rf_main(j);
+    for (int i = 0; i < n; i++) pthread_join(tid[i], NULL);
+    return atomic_load(&j->failed) ? ND_ENOMEM : 0;
+}
+
 /* Recompute vectors with today's statistics, rebuild the document index
  * in canonical order and every neighbour list. */
 static void refresh_window(nd_cluster *c, const uint32_t *order, uint32_t m)
 {
-    for (uint32_t i = 0; i < m; i++) {
-        rdoc *d = &c->ring[order[i]];
-        long n = vectorize(c, d->raw, d->n_raw);
-        nd__feat *v = n >= 0 ? feat_dup(c->vbuf, (uint32_t) n) : NULL;
-        if (!v) {
-            c->oom = 1;
-            return;
-        }
-        nd_free(d->vec);
-        d->vec = v;
-        d->n_vec = (uint32_t) n;
-        d->vfp = vec_fp(v, (uint32_t) n);
-        d->n_nb = 0;
+    rf_job j;
+    memset(&j, 0, sizeof j);
+    j.c = c;
+    j.order = order;
+    j.m = m;
+    atomic_init(&j.next, 0);
+    atomic_init(&j.failed, 0);
+    if (rf_run(&j, 0)) {
+        c->oom = 1;
+        return;
     }
     pgen_free(&c->dp[0]);
     pgen_free(&c->dp[1]);
     for (uint32_t i = 0; i < m; i++) doc_post(c, order[i]);
-    for (uint32_t i = 0; i < m; i++) link_doc(c, order[i]);
+    /* What the similarities read and the threads must not write: the
+     * documents' raw features (lazy_window read them) and their event
+     * attributes, read now as a first comparison would. */
+    for (uint32_t i = 0; i < m; i++) {
+        rdoc *d = &c->ring[order[i]];
+        lazy_raw(c, d);
+        if (!d->attrs_read) read_attrs(d);
+    }
+    j.links = nd_malloc(((size_t) m * c->p.candidates + 1) * sizeof *j.links);
+    j.n_links = nd_malloc(((size_t) m + 1) * sizeof *j.n_links);
+    if (!j.links || !j.n_links || rf_run(&j, 1)) {
+        c->oom = 1;
+    } else {
+        /* the links in canonical order, as link_doc() makes them */
+        for (uint32_t i = 0; i < m; i++) {
+            uint32_t slot = order[i];
+            rdoc *d = &c->ring[slot];
+            const rf_link *l = j.links + (size_t) i * c->p.candidates;
+            for (uint32_t q = 0; q < j.n_links[i]; q++) {
+                rdoc *o = &c->ring[l[q].slot];
+                nbr_insert(c, d, l[q].slot, o->seq, l[q].s1);
+                nbr_insert(c, o, slot, d->seq, l[q].s1);
+            }
+        }
+    }
+    nd_free(j.links);
+    nd_free(j.n_links);
 }
 
 /* The story ids in a cluster, with their votes. */
@@ -2077,6 +2265,11 @@ int nd_cluster_add_prepared(nd_cluster *c, const nd_cluster_doc *doc, const nd_c
 {
     if (!prep) return ND_EINVAL;
     return add(c, doc, &prep->p, out);
+}
+
+void nd_cluster_set_threads(nd_cluster *c, int n)
+{
+    c->threads = n > 1 ? n : 1;
 }
 
 int nd_cluster_flush(nd_cluster *c, nd_cluster_result *out)

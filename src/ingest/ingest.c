@@ -320,6 +320,7 @@ uint64_t nd_ingest_raw_hash(const nd_doc *d)
 typedef struct run {
     const char *db_path;
     nd_ingest_opts o;
+    int threads; /* extraction workers (o.threads resolved) */
     queue work, write;
     struct timespec t0;
     int64_t run_id;
@@ -781,6 +782,9 @@ static void *writer_main(void *arg)
     nd_error ce = {0};
     int pending_done = 0;
     if (nd_store_clusterer_open(s, NULL, &sc, &ce)) writer_fail(r, &ce);
+    /* The end of the run's re-examination comes after the workers ended:
+     * their cores are its (at most the run's threads in all). */
+    if (sc) nd_store_clusterer_set_threads(sc, r->threads);
     for (;;) {
         int timed_out;
         job *j = next_job(r, &ro, open ? &deadline : NULL, &timed_out);
@@ -1093,6 +1097,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         threads = c > 0 ? (int) c : 1;
     }
     if (threads > 256) threads = 256;
+    r->threads = threads;
     int progress_ms = r->o.progress_ms > 0 ? r->o.progress_ms : 250;
 
     int rc = nd_store_open(db_path, ND_STORE_CREATE | ND_STORE_FAST, &r->wstore, err);

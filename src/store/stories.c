@@ -528,6 +528,7 @@ struct nd_store_clusterer {
     int checked;          /* the log was checked for other writers since the last sync */
     int defer_save;       /* save only at finish (recluster) */
     int finished;         /* nd_store_cluster_finish() ran: stats count the stories */
+    int threads;          /* threads a re-examination may compute on (set_threads) */
     map aggs;             /* story id -> agg * */
     int64_t *dirty;       /* stories whose row must be written */
     size_t n_dirty, cap_dirty;
@@ -1673,6 +1674,11 @@ void nd_store_cluster_get_stats(const nd_store_clusterer *c, nd_store_cluster_st
         st->stories = (uint64_t) n;
 }
 
+void nd_store_clusterer_set_threads(nd_store_clusterer *c, int n)
+{
+    c->threads = n;
+}
+
 int nd_store_cluster_finish(nd_store_clusterer *c, nd_error *err)
 {
     int rc = catch_up(c, err);
@@ -1685,7 +1691,10 @@ int nd_store_cluster_finish(nd_store_clusterer *c, nd_error *err)
     nd_cluster_get_stats(c->eng, &es);
     if (c->unflushed && c->unflushed * 8 >= es.recent) {
         nd_cluster_result r;
-        if (nd_cluster_flush(c->eng, &r) == ND_ENOMEM) return oom(err);
+        nd_cluster_set_threads(c->eng, c->threads);
+        int frc = nd_cluster_flush(c->eng, &r);
+        nd_cluster_set_threads(c->eng, 1);
+        if (frc == ND_ENOMEM) return oom(err);
         c->st.flushed = 1;
         if ((rc = log_op(c, OP_FLUSH, 0, err)) || (rc = apply_changes(c, &r, err))) return rc;
     }
