@@ -119,7 +119,8 @@ static void make_fixture(fixture *f)
     event(f, 1, 2, 3, "057", "2024-12-30", "China and Russia signed a trade deal.", "signed");
     event(f, 2, 3, 2, "051", NULL, "Russia later praised China.", "praised");
     f->deal[0] = (nd_event_mention){f->events[1].sentence, f->events[1].verb, 1};
-    f->deal[1] = (nd_event_mention){find(f, "Russia later praised China.", 0), find(f, "later", 0), 2};
+    f->deal[1] =
+        (nd_event_mention){find(f, "Russia later praised China.", 0), find(f, "later", 0), 2};
     f->events[1].mentions = f->deal;
     f->events[1].n_mentions = 2;
     nd_analysis *a = &f->a;
@@ -689,15 +690,131 @@ static void test_migrate_events(void)
     if (!s) return;
     CHECK_INT(nd_store_schema_version(s), ND_STORE_SCHEMA);
     CHECK_INT(count_at(path, "SELECT count(*) FROM event_instances"), 4);
-    CHECK_INT(count_at(path, "SELECT count(DISTINCT instance_id) FROM events WHERE date = '2025-05-08'"),
-              1);
-    CHECK_INT(count_at(path, "SELECT count(DISTINCT instance_id) FROM events WHERE date IS NULL"), 2);
+    CHECK_INT(
+        count_at(path, "SELECT count(DISTINCT instance_id) FROM events WHERE date = '2025-05-08'"),
+        1);
+    CHECK_INT(count_at(path, "SELECT count(DISTINCT instance_id) FROM events WHERE date IS NULL"),
+              2);
     CHECK_INT(count_at(path, "SELECT count(*) FROM events e JOIN event_instances i ON i.id ="
-                       " e.instance_id AND i.source_code = e.source_code"
-                       " AND i.root = substr(e.code, 1, 2)"),
+                             " e.instance_id AND i.source_code = e.source_code"
+                             " AND i.root = substr(e.code, 1, 2)"),
               5);
     CHECK_INT(count_at(path, "SELECT count(*) FROM event_instances WHERE key LIKE '#%'"), 0);
     nd_store_close(s);
+}
+
+/* Writes of actor_stats rows (the update hook: actor_days and code_days
+ * are WITHOUT ROWID tables, which it does not report). */
+static int g_stats_writes;
+
+static void on_update(void *ctx, int op, const char *db, const char *table, sqlite3_int64 row)
+{
+    (void) ctx;
+    (void) op;
+    (void) db;
+    (void) row;
+    if (!strcmp(table, "actor_stats")) g_stats_writes++;
+}
+
+/* The three totals' rows of the store file at path, as text. */
+static char *totals_at(const char *path)
+{
+    sqlite3 *db;
+    nd_buf b = ND_BUF_INIT;
+    sqlite3_open(path, &db);
+    static const char *const q[] = {"SELECT * FROM actor_stats ORDER BY 1",
+                                    "SELECT * FROM actor_days ORDER BY 1, 2",
+                                    "SELECT * FROM code_days ORDER BY 1, 2"};
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(db, q[i], -1, &st, NULL) != SQLITE_OK) continue;
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(st); c++) {
+                const unsigned char *t = sqlite3_column_text(st, c);
+                nd_buf_printf(&b, "%s|", t ? (const char *) t : "NULL");
+            }
+            nd_buf_putc(&b, '\n');
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return nd_buf_detach(&b, NULL);
+}
+
+/* The totals of a transaction's documents are summed in memory and each
+ * row written once before it commits (not one upsert per document), with
+ * the rows one page at a time gives; a page's savepoint rolled back takes
+ * its additions back; a document's analysis replaced in the transaction
+ * (its totals taken out) reads them written. */
+static void test_totals_batched(void)
+{
+    static fixture G[6];
+    static const char *const dates[6] = {
+        "2025-05-08T10:00:00Z", "2025-05-07T09:00:00Z", NULL,
+        "2025-05-09T23:00:00Z", "2025-05-08T01:00:00Z", "2025-05-06T12:00:00Z"};
+    nd_store *t[2] = {fresh("tot1.db"), fresh("tot2.db")};
+    if (!t[0] || !t[1]) return;
+    nd_article *arts[6];
+    for (int i = 0; i < 6; i++) {
+        make_fixture(&G[i]);
+        if (i % 2) G[i].actors[1].name = "Zed Newman";
+        G[i].a.n_mentions -= (size_t) (i % 3); /* other mention counts */
+        arts[i] = make_article(&G[i], "Putin meets Xi", dates[i], NULL, 0);
+    }
+    nd_error err = {0};
+    nd_store_added res;
+    char url[64];
+    /* t[0]: one transaction; t[1]: a transaction a page */
+    sqlite3_update_hook(t[0]->db, on_update, NULL);
+    CHECK_INT(nd_store_begin(t[0], &err), 0);
+    g_stats_writes = 0;
+    int64_t doc3 = 0;
+    for (int i = 0; i < 6; i++) {
+        snprintf(url, sizeof url, "https://news.example/tot/%d", i);
+        for (int k = 0; k < 2; k++) {
+            CHECK_INT(add(t[k], arts[i], url, 100 + (uint64_t) i, &G[i].a, NULL, &res), 0);
+            CHECK_INT(res.outcome, ND_STORE_ADDED);
+        }
+        if (i == 3) doc3 = res.doc_id;
+        if (i == 2) {
+            /* a page whose savepoint is rolled back after its analysis */
+            CHECK_INT(nd__store_exec(t[0], "SAVEPOINT page", &err), 0);
+            nd__store_analysis_mark(t[0]);
+            CHECK_INT(nd__store_put_analysis(t[0], 999, &G[1].a, &err), 0);
+            sqlite3_exec(t[0]->db, "ROLLBACK TO page", NULL, NULL, NULL);
+            sqlite3_exec(t[0]->db, "RELEASE page", NULL, NULL, NULL);
+            nd__store_analysis_rolled_back(t[0]);
+        }
+    }
+    CHECK_INT(g_stats_writes, 0); /* nothing written before the commit */
+    CHECK_INT(nd_store_commit(t[0], &err), 0);
+    /* one write per actor: Vladimir Putin, Xi Jinping, Zed Newman, Russia, China */
+    CHECK_INT(g_stats_writes, 5);
+    char *a0 = totals_at(tmp_path("tot1.db")), *a1 = totals_at(tmp_path("tot2.db"));
+    CHECK(a0 && a1 && strlen(a0) > 100);
+    CHECK_STR(a0, a1);
+    nd_free(a0);
+    nd_free(a1);
+    /* a replaced analysis in a transaction with unwritten totals */
+    CHECK_INT(nd_store_begin(t[0], &err), 0);
+    snprintf(url, sizeof url, "https://news.example/tot/%d", 6);
+    for (int k = 0; k < 2; k++) {
+        CHECK_INT(add(t[k], arts[5], url, 106, &G[0].a, NULL, &res), 0);
+        CHECK_INT(nd_store_set_analysis(t[k], doc3, &G[4].a, &err), 0);
+    }
+    CHECK_INT(nd_store_commit(t[0], &err), 0);
+    a0 = totals_at(tmp_path("tot1.db"));
+    a1 = totals_at(tmp_path("tot2.db"));
+    CHECK(a0 && a1);
+    if (a0 && a1) CHECK_STR(a0, a1);
+    nd_free(a0);
+    nd_free(a1);
+    for (int i = 0; i < 6; i++) {
+        nd_arena_free(arts[i]->arena);
+        nd_free(arts[i]);
+    }
+    nd_store_close(t[0]);
+    nd_store_close(t[1]);
 }
 
 int main(void)
@@ -709,6 +826,7 @@ int main(void)
     RUN(test_relations);
     RUN(test_actors);
     RUN(test_rollback);
+    RUN(test_totals_batched);
     RUN(test_migrate_reanalyze);
     RUN(test_migrate_events);
     tmpdir_remove();

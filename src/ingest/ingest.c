@@ -121,6 +121,15 @@ static int q_push(queue *q, void *item, size_t bytes, const struct timespec *dea
     return 0;
 }
 
+/* Whether a pop would wait now (empty and open). */
+static int q_idle(queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    int idle = q->n == 0 && !q->closed;
+    pthread_mutex_unlock(&q->mu);
+    return idle;
+}
+
 /* Pop; waits while empty and open, until deadline when given.  Returns
  * the item, or NULL with *timed_out set (deadline) or clear (closed and
  * empty). */
@@ -787,6 +796,12 @@ static void *writer_main(void *arg)
     if (sc) nd_store_clusterer_set_threads(sc, r->threads);
     for (;;) {
         int timed_out;
+        /* Waiting for the workers: the totals the commit would write, now
+         * (a writer that keeps up would write them after the last page). */
+        if (open && !atomic_load(&r->fatal) && q_idle(&r->write)) {
+            nd_error e = {0};
+            if (nd_store_idle(s, &e)) writer_fail(r, &e);
+        }
         job *j = next_job(r, &ro, open ? &deadline : NULL, &timed_out);
         if (!j && !timed_out) break;
         if (!atomic_load(&r->fatal) && open &&

@@ -81,6 +81,15 @@
               " ELSE first END,"                                                                   \
               " last = CASE WHEN last IS NULL OR excluded.last > last THEN excluded.last"          \
               " ELSE last END")                                                                    \
+    X(AS_SUM, "INSERT INTO actor_stats(actor_id, documents, mentions, quotes, first, last)"        \
+              " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (actor_id) DO UPDATE SET"              \
+              " documents = documents + excluded.documents,"                                       \
+              " mentions = mentions + excluded.mentions,"                                          \
+              " quotes = quotes + excluded.quotes,"                                                \
+              " first = CASE WHEN first IS NULL OR excluded.first < first THEN excluded.first"     \
+              " ELSE first END,"                                                                   \
+              " last = CASE WHEN last IS NULL OR excluded.last > last THEN excluded.last"          \
+              " ELSE last END")                                                                    \
     X(AS_QUOTES, "INSERT INTO actor_stats(actor_id, quotes) VALUES (?1, ?2)"                       \
                  " ON CONFLICT (actor_id) DO UPDATE SET quotes = quotes + excluded.quotes")        \
     X(AS_BOUNDS, "UPDATE actor_stats SET"                                                          \
@@ -126,15 +135,52 @@ typedef struct id_slot {
 
 #define AN_CACHE_MAX 65536 /* entries before the table is emptied */
 
+/* A total of the open transaction not written yet (see "aggregates"):
+ * what the documents added to one row of actor_stats (kind AS: actor id),
+ * actor_days (AD: actor id, day) or code_days (CD: prefix, day). */
+enum { AGG_AS = 1, AGG_AD, AGG_CD };
+typedef struct agg {
+    uint64_t hash; /* of the key; 0: an empty slot */
+    int kind;
+    int64_t id;
+    char prefix[32], day[16];
+    int64_t docs, mentions, quotes;
+    int has_first, has_last; /* AS: the least and greatest dates added */
+    char first[32], last[32];
+} agg;
+
+/* An entry as it was before the open savepoint changed it (undone by a
+ * rollback to it); fresh: it was not there (its key is in was). */
+typedef struct agg_undo {
+    agg was;
+    int fresh;
+} agg_undo;
+
 struct nd__store_an {
     sqlite3_stmt *stmt[AN_COUNT_];
     id_slot *slots;
     size_t cap, n;
     int unindexed; /* quotations added in the open transaction, not yet in quotes_fts */
+    agg *aggs;     /* the transaction's totals, open addressing */
+    size_t agg_cap, agg_n;
+    agg_undo *undo; /* what the open savepoint changed of them */
+    size_t undo_n, undo_cap;
 };
+
+static agg *agg_find(struct nd__store_an *an, const agg *k);
+
+/* The whole transaction rolled back: its totals with it. */
+static void aggs_forget(struct nd__store_an *an)
+{
+    if (an->agg_n) memset(an->aggs, 0, an->agg_cap * sizeof *an->aggs);
+    an->agg_n = 0;
+    an->undo_n = 0;
+}
 
 static void on_rollback(void *p)
 {
+    nd_store *s = p;
+    if (s && s->an) aggs_forget(s->an);
     nd__store_analysis_rolled_back(p);
 }
 
@@ -173,14 +219,35 @@ void nd__store_analysis_close(nd_store *s)
     if (!s->an) return;
     for (int i = 0; i < AN_COUNT_; i++) sqlite3_finalize(s->an->stmt[i]);
     nd_free(s->an->slots);
+    nd_free(s->an->aggs);
+    nd_free(s->an->undo);
     nd_free(s->an);
     s->an = NULL;
     sqlite3_rollback_hook(s->db, NULL, NULL);
 }
 
+void nd__store_analysis_mark(nd_store *s)
+{
+    if (s && s->an) s->an->undo_n = 0;
+}
+
 void nd__store_analysis_rolled_back(nd_store *s)
 {
     if (!s || !s->an) return;
+    /* The totals the savepoint added, taken back (newest first); an
+     * entry it made stays, empty (a flush skips it). */
+    struct nd__store_an *an = s->an;
+    while (an->undo_n) {
+        agg_undo *u = &an->undo[--an->undo_n];
+        agg *a = agg_find(an, &u->was);
+        if (!a) continue;
+        if (u->fresh) {
+            a->docs = a->mentions = a->quotes = 0;
+            a->has_first = a->has_last = 0;
+        } else {
+            *a = u->was;
+        }
+    }
     s->an->unindexed = 0;
     if (!s->an->n) return;
     memset(s->an->slots, 0, s->an->cap * sizeof *s->an->slots);
@@ -529,6 +596,153 @@ static int run_stmt(nd_store *s, enum an_stmt which, int64_t i1, const char *t2,
     return step_done(s, st, what, err);
 }
 
+/* ---- the transaction's totals, summed in memory ----
+ *
+ * A document adds to one actor_stats and one actor_days row per actor and
+ * one code_days row per code prefix, and documents of a transaction share
+ * many of them (an actor, a day): the additions are summed here and each
+ * row is written once, before the transaction commits
+ * (nd__store_analysis_flush), with the same values as one upsert per
+ * document gives (counts add; the first and last dates are the least and
+ * greatest).  A savepoint rolled back takes its additions back (the
+ * entries as they were: nd__store_analysis_mark, _rolled_back), a
+ * transaction rolled back all of them, and a document's analysis taken
+ * out of the totals (sign -1) writes them first, as it reads them. */
+
+static uint64_t agg_hash(int kind, int64_t id, const char *prefix, const char *day)
+{
+    uint64_t h[3] = {(uint64_t) kind, (uint64_t) id, nd_hash64(day, strlen(day))};
+    if (prefix) h[1] ^= nd_hash64(prefix, strlen(prefix));
+    uint64_t k = nd_hash64(h, sizeof h);
+    return k ? k : 1;
+}
+
+static int agg_same(const agg *a, int kind, int64_t id, const char *prefix, const char *day)
+{
+    return a->kind == kind && a->id == id && !strcmp(a->day, day) &&
+           (!prefix || !strcmp(a->prefix, prefix));
+}
+
+/* The slot of key's entry, or of the empty slot where it goes. */
+static size_t agg_slot(const struct nd__store_an *an, uint64_t h, int kind, int64_t id,
+                       const char *prefix, const char *day)
+{
+    size_t i = h & (an->agg_cap - 1);
+    while (an->aggs[i].hash &&
+           !(an->aggs[i].hash == h && agg_same(&an->aggs[i], kind, id, prefix, day)))
+        i = (i + 1) & (an->agg_cap - 1);
+    return i;
+}
+
+/* The entry of the key that k holds, or NULL. */
+static agg *agg_find(struct nd__store_an *an, const agg *k)
+{
+    if (!an->agg_cap) return NULL;
+    const char *prefix = k->kind == AGG_CD ? k->prefix : NULL;
+    agg *a = &an->aggs[agg_slot(an, k->hash, k->kind, k->id, prefix, k->day)];
+    return a->hash ? a : NULL;
+}
+
+/* The entry of the key (made empty when new), its state before kept for
+ * a rollback to the open savepoint; NULL when out of memory. */
+static agg *agg_at(struct nd__store_an *an, int kind, int64_t id, const char *prefix,
+                   const char *day)
+{
+    if ((an->agg_n + 1) * 2 > an->agg_cap) {
+        size_t nc = an->agg_cap ? an->agg_cap * 2 : 1024;
+        agg *na = nd_calloc(nc, sizeof *na);
+        if (!na) return NULL;
+        for (size_t i = 0; i < an->agg_cap; i++) {
+            if (!an->aggs[i].hash) continue;
+            size_t j = an->aggs[i].hash & (nc - 1);
+            while (na[j].hash) j = (j + 1) & (nc - 1);
+            na[j] = an->aggs[i];
+        }
+        nd_free(an->aggs);
+        an->aggs = na;
+        an->agg_cap = nc;
+    }
+    if (an->undo_n == an->undo_cap) {
+        size_t nc = an->undo_cap ? an->undo_cap * 2 : 256;
+        agg_undo *nu = nd_realloc(an->undo, nc * sizeof *nu);
+        if (!nu) return NULL;
+        an->undo = nu;
+        an->undo_cap = nc;
+    }
+    uint64_t h = agg_hash(kind, id, prefix, day);
+    agg *a = &an->aggs[agg_slot(an, h, kind, id, prefix, day)];
+    agg_undo *u = &an->undo[an->undo_n++];
+    u->fresh = !a->hash;
+    if (!a->hash) {
+        memset(a, 0, sizeof *a);
+        a->hash = h;
+        a->kind = kind;
+        a->id = id;
+        if (prefix) snprintf(a->prefix, sizeof a->prefix, "%s", prefix);
+        snprintf(a->day, sizeof a->day, "%s", day);
+        an->agg_n++;
+    }
+    u->was = *a;
+    return a;
+}
+
+static int agg_cmp(const void *x, const void *y)
+{
+    const agg *a = x, *b = y;
+    if (a->kind != b->kind) return a->kind < b->kind ? -1 : 1;
+    if (a->id != b->id) return a->id < b->id ? -1 : 1;
+    int c = strcmp(a->prefix, b->prefix);
+    return c ? c : strcmp(a->day, b->day);
+}
+
+int nd__store_analysis_flush(nd_store *s, nd_error *err)
+{
+    struct nd__store_an *an = s->an;
+    if (!an || !an->agg_n) return 0;
+    static const char what[] = "cannot count actors";
+    /* in key order: the rows' pages in order */
+    size_t n = 0;
+    for (size_t i = 0; i < an->agg_cap; i++)
+        if (an->aggs[i].hash) an->aggs[n++] = an->aggs[i];
+    qsort(an->aggs, n, sizeof *an->aggs, agg_cmp);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        const agg *a = &an->aggs[i];
+        if (!a->docs && !a->mentions && !a->quotes) continue; /* (all taken back) */
+        sqlite3_stmt *st = an_stmt(s,
+                                   a->kind == AGG_AS   ? AN_AS_SUM
+                                   : a->kind == AGG_AD ? AN_AD_ADD
+                                                       : AN_CD_ADD,
+                                   err);
+        if (!st) {
+            rc = ND_EDB;
+            break;
+        }
+        if (a->kind == AGG_AS) {
+            sqlite3_bind_int64(st, 1, a->id);
+            sqlite3_bind_int64(st, 2, a->docs);
+            sqlite3_bind_int64(st, 3, a->mentions);
+            sqlite3_bind_int64(st, 4, a->quotes);
+            if (a->has_first) sqlite3_bind_text(st, 5, a->first, -1, SQLITE_STATIC);
+            if (a->has_last) sqlite3_bind_text(st, 6, a->last, -1, SQLITE_STATIC);
+        } else {
+            if (a->kind == AGG_AD)
+                sqlite3_bind_int64(st, 1, a->id);
+            else
+                sqlite3_bind_text(st, 1, a->prefix, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, a->day, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 3, a->docs);
+            sqlite3_bind_int64(st, 4, a->mentions);
+        }
+        rc = step_done(s, st, what, err);
+    }
+    /* Written or not (a failure fails the transaction), they are gone. */
+    memset(an->aggs, 0, an->agg_cap * sizeof *an->aggs);
+    an->agg_n = 0;
+    an->undo_n = 0;
+    return rc;
+}
+
 /* Apply sign (+1 or -1) times document doc's actors xs (n, any order,
  * an actor maybe more than once) to the totals. */
 static int bump_actors(nd_store *s, int64_t doc, const char *date, doc_actor *xs, size_t n,
@@ -551,6 +765,59 @@ static int bump_actors(nd_store *s, int64_t doc, const char *date, doc_actor *xs
     size_t n_pre = 0;
     prefix_sum *pre = nd_malloc((n * 8 + 1) * sizeof *pre);
     if (!pre) return nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+    if (sign > 0) {
+        /* summed in memory, written before the commit */
+        struct nd__store_an *an = s->an;
+        for (size_t i = 0; !rc && i < n; i++) {
+            /* (an entry's pointer lasts until the next agg_at: it may grow the table) */
+            agg *a = agg_at(an, AGG_AS, xs[i].id, NULL, "");
+            if (!a) {
+                rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+                break;
+            }
+            a->docs++;
+            a->mentions += xs[i].mentions;
+            if (date && (!a->has_first || strcmp(date, a->first) < 0)) {
+                snprintf(a->first, sizeof a->first, "%s", date);
+                a->has_first = 1;
+            }
+            if (date && (!a->has_last || strcmp(date, a->last) > 0)) {
+                snprintf(a->last, sizeof a->last, "%s", date);
+                a->has_last = 1;
+            }
+            agg *d = agg_at(an, AGG_AD, xs[i].id, NULL, day);
+            if (!d) {
+                rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+                break;
+            }
+            d->docs++;
+            d->mentions += xs[i].mentions;
+            const char *code = xs[i].code ? xs[i].code : "";
+            size_t len = strlen(code);
+            for (size_t k = 3; k <= len && k < sizeof pre->prefix && k <= 24; k += 3) {
+                snprintf(pre[n_pre].prefix, sizeof pre->prefix, "%.*s", (int) k, code);
+                pre[n_pre++].mentions = xs[i].mentions;
+            }
+        }
+        if (n_pre > 1) qsort(pre, n_pre, sizeof *pre, cmp_prefix);
+        for (size_t i = 0; !rc && i < n_pre;) {
+            size_t j = i + 1;
+            int64_t m = pre[i].mentions;
+            while (j < n_pre && !strcmp(pre[j].prefix, pre[i].prefix)) m += pre[j++].mentions;
+            agg *c = agg_at(an, AGG_CD, 0, pre[i].prefix, day);
+            if (!c) {
+                rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+                break;
+            }
+            c->docs++;
+            c->mentions += m;
+            i = j;
+        }
+        nd_free(pre);
+        return rc;
+    }
+    /* Taken out: the totals it reads (first, last, empty rows) written. */
+    rc = nd__store_analysis_flush(s, err);
     for (size_t i = 0; !rc && i < n; i++) {
         sqlite3_stmt *st = an_stmt(s, AN_AS_ADD, err);
         if (!st) {
@@ -718,7 +985,12 @@ static int count_analysis(nd_store *s, int64_t doc, const nd_analysis *a, const 
     for (size_t i = 0; !rc && i < n;) {
         size_t j = i + 1;
         while (j < n && qs[j] == qs[i]) j++;
-        rc = bump_quotes(s, qs[i], (int64_t) (j - i), err);
+        /* (the speaker is an actor of the document: its entry is there) */
+        agg *q = agg_at(s->an, AGG_AS, qs[i], NULL, "");
+        if (!q)
+            rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+        else
+            q->quotes += (int64_t) (j - i);
         i = j;
     }
     nd_free(xs);
@@ -828,8 +1100,14 @@ int nd_store_set_analysis(nd_store *s, int64_t doc_id, const nd_analysis *a, nd_
     if (s->flags & ND_STORE_READONLY)
         return nd_error_set(err, ND_EINVAL, (size_t) -1, "%s: opened read-only", s->path);
     int own = !s->in_tx;
-    int rc = nd__store_exec(s, own ? "BEGIN IMMEDIATE" : "SAVEPOINT analysis", err);
+    /* The totals summed so far written outside the savepoint: taking the
+     * document's out reads them, and a rollback to the savepoint would
+     * take them with it. */
+    int rc = nd__store_analysis_flush(s, err);
     if (rc) return rc;
+    rc = nd__store_exec(s, own ? "BEGIN IMMEDIATE" : "SAVEPOINT analysis", err);
+    if (rc) return rc;
+    nd__store_analysis_mark(s);
     sqlite3_stmt *st = an_stmt(s, AN_HAS_DOC, err);
     if (!st) {
         rc = ND_EDB;
@@ -855,7 +1133,8 @@ int nd_store_set_analysis(nd_store *s, int64_t doc_id, const nd_analysis *a, nd_
         nd__store_analysis_rolled_back(s);
         return rc;
     }
-    if (own && (rc = nd__store_index_quotes(s, err)) != 0) {
+    if (own && ((rc = nd__store_analysis_flush(s, err)) != 0 ||
+                (rc = nd__store_index_quotes(s, err)) != 0)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         nd__store_analysis_rolled_back(s);
         return rc;

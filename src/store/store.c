@@ -415,12 +415,18 @@ int nd_store_commit(nd_store *s, nd_error *err)
 {
     if (!s->in_tx) return 0;
     if (s->clusterer) nd__store_cluster_committing(s->clusterer);
-    int rc = nd__store_index_docs(s, err);
+    int rc = nd__store_analysis_flush(s, err);
+    if (!rc) rc = nd__store_index_docs(s, err);
     if (!rc) rc = nd__store_index_quotes(s, err);
     if (rc) return rc;
     rc = nd__store_exec(s, "COMMIT", err);
     if (!rc) s->in_tx = 0;
     return rc;
+}
+
+int nd_store_idle(nd_store *s, nd_error *err)
+{
+    return s->in_tx ? nd__store_analysis_flush(s, err) : 0;
 }
 
 void nd_store_rollback(nd_store *s)

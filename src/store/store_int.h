@@ -135,6 +135,14 @@ void nd__store_df_recent(nd_store_df *df, int64_t most);
  * it keeps their counts for its later lookups and nd_store_df_save. */
 void nd__store_df_limit(nd_store_df *df, size_t words);
 void nd__store_analysis_rolled_back(nd_store *s);
+/* The totals (actor_stats, actor_days, code_days) a transaction's
+ * analyses add are summed in memory: a savepoint that stores analyses
+ * marks its start (nd__store_analysis_mark; nd__store_analysis_rolled_back
+ * after a rollback to it takes its additions back), and the sums are
+ * written before the transaction commits (nd__store_analysis_flush: 0 or
+ * a negative code). */
+void nd__store_analysis_mark(nd_store *s);
+int nd__store_analysis_flush(nd_store *s, nd_error *err);
 /* Index the quotations this connection added in the open transaction
  * (quotes_fts); called just before COMMIT.  0 or a negative code. */
 int nd__store_index_quotes(nd_store *s, nd_error *err);
