@@ -1456,6 +1456,10 @@ static void refresh_window(nd_cluster *c, const uint32_t *order, uint32_t m)
     for (uint32_t i = 0; i < m; i++) {
         rdoc *d = &c->ring[order[i]];
         lazy_raw(c, d);
+        if (!d->raw) { /* (out of memory: a thread would fetch it) */
+            c->oom = 1;
+            return;
+        }
         if (!d->attrs_read) read_attrs(d);
     }
     j.links = nd_malloc(((size_t) m * c->p.candidates + 1) * sizeof *j.links);
