@@ -786,6 +786,8 @@ static void test_totals_batched(void)
             nd__store_analysis_rolled_back(t[0]);
         }
     }
+    /* the writer idle: a few dozen rows wait for more (or the commit) */
+    CHECK_INT(nd_store_idle(t[0], &err), 0);
     CHECK_INT(g_stats_writes, 0); /* nothing written before the commit */
     CHECK_INT(nd_store_commit(t[0], &err), 0);
     /* one write per actor: Vladimir Putin, Xi Jinping, Zed Newman, Russia, China */

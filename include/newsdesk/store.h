@@ -125,9 +125,9 @@ ND_EXPORT int nd_store_commit(nd_store *s, nd_error *err);
 ND_EXPORT void nd_store_rollback(nd_store *s);
 /* The caller has nothing to write for now, inside a transaction (an
  * ingest's writer waiting for pages): what the store keeps in memory for
- * the commit (the analyses' totals) is written now, so that the commit
- * has less to do.  0, or a negative code after which the transaction is
- * to be rolled back. */
+ * the commit (the analyses' totals), when it is much, is written now, so
+ * that the commit has less to do.  0, or a negative code after which the
+ * transaction is to be rolled back. */
 ND_EXPORT int nd_store_idle(nd_store *s, nd_error *err);
 
 /* An ingest run: started by nd_store_run_begin() (committed at once, so a

@@ -161,8 +161,10 @@ struct nd__store_an {
     id_slot *slots;
     size_t cap, n;
     int unindexed; /* quotations added in the open transaction, not yet in quotes_fts */
-    agg *aggs;     /* the transaction's totals, open addressing */
-    size_t agg_cap, agg_n;
+    agg *aggs;     /* the transaction's totals, in the order they came */
+    size_t agg_n, agg_cap;
+    uint32_t *agg_ix; /* entry index + 1 by key hash, open addressing (0: empty) */
+    size_t ix_cap;
     agg_undo *undo; /* what the open savepoint changed of them */
     size_t undo_n, undo_cap;
 };
@@ -172,7 +174,7 @@ static agg *agg_find(struct nd__store_an *an, const agg *k);
 /* The whole transaction rolled back: its totals with it. */
 static void aggs_forget(struct nd__store_an *an)
 {
-    if (an->agg_n) memset(an->aggs, 0, an->agg_cap * sizeof *an->aggs);
+    if (an->agg_n) memset(an->agg_ix, 0, an->ix_cap * sizeof *an->agg_ix);
     an->agg_n = 0;
     an->undo_n = 0;
 }
@@ -220,6 +222,7 @@ void nd__store_analysis_close(nd_store *s)
     for (int i = 0; i < AN_COUNT_; i++) sqlite3_finalize(s->an->stmt[i]);
     nd_free(s->an->slots);
     nd_free(s->an->aggs);
+    nd_free(s->an->agg_ix);
     nd_free(s->an->undo);
     nd_free(s->an);
     s->an = NULL;
@@ -623,44 +626,53 @@ static int agg_same(const agg *a, int kind, int64_t id, const char *prefix, cons
            (!prefix || !strcmp(a->prefix, prefix));
 }
 
-/* The slot of key's entry, or of the empty slot where it goes. */
+/* The index slot of key's entry, or of the empty slot where it goes. */
 static size_t agg_slot(const struct nd__store_an *an, uint64_t h, int kind, int64_t id,
                        const char *prefix, const char *day)
 {
-    size_t i = h & (an->agg_cap - 1);
-    while (an->aggs[i].hash &&
-           !(an->aggs[i].hash == h && agg_same(&an->aggs[i], kind, id, prefix, day)))
-        i = (i + 1) & (an->agg_cap - 1);
-    return i;
+    size_t i = h & (an->ix_cap - 1);
+    for (;; i = (i + 1) & (an->ix_cap - 1)) {
+        uint32_t e = an->agg_ix[i];
+        if (!e) return i;
+        const agg *a = &an->aggs[e - 1];
+        if (a->hash == h && agg_same(a, kind, id, prefix, day)) return i;
+    }
 }
 
 /* The entry of the key that k holds, or NULL. */
 static agg *agg_find(struct nd__store_an *an, const agg *k)
 {
-    if (!an->agg_cap) return NULL;
+    if (!an->ix_cap) return NULL;
     const char *prefix = k->kind == AGG_CD ? k->prefix : NULL;
-    agg *a = &an->aggs[agg_slot(an, k->hash, k->kind, k->id, prefix, k->day)];
-    return a->hash ? a : NULL;
+    uint32_t e = an->agg_ix[agg_slot(an, k->hash, k->kind, k->id, prefix, k->day)];
+    return e ? &an->aggs[e - 1] : NULL;
 }
 
 /* The entry of the key (made empty when new), its state before kept for
- * a rollback to the open savepoint; NULL when out of memory. */
+ * a rollback to the open savepoint; NULL when out of memory.  The
+ * pointer lasts until the next call (the entries may move). */
 static agg *agg_at(struct nd__store_an *an, int kind, int64_t id, const char *prefix,
                    const char *day)
 {
-    if ((an->agg_n + 1) * 2 > an->agg_cap) {
-        size_t nc = an->agg_cap ? an->agg_cap * 2 : 1024;
-        agg *na = nd_calloc(nc, sizeof *na);
+    if (an->agg_n == an->agg_cap) {
+        size_t nc = an->agg_cap ? an->agg_cap * 2 : 512;
+        agg *na = nd_realloc(an->aggs, nc * sizeof *na);
         if (!na) return NULL;
-        for (size_t i = 0; i < an->agg_cap; i++) {
-            if (!an->aggs[i].hash) continue;
-            size_t j = an->aggs[i].hash & (nc - 1);
-            while (na[j].hash) j = (j + 1) & (nc - 1);
-            na[j] = an->aggs[i];
-        }
-        nd_free(an->aggs);
         an->aggs = na;
         an->agg_cap = nc;
+    }
+    if ((an->agg_n + 1) * 2 > an->ix_cap) {
+        size_t nc = an->ix_cap ? an->ix_cap * 2 : 1024;
+        uint32_t *ni = nd_calloc(nc, sizeof *ni);
+        if (!ni) return NULL;
+        for (size_t e = 0; e < an->agg_n; e++) {
+            size_t j = an->aggs[e].hash & (nc - 1);
+            while (ni[j]) j = (j + 1) & (nc - 1);
+            ni[j] = (uint32_t) e + 1;
+        }
+        nd_free(an->agg_ix);
+        an->agg_ix = ni;
+        an->ix_cap = nc;
     }
     if (an->undo_n == an->undo_cap) {
         size_t nc = an->undo_cap ? an->undo_cap * 2 : 256;
@@ -670,18 +682,20 @@ static agg *agg_at(struct nd__store_an *an, int kind, int64_t id, const char *pr
         an->undo_cap = nc;
     }
     uint64_t h = agg_hash(kind, id, prefix, day);
-    agg *a = &an->aggs[agg_slot(an, h, kind, id, prefix, day)];
+    size_t i = agg_slot(an, h, kind, id, prefix, day);
     agg_undo *u = &an->undo[an->undo_n++];
-    u->fresh = !a->hash;
-    if (!a->hash) {
+    u->fresh = !an->agg_ix[i];
+    if (!an->agg_ix[i]) {
+        agg *a = &an->aggs[an->agg_n];
         memset(a, 0, sizeof *a);
         a->hash = h;
         a->kind = kind;
         a->id = id;
         if (prefix) snprintf(a->prefix, sizeof a->prefix, "%s", prefix);
         snprintf(a->day, sizeof a->day, "%s", day);
-        an->agg_n++;
+        an->agg_ix[i] = (uint32_t) ++an->agg_n;
     }
+    agg *a = &an->aggs[an->agg_ix[i] - 1];
     u->was = *a;
     return a;
 }
@@ -701,9 +715,7 @@ int nd__store_analysis_flush(nd_store *s, nd_error *err)
     if (!an || !an->agg_n) return 0;
     static const char what[] = "cannot count actors";
     /* in key order: the rows' pages in order */
-    size_t n = 0;
-    for (size_t i = 0; i < an->agg_cap; i++)
-        if (an->aggs[i].hash) an->aggs[n++] = an->aggs[i];
+    size_t n = an->agg_n;
     qsort(an->aggs, n, sizeof *an->aggs, agg_cmp);
     int rc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
@@ -737,10 +749,18 @@ int nd__store_analysis_flush(nd_store *s, nd_error *err)
         rc = step_done(s, st, what, err);
     }
     /* Written or not (a failure fails the transaction), they are gone. */
-    memset(an->aggs, 0, an->agg_cap * sizeof *an->aggs);
-    an->agg_n = 0;
-    an->undo_n = 0;
+    aggs_forget(an);
     return rc;
+}
+
+/* The writer is idle: the totals written when they are many (512 rows,
+ * a few dozen documents': fewer would write the rows of every document
+ * again, as before they were summed, with the workers' cores busy), so
+ * that the commit after the last page writes few. */
+#define AN_IDLE_ROWS 512
+int nd__store_analysis_idle(nd_store *s, nd_error *err)
+{
+    return s->an && s->an->agg_n >= AN_IDLE_ROWS ? nd__store_analysis_flush(s, err) : 0;
 }
 
 /* Apply sign (+1 or -1) times document doc's actors xs (n, any order,

@@ -426,7 +426,7 @@ int nd_store_commit(nd_store *s, nd_error *err)
 
 int nd_store_idle(nd_store *s, nd_error *err)
 {
-    return s->in_tx ? nd__store_analysis_flush(s, err) : 0;
+    return s->in_tx ? nd__store_analysis_idle(s, err) : 0;
 }
 
 void nd_store_rollback(nd_store *s)

@@ -143,6 +143,8 @@ void nd__store_analysis_rolled_back(nd_store *s);
  * a negative code). */
 void nd__store_analysis_mark(nd_store *s);
 int nd__store_analysis_flush(nd_store *s, nd_error *err);
+/* The same when the sums are many (nd_store_idle). */
+int nd__store_analysis_idle(nd_store *s, nd_error *err);
 /* Index the quotations this connection added in the open transaction
  * (quotes_fts); called just before COMMIT.  0 or a negative code. */
 int nd__store_index_quotes(nd_store *s, nd_error *err);
