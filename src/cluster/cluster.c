@@ -1321,29 +1321,32 @@ static int node_cmp(const void *x, const void *y)
 }
 
 /* The window's recomputation on threads (refresh_window): each document's
- * vector, then each document's candidate neighbours and their
- * similarities, depend on no other document's being done and only read
- * the engine; threads take the documents in chunks and write what they
- * found at the document's place in canonical order, and the caller then
- * applies it in that order.  So the vectors and neighbour lists are those
- * of one thread, bit for bit: the same operations on the same operands, in
- * the same order for each. */
+ * vector, then each document's candidate neighbours, then the similarity
+ * of each pair of documents that one of them found, depend on no other's
+ * being done and only read the engine; threads take them in chunks and
+ * write what they found at its place (the document's in canonical order,
+ * the pair's in the order first found), and the caller then links the
+ * documents in canonical order as link_doc() did.  So the vectors and
+ * neighbour lists are those of one thread, bit for bit: the same
+ * operations on the same operands, in the same order for each.  A pair
+ * found from both its documents is compared once: pair_sim() is
+ * symmetric to the bit (fdot() meets the matching features in hash order
+ * whichever comes first and a float product commutes; each attribute's
+ * clash is tested both ways). */
 #define RF_CHUNK 8
-
-typedef struct rf_link {
-    uint32_t slot;
-    float s1;
-} rf_link;
 
 typedef struct rf_job {
     nd_cluster *c;
     const uint32_t *order;
-    uint32_t m;
-    int phase;         /* 0: vectors; 1: candidates and similarities */
-    atomic_uint next;  /* the next document to take */
+    uint32_t m;        /* documents */
+    uint32_t n;        /* items of the phase */
+    int phase;         /* 0: vectors; 1: candidates; 2: similarities */
+    atomic_uint next;  /* the next item to take */
     atomic_int failed; /* out of memory */
-    rf_link *links;    /* phase 1: document i's at links[i * candidates] */
-    uint32_t *n_links; /* phase 1: how many */
+    uint32_t *cand;    /* phase 1: document i's at cand[i * candidates] */
+    uint32_t *n_cand;  /* phase 1: how many */
+    uint32_t *pair;    /* phase 2: pair p is ring slots pair[2p], pair[2p + 1] */
+    float *sim;        /* phase 2: its similarity */
 } rf_job;
 
 static void rf_vector(rf_job *j, vscratch *x, uint32_t i)
@@ -1363,23 +1366,18 @@ static void rf_vector(rf_job *j, vscratch *x, uint32_t i)
     d->n_nb = 0;
 }
 
-/* What link_doc() would insert for document i: its candidates with a
- * similarity, in the order it would insert them. */
-static void rf_link_doc(rf_job *j, cscratch *x, uint32_t i)
+static void rf_cands(rf_job *j, cscratch *x, uint32_t i)
 {
     nd_cluster *c = j->c;
-    uint32_t slot = j->order[i];
-    rdoc *d = &c->ring[slot];
-    rf_link *out = j->links + (size_t) i * c->p.candidates;
-    uint32_t k = doc_candidates_in(c, x, slot), n = 0;
-    for (uint32_t q = 0; q < k; q++) {
-        uint32_t s = x->dcand[q];
-        rdoc *o = &c->ring[s];
-        float s1 = pair_sim(c, d, o);
-        if (s1 <= 0 || !time_ok(c, d->time, o->time, s1)) continue;
-        out[n++] = (rf_link){s, s1};
-    }
-    j->n_links[i] = n;
+    uint32_t k = doc_candidates_in(c, x, j->order[i]);
+    memcpy(j->cand + (size_t) i * c->p.candidates, x->dcand, (size_t) k * sizeof *x->dcand);
+    j->n_cand[i] = k;
+}
+
+static void rf_sim(rf_job *j, uint32_t p)
+{
+    nd_cluster *c = j->c;
+    j->sim[p] = pair_sim(c, &c->ring[j->pair[2 * p]], &c->ring[j->pair[2 * p + 1]]);
 }
 
 static void *rf_main(void *arg)
@@ -1396,13 +1394,15 @@ static void *rf_main(void *arg)
     }
     while (!atomic_load(&j->failed)) {
         uint32_t i = atomic_fetch_add(&j->next, RF_CHUNK);
-        if (i >= j->m) break;
-        uint32_t e = j->m - i < RF_CHUNK ? j->m : i + RF_CHUNK;
+        if (i >= j->n) break;
+        uint32_t e = j->n - i < RF_CHUNK ? j->n : i + RF_CHUNK;
         for (; i < e; i++) {
             if (j->phase == 0)
                 rf_vector(j, &vx, i);
+            else if (j->phase == 1)
+                rf_cands(j, &cx, i);
             else
-                rf_link_doc(j, &cx, i);
+                rf_sim(j, i);
         }
     }
     nd_free(vx.vbuf);
@@ -1413,23 +1413,67 @@ static void *rf_main(void *arg)
     return NULL;
 }
 
-/* Phase `phase` of j over its documents, on the caller and up to
- * c->threads - 1 more threads (fewer for a few documents, or when they
+/* Phase `phase` of j over its n items, on the caller and up to
+ * c->threads - 1 more threads (fewer for a few items, or when they
  * cannot start).  Returns 0 or ND_ENOMEM. */
-static int rf_run(rf_job *j, int phase)
+static int rf_run(rf_job *j, int phase, uint32_t n_items)
 {
     enum { RF_MAX = 15 };
     pthread_t tid[RF_MAX];
     int n = 0, want = j->c->threads - 1;
     if (want > RF_MAX) want = RF_MAX;
-    while (want > 0 && j->m < (uint32_t) (want + 1) * 4 * RF_CHUNK) want--; /* 4 chunks each */
+    while (want > 0 && n_items < (uint32_t) (want + 1) * 4 * RF_CHUNK) want--; /* 4 chunks each */
     j->phase = phase;
+    j->n = n_items;
     atomic_store(&j->next, 0);
     for (; n < want; n++)
         if (pthread_create(&tid[n], NULL, rf_main, j) != 0) break;
     rf_main(j);
     for (int i = 0; i < n; i++) pthread_join(tid[i], NULL);
     return atomic_load(&j->failed) ? ND_ENOMEM : 0;
+}
+
+/* Number the pairs the candidates name, each once (in the order first
+ * named): pidx[i * candidates + q] for document i's q-th candidate.
+ * Returns how many, or -1 when out of memory. */
+static long rf_pairs(rf_job *j, uint32_t *pidx)
+{
+    nd_cluster *c = j->c;
+    size_t total = 0, K = c->p.candidates;
+    for (uint32_t i = 0; i < j->m; i++) total += j->n_cand[i];
+    size_t cap = 64;
+    while (cap < total * 2) cap *= 2;
+    uint64_t *keys = nd_malloc(cap * sizeof *keys);
+    uint32_t *vals = nd_malloc(cap * sizeof *vals);
+    j->pair = nd_malloc((total + 1) * 2 * sizeof *j->pair);
+    j->sim = nd_malloc((total + 1) * sizeof *j->sim);
+    if (!keys || !vals || !j->pair || !j->sim) {
+        nd_free(keys);
+        nd_free(vals);
+        return -1;
+    }
+    memset(keys, 0xff, cap * sizeof *keys); /* (no pair is a slot with itself) */
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < j->m; i++) {
+        uint32_t a = j->order[i];
+        for (uint32_t q = 0; q < j->n_cand[i]; q++) {
+            uint32_t b = j->cand[i * K + q];
+            uint64_t key = a < b ? (uint64_t) a << 32 | b : (uint64_t) b << 32 | a;
+            size_t h = (size_t) nd__mix64(key) & (cap - 1);
+            while (keys[h] != UINT64_MAX && keys[h] != key) h = (h + 1) & (cap - 1);
+            if (keys[h] == UINT64_MAX) {
+                keys[h] = key;
+                vals[h] = n;
+                j->pair[2 * n] = a;
+                j->pair[2 * n + 1] = b;
+                n++;
+            }
+            pidx[i * K + q] = vals[h];
+        }
+    }
+    nd_free(keys);
+    nd_free(vals);
+    return (long) n;
 }
 
 /* Recompute vectors with today's statistics, rebuild the document index
@@ -1443,7 +1487,7 @@ static void refresh_window(nd_cluster *c, const uint32_t *order, uint32_t m)
     j.m = m;
     atomic_init(&j.next, 0);
     atomic_init(&j.failed, 0);
-    if (rf_run(&j, 0)) {
+    if (rf_run(&j, 0, m)) {
         c->oom = 1;
         return;
     }
@@ -1462,25 +1506,34 @@ static void refresh_window(nd_cluster *c, const uint32_t *order, uint32_t m)
         }
         if (!d->attrs_read) read_attrs(d);
     }
-    j.links = nd_malloc(((size_t) m * c->p.candidates + 1) * sizeof *j.links);
-    j.n_links = nd_malloc(((size_t) m + 1) * sizeof *j.n_links);
-    if (!j.links || !j.n_links || rf_run(&j, 1)) {
+    size_t K = c->p.candidates;
+    j.cand = nd_malloc(((size_t) m * K + 1) * sizeof *j.cand);
+    j.n_cand = nd_malloc(((size_t) m + 1) * sizeof *j.n_cand);
+    uint32_t *pidx = nd_malloc(((size_t) m * K + 1) * sizeof *pidx);
+    long n_pairs = -1;
+    if (j.cand && j.n_cand && pidx && !rf_run(&j, 1, m)) n_pairs = rf_pairs(&j, pidx);
+    if (n_pairs < 0 || rf_run(&j, 2, (uint32_t) n_pairs)) {
         c->oom = 1;
     } else {
         /* the links in canonical order, as link_doc() makes them */
         for (uint32_t i = 0; i < m; i++) {
             uint32_t slot = order[i];
             rdoc *d = &c->ring[slot];
-            const rf_link *l = j.links + (size_t) i * c->p.candidates;
-            for (uint32_t q = 0; q < j.n_links[i]; q++) {
-                rdoc *o = &c->ring[l[q].slot];
-                nbr_insert(c, d, l[q].slot, o->seq, l[q].s1);
-                nbr_insert(c, o, slot, d->seq, l[q].s1);
+            for (uint32_t q = 0; q < j.n_cand[i]; q++) {
+                uint32_t s = j.cand[i * K + q];
+                rdoc *o = &c->ring[s];
+                float s1 = j.sim[pidx[i * K + q]];
+                if (s1 <= 0 || !time_ok(c, d->time, o->time, s1)) continue;
+                nbr_insert(c, d, s, o->seq, s1);
+                nbr_insert(c, o, slot, d->seq, s1);
             }
         }
     }
-    nd_free(j.links);
-    nd_free(j.n_links);
+    nd_free(j.cand);
+    nd_free(j.n_cand);
+    nd_free(j.pair);
+    nd_free(j.sim);
+    nd_free(pidx);
 }
 
 /* The story ids in a cluster, with their votes. */
