@@ -1449,6 +1449,50 @@ static int64_t index_df(nd_store *s, const char *word)
     return sql_int(s, sql);
 }
 
+/* Statements whose text asks the index for documents in descending
+ * order, counted by a trace of the connection. */
+static int desc_trace(unsigned what, void *ctx, void *p, void *x)
+{
+    (void) p;
+    if (what == SQLITE_TRACE_STMT && strstr((const char *) x, "ORDER BY rowid DESC"))
+        ++*(int *) ctx;
+    return 0;
+}
+
+/* A first-seen word of several tokens (a phrase to the index) was
+ * counted from the last document back, the index's dearer direction
+ * (each segment's doclist of a common token read from its end): it is
+ * now counted in ascending order first, and only one in `recent`
+ * documents or more (estimated from its last ones) is counted back
+ * again.  The same counts; the code before counted every one back. */
+static void test_df_phrase_ascending(void)
+{
+    nd_store *s = fresh("dfasc.db"), *r = NULL;
+    if (!s) return;
+    phrase_docs(s, 0, 500);
+    CHECK_INT(nd_store_open(tmp_path("dfasc.db"), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
+    nd_store_df *d = NULL;
+    if (r) CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+    if (d) {
+        nd__store_df_catch_up(d, 1, 0);
+        nd__store_df_recent(d, 64);
+        int desc = 0;
+        sqlite3_trace_v2(r->db, SQLITE_TRACE_STMT, desc_trace, &desc);
+        CHECK(nd_store_df_get(d, "zeta-19", 7) == 1); /* the first document */
+        CHECK(nd_store_df_get(d, "board-covid", 11) == 0);
+        CHECK_INT(desc, 0);
+        CHECK(nd_store_df_get(d, "covid-19", 8) == 500); /* every one: its last 64 scaled */
+        CHECK_INT(desc, 1);
+        CHECK(nd_store_df_get(d, "harbour", 7) == 500); /* one token: counted back at once */
+        CHECK_INT(desc, 2);
+        sqlite3_trace_v2(r->db, 0, NULL, NULL);
+        CHECK(index_df(s, "zeta-19") == 1);
+    }
+    nd_store_df_free(d);
+    nd_store_close(r);
+    nd_store_close(s);
+}
+
 /* A cache that fills is emptied, and keeps the counts it had: a word
  * looked up again is counted only in the documents since (none: no
  * page read), not from its saved count (or the first document) again;
@@ -1775,6 +1819,7 @@ int main(void)
     RUN(test_df_lag_bounded);
     RUN(test_df_doc_tokens);
     RUN(test_df_recent_bounded);
+    RUN(test_df_phrase_ascending);
     RUN(test_df_stale_scaled);
     RUN(test_df_empty_saved);
     RUN(test_todo_damaged);

@@ -371,13 +371,6 @@ static uint32_t tok_chain(const tok_acc *a, uint64_t h)
     return (uint32_t) head;
 }
 
-static int tok_has(const tok_acc *a, uint32_t chain, int64_t doc)
-{
-    for (uint32_t i = chain; i; i = a->node[i - 1].next)
-        if (a->node[i - 1].doc == doc) return 1;
-    return 0;
-}
-
 /* Whether doc's tokens in a hold w's at consecutive positions of one
  * column, as the index finds a phrase (1 or 0), or -1 (not known). */
 static int tok_phrase_in(const tok_acc *a, int64_t doc, const tok_word *w)
@@ -410,18 +403,53 @@ static int tok_phrase_in(const tok_acc *a, int64_t doc, const tok_word *w)
 static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from, int phrases)
 {
     if (w->count < 1 || w->count > WORD_TOKENS) return -1;
-    uint32_t first = tok_chain(a, w->h[0]);
+    /* The chains of its distinct tokens, shortest first: a document holds
+     * them all when each of the others' chains has it.  Each chain is
+     * walked once, its documents marked in a map (doc -> the chains found
+     * so far), where a walk of the others' chains for each document of
+     * the first cost their product: two common tokens of a save's 1,000
+     * documents, a million steps a phrase. */
+    uint32_t chain[WORD_TOKENS], len[WORD_TOKENS];
+    int k = 0;
+    for (int t = 0; t < w->count; t++) {
+        int seen = 0;
+        for (int u = 0; u < t && !seen; u++) seen = w->h[u] == w->h[t];
+        if (seen) continue;
+        uint32_t c = tok_chain(a, w->h[t]), n = 0;
+        for (uint32_t i = c; i; i = a->node[i - 1].next) n += a->node[i - 1].doc > from;
+        if (!n || w->count == 1) return n;
+        int at = k++;
+        while (at > 0 && len[at - 1] > n) {
+            chain[at] = chain[at - 1];
+            len[at] = len[at - 1];
+            at--;
+        }
+        chain[at] = c;
+        len[at] = n;
+    }
+    nd__imap in_all = {0}; /* documents of the shortest chain -> chains holding them */
+    for (int j = 0; j < k && k > 1; j++)
+        for (uint32_t i = chain[j]; i; i = a->node[i - 1].next) {
+            int64_t doc = a->node[i - 1].doc, v = 0;
+            if (doc <= from || (j && !(nd__imap_get(&in_all, (uint64_t) doc, &v) && v == j)))
+                continue;
+            if (nd__imap_put(&in_all, (uint64_t) doc, j + 1)) {
+                nd__imap_free(&in_all);
+                return -1;
+            }
+        }
     int64_t n = 0, in = 0;
-    for (uint32_t i = first; i; i = a->node[i - 1].next) {
-        int64_t doc = a->node[i - 1].doc;
-        int all = doc > from;
-        for (int t = 1; t < w->count && all; t++) all = tok_has(a, tok_chain(a, w->h[t]), doc);
-        n += all;
-        if (all && phrases && in >= 0 && w->count > 1) {
+    for (uint32_t i = chain[0]; i; i = a->node[i - 1].next) {
+        int64_t doc = a->node[i - 1].doc, v = 0;
+        if (doc <= from || (k > 1 && !(nd__imap_get(&in_all, (uint64_t) doc, &v) && v == k)))
+            continue;
+        n++;
+        if (phrases && in >= 0 && w->count > 1) {
             int p = tok_phrase_in(a, doc, w);
             in = p < 0 ? -1 : in + p;
         }
     }
+    nd__imap_free(&in_all);
     if (w->count == 1 || n == 0) return n;
     return phrases ? in : -1;
 }
@@ -978,13 +1006,33 @@ static int64_t df_stale(int64_t base, int64_t from, int64_t last, int *scaled)
     return (base * (last - from) + from / 2) / from;
 }
 
-/* df_recent_count on df's connection, at the cache's `recent`. */
+/* df_recent_count on df's connection, at the cache's `recent`.  A word
+ * of several tokens (a phrase to the index: "new-found", "it'll") is
+ * first counted in ascending order, the index's cheaper direction: when
+ * it is in fewer than `recent` documents - most of them are - that is
+ * df_recent_count's answer, the same exact count; else df_recent_count
+ * estimates it as before.  The index finds a phrase by walking the
+ * documents of all its tokens together, and backwards (ORDER BY rowid
+ * DESC) each segment's doclist of a common token is read from its end
+ * a page at a time: 100 pages into the 100,000-document store after
+ * 1,000, 176 such counts took 112 of the 164 ms of the first-seen
+ * words; in the sqlite3 library from Python, 87 -> 63 ms for the 122 of
+ * them in fewer than 1,024 documents, 3.5 -> 8.3 ms for the 4 in more
+ * (counted twice). */
 static int64_t df_recent(nd_store_df *df, const char *word, size_t len, int64_t from, int64_t last)
 {
     df_cache *c = df->c;
     pthread_mutex_lock(&c->mu);
     int64_t most = c->recent;
     pthread_mutex_unlock(&c->mu);
+    if (most > 0 && last - from > most) {
+        if (!df->tk_state) df->tk_state = tok_open(df->s->db, &df->tk) == 0 ? 1 : -1;
+        tok_word one = {0};
+        if (df->tk_state > 0)
+            df->tk.api.xTokenize(df->tk.t, &one, FTS5_TOKENIZE_QUERY, word, (int) len, tok_word_cb);
+        int64_t n = one.count > 1 ? df_count(df->count, word, len, from, last) : -1;
+        if (n >= 0 && n < most) return n;
+    }
     return df_recent_count(df->recent, word, len, from, last, most);
 }
 
