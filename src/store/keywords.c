@@ -388,6 +388,13 @@ static int tok_phrase_in(const tok_acc *a, int64_t doc, const tok_word *w)
     return 0;
 }
 
+static int tok_has(const tok_acc *a, uint32_t chain, int64_t doc)
+{
+    for (uint32_t i = chain; i; i = a->node[i - 1].next)
+        if (a->node[i - 1].doc == doc) return 1;
+    return 0;
+}
+
 /* The documents after `from` in a (tok_docs) that hold word (its tokens
  * w), or -1 when the index must count them: a word of one token holds
  * the documents of its token; a word of several is a phrase, and holds
@@ -404,31 +411,37 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from, int 
 {
     if (w->count < 1 || w->count > WORD_TOKENS) return -1;
     /* The chains of its distinct tokens, shortest first: a document holds
-     * them all when each of the others' chains has it.  Each chain is
-     * walked once, its documents marked in a map (doc -> the chains found
-     * so far), where a walk of the others' chains for each document of
-     * the first cost their product: two common tokens of a save's 1,000
-     * documents, a million steps a phrase. */
-    uint32_t chain[WORD_TOKENS], len[WORD_TOKENS];
+     * them all when each of the others' chains has it.  Walked for each
+     * document of the first, the others' chains cost their product - two
+     * common tokens of a save's 1,000 documents, a million steps a phrase
+     * - so past a small product each chain is walked once, its documents
+     * marked in a map (doc -> the chains found so far). */
+    uint32_t chain[WORD_TOKENS], len[WORD_TOKENS], nodes[WORD_TOKENS];
+    uint64_t all = 0; /* the nodes of the chains */
     int k = 0;
     for (int t = 0; t < w->count; t++) {
         int seen = 0;
         for (int u = 0; u < t && !seen; u++) seen = w->h[u] == w->h[t];
         if (seen) continue;
-        uint32_t c = tok_chain(a, w->h[t]), n = 0;
-        for (uint32_t i = c; i; i = a->node[i - 1].next) n += a->node[i - 1].doc > from;
+        uint32_t c = tok_chain(a, w->h[t]), n = 0, m = 0;
+        for (uint32_t i = c; i; i = a->node[i - 1].next, m++) n += a->node[i - 1].doc > from;
         if (!n || w->count == 1) return n;
+        all += m;
         int at = k++;
         while (at > 0 && len[at - 1] > n) {
             chain[at] = chain[at - 1];
             len[at] = len[at - 1];
+            nodes[at] = nodes[at - 1];
             at--;
         }
         chain[at] = c;
         len[at] = n;
+        nodes[at] = m;
     }
+    /* a step of a walk ~4 instructions, a map's entry ~150 */
+    int map = k > 1 && 4 * (uint64_t) len[0] * (all - nodes[0]) > 150 * all;
     nd__imap in_all = {0}; /* documents of the shortest chain -> chains holding them */
-    for (int j = 0; j < k && k > 1; j++)
+    for (int j = 0; j < k && map; j++)
         for (uint32_t i = chain[j]; i; i = a->node[i - 1].next) {
             int64_t doc = a->node[i - 1].doc, v = 0;
             if (doc <= from || (j && !(nd__imap_get(&in_all, (uint64_t) doc, &v) && v == j)))
@@ -441,16 +454,19 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from, int 
     int64_t n = 0, in = 0;
     for (uint32_t i = chain[0]; i; i = a->node[i - 1].next) {
         int64_t doc = a->node[i - 1].doc, v = 0;
-        if (doc <= from || (k > 1 && !(nd__imap_get(&in_all, (uint64_t) doc, &v) && v == k)))
-            continue;
+        if (doc <= from) continue;
+        if (map && !(nd__imap_get(&in_all, (uint64_t) doc, &v) && v == k)) continue;
+        int has = 1;
+        for (int j = 1; j < k && !map && has; j++) has = tok_has(a, chain[j], doc);
+        if (!has) continue;
         n++;
-        if (phrases && in >= 0 && w->count > 1) {
+        if (phrases && in >= 0) {
             int p = tok_phrase_in(a, doc, w);
             in = p < 0 ? -1 : in + p;
         }
     }
     nd__imap_free(&in_all);
-    if (w->count == 1 || n == 0) return n;
+    if (n == 0) return 0;
     return phrases ? in : -1;
 }
 
