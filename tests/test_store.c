@@ -939,7 +939,8 @@ static void test_df_catch_up(void)
  * documents, the counts those of single words (phrase 0: "alpha7") or
  * of phrases ("alpha7-beta7"), every one in every document; the saved
  * counts in *saved (30 in all, each 41 when right). */
-static int64_t save_pages(const char *name, int phrase, int64_t *saved, const char *const *more)
+static int64_t save_pages(const char *name, int phrase, int64_t *saved, const char *const *more,
+                          int docs)
 {
     *saved = -1;
     nd_store *s = fresh(name), *r = NULL;
@@ -963,7 +964,7 @@ static int64_t save_pages(const char *name, int phrase, int64_t *saved, const ch
     }
     nd_error err = {0};
     CHECK_INT(nd_store_begin(s, &err), 0);
-    for (int i = 1; i <= 40; i++) {
+    for (int i = 1; i <= docs; i++) {
         char url[64];
         snprintf(url, sizeof url, "https://example.com/save/%d", i);
         CHECK_INT(add(s, a, url, (uint64_t) (7000 + i), NULL), 0);
@@ -976,13 +977,17 @@ static int64_t save_pages(const char *name, int phrase, int64_t *saved, const ch
         pages_read(s);
         CHECK_INT(nd_store_df_save(s, d, &err), 0);
         pages = pages_read(s);
-        *saved = sql_int(s, "SELECT sum(df) FROM word_df WHERE upto = 41 AND word NOT LIKE '%-%-%'"
-                            " AND word NOT LIKE 'harbour%' AND word NOT LIKE '%-met'");
+        char sum[256];
+        snprintf(sum, sizeof sum,
+                 "SELECT sum(df) FROM word_df WHERE upto = %d AND word NOT LIKE '%%-%%-%%'"
+                 " AND word NOT LIKE 'harbour%%' AND word NOT LIKE '%%-met'",
+                 docs + 1);
+        *saved = sql_int(s, sum);
         /* each of the others as the index counts it */
         for (size_t i = 0; more && more[i]; i++) {
             char sql[256];
-            snprintf(sql, sizeof sql, "SELECT df FROM word_df WHERE word = '%s' AND upto = 41",
-                     more[i]);
+            snprintf(sql, sizeof sql, "SELECT df FROM word_df WHERE word = '%s' AND upto = %d",
+                     more[i], docs + 1);
             int64_t got = sql_int(s, sql);
             snprintf(sql, sizeof sql,
                      "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH '\"%s\"'",
@@ -1009,8 +1014,8 @@ static int64_t save_pages(const char *name, int phrase, int64_t *saved, const ch
 static void test_df_save_phrases(void)
 {
     int64_t words = 0, phrases = 0;
-    int64_t w = save_pages("dfsavew.db", 0, &words, NULL);
-    int64_t p = save_pages("dfsavep.db", 1, &phrases, NULL);
+    int64_t w = save_pages("dfsavew.db", 0, &words, NULL, 40);
+    int64_t p = save_pages("dfsavep.db", 1, &phrases, NULL, 40);
     CHECK(words == 30 * 41);
     CHECK(phrases == 30 * 41);
     /* the code before read 274 more pages for the phrases (the index's
@@ -1022,7 +1027,11 @@ static void test_df_save_phrases(void)
     static const char *const more[] = {
         "harbour-alpha0", "beta0-met-alpha1", "met-met",      "alpha0-alpha0",
         "alpha3-met",     "beta29-met",       "alpha2-beta3", NULL};
-    save_pages("dfsavem.db", 1, &phrases, more);
+    save_pages("dfsavem.db", 1, &phrases, more, 40);
+    /* and where the tokens' chains are long enough that tok_count marks
+     * them in a map rather than walking them for each document */
+    save_pages("dfsavel.db", 1, &phrases, more, 300);
+    CHECK(phrases == 30 * 301);
 }
 
 /* n more documents in one transaction, every one with the phrase
