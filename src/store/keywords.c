@@ -1066,13 +1066,15 @@ static int64_t df_stale(int64_t base, int64_t from, int64_t last, int *scaled)
  * first counted in ascending order, the index's cheaper direction, up to
  * `recent` documents: when it is in fewer - most of them are - that is
  * df_recent_count's answer, the same exact count; else df_recent_count
- * estimates it as before (a walk of `recent` documents more).  The index finds a phrase by walking
- * the documents of all its tokens together, and backwards (ORDER BY rowid DESC) each segment's
- * doclist of a common token is read from its end a page at a time: 100 pages into the
- * 100,000-document store after 1,000, 176 such counts took 112 of the 164 ms of the first-seen
- * words; in the sqlite3 library from Python, 87 -> 63 ms for the 122 of
- * them in fewer than 1,024 documents, 3.5 -> 8.3 ms for the 4 in more
- * (counted twice). */
+ * estimates it as before (a walk of `recent` documents more).  The index
+ * finds a phrase by walking the documents of all its tokens together,
+ * and backwards (ORDER BY rowid DESC) each segment's doclist of a common
+ * token is read from its end a page at a time: 100 pages into the
+ * 100,000-document store after 1,000, 176 such counts took 112 of the
+ * 164 ms of the first-seen words (thread CPU clocks); in the sqlite3
+ * library from Python, 87 -> 63 ms for the 122 of them in fewer than
+ * 1,024 documents.  600 pages into an 11,000-document store
+ * (callgrind): 270 such counts 401 -> 290 M instructions. */
 static int64_t df_recent(nd_store_df *df, const char *word, size_t len, int64_t from, int64_t last)
 {
     df_cache *c = df->c;
