@@ -1,5 +1,6 @@
 /* test_base.c - errors, buffers, slices, arena, JSON writer, hash. */
 #include "newsdesk/newsdesk.h"
+#include "base/imap.h"
 #include "base/pack.h"
 #include "tap.h"
 
@@ -308,6 +309,31 @@ static void test_pack(void)
     nd_buf_free(&f);
 }
 
+/* nd__imap_ref: a key's value in place, the key put there with 0 when
+ * it was not; the same map as nd__imap_put makes, grown as it fills. */
+static void test_imap_ref(void)
+{
+    nd__imap m = {0}, p = {0};
+    for (uint64_t k = 1; k <= 5000; k++) {
+        int64_t *v = nd__imap_ref(&m, k * 7919);
+        CHECK(v != NULL);
+        if (!v) break;
+        CHECK(*v == 0);
+        *v = (int64_t) k;
+        CHECK_INT(nd__imap_put(&p, k * 7919, (int64_t) k), 0);
+    }
+    int64_t *again = nd__imap_ref(&m, 7919 * 42);
+    CHECK(again && *again == 42);
+    CHECK_INT(m.n, 5000);
+    CHECK_INT(m.cap, p.cap);
+    int same = m.cap == p.cap;
+    for (uint32_t i = 0; same && i < m.cap; i++)
+        same = m.keys[i] == p.keys[i] && (!m.keys[i] || m.vals[i] == p.vals[i]);
+    CHECK(same);
+    nd__imap_free(&m);
+    nd__imap_free(&p);
+}
+
 int main(void)
 {
     RUN(test_errors);
@@ -319,5 +345,6 @@ int main(void)
     RUN(test_json);
     RUN(test_hash);
     RUN(test_pack);
+    RUN(test_imap_ref);
     return tap_done();
 }

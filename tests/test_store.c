@@ -939,7 +939,8 @@ static void test_df_catch_up(void)
  * documents, the counts those of single words (phrase 0: "alpha7") or
  * of phrases ("alpha7-beta7"), every one in every document; the saved
  * counts in *saved (30 in all, each 41 when right). */
-static int64_t save_pages(const char *name, int phrase, int64_t *saved, const char *const *more)
+static int64_t save_pages(const char *name, int phrase, int64_t *saved, const char *const *more,
+                          int docs)
 {
     *saved = -1;
     nd_store *s = fresh(name), *r = NULL;
@@ -963,7 +964,7 @@ static int64_t save_pages(const char *name, int phrase, int64_t *saved, const ch
     }
     nd_error err = {0};
     CHECK_INT(nd_store_begin(s, &err), 0);
-    for (int i = 1; i <= 40; i++) {
+    for (int i = 1; i <= docs; i++) {
         char url[64];
         snprintf(url, sizeof url, "https://example.com/save/%d", i);
         CHECK_INT(add(s, a, url, (uint64_t) (7000 + i), NULL), 0);
@@ -976,13 +977,17 @@ static int64_t save_pages(const char *name, int phrase, int64_t *saved, const ch
         pages_read(s);
         CHECK_INT(nd_store_df_save(s, d, &err), 0);
         pages = pages_read(s);
-        *saved = sql_int(s, "SELECT sum(df) FROM word_df WHERE upto = 41 AND word NOT LIKE '%-%-%'"
-                            " AND word NOT LIKE 'harbour%' AND word NOT LIKE '%-met'");
+        char sum[256];
+        snprintf(sum, sizeof sum,
+                 "SELECT sum(df) FROM word_df WHERE upto = %d AND word NOT LIKE '%%-%%-%%'"
+                 " AND word NOT LIKE 'harbour%%' AND word NOT LIKE '%%-met'",
+                 docs + 1);
+        *saved = sql_int(s, sum);
         /* each of the others as the index counts it */
         for (size_t i = 0; more && more[i]; i++) {
             char sql[256];
-            snprintf(sql, sizeof sql, "SELECT df FROM word_df WHERE word = '%s' AND upto = 41",
-                     more[i]);
+            snprintf(sql, sizeof sql, "SELECT df FROM word_df WHERE word = '%s' AND upto = %d",
+                     more[i], docs + 1);
             int64_t got = sql_int(s, sql);
             snprintf(sql, sizeof sql,
                      "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH '\"%s\"'",
@@ -1009,8 +1014,8 @@ static int64_t save_pages(const char *name, int phrase, int64_t *saved, const ch
 static void test_df_save_phrases(void)
 {
     int64_t words = 0, phrases = 0;
-    int64_t w = save_pages("dfsavew.db", 0, &words, NULL);
-    int64_t p = save_pages("dfsavep.db", 1, &phrases, NULL);
+    int64_t w = save_pages("dfsavew.db", 0, &words, NULL, 40);
+    int64_t p = save_pages("dfsavep.db", 1, &phrases, NULL, 40);
     CHECK(words == 30 * 41);
     CHECK(phrases == 30 * 41);
     /* the code before read 274 more pages for the phrases (the index's
@@ -1022,7 +1027,11 @@ static void test_df_save_phrases(void)
     static const char *const more[] = {
         "harbour-alpha0", "beta0-met-alpha1", "met-met",      "alpha0-alpha0",
         "alpha3-met",     "beta29-met",       "alpha2-beta3", NULL};
-    save_pages("dfsavem.db", 1, &phrases, more);
+    save_pages("dfsavem.db", 1, &phrases, more, 40);
+    /* and where the tokens' chains are long enough that tok_count marks
+     * them in a map rather than walking them for each document */
+    save_pages("dfsavel.db", 1, &phrases, more, 300);
+    CHECK(phrases == 30 * 301);
 }
 
 /* n more documents in one transaction, every one with the phrase
@@ -1331,6 +1340,62 @@ static void test_df_doc_tokens(void)
     nd_store_close(s);
 }
 
+/* Statements that ask the full-text index (MATCH), counted by a trace. */
+static int match_trace(unsigned what, void *ctx, void *p, void *x)
+{
+    (void) p;
+    if (what == SQLITE_TRACE_STMT && strstr((const char *) x, "MATCH")) ++*(int *) ctx;
+    return 0;
+}
+
+/* Counts that lag by documents whose tokens the save kept (doc_tokens)
+ * read those rows after fewer index counts than documents cut from
+ * their texts would take: a row costs a quarter of a cut document
+ * (DF_TOK_KEPT).  30 words lagging by 600 kept documents: the code
+ * before asked the index for all 30 (its budget reached 600 documents
+ * after 71), now for 15, then reads the rows; the same counts. */
+static void test_df_lag_kept(void)
+{
+    nd_store *s = fresh("dflagkept.db"), *r = NULL;
+    if (!s) return;
+    phrase_docs(s, 0, 100);
+    nd_store_df *d = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_df_new(s, &d, NULL), 0);
+    if (!d) return;
+    CHECK(nd_store_df_get(d, "harbour", 7) == 100);
+    plain_docs(s, 0, 600); /* documents 101-700, document i + 101 with the number i */
+    CHECK_INT(nd_store_df_save(s, d, &err), 0);
+    nd_store_df_free(d);
+    CHECK(sql_int(s, "SELECT count(*) FROM doc_tokens") == 600);
+    for (int i = 0; i < 30; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "INSERT INTO word_df(word, df, upto) VALUES ('%d', 0, 100)",
+                 200 + i);
+        CHECK_INT(nd__store_exec(s, sql, &err), 0);
+    }
+    CHECK_INT(nd_store_open(tmp_path("dflagkept.db"), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL),
+              0);
+    if (r) CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+    if (r && d) {
+        int asked = 0, right = 0;
+        sqlite3_trace_v2(r->db, SQLITE_TRACE_STMT, match_trace, &asked);
+        for (int i = 0; i < 30; i++) {
+            char w[16];
+            int n = snprintf(w, sizeof w, "%d", 200 + i);
+            right += nd_store_df_get(d, w, (size_t) n) == 1;
+        }
+        sqlite3_trace_v2(r->db, 0, NULL, NULL);
+        printf("# index counts of 30 words lagging by 600 kept documents: %d\n", asked);
+        CHECK_INT(right, 30);
+        CHECK(asked <= 16);
+        CHECK(asked >= 1); /* a run asking for few words does not read them all */
+        nd_store_df_free(d);
+    }
+    nd_store_close(r);
+    nd_store_close(s);
+}
+
 /* "zeta" is in the first document only: counted exactly; both counts
  * are saved. */
 static void recent_saved(nd_store *s, nd_store *r)
@@ -1447,6 +1512,50 @@ static int64_t index_df(nd_store *s, const char *word)
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH '\"%s\"'", word);
     return sql_int(s, sql);
+}
+
+/* Statements whose text asks the index for documents in descending
+ * order, counted by a trace of the connection. */
+static int desc_trace(unsigned what, void *ctx, void *p, void *x)
+{
+    (void) p;
+    if (what == SQLITE_TRACE_STMT && strstr((const char *) x, "ORDER BY rowid DESC"))
+        ++*(int *) ctx;
+    return 0;
+}
+
+/* A first-seen word of several tokens (a phrase to the index) was
+ * counted from the last document back, the index's dearer direction
+ * (each segment's doclist of a common token read from its end): it is
+ * now counted in ascending order first, and only one in `recent`
+ * documents or more (estimated from its last ones) is counted back
+ * again.  The same counts; the code before counted every one back. */
+static void test_df_phrase_ascending(void)
+{
+    nd_store *s = fresh("dfasc.db"), *r = NULL;
+    if (!s) return;
+    phrase_docs(s, 0, 500);
+    CHECK_INT(nd_store_open(tmp_path("dfasc.db"), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
+    nd_store_df *d = NULL;
+    if (r) CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
+    if (d) {
+        nd__store_df_catch_up(d, 1, 0);
+        nd__store_df_recent(d, 64);
+        int desc = 0;
+        sqlite3_trace_v2(r->db, SQLITE_TRACE_STMT, desc_trace, &desc);
+        CHECK(nd_store_df_get(d, "zeta-19", 7) == 1); /* the first document */
+        CHECK(nd_store_df_get(d, "board-covid", 11) == 0);
+        CHECK_INT(desc, 0);
+        CHECK(nd_store_df_get(d, "covid-19", 8) == 500); /* every one: its last 64 scaled */
+        CHECK_INT(desc, 1);
+        CHECK(nd_store_df_get(d, "harbour", 7) == 500); /* one token: counted back at once */
+        CHECK_INT(desc, 2);
+        sqlite3_trace_v2(r->db, 0, NULL, NULL);
+        CHECK(index_df(s, "zeta-19") == 1);
+    }
+    nd_store_df_free(d);
+    nd_store_close(r);
+    nd_store_close(s);
 }
 
 /* A cache that fills is emptied, and keeps the counts it had: a word
@@ -1773,8 +1882,10 @@ int main(void)
     RUN(test_df_phrase_bounded);
     RUN(test_df_phrase_window_saved);
     RUN(test_df_lag_bounded);
+    RUN(test_df_lag_kept);
     RUN(test_df_doc_tokens);
     RUN(test_df_recent_bounded);
+    RUN(test_df_phrase_ascending);
     RUN(test_df_stale_scaled);
     RUN(test_df_empty_saved);
     RUN(test_todo_damaged);

@@ -60,6 +60,22 @@ int nd__imap_put(nd__imap *m, uint64_t k, int64_t v)
     return 0;
 }
 
+int64_t *nd__imap_ref(nd__imap *m, uint64_t k)
+{
+    if ((uint64_t) (m->n + 1) * 4 > (uint64_t) m->cap * 3) {
+        if (nd__imap_grow(m, m->cap ? m->cap * 2 : 16)) return NULL;
+    }
+    uint32_t j = nd__map_slot(k, m->cap);
+    while (m->keys[j]) {
+        if (m->keys[j] == k) return &m->vals[j];
+        j = (j + 1) & (m->cap - 1);
+    }
+    m->keys[j] = k;
+    m->vals[j] = 0;
+    m->n++;
+    return &m->vals[j];
+}
+
 void nd__imap_del(nd__imap *m, uint64_t k)
 {
     if (!m->cap) return;

@@ -31,6 +31,10 @@ static inline uint32_t nd__map_slot(uint64_t k, uint32_t cap)
 int nd__imap_get(const nd__imap *m, uint64_t k, int64_t *v);
 /* Set k to v: 0 or ND_ENOMEM. */
 int nd__imap_put(nd__imap *m, uint64_t k, int64_t v);
+/* k's value, k put there with 0 when it was not: one probe where a get
+ * and a put take two.  Valid until the map's next insertion; NULL when
+ * out of memory. */
+int64_t *nd__imap_ref(nd__imap *m, uint64_t k);
 void nd__imap_del(nd__imap *m, uint64_t k);
 void nd__imap_free(nd__imap *m);
 size_t nd__imap_bytes(const nd__imap *m);
