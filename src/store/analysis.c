@@ -585,6 +585,33 @@ static int cmp_prefix(const void *a, const void *b)
     return strcmp(((const prefix_sum *) a)->prefix, ((const prefix_sum *) b)->prefix);
 }
 
+/* The prefixes of whole levels of a CAMEO code (RUSGOV -> RUS, RUSGOV)
+ * appended to pre, each with `mentions`; returns how many (at most 8). */
+static size_t code_prefixes(const char *code, int64_t mentions, prefix_sum *pre)
+{
+    size_t len = code ? strlen(code) : 0, n = 0;
+    for (size_t k = 3; k <= len && k < sizeof pre->prefix && k <= 24; k += 3) {
+        snprintf(pre[n].prefix, sizeof pre->prefix, "%.*s", (int) k, code);
+        pre[n++].mentions = mentions;
+    }
+    return n;
+}
+
+/* pre sorted by prefix, equal prefixes summed into one; returns how
+ * many are left. */
+static size_t prefixes_summed(prefix_sum *pre, size_t n)
+{
+    if (n > 1) qsort(pre, n, sizeof *pre, cmp_prefix);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (u && !strcmp(pre[u - 1].prefix, pre[i].prefix))
+            pre[u - 1].mentions += pre[i].mentions;
+        else
+            pre[u++] = pre[i];
+    }
+    return u;
+}
+
 static int run_stmt(nd_store *s, enum an_stmt which, int64_t i1, const char *t2, int64_t i3,
                     int64_t i4, const char *what, nd_error *err)
 {
@@ -812,26 +839,17 @@ static int bump_actors(nd_store *s, int64_t doc, const char *date, doc_actor *xs
             }
             d->docs++;
             d->mentions += xs[i].mentions;
-            const char *code = xs[i].code ? xs[i].code : "";
-            size_t len = strlen(code);
-            for (size_t k = 3; k <= len && k < sizeof pre->prefix && k <= 24; k += 3) {
-                snprintf(pre[n_pre].prefix, sizeof pre->prefix, "%.*s", (int) k, code);
-                pre[n_pre++].mentions = xs[i].mentions;
-            }
+            n_pre += code_prefixes(xs[i].code, xs[i].mentions, pre + n_pre);
         }
-        if (n_pre > 1) qsort(pre, n_pre, sizeof *pre, cmp_prefix);
-        for (size_t i = 0; !rc && i < n_pre;) {
-            size_t j = i + 1;
-            int64_t m = pre[i].mentions;
-            while (j < n_pre && !strcmp(pre[j].prefix, pre[i].prefix)) m += pre[j++].mentions;
+        n_pre = prefixes_summed(pre, n_pre);
+        for (size_t i = 0; !rc && i < n_pre; i++) {
             agg *c = agg_at(an, AGG_CD, 0, pre[i].prefix, day);
             if (!c) {
                 rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
                 break;
             }
             c->docs++;
-            c->mentions += m;
-            i = j;
+            c->mentions += pre[i].mentions;
         }
         nd_free(pre);
         return rc;
@@ -864,19 +882,11 @@ static int bump_actors(nd_store *s, int64_t doc, const char *date, doc_actor *xs
         if (!rc) rc = run_stmt(s, AN_AD_ADD, xs[i].id, day, sign, sign * xs[i].mentions, what, err);
         if (!rc && sign < 0) rc = run_stmt(s, AN_AD_GC, xs[i].id, day, 0, 0, what, err);
         if (!rc && sign < 0) rc = run_stmt(s, AN_AS_GC, xs[i].id, NULL, 0, 0, what, err);
-        /* The code's prefixes of whole levels: RUSGOV -> RUS, RUSGOV. */
-        const char *code = xs[i].code ? xs[i].code : "";
-        size_t len = strlen(code);
-        for (size_t k = 3; k <= len && k < sizeof pre->prefix && k <= 24; k += 3) {
-            snprintf(pre[n_pre].prefix, sizeof pre->prefix, "%.*s", (int) k, code);
-            pre[n_pre++].mentions = xs[i].mentions;
-        }
+        n_pre += code_prefixes(xs[i].code, xs[i].mentions, pre + n_pre);
     }
-    if (n_pre > 1) qsort(pre, n_pre, sizeof *pre, cmp_prefix);
-    for (size_t i = 0; !rc && i < n_pre;) {
-        size_t j = i + 1;
+    n_pre = prefixes_summed(pre, n_pre);
+    for (size_t i = 0; !rc && i < n_pre; i++) {
         int64_t m = pre[i].mentions;
-        while (j < n_pre && !strcmp(pre[j].prefix, pre[i].prefix)) m += pre[j++].mentions;
         sqlite3_stmt *st = an_stmt(s, AN_CD_ADD, err);
         if (!st) {
             rc = ND_EDB;
@@ -897,7 +907,6 @@ static int bump_actors(nd_store *s, int64_t doc, const char *date, doc_actor *xs
             sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
             rc = step_done(s, st, what, err);
         }
-        i = j;
     }
     nd_free(pre);
     return rc;
