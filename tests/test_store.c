@@ -138,6 +138,58 @@ static int count_hits(nd_store *s, const char *text, nd_error *err)
     return n;
 }
 
+/* How many entries sqlite_schema has of that name. */
+static int schema_has(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema WHERE name = ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Step 12: a store of schema 11 loses keywords_phrase (read by no query,
+ * an index page of its own per keyword row in a large store) and keeps
+ * its keywords; a new store has no such index. */
+static void test_migrate_drops_phrase_index(void)
+{
+    const char *path = tmp_path("v11.db");
+    unlink(path);
+    nd_error err = {0};
+    CHECK_INT(nd__store_create_at(path, 11, &err), 0);
+    sqlite3 *db;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_INT(schema_has(db, "keywords_phrase"), 1);
+    CHECK_INT(sqlite3_exec(db,
+                           "INSERT INTO keywords(doc_id, idx, phrase, kind, score)"
+                           " VALUES (7, 0, 'harbour crane', 1, 2.5)",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(db);
+    nd_store *s = NULL;
+    CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
+    if (!s) return;
+    CHECK_INT(nd_store_schema_version(s), ND_STORE_SCHEMA);
+    CHECK_INT(schema_has(s->db, "keywords_phrase"), 0);
+    sqlite3_stmt *st;
+    CHECK_INT(sqlite3_prepare_v2(s->db, "SELECT phrase, score FROM keywords WHERE doc_id = 7", -1,
+                                 &st, NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK_STR((const char *) sqlite3_column_text(st, 0), "harbour crane");
+    sqlite3_finalize(st);
+    nd_store_close(s);
+    s = fresh("v12.db");
+    if (!s) return;
+    CHECK_INT(schema_has(s->db, "keywords_phrase"), 0);
+    CHECK_INT(schema_has(s->db, "keywords"), 1);
+    nd_store_close(s);
+}
+
 static void test_migrate_from_v1(void)
 {
     const char *path = tmp_path("v1.db");
@@ -1863,6 +1915,7 @@ int main(void)
     RUN(test_open);
     RUN(test_newer_refused);
     RUN(test_migrate_from_v1);
+    RUN(test_migrate_drops_phrase_index);
     RUN(test_nomap);
     RUN(test_no_memstatus);
     RUN(test_add_once);
