@@ -717,15 +717,6 @@ static uint32_t damaged_rnd(uint32_t *x)
     return *x >> 8;
 }
 
-static int key_text_order(const void *a, const void *b)
-{
-    const nd__fetch_key *x = a, *y = b;
-    if (x->num != y->num) return x->num < y->num ? -1 : 1;
-    size_t m = x->len < y->len ? x->len : y->len;
-    int d = memcmp(x->text, y->text, m);
-    return d ? d : (x->len > y->len) - (x->len < y->len);
-}
-
 static int id_up(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
@@ -861,7 +852,7 @@ static void test_fetch_damaged(void)
                 keys[i] = (nd__fetch_key){t == 2, (int64_t) (k % 40), texts[i], (size_t) tl};
             }
             qsort(ids, 64, sizeof *ids, id_up);
-            qsort(keys, 64, sizeof *keys, key_text_order);
+            qsort(keys, 64, sizeof *keys, nd__fetch_key_order);
             int got =
                 t == 2 || t == 4 ? nd__fetch_keys(&a[t], keys, 64) : nd__fetch_rows(&a[t], ids, 64);
             CHECK(got >= 0 && got <= 4096);

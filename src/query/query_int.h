@@ -331,6 +331,9 @@ typedef struct nd__fetch_key {
     size_t len;
 } nd__fetch_key;
 int nd__fetch_keys(nd__fetch *a, const nd__fetch_key *keys, size_t n);
+/* The order nd__fetch_keys wants its keys in (a qsort comparator of
+ * nd__fetch_key): the integer, then the text as BINARY orders it. */
+int nd__fetch_key_order(const void *x, const void *y);
 /* Whether the table's last leaf or the leaf 50,000 rows before its last
  * row, or a page above them, is not in the page cache (asked before each
  * is read: RWF_NOWAIT): 1, or 0 (cached, or it cannot be told).  A walk

@@ -515,15 +515,6 @@ static int token_cb(void *ctx, int flags, const char *tok, int n, int start, int
 /* Segments read at most. */
 #define MAX_SEGS 64
 
-static int key_order(const void *x, const void *y)
-{
-    const nd__fetch_key *a = x, *b = y;
-    if (a->num != b->num) return a->num < b->num ? -1 : 1;
-    size_t m = a->len < b->len ? a->len : b->len;
-    int d = memcmp(a->text, b->text, m);
-    return d ? d : (a->len > b->len) - (a->len < b->len);
-}
-
 /* documents_fts's segments (their ids into segs, at most MAX_SEGS) from
  * its structure record (FTS5's %_data row 10: a cookie, then varints -
  * the levels, the segments, a write counter, and each level's merge
@@ -658,7 +649,7 @@ static void fetch_terms(nd_store *s, const nd__top *t, const char *match, int64_
         for (int g = 0; fk && g < n_seg; g++)
             for (int i = 0; i < q.n; i++)
                 fk[nk++] = (nd__fetch_key){1, segs[g], keys[i], strlen(keys[i])};
-        if (fk) qsort(fk, nk, sizeof *fk, key_order);
+        if (fk) qsort(fk, nk, sizeof *fk, nd__fetch_key_order);
         nd__fetch f = {.fd = -1};
         if (fk && nd__fetch_open(s, "documents_fts_idx", &f) == 0)
             *asked += nd__fetch_keys(&f, fk, nk);

@@ -857,6 +857,15 @@ int nd__fetch_rows(nd__fetch *a, const int64_t *ids, size_t n)
     return fetch_descend(a, ids, NULL, n);
 }
 
+int nd__fetch_key_order(const void *x, const void *y)
+{
+    const nd__fetch_key *a = x, *b = y;
+    if (a->num != b->num) return a->num < b->num ? -1 : 1;
+    size_t m = a->len < b->len ? a->len : b->len;
+    int d = memcmp(a->text, b->text, m);
+    return d ? d : (a->len > b->len) - (a->len < b->len);
+}
+
 int nd__fetch_keys(nd__fetch *a, const nd__fetch_key *keys, size_t n)
 {
     return fetch_descend(a, NULL, keys, n);
