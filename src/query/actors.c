@@ -143,18 +143,26 @@ int nd_query_actors(nd_store *s, const nd_query_opts *o, nd_actor_list **out, nd
 
 int nd__timeline_split = 16;
 
-/* The span of the document ids of x's actors but the one with the most
- * documents (the documents a document of two of them must be among):
+/* A query of x's actors but the one with the most documents (ties: the
+ * lowest id) appended to sql: "the others", among whose documents a
+ * document of two of them must be. */
+static void others_sql(nd_buf *sql, const nd__sel *x)
+{
+    nd_buf_puts(sql, "SELECT actor_id FROM actor_stats WHERE actor_id ");
+    nd__sel_in(sql, x);
+    nd_buf_puts(sql, " ORDER BY documents DESC, actor_id LIMIT -1 OFFSET 1");
+}
+
+/* The span of the document ids of the others of x (others_sql):
  * [*lo, *hi], or lo > hi when they have none. */
 static int others_span(nd_store *s, const nd__sel *x, int64_t *lo, int64_t *hi, nd_error *err)
 {
     *lo = 1, *hi = 0;
     nd_buf sql = ND_BUF_INIT;
     nd_buf_puts(&sql, "SELECT (SELECT min(doc_id) FROM doc_actors WHERE actor_id = o.actor_id),"
-                      " (SELECT max(doc_id) FROM doc_actors WHERE actor_id = o.actor_id) FROM"
-                      " (SELECT actor_id FROM actor_stats WHERE actor_id ");
-    nd__sel_in(&sql, x);
-    nd_buf_puts(&sql, " ORDER BY documents DESC, actor_id LIMIT -1 OFFSET 1) o");
+                      " (SELECT max(doc_id) FROM doc_actors WHERE actor_id = o.actor_id) FROM (");
+    others_sql(&sql, x);
+    nd_buf_puts(&sql, ") o");
     sqlite3_stmt *st;
     int rc = nd__prepare(s, &sql, &st, "cannot count mentions", err);
     nd_buf_free(&sql);
@@ -216,10 +224,9 @@ static int timeline(nd_store *s, const nd__sel *x, nd__agg *g, nd_error *err)
          * cold (`actor "Donald Trump"` at 1,000,000 documents: 12,160
          * documents of USAGOV, 12,000 pages). */
         nd_buf_printf(&sql, " AND y.doc_id BETWEEN %lld AND %lld", (long long) lo, (long long) hi);
-        nd_buf_puts(&sql, " AND y.doc_id IN (SELECT doc_id FROM doc_actors WHERE actor_id IN"
-                          " (SELECT actor_id FROM actor_stats WHERE actor_id ");
-        nd__sel_in(&sql, x);
-        nd_buf_puts(&sql, " ORDER BY documents DESC, actor_id LIMIT -1 OFFSET 1)) GROUP BY"
+        nd_buf_puts(&sql, " AND y.doc_id IN (SELECT doc_id FROM doc_actors WHERE actor_id IN (");
+        others_sql(&sql, x);
+        nd_buf_puts(&sql, ")) GROUP BY"
                           " y.doc_id HAVING count(*) > 1) o JOIN documents d ON d.id = o.doc_id)"
                           " GROUP BY day HAVING sum(n) > 0 ORDER BY day = '', day");
     } else {
