@@ -829,6 +829,224 @@ static void test_sums_same_parses(void)
     nd_parse_work_free(without);
 }
 
+/* A sentence of the small grammar below, chosen by the generator at *r:
+ * subjects, verbs, objects, prepositional phrases, clauses, lists,
+ * numbers, quotations and questions, so that the parser meets many
+ * configurations of tags, labels, distances and children. */
+static uint64_t gen_next(uint64_t *r)
+{
+    *r = *r * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *r >> 33;
+}
+
+#define PICK(r, a) ((a)[gen_next(r) % (sizeof(a) / sizeof *(a))])
+
+static void gen_np(uint64_t *r, char *s, size_t cap)
+{
+    static const char *const det[] = {"the", "a", "this", "their", "every", "no", "two", "some"};
+    static const char *const adj[] = {"old",     "new",   "angry",  "local",   "first",
+                                      "foreign", "small", "senior", "fragile", "elected"};
+    static const char *const noun[] = {"minister", "company", "river",        "report",  "soldiers",
+                                       "village",  "court",   "vote",         "farmers", "pipeline",
+                                       "budget",   "talks",   "storm",        "bank",    "teacher",
+                                       "summit",   "border",  "ruling",       "market",  "protest",
+                                       "police",   "decade",  "border guards"};
+    static const char *const name[] = {"Maria Lopez", "the Kremlin", "Acme Corp.", "Ohio",
+                                       "the U.N.",    "Mr. Tanaka",  "NATO",       "Berlin"};
+    size_t o = strlen(s);
+    unsigned k = (unsigned) (gen_next(r) % 10);
+    if (k < 2) {
+        snprintf(s + o, cap - o, "%s ", PICK(r, name));
+        return;
+    }
+    if (k == 2) {
+        snprintf(s + o, cap - o, "%u %s ", (unsigned) (gen_next(r) % 900) + 2, PICK(r, noun));
+        return;
+    }
+    if (k == 3) {
+        snprintf(s + o, cap - o, "%s %s and %s %s ", PICK(r, det), PICK(r, noun), PICK(r, adj),
+                 PICK(r, noun));
+        return;
+    }
+    snprintf(s + o, cap - o, "%s %s%s%s ", PICK(r, det), k > 6 ? PICK(r, adj) : "",
+             k > 6 ? " " : "", PICK(r, noun));
+}
+
+static void gen_clause(uint64_t *r, char *s, size_t cap, int depth)
+{
+    static const char *const verb[] = {"said",   "rejected",  "will visit",     "has closed",
+                                       "blamed", "was told",  "could not find", "approved",
+                                       "warned", "is buying", "denied",         "met"};
+    static const char *const prep[] = {"in",      "on",  "after", "with",
+                                       "against", "for", "near",  "during"};
+    static const char *const adv[] = {"quickly", "again",     "on Tuesday",
+                                      "late",    "yesterday", "still"};
+    gen_np(r, s, cap);
+    size_t o = strlen(s);
+    unsigned k = (unsigned) (gen_next(r) % 12);
+    if (k == 0 && depth < 2) {
+        snprintf(s + o, cap - o, "that ");
+        gen_clause(r, s, cap, depth + 1);
+        o = strlen(s);
+    } else if (k == 1 && depth < 2) {
+        snprintf(s + o, cap - o, ", who %s %s , ", PICK(r, verb), PICK(r, adv));
+        o = strlen(s);
+    }
+    snprintf(s + o, cap - o, "%s ", PICK(r, verb));
+    k = (unsigned) (gen_next(r) % 8);
+    if (k < 6) gen_np(r, s, cap);
+    o = strlen(s);
+    if (k == 6 && depth < 2) {
+        snprintf(s + o, cap - o, "that ");
+        gen_clause(r, s, cap, depth + 1);
+        o = strlen(s);
+    }
+    for (unsigned i = (unsigned) (gen_next(r) % 3); i > 0; i--) {
+        snprintf(s + o, cap - o, "%s ", PICK(r, prep));
+        gen_np(r, s, cap);
+        o = strlen(s);
+    }
+    if (gen_next(r) % 3 == 0) snprintf(s + o, cap - o, "%s ", PICK(r, adv));
+}
+
+static size_t gen_sentence(uint64_t *r, char *s, size_t cap)
+{
+    s[0] = 0;
+    unsigned k = (unsigned) (gen_next(r) % 8);
+    if (k == 0) snprintf(s, cap, "\" ");
+    if (k == 1) snprintf(s, cap, "Why did ");
+    gen_clause(r, s, cap, 0);
+    size_t o = strlen(s);
+    if (gen_next(r) % 4 == 0) {
+        snprintf(s + o, cap - o, gen_next(r) % 2 ? ", but " : "; ");
+        gen_clause(r, s, cap, 1);
+        o = strlen(s);
+    }
+    snprintf(s + o, cap - o, "%s", k == 0 ? ", \" she said ." : k == 1 ? "?" : ".");
+    return strlen(s);
+}
+
+/* Every word of s parsed by m with works a and b alike: head, relation,
+ * UPOS and lemma.  Returns the word count (0 when they differ). */
+static size_t same_parse(const nd_parser *m, const char *s, nd_parse_work *a, nd_parse_work *b)
+{
+    nd_word wa[256], wb[256];
+    size_t n = words(s, wa, 256);
+    memcpy(wb, wa, n * sizeof *wa);
+    if (nd_parse_sentence(m, s, strlen(s), wa, n, a)) return 0;
+    char lemmas[256][64];
+    for (size_t i = 0; i < n; i++) snprintf(lemmas[i], sizeof lemmas[i], "%s", wa[i].lemma);
+    if (nd_parse_sentence(m, s, strlen(s), wb, n, b)) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (wa[i].head != wb[i].head || wa[i].deprel != wb[i].deprel || wa[i].upos != wb[i].upos ||
+            strcmp(lemmas[i], wb[i].lemma))
+            return 0;
+    return n;
+}
+
+/* The parser's features that read a word (nd__parse_word_features) and
+ * those of its groups, made from the groups' keys alone
+ * (nd__parse_group_features), are those of nd__parse_features: the same
+ * multiset of keys, in states of random transitions over random tags,
+ * labels and words (empty stack, the root in the buffer, children on
+ * both sides, long distances, many children). */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+    return x < y ? -1 : x > y;
+}
+
+static void test_parse_groups(void)
+{
+    static const char *const form[] = {"the", "Minister", "said", ",",   "3.5",  "co-op",
+                                       "of",  "Ohio",     "'s",   "run", "BANK", "?"};
+    nd__watom w[48];
+    char low[ND__LOWER_CAP];
+    uint8_t tags[48];
+    uint64_t r = 42;
+    int states = 0, same = 0, groups_seen[ND__PG_N] = {0};
+    for (int round = 0; round < 300; round++) {
+        int n = 1 + (int) (gen_next(&r) % 40);
+        for (int i = 0; i < n; i++) {
+            const char *f = PICK(&r, form);
+            nd__word_atoms(f, strlen(f), &w[i], low, sizeof low);
+            tags[i] = (uint8_t) (gen_next(&r) % 17);
+        }
+        _Alignas(8) unsigned char mem[4096];
+        nd__pstate st;
+        nd__pstate_init(&st, n, mem);
+        while (!nd__pstate_done(&st)) {
+            uint64_t a[ND__MAX_FEATS], b[2 * ND__MAX_FEATS];
+            nd__pgkey g[ND__PG_N];
+            size_t na = nd__parse_features(&st, w, tags, a);
+            size_t nb = nd__parse_word_features(&st, w, tags, b, g);
+            for (int k = 0; k < ND__PG_N; k++) {
+                size_t m = nd__parse_group_features(k, g[k], b + nb);
+                groups_seen[k] += m > 0;
+                nb += m;
+            }
+            qsort(a, na, sizeof *a, cmp_u64);
+            qsort(b, nb, sizeof *b, cmp_u64);
+            states++;
+            same += na == nb && !memcmp(a, b, na * sizeof *a);
+            int t = nd__pstate_forced(&st);
+            while (t < 0) {
+                int c = (int) (gen_next(&r) % 3);
+                if (nd__pstate_valid(&st, c)) t = c;
+            }
+            nd__pstate_apply(&st, t, (int) (gen_next(&r) % 51));
+        }
+    }
+    CHECK(states > 5000);
+    CHECK_INT(same, states);
+    for (int k = 0; k < ND__PG_N; k++) CHECK(groups_seen[k] == states);
+}
+
+/* The sums the parser keeps (its groups of features that read no word, the
+ * tagger's and labeller's) change no word: generated sentences of some
+ * 20,000 words, one after another with the same work (and one in eight
+ * with a beam of 4, with another), against a work that keeps none. */
+static void test_memo_same_parses(void)
+{
+    size_t n = 0;
+    unsigned char *good = read_model(&n);
+    CHECK(good != NULL);
+    if (!good) return;
+    unsigned char *p4 = model_with_line(good, n, "beam\t004");
+    nd_error err = {0};
+    nd_parser *greedy = nd_parser_load_mem(good, n, &err);
+    nd_parser *beam = p4 ? nd_parser_load_mem(p4, n, &err) : NULL;
+    CHECK(greedy && beam);
+    if (greedy && beam) {
+        nd_parse_work *with = nd_parse_work_new(), *with_beam = nd_parse_work_new();
+        nd_parse_work *without = nd_parse_work_new();
+        nd__parse_work_no_sums(without);
+        uint64_t r = 7;
+        size_t total = 0, beam_words = 0, differ = 0;
+        char s[2048];
+        for (int i = 0; total < 20000; i++) {
+            gen_sentence(&r, s, sizeof s);
+            size_t k = same_parse(greedy, s, with, without);
+            differ += !k;
+            total += k ? k : 1;
+            if (i % 8 == 0) {
+                k = same_parse(beam, s, with_beam, without);
+                differ += !k;
+                beam_words += k;
+            }
+        }
+        CHECK_INT((long) differ, 0);
+        CHECK(beam_words > 2000);
+        nd_parse_work_free(with);
+        nd_parse_work_free(with_beam);
+        nd_parse_work_free(without);
+    }
+    nd_parser_free(greedy);
+    nd_parser_free(beam);
+    free(p4);
+    free(good);
+}
+
 /* Negate every weight of a wtab (in memory the test owns). */
 static void negate_wtab(const nd__wtab *t)
 {
@@ -908,5 +1126,7 @@ int main(void)
     RUN(test_tag_only_features);
     RUN(test_work_two_models);
     RUN(test_sums_same_parses);
+    RUN(test_parse_groups);
+    RUN(test_memo_same_parses);
     return tap_done();
 }

@@ -444,6 +444,250 @@ size_t nd__parse_features(const nd__pstate *s, const nd__watom *w, const uint8_t
     return k;
 }
 
+/* ---- the parser's features in groups (parse.c's memo) ------------------------
+ *
+ * The same features as nd__parse_features, split: the 39 that read a word
+ * (nd__parse_word_features) and the 54 that read only tags, labels,
+ * distances, valencies and label sets, in ND__PG_N groups.  A group's
+ * features are computed from its key alone (nd__parse_group_features), a
+ * lossless packing of the small codes below, so that the sum of their
+ * weights is a function of the key: parse.c keeps it per key.
+ * test_parse checks that the two functions give the multiset of keys of
+ * nd__parse_features (which the trainer reads, in its order). */
+
+/* Codes: 0 = none (A_NONE); a tag 2 + tag class (1 = the root); a label 1
+ * + label class; a distance or a valency 1 + its bucket. */
+static inline uint64_t tag_code(const nd__pstate *s, const uint8_t *tags, int i)
+{
+    return i < 0 ? 0 : i == s->n ? 1 : (uint64_t) tags[i] + 2;
+}
+
+static inline uint64_t label_code(const nd__pstate *s, int i)
+{
+    return i < 0 ? 0 : (uint64_t) s->label[i] + 1;
+}
+
+static inline uint64_t dist_code(int d)
+{
+    if (d < 0) d = -d;
+    return 1 + (uint64_t) (d <= 4 ? d : d <= 6 ? 5 : d <= 9 ? 6 : d <= 14 ? 7 : 8);
+}
+
+static inline uint64_t val_code(int v)
+{
+    return 1 + (uint64_t) (v > 6 ? 6 : v);
+}
+
+/* The atoms of the codes, as nd__parse_features makes them. */
+static inline uint64_t tag_of_code(uint64_t c)
+{
+    return c == 0 ? A_NONE : c == 1 ? 0x524f4f5450ULL : nd__tag_atom((int) c - 2);
+}
+
+static inline uint64_t label_of_code(uint64_t c)
+{
+    return c == 0 ? A_NONE : 0x4c41424cULL + (c - 1);
+}
+
+static inline uint64_t dist_of_code(uint64_t c)
+{
+    return c == 0 ? A_NONE : 0xd1570000ULL + (c - 1);
+}
+
+static inline uint64_t val_of_code(uint64_t c)
+{
+    return c == 0 ? A_NONE : 0xfa1000ULL + (c - 1);
+}
+
+size_t nd__parse_word_features(const nd__pstate *s, const nd__watom *w, const uint8_t *tags,
+                               uint64_t *out, nd__pgkey g[ND__PG_N])
+{
+    size_t k = 0;
+    int n = s->n;
+    int s0 = s->sp >= 1 ? s->stack[s->sp - 1] : -1;
+    int s1 = s->sp >= 2 ? s->stack[s->sp - 2] : -1;
+    int s2 = s->sp >= 3 ? s->stack[s->sp - 3] : -1;
+    int b0 = s->b, b1 = b0 + 1 <= n ? b0 + 1 : -1, b2 = b0 + 2 <= n ? b0 + 2 : -1;
+    int s0l = s0 >= 0 ? s->lc1[s0] : -1, s0l2 = s0 >= 0 ? s->lc2[s0] : -1;
+    int s0r = s0 >= 0 ? s->rc1[s0] : -1, s0r2 = s0 >= 0 ? s->rc2[s0] : -1;
+    int n0l = s->lc1[b0], n0l2 = s->lc2[b0];
+    int s1l = s1 >= 0 ? s->lc1[s1] : -1, s1r = s1 >= 0 ? s->rc1[s1] : -1;
+    uint64_t cS0p = tag_code(s, tags, s0), cS1p = tag_code(s, tags, s1);
+    uint64_t cN0p = tag_code(s, tags, b0);
+    /* the groups' keys (ND__PG_*; nd__parse_group_features unpacks them) */
+    g[ND__PG_TAGS].a = cS0p | cN0p << 8 | tag_code(s, tags, b1) << 16 |
+                       tag_code(s, tags, b2) << 24 | (s0 >= 0 ? dist_code(b0 - s0) : 0) << 32;
+    g[ND__PG_TAGS].b = 0;
+    g[ND__PG_TAGS1].a = cS0p | cN0p << 8 | cS1p << 16 | tag_code(s, tags, s2) << 24 |
+                        (s1 >= 0 ? dist_code(s0 - s1) : 0) << 32;
+    g[ND__PG_TAGS1].b = 0;
+    g[ND__PG_S0L].a = cS0p | cN0p << 8 | tag_code(s, tags, s0l) << 16 |
+                      tag_code(s, tags, s0l2) << 24 | label_code(s, s0l) << 32 |
+                      label_code(s, s0l2) << 40 | (s0 >= 0 ? val_code(s->nl[s0]) : 0) << 48;
+    g[ND__PG_S0L].b = s0 >= 0 ? s->lset[s0] : 0;
+    g[ND__PG_S0R].a = cS0p | cN0p << 8 | tag_code(s, tags, s0r) << 16 |
+                      tag_code(s, tags, s0r2) << 24 | label_code(s, s0r) << 32 |
+                      label_code(s, s0r2) << 40 | (s0 >= 0 ? val_code(s->nr[s0]) : 0) << 48;
+    g[ND__PG_S0R].b = s0 >= 0 ? s->rset[s0] : 0;
+    g[ND__PG_N0L].a = cN0p | cS0p << 8 | tag_code(s, tags, n0l) << 16 |
+                      tag_code(s, tags, n0l2) << 24 | label_code(s, n0l) << 32 |
+                      label_code(s, n0l2) << 40 | val_code(s->nl[b0]) << 48;
+    g[ND__PG_N0L].b = s->lset[b0];
+    g[ND__PG_S1].a = cS1p | cS0p << 8 | tag_code(s, tags, s1r) << 16 |
+                     tag_code(s, tags, s1l) << 24 | tag_code(s, tags, s0l) << 32 |
+                     tag_code(s, tags, s0r) << 40 | label_code(s, s1r) << 48 |
+                     label_code(s, s1l) << 56;
+    g[ND__PG_S1].b = s1 >= 0 ? val_code(s->nr[s1]) : 0;
+    /* the features that read a word, in nd__parse_features's order (W and
+     * P as defined there) */
+    uint64_t S0w = W(s0), S0p = P(s0), S1w = W(s1), S1p = P(s1), S2w = W(s2);
+    uint64_t N0w = W(b0), N0p = P(b0), N1w = W(b1), N1p = P(b1), N2w = W(b2), N2p = P(b2);
+    uint64_t S0lw = W(s0l), S0rw = W(s0r), N0lw = W(n0l), S0l2w = W(s0l2), S0r2w = W(s0r2);
+    uint64_t N0l2w = W(n0l2), S1rw = W(s1r);
+    uint64_t d = s0 >= 0 ? dist_atom(b0 - s0) : A_NONE;
+    uint64_t d1 = s1 >= 0 ? dist_atom(s0 - s1) : A_NONE;
+    uint64_t S0vl = s0 >= 0 ? val_atom(s->nl[s0]) : A_NONE;
+    uint64_t S0vr = s0 >= 0 ? val_atom(s->nr[s0]) : A_NONE;
+    uint64_t N0vl = val_atom(s->nl[b0]);
+    uint64_t S0sl = s0 >= 0 ? nd__mix64(s->lset[s0] + 1) : A_NONE;
+    uint64_t S0sr = s0 >= 0 ? nd__mix64(s->rset[s0] + 2) : A_NONE;
+    uint64_t N0sl = nd__mix64(s->lset[b0] + 3);
+    F2(1, S0w, S0p);
+    F(2, S0w);
+    F2(4, N0w, N0p);
+    F(5, N0w);
+    F2(7, N1w, N1p);
+    F(8, N1w);
+    F2(10, N2w, N2p);
+    F(11, N2w);
+    F2(13, S1w, S1p);
+    F(14, S1w);
+    F(17, S2w);
+    F3(20, nd__fk(S0w, S0p), N0w, N0p);
+    F3(21, S0w, S0p, N0w);
+    F3(22, S0w, N0w, N0p);
+    F3(23, S0w, S0p, N0p);
+    F3(24, S0p, N0w, N0p);
+    F2(25, S0w, N0w);
+    F3(28, nd__fk(S1w, S1p), S0w, S0p);
+    F3(29, S1p, S0w, S0p);
+    F3(30, S1w, S1p, S0p);
+    F2(31, S1w, S0w);
+    F2(33, N0w, N1w);
+    F2(60, S0w, d);
+    F2(62, N0w, d);
+    F3(64, S0w, N0w, d);
+    F3(67, S1w, S0w, d1);
+    F2(70, S0w, S0vr);
+    F2(72, S0w, S0vl);
+    F2(74, N0w, N0vl);
+    F(80, S0lw);
+    F(83, S0rw);
+    F(86, N0lw);
+    F(89, S1rw);
+    F(93, S0l2w);
+    F(96, S0r2w);
+    F(99, N0l2w);
+    F2(110, S0w, S0sr);
+    F2(112, S0w, S0sl);
+    F2(114, N0w, N0sl);
+    return k;
+}
+
+size_t nd__parse_group_features(int group, nd__pgkey key, uint64_t *out)
+{
+    size_t k = 0;
+    uint64_t a = key.a;
+#define C8(i) ((a >> (8 * (i))) & 0xFF)
+    if (group == ND__PG_TAGS) {
+        uint64_t S0p = tag_of_code(C8(0)), N0p = tag_of_code(C8(1));
+        uint64_t N1p = tag_of_code(C8(2)), N2p = tag_of_code(C8(3));
+        uint64_t d = dist_of_code(C8(4));
+        F(3, S0p);
+        F(6, N0p);
+        F(9, N1p);
+        F(12, N2p);
+        F2(26, S0p, N0p);
+        F2(27, N0p, N1p);
+        F2(34, S0p, N1p);
+        F3(40, N0p, N1p, N2p);
+        F3(41, S0p, N0p, N1p);
+        F2(61, S0p, d);
+        F2(63, N0p, d);
+        F3(65, S0p, N0p, d);
+    } else if (group == ND__PG_TAGS1) {
+        uint64_t S0p = tag_of_code(C8(0)), N0p = tag_of_code(C8(1));
+        uint64_t S1p = tag_of_code(C8(2)), S2p = tag_of_code(C8(3));
+        uint64_t d1 = dist_of_code(C8(4));
+        F(15, S1p);
+        F(16, S2p);
+        F2(32, S1p, S0p);
+        F3(42, S1p, S0p, N0p);
+        F3(46, S2p, S1p, S0p);
+        F3(66, S1p, S0p, d1);
+    } else if (group == ND__PG_S0L || group == ND__PG_S0R) {
+        uint64_t S0p = tag_of_code(C8(0)), N0p = tag_of_code(C8(1));
+        uint64_t Cp = tag_of_code(C8(2)), C2p = tag_of_code(C8(3));
+        uint64_t Cl = label_of_code(C8(4)), C2l = label_of_code(C8(5));
+        uint64_t v = val_of_code(C8(6));
+        int left = group == ND__PG_S0L;
+        uint64_t set = C8(0) ? nd__mix64(key.b + (left ? 1 : 2)) : A_NONE;
+        if (left) {
+            F3(43, S0p, Cp, N0p);
+            F2(73, S0p, v);
+            F(81, Cp);
+            F(82, Cl);
+            F(94, C2p);
+            F(95, C2l);
+            F3(102, S0p, Cp, C2p);
+            F3(105, S0p, Cl, N0p);
+            F2(113, S0p, set);
+        } else {
+            F3(44, S0p, Cp, N0p);
+            F2(71, S0p, v);
+            F(84, Cp);
+            F(85, Cl);
+            F(97, C2p);
+            F(98, C2l);
+            F3(103, S0p, Cp, C2p);
+            F3(106, S0p, Cl, N0p);
+            F2(111, S0p, set);
+        }
+    } else if (group == ND__PG_N0L) {
+        uint64_t N0p = tag_of_code(C8(0)), S0p = tag_of_code(C8(1));
+        uint64_t Cp = tag_of_code(C8(2)), C2p = tag_of_code(C8(3));
+        uint64_t Cl = label_of_code(C8(4)), C2l = label_of_code(C8(5));
+        uint64_t v = val_of_code(C8(6));
+        uint64_t set = nd__mix64(key.b + 3);
+        F3(45, S0p, N0p, Cp);
+        F2(75, N0p, v);
+        F(87, Cp);
+        F(88, Cl);
+        F(100, C2p);
+        F(101, C2l);
+        F3(104, N0p, Cp, C2p);
+        F3(107, N0p, Cl, S0p);
+        F2(115, N0p, set);
+    } else if (group == ND__PG_S1) {
+        uint64_t S1p = tag_of_code(C8(0)), S0p = tag_of_code(C8(1));
+        uint64_t S1rp = tag_of_code(C8(2)), S1lp = tag_of_code(C8(3));
+        uint64_t S0lp = tag_of_code(C8(4)), S0rp = tag_of_code(C8(5));
+        uint64_t S1rl = label_of_code(C8(6)), S1ll = label_of_code(C8(7));
+        uint64_t S1vr = val_of_code(key.b);
+        F3(47, S1p, S1rp, S0p);
+        F3(48, S1p, S0p, S0lp);
+        F3(49, S1p, S0p, S0rp);
+        F3(50, S1p, S1lp, S0p);
+        F2(76, S1p, S1vr);
+        F(90, S1rp);
+        F(91, S1rl);
+        F(92, S1ll);
+        F3(108, S1p, S1rl, S0p);
+    }
+#undef C8
+    return k;
+}
+
 /* Positions in the output of F(1, dir), F2(3, Dp, dir), F2(5, Hp, dir),
  * F3(6, Hp, Dp, dir) below, then of F3(11, Dp, Dll, Dlp), F3(12, Dp, Drl,
  * Drp), F2(13, Dp, Dsl), F2(14, Dp, Dsr), F3(17, Hp, Dp, Dsl), F3(18, Hp,

@@ -250,6 +250,32 @@ static inline int nd__pstate_forced(const nd__pstate *s)
 size_t nd__parse_features(const nd__pstate *s, const nd__watom *w, const uint8_t *tags,
                           uint64_t *out);
 
+/* The same features in groups.  nd__parse_word_features writes the
+ * features that read a word to out (returns the count) and the key of
+ * each group of the others to g; nd__parse_group_features writes the
+ * features of a group from its key alone (returns the count).  Together
+ * they are the features of nd__parse_features, in another order: the
+ * weights of a group's features add up to the same sum for the same key
+ * (parse.c keeps the sums).  The keys pack small codes of tags, labels,
+ * distances and valencies, and a label set; they hold the tags of a
+ * model of at most ND__PG_MAX_TAGS tags. */
+enum {
+    ND__PG_TAGS,  /* the tags of S0 N0 N1 N2, the distance S0-N0 */
+    ND__PG_TAGS1, /* the tags of S0 N0 S1 S2, the distance S1-S0 */
+    ND__PG_S0L,   /* S0 and its left children (with N0's tag) */
+    ND__PG_S0R,   /* S0 and its right children (with N0's tag) */
+    ND__PG_N0L,   /* N0 and its left children (with S0's tag) */
+    ND__PG_S1,    /* S1 and its children (with S0's and its outer children's tags) */
+    ND__PG_N
+};
+#define ND__PG_MAX_TAGS 254
+typedef struct nd__pgkey {
+    uint64_t a, b;
+} nd__pgkey;
+size_t nd__parse_word_features(const nd__pstate *s, const nd__watom *w, const uint8_t *tags,
+                               uint64_t *out, nd__pgkey g[ND__PG_N]);
+size_t nd__parse_group_features(int group, nd__pgkey key, uint64_t *out);
+
 /* Features for the label of the arc the transition t (LEFT or RIGHT) is
  * about to make. */
 size_t nd__label_features(const nd__pstate *s, int t, const nd__watom *w, const uint8_t *tags,
