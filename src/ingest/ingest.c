@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "newsdesk/analyze.h"
+#include "newsdesk/parse.h"
 #include "newsdesk/extract.h"
 #include "newsdesk/ingest.h"
 #include "newsdesk/lang.h"
@@ -501,7 +502,7 @@ static nd_keywords *keywords_of(const char *text, size_t len, const char *title,
  * documents (their trimmed text, as stored), stateless with the shared
  * dictionary, and find their keywords.  A failure (out of memory) leaves
  * a text unanalysed for newsdesk reanalyze; it never fails the page. */
-static void analyze_job(run *r, job *j, nd_store_df *df)
+static void analyze_job(run *r, job *j, nd_store_df *df, nd_parse_work *pw)
 {
     const nd_article *a = j->article;
     int64_t fetched = j->fetched != ND_TIME_NONE ? j->fetched : r->o.fetched;
@@ -509,6 +510,7 @@ static void analyze_job(run *r, job *j, nd_store_df *df)
     nd_analyze_opts o;
     nd_analyze_opts_init(&o);
     o.dict = r->o.dict;
+    o.parse_work = pw;
     o.date = day_of(j->published, ND_TIME_NONE, date);
     if (!o.date) o.date = day_of(a->published, a->published_ts, date);
     o.title = j->title && *j->title ? j->title : a->title;
@@ -579,6 +581,9 @@ static void *worker_main(void *arg)
     /* Each document's reading for the story engine happens here, not in
      * the writer (without it, the writer reads them). */
     nd_cluster_fx *fx = nd_cluster_fx_new(NULL, NULL);
+    /* The parser's scratch space and the sums of weights it keeps, for
+     * every document of the worker (NULL: one per document). */
+    nd_parse_work *pw = nd_parse_work_new();
     for (;;) {
         int to;
         job *j = q_pop(&r->work, NULL, &to);
@@ -627,7 +632,7 @@ static void *worker_main(void *arg)
             continue;
         }
         j->article = a;
-        if (!r->o.no_analysis) analyze_job(r, j, df);
+        if (!r->o.no_analysis) analyze_job(r, j, df, pw);
         /* Every row computed here: the writer only writes (out of memory:
          * it computes them itself). */
         page_of(r, j, &j->page);
@@ -635,6 +640,7 @@ static void *worker_main(void *arg)
         q_push(&r->write, j, 0, NULL);
     }
     nd_cluster_fx_free(fx);
+    nd_parse_work_free(pw);
     pthread_mutex_lock(&r->df_mu);
     if (r->df_first == df) r->df_first = NULL;
     nd_store_df_free(df);
