@@ -41,10 +41,10 @@
 #include <unistd.h>
 
 #include "newsdesk/analyze.h"
-#include "newsdesk/parse.h"
 #include "newsdesk/extract.h"
 #include "newsdesk/ingest.h"
 #include "newsdesk/lang.h"
+#include "newsdesk/parse.h"
 #include "newsdesk/store.h"
 
 /* ---- a bounded FIFO of pointers ------------------------------------------------ */

@@ -14,6 +14,7 @@
 #include "newsdesk/analyze.h"
 #include "newsdesk/ingest.h"
 #include "newsdesk/lang.h"
+#include "newsdesk/parse.h"
 #include "newsdesk/store.h"
 
 #define BATCH 256
@@ -26,11 +27,13 @@ typedef struct batch {
     const nd_analyze_dict *dict;
 } batch;
 
-static void analyze_doc(const nd_analyze_dict *dict, const nd_store_doc *d, nd_analysis **out)
+static void analyze_doc(const nd_analyze_dict *dict, const nd_store_doc *d, nd_parse_work *pw,
+                        nd_analysis **out)
 {
     nd_analyze_opts o;
     nd_analyze_opts_init(&o);
     o.dict = dict;
+    o.parse_work = pw;
     o.date = d->published;
     o.title = d->title;
     o.language = d->language;
@@ -42,11 +45,14 @@ static void analyze_doc(const nd_analyze_dict *dict, const nd_store_doc *d, nd_a
 static void *work(void *arg)
 {
     batch *b = arg;
+    /* one parse work for the thread's documents (NULL: one per document) */
+    nd_parse_work *pw = nd_parse_work_new();
     for (;;) {
         size_t i = atomic_fetch_add(&b->next, 1);
         if (i >= b->n) break;
-        analyze_doc(b->dict, b->docs[i], &b->out[i]);
+        analyze_doc(b->dict, b->docs[i], pw, &b->out[i]);
     }
+    nd_parse_work_free(pw);
     return NULL;
 }
 
