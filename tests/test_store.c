@@ -257,6 +257,17 @@ static void test_migrate_actor_names(void)
     CHECK_INT(nd_store_open(path, 0, &s, &err), 0);
     if (!s) return;
     CHECK_INT(nd_store_schema_version(s), ND_STORE_SCHEMA);
+    /* the migration's page cache and secure_delete were its own */
+    CHECK_INT(sqlite3_open(":memory:", &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    static const char *const pragmas[] = {"PRAGMA cache_size", "PRAGMA secure_delete"};
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(sqlite3_prepare_v2(db, pragmas[i], -1, &st, NULL), SQLITE_OK);
+        CHECK_INT(sqlite3_step(st), SQLITE_ROW);
+        CHECK_INT(sql_int(s, pragmas[i]), sqlite3_column_int64(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
     nd_store_close(s);
     CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
     CHECK_INT(schema_has(db, "actor_words"), 0);
@@ -272,7 +283,6 @@ static void test_migrate_actor_names(void)
     if (words0 && words1) CHECK_STR(words1, words0);
     CHECK_INT((int) actor_names_differ(path), 0);
     /* not packed: a sort would have filled every leaf to the brim */
-    sqlite3_stmt *st;
     CHECK_INT(sqlite3_prepare_v2(db,
                                  "SELECT sum(pgsize - unused) * 1.0 / sum(pgsize) FROM dbstat"
                                  " WHERE name = 'actors_name' AND pagetype = 'leaf'",
