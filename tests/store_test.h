@@ -57,4 +57,61 @@ static inline int64_t pages_read(nd_store *r)
     return (int64_t) hit + miss;
 }
 
+/* The (word, actor) pairs that differ between actor_names (schema step
+ * 13, read through fts5vocab) and the words of each actor's name cut here
+ * on their own: runs of ASCII letters and digits, lower case, each its
+ * first 127 bytes; any other byte (a non-ASCII one too) ends a word.  -1
+ * when the store cannot be read that way. */
+static inline int64_t actor_names_differ(const char *path)
+{
+    sqlite3 *db = NULL;
+    int64_t bad = -1;
+    sqlite3_stmt *get = NULL, *put = NULL, *cnt = NULL;
+    if (sqlite3_open(path, &db) != SQLITE_OK ||
+        sqlite3_exec(db,
+                     "CREATE TEMP TABLE want (word TEXT, id INTEGER, PRIMARY KEY (word, id));"
+                     "CREATE VIRTUAL TABLE temp.have USING fts5vocab(main, actor_names, instance);",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT id, name FROM actors", -1, &get, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO want VALUES (?1, ?2)", -1, &put, NULL) !=
+            SQLITE_OK)
+        goto done;
+    while (sqlite3_step(get) == SQLITE_ROW) {
+        const char *n = (const char *) sqlite3_column_text(get, 1);
+        char w[128];
+        size_t k = 0;
+        for (;; n++) {
+            int c = (unsigned char) *n;
+            int word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (word) {
+                if (k < 127) w[k++] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+                continue;
+            }
+            if (k) {
+                sqlite3_bind_text(put, 1, w, (int) k, SQLITE_TRANSIENT);
+                sqlite3_bind_int64(put, 2, sqlite3_column_int64(get, 0));
+                sqlite3_step(put);
+                sqlite3_reset(put);
+                k = 0;
+            }
+            if (!c) break;
+        }
+    }
+    if (sqlite3_prepare_v2(db,
+                           "SELECT (SELECT count(*) FROM (SELECT word, id FROM want EXCEPT"
+                           " SELECT term, doc FROM have)) + (SELECT count(*) FROM (SELECT term, doc"
+                           " FROM have EXCEPT SELECT word, id FROM want)) + (SELECT count(*) -"
+                           " count(DISTINCT term || ' ' || doc) FROM have)",
+                           -1, &cnt, NULL) == SQLITE_OK &&
+        sqlite3_step(cnt) == SQLITE_ROW)
+        bad = sqlite3_column_int64(cnt, 0);
+done:
+    if (bad < 0) fprintf(stderr, "  actor_names: %s\n", sqlite3_errmsg(db));
+    sqlite3_finalize(get);
+    sqlite3_finalize(put);
+    sqlite3_finalize(cnt);
+    sqlite3_close(db);
+    return bad;
+}
+
 #endif

@@ -614,6 +614,120 @@ static void test_rollback(void)
     S = NULL;
 }
 
+/* The writer's statement that finds an actor by name and code (traced). */
+static char g_find_sql[256];
+
+static int on_find_sql(unsigned type, void *ctx, void *p, void *x)
+{
+    (void) type;
+    (void) ctx;
+    (void) x;
+    const char *sql = sqlite3_sql(p);
+    if (sql && strstr(sql, "FROM actors WHERE name"))
+        snprintf(g_find_sql, sizeof g_find_sql, "%s", sql);
+    return 0;
+}
+
+/* The words of actors' names (actor_names, schema step 13), stored at the
+ * commit: who a name means by whole words ("Putin") with the words cut
+ * as they always were - runs of ASCII letters and digits, lower case; a
+ * non-ASCII byte or a hyphen between two runs makes two words, digits are
+ * part of a word.  A rolled-back transaction's actors are not in the
+ * index, and a later one's are, once each. */
+static void test_actor_words(void)
+{
+    static fixture G;
+    nd_store *w = fresh("words.db");
+    if (!w) return;
+    make_fixture(&G);
+    nd_article *a = make_article(&G, "Words", NULL, NULL, 0);
+    nd_error err = {0};
+    nd_store_added res;
+    G.actors[0].name = "Ghost Writer";
+    G.actors[1].name = "Ghost Speaker";
+    G.quotes[0].speaker_name = "Ghost Speaker";
+    CHECK_INT(nd_store_begin(w, &err), 0);
+    CHECK_INT(add(w, a, "https://news.example/w/1", 31, &G.a, NULL, &res), 0);
+    nd_store_rollback(w);
+    /* a transaction of two pages */
+    G.actors[0].name = "Zo\xc3\xab Ball";
+    G.actors[1].name = "Jean-Luc Picard";
+    G.quotes[0].speaker_name = "Jean-Luc Picard";
+    CHECK_INT(nd_store_begin(w, &err), 0);
+    sqlite3_trace_v2(w->db, SQLITE_TRACE_STMT, on_find_sql, NULL);
+    CHECK_INT(add(w, a, "https://news.example/w/2", 32, &G.a, NULL, &res), 0);
+    sqlite3_trace_v2(w->db, 0, NULL, NULL);
+    G.actors[0].name = "Area51 Group";
+    G.actors[1].name = "McDONALD Farms Farms";
+    G.quotes[0].speaker_name = "McDONALD Farms Farms";
+    CHECK_INT(add(w, a, "https://news.example/w/3", 33, &G.a, NULL, &res), 0);
+    CHECK_INT(nd_store_commit(w, &err), 0);
+    /* a page alone (its own transaction) */
+    G.actors[0].name = "N\xc3\xb8rd Stream2 Pipeline";
+    G.actors[1].name = "Ghost Writer";
+    G.quotes[0].speaker_name = "Ghost Writer";
+    CHECK_INT(add(w, a, "https://news.example/w/4", 34, &G.a, NULL, &res), 0);
+    static const struct {
+        const char *ask, *want; /* want NULL: no actor */
+    } q[] = {
+        {"ball", "Zo\xc3\xab Ball"},
+        {"zo", "Zo\xc3\xab Ball"}, /* the byte after "Zo" ends the word */
+        {"ZO", "Zo\xc3\xab Ball"},
+        {"zoe", NULL},
+        {"luc", "Jean-Luc Picard"},
+        {"Jean", "Jean-Luc Picard"},
+        {"luc picard", "Jean-Luc Picard"},
+        {"area51", "Area51 Group"},
+        {"AREA51 group", "Area51 Group"},
+        {"area", NULL},
+        {"51", NULL},
+        {"mcdonald", "McDONALD Farms Farms"},
+        {"farms", "McDONALD Farms Farms"},
+        {"rd stream2", "N\xc3\xb8rd Stream2 Pipeline"},
+        {"n", "N\xc3\xb8rd Stream2 Pipeline"},
+        {"stream", NULL},
+        {"ghost", "Ghost Writer"}, /* the rolled-back Ghost Speaker is not there */
+    };
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        periods x;
+        int rc = actor_page(w, q[i].ask, 0, &x);
+        if (q[i].want) {
+            CHECK_INT(rc, 0);
+            CHECK_INT(x.n, 1);
+            if (x.n) CHECK_STR(x.names[0], q[i].want);
+        } else {
+            CHECK_INT(rc, ND_ENOTFOUND);
+        }
+        if ((q[i].want != NULL) != (rc == 0) || (x.n && q[i].want && strcmp(x.names[0], q[i].want)))
+            fprintf(stderr, "  who '%s': %d actors, rc %d\n", q[i].ask, x.n, rc);
+    }
+    /* the writer finds an actor on the one name index (name, case
+     * folded, then as it is, then code), not by a scan */
+    CHECK(g_find_sql[0] != 0);
+    {
+        sqlite3 *db;
+        sqlite3_stmt *st = NULL;
+        char plan[512] = "", *eqp = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", g_find_sql);
+        CHECK_INT(sqlite3_open(tmp_path("words.db"), &db), SQLITE_OK);
+        CHECK_INT(sqlite3_prepare_v2(db, eqp, -1, &st, NULL), SQLITE_OK);
+        while (st && sqlite3_step(st) == SQLITE_ROW)
+            snprintf(plan + strlen(plan), sizeof plan - strlen(plan), "%s; ",
+                     (const char *) sqlite3_column_text(st, 3));
+        sqlite3_finalize(st);
+        sqlite3_free(eqp);
+        sqlite3_close(db);
+        if (!strstr(plan, "actors_name (name=? AND name=? AND code=?)"))
+            fprintf(stderr, "  %s: %s\n", g_find_sql, plan);
+        CHECK(strstr(plan, "actors_name (name=? AND name=? AND code=?)") != NULL);
+    }
+    /* every actor's words, once each; none of the rolled-back one's */
+    CHECK_INT((int) actor_names_differ(tmp_path("words.db")), 0);
+    CHECK_INT(count_at(tmp_path("words.db"), "SELECT count(*) FROM actors"), 8);
+    nd_store_close(w);
+    nd_arena_free(a->arena);
+    nd_free(a);
+}
+
 /* A store from before the analysis (schema 3) with a document: opening
  * migrates it, the document has no analysis, reanalyze gives it one. */
 static void test_migrate_reanalyze(void)
@@ -828,6 +942,7 @@ int main(void)
     RUN(test_relations);
     RUN(test_actors);
     RUN(test_rollback);
+    RUN(test_actor_words);
     RUN(test_totals_batched);
     RUN(test_migrate_reanalyze);
     RUN(test_migrate_events);

@@ -32,7 +32,7 @@ if not c.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchon
     sys.exit(0)
 # A kill between two migration steps leaves an older schema, which the
 # next run migrates: check the full-text indexes that exist.
-for fts in ("documents_fts", "quotes_fts"):
+for fts in ("documents_fts", "quotes_fts", "actor_names"):
     if not c.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (fts,)).fetchone():
         continue
     try:
@@ -47,6 +47,18 @@ if not cols:
 twice = c.execute("SELECT ident, count(*) FROM documents GROUP BY ident HAVING count(*) > 1").fetchall()
 if twice:
     sys.exit("stored twice: %r" % twice[:5])
+# Every actor's words in actor_names (schema step 13, written at each
+# commit), once: the actors a killed transaction added are in neither.
+if c.execute("SELECT 1 FROM sqlite_master WHERE name = 'actor_names'").fetchone():
+    import re
+    want = set()
+    for i, n in c.execute("SELECT id, name FROM actors"):
+        for w in re.findall(rb"[A-Za-z0-9]+", n.encode()):
+            want.add((w[:127].lower().decode(), i))
+    c.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, actor_names, instance)")
+    have = c.execute("SELECT term, doc FROM temp.v").fetchall()
+    if set(have) != want or len(have) != len(set(have)):
+        sys.exit("actor_names: %d words, want %d" % (len(have), len(want)))
 # Stories: every committed document has one, every story row matches its documents.
 if "story_id" not in cols:
     sys.exit(0)

@@ -162,10 +162,10 @@ rc=$?
 check "a newer database is refused" '[ $rc = 1 ] && grep -q "newer than this program" "$T/newer.err"'
 "$CLI" ingest --db "$T/newer.db" "$T/in/pages/p00001.html" >/dev/null 2>&1
 check "ingest into a newer database is refused" '[ $? = 1 ]'
-# A store of the schema before (step 11 taken away) is migrated by the first command that
-# opens it, which says so first, once.
+# A store of the schema before (steps 13 and 11 taken away) is migrated by the first command
+# that opens it, which says so first, once.
 cp "$NEWSDESK_DB" "$T/older.db"
-python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript('DROP TABLE doc_tokens; DROP TABLE phrase_window; PRAGMA user_version=10;')" "$T/older.db"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript('DROP TABLE actor_names; CREATE TABLE actor_words (word TEXT NOT NULL, actor_id INTEGER NOT NULL, PRIMARY KEY (word, actor_id)) WITHOUT ROWID; DROP TABLE doc_tokens; DROP TABLE phrase_window; PRAGMA user_version=10;')" "$T/older.db"
 "$CLI" search --db "$T/older.db" tok1x1 >"$T/older.out" 2>"$T/older.err"
 check "an older database: says it upgrades, then answers" '[ $? = 0 ] && grep -q "older.db: upgrading the store from schema 10 to " "$T/older.err" && grep -q tok1x1 "$T/older.out"'
 "$CLI" search --db "$T/older.db" tok1x1 >/dev/null 2>"$T/older2.err"

@@ -32,7 +32,7 @@ extern "C" {
 
 /* The schema version this program writes (PRAGMA user_version).  Older
  * files are migrated forward on open; newer ones are refused (ND_ESCHEMA). */
-#define ND_STORE_SCHEMA 12
+#define ND_STORE_SCHEMA 13
 
 /* A related item becomes a document of its own when its text has at
  * least this many bytes or several paragraphs: an embedded article, not

@@ -104,10 +104,12 @@ int nd__sel_resolve(nd_store *s, const char *name, int country_as_code, nd__sel 
             return 0;
         }
     }
+    /* On actors_name (name COLLATE NOCASE, name, code), in id order. */
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, kind, code FROM actors WHERE name = ?1 COLLATE NOCASE", -1,
-                           &st, NULL) != SQLITE_OK)
+                           "SELECT id, kind, code FROM actors WHERE name = ?1 COLLATE NOCASE"
+                           " ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
         return nd__store_fail(s, "cannot find an actor", err);
     sqlite3_bind_text(st, 1, nm, -1, SQLITE_TRANSIENT);
     int rc, ret = 0;
@@ -132,19 +134,23 @@ int nd__sel_resolve(nd_store *s, const char *name, int country_as_code, nd__sel 
         return nd__store_fail(s, "cannot find an actor", err);
 
     /* Whole words of a longer name: "Putin", "Xi", "foreign minister".
-     * actor_words holds every word of every name (lower case): the
-     * candidates are the actors with the first word, checked whole. */
-    char first[128];
+     * actor_names holds every word of every name (lower case; schema step
+     * 13): the candidates are the actors with the first word, checked
+     * whole.  The word is asked for as a quoted phrase ('"putin"'). */
+    char first[128 + 2];
     size_t k = 0;
     const char *p = nm;
     while (*p && !isalnum((unsigned char) *p)) p++;
-    while (*p && isalnum((unsigned char) *p) && k + 1 < sizeof first)
+    first[k++] = '"';
+    while (*p && isalnum((unsigned char) *p) && k < 128)
         first[k++] = (char) tolower((unsigned char) *p++);
+    first[k++] = '"';
     first[k] = 0;
-    if (k) {
+    if (k > 2) {
         if (sqlite3_prepare_v2(s->db,
-                               "SELECT a.id, a.name FROM actor_words w JOIN actors a"
-                               " ON a.id = w.actor_id WHERE w.word = ?1 ORDER BY a.id",
+                               "SELECT a.id, a.name FROM actor_names JOIN actors a"
+                               " ON a.id = actor_names.rowid WHERE actor_names MATCH ?1"
+                               " ORDER BY actor_names.rowid",
                                -1, &st, NULL) != SQLITE_OK)
             return nd__store_fail(s, "cannot find an actor", err);
         sqlite3_bind_text(st, 1, first, -1, SQLITE_STATIC);

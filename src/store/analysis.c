@@ -21,7 +21,8 @@
 /* ---- statements ------------------------------------------------------------- */
 
 #define AN_STMTS(X)                                                                                \
-    X(A_FIND, "SELECT id FROM actors WHERE name = ?1 AND code = ?2")                               \
+    /* on actors_name (name COLLATE NOCASE, name, code): step 13 */                                \
+    X(A_FIND, "SELECT id FROM actors WHERE name = ?1 COLLATE NOCASE AND name = ?1 AND code = ?2")  \
     X(A_ORG, "UPDATE actors SET kind = 'org' WHERE id = ?1 AND kind = 'person' AND in_dict = 0")   \
     X(A_ADD, "INSERT INTO actors(name, code, country, kind, role, in_dict)"                        \
              " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")                                                   \
@@ -72,7 +73,8 @@
     X(DOC_INFO, "SELECT coalesce(d.published, d.fetched), NOT EXISTS (SELECT 1 FROM documents v"   \
                 " WHERE v.ident = d.ident AND v.version > d.version) FROM documents d"             \
                 " WHERE d.id = ?1")                                                                \
-    X(W_ADD, "INSERT OR IGNORE INTO actor_words(word, actor_id) VALUES (?1, ?2)")                  \
+    X(N_NEW, "SELECT id, name FROM actors WHERE id >= ?1 ORDER BY id")                             \
+    X(N_ADD, "INSERT INTO actor_names(rowid, words) VALUES (?1, ?2)")                              \
     X(AS_ADD, "INSERT INTO actor_stats(actor_id, documents, mentions, first, last)"                \
               " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (actor_id) DO UPDATE SET"                  \
               " documents = documents + excluded.documents,"                                       \
@@ -160,8 +162,10 @@ struct nd__store_an {
     sqlite3_stmt *stmt[AN_COUNT_];
     id_slot *slots;
     size_t cap, n;
-    int unindexed; /* quotations added in the open transaction, not yet in quotes_fts */
-    agg *aggs;     /* the transaction's totals, in the order they came */
+    int unindexed;      /* quotations added in the open transaction, not yet in quotes_fts */
+    int64_t names_from; /* the first actor the transaction added (0: none): its words and
+                           those of the later ones are not in actor_names yet */
+    agg *aggs;          /* the transaction's totals, in the order they came */
     size_t agg_n, agg_cap;
     uint32_t *agg_ix; /* entry index + 1 by key hash, open addressing (0: empty) */
     size_t ix_cap;
@@ -182,7 +186,10 @@ static void aggs_forget(struct nd__store_an *an)
 static void on_rollback(void *p)
 {
     nd_store *s = p;
-    if (s && s->an) aggs_forget(s->an);
+    if (s && s->an) {
+        aggs_forget(s->an);
+        s->an->names_from = 0;
+    }
     nd__store_analysis_rolled_back(p);
 }
 
@@ -339,28 +346,64 @@ static int actor_seen_org(nd_store *s, const nd_actor *x, int64_t id, nd_error *
     return step_done(s, st, "cannot update an actor", err);
 }
 
-/* Every word of a new actor's name into actor_words: runs of ASCII
- * letters and digits, lower case (who a name means: "Putin"). */
-static int put_words(nd_store *s, const char *name, int64_t id, nd_error *err)
+/* The words of an actor's name as actor_names holds them (schema step
+ * 13; who a name means: "Putin"): runs of ASCII letters and digits, lower
+ * case, each cut to its first 127 bytes (any other byte, a non-ASCII one
+ * included, ends a word), joined by spaces, into b (cleared first); the
+ * table's `ascii` tokenizer cuts them back into the same words. */
+static void name_words(const char *name, nd_buf *b)
 {
-    char w[128];
+    nd_buf_clear(b);
     size_t k = 0;
     for (const char *p = name;; p++) {
         if (*p && isalnum((unsigned char) *p)) {
-            if (k + 1 < sizeof w) w[k++] = (char) tolower((unsigned char) *p);
+            if (k + 1 < 128) {
+                if (!k && b->len) nd_buf_putc(b, ' ');
+                nd_buf_putc(b, (char) tolower((unsigned char) *p));
+                k++;
+            }
             continue;
         }
-        if (k) {
-            sqlite3_stmt *st = an_stmt(s, AN_W_ADD, err);
-            if (!st) return ND_EDB;
-            sqlite3_bind_text(st, 1, w, (int) k, SQLITE_TRANSIENT);
-            sqlite3_bind_int64(st, 2, id);
-            int rc = step_done(s, st, "cannot store an actor", err);
-            if (rc) return rc;
-            k = 0;
-        }
-        if (!*p) return 0;
+        k = 0;
+        if (!*p) return;
     }
+}
+
+/* The words of the actors the open transaction added, into actor_names:
+ * once, just before the commit, outside any page's savepoint (FTS5 writes
+ * its pending terms as a segment at every savepoint), so that a run's
+ * words are a new segment and not a random index page each. */
+static int index_names(nd_store *s, nd_error *err)
+{
+    struct nd__store_an *an = s->an;
+    if (!an->names_from) return 0;
+    sqlite3_stmt *get = an_stmt(s, AN_N_NEW, err);
+    if (!get) return ND_EDB;
+    sqlite3_bind_int64(get, 1, an->names_from);
+    nd_buf b = ND_BUF_INIT;
+    int rc = 0, r = SQLITE_DONE;
+    while (!rc && (r = sqlite3_step(get)) == SQLITE_ROW) {
+        const char *name = (const char *) sqlite3_column_text(get, 1);
+        name_words(name ? name : "", &b);
+        if (nd_buf_failed(&b)) {
+            rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
+            break;
+        }
+        if (!b.len) continue;
+        sqlite3_stmt *st = an_stmt(s, AN_N_ADD, err);
+        if (!st) {
+            rc = ND_EDB;
+            break;
+        }
+        sqlite3_bind_int64(st, 1, sqlite3_column_int64(get, 0));
+        sqlite3_bind_text(st, 2, b.ptr, (int) b.len, SQLITE_STATIC);
+        rc = step_done(s, st, "cannot index an actor's name", err);
+    }
+    if (!rc && r != SQLITE_DONE) rc = nd__store_fail(s, "cannot index an actor's name", err);
+    sqlite3_reset(get);
+    nd_buf_free(&b);
+    if (!rc) an->names_from = 0;
+    return rc;
 }
 
 /* The id of actor x: cached, found, or a new row. */
@@ -393,7 +436,10 @@ static int actor_id(nd_store *s, const nd_actor *x, int64_t *id, nd_error *err)
         rc = step_done(s, st, "cannot store an actor", err);
         if (rc) return rc;
         *id = sqlite3_last_insert_rowid(s->db);
-        if ((rc = put_words(s, name, *id, err)) != 0) return rc;
+        /* Its words go into actor_names at the commit (index_names).  An
+         * actor is only ever inserted, with the next rowid, so every one
+         * from the first the transaction added on is new. */
+        if (!s->an->names_from) s->an->names_from = *id;
     }
     cache_put(s->an, key, *id);
     return 0;
@@ -1093,15 +1139,16 @@ int nd__store_put_analysis(nd_store *s, int64_t doc, const nd_analysis *a, nd_er
     return rc;
 }
 
-int nd__store_index_quotes(nd_store *s, nd_error *err)
+int nd__store_index_analysis(nd_store *s, nd_error *err)
 {
-    if (!s->an || !s->an->unindexed) return 0;
+    if (!s->an) return 0;
+    int rc = index_names(s, err);
+    if (rc || !s->an->unindexed) return rc;
     static const enum an_stmt steps[] = {AN_Q_INDEX, AN_Q_MARK};
     for (size_t i = 0; i < 2; i++) {
         sqlite3_stmt *st = an_stmt(s, steps[i], err);
         if (!st) return ND_EDB;
-        int rc = step_done(s, st, "cannot index quotations", err);
-        if (rc) return rc;
+        if ((rc = step_done(s, st, "cannot index quotations", err)) != 0) return rc;
     }
     s->an->unindexed = 0;
     return 0;
@@ -1163,7 +1210,7 @@ int nd_store_set_analysis(nd_store *s, int64_t doc_id, const nd_analysis *a, nd_
         return rc;
     }
     if (own && ((rc = nd__store_analysis_flush(s, err)) != 0 ||
-                (rc = nd__store_index_quotes(s, err)) != 0)) {
+                (rc = nd__store_index_analysis(s, err)) != 0)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         nd__store_analysis_rolled_back(s);
         return rc;

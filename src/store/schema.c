@@ -19,7 +19,9 @@
  * what an actor page of a code prefix reads cold (issue 13: events per
  * CAMEO code, actors per prefix, the quotations listed), 11 the keywords'
  * phrases' window counts and the last documents' tokens
- * (src/store/keywords.c).
+ * (src/store/keywords.c), 12 keywords_phrase dropped, 13 one name index
+ * of actors and their words in a full-text index (fewer pages written
+ * per new actor).
  * Each adds tables and nullable columns only, so export keeps working on
  * documents stored before them.
  */
@@ -717,8 +719,68 @@ static const char step11[] =
  * run writes"). */
 static const char step12[] = "DROP INDEX IF EXISTS keywords_phrase;";
 
-static const char *const steps[] = {step1, step2, step3, step4,  step5,  step6,
-                                    step7, step8, step9, step10, step11, step12};
+/* Step 13: fewer pages written per new actor (session 18, issue 13).  In
+ * a large store each new actor's entry in each name index, and each word
+ * of its name in actor_words, was an index page of its own in the run's
+ * WAL, written again at the checkpoint: a quarter of the pages 100 pages
+ * wrote into the 1,000,000-document store (docs/architecture.md, "The
+ * pages a small run writes").
+ *   - actors: one name index where there were two.  UNIQUE (name COLLATE
+ *     NOCASE, name, code) is unique exactly when (name, code) is, and
+ *     serves both the writer's exact lookup and the query layer's
+ *     case-insensitive one; the inline UNIQUE (name, code) cannot be
+ *     dropped, so the table is rebuilt (same ids and rows) with its code
+ *     index and the trigger of prefix_actors.
+ *   - actor_words -> actor_names: the words of each actor's name (runs of
+ *     ASCII letters and digits, lower case: src/store/analysis.c,
+ *     name_words) as one row of a contentless full-text index, its text
+ *     those words joined by spaces (the `ascii` tokenizer cuts them back
+ *     into the same words).  The writer adds the transaction's new actors
+ *     just before it commits, so a run's words are one new segment (plus
+ *     the merges), not one random index page per word.  Filled here from
+ *     actor_words, so that the words are those stored. */
+static const char step13[] =
+    "CREATE TABLE actors_new ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " code TEXT NOT NULL DEFAULT '',"
+    " country TEXT,"
+    " kind TEXT,"
+    " role TEXT,"
+    " in_dict INTEGER NOT NULL DEFAULT 0);"
+    /* The indexes are made first and filled row by row in id order, as
+     * the writer filled the old ones: made after, from a sort, their pages
+     * would be full, and the next runs' new actors would split one at
+     * nearly every insert (a page was 2.3 pages written per new actor,
+     * not 1, 100 pages into the 100,000-document store). */
+    "DROP INDEX actors_name;"
+    "DROP INDEX actors_code;"
+    "CREATE UNIQUE INDEX actors_name ON actors_new(name COLLATE NOCASE, name, code);"
+    "CREATE INDEX actors_code ON actors_new(code);"
+    "INSERT INTO actors_new(id, name, code, country, kind, role, in_dict)"
+    " SELECT id, name, code, country, kind, role, in_dict FROM actors ORDER BY id;"
+    "DROP TABLE actors;"
+    "ALTER TABLE actors_new RENAME TO actors;"
+    /* step 10's trigger, as it was */
+    "CREATE TRIGGER prefix_actors_ai AFTER INSERT ON actors WHEN length(new.code) >= 3 BEGIN"
+    " UPDATE prefix_actors SET n = n + 1, last = new.id, ids = ids || ',' || (new.id - last)"
+    " WHERE id = (SELECT max(id) FROM prefix_actors WHERE prefix = substr(new.code, 1, 3))"
+    " AND n < 512 AND last < new.id;"
+    " INSERT INTO prefix_actors(prefix, n, last, ids)"
+    " SELECT substr(new.code, 1, 3), 1, new.id, new.id WHERE NOT EXISTS"
+    " (SELECT 1 FROM prefix_actors WHERE id = (SELECT max(id) FROM prefix_actors"
+    " WHERE prefix = substr(new.code, 1, 3)) AND last = new.id);"
+    " END;"
+    "CREATE VIRTUAL TABLE actor_names USING fts5(words, content='', detail=none,"
+    " columnsize=0, tokenize='ascii');"
+    "INSERT INTO actor_names(rowid, words)"
+    " SELECT actor_id, group_concat(word, ' ') FROM actor_words GROUP BY actor_id"
+    " ORDER BY actor_id;"
+    "INSERT INTO actor_names(actor_names) VALUES ('optimize');"
+    "DROP TABLE actor_words;";
+
+static const char *const steps[] = {step1, step2, step3,  step4,  step5,  step6, step7,
+                                    step8, step9, step10, step11, step12, step13};
 
 _Static_assert(sizeof steps / sizeof *steps == ND_STORE_SCHEMA,
                "one migration step per schema version");
@@ -750,7 +812,27 @@ void nd_store_on_migrate(void (*fn)(const char *path, int from, int to))
     on_migrate = fn;
 }
 
-int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err)
+/* The value of an integer pragma (name), or -1. */
+static int pragma_int(sqlite3 *db, const char *name)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA %s", name);
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void pragma_set(sqlite3 *db, const char *name, int v)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA %s = %d", name, v);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+static int migrate(sqlite3 *db, int target, const char *path, nd_error *err)
 {
     int v = 0, said = 0;
     int rc = user_version(db, &v);
@@ -775,7 +857,15 @@ int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err)
         said = 1;
         char pragma[48];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        /* Step 13 moves actors and their words and drops the old tables:
+         * the pages it frees hold rows still in the store, which Debian's
+         * SQLite (secure_delete) would zero, a write of each into the WAL
+         * and again at the checkpoint (78 of the 137 MB the step wrote
+         * into a 100,000-document store, 1.69 -> 1.41 s). */
+        int secure = v + 1 == 13 ? pragma_int(db, "secure_delete") : -1;
+        if (secure == 1) pragma_set(db, "secure_delete", 0);
         rc = sqlite3_exec(db, steps[v], NULL, NULL, NULL);
+        if (secure == 1) pragma_set(db, "secure_delete", 1);
         if (rc == SQLITE_OK) rc = sqlite3_exec(db, pragma, NULL, NULL, NULL);
         if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
         if (rc != SQLITE_OK) {
@@ -788,6 +878,25 @@ int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err)
         v++;
     }
     return 0;
+}
+
+/* A step may rewrite a large table and its indexes in one transaction
+ * (step 13 copies every actor into a table whose indexes it fills row by
+ * row): in SQLite's default page cache (2 MB) their pages spill to the WAL
+ * and are read back again and again - 600 MB written and 580 MB read to
+ * copy the 227,000 actors of a 100,000-document store.  So the steps run
+ * with a cache of up to MIGRATE_CACHE_KB (the 2,083,351 actors of the
+ * 1,000,000-document store: their new indexes 127 MB), and the
+ * connection gets its own cache back after. */
+#define MIGRATE_CACHE_KB 131072
+
+int nd__store_migrate(sqlite3 *db, int target, const char *path, nd_error *err)
+{
+    int cache = pragma_int(db, "cache_size");
+    if (cache != -1) pragma_set(db, "cache_size", -MIGRATE_CACHE_KB);
+    int rc = migrate(db, target, path, err);
+    if (cache != -1) pragma_set(db, "cache_size", cache);
+    return rc;
 }
 
 int nd__store_create_at(const char *path, int version, nd_error *err)

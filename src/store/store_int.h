@@ -145,9 +145,10 @@ void nd__store_analysis_mark(nd_store *s);
 int nd__store_analysis_flush(nd_store *s, nd_error *err);
 /* The same when the sums are many (nd_store_idle). */
 int nd__store_analysis_idle(nd_store *s, nd_error *err);
-/* Index the quotations this connection added in the open transaction
- * (quotes_fts); called just before COMMIT.  0 or a negative code. */
-int nd__store_index_quotes(nd_store *s, nd_error *err);
+/* Index the quotations (quotes_fts) and the new actors' names
+ * (actor_names) this connection added in the open transaction; called
+ * just before COMMIT, outside any savepoint.  0 or a negative code. */
+int nd__store_index_analysis(nd_store *s, nd_error *err);
 
 /* ---- documents on their way in (write.c) and their stories (stories.c) ---- */
 

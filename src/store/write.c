@@ -612,7 +612,7 @@ int nd_store_add_prepared(nd_store *s, nd_store_clusterer *c, const nd_store_pre
     if (own &&
         ((rc = c ? nd_store_cluster_sync(c, err) : 0) != 0 ||
          (rc = nd__store_analysis_flush(s, err)) != 0 || (rc = nd__store_index_docs(s, err)) != 0 ||
-         (rc = nd__store_index_quotes(s, err)) != 0)) {
+         (rc = nd__store_index_analysis(s, err)) != 0)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         nd__store_analysis_rolled_back(s);
         if (c) nd__store_cluster_rolled_back(c);
