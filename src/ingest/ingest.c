@@ -568,8 +568,10 @@ static void page_of(const run *r, job *j, nd_store_page *p)
 
 /* The pages whose documents a worker cuts into the full-text index's
  * tokens, at most: the end-of-run save (nd_store_df_save) counts from
- * the tokens of the run's last 1,024 documents at most, and a run of
- * more pages than that - a bulk run - would pay for cuts it never reads. */
+ * the tokens of the run's last 1,024 documents at most, and only when
+ * the run stored fewer: a run of more pages than that - a bulk run -
+ * would pay for cuts it never reads (nor are they cut when the inputs
+ * hold more files than that). */
 #define TOKENS_CUT 1024
 
 static void *worker_main(void *arg)
@@ -596,7 +598,8 @@ static void *worker_main(void *arg)
     /* The documents' tokens for the end-of-run save, cut here beside the
      * other pages rather than read back and cut after the writer's last
      * commit (the run's serial end). */
-    nd_store_tokenizer *tz = df && r->df_run ? nd_store_tokenizer_new(rd) : NULL;
+    nd_store_tokenizer *tz =
+        df && r->df_run && r->total_files <= TOKENS_CUT ? nd_store_tokenizer_new(rd) : NULL;
     for (;;) {
         int to;
         job *j = q_pop(&r->work, NULL, &to);

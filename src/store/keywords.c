@@ -1601,8 +1601,10 @@ int nd_store_df_presave(nd_store *rd, nd_store_df *df, int64_t docs)
     if (!rd || !df || docs <= 0) return 0;
     df_cache *c = df->c;
     pthread_mutex_lock(&c->mu);
-    int64_t last = c->last, span = c->phrase_window;
+    int64_t last = c->last, span = c->phrase_window, catch_up = c->catch_up;
     pthread_mutex_unlock(&c->mu);
+    /* a save moves the windows only after fewer documents than this */
+    if (docs >= catch_up) return 0;
     /* the documents of the cache's snapshot only: stored before the run,
      * never changed by it */
     int64_t from = last - span, upto = last - span + docs < last ? last - span + docs : last;
@@ -1711,7 +1713,9 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
      * documents; after a run of a few pages, a full-text query of about
      * 70 us (a lookup in each of the index's segments) for each word.
      * The documents of a run of fewer than catch_up are read once and
-     * cut into tokens by the index's own tokenizer, and a word that is
+     * cut into tokens by the index's own tokenizer (the run's own taken
+     * from the tokens the writer kept as it stored them, s->toks: not
+     * read again), and a word that is
      * one token counts the documents that hold it (a word of several
      * tokens is a phrase: the index counts it); past that many, the
      * index counts each word's documents (from the last back, at most
