@@ -1541,6 +1541,174 @@ static void test_df_doc_tokens(void)
     nd_store_close(s);
 }
 
+/* n documents of a run (ids after the store's), each a page prepared
+ * as a worker prepares it: cut into the index's tokens when tz is given
+ * (nd_store_prepare_tokens), with `word` in each; committed, or rolled
+ * back (rollback). */
+static void run_docs(nd_store *s, nd_store_tokenizer *tz, int first, int n, const char *word,
+                     int rollback)
+{
+    nd_error err = {0};
+    CHECK_INT(nd_store_begin(s, &err), 0);
+    for (int i = first; i < first + n; i++) {
+        char url[64];
+        nd_buf text = ND_BUF_INIT;
+        /* ~5 KB: a few pages a document, read or not */
+        nd_buf_printf(&text, "The harbour %s rules %d, covid-19 and the board met.", word, i);
+        for (int k = 0; k < 100; k++) nd_buf_printf(&text, " Covid-19 %s again, %d.", word, k);
+        const char *paras[] = {text.ptr, NULL};
+        nd_article *a = article(i % 3 ? "Harbour news" : NULL, paras, NULL, 0);
+        snprintf(url, sizeof url, "https://example.com/run/%s/%d", word, i);
+        nd_store_page p = {0};
+        p.article = a;
+        p.url = url;
+        p.raw_hash = (uint64_t) (500000 + i);
+        p.fetched = ND_TIME_NONE;
+        p.origin.offset = -1;
+        p.origin.line = -1;
+        nd_store_prepared *pp = NULL;
+        CHECK_INT(nd_store_prepare(&p, NULL, &pp, &err), 0);
+        if (pp && tz) CHECK_INT(nd_store_prepare_tokens(tz, pp), 0);
+        nd_store_added res;
+        if (pp) CHECK_INT(nd_store_add_prepared(s, NULL, pp, &res, &err), 0);
+        /* the same page again: seen, nothing stored */
+        if (pp && i == first) {
+            CHECK_INT(nd_store_add_prepared(s, NULL, pp, &res, &err), 0);
+            CHECK(res.outcome == ND_STORE_SEEN);
+        }
+        nd_store_prepared_free(pp);
+        nd_article_free(a);
+        nd_buf_free(&text);
+    }
+    if (rollback)
+        nd_store_rollback(s);
+    else
+        CHECK_INT(nd_store_commit(s, &err), 0);
+}
+
+/* The md5-free fingerprint of a table: its rows as text, joined. */
+static void table_text(nd_store *s, const char *sql, nd_buf *out)
+{
+    sqlite3_stmt *st;
+    nd_buf_clear(out);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) return;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            if (sqlite3_column_type(st, i) == SQLITE_BLOB) {
+                const unsigned char *b = sqlite3_column_blob(st, i);
+                for (int k = 0; k < sqlite3_column_bytes(st, i); k++)
+                    nd_buf_printf(out, "%02x", b[k]);
+            } else {
+                const char *t = (const char *) sqlite3_column_text(st, i);
+                nd_buf_puts(out, t ? t : "NULL");
+            }
+            nd_buf_putc(out, '|');
+        }
+        nd_buf_putc(out, '\n');
+    }
+    sqlite3_finalize(st);
+}
+
+/* Change the title and text of documents (lo, hi] behind the index's
+ * back (its triggers dropped and made again): what reads them finds
+ * other words than the index and doc_tokens hold. */
+static void hide_texts(nd_store *s, int64_t lo, int64_t hi)
+{
+    nd_error err = {0};
+    char *sql[2] = {NULL, NULL};
+    const char *names[2] = {"documents_fts_au", "store_counts_doc_au"};
+    for (int i = 0; i < 2; i++) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->db, "SELECT sql FROM sqlite_master WHERE name = ?1", -1, &st,
+                               NULL) != SQLITE_OK)
+            return;
+        sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const char *t = (const char *) sqlite3_column_text(st, 0);
+            sql[i] = nd_strndup(t, strlen(t));
+        }
+        sqlite3_finalize(st);
+    }
+    CHECK(sql[0] && sql[1]);
+    char q[256];
+    snprintf(
+        q, sizeof q,
+        "DROP TRIGGER documents_fts_au; DROP TRIGGER store_counts_doc_au;"
+        " UPDATE documents SET title = NULL, text = 'nothing here' WHERE id > %lld AND id <= %lld",
+        (long long) lo, (long long) hi);
+    CHECK_INT(nd__store_exec(s, q, &err), 0);
+    for (int i = 0; i < 2; i++) {
+        if (sql[i]) CHECK_INT(nd__store_exec(s, sql[i], &err), 0);
+        nd_free(sql[i]);
+    }
+}
+
+/* The end of a run reads less of the store: the save counts the run's
+ * documents from the tokens the writer kept as it stored them (cut by
+ * the workers: nd_store_prepare_tokens) and the documents that leave the
+ * phrases' windows from what nd_store_df_presave read beforehand, where
+ * it read and cut both after the writer's last commit.  The same rows
+ * (word_df, phrase_window, doc_tokens) as twin stores saved the old way:
+ * a run's documents rolled back (their ids then given to other
+ * documents) and a page stored twice (seen: no document) are not
+ * counted.  The code before read the run's documents and the leaving
+ * ones in the save. */
+static void test_df_run_tokens(void)
+{
+    nd_buf t[2][3] = {{ND_BUF_INIT, ND_BUF_INIT, ND_BUF_INIT},
+                      {ND_BUF_INIT, ND_BUF_INIT, ND_BUF_INIT}};
+    const char *words[] = {"harbour",  "rules",        "board", "zebra",
+                           "covid-19", "harbour-news", "quagga"};
+    for (int k = 0; k < 2; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "dfruntoks%d.db", k);
+        nd_store *s = fresh(name), *r = NULL;
+        if (!s) return;
+        run_docs(s, NULL, 1000, 300, "base", 0);
+        CHECK_INT(nd_store_open(tmp_path(name), ND_STORE_READONLY | ND_STORE_NOMAP, &r, NULL), 0);
+        nd_store_tokenizer *tz = k ? nd_store_tokenizer_new(r) : NULL;
+        if (k) CHECK(tz != NULL);
+        nd_store_df *d = NULL;
+        nd_error err = {0};
+        CHECK_INT(nd_store_df_new(s, &d, NULL), 0);
+        if (!d) return;
+        nd__store_df_phrase(d, 64, 16);
+        for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+            nd_store_df_get(d, words[i], strlen(words[i]));
+        /* rolled back: documents 301-305 with "zebra", cut; then 301-305
+         * with "quagga", not cut (the ids given again), and 306-340 cut */
+        run_docs(s, tz, 0, 5, "zebra", 1);
+        run_docs(s, NULL, 0, 5, "quagga", 0);
+        run_docs(s, tz, 5, 35, "quagga", 0);
+        if (k) CHECK_INT(nd_store_df_presave(r, d, 40), 0);
+        /* the documents of the run that were cut (306-340) and those
+         * leaving the windows of 64 (237-276) not read: their texts
+         * changed here give the same rows (the code before read them) */
+        if (k) {
+            hide_texts(s, 236, 276);
+            hide_texts(s, 305, 340);
+        }
+        CHECK_INT(nd_store_df_save(s, d, &err), 0);
+        nd_store_df_free(d);
+        table_text(s, "SELECT * FROM word_df ORDER BY word", &t[k][0]);
+        table_text(s, "SELECT * FROM phrase_window ORDER BY word", &t[k][1]);
+        table_text(s, "SELECT * FROM doc_tokens ORDER BY doc_id", &t[k][2]);
+        CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'zebra'") == 0);
+        CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'quagga'") == 40);
+        CHECK(sql_int(s, "SELECT count(*) FROM phrase_window WHERE upto = 340") > 0);
+        CHECK(sql_int(s, "SELECT count(*) FROM doc_tokens WHERE doc_id > 300") == 40);
+        nd_store_tokenizer_free(tz);
+        nd_store_close(r);
+        nd_store_close(s);
+    }
+    for (int i = 0; i < 3; i++) {
+        CHECK(t[0][i].len > 0);
+        CHECK(t[0][i].len == t[1][i].len && !memcmp(t[0][i].ptr, t[1][i].ptr, t[0][i].len));
+        nd_buf_free(&t[0][i]);
+        nd_buf_free(&t[1][i]);
+    }
+}
+
 /* Statements that ask the full-text index (MATCH), counted by a trace. */
 static int match_trace(unsigned what, void *ctx, void *p, void *x)
 {
@@ -2087,6 +2255,7 @@ int main(void)
     RUN(test_df_lag_bounded);
     RUN(test_df_lag_kept);
     RUN(test_df_doc_tokens);
+    RUN(test_df_run_tokens);
     RUN(test_df_recent_bounded);
     RUN(test_df_phrase_ascending);
     RUN(test_df_stale_scaled);

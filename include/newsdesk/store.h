@@ -235,6 +235,19 @@ ND_EXPORT int nd_store_prepare(const nd_store_page *p, nd_cluster_fx *fx, nd_sto
                                nd_error *err);
 ND_EXPORT void nd_store_prepared_free(nd_store_prepared *pp);
 
+/* The full-text index's tokenizer, on a connection s (a worker's read
+ * one; NULL: it cannot be had), for nd_store_prepare_tokens(); one per
+ * thread.  Free with nd_store_tokenizer_free() before s is closed. */
+typedef struct nd_store_tokenizer nd_store_tokenizer;
+ND_EXPORT nd_store_tokenizer *nd_store_tokenizer_new(nd_store *s);
+ND_EXPORT void nd_store_tokenizer_free(nd_store_tokenizer *t);
+/* Cut each document of a prepared page into the tokens the full-text
+ * index will hold of it: the writer that stores it keeps them for
+ * nd_store_df_save, which then neither reads nor cuts the document again
+ * (the same counts either way).  Returns 0, or a negative code (the
+ * documents not cut are read back by the save, as before). */
+ND_EXPORT int nd_store_prepare_tokens(nd_store_tokenizer *t, nd_store_prepared *pp);
+
 /* nd_store_add_page() of a prepared page; with a clusterer c (may be NULL:
  * the documents stay without a story), each new document gets its story
  * as it is written (see nd_store_cluster_pending()). */
@@ -477,6 +490,13 @@ ND_EXPORT uint64_t nd_store_df_docs(const nd_store_df *df);
  * word's saved count and adds that of the later documents.  The counts
  * are the same with or without it.  Returns 0 or a negative code. */
 ND_EXPORT int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err);
+/* Before nd_store_df_save (beside the writer's last pages and commit,
+ * on a read connection rd of the thread's own): read and cut the
+ * documents the save's phrase windows will lose to the run's `docs`
+ * documents (an estimate: the save reads what it lacks and ignores the
+ * rest).  The save's counts are the same with or without it.  Returns 0
+ * or a negative code. */
+ND_EXPORT int nd_store_df_presave(nd_store *rd, nd_store_df *df, int64_t docs);
 
 #ifdef __cplusplus
 }

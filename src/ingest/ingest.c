@@ -350,6 +350,9 @@ typedef struct run {
     const char *const *inputs;
     size_t n_inputs;
     _Atomic size_t next_input;
+    /* Pages whose documents the workers cut into the index's tokens (the
+     * first TOKENS_CUT; nd_store_prepare_tokens). */
+    _Atomic uint64_t cut;
     pthread_mutex_t done_mu;
     pthread_cond_t done_cv;
     int readers_left;
@@ -563,6 +566,14 @@ static void page_of(const run *r, job *j, nd_store_page *p)
     p->related_keywords = (const nd_keywords *const *) j->related_kw;
 }
 
+/* The pages whose documents a worker cuts into the full-text index's
+ * tokens, at most: the end-of-run save (nd_store_df_save) counts from
+ * the tokens of the run's last 1,024 documents at most, and only when
+ * the run stored fewer: a run of more pages than that - a bulk run -
+ * would pay for cuts it never reads (nor are they cut when the inputs
+ * hold more files than that). */
+#define TOKENS_CUT 1024
+
 static void *worker_main(void *arg)
 {
     run *r = arg;
@@ -584,6 +595,11 @@ static void *worker_main(void *arg)
     /* The parser's scratch space and the sums of weights it keeps, for
      * every document of the worker (NULL: one per document). */
     nd_parse_work *pw = nd_parse_work_new();
+    /* The documents' tokens for the end-of-run save, cut here beside the
+     * other pages rather than read back and cut after the writer's last
+     * commit (the run's serial end). */
+    nd_store_tokenizer *tz =
+        df && r->df_run && r->total_files <= TOKENS_CUT ? nd_store_tokenizer_new(rd) : NULL;
     for (;;) {
         int to;
         job *j = q_pop(&r->work, NULL, &to);
@@ -637,8 +653,11 @@ static void *worker_main(void *arg)
          * it computes them itself). */
         page_of(r, j, &j->page);
         if (nd_store_prepare(&j->page, fx, &j->prep, NULL)) j->prep = NULL;
+        if (tz && j->prep && atomic_fetch_add(&r->cut, 1) < TOKENS_CUT)
+            nd_store_prepare_tokens(tz, j->prep);
         q_push(&r->write, j, 0, NULL);
     }
+    nd_store_tokenizer_free(tz);
     nd_cluster_fx_free(fx);
     nd_parse_work_free(pw);
     pthread_mutex_lock(&r->df_mu);
@@ -1241,6 +1260,17 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     q_close(&r->work);
     for (int i = 0; i < n_started; i++) pthread_join(workers[i], NULL);
     q_close(&r->write);
+    /* While the writer stores the last pages and commits, this thread
+     * (a core the workers no longer use) reads what the save will read
+     * of the store as it was: the documents that leave the phrases'
+     * windows, one for each document the run stores. */
+    if (writer_started && r->df_run && !atomic_load(&r->fatal)) {
+        nd_store *rd = NULL;
+        if (nd_store_open(r->db_path, ND_STORE_READONLY | ND_STORE_NOMAP, &rd, NULL) == 0)
+            nd_store_df_presave(rd, r->df_run,
+                                (int64_t) (atomic_load(&r->pages) + atomic_load(&r->related)));
+        nd_store_close(rd);
+    }
     if (writer_started) pthread_join(writer, NULL);
     nd_free(workers);
 

@@ -322,46 +322,249 @@ static int tok_span_cb(void *ctx, int flags, const char *tok, int n, int start, 
     return SQLITE_OK;
 }
 
+/* Add one row of tok_docs' statement st (id, title, text, toks) to a:
+ * 0, or -1 (out of memory, or not a blob of tokens). */
+static int tok_row(sqlite3_stmt *st, df_tok *k, tok_acc *a)
+{
+    a->doc = sqlite3_column_int64(st, 0);
+    if (a->keep_pos && tok_pos_doc(a)) return -1;
+    if (sqlite3_column_type(st, 3) == SQLITE_BLOB) {
+        if (tok_blob(a, sqlite3_column_blob(st, 3), (size_t) sqlite3_column_bytes(st, 3))) {
+            a->oom = 1; /* (or not a blob of tokens: the caller counts otherwise) */
+            return -1;
+        }
+        return 0;
+    }
+    for (int col = 1; col <= 2 && !a->oom; col++) {
+        const char *t = (const char *) sqlite3_column_text(st, col);
+        int n = sqlite3_column_bytes(st, col);
+        a->col = col - 1;
+        if (t && n) k->api.xTokenize(k->t, a, FTS5_TOKENIZE_DOCUMENT, t, n, tok_doc_cb);
+    }
+    return a->oom ? -1 : 0;
+}
+
+/* The tokens of the documents a writer stored (nd__store_keep_tokens):
+ * each document's doc_tokens blob, cut by a worker from the title and
+ * text it gave the writer, kept in the order stored. */
+typedef struct nd__run_toks {
+    nd_buf data; /* the blobs, one after the other */
+    struct run_tok {
+        int64_t id;
+        size_t off, len;
+    } * e;
+    size_t n, cap;
+    size_t committed; /* the entries of committed documents */
+} run_toks;
+
+/* Documents kept at most: a save cuts at most DF_CATCH_UP of the run's
+ * documents (its last ones; 2 x 1,024 x ~5.5 KB). */
+#define RUN_TOKS_MAX 2048
+
+/* Keep document id's blob (b, n bytes, copied) in t, when it holds fewer
+ * than most. */
+static void toks_put(run_toks *t, int64_t id, const unsigned char *b, size_t n, size_t most)
+{
+    if (t->n >= most) return;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 256;
+        struct run_tok *v = nd_realloc(t->e, cap * sizeof *v);
+        if (!v) return;
+        t->e = v;
+        t->cap = cap;
+    }
+    size_t off = t->data.len;
+    nd_buf_append(&t->data, (const char *) b, n);
+    if (nd_buf_failed(&t->data)) return;
+    t->e[t->n++] = (struct run_tok){id, off, n};
+}
+
+static void toks_free(run_toks *t)
+{
+    if (!t) return;
+    nd_buf_free(&t->data);
+    nd_free(t->e);
+    nd_free(t);
+}
+
+void nd__store_keep_tokens(nd_store *s, int64_t id, const unsigned char *b, size_t n)
+{
+    if (!s->toks && !(s->toks = nd_calloc(1, sizeof *s->toks))) return;
+    toks_put(s->toks, id, b, n, RUN_TOKS_MAX);
+}
+
+size_t nd__store_tokens_mark(const nd_store *s)
+{
+    return s->toks ? s->toks->n : 0;
+}
+
+void nd__store_tokens_back(nd_store *s, size_t mark)
+{
+    run_toks *t = s->toks;
+    if (!t || mark >= t->n) return;
+    t->n = mark;
+    nd_buf_truncate(&t->data, mark ? t->e[mark - 1].off + t->e[mark - 1].len : 0);
+    if (t->committed > mark) t->committed = mark;
+}
+
+void nd__store_tokens_committed(nd_store *s)
+{
+    if (s->toks) s->toks->committed = s->toks->n;
+}
+
+void nd__store_tokens_rolled_back(nd_store *s)
+{
+    if (s->toks) nd__store_tokens_back(s, s->toks->committed);
+}
+
+void nd__store_tokens_free(nd_store *s)
+{
+    toks_free(s->toks);
+    s->toks = NULL;
+}
+
 /* Add the tokens of the documents after `from` up to `upto` (title and
- * text, as the index has them) to a: those doc_tokens keeps (a save
+ * text, as the index has them) to a: those the writer kept as it stored
+ * them (kept: may be NULL; nothing read), those doc_tokens keeps (a save
  * wrote them: ~0.03 of the instructions of cutting the text), the others
  * cut from their text (their title and text are not read otherwise).  0,
  * or -1 (out of memory, a database error). */
-static int tok_docs(sqlite3 *db, df_tok *k, int64_t from, int64_t upto, tok_acc *a)
+static int tok_docs(sqlite3 *db, df_tok *k, int64_t from, int64_t upto, tok_acc *a,
+                    const run_toks *kept)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT d.id, CASE WHEN t.toks IS NULL THEN d.title END,"
-                           " CASE WHEN t.toks IS NULL THEN d.text END, t.toks"
-                           " FROM documents d LEFT JOIN doc_tokens t ON t.doc_id = d.id"
-                           " WHERE d.id > ?1 AND d.id <= ?2 ORDER BY d.id",
-                           -1, &st, NULL) != SQLITE_OK &&
-        sqlite3_prepare_v2(db,
-                           "SELECT id, title, text, NULL FROM documents WHERE id > ?1 AND id <= ?2",
-                           -1, &st, NULL) != SQLITE_OK)
+    static const char rows_sql[] = "SELECT d.id, CASE WHEN t.toks IS NULL THEN d.title END,"
+                                   " CASE WHEN t.toks IS NULL THEN d.text END, t.toks"
+                                   " FROM documents d LEFT JOIN doc_tokens t ON t.doc_id = d.id"
+                                   " WHERE d.id > ?1 AND d.id <= ?2 ORDER BY d.id";
+    static const char rows_old_sql[] =
+        "SELECT id, title, text, NULL FROM documents WHERE id > ?1 AND id <= ?2";
+    /* the kept documents of the range: id -> entry + 1 (a later entry of
+     * an id, stored again after a rollback, replaces the earlier) */
+    nd__imap in = {0};
+    for (size_t i = 0; kept && i < kept->n; i++)
+        if (kept->e[i].id > from && kept->e[i].id <= upto &&
+            nd__imap_put(&in, (uint64_t) kept->e[i].id, (int64_t) i + 1)) {
+            nd__imap_free(&in);
+            return a->oom = 1, -1;
+        }
+    sqlite3_stmt *st = NULL, *ids = NULL;
+    if (sqlite3_prepare_v2(db, rows_sql, -1, &st, NULL) != SQLITE_OK &&
+        sqlite3_prepare_v2(db, rows_old_sql, -1, &st, NULL) != SQLITE_OK) {
+        nd__imap_free(&in);
         return -1;
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, upto);
+    }
     int sr;
-    while (!a->oom && (sr = sqlite3_step(st)) == SQLITE_ROW) {
-        a->doc = sqlite3_column_int64(st, 0);
-        if (a->keep_pos && tok_pos_doc(a)) break;
-        if (sqlite3_column_type(st, 3) == SQLITE_BLOB) {
-            if (tok_blob(a, sqlite3_column_blob(st, 3), (size_t) sqlite3_column_bytes(st, 3))) {
-                a->oom = 1; /* (or not a blob of tokens: the caller counts otherwise) */
+    if (!in.n) {
+        sqlite3_bind_int64(st, 1, from);
+        sqlite3_bind_int64(st, 2, upto);
+        while (!a->oom && (sr = sqlite3_step(st)) == SQLITE_ROW)
+            if (tok_row(st, k, a)) break;
+        sqlite3_finalize(st);
+        return a->oom || sr != SQLITE_DONE ? -1 : 0;
+    }
+    /* The documents of the range in id order: a kept one from its entry,
+     * another as above (its row alone). */
+    if (sqlite3_prepare_v2(db, "SELECT id FROM documents WHERE id > ?1 AND id <= ?2 ORDER BY id",
+                           -1, &ids, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        nd__imap_free(&in);
+        return -1;
+    }
+    sqlite3_bind_int64(ids, 1, from);
+    sqlite3_bind_int64(ids, 2, upto);
+    int rr = SQLITE_DONE;
+    while (!a->oom && (sr = sqlite3_step(ids)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(ids, 0), at = 0;
+        if (nd__imap_get(&in, (uint64_t) id, &at)) {
+            const struct run_tok *e = &kept->e[at - 1];
+            a->doc = id;
+            if ((a->keep_pos && tok_pos_doc(a)) ||
+                tok_blob(a, (const unsigned char *) kept->data.ptr + e->off, e->len)) {
+                a->oom = 1;
                 break;
             }
             continue;
         }
-        for (int col = 1; col <= 2 && !a->oom; col++) {
-            const char *t = (const char *) sqlite3_column_text(st, col);
-            int n = sqlite3_column_bytes(st, col);
-            a->col = col - 1;
-            if (t && n) k->api.xTokenize(k->t, a, FTS5_TOKENIZE_DOCUMENT, t, n, tok_doc_cb);
-        }
+        sqlite3_bind_int64(st, 1, id - 1);
+        sqlite3_bind_int64(st, 2, id);
+        while ((rr = sqlite3_step(st)) == SQLITE_ROW)
+            if (tok_row(st, k, a)) break;
+        sqlite3_reset(st);
+        if (a->oom || (rr != SQLITE_DONE && rr != SQLITE_ROW)) break;
     }
+    sqlite3_finalize(ids);
     sqlite3_finalize(st);
+    nd__imap_free(&in);
     return a->oom || sr != SQLITE_DONE ? -1 : 0;
+}
+
+/* ---- the tokens of a document as it is stored --------------------------------------- */
+
+struct nd_store_tokenizer {
+    df_tok tk;
+};
+
+nd_store_tokenizer *nd_store_tokenizer_new(nd_store *s)
+{
+    nd_store_tokenizer *t = s ? nd_calloc(1, sizeof *t) : NULL;
+    if (t && tok_open(s->db, &t->tk)) {
+        nd_free(t);
+        t = NULL;
+    }
+    return t;
+}
+
+void nd_store_tokenizer_free(nd_store_tokenizer *t)
+{
+    if (!t) return;
+    tok_close(&t->tk);
+    nd_free(t);
+}
+
+typedef struct cut_ctx {
+    nd_buf *b;
+    uint32_t n[2];
+    int col, colocated;
+} cut_ctx;
+
+static int cut_cb(void *ctx, int flags, const char *tok, int n, int start, int end)
+{
+    cut_ctx *c = ctx;
+    (void) start, (void) end;
+    if (flags & FTS5_TOKEN_COLOCATED) c->colocated = 1;
+    nd__put_u64(c->b, nd_hash64(tok, (size_t) n) | 1);
+    c->n[c->col]++;
+    return SQLITE_OK;
+}
+
+/* A document's title (title_len bytes) and text cut by k into a
+ * doc_tokens blob in b: 0, or -1 (out of memory; a token at another's
+ * position, which the blob cannot hold). */
+static int tok_cut(df_tok *k, const char *title, size_t title_len, const char *text,
+                   size_t text_len, nd_buf *b)
+{
+    cut_ctx c = {b, {0, 0}, 0, 0};
+    nd_buf_clear(b);
+    nd__put_u32(b, 0);
+    nd__put_u32(b, 0);
+    if (title && title_len)
+        k->api.xTokenize(k->t, &c, FTS5_TOKENIZE_DOCUMENT, title, (int) title_len, cut_cb);
+    c.col = 1;
+    if (text && text_len)
+        k->api.xTokenize(k->t, &c, FTS5_TOKENIZE_DOCUMENT, text, (int) text_len, cut_cb);
+    if (nd_buf_failed(b) || c.colocated || b->len < 8) return -1;
+    unsigned char *p = (unsigned char *) b->ptr;
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 4; j++) p[4 * i + j] = (unsigned char) (c.n[i] >> (8 * j));
+    return 0;
+}
+
+int nd__store_cut(nd_store_tokenizer *t, const char *title, const char *text, size_t text_len,
+                  nd_buf *b)
+{
+    /* As the index and tok_docs read the row: the title as bound (NULL
+     * when empty: no token), the text's bytes. */
+    return tok_cut(&t->tk, title, title ? strlen(title) : 0, text, text_len, b);
 }
 
 /* The first node + 1 of the documents of the token of hash h in a (0: none). */
@@ -550,6 +753,11 @@ typedef struct df_cache {
     int64_t toks_from;
     int64_t tok_budget; /* documents toks may be extended by at once (df_tok_count) */
     int64_t kept_from;  /* the documents from it to last all have doc_tokens rows */
+    /* The tokens of the documents that leave the phrases' windows at the
+     * save, read beforehand (nd_store_df_presave), of the window
+     * (gone_last - gone_span, gone_last]; NULL: none. */
+    run_toks *gone;
+    int64_t gone_last, gone_span;
     size_t used;
     size_t max_used; /* emptied when this full: 3/4 of DF_SLOTS */
     nd_buf words;    /* the slots' words, each NUL-terminated */
@@ -779,6 +987,7 @@ void nd_store_df_free(nd_store_df *df)
         nd__imap_free(&c->kept_at);
         nd_free(c->kept);
         nd_buf_free(&c->kept_words);
+        toks_free(c->gone);
         nd_free(c);
     }
     tok_close(&df->tk);
@@ -896,7 +1105,7 @@ static int64_t df_tok_count(nd_store_df *df, const char *word, size_t len, int64
         c->tok_budget += DF_TOK_QUERY;
     } else if (c->last == last) { /* not emptied meanwhile */
         if (c->toks_from > from) {
-            if (tok_docs(df->s->db, &df->tk, from, c->toks_from, &c->toks) == 0) {
+            if (tok_docs(df->s->db, &df->tk, from, c->toks_from, &c->toks, NULL) == 0) {
                 c->toks_from = from;
             } else {
                 tok_acc_clear(&c->toks);
@@ -1308,7 +1517,8 @@ static void df_save_windows(nd_store *s, df_cache *c, int64_t now, df_tok *tk, c
         if (row[i].upto < 0) row[i].word = words.ptr + (uintptr_t) row[i].word;
     if (nd_buf_failed(&words)) n = df_windows(c, row); /* the run's own only */
     tok_acc gone = {.keep_pos = 1};
-    int moved = last == now || tok_docs(s->db, tk, last - span, now - span, &gone) == 0;
+    const run_toks *pre = c->gone && c->gone_last == last && c->gone_span == span ? c->gone : NULL;
+    int moved = last == now || tok_docs(s->db, tk, last - span, now - span, &gone, pre) == 0;
     size_t m = 0;
     for (size_t i = 0; moved && i < n; i++) {
         int64_t v = row[i].df;
@@ -1386,6 +1596,70 @@ static void df_save_tokens(nd_store *s, const tok_acc *acc, int64_t from, int64_
     sqlite3_finalize(del);
 }
 
+int nd_store_df_presave(nd_store *rd, nd_store_df *df, int64_t docs)
+{
+    if (!rd || !df || docs <= 0) return 0;
+    df_cache *c = df->c;
+    pthread_mutex_lock(&c->mu);
+    int64_t last = c->last, span = c->phrase_window, catch_up = c->catch_up;
+    pthread_mutex_unlock(&c->mu);
+    /* a save moves the windows only after fewer documents than this */
+    if (docs >= catch_up) return 0;
+    /* the documents of the cache's snapshot only: stored before the run,
+     * never changed by it */
+    int64_t from = last - span, upto = last - span + docs < last ? last - span + docs : last;
+    if (upto <= from || upto <= 0) return 0;
+    df_tok tk;
+    run_toks *t = nd_calloc(1, sizeof *t);
+    if (!t || tok_open(rd->db, &tk)) {
+        nd_free(t);
+        return ND_ENOMEM;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(rd->db,
+                           "SELECT d.id, CASE WHEN t.toks IS NULL THEN d.title END,"
+                           " CASE WHEN t.toks IS NULL THEN d.text END, t.toks"
+                           " FROM documents d LEFT JOIN doc_tokens t ON t.doc_id = d.id"
+                           " WHERE d.id > ?1 AND d.id <= ?2 ORDER BY d.id",
+                           -1, &st, NULL) != SQLITE_OK &&
+        sqlite3_prepare_v2(rd->db,
+                           "SELECT id, title, text, NULL FROM documents WHERE id > ?1 AND id <= ?2",
+                           -1, &st, NULL) != SQLITE_OK) {
+        tok_close(&tk);
+        toks_free(t);
+        return ND_EDB;
+    }
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, upto);
+    nd_buf b = ND_BUF_INIT;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (sqlite3_column_type(st, 3) == SQLITE_BLOB) {
+            /* (as it is: the save reads it as it would read the row's) */
+            toks_put(t, id, sqlite3_column_blob(st, 3), (size_t) sqlite3_column_bytes(st, 3),
+                     SIZE_MAX);
+            continue;
+        }
+        const char *title = (const char *) sqlite3_column_text(st, 1);
+        size_t title_len = (size_t) sqlite3_column_bytes(st, 1);
+        const char *text = (const char *) sqlite3_column_text(st, 2);
+        size_t text_len = (size_t) sqlite3_column_bytes(st, 2);
+        /* (a document that cannot be cut so is left to the save) */
+        if (tok_cut(&tk, title, title_len, text, text_len, &b) == 0)
+            toks_put(t, id, (const unsigned char *) b.ptr, b.len, SIZE_MAX);
+    }
+    sqlite3_finalize(st);
+    nd_buf_free(&b);
+    tok_close(&tk);
+    pthread_mutex_lock(&c->mu);
+    toks_free(c->gone);
+    c->gone = t;
+    c->gone_last = last;
+    c->gone_span = span;
+    pthread_mutex_unlock(&c->mu);
+    return 0;
+}
+
 int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
 {
     if (!df) return 0;
@@ -1439,7 +1713,9 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
      * documents; after a run of a few pages, a full-text query of about
      * 70 us (a lookup in each of the index's segments) for each word.
      * The documents of a run of fewer than catch_up are read once and
-     * cut into tokens by the index's own tokenizer, and a word that is
+     * cut into tokens by the index's own tokenizer (the run's own taken
+     * from the tokens the writer kept as it stored them, s->toks: not
+     * read again), and a word that is
      * one token counts the documents that hold it (a word of several
      * tokens is a phrase: the index counts it); past that many, the
      * index counts each word's documents (from the last back, at most
@@ -1458,8 +1734,8 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
     if ((n_win || n_row) && c->last < lo && now - c->last < c->catch_up) lo = c->last;
     df_tok tk = {0};
     tok_acc acc = {.keep_pos = 1};
-    int by_tokens =
-        !rc && lo < now && tok_open(s->db, &tk) == 0 && tok_docs(s->db, &tk, lo, now, &acc) == 0;
+    int by_tokens = !rc && lo < now && tok_open(s->db, &tk) == 0 &&
+                    tok_docs(s->db, &tk, lo, now, &acc, s->toks) == 0;
     for (size_t i = 0; !rc && i < n_row; i++) {
         int64_t v = row[i].df, upto = row[i].upto, more = -1;
         const char *w = row[i].word;

@@ -295,6 +295,7 @@ void nd_store_close(nd_store *s)
     if (!s) return;
     if (s->in_tx) nd_store_rollback(s);
     nd__store_analysis_close(s);
+    nd__store_tokens_free(s);
     for (int i = 0; i < ND_STMT_COUNT_; i++) sqlite3_finalize(s->stmt[i]);
     for (int i = 0; i < (int) (sizeof s->kept / sizeof *s->kept); i++) {
         sqlite3_finalize(s->kept[i].st);
@@ -429,7 +430,10 @@ int nd_store_commit(nd_store *s, nd_error *err)
     if (!rc) rc = nd__store_index_analysis(s, err);
     if (rc) return rc;
     rc = nd__store_exec(s, "COMMIT", err);
-    if (!rc) s->in_tx = 0;
+    if (!rc) {
+        s->in_tx = 0;
+        nd__store_tokens_committed(s);
+    }
     return rc;
 }
 
@@ -443,6 +447,7 @@ void nd_store_rollback(nd_store *s)
     if (!s->in_tx) return;
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_tx = 0;
+    nd__store_tokens_rolled_back(s);
     nd__store_analysis_rolled_back(s);
     if (s->clusterer) nd__store_cluster_rolled_back(s->clusterer);
 }

@@ -69,6 +69,8 @@ struct nd_store {
     int rank_ready;                /* query/rank.c: nd_top registered */
     int member_ready;              /* query/quotes.c: nd_member registered */
     struct nd_doc_table *docs;     /* query/docs.c: borrowed; NULL: none */
+    struct nd__run_toks *toks;     /* keywords.c: the tokens of the documents stored, for
+                                    * nd_store_df_save; NULL: none */
     /* query/result.c: statements the query layer keeps by their SQL
      * (nd__prepare_kept); the least recently used is dropped. */
     struct nd__kept {
@@ -183,7 +185,29 @@ typedef struct nd__pdoc {
     nd_cluster_prep *prep;
     int64_t published_ts;
     nd__docinfo info;
+    /* Its tokens as doc_tokens keeps them, cut by nd_store_prepare_tokens()
+     * (NULL: not cut), kept by the writer for nd_store_df_save. */
+    const unsigned char *toks;
+    size_t toks_len;
 } nd__pdoc;
+
+/* keywords.c: the tokens of the documents a writer stores, so that
+ * nd_store_df_save does not read and cut them again.  Keep document id's
+ * (its doc_tokens blob b, n bytes: copied); the entries so far (a mark);
+ * forget those after a mark (a page rolled back); the entries are of
+ * committed documents; forget those after the last commit (a rolled back
+ * transaction); free them (the store's close). */
+void nd__store_keep_tokens(nd_store *s, int64_t id, const unsigned char *b, size_t n);
+size_t nd__store_tokens_mark(const nd_store *s);
+void nd__store_tokens_back(nd_store *s, size_t mark);
+void nd__store_tokens_committed(nd_store *s);
+void nd__store_tokens_rolled_back(nd_store *s);
+void nd__store_tokens_free(nd_store *s);
+/* A document's title and text cut as the index cuts them, as a
+ * doc_tokens blob in b: 0, or -1 (out of memory; a token at another's
+ * position, which doc_tokens cannot hold). */
+int nd__store_cut(nd_store_tokenizer *t, const char *title, const char *text, size_t text_len,
+                  nd_buf *b);
 
 /* A stored time ("YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ") as epoch seconds,
  * or ND_TIME_NONE (NULL, "" or anything else). */

@@ -379,6 +379,30 @@ void nd_store_prepared_free(nd_store_prepared *pp)
     nd_free(pp);
 }
 
+/* A prepared document's tokens (d->toks) in the page's arena. */
+static int cut_doc(nd_store_tokenizer *t, nd_arena *ar, nd__pdoc *d, nd_buf *b)
+{
+    if (nd__store_cut(t, d->title, d->text, d->text_len, b)) return ND_ENOMEM;
+    unsigned char *v = nd_arena_alloc(ar, b->len);
+    if (!v) return ND_ENOMEM;
+    memcpy(v, b->ptr, b->len);
+    d->toks = v;
+    d->toks_len = b->len;
+    return 0;
+}
+
+int nd_store_prepare_tokens(nd_store_tokenizer *t, nd_store_prepared *pp)
+{
+    if (!t || !pp) return ND_EINVAL;
+    nd_buf b = ND_BUF_INIT;
+    int rc = cut_doc(t, pp->arena, &pp->page, &b);
+    size_t n = pp->p->article->n_related;
+    for (size_t i = 0; i < n && !rc; i++)
+        if (pp->rel[i].doc) rc = cut_doc(t, pp->arena, pp->rel[i].doc, &b);
+    nd_buf_free(&b);
+    return rc;
+}
+
 /* ---- writing ---------------------------------------------------------------------- */
 
 /* An existing document with the same identity, title and text: 1 and its
@@ -487,6 +511,8 @@ static int insert_doc(nd_store *s, nd_store_clusterer *c, nd__pdoc *d, int versi
     }
     rc = d->analysis ? nd__store_put_analysis(s, *id, d->analysis, err) : 0;
     if (!rc && d->keywords) rc = nd__store_put_keywords(s, *id, d->keywords, err);
+    /* (forgotten again when the page or the transaction is rolled back) */
+    if (!rc && d->toks) nd__store_keep_tokens(s, *id, d->toks, d->toks_len);
     return rc;
 }
 
@@ -594,9 +620,11 @@ int nd_store_add_prepared(nd_store *s, nd_store_clusterer *c, const nd_store_pre
     int rc = nd__store_exec(s, own ? "BEGIN IMMEDIATE" : "SAVEPOINT page", err);
     if (rc) return rc;
     nd__store_analysis_mark(s);
+    size_t toks = nd__store_tokens_mark(s);
     if (c) nd__store_cluster_begin_page(c);
     rc = add_page(s, c, pp, res, err);
     if (rc) {
+        nd__store_tokens_back(s, toks);
         if (own) {
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         } else {
@@ -614,11 +642,14 @@ int nd_store_add_prepared(nd_store *s, nd_store_clusterer *c, const nd_store_pre
          (rc = nd__store_analysis_flush(s, err)) != 0 || (rc = nd__store_index_docs(s, err)) != 0 ||
          (rc = nd__store_index_analysis(s, err)) != 0)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        nd__store_tokens_back(s, toks);
         nd__store_analysis_rolled_back(s);
         if (c) nd__store_cluster_rolled_back(c);
         return rc;
     }
-    return nd__store_exec(s, own ? "COMMIT" : "RELEASE page", err);
+    rc = nd__store_exec(s, own ? "COMMIT" : "RELEASE page", err);
+    if (own && !rc) nd__store_tokens_committed(s);
+    return rc;
 }
 
 int nd__store_index_docs(nd_store *s, nd_error *err)
