@@ -591,6 +591,19 @@ static const char step9[] =
     " DELETE FROM word_df;"
     " END;";
 
+/* Step 10's trigger that keeps prefix_actors (schema step 13 recreates it
+ * with its rebuilt table). */
+#define PREFIX_ACTORS_TRIGGER                                                                      \
+    "CREATE TRIGGER prefix_actors_ai AFTER INSERT ON actors WHEN length(new.code) >= 3 BEGIN"      \
+    " UPDATE prefix_actors SET n = n + 1, last = new.id, ids = ids || ',' || (new.id - last)"      \
+    " WHERE id = (SELECT max(id) FROM prefix_actors WHERE prefix = substr(new.code, 1, 3))"        \
+    " AND n < 512 AND last < new.id;"                                                              \
+    " INSERT INTO prefix_actors(prefix, n, last, ids)"                                             \
+    " SELECT substr(new.code, 1, 3), 1, new.id, new.id WHERE NOT EXISTS"                           \
+    " (SELECT 1 FROM prefix_actors WHERE id = (SELECT max(id) FROM prefix_actors"                  \
+    " WHERE prefix = substr(new.code, 1, 3)) AND last = new.id);"                                  \
+    " END;"
+
 /* Step 10: what an actor page of a code prefix reads cold (issue 13).
  * How many events each CAMEO code takes part in:
  * event_codes(code) -> n, the events whose source_code is code plus those
@@ -652,15 +665,8 @@ static const char step10[] =
     " (SELECT substr(code, 1, 3) AS p, id FROM actors WHERE length(code) >= 3))"
     " WINDOW w AS (PARTITION BY p, c ORDER BY id)))"
     " WHERE r = k ORDER BY p, c;"
-    "CREATE TRIGGER prefix_actors_ai AFTER INSERT ON actors WHEN length(new.code) >= 3 BEGIN"
-    " UPDATE prefix_actors SET n = n + 1, last = new.id, ids = ids || ',' || (new.id - last)"
-    " WHERE id = (SELECT max(id) FROM prefix_actors WHERE prefix = substr(new.code, 1, 3))"
-    " AND n < 512 AND last < new.id;"
-    " INSERT INTO prefix_actors(prefix, n, last, ids)"
-    " SELECT substr(new.code, 1, 3), 1, new.id, new.id WHERE NOT EXISTS"
-    " (SELECT 1 FROM prefix_actors WHERE id = (SELECT max(id) FROM prefix_actors"
-    " WHERE prefix = substr(new.code, 1, 3)) AND last = new.id);"
-    " END;"
+    /* kept as actors are added */
+    PREFIX_ACTORS_TRIGGER
     /* The quotations the listings show (latest version, not scare quotes,
      * a speaker) in date order with their speaker: a frequent speaker's
      * (a prefix's) are read in date order, filtered on the index alone,
@@ -762,15 +768,7 @@ static const char step13[] =
     "DROP TABLE actors;"
     "ALTER TABLE actors_new RENAME TO actors;"
     /* step 10's trigger, as it was */
-    "CREATE TRIGGER prefix_actors_ai AFTER INSERT ON actors WHEN length(new.code) >= 3 BEGIN"
-    " UPDATE prefix_actors SET n = n + 1, last = new.id, ids = ids || ',' || (new.id - last)"
-    " WHERE id = (SELECT max(id) FROM prefix_actors WHERE prefix = substr(new.code, 1, 3))"
-    " AND n < 512 AND last < new.id;"
-    " INSERT INTO prefix_actors(prefix, n, last, ids)"
-    " SELECT substr(new.code, 1, 3), 1, new.id, new.id WHERE NOT EXISTS"
-    " (SELECT 1 FROM prefix_actors WHERE id = (SELECT max(id) FROM prefix_actors"
-    " WHERE prefix = substr(new.code, 1, 3)) AND last = new.id);"
-    " END;"
+    PREFIX_ACTORS_TRIGGER
     "CREATE VIRTUAL TABLE actor_names USING fts5(words, content='', detail=none,"
     " columnsize=0, tokenize='ascii');"
     "INSERT INTO actor_names(rowid, words)"
