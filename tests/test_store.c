@@ -1840,8 +1840,8 @@ static void test_df_stale_scaled(void)
  * threshold or more takes the estimate of the count's own rate
  * (df_stale), and that rate is the row's: another count at another id,
  * another estimate, other keywords (issue 13, the rows a small run
- * rewrites: twin copies of the 100,000-document store moved 4-16 keyword
- * rows a run).  8 documents is the threshold here. */
+ * rewrites: in twin copies of the 100,000-document store, up to 16
+ * keyword rows a run moved).  8 documents is the threshold here. */
 static void test_df_small_lag_saved(void)
 {
     nd_store *s = fresh("dfsmall.db");
