@@ -100,7 +100,9 @@ typedef struct rdoc {
     nd__feat *vec; /* unit vector, sorted by hash (NULL for duplicates) */
     uint32_t n_vec;
     /* saved state loaded on demand: vec (n_vec features) is not read yet
-     * (an original: HAS_VEC); vfp stands for vec in the fingerprint */
+     * (an original: HAS_VEC; VEC_IN_RING: in its ND__IT_RING item, as
+     * older saves hold it, VEC_IN_ITEM: in its ND__IT_VEC item);
+     * vfp stands for vec in the fingerprint */
     int vec_lazy;
     uint64_t vfp;
     nbr nb[NN_MAX]; /* nearest recent documents, most similar first */
@@ -203,7 +205,9 @@ static void lazy_vec(nd_cluster *c, rdoc *d);
 static uint64_t vec_fp(const nd__feat *v, uint32_t n);
 
 /* A recent document is an original (it has a vector, read or not). */
-#define HAS_VEC(d) ((d)->vec != NULL || (d)->vec_lazy)
+#define HAS_VEC(d)  ((d)->vec != NULL || (d)->vec_lazy)
+#define VEC_IN_RING 1
+#define VEC_IN_ITEM 2
 
 void nd_cluster_params_default(nd_cluster_params *p)
 {
@@ -2584,16 +2588,21 @@ static void put_rdoc_head(nd_buf *b, const rdoc *d)
     nd__put_u32(b, (uint32_t) d->indexed);
 }
 
-static void put_rdoc_tail(nd_buf *b, const rdoc *d)
+static void put_rdoc_nbs(nd_buf *b, const rdoc *d)
 {
-    nd__put_u32(b, d->vec != NULL);
-    if (d->vec) put_feats(b, d->vec, d->n_vec);
     nd__put_u32(b, d->n_nb);
     for (uint32_t k = 0; k < d->n_nb; k++) {
         nd__put_u64(b, d->nb[k].seq);
         nd__put_u32(b, d->nb[k].slot);
         put_f32(b, d->nb[k].s1);
     }
+}
+
+static void put_rdoc_tail(nd_buf *b, const rdoc *d)
+{
+    nd__put_u32(b, d->vec != NULL);
+    if (d->vec) put_feats(b, d->vec, d->n_vec);
+    put_rdoc_nbs(b, d);
 }
 
 static void put_rdoc(nd_buf *b, const rdoc *d)
@@ -2613,19 +2622,27 @@ static int get_rdoc_head(const unsigned char **p, const unsigned char *e, rdoc *
     return 0;
 }
 
-/* The rest of a recent document; its story must be loaded. */
-static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d)
+/* The rest of a recent document; its story must be loaded.  v2: from an
+ * ND__IT_RECENT item (its vector in an item of its own). */
+static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d,
+                         int v2)
 {
     uint32_t u32;
     int rc;
-    if (nd__get_u32(p, e, &u32) || u32 > 1) return ND_EFORMAT;
-    if (u32 && c->fetch.fn) {
+    if (nd__get_u32(p, e, &u32) || u32 > 2 || (u32 && (u32 == VEC_IN_ITEM) != (v2 != 0)))
+        return ND_EFORMAT;
+    if (u32 == VEC_IN_ITEM) {
+        /* read from its item when needed, or from the stream (kind
+         * ND__IT_VEC comes after) */
+        if (nd__get_u32(p, e, &d->n_vec) || nd__get_u64(p, e, &d->vfp)) return ND_EFORMAT;
+        d->vec_lazy = VEC_IN_ITEM;
+    } else if (u32 && c->fetch.fn) {
         /* The vector, when the document is compared with a new one or
          * settles (lazy_vec: its item again): most of a small run's are
          * not. */
         if (nd__get_u32(p, e, &d->n_vec) || (size_t) (e - *p) / 12 < d->n_vec) return ND_EFORMAT;
         *p += (size_t) d->n_vec * 12;
-        d->vec_lazy = 1;
+        d->vec_lazy = VEC_IN_RING;
         /* (a stand-in: the vector is as saved until it is set again) */
         d->vfp = nd__mix64(d->seq ^ (uint64_t) d->n_vec << 40) ^ 0x1a2b;
     } else if (u32) {
@@ -2645,7 +2662,7 @@ static int get_rdoc(nd_cluster *c, const unsigned char **p, const unsigned char 
 {
     int rc = get_rdoc_head(p, e, d);
     if (!rc) rc = get_feats(p, e, &d->raw, &d->n_raw);
-    return rc ? rc : get_rdoc_tail(c, p, e, d);
+    return rc ? rc : get_rdoc_tail(c, p, e, d, 0);
 }
 
 static void put_pgen(nd_buf *b, const pgen *g)
@@ -2862,7 +2879,7 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
  * ingest, a few stories, the recent window and a few index blocks. */
 
 #define ITEMS_MAGIC    0x35534c434e44ULL /* "NDCLS5" */
-#define ITEMS_VERSION  1u
+#define ITEMS_VERSION  2u /* 1: recent documents as ND__IT_RING items, with their vectors */
 #define DF_BLOCK       4096u
 #define PG_GENS        4   /* sp[0], sp[1], dp[0], dp[1] */
 #define DF_CMP         64u /* counters compared at once with the saved copy (divides 1 << df_bits) */
@@ -2887,6 +2904,8 @@ struct nd__persist {
     uint32_t pg_n[PG_GENS];     /* per index: its blocks that are items (pgen.dirty: changed) */
     int pg_old;                 /* they are ND__IT_PGEN items (an older save's) */
     uint64_t *ring;             /* per ring slot: fingerprint of its item, 0: none */
+    int ring_old;               /* they are ND__IT_RING items (an older save's) */
+    uint64_t *vec;              /* per ring slot: fingerprint of its vector's item, 0: none */
     uint64_t *raw;              /* per ring slot: seq of the document whose raw features it holds */
 };
 
@@ -2900,6 +2919,7 @@ static void persist_free(struct nd__persist *ps)
     nd__imap_free(&ps->stories);
     nd__imap_free(&ps->cents);
     nd_free(ps->ring);
+    nd_free(ps->vec);
     nd_free(ps->raw);
     nd_free(ps);
 }
@@ -2977,7 +2997,14 @@ static uint64_t vec_fp(const nd__feat *v, uint32_t n)
     return h;
 }
 
-/* A recent document: its raw features never change while its seq stays. */
+/* A recent document's vector item. */
+static uint64_t rvec_fp(const rdoc *d)
+{
+    return fp_mix(fp_mix(fp_mix(d->seq, d->n_vec), d->vfp), 0x7ec) | 1;
+}
+
+/* A recent document's item: its raw features never change while its seq
+ * stays, its vector is another item (vfp and n_vec are in this one). */
 static uint64_t rdoc_fp(const rdoc *d)
 {
     const uint64_t v[] = {d->seq,
@@ -3238,6 +3265,27 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     return rc;
 }
 
+/* A recent document's item (ND__IT_RECENT): u64 seq, its head, u32 n_raw,
+ * u32 0 (no vector) or VEC_IN_ITEM then u32 n_vec and u64 vfp, its
+ * neighbours.  A few hundred bytes: the vector (~3 KB) is an item of its
+ * own (ND__IT_VEC: u64 seq, the features), written when it changes, where
+ * the neighbours and the story of an older recent document change in most
+ * runs.  (A kind of its own, not ND__IT_RING's keys: SQLite leaves a cell
+ * made smaller by an UPDATE on its page, and the items of the older kind
+ * had a page each.) */
+static void put_ring_item(nd_buf *b, const rdoc *d)
+{
+    nd__put_u64(b, d->seq);
+    put_rdoc_head(b, d);
+    nd__put_u32(b, d->n_raw);
+    nd__put_u32(b, HAS_VEC(d) ? VEC_IN_ITEM : 0);
+    if (HAS_VEC(d)) {
+        nd__put_u32(b, d->n_vec);
+        nd__put_u64(b, d->vfp);
+    }
+    put_rdoc_nbs(b, d);
+}
+
 static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
 {
     struct nd__persist *ps = c->ps;
@@ -3245,21 +3293,34 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     for (uint32_t i = 0; i < c->ring_cap && !rc; i++) {
         rdoc *d = &c->ring[i];
         if (!d->seq) {
-            if (ps->ring[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RING, i);
+            if (ps->ring[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RECENT, i);
+            if (!rc && ps->vec[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_VEC, i);
             if (!rc && ps->raw[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RAW, i);
-            ps->ring[i] = ps->raw[i] = 0;
+            ps->ring[i] = ps->vec[i] = ps->raw[i] = 0;
             continue;
         }
-        uint64_t fp = rdoc_fp(d);
-        if (all || fp != ps->ring[i]) {
+        /* The vector first: one read from an ND__IT_RING item (the
+         * document's item, rewritten below) is read before it goes. */
+        if (!HAS_VEC(d)) {
+            if (ps->vec[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_VEC, i);
+            ps->vec[i] = 0;
+        } else if (all || rvec_fp(d) != ps->vec[i]) {
             lazy_vec(c, d); /* (the item holds it) */
+            d->vfp = vec_fp(d->vec, d->n_vec);
             nd__put_u64(b, d->seq);
-            put_rdoc_head(b, d);
-            nd__put_u32(b, d->n_raw);
-            put_rdoc_tail(b, d);
-            rc = put_item(k, b, ND__IT_RING, i);
+            put_feats(b, d->vec, d->n_vec);
+            rc = put_item(k, b, ND__IT_VEC, i);
+            ps->vec[i] = rvec_fp(d);
+        }
+        uint64_t fp = rdoc_fp(d);
+        if (!rc && (all || fp != ps->ring[i])) {
+            put_ring_item(b, d);
+            rc = put_item(k, b, ND__IT_RECENT, i);
             ps->ring[i] = fp;
         }
+        /* an older save's item of the document (its vector read above)
+         * gives way */
+        if (!rc && ps->ring_old && !all) rc = k->s->del(k->s->ctx, ND__IT_RING, i);
         /* The raw features never change while the document is recent. */
         if (!rc && (all || ps->raw[i] != d->seq)) {
             nd__put_u64(b, d->seq);
@@ -3268,6 +3329,9 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
             ps->raw[i] = d->seq;
         }
     }
+    for (uint32_t i = 0; i < c->ring_cap && !rc && ps->ring_old && !all; i++)
+        if (!c->ring[i].seq) rc = k->s->del(k->s->ctx, ND__IT_RING, i);
+    if (!rc) ps->ring_old = 0;
     return rc;
 }
 
@@ -3278,8 +3342,9 @@ static struct nd__persist *persist_new(const nd_cluster *c)
     ps->dfr = nd_calloc(((size_t) c->df_mask + 1) / DF_CMP, sizeof *ps->dfr);
     ps->dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1);
     ps->ring = nd_calloc(c->ring_cap, sizeof *ps->ring);
+    ps->vec = nd_calloc(c->ring_cap, sizeof *ps->vec);
     ps->raw = nd_calloc(c->ring_cap, sizeof *ps->raw);
-    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->raw) {
+    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->vec || !ps->raw) {
         persist_free(ps);
         return NULL;
     }
@@ -3318,7 +3383,7 @@ int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sink, size_t 
 
 /* What a save of the engine as it is now would leave in the sink. */
 static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, uint64_t df_next,
-                         uint64_t df_n, int pg_old)
+                         uint64_t df_n, int pg_old, int ring_old)
 {
     struct nd__persist *ps = persist_new(c);
     if (!ps) return ND_ENOMEM;
@@ -3338,6 +3403,7 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
         }
     }
     ps->pg_old = pg_old;
+    ps->ring_old = ring_old;
     for (int gi = 0; gi < PG_GENS; gi++) {
         /* the index blocks are as their items hold them */
         pgen *g = pg_at(c, gi);
@@ -3345,8 +3411,12 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
         if (g->cap) memset(g->dirty, 0, g->cap / PG_BLOCK);
     }
     for (uint32_t i = 0; i < c->ring_cap; i++) {
-        ps->ring[i] = c->ring[i].seq ? rdoc_fp(&c->ring[i]) : 0;
-        ps->raw[i] = c->ring[i].seq;
+        /* items of the older kind (the vector in the document's item):
+         * both are written by the next save */
+        const rdoc *d = &c->ring[i];
+        ps->ring[i] = d->seq && !ring_old ? rdoc_fp(d) : 0;
+        ps->vec[i] = d->seq && !ring_old && HAS_VEC(d) ? rvec_fp(d) : 0;
+        ps->raw[i] = d->seq;
     }
     persist_free(c->ps);
     c->ps = ps;
@@ -3441,15 +3511,17 @@ static void lazy_vec(nd_cluster *c, rdoc *d)
 {
     const unsigned char *p, *e;
     if (!d->vec_lazy) return;
+    int in_ring = d->vec_lazy == VEC_IN_RING;
     d->vec_lazy = 0;
-    uint32_t n = d->n_vec, n_raw, has;
+    uint32_t n = d->n_vec, n_raw, has = 1;
     rdoc t;
     memset(&t, 0, sizeof t);
     uint64_t seq;
-    if (fetch_item(c, ND__IT_RING, (uint64_t) (d - c->ring), &p, &e) || nd__get_u64(&p, e, &seq) ||
-        seq != d->seq || get_rdoc_head(&p, e, &t) || nd__get_u32(&p, e, &n_raw) ||
-        nd__get_u32(&p, e, &has) || has != 1 || get_feats(&p, e, &d->vec, &d->n_vec) ||
-        d->n_vec != n) {
+    if (fetch_item(c, in_ring ? ND__IT_RING : ND__IT_VEC, (uint64_t) (d - c->ring), &p, &e) ||
+        nd__get_u64(&p, e, &seq) || seq != d->seq ||
+        (in_ring &&
+         (get_rdoc_head(&p, e, &t) || nd__get_u32(&p, e, &n_raw) || nd__get_u32(&p, e, &has))) ||
+        has != 1 || get_feats(&p, e, &d->vec, &d->n_vec) || d->n_vec != n || (!in_ring && p != e)) {
         c->oom = 1;
         nd_free(d->vec);
         d->vec = nd_malloc(sizeof *d->vec); /* (still an original) */
@@ -3472,14 +3544,15 @@ int nd_cluster_load_all(nd_cluster *c)
 
 /* The CORE item into a new engine (*out). */
 static int load_core(nd_cluster **out, const unsigned char *p, const unsigned char *e,
-                     nd_error *err)
+                     uint32_t *version, nd_error *err)
 {
     uint64_t magic;
-    uint32_t version, sversion;
+    uint32_t sversion;
     nd_cluster_params prm;
     *out = NULL;
-    if (nd__get_u64(&p, e, &magic) || magic != ITEMS_MAGIC || nd__get_u32(&p, e, &version) ||
-        version != ITEMS_VERSION || nd__get_u32(&p, e, &sversion) || sversion != STATE_VERSION)
+    if (nd__get_u64(&p, e, &magic) || magic != ITEMS_MAGIC || nd__get_u32(&p, e, version) ||
+        *version < 1 || *version > ITEMS_VERSION || nd__get_u32(&p, e, &sversion) ||
+        sversion != STATE_VERSION)
         return ND_EFORMAT;
     memset(&prm, 0, sizeof prm);
     if (get_params(&p, e, &prm)) return ND_EFORMAT;
@@ -3616,7 +3689,7 @@ static int load_end(nd_cluster *c, int pg_old)
         for (uint32_t i = 0; i < c->n_slots; i++)
             if (c->slots[i] && c->slots[i]->lazy) return ND_EFORMAT;
         for (uint32_t i = 0; i < c->ring_cap; i++)
-            if (c->ring[i].seq && !c->ring[i].raw) return ND_EFORMAT;
+            if (c->ring[i].seq && (!c->ring[i].raw || c->ring[i].vec_lazy)) return ND_EFORMAT;
     }
     for (uint32_t i = 0; i < c->n_free; i++)
         if (c->slots[c->free_slots[i]]) return ND_EFORMAT;
@@ -3646,10 +3719,11 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
     uint64_t key, df_first = UINT64_MAX, df_next = 0, df_n = 0;
     const void *data;
     size_t len;
-    int rc = next(ctx, &kind, &key, &data, &len), have_dups = 0, pg_old = 0;
+    uint32_t version = 0;
+    int rc = next(ctx, &kind, &key, &data, &len), have_dups = 0, pg_old = 0, ring_old = 0;
     if (rc == 1 && (kind != ND__IT_CORE || key != 0)) rc = ND_EFORMAT;
     if (rc == 1) {
-        rc = load_core(&c, data, (const unsigned char *) data + len, err);
+        rc = load_core(&c, data, (const unsigned char *) data + len, &version, err);
         if (!rc) rc = 1;
         if (c) {
             c->fetch = (nd__fetch){fetch, ctx};
@@ -3719,16 +3793,30 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
             pg_old = 1;
             /* fall through */
         case ND__IT_PGENL: rc = load_pg_item(c, kind, key, p, e); break;
-        case ND__IT_RING: {
+        case ND__IT_RING:
+        case ND__IT_RECENT: {
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
-            if (!d || nd__get_u64(&p, e, &d->seq) || !d->seq) {
+            if (!d || d->seq || nd__get_u64(&p, e, &d->seq) || !d->seq) {
                 rc = ND_EFORMAT;
                 break;
             }
+            if (kind == ND__IT_RING) ring_old = 1;
             rc = get_rdoc_head(&p, e, d);
             if (!rc && nd__get_u32(&p, e, &d->n_raw)) rc = ND_EFORMAT;
-            if (!rc) rc = get_rdoc_tail(c, &p, e, d);
+            if (!rc) rc = get_rdoc_tail(c, &p, e, d, kind == ND__IT_RECENT);
             if (!rc && p != e) rc = ND_EFORMAT;
+            break;
+        }
+        case ND__IT_VEC: {
+            /* (in the stream when there is no loading on demand) */
+            rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
+            uint64_t seq;
+            uint32_t n = d ? d->n_vec : 0;
+            rc = !d || d->vec_lazy != VEC_IN_ITEM || nd__get_u64(&p, e, &seq) || seq != d->seq
+                     ? ND_EFORMAT
+                     : get_feats(&p, e, &d->vec, &d->n_vec);
+            if (!rc && (d->n_vec != n || p != e)) rc = ND_EFORMAT;
+            if (d && d->vec) d->vec_lazy = 0;
             break;
         }
         case ND__IT_RAW: {
@@ -3758,7 +3846,8 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
     if (rc == 0 && !have_dups) rc = ND_EFORMAT;
     if (rc == 0) rc = load_end(c, pg_old);
     if (rc == 0)
-        rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n, pg_old);
+        rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n, pg_old,
+                           ring_old);
     nd_free(dfb);
     if (rc) {
         nd_cluster_free(c);
