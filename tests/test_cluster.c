@@ -1277,6 +1277,12 @@ static void test_state_ring_vec(void)
     c = items_load(&s);
     CHECK(c && same_state(c, a));
     nd_cluster_free(c);
+    /* (the older kind under a CORE item of version 2 is refused) */
+    s.v[0].data[8] = 2;
+    c = items_load(&s);
+    CHECK(c == NULL);
+    nd_cluster_free(c);
+    s.v[0].data[8] = 1;
     b = items_load_lazy(&s);
     CHECK(b && same_state(b, a));
     if (!b) goto out;

@@ -3796,7 +3796,10 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         case ND__IT_RING:
         case ND__IT_RECENT: {
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
-            if (!d || d->seq || nd__get_u64(&p, e, &d->seq) || !d->seq) {
+            /* (ND__IT_RING in items of version 1 only, ND__IT_RECENT in
+             * later ones) */
+            if (!d || d->seq || (kind == ND__IT_RING) != (version == 1) ||
+                nd__get_u64(&p, e, &d->seq) || !d->seq) {
                 rc = ND_EFORMAT;
                 break;
             }
@@ -3812,7 +3815,8 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
             uint64_t seq;
             uint32_t n = d ? d->n_vec : 0;
-            rc = !d || d->vec_lazy != VEC_IN_ITEM || nd__get_u64(&p, e, &seq) || seq != d->seq
+            rc = !d || version == 1 || d->vec_lazy != VEC_IN_ITEM || nd__get_u64(&p, e, &seq) ||
+                         seq != d->seq
                      ? ND_EFORMAT
                      : get_feats(&p, e, &d->vec, &d->n_vec);
             if (!rc && (d->n_vec != n || p != e)) rc = ND_EFORMAT;
