@@ -1314,6 +1314,71 @@ out:
     nd_cluster_free(a);
 }
 
+/* The story index's changed slots are saved as delta items (ND__IT_PGD)
+ * while those hold at most an eighth of its slots, then its changed
+ * blocks again: a run changes a few hundred of the young generation's
+ * slots and most of its blocks.  Saved after every few documents and
+ * loaded both ways (the deltas over the blocks read later, or at once),
+ * across the generations' growth and rotations, the items hold the
+ * engine. */
+static void test_state_index_deltas(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 64;
+    p.window_docs = 700;
+    p.df_bits = 13;
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    items s = {0};
+    nd_cluster_sink sink = {&s, it_put, it_del};
+    char title[64], text[4096];
+    int same = 1, loads = 0, with_deltas = 0, compacted = 0;
+    size_t delta_saves = 0, delta_bytes = 0, block_bytes = 0;
+    for (int id = 1; id <= 1600; id++) {
+        nd_cluster_doc d = stream_doc(id * 3, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result r;
+        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
+        if (id % 7 && id != 1) continue;
+        size_t had = items_of_kind(&s, ND__IT_PGD);
+        memset(s.put_kind, 0, sizeof s.put_kind);
+        memset(s.put_bytes_kind, 0, sizeof s.put_bytes_kind);
+        CHECK_INT(nd_cluster_save(a, id == 1, &sink, NULL), 0);
+        if (s.put_kind[ND__IT_PGD]) {
+            delta_saves++;
+            delta_bytes += s.put_bytes_kind[ND__IT_PGD];
+            block_bytes += s.put_bytes_kind[ND__IT_PGENL];
+        }
+        if (had && !items_of_kind(&s, ND__IT_PGD)) compacted++;
+        with_deltas += items_of_kind(&s, ND__IT_PGD) > 0;
+        if (id % 21 == 0) {
+            nd_cluster *b = id % 42 ? items_load_lazy(&s) : items_load(&s);
+            CHECK(b != NULL);
+            if (!b) break;
+            nd_cluster *chk = items_load(&s);
+            same &= chk && same_state(chk, a);
+            nd_cluster_free(chk);
+            nd_cluster_free(a);
+            a = b;
+            loads++;
+        }
+    }
+    fprintf(stderr,
+            "# story index deltas: %zu saves wrote them (%zu bytes, and %zu of blocks), "
+            "%d compactions, %d saves left some\n",
+            delta_saves, delta_bytes, block_bytes, compacted, with_deltas);
+    CHECK(same);
+    CHECK(loads > 50);
+    CHECK(delta_saves > 20 && compacted > 3 && with_deltas > 20);
+    /* delta items are the story index's only (gi 0 and 1) */
+    for (size_t i = 0; i < s.n; i++)
+        if (s.v[i].kind == ND__IT_PGD) CHECK((s.v[i].key >> 32) < 2);
+    items_free(&s);
+    nd_cluster_free(a);
+}
+
 static void test_state_items_each_step(void)
 {
     nd_cluster_params p;
@@ -2126,6 +2191,7 @@ int main(void)
     RUN(test_state_items);
     RUN(test_state_items_each_step);
     RUN(test_state_ring_vec);
+    RUN(test_state_index_deltas);
     RUN(test_state_load_allocs);
     RUN(test_state_index_lazy);
     RUN(test_state_load_df_once);

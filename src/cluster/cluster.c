@@ -83,7 +83,25 @@ typedef struct pgen { /* one generation of an inverted index: feature -> P (a, b
      * (n_lazy of them); NULL when every block is */
     uint8_t *lazy;
     uint32_t n_lazy;
+    /* The slots changed since the last save or load (chg, n_chg; chm: a
+     * bit a slot), saved as a delta item (ND__IT_PGD) where that is
+     * smaller than their blocks, or whole: every slot may have moved
+     * (track: the story index's generations only). */
+    int track, whole;
+    uint32_t *chg, n_chg, cap_chg;
+    uint8_t *chm;
+    /* the delta items of a load, for the blocks read later: n_pd entries
+     * of pg_entry() bytes, by block from the load's end (those of block
+     * i from pd_at[i] to pd_at[i + 1]), else in the items' order */
+    unsigned char *pd;
+    uint32_t n_pd, *pd_at;
 } pgen;
+
+/* A slot as the items hold it: u32 slot, u64 key, P times u32 a, u32 b. */
+static size_t pg_entry(const pgen *g)
+{
+    return 12 + 8 * (size_t) g->P;
+}
 
 typedef struct nbr {
     uint64_t seq; /* identifies the neighbour (its slot may be reused) */
@@ -551,9 +569,16 @@ static void pgen_free(pgen *g)
     nd_free(g->b);
     nd_free(g->dirty);
     nd_free(g->lazy);
+    nd_free(g->chg);
+    nd_free(g->chm);
+    nd_free(g->pd);
+    nd_free(g->pd_at);
     uint32_t P = g->P;
+    int track = g->track;
     memset(g, 0, sizeof *g);
     g->P = P;
+    g->track = track;
+    g->whole = 1;
 }
 
 /* To cap slots (a power of two above the current capacity), every key
@@ -594,6 +619,16 @@ static int pgen_resize(pgen *g, uint32_t cap)
     g->lazy = NULL;
     g->n_lazy = 0;
     g->cap = cap;
+    nd_free(g->chg);
+    nd_free(g->chm);
+    nd_free(g->pd);
+    nd_free(g->pd_at);
+    g->chg = NULL;
+    g->chm = NULL;
+    g->pd = NULL;
+    g->pd_at = NULL;
+    g->n_chg = g->cap_chg = g->n_pd = 0;
+    g->whole = 1;
     return 0;
 }
 
@@ -623,6 +658,34 @@ static int64_t pgen_find(nd_cluster *c, pgen *g, uint64_t h)
     return -1;
 }
 
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *) x, b = *(const uint32_t *) y;
+    return (a > b) - (a < b);
+}
+
+/* Slot j changed since the last save (a failure: the blocks are saved). */
+static void pg_changed(pgen *g, uint32_t j)
+{
+    if (!g->chm && !(g->chm = nd_calloc(g->cap / 8, 1))) {
+        g->whole = 1;
+        return;
+    }
+    if (g->chm[j >> 3] & (1u << (j & 7))) return;
+    if (g->n_chg == g->cap_chg) {
+        uint32_t cap = g->cap_chg ? g->cap_chg * 2 : 256;
+        uint32_t *v = nd_realloc(g->chg, (size_t) cap * sizeof *v);
+        if (!v) {
+            g->whole = 1;
+            return;
+        }
+        g->chg = v;
+        g->cap_chg = cap;
+    }
+    g->chm[j >> 3] |= (uint8_t) (1u << (j & 7));
+    g->chg[g->n_chg++] = j;
+}
+
 /* Put (a + 1, b) at the front of feature h's list (a entry 0 = empty). */
 static int pgen_post(nd_cluster *c, pgen *g, uint64_t h, uint32_t a, uint32_t b)
 {
@@ -639,6 +702,7 @@ static int pgen_post(nd_cluster *c, pgen *g, uint64_t h, uint32_t a, uint32_t b)
     }
     uint32_t *la = g->a + (size_t) j * P, *lb = g->b + (size_t) j * P;
     g->dirty[j / PG_BLOCK] = 1;
+    if (g->track && !g->whole) pg_changed(g, j);
     if (!g->keys[j]) {
         g->keys[j] = h;
         g->n++;
@@ -665,9 +729,13 @@ static void pgen_tick(nd_cluster *c, pgen g[2], uint64_t span)
     g[1] = g[0];
     /* its blocks are saved under the older generation's keys now */
     if (g[1].cap) memset(g[1].dirty, 1, g[1].cap / PG_BLOCK);
+    g[1].whole = 1;
     uint32_t P = g[0].P;
+    int track = g[0].track;
     memset(&g[0], 0, sizeof g[0]);
     g[0].P = P;
+    g[0].track = track;
+    g[0].whole = 1;
 }
 
 /* ---- stories ------------------------------------------------------------------------------------
@@ -2083,6 +2151,7 @@ nd_cluster *nd_cluster_new(const nd_cluster_params *p, nd_error *err)
     c->dups = nd_dup_index_new(c->p.window_docs);
     c->join_eff = c->p.join;
     c->sp[0].P = c->sp[1].P = SPOST_P;
+    c->sp[0].track = c->sp[1].track = 1;
     c->dp[0].P = c->dp[1].P = DPOST_P;
     c->next_id = 1;
     if (!c->df || !c->ring || !c->dacc || !c->dmark || !c->dcand || !c->dups) {
@@ -2884,6 +2953,7 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
 #define PG_GENS        4   /* sp[0], sp[1], dp[0], dp[1] */
 #define DF_CMP         64u /* counters compared at once with the saved copy (divides 1 << df_bits) */
 #define DF_DELTA_SHARE 8   /* delta items hold at most 1/8 of the counters */
+#define PG_DELTA_SHARE 4   /* an index's delta items hold at most cap/4 slots */
 
 struct nd__persist {
     /* The statistics as the items hold them, for the runs of DF_CMP
@@ -2902,11 +2972,13 @@ struct nd__persist {
     nd__imap stories;           /* story id -> fingerprint of its item */
     nd__imap cents;             /* story id -> fingerprint of its centroid's item */
     uint32_t pg_n[PG_GENS];     /* per index: its blocks that are items (pgen.dirty: changed) */
-    int pg_old;                 /* they are ND__IT_PGEN items (an older save's) */
-    uint64_t *ring;             /* per ring slot: fingerprint of its item, 0: none */
-    int ring_old;               /* they are ND__IT_RING items (an older save's) */
-    uint64_t *vec;              /* per ring slot: fingerprint of its vector's item, 0: none */
-    uint64_t *raw;              /* per ring slot: seq of the document whose raw features it holds */
+    uint64_t pd_first[PG_GENS], pd_next[PG_GENS]; /* per index: delta item keys in use */
+    uint64_t pd_n[PG_GENS];                       /* and the slots they hold */
+    int pg_old;                                   /* they are ND__IT_PGEN items (an older save's) */
+    uint64_t *ring; /* per ring slot: fingerprint of its item, 0: none */
+    int ring_old;   /* they are ND__IT_RING items (an older save's) */
+    uint64_t *vec;  /* per ring slot: fingerprint of its vector's item, 0: none */
+    uint64_t *raw;  /* per ring slot: seq of the document whose raw features it holds */
 };
 
 static void persist_free(struct nd__persist *ps)
@@ -3254,12 +3326,45 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
             rc = k->s->del(k->s->ctx, ps->pg_old ? ND__IT_PGEN : ND__IT_PGENL,
                            (uint64_t) gi << 32 | i);
         ps->pg_n[gi] = nblk;
-        for (uint32_t i = 0; i < nblk && !rc; i++) {
-            if (!all && !ps->pg_old && !g->dirty[i]) continue;
-            put_pg_block(b, g, i);
-            rc = put_item(k, b, ND__IT_PGENL, (uint64_t) gi << 32 | i);
-            if (!rc) g->dirty[i] = 0;
+        if (!rc && !all && !ps->pg_old && g->track && !g->whole &&
+            ps->pd_n[gi] + g->n_chg <= g->cap / PG_DELTA_SHARE) {
+            /* The slots changed, in slot order, as a delta item: the
+             * story index's young generation changes in a few hundred of
+             * its slots a run, and in most of its blocks.  Their blocks
+             * stay dirty (their items are older). */
+            if (g->n_chg) {
+                qsort(g->chg, g->n_chg, sizeof *g->chg, cmp_u32);
+                nd__put_u32(b, g->n_chg);
+                for (uint32_t i = 0; i < g->n_chg; i++) {
+                    uint32_t j = g->chg[i];
+                    nd__put_u32(b, j);
+                    nd__put_u64(b, g->keys[j]);
+                    for (uint32_t q = 0; q < g->P; q++) {
+                        nd__put_u32(b, g->a[(size_t) j * g->P + q]);
+                        nd__put_u32(b, g->b[(size_t) j * g->P + q]);
+                    }
+                }
+                rc = put_item(k, b, ND__IT_PGD, (uint64_t) gi << 32 | ps->pd_next[gi]++);
+                ps->pd_n[gi] += g->n_chg;
+            }
+        } else {
+            for (uint32_t i = 0; i < nblk && !rc; i++) {
+                if (!all && !ps->pg_old && !g->dirty[i]) continue;
+                /* (a block with deltas may not be read yet) */
+                if (g->n_lazy && g->lazy[i]) pg_lazy_block(c, g, i);
+                put_pg_block(b, g, i);
+                rc = put_item(k, b, ND__IT_PGENL, (uint64_t) gi << 32 | i);
+                if (!rc) g->dirty[i] = 0;
+            }
+            for (uint64_t key = ps->pd_first[gi]; key < ps->pd_next[gi] && !rc && !all; key++)
+                rc = k->s->del(k->s->ctx, ND__IT_PGD, (uint64_t) gi << 32 | key);
+            ps->pd_first[gi] = ps->pd_next[gi];
+            ps->pd_n[gi] = 0;
         }
+        if (rc) break;
+        for (uint32_t i = 0; i < g->n_chg; i++) g->chm[g->chg[i] >> 3] = 0;
+        g->n_chg = 0;
+        g->whole = 0;
     }
     if (!rc) ps->pg_old = 0;
     return rc;
@@ -3383,7 +3488,7 @@ int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sink, size_t 
 
 /* What a save of the engine as it is now would leave in the sink. */
 static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, uint64_t df_next,
-                         uint64_t df_n, int pg_old, int ring_old)
+                         uint64_t df_n, int pg_old, int ring_old, const uint64_t pd[3][PG_GENS])
 {
     struct nd__persist *ps = persist_new(c);
     if (!ps) return ND_ENOMEM;
@@ -3409,6 +3514,13 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
         pgen *g = pg_at(c, gi);
         ps->pg_n[gi] = g->cap / PG_BLOCK;
         if (g->cap) memset(g->dirty, 0, g->cap / PG_BLOCK);
+        /* but those of slots in delta items */
+        for (uint32_t i = 0; i < g->n_pd; i++)
+            g->dirty[nd__rd32(g->pd + (size_t) i * pg_entry(g)) / PG_BLOCK] = 1;
+        ps->pd_first[gi] = pd[0][gi];
+        ps->pd_next[gi] = pd[1][gi];
+        ps->pd_n[gi] = pd[2][gi];
+        g->whole = 0;
     }
     for (uint32_t i = 0; i < c->ring_cap; i++) {
         /* items of the older kind (the vector in the document's item):
@@ -3661,6 +3773,55 @@ static int load_pg_item(nd_cluster *c, uint32_t kind, uint64_t key, const unsign
     return load_pg_block(g, blk, size, p, e);
 }
 
+/* The delta items' slots by block, each block's in the order they were
+ * saved (a lookup reads one block's only). */
+static int pd_sort(pgen *g)
+{
+    const size_t E = pg_entry(g);
+    uint32_t nblk = g->cap / PG_BLOCK;
+    uint32_t *at = nd_calloc((size_t) nblk + 1, sizeof *at), *next = nd_malloc(nblk * sizeof *next);
+    unsigned char *v = nd_malloc((size_t) g->n_pd * E + 1);
+    if (!at || !next || !v) {
+        nd_free(at);
+        nd_free(next);
+        nd_free(v);
+        return ND_ENOMEM;
+    }
+    for (uint32_t i = 0; i < g->n_pd; i++) at[nd__rd32(g->pd + (size_t) i * E) / PG_BLOCK + 1]++;
+    for (uint32_t i = 0; i < nblk; i++) at[i + 1] += at[i];
+    memcpy(next, at, nblk * sizeof *next);
+    for (uint32_t i = 0; i < g->n_pd; i++) {
+        const unsigned char *q = g->pd + (size_t) i * E;
+        memcpy(v + (size_t) next[nd__rd32(q) / PG_BLOCK]++ * E, q, E);
+    }
+    nd_free(next);
+    nd_free(g->pd);
+    g->pd = v;
+    g->pd_at = at;
+    return 0;
+}
+
+/* The delta items' slots of block blk (all: of every block read), in
+ * the order they were saved, over what the blocks' items hold. */
+static int pd_apply(pgen *g, uint32_t blk, int all)
+{
+    const size_t E = pg_entry(g);
+    uint32_t from = all ? 0 : g->pd_at[blk], to = all ? g->n_pd : g->pd_at[blk + 1];
+    for (uint32_t i = from; i < to; i++) {
+        const unsigned char *p = g->pd + (size_t) i * E, *e = p + E;
+        uint32_t slot;
+        uint64_t key;
+        nd__get_u32(&p, e, &slot);
+        if (all && g->n_lazy && g->lazy[slot / PG_BLOCK]) continue;
+        nd__get_u64(&p, e, &key);
+        if (g->keys[slot] && g->keys[slot] != key) return ND_EFORMAT;
+        g->keys[slot] = key;
+        size_t at_p = (size_t) slot * g->P;
+        if (nd__get_u32_pairs(&p, e, g->a + at_p, g->b + at_p, g->P)) return ND_EFORMAT;
+    }
+    return 0;
+}
+
 /* Block blk of g through the engine's fetch.  A failure leaves it empty
  * (or part read) and the engine reports ND_ENOMEM. */
 static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk)
@@ -3670,8 +3831,16 @@ static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk)
     g->lazy[blk] = 0;
     g->n_lazy--;
     if (fetch_item(c, ND__IT_PGENL, gi << 32 | blk, &p, &e) ||
-        load_pg_block(g, blk, PG_BLOCK, p, e) || (!g->n_lazy && pg_check(g)))
+        load_pg_block(g, blk, PG_BLOCK, p, e) || (g->n_pd && pd_apply(g, blk, 0)) ||
+        (!g->n_lazy && pg_check(g)))
         c->oom = 1;
+    if (!g->n_lazy) {
+        nd_free(g->pd);
+        nd_free(g->pd_at);
+        g->pd = NULL;
+        g->pd_at = NULL;
+        g->n_pd = 0;
+    }
 }
 
 /* Every block of g not read yet. */
@@ -3684,6 +3853,7 @@ static void pg_load_gen(nd_cluster *c, pgen *g)
 /* After the last item: everything is there and consistent. */
 static int load_end(nd_cluster *c, int pg_old)
 {
+    int rc;
     if (!c->fetch.fn) {
         /* No loading on demand: the stream held everything. */
         for (uint32_t i = 0; i < c->n_slots; i++)
@@ -3696,7 +3866,9 @@ static int load_end(nd_cluster *c, int pg_old)
     for (int gi = 0; gi < PG_GENS; gi++) {
         /* blocks left for later: only when they can be fetched, and all or
          * none (items of the older kind come whole) */
-        const pgen *g = pg_at(c, gi);
+        pgen *g = pg_at(c, gi);
+        if (g->n_pd && (rc = pd_sort(g))) return rc;
+        if (g->n_pd && pd_apply(g, 0, 1)) return ND_EFORMAT;
         if (g->n_lazy && (!c->fetch.fn || pg_old || g->n_lazy != g->cap / PG_BLOCK))
             return ND_EFORMAT;
         if (!g->n_lazy && pg_check(g)) return ND_EFORMAT;
@@ -3721,6 +3893,7 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
     size_t len;
     uint32_t version = 0;
     int rc = next(ctx, &kind, &key, &data, &len), have_dups = 0, pg_old = 0, ring_old = 0;
+    uint64_t pd[3][PG_GENS] = {{0}}; /* per index: first and next delta item, slots in them */
     if (rc == 1 && (kind != ND__IT_CORE || key != 0)) rc = ND_EFORMAT;
     if (rc == 1) {
         rc = load_core(&c, data, (const unsigned char *) data + len, &version, err);
@@ -3810,6 +3983,35 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
             if (!rc && p != e) rc = ND_EFORMAT;
             break;
         }
+        case ND__IT_PGD: {
+            uint64_t gi = key >> 32, seq = key & 0xffffffffu;
+            pgen *g = gi < PG_GENS ? pg_at(c, (int) gi) : NULL;
+            const size_t E = g ? pg_entry(g) : 1;
+            if (!g || !g->track || !g->cap || (pd[1][gi] && seq < pd[1][gi]) ||
+                nd__get_u32(&p, e, &u) || (size_t) (e - p) / E != u || (size_t) (e - p) % E) {
+                rc = ND_EFORMAT;
+                break;
+            }
+            unsigned char *v = nd_realloc(g->pd, ((size_t) g->n_pd + u) * E + 1);
+            if (!v) {
+                rc = ND_ENOMEM;
+                break;
+            }
+            g->pd = v;
+            rc = 0;
+            for (uint32_t i = 0; i < u && !rc; i++) {
+                const unsigned char *q = p + (size_t) i * E;
+                uint32_t slot = nd__rd32(q);
+                if (slot >= g->cap || !nd__rd64(q + 4)) rc = ND_EFORMAT;
+            }
+            if (rc) break;
+            memcpy(g->pd + (size_t) g->n_pd * E, p, (size_t) u * E);
+            g->n_pd += u;
+            if (!pd[1][gi]) pd[0][gi] = seq;
+            pd[1][gi] = seq + 1;
+            pd[2][gi] += u;
+            break;
+        }
         case ND__IT_VEC: {
             /* (in the stream when there is no loading on demand) */
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
@@ -3851,7 +4053,7 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
     if (rc == 0) rc = load_end(c, pg_old);
     if (rc == 0)
         rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n, pg_old,
-                           ring_old);
+                           ring_old, (const uint64_t(*)[PG_GENS]) pd);
     nd_free(dfb);
     if (rc) {
         nd_cluster_free(c);

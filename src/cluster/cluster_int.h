@@ -284,6 +284,8 @@ enum {
     ND__IT_DUPT = 8,   /* their story tags */
     ND__IT_RECENT = 9, /* one recent document, by ring slot, its vector apart
                           (ND__IT_VEC); items of version 1 were ND__IT_RING */
+    ND__IT_PGD = 10,   /* slots of an inverted index changed since its blocks
+                          were written, by index << 32 | a sequence number */
     /* Loaded on demand (ND_CLUSTER_LAZY_KIND): */
     ND__IT_STORYC = 16, /* a story's centroid, by id */
     ND__IT_RAW = 17,    /* a recent document's raw features, by ring slot */
