@@ -83,7 +83,25 @@ typedef struct pgen { /* one generation of an inverted index: feature -> P (a, b
      * (n_lazy of them); NULL when every block is */
     uint8_t *lazy;
     uint32_t n_lazy;
+    /* The slots changed since the last save or load (chg, n_chg; chm: a
+     * bit a slot), saved as a delta item (ND__IT_PGD) where that is
+     * smaller than their blocks, or whole: every slot may have moved
+     * (track: the story index's generations only). */
+    int track, whole;
+    uint32_t *chg, n_chg, cap_chg;
+    uint8_t *chm;
+    /* the delta items of a load, for the blocks read later: n_pd entries
+     * of pg_entry() bytes, by block from the load's end (those of block
+     * i from pd_at[i] to pd_at[i + 1]), else in the items' order */
+    unsigned char *pd;
+    uint32_t n_pd, *pd_at;
 } pgen;
+
+/* A slot as the items hold it: u32 slot, u64 key, P times u32 a, u32 b. */
+static size_t pg_entry(const pgen *g)
+{
+    return 12 + 8 * (size_t) g->P;
+}
 
 typedef struct nbr {
     uint64_t seq; /* identifies the neighbour (its slot may be reused) */
@@ -100,7 +118,9 @@ typedef struct rdoc {
     nd__feat *vec; /* unit vector, sorted by hash (NULL for duplicates) */
     uint32_t n_vec;
     /* saved state loaded on demand: vec (n_vec features) is not read yet
-     * (an original: HAS_VEC); vfp stands for vec in the fingerprint */
+     * (an original: HAS_VEC; VEC_IN_RING: in its ND__IT_RING item, as
+     * older saves hold it, VEC_IN_ITEM: in its ND__IT_VEC item);
+     * vfp stands for vec in the fingerprint */
     int vec_lazy;
     uint64_t vfp;
     nbr nb[NN_MAX]; /* nearest recent documents, most similar first */
@@ -203,7 +223,9 @@ static void lazy_vec(nd_cluster *c, rdoc *d);
 static uint64_t vec_fp(const nd__feat *v, uint32_t n);
 
 /* A recent document is an original (it has a vector, read or not). */
-#define HAS_VEC(d) ((d)->vec != NULL || (d)->vec_lazy)
+#define HAS_VEC(d)  ((d)->vec != NULL || (d)->vec_lazy)
+#define VEC_IN_RING 1
+#define VEC_IN_ITEM 2
 
 void nd_cluster_params_default(nd_cluster_params *p)
 {
@@ -547,9 +569,16 @@ static void pgen_free(pgen *g)
     nd_free(g->b);
     nd_free(g->dirty);
     nd_free(g->lazy);
+    nd_free(g->chg);
+    nd_free(g->chm);
+    nd_free(g->pd);
+    nd_free(g->pd_at);
     uint32_t P = g->P;
+    int track = g->track;
     memset(g, 0, sizeof *g);
     g->P = P;
+    g->track = track;
+    g->whole = 1;
 }
 
 /* To cap slots (a power of two above the current capacity), every key
@@ -590,6 +619,16 @@ static int pgen_resize(pgen *g, uint32_t cap)
     g->lazy = NULL;
     g->n_lazy = 0;
     g->cap = cap;
+    nd_free(g->chg);
+    nd_free(g->chm);
+    nd_free(g->pd);
+    nd_free(g->pd_at);
+    g->chg = NULL;
+    g->chm = NULL;
+    g->pd = NULL;
+    g->pd_at = NULL;
+    g->n_chg = g->cap_chg = g->n_pd = 0;
+    g->whole = 1;
     return 0;
 }
 
@@ -619,6 +658,34 @@ static int64_t pgen_find(nd_cluster *c, pgen *g, uint64_t h)
     return -1;
 }
 
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *) x, b = *(const uint32_t *) y;
+    return (a > b) - (a < b);
+}
+
+/* Slot j changed since the last save (a failure: the blocks are saved). */
+static void pg_changed(pgen *g, uint32_t j)
+{
+    if (!g->chm && !(g->chm = nd_calloc(g->cap / 8, 1))) {
+        g->whole = 1;
+        return;
+    }
+    if (g->chm[j >> 3] & (1u << (j & 7))) return;
+    if (g->n_chg == g->cap_chg) {
+        uint32_t cap = g->cap_chg ? g->cap_chg * 2 : 256;
+        uint32_t *v = nd_realloc(g->chg, (size_t) cap * sizeof *v);
+        if (!v) {
+            g->whole = 1;
+            return;
+        }
+        g->chg = v;
+        g->cap_chg = cap;
+    }
+    g->chm[j >> 3] |= (uint8_t) (1u << (j & 7));
+    g->chg[g->n_chg++] = j;
+}
+
 /* Put (a + 1, b) at the front of feature h's list (a entry 0 = empty). */
 static int pgen_post(nd_cluster *c, pgen *g, uint64_t h, uint32_t a, uint32_t b)
 {
@@ -635,6 +702,7 @@ static int pgen_post(nd_cluster *c, pgen *g, uint64_t h, uint32_t a, uint32_t b)
     }
     uint32_t *la = g->a + (size_t) j * P, *lb = g->b + (size_t) j * P;
     g->dirty[j / PG_BLOCK] = 1;
+    if (g->track && !g->whole) pg_changed(g, j);
     if (!g->keys[j]) {
         g->keys[j] = h;
         g->n++;
@@ -661,9 +729,13 @@ static void pgen_tick(nd_cluster *c, pgen g[2], uint64_t span)
     g[1] = g[0];
     /* its blocks are saved under the older generation's keys now */
     if (g[1].cap) memset(g[1].dirty, 1, g[1].cap / PG_BLOCK);
+    g[1].whole = 1;
     uint32_t P = g[0].P;
+    int track = g[0].track;
     memset(&g[0], 0, sizeof g[0]);
     g[0].P = P;
+    g[0].track = track;
+    g[0].whole = 1;
 }
 
 /* ---- stories ------------------------------------------------------------------------------------
@@ -2079,6 +2151,7 @@ nd_cluster *nd_cluster_new(const nd_cluster_params *p, nd_error *err)
     c->dups = nd_dup_index_new(c->p.window_docs);
     c->join_eff = c->p.join;
     c->sp[0].P = c->sp[1].P = SPOST_P;
+    c->sp[0].track = c->sp[1].track = 1;
     c->dp[0].P = c->dp[1].P = DPOST_P;
     c->next_id = 1;
     if (!c->df || !c->ring || !c->dacc || !c->dmark || !c->dcand || !c->dups) {
@@ -2584,16 +2657,21 @@ static void put_rdoc_head(nd_buf *b, const rdoc *d)
     nd__put_u32(b, (uint32_t) d->indexed);
 }
 
-static void put_rdoc_tail(nd_buf *b, const rdoc *d)
+static void put_rdoc_nbs(nd_buf *b, const rdoc *d)
 {
-    nd__put_u32(b, d->vec != NULL);
-    if (d->vec) put_feats(b, d->vec, d->n_vec);
     nd__put_u32(b, d->n_nb);
     for (uint32_t k = 0; k < d->n_nb; k++) {
         nd__put_u64(b, d->nb[k].seq);
         nd__put_u32(b, d->nb[k].slot);
         put_f32(b, d->nb[k].s1);
     }
+}
+
+static void put_rdoc_tail(nd_buf *b, const rdoc *d)
+{
+    nd__put_u32(b, d->vec != NULL);
+    if (d->vec) put_feats(b, d->vec, d->n_vec);
+    put_rdoc_nbs(b, d);
 }
 
 static void put_rdoc(nd_buf *b, const rdoc *d)
@@ -2613,19 +2691,27 @@ static int get_rdoc_head(const unsigned char **p, const unsigned char *e, rdoc *
     return 0;
 }
 
-/* The rest of a recent document; its story must be loaded. */
-static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d)
+/* The rest of a recent document; its story must be loaded.  v2: from an
+ * ND__IT_RECENT item (its vector in an item of its own). */
+static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d,
+                         int v2)
 {
     uint32_t u32;
     int rc;
-    if (nd__get_u32(p, e, &u32) || u32 > 1) return ND_EFORMAT;
-    if (u32 && c->fetch.fn) {
+    if (nd__get_u32(p, e, &u32) || u32 > 2 || (u32 && (u32 == VEC_IN_ITEM) != (v2 != 0)))
+        return ND_EFORMAT;
+    if (u32 == VEC_IN_ITEM) {
+        /* read from its item when needed, or from the stream (kind
+         * ND__IT_VEC comes after) */
+        if (nd__get_u32(p, e, &d->n_vec) || nd__get_u64(p, e, &d->vfp)) return ND_EFORMAT;
+        d->vec_lazy = VEC_IN_ITEM;
+    } else if (u32 && c->fetch.fn) {
         /* The vector, when the document is compared with a new one or
          * settles (lazy_vec: its item again): most of a small run's are
          * not. */
         if (nd__get_u32(p, e, &d->n_vec) || (size_t) (e - *p) / 12 < d->n_vec) return ND_EFORMAT;
         *p += (size_t) d->n_vec * 12;
-        d->vec_lazy = 1;
+        d->vec_lazy = VEC_IN_RING;
         /* (a stand-in: the vector is as saved until it is set again) */
         d->vfp = nd__mix64(d->seq ^ (uint64_t) d->n_vec << 40) ^ 0x1a2b;
     } else if (u32) {
@@ -2645,7 +2731,7 @@ static int get_rdoc(nd_cluster *c, const unsigned char **p, const unsigned char 
 {
     int rc = get_rdoc_head(p, e, d);
     if (!rc) rc = get_feats(p, e, &d->raw, &d->n_raw);
-    return rc ? rc : get_rdoc_tail(c, p, e, d);
+    return rc ? rc : get_rdoc_tail(c, p, e, d, 0);
 }
 
 static void put_pgen(nd_buf *b, const pgen *g)
@@ -2862,11 +2948,12 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
  * ingest, a few stories, the recent window and a few index blocks. */
 
 #define ITEMS_MAGIC    0x35534c434e44ULL /* "NDCLS5" */
-#define ITEMS_VERSION  1u
+#define ITEMS_VERSION  2u /* 1: recent documents as ND__IT_RING items, with their vectors */
 #define DF_BLOCK       4096u
 #define PG_GENS        4   /* sp[0], sp[1], dp[0], dp[1] */
 #define DF_CMP         64u /* counters compared at once with the saved copy (divides 1 << df_bits) */
 #define DF_DELTA_SHARE 8   /* delta items hold at most 1/8 of the counters */
+#define PG_DELTA_SHARE 4   /* an index's delta items hold at most cap/4 slots */
 
 struct nd__persist {
     /* The statistics as the items hold them, for the runs of DF_CMP
@@ -2885,9 +2972,13 @@ struct nd__persist {
     nd__imap stories;           /* story id -> fingerprint of its item */
     nd__imap cents;             /* story id -> fingerprint of its centroid's item */
     uint32_t pg_n[PG_GENS];     /* per index: its blocks that are items (pgen.dirty: changed) */
-    int pg_old;                 /* they are ND__IT_PGEN items (an older save's) */
-    uint64_t *ring;             /* per ring slot: fingerprint of its item, 0: none */
-    uint64_t *raw;              /* per ring slot: seq of the document whose raw features it holds */
+    uint64_t pd_first[PG_GENS], pd_next[PG_GENS]; /* per index: delta item keys in use */
+    uint64_t pd_n[PG_GENS];                       /* and the slots they hold */
+    int pg_old;                                   /* they are ND__IT_PGEN items (an older save's) */
+    uint64_t *ring; /* per ring slot: fingerprint of its item, 0: none */
+    int ring_old;   /* they are ND__IT_RING items (an older save's) */
+    uint64_t *vec;  /* per ring slot: fingerprint of its vector's item, 0: none */
+    uint64_t *raw;  /* per ring slot: seq of the document whose raw features it holds */
 };
 
 static void persist_free(struct nd__persist *ps)
@@ -2900,6 +2991,7 @@ static void persist_free(struct nd__persist *ps)
     nd__imap_free(&ps->stories);
     nd__imap_free(&ps->cents);
     nd_free(ps->ring);
+    nd_free(ps->vec);
     nd_free(ps->raw);
     nd_free(ps);
 }
@@ -2977,7 +3069,14 @@ static uint64_t vec_fp(const nd__feat *v, uint32_t n)
     return h;
 }
 
-/* A recent document: its raw features never change while its seq stays. */
+/* A recent document's vector item. */
+static uint64_t rvec_fp(const rdoc *d)
+{
+    return fp_mix(fp_mix(fp_mix(d->seq, d->n_vec), d->vfp), 0x7ec) | 1;
+}
+
+/* A recent document's item: its raw features never change while its seq
+ * stays, its vector is another item (vfp and n_vec are in this one). */
 static uint64_t rdoc_fp(const rdoc *d)
 {
     const uint64_t v[] = {d->seq,
@@ -3227,15 +3326,69 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
             rc = k->s->del(k->s->ctx, ps->pg_old ? ND__IT_PGEN : ND__IT_PGENL,
                            (uint64_t) gi << 32 | i);
         ps->pg_n[gi] = nblk;
-        for (uint32_t i = 0; i < nblk && !rc; i++) {
-            if (!all && !ps->pg_old && !g->dirty[i]) continue;
-            put_pg_block(b, g, i);
-            rc = put_item(k, b, ND__IT_PGENL, (uint64_t) gi << 32 | i);
-            if (!rc) g->dirty[i] = 0;
+        if (!rc && !all && !ps->pg_old && g->track && !g->whole &&
+            ps->pd_n[gi] + g->n_chg <= g->cap / PG_DELTA_SHARE) {
+            /* The slots changed, in slot order, as a delta item: the
+             * story index's young generation changes in a few hundred of
+             * its slots a run, and in most of its blocks.  Their blocks
+             * stay dirty (their items are older). */
+            if (g->n_chg) {
+                qsort(g->chg, g->n_chg, sizeof *g->chg, cmp_u32);
+                nd__put_u32(b, g->n_chg);
+                for (uint32_t i = 0; i < g->n_chg; i++) {
+                    uint32_t j = g->chg[i];
+                    nd__put_u32(b, j);
+                    nd__put_u64(b, g->keys[j]);
+                    for (uint32_t q = 0; q < g->P; q++) {
+                        nd__put_u32(b, g->a[(size_t) j * g->P + q]);
+                        nd__put_u32(b, g->b[(size_t) j * g->P + q]);
+                    }
+                }
+                rc = put_item(k, b, ND__IT_PGD, (uint64_t) gi << 32 | ps->pd_next[gi]++);
+                ps->pd_n[gi] += g->n_chg;
+            }
+        } else {
+            for (uint32_t i = 0; i < nblk && !rc; i++) {
+                if (!all && !ps->pg_old && !g->dirty[i]) continue;
+                /* (a block with deltas may not be read yet) */
+                if (g->n_lazy && g->lazy[i]) pg_lazy_block(c, g, i);
+                put_pg_block(b, g, i);
+                rc = put_item(k, b, ND__IT_PGENL, (uint64_t) gi << 32 | i);
+                if (!rc) g->dirty[i] = 0;
+            }
+            for (uint64_t key = ps->pd_first[gi]; key < ps->pd_next[gi] && !rc && !all; key++)
+                rc = k->s->del(k->s->ctx, ND__IT_PGD, (uint64_t) gi << 32 | key);
+            ps->pd_first[gi] = ps->pd_next[gi];
+            ps->pd_n[gi] = 0;
         }
+        if (rc) break;
+        for (uint32_t i = 0; i < g->n_chg; i++) g->chm[g->chg[i] >> 3] = 0;
+        g->n_chg = 0;
+        g->whole = 0;
     }
     if (!rc) ps->pg_old = 0;
     return rc;
+}
+
+/* A recent document's item (ND__IT_RECENT): u64 seq, its head, u32 n_raw,
+ * u32 0 (no vector) or VEC_IN_ITEM then u32 n_vec and u64 vfp, its
+ * neighbours.  A few hundred bytes: the vector (~3 KB) is an item of its
+ * own (ND__IT_VEC: u64 seq, the features), written when it changes, where
+ * the neighbours and the story of an older recent document change in most
+ * runs.  (A kind of its own, not ND__IT_RING's keys: SQLite leaves a cell
+ * made smaller by an UPDATE on its page, and the items of the older kind
+ * had a page each.) */
+static void put_ring_item(nd_buf *b, const rdoc *d)
+{
+    nd__put_u64(b, d->seq);
+    put_rdoc_head(b, d);
+    nd__put_u32(b, d->n_raw);
+    nd__put_u32(b, HAS_VEC(d) ? VEC_IN_ITEM : 0);
+    if (HAS_VEC(d)) {
+        nd__put_u32(b, d->n_vec);
+        nd__put_u64(b, d->vfp);
+    }
+    put_rdoc_nbs(b, d);
 }
 
 static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
@@ -3245,21 +3398,34 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     for (uint32_t i = 0; i < c->ring_cap && !rc; i++) {
         rdoc *d = &c->ring[i];
         if (!d->seq) {
-            if (ps->ring[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RING, i);
+            if (ps->ring[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RECENT, i);
+            if (!rc && ps->vec[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_VEC, i);
             if (!rc && ps->raw[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RAW, i);
-            ps->ring[i] = ps->raw[i] = 0;
+            ps->ring[i] = ps->vec[i] = ps->raw[i] = 0;
             continue;
         }
-        uint64_t fp = rdoc_fp(d);
-        if (all || fp != ps->ring[i]) {
+        /* The vector first: one read from an ND__IT_RING item (the
+         * document's item, rewritten below) is read before it goes. */
+        if (!HAS_VEC(d)) {
+            if (ps->vec[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_VEC, i);
+            ps->vec[i] = 0;
+        } else if (all || rvec_fp(d) != ps->vec[i]) {
             lazy_vec(c, d); /* (the item holds it) */
+            d->vfp = vec_fp(d->vec, d->n_vec);
             nd__put_u64(b, d->seq);
-            put_rdoc_head(b, d);
-            nd__put_u32(b, d->n_raw);
-            put_rdoc_tail(b, d);
-            rc = put_item(k, b, ND__IT_RING, i);
+            put_feats(b, d->vec, d->n_vec);
+            rc = put_item(k, b, ND__IT_VEC, i);
+            ps->vec[i] = rvec_fp(d);
+        }
+        uint64_t fp = rdoc_fp(d);
+        if (!rc && (all || fp != ps->ring[i])) {
+            put_ring_item(b, d);
+            rc = put_item(k, b, ND__IT_RECENT, i);
             ps->ring[i] = fp;
         }
+        /* an older save's item of the document (its vector read above)
+         * gives way */
+        if (!rc && ps->ring_old && !all) rc = k->s->del(k->s->ctx, ND__IT_RING, i);
         /* The raw features never change while the document is recent. */
         if (!rc && (all || ps->raw[i] != d->seq)) {
             nd__put_u64(b, d->seq);
@@ -3268,6 +3434,9 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
             ps->raw[i] = d->seq;
         }
     }
+    for (uint32_t i = 0; i < c->ring_cap && !rc && ps->ring_old && !all; i++)
+        if (!c->ring[i].seq) rc = k->s->del(k->s->ctx, ND__IT_RING, i);
+    if (!rc) ps->ring_old = 0;
     return rc;
 }
 
@@ -3278,8 +3447,9 @@ static struct nd__persist *persist_new(const nd_cluster *c)
     ps->dfr = nd_calloc(((size_t) c->df_mask + 1) / DF_CMP, sizeof *ps->dfr);
     ps->dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1);
     ps->ring = nd_calloc(c->ring_cap, sizeof *ps->ring);
+    ps->vec = nd_calloc(c->ring_cap, sizeof *ps->vec);
     ps->raw = nd_calloc(c->ring_cap, sizeof *ps->raw);
-    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->raw) {
+    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->vec || !ps->raw) {
         persist_free(ps);
         return NULL;
     }
@@ -3318,7 +3488,7 @@ int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sink, size_t 
 
 /* What a save of the engine as it is now would leave in the sink. */
 static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, uint64_t df_next,
-                         uint64_t df_n, int pg_old)
+                         uint64_t df_n, int pg_old, int ring_old, const uint64_t pd[3][PG_GENS])
 {
     struct nd__persist *ps = persist_new(c);
     if (!ps) return ND_ENOMEM;
@@ -3338,15 +3508,27 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
         }
     }
     ps->pg_old = pg_old;
+    ps->ring_old = ring_old;
     for (int gi = 0; gi < PG_GENS; gi++) {
         /* the index blocks are as their items hold them */
         pgen *g = pg_at(c, gi);
         ps->pg_n[gi] = g->cap / PG_BLOCK;
         if (g->cap) memset(g->dirty, 0, g->cap / PG_BLOCK);
+        /* but those of slots in delta items */
+        for (uint32_t i = 0; i < g->n_pd; i++)
+            g->dirty[nd__rd32(g->pd + (size_t) i * pg_entry(g)) / PG_BLOCK] = 1;
+        ps->pd_first[gi] = pd[0][gi];
+        ps->pd_next[gi] = pd[1][gi];
+        ps->pd_n[gi] = pd[2][gi];
+        g->whole = 0;
     }
     for (uint32_t i = 0; i < c->ring_cap; i++) {
-        ps->ring[i] = c->ring[i].seq ? rdoc_fp(&c->ring[i]) : 0;
-        ps->raw[i] = c->ring[i].seq;
+        /* items of the older kind (the vector in the document's item):
+         * both are written by the next save */
+        const rdoc *d = &c->ring[i];
+        ps->ring[i] = d->seq && !ring_old ? rdoc_fp(d) : 0;
+        ps->vec[i] = d->seq && !ring_old && HAS_VEC(d) ? rvec_fp(d) : 0;
+        ps->raw[i] = d->seq;
     }
     persist_free(c->ps);
     c->ps = ps;
@@ -3441,15 +3623,17 @@ static void lazy_vec(nd_cluster *c, rdoc *d)
 {
     const unsigned char *p, *e;
     if (!d->vec_lazy) return;
+    int in_ring = d->vec_lazy == VEC_IN_RING;
     d->vec_lazy = 0;
-    uint32_t n = d->n_vec, n_raw, has;
+    uint32_t n = d->n_vec, n_raw, has = 1;
     rdoc t;
     memset(&t, 0, sizeof t);
     uint64_t seq;
-    if (fetch_item(c, ND__IT_RING, (uint64_t) (d - c->ring), &p, &e) || nd__get_u64(&p, e, &seq) ||
-        seq != d->seq || get_rdoc_head(&p, e, &t) || nd__get_u32(&p, e, &n_raw) ||
-        nd__get_u32(&p, e, &has) || has != 1 || get_feats(&p, e, &d->vec, &d->n_vec) ||
-        d->n_vec != n) {
+    if (fetch_item(c, in_ring ? ND__IT_RING : ND__IT_VEC, (uint64_t) (d - c->ring), &p, &e) ||
+        nd__get_u64(&p, e, &seq) || seq != d->seq ||
+        (in_ring &&
+         (get_rdoc_head(&p, e, &t) || nd__get_u32(&p, e, &n_raw) || nd__get_u32(&p, e, &has))) ||
+        has != 1 || get_feats(&p, e, &d->vec, &d->n_vec) || d->n_vec != n || (!in_ring && p != e)) {
         c->oom = 1;
         nd_free(d->vec);
         d->vec = nd_malloc(sizeof *d->vec); /* (still an original) */
@@ -3472,14 +3656,15 @@ int nd_cluster_load_all(nd_cluster *c)
 
 /* The CORE item into a new engine (*out). */
 static int load_core(nd_cluster **out, const unsigned char *p, const unsigned char *e,
-                     nd_error *err)
+                     uint32_t *version, nd_error *err)
 {
     uint64_t magic;
-    uint32_t version, sversion;
+    uint32_t sversion;
     nd_cluster_params prm;
     *out = NULL;
-    if (nd__get_u64(&p, e, &magic) || magic != ITEMS_MAGIC || nd__get_u32(&p, e, &version) ||
-        version != ITEMS_VERSION || nd__get_u32(&p, e, &sversion) || sversion != STATE_VERSION)
+    if (nd__get_u64(&p, e, &magic) || magic != ITEMS_MAGIC || nd__get_u32(&p, e, version) ||
+        *version < 1 || *version > ITEMS_VERSION || nd__get_u32(&p, e, &sversion) ||
+        sversion != STATE_VERSION)
         return ND_EFORMAT;
     memset(&prm, 0, sizeof prm);
     if (get_params(&p, e, &prm)) return ND_EFORMAT;
@@ -3588,6 +3773,55 @@ static int load_pg_item(nd_cluster *c, uint32_t kind, uint64_t key, const unsign
     return load_pg_block(g, blk, size, p, e);
 }
 
+/* The delta items' slots by block, each block's in the order they were
+ * saved (a lookup reads one block's only). */
+static int pd_sort(pgen *g)
+{
+    const size_t E = pg_entry(g);
+    uint32_t nblk = g->cap / PG_BLOCK;
+    uint32_t *at = nd_calloc((size_t) nblk + 1, sizeof *at), *next = nd_malloc(nblk * sizeof *next);
+    unsigned char *v = nd_malloc((size_t) g->n_pd * E + 1);
+    if (!at || !next || !v) {
+        nd_free(at);
+        nd_free(next);
+        nd_free(v);
+        return ND_ENOMEM;
+    }
+    for (uint32_t i = 0; i < g->n_pd; i++) at[nd__rd32(g->pd + (size_t) i * E) / PG_BLOCK + 1]++;
+    for (uint32_t i = 0; i < nblk; i++) at[i + 1] += at[i];
+    memcpy(next, at, nblk * sizeof *next);
+    for (uint32_t i = 0; i < g->n_pd; i++) {
+        const unsigned char *q = g->pd + (size_t) i * E;
+        memcpy(v + (size_t) next[nd__rd32(q) / PG_BLOCK]++ * E, q, E);
+    }
+    nd_free(next);
+    nd_free(g->pd);
+    g->pd = v;
+    g->pd_at = at;
+    return 0;
+}
+
+/* The delta items' slots of block blk (all: of every block read), in
+ * the order they were saved, over what the blocks' items hold. */
+static int pd_apply(pgen *g, uint32_t blk, int all)
+{
+    const size_t E = pg_entry(g);
+    uint32_t from = all ? 0 : g->pd_at[blk], to = all ? g->n_pd : g->pd_at[blk + 1];
+    for (uint32_t i = from; i < to; i++) {
+        const unsigned char *p = g->pd + (size_t) i * E, *e = p + E;
+        uint32_t slot;
+        uint64_t key;
+        nd__get_u32(&p, e, &slot);
+        if (all && g->n_lazy && g->lazy[slot / PG_BLOCK]) continue;
+        nd__get_u64(&p, e, &key);
+        if (g->keys[slot] && g->keys[slot] != key) return ND_EFORMAT;
+        g->keys[slot] = key;
+        size_t at_p = (size_t) slot * g->P;
+        if (nd__get_u32_pairs(&p, e, g->a + at_p, g->b + at_p, g->P)) return ND_EFORMAT;
+    }
+    return 0;
+}
+
 /* Block blk of g through the engine's fetch.  A failure leaves it empty
  * (or part read) and the engine reports ND_ENOMEM. */
 static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk)
@@ -3597,8 +3831,16 @@ static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk)
     g->lazy[blk] = 0;
     g->n_lazy--;
     if (fetch_item(c, ND__IT_PGENL, gi << 32 | blk, &p, &e) ||
-        load_pg_block(g, blk, PG_BLOCK, p, e) || (!g->n_lazy && pg_check(g)))
+        load_pg_block(g, blk, PG_BLOCK, p, e) || (g->n_pd && pd_apply(g, blk, 0)) ||
+        (!g->n_lazy && pg_check(g)))
         c->oom = 1;
+    if (!g->n_lazy) {
+        nd_free(g->pd);
+        nd_free(g->pd_at);
+        g->pd = NULL;
+        g->pd_at = NULL;
+        g->n_pd = 0;
+    }
 }
 
 /* Every block of g not read yet. */
@@ -3611,19 +3853,22 @@ static void pg_load_gen(nd_cluster *c, pgen *g)
 /* After the last item: everything is there and consistent. */
 static int load_end(nd_cluster *c, int pg_old)
 {
+    int rc;
     if (!c->fetch.fn) {
         /* No loading on demand: the stream held everything. */
         for (uint32_t i = 0; i < c->n_slots; i++)
             if (c->slots[i] && c->slots[i]->lazy) return ND_EFORMAT;
         for (uint32_t i = 0; i < c->ring_cap; i++)
-            if (c->ring[i].seq && !c->ring[i].raw) return ND_EFORMAT;
+            if (c->ring[i].seq && (!c->ring[i].raw || c->ring[i].vec_lazy)) return ND_EFORMAT;
     }
     for (uint32_t i = 0; i < c->n_free; i++)
         if (c->slots[c->free_slots[i]]) return ND_EFORMAT;
     for (int gi = 0; gi < PG_GENS; gi++) {
         /* blocks left for later: only when they can be fetched, and all or
          * none (items of the older kind come whole) */
-        const pgen *g = pg_at(c, gi);
+        pgen *g = pg_at(c, gi);
+        if (g->n_pd && (rc = pd_sort(g))) return rc;
+        if (g->n_pd && pd_apply(g, 0, 1)) return ND_EFORMAT;
         if (g->n_lazy && (!c->fetch.fn || pg_old || g->n_lazy != g->cap / PG_BLOCK))
             return ND_EFORMAT;
         if (!g->n_lazy && pg_check(g)) return ND_EFORMAT;
@@ -3646,10 +3891,12 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
     uint64_t key, df_first = UINT64_MAX, df_next = 0, df_n = 0;
     const void *data;
     size_t len;
-    int rc = next(ctx, &kind, &key, &data, &len), have_dups = 0, pg_old = 0;
+    uint32_t version = 0;
+    int rc = next(ctx, &kind, &key, &data, &len), have_dups = 0, pg_old = 0, ring_old = 0;
+    uint64_t pd[3][PG_GENS] = {{0}}; /* per index: first and next delta item, slots in them */
     if (rc == 1 && (kind != ND__IT_CORE || key != 0)) rc = ND_EFORMAT;
     if (rc == 1) {
-        rc = load_core(&c, data, (const unsigned char *) data + len, err);
+        rc = load_core(&c, data, (const unsigned char *) data + len, &version, err);
         if (!rc) rc = 1;
         if (c) {
             c->fetch = (nd__fetch){fetch, ctx};
@@ -3719,16 +3966,63 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
             pg_old = 1;
             /* fall through */
         case ND__IT_PGENL: rc = load_pg_item(c, kind, key, p, e); break;
-        case ND__IT_RING: {
+        case ND__IT_RING:
+        case ND__IT_RECENT: {
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
-            if (!d || nd__get_u64(&p, e, &d->seq) || !d->seq) {
+            /* (ND__IT_RING in items of version 1 only, ND__IT_RECENT in
+             * later ones) */
+            if (!d || d->seq || (kind == ND__IT_RING) != (version == 1) ||
+                nd__get_u64(&p, e, &d->seq) || !d->seq) {
                 rc = ND_EFORMAT;
                 break;
             }
+            if (kind == ND__IT_RING) ring_old = 1;
             rc = get_rdoc_head(&p, e, d);
             if (!rc && nd__get_u32(&p, e, &d->n_raw)) rc = ND_EFORMAT;
-            if (!rc) rc = get_rdoc_tail(c, &p, e, d);
+            if (!rc) rc = get_rdoc_tail(c, &p, e, d, kind == ND__IT_RECENT);
             if (!rc && p != e) rc = ND_EFORMAT;
+            break;
+        }
+        case ND__IT_PGD: {
+            uint64_t gi = key >> 32, seq = key & 0xffffffffu;
+            pgen *g = gi < PG_GENS ? pg_at(c, (int) gi) : NULL;
+            const size_t E = g ? pg_entry(g) : 1;
+            if (!g || !g->track || !g->cap || (pd[1][gi] && seq < pd[1][gi]) ||
+                nd__get_u32(&p, e, &u) || (size_t) (e - p) / E != u || (size_t) (e - p) % E) {
+                rc = ND_EFORMAT;
+                break;
+            }
+            unsigned char *v = nd_realloc(g->pd, ((size_t) g->n_pd + u) * E + 1);
+            if (!v) {
+                rc = ND_ENOMEM;
+                break;
+            }
+            g->pd = v;
+            rc = 0;
+            for (uint32_t i = 0; i < u && !rc; i++) {
+                const unsigned char *q = p + (size_t) i * E;
+                uint32_t slot = nd__rd32(q);
+                if (slot >= g->cap || !nd__rd64(q + 4)) rc = ND_EFORMAT;
+            }
+            if (rc) break;
+            memcpy(g->pd + (size_t) g->n_pd * E, p, (size_t) u * E);
+            g->n_pd += u;
+            if (!pd[1][gi]) pd[0][gi] = seq;
+            pd[1][gi] = seq + 1;
+            pd[2][gi] += u;
+            break;
+        }
+        case ND__IT_VEC: {
+            /* (in the stream when there is no loading on demand) */
+            rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
+            uint64_t seq;
+            uint32_t n = d ? d->n_vec : 0;
+            rc = !d || version == 1 || d->vec_lazy != VEC_IN_ITEM || nd__get_u64(&p, e, &seq) ||
+                         seq != d->seq
+                     ? ND_EFORMAT
+                     : get_feats(&p, e, &d->vec, &d->n_vec);
+            if (!rc && (d->n_vec != n || p != e)) rc = ND_EFORMAT;
+            if (d && d->vec) d->vec_lazy = 0;
             break;
         }
         case ND__IT_RAW: {
@@ -3758,7 +4052,8 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
     if (rc == 0 && !have_dups) rc = ND_EFORMAT;
     if (rc == 0) rc = load_end(c, pg_old);
     if (rc == 0)
-        rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n, pg_old);
+        rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n, pg_old,
+                           ring_old, (const uint64_t(*)[PG_GENS]) pd);
     nd_free(dfb);
     if (rc) {
         nd_cluster_free(c);
