@@ -295,16 +295,36 @@ void nd__pstate_apply(nd__pstate *s, int t, int l)
 
 /* ---- the parser's features -------------------------------------------------- */
 
-static inline uint64_t dist_atom(int d)
+/* The atoms of the root's tag, of a label (plus its class), of a
+ * distance's and a valency's bucket (plus the bucket): nd__parse_features
+ * makes them, and so do the parser's groups from their codes. */
+#define ATOM_ROOT_TAG 0x524f4f5450ULL
+#define ATOM_LABEL    0x4c41424cULL
+#define ATOM_DIST     0xd1570000ULL
+#define ATOM_VAL      0xfa1000ULL
+
+/* The bucket of a distance (either way) and of a valency: the atoms
+ * below, and the codes of the parser's groups of features that read no
+ * word (nd__parse_word_features), are made from them. */
+static inline int dist_bucket(int d)
 {
     if (d < 0) d = -d;
-    int b = d <= 4 ? d : d <= 6 ? 5 : d <= 9 ? 6 : d <= 14 ? 7 : 8;
-    return 0xd1570000ULL + (uint64_t) b;
+    return d <= 4 ? d : d <= 6 ? 5 : d <= 9 ? 6 : d <= 14 ? 7 : 8;
+}
+
+static inline int val_bucket(int v)
+{
+    return v > 6 ? 6 : v;
+}
+
+static inline uint64_t dist_atom(int d)
+{
+    return ATOM_DIST + (uint64_t) dist_bucket(d);
 }
 
 static inline uint64_t val_atom(int v)
 {
-    return 0xfa1000ULL + (uint64_t) (v > 6 ? 6 : v);
+    return ATOM_VAL + (uint64_t) val_bucket(v);
 }
 
 size_t nd__parse_features(const nd__pstate *s, const nd__watom *w, const uint8_t *tags,
@@ -317,8 +337,8 @@ size_t nd__parse_features(const nd__pstate *s, const nd__watom *w, const uint8_t
     int s2 = s->sp >= 3 ? s->stack[s->sp - 3] : -1;
     int b0 = s->b, b1 = b0 + 1 <= n ? b0 + 1 : -1, b2 = b0 + 2 <= n ? b0 + 2 : -1;
 #define W(i) ((i) < 0 ? A_NONE : (i) == n ? 0x524f4f54ULL : w[i].norm)
-#define P(i) ((i) < 0 ? A_NONE : (i) == n ? 0x524f4f5450ULL : nd__tag_atom(tags[i]))
-#define L(i) ((i) < 0 ? A_NONE : 0x4c41424cULL + s->label[i])
+#define P(i) ((i) < 0 ? A_NONE : (i) == n ? ATOM_ROOT_TAG : nd__tag_atom(tags[i]))
+#define L(i) ((i) < 0 ? A_NONE : ATOM_LABEL + s->label[i])
     uint64_t S0w = W(s0), S0p = P(s0), S1w = W(s1), S1p = P(s1), S2w = W(s2), S2p = P(s2);
     uint64_t N0w = W(b0), N0p = P(b0), N1w = W(b1), N1p = P(b1), N2w = W(b2), N2p = P(b2);
     int s0l = s0 >= 0 ? s->lc1[s0] : -1, s0l2 = s0 >= 0 ? s->lc2[s0] : -1;
@@ -469,34 +489,33 @@ static inline uint64_t label_code(const nd__pstate *s, int i)
 
 static inline uint64_t dist_code(int d)
 {
-    if (d < 0) d = -d;
-    return 1 + (uint64_t) (d <= 4 ? d : d <= 6 ? 5 : d <= 9 ? 6 : d <= 14 ? 7 : 8);
+    return 1 + (uint64_t) dist_bucket(d);
 }
 
 static inline uint64_t val_code(int v)
 {
-    return 1 + (uint64_t) (v > 6 ? 6 : v);
+    return 1 + (uint64_t) val_bucket(v);
 }
 
 /* The atoms of the codes, as nd__parse_features makes them. */
 static inline uint64_t tag_of_code(uint64_t c)
 {
-    return c == 0 ? A_NONE : c == 1 ? 0x524f4f5450ULL : nd__tag_atom((int) c - 2);
+    return c == 0 ? A_NONE : c == 1 ? ATOM_ROOT_TAG : nd__tag_atom((int) c - 2);
 }
 
 static inline uint64_t label_of_code(uint64_t c)
 {
-    return c == 0 ? A_NONE : 0x4c41424cULL + (c - 1);
+    return c == 0 ? A_NONE : ATOM_LABEL + (c - 1);
 }
 
 static inline uint64_t dist_of_code(uint64_t c)
 {
-    return c == 0 ? A_NONE : 0xd1570000ULL + (c - 1);
+    return c == 0 ? A_NONE : ATOM_DIST + (c - 1);
 }
 
 static inline uint64_t val_of_code(uint64_t c)
 {
-    return c == 0 ? A_NONE : 0xfa1000ULL + (c - 1);
+    return c == 0 ? A_NONE : ATOM_VAL + (c - 1);
 }
 
 size_t nd__parse_word_features(const nd__pstate *s, const nd__watom *w, const uint8_t *tags,
