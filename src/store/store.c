@@ -425,9 +425,7 @@ int nd_store_commit(nd_store *s, nd_error *err)
 {
     if (!s->in_tx) return 0;
     if (s->clusterer) nd__store_cluster_committing(s->clusterer);
-    int rc = nd__store_analysis_flush(s, err);
-    if (!rc) rc = nd__store_index_docs(s, err);
-    if (!rc) rc = nd__store_index_analysis(s, err);
+    int rc = nd__store_before_commit(s, err);
     if (rc) return rc;
     rc = nd__store_exec(s, "COMMIT", err);
     if (!rc) {

@@ -238,9 +238,11 @@ void nd__store_cluster_rolled_back(nd_store_clusterer *c);
  * can pass it - the WAL grew by a GB per 10,000 pages). */
 void nd__store_cluster_committing(nd_store_clusterer *c);
 
-/* write.c: index the documents added in the open transaction in
- * documents_fts; called just before COMMIT.  0 or a negative code. */
-int nd__store_index_docs(nd_store *s, nd_error *err);
+/* write.c: what a transaction that stored pages writes just before its
+ * COMMIT, outside any savepoint: the analyses' summed totals, then the
+ * documents, quotations and new actors' names into their full-text
+ * indexes.  0 or a negative code (the transaction is to be rolled back). */
+int nd__store_before_commit(nd_store *s, nd_error *err);
 
 /* For tests: create or migrate a file up to schema version `version` only,
  * with no other setup.  Returns 0 or a negative code. */

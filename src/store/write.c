@@ -637,10 +637,8 @@ int nd_store_add_prepared(nd_store *s, nd_store_clusterer *c, const nd_store_pre
         return rc;
     }
     if (c) nd__store_cluster_end_page(c, 1);
-    if (own &&
-        ((rc = c ? nd_store_cluster_sync(c, err) : 0) != 0 ||
-         (rc = nd__store_analysis_flush(s, err)) != 0 || (rc = nd__store_index_docs(s, err)) != 0 ||
-         (rc = nd__store_index_analysis(s, err)) != 0)) {
+    if (own && ((rc = c ? nd_store_cluster_sync(c, err) : 0) != 0 ||
+                (rc = nd__store_before_commit(s, err)) != 0)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         nd__store_tokens_back(s, toks);
         nd__store_analysis_rolled_back(s);
@@ -652,7 +650,9 @@ int nd_store_add_prepared(nd_store *s, nd_store_clusterer *c, const nd_store_pre
     return rc;
 }
 
-int nd__store_index_docs(nd_store *s, nd_error *err)
+/* Index the documents added in the open transaction in documents_fts.
+ * 0 or a negative code. */
+static int index_docs(nd_store *s, nd_error *err)
 {
     sqlite3_stmt *st = nd__store_stmt(s, ND_STMT_INDEX_DOCS, err);
     if (!st) return ND_EDB;
@@ -665,6 +665,14 @@ int nd__store_index_docs(nd_store *s, nd_error *err)
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return nd__store_fail(s, "cannot index documents", err);
     return 0;
+}
+
+int nd__store_before_commit(nd_store *s, nd_error *err)
+{
+    int rc = nd__store_analysis_flush(s, err);
+    if (!rc) rc = index_docs(s, err);
+    if (!rc) rc = nd__store_index_analysis(s, err);
+    return rc;
 }
 
 int nd_store_add_page(nd_store *s, const nd_store_page *p, nd_store_added *res, nd_error *err)
