@@ -423,6 +423,26 @@ void nd__store_tokens_free(nd_store *s)
     s->toks = NULL;
 }
 
+/* The documents of ids (?1, ?2] in id order as tok_row() takes them: id,
+ * then title and text when doc_tokens has no row of them, else its blob
+ * (a store without doc_tokens: title and text).  0, or -1. */
+static int tok_rows_prepare(sqlite3 *db, sqlite3_stmt **st)
+{
+    if (sqlite3_prepare_v2(db,
+                           "SELECT d.id, CASE WHEN t.toks IS NULL THEN d.title END,"
+                           " CASE WHEN t.toks IS NULL THEN d.text END, t.toks"
+                           " FROM documents d LEFT JOIN doc_tokens t ON t.doc_id = d.id"
+                           " WHERE d.id > ?1 AND d.id <= ?2 ORDER BY d.id",
+                           -1, st, NULL) == SQLITE_OK)
+        return 0;
+    return sqlite3_prepare_v2(db,
+                              "SELECT id, title, text, NULL FROM documents"
+                              " WHERE id > ?1 AND id <= ?2",
+                              -1, st, NULL) == SQLITE_OK
+               ? 0
+               : -1;
+}
+
 /* Add the tokens of the documents after `from` up to `upto` (title and
  * text, as the index has them) to a: those the writer kept as it stored
  * them (kept: may be NULL; nothing read), those doc_tokens keeps (a save
@@ -432,12 +452,6 @@ void nd__store_tokens_free(nd_store *s)
 static int tok_docs(sqlite3 *db, df_tok *k, int64_t from, int64_t upto, tok_acc *a,
                     const run_toks *kept)
 {
-    static const char rows_sql[] = "SELECT d.id, CASE WHEN t.toks IS NULL THEN d.title END,"
-                                   " CASE WHEN t.toks IS NULL THEN d.text END, t.toks"
-                                   " FROM documents d LEFT JOIN doc_tokens t ON t.doc_id = d.id"
-                                   " WHERE d.id > ?1 AND d.id <= ?2 ORDER BY d.id";
-    static const char rows_old_sql[] =
-        "SELECT id, title, text, NULL FROM documents WHERE id > ?1 AND id <= ?2";
     /* the kept documents of the range: id -> entry + 1 (a later entry of
      * an id, stored again after a rollback, replaces the earlier) */
     nd__imap in = {0};
@@ -448,8 +462,7 @@ static int tok_docs(sqlite3 *db, df_tok *k, int64_t from, int64_t upto, tok_acc 
             return a->oom = 1, -1;
         }
     sqlite3_stmt *st = NULL, *ids = NULL;
-    if (sqlite3_prepare_v2(db, rows_sql, -1, &st, NULL) != SQLITE_OK &&
-        sqlite3_prepare_v2(db, rows_old_sql, -1, &st, NULL) != SQLITE_OK) {
+    if (tok_rows_prepare(db, &st)) {
         nd__imap_free(&in);
         return -1;
     }
@@ -1616,15 +1629,7 @@ int nd_store_df_presave(nd_store *rd, nd_store_df *df, int64_t docs)
         return ND_ENOMEM;
     }
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(rd->db,
-                           "SELECT d.id, CASE WHEN t.toks IS NULL THEN d.title END,"
-                           " CASE WHEN t.toks IS NULL THEN d.text END, t.toks"
-                           " FROM documents d LEFT JOIN doc_tokens t ON t.doc_id = d.id"
-                           " WHERE d.id > ?1 AND d.id <= ?2 ORDER BY d.id",
-                           -1, &st, NULL) != SQLITE_OK &&
-        sqlite3_prepare_v2(rd->db,
-                           "SELECT id, title, text, NULL FROM documents WHERE id > ?1 AND id <= ?2",
-                           -1, &st, NULL) != SQLITE_OK) {
+    if (tok_rows_prepare(rd->db, &st)) {
         tok_close(&tk);
         toks_free(t);
         return ND_EDB;
