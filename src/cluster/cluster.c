@@ -1513,38 +1513,38 @@ static long rf_pairs(rf_job *j, uint32_t *pidx)
     nd_cluster *c = j->c;
     size_t total = 0, K = c->p.candidates;
     for (uint32_t i = 0; i < j->m; i++) total += j->n_cand[i];
-    size_t cap = 64;
+    uint32_t cap = 64;
     while (cap < total * 2) cap *= 2;
-    uint64_t *keys = nd_malloc(cap * sizeof *keys);
-    uint32_t *vals = nd_malloc(cap * sizeof *vals);
+    /* pair key -> its number + 1 (no pair is a slot with itself, so no
+     * key is 0) */
+    nd__imap num = {0};
     j->pair = nd_malloc((total + 1) * 2 * sizeof *j->pair);
     j->sim = nd_malloc((total + 1) * sizeof *j->sim);
-    if (!keys || !vals || !j->pair || !j->sim) {
-        nd_free(keys);
-        nd_free(vals);
+    if (!j->pair || !j->sim || nd__imap_grow(&num, cap)) {
+        nd__imap_free(&num);
         return -1;
     }
-    memset(keys, 0xff, cap * sizeof *keys); /* (no pair is a slot with itself) */
     uint32_t n = 0;
     for (uint32_t i = 0; i < j->m; i++) {
         uint32_t a = j->order[i];
         for (uint32_t q = 0; q < j->n_cand[i]; q++) {
             uint32_t b = j->cand[i * K + q];
             uint64_t key = a < b ? (uint64_t) a << 32 | b : (uint64_t) b << 32 | a;
-            size_t h = (size_t) nd__mix64(key) & (cap - 1);
-            while (keys[h] != UINT64_MAX && keys[h] != key) h = (h + 1) & (cap - 1);
-            if (keys[h] == UINT64_MAX) {
-                keys[h] = key;
-                vals[h] = n;
+            int64_t *v = nd__imap_ref(&num, key);
+            if (!v) {
+                nd__imap_free(&num);
+                return -1;
+            }
+            if (!*v) {
+                *v = (int64_t) n + 1;
                 j->pair[2 * n] = a;
                 j->pair[2 * n + 1] = b;
                 n++;
             }
-            pidx[i * K + q] = vals[h];
+            pidx[i * K + q] = (uint32_t) (*v - 1);
         }
     }
-    nd_free(keys);
-    nd_free(vals);
+    nd__imap_free(&num);
     return (long) n;
 }
 
