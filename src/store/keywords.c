@@ -747,11 +747,23 @@ static int64_t tok_count(const tok_acc *a, const tok_word *w, int64_t from, int 
  * thousand instructions each (33 M there, and then the rows anyway). */
 #define DF_TOK_KEPT 4
 
+/* A word the cache counted: its count, and for nd_store_df_save its word
+ * and the last document id its count covers. */
+typedef struct df_ent {
+    uint64_t hash;
+    int64_t df;
+    int64_t upto;  /* the count covers the documents of id <= upto */
+    int64_t saved; /* word_df's upto for the word when looked up (-1: none) */
+    size_t word;   /* offset of the word in words */
+    int scaled;    /* df is an estimate (df_stale, df_phrase): never saved */
+    int64_t win;   /* df_phrase's count in the window it scaled (-1: none),
+                    * of the documents (upto - span, upto] */
+    int64_t span;
+} df_ent;
+
 /* The remembered frequencies, shared by the nd_store_df of several
  * threads (the ingest workers): each word is looked up once per run, not
- * once per worker, and the common words are the costly lookups.  Each
- * slot also keeps its word (in words) and the last document id its count
- * covers, for nd_store_df_save. */
+ * once per worker, and the common words are the costly lookups. */
 typedef struct df_cache {
     pthread_mutex_t mu;
     int refs;
@@ -773,7 +785,7 @@ typedef struct df_cache {
     int64_t gone_last, gone_span;
     size_t used;
     size_t max_used; /* emptied when this full: 3/4 of DF_SLOTS */
-    nd_buf words;    /* the slots' words, each NUL-terminated */
+    nd_buf words;    /* the entries' words, each NUL-terminated */
     /* The exact counts of the words the cache let go of when it filled
      * (df_reset), for the run's later lookups of them and its save: the
      * next lookup counts only the documents since (kept_at: word hash
@@ -785,20 +797,16 @@ typedef struct df_cache {
     } * kept;
     size_t n_kept, cap_kept;
     nd_buf kept_words;
-    struct {
-        uint64_t hash; /* 0: empty */
-        int64_t df;
-        int64_t upto;  /* the count covers the documents of id <= upto */
-        int64_t saved; /* word_df's upto for the word when looked up (-1: none) */
-        size_t word;   /* offset of the word in words */
-        int scaled;    /* df is an estimate (df_stale, df_phrase): never saved */
-        int64_t win;   /* df_phrase's count in the window it scaled (-1: none),
-                        * of the documents (upto - span, upto] */
-        int64_t span;
-    } slot[DF_SLOTS];
-    /* the slots taken, used of them, in the order they were: a save walks
-     * these, not the 2.6 MB of slots (640 page faults of a one-page run) */
-    uint32_t taken[DF_SLOTS];
+    /* The words counted, used of them, in the order they were (a save
+     * walks them), and a table of them by hash (slot: entry + 1, 0 empty).
+     * The entries lie one after the other, so that a run touches the
+     * pages of the words it counted: kept in the 65,536 slots themselves
+     * (64 bytes each), the 4 MB were written all over by a run's few
+     * thousand words, a page fault for nearly every one of their 1,024
+     * pages (a zeroed page on a first read, a copy on the first write). */
+    df_ent *ent;
+    size_t cap_ent;
+    uint32_t slot[DF_SLOTS];
 } df_cache;
 
 struct nd_store_df {
@@ -813,17 +821,17 @@ struct nd_store_df {
     int tk_state;  /* 0: not opened yet, 1: open, -1: not available */
 };
 
-/* Keep the count of slot k for the lookups after the cache is emptied
+/* Keep the count of entry e for the lookups after the cache is emptied
  * (c->mu held): a failure to keep it only costs a count. */
-static void df_keep(df_cache *c, size_t k)
+static void df_keep(df_cache *c, const df_ent *e)
 {
-    if (!c->slot[k].hash || c->slot[k].df < 0 || c->slot[k].scaled || c->slot[k].upto < 0) return;
+    if (e->df < 0 || e->scaled || e->upto < 0) return;
     if (c->n_kept >= DF_KEPT_MAX) return;
     int64_t at = 0;
-    if (nd__imap_get(&c->kept_at, c->slot[k].hash, &at)) {
+    if (nd__imap_get(&c->kept_at, e->hash, &at)) {
         /* counted again since it was kept: the later count */
-        c->kept[at - 1].df = c->slot[k].df;
-        c->kept[at - 1].upto = c->slot[k].upto;
+        c->kept[at - 1].df = e->df;
+        c->kept[at - 1].upto = e->upto;
         return;
     }
     if (c->n_kept == c->cap_kept) {
@@ -833,13 +841,13 @@ static void df_keep(df_cache *c, size_t k)
         c->kept = v;
         c->cap_kept = cap;
     }
-    const char *w = c->words.ptr + c->slot[k].word;
+    const char *w = c->words.ptr + e->word;
     size_t off = c->kept_words.len;
     nd_buf_append(&c->kept_words, w, strlen(w) + 1);
     if (nd_buf_failed(&c->kept_words) ||
-        nd__imap_put(&c->kept_at, c->slot[k].hash, (int64_t) c->n_kept + 1))
+        nd__imap_put(&c->kept_at, e->hash, (int64_t) c->n_kept + 1))
         return;
-    c->kept[c->n_kept++] = (struct df_kept){c->slot[k].df, c->slot[k].upto, c->slot[k].saved, off};
+    c->kept[c->n_kept++] = (struct df_kept){e->df, e->upto, e->saved, off};
 }
 
 /* Empty the cache and read the snapshot it counts in, through df's
@@ -849,8 +857,8 @@ static void df_reset(nd_store_df *df, int clear)
 {
     df_cache *c = df->c;
     if (clear)
-        for (size_t i = 0; i < c->used; i++) df_keep(c, c->taken[i]);
-    /* A new cache is zeroed by calloc: its 2.6 MB are not touched. */
+        for (size_t i = 0; i < c->used; i++) df_keep(c, &c->ent[i]);
+    /* A new cache is zeroed by calloc: its slots are not touched. */
     if (clear) memset(c->slot, 0, sizeof c->slot);
     c->used = 0;
     c->docs = 0;
@@ -996,6 +1004,7 @@ void nd_store_df_free(nd_store_df *df)
     if (last) {
         pthread_mutex_destroy(&c->mu);
         nd_buf_free(&c->words);
+        nd_free(c->ent);
         tok_acc_free(&c->toks);
         nd__imap_free(&c->kept_at);
         nd_free(c->kept);
@@ -1330,8 +1339,15 @@ static int64_t df_recent(nd_store_df *df, const char *word, size_t len, int64_t 
 static size_t df_slot(const df_cache *c, uint64_t h)
 {
     size_t k = h & (DF_SLOTS - 1);
-    while (c->slot[k].hash && c->slot[k].hash != h) k = (k + 1) & (DF_SLOTS - 1);
+    while (c->slot[k] && c->ent[c->slot[k] - 1].hash != h) k = (k + 1) & (DF_SLOTS - 1);
     return k;
+}
+
+/* The entry of h in c, or NULL (c->mu held). */
+static const df_ent *df_find(const df_cache *c, uint64_t h)
+{
+    size_t k = df_slot(c, h);
+    return c->slot[k] ? &c->ent[c->slot[k] - 1] : NULL;
 }
 
 int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
@@ -1341,9 +1357,9 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     df_cache *c = df->c;
     uint64_t h = nd_hash64(word, len) | 1;
     pthread_mutex_lock(&c->mu);
-    size_t k = df_slot(c, h);
-    int64_t v = c->slot[k].df;
-    int hit = c->slot[k].hash == h;
+    const df_ent *e = df_find(c, h);
+    int64_t v = e ? e->df : 0;
+    int hit = e != NULL;
     df->docs = c->docs;
     int64_t last = c->last, catch_up = c->catch_up;
     int64_t saved = -1;
@@ -1387,20 +1403,20 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     }
     pthread_mutex_lock(&c->mu);
     if (c->used >= c->max_used) df_reset(df, 1);
-    k = df_slot(c, h);                         /* another thread may have filled it meanwhile */
-    if (!c->slot[k].hash && c->last == last) { /* not when emptied meanwhile */
+    size_t k = df_slot(c, h); /* another thread may have filled it meanwhile */
+    if (c->used == c->cap_ent && c->used < DF_SLOTS) {
+        size_t cap = c->cap_ent ? 2 * c->cap_ent : 1024;
+        df_ent *grown = nd_realloc(c->ent, cap * sizeof *grown);
+        if (grown) c->ent = grown, c->cap_ent = cap;
+    }
+    /* (not when emptied meanwhile, nor when no entry could be had) */
+    if (!c->slot[k] && c->last == last && c->used < c->cap_ent) {
         size_t off = c->words.len;
         nd_buf_append(&c->words, word, len);
         nd_buf_putc(&c->words, '\0');
-        c->slot[k].hash = h;
-        c->slot[k].df = v;
-        c->slot[k].upto = nd_buf_failed(&c->words) ? -1 : last;
-        c->slot[k].saved = saved;
-        c->slot[k].word = off;
-        c->slot[k].scaled = scaled;
-        c->slot[k].win = win;
-        c->slot[k].span = span;
-        c->taken[c->used++] = (uint32_t) k;
+        c->ent[c->used] =
+            (df_ent){h, v, nd_buf_failed(&c->words) ? -1 : last, saved, off, scaled, win, span};
+        c->slot[k] = (uint32_t) ++c->used;
     }
     pthread_mutex_unlock(&c->mu);
     return v;
@@ -1456,14 +1472,13 @@ void nd__store_df_phrase(nd_store_df *df, int64_t window, int64_t exact)
 static size_t df_windows(const df_cache *c, df_row *row)
 {
     size_t n = 0;
-    for (size_t i = 0, k; i < c->used; i++)
-        if ((k = c->taken[i], c->slot[k].hash) && c->slot[k].scaled && c->slot[k].win >= 0 &&
-            c->slot[k].upto == c->last && c->slot[k].span == c->phrase_window) {
-            if (row)
-                row[n] = (df_row){c->words.ptr + c->slot[k].word, c->slot[k].win, c->last,
-                                  c->slot[k].span};
+    for (size_t i = 0; i < c->used; i++) {
+        const df_ent *e = &c->ent[i];
+        if (e->scaled && e->win >= 0 && e->upto == c->last && e->span == c->phrase_window) {
+            if (row) row[n] = (df_row){c->words.ptr + e->word, e->win, c->last, e->span};
             n++;
         }
+    }
     return n;
 }
 
@@ -1512,8 +1527,8 @@ static void df_save_windows(nd_store *s, df_cache *c, int64_t now, df_tok *tk, c
     while (sqlite3_step(old) == SQLITE_ROW) {
         const char *w = (const char *) sqlite3_column_text(old, 0);
         size_t len = (size_t) sqlite3_column_bytes(old, 0);
-        size_t k = df_slot(c, nd_hash64(w, len) | 1);
-        if (c->slot[k].hash && c->slot[k].win >= 0) continue; /* counted by this run */
+        const df_ent *e = df_find(c, nd_hash64(w, len) | 1);
+        if (e && e->win >= 0) continue; /* counted by this run */
         if (n == cap) {
             df_row *v = nd_realloc(row, 2 * cap * sizeof *v);
             if (!v) break;
@@ -1695,17 +1710,17 @@ int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err)
     size_t n_row = 0, m = 0;
     df_row *row = rc ? NULL : nd_malloc((c->used + c->n_kept + 1) * sizeof *row);
     if (!rc && !row) rc = nd_error_set(err, ND_ENOMEM, (size_t) -1, "out of memory");
-    /* (the slots taken, not all 65,536: the rows are sorted by word below) */
-    for (size_t i = 0, k; !rc && i < c->used; i++)
-        if ((k = c->taken[i], c->slot[k].hash) && c->slot[k].df >= 0 && !c->slot[k].scaled &&
-            c->slot[k].upto >= 0)
-            row[n_row++] = (df_row){c->words.ptr + c->slot[k].word, c->slot[k].df, c->slot[k].upto,
-                                    c->slot[k].saved};
+    /* (the entries, in the order taken: the rows are sorted by word below) */
+    for (size_t i = 0; !rc && i < c->used; i++) {
+        const df_ent *e = &c->ent[i];
+        if (e->df >= 0 && !e->scaled && e->upto >= 0)
+            row[n_row++] = (df_row){c->words.ptr + e->word, e->df, e->upto, e->saved};
+    }
     for (size_t i = 0; !rc && i < c->n_kept; i++) {
         const char *w = c->kept_words.ptr + c->kept[i].word;
-        size_t k = df_slot(c, nd_hash64(w, strlen(w)) | 1);
-        if (c->slot[k].hash && c->slot[k].df >= 0 && !c->slot[k].scaled && c->slot[k].upto >= 0)
-            continue; /* the slot's row, a later count */
+        const df_ent *e = df_find(c, nd_hash64(w, strlen(w)) | 1);
+        if (e && e->df >= 0 && !e->scaled && e->upto >= 0)
+            continue; /* the entry's row, a later count */
         row[n_row++] = (df_row){w, c->kept[i].df, c->kept[i].upto, c->kept[i].saved};
     }
     /* Only what this run counted further than the table had it, in the
