@@ -334,6 +334,71 @@ static void test_imap_ref(void)
     nd__imap_free(&p);
 }
 
+/* Whether every key of keys[0..cap) is found from its home slot without
+ * crossing an empty slot (what a removal by backward shift must keep). */
+static int map_reachable(const uint64_t *keys, uint32_t cap)
+{
+    for (uint32_t i = 0; i < cap; i++)
+        if (keys[i] && nd__map_find(keys, cap, keys[i]) != i) return 0;
+    return 1;
+}
+
+/* nd__imap_del and the rehash and removal the engine's u64 -> float map
+ * shares (nd__map_rehash, nd__map_unslot, here with 4-byte values):
+ * random puts and removals in small tables, where probe chains wrap and
+ * cross, against a plain array of what is in. */
+static void test_map_del(void)
+{
+    enum { KEYS = 200 };
+    int64_t in[KEYS + 1] = {0}; /* key k * 64 + 1: 0 absent, else its value */
+    nd__imap m = {0};
+    uint64_t *keys = NULL;
+    void *vals = NULL;
+    uint32_t cap = 0, n = 0;
+    uint64_t x = 12345;
+    int ok = 1;
+    for (int step = 0; step < 20000 && ok; step++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        uint32_t k = (uint32_t) (x >> 33) % KEYS + 1;
+        uint64_t key = (uint64_t) k * 64 + 1;
+        if ((x >> 20) % 3) {
+            int64_t v = (int64_t) (x >> 40) + 1;
+            ok = nd__imap_put(&m, key, v) == 0;
+            if ((uint64_t) (n + 1) * 4 > (uint64_t) cap * 3) {
+                uint32_t nc = cap ? cap * 2 : 16;
+                ok = ok && nd__map_rehash(&keys, &vals, sizeof(uint32_t), cap, nc) == 0;
+                cap = nc;
+            }
+            uint32_t j = nd__map_find(keys, cap, key);
+            if (!keys[j]) keys[j] = key, n++;
+            ((uint32_t *) vals)[j] = (uint32_t) v;
+            in[k] = v;
+        } else {
+            nd__imap_del(&m, key);
+            uint32_t j = cap ? nd__map_find(keys, cap, key) : 0;
+            if (cap && keys[j]) nd__map_unslot(keys, vals, sizeof(uint32_t), cap, j), n--;
+            in[k] = 0;
+        }
+        ok = ok && map_reachable(m.keys, m.cap) && map_reachable(keys, cap);
+        uint32_t count = 0;
+        for (uint32_t q = 1; ok && q <= KEYS; q++) {
+            int64_t v = -1;
+            uint64_t qk = (uint64_t) q * 64 + 1;
+            int has = nd__imap_get(&m, qk, &v);
+            uint32_t j = nd__map_find(keys, cap, qk);
+            ok = has == (in[q] != 0) && (!has || v == in[q]) && (keys[j] != 0) == has &&
+                 (!has || ((uint32_t *) vals)[j] == (uint32_t) in[q]);
+            count += in[q] != 0;
+        }
+        ok = ok && m.n == count && n == count;
+    }
+    CHECK(ok);
+    CHECK(m.n > 0 && m.n < KEYS);
+    nd__imap_free(&m);
+    nd_free(keys);
+    nd_free(vals);
+}
+
 int main(void)
 {
     RUN(test_errors);
@@ -346,5 +411,6 @@ int main(void)
     RUN(test_hash);
     RUN(test_pack);
     RUN(test_imap_ref);
+    RUN(test_map_del);
     return tap_done();
 }

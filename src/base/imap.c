@@ -1,27 +1,57 @@
-/* imap.c - the u64 -> i64 open-addressing map (base/imap.h). */
+/* imap.c - the u64 -> i64 open-addressing map (base/imap.h), and the
+ * rehash and removal the story engine's u64 -> float map shares with it. */
 #include "base/imap.h"
 
 #include <string.h>
 
-int nd__imap_grow(nd__imap *m, uint32_t cap)
+int nd__map_rehash(uint64_t **keys, void **vals, size_t vsize, uint32_t cap, uint32_t ncap)
 {
-    uint64_t *keys = nd_calloc(cap, sizeof *keys);
-    int64_t *vals = nd_malloc((size_t) cap * sizeof *vals);
-    if (!keys || !vals) {
-        nd_free(keys);
-        nd_free(vals);
+    uint64_t *nk = nd_calloc(ncap, sizeof *nk);
+    unsigned char *nv = nd_malloc((size_t) ncap * vsize);
+    if (!nk || !nv) {
+        nd_free(nk);
+        nd_free(nv);
         return ND_ENOMEM;
     }
-    for (uint32_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i]) continue;
-        uint32_t j = nd__map_slot(m->keys[i], cap);
-        while (keys[j]) j = (j + 1) & (cap - 1);
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
+    const unsigned char *ov = *vals;
+    for (uint32_t i = 0; i < cap; i++) {
+        if (!(*keys)[i]) continue;
+        uint32_t j = nd__map_find(nk, ncap, (*keys)[i]);
+        nk[j] = (*keys)[i];
+        memcpy(nv + (size_t) j * vsize, ov + (size_t) i * vsize, vsize);
     }
-    nd_free(m->keys);
-    nd_free(m->vals);
-    m->keys = keys;
+    nd_free(*keys);
+    nd_free(*vals);
+    *keys = nk;
+    *vals = nv;
+    return 0;
+}
+
+void nd__map_unslot(uint64_t *keys, void *vals, size_t vsize, uint32_t cap, uint32_t j)
+{
+    unsigned char *v = vals;
+    uint32_t mask = cap - 1, i = j;
+    for (;;) {
+        keys[i] = 0;
+        uint32_t nx = i;
+        for (;;) {
+            nx = (nx + 1) & mask;
+            if (!keys[nx]) return;
+            uint32_t home = nd__map_slot(keys[nx], cap);
+            /* Can the entry at nx move to i?  Only when i lies cyclically
+             * between its home slot and nx. */
+            if (i <= nx ? (home <= i || home > nx) : (home <= i && home > nx)) break;
+        }
+        keys[i] = keys[nx];
+        memcpy(v + (size_t) i * vsize, v + (size_t) nx * vsize, vsize);
+        i = nx;
+    }
+}
+
+int nd__imap_grow(nd__imap *m, uint32_t cap)
+{
+    void *vals = m->vals;
+    if (nd__map_rehash(&m->keys, &vals, sizeof *m->vals, m->cap, cap)) return ND_ENOMEM;
     m->vals = vals;
     m->cap = cap;
     return 0;
@@ -30,33 +60,17 @@ int nd__imap_grow(nd__imap *m, uint32_t cap)
 int nd__imap_get(const nd__imap *m, uint64_t k, int64_t *v)
 {
     if (!m->cap) return 0;
-    uint32_t j = nd__map_slot(k, m->cap);
-    while (m->keys[j]) {
-        if (m->keys[j] == k) {
-            if (v) *v = m->vals[j];
-            return 1;
-        }
-        j = (j + 1) & (m->cap - 1);
-    }
-    return 0;
+    uint32_t j = nd__map_find(m->keys, m->cap, k);
+    if (!m->keys[j]) return 0;
+    if (v) *v = m->vals[j];
+    return 1;
 }
 
 int nd__imap_put(nd__imap *m, uint64_t k, int64_t v)
 {
-    if ((uint64_t) (m->n + 1) * 4 > (uint64_t) m->cap * 3) {
-        if (nd__imap_grow(m, m->cap ? m->cap * 2 : 16)) return ND_ENOMEM;
-    }
-    uint32_t j = nd__map_slot(k, m->cap);
-    while (m->keys[j]) {
-        if (m->keys[j] == k) {
-            m->vals[j] = v;
-            return 0;
-        }
-        j = (j + 1) & (m->cap - 1);
-    }
-    m->keys[j] = k;
-    m->vals[j] = v;
-    m->n++;
+    int64_t *r = nd__imap_ref(m, k);
+    if (!r) return ND_ENOMEM;
+    *r = v;
     return 0;
 }
 
@@ -65,40 +79,22 @@ int64_t *nd__imap_ref(nd__imap *m, uint64_t k)
     if ((uint64_t) (m->n + 1) * 4 > (uint64_t) m->cap * 3) {
         if (nd__imap_grow(m, m->cap ? m->cap * 2 : 16)) return NULL;
     }
-    uint32_t j = nd__map_slot(k, m->cap);
-    while (m->keys[j]) {
-        if (m->keys[j] == k) return &m->vals[j];
-        j = (j + 1) & (m->cap - 1);
+    uint32_t j = nd__map_find(m->keys, m->cap, k);
+    if (!m->keys[j]) {
+        m->keys[j] = k;
+        m->vals[j] = 0;
+        m->n++;
     }
-    m->keys[j] = k;
-    m->vals[j] = 0;
-    m->n++;
     return &m->vals[j];
 }
 
 void nd__imap_del(nd__imap *m, uint64_t k)
 {
     if (!m->cap) return;
-    uint32_t mask = m->cap - 1, j = nd__map_slot(k, m->cap);
-    while (m->keys[j] && m->keys[j] != k) j = (j + 1) & mask;
+    uint32_t j = nd__map_find(m->keys, m->cap, k);
     if (!m->keys[j]) return;
-    uint32_t i = j;
-    for (;;) {
-        m->keys[i] = 0;
-        uint32_t nx = i;
-        for (;;) {
-            nx = (nx + 1) & mask;
-            if (!m->keys[nx]) {
-                m->n--;
-                return;
-            }
-            uint32_t home = nd__map_slot(m->keys[nx], m->cap);
-            if (i <= nx ? (home <= i || home > nx) : (home <= i && home > nx)) break;
-        }
-        m->keys[i] = m->keys[nx];
-        m->vals[i] = m->vals[nx];
-        i = nx;
-    }
+    nd__map_unslot(m->keys, m->vals, sizeof *m->vals, m->cap, j);
+    m->n--;
 }
 
 void nd__imap_free(nd__imap *m)

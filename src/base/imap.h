@@ -27,6 +27,23 @@ static inline uint32_t nd__map_slot(uint64_t k, uint32_t cap)
     return (uint32_t) (nd__mix64(k) & (cap - 1));
 }
 
+/* The slot of k in keys[0..cap): its own, or the empty one it would
+ * take. */
+static inline uint32_t nd__map_find(const uint64_t *keys, uint32_t cap, uint64_t k)
+{
+    uint32_t j = nd__map_slot(k, cap);
+    while (keys[j] && keys[j] != k) j = (j + 1) & (cap - 1);
+    return j;
+}
+
+/* What both maps share, for values of vsize bytes: the entries of keys
+ * and vals (cap slots) laid into new arrays of ncap slots (ND_ENOMEM
+ * leaves them as they were), and the removal of slot j's entry by
+ * backward shift (no tombstones: an entry after it in its probe chain
+ * moves back when its home slot allows). */
+int nd__map_rehash(uint64_t **keys, void **vals, size_t vsize, uint32_t cap, uint32_t ncap);
+void nd__map_unslot(uint64_t *keys, void *vals, size_t vsize, uint32_t cap, uint32_t j);
+
 /* 1 and *v (v may be NULL) when k is there, else 0. */
 int nd__imap_get(const nd__imap *m, uint64_t k, int64_t *v);
 /* Set k to v: 0 or ND_ENOMEM. */

@@ -8,23 +8,8 @@
 
 static int fmap_grow(nd__fmap *m, uint32_t cap)
 {
-    uint64_t *keys = nd_calloc(cap, sizeof *keys);
-    float *vals = nd_malloc((size_t) cap * sizeof *vals);
-    if (!keys || !vals) {
-        nd_free(keys);
-        nd_free(vals);
-        return ND_ENOMEM;
-    }
-    for (uint32_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i]) continue;
-        uint32_t j = nd__map_slot(m->keys[i], cap);
-        while (keys[j]) j = (j + 1) & (cap - 1);
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
-    }
-    nd_free(m->keys);
-    nd_free(m->vals);
-    m->keys = keys;
+    void *vals = m->vals;
+    if (nd__map_rehash(&m->keys, &vals, sizeof *m->vals, m->cap, cap)) return ND_ENOMEM;
     m->vals = vals;
     m->cap = cap;
     return 0;
@@ -40,59 +25,32 @@ int nd__fmap_reserve(nd__fmap *m, uint32_t n)
 float nd__fmap_get(const nd__fmap *m, uint64_t k)
 {
     if (!m->cap) return 0.0f;
-    uint32_t j = nd__map_slot(k, m->cap);
-    while (m->keys[j]) {
-        if (m->keys[j] == k) return m->vals[j];
-        j = (j + 1) & (m->cap - 1);
-    }
-    return 0.0f;
+    uint32_t j = nd__map_find(m->keys, m->cap, k);
+    return m->keys[j] ? m->vals[j] : 0.0f;
 }
 
 int nd__fmap_add(nd__fmap *m, uint64_t k, float d, float *nv)
 {
     if (nd__fmap_reserve(m, m->n + 1)) return ND_ENOMEM;
-    uint32_t j = nd__map_slot(k, m->cap);
-    while (m->keys[j]) {
-        if (m->keys[j] == k) {
-            m->vals[j] += d;
-            if (nv) *nv = m->vals[j];
-            return 0;
-        }
-        j = (j + 1) & (m->cap - 1);
+    uint32_t j = nd__map_find(m->keys, m->cap, k);
+    if (m->keys[j]) {
+        m->vals[j] += d;
+    } else {
+        m->keys[j] = k;
+        m->vals[j] = d;
+        m->n++;
     }
-    m->keys[j] = k;
-    m->vals[j] = d;
-    m->n++;
-    if (nv) *nv = d;
+    if (nv) *nv = m->vals[j];
     return 0;
 }
 
 void nd__fmap_del(nd__fmap *m, uint64_t k)
 {
     if (!m->cap) return;
-    uint32_t mask = m->cap - 1, j = nd__map_slot(k, m->cap);
-    while (m->keys[j] && m->keys[j] != k) j = (j + 1) & mask;
+    uint32_t j = nd__map_find(m->keys, m->cap, k);
     if (!m->keys[j]) return;
-    /* Backward-shift deletion keeps probe chains intact without tombstones. */
-    uint32_t i = j;
-    for (;;) {
-        m->keys[i] = 0;
-        uint32_t nx = i;
-        for (;;) {
-            nx = (nx + 1) & mask;
-            if (!m->keys[nx]) {
-                m->n--;
-                return;
-            }
-            uint32_t home = nd__map_slot(m->keys[nx], m->cap);
-            /* Can the entry at nx move to i?  Only when i lies cyclically
-             * between its home slot and nx. */
-            if (i <= nx ? (home <= i || home > nx) : (home <= i && home > nx)) break;
-        }
-        m->keys[i] = m->keys[nx];
-        m->vals[i] = m->vals[nx];
-        i = nx;
-    }
+    nd__map_unslot(m->keys, m->vals, sizeof *m->vals, m->cap, j);
+    m->n--;
 }
 
 void nd__fmap_free(nd__fmap *m)
