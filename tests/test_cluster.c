@@ -1105,7 +1105,8 @@ static void test_state_index_lazy(void)
     if (!b) goto out;
     CHECK_INT(s.streamed_kind[ND__IT_PGEN] + s.streamed_kind[ND__IT_PGENL], 0);
     CHECK_INT(s.fetched_kind[ND__IT_PGENL], 0);
-    CHECK_INT(s.fetched_kind[ND__IT_RING] + s.fetched_kind[ND__IT_VEC], 0);
+    CHECK_INT(
+        s.fetched_kind[ND__IT_RING] + s.fetched_kind[ND__IT_VEC] + s.fetched_kind[ND__IT_VECR], 0);
     /* one more document: the same story, a few blocks read */
     nd_cluster_doc d = stream_doc(7001, title, sizeof title, text, sizeof text);
     d.id = 1001;
@@ -1113,12 +1114,16 @@ static void test_state_index_lazy(void)
     CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
     CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
     CHECK(ra.story == rb.story && ra.dup_of == rb.dup_of);
-    size_t read = s.fetched_kind[ND__IT_PGENL], vecs = s.fetched_kind[ND__IT_VEC],
+    size_t read = s.fetched_kind[ND__IT_PGENL],
+           vecs = s.fetched_kind[ND__IT_VEC] + s.fetched_kind[ND__IT_VECR],
            recent = items_of_kind(&s, ND__IT_RECENT);
     /* the recent documents' vectors: those compared with it (and the one
-     * that settles), read again from their items */
-    fprintf(stderr, "# recent documents %zu, vectors read %zu\n", recent, vecs);
+     * that settles), read again from their items (with their raw
+     * features: the vectors are places in them) */
+    fprintf(stderr, "# recent documents %zu, vectors read %zu, raw features %zu\n", recent, vecs,
+            s.fetched_kind[ND__IT_RAW]);
     CHECK(vecs > 0 && vecs * 4 < recent);
+    CHECK(s.fetched_kind[ND__IT_RAW] >= vecs && s.fetched_kind[ND__IT_RAW] * 4 < recent);
     fprintf(stderr, "# index blocks: %zu, read for one document %zu\n", blocks, read);
     CHECK(read > 0 && read * 3 < blocks);
     /* saved, loaded whole: the same engine */
@@ -1145,6 +1150,57 @@ static void test_state_index_lazy(void)
 out:
     items_free(&s);
     nd_cluster_free(a);
+}
+
+/* The vectors as the code before ND__IT_VECR saved them (items of version
+ * 2): the CORE item's version 2, each ND__IT_VECR item (u64 seq, u32 n,
+ * a bit per raw feature, n f32 weights) as an ND__IT_VEC item (u64 seq, u32
+ * n, n times the feature's u64 hash and f32 weight) and its document's
+ * item (u64 seq, head, u32 n_raw) saying so (u32 2 where 3). */
+static void to_v2_vec(items *s)
+{
+    items o = {0};
+    const size_t head = 8 + 4 * 8 + 8 + 4 + 4; /* seq, head, n_raw */
+    for (size_t i = 0; i < s->n; i++) {
+        item *it = &s->v[i];
+        if (it->kind == ND__IT_CORE) {
+            char *d = malloc(it->len);
+            memcpy(d, it->data, it->len);
+            d[8] = 2, d[9] = d[10] = d[11] = 0; /* after the u64 magic */
+            it_put(&o, it->kind, it->key, d, it->len);
+            free(d);
+        } else if (it->kind == ND__IT_RECENT) {
+            char *d = malloc(it->len);
+            memcpy(d, it->data, it->len);
+            CHECK(it->len > head + 4);
+            if (d[head] == 3) d[head] = 2;
+            it_put(&o, it->kind, it->key, d, it->len);
+            free(d);
+        } else if (it->kind == ND__IT_VECR) {
+            item *raw = item_find(s, ND__IT_RAW, it->key);
+            CHECK(raw != NULL);
+            if (!raw) abort();
+            const unsigned char *v = (const unsigned char *) it->data,
+                                *r = (const unsigned char *) raw->data;
+            uint32_t n = nd__rd32(v + 8), n_raw = nd__rd32(r + 8), k = 0;
+            const unsigned char *bits = v + 12, *w = bits + (n_raw + 7) / 8;
+            CHECK(it->len == 12 + (n_raw + 7) / 8 + (size_t) n * 4);
+            nd_buf b = ND_BUF_INIT;
+            nd_buf_append(&b, it->data, 12); /* seq, n */
+            for (uint32_t j = 0; j < n_raw; j++) {
+                if (!(bits[j / 8] >> (j % 8) & 1)) continue;
+                nd_buf_append(&b, r + 12 + (size_t) j * 12, 8);
+                nd_buf_append(&b, w + (size_t) k++ * 4, 4);
+            }
+            CHECK_INT(k, n);
+            it_put(&o, ND__IT_VEC, it->key, b.ptr, b.len);
+            nd_buf_free(&b);
+        } else {
+            it_put(&o, it->kind, it->key, it->data, it->len);
+        }
+    }
+    items_free(s);
+    *s = o;
 }
 
 /* The items of recent documents as the code before ND__IT_RECENT saved
@@ -1234,13 +1290,14 @@ static void test_state_ring_vec(void)
     items s = {0};
     nd_cluster_sink sink = {&s, it_put, it_del};
     CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
-    size_t ring = items_of_kind(&s, ND__IT_RECENT), vecs = items_of_kind(&s, ND__IT_VEC);
+    size_t ring = items_of_kind(&s, ND__IT_RECENT),
+           vecs = items_of_kind(&s, ND__IT_VEC) + items_of_kind(&s, ND__IT_VECR);
     CHECK_INT(ring, 256);
     CHECK(vecs > ring / 2 && vecs <= ring);
     /* a document's item: its head, its neighbours, no vector */
     const size_t most = 8 + 48 + 4 + 4 + 12 + 4 + 16 * (size_t) p.neighbours;
     fprintf(stderr, "# recent documents' items at most %zu bytes (bound %zu), vectors %zu\n",
-            max_len_of_kind(&s, ND__IT_RECENT), most, max_len_of_kind(&s, ND__IT_VEC));
+            max_len_of_kind(&s, ND__IT_RECENT), most, max_len_of_kind(&s, ND__IT_VECR));
     CHECK(max_len_of_kind(&s, ND__IT_RECENT) <= most);
     /* a few documents more, loaded lazily in between: the vectors written
      * are the new documents' (and those a sweep sets anew) */
@@ -1259,20 +1316,24 @@ static void test_state_ring_vec(void)
         memset(s.put_bytes_kind, 0, sizeof s.put_bytes_kind);
         CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
         rewritten += s.put_kind[ND__IT_RECENT];
-        vec_puts += s.put_kind[ND__IT_VEC];
-        ring_bytes += s.put_bytes_kind[ND__IT_RECENT] + s.put_bytes_kind[ND__IT_VEC];
+        vec_puts += s.put_kind[ND__IT_VEC] + s.put_kind[ND__IT_VECR];
+        ring_bytes += s.put_bytes_kind[ND__IT_RECENT] + s.put_bytes_kind[ND__IT_VEC] +
+                      s.put_bytes_kind[ND__IT_VECR];
     }
     fprintf(stderr, "# 5 one-document saves: %zu recent documents' items, %zu vectors, %zu bytes\n",
             rewritten, vec_puts, ring_bytes);
     CHECK(rewritten > 5 && vec_puts >= 5 && vec_puts < rewritten);
-    CHECK(ring_bytes < rewritten * most + vec_puts * max_len_of_kind(&s, ND__IT_VEC));
+    CHECK(ring_bytes < rewritten * most + vec_puts * max_len_of_kind(&s, ND__IT_VECR));
     nd_cluster *c = items_load(&s);
     CHECK(c && same_state(c, a));
     nd_cluster_free(c);
     /* items of version 1 */
     nd_cluster_free(b);
+    to_v2_vec(&s);
     to_v1_ring(&s);
-    CHECK_INT(items_of_kind(&s, ND__IT_VEC) + items_of_kind(&s, ND__IT_RECENT), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_VEC) + items_of_kind(&s, ND__IT_VECR) +
+                  items_of_kind(&s, ND__IT_RECENT),
+              0);
     CHECK_INT(items_of_kind(&s, ND__IT_RING), ring);
     c = items_load(&s);
     CHECK(c && same_state(c, a));
@@ -1300,7 +1361,8 @@ static void test_state_ring_vec(void)
         CHECK_INT(items_of_kind(&s, ND__IT_RING), 0);
         CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 256);
         CHECK(max_len_of_kind(&s, ND__IT_RECENT) <= most);
-        CHECK(items_of_kind(&s, ND__IT_VEC) >= vecs);
+        CHECK_INT(items_of_kind(&s, ND__IT_VEC), 0);
+        CHECK(items_of_kind(&s, ND__IT_VECR) >= vecs);
         c = items_load_lazy(&s);
         CHECK(c && same_state(c, a));
         nd_cluster_free(c);
@@ -1308,6 +1370,118 @@ static void test_state_ring_vec(void)
         CHECK(c && same_state(c, a));
         nd_cluster_free(c);
     }
+    nd_cluster_free(b);
+out:
+    items_free(&s);
+    nd_cluster_free(a);
+}
+
+/* A recent document's vector is saved as places in its raw features and
+ * the weights (ND__IT_VECR: u64 seq, u32 n, a bit per raw feature, n f32
+ * weights), about a third of the hashes and weights of ND__IT_VEC: after
+ * a flush every vector of the window is written (~950 of the 6,200 pages
+ * of a 100-page run into the 1,000,000-document store).  Items saved
+ * before (version 2: ND__IT_VEC) load, lazily or at once, to the same
+ * engine; saves then write the vectors that change in the new kind, the
+ * others stay as they were until a flush sets them anew, and items of both
+ * kinds load. */
+static void test_state_vec_raw(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 256;
+    p.window_docs = 2000;
+    p.df_bits = 13;
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    char title[64], text[4096];
+    int id = 1;
+    for (; id <= 400; id++) {
+        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result r;
+        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
+    }
+    items s = {0};
+    nd_cluster_sink sink = {&s, it_put, it_del};
+    CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
+    size_t vecs = items_of_kind(&s, ND__IT_VECR), bytes = 0, whole = 0, feats = 0;
+    CHECK_INT(items_of_kind(&s, ND__IT_VEC), 0);
+    CHECK(vecs > 128 && vecs <= 256);
+    for (size_t i = 0; i < s.n; i++) {
+        const item *it = &s.v[i];
+        if (it->kind != ND__IT_VECR) continue;
+        const item *raw = item_find(&s, ND__IT_RAW, it->key);
+        CHECK(raw != NULL && it->len >= 12);
+        if (!raw || it->len < 12) continue;
+        uint32_t n = nd__rd32((const unsigned char *) it->data + 8),
+                 n_raw = nd__rd32((const unsigned char *) raw->data + 8);
+        CHECK(n > 0 && n <= n_raw);
+        CHECK(it->len == 12 + (n_raw + 7) / 8 + (size_t) n * 4);
+        bytes += it->len;
+        whole += 12 + (size_t) n * 12;
+        feats += n;
+    }
+    fprintf(stderr, "# %zu vectors, %zu features: %zu bytes in places, %zu whole\n", vecs, feats,
+            bytes, whole);
+    CHECK(bytes * 2 < whole);
+    nd_cluster *c = items_load(&s);
+    CHECK(c && same_state(c, a));
+    nd_cluster_free(c);
+    /* (the new kind under a CORE item of version 2 is refused) */
+    s.v[0].data[8] = 2;
+    c = items_load(&s);
+    CHECK(c == NULL);
+    nd_cluster_free(c);
+    s.v[0].data[8] = 3;
+    /* the items as the code before saved them */
+    to_v2_vec(&s);
+    CHECK_INT(items_of_kind(&s, ND__IT_VECR), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_VEC), vecs);
+    c = items_load(&s);
+    CHECK(c && same_state(c, a));
+    nd_cluster_free(c);
+    nd_cluster *b = items_load_lazy(&s);
+    CHECK(b && same_state(b, a));
+    if (!b) goto out;
+    /* one document at a time, saved after each (both kinds in the items),
+     * then a flush (every vector set anew, in the new kind) */
+    for (int k = 0; k < 12; k++, id++) {
+        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result ra, rb;
+        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
+        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
+        CHECK(ra.story == rb.story && ra.dup_of == rb.dup_of);
+        if (k == 11) {
+            CHECK_INT(nd_cluster_flush(a, NULL), 0);
+            CHECK_INT(nd_cluster_flush(b, NULL), 0);
+        }
+        CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
+        size_t old = items_of_kind(&s, ND__IT_VEC), now = items_of_kind(&s, ND__IT_VECR);
+        if (k == 0) CHECK(old > 0 && now > 0); /* both kinds */
+        if (k == 11) CHECK(old == 0 && now > 128);
+        CHECK(old + now <= 256);
+        c = items_load(&s);
+        CHECK(c && same_state(c, a));
+        nd_cluster_free(c);
+        c = items_load_lazy(&s);
+        CHECK(c && same_state(c, a));
+        nd_cluster_free(c);
+    }
+    /* a later document decides the same on all of them */
+    c = items_load_lazy(&s);
+    CHECK(c != NULL);
+    if (c) {
+        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result ra, rc;
+        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
+        CHECK_INT(nd_cluster_add(c, &d, &rc), 0);
+        CHECK(ra.story == rc.story && ra.dup_of == rc.dup_of && same_state(c, a));
+    }
+    nd_cluster_free(c);
     nd_cluster_free(b);
 out:
     items_free(&s);
@@ -2191,6 +2365,7 @@ int main(void)
     RUN(test_state_items);
     RUN(test_state_items_each_step);
     RUN(test_state_ring_vec);
+    RUN(test_state_vec_raw);
     RUN(test_state_index_deltas);
     RUN(test_state_load_allocs);
     RUN(test_state_index_lazy);

@@ -119,10 +119,14 @@ typedef struct rdoc {
     uint32_t n_vec;
     /* saved state loaded on demand: vec (n_vec features) is not read yet
      * (an original: HAS_VEC; VEC_IN_RING: in its ND__IT_RING item, as
-     * older saves hold it, VEC_IN_ITEM: in its ND__IT_VEC item);
-     * vfp stands for vec in the fingerprint */
+     * older saves hold it, VEC_IN_ITEM: in its ND__IT_VEC item, VEC_IN_RAW:
+     * in its ND__IT_VECR item, as places in raw); vfp stands for vec in
+     * the fingerprint; vat: where the items hold vec (VEC_IN_ITEM or
+     * VEC_IN_RAW; 0: nowhere yet, or in an older save's ND__IT_RING item,
+     * which the next save replaces) */
     int vec_lazy;
     uint64_t vfp;
+    int vat;
     nbr nb[NN_MAX]; /* nearest recent documents, most similar first */
     uint32_t n_nb;
     uint64_t dup_handle;
@@ -226,6 +230,7 @@ static uint64_t vec_fp(const nd__feat *v, uint32_t n);
 #define HAS_VEC(d)  ((d)->vec != NULL || (d)->vec_lazy)
 #define VEC_IN_RING 1
 #define VEC_IN_ITEM 2
+#define VEC_IN_RAW  3
 
 void nd_cluster_params_default(nd_cluster_params *p)
 {
@@ -2691,20 +2696,22 @@ static int get_rdoc_head(const unsigned char **p, const unsigned char *e, rdoc *
     return 0;
 }
 
-/* The rest of a recent document; its story must be loaded.  v2: from an
- * ND__IT_RECENT item (its vector in an item of its own). */
+/* The rest of a recent document; its story must be loaded.  version:
+ * that of the items when from an ND__IT_RECENT item (its vector in an
+ * item of its own: ND__IT_VEC, or since version 3 ND__IT_VECR), else 0. */
 static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d,
-                         int v2)
+                         uint32_t version)
 {
     uint32_t u32;
     int rc;
-    if (nd__get_u32(p, e, &u32) || u32 > 2 || (u32 && (u32 == VEC_IN_ITEM) != (v2 != 0)))
+    if (nd__get_u32(p, e, &u32) ||
+        (version ? u32 != 0 && u32 != VEC_IN_ITEM && (u32 != VEC_IN_RAW || version < 3) : u32 > 1))
         return ND_EFORMAT;
-    if (u32 == VEC_IN_ITEM) {
-        /* read from its item when needed, or from the stream (kind
-         * ND__IT_VEC comes after) */
+    if (version && u32) {
+        /* read from its item when needed, or from the stream (kinds
+         * ND__IT_VEC and ND__IT_VECR come after) */
         if (nd__get_u32(p, e, &d->n_vec) || nd__get_u64(p, e, &d->vfp)) return ND_EFORMAT;
-        d->vec_lazy = VEC_IN_ITEM;
+        d->vec_lazy = d->vat = (int) u32;
     } else if (u32 && c->fetch.fn) {
         /* The vector, when the document is compared with a new one or
          * settles (lazy_vec: its item again): most of a small run's are
@@ -2947,8 +2954,11 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
  * so a save writes what changed: after a small
  * ingest, a few stories, the recent window and a few index blocks. */
 
-#define ITEMS_MAGIC    0x35534c434e44ULL /* "NDCLS5" */
-#define ITEMS_VERSION  2u /* 1: recent documents as ND__IT_RING items, with their vectors */
+#define ITEMS_MAGIC 0x35534c434e44ULL /* "NDCLS5" */
+/* items version 1: recent documents as ND__IT_RING items, with their
+ * vectors; 2: ND__IT_RECENT, the vectors as ND__IT_VEC items; 3: or as
+ * ND__IT_VECR items */
+#define ITEMS_VERSION  3u
 #define DF_BLOCK       4096u
 #define PG_GENS        4   /* sp[0], sp[1], dp[0], dp[1] */
 #define DF_CMP         64u /* counters compared at once with the saved copy (divides 1 << df_bits) */
@@ -2978,6 +2988,7 @@ struct nd__persist {
     uint64_t *ring; /* per ring slot: fingerprint of its item, 0: none */
     int ring_old;   /* they are ND__IT_RING items (an older save's) */
     uint64_t *vec;  /* per ring slot: fingerprint of its vector's item, 0: none */
+    uint8_t *vat;   /* and where it is (VEC_IN_ITEM: ND__IT_VEC, VEC_IN_RAW: ND__IT_VECR) */
     uint64_t *raw;  /* per ring slot: seq of the document whose raw features it holds */
 };
 
@@ -2992,6 +3003,7 @@ static void persist_free(struct nd__persist *ps)
     nd__imap_free(&ps->cents);
     nd_free(ps->ring);
     nd_free(ps->vec);
+    nd_free(ps->vat);
     nd_free(ps->raw);
     nd_free(ps);
 }
@@ -3072,7 +3084,7 @@ static uint64_t vec_fp(const nd__feat *v, uint32_t n)
 /* A recent document's vector item. */
 static uint64_t rvec_fp(const rdoc *d)
 {
-    return fp_mix(fp_mix(fp_mix(d->seq, d->n_vec), d->vfp), 0x7ec) | 1;
+    return fp_mix(fp_mix(fp_mix(fp_mix(d->seq, d->n_vec), d->vfp), (uint64_t) d->vat), 0x7ec) | 1;
 }
 
 /* A recent document's item: its raw features never change while its seq
@@ -3090,6 +3102,7 @@ static uint64_t rdoc_fp(const rdoc *d)
                           HAS_VEC(d),
                           d->n_vec,
                           d->vfp,
+                          (uint64_t) d->vat,
                           d->n_nb};
     uint64_t h = 0;
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) h = fp_mix(h, v[i]);
@@ -3371,9 +3384,10 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
 }
 
 /* A recent document's item (ND__IT_RECENT): u64 seq, its head, u32 n_raw,
- * u32 0 (no vector) or VEC_IN_ITEM then u32 n_vec and u64 vfp, its
- * neighbours.  A few hundred bytes: the vector (~3 KB) is an item of its
- * own (ND__IT_VEC: u64 seq, the features), written when it changes, where
+ * u32 0 (no vector) or where its vector is (VEC_IN_ITEM, VEC_IN_RAW) then
+ * u32 n_vec and u64 vfp, its neighbours.  A few hundred bytes: the vector
+ * (~3 KB) is an item of its own (ND__IT_VEC: u64 seq, the features;
+ * ND__IT_VECR: put_vec_raw), written when it changes, where
  * the neighbours and the story of an older recent document change in most
  * runs.  (A kind of its own, not ND__IT_RING's keys: SQLite leaves a cell
  * made smaller by an UPDATE on its page, and the items of the older kind
@@ -3383,12 +3397,51 @@ static void put_ring_item(nd_buf *b, const rdoc *d)
     nd__put_u64(b, d->seq);
     put_rdoc_head(b, d);
     nd__put_u32(b, d->n_raw);
-    nd__put_u32(b, HAS_VEC(d) ? VEC_IN_ITEM : 0);
+    nd__put_u32(b, HAS_VEC(d) ? (uint32_t) d->vat : 0);
     if (HAS_VEC(d)) {
         nd__put_u32(b, d->n_vec);
         nd__put_u64(b, d->vfp);
     }
     put_rdoc_nbs(b, d);
+}
+
+/* A vector as places in its document's raw features (ND__IT_VECR: u64 seq,
+ * u32 n_vec, n_raw bits - bit i of byte i / 8 set when raw[i] is in it -
+ * then the n_vec weights, f32, in hash order).  vectorize_in keeps the
+ * raw features it keeps in their order, their hashes as they are: 4 bytes
+ * and a bit a feature and 1 bit one left out, where ND__IT_VEC's 12 a
+ * feature (~1.1 KB for a vector of 256 features, ~3 KB there: after a
+ * flush, every vector of the window is written).  1 when vec is not such
+ * a subset (nothing put), else 0. */
+static int put_vec_raw(nd_buf *b, const rdoc *d)
+{
+    uint32_t i = 0;
+    for (uint32_t k = 0; k < d->n_vec; k++, i++) {
+        while (i < d->n_raw && d->raw[i].h != d->vec[k].h) i++;
+        if (i >= d->n_raw) return 1;
+    }
+    nd__put_u64(b, d->seq);
+    nd__put_u32(b, d->n_vec);
+    unsigned char bits = 0;
+    uint32_t k = 0;
+    for (i = 0; i < d->n_raw; i++) {
+        if (k < d->n_vec && d->raw[i].h == d->vec[k].h) {
+            bits |= (unsigned char) (1u << (i & 7));
+            k++;
+        }
+        if ((i & 7) == 7 || i + 1 == d->n_raw) {
+            nd_buf_putc(b, (char) bits);
+            bits = 0;
+        }
+    }
+    for (k = 0; k < d->n_vec; k++) put_f32(b, d->vec[k].w);
+    return 0;
+}
+
+/* The item kind of a vector where vat says. */
+static uint32_t vec_kind(int vat)
+{
+    return vat == VEC_IN_RAW ? ND__IT_VECR : ND__IT_VEC;
 }
 
 static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
@@ -3399,23 +3452,36 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
         rdoc *d = &c->ring[i];
         if (!d->seq) {
             if (ps->ring[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RECENT, i);
-            if (!rc && ps->vec[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_VEC, i);
+            if (!rc && ps->vec[i] && !all) rc = k->s->del(k->s->ctx, vec_kind(ps->vat[i]), i);
             if (!rc && ps->raw[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RAW, i);
             ps->ring[i] = ps->vec[i] = ps->raw[i] = 0;
+            ps->vat[i] = 0;
             continue;
         }
         /* The vector first: one read from an ND__IT_RING item (the
          * document's item, rewritten below) is read before it goes. */
         if (!HAS_VEC(d)) {
-            if (ps->vec[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_VEC, i);
+            if (ps->vec[i] && !all) rc = k->s->del(k->s->ctx, vec_kind(ps->vat[i]), i);
             ps->vec[i] = 0;
+            ps->vat[i] = 0;
+            d->vat = 0;
         } else if (all || rvec_fp(d) != ps->vec[i]) {
             lazy_vec(c, d); /* (the item holds it) */
+            lazy_raw(c, d); /* (read with the vector, when it is in places) */
             d->vfp = vec_fp(d->vec, d->n_vec);
-            nd__put_u64(b, d->seq);
-            put_feats(b, d->vec, d->n_vec);
-            rc = put_item(k, b, ND__IT_VEC, i);
+            /* in places of the raw features, else whole */
+            d->vat = VEC_IN_RAW;
+            if (put_vec_raw(b, d)) {
+                d->vat = VEC_IN_ITEM;
+                nd__put_u64(b, d->seq);
+                put_feats(b, d->vec, d->n_vec);
+            }
+            rc = put_item(k, b, vec_kind(d->vat), i);
+            /* the other kind's item of the slot gives way */
+            if (!rc && ps->vec[i] && ps->vat[i] != d->vat && !all)
+                rc = k->s->del(k->s->ctx, vec_kind(ps->vat[i]), i);
             ps->vec[i] = rvec_fp(d);
+            ps->vat[i] = (uint8_t) d->vat;
         }
         uint64_t fp = rdoc_fp(d);
         if (!rc && (all || fp != ps->ring[i])) {
@@ -3448,8 +3514,9 @@ static struct nd__persist *persist_new(const nd_cluster *c)
     ps->dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1);
     ps->ring = nd_calloc(c->ring_cap, sizeof *ps->ring);
     ps->vec = nd_calloc(c->ring_cap, sizeof *ps->vec);
+    ps->vat = nd_calloc(c->ring_cap, sizeof *ps->vat);
     ps->raw = nd_calloc(c->ring_cap, sizeof *ps->raw);
-    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->vec || !ps->raw) {
+    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->vec || !ps->vat || !ps->raw) {
         persist_free(ps);
         return NULL;
     }
@@ -3528,6 +3595,7 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
         const rdoc *d = &c->ring[i];
         ps->ring[i] = d->seq && !ring_old ? rdoc_fp(d) : 0;
         ps->vec[i] = d->seq && !ring_old && HAS_VEC(d) ? rvec_fp(d) : 0;
+        ps->vat[i] = ps->vec[i] ? (uint8_t) d->vat : 0;
         ps->raw[i] = d->seq;
     }
     persist_free(c->ps);
@@ -3561,6 +3629,42 @@ static int load_raw(rdoc *d, const unsigned char *p, const unsigned char *e)
         d->raw = NULL;
     }
     return rc;
+}
+
+/* A vector from its ND__IT_VECR item (put_vec_raw), the raw features read. */
+static int load_vec_raw(rdoc *d, const unsigned char *p, const unsigned char *e)
+{
+    uint64_t seq;
+    uint32_t n;
+    size_t nb = ((size_t) d->n_raw + 7) / 8;
+    if (!d->raw || nd__get_u64(&p, e, &seq) || seq != d->seq || nd__get_u32(&p, e, &n) ||
+        n != d->n_vec || n > d->n_raw || (size_t) (e - p) != nb + (size_t) n * 4 ||
+        ((d->n_raw & 7) && p[nb - 1] >> (d->n_raw & 7)))
+        return ND_EFORMAT;
+    nd__feat *v = nd_malloc((size_t) (n ? n : 1) * sizeof *v);
+    if (!v) return ND_ENOMEM;
+    const unsigned char *w = p + nb;
+    uint32_t k = 0;
+    int bad = 0;
+    for (uint32_t i = 0; i < d->n_raw && !bad; i++) {
+        if (!(p[i >> 3] >> (i & 7) & 1)) continue;
+        if (k == n) {
+            bad = 1; /* more places than weights */
+            break;
+        }
+        uint32_t u = nd__rd32(w + (size_t) k * 4);
+        v[k].h = d->raw[i].h;
+        memcpy(&v[k].w, &u, sizeof u);
+        v[k].pq = 0;
+        bad = !isfinite(v[k].w);
+        k++;
+    }
+    if (bad || k != n) {
+        nd_free(v);
+        return ND_EFORMAT;
+    }
+    d->vec = v;
+    return 0;
 }
 
 /* Item (kind, key) through the engine's fetch: 0 or a negative code. */
@@ -3623,6 +3727,17 @@ static void lazy_vec(nd_cluster *c, rdoc *d)
 {
     const unsigned char *p, *e;
     if (!d->vec_lazy) return;
+    if (d->vec_lazy == VEC_IN_RAW) {
+        /* places in the raw features: those first */
+        d->vec_lazy = 0;
+        lazy_raw(c, d);
+        if (fetch_item(c, ND__IT_VECR, (uint64_t) (d - c->ring), &p, &e) || load_vec_raw(d, p, e)) {
+            c->oom = 1;
+            d->vec = nd_malloc(sizeof *d->vec); /* (still an original) */
+            d->n_vec = 0;
+        }
+        return;
+    }
     int in_ring = d->vec_lazy == VEC_IN_RING;
     d->vec_lazy = 0;
     uint32_t n = d->n_vec, n_raw, has = 1;
@@ -3979,7 +4094,7 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
             if (kind == ND__IT_RING) ring_old = 1;
             rc = get_rdoc_head(&p, e, d);
             if (!rc && nd__get_u32(&p, e, &d->n_raw)) rc = ND_EFORMAT;
-            if (!rc) rc = get_rdoc_tail(c, &p, e, d, kind == ND__IT_RECENT);
+            if (!rc) rc = get_rdoc_tail(c, &p, e, d, kind == ND__IT_RECENT ? version : 0);
             if (!rc && p != e) rc = ND_EFORMAT;
             break;
         }
@@ -4028,6 +4143,13 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         case ND__IT_RAW: {
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
             rc = d && d->seq && !d->raw ? load_raw(d, p, e) : ND_EFORMAT;
+            break;
+        }
+        case ND__IT_VECR: {
+            /* (in the stream after the raw features, kind ND__IT_RAW) */
+            rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
+            rc = d && d->vec_lazy == VEC_IN_RAW ? load_vec_raw(d, p, e) : ND_EFORMAT;
+            if (!rc) d->vec_lazy = 0;
             break;
         }
         case ND__IT_DUPH:

@@ -292,8 +292,10 @@ enum {
     ND__IT_DUPM = 18,   /* the sketches of a chunk of the duplicate index */
     ND__IT_PGENL = 19,  /* a block of an inverted index's slots, read when a probe
                            reaches it */
-    ND__IT_VEC = 20     /* a recent document's vector, by ring slot (with
+    ND__IT_VEC = 20,    /* a recent document's vector, by ring slot (with
                            ND__IT_RECENT) */
+    ND__IT_VECR = 21    /* or, since items version 3, as places in its raw
+                           features (ND__IT_RAW) and the weights */
 };
 
 /* Where the items loaded on demand come from (nd_cluster_load). */
