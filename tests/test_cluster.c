@@ -1031,11 +1031,60 @@ static size_t items_of_kind(const items *s, uint32_t kind)
     return n;
 }
 
+/* The index blocks as the code before ND__IT_PGENC saved them (items of
+ * version 3): the CORE item's version 3 (when it is later) without its
+ * last field, each
+ * ND__IT_PGENC item (u32 n, n times u8 slot in the block, u64 key, u8 m, m
+ * pairs of u32) as an ND__IT_PGENL item (u32 n, n times u32 slot, u64 key,
+ * the whole list: P pairs, the rest 0; P 8 in the story index, gi 0 and 1,
+ * 16 in the document index). */
+static void to_v3_blocks(items *s)
+{
+    items o = {0};
+    for (size_t i = 0; i < s->n; i++) {
+        item *it = &s->v[i];
+        if (it->kind == ND__IT_CORE && (unsigned char) it->data[8] > 3) {
+            /* (without the u32 of version 4 at its end: which indexes may
+             * hold blocks of the older kind) */
+            char *d = malloc(it->len);
+            memcpy(d, it->data, it->len);
+            d[8] = 3, d[9] = d[10] = d[11] = 0; /* after the u64 magic */
+            it_put(&o, it->kind, it->key, d, it->len - 4);
+            free(d);
+            continue;
+        }
+        if (it->kind != ND__IT_PGENC) {
+            it_put(&o, it->kind, it->key, it->data, it->len);
+            continue;
+        }
+        uint32_t P = (it->key >> 32) < 2 ? 8 : 16, n;
+        const unsigned char *p = (const unsigned char *) it->data, *e = p + it->len;
+        nd_buf b = ND_BUF_INIT;
+        CHECK_INT(nd__get_u32(&p, e, &n), 0);
+        nd__put_u32(&b, n);
+        for (uint32_t k = 0; k < n && e - p >= 10; k++) {
+            uint32_t m = p[9];
+            CHECK(m <= P && (size_t) (e - p) >= 10 + (size_t) m * 8);
+            nd__put_u32(&b, p[0]);
+            nd_buf_append(&b, (const char *) p + 1, 8);
+            nd_buf_append(&b, (const char *) p + 10, (size_t) m * 8);
+            for (uint32_t q = m; q < P; q++) nd__put_u64(&b, 0);
+            p += 10 + (size_t) m * 8;
+        }
+        CHECK(p == e);
+        it_put(&o, ND__IT_PGENL, it->key, b.ptr, b.len);
+        nd_buf_free(&b);
+    }
+    items_free(s);
+    *s = o;
+}
+
 /* The index blocks as the code before ND__IT_PGENL saved them: items of
  * kind ND__IT_PGEN of 512 slots (eight of 64), each u32 n, then n times u32
  * slot in the block, u64 key, its list. */
 static void to_old_blocks(items *s)
 {
+    to_v3_blocks(s);
     items o = {0};
     for (size_t i = 0; i < s->n; i++) {
         item *it = &s->v[i];
@@ -1097,14 +1146,16 @@ static void test_state_index_lazy(void)
     }
     items s = {0};
     CHECK_INT(nd_cluster_save(a, 1, &(nd_cluster_sink){&s, it_put, it_del}, NULL), 0);
-    size_t blocks = items_of_kind(&s, ND__IT_PGENL);
+    size_t blocks = items_of_kind(&s, ND__IT_PGENC);
     CHECK(blocks >= 32);
-    CHECK_INT(items_of_kind(&s, ND__IT_PGEN), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGEN) + items_of_kind(&s, ND__IT_PGENL), 0);
     nd_cluster *b = items_load_lazy(&s);
     CHECK(b != NULL);
     if (!b) goto out;
-    CHECK_INT(s.streamed_kind[ND__IT_PGEN] + s.streamed_kind[ND__IT_PGENL], 0);
-    CHECK_INT(s.fetched_kind[ND__IT_PGENL], 0);
+    CHECK_INT(s.streamed_kind[ND__IT_PGEN] + s.streamed_kind[ND__IT_PGENL] +
+                  s.streamed_kind[ND__IT_PGENC],
+              0);
+    CHECK_INT(s.fetched_kind[ND__IT_PGENL] + s.fetched_kind[ND__IT_PGENC], 0);
     CHECK_INT(
         s.fetched_kind[ND__IT_RING] + s.fetched_kind[ND__IT_VEC] + s.fetched_kind[ND__IT_VECR], 0);
     /* one more document: the same story, a few blocks read */
@@ -1114,7 +1165,7 @@ static void test_state_index_lazy(void)
     CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
     CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
     CHECK(ra.story == rb.story && ra.dup_of == rb.dup_of);
-    size_t read = s.fetched_kind[ND__IT_PGENL],
+    size_t read = s.fetched_kind[ND__IT_PGENC],
            vecs = s.fetched_kind[ND__IT_VEC] + s.fetched_kind[ND__IT_VECR],
            recent = items_of_kind(&s, ND__IT_RECENT);
     /* the recent documents' vectors: those compared with it (and the one
@@ -1133,14 +1184,14 @@ static void test_state_index_lazy(void)
     nd_cluster_free(c);
     /* the older kind: read at once, replaced by the next save */
     to_old_blocks(&s);
-    CHECK_INT(items_of_kind(&s, ND__IT_PGENL), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGENL) + items_of_kind(&s, ND__IT_PGENC), 0);
     CHECK_INT(items_of_kind(&s, ND__IT_PGEN), blocks / 8);
     c = items_load_lazy(&s);
     CHECK(c && same_state(c, a));
     if (c) {
         CHECK_INT(nd_cluster_save(c, 0, &(nd_cluster_sink){&s, it_put, it_del}, NULL), 0);
-        CHECK_INT(items_of_kind(&s, ND__IT_PGEN), 0);
-        CHECK_INT(items_of_kind(&s, ND__IT_PGENL), blocks);
+        CHECK_INT(items_of_kind(&s, ND__IT_PGEN) + items_of_kind(&s, ND__IT_PGENL), 0);
+        CHECK_INT(items_of_kind(&s, ND__IT_PGENC), blocks);
     }
     nd_cluster_free(c);
     c = items_load_lazy(&s);
@@ -1159,6 +1210,7 @@ out:
  * item (u64 seq, head, u32 n_raw) saying so (u32 2 where 3). */
 static void to_v2_vec(items *s)
 {
+    to_v3_blocks(s); /* (and the blocks as version 3 held them) */
     items o = {0};
     const size_t head = 8 + 4 * 8 + 8 + 4 + 4; /* seq, head, n_raw */
     for (size_t i = 0; i < s->n; i++) {
@@ -1430,11 +1482,12 @@ static void test_state_vec_raw(void)
     CHECK(c && same_state(c, a));
     nd_cluster_free(c);
     /* (the new kind under a CORE item of version 2 is refused) */
+    char version = s.v[0].data[8];
     s.v[0].data[8] = 2;
     c = items_load(&s);
     CHECK(c == NULL);
     nd_cluster_free(c);
-    s.v[0].data[8] = 3;
+    s.v[0].data[8] = version;
     /* the items as the code before saved them */
     to_v2_vec(&s);
     CHECK_INT(items_of_kind(&s, ND__IT_VECR), 0);
@@ -1488,6 +1541,105 @@ out:
     nd_cluster_free(a);
 }
 
+/* Some (kind, key) is an item of kind a and of kind b. */
+static int both_kinds(items *s, uint32_t a, uint32_t b)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].kind == a && item_find(s, b, s->v[i].key)) return 1;
+    return 0;
+}
+
+/* The inverted indexes' blocks are saved with each list up to its last
+ * entry (ND__IT_PGENC): most features are in one or two of a list's 16
+ * documents or 8 stories, and the blocks of whole lists (ND__IT_PGENL,
+ * ~6.6 KB) were written after every flush.  Items saved before (version 3,
+ * whole lists) load, lazily or at once; the blocks a save writes are
+ * written in the new kind and their older items deleted, the others read
+ * from the older kind until then: saved after every few documents and
+ * loaded both ways across growth and rotations, the items hold the
+ * engine. */
+static void test_state_index_compact(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 64;
+    p.window_docs = 700;
+    p.df_bits = 13;
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    items s = {0};
+    nd_cluster_sink sink = {&s, it_put, it_del};
+    char title[64], text[4096];
+    int id = 1;
+    for (; id <= 300; id++) {
+        nd_cluster_doc d = stream_doc(id * 3, title, sizeof title, text, sizeof text);
+        d.id = id;
+        CHECK_INT(nd_cluster_add(a, &d, NULL), 0);
+    }
+    CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
+    size_t blocks = items_of_kind(&s, ND__IT_PGENC), bytes = 0, whole = 0;
+    CHECK(blocks >= 16);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGENL), 0);
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.v[i].kind != ND__IT_PGENC) continue;
+        uint32_t n = nd__rd32((const unsigned char *) s.v[i].data);
+        bytes += s.v[i].len;
+        whole += 4 + (size_t) n * (12 + 8 * ((s.v[i].key >> 32) < 2 ? 8 : 16));
+    }
+    fprintf(stderr, "# %zu index blocks: %zu bytes, whole lists %zu\n", blocks, bytes, whole);
+    CHECK(bytes * 2 < whole);
+    /* the items as the code before saved them */
+    to_v3_blocks(&s);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGENC), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGENL), blocks);
+    nd_cluster *b = items_load(&s);
+    CHECK(b && same_state(b, a));
+    nd_cluster_free(b);
+    b = items_load_lazy(&s);
+    CHECK(b && same_state(b, a));
+    if (!b) goto out;
+    int same = 1, mixed = 0, loads = 0;
+    for (; id <= 1600; id++) {
+        nd_cluster_doc d = stream_doc(id * 3, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result ra, rb;
+        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
+        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
+        same &= ra.story == rb.story && ra.dup_of == rb.dup_of;
+        if (id % 7) continue;
+        CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
+        CHECK(!both_kinds(&s, ND__IT_PGENL, ND__IT_PGENC));
+        mixed += items_of_kind(&s, ND__IT_PGENL) && items_of_kind(&s, ND__IT_PGENC);
+        if (id % 21 == 0) {
+            /* on from the items: blocks of both kinds read on demand */
+            nd_cluster *c = items_load(&s);
+            same &= c && same_state(c, a);
+            nd_cluster_free(c);
+            c = items_load_lazy(&s);
+            same &= c != NULL;
+            if (!c) break;
+            nd_cluster_free(b);
+            b = c;
+            loads++;
+        }
+    }
+    fprintf(stderr, "# %d saves with blocks of both kinds, %zu of the older left, %zu read\n",
+            mixed, items_of_kind(&s, ND__IT_PGENL), s.fetched_kind[ND__IT_PGENL]);
+    CHECK(same);
+    CHECK(loads > 50 && mixed > 5 && s.fetched_kind[ND__IT_PGENL] > 0);
+    /* the generations grew and rotated: every block written anew */
+    CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGENL), 0);
+    nd_cluster *c = items_load(&s);
+    CHECK(c && same_state(c, a) && same_state(b, a));
+    nd_cluster_free(c);
+    nd_cluster_free(b);
+out:
+    items_free(&s);
+    nd_cluster_free(a);
+}
+
 /* The story index's changed slots are saved as delta items (ND__IT_PGD)
  * while those hold at most an eighth of its slots, then its changed
  * blocks again: a run changes a few hundred of the young generation's
@@ -1523,7 +1675,7 @@ static void test_state_index_deltas(void)
         if (s.put_kind[ND__IT_PGD]) {
             delta_saves++;
             delta_bytes += s.put_bytes_kind[ND__IT_PGD];
-            block_bytes += s.put_bytes_kind[ND__IT_PGENL];
+            block_bytes += s.put_bytes_kind[ND__IT_PGENC];
         }
         if (had && !items_of_kind(&s, ND__IT_PGD)) compacted++;
         with_deltas += items_of_kind(&s, ND__IT_PGD) > 0;
@@ -2366,6 +2518,7 @@ int main(void)
     RUN(test_state_items_each_step);
     RUN(test_state_ring_vec);
     RUN(test_state_vec_raw);
+    RUN(test_state_index_compact);
     RUN(test_state_index_deltas);
     RUN(test_state_load_allocs);
     RUN(test_state_index_lazy);

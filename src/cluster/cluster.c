@@ -214,6 +214,8 @@ struct nd_cluster {
     struct nd__persist *ps; /* what the last nd_cluster_save() wrote, or NULL */
     nd__fetch fetch;        /* items loaded on demand (nd_cluster_load) */
     int threads;            /* threads a flush may compute on (nd_cluster_set_threads) */
+    uint32_t pg_full;       /* bit gi: the items loaded may hold index gi's blocks as
+                               ND__IT_PGENL items (saved before ND__IT_PGENC) */
 };
 
 static void persist_free(struct nd__persist *ps);
@@ -2957,8 +2959,9 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
 #define ITEMS_MAGIC 0x35534c434e44ULL /* "NDCLS5" */
 /* items version 1: recent documents as ND__IT_RING items, with their
  * vectors; 2: ND__IT_RECENT, the vectors as ND__IT_VEC items; 3: or as
- * ND__IT_VECR items */
-#define ITEMS_VERSION  3u
+ * ND__IT_VECR items; 4: the index blocks ND__IT_PGENC items (or older
+ * ND__IT_PGENL ones not written since) */
+#define ITEMS_VERSION  4u
 #define DF_BLOCK       4096u
 #define PG_GENS        4   /* sp[0], sp[1], dp[0], dp[1] */
 #define DF_CMP         64u /* counters compared at once with the saved copy (divides 1 << df_bits) */
@@ -2985,11 +2988,12 @@ struct nd__persist {
     uint64_t pd_first[PG_GENS], pd_next[PG_GENS]; /* per index: delta item keys in use */
     uint64_t pd_n[PG_GENS];                       /* and the slots they hold */
     int pg_old;                                   /* they are ND__IT_PGEN items (an older save's) */
-    uint64_t *ring; /* per ring slot: fingerprint of its item, 0: none */
-    int ring_old;   /* they are ND__IT_RING items (an older save's) */
-    uint64_t *vec;  /* per ring slot: fingerprint of its vector's item, 0: none */
-    uint8_t *vat;   /* and where it is (VEC_IN_ITEM: ND__IT_VEC, VEC_IN_RAW: ND__IT_VECR) */
-    uint64_t *raw;  /* per ring slot: seq of the document whose raw features it holds */
+    int pg_full[PG_GENS]; /* per index: its blocks may be ND__IT_PGENL items (an older save's) */
+    uint64_t *ring;       /* per ring slot: fingerprint of its item, 0: none */
+    int ring_old;         /* they are ND__IT_RING items (an older save's) */
+    uint64_t *vec;        /* per ring slot: fingerprint of its vector's item, 0: none */
+    uint8_t *vat;         /* and where it is (VEC_IN_ITEM: ND__IT_VEC, VEC_IN_RAW: ND__IT_VECR) */
+    uint64_t *raw;        /* per ring slot: seq of the document whose raw features it holds */
 };
 
 static void persist_free(struct nd__persist *ps)
@@ -3111,6 +3115,13 @@ static uint64_t rdoc_fp(const rdoc *d)
     return h | 1;
 }
 
+/* A block of slots (ND__IT_PGENC): u32 n, then n times the slot in the
+ * block (u8), its key (u64), u8 m and the first m entries of its list (u32
+ * a, u32 b), m up to its last entry that is not 0, 0: the rest are.  Most
+ * features are in one or two documents or stories of the lists' 16 or 8:
+ * the document index's blocks ~1.4 KB where ND__IT_PGENL's whole lists
+ * took ~6.6 KB (written whole after every flush), the story index's ~0.7 KB
+ * of ~2.6 KB. */
 static void put_pg_block(nd_buf *b, const pgen *g, uint32_t blk)
 {
     uint32_t n = 0;
@@ -3119,11 +3130,15 @@ static void put_pg_block(nd_buf *b, const pgen *g, uint32_t blk)
     nd__put_u32(b, n);
     for (uint32_t i = blk * PG_BLOCK; i < (blk + 1) * PG_BLOCK && i < g->cap; i++) {
         if (!g->keys[i]) continue;
-        nd__put_u32(b, i - blk * PG_BLOCK);
+        const uint32_t *la = g->a + (size_t) i * g->P, *lb = g->b + (size_t) i * g->P;
+        uint32_t m = g->P;
+        while (m && !la[m - 1] && !lb[m - 1]) m--;
+        nd_buf_putc(b, (char) (i - blk * PG_BLOCK));
         nd__put_u64(b, g->keys[i]);
-        for (uint32_t k = 0; k < g->P; k++) {
-            nd__put_u32(b, g->a[(size_t) i * g->P + k]);
-            nd__put_u32(b, g->b[(size_t) i * g->P + k]);
+        nd_buf_putc(b, (char) m);
+        for (uint32_t k = 0; k < m; k++) {
+            nd__put_u32(b, la[k]);
+            nd__put_u32(b, lb[k]);
         }
     }
 }
@@ -3151,6 +3166,11 @@ static void put_core(nd_buf *b, nd_cluster *c)
     }
     nd__put_u32(b, c->ring_n);
     nd__put_u32(b, c->ring_next);
+    /* (since version 4) the indexes whose blocks may be ND__IT_PGENL items:
+     * those of a save before, none of whose blocks was written since */
+    uint32_t full = 0;
+    for (int i = 0; c->ps && i < PG_GENS; i++) full |= (uint32_t) (c->ps->pg_full[i] != 0) << i;
+    nd__put_u32(b, full);
 }
 
 static int put_item(nd__sink *k, nd_buf *b, uint32_t kind, uint64_t key)
@@ -3335,9 +3355,12 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
          * new kind's */
         uint32_t from = ps->pg_old ? 0 : nblk,
                  to = ps->pg_old ? ps->pg_n[gi] / (PG_OLD_BLOCK / PG_BLOCK) : ps->pg_n[gi];
-        for (uint32_t i = from; i < to && !rc && !all; i++)
-            rc = k->s->del(k->s->ctx, ps->pg_old ? ND__IT_PGEN : ND__IT_PGENL,
+        for (uint32_t i = from; i < to && !rc && !all; i++) {
+            rc = k->s->del(k->s->ctx, ps->pg_old ? ND__IT_PGEN : ND__IT_PGENC,
                            (uint64_t) gi << 32 | i);
+            if (!rc && ps->pg_full[gi])
+                rc = k->s->del(k->s->ctx, ND__IT_PGENL, (uint64_t) gi << 32 | i);
+        }
         ps->pg_n[gi] = nblk;
         if (!rc && !all && !ps->pg_old && g->track && !g->whole &&
             ps->pd_n[gi] + g->n_chg <= g->cap / PG_DELTA_SHARE) {
@@ -3361,14 +3384,21 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
                 ps->pd_n[gi] += g->n_chg;
             }
         } else {
+            uint32_t written = 0;
             for (uint32_t i = 0; i < nblk && !rc; i++) {
                 if (!all && !ps->pg_old && !g->dirty[i]) continue;
                 /* (a block with deltas may not be read yet) */
                 if (g->n_lazy && g->lazy[i]) pg_lazy_block(c, g, i);
                 put_pg_block(b, g, i);
-                rc = put_item(k, b, ND__IT_PGENL, (uint64_t) gi << 32 | i);
+                rc = put_item(k, b, ND__IT_PGENC, (uint64_t) gi << 32 | i);
+                /* an older save's item of the block gives way */
+                if (!rc && ps->pg_full[gi] && !all)
+                    rc = k->s->del(k->s->ctx, ND__IT_PGENL, (uint64_t) gi << 32 | i);
                 if (!rc) g->dirty[i] = 0;
+                written++;
             }
+            if (!rc && written == nblk) ps->pg_full[gi] = 0;
+            if (!ps->pg_full[gi]) c->pg_full &= ~(1u << gi);
             for (uint64_t key = ps->pd_first[gi]; key < ps->pd_next[gi] && !rc && !all; key++)
                 rc = k->s->del(k->s->ctx, ND__IT_PGD, (uint64_t) gi << 32 | key);
             ps->pd_first[gi] = ps->pd_next[gi];
@@ -3575,6 +3605,7 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
         }
     }
     ps->pg_old = pg_old;
+    for (int gi = 0; gi < PG_GENS; gi++) ps->pg_full[gi] = (c->pg_full >> gi & 1) && !pg_old;
     ps->ring_old = ring_old;
     for (int gi = 0; gi < PG_GENS; gi++) {
         /* the index blocks are as their items hold them */
@@ -3826,27 +3857,43 @@ static int load_core(nd_cluster **out, const unsigned char *p, const unsigned ch
     }
     NEED(nd__get_u32(&p, e, &c->ring_n) || c->ring_n > c->ring_cap);
     NEED(nd__get_u32(&p, e, &c->ring_next) || c->ring_next >= c->ring_cap);
+    c->pg_full = (1u << PG_GENS) - 1;
+    if (*version >= 4) NEED(nd__get_u32(&p, e, &c->pg_full) || c->pg_full >> PG_GENS);
     NEED(p != e);
     return 0;
 }
 
 /* Block blk of g (of size slots) from its item's bytes, into free slots. */
 static int load_pg_block(pgen *g, uint32_t blk, uint32_t size, const unsigned char *p,
-                         const unsigned char *e)
+                         const unsigned char *e, int compact)
 {
     uint32_t n;
     if (nd__get_u32(&p, e, &n) || n > size) return ND_EFORMAT;
     int64_t prev = -1;
     for (uint32_t k = 0; k < n; k++) {
-        uint32_t at;
+        uint32_t at, m = g->P;
         uint64_t h;
-        if (nd__layout_slot(&p, e, size, &prev, &at) || nd__get_u64(&p, e, &h) || !h)
+        if (compact) {
+            /* (u8 slot, u64 key, u8 m: put_pg_block) */
+            if (e - p < 10 || (int64_t) p[0] <= prev || p[0] >= size || p[9] > g->P)
+                return ND_EFORMAT;
+            prev = at = p[0];
+            m = p[9];
+            h = nd__rd64(p + 1);
+            p += 10;
+            if (!h) return ND_EFORMAT;
+        } else if (nd__layout_slot(&p, e, size, &prev, &at) || nd__get_u64(&p, e, &h) || !h) {
             return ND_EFORMAT;
+        }
         uint32_t slot = blk * size + at;
         if (g->keys[slot]) return ND_EFORMAT;
         g->keys[slot] = h;
         size_t at_p = (size_t) slot * g->P;
-        if (nd__get_u32_pairs(&p, e, g->a + at_p, g->b + at_p, g->P)) return ND_EFORMAT;
+        if (nd__get_u32_pairs(&p, e, g->a + at_p, g->b + at_p, m)) return ND_EFORMAT;
+        if (m < g->P) {
+            memset(g->a + at_p + m, 0, (g->P - m) * sizeof *g->a);
+            memset(g->b + at_p + m, 0, (g->P - m) * sizeof *g->b);
+        }
     }
     if (p != e) return ND_EFORMAT;
     /* Each key is reached from its home slot: no free slot and no copy of
@@ -3885,7 +3932,7 @@ static int load_pg_item(nd_cluster *c, uint32_t kind, uint64_t key, const unsign
         g->lazy[i] = 0;
         g->n_lazy--;
     }
-    return load_pg_block(g, blk, size, p, e);
+    return load_pg_block(g, blk, size, p, e, kind == ND__IT_PGENC);
 }
 
 /* The delta items' slots by block, each block's in the order they were
@@ -3945,8 +3992,13 @@ static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk)
     uint64_t gi = pg_index(c, g);
     g->lazy[blk] = 0;
     g->n_lazy--;
-    if (fetch_item(c, ND__IT_PGENL, gi << 32 | blk, &p, &e) ||
-        load_pg_block(g, blk, PG_BLOCK, p, e) || (g->n_pd && pd_apply(g, blk, 0)) ||
+    /* the block's item of the older kind when items saved before hold it
+     * (it has not been written since) */
+    int compact = 1;
+    if (fetch_item(c, ND__IT_PGENC, gi << 32 | blk, &p, &e))
+        compact = c->pg_full >> gi & 1 ? 0 : -1;
+    if (compact < 0 || (!compact && fetch_item(c, ND__IT_PGENL, gi << 32 | blk, &p, &e)) ||
+        load_pg_block(g, blk, PG_BLOCK, p, e, compact) || (g->n_pd && pd_apply(g, blk, 0)) ||
         (!g->n_lazy && pg_check(g)))
         c->oom = 1;
     if (!g->n_lazy) {
@@ -4080,7 +4132,8 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         case ND__IT_PGEN:
             pg_old = 1;
             /* fall through */
-        case ND__IT_PGENL: rc = load_pg_item(c, kind, key, p, e); break;
+        case ND__IT_PGENL:
+        case ND__IT_PGENC: rc = load_pg_item(c, kind, key, p, e); break;
         case ND__IT_RING:
         case ND__IT_RECENT: {
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;

@@ -294,8 +294,11 @@ enum {
                            reaches it */
     ND__IT_VEC = 20,    /* a recent document's vector, by ring slot (with
                            ND__IT_RECENT) */
-    ND__IT_VECR = 21    /* or, since items version 3, as places in its raw
+    ND__IT_VECR = 21,   /* or, since items version 3, as places in its raw
                            features (ND__IT_RAW) and the weights */
+    ND__IT_PGENC = 22   /* a block of an inverted index's slots, each list up to
+                           its last entry (since items version 4; ND__IT_PGENL
+                           held every list whole) */
 };
 
 /* Where the items loaded on demand come from (nd_cluster_load). */
