@@ -1031,6 +1031,67 @@ static size_t items_of_kind(const items *s, uint32_t kind)
     return n;
 }
 
+static uint64_t get_zz(const unsigned char **p)
+{
+    uint64_t u = 0;
+    for (int shift = 0;; shift += 7) {
+        unsigned char x = *(*p)++;
+        u |= (uint64_t) (x & 0x7f) << shift;
+        if (!(x & 0x80)) break;
+    }
+    return (u >> 1) ^ -(u & 1);
+}
+
+/* The recent documents' items as the code before ND__IT_RECENTC saved
+ * them (items of version 4): the CORE item's version 4 (when it is later),
+ * each ND__IT_RECENTC item (u64 seq, its head, u32 n_raw, u32 has and when
+ * not 0 u32 n_vec and u64 vfp, then u8 n and n times zigzag LEB128 seq
+ * back, zigzag LEB128 slot from the one seq back gives, f32 similarity) as
+ * an ND__IT_RECENT item (the same, then u32 n and n times u64 seq, u32
+ * slot, f32 similarity); cap: the ring's slots (params.recent). */
+static void to_v4_recent(items *s, uint32_t cap)
+{
+    items o = {0};
+    const size_t head = 8 + 4 * 8 + 8 + 4 + 4; /* seq, head, n_raw */
+    for (size_t i = 0; i < s->n; i++) {
+        item *it = &s->v[i];
+        if (it->kind == ND__IT_CORE && (unsigned char) it->data[8] > 4) {
+            char *d = malloc(it->len);
+            memcpy(d, it->data, it->len);
+            d[8] = 4, d[9] = d[10] = d[11] = 0; /* after the u64 magic */
+            it_put(&o, it->kind, it->key, d, it->len);
+            free(d);
+            continue;
+        }
+        if (it->kind != ND__IT_RECENTC) {
+            it_put(&o, it->kind, it->key, it->data, it->len);
+            continue;
+        }
+        const unsigned char *q = (const unsigned char *) it->data, *e = q + it->len;
+        uint64_t seq = nd__rd64(q);
+        size_t at = head + 4 + (nd__rd32(q + head) ? 12 : 0);
+        nd_buf b = ND_BUF_INIT;
+        nd_buf_append(&b, it->data, at);
+        q += at;
+        uint32_t n = *q++;
+        nd__put_u32(&b, n);
+        for (uint32_t k = 0; k < n; k++) {
+            uint64_t nseq = seq - get_zz(&q);
+            int64_t back = (int64_t) (seq - nseq) % (int64_t) cap, slot = (int64_t) it->key - back;
+            slot = (slot % cap + cap) % cap + (int64_t) get_zz(&q);
+            nd__put_u64(&b, nseq);
+            nd__put_u32(&b, (uint32_t) slot);
+            nd_buf_append(&b, (const char *) q, 4);
+            q += 4;
+        }
+        CHECK(q == e);
+        it_put(&o, ND__IT_RECENT, it->key, b.ptr, b.len);
+        nd_buf_free(&b);
+    }
+    items_free(s);
+    *s = o;
+}
+
 /* The index blocks as the code before ND__IT_PGENC saved them (items of
  * version 3): the CORE item's version 3 (when it is later) without its
  * last field, each
@@ -1038,8 +1099,9 @@ static size_t items_of_kind(const items *s, uint32_t kind)
  * pairs of u32) as an ND__IT_PGENL item (u32 n, n times u32 slot, u64 key,
  * the whole list: P pairs, the rest 0; P 8 in the story index, gi 0 and 1,
  * 16 in the document index). */
-static void to_v3_blocks(items *s)
+static void to_v3_blocks(items *s, uint32_t cap)
 {
+    to_v4_recent(s, cap); /* (and the recent documents as version 4 held them) */
     items o = {0};
     for (size_t i = 0; i < s->n; i++) {
         item *it = &s->v[i];
@@ -1082,9 +1144,9 @@ static void to_v3_blocks(items *s)
 /* The index blocks as the code before ND__IT_PGENL saved them: items of
  * kind ND__IT_PGEN of 512 slots (eight of 64), each u32 n, then n times u32
  * slot in the block, u64 key, its list. */
-static void to_old_blocks(items *s)
+static void to_old_blocks(items *s, uint32_t cap)
 {
-    to_v3_blocks(s);
+    to_v3_blocks(s, cap);
     items o = {0};
     for (size_t i = 0; i < s->n; i++) {
         item *it = &s->v[i];
@@ -1167,7 +1229,7 @@ static void test_state_index_lazy(void)
     CHECK(ra.story == rb.story && ra.dup_of == rb.dup_of);
     size_t read = s.fetched_kind[ND__IT_PGENC],
            vecs = s.fetched_kind[ND__IT_VEC] + s.fetched_kind[ND__IT_VECR],
-           recent = items_of_kind(&s, ND__IT_RECENT);
+           recent = items_of_kind(&s, ND__IT_RECENTC);
     /* the recent documents' vectors: those compared with it (and the one
      * that settles), read again from their items (with their raw
      * features: the vectors are places in them) */
@@ -1183,7 +1245,7 @@ static void test_state_index_lazy(void)
     CHECK(c && same_state(c, a));
     nd_cluster_free(c);
     /* the older kind: read at once, replaced by the next save */
-    to_old_blocks(&s);
+    to_old_blocks(&s, p.recent);
     CHECK_INT(items_of_kind(&s, ND__IT_PGENL) + items_of_kind(&s, ND__IT_PGENC), 0);
     CHECK_INT(items_of_kind(&s, ND__IT_PGEN), blocks / 8);
     c = items_load_lazy(&s);
@@ -1208,9 +1270,9 @@ out:
  * a bit per raw feature, n f32 weights) as an ND__IT_VEC item (u64 seq, u32
  * n, n times the feature's u64 hash and f32 weight) and its document's
  * item (u64 seq, head, u32 n_raw) saying so (u32 2 where 3). */
-static void to_v2_vec(items *s)
+static void to_v2_vec(items *s, uint32_t cap)
 {
-    to_v3_blocks(s); /* (and the blocks as version 3 held them) */
+    to_v3_blocks(s, cap); /* (and the blocks as version 3 held them) */
     items o = {0};
     const size_t head = 8 + 4 * 8 + 8 + 4 + 4; /* seq, head, n_raw */
     for (size_t i = 0; i < s->n; i++) {
@@ -1342,15 +1404,15 @@ static void test_state_ring_vec(void)
     items s = {0};
     nd_cluster_sink sink = {&s, it_put, it_del};
     CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
-    size_t ring = items_of_kind(&s, ND__IT_RECENT),
+    size_t ring = items_of_kind(&s, ND__IT_RECENTC),
            vecs = items_of_kind(&s, ND__IT_VEC) + items_of_kind(&s, ND__IT_VECR);
     CHECK_INT(ring, 256);
     CHECK(vecs > ring / 2 && vecs <= ring);
     /* a document's item: its head, its neighbours, no vector */
     const size_t most = 8 + 48 + 4 + 4 + 12 + 4 + 16 * (size_t) p.neighbours;
     fprintf(stderr, "# recent documents' items at most %zu bytes (bound %zu), vectors %zu\n",
-            max_len_of_kind(&s, ND__IT_RECENT), most, max_len_of_kind(&s, ND__IT_VECR));
-    CHECK(max_len_of_kind(&s, ND__IT_RECENT) <= most);
+            max_len_of_kind(&s, ND__IT_RECENTC), most, max_len_of_kind(&s, ND__IT_VECR));
+    CHECK(max_len_of_kind(&s, ND__IT_RECENTC) <= most);
     /* a few documents more, loaded lazily in between: the vectors written
      * are the new documents' (and those a sweep sets anew) */
     nd_cluster *b = items_load_lazy(&s);
@@ -1367,9 +1429,9 @@ static void test_state_ring_vec(void)
         memset(s.put_kind, 0, sizeof s.put_kind);
         memset(s.put_bytes_kind, 0, sizeof s.put_bytes_kind);
         CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
-        rewritten += s.put_kind[ND__IT_RECENT];
+        rewritten += s.put_kind[ND__IT_RECENTC];
         vec_puts += s.put_kind[ND__IT_VEC] + s.put_kind[ND__IT_VECR];
-        ring_bytes += s.put_bytes_kind[ND__IT_RECENT] + s.put_bytes_kind[ND__IT_VEC] +
+        ring_bytes += s.put_bytes_kind[ND__IT_RECENTC] + s.put_bytes_kind[ND__IT_VEC] +
                       s.put_bytes_kind[ND__IT_VECR];
     }
     fprintf(stderr, "# 5 one-document saves: %zu recent documents' items, %zu vectors, %zu bytes\n",
@@ -1381,10 +1443,10 @@ static void test_state_ring_vec(void)
     nd_cluster_free(c);
     /* items of version 1 */
     nd_cluster_free(b);
-    to_v2_vec(&s);
+    to_v2_vec(&s, p.recent);
     to_v1_ring(&s);
     CHECK_INT(items_of_kind(&s, ND__IT_VEC) + items_of_kind(&s, ND__IT_VECR) +
-                  items_of_kind(&s, ND__IT_RECENT),
+                  items_of_kind(&s, ND__IT_RECENT) + items_of_kind(&s, ND__IT_RECENTC),
               0);
     CHECK_INT(items_of_kind(&s, ND__IT_RING), ring);
     c = items_load(&s);
@@ -1409,10 +1471,11 @@ static void test_state_ring_vec(void)
         /* the first save writes every document's items anew */
         memset(s.put_kind, 0, sizeof s.put_kind);
         CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
-        if (k == 0) CHECK_INT(s.put_kind[ND__IT_RECENT], 256);
+        if (k == 0) CHECK_INT(s.put_kind[ND__IT_RECENTC], 256);
         CHECK_INT(items_of_kind(&s, ND__IT_RING), 0);
-        CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 256);
-        CHECK(max_len_of_kind(&s, ND__IT_RECENT) <= most);
+        CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 0);
+        CHECK_INT(items_of_kind(&s, ND__IT_RECENTC), 256);
+        CHECK(max_len_of_kind(&s, ND__IT_RECENTC) <= most);
         CHECK_INT(items_of_kind(&s, ND__IT_VEC), 0);
         CHECK(items_of_kind(&s, ND__IT_VECR) >= vecs);
         c = items_load_lazy(&s);
@@ -1489,7 +1552,7 @@ static void test_state_vec_raw(void)
     nd_cluster_free(c);
     s.v[0].data[8] = version;
     /* the items as the code before saved them */
-    to_v2_vec(&s);
+    to_v2_vec(&s, p.recent);
     CHECK_INT(items_of_kind(&s, ND__IT_VECR), 0);
     CHECK_INT(items_of_kind(&s, ND__IT_VEC), vecs);
     c = items_load(&s);
@@ -1590,7 +1653,7 @@ static void test_state_index_compact(void)
     fprintf(stderr, "# %zu index blocks: %zu bytes, whole lists %zu\n", blocks, bytes, whole);
     CHECK(bytes * 2 < whole);
     /* the items as the code before saved them */
-    to_v3_blocks(&s);
+    to_v3_blocks(&s, p.recent);
     CHECK_INT(items_of_kind(&s, ND__IT_PGENC), 0);
     CHECK_INT(items_of_kind(&s, ND__IT_PGENL), blocks);
     nd_cluster *b = items_load(&s);
@@ -1634,6 +1697,94 @@ static void test_state_index_compact(void)
     nd_cluster *c = items_load(&s);
     CHECK(c && same_state(c, a) && same_state(b, a));
     nd_cluster_free(c);
+    nd_cluster_free(b);
+out:
+    items_free(&s);
+    nd_cluster_free(a);
+}
+
+static size_t bytes_of_kind(const items *s, uint32_t kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].kind == kind) n += s->v[i].len;
+    return n;
+}
+
+/* A recent document's item holds its neighbours compact (ND__IT_RECENTC:
+ * the seq back and the slot from where that seq back would be, a byte or
+ * two each, and the similarity), where ND__IT_RECENT took 16 bytes a
+ * neighbour: the items of the window are written after every flush, and
+ * most of them in every run.  Items saved before (version 4) load, lazily
+ * or at once; a save writes the documents' items that change in the new
+ * kind and deletes their older ones, and items of both kinds load, across
+ * the ring's turns and a flush. */
+static void test_state_recent_compact(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 256;
+    p.window_docs = 2000;
+    p.df_bits = 13;
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    char title[64], text[4096];
+    int id = 1;
+    for (; id <= 600; id++) {
+        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
+        d.id = id;
+        CHECK_INT(nd_cluster_add(a, &d, NULL), 0);
+    }
+    items s = {0};
+    nd_cluster_sink sink = {&s, it_put, it_del};
+    CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
+    size_t compact = bytes_of_kind(&s, ND__IT_RECENTC);
+    CHECK_INT(items_of_kind(&s, ND__IT_RECENTC), 256);
+    CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 0);
+    /* the items as the code before saved them */
+    to_v4_recent(&s, p.recent);
+    size_t whole = bytes_of_kind(&s, ND__IT_RECENT);
+    fprintf(stderr, "# recent documents' items: %zu bytes compact, %zu before\n", compact, whole);
+    CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 256);
+    CHECK(compact * 3 < whole * 2);
+    nd_cluster *c = items_load(&s);
+    CHECK(c && same_state(c, a));
+    nd_cluster_free(c);
+    nd_cluster *b = items_load_lazy(&s);
+    CHECK(b && same_state(b, a));
+    if (!b) goto out;
+    int same = 1, mixed = 0;
+    for (int k = 0; k < 40; k++, id++) {
+        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result ra, rb;
+        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
+        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
+        same &= ra.story == rb.story && ra.dup_of == rb.dup_of;
+        if (k == 39) {
+            CHECK_INT(nd_cluster_flush(a, NULL), 0);
+            CHECK_INT(nd_cluster_flush(b, NULL), 0);
+        }
+        CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
+        CHECK(!both_kinds(&s, ND__IT_RECENT, ND__IT_RECENTC));
+        CHECK_INT(items_of_kind(&s, ND__IT_RECENT) + items_of_kind(&s, ND__IT_RECENTC), 256);
+        mixed += items_of_kind(&s, ND__IT_RECENT) && items_of_kind(&s, ND__IT_RECENTC);
+        if (k % 4 == 3) {
+            c = items_load(&s);
+            same &= c && same_state(c, a);
+            nd_cluster_free(c);
+            c = items_load_lazy(&s);
+            same &= c && same_state(c, a);
+            if (!c) break;
+            nd_cluster_free(b);
+            b = c;
+        }
+    }
+    fprintf(stderr, "# %d saves with recent documents' items of both kinds\n", mixed);
+    CHECK(same && mixed > 5);
+    /* the flush set every document's neighbours anew */
+    CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 0);
     nd_cluster_free(b);
 out:
     items_free(&s);
@@ -2519,6 +2670,7 @@ int main(void)
     RUN(test_state_ring_vec);
     RUN(test_state_vec_raw);
     RUN(test_state_index_compact);
+    RUN(test_state_recent_compact);
     RUN(test_state_index_deltas);
     RUN(test_state_load_allocs);
     RUN(test_state_index_lazy);

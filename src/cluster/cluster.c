@@ -2674,6 +2674,72 @@ static void put_rdoc_nbs(nd_buf *b, const rdoc *d)
     }
 }
 
+/* Unsigned LEB128 (7 bits a byte, low first) of zigzagged v. */
+static void put_zz(nd_buf *b, int64_t v)
+{
+    uint64_t u = ((uint64_t) v << 1) ^ (uint64_t) (v >> 63);
+    while (u >= 0x80) {
+        nd_buf_putc(b, (char) ((u & 0x7f) | 0x80));
+        u >>= 7;
+    }
+    nd_buf_putc(b, (char) u);
+}
+
+static int get_zz(const unsigned char **p, const unsigned char *e, int64_t *v)
+{
+    uint64_t u = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*p >= e) return ND_EFORMAT;
+        unsigned char x = *(*p)++;
+        u |= (uint64_t) (x & 0x7f) << shift;
+        if (!(x & 0x80)) {
+            *v = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
+            return 0;
+        }
+    }
+    return ND_EFORMAT;
+}
+
+/* Where the document of seq nseq is when that of seq seq is at slot (every
+ * document added takes the next slot): a neighbour's slot, most often. */
+static uint32_t nb_slot_guess(uint64_t seq, uint32_t slot, uint64_t nseq, uint32_t cap)
+{
+    int64_t back = (int64_t) (seq - nseq) % (int64_t) cap, at = (int64_t) slot - back;
+    if (at < 0) at += cap;
+    if (at >= (int64_t) cap) at -= cap;
+    return (uint32_t) at;
+}
+
+/* The neighbours of the document at ring slot `slot` as ND__IT_RECENTC
+ * holds them: u8 n, then for each the distance back to its seq and from
+ * the slot that distance gives to its slot (zigzag LEB128, a byte or two
+ * each) and its f32 similarity: ~7 bytes a neighbour of 16. */
+static void put_rdoc_nbs_c(nd_buf *b, const rdoc *d, uint32_t slot, uint32_t cap)
+{
+    nd_buf_putc(b, (char) d->n_nb);
+    for (uint32_t k = 0; k < d->n_nb; k++) {
+        put_zz(b, (int64_t) (d->seq - d->nb[k].seq));
+        put_zz(b, (int64_t) d->nb[k].slot - nb_slot_guess(d->seq, slot, d->nb[k].seq, cap));
+        put_f32(b, d->nb[k].s1);
+    }
+}
+
+static int get_rdoc_nbs_c(const unsigned char **p, const unsigned char *e, rdoc *d, uint32_t slot,
+                          uint32_t cap)
+{
+    if (*p >= e || **p > NN_MAX) return ND_EFORMAT;
+    d->n_nb = *(*p)++;
+    for (uint32_t k = 0; k < d->n_nb; k++) {
+        int64_t back, off;
+        if (get_zz(p, e, &back) || get_zz(p, e, &off)) return ND_EFORMAT;
+        d->nb[k].seq = d->seq - (uint64_t) back;
+        int64_t at = (int64_t) nb_slot_guess(d->seq, slot, d->nb[k].seq, cap) + off;
+        if (at < 0 || at >= (int64_t) cap || get_f32(p, e, &d->nb[k].s1)) return ND_EFORMAT;
+        d->nb[k].slot = (uint32_t) at;
+    }
+    return 0;
+}
+
 static void put_rdoc_tail(nd_buf *b, const rdoc *d)
 {
     nd__put_u32(b, d->vec != NULL);
@@ -2700,9 +2766,10 @@ static int get_rdoc_head(const unsigned char **p, const unsigned char *e, rdoc *
 
 /* The rest of a recent document; its story must be loaded.  version:
  * that of the items when from an ND__IT_RECENT item (its vector in an
- * item of its own: ND__IT_VEC, or since version 3 ND__IT_VECR), else 0. */
+ * item of its own: ND__IT_VEC, or since version 3 ND__IT_VECR), else 0;
+ * compact: from an ND__IT_RECENTC item (its neighbours compact). */
 static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d,
-                         uint32_t version)
+                         uint32_t version, int compact)
 {
     uint32_t u32;
     int rc;
@@ -2727,11 +2794,15 @@ static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned 
         if ((rc = get_feats(p, e, &d->vec, &d->n_vec))) return rc;
         d->vfp = vec_fp(d->vec, d->n_vec);
     }
-    if (nd__get_u32(p, e, &d->n_nb) || d->n_nb > NN_MAX) return ND_EFORMAT;
-    for (uint32_t k = 0; k < d->n_nb; k++)
-        if (nd__get_u64(p, e, &d->nb[k].seq) || nd__get_u32(p, e, &d->nb[k].slot) ||
-            d->nb[k].slot >= c->ring_cap || get_f32(p, e, &d->nb[k].s1))
-            return ND_EFORMAT;
+    if (compact) {
+        if (get_rdoc_nbs_c(p, e, d, (uint32_t) (d - c->ring), c->ring_cap)) return ND_EFORMAT;
+    } else {
+        if (nd__get_u32(p, e, &d->n_nb) || d->n_nb > NN_MAX) return ND_EFORMAT;
+        for (uint32_t k = 0; k < d->n_nb; k++)
+            if (nd__get_u64(p, e, &d->nb[k].seq) || nd__get_u32(p, e, &d->nb[k].slot) ||
+                d->nb[k].slot >= c->ring_cap || get_f32(p, e, &d->nb[k].s1))
+                return ND_EFORMAT;
+    }
     return story_get(c, d->story) ? 0 : ND_EFORMAT;
 }
 
@@ -2740,7 +2811,7 @@ static int get_rdoc(nd_cluster *c, const unsigned char **p, const unsigned char 
 {
     int rc = get_rdoc_head(p, e, d);
     if (!rc) rc = get_feats(p, e, &d->raw, &d->n_raw);
-    return rc ? rc : get_rdoc_tail(c, p, e, d, 0);
+    return rc ? rc : get_rdoc_tail(c, p, e, d, 0, 0);
 }
 
 static void put_pgen(nd_buf *b, const pgen *g)
@@ -2960,8 +3031,9 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
 /* items version 1: recent documents as ND__IT_RING items, with their
  * vectors; 2: ND__IT_RECENT, the vectors as ND__IT_VEC items; 3: or as
  * ND__IT_VECR items; 4: the index blocks ND__IT_PGENC items (or older
- * ND__IT_PGENL ones not written since) */
-#define ITEMS_VERSION  4u
+ * ND__IT_PGENL ones not written since); 5: recent documents ND__IT_RECENTC
+ * items (or ND__IT_RECENT ones not written since) */
+#define ITEMS_VERSION  5u
 #define DF_BLOCK       4096u
 #define PG_GENS        4   /* sp[0], sp[1], dp[0], dp[1] */
 #define DF_CMP         64u /* counters compared at once with the saved copy (divides 1 << df_bits) */
@@ -2990,6 +3062,7 @@ struct nd__persist {
     int pg_old;                                   /* they are ND__IT_PGEN items (an older save's) */
     int pg_full[PG_GENS]; /* per index: its blocks may be ND__IT_PGENL items (an older save's) */
     uint64_t *ring;       /* per ring slot: fingerprint of its item, 0: none */
+    uint8_t *ring_full;   /* per ring slot: the item is ND__IT_RECENT (an older save's) */
     int ring_old;         /* they are ND__IT_RING items (an older save's) */
     uint64_t *vec;        /* per ring slot: fingerprint of its vector's item, 0: none */
     uint8_t *vat;         /* and where it is (VEC_IN_ITEM: ND__IT_VEC, VEC_IN_RAW: ND__IT_VECR) */
@@ -3006,6 +3079,7 @@ static void persist_free(struct nd__persist *ps)
     nd__imap_free(&ps->stories);
     nd__imap_free(&ps->cents);
     nd_free(ps->ring);
+    nd_free(ps->ring_full);
     nd_free(ps->vec);
     nd_free(ps->vat);
     nd_free(ps->raw);
@@ -3413,16 +3487,18 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     return rc;
 }
 
-/* A recent document's item (ND__IT_RECENT): u64 seq, its head, u32 n_raw,
+/* A recent document's item (ND__IT_RECENTC): u64 seq, its head, u32 n_raw,
  * u32 0 (no vector) or where its vector is (VEC_IN_ITEM, VEC_IN_RAW) then
- * u32 n_vec and u64 vfp, its neighbours.  A few hundred bytes: the vector
+ * u32 n_vec and u64 vfp, its neighbours (put_rdoc_nbs_c; ND__IT_RECENT
+ * items, before version 5, held them as put_rdoc_nbs does, 16 bytes
+ * each).  One or two hundred bytes: the vector
  * (~3 KB) is an item of its own (ND__IT_VEC: u64 seq, the features;
  * ND__IT_VECR: put_vec_raw), written when it changes, where
  * the neighbours and the story of an older recent document change in most
  * runs.  (A kind of its own, not ND__IT_RING's keys: SQLite leaves a cell
  * made smaller by an UPDATE on its page, and the items of the older kind
  * had a page each.) */
-static void put_ring_item(nd_buf *b, const rdoc *d)
+static void put_ring_item(nd_buf *b, const rdoc *d, uint32_t slot, uint32_t cap)
 {
     nd__put_u64(b, d->seq);
     put_rdoc_head(b, d);
@@ -3432,7 +3508,7 @@ static void put_ring_item(nd_buf *b, const rdoc *d)
         nd__put_u32(b, d->n_vec);
         nd__put_u64(b, d->vfp);
     }
-    put_rdoc_nbs(b, d);
+    put_rdoc_nbs_c(b, d, slot, cap);
 }
 
 /* A vector as places in its document's raw features (ND__IT_VECR: u64 seq,
@@ -3481,7 +3557,9 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     for (uint32_t i = 0; i < c->ring_cap && !rc; i++) {
         rdoc *d = &c->ring[i];
         if (!d->seq) {
-            if (ps->ring[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RECENT, i);
+            if (ps->ring[i] && !all)
+                rc = k->s->del(k->s->ctx, ps->ring_full[i] ? ND__IT_RECENT : ND__IT_RECENTC, i);
+            ps->ring_full[i] = 0;
             if (!rc && ps->vec[i] && !all) rc = k->s->del(k->s->ctx, vec_kind(ps->vat[i]), i);
             if (!rc && ps->raw[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RAW, i);
             ps->ring[i] = ps->vec[i] = ps->raw[i] = 0;
@@ -3515,9 +3593,13 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
         }
         uint64_t fp = rdoc_fp(d);
         if (!rc && (all || fp != ps->ring[i])) {
-            put_ring_item(b, d);
-            rc = put_item(k, b, ND__IT_RECENT, i);
+            put_ring_item(b, d, i, c->ring_cap);
+            rc = put_item(k, b, ND__IT_RECENTC, i);
+            /* an older save's item of the slot gives way */
+            if (!rc && ps->ring[i] && ps->ring_full[i] && !all)
+                rc = k->s->del(k->s->ctx, ND__IT_RECENT, i);
             ps->ring[i] = fp;
+            ps->ring_full[i] = 0;
         }
         /* an older save's item of the document (its vector read above)
          * gives way */
@@ -3543,10 +3625,11 @@ static struct nd__persist *persist_new(const nd_cluster *c)
     ps->dfr = nd_calloc(((size_t) c->df_mask + 1) / DF_CMP, sizeof *ps->dfr);
     ps->dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1);
     ps->ring = nd_calloc(c->ring_cap, sizeof *ps->ring);
+    ps->ring_full = nd_calloc(c->ring_cap, 1);
     ps->vec = nd_calloc(c->ring_cap, sizeof *ps->vec);
     ps->vat = nd_calloc(c->ring_cap, sizeof *ps->vat);
     ps->raw = nd_calloc(c->ring_cap, sizeof *ps->raw);
-    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->vec || !ps->vat || !ps->raw) {
+    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->ring_full || !ps->vec || !ps->vat || !ps->raw) {
         persist_free(ps);
         return NULL;
     }
@@ -3585,7 +3668,8 @@ int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sink, size_t 
 
 /* What a save of the engine as it is now would leave in the sink. */
 static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, uint64_t df_next,
-                         uint64_t df_n, int pg_old, int ring_old, const uint64_t pd[3][PG_GENS])
+                         uint64_t df_n, int pg_old, int ring_old, const uint8_t *ring_full,
+                         const uint64_t pd[3][PG_GENS])
 {
     struct nd__persist *ps = persist_new(c);
     if (!ps) return ND_ENOMEM;
@@ -3625,6 +3709,7 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
          * both are written by the next save */
         const rdoc *d = &c->ring[i];
         ps->ring[i] = d->seq && !ring_old ? rdoc_fp(d) : 0;
+        ps->ring_full[i] = ring_full[i];
         ps->vec[i] = d->seq && !ring_old && HAS_VEC(d) ? rvec_fp(d) : 0;
         ps->vat[i] = ps->vec[i] ? (uint8_t) d->vat : 0;
         ps->raw[i] = d->seq;
@@ -4054,7 +4139,8 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
 {
     nd_cluster *c = NULL;
     uint32_t kind, last_kind = 0;
-    uint8_t *dfb = NULL; /* the blocks of statistics read */
+    uint8_t *dfb = NULL;       /* the blocks of statistics read */
+    uint8_t *ring_full = NULL; /* per ring slot: its item was ND__IT_RECENT */
     uint64_t key, df_first = UINT64_MAX, df_next = 0, df_n = 0;
     const void *data;
     size_t len;
@@ -4067,7 +4153,9 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         if (!rc) rc = 1;
         if (c) {
             c->fetch = (nd__fetch){fetch, ctx};
-            if (!(dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1))) rc = ND_ENOMEM;
+            if (!(dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1)) ||
+                !(ring_full = nd_calloc(c->ring_cap, 1)))
+                rc = ND_ENOMEM;
         }
     } else if (rc == 0) {
         rc = ND_EFORMAT; /* no items */
@@ -4135,19 +4223,23 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         case ND__IT_PGENL:
         case ND__IT_PGENC: rc = load_pg_item(c, kind, key, p, e); break;
         case ND__IT_RING:
-        case ND__IT_RECENT: {
+        case ND__IT_RECENT:
+        case ND__IT_RECENTC: {
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
             /* (ND__IT_RING in items of version 1 only, ND__IT_RECENT in
-             * later ones) */
+             * later ones, ND__IT_RECENTC since version 5) */
             if (!d || d->seq || (kind == ND__IT_RING) != (version == 1) ||
-                nd__get_u64(&p, e, &d->seq) || !d->seq) {
+                (kind == ND__IT_RECENTC && version < 5) || nd__get_u64(&p, e, &d->seq) || !d->seq) {
                 rc = ND_EFORMAT;
                 break;
             }
             if (kind == ND__IT_RING) ring_old = 1;
+            ring_full[key] = kind == ND__IT_RECENT;
             rc = get_rdoc_head(&p, e, d);
             if (!rc && nd__get_u32(&p, e, &d->n_raw)) rc = ND_EFORMAT;
-            if (!rc) rc = get_rdoc_tail(c, &p, e, d, kind == ND__IT_RECENT ? version : 0);
+            if (!rc)
+                rc = get_rdoc_tail(c, &p, e, d, kind != ND__IT_RING ? version : 0,
+                                   kind == ND__IT_RECENTC);
             if (!rc && p != e) rc = ND_EFORMAT;
             break;
         }
@@ -4228,8 +4320,9 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
     if (rc == 0) rc = load_end(c, pg_old);
     if (rc == 0)
         rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n, pg_old,
-                           ring_old, (const uint64_t(*)[PG_GENS]) pd);
+                           ring_old, ring_full, (const uint64_t(*)[PG_GENS]) pd);
     nd_free(dfb);
+    nd_free(ring_full);
     if (rc) {
         nd_cluster_free(c);
         if (rc == ND_ENOMEM)
