@@ -3972,13 +3972,14 @@ static int load_pg_block(pgen *g, uint32_t blk, uint32_t size, const unsigned ch
         }
         uint32_t slot = blk * size + at;
         if (g->keys[slot]) return ND_EFORMAT;
-        g->keys[slot] = h;
         size_t at_p = (size_t) slot * g->P;
         if (nd__get_u32_pairs(&p, e, g->a + at_p, g->b + at_p, m)) return ND_EFORMAT;
         if (m < g->P) {
             memset(g->a + at_p + m, 0, (g->P - m) * sizeof *g->a);
             memset(g->b + at_p + m, 0, (g->P - m) * sizeof *g->b);
         }
+        /* (a slot read in part, its item cut short, stays free) */
+        g->keys[slot] = h;
     }
     if (p != e) return ND_EFORMAT;
     /* Each key is reached from its home slot: no free slot and no copy of
