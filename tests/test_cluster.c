@@ -1031,11 +1031,122 @@ static size_t items_of_kind(const items *s, uint32_t kind)
     return n;
 }
 
+static uint64_t get_zz(const unsigned char **p)
+{
+    uint64_t u = 0;
+    for (int shift = 0;; shift += 7) {
+        unsigned char x = *(*p)++;
+        u |= (uint64_t) (x & 0x7f) << shift;
+        if (!(x & 0x80)) break;
+    }
+    return (u >> 1) ^ -(u & 1);
+}
+
+/* The recent documents' items as the code before ND__IT_RECENTC saved
+ * them (items of version 4): the CORE item's version 4 (when it is later),
+ * each ND__IT_RECENTC item (u64 seq, its head, u32 n_raw, u32 has and when
+ * not 0 u32 n_vec and u64 vfp, then u8 n and n times zigzag LEB128 seq
+ * back, zigzag LEB128 slot from the one seq back gives, f32 similarity) as
+ * an ND__IT_RECENT item (the same, then u32 n and n times u64 seq, u32
+ * slot, f32 similarity); cap: the ring's slots (params.recent). */
+static void to_v4_recent(items *s, uint32_t cap)
+{
+    items o = {0};
+    const size_t head = 8 + 4 * 8 + 8 + 4 + 4; /* seq, head, n_raw */
+    for (size_t i = 0; i < s->n; i++) {
+        item *it = &s->v[i];
+        if (it->kind == ND__IT_CORE && (unsigned char) it->data[8] > 4) {
+            char *d = malloc(it->len);
+            memcpy(d, it->data, it->len);
+            d[8] = 4, d[9] = d[10] = d[11] = 0; /* after the u64 magic */
+            it_put(&o, it->kind, it->key, d, it->len);
+            free(d);
+            continue;
+        }
+        if (it->kind != ND__IT_RECENTC) {
+            it_put(&o, it->kind, it->key, it->data, it->len);
+            continue;
+        }
+        const unsigned char *q = (const unsigned char *) it->data, *e = q + it->len;
+        uint64_t seq = nd__rd64(q);
+        size_t at = head + 4 + (nd__rd32(q + head) ? 12 : 0);
+        nd_buf b = ND_BUF_INIT;
+        nd_buf_append(&b, it->data, at);
+        q += at;
+        uint32_t n = *q++;
+        nd__put_u32(&b, n);
+        for (uint32_t k = 0; k < n; k++) {
+            uint64_t nseq = seq - get_zz(&q);
+            int64_t back = (int64_t) (seq - nseq) % (int64_t) cap, slot = (int64_t) it->key - back;
+            slot = (slot % cap + cap) % cap + (int64_t) get_zz(&q);
+            nd__put_u64(&b, nseq);
+            nd__put_u32(&b, (uint32_t) slot);
+            nd_buf_append(&b, (const char *) q, 4);
+            q += 4;
+        }
+        CHECK(q == e);
+        it_put(&o, ND__IT_RECENT, it->key, b.ptr, b.len);
+        nd_buf_free(&b);
+    }
+    items_free(s);
+    *s = o;
+}
+
+/* The index blocks as the code before ND__IT_PGENC saved them (items of
+ * version 3): the CORE item's version 3 (when it is later) without its
+ * last field, each
+ * ND__IT_PGENC item (u32 n, n times u8 slot in the block, u64 key, u8 m, m
+ * pairs of u32) as an ND__IT_PGENL item (u32 n, n times u32 slot, u64 key,
+ * the whole list: P pairs, the rest 0; P 8 in the story index, gi 0 and 1,
+ * 16 in the document index). */
+static void to_v3_blocks(items *s, uint32_t cap)
+{
+    to_v4_recent(s, cap); /* (and the recent documents as version 4 held them) */
+    items o = {0};
+    for (size_t i = 0; i < s->n; i++) {
+        item *it = &s->v[i];
+        if (it->kind == ND__IT_CORE && (unsigned char) it->data[8] > 3) {
+            /* (without the u32 of version 4 at its end: which indexes may
+             * hold blocks of the older kind) */
+            char *d = malloc(it->len);
+            memcpy(d, it->data, it->len);
+            d[8] = 3, d[9] = d[10] = d[11] = 0; /* after the u64 magic */
+            it_put(&o, it->kind, it->key, d, it->len - 4);
+            free(d);
+            continue;
+        }
+        if (it->kind != ND__IT_PGENC) {
+            it_put(&o, it->kind, it->key, it->data, it->len);
+            continue;
+        }
+        uint32_t P = (it->key >> 32) < 2 ? 8 : 16, n;
+        const unsigned char *p = (const unsigned char *) it->data, *e = p + it->len;
+        nd_buf b = ND_BUF_INIT;
+        CHECK_INT(nd__get_u32(&p, e, &n), 0);
+        nd__put_u32(&b, n);
+        for (uint32_t k = 0; k < n && e - p >= 10; k++) {
+            uint32_t m = p[9];
+            CHECK(m <= P && (size_t) (e - p) >= 10 + (size_t) m * 8);
+            nd__put_u32(&b, p[0]);
+            nd_buf_append(&b, (const char *) p + 1, 8);
+            nd_buf_append(&b, (const char *) p + 10, (size_t) m * 8);
+            for (uint32_t q = m; q < P; q++) nd__put_u64(&b, 0);
+            p += 10 + (size_t) m * 8;
+        }
+        CHECK(p == e);
+        it_put(&o, ND__IT_PGENL, it->key, b.ptr, b.len);
+        nd_buf_free(&b);
+    }
+    items_free(s);
+    *s = o;
+}
+
 /* The index blocks as the code before ND__IT_PGENL saved them: items of
  * kind ND__IT_PGEN of 512 slots (eight of 64), each u32 n, then n times u32
  * slot in the block, u64 key, its list. */
-static void to_old_blocks(items *s)
+static void to_old_blocks(items *s, uint32_t cap)
 {
+    to_v3_blocks(s, cap);
     items o = {0};
     for (size_t i = 0; i < s->n; i++) {
         item *it = &s->v[i];
@@ -1097,15 +1208,18 @@ static void test_state_index_lazy(void)
     }
     items s = {0};
     CHECK_INT(nd_cluster_save(a, 1, &(nd_cluster_sink){&s, it_put, it_del}, NULL), 0);
-    size_t blocks = items_of_kind(&s, ND__IT_PGENL);
+    size_t blocks = items_of_kind(&s, ND__IT_PGENC);
     CHECK(blocks >= 32);
-    CHECK_INT(items_of_kind(&s, ND__IT_PGEN), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGEN) + items_of_kind(&s, ND__IT_PGENL), 0);
     nd_cluster *b = items_load_lazy(&s);
     CHECK(b != NULL);
     if (!b) goto out;
-    CHECK_INT(s.streamed_kind[ND__IT_PGEN] + s.streamed_kind[ND__IT_PGENL], 0);
-    CHECK_INT(s.fetched_kind[ND__IT_PGENL], 0);
-    CHECK_INT(s.fetched_kind[ND__IT_RING] + s.fetched_kind[ND__IT_VEC], 0);
+    CHECK_INT(s.streamed_kind[ND__IT_PGEN] + s.streamed_kind[ND__IT_PGENL] +
+                  s.streamed_kind[ND__IT_PGENC],
+              0);
+    CHECK_INT(s.fetched_kind[ND__IT_PGENL] + s.fetched_kind[ND__IT_PGENC], 0);
+    CHECK_INT(
+        s.fetched_kind[ND__IT_RING] + s.fetched_kind[ND__IT_VEC] + s.fetched_kind[ND__IT_VECR], 0);
     /* one more document: the same story, a few blocks read */
     nd_cluster_doc d = stream_doc(7001, title, sizeof title, text, sizeof text);
     d.id = 1001;
@@ -1113,12 +1227,16 @@ static void test_state_index_lazy(void)
     CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
     CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
     CHECK(ra.story == rb.story && ra.dup_of == rb.dup_of);
-    size_t read = s.fetched_kind[ND__IT_PGENL], vecs = s.fetched_kind[ND__IT_VEC],
-           recent = items_of_kind(&s, ND__IT_RECENT);
+    size_t read = s.fetched_kind[ND__IT_PGENC],
+           vecs = s.fetched_kind[ND__IT_VEC] + s.fetched_kind[ND__IT_VECR],
+           recent = items_of_kind(&s, ND__IT_RECENTC);
     /* the recent documents' vectors: those compared with it (and the one
-     * that settles), read again from their items */
-    fprintf(stderr, "# recent documents %zu, vectors read %zu\n", recent, vecs);
+     * that settles), read again from their items (with their raw
+     * features: the vectors are places in them) */
+    fprintf(stderr, "# recent documents %zu, vectors read %zu, raw features %zu\n", recent, vecs,
+            s.fetched_kind[ND__IT_RAW]);
     CHECK(vecs > 0 && vecs * 4 < recent);
+    CHECK(s.fetched_kind[ND__IT_RAW] >= vecs && s.fetched_kind[ND__IT_RAW] * 4 < recent);
     fprintf(stderr, "# index blocks: %zu, read for one document %zu\n", blocks, read);
     CHECK(read > 0 && read * 3 < blocks);
     /* saved, loaded whole: the same engine */
@@ -1127,15 +1245,15 @@ static void test_state_index_lazy(void)
     CHECK(c && same_state(c, a));
     nd_cluster_free(c);
     /* the older kind: read at once, replaced by the next save */
-    to_old_blocks(&s);
-    CHECK_INT(items_of_kind(&s, ND__IT_PGENL), 0);
+    to_old_blocks(&s, p.recent);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGENL) + items_of_kind(&s, ND__IT_PGENC), 0);
     CHECK_INT(items_of_kind(&s, ND__IT_PGEN), blocks / 8);
     c = items_load_lazy(&s);
     CHECK(c && same_state(c, a));
     if (c) {
         CHECK_INT(nd_cluster_save(c, 0, &(nd_cluster_sink){&s, it_put, it_del}, NULL), 0);
-        CHECK_INT(items_of_kind(&s, ND__IT_PGEN), 0);
-        CHECK_INT(items_of_kind(&s, ND__IT_PGENL), blocks);
+        CHECK_INT(items_of_kind(&s, ND__IT_PGEN) + items_of_kind(&s, ND__IT_PGENL), 0);
+        CHECK_INT(items_of_kind(&s, ND__IT_PGENC), blocks);
     }
     nd_cluster_free(c);
     c = items_load_lazy(&s);
@@ -1145,6 +1263,58 @@ static void test_state_index_lazy(void)
 out:
     items_free(&s);
     nd_cluster_free(a);
+}
+
+/* The vectors as the code before ND__IT_VECR saved them (items of version
+ * 2): the CORE item's version 2, each ND__IT_VECR item (u64 seq, u32 n,
+ * a bit per raw feature, n f32 weights) as an ND__IT_VEC item (u64 seq, u32
+ * n, n times the feature's u64 hash and f32 weight) and its document's
+ * item (u64 seq, head, u32 n_raw) saying so (u32 2 where 3). */
+static void to_v2_vec(items *s, uint32_t cap)
+{
+    to_v3_blocks(s, cap); /* (and the blocks as version 3 held them) */
+    items o = {0};
+    const size_t head = 8 + 4 * 8 + 8 + 4 + 4; /* seq, head, n_raw */
+    for (size_t i = 0; i < s->n; i++) {
+        item *it = &s->v[i];
+        if (it->kind == ND__IT_CORE) {
+            char *d = malloc(it->len);
+            memcpy(d, it->data, it->len);
+            d[8] = 2, d[9] = d[10] = d[11] = 0; /* after the u64 magic */
+            it_put(&o, it->kind, it->key, d, it->len);
+            free(d);
+        } else if (it->kind == ND__IT_RECENT) {
+            char *d = malloc(it->len);
+            memcpy(d, it->data, it->len);
+            CHECK(it->len > head + 4);
+            if (d[head] == 3) d[head] = 2;
+            it_put(&o, it->kind, it->key, d, it->len);
+            free(d);
+        } else if (it->kind == ND__IT_VECR) {
+            item *raw = item_find(s, ND__IT_RAW, it->key);
+            CHECK(raw != NULL);
+            if (!raw) abort();
+            const unsigned char *v = (const unsigned char *) it->data,
+                                *r = (const unsigned char *) raw->data;
+            uint32_t n = nd__rd32(v + 8), n_raw = nd__rd32(r + 8), k = 0;
+            const unsigned char *bits = v + 12, *w = bits + (n_raw + 7) / 8;
+            CHECK(it->len == 12 + (n_raw + 7) / 8 + (size_t) n * 4);
+            nd_buf b = ND_BUF_INIT;
+            nd_buf_append(&b, it->data, 12); /* seq, n */
+            for (uint32_t j = 0; j < n_raw; j++) {
+                if (!(bits[j / 8] >> (j % 8) & 1)) continue;
+                nd_buf_append(&b, r + 12 + (size_t) j * 12, 8);
+                nd_buf_append(&b, w + (size_t) k++ * 4, 4);
+            }
+            CHECK_INT(k, n);
+            it_put(&o, ND__IT_VEC, it->key, b.ptr, b.len);
+            nd_buf_free(&b);
+        } else {
+            it_put(&o, it->kind, it->key, it->data, it->len);
+        }
+    }
+    items_free(s);
+    *s = o;
 }
 
 /* The items of recent documents as the code before ND__IT_RECENT saved
@@ -1234,14 +1404,15 @@ static void test_state_ring_vec(void)
     items s = {0};
     nd_cluster_sink sink = {&s, it_put, it_del};
     CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
-    size_t ring = items_of_kind(&s, ND__IT_RECENT), vecs = items_of_kind(&s, ND__IT_VEC);
+    size_t ring = items_of_kind(&s, ND__IT_RECENTC),
+           vecs = items_of_kind(&s, ND__IT_VEC) + items_of_kind(&s, ND__IT_VECR);
     CHECK_INT(ring, 256);
     CHECK(vecs > ring / 2 && vecs <= ring);
     /* a document's item: its head, its neighbours, no vector */
     const size_t most = 8 + 48 + 4 + 4 + 12 + 4 + 16 * (size_t) p.neighbours;
     fprintf(stderr, "# recent documents' items at most %zu bytes (bound %zu), vectors %zu\n",
-            max_len_of_kind(&s, ND__IT_RECENT), most, max_len_of_kind(&s, ND__IT_VEC));
-    CHECK(max_len_of_kind(&s, ND__IT_RECENT) <= most);
+            max_len_of_kind(&s, ND__IT_RECENTC), most, max_len_of_kind(&s, ND__IT_VECR));
+    CHECK(max_len_of_kind(&s, ND__IT_RECENTC) <= most);
     /* a few documents more, loaded lazily in between: the vectors written
      * are the new documents' (and those a sweep sets anew) */
     nd_cluster *b = items_load_lazy(&s);
@@ -1258,21 +1429,25 @@ static void test_state_ring_vec(void)
         memset(s.put_kind, 0, sizeof s.put_kind);
         memset(s.put_bytes_kind, 0, sizeof s.put_bytes_kind);
         CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
-        rewritten += s.put_kind[ND__IT_RECENT];
-        vec_puts += s.put_kind[ND__IT_VEC];
-        ring_bytes += s.put_bytes_kind[ND__IT_RECENT] + s.put_bytes_kind[ND__IT_VEC];
+        rewritten += s.put_kind[ND__IT_RECENTC];
+        vec_puts += s.put_kind[ND__IT_VEC] + s.put_kind[ND__IT_VECR];
+        ring_bytes += s.put_bytes_kind[ND__IT_RECENTC] + s.put_bytes_kind[ND__IT_VEC] +
+                      s.put_bytes_kind[ND__IT_VECR];
     }
     fprintf(stderr, "# 5 one-document saves: %zu recent documents' items, %zu vectors, %zu bytes\n",
             rewritten, vec_puts, ring_bytes);
     CHECK(rewritten > 5 && vec_puts >= 5 && vec_puts < rewritten);
-    CHECK(ring_bytes < rewritten * most + vec_puts * max_len_of_kind(&s, ND__IT_VEC));
+    CHECK(ring_bytes < rewritten * most + vec_puts * max_len_of_kind(&s, ND__IT_VECR));
     nd_cluster *c = items_load(&s);
     CHECK(c && same_state(c, a));
     nd_cluster_free(c);
     /* items of version 1 */
     nd_cluster_free(b);
+    to_v2_vec(&s, p.recent);
     to_v1_ring(&s);
-    CHECK_INT(items_of_kind(&s, ND__IT_VEC) + items_of_kind(&s, ND__IT_RECENT), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_VEC) + items_of_kind(&s, ND__IT_VECR) +
+                  items_of_kind(&s, ND__IT_RECENT) + items_of_kind(&s, ND__IT_RECENTC),
+              0);
     CHECK_INT(items_of_kind(&s, ND__IT_RING), ring);
     c = items_load(&s);
     CHECK(c && same_state(c, a));
@@ -1296,11 +1471,13 @@ static void test_state_ring_vec(void)
         /* the first save writes every document's items anew */
         memset(s.put_kind, 0, sizeof s.put_kind);
         CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
-        if (k == 0) CHECK_INT(s.put_kind[ND__IT_RECENT], 256);
+        if (k == 0) CHECK_INT(s.put_kind[ND__IT_RECENTC], 256);
         CHECK_INT(items_of_kind(&s, ND__IT_RING), 0);
-        CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 256);
-        CHECK(max_len_of_kind(&s, ND__IT_RECENT) <= most);
-        CHECK(items_of_kind(&s, ND__IT_VEC) >= vecs);
+        CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 0);
+        CHECK_INT(items_of_kind(&s, ND__IT_RECENTC), 256);
+        CHECK(max_len_of_kind(&s, ND__IT_RECENTC) <= most);
+        CHECK_INT(items_of_kind(&s, ND__IT_VEC), 0);
+        CHECK(items_of_kind(&s, ND__IT_VECR) >= vecs);
         c = items_load_lazy(&s);
         CHECK(c && same_state(c, a));
         nd_cluster_free(c);
@@ -1308,6 +1485,306 @@ static void test_state_ring_vec(void)
         CHECK(c && same_state(c, a));
         nd_cluster_free(c);
     }
+    nd_cluster_free(b);
+out:
+    items_free(&s);
+    nd_cluster_free(a);
+}
+
+/* A recent document's vector is saved as places in its raw features and
+ * the weights (ND__IT_VECR: u64 seq, u32 n, a bit per raw feature, n f32
+ * weights), about a third of the hashes and weights of ND__IT_VEC: after
+ * a flush every vector of the window is written (~950 of the 6,200 pages
+ * of a 100-page run into the 1,000,000-document store).  Items saved
+ * before (version 2: ND__IT_VEC) load, lazily or at once, to the same
+ * engine; saves then write the vectors that change in the new kind, the
+ * others stay as they were until a flush sets them anew, and items of both
+ * kinds load. */
+static void test_state_vec_raw(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 256;
+    p.window_docs = 2000;
+    p.df_bits = 13;
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    char title[64], text[4096];
+    int id = 1;
+    for (; id <= 400; id++) {
+        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result r;
+        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
+    }
+    items s = {0};
+    nd_cluster_sink sink = {&s, it_put, it_del};
+    CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
+    size_t vecs = items_of_kind(&s, ND__IT_VECR), bytes = 0, whole = 0, feats = 0;
+    CHECK_INT(items_of_kind(&s, ND__IT_VEC), 0);
+    CHECK(vecs > 128 && vecs <= 256);
+    for (size_t i = 0; i < s.n; i++) {
+        const item *it = &s.v[i];
+        if (it->kind != ND__IT_VECR) continue;
+        const item *raw = item_find(&s, ND__IT_RAW, it->key);
+        CHECK(raw != NULL && it->len >= 12);
+        if (!raw || it->len < 12) continue;
+        uint32_t n = nd__rd32((const unsigned char *) it->data + 8),
+                 n_raw = nd__rd32((const unsigned char *) raw->data + 8);
+        CHECK(n > 0 && n <= n_raw);
+        CHECK(it->len == 12 + (n_raw + 7) / 8 + (size_t) n * 4);
+        bytes += it->len;
+        whole += 12 + (size_t) n * 12;
+        feats += n;
+    }
+    fprintf(stderr, "# %zu vectors, %zu features: %zu bytes in places, %zu whole\n", vecs, feats,
+            bytes, whole);
+    CHECK(bytes * 2 < whole);
+    nd_cluster *c = items_load(&s);
+    CHECK(c && same_state(c, a));
+    nd_cluster_free(c);
+    /* (the new kind under a CORE item of version 2 is refused) */
+    char version = s.v[0].data[8];
+    s.v[0].data[8] = 2;
+    c = items_load(&s);
+    CHECK(c == NULL);
+    nd_cluster_free(c);
+    s.v[0].data[8] = version;
+    /* the items as the code before saved them */
+    to_v2_vec(&s, p.recent);
+    CHECK_INT(items_of_kind(&s, ND__IT_VECR), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_VEC), vecs);
+    c = items_load(&s);
+    CHECK(c && same_state(c, a));
+    nd_cluster_free(c);
+    nd_cluster *b = items_load_lazy(&s);
+    CHECK(b && same_state(b, a));
+    if (!b) goto out;
+    /* one document at a time, saved after each (both kinds in the items),
+     * then a flush (every vector set anew, in the new kind) */
+    for (int k = 0; k < 12; k++, id++) {
+        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result ra, rb;
+        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
+        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
+        CHECK(ra.story == rb.story && ra.dup_of == rb.dup_of);
+        if (k == 11) {
+            CHECK_INT(nd_cluster_flush(a, NULL), 0);
+            CHECK_INT(nd_cluster_flush(b, NULL), 0);
+        }
+        CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
+        size_t old = items_of_kind(&s, ND__IT_VEC), now = items_of_kind(&s, ND__IT_VECR);
+        if (k == 0) CHECK(old > 0 && now > 0); /* both kinds */
+        if (k == 11) CHECK(old == 0 && now > 128);
+        CHECK(old + now <= 256);
+        c = items_load(&s);
+        CHECK(c && same_state(c, a));
+        nd_cluster_free(c);
+        c = items_load_lazy(&s);
+        CHECK(c && same_state(c, a));
+        nd_cluster_free(c);
+    }
+    /* a later document decides the same on all of them */
+    c = items_load_lazy(&s);
+    CHECK(c != NULL);
+    if (c) {
+        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result ra, rc;
+        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
+        CHECK_INT(nd_cluster_add(c, &d, &rc), 0);
+        CHECK(ra.story == rc.story && ra.dup_of == rc.dup_of && same_state(c, a));
+    }
+    nd_cluster_free(c);
+    nd_cluster_free(b);
+out:
+    items_free(&s);
+    nd_cluster_free(a);
+}
+
+/* Some (kind, key) is an item of kind a and of kind b. */
+static int both_kinds(items *s, uint32_t a, uint32_t b)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].kind == a && item_find(s, b, s->v[i].key)) return 1;
+    return 0;
+}
+
+/* The inverted indexes' blocks are saved with each list up to its last
+ * entry (ND__IT_PGENC): most features are in one or two of a list's 16
+ * documents or 8 stories, and the blocks of whole lists (ND__IT_PGENL,
+ * ~6.6 KB) were written after every flush.  Items saved before (version 3,
+ * whole lists) load, lazily or at once; the blocks a save writes are
+ * written in the new kind and their older items deleted, the others read
+ * from the older kind until then: saved after every few documents and
+ * loaded both ways across growth and rotations, the items hold the
+ * engine. */
+static void test_state_index_compact(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 64;
+    p.window_docs = 700;
+    p.df_bits = 13;
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    items s = {0};
+    nd_cluster_sink sink = {&s, it_put, it_del};
+    char title[64], text[4096];
+    int id = 1;
+    for (; id <= 300; id++) {
+        nd_cluster_doc d = stream_doc(id * 3, title, sizeof title, text, sizeof text);
+        d.id = id;
+        CHECK_INT(nd_cluster_add(a, &d, NULL), 0);
+    }
+    CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
+    size_t blocks = items_of_kind(&s, ND__IT_PGENC), bytes = 0, whole = 0;
+    CHECK(blocks >= 16);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGENL), 0);
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.v[i].kind != ND__IT_PGENC) continue;
+        uint32_t n = nd__rd32((const unsigned char *) s.v[i].data);
+        bytes += s.v[i].len;
+        whole += 4 + (size_t) n * (12 + 8 * ((s.v[i].key >> 32) < 2 ? 8 : 16));
+    }
+    fprintf(stderr, "# %zu index blocks: %zu bytes, whole lists %zu\n", blocks, bytes, whole);
+    CHECK(bytes * 2 < whole);
+    /* the items as the code before saved them */
+    to_v3_blocks(&s, p.recent);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGENC), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGENL), blocks);
+    nd_cluster *b = items_load(&s);
+    CHECK(b && same_state(b, a));
+    nd_cluster_free(b);
+    b = items_load_lazy(&s);
+    CHECK(b && same_state(b, a));
+    if (!b) goto out;
+    int same = 1, mixed = 0, loads = 0;
+    for (; id <= 1600; id++) {
+        nd_cluster_doc d = stream_doc(id * 3, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result ra, rb;
+        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
+        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
+        same &= ra.story == rb.story && ra.dup_of == rb.dup_of;
+        if (id % 7) continue;
+        CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
+        CHECK(!both_kinds(&s, ND__IT_PGENL, ND__IT_PGENC));
+        mixed += items_of_kind(&s, ND__IT_PGENL) && items_of_kind(&s, ND__IT_PGENC);
+        if (id % 21 == 0) {
+            /* on from the items: blocks of both kinds read on demand */
+            nd_cluster *c = items_load(&s);
+            same &= c && same_state(c, a);
+            nd_cluster_free(c);
+            c = items_load_lazy(&s);
+            same &= c != NULL;
+            if (!c) break;
+            nd_cluster_free(b);
+            b = c;
+            loads++;
+        }
+    }
+    fprintf(stderr, "# %d saves with blocks of both kinds, %zu of the older left, %zu read\n",
+            mixed, items_of_kind(&s, ND__IT_PGENL), s.fetched_kind[ND__IT_PGENL]);
+    CHECK(same);
+    CHECK(loads > 50 && mixed > 5 && s.fetched_kind[ND__IT_PGENL] > 0);
+    /* the generations grew and rotated: every block written anew */
+    CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
+    CHECK_INT(items_of_kind(&s, ND__IT_PGENL), 0);
+    nd_cluster *c = items_load(&s);
+    CHECK(c && same_state(c, a) && same_state(b, a));
+    nd_cluster_free(c);
+    nd_cluster_free(b);
+out:
+    items_free(&s);
+    nd_cluster_free(a);
+}
+
+static size_t bytes_of_kind(const items *s, uint32_t kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].kind == kind) n += s->v[i].len;
+    return n;
+}
+
+/* A recent document's item holds its neighbours compact (ND__IT_RECENTC:
+ * the seq back and the slot from where that seq back would be, a byte or
+ * two each, and the similarity), where ND__IT_RECENT took 16 bytes a
+ * neighbour: the items of the window are written after every flush, and
+ * most of them in every run.  Items saved before (version 4) load, lazily
+ * or at once; a save writes the documents' items that change in the new
+ * kind and deletes their older ones, and items of both kinds load, across
+ * the ring's turns and a flush. */
+static void test_state_recent_compact(void)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = 256;
+    p.window_docs = 2000;
+    p.df_bits = 13;
+    nd_cluster *a = nd_cluster_new(&p, NULL);
+    CHECK(a != NULL);
+    if (!a) return;
+    char title[64], text[4096];
+    int id = 1;
+    for (; id <= 600; id++) {
+        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
+        d.id = id;
+        CHECK_INT(nd_cluster_add(a, &d, NULL), 0);
+    }
+    items s = {0};
+    nd_cluster_sink sink = {&s, it_put, it_del};
+    CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
+    size_t compact = bytes_of_kind(&s, ND__IT_RECENTC);
+    CHECK_INT(items_of_kind(&s, ND__IT_RECENTC), 256);
+    CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 0);
+    /* the items as the code before saved them */
+    to_v4_recent(&s, p.recent);
+    size_t whole = bytes_of_kind(&s, ND__IT_RECENT);
+    fprintf(stderr, "# recent documents' items: %zu bytes compact, %zu before\n", compact, whole);
+    CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 256);
+    CHECK(compact * 3 < whole * 2);
+    nd_cluster *c = items_load(&s);
+    CHECK(c && same_state(c, a));
+    nd_cluster_free(c);
+    nd_cluster *b = items_load_lazy(&s);
+    CHECK(b && same_state(b, a));
+    if (!b) goto out;
+    int same = 1, mixed = 0;
+    for (int k = 0; k < 40; k++, id++) {
+        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result ra, rb;
+        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
+        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
+        same &= ra.story == rb.story && ra.dup_of == rb.dup_of;
+        if (k == 39) {
+            CHECK_INT(nd_cluster_flush(a, NULL), 0);
+            CHECK_INT(nd_cluster_flush(b, NULL), 0);
+        }
+        CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
+        CHECK(!both_kinds(&s, ND__IT_RECENT, ND__IT_RECENTC));
+        CHECK_INT(items_of_kind(&s, ND__IT_RECENT) + items_of_kind(&s, ND__IT_RECENTC), 256);
+        mixed += items_of_kind(&s, ND__IT_RECENT) && items_of_kind(&s, ND__IT_RECENTC);
+        if (k % 4 == 3) {
+            c = items_load(&s);
+            same &= c && same_state(c, a);
+            nd_cluster_free(c);
+            c = items_load_lazy(&s);
+            same &= c && same_state(c, a);
+            if (!c) break;
+            nd_cluster_free(b);
+            b = c;
+        }
+    }
+    fprintf(stderr, "# %d saves with recent documents' items of both kinds\n", mixed);
+    CHECK(same && mixed > 5);
+    /* the flush set every document's neighbours anew */
+    CHECK_INT(items_of_kind(&s, ND__IT_RECENT), 0);
     nd_cluster_free(b);
 out:
     items_free(&s);
@@ -1349,7 +1826,7 @@ static void test_state_index_deltas(void)
         if (s.put_kind[ND__IT_PGD]) {
             delta_saves++;
             delta_bytes += s.put_bytes_kind[ND__IT_PGD];
-            block_bytes += s.put_bytes_kind[ND__IT_PGENL];
+            block_bytes += s.put_bytes_kind[ND__IT_PGENC];
         }
         if (had && !items_of_kind(&s, ND__IT_PGD)) compacted++;
         with_deltas += items_of_kind(&s, ND__IT_PGD) > 0;
@@ -2191,6 +2668,9 @@ int main(void)
     RUN(test_state_items);
     RUN(test_state_items_each_step);
     RUN(test_state_ring_vec);
+    RUN(test_state_vec_raw);
+    RUN(test_state_index_compact);
+    RUN(test_state_recent_compact);
     RUN(test_state_index_deltas);
     RUN(test_state_load_allocs);
     RUN(test_state_index_lazy);

@@ -119,10 +119,14 @@ typedef struct rdoc {
     uint32_t n_vec;
     /* saved state loaded on demand: vec (n_vec features) is not read yet
      * (an original: HAS_VEC; VEC_IN_RING: in its ND__IT_RING item, as
-     * older saves hold it, VEC_IN_ITEM: in its ND__IT_VEC item);
-     * vfp stands for vec in the fingerprint */
+     * older saves hold it, VEC_IN_ITEM: in its ND__IT_VEC item, VEC_IN_RAW:
+     * in its ND__IT_VECR item, as places in raw); vfp stands for vec in
+     * the fingerprint; vat: where the items hold vec (VEC_IN_ITEM or
+     * VEC_IN_RAW; 0: nowhere yet, or in an older save's ND__IT_RING item,
+     * which the next save replaces) */
     int vec_lazy;
     uint64_t vfp;
+    int vat;
     nbr nb[NN_MAX]; /* nearest recent documents, most similar first */
     uint32_t n_nb;
     uint64_t dup_handle;
@@ -210,6 +214,8 @@ struct nd_cluster {
     struct nd__persist *ps; /* what the last nd_cluster_save() wrote, or NULL */
     nd__fetch fetch;        /* items loaded on demand (nd_cluster_load) */
     int threads;            /* threads a flush may compute on (nd_cluster_set_threads) */
+    uint32_t pg_full;       /* bit gi: the items loaded may hold index gi's blocks as
+                               ND__IT_PGENL items (saved before ND__IT_PGENC) */
 };
 
 static void persist_free(struct nd__persist *ps);
@@ -226,6 +232,7 @@ static uint64_t vec_fp(const nd__feat *v, uint32_t n);
 #define HAS_VEC(d)  ((d)->vec != NULL || (d)->vec_lazy)
 #define VEC_IN_RING 1
 #define VEC_IN_ITEM 2
+#define VEC_IN_RAW  3
 
 void nd_cluster_params_default(nd_cluster_params *p)
 {
@@ -2667,6 +2674,72 @@ static void put_rdoc_nbs(nd_buf *b, const rdoc *d)
     }
 }
 
+/* Unsigned LEB128 (7 bits a byte, low first) of zigzagged v. */
+static void put_zz(nd_buf *b, int64_t v)
+{
+    uint64_t u = ((uint64_t) v << 1) ^ (uint64_t) (v >> 63);
+    while (u >= 0x80) {
+        nd_buf_putc(b, (char) ((u & 0x7f) | 0x80));
+        u >>= 7;
+    }
+    nd_buf_putc(b, (char) u);
+}
+
+static int get_zz(const unsigned char **p, const unsigned char *e, int64_t *v)
+{
+    uint64_t u = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*p >= e) return ND_EFORMAT;
+        unsigned char x = *(*p)++;
+        u |= (uint64_t) (x & 0x7f) << shift;
+        if (!(x & 0x80)) {
+            *v = (int64_t) (u >> 1) ^ -(int64_t) (u & 1);
+            return 0;
+        }
+    }
+    return ND_EFORMAT;
+}
+
+/* Where the document of seq nseq is when that of seq seq is at slot (every
+ * document added takes the next slot): a neighbour's slot, most often. */
+static uint32_t nb_slot_guess(uint64_t seq, uint32_t slot, uint64_t nseq, uint32_t cap)
+{
+    int64_t back = (int64_t) (seq - nseq) % (int64_t) cap, at = (int64_t) slot - back;
+    if (at < 0) at += cap;
+    if (at >= (int64_t) cap) at -= cap;
+    return (uint32_t) at;
+}
+
+/* The neighbours of the document at ring slot `slot` as ND__IT_RECENTC
+ * holds them: u8 n, then for each the distance back to its seq and from
+ * the slot that distance gives to its slot (zigzag LEB128, a byte or two
+ * each) and its f32 similarity: ~7 bytes a neighbour of 16. */
+static void put_rdoc_nbs_c(nd_buf *b, const rdoc *d, uint32_t slot, uint32_t cap)
+{
+    nd_buf_putc(b, (char) d->n_nb);
+    for (uint32_t k = 0; k < d->n_nb; k++) {
+        put_zz(b, (int64_t) (d->seq - d->nb[k].seq));
+        put_zz(b, (int64_t) d->nb[k].slot - nb_slot_guess(d->seq, slot, d->nb[k].seq, cap));
+        put_f32(b, d->nb[k].s1);
+    }
+}
+
+static int get_rdoc_nbs_c(const unsigned char **p, const unsigned char *e, rdoc *d, uint32_t slot,
+                          uint32_t cap)
+{
+    if (*p >= e || **p > NN_MAX) return ND_EFORMAT;
+    d->n_nb = *(*p)++;
+    for (uint32_t k = 0; k < d->n_nb; k++) {
+        int64_t back, off;
+        if (get_zz(p, e, &back) || get_zz(p, e, &off)) return ND_EFORMAT;
+        d->nb[k].seq = d->seq - (uint64_t) back;
+        int64_t at = (int64_t) nb_slot_guess(d->seq, slot, d->nb[k].seq, cap) + off;
+        if (at < 0 || at >= (int64_t) cap || get_f32(p, e, &d->nb[k].s1)) return ND_EFORMAT;
+        d->nb[k].slot = (uint32_t) at;
+    }
+    return 0;
+}
+
 static void put_rdoc_tail(nd_buf *b, const rdoc *d)
 {
     nd__put_u32(b, d->vec != NULL);
@@ -2691,20 +2764,23 @@ static int get_rdoc_head(const unsigned char **p, const unsigned char *e, rdoc *
     return 0;
 }
 
-/* The rest of a recent document; its story must be loaded.  v2: from an
- * ND__IT_RECENT item (its vector in an item of its own). */
+/* The rest of a recent document; its story must be loaded.  version:
+ * that of the items when from an ND__IT_RECENT item (its vector in an
+ * item of its own: ND__IT_VEC, or since version 3 ND__IT_VECR), else 0;
+ * compact: from an ND__IT_RECENTC item (its neighbours compact). */
 static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned char *e, rdoc *d,
-                         int v2)
+                         uint32_t version, int compact)
 {
     uint32_t u32;
     int rc;
-    if (nd__get_u32(p, e, &u32) || u32 > 2 || (u32 && (u32 == VEC_IN_ITEM) != (v2 != 0)))
+    if (nd__get_u32(p, e, &u32) ||
+        (version ? u32 != 0 && u32 != VEC_IN_ITEM && (u32 != VEC_IN_RAW || version < 3) : u32 > 1))
         return ND_EFORMAT;
-    if (u32 == VEC_IN_ITEM) {
-        /* read from its item when needed, or from the stream (kind
-         * ND__IT_VEC comes after) */
+    if (version && u32) {
+        /* read from its item when needed, or from the stream (kinds
+         * ND__IT_VEC and ND__IT_VECR come after) */
         if (nd__get_u32(p, e, &d->n_vec) || nd__get_u64(p, e, &d->vfp)) return ND_EFORMAT;
-        d->vec_lazy = VEC_IN_ITEM;
+        d->vec_lazy = d->vat = (int) u32;
     } else if (u32 && c->fetch.fn) {
         /* The vector, when the document is compared with a new one or
          * settles (lazy_vec: its item again): most of a small run's are
@@ -2718,11 +2794,15 @@ static int get_rdoc_tail(nd_cluster *c, const unsigned char **p, const unsigned 
         if ((rc = get_feats(p, e, &d->vec, &d->n_vec))) return rc;
         d->vfp = vec_fp(d->vec, d->n_vec);
     }
-    if (nd__get_u32(p, e, &d->n_nb) || d->n_nb > NN_MAX) return ND_EFORMAT;
-    for (uint32_t k = 0; k < d->n_nb; k++)
-        if (nd__get_u64(p, e, &d->nb[k].seq) || nd__get_u32(p, e, &d->nb[k].slot) ||
-            d->nb[k].slot >= c->ring_cap || get_f32(p, e, &d->nb[k].s1))
-            return ND_EFORMAT;
+    if (compact) {
+        if (get_rdoc_nbs_c(p, e, d, (uint32_t) (d - c->ring), c->ring_cap)) return ND_EFORMAT;
+    } else {
+        if (nd__get_u32(p, e, &d->n_nb) || d->n_nb > NN_MAX) return ND_EFORMAT;
+        for (uint32_t k = 0; k < d->n_nb; k++)
+            if (nd__get_u64(p, e, &d->nb[k].seq) || nd__get_u32(p, e, &d->nb[k].slot) ||
+                d->nb[k].slot >= c->ring_cap || get_f32(p, e, &d->nb[k].s1))
+                return ND_EFORMAT;
+    }
     return story_get(c, d->story) ? 0 : ND_EFORMAT;
 }
 
@@ -2731,7 +2811,7 @@ static int get_rdoc(nd_cluster *c, const unsigned char **p, const unsigned char 
 {
     int rc = get_rdoc_head(p, e, d);
     if (!rc) rc = get_feats(p, e, &d->raw, &d->n_raw);
-    return rc ? rc : get_rdoc_tail(c, p, e, d, 0);
+    return rc ? rc : get_rdoc_tail(c, p, e, d, 0, 0);
 }
 
 static void put_pgen(nd_buf *b, const pgen *g)
@@ -2947,8 +3027,13 @@ nd_cluster *nd_cluster_import(const void *data, size_t len, nd_error *err)
  * so a save writes what changed: after a small
  * ingest, a few stories, the recent window and a few index blocks. */
 
-#define ITEMS_MAGIC    0x35534c434e44ULL /* "NDCLS5" */
-#define ITEMS_VERSION  2u /* 1: recent documents as ND__IT_RING items, with their vectors */
+#define ITEMS_MAGIC 0x35534c434e44ULL /* "NDCLS5" */
+/* items version 1: recent documents as ND__IT_RING items, with their
+ * vectors; 2: ND__IT_RECENT, the vectors as ND__IT_VEC items; 3: or as
+ * ND__IT_VECR items; 4: the index blocks ND__IT_PGENC items (or older
+ * ND__IT_PGENL ones not written since); 5: recent documents ND__IT_RECENTC
+ * items (or ND__IT_RECENT ones not written since) */
+#define ITEMS_VERSION  5u
 #define DF_BLOCK       4096u
 #define PG_GENS        4   /* sp[0], sp[1], dp[0], dp[1] */
 #define DF_CMP         64u /* counters compared at once with the saved copy (divides 1 << df_bits) */
@@ -2975,10 +3060,13 @@ struct nd__persist {
     uint64_t pd_first[PG_GENS], pd_next[PG_GENS]; /* per index: delta item keys in use */
     uint64_t pd_n[PG_GENS];                       /* and the slots they hold */
     int pg_old;                                   /* they are ND__IT_PGEN items (an older save's) */
-    uint64_t *ring; /* per ring slot: fingerprint of its item, 0: none */
-    int ring_old;   /* they are ND__IT_RING items (an older save's) */
-    uint64_t *vec;  /* per ring slot: fingerprint of its vector's item, 0: none */
-    uint64_t *raw;  /* per ring slot: seq of the document whose raw features it holds */
+    int pg_full[PG_GENS]; /* per index: its blocks may be ND__IT_PGENL items (an older save's) */
+    uint64_t *ring;       /* per ring slot: fingerprint of its item, 0: none */
+    uint8_t *ring_full;   /* per ring slot: the item is ND__IT_RECENT (an older save's) */
+    int ring_old;         /* they are ND__IT_RING items (an older save's) */
+    uint64_t *vec;        /* per ring slot: fingerprint of its vector's item, 0: none */
+    uint8_t *vat;         /* and where it is (VEC_IN_ITEM: ND__IT_VEC, VEC_IN_RAW: ND__IT_VECR) */
+    uint64_t *raw;        /* per ring slot: seq of the document whose raw features it holds */
 };
 
 static void persist_free(struct nd__persist *ps)
@@ -2991,7 +3079,9 @@ static void persist_free(struct nd__persist *ps)
     nd__imap_free(&ps->stories);
     nd__imap_free(&ps->cents);
     nd_free(ps->ring);
+    nd_free(ps->ring_full);
     nd_free(ps->vec);
+    nd_free(ps->vat);
     nd_free(ps->raw);
     nd_free(ps);
 }
@@ -3072,7 +3162,7 @@ static uint64_t vec_fp(const nd__feat *v, uint32_t n)
 /* A recent document's vector item. */
 static uint64_t rvec_fp(const rdoc *d)
 {
-    return fp_mix(fp_mix(fp_mix(d->seq, d->n_vec), d->vfp), 0x7ec) | 1;
+    return fp_mix(fp_mix(fp_mix(fp_mix(d->seq, d->n_vec), d->vfp), (uint64_t) d->vat), 0x7ec) | 1;
 }
 
 /* A recent document's item: its raw features never change while its seq
@@ -3090,6 +3180,7 @@ static uint64_t rdoc_fp(const rdoc *d)
                           HAS_VEC(d),
                           d->n_vec,
                           d->vfp,
+                          (uint64_t) d->vat,
                           d->n_nb};
     uint64_t h = 0;
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) h = fp_mix(h, v[i]);
@@ -3098,6 +3189,13 @@ static uint64_t rdoc_fp(const rdoc *d)
     return h | 1;
 }
 
+/* A block of slots (ND__IT_PGENC): u32 n, then n times the slot in the
+ * block (u8), its key (u64), u8 m and the first m entries of its list (u32
+ * a, u32 b), m up to its last entry that is not 0, 0: the rest are.  Most
+ * features are in one or two documents or stories of the lists' 16 or 8:
+ * the document index's blocks ~1.4 KB where ND__IT_PGENL's whole lists
+ * took ~6.6 KB (written whole after every flush), the story index's ~0.7 KB
+ * of ~2.6 KB. */
 static void put_pg_block(nd_buf *b, const pgen *g, uint32_t blk)
 {
     uint32_t n = 0;
@@ -3106,11 +3204,15 @@ static void put_pg_block(nd_buf *b, const pgen *g, uint32_t blk)
     nd__put_u32(b, n);
     for (uint32_t i = blk * PG_BLOCK; i < (blk + 1) * PG_BLOCK && i < g->cap; i++) {
         if (!g->keys[i]) continue;
-        nd__put_u32(b, i - blk * PG_BLOCK);
+        const uint32_t *la = g->a + (size_t) i * g->P, *lb = g->b + (size_t) i * g->P;
+        uint32_t m = g->P;
+        while (m && !la[m - 1] && !lb[m - 1]) m--;
+        nd_buf_putc(b, (char) (i - blk * PG_BLOCK));
         nd__put_u64(b, g->keys[i]);
-        for (uint32_t k = 0; k < g->P; k++) {
-            nd__put_u32(b, g->a[(size_t) i * g->P + k]);
-            nd__put_u32(b, g->b[(size_t) i * g->P + k]);
+        nd_buf_putc(b, (char) m);
+        for (uint32_t k = 0; k < m; k++) {
+            nd__put_u32(b, la[k]);
+            nd__put_u32(b, lb[k]);
         }
     }
 }
@@ -3138,6 +3240,11 @@ static void put_core(nd_buf *b, nd_cluster *c)
     }
     nd__put_u32(b, c->ring_n);
     nd__put_u32(b, c->ring_next);
+    /* (since version 4) the indexes whose blocks may be ND__IT_PGENL items:
+     * those of a save before, none of whose blocks was written since */
+    uint32_t full = 0;
+    for (int i = 0; c->ps && i < PG_GENS; i++) full |= (uint32_t) (c->ps->pg_full[i] != 0) << i;
+    nd__put_u32(b, full);
 }
 
 static int put_item(nd__sink *k, nd_buf *b, uint32_t kind, uint64_t key)
@@ -3322,9 +3429,12 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
          * new kind's */
         uint32_t from = ps->pg_old ? 0 : nblk,
                  to = ps->pg_old ? ps->pg_n[gi] / (PG_OLD_BLOCK / PG_BLOCK) : ps->pg_n[gi];
-        for (uint32_t i = from; i < to && !rc && !all; i++)
-            rc = k->s->del(k->s->ctx, ps->pg_old ? ND__IT_PGEN : ND__IT_PGENL,
+        for (uint32_t i = from; i < to && !rc && !all; i++) {
+            rc = k->s->del(k->s->ctx, ps->pg_old ? ND__IT_PGEN : ND__IT_PGENC,
                            (uint64_t) gi << 32 | i);
+            if (!rc && ps->pg_full[gi])
+                rc = k->s->del(k->s->ctx, ND__IT_PGENL, (uint64_t) gi << 32 | i);
+        }
         ps->pg_n[gi] = nblk;
         if (!rc && !all && !ps->pg_old && g->track && !g->whole &&
             ps->pd_n[gi] + g->n_chg <= g->cap / PG_DELTA_SHARE) {
@@ -3348,14 +3458,21 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
                 ps->pd_n[gi] += g->n_chg;
             }
         } else {
+            uint32_t written = 0;
             for (uint32_t i = 0; i < nblk && !rc; i++) {
                 if (!all && !ps->pg_old && !g->dirty[i]) continue;
                 /* (a block with deltas may not be read yet) */
                 if (g->n_lazy && g->lazy[i]) pg_lazy_block(c, g, i);
                 put_pg_block(b, g, i);
-                rc = put_item(k, b, ND__IT_PGENL, (uint64_t) gi << 32 | i);
+                rc = put_item(k, b, ND__IT_PGENC, (uint64_t) gi << 32 | i);
+                /* an older save's item of the block gives way */
+                if (!rc && ps->pg_full[gi] && !all)
+                    rc = k->s->del(k->s->ctx, ND__IT_PGENL, (uint64_t) gi << 32 | i);
                 if (!rc) g->dirty[i] = 0;
+                written++;
             }
+            if (!rc && written == nblk) ps->pg_full[gi] = 0;
+            if (!ps->pg_full[gi]) c->pg_full &= ~(1u << gi);
             for (uint64_t key = ps->pd_first[gi]; key < ps->pd_next[gi] && !rc && !all; key++)
                 rc = k->s->del(k->s->ctx, ND__IT_PGD, (uint64_t) gi << 32 | key);
             ps->pd_first[gi] = ps->pd_next[gi];
@@ -3370,25 +3487,67 @@ static int save_pgen(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     return rc;
 }
 
-/* A recent document's item (ND__IT_RECENT): u64 seq, its head, u32 n_raw,
- * u32 0 (no vector) or VEC_IN_ITEM then u32 n_vec and u64 vfp, its
- * neighbours.  A few hundred bytes: the vector (~3 KB) is an item of its
- * own (ND__IT_VEC: u64 seq, the features), written when it changes, where
+/* A recent document's item (ND__IT_RECENTC): u64 seq, its head, u32 n_raw,
+ * u32 0 (no vector) or where its vector is (VEC_IN_ITEM, VEC_IN_RAW) then
+ * u32 n_vec and u64 vfp, its neighbours (put_rdoc_nbs_c; ND__IT_RECENT
+ * items, before version 5, held them as put_rdoc_nbs does, 16 bytes
+ * each).  One or two hundred bytes: the vector
+ * (~3 KB) is an item of its own (ND__IT_VEC: u64 seq, the features;
+ * ND__IT_VECR: put_vec_raw), written when it changes, where
  * the neighbours and the story of an older recent document change in most
  * runs.  (A kind of its own, not ND__IT_RING's keys: SQLite leaves a cell
  * made smaller by an UPDATE on its page, and the items of the older kind
  * had a page each.) */
-static void put_ring_item(nd_buf *b, const rdoc *d)
+static void put_ring_item(nd_buf *b, const rdoc *d, uint32_t slot, uint32_t cap)
 {
     nd__put_u64(b, d->seq);
     put_rdoc_head(b, d);
     nd__put_u32(b, d->n_raw);
-    nd__put_u32(b, HAS_VEC(d) ? VEC_IN_ITEM : 0);
+    nd__put_u32(b, HAS_VEC(d) ? (uint32_t) d->vat : 0);
     if (HAS_VEC(d)) {
         nd__put_u32(b, d->n_vec);
         nd__put_u64(b, d->vfp);
     }
-    put_rdoc_nbs(b, d);
+    put_rdoc_nbs_c(b, d, slot, cap);
+}
+
+/* A vector as places in its document's raw features (ND__IT_VECR: u64 seq,
+ * u32 n_vec, n_raw bits - bit i of byte i / 8 set when raw[i] is in it -
+ * then the n_vec weights, f32, in hash order).  vectorize_in keeps the
+ * raw features it keeps in their order, their hashes as they are: 4 bytes
+ * and a bit a feature and 1 bit one left out, where ND__IT_VEC's 12 a
+ * feature (~1.1 KB for a vector of 256 features, ~3 KB there: after a
+ * flush, every vector of the window is written).  1 when vec is not such
+ * a subset (nothing put), else 0. */
+static int put_vec_raw(nd_buf *b, const rdoc *d)
+{
+    uint32_t i = 0;
+    for (uint32_t k = 0; k < d->n_vec; k++, i++) {
+        while (i < d->n_raw && d->raw[i].h != d->vec[k].h) i++;
+        if (i >= d->n_raw) return 1;
+    }
+    nd__put_u64(b, d->seq);
+    nd__put_u32(b, d->n_vec);
+    unsigned char bits = 0;
+    uint32_t k = 0;
+    for (i = 0; i < d->n_raw; i++) {
+        if (k < d->n_vec && d->raw[i].h == d->vec[k].h) {
+            bits |= (unsigned char) (1u << (i & 7));
+            k++;
+        }
+        if ((i & 7) == 7 || i + 1 == d->n_raw) {
+            nd_buf_putc(b, (char) bits);
+            bits = 0;
+        }
+    }
+    for (k = 0; k < d->n_vec; k++) put_f32(b, d->vec[k].w);
+    return 0;
+}
+
+/* The item kind of a vector where vat says. */
+static uint32_t vec_kind(int vat)
+{
+    return vat == VEC_IN_RAW ? ND__IT_VECR : ND__IT_VEC;
 }
 
 static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
@@ -3398,30 +3557,49 @@ static int save_ring(nd_cluster *c, int all, nd__sink *k, nd_buf *b)
     for (uint32_t i = 0; i < c->ring_cap && !rc; i++) {
         rdoc *d = &c->ring[i];
         if (!d->seq) {
-            if (ps->ring[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RECENT, i);
-            if (!rc && ps->vec[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_VEC, i);
+            if (ps->ring[i] && !all)
+                rc = k->s->del(k->s->ctx, ps->ring_full[i] ? ND__IT_RECENT : ND__IT_RECENTC, i);
+            ps->ring_full[i] = 0;
+            if (!rc && ps->vec[i] && !all) rc = k->s->del(k->s->ctx, vec_kind(ps->vat[i]), i);
             if (!rc && ps->raw[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_RAW, i);
             ps->ring[i] = ps->vec[i] = ps->raw[i] = 0;
+            ps->vat[i] = 0;
             continue;
         }
         /* The vector first: one read from an ND__IT_RING item (the
          * document's item, rewritten below) is read before it goes. */
         if (!HAS_VEC(d)) {
-            if (ps->vec[i] && !all) rc = k->s->del(k->s->ctx, ND__IT_VEC, i);
+            if (ps->vec[i] && !all) rc = k->s->del(k->s->ctx, vec_kind(ps->vat[i]), i);
             ps->vec[i] = 0;
+            ps->vat[i] = 0;
+            d->vat = 0;
         } else if (all || rvec_fp(d) != ps->vec[i]) {
             lazy_vec(c, d); /* (the item holds it) */
+            lazy_raw(c, d); /* (read with the vector, when it is in places) */
             d->vfp = vec_fp(d->vec, d->n_vec);
-            nd__put_u64(b, d->seq);
-            put_feats(b, d->vec, d->n_vec);
-            rc = put_item(k, b, ND__IT_VEC, i);
+            /* in places of the raw features, else whole */
+            d->vat = VEC_IN_RAW;
+            if (put_vec_raw(b, d)) {
+                d->vat = VEC_IN_ITEM;
+                nd__put_u64(b, d->seq);
+                put_feats(b, d->vec, d->n_vec);
+            }
+            rc = put_item(k, b, vec_kind(d->vat), i);
+            /* the other kind's item of the slot gives way */
+            if (!rc && ps->vec[i] && ps->vat[i] != d->vat && !all)
+                rc = k->s->del(k->s->ctx, vec_kind(ps->vat[i]), i);
             ps->vec[i] = rvec_fp(d);
+            ps->vat[i] = (uint8_t) d->vat;
         }
         uint64_t fp = rdoc_fp(d);
         if (!rc && (all || fp != ps->ring[i])) {
-            put_ring_item(b, d);
-            rc = put_item(k, b, ND__IT_RECENT, i);
+            put_ring_item(b, d, i, c->ring_cap);
+            rc = put_item(k, b, ND__IT_RECENTC, i);
+            /* an older save's item of the slot gives way */
+            if (!rc && ps->ring[i] && ps->ring_full[i] && !all)
+                rc = k->s->del(k->s->ctx, ND__IT_RECENT, i);
             ps->ring[i] = fp;
+            ps->ring_full[i] = 0;
         }
         /* an older save's item of the document (its vector read above)
          * gives way */
@@ -3447,9 +3625,11 @@ static struct nd__persist *persist_new(const nd_cluster *c)
     ps->dfr = nd_calloc(((size_t) c->df_mask + 1) / DF_CMP, sizeof *ps->dfr);
     ps->dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1);
     ps->ring = nd_calloc(c->ring_cap, sizeof *ps->ring);
+    ps->ring_full = nd_calloc(c->ring_cap, 1);
     ps->vec = nd_calloc(c->ring_cap, sizeof *ps->vec);
+    ps->vat = nd_calloc(c->ring_cap, sizeof *ps->vat);
     ps->raw = nd_calloc(c->ring_cap, sizeof *ps->raw);
-    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->vec || !ps->raw) {
+    if (!ps->dfr || !ps->dfb || !ps->ring || !ps->ring_full || !ps->vec || !ps->vat || !ps->raw) {
         persist_free(ps);
         return NULL;
     }
@@ -3488,7 +3668,8 @@ int nd_cluster_save(nd_cluster *c, int all, const nd_cluster_sink *sink, size_t 
 
 /* What a save of the engine as it is now would leave in the sink. */
 static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, uint64_t df_next,
-                         uint64_t df_n, int pg_old, int ring_old, const uint64_t pd[3][PG_GENS])
+                         uint64_t df_n, int pg_old, int ring_old, const uint8_t *ring_full,
+                         const uint64_t pd[3][PG_GENS])
 {
     struct nd__persist *ps = persist_new(c);
     if (!ps) return ND_ENOMEM;
@@ -3508,6 +3689,7 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
         }
     }
     ps->pg_old = pg_old;
+    for (int gi = 0; gi < PG_GENS; gi++) ps->pg_full[gi] = (c->pg_full >> gi & 1) && !pg_old;
     ps->ring_old = ring_old;
     for (int gi = 0; gi < PG_GENS; gi++) {
         /* the index blocks are as their items hold them */
@@ -3527,7 +3709,9 @@ static int persist_track(nd_cluster *c, const uint8_t *dfb, uint64_t df_first, u
          * both are written by the next save */
         const rdoc *d = &c->ring[i];
         ps->ring[i] = d->seq && !ring_old ? rdoc_fp(d) : 0;
+        ps->ring_full[i] = ring_full[i];
         ps->vec[i] = d->seq && !ring_old && HAS_VEC(d) ? rvec_fp(d) : 0;
+        ps->vat[i] = ps->vec[i] ? (uint8_t) d->vat : 0;
         ps->raw[i] = d->seq;
     }
     persist_free(c->ps);
@@ -3561,6 +3745,42 @@ static int load_raw(rdoc *d, const unsigned char *p, const unsigned char *e)
         d->raw = NULL;
     }
     return rc;
+}
+
+/* A vector from its ND__IT_VECR item (put_vec_raw), the raw features read. */
+static int load_vec_raw(rdoc *d, const unsigned char *p, const unsigned char *e)
+{
+    uint64_t seq;
+    uint32_t n;
+    size_t nb = ((size_t) d->n_raw + 7) / 8;
+    if (!d->raw || nd__get_u64(&p, e, &seq) || seq != d->seq || nd__get_u32(&p, e, &n) ||
+        n != d->n_vec || n > d->n_raw || (size_t) (e - p) != nb + (size_t) n * 4 ||
+        ((d->n_raw & 7) && p[nb - 1] >> (d->n_raw & 7)))
+        return ND_EFORMAT;
+    nd__feat *v = nd_malloc((size_t) (n ? n : 1) * sizeof *v);
+    if (!v) return ND_ENOMEM;
+    const unsigned char *w = p + nb;
+    uint32_t k = 0;
+    int bad = 0;
+    for (uint32_t i = 0; i < d->n_raw && !bad; i++) {
+        if (!(p[i >> 3] >> (i & 7) & 1)) continue;
+        if (k == n) {
+            bad = 1; /* more places than weights */
+            break;
+        }
+        uint32_t u = nd__rd32(w + (size_t) k * 4);
+        v[k].h = d->raw[i].h;
+        memcpy(&v[k].w, &u, sizeof u);
+        v[k].pq = 0;
+        bad = !isfinite(v[k].w);
+        k++;
+    }
+    if (bad || k != n) {
+        nd_free(v);
+        return ND_EFORMAT;
+    }
+    d->vec = v;
+    return 0;
 }
 
 /* Item (kind, key) through the engine's fetch: 0 or a negative code. */
@@ -3623,6 +3843,17 @@ static void lazy_vec(nd_cluster *c, rdoc *d)
 {
     const unsigned char *p, *e;
     if (!d->vec_lazy) return;
+    if (d->vec_lazy == VEC_IN_RAW) {
+        /* places in the raw features: those first */
+        d->vec_lazy = 0;
+        lazy_raw(c, d);
+        if (fetch_item(c, ND__IT_VECR, (uint64_t) (d - c->ring), &p, &e) || load_vec_raw(d, p, e)) {
+            c->oom = 1;
+            d->vec = nd_malloc(sizeof *d->vec); /* (still an original) */
+            d->n_vec = 0;
+        }
+        return;
+    }
     int in_ring = d->vec_lazy == VEC_IN_RING;
     d->vec_lazy = 0;
     uint32_t n = d->n_vec, n_raw, has = 1;
@@ -3711,27 +3942,44 @@ static int load_core(nd_cluster **out, const unsigned char *p, const unsigned ch
     }
     NEED(nd__get_u32(&p, e, &c->ring_n) || c->ring_n > c->ring_cap);
     NEED(nd__get_u32(&p, e, &c->ring_next) || c->ring_next >= c->ring_cap);
+    c->pg_full = (1u << PG_GENS) - 1;
+    if (*version >= 4) NEED(nd__get_u32(&p, e, &c->pg_full) || c->pg_full >> PG_GENS);
     NEED(p != e);
     return 0;
 }
 
 /* Block blk of g (of size slots) from its item's bytes, into free slots. */
 static int load_pg_block(pgen *g, uint32_t blk, uint32_t size, const unsigned char *p,
-                         const unsigned char *e)
+                         const unsigned char *e, int compact)
 {
     uint32_t n;
     if (nd__get_u32(&p, e, &n) || n > size) return ND_EFORMAT;
     int64_t prev = -1;
     for (uint32_t k = 0; k < n; k++) {
-        uint32_t at;
+        uint32_t at, m = g->P;
         uint64_t h;
-        if (nd__layout_slot(&p, e, size, &prev, &at) || nd__get_u64(&p, e, &h) || !h)
+        if (compact) {
+            /* (u8 slot, u64 key, u8 m: put_pg_block) */
+            if (e - p < 10 || (int64_t) p[0] <= prev || p[0] >= size || p[9] > g->P)
+                return ND_EFORMAT;
+            prev = at = p[0];
+            m = p[9];
+            h = nd__rd64(p + 1);
+            p += 10;
+            if (!h) return ND_EFORMAT;
+        } else if (nd__layout_slot(&p, e, size, &prev, &at) || nd__get_u64(&p, e, &h) || !h) {
             return ND_EFORMAT;
+        }
         uint32_t slot = blk * size + at;
         if (g->keys[slot]) return ND_EFORMAT;
-        g->keys[slot] = h;
         size_t at_p = (size_t) slot * g->P;
-        if (nd__get_u32_pairs(&p, e, g->a + at_p, g->b + at_p, g->P)) return ND_EFORMAT;
+        if (nd__get_u32_pairs(&p, e, g->a + at_p, g->b + at_p, m)) return ND_EFORMAT;
+        if (m < g->P) {
+            memset(g->a + at_p + m, 0, (g->P - m) * sizeof *g->a);
+            memset(g->b + at_p + m, 0, (g->P - m) * sizeof *g->b);
+        }
+        /* (a slot read in part, its item cut short, stays free) */
+        g->keys[slot] = h;
     }
     if (p != e) return ND_EFORMAT;
     /* Each key is reached from its home slot: no free slot and no copy of
@@ -3770,7 +4018,7 @@ static int load_pg_item(nd_cluster *c, uint32_t kind, uint64_t key, const unsign
         g->lazy[i] = 0;
         g->n_lazy--;
     }
-    return load_pg_block(g, blk, size, p, e);
+    return load_pg_block(g, blk, size, p, e, kind == ND__IT_PGENC);
 }
 
 /* The delta items' slots by block, each block's in the order they were
@@ -3830,8 +4078,13 @@ static void pg_lazy_block(nd_cluster *c, pgen *g, uint32_t blk)
     uint64_t gi = pg_index(c, g);
     g->lazy[blk] = 0;
     g->n_lazy--;
-    if (fetch_item(c, ND__IT_PGENL, gi << 32 | blk, &p, &e) ||
-        load_pg_block(g, blk, PG_BLOCK, p, e) || (g->n_pd && pd_apply(g, blk, 0)) ||
+    /* the block's item of the older kind when items saved before hold it
+     * (it has not been written since) */
+    int compact = 1;
+    if (fetch_item(c, ND__IT_PGENC, gi << 32 | blk, &p, &e))
+        compact = c->pg_full >> gi & 1 ? 0 : -1;
+    if (compact < 0 || (!compact && fetch_item(c, ND__IT_PGENL, gi << 32 | blk, &p, &e)) ||
+        load_pg_block(g, blk, PG_BLOCK, p, e, compact) || (g->n_pd && pd_apply(g, blk, 0)) ||
         (!g->n_lazy && pg_check(g)))
         c->oom = 1;
     if (!g->n_lazy) {
@@ -3887,7 +4140,8 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
 {
     nd_cluster *c = NULL;
     uint32_t kind, last_kind = 0;
-    uint8_t *dfb = NULL; /* the blocks of statistics read */
+    uint8_t *dfb = NULL;       /* the blocks of statistics read */
+    uint8_t *ring_full = NULL; /* per ring slot: its item was ND__IT_RECENT */
     uint64_t key, df_first = UINT64_MAX, df_next = 0, df_n = 0;
     const void *data;
     size_t len;
@@ -3900,7 +4154,9 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         if (!rc) rc = 1;
         if (c) {
             c->fetch = (nd__fetch){fetch, ctx};
-            if (!(dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1))) rc = ND_ENOMEM;
+            if (!(dfb = nd_calloc((size_t) c->df_mask / DF_BLOCK + 1, 1)) ||
+                !(ring_full = nd_calloc(c->ring_cap, 1)))
+                rc = ND_ENOMEM;
         }
     } else if (rc == 0) {
         rc = ND_EFORMAT; /* no items */
@@ -3965,21 +4221,26 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
         case ND__IT_PGEN:
             pg_old = 1;
             /* fall through */
-        case ND__IT_PGENL: rc = load_pg_item(c, kind, key, p, e); break;
+        case ND__IT_PGENL:
+        case ND__IT_PGENC: rc = load_pg_item(c, kind, key, p, e); break;
         case ND__IT_RING:
-        case ND__IT_RECENT: {
+        case ND__IT_RECENT:
+        case ND__IT_RECENTC: {
             rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
             /* (ND__IT_RING in items of version 1 only, ND__IT_RECENT in
-             * later ones) */
+             * later ones, ND__IT_RECENTC since version 5) */
             if (!d || d->seq || (kind == ND__IT_RING) != (version == 1) ||
-                nd__get_u64(&p, e, &d->seq) || !d->seq) {
+                (kind == ND__IT_RECENTC && version < 5) || nd__get_u64(&p, e, &d->seq) || !d->seq) {
                 rc = ND_EFORMAT;
                 break;
             }
             if (kind == ND__IT_RING) ring_old = 1;
+            ring_full[key] = kind == ND__IT_RECENT;
             rc = get_rdoc_head(&p, e, d);
             if (!rc && nd__get_u32(&p, e, &d->n_raw)) rc = ND_EFORMAT;
-            if (!rc) rc = get_rdoc_tail(c, &p, e, d, kind == ND__IT_RECENT);
+            if (!rc)
+                rc = get_rdoc_tail(c, &p, e, d, kind != ND__IT_RING ? version : 0,
+                                   kind == ND__IT_RECENTC);
             if (!rc && p != e) rc = ND_EFORMAT;
             break;
         }
@@ -4030,6 +4291,13 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
             rc = d && d->seq && !d->raw ? load_raw(d, p, e) : ND_EFORMAT;
             break;
         }
+        case ND__IT_VECR: {
+            /* (in the stream after the raw features, kind ND__IT_RAW) */
+            rdoc *d = key < c->ring_cap ? &c->ring[key] : NULL;
+            rc = d && d->vec_lazy == VEC_IN_RAW ? load_vec_raw(d, p, e) : ND_EFORMAT;
+            if (!rc) d->vec_lazy = 0;
+            break;
+        }
         case ND__IT_DUPH:
             if (have_dups) {
                 rc = ND_EFORMAT;
@@ -4053,8 +4321,9 @@ nd_cluster *nd_cluster_load(int (*next)(void *ctx, uint32_t *kind, uint64_t *key
     if (rc == 0) rc = load_end(c, pg_old);
     if (rc == 0)
         rc = persist_track(c, dfb, df_first == UINT64_MAX ? 0 : df_first, df_next, df_n, pg_old,
-                           ring_old, (const uint64_t(*)[PG_GENS]) pd);
+                           ring_old, ring_full, (const uint64_t(*)[PG_GENS]) pd);
     nd_free(dfb);
+    nd_free(ring_full);
     if (rc) {
         nd_cluster_free(c);
         if (rc == ND_ENOMEM)

@@ -271,29 +271,37 @@ nd_dup_index *nd__dup_index_import(const unsigned char **p, const unsigned char 
 /* The state in pieces (nd_cluster_save / nd_cluster_load): kinds of items,
  * loaded in this order. */
 enum {
-    ND__IT_CORE = 0,   /* parameters, counters, clock, slots, forwarding, index heads */
-    ND__IT_STORY = 1,  /* one story, by id */
-    ND__IT_DFB = 2,    /* a block of document frequencies */
-    ND__IT_DFD = 3,    /* changed document frequencies since the blocks, in key order */
-    ND__IT_PGEN = 4,   /* a block of an inverted index's slots, read at once (items
-                          saved before ND__IT_PGENL: the next save replaces them) */
-    ND__IT_RING = 5,   /* one recent document with its vector, by ring slot (items
-                          of version 1: the next save replaces them) */
-    ND__IT_DUPH = 6,   /* the duplicate index's head */
-    ND__IT_DUPE = 7,   /* its documents, a chunk of a generation */
-    ND__IT_DUPT = 8,   /* their story tags */
-    ND__IT_RECENT = 9, /* one recent document, by ring slot, its vector apart
-                          (ND__IT_VEC); items of version 1 were ND__IT_RING */
-    ND__IT_PGD = 10,   /* slots of an inverted index changed since its blocks
-                          were written, by index << 32 | a sequence number */
+    ND__IT_CORE = 0,     /* parameters, counters, clock, slots, forwarding, index heads */
+    ND__IT_STORY = 1,    /* one story, by id */
+    ND__IT_DFB = 2,      /* a block of document frequencies */
+    ND__IT_DFD = 3,      /* changed document frequencies since the blocks, in key order */
+    ND__IT_PGEN = 4,     /* a block of an inverted index's slots, read at once (items
+                            saved before ND__IT_PGENL: the next save replaces them) */
+    ND__IT_RING = 5,     /* one recent document with its vector, by ring slot (items
+                            of version 1: the next save replaces them) */
+    ND__IT_DUPH = 6,     /* the duplicate index's head */
+    ND__IT_DUPE = 7,     /* its documents, a chunk of a generation */
+    ND__IT_DUPT = 8,     /* their story tags */
+    ND__IT_RECENT = 9,   /* one recent document, by ring slot, its vector apart
+                            (ND__IT_VEC); items of version 1 were ND__IT_RING */
+    ND__IT_PGD = 10,     /* slots of an inverted index changed since its blocks
+                            were written, by index << 32 | a sequence number */
+    ND__IT_RECENTC = 11, /* one recent document, by ring slot, its neighbours
+                            compact (since items version 5; ND__IT_RECENT
+                            before) */
     /* Loaded on demand (ND_CLUSTER_LAZY_KIND): */
     ND__IT_STORYC = 16, /* a story's centroid, by id */
     ND__IT_RAW = 17,    /* a recent document's raw features, by ring slot */
     ND__IT_DUPM = 18,   /* the sketches of a chunk of the duplicate index */
     ND__IT_PGENL = 19,  /* a block of an inverted index's slots, read when a probe
                            reaches it */
-    ND__IT_VEC = 20     /* a recent document's vector, by ring slot (with
+    ND__IT_VEC = 20,    /* a recent document's vector, by ring slot (with
                            ND__IT_RECENT) */
+    ND__IT_VECR = 21,   /* or, since items version 3, as places in its raw
+                           features (ND__IT_RAW) and the weights */
+    ND__IT_PGENC = 22   /* a block of an inverted index's slots, each list up to
+                           its last entry (since items version 4; ND__IT_PGENL
+                           held every list whole) */
 };
 
 /* Where the items loaded on demand come from (nd_cluster_load). */
