@@ -755,6 +755,32 @@ static nd_cluster_doc stream_doc(int i, char *title, size_t tcap, char *text, si
     return d;
 }
 
+/* The default parameters but for a window small enough for a test. */
+static nd_cluster_params small_params(uint32_t recent, uint32_t window_docs, unsigned df_bits)
+{
+    nd_cluster_params p;
+    nd_cluster_params_default(&p);
+    p.recent = recent;
+    p.window_docs = window_docs;
+    p.df_bits = df_bits;
+    return p;
+}
+
+/* Documents from..to of the stream (document id, the stream's document
+ * id * step) added to c: 0 or the first error. */
+static int add_stream(nd_cluster *c, int from, int to, int step)
+{
+    char title[64], text[4096];
+    for (int id = from; id <= to; id++) {
+        nd_cluster_doc d = stream_doc(id * step, title, sizeof title, text, sizeof text);
+        d.id = id;
+        nd_cluster_result r;
+        int rc = nd_cluster_add(c, &d, &r);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
 /* Saved in pieces after every few documents, the engine loads back to the
  * same state, to the byte, and a small step writes few bytes. */
 static void test_state_items(void)
@@ -905,21 +931,12 @@ static void *m_realloc(void *p, size_t n, void *ctx)
  * here, 7.7 M instructions of a 200,000-document store's load). */
 static void test_state_load_allocs(void)
 {
-    nd_cluster_params p;
-    nd_cluster_params_default(&p);
-    p.recent = 1024; /* an index of the recent documents of 16,384 slots */
-    p.window_docs = 2000;
-    p.df_bits = 13;
+    nd_cluster_params p =
+        small_params(1024, 2000, 13); /* an index of the recent documents of 16,384 slots */
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
-    char title[64], text[4096];
-    for (int id = 1; id <= 1000; id++) {
-        nd_cluster_doc d = stream_doc(id, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result r;
-        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
-    }
+    CHECK_INT(add_stream(a, 1, 1000, 1), 0);
     items s = {0};
     size_t bytes;
     CHECK_INT(nd_cluster_save(a, 1, &(nd_cluster_sink){&s, it_put, it_del}, &bytes), 0);
@@ -948,21 +965,12 @@ static void test_state_load_allocs(void)
  * the saves after it write what they wrote before (test_state_items). */
 static void test_state_load_df_once(void)
 {
-    nd_cluster_params p;
-    nd_cluster_params_default(&p);
-    p.recent = 256;
-    p.window_docs = 2000;
-    p.df_bits = 20; /* 4 MB of counters */
+    nd_cluster_params p = small_params(256, 2000, 20); /* 4 MB of counters */
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
     char title[64], text[4096];
-    for (int id = 1; id <= 300; id++) {
-        nd_cluster_doc d = stream_doc(id, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result r;
-        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
-    }
+    CHECK_INT(add_stream(a, 1, 300, 1), 0);
     items s = {0};
     CHECK_INT(nd_cluster_save(a, 1, &(nd_cluster_sink){&s, it_put, it_del}, NULL), 0);
     nd_cluster_doc d = stream_doc(301, title, sizeof title, text, sizeof text);
@@ -1000,24 +1008,14 @@ static void test_state_load_df_once(void)
  * touched its 2.6 MB where the page's words hashed: 600 page faults). */
 static void test_word_cache_grows(void)
 {
-    nd_cluster_params p;
-    nd_cluster_params_default(&p);
-    p.recent = 16;
-    p.window_docs = 200;
-    p.df_bits = 10;
+    nd_cluster_params p = small_params(16, 200, 10);
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
     nd_cluster_stats st0, st1;
     nd_cluster_get_stats(a, &st0);
     CHECK(st0.bytes < (size_t) 1 << 20);
-    char title[64], text[4096];
-    for (int id = 1; id <= 400; id++) {
-        nd_cluster_doc d = stream_doc(id, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result r;
-        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
-    }
+    CHECK_INT(add_stream(a, 1, 400, 1), 0);
     nd_cluster_get_stats(a, &st1);
     fprintf(stderr, "# engine bytes new %zu, after 400 documents %zu\n", st0.bytes, st1.bytes);
     CHECK(st1.bytes > st0.bytes + ((size_t) 1 << 20));
@@ -1191,21 +1189,12 @@ static void to_old_blocks(items *s, uint32_t cap)
  * them. */
 static void test_state_index_lazy(void)
 {
-    nd_cluster_params p;
-    nd_cluster_params_default(&p);
-    p.recent = 1024;
-    p.window_docs = 4000;
-    p.df_bits = 13;
+    nd_cluster_params p = small_params(1024, 4000, 13);
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
     char title[64], text[4096];
-    for (int id = 1; id <= 1000; id++) {
-        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result r;
-        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
-    }
+    CHECK_INT(add_stream(a, 1, 1000, 7), 0);
     items s = {0};
     CHECK_INT(nd_cluster_save(a, 1, &(nd_cluster_sink){&s, it_put, it_del}, NULL), 0);
     size_t blocks = items_of_kind(&s, ND__IT_PGENC);
@@ -1385,11 +1374,7 @@ static size_t max_len_of_kind(const items *s, uint32_t kind)
  * next save writes the new items. */
 static void test_state_ring_vec(void)
 {
-    nd_cluster_params p;
-    nd_cluster_params_default(&p);
-    p.recent = 256;
-    p.window_docs = 2000;
-    p.df_bits = 13;
+    nd_cluster_params p = small_params(256, 2000, 13);
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
@@ -1502,11 +1487,7 @@ out:
  * kinds load. */
 static void test_state_vec_raw(void)
 {
-    nd_cluster_params p;
-    nd_cluster_params_default(&p);
-    p.recent = 256;
-    p.window_docs = 2000;
-    p.df_bits = 13;
+    nd_cluster_params p = small_params(256, 2000, 13);
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
@@ -1623,11 +1604,7 @@ static int both_kinds(items *s, uint32_t a, uint32_t b)
  * engine. */
 static void test_state_index_compact(void)
 {
-    nd_cluster_params p;
-    nd_cluster_params_default(&p);
-    p.recent = 64;
-    p.window_docs = 700;
-    p.df_bits = 13;
+    nd_cluster_params p = small_params(64, 700, 13);
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
@@ -1721,11 +1698,7 @@ static size_t bytes_of_kind(const items *s, uint32_t kind)
  * the ring's turns and a flush. */
 static void test_state_recent_compact(void)
 {
-    nd_cluster_params p;
-    nd_cluster_params_default(&p);
-    p.recent = 256;
-    p.window_docs = 2000;
-    p.df_bits = 13;
+    nd_cluster_params p = small_params(256, 2000, 13);
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
@@ -1800,11 +1773,7 @@ out:
  * engine. */
 static void test_state_index_deltas(void)
 {
-    nd_cluster_params p;
-    nd_cluster_params_default(&p);
-    p.recent = 64;
-    p.window_docs = 700;
-    p.df_bits = 13;
+    nd_cluster_params p = small_params(64, 700, 13);
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
