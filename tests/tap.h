@@ -17,6 +17,20 @@
 static int tap_failed_ = 0, tap_checks_ = 0, tap_tests_ = 0;
 static const char *tap_current_ = "";
 
+/* SANITIZED: 1 in a build under AddressSanitizer, whose shadow memory and
+ * allocator make page faults, resident memory and time no measure of the
+ * code's own (bounds on those are checked in the plain build only). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         tap_checks_++;                                                                             \

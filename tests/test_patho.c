@@ -21,17 +21,6 @@
 #include "newsdesk/newsdesk.h"
 #include "tap.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
-
 #define PROSE                                                                                      \
     "The minister said on Tuesday that the talks would continue next week, and that both "         \
     "sides had agreed to keep the details of the proposal private until then. "

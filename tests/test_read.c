@@ -28,14 +28,6 @@
 #include "read/read_int.h"
 #include "tap.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ND_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ND_TEST_ASAN 1
-#endif
-#endif
-
 static char tmpdir[512];
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -1014,7 +1006,7 @@ static void test_warc_huge_record(void)
         got_free(&g);
         remove(path);
     }
-#ifndef ND_TEST_ASAN
+#if !SANITIZED
     CHECK(max_rss_kb() < 100 * 1024);
 #endif
     free(chunk);

@@ -2089,7 +2089,7 @@ static void test_df_cache_faults(void)
     long faults = thread_faults() - f0;
     CHECK_INT(wrong, 0);
     printf("# %d words counted: %ld page faults\n", WORDS, faults);
-    CHECK(faults < 500);
+    if (!SANITIZED) CHECK(faults < 500);
     /* looked up again: hits, nothing faulted or counted */
     pages_read(r);
     f0 = thread_faults();
