@@ -26,6 +26,7 @@
     X(stories, "stories: articles grouped across outlets and days")                                \
     X(story, "one story: its articles by outlet and time")                                         \
     X(recluster, "rebuild every story from scratch")                                               \
+    X(optimize, "rewrite the full-text indexes whole (after a bulk load)")                         \
     X(analyze, "actors, attributed quotations and CAMEO events of texts")                          \
     X(reanalyze, "analyse stored documents (those never analysed, or all)")                        \
     X(quotes, "attributed quotations in the store: who said what")                                 \

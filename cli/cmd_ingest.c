@@ -24,6 +24,10 @@ static const char usage_text[] =
     "      --no-analysis   do not find actors, quotations and events (newsdesk\n"
     "                      reanalyze does it later)\n"
     "      --max-bytes N   largest page accepted (default 64 MiB)\n"
+    "      --no-optimize   do not rewrite the full-text indexes at the end (a\n"
+    "                      run that added 1,000 documents or more and a 16th of\n"
+    "                      the store does, when the store has doubled since the\n"
+    "                      last rewrite: newsdesk optimize)\n"
     "  -L, --follow-symlinks  read what symbolic links inside folders point to\n"
     "                      (a folder is entered once however many links lead\n"
     "                      to it); links given by name are always followed\n"
@@ -118,6 +122,7 @@ static void summary(const nd_ingest_stats *st, int failed, int follow)
                       : "; %s in folders not followed (-L follows them)",
                l);
     }
+    if (st->optimized == 1) printf("; full-text indexes rewritten in %.2f s", st->optimize_seconds);
     printf("%s\n", failed ? " (stopped by the error above)" : stop_flag ? " (interrupted)" : "");
     fflush(stdout);
 }
@@ -131,6 +136,7 @@ int cmd_ingest(int argc, char **argv)
                                    {"max-bytes", 0, 1, 'M'},
                                    {"quiet", 'q', 0, 'q'},
                                    {"no-analysis", 0, 0, 'A'},
+                                   {"no-optimize", 0, 0, 'O'},
                                    {"follow-symlinks", 'L', 0, 'L'},
                                    CLI_OPT_HELP,
                                    CLI_OPT_END};
@@ -166,6 +172,7 @@ int cmd_ingest(int argc, char **argv)
             break;
         case 'q': quiet = 1; break;
         case 'A': o.no_analysis = 1; break;
+        case 'O': o.no_optimize = 1; break;
         case 'L': o.reader.follow_symlinks = 1; break;
         }
     }

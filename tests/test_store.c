@@ -2343,6 +2343,50 @@ static void test_todo_damaged(void)
     free(orig);
 }
 
+/* Ingest's rule for a rewrite of the full-text indexes (nd_store_optimize_due):
+ * a run of at least 1,000 documents and a sixteenth of the store, once the
+ * store has doubled since the last rewrite.  The store's documents are
+ * set in store_counts, as the triggers keep them. */
+static int due_at(nd_store *s, int64_t docs, uint64_t added)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE store_counts SET n = %lld WHERE field = 'documents'",
+             (long long) docs);
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) return -1;
+    int due = -1;
+    nd_error err = {0};
+    if (nd_store_optimize_due(s, added, &due, &err)) return -1;
+    return due;
+}
+
+static void test_optimize_due(void)
+{
+    nd_store *s = fresh("due.db");
+    if (!s) return;
+    CHECK_INT(due_at(s, 999, 999), 0);     /* a small run, even into a new store */
+    CHECK_INT(due_at(s, 1000, 1000), 1);   /* a new store's first large run */
+    CHECK_INT(due_at(s, 16000, 1000), 1);  /* a sixteenth */
+    CHECK_INT(due_at(s, 16001, 1000), 0);  /* less */
+    CHECK_INT(due_at(s, 1000000, 100), 0); /* a crawler's run into a large store */
+    due_at(s, 16000, 0);
+    nd_store_optimize_stats st;
+    nd_error err = {0};
+    CHECK_INT(nd_store_optimize(s, &st, &err), 0);
+    CHECK_INT(st.documents, 16000);
+    CHECK_INT(st.indexes, 3);
+    CHECK_STR(st.names[0], "documents_fts");
+    CHECK_INT(sql_int(s, "SELECT n FROM store_counts WHERE field = 'fts_optimized'"), 16000);
+    CHECK_INT(due_at(s, 31999, 5000), 0); /* not yet twice the last rewrite's */
+    CHECK_INT(due_at(s, 32000, 2000), 1);
+    CHECK_INT(due_at(s, 32000, 1999), 0);
+    /* inside a transaction: refused, nothing changed */
+    CHECK_INT(nd_store_begin(s, &err), 0);
+    CHECK_INT(nd_store_optimize(s, &st, &err), ND_EINVAL);
+    nd_store_rollback(s);
+    CHECK_INT(sql_int(s, "SELECT n FROM store_counts WHERE field = 'fts_optimized'"), 16000);
+    nd_store_close(s);
+}
+
 int main(void)
 {
     if (tmpdir_make("nd_test_store")) return 1;
@@ -2380,6 +2424,7 @@ int main(void)
     RUN(test_df_small_lag_saved);
     RUN(test_df_empty_saved);
     RUN(test_todo_damaged);
+    RUN(test_optimize_due);
     tmpdir_remove();
     return tap_done();
 }

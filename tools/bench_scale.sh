@@ -11,6 +11,10 @@
 # into the full store.  Each step's pages are generated just before its
 # run (not timed) and deleted after it, so the disk holds one step's
 # corpus (~3.5 GB) and the store.  Hours long: not for CI.
+# The runs that leave the store twice the documents of the last rewrite
+# of its full-text indexes (the first, then at 200,000, 400,000 and
+# 800,000 documents) rewrite them at their end, in their time (ingest's
+# policy: docs/architecture.md, "The full-text index rewritten whole").
 # ND_SCALE_DIR: where the corpus and the store go (default a temporary
 # folder under $TMPDIR; ND_SCALE_KEEP=1 keeps it).  ND_SCALE_RESUME=1 with
 # ND_SCALE_DIR goes on with the store already there (a run stopped midway,

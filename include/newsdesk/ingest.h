@@ -42,6 +42,11 @@ typedef struct nd_ingest_stats {
     double seconds;         /* since the start */
     uint64_t links_skipped; /* symbolic links in folders not followed (reader.follow_symlinks
                                off) or dangling */
+    /* At the end: the run paid for a rewrite of the full-text indexes
+     * (nd_store_optimize_due; 1 done, -1 failed: a warning), its seconds
+     * (not in `seconds`). */
+    int optimized;
+    double optimize_seconds;
 } nd_ingest_stats;
 
 /* One failed input. Borrowed for the callback. */
@@ -77,6 +82,10 @@ typedef struct nd_ingest_opts {
      * read-only by the workers. */
     int no_analysis;
     const nd_analyze_dict *dict;
+    /* A run that added many documents rewrites the store's full-text
+     * indexes whole at its end when nd_store_optimize_due() says so
+     * (newsdesk/store.h), unless no_optimize or the run was stopped. */
+    int no_optimize;
 } nd_ingest_opts;
 
 ND_EXPORT void nd_ingest_opts_init(nd_ingest_opts *o);

@@ -425,6 +425,45 @@ ND_EXPORT void nd_store_cluster_get_stats(const nd_store_clusterer *c, nd_store_
 ND_EXPORT int nd_store_recluster(nd_store *s, const nd_cluster_params *p,
                                  nd_store_cluster_stats *st, nd_error *err);
 
+/* ---- maintenance: the full-text indexes rewritten whole ------------------- */
+
+/* The store's full-text indexes (documents_fts, quotes_fts, actor_names):
+ * each run's commit adds a segment to each, merged a few at a time, so a
+ * store loaded in bulk holds a dozen or more, and every lookup (a search,
+ * the keywords' window counts) pays a set-up in each.  Rewritten whole
+ * they are one segment each (FTS5's 'optimize'): the same rows, the same
+ * answers, fewer pages to look up.  docs/architecture.md, "The full-text
+ * index rewritten whole". */
+#define ND_STORE_FTS_INDEXES 3
+typedef struct nd_store_optimize_stats {
+    int indexes;                             /* the indexes the store has (names[0..indexes-1]) */
+    const char *names[ND_STORE_FTS_INDEXES]; /* static strings */
+    int before[ND_STORE_FTS_INDEXES];        /* segments of each before */
+    int after[ND_STORE_FTS_INDEXES];         /* ... and after */
+    int64_t documents;                       /* the store's documents */
+    double seconds;                          /* wall time */
+} nd_store_optimize_stats;
+
+/* Rewrite every full-text index of the store whole and note the store's
+ * documents as those of the last rewrite (nd_store_optimize_due).  One
+ * transaction: a kill leaves the store as it was.  It writes about the
+ * size of the indexes into the WAL, copied into the file at the next
+ * checkpoint (5 s at 100,000 documents, about two minutes at 1,000,000),
+ * and holds the write lock throughout.  Call outside a transaction.
+ * Returns 0 with st (may be NULL) filled, or ND_EDB / ND_EBUSY /
+ * ND_EINVAL with err filled. */
+ND_EXPORT int nd_store_optimize(nd_store *s, nd_store_optimize_stats *st, nd_error *err);
+
+/* Whether a run that added `added` documents, now committed, is to pay
+ * for a rewrite (ingest's policy): it added at least
+ * ND_STORE_OPTIMIZE_MIN_ADDED documents and a sixteenth of the store's,
+ * and the store holds at least twice the documents it held at the last
+ * rewrite (none: any number).  A bulk load of equal runs rewrites at 2, 4,
+ * 8... times its first run; a small run into a large store never.  0
+ * with *due set, or ND_EDB with err filled. */
+#define ND_STORE_OPTIMIZE_MIN_ADDED 1000
+ND_EXPORT int nd_store_optimize_due(nd_store *s, uint64_t added, int *due, nd_error *err);
+
 /* Reading stories: newsdesk/query.h (nd_query_stories, nd_query_story). */
 
 /* ---- analysis: actors, quotations, events (schema 4) ----------------------- */

@@ -1300,8 +1300,32 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         if (err) *err = fe;
         rc = frc;
     }
-    if (st_out) *st_out = st;
+    /* A bulk run pays for the full-text indexes rewritten whole, so that
+     * the runs after it look up one segment, not a dozen (docs/
+     * architecture.md, "The full-text index rewritten whole").  A failure
+     * is a warning: the run's documents are committed. */
+    struct timespec t_opt = mono_now();
+    if (!rc && !r->o.no_optimize && !(r->o.stop && *r->o.stop)) {
+        int due = 0;
+        nd_error oe = {0};
+        int orc = nd_store_optimize_due(r->wstore, st.added + st.versions + st.related, &due, &oe);
+        if (!orc && due) orc = nd_store_optimize(r->wstore, NULL, &oe);
+        if (!orc && due)
+            st.optimized = 1;
+        else if (orc) {
+            st.optimized = -1;
+            if (r->o.on_error) {
+                char msg[sizeof oe.msg + 64];
+                snprintf(msg, sizeof msg, "cannot rewrite the full-text indexes: %s", oe.msg);
+                nd_ingest_error e = {NULL, -1, -1, 0, msg};
+                r->o.on_error(r->o.ctx, &e);
+            }
+        }
+    }
     nd_store_close(r->wstore);
+    /* (the close copies the rewritten index into the file: part of it) */
+    if (st.optimized == 1) st.optimize_seconds = secs_between(t_opt, mono_now());
+    if (st_out) *st_out = st;
     q_destroy(&r->work);
     q_destroy(&r->write);
     pthread_mutex_destroy(&r->report_mu);
