@@ -186,6 +186,12 @@ nd_store *cli_open_read(const char *path);
 /* The same, saying when some documents were never analysed (newsdesk
  * reanalyze), for the analysis commands. */
 nd_store *cli_open_analysis(const char *path);
+/* For a command that rewrites the whole store and takes no option but
+ * --db (recluster, optimize): its arguments read and the store opened for
+ * writing in bulk (ND_STORE_FAST).  NULL with *exit_code set when the
+ * arguments or the store are wrong (said on stderr) or --help was asked. */
+nd_store *cli_open_rewrite(const char *cmd, const char *usage, int argc, char **argv,
+                           int *exit_code);
 /* A whole decimal number in [min, max]; 0 or -1. */
 int cli_parse_count(const char *s, long long min, long long max, long long *out);
 /* A --since / --until date as the store reads it ("2025-05-08" or a

@@ -26,19 +26,9 @@ static const char usage_text[] =
 
 int cmd_optimize(int argc, char **argv)
 {
-    static const cli_opt opts[] = {CLI_OPT_DB, CLI_OPT_HELP, CLI_OPT_END};
-    int id;
-    cli_args a;
-    cli_args_init(&a, "optimize", usage_text, opts, argc, argv);
-    while ((id = cli_next(&a)) > 0) continue;
-    if (id < 0 || cli_args_count(&a, 0, 0, "")) return cli_args_exit(&a);
-    cli_args_free(&a);
-    nd_store *s = NULL;
-    nd_error oerr = {0};
-    if (nd_store_open(cli_db_path(a.db), ND_STORE_FAST, &s, &oerr)) {
-        cli_error(NULL, "%s", oerr.msg);
-        return ND_EXIT_SOME_FAILED;
-    }
+    int code = ND_EXIT_OK;
+    nd_store *s = cli_open_rewrite("optimize", usage_text, argc, argv, &code);
+    if (!s) return code;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     nd_store_optimize_stats st;

@@ -57,6 +57,29 @@ nd_store *cli_open_analysis(const char *path)
     return s;
 }
 
+nd_store *cli_open_rewrite(const char *cmd, const char *usage, int argc, char **argv,
+                           int *exit_code)
+{
+    static const cli_opt opts[] = {CLI_OPT_DB, CLI_OPT_HELP, CLI_OPT_END};
+    int id;
+    cli_args a;
+    cli_args_init(&a, cmd, usage, opts, argc, argv);
+    while ((id = cli_next(&a)) > 0) continue;
+    if (id < 0 || cli_args_count(&a, 0, 0, "")) {
+        *exit_code = cli_args_exit(&a);
+        return NULL;
+    }
+    cli_args_free(&a);
+    nd_store *s = NULL;
+    nd_error err = {0};
+    if (nd_store_open(cli_db_path(a.db), ND_STORE_FAST, &s, &err)) {
+        cli_error(NULL, "%s", err.msg);
+        *exit_code = ND_EXIT_SOME_FAILED;
+        return NULL;
+    }
+    return s;
+}
+
 int cli_parse_count(const char *s, long long min, long long max, long long *out)
 {
     char *end;

@@ -781,6 +781,18 @@ static int add_stream(nd_cluster *c, int from, int to, int step)
     return 0;
 }
 
+/* Document id of the stream (its document id * step) added to a and to b:
+ * 1 when both took it and gave it the same story and original. */
+static int add_both(nd_cluster *a, nd_cluster *b, int id, int step)
+{
+    char title[64], text[4096];
+    nd_cluster_doc d = stream_doc(id * step, title, sizeof title, text, sizeof text);
+    d.id = id;
+    nd_cluster_result ra, rb;
+    return nd_cluster_add(a, &d, &ra) == 0 && nd_cluster_add(b, &d, &rb) == 0 &&
+           ra.story == rb.story && ra.dup_of == rb.dup_of;
+}
+
 /* Saved in pieces after every few documents, the engine loads back to the
  * same state, to the byte, and a small step writes few bytes. */
 static void test_state_items(void)
@@ -1378,14 +1390,8 @@ static void test_state_ring_vec(void)
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
-    char title[64], text[4096];
-    int id = 1;
-    for (; id <= 400; id++) {
-        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result r;
-        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
-    }
+    CHECK_INT(add_stream(a, 1, 400, 7), 0);
+    int id = 401;
     items s = {0};
     nd_cluster_sink sink = {&s, it_put, it_del};
     CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
@@ -1405,12 +1411,7 @@ static void test_state_ring_vec(void)
     if (!b) goto out;
     size_t rewritten = 0, vec_puts = 0, ring_bytes = 0;
     for (int k = 0; k < 5; k++, id++) {
-        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result ra, rb;
-        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
-        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
-        CHECK(ra.story == rb.story && ra.dup_of == rb.dup_of);
+        CHECK(add_both(a, b, id, 7));
         memset(s.put_kind, 0, sizeof s.put_kind);
         memset(s.put_bytes_kind, 0, sizeof s.put_bytes_kind);
         CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
@@ -1447,12 +1448,7 @@ static void test_state_ring_vec(void)
     CHECK(b && same_state(b, a));
     if (!b) goto out;
     for (int k = 0; k < 3; k++, id++) {
-        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result ra, rb;
-        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
-        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
-        CHECK(ra.story == rb.story && ra.dup_of == rb.dup_of);
+        CHECK(add_both(a, b, id, 7));
         /* the first save writes every document's items anew */
         memset(s.put_kind, 0, sizeof s.put_kind);
         CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
@@ -1491,14 +1487,8 @@ static void test_state_vec_raw(void)
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
-    char title[64], text[4096];
-    int id = 1;
-    for (; id <= 400; id++) {
-        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result r;
-        CHECK_INT(nd_cluster_add(a, &d, &r), 0);
-    }
+    CHECK_INT(add_stream(a, 1, 400, 7), 0);
+    int id = 401;
     items s = {0};
     nd_cluster_sink sink = {&s, it_put, it_del};
     CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
@@ -1545,12 +1535,7 @@ static void test_state_vec_raw(void)
     /* one document at a time, saved after each (both kinds in the items),
      * then a flush (every vector set anew, in the new kind) */
     for (int k = 0; k < 12; k++, id++) {
-        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result ra, rb;
-        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
-        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
-        CHECK(ra.story == rb.story && ra.dup_of == rb.dup_of);
+        CHECK(add_both(a, b, id, 7));
         if (k == 11) {
             CHECK_INT(nd_cluster_flush(a, NULL), 0);
             CHECK_INT(nd_cluster_flush(b, NULL), 0);
@@ -1571,12 +1556,7 @@ static void test_state_vec_raw(void)
     c = items_load_lazy(&s);
     CHECK(c != NULL);
     if (c) {
-        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result ra, rc;
-        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
-        CHECK_INT(nd_cluster_add(c, &d, &rc), 0);
-        CHECK(ra.story == rc.story && ra.dup_of == rc.dup_of && same_state(c, a));
+        CHECK(add_both(a, c, id, 7) && same_state(c, a));
     }
     nd_cluster_free(c);
     nd_cluster_free(b);
@@ -1610,13 +1590,8 @@ static void test_state_index_compact(void)
     if (!a) return;
     items s = {0};
     nd_cluster_sink sink = {&s, it_put, it_del};
-    char title[64], text[4096];
-    int id = 1;
-    for (; id <= 300; id++) {
-        nd_cluster_doc d = stream_doc(id * 3, title, sizeof title, text, sizeof text);
-        d.id = id;
-        CHECK_INT(nd_cluster_add(a, &d, NULL), 0);
-    }
+    CHECK_INT(add_stream(a, 1, 300, 3), 0);
+    int id = 301;
     CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
     size_t blocks = items_of_kind(&s, ND__IT_PGENC), bytes = 0, whole = 0;
     CHECK(blocks >= 16);
@@ -1641,12 +1616,7 @@ static void test_state_index_compact(void)
     if (!b) goto out;
     int same = 1, mixed = 0, loads = 0;
     for (; id <= 1600; id++) {
-        nd_cluster_doc d = stream_doc(id * 3, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result ra, rb;
-        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
-        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
-        same &= ra.story == rb.story && ra.dup_of == rb.dup_of;
+        same &= add_both(a, b, id, 3);
         if (id % 7) continue;
         CHECK_INT(nd_cluster_save(b, 0, &sink, NULL), 0);
         CHECK(!both_kinds(&s, ND__IT_PGENL, ND__IT_PGENC));
@@ -1702,13 +1672,8 @@ static void test_state_recent_compact(void)
     nd_cluster *a = nd_cluster_new(&p, NULL);
     CHECK(a != NULL);
     if (!a) return;
-    char title[64], text[4096];
-    int id = 1;
-    for (; id <= 600; id++) {
-        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
-        d.id = id;
-        CHECK_INT(nd_cluster_add(a, &d, NULL), 0);
-    }
+    CHECK_INT(add_stream(a, 1, 600, 7), 0);
+    int id = 601;
     items s = {0};
     nd_cluster_sink sink = {&s, it_put, it_del};
     CHECK_INT(nd_cluster_save(a, 1, &sink, NULL), 0);
@@ -1729,12 +1694,7 @@ static void test_state_recent_compact(void)
     if (!b) goto out;
     int same = 1, mixed = 0;
     for (int k = 0; k < 40; k++, id++) {
-        nd_cluster_doc d = stream_doc(id * 7, title, sizeof title, text, sizeof text);
-        d.id = id;
-        nd_cluster_result ra, rb;
-        CHECK_INT(nd_cluster_add(a, &d, &ra), 0);
-        CHECK_INT(nd_cluster_add(b, &d, &rb), 0);
-        same &= ra.story == rb.story && ra.dup_of == rb.dup_of;
+        same &= add_both(a, b, id, 7);
         if (k == 39) {
             CHECK_INT(nd_cluster_flush(a, NULL), 0);
             CHECK_INT(nd_cluster_flush(b, NULL), 0);
