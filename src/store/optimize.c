@@ -56,12 +56,9 @@ int nd_store_optimize(nd_store *s, nd_store_optimize_stats *st, nd_error *err)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = nd_store_begin(s, err);
     if (rc) return rc;
+    /* (a store nd_store_open opened for writing is at the current schema:
+     * it has the three) */
     for (int i = 0; i < ND_STORE_FTS_INDEXES; i++) {
-        int64_t have = 0;
-        rc = int_of(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                    fts_names[i], &have, err);
-        if (rc) goto fail;
-        if (!have) continue;
         int k = st->indexes++;
         st->names[k] = fts_names[i];
         rc = segments(s, fts_names[i], &st->before[k], err);
