@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "newsdesk/newsdesk.h"
 
@@ -171,6 +172,10 @@ int cli_parse_time(const char *s, long long *ts);
 
 /* Terminal width of stdout, or 0 when it is not a terminal. */
 int cli_term_width(void);
+/* The monotonic clock now, and the seconds since such a reading: a
+ * command's own wall time. */
+struct timespec cli_clock(void);
+double cli_seconds_since(struct timespec t0);
 
 /* ---- store commands (cli/store_util.c) ---- */
 /* The database: --db PATH, else $NEWSDESK_DB, else ./newsdesk.db. */

@@ -1,7 +1,6 @@
 /* cmd_optimize.c - `newsdesk optimize`: the store's full-text indexes
  * rewritten whole. */
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -29,20 +28,18 @@ int cmd_optimize(int argc, char **argv)
     int code = ND_EXIT_OK;
     nd_store *s = cli_open_rewrite("optimize", usage_text, argc, argv, &code);
     if (!s) return code;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct timespec t0 = cli_clock();
     nd_store_optimize_stats st;
     nd_error err = {0};
     int rc = nd_store_optimize(s, &st, &err);
     /* the close copies the rewritten pages into the file: part of the cost */
     nd_store_close(s);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = cli_seconds_since(t0);
     if (rc) {
         cli_error("optimize", "%s", err.msg[0] ? err.msg : nd_strerror(rc));
         return ND_EXIT_SOME_FAILED;
     }
     char d[64];
-    double secs = (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
     printf("full-text indexes rewritten in %.2f s (%s):", secs,
            cli_count(d, (uint64_t) st.documents, "document", "documents"));
     for (int i = 0; i < st.indexes; i++)

@@ -1,7 +1,6 @@
 /* cmd_recluster.c - `newsdesk recluster`: rebuild every story from
  * scratch. */
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -25,8 +24,7 @@ int cmd_recluster(int argc, char **argv)
     int code = ND_EXIT_OK;
     nd_store *s = cli_open_rewrite("recluster", usage_text, argc, argv, &code);
     if (!s) return code;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct timespec t0 = cli_clock();
     nd_store_cluster_stats st;
     nd_error err = {0};
     int rc = nd_store_recluster(s, NULL, &st, &err);
@@ -35,8 +33,7 @@ int cmd_recluster(int argc, char **argv)
         cli_error("recluster", "%s", err.msg[0] ? err.msg : nd_strerror(rc));
         return ND_EXIT_SOME_FAILED;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double secs = cli_seconds_since(t0);
     char d[64], sto[64], dup[64], mv[64], mg[64], f[32];
     printf("%s in %.2f s: %s, %s, %s, %s", cli_count(d, st.docs, "document", "documents"), secs,
            cli_count(sto, st.stories, "story", "stories"),

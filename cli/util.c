@@ -120,6 +120,19 @@ int cli_parse_time(const char *s, long long *ts)
     return 0;
 }
 
+struct timespec cli_clock(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t;
+}
+
+double cli_seconds_since(struct timespec t0)
+{
+    struct timespec t = cli_clock();
+    return (double) (t.tv_sec - t0.tv_sec) + (double) (t.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
 int cli_term_width(void)
 {
     if (!isatty(1)) return 0;
