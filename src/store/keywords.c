@@ -913,9 +913,11 @@ static const char DF_ANY_SQL[] = "SELECT 1 FROM documents_fts WHERE documents_ft
                                  " AND rowid > ?2 AND rowid <= ?3 LIMIT 1";
 /* The same documents from the last back, at most ?4 of them (the index
  * walks the word's documents in descending order and stops at the
- * ?4th); df_rows counts them and keeps the earliest. */
+ * ?4th); df_rows counts them, keeps the earliest and stops at the first
+ * of id ?2 or less (the bound in SQL was checked by the statement on
+ * every row: ~125 instructions a row). */
 static const char DF_RECENT_SQL[] = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1"
-                                   " AND rowid > ?2 AND rowid <= ?3 ORDER BY rowid DESC LIMIT ?4";
+                                   " AND rowid <= ?3 ORDER BY rowid DESC LIMIT ?4";
 /* The same documents from the first on, at most ?4 of them (df_rows). */
 static const char DF_FIRST_SQL[] = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1"
                                   " AND rowid > ?2 AND rowid <= ?3 LIMIT ?4";
@@ -1224,14 +1226,18 @@ static int64_t df_phrase(nd_store_df *df, const char *word, size_t len, int64_t 
 /* The rows of st (DF_RECENT_SQL, DF_FIRST_SQL: its word bound) for the
  * documents after `from` up to `last`, at most `most`: how many, the
  * last one's rowid in *end (0: none), or -1 on a failure; st is reset.
+ * A row of id `from` or less ends them: DF_RECENT_SQL's rows descend,
+ * and those after `from` all come before it, the first `most` of them
+ * within its LIMIT.
  * Stepped here, not counted by an aggregate over a sub-select: the
  * sub-select's co-routine and count(*), min(rowid) cost ~590
  * instructions a row more than a bare count(*) (the sqlite3 shell under
  * callgrind, a word in 726 documents: 1.16 M against 0.73 M), more
  * than a step of the statement costs here.  100 pages into the
- * 100,000-document store: 134,000 rows, nd_store_df_get 837 -> 819 M
- * instructions; the rest is the index's own walk of the documents of
- * the words' tokens (a phrase's common tokens: ~3.6 M a count). */
+ * 100,000-document store: nd_store_df_get 837 -> 819 M instructions, 781
+ * M with DF_RECENT_SQL's lower bound checked here; the rest is the
+ * index's own walk of the documents of the words' tokens (a phrase's
+ * common tokens: ~3.6 M a count). */
 static int64_t df_rows(sqlite3_stmt *st, int64_t from, int64_t last, int64_t most, int64_t *end)
 {
     sqlite3_bind_int64(st, 2, from);
@@ -1240,7 +1246,12 @@ static int64_t df_rows(sqlite3_stmt *st, int64_t from, int64_t last, int64_t mos
     int64_t n = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *end = sqlite3_column_int64(st, 0);
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (id <= from) {
+            rc = SQLITE_DONE;
+            break;
+        }
+        *end = id;
         n++;
     }
     sqlite3_reset(st);
