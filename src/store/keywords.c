@@ -911,16 +911,16 @@ static const char DF_WINDOW_SQL[] =
  * the query ?1 ("a" AND "b": anywhere, in any column). */
 static const char DF_ANY_SQL[] = "SELECT 1 FROM documents_fts WHERE documents_fts MATCH ?1"
                                  " AND rowid > ?2 AND rowid <= ?3 LIMIT 1";
-/* The same documents from the last back, at most ?4 of them: how many,
- * and the earliest (the index walks the word's documents in descending
- * order and stops at the ?4th). */
-static const char DF_RECENT_SQL[] =
-    "SELECT count(*), min(rowid) FROM (SELECT rowid FROM documents_fts"
-    " WHERE documents_fts MATCH ?1 AND rowid > ?2 AND rowid <= ?3 ORDER BY rowid DESC LIMIT ?4)";
-/* The same documents from the first on, at most ?4 of them: how many. */
-static const char DF_FIRST_SQL[] =
-    "SELECT count(*) FROM (SELECT rowid FROM documents_fts"
-    " WHERE documents_fts MATCH ?1 AND rowid > ?2 AND rowid <= ?3 LIMIT ?4)";
+/* The same documents from the last back, at most ?4 of them (the index
+ * walks the word's documents in descending order and stops at the
+ * ?4th); df_rows counts them, keeps the earliest and stops at the first
+ * of id ?2 or less (the bound in SQL was checked by the statement on
+ * every row: ~125 instructions a row). */
+static const char DF_RECENT_SQL[] = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1"
+                                   " AND rowid <= ?3 ORDER BY rowid DESC LIMIT ?4";
+/* The same documents from the first on, at most ?4 of them (df_rows). */
+static const char DF_FIRST_SQL[] = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1"
+                                  " AND rowid > ?2 AND rowid <= ?3 LIMIT ?4";
 
 int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_error *err)
 {
@@ -1223,6 +1223,41 @@ static int64_t df_phrase(nd_store_df *df, const char *word, size_t len, int64_t 
     return (n * (last - from) + window / 2) / window;
 }
 
+/* The rows of st (DF_RECENT_SQL, DF_FIRST_SQL: its word bound) for the
+ * documents after `from` up to `last`, at most `most`: how many, the
+ * last one's rowid in *end (0: none), or -1 on a failure; st is reset.
+ * A row of id `from` or less ends them: DF_RECENT_SQL's rows descend,
+ * and those after `from` all come before it, the first `most` of them
+ * within its LIMIT.
+ * Stepped here, not counted by an aggregate over a sub-select: the
+ * sub-select's co-routine and count(*), min(rowid) cost ~590
+ * instructions a row more than a bare count(*) (the sqlite3 shell under
+ * callgrind, a word in 726 documents: 1.16 M against 0.73 M), more
+ * than a step of the statement costs here.  100 pages into the
+ * 100,000-document store: nd_store_df_get 837 -> 819 M instructions, 781
+ * M with DF_RECENT_SQL's lower bound checked here; the rest is the
+ * index's own walk of the documents of the words' tokens (a phrase's
+ * common tokens: ~3.6 M a count). */
+static int64_t df_rows(sqlite3_stmt *st, int64_t from, int64_t last, int64_t most, int64_t *end)
+{
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, last);
+    sqlite3_bind_int64(st, 4, most);
+    int64_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        if (id <= from) {
+            rc = SQLITE_DONE;
+            break;
+        }
+        *end = id;
+        n++;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? n : -1;
+}
+
 /* The documents after `from` up to `last` that hold word when no saved
  * count covers any of them, or -1 (count them all), by st
  * (DF_RECENT_SQL).  Counted over the whole store, a common word cost
@@ -1256,15 +1291,8 @@ static int64_t df_recent_count(sqlite3_stmt *st, const char *word, size_t len, i
     if (most <= 0 || last - from <= most) return -1;
     char q[420];
     if (df_bind_word(st, q, word, len)) return -1;
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, last);
-    sqlite3_bind_int64(st, 4, most);
-    int64_t n = -1, first = 0;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        n = sqlite3_column_int64(st, 0);
-        first = sqlite3_column_int64(st, 1);
-    }
-    sqlite3_reset(st);
+    int64_t first = 0;
+    int64_t n = df_rows(st, from, last, most, &first);
     sqlite3_clear_bindings(st);
     if (n < most || first <= from) return n; /* all of them: exact */
     /* n documents in (first - 1, last]: at that rate over (from, last] */
@@ -1323,11 +1351,8 @@ static int64_t df_recent(nd_store_df *df, const char *word, size_t len, int64_t 
         char q[420];
         int64_t n = -1;
         if (one.count > 1 && df->first && !df_bind_word(df->first, q, word, len)) {
-            sqlite3_bind_int64(df->first, 2, from);
-            sqlite3_bind_int64(df->first, 3, last);
-            sqlite3_bind_int64(df->first, 4, most);
-            if (sqlite3_step(df->first) == SQLITE_ROW) n = sqlite3_column_int64(df->first, 0);
-            sqlite3_reset(df->first);
+            int64_t end = 0;
+            n = df_rows(df->first, from, last, most, &end);
             sqlite3_clear_bindings(df->first);
         }
         if (n >= 0 && n < most) return n;
