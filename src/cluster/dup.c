@@ -670,14 +670,23 @@ static int get_sketches(dgen *g, uint32_t chunk, const unsigned char *p, const u
     if (nd__get_u32(&p, e, &count) || count > DUP_CHUNK || from + count > g->n) return ND_EFORMAT;
     for (uint32_t d = from; d < from + count; d++) {
         uint16_t *m = g->mh + (size_t) d * ND_DUP_SLOTS;
-        memset(m, 0, ND_DUP_SLOTS * sizeof *m);
-        if (!g->has[d]) continue;
+        if (!g->has[d]) {
+            memset(m, 0, ND_DUP_SLOTS * sizeof *m);
+            continue;
+        }
+        /* a sketch: one bounds check (a check a word was 19.8 M of the
+         * writer's 721 M instructions, 100 pages into 100,000 documents) */
+        if ((size_t) (e - p) < ND_DUP_SLOTS * 2) return ND_EFORMAT;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        memcpy(m, p, ND_DUP_SLOTS * sizeof *m); /* the slots as they lie */
+#else
         for (int i = 0; i < ND_DUP_SLOTS; i += 2) {
-            uint32_t w;
-            if (nd__get_u32(&p, e, &w)) return ND_EFORMAT;
+            uint32_t w = nd__rd32(p + 2 * i);
             m[i] = (uint16_t) w;
             m[i + 1] = (uint16_t) (w >> 16);
         }
+#endif
+        p += ND_DUP_SLOTS * 2;
     }
     if (p != e) return ND_EFORMAT;
     g->lazy[chunk] = 0;
