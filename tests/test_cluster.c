@@ -1886,8 +1886,11 @@ static void test_dup_load_scans(void)
     }
     size_t built = nd__dup_index_bytes(x), loaded = nd__dup_index_bytes(y);
     /* (the generations of 500 and 150 documents, room for 500 and 256:
-     * 1024 and 512 buckets a band, and an exact table as large) */
-    CHECK(built - loaded == (1024 + 512) * (ND_DUP_BANDS + 1) * sizeof(uint32_t));
+     * exact tables of 1024 and 512 slots, and the band lists of the
+     * documents there were when the tables last grew, 256 and 128, in
+     * buckets of 8, 32 and 16 a band; the later ones are scanned) */
+    CHECK(built - loaded ==
+          (1024 + 512 + (256 + 128 + 32 + 16) * ND_DUP_BANDS) * sizeof(uint32_t));
     /* the same answers, scanned then from the tables */
     nd_dup_sketch q[4];
     q[0] = base;
@@ -1918,7 +1921,10 @@ static void test_dup_load_scans(void)
             if (round == 0 && j == 1) CHECK_INT((int) ib, 611);
         }
     CHECK(same);
-    CHECK(nd__dup_index_bytes(y) == built); /* built by now */
+    /* built by now, with the lists of all their documents (64 and 32
+     * buckets a band) */
+    CHECK(nd__dup_index_bytes(y) ==
+          loaded + (1024 + 512 + (500 + 150 + 64 + 32) * ND_DUP_BANDS) * sizeof(uint32_t));
     /* and documents added after the load are found */
     sk = base;
     sk.content_hash = 4242;
@@ -1929,6 +1935,43 @@ static void test_dup_load_scans(void)
     nd_dup_index_free(x);
     nd_dup_index_free(y);
     items_free(&s);
+}
+
+/* A bucket's newest 64 documents when some were added after the band
+ * lists were built (scanned at each lookup) and the others are in the
+ * lists: the walk goes on in the lists with the steps the scan took. */
+static void test_dup_tail_lists(void)
+{
+    nd_dup_index *x = nd_dup_index_new(1000); /* generations of 500 */
+    CHECK(x != NULL);
+    if (!x) return;
+    uint64_t seed = 11;
+    nd_dup_sketch base, sk;
+    memset(&base, 0, sizeof base);
+    base.n_words = base.n_shingles = 400;
+    for (int i = 0; i < ND_DUP_SLOTS; i++) base.mh[i] = (uint32_t) lcg(&seed);
+    /* 200 others, then 80 copies of base (band 0 as base's, every other
+     * band one slot off, 0-6 slots more): the lists are built when the
+     * capacity grows to 256, so copies 0-55 are in them and 56-79 not */
+    for (int i = 0; i < 280; i++) {
+        sk = base;
+        sk.content_hash = lcg(&seed) | 1;
+        if (i < 200) {
+            for (int k = 0; k < ND_DUP_SLOTS; k++) sk.mh[k] = (uint32_t) lcg(&seed);
+        } else {
+            for (int b = 1; b < ND_DUP_BANDS; b++) sk.mh[b * ND_DUP_ROWS] ^= 1;
+            for (int k = 0; k < (i - 200) % 7; k++) sk.mh[(1 + k) * ND_DUP_ROWS + 1] ^= 2;
+        }
+        CHECK_INT(nd__dup_index_add(x, i + 1, &sk, 0, NULL), 0);
+    }
+    nd_dup_sketch q = base;
+    q.content_hash = 99;
+    int64_t id = 0;
+    CHECK_INT(nd__dup_index_find(x, &q, 0.7, &id, NULL, NULL), ND_DUP_NEAR);
+    /* the newest 64 copies are 16-79 (24 scanned, 40 in the lists); of the
+     * closest (no slot more: 0, 7, 14, 21 ...), the earliest of those */
+    CHECK_INT((int) id, 200 + 21 + 1);
+    nd_dup_index_free(x);
 }
 
 /* The export of a new engine keys a store's saved state (its parameters
@@ -2606,6 +2649,7 @@ int main(void)
     RUN(test_state_load_df_once);
     RUN(test_word_cache_grows);
     RUN(test_dup_load_scans);
+    RUN(test_dup_tail_lists);
     RUN(test_export_new_untouched);
     RUN(test_restore);
     RUN(test_garbage);
