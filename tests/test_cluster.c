@@ -1837,16 +1837,24 @@ static uint64_t lcg(uint64_t *s)
     return *s >> 17;
 }
 
+/* An index of generations of 500 documents, and a sketch of 400 words
+ * whose slots are drawn from seed. */
+static nd_dup_index *dup_start(nd_dup_sketch *base, uint64_t *seed)
+{
+    nd_dup_index *x = nd_dup_index_new(1000);
+    CHECK(x != NULL);
+    memset(base, 0, sizeof *base);
+    base->n_words = base->n_shingles = 400;
+    for (int i = 0; i < ND_DUP_SLOTS; i++) base->mh[i] = (uint32_t) lcg(seed);
+    return x;
+}
+
 static void test_dup_load_scans(void)
 {
-    nd_dup_index *x = nd_dup_index_new(1000); /* generations of 500 */
-    CHECK(x != NULL);
-    if (!x) return;
     uint64_t seed = 7;
     nd_dup_sketch base, sk;
-    memset(&base, 0, sizeof base);
-    base.n_words = base.n_shingles = 400;
-    for (int i = 0; i < ND_DUP_SLOTS; i++) base.mh[i] = (uint32_t) lcg(&seed);
+    nd_dup_index *x = dup_start(&base, &seed);
+    if (!x) return;
     int id = 1, copy0 = 0;
     for (int i = 0; i < 650; i++, id++) {
         sk = base;
@@ -1889,8 +1897,7 @@ static void test_dup_load_scans(void)
      * exact tables of 1024 and 512 slots, and the band lists of the
      * documents there were when the tables last grew, 256 and 128, in
      * buckets of 8, 32 and 16 a band; the later ones are scanned) */
-    CHECK(built - loaded ==
-          (1024 + 512 + (256 + 128 + 32 + 16) * ND_DUP_BANDS) * sizeof(uint32_t));
+    CHECK(built - loaded == (1024 + 512 + (256 + 128 + 32 + 16) * ND_DUP_BANDS) * sizeof(uint32_t));
     /* the same answers, scanned then from the tables */
     nd_dup_sketch q[4];
     q[0] = base;
@@ -1942,14 +1949,10 @@ static void test_dup_load_scans(void)
  * lists: the walk goes on in the lists with the steps the scan took. */
 static void test_dup_tail_lists(void)
 {
-    nd_dup_index *x = nd_dup_index_new(1000); /* generations of 500 */
-    CHECK(x != NULL);
-    if (!x) return;
     uint64_t seed = 11;
     nd_dup_sketch base, sk;
-    memset(&base, 0, sizeof base);
-    base.n_words = base.n_shingles = 400;
-    for (int i = 0; i < ND_DUP_SLOTS; i++) base.mh[i] = (uint32_t) lcg(&seed);
+    nd_dup_index *x = dup_start(&base, &seed);
+    if (!x) return;
     /* 200 others, then 80 copies of base (band 0 as base's, every other
      * band one slot off, 0-6 slots more): the lists are built when the
      * capacity grows to 256, so copies 0-55 are in them and 56-79 not */

@@ -133,8 +133,8 @@ typedef struct dgen {
     uint32_t nb;     /* documents with band keys among the first `built` */
     uint32_t nbk;    /* buckets a band: slot >> bshift */
     uint8_t bshift;
-    uint32_t built;  /* documents in blist (the later ones are scanned) */
-    uint32_t *xtab;  /* hcap: exact table, document + 1 */
+    uint32_t built; /* documents in blist (the later ones are scanned) */
+    uint32_t *xtab; /* hcap: exact table, document + 1 */
     uint32_t hcap;
     uint8_t indexed; /* blist and xtab are built (else lookups scan) */
     uint32_t scans;  /* lookups answered by scanning since the load */
@@ -196,7 +196,9 @@ static size_t gen_bytes(const dgen *g)
     size_t per = 2 * sizeof(int64_t) + 2 * sizeof(uint64_t) + ND_DUP_SLOTS * sizeof(uint16_t) + 1 +
                  ND_DUP_BANDS * sizeof(uint32_t);
     return (size_t) g->cap * per +
-           (g->indexed ? ((size_t) g->hcap + ((size_t) g->nb + g->nbk) * ND_DUP_BANDS) * sizeof(uint32_t) : 0);
+           (g->indexed
+                ? ((size_t) g->hcap + ((size_t) g->nb + g->nbk) * ND_DUP_BANDS) * sizeof(uint32_t)
+                : 0);
 }
 
 static uint32_t band_key(const uint32_t *mh, int b)

@@ -917,10 +917,10 @@ static const char DF_ANY_SQL[] = "SELECT 1 FROM documents_fts WHERE documents_ft
  * of id ?2 or less (the bound in SQL was checked by the statement on
  * every row: ~125 instructions a row). */
 static const char DF_RECENT_SQL[] = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1"
-                                   " AND rowid <= ?3 ORDER BY rowid DESC LIMIT ?4";
+                                    " AND rowid <= ?3 ORDER BY rowid DESC LIMIT ?4";
 /* The same documents from the first on, at most ?4 of them (df_rows). */
 static const char DF_FIRST_SQL[] = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1"
-                                  " AND rowid > ?2 AND rowid <= ?3 LIMIT ?4";
+                                   " AND rowid > ?2 AND rowid <= ?3 LIMIT ?4";
 
 int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_error *err)
 {
