@@ -265,6 +265,15 @@ static int build_lists(dgen *g, uint32_t hcap)
     return 0;
 }
 
+/* Document d in the exact table (linear probing): the first document with
+ * a content hash stays. */
+static void xtab_put(dgen *g, uint32_t d)
+{
+    uint32_t j = hslot(g->chash[d], g->hcap);
+    while (g->xtab[j] && g->chash[g->xtab[j] - 1] != g->chash[d]) j = (j + 1) & (g->hcap - 1);
+    if (!g->xtab[j]) g->xtab[j] = d + 1;
+}
+
 /* Rebuild the band lists and the exact table for hcap slots. */
 static int gen_rehash(dgen *g, uint32_t hcap)
 {
@@ -280,11 +289,7 @@ static int gen_rehash(dgen *g, uint32_t hcap)
     g->xtab = xtab;
     g->hcap = hcap;
     g->indexed = 1;
-    for (uint32_t d = 0; d < g->n; d++) {
-        uint32_t j = hslot(g->chash[d], hcap);
-        while (xtab[j] && g->chash[xtab[j] - 1] != g->chash[d]) j = (j + 1) & (hcap - 1);
-        if (!xtab[j]) xtab[j] = d + 1;
-    }
+    for (uint32_t d = 0; d < g->n; d++) xtab_put(g, d);
     return 0;
 }
 
@@ -524,11 +529,7 @@ int nd__dup_index_add(nd_dup_index *x, int64_t id, const nd_dup_sketch *sk, int6
         for (int b = 0; b < ND_DUP_BANDS; b++)
             g->bkey[(size_t) d * ND_DUP_BANDS + b] = band_key(sk->mh, b);
     if (g->indexed) {
-        /* exact table: the first document with a hash stays */
-        uint32_t j = hslot(sk->content_hash, g->hcap);
-        while (g->xtab[j] && g->chash[g->xtab[j] - 1] != sk->content_hash)
-            j = (j + 1) & (g->hcap - 1);
-        if (!g->xtab[j]) g->xtab[j] = d + 1;
+        xtab_put(g, d);
         /* The band lists: again when the scanned tail is long (when they
          * cannot be built, it is scanned for longer). */
         if (g->n - g->built >= DUP_TAIL) build_lists(g, g->hcap);
