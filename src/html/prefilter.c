@@ -157,8 +157,133 @@ static int data_stamp(const char *a, size_t n, const char *v, size_t vn)
     return 1;
 }
 
-/* Copy the start tag s[p, end) keeping only the attributes that matter.
- * Anything unexpected (a quote in a name, a tag cut short) copies the tag
+/* Attributes html.c reads only on <meta>, <link>, <script> or <html>
+ * (on_meta's keys, the script's type, the page's lang): dropped on the
+ * other elements. */
+static int head_attr(const char *a, size_t n)
+{
+    static const nd_slice head[] = {ND_SLICE_INIT("name"),       ND_SLICE_INIT("property"),
+                                    ND_SLICE_INIT("http-equiv"), ND_SLICE_INIT("charset"),
+                                    ND_SLICE_INIT("type"),       ND_SLICE_INIT("lang"),
+                                    ND_SLICE_INIT("xml:lang")};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
+        if (head[i].len == n && starts_word_n(a, n, head[i].ptr, n)) return 1;
+    return 0;
+}
+
+/* What html.c's on_start() reads of an element's attributes, by the name
+ * libxml2 gives the element. */
+enum {
+    TK_ANY,   /* anything the allow-list keeps (<html>, <script>, odd names) */
+    TK_META,  /* on_meta(): content and its keys */
+    TK_LINK,  /* rel and href, for rel=canonical only */
+    TK_INERT, /* void or dropped elements (img, br, svg, button, input ...):
+               * nothing, unless an itemprop, a date title or a date data-*
+               * attribute sends them to add_time() */
+    TK_NODE,  /* elements with a node: the allow-list less the head's */
+    TK_A      /* the same and href */
+};
+
+/* The kind of the element named s[0, n) as libxml2 names it: letters,
+ * digits and ":-_." lowercased (htmlParseHTMLName); a name holding
+ * anything else is cut short by libxml2 and keeps every attribute here. */
+static int tag_kind(const char *s, size_t n)
+{
+    char w[100];
+    if (n >= sizeof w) return TK_ANY;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char) s[i];
+        if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != ':' && c != '-' && c != '_' && c != '.')
+            return TK_ANY;
+        w[i] = (char) lower(c);
+    }
+    w[n] = 0;
+    unsigned props;
+    switch (nd__tag_lookup(w, &props)) {
+    case ND_TAG_META: return TK_META;
+    case ND_TAG_LINK: return TK_LINK;
+    case ND_TAG_SCRIPT:
+    case ND_TAG_HTML: return TK_ANY;
+    case ND_TAG_A: return TK_A;
+    default: return props & (ND_TP_VOID | ND_TP_DROP) ? TK_INERT : TK_NODE;
+    }
+}
+
+/* Case-insensitive: may the value v[0, n) (quotes and all) hold the
+ * lowercase word w, once blanks, control and non-ASCII bytes are removed
+ * (with skip)?  Yes as well for a value with an entity ('&': it may say
+ * anything once decoded) and for one too long to look at. */
+static int value_may_hold(const char *v, size_t n, const char *w, int skip)
+{
+    char low[512];
+    size_t m = 0;
+    if (n > sizeof low) return 1;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char) v[i];
+        if (c == '&') return 1;
+        if (skip && (c <= ' ' || c >= 0x80)) continue;
+        low[m++] = (char) lower(c);
+    }
+    return memmem(low, m, w, strlen(w)) != NULL;
+}
+
+/* An inline style that may hide the element (html.c looks for
+ * display:none and visibility:hidden, blanks and tabs removed). */
+static int style_may_hide(const char *v, size_t n)
+{
+    return value_may_hold(v, n, "display:none", 1) || value_may_hold(v, n, "visibility:hidden", 1);
+}
+
+/* One attribute of a start tag: its name s[ns, ne) and its value s[vs, ve)
+ * with its quotes (vs == ve without a value). */
+typedef struct tag_attr {
+    size_t ns, ne, vs, ve;
+} tag_attr;
+
+/* The attribute at or after *i in the tag ending at end: 1, 0 past the
+ * last one, -1 on anything unexpected (a quote or '<' in a name, a quote
+ * left open). */
+static int next_attr(const char *s, size_t *i, size_t end, tag_attr *a)
+{
+    size_t j = *i;
+    while (j < end && (is_space((unsigned char) s[j]) || s[j] == '/')) j++;
+    if (j >= end || s[j] == '>') return 0;
+    a->ns = j;
+    while (j < end && !is_space((unsigned char) s[j]) && s[j] != '=' && s[j] != '>' &&
+           s[j] != '/') {
+        if (s[j] == '"' || s[j] == '\'' || s[j] == '<') return -1;
+        j++;
+    }
+    a->ne = a->vs = a->ve = j;
+    size_t k = j;
+    while (k < end && is_space((unsigned char) s[k])) k++;
+    if (k < end && s[k] == '=') {
+        k++;
+        while (k < end && is_space((unsigned char) s[k])) k++;
+        a->vs = k;
+        if (k < end && (s[k] == '"' || s[k] == '\'')) {
+            const char *q = memchr(s + k + 1, s[k], end - k - 1);
+            if (!q) return -1;
+            a->ve = (size_t) (q - s) + 1;
+        } else {
+            while (k < end && !is_space((unsigned char) s[k]) && s[k] != '>') k++;
+            a->ve = k;
+        }
+        j = a->ve;
+    }
+    *i = j;
+    return 1;
+}
+
+#define attr_is(s, a, w)                                                                           \
+    ((a)->ne - (a)->ns == sizeof(w) - 1 && starts_word(s + (a)->ns, sizeof(w) - 1, w))
+
+/* Copy the start tag s[p, end) keeping only the attributes html.c reads
+ * for that element.  Dropping an attribute never read leaves the parse
+ * as it was: libxml2's tree building goes by element names alone.  A
+ * value-dependent choice (style, link rel) keeps or drops every copy of
+ * the attribute, since libxml2 keeps the first of duplicates.  Anything
+ * unexpected (a quote in a name, a tag cut short) copies the tag
  * unchanged: libxml2 remains the judge of odd markup. */
 static void copy_tag(nd_buf *b, const char *s, size_t p, size_t end)
 {
@@ -168,46 +293,69 @@ static void copy_tag(nd_buf *b, const char *s, size_t p, size_t end)
         return;
     }
     while (i < end && !is_space((unsigned char) s[i]) && s[i] != '>' && s[i] != '/') i++;
+    size_t name_end = i;
+    int kind = tag_kind(s + p + 1, name_end - p - 1);
     size_t mark = b->len;
-    nd_buf_append(b, s + p, i - p);
-    while (i < end) {
-        while (i < end && (is_space((unsigned char) s[i]) || s[i] == '/')) i++;
-        if (i >= end || s[i] == '>') break;
-        size_t ns = i;
-        while (i < end && !is_space((unsigned char) s[i]) && s[i] != '=' && s[i] != '>' &&
-               s[i] != '/') {
-            if (s[i] == '"' || s[i] == '\'' || s[i] == '<') goto verbatim;
-            i++;
-        }
-        size_t ne = i;
-        size_t vs = i, ve = i;
-        size_t k = i;
-        while (k < end && is_space((unsigned char) s[k])) k++;
-        if (k < end && s[k] == '=') {
-            k++;
-            while (k < end && is_space((unsigned char) s[k])) k++;
-            vs = k;
-            if (k < end && (s[k] == '"' || s[k] == '\'')) {
-                const char *q = memchr(s + k + 1, s[k], end - k - 1);
-                if (!q) goto verbatim;
-                ve = (size_t) (q - s) + 1;
-            } else {
-                while (k < end && !is_space((unsigned char) s[k]) && s[k] != '>') k++;
-                ve = k;
+    nd_buf_append(b, s + p, name_end - p);
+    tag_attr a;
+    int rc, canonical = 0, styles = 0, skipped_style = 0, trigger = 0;
+    if (kind == TK_LINK) {
+        /* html.c reads a <link>'s href when its rel is canonical. */
+        for (i = name_end; (rc = next_attr(s, &i, end, &a)) > 0;)
+            if (attr_is(s, &a, "rel") && value_may_hold(s + a.vs, a.ve - a.vs, "canonical", 0))
+                canonical = 1;
+        if (rc < 0) goto verbatim;
+    }
+    for (i = name_end; (rc = next_attr(s, &i, end, &a)) > 0;) {
+        size_t n = a.ne - a.ns;
+        const char *nm = s + a.ns, *v = s + a.vs;
+        size_t vn = a.ve - a.vs;
+        if (!n || !(keep_attr(nm, n) || date_title(nm, n, v, vn) || data_stamp(nm, n, v, vn)))
+            continue;
+        switch (kind) {
+        case TK_META:
+            if (!attr_is(s, &a, "content") && !attr_is(s, &a, "name") &&
+                !attr_is(s, &a, "property") && !attr_is(s, &a, "itemprop") &&
+                !attr_is(s, &a, "http-equiv") && !attr_is(s, &a, "charset"))
+                continue;
+            break;
+        case TK_LINK:
+            if (!canonical || !(attr_is(s, &a, "rel") || attr_is(s, &a, "href"))) continue;
+            break;
+        case TK_INERT:
+            /* (the allow-list keeps only date titles and data-*) */
+            if (attr_is(s, &a, "itemprop") || attr_is(s, &a, "title") ||
+                starts_word(nm, n, "data-"))
+                trigger = 1;
+            break;
+        case TK_NODE:
+        case TK_A:
+            if (head_attr(nm, n) || (kind == TK_NODE && attr_is(s, &a, "href"))) continue;
+            if (!styles && attr_is(s, &a, "style")) {
+                if (!style_may_hide(v, vn)) {
+                    skipped_style = 1;
+                    continue;
+                }
+                styles = 1;
+                if (skipped_style) {
+                    /* An earlier copy was dropped: start again keeping all. */
+                    nd_buf_truncate(b, mark + (name_end - p));
+                    i = name_end;
+                    continue;
+                }
             }
-            i = ve;
+            break;
+        default: break;
         }
-        if (ne > ns &&
-            (keep_attr(s + ns, ne - ns) || date_title(s + ns, ne - ns, s + vs, ve - vs) ||
-             data_stamp(s + ns, ne - ns, s + vs, ve - vs))) {
-            nd_buf_putc(b, ' ');
-            nd_buf_append(b, s + ns, ne - ns);
-            if (ve > vs) {
-                nd_buf_putc(b, '=');
-                nd_buf_append(b, s + vs, ve - vs);
-            }
+        nd_buf_putc(b, ' ');
+        nd_buf_append(b, nm, n);
+        if (vn) {
+            nd_buf_putc(b, '=');
+            nd_buf_append(b, v, vn);
         }
     }
+    if (rc < 0) goto verbatim;
+    if (kind == TK_INERT && !trigger) nd_buf_truncate(b, mark + (name_end - p));
     nd_buf_putc(b, '>');
     return;
 verbatim:
