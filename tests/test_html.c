@@ -29,6 +29,8 @@ static void test_dropped(void)
     CHECK_STR(pf("<button class=menu type=button style=\"display:none\">x</button>"),
               "<button>x</button>");
     CHECK_STR(pf("<input type=hidden name=q id=q>"), "<input>");
+    CHECK_STR(pf("<i class=\"fa fa-bars\" aria-hidden=true></i>"), "<i></i>");
+    CHECK_STR(pf("<em class=note href=x style=\"display:none\">"), "<em>");
     /* href only on <a> and a canonical <link>; the head's keys on <meta> */
     CHECK_STR(pf("<link rel=stylesheet href=\"/a.css\" type=text/css>"), "<link>");
     CHECK_STR(pf("<link href=\"/a.css\" rel=\"preload\">"), "<link>");
@@ -54,7 +56,15 @@ static void test_kept(void)
               "<meta property=\"og:title\" content=\"T\" http-equiv=x charset=utf-8>");
     CHECK_STR(pf("<html lang=en class=js>"), "<html lang=en class=js>");
     CHECK_STR(pf("<script type=\"application/ld+json\" id=j>{}</script>"),
-              "<script type=\"application/ld+json\" id=j>{}</script>");
+              "<script type=\"application/ld+json\">{}</script>");
+    CHECK_STR(pf("<script id=s class=c>{\"@context\":1}</script>"),
+              "<script>{\"@context\":1}</script>");
+    CHECK_STR(pf("<script id=s type='text/javascript' async>x</script>"),
+              "<script type='text/javascript'></script>");
+    /* inline formatting: what names an author (and may make a node) */
+    CHECK_STR(pf("<small class=\"Byline\" id=b>"), "<small class=\"Byline\" id=b>");
+    CHECK_STR(pf("<b rel=author role=x>"), "<b rel=author role=x>");
+    CHECK_STR(pf("<cite itemprop=creator class=c>"), "<cite itemprop=creator class=c>");
     /* a void element with a date keeps what add_time() reads */
     CHECK_STR(pf("<img class=published title=\"2012-08-22T09:43:41\" alt=x>"),
               "<img class=published title=\"2012-08-22T09:43:41\">");

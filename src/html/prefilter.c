@@ -174,14 +174,18 @@ static int head_attr(const char *a, size_t n)
 /* What html.c's on_start() reads of an element's attributes, by the name
  * libxml2 gives the element. */
 enum {
-    TK_ANY,   /* anything the allow-list keeps (<html>, <script>, odd names) */
-    TK_META,  /* on_meta(): content and its keys */
-    TK_LINK,  /* rel and href, for rel=canonical only */
-    TK_INERT, /* void or dropped elements (img, br, svg, button, input ...):
-               * nothing, unless an itemprop, a date title or a date data-*
-               * attribute sends them to add_time() */
-    TK_NODE,  /* elements with a node: the allow-list less the head's */
-    TK_A      /* the same and href */
+    TK_ANY,    /* anything the allow-list keeps (<html>, <script>, odd names) */
+    TK_META,   /* on_meta(): content and its keys */
+    TK_LINK,   /* rel and href, for rel=canonical only */
+    TK_INERT,  /* void or dropped elements (img, br, svg, button, input ...):
+                * nothing, unless an itemprop, a date title or a date data-*
+                * attribute sends them to add_time() */
+    TK_SCRIPT, /* the same and its type (JSON-LD or not) */
+    TK_FORMAT, /* inline formatting (b, i, em ...): nothing, unless one of
+                * those or rel, or a class naming an author, makes
+                * author_attrs() or add_time() read them (then TK_NODE) */
+    TK_NODE,   /* elements with a node: the allow-list less the head's */
+    TK_A       /* the same and href */
 };
 
 /* The kind of the element named s[0, n) as libxml2 names it: letters,
@@ -202,10 +206,12 @@ static int tag_kind(const char *s, size_t n)
     switch (nd__tag_lookup(w, &props)) {
     case ND_TAG_META: return TK_META;
     case ND_TAG_LINK: return TK_LINK;
-    case ND_TAG_SCRIPT:
+    case ND_TAG_SCRIPT: return TK_SCRIPT;
     case ND_TAG_HTML: return TK_ANY;
     case ND_TAG_A: return TK_A;
-    default: return props & (ND_TP_VOID | ND_TP_DROP) ? TK_INERT : TK_NODE;
+    default:
+        if (props & (ND_TP_VOID | ND_TP_DROP)) return TK_INERT;
+        return props & ND_TP_FORMAT ? TK_FORMAT : TK_NODE;
     }
 }
 
@@ -323,10 +329,17 @@ static void copy_tag(nd_buf *b, const char *s, size_t p, size_t end)
             if (!canonical || !(attr_is(s, &a, "rel") || attr_is(s, &a, "href"))) continue;
             break;
         case TK_INERT:
+        case TK_SCRIPT:
+        case TK_FORMAT:
             /* (the allow-list keeps only date titles and data-*) */
             if (attr_is(s, &a, "itemprop") || attr_is(s, &a, "title") ||
-                starts_word(nm, n, "data-"))
+                starts_word(nm, n, "data-") ||
+                (kind == TK_FORMAT &&
+                 (attr_is(s, &a, "rel") ||
+                  (attr_is(s, &a, "class") &&
+                   (value_may_hold(v, vn, "author", 0) || value_may_hold(v, vn, "byline", 0))))))
                 trigger = 1;
+            if (kind == TK_FORMAT && (head_attr(nm, n) || attr_is(s, &a, "href"))) continue;
             break;
         case TK_NODE:
         case TK_A:
@@ -355,7 +368,18 @@ static void copy_tag(nd_buf *b, const char *s, size_t p, size_t end)
         }
     }
     if (rc < 0) goto verbatim;
-    if (kind == TK_INERT && !trigger) nd_buf_truncate(b, mark + (name_end - p));
+    if ((kind == TK_INERT || kind == TK_SCRIPT || kind == TK_FORMAT) && !trigger) {
+        nd_buf_truncate(b, mark + (name_end - p));
+        if (kind == TK_SCRIPT) /* the one attribute read without a date */
+            for (i = name_end; next_attr(s, &i, end, &a) > 0;)
+                if (attr_is(s, &a, "type")) {
+                    nd_buf_puts(b, " type");
+                    if (a.ve > a.vs) {
+                        nd_buf_putc(b, '=');
+                        nd_buf_append(b, s + a.vs, a.ve - a.vs);
+                    }
+                }
+    }
     nd_buf_putc(b, '>');
     return;
 verbatim:
