@@ -91,6 +91,9 @@ static void test_values(void)
               "<div class=\"x'y>z\" id=q>t");
     CHECK_STR(pf("<div onclick=go() class=lead data-n=5>t"), "<div class=lead>t");
     CHECK_STR(pf("<img src=a.jpg alt=x>t"), "<img>t");
+    CHECK_STR(pf("<div class= id=a>"), "<div class=id=a>");
+    CHECK_STR(pf("<div class=>"), "<div class>");
+    CHECK_STR(pf("<div\tid = a class\n=\"b\" hidden>"), "<div id=a class=\"b\" hidden>");
     CHECK_STR(pf("<a href=/x?a=1&b=2 target=_blank>t</a>"), "<a href=/x?a=1&b=2>t</a>");
     /* a quote in a name or a quote left open: copied unchanged */
     CHECK_STR(pf("<div a\"b=1 class=c>"), "<div a\"b=1 class=c>");

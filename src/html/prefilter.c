@@ -112,30 +112,11 @@ static void copy_text(nd_buf *b, const char *s, size_t n, int pre)
     nd_buf_append(b, s + start, n - start);
 }
 
-/* Attributes the HTML front reads; the rest (data-*, srcset, onclick,
- * width ...) are dropped here, which spares the parser most of the bytes
- * inside tags. */
-static int keep_attr(const char *a, size_t n)
-{
-    static const nd_slice keep[] = {
-        ND_SLICE_INIT("class"),    ND_SLICE_INIT("id"),       ND_SLICE_INIT("role"),
-        ND_SLICE_INIT("itemprop"), ND_SLICE_INIT("itemtype"), ND_SLICE_INIT("rel"),
-        ND_SLICE_INIT("href"),     ND_SLICE_INIT("hidden"),   ND_SLICE_INIT("aria-hidden"),
-        ND_SLICE_INIT("style"),    ND_SLICE_INIT("datetime"), ND_SLICE_INIT("content"),
-        ND_SLICE_INIT("name"),     ND_SLICE_INIT("property"), ND_SLICE_INIT("http-equiv"),
-        ND_SLICE_INIT("charset"),  ND_SLICE_INIT("type"),     ND_SLICE_INIT("lang"),
-        ND_SLICE_INIT("xml:lang")};
-    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
-        if (keep[i].len == n && starts_word_n(a, n, keep[i].ptr, n)) return 1;
-    return 0;
-}
-
-/* A title attribute whose value is an ISO 8601 date: the machine date of
- * a microformat (<abbr class="published" title="2012-08-22T09:43:41">);
+/* A title attribute's value is an ISO 8601 date: the machine date of a
+ * microformat (<abbr class="published" title="2012-08-22T09:43:41">);
  * other titles (tooltips) are dropped with the rest. */
-static int date_title(const char *a, size_t n, const char *v, size_t vn)
+static int date_title(const char *v, size_t vn)
 {
-    if (n != 5 || lower((unsigned char) a[0]) != 't' || !starts_word(a, n, "title")) return 0;
     if (vn && (v[0] == '"' || v[0] == '\'')) v++, vn--;
     if (vn < 10) return 0;
     for (int i = 0; i < 10; i++) {
@@ -145,11 +126,10 @@ static int date_title(const char *a, size_t n, const char *v, size_t vn)
     return 1;
 }
 
-/* A data attribute whose value is a Unix time in seconds or milliseconds
+/* A data attribute's value is a Unix time in seconds or milliseconds
  * (data-timestamp="1682640000"): html.c reads those that name a date. */
-static int data_stamp(const char *a, size_t n, const char *v, size_t vn)
+static int data_stamp(const char *v, size_t vn)
 {
-    if (n < 6 || !starts_word(a, n, "data-")) return 0;
     if (vn >= 2 && (v[0] == '"' || v[0] == '\'') && v[vn - 1] == v[0]) v++, vn -= 2;
     if (vn != 10 && vn != 13) return 0;
     for (size_t i = 0; i < vn; i++)
@@ -157,51 +137,122 @@ static int data_stamp(const char *a, size_t n, const char *v, size_t vn)
     return 1;
 }
 
-/* Attributes html.c reads only on <meta>, <link>, <script> or <html>
- * (on_meta's keys, the script's type, the page's lang): dropped on the
- * other elements. */
-static int head_attr(const char *a, size_t n)
+/* The attributes the HTML front reads; the rest (srcset, onclick, width
+ * ...) are dropped here, which spares the parser most of the bytes inside
+ * tags. */
+enum {
+    A_OTHER, /* none of them */
+    A_CLASS,
+    A_ID,
+    A_ROLE,
+    A_ITEMPROP,
+    A_ITEMTYPE,
+    A_REL,
+    A_HREF,
+    A_HIDDEN,
+    A_ARIA_HIDDEN,
+    A_STYLE,
+    A_DATETIME,
+    A_CONTENT,
+    A_NAME,
+    A_PROPERTY,
+    A_HTTP_EQUIV,
+    A_CHARSET,
+    A_TYPE,
+    A_LANG,
+    A_XML_LANG,
+    A_TITLE, /* when its value is a date */
+    A_DATA   /* data-*, when its value is a Unix time */
+};
+
+#define A_IS(w, id) (starts_word_n(a, n, w, sizeof(w) - 1) ? (id) : A_OTHER)
+
+/* Which of them the name a[0, n) is, in any case. */
+static int attr_id(const char *a, size_t n)
 {
-    static const nd_slice head[] = {ND_SLICE_INIT("name"),       ND_SLICE_INIT("property"),
-                                    ND_SLICE_INIT("http-equiv"), ND_SLICE_INIT("charset"),
-                                    ND_SLICE_INIT("type"),       ND_SLICE_INIT("lang"),
-                                    ND_SLICE_INIT("xml:lang")};
-    for (size_t i = 0; i < sizeof head / sizeof *head; i++)
-        if (head[i].len == n && starts_word_n(a, n, head[i].ptr, n)) return 1;
-    return 0;
+    if (n >= 6 && starts_word(a, n, "data-")) return A_DATA;
+    switch (n) {
+    case 2: return A_IS("id", A_ID);
+    case 3: return A_IS("rel", A_REL);
+    case 4:
+        switch (lower((unsigned char) a[0])) {
+        case 'r': return A_IS("role", A_ROLE);
+        case 'h': return A_IS("href", A_HREF);
+        case 'n': return A_IS("name", A_NAME);
+        case 't': return A_IS("type", A_TYPE);
+        case 'l': return A_IS("lang", A_LANG);
+        default: return A_OTHER;
+        }
+    case 5:
+        switch (lower((unsigned char) a[0])) {
+        case 'c': return A_IS("class", A_CLASS);
+        case 's': return A_IS("style", A_STYLE);
+        case 't': return A_IS("title", A_TITLE);
+        default: return A_OTHER;
+        }
+    case 6: return A_IS("hidden", A_HIDDEN);
+    case 7:
+        if (starts_word(a, n, "content")) return A_CONTENT;
+        return A_IS("charset", A_CHARSET);
+    case 8:
+        switch (lower((unsigned char) a[0])) {
+        case 'i':
+            if (starts_word(a, n, "itemprop")) return A_ITEMPROP;
+            return A_IS("itemtype", A_ITEMTYPE);
+        case 'd': return A_IS("datetime", A_DATETIME);
+        case 'p': return A_IS("property", A_PROPERTY);
+        case 'x': return A_IS("xml:lang", A_XML_LANG);
+        default: return A_OTHER;
+        }
+    case 10: return A_IS("http-equiv", A_HTTP_EQUIV);
+    case 11: return A_IS("aria-hidden", A_ARIA_HIDDEN);
+    default: return A_OTHER;
+    }
 }
 
 /* What html.c's on_start() reads of an element's attributes, by the name
  * libxml2 gives the element. */
 enum {
-    TK_ANY,    /* anything the allow-list keeps (<html>, <script>, odd names) */
+    TK_ANY,    /* all of the above (<html>, odd names) */
     TK_META,   /* on_meta(): content and its keys */
     TK_LINK,   /* rel and href, for rel=canonical only */
     TK_INERT,  /* void or dropped elements (img, br, svg, button, input ...):
                 * nothing, unless an itemprop, a date title or a date data-*
-                * attribute sends them to add_time() */
+                * attribute sends them to add_time() (then M_TIME) */
     TK_SCRIPT, /* the same and its type (JSON-LD or not) */
     TK_FORMAT, /* inline formatting (b, i, em ...): nothing, unless one of
-                * those or rel, or a class naming an author, makes
-                * author_attrs() or add_time() read them (then TK_NODE) */
-    TK_NODE,   /* elements with a node: the allow-list less the head's */
+                * those, a rel or a class naming an author makes add_time()
+                * or author_attrs() read them (then M_NODE) */
+    TK_NODE,   /* elements with a node: classify_attrs() and the dates' */
     TK_A       /* the same and href */
 };
 
-/* The kind of the element named s[0, n) as libxml2 names it: letters,
- * digits and ":-_." lowercased (htmlParseHTMLName); a name holding
- * anything else is cut short by libxml2 and keeps every attribute here. */
-static int tag_kind(const char *s, size_t n)
+#define M(id) (1u << (id))
+/* What sends an element to add_time(), and what the date paths read. */
+#define M_DATE (M(A_ITEMPROP) | M(A_TITLE) | M(A_DATA))
+#define M_TIME (M_DATE | M(A_CLASS) | M(A_ID) | M(A_CONTENT) | M(A_DATETIME))
+#define M_NODE                                                                                     \
+    (M_TIME | M(A_ROLE) | M(A_ITEMTYPE) | M(A_REL) | M(A_STYLE) | M(A_HIDDEN) | M(A_ARIA_HIDDEN))
+
+static const uint32_t kind_attrs[] = {[TK_ANY] = ~M(A_OTHER),
+                                      [TK_META] = M(A_CONTENT) | M(A_NAME) | M(A_PROPERTY) |
+                                                  M(A_ITEMPROP) | M(A_HTTP_EQUIV) | M(A_CHARSET),
+                                      [TK_LINK] = M(A_REL) | M(A_HREF),
+                                      [TK_INERT] = M_TIME,
+                                      [TK_SCRIPT] = M_TIME | M(A_TYPE),
+                                      [TK_FORMAT] = M_NODE,
+                                      [TK_NODE] = M_NODE,
+                                      [TK_A] = M_NODE | M(A_HREF)};
+
+/* Element kinds by lowercase name of up to 8 bytes (packed into the key),
+ * cached in front of the tag table for one page. */
+typedef struct kind_cache {
+    uint64_t key[64];
+    uint8_t kind[64];
+} kind_cache;
+
+static int kind_of_tag(const char *w)
 {
-    char w[100];
-    if (n >= sizeof w) return TK_ANY;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char) s[i];
-        if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != ':' && c != '-' && c != '_' && c != '.')
-            return TK_ANY;
-        w[i] = (char) lower(c);
-    }
-    w[n] = 0;
     unsigned props;
     switch (nd__tag_lookup(w, &props)) {
     case ND_TAG_META: return TK_META;
@@ -215,11 +266,37 @@ static int tag_kind(const char *s, size_t n)
     }
 }
 
+/* The kind of the element named s[0, n) as libxml2 names it: letters,
+ * digits and ":-_." lowercased (htmlParseHTMLName); a name holding
+ * anything else is cut short by libxml2 and keeps all attributes here. */
+static int tag_kind(kind_cache *kc, const char *s, size_t n)
+{
+    char w[100];
+    if (n >= sizeof w) return TK_ANY;
+    uint64_t key = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = (unsigned char) s[i];
+        if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != ':' && c != '-' && c != '_' && c != '.')
+            return TK_ANY;
+        w[i] = (char) lower(c);
+        if (i < 8) key |= (uint64_t) (unsigned char) w[i] << (8 * i);
+    }
+    w[n] = 0;
+    if (n > 8) return kind_of_tag(w);
+    size_t h = (size_t) ((key * 0x9E3779B97F4A7C15u) >> 58);
+    if (kc->key[h] != key) {
+        kc->key[h] = key;
+        kc->kind[h] = (uint8_t) kind_of_tag(w);
+    }
+    return kc->kind[h];
+}
+
 /* Case-insensitive: may the value v[0, n) (quotes and all) hold the
- * lowercase word w, once blanks, control and non-ASCII bytes are removed
- * (with skip)?  Yes as well for a value with an entity ('&': it may say
- * anything once decoded) and for one too long to look at. */
-static int value_may_hold(const char *v, size_t n, const char *w, int skip)
+ * lowercase word w or w2 (if not NULL), once blanks, control and
+ * non-ASCII bytes are removed (with skip)?  Yes as well for a value with
+ * an entity ('&': it may say anything once decoded) and for one too long
+ * to look at. */
+static int value_may_hold(const char *v, size_t n, const char *w, const char *w2, int skip)
 {
     char low[512];
     size_t m = 0;
@@ -230,14 +307,7 @@ static int value_may_hold(const char *v, size_t n, const char *w, int skip)
         if (skip && (c <= ' ' || c >= 0x80)) continue;
         low[m++] = (char) lower(c);
     }
-    return memmem(low, m, w, strlen(w)) != NULL;
-}
-
-/* An inline style that may hide the element (html.c looks for
- * display:none and visibility:hidden, blanks and tabs removed). */
-static int style_may_hide(const char *v, size_t n)
-{
-    return value_may_hold(v, n, "display:none", 1) || value_may_hold(v, n, "visibility:hidden", 1);
+    return memmem(low, m, w, strlen(w)) || (w2 && memmem(low, m, w2, strlen(w2)));
 }
 
 /* One attribute of a start tag: its name s[ns, ne) and its value s[vs, ve)
@@ -249,30 +319,38 @@ typedef struct tag_attr {
 /* The attribute at or after *i in the tag ending at end: 1, 0 past the
  * last one, -1 on anything unexpected (a quote or '<' in a name, a quote
  * left open). */
+/* Bytes that end or break an attribute's name or value. */
+enum { C_SPACE = 1, C_EQ = 2, C_GT = 4, C_SLASH = 8, C_BAD = 16 /* " ' < */ };
+static const unsigned char ch_class[256] = {
+    [' '] = C_SPACE,  ['\n'] = C_SPACE, ['\t'] = C_SPACE, ['\r'] = C_SPACE,
+    ['\f'] = C_SPACE, ['='] = C_EQ,     ['>'] = C_GT,     ['/'] = C_SLASH,
+    ['"'] = C_BAD,    ['\''] = C_BAD,   ['<'] = C_BAD};
+#define CH(c) ch_class[(unsigned char) (c)]
+
 static int next_attr(const char *s, size_t *i, size_t end, tag_attr *a)
 {
     size_t j = *i;
-    while (j < end && (is_space((unsigned char) s[j]) || s[j] == '/')) j++;
+    while (j < end && (CH(s[j]) & (C_SPACE | C_SLASH))) j++;
     if (j >= end || s[j] == '>') return 0;
     a->ns = j;
-    while (j < end && !is_space((unsigned char) s[j]) && s[j] != '=' && s[j] != '>' &&
-           s[j] != '/') {
-        if (s[j] == '"' || s[j] == '\'' || s[j] == '<') return -1;
-        j++;
+    for (; j < end; j++) {
+        unsigned c = CH(s[j]);
+        if (c & (C_SPACE | C_EQ | C_GT | C_SLASH)) break;
+        if (c) return -1;
     }
     a->ne = a->vs = a->ve = j;
     size_t k = j;
-    while (k < end && is_space((unsigned char) s[k])) k++;
+    while (k < end && (CH(s[k]) & C_SPACE)) k++;
     if (k < end && s[k] == '=') {
         k++;
-        while (k < end && is_space((unsigned char) s[k])) k++;
+        while (k < end && (CH(s[k]) & C_SPACE)) k++;
         a->vs = k;
         if (k < end && (s[k] == '"' || s[k] == '\'')) {
             const char *q = memchr(s + k + 1, s[k], end - k - 1);
             if (!q) return -1;
             a->ve = (size_t) (q - s) + 1;
         } else {
-            while (k < end && !is_space((unsigned char) s[k]) && s[k] != '>') k++;
+            while (k < end && !(CH(s[k]) & (C_SPACE | C_GT))) k++;
             a->ve = k;
         }
         j = a->ve;
@@ -281,17 +359,31 @@ static int next_attr(const char *s, size_t *i, size_t end, tag_attr *a)
     return 1;
 }
 
-#define attr_is(s, a, w)                                                                           \
-    ((a)->ne - (a)->ns == sizeof(w) - 1 && starts_word(s + (a)->ns, sizeof(w) - 1, w))
+/* Append " name=value" (or " name"), in one piece when the source has
+ * it so. */
+static void put_attr(nd_buf *b, const char *s, const tag_attr *a)
+{
+    if (s[a->ns - 1] == ' ' &&
+        (a->ve == a->ne || (s[a->ne] == '=' && a->vs == a->ne + 1 && a->ve > a->vs))) {
+        nd_buf_append(b, s + a->ns - 1, a->ve - a->ns + 1);
+        return;
+    }
+    nd_buf_putc(b, ' ');
+    nd_buf_append(b, s + a->ns, a->ne - a->ns);
+    if (a->ve > a->vs) {
+        nd_buf_putc(b, '=');
+        nd_buf_append(b, s + a->vs, a->ve - a->vs);
+    }
+}
 
 /* Copy the start tag s[p, end) keeping only the attributes html.c reads
  * for that element.  Dropping an attribute never read leaves the parse
  * as it was: libxml2's tree building goes by element names alone.  A
- * value-dependent choice (style, link rel) keeps or drops every copy of
- * the attribute, since libxml2 keeps the first of duplicates.  Anything
+ * choice by value (style, link rel) keeps or drops every copy of the
+ * attribute, since libxml2 keeps the first of duplicates.  Anything
  * unexpected (a quote in a name, a tag cut short) copies the tag
  * unchanged: libxml2 remains the judge of odd markup. */
-static void copy_tag(nd_buf *b, const char *s, size_t p, size_t end)
+static void copy_tag(nd_buf *b, kind_cache *kc, const char *s, size_t p, size_t end)
 {
     size_t i = p + 1;
     if (s[end - 1] != '>' || s[i] == '/' || s[i] == '!' || s[i] == '?') {
@@ -300,85 +392,55 @@ static void copy_tag(nd_buf *b, const char *s, size_t p, size_t end)
     }
     while (i < end && !is_space((unsigned char) s[i]) && s[i] != '>' && s[i] != '/') i++;
     size_t name_end = i;
-    int kind = tag_kind(s + p + 1, name_end - p - 1);
-    size_t mark = b->len;
+    int kind = tag_kind(kc, s + p + 1, name_end - p - 1);
+    uint32_t allow = kind_attrs[kind];
+    size_t mark = b->len, bare = mark + (name_end - p);
     nd_buf_append(b, s + p, name_end - p);
     tag_attr a;
-    int rc, canonical = 0, styles = 0, skipped_style = 0, trigger = 0;
+    int rc, styles = kind == TK_ANY, skipped_style = 0, trigger = 0;
     if (kind == TK_LINK) {
-        /* html.c reads a <link>'s href when its rel is canonical. */
+        /* html.c reads a <link>'s rel and href when the rel is canonical. */
+        allow = 0;
         for (i = name_end; (rc = next_attr(s, &i, end, &a)) > 0;)
-            if (attr_is(s, &a, "rel") && value_may_hold(s + a.vs, a.ve - a.vs, "canonical", 0))
-                canonical = 1;
+            if (attr_id(s + a.ns, a.ne - a.ns) == A_REL &&
+                value_may_hold(s + a.vs, a.ve - a.vs, "canonical", NULL, 0))
+                allow = kind_attrs[TK_LINK];
         if (rc < 0) goto verbatim;
     }
     for (i = name_end; (rc = next_attr(s, &i, end, &a)) > 0;) {
-        size_t n = a.ne - a.ns;
-        const char *nm = s + a.ns, *v = s + a.vs;
+        int id = attr_id(s + a.ns, a.ne - a.ns);
+        const char *v = s + a.vs;
         size_t vn = a.ve - a.vs;
-        if (!n || !(keep_attr(nm, n) || date_title(nm, n, v, vn) || data_stamp(nm, n, v, vn)))
+        if (!(allow & M(id)) || (id == A_TITLE && !date_title(v, vn)) ||
+            (id == A_DATA && !data_stamp(v, vn)))
             continue;
-        switch (kind) {
-        case TK_META:
-            if (!attr_is(s, &a, "content") && !attr_is(s, &a, "name") &&
-                !attr_is(s, &a, "property") && !attr_is(s, &a, "itemprop") &&
-                !attr_is(s, &a, "http-equiv") && !attr_is(s, &a, "charset"))
+        if (M(id) & M_DATE) trigger = 1;
+        if (id == A_REL ||
+            (id == A_CLASS && kind == TK_FORMAT && value_may_hold(v, vn, "author", "byline", 0)))
+            trigger = 1; /* (for inline formatting: author_attrs()) */
+        if (id == A_STYLE && !styles) {
+            /* html.c looks for these, blanks and tabs removed */
+            if (!value_may_hold(v, vn, "display:none", "visibility:hidden", 1)) {
+                skipped_style = 1;
                 continue;
-            break;
-        case TK_LINK:
-            if (!canonical || !(attr_is(s, &a, "rel") || attr_is(s, &a, "href"))) continue;
-            break;
-        case TK_INERT:
-        case TK_SCRIPT:
-        case TK_FORMAT:
-            /* (the allow-list keeps only date titles and data-*) */
-            if (attr_is(s, &a, "itemprop") || attr_is(s, &a, "title") ||
-                starts_word(nm, n, "data-") ||
-                (kind == TK_FORMAT &&
-                 (attr_is(s, &a, "rel") ||
-                  (attr_is(s, &a, "class") &&
-                   (value_may_hold(v, vn, "author", 0) || value_may_hold(v, vn, "byline", 0))))))
-                trigger = 1;
-            if (kind == TK_FORMAT && (head_attr(nm, n) || attr_is(s, &a, "href"))) continue;
-            break;
-        case TK_NODE:
-        case TK_A:
-            if (head_attr(nm, n) || (kind == TK_NODE && attr_is(s, &a, "href"))) continue;
-            if (!styles && attr_is(s, &a, "style")) {
-                if (!style_may_hide(v, vn)) {
-                    skipped_style = 1;
-                    continue;
-                }
-                styles = 1;
-                if (skipped_style) {
-                    /* An earlier copy was dropped: start again keeping all. */
-                    nd_buf_truncate(b, mark + (name_end - p));
-                    i = name_end;
-                    continue;
-                }
             }
-            break;
-        default: break;
+            styles = 1;
+            if (skipped_style) {
+                /* An earlier copy was dropped: start again keeping all. */
+                nd_buf_truncate(b, bare);
+                i = name_end;
+                trigger = 0;
+                continue;
+            }
         }
-        nd_buf_putc(b, ' ');
-        nd_buf_append(b, nm, n);
-        if (vn) {
-            nd_buf_putc(b, '=');
-            nd_buf_append(b, v, vn);
-        }
+        put_attr(b, s, &a);
     }
     if (rc < 0) goto verbatim;
     if ((kind == TK_INERT || kind == TK_SCRIPT || kind == TK_FORMAT) && !trigger) {
-        nd_buf_truncate(b, mark + (name_end - p));
+        nd_buf_truncate(b, bare);
         if (kind == TK_SCRIPT) /* the one attribute read without a date */
             for (i = name_end; next_attr(s, &i, end, &a) > 0;)
-                if (attr_is(s, &a, "type")) {
-                    nd_buf_puts(b, " type");
-                    if (a.ve > a.vs) {
-                        nd_buf_putc(b, '=');
-                        nd_buf_append(b, s + a.vs, a.ve - a.vs);
-                    }
-                }
+                if (attr_id(s + a.ns, a.ne - a.ns) == A_TYPE) put_attr(b, s, &a);
     }
     nd_buf_putc(b, '>');
     return;
@@ -390,6 +452,8 @@ verbatim:
 char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
 {
     nd_buf b = ND_BUF_INIT;
+    kind_cache kc;
+    memset(&kc, 0, sizeof kc);
     if (nd_buf_reserve(&b, n / 2 + 64)) return NULL;
     size_t i = 0;
     int pre = 0; /* inside <pre>, <textarea> or <listing> */
@@ -438,9 +502,13 @@ char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
             nd_buf_append(&b, s + p, keep);
             nd_buf_putc(&b, '>');
         } else {
-            copy_tag(&b, s, p, end);
+            copy_tag(&b, &kc, s, p, end);
         }
         i = end;
+        /* What follows looks for pre, textarea, listing, script, style
+         * and svg, start or end tags: no other tag needs a look. */
+        int c0 = lower((unsigned char) s[p + 1]);
+        if (c0 != 'p' && c0 != 't' && c0 != 'l' && c0 != 's' && c0 != '/') continue;
         if (starts_word(s + p + 1, n - p - 1, "pre") ||
             starts_word(s + p + 1, n - p - 1, "textarea") ||
             starts_word(s + p + 1, n - p - 1, "listing"))
