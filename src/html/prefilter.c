@@ -6,9 +6,11 @@
  * markup that matters.  It also cuts start tags longer than
  * ND_HTML_MAX_TAG: libxml2 checks each attribute of a tag against all
  * earlier ones, which is quadratic, and a hostile tag with 10^6 attributes
- * would take minutes.  Everything else is copied unchanged; the tokenizing
- * here is deliberately small (tags, quoted attribute values, comments,
- * raw-text elements) and libxml2 remains the parser.
+ * would take minutes.  Attributes the HTML front never reads on the
+ * element that holds them are dropped (copy_tag).  Everything else is
+ * copied unchanged; the tokenizing here is deliberately small (tags,
+ * quoted attribute values, comments, raw-text elements) and libxml2
+ * remains the parser.
  */
 #include <string.h>
 
