@@ -1,4 +1,5 @@
 /* test_html.c - the HTML front's prefilter: what reaches libxml2. */
+#include "extract/page.h"
 #include "html/html_int.h"
 #include "newsdesk/newsdesk.h"
 #include "tap.h"
@@ -35,7 +36,10 @@ static void test_dropped(void)
     CHECK_STR(pf("<link rel=stylesheet href=\"/a.css\" type=text/css>"), "<link>");
     CHECK_STR(pf("<link href=\"/a.css\" rel=\"preload\">"), "<link>");
     CHECK_STR(pf("<div href=x name=n type=t lang=en property=p>"), "<div>");
-    CHECK_STR(pf("<meta class=m content=c name=n id=i>"), "<meta content=c name=n>");
+    CHECK_STR(pf("<meta class=m content=c name=author id=i>"), "<meta content=c name=author>");
+    /* a <meta> whose keys no one reads */
+    CHECK_STR(pf("<meta name=\"description\" content=\"A page\">"), "<meta>");
+    CHECK_STR(pf("<meta property=og:image content=x.jpg itemprop=image>"), "<meta>");
     /* a style that cannot hide the element */
     CHECK_STR(pf("<div style=\"color: red; display: block\" class=a>"), "<div class=a>");
     CHECK_STR(pf("<p style='visibility:visible'>t</p>"), "<p>t</p>");
@@ -54,6 +58,16 @@ static void test_kept(void)
               "<link href=\"https://e.org/a\" rel=\"Canonical\">");
     CHECK_STR(pf("<meta property=\"og:title\" content=\"T\" http-equiv=x charset=utf-8>"),
               "<meta property=\"og:title\" content=\"T\" http-equiv=x charset=utf-8>");
+    CHECK_STR(pf("<META NAME=\"Author\" content=x>"), "<META NAME=\"Author\" content=x>");
+    CHECK_STR(pf("<meta name=\"og&#58;title\" content=x>"),
+              "<meta name=\"og&#58;title\" content=x>");
+    CHECK_STR(pf("<meta name=description property=og:site_name content=x>"),
+              "<meta name=description property=og:site_name content=x>");
+    CHECK(nd__page_meta_key_read("article:published_time", 22));
+    CHECK(nd__page_meta_key_read("itemprop:datepublished", 22));
+    CHECK(!nd__page_meta_key_read("description", 11));
+    CHECK(!nd__page_meta_key_read("og:title2", 9));
+    CHECK(!nd__page_meta_key_read("og:titl", 7));
     CHECK_STR(pf("<html lang=en class=js>"), "<html lang=en class=js>");
     CHECK_STR(pf("<script type=\"application/ld+json\" id=j>{}</script>"),
               "<script type=\"application/ld+json\">{}</script>");
@@ -117,11 +131,32 @@ static void test_long_tag(void)
     nd_buf_free(&b);
 }
 
+/* A page whose <meta> list could fill up keeps every <meta> tag: fewer
+ * entries before a read one would let it in. */
+static void test_many_metas(void)
+{
+    nd_buf b = ND_BUF_INIT;
+    for (int i = 0; i < 1100; i++) nd_buf_puts(&b, "<meta name=d content=x>");
+    nd_buf_puts(&b, "<meta name=author content=y>");
+    size_t n = 0;
+    char *p = nd__html_prefilter(b.ptr, b.len, &n);
+    CHECK(p && n == b.len && !memcmp(p, b.ptr, n));
+    nd_free(p);
+    nd_buf_clear(&b);
+    for (int i = 0; i < 900; i++) nd_buf_puts(&b, "<meta name=d content=x>");
+    nd_buf_puts(&b, "<meta name=author content=y>");
+    p = nd__html_prefilter(b.ptr, b.len, &n);
+    CHECK(p && n == 900 * 6 + 28 && !memcmp(p + n - 28, "<meta name=author content=y>", 28));
+    nd_free(p);
+    nd_buf_free(&b);
+}
+
 int main(void)
 {
     RUN(test_dropped);
     RUN(test_kept);
     RUN(test_values);
     RUN(test_long_tag);
+    RUN(test_many_metas);
     return tap_done();
 }

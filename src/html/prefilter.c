@@ -251,6 +251,8 @@ static const uint32_t kind_attrs[] = {[TK_ANY] = ~M(A_OTHER),
 typedef struct kind_cache {
     uint64_t key[64];
     uint8_t kind[64];
+    int keep_meta;    /* keep every <meta> tag's attributes */
+    int dropped_meta; /* a <meta> tag's were dropped */
 } kind_cache;
 
 static int kind_of_tag(const char *w)
@@ -310,6 +312,25 @@ static int value_may_hold(const char *v, size_t n, const char *w, const char *w2
         low[m++] = (char) lower(c);
     }
     return memmem(low, m, w, strlen(w)) || (w2 && memmem(low, m, w2, strlen(w2)));
+}
+
+/* May html.c's on_meta() store the key value v[0, vn) (quotes and all)
+ * under a name the extractor reads (nd__page_meta_key_read(); an itemprop
+ * as "itemprop:KEY")?  Yes for a value with an entity, a control or
+ * non-ASCII byte, or one too long to look at. */
+static int meta_key_may_read(const char *v, size_t vn, int itemprop)
+{
+    char k[96];
+    size_t m = 0;
+    if (vn >= 2 && (v[0] == '"' || v[0] == '\'') && v[vn - 1] == v[0]) v++, vn -= 2;
+    if (itemprop) memcpy(k, "itemprop:", 9), m = 9;
+    if (vn + m > sizeof k) return 1;
+    for (size_t i = 0; i < vn; i++) {
+        int c = (unsigned char) v[i];
+        if (c == '&' || c < 0x20 || c >= 0x80) return 1;
+        k[m++] = (char) lower(c);
+    }
+    return nd__page_meta_key_read(k, m);
 }
 
 /* One attribute of a start tag: its name s[ns, ne) and its value s[vs, ve)
@@ -400,6 +421,18 @@ static void copy_tag(nd_buf *b, kind_cache *kc, const char *s, size_t p, size_t 
     nd_buf_append(b, s + p, name_end - p);
     tag_attr a;
     int rc, styles = kind == TK_ANY, skipped_style = 0, trigger = 0;
+    if (kind == TK_META && !kc->keep_meta) {
+        /* A <meta> none of whose keys the extractor reads: nothing. */
+        allow = 0;
+        for (i = name_end; (rc = next_attr(s, &i, end, &a)) > 0;) {
+            int id = attr_id(s + a.ns, a.ne - a.ns);
+            if ((id == A_NAME || id == A_PROPERTY || id == A_ITEMPROP || id == A_HTTP_EQUIV) &&
+                meta_key_may_read(s + a.vs, a.ve - a.vs, id == A_ITEMPROP))
+                allow = kind_attrs[TK_META];
+        }
+        if (rc < 0) goto verbatim;
+        if (!allow && end - name_end > 1) kc->dropped_meta = 1;
+    }
     if (kind == TK_LINK) {
         /* html.c reads a <link>'s rel and href when the rel is canonical. */
         allow = 0;
@@ -451,11 +484,12 @@ verbatim:
     nd_buf_append(b, s + p, end - p);
 }
 
-char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
+static char *prefilter(const char *s, size_t n, size_t *out_n, int keep_meta, int *dropped_meta)
 {
     nd_buf b = ND_BUF_INIT;
     kind_cache kc;
     memset(&kc, 0, sizeof kc);
+    kc.keep_meta = keep_meta;
     if (nd_buf_reserve(&b, n / 2 + 64)) return NULL;
     size_t i = 0;
     int pre = 0; /* inside <pre>, <textarea> or <listing> */
@@ -576,5 +610,38 @@ char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
             i = depth == 0 ? j - 1 : n;
         }
     }
+    *dropped_meta = kc.dropped_meta;
     return nd_buf_detach(&b, out_n);
+}
+
+/* At most how many entries html.c may add to the page's <meta> list when
+ * libxml2 parses s[0, n) (or the same with more attributes): on_meta()
+ * one per key (4 at most) of each <meta>, a <time> its datetime.  Every
+ * such element starts with those bytes. */
+static size_t meta_entries_max(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (const char *lt = s, *e = s + n; (lt = memchr(lt, '<', (size_t) (e - lt))) != NULL; lt++) {
+        if (lt + 1 == e || ((lt[1] | 32) != 'm' && (lt[1] | 32) != 't')) continue;
+        if (starts_word(lt + 1, (size_t) (e - lt - 1), "meta"))
+            k += 4;
+        else if (starts_word(lt + 1, (size_t) (e - lt - 1), "time"))
+            k++;
+    }
+    return k;
+}
+
+char *nd__html_prefilter(const char *s, size_t n, size_t *out_n)
+{
+    int dropped_meta = 0;
+    char *out = prefilter(s, n, out_n, 0, &dropped_meta);
+    /* Dropping the <meta> tags no one reads leaves the ones read in the
+     * page's list unless the list would be full (ND_PAGE_MAX_META): then
+     * fewer entries before a read one would let it in.  Such a page keeps
+     * them all. */
+    if (out && dropped_meta && meta_entries_max(out, *out_n) >= ND_PAGE_MAX_META) {
+        nd_free(out);
+        out = prefilter(s, n, out_n, 1, &dropped_meta);
+    }
+    return out;
 }
