@@ -417,7 +417,8 @@ static when url_date(const nd_extract_ctx *x)
 
 /* Publication-date <meta> names peers read (htmldate's list) beyond the
  * common ones above: trusted below every other source, as they are rare
- * and some are a CMS's own. */
+ * and some are a CMS's own.  (Every <meta> key read here and below is in
+ * page.c's meta_keys_read, or the prefilter drops its tags.) */
 static when rare_meta_date(const nd_extract_ctx *x)
 {
     static const char *const keys[] = {"og:publish_date",

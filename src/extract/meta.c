@@ -897,7 +897,8 @@ static void html_meta(nd_extract_ctx *x)
     nd__ld_authors(x, li.authors ? li.authors : li.any_authors, roots, n_roots, 0);
     if (!a->n_authors) {
         /* Every tag of the first key that names someone ("parsely-author"
-         * once per author); microdata last: it may be a cited work's. */
+         * once per author); microdata last: it may be a cited work's.
+         * (These keys, as every one read, are in page.c's meta_keys_read.) */
         static const char *const keys[] = {
             "author", "article:author",  "og:article:author", "dc.creator",      "dcterms.creator",
             "byl",    "sailthru.author", "parsely-author",    "citation_author", "itemprop:author"};

@@ -1,6 +1,7 @@
 /* page.c - construction helpers for nd_page (the parse -> blocks boundary). */
 #include "extract/page.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int nd__page_init(nd_page *pg, size_t text_hint)
@@ -79,7 +80,7 @@ void nd__page_add_meta(nd_page *pg, const char *key, size_t klen, const char *va
 {
     if (pg->n_meta == pg->cap_meta) {
         size_t cap = pg->cap_meta ? pg->cap_meta * 2 : 32;
-        if (cap > 4096) return; /* a page with more meta tags is hostile */
+        if (cap > ND_PAGE_MAX_META) return; /* a page with more meta tags is hostile */
         nd_meta_kv *m = nd_arena_alloc(pg->arena, cap * sizeof *m);
         if (!m) return;
         if (pg->n_meta) memcpy(m, pg->meta, pg->n_meta * sizeof *m);
@@ -95,6 +96,105 @@ void nd__page_add_meta(nd_page *pg, const char *key, size_t klen, const char *va
     pg->meta[pg->n_meta].key = k;
     pg->meta[pg->n_meta].value = vv;
     pg->n_meta++;
+}
+
+/* The <meta> keys the extractor reads (nd__page_meta()'s callers in
+ * date.c and meta.c, meta.c's author keys), lowercase and sorted (C
+ * locale).  The HTML prefilter drops a <meta> tag none of whose keys is
+ * here: a key read anywhere must be added. */
+static const char *const meta_keys_read[] = {"application-name",
+                                             "article.created",
+                                             "article.published",
+                                             "article:author",
+                                             "article:modified_time",
+                                             "article:published_time",
+                                             "article_date_original",
+                                             "author",
+                                             "bt:pubdate",
+                                             "byl",
+                                             "citation_author",
+                                             "citation_date",
+                                             "citation_publication_date",
+                                             "content-language",
+                                             "cxenseparse:recs:publishtime",
+                                             "date",
+                                             "date_published",
+                                             "datecreated",
+                                             "datemodified",
+                                             "dateposted",
+                                             "datepublished",
+                                             "dc.created",
+                                             "dc.creator",
+                                             "dc.date",
+                                             "dc.date.created",
+                                             "dc.date.issued",
+                                             "dc.date.modified",
+                                             "dc.date.publication",
+                                             "dc:created",
+                                             "dcsext.articlefirstpublished",
+                                             "dcterms.created",
+                                             "dcterms.creator",
+                                             "dcterms.date",
+                                             "dcterms.issued",
+                                             "dcterms.modified",
+                                             "displaydate",
+                                             "doc_date",
+                                             "itemprop:author",
+                                             "itemprop:datecreated",
+                                             "itemprop:datemodified",
+                                             "itemprop:datepublished",
+                                             "last-modified",
+                                             "mediator_published_time",
+                                             "modified_time",
+                                             "og:article:author",
+                                             "og:article:published",
+                                             "og:article:published_time",
+                                             "og:datepublished",
+                                             "og:locale",
+                                             "og:pubdate",
+                                             "og:publish_date",
+                                             "og:published_time",
+                                             "og:site_name",
+                                             "og:title",
+                                             "og:updated_time",
+                                             "originalpublicationdate",
+                                             "parsely-author",
+                                             "parsely-pub-date",
+                                             "pubdate",
+                                             "publication_date",
+                                             "publish-date",
+                                             "publish_date",
+                                             "publishdate",
+                                             "published-date",
+                                             "published_date",
+                                             "published_time",
+                                             "rnews:datepublished",
+                                             "sailthru.author",
+                                             "sailthru.date",
+                                             "shareaholic:article_published_time",
+                                             "twitter:site",
+                                             "twitter:title",
+                                             "twt-published-at",
+                                             "vr:published_time"};
+
+typedef struct key_n {
+    const char *p;
+    size_t n;
+} key_n;
+
+static int cmp_key_n(const void *k, const void *e)
+{
+    const key_n *a = k;
+    const char *b = *(const char *const *) e;
+    int c = strncmp(a->p, b, a->n);
+    return c ? c : -(unsigned char) b[a->n];
+}
+
+int nd__page_meta_key_read(const char *key, size_t n)
+{
+    key_n k = {key, n};
+    return bsearch(&k, meta_keys_read, sizeof meta_keys_read / sizeof *meta_keys_read,
+                   sizeof *meta_keys_read, cmp_key_n) != NULL;
 }
 
 const char *nd__page_meta(const nd_page *pg, const char *key)

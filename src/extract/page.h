@@ -186,6 +186,7 @@ typedef struct nd_page {
 
 /* Limits, documented in docs/limits.md. */
 #define ND_PAGE_MAX_DEPTH  512          /* deeper elements join their ancestor */
+#define ND_PAGE_MAX_META   4096         /* <meta> entries kept (a power of two, >= 32) */
 #define ND_PAGE_MAX_BLOCKS 200000       /* further text is dropped with a warning */
 #define ND_TEXT_MAX_LINE   (256u << 10) /* text lines are split beyond 256 KiB */
 
@@ -197,7 +198,12 @@ uint32_t nd__page_add_node(nd_page *pg, uint32_t parent, int tag, uint32_t flags
 /* Adds a block for text already appended at page->text [off, off+len). */
 nd_block *nd__page_add_block(nd_page *pg, uint32_t node, uint32_t off, uint32_t len);
 void nd__page_add_meta(nd_page *pg, const char *key, size_t klen, const char *val, size_t vlen);
+/* The value of the first <meta> key (lowercase) with one, or NULL; the
+ * key must be one nd__page_meta_key_read() knows (page.c's list), or the
+ * HTML prefilter drops its tags. */
 const char *nd__page_meta(const nd_page *pg, const char *key);
+/* Does the extractor read the <meta> key key[0, n) (lowercase)? */
+int nd__page_meta_key_read(const char *key, size_t n);
 
 static inline nd_slice nd__block_text(const nd_page *pg, const nd_block *b)
 {
