@@ -151,6 +151,27 @@ static void test_many_metas(void)
     nd_buf_free(&b);
 }
 
+/* Every <meta> key the extractor asks for is one the prefilter keeps:
+ * pages without metadata make each reader ask for each of its keys. */
+static void test_meta_keys_listed(void)
+{
+    static const char *const pages[] = {
+        "<html><head><title>Talks resume</title></head><body><article><h1>Talks resume</h1>"
+        "<p>Negotiators met again on Tuesday in Geneva, officials said, after a pause of two"
+        " weeks in which both sides traded accusations.</p><p>A second round is planned for"
+        " next month, according to a statement from the hosts.</p></article></body></html>",
+        "<html><head><meta name=viewport content=x><meta property=og:image content=y></head>"
+        "<body><p>Short text with a date nowhere in it, written for this test only, long"
+        " enough to be read as an article by the extractor's rules.</p></body></html>"};
+    unsigned long before = nd__page_meta_unlisted();
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+        nd_article *a = NULL;
+        nd_extract(pages[i], strlen(pages[i]), NULL, &a, NULL);
+        nd_article_free(a);
+    }
+    CHECK(nd__page_meta_unlisted() == before);
+}
+
 int main(void)
 {
     RUN(test_dropped);
@@ -158,5 +179,6 @@ int main(void)
     RUN(test_values);
     RUN(test_long_tag);
     RUN(test_many_metas);
+    RUN(test_meta_keys_listed);
     return tap_done();
 }

@@ -197,9 +197,21 @@ int nd__page_meta_key_read(const char *key, size_t n)
                    sizeof *meta_keys_read, cmp_key_n) != NULL;
 }
 
+/* Lookups of a key missing from meta_keys_read (tests check it stays 0:
+ * the prefilter would have dropped that key's tags). */
+static unsigned long meta_unlisted;
+
+unsigned long nd__page_meta_unlisted(void)
+{
+    return __atomic_load_n(&meta_unlisted, __ATOMIC_RELAXED);
+}
+
 const char *nd__page_meta(const nd_page *pg, const char *key)
 {
     for (size_t i = 0; i < pg->n_meta; i++)
         if (strcmp(pg->meta[i].key, key) == 0 && pg->meta[i].value[0]) return pg->meta[i].value;
+    /* Only a key not found can be one whose tags were dropped. */
+    if (!nd__page_meta_key_read(key, strlen(key)))
+        __atomic_add_fetch(&meta_unlisted, 1, __ATOMIC_RELAXED);
     return NULL;
 }

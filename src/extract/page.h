@@ -204,6 +204,10 @@ void nd__page_add_meta(nd_page *pg, const char *key, size_t klen, const char *va
 const char *nd__page_meta(const nd_page *pg, const char *key);
 /* Does the extractor read the <meta> key key[0, n) (lowercase)? */
 int nd__page_meta_key_read(const char *key, size_t n);
+/* How many nd__page_meta() calls in this process asked for a key
+ * nd__page_meta_key_read() does not know (a key added to a reader and not
+ * to page.c's list): 0, or the prefilter drops tags that are read. */
+unsigned long nd__page_meta_unlisted(void);
 
 static inline nd_slice nd__block_text(const nd_page *pg, const nd_block *b)
 {
