@@ -198,7 +198,7 @@ int nd_store_ckpt_start(nd_store *w, int pages, nd_store_ckpt **out, nd_error *e
     c->soft = pages;
     c->hard = pages > INT_MAX / 4 ? INT_MAX : pages * 4;
     c->pass = pages;
-    c->tail = pages / 8 > 0 ? pages / 8 : 1;
+    c->tail = pages / 16 > 0 ? pages / 16 : 1;
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
     pthread_cond_init(&c->idle, NULL);
