@@ -140,9 +140,9 @@ ND_EXPORT int nd_store_idle(nd_store *s, nd_error *err);
  * failed, w checkpoints after its commits itself, as without it.  Each
  * checkpoint syncs the log, then the file.  Only the thread that uses w
  * calls these (but nd_store_ckpt_flush); stop before closing w.  The
- * thread opens its connection itself: a failure to is its error
- * (nd_store_ckpt_error).  Returns 0 (caller owns *out; stop with
- * nd_store_ckpt_stop()) or ND_ENOMEM with err filled. */
+ * thread starts at its first pass (a short run has none) and opens its
+ * connection itself: a failure to is its error (nd_store_ckpt_error).  Returns 0 (caller owns *out;
+ * stop with nd_store_ckpt_stop()) or ND_ENOMEM with err filled. */
 typedef struct nd_store_ckpt nd_store_ckpt;
 typedef struct nd_store_ckpt_stats {
     uint64_t passes;       /* the thread's checkpoints */
@@ -156,7 +156,8 @@ ND_EXPORT int nd_store_ckpt_start(nd_store *w, int pages, nd_store_ckpt **out, n
 /* Nonzero: commit the open transaction now (the log can start again). */
 ND_EXPORT int nd_store_ckpt_due(const nd_store_ckpt *c);
 /* The thread copies all that w committed now, whatever the bounds (the
- * end of a run: the close then has less to copy).  Any thread. */
+ * end of a run: the close then has less to copy), unless the log is
+ * short (under 1/16 of the bound).  Any thread. */
 ND_EXPORT void nd_store_ckpt_flush(nd_store_ckpt *c);
 /* The thread's error, once: nonzero with err filled the first time it is
  * asked after the thread failed (it stops; w checkpoints itself). */

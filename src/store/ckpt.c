@@ -38,6 +38,7 @@ struct nd_store_ckpt {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int wake, stop, flush; /* under mu */
+    int started;           /* under mu: the thread runs (or ran) */
     int soft, hard;        /* frames of the log */
     int pass;              /* uncopied frames that start a pass of the thread (soft) */
     int tail;              /* uncopied frames the writer copies itself to restart the log */
@@ -54,8 +55,20 @@ struct nd_store_ckpt {
     nd_store_ckpt_stats st;
 };
 
+static void *ckpt_main(void *arg);
+
+/* Under mu: the thread, started at its first pass (a run whose log stays
+ * short never opens its connection), given a pass to make. */
 static void wake_locked(nd_store_ckpt *c)
 {
+    if (!c->started && !atomic_load(&c->failed)) {
+        if (pthread_create(&c->thread, NULL, ckpt_main, c) == 0) {
+            c->started = 1;
+        } else {
+            nd_error_set(&c->err, ND_ENOMEM, (size_t) -1, "cannot start the checkpoint thread");
+            atomic_store(&c->failed, 1);
+        }
+    }
     c->wake = 1;
     pthread_cond_signal(&c->cv);
 }
@@ -132,8 +145,7 @@ static int after_commit(void *ctx, sqlite3 *db, const char *name, int frames)
 static void *ckpt_main(void *arg)
 {
     nd_store_ckpt *c = arg;
-    /* Its connection is opened here, off the caller's way (a run of one
-     * page waits for none of it). */
+    /* Its connection is opened here, off the writer's way. */
     nd_error e = {0};
     int orc = nd_store_open(c->w->path, 0, &c->s, &e);
     pthread_mutex_lock(&c->mu);
@@ -202,13 +214,6 @@ int nd_store_ckpt_start(nd_store *w, int pages, nd_store_ckpt **out, nd_error *e
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
     pthread_cond_init(&c->idle, NULL);
-    if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
-        pthread_mutex_destroy(&c->mu);
-        pthread_cond_destroy(&c->cv);
-        pthread_cond_destroy(&c->idle);
-        nd_free(c);
-        return nd_error_set(err, ND_ENOMEM, (size_t) -1, "cannot start the checkpoint thread");
-    }
     /* Replaces the automatic checkpoint (itself a WAL hook). */
     sqlite3_wal_hook(w->db, after_commit, c);
     *out = c;
@@ -222,7 +227,9 @@ int nd_store_ckpt_due(const nd_store_ckpt *c)
 
 void nd_store_ckpt_flush(nd_store_ckpt *c)
 {
-    if (!c) return;
+    /* A short log is the close's to copy, as before (a thread for it
+     * would cost more than it saves). */
+    if (!c || atomic_load(&c->committed) < c->tail) return;
     pthread_mutex_lock(&c->mu);
     c->flush = 1;
     wake_locked(c);
@@ -243,9 +250,10 @@ int nd_store_ckpt_stop(nd_store_ckpt *c, nd_store_ckpt_stats *st, nd_error *err)
     pthread_mutex_lock(&c->mu);
     c->stop = 1;
     pthread_cond_signal(&c->cv);
+    int started = c->started;
     pthread_mutex_unlock(&c->mu);
     /* (a pass asked for is made first) */
-    pthread_join(c->thread, NULL);
+    if (started) pthread_join(c->thread, NULL);
     /* The writer checkpoints after its commits again, as before. */
     sqlite3_wal_autocheckpoint(c->w->db,
                                (c->w->flags & ND_STORE_FAST) ? ND__FAST_AUTOCHECKPOINT : 1000);
