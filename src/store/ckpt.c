@@ -31,6 +31,10 @@
 #include "newsdesk/newsdesk.h"
 #include "store/store_int.h"
 
+/* Passes of the thread past the soft bound before the writer copies the
+ * tail however long it is. */
+#define MAX_CHASE 2
+
 struct nd_store_ckpt {
     nd_store *w; /* borrowed: the writer */
     nd_store *s; /* the thread's connection */
@@ -48,6 +52,7 @@ struct nd_store_ckpt {
     int busy;              /* under mu: a checkpoint is running (the thread's or w's) */
     pthread_cond_t idle;   /* busy cleared */
     _Atomic int due;       /* everything committed is copied: commit now */
+    _Atomic int chase;     /* the thread's passes since the log passed soft */
     _Atomic int committed; /* the log's frames after the writer's last commit */
     _Atomic int failed;    /* the thread stopped on an error (err) */
     int reported;          /* writer only: err given to nd_store_ckpt_error */
@@ -125,13 +130,20 @@ static int after_commit(void *ctx, sqlite3 *db, const char *name, int frames)
     atomic_store(&c->committed, frames);
     if (frames < prev) c->st.restarts++;
     if (frames > c->st.peak_frames) c->st.peak_frames = frames;
+    if (frames < prev) atomic_store(&c->chase, 0);
     int was_due = atomic_exchange(&c->due, 0);
     int left = uncopied(c, frames);
     if (frames >= c->hard || (atomic_load(&c->failed) && frames >= c->soft)) {
         writer_checkpoint(c, db, name, 0);
         return SQLITE_OK;
     }
-    if (frames >= c->soft && left <= c->tail && (was_due || frames - left >= prev) &&
+    /* The tail: short, and all before this commit copied; or whatever is
+     * left after MAX_CHASE passes of the thread did not get it short (a
+     * loaded machine: the thread's passes slow, the writer's batches
+     * long). */
+    if (frames >= c->soft &&
+        ((left <= c->tail && (was_due || frames - left >= prev)) ||
+         atomic_load(&c->chase) >= MAX_CHASE) &&
         writer_checkpoint(c, db, name, 1))
         return SQLITE_OK;
     if (left >= c->pass || (frames >= c->soft && left > c->tail)) {
@@ -165,7 +177,8 @@ static void *ckpt_main(void *arg)
         int committed = atomic_load(&c->committed);
         int log = 0, copied = 0, rc = SQLITE_OK;
         if (all || uncopied(c, committed) >= c->pass ||
-            (committed >= c->soft && uncopied(c, committed) > c->tail)) {
+            (committed >= c->soft && uncopied(c, committed) > c->tail &&
+             atomic_load(&c->chase) < MAX_CHASE)) {
             pthread_mutex_lock(&c->mu);
             int mine = !c->busy; /* else w checkpoints: skip this pass */
             if (mine) c->busy = 1;
@@ -180,6 +193,7 @@ static void *ckpt_main(void *arg)
             }
             if (mine && rc == SQLITE_OK) {
                 c->st.passes++;
+                if (log >= c->soft) atomic_fetch_add(&c->chase, 1);
                 atomic_store(&c->log, log);
                 atomic_store(&c->copied, copied);
                 /* All the writer committed is in the file: its next
