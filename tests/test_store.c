@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -2387,6 +2388,111 @@ static void test_optimize_due(void)
     nd_store_close(s);
 }
 
+/* Transactions of `rows` rows of 3,000 random bytes into w (a table of
+ * its own), each committed (and then pause_us of sleep); with a checkpoint
+ * thread c, committed early when it asks.  The longest the log's file
+ * was, in frames. */
+static int64_t write_batches(nd_store *w, nd_store_ckpt *c, int batches, int rows, int pause_us)
+{
+    sqlite3_exec(w->db, "CREATE TABLE IF NOT EXISTS ck(x BLOB)", NULL, NULL, NULL);
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(w->db, "INSERT INTO ck VALUES (randomblob(3000))", -1, &st, NULL);
+    char wal[256];
+    snprintf(wal, sizeof wal, "%s-wal", w->path);
+    int64_t most = 0;
+    nd_error err = {0};
+    for (int b = 0; b < batches; b++) {
+        CHECK_INT(nd_store_begin(w, &err), 0);
+        for (int i = 0; i < rows; i++) {
+            sqlite3_step(st);
+            sqlite3_reset(st);
+            if (nd_store_ckpt_due(c)) break;
+        }
+        CHECK_INT(nd_store_commit(w, &err), 0);
+        if (pause_us) usleep((useconds_t) pause_us);
+        struct stat sb;
+        if (stat(wal, &sb) == 0 && (sb.st_size - 32) / (4096 + 24) > most)
+            most = (sb.st_size - 32) / (4096 + 24);
+    }
+    sqlite3_finalize(st);
+    return most;
+}
+
+/* A bulk writer's checkpoints in a thread: the log starts again from its
+ * beginning, so that its file stays under the hard bound (4 x 64 frames,
+ * and a few transactions: one of 12 rows is up to 20 frames), where the writer's
+ * automatic checkpoint (32768 frames) let it grow to all 400 transactions
+ * (~5,000 frames); the close still leaves a checkpointed store. */
+static void test_ckpt_bounded(void)
+{
+    const char *path = tmp_path("ckpt.db");
+    unlink(path);
+    nd_store *w = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_open(path, ND_STORE_CREATE | ND_STORE_FAST, &w, &err), 0);
+    if (!w) return;
+    nd_store_ckpt *c = NULL;
+    CHECK_INT(nd_store_ckpt_start(w, 64, &c, &err), 0);
+    /* as fast as it can (the thread lags: the writer's fallback), then
+     * with pauses (the thread's passes, the writer's short tails) */
+    int64_t most = write_batches(w, c, 300, 12, 0);
+    int64_t paused = write_batches(w, c, 300, 12, 1000);
+    if (paused > most) most = paused;
+    CHECK(most <= 4 * 64 + 3 * 20);
+    CHECK(most > 0);
+    nd_store_ckpt_stats st;
+    CHECK_INT(nd_store_ckpt_stop(c, &st, &err), 0);
+    printf("# log at most %lld frames (file), %d after a commit; %llu passes, %llu tails, %llu "
+           "fallbacks, %llu restarts\n",
+           (long long) most, st.peak_frames, (unsigned long long) st.passes,
+           (unsigned long long) st.tails, (unsigned long long) st.fallbacks,
+           (unsigned long long) st.restarts);
+    CHECK(st.passes > 0);
+    CHECK(st.restarts > 0);
+    CHECK(st.peak_frames <= 4 * 64 + 3 * 20);
+    nd_store_close(w);
+    struct stat sb;
+    CHECK(stat(tmp_path("ckpt.db-wal"), &sb) != 0); /* copied into the file, removed */
+    sqlite3 *db = NULL;
+    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM ck", -1, &q, NULL);
+    CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+    CHECK(sqlite3_column_int(q, 0) > 0 && sqlite3_column_int(q, 0) <= 600 * 12);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
+/* The thread cannot work (here: its connection finds no file, the
+ * writer's having been renamed under it): the error is given once, the
+ * writer goes on and checkpoints itself, the log stays bounded. */
+static void test_ckpt_failed(void)
+{
+    const char *path = tmp_path("ckpt_fail.db");
+    unlink(path);
+    nd_store *w = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_open(path, ND_STORE_CREATE | ND_STORE_FAST, &w, &err), 0);
+    if (!w) return;
+    CHECK_INT(rename(path, tmp_path("ckpt_moved.db")), 0);
+    nd_store_ckpt *c = NULL;
+    CHECK_INT(nd_store_ckpt_start(w, 64, &c, &err), 0);
+    int64_t most = write_batches(w, c, 200, 12, 0);
+    nd_error ce = {0};
+    int said = 0;
+    for (int i = 0; i < 3; i++) said += nd_store_ckpt_error(c, &ce) != 0;
+    CHECK_INT(said, 1);
+    CHECK(strstr(ce.msg, "ckpt_fail.db") != NULL);
+    CHECK(most <= 4 * 64 + 3 * 20);
+    nd_store_ckpt_stats st;
+    CHECK_INT(nd_store_ckpt_stop(c, &st, &err), 0); /* given already */
+    printf("# failed thread: log at most %lld frames, %llu fallbacks\n", (long long) most,
+           (unsigned long long) st.fallbacks);
+    CHECK_INT((int) st.passes, 0);
+    CHECK(st.fallbacks > 0);
+    nd_store_close(w);
+}
+
 int main(void)
 {
     if (tmpdir_make("nd_test_store")) return 1;
@@ -2425,6 +2531,8 @@ int main(void)
     RUN(test_df_empty_saved);
     RUN(test_todo_damaged);
     RUN(test_optimize_due);
+    RUN(test_ckpt_bounded);
+    RUN(test_ckpt_failed);
     tmpdir_remove();
     return tap_done();
 }

@@ -130,6 +130,44 @@ ND_EXPORT void nd_store_rollback(nd_store *s);
  * transaction is to be rolled back. */
 ND_EXPORT int nd_store_idle(nd_store *s, nd_error *err);
 
+/* Checkpoints beside a writer (an ingest's): a thread with its own
+ * connection copies the write-ahead log into the file while w keeps
+ * committing, instead of w after the commit that passes the bound.  When
+ * `pages` frames of the log (0: 32768, 128 MB) are past and the thread
+ * has copied all w committed, nd_store_ckpt_due() says so; w's next
+ * commit copies what is left if it is short, so that the log starts
+ * again from its beginning.  Past 4 x `pages` frames, or once the thread
+ * failed, w checkpoints after its commits itself, as without it.  Each
+ * checkpoint syncs the log, then the file.  Only the thread that uses w
+ * calls these (but nd_store_ckpt_flush); stop before closing w.  The
+ * thread starts at its first pass (a short run has none) and opens its
+ * connection itself: a failure to is its error (nd_store_ckpt_error).  Returns 0 (caller owns *out;
+ * stop with nd_store_ckpt_stop()) or ND_ENOMEM with err filled. */
+typedef struct nd_store_ckpt nd_store_ckpt;
+typedef struct nd_store_ckpt_stats {
+    uint64_t passes;       /* the thread's checkpoints */
+    uint64_t tails;        /* w's checkpoints of a short tail (the log restarts after) */
+    uint64_t fallbacks;    /* w's checkpoints past the hard bound or after a failure */
+    double writer_seconds; /* w's time in its checkpoints */
+    uint64_t restarts;     /* commits of w that found the log started again */
+    int peak_frames;       /* the longest the log was after a commit of w */
+} nd_store_ckpt_stats;
+ND_EXPORT int nd_store_ckpt_start(nd_store *w, int pages, nd_store_ckpt **out, nd_error *err);
+/* Nonzero: commit the open transaction now (the log can start again). */
+ND_EXPORT int nd_store_ckpt_due(const nd_store_ckpt *c);
+/* The thread copies all that w committed now, whatever the bounds (the
+ * end of a run: the close then has less to copy), unless the log is
+ * short (under 1/16 of the bound).  Any thread. */
+ND_EXPORT void nd_store_ckpt_flush(nd_store_ckpt *c);
+/* The thread's error, once: nonzero with err filled the first time it is
+ * asked after the thread failed (it stops; w checkpoints itself). */
+ND_EXPORT int nd_store_ckpt_error(nd_store_ckpt *c, nd_error *err);
+/* Stops and joins the thread and closes its connection; w checkpoints
+ * after its commits again.  *st (may be NULL): what it did.  Returns 0,
+ * or the thread's error if nd_store_ckpt_error() did not give it yet.
+ * NULL does nothing. */
+ND_EXPORT int nd_store_ckpt_stop(nd_store_ckpt *c, nd_store_ckpt_stats *st, nd_error *err);
+
 /* An ingest run: started by nd_store_run_begin() (committed at once, so a
  * run killed half-way stays visible as "running"), finished with its
  * counts by nd_store_run_finish(). */

@@ -346,6 +346,7 @@ typedef struct run {
     _Atomic int fatal;                 /* the writer cannot go on */
     nd_error fatal_err;
     nd_store *wstore;
+    nd_store_ckpt *ck; /* wstore's checkpoints, or NULL: the writer makes them */
     /* Readers take the inputs one at a time, in order. */
     const char *const *inputs;
     size_t n_inputs;
@@ -795,6 +796,37 @@ static int commit_counted(run *r, nd_store *s, nd_store_clusterer *sc, tx_counts
     return rc;
 }
 
+/* The soft bound of the log in frames for nd_store_ckpt_start (0: its
+ * default), or -1: no checkpoint thread.  NEWSDESK_CKPT_PAGES sets it
+ * (tests: a small log; "off": the writer checkpoints, as before). */
+static int ckpt_pages(void)
+{
+    const char *v = getenv("NEWSDESK_CKPT_PAGES");
+    if (!v || !*v) return 0;
+    if (!strcmp(v, "off")) return -1;
+    long n = strtol(v, NULL, 10);
+    return n > 0 && n <= INT_MAX / 4 ? (int) n : 0;
+}
+
+/* A failed checkpoint thread is said once and does not stop the run: the
+ * writer checkpoints itself from then on. */
+static void ckpt_said(run *r, const nd_error *ce)
+{
+    if (!r->o.on_error) return;
+    char msg[sizeof ce->msg + 64];
+    snprintf(msg, sizeof msg, "checkpoints (the writer makes them now): %s", ce->msg);
+    nd_ingest_error e = {NULL, -1, -1, 0, msg};
+    pthread_mutex_lock(&r->report_mu);
+    r->o.on_error(r->o.ctx, &e);
+    pthread_mutex_unlock(&r->report_mu);
+}
+
+static void ckpt_report(run *r, nd_store_ckpt *ck)
+{
+    nd_error ce = {0};
+    if (nd_store_ckpt_error(ck, &ce)) ckpt_said(r, &ce);
+}
+
 static void *writer_main(void *arg)
 {
     run *r = arg;
@@ -802,8 +834,8 @@ static void *writer_main(void *arg)
     size_t batch = r->o.batch_docs ? r->o.batch_docs : 200;
     /* 2 s, not 250 ms: each commit writes every page it changed to the
      * WAL, and the 250 ms bound ended batches of about 30 pages, whose
-     * index pages the next batches changed and wrote again.  With the
-     * checkpoint every 32768 pages (store.c) the bytes written a page
+     * index pages the next batches changed and wrote again.  With a
+     * checkpoint every 32768 pages (store.c, ckpt.c) the bytes written a page
      * into a store of 100,000 documents went from 465 to 270 KB
      * (docs/architecture.md, "Commits and checkpoints"). */
     int batch_ms = r->o.batch_ms > 0 ? r->o.batch_ms : 2000;
@@ -816,6 +848,7 @@ static void *writer_main(void *arg)
     nd_error ce = {0};
     int pending_done = 0;
     if (nd_store_clusterer_open(s, NULL, &sc, &ce)) writer_fail(r, &ce);
+    nd_store_ckpt *ck = r->ck;
     /* The end of the run's re-examination comes after the workers ended:
      * their cores are its (at most the run's threads in all). */
     if (sc) nd_store_clusterer_set_threads(sc, r->threads);
@@ -830,11 +863,12 @@ static void *writer_main(void *arg)
         job *j = next_job(r, &ro, open ? &deadline : NULL, &timed_out);
         if (!j && !timed_out) break;
         if (!atomic_load(&r->fatal) && open &&
-            (!j || in_tx >= batch || !before(mono_now(), deadline))) {
+            (!j || in_tx >= batch || !before(mono_now(), deadline) || nd_store_ckpt_due(ck))) {
             nd_error e = {0};
             if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
+            ckpt_report(r, ck);
         }
         if (!j) continue;
         if (atomic_load(&r->fatal)) {
@@ -907,9 +941,13 @@ static void *writer_main(void *arg)
             if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
+            ckpt_report(r, ck);
         }
     }
     nd_free(ro.held);
+    /* What the batches committed is copied into the file while the end of
+     * the run is made. */
+    nd_store_ckpt_flush(ck);
     /* The end of the run: documents still without a story (stored before
      * stories existed), the final re-examination, the engine state saved
      * for the next run (not when nothing changed since it was saved). */
@@ -936,6 +974,7 @@ static void *writer_main(void *arg)
         nd_store_rollback(s);
         tx_undo(r, &tx);
     }
+    ckpt_report(r, ck);
     nd_store_clusterer_free(sc);
     return NULL;
 }
@@ -1214,6 +1253,12 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
 
     pthread_t *workers = nd_calloc((size_t) threads, sizeof *workers);
     pthread_t *readers = nd_calloc((size_t) n_readers, sizeof *readers);
+    /* Checkpoints in a thread of their own while the writer commits
+     * (store.h, nd_store_ckpt_start; docs/architecture.md, "Commits and
+     * checkpoints"), until the close.  Without it the writer checkpoints
+     * as before. */
+    int ck_pages = ckpt_pages();
+    if (ck_pages >= 0) nd_store_ckpt_start(r->wstore, ck_pages, &r->ck, NULL);
     pthread_t writer;
     int n_started = 0, n_readers_started = 0, writer_started = 0;
     if (workers && readers && pthread_create(&writer, NULL, writer_main, r) == 0)
@@ -1273,6 +1318,8 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     }
     if (writer_started) pthread_join(writer, NULL);
     nd_free(workers);
+    /* The end of the run's commit, copied while the frequencies are saved. */
+    nd_store_ckpt_flush(r->ck);
 
     nd_ingest_stats st;
     fill_stats(r, &st);
@@ -1322,6 +1369,18 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
             }
         }
     }
+    /* The thread's last pass, then the close copies what is left. */
+    nd_store_ckpt_stats cst;
+    nd_error ce = {0};
+    if (nd_store_ckpt_stop(r->ck, &cst, &ce))
+        ckpt_said(r, &ce);
+    else if (r->ck && getenv("NEWSDESK_CKPT_STATS"))
+        fprintf(stderr,
+                "checkpoints: %llu by the thread, %llu tails and %llu fallbacks by the writer"
+                " (%.3f s), %llu restarts, the log at most %d frames\n",
+                (unsigned long long) cst.passes, (unsigned long long) cst.tails,
+                (unsigned long long) cst.fallbacks, cst.writer_seconds,
+                (unsigned long long) cst.restarts, cst.peak_frames);
     nd_store_close(r->wstore);
     /* (the close copies the rewritten index into the file: part of it) */
     if (st.optimized == 1) st.optimize_seconds = secs_between(t_opt, mono_now());

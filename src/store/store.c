@@ -275,9 +275,10 @@ int nd_store_open(const char *path, unsigned flags, nd_store **out, nd_error *er
          * 200-page batches into a store of 100,000 documents): an index
          * page changed by several batches between two checkpoints is
          * copied into the file once (docs/architecture.md, "Commits and
-         * checkpoints"). */
+         * checkpoints").  An ingest has them made by a thread of their
+         * own instead (nd_store_ckpt_start, ckpt.c). */
         nd__store_exec(s, "PRAGMA cache_size=-65536", NULL);
-        nd__store_exec(s, "PRAGMA wal_autocheckpoint=32768", NULL);
+        sqlite3_wal_autocheckpoint(s->db, ND__FAST_AUTOCHECKPOINT);
         /* The savepoint of each page and the statement journals of the
          * writes of many rows (the full-text index's merges) are kept in
          * memory: each lives until its statement or page ends, and spilled

@@ -56,6 +56,11 @@ enum nd_store_stmt {
         ND_STMT_COUNT_
 };
 
+/* A bulk writer's (ND_STORE_FAST) automatic checkpoint: every 32768
+ * frames of the log (docs/architecture.md, "Commits and checkpoints");
+ * ckpt.c's soft bound by default. */
+#define ND__FAST_AUTOCHECKPOINT 32768
+
 struct nd_store {
     sqlite3 *db;
     char *path;
