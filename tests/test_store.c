@@ -2418,6 +2418,17 @@ static int64_t write_batches(nd_store *w, nd_store_ckpt *c, int batches, int row
     return most;
 }
 
+/* A new store at path (removed first) opened as a bulk writer, or NULL
+ * (a failed check). */
+static nd_store *fast_store(const char *path)
+{
+    unlink(path);
+    nd_store *w = NULL;
+    nd_error err = {0};
+    CHECK_INT(nd_store_open(path, ND_STORE_CREATE | ND_STORE_FAST, &w, &err), 0);
+    return w;
+}
+
 /* A bulk writer's checkpoints in a thread: the log starts again from its
  * beginning, so that its file stays under the hard bound (4 x 64 frames,
  * and a few transactions: one of 12 rows is up to 20 frames), where the writer's
@@ -2426,10 +2437,8 @@ static int64_t write_batches(nd_store *w, nd_store_ckpt *c, int batches, int row
 static void test_ckpt_bounded(void)
 {
     const char *path = tmp_path("ckpt.db");
-    unlink(path);
-    nd_store *w = NULL;
     nd_error err = {0};
-    CHECK_INT(nd_store_open(path, ND_STORE_CREATE | ND_STORE_FAST, &w, &err), 0);
+    nd_store *w = fast_store(path);
     if (!w) return;
     nd_store_ckpt *c = NULL;
     CHECK_INT(nd_store_ckpt_start(w, 64, &c, &err), 0);
@@ -2469,10 +2478,8 @@ static void test_ckpt_bounded(void)
 static void test_ckpt_failed(void)
 {
     const char *path = tmp_path("ckpt_fail.db");
-    unlink(path);
-    nd_store *w = NULL;
     nd_error err = {0};
-    CHECK_INT(nd_store_open(path, ND_STORE_CREATE | ND_STORE_FAST, &w, &err), 0);
+    nd_store *w = fast_store(path);
     if (!w) return;
     CHECK_INT(rename(path, tmp_path("ckpt_moved.db")), 0);
     nd_store_ckpt *c = NULL;
