@@ -339,9 +339,6 @@ typedef struct tag_attr {
     size_t ns, ne, vs, ve;
 } tag_attr;
 
-/* The attribute at or after *i in the tag ending at end: 1, 0 past the
- * last one, -1 on anything unexpected (a quote or '<' in a name, a quote
- * left open). */
 /* Bytes that end or break an attribute's name or value. */
 enum { C_SPACE = 1, C_EQ = 2, C_GT = 4, C_SLASH = 8, C_BAD = 16 /* " ' < */ };
 static const unsigned char ch_class[256] = {
@@ -350,6 +347,9 @@ static const unsigned char ch_class[256] = {
     ['"'] = C_BAD,    ['\''] = C_BAD,   ['<'] = C_BAD};
 #define CH(c) ch_class[(unsigned char) (c)]
 
+/* The attribute at or after *i in the tag ending at end: 1, 0 past the
+ * last one, -1 on anything unexpected (a quote or '<' in a name, a quote
+ * left open). */
 static int next_attr(const char *s, size_t *i, size_t end, tag_attr *a)
 {
     size_t j = *i;

@@ -24,7 +24,6 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <time.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,8 +42,7 @@ struct nd_store_ckpt {
     pthread_cond_t cv;
     int wake, stop, flush; /* under mu */
     int started;           /* under mu: the thread runs (or ran) */
-    int soft, hard;        /* frames of the log */
-    int pass;              /* uncopied frames that start a pass of the thread (soft) */
+    int soft, hard;        /* frames of the log; `soft` uncopied ones start a pass of the thread */
     int tail;              /* uncopied frames the writer copies itself to restart the log */
     /* Set by the thread after each pass: the log's frames and how many
      * of them are in the file (of the log as that pass saw it). */
@@ -93,8 +91,7 @@ static int uncopied(nd_store_ckpt *c, int frames)
  * than find the checkpoint busy.  1: made. */
 static int writer_checkpoint(nd_store_ckpt *c, sqlite3 *db, const char *name, int tail)
 {
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
+    double t0 = nd__store_mono();
     pthread_mutex_lock(&c->mu);
     if (tail && c->busy) {
         pthread_mutex_unlock(&c->mu);
@@ -112,12 +109,11 @@ static int writer_checkpoint(nd_store_ckpt *c, sqlite3 *db, const char *name, in
     pthread_mutex_lock(&c->mu);
     c->busy = 0;
     pthread_mutex_unlock(&c->mu);
-    clock_gettime(CLOCK_MONOTONIC, &b);
     if (tail)
         c->st.tails++;
     else
         c->st.fallbacks++;
-    c->st.writer_seconds += (double) (b.tv_sec - a.tv_sec) + (double) (b.tv_nsec - a.tv_nsec) / 1e9;
+    c->st.writer_seconds += nd__store_mono() - t0;
     return 1;
 }
 
@@ -128,9 +124,11 @@ static int after_commit(void *ctx, sqlite3 *db, const char *name, int frames)
     nd_store_ckpt *c = ctx;
     int prev = atomic_load(&c->committed);
     atomic_store(&c->committed, frames);
-    if (frames < prev) c->st.restarts++;
+    if (frames < prev) { /* the log started again */
+        c->st.restarts++;
+        atomic_store(&c->chase, 0);
+    }
     if (frames > c->st.peak_frames) c->st.peak_frames = frames;
-    if (frames < prev) atomic_store(&c->chase, 0);
     int was_due = atomic_exchange(&c->due, 0);
     int left = uncopied(c, frames);
     if (frames >= c->hard || (atomic_load(&c->failed) && frames >= c->soft)) {
@@ -146,7 +144,7 @@ static int after_commit(void *ctx, sqlite3 *db, const char *name, int frames)
          atomic_load(&c->chase) >= MAX_CHASE) &&
         writer_checkpoint(c, db, name, 1))
         return SQLITE_OK;
-    if (left >= c->pass || (frames >= c->soft && left > c->tail)) {
+    if (left >= c->soft || (frames >= c->soft && left > c->tail)) {
         pthread_mutex_lock(&c->mu);
         wake_locked(c);
         pthread_mutex_unlock(&c->mu);
@@ -176,7 +174,7 @@ static void *ckpt_main(void *arg)
         pthread_mutex_unlock(&c->mu);
         int committed = atomic_load(&c->committed);
         int log = 0, copied = 0, rc = SQLITE_OK;
-        if (all || uncopied(c, committed) >= c->pass ||
+        if (all || uncopied(c, committed) >= c->soft ||
             (committed >= c->soft && uncopied(c, committed) > c->tail &&
              atomic_load(&c->chase) < MAX_CHASE)) {
             pthread_mutex_lock(&c->mu);
@@ -223,7 +221,6 @@ int nd_store_ckpt_start(nd_store *w, int pages, nd_store_ckpt **out, nd_error *e
     c->w = w;
     c->soft = pages;
     c->hard = pages > INT_MAX / 4 ? INT_MAX : pages * 4;
-    c->pass = pages;
     c->tail = pages / 16 > 0 ? pages / 16 : 1;
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);

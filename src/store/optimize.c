@@ -3,7 +3,6 @@
  * full-text index rewritten whole". */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "newsdesk/newsdesk.h"
 #include "store/store_int.h"
@@ -52,8 +51,7 @@ int nd_store_optimize(nd_store *s, nd_store_optimize_stats *st, nd_error *err)
     nd_store_optimize_stats local;
     if (!st) st = &local;
     memset(st, 0, sizeof *st);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = nd__store_mono();
     int rc = nd_store_begin(s, err);
     if (rc) return rc;
     /* (a store nd_store_open opened for writing is at the current schema:
@@ -85,8 +83,7 @@ int nd_store_optimize(nd_store *s, nd_store_optimize_stats *st, nd_error *err)
      * statistics could change them. */
     if (!rc) rc = nd_store_commit(s, err);
     if (rc) goto fail;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    st->seconds = (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    st->seconds = nd__store_mono() - t0;
     return 0;
 fail:
     nd_store_rollback(s);

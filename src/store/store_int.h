@@ -3,6 +3,7 @@
 #define ND_STORE_INT_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "newsdesk/store.h"
 
@@ -55,6 +56,14 @@ enum nd_store_stmt {
 #undef ND__STMT_ENUM
         ND_STMT_COUNT_
 };
+
+/* Seconds on the monotonic clock (differences time the store's work). */
+static inline double nd__store_mono(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double) t.tv_sec + (double) t.tv_nsec / 1e9;
+}
 
 /* A bulk writer's (ND_STORE_FAST) automatic checkpoint: every 32768
  * frames of the log (docs/architecture.md, "Commits and checkpoints");
