@@ -8,7 +8,8 @@
 # sys of the ingest), its peak RSS, the store's size, and the latency of
 # each CLI query (wall ms, best of two; one run past 2 s; at most 10 minutes).
 # Then one page and 100 pages more
-# into the full store.  Each step's pages are generated just before its
+# into the full store, ND_SCALE_SMALL (5) runs of each: their median and
+# slowest.  Each step's pages are generated just before its
 # run (not timed) and deleted after it, so the disk holds one step's
 # corpus (~3.5 GB) and the store.  Hours long: not for CI.
 # The runs that leave the store twice the documents of the last rewrite
@@ -137,19 +138,42 @@ while [ "$done_pages" -lt "$PAGES" ]; do
 done
 rm -rf "$W/corpus"
 
-# One page and 100 pages more, new ones (past the corpus).
-# Units of 1,000 pages after the corpus; every third one is HTML files.
-u=$(((PAGES + 999) / 1000))
+# One page and 100 pages more, new ones (past the corpus): ND_SCALE_SMALL
+# (5) runs of each, each with pages of its own, so that the lines of the
+# issue (1 page <= 100 ms, 100 pages <= 1 s) are a median and a slowest,
+# not one run.  The pages: a unit of 1,000 after the corpus (HTML files:
+# every third unit; ND_SCALE_MORE_UNIT chooses another, for a store that
+# already holds it), the 100-page sets from its start, the single pages
+# after them.
+SMALL=${ND_SCALE_SMALL:-5}
+u=${ND_SCALE_MORE_UNIT:-$(((PAGES + 999) / 1000))}
 while [ $((u % 3)) != 0 ]; do u=$((u + 1)); done
+rm -rf "$W/more"
+python3 "$HERE/gen_corpus.py" "$W/more" --src "$SRC" --pages $(((u + 1) * 1000)) --unit 1000 \
+    --first-unit "$u" --units 1 2>/dev/null
+mapfile -t more < <(find "$W/more" -type f | sort)
+if [ "${#more[@]}" -lt $((SMALL * 101)) ]; then
+    echo "bench_scale: unit $u has ${#more[@]} pages, $((SMALL * 101)) needed; no small runs" >&2
+    SMALL=0
+fi
 for n in 1 100; do
-    rm -rf "$W/more"
-    python3 "$HERE/gen_corpus.py" "$W/more" --src "$SRC" --pages $(((u + 1) * 1000)) --unit 1000 \
-        --first-unit "$u" --units 1 2>/dev/null
-    # n pages of the unit
-    find "$W/more" -type f | sort | tail -n +$((n + 1)) | xargs -r rm -f
-    u=$((u + 3))
-    read -r pages added wall cpu rss < <(ingest "$W"/more/*)
-    echo "into the $done_pages-page store: $n page(s) in $(python3 -c "print('%.0f' % (float('$wall') * 1000))") ms wall, $(python3 -c "print('%.0f' % (float('$cpu') * 1000))") ms CPU, peak RSS $rss MB ($added stored)"
+    bound=$((n == 1 ? 100 : 1000))
+    walls=()
+    for ((k = 0; k < SMALL; k++)); do
+        if [ "$n" = 1 ]; then set -- "${more[SMALL * 100 + k]}"; else set -- "${more[@]:k*100:100}"; fi
+        read -r pages added wall cpu rss < <(ingest "$@")
+        ms=$(python3 -c "print('%.0f' % (float('$wall') * 1000))")
+        walls+=("$ms")
+        echo "into the $done_pages-page store: $n page(s) in $ms ms wall, $(python3 -c "print('%.0f' % (float('$cpu') * 1000))") ms CPU, peak RSS $rss MB ($added stored)"
+    done
+    if [ "$SMALL" -gt 0 ]; then
+        python3 - "$n" "$bound" "${walls[@]}" <<'EOF'
+import statistics, sys
+n, bound, w = sys.argv[1], int(sys.argv[2]), [int(x) for x in sys.argv[3:]]
+print("  %s page(s), %d runs: median %.0f ms, slowest %d ms, %d of %d within %d ms"
+      % (n, len(w), statistics.median(w), max(w), sum(x <= bound for x in w), len(w), bound))
+EOF
+    fi
 done
 rm -rf "$W/more"
 echo "bench_scale: done; $(uptime)"
