@@ -160,8 +160,8 @@ for n in 1 100; do
     bound=$((n == 1 ? 100 : 1000))
     walls=()
     for ((k = 0; k < SMALL; k++)); do
-        if [ "$n" = 1 ]; then set -- "${more[SMALL * 100 + k]}"; else set -- "${more[@]:k*100:100}"; fi
-        read -r pages added wall cpu rss < <(ingest "$@")
+        if [ "$n" = 1 ]; then files=("${more[SMALL * 100 + k]}"); else files=("${more[@]:k*100:100}"); fi
+        read -r pages added wall cpu rss < <(ingest "${files[@]}")
         ms=$(python3 -c "print('%.0f' % (float('$wall') * 1000))")
         walls+=("$ms")
         echo "into the $done_pages-page store: $n page(s) in $ms ms wall, $(python3 -c "print('%.0f' % (float('$cpu') * 1000))") ms CPU, peak RSS $rss MB ($added stored)"
