@@ -1,5 +1,6 @@
 /* test_base.c - errors, buffers, slices, arena, JSON writer, hash. */
 #include "newsdesk/newsdesk.h"
+#include "base/alloc.h"
 #include "base/imap.h"
 #include "base/pack.h"
 #include "tap.h"
@@ -118,6 +119,40 @@ static void test_calloc(void)
     nd_free(p);
     fail_after = 0;
     CHECK(nd_calloc(16, 16) == NULL);
+    fail_after = -1;
+    nd_set_allocator(NULL);
+}
+
+/* nd__zalloc_dense zeroes by writing: every page is resident when it
+ * returns (a probe before the first write then finds a page of its own,
+ * not the shared zero page); zeroed under any allocator. */
+static void test_zalloc_dense(void)
+{
+    size_t n = 16u << 20;
+    long before = resident_pages();
+    unsigned char *p = nd__zalloc_dense(n / 8, 8);
+    long after = resident_pages();
+    CHECK(p != NULL);
+    if (!p) return;
+    if (before >= 0 && after >= 0) {
+        CHECK(after - before >= (long) (n / 4096 * 3 / 4));
+        if (after - before < (long) (n / 4096 * 3 / 4))
+            fprintf(stderr, "  16 MB nd__zalloc_dense made %ld pages resident\n", after - before);
+    }
+    CHECK(all_zero(p, n));
+    nd_free(p);
+    CHECK(nd__zalloc_dense(SIZE_MAX / 4, 8) == NULL); /* n x size overflows */
+    nd_allocator a = {fail_malloc, fail_realloc, fail_free, NULL};
+    nd_set_allocator(&a);
+    p = nd_malloc(1 << 16);
+    CHECK(p != NULL);
+    if (p) memset(p, 0xAB, 1 << 16);
+    nd_free(p);
+    p = nd__zalloc_dense(1 << 14, 4);
+    CHECK(p != NULL && all_zero(p, 1 << 16));
+    nd_free(p);
+    fail_after = 0;
+    CHECK(nd__zalloc_dense(16, 16) == NULL);
     fail_after = -1;
     nd_set_allocator(NULL);
 }
@@ -405,6 +440,7 @@ int main(void)
     RUN(test_buf);
     RUN(test_oom);
     RUN(test_calloc);
+    RUN(test_zalloc_dense);
     RUN(test_slice);
     RUN(test_arena);
     RUN(test_json);

@@ -1,4 +1,5 @@
 /* alloc.c - the allocator hook every newsdesk allocation goes through. */
+#include "base/alloc.h"
 #include "newsdesk/base.h"
 
 #include <stdlib.h>
@@ -45,6 +46,14 @@ void *nd_calloc(size_t n, size_t size)
      * instructions of one page into a store, and most of its page faults. */
     if (g_alloc.malloc_fn == def_malloc) return calloc(1, n && size ? n * size : 1);
     void *p = g_alloc.malloc_fn(n * size, g_alloc.ctx);
+    if (p) memset(p, 0, n * size);
+    return p;
+}
+
+void *nd__zalloc_dense(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) return NULL;
+    void *p = nd_malloc(n * size);
     if (p) memset(p, 0, n * size);
     return p;
 }

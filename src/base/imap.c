@@ -1,12 +1,14 @@
 /* imap.c - the u64 -> i64 open-addressing map (base/imap.h), and the
  * rehash and removal the story engine's u64 -> float map shares with it. */
 #include "base/imap.h"
+#include "base/alloc.h"
 
 #include <string.h>
 
 int nd__map_rehash(uint64_t **keys, void **vals, size_t vsize, uint32_t cap, uint32_t ncap)
 {
-    uint64_t *nk = nd_calloc(ncap, sizeof *nk);
+    /* every entry goes in again: the new keys are touched all over */
+    uint64_t *nk = nd__zalloc_dense(ncap, sizeof *nk);
     unsigned char *nv = nd_malloc((size_t) ncap * vsize);
     if (!nk || !nv) {
         nd_free(nk);

@@ -15,6 +15,8 @@
  */
 #include "cluster/cluster_int.h"
 
+#include "base/alloc.h"
+
 #include <ctype.h>
 #include <libstemmer.h>
 #include <math.h>
@@ -32,7 +34,7 @@ int nd__fx_init(nd__fx *fx, const nd_cluster_params *p)
 {
     memset(fx, 0, sizeof *fx);
     fx->stemmer = sb_stemmer_new("english", NULL);
-    fx->wc = nd_calloc(ND__WCACHE_FIRST, sizeof *fx->wc);
+    fx->wc = nd__zalloc_dense(ND__WCACHE_FIRST, sizeof *fx->wc);
     fx->wc_mask = ND__WCACHE_FIRST - 1;
     if (!fx->stemmer || !fx->wc) {
         nd__fx_free(fx);
@@ -343,7 +345,7 @@ static const nd__wcache *word_info(nd__fx *fx, const char *low, size_t n, uint64
     if (e->key == lh) return e;
     if (++fx->wc_miss > fx->wc_mask && fx->wc_mask + 1 < ND__WCACHE) {
         /* a bigger cache, empty (out of memory: this one) */
-        nd__wcache *w = nd_calloc(((size_t) fx->wc_mask + 1) * 2, sizeof *w);
+        nd__wcache *w = nd__zalloc_dense(((size_t) fx->wc_mask + 1) * 2, sizeof *w);
         if (w) {
             nd_free(fx->wc);
             fx->wc = w;

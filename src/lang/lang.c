@@ -266,6 +266,10 @@ static uint32_t word_hash(const char *w, size_t n)
 
 static void table_build(void)
 {
+    /* Written zero before it is probed: a probe of a page still the
+     * kernel's zero page, then the write after it, is a copy-on-write fault
+     * that flushes the page on every core (base/alloc.h). */
+    memset(table, 0, sizeof table);
     for (int l = 0; l < L_COUNT; l++) {
         const char *p = lists[l].words;
         while (*p) {

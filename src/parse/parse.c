@@ -10,6 +10,8 @@
  * allows, and the K highest sums of the transitions' scores go on. */
 #include "parse/parse_int.h"
 
+#include "base/alloc.h"
+
 #include <string.h>
 
 #define LOWER_CAP ND__LOWER_CAP
@@ -111,20 +113,13 @@ static void sums_for(const nd_parser *p, nd_parse_work *wk)
     wk->sums_of = p->serial;
     wk->tag_rows = wk->label_rows = 0;
     if (!p->serial || wk->no_sums) return;
-    /* Zeroed by writing, not by calloc's fresh pages: a memo entry is read
-     * before it is written, and the first read of a page the kernel gave
-     * zero maps its shared zero page, so the write after it is a
-     * copy-on-write fault that flushes the page's mapping on every core
-     * running the process (an interrupt to each: ~40 us on this virtual
-     * machine).  A sentence of 30 words probes ~360 entries, so a page of
-     * text touches most of the table's 768 pages anyway: one write fault
-     * each costs less than the two faults and the flush (1 page into the
-     * 1,000,000-document store: 14% of its CPU in those flushes). */
-    if (p->n_tags <= ND__PG_MAX_TAGS) {
-        size_t bytes = ND__PG_N * PMEMO_SLOTS * sizeof *wk->pmemo;
-        wk->pmemo = nd_malloc(bytes);
-        if (wk->pmemo) memset(wk->pmemo, 0, bytes);
-    }
+    /* Zeroed by writing (base/alloc.h): a memo entry is read before it is
+     * written, and a page of text probes most of the table's 768 pages (a
+     * sentence of 30 words ~360 entries).  From calloc, the copy-on-write
+     * faults and their flushes were 14% of the CPU of 1 page into the
+     * 1,000,000-document store. */
+    if (p->n_tags <= ND__PG_MAX_TAGS)
+        wk->pmemo = nd__zalloc_dense(ND__PG_N * PMEMO_SLOTS, sizeof *wk->pmemo);
     size_t nt = (size_t) p->n_tags, tag_rows = (nt + 1) * (nt + 1), label_rows = nt * nt * 4;
     size_t cells = tag_rows * nt + label_rows * (size_t) p->n_labels;
     if (cells * sizeof(int32_t) > SUMS_MAX_BYTES) return;

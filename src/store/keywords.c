@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/alloc.h"
 #include "base/imap.h"
 #include "base/pack.h"
 #include "store/store_int.h"
@@ -926,7 +927,8 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
 {
     *out = NULL;
     nd_store_df *df = nd_calloc(1, sizeof *df);
-    df_cache *c = with ? with->c : nd_calloc(1, sizeof *c);
+    /* (its slots are probed by a run's every word: base/alloc.h) */
+    df_cache *c = with ? with->c : nd__zalloc_dense(1, sizeof *c);
     if (!df || !c) {
         nd_free(df);
         if (!with) nd_free(c);
