@@ -43,7 +43,8 @@ void *nd_calloc(size_t n, size_t size)
      * kernel already zero, and memset would touch every page of it.  The
      * engine's tables are sized for what they may hold (a word cache of
      * 2.6 MB, duplicate bands of 8 MB...): zeroing them was 8% of the
-     * instructions of one page into a store, and most of its page faults. */
+     * instructions of one page into a store, and most of its page faults.
+     * (A table probed all over before it is written: nd__zalloc_dense.) */
     if (g_alloc.malloc_fn == def_malloc) return calloc(1, n && size ? n * size : 1);
     void *p = g_alloc.malloc_fn(n * size, g_alloc.ctx);
     if (p) memset(p, 0, n * size);
