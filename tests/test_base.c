@@ -89,38 +89,50 @@ static int all_zero(const unsigned char *p, size_t n)
     return !p[n - 1];
 }
 
-/* nd_calloc gives zeroed memory without touching it: a big table that a
- * run uses a little of costs the pages it uses (the default allocator's
- * calloc), not all of them; another allocator still gets it zeroed. */
-static void test_calloc(void)
+/* A zeroing allocator zalloc(n, size): a big block of n_big bytes makes
+ * few of its pages resident (dense 0) or nearly all of them (dense 1) and
+ * is zero; n x size overflowing gives NULL; under another allocator the
+ * block is still zeroed (the allocator's memory was dirtied before), and
+ * its failure gives NULL. */
+static void check_zeroing(void *(*zalloc)(size_t, size_t), size_t n_big, int dense,
+                          const char *name)
 {
-    size_t n = 64u << 20;
     long before = resident_pages();
-    unsigned char *p = nd_calloc(n / 8, 8);
+    unsigned char *p = zalloc(n_big / 8, 8);
     long after = resident_pages();
     CHECK(p != NULL);
     if (!p) return;
     if (before >= 0 && after >= 0) {
-        CHECK(after - before < (long) (n / 4096 / 4));
-        if (after - before >= (long) (n / 4096 / 4))
-            fprintf(stderr, "  64 MB nd_calloc made %ld pages resident\n", after - before);
+        long pages = (long) (n_big / 4096), made = after - before;
+        int ok = dense ? made >= pages * 3 / 4 : made < pages / 4;
+        CHECK(ok);
+        if (!ok)
+            fprintf(stderr, "  %zu MB of %s made %ld pages resident\n", n_big >> 20, name, made);
     }
-    CHECK(all_zero(p, n));
+    CHECK(all_zero(p, n_big));
     nd_free(p);
-    CHECK(nd_calloc(SIZE_MAX / 4, 8) == NULL); /* n x size overflows */
+    CHECK(zalloc(SIZE_MAX / 4, 8) == NULL); /* n x size overflows */
     nd_allocator a = {fail_malloc, fail_realloc, fail_free, NULL};
     nd_set_allocator(&a);
     p = nd_malloc(1 << 16);
     CHECK(p != NULL);
     if (p) memset(p, 0xAB, 1 << 16);
     nd_free(p);
-    p = nd_calloc(1 << 14, 4);
+    p = zalloc(1 << 14, 4);
     CHECK(p != NULL && all_zero(p, 1 << 16));
     nd_free(p);
     fail_after = 0;
-    CHECK(nd_calloc(16, 16) == NULL);
+    CHECK(zalloc(16, 16) == NULL);
     fail_after = -1;
     nd_set_allocator(NULL);
+}
+
+/* nd_calloc gives zeroed memory without touching it: a big table that a
+ * run uses a little of costs the pages it uses (the default allocator's
+ * calloc), not all of them; another allocator still gets it zeroed. */
+static void test_calloc(void)
+{
+    check_zeroing(nd_calloc, 64u << 20, 0, "nd_calloc");
 }
 
 /* nd__zalloc_dense zeroes by writing: every page is resident when it
@@ -128,33 +140,7 @@ static void test_calloc(void)
  * not the shared zero page); zeroed under any allocator. */
 static void test_zalloc_dense(void)
 {
-    size_t n = 16u << 20;
-    long before = resident_pages();
-    unsigned char *p = nd__zalloc_dense(n / 8, 8);
-    long after = resident_pages();
-    CHECK(p != NULL);
-    if (!p) return;
-    if (before >= 0 && after >= 0) {
-        CHECK(after - before >= (long) (n / 4096 * 3 / 4));
-        if (after - before < (long) (n / 4096 * 3 / 4))
-            fprintf(stderr, "  16 MB nd__zalloc_dense made %ld pages resident\n", after - before);
-    }
-    CHECK(all_zero(p, n));
-    nd_free(p);
-    CHECK(nd__zalloc_dense(SIZE_MAX / 4, 8) == NULL); /* n x size overflows */
-    nd_allocator a = {fail_malloc, fail_realloc, fail_free, NULL};
-    nd_set_allocator(&a);
-    p = nd_malloc(1 << 16);
-    CHECK(p != NULL);
-    if (p) memset(p, 0xAB, 1 << 16);
-    nd_free(p);
-    p = nd__zalloc_dense(1 << 14, 4);
-    CHECK(p != NULL && all_zero(p, 1 << 16));
-    nd_free(p);
-    fail_after = 0;
-    CHECK(nd__zalloc_dense(16, 16) == NULL);
-    fail_after = -1;
-    nd_set_allocator(NULL);
+    check_zeroing(nd__zalloc_dense, 16u << 20, 1, "nd__zalloc_dense");
 }
 
 static void test_slice(void)
