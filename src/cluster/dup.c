@@ -19,6 +19,8 @@
  */
 #include "cluster/cluster_int.h"
 
+#include "base/alloc.h"
+
 #include <string.h>
 
 /* Texts with fewer shingles get no near-duplicate sketch (a few dozen words
@@ -277,14 +279,12 @@ static void xtab_put(dgen *g, uint32_t d)
 /* Rebuild the band lists and the exact table for hcap slots. */
 static int gen_rehash(dgen *g, uint32_t hcap)
 {
-    size_t nx = (size_t) hcap * sizeof(uint32_t);
-    uint32_t *xtab = nd_malloc(nx);
+    uint32_t *xtab = nd__zalloc_dense(hcap, sizeof *xtab);
     if (!xtab) return ND_ENOMEM;
     if (build_lists(g, hcap)) {
         nd_free(xtab);
         return ND_ENOMEM;
     }
-    memset(xtab, 0, nx);
     nd_free(g->xtab);
     g->xtab = xtab;
     g->hcap = hcap;

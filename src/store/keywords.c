@@ -859,7 +859,7 @@ static void df_reset(nd_store_df *df, int clear)
     df_cache *c = df->c;
     if (clear)
         for (size_t i = 0; i < c->used; i++) df_keep(c, &c->ent[i]);
-    /* A new cache is zeroed by calloc: its slots are not touched. */
+    /* A new cache comes zeroed (nd__zalloc_dense in nd_store_df_share). */
     if (clear) memset(c->slot, 0, sizeof c->slot);
     c->used = 0;
     c->docs = 0;
