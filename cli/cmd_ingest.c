@@ -32,6 +32,9 @@ static const char usage_text[] =
     "                      (a folder is entered once however many links lead\n"
     "                      to it); links given by name are always followed\n"
     "  -q, --quiet         no progress line, even on a terminal\n"
+    "      --cpu           before the summary, a line with the CPU the run took\n"
+    "                      and how its threads shared it (workers, writer,\n"
+    "                      readers, checkpoints, the rest)\n"
     "  -h, --help          this text\n"
     "\n"
     "On a terminal a progress line is shown on stderr.  Each failed input is\n"
@@ -127,6 +130,17 @@ static void summary(const nd_ingest_stats *st, int failed, int follow)
     fflush(stdout);
 }
 
+/* --cpu: the run's CPU by kind of thread, each thread's own clock. */
+static void cpu_line(const nd_ingest_stats *st)
+{
+    double all = st->cpu_workers + st->cpu_writer + st->cpu_readers + st->cpu_checkpoints +
+                 st->cpu_caller;
+    printf("CPU: %.3f s", all);
+    if (st->pages) printf(" (%.2f ms a page)", 1000 * all / (double) st->pages);
+    printf(": workers %.3f s, writer %.3f s, readers %.3f s, checkpoints %.3f s, the rest %.3f s\n",
+           st->cpu_workers, st->cpu_writer, st->cpu_readers, st->cpu_checkpoints, st->cpu_caller);
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     static const cli_opt opts[] = {CLI_OPT_DB,
@@ -135,6 +149,7 @@ int cmd_ingest(int argc, char **argv)
                                    {"batch", 0, 1, 'B'},
                                    {"max-bytes", 0, 1, 'M'},
                                    {"quiet", 'q', 0, 'q'},
+                                   {"cpu", 0, 0, 'C'},
                                    {"no-analysis", 0, 0, 'A'},
                                    {"no-optimize", 0, 0, 'O'},
                                    {"follow-symlinks", 'L', 0, 'L'},
@@ -142,7 +157,7 @@ int cmd_ingest(int argc, char **argv)
                                    CLI_OPT_END};
     nd_ingest_opts o;
     nd_ingest_opts_init(&o);
-    int quiet = 0, id;
+    int quiet = 0, cpu = 0, id;
     long long v;
     cli_args a;
     cli_args_init(&a, "ingest", usage_text, opts, argc, argv);
@@ -171,6 +186,7 @@ int cmd_ingest(int argc, char **argv)
             o.reader.max_record = (size_t) v;
             break;
         case 'q': quiet = 1; break;
+        case 'C': cpu = 1; break;
         case 'A': o.no_analysis = 1; break;
         case 'O': o.no_optimize = 1; break;
         case 'L': o.reader.follow_symlinks = 1; break;
@@ -211,6 +227,7 @@ int cmd_ingest(int argc, char **argv)
         /* a run that got going (a disk that filled up) still says what it did */
         if (!st.inputs && !st.pages) return ND_EXIT_SOME_FAILED;
     }
+    if (cpu) cpu_line(&st);
     summary(&st, rc != 0, o.reader.follow_symlinks);
     if (rc) return ND_EXIT_SOME_FAILED;
     if (st.pages == 0 && st.errors == 0 && !stop_flag) {

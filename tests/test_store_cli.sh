@@ -55,6 +55,27 @@ rc=$?
 check "a folder of links with -L: the page is stored, exit 0" '[ $rc = 0 ] && grep -q ": 1 stored," "$T/out_l2"'
 check "a folder of links with -L: the dangling one is counted" 'grep -q "; 1 symbolic link in folders leading nowhere$" "$T/out_l2"'
 
+# ---- --cpu: the run's CPU by thread, before the summary ----------------------
+# Each thread's own clock: the parts are positive where the thread worked,
+# and together at most what the process took (bash's `time`: user + sys).
+TIMEFORMAT='%U %S'
+{ time "$CLI" ingest --cpu --db "$T/cpu.db" "$T/in/pages" "$T/in/feed.jsonl" >"$T/out_cpu" 2>/dev/null; } 2>"$T/time_cpu"
+unset TIMEFORMAT
+check "--cpu: one CPU line, then the summary" '[ "$(wc -l <"$T/out_cpu")" = 2 ] && grep -q "^60 pages .*: 60 stored" <(tail -n 1 "$T/out_cpu")'
+check "--cpu: workers and writer took CPU, the parts add up to the total, within what the process took" 'python3 - "$T/out_cpu" "$T/time_cpu" <<'"'"'EOF'"'"'
+import re, sys
+line = open(sys.argv[1]).readline()
+m = re.match(r"CPU: ([\d.]+) s \(([\d.]+) ms a page\): workers ([\d.]+) s, writer ([\d.]+) s, "
+             r"readers ([\d.]+) s, checkpoints ([\d.]+) s, the rest ([\d.]+) s$", line)
+assert m, line
+total, per_page, *parts = map(float, m.groups())
+user, sys_ = map(float, open(sys.argv[2]).read().split())
+assert parts[0] > 0 and parts[1] > 0, line
+assert abs(sum(parts) - total) <= 0.003, line
+assert abs(per_page - 1000 * total / 60) <= 0.01, line
+assert total <= user + sys_ + 0.01, (line, user, sys_)
+EOF'
+
 # ---- a changed page becomes a new version -----------------------------------
 sed -i 's/The reference code is tok7x4\./The reference code is tok7x4. Correction: the mayor resigned./' "$T/in/pages/p00007.html"
 "$CLI" ingest "$T/in/pages" >"$T/out4"

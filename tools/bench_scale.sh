@@ -7,6 +7,10 @@
 # each run prints a row: documents, pages/s (wall), CPU ms per page (user +
 # sys of the ingest), its peak RSS, the store's size, and the latency of
 # each CLI query (wall ms, best of two; one run past 2 s; at most 10 minutes).
+# The CPU a page is also split by thread (`ingest --cpu`, each thread's own
+# clock): the extraction and analysis workers, the writer, the checkpoint
+# thread, and the rest (the input readers and the calling thread: the
+# frequencies' save, the full-text rewrite, the close).
 # Then one page and 100 pages more
 # into the full store, ND_SCALE_SMALL (5) runs of each: their median and
 # slowest.  Each step's pages are generated just before its
@@ -53,22 +57,28 @@ fi
 
 echo "bench_scale: $PAGES pages, $STEP a run, in $W; $(nproc) cores; $(uptime)"
 
-# ingest NAME INPUT... : one run; prints "pages added wall cpu rss_mb" and the run's summary.
+# ingest INPUT... : one run; prints "pages added wall cpu rss_mb work write ckpt rest"
+# (the last four: CPU seconds by thread, `ingest --cpu`).
 ingest() {
     python3 - "$CLI" "$DB" "$@" <<'EOF'
 import re, resource, subprocess, sys, time
 cli, db, inputs = sys.argv[1], sys.argv[2], sys.argv[3:]
 t = time.monotonic()
-r = subprocess.run([cli, "ingest", "--db", db] + inputs, stdout=subprocess.PIPE,
+r = subprocess.run([cli, "ingest", "--cpu", "--db", db] + inputs, stdout=subprocess.PIPE,
                    stderr=subprocess.PIPE, text=True)
 dt = time.monotonic() - t
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-summary = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+lines = r.stdout.strip().splitlines()
+summary = lines[-1] if lines else ""
 m = re.match(r"([\d,]+) pages? .*: ([\d,]+) stored, ([\d,]+) new versions, ([\d,]+) related", summary)
-if r.returncode not in (0, 1) or not m:
-    sys.exit("bench_scale: unexpected ingest output: %r %r" % (summary, r.stderr[-500:]))
+c = re.match(r"CPU: .*: workers ([\d.]+) s, writer ([\d.]+) s, readers ([\d.]+) s, "
+             r"checkpoints ([\d.]+) s, the rest ([\d.]+) s", lines[-2] if len(lines) > 1 else "")
+if r.returncode not in (0, 1) or not m or not c:
+    sys.exit("bench_scale: unexpected ingest output: %r %r" % (lines[-2:], r.stderr[-500:]))
+work, write, readers, ckpt, rest = (float(x) for x in c.groups())
 print(int(m.group(1).replace(",", "")), int(m.group(2).replace(",", "")), "%.3f" % dt,
-      "%.3f" % (ru.ru_utime + ru.ru_stime), "%.0f" % (ru.ru_maxrss / 1024))
+      "%.3f" % (ru.ru_utime + ru.ru_stime), "%.0f" % (ru.ru_maxrss / 1024),
+      "%.3f %.3f %.3f %.3f" % (work, write, ckpt, readers + rest))
 EOF
 }
 
@@ -117,7 +127,7 @@ size_mb() {
     python3 -c "import os,sys; print('%.0f' % (sum(os.path.getsize(p) for p in sys.argv[1:] if os.path.exists(p)) / 1e6))" "$DB" "$DB-wal"
 }
 
-printf '%9s %8s %7s %7s %8s %8s |' documents pages/s "CPU ms" "RSS MB" "store MB" "gen s"
+printf '%9s %8s %7s %23s %7s %8s %8s |' documents pages/s "CPU ms" "work/write/ckpt/rest" "RSS MB" "store MB" "gen s"
 for q in "${QUERIES[@]}"; do printf ' %s |' "${q%%|*}"; done
 echo "   (query columns: ms)"
 unit_of() { echo $(($1 / UNIT)); }
@@ -128,10 +138,10 @@ while [ "$done_pages" -lt "$PAGES" ]; do
     python3 "$HERE/gen_corpus.py" "$W/corpus" --src "$SRC" --pages "$PAGES" --unit "$UNIT" \
         --first-unit "$(unit_of "$done_pages")" --units $(((n + UNIT - 1) / UNIT)) --gzip --jobs 2 2>/dev/null
     gen=$(python3 -c "import sys,time; print('%.0f' % (time.time() - float(sys.argv[1])))" "$g0")
-    read -r pages added wall cpu rss < <(ingest "$W"/corpus/*)
+    read -r pages added wall cpu rss work write ckpt rest < <(ingest "$W"/corpus/*)
     done_pages=$((done_pages + n))
     docs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$DB")
-    row=$(python3 -c "import sys; p,w,c=map(float,sys.argv[1:4]); print('%8.0f %7.2f' % (p / w, 1000 * c / p))" "$pages" "$wall" "$cpu")
+    row=$(python3 -c "import sys; p,w,c,*t=map(float,sys.argv[1:]); print('%8.0f %7.2f %23s' % (p / w, 1000 * c / p, '/'.join('%.2f' % (1000 * x / p) for x in t)))" "$pages" "$wall" "$cpu" "$work" "$write" "$ckpt" "$rest")
     printf '%9d %s %7s %8s %8s |' "$docs" "$row" "$rss" "$(size_mb)" "$gen"
     for ms in $(queries); do printf ' %s |' "$ms"; done
     echo "   load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -161,7 +171,7 @@ for n in 1 100; do
     walls=()
     for ((k = 0; k < SMALL; k++)); do
         if [ "$n" = 1 ]; then files=("${more[SMALL * 100 + k]}"); else files=("${more[@]:k*100:100}"); fi
-        read -r pages added wall cpu rss < <(ingest "${files[@]}")
+        read -r pages added wall cpu rss _ < <(ingest "${files[@]}")
         ms=$(python3 -c "print('%.0f' % (float('$wall') * 1000))")
         walls+=("$ms")
         echo "into the $done_pages-page store: $n page(s) in $ms ms wall, $(python3 -c "print('%.0f' % (float('$cpu') * 1000))") ms CPU, peak RSS $rss MB ($added stored)"

@@ -151,6 +151,7 @@ typedef struct nd_store_ckpt_stats {
     double writer_seconds; /* w's time in its checkpoints */
     uint64_t restarts;     /* commits of w that found the log started again */
     int peak_frames;       /* the longest the log was after a commit of w */
+    double thread_cpu;     /* the thread's CPU seconds (0: it never ran) */
 } nd_store_ckpt_stats;
 ND_EXPORT int nd_store_ckpt_start(nd_store *w, int pages, nd_store_ckpt **out, nd_error *err);
 /* Nonzero: commit the open transaction now (the log can start again). */

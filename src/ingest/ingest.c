@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "newsdesk/analyze.h"
 #include "newsdesk/extract.h"
 #include "newsdesk/ingest.h"
@@ -366,7 +367,16 @@ typedef struct run {
     uint64_t order_window, order_ahead;
     job *end_marks;       /* one end-of-input marker per input */
     uint64_t *order_ends; /* the writer's: job count per finished input */
+    /* Microseconds of CPU, each thread's own clock added at its end
+     * (nd_ingest_stats' cpu_* fields). */
+    _Atomic uint64_t cpu_workers, cpu_writer, cpu_readers;
 } run;
+
+/* The calling thread's CPU so far into *acc, at the thread's end. */
+static void count_cpu(_Atomic uint64_t *acc)
+{
+    atomic_fetch_add(acc, (uint64_t) (nd__thread_cpu() * 1e6));
+}
 
 static void fill_stats(run *r, nd_ingest_stats *st)
 {
@@ -666,6 +676,7 @@ static void *worker_main(void *arg)
     nd_store_df_free(df);
     pthread_mutex_unlock(&r->df_mu);
     nd_store_close(rd);
+    count_cpu(&r->cpu_workers);
     return NULL;
 }
 
@@ -976,6 +987,7 @@ static void *writer_main(void *arg)
     }
     ckpt_report(r, ck);
     nd_store_clusterer_free(sc);
+    count_cpu(&r->cpu_writer);
     return NULL;
 }
 
@@ -1150,6 +1162,7 @@ static void *reader_main(void *arg)
     r->readers_left--;
     pthread_cond_signal(&r->done_cv);
     pthread_mutex_unlock(&r->done_mu);
+    count_cpu(&r->cpu_readers);
     return NULL;
 }
 
@@ -1164,6 +1177,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         nd_ingest_opts_init(&r->o);
     r->db_path = db_path;
     r->t0 = mono_now();
+    double cpu0 = nd__thread_cpu();
     /* The dictionaries, loaded once per process before the workers share
      * them. */
     if (!r->o.no_analysis && !r->o.dict && !(r->o.dict = nd_analyze_dict_default(err))) {
@@ -1370,20 +1384,25 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         }
     }
     /* The thread's last pass, then the close copies what is left. */
-    nd_store_ckpt_stats cst;
+    nd_store_ckpt_stats cst = {0};
     nd_error ce = {0};
     if (nd_store_ckpt_stop(r->ck, &cst, &ce))
         ckpt_said(r, &ce);
     else if (r->ck && getenv("NEWSDESK_CKPT_STATS"))
         fprintf(stderr,
-                "checkpoints: %llu by the thread, %llu tails and %llu fallbacks by the writer"
-                " (%.3f s), %llu restarts, the log at most %d frames\n",
-                (unsigned long long) cst.passes, (unsigned long long) cst.tails,
+                "checkpoints: %llu by the thread (%.3f s of CPU), %llu tails and %llu fallbacks"
+                " by the writer (%.3f s), %llu restarts, the log at most %d frames\n",
+                (unsigned long long) cst.passes, cst.thread_cpu, (unsigned long long) cst.tails,
                 (unsigned long long) cst.fallbacks, cst.writer_seconds,
                 (unsigned long long) cst.restarts, cst.peak_frames);
     nd_store_close(r->wstore);
     /* (the close copies the rewritten index into the file: part of it) */
     if (st.optimized == 1) st.optimize_seconds = secs_between(t_opt, mono_now());
+    st.cpu_workers = (double) atomic_load(&r->cpu_workers) / 1e6;
+    st.cpu_writer = (double) atomic_load(&r->cpu_writer) / 1e6;
+    st.cpu_readers = (double) atomic_load(&r->cpu_readers) / 1e6;
+    st.cpu_checkpoints = cst.thread_cpu;
+    st.cpu_caller = nd__thread_cpu() - cpu0;
     if (st_out) *st_out = st;
     q_destroy(&r->work);
     q_destroy(&r->write);

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "newsdesk/newsdesk.h"
 #include "store/store_int.h"
 
@@ -162,6 +163,7 @@ static void *ckpt_main(void *arg)
     if (orc) {
         c->err = e;
         atomic_store(&c->failed, 1);
+        c->st.thread_cpu = nd__thread_cpu();
         pthread_mutex_unlock(&c->mu);
         return NULL;
     }
@@ -208,6 +210,7 @@ static void *ckpt_main(void *arg)
             break;
         }
     }
+    c->st.thread_cpu = nd__thread_cpu(); /* (read after the join) */
     pthread_mutex_unlock(&c->mu);
     return NULL;
 }
