@@ -27,6 +27,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "newsdesk/cluster.h"
 
 /* ---- deterministic randomness -------------------------------------------------- */
@@ -319,13 +320,6 @@ static void gen_free(gen *g)
 
 /* ---- BCubed on the fly (hash maps of pair counts would be big: sample) ------------ */
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double) ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static long peak_rss_kb(void)
 {
     struct rusage ru;
@@ -459,9 +453,9 @@ int main(int argc, char **argv)
             int64_t gold = gen_next(&g, &t, title, TCAP, text, XCAP);
             nd_cluster_doc d = {(int64_t) k + 1, title, strlen(title), text, strlen(text), t};
             nd_cluster_result r;
-            double t0 = cpu_now();
+            double t0 = nd__thread_cpu();
             nd_cluster_add(c, &d, &r);
-            cpu += cpu_now() - t0;
+            cpu += nd__thread_cpu() - t0;
             lab[k].gold = gold;
             lab[k].pred = r.story;
             /* apply the changes as a store would (MERGE: scan; rare) */

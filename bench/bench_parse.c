@@ -12,14 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "newsdesk/newsdesk.h"
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double) ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static double wall_now(void)
 {
@@ -73,14 +67,14 @@ int main(int argc, char **argv)
         return 2;
     }
     nd_error err = {0};
-    double w0 = wall_now(), c0 = cpu_now();
+    double w0 = wall_now(), c0 = nd__thread_cpu();
     const nd_parser *p;
     nd_parser *owned = NULL;
     if (model)
         p = owned = nd_parser_load(model, &err);
     else
         p = nd_parser_default(&err);
-    double load_wall = wall_now() - w0, load_cpu = cpu_now() - c0;
+    double load_wall = wall_now() - w0, load_cpu = nd__thread_cpu() - c0;
     if (!p) {
         fprintf(stderr, "bench_parse: %s\n", err.msg);
         return 1;
@@ -130,8 +124,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < ns; i++)
         nd_parse_sentence(p, ss[i].text, ss[i].len, ss[i].w, ss[i].n, wk);
     size_t done_s = 0, done_w = 0;
-    double t0 = cpu_now(), t = 0;
-    while ((t = cpu_now() - t0) < secs) {
+    double t0 = nd__thread_cpu(), t = 0;
+    while ((t = nd__thread_cpu() - t0) < secs) {
         for (size_t i = 0; i < ns; i++) {
             nd_parse_sentence(p, ss[i].text, ss[i].len, ss[i].w, ss[i].n, wk);
             done_w += ss[i].n;
@@ -144,8 +138,8 @@ int main(int argc, char **argv)
     if (text_mode) {
         nd_word *w = malloc(4096 * sizeof *w);
         done_s = done_w = 0;
-        t0 = cpu_now();
-        while ((t = cpu_now() - t0) < secs) {
+        t0 = nd__thread_cpu();
+        while ((t = nd__thread_cpu() - t0) < secs) {
             for (size_t i = 0; i < ns; i++) {
                 if (!ss[i].raw) continue;
                 size_t rl = strlen(ss[i].raw);
