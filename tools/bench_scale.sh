@@ -10,7 +10,8 @@
 # The CPU a page is also split by thread (`ingest --cpu`, each thread's own
 # clock): the extraction and analysis workers, the writer, the checkpoint
 # thread, and the rest (the input readers and the calling thread: the
-# frequencies' save, the full-text rewrite, the close).
+# store opened and the dictionaries loaded, the frequencies' saves, the
+# full-text rewrite, the close).
 # Then one page and 100 pages more
 # into the full store, ND_SCALE_SMALL (5) runs of each: their median and
 # slowest.  Each step's pages are generated just before its

@@ -50,7 +50,8 @@ typedef struct nd_ingest_stats {
     /* At the end: where the run's CPU went, in seconds of each thread's
      * own clock - the extraction and analysis workers together, the
      * writer, the input readers, the checkpoint thread (0: none ran),
-     * and the calling thread's part (progress, the frequencies' save,
+     * and the calling thread's part (the store opened and the analysis
+     * dictionaries loaded, progress, the frequencies' presave and save,
      * the rewrite, the close and its last checkpoint). */
     double cpu_workers, cpu_writer, cpu_readers, cpu_checkpoints, cpu_caller;
 } nd_ingest_stats;
