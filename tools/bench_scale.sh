@@ -11,7 +11,11 @@
 # clock): the extraction and analysis workers, the writer, the checkpoint
 # thread, and the rest (the input readers and the calling thread: the
 # store opened and the dictionaries loaded, the frequencies' saves, the
-# full-text rewrite, the close).
+# full-text rewrite, the close).  Before each run, the same ND_SCALE_REF_PAGES
+# (3,000) other pages go into an empty store: their CPU a page is the "ref
+# ms" column, the machine's speed at that row, and the end compares each
+# row's CPU a page with the first row's, raw and against the reference
+# (0: no reference).
 # Then one page and 100 pages more
 # into the full store, ND_SCALE_SMALL (5) runs of each: their median and
 # slowest.  Each step's pages are generated just before its
@@ -128,7 +132,36 @@ size_mb() {
     python3 -c "import os,sys; print('%.0f' % (sum(os.path.getsize(p) for p in sys.argv[1:] if os.path.exists(p)) / 1e6))" "$DB" "$DB-wal"
 }
 
-printf '%9s %8s %7s %23s %7s %8s %8s |' documents pages/s "CPU ms" "work/write/ckpt/rest" "RSS MB" "store MB" "gen s"
+# The machine's own speed, row by row: the same REF_PAGES pages (three
+# units of a third of them each, past every page the bench uses) ingested
+# into an empty store just before each run, their CPU a page in the "ref
+# ms" column.  On this shared virtual machine the speed of a core drifts
+# by several percent within an hour (session 24: the same 10,000 pages
+# cost 7.5% more after the bench than before it), so a row's CPU a page
+# is read against the reference taken beside it as well as raw.
+REF_PAGES=${ND_SCALE_REF_PAGES:-3000}
+REF_UNIT=$(((REF_PAGES + 2) / 3))
+if [ "$REF_PAGES" -gt 0 ]; then
+    rm -rf "$W/ref"
+    ref_first=$(((PAGES + 1000 * 1000) / REF_UNIT))
+    python3 "$HERE/gen_corpus.py" "$W/ref" --src "$SRC" --pages $(((ref_first + 3) * REF_UNIT)) \
+        --unit "$REF_UNIT" --first-unit "$ref_first" --units 3 --gzip 2>/dev/null
+fi
+# ref_ms: the reference's CPU ms a page now ("-" without one).
+ref_ms() {
+    if [ "$REF_PAGES" -le 0 ]; then
+        echo "-"
+        return
+    fi
+    rm -f "$W/ref.db" "$W/ref.db-wal" "$W/ref.db-shm"
+    local pages cpu
+    read -r pages _ _ cpu _ < <(DB=$W/ref.db ingest "$W"/ref/*)
+    rm -f "$W/ref.db" "$W/ref.db-wal" "$W/ref.db-shm"
+    python3 -c "import sys; print('%.2f' % (1000 * float(sys.argv[2]) / int(sys.argv[1])))" "$pages" "$cpu"
+}
+rows=()
+
+printf '%9s %8s %7s %23s %6s %7s %8s %8s |' documents pages/s "CPU ms" "work/write/ckpt/rest" "ref ms" "RSS MB" "store MB" "gen s"
 for q in "${QUERIES[@]}"; do printf ' %s |' "${q%%|*}"; done
 echo "   (query columns: ms)"
 unit_of() { echo $(($1 / UNIT)); }
@@ -139,15 +172,34 @@ while [ "$done_pages" -lt "$PAGES" ]; do
     python3 "$HERE/gen_corpus.py" "$W/corpus" --src "$SRC" --pages "$PAGES" --unit "$UNIT" \
         --first-unit "$(unit_of "$done_pages")" --units $(((n + UNIT - 1) / UNIT)) --gzip --jobs 2 2>/dev/null
     gen=$(python3 -c "import sys,time; print('%.0f' % (time.time() - float(sys.argv[1])))" "$g0")
+    ref=$(ref_ms)
     read -r pages added wall cpu rss work write ckpt rest < <(ingest "$W"/corpus/*)
     done_pages=$((done_pages + n))
     docs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$DB")
     row=$(python3 -c "import sys; p,w,c,*t=map(float,sys.argv[1:]); print('%8.0f %7.2f %23s' % (p / w, 1000 * c / p, '/'.join('%.2f' % (1000 * x / p) for x in t)))" "$pages" "$wall" "$cpu" "$work" "$write" "$ckpt" "$rest")
-    printf '%9d %s %7s %8s %8s |' "$docs" "$row" "$rss" "$(size_mb)" "$gen"
+    printf '%9d %s %6s %7s %8s %8s |' "$docs" "$row" "$ref" "$rss" "$(size_mb)" "$gen"
     for ms in $(queries); do printf ' %s |' "$ms"; done
     echo "   load $(cut -d' ' -f1-3 /proc/loadavg)"
+    rows+=("$docs $(python3 -c "import sys; print('%.4f' % (1000 * float(sys.argv[2]) / int(sys.argv[1])))" "$pages" "$cpu") $ref")
 done
-rm -rf "$W/corpus"
+rm -rf "$W/corpus" "$W/ref"
+# The CPU a page of each row against the first row's (issue 13: flat
+# within 15%), raw and divided by the reference's change since then.
+if [ "${#rows[@]}" -gt 1 ]; then
+    python3 - "${rows[@]}" <<'EOF'
+import sys
+rows = [r.split() for r in sys.argv[1:]]
+d0, c0, r0 = rows[0]
+for d, c, r in rows[1:]:
+    line = "  %9s documents: CPU a page %+6.1f%% of the %s-document row's" % (
+        d, 100 * (float(c) / float(c0) - 1), d0)
+    if r != "-" and r0 != "-":
+        line += ", %+6.1f%% against the reference (which moved %+.1f%%)" % (
+            100 * ((float(c) / float(r)) / (float(c0) / float(r0)) - 1),
+            100 * (float(r) / float(r0) - 1))
+    print(line)
+EOF
+fi
 
 # One page and 100 pages more, new ones (past the corpus): ND_SCALE_SMALL
 # (5) runs of each, each with pages of its own, so that the lines of the
