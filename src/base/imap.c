@@ -106,6 +106,23 @@ void nd__imap_free(nd__imap *m)
     memset(m, 0, sizeof *m);
 }
 
+int nd__imap_copy(nd__imap *dst, const nd__imap *src)
+{
+    memset(dst, 0, sizeof *dst);
+    if (!src->cap) return 0;
+    dst->keys = nd_malloc((size_t) src->cap * sizeof *dst->keys);
+    dst->vals = nd_malloc((size_t) src->cap * sizeof *dst->vals);
+    if (!dst->keys || !dst->vals) {
+        nd__imap_free(dst);
+        return ND_ENOMEM;
+    }
+    memcpy(dst->keys, src->keys, (size_t) src->cap * sizeof *dst->keys);
+    memcpy(dst->vals, src->vals, (size_t) src->cap * sizeof *dst->vals);
+    dst->cap = src->cap;
+    dst->n = src->n;
+    return 0;
+}
+
 size_t nd__imap_bytes(const nd__imap *m)
 {
     return (size_t) m->cap * (sizeof(uint64_t) + sizeof(int64_t));

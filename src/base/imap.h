@@ -54,6 +54,9 @@ int nd__imap_put(nd__imap *m, uint64_t k, int64_t v);
 int64_t *nd__imap_ref(nd__imap *m, uint64_t k);
 void nd__imap_del(nd__imap *m, uint64_t k);
 void nd__imap_free(nd__imap *m);
+/* *dst made a copy of src, slot for slot (dst's old contents are not
+ * freed): 0 or ND_ENOMEM (dst then empty). */
+int nd__imap_copy(nd__imap *dst, const nd__imap *src);
 size_t nd__imap_bytes(const nd__imap *m);
 /* Rehash into cap slots (a power of two that holds the entries): 0 or
  * ND_ENOMEM. */
