@@ -138,7 +138,10 @@ size_mb() {
 # ms" column.  On this shared virtual machine the speed of a core drifts
 # by several percent within an hour (session 24: the same 10,000 pages
 # cost 7.5% more after the bench than before it), so a row's CPU a page
-# is read against the reference taken beside it as well as raw.
+# is read against the reference taken beside it as well as raw.  The
+# reference is ~10 s of the machine, the row ~6 minutes: a coarse signal
+# (session 25: 5.5-7.1 ms a page over the rows, while the rows ran
+# 6.7-8.1), not a correction.
 REF_PAGES=${ND_SCALE_REF_PAGES:-3000}
 REF_UNIT=$(((REF_PAGES + 2) / 3))
 if [ "$REF_PAGES" -gt 0 ]; then
