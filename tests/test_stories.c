@@ -131,9 +131,9 @@ static nd_article *article_of(const gdoc *d)
     return a;
 }
 
-static int64_t store_page(nd_store *s, const gdoc *d, uint64_t raw)
+/* The page of d, with its article a and raw hash raw. */
+static nd_store_page page_of(const gdoc *d, nd_article *a, uint64_t raw)
 {
-    nd_article *a = article_of(d);
     nd_store_page p = {0};
     p.article = a;
     p.url = d->url;
@@ -143,6 +143,13 @@ static int64_t store_page(nd_store *s, const gdoc *d, uint64_t raw)
     p.origin.source = "fixture";
     p.origin.offset = -1;
     p.origin.line = -1;
+    return p;
+}
+
+static int64_t store_page(nd_store *s, const gdoc *d, uint64_t raw)
+{
+    nd_article *a = article_of(d);
+    nd_store_page p = page_of(d, a, raw);
     nd_store_added res;
     nd_error err = {0};
     int rc = nd_store_add_page(s, &p, &res, &err);
@@ -156,15 +163,7 @@ static int64_t store_page(nd_store *s, const gdoc *d, uint64_t raw)
 static int64_t store_prepared(nd_store *s, nd_store_clusterer *c, const gdoc *d, uint64_t raw)
 {
     nd_article *a = article_of(d);
-    nd_store_page p = {0};
-    p.article = a;
-    p.url = d->url;
-    p.published = d->published;
-    p.raw_hash = raw;
-    p.fetched = ND_TIME_NONE;
-    p.origin.source = "fixture";
-    p.origin.offset = -1;
-    p.origin.line = -1;
+    nd_store_page p = page_of(d, a, raw);
     nd_store_prepared *pp = NULL;
     nd_store_added res = {0};
     nd_error err = {0};
