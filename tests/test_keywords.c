@@ -40,15 +40,22 @@ static int64_t df_of(void *ctx, const char *w, size_t n)
 }
 
 /* The keywords of the fixture, "text/kind/score; ...", and the
- * frequencies asked for in *n_calls. */
-static void extract(size_t max, char *got, size_t cap, int *n_calls)
+ * frequencies asked for in *n_calls: against df_of's 1,000 documents, or
+ * (n_docs 0) a store that counts none, as in its first run; with the
+ * word-rarity prior's prior_docs documents (ND_KEYWORDS_PRIOR_DOCS by
+ * default) and in language lang. */
+static void extract_as(size_t max, uint64_t n_docs, double prior_docs, const char *lang, char *got,
+                       size_t cap, int *n_calls)
 {
     nd_keywords_opts o;
     nd_keywords_opts_init(&o);
+    CHECK(o.prior_docs == ND_KEYWORDS_PRIOR_DOCS);
     o.title = title;
-    o.df = df_of;
-    o.n_docs = 1000;
+    o.df = n_docs ? df_of : NULL;
+    o.n_docs = n_docs;
     o.max = max;
+    o.prior_docs = prior_docs;
+    o.language = lang;
     nd_keywords *k = NULL;
     calls = 0;
     *got = 0;
@@ -61,6 +68,63 @@ static void extract(size_t max, char *got, size_t cap, int *n_calls)
     }
     *n_calls = calls;
     nd_keywords_free(k);
+}
+
+/* Against df_of alone (no prior). */
+static void extract(size_t max, char *got, size_t cap, int *n_calls)
+{
+    extract_as(max, 1000, 0, NULL, got, cap, n_calls);
+}
+
+/* Whether keyword list got ("text/kind/score; ...") holds text. */
+static int holds(const char *got, const char *kw)
+{
+    size_t n = strlen(kw);
+    for (const char *p = got; (p = strstr(p, kw)); p += n)
+        if ((p == got || p[-1] == ' ') && p[n] == '/') return 1;
+    return 0;
+}
+
+/* The first n items of list a ("text/kind/score; ...") are b's. */
+static int same_first(const char *a, const char *b, int n)
+{
+    const char *p = a, *q = b;
+    for (int i = 0; i < n; i++) {
+        const char *pe = strchr(p, ';'), *qe = strchr(q, ';');
+        size_t pn = pe ? (size_t) (pe - p) : strlen(p), qn = qe ? (size_t) (qe - q) : strlen(q);
+        if (pn != qn || memcmp(p, q, pn)) return 0;
+        if (!pe || !qe) return i == n - 1;
+        p = pe + 2, q = qe + 2;
+    }
+    return 1;
+}
+
+/* A store's first run counts no documents: without the prior every word
+ * is as rare as a name, and the text's frequent everyday words ("day",
+ * "talks") push names out ("Marta Okonjo", "Brenmouth"); with it, the
+ * names, which the prior does not list, win.  The prior is
+ * English: a text in another language is scored as without it. */
+static void test_prior(void)
+{
+    char none[2048], with[2048], de[2048], de_none[2048], all[4096];
+    int n;
+    extract_as(10, 0, 0, NULL, none, sizeof none, &n);
+    extract_as(10, 0, ND_KEYWORDS_PRIOR_DOCS, NULL, with, sizeof with, &n);
+    CHECK(holds(none, "day") && !holds(with, "day"));
+    CHECK(holds(none, "talks") && !holds(with, "talks"));
+    CHECK(!holds(none, "Brenmouth") && holds(with, "Brenmouth"));
+    CHECK(!holds(none, "Marta Okonjo") && holds(with, "Marta Okonjo"));
+    CHECK(strcmp(none, with) != 0);
+    /* the bound on a word's idf counts the prior's documents: the first
+     * ten of every candidate scored are the ten */
+    extract_as(ND_KEYWORDS_MAX, 0, ND_KEYWORDS_PRIOR_DOCS, NULL, all, sizeof all, &n);
+    CHECK(same_first(all, with, 10));
+    extract_as(ND_KEYWORDS_MAX, 1000, ND_KEYWORDS_PRIOR_DOCS, NULL, all, sizeof all, &n);
+    extract_as(10, 1000, ND_KEYWORDS_PRIOR_DOCS, NULL, with, sizeof with, &n);
+    CHECK(same_first(all, with, 10));
+    extract_as(10, 0, ND_KEYWORDS_PRIOR_DOCS, "de", de, sizeof de, &n);
+    extract_as(10, 0, 0, "de", de_none, sizeof de_none, &n);
+    CHECK_STR(de, de_none);
 }
 
 /* The same keywords and scores as when every candidate was scored (56
@@ -85,5 +149,6 @@ static void test_keywords(void)
 int main(void)
 {
     RUN(test_keywords);
+    RUN(test_prior);
     return tap_done();
 }

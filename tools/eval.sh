@@ -14,7 +14,7 @@ if [ ! -d "$shared/bench" ]; then
     exit 0
 fi
 # Floors enforced so far (one word per area, added when its issue lands).
-ENFORCED=${ND_EVAL_ENFORCED:-"seeds extract extract_multi extract_meta cluster cluster_store cluster_slices analyze seeds_analysis model_rebuild"}
+ENFORCED=${ND_EVAL_ENFORCED:-"seeds extract extract_multi extract_meta cluster cluster_store cluster_slices analyze seeds_analysis model_rebuild keywords"}
 status=0
 run() { # run AREA COMMAND...
     local area=$1
@@ -56,6 +56,9 @@ run extract_meta python3 "$here/eval_extract_multi.py" "$cli" "$shared" --part m
 # (tests/data/seeds_analysis.json; floors enforced: quotations P 0.90, R 0.85,
 # events P 0.80); -v lists every wrong and missed item
 [ -f "$here/eval_seeds_analysis.py" ] && run seeds_analysis python3 "$here/eval_seeds_analysis.py" "$cli" "$shared" --enforce
+# issue 13: the keywords of a first bulk run (the word-rarity prior) against
+# those of the same store once it counts its documents: first 10 >= 0.82
+[ -f "$here/eval_keywords.py" ] && run keywords python3 "$here/eval_keywords.py" "$build" "$shared"
 # issue 9: `make model` is deterministic and its defaults rebuild the
 # shipped parser model byte for byte
 [ -f "$here/check_model_rebuild.sh" ] && run model_rebuild bash "$here/check_model_rebuild.sh" "$build" "$shared"

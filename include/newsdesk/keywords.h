@@ -59,7 +59,17 @@ typedef struct nd_keywords_opts {
     void *df_ctx;
     uint64_t n_docs; /* documents the frequencies count */
     size_t max;      /* keywords wanted; 0: 10; at most ND_KEYWORDS_MAX */
+    /* Documents the word-rarity prior counts as (how common a word is in
+     * general usage, from wordfreq: data/wordfreq/README.md), added to
+     * df's: n_docs + prior_docs documents, of which a word's share by the
+     * prior holds it as well as its df.  So that a store that counts few
+     * documents, or none (a first run), still tells "still" and "police"
+     * from a name; its own counts outweigh the prior as they grow.
+     * nd_keywords_opts_init() sets ND_KEYWORDS_PRIOR_DOCS; 0: none. */
+    double prior_docs;
 } nd_keywords_opts;
+
+#define ND_KEYWORDS_PRIOR_DOCS 1000.0
 
 ND_EXPORT void nd_keywords_opts_init(nd_keywords_opts *o);
 

@@ -21,6 +21,7 @@
  * watermark of publication times).
  */
 #include "cluster/cluster_int.h"
+#include "cluster/prior.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -492,15 +493,12 @@ static inline double idf(const nd_cluster *c, const nd__feat *f)
     return log((n + 1.0) / (d + 1.0)) + 1.0;
 }
 
-/* The prior's document counts by quantised log-frequency: an article of
- * PRIOR_ARTICLE words has a word of frequency f with chance
- * 1 - exp(-PRIOR_ARTICLE f). */
-#define PRIOR_ARTICLE 500.0
+/* The prior's document counts by quantised log-frequency (prior.h: an
+ * article of ND__PRIOR_ARTICLE words). */
 static void prior_init(nd_cluster *c)
 {
     c->prior = c->p.prior_docs > 0 ? nd__prior_get() : NULL;
-    for (int q = 0; q < 256; q++)
-        c->prior_df[q] = (float) (c->p.prior_docs * -expm1(-PRIOR_ARTICLE * pow(10.0, -q / 20.0)));
+    for (int q = 0; q < 256; q++) c->prior_df[q] = (float) (c->p.prior_docs * nd__prior_share_q(q));
     c->prior_df[256] = 0.0f;
 }
 

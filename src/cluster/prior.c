@@ -19,6 +19,7 @@
  * checks its header.  A build without it parses prior.bin as before.
  */
 #include "cluster/cluster_int.h"
+#include "cluster/prior.h"
 
 #include <libstemmer.h>
 #include <math.h>
@@ -234,4 +235,16 @@ const nd__prior *nd__prior_get(void)
 {
     pthread_once(&g_once, load_embedded);
     return g_prior.cap ? &g_prior : NULL;
+}
+
+double nd__prior_share_q(int q)
+{
+    if (q < 0 || q > 255) return 0.0;
+    return -expm1(-ND__PRIOR_ARTICLE * pow(10.0, -q / 20.0));
+}
+
+double nd__prior_word_share(const char *w, size_t n)
+{
+    const nd__prior *p = nd__prior_get();
+    return p && n ? nd__prior_share_q(nd__prior_q(p, nd__feat_hash(ND__F_ENTITY, w, n))) : 0.0;
 }

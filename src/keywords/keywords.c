@@ -7,7 +7,11 @@
  *     weight(kind) * (1 + ln count) * idf,   idf = ln((N + 1) / (df + 1)) + 1
  *
  * where df is the document frequency of its rarest word (a phrase is as
- * distinctive as its most distinctive word).  Then the best are taken,
+ * distinctive as its most distinctive word).  N and df count the caller's
+ * documents and the word-rarity prior's (prior_docs documents, of which
+ * the share the prior gives the word hold it): without it, a store's
+ * first run, which counts no documents, scored every word alike, and its
+ * keywords were the most frequent words ("police", "still", "man").  Then the best are taken,
  * skipping one whose words a chosen keyword already holds or that holds a
  * chosen keyword's words ("Xi" after "Xi Jinping", "steel" after "Friends
  * of Steel").  Names and phrases are listed before single words. */
@@ -18,6 +22,8 @@
 #include "newsdesk/keywords.h"
 #include "newsdesk/lang.h"
 #include "newsdesk/token.h"
+
+#include "cluster/prior.h"
 
 #define MAX_TEXT  65536
 #define MAX_WORDS 4   /* words of a name */
@@ -36,6 +42,7 @@ const char *nd_keyword_kind_name(int kind)
 void nd_keywords_opts_init(nd_keywords_opts *o)
 {
     memset(o, 0, sizeof *o);
+    o->prior_docs = ND_KEYWORDS_PRIOR_DOCS;
 }
 
 void nd_keywords_free(nd_keywords *k)
@@ -61,7 +68,8 @@ typedef struct cand {
 typedef struct ctx {
     nd_arena *ar;
     const nd_keywords_opts *o;
-    cand *slots; /* open addressing */
+    double prior_m; /* documents the prior counts as (prior_docs) */
+    cand *slots;    /* open addressing */
     size_t cap, n;
     int failed;
 } ctx;
@@ -104,15 +112,44 @@ static cand *lookup(ctx *c, const char *key, size_t len, int create)
     return x;
 }
 
-/* idf of one lower-case word. */
+/* Documents the prior counts as: o->prior_docs (0 when not a positive
+ * finite number) for English text; none for another language, which the
+ * prior hardly lists (its words are those of an English list, and the
+ * 3,000 commonest of nine other languages at a ninetieth of the weight:
+ * data/wordfreq/README.md), so that the common words of a German text
+ * would all look rare to it. */
+static double prior_docs(const nd_keywords_opts *o)
+{
+    const char *l = o->language;
+    if (l && *l && strcmp(l, "en")) return 0.0;
+    return o->prior_docs > 0 && o->prior_docs <= 1e12 ? o->prior_docs : 0.0;
+}
+
+/* The prior's share of articles that hold word w (n bytes, lower case):
+ * an abbreviation's ("nov.", "gov.") that of its letters ("nov"); 0 for a
+ * word it does not list (a rare word, a number, "covid-19"), as the story
+ * engine takes it. */
+static double prior_share(const char *w, size_t n)
+{
+    if (n > 2 && w[n - 1] == '.') n--;
+    return nd__prior_word_share(w, n);
+}
+
+/* idf of one lower-case word: its df and the prior's documents that hold
+ * it, out of the documents df counts and the prior's. */
 static double word_idf(ctx *c, const char *w, size_t n)
 {
     const nd_keywords_opts *o = c->o;
     double N = (double) o->n_docs;
     int64_t df = o->df ? o->df(o->df_ctx, w, n) : 0;
     if (df < 0) df = 0;
-    if ((double) df > N) N = (double) df;
-    return log((N + 1.0) / ((double) df + 1.0)) + 1.0;
+    double d = (double) df;
+    if (d > N) N = d;
+    if (c->prior_m > 0) {
+        d += c->prior_m * prior_share(w, n);
+        N += c->prior_m;
+    }
+    return log((N + 1.0) / (d + 1.0)) + 1.0;
 }
 
 /* The idf of a phrase: of its rarest word that is not a stop word. */
@@ -354,7 +391,7 @@ int nd_keywords_extract(const char *text, size_t len, const nd_keywords_opts *op
     }
     k->arena = ar;
     nd_arena *work = nd_arena_new(65536);
-    ctx c = {work, &o, NULL, 0, 0, work == NULL};
+    ctx c = {work, &o, prior_docs(&o), NULL, 0, 0, work == NULL};
     if (o.title && *o.title) scan(&c, o.title, strlen(o.title), 2);
     if (text && len) scan(&c, text, len, 1);
     /* The analysis's actors, by their canonical names. */
@@ -401,7 +438,7 @@ int nd_keywords_extract(const char *text, size_t len, const nd_keywords_opts *op
      * scored one not yet taken: the document frequencies (a store query
      * each) of the many that cannot be chosen are never looked up, and the
      * keywords are the same as when every candidate is scored. */
-    double idf_max = (log((double) o.n_docs + 1.0) + 1.0) * (1.0 + 1e-9);
+    double idf_max = (log((double) o.n_docs + c.prior_m + 1.0) + 1.0) * (1.0 + 1e-9);
     if (idf_max < 1.0) idf_max = 1.0;
     size_t m = 0;
     for (size_t i = 0; i < c.cap; i++) {
