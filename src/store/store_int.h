@@ -237,6 +237,11 @@ void nd__store_doc_info(nd__docinfo *out, const char *title, const char *site, c
 int nd__store_cluster_new(nd_store_clusterer *c, int64_t id, const nd__pdoc *d, int64_t *story,
                           int64_t *dup_of, nd_error *err);
 
+/* The smallest id a new document may take: one above the largest the
+ * engine holds (a refused page's, rolled back, is never given again: the
+ * engine cannot forget it), 0 without an engine. */
+int64_t nd__store_cluster_id_floor(const nd_store_clusterer *c);
+
 /* A page's savepoint: what the clusterer changes in memory between begin
  * and end is undone with the rows when the page fails (ok 0). */
 void nd__store_cluster_begin_page(nd_store_clusterer *c);

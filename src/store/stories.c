@@ -1098,6 +1098,11 @@ int nd__store_cluster_new(nd_store_clusterer *c, int64_t id, const nd__pdoc *d, 
     return 0;
 }
 
+int64_t nd__store_cluster_id_floor(const nd_store_clusterer *c)
+{
+    return c && c->eng ? c->max_seen + 1 : 0;
+}
+
 void nd__store_cluster_begin_page(nd_store_clusterer *c)
 {
     c->in_page = 1;
@@ -1113,7 +1118,9 @@ void nd__store_cluster_end_page(nd_store_clusterer *c, int ok)
         /* The rows are gone: so are the page's log entries and its
          * changes to aggregates; the engine keeps the documents it was
          * given (it cannot forget): from now on the log, not the engine,
-         * is the truth, and the next run replays it. */
+         * is the truth, and the next run replays it.  The next page is
+         * numbered above the page's id (nd__store_cluster_id_floor), so
+         * that the engine takes it. */
         for (size_t i = c->n_undo; i > 0; i--) {
             undo *u = &c->undo[i - 1];
             agg *a = cached(c, u->story);
