@@ -1554,6 +1554,116 @@ static void test_stdin(void)
     close(saved);
 }
 
+/* A crawler's pipe: each item (a JSON line, a WARC record, a gzip member
+ * of one) is written whole, then the writer waits for the next page.  The
+ * reader must yield the item from what the pipe holds, not wait for bytes
+ * not sent yet (it used to wait for 64 KiB or the end: the pages of a
+ * slow crawler reached the store only when it closed the pipe).  The
+ * child writes an item, waits up to 5 s for the parent to say it has read
+ * it, and exits 1 when it had to give up waiting. */
+static int live_child(int out, int ack, const nd_buf *items, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (write(out, items[i].ptr, items[i].len) != (ssize_t) items[i].len) return 2;
+        if (i == n - 1) break;
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        char c;
+        for (;;) {
+            if (read(ack, &c, 1) == 1) break;
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            if (t.tv_sec - t0.tv_sec >= 5) return 1;
+            usleep(10000);
+        }
+    }
+    return 0;
+}
+
+/* Read n items through a pipe on stdin as live_child writes them; the
+ * docs' titles (or ids) joined by ',' into seq.  Returns the child's
+ * exit status (0: no item waited for another). */
+static int read_live(const nd_buf *items, int n, char *seq, size_t cap)
+{
+    int data[2], ack[2];
+    if (pipe(data) || pipe(ack)) return -1;
+    fcntl(ack[0], F_SETFL, O_NONBLOCK);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(data[0]);
+        close(ack[1]);
+        _exit(live_child(data[1], ack[0], items, n));
+    }
+    close(data[1]);
+    close(ack[0]);
+    /* an ack to a child that gave up: EPIPE, not the signal */
+    void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+    int saved = dup(0);
+    dup2(data[0], 0);
+    close(data[0]);
+    const char *dash = "-";
+    nd_reader *r = nd_reader_new(&dash, 1, NULL);
+    *seq = 0;
+    nd_doc d;
+    nd_error e = {0};
+    int rc;
+    while (r && (rc = nd_reader_next(r, &d, &e)) != 0) {
+        if (rc < 0) {
+            strncat(seq, "E,", cap - strlen(seq) - 1);
+            continue;
+        }
+        strncat(seq, d.ext_id ? d.ext_id : d.url ? d.url : "?", cap - strlen(seq) - 1);
+        strncat(seq, ",", cap - strlen(seq) - 1);
+        /* a failed ack (the child gave up): its status tells */
+        if (write(ack[1], "k", 1) != 1) {
+        }
+    }
+    nd_reader_free(r);
+    dup2(saved, 0);
+    close(saved);
+    close(ack[1]);
+    signal(SIGPIPE, old_pipe);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_stdin_live(void)
+{
+    enum { N = 3 };
+    nd_buf jl[N], warc[N], warcgz[N];
+    for (int i = 0; i < N; i++) {
+        jl[i] = warc[i] = warcgz[i] = (nd_buf) ND_BUF_INIT;
+        nd_buf_printf(&jl[i], "{\"id\": \"j%d\", \"title\": \"T\", \"text\": \"Line %d.\"}\n", i,
+                      i);
+        char http[256], rec[512];
+        int hn = snprintf(http, sizeof http,
+                          "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+                          "<html><title>P%d</title><p>Page %d.</p></html>",
+                          i, i);
+        int rn = snprintf(rec, sizeof rec,
+                          "WARC/1.1\r\nWARC-Type: response\r\n"
+                          "WARC-Target-URI: http://live.test/%d\r\n"
+                          "Content-Type: application/http; msgtype=response\r\n"
+                          "Content-Length: %d\r\n\r\n%s\r\n\r\n",
+                          i, hn, http);
+        nd_buf_append(&warc[i], rec, (size_t) rn);
+        gz_member(&warcgz[i], rec, (size_t) rn, 6);
+    }
+    char seq[256];
+    CHECK_INT(read_live(jl, N, seq, sizeof seq), 0);
+    CHECK_STR(seq, "j0,j1,j2,");
+    CHECK_INT(read_live(warc, N, seq, sizeof seq), 0);
+    CHECK_STR(seq, "http://live.test/0,http://live.test/1,http://live.test/2,");
+    CHECK_INT(read_live(warcgz, N, seq, sizeof seq), 0);
+    CHECK_STR(seq, "http://live.test/0,http://live.test/1,http://live.test/2,");
+    for (int i = 0; i < N; i++) {
+        nd_buf_free(&jl[i]);
+        nd_buf_free(&warc[i]);
+        nd_buf_free(&warcgz[i]);
+    }
+}
+
 /* ---- folders ---------------------------------------------------------------- */
 
 static void test_folders(void)
@@ -1802,6 +1912,7 @@ int main(void)
     RUN(test_feed_text_given);
     RUN(test_pages);
     RUN(test_stdin);
+    RUN(test_stdin_live);
     RUN(test_folders);
     RUN(test_wget);
     RUN(test_shared_warc);

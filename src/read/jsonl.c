@@ -351,7 +351,7 @@ static int next_line(nd__input *in, const char **p, size_t *n, nd_error *err)
         size_t ask = a < 65536 ? a + 65536 : a + a / 2;
         if (ask > in->max + 1) ask = in->max + 1;
         if (ask <= a) ask = a + 1;
-        size_t got = nd__stream_fill(s, ask);
+        size_t got = nd__stream_fill_some(s, ask); /* a line may be all a pipe has */
         if (got > a) continue;
         /* The end of the input. */
         if (s->err) {

@@ -171,6 +171,29 @@ const nd_reader_stats *nd_reader_get_stats(const nd_reader *r)
 {
     return &r->stats;
 }
+/* The head the format is told by: SNIFF_BYTES, or less once it holds a
+ * whole first line that is not blank or a comment (a pipe may hold one
+ * JSON line or one record's first line and no more until the crawler
+ * that writes it has another page), or all there is. */
+static size_t sniff_fill(nd__stream *s)
+{
+    size_t a = nd__stream_avail(s);
+    for (;;) {
+        const char *p = nd__stream_ptr(s);
+        for (size_t i = 0; i < a;) {
+            const char *nl = memchr(p + i, '\n', a - i);
+            if (!nl) break;
+            size_t j = i, e = (size_t) (nl - p);
+            while (j < e && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r')) j++;
+            if (j < e && p[j] != '#' && !(e - j >= 2 && p[j] == '/' && p[j + 1] == '/')) return a;
+            i = e + 1;
+        }
+        if (a >= SNIFF_BYTES) return a;
+        size_t got = nd__stream_fill_some(s, SNIFF_BYTES);
+        if (got <= a) return got;
+        a = got;
+    }
+}
 
 /* Open path (fd >= 0: already open, or -1: the memory input) and tell its
  * format.  Returns 0 with r->in ready, 1 when there is nothing to read in
@@ -197,7 +220,7 @@ static int input_open(nd_reader *r, const char *path, int fd, nd_error *err)
     r->stats.files++;
 
     nd__stream *s = &in->s;
-    size_t a = nd__stream_fill(s, SNIFF_BYTES);
+    size_t a = sniff_fill(s);
     if (a == 0) {
         if (s->err) {
             char why[160];

@@ -78,6 +78,14 @@ void nd__stream_close(nd__stream *s);
  * many are available (less than need at the end or after an error: check
  * s->eof / s->err). */
 size_t nd__stream_fill(nd__stream *s, size_t need);
+/* The same, but it returns as soon as any byte more than was available
+ * has come (or need bytes are, or the end, or an error): for a reader
+ * that looks for a delimiter in what it has, so that a pipe that holds a
+ * whole line or record head and no more (a crawler's, between pages) does
+ * not keep it waiting for bytes that are not sent yet.  Returns how many
+ * are available: no more than before only at the end or after an
+ * error. */
+size_t nd__stream_fill_some(nd__stream *s, size_t need);
 #define nd__stream_avail(s) ((s)->len - (s)->pos)
 #define nd__stream_ptr(s)   ((const char *) (s)->buf + (s)->pos)
 /* Offset of the next byte in the decoded stream. */

@@ -391,9 +391,12 @@ static void gz_step(nd__stream *s)
     }
 }
 
-size_t nd__stream_fill(nd__stream *s, size_t need)
+/* Read until need bytes are available, or (some) until any byte more
+ * than `had` is; the end and an error stop it either way. */
+static size_t fill(nd__stream *s, size_t need, int some)
 {
-    while (s->len - s->pos < need && !s->eof && !s->err) {
+    size_t had = s->len - s->pos;
+    while (s->len - s->pos < need && !(some && s->len - s->pos > had) && !s->eof && !s->err) {
         if (make_room(s, need)) {
             set_err(s, ND_ENOMEM, s->member_coff, "out of memory");
             break;
@@ -406,6 +409,16 @@ size_t nd__stream_fill(nd__stream *s, size_t need)
         }
     }
     return s->len - s->pos;
+}
+
+size_t nd__stream_fill(nd__stream *s, size_t need)
+{
+    return fill(s, need, 0);
+}
+
+size_t nd__stream_fill_some(nd__stream *s, size_t need)
+{
+    return fill(s, need, 1);
 }
 
 void nd__stream_consume(nd__stream *s, size_t n)

@@ -56,6 +56,20 @@ static int head_end(const char *p, size_t n, size_t *end)
     return 0;
 }
 
+/* The bytes a record's head is read from: HEAD_MAX, or less once they
+ * hold the head's end (a pipe may hold a record's head and no more yet),
+ * or all there is.  Returns how many are available. */
+static size_t head_fill(nd__stream *s)
+{
+    size_t a = nd__stream_avail(s), end;
+    while (a < HEAD_MAX && !head_end(nd__stream_ptr(s), a, &end)) {
+        size_t got = nd__stream_fill_some(s, HEAD_MAX);
+        if (got <= a) return got;
+        a = got;
+    }
+    return a;
+}
+
 static nd_slice trim(const char *p, size_t n)
 {
     while (n && (*p == ' ' || *p == '\t')) p++, n--;
@@ -274,7 +288,7 @@ int nd__warc_next(nd__input *in, nd_doc *doc, nd_error *err)
             return 0;
         }
         uint64_t uoff = nd__stream_tell(s), off = record_offset(s, uoff);
-        size_t a = nd__stream_fill(s, HEAD_MAX);
+        size_t a = head_fill(s);
         const char *p = nd__stream_ptr(s);
         if (!warc_line_at(p, a)) {
             if (a < 8 && !s->eof && s->err) {
