@@ -11,10 +11,11 @@
  * documents and the word-rarity prior's (prior_docs documents, of which
  * the share the prior gives the word hold it): without it, a store's
  * first run, which counts no documents, scored every word alike, and its
- * keywords were the most frequent words ("police", "still", "man").  Then the best are taken,
- * skipping one whose words a chosen keyword already holds or that holds a
- * chosen keyword's words ("Xi" after "Xi Jinping", "steel" after "Friends
- * of Steel").  Names and phrases are listed before single words. */
+ * keywords were the most frequent words ("police", "still", "man").
+ * Then the best are taken, skipping one whose words a chosen keyword
+ * already holds or that holds a chosen keyword's words ("Xi" after "Xi
+ * Jinping", "steel" after "Friends of Steel").  Names and phrases are
+ * listed before single words. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -171,6 +171,7 @@ const nd_reader_stats *nd_reader_get_stats(const nd_reader *r)
 {
     return &r->stats;
 }
+
 /* The head the format is told by: SNIFF_BYTES, or less once it holds a
  * whole first line that is not blank or a comment (a pipe may hold one
  * JSON line or one record's first line and no more until the crawler
