@@ -180,7 +180,7 @@ static size_t sniff_fill(nd__stream *s)
 {
     size_t a = nd__stream_avail(s);
     for (;;) {
-        const char *p = nd__stream_ptr(s);
+        const char *p = a ? nd__stream_ptr(s) : NULL; /* no buffer before the first read */
         for (size_t i = 0; i < a;) {
             const char *nl = memchr(p + i, '\n', a - i);
             if (!nl) break;

@@ -62,7 +62,7 @@ static int head_end(const char *p, size_t n, size_t *end)
 static size_t head_fill(nd__stream *s)
 {
     size_t a = nd__stream_avail(s), end;
-    while (a < HEAD_MAX && !head_end(nd__stream_ptr(s), a, &end)) {
+    while (a < HEAD_MAX && !(a && head_end(nd__stream_ptr(s), a, &end))) {
         size_t got = nd__stream_fill_some(s, HEAD_MAX);
         if (got <= a) return got;
         a = got;
