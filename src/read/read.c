@@ -172,24 +172,26 @@ const nd_reader_stats *nd_reader_get_stats(const nd_reader *r)
     return &r->stats;
 }
 
-/* The head the format is told by: SNIFF_BYTES, or less once it holds a
- * whole first line that is not blank or a comment (a pipe may hold one
- * JSON line or one record's first line and no more until the crawler
- * that writes it has another page), or all there is. */
+/* The head the format is told by: SNIFF_BYTES, or all there is, or less
+ * once what it holds settles the format whatever follows: a WARC or ARC
+ * start, or whole lines that make it JSON lines (a pipe may hold one
+ * record or one JSON line and no more until the crawler that writes it
+ * has another page).  A head that looks like a page could still turn out
+ * JSON lines (a first line without "html" or "text"), so that waits for
+ * SNIFF_BYTES or the end as before. */
 static size_t sniff_fill(nd__stream *s)
 {
     size_t a = nd__stream_avail(s);
     for (;;) {
-        const char *p = a ? nd__stream_ptr(s) : NULL; /* no buffer before the first read */
-        for (size_t i = 0; i < a;) {
-            const char *nl = memchr(p + i, '\n', a - i);
-            if (!nl) break;
-            size_t j = i, e = (size_t) (nl - p);
-            while (j < e && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r')) j++;
-            if (j < e && p[j] != '#' && !(e - j >= 2 && p[j] == '/' && p[j + 1] == '/')) return a;
-            i = e + 1;
-        }
         if (a >= SNIFF_BYTES) return a;
+        if (a) { /* (no buffer before the first read) */
+            const char *p = nd__stream_ptr(s);
+            size_t whole = a; /* up to the last newline */
+            while (whole && p[whole - 1] != '\n') whole--;
+            int is_arc = 0;
+            if (nd__sniff(p, a, &is_arc) == ND_FMT_WARC || is_arc) return a;
+            if (whole && nd__sniff(p, whole, NULL) == ND_FMT_JSONL) return a;
+        }
         size_t got = nd__stream_fill_some(s, SNIFF_BYTES);
         if (got <= a) return got;
         a = got;
