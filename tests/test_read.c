@@ -1662,6 +1662,35 @@ static void test_stdin_live(void)
         nd_buf_free(&warc[i]);
         nd_buf_free(&warcgz[i]);
     }
+    /* JSON lines whose first line has no "html" or "text" (a header), the
+     * next line a moment later: what the pipe held first looked like a
+     * page, which is not enough to call it one */
+    int data[2];
+    CHECK(pipe(data) == 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        static const char l1[] = "{\"source\": \"live feed\"}\n";
+        static const char l2[] = "{\"id\": \"x1\", \"text\": \"A line.\"}\n";
+        close(data[0]);
+        int bad = write(data[1], l1, sizeof l1 - 1) != (ssize_t) sizeof l1 - 1;
+        usleep(300000);
+        bad |= write(data[1], l2, sizeof l2 - 1) != (ssize_t) sizeof l2 - 1;
+        _exit(bad);
+    }
+    close(data[1]);
+    int saved = dup(0);
+    dup2(data[0], 0);
+    close(data[0]);
+    got g;
+    read_one("-", NULL, &g);
+    dup2(saved, 0);
+    close(saved);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(g.ndocs >= 1 && g.fmt[g.ndocs - 1] == ND_FMT_JSONL);
+    CHECK(g.ndocs >= 1 && g.id[g.ndocs - 1] && strcmp(g.id[g.ndocs - 1], "x1") == 0);
+    got_free(&g);
 }
 
 /* ---- folders ---------------------------------------------------------------- */
