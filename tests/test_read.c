@@ -1511,16 +1511,21 @@ static void test_pages(void)
     nd_buf_free(&gz);
 }
 
-static void read_stdin_from(const char *file, got *g)
+/* Read "-" with fd as stdin (fd stays open: the caller's). */
+static void read_stdin_fd(int fd, got *g)
 {
     int saved = dup(0);
-    int fd = open(file, O_RDONLY);
     dup2(fd, 0);
-    close(fd);
-    const char *dash = "-";
-    read_one(dash, NULL, g);
+    read_one("-", NULL, g);
     dup2(saved, 0);
     close(saved);
+}
+
+static void read_stdin_from(const char *file, got *g)
+{
+    int fd = open(file, O_RDONLY);
+    read_stdin_fd(fd, g);
+    close(fd);
 }
 
 static void test_stdin(void)
@@ -1540,18 +1545,14 @@ static void test_stdin(void)
     /* stdin through a pipe: not seekable, a damaged member still skipped */
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "cat '%s'", tpath("bad.warc.gz"));
-    int saved = dup(0);
     FILE *p = popen(cmd, "r");
     CHECK(p != NULL);
     if (p) {
-        dup2(fileno(p), 0);
-        read_one("-", NULL, &g);
-        dup2(saved, 0);
+        read_stdin_fd(fileno(p), &g);
         pclose(p);
         CHECK_STR(g.seq, "DEDD");
         got_free(&g);
     }
-    close(saved);
 }
 
 /* A crawler's pipe: each item (a JSON line, a WARC record, a gzip member
@@ -1580,7 +1581,7 @@ static int live_child(int out, int ack, const nd_buf *items, int n)
 }
 
 /* Read n items through a pipe on stdin as live_child writes them; the
- * docs' titles (or ids) joined by ',' into seq.  Returns the child's
+ * docs' external ids (else URLs) joined by ',' into seq.  Returns the child's
  * exit status (0: no item waited for another). */
 static int read_live(const nd_buf *items, int n, char *seq, size_t cap)
 {
@@ -1679,13 +1680,9 @@ static void test_stdin_live(void)
         _exit(bad);
     }
     close(data[1]);
-    int saved = dup(0);
-    dup2(data[0], 0);
-    close(data[0]);
     got g;
-    read_one("-", NULL, &g);
-    dup2(saved, 0);
-    close(saved);
+    read_stdin_fd(data[0], &g);
+    close(data[0]);
     int st = 0;
     waitpid(pid, &st, 0);
     CHECK(g.ndocs >= 1 && g.fmt[g.ndocs - 1] == ND_FMT_JSONL);

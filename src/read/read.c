@@ -185,12 +185,13 @@ static size_t sniff_fill(nd__stream *s)
     for (;;) {
         if (a >= SNIFF_BYTES) return a;
         if (a) { /* (no buffer before the first read) */
+            /* the whole lines: what their sniff says, more cannot undo */
             const char *p = nd__stream_ptr(s);
-            size_t whole = a; /* up to the last newline */
+            size_t whole = a;
             while (whole && p[whole - 1] != '\n') whole--;
             int is_arc = 0;
-            if (nd__sniff(p, a, &is_arc) == ND_FMT_WARC || is_arc) return a;
-            if (whole && nd__sniff(p, whole, NULL) == ND_FMT_JSONL) return a;
+            nd_format f = whole ? nd__sniff(p, whole, &is_arc) : ND_FMT_PAGE;
+            if (f == ND_FMT_WARC || f == ND_FMT_JSONL || is_arc) return a;
         }
         size_t got = nd__stream_fill_some(s, SNIFF_BYTES);
         if (got <= a) return got;

@@ -464,7 +464,8 @@ static int insert_doc(nd_store *s, nd_store_clusterer *c, nd__pdoc *d, int versi
 {
     int rc = next_id(s, id, err);
     /* not an id the story engine already holds (a refused page's) */
-    if (!rc && *id < nd__store_cluster_id_floor(c)) *id = nd__store_cluster_id_floor(c);
+    int64_t lowest = nd__store_cluster_id_floor(c);
+    if (!rc && *id < lowest) *id = lowest;
     int64_t story = 0, dup = 0;
     if (!rc && c) rc = nd__store_cluster_new(c, *id, d, &story, &dup, err);
     if (rc) return rc;
