@@ -21,6 +21,10 @@ static const char usage_text[] =
     "      --fetched TIME  fetch time for pages that do not say (ISO 8601 or\n"
     "                      @epoch): resolves ages such as \"2 hours ago\"\n"
     "      --batch N       documents per transaction (default 200)\n"
+    "      --idle-ms N     a live input (a pipe) quiet for N ms with its pages\n"
+    "                      stored: the stories are re-examined as at the end\n"
+    "                      of a run, and the run goes on (default 5000; 0:\n"
+    "                      never)\n"
     "      --no-analysis   do not find actors, quotations and events (newsdesk\n"
     "                      reanalyze does it later)\n"
     "      --max-bytes N   largest page accepted (default 64 MiB)\n"
@@ -133,8 +137,8 @@ static void summary(const nd_ingest_stats *st, int failed, int follow)
 /* --cpu: the run's CPU by kind of thread, each thread's own clock. */
 static void cpu_line(const nd_ingest_stats *st)
 {
-    double all = st->cpu_workers + st->cpu_writer + st->cpu_readers + st->cpu_checkpoints +
-                 st->cpu_caller;
+    double all =
+        st->cpu_workers + st->cpu_writer + st->cpu_readers + st->cpu_checkpoints + st->cpu_caller;
     printf("CPU: %.3f s", all);
     if (st->pages) printf(" (%.2f ms a page)", 1000 * all / (double) st->pages);
     printf(": workers %.3f s, writer %.3f s, readers %.3f s, checkpoints %.3f s, the rest %.3f s\n",
@@ -148,6 +152,7 @@ int cmd_ingest(int argc, char **argv)
                                    {"fetched", 0, 1, 'F'},
                                    {"batch", 0, 1, 'B'},
                                    {"max-bytes", 0, 1, 'M'},
+                                   {"idle-ms", 0, 1, 'I'},
                                    {"quiet", 'q', 0, 'q'},
                                    {"cpu", 0, 0, 'C'},
                                    {"no-analysis", 0, 0, 'A'},
@@ -179,6 +184,11 @@ int cmd_ingest(int argc, char **argv)
             if (cli_parse_count(a.value, 1, 1000000, &v))
                 return cli_args_fail(&a, "--batch: not a count: '%s'", a.value);
             o.batch_docs = (size_t) v;
+            break;
+        case 'I':
+            if (cli_parse_count(a.value, 0, 86400000, &v))
+                return cli_args_fail(&a, "--idle-ms: not a number of milliseconds: '%s'", a.value);
+            o.idle_ms = v ? (int) v : -1;
             break;
         case 'M':
             if (cli_parse_count(a.value, 1, (long long) 1 << 40, &v))

@@ -887,6 +887,94 @@ static void test_refused_page(void)
     CHECK(digests[0] == digests[1]);
 }
 
+/* A pause (nd_store_cluster_pause): nothing while too few documents came
+ * since the last re-examination (no transaction needed for the question,
+ * nothing written); once they are an eighth of the recent window, the
+ * end of a run's re-examination, the state saved with the log trimmed -
+ * and the store is that of a run that ended there.  A finish after it
+ * re-examines nothing more. */
+static void test_pause(void)
+{
+    nd_cluster_params p;
+    small_params(&p); /* a window of 48: due at 6 documents */
+    uint64_t digests[2] = {0, 0};
+    for (int run = 0; run < 2; run++) {
+        nd_store *s = fresh(run ? "pause.db" : "paused_end.db");
+        if (!s) return;
+        nd_store_clusterer *c = NULL;
+        nd_error err = {0};
+        CHECK_INT(nd_store_clusterer_open(s, &p, &c, &err), 0);
+        if (!c) {
+            nd_store_close(s);
+            return;
+        }
+        rng_state = 5;
+        int done = -1;
+        /* a full window, re-examined */
+        CHECK_INT(nd_store_begin(s, &err), 0);
+        for (int k = 0; k < 60; k++) {
+            gdoc d;
+            make_doc(k, &d);
+            CHECK(store_prepared(s, c, &d, 9000 + (uint64_t) k) > 0);
+            free_doc(&d);
+        }
+        CHECK_INT(nd_store_cluster_pause(c, &done, &err), 0);
+        CHECK_INT(done, 1);
+        CHECK_INT(nd_store_commit(s, &err), 0);
+        CHECK_INT(nd_store_begin(s, &err), 0);
+        for (int k = 60; k < 65; k++) {
+            gdoc d;
+            make_doc(k, &d);
+            CHECK(store_prepared(s, c, &d, 9000 + (uint64_t) k) > 0);
+            free_doc(&d);
+        }
+        CHECK_INT(nd_store_cluster_sync(c, &err), 0);
+        CHECK_INT(nd_store_commit(s, &err), 0);
+        CHECK_INT(nd_store_cluster_pause_due(c), 0);
+        int64_t log = one_int(s, "SELECT count(*) FROM cluster_log");
+        CHECK_INT(nd_store_begin(s, &err), 0);
+        CHECK_INT(nd_store_cluster_pause(c, &done, &err), 0);
+        CHECK_INT(nd_store_commit(s, &err), 0);
+        CHECK_INT(done, 0);
+        CHECK_INT(one_int(s, "SELECT count(*) FROM cluster_log"), log);
+        CHECK_INT(nd_store_begin(s, &err), 0);
+        for (int k = 65; k < 67; k++) {
+            gdoc d;
+            make_doc(k, &d);
+            CHECK(store_prepared(s, c, &d, 9000 + (uint64_t) k) > 0);
+            free_doc(&d);
+        }
+        CHECK_INT(nd_store_cluster_sync(c, &err), 0);
+        CHECK_INT(nd_store_commit(s, &err), 0);
+        CHECK_INT(nd_store_cluster_pause_due(c), 1);
+        CHECK_INT(nd_store_begin(s, &err), 0);
+        if (run) {
+            CHECK_INT(nd_store_cluster_pause(c, &done, &err), 0);
+            CHECK_INT(done, 1);
+            CHECK_INT(nd_store_cluster_pause_due(c), 0);
+        } else {
+            CHECK_INT(nd_store_cluster_finish(c, &err), 0);
+        }
+        CHECK_INT(nd_store_commit(s, &err), 0);
+        check_consistent(s);
+        CHECK_INT(one_int(s, "SELECT unflushed FROM cluster_saved"), 0);
+        CHECK_INT(one_int(s, "SELECT count(*) FROM cluster_log"), 0);
+        digests[run] = digest(s);
+        if (run) {
+            /* the end of the run after the pause: nothing more to do */
+            CHECK_INT(nd_store_begin(s, &err), 0);
+            CHECK_INT(nd_store_cluster_finish(c, &err), 0);
+            CHECK_INT(nd_store_commit(s, &err), 0);
+            CHECK(digest(s) == digests[run]);
+            /* and no pause after the end */
+            CHECK_INT(nd_store_cluster_pause_due(c), 0);
+        }
+        nd_store_clusterer_free(c);
+        nd_store_close(s);
+    }
+    CHECK(digests[0] && digests[0] == digests[1]);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/nd_test_stories.XXXXXX");
@@ -899,6 +987,7 @@ int main(void)
     RUN(test_step7_store);
     RUN(test_big_story);
     RUN(test_refused_page);
+    RUN(test_pause);
     char cmd[128];
     snprintf(cmd, sizeof cmd, getenv("KEEP") ? "true %s" : "rm -rf %s", dir);
     if (system(cmd)) {

@@ -66,10 +66,15 @@ typedef struct nd_ingest_error {
 } nd_ingest_error;
 
 typedef struct nd_ingest_opts {
-    int threads;        /* extraction workers; 0: the number of cores */
-    int64_t fetched;    /* fetch time for pages that do not carry one, or ND_TIME_NONE */
-    size_t batch_docs;  /* documents per transaction; 0: 200 */
-    int batch_ms;       /* longest a transaction stays open; 0: 2000 */
+    int threads;       /* extraction workers; 0: the number of cores */
+    int64_t fetched;   /* fetch time for pages that do not carry one, or ND_TIME_NONE */
+    size_t batch_docs; /* documents per transaction; 0: 200 */
+    int batch_ms;      /* longest a transaction stays open; 0: 2000 */
+    /* A live input gone quiet (every page read so far stored and
+     * committed, and nothing new for idle_ms) ends a run for the stories
+     * while the run goes on: the recent documents re-examined as at a
+     * run's end (nd_store_cluster_pause).  0: 5000; negative: never. */
+    int idle_ms;
     size_t queue_bytes; /* raw bytes waiting for extraction at most; 0: 64 MiB */
     nd_reader_opts reader;
     /* Called for each failed input, from any thread but never two at once. */

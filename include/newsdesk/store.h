@@ -448,6 +448,17 @@ ND_EXPORT int nd_store_cluster_sync(nd_store_clusterer *c, nd_error *err);
  * engine's state.  Call inside a transaction. */
 ND_EXPORT int nd_store_cluster_finish(nd_store_clusterer *c, nd_error *err);
 
+/* The input paused (a live stream gone quiet) and the run goes on: what
+ * nd_store_cluster_finish() does for the stories, without ending - the
+ * recent documents re-examined under the same rule, the changes applied,
+ * the story rows synced and what changed of the engine's state saved.
+ * Nothing is done (nor written) when the rule does not call for a
+ * re-examination; *done (may be NULL) says whether it did.  Call inside a
+ * transaction.  nd_store_cluster_pause_due() says, without writing,
+ * whether the rule calls for one now (another writer's documents aside). */
+ND_EXPORT int nd_store_cluster_pause(nd_store_clusterer *c, int *done, nd_error *err);
+ND_EXPORT int nd_store_cluster_pause_due(const nd_store_clusterer *c);
+
 /* How many threads the re-examination of nd_store_cluster_finish() may
  * compute on, the caller's included (nd_cluster_set_threads(); 1, the
  * default: none started).  The same stories whatever n. */

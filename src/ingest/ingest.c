@@ -29,6 +29,12 @@
  * writer gives every document it stores its story in the same transaction
  * (nd_store_add_prepared) and saves what changed of the engine's state at
  * the end (nd_store_cluster_finish).
+ *
+ * A live input that goes quiet (a crawler's pipe between two fetches) is
+ * an end for the stories, and the run goes on: when every job the
+ * readers numbered has been stored and committed, and idle_ms pass with
+ * nothing new, the writer re-examines the recent documents as the end of
+ * a run would (nd_store_cluster_pause), in a transaction of its own.
  */
 #include <errno.h>
 #include <limits.h>
@@ -346,6 +352,7 @@ typedef struct run {
     uint64_t links_skipped;            /* ... and the links in folders not followed */
     _Atomic int fatal;                 /* the writer cannot go on */
     nd_error fatal_err;
+    nd_error pause_err; /* the writer's */
     nd_store *wstore;
     nd_store_ckpt *ck; /* wstore's checkpoints, or NULL: the writer makes them */
     /* Readers take the inputs one at a time, in order. */
@@ -365,8 +372,10 @@ typedef struct run {
     size_t order_input;
     uint64_t order_next;
     uint64_t order_window, order_ahead;
-    job *end_marks;       /* one end-of-input marker per input */
-    uint64_t *order_ends; /* the writer's: job count per finished input */
+    job *end_marks;            /* one end-of-input marker per input */
+    uint64_t *order_ends;      /* the writer's: job count per finished input */
+    _Atomic uint64_t numbered; /* jobs the readers numbered (order_job) */
+    uint64_t turns;            /* the writer's: jobs whose turn passed */
     /* Microseconds of CPU, each thread's own clock added at its end
      * (nd_ingest_stats' cpu_* fields). */
     _Atomic uint64_t cpu_workers, cpu_writer, cpu_readers;
@@ -709,6 +718,7 @@ static void order_advance(run *r, int next_input)
         r->order_next = 0;
     } else {
         r->order_next++;
+        r->turns++;
     }
     pthread_cond_broadcast(&r->order_cv);
     pthread_mutex_unlock(&r->order_mu);
@@ -838,6 +848,21 @@ static void ckpt_report(run *r, nd_store_ckpt *ck)
     if (nd_store_ckpt_error(ck, &ce)) ckpt_said(r, &ce);
 }
 
+/* The input is quiet: the stories' end of a run, in a transaction of its
+ * own (r->pause_err filled on failure). */
+static int pause_stories(run *r, nd_store *s, nd_store_clusterer *sc)
+{
+    nd_error *e = &r->pause_err;
+    memset(e, 0, sizeof *e);
+    int rc = nd_store_begin(s, e);
+    if (rc) return rc;
+    if ((rc = nd_store_cluster_pause(sc, NULL, e)) != 0) {
+        nd_store_rollback(s);
+        return rc;
+    }
+    return commit_batch(s, sc, e);
+}
+
 static void *writer_main(void *arg)
 {
     run *r = arg;
@@ -850,9 +875,13 @@ static void *writer_main(void *arg)
      * into a store of 100,000 documents went from 465 to 270 KB
      * (docs/architecture.md, "Commits and checkpoints"). */
     int batch_ms = r->o.batch_ms > 0 ? r->o.batch_ms : 2000;
+    int idle_ms = r->o.idle_ms > 0 ? r->o.idle_ms : r->o.idle_ms < 0 ? 0 : 5000;
     int open = 0, failures = 0;
     size_t in_tx = 0;
     struct timespec deadline = {0, 0};
+    /* quiet: when the pause is due (armed after a commit) */
+    struct timespec quiet = {0, 0};
+    int armed = 0;
     reorder ro = {NULL, 0, 0, r->order_ends};
     nd_store_clusterer *sc = NULL;
     tx_counts tx = {0};
@@ -871,7 +900,7 @@ static void *writer_main(void *arg)
             nd_error e = {0};
             if (nd_store_idle(s, &e)) writer_fail(r, &e);
         }
-        job *j = next_job(r, &ro, open ? &deadline : NULL, &timed_out);
+        job *j = next_job(r, &ro, open ? &deadline : armed ? &quiet : NULL, &timed_out);
         if (!j && !timed_out) break;
         if (!atomic_load(&r->fatal) && open &&
             (!j || in_tx >= batch || !before(mono_now(), deadline) || nd_store_ckpt_due(ck))) {
@@ -879,6 +908,16 @@ static void *writer_main(void *arg)
             if (commit_counted(r, s, sc, &tx, &e)) writer_fail(r, &e);
             open = 0;
             in_tx = 0;
+            ckpt_report(r, ck);
+            armed = idle_ms > 0, quiet = after_ms(mono_now(), idle_ms);
+        } else if (!j && armed && !open && !atomic_load(&r->fatal)) {
+            /* Quiet only when nothing numbered is still on its way (a
+             * worker on a long page): else wait again. */
+            armed = r->turns != atomic_load(&r->numbered);
+            if (armed)
+                quiet = after_ms(mono_now(), idle_ms);
+            else if (nd_store_cluster_pause_due(sc) && pause_stories(r, s, sc))
+                writer_fail(r, &r->pause_err);
             ckpt_report(r, ck);
         }
         if (!j) continue;
@@ -953,6 +992,7 @@ static void *writer_main(void *arg)
             open = 0;
             in_tx = 0;
             ckpt_report(r, ck);
+            armed = idle_ms > 0, quiet = after_ms(mono_now(), idle_ms);
         }
     }
     nd_free(ro.held);
@@ -1072,6 +1112,7 @@ static void order_job(reader_ctx *c, job *j)
     pthread_mutex_unlock(&r->order_mu);
     j->input = c->input;
     j->seq = c->n_jobs++;
+    atomic_fetch_add(&r->numbered, 1);
 }
 
 /* Report an error of the input being read, in its storage order. */

@@ -1691,29 +1691,58 @@ void nd_store_clusterer_set_threads(nd_store_clusterer *c, int n)
     c->threads = n;
 }
 
-int nd_store_cluster_finish(nd_store_clusterer *c, nd_error *err)
+/* The recent window is re-examined when the documents given since the
+ * last time are an eighth of it or more: a run of a few pages into a
+ * large store leaves them to a later run (or to the engine's own sweeps)
+ * rather than pay for the whole window. */
+static int flush_due(const nd_store_clusterer *c)
 {
-    int rc = catch_up(c, err);
-    if (rc) return rc;
-    /* Re-examined when the documents given since the last time are an
-     * eighth of the recent window or more: a run of a few pages into a
-     * large store leaves them to a later run (or to the engine's own
-     * sweeps) rather than pay for the whole window. */
     nd_cluster_stats es;
     nd_cluster_get_stats(c->eng, &es);
-    if (c->unflushed && c->unflushed * 8 >= es.recent) {
-        nd_cluster_result r;
-        nd_cluster_set_threads(c->eng, c->threads);
-        int frc = nd_cluster_flush(c->eng, &r);
-        nd_cluster_set_threads(c->eng, 1);
-        if (frc == ND_ENOMEM) return oom(err);
-        c->st.flushed = 1;
-        if ((rc = log_op(c, OP_FLUSH, 0, err)) || (rc = apply_changes(c, &r, err))) return rc;
-    }
+    return c->unflushed && c->unflushed * 8 >= es.recent;
+}
+
+/* Re-examine when due, log it and apply the changes; *done: whether it did. */
+static int flush_if_due(nd_store_clusterer *c, int *done, nd_error *err)
+{
+    *done = 0;
+    if (!flush_due(c)) return 0;
+    nd_cluster_result r;
+    nd_cluster_set_threads(c->eng, c->threads);
+    int frc = nd_cluster_flush(c->eng, &r);
+    nd_cluster_set_threads(c->eng, 1);
+    if (frc == ND_ENOMEM) return oom(err);
+    c->st.flushed = 1;
+    *done = 1;
+    int rc = log_op(c, OP_FLUSH, 0, err);
+    return rc ? rc : apply_changes(c, &r, err);
+}
+
+int nd_store_cluster_finish(nd_store_clusterer *c, nd_error *err)
+{
+    int rc = catch_up(c, err), done;
+    if (rc || (rc = flush_if_due(c, &done, err))) return rc;
     c->defer_save = 1;
     if ((rc = nd_store_cluster_sync(c, err)) || (rc = save_state(c, err))) return rc;
     c->finished = 1;
     return 0;
+}
+
+int nd_store_cluster_pause_due(const nd_store_clusterer *c)
+{
+    return c && c->eng && !c->finished && flush_due(c);
+}
+
+int nd_store_cluster_pause(nd_store_clusterer *c, int *done, nd_error *err)
+{
+    int did = 0, rc = c->finished ? ND_EINVAL : catch_up(c, err);
+    if (!rc) rc = flush_if_due(c, &did, err);
+    /* what changed is saved, so that a run killed later replays only
+     * what comes after the pause */
+    if (!rc && did && !(rc = nd_store_cluster_sync(c, err)) && c->since_save)
+        rc = save_state(c, err);
+    if (done) *done = did;
+    return rc;
 }
 
 /* ---- recluster ------------------------------------------------------------------------------ */
