@@ -102,9 +102,9 @@ digest "$T/clean.db" "$T/clean.txt"
 ok "$([ "$(state "$T/clean.db")" = "200 0" ] && echo 0 || echo 1)" \
     "a run of 200 pages ends with them re-examined ($(state "$T/clean.db"))"
 
-# 1. The pipe stays open: after half a second of quiet the 200 pages are
+# 1. The pipe stays open: after a second of quiet the 200 pages are
 # re-examined, and the store is the clean run's.
-live_start "$T/live.db" --idle-ms 500
+live_start "$T/live.db" --idle-ms 1000
 cat "$PAGES" >&3
 wait_state "$T/live.db" "200 0"
 ok $? "a quiet pipe, still open: 200 pages re-examined ($(state "$T/live.db"))"
@@ -137,7 +137,7 @@ ok "$([ "$(state "$T/never.db")" = "200 0" ] && echo 0 || echo 1)" \
 "$CLI" ingest -q --db "$T/two.db" "$T/first.jsonl" >/dev/null 2>&1 &&
     "$CLI" ingest -q --db "$T/two.db" "$T/second.jsonl" >/dev/null 2>&1 || { echo "not ok - two runs"; exit 1; }
 digest "$T/two.db" "$T/two.txt"
-live_start "$T/bursts.db" --idle-ms 500
+live_start "$T/bursts.db" --idle-ms 1000
 cat "$T/first.jsonl" >&3
 wait_state "$T/bursts.db" "150 0"
 ok $? "the first burst re-examined ($(state "$T/bursts.db"))"
