@@ -887,6 +887,17 @@ static void test_refused_page(void)
     CHECK(digests[0] == digests[1]);
 }
 
+/* Documents k0..k1-1 of the generator, each given its story. */
+static void store_docs(nd_store *s, nd_store_clusterer *c, int k0, int k1)
+{
+    for (int k = k0; k < k1; k++) {
+        gdoc d;
+        make_doc(k, &d);
+        CHECK(store_prepared(s, c, &d, 9000 + (uint64_t) k) > 0);
+        free_doc(&d);
+    }
+}
+
 /* A pause (nd_store_cluster_pause): nothing while too few documents came
  * since the last re-examination (no transaction needed for the question,
  * nothing written); once they are an eighth of the recent window, the
@@ -912,22 +923,12 @@ static void test_pause(void)
         int done = -1;
         /* a full window, re-examined */
         CHECK_INT(nd_store_begin(s, &err), 0);
-        for (int k = 0; k < 60; k++) {
-            gdoc d;
-            make_doc(k, &d);
-            CHECK(store_prepared(s, c, &d, 9000 + (uint64_t) k) > 0);
-            free_doc(&d);
-        }
+        store_docs(s, c, 0, 60);
         CHECK_INT(nd_store_cluster_pause(c, &done, &err), 0);
         CHECK_INT(done, 1);
         CHECK_INT(nd_store_commit(s, &err), 0);
         CHECK_INT(nd_store_begin(s, &err), 0);
-        for (int k = 60; k < 65; k++) {
-            gdoc d;
-            make_doc(k, &d);
-            CHECK(store_prepared(s, c, &d, 9000 + (uint64_t) k) > 0);
-            free_doc(&d);
-        }
+        store_docs(s, c, 60, 65);
         CHECK_INT(nd_store_cluster_sync(c, &err), 0);
         CHECK_INT(nd_store_commit(s, &err), 0);
         CHECK_INT(nd_store_cluster_pause_due(c), 0);
@@ -938,12 +939,7 @@ static void test_pause(void)
         CHECK_INT(done, 0);
         CHECK_INT(one_int(s, "SELECT count(*) FROM cluster_log"), log);
         CHECK_INT(nd_store_begin(s, &err), 0);
-        for (int k = 65; k < 67; k++) {
-            gdoc d;
-            make_doc(k, &d);
-            CHECK(store_prepared(s, c, &d, 9000 + (uint64_t) k) > 0);
-            free_doc(&d);
-        }
+        store_docs(s, c, 65, 67);
         CHECK_INT(nd_store_cluster_sync(c, &err), 0);
         CHECK_INT(nd_store_commit(s, &err), 0);
         CHECK_INT(nd_store_cluster_pause_due(c), 1);
