@@ -352,7 +352,6 @@ typedef struct run {
     uint64_t links_skipped;            /* ... and the links in folders not followed */
     _Atomic int fatal;                 /* the writer cannot go on */
     nd_error fatal_err;
-    nd_error pause_err; /* the writer's */
     nd_store *wstore;
     nd_store_ckpt *ck; /* wstore's checkpoints, or NULL: the writer makes them */
     /* Readers take the inputs one at a time, in order. */
@@ -849,11 +848,9 @@ static void ckpt_report(run *r, nd_store_ckpt *ck)
 }
 
 /* The input is quiet: the stories' end of a run, in a transaction of its
- * own (r->pause_err filled on failure). */
-static int pause_stories(run *r, nd_store *s, nd_store_clusterer *sc)
+ * own. */
+static int pause_stories(nd_store *s, nd_store_clusterer *sc, nd_error *e)
 {
-    nd_error *e = &r->pause_err;
-    memset(e, 0, sizeof *e);
     int rc = nd_store_begin(s, e);
     if (rc) return rc;
     if ((rc = nd_store_cluster_pause(sc, NULL, e)) != 0) {
@@ -913,11 +910,12 @@ static void *writer_main(void *arg)
         } else if (!j && armed && !open && !atomic_load(&r->fatal)) {
             /* Quiet only when nothing numbered is still on its way (a
              * worker on a long page): else wait again. */
+            nd_error e = {0};
             armed = r->turns != atomic_load(&r->numbered);
             if (armed)
                 quiet = after_ms(mono_now(), idle_ms);
-            else if (nd_store_cluster_pause_due(sc) && pause_stories(r, s, sc))
-                writer_fail(r, &r->pause_err);
+            else if (nd_store_cluster_pause_due(sc) && pause_stories(s, sc, &e))
+                writer_fail(r, &e);
             ckpt_report(r, ck);
         }
         if (!j) continue;
