@@ -111,17 +111,18 @@ static void load_src(pages *pg, const char *dir)
 /* Generated pages: ~20-60 KB of markup and prose with varied words. */
 static void make_pages(pages *pg, size_t n)
 {
-    static const char *words[] = {"council", "harbour", "minister", "said", "on", "Monday",
-                                  "the",     "report",  "election", "talks", "in", "a",
+    static const char *words[] = {"council", "harbour", "minister", "said",  "on",    "Monday",
+                                  "the",     "report",  "election", "talks", "in",    "a",
                                   "new",     "budget",  "of",       "city",  "after", "years"};
     pg->data = calloc(n, sizeof *pg->data);
     pg->len = calloc(n, sizeof *pg->len);
     unsigned seed = 12345;
     for (size_t i = 0; i < n; i++) {
         nd_buf b = ND_BUF_INIT;
-        nd_buf_printf(&b, "<!doctype html><html><head><meta charset=\"utf-8\"><title>Story %zu"
-                          "</title><link rel=stylesheet href=/s.css></head><body><nav><a href=/>Home"
-                          "</a> <a href=/world>World</a></nav><article><h1>Story %zu</h1>",
+        nd_buf_printf(&b,
+                      "<!doctype html><html><head><meta charset=\"utf-8\"><title>Story %zu"
+                      "</title><link rel=stylesheet href=/s.css></head><body><nav><a href=/>Home"
+                      "</a> <a href=/world>World</a></nav><article><h1>Story %zu</h1>",
                       i, i);
         int paras = 20 + (int) (i % 40);
         for (int p = 0; p < paras; p++) {
@@ -166,12 +167,13 @@ static void warc_record(nd_buf *rec, size_t i, const char *html, size_t n)
                       "Content-Length: %zu\r\n\r\n",
                       n);
     nd_buf_clear(rec);
-    nd_buf_printf(rec,
-                  "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%08zx-0000-4000-8000-"
-                  "000000000000>\r\nWARC-Date: 2024-11-04T09:30:00Z\r\nWARC-Target-URI: "
-                  "https://bench.example/story/%zu\r\nContent-Type: application/http; "
-                  "msgtype=response\r\nContent-Length: %zu\r\n\r\n",
-                  i, i, (size_t) hn + n);
+    nd_buf_printf(
+        rec,
+        "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%08zx-0000-4000-8000-"
+        "000000000000>\r\nWARC-Date: 2024-11-04T09:30:00Z\r\nWARC-Target-URI: "
+        "https://bench.example/story/%zu\r\nContent-Type: application/http; "
+        "msgtype=response\r\nContent-Length: %zu\r\n\r\n",
+        i, i, (size_t) hn + n);
     nd_buf_append(rec, head, (size_t) hn);
     nd_buf_append(rec, html, n);
     nd_buf_puts(rec, "\r\n\r\n");
@@ -275,8 +277,10 @@ int main(int argc, char **argv)
     const char *src = NULL;
     int i = 1;
     for (; i + 1 < argc && argv[i][0] == '-' && argv[i][1] == '-'; i += 2) {
-        if (!strcmp(argv[i], "--pages")) n = (size_t) strtoull(argv[i + 1], NULL, 10);
-        else if (!strcmp(argv[i], "--src")) src = argv[i + 1];
+        if (!strcmp(argv[i], "--pages"))
+            n = (size_t) strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--src"))
+            src = argv[i + 1];
     }
     if (i < argc) {
         header();

@@ -227,8 +227,8 @@ static int32_t reduced_main(const ectx *c, int32_t p)
             continue;
         /* nothing between them that could start a clause of its own
          * ("departed ... years after crowds trashed its embassy") */
-        static const char *const opens[] = {"after", "before", "since", "until", "till",
-                                            "as",    "while",  "when",  "where", "because",
+        static const char *const opens[] = {"after", "before", "since",  "until", "till",
+                                            "as",    "while",  "when",   "where", "because",
                                             "than",  "once",   "though", NULL};
         int ok = 1;
         for (int32_t q = p + 1; q < W(c, v)->lo && ok; q++) {
@@ -853,8 +853,8 @@ static int32_t by_phrase(const ectx *c, int32_t v)
 {
     for (int32_t k = nd__w_child(c->d, v, ND_DEP_OBL, -1); k >= 0;
          k = nd__w_child(c->d, v, ND_DEP_OBL, k))
-        if (k > v &&
-            (W(c, k)->deprel == ND_DEP_OBL_AGENT || case_in(c, k, (const char *const[]){"by", NULL})))
+        if (k > v && (W(c, k)->deprel == ND_DEP_OBL_AGENT ||
+                      case_in(c, k, (const char *const[]){"by", NULL})))
             return k;
     return -1;
 }
@@ -1485,10 +1485,10 @@ static void frame_of(const ectx *c, int32_t v, frame *f)
 static int said_noun(const ectx *c, int32_t w)
 {
     static const char *const said[] = {
-        "statement", "comment", "remark",       "post",        "tweet",     "message",
-        "letter",    "email",   "speech",       "interview",   "memo",      "note",
+        "statement", "comment", "remark",       "post",        "tweet",      "message",
+        "letter",    "email",   "speech",       "interview",   "memo",       "note",
         "report",    "study",   "announcement", "declaration", "communique", "document",
-        "video",     "article", "editorial",    "column",      "book",      NULL};
+        "video",     "article", "editorial",    "column",      "book",       NULL};
     return W(c, w)->upos == ND_UPOS_NOUN && lemma_in(c, w, said) && !usable(c, ment_of(c, w));
 }
 

@@ -7,10 +7,10 @@
 
 #include "read/read_int.h"
 
-#define HEX(c)                                                                \
-    ((c) >= '0' && (c) <= '9'   ? (c) - '0'                                   \
-     : ((c) | 32) >= 'a' && ((c) | 32) <= 'f' ? ((c) | 32) - 'a' + 10         \
-                                               : -1)
+#define HEX(c)                                                                                     \
+    ((c) >= '0' && (c) <= '9'                 ? (c) - '0'                                          \
+     : ((c) | 32) >= 'a' && ((c) | 32) <= 'f' ? ((c) | 32) - 'a' + 10                              \
+                                              : -1)
 
 static nd_slice trim(const char *p, size_t n)
 {
@@ -90,15 +90,12 @@ int nd__http_is_page_type(nd_slice type, nd_kind *kind)
     static const struct {
         const char *type;
         nd_kind kind;
-    } pages[] = {{"text/html", ND_KIND_HTML},
-                 {"application/xhtml+xml", ND_KIND_HTML},
-                 {"application/xhtml", ND_KIND_HTML},
-                 {"application/vnd.wap.xhtml+xml", ND_KIND_HTML},
-                 {"text/xhtml", ND_KIND_HTML},
-                 {"text/x-html", ND_KIND_HTML},
-                 {"text/plain", ND_KIND_TEXT},
-                 {"text/markdown", ND_KIND_TEXT},
-                 {"text/x-markdown", ND_KIND_TEXT}};
+    } pages[] = {
+        {"text/html", ND_KIND_HTML},         {"application/xhtml+xml", ND_KIND_HTML},
+        {"application/xhtml", ND_KIND_HTML}, {"application/vnd.wap.xhtml+xml", ND_KIND_HTML},
+        {"text/xhtml", ND_KIND_HTML},        {"text/x-html", ND_KIND_HTML},
+        {"text/plain", ND_KIND_TEXT},        {"text/markdown", ND_KIND_TEXT},
+        {"text/x-markdown", ND_KIND_TEXT}};
     for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
         if (nd_slice_ieq_c(type, pages[i].type)) {
             *kind = pages[i].kind;
@@ -206,8 +203,10 @@ static int inflate_all(const char *p, size_t n, int wbits, size_t max, nd_buf *o
         if (rc == Z_OK) continue;
         if (rc == Z_BUF_ERROR && (z.avail_in || left)) continue;
         /* Truncated (Z_BUF_ERROR with no input left) or corrupt. */
-        if (out->len == 0) result = ND_EGZIP;
-        else *partial = 1;
+        if (out->len == 0)
+            result = ND_EGZIP;
+        else
+            *partial = 1;
         break;
     }
     inflateEnd(&z);
@@ -215,8 +214,8 @@ static int inflate_all(const char *p, size_t n, int wbits, size_t max, nd_buf *o
     return result;
 }
 
-int nd__http_decode(nd_slice coding, const char *p, size_t n, size_t max, nd_buf *out,
-                    nd_buf *tmp, const char **data, size_t *len, char *msg, size_t msg_n)
+int nd__http_decode(nd_slice coding, const char *p, size_t n, size_t max, nd_buf *out, nd_buf *tmp,
+                    const char **data, size_t *len, char *msg, size_t msg_n)
 {
     *data = p;
     *len = n;
