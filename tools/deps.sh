@@ -15,8 +15,8 @@ libutf8proc-dev libuchardet-dev libjansson-dev libstemmer-dev libmicrohttpd-dev"
 # Tests, fuzzing and evaluation: clang (libFuzzer, sanitizers), python3 for
 # the benchmark scorers, wget for real-crawler WARC fixtures, sqlite3 CLI,
 # wrk for the server load test, chromium for the browser tests, debootstrap
-# for tools/fresh-machine.sh (CI).
-TEST_PKGS="clang libclang-rt-14-dev python3 wget sqlite3 wrk chromium debootstrap"
+# for tools/fresh-machine.sh (CI), clang-format for make check-format (CI).
+TEST_PKGS="clang libclang-rt-14-dev clang-format python3 wget sqlite3 wrk chromium debootstrap"
 
 have_all() {
     command -v cc >/dev/null && command -v make >/dev/null && command -v cmake >/dev/null &&
@@ -25,7 +25,8 @@ have_all() {
     [ -f /usr/include/libstemmer.h ] || return 1
     if [ "${1:-}" = test ]; then
         command -v clang >/dev/null && command -v python3 >/dev/null && command -v wget >/dev/null &&
-            command -v sqlite3 >/dev/null && command -v debootstrap >/dev/null || return 1
+            command -v sqlite3 >/dev/null && command -v debootstrap >/dev/null &&
+            command -v clang-format >/dev/null || return 1
         compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null ||
             return 1
     fi
