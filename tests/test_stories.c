@@ -962,8 +962,12 @@ static void test_pause(void)
             CHECK_INT(nd_store_cluster_finish(c, &err), 0);
             CHECK_INT(nd_store_commit(s, &err), 0);
             CHECK(digest(s) == digests[run]);
-            /* and no pause after the end */
+            /* and no pause after the end: asked anyway, an error that says why */
             CHECK_INT(nd_store_cluster_pause_due(c), 0);
+            nd_error perr = {0};
+            CHECK_INT(nd_store_cluster_pause(c, &done, &perr), ND_EINVAL);
+            CHECK(perr.msg[0] != 0);
+            CHECK_INT(done, 0);
         }
         nd_store_clusterer_free(c);
         nd_store_close(s);

@@ -910,13 +910,14 @@ static void *writer_main(void *arg)
         } else if (!j && armed && !open && !atomic_load(&r->fatal)) {
             /* Quiet only when nothing numbered is still on its way (a
              * worker on a long page): else wait again. */
-            nd_error e = {0};
             armed = r->turns != atomic_load(&r->numbered);
-            if (armed)
+            if (armed) {
                 quiet = after_ms(mono_now(), idle_ms);
-            else if (nd_store_cluster_pause_due(sc) && pause_stories(s, sc, &e))
-                writer_fail(r, &e);
-            ckpt_report(r, ck);
+            } else if (nd_store_cluster_pause_due(sc)) {
+                nd_error e = {0};
+                if (pause_stories(s, sc, &e)) writer_fail(r, &e);
+                ckpt_report(r, ck);
+            }
         }
         if (!j) continue;
         if (atomic_load(&r->fatal)) {

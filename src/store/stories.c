@@ -1735,7 +1735,11 @@ int nd_store_cluster_pause_due(const nd_store_clusterer *c)
 
 int nd_store_cluster_pause(nd_store_clusterer *c, int *done, nd_error *err)
 {
-    int did = 0, rc = c->finished ? ND_EINVAL : catch_up(c, err);
+    int did = 0, rc;
+    if (c->finished)
+        rc = nd_error_set(err, ND_EINVAL, (size_t) -1, "the clusterer's run has finished");
+    else
+        rc = catch_up(c, err);
     if (!rc) rc = flush_if_due(c, &did, err);
     /* what changed is saved, so that a run killed later replays only
      * what comes after the pause */
