@@ -97,6 +97,14 @@ wait_state() {
     return 1
 }
 
+# A bad --idle-ms: a usage error of one line naming it, nothing read.
+for bad in abc -5 1e3 ""; do
+    "$CLI" ingest -q --db "$T/bad.db" --idle-ms "$bad" "$PAGES" >"$T/bad.out" 2>&1
+    rc=$?
+    ok "$([ $rc = 2 ] && [ "$(grep -c -- "--idle-ms" "$T/bad.out")" = 1 ] && [ ! -e "$T/bad.db" ] &&
+        echo 0 || echo 1)" "--idle-ms '$bad': exit $rc, $(head -1 "$T/bad.out")"
+done
+
 "$CLI" ingest -q --db "$T/clean.db" "$PAGES" >/dev/null 2>&1 || { echo "not ok - clean run"; exit 1; }
 digest "$T/clean.db" "$T/clean.txt"
 ok "$([ "$(state "$T/clean.db")" = "200 0" ] && echo 0 || echo 1)" \
