@@ -970,6 +970,65 @@ static void test_df_share(void)
     nd_store_close(s);
 }
 
+/* A cache started again (nd_store_df_restart, after a save: a live
+ * ingest gone quiet) counts the store as it is then, for every thread
+ * sharing it, as a new cache would; what it counted before is in
+ * word_df, and a save after it keeps only what it counted since. */
+static void test_df_restart(void)
+{
+    nd_store *s = fresh("dfr.db");
+    const char *p1[] = {"Harbour strike closes the port.", NULL};
+    const char *p2[] = {"The harbour board met.", NULL};
+    const char *p3[] = {"A quiet day.", NULL};
+    const char *p4[] = {"A quiet harbour.", NULL};
+    const char *const *ps[] = {p1, p2, p3, p4};
+    for (int i = 0; i < 3; i++) {
+        nd_article *a = article(NULL, ps[i], NULL, 0);
+        char url[64];
+        snprintf(url, sizeof url, "https://example.com/dfr/%d", i);
+        CHECK_INT(add(s, a, url, (uint64_t) (3000 + i), NULL), 0);
+        nd_article_free(a);
+    }
+    nd_store *r = NULL;
+    CHECK_INT(nd_store_open(tmp_path("dfr.db"), ND_STORE_READONLY, &r, NULL), 0);
+    nd_store_df *dw = NULL, *dr = NULL;
+    CHECK_INT(nd_store_df_new(s, &dw, NULL), 0);
+    if (r && dw) CHECK_INT(nd_store_df_share(r, dw, &dr, NULL), 0);
+    if (!r || !dw || !dr) return;
+    CHECK(nd_store_df_get(dr, "harbour", 7) == 2);
+    nd_article *a = article(NULL, ps[3], NULL, 0);
+    CHECK_INT(add(s, a, "https://example.com/dfr/3", 3003, NULL), 0);
+    nd_article_free(a);
+    /* the snapshot's counts until the restart */
+    CHECK(nd_store_df_get(dr, "quiet", 5) == 1);
+    CHECK((int) nd_store_df_docs(dr) == 3);
+    nd_error err = {0};
+    CHECK_INT(nd_store_df_save(s, dw, &err), 0);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 3);
+    CHECK(sql_int(s, "SELECT count(*) FROM word_df") == 2);
+    /* changed by hand: shows through only if the cache was emptied */
+    CHECK_INT(nd__store_exec(s, "UPDATE word_df SET df = df + 100 WHERE word = 'harbour'", &err),
+              0);
+    CHECK(nd_store_df_get(dr, "harbour", 7) == 2);
+    nd_store_df_restart(dw);
+    /* the reader's thread sees the new snapshot without a lookup of its own */
+    CHECK((int) nd_store_df_docs(dr) == 4);
+    CHECK((int) nd_store_df_docs(dw) == 4);
+    CHECK(nd_store_df_get(dr, "harbour", 7) == 103);
+    CHECK(nd_store_df_get(dr, "quiet", 5) == 2);
+    CHECK(nd_store_df_get(dw, "board", 5) == 1);
+    /* a save after the restart writes what was counted since and not
+     * saved yet: the word counted for the first time */
+    CHECK_INT(nd_store_df_save(s, dw, &err), 0);
+    CHECK(sql_int(s, "SELECT count(*) FROM word_df") == 3);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'board'") == 1);
+    CHECK(sql_int(s, "SELECT df FROM word_df WHERE word = 'harbour'") == 103);
+    nd_store_df_free(dr);
+    nd_store_df_free(dw);
+    nd_store_close(r);
+    nd_store_close(s);
+}
+
 /* The frequencies count the store as it was when the cache was made (a
  * document stored since is not counted, as nd_store_df_docs does not
  * count it); nd_store_df_save keeps them in word_df, and a later lookup
@@ -2518,6 +2577,7 @@ int main(void)
     RUN(test_reader_during_write);
     RUN(test_df_share);
     RUN(test_df_saved);
+    RUN(test_df_restart);
     RUN(test_df_catch_up);
     RUN(test_df_kept);
     RUN(test_df_cache_faults);

@@ -579,6 +579,16 @@ ND_EXPORT uint64_t nd_store_df_docs(const nd_store_df *df);
  * word's saved count and adds that of the later documents.  The counts
  * are the same with or without it.  Returns 0 or a negative code. */
 ND_EXPORT int nd_store_df_save(nd_store *s, nd_store_df *df, nd_error *err);
+/* Start df's cache again as nd_store_df_new would make it now (its
+ * settings kept): the lookups after it count the documents stored
+ * since, and a later nd_store_df_save keeps only what they counted.
+ * For a run that goes on after nd_store_df_save (a live input gone
+ * quiet: the rest of it is scored as a run of its own would be).  The
+ * documents' tokens kept for the save by df's store, the writer, are
+ * dropped.  The caller keeps the threads sharing the cache from looking
+ * words up meanwhile, so that each document is scored against one
+ * snapshot. */
+ND_EXPORT void nd_store_df_restart(nd_store_df *df);
 /* Before nd_store_df_save (beside the writer's last pages and commit,
  * on a read connection rd of the thread's own): read and cut the
  * documents the save's phrase windows will lose to the run's `docs`

@@ -34,7 +34,13 @@
  * an end for the stories, and the run goes on: when every job the
  * readers numbered has been stored and committed, and idle_ms pass with
  * nothing new, the writer re-examines the recent documents as the end of
- * a run would (nd_store_cluster_pause), in a transaction of its own.
+ * a run would (nd_store_cluster_pause), in a transaction of its own.  It
+ * is an end for the keywords too: what the run's frequency cache counted
+ * is saved and the cache started again on the store as it is
+ * (nd_store_df_restart), so the pages after the pause are scored against
+ * the documents before them, as a run of their own would score them.
+ * The workers read-hold df_rw while they score a page, so that no page
+ * is scored against two snapshots.
  */
 #include <errno.h>
 #include <limits.h>
@@ -342,9 +348,11 @@ typedef struct run {
     struct timespec t0;
     int64_t run_id;
     pthread_mutex_t report_mu;
-    pthread_mutex_t df_mu; /* guards df_first */
-    nd_store_df *df_first; /* whose frequency cache the workers share: df_run's */
-    nd_store_df *df_run;   /* the run's, on wstore: its cache is saved at the end */
+    pthread_mutex_t df_mu;  /* guards df_first */
+    nd_store_df *df_first;  /* whose frequency cache the workers share: df_run's */
+    nd_store_df *df_run;    /* the run's, on wstore: its cache is saved at the end */
+    pthread_rwlock_t df_rw; /* read-held while a page's keywords are scored, held by
+                               the writer to save and restart df_run's cache */
     _Atomic uint64_t pages, added, versions, related, duplicates, errors;
     _Atomic uint64_t files, skipped, bytes; /* summed over the readers */
     _Atomic uint64_t skipped_files;
@@ -505,7 +513,7 @@ static const char *day_of(const char *s, int64_t ts, char buf[32])
 
 /* The keywords of a text and its analysis, scored against the store's
  * document frequencies (df: the worker's; NULL: term frequency only). */
-static nd_keywords *keywords_of(const char *text, size_t len, const char *title,
+static nd_keywords *keywords_of(run *r, const char *text, size_t len, const char *title,
                                 const char *language, const nd_analysis *an, nd_store_df *df)
 {
     nd_keywords_opts ko;
@@ -515,9 +523,12 @@ static nd_keywords *keywords_of(const char *text, size_t len, const char *title,
     ko.analysis = an;
     ko.df = df ? nd_store_df_get : NULL;
     ko.df_ctx = df;
-    ko.n_docs = nd_store_df_docs(df);
     nd_keywords *k = NULL;
-    return nd_keywords_extract(text, len, &ko, &k, NULL) ? NULL : k;
+    pthread_rwlock_rdlock(&r->df_rw);
+    ko.n_docs = nd_store_df_docs(df);
+    int rc = nd_keywords_extract(text, len, &ko, &k, NULL);
+    pthread_rwlock_unlock(&r->df_rw);
+    return rc ? NULL : k;
 }
 
 /* Analyse the article and the embedded articles the store keeps as
@@ -540,7 +551,7 @@ static void analyze_job(run *r, job *j, nd_store_df *df, nd_parse_work *pw)
     size_t len = english(a->language) && a->text ? a->text_len : 0;
     if (nd_analyze(len ? a->text : "", len, &o, &j->analysis, NULL)) j->analysis = NULL;
     j->keywords =
-        keywords_of(a->text, a->text ? a->text_len : 0, o.title, a->language, j->analysis, df);
+        keywords_of(r, a->text, a->text ? a->text_len : 0, o.title, a->language, j->analysis, df);
     if (!a->n_related) return;
     j->related = nd_calloc(a->n_related, sizeof *j->related);
     j->related_kw = nd_calloc(a->n_related, sizeof *j->related_kw);
@@ -559,7 +570,8 @@ static void analyze_job(run *r, job *j, nd_store_df *df, nd_parse_work *pw)
         size_t n = english(o.language) ? t.len : 0;
         if (nd_analyze(n ? t.ptr : "", n, &o, &j->related[i], NULL)) j->related[i] = NULL;
         if (j->related_kw)
-            j->related_kw[i] = keywords_of(t.ptr, t.len, rel->title, o.language, j->related[i], df);
+            j->related_kw[i] =
+                keywords_of(r, t.ptr, t.len, rel->title, o.language, j->related[i], df);
     }
 }
 
@@ -860,6 +872,26 @@ static int pause_stories(nd_store *s, nd_store_clusterer *sc, nd_error *e)
     return commit_batch(s, sc, e);
 }
 
+/* The input is quiet and documents were stored since the frequencies'
+ * snapshot: the keywords' end of a run (what the cache counted saved for
+ * the next lookups), and the cache started again on the store as it is
+ * now.  A cache: a failure to save only costs later lookups. */
+static void pause_keywords(run *r, nd_store *s)
+{
+    pthread_rwlock_wrlock(&r->df_rw);
+    nd_store_df_save(s, r->df_run, NULL);
+    nd_store_df_restart(r->df_run);
+    /* the workers cut the tokens of the new run's first pages */
+    atomic_store(&r->cut, 0);
+    pthread_rwlock_unlock(&r->df_rw);
+}
+
+/* Documents stored by the run so far (for pause_keywords). */
+static uint64_t stored(run *r)
+{
+    return atomic_load(&r->added) + atomic_load(&r->versions) + atomic_load(&r->related);
+}
+
 static void *writer_main(void *arg)
 {
     run *r = arg;
@@ -884,6 +916,7 @@ static void *writer_main(void *arg)
     tx_counts tx = {0};
     nd_error ce = {0};
     int pending_done = 0;
+    uint64_t df_at = 0; /* stored() when the frequencies' snapshot was taken */
     if (nd_store_clusterer_open(s, NULL, &sc, &ce)) writer_fail(r, &ce);
     nd_store_ckpt *ck = r->ck;
     /* The end of the run's re-examination comes after the workers ended:
@@ -913,10 +946,16 @@ static void *writer_main(void *arg)
             armed = r->turns != atomic_load(&r->numbered);
             if (armed) {
                 quiet = after_ms(mono_now(), idle_ms);
-            } else if (nd_store_cluster_pause_due(sc)) {
-                nd_error e = {0};
-                if (pause_stories(s, sc, &e)) writer_fail(r, &e);
-                ckpt_report(r, ck);
+            } else {
+                if (nd_store_cluster_pause_due(sc)) {
+                    nd_error e = {0};
+                    if (pause_stories(s, sc, &e)) writer_fail(r, &e);
+                    ckpt_report(r, ck);
+                }
+                if (r->df_run && !atomic_load(&r->fatal) && stored(r) != df_at) {
+                    pause_keywords(r, s);
+                    df_at = stored(r);
+                }
             }
         }
         if (!j) continue;
@@ -1255,6 +1294,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     }
     pthread_mutex_init(&r->report_mu, NULL);
     pthread_mutex_init(&r->df_mu, NULL);
+    pthread_rwlock_init(&r->df_rw, NULL);
     /* The workers' frequency cache, held by the run so that what they
      * counted is kept in the store at the end (without it, each worker
      * shares the first one's as before). */
@@ -1290,6 +1330,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
         q_destroy(&r->write);
         pthread_mutex_destroy(&r->report_mu);
         pthread_mutex_destroy(&r->df_mu);
+        pthread_rwlock_destroy(&r->df_rw);
         nd_store_df_free(r->df_run);
         nd_store_close(r->wstore);
         nd_free(r);
@@ -1448,6 +1489,7 @@ int nd_ingest(const char *db_path, const char *const *inputs, size_t n_inputs,
     q_destroy(&r->write);
     pthread_mutex_destroy(&r->report_mu);
     pthread_mutex_destroy(&r->df_mu);
+    pthread_rwlock_destroy(&r->df_rw);
     pthread_mutex_destroy(&r->done_mu);
     pthread_cond_destroy(&r->done_cv);
     pthread_mutex_destroy(&r->order_mu);

@@ -1020,7 +1020,33 @@ void nd_store_df_free(nd_store_df *df)
 
 uint64_t nd_store_df_docs(const nd_store_df *df)
 {
-    return df ? df->docs : 0;
+    if (!df) return 0;
+    /* the cache's: another thread may have started it again since this
+     * one last looked (nd_store_df_restart) */
+    pthread_mutex_lock(&df->c->mu);
+    uint64_t docs = df->c->docs;
+    pthread_mutex_unlock(&df->c->mu);
+    return docs;
+}
+
+void nd_store_df_restart(nd_store_df *df)
+{
+    if (!df) return;
+    df_cache *c = df->c;
+    pthread_mutex_lock(&c->mu);
+    memset(c->slot, 0, sizeof c->slot);
+    df_reset(df, 0);
+    c->n_kept = 0;
+    nd__imap_free(&c->kept_at);
+    nd_buf_clear(&c->kept_words);
+    toks_free(c->gone);
+    c->gone = NULL;
+    c->tok_budget = DF_TOK_BUDGET;
+    df->docs = c->docs;
+    pthread_mutex_unlock(&c->mu);
+    /* the documents a save counts from the writer's tokens are the new
+     * run's */
+    nd__store_tokens_free(df->s);
 }
 
 /* Bind word (n bytes, at most 200) to st's first parameter as one FTS5
