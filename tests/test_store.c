@@ -970,6 +970,22 @@ static void test_df_share(void)
     nd_store_close(s);
 }
 
+/* Harbour document i (0-3) of test_df_saved and test_df_restart, at
+ * https://example.com/TAG/i with raw hash hash0 + i. */
+static void harbour_add(nd_store *s, const char *tag, uint64_t hash0, int i)
+{
+    static const char *const p1[] = {"Harbour strike closes the port.", NULL};
+    static const char *const p2[] = {"The harbour board met.", NULL};
+    static const char *const p3[] = {"A quiet day.", NULL};
+    static const char *const p4[] = {"A quiet harbour.", NULL};
+    static const char *const *const ps[] = {p1, p2, p3, p4};
+    nd_article *a = article(NULL, ps[i], NULL, 0);
+    char url[64];
+    snprintf(url, sizeof url, "https://example.com/%s/%d", tag, i);
+    CHECK_INT(add(s, a, url, hash0 + (uint64_t) i, NULL), 0);
+    nd_article_free(a);
+}
+
 /* A cache started again (nd_store_df_restart, after a save: a live
  * ingest gone quiet) counts the store as it is then, for every thread
  * sharing it, as a new cache would; what it counted before is in
@@ -977,18 +993,7 @@ static void test_df_share(void)
 static void test_df_restart(void)
 {
     nd_store *s = fresh("dfr.db");
-    const char *p1[] = {"Harbour strike closes the port.", NULL};
-    const char *p2[] = {"The harbour board met.", NULL};
-    const char *p3[] = {"A quiet day.", NULL};
-    const char *p4[] = {"A quiet harbour.", NULL};
-    const char *const *ps[] = {p1, p2, p3, p4};
-    for (int i = 0; i < 3; i++) {
-        nd_article *a = article(NULL, ps[i], NULL, 0);
-        char url[64];
-        snprintf(url, sizeof url, "https://example.com/dfr/%d", i);
-        CHECK_INT(add(s, a, url, (uint64_t) (3000 + i), NULL), 0);
-        nd_article_free(a);
-    }
+    for (int i = 0; i < 3; i++) harbour_add(s, "dfr", 3000, i);
     nd_store *r = NULL;
     CHECK_INT(nd_store_open(tmp_path("dfr.db"), ND_STORE_READONLY, &r, NULL), 0);
     nd_store_df *dw = NULL, *dr = NULL;
@@ -996,9 +1001,7 @@ static void test_df_restart(void)
     if (r && dw) CHECK_INT(nd_store_df_share(r, dw, &dr, NULL), 0);
     if (!r || !dw || !dr) return;
     CHECK(nd_store_df_get(dr, "harbour", 7) == 2);
-    nd_article *a = article(NULL, ps[3], NULL, 0);
-    CHECK_INT(add(s, a, "https://example.com/dfr/3", 3003, NULL), 0);
-    nd_article_free(a);
+    harbour_add(s, "dfr", 3000, 3);
     /* the snapshot's counts until the restart */
     CHECK(nd_store_df_get(dr, "quiet", 5) == 1);
     CHECK((int) nd_store_df_docs(dr) == 3);
@@ -1038,27 +1041,14 @@ static void test_df_restart(void)
 static void test_df_saved(void)
 {
     nd_store *s = fresh("dfs.db");
-    const char *p1[] = {"Harbour strike closes the port.", NULL};
-    const char *p2[] = {"The harbour board met.", NULL};
-    const char *p3[] = {"A quiet day.", NULL};
-    const char *p4[] = {"A quiet harbour.", NULL};
-    const char *const *ps[] = {p1, p2, p3, p4};
-    for (int i = 0; i < 3; i++) {
-        nd_article *a = article(NULL, ps[i], NULL, 0);
-        char url[64];
-        snprintf(url, sizeof url, "https://example.com/dfs/%d", i);
-        CHECK_INT(add(s, a, url, (uint64_t) (2000 + i), NULL), 0);
-        nd_article_free(a);
-    }
+    for (int i = 0; i < 3; i++) harbour_add(s, "dfs", 2000, i);
     nd_store *r = NULL;
     CHECK_INT(nd_store_open(tmp_path("dfs.db"), ND_STORE_READONLY, &r, NULL), 0);
     nd_store_df *d = NULL;
     CHECK_INT(nd_store_df_new(r, &d, NULL), 0);
     if (!r || !d) return;
     CHECK(nd_store_df_get(d, "harbour", 7) == 2);
-    nd_article *a = article(NULL, ps[3], NULL, 0);
-    CHECK_INT(add(s, a, "https://example.com/dfs/3", 2003, NULL), 0);
-    nd_article_free(a);
+    harbour_add(s, "dfs", 2000, 3);
     CHECK(nd_store_df_get(d, "quiet", 5) == 1);
     CHECK((int) nd_store_df_docs(d) == 3);
     nd_error err = {0};
