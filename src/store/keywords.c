@@ -817,9 +817,8 @@ struct nd_store_df {
     sqlite3_stmt *any;    /* DF_ANY_SQL, prepared when first needed */
     sqlite3_stmt *first;  /* DF_FIRST_SQL, prepared when first needed */
     df_cache *c;
-    uint64_t docs; /* c->docs when this one last looked */
-    df_tok tk;     /* the index's tokenizer, on s */
-    int tk_state;  /* 0: not opened yet, 1: open, -1: not available */
+    df_tok tk;    /* the index's tokenizer, on s */
+    int tk_state; /* 0: not opened yet, 1: open, -1: not available */
 };
 
 /* Keep the count of entry e for the lookups after the cache is emptied
@@ -980,7 +979,6 @@ int nd_store_df_share(nd_store *s, nd_store_df *with, nd_store_df **out, nd_erro
         c->max_used = DF_SLOTS / 4 * 3;
         df_reset(df, 0);
     }
-    df->docs = c->docs;
     *out = df;
     return 0;
 }
@@ -1042,7 +1040,6 @@ void nd_store_df_restart(nd_store_df *df)
     toks_free(c->gone);
     c->gone = NULL;
     c->tok_budget = DF_TOK_BUDGET;
-    df->docs = c->docs;
     pthread_mutex_unlock(&c->mu);
     /* the documents a save counts from the writer's tokens are the new
      * run's */
@@ -1413,7 +1410,6 @@ int64_t nd_store_df_get(void *ctx, const char *word, size_t len)
     const df_ent *e = df_find(c, h);
     int64_t v = e ? e->df : 0;
     int hit = e != NULL;
-    df->docs = c->docs;
     int64_t last = c->last, catch_up = c->catch_up;
     int64_t saved = -1;
     int64_t base = 0, from = 0, at = 0;
