@@ -488,6 +488,49 @@ static char *analysis_json(const nd_analysis *a)
     return b.ptr;
 }
 
+/* Without opts.parse_work, nd_analyze parses with its thread's work,
+ * kept from call to call: each analysis is the one a fresh work gives,
+ * whatever came before it. */
+static void test_thread_work(void)
+{
+    static const char *const texts[] = {
+        "Russia and China signed a trade agreement in Beijing on Monday. \"This is a new "
+        "chapter,\" President Xi Jinping said.",
+        "Israeli troops killed three militants near Jenin, the army said. Hamas condemned "
+        "the raid and vowed to retaliate.",
+        "The European Union imposed new sanctions on Iran. Officials in Tehran rejected "
+        "them, saying they would not change policy.",
+        "\"We will not negotiate under threats,\" the minister told reporters, adding that "
+        "talks with Ukraine could resume next week."};
+    size_t n = sizeof texts / sizeof *texts;
+    int same = 0;
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < n; i++) {
+            const char *t = texts[(i + (size_t) round) % n];
+            nd_analyze_opts o;
+            nd_analyze_opts_init(&o);
+            o.date = "2025-05-08";
+            nd_analysis *kept = NULL, *fresh = NULL;
+            CHECK(nd_analyze(t, strlen(t), &o, &kept, NULL) == 0);
+            o.parse_work = nd_parse_work_new();
+            CHECK(o.parse_work != NULL);
+            CHECK(nd_analyze(t, strlen(t), &o, &fresh, NULL) == 0);
+            nd_parse_work_free(o.parse_work);
+            char *a = kept ? analysis_json(kept) : NULL, *b = fresh ? analysis_json(fresh) : NULL;
+            CHECK(a && b);
+            if (a && b) {
+                CHECK_STR(a, b);
+                same += !strcmp(a, b) && kept->n_sentences >= 1 && kept->n_actors >= 1;
+            }
+            nd_free(a);
+            nd_free(b);
+            nd_analysis_free(kept);
+            nd_analysis_free(fresh);
+        }
+    }
+    CHECK_INT(same, 2 * (long) n);
+}
+
 static void test_robustness(void)
 {
     nd_analysis *a = run("", NULL);
@@ -956,5 +999,6 @@ int main(void)
     RUN(test_dictionaries);
     RUN(test_dict_compiled);
     RUN(test_seeds);
+    RUN(test_thread_work);
     return tap_done();
 }

@@ -1,5 +1,6 @@
 /* test_parse.c - UD words, the tagger and parser, the model file checks and
  * the CoNLL-U reader. */
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1110,6 +1111,49 @@ static void test_work_two_models(void)
     free(other);
 }
 
+/* A caller without a work parses with its thread's (nd__parse_work_thread):
+ * the same one each time in a thread, another in another thread, freed
+ * when that thread ends (LeakSanitizer in make asan says otherwise). */
+static void *other_thread_work(void *arg)
+{
+    nd_parse_work **got = arg;
+    got[0] = nd__parse_work_thread();
+    got[1] = nd__parse_work_thread();
+    return NULL;
+}
+
+static void test_thread_work(void)
+{
+    nd_parse_work *w = nd__parse_work_thread();
+    CHECK(w != NULL);
+    CHECK(nd__parse_work_thread() == w);
+    nd_parse_work *got[2] = {NULL, NULL};
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, other_thread_work, got) == 0);
+    pthread_join(t, NULL);
+    CHECK(got[0] != NULL && got[0] == got[1]);
+    CHECK(got[0] != w);
+    /* it parses as a fresh work does, sentence after sentence */
+    nd_error err = {0};
+    const nd_parser *p = nd_parser_default(&err);
+    CHECK(p != NULL);
+    if (!p) return;
+    static const char *const sents[] = {
+        "They were killed by soldiers.",
+        "Putin will not attend the summit in Alaska, the Kremlin said on Tuesday.",
+        "The company said that it would cut 200 jobs and close two plants in Ohio."};
+    int tree = 0;
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < sizeof sents / sizeof *sents; i++) {
+            nd_parse_work *fresh = nd_parse_work_new();
+            char want[4096];
+            snprintf(want, sizeof want, "%s", parsed(p, sents[i], fresh, &tree));
+            nd_parse_work_free(fresh);
+            CHECK_STR(parsed(p, sents[i], w, &tree), want);
+        }
+    }
+}
+
 int main(void)
 {
     RUN(test_labels);
@@ -1128,5 +1172,6 @@ int main(void)
     RUN(test_sums_same_parses);
     RUN(test_parse_groups);
     RUN(test_memo_same_parses);
+    RUN(test_thread_work);
     return tap_done();
 }

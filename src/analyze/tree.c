@@ -9,6 +9,7 @@
  * clausal complements and negation off the tree instead of guessing them
  * from word order. */
 #include "analyze/analyze_int.h"
+#include "parse/parse_int.h"
 
 #include <string.h>
 
@@ -133,6 +134,7 @@ int nd__parse_doc(nd__doc *d, const nd_parser *p, nd_parse_work *work)
     d->sent_w1 = nd_arena_alloc(d->ar, (d->n_sents + 1) * sizeof *d->sent_w1);
     if (!d->sent_w0 || !d->sent_w1) return ND_ENOMEM;
     nd_parse_work *own = NULL;
+    if (!work) work = nd__parse_work_thread();
     if (!work) work = own = nd_parse_work_new();
     if (!work) return ND_ENOMEM;
     nd_conllu_reader *given = NULL;

@@ -12,6 +12,7 @@
 
 #include "base/alloc.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define LOWER_CAP ND__LOWER_CAP
@@ -94,6 +95,36 @@ void nd_parse_work_free(nd_parse_work *w)
     nd_free(w->sums_set);
     nd_free(w->pmemo);
     nd_free(w);
+}
+
+/* The calling thread's work (nd__parse_work_thread): made on a thread's
+ * first call, freed when the thread ends (the key's destructor). */
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+static int thread_key_made;
+
+static void thread_work_free(void *w)
+{
+    nd_parse_work_free(w);
+}
+
+static void thread_key_make(void)
+{
+    thread_key_made = pthread_key_create(&thread_key, thread_work_free) == 0;
+}
+
+nd_parse_work *nd__parse_work_thread(void)
+{
+    pthread_once(&thread_once, thread_key_make);
+    if (!thread_key_made) return NULL;
+    nd_parse_work *w = pthread_getspecific(thread_key);
+    if (w) return w;
+    if (!(w = nd_parse_work_new())) return NULL;
+    if (pthread_setspecific(thread_key, w)) {
+        nd_parse_work_free(w);
+        return NULL;
+    }
+    return w;
 }
 
 void nd__parse_work_no_sums(nd_parse_work *wk)

@@ -181,6 +181,14 @@ size_t nd__tag_features(const nd__watom *w, size_t n, size_t i, const uint8_t *p
  * (templates 11-14, 17 and 18).  The parser adds up their weights once
  * per tag pair (or tag pair, direction and whether the dependent is a
  * leaf) and keeps the sums (parse.c). */
+/* The calling thread's work, made on its first call and freed when the
+ * thread ends (NULL: out of memory): for a caller that brings none, such
+ * as nd_analyze() without opts.parse_work.  A work made per call costs
+ * its tables again each time: zeroing the parser's 3 MB memo and adding
+ * up the sums anew (1 ms and more a call; a fifth of the analysis of a
+ * news article, session 29). */
+nd_parse_work *nd__parse_work_thread(void);
+
 /* Let work wk score every feature from the tables, keeping no sums (for
  * tests: the parses must not change). */
 void nd__parse_work_no_sums(nd_parse_work *wk);
