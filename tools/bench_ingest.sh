@@ -105,3 +105,38 @@ for u in u000-html u001.warc.gz u002.jsonl; do
     run "${u#u00?[.-]}" "$TMP/f-$u.db" "$TMP/corpus/$u"
     run "${u#u00?[.-]} again" "$TMP/f-$u.db" "$TMP/corpus/$u"
 done
+
+# Where a page's CPU goes (issue 13: >= 560 pages/s on 2 cores, analysis
+# included, is 3.6 ms of CPU a page at most): the same pages (the first
+# three units: HTML files, WARC and JSON lines) into fresh stores with
+# and without the analysis (`ingest --no-analysis`: no actors, quotations,
+# events nor keywords; newsdesk reanalyze does them later), the CPU split
+# by thread (`ingest --cpu`), and the pages a second the cores could give
+# at that CPU a page.
+echo
+echo "where a page's CPU goes (the first three units, $(nproc) cores):"
+printf '%-12s %6s %8s %9s %8s %8s %8s %11s\n' run pages "CPU ms" "workers" writer readers other "pages/s max"
+# shellcheck disable=SC2046
+for mode in full no-analysis; do
+    flags=()
+    [ "$mode" = no-analysis ] && flags=(--no-analysis)
+    python3 - "$CLI" "$TMP/cpu-$mode.db" "$mode" "$(nproc)" "${flags[@]}" -- $(units 3) <<'EOF'
+import re, subprocess, sys
+cli, db, mode, cores = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+rest = sys.argv[5:]
+cut = rest.index("--")
+flags, inputs = rest[:cut], rest[cut + 1:]
+r = subprocess.run([cli, "ingest", "--cpu", "--db", db] + flags + inputs, stdout=subprocess.PIPE,
+                   stderr=subprocess.PIPE, text=True)
+lines = r.stdout.strip().splitlines()
+m = re.match(r"([\d,]+) pages? ", lines[-1] if lines else "")
+c = re.match(r"CPU: ([\d.]+) s .*: workers ([\d.]+) s, writer ([\d.]+) s, readers ([\d.]+) s, "
+             r"checkpoints ([\d.]+) s, the rest ([\d.]+) s", lines[-2] if len(lines) > 1 else "")
+if not m or not c:
+    sys.exit("bench_ingest: %s: unexpected output: %r %r" % (mode, lines[-2:], r.stderr[-500:]))
+pages = int(m.group(1).replace(",", ""))
+total, work, write, read, ckpt, other = (1000 * float(x) / pages for x in c.groups())
+print("%-12s %6d %8.2f %9.2f %8.2f %8.2f %8.2f %11.0f" % (
+    mode, pages, total, work, write, read, ckpt + other, cores * 1000 / total))
+EOF
+done

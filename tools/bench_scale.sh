@@ -18,7 +18,10 @@
 # (0: no reference).
 # Then one page and 100 pages more
 # into the full store, ND_SCALE_SMALL (5) runs of each: their median and
-# slowest.  Each step's pages are generated just before its
+# slowest.  Then ND_SCALE_PAIRS (3) paired runs: the same new pages into
+# a copy of the first row's store and into the full one, one after the
+# other, the store's size their only difference (the flatness line on a
+# machine whose speed drifts over the hour).  Each step's pages are generated just before its
 # run (not timed) and deleted after it, so the disk holds one step's
 # corpus (~3.5 GB) and the store.  Hours long: not for CI.
 # The runs that leave the store twice the documents of the last rewrite
@@ -143,6 +146,17 @@ size_mb() {
 # (session 25: 5.5-7.1 ms a page over the rows, while the rows ran
 # 6.7-8.1), not a correction.
 REF_PAGES=${ND_SCALE_REF_PAGES:-3000}
+# Paired runs (after the small runs): ND_SCALE_PAIRS (3) sets of
+# ND_SCALE_PAIR_PAGES (3,000) new pages, each ingested into a fresh copy
+# of the first row's store (kept when that row ends: $W/first.db) and
+# into the full store, one after the other (the order alternating), so
+# that the two CPU figures of a pair are the same pages on the same
+# machine within a minute: the store's size is the only difference.  The
+# rows above are an hour apart, and this machine's speed drifts by more
+# than the 15% they are judged by (the "ref ms" column); a pair does
+# not.  0: none.
+PAIRS=${ND_SCALE_PAIRS:-3}
+PAIR_PAGES=${ND_SCALE_PAIR_PAGES:-3000}
 REF_UNIT=$(((REF_PAGES + 2) / 3))
 if [ "$REF_PAGES" -gt 0 ]; then
     rm -rf "$W/ref"
@@ -184,6 +198,12 @@ while [ "$done_pages" -lt "$PAGES" ]; do
     for ms in $(queries); do printf ' %s |' "$ms"; done
     echo "   load $(cut -d' ' -f1-3 /proc/loadavg)"
     rows+=("$docs $(python3 -c "import sys; print('%.4f' % (1000 * float(sys.argv[2]) / int(sys.argv[1])))" "$pages" "$cpu") $ref")
+    # The first row's store, kept for the paired runs at the end (below).
+    if [ "$PAIRS" -gt 0 ] && [ ! -f "$W/first.db" ]; then
+        for x in "" -wal; do [ -f "$DB$x" ] && cp "$DB$x" "$W/first.db$x.tmp"; done
+        for x in "" -wal; do [ -f "$W/first.db$x.tmp" ] && mv "$W/first.db$x.tmp" "$W/first.db$x"; done
+        echo "  (the $docs-document store copied to $W/first.db for the paired runs)"
+    fi
 done
 rm -rf "$W/corpus" "$W/ref"
 # The CPU a page of each row against the first row's (issue 13: flat
@@ -242,4 +262,46 @@ EOF
     fi
 done
 rm -rf "$W/more"
+
+# The paired runs (PAIRS above).  Their pages: units of a third of
+# PAIR_PAGES from page PAGES + 2,000,000 on, past the corpus, the
+# reference's pages and the small runs' unit; three units a pair, so
+# that each pair has HTML files, WARC and JSON lines alike.
+if [ "$PAIRS" -gt 0 ] && [ -f "$W/first.db" ] && [ "$PAIR_PAGES" -ge 3 ]; then
+    pu=$((PAIR_PAGES / 3))
+    first_u=$(((PAGES + 2000000 + pu - 1) / pu))
+    first_docs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$W/first.db")
+    ratios=()
+    for ((k = 0; k < PAIRS; k++)); do
+        rm -rf "$W/pair"
+        u0=$((first_u + 3 * k))
+        python3 "$HERE/gen_corpus.py" "$W/pair" --src "$SRC" --pages $(((u0 + 3) * pu)) --unit "$pu" \
+            --first-unit "$u0" --units 3 --gzip 2>/dev/null
+        rm -f "$W/pair.db" "$W/pair.db-wal" "$W/pair.db-shm"
+        for x in "" -wal; do [ -f "$W/first.db$x" ] && cp "$W/first.db$x" "$W/pair.db$x"; done
+        big_docs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$DB")
+        for side in $((k % 2)) $((1 - k % 2)); do
+            if [ "$side" = 0 ]; then
+                read -r pages _ _ cpu _ < <(DB=$W/pair.db ingest "$W"/pair/*)
+                small_ms=$(python3 -c "print('%.3f' % (1000 * float('$cpu') / int('$pages')))")
+            else
+                read -r pages _ _ cpu _ < <(ingest "$W"/pair/*)
+                big_ms=$(python3 -c "print('%.3f' % (1000 * float('$cpu') / int('$pages')))")
+            fi
+        done
+        r=$(python3 -c "print('%+.1f' % (100 * (float('$big_ms') / float('$small_ms') - 1)))")
+        ratios+=("$r")
+        echo "pair $((k + 1)): $pages pages into the $first_docs-document store $small_ms ms a page, into the $big_docs-document store $big_ms ms a page ($r%)"
+        rm -rf "$W/pair" "$W/pair.db" "$W/pair.db-wal" "$W/pair.db-shm"
+    done
+    python3 - "${ratios[@]}" <<'EOF'
+import statistics, sys
+r = [float(x) for x in sys.argv[1:]]
+print("  paired: CPU a page in the full store against the first row's, median %+.1f%% (mean %+.1f%%, "
+      "worst %+.1f%%; issue 13: flat within 15%%)" % (statistics.median(r), statistics.mean(r), max(r)))
+EOF
+elif [ "$PAIRS" -gt 0 ]; then
+    echo "bench_scale: no paired runs: the first row's store ($W/first.db) is not there (a resumed run)"
+fi
 echo "bench_scale: done; $(uptime)"
+
