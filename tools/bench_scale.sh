@@ -52,11 +52,15 @@ mkdir -p "$W"
 [ -n "${ND_SCALE_KEEP:-}" ] || trap 'rm -rf "$W"' EXIT
 DB=$W/scale.db
 done_pages=0
+# doc_count STORE: its documents.
+doc_count() {
+    python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$1"
+}
 if [ -n "${ND_SCALE_RESUME:-}" ] && [ -f "$DB" ]; then
     # Go on with the store of an earlier run in ND_SCALE_DIR (kept with
     # ND_SCALE_KEEP=1): its whole steps are not made again.  The corpus's
     # first units are the same whatever ND_SCALE_PAGES (gen_corpus.py).
-    docs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$DB")
+    docs=$(doc_count "$DB")
     done_pages=$((docs / STEP * STEP))
     echo "bench_scale: resuming with $DB: $docs documents, from page $done_pages"
 else
@@ -192,7 +196,7 @@ while [ "$done_pages" -lt "$PAGES" ]; do
     ref=$(ref_ms)
     read -r pages added wall cpu rss work write ckpt rest < <(ingest "$W"/corpus/*)
     done_pages=$((done_pages + n))
-    docs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$DB")
+    docs=$(doc_count "$DB")
     row=$(python3 -c "import sys; p,w,c,*t=map(float,sys.argv[1:]); print('%8.0f %7.2f %23s' % (p / w, 1000 * c / p, '/'.join('%.2f' % (1000 * x / p) for x in t)))" "$pages" "$wall" "$cpu" "$work" "$write" "$ckpt" "$rest")
     printf '%9d %s %6s %7s %8s %8s |' "$docs" "$row" "$ref" "$rss" "$(size_mb)" "$gen"
     for ms in $(queries); do printf ' %s |' "$ms"; done
@@ -270,7 +274,7 @@ rm -rf "$W/more"
 if [ "$PAIRS" -gt 0 ] && [ -f "$W/first.db" ] && [ "$PAIR_PAGES" -ge 3 ]; then
     pu=$((PAIR_PAGES / 3))
     first_u=$(((PAGES + 2000000 + pu - 1) / pu))
-    first_docs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$W/first.db")
+    first_docs=$(doc_count "$W/first.db")
     ratios=()
     for ((k = 0; k < PAIRS; k++)); do
         rm -rf "$W/pair"
@@ -279,15 +283,13 @@ if [ "$PAIRS" -gt 0 ] && [ -f "$W/first.db" ] && [ "$PAIR_PAGES" -ge 3 ]; then
             --first-unit "$u0" --units 3 --gzip 2>/dev/null
         rm -f "$W/pair.db" "$W/pair.db-wal" "$W/pair.db-shm"
         for x in "" -wal; do [ -f "$W/first.db$x" ] && cp "$W/first.db$x" "$W/pair.db$x"; done
-        big_docs=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM documents').fetchone()[0])" "$DB")
+        big_docs=$(doc_count "$DB")
         for side in $((k % 2)) $((1 - k % 2)); do
-            if [ "$side" = 0 ]; then
-                read -r pages _ _ cpu _ < <(DB=$W/pair.db ingest "$W"/pair/*)
-                small_ms=$(python3 -c "print('%.3f' % (1000 * float('$cpu') / int('$pages')))")
-            else
-                read -r pages _ _ cpu _ < <(ingest "$W"/pair/*)
-                big_ms=$(python3 -c "print('%.3f' % (1000 * float('$cpu') / int('$pages')))")
-            fi
+            db=$DB
+            [ "$side" = 0 ] && db=$W/pair.db
+            read -r pages _ _ cpu _ < <(DB=$db ingest "$W"/pair/*)
+            ms=$(python3 -c "print('%.3f' % (1000 * float('$cpu') / int('$pages')))")
+            if [ "$side" = 0 ]; then small_ms=$ms; else big_ms=$ms; fi
         done
         r=$(python3 -c "print('%+.1f' % (100 * (float('$big_ms') / float('$small_ms') - 1)))")
         ratios+=("$r")
